@@ -1,0 +1,383 @@
+//! Emitting: the [`Api`] in, token streams of `models.rs` and `operations.rs` out.
+//!
+//! One function per generated item. Generated code uses absolute paths (`::serde::`,
+//! `crate::models::`) and reaches the hand-written runtime only through `crate::runtime`
+//! and `crate::Client`, so it never depends on imports at the use site.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::*;
+
+/// `#[doc]` attributes for a text, one per line. Every spec line becomes its own paragraph,
+/// so list items and continuation lines never run into each other in rustdoc.
+fn doc(text: &str) -> TokenStream {
+    let lines: Vec<String> = text
+        .lines()
+        .map(str::trim_end)
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| format!(" {}", line.trim_start()))
+        .collect();
+    let mut attrs = TokenStream::new();
+    for (index, line) in lines.iter().enumerate() {
+        if index > 0 {
+            attrs.extend(quote!(#[doc = ""]));
+        }
+        attrs.extend(quote!(#[doc = #line]));
+    }
+    attrs
+}
+
+/// The Rust type of a lowered schema, as seen from any module of the crate.
+fn type_tokens(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote!(::std::string::String),
+        Type::Boolean => quote!(bool),
+        Type::I32 => quote!(i32),
+        Type::I64 => quote!(i64),
+        Type::F32 => quote!(f32),
+        Type::F64 => quote!(f64),
+        Type::Named(ident, _) => quote!(crate::models::#ident),
+        Type::Array(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        Type::Map(inner) => {
+            let inner = type_tokens(inner);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        Type::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Type::JsonValue => quote!(::serde_json::Value),
+        Type::Bytes => quote!(::bytes::Bytes),
+    }
+}
+
+/// The whole `models.rs` body.
+pub fn models(api: &Api) -> TokenStream {
+    let models = api.models.iter().map(|model| match model {
+        Model::Struct(model) => struct_model(model),
+        Model::Enum(model) => enum_model(model),
+        Model::Alias(model) => alias_model(model),
+    });
+    quote! {
+        //! Data types of the API: one per schema of the spec.
+        #(#models)*
+    }
+}
+
+fn struct_model(model: &StructModel) -> TokenStream {
+    let StructModel { ident, doc: text, fields, derive_default } = model;
+    let doc = doc(text);
+    let fields = fields.iter().map(field);
+    let default = derive_default.then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #ident { #(#fields)* }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let Field { ident, rename, ty, required, boxed, doc: text } = field;
+    let doc = doc(text);
+    let mut ty = type_tokens(ty);
+    if *boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    let mut serde_args = Vec::new();
+    if let Some(rename) = rename {
+        serde_args.push(quote!(rename = #rename));
+    }
+    if !required {
+        ty = quote!(::std::option::Option<#ty>);
+        serde_args.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+    }
+    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    quote! {
+        #doc
+        #serde
+        pub #ident: #ty,
+    }
+}
+
+fn enum_model(model: &EnumModel) -> TokenStream {
+    let EnumModel { ident, doc: text, variants, unknown } = model;
+    let doc = doc(text);
+    let variant_docs = variants.iter().map(|variant| format!(" `{}`", variant.value));
+    let variant_idents: Vec<_> = variants.iter().map(|variant| &variant.ident).collect();
+    let values: Vec<_> = variants.iter().map(|variant| &variant.value).collect();
+    let unknown_doc = format!(" Values the spec does not list are kept, unchanged, in [`{unknown}`](Self::{unknown}).");
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #unknown_doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #ident {
+            #( #[doc = #variant_docs] #variant_idents, )*
+            /// A value the spec does not list, as the server sent it.
+            #unknown(::std::string::String),
+        }
+
+        impl #ident {
+            /// The value as it is sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variant_idents => #values, )*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #values => Self::#variant_idents, )*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    #( #values => Self::#variant_idents, )*
+                    _ => Self::#unknown(value),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn alias_model(model: &AliasModel) -> TokenStream {
+    let AliasModel { ident, doc: text, ty } = model;
+    let doc = doc(text);
+    let ty = type_tokens(ty);
+    quote! {
+        #doc
+        pub type #ident = #ty;
+    }
+}
+
+/// The whole `operations.rs` body.
+pub fn operations(api: &Api) -> TokenStream {
+    let items = api.operations.iter().map(operation);
+    quote! {
+        //! Operations of the API: a request type, a response type and a `Client` method each.
+        #(#items)*
+    }
+}
+
+/// The Rust type of a parameter field.
+fn param_type(param: &Param) -> TokenStream {
+    let ty = type_tokens(&param.ty);
+    if param.required && !param.project_id {
+        ty
+    } else {
+        quote!(::std::option::Option<#ty>)
+    }
+}
+
+/// An expression turning `value` (of a scalar type) into the `String` sent on the wire.
+fn render(ty: &Type, value: &proc_macro2::Ident) -> TokenStream {
+    match ty {
+        Type::String => quote!(#value),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+fn operation(operation: &Operation) -> TokenStream {
+    let Operation {
+        name,
+        method_ident,
+        const_ident,
+        request_ident,
+        response_ident,
+        http_method,
+        path,
+        doc: text,
+        deprecated,
+        idempotent,
+        params,
+        body,
+        response,
+        errors,
+    } = operation;
+
+    // Request type.
+    let mut request_fields = Vec::new();
+    let mut field_idents = Vec::new();
+    let mut new_args = Vec::new();
+    let mut new_inits = Vec::new();
+    for param in params {
+        let ident = &param.ident;
+        let field_doc = doc(&param.doc);
+        let ty = param_type(param);
+        request_fields.push(quote!(#field_doc pub #ident: #ty,));
+        field_idents.push(ident.clone());
+        if param.required && !param.project_id {
+            if param.ty == Type::String {
+                new_args.push(quote!(#ident: impl ::std::convert::Into<::std::string::String>));
+                new_inits.push(quote!(#ident: #ident.into()));
+            } else {
+                new_args.push(quote!(#ident: #ty));
+                new_inits.push(quote!(#ident));
+            }
+        } else {
+            new_inits.push(quote!(#ident: ::std::option::Option::None));
+        }
+    }
+    if let Some(body) = body {
+        let body_doc = doc(&body.doc);
+        let ty = type_tokens(&body.ty);
+        field_idents.push(format_ident!("body"));
+        if body.required {
+            request_fields.push(quote!(#body_doc pub body: #ty,));
+            new_args.push(quote!(body: #ty));
+            new_inits.push(quote!(body));
+        } else {
+            request_fields.push(quote!(#body_doc pub body: ::std::option::Option<#ty>,));
+            new_inits.push(quote!(body: ::std::option::Option::None));
+        }
+    }
+    let many_args = (new_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let request_doc = format!(" Request of [`Client::{method_ident}`](crate::Client::{method_ident}).");
+
+    // Building the call.
+    let steps = params.iter().map(|param| {
+        let ident = &param.ident;
+        let wire = &param.name;
+        let value_ident = format_ident!("value");
+        let value = render(&param.ty, &value_ident);
+        let direct = render(&param.ty, ident);
+        match (param.location, &param.ty) {
+            (ParamLocation::Path, _) if param.project_id => quote!(call.project_id_param(#wire, #ident);),
+            (ParamLocation::Path, _) => quote!(call.path_param(#wire, #direct);),
+            (ParamLocation::Query, Type::Array(inner)) => {
+                let value = render(inner, &value_ident);
+                let source = if param.required { quote!(#ident) } else { quote!(#ident.into_iter().flatten()) };
+                quote!(for value in #source { call.query(#wire, #value); })
+            }
+            (location, _) => {
+                let method = if location == ParamLocation::Query { quote!(query) } else { quote!(header) };
+                if param.required {
+                    quote!(call.#method(#wire, #direct);)
+                } else {
+                    quote!(if let ::std::option::Option::Some(value) = #ident { call.#method(#wire, #value); })
+                }
+            }
+        }
+    });
+    let body_step = body.as_ref().map(|body| {
+        let media_type = &body.media_type;
+        let attach = if body.json {
+            quote!(call.json_body(#media_type, &body);)
+        } else {
+            quote!(call.raw_body(#media_type, body);)
+        };
+        if body.required {
+            attach
+        } else {
+            quote!(if let ::std::option::Option::Some(body) = body { #attach })
+        }
+    });
+
+    // Response type and decoding.
+    let mut response_fields = vec![quote! {
+        /// The HTTP status code the server answered with.
+        pub status: u16,
+    }];
+    let mut response_inits = vec![quote!(status: response.status(),)];
+    if let Some(body) = &response.body {
+        let body_doc = doc(&body.doc);
+        let ty = type_tokens(&body.ty);
+        response_fields.push(quote!(#body_doc pub body: #ty,));
+        response_inits.push(if body.json { quote!(body: response.json()?,) } else { quote!(body: response.bytes(),) });
+    }
+    for header in &response.headers {
+        let ResponseHeader { ident, name: wire, ty, doc: text } = header;
+        let header_doc = doc(&format!("{text}\n\nFrom the `{wire}` response header, when the server sent it."));
+        let ty_tokens = type_tokens(ty);
+        response_fields.push(quote!(#header_doc pub #ident: ::std::option::Option<#ty_tokens>,));
+        response_inits.push(if *ty == Type::String {
+            quote!(#ident: response.header(#wire),)
+        } else {
+            quote!(#ident: response.header_parsed(#wire),)
+        });
+    }
+    let response_doc = format!(" Response of [`Client::{method_ident}`](crate::Client::{method_ident}).");
+
+    // Method documentation: the spec's text, the route, the declared errors.
+    let mut method_text = format!("{text}\n\n`{http_method} {path}`");
+    if !errors.is_empty() {
+        method_text.push_str("\n\n# Errors\n\nDeclared error responses arrive as `Error::Service`:");
+        for error in errors {
+            let body = match &error.body {
+                Some(Type::Named(ident, _)) => {
+                    format!(" The body decodes to [`{ident}`](crate::models::{ident}) with `ServiceError::decode_body`.")
+                }
+                _ => String::new(),
+            };
+            method_text.push_str(&format!("\n\n- `{}`: {}{body}", error.status, error.doc.trim()));
+        }
+    }
+    let method_doc = doc(&method_text);
+    let deprecated = deprecated.then(|| quote!(#[deprecated]));
+    let method = format_ident!("{}", http_method);
+
+    quote! {
+        const #const_ident: crate::runtime::Operation = crate::runtime::Operation {
+            name: #name,
+            method: ::http::Method::#method,
+            path: #path,
+            idempotent: #idempotent,
+        };
+
+        #[doc = #request_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #request_ident { #(#request_fields)* }
+
+        impl #request_ident {
+            /// Creates a request from its required values; optional ones start as `None`.
+            #many_args
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#new_inits),* }
+            }
+        }
+
+        #[doc = #response_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #response_ident { #(#response_fields)* }
+
+        impl crate::Client {
+            #method_doc
+            #deprecated
+            pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, crate::Error> {
+                let #request_ident { #(#field_idents),* } = request;
+                let mut call = crate::runtime::Call::new(&#const_ident);
+                #(#steps)*
+                #body_step
+                let response = self.send(call).await?;
+                ::std::result::Result::Ok(#response_ident { #(#response_inits)* })
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Errors of a generator run: every problem found in the spec, each with its place.
+
+use std::fmt;
+
+/// One problem in the spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Where in the spec, as a YAML path (`paths./pets/{id}.get.parameters[0]`).
+    pub path: String,
+    /// Line and column (1-based), where the YAML parser gives them.
+    pub position: Option<(usize, usize)>,
+    /// What is wrong, lower-case, no trailing period.
+    pub message: String,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { path: path.into(), position: None, message: message.into(), help: None }
+    }
+
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Everything wrong with one spec, in the order found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    /// The name the spec is reported under (usually its path).
+    pub spec_name: String,
+    /// At least one problem.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, diagnostic) in self.diagnostics.iter().enumerate() {
+            if index > 0 {
+                writeln!(formatter)?;
+            }
+            write!(formatter, "error: {}", self.spec_name)?;
+            if let Some((line, column)) = diagnostic.position {
+                write!(formatter, ":{line}:{column}")?;
+            }
+            if !diagnostic.path.is_empty() {
+                write!(formatter, ": {}", diagnostic.path)?;
+            }
+            write!(formatter, ": {}", diagnostic.message)?;
+            if let Some(help) = &diagnostic.help {
+                write!(formatter, "\n  help: {help}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,127 @@
+//! Rust names for spec names, chosen once during lowering.
+//!
+//! heck does the case conversion; this module first makes any spec string safe to convert
+//! (non-ASCII characters and punctuation become word boundaries or `uXXXX` words), then
+//! escapes keywords and names that would start with a digit. Emitters never call heck.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use proc_macro2::{Ident, Span};
+
+/// Keywords that cannot be raw identifiers (`r#self` is invalid) get a trailing underscore.
+const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
+
+/// Strict and reserved keywords of Rust 2021, which become raw identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
+    "dyn", "else", "enum", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static",
+    "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Replaces everything heck cannot turn into an identifier: ASCII letters and digits stay,
+/// other ASCII becomes a word boundary, and non-ASCII characters become `uXXXX` words so
+/// that distinct names stay distinct.
+fn sanitize(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for character in raw.chars() {
+        if character.is_ascii_alphanumeric() {
+            out.push(character);
+        } else if character.is_ascii() {
+            out.push('_');
+        } else {
+            out.push_str(&format!("_u{:04x}_", u32::from(character)));
+        }
+    }
+    out
+}
+
+/// Makes a converted name a valid identifier: never empty, never starting with a digit.
+fn ensure_start(name: String, prefix: &str) -> String {
+    match name.chars().next() {
+        None => prefix.to_owned(),
+        Some(first) if first.is_ascii_digit() => format!("{prefix}{name}"),
+        Some(_) => name,
+    }
+}
+
+/// The `snake_case` form of a spec name, before keyword escaping.
+pub fn snake(raw: &str) -> String {
+    ensure_start(sanitize(raw).to_snake_case(), "n")
+}
+
+/// The `PascalCase` form of a spec name.
+pub fn pascal(raw: &str) -> String {
+    ensure_start(sanitize(raw).to_pascal_case(), "N")
+}
+
+/// An identifier for a snake-case name (field, method), keywords escaped.
+pub fn snake_ident(snake: &str) -> Ident {
+    ident(snake)
+}
+
+/// An identifier for a Pascal-case name (type, variant), keywords escaped.
+pub fn pascal_ident(pascal: &str) -> Ident {
+    ident(pascal)
+}
+
+fn ident(name: &str) -> Ident {
+    if NON_RAW_KEYWORDS.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_names() {
+        let cases = [
+            ("command_type", "command_type"),
+            ("projectId", "project_id"),
+            ("X-request-id", "x_request_id"),
+            ("2fa", "n2fa"),
+            ("", "n"),
+            ("größe", "gr_u00f6_u00df_e"),
+            ("a.b/c", "a_b_c"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(snake(raw), expected, "snake({raw:?})");
+        }
+    }
+
+    #[test]
+    fn pascal_names() {
+        let cases = [
+            ("ActionInstanceRunCommand", "ActionInstanceRunCommand"),
+            ("RUNNING", "Running"),
+            ("workflow", "Workflow"),
+            ("dataclass_info_ref", "DataclassInfoRef"),
+            ("3d", "N3d"),
+            ("中文", "U4e2dU6587"),
+        ];
+        for (raw, expected) in cases {
+            assert_eq!(pascal(raw), expected, "pascal({raw:?})");
+        }
+    }
+
+    #[test]
+    fn keywords_are_escaped() {
+        let cases = [
+            ("type", "r#type"),
+            ("self", "self_"),
+            ("Self", "Self_"),
+            ("crate", "crate_"),
+            ("match", "r#match"),
+            ("name", "name"),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(snake_ident(name).to_string(), expected, "ident({name:?})");
+        }
+    }
+}
