@@ -66,7 +66,12 @@ pub fn models(api: &Api) -> TokenStream {
 }
 
 fn struct_model(model: &StructModel) -> TokenStream {
-    let StructModel { ident, doc: text, fields, derive_default } = model;
+    let StructModel {
+        ident,
+        doc: text,
+        fields,
+        derive_default,
+    } = model;
     let doc = doc(text);
     let fields = fields.iter().map(field);
     let default = derive_default.then(|| quote!(Default,));
@@ -78,7 +83,14 @@ fn struct_model(model: &StructModel) -> TokenStream {
 }
 
 fn field(field: &Field) -> TokenStream {
-    let Field { ident, rename, ty, required, boxed, doc: text } = field;
+    let Field {
+        ident,
+        rename,
+        ty,
+        required,
+        boxed,
+        doc: text,
+    } = field;
     let doc = doc(text);
     let mut ty = type_tokens(ty);
     if *boxed {
@@ -90,7 +102,10 @@ fn field(field: &Field) -> TokenStream {
     }
     if !required {
         ty = quote!(::std::option::Option<#ty>);
-        serde_args.push(quote!(default, skip_serializing_if = "::std::option::Option::is_none"));
+        serde_args.push(quote!(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
     }
     let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! {
@@ -101,12 +116,21 @@ fn field(field: &Field) -> TokenStream {
 }
 
 fn enum_model(model: &EnumModel) -> TokenStream {
-    let EnumModel { ident, doc: text, variants, unknown } = model;
+    let EnumModel {
+        ident,
+        doc: text,
+        variants,
+        unknown,
+    } = model;
     let doc = doc(text);
-    let variant_docs = variants.iter().map(|variant| format!(" `{}`", variant.value));
+    let variant_docs = variants
+        .iter()
+        .map(|variant| format!(" `{}`", variant.value));
     let variant_idents: Vec<_> = variants.iter().map(|variant| &variant.ident).collect();
     let values: Vec<_> = variants.iter().map(|variant| &variant.value).collect();
-    let unknown_doc = format!(" Values the spec does not list are kept, unchanged, in [`{unknown}`](Self::{unknown}).");
+    let unknown_doc = format!(
+        " Values the spec does not list are kept, unchanged, in [`{unknown}`](Self::{unknown})."
+    );
     quote! {
         #doc
         #[doc = ""]
@@ -168,7 +192,11 @@ fn enum_model(model: &EnumModel) -> TokenStream {
 }
 
 fn alias_model(model: &AliasModel) -> TokenStream {
-    let AliasModel { ident, doc: text, ty } = model;
+    let AliasModel {
+        ident,
+        doc: text,
+        ty,
+    } = model;
     let doc = doc(text);
     let ty = type_tokens(ty);
     quote! {
@@ -180,9 +208,33 @@ fn alias_model(model: &AliasModel) -> TokenStream {
 /// The whole `operations.rs` body.
 pub fn operations(api: &Api) -> TokenStream {
     let items = api.operations.iter().map(operation);
+    let service = service(&api.service);
     quote! {
         //! Operations of the API: a request type, a response type and a `Client` method each.
+        #service
         #(#items)*
+    }
+}
+
+fn service(service: &Service) -> TokenStream {
+    let Service {
+        name,
+        env_name,
+        endpoint_template,
+        regions,
+    } = service;
+    let endpoint_template = match endpoint_template {
+        Some(template) => quote!(::std::option::Option::Some(#template)),
+        None => quote!(::std::option::Option::None),
+    };
+    quote! {
+        /// The service this crate talks to, from the spec's `info` and `servers`.
+        pub(crate) const SERVICE: crate::runtime::Service = crate::runtime::Service {
+            name: #name,
+            env_name: #env_name,
+            endpoint_template: #endpoint_template,
+            regions: &[#(#regions),*],
+        };
     }
 }
 
@@ -201,6 +253,15 @@ fn render(ty: &Type, value: &proc_macro2::Ident) -> TokenStream {
     match ty {
         Type::String => quote!(#value),
         _ => quote!(#value.to_string()),
+    }
+}
+
+/// An expression turning `value` into a query value: typed for numbers and booleans, so the
+/// runtime sorts them as the official SDK does.
+fn query_value(ty: &Type, value: &proc_macro2::Ident) -> TokenStream {
+    match ty {
+        Type::Named(..) => quote!(#value.to_string()),
+        _ => quote!(#value),
     }
 }
 
@@ -259,7 +320,8 @@ fn operation(operation: &Operation) -> TokenStream {
         }
     }
     let many_args = (new_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let request_doc = format!(" Request of [`Client::{method_ident}`](crate::Client::{method_ident}).");
+    let request_doc =
+        format!(" Request of [`Client::{method_ident}`](crate::Client::{method_ident}).");
 
     // Building the call.
     let steps = params.iter().map(|param| {
@@ -272,11 +334,16 @@ fn operation(operation: &Operation) -> TokenStream {
             (ParamLocation::Path, _) if param.project_id => quote!(call.project_id_param(#wire, #ident);),
             (ParamLocation::Path, _) => quote!(call.path_param(#wire, #direct);),
             (ParamLocation::Query, Type::Array(inner)) => {
-                let value = render(inner, &value_ident);
+                let value = query_value(inner, &value_ident);
                 let source = if param.required { quote!(#ident) } else { quote!(#ident.into_iter().flatten()) };
                 quote!(for value in #source { call.query(#wire, #value); })
             }
             (location, _) => {
+                let (value, direct) = if location == ParamLocation::Query {
+                    (query_value(&param.ty, &value_ident), query_value(&param.ty, ident))
+                } else {
+                    (value, direct)
+                };
                 let method = if location == ParamLocation::Query { quote!(query) } else { quote!(header) };
                 if param.required {
                     quote!(call.#method(#wire, #direct);)
@@ -310,11 +377,22 @@ fn operation(operation: &Operation) -> TokenStream {
         let body_doc = doc(&body.doc);
         let ty = type_tokens(&body.ty);
         response_fields.push(quote!(#body_doc pub body: #ty,));
-        response_inits.push(if body.json { quote!(body: response.json()?,) } else { quote!(body: response.bytes(),) });
+        response_inits.push(if body.json {
+            quote!(body: response.json()?,)
+        } else {
+            quote!(body: response.bytes(),)
+        });
     }
     for header in &response.headers {
-        let ResponseHeader { ident, name: wire, ty, doc: text } = header;
-        let header_doc = doc(&format!("{text}\n\nFrom the `{wire}` response header, when the server sent it."));
+        let ResponseHeader {
+            ident,
+            name: wire,
+            ty,
+            doc: text,
+        } = header;
+        let header_doc = doc(&format!(
+            "{text}\n\nFrom the `{wire}` response header, when the server sent it."
+        ));
         let ty_tokens = type_tokens(ty);
         response_fields.push(quote!(#header_doc pub #ident: ::std::option::Option<#ty_tokens>,));
         response_inits.push(if *ty == Type::String {
@@ -323,12 +401,14 @@ fn operation(operation: &Operation) -> TokenStream {
             quote!(#ident: response.header_parsed(#wire),)
         });
     }
-    let response_doc = format!(" Response of [`Client::{method_ident}`](crate::Client::{method_ident}).");
+    let response_doc =
+        format!(" Response of [`Client::{method_ident}`](crate::Client::{method_ident}).");
 
     // Method documentation: the spec's text, the route, the declared errors.
     let mut method_text = format!("{text}\n\n`{http_method} {path}`");
     if !errors.is_empty() {
-        method_text.push_str("\n\n# Errors\n\nDeclared error responses arrive as `Error::Service`:");
+        method_text
+            .push_str("\n\n# Errors\n\nDeclared error responses arrive as `Error::Service`:");
         for error in errors {
             let body = match &error.body {
                 Some(Type::Named(ident, _)) => {
@@ -336,7 +416,11 @@ fn operation(operation: &Operation) -> TokenStream {
                 }
                 _ => String::new(),
             };
-            method_text.push_str(&format!("\n\n- `{}`: {}{body}", error.status, error.doc.trim()));
+            method_text.push_str(&format!(
+                "\n\n- `{}`: {}{body}",
+                error.status,
+                error.doc.trim()
+            ));
         }
     }
     let method_doc = doc(&method_text);

@@ -17,7 +17,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), position: None, message: message.into(), help: None }
+        Diagnostic {
+            path: path.into(),
+            position: None,
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {

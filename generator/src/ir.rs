@@ -12,6 +12,20 @@ pub struct Api {
     pub models: Vec<Model>,
     /// Operations in spec order (paths, then methods in a fixed order).
     pub operations: Vec<Operation>,
+    pub service: Service,
+}
+
+/// Where the service lives, from the spec's `info.title` and first `servers` entry.
+#[derive(Debug)]
+pub struct Service {
+    /// The service name (`SecMaster`).
+    pub name: String,
+    /// The name in environment variables (`SECMASTER`).
+    pub env_name: String,
+    /// The endpoint URL with a `{region}` placeholder, when the spec gives one.
+    pub endpoint_template: Option<String>,
+    /// The region ids of the `region` server variable, in spec order.
+    pub regions: Vec<String>,
 }
 
 /// One generated type of `models.rs`.

@@ -21,7 +21,9 @@ const MAX_DEPTH: usize = 64;
 /// server may have seen (5xx, timeouts). Defaults to the HTTP method's semantics.
 pub const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
 
-const HTTP_METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// Lowers a parsed spec, or returns every problem found.
 pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
@@ -49,7 +51,10 @@ struct Lowerer<'a> {
 /// How a schema is shaped, after looking through `allOf` wrappers of one element.
 enum Shape<'s> {
     Ref(&'s str),
-    Object { properties: Vec<(&'s String, &'s oa::ReferenceOr<Box<oa::Schema>>)>, required: Vec<&'s String> },
+    Object {
+        properties: Vec<(&'s String, &'s oa::ReferenceOr<Box<oa::Schema>>)>,
+        required: Vec<&'s String>,
+    },
     Enum(Vec<String>),
     Plain(Type),
     Array(Option<&'s oa::ReferenceOr<Box<oa::Schema>>>),
@@ -62,8 +67,12 @@ fn describe(data: &oa::SchemaData) -> Option<String> {
 
 impl<'a> Lowerer<'a> {
     fn new(spec: &'a oa::OpenAPI) -> Self {
-        static EMPTY: std::sync::LazyLock<IndexMap<String, oa::ReferenceOr<oa::Schema>>> = std::sync::LazyLock::new(IndexMap::new);
-        let schemas = spec.components.as_ref().map_or(&*EMPTY, |components| &components.schemas);
+        static EMPTY: std::sync::LazyLock<IndexMap<String, oa::ReferenceOr<oa::Schema>>> =
+            std::sync::LazyLock::new(IndexMap::new);
+        let schemas = spec
+            .components
+            .as_ref()
+            .map_or(&*EMPTY, |components| &components.schemas);
         Lowerer {
             spec,
             schemas,
@@ -85,8 +94,11 @@ impl<'a> Lowerer<'a> {
         if let Some(previous) = self.type_names.get(pascal) {
             let previous = previous.clone();
             self.error(
-                Diagnostic::new(path, format!("the Rust type name `{pascal}` is already used by `{previous}`"))
-                    .help("rename one of the two so their names differ after conversion to PascalCase"),
+                Diagnostic::new(
+                    path,
+                    format!("the Rust type name `{pascal}` is already used by `{previous}`"),
+                )
+                .help("rename one of the two so their names differ after conversion to PascalCase"),
             );
             return false;
         }
@@ -112,7 +124,8 @@ impl<'a> Lowerer<'a> {
                     _ => NamedKind::Alias,
                 },
             };
-            self.components.insert(name.clone(), (names::pascal_ident(&pascal), kind));
+            self.components
+                .insert(name.clone(), (names::pascal_ident(&pascal), kind));
         }
     }
 
@@ -120,7 +133,9 @@ impl<'a> Lowerer<'a> {
         let schemas = self.schemas;
         for (name, schema) in schemas {
             let path = format!("components.schemas.{name}");
-            let Some((ident, kind)) = self.components.get(name).cloned() else { continue };
+            let Some((ident, kind)) = self.components.get(name).cloned() else {
+                continue;
+            };
             match schema {
                 oa::ReferenceOr::Reference { reference } => {
                     if self.ref_chain_has_cycle(name) {
@@ -133,11 +148,13 @@ impl<'a> Lowerer<'a> {
                     if let Some(ty) = self.resolve_ref(reference, &path) {
                         let doc = format!("Alias of the `{reference}` schema.");
                         self.aliases.insert(ident.to_string(), ty.clone());
-                        self.models.push(Model::Alias(AliasModel { ident, doc, ty }));
+                        self.models
+                            .push(Model::Alias(AliasModel { ident, doc, ty }));
                     }
                 }
                 oa::ReferenceOr::Item(schema) => {
-                    let doc = describe(&schema.schema_data).unwrap_or_else(|| format!("The `{name}` schema."));
+                    let doc = describe(&schema.schema_data)
+                        .unwrap_or_else(|| format!("The `{name}` schema."));
                     if let Some(Shape::Ref(reference)) = self.shape(schema, &path) {
                         if self.ref_chain_has_cycle(name) {
                             self.error(
@@ -151,9 +168,12 @@ impl<'a> Lowerer<'a> {
                         NamedKind::Struct => self.lower_struct(ident, doc, schema, &path, 0),
                         NamedKind::Enum => self.lower_enum(ident, doc, schema, &path),
                         NamedKind::Alias => {
-                            if let Some(ty) = self.lower_schema(schema, &path, &ident.to_string(), 0) {
+                            if let Some(ty) =
+                                self.lower_schema(schema, &path, &ident.to_string(), 0)
+                            {
                                 self.aliases.insert(ident.to_string(), ty.clone());
-                                self.models.push(Model::Alias(AliasModel { ident, doc, ty }));
+                                self.models
+                                    .push(Model::Alias(AliasModel { ident, doc, ty }));
                             }
                         }
                     }
@@ -227,7 +247,9 @@ impl<'a> Lowerer<'a> {
                 if string.enumeration.is_empty() {
                     Some(Shape::Plain(Type::String))
                 } else {
-                    Some(Shape::Enum(string.enumeration.iter().flatten().cloned().collect()))
+                    Some(Shape::Enum(
+                        string.enumeration.iter().flatten().cloned().collect(),
+                    ))
                 }
             }
             oa::SchemaKind::Type(oa::Type::Integer(integer)) => {
@@ -235,7 +257,10 @@ impl<'a> Lowerer<'a> {
                     self.non_string_enum(path, &value.to_string());
                     return None;
                 }
-                let wide = !matches!(integer.format, oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32));
+                let wide = !matches!(
+                    integer.format,
+                    oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32)
+                );
                 Some(Shape::Plain(if wide { Type::I64 } else { Type::I32 }))
             }
             oa::SchemaKind::Type(oa::Type::Number(number)) => {
@@ -243,7 +268,10 @@ impl<'a> Lowerer<'a> {
                     self.non_string_enum(path, &value.to_string());
                     return None;
                 }
-                let narrow = matches!(number.format, oa::VariantOrUnknownOrEmpty::Item(oa::NumberFormat::Float));
+                let narrow = matches!(
+                    number.format,
+                    oa::VariantOrUnknownOrEmpty::Item(oa::NumberFormat::Float)
+                );
                 Some(Shape::Plain(if narrow { Type::F32 } else { Type::F64 }))
             }
             oa::SchemaKind::Type(oa::Type::Boolean(boolean)) => {
@@ -253,25 +281,43 @@ impl<'a> Lowerer<'a> {
                 }
                 Some(Shape::Plain(Type::Boolean))
             }
-            oa::SchemaKind::Type(oa::Type::Array(array)) => Some(Shape::Array(array.items.as_ref())),
+            oa::SchemaKind::Type(oa::Type::Array(array)) => {
+                Some(Shape::Array(array.items.as_ref()))
+            }
             oa::SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
                 oa::ReferenceOr::Reference { reference } => Some(Shape::Ref(reference)),
                 oa::ReferenceOr::Item(inner) => self.shape(inner, &format!("{path}.allOf[0]")),
             },
             oa::SchemaKind::AllOf { .. } => {
-                self.unsupported(path, "`allOf` with more than one schema", "merge the properties into one object schema");
+                self.unsupported(
+                    path,
+                    "`allOf` with more than one schema",
+                    "merge the properties into one object schema",
+                );
                 None
             }
             oa::SchemaKind::OneOf { .. } => {
-                self.unsupported(path, "`oneOf`", "describe the value as one object schema, or as `{}` for any JSON value");
+                self.unsupported(
+                    path,
+                    "`oneOf`",
+                    "describe the value as one object schema, or as `{}` for any JSON value",
+                );
                 None
             }
             oa::SchemaKind::AnyOf { .. } => {
-                self.unsupported(path, "`anyOf`", "describe the value as one object schema, or as `{}` for any JSON value");
+                self.unsupported(
+                    path,
+                    "`anyOf`",
+                    "describe the value as one object schema, or as `{}` for any JSON value",
+                );
                 None
             }
             oa::SchemaKind::Not { .. } => {
-                self.unsupported(path, "`not`", "describe what the value is rather than what it is not");
+                self.unsupported(
+                    path,
+                    "`not`",
+                    "describe what the value is rather than what it is not",
+                );
                 None
             }
             oa::SchemaKind::Any(any) => self.any_shape(any, path),
@@ -295,12 +341,20 @@ impl<'a> Lowerer<'a> {
                 _ => Shape::Plain(Type::JsonValue),
             }),
             Some("string") if !any.enumeration.is_empty() => Some(Shape::Enum(
-                any.enumeration.iter().filter_map(|value| value.as_str().map(str::to_owned)).collect(),
+                any.enumeration
+                    .iter()
+                    .filter_map(|value| value.as_str().map(str::to_owned))
+                    .collect(),
             )),
             Some(other @ ("string" | "integer" | "number" | "boolean" | "array")) => {
                 self.error(
-                    Diagnostic::new(path, format!("this `type: {other}` schema mixes in keywords that do not apply to it"))
-                        .help("remove the keywords that belong to other types"),
+                    Diagnostic::new(
+                        path,
+                        format!(
+                            "this `type: {other}` schema mixes in keywords that do not apply to it"
+                        ),
+                    )
+                    .help("remove the keywords that belong to other types"),
                 );
                 None
             }
@@ -322,7 +376,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn unsupported(&mut self, path: &str, what: &str, help: &str) {
-        self.error(Diagnostic::new(path, format!("{what} is not supported by the generator")).help(help));
+        self.error(
+            Diagnostic::new(path, format!("{what} is not supported by the generator")).help(help),
+        );
     }
 
     /// Lowers a schema that may be a `$ref`; `hint` names any inline model it needs.
@@ -340,28 +396,45 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Lowers an inline schema to a type, creating inline models named after `hint`.
-    fn lower_schema(&mut self, schema: &oa::Schema, path: &str, hint: &str, depth: usize) -> Option<Type> {
+    fn lower_schema(
+        &mut self,
+        schema: &oa::Schema,
+        path: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Option<Type> {
         if depth > MAX_DEPTH {
             self.error(
-                Diagnostic::new(path, format!("schemas are nested more than {MAX_DEPTH} levels deep"))
-                    .help("move nested objects into named schemas under `components.schemas`"),
+                Diagnostic::new(
+                    path,
+                    format!("schemas are nested more than {MAX_DEPTH} levels deep"),
+                )
+                .help("move nested objects into named schemas under `components.schemas`"),
             );
             return None;
         }
-        let doc = describe(&schema.schema_data).unwrap_or_else(|| format!("The inline schema at `{path}`."));
+        let doc = describe(&schema.schema_data)
+            .unwrap_or_else(|| format!("The inline schema at `{path}`."));
         match self.shape(schema, path)? {
             Shape::Ref(reference) => self.resolve_ref(reference, path),
             Shape::Plain(ty) => Some(ty),
             Shape::Array(items) => {
                 let items_path = format!("{path}.items");
                 let inner = match items {
-                    Some(items) => self.lower_ref_or(items, &items_path, &format!("{hint}Item"), depth + 1)?,
+                    Some(items) => {
+                        self.lower_ref_or(items, &items_path, &format!("{hint}Item"), depth + 1)?
+                    }
                     None => Type::JsonValue,
                 };
                 Some(Type::Array(Box::new(inner)))
             }
             Shape::Map(values) => {
-                let inner = self.lower_ref_or(values, &format!("{path}.additionalProperties"), &format!("{hint}Value"), depth + 1)?;
+                let inner = self.lower_ref_or(
+                    values,
+                    &format!("{path}.additionalProperties"),
+                    &format!("{hint}Value"),
+                    depth + 1,
+                )?;
                 Some(Type::Map(Box::new(inner)))
             }
             Shape::Object { .. } => {
@@ -385,8 +458,21 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn lower_struct(&mut self, ident: Ident, doc: String, schema: &oa::Schema, path: &str, depth: usize) {
-        let Some(Shape::Object { properties, required }) = self.shape(schema, path) else { return };
+    fn lower_struct(
+        &mut self,
+        ident: Ident,
+        doc: String,
+        schema: &oa::Schema,
+        path: &str,
+        depth: usize,
+    ) {
+        let Some(Shape::Object {
+            properties,
+            required,
+        }) = self.shape(schema, path)
+        else {
+            return;
+        };
         let mut fields = Vec::new();
         let mut field_names: HashMap<String, String> = HashMap::new();
         for (name, property) in &properties {
@@ -400,12 +486,15 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let hint = format!("{ident}{}", names::pascal(name));
-            let Some(ty) = self.lower_ref_or(property, &property_path, &hint, depth + 1) else { continue };
+            let Some(ty) = self.lower_ref_or(property, &property_path, &hint, depth + 1) else {
+                continue;
+            };
             let field_doc = match property {
                 oa::ReferenceOr::Item(schema) => describe(&schema.schema_data),
                 oa::ReferenceOr::Reference { .. } => None,
             };
-            let nullable = matches!(property, oa::ReferenceOr::Item(schema) if schema.schema_data.nullable);
+            let nullable =
+                matches!(property, oa::ReferenceOr::Item(schema) if schema.schema_data.nullable);
             fields.push(Field {
                 rename: (snake != **name).then(|| (*name).clone()),
                 ident: names::snake_ident(&snake),
@@ -418,19 +507,33 @@ impl<'a> Lowerer<'a> {
         for name in &required {
             if !properties.iter().any(|(property, _)| property == name) {
                 self.error(
-                    Diagnostic::new(format!("{path}.required"), format!("required property `{name}` is not defined in `properties`"))
-                        .help("define the property or remove it from `required`"),
+                    Diagnostic::new(
+                        format!("{path}.required"),
+                        format!("required property `{name}` is not defined in `properties`"),
+                    )
+                    .help("define the property or remove it from `required`"),
                 );
             }
         }
-        self.models.push(Model::Struct(StructModel { ident, doc, fields, derive_default: false }));
+        self.models.push(Model::Struct(StructModel {
+            ident,
+            doc,
+            fields,
+            derive_default: false,
+        }));
     }
 
     fn lower_enum(&mut self, ident: Ident, doc: String, schema: &oa::Schema, path: &str) {
-        let Some(Shape::Enum(values)) = self.shape(schema, path) else { return };
+        let Some(Shape::Enum(values)) = self.shape(schema, path) else {
+            return;
+        };
         let mut variants: Vec<Variant> = Vec::new();
         for value in values {
-            let pascal = if value.is_empty() { "Empty".to_owned() } else { names::pascal(&value) };
+            let pascal = if value.is_empty() {
+                "Empty".to_owned()
+            } else {
+                names::pascal(&value)
+            };
             if let Some(previous) = variants.iter().find(|variant| variant.ident == pascal) {
                 let previous = previous.value.clone();
                 self.error(
@@ -439,13 +542,21 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            variants.push(Variant { ident: names::pascal_ident(&pascal), value });
+            variants.push(Variant {
+                ident: names::pascal_ident(&pascal),
+                value,
+            });
         }
         let unknown = ["Unknown", "UnknownValue", "UnlistedValue"]
             .into_iter()
             .find(|candidate| !variants.iter().any(|variant| variant.ident == candidate))
             .unwrap_or("UnlistedValueOfEnum");
-        self.models.push(Model::Enum(EnumModel { ident, doc, variants, unknown: names::pascal_ident(unknown) }));
+        self.models.push(Model::Enum(EnumModel {
+            ident,
+            doc,
+            variants,
+            unknown: names::pascal_ident(unknown),
+        }));
     }
 
     // ----- operations -----
@@ -458,12 +569,23 @@ impl<'a> Lowerer<'a> {
             let item = match item {
                 oa::ReferenceOr::Item(item) => item,
                 oa::ReferenceOr::Reference { .. } => {
-                    self.unsupported(&item_path, "a path item `$ref`", "write the path item inline");
+                    self.unsupported(
+                        &item_path,
+                        "a path item `$ref`",
+                        "write the path item inline",
+                    );
                     continue;
                 }
             };
             let operations = [
-                &item.get, &item.put, &item.post, &item.delete, &item.options, &item.head, &item.patch, &item.trace,
+                &item.get,
+                &item.put,
+                &item.post,
+                &item.delete,
+                &item.options,
+                &item.head,
+                &item.patch,
+                &item.trace,
             ];
             for (method, operation) in HTTP_METHODS.iter().zip(operations) {
                 let Some(operation) = operation else { continue };
@@ -477,8 +599,11 @@ impl<'a> Lowerer<'a> {
                 };
                 if let Some(previous) = operation_ids.insert(name.clone(), operation_path.clone()) {
                     self.error(
-                        Diagnostic::new(&operation_path, format!("duplicate `operationId` `{name}`, first used at `{previous}`"))
-                            .help("every operation needs its own `operationId`"),
+                        Diagnostic::new(
+                            &operation_path,
+                            format!("duplicate `operationId` `{name}`, first used at `{previous}`"),
+                        )
+                        .help("every operation needs its own `operationId`"),
                     );
                     continue;
                 }
@@ -490,7 +615,9 @@ impl<'a> Lowerer<'a> {
                     );
                     continue;
                 }
-                if let Some(lowered) = self.lower_operation(&name, method, path, item, operation, &operation_path) {
+                if let Some(lowered) =
+                    self.lower_operation(&name, method, path, item, operation, &operation_path)
+                {
                     self.operations.push(lowered);
                 }
             }
@@ -522,7 +649,12 @@ fn placeholders(template: &str) -> Result<Vec<&str>, String> {
 
 /// Whether a media type carries JSON.
 fn is_json(media_type: &str) -> bool {
-    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -563,20 +695,32 @@ impl Lowerer<'_> {
         let mut taken: Vec<String> = params.iter().map(|param| param.ident.to_string()).collect();
         if body.is_some() && taken.iter().any(|taken| taken == "body") {
             self.error(
-                Diagnostic::new(format!("{path}.parameters"), "a parameter named `body` collides with the request body field")
-                    .help("rename the parameter"),
+                Diagnostic::new(
+                    format!("{path}.parameters"),
+                    "a parameter named `body` collides with the request body field",
+                )
+                .help("rename the parameter"),
             );
         }
         taken.clear();
-        let (response, errors) = self.lower_responses(&pascal, &operation.responses, &format!("{path}.responses"));
+        let (response, errors) =
+            self.lower_responses(&pascal, &operation.responses, &format!("{path}.responses"));
 
         let idempotent = match operation.extensions.get(IDEMPOTENT_EXTENSION) {
-            None => matches!(method, "get" | "head" | "options" | "put" | "delete" | "trace"),
+            None => matches!(
+                method,
+                "get" | "head" | "options" | "put" | "delete" | "trace"
+            ),
             Some(serde_json::Value::Bool(value)) => *value,
             Some(other) => {
                 self.error(
-                    Diagnostic::new(format!("{path}.{IDEMPOTENT_EXTENSION}"), format!("`{IDEMPOTENT_EXTENSION}` must be `true` or `false`, found `{other}`"))
-                        .help("write `x-idempotent: true` for operations that are safe to send twice"),
+                    Diagnostic::new(
+                        format!("{path}.{IDEMPOTENT_EXTENSION}"),
+                        format!(
+                            "`{IDEMPOTENT_EXTENSION}` must be `true` or `false`, found `{other}`"
+                        ),
+                    )
+                    .help("write `x-idempotent: true` for operations that are safe to send twice"),
                 );
                 false
             }
@@ -585,8 +729,15 @@ impl Lowerer<'_> {
             return None;
         }
         let http_method = method.to_ascii_uppercase();
-        let doc = join_doc(&[operation.summary.as_deref(), operation.description.as_deref()]);
-        let doc = if doc.is_empty() { format!("Calls the `{name}` operation.") } else { doc };
+        let doc = join_doc(&[
+            operation.summary.as_deref(),
+            operation.description.as_deref(),
+        ]);
+        let doc = if doc.is_empty() {
+            format!("Calls the `{name}` operation.")
+        } else {
+            doc
+        };
         Some(Operation {
             name: name.to_owned(),
             method_ident: names::snake_ident(&snake),
@@ -616,7 +767,9 @@ impl Lowerer<'_> {
             oa::ReferenceOr::Item(item) => Some(item),
             oa::ReferenceOr::Reference { reference } => {
                 let prefix = format!("#/components/{section}/");
-                let found = reference.strip_prefix(&prefix).and_then(|name| map?.get(name));
+                let found = reference
+                    .strip_prefix(&prefix)
+                    .and_then(|name| map?.get(name));
                 match found {
                     Some(oa::ReferenceOr::Item(item)) => Some(item),
                     _ => {
@@ -647,9 +800,20 @@ impl Lowerer<'_> {
             .iter()
             .enumerate()
             .map(|(index, param)| (format!("paths.{template}.parameters[{index}]"), param))
-            .chain(operation.parameters.iter().enumerate().map(|(index, param)| (format!("{path}.parameters[{index}]"), param)));
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(index, param)| (format!("{path}.parameters[{index}]"), param)),
+            );
         for (param_path, param) in sources {
-            let Some(param) = self.resolve_component(param, components.map(|c| &c.parameters), "parameters", &param_path) else {
+            let Some(param) = self.resolve_component(
+                param,
+                components.map(|c| &c.parameters),
+                "parameters",
+                &param_path,
+            ) else {
                 continue;
             };
             let location = match param {
@@ -664,27 +828,43 @@ impl Lowerer<'_> {
                     ParamLocation::Header
                 }
                 oa::Parameter::Cookie { .. } => {
-                    self.unsupported(&param_path, "a cookie parameter", "send the value as a header parameter");
+                    self.unsupported(
+                        &param_path,
+                        "a cookie parameter",
+                        "send the value as a header parameter",
+                    );
                     continue;
                 }
             };
             let data = param.parameter_data_ref();
-            declared.retain(|(_, existing, existing_location)| !(existing.name == data.name && *existing_location == location));
+            declared.retain(|(_, existing, existing_location)| {
+                !(existing.name == data.name && *existing_location == location)
+            });
             declared.push((param_path, data, location));
         }
 
         let placeholders = match placeholders(template) {
             Ok(found) => found,
             Err(message) => {
-                self.error(Diagnostic::new(format!("paths.{template}"), message).help("write placeholders as `{name}`"));
+                self.error(
+                    Diagnostic::new(format!("paths.{template}"), message)
+                        .help("write placeholders as `{name}`"),
+                );
                 return Vec::new();
             }
         };
         for placeholder in &placeholders {
-            if !declared.iter().any(|(_, data, location)| *location == ParamLocation::Path && data.name == *placeholder) {
+            if !declared.iter().any(|(_, data, location)| {
+                *location == ParamLocation::Path && data.name == *placeholder
+            }) {
                 self.error(
-                    Diagnostic::new(path, format!("path placeholder `{{{placeholder}}}` has no path parameter"))
-                        .help(format!("declare a parameter with `name: {placeholder}` and `in: path`")),
+                    Diagnostic::new(
+                        path,
+                        format!("path placeholder `{{{placeholder}}}` has no path parameter"),
+                    )
+                    .help(format!(
+                        "declare a parameter with `name: {placeholder}` and `in: path`"
+                    )),
                 );
             }
         }
@@ -694,34 +874,64 @@ impl Lowerer<'_> {
         for (param_path, data, location) in declared {
             if location == ParamLocation::Path && !placeholders.contains(&data.name.as_str()) {
                 self.error(
-                    Diagnostic::new(&param_path, format!("path parameter `{}` has no `{{{}}}` placeholder in the path", data.name, data.name))
-                        .help("add the placeholder to the path or remove the parameter"),
+                    Diagnostic::new(
+                        &param_path,
+                        format!(
+                            "path parameter `{}` has no `{{{}}}` placeholder in the path",
+                            data.name, data.name
+                        ),
+                    )
+                    .help("add the placeholder to the path or remove the parameter"),
                 );
                 continue;
             }
             let snake = names::snake(&data.name);
             if let Some(previous) = idents.insert(snake.clone(), data.name.clone()) {
                 self.error(
-                    Diagnostic::new(&param_path, format!("parameters `{previous}` and `{}` both become the Rust field `{snake}`", data.name))
-                        .help("rename one of them"),
+                    Diagnostic::new(
+                        &param_path,
+                        format!(
+                            "parameters `{previous}` and `{}` both become the Rust field `{snake}`",
+                            data.name
+                        ),
+                    )
+                    .help("rename one of them"),
                 );
                 continue;
             }
             let schema = match &data.format {
                 oa::ParameterSchemaOrContent::Schema(schema) => schema,
                 oa::ParameterSchemaOrContent::Content(_) => {
-                    self.unsupported(&param_path, "a parameter described by `content`", "describe the parameter with `schema`");
+                    self.unsupported(
+                        &param_path,
+                        "a parameter described by `content`",
+                        "describe the parameter with `schema`",
+                    );
                     continue;
                 }
             };
             let hint = format!("{operation_pascal}{}", names::pascal(&data.name));
-            let Some(ty) = self.lower_ref_or(schema, &format!("{param_path}.schema"), &hint, 0) else { continue };
+            let Some(ty) = self.lower_ref_or(schema, &format!("{param_path}.schema"), &hint, 0)
+            else {
+                continue;
+            };
             let ty = self.see_through_aliases(ty);
             let scalar = |ty: &Type| {
-                matches!(ty, Type::String | Type::Boolean | Type::I32 | Type::I64 | Type::F32 | Type::F64 | Type::Named(_, NamedKind::Enum))
+                matches!(
+                    ty,
+                    Type::String
+                        | Type::Boolean
+                        | Type::I32
+                        | Type::I64
+                        | Type::F32
+                        | Type::F64
+                        | Type::Named(_, NamedKind::Enum)
+                )
             };
             let supported = match (&ty, location) {
-                (Type::Array(inner), ParamLocation::Query) => scalar(&self.see_through_aliases((**inner).clone())),
+                (Type::Array(inner), ParamLocation::Query) => {
+                    scalar(&self.see_through_aliases((**inner).clone()))
+                }
                 (ty, _) => scalar(ty),
             };
             if !supported {
@@ -736,9 +946,13 @@ impl Lowerer<'_> {
                 Type::Array(inner) => Type::Array(Box::new(self.see_through_aliases(*inner))),
                 other => other,
             };
-            let project_id = location == ParamLocation::Path && data.name == "project_id" && ty == Type::String;
+            let project_id =
+                location == ParamLocation::Path && data.name == "project_id" && ty == Type::String;
             let required = location == ParamLocation::Path || data.required;
-            let mut doc = data.description.clone().unwrap_or_else(|| format!("The `{}` parameter.", data.name));
+            let mut doc = data
+                .description
+                .clone()
+                .unwrap_or_else(|| format!("The `{}` parameter.", data.name));
             if project_id {
                 doc.push_str("\n\nWhen `None`, the client's project id is used.");
             }
@@ -759,37 +973,66 @@ impl Lowerer<'_> {
         let mut current = ty;
         for _ in 0..MAX_DEPTH {
             match &current {
-                Type::Named(ident, NamedKind::Alias) => match self.aliases.get(&ident.to_string()) {
-                    Some(target) => current = target.clone(),
-                    None => return current,
-                },
+                Type::Named(ident, NamedKind::Alias) => {
+                    match self.aliases.get(&ident.to_string()) {
+                        Some(target) => current = target.clone(),
+                        None => return current,
+                    }
+                }
                 _ => return current,
             }
         }
         current
     }
 
-    fn lower_request_body(&mut self, operation_pascal: &str, body: &oa::ReferenceOr<oa::RequestBody>, path: &str) -> Option<RequestBody> {
+    fn lower_request_body(
+        &mut self,
+        operation_pascal: &str,
+        body: &oa::ReferenceOr<oa::RequestBody>,
+        path: &str,
+    ) -> Option<RequestBody> {
         let components = self.spec.components.as_ref();
-        let body = self.resolve_component(body, components.map(|c| &c.request_bodies), "requestBodies", path)?;
+        let body = self.resolve_component(
+            body,
+            components.map(|c| &c.request_bodies),
+            "requestBodies",
+            path,
+        )?;
         let Some((media_type, content)) = body
             .content
             .iter()
             .find(|(media_type, _)| is_json(media_type))
             .or_else(|| body.content.first())
         else {
-            self.error(Diagnostic::new(path, "request body has no `content`").help("add `content: {application/json: {schema: ...}}`"));
+            self.error(
+                Diagnostic::new(path, "request body has no `content`")
+                    .help("add `content: {application/json: {schema: ...}}`"),
+            );
             return None;
         };
         let content_path = format!("{path}.content.{media_type}");
         let json = is_json(media_type);
-        let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let essence = media_type
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if essence.starts_with("multipart/") || essence == "application/x-www-form-urlencoded" {
-            self.unsupported(&content_path, &format!("a `{essence}` request body"), "send a JSON or raw binary body");
+            self.unsupported(
+                &content_path,
+                &format!("a `{essence}` request body"),
+                "send a JSON or raw binary body",
+            );
             return None;
         }
         let ty = match (&content.schema, json) {
-            (Some(schema), true) => self.lower_ref_or(schema, &format!("{content_path}.schema"), &format!("{operation_pascal}RequestBody"), 0)?,
+            (Some(schema), true) => self.lower_ref_or(
+                schema,
+                &format!("{content_path}.schema"),
+                &format!("{operation_pascal}RequestBody"),
+                0,
+            )?,
             (None, true) => Type::JsonValue,
             (_, false) => Type::Bytes,
         };
@@ -798,26 +1041,51 @@ impl Lowerer<'_> {
             media_type: media_type.clone(),
             json,
             required: body.required,
-            doc: body.description.clone().unwrap_or_else(|| "The request body.".to_owned()),
+            doc: body
+                .description
+                .clone()
+                .unwrap_or_else(|| "The request body.".to_owned()),
         })
     }
 
-    fn lower_responses(&mut self, operation_pascal: &str, responses: &oa::Responses, path: &str) -> (Response, Vec<ErrorResponse>) {
+    fn lower_responses(
+        &mut self,
+        operation_pascal: &str,
+        responses: &oa::Responses,
+        path: &str,
+    ) -> (Response, Vec<ErrorResponse>) {
         let components = self.spec.components.as_ref();
-        let mut success = Response { body: None, headers: Vec::new() };
+        let mut success = Response {
+            body: None,
+            headers: Vec::new(),
+        };
         let mut errors = Vec::new();
         let declared = responses
             .responses
             .iter()
             .map(|(status, response)| (status.to_string(), response))
-            .chain(responses.default.iter().map(|response| ("default".to_owned(), response)));
+            .chain(
+                responses
+                    .default
+                    .iter()
+                    .map(|response| ("default".to_owned(), response)),
+            );
         for (status, response) in declared {
             let response_path = format!("{path}.{status}");
-            let Some(response) = self.resolve_component(response, components.map(|c| &c.responses), "responses", &response_path) else {
+            let Some(response) = self.resolve_component(
+                response,
+                components.map(|c| &c.responses),
+                "responses",
+                &response_path,
+            ) else {
                 continue;
             };
             let is_success = status.starts_with('2');
-            let content = response.content.iter().find(|(media_type, _)| is_json(media_type)).or_else(|| response.content.first());
+            let content = response
+                .content
+                .iter()
+                .find(|(media_type, _)| is_json(media_type))
+                .or_else(|| response.content.first());
             let body = match content {
                 None => None,
                 Some((media_type, content)) => {
@@ -829,7 +1097,12 @@ impl Lowerer<'_> {
                     };
                     let json = is_json(media_type);
                     let ty = match (&content.schema, json) {
-                        (Some(schema), true) => match self.lower_ref_or(schema, &format!("{content_path}.schema"), &hint, 0) {
+                        (Some(schema), true) => match self.lower_ref_or(
+                            schema,
+                            &format!("{content_path}.schema"),
+                            &hint,
+                            0,
+                        ) {
                             Some(ty) => ty,
                             None => continue,
                         },
@@ -840,7 +1113,11 @@ impl Lowerer<'_> {
                 }
             };
             if !is_success {
-                errors.push(ErrorResponse { status, body: body.map(|(ty, _)| ty), doc: response.description.clone() });
+                errors.push(ErrorResponse {
+                    status,
+                    body: body.map(|(ty, _)| ty),
+                    doc: response.description.clone(),
+                });
                 continue;
             }
             if let Some((ty, json)) = body {
@@ -853,19 +1130,40 @@ impl Lowerer<'_> {
                         );
                     }
                     Some(_) => {}
-                    None => success.body = Some(ResponseBody { ty, json, doc: response.description.clone() }),
+                    None => {
+                        success.body = Some(ResponseBody {
+                            ty,
+                            json,
+                            doc: response.description.clone(),
+                        })
+                    }
                 }
             }
             for (name, header) in &response.headers {
                 let header_path = format!("{response_path}.headers.{name}");
-                let Some(header) = self.resolve_component(header, components.map(|c| &c.headers), "headers", &header_path) else {
+                let Some(header) = self.resolve_component(
+                    header,
+                    components.map(|c| &c.headers),
+                    "headers",
+                    &header_path,
+                ) else {
                     continue;
                 };
-                if success.headers.iter().any(|existing| existing.name.eq_ignore_ascii_case(name)) {
+                if success
+                    .headers
+                    .iter()
+                    .any(|existing| existing.name.eq_ignore_ascii_case(name))
+                {
                     continue;
                 }
                 let snake = names::snake(name);
-                if snake == "status" || snake == "body" || success.headers.iter().any(|existing| existing.ident == snake) {
+                if snake == "status"
+                    || snake == "body"
+                    || success
+                        .headers
+                        .iter()
+                        .any(|existing| existing.ident == snake)
+                {
                     self.error(
                         Diagnostic::new(&header_path, format!("response header `{name}` collides with the response field `{snake}`"))
                             .help("rename the header"),
@@ -873,20 +1171,35 @@ impl Lowerer<'_> {
                     continue;
                 }
                 let ty = match &header.format {
-                    oa::ParameterSchemaOrContent::Schema(schema) => {
-                        self.lower_ref_or(schema, &format!("{header_path}.schema"), "Header", 0).map(|ty| self.see_through_aliases(ty))
-                    }
+                    oa::ParameterSchemaOrContent::Schema(schema) => self
+                        .lower_ref_or(schema, &format!("{header_path}.schema"), "Header", 0)
+                        .map(|ty| self.see_through_aliases(ty)),
                     oa::ParameterSchemaOrContent::Content(_) => None,
                 };
-                let Some(ty @ (Type::String | Type::Boolean | Type::I32 | Type::I64 | Type::F32 | Type::F64)) = ty else {
-                    self.unsupported(&header_path, "a response header that is not a string, number or boolean", "declare it as `schema: {type: string}`");
+                let Some(
+                    ty @ (Type::String
+                    | Type::Boolean
+                    | Type::I32
+                    | Type::I64
+                    | Type::F32
+                    | Type::F64),
+                ) = ty
+                else {
+                    self.unsupported(
+                        &header_path,
+                        "a response header that is not a string, number or boolean",
+                        "declare it as `schema: {type: string}`",
+                    );
                     continue;
                 };
                 success.headers.push(ResponseHeader {
                     ident: names::snake_ident(&snake),
                     name: name.clone(),
                     ty,
-                    doc: header.description.clone().unwrap_or_else(|| format!("The `{name}` response header.")),
+                    doc: header
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| format!("The `{name}` response header.")),
                 });
             }
         }
@@ -901,7 +1214,35 @@ impl Lowerer<'_> {
         }
         self.box_recursive_fields();
         self.derive_defaults();
-        Ok(Api { models: self.models, operations: self.operations })
+        let service = self.service();
+        Ok(Api {
+            models: self.models,
+            operations: self.operations,
+            service,
+        })
+    }
+
+    fn service(&self) -> Service {
+        let name = self.spec.info.title.clone();
+        let env_name = name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let server = self.spec.servers.first();
+        let regions = server
+            .and_then(|server| server.variables.as_ref()?.get("region"))
+            .map(|variable| variable.enumeration.clone())
+            .unwrap_or_default();
+        let endpoint_template = server
+            .map(|server| server.url.clone())
+            .filter(|url| url.contains("{region}"));
+        Service {
+            name,
+            env_name,
+            endpoint_template,
+            regions,
+        }
     }
 
     /// The struct a field holds directly (not behind a `Vec` or map), through aliases.
@@ -917,7 +1258,11 @@ impl Lowerer<'_> {
         let mut holds: HashMap<String, Vec<String>> = HashMap::new();
         for model in &self.models {
             if let Model::Struct(model) = model {
-                let held = model.fields.iter().filter_map(|field| self.held_struct(&field.ty)).collect();
+                let held = model
+                    .fields
+                    .iter()
+                    .filter_map(|field| self.held_struct(&field.ty))
+                    .collect();
                 holds.insert(model.ident.to_string(), held);
             }
         }
@@ -964,12 +1309,17 @@ impl Lowerer<'_> {
         loop {
             let mut changed = false;
             for model in &self.models {
-                let Model::Struct(model) = model else { continue };
+                let Model::Struct(model) = model else {
+                    continue;
+                };
                 let name = model.ident.to_string();
                 if !defaultable[&name] {
                     continue;
                 }
-                let all = model.fields.iter().all(|field| !field.required || self.has_default(&field.ty, &defaultable));
+                let all = model
+                    .fields
+                    .iter()
+                    .all(|field| !field.required || self.has_default(&field.ty, &defaultable));
                 if !all {
                     defaultable.insert(name, false);
                     changed = true;
@@ -989,7 +1339,10 @@ impl Lowerer<'_> {
     fn has_default(&self, ty: &Type, defaultable: &HashMap<String, bool>) -> bool {
         match self.see_through_aliases(ty.clone()) {
             Type::Named(_, NamedKind::Enum) => false,
-            Type::Named(ident, _) => defaultable.get(&ident.to_string()).copied().unwrap_or(false),
+            Type::Named(ident, _) => defaultable
+                .get(&ident.to_string())
+                .copied()
+                .unwrap_or(false),
             _ => true,
         }
     }

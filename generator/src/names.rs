@@ -12,8 +12,8 @@ const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", 
 
 /// Strict and reserved keywords of Rust 2021, which become raw identifiers.
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do",
-    "dyn", "else", "enum", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
     "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "static",
     "struct", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
     "virtual", "where", "while", "yield",

@@ -75,13 +75,17 @@ fn run() -> Result<ExitCode> {
     let root = workspace_root();
     let options = parse_args(&root)?;
     let spec_name = display_name(&root, &options.spec);
-    let spec_text = std::fs::read_to_string(&options.spec).with_context(|| format!("reading {}", options.spec.display()))?;
+    let spec_text = std::fs::read_to_string(&options.spec)
+        .with_context(|| format!("reading {}", options.spec.display()))?;
     let files = match generator::generate(&spec_text, &spec_name) {
         Ok(files) => files,
         Err(error) => {
             eprintln!("{error}");
             let count = error.diagnostics.len();
-            eprintln!("error: {spec_name}: {count} problem{} found; nothing was written", if count == 1 { "" } else { "s" });
+            eprintln!(
+                "error: {spec_name}: {count} problem{} found; nothing was written",
+                if count == 1 { "" } else { "s" }
+            );
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -89,15 +93,19 @@ fn run() -> Result<ExitCode> {
     let mut stale = Vec::new();
     for file in &files {
         let path = options.out.join(file.name);
-        let current = std::fs::read_to_string(&path).ok().map(|text| normalise(&text));
+        let current = std::fs::read_to_string(&path)
+            .ok()
+            .map(|text| normalise(&text));
         if current.as_deref() == Some(file.contents.as_str()) {
             continue;
         }
         if options.check {
             stale.push(path);
         } else {
-            std::fs::create_dir_all(&options.out).with_context(|| format!("creating {}", options.out.display()))?;
-            std::fs::write(&path, &file.contents).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::create_dir_all(&options.out)
+                .with_context(|| format!("creating {}", options.out.display()))?;
+            std::fs::write(&path, &file.contents)
+                .with_context(|| format!("writing {}", path.display()))?;
             println!("wrote {}", path.display());
         }
     }

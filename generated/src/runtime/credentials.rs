@@ -1,0 +1,323 @@
+//! Credentials: AK/SK (optionally temporary, with a security token) or an IAM token, from
+//! code, the environment or the profile file. Secrets never appear in `Debug` output.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+
+/// A secret string: usable by the signer, printed as `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself. Keep it out of logs.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("***")
+    }
+}
+
+/// How requests are authenticated.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Credentials {
+    /// SDK-HMAC-SHA256 signing with an access key and secret key.
+    AkSk {
+        /// The access key id (AK).
+        access_key: Secret,
+        /// The secret access key (SK).
+        secret_key: Secret,
+        /// The security token of temporary credentials, sent as `X-Security-Token`.
+        security_token: Option<Secret>,
+        /// The project id, sent as `X-Project-Id` and used for `{project_id}` in paths.
+        project_id: Option<String>,
+    },
+    /// An IAM user token, sent as `X-Auth-Token`.
+    Token {
+        /// The token (the `X-Subject-Token` IAM returned).
+        token: Secret,
+        /// The project id used for `{project_id}` in paths.
+        project_id: Option<String>,
+    },
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::AkSk {
+                security_token,
+                project_id,
+                ..
+            } => formatter
+                .debug_struct("AkSk")
+                .field("access_key", &"***")
+                .field("secret_key", &"***")
+                .field("security_token", &security_token.as_ref().map(|_| "***"))
+                .field("project_id", project_id)
+                .finish(),
+            Credentials::Token { project_id, .. } => formatter
+                .debug_struct("Token")
+                .field("token", &"***")
+                .field("project_id", project_id)
+                .finish(),
+        }
+    }
+}
+
+/// Environment variables read by [`Credentials::from_env`], first name first.
+const ENV_AK: [&str; 2] = ["HUAWEICLOUD_SDK_AK", "CLOUD_SDK_AK"];
+const ENV_SK: [&str; 2] = ["HUAWEICLOUD_SDK_SK", "CLOUD_SDK_SK"];
+const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
+
+impl Credentials {
+    /// AK/SK credentials.
+    pub fn ak_sk(access_key: impl Into<String>, secret_key: impl Into<String>) -> Self {
+        Credentials::AkSk {
+            access_key: Secret::new(access_key),
+            secret_key: Secret::new(secret_key),
+            security_token: None,
+            project_id: None,
+        }
+    }
+
+    /// IAM token credentials.
+    pub fn token(token: impl Into<String>) -> Self {
+        Credentials::Token {
+            token: Secret::new(token),
+            project_id: None,
+        }
+    }
+
+    /// Adds the security token of temporary AK/SK credentials (ignored for token credentials).
+    pub fn with_security_token(mut self, token: impl Into<String>) -> Self {
+        if let Credentials::AkSk { security_token, .. } = &mut self {
+            *security_token = Some(Secret::new(token));
+        }
+        self
+    }
+
+    /// Sets the project id.
+    pub fn with_project_id(mut self, id: impl Into<String>) -> Self {
+        match &mut self {
+            Credentials::AkSk { project_id, .. } | Credentials::Token { project_id, .. } => {
+                *project_id = Some(id.into())
+            }
+        }
+        self
+    }
+
+    /// The project id, when known.
+    pub fn project_id(&self) -> Option<&str> {
+        match self {
+            Credentials::AkSk { project_id, .. } | Credentials::Token { project_id, .. } => {
+                project_id.as_deref()
+            }
+        }
+    }
+
+    /// Reads AK/SK from `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` (or the seeds'
+    /// `CLOUD_SDK_AK` and `CLOUD_SDK_SK`), with the optional `HUAWEICLOUD_SDK_SECURITY_TOKEN`
+    /// and `HUAWEICLOUD_SDK_PROJECT_ID`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|name| lookup(name).filter(|value| !value.is_empty()))
+        };
+        match (first(&ENV_AK), first(&ENV_SK)) {
+            (Some(ak), Some(sk)) => {
+                let mut credentials = Credentials::ak_sk(ak, sk);
+                if let Some(token) = first(&[ENV_SECURITY_TOKEN]) {
+                    credentials = credentials.with_security_token(token);
+                }
+                if let Some(project_id) = first(&[ENV_PROJECT_ID]) {
+                    credentials = credentials.with_project_id(project_id);
+                }
+                Ok(credentials)
+            }
+            (ak, sk) => {
+                let mut missing = Vec::new();
+                if ak.is_none() {
+                    missing.push(ENV_AK.join(" or "));
+                }
+                if sk.is_none() {
+                    missing.push(ENV_SK.join(" or "));
+                }
+                Err(Error::Config(format!(
+                    "environment: {} not set",
+                    missing.join(" and ")
+                )))
+            }
+        }
+    }
+
+    /// The profile file: `HUAWEICLOUD_SDK_CREDENTIALS_FILE`, else `~/.huaweicloud/credentials`.
+    pub fn default_profile_path() -> Option<PathBuf> {
+        if let Some(path) = std::env::var_os(ENV_CREDENTIALS_FILE).filter(|path| !path.is_empty()) {
+            return Some(PathBuf::from(path));
+        }
+        std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE"))
+            .map(|home| PathBuf::from(home).join(".huaweicloud").join("credentials"))
+    }
+
+    /// Reads the `[basic]` section (`ak`, `sk`, `security_token`, `project_id`) of a profile
+    /// file in INI format.
+    pub fn from_profile(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| Error::Config(format!("profile {}: {error}", path.display())))?;
+        Self::from_profile_text(&text)
+            .map_err(|message| Error::Config(format!("profile {}: {message}", path.display())))
+    }
+
+    fn from_profile_text(text: &str) -> Result<Self, String> {
+        let mut section = String::new();
+        let (mut ak, mut sk, mut token, mut project_id) = (None, None, None, None);
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if let Some(name) = line
+                .strip_prefix('[')
+                .and_then(|rest| rest.strip_suffix(']'))
+            {
+                section = name.trim().to_owned();
+                continue;
+            }
+            if section != "basic" {
+                continue;
+            }
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let value = Some(value.trim().to_owned()).filter(|value| !value.is_empty());
+            match key.trim() {
+                "ak" => ak = value,
+                "sk" => sk = value,
+                "security_token" => token = value,
+                "project_id" => project_id = value,
+                _ => {}
+            }
+        }
+        match (ak, sk) {
+            (Some(ak), Some(sk)) => {
+                let mut credentials = Credentials::ak_sk(ak, sk);
+                if let Some(token) = token {
+                    credentials = credentials.with_security_token(token);
+                }
+                if let Some(project_id) = project_id {
+                    credentials = credentials.with_project_id(project_id);
+                }
+                Ok(credentials)
+            }
+            (ak, sk) => {
+                let missing: Vec<&str> = [("ak", ak.is_none()), ("sk", sk.is_none())]
+                    .into_iter()
+                    .filter_map(|(key, missing)| missing.then_some(key))
+                    .collect();
+                Err(format!("section [basic] lacks {}", missing.join(" and ")))
+            }
+        }
+    }
+
+    /// Tries the environment, then the profile file; the error names every source tried and
+    /// what each lacked.
+    pub fn from_default_chain() -> Result<Self, Error> {
+        let env_error = match Self::from_env() {
+            Ok(credentials) => return Ok(credentials),
+            Err(error) => error,
+        };
+        let profile_error = match Self::default_profile_path() {
+            Some(path) => match Self::from_profile(&path) {
+                Ok(credentials) => return Ok(credentials),
+                Err(error) => error.to_string(),
+            },
+            None => "profile: no HOME to find ~/.huaweicloud/credentials in".to_owned(),
+        };
+        Err(Error::Config(format!(
+            "no credentials found; tried {env_error}; {profile_error}",
+            env_error = env_error.to_string().trim_start_matches("configuration: "),
+            profile_error = profile_error.trim_start_matches("configuration: "),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_lookup_prefers_huaweicloud_names_and_reports_what_is_missing() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.to_string())
+            }
+        };
+        let credentials = Credentials::from_lookup(env(&[
+            ("HUAWEICLOUD_SDK_AK", "ak1"),
+            ("CLOUD_SDK_AK", "ak2"),
+            ("CLOUD_SDK_SK", "sk2"),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", "p1"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            credentials,
+            Credentials::ak_sk("ak1", "sk2").with_project_id("p1")
+        );
+
+        let error = Credentials::from_lookup(env(&[("CLOUD_SDK_AK", "ak")]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error,
+            "configuration: environment: HUAWEICLOUD_SDK_SK or CLOUD_SDK_SK not set"
+        );
+    }
+
+    #[test]
+    fn profile_reads_the_basic_section() {
+        let text = "[other]\nak = wrong\n[basic]\nak = AK1\nsk = SK1\nsecurity_token = T1\nproject_id = P1\n";
+        let expected = Credentials::ak_sk("AK1", "SK1")
+            .with_security_token("T1")
+            .with_project_id("P1");
+        assert_eq!(Credentials::from_profile_text(text).unwrap(), expected);
+        assert_eq!(
+            Credentials::from_profile_text("[basic]\nak = A\n").unwrap_err(),
+            "section [basic] lacks sk"
+        );
+    }
+
+    #[test]
+    fn debug_output_never_shows_secrets() {
+        let credentials =
+            Credentials::ak_sk("AKVISIBLE", "SKVISIBLE").with_security_token("TOKENVISIBLE");
+        let shown = format!(
+            "{credentials:?} {:?}",
+            Credentials::token("IAMTOKENVISIBLE")
+        );
+        for secret in ["AKVISIBLE", "SKVISIBLE", "TOKENVISIBLE", "IAMTOKENVISIBLE"] {
+            assert!(!shown.contains(secret), "{secret} leaked in {shown}");
+        }
+    }
+}

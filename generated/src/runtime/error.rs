@@ -1,0 +1,308 @@
+//! The one error type of the client, with a distinct case for each way a call can fail.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+
+/// How many bytes of an undecodable body an error keeps, so errors stay small to log.
+pub(crate) const SNIPPET_BYTES: usize = 512;
+
+/// Everything that can go wrong in a call or while building a [`Client`](crate::Client).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The service answered with a status outside 2xx (including 3xx: redirects are never
+    /// followed, because a signed request must not be replayed at another address).
+    #[error("{0}")]
+    Service(Box<ServiceError>),
+    /// No complete answer arrived within the configured time.
+    #[error("{operation}: timed out after {elapsed:?} (attempt {attempt})")]
+    Timeout {
+        /// The operation, as named in the spec.
+        operation: &'static str,
+        /// The limit that was reached.
+        elapsed: Duration,
+        /// Which attempt timed out, from 1.
+        attempt: u32,
+    },
+    /// The connection could not be set up or broke before an answer was complete.
+    #[error("{operation}: connection failed: {message}")]
+    Connection {
+        /// The operation, as named in the spec.
+        operation: &'static str,
+        /// What the transport reported.
+        message: String,
+        /// Whether the request may have reached the server (the connection broke after
+        /// sending began). When `false`, the server never saw it.
+        maybe_sent: bool,
+        /// The transport error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// The TLS handshake failed: certificate, protocol or name mismatch.
+    #[error("{operation}: TLS handshake failed: {message}")]
+    Tls {
+        /// The operation, as named in the spec.
+        operation: &'static str,
+        /// What the TLS layer reported.
+        message: String,
+    },
+    /// The caller built a request that cannot be sent; nothing was sent.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// A 2xx answer whose body does not match the spec.
+    #[error("{operation}: could not decode the response (HTTP {status}, request id {}): {message}; body starts with: {snippet:?}", request_id.as_deref().unwrap_or("none"))]
+    Decode {
+        /// The operation, as named in the spec.
+        operation: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The `X-Request-Id` the server sent, if any.
+        request_id: Option<String>,
+        /// What did not match.
+        message: String,
+        /// The first bytes of the body, lossily decoded.
+        snippet: String,
+    },
+    /// The response body was larger than the configured limit.
+    #[error("{operation}: response body exceeds the limit of {limit} bytes (HTTP {status}, request id {})", request_id.as_deref().unwrap_or("none"))]
+    BodyTooLarge {
+        /// The operation, as named in the spec.
+        operation: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The `X-Request-Id` the server sent, if any.
+        request_id: Option<String>,
+        /// The limit, from [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
+        limit: usize,
+    },
+    /// The client could not be configured (missing credentials, bad endpoint, ...).
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// The request id of the answer, when there was one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(error) => error.request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::BodyTooLarge { request_id, .. } => {
+                request_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service(error) => Some(error.status),
+            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The service error, when the service answered with an error status.
+    pub fn as_service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// An error answer of the service, parsed as the official SDKs parse it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    /// The operation, as named in the spec.
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The `X-Request-Id` response header.
+    pub request_id: Option<String>,
+    /// The error code (`APIGW.0301`, `SecMaster.00040001`, ...), or the status when the body
+    /// has none.
+    pub error_code: String,
+    /// The error message, or the raw body text when it is not JSON.
+    pub error_msg: String,
+    /// IAM's encoded authorization message, present on some 403 answers.
+    pub encoded_authorization_message: Option<String>,
+    /// The raw body.
+    pub body: Bytes,
+}
+
+impl ServiceError {
+    pub(crate) fn new(
+        operation: &'static str,
+        status: u16,
+        request_id: Option<String>,
+        body: Bytes,
+    ) -> Self {
+        let parsed = parse_error_body(&body);
+        let (error_code, error_msg, encoded_authorization_message) = match parsed {
+            Some(parsed) => parsed,
+            None => (None, String::from_utf8_lossy(&body).into_owned(), None),
+        };
+        ServiceError {
+            operation,
+            status,
+            request_id,
+            error_code: error_code.unwrap_or_else(|| status.to_string()),
+            error_msg,
+            encoded_authorization_message,
+            body,
+        }
+    }
+
+    /// Decodes the body into the type the spec declares for this status (named in each
+    /// method's documentation).
+    pub fn decode_body<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    /// Whether the status is 4xx: the request needs to change before it can succeed.
+    pub fn is_client_error(&self) -> bool {
+        (400..500).contains(&self.status)
+    }
+
+    /// Whether the status is 5xx.
+    pub fn is_server_error(&self) -> bool {
+        self.status >= 500
+    }
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            formatter,
+            "{}: HTTP {} {}: {} (request id {})",
+            self.operation,
+            self.status,
+            self.error_code,
+            self.error_msg,
+            self.request_id.as_deref().unwrap_or("none")
+        )
+    }
+}
+
+impl fmt::Debug for ServiceError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("ServiceError")
+            .field("operation", &self.operation)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("error_code", &self.error_code)
+            .field("error_msg", &self.error_msg)
+            .field(
+                "encoded_authorization_message",
+                &self.encoded_authorization_message,
+            )
+            .field("body", &snippet(&self.body))
+            .finish()
+    }
+}
+
+/// The first bytes of a body, lossily decoded, for messages.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let end = body.len().min(SNIPPET_BYTES);
+    let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
+    if body.len() > end {
+        text.push('…');
+    }
+    text
+}
+
+type ParsedError = (Option<String>, String, Option<String>);
+
+/// Finds code and message with the official SDKs' fallback order: `error_code`/`error_msg`,
+/// `errorCode`/`errorMsg`, `code`/`message`, then the same inside a nested object.
+/// Returns `None` when the body is not a JSON object.
+fn parse_error_body(body: &[u8]) -> Option<ParsedError> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    };
+    const PAIRS: [(&str, &str); 3] = [
+        ("error_code", "error_msg"),
+        ("errorCode", "errorMsg"),
+        ("code", "message"),
+    ];
+    let find = |object: &serde_json::Map<String, serde_json::Value>| {
+        PAIRS.iter().find_map(|(code, message)| {
+            let code = object.get(*code).and_then(text);
+            let message = object.get(*message).and_then(text);
+            (code.is_some() || message.is_some()).then_some((code, message))
+        })
+    };
+    let found = find(object).or_else(|| {
+        object
+            .values()
+            .filter_map(|value| value.as_object())
+            .find_map(find)
+    });
+    let encoded = object.get("encoded_authorization_message").and_then(text);
+    let (code, message) = found.unwrap_or((None, None));
+    Some((code, message.unwrap_or_default(), encoded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(body: &str) -> (String, String) {
+        let error = ServiceError::new("Op", 418, None, Bytes::from(body.to_owned()));
+        (error.error_code, error.error_msg)
+    }
+
+    #[test]
+    fn error_bodies_follow_the_official_fallback_order() {
+        let cases = [
+            (
+                r#"{"error_code":"APIGW.0301","error_msg":"bad auth"}"#,
+                ("APIGW.0301", "bad auth"),
+            ),
+            (r#"{"errorCode":"E1","errorMsg":"m1"}"#, ("E1", "m1")),
+            (
+                r#"{"code":"SecMaster.1","message":"m2"}"#,
+                ("SecMaster.1", "m2"),
+            ),
+            (
+                r#"{"error":{"code":"E2","message":"nested"}}"#,
+                ("E2", "nested"),
+            ),
+            (
+                r#"{"error_code":"A","code":"B","message":"ignored"}"#,
+                ("A", ""),
+            ),
+            ("plain text failure", ("418", "plain text failure")),
+            (r#"{"unrelated":1}"#, ("418", "")),
+        ];
+        for (body, (code, message)) in cases {
+            assert_eq!(
+                parsed(body),
+                (code.to_owned(), message.to_owned()),
+                "body {body}"
+            );
+        }
+    }
+
+    #[test]
+    fn display_is_one_line_with_status_code_message_and_request_id() {
+        let body = Bytes::from_static(br#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}"#);
+        let error = Error::Service(Box::new(ServiceError::new(
+            "ChangePlaybookInstance",
+            401,
+            Some("req-1".into()),
+            body,
+        )));
+        assert_eq!(
+            error.to_string(),
+            "ChangePlaybookInstance: HTTP 401 APIGW.0301: Incorrect IAM authentication information (request id req-1)"
+        );
+    }
+}

@@ -1,0 +1,327 @@
+//! The pieces of one call, as the generated operations assemble them, and how they become
+//! the path, query and headers sent on the wire.
+
+use std::cmp::Ordering;
+
+use bytes::Bytes;
+use percent_encoding::utf8_percent_encode;
+
+use super::signer::ENCODE;
+use crate::Error;
+
+/// The static description of one operation, generated from the spec.
+#[derive(Debug)]
+pub struct Operation {
+    /// The `operationId`.
+    pub name: &'static str,
+    /// The HTTP method.
+    pub method: http::Method,
+    /// The path template, with `{name}` placeholders.
+    pub path: &'static str,
+    /// Whether the operation may be sent again after the server may have seen it.
+    pub idempotent: bool,
+}
+
+/// A query value. Values are sorted the way the official SDK sorts them (numbers as
+/// numbers, text by character), because the query sent must equal the canonical query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QueryValue {
+    /// Text.
+    Text(String),
+    /// A whole number.
+    Integer(i64),
+    /// A floating-point number.
+    Float(f64),
+    /// A boolean, sent as `true` or `false`.
+    Boolean(bool),
+}
+
+impl QueryValue {
+    fn render(&self) -> String {
+        match self {
+            QueryValue::Text(text) => text.clone(),
+            QueryValue::Integer(value) => value.to_string(),
+            // Python prints whole floats with one decimal (`1.0`); match it.
+            QueryValue::Float(value) if value.fract() == 0.0 && value.is_finite() => {
+                format!("{value:.1}")
+            }
+            QueryValue::Float(value) => value.to_string(),
+            QueryValue::Boolean(value) => value.to_string(),
+        }
+    }
+
+    fn number(&self) -> Option<f64> {
+        match self {
+            QueryValue::Integer(value) => Some(*value as f64),
+            QueryValue::Float(value) => Some(*value),
+            QueryValue::Boolean(value) => Some(f64::from(u8::from(*value))),
+            QueryValue::Text(_) => None,
+        }
+    }
+
+    fn sort_cmp(&self, other: &Self) -> Ordering {
+        match (self, other) {
+            (QueryValue::Text(left), QueryValue::Text(right)) => left.cmp(right),
+            (QueryValue::Integer(left), QueryValue::Integer(right)) => left.cmp(right),
+            _ => match (self.number(), other.number()) {
+                (Some(left), Some(right)) => left.total_cmp(&right),
+                // Text against a number: the SDK cannot sort these at all; numbers first.
+                (Some(_), None) => Ordering::Less,
+                (None, Some(_)) => Ordering::Greater,
+                (None, None) => Ordering::Equal,
+            },
+        }
+    }
+}
+
+macro_rules! query_value_from {
+    ($($source:ty => $variant:ident($convert:expr)),* $(,)?) => {
+        $(impl From<$source> for QueryValue {
+            fn from(value: $source) -> Self {
+                QueryValue::$variant($convert(value))
+            }
+        })*
+    };
+}
+
+query_value_from! {
+    String => Text(|value| value),
+    &str => Text(str::to_owned),
+    i32 => Integer(i64::from),
+    i64 => Integer(|value| value),
+    f32 => Float(f64::from),
+    f64 => Float(|value| value),
+    bool => Boolean(|value| value),
+}
+
+/// A body ready to send.
+#[derive(Debug, Clone)]
+pub(crate) struct Body {
+    pub(crate) content_type: &'static str,
+    pub(crate) bytes: Bytes,
+}
+
+/// One call being assembled by a generated operation method.
+#[derive(Debug)]
+pub struct Call {
+    pub(crate) operation: &'static Operation,
+    path_params: Vec<(&'static str, Option<String>)>,
+    query: Vec<(&'static str, QueryValue)>,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Body>,
+    /// The first problem met while assembling, reported when the call is sent.
+    problem: Option<Error>,
+}
+
+impl Call {
+    /// Starts a call of an operation.
+    pub fn new(operation: &'static Operation) -> Self {
+        Call {
+            operation,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            problem: None,
+        }
+    }
+
+    /// Sets a path placeholder.
+    pub fn path_param(&mut self, name: &'static str, value: String) {
+        self.path_params.push((name, Some(value)));
+    }
+
+    /// Sets the `project_id` placeholder; `None` uses the client's project id.
+    pub fn project_id_param(&mut self, name: &'static str, value: Option<String>) {
+        self.path_params.push((name, value));
+    }
+
+    /// Adds a query pair (repeat the name for arrays).
+    pub fn query(&mut self, name: &'static str, value: impl Into<QueryValue>) {
+        self.query.push((name, value.into()));
+    }
+
+    /// Adds a header.
+    pub fn header(&mut self, name: &'static str, value: String) {
+        self.headers.push((name, value));
+    }
+
+    /// Sets a JSON body.
+    pub fn json_body<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &'static str,
+        body: &T,
+    ) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body = Some(Body {
+                    content_type,
+                    bytes: Bytes::from(bytes),
+                })
+            }
+            Err(error) => {
+                self.problem.get_or_insert(Error::InvalidRequest(format!(
+                    "{}: the body cannot be serialised: {error}",
+                    self.operation.name
+                )));
+            }
+        }
+    }
+
+    /// Sets a raw body.
+    pub fn raw_body(&mut self, content_type: &'static str, body: Bytes) {
+        self.body = Some(Body {
+            content_type,
+            bytes: body,
+        });
+    }
+
+    /// Checks everything and renders the wire path and query.
+    pub(crate) fn prepare(
+        &mut self,
+        default_project_id: Option<&str>,
+    ) -> Result<(String, String), Error> {
+        if let Some(problem) = self.problem.take() {
+            return Err(problem);
+        }
+        let path = render_path(self.operation, &self.path_params, default_project_id)?;
+        let query = render_query(&mut self.query);
+        for (name, value) in &mut self.headers {
+            *value = value.trim().to_owned();
+            if value
+                .bytes()
+                .any(|byte| matches!(byte, b'\r' | b'\n' | b'\0'))
+            {
+                return Err(Error::InvalidRequest(format!(
+                    "{}: header `{name}` contains a line break or NUL character",
+                    self.operation.name
+                )));
+            }
+        }
+        Ok((path, query))
+    }
+}
+
+/// Encodes one path value as exactly one segment.
+pub(crate) fn encode_segment(value: &str) -> String {
+    utf8_percent_encode(value, ENCODE).to_string()
+}
+
+fn render_path(
+    operation: &Operation,
+    params: &[(&'static str, Option<String>)],
+    default_project_id: Option<&str>,
+) -> Result<String, Error> {
+    let mut path = String::with_capacity(operation.path.len() + 32);
+    let mut rest = operation.path;
+    while let Some(open) = rest.find('{') {
+        path.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        let name = &after[..close];
+        let value = match params.iter().find(|(param, _)| *param == name) {
+            Some((_, Some(value))) => value.as_str(),
+            Some((_, None)) => default_project_id.ok_or_else(|| {
+                Error::InvalidRequest(format!(
+                    "{}: `{name}` is not set and the client has no project id (set it on the request, the credentials or the builder)",
+                    operation.name
+                ))
+            })?,
+            None => return Err(Error::InvalidRequest(format!("{}: path parameter `{name}` is not set", operation.name))),
+        };
+        if value.is_empty() {
+            return Err(Error::InvalidRequest(format!(
+                "{}: path parameter `{name}` is empty",
+                operation.name
+            )));
+        }
+        // URL parsers resolve `.` and `..` segments, even percent-encoded (`%2E%2E`), so no
+        // encoding keeps them in place: refuse them rather than send the call elsewhere.
+        if value == "." || value == ".." {
+            return Err(Error::InvalidRequest(format!(
+                "{}: path parameter `{name}` is `{value}`, which would address another path",
+                operation.name
+            )));
+        }
+        path.push_str(&encode_segment(value));
+        rest = after.get(close + 1..).unwrap_or("");
+    }
+    path.push_str(rest);
+    Ok(path)
+}
+
+fn render_query(query: &mut [(&'static str, QueryValue)]) -> String {
+    query.sort_by(|left, right| left.0.cmp(right.0).then_with(|| left.1.sort_cmp(&right.1)));
+    let mut out = String::new();
+    for (name, value) in query.iter() {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.extend(utf8_percent_encode(name, ENCODE));
+        out.push('=');
+        out.extend(utf8_percent_encode(&value.render(), ENCODE));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static OPERATION: Operation = Operation {
+        name: "Op",
+        method: http::Method::GET,
+        path: "/v1/{project_id}/items/{id}",
+        idempotent: true,
+    };
+
+    fn path_of(id: &str) -> Result<String, Error> {
+        let mut call = Call::new(&OPERATION);
+        call.project_id_param("project_id", None);
+        call.path_param("id", id.to_owned());
+        call.prepare(Some("p1")).map(|(path, _)| path)
+    }
+
+    #[test]
+    fn path_values_are_always_one_segment() {
+        let cases = [
+            ("ws 01/ä", "/v1/p1/items/ws%2001%2F%C3%A4"),
+            ("a?b#c%d+e", "/v1/p1/items/a%3Fb%23c%25d%2Be"),
+            ("...", "/v1/p1/items/..."),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(path_of(value).unwrap(), expected, "value {value:?}");
+        }
+        for refused in ["", ".", ".."] {
+            assert!(
+                matches!(path_of(refused), Err(Error::InvalidRequest(_))),
+                "value {refused:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn query_is_sorted_like_the_sdk_and_encoded() {
+        let mut call = Call::new(&OPERATION);
+        call.project_id_param("project_id", None);
+        call.path_param("id", "x".into());
+        call.query("n", 10);
+        call.query("n", 9);
+        call.query("a", "1 2&=");
+        call.query("flag", true);
+        let (_, query) = call.prepare(Some("p")).unwrap();
+        assert_eq!(query, "a=1%202%26%3D&flag=true&n=9&n=10");
+    }
+
+    #[test]
+    fn header_values_with_line_breaks_are_refused() {
+        let mut call = Call::new(&OPERATION);
+        call.project_id_param("project_id", None);
+        call.path_param("id", "x".into());
+        call.header("X-Custom", "a\r\nInjected: yes".into());
+        assert!(matches!(
+            call.prepare(Some("p")),
+            Err(Error::InvalidRequest(_))
+        ));
+    }
+}

@@ -1,0 +1,59 @@
+//! A successful answer, as the generated operations decode it.
+
+use std::str::FromStr;
+
+use bytes::Bytes;
+
+use super::error::snippet;
+use crate::Error;
+
+/// A 2xx answer with its body read in full.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub(crate) operation: &'static str,
+    pub(crate) status: u16,
+    pub(crate) headers: http::HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl RawResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// A response header as text, when present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    }
+
+    /// A response header parsed into a number or boolean; `None` when absent or unparsable.
+    pub fn header_parsed<T: FromStr>(&self, name: &str) -> Option<T> {
+        self.header(name)
+            .and_then(|value| value.trim().parse().ok())
+    }
+
+    /// The `X-Request-Id` header.
+    pub fn request_id(&self) -> Option<String> {
+        self.header("X-Request-Id")
+    }
+
+    /// The body decoded from JSON.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(|error| Error::Decode {
+            operation: self.operation,
+            status: self.status,
+            request_id: self.request_id(),
+            message: error.to_string(),
+            snippet: snippet(&self.body),
+        })
+    }
+
+    /// The raw body.
+    pub fn bytes(&self) -> Bytes {
+        self.body.clone()
+    }
+}

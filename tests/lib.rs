@@ -1,0 +1,1 @@
+//! Test-only crate: everything lives in its `[[test]]` targets.
