@@ -112,7 +112,7 @@ impl<'a> Lowerer<'a> {
         let schemas = self.schemas;
         for name in schemas.keys() {
             let path = format!("components.schemas.{name}");
-            let pascal = names::pascal(&name);
+            let pascal = names::pascal(name);
             if !self.claim_type_name(&pascal, &path) {
                 continue;
             }
@@ -692,17 +692,12 @@ impl Lowerer<'_> {
             Some(body) => self.lower_request_body(&pascal, body, &format!("{path}.requestBody")),
             None => None,
         };
-        let mut taken: Vec<String> = params.iter().map(|param| param.ident.to_string()).collect();
-        if body.is_some() && taken.iter().any(|taken| taken == "body") {
+        if body.is_some() && params.iter().any(|param| param.ident == "body") {
             self.error(
-                Diagnostic::new(
-                    format!("{path}.parameters"),
-                    "a parameter named `body` collides with the request body field",
-                )
-                .help("rename the parameter"),
+                Diagnostic::new(format!("{path}.parameters"), "a parameter named `body` collides with the request body field")
+                    .help("rename the parameter"),
             );
         }
-        taken.clear();
         let (response, errors) =
             self.lower_responses(&pascal, &operation.responses, &format!("{path}.responses"));
 

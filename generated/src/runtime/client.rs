@@ -495,7 +495,11 @@ fn transport_failure(operation: &'static str, error: reqwest::Error, idempotent:
                 retry_after: None,
             };
         }
-        source = current.source();
+        // `io::Error::source` skips the error it wraps, which is where rustls puts its own.
+        source = match current.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
     }
     let message = error_chain(&error);
     if error.is_connect() {

@@ -176,8 +176,9 @@ impl Call {
         });
     }
 
-    /// Checks everything and renders the wire path and query.
-    pub(crate) fn prepare(
+    /// Checks the call and renders the path and query exactly as they will be sent (and
+    /// signed); `default_project_id` fills an unset `project_id`.
+    pub fn prepare(
         &mut self,
         default_project_id: Option<&str>,
     ) -> Result<(String, String), Error> {
