@@ -7,11 +7,14 @@ use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use huaweicloud_secmaster::models::{
-    AopInstanceEventData, AopInstanceEventDataActionType, AopInstanceEventDataCommandType, CreateWorkflowInstanceResponseBody,
-    DataClassRef, DataObjectRefInfo, ErrorResponseBody, OperationPlaybookInfo, OperationPlaybookInfoOperation,
-    PlaybookInstanceInfo, PlaybookInstanceInfoStatus, PlaybookInstanceInfoTriggerType, PlaybookcontextRef,
+    AopInstanceEventData, AopInstanceEventDataActionType, AopInstanceEventDataCommandType,
+    CreateWorkflowInstanceResponseBody, DataClassRef, DataObjectRefInfo, ErrorResponseBody,
+    OperationPlaybookInfo, OperationPlaybookInfoOperation, PlaybookInstanceInfo,
+    PlaybookInstanceInfoStatus, PlaybookInstanceInfoTriggerType, PlaybookcontextRef,
 };
-use huaweicloud_secmaster::operations::{ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest};
+use huaweicloud_secmaster::operations::{
+    ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest,
+};
 use huaweicloud_secmaster::runtime::mock::MockServer;
 use huaweicloud_secmaster::{Client, Credentials, Error, Region, RetryPolicy};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -71,7 +74,11 @@ fn client_builder(endpoint: &str) -> huaweicloud_secmaster::ClientBuilder {
     Client::builder()
         .endpoint(endpoint)
         .credentials(Credentials::ak_sk(AK, SK).with_project_id(PROJECT))
-        .retry_policy(RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(10), max_delay: Duration::from_secs(2) })
+        .retry_policy(RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(10),
+            max_delay: Duration::from_secs(2),
+        })
 }
 
 fn seed_create_body() -> AopInstanceEventData {
@@ -83,44 +90,80 @@ fn create_request() -> CreateWorkflowInstanceRequest {
 }
 
 fn change_request() -> ChangePlaybookInstanceRequest {
-    let body = OperationPlaybookInfo { operation: Some(OperationPlaybookInfoOperation::Retry) };
+    let body = OperationPlaybookInfo {
+        operation: Some(OperationPlaybookInfoOperation::Retry),
+    };
     ChangePlaybookInstanceRequest::new("ws1", "inst1", body)
 }
 
 // ----- an independent SDK-HMAC-SHA256 verifier, written from HUAWEI_SDK_FACTS.md -----
 
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
-    request.headers.get(name).and_then(|value| value.to_str().ok())
+    request
+        .headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
 }
 
 /// Checks a received request's signature; returns the reason when it does not verify.
 fn verify(request: &Request, secret_key: &str) -> Result<(), String> {
     let authorization = header(request, "authorization").ok_or("no authorization")?;
-    let fields = authorization.strip_prefix("SDK-HMAC-SHA256 ").ok_or("wrong algorithm")?;
+    let fields = authorization
+        .strip_prefix("SDK-HMAC-SHA256 ")
+        .ok_or("wrong algorithm")?;
     let field = |key: &str| {
-        fields.split(", ").find_map(|part| part.strip_prefix(key).and_then(|rest| rest.strip_prefix('='))).map(str::to_owned)
+        fields
+            .split(", ")
+            .find_map(|part| {
+                part.strip_prefix(key)
+                    .and_then(|rest| rest.strip_prefix('='))
+            })
+            .map(str::to_owned)
     };
     let signed_headers = field("SignedHeaders").ok_or("no SignedHeaders")?;
     let signature = field("Signature").ok_or("no Signature")?;
     let date = header(request, "x-sdk-date").ok_or("no x-sdk-date")?;
 
-    let decoded = percent_decode_str(request.url.path()).decode_utf8_lossy().into_owned();
-    let mut uri: Vec<String> = decoded.split('/').map(|segment| utf8_percent_encode(segment, UNRESERVED).to_string()).collect();
+    let decoded = percent_decode_str(request.url.path())
+        .decode_utf8_lossy()
+        .into_owned();
+    let mut uri: Vec<String> = decoded
+        .split('/')
+        .map(|segment| utf8_percent_encode(segment, UNRESERVED).to_string())
+        .collect();
     if uri.last().is_some_and(|last| !last.is_empty()) {
         uri.push(String::new());
     }
-    let mut canonical = format!("{}\n{}\n{}\n", request.method.as_str(), uri.join("/"), request.url.query().unwrap_or(""));
+    let mut canonical = format!(
+        "{}\n{}\n{}\n",
+        request.method.as_str(),
+        uri.join("/"),
+        request.url.query().unwrap_or("")
+    );
     for name in signed_headers.split(';') {
         let value = header(request, name).ok_or_else(|| format!("signed header {name} missing"))?;
         canonical.push_str(&format!("{name}:{}\n", value.trim()));
     }
-    let unsigned = header(request, "x-sdk-content-sha256") == Some("UNSIGNED-PAYLOAD") && !request.body.is_empty();
-    let payload = if unsigned { "UNSIGNED-PAYLOAD".to_owned() } else { hex::encode(Sha256::digest(&request.body)) };
+    let unsigned = header(request, "x-sdk-content-sha256") == Some("UNSIGNED-PAYLOAD")
+        && !request.body.is_empty();
+    let payload = if unsigned {
+        "UNSIGNED-PAYLOAD".to_owned()
+    } else {
+        hex::encode(Sha256::digest(&request.body))
+    };
     canonical.push_str(&format!("\n{signed_headers}\n{payload}"));
-    let to_sign = format!("SDK-HMAC-SHA256\n{date}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).map_err(|error| error.to_string())?;
+    let to_sign = format!(
+        "SDK-HMAC-SHA256\n{date}\n{}",
+        hex::encode(Sha256::digest(canonical.as_bytes()))
+    );
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).map_err(|error| error.to_string())?;
     mac.update(to_sign.as_bytes());
     let expected = hex::encode(mac.finalize().into_bytes());
     if expected == signature {
@@ -139,7 +182,8 @@ fn seed_examples_round_trip_through_the_models() {
     assert_eq!(serde_json::to_value(&model).unwrap(), request);
 
     // The 200 example of CreateWorkflowInstance is the same document.
-    let model: CreateWorkflowInstanceResponseBody = serde_json::from_value(request.clone()).unwrap();
+    let model: CreateWorkflowInstanceResponseBody =
+        serde_json::from_value(request.clone()).unwrap();
     assert_eq!(serde_json::to_value(&model).unwrap(), request);
 
     let change_request = json!({ "operation": "RETRY" });
@@ -151,7 +195,10 @@ fn seed_examples_round_trip_through_the_models() {
     let model: PlaybookInstanceInfo = serde_json::from_value(response.clone()).unwrap();
     assert_eq!(model.status, Some(PlaybookInstanceInfoStatus::Terminated));
     // `string` is not a listed trigger type: kept as sent, and sent back unchanged.
-    assert_eq!(model.trigger_type, Some(PlaybookInstanceInfoTriggerType::Unknown("string".into())));
+    assert_eq!(
+        model.trigger_type,
+        Some(PlaybookInstanceInfoTriggerType::Unknown("string".into()))
+    );
     assert_eq!(serde_json::to_value(&model).unwrap(), response);
 }
 
@@ -166,7 +213,13 @@ fn unset_optional_fields_are_omitted_and_free_form_content_is_kept_verbatim() {
         action_id: None,
         action_instance_id: None,
         playbook_context: Some(PlaybookcontextRef {
-            data_object: DataObjectRefInfo { content: Some(content), dataclass: Some(DataClassRef { id: None, name: "Alert".into() }) },
+            data_object: DataObjectRefInfo {
+                content: Some(content),
+                dataclass: Some(DataClassRef {
+                    id: None,
+                    name: "Alert".into(),
+                }),
+            },
         }),
     };
     assert_eq!(
@@ -186,15 +239,26 @@ async fn create_workflow_instance_sends_a_signed_request_and_decodes_the_answer(
     let server = WireMock::start().await;
     Mock::given(method("POST"))
         .and(path(CREATE_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(SEED_CREATE_REQUEST, "application/json"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(SEED_CREATE_REQUEST, "application/json"),
+        )
         .expect(1)
         .mount(&server)
         .await;
 
-    let response = client_for(&server.uri()).create_workflow_instance(create_request()).await.unwrap();
+    let response = client_for(&server.uri())
+        .create_workflow_instance(create_request())
+        .await
+        .unwrap();
     assert_eq!(response.status, 200);
-    assert_eq!(response.body.action_id.as_deref(), Some("446255ce-XXXXXXXXXX-0b4931"));
-    assert_eq!(response.body.command_type, Some(AopInstanceEventDataCommandType::ActionInstanceRunCommand));
+    assert_eq!(
+        response.body.action_id.as_deref(),
+        Some("446255ce-XXXXXXXXXX-0b4931")
+    );
+    assert_eq!(
+        response.body.command_type,
+        Some(AopInstanceEventDataCommandType::ActionInstanceRunCommand)
+    );
 
     let received = server.received_requests().await.unwrap();
     let request = &received[0];
@@ -205,16 +269,24 @@ async fn create_workflow_instance_sends_a_signed_request_and_decodes_the_answer(
     assert_eq!(header(request, "x-project-id"), Some(PROJECT));
     let host = server.uri().trim_start_matches("http://").to_owned();
     assert_eq!(header(request, "host"), Some(host.as_str()));
-    assert!(header(request, "user-agent").unwrap().starts_with("huaweicloud-sdk-rust/"));
+    assert!(header(request, "user-agent")
+        .unwrap()
+        .starts_with("huaweicloud-sdk-rust/"));
     let date = header(request, "x-sdk-date").unwrap();
-    assert!(date.len() == 16 && date.ends_with('Z') && date.as_bytes()[8] == b'T', "x-sdk-date {date}");
+    assert!(
+        date.len() == 16 && date.ends_with('Z') && date.as_bytes()[8] == b'T',
+        "x-sdk-date {date}"
+    );
     let authorization = header(request, "authorization").unwrap();
     assert!(authorization.starts_with(&format!(
         "SDK-HMAC-SHA256 Access={AK}, SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date, Signature="
     )));
     verify(request, SK).unwrap();
     let sent: Value = serde_json::from_slice(&request.body).unwrap();
-    assert_eq!(sent, serde_json::from_str::<Value>(SEED_CREATE_REQUEST).unwrap());
+    assert_eq!(
+        sent,
+        serde_json::from_str::<Value>(SEED_CREATE_REQUEST).unwrap()
+    );
 }
 
 #[tokio::test]
@@ -230,14 +302,33 @@ async fn change_playbook_instance_decodes_the_body_and_the_request_id_header() {
         .mount(&server)
         .await;
 
-    let response = client_for(&server.uri()).change_playbook_instance(change_request()).await.unwrap();
-    assert_eq!(response.x_request_id.as_deref(), Some("req-0001-1700000000-host"));
+    let response = client_for(&server.uri())
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
+    assert_eq!(
+        response.x_request_id.as_deref(),
+        Some("req-0001-1700000000-host")
+    );
     assert_eq!(response.body.name.as_deref(), Some("MyXXX"));
-    assert_eq!(response.body.playbook.as_ref().and_then(|playbook| playbook.version.as_deref()), Some("v1.1.1"));
-    assert_eq!(response.body.start_time.as_deref(), Some("2021-01-30T23:00:00Z+0800"));
+    assert_eq!(
+        response
+            .body
+            .playbook
+            .as_ref()
+            .and_then(|playbook| playbook.version.as_deref()),
+        Some("v1.1.1")
+    );
+    assert_eq!(
+        response.body.start_time.as_deref(),
+        Some("2021-01-30T23:00:00Z+0800")
+    );
 
     let received = server.received_requests().await.unwrap();
-    assert_eq!(serde_json::from_slice::<Value>(&received[0].body).unwrap(), json!({ "operation": "RETRY" }));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&received[0].body).unwrap(),
+        json!({ "operation": "RETRY" })
+    );
     verify(&received[0], SK).unwrap();
 }
 
@@ -248,16 +339,29 @@ async fn a_declared_400_is_a_service_error_whose_body_decodes_to_its_type() {
         .and(path(CHANGE_PATH))
         .respond_with(
             ResponseTemplate::new(400)
-                .set_body_raw(r#"{"code":"SecMaster.00040001","message":"invalid operation"}"#, "application/json")
+                .set_body_raw(
+                    r#"{"code":"SecMaster.00040001","message":"invalid operation"}"#,
+                    "application/json",
+                )
                 .insert_header("X-request-id", "req-400"),
         )
         .expect(1)
         .mount(&server)
         .await;
 
-    let error = client_for(&server.uri()).change_playbook_instance(change_request()).await.unwrap_err();
+    let error = client_for(&server.uri())
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
     let service = error.as_service().expect("a service error");
-    assert_eq!((service.status, service.error_code.as_str(), service.error_msg.as_str()), (400, "SecMaster.00040001", "invalid operation"));
+    assert_eq!(
+        (
+            service.status,
+            service.error_code.as_str(),
+            service.error_msg.as_str()
+        ),
+        (400, "SecMaster.00040001", "invalid operation")
+    );
     assert_eq!(error.request_id(), Some("req-400"));
     let body: ErrorResponseBody = service.decode_body().unwrap();
     assert_eq!(body.code.as_deref(), Some("SecMaster.00040001"));
@@ -267,19 +371,50 @@ async fn a_declared_400_is_a_service_error_whose_body_decodes_to_its_type() {
 #[tokio::test]
 async fn error_bodies_of_every_shape_are_parsed() {
     let cases = [
-        (401, r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","encoded_authorization_message":"enc"}"#, "APIGW.0301", "Incorrect IAM authentication information"),
-        (403, r#"{"errorCode":"SEC.403","errorMsg":"forbidden"}"#, "SEC.403", "forbidden"),
-        (404, r#"{"error":{"code":"SEC.404","message":"no such instance"}}"#, "SEC.404", "no such instance"),
+        (
+            401,
+            r#"{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information","encoded_authorization_message":"enc"}"#,
+            "APIGW.0301",
+            "Incorrect IAM authentication information",
+        ),
+        (
+            403,
+            r#"{"errorCode":"SEC.403","errorMsg":"forbidden"}"#,
+            "SEC.403",
+            "forbidden",
+        ),
+        (
+            404,
+            r#"{"error":{"code":"SEC.404","message":"no such instance"}}"#,
+            "SEC.404",
+            "no such instance",
+        ),
         (409, "conflict, plain text", "409", "conflict, plain text"),
     ];
     for (status, body, code, message) in cases {
         let server = WireMock::start().await;
-        Mock::given(method("POST")).respond_with(ResponseTemplate::new(status).set_body_string(body)).mount(&server).await;
-        let error = client_for(&server.uri()).change_playbook_instance(change_request()).await.unwrap_err();
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(status).set_body_string(body))
+            .mount(&server)
+            .await;
+        let error = client_for(&server.uri())
+            .change_playbook_instance(change_request())
+            .await
+            .unwrap_err();
         let service = error.as_service().expect("a service error");
-        assert_eq!((service.status, service.error_code.as_str(), service.error_msg.as_str()), (status, code, message));
+        assert_eq!(
+            (
+                service.status,
+                service.error_code.as_str(),
+                service.error_msg.as_str()
+            ),
+            (status, code, message)
+        );
         if status == 401 {
-            assert_eq!(service.encoded_authorization_message.as_deref(), Some("enc"));
+            assert_eq!(
+                service.encoded_authorization_message.as_deref(),
+                Some("enc")
+            );
         }
     }
 }
@@ -294,9 +429,13 @@ struct Sequence {
 
 impl Respond for Sequence {
     fn respond(&self, _: &Request) -> ResponseTemplate {
-        let index = self.calls.fetch_add(1, Ordering::SeqCst).min(self.answers.len() - 1);
+        let index = self
+            .calls
+            .fetch_add(1, Ordering::SeqCst)
+            .min(self.answers.len() - 1);
         let (status, headers) = &self.answers[index];
-        let mut template = ResponseTemplate::new(*status).set_body_raw(SEED_CHANGE_RESPONSE, "application/json");
+        let mut template =
+            ResponseTemplate::new(*status).set_body_raw(SEED_CHANGE_RESPONSE, "application/json");
         for (name, value) in headers {
             template = template.insert_header(*name, *value);
         }
@@ -304,19 +443,34 @@ impl Respond for Sequence {
     }
 }
 
-async fn sequence_server(answers: Vec<(u16, Vec<(&'static str, &'static str)>)>) -> (WireMock, Arc<AtomicUsize>) {
+async fn sequence_server(
+    answers: Vec<(u16, Vec<(&'static str, &'static str)>)>,
+) -> (WireMock, Arc<AtomicUsize>) {
     let server = WireMock::start().await;
     let calls = Arc::new(AtomicUsize::new(0));
-    Mock::given(method("POST")).respond_with(Sequence { answers, calls: calls.clone() }).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(Sequence {
+            answers,
+            calls: calls.clone(),
+        })
+        .mount(&server)
+        .await;
     (server, calls)
 }
 
 #[tokio::test]
 async fn retries_503_503_200_with_a_fresh_signature_each_time() {
     // Retry-After: 1 makes each attempt a second later, so every date and signature differs.
-    let (server, calls) =
-        sequence_server(vec![(503, vec![("Retry-After", "1")]), (503, vec![("Retry-After", "1")]), (200, vec![])]).await;
-    let response = client_for(&server.uri()).change_playbook_instance(change_request()).await.unwrap();
+    let (server, calls) = sequence_server(vec![
+        (503, vec![("Retry-After", "1")]),
+        (503, vec![("Retry-After", "1")]),
+        (200, vec![]),
+    ])
+    .await;
+    let response = client_for(&server.uri())
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
     assert_eq!(response.status, 200);
     assert_eq!(calls.load(Ordering::SeqCst), 3);
     let received = server.received_requests().await.unwrap();
@@ -331,17 +485,29 @@ async fn retries_503_503_200_with_a_fresh_signature_each_time() {
 
 #[tokio::test]
 async fn a_429_waits_for_retry_after() {
-    let (server, calls) = sequence_server(vec![(429, vec![("Retry-After", "1")]), (200, vec![])]).await;
+    let (server, calls) =
+        sequence_server(vec![(429, vec![("Retry-After", "1")]), (200, vec![])]).await;
     let started = Instant::now();
-    client_for(&server.uri()).change_playbook_instance(change_request()).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "waited {:?}", started.elapsed());
+    client_for(&server.uri())
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "waited {:?}",
+        started.elapsed()
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_returns_the_error_at_once() {
-    let (server, calls) = sequence_server(vec![(429, vec![("Retry-After", "3600")]), (200, vec![])]).await;
-    let error = client_for(&server.uri()).change_playbook_instance(change_request()).await.unwrap_err();
+    let (server, calls) =
+        sequence_server(vec![(429, vec![("Retry-After", "3600")]), (200, vec![])]).await;
+    let error = client_for(&server.uri())
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(429));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
@@ -349,7 +515,10 @@ async fn a_retry_after_beyond_the_cap_returns_the_error_at_once() {
 #[tokio::test]
 async fn a_500_is_not_retried_for_an_operation_that_is_not_idempotent() {
     let (server, calls) = sequence_server(vec![(500, vec![]), (200, vec![])]).await;
-    let error = client_for(&server.uri()).change_playbook_instance(change_request()).await.unwrap_err();
+    let error = client_for(&server.uri())
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
     assert_eq!(error.status(), Some(500));
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
@@ -357,8 +526,18 @@ async fn a_500_is_not_retried_for_an_operation_that_is_not_idempotent() {
 #[tokio::test]
 async fn retries_can_be_disabled() {
     let (server, calls) = sequence_server(vec![(503, vec![]), (200, vec![])]).await;
-    let client = client_builder(&server.uri()).retry_policy(RetryPolicy::disabled()).build().unwrap();
-    assert_eq!(client.change_playbook_instance(change_request()).await.unwrap_err().status(), Some(503));
+    let client = client_builder(&server.uri())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    assert_eq!(
+        client
+            .change_playbook_instance(change_request())
+            .await
+            .unwrap_err()
+            .status(),
+        Some(503)
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
@@ -366,14 +545,31 @@ async fn retries_can_be_disabled() {
 async fn a_slow_server_times_out_within_the_configured_bound() {
     let server = WireMock::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(SEED_CHANGE_RESPONSE, "application/json").set_delay(Duration::from_secs(10)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(SEED_CHANGE_RESPONSE, "application/json")
+                .set_delay(Duration::from_secs(10)),
+        )
         .mount(&server)
         .await;
-    let client = client_builder(&server.uri()).timeout(Duration::from_millis(300)).build().unwrap();
+    let client = client_builder(&server.uri())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     let started = Instant::now();
-    let error = client.change_playbook_instance(change_request()).await.unwrap_err();
-    assert!(matches!(error, Error::Timeout { attempt: 1, .. }), "{error:?}");
-    assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+    let error = client
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Timeout { attempt: 1, .. }),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "took {:?}",
+        started.elapsed()
+    );
     // Not idempotent: a timed-out POST may have been processed, so it is not sent again.
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
@@ -383,8 +579,20 @@ async fn connection_refused_is_retried_then_reported() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     drop(listener);
-    let error = client_for(&format!("http://{address}")).change_playbook_instance(change_request()).await.unwrap_err();
-    assert!(matches!(error, Error::Connection { maybe_sent: false, .. }), "{error:?}");
+    let error = client_for(&format!("http://{address}"))
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Connection {
+                maybe_sent: false,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
 }
 
 // ----- the mock, token auth, regions, TLS, secrets -----
@@ -392,8 +600,14 @@ async fn connection_refused_is_retried_then_reported() {
 #[tokio::test]
 async fn the_mock_accepts_our_signature_and_refuses_a_wrong_secret() {
     let mock = MockServer::start(AK, SK).await.unwrap();
-    let response = client_for(&mock.endpoint()).create_workflow_instance(create_request()).await.unwrap();
-    assert_eq!(response.body.action_type, Some(AopInstanceEventDataActionType::Workflow));
+    let response = client_for(&mock.endpoint())
+        .create_workflow_instance(create_request())
+        .await
+        .unwrap();
+    assert_eq!(
+        response.body.action_type,
+        Some(AopInstanceEventDataActionType::Workflow)
+    );
     assert!(mock.requests()[0].authenticated);
 
     let wrong = Client::builder()
@@ -401,19 +615,32 @@ async fn the_mock_accepts_our_signature_and_refuses_a_wrong_secret() {
         .credentials(Credentials::ak_sk(AK, "not-the-secret").with_project_id(PROJECT))
         .build()
         .unwrap();
-    let error = wrong.change_playbook_instance(change_request()).await.unwrap_err();
-    assert_eq!(error.as_service().map(|error| (error.status, error.error_code.as_str())), Some((401, "APIGW.0301")));
+    let error = wrong
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        error
+            .as_service()
+            .map(|error| (error.status, error.error_code.as_str())),
+        Some((401, "APIGW.0301"))
+    );
 }
 
 #[tokio::test]
 async fn token_credentials_send_x_auth_token_and_no_signature() {
-    let mock = MockServer::start_with(AK, SK, Some("iam-token-value")).await.unwrap();
+    let mock = MockServer::start_with(AK, SK, Some("iam-token-value"))
+        .await
+        .unwrap();
     let client = Client::builder()
         .endpoint(mock.endpoint())
         .credentials(Credentials::token("iam-token-value").with_project_id(PROJECT))
         .build()
         .unwrap();
-    client.change_playbook_instance(change_request()).await.unwrap();
+    client
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
     let request = &mock.requests()[0];
     assert_eq!(request.header("x-auth-token"), Some("iam-token-value"));
     assert_eq!(request.header("authorization"), None);
@@ -423,58 +650,112 @@ async fn token_credentials_send_x_auth_token_and_no_signature() {
 #[tokio::test]
 async fn a_security_token_is_sent_and_signed() {
     let server = WireMock::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_raw(SEED_CHANGE_RESPONSE, "application/json")).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(SEED_CHANGE_RESPONSE, "application/json"),
+        )
+        .mount(&server)
+        .await;
     let client = Client::builder()
         .endpoint(server.uri())
-        .credentials(Credentials::ak_sk(AK, SK).with_security_token("temporary-token").with_project_id(PROJECT))
+        .credentials(
+            Credentials::ak_sk(AK, SK)
+                .with_security_token("temporary-token")
+                .with_project_id(PROJECT),
+        )
         .build()
         .unwrap();
-    client.change_playbook_instance(change_request()).await.unwrap();
+    client
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
     let request = &server.received_requests().await.unwrap()[0];
     assert_eq!(header(request, "x-security-token"), Some("temporary-token"));
-    assert!(header(request, "authorization").unwrap().contains("x-sdk-date;x-security-token"));
+    assert!(header(request, "authorization")
+        .unwrap()
+        .contains("x-sdk-date;x-security-token"));
     verify(request, SK).unwrap();
 }
 
 #[tokio::test]
 async fn path_values_are_encoded_and_project_id_can_be_overridden() {
     let server = WireMock::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_raw(SEED_CHANGE_RESPONSE, "application/json")).mount(&server).await;
-    let mut request = ChangePlaybookInstanceRequest::new("ws 01/ä", "a?b#c%d", change_request().body);
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(SEED_CHANGE_RESPONSE, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let mut request =
+        ChangePlaybookInstanceRequest::new("ws 01/ä", "a?b#c%d", change_request().body);
     request.project_id = Some("other-project".into());
-    client_for(&server.uri()).change_playbook_instance(request).await.unwrap();
+    client_for(&server.uri())
+        .change_playbook_instance(request)
+        .await
+        .unwrap();
     let received = &server.received_requests().await.unwrap()[0];
     assert_eq!(received.url.path(), "/v1/other-project/workspaces/ws%2001%2F%C3%A4/soc/playbooks/instances/a%3Fb%23c%25d/operation");
     verify(received, SK).unwrap();
 
     for bad in ["", "..", "."] {
         let request = ChangePlaybookInstanceRequest::new(bad, "inst1", change_request().body);
-        let error = client_for(&server.uri()).change_playbook_instance(request).await.unwrap_err();
-        assert!(matches!(error, Error::InvalidRequest(_)), "{bad:?}: {error:?}");
+        let error = client_for(&server.uri())
+            .change_playbook_instance(request)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{bad:?}: {error:?}"
+        );
     }
-    assert_eq!(server.received_requests().await.unwrap().len(), 1, "refused calls send nothing");
+    assert_eq!(
+        server.received_requests().await.unwrap().len(),
+        1,
+        "refused calls send nothing"
+    );
 }
 
 #[test]
 fn regions_come_from_the_spec_and_can_be_overridden_by_the_environment() {
     assert_eq!(Region::all().count(), 28);
     let region = Region::from_id("ap-southeast-1").unwrap();
-    assert_eq!(region.endpoint().unwrap(), "https://secmaster.ap-southeast-1.myhuaweicloud.com");
-    assert!(matches!(Region::from_id("xx-nowhere-1"), Err(Error::Config(_))));
+    assert_eq!(
+        region.endpoint().unwrap(),
+        "https://secmaster.ap-southeast-1.myhuaweicloud.com"
+    );
+    assert!(matches!(
+        Region::from_id("xx-nowhere-1"),
+        Err(Error::Config(_))
+    ));
 
     // A variable only this test reads, so parallel tests are unaffected.
-    std::env::set_var("HUAWEICLOUD_SDK_REGION_SECMASTER_LA_SOUTH_2", "https://a.example:8443, https://b.example");
-    assert_eq!(Region::from_id("la-south-2").unwrap().endpoint().unwrap(), "https://a.example:8443");
-    std::env::set_var("HUAWEICLOUD_SDK_REGION_SECMASTER_XX_PRIVATE_9", "private.example");
+    std::env::set_var(
+        "HUAWEICLOUD_SDK_REGION_SECMASTER_LA_SOUTH_2",
+        "https://a.example:8443, https://b.example",
+    );
+    assert_eq!(
+        Region::from_id("la-south-2").unwrap().endpoint().unwrap(),
+        "https://a.example:8443"
+    );
+    std::env::set_var(
+        "HUAWEICLOUD_SDK_REGION_SECMASTER_XX_PRIVATE_9",
+        "private.example",
+    );
     let private = Region::from_id("xx-private-9").unwrap();
     assert_eq!(private.endpoint().unwrap(), "private.example");
 }
 
 #[test]
 fn building_without_credentials_or_endpoint_says_what_is_missing() {
-    let error = Client::builder().endpoint("http://127.0.0.1:1").build().unwrap_err();
+    let error = Client::builder()
+        .endpoint("http://127.0.0.1:1")
+        .build()
+        .unwrap_err();
     assert!(error.to_string().contains("no credentials"), "{error}");
-    let error = Client::builder().credentials(Credentials::ak_sk(AK, SK)).build().unwrap_err();
+    let error = Client::builder()
+        .credentials(Credentials::ak_sk(AK, SK))
+        .build()
+        .unwrap_err();
     assert!(error.to_string().contains("no endpoint"), "{error}");
 }
 
@@ -482,7 +763,10 @@ fn building_without_credentials_or_endpoint_says_what_is_missing() {
 async fn an_endpoint_without_scheme_gets_https() {
     // No TLS server listens there: the failure must be a connection (not a plain-HTTP) one,
     // proving the scheme became https and port 1 was used.
-    let client = client_builder("127.0.0.1:1").retry_policy(RetryPolicy::disabled()).build().unwrap();
+    let client = client_builder("127.0.0.1:1")
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
     assert!(format!("{client:?}").contains("https://127.0.0.1:1"));
 }
 
@@ -491,10 +775,17 @@ async fn secrets_never_appear_in_debug_output_or_errors() {
     let mock = MockServer::start(AK, SK).await.unwrap();
     let client = Client::builder()
         .endpoint(mock.endpoint())
-        .credentials(Credentials::ak_sk(AK, "wrong-secret-value").with_security_token("security-token-value").with_project_id(PROJECT))
+        .credentials(
+            Credentials::ak_sk(AK, "wrong-secret-value")
+                .with_security_token("security-token-value")
+                .with_project_id(PROJECT),
+        )
         .build()
         .unwrap();
-    let error = client.change_playbook_instance(change_request()).await.unwrap_err();
+    let error = client
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
     let shown = format!("{client:?} {error:?} {error}");
     for secret in [AK, "wrong-secret-value", "security-token-value"] {
         assert!(!shown.contains(secret), "{secret} leaked: {shown}");
@@ -504,7 +795,8 @@ async fn secrets_never_appear_in_debug_output_or_errors() {
 // ----- TLS -----
 
 fn tls_material(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/tls/{name}", env!("CARGO_MANIFEST_DIR"))).expect("test TLS material is committed")
+    std::fs::read(format!("{}/tls/{name}", env!("CARGO_MANIFEST_DIR")))
+        .expect("test TLS material is committed")
 }
 
 /// A one-shot HTTPS server answering every request with the seed answer.
@@ -529,12 +821,16 @@ async fn tls_server() -> std::net::SocketAddr {
         while let Ok((stream, _)) = listener.accept().await {
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
-                let Ok(mut stream) = acceptor.accept(stream).await else { return };
+                let Ok(mut stream) = acceptor.accept(stream).await else {
+                    return;
+                };
                 let mut buffer = vec![0; 64 * 1024];
                 let mut read = 0;
                 // Read headers and the (small) body: until the declared length has arrived.
                 loop {
-                    let Ok(count) = stream.read(&mut buffer[read..]).await else { return };
+                    let Ok(count) = stream.read(&mut buffer[read..]).await else {
+                        return;
+                    };
                     if count == 0 {
                         return;
                     }
@@ -543,7 +839,11 @@ async fn tls_server() -> std::net::SocketAddr {
                     if let Some(end) = text.find("\r\n\r\n") {
                         let length = text[..end]
                             .lines()
-                            .find_map(|line| line.to_ascii_lowercase().strip_prefix("content-length:").map(|value| value.trim().parse::<usize>().unwrap_or(0)))
+                            .find_map(|line| {
+                                line.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|value| value.trim().parse::<usize>().unwrap_or(0))
+                            })
                             .unwrap_or(0);
                         if read >= end + 4 + length {
                             break;
@@ -567,11 +867,94 @@ async fn tls_server() -> std::net::SocketAddr {
 async fn https_endpoints_work_and_untrusted_certificates_are_a_tls_error() {
     let address = tls_server().await;
     let endpoint = format!("https://localhost:{}", address.port());
-    let trusted = client_builder(&endpoint).add_root_certificate_der(tls_material("ca.der")).build().unwrap();
-    let response = trusted.change_playbook_instance(change_request()).await.unwrap();
+    let trusted = client_builder(&endpoint)
+        .add_root_certificate_der(tls_material("ca.der"))
+        .build()
+        .unwrap();
+    let response = trusted
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
     assert_eq!(response.x_request_id.as_deref(), Some("tls-1"));
 
     let untrusted = client_builder(&endpoint).build().unwrap();
-    let error = untrusted.change_playbook_instance(change_request()).await.unwrap_err();
+    let error = untrusted
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+}
+
+// ----- logs -----
+
+/// Collects everything the `tracing` fmt layer writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_name_the_operation_and_request_id_but_never_a_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let (server, _) = sequence_server(vec![
+        (503, vec![("X-Request-Id", "req-log-1")]),
+        (200, vec![("X-Request-Id", "req-log-2")]),
+    ])
+    .await;
+    let client = Client::builder()
+        .endpoint(server.uri())
+        .credentials(
+            Credentials::ak_sk(AK, SK)
+                .with_security_token("log-security-token")
+                .with_project_id(PROJECT),
+        )
+        .retry_policy(RetryPolicy {
+            max_attempts: 2,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_secs(1),
+        })
+        .build()
+        .unwrap();
+    client
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
+    let token_client = Client::builder()
+        .endpoint(server.uri())
+        .credentials(Credentials::token("log-iam-token"))
+        .build()
+        .unwrap();
+    let _ = token_client
+        .change_playbook_instance(change_request())
+        .await;
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("ChangePlaybookInstance"), "{logs}");
+    assert!(
+        logs.contains("req-log-1") && logs.contains("req-log-2"),
+        "{logs}"
+    );
+    for secret in [AK, SK, "log-security-token", "log-iam-token"] {
+        assert!(
+            !logs.contains(secret),
+            "{secret} leaked into the logs:\n{logs}"
+        );
+    }
 }

@@ -10,12 +10,20 @@ use huaweicloud_secmaster::Error;
 use serde_json::Value;
 
 /// Vectors where the SDK raises an error on its own input; nothing of ours to compare.
-const SDK_ERRORS: &[&str] = &["query_mixed_value_types_same_name_error", "x_sdk_date_invalid_format_error", "empty_sk_error"];
+const SDK_ERRORS: &[&str] = &[
+    "query_mixed_value_types_same_name_error",
+    "x_sdk_date_invalid_format_error",
+    "empty_sk_error",
+];
 
 /// Vectors whose path the SDK sends to another place (or with a literal placeholder); we
 /// refuse them with an invalid-request error before anything is sent.
-const REFUSED_PATHS: &[&str] =
-    &["path_param_dot_dot", "path_param_single_dot", "path_param_empty", "path_param_missing_placeholder_kept"];
+const REFUSED_PATHS: &[&str] = &[
+    "path_param_dot_dot",
+    "path_param_single_dot",
+    "path_param_empty",
+    "path_param_missing_placeholder_kept",
+];
 
 /// Vectors where the SDK's own request is broken: it signs two headers whose names differ
 /// only in case, but sends one of them, so its signature cannot verify. Our generator refuses
@@ -26,7 +34,10 @@ fn vectors() -> Vec<Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/signing/vectors.json");
     let text = std::fs::read_to_string(path).expect("tests/signing/vectors.json is committed");
     let document: Value = serde_json::from_str(&text).expect("vectors.json is JSON");
-    document["vectors"].as_array().expect("a `vectors` array").clone()
+    document["vectors"]
+        .as_array()
+        .expect("a `vectors` array")
+        .clone()
 }
 
 fn text(value: &Value) -> &str {
@@ -35,9 +46,14 @@ fn text(value: &Value) -> &str {
 
 /// Renders the vector's path and query through our `Call`, as a generated method would.
 fn render(vector: &Value) -> Result<(String, String), Error> {
-    let template: &'static str = Box::leak(text(&vector["path_template"]).to_owned().into_boxed_str());
-    let operation: &'static Operation =
-        Box::leak(Box::new(Operation { name: "Vector", method: http_method(vector), path: template, idempotent: false }));
+    let template: &'static str =
+        Box::leak(text(&vector["path_template"]).to_owned().into_boxed_str());
+    let operation: &'static Operation = Box::leak(Box::new(Operation {
+        name: "Vector",
+        method: http_method(vector),
+        path: template,
+        idempotent: false,
+    }));
     let mut call = Call::new(operation);
     let mut default_project_id = None;
     if let Some(params) = vector["path_params"].as_object() {
@@ -46,9 +62,14 @@ fn render(vector: &Value) -> Result<(String, String), Error> {
             call.path_param(name, text(value).to_owned());
         }
     }
-    if !vector["path_params"].as_object().is_some_and(|params| params.contains_key("project_id")) {
+    if !vector["path_params"]
+        .as_object()
+        .is_some_and(|params| params.contains_key("project_id"))
+    {
         call.project_id_param("project_id", None);
-        default_project_id = vector["headers"]["X-Project-Id"].as_str().map(str::to_owned);
+        default_project_id = vector["headers"]["X-Project-Id"]
+            .as_str()
+            .map(str::to_owned);
     }
     for pair in vector["query"].as_array().into_iter().flatten() {
         let name: &'static str = Box::leak(text(&pair[0]).to_owned().into_boxed_str());
@@ -60,7 +81,9 @@ fn render(vector: &Value) -> Result<(String, String), Error> {
             match value {
                 Value::String(value) => call.query(name, value),
                 Value::Bool(value) => call.query(name, value),
-                Value::Number(number) if number.is_i64() => call.query(name, number.as_i64().unwrap_or_default()),
+                Value::Number(number) if number.is_i64() => {
+                    call.query(name, number.as_i64().unwrap_or_default())
+                }
                 Value::Number(number) => call.query(name, number.as_f64().unwrap_or_default()),
                 other => panic!("unexpected query value {other}"),
             }
@@ -82,7 +105,10 @@ fn signatures_paths_and_queries_match_the_official_sdk() {
         let name = text(&vector["name"]);
         let expected = &vector["expected"];
         if SDK_ERRORS.contains(&name) {
-            assert!(expected.get("error").is_some(), "{name}: the SDK was expected to raise");
+            assert!(
+                expected.get("error").is_some(),
+                "{name}: the SDK was expected to raise"
+            );
             continue;
         }
         if SDK_BROKEN.contains(&name) {
@@ -90,7 +116,10 @@ fn signatures_paths_and_queries_match_the_official_sdk() {
         }
         let rendered = render(vector);
         if REFUSED_PATHS.contains(&name) {
-            assert!(matches!(rendered, Err(Error::InvalidRequest(_))), "{name}: expected a refusal, got {rendered:?}");
+            assert!(
+                matches!(rendered, Err(Error::InvalidRequest(_))),
+                "{name}: expected a refusal, got {rendered:?}"
+            );
             continue;
         }
         let (path, query) = match rendered {
@@ -101,7 +130,10 @@ fn signatures_paths_and_queries_match_the_official_sdk() {
             }
         };
         if path != text(&expected["path"]) || query != text(&expected["query_string"]) {
-            failures.push(format!("{name}: sent {path}?{query}, SDK sent {}?{}", expected["path"], expected["query_string"]));
+            failures.push(format!(
+                "{name}: sent {path}?{query}, SDK sent {}?{}",
+                expected["path"], expected["query_string"]
+            ));
         }
 
         let mut headers: Vec<(String, String)> = vector["headers"]
@@ -123,26 +155,60 @@ fn signatures_paths_and_queries_match_the_official_sdk() {
         };
         let signature = sign(text(&vector["ak"]), text(&vector["sk"]), &mut request);
         let checks = [
-            ("canonical request", signature.canonical_request.as_str(), text(&expected["canonical_request"])),
-            ("string to sign", &signature.string_to_sign, text(&expected["string_to_sign"])),
-            ("signed headers", &signature.signed_headers, text(&expected["signed_headers"])),
-            ("authorization", &signature.authorization, text(&expected["authorization"])),
+            (
+                "canonical request",
+                signature.canonical_request.as_str(),
+                text(&expected["canonical_request"]),
+            ),
+            (
+                "string to sign",
+                &signature.string_to_sign,
+                text(&expected["string_to_sign"]),
+            ),
+            (
+                "signed headers",
+                &signature.signed_headers,
+                text(&expected["signed_headers"]),
+            ),
+            (
+                "authorization",
+                &signature.authorization,
+                text(&expected["authorization"]),
+            ),
         ];
         for (what, ours, theirs) in checks {
             if ours != theirs {
-                failures.push(format!("{name}: {what} differs:\n  ours:   {ours:?}\n  theirs: {theirs:?}"));
+                failures.push(format!(
+                    "{name}: {what} differs:\n  ours:   {ours:?}\n  theirs: {theirs:?}"
+                ));
             }
         }
         // Every header the SDK sent after signing, we send too, with the same value.
-        for (header, value) in expected["signed_request_headers"].as_object().into_iter().flatten() {
-            let ours = request.headers.iter().rev().find(|(name, _)| name.eq_ignore_ascii_case(header)).map(|(_, value)| value.trim());
+        for (header, value) in expected["signed_request_headers"]
+            .as_object()
+            .into_iter()
+            .flatten()
+        {
+            let ours = request
+                .headers
+                .iter()
+                .rev()
+                .find(|(name, _)| name.eq_ignore_ascii_case(header))
+                .map(|(_, value)| value.trim());
             if ours != Some(text(value).trim()) {
-                failures.push(format!("{name}: header {header}: ours {ours:?}, SDK {value}"));
+                failures.push(format!(
+                    "{name}: header {header}: ours {ours:?}, SDK {value}"
+                ));
             }
         }
         compared += 1;
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(compared >= 20, "only {compared} vectors compared");
     println!("{compared} vectors match the official SDK");
 }
@@ -150,7 +216,10 @@ fn signatures_paths_and_queries_match_the_official_sdk() {
 #[test]
 fn the_reference_vector_of_the_sdk_facts_is_reproduced() {
     let vectors = vectors();
-    let reference = vectors.iter().find(|vector| vector["name"] == "facts_reference_post_json_with_query").expect("present");
+    let reference = vectors
+        .iter()
+        .find(|vector| vector["name"] == "facts_reference_post_json_with_query")
+        .expect("present");
     assert!(text(&reference["expected"]["authorization"])
         .ends_with("Signature=4e93c5f72e823dce30e4ac3ab185ed4b947a848030e7e465ee09ab2c10220b0f"));
 }

@@ -39,7 +39,7 @@ pub(crate) const SERVICE: crate::runtime::Service = crate::runtime::Service {
     ],
 };
 
-const CREATE_WORKFLOW_INSTANCE: crate::runtime::Operation = crate::runtime::Operation {
+const CREATE_WORKFLOW_INSTANCE_OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     name: "CreateWorkflowInstance",
     method: ::http::Method::POST,
     path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances",
@@ -104,17 +104,11 @@ impl crate::Client {
         &self,
         request: CreateWorkflowInstanceRequest,
     ) -> ::std::result::Result<CreateWorkflowInstanceResponse, crate::Error> {
-        let CreateWorkflowInstanceRequest {
-            project_id,
-            workspace_id,
-            workflow_id,
-            body,
-        } = request;
-        let mut call = crate::runtime::Call::new(&CREATE_WORKFLOW_INSTANCE);
-        call.project_id_param("project_id", project_id);
-        call.path_param("workspace_id", workspace_id);
-        call.path_param("workflow_id", workflow_id);
-        call.json_body("application/json", &body);
+        let mut call = crate::runtime::Call::new(&CREATE_WORKFLOW_INSTANCE_OPERATION);
+        call.project_id_param("project_id", request.project_id);
+        call.path_param("workspace_id", request.workspace_id);
+        call.path_param("workflow_id", request.workflow_id);
+        call.json_body("application/json", &request.body);
         let response = self.send(call).await?;
         ::std::result::Result::Ok(CreateWorkflowInstanceResponse {
             status: response.status(),
@@ -123,7 +117,7 @@ impl crate::Client {
     }
 }
 
-const CHANGE_PLAYBOOK_INSTANCE: crate::runtime::Operation = crate::runtime::Operation {
+const CHANGE_PLAYBOOK_INSTANCE_OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     name: "ChangePlaybookInstance",
     method: ::http::Method::POST,
     path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation",
@@ -188,17 +182,11 @@ impl crate::Client {
         &self,
         request: ChangePlaybookInstanceRequest,
     ) -> ::std::result::Result<ChangePlaybookInstanceResponse, crate::Error> {
-        let ChangePlaybookInstanceRequest {
-            project_id,
-            workspace_id,
-            instance_id,
-            body,
-        } = request;
-        let mut call = crate::runtime::Call::new(&CHANGE_PLAYBOOK_INSTANCE);
-        call.project_id_param("project_id", project_id);
-        call.path_param("workspace_id", workspace_id);
-        call.path_param("instance_id", instance_id);
-        call.json_body("application/json", &body);
+        let mut call = crate::runtime::Call::new(&CHANGE_PLAYBOOK_INSTANCE_OPERATION);
+        call.project_id_param("project_id", request.project_id);
+        call.path_param("workspace_id", request.workspace_id);
+        call.path_param("instance_id", request.instance_id);
+        call.json_body("application/json", &request.body);
         let response = self.send(call).await?;
         ::std::result::Result::Ok(ChangePlaybookInstanceResponse {
             status: response.status(),

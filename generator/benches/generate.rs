@@ -20,7 +20,10 @@ fn synthetic_spec() -> String {
     );
     for path_index in 0..OPERATIONS / 4 {
         let schema = path_index % SCHEMAS;
-        let _ = write!(spec, "  /v1/{{project_id}}/things{path_index}/{{thing_id}}:\n");
+        let _ = writeln!(
+            spec,
+            "  /v1/{{project_id}}/things{path_index}/{{thing_id}}:"
+        );
         for method in ["get", "post", "put", "delete"] {
             let _ = write!(
                 spec,
@@ -91,15 +94,25 @@ fn synthetic_spec() -> String {
 }
 
 fn benches(criterion: &mut Criterion) {
-    let real = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../spec/secmaster.yaml")).expect("spec/secmaster.yaml");
+    let real = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../spec/secmaster.yaml"
+    ))
+    .expect("spec/secmaster.yaml");
     let synthetic = synthetic_spec();
-    let output = generator::generate(&synthetic, "synthetic.yaml").expect("the synthetic spec generates");
-    let lines: usize = output.iter().map(|file| file.contents.lines().count()).sum();
+    let output =
+        generator::generate(&synthetic, "synthetic.yaml").expect("the synthetic spec generates");
+    let lines: usize = output
+        .iter()
+        .map(|file| file.contents.lines().count())
+        .sum();
     eprintln!("synthetic spec: {} bytes of YAML, {OPERATIONS} operations, {SCHEMAS} schemas -> {lines} lines of Rust", synthetic.len());
 
     let mut group = criterion.benchmark_group("generate");
     group.sample_size(10);
-    group.bench_function("secmaster_spec", |bench| bench.iter(|| generator::generate(black_box(&real), "spec/secmaster.yaml")));
+    group.bench_function("secmaster_spec", |bench| {
+        bench.iter(|| generator::generate(black_box(&real), "spec/secmaster.yaml"))
+    });
     group.bench_function("synthetic_1000_operations", |bench| {
         bench.iter(|| generator::generate(black_box(&synthetic), "synthetic.yaml"))
     });

@@ -88,6 +88,7 @@ fn field(field: &Field) -> TokenStream {
         rename,
         ty,
         required,
+        nullable,
         boxed,
         doc: text,
     } = field;
@@ -100,7 +101,10 @@ fn field(field: &Field) -> TokenStream {
     if let Some(rename) = rename {
         serde_args.push(quote!(rename = #rename));
     }
-    if !required {
+    if *required && *nullable {
+        // Required but nullable: always sent, as `null` when `None`.
+        ty = quote!(::std::option::Option<#ty>);
+    } else if !required {
         ty = quote!(::std::option::Option<#ty>);
         serde_args.push(quote!(
             default,
@@ -123,9 +127,10 @@ fn enum_model(model: &EnumModel) -> TokenStream {
         unknown,
     } = model;
     let doc = doc(text);
-    let variant_docs = variants
-        .iter()
-        .map(|variant| format!(" `{}`", variant.value));
+    let variant_docs = variants.iter().map(|variant| match variant.value.as_str() {
+        "" => " The empty string.".to_owned(),
+        value => format!(" `{value}`"),
+    });
     let variant_idents: Vec<_> = variants.iter().map(|variant| &variant.ident).collect();
     let values: Vec<_> = variants.iter().map(|variant| &variant.value).collect();
     let unknown_doc = format!(
@@ -249,7 +254,7 @@ fn param_type(param: &Param) -> TokenStream {
 }
 
 /// An expression turning `value` (of a scalar type) into the `String` sent on the wire.
-fn render(ty: &Type, value: &proc_macro2::Ident) -> TokenStream {
+fn render(ty: &Type, value: &TokenStream) -> TokenStream {
     match ty {
         Type::String => quote!(#value),
         _ => quote!(#value.to_string()),
@@ -258,7 +263,7 @@ fn render(ty: &Type, value: &proc_macro2::Ident) -> TokenStream {
 
 /// An expression turning `value` into a query value: typed for numbers and booleans, so the
 /// runtime sorts them as the official SDK does.
-fn query_value(ty: &Type, value: &proc_macro2::Ident) -> TokenStream {
+fn query_value(ty: &Type, value: &TokenStream) -> TokenStream {
     match ty {
         Type::Named(..) => quote!(#value.to_string()),
         _ => quote!(#value),
@@ -285,7 +290,6 @@ fn operation(operation: &Operation) -> TokenStream {
 
     // Request type.
     let mut request_fields = Vec::new();
-    let mut field_idents = Vec::new();
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
     for param in params {
@@ -293,7 +297,6 @@ fn operation(operation: &Operation) -> TokenStream {
         let field_doc = doc(&param.doc);
         let ty = param_type(param);
         request_fields.push(quote!(#field_doc pub #ident: #ty,));
-        field_idents.push(ident.clone());
         if param.required && !param.project_id {
             if param.ty == Type::String {
                 new_args.push(quote!(#ident: impl ::std::convert::Into<::std::string::String>));
@@ -309,7 +312,6 @@ fn operation(operation: &Operation) -> TokenStream {
     if let Some(body) = body {
         let body_doc = doc(&body.doc);
         let ty = type_tokens(&body.ty);
-        field_idents.push(format_ident!("body"));
         if body.required {
             request_fields.push(quote!(#body_doc pub body: #ty,));
             new_args.push(quote!(body: #ty));
@@ -320,52 +322,73 @@ fn operation(operation: &Operation) -> TokenStream {
         }
     }
     let many_args = (new_args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    // With no required values every field is optional, so `Default` is the natural `new`.
+    let request_default = new_args.is_empty().then(|| quote!(Default,));
     let request_doc =
         format!(" Request of [`Client::{method_ident}`](crate::Client::{method_ident}).");
 
-    // Building the call.
-    let steps = params.iter().map(|param| {
-        let ident = &param.ident;
-        let wire = &param.name;
-        let value_ident = format_ident!("value");
-        let value = render(&param.ty, &value_ident);
-        let direct = render(&param.ty, ident);
-        match (param.location, &param.ty) {
-            (ParamLocation::Path, _) if param.project_id => quote!(call.project_id_param(#wire, #ident);),
-            (ParamLocation::Path, _) => quote!(call.path_param(#wire, #direct);),
-            (ParamLocation::Query, Type::Array(inner)) => {
-                let value = query_value(inner, &value_ident);
-                let source = if param.required { quote!(#ident) } else { quote!(#ident.into_iter().flatten()) };
-                quote!(for value in #source { call.query(#wire, #value); })
-            }
-            (location, _) => {
-                let (value, direct) = if location == ParamLocation::Query {
-                    (query_value(&param.ty, &value_ident), query_value(&param.ty, ident))
-                } else {
-                    (value, direct)
-                };
-                let method = if location == ParamLocation::Query { quote!(query) } else { quote!(header) };
-                if param.required {
-                    quote!(call.#method(#wire, #direct);)
-                } else {
-                    quote!(if let ::std::option::Option::Some(value) = #ident { call.#method(#wire, #value); })
+    // Building the call. Fields are read as `request.field`, never bound to locals, so no
+    // parameter name can shadow `call`.
+    let value_ident = quote!(value);
+    let steps: Vec<TokenStream> = params
+        .iter()
+        .map(|param| {
+            let ident = &param.ident;
+            let wire = &param.name;
+            let field = quote!(request.#ident);
+            match (param.location, &param.ty) {
+                (ParamLocation::Path, _) if param.project_id => {
+                    quote!(call.project_id_param(#wire, #field);)
+                }
+                (ParamLocation::Path, ty) => {
+                    let direct = render(ty, &field);
+                    quote!(call.path_param(#wire, #direct);)
+                }
+                (ParamLocation::Query, Type::Array(inner)) => {
+                    let value = query_value(inner, &value_ident);
+                    let source = if param.required {
+                        field
+                    } else {
+                        quote!(#field.into_iter().flatten())
+                    };
+                    quote!(for value in #source { call.query(#wire, #value); })
+                }
+                (location, ty) => {
+                    let (method, value, direct) = if location == ParamLocation::Query {
+                        (quote!(query), query_value(ty, &value_ident), query_value(ty, &field))
+                    } else {
+                        (quote!(header), render(ty, &value_ident), render(ty, &field))
+                    };
+                    if param.required {
+                        quote!(call.#method(#wire, #direct);)
+                    } else {
+                        quote!(if let ::std::option::Option::Some(value) = #field { call.#method(#wire, #value); })
+                    }
                 }
             }
-        }
-    });
+        })
+        .collect();
     let body_step = body.as_ref().map(|body| {
         let media_type = &body.media_type;
-        let attach = if body.json {
-            quote!(call.json_body(#media_type, &body);)
-        } else {
-            quote!(call.raw_body(#media_type, body);)
+        let attach = |source: TokenStream| {
+            if body.json {
+                quote!(call.json_body(#media_type, &#source);)
+            } else {
+                quote!(call.raw_body(#media_type, #source);)
+            }
         };
         if body.required {
-            attach
+            attach(quote!(request.body))
         } else {
-            quote!(if let ::std::option::Option::Some(body) = body { #attach })
+            let attach = attach(quote!(body));
+            quote!(if let ::std::option::Option::Some(body) = request.body { #attach })
         }
     });
+    let call_binding = if steps.is_empty() && body_step.is_none() {
+        quote!(let call)
+    } else {
+        quote!(let mut call)
+    };
 
     // Response type and decoding.
     let mut response_fields = vec![quote! {
@@ -376,12 +399,16 @@ fn operation(operation: &Operation) -> TokenStream {
     if let Some(body) = &response.body {
         let body_doc = doc(&body.doc);
         let ty = type_tokens(&body.ty);
+        let (ty, decode) = match (body.json, body.optional) {
+            (true, false) => (ty, quote!(response.json()?)),
+            (true, true) => (
+                quote!(::std::option::Option<#ty>),
+                quote!(response.json_optional()?),
+            ),
+            (false, _) => (ty, quote!(response.bytes())),
+        };
         response_fields.push(quote!(#body_doc pub body: #ty,));
-        response_inits.push(if body.json {
-            quote!(body: response.json()?,)
-        } else {
-            quote!(body: response.bytes(),)
-        });
+        response_inits.push(quote!(body: #decode,));
     }
     for header in &response.headers {
         let ResponseHeader {
@@ -436,7 +463,7 @@ fn operation(operation: &Operation) -> TokenStream {
         };
 
         #[doc = #request_doc]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, #request_default)]
         pub struct #request_ident { #(#request_fields)* }
 
         impl #request_ident {
@@ -455,8 +482,7 @@ fn operation(operation: &Operation) -> TokenStream {
             #method_doc
             #deprecated
             pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, crate::Error> {
-                let #request_ident { #(#field_idents),* } = request;
-                let mut call = crate::runtime::Call::new(&#const_ident);
+                #call_binding = crate::runtime::Call::new(&#const_ident);
                 #(#steps)*
                 #body_step
                 let response = self.send(call).await?;

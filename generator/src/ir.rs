@@ -57,6 +57,8 @@ pub struct Field {
     pub rename: Option<String>,
     pub ty: Type,
     pub required: bool,
+    /// Whether `null` is a valid value (sent as `null` when required).
+    pub nullable: bool,
     /// Whether the value is boxed because the type contains itself.
     pub boxed: bool,
     pub doc: String,
@@ -188,6 +190,8 @@ pub struct Response {
 pub struct ResponseBody {
     pub ty: Type,
     pub json: bool,
+    /// Whether some 2xx response has no content, so the body may be absent.
+    pub optional: bool,
     pub doc: String,
 }
 

@@ -50,11 +50,19 @@ pub fn generate(spec_yaml: &str, spec_name: &str) -> Result<Vec<GeneratedFile>, 
 /// document of another kind gets a message about that rather than about a missing field.
 pub fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {
     let located = |error: serde_yaml::Error| {
-        let mut diagnostic = Diagnostic::new("", error.to_string());
+        let mut message = error.to_string();
+        // serde_yaml appends the position, which the diagnostic already carries.
+        if let Some(location) = error.location() {
+            let suffix = format!(" at line {} column {}", location.line(), location.column());
+            if let Some(stripped) = message.strip_suffix(&suffix) {
+                message = stripped.to_owned();
+            }
+        }
+        let mut diagnostic = Diagnostic::new("", message);
         diagnostic.position = error
             .location()
             .map(|location| (location.line(), location.column()));
-        diagnostic
+        diagnostic.help("make this place valid YAML that follows the OpenAPI 3.0.3 schema")
     };
     let value: serde_yaml::Value = serde_yaml::from_str(spec_yaml).map_err(located)?;
     let version = match &value {
@@ -92,7 +100,93 @@ pub fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {
             .help(hint));
         }
     }
+    if let Some(path) = too_deep(&value) {
+        return Err(Diagnostic::new(
+            path,
+            format!("the document nests more than {MAX_YAML_DEPTH} levels deep here"),
+        )
+        .help("move nested schemas into `components.schemas` and refer to them with `$ref`"));
+    }
     serde_yaml::from_str(spec_yaml).map_err(located)
+}
+
+/// How deep the YAML may nest. Typed deserialisation recurses once per level with large
+/// frames; this bound keeps it far from the stack limit of a 2 MiB thread, while real specs
+/// (which name their schemas) stay far below it.
+pub const MAX_YAML_DEPTH: usize = 40;
+
+/// The YAML path of a node nested deeper than [`MAX_YAML_DEPTH`], if any.
+fn too_deep(root: &serde_yaml::Value) -> Option<String> {
+    fn children(value: &serde_yaml::Value) -> Vec<(String, &serde_yaml::Value)> {
+        match value {
+            serde_yaml::Value::Mapping(mapping) => mapping
+                .iter()
+                .map(|(key, child)| {
+                    let key = match key {
+                        serde_yaml::Value::String(key) => key.clone(),
+                        other => serde_yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_owned(),
+                    };
+                    (key, child)
+                })
+                .collect(),
+            serde_yaml::Value::Sequence(items) => items
+                .iter()
+                .enumerate()
+                .map(|(index, child)| (format!("[{index}]"), child))
+                .collect(),
+            serde_yaml::Value::Tagged(tagged) => vec![(String::new(), &tagged.value)],
+            _ => Vec::new(),
+        }
+    }
+    // Iterative, so checking depth cannot overflow the stack either; the path is built only
+    // for the branch that is too deep.
+    let mut stack: Vec<(&serde_yaml::Value, usize)> = vec![(root, 0)];
+    let mut deepest = None;
+    while let Some((value, depth)) = stack.pop() {
+        if depth > MAX_YAML_DEPTH {
+            deepest = Some(value);
+            break;
+        }
+        stack.extend(
+            children(value)
+                .into_iter()
+                .map(|(_, child)| (child, depth + 1)),
+        );
+    }
+    let target = deepest?;
+    let mut path = Vec::new();
+    let mut current = root;
+    while !std::ptr::eq(current, target) {
+        let (key, next) = children(current)
+            .into_iter()
+            .find(|(_, child)| contains(child, target, MAX_YAML_DEPTH + 1))?;
+        path.push(key);
+        current = next;
+    }
+    Some(path.join(".").replace(".[", "["))
+}
+
+/// Whether `target` lies within `limit` levels below `value` (bounded recursion).
+fn contains(value: &serde_yaml::Value, target: &serde_yaml::Value, limit: usize) -> bool {
+    if std::ptr::eq(value, target) {
+        return true;
+    }
+    if limit == 0 {
+        return false;
+    }
+    match value {
+        serde_yaml::Value::Mapping(mapping) => mapping
+            .values()
+            .any(|child| contains(child, target, limit - 1)),
+        serde_yaml::Value::Sequence(items) => {
+            items.iter().any(|child| contains(child, target, limit - 1))
+        }
+        serde_yaml::Value::Tagged(tagged) => contains(&tagged.value, target, limit - 1),
+        _ => false,
+    }
 }
 
 /// Formats emitted tokens. A parse failure here is a generator bug, not a spec problem.

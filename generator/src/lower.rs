@@ -495,11 +495,16 @@ impl<'a> Lowerer<'a> {
             };
             let nullable =
                 matches!(property, oa::ReferenceOr::Item(schema) if schema.schema_data.nullable);
+            let field_ident = names::snake_ident(&snake);
+            // serde strips `r#` from raw identifiers but not the `_` of `self_`.
+            let emitted = field_ident.to_string();
+            let emitted = emitted.strip_prefix("r#").unwrap_or(&emitted);
             fields.push(Field {
-                rename: (snake != **name).then(|| (*name).clone()),
-                ident: names::snake_ident(&snake),
+                rename: (emitted != name.as_str()).then(|| (*name).clone()),
+                ident: field_ident,
                 ty,
-                required: required.contains(name) && !nullable,
+                required: required.contains(name),
+                nullable,
                 boxed: false,
                 doc: field_doc.unwrap_or_else(|| format!("The `{name}` property.")),
             });
@@ -547,15 +552,18 @@ impl<'a> Lowerer<'a> {
                 value,
             });
         }
+        let taken = |candidate: &str| variants.iter().any(|variant| variant.ident == candidate);
         let unknown = ["Unknown", "UnknownValue", "UnlistedValue"]
             .into_iter()
-            .find(|candidate| !variants.iter().any(|variant| variant.ident == candidate))
-            .unwrap_or("UnlistedValueOfEnum");
+            .map(str::to_owned)
+            .chain((2..).map(|number| format!("Unknown{number}")))
+            .find(|candidate| !taken(candidate))
+            .unwrap_or_default();
         self.models.push(Model::Enum(EnumModel {
             ident,
             doc,
             variants,
-            unknown: names::pascal_ident(unknown),
+            unknown: names::pascal_ident(&unknown),
         }));
     }
 
@@ -647,6 +655,23 @@ fn placeholders(template: &str) -> Result<Vec<&str>, String> {
     Ok(found)
 }
 
+/// A short name of a type for messages.
+fn describe_type(ty: &Type) -> String {
+    match ty {
+        Type::String => "string".into(),
+        Type::Boolean => "boolean".into(),
+        Type::I32 | Type::I64 => "integer".into(),
+        Type::F32 | Type::F64 => "number".into(),
+        Type::Named(ident, NamedKind::Struct) => format!("object `{ident}`"),
+        Type::Named(ident, NamedKind::Enum) => format!("enum `{ident}`"),
+        Type::Named(ident, NamedKind::Alias) => format!("`{ident}`"),
+        Type::Array(inner) => format!("array of {}", describe_type(inner)),
+        Type::Map(_) | Type::JsonObject => "object".into(),
+        Type::JsonValue => "any JSON value".into(),
+        Type::Bytes => "binary".into(),
+    }
+}
+
 /// Whether a media type carries JSON.
 fn is_json(media_type: &str) -> bool {
     let essence = media_type
@@ -694,8 +719,11 @@ impl Lowerer<'_> {
         };
         if body.is_some() && params.iter().any(|param| param.ident == "body") {
             self.error(
-                Diagnostic::new(format!("{path}.parameters"), "a parameter named `body` collides with the request body field")
-                    .help("rename the parameter"),
+                Diagnostic::new(
+                    format!("{path}.parameters"),
+                    "a parameter named `body` collides with the request body field",
+                )
+                .help("rename the parameter"),
             );
         }
         let (response, errors) =
@@ -736,7 +764,7 @@ impl Lowerer<'_> {
         Some(Operation {
             name: name.to_owned(),
             method_ident: names::snake_ident(&snake),
-            const_ident: names::pascal_ident(&snake.to_ascii_uppercase()),
+            const_ident: names::pascal_ident(&format!("{}_OPERATION", snake.to_ascii_uppercase())),
             request_ident: names::pascal_ident(&request_name),
             response_ident: names::pascal_ident(&response_name),
             http_method,
@@ -932,7 +960,11 @@ impl Lowerer<'_> {
             if !supported {
                 self.unsupported(
                     &format!("{param_path}.schema"),
-                    &format!("a {location:?} parameter of this type").to_ascii_lowercase(),
+                    &format!(
+                        "a {} parameter of type {}",
+                        format!("{location:?}").to_ascii_lowercase(),
+                        describe_type(&ty)
+                    ),
                     "use a string, number, boolean or string enum (or an array of them in a query)",
                 );
                 continue;
@@ -1016,7 +1048,7 @@ impl Lowerer<'_> {
         if essence.starts_with("multipart/") || essence == "application/x-www-form-urlencoded" {
             self.unsupported(
                 &content_path,
-                &format!("a `{essence}` request body"),
+                &format!("the request body media type `{essence}`"),
                 "send a JSON or raw binary body",
             );
             return None;
@@ -1054,6 +1086,8 @@ impl Lowerer<'_> {
             body: None,
             headers: Vec::new(),
         };
+        // A 2xx without content next to one with a body makes the body optional.
+        let mut success_without_body = false;
         let mut errors = Vec::new();
         let declared = responses
             .responses
@@ -1115,12 +1149,15 @@ impl Lowerer<'_> {
                 });
                 continue;
             }
+            if body.is_none() {
+                success_without_body = true;
+            }
             if let Some((ty, json)) = body {
                 match &success.body {
                     Some(existing) if existing.ty != ty => {
                         self.unsupported(
                             &response_path,
-                            "2xx responses with different bodies",
+                            "giving 2xx responses of one operation different bodies",
                             "give every 2xx response of an operation the same schema",
                         );
                     }
@@ -1129,6 +1166,7 @@ impl Lowerer<'_> {
                         success.body = Some(ResponseBody {
                             ty,
                             json,
+                            optional: false,
                             doc: response.description.clone(),
                         })
                     }
@@ -1198,13 +1236,23 @@ impl Lowerer<'_> {
                 });
             }
         }
+        if let Some(body) = &mut success.body {
+            body.optional = success_without_body;
+        }
         (success, errors)
     }
 
     // ----- final passes -----
 
     fn finish(mut self) -> Result<Api, Vec<Diagnostic>> {
+        self.check_alias_cycles();
         if !self.diagnostics.is_empty() {
+            // A schema is classified more than once (to register it, then to lower it), so
+            // the same problem can be recorded twice; report each once, in order.
+            let mut seen = BTreeSet::new();
+            self.diagnostics.retain(|diagnostic| {
+                seen.insert((diagnostic.path.clone(), diagnostic.message.clone()))
+            });
             return Err(self.diagnostics);
         }
         self.box_recursive_fields();
@@ -1215,6 +1263,44 @@ impl Lowerer<'_> {
             operations: self.operations,
             service,
         })
+    }
+
+    /// Rust type aliases cannot refer to themselves, not even through `Vec` or a map, so a
+    /// schema that is an array or map of itself needs an object in between.
+    fn check_alias_cycles(&mut self) {
+        fn named_aliases(ty: &Type, out: &mut Vec<String>) {
+            match ty {
+                Type::Named(ident, NamedKind::Alias) => out.push(ident.to_string()),
+                Type::Array(inner) | Type::Map(inner) => named_aliases(inner, out),
+                _ => {}
+            }
+        }
+        let mut names: Vec<&String> = self.aliases.keys().collect();
+        names.sort();
+        let mut cyclic = Vec::new();
+        for start in names {
+            let mut stack = Vec::new();
+            named_aliases(&self.aliases[start], &mut stack);
+            let mut seen = BTreeSet::new();
+            while let Some(current) = stack.pop() {
+                if current == *start {
+                    cyclic.push(start.clone());
+                    break;
+                }
+                if seen.insert(current.clone()) {
+                    if let Some(ty) = self.aliases.get(&current) {
+                        named_aliases(ty, &mut stack);
+                    }
+                }
+            }
+        }
+        for name in cyclic {
+            let path = self.type_names.get(&name).cloned().unwrap_or_default();
+            self.error(
+                Diagnostic::new(path, format!("`{name}` contains itself only through arrays or maps"))
+                    .help("wrap the recursion in an object schema with a property, e.g. `{type: object, properties: {items: ...}}`"),
+            );
+        }
     }
 
     fn service(&self) -> Service {
@@ -1311,10 +1397,9 @@ impl Lowerer<'_> {
                 if !defaultable[&name] {
                     continue;
                 }
-                let all = model
-                    .fields
-                    .iter()
-                    .all(|field| !field.required || self.has_default(&field.ty, &defaultable));
+                let all = model.fields.iter().all(|field| {
+                    !field.required || field.nullable || self.has_default(&field.ty, &defaultable)
+                });
                 if !all {
                     defaultable.insert(name, false);
                     changed = true;

@@ -420,7 +420,7 @@ impl Client {
             .http
             .execute(request)
             .await
-            .map_err(|error| transport_failure(operation_name, error, idempotent))?;
+            .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let request_id = headers
@@ -444,11 +444,9 @@ impl Client {
             return Err(too_large());
         }
         let mut body = BytesMut::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|error| transport_failure(operation_name, error, idempotent))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|error| {
+            transport_failure(operation_name, error, idempotent, request_id.clone())
+        })? {
             if body.len() + chunk.len() > inner.max_response_bytes {
                 return Err(too_large());
             }
@@ -482,7 +480,12 @@ impl Client {
 }
 
 /// Classifies a transport error: TLS, connect (never sent), timeout, or broken mid-way.
-fn transport_failure(operation: &'static str, error: reqwest::Error, idempotent: bool) -> Failure {
+fn transport_failure(
+    operation: &'static str,
+    error: reqwest::Error,
+    idempotent: bool,
+    request_id: Option<String>,
+) -> Failure {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
     while let Some(current) = source {
         if let Some(tls) = current.downcast_ref::<rustls::Error>() {
@@ -496,7 +499,10 @@ fn transport_failure(operation: &'static str, error: reqwest::Error, idempotent:
             };
         }
         // `io::Error::source` skips the error it wraps, which is where rustls puts its own.
-        source = match current.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        source = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
             Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
             None => current.source(),
         };
@@ -507,6 +513,7 @@ fn transport_failure(operation: &'static str, error: reqwest::Error, idempotent:
             operation,
             message,
             maybe_sent: false,
+            request_id,
             source: Some(Box::new(error)),
         };
         return Failure {
@@ -519,6 +526,7 @@ fn transport_failure(operation: &'static str, error: reqwest::Error, idempotent:
         operation,
         message,
         maybe_sent: true,
+        request_id,
         source: Some(Box::new(error)),
     };
     Failure {

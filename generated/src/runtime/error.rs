@@ -36,6 +36,8 @@ pub enum Error {
         /// Whether the request may have reached the server (the connection broke after
         /// sending began). When `false`, the server never saw it.
         maybe_sent: bool,
+        /// The `X-Request-Id` of the answer, when its headers arrived before the break.
+        request_id: Option<String>,
         /// The transport error.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
@@ -87,9 +89,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Service(error) => error.request_id.as_deref(),
-            Error::Decode { request_id, .. } | Error::BodyTooLarge { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Error::Decode { request_id, .. }
+            | Error::BodyTooLarge { request_id, .. }
+            | Error::Connection { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }

@@ -178,10 +178,7 @@ impl Call {
 
     /// Checks the call and renders the path and query exactly as they will be sent (and
     /// signed); `default_project_id` fills an unset `project_id`.
-    pub fn prepare(
-        &mut self,
-        default_project_id: Option<&str>,
-    ) -> Result<(String, String), Error> {
+    pub fn prepare(&mut self, default_project_id: Option<&str>) -> Result<(String, String), Error> {
         if let Some(problem) = self.problem.take() {
             return Err(problem);
         }

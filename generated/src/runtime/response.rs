@@ -52,6 +52,15 @@ impl RawResponse {
         })
     }
 
+    /// The body decoded from JSON, or `None` when the answer has no body (a 2xx that the
+    /// spec declares without content, such as 204).
+    pub fn json_optional<T: serde::de::DeserializeOwned>(&self) -> Result<Option<T>, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.json().map(Some)
+    }
+
     /// The raw body.
     pub fn bytes(&self) -> Bytes {
         self.body.clone()
