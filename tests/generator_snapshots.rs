@@ -201,6 +201,7 @@ mod bad {
         one_of_top_level,
         openapi_3_1,
         operation_ids_collide_after_case,
+        operation_named_like_a_client_method,
         operation_type_name_collides,
         parameter_named_body,
         parameter_names_collide,

@@ -384,10 +384,14 @@ fn operation(operation: &Operation) -> TokenStream {
             quote!(if let ::std::option::Option::Some(body) = request.body { #attach })
         }
     });
-    let call_binding = if steps.is_empty() && body_step.is_none() {
-        quote!(let call)
+    // A request without fields is still taken, for uniformity; say so where it is consumed.
+    let (call_binding, consume) = if steps.is_empty() && body_step.is_none() {
+        (
+            quote!(let call),
+            Some(quote!(let #request_ident {} = request;)),
+        )
     } else {
-        quote!(let mut call)
+        (quote!(let mut call), None)
     };
 
     // Response type and decoding.
@@ -482,6 +486,7 @@ fn operation(operation: &Operation) -> TokenStream {
             #method_doc
             #deprecated
             pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, crate::Error> {
+                #consume
                 #call_binding = crate::runtime::Call::new(&#const_ident);
                 #(#steps)*
                 #body_step

@@ -21,6 +21,9 @@ const MAX_DEPTH: usize = 64;
 /// server may have seen (5xx, timeouts). Defaults to the HTTP method's semantics.
 pub const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
 
+/// Methods the hand-written runtime defines on `Client`; no operation may take their names.
+const RUNTIME_METHODS: [&str; 3] = ["builder", "project_id", "send"];
+
 const HTTP_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -620,6 +623,13 @@ impl<'a> Lowerer<'a> {
                     self.error(
                         Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both become the method `{snake}`"))
                             .help("rename one so they differ after conversion to snake_case"),
+                    );
+                    continue;
+                }
+                if RUNTIME_METHODS.contains(&snake.as_str()) {
+                    self.error(
+                        Diagnostic::new(&operation_path, format!("operation `{name}` would become `Client::{snake}`, which the runtime already defines"))
+                            .help("choose another `operationId`"),
                     );
                     continue;
                 }

@@ -251,7 +251,27 @@ impl Client {
     }
 
     /// Sends a call, retrying as the policy allows, and returns the 2xx answer.
-    pub(crate) async fn send(&self, mut call: Call) -> Result<RawResponse, Error> {
+    ///
+    /// The generated methods go through here; it is public so an operation the spec does not
+    /// describe yet can be called with the same signing, retries and errors:
+    ///
+    /// ```no_run
+    /// # async fn run(client: huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::runtime::{Call, Operation};
+    /// static LIST_WORKSPACES: Operation = Operation {
+    ///     name: "ListWorkspaces",
+    ///     method: http::Method::GET,
+    ///     path: "/v1/{project_id}/workspaces",
+    ///     idempotent: true,
+    /// };
+    /// let mut call = Call::new(&LIST_WORKSPACES);
+    /// call.project_id_param("project_id", None);
+    /// call.query("limit", 10);
+    /// let answer: serde_json::Value = client.send(call).await?.json()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn send(&self, mut call: Call) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
         let operation = call.operation;
         let (path, query) = call.prepare(inner.project_id.as_deref())?;
