@@ -153,6 +153,7 @@ mod ok {
     fixtures! {
         check_ok, OK:
         arrays,
+        doc_bare_carriage_return,
         enums,
         header_params,
         idempotent,
@@ -184,6 +185,7 @@ mod bad {
         different_2xx_bodies,
         duplicate_operation_id,
         empty_document,
+        enum_variants_collide_after_keyword_escape,
         enum_mixed_values,
         enum_non_string,
         enum_values_collide,
@@ -218,6 +220,7 @@ mod bad {
         request_body_without_content,
         required_property_undefined,
         response_header_named_status,
+        response_headers_collide_after_keyword_escape,
         response_header_object,
         scalar_document,
         several_problems,

@@ -94,29 +94,6 @@ pub struct CreateWorkflowInstanceResponse {
     pub body: crate::models::CreateWorkflowInstanceResponseBody,
 }
 
-impl crate::Client {
-    /// Creating a Workflow Instance
-    ///
-    /// This API is used to create a workflow instance.
-    ///
-    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
-    pub async fn create_workflow_instance(
-        &self,
-        request: CreateWorkflowInstanceRequest,
-    ) -> ::std::result::Result<CreateWorkflowInstanceResponse, crate::Error> {
-        let mut call = crate::runtime::Call::new(&CREATE_WORKFLOW_INSTANCE_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.path_param("workspace_id", request.workspace_id);
-        call.path_param("workflow_id", request.workflow_id);
-        call.json_body("application/json", &request.body);
-        let response = self.send(call).await?;
-        ::std::result::Result::Ok(CreateWorkflowInstanceResponse {
-            status: response.status(),
-            body: response.json()?,
-        })
-    }
-}
-
 const CHANGE_PLAYBOOK_INSTANCE_OPERATION: crate::runtime::Operation = crate::runtime::Operation {
     name: "ChangePlaybookInstance",
     method: ::http::Method::POST,
@@ -169,6 +146,26 @@ pub struct ChangePlaybookInstanceResponse {
 }
 
 impl crate::Client {
+    /// Creating a Workflow Instance
+    ///
+    /// This API is used to create a workflow instance.
+    ///
+    /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
+    pub async fn create_workflow_instance(
+        &self,
+        request: CreateWorkflowInstanceRequest,
+    ) -> ::std::result::Result<CreateWorkflowInstanceResponse, crate::Error> {
+        let mut call = crate::runtime::Call::new(&CREATE_WORKFLOW_INSTANCE_OPERATION);
+        call.project_id_param("project_id", request.project_id);
+        call.path_param("workspace_id", request.workspace_id);
+        call.path_param("workflow_id", request.workflow_id);
+        call.json_body("application/json", &request.body);
+        let response = self.send(call).await?;
+        ::std::result::Result::Ok(CreateWorkflowInstanceResponse {
+            status: response.status(),
+            body: response.json()?,
+        })
+    }
     /// Operating a Playbook Instance
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation`

@@ -12,6 +12,8 @@ use crate::ir::*;
 /// `#[doc]` attributes for a text, one per line. Every spec line becomes its own paragraph,
 /// so list items and continuation lines never run into each other in rustdoc.
 fn doc(text: &str) -> TokenStream {
+    // A lone `\r` is a line break to the spec's author but invalid in a Rust doc comment.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let lines: Vec<String> = text
         .lines()
         .map(str::trim_end)
@@ -129,7 +131,7 @@ fn enum_model(model: &EnumModel) -> TokenStream {
     let doc = doc(text);
     let variant_docs = variants.iter().map(|variant| match variant.value.as_str() {
         "" => " The empty string.".to_owned(),
-        value => format!(" `{value}`"),
+        value => format!(" `{}`", value.replace(['\r', '\n'], " ")),
     });
     let variant_idents: Vec<_> = variants.iter().map(|variant| &variant.ident).collect();
     let values: Vec<_> = variants.iter().map(|variant| &variant.value).collect();
@@ -212,12 +214,16 @@ fn alias_model(model: &AliasModel) -> TokenStream {
 
 /// The whole `operations.rs` body.
 pub fn operations(api: &Api) -> TokenStream {
-    let items = api.operations.iter().map(operation);
+    let (types, methods): (Vec<_>, Vec<_>) = api.operations.iter().map(operation).unzip();
     let service = service(&api.service);
+    // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
+    // each other, which gets slow with a block per operation in a large spec.
+    let methods = (!methods.is_empty()).then(|| quote!(impl crate::Client { #(#methods)* }));
     quote! {
         //! Operations of the API: a request type, a response type and a `Client` method each.
         #service
-        #(#items)*
+        #(#types)*
+        #methods
     }
 }
 
@@ -270,7 +276,8 @@ fn query_value(ty: &Type, value: &TokenStream) -> TokenStream {
     }
 }
 
-fn operation(operation: &Operation) -> TokenStream {
+/// The items of one operation (its constant, request and response types) and its method.
+fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
     let Operation {
         name,
         method_ident,
@@ -458,7 +465,7 @@ fn operation(operation: &Operation) -> TokenStream {
     let deprecated = deprecated.then(|| quote!(#[deprecated]));
     let method = format_ident!("{}", http_method);
 
-    quote! {
+    let types = quote! {
         const #const_ident: crate::runtime::Operation = crate::runtime::Operation {
             name: #name,
             method: ::http::Method::#method,
@@ -481,18 +488,18 @@ fn operation(operation: &Operation) -> TokenStream {
         #[doc = #response_doc]
         #[derive(Debug, Clone, PartialEq)]
         pub struct #response_ident { #(#response_fields)* }
-
-        impl crate::Client {
-            #method_doc
-            #deprecated
-            pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, crate::Error> {
-                #consume
-                #call_binding = crate::runtime::Call::new(&#const_ident);
-                #(#steps)*
-                #body_step
-                let response = self.send(call).await?;
-                ::std::result::Result::Ok(#response_ident { #(#response_inits)* })
-            }
+    };
+    let method = quote! {
+        #method_doc
+        #deprecated
+        pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, crate::Error> {
+            #consume
+            #call_binding = crate::runtime::Call::new(&#const_ident);
+            #(#steps)*
+            #body_step
+            let response = self.send(call).await?;
+            ::std::result::Result::Ok(#response_ident { #(#response_inits)* })
         }
-    }
+    };
+    (types, method)
 }

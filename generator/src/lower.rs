@@ -542,7 +542,12 @@ impl<'a> Lowerer<'a> {
             } else {
                 names::pascal(&value)
             };
-            if let Some(previous) = variants.iter().find(|variant| variant.ident == pascal) {
+            // Compare identifiers as emitted: `self` and `Self` both become `Self_`.
+            let variant_ident = names::pascal_ident(&pascal);
+            if let Some(previous) = variants
+                .iter()
+                .find(|variant| variant.ident == variant_ident)
+            {
                 let previous = previous.value.clone();
                 self.error(
                     Diagnostic::new(format!("{path}.enum"), format!("enum values `{previous}` and `{value}` both become the Rust variant `{pascal}`"))
@@ -551,7 +556,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             variants.push(Variant {
-                ident: names::pascal_ident(&pascal),
+                ident: variant_ident,
                 value,
             });
         }
@@ -1205,7 +1210,7 @@ impl Lowerer<'_> {
                     || success
                         .headers
                         .iter()
-                        .any(|existing| existing.ident == snake)
+                        .any(|existing| existing.ident == names::snake_ident(&snake))
                 {
                     self.error(
                         Diagnostic::new(&header_path, format!("response header `{name}` collides with the response field `{snake}`"))

@@ -12,9 +12,9 @@
 //! For every input, `generator::generate` must return (no panic, no hang) and every file of
 //! an `Ok` must parse with `syn::parse_file`. A failure prints the shrunk input in full.
 //!
-//! Cases per property: 128, or `PROPTEST_CASES`. The seed is random per run, except under
+//! Cases per property: 256, or `PROPTEST_CASES`. The seed is random per run, except under
 //! `CI` (set by `.ci/run`), where it is fixed so that CI runs are reproducible. Failures are
-//! not persisted to files: copy a reported input into `tests/fixtures/` instead.
+//! not persisted to files: keep a reported input as a fixture in `tests/fixtures/fuzz/`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,7 +27,7 @@ use proptest::strategy::Union;
 use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
 
 /// Cases per property unless `PROPTEST_CASES` says otherwise.
-const DEFAULT_CASES: u32 = 128;
+const DEFAULT_CASES: u32 = 256;
 
 /// A call that takes longer than this is reported as a hang.
 const HANG: Duration = Duration::from_secs(20);
@@ -564,11 +564,18 @@ fn text(ctx: &Ctx) -> BoxedStrategy<String> {
     ])
 }
 
-fn optional<T: std::fmt::Debug + 'static>(
+fn optional<T: std::fmt::Debug + Clone + 'static>(
     probability: f64,
     strategy: impl Strategy<Value = T> + 'static,
 ) -> BoxedStrategy<Option<T>> {
-    prop::option::weighted(probability, strategy).boxed()
+    // proptest wants a probability strictly between 0 and 1.
+    if probability >= 1.0 {
+        strategy.prop_map(Some).boxed()
+    } else if probability <= 0.0 {
+        Just(None).boxed()
+    } else {
+        prop::option::weighted(probability, strategy).boxed()
+    }
 }
 
 // ----- schemas -----
@@ -1487,6 +1494,8 @@ enum Mutation {
     DuplicateLine(Index),
     SwapLines(Index, Index),
     ReplaceLine(Index, String),
+    /// Replaces what follows `key: ` on a line with a quoted text, keeping the YAML valid.
+    ReplaceValue(Index, String),
     InsertLine(Index, String),
     InsertBytes(Index, Vec<u8>),
     Truncate(Index),
@@ -1542,6 +1551,18 @@ const SNIPPETS: &[&str] = &[
     "    get: {}",
 ];
 
+/// Values to put after a key: names and free text of every kind.
+fn value_text() -> BoxedStrategy<String> {
+    prop_oneof![
+        2 => one_of_strs(WILD_NAMES),
+        2 => one_of_strs(TEXTS),
+        1 => one_of_strs(COMPONENT_NAMES).prop_map(|name| format!("#/components/schemas/{name}")),
+        1 => "\\PC{0,12}",
+        1 => any_chars(6),
+    ]
+    .boxed()
+}
+
 fn mutation() -> impl Strategy<Value = Mutation> {
     let line = prop_oneof![
         4 => one_of_strs(SNIPPETS),
@@ -1554,6 +1575,7 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         2 => (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
         2 => (any::<Index>(), line.clone()).prop_map(|(at, text)| Mutation::ReplaceLine(at, text)),
         2 => (any::<Index>(), line).prop_map(|(at, text)| Mutation::InsertLine(at, text)),
+        4 => (any::<Index>(), value_text()).prop_map(|(at, text)| Mutation::ReplaceValue(at, text)),
         2 => (any::<Index>(), prop::collection::vec(any::<u8>(), 1..8))
             .prop_map(|(at, bytes)| Mutation::InsertBytes(at, bytes)),
         1 => any::<Index>().prop_map(Mutation::Truncate),
@@ -1583,6 +1605,14 @@ fn apply(base: &[u8], mutations: &[Mutation]) -> String {
             Mutation::ReplaceLine(at, text) => {
                 lines[at.index(count)] = format!("{text}\n").into_bytes()
             }
+            Mutation::ReplaceValue(at, text) => {
+                let line = &mut lines[at.index(count)];
+                if let Some(colon) = line.windows(2).position(|pair| pair == b": ") {
+                    line.truncate(colon + 2);
+                    line.extend_from_slice(quoted(text).as_bytes());
+                    line.push(b'\n');
+                }
+            }
             Mutation::InsertLine(at, text) => {
                 lines.insert(at.index(count + 1), format!("{text}\n").into_bytes())
             }
@@ -1611,6 +1641,6 @@ fn mutated_specs() {
         "the real spec is refused"
     );
     let strategy =
-        prop::collection::vec(mutation(), 1..6).prop_map(move |mutations| apply(&base, &mutations));
+        prop::collection::vec(mutation(), 1..4).prop_map(move |mutations| apply(&base, &mutations));
     run_property("mutated specs", strategy);
 }

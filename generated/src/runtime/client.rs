@@ -1,6 +1,8 @@
 //! The `Client`: configuration, and the one send loop every generated operation goes through
 //! (sign, send, time out, read, classify, retry).
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -14,6 +16,9 @@ use super::response::RawResponse;
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::signer::{sdk_date, sign, SignableRequest};
 use super::Region;
+
+/// The future of [`Client::send`].
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
 
 /// Default time to set up a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -271,7 +276,13 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn send(&self, mut call: Call) -> Result<RawResponse, Error> {
+    pub fn send(&self, call: Call) -> SendFuture<'_> {
+        // Boxed once here, so each generated method's future holds a pointer rather than
+        // this whole state machine: that keeps large generated crates quick to compile.
+        Box::pin(self.send_inner(call))
+    }
+
+    async fn send_inner(&self, mut call: Call) -> Result<RawResponse, Error> {
         let inner = &*self.inner;
         let operation = call.operation;
         let (path, query) = call.prepare(inner.project_id.as_deref())?;
