@@ -958,3 +958,34 @@ async fn logs_name_the_operation_and_request_id_but_never_a_secret() {
         );
     }
 }
+
+#[test]
+fn the_credential_chain_says_which_sources_were_tried_and_what_was_missing() {
+    // Only this test sets these variables, so parallel tests are unaffected.
+    let dir = std::env::temp_dir().join(format!("secmaster-credentials-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let profile = dir.join("credentials");
+    std::fs::write(&profile, "[basic]\nak = PROFILE-AK\n").unwrap();
+    std::env::set_var("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &profile);
+    let error = Credentials::from_default_chain().unwrap_err().to_string();
+    assert!(
+        error.contains("HUAWEICLOUD_SDK_AK or CLOUD_SDK_AK"),
+        "{error}"
+    );
+    assert!(error.contains("section [basic] lacks sk"), "{error}");
+    assert!(error.contains(&profile.display().to_string()), "{error}");
+    assert!(!error.contains("PROFILE-AK"), "{error}");
+
+    std::fs::write(
+        &profile,
+        "[basic]\nak = PROFILE-AK\nsk = PROFILE-SK\nproject_id = p9\n",
+    )
+    .unwrap();
+    let credentials = Credentials::from_default_chain().unwrap();
+    assert_eq!(
+        credentials,
+        Credentials::ak_sk("PROFILE-AK", "PROFILE-SK").with_project_id("p9")
+    );
+    std::env::remove_var("HUAWEICLOUD_SDK_CREDENTIALS_FILE");
+    let _ = std::fs::remove_dir_all(&dir);
+}

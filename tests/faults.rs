@@ -453,3 +453,56 @@ async fn one_client_serves_1000_concurrent_requests_each_with_its_own_answer() {
     assert_eq!(answered, 1000);
     assert_eq!(server.received_requests().await.unwrap().len(), 1000);
 }
+
+#[tokio::test]
+async fn hostile_query_values_are_encoded_and_signed_and_bad_headers_refused() {
+    use huaweicloud_secmaster::runtime::{Call, Operation};
+    static LIST: Operation = Operation {
+        name: "ListThings",
+        method: http::Method::GET,
+        path: "/v1/{project_id}/things",
+        idempotent: true,
+    };
+    let server_get = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
+        .mount(&server_get)
+        .await;
+    let client = client(&server_get.uri());
+    let mut call = Call::new(&LIST);
+    call.project_id_param("project_id", None);
+    call.query("q", "a/../b?c=d#e%f+g h\r\n\0ü");
+    call.query("tag", "x");
+    call.query("tag", "a&b=c");
+    call.header("X-Trace", "  padded  ".to_owned());
+    client.send(call).await.unwrap();
+    let request = &server_get.received_requests().await.unwrap()[0];
+    assert_eq!(request.url.path(), "/v1/proj123/things");
+    assert_eq!(
+        request.url.query(),
+        Some("q=a%2F..%2Fb%3Fc%3Dd%23e%25f%2Bg%20h%0D%0A%00%C3%BC&tag=a%26b%3Dc&tag=x")
+    );
+    assert_eq!(
+        request
+            .headers
+            .get("x-trace")
+            .and_then(|value| value.to_str().ok()),
+        Some("padded")
+    );
+
+    for value in ["a\r\nInjected: 1", "nul\0byte", "line\nbreak"] {
+        let mut call = Call::new(&LIST);
+        call.project_id_param("project_id", None);
+        call.header("X-Trace", value.to_owned());
+        let error = client.send(call).await.unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidRequest(_)),
+            "{value:?}: {error:?}"
+        );
+    }
+    assert_eq!(
+        server_get.received_requests().await.unwrap().len(),
+        1,
+        "refused calls send nothing"
+    );
+}
