@@ -23,6 +23,8 @@ use sha2::{Digest, Sha256};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer as WireMock, Request, Respond, ResponseTemplate};
 
+mod support;
+
 const AK: &str = "TESTAK0123456789";
 const SK: &str = "TESTSK-secret-value-0123456789";
 const PROJECT: &str = "proj123";
@@ -802,7 +804,7 @@ fn tls_material(name: &str) -> Vec<u8> {
 /// A one-shot HTTPS server answering every request with the seed answer.
 async fn tls_server() -> std::net::SocketAddr {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
 
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
@@ -824,32 +826,7 @@ async fn tls_server() -> std::net::SocketAddr {
                 let Ok(mut stream) = acceptor.accept(stream).await else {
                     return;
                 };
-                let mut buffer = vec![0; 64 * 1024];
-                let mut read = 0;
-                // Read headers and the (small) body: until the declared length has arrived.
-                loop {
-                    let Ok(count) = stream.read(&mut buffer[read..]).await else {
-                        return;
-                    };
-                    if count == 0 {
-                        return;
-                    }
-                    read += count;
-                    let text = String::from_utf8_lossy(&buffer[..read]);
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|line| {
-                                line.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|value| value.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if read >= end + 4 + length {
-                            break;
-                        }
-                    }
-                }
+                support::read_request(&mut stream).await;
                 let response = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nx-request-id: tls-1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{}",
                     SEED_CHANGE_RESPONSE.len(),

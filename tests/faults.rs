@@ -14,10 +14,13 @@ use huaweicloud_secmaster::operations::{
     ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest,
 };
 use huaweicloud_secmaster::{Client, Credentials, Error, RetryPolicy};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+mod support;
+use support::read_request;
 
 const AK: &str = "FAULTS-AK-0123456789";
 const SK: &str = "FAULTS-SK-secret-0123456789";
@@ -41,36 +44,6 @@ fn change_request(instance: &str) -> ChangePlaybookInstanceRequest {
         operation: Some(OperationPlaybookInfoOperation::Terminate),
     };
     ChangePlaybookInstanceRequest::new("ws1", instance, body)
-}
-
-/// Reads one HTTP/1.1 request (head and `Content-Length` body) from a raw connection.
-async fn read_request(stream: &mut TcpStream) -> Vec<u8> {
-    let mut buffer = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let Ok(count) = stream.read(&mut chunk).await else {
-            return buffer;
-        };
-        if count == 0 {
-            return buffer;
-        }
-        buffer.extend_from_slice(&chunk[..count]);
-        let text = String::from_utf8_lossy(&buffer).into_owned();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|line| {
-                    let lower = line.to_ascii_lowercase();
-                    lower
-                        .strip_prefix("content-length:")
-                        .map(|value| value.trim().parse::<usize>().unwrap_or(0))
-                })
-                .unwrap_or(0);
-            if buffer.len() >= end + 4 + length {
-                return buffer;
-            }
-        }
-    }
 }
 
 /// A raw TCP server on loopback; `handle` gets every accepted connection.

@@ -687,14 +687,20 @@ fn describe_type(ty: &Type) -> String {
     }
 }
 
-/// Whether a media type carries JSON.
-fn is_json(media_type: &str) -> bool {
-    let essence = media_type
+/// A media type without its parameters, lower-case (`application/json;charset=UTF-8` →
+/// `application/json`).
+fn essence(media_type: &str) -> String {
+    media_type
         .split(';')
         .next()
         .unwrap_or("")
         .trim()
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type carries JSON.
+fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
     essence == "application/json" || essence.ends_with("+json")
 }
 
@@ -1054,12 +1060,7 @@ impl Lowerer<'_> {
         };
         let content_path = format!("{path}.content.{media_type}");
         let json = is_json(media_type);
-        let essence = media_type
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let essence = essence(media_type);
         if essence.starts_with("multipart/") || essence == "application/x-www-form-urlencoded" {
             self.unsupported(
                 &content_path,
