@@ -114,6 +114,9 @@ fn benches(criterion: &mut Criterion) {
     group.bench_function("secmaster_spec", |bench| {
         bench.iter(|| generator::generate(black_box(&real), "spec/secmaster.yaml"))
     });
+    group.bench_function("synthetic_1000_operations_parse_only", |bench| {
+        bench.iter(|| generator::parse(black_box(&synthetic)))
+    });
     group.bench_function("synthetic_1000_operations", |bench| {
         bench.iter(|| generator::generate(black_box(&synthetic), "synthetic.yaml"))
     });

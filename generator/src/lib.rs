@@ -37,11 +37,11 @@ pub fn generate(spec_yaml: &str, spec_name: &str) -> Result<Vec<GeneratedFile>, 
     Ok(vec![
         GeneratedFile {
             name: "models.rs",
-            contents: format_file(&stamp, emit::models(&api)),
+            contents: format_file(&stamp, || emit::models(&api)),
         },
         GeneratedFile {
             name: "operations.rs",
-            contents: format_file(&stamp, emit::operations(&api)),
+            contents: format_file(&stamp, || emit::operations(&api)),
         },
     ])
 }
@@ -190,10 +190,13 @@ fn contains(value: &serde_yaml::Value, target: &serde_yaml::Value, limit: usize)
 }
 
 /// Formats emitted tokens. A parse failure here is a generator bug, not a spec problem.
-fn format_file(stamp: &str, tokens: proc_macro2::TokenStream) -> String {
-    let file = match syn::parse2::<syn::File>(tokens.clone()) {
+///
+/// Takes the emitter rather than its tokens: emitting is deterministic, so the tokens for the
+/// panic message are made again only on failure instead of cloned on every run.
+fn format_file(stamp: &str, emit: impl Fn() -> proc_macro2::TokenStream) -> String {
+    let file = match syn::parse2::<syn::File>(emit()) {
         Ok(file) => file,
-        Err(error) => panic!("generator bug: emitted code does not parse ({error}):\n{tokens}"),
+        Err(error) => panic!("generator bug: emitted code does not parse ({error}):\n{}", emit()),
     };
     let text = prettyplease::unparse(&file);
     // prettyplease puts items back to back; a blank line after each top-level item's
