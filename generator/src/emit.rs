@@ -75,12 +75,40 @@ fn struct_model(model: &StructModel) -> TokenStream {
         derive_default,
     } = model;
     let doc = doc(text);
+    let deserialize = struct_deserialize(model);
     let fields = fields.iter().map(field);
     let default = derive_default.then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
         pub struct #ident { #(#fields)* }
+
+        #deserialize
+    }
+}
+
+/// Whether a field is an `Option` in Rust (optional, or required but nullable).
+fn is_option(field: &Field) -> bool {
+    !field.required || field.nullable
+}
+
+/// The Rust type of a field, `Box` and `Option` included.
+fn field_type(field: &Field) -> TokenStream {
+    let mut ty = type_tokens(&field.ty);
+    if field.boxed {
+        ty = quote!(::std::boxed::Box<#ty>);
+    }
+    if is_option(field) {
+        ty = quote!(::std::option::Option<#ty>);
+    }
+    ty
+}
+
+/// The JSON name of a field.
+fn wire_name(field: &Field) -> String {
+    match &field.rename {
+        Some(rename) => rename.clone(),
+        None => field.ident.to_string().trim_start_matches("r#").to_owned(),
     }
 }
 
@@ -88,28 +116,21 @@ fn field(field: &Field) -> TokenStream {
     let Field {
         ident,
         rename,
-        ty,
+        ty: _,
         required,
-        nullable,
-        boxed,
+        nullable: _,
+        boxed: _,
         doc: text,
     } = field;
     let doc = doc(text);
-    let mut ty = type_tokens(ty);
-    if *boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
-    }
+    let ty = field_type(field);
     let mut serde_args = Vec::new();
     if let Some(rename) = rename {
         serde_args.push(quote!(rename = #rename));
     }
-    if *required && *nullable {
-        // Required but nullable: always sent, as `null` when `None`.
-        ty = quote!(::std::option::Option<#ty>);
-    } else if !required {
-        ty = quote!(::std::option::Option<#ty>);
+    // Optional fields are left out when unset; required nullable ones are sent as `null`.
+    if !required {
         serde_args.push(quote!(
-            default,
             skip_serializing_if = "::std::option::Option::is_none"
         ));
     }
@@ -118,6 +139,60 @@ fn field(field: &Field) -> TokenStream {
         #doc
         #serde
         pub #ident: #ty,
+    }
+}
+
+/// A `Deserialize` impl lighter to compile than serde's derive: a map visitor only, with the
+/// field lookup shared through `crate::runtime::de::FieldSeed`. Unknown keys are skipped;
+/// a missing required field is serde's usual `missing field` error; `null` or a missing key
+/// makes an `Option` field `None`; of duplicate keys the last wins.
+fn struct_deserialize(model: &StructModel) -> TokenStream {
+    let ident = &model.ident;
+    let name = ident.to_string().trim_start_matches("r#").to_owned();
+    let expecting = format!("struct {name}");
+    let wire_names: Vec<String> = model.fields.iter().map(wire_name).collect();
+    let slots: Vec<proc_macro2::Ident> = (0..model.fields.len())
+        .map(|index| format_ident!("field_{index}"))
+        .collect();
+    let types: Vec<TokenStream> = model.fields.iter().map(field_type).collect();
+    let indices = (0..model.fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let inits = model.fields.iter().zip(&slots).zip(&wire_names).map(|((field, slot), wire)| {
+        let field_ident = &field.ident;
+        if is_option(field) {
+            quote!(#field_ident: #slot.flatten())
+        } else {
+            quote!(#field_ident: match #slot {
+                ::std::option::Option::Some(value) => value,
+                ::std::option::Option::None => return ::std::result::Result::Err(::serde::de::Error::missing_field(#wire)),
+            })
+        }
+    });
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#wire_names),*];
+                struct FieldsVisitor;
+                impl<'de> ::serde::de::Visitor<'de> for FieldsVisitor {
+                    type Value = crate::models::#ident;
+                    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        formatter.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
+                        #( let mut #slots: ::std::option::Option<#types> = ::std::option::Option::None; )*
+                        while let ::std::option::Option::Some(index) = map.next_key_seed(crate::runtime::de::FieldSeed(FIELDS))? {
+                            match index {
+                                #( ::std::option::Option::Some(#indices) => #slots = ::std::option::Option::Some(map.next_value()?), )*
+                                _ => {
+                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok(crate::models::#ident { #(#inits),* })
+                    }
+                }
+                deserializer.deserialize_struct(#name, FIELDS, FieldsVisitor)
+            }
+        }
     }
 }
 

@@ -196,7 +196,10 @@ fn contains(value: &serde_yaml::Value, target: &serde_yaml::Value, limit: usize)
 fn format_file(stamp: &str, emit: impl Fn() -> proc_macro2::TokenStream) -> String {
     let file = match syn::parse2::<syn::File>(emit()) {
         Ok(file) => file,
-        Err(error) => panic!("generator bug: emitted code does not parse ({error}):\n{}", emit()),
+        Err(error) => panic!(
+            "generator bug: emitted code does not parse ({error}):\n{}",
+            emit()
+        ),
     };
     let text = prettyplease::unparse(&file);
     // prettyplease puts items back to back; a blank line after each top-level item's

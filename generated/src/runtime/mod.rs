@@ -3,6 +3,7 @@
 
 pub(crate) mod client;
 pub(crate) mod credentials;
+pub mod de;
 pub(crate) mod error;
 #[cfg(feature = "mock")]
 pub mod mock;
