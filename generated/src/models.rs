@@ -66,21 +66,11 @@ impl<'de> ::serde::Deserialize<'de> for AopInstanceEventData {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    crate::models::AopInstanceEventDataCommandType,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    crate::models::AopInstanceEventDataActionType,
-                > = ::std::option::Option::None;
-                let mut field_2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_4: ::std::option::Option<
-                    ::std::option::Option<crate::models::PlaybookcontextRef>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -106,22 +96,8 @@ impl<'de> ::serde::Deserialize<'de> for AopInstanceEventData {
                     }
                 }
                 ::std::result::Result::Ok(crate::models::AopInstanceEventData {
-                    command_type: match field_0 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Err(
-                                ::serde::de::Error::missing_field("command_type"),
-                            );
-                        }
-                    },
-                    action_type: match field_1 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Err(
-                                ::serde::de::Error::missing_field("action_type"),
-                            );
-                        }
-                    },
+                    command_type: crate::runtime::de::required(field_0, "command_type")?,
+                    action_type: crate::runtime::de::required(field_1, "action_type")?,
                     action_id: field_2.flatten(),
                     action_instance_id: field_3.flatten(),
                     playbook_context: field_4.flatten(),
@@ -305,9 +281,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaybookcontextRef {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    crate::models::DataObjectRefInfo,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -321,14 +295,7 @@ impl<'de> ::serde::Deserialize<'de> for PlaybookcontextRef {
                     }
                 }
                 ::std::result::Result::Ok(crate::models::PlaybookcontextRef {
-                    data_object: match field_0 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Err(
-                                ::serde::de::Error::missing_field("data_object"),
-                            );
-                        }
-                    },
+                    data_object: crate::runtime::de::required(field_0, "data_object")?,
                 })
             }
         }
@@ -367,14 +334,8 @@ impl<'de> ::serde::Deserialize<'de> for DataObjectRefInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<crate::models::DataClassRef>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -432,10 +393,8 @@ impl<'de> ::serde::Deserialize<'de> for DataClassRef {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -453,14 +412,7 @@ impl<'de> ::serde::Deserialize<'de> for DataClassRef {
                 }
                 ::std::result::Result::Ok(crate::models::DataClassRef {
                     id: field_0.flatten(),
-                    name: match field_1 {
-                        ::std::option::Option::Some(value) => value,
-                        ::std::option::Option::None => {
-                            return ::std::result::Result::Err(
-                                ::serde::de::Error::missing_field("name"),
-                            );
-                        }
-                    },
+                    name: crate::runtime::de::required(field_1, "name")?,
                 })
             }
         }
@@ -540,21 +492,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateWorkflowInstanceResponseBody {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<crate::models::AopInstanceEventDataCommandType>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<crate::models::AopInstanceEventDataActionType>,
-                > = ::std::option::Option::None;
-                let mut field_2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_4: ::std::option::Option<
-                    ::std::option::Option<crate::models::PlaybookcontextRef>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -692,9 +634,7 @@ impl<'de> ::serde::Deserialize<'de> for OperationPlaybookInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<crate::models::OperationPlaybookInfoOperation>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -944,36 +884,16 @@ impl<'de> ::serde::Deserialize<'de> for PlaybookInstanceInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_3: ::std::option::Option<
-                    ::std::option::Option<crate::models::PlaybookInfoRef>,
-                > = ::std::option::Option::None;
-                let mut field_4: ::std::option::Option<
-                    ::std::option::Option<crate::models::DataclassInfoRef>,
-                > = ::std::option::Option::None;
-                let mut field_5: ::std::option::Option<
-                    ::std::option::Option<crate::models::DataobjectInfo>,
-                > = ::std::option::Option::None;
-                let mut field_6: ::std::option::Option<
-                    ::std::option::Option<crate::models::PlaybookInstanceInfoStatus>,
-                > = ::std::option::Option::None;
-                let mut field_7: ::std::option::Option<
-                    ::std::option::Option<crate::models::PlaybookInstanceInfoTriggerType>,
-                > = ::std::option::Option::None;
-                let mut field_8: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_9: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -1066,18 +986,10 @@ impl<'de> ::serde::Deserialize<'de> for PlaybookInfoRef {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -1140,12 +1052,8 @@ impl<'de> ::serde::Deserialize<'de> for DataclassInfoRef {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -1223,27 +1131,13 @@ impl<'de> ::serde::Deserialize<'de> for DataobjectInfo {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_2: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_3: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_4: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_5: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_6: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {
@@ -1318,12 +1212,8 @@ impl<'de> ::serde::Deserialize<'de> for ErrorResponseBody {
                 self,
                 mut map: A,
             ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
-                let mut field_1: ::std::option::Option<
-                    ::std::option::Option<::std::string::String>,
-                > = ::std::option::Option::None;
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
                 while let ::std::option::Option::Some(index) = map
                     .next_key_seed(crate::runtime::de::FieldSeed(FIELDS))?
                 {

@@ -154,19 +154,20 @@ fn struct_deserialize(model: &StructModel) -> TokenStream {
     let slots: Vec<proc_macro2::Ident> = (0..model.fields.len())
         .map(|index| format_ident!("field_{index}"))
         .collect();
-    let types: Vec<TokenStream> = model.fields.iter().map(field_type).collect();
     let indices = (0..model.fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
-    let inits = model.fields.iter().zip(&slots).zip(&wire_names).map(|((field, slot), wire)| {
-        let field_ident = &field.ident;
-        if is_option(field) {
-            quote!(#field_ident: #slot.flatten())
-        } else {
-            quote!(#field_ident: match #slot {
-                ::std::option::Option::Some(value) => value,
-                ::std::option::Option::None => return ::std::result::Result::Err(::serde::de::Error::missing_field(#wire)),
-            })
-        }
-    });
+    let inits = model
+        .fields
+        .iter()
+        .zip(&slots)
+        .zip(&wire_names)
+        .map(|((field, slot), wire)| {
+            let field_ident = &field.ident;
+            if is_option(field) {
+                quote!(#field_ident: #slot.flatten())
+            } else {
+                quote!(#field_ident: crate::runtime::de::required(#slot, #wire)?)
+            }
+        });
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -178,7 +179,7 @@ fn struct_deserialize(model: &StructModel) -> TokenStream {
                         formatter.write_str(#expecting)
                     }
                     fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
-                        #( let mut #slots: ::std::option::Option<#types> = ::std::option::Option::None; )*
+                        #( let mut #slots = ::std::option::Option::None; )*
                         while let ::std::option::Option::Some(index) = map.next_key_seed(crate::runtime::de::FieldSeed(FIELDS))? {
                             match index {
                                 #( ::std::option::Option::Some(#indices) => #slots = ::std::option::Option::Some(map.next_value()?), )*

@@ -43,6 +43,11 @@ impl<'de> Visitor<'de> for FieldSeed {
     }
 }
 
+/// The value of a required field, or serde's `missing field` error.
+pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::models::{DataClassRef, PlaybookInfoRef};
