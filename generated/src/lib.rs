@@ -39,3 +39,8 @@ pub use runtime::credentials::{Credentials, Secret};
 pub use runtime::error::{Error, ServiceError};
 pub use runtime::retry::RetryPolicy;
 pub use runtime::Region;
+
+/// Compiles the README's examples as doctests, so they cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
