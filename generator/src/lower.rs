@@ -121,9 +121,10 @@ impl<'a> Lowerer<'a> {
             }
             let kind = match &schemas[name] {
                 oa::ReferenceOr::Reference { .. } => NamedKind::Alias,
-                oa::ReferenceOr::Item(schema) => match self.shape(schema, &path) {
-                    Some(Shape::Object { .. }) => NamedKind::Struct,
-                    Some(Shape::Enum(_)) => NamedKind::Enum,
+                // Problems are reported when the schema is lowered, not here.
+                oa::ReferenceOr::Item(schema) => match shape(schema, &path) {
+                    Ok(Shape::Object { .. }) => NamedKind::Struct,
+                    Ok(Shape::Enum(_)) => NamedKind::Enum,
                     _ => NamedKind::Alias,
                 },
             };
@@ -136,7 +137,7 @@ impl<'a> Lowerer<'a> {
         let schemas = self.schemas;
         for (name, schema) in schemas {
             let path = format!("components.schemas.{name}");
-            let Some((ident, kind)) = self.components.get(name).cloned() else {
+            let Some((ident, _)) = self.components.get(name).cloned() else {
                 continue;
             };
             match schema {
@@ -158,7 +159,14 @@ impl<'a> Lowerer<'a> {
                 oa::ReferenceOr::Item(schema) => {
                     let doc = describe(&schema.schema_data)
                         .unwrap_or_else(|| format!("The `{name}` schema."));
-                    if let Some(Shape::Ref(reference)) = self.shape(schema, &path) {
+                    let shape = match shape(schema, &path) {
+                        Ok(shape) => shape,
+                        Err(diagnostic) => {
+                            self.error(diagnostic);
+                            continue;
+                        }
+                    };
+                    if let Shape::Ref(reference) = shape {
                         if self.ref_chain_has_cycle(name) {
                             self.error(
                                 Diagnostic::new(&path, format!("`$ref` cycle: `{name}` refers back to itself through `{reference}`"))
@@ -167,13 +175,15 @@ impl<'a> Lowerer<'a> {
                             continue;
                         }
                     }
-                    match kind {
-                        NamedKind::Struct => self.lower_struct(ident, doc, schema, &path, 0),
-                        NamedKind::Enum => self.lower_enum(ident, doc, schema, &path),
-                        NamedKind::Alias => {
-                            if let Some(ty) =
-                                self.lower_schema(schema, &path, &ident.to_string(), 0)
-                            {
+                    match shape {
+                        Shape::Object {
+                            properties,
+                            required,
+                        } => self.lower_struct(ident, doc, &properties, &required, &path, 0),
+                        Shape::Enum(values) => self.lower_enum(ident, doc, values, &path),
+                        other => {
+                            let hint = ident.to_string();
+                            if let Some(ty) = self.lower_shape(other, &doc, &path, &hint, 0) {
                                 self.aliases.insert(ident.to_string(), ty.clone());
                                 self.models
                                     .push(Model::Alias(AliasModel { ident, doc, ty }));
@@ -230,158 +240,8 @@ impl<'a> Lowerer<'a> {
 
     // ----- schemas -----
 
-    /// Classifies a schema, reporting what the generator does not support.
-    fn shape<'s>(&mut self, schema: &'s oa::Schema, path: &str) -> Option<Shape<'s>> {
-        match &schema.schema_kind {
-            oa::SchemaKind::Type(oa::Type::Object(object)) => {
-                if !object.properties.is_empty() {
-                    Some(Shape::Object {
-                        properties: object.properties.iter().collect(),
-                        required: object.required.iter().collect(),
-                    })
-                } else {
-                    Some(match &object.additional_properties {
-                        Some(oa::AdditionalProperties::Schema(inner)) => Shape::Map(inner),
-                        _ => Shape::Plain(Type::JsonObject),
-                    })
-                }
-            }
-            oa::SchemaKind::Type(oa::Type::String(string)) => {
-                if string.enumeration.is_empty() {
-                    Some(Shape::Plain(Type::String))
-                } else {
-                    Some(Shape::Enum(
-                        string.enumeration.iter().flatten().cloned().collect(),
-                    ))
-                }
-            }
-            oa::SchemaKind::Type(oa::Type::Integer(integer)) => {
-                if let Some(value) = integer.enumeration.iter().flatten().next() {
-                    self.non_string_enum(path, &value.to_string());
-                    return None;
-                }
-                let wide = !matches!(
-                    integer.format,
-                    oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32)
-                );
-                Some(Shape::Plain(if wide { Type::I64 } else { Type::I32 }))
-            }
-            oa::SchemaKind::Type(oa::Type::Number(number)) => {
-                if let Some(value) = number.enumeration.iter().flatten().next() {
-                    self.non_string_enum(path, &value.to_string());
-                    return None;
-                }
-                let narrow = matches!(
-                    number.format,
-                    oa::VariantOrUnknownOrEmpty::Item(oa::NumberFormat::Float)
-                );
-                Some(Shape::Plain(if narrow { Type::F32 } else { Type::F64 }))
-            }
-            oa::SchemaKind::Type(oa::Type::Boolean(boolean)) => {
-                if let Some(value) = boolean.enumeration.iter().flatten().next() {
-                    self.non_string_enum(path, &value.to_string());
-                    return None;
-                }
-                Some(Shape::Plain(Type::Boolean))
-            }
-            oa::SchemaKind::Type(oa::Type::Array(array)) => {
-                Some(Shape::Array(array.items.as_ref()))
-            }
-            oa::SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
-                oa::ReferenceOr::Reference { reference } => Some(Shape::Ref(reference)),
-                oa::ReferenceOr::Item(inner) => self.shape(inner, &format!("{path}.allOf[0]")),
-            },
-            oa::SchemaKind::AllOf { .. } => {
-                self.unsupported(
-                    path,
-                    "`allOf` with more than one schema",
-                    "merge the properties into one object schema",
-                );
-                None
-            }
-            oa::SchemaKind::OneOf { .. } => {
-                self.unsupported(
-                    path,
-                    "`oneOf`",
-                    "describe the value as one object schema, or as `{}` for any JSON value",
-                );
-                None
-            }
-            oa::SchemaKind::AnyOf { .. } => {
-                self.unsupported(
-                    path,
-                    "`anyOf`",
-                    "describe the value as one object schema, or as `{}` for any JSON value",
-                );
-                None
-            }
-            oa::SchemaKind::Not { .. } => {
-                self.unsupported(
-                    path,
-                    "`not`",
-                    "describe what the value is rather than what it is not",
-                );
-                None
-            }
-            oa::SchemaKind::Any(any) => self.any_shape(any, path),
-        }
-    }
-
-    fn any_shape<'s>(&mut self, any: &'s oa::AnySchema, path: &str) -> Option<Shape<'s>> {
-        if let Some(value) = any.enumeration.iter().find(|value| !value.is_string()) {
-            self.non_string_enum(path, &value.to_string());
-            return None;
-        }
-        match any.typ.as_deref() {
-            None | Some("object") if !any.properties.is_empty() => Some(Shape::Object {
-                properties: any.properties.iter().collect(),
-                required: any.required.iter().collect(),
-            }),
-            None if any.items.is_some() => Some(Shape::Array(any.items.as_ref())),
-            None | Some("object") => Some(match &any.additional_properties {
-                Some(oa::AdditionalProperties::Schema(inner)) => Shape::Map(inner),
-                _ if any.typ.is_some() => Shape::Plain(Type::JsonObject),
-                _ => Shape::Plain(Type::JsonValue),
-            }),
-            Some("string") if !any.enumeration.is_empty() => Some(Shape::Enum(
-                any.enumeration
-                    .iter()
-                    .filter_map(|value| value.as_str().map(str::to_owned))
-                    .collect(),
-            )),
-            Some(other @ ("string" | "integer" | "number" | "boolean" | "array")) => {
-                self.error(
-                    Diagnostic::new(
-                        path,
-                        format!(
-                            "this `type: {other}` schema mixes in keywords that do not apply to it"
-                        ),
-                    )
-                    .help("remove the keywords that belong to other types"),
-                );
-                None
-            }
-            Some(other) => {
-                self.error(
-                    Diagnostic::new(path, format!("unsupported schema type `{other}`"))
-                        .help("use one of string, integer, number, boolean, array or object"),
-                );
-                None
-            }
-        }
-    }
-
-    fn non_string_enum(&mut self, path: &str, value: &str) {
-        self.error(
-            Diagnostic::new(path, format!("enum values must be strings, found `{value}`"))
-                .help("list the values as strings, or drop the `enum` and document the values in `description`"),
-        );
-    }
-
     fn unsupported(&mut self, path: &str, what: &str, help: &str) {
-        self.error(
-            Diagnostic::new(path, format!("{what} is not supported by the generator")).help(help),
-        );
+        self.error(unsupported(path, what, help));
     }
 
     /// Lowers a schema that may be a `$ref`; `hint` names any inline model it needs.
@@ -418,7 +278,25 @@ impl<'a> Lowerer<'a> {
         }
         let doc = describe(&schema.schema_data)
             .unwrap_or_else(|| format!("The inline schema at `{path}`."));
-        match self.shape(schema, path)? {
+        match shape(schema, path) {
+            Ok(shape) => self.lower_shape(shape, &doc, path, hint, depth),
+            Err(diagnostic) => {
+                self.error(diagnostic);
+                None
+            }
+        }
+    }
+
+    /// Lowers a classified schema; object and enum shapes become models named after `hint`.
+    fn lower_shape(
+        &mut self,
+        shape: Shape<'_>,
+        doc: &str,
+        path: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Option<Type> {
+        match shape {
             Shape::Ref(reference) => self.resolve_ref(reference, path),
             Shape::Plain(ty) => Some(ty),
             Shape::Array(items) => {
@@ -440,22 +318,32 @@ impl<'a> Lowerer<'a> {
                 )?;
                 Some(Type::Map(Box::new(inner)))
             }
-            Shape::Object { .. } => {
+            Shape::Object {
+                properties,
+                required,
+            } => {
                 let pascal = names::pascal(hint);
                 if !self.claim_type_name(&pascal, path) {
                     return None;
                 }
                 let ident = names::pascal_ident(&pascal);
-                self.lower_struct(ident.clone(), doc, schema, path, depth);
+                self.lower_struct(
+                    ident.clone(),
+                    doc.to_owned(),
+                    &properties,
+                    &required,
+                    path,
+                    depth,
+                );
                 Some(Type::Named(ident, NamedKind::Struct))
             }
-            Shape::Enum(_) => {
+            Shape::Enum(values) => {
                 let pascal = names::pascal(hint);
                 if !self.claim_type_name(&pascal, path) {
                     return None;
                 }
                 let ident = names::pascal_ident(&pascal);
-                self.lower_enum(ident.clone(), doc, schema, path);
+                self.lower_enum(ident.clone(), doc.to_owned(), values, path);
                 Some(Type::Named(ident, NamedKind::Enum))
             }
         }
@@ -465,20 +353,14 @@ impl<'a> Lowerer<'a> {
         &mut self,
         ident: Ident,
         doc: String,
-        schema: &oa::Schema,
+        properties: &[(&String, &oa::ReferenceOr<Box<oa::Schema>>)],
+        required: &[&String],
         path: &str,
         depth: usize,
     ) {
-        let Some(Shape::Object {
-            properties,
-            required,
-        }) = self.shape(schema, path)
-        else {
-            return;
-        };
         let mut fields = Vec::new();
         let mut field_names: HashMap<String, String> = HashMap::new();
-        for (name, property) in &properties {
+        for (name, property) in properties {
             let property_path = format!("{path}.properties.{name}");
             let snake = names::snake(name);
             if let Some(previous) = field_names.insert(snake.clone(), (*name).clone()) {
@@ -512,7 +394,7 @@ impl<'a> Lowerer<'a> {
                 doc: field_doc.unwrap_or_else(|| format!("The `{name}` property.")),
             });
         }
-        for name in &required {
+        for name in required {
             if !properties.iter().any(|(property, _)| property == name) {
                 self.error(
                     Diagnostic::new(
@@ -531,10 +413,7 @@ impl<'a> Lowerer<'a> {
         }));
     }
 
-    fn lower_enum(&mut self, ident: Ident, doc: String, schema: &oa::Schema, path: &str) {
-        let Some(Shape::Enum(values)) = self.shape(schema, path) else {
-            return;
-        };
+    fn lower_enum(&mut self, ident: Ident, doc: String, values: Vec<String>, path: &str) {
         let mut variants: Vec<Variant> = Vec::new();
         for value in values {
             let pascal = if value.is_empty() {
@@ -1263,12 +1142,6 @@ impl Lowerer<'_> {
     fn finish(mut self) -> Result<Api, Vec<Diagnostic>> {
         self.check_alias_cycles();
         if !self.diagnostics.is_empty() {
-            // A schema is classified more than once (to register it, then to lower it), so
-            // the same problem can be recorded twice; report each once, in order.
-            let mut seen = BTreeSet::new();
-            self.diagnostics.retain(|diagnostic| {
-                seen.insert((diagnostic.path.clone(), diagnostic.message.clone()))
-            });
             return Err(self.diagnostics);
         }
         self.box_recursive_fields();
@@ -1442,4 +1315,131 @@ impl Lowerer<'_> {
             _ => true,
         }
     }
+}
+
+/// Classifies a schema, or says what the generator does not support about it.
+fn shape<'s>(schema: &'s oa::Schema, path: &str) -> Result<Shape<'s>, Diagnostic> {
+    match &schema.schema_kind {
+        oa::SchemaKind::Type(oa::Type::Object(object)) => {
+            if !object.properties.is_empty() {
+                Ok(Shape::Object {
+                    properties: object.properties.iter().collect(),
+                    required: object.required.iter().collect(),
+                })
+            } else {
+                Ok(match &object.additional_properties {
+                    Some(oa::AdditionalProperties::Schema(inner)) => Shape::Map(inner),
+                    _ => Shape::Plain(Type::JsonObject),
+                })
+            }
+        }
+        oa::SchemaKind::Type(oa::Type::String(string)) => {
+            if string.enumeration.is_empty() {
+                Ok(Shape::Plain(Type::String))
+            } else {
+                Ok(Shape::Enum(
+                    string.enumeration.iter().flatten().cloned().collect(),
+                ))
+            }
+        }
+        oa::SchemaKind::Type(oa::Type::Integer(integer)) => {
+            if let Some(value) = integer.enumeration.iter().flatten().next() {
+                return Err(non_string_enum(path, &value.to_string()));
+            }
+            let wide = !matches!(
+                integer.format,
+                oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32)
+            );
+            Ok(Shape::Plain(if wide { Type::I64 } else { Type::I32 }))
+        }
+        oa::SchemaKind::Type(oa::Type::Number(number)) => {
+            if let Some(value) = number.enumeration.iter().flatten().next() {
+                return Err(non_string_enum(path, &value.to_string()));
+            }
+            let narrow = matches!(
+                number.format,
+                oa::VariantOrUnknownOrEmpty::Item(oa::NumberFormat::Float)
+            );
+            Ok(Shape::Plain(if narrow { Type::F32 } else { Type::F64 }))
+        }
+        oa::SchemaKind::Type(oa::Type::Boolean(boolean)) => {
+            if let Some(value) = boolean.enumeration.iter().flatten().next() {
+                return Err(non_string_enum(path, &value.to_string()));
+            }
+            Ok(Shape::Plain(Type::Boolean))
+        }
+        oa::SchemaKind::Type(oa::Type::Array(array)) => Ok(Shape::Array(array.items.as_ref())),
+        oa::SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+            oa::ReferenceOr::Reference { reference } => Ok(Shape::Ref(reference)),
+            oa::ReferenceOr::Item(inner) => shape(inner, &format!("{path}.allOf[0]")),
+        },
+        oa::SchemaKind::AllOf { .. } => Err(unsupported(
+            path,
+            "`allOf` with more than one schema",
+            "merge the properties into one object schema",
+        )),
+        oa::SchemaKind::OneOf { .. } => Err(unsupported(
+            path,
+            "`oneOf`",
+            "describe the value as one object schema, or as `{}` for any JSON value",
+        )),
+        oa::SchemaKind::AnyOf { .. } => Err(unsupported(
+            path,
+            "`anyOf`",
+            "describe the value as one object schema, or as `{}` for any JSON value",
+        )),
+        oa::SchemaKind::Not { .. } => Err(unsupported(
+            path,
+            "`not`",
+            "describe what the value is rather than what it is not",
+        )),
+        oa::SchemaKind::Any(any) => any_shape(any, path),
+    }
+}
+
+fn any_shape<'s>(any: &'s oa::AnySchema, path: &str) -> Result<Shape<'s>, Diagnostic> {
+    if let Some(value) = any.enumeration.iter().find(|value| !value.is_string()) {
+        return Err(non_string_enum(path, &value.to_string()));
+    }
+    match any.typ.as_deref() {
+        None | Some("object") if !any.properties.is_empty() => Ok(Shape::Object {
+            properties: any.properties.iter().collect(),
+            required: any.required.iter().collect(),
+        }),
+        None if any.items.is_some() => Ok(Shape::Array(any.items.as_ref())),
+        None | Some("object") => Ok(match &any.additional_properties {
+            Some(oa::AdditionalProperties::Schema(inner)) => Shape::Map(inner),
+            _ if any.typ.is_some() => Shape::Plain(Type::JsonObject),
+            _ => Shape::Plain(Type::JsonValue),
+        }),
+        Some("string") if !any.enumeration.is_empty() => Ok(Shape::Enum(
+            any.enumeration
+                .iter()
+                .filter_map(|value| value.as_str().map(str::to_owned))
+                .collect(),
+        )),
+        Some(other @ ("string" | "integer" | "number" | "boolean" | "array")) => {
+            Err(Diagnostic::new(
+                path,
+                format!("this `type: {other}` schema mixes in keywords that do not apply to it"),
+            )
+            .help("remove the keywords that belong to other types"))
+        }
+        Some(other) => Err(
+            Diagnostic::new(path, format!("unsupported schema type `{other}`"))
+                .help("use one of string, integer, number, boolean, array or object"),
+        ),
+    }
+}
+
+fn non_string_enum(path: &str, value: &str) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        format!("enum values must be strings, found `{value}`"),
+    )
+    .help("list the values as strings, or drop the `enum` and document the values in `description`")
+}
+
+fn unsupported(path: &str, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(path, format!("{what} is not supported by the generator")).help(help)
 }
