@@ -448,6 +448,7 @@ async fn hostile_query_values_are_encoded_and_signed_and_bad_headers_refused() {
     call.query("tag", "x");
     call.query("tag", "a&b=c");
     call.header("X-Trace", "  padded  ".to_owned());
+    call.header("X-Note", "grüße".to_owned());
     client.send(call).await.unwrap();
     let request = &server_get.received_requests().await.unwrap()[0];
     assert_eq!(request.url.path(), "/v1/proj123/things");
@@ -461,6 +462,11 @@ async fn hostile_query_values_are_encoded_and_signed_and_bad_headers_refused() {
             .get("x-trace")
             .and_then(|value| value.to_str().ok()),
         Some("padded")
+    );
+    // Beyond ASCII is sent as UTF-8 bytes, as the official SDK sends it.
+    assert_eq!(
+        request.headers.get("x-note").map(|value| value.as_bytes()),
+        Some("grüße".as_bytes())
     );
 
     for value in ["a\r\nInjected: 1", "nul\0byte", "line\nbreak"] {

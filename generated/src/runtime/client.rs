@@ -419,7 +419,7 @@ impl Client {
                     operation.name
                 ))
             })?;
-            let mut value = http::HeaderValue::from_str(&value).map_err(|_| {
+            let mut value = http::HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
                 Error::InvalidRequest(format!(
                     "{}: header `{name}` has an invalid value",
                     operation.name

@@ -184,14 +184,20 @@ impl Call {
         }
         let path = render_path(self.operation, &self.path_params, default_project_id)?;
         let query = render_query(&mut self.query);
+        // Checked once here, before anything is sent: a valid name, and a value without
+        // control characters. Bytes beyond ASCII are allowed and sent as UTF-8, as the
+        // official SDK sends them.
         for (name, value) in &mut self.headers {
             *value = value.trim().to_owned();
-            if value
-                .bytes()
-                .any(|byte| matches!(byte, b'\r' | b'\n' | b'\0'))
-            {
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
                 return Err(Error::InvalidRequest(format!(
-                    "{}: header `{name}` contains a line break or NUL character",
+                    "{}: `{name}` is not a valid header name",
+                    self.operation.name
+                )));
+            }
+            if http::HeaderValue::from_bytes(value.as_bytes()).is_err() {
+                return Err(Error::InvalidRequest(format!(
+                    "{}: header `{name}` contains a line break, NUL or other control character",
                     self.operation.name
                 )));
             }
