@@ -12,7 +12,7 @@ use tracing::{debug, warn};
 use super::credentials::Credentials;
 use super::error::{Error, ServiceError};
 use super::request::Call;
-use super::response::RawResponse;
+use super::response::{header_text, RawResponse, REQUEST_ID};
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::signer::{sdk_date, sign, SignableRequest};
 use super::Region;
@@ -454,10 +454,7 @@ impl Client {
             .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let request_id = headers
-            .get("X-Request-Id")
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned);
+        let request_id = header_text(&headers, REQUEST_ID);
         let too_large = || Failure {
             error: Error::BodyTooLarge {
                 operation: operation_name,

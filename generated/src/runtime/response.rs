@@ -7,6 +7,17 @@ use bytes::Bytes;
 use super::error::snippet;
 use crate::Error;
 
+/// The header every answer carries its request id in.
+pub(crate) const REQUEST_ID: &str = "X-Request-Id";
+
+/// A header's value as text, when present and valid UTF-8.
+pub(crate) fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    let value = headers.get(name)?;
+    std::str::from_utf8(value.as_bytes())
+        .ok()
+        .map(str::to_owned)
+}
+
 /// A 2xx answer with its body read in full.
 #[derive(Debug)]
 pub struct RawResponse {
@@ -24,10 +35,7 @@ impl RawResponse {
 
     /// A response header as text, when present and valid UTF-8.
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|value| value.to_str().ok())
-            .map(str::to_owned)
+        header_text(&self.headers, name)
     }
 
     /// A response header parsed into a number or boolean; `None` when absent or unparsable.
@@ -38,7 +46,7 @@ impl RawResponse {
 
     /// The `X-Request-Id` header.
     pub fn request_id(&self) -> Option<String> {
-        self.header("X-Request-Id")
+        self.header(REQUEST_ID)
     }
 
     /// The body decoded from JSON.
