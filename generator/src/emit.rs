@@ -370,8 +370,60 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
         response,
         errors,
     } = operation;
+    let method = format_ident!("{}", http_method);
+    let request = request_type(method_ident, request_ident, params, body.as_ref());
+    let (response_fields, response_inits) = response_parts(response);
+    let response_doc =
+        format!(" Response of [`Client::{method_ident}`](crate::Client::{method_ident}).");
+    let types = quote! {
+        const #const_ident: crate::runtime::Operation = crate::runtime::Operation {
+            name: #name,
+            method: ::http::Method::#method,
+            path: #path,
+            idempotent: #idempotent,
+        };
 
-    // Request type.
+        #request
+
+        #[doc = #response_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct #response_ident { #(#response_fields)* }
+    };
+
+    let method_doc = doc(&method_doc_text(text, http_method, path, errors));
+    let deprecated = deprecated.then(|| quote!(#[deprecated]));
+    let (steps, body_step) = call_steps(params, body.as_ref());
+    // A request without fields is still taken, for uniformity; say so where it is consumed.
+    let (call_binding, consume) = if steps.is_empty() && body_step.is_none() {
+        (
+            quote!(let call),
+            Some(quote!(let #request_ident {} = request;)),
+        )
+    } else {
+        (quote!(let mut call), None)
+    };
+    let method = quote! {
+        #method_doc
+        #deprecated
+        pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, crate::Error> {
+            #consume
+            #call_binding = crate::runtime::Call::new(&#const_ident);
+            #(#steps)*
+            #body_step
+            let response = self.send(call).await?;
+            ::std::result::Result::Ok(#response_ident { #(#response_inits)* })
+        }
+    };
+    (types, method)
+}
+
+/// The request type of an operation and its `new`.
+fn request_type(
+    method_ident: &proc_macro2::Ident,
+    request_ident: &proc_macro2::Ident,
+    params: &[Param],
+    body: Option<&RequestBody>,
+) -> TokenStream {
     let mut request_fields = Vec::new();
     let mut new_args = Vec::new();
     let mut new_inits = Vec::new();
@@ -409,11 +461,29 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
     let request_default = new_args.is_empty().then(|| quote!(Default,));
     let request_doc =
         format!(" Request of [`Client::{method_ident}`](crate::Client::{method_ident}).");
+    quote! {
+        #[doc = #request_doc]
+        #[derive(Debug, Clone, PartialEq, #request_default)]
+        pub struct #request_ident { #(#request_fields)* }
 
-    // Building the call. Fields are read as `request.field`, never bound to locals, so no
-    // parameter name can shadow `call`.
+        impl #request_ident {
+            /// Creates a request from its required values; optional ones start as `None`.
+            #many_args
+            pub fn new(#(#new_args),*) -> Self {
+                Self { #(#new_inits),* }
+            }
+        }
+    }
+}
+
+/// The statements that put a request's fields into the call. Fields are read as
+/// `request.field`, never bound to locals, so no parameter name can shadow `call`.
+fn call_steps(
+    params: &[Param],
+    body: Option<&RequestBody>,
+) -> (Vec<TokenStream>, Option<TokenStream>) {
     let value_ident = quote!(value);
-    let steps: Vec<TokenStream> = params
+    let steps = params
         .iter()
         .map(|param| {
             let ident = &param.ident;
@@ -451,7 +521,7 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
             }
         })
         .collect();
-    let body_step = body.as_ref().map(|body| {
+    let body_step = body.map(|body| {
         let media_type = &body.media_type;
         let attach = |source: TokenStream| {
             if body.json {
@@ -467,22 +537,16 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
             quote!(if let ::std::option::Option::Some(body) = request.body { #attach })
         }
     });
-    // A request without fields is still taken, for uniformity; say so where it is consumed.
-    let (call_binding, consume) = if steps.is_empty() && body_step.is_none() {
-        (
-            quote!(let call),
-            Some(quote!(let #request_ident {} = request;)),
-        )
-    } else {
-        (quote!(let mut call), None)
-    };
+    (steps, body_step)
+}
 
-    // Response type and decoding.
-    let mut response_fields = vec![quote! {
+/// The fields of a response type, and the expressions that fill them from the answer.
+fn response_parts(response: &Response) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut fields = vec![quote! {
         /// The HTTP status code the server answered with.
         pub status: u16,
     }];
-    let mut response_inits = vec![quote!(status: response.status(),)];
+    let mut inits = vec![quote!(status: response.status(),)];
     if let Some(body) = &response.body {
         let body_doc = doc(&body.doc);
         let ty = type_tokens(&body.ty);
@@ -494,8 +558,8 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
             ),
             (false, _) => (ty, quote!(response.bytes())),
         };
-        response_fields.push(quote!(#body_doc pub body: #ty,));
-        response_inits.push(quote!(body: #decode,));
+        fields.push(quote!(#body_doc pub body: #ty,));
+        inits.push(quote!(body: #decode,));
     }
     for header in &response.headers {
         let ResponseHeader {
@@ -508,17 +572,18 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
             "{text}\n\nFrom the `{wire}` response header, when the server sent it."
         ));
         let ty_tokens = type_tokens(ty);
-        response_fields.push(quote!(#header_doc pub #ident: ::std::option::Option<#ty_tokens>,));
-        response_inits.push(if *ty == Type::String {
+        fields.push(quote!(#header_doc pub #ident: ::std::option::Option<#ty_tokens>,));
+        inits.push(if *ty == Type::String {
             quote!(#ident: response.header(#wire),)
         } else {
             quote!(#ident: response.header_parsed(#wire),)
         });
     }
-    let response_doc =
-        format!(" Response of [`Client::{method_ident}`](crate::Client::{method_ident}).");
+    (fields, inits)
+}
 
-    // Method documentation: the spec's text, the route, the declared errors.
+/// A method's documentation: the spec's text, the route, the declared errors.
+fn method_doc_text(text: &str, http_method: &str, path: &str, errors: &[ErrorResponse]) -> String {
     let mut method_text = format!("{text}\n\n`{http_method} {path}`");
     if !errors.is_empty() {
         method_text
@@ -537,45 +602,5 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
             ));
         }
     }
-    let method_doc = doc(&method_text);
-    let deprecated = deprecated.then(|| quote!(#[deprecated]));
-    let method = format_ident!("{}", http_method);
-
-    let types = quote! {
-        const #const_ident: crate::runtime::Operation = crate::runtime::Operation {
-            name: #name,
-            method: ::http::Method::#method,
-            path: #path,
-            idempotent: #idempotent,
-        };
-
-        #[doc = #request_doc]
-        #[derive(Debug, Clone, PartialEq, #request_default)]
-        pub struct #request_ident { #(#request_fields)* }
-
-        impl #request_ident {
-            /// Creates a request from its required values; optional ones start as `None`.
-            #many_args
-            pub fn new(#(#new_args),*) -> Self {
-                Self { #(#new_inits),* }
-            }
-        }
-
-        #[doc = #response_doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct #response_ident { #(#response_fields)* }
-    };
-    let method = quote! {
-        #method_doc
-        #deprecated
-        pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, crate::Error> {
-            #consume
-            #call_binding = crate::runtime::Call::new(&#const_ident);
-            #(#steps)*
-            #body_step
-            let response = self.send(call).await?;
-            ::std::result::Result::Ok(#response_ident { #(#response_inits)* })
-        }
-    };
-    (types, method)
+    method_text
 }
