@@ -142,16 +142,12 @@ impl Credentials {
                 .find_map(|name| lookup(name).filter(|value| !value.is_empty()))
         };
         match (first(&ENV_AK), first(&ENV_SK)) {
-            (Some(ak), Some(sk)) => {
-                let mut credentials = Credentials::ak_sk(ak, sk);
-                if let Some(token) = first(&[ENV_SECURITY_TOKEN]) {
-                    credentials = credentials.with_security_token(token);
-                }
-                if let Some(project_id) = first(&[ENV_PROJECT_ID]) {
-                    credentials = credentials.with_project_id(project_id);
-                }
-                Ok(credentials)
-            }
+            (Some(ak), Some(sk)) => Ok(Credentials::AkSk {
+                access_key: Secret::new(ak),
+                secret_key: Secret::new(sk),
+                security_token: first(&[ENV_SECURITY_TOKEN]).map(Secret::new),
+                project_id: first(&[ENV_PROJECT_ID]),
+            }),
             (ak, sk) => {
                 let mut missing = Vec::new();
                 if ak.is_none() {
@@ -218,16 +214,12 @@ impl Credentials {
             }
         }
         match (ak, sk) {
-            (Some(ak), Some(sk)) => {
-                let mut credentials = Credentials::ak_sk(ak, sk);
-                if let Some(token) = token {
-                    credentials = credentials.with_security_token(token);
-                }
-                if let Some(project_id) = project_id {
-                    credentials = credentials.with_project_id(project_id);
-                }
-                Ok(credentials)
-            }
+            (Some(ak), Some(sk)) => Ok(Credentials::AkSk {
+                access_key: Secret::new(ak),
+                secret_key: Secret::new(sk),
+                security_token: token.map(Secret::new),
+                project_id,
+            }),
             (ak, sk) => {
                 let missing: Vec<&str> = [("ak", ak.is_none()), ("sk", sk.is_none())]
                     .into_iter()
