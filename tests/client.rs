@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
+use huaweicloud_secmaster::mock;
 use huaweicloud_secmaster::models::{
     AopInstanceEventData, AopInstanceEventDataActionType, AopInstanceEventDataCommandType,
     CreateWorkflowInstanceResponseBody, DataClassRef, DataObjectRefInfo, ErrorResponseBody,
@@ -15,7 +16,6 @@ use huaweicloud_secmaster::models::{
 use huaweicloud_secmaster::operations::{
     ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest,
 };
-use huaweicloud_secmaster::runtime::mock::MockServer;
 use huaweicloud_secmaster::{Client, Credentials, Error, Region, RetryPolicy};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{json, Value};
@@ -601,7 +601,7 @@ async fn connection_refused_is_retried_then_reported() {
 
 #[tokio::test]
 async fn the_mock_accepts_our_signature_and_refuses_a_wrong_secret() {
-    let mock = MockServer::start(AK, SK).await.unwrap();
+    let mock = mock::start(AK, SK).await.unwrap();
     let response = client_for(&mock.endpoint())
         .create_workflow_instance(create_request())
         .await
@@ -631,7 +631,7 @@ async fn the_mock_accepts_our_signature_and_refuses_a_wrong_secret() {
 
 #[tokio::test]
 async fn token_credentials_send_x_auth_token_and_no_signature() {
-    let mock = MockServer::start_with(AK, SK, Some("iam-token-value"))
+    let mock = mock::start_with_token(AK, SK, "iam-token-value")
         .await
         .unwrap();
     let client = Client::builder()
@@ -719,16 +719,23 @@ async fn path_values_are_encoded_and_project_id_can_be_overridden() {
 
 #[test]
 fn regions_come_from_the_spec_and_can_be_overridden_by_the_environment() {
-    assert_eq!(Region::all().count(), 28);
-    let region = Region::from_id("ap-southeast-1").unwrap();
+    use huaweicloud_secmaster::SERVICE;
+    assert_eq!(SERVICE.all_regions().count(), 28);
     assert_eq!(
-        region.endpoint().unwrap(),
+        SERVICE
+            .region_endpoint(&Region::new("ap-southeast-1"))
+            .unwrap(),
         "https://secmaster.ap-southeast-1.myhuaweicloud.com"
     );
-    assert!(matches!(
-        Region::from_id("xx-nowhere-1"),
-        Err(Error::Config(_))
-    ));
+    let error = Client::builder()
+        .region(Region::new("xx-nowhere-1"))
+        .credentials(Credentials::ak_sk(AK, SK))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Config(message) if message.contains("unknown SecMaster region `xx-nowhere-1`")),
+        "{error}"
+    );
 
     // A variable only this test reads, so parallel tests are unaffected.
     std::env::set_var(
@@ -736,15 +743,22 @@ fn regions_come_from_the_spec_and_can_be_overridden_by_the_environment() {
         "https://a.example:8443, https://b.example",
     );
     assert_eq!(
-        Region::from_id("la-south-2").unwrap().endpoint().unwrap(),
+        SERVICE.region_endpoint(&Region::new("la-south-2")).unwrap(),
         "https://a.example:8443"
     );
     std::env::set_var(
         "HUAWEICLOUD_SDK_REGION_SECMASTER_XX_PRIVATE_9",
         "private.example",
     );
-    let private = Region::from_id("xx-private-9").unwrap();
-    assert_eq!(private.endpoint().unwrap(), "private.example");
+    let client = Client::builder()
+        .region(Region::new("xx-private-9"))
+        .credentials(Credentials::ak_sk(AK, SK))
+        .build()
+        .unwrap();
+    assert!(
+        format!("{client:?}").contains("https://private.example"),
+        "{client:?}"
+    );
 }
 
 #[test]
@@ -774,7 +788,7 @@ async fn an_endpoint_without_scheme_gets_https() {
 
 #[tokio::test]
 async fn secrets_never_appear_in_debug_output_or_errors() {
-    let mock = MockServer::start(AK, SK).await.unwrap();
+    let mock = mock::start(AK, SK).await.unwrap();
     let client = Client::builder()
         .endpoint(mock.endpoint())
         .credentials(
@@ -965,4 +979,40 @@ fn the_credential_chain_says_which_sources_were_tried_and_what_was_missing() {
     );
     std::env::remove_var("HUAWEICLOUD_SDK_CREDENTIALS_FILE");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ----- generated models -----
+
+#[test]
+fn generated_impls_decode_ignore_unknown_keys_and_report_missing_fields() {
+    use huaweicloud_secmaster::models::PlaybookInfoRef;
+    let decoded: DataClassRef =
+        serde_json::from_str(r#"{"name":"Alert","extra":{"deep":[1,2]},"id":null}"#).unwrap();
+    assert_eq!(
+        decoded,
+        DataClassRef {
+            id: None,
+            name: "Alert".into()
+        }
+    );
+    let error = serde_json::from_str::<DataClassRef>(r#"{"id":"x"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("missing field `name`"), "{error}");
+    let error = serde_json::from_str::<DataClassRef>(r#"{"name":5}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("invalid type: integer `5`, expected a string"),
+        "{error}"
+    );
+    let error = serde_json::from_str::<DataClassRef>("[]")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.starts_with("invalid type: sequence, expected struct DataClassRef"),
+        "{error}"
+    );
+    let empty: PlaybookInfoRef = serde_json::from_str("{}").unwrap();
+    assert_eq!(empty, PlaybookInfoRef::default());
 }

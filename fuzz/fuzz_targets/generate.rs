@@ -9,8 +9,8 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if let Ok(files) = generator::generate(&text, "fuzz.yaml") {
-        for file in files {
+    if let Ok(files) = generator::generate(&text, &generator::Options::new("fuzz.yaml")) {
+        for file in files.iter().filter(|file| file.name.ends_with(".rs")) {
             if let Err(error) = syn::parse_file(&file.contents) {
                 panic!(
                     "generated {} does not parse: {error}\n--- output ---\n{}",

@@ -101,8 +101,8 @@ fn benches(criterion: &mut Criterion) {
     ))
     .expect("spec/secmaster.yaml");
     let synthetic = synthetic_spec();
-    let output =
-        generator::generate(&synthetic, "synthetic.yaml").expect("the synthetic spec generates");
+    let output = generator::generate(&synthetic, &generator::Options::new("synthetic.yaml"))
+        .expect("the synthetic spec generates");
     let lines: usize = output
         .iter()
         .map(|file| file.contents.lines().count())
@@ -112,13 +112,23 @@ fn benches(criterion: &mut Criterion) {
     let mut group = criterion.benchmark_group("generate");
     group.sample_size(10);
     group.bench_function("secmaster_spec", |bench| {
-        bench.iter(|| generator::generate(black_box(&real), "spec/secmaster.yaml"))
+        bench.iter(|| {
+            generator::generate(
+                black_box(&real),
+                &generator::Options::new("spec/secmaster.yaml"),
+            )
+        })
     });
     group.bench_function("synthetic_1000_operations_parse_only", |bench| {
         bench.iter(|| generator::parse(black_box(&synthetic)))
     });
     group.bench_function("synthetic_1000_operations", |bench| {
-        bench.iter(|| generator::generate(black_box(&synthetic), "synthetic.yaml"))
+        bench.iter(|| {
+            generator::generate(
+                black_box(&synthetic),
+                &generator::Options::new("synthetic.yaml"),
+            )
+        })
     });
     group.finish();
 }

@@ -1,6 +1,6 @@
 //! Emitting: the [`Api`] in, token streams of `models.rs` and `operations.rs` out.
 //!
-//! One function per generated item. Generated code uses absolute paths (`::serde::`,
+//! One function per generated item. Generated code uses absolute paths (`::huaweicloud_sdk_core::codegen::serde::`,
 //! `crate::models::`) and reaches the hand-written runtime only through `crate::runtime`
 //! and `crate::Client`, so it never depends on imports at the use site.
 
@@ -48,9 +48,11 @@ fn type_tokens(ty: &Type) -> TokenStream {
             let inner = type_tokens(inner);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
-        Type::JsonObject => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
-        Type::JsonValue => quote!(::serde_json::Value),
-        Type::Bytes => quote!(::bytes::Bytes),
+        Type::JsonObject => {
+            quote!(::huaweicloud_sdk_core::codegen::serde_json::Map<::std::string::String, ::huaweicloud_sdk_core::codegen::serde_json::Value>)
+        }
+        Type::JsonValue => quote!(::huaweicloud_sdk_core::codegen::serde_json::Value),
+        Type::Bytes => quote!(::huaweicloud_sdk_core::codegen::bytes::Bytes),
     }
 }
 
@@ -80,7 +82,8 @@ fn struct_model(model: &StructModel) -> TokenStream {
     let default = derive_default.then(|| quote!(Default,));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::huaweicloud_sdk_core::codegen::serde::Serialize)]
+        #[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
         pub struct #ident { #(#fields)* }
 
         #deserialize
@@ -104,18 +107,17 @@ fn field_type(field: &Field) -> TokenStream {
     ty
 }
 
-/// The JSON name of a field.
-fn wire_name(field: &Field) -> String {
-    match &field.rename {
-        Some(rename) => rename.clone(),
-        None => field.ident.to_string().trim_start_matches("r#").to_owned(),
-    }
+/// The JSON name of a field, when serde's default (the identifier without `r#`) differs.
+fn rename(field: &Field) -> Option<&str> {
+    let ident = field.ident.to_string();
+    (ident.trim_start_matches("r#") != field.wire_name).then_some(field.wire_name.as_str())
 }
 
 fn field(field: &Field) -> TokenStream {
+    let rename = rename(field);
     let Field {
         ident,
-        rename,
+        wire_name: _,
         ty: _,
         required,
         nullable: _,
@@ -143,14 +145,18 @@ fn field(field: &Field) -> TokenStream {
 }
 
 /// A `Deserialize` impl lighter to compile than serde's derive: a map visitor only, with the
-/// field lookup shared through `crate::runtime::de::FieldSeed`. Unknown keys are skipped;
+/// field lookup shared through `::huaweicloud_sdk_core::codegen::FieldSeed`. Unknown keys are skipped;
 /// a missing required field is serde's usual `missing field` error; `null` or a missing key
 /// makes an `Option` field `None`; of duplicate keys the last wins.
 fn struct_deserialize(model: &StructModel) -> TokenStream {
     let ident = &model.ident;
     let name = ident.to_string().trim_start_matches("r#").to_owned();
     let expecting = format!("struct {name}");
-    let wire_names: Vec<String> = model.fields.iter().map(wire_name).collect();
+    let wire_names: Vec<&str> = model
+        .fields
+        .iter()
+        .map(|field| field.wire_name.as_str())
+        .collect();
     let slots: Vec<proc_macro2::Ident> = (0..model.fields.len())
         .map(|index| format_ident!("field_{index}"))
         .collect();
@@ -165,26 +171,26 @@ fn struct_deserialize(model: &StructModel) -> TokenStream {
             if is_option(field) {
                 quote!(#field_ident: #slot.flatten())
             } else {
-                quote!(#field_ident: crate::runtime::de::required(#slot, #wire)?)
+                quote!(#field_ident: ::huaweicloud_sdk_core::codegen::required(#slot, #wire)?)
             }
         });
     quote! {
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 const FIELDS: &[&str] = &[#(#wire_names),*];
                 struct FieldsVisitor;
-                impl<'de> ::serde::de::Visitor<'de> for FieldsVisitor {
+                impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de> for FieldsVisitor {
                     type Value = crate::models::#ident;
                     fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         formatter.write_str(#expecting)
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
+                    fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
                         #( let mut #slots = ::std::option::Option::None; )*
-                        while let ::std::option::Option::Some(index) = map.next_key_seed(crate::runtime::de::FieldSeed(FIELDS))? {
+                        while let ::std::option::Option::Some(index) = map.next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))? {
                             match index {
                                 #( ::std::option::Option::Some(#indices) => #slots = ::std::option::Option::Some(map.next_value()?), )*
                                 _ => {
-                                    map.next_value::<::serde::de::IgnoredAny>()?;
+                                    map.next_value::<::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny>()?;
                                 }
                             }
                         }
@@ -260,15 +266,15 @@ fn enum_model(model: &EnumModel) -> TokenStream {
             }
         }
 
-        impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl ::huaweicloud_sdk_core::codegen::serde::Serialize for #ident {
+            fn serialize<S: ::huaweicloud_sdk_core::codegen::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+        impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <::std::string::String as ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
             }
         }
     }
@@ -291,37 +297,80 @@ fn alias_model(model: &AliasModel) -> TokenStream {
 /// The whole `operations.rs` body.
 pub fn operations(api: &Api) -> TokenStream {
     let (types, methods): (Vec<_>, Vec<_>) = api.operations.iter().map(operation).unzip();
-    let service = service(&api.service);
     // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
     // each other, which gets slow with a block per operation in a large spec.
     let methods = (!methods.is_empty()).then(|| quote!(impl crate::Client { #(#methods)* }));
     quote! {
         //! Operations of the API: a request type, a response type and a `Client` method each.
-        #service
         #(#types)*
         #methods
     }
 }
 
-fn service(service: &Service) -> TokenStream {
+/// The whole `client.rs` body: the service description and the `Client` wrapping the
+/// runtime's.
+pub fn client(api: &Api) -> TokenStream {
     let Service {
         name,
         env_name,
         endpoint_template,
         regions,
-    } = service;
+    } = &api.service;
     let endpoint_template = match endpoint_template {
         Some(template) => quote!(::std::option::Option::Some(#template)),
         None => quote!(::std::option::Option::None),
     };
+    let title = crate::names::one_line(name);
+    let service_doc = format!(" {title}, as the spec's `info` and `servers` describe it.");
+    let client_doc = format!(
+        " An async client of {title}: one method per operation of the spec. Cheap to clone; clones share connections."
+    );
     quote! {
-        /// The service this crate talks to, from the spec's `info` and `servers`.
-        pub(crate) const SERVICE: crate::runtime::Service = crate::runtime::Service {
+        //! The service description and the client.
+
+        #[doc = #service_doc]
+        pub static SERVICE: ::huaweicloud_sdk_core::codegen::Service = ::huaweicloud_sdk_core::codegen::Service {
             name: #name,
             env_name: #env_name,
             endpoint_template: #endpoint_template,
             regions: &[#(#regions),*],
         };
+
+        #[doc = #client_doc]
+        ///
+        /// Build one with [`Client::builder`]. Operations the spec does not describe yet can be
+        /// called through the runtime client it dereferences to
+        /// ([`send`](::huaweicloud_sdk_core::Client::send)).
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            pub(crate) core: ::huaweicloud_sdk_core::codegen::Client,
+        }
+
+        /// Builds a [`Client`]: set an endpoint or a region, and credentials.
+        pub type ClientBuilder = ::huaweicloud_sdk_core::codegen::ClientBuilder<Client>;
+
+        impl Client {
+            /// Starts building a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::new()
+            }
+        }
+
+        impl ::huaweicloud_sdk_core::codegen::ServiceClient for Client {
+            const SERVICE: &'static ::huaweicloud_sdk_core::codegen::Service = &SERVICE;
+
+            fn from_core(core: ::huaweicloud_sdk_core::codegen::Client) -> Self {
+                Client { core }
+            }
+        }
+
+        impl ::std::ops::Deref for Client {
+            type Target = ::huaweicloud_sdk_core::codegen::Client;
+
+            fn deref(&self) -> &Self::Target {
+                &self.core
+            }
+        }
     }
 }
 
@@ -376,9 +425,9 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
     let response_doc =
         format!(" Response of [`Client::{method_ident}`](crate::Client::{method_ident}).");
     let types = quote! {
-        const #const_ident: crate::runtime::Operation = crate::runtime::Operation {
+        const #const_ident: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud_sdk_core::codegen::Operation {
             name: #name,
-            method: ::http::Method::#method,
+            method: ::huaweicloud_sdk_core::codegen::http::Method::#method,
             path: #path,
             idempotent: #idempotent,
         };
@@ -405,12 +454,12 @@ fn operation(operation: &Operation) -> (TokenStream, TokenStream) {
     let method = quote! {
         #method_doc
         #deprecated
-        pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, crate::Error> {
+        pub async fn #method_ident(&self, request: #request_ident) -> ::std::result::Result<#response_ident, ::huaweicloud_sdk_core::codegen::Error> {
             #consume
-            #call_binding = crate::runtime::Call::new(&#const_ident);
+            #call_binding = ::huaweicloud_sdk_core::codegen::Call::new(&#const_ident);
             #(#steps)*
             #body_step
-            let response = self.send(call).await?;
+            let response = self.core.send(call).await?;
             ::std::result::Result::Ok(#response_ident { #(#response_inits)* })
         }
     };

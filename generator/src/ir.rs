@@ -53,8 +53,8 @@ pub struct StructModel {
 #[derive(Debug)]
 pub struct Field {
     pub ident: Ident,
-    /// The JSON name, when it differs from the Rust name.
-    pub rename: Option<String>,
+    /// The JSON name, as the spec writes it.
+    pub wire_name: String,
     pub ty: Type,
     pub required: bool,
     /// Whether `null` is a valid value (sent as `null` when required).
@@ -180,6 +180,8 @@ pub struct RequestBody {
 /// What a successful call returns.
 #[derive(Debug)]
 pub struct Response {
+    /// The first 2xx status the spec declares (200 when only `2XX` or `default` is).
+    pub status: u16,
     /// The decoded body, if any 2xx response declares one.
     pub body: Option<ResponseBody>,
     pub headers: Vec<ResponseHeader>,
@@ -190,6 +192,10 @@ pub struct Response {
 pub struct ResponseBody {
     pub ty: Type,
     pub json: bool,
+    /// The media type as the spec writes it.
+    pub media_type: String,
+    /// The spec's example of the body, if any (the mock answers with it).
+    pub example: Option<serde_json::Value>,
     /// Whether some 2xx response has no content, so the body may be absent.
     pub optional: bool,
     pub doc: String,

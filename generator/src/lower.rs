@@ -382,10 +382,8 @@ impl<'a> Lowerer<'a> {
                 matches!(property, oa::ReferenceOr::Item(schema) if schema.schema_data.nullable);
             let field_ident = names::snake_ident(&snake);
             // serde strips `r#` from raw identifiers but not the `_` of `self_`.
-            let emitted = field_ident.to_string();
-            let emitted = emitted.strip_prefix("r#").unwrap_or(&emitted);
             fields.push(Field {
-                rename: (emitted != name.as_str()).then(|| (*name).clone()),
+                wire_name: (*name).clone(),
                 ident: field_ident,
                 ty,
                 required: required.contains(name),
@@ -978,9 +976,11 @@ impl Lowerer<'_> {
     ) -> (Response, Vec<ErrorResponse>) {
         let components = self.spec.components.as_ref();
         let mut success = Response {
+            status: 200,
             body: None,
             headers: Vec::new(),
         };
+        let mut status_seen = false;
         // A 2xx without content next to one with a body makes the body optional.
         let mut success_without_body = false;
         let mut errors = Vec::new();
@@ -1005,6 +1005,10 @@ impl Lowerer<'_> {
                 continue;
             };
             let is_success = status.starts_with('2');
+            if is_success && !status_seen {
+                status_seen = true;
+                success.status = status.parse().unwrap_or(200);
+            }
             let content = response
                 .content
                 .iter()
@@ -1033,13 +1037,19 @@ impl Lowerer<'_> {
                         (None, true) => Type::JsonValue,
                         (_, false) => Type::Bytes,
                     };
-                    Some((ty, json))
+                    let example = content.example.clone().or_else(|| {
+                        content.examples.values().find_map(|example| match example {
+                            oa::ReferenceOr::Item(example) => example.value.clone(),
+                            oa::ReferenceOr::Reference { .. } => None,
+                        })
+                    });
+                    Some((ty, json, media_type.clone(), example))
                 }
             };
             if !is_success {
                 errors.push(ErrorResponse {
                     status,
-                    body: body.map(|(ty, _)| ty),
+                    body: body.map(|(ty, ..)| ty),
                     doc: response.description.clone(),
                 });
                 continue;
@@ -1047,7 +1057,7 @@ impl Lowerer<'_> {
             if body.is_none() {
                 success_without_body = true;
             }
-            if let Some((ty, json)) = body {
+            if let Some((ty, json, media_type, example)) = body {
                 match &success.body {
                     Some(existing) if existing.ty != ty => {
                         self.unsupported(
@@ -1061,6 +1071,8 @@ impl Lowerer<'_> {
                         success.body = Some(ResponseBody {
                             ty,
                             json,
+                            media_type,
+                            example,
                             optional: false,
                             doc: response.description.clone(),
                         })

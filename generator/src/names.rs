@@ -55,6 +55,34 @@ pub fn pascal(raw: &str) -> String {
     ensure_start(sanitize(raw).to_pascal_case(), "N")
 }
 
+/// A spec name as part of a package name: lower-case ASCII letters and digits, other runs
+/// of characters as one `-` (`SecMaster` → `secmaster`, `Cloud Eye` → `cloud-eye`).
+pub fn package_part(raw: &str) -> String {
+    let lower = sanitize(raw).to_ascii_lowercase();
+    let parts: Vec<&str> = lower.split('_').filter(|part| !part.is_empty()).collect();
+    if parts.is_empty() {
+        "service".to_owned()
+    } else {
+        parts.join("-")
+    }
+}
+
+/// A spec text as one line for a comment or doc line: control characters (line breaks
+/// included) become spaces.
+pub fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|character| {
+            if character.is_control() {
+                ' '
+            } else {
+                character
+            }
+        })
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
 /// An identifier for a snake-case name (field, method), keywords escaped.
 pub fn snake_ident(snake: &str) -> Ident {
     ident(snake)

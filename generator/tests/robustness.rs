@@ -14,7 +14,7 @@
 //!
 //! Cases per property: 256, or `PROPTEST_CASES`. The seed is random per run, except under
 //! `CI` (set by `.ci/run`), where it is fixed so that CI runs are reproducible. Failures are
-//! not persisted to files: keep a reported input as a fixture in `tests/fixtures/fuzz/`.
+//! not persisted to files: keep a reported input as a fixture in `generator/tests/fixtures/fuzz/`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -53,7 +53,7 @@ fn check(input: &str) -> Result<bool, TestCaseError> {
         .name("generate".to_owned())
         .spawn(move || {
             let result = catch_unwind(AssertUnwindSafe(|| {
-                generator::generate(&owned, "robustness.yaml")
+                generator::generate(&owned, &generator::Options::new("robustness.yaml"))
             }));
             let _ = sender.send(result.map_err(panic_message));
         })
@@ -78,7 +78,7 @@ fn check(input: &str) -> Result<bool, TestCaseError> {
         ))),
         Ok(Err(_)) => Ok(false),
         Ok(Ok(files)) => {
-            for file in files {
+            for file in files.iter().filter(|file| file.name.ends_with(".rs")) {
                 if let Err(error) = syn::parse_file(&file.contents) {
                     return Err(TestCaseError::fail(format!(
                         "generated {} does not parse: {error}\n--- input ---\n{input}\n--- output ---\n{}\n--- end ---",

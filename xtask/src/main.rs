@@ -1,24 +1,31 @@
-//! `cargo xtask codegen`: reads the spec, calls the generator, writes the generated sources.
+//! `cargo xtask codegen`: reads a spec, calls the generator, writes the generated crate.
 //!
 //! ```text
-//! cargo xtask codegen [--check] [--spec FILE] [--out DIR]
+//! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--package NAME]
+//!                     [--runtime-path PATH | --runtime-version VERSION]
 //! ```
 //!
-//! Without options it regenerates `generated/src/` from `spec/secmaster.yaml`, writing only
-//! the files whose contents changed. `--check` writes nothing and fails, naming each stale
-//! file. `--spec` and `--out` run the same pipeline on any other spec and folder.
+//! Without options it regenerates the `generated/` crate from `spec/secmaster.yaml` and the
+//! fixture crates under `tests/fixture-crates/` from `tests/fixtures/ok/`, writing only the
+//! files whose contents changed. `--check` writes nothing and fails, naming each stale file.
+//! `--spec` and `--out` run the same pipeline on any other spec and folder: the folder gets
+//! a complete crate that builds where it is.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
+use generator::RuntimeDependency;
+use xtask::{default_jobs, run as run_jobs, workspace_root, Job, Mode};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--package NAME] [--runtime-path PATH | --runtime-version VERSION]";
 
-struct Options {
-    check: bool,
-    spec: PathBuf,
-    out: PathBuf,
+struct Args {
+    mode: Mode,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    package_name: Option<String>,
+    runtime: Option<RuntimeDependency>,
 }
 
 fn main() -> ExitCode {
@@ -31,89 +38,88 @@ fn main() -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
-}
-
-fn parse_args(root: &Path) -> Result<Options> {
+fn parse_args() -> Result<Args> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("codegen") => {}
         Some(other) => bail!("unknown task `{other}`\n{USAGE}"),
         None => bail!("no task given\n{USAGE}"),
     }
-    let mut options = Options {
-        check: false,
-        spec: root.join("spec/secmaster.yaml"),
-        out: root.join("generated/src"),
+    let mut parsed = Args {
+        mode: Mode::Write,
+        spec: None,
+        out: None,
+        package_name: None,
+        runtime: None,
     };
     while let Some(arg) = args.next() {
+        let mut value = |what: &str| args.next().with_context(|| format!("`{arg}` needs {what}"));
         match arg.as_str() {
-            "--check" => options.check = true,
-            "--spec" => options.spec = args.next().context("`--spec` needs a file")?.into(),
-            "--out" => options.out = args.next().context("`--out` needs a folder")?.into(),
+            "--check" => parsed.mode = Mode::Check,
+            "--spec" => parsed.spec = Some(value("a file")?.into()),
+            "--out" => parsed.out = Some(value("a folder")?.into()),
+            "--package" => parsed.package_name = Some(value("a package name")?),
+            "--runtime-path" => {
+                parsed.runtime = Some(RuntimeDependency::Path(value("a path")?));
+            }
+            "--runtime-version" => {
+                parsed.runtime = Some(RuntimeDependency::Version(value("a version")?));
+            }
             other => bail!("unknown option `{other}`\n{USAGE}"),
         }
     }
-    Ok(options)
-}
-
-/// How the spec is named in stamps and messages: relative to the workspace when inside it,
-/// so the committed output never holds a path of a particular machine.
-fn display_name(root: &Path, spec: &Path) -> String {
-    let absolute = std::path::absolute(spec).unwrap_or_else(|_| spec.to_path_buf());
-    let shown = absolute.strip_prefix(root).unwrap_or(spec);
-    shown.to_string_lossy().replace('\\', "/")
-}
-
-fn normalise(text: &str) -> String {
-    text.replace("\r\n", "\n")
+    Ok(parsed)
 }
 
 fn run() -> Result<ExitCode> {
     let root = workspace_root();
-    let options = parse_args(&root)?;
-    let spec_name = display_name(&root, &options.spec);
-    let spec_text = std::fs::read_to_string(&options.spec)
-        .with_context(|| format!("reading {}", options.spec.display()))?;
-    let files = match generator::generate(&spec_text, &spec_name) {
-        Ok(files) => files,
-        Err(error) => {
-            eprintln!("{error}");
-            let count = error.diagnostics.len();
-            eprintln!(
-                "error: {spec_name}: {count} problem{} found; nothing was written",
-                if count == 1 { "" } else { "s" }
+    let args = parse_args()?;
+    let jobs = if args.spec.is_none() && args.out.is_none() {
+        let mut jobs = default_jobs(&root)?;
+        if let Some(job) = jobs.first_mut() {
+            *job = Job::new(
+                &root,
+                job.spec.clone(),
+                job.out.clone(),
+                args.package_name,
+                args.runtime,
             );
-            return Ok(ExitCode::FAILURE);
         }
+        jobs
+    } else {
+        let spec = args
+            .spec
+            .unwrap_or_else(|| root.join("spec/secmaster.yaml"));
+        let out = args.out.unwrap_or_else(|| root.join("generated"));
+        vec![Job::new(&root, spec, out, args.package_name, args.runtime)]
     };
-
-    let mut stale = Vec::new();
-    for file in &files {
-        let path = options.out.join(file.name);
-        let current = std::fs::read_to_string(&path)
-            .ok()
-            .map(|text| normalise(&text));
-        if current.as_deref() == Some(file.contents.as_str()) {
-            continue;
+    let report = run_jobs(&jobs, args.mode)?;
+    for error in &report.refused {
+        eprintln!("{error}");
+        let count = error.diagnostics.len();
+        eprintln!(
+            "error: {}: {count} problem{} found; nothing was written",
+            error.spec_name,
+            if count == 1 { "" } else { "s" }
+        );
+    }
+    match args.mode {
+        Mode::Write => {
+            for path in &report.changed {
+                println!("wrote {}", path.display());
+            }
         }
-        if options.check {
-            stale.push(path);
-        } else {
-            std::fs::create_dir_all(&options.out)
-                .with_context(|| format!("creating {}", options.out.display()))?;
-            std::fs::write(&path, &file.contents)
-                .with_context(|| format!("writing {}", path.display()))?;
-            println!("wrote {}", path.display());
+        Mode::Check => {
+            for path in &report.changed {
+                eprintln!("stale: {}", path.display());
+            }
+            if !report.changed.is_empty() {
+                eprintln!("error: generated code is out of date with its spec; run `cargo xtask codegen` and commit the result");
+                return Ok(ExitCode::FAILURE);
+            }
         }
     }
-    if !stale.is_empty() {
-        for path in &stale {
-            eprintln!("stale: {}", path.display());
-        }
-        eprintln!("error: generated code is out of date with {spec_name}; run `cargo xtask codegen` and commit the result");
+    if !report.refused.is_empty() {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -1,0 +1,144 @@
+//! Calls both SecMaster operations, mirroring the official SDK samples.
+//!
+//! ```text
+//! cargo run --example quickstart                      # against the built-in local mock
+//! cargo run --example quickstart -- --region cn-north-4 \
+//!     --workspace WS --workflow WF --instance INSTANCE   # against Huawei Cloud
+//! ```
+//!
+//! With `--region` or `--endpoint`, credentials come from the environment
+//! (`HUAWEICLOUD_SDK_AK`/`_SK`, or `CLOUD_SDK_AK`/`_SK`, and `HUAWEICLOUD_SDK_PROJECT_ID`)
+//! or `~/.huaweicloud/credentials`.
+
+use std::process::ExitCode;
+
+use huaweicloud_secmaster::mock;
+use huaweicloud_secmaster::models::{
+    AopInstanceEventData, AopInstanceEventDataActionType, AopInstanceEventDataCommandType,
+    DataClassRef, DataObjectRefInfo, OperationPlaybookInfo, OperationPlaybookInfoOperation,
+    PlaybookcontextRef,
+};
+use huaweicloud_secmaster::operations::{
+    ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest,
+};
+use huaweicloud_secmaster::{Client, Credentials, Error, Region};
+
+struct Args {
+    endpoint: Option<String>,
+    region: Option<String>,
+    workspace: String,
+    workflow: String,
+    instance: String,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        endpoint: None,
+        region: None,
+        workspace: "workspace-id".into(),
+        workflow: "workflow-id".into(),
+        instance: "instance-id".into(),
+    };
+    let mut iter = std::env::args().skip(1);
+    while let Some(flag) = iter.next() {
+        let mut value = || iter.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--endpoint" => args.endpoint = Some(value()?),
+            "--region" => args.region = Some(value()?),
+            "--workspace" => args.workspace = value()?,
+            "--workflow" => args.workflow = value()?,
+            "--instance" => args.instance = value()?,
+            other => return Err(format!("unknown option {other}")),
+        }
+    }
+    Ok(args)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let args = parse_args()?;
+    // Keeps the mock alive for the whole run when no real endpoint is given.
+    let mut _mock = None;
+    let builder = match (&args.endpoint, &args.region) {
+        (Some(endpoint), _) => Client::builder()
+            .endpoint(endpoint)
+            .credentials(Credentials::from_default_chain().map_err(show)?),
+        (None, Some(region)) => Client::builder()
+            .region(Region::new(region))
+            .credentials(Credentials::from_default_chain().map_err(show)?),
+        (None, None) => {
+            let mock = mock::start("QUICKSTART-AK", "QUICKSTART-SK")
+                .await
+                .map_err(|error| error.to_string())?;
+            println!("started the local SecMaster mock at {}", mock.endpoint());
+            let credentials = Credentials::ak_sk("QUICKSTART-AK", "QUICKSTART-SK")
+                .with_project_id("quickstart-project");
+            let builder = Client::builder()
+                .endpoint(mock.endpoint())
+                .credentials(credentials);
+            _mock = Some(mock);
+            builder
+        }
+    };
+    let client = builder.build().map_err(show)?;
+
+    // CreateWorkflowInstance, as in the seed sample: run the workflow on an alert.
+    let mut content = serde_json::Map::new();
+    content.insert("name".into(), serde_json::json!({}));
+    content.insert("key".into(), serde_json::json!({}));
+    let body = AopInstanceEventData {
+        command_type: AopInstanceEventDataCommandType::ActionInstanceRunCommand,
+        action_type: AopInstanceEventDataActionType::Workflow,
+        action_id: Some("446255ce-XXXXXXXXXX-0b4931".into()),
+        action_instance_id: Some("1111xxxxxxxxxxxxxx111".into()),
+        playbook_context: Some(PlaybookcontextRef {
+            data_object: DataObjectRefInfo {
+                content: Some(content),
+                dataclass: Some(DataClassRef {
+                    id: None,
+                    name: "Alert".into(),
+                }),
+            },
+        }),
+    };
+    let request = CreateWorkflowInstanceRequest::new(&args.workspace, &args.workflow, body);
+    let response = client
+        .create_workflow_instance(request)
+        .await
+        .map_err(show)?;
+    println!(
+        "CreateWorkflowInstance: HTTP {}\n{:#?}",
+        response.status, response.body
+    );
+
+    // ChangePlaybookInstance: retry a playbook instance.
+    let body = OperationPlaybookInfo {
+        operation: Some(OperationPlaybookInfoOperation::Retry),
+    };
+    let request = ChangePlaybookInstanceRequest::new(&args.workspace, &args.instance, body);
+    let response = client
+        .change_playbook_instance(request)
+        .await
+        .map_err(show)?;
+    println!(
+        "ChangePlaybookInstance: HTTP {} (request id {})\n{:#?}",
+        response.status,
+        response.x_request_id.as_deref().unwrap_or("none"),
+        response.body
+    );
+    Ok(())
+}
+
+fn show(error: Error) -> String {
+    error.to_string()
+}

@@ -1,0 +1,139 @@
+//! The crate around the generated modules: `Cargo.toml` and `lib.rs`, written as text
+//! (both are short and fixed in shape; `lib.rs` is kept rustfmt-clean so `cargo fmt` leaves
+//! it alone, while the modules it declares are marked `#[rustfmt::skip]`).
+
+use crate::ir::Api;
+use crate::{Options, RuntimeDependency};
+
+/// The package name: the option, else `huaweicloud-<title in kebab case>`.
+pub fn package_name(api: &Api, options: &Options) -> String {
+    match &options.package_name {
+        Some(name) => name.clone(),
+        None => format!(
+            "huaweicloud-{}",
+            crate::names::package_part(&api.service.name)
+        ),
+    }
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for character in text.chars() {
+        match character {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            control if control.is_control() => {
+                out.push_str(&format!("\\u{:04X}", u32::from(control)));
+            }
+            other => out.push(other),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The generated crate's `Cargo.toml`.
+pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
+    let name = package_name(api, options);
+    let description = toml_string(&format!(
+        "Async Rust client for Huawei Cloud {}, generated from {}.",
+        api.service.name, options.spec_name
+    ));
+    let runtime = match &options.runtime {
+        RuntimeDependency::Path(path) => format!("{{ path = {} }}", toml_string(path)),
+        RuntimeDependency::Version(version) => toml_string(version),
+    };
+    let workspace = if options.standalone {
+        "\n# Not part of any enclosing workspace.\n[workspace]\n"
+    } else {
+        ""
+    };
+    format!(
+        "# {stamp}\n\
+         [package]\n\
+         name = {name}\n\
+         version = \"0.1.0\"\n\
+         description = {description}\n\
+         edition = \"2021\"\n\
+         rust-version = \"1.85\"\n\
+         publish = false\n\
+         \n\
+         [lib]\n\
+         # Generated code has no tests of its own; skipping the test harness halves its cost\n\
+         # in `cargo test`.\n\
+         test = false\n\
+         doctest = false\n\
+         \n\
+         [features]\n\
+         default = []\n\
+         ## A local mock of the service that verifies signatures (`mock::start`).\n\
+         mock = [\"huaweicloud-sdk-core/mock\"]\n\
+         \n\
+         [dependencies]\n\
+         huaweicloud-sdk-core = {runtime}\n\
+         {workspace}",
+        name = toml_string(&name),
+    )
+}
+
+/// The generated crate's `lib.rs`.
+pub fn lib_rs(api: &Api, options: &Options, stamp: &str) -> String {
+    let title = crate::names::one_line(&api.service.name);
+    let spec_name = crate::names::one_line(&options.spec_name);
+    format!(
+        r#"// {stamp}
+//! An async client for Huawei Cloud {title}, generated from `{spec_name}`.
+//!
+//! [`Client`] has one method per operation; [`models`] holds the data types of the spec's
+//! schemas and [`operations`] the request and response type of each operation. Signing,
+//! transport, retries, credentials, regions and errors come from the runtime crate,
+//! `huaweicloud-sdk-core`, re-exported as [`runtime`].
+
+#![deny(missing_docs)]
+
+#[rustfmt::skip]
+mod client;
+/// Data types of the API, one per schema of the spec.
+#[rustfmt::skip]
+pub mod models;
+/// Request and response types of each operation.
+#[rustfmt::skip]
+pub mod operations;
+
+pub use client::{{Client, ClientBuilder, SERVICE}};
+pub use huaweicloud_sdk_core as runtime;
+pub use huaweicloud_sdk_core::{{
+    Credentials, Error, Region, RetryPolicy, Secret, ServiceError, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+}};
+
+/// A local mock of {title} (feature `mock`): a loopback server that verifies AK/SK
+/// signatures, serves every operation of the spec and checks requests against it.
+#[cfg(feature = "mock")]
+pub mod mock {{
+    pub use huaweicloud_sdk_core::mock::{{MockAnswer, MockServer, RecordedRequest}};
+
+    /// The service description the mock serves, written by the generator.
+    pub const DESCRIPTION: &str = include_str!("mock.json");
+
+    /// Starts a mock on a free loopback port that accepts requests signed with this AK/SK.
+    pub async fn start(access_key: &str, secret_key: &str) -> std::io::Result<MockServer> {{
+        MockServer::start(DESCRIPTION, access_key, secret_key).await
+    }}
+
+    /// Like [`start`], also accepting `X-Auth-Token: token`.
+    pub async fn start_with_token(
+        access_key: &str,
+        secret_key: &str,
+        token: &str,
+    ) -> std::io::Result<MockServer> {{
+        MockServer::start_with(DESCRIPTION, access_key, secret_key, Some(token)).await
+    }}
+}}
+"#
+    )
+}

@@ -1,0 +1,628 @@
+//! The `Client`: configuration, and the one send loop every generated operation goes through
+//! (sign, send, time out, read, classify, retry).
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use tracing::{debug, warn};
+
+use crate::credentials::Credentials;
+use crate::error::{Error, ServiceError};
+use crate::request::Call;
+use crate::response::{header_text, RawResponse, REQUEST_ID};
+use crate::retry::{parse_retry_after, RetryPolicy};
+use crate::signer::{sdk_date, sign, SignableRequest};
+use crate::{Region, Service, ServiceClient};
+
+/// The future of [`Client::send`].
+pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+
+/// Default time to set up a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for one attempt, from sending to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest response body read, in bytes (16 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The runtime client a generated service client wraps: configuration, connections and
+/// the send loop. Cheap to clone; clones share connections.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    service: &'static Service,
+    http: reqwest::Client,
+    scheme: String,
+    /// `host[:port]`, as sent in `Host` and signed.
+    authority: String,
+    /// A path prefix of the endpoint, without a trailing `/`.
+    base_path: String,
+    credentials: Credentials,
+    project_id: Option<String>,
+    timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = &self.inner;
+        formatter
+            .debug_struct("Client")
+            .field("service", &inner.service.name)
+            .field(
+                "endpoint",
+                &format_args!("{}://{}{}", inner.scheme, inner.authority, inner.base_path),
+            )
+            .field("credentials", &inner.credentials)
+            .field("project_id", &inner.project_id)
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .finish()
+    }
+}
+
+/// Builds a service client `C` (a generated crate's `Client`). Set an endpoint or a
+/// region, and credentials.
+pub struct ClientBuilder<C> {
+    endpoint: Option<String>,
+    region: Option<Region>,
+    credentials: Option<Credentials>,
+    project_id: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+    extra_roots: Vec<Vec<u8>>,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+            credentials: self.credentials.clone(),
+            project_id: self.project_id.clone(),
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            max_response_bytes: self.max_response_bytes,
+            extra_roots: self.extra_roots.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> std::fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("project_id", &self.project_id)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("extra_roots", &self.extra_roots.len())
+            .finish()
+    }
+}
+
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            endpoint: None,
+            region: None,
+            credentials: None,
+            project_id: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            extra_roots: Vec::new(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: ServiceClient> ClientBuilder<C> {
+    /// Starts with the defaults: no endpoint, no credentials, [`DEFAULT_CONNECT_TIMEOUT`],
+    /// [`DEFAULT_TIMEOUT`], [`RetryPolicy::default`], [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The endpoint URL (`https://secmaster.cn-north-4.myhuaweicloud.com`); `https://` is
+    /// added when no scheme is given. Takes precedence over [`region`](Self::region).
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The region whose endpoint to use; checked against the service's region table (or
+    /// its environment override) when the client is built.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// The credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The project id for `{project_id}` in paths; overrides the credentials' one.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Time to set up a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time for one attempt, from sending to the last byte of the answer (default
+    /// [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::disabled`] turns
+    /// retries off).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger
+    /// one fails with [`Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Trusts one more root certificate (DER), besides the platform's.
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(der.into());
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<C, Error> {
+        self.build_core(C::SERVICE).map(C::from_core)
+    }
+
+    fn build_core(self, service: &'static Service) -> Result<Client, Error> {
+        let credentials = self.credentials.ok_or_else(|| {
+            Error::Config("no credentials: call .credentials(...), e.g. with Credentials::from_default_chain()?".into())
+        })?;
+        let endpoint = match (self.endpoint, &self.region) {
+            (Some(endpoint), _) => endpoint,
+            (None, Some(region)) => service.region_endpoint(region)?,
+            (None, None) => {
+                return Err(Error::Config(
+                    "no endpoint: call .endpoint(url) or .region(region)".into(),
+                ))
+            }
+        };
+        let endpoint = if endpoint.contains("://") {
+            endpoint
+        } else {
+            format!("https://{endpoint}")
+        };
+        let url = reqwest::Url::parse(&endpoint)
+            .map_err(|error| Error::Config(format!("endpoint `{endpoint}`: {error}")))?;
+        if !matches!(url.scheme(), "http" | "https")
+            || url.query().is_some()
+            || url.fragment().is_some()
+        {
+            return Err(Error::Config(format!(
+                "endpoint `{endpoint}` must be an http(s) URL without query or fragment"
+            )));
+        }
+        let host = url
+            .host_str()
+            .ok_or_else(|| Error::Config(format!("endpoint `{endpoint}` has no host")))?;
+        let authority = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config(&self.extra_roots)?)
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .http1_only()
+            .build()
+            .map_err(|error| Error::Config(format!("HTTP client: {error}")))?;
+        let project_id = self
+            .project_id
+            .or_else(|| credentials.project_id().map(str::to_owned));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                service,
+                http,
+                scheme: url.scheme().to_owned(),
+                authority,
+                base_path: url.path().trim_end_matches('/').to_owned(),
+                credentials,
+                project_id,
+                timeout: self.timeout,
+                retry: self.retry,
+                max_response_bytes: self.max_response_bytes,
+            }),
+        })
+    }
+}
+
+/// rustls with the ring provider (no cmake or nasm needed) and the platform's roots.
+fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let roots = extra_roots
+        .iter()
+        .map(|der| rustls::pki_types::CertificateDer::from(der.clone()));
+    let verifier =
+        rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+            .map_err(|error| Error::Config(format!("TLS roots: {error}")))?;
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| Error::Config(format!("TLS: {error}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// What one attempt ended with, and whether another attempt may follow.
+struct Failure {
+    error: Error,
+    retryable: bool,
+    retry_after: Option<Duration>,
+}
+
+impl Client {
+    /// The service this client talks to.
+    pub fn service(&self) -> &'static Service {
+        self.inner.service
+    }
+
+    /// The project id used when a request leaves `project_id` unset.
+    pub fn project_id(&self) -> Option<&str> {
+        self.inner.project_id.as_deref()
+    }
+
+    /// Sends a call, retrying as the policy allows, and returns the 2xx answer.
+    ///
+    /// The generated methods go through here; it is public so an operation the spec does not
+    /// describe yet can be called with the same signing, retries and errors:
+    ///
+    /// ```no_run
+    /// # async fn run(client: &huaweicloud_sdk_core::Client) -> Result<(), huaweicloud_sdk_core::Error> {
+    /// use huaweicloud_sdk_core::{Call, Operation};
+    /// static LIST_WORKSPACES: Operation = Operation {
+    ///     name: "ListWorkspaces",
+    ///     method: http::Method::GET,
+    ///     path: "/v1/{project_id}/workspaces",
+    ///     idempotent: true,
+    /// };
+    /// let mut call = Call::new(&LIST_WORKSPACES);
+    /// call.project_id_param("project_id", None);
+    /// call.query("limit", 10);
+    /// let answer: serde_json::Value = client.send(call).await?.json()?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn send(&self, call: Call) -> SendFuture<'_> {
+        // Boxed once here, so each generated method's future holds a pointer rather than
+        // this whole state machine: that keeps large generated crates quick to compile.
+        Box::pin(self.send_inner(call))
+    }
+
+    async fn send_inner(&self, mut call: Call) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
+        let operation = call.operation;
+        let (path, query) = call.prepare(inner.project_id.as_deref())?;
+        let path = format!("{}{path}", inner.base_path);
+        let mut url = format!("{}://{}{path}", inner.scheme, inner.authority);
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query);
+        }
+        let url = reqwest::Url::parse(&url)
+            .map_err(|error| Error::InvalidRequest(format!("{}: URL: {error}", operation.name)))?;
+        let body = call
+            .body
+            .as_ref()
+            .map(|body| body.bytes.clone())
+            .unwrap_or_default();
+
+        let mut attempt = 1;
+        loop {
+            let request = self.build_request(&call, &url, &path, &query, &body)?;
+            let result =
+                match tokio::time::timeout(inner.timeout, self.attempt(operation, request)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(Failure {
+                        error: Error::Timeout {
+                            operation: operation.name,
+                            elapsed: inner.timeout,
+                            attempt,
+                        },
+                        retryable: operation.idempotent,
+                        retry_after: None,
+                    }),
+                };
+            let failure = match result {
+                Ok(response) => {
+                    debug!(
+                        operation = operation.name,
+                        attempt,
+                        status = response.status,
+                        request_id = response.request_id().as_deref(),
+                        "call succeeded"
+                    );
+                    return Ok(response);
+                }
+                Err(failure) => failure,
+            };
+            let Failure {
+                error,
+                retryable,
+                retry_after,
+            } = failure;
+            if !retryable || attempt >= inner.retry.max_attempts {
+                debug!(operation = operation.name, attempt, request_id = error.request_id(), %error, "call failed");
+                return Err(error);
+            }
+            let delay = match retry_after {
+                Some(delay) if delay > inner.retry.max_delay => {
+                    debug!(
+                        operation = operation.name,
+                        attempt,
+                        ?delay,
+                        "Retry-After exceeds the retry cap; giving up"
+                    );
+                    return Err(error);
+                }
+                Some(delay) => delay,
+                None => inner.retry.backoff(attempt),
+            };
+            warn!(operation = operation.name, attempt, ?delay, request_id = error.request_id(), %error, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    /// Builds and signs one attempt's request (a fresh date and signature every time).
+    fn build_request(
+        &self,
+        call: &Call,
+        url: &reqwest::Url,
+        path: &str,
+        query: &str,
+        body: &Bytes,
+    ) -> Result<reqwest::Request, Error> {
+        let inner = &*self.inner;
+        let operation = call.operation;
+        let mut headers: Vec<(String, String)> = vec![("User-Agent".into(), USER_AGENT.into())];
+        if let Some(call_body) = &call.body {
+            headers.push(("Content-Type".into(), call_body.content_type.into()));
+        }
+        headers.extend(
+            call.headers
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), value.clone())),
+        );
+        match &inner.credentials {
+            Credentials::AkSk {
+                access_key,
+                secret_key,
+                security_token,
+                ..
+            } => {
+                if let Some(project_id) = &inner.project_id {
+                    headers.push(("X-Project-Id".into(), project_id.clone()));
+                }
+                if let Some(token) = security_token {
+                    headers.push(("X-Security-Token".into(), token.expose().to_owned()));
+                }
+                headers.push((
+                    "X-Sdk-Date".into(),
+                    sdk_date(time::OffsetDateTime::now_utc()),
+                ));
+                let mut signable = SignableRequest {
+                    method: operation.method.as_str(),
+                    host: &inner.authority,
+                    path,
+                    query,
+                    headers,
+                    body,
+                };
+                sign(access_key.expose(), secret_key.expose(), &mut signable);
+                headers = signable.headers;
+            }
+            Credentials::Token { token, .. } => {
+                headers.push(("Host".into(), inner.authority.clone()));
+                headers.push(("X-Auth-Token".into(), token.expose().to_owned()));
+            }
+        }
+        let mut request = reqwest::Request::new(operation.method.clone(), url.clone());
+        let header_map = request.headers_mut();
+        for (name, value) in headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::InvalidRequest(format!(
+                    "{}: `{name}` is not a valid header name",
+                    operation.name
+                ))
+            })?;
+            let mut value = http::HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
+                Error::InvalidRequest(format!(
+                    "{}: header `{name}` has an invalid value",
+                    operation.name
+                ))
+            })?;
+            if matches!(
+                name.as_str(),
+                "authorization" | "x-auth-token" | "x-security-token"
+            ) {
+                value.set_sensitive(true);
+            }
+            header_map.append(name, value);
+        }
+        if call.body.is_some() {
+            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        }
+        Ok(request)
+    }
+
+    /// One attempt: send, read the whole answer within the size limit, classify it.
+    async fn attempt(
+        &self,
+        operation: &'static crate::Operation,
+        request: reqwest::Request,
+    ) -> Result<RawResponse, Failure> {
+        let inner = &*self.inner;
+        let (operation_name, idempotent) = (operation.name, operation.idempotent);
+        let mut response = inner
+            .http
+            .execute(request)
+            .await
+            .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
+        let status = response.status().as_u16();
+        let headers = std::mem::take(response.headers_mut());
+        let request_id = header_text(&headers, REQUEST_ID);
+        let too_large = || Failure {
+            error: Error::BodyTooLarge {
+                operation: operation_name,
+                status,
+                request_id: request_id.clone(),
+                limit: inner.max_response_bytes,
+            },
+            retryable: false,
+            retry_after: None,
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > inner.max_response_bytes as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::new();
+        while let Some(chunk) = response.chunk().await.map_err(|error| {
+            transport_failure(operation_name, error, idempotent, request_id.clone())
+        })? {
+            if body.len() + chunk.len() > inner.max_response_bytes {
+                return Err(too_large());
+            }
+            body.extend_from_slice(&chunk);
+        }
+        let body = body.freeze();
+        if (200..300).contains(&status) {
+            return Ok(RawResponse {
+                operation: operation_name,
+                status,
+                headers,
+                body,
+            });
+        }
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        let retryable = status == 429 || status == 503 || (status >= 500 && idempotent);
+        Err(Failure {
+            error: Error::Service(Box::new(ServiceError::new(
+                operation_name,
+                status,
+                request_id,
+                body,
+            ))),
+            retryable,
+            retry_after,
+        })
+    }
+}
+
+/// Classifies a transport error: TLS, connect (never sent), timeout, or broken mid-way.
+fn transport_failure(
+    operation: &'static str,
+    error: reqwest::Error,
+    idempotent: bool,
+    request_id: Option<String>,
+) -> Failure {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    while let Some(current) = source {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Failure {
+                error: Error::Tls {
+                    operation,
+                    message: tls.to_string(),
+                },
+                retryable: false,
+                retry_after: None,
+            };
+        }
+        // `io::Error::source` skips the error it wraps, which is where rustls puts its own.
+        source = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    let message = error_chain(&error);
+    if error.is_connect() {
+        let error = Error::Connection {
+            operation,
+            message,
+            maybe_sent: false,
+            request_id,
+            source: Some(Box::new(error)),
+        };
+        return Failure {
+            error,
+            retryable: true,
+            retry_after: None,
+        };
+    }
+    let error = Error::Connection {
+        operation,
+        message,
+        maybe_sent: true,
+        request_id,
+        source: Some(Box::new(error)),
+    };
+    Failure {
+        error,
+        retryable: idempotent,
+        retry_after: None,
+    }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(current) = source {
+        message.push_str(": ");
+        message.push_str(&current.to_string());
+        source = current.source();
+    }
+    message
+}

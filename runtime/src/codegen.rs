@@ -1,0 +1,13 @@
+//! Everything generated code uses, behind one door.
+//!
+//! Generated files name only `::huaweicloud_sdk_core::codegen::...`, never a third-party
+//! crate, so a generated crate needs this crate alone as a dependency. Not meant for
+//! hand-written code: what is here may change with the generator.
+
+#[doc(hidden)]
+pub use {bytes, http, serde, serde_json};
+
+pub use crate::de::{required, FieldSeed};
+pub use crate::{
+    Call, Client, ClientBuilder, Error, Operation, QueryValue, RawResponse, Service, ServiceClient,
+};

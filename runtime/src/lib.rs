@@ -1,0 +1,36 @@
+//! The runtime of generated Huawei Cloud clients: AK/SK signing exactly as the official SDKs
+//! sign, transport, timeouts, retries, credentials, regions, typed errors and (feature
+//! `mock`) a local mock server that verifies signatures.
+//!
+//! Nothing here names a service. A generated crate describes its service with a
+//! [`Service`], implements [`ServiceClient`] for its `Client`, and reaches everything else
+//! through [`codegen`], the one door its generated code goes through.
+
+#![deny(missing_docs)]
+
+mod client;
+pub mod codegen;
+mod credentials;
+pub mod de;
+mod error;
+#[cfg(feature = "mock")]
+pub mod mock;
+mod request;
+mod response;
+mod retry;
+mod service;
+pub mod signer;
+
+pub use client::{
+    Client, ClientBuilder, SendFuture, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
+};
+pub use credentials::{Credentials, Secret};
+pub use error::{Error, ServiceError};
+pub use request::{Call, Operation, QueryValue};
+pub use response::RawResponse;
+pub use retry::RetryPolicy;
+pub use service::{Region, Service, ServiceClient};
+
+/// Re-exported because their types appear in this crate's API and in generated models.
+pub use {bytes, http, serde_json};
