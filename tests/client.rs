@@ -88,14 +88,24 @@ fn seed_create_body() -> AopInstanceEventData {
 }
 
 fn create_request() -> CreateWorkflowInstanceRequest {
-    CreateWorkflowInstanceRequest::new("ws1", "wf1", seed_create_body())
+    CreateWorkflowInstanceRequest::new()
+        .workspace_id("ws1")
+        .workflow_id("wf1")
+        .body(seed_create_body())
+}
+
+fn change_body() -> OperationPlaybookInfo {
+    OperationPlaybookInfo::builder()
+        .operation(OperationPlaybookInfoOperation::Retry)
+        .build()
+        .unwrap()
 }
 
 fn change_request() -> ChangePlaybookInstanceRequest {
-    let body = OperationPlaybookInfo {
-        operation: Some(OperationPlaybookInfoOperation::Retry),
-    };
-    ChangePlaybookInstanceRequest::new("ws1", "inst1", body)
+    ChangePlaybookInstanceRequest::new()
+        .workspace_id("ws1")
+        .instance_id("inst1")
+        .body(change_body())
 }
 
 // ----- an independent SDK-HMAC-SHA256 verifier, written from HUAWEI_SDK_FACTS.md -----
@@ -199,7 +209,7 @@ fn seed_examples_round_trip_through_the_models() {
     // `string` is not a listed trigger type: kept as sent, and sent back unchanged.
     assert_eq!(
         model.trigger_type,
-        Some(PlaybookInstanceInfoTriggerType::Unknown("string".into()))
+        Some(PlaybookInstanceInfoTriggerType::from("string"))
     );
     assert_eq!(serde_json::to_value(&model).unwrap(), response);
 }
@@ -209,21 +219,23 @@ fn unset_optional_fields_are_omitted_and_free_form_content_is_kept_verbatim() {
     let mut content = serde_json::Map::new();
     content.insert("null_value".into(), Value::Null);
     content.insert("empty".into(), json!({}));
-    let body = AopInstanceEventData {
-        command_type: AopInstanceEventDataCommandType::ActionInstanceRunCommand,
-        action_type: AopInstanceEventDataActionType::Workflow,
-        action_id: None,
-        action_instance_id: None,
-        playbook_context: Some(PlaybookcontextRef {
-            data_object: DataObjectRefInfo {
-                content: Some(content),
-                dataclass: Some(DataClassRef {
-                    id: None,
-                    name: "Alert".into(),
-                }),
-            },
-        }),
-    };
+    let dataclass = DataClassRef::builder().name("Alert").build().unwrap();
+    let data_object = DataObjectRefInfo::builder()
+        .content(content)
+        .dataclass(dataclass)
+        .build()
+        .unwrap();
+    let body = AopInstanceEventData::builder()
+        .command_type(AopInstanceEventDataCommandType::ActionInstanceRunCommand)
+        .action_type(AopInstanceEventDataActionType::Workflow)
+        .playbook_context(
+            PlaybookcontextRef::builder()
+                .data_object(data_object)
+                .build()
+                .unwrap(),
+        )
+        .build()
+        .unwrap();
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
         json!({
@@ -688,9 +700,11 @@ async fn path_values_are_encoded_and_project_id_can_be_overridden() {
         )
         .mount(&server)
         .await;
-    let mut request =
-        ChangePlaybookInstanceRequest::new("ws 01/ä", "a?b#c%d", change_request().body);
-    request.project_id = Some("other-project".into());
+    let request = ChangePlaybookInstanceRequest::new()
+        .workspace_id("ws 01/ä")
+        .instance_id("a?b#c%d")
+        .body(change_body())
+        .project_id("other-project");
     client_for(&server.uri())
         .change_playbook_instance(request)
         .await
@@ -700,7 +714,7 @@ async fn path_values_are_encoded_and_project_id_can_be_overridden() {
     verify(received, SK).unwrap();
 
     for bad in ["", "..", "."] {
-        let request = ChangePlaybookInstanceRequest::new(bad, "inst1", change_request().body);
+        let request = change_request().workspace_id(bad);
         let error = client_for(&server.uri())
             .change_playbook_instance(request)
             .await
@@ -990,10 +1004,7 @@ fn generated_impls_decode_ignore_unknown_keys_and_report_missing_fields() {
         serde_json::from_str(r#"{"name":"Alert","extra":{"deep":[1,2]},"id":null}"#).unwrap();
     assert_eq!(
         decoded,
-        DataClassRef {
-            id: None,
-            name: "Alert".into()
-        }
+        DataClassRef::builder().name("Alert").build().unwrap()
     );
     let error = serde_json::from_str::<DataClassRef>(r#"{"id":"x"}"#)
         .unwrap_err()

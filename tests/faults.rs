@@ -40,10 +40,14 @@ fn client(endpoint: &str) -> Client {
 }
 
 fn change_request(instance: &str) -> ChangePlaybookInstanceRequest {
-    let body = OperationPlaybookInfo {
-        operation: Some(OperationPlaybookInfoOperation::Terminate),
-    };
-    ChangePlaybookInstanceRequest::new("ws1", instance, body)
+    let body = OperationPlaybookInfo::builder()
+        .operation(OperationPlaybookInfoOperation::Terminate)
+        .build()
+        .expect("no required fields");
+    ChangePlaybookInstanceRequest::new()
+        .workspace_id("ws1")
+        .instance_id(instance)
+        .body(body)
 }
 
 /// A raw TCP server on loopback; `handle` gets every accepted connection.
@@ -208,9 +212,18 @@ async fn unknown_fields_are_accepted_and_unknown_enum_values_kept() {
         .await
         .unwrap();
     let status = response.body.status.clone().unwrap();
+    assert!(
+        matches!(&status, PlaybookInstanceInfoStatus::Unknown(value) if value.as_str() == "PAUSED_BY_OPERATOR"),
+        "{status:?}"
+    );
+    // Equality follows the wire value: a listed value never hides in `Unknown`.
     assert_eq!(
         status,
-        PlaybookInstanceInfoStatus::Unknown("PAUSED_BY_OPERATOR".into())
+        PlaybookInstanceInfoStatus::from("PAUSED_BY_OPERATOR")
+    );
+    assert_eq!(
+        PlaybookInstanceInfoStatus::from("TERMINATED"),
+        PlaybookInstanceInfoStatus::Terminated
     );
     assert_eq!(
         serde_json::to_value(&status).unwrap(),
@@ -354,12 +367,11 @@ async fn an_empty_or_missing_project_id_is_refused_before_sending() {
         matches!(&error, Error::InvalidRequest(message) if message.contains("project id")),
         "{error:?}"
     );
-    let mut request = CreateWorkflowInstanceRequest::new(
-        "ws1",
-        "wf1",
-        serde_json::from_value(serde_json::json!({"command_type": "ActionInstanceRunCommand", "action_type": "workflow"})).unwrap(),
-    );
-    request.project_id = Some(String::new());
+    let request = CreateWorkflowInstanceRequest::new()
+        .workspace_id("ws1")
+        .workflow_id("wf1")
+        .body(serde_json::from_value::<huaweicloud_secmaster::models::AopInstanceEventData>(serde_json::json!({"command_type": "ActionInstanceRunCommand", "action_type": "workflow"})).unwrap())
+        .project_id("");
     let error = client(&server.uri())
         .create_workflow_instance(request)
         .await

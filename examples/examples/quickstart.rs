@@ -21,7 +21,7 @@ use huaweicloud_secmaster::models::{
 use huaweicloud_secmaster::operations::{
     ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest,
 };
-use huaweicloud_secmaster::{Client, Credentials, Error, Region};
+use huaweicloud_secmaster::{Client, Credentials, Region};
 
 struct Args {
     endpoint: Option<String>,
@@ -96,36 +96,53 @@ async fn run() -> Result<(), String> {
     let mut content = serde_json::Map::new();
     content.insert("name".into(), serde_json::json!({}));
     content.insert("key".into(), serde_json::json!({}));
-    let body = AopInstanceEventData {
-        command_type: AopInstanceEventDataCommandType::ActionInstanceRunCommand,
-        action_type: AopInstanceEventDataActionType::Workflow,
-        action_id: Some("446255ce-XXXXXXXXXX-0b4931".into()),
-        action_instance_id: Some("1111xxxxxxxxxxxxxx111".into()),
-        playbook_context: Some(PlaybookcontextRef {
-            data_object: DataObjectRefInfo {
-                content: Some(content),
-                dataclass: Some(DataClassRef {
-                    id: None,
-                    name: "Alert".into(),
-                }),
-            },
-        }),
-    };
-    let request = CreateWorkflowInstanceRequest::new(&args.workspace, &args.workflow, body);
+    let data_object = DataObjectRefInfo::builder()
+        .content(content)
+        .dataclass(
+            DataClassRef::builder()
+                .name("Alert")
+                .build()
+                .map_err(show)?,
+        )
+        .build()
+        .map_err(show)?;
+    let body = AopInstanceEventData::builder()
+        .command_type(AopInstanceEventDataCommandType::ActionInstanceRunCommand)
+        .action_type(AopInstanceEventDataActionType::Workflow)
+        .action_id("446255ce-XXXXXXXXXX-0b4931")
+        .action_instance_id("1111xxxxxxxxxxxxxx111")
+        .playbook_context(
+            PlaybookcontextRef::builder()
+                .data_object(data_object)
+                .build()
+                .map_err(show)?,
+        )
+        .build()
+        .map_err(show)?;
+    let request = CreateWorkflowInstanceRequest::new()
+        .workspace_id(&args.workspace)
+        .workflow_id(&args.workflow)
+        .body(body);
     let response = client
         .create_workflow_instance(request)
         .await
         .map_err(show)?;
     println!(
-        "CreateWorkflowInstance: HTTP {}\n{:#?}",
-        response.status, response.body
+        "CreateWorkflowInstance: HTTP {} (request id {})\n{:#?}",
+        response.status,
+        response.request_id.as_deref().unwrap_or("none"),
+        response.body
     );
 
     // ChangePlaybookInstance: retry a playbook instance.
-    let body = OperationPlaybookInfo {
-        operation: Some(OperationPlaybookInfoOperation::Retry),
-    };
-    let request = ChangePlaybookInstanceRequest::new(&args.workspace, &args.instance, body);
+    let body = OperationPlaybookInfo::builder()
+        .operation(OperationPlaybookInfoOperation::Retry)
+        .build()
+        .map_err(show)?;
+    let request = ChangePlaybookInstanceRequest::new()
+        .workspace_id(&args.workspace)
+        .instance_id(&args.instance)
+        .body(body);
     let response = client
         .change_playbook_instance(request)
         .await
@@ -133,12 +150,12 @@ async fn run() -> Result<(), String> {
     println!(
         "ChangePlaybookInstance: HTTP {} (request id {})\n{:#?}",
         response.status,
-        response.x_request_id.as_deref().unwrap_or("none"),
+        response.request_id.as_deref().unwrap_or("none"),
         response.body
     );
     Ok(())
 }
 
-fn show(error: Error) -> String {
+fn show(error: impl std::fmt::Display) -> String {
     error.to_string()
 }

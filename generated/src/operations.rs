@@ -7,8 +7,9 @@ const CREATE_WORKFLOW_INSTANCE_OPERATION: ::huaweicloud_sdk_core::codegen::Opera
     idempotent: false,
 };
 
-/// Request of [`Client::create_workflow_instance`](crate::Client::create_workflow_instance).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::create_workflow_instance`](crate::Client::create_workflow_instance): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateWorkflowInstanceRequest {
     /// Definition: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console. Obtaining the Project ID
     ///
@@ -18,39 +19,73 @@ pub struct CreateWorkflowInstanceRequest {
     ///
     /// Default Value: N/A
     ///
-    /// When `None`, the client's project id is used.
+    /// When not set, the client's project id is used.
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Definition: Workspace ID.
     ///
     /// Range: N/A
-    pub workspace_id: ::std::string::String,
+    ///
+    /// Required.
+    pub workspace_id: ::std::option::Option<::std::string::String>,
     /// Workflow ID.
-    pub workflow_id: ::std::string::String,
+    ///
+    /// Required.
+    pub workflow_id: ::std::option::Option<::std::string::String>,
     /// The request body.
-    pub body: crate::models::AopInstanceEventData,
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::AopInstanceEventData>,
 }
 
 impl CreateWorkflowInstanceRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(
-        workspace_id: impl ::std::convert::Into<::std::string::String>,
-        workflow_id: impl ::std::convert::Into<::std::string::String>,
-        body: crate::models::AopInstanceEventData,
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self {
-            project_id: ::std::option::Option::None,
-            workspace_id: workspace_id.into(),
-            workflow_id: workflow_id.into(),
-            body,
-        }
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`workspace_id`](Self::workspace_id).
+    pub fn workspace_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.workspace_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`workflow_id`](Self::workflow_id).
+    pub fn workflow_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.workflow_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::AopInstanceEventData>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::create_workflow_instance`](crate::Client::create_workflow_instance).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateWorkflowInstanceResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// Response to the operation of a workflow instance.
     pub body: crate::models::CreateWorkflowInstanceResponseBody,
 }
@@ -62,48 +97,104 @@ const CHANGE_PLAYBOOK_INSTANCE_OPERATION: ::huaweicloud_sdk_core::codegen::Opera
     idempotent: false,
 };
 
-/// Request of [`Client::change_playbook_instance`](crate::Client::change_playbook_instance).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::change_playbook_instance`](crate::Client::change_playbook_instance): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ChangePlaybookInstanceRequest {
     /// Project ID.
     ///
-    /// When `None`, the client's project id is used.
+    /// When not set, the client's project id is used.
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Workspace ID.
-    pub workspace_id: ::std::string::String,
+    ///
+    /// Required.
+    pub workspace_id: ::std::option::Option<::std::string::String>,
     /// Playbook instance ID.
-    pub instance_id: ::std::string::String,
+    ///
+    /// Required.
+    pub instance_id: ::std::option::Option<::std::string::String>,
     /// The request body.
-    pub body: crate::models::OperationPlaybookInfo,
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::OperationPlaybookInfo>,
 }
 
 impl ChangePlaybookInstanceRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(
-        workspace_id: impl ::std::convert::Into<::std::string::String>,
-        instance_id: impl ::std::convert::Into<::std::string::String>,
-        body: crate::models::OperationPlaybookInfo,
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self {
-            project_id: ::std::option::Option::None,
-            workspace_id: workspace_id.into(),
-            instance_id: instance_id.into(),
-            body,
-        }
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`workspace_id`](Self::workspace_id).
+    pub fn workspace_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.workspace_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`instance_id`](Self::instance_id).
+    pub fn instance_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.instance_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::OperationPlaybookInfo>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::change_playbook_instance`](crate::Client::change_playbook_instance).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChangePlaybookInstanceResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::PlaybookInstanceInfo,
     /// Request ID. Format: request_uuid-timestamp-hostname.
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: ::std::option::Option<::std::string::String>,
+}
+
+/// The error bodies the spec declares for [`Client::change_playbook_instance`](crate::Client::change_playbook_instance), by status.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ChangePlaybookInstanceError {
+    /// `400`: Response message for failed requests.
+    Status400(crate::models::ErrorResponseBody),
+}
+
+impl ChangePlaybookInstanceError {
+    /// Decodes a service error's body into the type the spec declares for its
+    /// status; `None` when none is declared or the body does not match it.
+    pub fn from_service_error(
+        error: &::huaweicloud_sdk_core::codegen::ServiceError,
+    ) -> ::std::option::Option<Self> {
+        match error.status {
+            400u16 => error.decode_body().ok().map(Self::Status400),
+            _ => ::std::option::Option::None,
+        }
+    }
 }
 
 impl crate::Client {
@@ -114,22 +205,24 @@ impl crate::Client {
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
     pub async fn create_workflow_instance(
         &self,
-        request: CreateWorkflowInstanceRequest,
+        request: crate::operations::CreateWorkflowInstanceRequest,
     ) -> ::std::result::Result<
-        CreateWorkflowInstanceResponse,
+        crate::operations::CreateWorkflowInstanceResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &CREATE_WORKFLOW_INSTANCE_OPERATION,
         );
         call.project_id_param("project_id", request.project_id);
-        call.path_param("workspace_id", request.workspace_id);
-        call.path_param("workflow_id", request.workflow_id);
-        call.json_body("application/json", &request.body);
+        call.set_path("workspace_id", request.workspace_id);
+        call.set_path("workflow_id", request.workflow_id);
+        call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(CreateWorkflowInstanceResponse {
+        ::std::result::Result::Ok(crate::operations::CreateWorkflowInstanceResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json()?,
+            headers: response.into_headers(),
         })
     }
     /// Operating a Playbook Instance
@@ -138,28 +231,28 @@ impl crate::Client {
     ///
     /// # Errors
     ///
-    /// Declared error responses arrive as `Error::Service`:
-    ///
-    /// - `400`: Response message for failed requests. The body decodes to [`ErrorResponseBody`](crate::models::ErrorResponseBody) with `ServiceError::decode_body`.
+    /// Declared error responses arrive as `Error::Service`; [`ChangePlaybookInstanceError::from_service_error`](crate::operations::ChangePlaybookInstanceError::from_service_error) decodes their bodies.
     pub async fn change_playbook_instance(
         &self,
-        request: ChangePlaybookInstanceRequest,
+        request: crate::operations::ChangePlaybookInstanceRequest,
     ) -> ::std::result::Result<
-        ChangePlaybookInstanceResponse,
+        crate::operations::ChangePlaybookInstanceResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &CHANGE_PLAYBOOK_INSTANCE_OPERATION,
         );
         call.project_id_param("project_id", request.project_id);
-        call.path_param("workspace_id", request.workspace_id);
-        call.path_param("instance_id", request.instance_id);
-        call.json_body("application/json", &request.body);
+        call.set_path("workspace_id", request.workspace_id);
+        call.set_path("instance_id", request.instance_id);
+        call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(ChangePlaybookInstanceResponse {
+        ::std::result::Result::Ok(crate::operations::ChangePlaybookInstanceResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json()?,
             x_request_id: response.header("X-request-id"),
+            headers: response.into_headers(),
         })
     }
 }

@@ -10,20 +10,25 @@ use crate::ir::*;
 pub fn mock_description(api: &Api, stamp: &str) -> String {
     let mut schemas = Map::new();
     for model in &api.models {
-        let (name, schema) = match model {
-            Model::Struct(model) => (model.ident.to_string(), struct_schema(model)),
-            Model::Enum(model) => (
-                model.ident.to_string(),
-                json!({
-                    "type": "string",
-                    "enum": model.variants.iter().map(|variant| variant.value.as_str()).collect::<Vec<_>>(),
-                }),
-            ),
-            Model::Alias(model) => (model.ident.to_string(), type_schema(&model.ty)),
+        let schema = match &model.kind {
+            ModelKind::Struct(model) => {
+                let mut schema = struct_schema(model);
+                resolve_refs(api, &mut schema);
+                schema
+            }
+            ModelKind::Enum(model) => json!({
+                "type": "string",
+                "enum": model.variants.iter().map(|variant| variant.value.as_str()).collect::<Vec<_>>(),
+            }),
+            ModelKind::Alias(ty) => type_schema(api, ty),
         };
-        schemas.insert(name.trim_start_matches("r#").to_owned(), schema);
+        schemas.insert(model.name.clone(), schema);
     }
-    let operations: Vec<Value> = api.operations.iter().map(operation).collect();
+    let operations: Vec<Value> = api
+        .operations
+        .iter()
+        .map(|operation| operation_description(api, operation))
+        .collect();
     let document = json!({
         "@generated": stamp,
         "service": api.service.name,
@@ -36,12 +41,12 @@ pub fn mock_description(api: &Api, stamp: &str) -> String {
     text
 }
 
-fn struct_schema(model: &StructModel) -> Value {
+fn struct_schema(model: &Struct) -> Value {
     let mut properties = Map::new();
     let mut order = Vec::new();
     let mut required = Vec::new();
     for field in &model.fields {
-        let mut schema = type_schema(&field.ty);
+        let mut schema = type_name_schema(&field.ty, |id| id);
         if field.nullable {
             if let Value::Object(object) = &mut schema {
                 object.insert("nullable".into(), Value::Bool(true));
@@ -61,52 +66,87 @@ fn struct_schema(model: &StructModel) -> Value {
     })
 }
 
-fn type_schema(ty: &Type) -> Value {
+/// A type's schema with models referred to by id, resolved to names in a second step.
+fn type_name_schema(ty: &Type, id_of: impl Fn(ModelId) -> ModelId + Copy) -> Value {
     match ty {
         Type::String => json!({"type": "string"}),
         Type::Boolean => json!({"type": "boolean"}),
         Type::I32 | Type::I64 => json!({"type": "integer"}),
         Type::F32 | Type::F64 => json!({"type": "number"}),
-        Type::Named(ident, _) => json!({"ref": ident.to_string().trim_start_matches("r#")}),
-        Type::Array(inner) => json!({"type": "array", "items": type_schema(inner)}),
-        Type::Map(inner) => json!({"type": "object", "additional": type_schema(inner)}),
+        Type::Model(id) => json!({"ref_id": id_of(*id).0}),
+        Type::Array(inner) => json!({"type": "array", "items": type_name_schema(inner, id_of)}),
+        Type::Map(inner) => json!({"type": "object", "additional": type_name_schema(inner, id_of)}),
         Type::JsonObject => json!({"type": "object"}),
         Type::JsonValue => json!({}),
-        Type::Bytes => json!({"type": "binary"}),
+        Type::File => json!({"type": "binary"}),
     }
 }
 
-fn operation(operation: &Operation) -> Value {
+fn type_schema(api: &Api, ty: &Type) -> Value {
+    let mut schema = type_name_schema(ty, |id| id);
+    resolve_refs(api, &mut schema);
+    schema
+}
+
+/// Replaces `ref_id` numbers by the model names the mock looks schemas up by.
+fn resolve_refs(api: &Api, value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(id) = object.remove("ref_id").and_then(|id| id.as_u64()) {
+                let name = usize::try_from(id)
+                    .ok()
+                    .and_then(|index| api.models.get(index))
+                    .map(|model| model.name.clone())
+                    .unwrap_or_default();
+                object.insert("ref".into(), Value::String(name));
+            }
+            for child in object.values_mut() {
+                resolve_refs(api, child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| resolve_refs(api, item)),
+        _ => {}
+    }
+}
+
+fn operation_description(api: &Api, operation: &Operation) -> Value {
     let params: Vec<Value> = operation
         .params
         .iter()
         .map(|param| {
             json!({
-                "name": param.name,
+                "name": param.wire_name,
                 "in": match param.location {
                     ParamLocation::Path => "path",
                     ParamLocation::Query => "query",
                     ParamLocation::Header => "header",
                 },
                 "required": param.required,
-                "schema": type_schema(&param.ty),
+                "schema": type_schema(api, &param.ty),
             })
         })
         .collect();
     let body = operation.body.as_ref().map(|body| {
+        let schema = match &body.kind {
+            BodyKind::Json(ty) => type_schema(api, ty),
+            BodyKind::Form(id) => type_schema(api, &Type::Model(*id)),
+            BodyKind::Raw => json!({"type": "binary"}),
+        };
         json!({
             "media_type": body.media_type,
             "required": body.required,
-            "schema": type_schema(&body.ty),
+            "schema": schema,
         })
     });
-    let response_body = operation.response.body.as_ref();
-    let mut response = json!({ "status": operation.response.status });
-    if let (Some(body), Value::Object(object)) = (response_body, &mut response) {
-        object.insert("media_type".into(), Value::String(body.media_type.clone()));
-        object.insert("schema".into(), type_schema(&body.ty));
+    let mut response = Map::new();
+    response.insert("status".into(), json!(operation.response.status));
+    if let Some(body) = &operation.response.body {
+        response.insert("media_type".into(), json!(body.media_type));
+        if let ResponseKind::Json(ty) = &body.kind {
+            response.insert("schema".into(), type_schema(api, ty));
+        }
         if let Some(example) = &body.example {
-            object.insert("example".into(), example.clone());
+            response.insert("example".into(), example.clone());
         }
     }
     json!({

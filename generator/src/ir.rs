@@ -1,19 +1,32 @@
 //! The intermediate representation: what the emitters read.
 //!
-//! Everything here is validated and every Rust name is already chosen, so emitters only
-//! arrange tokens. Order is the spec's order, which keeps the output deterministic.
-
-use proc_macro2::Ident;
+//! Models live in a type space ([`Api::models`]) and are referred to by [`ModelId`]; Rust
+//! identifiers are made only when emitting. Every decision about a model, field, parameter
+//! or body (its name, whether it is optional, its wire name, which traits it gets) is made
+//! during lowering and its passes, and stored here. Order is the spec's order, which keeps
+//! the output deterministic.
 
 /// A whole API, lowered from one spec.
 #[derive(Debug)]
 pub struct Api {
-    /// Models in emission order: component schemas in spec order, inline models after them.
+    pub service: Service,
+    /// The type space: component schemas in spec order, inline models after the schema or
+    /// operation that needs them. A [`ModelId`] indexes it.
     pub models: Vec<Model>,
     /// Operations in spec order (paths, then methods in a fixed order).
     pub operations: Vec<Operation>,
-    pub service: Service,
 }
+
+impl Api {
+    /// The model an id stands for.
+    pub fn model(&self, id: ModelId) -> &Model {
+        &self.models[id.0]
+    }
+}
+
+/// Where a model is in [`Api::models`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ModelId(pub usize);
 
 /// Where the service lives, from the spec's `info.title` and first `servers` entry.
 #[derive(Debug)]
@@ -30,63 +43,75 @@ pub struct Service {
 
 /// One generated type of `models.rs`.
 #[derive(Debug)]
-pub enum Model {
+pub struct Model {
+    /// The type name in PascalCase, before keyword escaping.
+    pub name: String,
+    /// The spec's description, if any.
+    pub doc: Option<String>,
+    /// The YAML path of the schema, for messages.
+    pub path: String,
+    pub kind: ModelKind,
+}
+
+/// What a model is.
+#[derive(Debug)]
+pub enum ModelKind {
     /// An object with named properties.
-    Struct(StructModel),
-    /// A string enum with a catch-all variant.
-    Enum(EnumModel),
+    Struct(Struct),
+    /// A string enum with the catch-all variant `Unknown`.
+    Enum(Enum),
     /// A named alias of another type (`type Name = Vec<Other>;`).
-    Alias(AliasModel),
+    Alias(Type),
 }
 
 /// An object schema.
 #[derive(Debug)]
-pub struct StructModel {
-    pub ident: Ident,
-    pub doc: String,
+pub struct Struct {
     pub fields: Vec<Field>,
-    /// Whether every field has a `Default`, so the struct can derive it.
-    pub derive_default: bool,
+    /// Whether this is the body of a `multipart/form-data` request: its binary properties
+    /// are file parts, and it is never JSON (no serde impls).
+    pub form: bool,
+    /// Whether every field is optional, so the struct derives `Default` (set by the
+    /// derivation pass).
+    pub default: bool,
 }
 
 /// One property of an object schema.
 #[derive(Debug)]
 pub struct Field {
-    pub ident: Ident,
-    /// The JSON name, as the spec writes it.
+    /// The field name in snake case, before keyword escaping.
+    pub name: String,
+    /// The JSON (or form part) name, as the spec writes it.
     pub wire_name: String,
     pub ty: Type,
     pub required: bool,
     /// Whether `null` is a valid value (sent as `null` when required).
     pub nullable: bool,
-    /// Whether the value is boxed because the type contains itself.
+    /// Whether the value is boxed because the type contains itself (set by the cycle pass).
     pub boxed: bool,
-    pub doc: String,
+    pub doc: Option<String>,
+}
+
+impl Field {
+    /// Whether the Rust field is an `Option`: optional, or required but nullable.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
 }
 
 /// A string enum.
 #[derive(Debug)]
-pub struct EnumModel {
-    pub ident: Ident,
-    pub doc: String,
+pub struct Enum {
     pub variants: Vec<Variant>,
-    /// The name of the variant that keeps values the spec does not list.
-    pub unknown: Ident,
 }
 
 /// One value of a string enum.
 #[derive(Debug)]
 pub struct Variant {
-    pub ident: Ident,
+    /// The variant name in PascalCase, before keyword escaping; never `Unknown`, which the
+    /// catch-all variant always takes.
+    pub name: String,
     pub value: String,
-}
-
-/// A named alias.
-#[derive(Debug)]
-pub struct AliasModel {
-    pub ident: Ident,
-    pub doc: String,
-    pub ty: Type,
 }
 
 /// A Rust type a schema lowers to.
@@ -99,7 +124,7 @@ pub enum Type {
     F32,
     F64,
     /// A generated model.
-    Named(Ident, NamedKind),
+    Model(ModelId),
     Array(Box<Type>),
     /// An object whose values all have one schema.
     Map(Box<Type>),
@@ -107,16 +132,8 @@ pub enum Type {
     JsonObject,
     /// Any JSON value (a schema without a type).
     JsonValue,
-    /// Raw bytes (a non-JSON body).
-    Bytes,
-}
-
-/// What a named type is, which decides how it is rendered in a path, query or header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NamedKind {
-    Struct,
-    Enum,
-    Alias,
+    /// A file part of a multipart form (`type: string, format: binary` in a form).
+    File,
 }
 
 /// One API operation: a request type, a response type and a method on `Client`.
@@ -124,24 +141,25 @@ pub enum NamedKind {
 pub struct Operation {
     /// The operation id as written in the spec (`CreateWorkflowInstance`).
     pub name: String,
-    /// The `Client` method.
-    pub method_ident: Ident,
-    /// The constant holding the operation's static description.
-    pub const_ident: Ident,
-    pub request_ident: Ident,
-    pub response_ident: Ident,
+    /// The `Client` method name in snake case, before keyword escaping.
+    pub method_name: String,
+    /// The PascalCase prefix of the operation's types (`CreateWorkflowInstance`).
+    pub type_name: String,
     /// HTTP method, upper-case.
     pub http_method: String,
     /// The path template with `{name}` placeholders, as in the spec.
     pub path: String,
-    pub doc: String,
+    /// Summary and description, joined.
+    pub doc: Option<String>,
     pub deprecated: bool,
     /// Whether a failed attempt may be sent again after the server may have seen it.
     pub idempotent: bool,
+    /// The spec's tags, in order.
+    pub tags: Vec<String>,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
     pub response: Response,
-    /// Declared error responses, documented on the method.
+    /// Declared error responses.
     pub errors: Vec<ErrorResponse>,
 }
 
@@ -156,25 +174,40 @@ pub enum ParamLocation {
 /// A path, query or header parameter.
 #[derive(Debug)]
 pub struct Param {
-    pub ident: Ident,
-    /// The wire name: placeholder, query key or header name.
+    /// The field name in snake case, before keyword escaping.
     pub name: String,
+    /// The wire name: placeholder, query key or header name.
+    pub wire_name: String,
     pub location: ParamLocation,
+    /// A scalar, an enum model, or (in a query) an array of them; aliases seen through.
     pub ty: Type,
     pub required: bool,
     /// A path `project_id` that falls back to the client's project id.
     pub project_id: bool,
-    pub doc: String,
+    /// For a query array: one pair per element (`true`) or one comma-separated value.
+    pub explode: bool,
+    pub doc: Option<String>,
 }
 
 /// A request body.
 #[derive(Debug)]
 pub struct RequestBody {
-    pub ty: Type,
+    /// The media type as the spec writes it, sent as `Content-Type`.
     pub media_type: String,
-    pub json: bool,
     pub required: bool,
-    pub doc: String,
+    pub doc: Option<String>,
+    pub kind: BodyKind,
+}
+
+/// How a request body is encoded.
+#[derive(Debug)]
+pub enum BodyKind {
+    /// JSON of this type.
+    Json(Type),
+    /// `multipart/form-data` from this form model.
+    Form(ModelId),
+    /// Raw bytes (a file part, streamed).
+    Raw,
 }
 
 /// What a successful call returns.
@@ -182,32 +215,43 @@ pub struct RequestBody {
 pub struct Response {
     /// The first 2xx status the spec declares (200 when only `2XX` or `default` is).
     pub status: u16,
-    /// The decoded body, if any 2xx response declares one.
+    /// The body, if any 2xx response declares one.
     pub body: Option<ResponseBody>,
+    /// Declared response headers kept as typed fields.
     pub headers: Vec<ResponseHeader>,
 }
 
 /// A 2xx response body.
 #[derive(Debug)]
 pub struct ResponseBody {
-    pub ty: Type,
-    pub json: bool,
     /// The media type as the spec writes it.
     pub media_type: String,
-    /// The spec's example of the body, if any (the mock answers with it).
-    pub example: Option<serde_json::Value>,
     /// Whether some 2xx response has no content, so the body may be absent.
     pub optional: bool,
-    pub doc: String,
+    pub doc: Option<String>,
+    pub kind: ResponseKind,
+    /// The spec's example of the body, if any (the mock answers with it).
+    pub example: Option<serde_json::Value>,
+}
+
+/// How a response body is decoded.
+#[derive(Debug, PartialEq)]
+pub enum ResponseKind {
+    /// JSON of this type.
+    Json(Type),
+    /// Anything else: handed over as a byte stream, not buffered.
+    Stream,
 }
 
 /// A response header kept on the response type.
 #[derive(Debug)]
 pub struct ResponseHeader {
-    pub ident: Ident,
+    /// The field name in snake case, before keyword escaping.
     pub name: String,
+    pub wire_name: String,
+    /// A string, number or boolean.
     pub ty: Type,
-    pub doc: String,
+    pub doc: Option<String>,
 }
 
 /// A declared non-2xx response.
@@ -215,6 +259,7 @@ pub struct ResponseHeader {
 pub struct ErrorResponse {
     /// `400`, `4XX` or `default`.
     pub status: String,
+    /// The JSON body type, if the response declares one.
     pub body: Option<Type>,
-    pub doc: String,
+    pub doc: Option<String>,
 }

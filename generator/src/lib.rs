@@ -6,9 +6,12 @@
 //! mock's service description. The crate does no file or process I/O, so tests and
 //! benchmarks call it directly.
 
+mod cycles;
+mod derives;
 mod describe;
 mod emit;
 mod error;
+mod graph;
 pub mod ir;
 mod lower;
 mod names;

@@ -7,8 +7,12 @@
 use heck::{ToPascalCase, ToSnakeCase};
 use proc_macro2::{Ident, Span};
 
-/// Keywords that cannot be raw identifiers (`r#self` is invalid) get a trailing underscore.
-const NON_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "extern", "_"];
+/// Keywords that cannot be raw identifiers (`r#self` is invalid) get a trailing underscore,
+/// and so do `new` and `build`, which generated request types and builders define next to
+/// the setters named after their fields.
+const NON_RAW_KEYWORDS: &[&str] = &[
+    "self", "Self", "super", "crate", "extern", "_", "new", "build",
+];
 
 /// Strict and reserved keywords of Rust 2021, which become raw identifiers.
 const KEYWORDS: &[&str] = &[
@@ -146,6 +150,8 @@ mod tests {
             ("Self", "Self_"),
             ("crate", "crate_"),
             ("match", "r#match"),
+            ("new", "new_"),
+            ("build", "build_"),
             ("name", "name"),
         ];
         for (name, expected) in cases {

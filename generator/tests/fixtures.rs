@@ -181,11 +181,13 @@ mod ok {
         check_ok, OK:
         arrays,
         doc_bare_carriage_return,
+        downloads_and_media_types,
         enums,
         header_params,
         idempotent,
         keywords_and_odd_names,
         maps,
+        multipart,
         names_that_meet_generated_code,
         nested_inline_objects,
         no_servers,
@@ -198,6 +200,7 @@ mod ok {
         required_optional,
         responses,
         scalar_formats,
+        sdk_style_names,
     }
 }
 
@@ -223,7 +226,6 @@ mod bad {
         missing_info,
         missing_operation_id,
         mixed_type_keywords,
-        multipart_body,
         not_openapi_3,
         not_schema,
         one_of,
@@ -231,7 +233,6 @@ mod bad {
         openapi_3_1,
         operation_ids_collide_after_case,
         operation_named_like_a_client_method,
-        operation_type_name_collides,
         parameter_named_body,
         parameter_names_collide,
         parameter_with_content,

@@ -12,14 +12,19 @@ use tracing::{debug, warn};
 
 use crate::credentials::Credentials;
 use crate::error::{Error, ServiceError};
-use crate::request::Call;
-use crate::response::{header_text, RawResponse, REQUEST_ID};
+use crate::request::{Call, CallBody};
+use crate::response::{header_text, ByteStream, RawResponse, StreamingResponse, REQUEST_ID};
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::signer::{sdk_date, sign, SignableRequest};
+use crate::signer::{sdk_date, sign, Payload, SignableRequest};
+use crate::upload::{self, Prepared};
 use crate::{Region, Service, ServiceClient};
 
 /// The future of [`Client::send`].
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
+
+/// The future of [`Client::send_streaming`].
+pub type StreamFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<StreamingResponse, Error>> + Send + 'a>>;
 
 /// Default time to set up a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -297,11 +302,6 @@ struct Failure {
 }
 
 impl Client {
-    /// The service this client talks to.
-    pub fn service(&self) -> &'static Service {
-        self.inner.service
-    }
-
     /// The project id used when a request leaves `project_id` unset.
     pub fn project_id(&self) -> Option<&str> {
         self.inner.project_id.as_deref()
@@ -331,10 +331,27 @@ impl Client {
     pub fn send(&self, call: Call) -> SendFuture<'_> {
         // Boxed once here, so each generated method's future holds a pointer rather than
         // this whole state machine: that keeps large generated crates quick to compile.
-        Box::pin(self.send_inner(call))
+        Box::pin(async move {
+            match self.send_inner(call, false).await? {
+                Answer::Full(response) => Ok(response),
+                Answer::Stream(_) => unreachable!("a buffered call gets a buffered answer"),
+            }
+        })
     }
 
-    async fn send_inner(&self, mut call: Call) -> Result<RawResponse, Error> {
+    /// Sends a call like [`send`](Self::send) but hands over a 2xx answer as soon as its
+    /// headers arrive, with the body as a [`ByteStream`](crate::ByteStream): for downloads.
+    /// Error answers are read whole, as by `send`.
+    pub fn send_streaming(&self, call: Call) -> StreamFuture<'_> {
+        Box::pin(async move {
+            match self.send_inner(call, true).await? {
+                Answer::Stream(response) => Ok(response),
+                Answer::Full(_) => unreachable!("a streaming call gets a streaming answer"),
+            }
+        })
+    }
+
+    async fn send_inner(&self, mut call: Call, stream: bool) -> Result<Answer, Error> {
         let inner = &*self.inner;
         let operation = call.operation;
         let (path, query) = call.prepare(inner.project_id.as_deref())?;
@@ -346,17 +363,24 @@ impl Client {
         }
         let url = reqwest::Url::parse(&url)
             .map_err(|error| Error::InvalidRequest(format!("{}: URL: {error}", operation.name)))?;
-        let body = call
-            .body
-            .as_ref()
-            .map(|body| body.bytes.clone())
-            .unwrap_or_default();
+        // Everything a body needs (files opened, names checked) is settled before anything
+        // is sent.
+        let body = OutgoingBody::prepare(call.body.take())
+            .await
+            .map_err(|problem| upload::invalid(operation.name, problem))?;
+        let max_attempts = if body.replayable() {
+            inner.retry.max_attempts
+        } else {
+            1
+        };
 
         let mut attempt = 1;
         loop {
             let request = self.build_request(&call, &url, &path, &query, &body)?;
             let result =
-                match tokio::time::timeout(inner.timeout, self.attempt(operation, request)).await {
+                match tokio::time::timeout(inner.timeout, self.attempt(operation, request, stream))
+                    .await
+                {
                     Ok(result) => result,
                     Err(_) => Err(Failure {
                         error: Error::Timeout {
@@ -369,15 +393,15 @@ impl Client {
                     }),
                 };
             let failure = match result {
-                Ok(response) => {
+                Ok(answer) => {
                     debug!(
                         operation = operation.name,
                         attempt,
-                        status = response.status,
-                        request_id = response.request_id().as_deref(),
+                        status = answer.status(),
+                        request_id = answer.request_id().as_deref(),
                         "call succeeded"
                     );
-                    return Ok(response);
+                    return Ok(answer);
                 }
                 Err(failure) => failure,
             };
@@ -386,7 +410,7 @@ impl Client {
                 retryable,
                 retry_after,
             } = failure;
-            if !retryable || attempt >= inner.retry.max_attempts {
+            if !retryable || attempt >= max_attempts {
                 debug!(operation = operation.name, attempt, request_id = error.request_id(), %error, "call failed");
                 return Err(error);
             }
@@ -416,13 +440,13 @@ impl Client {
         url: &reqwest::Url,
         path: &str,
         query: &str,
-        body: &Bytes,
+        body: &OutgoingBody,
     ) -> Result<reqwest::Request, Error> {
         let inner = &*self.inner;
         let operation = call.operation;
         let mut headers: Vec<(String, String)> = vec![("User-Agent".into(), USER_AGENT.into())];
-        if let Some(call_body) = &call.body {
-            headers.push(("Content-Type".into(), call_body.content_type.into()));
+        if let Some(content_type) = body.content_type() {
+            headers.push(("Content-Type".into(), content_type.to_owned()));
         }
         headers.extend(
             call.headers
@@ -452,7 +476,7 @@ impl Client {
                     path,
                     query,
                     headers,
-                    body,
+                    body: body.payload(),
                 };
                 sign(access_key.expose(), secret_key.expose(), &mut signable);
                 headers = signable.headers;
@@ -485,18 +509,25 @@ impl Client {
             }
             header_map.append(name, value);
         }
-        if call.body.is_some() {
-            *request.body_mut() = Some(reqwest::Body::from(body.clone()));
+        // Sent after signing, as the official SDK's HTTP library adds it.
+        if let Some(length) = body.streamed_length() {
+            header_map.insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from(length),
+            );
         }
+        *request.body_mut() = body.body();
         Ok(request)
     }
 
-    /// One attempt: send, read the whole answer within the size limit, classify it.
+    /// One attempt: send, then read the whole answer within the size limit and classify
+    /// it; with `stream`, hand over a 2xx answer before reading its body.
     async fn attempt(
         &self,
         operation: &'static crate::Operation,
         request: reqwest::Request,
-    ) -> Result<RawResponse, Failure> {
+        stream: bool,
+    ) -> Result<Answer, Failure> {
         let inner = &*self.inner;
         let (operation_name, idempotent) = (operation.name, operation.idempotent);
         let mut response = inner
@@ -507,6 +538,13 @@ impl Client {
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let request_id = header_text(&headers, REQUEST_ID);
+        if stream && (200..300).contains(&status) {
+            return Ok(Answer::Stream(StreamingResponse {
+                status,
+                headers,
+                body: ByteStream::new(response, operation_name, request_id, inner.timeout),
+            }));
+        }
         let too_large = || Failure {
             error: Error::BodyTooLarge {
                 operation: operation_name,
@@ -534,12 +572,12 @@ impl Client {
         }
         let body = body.freeze();
         if (200..300).contains(&status) {
-            return Ok(RawResponse {
+            return Ok(Answer::Full(RawResponse {
                 operation: operation_name,
                 status,
                 headers,
                 body,
-            });
+            }));
         }
         let retry_after = headers
             .get(http::header::RETRY_AFTER)
@@ -556,6 +594,110 @@ impl Client {
             retryable,
             retry_after,
         })
+    }
+}
+
+/// What a successful attempt produced.
+enum Answer {
+    Full(RawResponse),
+    Stream(StreamingResponse),
+}
+
+impl Answer {
+    fn status(&self) -> u16 {
+        match self {
+            Answer::Full(response) => response.status,
+            Answer::Stream(response) => response.status,
+        }
+    }
+
+    fn request_id(&self) -> Option<String> {
+        match self {
+            Answer::Full(response) => response.request_id(),
+            Answer::Stream(response) => response.request_id(),
+        }
+    }
+}
+
+/// A call's body, ready to be sent once per attempt.
+enum OutgoingBody {
+    None,
+    Bytes {
+        content_type: String,
+        bytes: Bytes,
+    },
+    Streamed {
+        content_type: String,
+        prepared: Prepared,
+        replayable: bool,
+    },
+}
+
+impl OutgoingBody {
+    async fn prepare(body: Option<CallBody>) -> Result<OutgoingBody, String> {
+        Ok(match body {
+            None => OutgoingBody::None,
+            Some(CallBody::Bytes {
+                content_type,
+                bytes,
+            }) => OutgoingBody::Bytes {
+                content_type,
+                bytes,
+            },
+            Some(CallBody::Form { content_type, form }) => {
+                let boundary = upload::boundary();
+                OutgoingBody::Streamed {
+                    content_type: format!("{content_type}; boundary={boundary}"),
+                    prepared: Prepared::form(&form, &boundary).await?,
+                    replayable: form.replayable(),
+                }
+            }
+            Some(CallBody::File { content_type, part }) => OutgoingBody::Streamed {
+                content_type,
+                prepared: Prepared::file(&part).await?,
+                replayable: part.replayable(),
+            },
+        })
+    }
+
+    fn replayable(&self) -> bool {
+        match self {
+            OutgoingBody::Streamed { replayable, .. } => *replayable,
+            _ => true,
+        }
+    }
+
+    fn content_type(&self) -> Option<&str> {
+        match self {
+            OutgoingBody::None => None,
+            OutgoingBody::Bytes { content_type, .. }
+            | OutgoingBody::Streamed { content_type, .. } => Some(content_type),
+        }
+    }
+
+    fn payload(&self) -> Payload<'_> {
+        match self {
+            OutgoingBody::None => Payload::Bytes(&[]),
+            OutgoingBody::Bytes { bytes, .. } => Payload::Bytes(bytes),
+            OutgoingBody::Streamed { prepared, .. } => Payload::Streamed {
+                empty: prepared.is_empty(),
+            },
+        }
+    }
+
+    fn streamed_length(&self) -> Option<u64> {
+        match self {
+            OutgoingBody::Streamed { prepared, .. } => prepared.length(),
+            _ => None,
+        }
+    }
+
+    fn body(&self) -> Option<reqwest::Body> {
+        match self {
+            OutgoingBody::None => None,
+            OutgoingBody::Bytes { bytes, .. } => Some(reqwest::Body::from(bytes.clone())),
+            OutgoingBody::Streamed { prepared, .. } => Some(prepared.body()),
+        }
     }
 }
 

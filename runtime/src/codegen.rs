@@ -9,5 +9,6 @@ pub use {bytes, http, serde, serde_json};
 
 pub use crate::de::{required, FieldSeed};
 pub use crate::{
-    Call, Client, ClientBuilder, Error, Operation, QueryValue, RawResponse, Service, ServiceClient,
+    BuildError, ByteStream, Call, Client, ClientBuilder, Error, FilePart, Form, Operation,
+    QueryValue, RawResponse, Service, ServiceClient, ServiceError, StreamingResponse,
 };

@@ -82,6 +82,9 @@ pub enum Error {
     /// The client could not be configured (missing credentials, bad endpoint, ...).
     #[error("configuration: {0}")]
     Config(String),
+    /// A local file could not be written (a download's destination).
+    #[error("{0}")]
+    Io(String),
 }
 
 impl Error {
@@ -111,6 +114,29 @@ impl Error {
             Error::Service(error) => Some(error),
             _ => None,
         }
+    }
+}
+
+/// A required field of a model was not set when its builder was built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{model}: required field `{field}` is not set")]
+pub struct BuildError {
+    /// The model being built.
+    pub model: &'static str,
+    /// The field's wire name.
+    pub field: &'static str,
+}
+
+impl BuildError {
+    /// The error for a required field left unset.
+    pub fn missing(model: &'static str, field: &'static str) -> Self {
+        BuildError { model, field }
+    }
+}
+
+impl From<BuildError> for Error {
+    fn from(error: BuildError) -> Self {
+        Error::InvalidRequest(error.to_string())
     }
 }
 

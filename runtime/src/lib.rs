@@ -20,17 +20,19 @@ mod response;
 mod retry;
 mod service;
 pub mod signer;
+mod upload;
 
 pub use client::{
-    Client, ClientBuilder, SendFuture, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT,
+    Client, ClientBuilder, SendFuture, StreamFuture, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
 pub use credentials::{Credentials, Secret};
-pub use error::{Error, ServiceError};
+pub use error::{BuildError, Error, ServiceError};
 pub use request::{Call, Operation, QueryValue};
-pub use response::RawResponse;
+pub use response::{ByteStream, RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
 pub use service::{Region, Service, ServiceClient};
+pub use upload::{FilePart, Form, ProgressFn};
 
 /// Re-exported because their types appear in this crate's API and in generated models.
 pub use {bytes, http, serde_json};

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use percent_encoding::utf8_percent_encode;
 
 use super::signer::ENCODE;
+use crate::upload::{FilePart, Form};
 use crate::Error;
 
 /// The static description of one operation, generated from the spec.
@@ -37,7 +38,7 @@ pub enum QueryValue {
 }
 
 impl QueryValue {
-    fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         match self {
             QueryValue::Text(text) => text.clone(),
             QueryValue::Integer(value) => value.to_string(),
@@ -94,21 +95,32 @@ query_value_from! {
     bool => Boolean(|value| value),
 }
 
-/// A body ready to send.
+/// A body as the call holds it, before it is prepared for sending.
 #[derive(Debug, Clone)]
-pub(crate) struct Body {
-    pub(crate) content_type: &'static str,
-    pub(crate) bytes: Bytes,
+pub(crate) enum CallBody {
+    /// Bytes sent as they are (JSON, or a raw body given as bytes).
+    Bytes { content_type: String, bytes: Bytes },
+    /// A `multipart/form-data` form; the boundary is added when it is sent.
+    Form { content_type: String, form: Form },
+    /// A raw body streamed from a file part.
+    File {
+        content_type: String,
+        part: FilePart,
+    },
 }
 
 /// One call being assembled by a generated operation method.
+///
+/// Two families of setters: `path_param`, `query`, `header` and the `*_body` methods for
+/// calls written by hand; the `set_*` methods for generated code, which take `Option`s and
+/// report a required value left unset when the call is sent.
 #[derive(Debug)]
 pub struct Call {
     pub(crate) operation: &'static Operation,
     path_params: Vec<(&'static str, Option<String>)>,
     query: Vec<(&'static str, QueryValue)>,
     pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Option<Body>,
+    pub(crate) body: Option<CallBody>,
     /// The first problem met while assembling, reported when the call is sent.
     problem: Option<Error>,
 }
@@ -126,9 +138,17 @@ impl Call {
         }
     }
 
+    fn missing(&mut self, what: &str, name: &str) {
+        let message = format!(
+            "{}: required {what} `{name}` is not set",
+            self.operation.name
+        );
+        self.problem.get_or_insert(Error::InvalidRequest(message));
+    }
+
     /// Sets a path placeholder.
-    pub fn path_param(&mut self, name: &'static str, value: String) {
-        self.path_params.push((name, Some(value)));
+    pub fn path_param(&mut self, name: &'static str, value: impl Into<String>) {
+        self.path_params.push((name, Some(value.into())));
     }
 
     /// Sets the `project_id` placeholder; `None` uses the client's project id.
@@ -142,20 +162,16 @@ impl Call {
     }
 
     /// Adds a header.
-    pub fn header(&mut self, name: &'static str, value: String) {
-        self.headers.push((name, value));
+    pub fn header(&mut self, name: &'static str, value: impl Into<String>) {
+        self.headers.push((name, value.into()));
     }
 
     /// Sets a JSON body.
-    pub fn json_body<T: serde::Serialize + ?Sized>(
-        &mut self,
-        content_type: &'static str,
-        body: &T,
-    ) {
+    pub fn json_body<T: serde::Serialize + ?Sized>(&mut self, content_type: &str, body: &T) {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
-                self.body = Some(Body {
-                    content_type,
+                self.body = Some(CallBody::Bytes {
+                    content_type: content_type.to_owned(),
                     bytes: Bytes::from(bytes),
                 })
             }
@@ -168,12 +184,111 @@ impl Call {
         }
     }
 
-    /// Sets a raw body.
-    pub fn raw_body(&mut self, content_type: &'static str, body: Bytes) {
-        self.body = Some(Body {
-            content_type,
+    /// Sets a raw body from bytes.
+    pub fn raw_body(&mut self, content_type: &str, body: Bytes) {
+        self.body = Some(CallBody::Bytes {
+            content_type: content_type.to_owned(),
             bytes: body,
         });
+    }
+
+    /// Sets a `multipart/form-data` body (`content_type` without the boundary, which is
+    /// added when the call is sent).
+    pub fn form_body(&mut self, content_type: &str, form: Form) {
+        self.body = Some(CallBody::Form {
+            content_type: content_type.to_owned(),
+            form,
+        });
+    }
+
+    /// Sets a raw body streamed from a file part.
+    pub fn file_body(&mut self, content_type: &str, part: FilePart) {
+        self.body = Some(CallBody::File {
+            content_type: content_type.to_owned(),
+            part,
+        });
+    }
+
+    /// Sets a path placeholder; a path value is always required.
+    pub fn set_path(&mut self, name: &'static str, value: Option<String>) {
+        match value {
+            Some(value) => self.path_param(name, value),
+            None => self.missing("path parameter", name),
+        }
+    }
+
+    /// Adds a query pair when the value is set.
+    pub fn set_query(&mut self, name: &'static str, value: Option<QueryValue>, required: bool) {
+        match value {
+            Some(value) => self.query.push((name, value)),
+            None if required => self.missing("query parameter", name),
+            None => {}
+        }
+    }
+
+    /// Adds a query array when set: one pair per element (`explode`), or one pair of
+    /// comma-separated values. An empty array adds nothing, as in the official SDK.
+    pub fn set_query_array(
+        &mut self,
+        name: &'static str,
+        values: Option<Vec<QueryValue>>,
+        explode: bool,
+        required: bool,
+    ) {
+        match values {
+            Some(values) if values.is_empty() => {}
+            Some(values) if explode => {
+                self.query
+                    .extend(values.into_iter().map(|value| (name, value)));
+            }
+            Some(values) => {
+                let joined: Vec<String> = values.iter().map(QueryValue::render).collect();
+                self.query.push((name, QueryValue::Text(joined.join(","))));
+            }
+            None if required => self.missing("query parameter", name),
+            None => {}
+        }
+    }
+
+    /// Adds a header when the value is set.
+    pub fn set_header(&mut self, name: &'static str, value: Option<String>, required: bool) {
+        match value {
+            Some(value) => self.headers.push((name, value)),
+            None if required => self.missing("header", name),
+            None => {}
+        }
+    }
+
+    /// Sets a JSON body when there is one.
+    pub fn set_json_body<T: serde::Serialize + ?Sized>(
+        &mut self,
+        content_type: &str,
+        body: Option<&T>,
+        required: bool,
+    ) {
+        match body {
+            Some(body) => self.json_body(content_type, body),
+            None if required => self.missing("body", "body"),
+            None => {}
+        }
+    }
+
+    /// Sets a multipart body when there is one.
+    pub fn set_form_body(&mut self, content_type: &str, form: Option<Form>, required: bool) {
+        match form {
+            Some(form) => self.form_body(content_type, form),
+            None if required => self.missing("body", "body"),
+            None => {}
+        }
+    }
+
+    /// Sets a raw file body when there is one.
+    pub fn set_file_body(&mut self, content_type: &str, part: Option<FilePart>, required: bool) {
+        match part {
+            Some(part) => self.file_body(content_type, part),
+            None if required => self.missing("body", "body"),
+            None => {}
+        }
     }
 
     /// Checks the call and renders the path and query exactly as they will be sent (and
@@ -308,7 +423,7 @@ mod tests {
     fn query_is_sorted_like_the_sdk_and_encoded() {
         let mut call = Call::new(&OPERATION);
         call.project_id_param("project_id", None);
-        call.path_param("id", "x".into());
+        call.path_param("id", "x");
         call.query("n", 10);
         call.query("n", 9);
         call.query("a", "1 2&=");
@@ -321,8 +436,8 @@ mod tests {
     fn header_values_with_line_breaks_are_refused() {
         let mut call = Call::new(&OPERATION);
         call.project_id_param("project_id", None);
-        call.path_param("id", "x".into());
-        call.header("X-Custom", "a\r\nInjected: yes".into());
+        call.path_param("id", "x");
+        call.header("X-Custom", "a\r\nInjected: yes");
         assert!(matches!(
             call.prepare(Some("p")),
             Err(Error::InvalidRequest(_))

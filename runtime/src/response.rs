@@ -74,3 +74,182 @@ impl RawResponse {
         self.body.clone()
     }
 }
+
+impl RawResponse {
+    /// The response headers, given up by the response.
+    pub fn into_headers(self) -> http::HeaderMap {
+        self.headers
+    }
+}
+
+/// A 2xx answer whose body is still to be read: a file download.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct StreamingResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The response headers.
+    pub headers: http::HeaderMap,
+    /// The body, not read yet.
+    pub body: ByteStream,
+}
+
+impl StreamingResponse {
+    /// A response header as text, when present and valid UTF-8.
+    pub fn header(&self, name: &str) -> Option<String> {
+        header_text(&self.headers, name)
+    }
+
+    /// A response header parsed into a number or boolean; `None` when absent or unparsable.
+    pub fn header_parsed<T: FromStr>(&self, name: &str) -> Option<T> {
+        self.header(name)
+            .and_then(|value| value.trim().parse().ok())
+    }
+
+    /// The `X-Request-Id` header.
+    pub fn request_id(&self) -> Option<String> {
+        self.header(REQUEST_ID)
+    }
+}
+
+/// The body of a download, read chunk by chunk as it arrives: never buffered whole and not
+/// bound by the JSON size limit. A body that ends before its announced length is an error,
+/// never a short file.
+pub struct ByteStream {
+    response: reqwest::Response,
+    operation: &'static str,
+    request_id: Option<String>,
+    expected: Option<u64>,
+    received: u64,
+    idle_timeout: std::time::Duration,
+    progress: Option<crate::upload::ProgressFn>,
+}
+
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ByteStream")
+            .field("operation", &self.operation)
+            .field("expected", &self.expected)
+            .field("received", &self.received)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ByteStream {
+    pub(crate) fn new(
+        response: reqwest::Response,
+        operation: &'static str,
+        request_id: Option<String>,
+        idle_timeout: std::time::Duration,
+    ) -> Self {
+        ByteStream {
+            expected: response.content_length(),
+            response,
+            operation,
+            request_id,
+            received: 0,
+            idle_timeout,
+            progress: None,
+        }
+    }
+
+    /// The length the server announced (`Content-Length`), if any.
+    pub fn content_length(&self) -> Option<u64> {
+        self.expected
+    }
+
+    /// Bytes received so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// Calls `progress(received, total)` after each chunk.
+    pub fn on_progress(
+        mut self,
+        progress: impl Fn(u64, Option<u64>) + Send + Sync + 'static,
+    ) -> Self {
+        self.progress = Some(std::sync::Arc::new(progress));
+        self
+    }
+
+    fn broken(&self, message: String) -> Error {
+        Error::Connection {
+            operation: self.operation,
+            message,
+            maybe_sent: true,
+            request_id: self.request_id.clone(),
+            source: None,
+        }
+    }
+
+    /// The next chunk, or `None` at the end. Each read waits at most the client's timeout.
+    pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        let chunk = match tokio::time::timeout(self.idle_timeout, self.response.chunk()).await {
+            Err(_) => {
+                return Err(Error::Timeout {
+                    operation: self.operation,
+                    elapsed: self.idle_timeout,
+                    attempt: 1,
+                })
+            }
+            Ok(Err(error)) => {
+                return Err(self.broken(format!(
+                    "the download broke after {} bytes: {error}",
+                    self.received
+                )))
+            }
+            Ok(Ok(chunk)) => chunk,
+        };
+        match chunk {
+            Some(chunk) => {
+                self.received += chunk.len() as u64;
+                if let Some(progress) = &self.progress {
+                    progress(self.received, self.expected);
+                }
+                Ok(Some(chunk))
+            }
+            None => match self.expected {
+                Some(expected) if expected != self.received => Err(self.broken(format!(
+                    "the download ended after {} of {expected} bytes",
+                    self.received
+                ))),
+                _ => Ok(None),
+            },
+        }
+    }
+
+    /// Writes the whole body to `writer` and returns the number of bytes written.
+    pub async fn write_to<W: tokio::io::AsyncWrite + Unpin>(
+        mut self,
+        writer: &mut W,
+    ) -> Result<u64, Error> {
+        use tokio::io::AsyncWriteExt;
+        while let Some(chunk) = self.next_chunk().await? {
+            writer.write_all(&chunk).await.map_err(|error| {
+                Error::Io(format!("{}: writing the download: {error}", self.operation))
+            })?;
+        }
+        writer.flush().await.map_err(|error| {
+            Error::Io(format!("{}: writing the download: {error}", self.operation))
+        })?;
+        Ok(self.received)
+    }
+
+    /// Reads the whole body into memory; fails when it exceeds `limit` bytes.
+    pub async fn collect(mut self, limit: usize) -> Result<Bytes, Error> {
+        let mut body = bytes::BytesMut::new();
+        while let Some(chunk) = self.next_chunk().await? {
+            if body.len() + chunk.len() > limit {
+                return Err(Error::BodyTooLarge {
+                    operation: self.operation,
+                    status: self.response.status().as_u16(),
+                    request_id: self.request_id.clone(),
+                    limit,
+                });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body.freeze())
+    }
+}

@@ -33,8 +33,22 @@ pub struct SignableRequest<'a> {
     pub query: &'a str,
     /// Header names and values, in the order they were added.
     pub headers: Vec<(String, String)>,
-    /// The exact body bytes.
-    pub body: &'a [u8],
+    /// The body.
+    pub body: Payload<'a>,
+}
+
+/// The body as the signer sees it.
+#[derive(Debug, Clone, Copy)]
+pub enum Payload<'a> {
+    /// Bytes in memory: hashed unless the content type makes the payload unsigned.
+    Bytes(&'a [u8]),
+    /// A streamed body (a multipart form or a file). Its content type is never JSON, so
+    /// the payload is unsigned; `empty` says whether it has no bytes at all, which the
+    /// official SDK hashes as the empty string even then.
+    Streamed {
+        /// Whether the body has no bytes.
+        empty: bool,
+    },
 }
 
 /// What signing produced, kept for tests and debugging (nothing secret in it).
@@ -96,7 +110,12 @@ pub fn sign(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_
     request
         .headers
         .push(("Host".to_owned(), request.host.to_owned()));
-    let payload_hash = payload_hash(unsigned, request.body);
+    let payload_hash = match request.body {
+        Payload::Bytes(body) => payload_hash(unsigned, body),
+        Payload::Streamed { empty: true } => sha256_hex(b""),
+        // A streamed body is never JSON, so its payload is always unsigned.
+        Payload::Streamed { empty: false } => UNSIGNED_PAYLOAD.to_owned(),
+    };
     let signature = compute(
         access_key,
         secret_key,

@@ -7,6 +7,12 @@
 //! `huaweicloud-sdk-core`, re-exported as [`runtime`].
 
 #![deny(missing_docs)]
+// Documentation comes from the spec's text, which is not written for rustdoc.
+#![allow(
+    rustdoc::bare_urls,
+    rustdoc::broken_intra_doc_links,
+    rustdoc::invalid_html_tags
+)]
 
 #[rustfmt::skip]
 mod client;
@@ -17,7 +23,7 @@ pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 
-pub use client::{Client, ClientBuilder, SERVICE};
+pub use client::*;
 pub use huaweicloud_sdk_core as runtime;
 pub use huaweicloud_sdk_core::{
     Credentials, Error, Region, RetryPolicy, Secret, ServiceError, DEFAULT_CONNECT_TIMEOUT,

@@ -7,42 +7,48 @@ const LIST_NUMBERS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
     idempotent: true,
 };
 
-/// Request of [`Client::list_numbers`](crate::Client::list_numbers).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Request of [`Client::list_numbers`](crate::Client::list_numbers): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListNumbersRequest {}
 impl ListNumbersRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
+    /// A request with nothing set yet; required values are checked when it is sent.
     pub fn new() -> Self {
-        Self {}
+        ::std::default::Default::default()
     }
 }
 
 /// Response of [`Client::list_numbers`](crate::Client::list_numbers).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListNumbersResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// A bare array body.
     pub body: ::std::vec::Vec<i32>,
 }
 
 impl crate::Client {
-    /// Calls the `ListNumbers` operation.
-    ///
     /// `GET /numbers`
     pub async fn list_numbers(
         &self,
-        request: ListNumbersRequest,
+        request: crate::operations::ListNumbersRequest,
     ) -> ::std::result::Result<
-        ListNumbersResponse,
+        crate::operations::ListNumbersResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
-        let ListNumbersRequest {} = request;
+        let _ = request;
         let call = ::huaweicloud_sdk_core::codegen::Call::new(&LIST_NUMBERS_OPERATION);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(ListNumbersResponse {
+        ::std::result::Result::Ok(crate::operations::ListNumbersResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json()?,
+            headers: response.into_headers(),
         })
     }
 }

@@ -2,7 +2,7 @@
 //! Data types of the API: one per schema of the spec.
 /// The state of a job.
 ///
-/// Values the spec does not list are kept, unchanged, in [`UnknownValue`](Self::UnknownValue).
+/// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum State {
@@ -15,11 +15,11 @@ pub enum State {
     /// `2xx`
     N2xx,
     /// `UNKNOWN`
-    Unknown,
+    Unknown_,
     /// The empty string.
     Empty,
     /// A value the spec does not list, as the server sent it.
-    UnknownValue(::std::string::String),
+    Unknown(crate::UnknownValue),
 }
 
 impl State {
@@ -30,9 +30,9 @@ impl State {
             Self::Terminated => "TERMINATED",
             Self::InProgress => "in-progress",
             Self::N2xx => "2xx",
-            Self::Unknown => "UNKNOWN",
+            Self::Unknown_ => "UNKNOWN",
             Self::Empty => "",
-            Self::UnknownValue(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -44,9 +44,9 @@ impl ::std::convert::From<&str> for State {
             "TERMINATED" => Self::Terminated,
             "in-progress" => Self::InProgress,
             "2xx" => Self::N2xx,
-            "UNKNOWN" => Self::Unknown,
+            "UNKNOWN" => Self::Unknown_,
             "" => Self::Empty,
-            other => Self::UnknownValue(other.to_owned()),
+            other => Self::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
@@ -58,9 +58,9 @@ impl ::std::convert::From<::std::string::String> for State {
             "TERMINATED" => Self::Terminated,
             "in-progress" => Self::InProgress,
             "2xx" => Self::N2xx,
-            "UNKNOWN" => Self::Unknown,
+            "UNKNOWN" => Self::Unknown_,
             "" => Self::Empty,
-            _ => Self::UnknownValue(value),
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -91,86 +91,24 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for State {
     }
 }
 
-/// The inline schema at `components.schemas.Job.properties.priority`.
-///
-/// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum JobPriority {
-    /// `low`
-    Low,
-    /// `high`
-    High,
-    /// A value the spec does not list, as the server sent it.
-    Unknown(::std::string::String),
-}
-
-impl JobPriority {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::High => "high",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl ::std::convert::From<&str> for JobPriority {
-    fn from(value: &str) -> Self {
-        match value {
-            "low" => Self::Low,
-            "high" => Self::High,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::convert::From<::std::string::String> for JobPriority {
-    fn from(value: ::std::string::String) -> Self {
-        match value.as_str() {
-            "low" => Self::Low,
-            "high" => Self::High,
-            _ => Self::Unknown(value),
-        }
-    }
-}
-
-impl ::std::fmt::Display for JobPriority {
-    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        formatter.write_str(self.as_str())
-    }
-}
-
-impl ::huaweicloud_sdk_core::codegen::serde::Serialize for JobPriority {
-    fn serialize<S: ::huaweicloud_sdk_core::codegen::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for JobPriority {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as ::huaweicloud_sdk_core::codegen::serde::Deserialize<
-            'de,
-        >>::deserialize(deserializer)
-            .map(Self::from)
-    }
-}
-
-/// The `Job` schema.
-#[derive(Debug, Clone, PartialEq, ::huaweicloud_sdk_core::codegen::serde::Serialize)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
 #[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
+#[non_exhaustive]
 pub struct Job {
-    /// The `state` property.
+    #[allow(missing_docs)]
     pub state: crate::models::State,
-    /// The `priority` property.
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::models::JobPriority>,
+}
+
+impl Job {
+    /// Starts building a [`Job`]; see [`builders::Job`](crate::models::builders::Job).
+    pub fn builder() -> crate::models::builders::Job {
+        ::std::default::Default::default()
+    }
 }
 
 impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Job {
@@ -218,5 +156,122 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Job {
             }
         }
         deserializer.deserialize_struct("Job", FIELDS, FieldsVisitor)
+    }
+}
+
+/// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum JobPriority {
+    /// `low`
+    Low,
+    /// `high`
+    High,
+    /// A value the spec does not list, as the server sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl JobPriority {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Low => "low",
+            Self::High => "high",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for JobPriority {
+    fn from(value: &str) -> Self {
+        match value {
+            "low" => Self::Low,
+            "high" => Self::High,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for JobPriority {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "low" => Self::Low,
+            "high" => Self::High,
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for JobPriority {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl ::huaweicloud_sdk_core::codegen::serde::Serialize for JobPriority {
+    fn serialize<S: ::huaweicloud_sdk_core::codegen::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for JobPriority {
+    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <::std::string::String as ::huaweicloud_sdk_core::codegen::serde::Deserialize<
+            'de,
+        >>::deserialize(deserializer)
+            .map(Self::from)
+    }
+}
+
+/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
+/// and `build()` checks that every required field is set.
+pub mod builders {
+    /// Builds a [`Job`](crate::models::Job).
+    #[derive(Debug, Clone, Default)]
+    pub struct Job {
+        state: ::std::option::Option<crate::models::State>,
+        priority: ::std::option::Option<crate::models::JobPriority>,
+    }
+    impl Job {
+        /// Sets [`Job::state`](crate::models::Job::state).
+        pub fn state(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::State>,
+        ) -> Self {
+            self.state = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Sets [`Job::priority`](crate::models::Job::priority).
+        pub fn priority(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::JobPriority>,
+        ) -> Self {
+            self.priority = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Builds the [`Job`](crate::models::Job); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::models::Job,
+            ::huaweicloud_sdk_core::codegen::BuildError,
+        > {
+            ::std::result::Result::Ok(crate::models::Job {
+                state: self
+                    .state
+                    .ok_or(
+                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
+                            "Job",
+                            "state",
+                        ),
+                    )?,
+                priority: self.priority,
+            })
+        }
     }
 }

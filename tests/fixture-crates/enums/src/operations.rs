@@ -7,47 +7,61 @@ const LIST_JOBS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawei
     idempotent: true,
 };
 
-/// Request of [`Client::list_jobs`](crate::Client::list_jobs).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Request of [`Client::list_jobs`](crate::Client::list_jobs): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListJobsRequest {
-    /// The `state` parameter.
+    #[allow(missing_docs)]
     pub state: ::std::option::Option<crate::models::State>,
 }
 
 impl ListJobsRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
+    /// A request with nothing set yet; required values are checked when it is sent.
     pub fn new() -> Self {
-        Self {
-            state: ::std::option::Option::None,
-        }
+        ::std::default::Default::default()
+    }
+    /// Sets [`state`](Self::state).
+    pub fn state(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::State>,
+    ) -> Self {
+        self.state = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::list_jobs`](crate::Client::list_jobs).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListJobsResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 impl crate::Client {
-    /// Calls the `ListJobs` operation.
-    ///
     /// `GET /jobs`
     pub async fn list_jobs(
         &self,
-        request: ListJobsRequest,
+        request: crate::operations::ListJobsRequest,
     ) -> ::std::result::Result<
-        ListJobsResponse,
+        crate::operations::ListJobsResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(&LIST_JOBS_OPERATION);
-        if let ::std::option::Option::Some(value) = request.state {
-            call.query("state", value.to_string());
-        }
+        call.set_query(
+            "state",
+            request.state.map(|value| value.to_string().into()),
+            false,
+        );
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(ListJobsResponse {
+        ::std::result::Result::Ok(crate::operations::ListJobsResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
 }

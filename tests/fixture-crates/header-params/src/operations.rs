@@ -7,65 +7,100 @@ const CREATE_THING_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
     idempotent: false,
 };
 
-/// Request of [`Client::create_thing`](crate::Client::create_thing).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::create_thing`](crate::Client::create_thing): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateThingRequest {
     /// Caller-chosen request id.
-    pub x_request_id: ::std::string::String,
-    /// The `X-Retry-Count` parameter.
+    ///
+    /// Required.
+    pub x_request_id: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
     pub x_retry_count: ::std::option::Option<i32>,
-    /// The `X-Dry-Run` parameter.
+    #[allow(missing_docs)]
     pub x_dry_run: ::std::option::Option<bool>,
-    /// The `X-Language` parameter.
+    #[allow(missing_docs)]
     pub x_language: ::std::option::Option<crate::models::CreateThingXLanguage>,
 }
 
 impl CreateThingRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(x_request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            x_request_id: x_request_id.into(),
-            x_retry_count: ::std::option::Option::None,
-            x_dry_run: ::std::option::Option::None,
-            x_language: ::std::option::Option::None,
-        }
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`x_request_id`](Self::x_request_id).
+    pub fn x_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.x_request_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`x_retry_count`](Self::x_retry_count).
+    pub fn x_retry_count(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.x_retry_count = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`x_dry_run`](Self::x_dry_run).
+    pub fn x_dry_run(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.x_dry_run = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`x_language`](Self::x_language).
+    pub fn x_language(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::CreateThingXLanguage>,
+    ) -> Self {
+        self.x_language = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::create_thing`](crate::Client::create_thing).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateThingResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 impl crate::Client {
-    /// Calls the `CreateThing` operation.
-    ///
     /// `POST /things`
     pub async fn create_thing(
         &self,
-        request: CreateThingRequest,
+        request: crate::operations::CreateThingRequest,
     ) -> ::std::result::Result<
-        CreateThingResponse,
+        crate::operations::CreateThingResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &CREATE_THING_OPERATION,
         );
-        call.header("X-Request-Id", request.x_request_id);
-        if let ::std::option::Option::Some(value) = request.x_retry_count {
-            call.header("X-Retry-Count", value.to_string());
-        }
-        if let ::std::option::Option::Some(value) = request.x_dry_run {
-            call.header("X-Dry-Run", value.to_string());
-        }
-        if let ::std::option::Option::Some(value) = request.x_language {
-            call.header("X-Language", value.to_string());
-        }
+        call.set_header("X-Request-Id", request.x_request_id, true);
+        call.set_header(
+            "X-Retry-Count",
+            request.x_retry_count.map(|value| value.to_string()),
+            false,
+        );
+        call.set_header(
+            "X-Dry-Run",
+            request.x_dry_run.map(|value| value.to_string()),
+            false,
+        );
+        call.set_header(
+            "X-Language",
+            request.x_language.map(|value| value.to_string()),
+            false,
+        );
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(CreateThingResponse {
+        ::std::result::Result::Ok(crate::operations::CreateThingResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
 }

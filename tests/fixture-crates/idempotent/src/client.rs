@@ -10,9 +10,9 @@ pub static SERVICE: ::huaweicloud_sdk_core::codegen::Service = ::huaweicloud_sdk
 
 /// An async client of Idempotent: one method per operation of the spec. Cheap to clone; clones share connections.
 ///
-/// Build one with [`Client::builder`]. Operations the spec does not describe yet can be
-/// called through the runtime client it dereferences to
-/// ([`send`](::huaweicloud_sdk_core::Client::send)).
+/// Build one with [`Client::builder`]. It dereferences to the runtime's client, so
+/// an operation the spec does not describe yet can be called with
+/// [`send`](::huaweicloud_sdk_core::Client::send).
 #[derive(Debug, Clone)]
 pub struct Client {
     pub(crate) core: ::huaweicloud_sdk_core::codegen::Client,

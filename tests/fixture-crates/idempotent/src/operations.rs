@@ -7,21 +7,27 @@ const LIST_WIDGETS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
     idempotent: true,
 };
 
-/// Request of [`Client::list_widgets`](crate::Client::list_widgets).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Request of [`Client::list_widgets`](crate::Client::list_widgets): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ListWidgetsRequest {}
 impl ListWidgetsRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
+    /// A request with nothing set yet; required values are checked when it is sent.
     pub fn new() -> Self {
-        Self {}
+        ::std::default::Default::default()
     }
 }
 
 /// Response of [`Client::list_widgets`](crate::Client::list_widgets).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ListWidgetsResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 const REPLACE_WIDGETS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud_sdk_core::codegen::Operation {
@@ -31,21 +37,27 @@ const REPLACE_WIDGETS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::
     idempotent: false,
 };
 
-/// Request of [`Client::replace_widgets`](crate::Client::replace_widgets).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Request of [`Client::replace_widgets`](crate::Client::replace_widgets): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ReplaceWidgetsRequest {}
 impl ReplaceWidgetsRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
+    /// A request with nothing set yet; required values are checked when it is sent.
     pub fn new() -> Self {
-        Self {}
+        ::std::default::Default::default()
     }
 }
 
 /// Response of [`Client::replace_widgets`](crate::Client::replace_widgets).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ReplaceWidgetsResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 const CREATE_WIDGET_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud_sdk_core::codegen::Operation {
@@ -55,75 +67,81 @@ const CREATE_WIDGET_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hu
     idempotent: true,
 };
 
-/// Request of [`Client::create_widget`](crate::Client::create_widget).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Request of [`Client::create_widget`](crate::Client::create_widget): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateWidgetRequest {}
 impl CreateWidgetRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
+    /// A request with nothing set yet; required values are checked when it is sent.
     pub fn new() -> Self {
-        Self {}
+        ::std::default::Default::default()
     }
 }
 
 /// Response of [`Client::create_widget`](crate::Client::create_widget).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateWidgetResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 impl crate::Client {
-    /// Calls the `ListWidgets` operation.
-    ///
     /// `GET /widgets`
     pub async fn list_widgets(
         &self,
-        request: ListWidgetsRequest,
+        request: crate::operations::ListWidgetsRequest,
     ) -> ::std::result::Result<
-        ListWidgetsResponse,
+        crate::operations::ListWidgetsResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
-        let ListWidgetsRequest {} = request;
+        let _ = request;
         let call = ::huaweicloud_sdk_core::codegen::Call::new(&LIST_WIDGETS_OPERATION);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(ListWidgetsResponse {
+        ::std::result::Result::Ok(crate::operations::ListWidgetsResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
-    /// Calls the `ReplaceWidgets` operation.
-    ///
     /// `PUT /widgets`
     pub async fn replace_widgets(
         &self,
-        request: ReplaceWidgetsRequest,
+        request: crate::operations::ReplaceWidgetsRequest,
     ) -> ::std::result::Result<
-        ReplaceWidgetsResponse,
+        crate::operations::ReplaceWidgetsResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
-        let ReplaceWidgetsRequest {} = request;
+        let _ = request;
         let call = ::huaweicloud_sdk_core::codegen::Call::new(
             &REPLACE_WIDGETS_OPERATION,
         );
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(ReplaceWidgetsResponse {
+        ::std::result::Result::Ok(crate::operations::ReplaceWidgetsResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
-    /// Calls the `CreateWidget` operation.
-    ///
     /// `POST /widgets`
     pub async fn create_widget(
         &self,
-        request: CreateWidgetRequest,
+        request: crate::operations::CreateWidgetRequest,
     ) -> ::std::result::Result<
-        CreateWidgetResponse,
+        crate::operations::CreateWidgetResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
-        let CreateWidgetRequest {} = request;
+        let _ = request;
         let call = ::huaweicloud_sdk_core::codegen::Call::new(&CREATE_WIDGET_OPERATION);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(CreateWidgetResponse {
+        ::std::result::Result::Ok(crate::operations::CreateWidgetResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
 }

@@ -7,56 +7,73 @@ const GET_ODD_THING_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hu
     idempotent: true,
 };
 
-/// Request of [`Client::get_odd_thing`](crate::Client::get_odd_thing).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::get_odd_thing`](crate::Client::get_odd_thing): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetOddThingRequest {
-    /// The `type` parameter.
-    pub r#type: ::std::string::String,
-    /// The `self` parameter.
+    /// Required.
+    pub r#type: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
     pub self_: ::std::option::Option<::std::string::String>,
 }
 
 impl GetOddThingRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(r#type: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self {
-            r#type: r#type.into(),
-            self_: ::std::option::Option::None,
-        }
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`type`](Self::type).
+    pub fn r#type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.r#type = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`self_`](Self::self_).
+    pub fn self_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.self_ = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::get_odd_thing`](crate::Client::get_odd_thing).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetOddThingResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// Odd.
     pub body: crate::models::Odd,
 }
 
 impl crate::Client {
-    /// Calls the `get-odd.thing` operation.
-    ///
     /// `GET /odd/{type}`
     pub async fn get_odd_thing(
         &self,
-        request: GetOddThingRequest,
+        request: crate::operations::GetOddThingRequest,
     ) -> ::std::result::Result<
-        GetOddThingResponse,
+        crate::operations::GetOddThingResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &GET_ODD_THING_OPERATION,
         );
-        call.path_param("type", request.r#type);
-        if let ::std::option::Option::Some(value) = request.self_ {
-            call.query("self", value);
-        }
+        call.set_path("type", request.r#type);
+        call.set_query("self", request.self_.map(::std::convert::Into::into), false);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(GetOddThingResponse {
+        ::std::result::Result::Ok(crate::operations::GetOddThingResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json()?,
+            headers: response.into_headers(),
         })
     }
 }

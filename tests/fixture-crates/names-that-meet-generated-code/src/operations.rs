@@ -7,43 +7,78 @@ const SERVICE_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicl
     idempotent: false,
 };
 
-/// Request of [`Client::service`](crate::Client::service).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::service`](crate::Client::service): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceRequest {
-    /// The `call` parameter.
-    pub call: ::std::string::String,
-    /// The `request` parameter.
-    pub request: ::std::string::String,
-    /// The `response` parameter.
+    /// Required.
+    pub call: ::std::option::Option<::std::string::String>,
+    /// Required.
+    pub request: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
     pub response: ::std::option::Option<i64>,
-    /// The `value` parameter.
+    #[allow(missing_docs)]
     pub value: ::std::option::Option<::std::string::String>,
     /// The request body.
-    pub body: crate::models::Keywords,
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::Keywords>,
 }
 
 impl ServiceRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(
-        call: impl ::std::convert::Into<::std::string::String>,
-        request: impl ::std::convert::Into<::std::string::String>,
-        body: crate::models::Keywords,
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`call`](Self::call).
+    pub fn call(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self {
-            call: call.into(),
-            request: request.into(),
-            response: ::std::option::Option::None,
-            value: ::std::option::Option::None,
-            body,
-        }
+        self.call = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`request`](Self::request).
+    pub fn request(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`response`](Self::response).
+    pub fn response(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.response = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`value`](Self::value).
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.value = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Keywords>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::service`](crate::Client::service).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ServiceResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// OK.
     pub body: crate::models::Outcome,
 }
@@ -54,22 +89,27 @@ impl crate::Client {
     /// `POST /service/{call}`
     pub async fn service(
         &self,
-        request: ServiceRequest,
-    ) -> ::std::result::Result<ServiceResponse, ::huaweicloud_sdk_core::codegen::Error> {
+        request: crate::operations::ServiceRequest,
+    ) -> ::std::result::Result<
+        crate::operations::ServiceResponse,
+        ::huaweicloud_sdk_core::codegen::Error,
+    > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(&SERVICE_OPERATION);
-        call.path_param("call", request.call);
-        call.query("request", request.request);
-        if let ::std::option::Option::Some(value) = request.response {
-            call.query("response", value);
-        }
-        if let ::std::option::Option::Some(value) = request.value {
-            call.header("value", value);
-        }
-        call.json_body("application/json", &request.body);
+        call.set_path("call", request.call);
+        call.set_query("request", request.request.map(::std::convert::Into::into), true);
+        call.set_query(
+            "response",
+            request.response.map(::std::convert::Into::into),
+            false,
+        );
+        call.set_header("value", request.value, false);
+        call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(ServiceResponse {
+        ::std::result::Result::Ok(crate::operations::ServiceResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json()?,
+            headers: response.into_headers(),
         })
     }
 }

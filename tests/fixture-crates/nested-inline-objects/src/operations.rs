@@ -7,48 +7,64 @@ const CREATE_ORDER_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
     idempotent: false,
 };
 
-/// Request of [`Client::create_order`](crate::Client::create_order).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::create_order`](crate::Client::create_order): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOrderRequest {
     /// The request body.
-    pub body: crate::models::CreateOrderRequestBody,
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::CreateOrderRequestBody>,
 }
 
 impl CreateOrderRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(body: crate::models::CreateOrderRequestBody) -> Self {
-        Self { body }
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::CreateOrderRequestBody>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::create_order`](crate::Client::create_order).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateOrderResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// Created.
     pub body: crate::models::CreateOrderResponseBody,
 }
 
 impl crate::Client {
-    /// Calls the `CreateOrder` operation.
-    ///
     /// `POST /orders`
     pub async fn create_order(
         &self,
-        request: CreateOrderRequest,
+        request: crate::operations::CreateOrderRequest,
     ) -> ::std::result::Result<
-        CreateOrderResponse,
+        crate::operations::CreateOrderResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &CREATE_ORDER_OPERATION,
         );
-        call.json_body("application/json", &request.body);
+        call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(CreateOrderResponse {
+        ::std::result::Result::Ok(crate::operations::CreateOrderResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json()?,
+            headers: response.into_headers(),
         })
     }
 }

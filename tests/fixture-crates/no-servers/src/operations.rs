@@ -7,36 +7,45 @@ const PING_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud
     idempotent: true,
 };
 
-/// Request of [`Client::ping`](crate::Client::ping).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Request of [`Client::ping`](crate::Client::ping): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PingRequest {}
 impl PingRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
+    /// A request with nothing set yet; required values are checked when it is sent.
     pub fn new() -> Self {
-        Self {}
+        ::std::default::Default::default()
     }
 }
 
 /// Response of [`Client::ping`](crate::Client::ping).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PingResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 impl crate::Client {
-    /// Calls the `Ping` operation.
-    ///
     /// `GET /ping`
     pub async fn ping(
         &self,
-        request: PingRequest,
-    ) -> ::std::result::Result<PingResponse, ::huaweicloud_sdk_core::codegen::Error> {
-        let PingRequest {} = request;
+        request: crate::operations::PingRequest,
+    ) -> ::std::result::Result<
+        crate::operations::PingResponse,
+        ::huaweicloud_sdk_core::codegen::Error,
+    > {
+        let _ = request;
         let call = ::huaweicloud_sdk_core::codegen::Call::new(&PING_OPERATION);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(PingResponse {
+        ::std::result::Result::Ok(crate::operations::PingResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
 }

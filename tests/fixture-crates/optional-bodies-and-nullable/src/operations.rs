@@ -7,30 +7,48 @@ const UPDATE_JOB_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawe
     idempotent: true,
 };
 
-/// Request of [`Client::update_job`](crate::Client::update_job).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::update_job`](crate::Client::update_job): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateJobRequest {
-    /// The `id` parameter.
-    pub id: ::std::string::String,
+    /// Required.
+    pub id: ::std::option::Option<::std::string::String>,
     /// The request body.
-    pub body: crate::models::Job,
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::Job>,
 }
 
 impl UpdateJobRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(
-        id: impl ::std::convert::Into<::std::string::String>,
-        body: crate::models::Job,
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`id`](Self::id).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self { id: id.into(), body }
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Job>) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::update_job`](crate::Client::update_job).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UpdateJobResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// The updated job.
     pub body: ::std::option::Option<crate::models::Job>,
 }
@@ -41,18 +59,20 @@ impl crate::Client {
     /// `PUT /jobs/{id}`
     pub async fn update_job(
         &self,
-        request: UpdateJobRequest,
+        request: crate::operations::UpdateJobRequest,
     ) -> ::std::result::Result<
-        UpdateJobResponse,
+        crate::operations::UpdateJobResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(&UPDATE_JOB_OPERATION);
-        call.path_param("id", request.id);
-        call.json_body("application/json", &request.body);
+        call.set_path("id", request.id);
+        call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(UpdateJobResponse {
+        ::std::result::Result::Ok(crate::operations::UpdateJobResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json_optional()?,
+            headers: response.into_headers(),
         })
     }
 }

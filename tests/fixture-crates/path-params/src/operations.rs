@@ -7,38 +7,58 @@ const GET_ITEM_VERSION_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = :
     idempotent: true,
 };
 
-/// Request of [`Client::get_item_version`](crate::Client::get_item_version).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::get_item_version`](crate::Client::get_item_version): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetItemVersionRequest {
     /// Item ID.
-    pub item_id: ::std::string::String,
-    /// The `project_id` parameter.
     ///
-    /// When `None`, the client's project id is used.
+    /// Required.
+    pub item_id: ::std::option::Option<::std::string::String>,
+    /// When not set, the client's project id is used.
     pub project_id: ::std::option::Option<::std::string::String>,
-    /// The `version` parameter.
-    pub version: i32,
+    /// Required.
+    pub version: ::std::option::Option<i32>,
 }
 
 impl GetItemVersionRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(
-        item_id: impl ::std::convert::Into<::std::string::String>,
-        version: i32,
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`item_id`](Self::item_id).
+    pub fn item_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            project_id: ::std::option::Option::None,
-            version,
-        }
+        self.item_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`version`](Self::version).
+    pub fn version(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.version = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::get_item_version`](crate::Client::get_item_version).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetItemVersionResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 const DELETE_ITEM_KIND_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud_sdk_core::codegen::Operation {
@@ -48,75 +68,91 @@ const DELETE_ITEM_KIND_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = :
     idempotent: true,
 };
 
-/// Request of [`Client::delete_item_kind`](crate::Client::delete_item_kind).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::delete_item_kind`](crate::Client::delete_item_kind): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteItemKindRequest {
-    /// The `item_id` parameter.
-    pub item_id: ::std::string::String,
-    /// The `kind` parameter.
-    pub kind: crate::models::DeleteItemKindKind,
+    /// Required.
+    pub item_id: ::std::option::Option<::std::string::String>,
+    /// Required.
+    pub kind: ::std::option::Option<crate::models::DeleteItemKindKind>,
 }
 
 impl DeleteItemKindRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(
-        item_id: impl ::std::convert::Into<::std::string::String>,
-        kind: crate::models::DeleteItemKindKind,
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`item_id`](Self::item_id).
+    pub fn item_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        Self {
-            item_id: item_id.into(),
-            kind,
-        }
+        self.item_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`kind`](Self::kind).
+    pub fn kind(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::DeleteItemKindKind>,
+    ) -> Self {
+        self.kind = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::delete_item_kind`](crate::Client::delete_item_kind).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteItemKindResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 impl crate::Client {
-    /// Calls the `GetItemVersion` operation.
-    ///
     /// `GET /v1/{project_id}/items/{item_id}/versions/{version}`
     pub async fn get_item_version(
         &self,
-        request: GetItemVersionRequest,
+        request: crate::operations::GetItemVersionRequest,
     ) -> ::std::result::Result<
-        GetItemVersionResponse,
+        crate::operations::GetItemVersionResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &GET_ITEM_VERSION_OPERATION,
         );
-        call.path_param("item_id", request.item_id);
+        call.set_path("item_id", request.item_id);
         call.project_id_param("project_id", request.project_id);
-        call.path_param("version", request.version.to_string());
+        call.set_path("version", request.version.map(|value| value.to_string()));
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(GetItemVersionResponse {
+        ::std::result::Result::Ok(crate::operations::GetItemVersionResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
-    /// Calls the `DeleteItemKind` operation.
-    ///
     /// `DELETE /v1/items/{item_id}/kinds/{kind}`
     pub async fn delete_item_kind(
         &self,
-        request: DeleteItemKindRequest,
+        request: crate::operations::DeleteItemKindRequest,
     ) -> ::std::result::Result<
-        DeleteItemKindResponse,
+        crate::operations::DeleteItemKindResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &DELETE_ITEM_KIND_OPERATION,
         );
-        call.path_param("item_id", request.item_id);
-        call.path_param("kind", request.kind.to_string());
+        call.set_path("item_id", request.item_id);
+        call.set_path("kind", request.kind.map(|value| value.to_string()));
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(DeleteItemKindResponse {
+        ::std::result::Result::Ok(crate::operations::DeleteItemKindResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
 }

@@ -10,9 +10,9 @@ pub static SERVICE: ::huaweicloud_sdk_core::codegen::Service = ::huaweicloud_sdk
 
 /// An async client of QueryParams: one method per operation of the spec. Cheap to clone; clones share connections.
 ///
-/// Build one with [`Client::builder`]. Operations the spec does not describe yet can be
-/// called through the runtime client it dereferences to
-/// ([`send`](::huaweicloud_sdk_core::Client::send)).
+/// Build one with [`Client::builder`]. It dereferences to the runtime's client, so
+/// an operation the spec does not describe yet can be called with
+/// [`send`](::huaweicloud_sdk_core::Client::send).
 #[derive(Debug, Clone)]
 pub struct Client {
     pub(crate) core: ::huaweicloud_sdk_core::codegen::Client,
@@ -39,5 +39,26 @@ impl ::std::ops::Deref for Client {
     type Target = ::huaweicloud_sdk_core::codegen::Client;
     fn deref(&self) -> &Self::Target {
         &self.core
+    }
+}
+
+/// An enum value the spec does not list, as the server sent it. It can be read and
+/// compared but not made outside this crate, so a listed value always has its own
+/// variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UnknownValue(::std::string::String);
+impl UnknownValue {
+    pub(crate) fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        UnknownValue(value.into())
+    }
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ::std::fmt::Display for UnknownValue {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(&self.0)
     }
 }

@@ -7,86 +7,163 @@ const SEARCH_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweiclo
     idempotent: true,
 };
 
-/// Request of [`Client::search`](crate::Client::search).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::search`](crate::Client::search): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct SearchRequest {
-    /// The `q` parameter.
-    pub q: ::std::string::String,
-    /// The `limit` parameter.
+    /// Required.
+    pub q: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
     pub limit: ::std::option::Option<i32>,
-    /// The `offset` parameter.
-    pub offset: i64,
-    /// The `min_score` parameter.
+    /// Required.
+    pub offset: ::std::option::Option<i64>,
+    #[allow(missing_docs)]
     pub min_score: ::std::option::Option<f64>,
-    /// The `exact` parameter.
+    #[allow(missing_docs)]
     pub exact: ::std::option::Option<bool>,
     /// Sort order.
     pub sort: ::std::option::Option<crate::models::SearchSort>,
-    /// The `tags` parameter.
+    #[allow(missing_docs)]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The `ids` parameter.
-    pub ids: ::std::vec::Vec<i64>,
+    /// Required.
+    pub ids: ::std::option::Option<::std::vec::Vec<i64>>,
+    /// Sent as one comma-separated value (`explode: false`).
+    pub states: ::std::option::Option<::std::vec::Vec<crate::models::SearchStatesItem>>,
 }
 
 impl SearchRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(
-        q: impl ::std::convert::Into<::std::string::String>,
-        offset: i64,
-        ids: ::std::vec::Vec<i64>,
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`q`](Self::q).
+    pub fn q(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+        self.q = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`offset`](Self::offset).
+    pub fn offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.offset = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`min_score`](Self::min_score).
+    pub fn min_score(mut self, value: impl ::std::convert::Into<f64>) -> Self {
+        self.min_score = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`exact`](Self::exact).
+    pub fn exact(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.exact = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`sort`](Self::sort).
+    pub fn sort(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::SearchSort>,
     ) -> Self {
-        Self {
-            q: q.into(),
-            limit: ::std::option::Option::None,
-            offset,
-            min_score: ::std::option::Option::None,
-            exact: ::std::option::Option::None,
-            sort: ::std::option::Option::None,
-            tags: ::std::option::Option::None,
-            ids,
-        }
+        self.sort = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`tags`](Self::tags).
+    pub fn tags(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.tags = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`ids`](Self::ids).
+    pub fn ids(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<i64>>,
+    ) -> Self {
+        self.ids = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// Sets [`states`](Self::states).
+    pub fn states(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::std::vec::Vec<crate::models::SearchStatesItem>,
+        >,
+    ) -> Self {
+        self.states = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::search`](crate::Client::search).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SearchResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 impl crate::Client {
-    /// Calls the `Search` operation.
-    ///
     /// `GET /search`
     pub async fn search(
         &self,
-        request: SearchRequest,
-    ) -> ::std::result::Result<SearchResponse, ::huaweicloud_sdk_core::codegen::Error> {
+        request: crate::operations::SearchRequest,
+    ) -> ::std::result::Result<
+        crate::operations::SearchResponse,
+        ::huaweicloud_sdk_core::codegen::Error,
+    > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(&SEARCH_OPERATION);
-        call.query("q", request.q);
-        if let ::std::option::Option::Some(value) = request.limit {
-            call.query("limit", value);
-        }
-        call.query("offset", request.offset);
-        if let ::std::option::Option::Some(value) = request.min_score {
-            call.query("min_score", value);
-        }
-        if let ::std::option::Option::Some(value) = request.exact {
-            call.query("exact", value);
-        }
-        if let ::std::option::Option::Some(value) = request.sort {
-            call.query("sort", value.to_string());
-        }
-        for value in request.tags.into_iter().flatten() {
-            call.query("tags", value);
-        }
-        for value in request.ids {
-            call.query("ids", value);
-        }
+        call.set_query("q", request.q.map(::std::convert::Into::into), true);
+        call.set_query("limit", request.limit.map(::std::convert::Into::into), false);
+        call.set_query("offset", request.offset.map(::std::convert::Into::into), true);
+        call.set_query(
+            "min_score",
+            request.min_score.map(::std::convert::Into::into),
+            false,
+        );
+        call.set_query("exact", request.exact.map(::std::convert::Into::into), false);
+        call.set_query(
+            "sort",
+            request.sort.map(|value| value.to_string().into()),
+            false,
+        );
+        call.set_query_array(
+            "tags",
+            request
+                .tags
+                .map(|values| values.into_iter().map(|value| value.into()).collect()),
+            true,
+            false,
+        );
+        call.set_query_array(
+            "ids",
+            request
+                .ids
+                .map(|values| values.into_iter().map(|value| value.into()).collect()),
+            true,
+            true,
+        );
+        call.set_query_array(
+            "states",
+            request
+                .states
+                .map(|values| {
+                    values.into_iter().map(|value| value.to_string().into()).collect()
+                }),
+            false,
+            false,
+        );
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(SearchResponse {
+        ::std::result::Result::Ok(crate::operations::SearchResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
 }

@@ -9,8 +9,6 @@ pub type PetIdAlias = crate::models::PetId;
 /// A pet id.
 pub type PetId = ::std::string::String;
 
-/// The `Kind` schema.
-///
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -20,7 +18,7 @@ pub enum Kind {
     /// `dog`
     Dog,
     /// A value the spec does not list, as the server sent it.
-    Unknown(::std::string::String),
+    Unknown(crate::UnknownValue),
 }
 
 impl Kind {
@@ -29,7 +27,7 @@ impl Kind {
         match self {
             Self::Cat => "cat",
             Self::Dog => "dog",
-            Self::Unknown(value) => value,
+            Self::Unknown(value) => value.as_str(),
         }
     }
 }
@@ -39,7 +37,7 @@ impl ::std::convert::From<&str> for Kind {
         match value {
             "cat" => Self::Cat,
             "dog" => Self::Dog,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Unknown(crate::UnknownValue::new(other)),
         }
     }
 }
@@ -49,7 +47,7 @@ impl ::std::convert::From<::std::string::String> for Kind {
         match value.as_str() {
             "cat" => Self::Cat,
             "dog" => Self::Dog,
-            _ => Self::Unknown(value),
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
         }
     }
 }
@@ -80,19 +78,22 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Kind {
     }
 }
 
-/// The `Owner` schema.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::huaweicloud_sdk_core::codegen::serde::Serialize
-)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
 #[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
+#[non_exhaustive]
 pub struct Owner {
-    /// The `name` property.
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl Owner {
+    /// Starts building a [`Owner`]; see [`builders::Owner`](crate::models::builders::Owner).
+    pub fn builder() -> crate::models::builders::Owner {
+        ::std::default::Default::default()
+    }
 }
 
 impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Owner {
@@ -138,17 +139,26 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Owner {
     }
 }
 
-/// The `Pet` schema.
-#[derive(Debug, Clone, PartialEq, ::huaweicloud_sdk_core::codegen::serde::Serialize)]
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
 #[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
+#[non_exhaustive]
 pub struct Pet {
-    /// The `id` property.
+    #[allow(missing_docs)]
     pub id: crate::models::PetIdAliasAlias,
-    /// The `kind` property.
+    #[allow(missing_docs)]
     pub kind: crate::models::Kind,
     /// Who owns the pet.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::models::Owner>,
+}
+
+impl Pet {
+    /// Starts building a [`Pet`]; see [`builders::Pet`](crate::models::builders::Pet).
+    pub fn builder() -> crate::models::builders::Pet {
+        ::std::default::Default::default()
+    }
 }
 
 impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Pet {
@@ -206,3 +216,91 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Pet {
 
 /// An owner under another name.
 pub type Wrapped = crate::models::Owner;
+
+/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
+/// and `build()` checks that every required field is set.
+pub mod builders {
+    /// Builds a [`Owner`](crate::models::Owner).
+    #[derive(Debug, Clone, Default)]
+    pub struct Owner {
+        name: ::std::option::Option<::std::string::String>,
+    }
+    impl Owner {
+        /// Sets [`Owner::name`](crate::models::Owner::name).
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Builds the [`Owner`](crate::models::Owner); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::models::Owner,
+            ::huaweicloud_sdk_core::codegen::BuildError,
+        > {
+            ::std::result::Result::Ok(crate::models::Owner {
+                name: self.name,
+            })
+        }
+    }
+    /// Builds a [`Pet`](crate::models::Pet).
+    #[derive(Debug, Clone, Default)]
+    pub struct Pet {
+        id: ::std::option::Option<crate::models::PetIdAliasAlias>,
+        kind: ::std::option::Option<crate::models::Kind>,
+        owner: ::std::option::Option<crate::models::Owner>,
+    }
+    impl Pet {
+        /// Sets [`Pet::id`](crate::models::Pet::id).
+        pub fn id(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::PetIdAliasAlias>,
+        ) -> Self {
+            self.id = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Sets [`Pet::kind`](crate::models::Pet::kind).
+        pub fn kind(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Kind>,
+        ) -> Self {
+            self.kind = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Sets [`Pet::owner`](crate::models::Pet::owner).
+        pub fn owner(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Owner>,
+        ) -> Self {
+            self.owner = ::std::option::Option::Some(value.into());
+            self
+        }
+        /// Builds the [`Pet`](crate::models::Pet); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<
+            crate::models::Pet,
+            ::huaweicloud_sdk_core::codegen::BuildError,
+        > {
+            ::std::result::Result::Ok(crate::models::Pet {
+                id: self
+                    .id
+                    .ok_or(
+                        ::huaweicloud_sdk_core::codegen::BuildError::missing("Pet", "id"),
+                    )?,
+                kind: self
+                    .kind
+                    .ok_or(
+                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
+                            "Pet",
+                            "kind",
+                        ),
+                    )?,
+                owner: self.owner,
+            })
+        }
+    }
+}

@@ -7,43 +7,60 @@ const GET_PET_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicl
     idempotent: true,
 };
 
-/// Request of [`Client::get_pet`](crate::Client::get_pet).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::get_pet`](crate::Client::get_pet): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetPetRequest {
-    /// The `id` parameter.
-    pub id: ::std::string::String,
+    /// Required.
+    pub id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetPetRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self { id: id.into() }
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`id`](Self::id).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::get_pet`](crate::Client::get_pet).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetPetResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// The pet.
     pub body: crate::models::Pet,
 }
 
 impl crate::Client {
-    /// Calls the `GetPet` operation.
-    ///
     /// `GET /pets/{id}`
     pub async fn get_pet(
         &self,
-        request: GetPetRequest,
-    ) -> ::std::result::Result<GetPetResponse, ::huaweicloud_sdk_core::codegen::Error> {
+        request: crate::operations::GetPetRequest,
+    ) -> ::std::result::Result<
+        crate::operations::GetPetResponse,
+        ::huaweicloud_sdk_core::codegen::Error,
+    > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(&GET_PET_OPERATION);
-        call.path_param("id", request.id);
+        call.set_path("id", request.id);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(GetPetResponse {
+        ::std::result::Result::Ok(crate::operations::GetPetResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json()?,
+            headers: response.into_headers(),
         })
     }
 }

@@ -7,25 +7,41 @@ const CREATE_NOTE_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaw
     idempotent: false,
 };
 
-/// Request of [`Client::create_note`](crate::Client::create_note).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::create_note`](crate::Client::create_note): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct CreateNoteRequest {
     /// The note to create.
-    pub body: crate::models::Note,
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::Note>,
 }
 
 impl CreateNoteRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(body: crate::models::Note) -> Self {
-        Self { body }
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Note>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::create_note`](crate::Client::create_note).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CreateNoteResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 const PATCH_NOTE_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud_sdk_core::codegen::Operation {
@@ -35,27 +51,39 @@ const PATCH_NOTE_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawe
     idempotent: false,
 };
 
-/// Request of [`Client::patch_note`](crate::Client::patch_note).
-#[derive(Debug, Clone, PartialEq, Default)]
+/// Request of [`Client::patch_note`](crate::Client::patch_note): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct PatchNoteRequest {
     /// The request body.
     pub body: ::std::option::Option<crate::models::Note>,
 }
 
 impl PatchNoteRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
+    /// A request with nothing set yet; required values are checked when it is sent.
     pub fn new() -> Self {
-        Self {
-            body: ::std::option::Option::None,
-        }
+        ::std::default::Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Note>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::patch_note`](crate::Client::patch_note).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PatchNoteResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 const UPLOAD_BLOB_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud_sdk_core::codegen::Operation {
@@ -65,83 +93,101 @@ const UPLOAD_BLOB_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaw
     idempotent: true,
 };
 
-/// Request of [`Client::upload_blob`](crate::Client::upload_blob).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::upload_blob`](crate::Client::upload_blob): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct UploadBlobRequest {
     /// The request body.
-    pub body: ::huaweicloud_sdk_core::codegen::bytes::Bytes,
+    ///
+    /// Required.
+    pub body: ::std::option::Option<::huaweicloud_sdk_core::codegen::FilePart>,
 }
 
 impl UploadBlobRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(body: ::huaweicloud_sdk_core::codegen::bytes::Bytes) -> Self {
-        Self { body }
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<::huaweicloud_sdk_core::codegen::FilePart>,
+    ) -> Self {
+        self.body = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::upload_blob`](crate::Client::upload_blob).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UploadBlobResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 impl crate::Client {
-    /// Calls the `CreateNote` operation.
-    ///
     /// `POST /notes`
     pub async fn create_note(
         &self,
-        request: CreateNoteRequest,
+        request: crate::operations::CreateNoteRequest,
     ) -> ::std::result::Result<
-        CreateNoteResponse,
+        crate::operations::CreateNoteResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &CREATE_NOTE_OPERATION,
         );
-        call.json_body("application/json", &request.body);
+        call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(CreateNoteResponse {
+        ::std::result::Result::Ok(crate::operations::CreateNoteResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
-    /// Calls the `PatchNote` operation.
-    ///
     /// `PATCH /notes`
     pub async fn patch_note(
         &self,
-        request: PatchNoteRequest,
+        request: crate::operations::PatchNoteRequest,
     ) -> ::std::result::Result<
-        PatchNoteResponse,
+        crate::operations::PatchNoteResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(&PATCH_NOTE_OPERATION);
-        if let ::std::option::Option::Some(body) = request.body {
-            call.json_body("application/json;charset=UTF-8", &body);
-        }
+        call.set_json_body(
+            "application/json;charset=UTF-8",
+            request.body.as_ref(),
+            false,
+        );
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(PatchNoteResponse {
+        ::std::result::Result::Ok(crate::operations::PatchNoteResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
-    /// Calls the `UploadBlob` operation.
-    ///
     /// `PUT /blobs`
     pub async fn upload_blob(
         &self,
-        request: UploadBlobRequest,
+        request: crate::operations::UploadBlobRequest,
     ) -> ::std::result::Result<
-        UploadBlobResponse,
+        crate::operations::UploadBlobResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &UPLOAD_BLOB_OPERATION,
         );
-        call.raw_body("application/octet-stream", request.body);
+        call.set_file_body("application/octet-stream", request.body, true);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(UploadBlobResponse {
+        ::std::result::Result::Ok(crate::operations::UploadBlobResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
 }

@@ -7,35 +7,71 @@ const GET_REPORT_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawe
     idempotent: true,
 };
 
-/// Request of [`Client::get_report`](crate::Client::get_report).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::get_report`](crate::Client::get_report): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct GetReportRequest {
-    /// The `id` parameter.
-    pub id: ::std::string::String,
+    /// Required.
+    pub id: ::std::option::Option<::std::string::String>,
 }
 
 impl GetReportRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self { id: id.into() }
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`id`](Self::id).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::get_report`](crate::Client::get_report).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct GetReportResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
     /// The report.
     pub body: crate::models::Report,
     /// The request id.
     ///
     /// From the `X-Request-Id` response header, when the server sent it.
     pub x_request_id: ::std::option::Option<::std::string::String>,
-    /// The `X-Rate-Limit-Remaining` response header.
-    ///
-    /// From the `X-Rate-Limit-Remaining` response header, when the server sent it.
+    /// The `X-Rate-Limit-Remaining` response header, when the server sent it.
     pub x_rate_limit_remaining: ::std::option::Option<i32>,
+}
+
+/// The error bodies the spec declares for [`Client::get_report`](crate::Client::get_report), by status.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum GetReportError {
+    /// `400`: Bad request.
+    Status400(crate::models::ErrorBody),
+    /// `500`: Server error.
+    Status500(crate::models::ErrorBody),
+}
+
+impl GetReportError {
+    /// Decodes a service error's body into the type the spec declares for its
+    /// status; `None` when none is declared or the body does not match it.
+    pub fn from_service_error(
+        error: &::huaweicloud_sdk_core::codegen::ServiceError,
+    ) -> ::std::option::Option<Self> {
+        match error.status {
+            400u16 => error.decode_body().ok().map(Self::Status400),
+            500u16 => error.decode_body().ok().map(Self::Status500),
+            _ => ::std::option::Option::None,
+        }
+    }
 }
 
 const DELETE_REPORT_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud_sdk_core::codegen::Operation {
@@ -45,73 +81,83 @@ const DELETE_REPORT_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hu
     idempotent: true,
 };
 
-/// Request of [`Client::delete_report`](crate::Client::delete_report).
-#[derive(Debug, Clone, PartialEq)]
+/// Request of [`Client::delete_report`](crate::Client::delete_report): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteReportRequest {
-    /// The `id` parameter.
-    pub id: ::std::string::String,
+    /// Required.
+    pub id: ::std::option::Option<::std::string::String>,
 }
 
 impl DeleteReportRequest {
-    /// Creates a request from its required values; optional ones start as `None`.
-    pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
-        Self { id: id.into() }
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        ::std::default::Default::default()
+    }
+    /// Sets [`id`](Self::id).
+    pub fn id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 /// Response of [`Client::delete_report`](crate::Client::delete_report).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DeleteReportResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: ::huaweicloud_sdk_core::codegen::http::HeaderMap,
 }
 
 impl crate::Client {
-    /// Calls the `GetReport` operation.
-    ///
     /// `GET /reports/{id}`
     ///
     /// # Errors
     ///
-    /// Declared error responses arrive as `Error::Service`:
-    ///
-    /// - `400`: Bad request. The body decodes to [`ErrorBody`](crate::models::ErrorBody) with `ServiceError::decode_body`.
-    ///
-    /// - `500`: Server error. The body decodes to [`ErrorBody`](crate::models::ErrorBody) with `ServiceError::decode_body`.
+    /// Declared error responses arrive as `Error::Service`; [`GetReportError::from_service_error`](crate::operations::GetReportError::from_service_error) decodes their bodies.
     pub async fn get_report(
         &self,
-        request: GetReportRequest,
+        request: crate::operations::GetReportRequest,
     ) -> ::std::result::Result<
-        GetReportResponse,
+        crate::operations::GetReportResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(&GET_REPORT_OPERATION);
-        call.path_param("id", request.id);
+        call.set_path("id", request.id);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(GetReportResponse {
+        ::std::result::Result::Ok(crate::operations::GetReportResponse {
             status: response.status(),
+            request_id: response.request_id(),
             body: response.json()?,
             x_request_id: response.header("X-Request-Id"),
             x_rate_limit_remaining: response.header_parsed("X-Rate-Limit-Remaining"),
+            headers: response.into_headers(),
         })
     }
-    /// Calls the `DeleteReport` operation.
-    ///
     /// `DELETE /reports/{id}`
     pub async fn delete_report(
         &self,
-        request: DeleteReportRequest,
+        request: crate::operations::DeleteReportRequest,
     ) -> ::std::result::Result<
-        DeleteReportResponse,
+        crate::operations::DeleteReportResponse,
         ::huaweicloud_sdk_core::codegen::Error,
     > {
         let mut call = ::huaweicloud_sdk_core::codegen::Call::new(
             &DELETE_REPORT_OPERATION,
         );
-        call.path_param("id", request.id);
+        call.set_path("id", request.id);
         let response = self.core.send(call).await?;
-        ::std::result::Result::Ok(DeleteReportResponse {
+        ::std::result::Result::Ok(crate::operations::DeleteReportResponse {
             status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
         })
     }
 }

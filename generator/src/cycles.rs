@@ -1,0 +1,53 @@
+//! Cycle breaking: a struct that contains itself by value, directly or through other
+//! structs, has infinite size, so the fields that close such a cycle are boxed. A pass over
+//! the finished type space, as typify's `cycles.rs` is.
+
+use crate::graph;
+use crate::ir::{Api, ModelId, ModelKind, Type};
+
+/// The struct a field of this type holds by value (not behind a `Vec` or map), seen
+/// through aliases.
+fn held_struct(api: &Api, ty: &Type) -> Option<ModelId> {
+    let mut current = ty;
+    // Alias chains are acyclic (lowering refuses cycles), so this ends.
+    loop {
+        let Type::Model(id) = current else {
+            return None;
+        };
+        match &api.model(*id).kind {
+            ModelKind::Struct(_) => return Some(*id),
+            ModelKind::Alias(target) => current = target,
+            ModelKind::Enum(_) => return None,
+        }
+    }
+}
+
+/// Boxes every field whose struct reaches, by value, the struct holding it.
+pub fn box_recursive_fields(api: &mut Api) {
+    let holds = |id: ModelId| match &api.model(id).kind {
+        ModelKind::Struct(model) => model
+            .fields
+            .iter()
+            .filter_map(|field| held_struct(api, &field.ty))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut boxed = Vec::new();
+    for (index, model) in api.models.iter().enumerate() {
+        let ModelKind::Struct(model) = &model.kind else {
+            continue;
+        };
+        for (field_index, field) in model.fields.iter().enumerate() {
+            if let Some(held) = held_struct(api, &field.ty) {
+                if held == ModelId(index) || graph::reaches(held, ModelId(index), holds) {
+                    boxed.push((index, field_index));
+                }
+            }
+        }
+    }
+    for (index, field_index) in boxed {
+        if let ModelKind::Struct(model) = &mut api.models[index].kind {
+            model.fields[field_index].boxed = true;
+        }
+    }
+}

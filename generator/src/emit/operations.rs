@@ -1,0 +1,516 @@
+//! `operations.rs`: for each operation its static description, a request type built with
+//! setters, a response type, the typed declared error bodies, and the `Client` method.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc, doc_or_allow, is_enum, rt, type_tokens};
+use crate::ir::*;
+use crate::names;
+
+/// The whole `operations.rs` body.
+pub fn operations(api: &Api) -> TokenStream {
+    let (types, methods): (Vec<_>, Vec<_>) = api
+        .operations
+        .iter()
+        .map(|operation| operation_items(api, operation))
+        .unzip();
+    // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
+    // each other, which gets slow with a block per operation in a large spec.
+    let methods = (!methods.is_empty()).then(|| quote!(impl crate::Client { #(#methods)* }));
+    quote! {
+        //! Operations of the API: a request type, a response type and a `Client` method each.
+        #(#types)*
+        #methods
+    }
+}
+
+/// The identifiers of one operation's items.
+struct Names {
+    method: Ident,
+    constant: Ident,
+    request: Ident,
+    response: Ident,
+    error: Ident,
+}
+
+impl Names {
+    fn of(operation: &Operation) -> Names {
+        let pascal = &operation.type_name;
+        Names {
+            method: names::snake_ident(&operation.method_name),
+            constant: format_ident!("{}_OPERATION", operation.method_name.to_ascii_uppercase()),
+            request: names::pascal_ident(&format!("{pascal}Request")),
+            response: names::pascal_ident(&format!("{pascal}Response")),
+            error: names::pascal_ident(&format!("{pascal}Error")),
+        }
+    }
+}
+
+/// The items of one operation (its constant and types) and its method.
+fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
+    let Operation {
+        name,
+        method_name: _,
+        type_name: _,
+        http_method,
+        path,
+        doc: _,
+        deprecated: _,
+        idempotent,
+        tags: _,
+        params: _,
+        body: _,
+        response: _,
+        errors: _,
+    } = operation;
+    let rt = rt();
+    let names = Names::of(operation);
+    let constant = &names.constant;
+    let method = format_ident!("{}", http_method);
+    let request = request_type(api, operation, &names);
+    let response = response_type(api, operation, &names);
+    let errors = error_type(api, operation, &names);
+    let types = quote! {
+        const #constant: #rt::Operation = #rt::Operation {
+            name: #name,
+            method: #rt::http::Method::#method,
+            path: #path,
+            idempotent: #idempotent,
+        };
+
+        #request
+        #response
+        #errors
+    };
+    (types, method_item(api, operation, &names))
+}
+
+/// The type of a request's body field.
+fn body_type(api: &Api, body: &RequestBody) -> TokenStream {
+    match &body.kind {
+        BodyKind::Json(ty) => type_tokens(api, ty),
+        BodyKind::Form(id) => type_tokens(api, &Type::Model(*id)),
+        BodyKind::Raw => {
+            let rt = rt();
+            quote!(#rt::FilePart)
+        }
+    }
+}
+
+/// A setter of a request field.
+fn setter(ident: &Ident, ty: &TokenStream) -> TokenStream {
+    let shown = ident.to_string();
+    let shown = shown.trim_start_matches("r#");
+    let doc = format!(" Sets [`{shown}`](Self::{shown}).");
+    quote! {
+        #[doc = #doc]
+        pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+            self.#ident = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+}
+
+/// The request type: every value optional in Rust, set with setters; required ones are
+/// checked when the request is sent.
+fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for param in &operation.params {
+        let ident = names::snake_ident(&param.name);
+        let ty = type_tokens(api, &param.ty);
+        let mut text = param.doc.clone();
+        if param.required && !param.project_id {
+            let note = "Required.";
+            text = Some(match text {
+                Some(text) => format!("{text}\n\n{note}"),
+                None => note.to_owned(),
+            });
+        }
+        let field_doc = doc_or_allow(text.as_deref());
+        fields.push(quote!(#field_doc pub #ident: ::std::option::Option<#ty>,));
+        setters.push(setter(&ident, &ty));
+    }
+    if let Some(body) = &operation.body {
+        let ty = body_type(api, body);
+        let mut text = body
+            .doc
+            .clone()
+            .unwrap_or_else(|| "The request body.".to_owned());
+        if body.required {
+            text.push_str("\n\nRequired.");
+        }
+        let field_doc = doc(&text);
+        let ident = format_ident!("body");
+        fields.push(quote!(#field_doc pub body: ::std::option::Option<#ty>,));
+        setters.push(setter(&ident, &ty));
+    }
+    let method = &names.method;
+    let request = &names.request;
+    let request_doc = format!(
+        " Request of [`Client::{m}`](crate::Client::{m}): start with `new()` and set values with the setters named after the fields.",
+        m = method.to_string().trim_start_matches("r#")
+    );
+    quote! {
+        #[doc = #request_doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct #request { #(#fields)* }
+
+        impl #request {
+            /// A request with nothing set yet; required values are checked when it is sent.
+            pub fn new() -> Self {
+                ::std::default::Default::default()
+            }
+
+            #(#setters)*
+        }
+    }
+}
+
+/// The response type: status, request id and headers always; the body and declared
+/// headers as the spec says.
+fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
+    let rt = rt();
+    let mut fields = vec![quote! {
+        /// The HTTP status code the server answered with.
+        pub status: u16,
+        /// The request id the server sent (`X-Request-Id`), if any.
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// Every response header, as received.
+        pub headers: #rt::http::HeaderMap,
+    }];
+    let streaming = matches!(
+        &operation.response.body,
+        Some(ResponseBody {
+            kind: ResponseKind::Stream,
+            ..
+        })
+    );
+    if let Some(body) = &operation.response.body {
+        let text = body
+            .doc
+            .clone()
+            .unwrap_or_else(|| "The response body.".to_owned());
+        let body_doc = doc(&text);
+        let ty = match &body.kind {
+            ResponseKind::Json(ty) if body.optional => {
+                let ty = type_tokens(api, ty);
+                quote!(::std::option::Option<#ty>)
+            }
+            ResponseKind::Json(ty) => type_tokens(api, ty),
+            ResponseKind::Stream => quote!(#rt::ByteStream),
+        };
+        fields.push(quote!(#body_doc pub body: #ty,));
+    }
+    for header in &operation.response.headers {
+        let ident = names::snake_ident(&header.name);
+        let text = match &header.doc {
+            Some(text) => format!(
+                "{text}\n\nFrom the `{}` response header, when the server sent it.",
+                header.wire_name
+            ),
+            None => format!(
+                "The `{}` response header, when the server sent it.",
+                header.wire_name
+            ),
+        };
+        let header_doc = doc(&text);
+        let ty = type_tokens(api, &header.ty);
+        fields.push(quote!(#header_doc pub #ident: ::std::option::Option<#ty>,));
+    }
+    let method = names.method.to_string();
+    let method = method.trim_start_matches("r#");
+    let response_doc = format!(" Response of [`Client::{method}`](crate::Client::{method}).");
+    let derives = if streaming {
+        quote!(#[derive(Debug)])
+    } else {
+        quote!(#[derive(Debug, Clone, PartialEq)])
+    };
+    let response = &names.response;
+    quote! {
+        #[doc = #response_doc]
+        #derives
+        #[non_exhaustive]
+        pub struct #response { #(#fields)* }
+    }
+}
+
+/// The declared error bodies as one enum, decoded from a service error by status.
+fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenStream> {
+    let rt = rt();
+    let mut declared: Vec<(&ErrorResponse, &Type)> = operation
+        .errors
+        .iter()
+        .filter_map(|error| Some((error, error.body.as_ref()?)))
+        .collect();
+    if declared.is_empty() {
+        return None;
+    }
+    // Exact statuses match before ranges, ranges before `default`.
+    declared.sort_by_key(|(error, _)| match error.status.as_str() {
+        "default" => 2,
+        status if status.parse::<u16>().is_ok() => 0,
+        _ => 1,
+    });
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    let mut has_default = false;
+    for (error, ty) in declared {
+        let (variant, pattern) = match error.status.as_str() {
+            "default" => {
+                has_default = true;
+                (format_ident!("Default"), quote!(_))
+            }
+            status => match status.parse::<u16>() {
+                Ok(code) => (format_ident!("Status{code}"), quote!(#code)),
+                Err(_) => {
+                    let Some(digit) = status
+                        .chars()
+                        .next()
+                        .and_then(|first| first.to_digit(10))
+                        .and_then(|digit| u16::try_from(digit).ok())
+                    else {
+                        continue;
+                    };
+                    let low = digit * 100;
+                    let high = low + 99;
+                    (format_ident!("Status{digit}xx"), quote!(#low..=#high))
+                }
+            },
+        };
+        let ty = type_tokens(api, ty);
+        let text = match &error.doc {
+            Some(text) => format!("`{}`: {text}", error.status),
+            None => format!("`{}`.", error.status),
+        };
+        let variant_doc = doc(&text);
+        variants.push(quote!(#variant_doc #variant(#ty),));
+        arms.push(quote!(#pattern => error.decode_body().ok().map(Self::#variant),));
+    }
+    if !has_default {
+        arms.push(quote!(_ => ::std::option::Option::None,));
+    }
+    let error_ident = &names.error;
+    let method = names.method.to_string();
+    let method = method.trim_start_matches("r#");
+    let error_doc = format!(
+        " The error bodies the spec declares for [`Client::{method}`](crate::Client::{method}), by status."
+    );
+    Some(quote! {
+        #[doc = #error_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #error_ident { #(#variants)* }
+
+        impl #error_ident {
+            /// Decodes a service error's body into the type the spec declares for its
+            /// status; `None` when none is declared or the body does not match it.
+            pub fn from_service_error(error: &#rt::ServiceError) -> ::std::option::Option<Self> {
+                match error.status {
+                    #(#arms)*
+                }
+            }
+        }
+    })
+}
+
+/// `option.map(...)` that turns each value into text (the identity for strings).
+fn map_text(ty: &Type, option: TokenStream) -> TokenStream {
+    match ty {
+        Type::String => option,
+        _ => quote!(#option.map(|value| value.to_string())),
+    }
+}
+
+/// An expression turning an optional query value into an optional `QueryValue`: typed for
+/// numbers and booleans, so the runtime sorts them as the official SDK does.
+fn map_query(api: &Api, ty: &Type, option: TokenStream) -> TokenStream {
+    if is_enum(api, ty) {
+        quote!(#option.map(|value| value.to_string().into()))
+    } else {
+        quote!(#option.map(::std::convert::Into::into))
+    }
+}
+
+/// The statements that put a request's fields into the call. Fields are read as
+/// `request.field`, never bound to locals, so no parameter name can shadow `call`.
+fn call_steps(api: &Api, operation: &Operation) -> Vec<TokenStream> {
+    let mut steps = Vec::new();
+    for param in &operation.params {
+        let ident = names::snake_ident(&param.name);
+        let wire = &param.wire_name;
+        let field = quote!(request.#ident);
+        let required = param.required;
+        steps.push(match (param.location, &param.ty) {
+            (ParamLocation::Path, _) if param.project_id => {
+                quote!(call.project_id_param(#wire, #field);)
+            }
+            (ParamLocation::Path, ty) => {
+                let value = map_text(ty, field);
+                quote!(call.set_path(#wire, #value);)
+            }
+            (ParamLocation::Query, Type::Array(inner)) => {
+                let element = if is_enum(api, inner) {
+                    quote!(value.to_string().into())
+                } else {
+                    quote!(value.into())
+                };
+                let explode = param.explode;
+                quote! {
+                    call.set_query_array(
+                        #wire,
+                        #field.map(|values| values.into_iter().map(|value| #element).collect()),
+                        #explode,
+                        #required,
+                    );
+                }
+            }
+            (ParamLocation::Query, ty) => {
+                let value = map_query(api, ty, field);
+                quote!(call.set_query(#wire, #value, #required);)
+            }
+            (ParamLocation::Header, ty) => {
+                let value = map_text(ty, field);
+                quote!(call.set_header(#wire, #value, #required);)
+            }
+        });
+    }
+    if let Some(body) = &operation.body {
+        let media_type = &body.media_type;
+        let required = body.required;
+        steps.push(match &body.kind {
+            BodyKind::Json(_) => {
+                quote!(call.set_json_body(#media_type, request.body.as_ref(), #required);)
+            }
+            BodyKind::Form(id) => {
+                let form = form_expression(api, *id);
+                quote!(call.set_form_body(#media_type, request.body.map(|body| #form), #required);)
+            }
+            BodyKind::Raw => quote!(call.set_file_body(#media_type, request.body, #required);),
+        });
+    }
+    steps
+}
+
+/// An expression building the multipart form of a form model held in `body`.
+fn form_expression(api: &Api, id: ModelId) -> TokenStream {
+    let rt = rt();
+    let ModelKind::Struct(model) = &api.model(id).kind else {
+        return quote!(#rt::Form::new());
+    };
+    let parts = model.fields.iter().map(|field| {
+        let ident = names::snake_ident(&field.name);
+        let wire = &field.wire_name;
+        let value = quote!(body.#ident);
+        // Every part is added as an `Option`; a required field is always present.
+        let option = if field.optional() {
+            value
+        } else {
+            quote!(::std::option::Option::Some(#value))
+        };
+        match &field.ty {
+            Type::File => quote!(form.file(#wire, #option);),
+            Type::Array(inner) if **inner == Type::File => {
+                quote!(form.files(#wire, #option.unwrap_or_default());)
+            }
+            ty @ (Type::String | Type::Boolean | Type::I32 | Type::I64 | Type::F32 | Type::F64) => {
+                let text = map_text(ty, option);
+                quote!(form.text(#wire, #text);)
+            }
+            ty if is_enum(api, ty) => {
+                let text = map_text(ty, option);
+                quote!(form.text(#wire, #text);)
+            }
+            _ => quote!(form.json(#wire, #option.as_ref());),
+        }
+    });
+    quote! {{
+        let mut form = #rt::Form::new();
+        #(#parts)*
+        form
+    }}
+}
+
+/// The `Client` method of an operation.
+fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
+    let rt = rt();
+    let Names {
+        method,
+        constant,
+        request,
+        response,
+        error,
+    } = names;
+    let mut text = operation.doc.clone().unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("`{} {}`", operation.http_method, operation.path));
+    if operation.errors.iter().any(|error| error.body.is_some()) {
+        let shown = error.to_string();
+        text.push_str(&format!(
+            "\n\n# Errors\n\nDeclared error responses arrive as `Error::Service`; [`{shown}::from_service_error`](crate::operations::{shown}::from_service_error) decodes their bodies."
+        ));
+    }
+    let method_doc = doc(&text);
+    let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    let steps = call_steps(api, operation);
+    // A request without fields is still taken, for uniformity; say so where it is consumed.
+    let (call_binding, consume) = if steps.is_empty() {
+        (quote!(let call), Some(quote!(let _ = request;)))
+    } else {
+        (quote!(let mut call), None)
+    };
+    let mut inits = Vec::new();
+    for header in &operation.response.headers {
+        let ident = names::snake_ident(&header.name);
+        let wire = &header.wire_name;
+        inits.push(if header.ty == Type::String {
+            quote!(#ident: response.header(#wire),)
+        } else {
+            quote!(#ident: response.header_parsed(#wire),)
+        });
+    }
+    let (send, body_init) = match &operation.response.body {
+        None => (quote!(send), None),
+        Some(ResponseBody {
+            kind: ResponseKind::Stream,
+            ..
+        }) => (quote!(send_streaming), Some(quote!(body: response.body,))),
+        Some(ResponseBody { optional: true, .. }) => {
+            (quote!(send), Some(quote!(body: response.json_optional()?,)))
+        }
+        Some(_) => (quote!(send), Some(quote!(body: response.json()?,))),
+    };
+    // Values computed from the response come first; the fields moved out of it last.
+    let finish = if send.to_string() == "send_streaming" {
+        quote! {
+            request_id: response.request_id(),
+            #(#inits)*
+            status: response.status,
+            headers: response.headers,
+            #body_init
+        }
+    } else {
+        quote! {
+            status: response.status(),
+            request_id: response.request_id(),
+            #body_init
+            #(#inits)*
+            headers: response.into_headers(),
+        }
+    };
+    quote! {
+        #method_doc
+        #deprecated
+        pub async fn #method(&self, request: crate::operations::#request) -> ::std::result::Result<crate::operations::#response, #rt::Error> {
+            #consume
+            #call_binding = #rt::Call::new(&#constant);
+            #(#steps)*
+            let response = self.core.#send(call).await?;
+            ::std::result::Result::Ok(crate::operations::#response { #finish })
+        }
+    }
+}

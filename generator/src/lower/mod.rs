@@ -1,0 +1,278 @@
+//! Lowering: the parsed OpenAPI document in, the validated [`Api`] out.
+//!
+//! Every problem is recorded as a [`Diagnostic`] with its YAML path and lowering goes on, so
+//! one run reports all of them. One module per concern: [`schemas`] builds the type space,
+//! [`parameters`], [`bodies`] and [`responses`] lower the parts of an operation,
+//! [`operations`] assembles them, [`service`] reads `info` and `servers`. The passes over
+//! the finished type space (boxing, derivations) live outside, in `cycles` and `derives`.
+
+mod bodies;
+mod operations;
+mod parameters;
+mod responses;
+mod schemas;
+mod service;
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3 as oa;
+
+use crate::error::Diagnostic;
+use crate::ir::*;
+
+pub use operations::IDEMPOTENT_EXTENSION;
+
+/// Lowers a parsed spec, or returns every problem found.
+pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
+    let mut lowerer = Lowerer::new(spec);
+    lowerer.register_components();
+    lowerer.lower_components();
+    let operations = lowerer.lower_operations();
+    lowerer.check_alias_cycles();
+    lowerer.check_forms_stay_in_forms(&operations);
+    if !lowerer.diagnostics.is_empty() {
+        return Err(lowerer.diagnostics);
+    }
+    let mut api = Api {
+        service: service::service(spec),
+        models: lowerer
+            .models
+            .into_iter()
+            .map(|model| model.finish())
+            .collect(),
+        operations,
+    };
+    crate::cycles::box_recursive_fields(&mut api);
+    crate::derives::derive_defaults(&mut api);
+    Ok(api)
+}
+
+/// A model being lowered: components get their id before their schema is lowered, so
+/// references to them (even cyclic ones) resolve.
+struct Slot {
+    name: String,
+    doc: Option<String>,
+    path: String,
+    kind: Option<ModelKind>,
+}
+
+impl Slot {
+    fn finish(self) -> Model {
+        Model {
+            name: self.name,
+            doc: self.doc,
+            path: self.path,
+            // A slot left empty had a problem, reported; lowering stopped before this.
+            kind: self.kind.unwrap_or(ModelKind::Alias(Type::JsonValue)),
+        }
+    }
+}
+
+/// What a component schema became.
+#[derive(Debug, Clone, Copy)]
+struct Component {
+    id: ModelId,
+    kind: ComponentKind,
+}
+
+/// The shape of a component, known from its registration on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ComponentKind {
+    Struct,
+    Enum,
+    Alias,
+}
+
+struct Lowerer<'a> {
+    spec: &'a oa::OpenAPI,
+    schemas: &'a IndexMap<String, oa::ReferenceOr<oa::Schema>>,
+    diagnostics: Vec<Diagnostic>,
+    models: Vec<Slot>,
+    /// Escaped Rust type name → the YAML path that claimed it, to report collisions.
+    type_names: HashMap<String, String>,
+    /// Component schema name → its model.
+    components: HashMap<String, Component>,
+    /// Component schemas that are the body of a multipart request: lowered as forms.
+    form_components: Vec<String>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(spec: &'a oa::OpenAPI) -> Self {
+        static EMPTY: std::sync::LazyLock<IndexMap<String, oa::ReferenceOr<oa::Schema>>> =
+            std::sync::LazyLock::new(IndexMap::new);
+        let schemas = spec
+            .components
+            .as_ref()
+            .map_or(&*EMPTY, |components| &components.schemas);
+        Lowerer {
+            spec,
+            schemas,
+            diagnostics: Vec::new(),
+            models: Vec::new(),
+            type_names: HashMap::new(),
+            components: HashMap::new(),
+            form_components: bodies::form_components(spec),
+        }
+    }
+
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn unsupported(&mut self, path: &str, what: &str, help: &str) {
+        self.error(unsupported(path, what, help));
+    }
+
+    /// Claims a Rust type name in `models`, reporting a collision with an earlier claim.
+    fn claim_type_name(&mut self, pascal: &str, path: &str) -> bool {
+        let key = crate::names::pascal_ident(pascal).to_string();
+        if let Some(previous) = self.type_names.get(&key) {
+            let previous = previous.clone();
+            self.error(
+                Diagnostic::new(
+                    path,
+                    format!("the Rust type name `{pascal}` is already used by `{previous}`"),
+                )
+                .help("rename one of the two so their names differ after conversion to PascalCase"),
+            );
+            return false;
+        }
+        self.type_names.insert(key, path.to_owned());
+        true
+    }
+
+    /// Adds a model slot (its kind set later) and returns its id.
+    fn add_model(&mut self, name: String, doc: Option<String>, path: &str) -> ModelId {
+        self.models.push(Slot {
+            name,
+            doc,
+            path: path.to_owned(),
+            kind: None,
+        });
+        ModelId(self.models.len() - 1)
+    }
+
+    fn set_kind(&mut self, id: ModelId, kind: ModelKind) {
+        self.models[id.0].kind = Some(kind);
+    }
+
+    /// Resolves a `$ref` to an entry of `components.<section>`, or reports it.
+    fn resolve_component<'c, T>(
+        &mut self,
+        value: &'c oa::ReferenceOr<T>,
+        map: Option<&'c IndexMap<String, oa::ReferenceOr<T>>>,
+        section: &str,
+        path: &str,
+    ) -> Option<&'c T> {
+        match value {
+            oa::ReferenceOr::Item(item) => Some(item),
+            oa::ReferenceOr::Reference { reference } => {
+                let prefix = format!("#/components/{section}/");
+                let found = reference
+                    .strip_prefix(&prefix)
+                    .and_then(|name| map?.get(name));
+                match found {
+                    Some(oa::ReferenceOr::Item(item)) => Some(item),
+                    _ => {
+                        self.error(points_to_nothing(
+                            path,
+                            reference,
+                            &format!("refer to an entry defined inline under `components.{section}` as `{prefix}Name`"),
+                        ));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Follows aliases to the type they stand for.
+    fn see_through_aliases(&self, ty: Type) -> Type {
+        let mut current = ty;
+        // Alias cycles are reported separately; the bound keeps this loop finite anyway.
+        for _ in 0..=self.models.len() {
+            match &current {
+                Type::Model(id) => match &self.models[id.0].kind {
+                    Some(ModelKind::Alias(target)) => current = target.clone(),
+                    _ => return current,
+                },
+                _ => return current,
+            }
+        }
+        current
+    }
+
+    /// Whether a type is a model of this shape (without seeing through aliases).
+    fn is_enum(&self, ty: &Type) -> bool {
+        matches!(ty, Type::Model(id) if matches!(self.models[id.0].kind, Some(ModelKind::Enum(_))))
+    }
+}
+
+/// The message for a `$ref` that resolves to nothing.
+fn points_to_nothing(path: &str, reference: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(path, format!("`$ref: {reference}` points to nothing")).help(help)
+}
+
+fn unsupported(path: &str, what: &str, help: &str) -> Diagnostic {
+    Diagnostic::new(path, format!("{what} is not supported by the generator")).help(help)
+}
+
+/// A media type without its parameters, lower-case (`application/json;charset=UTF-8` →
+/// `application/json`).
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// Whether a media type carries JSON.
+fn is_json(media_type: &str) -> bool {
+    let essence = essence(media_type);
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// The content entry an operation part is lowered from: the first JSON one, else the first.
+fn pick_content(content: &IndexMap<String, oa::MediaType>) -> Option<(&String, &oa::MediaType)> {
+    content
+        .iter()
+        .find(|(media_type, _)| is_json(media_type))
+        .or_else(|| content.first())
+}
+
+/// A description from optional parts, without duplicates or blanks; `None` when empty.
+fn join_doc(parts: &[Option<&str>]) -> Option<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    for part in parts.iter().flatten() {
+        let part = part.trim();
+        if !part.is_empty() && !seen.contains(&part) {
+            seen.push(part);
+        }
+    }
+    (!seen.is_empty()).then(|| seen.join("\n\n"))
+}
+
+/// A short name of a type for messages.
+fn describe_type(lowerer: &Lowerer<'_>, ty: &Type) -> String {
+    match ty {
+        Type::String => "string".into(),
+        Type::Boolean => "boolean".into(),
+        Type::I32 | Type::I64 => "integer".into(),
+        Type::F32 | Type::F64 => "number".into(),
+        Type::Model(id) => {
+            let slot = &lowerer.models[id.0];
+            match slot.kind {
+                Some(ModelKind::Struct(_)) => format!("object `{}`", slot.name),
+                Some(ModelKind::Enum(_)) => format!("enum `{}`", slot.name),
+                _ => format!("`{}`", slot.name),
+            }
+        }
+        Type::Array(inner) => format!("array of {}", describe_type(lowerer, inner)),
+        Type::Map(_) | Type::JsonObject => "object".into(),
+        Type::JsonValue => "any JSON value".into(),
+        Type::File => "binary".into(),
+    }
+}

@@ -1,0 +1,195 @@
+//! Operations: ids and method names checked, parameters, body and responses assembled.
+
+use std::collections::HashMap;
+
+use openapiv3 as oa;
+
+use super::{join_doc, Lowerer};
+use crate::error::Diagnostic;
+use crate::ir::*;
+use crate::names;
+
+/// The vendor extension that marks an operation safe to send again after a failure the
+/// server may have seen (5xx, timeouts). Defaults to the HTTP method's semantics.
+pub const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
+
+/// Methods the generated `Client` has or reaches through the runtime client it dereferences
+/// to; an operation taking one of these names would hide it.
+const CLIENT_METHODS: [&str; 6] = [
+    "builder",
+    "clone",
+    "project_id",
+    "send",
+    "send_streaming",
+    "with_options",
+];
+
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+impl Lowerer<'_> {
+    pub(super) fn lower_operations(&mut self) -> Vec<Operation> {
+        let mut lowered = Vec::new();
+        let mut operation_ids: HashMap<String, String> = HashMap::new();
+        let mut method_names: HashMap<String, String> = HashMap::new();
+        let mut type_names: HashMap<String, String> = HashMap::new();
+        for (path, item) in &self.spec.paths.paths {
+            let item_path = format!("paths.{path}");
+            let item = match item {
+                oa::ReferenceOr::Item(item) => item,
+                oa::ReferenceOr::Reference { .. } => {
+                    self.unsupported(
+                        &item_path,
+                        "a path item `$ref`",
+                        "write the path item inline",
+                    );
+                    continue;
+                }
+            };
+            let operations = [
+                &item.get,
+                &item.put,
+                &item.post,
+                &item.delete,
+                &item.options,
+                &item.head,
+                &item.patch,
+                &item.trace,
+            ];
+            for (method, operation) in HTTP_METHODS.iter().zip(operations) {
+                let Some(operation) = operation else { continue };
+                let operation_path = format!("{item_path}.{method}");
+                let Some(name) = operation.operation_id.clone() else {
+                    self.error(
+                        Diagnostic::new(&operation_path, "operation has no `operationId`")
+                            .help("add `operationId: SomeName`; it names the request, response and method"),
+                    );
+                    continue;
+                };
+                if let Some(previous) = operation_ids.insert(name.clone(), operation_path.clone()) {
+                    self.error(
+                        Diagnostic::new(
+                            &operation_path,
+                            format!("duplicate `operationId` `{name}`, first used at `{previous}`"),
+                        )
+                        .help("every operation needs its own `operationId`"),
+                    );
+                    continue;
+                }
+                let snake = names::snake(&name);
+                let escaped = names::snake_ident(&snake).to_string();
+                if let Some(previous) = method_names.insert(escaped, name.clone()) {
+                    self.error(
+                        Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both become the method `{snake}`"))
+                            .help("rename one so they differ after conversion to snake_case"),
+                    );
+                    continue;
+                }
+                if CLIENT_METHODS.contains(&snake.as_str()) {
+                    self.error(
+                        Diagnostic::new(&operation_path, format!("operation `{name}` would become `Client::{snake}`, which the runtime already defines"))
+                            .help("choose another `operationId`"),
+                    );
+                    continue;
+                }
+                // The operation's own types live in `operations`, apart from the models, so
+                // only operations can collide there.
+                let pascal = names::pascal(&name);
+                let mut clash = None;
+                for suffix in ["Request", "Response", "Error"] {
+                    let type_name = format!("{pascal}{suffix}");
+                    if let Some(previous) = type_names.insert(type_name.clone(), name.clone()) {
+                        clash = Some((type_name, previous));
+                    }
+                }
+                if let Some((type_name, previous)) = clash {
+                    self.error(
+                        Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both need the type `operations::{type_name}`"))
+                            .help("rename one of the two operations"),
+                    );
+                    continue;
+                }
+                if let Some(operation) =
+                    self.lower_operation(&name, method, path, item, operation, &operation_path)
+                {
+                    lowered.push(operation);
+                }
+            }
+        }
+        lowered
+    }
+
+    fn lower_operation(
+        &mut self,
+        name: &str,
+        method: &str,
+        template: &str,
+        item: &oa::PathItem,
+        operation: &oa::Operation,
+        path: &str,
+    ) -> Option<Operation> {
+        let errors_before = self.diagnostics.len();
+        let pascal = names::pascal(name);
+        let params = self.lower_params(&pascal, template, item, operation, path);
+        let body = match &operation.request_body {
+            Some(body) => self.lower_request_body(&pascal, body, &format!("{path}.requestBody")),
+            None => None,
+        };
+        if body.is_some() && params.iter().any(|param| param.name == "body") {
+            self.error(
+                Diagnostic::new(
+                    format!("{path}.parameters"),
+                    "a parameter named `body` collides with the request body field",
+                )
+                .help("rename the parameter"),
+            );
+        }
+        let (response, errors) =
+            self.lower_responses(&pascal, &operation.responses, &format!("{path}.responses"));
+        let idempotent = self.idempotent(method, operation, path);
+        if self.diagnostics.len() > errors_before {
+            return None;
+        }
+        Some(Operation {
+            name: name.to_owned(),
+            method_name: names::snake(name),
+            type_name: pascal,
+            http_method: method.to_ascii_uppercase(),
+            path: template.to_owned(),
+            doc: join_doc(&[
+                operation.summary.as_deref(),
+                operation.description.as_deref(),
+            ]),
+            deprecated: operation.deprecated,
+            idempotent,
+            tags: operation.tags.clone(),
+            params,
+            body,
+            response,
+            errors,
+        })
+    }
+
+    fn idempotent(&mut self, method: &str, operation: &oa::Operation, path: &str) -> bool {
+        match operation.extensions.get(IDEMPOTENT_EXTENSION) {
+            None => matches!(
+                method,
+                "get" | "head" | "options" | "put" | "delete" | "trace"
+            ),
+            Some(serde_json::Value::Bool(value)) => *value,
+            Some(other) => {
+                self.error(
+                    Diagnostic::new(
+                        format!("{path}.{IDEMPOTENT_EXTENSION}"),
+                        format!(
+                            "`{IDEMPOTENT_EXTENSION}` must be `true` or `false`, found `{other}`"
+                        ),
+                    )
+                    .help("write `x-idempotent: true` for operations that are safe to send twice"),
+                );
+                false
+            }
+        }
+    }
+}

@@ -1,0 +1,265 @@
+//! Path, query and header parameters of an operation.
+
+use std::collections::HashMap;
+
+use openapiv3 as oa;
+
+use super::{describe_type, Lowerer};
+use crate::error::Diagnostic;
+use crate::ir::*;
+use crate::names;
+
+/// Placeholders of a path template, or the problem with its braces.
+pub(super) fn placeholders(template: &str) -> Result<Vec<&str>, String> {
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find(['{', '}']) {
+        if rest[open..].starts_with('}') {
+            return Err(format!("unbalanced `}}` in path `{template}`"));
+        }
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(format!("unclosed `{{` in path `{template}`"));
+        };
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("malformed placeholder in path `{template}`"));
+        }
+        found.push(name);
+        rest = &after[close + 1..];
+    }
+    Ok(found)
+}
+
+/// A declared parameter, before its schema is lowered.
+struct Declared<'s> {
+    path: String,
+    data: &'s oa::ParameterData,
+    location: ParamLocation,
+    /// For a query parameter: one pair per array element.
+    explode: bool,
+}
+
+impl Lowerer<'_> {
+    pub(super) fn lower_params(
+        &mut self,
+        operation_pascal: &str,
+        template: &str,
+        item: &oa::PathItem,
+        operation: &oa::Operation,
+        path: &str,
+    ) -> Vec<Param> {
+        let components = self.spec.components.as_ref();
+        // Operation parameters override path-item parameters with the same name and place.
+        let mut declared: Vec<Declared<'_>> = Vec::new();
+        let sources = item
+            .parameters
+            .iter()
+            .enumerate()
+            .map(|(index, param)| (format!("paths.{template}.parameters[{index}]"), param))
+            .chain(
+                operation
+                    .parameters
+                    .iter()
+                    .enumerate()
+                    .map(|(index, param)| (format!("{path}.parameters[{index}]"), param)),
+            );
+        for (param_path, param) in sources {
+            let Some(param) = self.resolve_component(
+                param,
+                components.map(|c| &c.parameters),
+                "parameters",
+                &param_path,
+            ) else {
+                continue;
+            };
+            let (location, explode) = match param {
+                oa::Parameter::Path { .. } => (ParamLocation::Path, false),
+                oa::Parameter::Query {
+                    parameter_data,
+                    style,
+                    ..
+                } => {
+                    // OpenAPI: `form` explodes by default; the other styles do not.
+                    let default = matches!(style, oa::QueryStyle::Form);
+                    (
+                        ParamLocation::Query,
+                        parameter_data.explode.unwrap_or(default),
+                    )
+                }
+                oa::Parameter::Header { parameter_data, .. } => {
+                    // OpenAPI: these header parameters are ignored; the body and auth set them.
+                    let lower = parameter_data.name.to_ascii_lowercase();
+                    if matches!(lower.as_str(), "content-type" | "accept" | "authorization") {
+                        continue;
+                    }
+                    (ParamLocation::Header, false)
+                }
+                oa::Parameter::Cookie { .. } => {
+                    self.unsupported(
+                        &param_path,
+                        "a cookie parameter",
+                        "send the value as a header parameter",
+                    );
+                    continue;
+                }
+            };
+            let data = param.parameter_data_ref();
+            declared.retain(|existing| {
+                !(existing.data.name == data.name && existing.location == location)
+            });
+            declared.push(Declared {
+                path: param_path,
+                data,
+                location,
+                explode,
+            });
+        }
+
+        let placeholders = match placeholders(template) {
+            Ok(found) => found,
+            Err(message) => {
+                self.error(
+                    Diagnostic::new(format!("paths.{template}"), message)
+                        .help("write placeholders as `{name}`"),
+                );
+                return Vec::new();
+            }
+        };
+        for placeholder in &placeholders {
+            if !declared.iter().any(|declared| {
+                declared.location == ParamLocation::Path && declared.data.name == *placeholder
+            }) {
+                self.error(
+                    Diagnostic::new(
+                        path,
+                        format!("path placeholder `{{{placeholder}}}` has no path parameter"),
+                    )
+                    .help(format!(
+                        "declare a parameter with `name: {placeholder}` and `in: path`"
+                    )),
+                );
+            }
+        }
+
+        let mut params = Vec::new();
+        let mut idents: HashMap<String, String> = HashMap::new();
+        for declared in declared {
+            if let Some(param) =
+                self.lower_param(operation_pascal, &placeholders, &declared, &mut idents)
+            {
+                params.push(param);
+            }
+        }
+        params
+    }
+
+    fn lower_param(
+        &mut self,
+        operation_pascal: &str,
+        placeholders: &[&str],
+        declared: &Declared<'_>,
+        idents: &mut HashMap<String, String>,
+    ) -> Option<Param> {
+        let Declared {
+            path: param_path,
+            data,
+            location,
+            explode,
+        } = declared;
+        let location = *location;
+        if location == ParamLocation::Path && !placeholders.contains(&data.name.as_str()) {
+            self.error(
+                Diagnostic::new(
+                    param_path,
+                    format!(
+                        "path parameter `{}` has no `{{{}}}` placeholder in the path",
+                        data.name, data.name
+                    ),
+                )
+                .help("add the placeholder to the path or remove the parameter"),
+            );
+            return None;
+        }
+        let snake = names::snake(&data.name);
+        let escaped = names::snake_ident(&snake).to_string();
+        if let Some(previous) = idents.insert(escaped, data.name.clone()) {
+            self.error(
+                Diagnostic::new(
+                    param_path,
+                    format!(
+                        "parameters `{previous}` and `{}` both become the Rust field `{snake}`",
+                        data.name
+                    ),
+                )
+                .help("rename one of them"),
+            );
+            return None;
+        }
+        let schema = match &data.format {
+            oa::ParameterSchemaOrContent::Schema(schema) => schema,
+            oa::ParameterSchemaOrContent::Content(_) => {
+                self.unsupported(
+                    param_path,
+                    "a parameter described by `content`",
+                    "describe the parameter with `schema`",
+                );
+                return None;
+            }
+        };
+        let hint = format!("{operation_pascal}{}", names::pascal(&data.name));
+        let ty = self.lower_ref_or(schema, &format!("{param_path}.schema"), &hint)?;
+        let ty = self.see_through_aliases(ty);
+        let ty = match ty {
+            Type::Array(inner) => Type::Array(Box::new(self.see_through_aliases(*inner))),
+            other => other,
+        };
+        let scalar = |lowerer: &Self, ty: &Type| {
+            matches!(
+                ty,
+                Type::String | Type::Boolean | Type::I32 | Type::I64 | Type::F32 | Type::F64
+            ) || lowerer.is_enum(ty)
+        };
+        let supported = match (&ty, location) {
+            (Type::Array(inner), ParamLocation::Query) => scalar(self, inner),
+            (ty, _) => scalar(self, ty),
+        };
+        if !supported {
+            let what = format!(
+                "a {} parameter of type {}",
+                format!("{location:?}").to_ascii_lowercase(),
+                describe_type(self, &ty)
+            );
+            self.unsupported(
+                &format!("{param_path}.schema"),
+                &what,
+                "use a string, number, boolean or string enum (or an array of them in a query)",
+            );
+            return None;
+        }
+        let project_id =
+            location == ParamLocation::Path && data.name == "project_id" && ty == Type::String;
+        let required = location == ParamLocation::Path || data.required;
+        let mut doc = data
+            .description
+            .clone()
+            .filter(|text| !text.trim().is_empty());
+        if project_id {
+            let note = "When not set, the client's project id is used.";
+            doc = Some(match doc {
+                Some(text) => format!("{text}\n\n{note}"),
+                None => note.to_owned(),
+            });
+        }
+        Some(Param {
+            name: snake,
+            wire_name: data.name.clone(),
+            location,
+            ty,
+            required,
+            project_id,
+            explode: *explode,
+            doc,
+        })
+    }
+}

@@ -1,0 +1,542 @@
+//! Schemas into the type space: component schemas first (each gets its id before any is
+//! lowered, so references and cycles resolve), inline object and enum schemas as they are
+//! met, named after the place that needs them.
+
+use std::collections::{BTreeSet, HashMap};
+
+use openapiv3 as oa;
+
+use super::{points_to_nothing, unsupported, Component, ComponentKind, Lowerer};
+use crate::error::Diagnostic;
+use crate::graph;
+use crate::ir::*;
+use crate::names;
+
+/// How a schema is shaped, after looking through `allOf` wrappers of one element.
+pub(super) enum Shape<'s> {
+    Ref(&'s str),
+    Object {
+        properties: Vec<(&'s String, &'s oa::ReferenceOr<Box<oa::Schema>>)>,
+        required: Vec<&'s String>,
+    },
+    Enum(Vec<String>),
+    Plain(Type),
+    Array(Option<&'s oa::ReferenceOr<Box<oa::Schema>>>),
+    Map(&'s oa::ReferenceOr<oa::Schema>),
+}
+
+fn describe(data: &oa::SchemaData) -> Option<String> {
+    data.description
+        .clone()
+        .or_else(|| data.title.clone())
+        .filter(|text| !text.trim().is_empty())
+}
+
+/// Whether a schema is `type: string, format: binary`.
+fn is_binary(schema: &oa::ReferenceOr<Box<oa::Schema>>) -> bool {
+    matches!(
+        schema,
+        oa::ReferenceOr::Item(schema) if matches!(
+            &schema.schema_kind,
+            oa::SchemaKind::Type(oa::Type::String(string))
+                if string.format == oa::VariantOrUnknownOrEmpty::Item(oa::StringFormat::Binary)
+        )
+    )
+}
+
+const CYCLE_HELP: &str = "a chain of `$ref`s must end in a concrete schema";
+
+impl Lowerer<'_> {
+    /// Gives every component schema its model id and claims its name.
+    pub(super) fn register_components(&mut self) {
+        let schemas = self.schemas;
+        for (name, schema) in schemas {
+            let path = format!("components.schemas.{name}");
+            let pascal = names::pascal(name);
+            if !self.claim_type_name(&pascal, &path) {
+                continue;
+            }
+            let (kind, doc) = match schema {
+                oa::ReferenceOr::Reference { reference } => (
+                    ComponentKind::Alias,
+                    Some(format!("Alias of the `{reference}` schema.")),
+                ),
+                // Problems are reported when the schema is lowered, not here.
+                oa::ReferenceOr::Item(schema) => (
+                    match shape(schema, &path) {
+                        Ok(Shape::Object { .. }) => ComponentKind::Struct,
+                        Ok(Shape::Enum(_)) => ComponentKind::Enum,
+                        _ => ComponentKind::Alias,
+                    },
+                    describe(&schema.schema_data),
+                ),
+            };
+            let id = self.add_model(pascal, doc, &path);
+            self.components.insert(name.clone(), Component { id, kind });
+        }
+    }
+
+    /// Lowers every registered component schema into its slot.
+    pub(super) fn lower_components(&mut self) {
+        let schemas = self.schemas;
+        for (name, schema) in schemas {
+            let path = format!("components.schemas.{name}");
+            let Some(component) = self.components.get(name).copied() else {
+                continue;
+            };
+            let id = component.id;
+            match schema {
+                oa::ReferenceOr::Reference { reference } => {
+                    if self.ref_chain_has_cycle(name) {
+                        self.error(ref_cycle(&path, name, reference));
+                        continue;
+                    }
+                    if let Some(ty) = self.resolve_ref(reference, &path) {
+                        self.set_kind(id, ModelKind::Alias(ty));
+                    }
+                }
+                oa::ReferenceOr::Item(schema) => {
+                    let shape = match shape(schema, &path) {
+                        Ok(shape) => shape,
+                        Err(diagnostic) => {
+                            self.error(diagnostic);
+                            continue;
+                        }
+                    };
+                    if let Shape::Ref(reference) = shape {
+                        if self.ref_chain_has_cycle(name) {
+                            self.error(ref_cycle(&path, name, reference));
+                            continue;
+                        }
+                    }
+                    let form = self.form_components.contains(name);
+                    let model_name = self.models[id.0].name.clone();
+                    match shape {
+                        Shape::Object {
+                            properties,
+                            required,
+                        } => {
+                            let model =
+                                self.lower_struct(&model_name, &properties, &required, &path, form);
+                            self.set_kind(id, ModelKind::Struct(model));
+                        }
+                        Shape::Enum(values) => {
+                            let model = self.lower_enum(values, &path);
+                            self.set_kind(id, ModelKind::Enum(model));
+                        }
+                        other => {
+                            if let Some(ty) = self.lower_shape(other, None, &path, &model_name) {
+                                self.set_kind(id, ModelKind::Alias(ty));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether following bare `$ref`s from a component schema comes back to it.
+    fn ref_chain_has_cycle(&self, start: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut current = start.to_owned();
+        loop {
+            if !seen.insert(current.clone()) {
+                return true;
+            }
+            let next = match self.schemas.get(&current) {
+                Some(oa::ReferenceOr::Reference { reference }) => reference.clone(),
+                Some(oa::ReferenceOr::Item(schema)) => match &schema.schema_kind {
+                    oa::SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+                        oa::ReferenceOr::Reference { reference } => reference.clone(),
+                        oa::ReferenceOr::Item(_) => return false,
+                    },
+                    _ => return false,
+                },
+                None => return false,
+            };
+            match next.strip_prefix("#/components/schemas/") {
+                Some(name) => current = name.to_owned(),
+                None => return false,
+            }
+        }
+    }
+
+    pub(super) fn resolve_ref(&mut self, reference: &str, path: &str) -> Option<Type> {
+        let found = reference
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| self.components.get(name))
+            .copied();
+        match found {
+            Some(component) => Some(Type::Model(component.id)),
+            None => {
+                self.error(points_to_nothing(
+                    path,
+                    reference,
+                    "refer to a schema defined under `components.schemas` as `#/components/schemas/Name`",
+                ));
+                None
+            }
+        }
+    }
+
+    /// The kind of a component a type names directly, if it names one.
+    pub(super) fn component_kind(&self, ty: &Type) -> Option<ComponentKind> {
+        let Type::Model(id) = ty else { return None };
+        self.components
+            .values()
+            .find(|component| component.id == *id)
+            .map(|component| component.kind)
+    }
+
+    /// Lowers a schema that may be a `$ref`; `hint` names any inline model it needs.
+    pub(super) fn lower_ref_or<S: std::borrow::Borrow<oa::Schema>>(
+        &mut self,
+        schema: &oa::ReferenceOr<S>,
+        path: &str,
+        hint: &str,
+    ) -> Option<Type> {
+        match schema {
+            oa::ReferenceOr::Reference { reference } => self.resolve_ref(reference, path),
+            oa::ReferenceOr::Item(schema) => self.lower_schema(schema.borrow(), path, hint),
+        }
+    }
+
+    /// Lowers an inline schema to a type, creating inline models named after `hint`.
+    fn lower_schema(&mut self, schema: &oa::Schema, path: &str, hint: &str) -> Option<Type> {
+        let doc = describe(&schema.schema_data);
+        match shape(schema, path) {
+            Ok(shape) => self.lower_shape(shape, doc, path, hint),
+            Err(diagnostic) => {
+                self.error(diagnostic);
+                None
+            }
+        }
+    }
+
+    /// Lowers a classified schema; object and enum shapes become models named after `hint`.
+    /// The depth of nesting is bounded by the parser's YAML depth limit.
+    fn lower_shape(
+        &mut self,
+        shape: Shape<'_>,
+        doc: Option<String>,
+        path: &str,
+        hint: &str,
+    ) -> Option<Type> {
+        match shape {
+            Shape::Ref(reference) => self.resolve_ref(reference, path),
+            Shape::Plain(ty) => Some(ty),
+            Shape::Array(items) => {
+                let items_path = format!("{path}.items");
+                let inner = match items {
+                    Some(items) => self.lower_ref_or(items, &items_path, &format!("{hint}Item"))?,
+                    None => Type::JsonValue,
+                };
+                Some(Type::Array(Box::new(inner)))
+            }
+            Shape::Map(values) => {
+                let inner = self.lower_ref_or(
+                    values,
+                    &format!("{path}.additionalProperties"),
+                    &format!("{hint}Value"),
+                )?;
+                Some(Type::Map(Box::new(inner)))
+            }
+            Shape::Object {
+                properties,
+                required,
+            } => {
+                let pascal = names::pascal(hint);
+                if !self.claim_type_name(&pascal, path) {
+                    return None;
+                }
+                let id = self.add_model(pascal.clone(), doc, path);
+                let model = self.lower_struct(&pascal, &properties, &required, path, false);
+                self.set_kind(id, ModelKind::Struct(model));
+                Some(Type::Model(id))
+            }
+            Shape::Enum(values) => {
+                let pascal = names::pascal(hint);
+                if !self.claim_type_name(&pascal, path) {
+                    return None;
+                }
+                let id = self.add_model(pascal, doc, path);
+                let model = self.lower_enum(values, path);
+                self.set_kind(id, ModelKind::Enum(model));
+                Some(Type::Model(id))
+            }
+        }
+    }
+
+    /// Lowers an object schema. In a form (a multipart body), binary properties are files.
+    pub(super) fn lower_struct(
+        &mut self,
+        model_name: &str,
+        properties: &[(&String, &oa::ReferenceOr<Box<oa::Schema>>)],
+        required: &[&String],
+        path: &str,
+        form: bool,
+    ) -> Struct {
+        let mut fields = Vec::new();
+        let mut field_names: HashMap<String, String> = HashMap::new();
+        for (name, property) in properties {
+            let property_path = format!("{path}.properties.{name}");
+            let snake = names::snake(name);
+            let escaped = names::snake_ident(&snake).to_string();
+            if let Some(previous) = field_names.insert(escaped, (*name).clone()) {
+                self.error(
+                    Diagnostic::new(&property_path, format!("properties `{previous}` and `{name}` both become the Rust field `{snake}`"))
+                        .help("rename one of them so they differ after conversion to snake_case"),
+                );
+                continue;
+            }
+            let file = |schema: &oa::ReferenceOr<Box<oa::Schema>>| form && is_binary(schema);
+            let ty = match property {
+                _ if file(property) => Type::File,
+                oa::ReferenceOr::Item(schema) => match &schema.schema_kind {
+                    oa::SchemaKind::Type(oa::Type::Array(oa::ArrayType {
+                        items: Some(items),
+                        ..
+                    })) if file(items) => Type::Array(Box::new(Type::File)),
+                    _ => {
+                        let hint = format!("{model_name}{}", names::pascal(name));
+                        let Some(ty) = self.lower_ref_or(property, &property_path, &hint) else {
+                            continue;
+                        };
+                        ty
+                    }
+                },
+                oa::ReferenceOr::Reference { .. } => {
+                    let Some(ty) = self.lower_ref_or(property, &property_path, model_name) else {
+                        continue;
+                    };
+                    ty
+                }
+            };
+            let (doc, nullable) = match property {
+                oa::ReferenceOr::Item(schema) => {
+                    (describe(&schema.schema_data), schema.schema_data.nullable)
+                }
+                oa::ReferenceOr::Reference { .. } => (None, false),
+            };
+            fields.push(Field {
+                name: snake,
+                wire_name: (*name).clone(),
+                ty,
+                required: required.contains(name),
+                nullable,
+                boxed: false,
+                doc,
+            });
+        }
+        for name in required {
+            if !properties.iter().any(|(property, _)| property == name) {
+                self.error(
+                    Diagnostic::new(
+                        format!("{path}.required"),
+                        format!("required property `{name}` is not defined in `properties`"),
+                    )
+                    .help("define the property or remove it from `required`"),
+                );
+            }
+        }
+        Struct {
+            fields,
+            form,
+            default: false,
+        }
+    }
+
+    /// Lowers a string enum. The catch-all variant is always `Unknown`; a value that would
+    /// take that name is renamed `Unknown_`, so adding such a value never renames the
+    /// catch-all users match on.
+    fn lower_enum(&mut self, values: Vec<String>, path: &str) -> Enum {
+        let mut variants: Vec<Variant> = Vec::new();
+        for value in values {
+            let mut pascal = if value.is_empty() {
+                "Empty".to_owned()
+            } else {
+                names::pascal(&value)
+            };
+            if pascal == "Unknown" {
+                pascal.push('_');
+            }
+            // Compare identifiers as emitted: `self` and `Self` both become `Self_`.
+            let ident = names::pascal_ident(&pascal);
+            if let Some(previous) = variants
+                .iter()
+                .find(|variant| names::pascal_ident(&variant.name) == ident)
+            {
+                let previous = previous.value.clone();
+                self.error(
+                    Diagnostic::new(format!("{path}.enum"), format!("enum values `{previous}` and `{value}` both become the Rust variant `{pascal}`"))
+                        .help("remove the duplicate value or make the two differ by more than case and punctuation"),
+                );
+                continue;
+            }
+            variants.push(Variant {
+                name: pascal,
+                value,
+            });
+        }
+        Enum { variants }
+    }
+
+    /// Rust type aliases cannot refer to themselves, not even through `Vec` or a map, so a
+    /// schema that is an array or map of itself needs an object in between.
+    pub(super) fn check_alias_cycles(&mut self) {
+        let alias_edges = |id: ModelId| {
+            let mut out = Vec::new();
+            if let Some(ModelKind::Alias(ty)) = &self.models[id.0].kind {
+                graph::named_in(ty, &mut out);
+            }
+            out.retain(|target| matches!(self.models[target.0].kind, Some(ModelKind::Alias(_))));
+            out
+        };
+        let mut cyclic = Vec::new();
+        for (index, slot) in self.models.iter().enumerate() {
+            if matches!(slot.kind, Some(ModelKind::Alias(_)))
+                && graph::reaches(ModelId(index), ModelId(index), alias_edges)
+            {
+                cyclic.push((slot.name.clone(), slot.path.clone()));
+            }
+        }
+        cyclic.sort();
+        for (name, path) in cyclic {
+            self.error(
+                Diagnostic::new(path, format!("`{name}` contains itself only through arrays or maps"))
+                    .help("wrap the recursion in an object schema with a property, e.g. `{type: object, properties: {items: ...}}`"),
+            );
+        }
+    }
+}
+
+fn ref_cycle(path: &str, name: &str, reference: &str) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        format!("`$ref` cycle: `{name}` refers back to itself through `{reference}`"),
+    )
+    .help(CYCLE_HELP)
+}
+
+/// Classifies a schema, or says what the generator does not support about it.
+pub(super) fn shape<'s>(schema: &'s oa::Schema, path: &str) -> Result<Shape<'s>, Diagnostic> {
+    match &schema.schema_kind {
+        oa::SchemaKind::Type(oa::Type::Object(object)) => {
+            if !object.properties.is_empty() {
+                Ok(Shape::Object {
+                    properties: object.properties.iter().collect(),
+                    required: object.required.iter().collect(),
+                })
+            } else {
+                Ok(match &object.additional_properties {
+                    Some(oa::AdditionalProperties::Schema(inner)) => Shape::Map(inner),
+                    _ => Shape::Plain(Type::JsonObject),
+                })
+            }
+        }
+        oa::SchemaKind::Type(oa::Type::String(string)) => {
+            if string.enumeration.is_empty() {
+                Ok(Shape::Plain(Type::String))
+            } else {
+                Ok(Shape::Enum(
+                    string.enumeration.iter().flatten().cloned().collect(),
+                ))
+            }
+        }
+        oa::SchemaKind::Type(oa::Type::Integer(integer)) => {
+            if let Some(value) = integer.enumeration.iter().flatten().next() {
+                return Err(non_string_enum(path, &value.to_string()));
+            }
+            let wide = !matches!(
+                integer.format,
+                oa::VariantOrUnknownOrEmpty::Item(oa::IntegerFormat::Int32)
+            );
+            Ok(Shape::Plain(if wide { Type::I64 } else { Type::I32 }))
+        }
+        oa::SchemaKind::Type(oa::Type::Number(number)) => {
+            if let Some(value) = number.enumeration.iter().flatten().next() {
+                return Err(non_string_enum(path, &value.to_string()));
+            }
+            let narrow = matches!(
+                number.format,
+                oa::VariantOrUnknownOrEmpty::Item(oa::NumberFormat::Float)
+            );
+            Ok(Shape::Plain(if narrow { Type::F32 } else { Type::F64 }))
+        }
+        oa::SchemaKind::Type(oa::Type::Boolean(boolean)) => {
+            if let Some(value) = boolean.enumeration.iter().flatten().next() {
+                return Err(non_string_enum(path, &value.to_string()));
+            }
+            Ok(Shape::Plain(Type::Boolean))
+        }
+        oa::SchemaKind::Type(oa::Type::Array(array)) => Ok(Shape::Array(array.items.as_ref())),
+        oa::SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
+            oa::ReferenceOr::Reference { reference } => Ok(Shape::Ref(reference)),
+            oa::ReferenceOr::Item(inner) => shape(inner, &format!("{path}.allOf[0]")),
+        },
+        oa::SchemaKind::AllOf { .. } => Err(unsupported(
+            path,
+            "`allOf` with more than one schema",
+            "merge the properties into one object schema",
+        )),
+        oa::SchemaKind::OneOf { .. } => Err(unsupported(
+            path,
+            "`oneOf`",
+            "describe the value as one object schema, or as `{}` for any JSON value",
+        )),
+        oa::SchemaKind::AnyOf { .. } => Err(unsupported(
+            path,
+            "`anyOf`",
+            "describe the value as one object schema, or as `{}` for any JSON value",
+        )),
+        oa::SchemaKind::Not { .. } => Err(unsupported(
+            path,
+            "`not`",
+            "describe what the value is rather than what it is not",
+        )),
+        oa::SchemaKind::Any(any) => any_shape(any, path),
+    }
+}
+
+fn any_shape<'s>(any: &'s oa::AnySchema, path: &str) -> Result<Shape<'s>, Diagnostic> {
+    if let Some(value) = any.enumeration.iter().find(|value| !value.is_string()) {
+        return Err(non_string_enum(path, &value.to_string()));
+    }
+    match any.typ.as_deref() {
+        None | Some("object") if !any.properties.is_empty() => Ok(Shape::Object {
+            properties: any.properties.iter().collect(),
+            required: any.required.iter().collect(),
+        }),
+        None if any.items.is_some() => Ok(Shape::Array(any.items.as_ref())),
+        None | Some("object") => Ok(match &any.additional_properties {
+            Some(oa::AdditionalProperties::Schema(inner)) => Shape::Map(inner),
+            _ if any.typ.is_some() => Shape::Plain(Type::JsonObject),
+            _ => Shape::Plain(Type::JsonValue),
+        }),
+        Some("string") if !any.enumeration.is_empty() => Ok(Shape::Enum(
+            any.enumeration
+                .iter()
+                .filter_map(|value| value.as_str().map(str::to_owned))
+                .collect(),
+        )),
+        Some(other @ ("string" | "integer" | "number" | "boolean" | "array")) => {
+            Err(Diagnostic::new(
+                path,
+                format!("this `type: {other}` schema mixes in keywords that do not apply to it"),
+            )
+            .help("remove the keywords that belong to other types"))
+        }
+        Some(other) => Err(
+            Diagnostic::new(path, format!("unsupported schema type `{other}`"))
+                .help("use one of string, integer, number, boolean, array or object"),
+        ),
+    }
+}
+
+fn non_string_enum(path: &str, value: &str) -> Diagnostic {
+    Diagnostic::new(
+        path,
+        format!("enum values must be strings, found `{value}`"),
+    )
+    .help("list the values as strings, or drop the `enum` and document the values in `description`")
+}
