@@ -415,3 +415,80 @@ async fn declared_error_bodies_decode_into_the_typed_error() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn tests_set_any_answer_of_the_mock_and_read_what_it_recorded() {
+    use fixture_sdk_style_names::mock::MockAnswer;
+    use fixture_sdk_style_names::operations::GetItemRequest;
+    let mock = fixture_sdk_style_names::mock::start(AK, SK).await.unwrap();
+    let client = fixture_sdk_style_names::Client::builder()
+        .endpoint(mock.endpoint())
+        .credentials(credentials())
+        .timeout(std::time::Duration::from_millis(300))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    // Queued answers come first, in order; then the standing one; then the default.
+    mock.push_answer("GetItem", MockAnswer::drop_connection());
+    mock.push_answer(
+        "GetItem",
+        MockAnswer::json(200, json!({"id": "slow"})).delay(std::time::Duration::from_secs(2)),
+    );
+    mock.push_answer(
+        "GetItem",
+        MockAnswer::json(200, json!({"id": "i9", "name": "n"})).header("X-Request-Id", "fixed-id"),
+    );
+    let error = client.get_item(GetItemRequest::new()).await.unwrap_err();
+    assert!(matches!(error, Error::Connection { .. }), "{error:?}");
+    let error = client.get_item(GetItemRequest::new()).await.unwrap_err();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    let response = client.get_item(GetItemRequest::new()).await.unwrap();
+    assert_eq!(response.body.id.as_deref(), Some("i9"));
+    assert_eq!(response.request_id.as_deref(), Some("fixed-id"));
+    let response = client.get_item(GetItemRequest::new()).await.unwrap();
+    assert!(
+        response.request_id.unwrap().starts_with("mock-"),
+        "the mock adds a request id"
+    );
+
+    let recorded = mock.requests();
+    assert_eq!(recorded.len(), 4);
+    assert!(recorded
+        .iter()
+        .all(|request| request.operation.as_deref() == Some("GetItem")));
+    assert_eq!(mock.operations(), ["GetItem", "UpdateItem", "CreateItem"]);
+}
+
+#[tokio::test]
+async fn the_mock_refuses_requests_that_do_not_match_the_spec() {
+    use huaweicloud_secmaster::runtime::{Call, Operation};
+    let mock = fixture_sdk_style_names::mock::start(AK, SK).await.unwrap();
+    let client = fixture_sdk_style_names::Client::builder()
+        .endpoint(mock.endpoint())
+        .credentials(credentials())
+        .build()
+        .unwrap();
+    // A body without its required property, sent through the runtime by hand.
+    static CREATE: Operation = Operation {
+        name: "CreateItem",
+        method: http::Method::POST,
+        path: "/items",
+        idempotent: false,
+    };
+    let mut call = Call::new(&CREATE);
+    call.json_body("application/json", &json!({"other": 1}));
+    let error = client.send(call).await.unwrap_err();
+    let service = error.as_service().expect("a service error");
+    assert_eq!(service.status, 400);
+    assert_eq!(service.error_msg, "body.name: required property is missing");
+    assert!(service.request_id.is_some());
+    // A route the spec does not have.
+    static UNKNOWN: Operation = Operation {
+        name: "Unknown",
+        method: http::Method::GET,
+        path: "/nothing/here",
+        idempotent: true,
+    };
+    let error = client.send(Call::new(&UNKNOWN)).await.unwrap_err();
+    assert_eq!(error.status(), Some(404));
+}

@@ -75,6 +75,10 @@ pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
          \n\
          [dependencies]\n\
          huaweicloud-sdk-core = {runtime}\n\
+         \n\
+         [dev-dependencies]\n\
+         # The generated test calls every operation against the crate's own mock.\n\
+         {name} = {{ path = \".\", features = [\"mock\"] }}\n\
          {workspace}",
         name = toml_string(&name),
     )
@@ -140,6 +144,20 @@ pub mod mock {{
         MockServer::start_with(DESCRIPTION, access_key, secret_key, Some(token)).await
     }}
 }}
+"#
+    )
+}
+
+/// The root of the generated crate's test: the calls live in a module `cargo fmt` skips.
+pub fn every_operation_main(stamp: &str) -> String {
+    format!(
+        r#"// {stamp}
+//! Calls every operation of the spec through the generated client against the generated
+//! mock, and decodes every answer.
+#![cfg(feature = "mock")]
+
+#[rustfmt::skip]
+mod calls;
 "#
     )
 }

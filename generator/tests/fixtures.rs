@@ -77,7 +77,9 @@ fn assert_files_parse(files: &[GeneratedFile], spec_name: &str) {
             "src/client.rs",
             "src/models.rs",
             "src/operations.rs",
-            "src/mock.json"
+            "src/mock.json",
+            "tests/every_operation/main.rs",
+            "tests/every_operation/calls.rs"
         ],
         "{spec_name}"
     );

@@ -324,6 +324,28 @@ impl MockServer {
         }
     }
 
+    /// A minimal valid JSON request body of an operation (required properties only, first
+    /// enum values), as the mock's checks accept it; `None` for an unknown operation or one
+    /// without a JSON body.
+    pub fn example_request_body(&self, operation: &str) -> Option<Value> {
+        let description = &self.state.description;
+        let body = description
+            .operations
+            .iter()
+            .find(|candidate| candidate.name == operation)?
+            .body
+            .as_ref()?;
+        Some(minimal(description, &body.schema, 0))
+    }
+
+    /// A minimal valid JSON value of a model (by its Rust type name), as
+    /// [`example_request_body`](Self::example_request_body) builds them.
+    pub fn example_value(&self, model: &str) -> Option<Value> {
+        let description = &self.state.description;
+        let schema = description.schemas.get(model)?;
+        Some(minimal(description, schema, 0))
+    }
+
     /// Every request received so far.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state
@@ -338,6 +360,16 @@ impl Drop for MockServer {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// Runs a future to completion on a fresh single-threaded runtime, which also drives the
+/// mock's server: for tests that are not `async`. Fails only when the OS refuses the
+/// runtime its resources.
+pub fn block_on<F: std::future::Future>(future: F) -> std::io::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(future))
 }
 
 /// The error a handler returns to make hyper drop the connection.

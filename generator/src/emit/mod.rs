@@ -6,6 +6,7 @@
 //! `::huaweicloud_sdk_core::codegen`, so it never depends on imports at the use site.
 
 mod client;
+mod every_operation;
 mod models;
 mod operations;
 
@@ -16,6 +17,7 @@ use crate::ir::*;
 use crate::names;
 
 pub use client::client;
+pub use every_operation::every_operation;
 pub use models::models;
 pub use operations::operations;
 
@@ -59,6 +61,11 @@ fn type_ident(api: &Api, id: ModelId) -> Ident {
 
 /// The Rust type of a lowered schema, as seen from any module of the crate.
 fn type_tokens(api: &Api, ty: &Type) -> TokenStream {
+    type_tokens_in(api, ty, &quote!(crate))
+}
+
+/// The Rust type of a lowered schema, with models under `root::models`.
+fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
     let rt = rt();
     match ty {
         Type::String => quote!(::std::string::String),
@@ -69,14 +76,14 @@ fn type_tokens(api: &Api, ty: &Type) -> TokenStream {
         Type::F64 => quote!(f64),
         Type::Model(id) => {
             let ident = type_ident(api, *id);
-            quote!(crate::models::#ident)
+            quote!(#root::models::#ident)
         }
         Type::Array(inner) => {
-            let inner = type_tokens(api, inner);
+            let inner = type_tokens_in(api, inner, root);
             quote!(::std::vec::Vec<#inner>)
         }
         Type::Map(inner) => {
-            let inner = type_tokens(api, inner);
+            let inner = type_tokens_in(api, inner, root);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
         Type::JsonObject => {

@@ -1,0 +1,163 @@
+//! `tests/every_operation/calls.rs`: a test of the generated crate that calls every
+//! operation of the spec through its generated method against the crate's own mock, with
+//! every required value set, and decodes every answer. Its `main.rs` is fixed text (see
+//! `package`), so `cargo fmt` leaves it alone and skips this module.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use super::{rt, type_ident, type_tokens_in};
+use crate::ir::*;
+use crate::names;
+
+/// The whole test file body; `crate_ident` is the generated library's name.
+pub fn every_operation(api: &Api, crate_ident: &Ident) -> TokenStream {
+    let calls = api
+        .operations
+        .iter()
+        .map(|operation| call(api, operation, crate_ident));
+    let count = api.operations.len();
+    quote! {
+        //! The calls, one per operation.
+
+        type Call<'a> = (
+            &'static str,
+            ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<(), #crate_ident::Error>> + 'a>>,
+        );
+
+        #[test]
+        // A spec without operations leaves the client unused.
+        #[allow(unused_imports, unused_variables)]
+        fn every_operation_answers_through_the_mock() {
+            use ::std::convert::From;
+            let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
+                let mock = #crate_ident::mock::start("MOCKAK", "MOCKSK").await.expect("the mock starts");
+                let client = #crate_ident::Client::builder()
+                    .endpoint(mock.endpoint())
+                    .credentials(#crate_ident::Credentials::ak_sk("MOCKAK", "MOCKSK").with_project_id("mock-project"))
+                    .build()
+                    .expect("the client builds");
+                let client = &client;
+                let mock = &mock;
+                let calls: ::std::vec::Vec<Call<'_>> = ::std::vec![#(#calls),*];
+                let mut failures = ::std::vec::Vec::new();
+                for (name, call) in calls {
+                    if let ::std::result::Result::Err(error) = call.await {
+                        failures.push(::std::format!("{name}: {error}"));
+                    }
+                }
+                (failures, mock.requests())
+            })
+            .expect("a runtime for the mock");
+            let (failures, requests) = outcome;
+            assert!(failures.is_empty(), "operations that failed against the mock:\n{}", failures.join("\n"));
+            assert_eq!(requests.len(), #count, "one request per operation");
+            for request in &requests {
+                assert!(request.authenticated, "{:?} was not authenticated", request.operation);
+                assert!(request.operation.is_some(), "{} {} matched no operation", request.method, request.path);
+            }
+        }
+    }
+}
+
+/// A value of a type the mock accepts, as an expression.
+fn value(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
+    let rt = rt();
+    match ty {
+        Type::String => quote!("x"),
+        Type::Boolean => quote!(true),
+        Type::I32 | Type::I64 => quote!(1),
+        Type::F32 | Type::F64 => quote!(1.0),
+        Type::Model(id) => match &api.model(*id).kind {
+            ModelKind::Enum(model) => {
+                let ident = type_ident(api, *id);
+                let first = model
+                    .variants
+                    .first()
+                    .map_or("x", |variant| variant.value.as_str());
+                quote!(#root::models::#ident::from(#first))
+            }
+            ModelKind::Alias(target) => value(api, target, root),
+            ModelKind::Struct(_) => {
+                let name = &api.model(*id).name;
+                let ty = type_tokens_in(api, ty, root);
+                quote! {
+                    #rt::serde_json::from_value::<#ty>(mock.example_value(#name).expect("the model is described"))
+                        .expect("the mock's example decodes")
+                }
+            }
+        },
+        Type::Array(inner) => {
+            let inner = value(api, inner, root);
+            quote!(::std::vec![#inner])
+        }
+        Type::Map(_) | Type::JsonObject => quote!(::std::default::Default::default()),
+        Type::JsonValue => quote!(#rt::serde_json::Value::Null),
+        Type::File => quote!(#rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt")),
+    }
+}
+
+/// One `(name, boxed call)` entry.
+fn call(api: &Api, operation: &Operation, crate_ident: &Ident) -> TokenStream {
+    let rt = rt();
+    let root = quote!(::#crate_ident);
+    let name = &operation.name;
+    let method = names::snake_ident(&operation.method_name);
+    let request = names::pascal_ident(&format!("{}Request", operation.type_name));
+    let mut setters = Vec::new();
+    for param in &operation.params {
+        if !param.required || param.project_id {
+            continue;
+        }
+        let setter = names::snake_ident(&param.name);
+        let value = value(api, &param.ty, &root);
+        setters.push(quote!(.#setter(#value)));
+    }
+    if let Some(body) = &operation.body {
+        let value = match &body.kind {
+            BodyKind::Json(ty) => {
+                let ty = type_tokens_in(api, ty, &root);
+                quote! {
+                    #rt::serde_json::from_value::<#ty>(mock.example_request_body(#name).expect("the body is described"))
+                        .expect("the mock's example body decodes")
+                }
+            }
+            BodyKind::Form(id) => {
+                let ident = type_ident(api, *id);
+                let fields = match &api.model(*id).kind {
+                    ModelKind::Struct(model) => model
+                        .fields
+                        .iter()
+                        .filter(|field| field.required)
+                        .map(|field| {
+                            let setter = names::snake_ident(&field.name);
+                            let value = value(api, &field.ty, &root);
+                            quote!(.#setter(#value))
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                quote!(#root::models::#ident::builder() #(#fields)* .build().expect("every required field is set"))
+            }
+            BodyKind::Raw => value(api, &Type::File, &root),
+        };
+        setters.push(quote!(.body(#value)));
+    }
+    let consume = match &operation.response.body {
+        Some(ResponseBody {
+            kind: ResponseKind::Stream,
+            ..
+        }) => quote! {
+            response.body.collect(1 << 20).await?;
+        },
+        _ => quote!(let _ = response;),
+    };
+    quote! {
+        (#name, ::std::boxed::Box::pin(async move {
+            let request = #crate_ident::operations::#request::new() #(#setters)*;
+            let response = client.#method(request).await?;
+            #consume
+            ::std::result::Result::Ok(())
+        }))
+    }
+}

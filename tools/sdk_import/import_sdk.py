@@ -1,0 +1,721 @@
+#!/usr/bin/env python3
+"""Import SecMaster operations from the official Python SDK's metadata into the OpenAPI spec.
+
+Usage (from anywhere; paths are relative to the current directory):
+
+    python3 tools/sdk_import/import_sdk.py [--spec FILE] OPERATION...   # e.g. ListAlerts CreateAlert
+    python3 tools/sdk_import/import_sdk.py [--spec FILE] --all
+    python3 tools/sdk_import/import_sdk.py --list
+
+The default spec is `spec/secmaster.yaml` of this repository. Operations are SDK operation
+names in PascalCase (what `--list` prints). Every schema the named operations reach is added
+too. Nothing that already exists in the spec is modified: an operation whose path+method or
+operationId is already there is skipped, and so is a schema whose name is already used (the
+hand-written one wins and the SDK model's own children are not followed). The script prints
+what it added and what it skipped. The output is deterministic: running it twice gives the
+same file, and a second run adds nothing.
+
+Bootstrap (same scheme as tests/signing/make_vectors.py): the script creates, or reuses, a
+scratch virtualenv outside the repository at `${TMPDIR:-/tmp}/secmaster-sdkimport-venv`
+(override with SECMASTER_SDKIMPORT_VENV), pip-installs PINS below (skipped while the venv's pin
+marker matches) and re-executes itself inside it with HOME pointed at a scratch folder in the
+venv, because importing the SDK core writes `~/.huaweicloud/`. Only PyPI is contacted; the SDK
+never sends a request.
+
+Where each piece of the spec comes from (all by introspection of the installed SDK):
+- operations: every `_<snake>_http_info` classmethod of `huaweicloudsdksecmaster.v1.SecMasterClient`,
+  in source order; the PascalCase name is the one the public method's docstring gives
+  ("Request instance for ListAlerts"); summary/description come from that docstring.
+- parameter locations: `_<snake>_http_info` is called with a request object whose every
+  attribute is a distinct sentinel; where each sentinel lands (path_params, query_params,
+  header_params, post_params, body) gives the parameter's `in`. Method, path, response type,
+  response headers, collection formats and the request Content-Type come from the same dict.
+- types: `openapi_types`; wire names: `attribute_map`; descriptions: the `:param x:` lines of
+  each model's `__init__` docstring; required: attributes that `__init__` assigns
+  unconditionally (`self.x = x`), found with `ast` (optional ones sit under `if x is not None:`).
+- multipart: the request Content-Type is `multipart/form-data` (the core then turns the body
+  model's attributes into form fields, `FormFile` values into file parts); downloads: the
+  response class subclasses `SdkStreamResponse`.
+See tools/sdk_import/README.md for the spec conventions.
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PINS = [
+    "huaweicloudsdkcore==3.1.219",
+    "huaweicloudsdksecmaster==3.1.219",
+    "ruamel.yaml==0.19.1",
+]
+ENV_FLAG = "SECMASTER_SDKIMPORT_IN_VENV"
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parent.parent.resolve()
+DEFAULT_SPEC = REPO_ROOT / "spec" / "secmaster.yaml"
+
+
+def venv_dir() -> Path:
+    custom = os.environ.get("SECMASTER_SDKIMPORT_VENV")
+    if custom:
+        return Path(custom).resolve()
+    return (Path(os.environ.get("TMPDIR") or "/tmp") / "secmaster-sdkimport-venv").resolve()
+
+
+def venv_python(venv: Path) -> Path:
+    if os.name == "nt":
+        return venv / "Scripts" / "python.exe"
+    return venv / "bin" / "python"
+
+
+def ensure_venv_and_reexec() -> None:
+    venv = venv_dir()
+    if os.environ.get(ENV_FLAG) == "1":
+        if Path(sys.prefix).resolve() != venv:
+            sys.exit("import_sdk.py: expected to run inside %s, got %s" % (venv, sys.prefix))
+        return
+    if venv == REPO_ROOT or REPO_ROOT in venv.parents:
+        sys.exit("import_sdk.py: the scratch venv must live outside the repository")
+    python = venv_python(venv)
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    marker = venv / ".sdkimport-pins"
+    wanted = "\n".join(PINS) + "\n"
+    if not marker.exists() or marker.read_text() != wanted:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet",
+                        "--disable-pip-version-check", *PINS], check=True)
+        marker.write_text(wanted)
+    home = venv / "home"
+    home.mkdir(exist_ok=True)
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HUAWEICLOUD_SDK_", "CLOUD_SDK_"))}
+    env[ENV_FLAG] = "1"
+    env["HOME"] = str(home)
+    env["PYTHONHASHSEED"] = "0"
+    os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        prog="import_sdk.py",
+        description="Add SecMaster operations from huaweicloudsdksecmaster to an OpenAPI spec.")
+    parser.add_argument("--spec", default=str(DEFAULT_SPEC),
+                        help="spec file to extend in place (default: spec/secmaster.yaml)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--all", action="store_true", help="import every operation of the SDK")
+    group.add_argument("--list", action="store_true", help="print the SDK's operation names")
+    parser.add_argument("operations", nargs="*", metavar="OPERATION",
+                        help="SDK operation names in PascalCase, e.g. ListAlerts CreateAlert")
+    args = parser.parse_args(argv)
+    if args.list and args.operations:
+        parser.error("--list takes no OPERATION")
+    if args.all and args.operations:
+        parser.error("--all takes no OPERATION")
+    if not (args.list or args.all or args.operations):
+        parser.error("name at least one OPERATION, or use --all or --list")
+    return args
+
+
+# --------------------------------------------------------------------------------------
+# Policy tables (plain data; see README.md).
+
+# POST/PATCH operations whose name starts with one of these only read or search.
+READ_ONLY_PREFIXES = ("List", "Show", "Search", "Count", "Check", "Export", "Get", "Query",
+                      "Validate", "BatchSearch", "BatchQuery", "BatchList", "BatchShow")
+# Explicit decisions that override the prefix rule (operationId -> x-idempotent).
+IDEMPOTENT_OVERRIDES = {}
+
+# Path segments skipped when looking for an operation's resource name.
+TAG_SKIP_SEGMENTS = {"v1", "{project_id}", "soc", "siem", "sa"}
+# Resource segment (or collector sub-resource) -> tag, merging small groups.
+TAG_BY_SEGMENT = {
+    "collector": "Collectors",
+    "collector/cloudlogs": "CloudLogs",
+    "cloud-logs": "CloudLogs",
+    "agency": "Workspaces",
+    "alert-rules": "AlertRules",
+    "assetcredentials": "AssetCredentials",
+    "attachment": "Attachments",
+    "dataclasses": "DataClasses",
+    "datapanel": "DataObjects",
+    "{dataclass_name}": "DataObjects",
+    "{dataclass_type}": "DataObjects",
+    "{resource_type}": "ResourceTags",
+    "moniter": "Metrics",
+    "policys": "Policies",
+    "policy-records": "Policies",
+    "vulnerability": "Vulnerabilities",
+}
+
+SUCCESS_STATUS = "200"
+SUCCESS_DESCRIPTION = "Response to a successful request."
+BOILERPLATE_LINES = {"Please refer to HUAWEI cloud API Explorer for details."}
+HTTP_METHOD_ORDER = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+
+# --------------------------------------------------------------------------------------
+# SDK introspection (runs inside the venv).
+
+class Sentinel:
+    """A unique stand-in value for one request attribute."""
+
+    def __init__(self, attr):
+        self.attr = attr
+
+    def __repr__(self):
+        return "<sentinel %s>" % self.attr
+
+
+def pascal(text):
+    return "".join(part[:1].upper() + part[1:] for part in
+                   text.replace("-", "_").replace("/", "_").split("_") if part)
+
+
+def clean_text(text):
+    """Normalises a description: no CR, no trailing blanks, no leading/trailing blank lines."""
+    if text is None:
+        return ""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return "\n".join(lines).strip()
+
+
+def parse_param_docs(doc):
+    """`:param name: text` lines of an `__init__` docstring -> {name: text}."""
+    import re
+    out = {}
+    current = None
+    for line in (doc or "").split("\n"):
+        stripped = line.strip()
+        match = re.match(r":param (\w+):\s?(.*)$", stripped)
+        if match:
+            current = match.group(1)
+            out[current] = match.group(2)
+            continue
+        if stripped.startswith(":"):
+            current = None
+            continue
+        if current is not None and stripped:
+            out[current] += "\n" + stripped
+    return {k: clean_text(v) for k, v in out.items()}
+
+
+def required_attributes(klass):
+    """Attributes that `klass.__init__` assigns unconditionally (`self.x = x`)."""
+    import ast
+    import inspect
+    import textwrap
+    source = textwrap.dedent(inspect.getsource(klass.__init__))
+    func = ast.parse(source).body[0]
+    required = set()
+    for stmt in func.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                    and target.value.id == "self" and isinstance(stmt.value, ast.Name)
+                    and stmt.value.id == target.attr):
+                required.add(target.attr)
+    return required
+
+
+class Model:
+    """What the spec needs of one SDK model class."""
+
+    def __init__(self, klass):
+        self.name = klass.__name__
+        self.klass = klass
+        self.types = dict(klass.openapi_types)
+        self.wire = dict(klass.attribute_map)
+        self.docs = parse_param_docs(klass.__init__.__doc__)
+        self.required = required_attributes(klass)
+        self.sensitive = list(getattr(klass, "sensitive_list", []) or [])
+
+
+class Operation:
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+
+class Sdk:
+    def __init__(self):
+        import importlib.metadata
+        import inspect
+        import re
+        import huaweicloudsdksecmaster.v1 as v1
+        from huaweicloudsdkcore.sdk_response import SdkResponse
+        from huaweicloudsdkcore.sdk_stream_response import SdkStreamResponse
+        from huaweicloudsdkcore.sdk_stream_request import SdkStreamRequest
+        self.v1 = v1
+        self.SdkResponse = SdkResponse
+        self.SdkStreamResponse = SdkStreamResponse
+        self.SdkStreamRequest = SdkStreamRequest
+        self.version = importlib.metadata.version("huaweicloudsdksecmaster")
+        self.models = {}
+        self.warnings = []
+        client = v1.SecMasterClient
+        source = inspect.getsource(client)
+        snakes = re.findall(r"def _(\w+)_http_info\(cls", source)
+        self.operations = []
+        for snake in snakes:
+            self.operations.append(self._operation(client, snake))
+        self.by_name = {op.name: op for op in self.operations}
+        # Header fields of every SDK response class (wire names), so that a response class
+        # is rendered the same way wherever it is reached.
+        self.response_headers = {}
+        for op in self.operations:
+            self.response_headers.setdefault(op.response_type, set()).update(op.response_headers)
+
+    def model(self, name):
+        if name not in self.models:
+            klass = getattr(self.v1, name, None)
+            if klass is None or not hasattr(klass, "openapi_types"):
+                raise SystemExit("import_sdk.py: SDK has no model class %r" % name)
+            self.models[name] = Model(klass)
+        return self.models[name]
+
+    def _operation(self, client, snake):
+        import inspect
+        import re
+        public = getattr(client, snake)
+        doc = inspect.getdoc(public) or ""
+        match = re.search(r"Request instance for (\w+)", doc)
+        name = match.group(1) if match else pascal(snake)
+        request_name = name + "Request"
+        request_class = getattr(self.v1, request_name)
+        request_model = self.model(request_name)
+        request = request_class()
+        sentinels = {}
+        for attr in request_model.types:
+            sentinels[attr] = Sentinel(attr)
+            setattr(request, attr, sentinels[attr])
+        info = getattr(client, "_%s_http_info" % snake)(request)
+        where = {}
+
+        def land(value, location, wire):
+            if isinstance(value, Sentinel):
+                where[value.attr] = (location, wire)
+
+        for wire, value in info["path_params"].items():
+            land(value, "path", wire)
+        for wire, value in info["query_params"]:
+            land(value, "query", wire)
+        content_type = None
+        for wire, value in info["header_params"].items():
+            if wire == "Content-Type" and not isinstance(value, Sentinel):
+                content_type = value
+                continue
+            land(value, "header", wire)
+        for wire, value in (info.get("post_params") or {}).items():
+            land(value, "form", wire)
+        land(info["body"], "body", "body")
+        for attr in request_model.types:
+            if attr not in where:
+                self.warnings.append("%s: request attribute %r is sent nowhere; left out"
+                                     % (name, attr))
+        summary, description = split_doc(doc)
+        response_type = info["response_type"]
+        response_class = getattr(self.v1, response_type)
+        return Operation(
+            name=name, snake=snake, method=info["method"].lower(), path=info["resource_path"],
+            request=request_model, where=where, content_type=content_type,
+            collection_formats=dict(info.get("collection_formats") or {}),
+            response_type=response_type, response_headers=list(info["response_headers"] or []),
+            stream_request=issubclass(request_class, self.SdkStreamRequest),
+            stream_response=issubclass(response_class, self.SdkStreamResponse),
+            summary=summary, description=description)
+
+
+def split_doc(doc):
+    """Method docstring -> (summary, description): first line, then the rest without the
+    SDK's boilerplate and `:param`/`:type`/`:rtype` lines."""
+    lines = []
+    for line in doc.split("\n"):
+        if line.strip().startswith((":param", ":type", ":rtype", ":return")):
+            break
+        if line.strip() in BOILERPLATE_LINES:
+            continue
+        lines.append(line)
+    text = clean_text("\n".join(lines))
+    if not text:
+        return None, None
+    first, _, rest = text.partition("\n")
+    return first.strip(), clean_text(rest) or None
+
+
+# --------------------------------------------------------------------------------------
+# Spec construction.
+
+def tag_for(path):
+    segs = [s for s in path.strip("/").split("/") if s]
+    i = 0
+    while i < len(segs):
+        seg = segs[i]
+        if seg in TAG_SKIP_SEGMENTS:
+            i += 1
+            continue
+        if seg == "workspaces" and i + 1 < len(segs) and segs[i + 1] == "{workspace_id}" \
+                and i + 2 < len(segs):
+            i += 2
+            continue
+        if seg == "collector" and i + 1 < len(segs):
+            sub = "collector/" + segs[i + 1]
+            return TAG_BY_SEGMENT.get(sub, TAG_BY_SEGMENT["collector"])
+        if seg in TAG_BY_SEGMENT:
+            return TAG_BY_SEGMENT[seg]
+        if seg.startswith("{"):
+            return pascal(seg.strip("{}"))
+        return pascal(seg)
+    return "Misc"
+
+
+def is_idempotent(op):
+    if op.name in IDEMPOTENT_OVERRIDES:
+        return IDEMPOTENT_OVERRIDES[op.name]
+    if op.method in ("post", "patch"):
+        return op.name.startswith(READ_ONLY_PREFIXES)
+    return True
+
+
+class Builder:
+    def __init__(self, sdk, existing_schemas, yaml_mod):
+        self.sdk = sdk
+        self.existing = set(existing_schemas)
+        self.y = yaml_mod
+        self.new_schemas = {}        # name -> schema (CommentedMap)
+        self.skipped_schemas = set()  # reached SDK names that the spec already has
+        self.pending = []
+
+    # -- helpers ------------------------------------------------------------------------
+    def cmap(self, *pairs):
+        m = self.y.CommentedMap()
+        for k, v in pairs:
+            if v is not None:
+                m[k] = v
+        return m
+
+    def text(self, s):
+        s = clean_text(s)
+        if not s:
+            return None
+        if "\n" in s:
+            return self.y.LiteralScalarString(s)
+        return s
+
+    def ref(self, name):
+        self.reach(name)
+        return self.cmap(("$ref", self.y.DoubleQuotedScalarString("#/components/schemas/" + name)))
+
+    def reach(self, name):
+        if name in self.existing:
+            self.skipped_schemas.add(name)
+            return
+        if name in self.new_schemas or name in self.pending:
+            return
+        self.pending.append(name)
+
+    def drain(self):
+        while self.pending:
+            name = self.pending.pop(0)
+            if name in self.new_schemas:
+                continue
+            self.new_schemas[name] = None  # placeholder against cycles
+            self.new_schemas[name] = self.object_schema(self.sdk.model(name))
+
+    # -- schemas ------------------------------------------------------------------------
+    def type_schema(self, t, description=None):
+        """SDK type string -> schema (a new map each time)."""
+        import re
+        t = t.strip()
+        scalar = {
+            "str": (("type", "string"),),
+            "int": (("type", "integer"), ("format", "int64")),
+            "float": (("type", "number"), ("format", "double")),
+            "bool": (("type", "boolean"),),
+            "object": (("type", "object"),),
+            "datetime": (("type", "string"), ("format", "date-time")),
+            "date": (("type", "string"), ("format", "date")),
+            "file": (("type", "string"), ("format", "binary")),
+        }
+        desc = ("description", self.text(description))
+        if t in scalar:
+            return self.cmap(*scalar[t], desc)
+        match = re.match(r"^list\[(.*)\]$", t)
+        if match:
+            return self.cmap(("type", "array"), desc, ("items", self.type_schema(match.group(1))))
+        match = re.match(r"^dict\(([^,]*), (.*)\)$", t)
+        if match:
+            return self.cmap(("type", "object"), desc,
+                             ("additionalProperties", self.type_schema(match.group(2))))
+        if re.match(r"^[A-Z]\w*$", t):
+            # A sibling `description` next to `$ref` is ignored by OpenAPI 3.0, and
+            # allOf wrappers are not wanted: the property's description is dropped.
+            return self.ref(t)
+        raise SystemExit("import_sdk.py: unknown SDK type %r" % t)
+
+    def object_schema(self, model):
+        # The header fields of an SDK response class (see Sdk.response_headers) are not
+        # part of its body: they become response `headers`.
+        skip = self.sdk.response_headers.get(model.name, set())
+        props = self.y.CommentedMap()
+        required = []
+        for attr, t in model.types.items():
+            wire = model.wire[attr]
+            if wire in skip:
+                continue
+            props[wire] = self.type_schema(t, model.docs.get(attr))
+            if attr in model.required:
+                required.append(wire)
+        schema = self.cmap(("type", "object"))
+        if required:
+            schema["required"] = required
+        if props:
+            schema["properties"] = props
+        return schema
+
+    # -- operations ---------------------------------------------------------------------
+    def parameter(self, op, attr, location, wire):
+        model = op.request
+        t = model.types[attr]
+        schema = self.type_schema(t)
+        param = self.cmap(("name", wire), ("in", location))
+        if location == "path":
+            param["required"] = True
+        elif attr in model.required:
+            param["required"] = True
+        desc = self.text(model.docs.get(attr))
+        if desc:
+            param["description"] = desc
+        if location == "query" and schema.get("type") == "array":
+            # The SDK's metadata says `csv` for some lists, but huaweicloudsdkcore's
+            # `Client._parse_query_params` turns every collection format into `multi`: each
+            # element goes out as its own pair. The spec describes what goes on the wire.
+            param["style"] = "form"
+            param["explode"] = True
+        param["schema"] = schema
+        return param
+
+    def request_body(self, op):
+        model = op.request
+        body_attrs = [a for a, (loc, _) in op.where.items() if loc == "body"]
+        form_attrs = [a for a, (loc, _) in op.where.items() if loc == "form"]
+        ctype = op.content_type or "application/json"
+        essence = ctype.split(";")[0].strip().lower()
+        if op.stream_request or essence == "application/octet-stream":
+            required = any(a in model.required for a in body_attrs)
+            binary = self.cmap(("type", "string"), ("format", "binary"))
+            media = self.cmap(("application/octet-stream", self.cmap(("schema", binary))))
+            return self.cmap(("required", True if required else None), ("content", media))
+        if essence == "multipart/form-data":
+            props = self.y.CommentedMap()
+            required = []
+            body_required = False
+            for attr in body_attrs:
+                body_required = body_required or attr in model.required
+                inner = model.types[attr]
+                if not inner[:1].isupper():  # the SDK always wraps form fields in a model
+                    raise SystemExit("import_sdk.py: %s: multipart body of type %r"
+                                     % (op.name, inner))
+                body_model = self.sdk.model(inner)
+                for battr, bt in body_model.types.items():
+                    wire = body_model.wire[battr]
+                    props[wire] = self.type_schema(bt, body_model.docs.get(battr))
+                    if battr in body_model.required:
+                        required.append(wire)
+            for attr in form_attrs:
+                wire = op.where[attr][1]
+                props[wire] = self.type_schema(model.types[attr], model.docs.get(attr))
+                if attr in model.required:
+                    required.append(wire)
+                    body_required = True
+            schema = self.cmap(("type", "object"))
+            schema["properties"] = props
+            if required:
+                schema["required"] = required
+            media = self.cmap((ctype, self.cmap(("schema", schema))))
+            return self.cmap(("required", True if body_required else None), ("content", media))
+        if not body_attrs:
+            return None
+        attr = body_attrs[0]
+        t = model.types[attr]
+        desc = model.docs.get(attr, "")
+        if desc.startswith("Body of the "):
+            desc = None
+        media = self.cmap((ctype, self.cmap(("schema", self.type_schema(t)))))
+        return self.cmap(
+            ("description", self.text(desc)),
+            ("required", True if attr in model.required else None),
+            ("content", media))
+
+    def responses(self, op):
+        resp_model = self.sdk.model(op.response_type)
+        response = self.cmap(("description", SUCCESS_DESCRIPTION))
+        headers = self.y.CommentedMap()
+        header_wires = set(op.response_headers)
+        for wire in op.response_headers:
+            attr = next((a for a, w in resp_model.wire.items() if w == wire), None)
+            t = resp_model.types.get(attr, "str") if attr else "str"
+            desc = resp_model.docs.get(attr) if attr else None
+            if not desc or desc == "The %s of this %s." % (attr, resp_model.name):
+                desc = "The `%s` response header." % wire
+            headers[wire] = self.cmap(("description", self.text(desc)),
+                                      ("schema", self.type_schema(t)))
+        if headers:
+            response["headers"] = headers
+        if op.stream_response:
+            response["content"] = self.cmap(("application/octet-stream", self.cmap(
+                ("schema", self.cmap(("type", "string"), ("format", "binary"))))))
+        else:
+            fields = [a for a in resp_model.types if resp_model.wire[a] not in header_wires]
+            if fields == ["body"]:
+                schema = self.type_schema(resp_model.types["body"])
+            elif fields:
+                schema = self.ref(op.response_type)
+            else:
+                schema = None
+            if schema is not None:
+                response["content"] = self.cmap(("application/json", self.cmap(("schema", schema))))
+        return self.cmap((self.y.DoubleQuotedScalarString(SUCCESS_STATUS), response))
+
+    def operation(self, op):
+        params = []
+        for location in ("path", "query", "header"):
+            for attr in op.request.types:
+                if attr in op.where and op.where[attr][0] == location:
+                    params.append(self.parameter(op, attr, location, op.where[attr][1]))
+        obj = self.cmap(
+            ("operationId", op.name),
+            ("summary", self.text(op.summary)),
+            ("description", self.text(op.description)),
+            ("tags", [tag_for(op.path)]),
+            ("x-idempotent", None if op.method in ("get", "put", "delete")
+             else is_idempotent(op)),
+        )
+        if params:
+            obj["parameters"] = params
+        body = self.request_body(op)
+        if body is not None:
+            obj["requestBody"] = body
+        obj["responses"] = self.responses(op)
+        self.drain()
+        return obj
+
+
+# --------------------------------------------------------------------------------------
+
+class YamlMod:
+    def __init__(self):
+        from ruamel.yaml import YAML
+        from ruamel.yaml.comments import CommentedMap
+        from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+        self.CommentedMap = CommentedMap
+        self.DoubleQuotedScalarString = DoubleQuotedScalarString
+        self.LiteralScalarString = LiteralScalarString
+        yaml = YAML()  # round-trip
+        yaml.preserve_quotes = True
+        yaml.width = 100000
+        yaml.indent(mapping=2, sequence=4, offset=2)
+        yaml.allow_unicode = True
+        self.yaml = yaml
+
+    def load(self, text):
+        return self.yaml.load(text)
+
+    def dump(self, data):
+        import io
+        out = io.StringIO()
+        self.yaml.dump(data, out)
+        return out.getvalue()
+
+
+def run(args):
+    sdk = Sdk()
+    if args.list:
+        for op in sdk.operations:
+            print(op.name)
+        return 0
+    if args.all:
+        wanted = [op.name for op in sdk.operations]
+    else:
+        unknown = [n for n in args.operations if n not in sdk.by_name]
+        if unknown:
+            print("import_sdk.py: not SDK operations: %s (see --list)" % ", ".join(unknown),
+                  file=sys.stderr)
+            return 2
+        wanted = list(dict.fromkeys(args.operations))
+    spec_path = Path(args.spec)
+    original = spec_path.read_text(encoding="utf-8")
+    ym = YamlMod()
+    spec = ym.load(original)
+    if spec.get("paths") is None:
+        spec["paths"] = ym.CommentedMap()
+    components = spec.setdefault("components", ym.CommentedMap())
+    schemas = components.setdefault("schemas", ym.CommentedMap())
+    paths = spec["paths"]
+
+    existing_ids = {}
+    for path, item in paths.items():
+        for method, obj in (item or {}).items():
+            if isinstance(obj, dict) and "operationId" in obj:
+                existing_ids[obj["operationId"]] = (method, path)
+
+    builder = Builder(sdk, list(schemas.keys()), ym)
+    added_ops, skipped_ops, new_paths = [], [], {}
+    for name in wanted:
+        op = sdk.by_name[name]
+        if name in existing_ids:
+            skipped_ops.append("%s (operationId exists at %s %s)" % (
+                name, existing_ids[name][0].upper(), existing_ids[name][1]))
+            continue
+        item = paths.get(op.path)
+        if item is not None and op.method in item:
+            skipped_ops.append("%s (%s %s exists as %s)" % (
+                name, op.method.upper(), op.path, item[op.method].get("operationId")))
+            continue
+        obj = builder.operation(op)
+        if item is not None:
+            item[op.method] = obj  # appended after the hand-written methods
+        else:
+            new_paths.setdefault(op.path, {})[op.method] = obj
+        added_ops.append(op)
+    for path in sorted(new_paths):
+        item = ym.CommentedMap()
+        for method in sorted(new_paths[path], key=HTTP_METHOD_ORDER.index):
+            item[method] = new_paths[path][method]
+        paths[path] = item
+    for name in sorted(n for n in builder.new_schemas):
+        schemas[name] = builder.new_schemas[name]
+
+    declared = spec.setdefault("tags", [])
+    known = {t["name"] for t in declared}
+    used = sorted({tag_for(op.path) for op in added_ops} - known)
+    for tag in used:
+        declared.append(ym.CommentedMap([
+            ("name", tag),
+            ("description", "%s operations (imported from huaweicloudsdksecmaster)." % tag)]))
+
+    for line in sdk.warnings:
+        if any(line.startswith(op.name + ":") for op in added_ops):
+            print("warning: " + line)
+    print("SDK huaweicloudsdksecmaster %s: %d operations" % (sdk.version, len(sdk.operations)))
+    print("added %d operations: %s" % (len(added_ops), " ".join(o.name for o in added_ops) or "-"))
+    print("skipped %d operations that already exist: %s"
+          % (len(skipped_ops), "; ".join(skipped_ops) or "-"))
+    print("added %d schemas: %s" % (len(builder.new_schemas),
+                                    " ".join(sorted(builder.new_schemas)) or "-"))
+    print("kept %d existing schemas the SDK also names: %s"
+          % (len(builder.skipped_schemas), " ".join(sorted(builder.skipped_schemas)) or "-"))
+    print("added %d tags: %s" % (len(used), " ".join(used) or "-"))
+
+    text = ym.dump(spec)
+    if text == original:
+        print("%s unchanged" % spec_path)
+    else:
+        spec_path.write_text(text, encoding="utf-8")
+        print("wrote %s" % spec_path)
+    return 0
+
+
+if __name__ == "__main__":
+    ARGS = parse_args(sys.argv[1:])
+    ensure_venv_and_reexec()
+    sys.exit(run(ARGS))
