@@ -6,7 +6,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
-use huaweicloud_secmaster::runtime::{Credentials, Error, FilePart, RetryPolicy};
+use huaweicloud_secmaster::runtime::{
+    ClientBuilder, Credentials, Error, FilePart, RetryPolicy, ServiceClient,
+};
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
@@ -18,6 +20,17 @@ const SK: &str = "FIXTURESK";
 
 fn credentials() -> Credentials {
     Credentials::ak_sk(AK, SK).with_project_id("p1")
+}
+
+/// A client of any generated crate, for this endpoint and the test credentials.
+fn builder<C: ServiceClient>(endpoint: &str) -> ClientBuilder<C> {
+    ClientBuilder::new()
+        .endpoint(endpoint)
+        .credentials(credentials())
+}
+
+fn client<C: ServiceClient>(endpoint: &str) -> C {
+    builder(endpoint).build().expect("the client builds")
 }
 
 /// The multipart boundary of a recorded request's Content-Type.
@@ -34,11 +47,7 @@ async fn a_multipart_upload_is_signed_unsigned_payload_and_encoded_as_the_sdk_en
     use fixture_multipart::models::{UploadFileRequestBody, UploadFileRequestBodyKind};
     use fixture_multipart::operations::UploadFileRequest;
     let mock = fixture_multipart::mock::start(AK, SK).await.unwrap();
-    let client = fixture_multipart::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
-        .build()
-        .unwrap();
+    let client = client::<fixture_multipart::Client>(&mock.endpoint());
     let body = UploadFileRequestBody::builder()
         .file(
             FilePart::from_bytes(&b"hello"[..])
@@ -95,11 +104,7 @@ async fn uploads_stream_from_a_file_or_a_reader_and_report_progress() {
     use fixture_multipart::models::ImportAlertsRequestBody;
     use fixture_multipart::operations::ImportAlertsRequest;
     let mock = fixture_multipart::mock::start(AK, SK).await.unwrap();
-    let client = fixture_multipart::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
-        .build()
-        .unwrap();
+    let client = client::<fixture_multipart::Client>(&mock.endpoint());
     let dir = std::env::temp_dir().join(format!("constructs-upload-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("alerts.json");
@@ -160,11 +165,7 @@ async fn bad_uploads_are_refused_before_anything_is_sent() {
     use fixture_multipart::models::ImportAlertsRequestBody;
     use fixture_multipart::operations::ImportAlertsRequest;
     let mock = fixture_multipart::mock::start(AK, SK).await.unwrap();
-    let client = fixture_multipart::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
-        .build()
-        .unwrap();
+    let client = client::<fixture_multipart::Client>(&mock.endpoint());
     let cases = [
         FilePart::from_path("/nonexistent/alerts.json"),
         FilePart::from_bytes(&b"x"[..]).file_name("a\r\nX-Injected: 1"),
@@ -225,9 +226,7 @@ async fn a_download_streams_with_headers_first_and_a_cut_short_body_is_an_error(
         )
         .header("X-API-Deprecation-Info", "sunset 2027-01-01"),
     );
-    let client = fixture_downloads_and_media_types::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
+    let client = builder::<fixture_downloads_and_media_types::Client>(&mock.endpoint())
         .max_response_bytes(1024)
         .build()
         .unwrap();
@@ -268,9 +267,7 @@ async fn a_download_streams_with_headers_first_and_a_cut_short_body_is_an_error(
             .await;
         let _ = stream.shutdown().await;
     });
-    let client = fixture_downloads_and_media_types::Client::builder()
-        .endpoint(format!("http://{address}"))
-        .credentials(credentials())
+    let client = builder::<fixture_downloads_and_media_types::Client>(&format!("http://{address}"))
         .retry_policy(RetryPolicy::disabled())
         .build()
         .unwrap();
@@ -293,11 +290,7 @@ async fn query_arrays_go_out_csv_or_repeated_as_the_spec_says() {
     let mock = fixture_query_params_and_arrays::mock::start(AK, SK)
         .await
         .unwrap();
-    let client = fixture_query_params_and_arrays::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
-        .build()
-        .unwrap();
+    let client = client::<fixture_query_params_and_arrays::Client>(&mock.endpoint());
     let request = SearchRequest::new()
         .q("a b")
         .offset(0)
@@ -330,11 +323,7 @@ async fn array_and_map_bodies_and_a_second_2xx_status_decode() {
     let mock = fixture_downloads_and_media_types::mock::start(AK, SK)
         .await
         .unwrap();
-    let client = fixture_downloads_and_media_types::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
-        .build()
-        .unwrap();
+    let client = client::<fixture_downloads_and_media_types::Client>(&mock.endpoint());
     mock.set_answer(
         "CreateBatch",
         MockAnswer::json(202, json!({"id": "b1", "size": 2})),
@@ -367,11 +356,7 @@ async fn sdk_style_schema_names_are_the_body_types() {
     };
     use fixture_sdk_style_names::operations::{CreateItemRequest, GetItemRequest};
     let mock = fixture_sdk_style_names::mock::start(AK, SK).await.unwrap();
-    let client = fixture_sdk_style_names::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
-        .build()
-        .unwrap();
+    let client = client::<fixture_sdk_style_names::Client>(&mock.endpoint());
     let body: CreateItemRequestBody = CreateItemRequestBody::builder().name("n").build().unwrap();
     let response = client
         .create_item(CreateItemRequest::new().body(body))
@@ -397,11 +382,7 @@ async fn declared_error_bodies_decode_into_the_typed_error() {
             json!({"error_code": "R.400", "error_msg": "no such report"}),
         ),
     );
-    let client = fixture_responses::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
-        .build()
-        .unwrap();
+    let client = client::<fixture_responses::Client>(&mock.endpoint());
     let error = client
         .get_report(GetReportRequest::new().id("r1"))
         .await
@@ -421,9 +402,7 @@ async fn tests_set_any_answer_of_the_mock_and_read_what_it_recorded() {
     use fixture_sdk_style_names::mock::MockAnswer;
     use fixture_sdk_style_names::operations::GetItemRequest;
     let mock = fixture_sdk_style_names::mock::start(AK, SK).await.unwrap();
-    let client = fixture_sdk_style_names::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
+    let client = builder::<fixture_sdk_style_names::Client>(&mock.endpoint())
         .timeout(std::time::Duration::from_millis(300))
         .retry_policy(RetryPolicy::disabled())
         .build()
@@ -463,11 +442,7 @@ async fn tests_set_any_answer_of_the_mock_and_read_what_it_recorded() {
 async fn the_mock_refuses_requests_that_do_not_match_the_spec() {
     use huaweicloud_secmaster::runtime::{Call, Operation};
     let mock = fixture_sdk_style_names::mock::start(AK, SK).await.unwrap();
-    let client = fixture_sdk_style_names::Client::builder()
-        .endpoint(mock.endpoint())
-        .credentials(credentials())
-        .build()
-        .unwrap();
+    let client = client::<fixture_sdk_style_names::Client>(&mock.endpoint());
     // A body without its required property, sent through the runtime by hand.
     static CREATE: Operation = Operation {
         name: "CreateItem",

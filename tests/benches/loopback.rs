@@ -1,0 +1,398 @@
+//! Per-call cost of the generated client against a hand-written baseline, on loopback.
+//!
+//! ```text
+//! cargo bench -p secmaster-tests --bench loopback [-- --calls N --rounds R]
+//! ```
+//!
+//! The binary starts itself again as a hyper server in a second process (so the CPU and
+//! memory figures are the client's alone), then runs, interleaved in the same process run,
+//! our `change_playbook_instance` and `create_workflow_instance` and a baseline client doing
+//! the minimum any client must do (one `reqwest::Client`, path encoding, serde_json,
+//! SDK-HMAC-SHA256 written straight with hmac/sha2), at concurrency 1 and 16, for several
+//! rounds. It prints requests per second, the ratio to the baseline, client CPU
+//! microseconds per call, and the client process's peak RSS.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use hmac::{Hmac, Mac};
+use huaweicloud_secmaster::models::{
+    AopInstanceEventData, OperationPlaybookInfo, OperationPlaybookInfoOperation,
+};
+use huaweicloud_secmaster::operations::{
+    ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest,
+};
+use huaweicloud_secmaster::{Client, Credentials, RetryPolicy};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use sha2::{Digest, Sha256};
+
+const AK: &str = "BENCHAK";
+const SK: &str = "BENCHSK";
+const PROJECT: &str = "bench-project";
+
+const CHANGE_ANSWER: &str = r#"{"id":"909494e3-558e-46b6-a9eb-07a8e18ca62f","name":"MyXXX","project_id":"909494e3-558e-46b6-a9eb-07a8e18ca62f","playbook":{"id":"909494e3-558e-46b6-a9eb-07a8e18ca62f","version_id":"909494e3-558e-46b6-a9eb-07a8e18ca62f","name":"909494e3-558e-46b6-a9eb-07a8e18ca62f","version":"v1.1.1"},"dataclass":{"id":"909494e3-558e-46b6-a9eb-07a8e18ca62f","name":"909494e3-558e-46b6-a9eb-07a8e18ca62f"},"dataobject":{"id":"909494e3-558e-46b6-a9eb-07a8e18ca62f","name":"909494e3-558e-46b6-a9eb-07a8e18ca62f"},"status":"TERMINATED","trigger_type":"string","start_time":"2021-01-30T23:00:00Z+0800","end_time":"2021-01-30T23:00:00Z+0800"}"#;
+const CREATE_BODY: &str = r#"{"command_type":"ActionInstanceRunCommand","action_type":"workflow","action_id":"446255ce-XXXXXXXXXX-0b4931","action_instance_id":"1111xxxxxxxxxxxxxx111","playbook_context":{"data_object":{"dataclass":{"name":"Alert"},"content":{"name":{},"key":{}}}}}"#;
+
+// ----- the server process -----
+
+fn serve() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        println!("{}", listener.local_addr().expect("address"));
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(
+                    |request: hyper::Request<hyper::body::Incoming>| async move {
+                        use http_body_util::BodyExt;
+                        let path = request.uri().path().to_owned();
+                        let _ = request.into_body().collect().await;
+                        let body = if path.ends_with("/instances") {
+                            CREATE_BODY
+                        } else {
+                            CHANGE_ANSWER
+                        };
+                        let mut response = hyper::Response::new(http_body_util::Full::new(
+                            Bytes::from_static(body.as_bytes()),
+                        ));
+                        response.headers_mut().insert(
+                            "content-type",
+                            http::HeaderValue::from_static("application/json"),
+                        );
+                        response.headers_mut().insert(
+                            "x-request-id",
+                            http::HeaderValue::from_static("bench-request-id"),
+                        );
+                        Ok::<_, std::convert::Infallible>(response)
+                    },
+                );
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+}
+
+// ----- the baseline: the minimum any client must do -----
+
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+#[derive(serde::Serialize)]
+struct BaselineChange<'a> {
+    operation: &'a str,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct BaselineAnswer {
+    id: Option<String>,
+    name: Option<String>,
+    status: Option<String>,
+}
+
+struct Baseline {
+    http: reqwest::Client,
+    host: String,
+}
+
+impl Baseline {
+    async fn call(&self, path_tail: &str, body: &[u8]) -> usize {
+        let workspace = utf8_percent_encode("ws1", UNRESERVED).to_string();
+        let path = format!("/v1/{PROJECT}/workspaces/{workspace}/{path_tail}");
+        let date =
+            huaweicloud_secmaster::runtime::signer::sdk_date(time::OffsetDateTime::now_utc());
+        let body_hash = hex::encode(Sha256::digest(body));
+        let canonical = format!(
+            "POST\n{path}/\n\ncontent-type:application/json\nhost:{host}\nuser-agent:bench\nx-project-id:{PROJECT}\nx-sdk-date:{date}\n\ncontent-type;host;user-agent;x-project-id;x-sdk-date\n{body_hash}",
+            host = self.host
+        );
+        let to_sign = format!(
+            "SDK-HMAC-SHA256\n{date}\n{}",
+            hex::encode(Sha256::digest(canonical.as_bytes()))
+        );
+        let mut mac = Hmac::<Sha256>::new_from_slice(SK.as_bytes()).expect("any key length");
+        mac.update(to_sign.as_bytes());
+        let signature = hex::encode(mac.finalize().into_bytes());
+        let response = self
+            .http
+            .post(format!("http://{}{path}", self.host))
+            .header("content-type", "application/json")
+            .header("user-agent", "bench")
+            .header("x-project-id", PROJECT)
+            .header("x-sdk-date", date)
+            .header(
+                "authorization",
+                format!("SDK-HMAC-SHA256 Access={AK}, SignedHeaders=content-type;host;user-agent;x-project-id;x-sdk-date, Signature={signature}"),
+            )
+            .body(body.to_vec())
+            .send()
+            .await
+            .expect("the baseline call");
+        let bytes = response.bytes().await.expect("the answer");
+        let answer: BaselineAnswer = serde_json::from_slice(&bytes).expect("the answer decodes");
+        answer.id.map_or(0, |id| id.len())
+    }
+}
+
+// ----- measuring -----
+
+/// User plus system CPU time of this process.
+fn cpu_time() -> Duration {
+    // SAFETY: `getrusage` only writes the zeroed struct it is given.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
+        usage
+    };
+    let micros = |time: libc::timeval| {
+        Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
+    };
+    micros(usage.ru_utime) + micros(usage.ru_stime)
+}
+
+/// Peak resident set size of this process, in KiB.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Which {
+    Ours,
+    Baseline,
+}
+
+#[derive(Clone, Copy)]
+enum Op {
+    Change,
+    Create,
+}
+
+struct Clients {
+    ours: Client,
+    baseline: Baseline,
+    create_body: AopInstanceEventData,
+}
+
+async fn one_call(clients: &Clients, which: Which, op: Op) {
+    match (which, op) {
+        (Which::Ours, Op::Change) => {
+            let body = OperationPlaybookInfo::builder()
+                .operation(OperationPlaybookInfoOperation::Retry)
+                .build()
+                .expect("no required fields");
+            let request = ChangePlaybookInstanceRequest::new()
+                .workspace_id("ws1")
+                .instance_id("inst1")
+                .body(body);
+            let response = clients
+                .ours
+                .change_playbook_instance(request)
+                .await
+                .expect("our call");
+            std::hint::black_box(response.body.id);
+        }
+        (Which::Ours, Op::Create) => {
+            let request = CreateWorkflowInstanceRequest::new()
+                .workspace_id("ws1")
+                .workflow_id("wf1")
+                .body(clients.create_body.clone());
+            let response = clients
+                .ours
+                .create_workflow_instance(request)
+                .await
+                .expect("our call");
+            std::hint::black_box(response.body.action_id);
+        }
+        (Which::Baseline, Op::Change) => {
+            let body = serde_json::to_vec(&BaselineChange { operation: "RETRY" }).expect("JSON");
+            std::hint::black_box(
+                clients
+                    .baseline
+                    .call("soc/playbooks/instances/inst1/operation", &body)
+                    .await,
+            );
+        }
+        (Which::Baseline, Op::Create) => {
+            let body: serde_json::Value = serde_json::from_str(CREATE_BODY).expect("JSON");
+            let body = serde_json::to_vec(&body).expect("JSON");
+            std::hint::black_box(
+                clients
+                    .baseline
+                    .call("soc/workflows/wf1/instances", &body)
+                    .await,
+            );
+        }
+    }
+}
+
+/// Runs `calls` calls at `concurrency`; returns wall time and CPU time.
+async fn run(
+    clients: &Arc<Clients>,
+    which: Which,
+    op: Op,
+    concurrency: usize,
+    calls: usize,
+) -> (Duration, Duration) {
+    let cpu_before = cpu_time();
+    let started = Instant::now();
+    let per_task = calls / concurrency;
+    let mut tasks = Vec::new();
+    for _ in 0..concurrency {
+        let clients = clients.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..per_task {
+                one_call(&clients, which, op).await;
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("a call task");
+    }
+    (started.elapsed(), cpu_time() - cpu_before)
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut calls = 4000usize;
+    let mut rounds = 5usize;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--serve" => return serve(),
+            "--calls" => {
+                calls = args
+                    .next()
+                    .and_then(|value| value.parse().ok())
+                    .unwrap_or(calls)
+            }
+            "--rounds" => {
+                rounds = args
+                    .next()
+                    .and_then(|value| value.parse().ok())
+                    .unwrap_or(rounds)
+            }
+            // `cargo bench` passes `--bench`.
+            _ => {}
+        }
+    }
+    // The runtime enables reqwest's rustls without a default provider; the baseline's plain
+    // `reqwest::Client` needs one installed (it speaks only HTTP here).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let exe = std::env::current_exe().expect("this binary");
+    let mut server = Command::new(exe)
+        .arg("--serve")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the server process starts");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("its stdout"))
+        .read_line(&mut line)
+        .expect("the server's address");
+    let address = line.trim().to_owned();
+
+    // The client side runs on one worker thread, so CPU per call is not inflated by idle
+    // spinning of a second worker; the server has the other core.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let ours = Client::builder()
+            .endpoint(format!("http://{address}"))
+            .credentials(Credentials::ak_sk(AK, SK).with_project_id(PROJECT))
+            .retry_policy(RetryPolicy::disabled())
+            .build()
+            .expect("our client");
+        let baseline = Baseline {
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("the baseline client"),
+            host: address.clone(),
+        };
+        let clients = Arc::new(Clients {
+            ours,
+            baseline,
+            create_body: serde_json::from_str(CREATE_BODY).expect("the seed body decodes"),
+        });
+        // Warm up connections and code paths.
+        for which in [Which::Ours, Which::Baseline] {
+            for op in [Op::Change, Op::Create] {
+                run(&clients, which, op, 16, 320).await;
+            }
+        }
+        println!("{calls} calls per run, {rounds} rounds, interleaved; client CPU measured in this process only");
+        println!(
+            "{:<26} {:>5} {:>11} {:>11} {:>7} {:>10} {:>10}",
+            "operation", "conc", "ours req/s", "base req/s", "ratio", "ours us/c", "base us/c"
+        );
+        for op in [Op::Change, Op::Create] {
+            for concurrency in [1usize, 16] {
+                let (mut ours_wall, mut ours_cpu, mut base_wall, mut base_cpu) =
+                    (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+                for round in 0..rounds {
+                    // Alternate who goes first, so drift does not favour one side.
+                    let order = if round % 2 == 0 {
+                        [Which::Ours, Which::Baseline]
+                    } else {
+                        [Which::Baseline, Which::Ours]
+                    };
+                    for which in order {
+                        let (wall, cpu) = run(&clients, which, op, concurrency, calls).await;
+                        if which == Which::Ours {
+                            ours_wall += wall;
+                            ours_cpu += cpu;
+                        } else {
+                            base_wall += wall;
+                            base_cpu += cpu;
+                        }
+                    }
+                }
+                let total = (calls * rounds) as f64;
+                let ours_rate = total / ours_wall.as_secs_f64();
+                let base_rate = total / base_wall.as_secs_f64();
+                let name = match op {
+                    Op::Change => "change_playbook_instance",
+                    Op::Create => "create_workflow_instance",
+                };
+                println!(
+                    "{:<26} {:>5} {:>11.0} {:>11.0} {:>6.3}x {:>10.1} {:>10.1}",
+                    name,
+                    concurrency,
+                    ours_rate,
+                    base_rate,
+                    ours_rate / base_rate,
+                    ours_cpu.as_secs_f64() * 1e6 / total,
+                    base_cpu.as_secs_f64() * 1e6 / total,
+                );
+            }
+        }
+        println!("client process peak RSS: {:.1} MiB", peak_rss_kib() as f64 / 1024.0);
+    });
+    let _ = server.kill();
+    let _ = std::io::stdout().flush();
+}
