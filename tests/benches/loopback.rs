@@ -394,5 +394,6 @@ fn main() {
         println!("client process peak RSS: {:.1} MiB", peak_rss_kib() as f64 / 1024.0);
     });
     let _ = server.kill();
+    let _ = server.wait();
     let _ = std::io::stdout().flush();
 }
