@@ -1,6 +1,7 @@
 //! The `Client`: configuration, and the one send loop every generated operation goes through
 //! (sign, send, time out, read, classify, retry).
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -444,14 +445,18 @@ impl Client {
     ) -> Result<reqwest::Request, Error> {
         let inner = &*self.inner;
         let operation = call.operation;
-        let mut headers: Vec<(String, String)> = vec![("User-Agent".into(), USER_AGENT.into())];
+        let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =
+            Vec::with_capacity(8 + call.headers.len());
+        headers.push((Cow::Borrowed("user-agent"), Cow::Borrowed(USER_AGENT)));
+        // Header names are sent in lower case (as HTTP/1 libraries send them); only
+        // `Content-Type` keeps the spelling the signer looks for, as the official SDK's does.
         if let Some(content_type) = body.content_type() {
-            headers.push(("Content-Type".into(), content_type.to_owned()));
+            headers.push((Cow::Borrowed("Content-Type"), Cow::Borrowed(content_type)));
         }
         headers.extend(
             call.headers
                 .iter()
-                .map(|(name, value)| ((*name).to_owned(), value.clone())),
+                .map(|(name, value)| (Cow::Borrowed(*name), Cow::Borrowed(value.as_str()))),
         );
         match &inner.credentials {
             Credentials::AkSk {
@@ -461,14 +466,17 @@ impl Client {
                 ..
             } => {
                 if let Some(project_id) = &inner.project_id {
-                    headers.push(("X-Project-Id".into(), project_id.clone()));
+                    headers.push((Cow::Borrowed("x-project-id"), Cow::Borrowed(project_id)));
                 }
                 if let Some(token) = security_token {
-                    headers.push(("X-Security-Token".into(), token.expose().to_owned()));
+                    headers.push((
+                        Cow::Borrowed("x-security-token"),
+                        Cow::Borrowed(token.expose()),
+                    ));
                 }
                 headers.push((
-                    "X-Sdk-Date".into(),
-                    sdk_date(time::OffsetDateTime::now_utc()),
+                    Cow::Borrowed("x-sdk-date"),
+                    Cow::Owned(sdk_date(time::OffsetDateTime::now_utc())),
                 ));
                 let mut signable = SignableRequest {
                     method: operation.method.as_str(),
@@ -482,20 +490,25 @@ impl Client {
                 headers = signable.headers;
             }
             Credentials::Token { token, .. } => {
-                headers.push(("Host".into(), inner.authority.clone()));
-                headers.push(("X-Auth-Token".into(), token.expose().to_owned()));
+                headers.push((Cow::Borrowed("host"), Cow::Borrowed(&inner.authority)));
+                headers.push((Cow::Borrowed("x-auth-token"), Cow::Borrowed(token.expose())));
             }
         }
         let mut request = reqwest::Request::new(operation.method.clone(), url.clone());
         let header_map = request.headers_mut();
+        header_map.reserve(headers.len() + 1);
         for (name, value) in headers {
-            let name = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            let name = header_name(&name).ok_or_else(|| {
                 Error::InvalidRequest(format!(
                     "{}: `{name}` is not a valid header name",
                     operation.name
                 ))
             })?;
-            let mut value = http::HeaderValue::from_bytes(value.as_bytes()).map_err(|_| {
+            let mut value = match value {
+                Cow::Borrowed(value) => http::HeaderValue::from_bytes(value.as_bytes()),
+                Cow::Owned(value) => http::HeaderValue::from_maybe_shared(Bytes::from(value)),
+            }
+            .map_err(|_| {
                 Error::InvalidRequest(format!(
                     "{}: header `{name}` has an invalid value",
                     operation.name
@@ -561,16 +574,32 @@ impl Client {
         {
             return Err(too_large());
         }
-        let mut body = BytesMut::new();
+        // Most answers arrive in one chunk: keep it as it is, and copy only when there are
+        // more.
+        let mut first: Option<Bytes> = None;
+        let mut rest = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(|error| {
             transport_failure(operation_name, error, idempotent, request_id.clone())
         })? {
-            if body.len() + chunk.len() > inner.max_response_bytes {
+            let held = first.as_ref().map_or(0, Bytes::len) + rest.len();
+            if held + chunk.len() > inner.max_response_bytes {
                 return Err(too_large());
             }
-            body.extend_from_slice(&chunk);
+            match &first {
+                None => first = Some(chunk),
+                Some(head) => {
+                    if rest.is_empty() {
+                        rest.extend_from_slice(head);
+                    }
+                    rest.extend_from_slice(&chunk);
+                }
+            }
         }
-        let body = body.freeze();
+        let body = if rest.is_empty() {
+            first.unwrap_or_default()
+        } else {
+            rest.freeze()
+        };
         if (200..300).contains(&status) {
             return Ok(Answer::Full(RawResponse {
                 operation: operation_name,
@@ -595,6 +624,18 @@ impl Client {
             retry_after,
         })
     }
+}
+
+/// A header name, without parsing the ones the client itself sends.
+fn header_name(name: &str) -> Option<http::HeaderName> {
+    use http::header;
+    Some(match name {
+        "user-agent" => header::USER_AGENT,
+        "Content-Type" | "content-type" => header::CONTENT_TYPE,
+        "Host" | "host" => header::HOST,
+        "Authorization" => header::AUTHORIZATION,
+        _ => return http::HeaderName::from_bytes(name.as_bytes()).ok(),
+    })
 }
 
 /// What a successful attempt produced.

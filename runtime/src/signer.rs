@@ -3,6 +3,8 @@
 //! The steps and their quirks are checked against vectors produced by the official Python
 //! SDK (`tests/signing/vectors.json`).
 
+use std::borrow::Cow;
+
 use hmac::{Hmac, Mac};
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
@@ -32,7 +34,7 @@ pub struct SignableRequest<'a> {
     /// The query string as sent on the wire (without `?`), already canonical.
     pub query: &'a str,
     /// Header names and values, in the order they were added.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// The body.
     pub body: Payload<'a>,
 }
@@ -64,29 +66,66 @@ pub struct Signature {
     pub authorization: String,
 }
 
-fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+/// Appends a header name in lower case.
+fn push_lower(out: &mut String, name: &str) {
+    if !name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        out.push_str(name);
+    } else {
+        out.extend(name.chars().map(|character| character.to_ascii_lowercase()));
+    }
 }
 
-fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+/// Lower-case hex of bytes, written straight into a string of the right size.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.reserve(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    let mut out = String::with_capacity(64);
+    push_hex(&mut out, &Sha256::digest(data));
+    out
+}
+
+fn header<'h, N: AsRef<str>, V: AsRef<str>>(headers: &'h [(N, V)], name: &str) -> Option<&'h str> {
     headers
         .iter()
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value.as_str())
+        .find(|(key, _)| key.as_ref().eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.as_ref())
 }
 
-/// The canonical URI: the path percent-decoded, split on `/`, each segment re-encoded, and a
-/// trailing `/` added.
-pub(crate) fn canonical_uri(path: &str) -> String {
-    let decoded = percent_decode_str(path).decode_utf8_lossy();
-    let mut uri = decoded
-        .split('/')
-        .map(|segment| utf8_percent_encode(segment, ENCODE).to_string())
-        .collect::<Vec<_>>()
-        .join("/");
-    if !uri.ends_with('/') {
-        uri.push('/');
+/// Appends the canonical URI of `path` to `out`: the path percent-decoded, split on `/`,
+/// each segment re-encoded, and a trailing `/` added.
+fn push_canonical_uri(out: &mut String, path: &str) {
+    let start = out.len();
+    // Fast path: a path of unreserved characters and `/` is its own canonical form.
+    if path.bytes().all(|byte| {
+        byte == b'/' || byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
+    }) {
+        out.push_str(path);
+    } else {
+        let decoded = percent_decode_str(path).decode_utf8_lossy();
+        for (index, segment) in decoded.split('/').enumerate() {
+            if index > 0 {
+                out.push('/');
+            }
+            out.extend(utf8_percent_encode(segment, ENCODE));
+        }
     }
+    if !out[start..].ends_with('/') {
+        out.push('/');
+    }
+}
+
+/// The canonical URI of a path.
+#[cfg(test)]
+fn canonical_uri(path: &str) -> String {
+    let mut uri = String::with_capacity(path.len() + 1);
+    push_canonical_uri(&mut uri, path);
     uri
 }
 
@@ -97,19 +136,19 @@ pub fn sign(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_
     let unsigned = request
         .headers
         .iter()
-        .find(|(name, _)| name == "Content-Type")
+        .find(|(name, _)| name.as_ref() == "Content-Type")
         .is_some_and(|(_, value)| {
             !value.starts_with("application/json") && !value.starts_with("application/bson")
         });
     if unsigned {
         request.headers.push((
-            "X-Sdk-Content-Sha256".to_owned(),
-            UNSIGNED_PAYLOAD.to_owned(),
+            Cow::Borrowed("X-Sdk-Content-Sha256"),
+            Cow::Borrowed(UNSIGNED_PAYLOAD),
         ));
     }
     request
         .headers
-        .push(("Host".to_owned(), request.host.to_owned()));
+        .push((Cow::Borrowed("Host"), Cow::Borrowed(request.host)));
     let payload_hash = match request.body {
         Payload::Bytes(body) => payload_hash(unsigned, body),
         Payload::Streamed { empty: true } => sha256_hex(b""),
@@ -128,53 +167,87 @@ pub fn sign(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_
     let authorization = signature.authorization.clone();
     request
         .headers
-        .push(("Authorization".to_owned(), authorization));
+        .push((Cow::Borrowed("Authorization"), Cow::Owned(authorization)));
     signature
 }
 
 /// Computes the signature over a final header list (with `Host` and `X-Sdk-Date`): every
 /// header whose name has no `_` is signed. The mock server verifies with this too.
-pub(crate) fn compute(
+pub(crate) fn compute<N: AsRef<str>, V: AsRef<str>>(
     access_key: &str,
     secret_key: &str,
     method: &str,
     path: &str,
     query: &str,
-    headers: &[(String, String)],
+    headers: &[(N, V)],
     payload_hash: &str,
 ) -> Signature {
     let date = header(headers, "X-Sdk-Date").unwrap_or_default();
-    let mut signed: Vec<(String, &str)> = headers
+    // Signed: every header whose name has no `_`, by lower-case name, values trimmed.
+    let mut signed: Vec<(&str, &str)> = headers
         .iter()
+        .map(|(name, value)| (name.as_ref(), value.as_ref().trim()))
         .filter(|(name, _)| !name.contains('_') && !name.eq_ignore_ascii_case("authorization"))
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
         .collect();
-    signed.sort_by(|left, right| left.0.cmp(&right.0));
-    let signed_headers = signed
-        .iter()
-        .map(|(name, _)| name.as_str())
-        .collect::<Vec<_>>()
-        .join(";");
-    let canonical_headers: String = signed
-        .iter()
-        .map(|(name, value)| format!("{name}:{value}\n"))
-        .collect();
-    let canonical_request = format!(
-        "{}\n{}\n{query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
-        method.to_ascii_uppercase(),
-        canonical_uri(path),
+    signed.sort_by(|left, right| {
+        left.0
+            .bytes()
+            .map(|byte| byte.to_ascii_lowercase())
+            .cmp(right.0.bytes().map(|byte| byte.to_ascii_lowercase()))
+    });
+    let mut signed_headers = String::with_capacity(signed.len() * 16);
+    for (index, (name, _)) in signed.iter().enumerate() {
+        if index > 0 {
+            signed_headers.push(';');
+        }
+        push_lower(&mut signed_headers, name);
+    }
+    let mut canonical_request = String::with_capacity(
+        256 + path.len()
+            + query.len()
+            + signed
+                .iter()
+                .map(|(name, value)| name.len() + value.len() + 2)
+                .sum::<usize>(),
     );
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{date}\n{}",
-        sha256_hex(canonical_request.as_bytes())
+    canonical_request.push_str(method);
+    canonical_request.make_ascii_uppercase();
+    canonical_request.push('\n');
+    push_canonical_uri(&mut canonical_request, path);
+    canonical_request.push('\n');
+    canonical_request.push_str(query);
+    canonical_request.push('\n');
+    for (name, value) in &signed {
+        push_lower(&mut canonical_request, name);
+        canonical_request.push(':');
+        canonical_request.push_str(value);
+        canonical_request.push('\n');
+    }
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
+    canonical_request.push_str(payload_hash);
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
+    string_to_sign.push_str(ALGORITHM);
+    string_to_sign.push('\n');
+    string_to_sign.push_str(date);
+    string_to_sign.push('\n');
+    push_hex(
+        &mut string_to_sign,
+        &Sha256::digest(canonical_request.as_bytes()),
     );
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret_key.as_bytes())
         .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
     mac.update(string_to_sign.as_bytes());
-    let signature = hex::encode(mac.finalize().into_bytes());
-    let authorization = format!(
-        "{ALGORITHM} Access={access_key}, SignedHeaders={signed_headers}, Signature={signature}"
-    );
+    let mut authorization =
+        String::with_capacity(ALGORITHM.len() + access_key.len() + signed_headers.len() + 100);
+    authorization.push_str(ALGORITHM);
+    authorization.push_str(" Access=");
+    authorization.push_str(access_key);
+    authorization.push_str(", SignedHeaders=");
+    authorization.push_str(&signed_headers);
+    authorization.push_str(", Signature=");
+    push_hex(&mut authorization, &mac.finalize().into_bytes());
     Signature {
         canonical_request,
         string_to_sign,
@@ -195,9 +268,28 @@ pub(crate) fn payload_hash(unsigned_header: bool, body: &[u8]) -> String {
 /// The `X-Sdk-Date` value for a moment: `YYYYMMDDTHHMMSSZ` in UTC.
 pub fn sdk_date(moment: time::OffsetDateTime) -> String {
     let utc = moment.to_offset(time::UtcOffset::UTC);
-    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-    // Formatting a valid date with a fixed numeric description cannot fail.
-    utc.format(&format).unwrap_or_default()
+    // Written by hand: this runs for every attempt, and a format description costs more.
+    let mut out = String::with_capacity(16);
+    let mut two = |value: u8| {
+        out.push(char::from(b'0' + value / 10));
+        out.push(char::from(b'0' + value % 10));
+    };
+    let year = utc.year().clamp(0, 9999);
+    // `year` is within 0..=9999, so both halves fit in a `u8` below 100.
+    two(u8::try_from(year / 100).unwrap_or(0));
+    two(u8::try_from(year % 100).unwrap_or(0));
+    two(u8::from(utc.month()));
+    two(utc.day());
+    out.push('T');
+    let mut two = |value: u8| {
+        out.push(char::from(b'0' + value / 10));
+        out.push(char::from(b'0' + value % 10));
+    };
+    two(utc.hour());
+    two(utc.minute());
+    two(utc.second());
+    out.push('Z');
+    out
 }
 
 #[cfg(test)]

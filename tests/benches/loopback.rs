@@ -95,6 +95,9 @@ const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+// The baseline's own serde structs, field for field what the generated models hold, so
+// both clients encode and decode the same data.
+
 #[derive(serde::Serialize)]
 struct BaselineChange<'a> {
     operation: &'a str,
@@ -102,10 +105,65 @@ struct BaselineChange<'a> {
 
 #[derive(serde::Deserialize)]
 #[allow(dead_code)]
-struct BaselineAnswer {
+struct IdName {
     id: Option<String>,
     name: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct PlaybookRef {
+    id: Option<String>,
+    version_id: Option<String>,
+    name: Option<String>,
+    version: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct BaselineInstance {
+    id: Option<String>,
+    name: Option<String>,
+    project_id: Option<String>,
+    playbook: Option<PlaybookRef>,
+    dataclass: Option<IdName>,
+    dataobject: Option<IdName>,
     status: Option<String>,
+    trigger_type: Option<String>,
+    start_time: Option<String>,
+    end_time: Option<String>,
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct DataClass {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    name: String,
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct DataObject {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    content: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    dataclass: Option<DataClass>,
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct PlaybookContext {
+    data_object: DataObject,
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct BaselineEvent {
+    command_type: String,
+    action_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action_instance_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    playbook_context: Option<PlaybookContext>,
 }
 
 struct Baseline {
@@ -114,7 +172,7 @@ struct Baseline {
 }
 
 impl Baseline {
-    async fn call(&self, path_tail: &str, body: &[u8]) -> usize {
+    async fn call<T: serde::de::DeserializeOwned>(&self, path_tail: &str, body: &[u8]) -> T {
         let workspace = utf8_percent_encode("ws1", UNRESERVED).to_string();
         let path = format!("/v1/{PROJECT}/workspaces/{workspace}/{path_tail}");
         let date =
@@ -147,8 +205,7 @@ impl Baseline {
             .await
             .expect("the baseline call");
         let bytes = response.bytes().await.expect("the answer");
-        let answer: BaselineAnswer = serde_json::from_slice(&bytes).expect("the answer decodes");
-        answer.id.map_or(0, |id| id.len())
+        serde_json::from_slice(&bytes).expect("the answer decodes")
     }
 }
 
@@ -194,6 +251,7 @@ struct Clients {
     ours: Client,
     baseline: Baseline,
     create_body: AopInstanceEventData,
+    baseline_body: BaselineEvent,
 }
 
 async fn one_call(clients: &Clients, which: Which, op: Op) {
@@ -228,22 +286,19 @@ async fn one_call(clients: &Clients, which: Which, op: Op) {
         }
         (Which::Baseline, Op::Change) => {
             let body = serde_json::to_vec(&BaselineChange { operation: "RETRY" }).expect("JSON");
-            std::hint::black_box(
-                clients
-                    .baseline
-                    .call("soc/playbooks/instances/inst1/operation", &body)
-                    .await,
-            );
+            let answer: BaselineInstance = clients
+                .baseline
+                .call("soc/playbooks/instances/inst1/operation", &body)
+                .await;
+            std::hint::black_box(answer.id);
         }
         (Which::Baseline, Op::Create) => {
-            let body: serde_json::Value = serde_json::from_str(CREATE_BODY).expect("JSON");
-            let body = serde_json::to_vec(&body).expect("JSON");
-            std::hint::black_box(
-                clients
-                    .baseline
-                    .call("soc/workflows/wf1/instances", &body)
-                    .await,
-            );
+            let body = serde_json::to_vec(&clients.baseline_body.clone()).expect("JSON");
+            let answer: BaselineEvent = clients
+                .baseline
+                .call("soc/workflows/wf1/instances", &body)
+                .await;
+            std::hint::black_box(answer.action_id);
         }
     }
 }
@@ -278,6 +333,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut calls = 4000usize;
     let mut rounds = 5usize;
+    // `--profile ours|baseline`: only that client, sequentially, for a profiler.
+    let mut profile = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--serve" => return serve(),
@@ -286,6 +343,12 @@ fn main() {
                     .next()
                     .and_then(|value| value.parse().ok())
                     .unwrap_or(calls)
+            }
+            "--profile" => {
+                profile = match args.next().as_deref() {
+                    Some("ours") => Some(Which::Ours),
+                    _ => Some(Which::Baseline),
+                }
             }
             "--rounds" => {
                 rounds = args
@@ -338,7 +401,14 @@ fn main() {
             ours,
             baseline,
             create_body: serde_json::from_str(CREATE_BODY).expect("the seed body decodes"),
+            baseline_body: serde_json::from_str(CREATE_BODY).expect("the seed body decodes"),
         });
+        if let Some(which) = profile {
+            for op in [Op::Change, Op::Create] {
+                run(&clients, which, op, 1, calls).await;
+            }
+            return;
+        }
         // Warm up connections and code paths.
         for which in [Which::Ours, Which::Baseline] {
             for op in [Op::Change, Op::Create] {
