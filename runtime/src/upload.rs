@@ -225,6 +225,40 @@ impl Form {
         self.files.iter().all(|(_, part)| part.replayable())
     }
 
+    /// The whole encoded body with this boundary, read into memory: for tests and
+    /// debugging (calls stream it instead). A reader part is consumed.
+    pub async fn encode(&self, boundary: &str) -> Result<Bytes, Error> {
+        use tokio::io::AsyncReadExt;
+        let prepared = Prepared::form(self, boundary)
+            .await
+            .map_err(|problem| invalid("Form::encode", problem))?;
+        let mut out = BytesMut::new();
+        for segment in prepared.segments {
+            match segment {
+                Segment::Bytes(bytes) => out.extend_from_slice(&bytes),
+                Segment::File { source, .. } => {
+                    let read = match source {
+                        Source::Bytes(bytes) => Ok(bytes.to_vec()),
+                        Source::Path(path) => tokio::fs::read(&path).await,
+                        Source::Reader(shared) => {
+                            let taken = shared.lock().ok().and_then(|mut slot| slot.take());
+                            match taken {
+                                Some(mut reader) => {
+                                    let mut buffer = Vec::new();
+                                    reader.read_to_end(&mut buffer).await.map(|_| buffer)
+                                }
+                                None => Ok(Vec::new()),
+                            }
+                        }
+                    };
+                    let bytes = read.map_err(|error| invalid("Form::encode", error.to_string()))?;
+                    out.extend_from_slice(&bytes);
+                }
+            }
+        }
+        Ok(out.freeze())
+    }
+
     /// Checks names and file names: a line break or quote in them would forge part headers.
     pub(crate) fn check(&self) -> Result<(), String> {
         let bad = |text: &str| text.contains(['\r', '\n', '"', '\0']);

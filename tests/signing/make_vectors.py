@@ -51,8 +51,6 @@ and report where the HTTP library changes the path or headers the SDK signed.
 
 import hashlib
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -63,50 +61,15 @@ PINS = [
     "urllib3==2.8.0",
     "simplejson==4.3.0",
 ]
-ENV_FLAG = "SECMASTER_SIGVEC_IN_VENV"
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "vectors.json"
 
 
-def venv_dir() -> Path:
-    custom = os.environ.get("SECMASTER_SIGVEC_VENV")
-    if custom:
-        return Path(custom).resolve()
-    return (Path(os.environ.get("TMPDIR") or "/tmp") / "secmaster-sigvec-venv").resolve()
-
-
-def venv_python(venv: Path) -> Path:
-    if os.name == "nt":
-        return venv / "Scripts" / "python.exe"
-    return venv / "bin" / "python"
-
-
 def ensure_venv_and_reexec() -> None:
-    venv = venv_dir()
-    if os.environ.get(ENV_FLAG) == "1":
-        if Path(sys.prefix).resolve() != venv:
-            sys.exit("make_vectors.py: expected to run inside %s, got %s" % (venv, sys.prefix))
-        return
-    repo_root = HERE.parent.parent.resolve()
-    if venv == repo_root or repo_root in venv.parents:
-        sys.exit("make_vectors.py: the scratch venv must live outside the repository")
-    python = venv_python(venv)
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    marker = venv / ".sigvec-pins"
-    wanted = "\n".join(PINS) + "\n"
-    if not marker.exists() or marker.read_text() != wanted:
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet",
-                        "--disable-pip-version-check", *PINS], check=True)
-        marker.write_text(wanted)
-    home = venv / "home"
-    home.mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HUAWEICLOUD_SDK_", "CLOUD_SDK_"))}
-    env[ENV_FLAG] = "1"
-    env["HOME"] = str(home)
-    env["PYTHONHASHSEED"] = "0"
-    os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
+    sys.path.insert(0, str(HERE.parent.parent.resolve() / "tools"))
+    import scratch_venv
+
+    scratch_venv.ensure(__file__, PINS, "secmaster-sigvec-venv")
 
 
 # --------------------------------------------------------------------------------------

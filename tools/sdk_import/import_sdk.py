@@ -40,8 +40,6 @@ See tools/sdk_import/README.md for the spec conventions.
 """
 
 import argparse
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -50,50 +48,16 @@ PINS = [
     "huaweicloudsdksecmaster==3.1.219",
     "ruamel.yaml==0.19.1",
 ]
-ENV_FLAG = "SECMASTER_SDKIMPORT_IN_VENV"
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent.resolve()
 DEFAULT_SPEC = REPO_ROOT / "spec" / "secmaster.yaml"
 
 
-def venv_dir() -> Path:
-    custom = os.environ.get("SECMASTER_SDKIMPORT_VENV")
-    if custom:
-        return Path(custom).resolve()
-    return (Path(os.environ.get("TMPDIR") or "/tmp") / "secmaster-sdkimport-venv").resolve()
-
-
-def venv_python(venv: Path) -> Path:
-    if os.name == "nt":
-        return venv / "Scripts" / "python.exe"
-    return venv / "bin" / "python"
-
-
 def ensure_venv_and_reexec() -> None:
-    venv = venv_dir()
-    if os.environ.get(ENV_FLAG) == "1":
-        if Path(sys.prefix).resolve() != venv:
-            sys.exit("import_sdk.py: expected to run inside %s, got %s" % (venv, sys.prefix))
-        return
-    if venv == REPO_ROOT or REPO_ROOT in venv.parents:
-        sys.exit("import_sdk.py: the scratch venv must live outside the repository")
-    python = venv_python(venv)
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    marker = venv / ".sdkimport-pins"
-    wanted = "\n".join(PINS) + "\n"
-    if not marker.exists() or marker.read_text() != wanted:
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet",
-                        "--disable-pip-version-check", *PINS], check=True)
-        marker.write_text(wanted)
-    home = venv / "home"
-    home.mkdir(exist_ok=True)
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HUAWEICLOUD_SDK_", "CLOUD_SDK_"))}
-    env[ENV_FLAG] = "1"
-    env["HOME"] = str(home)
-    env["PYTHONHASHSEED"] = "0"
-    os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
+    sys.path.insert(0, str(HERE.parent.parent.resolve() / "tools"))
+    import scratch_venv
+
+    scratch_venv.ensure(__file__, PINS, "secmaster-sdkimport-venv")
 
 
 def parse_args(argv):
