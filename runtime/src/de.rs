@@ -47,3 +47,115 @@ impl<'de> Visitor<'de> for FieldSeed {
 pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
 }
+
+/// The `Deserialize` impl of a generated model: a map visitor only, with the field lookup
+/// shared through [`FieldSeed`]. Unknown keys are skipped; a missing required field is
+/// serde's usual `missing field` error; `null` or a missing key makes an `Option` field
+/// `None`; of duplicate keys the last wins.
+///
+/// Each field is `index slot field: Type [optional|required] = "wire"`, where `Type` is the
+/// field's whole type (`Option<T>` for an optional one) and `slot` a local name that no
+/// field takes.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __deserialize_struct {
+    ($name:ident, $shown:literal, {
+        $( $index:tt $slot:ident $field:ident : $ty:ty [$kind:ident] = $wire:literal ),* $(,)?
+    }) => {
+        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::codegen::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[$($wire),*];
+                struct FieldsVisitor;
+                impl<'de> $crate::codegen::serde::de::Visitor<'de> for FieldsVisitor {
+                    type Value = $name;
+                    fn expecting(
+                        &self,
+                        formatter: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        formatter.write_str(::std::concat!("struct ", $shown))
+                    }
+                    #[allow(unused_mut)]
+                    fn visit_map<A: $crate::codegen::serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> ::std::result::Result<$name, A::Error> {
+                        $( let mut $slot: ::std::option::Option<$ty> = ::std::option::Option::None; )*
+                        while let ::std::option::Option::Some(index) =
+                            map.next_key_seed($crate::codegen::FieldSeed(FIELDS))?
+                        {
+                            match index {
+                                $( ::std::option::Option::Some($index) => {
+                                    $slot = ::std::option::Option::Some(map.next_value()?)
+                                } )*
+                                _ => {
+                                    map.next_value::<$crate::codegen::serde::de::IgnoredAny>()?;
+                                }
+                            }
+                        }
+                        ::std::result::Result::Ok($name {
+                            $( $field: $crate::__deserialize_struct!(@take $kind $slot $wire), )*
+                        })
+                    }
+                }
+                deserializer.deserialize_struct($shown, FIELDS, FieldsVisitor)
+            }
+        }
+    };
+    (@take optional $slot:ident $wire:literal) => { $slot.flatten() };
+    (@take required $slot:ident $wire:literal) => { $crate::codegen::required($slot, $wire)? };
+}
+
+/// The builder of a generated model, in the `builders` module beside the models: every
+/// field optional until `build` checks the required ones.
+///
+/// Each field is `field: T [kind] = "wire"`, `T` without `Option` or `Box`; the kind says
+/// what the model's field is: `optional` (`Option<T>`), `required` (`T`), `nullable`
+/// (`Option<T>`, required but may be `null`), `optional_boxed` (`Option<Box<T>>`),
+/// `required_boxed` (`Box<T>`), `nullable_boxed` (`Option<Box<T>>`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __model_builder {
+    ($name:ident, $shown:literal, {
+        $( $field:ident : $ty:ty [$kind:ident] = $wire:literal ),* $(,)?
+    }) => {
+        #[doc = ::std::concat!(" Builds a [`", $shown, "`](super::", $shown, ").")]
+        #[derive(Debug, Clone, Default)]
+        pub struct $name { $( $field: ::std::option::Option<$ty>, )* }
+
+        impl $name {
+            $(
+                #[doc = ::std::concat!(" Sets [`", $shown, "::", $wire, "`](super::", $shown, ").")]
+                pub fn $field(mut self, value: impl ::std::convert::Into<$ty>) -> Self {
+                    self.$field = ::std::option::Option::Some(value.into());
+                    self
+                }
+            )*
+
+            #[doc = ::std::concat!(
+                " Builds the [`", $shown, "`](super::", $shown,
+                "); fails when a required field is not set."
+            )]
+            pub fn build(self) -> ::std::result::Result<super::$name, $crate::codegen::BuildError> {
+                ::std::result::Result::Ok(super::$name {
+                    $( $field: $crate::__model_builder!(@build $kind self.$field, $shown, $wire), )*
+                })
+            }
+        }
+    };
+    (@build optional $value:expr, $shown:literal, $wire:literal) => { $value };
+    (@build nullable $value:expr, $shown:literal, $wire:literal) => { $value };
+    (@build required $value:expr, $shown:literal, $wire:literal) => {
+        $value.ok_or($crate::codegen::BuildError::missing($shown, $wire))?
+    };
+    (@build optional_boxed $value:expr, $shown:literal, $wire:literal) => {
+        $value.map(::std::boxed::Box::new)
+    };
+    (@build nullable_boxed $value:expr, $shown:literal, $wire:literal) => {
+        $value.map(::std::boxed::Box::new)
+    };
+    (@build required_boxed $value:expr, $shown:literal, $wire:literal) => {
+        ::std::boxed::Box::new($value.ok_or($crate::codegen::BuildError::missing($shown, $wire))?)
+    };
+}

@@ -71,7 +71,7 @@ fn struct_model(api: &Api, id: ModelId, model: &Model, fields: &Struct) -> Token
             #[serde(crate = #path)]
         }
     });
-    let deserialize = (!form).then(|| struct_deserialize(&ident, field_list));
+    let deserialize = (!form).then(|| struct_deserialize(api, &ident, field_list));
     let field_tokens = field_list
         .iter()
         .map(|field| struct_field(api, field, *form));
@@ -128,117 +128,53 @@ fn struct_field(api: &Api, field: &Field, form: bool) -> TokenStream {
     }
 }
 
-/// A `Deserialize` impl lighter to compile than serde's derive: a map visitor only, with the
-/// field lookup shared through the runtime's `FieldSeed`. Unknown keys are skipped; a
-/// missing required field is serde's usual `missing field` error; `null` or a missing key
-/// makes an `Option` field `None`; of duplicate keys the last wins.
-fn struct_deserialize(ident: &Ident, fields: &[Field]) -> TokenStream {
+/// The model's `Deserialize` impl, written by the runtime's `deserialize_struct!`: lighter
+/// to compile than serde's derive (a map visitor only, one shared field lookup), and a few
+/// tokens per field here.
+fn struct_deserialize(api: &Api, ident: &Ident, fields: &[Field]) -> TokenStream {
     let rt = rt();
-    let name = ident.to_string().trim_start_matches("r#").to_owned();
-    let expecting = format!("struct {name}");
-    let wire_names: Vec<&str> = fields
-        .iter()
-        .map(|field| field.wire_name.as_str())
-        .collect();
-    let slots: Vec<Ident> = (0..fields.len())
-        .map(|index| format_ident!("field_{index}"))
-        .collect();
-    let indices = (0..fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
-    let inits = fields.iter().zip(&slots).map(|(field, slot)| {
-        let field_ident = field_ident(field);
-        let wire = &field.wire_name;
-        if field.optional() {
-            quote!(#field_ident: #slot.flatten())
+    let shown = ident.to_string().trim_start_matches("r#").to_owned();
+    let entries = fields.iter().enumerate().map(|(index, field)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(index);
+        let slot = format_ident!("field_{index}");
+        let name = field_ident(field);
+        let ty = field_type(api, field);
+        let kind = if field.optional() {
+            format_ident!("optional")
         } else {
-            quote!(#field_ident: #rt::required(#slot, #wire)?)
-        }
+            format_ident!("required")
+        };
+        let wire = &field.wire_name;
+        quote!(#index #slot #name: #ty [#kind] = #wire)
     });
     quote! {
-        impl<'de> #rt::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[#(#wire_names),*];
-                struct FieldsVisitor;
-                impl<'de> #rt::serde::de::Visitor<'de> for FieldsVisitor {
-                    type Value = crate::models::#ident;
-                    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        formatter.write_str(#expecting)
-                    }
-                    fn visit_map<A: #rt::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<Self::Value, A::Error> {
-                        #( let mut #slots = ::std::option::Option::None; )*
-                        while let ::std::option::Option::Some(index) = map.next_key_seed(#rt::FieldSeed(FIELDS))? {
-                            match index {
-                                #( ::std::option::Option::Some(#indices) => #slots = ::std::option::Option::Some(map.next_value()?), )*
-                                _ => {
-                                    map.next_value::<#rt::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok(crate::models::#ident { #(#inits),* })
-                    }
-                }
-                deserializer.deserialize_struct(#name, FIELDS, FieldsVisitor)
-            }
-        }
+        #rt::deserialize_struct!(#ident, #shown, { #(#entries),* });
     }
 }
 
-/// The builder of a struct: every field optional until `build` checks the required ones.
+/// The builder of a struct, written by the runtime's `model_builder!`: every field optional
+/// until `build` checks the required ones.
 fn builder(api: &Api, id: ModelId, model: &Struct) -> TokenStream {
     let rt = rt();
     let ident = type_ident(api, id);
     let shown = ident.to_string().trim_start_matches("r#").to_owned();
-    let builder_doc = format!(" Builds a [`{shown}`](crate::models::{shown}).");
-    let build_doc = format!(
-        " Builds the [`{shown}`](crate::models::{shown}); fails when a required field is not set."
-    );
-    let mut fields = Vec::new();
-    let mut setters = Vec::new();
-    let mut inits = Vec::new();
-    for field in &model.fields {
+    let entries = model.fields.iter().map(|field| {
         let name = field_ident(field);
         let ty = type_tokens(api, &field.ty);
-        fields.push(quote!(#name: ::std::option::Option<#ty>,));
-        let field_name = name.to_string();
-        let field_name = field_name.trim_start_matches("r#");
-        let setter_doc =
-            format!(" Sets [`{shown}::{field_name}`](crate::models::{shown}::{field_name}).");
-        setters.push(quote! {
-            #[doc = #setter_doc]
-            pub fn #name(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-                self.#name = ::std::option::Option::Some(value.into());
-                self
-            }
-        });
-        let wire = &field.wire_name;
-        let value = if field.optional() {
-            if field.boxed {
-                quote!(self.#name.map(::std::boxed::Box::new))
-            } else {
-                quote!(self.#name)
-            }
-        } else {
-            let present = quote!(self.#name.ok_or(#rt::BuildError::missing(#shown, #wire))?);
-            if field.boxed {
-                quote!(::std::boxed::Box::new(#present))
-            } else {
-                present
-            }
+        let kind = match (field.required, field.nullable, field.boxed) {
+            (false, _, false) => "optional",
+            (false, _, true) => "optional_boxed",
+            (true, true, false) => "nullable",
+            (true, true, true) => "nullable_boxed",
+            (true, false, false) => "required",
+            (true, false, true) => "required_boxed",
         };
-        inits.push(quote!(#name: #value,));
-    }
+        let kind = format_ident!("{kind}");
+        let wire = &field.wire_name;
+        quote!(#name: #ty [#kind] = #wire)
+    });
     quote! {
-        #[doc = #builder_doc]
-        #[derive(Debug, Clone, Default)]
-        pub struct #ident { #(#fields)* }
-
-        impl #ident {
-            #(#setters)*
-
-            #[doc = #build_doc]
-            pub fn build(self) -> ::std::result::Result<crate::models::#ident, #rt::BuildError> {
-                ::std::result::Result::Ok(crate::models::#ident { #(#inits)* })
-            }
-        }
+        #rt::model_builder!(#ident, #shown, { #(#entries),* });
     }
 }
 

@@ -18,49 +18,10 @@ impl Label {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Label {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Label;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Label")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Label {
-                    name: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Label", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Label, "Label", { 0 field_0 name : ::std::option::Option < ::std::string::String >
+    [optional] = "name" }
+);
 #[allow(missing_docs)]
 pub type Labels = ::std::vec::Vec<crate::models::Label>;
 
@@ -95,69 +56,16 @@ impl Holder {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Holder {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["names", "labels", "points", "matrix", "anything"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Holder;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Holder")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                let mut field_3 = ::std::option::Option::None;
-                let mut field_4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(3) => {
-                            field_3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(4) => {
-                            field_4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Holder {
-                    names: ::huaweicloud_sdk_core::codegen::required(field_0, "names")?,
-                    labels: field_1.flatten(),
-                    points: field_2.flatten(),
-                    matrix: field_3.flatten(),
-                    anything: field_4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Holder", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Holder, "Holder", { 0 field_0 names : ::std::vec::Vec < ::std::string::String >
+    [required] = "names", 1 field_1 labels : ::std::option::Option < ::std::vec::Vec <
+    crate ::models::Label > > [optional] = "labels", 2 field_2 points :
+    ::std::option::Option < ::std::vec::Vec < crate ::models::HolderPointsItem > >
+    [optional] = "points", 3 field_3 matrix : ::std::option::Option < ::std::vec::Vec <
+    ::std::vec::Vec < f32 > > > [optional] = "matrix", 4 field_4 anything :
+    ::std::option::Option < ::std::vec::Vec <
+    ::huaweicloud_sdk_core::codegen::serde_json::Value > > [optional] = "anything" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -179,190 +87,26 @@ impl HolderPointsItem {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for HolderPointsItem {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["x", "y"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::HolderPointsItem;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct HolderPointsItem")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::HolderPointsItem {
-                    x: field_0.flatten(),
-                    y: field_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("HolderPointsItem", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    HolderPointsItem, "HolderPointsItem", { 0 field_0 x : ::std::option::Option < f64 >
+    [optional] = "x", 1 field_1 y : ::std::option::Option < f64 > [optional] = "y" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Label`](crate::models::Label).
-    #[derive(Debug, Clone, Default)]
-    pub struct Label {
-        name: ::std::option::Option<::std::string::String>,
-    }
-    impl Label {
-        /// Sets [`Label::name`](crate::models::Label::name).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Label`](crate::models::Label); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Label,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Label {
-                name: self.name,
-            })
-        }
-    }
-    /// Builds a [`Holder`](crate::models::Holder).
-    #[derive(Debug, Clone, Default)]
-    pub struct Holder {
-        names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        labels: ::std::option::Option<::std::vec::Vec<crate::models::Label>>,
-        points: ::std::option::Option<::std::vec::Vec<crate::models::HolderPointsItem>>,
-        matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<f32>>>,
-        anything: ::std::option::Option<
-            ::std::vec::Vec<::huaweicloud_sdk_core::codegen::serde_json::Value>,
-        >,
-    }
-    impl Holder {
-        /// Sets [`Holder::names`](crate::models::Holder::names).
-        pub fn names(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.names = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Holder::labels`](crate::models::Holder::labels).
-        pub fn labels(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<crate::models::Label>>,
-        ) -> Self {
-            self.labels = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Holder::points`](crate::models::Holder::points).
-        pub fn points(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<crate::models::HolderPointsItem>,
-            >,
-        ) -> Self {
-            self.points = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Holder::matrix`](crate::models::Holder::matrix).
-        pub fn matrix(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::vec::Vec<f32>>>,
-        ) -> Self {
-            self.matrix = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Holder::anything`](crate::models::Holder::anything).
-        pub fn anything(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<::huaweicloud_sdk_core::codegen::serde_json::Value>,
-            >,
-        ) -> Self {
-            self.anything = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Holder`](crate::models::Holder); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Holder,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Holder {
-                names: self
-                    .names
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Holder",
-                            "names",
-                        ),
-                    )?,
-                labels: self.labels,
-                points: self.points,
-                matrix: self.matrix,
-                anything: self.anything,
-            })
-        }
-    }
-    /// Builds a [`HolderPointsItem`](crate::models::HolderPointsItem).
-    #[derive(Debug, Clone, Default)]
-    pub struct HolderPointsItem {
-        x: ::std::option::Option<f64>,
-        y: ::std::option::Option<f64>,
-    }
-    impl HolderPointsItem {
-        /// Sets [`HolderPointsItem::x`](crate::models::HolderPointsItem::x).
-        pub fn x(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-            self.x = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`HolderPointsItem::y`](crate::models::HolderPointsItem::y).
-        pub fn y(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-            self.y = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`HolderPointsItem`](crate::models::HolderPointsItem); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::HolderPointsItem,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::HolderPointsItem {
-                x: self.x,
-                y: self.y,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Label, "Label", { name : ::std::string::String[optional] = "name" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Holder, "Holder", { names : ::std::vec::Vec < ::std::string::String > [required]
+        = "names", labels : ::std::vec::Vec < crate ::models::Label > [optional] =
+        "labels", points : ::std::vec::Vec < crate ::models::HolderPointsItem >
+        [optional] = "points", matrix : ::std::vec::Vec < ::std::vec::Vec < f32 > >
+        [optional] = "matrix", anything : ::std::vec::Vec <
+        ::huaweicloud_sdk_core::codegen::serde_json::Value > [optional] = "anything" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        HolderPointsItem, "HolderPointsItem", { x : f64[optional] = "x", y :
+        f64[optional] = "y" }
+    );
 }

@@ -21,88 +21,16 @@ impl Batch {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Batch {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "size"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Batch;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Batch")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Batch {
-                    id: field_0.flatten(),
-                    size: field_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Batch", FIELDS, FieldsVisitor)
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Batch, "Batch", { 0 field_0 id : ::std::option::Option < ::std::string::String >
+    [optional] = "id", 1 field_1 size : ::std::option::Option < i64 > [optional] = "size"
     }
-}
-
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Batch`](crate::models::Batch).
-    #[derive(Debug, Clone, Default)]
-    pub struct Batch {
-        id: ::std::option::Option<::std::string::String>,
-        size: ::std::option::Option<i64>,
-    }
-    impl Batch {
-        /// Sets [`Batch::id`](crate::models::Batch::id).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Batch::size`](crate::models::Batch::size).
-        pub fn size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.size = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Batch`](crate::models::Batch); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Batch,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Batch {
-                id: self.id,
-                size: self.size,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Batch, "Batch", { id : ::std::string::String[optional] = "id", size :
+        i64[optional] = "size" }
+    );
 }

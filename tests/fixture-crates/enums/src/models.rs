@@ -111,54 +111,11 @@ impl Job {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Job {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["state", "priority"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Job;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Job")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Job {
-                    state: ::huaweicloud_sdk_core::codegen::required(field_0, "state")?,
-                    priority: field_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Job", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Job, "Job", { 0 field_0 state : crate ::models::State[required] = "state", 1 field_1
+    priority : ::std::option::Option < crate ::models::JobPriority > [optional] =
+    "priority" }
+);
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -231,47 +188,8 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for JobPriori
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Job`](crate::models::Job).
-    #[derive(Debug, Clone, Default)]
-    pub struct Job {
-        state: ::std::option::Option<crate::models::State>,
-        priority: ::std::option::Option<crate::models::JobPriority>,
-    }
-    impl Job {
-        /// Sets [`Job::state`](crate::models::Job::state).
-        pub fn state(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::State>,
-        ) -> Self {
-            self.state = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Job::priority`](crate::models::Job::priority).
-        pub fn priority(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::JobPriority>,
-        ) -> Self {
-            self.priority = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Job`](crate::models::Job); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Job,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Job {
-                state: self
-                    .state
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Job",
-                            "state",
-                        ),
-                    )?,
-                priority: self.priority,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Job, "Job", { state : crate ::models::State[required] = "state", priority : crate
+        ::models::JobPriority[optional] = "priority" }
+    );
 }

@@ -42,93 +42,18 @@ impl Odd {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Odd {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "type",
-            "match",
-            "2fa",
-            "größe",
-            "中文",
-            "foo-bar",
-            "3d",
-            "nested-thing",
-        ];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Odd;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Odd")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                let mut field_3 = ::std::option::Option::None;
-                let mut field_4 = ::std::option::Option::None;
-                let mut field_5 = ::std::option::Option::None;
-                let mut field_6 = ::std::option::Option::None;
-                let mut field_7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(3) => {
-                            field_3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(4) => {
-                            field_4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(5) => {
-                            field_5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(6) => {
-                            field_6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(7) => {
-                            field_7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Odd {
-                    r#type: field_0.flatten(),
-                    r#match: field_1.flatten(),
-                    n2fa: field_2.flatten(),
-                    gr_u00f6_u00df_e: field_3.flatten(),
-                    u4e2d_u6587: field_4.flatten(),
-                    foo_bar: field_5.flatten(),
-                    n3d: field_6.flatten(),
-                    nested_thing: field_7.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Odd", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Odd, "Odd", { 0 field_0 r#type : ::std::option::Option < ::std::string::String >
+    [optional] = "type", 1 field_1 r#match : ::std::option::Option <
+    ::std::string::String > [optional] = "match", 2 field_2 n2fa : ::std::option::Option
+    < bool > [optional] = "2fa", 3 field_3 gr_u00f6_u00df_e : ::std::option::Option < i64
+    > [optional] = "größe", 4 field_4 u4e2d_u6587 : ::std::option::Option <
+    ::std::string::String > [optional] = "中文", 5 field_5 foo_bar :
+    ::std::option::Option < ::std::string::String > [optional] = "foo-bar", 6 field_6 n3d
+    : ::std::option::Option < crate ::models::N3d > [optional] = "3d", 7 field_7
+    nested_thing : ::std::option::Option < crate ::models::OddNestedThing > [optional] =
+    "nested-thing" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -147,49 +72,9 @@ impl N3d {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for N3d {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["x"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::N3d;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct N3d")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::N3d {
-                    x: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("N3d", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    N3d, "N3d", { 0 field_0 x : ::std::option::Option < f64 > [optional] = "x" }
+);
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -287,190 +172,27 @@ impl OddNestedThing {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for OddNestedThing {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["async"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::OddNestedThing;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct OddNestedThing")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::OddNestedThing {
-                    r#async: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("OddNestedThing", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    OddNestedThing, "OddNestedThing", { 0 field_0 r#async : ::std::option::Option <
+    ::std::string::String > [optional] = "async" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Odd`](crate::models::Odd).
-    #[derive(Debug, Clone, Default)]
-    pub struct Odd {
-        r#type: ::std::option::Option<::std::string::String>,
-        r#match: ::std::option::Option<::std::string::String>,
-        n2fa: ::std::option::Option<bool>,
-        gr_u00f6_u00df_e: ::std::option::Option<i64>,
-        u4e2d_u6587: ::std::option::Option<::std::string::String>,
-        foo_bar: ::std::option::Option<::std::string::String>,
-        n3d: ::std::option::Option<crate::models::N3d>,
-        nested_thing: ::std::option::Option<crate::models::OddNestedThing>,
-    }
-    impl Odd {
-        /// Sets [`Odd::type`](crate::models::Odd::type).
-        pub fn r#type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.r#type = ::std::option::Option::Some(value.into());
-            self
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Odd, "Odd", { r#type : ::std::string::String[optional] = "type", r#match :
+        ::std::string::String[optional] = "match", n2fa : bool[optional] = "2fa",
+        gr_u00f6_u00df_e : i64[optional] = "größe", u4e2d_u6587 :
+        ::std::string::String[optional] = "中文", foo_bar :
+        ::std::string::String[optional] = "foo-bar", n3d : crate ::models::N3d[optional]
+        = "3d", nested_thing : crate ::models::OddNestedThing[optional] = "nested-thing"
         }
-        /// Sets [`Odd::match`](crate::models::Odd::match).
-        pub fn r#match(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.r#match = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Odd::n2fa`](crate::models::Odd::n2fa).
-        pub fn n2fa(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-            self.n2fa = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Odd::gr_u00f6_u00df_e`](crate::models::Odd::gr_u00f6_u00df_e).
-        pub fn gr_u00f6_u00df_e(
-            mut self,
-            value: impl ::std::convert::Into<i64>,
-        ) -> Self {
-            self.gr_u00f6_u00df_e = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Odd::u4e2d_u6587`](crate::models::Odd::u4e2d_u6587).
-        pub fn u4e2d_u6587(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.u4e2d_u6587 = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Odd::foo_bar`](crate::models::Odd::foo_bar).
-        pub fn foo_bar(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.foo_bar = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Odd::n3d`](crate::models::Odd::n3d).
-        pub fn n3d(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::N3d>,
-        ) -> Self {
-            self.n3d = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Odd::nested_thing`](crate::models::Odd::nested_thing).
-        pub fn nested_thing(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::OddNestedThing>,
-        ) -> Self {
-            self.nested_thing = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Odd`](crate::models::Odd); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Odd,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Odd {
-                r#type: self.r#type,
-                r#match: self.r#match,
-                n2fa: self.n2fa,
-                gr_u00f6_u00df_e: self.gr_u00f6_u00df_e,
-                u4e2d_u6587: self.u4e2d_u6587,
-                foo_bar: self.foo_bar,
-                n3d: self.n3d,
-                nested_thing: self.nested_thing,
-            })
-        }
-    }
-    /// Builds a [`N3d`](crate::models::N3d).
-    #[derive(Debug, Clone, Default)]
-    pub struct N3d {
-        x: ::std::option::Option<f64>,
-    }
-    impl N3d {
-        /// Sets [`N3d::x`](crate::models::N3d::x).
-        pub fn x(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-            self.x = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`N3d`](crate::models::N3d); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::N3d,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::N3d { x: self.x })
-        }
-    }
-    /// Builds a [`OddNestedThing`](crate::models::OddNestedThing).
-    #[derive(Debug, Clone, Default)]
-    pub struct OddNestedThing {
-        r#async: ::std::option::Option<::std::string::String>,
-    }
-    impl OddNestedThing {
-        /// Sets [`OddNestedThing::async`](crate::models::OddNestedThing::async).
-        pub fn r#async(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.r#async = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`OddNestedThing`](crate::models::OddNestedThing); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::OddNestedThing,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::OddNestedThing {
-                r#async: self.r#async,
-            })
-        }
-    }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        N3d, "N3d", { x : f64[optional] = "x" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        OddNestedThing, "OddNestedThing", { r#async : ::std::string::String[optional] =
+        "async" }
+    );
 }

@@ -18,49 +18,10 @@ impl Counter {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Counter {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["count"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Counter;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Counter")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Counter {
-                    count: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Counter", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Counter, "Counter", { 0 field_0 count : ::std::option::Option < i64 > [optional] =
+    "count" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -115,84 +76,23 @@ impl Maps {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Maps {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "free_form",
-            "free_form_true",
-            "string_map",
-            "counters",
-            "inline_values",
-            "nested",
-        ];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Maps;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Maps")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                let mut field_3 = ::std::option::Option::None;
-                let mut field_4 = ::std::option::Option::None;
-                let mut field_5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(3) => {
-                            field_3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(4) => {
-                            field_4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(5) => {
-                            field_5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Maps {
-                    free_form: ::huaweicloud_sdk_core::codegen::required(
-                        field_0,
-                        "free_form",
-                    )?,
-                    free_form_true: field_1.flatten(),
-                    string_map: field_2.flatten(),
-                    counters: field_3.flatten(),
-                    inline_values: field_4.flatten(),
-                    nested: field_5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Maps", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Maps, "Maps", { 0 field_0 free_form :
+    ::huaweicloud_sdk_core::codegen::serde_json::Map < ::std::string::String,
+    ::huaweicloud_sdk_core::codegen::serde_json::Value > [required] = "free_form", 1
+    field_1 free_form_true : ::std::option::Option <
+    ::huaweicloud_sdk_core::codegen::serde_json::Map < ::std::string::String,
+    ::huaweicloud_sdk_core::codegen::serde_json::Value > > [optional] = "free_form_true",
+    2 field_2 string_map : ::std::option::Option < ::std::collections::BTreeMap <
+    ::std::string::String, ::std::string::String > > [optional] = "string_map", 3 field_3
+    counters : ::std::option::Option < ::std::collections::BTreeMap <
+    ::std::string::String, crate ::models::Counter > > [optional] = "counters", 4 field_4
+    inline_values : ::std::option::Option < ::std::collections::BTreeMap <
+    ::std::string::String, crate ::models::MapsInlineValuesValue > > [optional] =
+    "inline_values", 5 field_5 nested : ::std::option::Option <
+    ::std::collections::BTreeMap < ::std::string::String, ::std::vec::Vec <
+    ::std::string::String > > > [optional] = "nested" }
+);
 /// A named map.
 pub type Attributes = ::std::collections::BTreeMap<::std::string::String, i32>;
 
@@ -214,234 +114,33 @@ impl MapsInlineValuesValue {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for MapsInlineValuesValue {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::MapsInlineValuesValue;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct MapsInlineValuesValue")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::MapsInlineValuesValue {
-                    enabled: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("MapsInlineValuesValue", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    MapsInlineValuesValue, "MapsInlineValuesValue", { 0 field_0 enabled :
+    ::std::option::Option < bool > [optional] = "enabled" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Counter`](crate::models::Counter).
-    #[derive(Debug, Clone, Default)]
-    pub struct Counter {
-        count: ::std::option::Option<i64>,
-    }
-    impl Counter {
-        /// Sets [`Counter::count`](crate::models::Counter::count).
-        pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.count = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Counter`](crate::models::Counter); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Counter,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Counter {
-                count: self.count,
-            })
-        }
-    }
-    /// Builds a [`Maps`](crate::models::Maps).
-    #[derive(Debug, Clone, Default)]
-    pub struct Maps {
-        free_form: ::std::option::Option<
-            ::huaweicloud_sdk_core::codegen::serde_json::Map<
-                ::std::string::String,
-                ::huaweicloud_sdk_core::codegen::serde_json::Value,
-            >,
-        >,
-        free_form_true: ::std::option::Option<
-            ::huaweicloud_sdk_core::codegen::serde_json::Map<
-                ::std::string::String,
-                ::huaweicloud_sdk_core::codegen::serde_json::Value,
-            >,
-        >,
-        string_map: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
-        >,
-        counters: ::std::option::Option<
-            ::std::collections::BTreeMap<::std::string::String, crate::models::Counter>,
-        >,
-        inline_values: ::std::option::Option<
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                crate::models::MapsInlineValuesValue,
-            >,
-        >,
-        nested: ::std::option::Option<
-            ::std::collections::BTreeMap<
-                ::std::string::String,
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        >,
-    }
-    impl Maps {
-        /// Sets [`Maps::free_form`](crate::models::Maps::free_form).
-        pub fn free_form(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::huaweicloud_sdk_core::codegen::serde_json::Map<
-                    ::std::string::String,
-                    ::huaweicloud_sdk_core::codegen::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.free_form = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Maps::free_form_true`](crate::models::Maps::free_form_true).
-        pub fn free_form_true(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::huaweicloud_sdk_core::codegen::serde_json::Map<
-                    ::std::string::String,
-                    ::huaweicloud_sdk_core::codegen::serde_json::Value,
-                >,
-            >,
-        ) -> Self {
-            self.free_form_true = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Maps::string_map`](crate::models::Maps::string_map).
-        pub fn string_map(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-            >,
-        ) -> Self {
-            self.string_map = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Maps::counters`](crate::models::Maps::counters).
-        pub fn counters(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    crate::models::Counter,
-                >,
-            >,
-        ) -> Self {
-            self.counters = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Maps::inline_values`](crate::models::Maps::inline_values).
-        pub fn inline_values(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    crate::models::MapsInlineValuesValue,
-                >,
-            >,
-        ) -> Self {
-            self.inline_values = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Maps::nested`](crate::models::Maps::nested).
-        pub fn nested(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::std::collections::BTreeMap<
-                    ::std::string::String,
-                    ::std::vec::Vec<::std::string::String>,
-                >,
-            >,
-        ) -> Self {
-            self.nested = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Maps`](crate::models::Maps); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Maps,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Maps {
-                free_form: self
-                    .free_form
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Maps",
-                            "free_form",
-                        ),
-                    )?,
-                free_form_true: self.free_form_true,
-                string_map: self.string_map,
-                counters: self.counters,
-                inline_values: self.inline_values,
-                nested: self.nested,
-            })
-        }
-    }
-    /// Builds a [`MapsInlineValuesValue`](crate::models::MapsInlineValuesValue).
-    #[derive(Debug, Clone, Default)]
-    pub struct MapsInlineValuesValue {
-        enabled: ::std::option::Option<bool>,
-    }
-    impl MapsInlineValuesValue {
-        /// Sets [`MapsInlineValuesValue::enabled`](crate::models::MapsInlineValuesValue::enabled).
-        pub fn enabled(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-            self.enabled = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`MapsInlineValuesValue`](crate::models::MapsInlineValuesValue); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::MapsInlineValuesValue,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::MapsInlineValuesValue {
-                enabled: self.enabled,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Counter, "Counter", { count : i64[optional] = "count" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Maps, "Maps", { free_form : ::huaweicloud_sdk_core::codegen::serde_json::Map <
+        ::std::string::String, ::huaweicloud_sdk_core::codegen::serde_json::Value >
+        [required] = "free_form", free_form_true :
+        ::huaweicloud_sdk_core::codegen::serde_json::Map < ::std::string::String,
+        ::huaweicloud_sdk_core::codegen::serde_json::Value > [optional] =
+        "free_form_true", string_map : ::std::collections::BTreeMap <
+        ::std::string::String, ::std::string::String > [optional] = "string_map",
+        counters : ::std::collections::BTreeMap < ::std::string::String, crate
+        ::models::Counter > [optional] = "counters", inline_values :
+        ::std::collections::BTreeMap < ::std::string::String, crate
+        ::models::MapsInlineValuesValue > [optional] = "inline_values", nested :
+        ::std::collections::BTreeMap < ::std::string::String, ::std::vec::Vec <
+        ::std::string::String > > [optional] = "nested" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        MapsInlineValuesValue, "MapsInlineValuesValue", { enabled : bool[optional] =
+        "enabled" }
+    );
 }

@@ -130,51 +130,10 @@ impl ImportAlertsResponseBody {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for ImportAlertsResponseBody {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["imported"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::ImportAlertsResponseBody;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct ImportAlertsResponseBody")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::ImportAlertsResponseBody {
-                    imported: field_0.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("ImportAlertsResponseBody", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    ImportAlertsResponseBody, "ImportAlertsResponseBody", { 0 field_0 imported :
+    ::std::option::Option < i64 > [optional] = "imported" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -212,267 +171,38 @@ impl UploadAttachmentsRequestBodyNote {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for UploadAttachmentsRequestBodyNote {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["text"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::UploadAttachmentsRequestBodyNote;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct UploadAttachmentsRequestBodyNote")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::UploadAttachmentsRequestBodyNote {
-                    text: field_0.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UploadAttachmentsRequestBodyNote",
-                FIELDS,
-                FieldsVisitor,
-            )
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    UploadAttachmentsRequestBodyNote, "UploadAttachmentsRequestBodyNote", { 0 field_0
+    text : ::std::option::Option < ::std::string::String > [optional] = "text" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`ImportAlertsRequestBody`](crate::models::ImportAlertsRequestBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct ImportAlertsRequestBody {
-        import_file: ::std::option::Option<::huaweicloud_sdk_core::codegen::FilePart>,
-        mapping_name: ::std::option::Option<::std::string::String>,
-    }
-    impl ImportAlertsRequestBody {
-        /// Sets [`ImportAlertsRequestBody::import_file`](crate::models::ImportAlertsRequestBody::import_file).
-        pub fn import_file(
-            mut self,
-            value: impl ::std::convert::Into<::huaweicloud_sdk_core::codegen::FilePart>,
-        ) -> Self {
-            self.import_file = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`ImportAlertsRequestBody::mapping_name`](crate::models::ImportAlertsRequestBody::mapping_name).
-        pub fn mapping_name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.mapping_name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`ImportAlertsRequestBody`](crate::models::ImportAlertsRequestBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::ImportAlertsRequestBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::ImportAlertsRequestBody {
-                import_file: self
-                    .import_file
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "ImportAlertsRequestBody",
-                            "import_file",
-                        ),
-                    )?,
-                mapping_name: self.mapping_name,
-            })
-        }
-    }
-    /// Builds a [`UploadFileRequestBody`](crate::models::UploadFileRequestBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct UploadFileRequestBody {
-        file: ::std::option::Option<::huaweicloud_sdk_core::codegen::FilePart>,
-        title: ::std::option::Option<::std::string::String>,
-        size_limit: ::std::option::Option<i32>,
-        overwrite: ::std::option::Option<bool>,
-        kind: ::std::option::Option<crate::models::UploadFileRequestBodyKind>,
-        tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    }
-    impl UploadFileRequestBody {
-        /// Sets [`UploadFileRequestBody::file`](crate::models::UploadFileRequestBody::file).
-        pub fn file(
-            mut self,
-            value: impl ::std::convert::Into<::huaweicloud_sdk_core::codegen::FilePart>,
-        ) -> Self {
-            self.file = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`UploadFileRequestBody::title`](crate::models::UploadFileRequestBody::title).
-        pub fn title(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.title = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`UploadFileRequestBody::size_limit`](crate::models::UploadFileRequestBody::size_limit).
-        pub fn size_limit(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-            self.size_limit = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`UploadFileRequestBody::overwrite`](crate::models::UploadFileRequestBody::overwrite).
-        pub fn overwrite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-            self.overwrite = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`UploadFileRequestBody::kind`](crate::models::UploadFileRequestBody::kind).
-        pub fn kind(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::UploadFileRequestBodyKind>,
-        ) -> Self {
-            self.kind = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`UploadFileRequestBody::tags`](crate::models::UploadFileRequestBody::tags).
-        pub fn tags(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
-        ) -> Self {
-            self.tags = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`UploadFileRequestBody`](crate::models::UploadFileRequestBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::UploadFileRequestBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::UploadFileRequestBody {
-                file: self
-                    .file
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "UploadFileRequestBody",
-                            "file",
-                        ),
-                    )?,
-                title: self.title,
-                size_limit: self.size_limit,
-                overwrite: self.overwrite,
-                kind: self.kind,
-                tags: self.tags,
-            })
-        }
-    }
-    /// Builds a [`ImportAlertsResponseBody`](crate::models::ImportAlertsResponseBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct ImportAlertsResponseBody {
-        imported: ::std::option::Option<i64>,
-    }
-    impl ImportAlertsResponseBody {
-        /// Sets [`ImportAlertsResponseBody::imported`](crate::models::ImportAlertsResponseBody::imported).
-        pub fn imported(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.imported = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`ImportAlertsResponseBody`](crate::models::ImportAlertsResponseBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::ImportAlertsResponseBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::ImportAlertsResponseBody {
-                imported: self.imported,
-            })
-        }
-    }
-    /// Builds a [`UploadAttachmentsRequestBody`](crate::models::UploadAttachmentsRequestBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct UploadAttachmentsRequestBody {
-        files: ::std::option::Option<
-            ::std::vec::Vec<::huaweicloud_sdk_core::codegen::FilePart>,
-        >,
-        note: ::std::option::Option<crate::models::UploadAttachmentsRequestBodyNote>,
-    }
-    impl UploadAttachmentsRequestBody {
-        /// Sets [`UploadAttachmentsRequestBody::files`](crate::models::UploadAttachmentsRequestBody::files).
-        pub fn files(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::std::vec::Vec<::huaweicloud_sdk_core::codegen::FilePart>,
-            >,
-        ) -> Self {
-            self.files = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`UploadAttachmentsRequestBody::note`](crate::models::UploadAttachmentsRequestBody::note).
-        pub fn note(
-            mut self,
-            value: impl ::std::convert::Into<
-                crate::models::UploadAttachmentsRequestBodyNote,
-            >,
-        ) -> Self {
-            self.note = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`UploadAttachmentsRequestBody`](crate::models::UploadAttachmentsRequestBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::UploadAttachmentsRequestBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::UploadAttachmentsRequestBody {
-                files: self.files,
-                note: self.note,
-            })
-        }
-    }
-    /// Builds a [`UploadAttachmentsRequestBodyNote`](crate::models::UploadAttachmentsRequestBodyNote).
-    #[derive(Debug, Clone, Default)]
-    pub struct UploadAttachmentsRequestBodyNote {
-        text: ::std::option::Option<::std::string::String>,
-    }
-    impl UploadAttachmentsRequestBodyNote {
-        /// Sets [`UploadAttachmentsRequestBodyNote::text`](crate::models::UploadAttachmentsRequestBodyNote::text).
-        pub fn text(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.text = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`UploadAttachmentsRequestBodyNote`](crate::models::UploadAttachmentsRequestBodyNote); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::UploadAttachmentsRequestBodyNote,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::UploadAttachmentsRequestBodyNote {
-                text: self.text,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        ImportAlertsRequestBody, "ImportAlertsRequestBody", { import_file :
+        ::huaweicloud_sdk_core::codegen::FilePart[required] = "import_file", mapping_name
+        : ::std::string::String[optional] = "mapping_name" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        UploadFileRequestBody, "UploadFileRequestBody", { file :
+        ::huaweicloud_sdk_core::codegen::FilePart[required] = "file", title :
+        ::std::string::String[optional] = "title", size_limit : i32[optional] =
+        "size_limit", overwrite : bool[optional] = "overwrite", kind : crate
+        ::models::UploadFileRequestBodyKind[optional] = "kind", tags : ::std::vec::Vec <
+        ::std::string::String > [optional] = "tags" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        ImportAlertsResponseBody, "ImportAlertsResponseBody", { imported : i64[optional]
+        = "imported" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        UploadAttachmentsRequestBody, "UploadAttachmentsRequestBody", { files :
+        ::std::vec::Vec < ::huaweicloud_sdk_core::codegen::FilePart > [optional] =
+        "files", note : crate ::models::UploadAttachmentsRequestBodyNote[optional] =
+        "note" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        UploadAttachmentsRequestBodyNote, "UploadAttachmentsRequestBodyNote", { text :
+        ::std::string::String[optional] = "text" }
+    );
 }

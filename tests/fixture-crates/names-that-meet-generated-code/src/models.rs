@@ -27,64 +27,13 @@ impl Keywords {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Keywords {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["self", "crate", "super", "type"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Keywords;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Keywords")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                let mut field_3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(3) => {
-                            field_3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Keywords {
-                    self_: field_0.flatten(),
-                    crate_: field_1.flatten(),
-                    super_: field_2.flatten(),
-                    r#type: field_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Keywords", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Keywords, "Keywords", { 0 field_0 self_ : ::std::option::Option <
+    ::std::string::String > [optional] = "self", 1 field_1 crate_ : ::std::option::Option
+    < ::std::string::String > [optional] = "crate", 2 field_2 super_ :
+    ::std::option::Option < ::std::string::String > [optional] = "super", 3 field_3
+    r#type : ::std::option::Option < ::std::string::String > [optional] = "type" }
+);
 /// Every name the catch-all variant could take is already a value.
 ///
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
@@ -169,60 +118,10 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Outcome {
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Keywords`](crate::models::Keywords).
-    #[derive(Debug, Clone, Default)]
-    pub struct Keywords {
-        self_: ::std::option::Option<::std::string::String>,
-        crate_: ::std::option::Option<::std::string::String>,
-        super_: ::std::option::Option<::std::string::String>,
-        r#type: ::std::option::Option<::std::string::String>,
-    }
-    impl Keywords {
-        /// Sets [`Keywords::self_`](crate::models::Keywords::self_).
-        pub fn self_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.self_ = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Keywords::crate_`](crate::models::Keywords::crate_).
-        pub fn crate_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.crate_ = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Keywords::super_`](crate::models::Keywords::super_).
-        pub fn super_(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.super_ = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Keywords::type`](crate::models::Keywords::type).
-        pub fn r#type(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.r#type = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Keywords`](crate::models::Keywords); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Keywords,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Keywords {
-                self_: self.self_,
-                crate_: self.crate_,
-                super_: self.super_,
-                r#type: self.r#type,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Keywords, "Keywords", { self_ : ::std::string::String[optional] = "self", crate_
+        : ::std::string::String[optional] = "crate", super_ :
+        ::std::string::String[optional] = "super", r#type :
+        ::std::string::String[optional] = "type" }
+    );
 }

@@ -20,57 +20,11 @@ impl Order {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Order {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["customer", "status"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Order;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Order")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Order {
-                    customer: ::huaweicloud_sdk_core::codegen::required(
-                        field_0,
-                        "customer",
-                    )?,
-                    status: field_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Order", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Order, "Order", { 0 field_0 customer : crate ::models::OrderCustomer[required] =
+    "customer", 1 field_1 status : ::std::option::Option < crate ::models::OrderStatus >
+    [optional] = "status" }
+);
 /// Who ordered.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -91,54 +45,11 @@ impl OrderCustomer {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for OrderCustomer {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "address"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::OrderCustomer;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct OrderCustomer")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::OrderCustomer {
-                    name: ::huaweicloud_sdk_core::codegen::required(field_0, "name")?,
-                    address: field_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("OrderCustomer", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    OrderCustomer, "OrderCustomer", { 0 field_0 name : ::std::string::String[required] =
+    "name", 1 field_1 address : ::std::option::Option < crate
+    ::models::OrderCustomerAddress > [optional] = "address" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -160,55 +71,12 @@ impl OrderCustomerAddress {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for OrderCustomerAddress {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["street", "geo"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::OrderCustomerAddress;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct OrderCustomerAddress")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::OrderCustomerAddress {
-                    street: field_0.flatten(),
-                    geo: field_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("OrderCustomerAddress", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    OrderCustomerAddress, "OrderCustomerAddress", { 0 field_0 street :
+    ::std::option::Option < ::std::string::String > [optional] = "street", 1 field_1 geo
+    : ::std::option::Option < crate ::models::OrderCustomerAddressGeo > [optional] =
+    "geo" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -230,55 +98,11 @@ impl OrderCustomerAddressGeo {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for OrderCustomerAddressGeo {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["lat", "lon"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::OrderCustomerAddressGeo;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct OrderCustomerAddressGeo")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::OrderCustomerAddressGeo {
-                    lat: field_0.flatten(),
-                    lon: field_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("OrderCustomerAddressGeo", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    OrderCustomerAddressGeo, "OrderCustomerAddressGeo", { 0 field_0 lat :
+    ::std::option::Option < f64 > [optional] = "lat", 1 field_1 lon :
+    ::std::option::Option < f64 > [optional] = "lon" }
+);
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -366,50 +190,10 @@ impl CreateOrderRequestBody {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for CreateOrderRequestBody {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["note"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::CreateOrderRequestBody;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateOrderRequestBody")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::CreateOrderRequestBody {
-                    note: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateOrderRequestBody", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    CreateOrderRequestBody, "CreateOrderRequestBody", { 0 field_0 note :
+    ::std::option::Option < ::std::string::String > [optional] = "note" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -428,255 +212,36 @@ impl CreateOrderResponseBody {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for CreateOrderResponseBody {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::CreateOrderResponseBody;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateOrderResponseBody")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::CreateOrderResponseBody {
-                    id: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateOrderResponseBody", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    CreateOrderResponseBody, "CreateOrderResponseBody", { 0 field_0 id :
+    ::std::option::Option < ::std::string::String > [optional] = "id" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Order`](crate::models::Order).
-    #[derive(Debug, Clone, Default)]
-    pub struct Order {
-        customer: ::std::option::Option<crate::models::OrderCustomer>,
-        status: ::std::option::Option<crate::models::OrderStatus>,
-    }
-    impl Order {
-        /// Sets [`Order::customer`](crate::models::Order::customer).
-        pub fn customer(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::OrderCustomer>,
-        ) -> Self {
-            self.customer = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Order::status`](crate::models::Order::status).
-        pub fn status(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::OrderStatus>,
-        ) -> Self {
-            self.status = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Order`](crate::models::Order); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Order,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Order {
-                customer: self
-                    .customer
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Order",
-                            "customer",
-                        ),
-                    )?,
-                status: self.status,
-            })
-        }
-    }
-    /// Builds a [`OrderCustomer`](crate::models::OrderCustomer).
-    #[derive(Debug, Clone, Default)]
-    pub struct OrderCustomer {
-        name: ::std::option::Option<::std::string::String>,
-        address: ::std::option::Option<crate::models::OrderCustomerAddress>,
-    }
-    impl OrderCustomer {
-        /// Sets [`OrderCustomer::name`](crate::models::OrderCustomer::name).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`OrderCustomer::address`](crate::models::OrderCustomer::address).
-        pub fn address(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::OrderCustomerAddress>,
-        ) -> Self {
-            self.address = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`OrderCustomer`](crate::models::OrderCustomer); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::OrderCustomer,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::OrderCustomer {
-                name: self
-                    .name
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "OrderCustomer",
-                            "name",
-                        ),
-                    )?,
-                address: self.address,
-            })
-        }
-    }
-    /// Builds a [`OrderCustomerAddress`](crate::models::OrderCustomerAddress).
-    #[derive(Debug, Clone, Default)]
-    pub struct OrderCustomerAddress {
-        street: ::std::option::Option<::std::string::String>,
-        geo: ::std::option::Option<crate::models::OrderCustomerAddressGeo>,
-    }
-    impl OrderCustomerAddress {
-        /// Sets [`OrderCustomerAddress::street`](crate::models::OrderCustomerAddress::street).
-        pub fn street(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.street = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`OrderCustomerAddress::geo`](crate::models::OrderCustomerAddress::geo).
-        pub fn geo(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::OrderCustomerAddressGeo>,
-        ) -> Self {
-            self.geo = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`OrderCustomerAddress`](crate::models::OrderCustomerAddress); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::OrderCustomerAddress,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::OrderCustomerAddress {
-                street: self.street,
-                geo: self.geo,
-            })
-        }
-    }
-    /// Builds a [`OrderCustomerAddressGeo`](crate::models::OrderCustomerAddressGeo).
-    #[derive(Debug, Clone, Default)]
-    pub struct OrderCustomerAddressGeo {
-        lat: ::std::option::Option<f64>,
-        lon: ::std::option::Option<f64>,
-    }
-    impl OrderCustomerAddressGeo {
-        /// Sets [`OrderCustomerAddressGeo::lat`](crate::models::OrderCustomerAddressGeo::lat).
-        pub fn lat(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-            self.lat = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`OrderCustomerAddressGeo::lon`](crate::models::OrderCustomerAddressGeo::lon).
-        pub fn lon(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-            self.lon = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`OrderCustomerAddressGeo`](crate::models::OrderCustomerAddressGeo); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::OrderCustomerAddressGeo,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::OrderCustomerAddressGeo {
-                lat: self.lat,
-                lon: self.lon,
-            })
-        }
-    }
-    /// Builds a [`CreateOrderRequestBody`](crate::models::CreateOrderRequestBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct CreateOrderRequestBody {
-        note: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateOrderRequestBody {
-        /// Sets [`CreateOrderRequestBody::note`](crate::models::CreateOrderRequestBody::note).
-        pub fn note(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.note = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`CreateOrderRequestBody`](crate::models::CreateOrderRequestBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::CreateOrderRequestBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::CreateOrderRequestBody {
-                note: self.note,
-            })
-        }
-    }
-    /// Builds a [`CreateOrderResponseBody`](crate::models::CreateOrderResponseBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct CreateOrderResponseBody {
-        id: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateOrderResponseBody {
-        /// Sets [`CreateOrderResponseBody::id`](crate::models::CreateOrderResponseBody::id).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`CreateOrderResponseBody`](crate::models::CreateOrderResponseBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::CreateOrderResponseBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::CreateOrderResponseBody {
-                id: self.id,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Order, "Order", { customer : crate ::models::OrderCustomer[required] =
+        "customer", status : crate ::models::OrderStatus[optional] = "status" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        OrderCustomer, "OrderCustomer", { name : ::std::string::String[required] =
+        "name", address : crate ::models::OrderCustomerAddress[optional] = "address" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        OrderCustomerAddress, "OrderCustomerAddress", { street :
+        ::std::string::String[optional] = "street", geo : crate
+        ::models::OrderCustomerAddressGeo[optional] = "geo" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        OrderCustomerAddressGeo, "OrderCustomerAddressGeo", { lat : f64[optional] =
+        "lat", lon : f64[optional] = "lon" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        CreateOrderRequestBody, "CreateOrderRequestBody", { note :
+        ::std::string::String[optional] = "note" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        CreateOrderResponseBody, "CreateOrderResponseBody", { id :
+        ::std::string::String[optional] = "id" }
+    );
 }

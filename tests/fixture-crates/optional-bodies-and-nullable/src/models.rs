@@ -22,110 +22,17 @@ impl Job {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Job {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "owner", "note"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Job;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Job")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Job {
-                    id: ::huaweicloud_sdk_core::codegen::required(field_0, "id")?,
-                    owner: field_1.flatten(),
-                    note: field_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Job", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Job, "Job", { 0 field_0 id : ::std::string::String[required] = "id", 1 field_1 owner
+    : ::std::option::Option < ::std::string::String > [optional] = "owner", 2 field_2
+    note : ::std::option::Option < ::std::string::String > [optional] = "note" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Job`](crate::models::Job).
-    #[derive(Debug, Clone, Default)]
-    pub struct Job {
-        id: ::std::option::Option<::std::string::String>,
-        owner: ::std::option::Option<::std::string::String>,
-        note: ::std::option::Option<::std::string::String>,
-    }
-    impl Job {
-        /// Sets [`Job::id`](crate::models::Job::id).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Job::owner`](crate::models::Job::owner).
-        pub fn owner(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.owner = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Job::note`](crate::models::Job::note).
-        pub fn note(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.note = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Job`](crate::models::Job); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Job,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Job {
-                id: self
-                    .id
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing("Job", "id"),
-                    )?,
-                owner: self.owner,
-                note: self.note,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Job, "Job", { id : ::std::string::String[required] = "id", owner :
+        ::std::string::String[nullable] = "owner", note : ::std::string::String[optional]
+        = "note" }
+    );
 }

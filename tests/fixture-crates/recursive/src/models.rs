@@ -22,123 +22,18 @@ impl TreeNode {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for TreeNode {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "children", "parent"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::TreeNode;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct TreeNode")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::TreeNode {
-                    name: ::huaweicloud_sdk_core::codegen::required(field_0, "name")?,
-                    children: ::huaweicloud_sdk_core::codegen::required(
-                        field_1,
-                        "children",
-                    )?,
-                    parent: field_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("TreeNode", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    TreeNode, "TreeNode", { 0 field_0 name : ::std::string::String[required] = "name", 1
+    field_1 children : ::std::vec::Vec < crate ::models::TreeNode > [required] =
+    "children", 2 field_2 parent : ::std::option::Option < ::std::boxed::Box < crate
+    ::models::TreeNode > > [optional] = "parent" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`TreeNode`](crate::models::TreeNode).
-    #[derive(Debug, Clone, Default)]
-    pub struct TreeNode {
-        name: ::std::option::Option<::std::string::String>,
-        children: ::std::option::Option<::std::vec::Vec<crate::models::TreeNode>>,
-        parent: ::std::option::Option<crate::models::TreeNode>,
-    }
-    impl TreeNode {
-        /// Sets [`TreeNode::name`](crate::models::TreeNode::name).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`TreeNode::children`](crate::models::TreeNode::children).
-        pub fn children(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<crate::models::TreeNode>>,
-        ) -> Self {
-            self.children = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`TreeNode::parent`](crate::models::TreeNode::parent).
-        pub fn parent(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::TreeNode>,
-        ) -> Self {
-            self.parent = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`TreeNode`](crate::models::TreeNode); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::TreeNode,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::TreeNode {
-                name: self
-                    .name
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "TreeNode",
-                            "name",
-                        ),
-                    )?,
-                children: self
-                    .children
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "TreeNode",
-                            "children",
-                        ),
-                    )?,
-                parent: self.parent.map(::std::boxed::Box::new),
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        TreeNode, "TreeNode", { name : ::std::string::String[required] = "name", children
+        : ::std::vec::Vec < crate ::models::TreeNode > [required] = "children", parent :
+        crate ::models::TreeNode[optional_boxed] = "parent" }
+    );
 }

@@ -96,49 +96,10 @@ impl Owner {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Owner {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Owner;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Owner")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Owner {
-                    name: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Owner", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Owner, "Owner", { 0 field_0 name : ::std::option::Option < ::std::string::String >
+    [optional] = "name" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -161,146 +122,23 @@ impl Pet {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "kind", "owner"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Pet;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Pet")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Pet {
-                    id: ::huaweicloud_sdk_core::codegen::required(field_0, "id")?,
-                    kind: ::huaweicloud_sdk_core::codegen::required(field_1, "kind")?,
-                    owner: field_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Pet", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Pet, "Pet", { 0 field_0 id : crate ::models::PetIdAliasAlias[required] = "id", 1
+    field_1 kind : crate ::models::Kind[required] = "kind", 2 field_2 owner :
+    ::std::option::Option < crate ::models::Owner > [optional] = "owner" }
+);
 /// An owner under another name.
 pub type Wrapped = crate::models::Owner;
 
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Owner`](crate::models::Owner).
-    #[derive(Debug, Clone, Default)]
-    pub struct Owner {
-        name: ::std::option::Option<::std::string::String>,
-    }
-    impl Owner {
-        /// Sets [`Owner::name`](crate::models::Owner::name).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Owner`](crate::models::Owner); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Owner,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Owner {
-                name: self.name,
-            })
-        }
-    }
-    /// Builds a [`Pet`](crate::models::Pet).
-    #[derive(Debug, Clone, Default)]
-    pub struct Pet {
-        id: ::std::option::Option<crate::models::PetIdAliasAlias>,
-        kind: ::std::option::Option<crate::models::Kind>,
-        owner: ::std::option::Option<crate::models::Owner>,
-    }
-    impl Pet {
-        /// Sets [`Pet::id`](crate::models::Pet::id).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::PetIdAliasAlias>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Pet::kind`](crate::models::Pet::kind).
-        pub fn kind(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Kind>,
-        ) -> Self {
-            self.kind = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Pet::owner`](crate::models::Pet::owner).
-        pub fn owner(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Owner>,
-        ) -> Self {
-            self.owner = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Pet`](crate::models::Pet); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Pet,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Pet {
-                id: self
-                    .id
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing("Pet", "id"),
-                    )?,
-                kind: self
-                    .kind
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Pet",
-                            "kind",
-                        ),
-                    )?,
-                owner: self.owner,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Owner, "Owner", { name : ::std::string::String[optional] = "name" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Pet, "Pet", { id : crate ::models::PetIdAliasAlias[required] = "id", kind : crate
+        ::models::Kind[required] = "kind", owner : crate ::models::Owner[optional] =
+        "owner" }
+    );
 }

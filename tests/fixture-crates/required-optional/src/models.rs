@@ -94,64 +94,12 @@ impl WithDefault {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for WithDefault {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "count", "comment", "color"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::WithDefault;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct WithDefault")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                let mut field_3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(3) => {
-                            field_3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::WithDefault {
-                    name: ::huaweicloud_sdk_core::codegen::required(field_0, "name")?,
-                    count: ::huaweicloud_sdk_core::codegen::required(field_1, "count")?,
-                    comment: field_2.flatten(),
-                    color: field_3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WithDefault", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    WithDefault, "WithDefault", { 0 field_0 name : ::std::string::String[required] =
+    "name", 1 field_1 count : i64[required] = "count", 2 field_2 comment :
+    ::std::option::Option < ::std::string::String > [optional] = "comment", 3 field_3
+    color : ::std::option::Option < crate ::models::Color > [optional] = "color" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -174,180 +122,23 @@ impl WithoutDefault {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for WithoutDefault {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["color", "maybe", "inner"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::WithoutDefault;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct WithoutDefault")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::WithoutDefault {
-                    color: ::huaweicloud_sdk_core::codegen::required(field_0, "color")?,
-                    maybe: field_1.flatten(),
-                    inner: field_2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WithoutDefault", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    WithoutDefault, "WithoutDefault", { 0 field_0 color : crate ::models::Color[required]
+    = "color", 1 field_1 maybe : ::std::option::Option < ::std::string::String >
+    [optional] = "maybe", 2 field_2 inner : ::std::option::Option < crate
+    ::models::WithDefault > [optional] = "inner" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`WithDefault`](crate::models::WithDefault).
-    #[derive(Debug, Clone, Default)]
-    pub struct WithDefault {
-        name: ::std::option::Option<::std::string::String>,
-        count: ::std::option::Option<i64>,
-        comment: ::std::option::Option<::std::string::String>,
-        color: ::std::option::Option<crate::models::Color>,
-    }
-    impl WithDefault {
-        /// Sets [`WithDefault::name`](crate::models::WithDefault::name).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`WithDefault::count`](crate::models::WithDefault::count).
-        pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.count = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`WithDefault::comment`](crate::models::WithDefault::comment).
-        pub fn comment(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.comment = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`WithDefault::color`](crate::models::WithDefault::color).
-        pub fn color(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Color>,
-        ) -> Self {
-            self.color = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`WithDefault`](crate::models::WithDefault); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::WithDefault,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::WithDefault {
-                name: self
-                    .name
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "WithDefault",
-                            "name",
-                        ),
-                    )?,
-                count: self
-                    .count
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "WithDefault",
-                            "count",
-                        ),
-                    )?,
-                comment: self.comment,
-                color: self.color,
-            })
-        }
-    }
-    /// Builds a [`WithoutDefault`](crate::models::WithoutDefault).
-    #[derive(Debug, Clone, Default)]
-    pub struct WithoutDefault {
-        color: ::std::option::Option<crate::models::Color>,
-        maybe: ::std::option::Option<::std::string::String>,
-        inner: ::std::option::Option<crate::models::WithDefault>,
-    }
-    impl WithoutDefault {
-        /// Sets [`WithoutDefault::color`](crate::models::WithoutDefault::color).
-        pub fn color(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Color>,
-        ) -> Self {
-            self.color = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`WithoutDefault::maybe`](crate::models::WithoutDefault::maybe).
-        pub fn maybe(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.maybe = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`WithoutDefault::inner`](crate::models::WithoutDefault::inner).
-        pub fn inner(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::WithDefault>,
-        ) -> Self {
-            self.inner = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`WithoutDefault`](crate::models::WithoutDefault); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::WithoutDefault,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::WithoutDefault {
-                color: self
-                    .color
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "WithoutDefault",
-                            "color",
-                        ),
-                    )?,
-                maybe: self.maybe,
-                inner: self.inner,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        WithDefault, "WithDefault", { name : ::std::string::String[required] = "name",
+        count : i64[required] = "count", comment : ::std::string::String[optional] =
+        "comment", color : crate ::models::Color[optional] = "color" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        WithoutDefault, "WithoutDefault", { color : crate ::models::Color[required] =
+        "color", maybe : ::std::string::String[nullable] = "maybe", inner : crate
+        ::models::WithDefault[optional] = "inner" }
+    );
 }

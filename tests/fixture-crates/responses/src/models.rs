@@ -18,49 +18,10 @@ impl Report {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Report {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["title"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Report;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Report")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Report {
-                    title: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Report", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Report, "Report", { 0 field_0 title : ::std::option::Option < ::std::string::String >
+    [optional] = "title" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -80,137 +41,18 @@ impl ErrorBody {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for ErrorBody {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["error_code", "error_msg"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::ErrorBody;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct ErrorBody")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::ErrorBody {
-                    error_code: ::huaweicloud_sdk_core::codegen::required(
-                        field_0,
-                        "error_code",
-                    )?,
-                    error_msg: ::huaweicloud_sdk_core::codegen::required(
-                        field_1,
-                        "error_msg",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ErrorBody", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    ErrorBody, "ErrorBody", { 0 field_0 error_code : ::std::string::String[required] =
+    "error_code", 1 field_1 error_msg : ::std::string::String[required] = "error_msg" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Report`](crate::models::Report).
-    #[derive(Debug, Clone, Default)]
-    pub struct Report {
-        title: ::std::option::Option<::std::string::String>,
-    }
-    impl Report {
-        /// Sets [`Report::title`](crate::models::Report::title).
-        pub fn title(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.title = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Report`](crate::models::Report); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Report,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Report {
-                title: self.title,
-            })
-        }
-    }
-    /// Builds a [`ErrorBody`](crate::models::ErrorBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct ErrorBody {
-        error_code: ::std::option::Option<::std::string::String>,
-        error_msg: ::std::option::Option<::std::string::String>,
-    }
-    impl ErrorBody {
-        /// Sets [`ErrorBody::error_code`](crate::models::ErrorBody::error_code).
-        pub fn error_code(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.error_code = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`ErrorBody::error_msg`](crate::models::ErrorBody::error_msg).
-        pub fn error_msg(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.error_msg = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`ErrorBody`](crate::models::ErrorBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::ErrorBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::ErrorBody {
-                error_code: self
-                    .error_code
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "ErrorBody",
-                            "error_code",
-                        ),
-                    )?,
-                error_msg: self
-                    .error_msg
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "ErrorBody",
-                            "error_msg",
-                        ),
-                    )?,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Report, "Report", { title : ::std::string::String[optional] = "title" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        ErrorBody, "ErrorBody", { error_code : ::std::string::String[required] =
+        "error_code", error_msg : ::std::string::String[required] = "error_msg" }
+    );
 }

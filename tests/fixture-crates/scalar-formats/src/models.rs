@@ -54,356 +54,39 @@ impl Scalars {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Scalars {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "plain_string",
-            "date",
-            "date_time",
-            "uuid",
-            "byte",
-            "binary",
-            "password",
-            "small",
-            "big",
-            "default_integer",
-            "float",
-            "double",
-            "default_number",
-            "flag",
-            "anything",
-        ];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::Scalars;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct Scalars")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                let mut field_2 = ::std::option::Option::None;
-                let mut field_3 = ::std::option::Option::None;
-                let mut field_4 = ::std::option::Option::None;
-                let mut field_5 = ::std::option::Option::None;
-                let mut field_6 = ::std::option::Option::None;
-                let mut field_7 = ::std::option::Option::None;
-                let mut field_8 = ::std::option::Option::None;
-                let mut field_9 = ::std::option::Option::None;
-                let mut field_10 = ::std::option::Option::None;
-                let mut field_11 = ::std::option::Option::None;
-                let mut field_12 = ::std::option::Option::None;
-                let mut field_13 = ::std::option::Option::None;
-                let mut field_14 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(2) => {
-                            field_2 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(3) => {
-                            field_3 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(4) => {
-                            field_4 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(5) => {
-                            field_5 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(6) => {
-                            field_6 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(7) => {
-                            field_7 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(8) => {
-                            field_8 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(9) => {
-                            field_9 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(10) => {
-                            field_10 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(11) => {
-                            field_11 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(12) => {
-                            field_12 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(13) => {
-                            field_13 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(14) => {
-                            field_14 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::Scalars {
-                    plain_string: ::huaweicloud_sdk_core::codegen::required(
-                        field_0,
-                        "plain_string",
-                    )?,
-                    date: field_1.flatten(),
-                    date_time: field_2.flatten(),
-                    uuid: field_3.flatten(),
-                    byte: field_4.flatten(),
-                    binary: field_5.flatten(),
-                    password: field_6.flatten(),
-                    small: ::huaweicloud_sdk_core::codegen::required(field_7, "small")?,
-                    big: ::huaweicloud_sdk_core::codegen::required(field_8, "big")?,
-                    default_integer: ::huaweicloud_sdk_core::codegen::required(
-                        field_9,
-                        "default_integer",
-                    )?,
-                    float: ::huaweicloud_sdk_core::codegen::required(field_10, "float")?,
-                    double: ::huaweicloud_sdk_core::codegen::required(
-                        field_11,
-                        "double",
-                    )?,
-                    default_number: ::huaweicloud_sdk_core::codegen::required(
-                        field_12,
-                        "default_number",
-                    )?,
-                    flag: ::huaweicloud_sdk_core::codegen::required(field_13, "flag")?,
-                    anything: field_14.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Scalars", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    Scalars, "Scalars", { 0 field_0 plain_string : ::std::string::String[required] =
+    "plain_string", 1 field_1 date : ::std::option::Option < ::std::string::String >
+    [optional] = "date", 2 field_2 date_time : ::std::option::Option <
+    ::std::string::String > [optional] = "date_time", 3 field_3 uuid :
+    ::std::option::Option < ::std::string::String > [optional] = "uuid", 4 field_4 byte :
+    ::std::option::Option < ::std::string::String > [optional] = "byte", 5 field_5 binary
+    : ::std::option::Option < ::std::string::String > [optional] = "binary", 6 field_6
+    password : ::std::option::Option < ::std::string::String > [optional] = "password", 7
+    field_7 small : i32[required] = "small", 8 field_8 big : i64[required] = "big", 9
+    field_9 default_integer : i64[required] = "default_integer", 10 field_10 float :
+    f32[required] = "float", 11 field_11 double : f64[required] = "double", 12 field_12
+    default_number : f64[required] = "default_number", 13 field_13 flag : bool[required]
+    = "flag", 14 field_14 anything : ::std::option::Option <
+    ::huaweicloud_sdk_core::codegen::serde_json::Value > [optional] = "anything" }
+);
 /// Milliseconds since the epoch.
 pub type Timestamp = i64;
 
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`Scalars`](crate::models::Scalars).
-    #[derive(Debug, Clone, Default)]
-    pub struct Scalars {
-        plain_string: ::std::option::Option<::std::string::String>,
-        date: ::std::option::Option<::std::string::String>,
-        date_time: ::std::option::Option<::std::string::String>,
-        uuid: ::std::option::Option<::std::string::String>,
-        byte: ::std::option::Option<::std::string::String>,
-        binary: ::std::option::Option<::std::string::String>,
-        password: ::std::option::Option<::std::string::String>,
-        small: ::std::option::Option<i32>,
-        big: ::std::option::Option<i64>,
-        default_integer: ::std::option::Option<i64>,
-        float: ::std::option::Option<f32>,
-        double: ::std::option::Option<f64>,
-        default_number: ::std::option::Option<f64>,
-        flag: ::std::option::Option<bool>,
-        anything: ::std::option::Option<
-            ::huaweicloud_sdk_core::codegen::serde_json::Value,
-        >,
-    }
-    impl Scalars {
-        /// Sets [`Scalars::plain_string`](crate::models::Scalars::plain_string).
-        pub fn plain_string(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.plain_string = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::date`](crate::models::Scalars::date).
-        pub fn date(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.date = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::date_time`](crate::models::Scalars::date_time).
-        pub fn date_time(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.date_time = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::uuid`](crate::models::Scalars::uuid).
-        pub fn uuid(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.uuid = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::byte`](crate::models::Scalars::byte).
-        pub fn byte(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.byte = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::binary`](crate::models::Scalars::binary).
-        pub fn binary(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.binary = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::password`](crate::models::Scalars::password).
-        pub fn password(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.password = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::small`](crate::models::Scalars::small).
-        pub fn small(mut self, value: impl ::std::convert::Into<i32>) -> Self {
-            self.small = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::big`](crate::models::Scalars::big).
-        pub fn big(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.big = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::default_integer`](crate::models::Scalars::default_integer).
-        pub fn default_integer(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-            self.default_integer = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::float`](crate::models::Scalars::float).
-        pub fn float(mut self, value: impl ::std::convert::Into<f32>) -> Self {
-            self.float = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::double`](crate::models::Scalars::double).
-        pub fn double(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-            self.double = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::default_number`](crate::models::Scalars::default_number).
-        pub fn default_number(mut self, value: impl ::std::convert::Into<f64>) -> Self {
-            self.default_number = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::flag`](crate::models::Scalars::flag).
-        pub fn flag(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-            self.flag = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`Scalars::anything`](crate::models::Scalars::anything).
-        pub fn anything(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::huaweicloud_sdk_core::codegen::serde_json::Value,
-            >,
-        ) -> Self {
-            self.anything = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`Scalars`](crate::models::Scalars); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::Scalars,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::Scalars {
-                plain_string: self
-                    .plain_string
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Scalars",
-                            "plain_string",
-                        ),
-                    )?,
-                date: self.date,
-                date_time: self.date_time,
-                uuid: self.uuid,
-                byte: self.byte,
-                binary: self.binary,
-                password: self.password,
-                small: self
-                    .small
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Scalars",
-                            "small",
-                        ),
-                    )?,
-                big: self
-                    .big
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Scalars",
-                            "big",
-                        ),
-                    )?,
-                default_integer: self
-                    .default_integer
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Scalars",
-                            "default_integer",
-                        ),
-                    )?,
-                float: self
-                    .float
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Scalars",
-                            "float",
-                        ),
-                    )?,
-                double: self
-                    .double
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Scalars",
-                            "double",
-                        ),
-                    )?,
-                default_number: self
-                    .default_number
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Scalars",
-                            "default_number",
-                        ),
-                    )?,
-                flag: self
-                    .flag
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "Scalars",
-                            "flag",
-                        ),
-                    )?,
-                anything: self.anything,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        Scalars, "Scalars", { plain_string : ::std::string::String[required] =
+        "plain_string", date : ::std::string::String[optional] = "date", date_time :
+        ::std::string::String[optional] = "date_time", uuid :
+        ::std::string::String[optional] = "uuid", byte : ::std::string::String[optional]
+        = "byte", binary : ::std::string::String[optional] = "binary", password :
+        ::std::string::String[optional] = "password", small : i32[required] = "small",
+        big : i64[required] = "big", default_integer : i64[required] = "default_integer",
+        float : f32[required] = "float", double : f64[required] = "double",
+        default_number : f64[required] = "default_number", flag : bool[required] =
+        "flag", anything : ::huaweicloud_sdk_core::codegen::serde_json::Value[optional] =
+        "anything" }
+    );
 }

@@ -18,49 +18,10 @@ impl GetItemRequest {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for GetItemRequest {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::GetItemRequest;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct GetItemRequest")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::GetItemRequest {
-                    id: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GetItemRequest", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    GetItemRequest, "GetItemRequest", { 0 field_0 id : ::std::option::Option <
+    ::std::string::String > [optional] = "id" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -82,54 +43,11 @@ impl GetItemResponse {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for GetItemResponse {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "name"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::GetItemResponse;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct GetItemResponse")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                let mut field_1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        ::std::option::Option::Some(1) => {
-                            field_1 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::GetItemResponse {
-                    id: field_0.flatten(),
-                    name: field_1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GetItemResponse", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    GetItemResponse, "GetItemResponse", { 0 field_0 id : ::std::option::Option <
+    ::std::string::String > [optional] = "id", 1 field_1 name : ::std::option::Option <
+    ::std::string::String > [optional] = "name" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -147,50 +65,10 @@ impl CreateItemRequestBody {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for CreateItemRequestBody {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::CreateItemRequestBody;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateItemRequestBody")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::CreateItemRequestBody {
-                    name: ::huaweicloud_sdk_core::codegen::required(field_0, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateItemRequestBody", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    CreateItemRequestBody, "CreateItemRequestBody", { 0 field_0 name :
+    ::std::string::String[required] = "name" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -209,50 +87,10 @@ impl CreateItemResponseBody {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for CreateItemResponseBody {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::CreateItemResponseBody;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateItemResponseBody")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::CreateItemResponseBody {
-                    id: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateItemResponseBody", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    CreateItemResponseBody, "CreateItemResponseBody", { 0 field_0 id :
+    ::std::option::Option < ::std::string::String > [optional] = "id" }
+);
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
 #[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
@@ -271,198 +109,30 @@ impl UpdateItemRequest {
     }
 }
 
-impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de>
-for UpdateItemRequest {
-    fn deserialize<D: ::huaweicloud_sdk_core::codegen::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name"];
-        struct FieldsVisitor;
-        impl<'de> ::huaweicloud_sdk_core::codegen::serde::de::Visitor<'de>
-        for FieldsVisitor {
-            type Value = crate::models::UpdateItemRequest;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateItemRequest")
-            }
-            fn visit_map<A: ::huaweicloud_sdk_core::codegen::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Self::Value, A::Error> {
-                let mut field_0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(index) = map
-                    .next_key_seed(::huaweicloud_sdk_core::codegen::FieldSeed(FIELDS))?
-                {
-                    match index {
-                        ::std::option::Option::Some(0) => {
-                            field_0 = ::std::option::Option::Some(map.next_value()?);
-                        }
-                        _ => {
-                            map.next_value::<
-                                    ::huaweicloud_sdk_core::codegen::serde::de::IgnoredAny,
-                                >()?;
-                        }
-                    }
-                }
-                ::std::result::Result::Ok(crate::models::UpdateItemRequest {
-                    name: field_0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("UpdateItemRequest", FIELDS, FieldsVisitor)
-    }
-}
-
+::huaweicloud_sdk_core::codegen::deserialize_struct!(
+    UpdateItemRequest, "UpdateItemRequest", { 0 field_0 name : ::std::option::Option <
+    ::std::string::String > [optional] = "name" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
-    /// Builds a [`GetItemRequest`](crate::models::GetItemRequest).
-    #[derive(Debug, Clone, Default)]
-    pub struct GetItemRequest {
-        id: ::std::option::Option<::std::string::String>,
-    }
-    impl GetItemRequest {
-        /// Sets [`GetItemRequest::id`](crate::models::GetItemRequest::id).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`GetItemRequest`](crate::models::GetItemRequest); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::GetItemRequest,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::GetItemRequest {
-                id: self.id,
-            })
-        }
-    }
-    /// Builds a [`GetItemResponse`](crate::models::GetItemResponse).
-    #[derive(Debug, Clone, Default)]
-    pub struct GetItemResponse {
-        id: ::std::option::Option<::std::string::String>,
-        name: ::std::option::Option<::std::string::String>,
-    }
-    impl GetItemResponse {
-        /// Sets [`GetItemResponse::id`](crate::models::GetItemResponse::id).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Sets [`GetItemResponse::name`](crate::models::GetItemResponse::name).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`GetItemResponse`](crate::models::GetItemResponse); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::GetItemResponse,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::GetItemResponse {
-                id: self.id,
-                name: self.name,
-            })
-        }
-    }
-    /// Builds a [`CreateItemRequestBody`](crate::models::CreateItemRequestBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct CreateItemRequestBody {
-        name: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateItemRequestBody {
-        /// Sets [`CreateItemRequestBody::name`](crate::models::CreateItemRequestBody::name).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`CreateItemRequestBody`](crate::models::CreateItemRequestBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::CreateItemRequestBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::CreateItemRequestBody {
-                name: self
-                    .name
-                    .ok_or(
-                        ::huaweicloud_sdk_core::codegen::BuildError::missing(
-                            "CreateItemRequestBody",
-                            "name",
-                        ),
-                    )?,
-            })
-        }
-    }
-    /// Builds a [`CreateItemResponseBody`](crate::models::CreateItemResponseBody).
-    #[derive(Debug, Clone, Default)]
-    pub struct CreateItemResponseBody {
-        id: ::std::option::Option<::std::string::String>,
-    }
-    impl CreateItemResponseBody {
-        /// Sets [`CreateItemResponseBody::id`](crate::models::CreateItemResponseBody::id).
-        pub fn id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.id = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`CreateItemResponseBody`](crate::models::CreateItemResponseBody); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::CreateItemResponseBody,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::CreateItemResponseBody {
-                id: self.id,
-            })
-        }
-    }
-    /// Builds a [`UpdateItemRequest`](crate::models::UpdateItemRequest).
-    #[derive(Debug, Clone, Default)]
-    pub struct UpdateItemRequest {
-        name: ::std::option::Option<::std::string::String>,
-    }
-    impl UpdateItemRequest {
-        /// Sets [`UpdateItemRequest::name`](crate::models::UpdateItemRequest::name).
-        pub fn name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = ::std::option::Option::Some(value.into());
-            self
-        }
-        /// Builds the [`UpdateItemRequest`](crate::models::UpdateItemRequest); fails when a required field is not set.
-        pub fn build(
-            self,
-        ) -> ::std::result::Result<
-            crate::models::UpdateItemRequest,
-            ::huaweicloud_sdk_core::codegen::BuildError,
-        > {
-            ::std::result::Result::Ok(crate::models::UpdateItemRequest {
-                name: self.name,
-            })
-        }
-    }
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        GetItemRequest, "GetItemRequest", { id : ::std::string::String[optional] = "id" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        GetItemResponse, "GetItemResponse", { id : ::std::string::String[optional] =
+        "id", name : ::std::string::String[optional] = "name" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        CreateItemRequestBody, "CreateItemRequestBody", { name :
+        ::std::string::String[required] = "name" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        CreateItemResponseBody, "CreateItemResponseBody", { id :
+        ::std::string::String[optional] = "id" }
+    );
+    ::huaweicloud_sdk_core::codegen::model_builder!(
+        UpdateItemRequest, "UpdateItemRequest", { name : ::std::string::String[optional]
+        = "name" }
+    );
 }
