@@ -74,6 +74,11 @@ pub struct Struct {
     /// Whether every field is optional, so the struct derives `Default` (set by the
     /// derivation pass).
     pub default: bool,
+    /// Whether a request body can carry it: callers build it (a builder) and it is
+    /// serialised (set by the derivation pass).
+    pub sent: bool,
+    /// Whether a response can carry it: it is deserialised (set by the derivation pass).
+    pub received: bool,
 }
 
 /// One property of an object schema.

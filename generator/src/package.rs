@@ -71,7 +71,11 @@ pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
          [features]\n\
          default = []\n\
          ## A local mock of the service that verifies signatures (`mock::start`).\n\
-         mock = [\"huaweicloud-sdk-core/mock\"]\n\
+         mock = [\"huaweicloud-sdk-core/mock\", \"full-serde\"]\n\
+         ## Every model implements both `Serialize` and `Deserialize`; by default each has only\n\
+         ## the direction the API uses (what requests carry is serialised, what responses\n\
+         ## carry is deserialised), which keeps a whole service quick to compile.\n\
+         full-serde = []\n\
          \n\
          [dependencies]\n\
          huaweicloud-sdk-core = {runtime}\n\

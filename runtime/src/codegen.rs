@@ -8,7 +8,10 @@
 pub use {bytes, http, serde, serde_json};
 
 pub use crate::de::{required, FieldSeed};
-pub use crate::{__deserialize_struct as deserialize_struct, __model_builder as model_builder};
+pub use crate::{
+    __deserialize_struct as deserialize_struct, __model_builder as model_builder,
+    __serialize_struct as serialize_struct,
+};
 pub use crate::{
     BuildError, ByteStream, Call, Client, ClientBuilder, Error, FilePart, Form, Operation,
     QueryValue, RawResponse, Service, ServiceClient, ServiceError, StreamingResponse,

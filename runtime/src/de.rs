@@ -159,3 +159,37 @@ macro_rules! __model_builder {
         ::std::boxed::Box::new($value.ok_or($crate::codegen::BuildError::missing($shown, $wire))?)
     };
 }
+
+/// The `Serialize` impl of a generated model: the fields in spec order under their wire
+/// names; an optional field that is `None` is left out, a required nullable one is sent
+/// as `null`. Lighter to compile than serde's derive.
+///
+/// Each field is `field [optional|required] = "wire"`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __serialize_struct {
+    ($name:ident, $shown:literal, $count:literal, {
+        $( $field:ident [$kind:ident] = $wire:literal ),* $(,)?
+    }) => {
+        impl $crate::codegen::serde::Serialize for $name {
+            fn serialize<S: $crate::codegen::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                use $crate::codegen::serde::ser::SerializeStruct;
+                #[allow(unused_mut)]
+                let mut state = serializer.serialize_struct($shown, $count)?;
+                $( $crate::__serialize_struct!(@field $kind state, $wire, &self.$field); )*
+                state.end()
+            }
+        }
+    };
+    (@field optional $state:ident, $wire:literal, $value:expr) => {
+        if let ::std::option::Option::Some(value) = $value {
+            $state.serialize_field($wire, value)?;
+        }
+    };
+    (@field required $state:ident, $wire:literal, $value:expr) => {
+        $state.serialize_field($wire, $value)?;
+    };
+}

@@ -16,7 +16,9 @@ pub fn models(api: &Api) -> TokenStream {
         match &model.kind {
             ModelKind::Struct(fields) => {
                 items.push(struct_model(api, id, model, fields));
-                builders.push(builder(api, id, fields));
+                if fields.sent {
+                    builders.push(builder(api, id, fields));
+                }
             }
             ModelKind::Enum(variants) => items.push(enum_model(api, id, model, variants)),
             ModelKind::Alias(ty) => items.push(alias_model(api, id, model, ty)),
@@ -55,54 +57,63 @@ fn field_type(api: &Api, field: &Field) -> TokenStream {
 }
 
 fn struct_model(api: &Api, id: ModelId, model: &Model, fields: &Struct) -> TokenStream {
-    let rt = rt();
     let ident = type_ident(api, id);
     let Struct {
         fields: field_list,
         form,
         default,
+        sent,
+        received,
     } = fields;
     let doc = doc_or_allow(model.doc.as_deref());
     let default = default.then(|| quote!(Default,));
-    let serde = (!form).then(|| {
-        let path = "::huaweicloud_sdk_core::codegen::serde";
-        quote! {
-            #[derive(#rt::serde::Serialize)]
-            #[serde(crate = #path)]
-        }
+    // The direction the API uses is always there; the other one only with `full-serde`.
+    let full_serde = quote!(#[cfg(feature = "full-serde")]);
+    let serialize = (!form).then(|| {
+        let gate = (!sent).then(|| full_serde.clone());
+        let body = struct_serialize(&ident, field_list);
+        quote!(#gate #body)
     });
-    let deserialize = (!form).then(|| struct_deserialize(api, &ident, field_list));
-    let field_tokens = field_list
-        .iter()
-        .map(|field| struct_field(api, field, *form));
+    let deserialize = (!form).then(|| {
+        let gate = (!received).then(|| full_serde.clone());
+        let body = struct_deserialize(api, &ident, field_list);
+        quote!(#gate #body)
+    });
+    let field_tokens = field_list.iter().map(|field| struct_field(api, field));
     let builder_doc = format!(
         " Starts building a [`{ident}`]; see [`builders::{ident}`](crate::models::builders::{ident}).",
         ident = ident.to_string().trim_start_matches("r#")
     );
+    // Only models a request can carry are built by callers; received ones are only read.
+    let builder_fn = sent.then(|| {
+        quote! {
+            impl #ident {
+                #[doc = #builder_doc]
+                pub fn builder() -> crate::models::builders::#ident {
+                    ::std::default::Default::default()
+                }
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default)]
-        #serde
         #[non_exhaustive]
         pub struct #ident { #(#field_tokens)* }
 
-        impl #ident {
-            #[doc = #builder_doc]
-            pub fn builder() -> crate::models::builders::#ident {
-                ::std::default::Default::default()
-            }
-        }
+        #builder_fn
 
+        #serialize
         #deserialize
     }
 }
 
-fn struct_field(api: &Api, field: &Field, form: bool) -> TokenStream {
+fn struct_field(api: &Api, field: &Field) -> TokenStream {
     let Field {
         name: _,
-        wire_name,
+        wire_name: _,
         ty: _,
-        required,
+        required: _,
         nullable: _,
         boxed: _,
         doc: text,
@@ -110,21 +121,31 @@ fn struct_field(api: &Api, field: &Field, form: bool) -> TokenStream {
     let ident = field_ident(field);
     let doc = doc_or_allow(text.as_deref());
     let ty = field_type(api, field);
-    let mut serde_args = Vec::new();
-    if !form && ident.to_string().trim_start_matches("r#") != wire_name {
-        serde_args.push(quote!(rename = #wire_name));
-    }
-    // Optional fields are left out when unset; required nullable ones are sent as `null`.
-    if !form && !required {
-        serde_args.push(quote!(
-            skip_serializing_if = "::std::option::Option::is_none"
-        ));
-    }
-    let serde = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     quote! {
         #doc
-        #serde
         pub #ident: #ty,
+    }
+}
+
+/// The model's `Serialize` impl, written by the runtime's `serialize_struct!`: the fields
+/// under their wire names, optional ones left out when unset.
+fn struct_serialize(ident: &Ident, fields: &[Field]) -> TokenStream {
+    let rt = rt();
+    let shown = ident.to_string().trim_start_matches("r#").to_owned();
+    let count = proc_macro2::Literal::usize_unsuffixed(fields.len());
+    let entries = fields.iter().map(|field| {
+        let name = field_ident(field);
+        // Optional fields are left out when unset; required nullable ones go out as `null`.
+        let kind = if field.required {
+            format_ident!("required")
+        } else {
+            format_ident!("optional")
+        };
+        let wire = &field.wire_name;
+        quote!(#name [#kind] = #wire)
+    });
+    quote! {
+        #rt::serialize_struct!(#ident, #shown, #count, { #(#entries),* });
     }
 }
 

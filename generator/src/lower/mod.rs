@@ -45,6 +45,7 @@ pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     };
     crate::cycles::box_recursive_fields(&mut api);
     crate::derives::derive_defaults(&mut api);
+    crate::derives::mark_directions(&mut api);
     Ok(api)
 }
 

@@ -343,6 +343,8 @@ impl Lowerer<'_> {
             fields,
             form,
             default: false,
+            sent: false,
+            received: false,
         }
     }
 

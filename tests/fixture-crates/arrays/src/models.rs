@@ -2,12 +2,9 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Label {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -18,6 +15,9 @@ impl Label {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Label, "Label", 1, { name[optional] = "name" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Label, "Label", { 0 field_0 name : ::std::option::Option < ::std::string::String >
     [optional] = "name" }
@@ -27,23 +27,17 @@ pub type Labels = ::std::vec::Vec<crate::models::Label>;
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Holder {
     #[allow(missing_docs)]
     pub names: ::std::vec::Vec<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<crate::models::Label>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub points: ::std::option::Option<::std::vec::Vec<crate::models::HolderPointsItem>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub matrix: ::std::option::Option<::std::vec::Vec<::std::vec::Vec<f32>>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub anything: ::std::option::Option<
         ::std::vec::Vec<::huaweicloud_sdk_core::codegen::serde_json::Value>,
     >,
@@ -56,6 +50,11 @@ impl Holder {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Holder, "Holder", 5, { names[required] = "names", labels[optional] = "labels",
+    points[optional] = "points", matrix[optional] = "matrix", anything[optional] =
+    "anything" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Holder, "Holder", { 0 field_0 names : ::std::vec::Vec < ::std::string::String >
     [required] = "names", 1 field_1 labels : ::std::option::Option < ::std::vec::Vec <
@@ -68,15 +67,11 @@ impl Holder {
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct HolderPointsItem {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x: ::std::option::Option<f64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub y: ::std::option::Option<f64>,
 }
 
@@ -87,6 +82,9 @@ impl HolderPointsItem {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    HolderPointsItem, "HolderPointsItem", 2, { x[optional] = "x", y[optional] = "y" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     HolderPointsItem, "HolderPointsItem", { 0 field_0 x : ::std::option::Option < f64 >
     [optional] = "x", 1 field_1 y : ::std::option::Option < f64 > [optional] = "y" }

@@ -2,35 +2,20 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Batch {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
 }
 
-impl Batch {
-    /// Starts building a [`Batch`]; see [`builders::Batch`](crate::models::builders::Batch).
-    pub fn builder() -> crate::models::builders::Batch {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Batch, "Batch", 2, { id[optional] = "id", size[optional] = "size" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Batch, "Batch", { 0 field_0 id : ::std::option::Option < ::std::string::String >
     [optional] = "id", 1 field_1 size : ::std::option::Option < i64 > [optional] = "size"
     }
 );
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        Batch, "Batch", { id : ::std::string::String[optional] = "id", size :
-        i64[optional] = "size" }
-    );
-}

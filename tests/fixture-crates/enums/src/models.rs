@@ -93,14 +93,11 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for State {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Job {
     #[allow(missing_docs)]
     pub state: crate::models::State,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<crate::models::JobPriority>,
 }
 
@@ -111,6 +108,9 @@ impl Job {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Job, "Job", 2, { state[required] = "state", priority[optional] = "priority" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Job, "Job", { 0 field_0 state : crate ::models::State[required] = "state", 1 field_1
     priority : ::std::option::Option < crate ::models::JobPriority > [optional] =

@@ -2,46 +2,33 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Odd {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#match: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(rename = "2fa", skip_serializing_if = "::std::option::Option::is_none")]
     pub n2fa: ::std::option::Option<bool>,
     #[allow(missing_docs)]
-    #[serde(rename = "größe", skip_serializing_if = "::std::option::Option::is_none")]
     pub gr_u00f6_u00df_e: ::std::option::Option<i64>,
     #[allow(missing_docs)]
-    #[serde(rename = "中文", skip_serializing_if = "::std::option::Option::is_none")]
     pub u4e2d_u6587: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(rename = "foo-bar", skip_serializing_if = "::std::option::Option::is_none")]
     pub foo_bar: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(rename = "3d", skip_serializing_if = "::std::option::Option::is_none")]
     pub n3d: ::std::option::Option<crate::models::N3d>,
     #[allow(missing_docs)]
-    #[serde(
-        rename = "nested-thing",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub nested_thing: ::std::option::Option<crate::models::OddNestedThing>,
 }
 
-impl Odd {
-    /// Starts building a [`Odd`]; see [`builders::Odd`](crate::models::builders::Odd).
-    pub fn builder() -> crate::models::builders::Odd {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Odd, "Odd", 8, { r#type[optional] = "type", r#match[optional] = "match",
+    n2fa[optional] = "2fa", gr_u00f6_u00df_e[optional] = "größe", u4e2d_u6587[optional]
+    = "中文", foo_bar[optional] = "foo-bar", n3d[optional] = "3d",
+    nested_thing[optional] = "nested-thing" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Odd, "Odd", { 0 field_0 r#type : ::std::option::Option < ::std::string::String >
     [optional] = "type", 1 field_1 r#match : ::std::option::Option <
@@ -56,22 +43,14 @@ impl Odd {
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct N3d {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub x: ::std::option::Option<f64>,
 }
 
-impl N3d {
-    /// Starts building a [`N3d`]; see [`builders::N3d`](crate::models::builders::N3d).
-    pub fn builder() -> crate::models::builders::N3d {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(N3d, "N3d", 1, { x[optional] = "x" });
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     N3d, "N3d", { 0 field_0 x : ::std::option::Option < f64 > [optional] = "x" }
 );
@@ -156,43 +135,17 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for GrU00f6U0
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct OddNestedThing {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#async: ::std::option::Option<::std::string::String>,
 }
 
-impl OddNestedThing {
-    /// Starts building a [`OddNestedThing`]; see [`builders::OddNestedThing`](crate::models::builders::OddNestedThing).
-    pub fn builder() -> crate::models::builders::OddNestedThing {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    OddNestedThing, "OddNestedThing", 1, { r#async[optional] = "async" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     OddNestedThing, "OddNestedThing", { 0 field_0 r#async : ::std::option::Option <
     ::std::string::String > [optional] = "async" }
 );
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        Odd, "Odd", { r#type : ::std::string::String[optional] = "type", r#match :
-        ::std::string::String[optional] = "match", n2fa : bool[optional] = "2fa",
-        gr_u00f6_u00df_e : i64[optional] = "größe", u4e2d_u6587 :
-        ::std::string::String[optional] = "中文", foo_bar :
-        ::std::string::String[optional] = "foo-bar", n3d : crate ::models::N3d[optional]
-        = "3d", nested_thing : crate ::models::OddNestedThing[optional] = "nested-thing"
-        }
-    );
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        N3d, "N3d", { x : f64[optional] = "x" }
-    );
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        OddNestedThing, "OddNestedThing", { r#async : ::std::string::String[optional] =
-        "async" }
-    );
-}

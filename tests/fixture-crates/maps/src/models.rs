@@ -2,12 +2,9 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Counter {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub count: ::std::option::Option<i64>,
 }
 
@@ -18,14 +15,15 @@ impl Counter {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Counter, "Counter", 1, { count[optional] = "count" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Counter, "Counter", { 0 field_0 count : ::std::option::Option < i64 > [optional] =
     "count" }
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Maps {
     #[allow(missing_docs)]
@@ -34,7 +32,6 @@ pub struct Maps {
         ::huaweicloud_sdk_core::codegen::serde_json::Value,
     >,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub free_form_true: ::std::option::Option<
         ::huaweicloud_sdk_core::codegen::serde_json::Map<
             ::std::string::String,
@@ -42,17 +39,14 @@ pub struct Maps {
         >,
     >,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub string_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub counters: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, crate::models::Counter>,
     >,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inline_values: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -60,7 +54,6 @@ pub struct Maps {
         >,
     >,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nested: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -76,6 +69,11 @@ impl Maps {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Maps, "Maps", 6, { free_form[required] = "free_form", free_form_true[optional] =
+    "free_form_true", string_map[optional] = "string_map", counters[optional] =
+    "counters", inline_values[optional] = "inline_values", nested[optional] = "nested" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Maps, "Maps", { 0 field_0 free_form :
     ::huaweicloud_sdk_core::codegen::serde_json::Map < ::std::string::String,
@@ -98,12 +96,9 @@ pub type Attributes = ::std::collections::BTreeMap<::std::string::String, i32>;
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct MapsInlineValuesValue {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
 
@@ -114,6 +109,9 @@ impl MapsInlineValuesValue {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    MapsInlineValuesValue, "MapsInlineValuesValue", 1, { enabled[optional] = "enabled" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     MapsInlineValuesValue, "MapsInlineValuesValue", { 0 field_0 enabled :
     ::std::option::Option < bool > [optional] = "enabled" }

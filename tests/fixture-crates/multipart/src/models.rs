@@ -114,22 +114,17 @@ for UploadFileRequestBodyKind {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct ImportAlertsResponseBody {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub imported: ::std::option::Option<i64>,
 }
 
-impl ImportAlertsResponseBody {
-    /// Starts building a [`ImportAlertsResponseBody`]; see [`builders::ImportAlertsResponseBody`](crate::models::builders::ImportAlertsResponseBody).
-    pub fn builder() -> crate::models::builders::ImportAlertsResponseBody {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    ImportAlertsResponseBody, "ImportAlertsResponseBody", 1, { imported[optional] =
+    "imported" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     ImportAlertsResponseBody, "ImportAlertsResponseBody", { 0 field_0 imported :
     ::std::option::Option < i64 > [optional] = "imported" }
@@ -155,12 +150,9 @@ impl UploadAttachmentsRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct UploadAttachmentsRequestBodyNote {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
 
@@ -171,6 +163,11 @@ impl UploadAttachmentsRequestBodyNote {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    UploadAttachmentsRequestBodyNote, "UploadAttachmentsRequestBodyNote", 1, {
+    text[optional] = "text" }
+);
+#[cfg(feature = "full-serde")]
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     UploadAttachmentsRequestBodyNote, "UploadAttachmentsRequestBodyNote", { 0 field_0
     text : ::std::option::Option < ::std::string::String > [optional] = "text" }
@@ -190,10 +187,6 @@ pub mod builders {
         "size_limit", overwrite : bool[optional] = "overwrite", kind : crate
         ::models::UploadFileRequestBodyKind[optional] = "kind", tags : ::std::vec::Vec <
         ::std::string::String > [optional] = "tags" }
-    );
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        ImportAlertsResponseBody, "ImportAlertsResponseBody", { imported : i64[optional]
-        = "imported" }
     );
     ::huaweicloud_sdk_core::codegen::model_builder!(
         UploadAttachmentsRequestBody, "UploadAttachmentsRequestBody", { files :

@@ -2,21 +2,15 @@
 //! Data types of the API: one per schema of the spec.
 /// Properties that become escaped Rust names keep their JSON names.
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Keywords {
     #[allow(missing_docs)]
-    #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
     pub self_: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(rename = "crate", skip_serializing_if = "::std::option::Option::is_none")]
     pub crate_: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(rename = "super", skip_serializing_if = "::std::option::Option::is_none")]
     pub super_: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
@@ -27,6 +21,11 @@ impl Keywords {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Keywords, "Keywords", 4, { self_[optional] = "self", crate_[optional] = "crate",
+    super_[optional] = "super", r#type[optional] = "type" }
+);
+#[cfg(feature = "full-serde")]
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Keywords, "Keywords", { 0 field_0 self_ : ::std::option::Option <
     ::std::string::String > [optional] = "self", 1 field_1 crate_ : ::std::option::Option

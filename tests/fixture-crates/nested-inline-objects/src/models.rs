@@ -2,14 +2,11 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Order {
     /// Who ordered.
     pub customer: crate::models::OrderCustomer,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<crate::models::OrderStatus>,
 }
 
@@ -20,6 +17,9 @@ impl Order {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Order, "Order", 2, { customer[required] = "customer", status[optional] = "status" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Order, "Order", { 0 field_0 customer : crate ::models::OrderCustomer[required] =
     "customer", 1 field_1 status : ::std::option::Option < crate ::models::OrderStatus >
@@ -27,14 +27,11 @@ impl Order {
 );
 /// Who ordered.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct OrderCustomer {
     #[allow(missing_docs)]
     pub name: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<crate::models::OrderCustomerAddress>,
 }
 
@@ -45,6 +42,10 @@ impl OrderCustomer {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    OrderCustomer, "OrderCustomer", 2, { name[required] = "name", address[optional] =
+    "address" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     OrderCustomer, "OrderCustomer", { 0 field_0 name : ::std::string::String[required] =
     "name", 1 field_1 address : ::std::option::Option < crate
@@ -52,15 +53,11 @@ impl OrderCustomer {
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct OrderCustomerAddress {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub street: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub geo: ::std::option::Option<crate::models::OrderCustomerAddressGeo>,
 }
 
@@ -71,6 +68,10 @@ impl OrderCustomerAddress {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    OrderCustomerAddress, "OrderCustomerAddress", 2, { street[optional] = "street",
+    geo[optional] = "geo" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     OrderCustomerAddress, "OrderCustomerAddress", { 0 field_0 street :
     ::std::option::Option < ::std::string::String > [optional] = "street", 1 field_1 geo
@@ -79,15 +80,11 @@ impl OrderCustomerAddress {
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct OrderCustomerAddressGeo {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lat: ::std::option::Option<f64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lon: ::std::option::Option<f64>,
 }
 
@@ -98,6 +95,10 @@ impl OrderCustomerAddressGeo {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    OrderCustomerAddressGeo, "OrderCustomerAddressGeo", 2, { lat[optional] = "lat",
+    lon[optional] = "lon" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     OrderCustomerAddressGeo, "OrderCustomerAddressGeo", { 0 field_0 lat :
     ::std::option::Option < f64 > [optional] = "lat", 1 field_1 lon :
@@ -174,12 +175,9 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for OrderStat
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct CreateOrderRequestBody {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
 
@@ -190,28 +188,26 @@ impl CreateOrderRequestBody {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    CreateOrderRequestBody, "CreateOrderRequestBody", 1, { note[optional] = "note" }
+);
+#[cfg(feature = "full-serde")]
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     CreateOrderRequestBody, "CreateOrderRequestBody", { 0 field_0 note :
     ::std::option::Option < ::std::string::String > [optional] = "note" }
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct CreateOrderResponseBody {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
-impl CreateOrderResponseBody {
-    /// Starts building a [`CreateOrderResponseBody`]; see [`builders::CreateOrderResponseBody`](crate::models::builders::CreateOrderResponseBody).
-    pub fn builder() -> crate::models::builders::CreateOrderResponseBody {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    CreateOrderResponseBody, "CreateOrderResponseBody", 1, { id[optional] = "id" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     CreateOrderResponseBody, "CreateOrderResponseBody", { 0 field_0 id :
     ::std::option::Option < ::std::string::String > [optional] = "id" }
@@ -239,9 +235,5 @@ pub mod builders {
     ::huaweicloud_sdk_core::codegen::model_builder!(
         CreateOrderRequestBody, "CreateOrderRequestBody", { note :
         ::std::string::String[optional] = "note" }
-    );
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        CreateOrderResponseBody, "CreateOrderResponseBody", { id :
-        ::std::string::String[optional] = "id" }
     );
 }

@@ -2,8 +2,6 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Job {
     #[allow(missing_docs)]
@@ -11,7 +9,6 @@ pub struct Job {
     /// Always sent; `null` when unassigned.
     pub owner: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
 }
 
@@ -22,6 +19,10 @@ impl Job {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Job, "Job", 3, { id[required] = "id", owner[required] = "owner", note[optional] =
+    "note" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Job, "Job", { 0 field_0 id : ::std::string::String[required] = "id", 1 field_1 owner
     : ::std::option::Option < ::std::string::String > [optional] = "owner", 2 field_2

@@ -2,8 +2,6 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct TreeNode {
     #[allow(missing_docs)]
@@ -11,7 +9,6 @@ pub struct TreeNode {
     #[allow(missing_docs)]
     pub children: ::std::vec::Vec<crate::models::TreeNode>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub parent: ::std::option::Option<::std::boxed::Box<crate::models::TreeNode>>,
 }
 
@@ -22,6 +19,10 @@ impl TreeNode {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    TreeNode, "TreeNode", 3, { name[required] = "name", children[required] = "children",
+    parent[optional] = "parent" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     TreeNode, "TreeNode", { 0 field_0 name : ::std::string::String[required] = "name", 1
     field_1 children : ::std::vec::Vec < crate ::models::TreeNode > [required] =

@@ -80,30 +80,22 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Kind {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Owner {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl Owner {
-    /// Starts building a [`Owner`]; see [`builders::Owner`](crate::models::builders::Owner).
-    pub fn builder() -> crate::models::builders::Owner {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Owner, "Owner", 1, { name[optional] = "name" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Owner, "Owner", { 0 field_0 name : ::std::option::Option < ::std::string::String >
     [optional] = "name" }
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Pet {
     #[allow(missing_docs)]
@@ -111,17 +103,14 @@ pub struct Pet {
     #[allow(missing_docs)]
     pub kind: crate::models::Kind,
     /// Who owns the pet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub owner: ::std::option::Option<crate::models::Owner>,
 }
 
-impl Pet {
-    /// Starts building a [`Pet`]; see [`builders::Pet`](crate::models::builders::Pet).
-    pub fn builder() -> crate::models::builders::Pet {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Pet, "Pet", 3, { id[required] = "id", kind[required] = "kind", owner[optional] =
+    "owner" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Pet, "Pet", { 0 field_0 id : crate ::models::PetIdAliasAlias[required] = "id", 1
     field_1 kind : crate ::models::Kind[required] = "kind", 2 field_2 owner :
@@ -129,16 +118,3 @@ impl Pet {
 );
 /// An owner under another name.
 pub type Wrapped = crate::models::Owner;
-
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        Owner, "Owner", { name : ::std::string::String[optional] = "name" }
-    );
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        Pet, "Pet", { id : crate ::models::PetIdAliasAlias[required] = "id", kind : crate
-        ::models::Kind[required] = "kind", owner : crate ::models::Owner[optional] =
-        "owner" }
-    );
-}

@@ -2,12 +2,9 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Note {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
 
@@ -18,6 +15,10 @@ impl Note {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Note, "Note", 1, { text[optional] = "text" }
+);
+#[cfg(feature = "full-serde")]
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Note, "Note", { 0 field_0 text : ::std::option::Option < ::std::string::String >
     [optional] = "text" }

@@ -71,8 +71,6 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Color {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct WithDefault {
     #[allow(missing_docs)]
@@ -80,10 +78,8 @@ pub struct WithDefault {
     #[allow(missing_docs)]
     pub count: i64,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub color: ::std::option::Option<crate::models::Color>,
 }
 
@@ -94,6 +90,10 @@ impl WithDefault {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    WithDefault, "WithDefault", 4, { name[required] = "name", count[required] = "count",
+    comment[optional] = "comment", color[optional] = "color" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     WithDefault, "WithDefault", { 0 field_0 name : ::std::string::String[required] =
     "name", 1 field_1 count : i64[required] = "count", 2 field_2 comment :
@@ -102,8 +102,6 @@ impl WithDefault {
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct WithoutDefault {
     #[allow(missing_docs)]
@@ -111,7 +109,6 @@ pub struct WithoutDefault {
     #[allow(missing_docs)]
     pub maybe: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inner: ::std::option::Option<crate::models::WithDefault>,
 }
 
@@ -122,6 +119,10 @@ impl WithoutDefault {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    WithoutDefault, "WithoutDefault", 3, { color[required] = "color", maybe[required] =
+    "maybe", inner[optional] = "inner" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     WithoutDefault, "WithoutDefault", { 0 field_0 color : crate ::models::Color[required]
     = "color", 1 field_1 maybe : ::std::option::Option < ::std::string::String >

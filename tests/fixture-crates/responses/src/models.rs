@@ -2,30 +2,22 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Report {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
 
-impl Report {
-    /// Starts building a [`Report`]; see [`builders::Report`](crate::models::builders::Report).
-    pub fn builder() -> crate::models::builders::Report {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Report, "Report", 1, { title[optional] = "title" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Report, "Report", { 0 field_0 title : ::std::option::Option < ::std::string::String >
     [optional] = "title" }
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct ErrorBody {
     #[allow(missing_docs)]
@@ -34,25 +26,12 @@ pub struct ErrorBody {
     pub error_msg: ::std::string::String,
 }
 
-impl ErrorBody {
-    /// Starts building a [`ErrorBody`]; see [`builders::ErrorBody`](crate::models::builders::ErrorBody).
-    pub fn builder() -> crate::models::builders::ErrorBody {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    ErrorBody, "ErrorBody", 2, { error_code[required] = "error_code", error_msg[required]
+    = "error_msg" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     ErrorBody, "ErrorBody", { 0 field_0 error_code : ::std::string::String[required] =
     "error_code", 1 field_1 error_msg : ::std::string::String[required] = "error_msg" }
 );
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        Report, "Report", { title : ::std::string::String[optional] = "title" }
-    );
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        ErrorBody, "ErrorBody", { error_code : ::std::string::String[required] =
-        "error_code", error_msg : ::std::string::String[required] = "error_msg" }
-    );
-}

@@ -2,29 +2,21 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct Scalars {
     #[allow(missing_docs)]
     pub plain_string: ::std::string::String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub byte: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub binary: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
     pub small: i32,
@@ -41,7 +33,6 @@ pub struct Scalars {
     #[allow(missing_docs)]
     pub flag: bool,
     /// No type at all, so any JSON value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub anything: ::std::option::Option<
         ::huaweicloud_sdk_core::codegen::serde_json::Value,
     >,
@@ -54,6 +45,14 @@ impl Scalars {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    Scalars, "Scalars", 15, { plain_string[required] = "plain_string", date[optional] =
+    "date", date_time[optional] = "date_time", uuid[optional] = "uuid", byte[optional] =
+    "byte", binary[optional] = "binary", password[optional] = "password", small[required]
+    = "small", big[required] = "big", default_integer[required] = "default_integer",
+    float[required] = "float", double[required] = "double", default_number[required] =
+    "default_number", flag[required] = "flag", anything[optional] = "anything" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     Scalars, "Scalars", { 0 field_0 plain_string : ::std::string::String[required] =
     "plain_string", 1 field_1 date : ::std::option::Option < ::std::string::String >

@@ -2,12 +2,9 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct GetItemRequest {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
@@ -18,31 +15,28 @@ impl GetItemRequest {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    GetItemRequest, "GetItemRequest", 1, { id[optional] = "id" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     GetItemRequest, "GetItemRequest", { 0 field_0 id : ::std::option::Option <
     ::std::string::String > [optional] = "id" }
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct GetItemResponse {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-impl GetItemResponse {
-    /// Starts building a [`GetItemResponse`]; see [`builders::GetItemResponse`](crate::models::builders::GetItemResponse).
-    pub fn builder() -> crate::models::builders::GetItemResponse {
-        ::std::default::Default::default()
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    GetItemResponse, "GetItemResponse", 2, { id[optional] = "id", name[optional] = "name"
     }
-}
-
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     GetItemResponse, "GetItemResponse", { 0 field_0 id : ::std::option::Option <
     ::std::string::String > [optional] = "id", 1 field_1 name : ::std::option::Option <
@@ -50,8 +44,6 @@ impl GetItemResponse {
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct CreateItemRequestBody {
     #[allow(missing_docs)]
@@ -65,40 +57,35 @@ impl CreateItemRequestBody {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    CreateItemRequestBody, "CreateItemRequestBody", 1, { name[required] = "name" }
+);
+#[cfg(feature = "full-serde")]
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     CreateItemRequestBody, "CreateItemRequestBody", { 0 field_0 name :
     ::std::string::String[required] = "name" }
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct CreateItemResponseBody {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
-impl CreateItemResponseBody {
-    /// Starts building a [`CreateItemResponseBody`]; see [`builders::CreateItemResponseBody`](crate::models::builders::CreateItemResponseBody).
-    pub fn builder() -> crate::models::builders::CreateItemResponseBody {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "full-serde")]
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    CreateItemResponseBody, "CreateItemResponseBody", 1, { id[optional] = "id" }
+);
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     CreateItemResponseBody, "CreateItemResponseBody", { 0 field_0 id :
     ::std::option::Option < ::std::string::String > [optional] = "id" }
 );
 #[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default)]
-#[derive(::huaweicloud_sdk_core::codegen::serde::Serialize)]
-#[serde(crate = "::huaweicloud_sdk_core::codegen::serde")]
 #[non_exhaustive]
 pub struct UpdateItemRequest {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
@@ -109,6 +96,10 @@ impl UpdateItemRequest {
     }
 }
 
+::huaweicloud_sdk_core::codegen::serialize_struct!(
+    UpdateItemRequest, "UpdateItemRequest", 1, { name[optional] = "name" }
+);
+#[cfg(feature = "full-serde")]
 ::huaweicloud_sdk_core::codegen::deserialize_struct!(
     UpdateItemRequest, "UpdateItemRequest", { 0 field_0 name : ::std::option::Option <
     ::std::string::String > [optional] = "name" }
@@ -120,16 +111,8 @@ pub mod builders {
         GetItemRequest, "GetItemRequest", { id : ::std::string::String[optional] = "id" }
     );
     ::huaweicloud_sdk_core::codegen::model_builder!(
-        GetItemResponse, "GetItemResponse", { id : ::std::string::String[optional] =
-        "id", name : ::std::string::String[optional] = "name" }
-    );
-    ::huaweicloud_sdk_core::codegen::model_builder!(
         CreateItemRequestBody, "CreateItemRequestBody", { name :
         ::std::string::String[required] = "name" }
-    );
-    ::huaweicloud_sdk_core::codegen::model_builder!(
-        CreateItemResponseBody, "CreateItemResponseBody", { id :
-        ::std::string::String[optional] = "id" }
     );
     ::huaweicloud_sdk_core::codegen::model_builder!(
         UpdateItemRequest, "UpdateItemRequest", { name : ::std::string::String[optional]
