@@ -17,7 +17,7 @@ pub fn derive_defaults(api: &mut Api) {
 /// Marks which way each struct travels: `sent` when a request body can carry it (it gets
 /// a builder and `Serialize`), `received` when a response can (it gets `Deserialize`).
 /// Most models of a whole service travel one way only, and leaving out the impls the API
-/// never uses keeps the crate quick to compile; feature `full-serde` adds them back.
+/// never uses keeps the crate quick to compile; feature `extra-traits` adds them back.
 pub fn mark_directions(api: &mut Api) {
     let mut sent_starts = Vec::new();
     let mut received_starts = Vec::new();

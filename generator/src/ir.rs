@@ -15,6 +15,9 @@ pub struct Api {
     pub models: Vec<Model>,
     /// Operations in spec order (paths, then methods in a fixed order).
     pub operations: Vec<Operation>,
+    /// One Cargo feature per tag of the spec, in order of first use (set by the features
+    /// pass); all of them are on by default.
+    pub features: Vec<String>,
 }
 
 impl Api {
@@ -51,6 +54,9 @@ pub struct Model {
     /// The YAML path of the schema, for messages.
     pub path: String,
     pub kind: ModelKind,
+    /// The tag features that need it: it is compiled when any of them is on. `None` when an
+    /// operation without tags needs it, or none does (set by the features pass).
+    pub features: Option<Vec<String>>,
 }
 
 /// What a model is.
@@ -161,6 +167,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// The spec's tags, in order.
     pub tags: Vec<String>,
+    /// The Cargo features of its tags: it is compiled when any is on, always when it has
+    /// none (set by the features pass).
+    pub features: Vec<String>,
     pub params: Vec<Param>,
     pub body: Option<RequestBody>,
     pub response: Response,

@@ -11,6 +11,7 @@ mod derives;
 mod describe;
 mod emit;
 mod error;
+mod features;
 mod graph;
 pub mod ir;
 mod lower;

@@ -4,7 +4,7 @@
 //! (non-ASCII characters and punctuation become word boundaries or `uXXXX` words), then
 //! escapes keywords and names that would start with a digit. Emitters never call heck.
 
-use heck::{ToPascalCase, ToSnakeCase};
+use heck::{ToKebabCase, ToPascalCase, ToSnakeCase};
 use proc_macro2::{Ident, Span};
 
 /// Keywords that cannot be raw identifiers (`r#self` is invalid) get a trailing underscore,
@@ -57,6 +57,11 @@ pub fn snake(raw: &str) -> String {
 /// The `PascalCase` form of a spec name.
 pub fn pascal(raw: &str) -> String {
     ensure_start(sanitize(raw).to_pascal_case(), "N")
+}
+
+/// The `kebab-case` form of a spec name (Cargo feature names): `AlertRules` → `alert-rules`.
+pub fn kebab(raw: &str) -> String {
+    ensure_start(sanitize(raw).to_kebab_case(), "n")
 }
 
 /// A spec name as part of a package name: lower-case ASCII letters and digits, other runs

@@ -47,6 +47,19 @@ pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
         RuntimeDependency::Path(path) => format!("{{ path = {} }}", toml_string(path)),
         RuntimeDependency::Version(version) => toml_string(version),
     };
+    // One feature per tag, all on by default.
+    let default_features: Vec<String> = api
+        .features
+        .iter()
+        .map(|feature| toml_string(feature))
+        .collect();
+    let mut tag_features = String::new();
+    if !api.features.is_empty() {
+        tag_features.push_str("## One feature per tag of the spec: turn off default features and pick the\n## operation groups you use to compile only them and the models they reach.\n");
+        for feature in &api.features {
+            tag_features.push_str(&format!("{feature} = []\n"));
+        }
+    }
     let workspace = if options.standalone {
         "\n# Not part of any enclosing workspace.\n[workspace]\n"
     } else {
@@ -69,13 +82,15 @@ pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
          doctest = false\n\
          \n\
          [features]\n\
-         default = []\n\
+         default = [{default_features}]\n\
          ## A local mock of the service that verifies signatures (`mock::start`).\n\
-         mock = [\"huaweicloud-sdk-core/mock\", \"full-serde\"]\n\
-         ## Every model implements both `Serialize` and `Deserialize`; by default each has only\n\
-         ## the direction the API uses (what requests carry is serialised, what responses\n\
-         ## carry is deserialised), which keeps a whole service quick to compile.\n\
-         full-serde = []\n\
+         mock = [\"huaweicloud-sdk-core/mock\", \"extra-traits\"]\n\
+         ## Every model implements both `Serialize` and `Deserialize`, and models, requests and\n\
+         ## responses `PartialEq`. By default a model has only the serde direction the API\n\
+         ## uses (what requests carry is serialised, what responses carry is deserialised)\n\
+         ## and no `PartialEq`, which keeps a whole service quick to compile.\n\
+         extra-traits = []\n\
+         {tag_features}\
          \n\
          [dependencies]\n\
          huaweicloud-sdk-core = {runtime}\n\
@@ -85,6 +100,7 @@ pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
          {name} = {{ path = \".\", features = [\"mock\"] }}\n\
          {workspace}",
         name = toml_string(&name),
+        default_features = default_features.join(", "),
     )
 }
 

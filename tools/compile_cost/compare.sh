@@ -98,6 +98,16 @@ prog_lines=$(cat "$work"/progenitor/src/*.rs | wc -l)
 printf '%-34s %8.2f s %9d lines of Rust\n' "ours (cargo xtask codegen, dev)" "$ours_gen" "$ours_lines"
 printf '%-34s %8.2f s %9d lines of Rust\n' "progenitor 0.15.1" "$prog_gen" "$prog_lines"
 
+# The tag with the most operations: the costliest single-tag build.
+tag=$(python3 - "$repo/spec/secmaster.yaml" <<'PY'
+import collections, re, sys
+counts = collections.Counter(re.findall(r"^      tags:\n        - (\S+)", open(sys.argv[1]).read(), re.M))
+print(counts.most_common(1)[0][0])
+PY
+)
+feature=$(python3 -c "import re,sys; print(re.sub(r'(?<!^)(?=[A-Z])', '-', sys.argv[1]).lower())" "$tag")
+
 echo "== compiling each crate alone (debug, CARGO_INCREMENTAL=0): median wall time, peak RSS"
 compare "ours (whole spec)" "$work/ours" secmaster-ours \
-  -- "progenitor 0.15.1" "$work/progenitor" secmaster-progenitor
+  -- "progenitor 0.15.1" "$work/progenitor" secmaster-progenitor \
+  -- "ours, only tag $tag (feature $feature)" "$work/ours" secmaster-ours --no-default-features --features "$feature"

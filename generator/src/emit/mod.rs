@@ -55,6 +55,15 @@ fn doc_or_allow(text: Option<&str>) -> TokenStream {
     }
 }
 
+/// `#[cfg(...)]` for an item the given tag features need; nothing when it is always built.
+fn cfg(features: Option<&[String]>) -> TokenStream {
+    match features {
+        None | Some([]) => TokenStream::new(),
+        Some([one]) => quote!(#[cfg(feature = #one)]),
+        Some(many) => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
 fn type_ident(api: &Api, id: ModelId) -> Ident {
     names::pascal_ident(&api.model(id).name)
 }

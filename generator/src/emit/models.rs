@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, doc_or_allow, rt, type_ident, type_tokens};
+use super::{cfg, doc, doc_or_allow, rt, type_ident, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -13,15 +13,16 @@ pub fn models(api: &Api) -> TokenStream {
     let mut builders = Vec::new();
     for (index, model) in api.models.iter().enumerate() {
         let id = ModelId(index);
+        let cfg = cfg(model.features.as_deref());
         match &model.kind {
             ModelKind::Struct(fields) => {
-                items.push(struct_model(api, id, model, fields));
+                items.push(struct_model(api, id, model, fields, &cfg));
                 if fields.sent {
-                    builders.push(builder(api, id, fields));
+                    builders.push(builder(api, id, fields, &cfg));
                 }
             }
-            ModelKind::Enum(variants) => items.push(enum_model(api, id, model, variants)),
-            ModelKind::Alias(ty) => items.push(alias_model(api, id, model, ty)),
+            ModelKind::Enum(variants) => items.push(enum_model(api, id, model, variants, &cfg)),
+            ModelKind::Alias(ty) => items.push(alias_model(api, id, model, ty, &cfg)),
         }
     }
     let builders = (!builders.is_empty()).then(|| {
@@ -56,7 +57,13 @@ fn field_type(api: &Api, field: &Field) -> TokenStream {
     ty
 }
 
-fn struct_model(api: &Api, id: ModelId, model: &Model, fields: &Struct) -> TokenStream {
+fn struct_model(
+    api: &Api,
+    id: ModelId,
+    model: &Model,
+    fields: &Struct,
+    cfg: &TokenStream,
+) -> TokenStream {
     let ident = type_ident(api, id);
     let Struct {
         fields: field_list,
@@ -67,17 +74,17 @@ fn struct_model(api: &Api, id: ModelId, model: &Model, fields: &Struct) -> Token
     } = fields;
     let doc = doc_or_allow(model.doc.as_deref());
     let default = default.then(|| quote!(Default,));
-    // The direction the API uses is always there; the other one only with `full-serde`.
-    let full_serde = quote!(#[cfg(feature = "full-serde")]);
+    // The direction the API uses is always there; the other one only with `extra-traits`.
+    let full_serde = quote!(#[cfg(feature = "extra-traits")]);
     let serialize = (!form).then(|| {
         let gate = (!sent).then(|| full_serde.clone());
         let body = struct_serialize(&ident, field_list);
-        quote!(#gate #body)
+        quote!(#cfg #gate #body)
     });
     let deserialize = (!form).then(|| {
         let gate = (!received).then(|| full_serde.clone());
         let body = struct_deserialize(api, &ident, field_list);
-        quote!(#gate #body)
+        quote!(#cfg #gate #body)
     });
     let field_tokens = field_list.iter().map(|field| struct_field(api, field));
     let builder_doc = format!(
@@ -87,6 +94,7 @@ fn struct_model(api: &Api, id: ModelId, model: &Model, fields: &Struct) -> Token
     // Only models a request can carry are built by callers; received ones are only read.
     let builder_fn = sent.then(|| {
         quote! {
+            #cfg
             impl #ident {
                 #[doc = #builder_doc]
                 pub fn builder() -> crate::models::builders::#ident {
@@ -96,8 +104,10 @@ fn struct_model(api: &Api, id: ModelId, model: &Model, fields: &Struct) -> Token
         }
     });
     quote! {
+        #cfg
         #doc
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #[derive(Debug, Clone, #default)]
+        #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
         #[non_exhaustive]
         pub struct #ident { #(#field_tokens)* }
 
@@ -175,7 +185,7 @@ fn struct_deserialize(api: &Api, ident: &Ident, fields: &[Field]) -> TokenStream
 
 /// The builder of a struct, written by the runtime's `model_builder!`: every field optional
 /// until `build` checks the required ones.
-fn builder(api: &Api, id: ModelId, model: &Struct) -> TokenStream {
+fn builder(api: &Api, id: ModelId, model: &Struct, cfg: &TokenStream) -> TokenStream {
     let rt = rt();
     let ident = type_ident(api, id);
     let shown = ident.to_string().trim_start_matches("r#").to_owned();
@@ -195,11 +205,18 @@ fn builder(api: &Api, id: ModelId, model: &Struct) -> TokenStream {
         quote!(#name: #ty [#kind] = #wire)
     });
     quote! {
+        #cfg
         #rt::model_builder!(#ident, #shown, { #(#entries),* });
     }
 }
 
-fn enum_model(api: &Api, id: ModelId, model: &Model, variants: &Enum) -> TokenStream {
+fn enum_model(
+    api: &Api,
+    id: ModelId,
+    model: &Model,
+    variants: &Enum,
+    cfg: &TokenStream,
+) -> TokenStream {
     let rt = rt();
     let ident = type_ident(api, id);
     let doc = match &model.doc {
@@ -229,6 +246,7 @@ fn enum_model(api: &Api, id: ModelId, model: &Model, variants: &Enum) -> TokenSt
         .map(|variant| variant.value.as_str())
         .collect();
     quote! {
+        #cfg
         #doc
         #[doc = #unknown_doc]
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -239,6 +257,7 @@ fn enum_model(api: &Api, id: ModelId, model: &Model, variants: &Enum) -> TokenSt
             Unknown(crate::UnknownValue),
         }
 
+        #cfg
         impl #ident {
             /// The value as it is sent on the wire.
             pub fn as_str(&self) -> &str {
@@ -249,6 +268,7 @@ fn enum_model(api: &Api, id: ModelId, model: &Model, variants: &Enum) -> TokenSt
             }
         }
 
+        #cfg
         impl ::std::convert::From<&str> for #ident {
             fn from(value: &str) -> Self {
                 match value {
@@ -258,6 +278,7 @@ fn enum_model(api: &Api, id: ModelId, model: &Model, variants: &Enum) -> TokenSt
             }
         }
 
+        #cfg
         impl ::std::convert::From<::std::string::String> for #ident {
             fn from(value: ::std::string::String) -> Self {
                 match value.as_str() {
@@ -267,18 +288,21 @@ fn enum_model(api: &Api, id: ModelId, model: &Model, variants: &Enum) -> TokenSt
             }
         }
 
+        #cfg
         impl ::std::fmt::Display for #ident {
             fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 formatter.write_str(self.as_str())
             }
         }
 
+        #cfg
         impl #rt::serde::Serialize for #ident {
             fn serialize<S: #rt::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #cfg
         impl<'de> #rt::serde::Deserialize<'de> for #ident {
             fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 <::std::string::String as #rt::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
@@ -287,11 +311,12 @@ fn enum_model(api: &Api, id: ModelId, model: &Model, variants: &Enum) -> TokenSt
     }
 }
 
-fn alias_model(api: &Api, id: ModelId, model: &Model, ty: &Type) -> TokenStream {
+fn alias_model(api: &Api, id: ModelId, model: &Model, ty: &Type, cfg: &TokenStream) -> TokenStream {
     let ident = type_ident(api, id);
     let doc = doc_or_allow(model.doc.as_deref());
     let ty = type_tokens(api, ty);
     quote! {
+        #cfg
         #doc
         pub type #ident = #ty;
     }

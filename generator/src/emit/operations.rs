@@ -4,7 +4,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{doc, doc_or_allow, is_enum, rt, type_tokens};
+use super::{cfg, doc, doc_or_allow, is_enum, rt, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -32,6 +32,8 @@ struct Names {
     request: Ident,
     response: Ident,
     error: Ident,
+    /// `#[cfg]` of the operation's tag features, on each of its items.
+    cfg: TokenStream,
 }
 
 impl Names {
@@ -43,6 +45,7 @@ impl Names {
             request: names::pascal_ident(&format!("{pascal}Request")),
             response: names::pascal_ident(&format!("{pascal}Response")),
             error: names::pascal_ident(&format!("{pascal}Error")),
+            cfg: cfg(Some(&operation.features)),
         }
     }
 }
@@ -59,6 +62,7 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
         deprecated: _,
         idempotent,
         tags: _,
+        features: _,
         params: _,
         body: _,
         response: _,
@@ -66,12 +70,14 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
     } = operation;
     let rt = rt();
     let names = Names::of(operation);
+    let cfg = &names.cfg;
     let constant = &names.constant;
     let method = format_ident!("{}", http_method);
     let request = request_type(api, operation, &names);
     let response = response_type(api, operation, &names);
     let errors = error_type(api, operation, &names);
     let types = quote! {
+        #cfg
         const #constant: #rt::Operation = #rt::Operation {
             name: #name,
             method: #rt::http::Method::#method,
@@ -152,12 +158,16 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
         " Request of [`Client::{m}`](crate::Client::{m}): start with `new()` and set values with the setters named after the fields.",
         m = method.to_string().trim_start_matches("r#")
     );
+    let cfg = &names.cfg;
     quote! {
+        #cfg
         #[doc = #request_doc]
-        #[derive(Debug, Clone, Default, PartialEq)]
+        #[derive(Debug, Clone, Default)]
+        #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
         #[non_exhaustive]
         pub struct #request { #(#fields)* }
 
+        #cfg
         impl #request {
             /// A request with nothing set yet; required values are checked when it is sent.
             pub fn new() -> Self {
@@ -226,10 +236,15 @@ fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream
     let derives = if streaming {
         quote!(#[derive(Debug)])
     } else {
-        quote!(#[derive(Debug, Clone, PartialEq)])
+        quote! {
+            #[derive(Debug, Clone)]
+            #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+        }
     };
     let response = &names.response;
+    let cfg = &names.cfg;
     quote! {
+        #cfg
         #[doc = #response_doc]
         #derives
         #[non_exhaustive]
@@ -298,12 +313,16 @@ fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenSt
     let error_doc = format!(
         " The error bodies the spec declares for [`Client::{method}`](crate::Client::{method}), by status."
     );
+    let cfg = &names.cfg;
     Some(quote! {
+        #cfg
         #[doc = #error_doc]
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone)]
+        #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
         #[non_exhaustive]
         pub enum #error_ident { #(#variants)* }
 
+        #cfg
         impl #error_ident {
             /// Decodes a service error's body into the type the spec declares for its
             /// status; `None` when none is declared or the body does not match it.
@@ -442,6 +461,7 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
         request,
         response,
         error,
+        cfg,
     } = names;
     let mut text = operation.doc.clone().unwrap_or_default();
     if !text.is_empty() {
@@ -503,6 +523,7 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
         }
     };
     quote! {
+        #cfg
         #method_doc
         #deprecated
         pub async fn #method(&self, request: crate::operations::#request) -> ::std::result::Result<crate::operations::#response, #rt::Error> {

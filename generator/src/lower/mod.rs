@@ -42,10 +42,12 @@ pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
             .map(|model| model.finish())
             .collect(),
         operations,
+        features: Vec::new(),
     };
     crate::cycles::box_recursive_fields(&mut api);
     crate::derives::derive_defaults(&mut api);
     crate::derives::mark_directions(&mut api);
+    crate::features::assign(&mut api);
     Ok(api)
 }
 
@@ -66,6 +68,7 @@ impl Slot {
             path: self.path,
             // A slot left empty had a problem, reported; lowering stopped before this.
             kind: self.kind.unwrap_or(ModelKind::Alias(Type::JsonValue)),
+            features: None,
         }
     }
 }

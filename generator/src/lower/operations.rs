@@ -164,6 +164,7 @@ impl Lowerer<'_> {
             deprecated: operation.deprecated,
             idempotent,
             tags: operation.tags.clone(),
+            features: Vec::new(),
             params,
             body,
             response,

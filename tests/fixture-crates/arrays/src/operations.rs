@@ -8,7 +8,8 @@ const LIST_NUMBERS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
 };
 
 /// Request of [`Client::list_numbers`](crate::Client::list_numbers): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNumbersRequest {}
 impl ListNumbersRequest {
@@ -19,7 +20,8 @@ impl ListNumbersRequest {
 }
 
 /// Response of [`Client::list_numbers`](crate::Client::list_numbers).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNumbersResponse {
     /// The HTTP status code the server answered with.

@@ -8,7 +8,8 @@ const EXPORT_REPORT_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hu
 };
 
 /// Request of [`Client::export_report`](crate::Client::export_report): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportReportRequest {
     /// Required.
@@ -56,7 +57,8 @@ const CREATE_BATCH_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
 };
 
 /// Request of [`Client::create_batch`](crate::Client::create_batch): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBatchRequest {
     /// The request body.
@@ -81,7 +83,8 @@ impl CreateBatchRequest {
 }
 
 /// Response of [`Client::create_batch`](crate::Client::create_batch).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBatchResponse {
     /// The HTTP status code the server answered with.
@@ -102,7 +105,8 @@ const PUT_LABELS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawe
 };
 
 /// Request of [`Client::put_labels`](crate::Client::put_labels): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PutLabelsRequest {
     /// The request body.
@@ -131,7 +135,8 @@ impl PutLabelsRequest {
 }
 
 /// Response of [`Client::put_labels`](crate::Client::put_labels).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PutLabelsResponse {
     /// The HTTP status code the server answered with.

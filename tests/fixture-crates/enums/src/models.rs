@@ -92,7 +92,8 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for State {
 }
 
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Job {
     #[allow(missing_docs)]

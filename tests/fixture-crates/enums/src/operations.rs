@@ -8,7 +8,8 @@ const LIST_JOBS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawei
 };
 
 /// Request of [`Client::list_jobs`](crate::Client::list_jobs): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsRequest {
     #[allow(missing_docs)]
@@ -31,7 +32,8 @@ impl ListJobsRequest {
 }
 
 /// Response of [`Client::list_jobs`](crate::Client::list_jobs).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsResponse {
     /// The HTTP status code the server answered with.

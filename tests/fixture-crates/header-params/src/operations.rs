@@ -8,7 +8,8 @@ const CREATE_THING_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
 };
 
 /// Request of [`Client::create_thing`](crate::Client::create_thing): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateThingRequest {
     /// Caller-chosen request id.
@@ -57,7 +58,8 @@ impl CreateThingRequest {
 }
 
 /// Response of [`Client::create_thing`](crate::Client::create_thing).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateThingResponse {
     /// The HTTP status code the server answered with.

@@ -8,7 +8,8 @@ const LIST_WIDGETS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
 };
 
 /// Request of [`Client::list_widgets`](crate::Client::list_widgets): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWidgetsRequest {}
 impl ListWidgetsRequest {
@@ -19,7 +20,8 @@ impl ListWidgetsRequest {
 }
 
 /// Response of [`Client::list_widgets`](crate::Client::list_widgets).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWidgetsResponse {
     /// The HTTP status code the server answered with.
@@ -38,7 +40,8 @@ const REPLACE_WIDGETS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::
 };
 
 /// Request of [`Client::replace_widgets`](crate::Client::replace_widgets): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaceWidgetsRequest {}
 impl ReplaceWidgetsRequest {
@@ -49,7 +52,8 @@ impl ReplaceWidgetsRequest {
 }
 
 /// Response of [`Client::replace_widgets`](crate::Client::replace_widgets).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaceWidgetsResponse {
     /// The HTTP status code the server answered with.
@@ -68,7 +72,8 @@ const CREATE_WIDGET_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hu
 };
 
 /// Request of [`Client::create_widget`](crate::Client::create_widget): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {}
 impl CreateWidgetRequest {
@@ -79,7 +84,8 @@ impl CreateWidgetRequest {
 }
 
 /// Response of [`Client::create_widget`](crate::Client::create_widget).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetResponse {
     /// The HTTP status code the server answered with.

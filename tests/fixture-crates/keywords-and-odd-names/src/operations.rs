@@ -8,7 +8,8 @@ const GET_ODD_THING_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hu
 };
 
 /// Request of [`Client::get_odd_thing`](crate::Client::get_odd_thing): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetOddThingRequest {
     /// Required.
@@ -41,7 +42,8 @@ impl GetOddThingRequest {
 }
 
 /// Response of [`Client::get_odd_thing`](crate::Client::get_odd_thing).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetOddThingResponse {
     /// The HTTP status code the server answered with.

@@ -48,6 +48,7 @@ impl ::std::ops::Deref for Client {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnknownValue(::std::string::String);
 impl UnknownValue {
+    #[allow(dead_code)]
     pub(crate) fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
         UnknownValue(value.into())
     }

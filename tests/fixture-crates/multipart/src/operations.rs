@@ -8,7 +8,8 @@ const UPLOAD_FILE_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaw
 };
 
 /// Request of [`Client::upload_file`](crate::Client::upload_file): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadFileRequest {
     /// The request body.
@@ -33,7 +34,8 @@ impl UploadFileRequest {
 }
 
 /// Response of [`Client::upload_file`](crate::Client::upload_file).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadFileResponse {
     /// The HTTP status code the server answered with.
@@ -52,7 +54,8 @@ const IMPORT_ALERTS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hu
 };
 
 /// Request of [`Client::import_alerts`](crate::Client::import_alerts): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsRequest {
     /// Required.
@@ -85,7 +88,8 @@ impl ImportAlertsRequest {
 }
 
 /// Response of [`Client::import_alerts`](crate::Client::import_alerts).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsResponse {
     /// The HTTP status code the server answered with.
@@ -106,7 +110,8 @@ const UPLOAD_ATTACHMENTS_OPERATION: ::huaweicloud_sdk_core::codegen::Operation =
 };
 
 /// Request of [`Client::upload_attachments`](crate::Client::upload_attachments): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentsRequest {
     /// The request body.
@@ -131,7 +136,8 @@ impl UploadAttachmentsRequest {
 }
 
 /// Response of [`Client::upload_attachments`](crate::Client::upload_attachments).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentsResponse {
     /// The HTTP status code the server answered with.

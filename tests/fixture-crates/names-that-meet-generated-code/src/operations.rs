@@ -8,7 +8,8 @@ const SERVICE_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicl
 };
 
 /// Request of [`Client::service`](crate::Client::service): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServiceRequest {
     /// Required.
@@ -70,7 +71,8 @@ impl ServiceRequest {
 }
 
 /// Response of [`Client::service`](crate::Client::service).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServiceResponse {
     /// The HTTP status code the server answered with.

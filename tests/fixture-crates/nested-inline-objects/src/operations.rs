@@ -8,7 +8,8 @@ const CREATE_ORDER_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hua
 };
 
 /// Request of [`Client::create_order`](crate::Client::create_order): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrderRequest {
     /// The request body.
@@ -33,7 +34,8 @@ impl CreateOrderRequest {
 }
 
 /// Response of [`Client::create_order`](crate::Client::create_order).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrderResponse {
     /// The HTTP status code the server answered with.

@@ -8,7 +8,8 @@ const PING_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicloud
 };
 
 /// Request of [`Client::ping`](crate::Client::ping): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PingRequest {}
 impl PingRequest {
@@ -19,7 +20,8 @@ impl PingRequest {
 }
 
 /// Response of [`Client::ping`](crate::Client::ping).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PingResponse {
     /// The HTTP status code the server answered with.

@@ -8,7 +8,8 @@ const UPDATE_JOB_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawe
 };
 
 /// Request of [`Client::update_job`](crate::Client::update_job): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobRequest {
     /// Required.
@@ -40,7 +41,8 @@ impl UpdateJobRequest {
 }
 
 /// Response of [`Client::update_job`](crate::Client::update_job).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobResponse {
     /// The HTTP status code the server answered with.

@@ -8,7 +8,8 @@ const GET_ITEM_VERSION_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = :
 };
 
 /// Request of [`Client::get_item_version`](crate::Client::get_item_version): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemVersionRequest {
     /// Item ID.
@@ -50,7 +51,8 @@ impl GetItemVersionRequest {
 }
 
 /// Response of [`Client::get_item_version`](crate::Client::get_item_version).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemVersionResponse {
     /// The HTTP status code the server answered with.
@@ -69,7 +71,8 @@ const DELETE_ITEM_KIND_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = :
 };
 
 /// Request of [`Client::delete_item_kind`](crate::Client::delete_item_kind): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteItemKindRequest {
     /// Required.
@@ -102,7 +105,8 @@ impl DeleteItemKindRequest {
 }
 
 /// Response of [`Client::delete_item_kind`](crate::Client::delete_item_kind).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteItemKindResponse {
     /// The HTTP status code the server answered with.

@@ -8,7 +8,8 @@ const SEARCH_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweiclo
 };
 
 /// Request of [`Client::search`](crate::Client::search): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchRequest {
     /// Required.
@@ -98,7 +99,8 @@ impl SearchRequest {
 }
 
 /// Response of [`Client::search`](crate::Client::search).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchResponse {
     /// The HTTP status code the server answered with.

@@ -79,14 +79,15 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Kind {
 }
 
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Owner {
     #[allow(missing_docs)]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
-#[cfg(feature = "full-serde")]
+#[cfg(feature = "extra-traits")]
 ::huaweicloud_sdk_core::codegen::serialize_struct!(
     Owner, "Owner", 1, { name[optional] = "name" }
 );
@@ -95,7 +96,8 @@ pub struct Owner {
     [optional] = "name" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Pet {
     #[allow(missing_docs)]
@@ -106,7 +108,7 @@ pub struct Pet {
     pub owner: ::std::option::Option<crate::models::Owner>,
 }
 
-#[cfg(feature = "full-serde")]
+#[cfg(feature = "extra-traits")]
 ::huaweicloud_sdk_core::codegen::serialize_struct!(
     Pet, "Pet", 3, { id[required] = "id", kind[required] = "kind", owner[optional] =
     "owner" }

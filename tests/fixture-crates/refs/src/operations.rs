@@ -8,7 +8,8 @@ const GET_PET_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweicl
 };
 
 /// Request of [`Client::get_pet`](crate::Client::get_pet): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetPetRequest {
     /// Required.
@@ -31,7 +32,8 @@ impl GetPetRequest {
 }
 
 /// Response of [`Client::get_pet`](crate::Client::get_pet).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetPetResponse {
     /// The HTTP status code the server answered with.

@@ -8,7 +8,8 @@ const CREATE_NOTE_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaw
 };
 
 /// Request of [`Client::create_note`](crate::Client::create_note): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNoteRequest {
     /// The note to create.
@@ -33,7 +34,8 @@ impl CreateNoteRequest {
 }
 
 /// Response of [`Client::create_note`](crate::Client::create_note).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNoteResponse {
     /// The HTTP status code the server answered with.
@@ -52,7 +54,8 @@ const PATCH_NOTE_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawe
 };
 
 /// Request of [`Client::patch_note`](crate::Client::patch_note): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PatchNoteRequest {
     /// The request body.
@@ -75,7 +78,8 @@ impl PatchNoteRequest {
 }
 
 /// Response of [`Client::patch_note`](crate::Client::patch_note).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PatchNoteResponse {
     /// The HTTP status code the server answered with.
@@ -94,7 +98,8 @@ const UPLOAD_BLOB_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaw
 };
 
 /// Request of [`Client::upload_blob`](crate::Client::upload_blob): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadBlobRequest {
     /// The request body.
@@ -119,7 +124,8 @@ impl UploadBlobRequest {
 }
 
 /// Response of [`Client::upload_blob`](crate::Client::upload_blob).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadBlobResponse {
     /// The HTTP status code the server answered with.

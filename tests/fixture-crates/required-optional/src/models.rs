@@ -70,7 +70,8 @@ impl<'de> ::huaweicloud_sdk_core::codegen::serde::Deserialize<'de> for Color {
 }
 
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WithDefault {
     #[allow(missing_docs)]
@@ -101,7 +102,8 @@ impl WithDefault {
     color : ::std::option::Option < crate ::models::Color > [optional] = "color" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WithoutDefault {
     #[allow(missing_docs)]

@@ -8,7 +8,8 @@ const GET_REPORT_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huawe
 };
 
 /// Request of [`Client::get_report`](crate::Client::get_report): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetReportRequest {
     /// Required.
@@ -31,7 +32,8 @@ impl GetReportRequest {
 }
 
 /// Response of [`Client::get_report`](crate::Client::get_report).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetReportResponse {
     /// The HTTP status code the server answered with.
@@ -51,7 +53,8 @@ pub struct GetReportResponse {
 }
 
 /// The error bodies the spec declares for [`Client::get_report`](crate::Client::get_report), by status.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub enum GetReportError {
     /// `400`: Bad request.
@@ -82,7 +85,8 @@ const DELETE_REPORT_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::hu
 };
 
 /// Request of [`Client::delete_report`](crate::Client::delete_report): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReportRequest {
     /// Required.
@@ -105,7 +109,8 @@ impl DeleteReportRequest {
 }
 
 /// Response of [`Client::delete_report`](crate::Client::delete_report).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReportResponse {
     /// The HTTP status code the server answered with.

@@ -8,7 +8,8 @@ const GET_ITEM_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaweic
 };
 
 /// Request of [`Client::get_item`](crate::Client::get_item): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemRequest {}
 impl GetItemRequest {
@@ -19,7 +20,8 @@ impl GetItemRequest {
 }
 
 /// Response of [`Client::get_item`](crate::Client::get_item).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemResponse {
     /// The HTTP status code the server answered with.
@@ -40,7 +42,8 @@ const UPDATE_ITEM_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaw
 };
 
 /// Request of [`Client::update_item`](crate::Client::update_item): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateItemRequest {
     /// The request body.
@@ -63,7 +66,8 @@ impl UpdateItemRequest {
 }
 
 /// Response of [`Client::update_item`](crate::Client::update_item).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateItemResponse {
     /// The HTTP status code the server answered with.
@@ -82,7 +86,8 @@ const CREATE_ITEM_OPERATION: ::huaweicloud_sdk_core::codegen::Operation = ::huaw
 };
 
 /// Request of [`Client::create_item`](crate::Client::create_item): start with `new()` and set values with the setters named after the fields.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateItemRequest {
     /// The request body.
@@ -107,7 +112,8 @@ impl CreateItemRequest {
 }
 
 /// Response of [`Client::create_item`](crate::Client::create_item).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateItemResponse {
     /// The HTTP status code the server answered with.

@@ -28,27 +28,35 @@ fn every_operation_answers_through_the_mock() {
                 .expect("the client builds");
             let client = &client;
             let mock = &mock;
-            let calls: ::std::vec::Vec<Call<'_>> = ::std::vec![
-                ("ListNumbers", ::std::boxed::Box::pin(async move { let request =
-                fixture_arrays::operations::ListNumbersRequest::new(); let response =
-                client.list_numbers(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) }))
-            ];
+            #[allow(unused_mut)]
+            let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
+            calls
+                .push((
+                    "ListNumbers",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_arrays::operations::ListNumbersRequest::new();
+                        let response = client.list_numbers(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
                 if let ::std::result::Result::Err(error) = call.await {
                     failures.push(::std::format!("{name}: {error}"));
                 }
             }
-            (failures, mock.requests())
+            (failures, mock.requests(), called)
         })
         .expect("a runtime for the mock");
-    let (failures, requests) = outcome;
+    let (failures, requests, called) = outcome;
     assert!(
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert_eq!(requests.len(), 1usize, "one request per operation");
+    assert!(called <= 1usize);
+    assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
         assert!(

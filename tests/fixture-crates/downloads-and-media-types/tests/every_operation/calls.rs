@@ -34,44 +34,79 @@ fn every_operation_answers_through_the_mock() {
                 .expect("the client builds");
             let client = &client;
             let mock = &mock;
-            let calls: ::std::vec::Vec<Call<'_>> = ::std::vec![
-                ("ExportReport", ::std::boxed::Box::pin(async move { let request =
-                fixture_downloads_and_media_types::operations::ExportReportRequest::new()
-                .export_id("x"); let response = client.export_report(request). await ?;
-                response.body.collect(1 << 20). await ?; ::std::result::Result::Ok(())
-                })), ("CreateBatch", ::std::boxed::Box::pin(async move { let request =
-                fixture_downloads_and_media_types::operations::CreateBatchRequest::new()
-                .body(::huaweicloud_sdk_core::codegen::serde_json::from_value:: <
-                ::std::vec::Vec < ::std::string::String > > (mock
-                .example_request_body("CreateBatch").expect("the body is described"))
-                .expect("the mock's example body decodes")); let response = client
-                .create_batch(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) })), ("PutLabels",
-                ::std::boxed::Box::pin(async move { let request =
-                fixture_downloads_and_media_types::operations::PutLabelsRequest::new()
-                .body(::huaweicloud_sdk_core::codegen::serde_json::from_value:: <
-                ::std::collections::BTreeMap < ::std::string::String,
-                ::std::string::String > > (mock.example_request_body("PutLabels")
-                .expect("the body is described"))
-                .expect("the mock's example body decodes")); let response = client
-                .put_labels(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) }))
-            ];
+            #[allow(unused_mut)]
+            let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
+            calls
+                .push((
+                    "ExportReport",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_downloads_and_media_types::operations::ExportReportRequest::new()
+                            .export_id("x");
+                        let response = client.export_report(request).await?;
+                        response.body.collect(1 << 20).await?;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            calls
+                .push((
+                    "CreateBatch",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_downloads_and_media_types::operations::CreateBatchRequest::new()
+                            .body(
+                                ::huaweicloud_sdk_core::codegen::serde_json::from_value::<
+                                    ::std::vec::Vec<::std::string::String>,
+                                >(
+                                        mock
+                                            .example_request_body("CreateBatch")
+                                            .expect("the body is described"),
+                                    )
+                                    .expect("the mock's example body decodes"),
+                            );
+                        let response = client.create_batch(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            calls
+                .push((
+                    "PutLabels",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_downloads_and_media_types::operations::PutLabelsRequest::new()
+                            .body(
+                                ::huaweicloud_sdk_core::codegen::serde_json::from_value::<
+                                    ::std::collections::BTreeMap<
+                                        ::std::string::String,
+                                        ::std::string::String,
+                                    >,
+                                >(
+                                        mock
+                                            .example_request_body("PutLabels")
+                                            .expect("the body is described"),
+                                    )
+                                    .expect("the mock's example body decodes"),
+                            );
+                        let response = client.put_labels(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
                 if let ::std::result::Result::Err(error) = call.await {
                     failures.push(::std::format!("{name}: {error}"));
                 }
             }
-            (failures, mock.requests())
+            (failures, mock.requests(), called)
         })
         .expect("a runtime for the mock");
-    let (failures, requests) = outcome;
+    let (failures, requests, called) = outcome;
     assert!(
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert_eq!(requests.len(), 3usize, "one request per operation");
+    assert!(called <= 3usize);
+    assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
         assert!(

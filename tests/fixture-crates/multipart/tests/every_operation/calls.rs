@@ -28,46 +28,83 @@ fn every_operation_answers_through_the_mock() {
                 .expect("the client builds");
             let client = &client;
             let mock = &mock;
-            let calls: ::std::vec::Vec<Call<'_>> = ::std::vec![
-                ("UploadFile", ::std::boxed::Box::pin(async move { let request =
-                fixture_multipart::operations::UploadFileRequest::new()
-                .body(::fixture_multipart::models::UploadFileRequestBody::builder()
-                .file(::huaweicloud_sdk_core::codegen::FilePart::from_bytes(&
-                b"mock file"[..]).file_name("mock.txt")).build()
-                .expect("every required field is set")); let response = client
-                .upload_file(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) })), ("ImportAlerts",
-                ::std::boxed::Box::pin(async move { let request =
-                fixture_multipart::operations::ImportAlertsRequest::new()
-                .workspace_id("x")
-                .body(::fixture_multipart::models::ImportAlertsRequestBody::builder()
-                .import_file(::huaweicloud_sdk_core::codegen::FilePart::from_bytes(&
-                b"mock file"[..]).file_name("mock.txt")).build()
-                .expect("every required field is set")); let response = client
-                .import_alerts(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) })), ("UploadAttachments",
-                ::std::boxed::Box::pin(async move { let request =
-                fixture_multipart::operations::UploadAttachmentsRequest::new()
-                .body(::fixture_multipart::models::UploadAttachmentsRequestBody::builder()
-                .build().expect("every required field is set")); let response = client
-                .upload_attachments(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) }))
-            ];
+            #[allow(unused_mut)]
+            let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
+            calls
+                .push((
+                    "UploadFile",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_multipart::operations::UploadFileRequest::new()
+                            .body(
+                                ::fixture_multipart::models::UploadFileRequestBody::builder()
+                                    .file(
+                                        ::huaweicloud_sdk_core::codegen::FilePart::from_bytes(
+                                                &b"mock file"[..],
+                                            )
+                                            .file_name("mock.txt"),
+                                    )
+                                    .build()
+                                    .expect("every required field is set"),
+                            );
+                        let response = client.upload_file(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            calls
+                .push((
+                    "ImportAlerts",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_multipart::operations::ImportAlertsRequest::new()
+                            .workspace_id("x")
+                            .body(
+                                ::fixture_multipart::models::ImportAlertsRequestBody::builder()
+                                    .import_file(
+                                        ::huaweicloud_sdk_core::codegen::FilePart::from_bytes(
+                                                &b"mock file"[..],
+                                            )
+                                            .file_name("mock.txt"),
+                                    )
+                                    .build()
+                                    .expect("every required field is set"),
+                            );
+                        let response = client.import_alerts(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            calls
+                .push((
+                    "UploadAttachments",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_multipart::operations::UploadAttachmentsRequest::new()
+                            .body(
+                                ::fixture_multipart::models::UploadAttachmentsRequestBody::builder()
+                                    .build()
+                                    .expect("every required field is set"),
+                            );
+                        let response = client.upload_attachments(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
                 if let ::std::result::Result::Err(error) = call.await {
                     failures.push(::std::format!("{name}: {error}"));
                 }
             }
-            (failures, mock.requests())
+            (failures, mock.requests(), called)
         })
         .expect("a runtime for the mock");
-    let (failures, requests) = outcome;
+    let (failures, requests, called) = outcome;
     assert!(
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert_eq!(requests.len(), 3usize, "one request per operation");
+    assert!(called <= 3usize);
+    assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
         assert!(

@@ -28,45 +28,81 @@ fn every_operation_answers_through_the_mock() {
                 .expect("the client builds");
             let client = &client;
             let mock = &mock;
-            let calls: ::std::vec::Vec<Call<'_>> = ::std::vec![
-                ("CreateNote", ::std::boxed::Box::pin(async move { let request =
-                fixture_request_bodies::operations::CreateNoteRequest::new()
-                .body(::huaweicloud_sdk_core::codegen::serde_json::from_value:: <
-                ::fixture_request_bodies::models::Note > (mock
-                .example_request_body("CreateNote").expect("the body is described"))
-                .expect("the mock's example body decodes")); let response = client
-                .create_note(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) })), ("PatchNote",
-                ::std::boxed::Box::pin(async move { let request =
-                fixture_request_bodies::operations::PatchNoteRequest::new()
-                .body(::huaweicloud_sdk_core::codegen::serde_json::from_value:: <
-                ::fixture_request_bodies::models::Note > (mock
-                .example_request_body("PatchNote").expect("the body is described"))
-                .expect("the mock's example body decodes")); let response = client
-                .patch_note(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) })), ("UploadBlob",
-                ::std::boxed::Box::pin(async move { let request =
-                fixture_request_bodies::operations::UploadBlobRequest::new()
-                .body(::huaweicloud_sdk_core::codegen::FilePart::from_bytes(&
-                b"mock file"[..]).file_name("mock.txt")); let response = client
-                .upload_blob(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) }))
-            ];
+            #[allow(unused_mut)]
+            let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
+            calls
+                .push((
+                    "CreateNote",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_request_bodies::operations::CreateNoteRequest::new()
+                            .body(
+                                ::huaweicloud_sdk_core::codegen::serde_json::from_value::<
+                                    ::fixture_request_bodies::models::Note,
+                                >(
+                                        mock
+                                            .example_request_body("CreateNote")
+                                            .expect("the body is described"),
+                                    )
+                                    .expect("the mock's example body decodes"),
+                            );
+                        let response = client.create_note(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            calls
+                .push((
+                    "PatchNote",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_request_bodies::operations::PatchNoteRequest::new()
+                            .body(
+                                ::huaweicloud_sdk_core::codegen::serde_json::from_value::<
+                                    ::fixture_request_bodies::models::Note,
+                                >(
+                                        mock
+                                            .example_request_body("PatchNote")
+                                            .expect("the body is described"),
+                                    )
+                                    .expect("the mock's example body decodes"),
+                            );
+                        let response = client.patch_note(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            calls
+                .push((
+                    "UploadBlob",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_request_bodies::operations::UploadBlobRequest::new()
+                            .body(
+                                ::huaweicloud_sdk_core::codegen::FilePart::from_bytes(
+                                        &b"mock file"[..],
+                                    )
+                                    .file_name("mock.txt"),
+                            );
+                        let response = client.upload_blob(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
                 if let ::std::result::Result::Err(error) = call.await {
                     failures.push(::std::format!("{name}: {error}"));
                 }
             }
-            (failures, mock.requests())
+            (failures, mock.requests(), called)
         })
         .expect("a runtime for the mock");
-    let (failures, requests) = outcome;
+    let (failures, requests, called) = outcome;
     assert!(
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert_eq!(requests.len(), 3usize, "one request per operation");
+    assert!(called <= 3usize);
+    assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
         assert!(

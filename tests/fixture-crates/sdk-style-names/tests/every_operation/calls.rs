@@ -28,43 +28,75 @@ fn every_operation_answers_through_the_mock() {
                 .expect("the client builds");
             let client = &client;
             let mock = &mock;
-            let calls: ::std::vec::Vec<Call<'_>> = ::std::vec![
-                ("GetItem", ::std::boxed::Box::pin(async move { let request =
-                fixture_sdk_style_names::operations::GetItemRequest::new(); let response
-                = client.get_item(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) })), ("UpdateItem",
-                ::std::boxed::Box::pin(async move { let request =
-                fixture_sdk_style_names::operations::UpdateItemRequest::new()
-                .body(::huaweicloud_sdk_core::codegen::serde_json::from_value:: <
-                ::fixture_sdk_style_names::models::UpdateItemRequest > (mock
-                .example_request_body("UpdateItem").expect("the body is described"))
-                .expect("the mock's example body decodes")); let response = client
-                .update_item(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) })), ("CreateItem",
-                ::std::boxed::Box::pin(async move { let request =
-                fixture_sdk_style_names::operations::CreateItemRequest::new()
-                .body(::huaweicloud_sdk_core::codegen::serde_json::from_value:: <
-                ::fixture_sdk_style_names::models::CreateItemRequestBody > (mock
-                .example_request_body("CreateItem").expect("the body is described"))
-                .expect("the mock's example body decodes")); let response = client
-                .create_item(request). await ?; let _ = response;
-                ::std::result::Result::Ok(()) }))
-            ];
+            #[allow(unused_mut)]
+            let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
+            calls
+                .push((
+                    "GetItem",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_sdk_style_names::operations::GetItemRequest::new();
+                        let response = client.get_item(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            calls
+                .push((
+                    "UpdateItem",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_sdk_style_names::operations::UpdateItemRequest::new()
+                            .body(
+                                ::huaweicloud_sdk_core::codegen::serde_json::from_value::<
+                                    ::fixture_sdk_style_names::models::UpdateItemRequest,
+                                >(
+                                        mock
+                                            .example_request_body("UpdateItem")
+                                            .expect("the body is described"),
+                                    )
+                                    .expect("the mock's example body decodes"),
+                            );
+                        let response = client.update_item(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            calls
+                .push((
+                    "CreateItem",
+                    ::std::boxed::Box::pin(async move {
+                        let request = fixture_sdk_style_names::operations::CreateItemRequest::new()
+                            .body(
+                                ::huaweicloud_sdk_core::codegen::serde_json::from_value::<
+                                    ::fixture_sdk_style_names::models::CreateItemRequestBody,
+                                >(
+                                        mock
+                                            .example_request_body("CreateItem")
+                                            .expect("the body is described"),
+                                    )
+                                    .expect("the mock's example body decodes"),
+                            );
+                        let response = client.create_item(request).await?;
+                        let _ = response;
+                        ::std::result::Result::Ok(())
+                    }),
+                ));
+            let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
                 if let ::std::result::Result::Err(error) = call.await {
                     failures.push(::std::format!("{name}: {error}"));
                 }
             }
-            (failures, mock.requests())
+            (failures, mock.requests(), called)
         })
         .expect("a runtime for the mock");
-    let (failures, requests) = outcome;
+    let (failures, requests, called) = outcome;
     assert!(
         failures.is_empty(), "operations that failed against the mock:\n{}", failures
         .join("\n")
     );
-    assert_eq!(requests.len(), 3usize, "one request per operation");
+    assert!(called <= 3usize);
+    assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);
         assert!(
