@@ -18,6 +18,10 @@ pub struct Api {
     /// One Cargo feature per tag of the spec, in order of first use (set by the features
     /// pass); all of them are on by default.
     pub features: Vec<String>,
+    /// The prelude types (`Option`, `String`, `Vec`, `Box`) a model's name hides in
+    /// `models`: generated code names those by their full path, the others by their short
+    /// name.
+    pub shadowed: Vec<String>,
 }
 
 impl Api {

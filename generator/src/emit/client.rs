@@ -31,8 +31,10 @@ pub fn client(api: &Api) -> TokenStream {
         .iter()
         .any(|model| matches!(model.kind, ModelKind::Enum(_)));
     let unknown = has_enums.then(unknown_value);
+    let import = super::import_rt();
     quote! {
         //! The service description and the client.
+        #import
 
         #[doc = #service_doc]
         pub static SERVICE: #rt::Service = #rt::Service {

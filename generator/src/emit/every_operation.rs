@@ -23,8 +23,10 @@ pub fn every_operation(api: &Api, crate_ident: &Ident) -> TokenStream {
     } else {
         quote!(assert!(called <= #count);)
     };
+    let import = super::import_rt();
     quote! {
         //! The calls, one per operation.
+        #import
 
         type Call<'a> = (
             &'static str,

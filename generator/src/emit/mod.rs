@@ -2,8 +2,10 @@
 //! out. One function per generated item; Rust identifiers are made here from the names the
 //! IR chose.
 //!
-//! Generated code uses absolute paths and reaches everything outside the crate through
-//! `::huaweicloud_sdk_core::codegen`, so it never depends on imports at the use site.
+//! Generated code reaches everything outside the crate through the runtime's one door,
+//! `::huaweicloud_sdk_core::codegen`, which each generated file imports as `rt` (no model,
+//! operation type or constant can take that lower-case name), and names the standard
+//! library by full path wherever a generated name could hide a short one.
 
 mod client;
 mod every_operation;
@@ -21,9 +23,18 @@ pub use every_operation::every_operation;
 pub use models::models;
 pub use operations::operations;
 
-/// The runtime's door for generated code.
+/// The runtime's door for generated code, as each generated file imports it.
 fn rt() -> TokenStream {
-    quote!(::huaweicloud_sdk_core::codegen)
+    quote!(rt)
+}
+
+/// The import of the runtime's door that every generated Rust file starts with.
+fn import_rt() -> TokenStream {
+    // Unused in a file whose items are all behind disabled tag features, or that has none.
+    quote! {
+        #[allow(unused_imports)]
+        use ::huaweicloud_sdk_core::codegen as rt;
+    }
 }
 
 /// `#[doc]` attributes for a spec text, one per line, so its Markdown (paragraphs, lists,
@@ -64,6 +75,20 @@ fn cfg(features: Option<&[String]>) -> TokenStream {
     }
 }
 
+/// A prelude type by its short name, or by its full path when a model's name hides it.
+fn std_type(api: &Api, short: &str) -> TokenStream {
+    if !api.shadowed.iter().any(|name| name == short) {
+        let ident = proc_macro2::Ident::new(short, proc_macro2::Span::call_site());
+        return quote!(#ident);
+    }
+    match short {
+        "Option" => quote!(::std::option::Option),
+        "String" => quote!(::std::string::String),
+        "Vec" => quote!(::std::vec::Vec),
+        _ => quote!(::std::boxed::Box),
+    }
+}
+
 fn type_ident(api: &Api, id: ModelId) -> Ident {
     names::pascal_ident(&api.model(id).name)
 }
@@ -77,7 +102,7 @@ fn type_tokens(api: &Api, ty: &Type) -> TokenStream {
 fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
     let rt = rt();
     match ty {
-        Type::String => quote!(::std::string::String),
+        Type::String => std_type(api, "String"),
         Type::Boolean => quote!(bool),
         Type::I32 => quote!(i32),
         Type::I64 => quote!(i64),
@@ -89,14 +114,17 @@ fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
         }
         Type::Array(inner) => {
             let inner = type_tokens_in(api, inner, root);
-            quote!(::std::vec::Vec<#inner>)
+            let vec = std_type(api, "Vec");
+            quote!(#vec<#inner>)
         }
         Type::Map(inner) => {
             let inner = type_tokens_in(api, inner, root);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+            let string = std_type(api, "String");
+            quote!(::std::collections::BTreeMap<#string, #inner>)
         }
         Type::JsonObject => {
-            quote!(#rt::serde_json::Map<::std::string::String, #rt::serde_json::Value>)
+            let string = std_type(api, "String");
+            quote!(#rt::serde_json::Map<#string, #rt::serde_json::Value>)
         }
         Type::JsonValue => quote!(#rt::serde_json::Value),
         Type::File => quote!(#rt::FilePart),

@@ -3,7 +3,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{cfg, doc, doc_or_allow, rt, type_ident, type_tokens};
+use super::{cfg, doc, doc_or_allow, rt, std_type, type_ident, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -30,12 +30,15 @@ pub fn models(api: &Api) -> TokenStream {
             /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
             /// and `build()` checks that every required field is set.
             pub mod builders {
+                use super::rt;
                 #(#builders)*
             }
         }
     });
+    let import = super::import_rt();
     quote! {
         //! Data types of the API: one per schema of the spec.
+        #import
         #(#items)*
         #builders
     }
@@ -49,10 +52,12 @@ fn field_ident(field: &Field) -> Ident {
 fn field_type(api: &Api, field: &Field) -> TokenStream {
     let mut ty = type_tokens(api, &field.ty);
     if field.boxed {
-        ty = quote!(::std::boxed::Box<#ty>);
+        let boxed = std_type(api, "Box");
+        ty = quote!(#boxed<#ty>);
     }
     if field.optional() {
-        ty = quote!(::std::option::Option<#ty>);
+        let option = std_type(api, "Option");
+        ty = quote!(#option<#ty>);
     }
     ty
 }

@@ -1,10 +1,13 @@
 //! `operations.rs`: for each operation its static description, a request type built with
 //! setters, a response type, the typed declared error bodies, and the `Client` method.
+//!
+//! No generated name in this module can hide a prelude item (its types end in `Request`,
+//! `Response` or `Error`, its constants are upper-case), so the prelude is used as is.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{cfg, doc, doc_or_allow, is_enum, rt, type_tokens};
+use super::{cfg, doc, doc_or_allow, is_enum, rt, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -18,8 +21,10 @@ pub fn operations(api: &Api) -> TokenStream {
     // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
     // each other, which gets slow with a block per operation in a large spec.
     let methods = (!methods.is_empty()).then(|| quote!(impl crate::Client { #(#methods)* }));
+    let import = super::import_rt();
     quote! {
         //! Operations of the API: a request type, a response type and a `Client` method each.
+        #import
         #(#types)*
         #methods
     }
@@ -111,8 +116,8 @@ fn setter(ident: &Ident, ty: &TokenStream) -> TokenStream {
     let doc = format!(" Sets [`{shown}`](Self::{shown}).");
     quote! {
         #[doc = #doc]
-        pub fn #ident(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
-            self.#ident = ::std::option::Option::Some(value.into());
+        pub fn #ident(mut self, value: impl Into<#ty>) -> Self {
+            self.#ident = Some(value.into());
             self
         }
     }
@@ -135,7 +140,8 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
             });
         }
         let field_doc = doc_or_allow(text.as_deref());
-        fields.push(quote!(#field_doc pub #ident: ::std::option::Option<#ty>,));
+        let option = std_type(api, "Option");
+        fields.push(quote!(#field_doc pub #ident: #option<#ty>,));
         setters.push(setter(&ident, &ty));
     }
     if let Some(body) = &operation.body {
@@ -149,7 +155,8 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
         }
         let field_doc = doc(&text);
         let ident = format_ident!("body");
-        fields.push(quote!(#field_doc pub body: ::std::option::Option<#ty>,));
+        let option = std_type(api, "Option");
+        fields.push(quote!(#field_doc pub body: #option<#ty>,));
         setters.push(setter(&ident, &ty));
     }
     let method = &names.method;
@@ -171,7 +178,7 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
         impl #request {
             /// A request with nothing set yet; required values are checked when it is sent.
             pub fn new() -> Self {
-                ::std::default::Default::default()
+                Default::default()
             }
 
             #(#setters)*
@@ -207,7 +214,8 @@ fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream
         let ty = match &body.kind {
             ResponseKind::Json(ty) if body.optional => {
                 let ty = type_tokens(api, ty);
-                quote!(::std::option::Option<#ty>)
+                let option = std_type(api, "Option");
+                quote!(#option<#ty>)
             }
             ResponseKind::Json(ty) => type_tokens(api, ty),
             ResponseKind::Stream => quote!(#rt::ByteStream),
@@ -228,7 +236,8 @@ fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream
         };
         let header_doc = doc(&text);
         let ty = type_tokens(api, &header.ty);
-        fields.push(quote!(#header_doc pub #ident: ::std::option::Option<#ty>,));
+        let option = std_type(api, "Option");
+        fields.push(quote!(#header_doc pub #ident: #option<#ty>,));
     }
     let method = names.method.to_string();
     let method = method.trim_start_matches("r#");
@@ -305,7 +314,7 @@ fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenSt
         arms.push(quote!(#pattern => error.decode_body().ok().map(Self::#variant),));
     }
     if !has_default {
-        arms.push(quote!(_ => ::std::option::Option::None,));
+        arms.push(quote!(_ => None,));
     }
     let error_ident = &names.error;
     let method = names.method.to_string();
@@ -349,7 +358,7 @@ fn map_query(api: &Api, ty: &Type, option: TokenStream) -> TokenStream {
     if is_enum(api, ty) {
         quote!(#option.map(|value| value.to_string().into()))
     } else {
-        quote!(#option.map(::std::convert::Into::into))
+        quote!(#option.map(Into::into))
     }
 }
 
@@ -427,7 +436,7 @@ fn form_expression(api: &Api, id: ModelId) -> TokenStream {
         let option = if field.optional() {
             value
         } else {
-            quote!(::std::option::Option::Some(#value))
+            quote!(Some(#value))
         };
         match &field.ty {
             Type::File => quote!(form.file(#wire, #option);),
@@ -526,12 +535,12 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
         #cfg
         #method_doc
         #deprecated
-        pub async fn #method(&self, request: crate::operations::#request) -> ::std::result::Result<crate::operations::#response, #rt::Error> {
+        pub async fn #method(&self, request: #request) -> Result<#response, #rt::Error> {
             #consume
             #call_binding = #rt::Call::new(&#constant);
             #(#steps)*
             let response = self.core.#send(call).await?;
-            ::std::result::Result::Ok(crate::operations::#response { #finish })
+            Ok(#response { #finish })
         }
     }
 }

@@ -43,7 +43,13 @@ pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
             .collect(),
         operations,
         features: Vec::new(),
+        shadowed: Vec::new(),
     };
+    api.shadowed = ["Option", "String", "Vec", "Box"]
+        .into_iter()
+        .filter(|name| api.models.iter().any(|model| model.name == *name))
+        .map(str::to_owned)
+        .collect();
     crate::cycles::box_recursive_fields(&mut api);
     crate::derives::derive_defaults(&mut api);
     crate::derives::mark_directions(&mut api);
