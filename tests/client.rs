@@ -890,6 +890,71 @@ async fn https_endpoints_work_and_untrusted_certificates_are_a_tls_error() {
     assert!(matches!(error, Error::Tls { .. }), "{error:?}");
 }
 
+/// The test CA as PEM text, as users usually have it.
+fn ca_pem() -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(tls_material("ca.der"));
+    let lines: Vec<&str> = encoded
+        .as_bytes()
+        .chunks(64)
+        .map(|line| std::str::from_utf8(line).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+#[tokio::test]
+async fn pem_roots_are_trusted_like_der_ones_and_a_pem_without_one_is_refused() {
+    let address = tls_server().await;
+    let endpoint = format!("https://localhost:{}", address.port());
+    let trusted = client_builder(&endpoint)
+        .add_root_certificate_pem(ca_pem())
+        .build()
+        .unwrap();
+    let response = trusted
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
+    assert_eq!(response.x_request_id.as_deref(), Some("tls-1"));
+
+    let error = client_builder(&endpoint)
+        .add_root_certificate_pem("not a certificate")
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(
+        error.to_string().contains("no CERTIFICATE block"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn the_dangerous_switch_accepts_an_untrusted_certificate_and_only_when_on() {
+    let address = tls_server().await;
+    let endpoint = format!("https://localhost:{}", address.port());
+    let reckless = client_builder(&endpoint)
+        .danger_accept_invalid_certificates(true)
+        .build()
+        .unwrap();
+    let response = reckless
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap();
+    assert_eq!(response.x_request_id.as_deref(), Some("tls-1"));
+
+    let careful = client_builder(&endpoint)
+        .danger_accept_invalid_certificates(false)
+        .build()
+        .unwrap();
+    let error = careful
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+}
+
 // ----- logs -----
 
 /// Collects everything the `tracing` fmt layer writes.

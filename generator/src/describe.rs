@@ -149,12 +149,25 @@ fn operation_description(api: &Api, operation: &Operation) -> Value {
             response.insert("example".into(), example.clone());
         }
     }
-    json!({
+    let mut description = json!({
         "name": operation.name,
         "method": operation.http_method,
         "path": operation.path,
         "params": params,
         "body": body,
         "response": response,
-    })
+    });
+    if let Some(pagination) = &operation.pagination {
+        description["pagination"] = json!({
+            "in": match pagination.place {
+                PagePlace::Query => "query",
+                PagePlace::Body => "body",
+            },
+            "offset": pagination.offset.wire_name,
+            "limit": pagination.limit.wire_name,
+            "items": pagination.items.wire_name,
+            "total": pagination.total.as_ref().map(|total| &total.wire_name),
+        });
+    }
+    description
 }

@@ -179,6 +179,49 @@ pub struct Operation {
     pub response: Response,
     /// Declared error responses.
     pub errors: Vec<ErrorResponse>,
+    /// How the operation pages, when its spec says (`x-pagination`).
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages: an item offset and a page size in the request, the items
+/// (and maybe their total) in the response body.
+#[derive(Debug)]
+pub struct Pagination {
+    /// Where the offset and the limit are.
+    pub place: PagePlace,
+    /// The offset: a request field (query) or a body model field.
+    pub offset: PageField,
+    pub limit: PageField,
+    /// The array field of the response body model.
+    pub items: PageField,
+    /// The type of one item.
+    pub item: Type,
+    /// The integer field of the response body model with the total number of items.
+    pub total: Option<PageField>,
+    /// Whether the response's `body` is an `Option`.
+    pub body_optional: bool,
+}
+
+/// Where a paged operation takes its offset and limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PagePlace {
+    /// Query parameters: request fields.
+    Query,
+    /// Properties of the JSON request body: fields of its model.
+    Body,
+}
+
+/// A field paging reads or sets.
+#[derive(Debug)]
+pub struct PageField {
+    /// The Rust field name, before keyword escaping.
+    pub name: String,
+    /// The wire name.
+    pub wire_name: String,
+    /// Whether the Rust field is an `Option` (request fields always are).
+    pub optional: bool,
+    /// Whether it is an `i64` (else an `i32`; the items field: neither).
+    pub wide: bool,
 }
 
 /// Where a parameter goes.

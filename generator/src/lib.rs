@@ -148,9 +148,9 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
 /// Parses spec text into an OpenAPI 3.0 document, checking the version first so that a
 /// document of another kind gets a message about that rather than about a missing field.
 pub fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    let located = |error: serde_yaml::Error| {
+    let located = |error: serde_yaml_ng::Error| {
         let mut message = error.to_string();
-        // serde_yaml appends the position, which the diagnostic already carries.
+        // The YAML parser appends the position, which the diagnostic already carries.
         if let Some(location) = error.location() {
             let suffix = format!(" at line {} column {}", location.line(), location.column());
             if let Some(stripped) = message.strip_suffix(&suffix) {
@@ -163,22 +163,22 @@ pub fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {
             .map(|location| (location.line(), location.column()));
         diagnostic.help("make this place valid YAML that follows the OpenAPI 3.0.3 schema")
     };
-    let value: serde_yaml::Value = serde_yaml::from_str(spec_yaml).map_err(located)?;
+    let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(spec_yaml).map_err(located)?;
     let version = match &value {
-        serde_yaml::Value::Null => {
+        serde_yaml_ng::Value::Null => {
             return Err(Diagnostic::new("", "the spec is empty")
                 .help("start from `openapi: 3.0.3`, `info`, `paths`"))
         }
-        serde_yaml::Value::Mapping(mapping) => mapping.get("openapi"),
+        serde_yaml_ng::Value::Mapping(mapping) => mapping.get("openapi"),
         _ => {
             return Err(Diagnostic::new("", "the spec is not a YAML mapping")
                 .help("an OpenAPI document is a mapping with `openapi`, `info` and `paths`"))
         }
     };
     match version {
-        Some(serde_yaml::Value::String(version)) if version.starts_with("3.0.") => {}
+        Some(serde_yaml_ng::Value::String(version)) if version.starts_with("3.0.") => {}
         Some(other) => {
-            let shown = serde_yaml::to_string(other).unwrap_or_default();
+            let shown = serde_yaml_ng::to_string(other).unwrap_or_default();
             return Err(Diagnostic::new(
                 "openapi",
                 format!("unsupported OpenAPI version `{}`", shown.trim()),
@@ -186,7 +186,7 @@ pub fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {
             .help("the generator reads OpenAPI 3.0.x documents; write `openapi: 3.0.3`"));
         }
         None => {
-            let hint = if matches!(&value, serde_yaml::Value::Mapping(m) if m.contains_key("swagger"))
+            let hint = if matches!(&value, serde_yaml_ng::Value::Mapping(m) if m.contains_key("swagger"))
             {
                 "this looks like Swagger 2.0; convert it to OpenAPI 3.0.3 first"
             } else {
@@ -208,7 +208,8 @@ pub fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {
     }
     // Typed from the tree already parsed; only a document that does not fit the schema is
     // parsed again, for the line and column of the problem.
-    serde_yaml::from_value(value).or_else(|_| serde_yaml::from_str(spec_yaml).map_err(located))
+    serde_yaml_ng::from_value(value)
+        .or_else(|_| serde_yaml_ng::from_str(spec_yaml).map_err(located))
 }
 
 /// How deep the YAML may nest. Typed deserialisation recurses once per level with large
@@ -217,15 +218,15 @@ pub fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {
 pub const MAX_YAML_DEPTH: usize = 40;
 
 /// The YAML path of a node nested deeper than [`MAX_YAML_DEPTH`], if any.
-fn too_deep(root: &serde_yaml::Value) -> Option<String> {
-    fn children(value: &serde_yaml::Value) -> Vec<(String, &serde_yaml::Value)> {
+fn too_deep(root: &serde_yaml_ng::Value) -> Option<String> {
+    fn children(value: &serde_yaml_ng::Value) -> Vec<(String, &serde_yaml_ng::Value)> {
         match value {
-            serde_yaml::Value::Mapping(mapping) => mapping
+            serde_yaml_ng::Value::Mapping(mapping) => mapping
                 .iter()
                 .map(|(key, child)| {
                     let key = match key {
-                        serde_yaml::Value::String(key) => key.clone(),
-                        other => serde_yaml::to_string(other)
+                        serde_yaml_ng::Value::String(key) => key.clone(),
+                        other => serde_yaml_ng::to_string(other)
                             .unwrap_or_default()
                             .trim()
                             .to_owned(),
@@ -233,18 +234,18 @@ fn too_deep(root: &serde_yaml::Value) -> Option<String> {
                     (key, child)
                 })
                 .collect(),
-            serde_yaml::Value::Sequence(items) => items
+            serde_yaml_ng::Value::Sequence(items) => items
                 .iter()
                 .enumerate()
                 .map(|(index, child)| (format!("[{index}]"), child))
                 .collect(),
-            serde_yaml::Value::Tagged(tagged) => vec![(String::new(), &tagged.value)],
+            serde_yaml_ng::Value::Tagged(tagged) => vec![(String::new(), &tagged.value)],
             _ => Vec::new(),
         }
     }
     // Iterative, so checking depth cannot overflow the stack either; the path is built only
     // for the branch that is too deep, and nothing is allocated per node on the way.
-    let mut stack: Vec<(&serde_yaml::Value, usize)> = vec![(root, 0)];
+    let mut stack: Vec<(&serde_yaml_ng::Value, usize)> = vec![(root, 0)];
     let mut deepest = None;
     while let Some((value, depth)) = stack.pop() {
         if depth > MAX_YAML_DEPTH {
@@ -252,13 +253,13 @@ fn too_deep(root: &serde_yaml::Value) -> Option<String> {
             break;
         }
         match value {
-            serde_yaml::Value::Mapping(mapping) => {
+            serde_yaml_ng::Value::Mapping(mapping) => {
                 stack.extend(mapping.values().map(|child| (child, depth + 1)));
             }
-            serde_yaml::Value::Sequence(items) => {
+            serde_yaml_ng::Value::Sequence(items) => {
                 stack.extend(items.iter().map(|child| (child, depth + 1)));
             }
-            serde_yaml::Value::Tagged(tagged) => stack.push((&tagged.value, depth + 1)),
+            serde_yaml_ng::Value::Tagged(tagged) => stack.push((&tagged.value, depth + 1)),
             _ => {}
         }
     }
@@ -276,7 +277,7 @@ fn too_deep(root: &serde_yaml::Value) -> Option<String> {
 }
 
 /// Whether `target` lies within `limit` levels below `value` (bounded recursion).
-fn contains(value: &serde_yaml::Value, target: &serde_yaml::Value, limit: usize) -> bool {
+fn contains(value: &serde_yaml_ng::Value, target: &serde_yaml_ng::Value, limit: usize) -> bool {
     if std::ptr::eq(value, target) {
         return true;
     }
@@ -284,13 +285,13 @@ fn contains(value: &serde_yaml::Value, target: &serde_yaml::Value, limit: usize)
         return false;
     }
     match value {
-        serde_yaml::Value::Mapping(mapping) => mapping
+        serde_yaml_ng::Value::Mapping(mapping) => mapping
             .values()
             .any(|child| contains(child, target, limit - 1)),
-        serde_yaml::Value::Sequence(items) => {
+        serde_yaml_ng::Value::Sequence(items) => {
             items.iter().any(|child| contains(child, target, limit - 1))
         }
-        serde_yaml::Value::Tagged(tagged) => contains(&tagged.value, target, limit - 1),
+        serde_yaml_ng::Value::Tagged(tagged) => contains(&tagged.value, target, limit - 1),
         _ => false,
     }
 }

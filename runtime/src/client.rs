@@ -3,22 +3,23 @@
 
 use std::borrow::Cow;
 use std::future::Future;
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use tracing::{debug, warn};
+use tracing::{debug, warn, Instrument};
 
 use crate::credentials::Credentials;
 use crate::error::{Error, ServiceError};
+use crate::interceptor::{Attempt, Interceptor, Outcome};
+use crate::options::CallOptions;
 use crate::request::{Call, CallBody};
 use crate::response::{header_text, ByteStream, RawResponse, StreamingResponse, REQUEST_ID};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::signer::{sdk_date, sign, Payload, SignableRequest};
 use crate::upload::{self, Prepared};
-use crate::{Region, Service, ServiceClient};
+use crate::{Region, Service};
 
 /// The future of [`Client::send`].
 pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
@@ -27,13 +28,6 @@ pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>
 pub type StreamFuture<'a> =
     Pin<Box<dyn Future<Output = Result<StreamingResponse, Error>> + Send + 'a>>;
 
-/// Default time to set up a connection (TCP and TLS).
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default time for one attempt, from sending to the last byte of the answer.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default largest response body read, in bytes (16 MiB).
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
-
 const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The runtime client a generated service client wraps: configuration, connections and
@@ -41,193 +35,41 @@ const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSIO
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Options of this handle's calls ([`with_options`](Client::with_options)).
+    options: Option<Arc<CallOptions>>,
 }
 
-struct Inner {
-    service: &'static Service,
-    http: reqwest::Client,
+pub(crate) struct Inner {
+    pub(crate) service: &'static Service,
+    pub(crate) http: reqwest::Client,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) credentials: Credentials,
+    pub(crate) project_id: Option<String>,
+    /// Where to look up the project id, and the region whose project to look up, when
+    /// none is configured.
+    pub(crate) iam: Option<(Endpoint, Region)>,
+    pub(crate) discovered_project_id: tokio::sync::OnceCell<String>,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
+}
+
+/// Where calls go: scheme, authority and path prefix of an endpoint URL.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
     scheme: String,
     /// `host[:port]`, as sent in `Host` and signed.
     authority: String,
     /// A path prefix of the endpoint, without a trailing `/`.
     base_path: String,
-    credentials: Credentials,
-    project_id: Option<String>,
-    timeout: Duration,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
 }
 
-impl std::fmt::Debug for Client {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let inner = &self.inner;
-        formatter
-            .debug_struct("Client")
-            .field("service", &inner.service.name)
-            .field(
-                "endpoint",
-                &format_args!("{}://{}{}", inner.scheme, inner.authority, inner.base_path),
-            )
-            .field("credentials", &inner.credentials)
-            .field("project_id", &inner.project_id)
-            .field("timeout", &inner.timeout)
-            .field("retry", &inner.retry)
-            .finish()
-    }
-}
-
-/// Builds a service client `C` (a generated crate's `Client`). Set an endpoint or a
-/// region, and credentials.
-pub struct ClientBuilder<C> {
-    endpoint: Option<String>,
-    region: Option<Region>,
-    credentials: Option<Credentials>,
-    project_id: Option<String>,
-    connect_timeout: Duration,
-    timeout: Duration,
-    retry: RetryPolicy,
-    max_response_bytes: usize,
-    extra_roots: Vec<Vec<u8>>,
-    client: PhantomData<fn() -> C>,
-}
-
-impl<C> Clone for ClientBuilder<C> {
-    fn clone(&self) -> Self {
-        ClientBuilder {
-            endpoint: self.endpoint.clone(),
-            region: self.region.clone(),
-            credentials: self.credentials.clone(),
-            project_id: self.project_id.clone(),
-            connect_timeout: self.connect_timeout,
-            timeout: self.timeout,
-            retry: self.retry.clone(),
-            max_response_bytes: self.max_response_bytes,
-            extra_roots: self.extra_roots.clone(),
-            client: PhantomData,
-        }
-    }
-}
-
-impl<C> std::fmt::Debug for ClientBuilder<C> {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("ClientBuilder")
-            .field("endpoint", &self.endpoint)
-            .field("region", &self.region)
-            .field("credentials", &self.credentials)
-            .field("project_id", &self.project_id)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("extra_roots", &self.extra_roots.len())
-            .finish()
-    }
-}
-
-impl<C> Default for ClientBuilder<C> {
-    fn default() -> Self {
-        ClientBuilder {
-            endpoint: None,
-            region: None,
-            credentials: None,
-            project_id: None,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
-            retry: RetryPolicy::default(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            extra_roots: Vec::new(),
-            client: PhantomData,
-        }
-    }
-}
-
-impl<C: ServiceClient> ClientBuilder<C> {
-    /// Starts with the defaults: no endpoint, no credentials, [`DEFAULT_CONNECT_TIMEOUT`],
-    /// [`DEFAULT_TIMEOUT`], [`RetryPolicy::default`], [`DEFAULT_MAX_RESPONSE_BYTES`].
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The endpoint URL (`https://secmaster.cn-north-4.myhuaweicloud.com`); `https://` is
-    /// added when no scheme is given. Takes precedence over [`region`](Self::region).
-    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
-        self.endpoint = Some(endpoint.into());
-        self
-    }
-
-    /// The region whose endpoint to use; checked against the service's region table (or
-    /// its environment override) when the client is built.
-    pub fn region(mut self, region: Region) -> Self {
-        self.region = Some(region);
-        self
-    }
-
-    /// The credentials.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
-        self
-    }
-
-    /// The project id for `{project_id}` in paths; overrides the credentials' one.
-    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
-        self.project_id = Some(project_id.into());
-        self
-    }
-
-    /// Time to set up a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// Time for one attempt, from sending to the last byte of the answer (default
-    /// [`DEFAULT_TIMEOUT`]).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::disabled`] turns
-    /// retries off).
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
-
-    /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger
-    /// one fails with [`Error::BodyTooLarge`].
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = limit;
-        self
-    }
-
-    /// Trusts one more root certificate (DER), besides the platform's.
-    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
-        self.extra_roots.push(der.into());
-        self
-    }
-
-    /// Builds the client.
-    pub fn build(self) -> Result<C, Error> {
-        self.build_core(C::SERVICE).map(C::from_core)
-    }
-
-    fn build_core(self, service: &'static Service) -> Result<Client, Error> {
-        let credentials = self.credentials.ok_or_else(|| {
-            Error::Config("no credentials: call .credentials(...), e.g. with Credentials::from_default_chain()?".into())
-        })?;
-        let endpoint = match (self.endpoint, &self.region) {
-            (Some(endpoint), _) => endpoint,
-            (None, Some(region)) => service.region_endpoint(region)?,
-            (None, None) => {
-                return Err(Error::Config(
-                    "no endpoint: call .endpoint(url) or .region(region)".into(),
-                ))
-            }
-        };
+impl Endpoint {
+    /// Parses an endpoint URL; `https://` is added when it has no scheme.
+    pub(crate) fn parse(endpoint: &str) -> Result<Endpoint, Error> {
         let endpoint = if endpoint.contains("://") {
-            endpoint
+            endpoint.to_owned()
         } else {
             format!("https://{endpoint}")
         };
@@ -248,51 +90,39 @@ impl<C: ServiceClient> ClientBuilder<C> {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(&self.extra_roots)?)
-            .connect_timeout(self.connect_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .http1_only()
-            .build()
-            .map_err(|error| Error::Config(format!("HTTP client: {error}")))?;
-        let project_id = self
-            .project_id
-            .or_else(|| credentials.project_id().map(str::to_owned));
-        Ok(Client {
-            inner: Arc::new(Inner {
-                service,
-                http,
-                scheme: url.scheme().to_owned(),
-                authority,
-                base_path: url.path().trim_end_matches('/').to_owned(),
-                credentials,
-                project_id,
-                timeout: self.timeout,
-                retry: self.retry,
-                max_response_bytes: self.max_response_bytes,
-            }),
+        Ok(Endpoint {
+            scheme: url.scheme().to_owned(),
+            authority,
+            base_path: url.path().trim_end_matches('/').to_owned(),
         })
     }
 }
 
-/// rustls with the ring provider (no cmake or nasm needed) and the platform's roots.
-fn tls_config(extra_roots: &[Vec<u8>]) -> Result<rustls::ClientConfig, Error> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let roots = extra_roots
-        .iter()
-        .map(|der| rustls::pki_types::CertificateDer::from(der.clone()));
-    let verifier =
-        rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
-            .map_err(|error| Error::Config(format!("TLS roots: {error}")))?;
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|error| Error::Config(format!("TLS: {error}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(Arc::new(verifier))
-        .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(config)
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            formatter,
+            "{}://{}{}",
+            self.scheme, self.authority, self.base_path
+        )
+    }
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let inner = &self.inner;
+        formatter
+            .debug_struct("Client")
+            .field("service", &inner.service.name)
+            .field("endpoint", &format_args!("{}", inner.endpoint))
+            .field("credentials", &inner.credentials)
+            .field("project_id", &inner.project_id)
+            .field("timeout", &inner.timeout)
+            .field("retry", &inner.retry)
+            .field("interceptors", &inner.interceptors.len())
+            .field("options", &self.options)
+            .finish()
+    }
 }
 
 /// What one attempt ended with, and whether another attempt may follow.
@@ -303,9 +133,47 @@ struct Failure {
 }
 
 impl Client {
-    /// The project id used when a request leaves `project_id` unset.
+    pub(crate) fn from_inner(inner: Inner) -> Client {
+        Client {
+            inner: Arc::new(inner),
+            options: None,
+        }
+    }
+
+    /// This client without a handle's options.
+    pub(crate) fn without_options(&self) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            options: None,
+        }
+    }
+
+    /// The project id used when a request leaves `project_id` unset: the configured one,
+    /// or the one IAM named once a call needed it.
     pub fn project_id(&self) -> Option<&str> {
-        self.inner.project_id.as_deref()
+        self.inner
+            .project_id
+            .as_deref()
+            .or_else(|| self.inner.discovered_project_id.get().map(String::as_str))
+    }
+
+    /// A handle on the same client (same connections and configuration) whose calls use
+    /// these options: a timeout, extra headers, a retry policy, idempotency.
+    ///
+    /// ```no_run
+    /// # async fn run(client: &huaweicloud_sdk_core::Client, call: huaweicloud_sdk_core::Call) -> Result<(), huaweicloud_sdk_core::Error> {
+    /// use std::time::Duration;
+    /// use huaweicloud_sdk_core::CallOptions;
+    /// let quick = client.with_options(CallOptions::new().timeout(Duration::from_secs(2)));
+    /// quick.send(call).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client {
+            inner: self.inner.clone(),
+            options: Some(Arc::new(options)),
+        }
     }
 
     /// Sends a call, retrying as the policy allows, and returns the 2xx answer.
@@ -333,7 +201,7 @@ impl Client {
         // Boxed once here, so each generated method's future holds a pointer rather than
         // this whole state machine: that keeps large generated crates quick to compile.
         Box::pin(async move {
-            match self.send_inner(call, false).await? {
+            match self.call(call, false).await? {
                 Answer::Full(response) => Ok(response),
                 Answer::Stream(_) => unreachable!("a buffered call gets a buffered answer"),
             }
@@ -345,19 +213,93 @@ impl Client {
     /// Error answers are read whole, as by `send`.
     pub fn send_streaming(&self, call: Call) -> StreamFuture<'_> {
         Box::pin(async move {
-            match self.send_inner(call, true).await? {
+            match self.call(call, true).await? {
                 Answer::Stream(response) => Ok(response),
                 Answer::Full(_) => unreachable!("a streaming call gets a streaming answer"),
             }
         })
     }
 
-    async fn send_inner(&self, mut call: Call, stream: bool) -> Result<Answer, Error> {
+    /// One call to the service, inside its `tracing` span.
+    async fn call(&self, call: Call, stream: bool) -> Result<Answer, Error> {
+        let span = tracing::debug_span!(
+            "call",
+            service = self.inner.service.name,
+            operation = call.operation.name,
+            attempt = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        if span.is_disabled() {
+            return self.send_inner(call, stream, &span).await;
+        }
+        let started = std::time::Instant::now();
+        let result = self
+            .send_inner(call, stream, &span)
+            .instrument(span.clone())
+            .await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        result
+    }
+
+    /// The project id for a call that needs the client's: configured, or asked of IAM
+    /// once.
+    async fn default_project_id(&self, call: &Call) -> Result<Option<&str>, Error> {
         let inner = &*self.inner;
+        if let Some(project_id) = self.project_id() {
+            return Ok(Some(project_id));
+        }
+        match &inner.iam {
+            Some((iam, region)) if call.needs_default_project_id() => inner
+                .discovered_project_id
+                .get_or_try_init(|| crate::project::discover(self, iam, region))
+                .await
+                .map(|project_id| Some(project_id.as_str())),
+            _ => Ok(None),
+        }
+    }
+
+    async fn send_inner(
+        &self,
+        call: Call,
+        stream: bool,
+        span: &tracing::Span,
+    ) -> Result<Answer, Error> {
+        let project_id = self.default_project_id(&call).await?;
+        self.send_to(&self.inner.endpoint, call, project_id, stream, span)
+            .await
+    }
+
+    /// Sends a call to an endpoint: the service's, or IAM's for project discovery.
+    pub(crate) async fn send_to(
+        &self,
+        endpoint: &Endpoint,
+        mut call: Call,
+        project_id: Option<&str>,
+        stream: bool,
+        span: &tracing::Span,
+    ) -> Result<Answer, Error> {
+        let inner = &*self.inner;
+        let options = self.options.as_deref();
         let operation = call.operation;
-        let (path, query) = call.prepare(inner.project_id.as_deref())?;
-        let path = format!("{}{path}", inner.base_path);
-        let mut url = format!("{}://{}{path}", inner.scheme, inner.authority);
+        let timeout = options
+            .and_then(|options| options.timeout)
+            .unwrap_or(inner.timeout);
+        let retry = options
+            .and_then(|options| options.retry.as_ref())
+            .unwrap_or(&inner.retry);
+        let idempotent = options
+            .and_then(|options| options.idempotent)
+            .unwrap_or(operation.idempotent);
+        if let Some(options) = options {
+            options
+                .check_headers(operation.name)
+                .map_err(Error::InvalidRequest)?;
+        }
+        let (path, query) = call.prepare(project_id)?;
+        let path = format!("{}{path}", endpoint.base_path);
+        let mut url = format!("{}://{}{path}", endpoint.scheme, endpoint.authority);
         if !query.is_empty() {
             url.push('?');
             url.push_str(&query);
@@ -370,36 +312,70 @@ impl Client {
             .await
             .map_err(|problem| upload::invalid(operation.name, problem))?;
         let max_attempts = if body.replayable() {
-            inner.retry.max_attempts
+            retry.max_attempts
         } else {
             1
+        };
+        let target = Target {
+            endpoint,
+            url: &url,
+            path: &path,
+            query: &query,
+            project_id,
         };
 
         let mut attempt = 1;
         loop {
-            let request = self.build_request(&call, &url, &path, &query, &body)?;
-            let result =
-                match tokio::time::timeout(inner.timeout, self.attempt(operation, request, stream))
-                    .await
-                {
-                    Ok(result) => result,
-                    Err(_) => Err(Failure {
-                        error: Error::Timeout {
-                            operation: operation.name,
-                            elapsed: inner.timeout,
-                            attempt,
-                        },
-                        retryable: operation.idempotent,
-                        retry_after: None,
-                    }),
+            span.record("attempt", attempt);
+            let mut request = self.build_request(&call, &target, &body)?;
+            let info = Attempt {
+                operation: operation.name,
+                number: attempt,
+                method: &operation.method,
+                url: url.as_str(),
+            };
+            for interceptor in &inner.interceptors {
+                interceptor.before_attempt(&info, request.headers_mut());
+            }
+            let result = match tokio::time::timeout(
+                timeout,
+                self.attempt(operation.name, idempotent, request, stream, timeout),
+            )
+            .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(Failure {
+                    error: Error::Timeout {
+                        operation: operation.name,
+                        elapsed: timeout,
+                        attempt,
+                    },
+                    retryable: idempotent,
+                    retry_after: None,
+                }),
+            };
+            if !inner.interceptors.is_empty() {
+                let outcome = match &result {
+                    Ok(answer) => Outcome::Response {
+                        status: answer.status(),
+                        headers: answer.headers(),
+                    },
+                    Err(failure) => Outcome::Failed(&failure.error),
                 };
+                for interceptor in &inner.interceptors {
+                    interceptor.after_attempt(&info, &outcome);
+                }
+            }
             let failure = match result {
                 Ok(answer) => {
+                    let request_id = answer.request_id();
+                    span.record("status", answer.status());
+                    span.record("request_id", request_id.as_deref());
                     debug!(
                         operation = operation.name,
                         attempt,
                         status = answer.status(),
-                        request_id = answer.request_id().as_deref(),
+                        request_id = request_id.as_deref(),
                         "call succeeded"
                     );
                     return Ok(answer);
@@ -411,12 +387,16 @@ impl Client {
                 retryable,
                 retry_after,
             } = failure;
+            if let Some(status) = error.status() {
+                span.record("status", status);
+            }
+            span.record("request_id", error.request_id());
             if !retryable || attempt >= max_attempts {
                 debug!(operation = operation.name, attempt, request_id = error.request_id(), %error, "call failed");
                 return Err(error);
             }
             let delay = match retry_after {
-                Some(delay) if delay > inner.retry.max_delay => {
+                Some(delay) if delay > retry.max_delay => {
                     debug!(
                         operation = operation.name,
                         attempt,
@@ -426,7 +406,7 @@ impl Client {
                     return Err(error);
                 }
                 Some(delay) => delay,
-                None => inner.retry.backoff(attempt),
+                None => retry.backoff(attempt),
             };
             warn!(operation = operation.name, attempt, ?delay, request_id = error.request_id(), %error, "retrying");
             tokio::time::sleep(delay).await;
@@ -438,15 +418,17 @@ impl Client {
     fn build_request(
         &self,
         call: &Call,
-        url: &reqwest::Url,
-        path: &str,
-        query: &str,
+        target: &Target<'_>,
         body: &OutgoingBody,
     ) -> Result<reqwest::Request, Error> {
         let inner = &*self.inner;
         let operation = call.operation;
+        let extra = self
+            .options
+            .as_deref()
+            .map_or(&[][..], |options| options.headers.as_slice());
         let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-            Vec::with_capacity(8 + call.headers.len());
+            Vec::with_capacity(8 + call.headers.len() + extra.len());
         headers.push((Cow::Borrowed("user-agent"), Cow::Borrowed(USER_AGENT)));
         // Header names are sent in lower case (as HTTP/1 libraries send them); only
         // `Content-Type` keeps the spelling the signer looks for, as the official SDK's does.
@@ -458,6 +440,11 @@ impl Client {
                 .iter()
                 .map(|(name, value)| (Cow::Borrowed(*name), Cow::Borrowed(value.as_str()))),
         );
+        headers.extend(
+            extra
+                .iter()
+                .map(|(name, value)| (Cow::Borrowed(name.as_str()), Cow::Borrowed(value.trim()))),
+        );
         match &inner.credentials {
             Credentials::AkSk {
                 access_key,
@@ -465,7 +452,7 @@ impl Client {
                 security_token,
                 ..
             } => {
-                if let Some(project_id) = &inner.project_id {
+                if let Some(project_id) = target.project_id {
                     headers.push((Cow::Borrowed("x-project-id"), Cow::Borrowed(project_id)));
                 }
                 if let Some(token) = security_token {
@@ -480,9 +467,9 @@ impl Client {
                 ));
                 let mut signable = SignableRequest {
                     method: operation.method.as_str(),
-                    host: &inner.authority,
-                    path,
-                    query,
+                    host: &target.endpoint.authority,
+                    path: target.path,
+                    query: target.query,
                     headers,
                     body: body.payload(),
                 };
@@ -490,11 +477,14 @@ impl Client {
                 headers = signable.headers;
             }
             Credentials::Token { token, .. } => {
-                headers.push((Cow::Borrowed("host"), Cow::Borrowed(&inner.authority)));
+                headers.push((
+                    Cow::Borrowed("host"),
+                    Cow::Borrowed(&target.endpoint.authority),
+                ));
                 headers.push((Cow::Borrowed("x-auth-token"), Cow::Borrowed(token.expose())));
             }
         }
-        let mut request = reqwest::Request::new(operation.method.clone(), url.clone());
+        let mut request = reqwest::Request::new(operation.method.clone(), target.url.clone());
         let header_map = request.headers_mut();
         header_map.reserve(headers.len() + 1);
         for (name, value) in headers {
@@ -537,17 +527,31 @@ impl Client {
     /// it; with `stream`, hand over a 2xx answer before reading its body.
     async fn attempt(
         &self,
-        operation: &'static crate::Operation,
+        operation_name: &'static str,
+        idempotent: bool,
         request: reqwest::Request,
         stream: bool,
+        timeout: Duration,
     ) -> Result<Answer, Failure> {
         let inner = &*self.inner;
-        let (operation_name, idempotent) = (operation.name, operation.idempotent);
+        let sent_to = request.url().clone();
         let mut response = inner
             .http
             .execute(request)
             .await
             .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
+        // A caller's own HTTP client may follow redirects: the answer then comes from
+        // another address than the one signed for, which is never what the call meant.
+        if response.url() != &sent_to {
+            return Err(Failure {
+                error: Error::Config(format!(
+                    "{operation_name}: the HTTP client followed a redirect from {sent_to} to {}; build it with .redirect(reqwest::redirect::Policy::none())",
+                    response.url()
+                )),
+                retryable: false,
+                retry_after: None,
+            });
+        }
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
         let request_id = header_text(&headers, REQUEST_ID);
@@ -555,7 +559,7 @@ impl Client {
             return Ok(Answer::Stream(StreamingResponse {
                 status,
                 headers,
-                body: ByteStream::new(response, operation_name, request_id, inner.timeout),
+                body: ByteStream::new(response, operation_name, request_id, timeout),
             }));
         }
         let too_large = || Failure {
@@ -639,12 +643,28 @@ fn header_name(name: &str) -> Option<http::HeaderName> {
 }
 
 /// What a successful attempt produced.
-enum Answer {
+pub(crate) enum Answer {
     Full(RawResponse),
     Stream(StreamingResponse),
 }
 
+/// Where one call's attempts go, rendered once.
+struct Target<'a> {
+    endpoint: &'a Endpoint,
+    url: &'a reqwest::Url,
+    path: &'a str,
+    query: &'a str,
+    project_id: Option<&'a str>,
+}
+
 impl Answer {
+    fn headers(&self) -> &http::HeaderMap {
+        match self {
+            Answer::Full(response) => &response.headers,
+            Answer::Stream(response) => &response.headers,
+        }
+    }
+
     fn status(&self) -> u16 {
         match self {
             Answer::Full(response) => response.status,

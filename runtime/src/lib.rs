@@ -8,13 +8,18 @@
 
 #![deny(missing_docs)]
 
+mod builder;
 mod client;
 pub mod codegen;
 mod credentials;
 pub mod de;
 mod error;
+mod interceptor;
 #[cfg(feature = "mock")]
 pub mod mock;
+mod options;
+mod pages;
+mod project;
 mod request;
 mod response;
 mod retry;
@@ -22,12 +27,16 @@ mod service;
 pub mod signer;
 mod upload;
 
-pub use client::{
-    Client, ClientBuilder, SendFuture, StreamFuture, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    IAM_ENDPOINT_ENV,
 };
+pub use client::{Client, SendFuture, StreamFuture};
 pub use credentials::{Credentials, Secret};
 pub use error::{BuildError, Error, ServiceError};
+pub use interceptor::{Attempt, Interceptor, Outcome};
+pub use options::CallOptions;
+pub use pages::{next_offset, Items, Page, Pages};
 pub use request::{Call, Operation, QueryValue};
 pub use response::{ByteStream, RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
@@ -35,4 +44,4 @@ pub use service::{Region, Service, ServiceClient};
 pub use upload::{FilePart, Form, ProgressFn};
 
 /// Re-exported because their types appear in this crate's API and in generated models.
-pub use {bytes, http, serde_json};
+pub use {bytes, futures_core, http, serde_json};

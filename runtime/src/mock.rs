@@ -23,6 +23,12 @@ use tokio::net::TcpListener;
 
 use crate::signer;
 
+/// The project id the mock's IAM gives any project name, unless a test set others.
+pub const MOCK_PROJECT_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+
+/// The page size the mock uses when a paged request sets no limit.
+pub const DEFAULT_PAGE_LIMIT: usize = 10;
+
 /// A request the mock received.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -143,6 +149,21 @@ struct OperationSpec {
     #[serde(default)]
     body: Option<BodySpec>,
     response: ResponseSpec,
+    #[serde(default)]
+    pagination: Option<PaginationSpec>,
+}
+
+/// How a paged operation pages (`x-pagination`), by wire names.
+#[derive(Debug, Deserialize)]
+struct PaginationSpec {
+    /// `query` or `body`: where offset and limit are.
+    #[serde(rename = "in")]
+    location: String,
+    offset: String,
+    limit: String,
+    items: String,
+    #[serde(default)]
+    total: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -203,6 +224,10 @@ struct State {
     requests: Mutex<Vec<RecordedRequest>>,
     /// Answers set by tests, by operation name.
     answers: Mutex<HashMap<String, SetAnswers>>,
+    /// The items paged operations list, by operation name.
+    collections: Mutex<HashMap<String, Vec<Value>>>,
+    /// The projects IAM knows (id, name); `None`: one per name asked for.
+    projects: Mutex<Option<Vec<(String, String)>>>,
 }
 
 /// The answers a test set for one operation: one-shot answers in order, then a standing one.
@@ -265,6 +290,8 @@ impl MockServer {
             token: token.map(str::to_owned),
             requests: Mutex::new(Vec::new()),
             answers: Mutex::new(HashMap::new()),
+            collections: Mutex::new(HashMap::new()),
+            projects: Mutex::new(None),
         });
         let served = state.clone();
         let task = tokio::spawn(async move {
@@ -321,6 +348,30 @@ impl MockServer {
                 .or_default()
                 .queue
                 .push_back(answer);
+        }
+    }
+
+    /// The items a paged operation lists: its answers then page them by the offset and
+    /// limit of each request (limit [`DEFAULT_PAGE_LIMIT`] when unset), with the total.
+    /// Answers set with [`set_answer`](Self::set_answer) or
+    /// [`push_answer`](Self::push_answer) still come first.
+    pub fn set_items(&self, operation: &str, items: Vec<Value>) {
+        if let Ok(mut collections) = self.state.collections.lock() {
+            collections.insert(operation.to_owned(), items);
+        }
+    }
+
+    /// The projects the mock's IAM (`GET /v3/projects?name=...`, for project id discovery)
+    /// knows, as (id, name). Until this is called, it knows one project per name asked
+    /// for, with the id [`MOCK_PROJECT_ID`].
+    pub fn set_iam_projects(&self, projects: &[(&str, &str)]) {
+        if let Ok(mut known) = self.state.projects.lock() {
+            *known = Some(
+                projects
+                    .iter()
+                    .map(|(id, name)| ((*id).to_owned(), (*name).to_owned()))
+                    .collect(),
+            );
         }
     }
 
@@ -423,6 +474,7 @@ async fn handle(
             "APIGW.0301",
             &format!("Incorrect IAM authentication information: {reason}"),
         ),
+        (Ok(()), None) if is_iam_projects(&recorded) => iam_projects(&state, &recorded),
         (Ok(()), None) => MockAnswer::error(
             404,
             "APIGW.0101",
@@ -443,7 +495,8 @@ async fn handle(
                             "error_msg": problem,
                         }),
                     ),
-                    Ok(()) => default_answer(&state.description, operation),
+                    Ok(()) => paged_answer(&state, operation, &recorded)
+                        .unwrap_or_else(|| default_answer(&state.description, operation)),
                 },
             }
         }
@@ -836,6 +889,83 @@ fn check_value(
     }
 }
 
+/// Whether a request is IAM's KeystoneListProjects, which project id discovery sends.
+fn is_iam_projects(request: &RecordedRequest) -> bool {
+    request.method == "GET" && request.path == "/v3/projects"
+}
+
+/// IAM's answer to `GET /v3/projects?name=...`.
+fn iam_projects(state: &State, request: &RecordedRequest) -> MockAnswer {
+    let name = query_pairs(&request.query)
+        .into_iter()
+        .find(|(key, _)| key == "name")
+        .map(|(_, value)| value);
+    let known = state.projects.lock().ok().and_then(|known| known.clone());
+    let projects: Vec<Value> = match (known, name) {
+        (None, Some(name)) => vec![serde_json::json!({"id": MOCK_PROJECT_ID, "name": name})],
+        (None, None) => Vec::new(),
+        (Some(known), name) => known
+            .into_iter()
+            .filter(|(_, project)| name.as_deref().is_none_or(|name| name == project))
+            .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
+            .collect(),
+    };
+    MockAnswer::json(200, serde_json::json!({ "projects": projects }))
+}
+
+/// A page of the items a test set for a paged operation, with the total.
+fn paged_answer(
+    state: &State,
+    operation: &OperationSpec,
+    request: &RecordedRequest,
+) -> Option<MockAnswer> {
+    let paging = operation.pagination.as_ref()?;
+    let items = state.collections.lock().ok()?.get(&operation.name)?.clone();
+    let number = |name: &str| -> Option<usize> {
+        if paging.location == "query" {
+            query_pairs(&request.query)
+                .into_iter()
+                .find(|(key, _)| key == name)
+                .and_then(|(_, value)| value.parse().ok())
+        } else {
+            request
+                .json()?
+                .get(name)?
+                .as_u64()
+                .and_then(|value| usize::try_from(value).ok())
+        }
+    };
+    let offset = number(&paging.offset).unwrap_or(0).min(items.len());
+    let limit = number(&paging.limit).unwrap_or(DEFAULT_PAGE_LIMIT);
+    let end = offset.saturating_add(limit).min(items.len());
+    let mut body = match default_answer_body(&state.description, operation) {
+        Value::Object(body) => body,
+        _ => serde_json::Map::new(),
+    };
+    body.insert(
+        paging.items.clone(),
+        Value::from(items[offset..end].to_vec()),
+    );
+    if let Some(total) = &paging.total {
+        body.insert(total.clone(), Value::from(items.len()));
+    }
+    Some(MockAnswer::json(
+        operation.response.status,
+        Value::Object(body),
+    ))
+}
+
+/// The JSON body the mock answers an operation with when no test set one.
+fn default_answer_body(description: &Description, operation: &OperationSpec) -> Value {
+    let response = &operation.response;
+    response.example.clone().unwrap_or_else(|| {
+        response
+            .schema
+            .as_ref()
+            .map_or(Value::Null, |schema| minimal(description, schema, 0))
+    })
+}
+
 /// The answer when no test set one: the spec's example, or a minimal valid body.
 fn default_answer(description: &Description, operation: &OperationSpec) -> MockAnswer {
     let response = &operation.response;
@@ -843,13 +973,7 @@ fn default_answer(description: &Description, operation: &OperationSpec) -> MockA
     match response.media_type.as_deref() {
         None => MockAnswer::raw(status, "application/json", Bytes::new()),
         Some(media_type) if media_type.contains("json") => {
-            let body = response.example.clone().unwrap_or_else(|| {
-                response
-                    .schema
-                    .as_ref()
-                    .map_or(Value::Null, |schema| minimal(description, schema, 0))
-            });
-            MockAnswer::json(status, body)
+            MockAnswer::json(status, default_answer_body(description, operation))
         }
         Some(media_type) => MockAnswer::raw(
             status,

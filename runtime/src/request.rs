@@ -156,6 +156,11 @@ impl Call {
         self.path_params.push((name, value));
     }
 
+    /// Whether a placeholder waits for the client's project id.
+    pub(crate) fn needs_default_project_id(&self) -> bool {
+        self.path_params.iter().any(|(_, value)| value.is_none())
+    }
+
     /// Adds a query pair (repeat the name for arrays).
     pub fn query(&mut self, name: &'static str, value: impl Into<QueryValue>) {
         self.query.push((name, value.into()));

@@ -72,6 +72,7 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
         body: _,
         response: _,
         errors: _,
+        pagination,
     } = operation;
     let rt = rt();
     let names = Names::of(operation);
@@ -81,6 +82,13 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
     let request = request_type(api, operation, &names);
     let response = response_type(api, operation, &names);
     let errors = error_type(api, operation, &names);
+    let (page_impl, pages_method) = match pagination {
+        Some(pagination) => {
+            let (page_impl, pages_method) = paging(api, pagination, &names);
+            (Some(page_impl), Some(pages_method))
+        }
+        None => (None, None),
+    };
     let types = quote! {
         #cfg
         const #constant: #rt::Operation = #rt::Operation {
@@ -93,8 +101,121 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
         #request
         #response
         #errors
+        #page_impl
     };
-    (types, method_item(api, operation, &names))
+    let method = method_item(api, operation, &names);
+    (types, quote!(#method #pages_method))
+}
+
+/// For a paged operation: `Page` for its response, and the `<method>_pages` method.
+fn paging(api: &Api, pagination: &Pagination, names: &Names) -> (TokenStream, TokenStream) {
+    let rt = rt();
+    let Names {
+        method,
+        request,
+        response,
+        cfg,
+        ..
+    } = names;
+    let item = type_tokens(api, &pagination.item);
+    let vec = std_type(api, "Vec");
+    let field = |field: &PageField| names::snake_ident(&field.name);
+    let items = field(&pagination.items);
+    let into_items = match (pagination.body_optional, pagination.items.optional) {
+        (false, false) => quote!(self.body.#items),
+        (false, true) => quote!(self.body.#items.unwrap_or_default()),
+        (true, false) => quote!(self.body.map(|body| body.#items).unwrap_or_default()),
+        (true, true) => quote!(self.body.and_then(|body| body.#items).unwrap_or_default()),
+    };
+    // An `i32` is widened; an `i64` is taken as it is.
+    let widen = |field: &PageField| (!field.wide).then(|| quote!(.map(i64::from)));
+    let count = match (pagination.body_optional, pagination.items.optional) {
+        (false, false) => quote!(page.body.#items.len()),
+        (false, true) => quote!(page.body.#items.as_ref().map_or(0, |items| items.len())),
+        (true, false) => quote!(page.body.as_ref().map_or(0, |body| body.#items.len())),
+        (true, true) => quote! {
+            page.body.as_ref().and_then(|body| body.#items.as_ref()).map_or(0, |items| items.len())
+        },
+    };
+    let total = match &pagination.total {
+        None => quote!(None),
+        Some(total) => {
+            let ident = field(total);
+            let widen = widen(total);
+            match (pagination.body_optional, total.optional) {
+                (false, false) => quote!(Some(page.body.#ident)#widen),
+                (false, true) => quote!(page.body.#ident #widen),
+                (true, false) => quote!(page.body.as_ref().map(|body| body.#ident)#widen),
+                (true, true) => quote!(page.body.as_ref().and_then(|body| body.#ident)#widen),
+            }
+        }
+    };
+    let offset = field(&pagination.offset);
+    let read = |page_field: &PageField| {
+        let ident = field(page_field);
+        let widen = widen(page_field);
+        match pagination.place {
+            PagePlace::Query => quote!(request.#ident #widen),
+            PagePlace::Body if page_field.optional => {
+                quote!(request.body.as_ref().and_then(|body| body.#ident)#widen)
+            }
+            PagePlace::Body => quote!(request.body.as_ref().map(|body| body.#ident)#widen),
+        }
+    };
+    let read_offset = read(&pagination.offset);
+    let read_limit = read(&pagination.limit);
+    let converted = if pagination.offset.wide {
+        quote!(next)
+    } else {
+        quote!(next.try_into().ok()?)
+    };
+    let converted = if pagination.offset.optional {
+        quote!(Some(#converted))
+    } else {
+        converted
+    };
+    let set_offset = match pagination.place {
+        PagePlace::Query => quote!(next_request.#offset = #converted;),
+        PagePlace::Body => quote!(next_request.body.as_mut()?.#offset = #converted;),
+    };
+    let method_name = method.to_string();
+    let method_name = method_name.trim_start_matches("r#");
+    let pages = format_ident!("{}_pages", method_name);
+    let pages_doc = format!(
+        " The pages of [`{method_name}`](Self::{method_name}), fetched one at a time as the stream is read: from the request's `{offset}` on, `{limit}` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.",
+        offset = pagination.offset.wire_name,
+        limit = pagination.limit.wire_name,
+    );
+    let page_impl = quote! {
+        #cfg
+        impl #rt::Page for #response {
+            type Item = #item;
+            fn into_items(self) -> #vec<#item> {
+                #into_items
+            }
+        }
+    };
+    let pages_method = quote! {
+        #cfg
+        #[doc = #pages_doc]
+        pub fn #pages(&self, request: #request) -> #rt::Pages<#request, #response> {
+            let client = self.clone();
+            #rt::Pages::new(
+                request,
+                move |request| {
+                    let client = client.clone();
+                    Box::pin(async move { client.#method(request).await })
+                },
+                |request, page| {
+                    let next = #rt::next_offset(#read_offset, #read_limit, #count, #total)?;
+                    let mut next_request = request.clone();
+                    #set_offset
+                    Some(next_request)
+                },
+            )
+        }
+    };
+    (page_impl, pages_method)
 }
 
 /// The type of a request's body field.

@@ -8,6 +8,7 @@
 
 mod bodies;
 mod operations;
+mod pagination;
 mod parameters;
 mod responses;
 mod schemas;

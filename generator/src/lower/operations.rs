@@ -117,7 +117,30 @@ impl Lowerer<'_> {
                 }
             }
         }
+        self.check_pages_methods(&lowered);
         lowered
+    }
+
+    /// A paged operation's `<method>_pages` method must not be another operation's method.
+    fn check_pages_methods(&mut self, operations: &[Operation]) {
+        for operation in operations {
+            if operation.pagination.is_none() {
+                continue;
+            }
+            let pages = format!("{}_pages", operation.method_name);
+            if let Some(other) = operations.iter().find(|other| other.method_name == pages) {
+                self.error(
+                    Diagnostic::new(
+                        format!("paths.{}", other.path),
+                        format!(
+                            "operation `{}` takes the method `{pages}`, which the paged operation `{}` needs for its pages",
+                            other.name, operation.name
+                        ),
+                    )
+                    .help("rename one of the two operations"),
+                );
+            }
+        }
     }
 
     fn lower_operation(
@@ -148,6 +171,7 @@ impl Lowerer<'_> {
         let (response, errors) =
             self.lower_responses(&pascal, &operation.responses, &format!("{path}.responses"));
         let idempotent = self.idempotent(method, operation, path);
+        let pagination = self.pagination(operation, path, &params, body.as_ref(), &response);
         if self.diagnostics.len() > errors_before {
             return None;
         }
@@ -169,6 +193,7 @@ impl Lowerer<'_> {
             body,
             response,
             errors,
+            pagination,
         })
     }
 

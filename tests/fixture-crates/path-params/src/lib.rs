@@ -26,15 +26,18 @@ pub mod operations;
 pub use client::*;
 pub use huaweicloud_sdk_core as runtime;
 pub use huaweicloud_sdk_core::{
-    Credentials, Error, Region, RetryPolicy, Secret, ServiceError, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+    Attempt, CallOptions, Credentials, Error, Interceptor, Items, Outcome, Page, Pages, Region,
+    RetryPolicy, Secret, ServiceError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT,
 };
 
 /// A local mock of PathParams (feature `mock`): a loopback server that verifies AK/SK
 /// signatures, serves every operation of the spec and checks requests against it.
 #[cfg(feature = "mock")]
 pub mod mock {
-    pub use huaweicloud_sdk_core::mock::{MockAnswer, MockServer, RecordedRequest};
+    pub use huaweicloud_sdk_core::mock::{
+        MockAnswer, MockServer, RecordedRequest, DEFAULT_PAGE_LIMIT, MOCK_PROJECT_ID,
+    };
 
     /// The service description the mock serves, written by the generator.
     pub const DESCRIPTION: &str = include_str!("mock.json");

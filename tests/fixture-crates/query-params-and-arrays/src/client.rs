@@ -28,6 +28,15 @@ impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
+    /// A handle on the same client (same connections and configuration) whose
+    /// calls use these options: a timeout, extra headers, a retry policy,
+    /// idempotency. `client.with_options(options).list_x(request)` is the
+    /// per-call form of every method.
+    pub fn with_options(&self, options: rt::CallOptions) -> Client {
+        Client {
+            core: self.core.with_options(options),
+        }
+    }
 }
 
 impl rt::ServiceClient for Client {

@@ -1,0 +1,490 @@
+//! [`ClientBuilder`]: endpoint, credentials, timeouts, retries, network reach (proxies,
+//! trusted roots, a caller's own HTTP client) and interceptors.
+
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::client::{Endpoint, Inner};
+use crate::credentials::{Credentials, Secret};
+use crate::interceptor::Interceptor;
+use crate::retry::RetryPolicy;
+use crate::{Client, Error, Region, Service, ServiceClient};
+
+/// Default time to set up a connection (TCP and TLS).
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time for one attempt, from sending to the last byte of the answer.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default largest response body read, in bytes (16 MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+
+/// The environment variable that names the IAM endpoint used to look up project ids.
+pub const IAM_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+
+/// Builds a service client `C` (a generated crate's `Client`). Set an endpoint or a
+/// region, and credentials.
+///
+/// Proxies are off unless asked for: [`proxy`](Self::proxy) sets one,
+/// [`proxy_from_env`](Self::proxy_from_env) honours `HTTPS_PROXY`, `HTTP_PROXY` and
+/// `NO_PROXY`.
+pub struct ClientBuilder<C> {
+    endpoint: Option<String>,
+    region: Option<Region>,
+    credentials: Option<Credentials>,
+    project_id: Option<String>,
+    iam_endpoint: Option<String>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    retry: RetryPolicy,
+    max_response_bytes: usize,
+    extra_roots: Vec<Root>,
+    accept_invalid_certificates: bool,
+    proxy: Proxy,
+    http_client: Option<reqwest::Client>,
+    interceptors: Vec<Arc<dyn Interceptor>>,
+    client: PhantomData<fn() -> C>,
+}
+
+/// A root certificate to trust, as given.
+#[derive(Clone)]
+enum Root {
+    Der(Vec<u8>),
+    Pem(Vec<u8>),
+}
+
+/// Where requests go through.
+#[derive(Clone, Default)]
+enum Proxy {
+    #[default]
+    None,
+    FromEnv,
+    /// The URL may carry credentials, so it is kept as a secret.
+    Url(Secret),
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Proxy::None => formatter.write_str("None"),
+            Proxy::FromEnv => formatter.write_str("FromEnv"),
+            // Scheme, host and port only: never the user name or password.
+            Proxy::Url(url) => match reqwest::Url::parse(url.expose()) {
+                Ok(url) => write!(
+                    formatter,
+                    "Url({}://{}{})",
+                    url.scheme(),
+                    url.host_str().unwrap_or(""),
+                    url.port()
+                        .map(|port| format!(":{port}"))
+                        .unwrap_or_default()
+                ),
+                Err(_) => formatter.write_str("Url(***)"),
+            },
+        }
+    }
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            endpoint: self.endpoint.clone(),
+            region: self.region.clone(),
+            credentials: self.credentials.clone(),
+            project_id: self.project_id.clone(),
+            iam_endpoint: self.iam_endpoint.clone(),
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            retry: self.retry.clone(),
+            max_response_bytes: self.max_response_bytes,
+            extra_roots: self.extra_roots.clone(),
+            accept_invalid_certificates: self.accept_invalid_certificates,
+            proxy: self.proxy.clone(),
+            http_client: self.http_client.clone(),
+            interceptors: self.interceptors.clone(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> std::fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("project_id", &self.project_id)
+            .field("iam_endpoint", &self.iam_endpoint)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("extra_roots", &self.extra_roots.len())
+            .field(
+                "accept_invalid_certificates",
+                &self.accept_invalid_certificates,
+            )
+            .field("proxy", &self.proxy)
+            .field("http_client", &self.http_client.is_some())
+            .field("interceptors", &self.interceptors.len())
+            .finish()
+    }
+}
+
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        ClientBuilder {
+            endpoint: None,
+            region: None,
+            credentials: None,
+            project_id: None,
+            iam_endpoint: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            extra_roots: Vec::new(),
+            accept_invalid_certificates: false,
+            proxy: Proxy::None,
+            http_client: None,
+            interceptors: Vec::new(),
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C: ServiceClient> ClientBuilder<C> {
+    /// Starts with the defaults: no endpoint, no credentials, no proxy,
+    /// [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_TIMEOUT`], [`RetryPolicy::default`],
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The endpoint URL (`https://secmaster.cn-north-4.myhuaweicloud.com`); `https://` is
+    /// added when no scheme is given. Takes precedence over [`region`](Self::region) for
+    /// the service's address.
+    pub fn endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The region whose endpoint to use; checked against the service's region table (or
+    /// its environment override) when the client is built. Also the project name looked
+    /// up in IAM when no project id is configured.
+    pub fn region(mut self, region: Region) -> Self {
+        self.region = Some(region);
+        self
+    }
+
+    /// The credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The project id for `{project_id}` in paths; overrides the credentials' one. Without
+    /// one, a client with AK/SK credentials and a region asks IAM once, when the first
+    /// call needs it.
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// The IAM endpoint that project ids are looked up from. Default: the
+    /// [`IAM_ENDPOINT_ENV`] environment variable when set, else
+    /// `https://iam.{region}.myhuaweicloud.com`.
+    pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// Time to set up a connection (default [`DEFAULT_CONNECT_TIMEOUT`]).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time for one attempt, from sending to the last byte of the answer (default
+    /// [`DEFAULT_TIMEOUT`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::disabled`] turns
+    /// retries off).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The largest response body read (default [`DEFAULT_MAX_RESPONSE_BYTES`]); a larger
+    /// one fails with [`Error::BodyTooLarge`].
+    pub fn max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Trusts one more root certificate (DER), besides the platform's.
+    pub fn add_root_certificate_der(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(Root::Der(der.into()));
+        self
+    }
+
+    /// Trusts the root certificates of a PEM text (one or more `CERTIFICATE` blocks),
+    /// besides the platform's. A text without a certificate fails the build.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.extra_roots.push(Root::Pem(pem.into()));
+        self
+    }
+
+    /// **Dangerous**: accepts any server certificate, expired, self-signed or for another
+    /// host, as the official SDK's `ignore_ssl_verification` does. Anyone between the client
+    /// and the server can then read and change every call. For test environments only;
+    /// a warning is logged when such a client is built.
+    pub fn danger_accept_invalid_certificates(mut self, accept: bool) -> Self {
+        self.accept_invalid_certificates = accept;
+        self
+    }
+
+    /// Sends every request through this proxy (`http://[user:password@]host:port`, or
+    /// `https://`). Credentials in the URL are sent to the proxy and never printed.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Proxy::Url(Secret::new(url.into()));
+        self
+    }
+
+    /// Uses the proxies the environment names: `HTTPS_PROXY` for https endpoints,
+    /// `HTTP_PROXY` for http ones (either case), skipping the hosts of `NO_PROXY`.
+    pub fn proxy_from_env(mut self) -> Self {
+        self.proxy = Proxy::FromEnv;
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (a shared pool, custom DNS, a local address)
+    /// instead of one the builder makes. Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`: a call whose answer comes from a
+    /// followed redirect fails with [`Error::Config`], since its signature was made for
+    /// the first address. Its own TLS, proxy and connect-timeout settings apply, so this
+    /// builder's [`proxy`](Self::proxy), root certificates,
+    /// [`connect_timeout`](Self::connect_timeout) and
+    /// [`danger_accept_invalid_certificates`](Self::danger_accept_invalid_certificates)
+    /// cannot be combined with it.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Registers an interceptor, called around every attempt of every call, in the order
+    /// registered.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<C, Error> {
+        self.build_core(C::SERVICE).map(C::from_core)
+    }
+
+    fn build_core(self, service: &'static Service) -> Result<Client, Error> {
+        let credentials = self.credentials.clone().ok_or_else(|| {
+            Error::Config("no credentials: call .credentials(...), e.g. with Credentials::from_default_chain()?".into())
+        })?;
+        let endpoint = match (&self.endpoint, &self.region) {
+            (Some(endpoint), _) => endpoint.clone(),
+            (None, Some(region)) => service.region_endpoint(region)?,
+            (None, None) => {
+                return Err(Error::Config(
+                    "no endpoint: call .endpoint(url) or .region(region)".into(),
+                ))
+            }
+        };
+        let endpoint = Endpoint::parse(&endpoint)?;
+        let project_id = self
+            .project_id
+            .clone()
+            .or_else(|| credentials.project_id().map(str::to_owned));
+        // Only AK/SK credentials can ask IAM, and only with a region to ask about.
+        let iam = match (&project_id, &credentials, &self.region) {
+            (None, Credentials::AkSk { .. }, Some(region)) => {
+                let url = match &self.iam_endpoint {
+                    Some(url) => url.clone(),
+                    None => std::env::var(IAM_ENDPOINT_ENV)
+                        .ok()
+                        .filter(|url| !url.trim().is_empty())
+                        .unwrap_or_else(|| {
+                            format!("https://iam.{}.myhuaweicloud.com", region.id())
+                        }),
+                };
+                Some((Endpoint::parse(&url)?, region.clone()))
+            }
+            _ => None,
+        };
+        if self.accept_invalid_certificates {
+            tracing::warn!(
+                service = service.name,
+                "certificate checks are off: any server can impersonate the endpoint"
+            );
+        }
+        let http = self.http()?;
+        Ok(Client::from_inner(Inner {
+            service,
+            http,
+            endpoint,
+            credentials,
+            project_id,
+            iam,
+            discovered_project_id: tokio::sync::OnceCell::new(),
+            timeout: self.timeout,
+            retry: self.retry,
+            max_response_bytes: self.max_response_bytes,
+            interceptors: self.interceptors,
+        }))
+    }
+
+    /// The HTTP client: the caller's, or one made from this builder's settings.
+    fn http(&self) -> Result<reqwest::Client, Error> {
+        if let Some(client) = &self.http_client {
+            let conflicts = [
+                (!matches!(self.proxy, Proxy::None), "a proxy"),
+                (!self.extra_roots.is_empty(), "root certificates"),
+                (
+                    self.accept_invalid_certificates,
+                    "accepting invalid certificates",
+                ),
+                (
+                    self.connect_timeout != DEFAULT_CONNECT_TIMEOUT,
+                    "a connect timeout",
+                ),
+            ];
+            if let Some((_, what)) = conflicts.iter().find(|(set, _)| *set) {
+                return Err(Error::Config(format!(
+                    "{what} cannot be set on the builder together with .http_client(..): set it on the reqwest::Client instead"
+                )));
+            }
+            return Ok(client.clone());
+        }
+        let roots = self.roots()?;
+        let builder = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config(roots, self.accept_invalid_certificates)?)
+            .connect_timeout(self.connect_timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .http1_only();
+        let builder = match &self.proxy {
+            Proxy::None => builder.no_proxy(),
+            // reqwest reads the environment's proxies when none is set explicitly.
+            Proxy::FromEnv => builder,
+            Proxy::Url(url) => builder.proxy(reqwest::Proxy::all(url.expose()).map_err(|_| {
+                Error::Config(format!(
+                    "the proxy URL {:?} is not valid",
+                    Proxy::Url(url.clone())
+                ))
+            })?),
+        };
+        builder
+            .build()
+            .map_err(|error| Error::Config(format!("HTTP client: {error}")))
+    }
+
+    /// The extra roots in DER.
+    fn roots(&self) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, Error> {
+        use rustls::pki_types::pem::PemObject;
+        let mut roots = Vec::new();
+        for root in &self.extra_roots {
+            match root {
+                Root::Der(der) => roots.push(rustls::pki_types::CertificateDer::from(der.clone())),
+                Root::Pem(pem) => {
+                    let before = roots.len();
+                    for certificate in rustls::pki_types::CertificateDer::pem_slice_iter(pem) {
+                        roots.push(certificate.map_err(|error| {
+                            Error::Config(format!("root certificate PEM: {error}"))
+                        })?);
+                    }
+                    if roots.len() == before {
+                        return Err(Error::Config(
+                            "root certificate PEM: no CERTIFICATE block found".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(roots)
+    }
+}
+
+/// rustls with the ring provider (no cmake or nasm needed) and the platform's roots plus
+/// the extra ones; or, when asked, no certificate check at all.
+fn tls_config(
+    roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    accept_invalid: bool,
+) -> Result<rustls::ClientConfig, Error> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = if accept_invalid {
+        Arc::new(AcceptAnyCertificate(provider.clone()))
+    } else {
+        Arc::new(
+            rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+                .map_err(|error| Error::Config(format!("TLS roots: {error}")))?,
+        )
+    };
+    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|error| Error::Config(format!("TLS: {error}")))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier)
+        .with_no_client_auth();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Accepts any certificate chain; handshake signatures are still checked, so the peer
+/// must hold the key of the certificate it shows.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl rustls::client::danger::ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &rustls::pki_types::CertificateDer<'_>,
+        _intermediates: &[rustls::pki_types::CertificateDer<'_>],
+        _server_name: &rustls::pki_types::ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: rustls::pki_types::UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        certificate: &rustls::pki_types::CertificateDer<'_>,
+        signature: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            certificate,
+            signature,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        certificate: &rustls::pki_types::CertificateDer<'_>,
+        signature: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            certificate,
+            signature,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}

@@ -1,0 +1,94 @@
+//! Options for the calls of one client handle: [`Client::with_options`](crate::Client::with_options).
+
+use std::time::Duration;
+
+use crate::RetryPolicy;
+
+/// Per-call options; what is not set comes from the client.
+///
+/// ```
+/// use std::time::Duration;
+/// use huaweicloud_sdk_core::{CallOptions, RetryPolicy};
+///
+/// let options = CallOptions::new()
+///     .timeout(Duration::from_secs(5))
+///     .header("X-Language", "en-us")
+///     .retry_policy(RetryPolicy::disabled());
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) idempotent: Option<bool>,
+}
+
+/// Headers the client sets itself; options may not replace them.
+const RESERVED_HEADERS: [&str; 9] = [
+    "authorization",
+    "host",
+    "x-sdk-date",
+    "x-auth-token",
+    "x-security-token",
+    "x-project-id",
+    "x-sdk-content-sha256",
+    "content-type",
+    "content-length",
+];
+
+impl CallOptions {
+    /// No options: everything as the client is configured.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Time for each attempt, instead of the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// One more header, sent and signed. Its name and value are checked when the call is
+    /// made, as every header is; a header the client sets itself (`Authorization`,
+    /// `Host`, `X-Sdk-Date`, `Content-Type`, ...) is refused there.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The retry policy, instead of the client's.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Whether the operations called may be sent again after a failure the server may
+    /// have seen (5xx, timeouts, broken connections), instead of what the spec says.
+    pub fn idempotent(mut self, idempotent: bool) -> Self {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    /// The extra headers, checked: the problem with the first bad one.
+    pub(crate) fn check_headers(&self, operation: &str) -> Result<(), String> {
+        for (name, value) in &self.headers {
+            let lower = name.to_ascii_lowercase();
+            if RESERVED_HEADERS.contains(&lower.as_str()) {
+                return Err(format!(
+                    "{operation}: header `{name}` is set by the client and cannot be given as an option"
+                ));
+            }
+            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(format!("{operation}: `{name}` is not a valid header name"));
+            }
+            if http::HeaderValue::from_bytes(value.trim().as_bytes()).is_err() {
+                return Err(format!(
+                    "{operation}: header `{name}` contains a line break, NUL or other control character"
+                ));
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,194 @@
+//! Paging: the pages of a list operation, or their items, one after another as a
+//! [`Stream`](futures_core::Stream).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use crate::Error;
+
+type PageFuture<P> = Pin<Box<dyn Future<Output = Result<P, Error>> + Send>>;
+
+/// The response of a list operation that pages: its items.
+pub trait Page {
+    /// One listed item.
+    type Item;
+
+    /// The items of this page, in order.
+    fn into_items(self) -> Vec<Self::Item>;
+}
+
+/// The pages of a list operation, fetched one at a time as they are asked for: a
+/// `Stream` of `Result<page, Error>`, also readable with [`next`](Self::next).
+///
+/// Paging starts at the request's offset and asks for pages of the request's `limit`
+/// (the service's default when unset). It ends after a page that is empty, shorter than
+/// the limit, or reaches the total the service reports. An error ends it after being
+/// passed on.
+#[must_use = "a stream does nothing until polled"]
+pub struct Pages<R, P> {
+    fetch: Box<dyn Fn(R) -> PageFuture<P> + Send + Sync>,
+    advance: fn(&R, &P) -> Option<R>,
+    /// The request of the next page to fetch, or of the page in flight.
+    request: Option<R>,
+    in_flight: Option<PageFuture<P>>,
+}
+
+impl<R, P> std::fmt::Debug for Pages<R, P> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Pages")
+            .field("done", &self.request.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Clone + Send + 'static, P: 'static> Pages<R, P> {
+    /// Pages from `first`: `fetch` sends one request, `advance` makes the request of the
+    /// page after a fetched one, or says there is none. Generated `*_pages` methods build
+    /// this; see [`next_offset`] for offset paging.
+    pub fn new(
+        first: R,
+        fetch: impl Fn(R) -> PageFuture<P> + Send + Sync + 'static,
+        advance: fn(&R, &P) -> Option<R>,
+    ) -> Self {
+        Pages {
+            fetch: Box::new(fetch),
+            advance,
+            request: Some(first),
+            in_flight: None,
+        }
+    }
+
+    /// The next page: `None` once the listing has ended.
+    pub async fn next(&mut self) -> Option<Result<P, Error>> {
+        std::future::poll_fn(|context| self.poll_page(context)).await
+    }
+
+    /// The items of every page, one at a time.
+    pub fn items(self) -> Items<R, P>
+    where
+        P: Page,
+    {
+        Items {
+            pages: self,
+            buffered: Vec::new().into_iter(),
+        }
+    }
+
+    fn poll_page(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<P, Error>>> {
+        let Some(request) = &self.request else {
+            return Poll::Ready(None);
+        };
+        let in_flight = self
+            .in_flight
+            .get_or_insert_with(|| (self.fetch)(request.clone()));
+        let result = match in_flight.as_mut().poll(context) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(result) => result,
+        };
+        self.in_flight = None;
+        self.request = match (&result, self.request.take()) {
+            (Ok(page), Some(request)) => (self.advance)(&request, page),
+            _ => None,
+        };
+        Poll::Ready(Some(result))
+    }
+}
+
+impl<R: Clone + Send + 'static, P: 'static> futures_core::Stream for Pages<R, P> {
+    type Item = Result<P, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_page(context)
+    }
+}
+
+// Nothing is pinned in place: the future in flight is boxed.
+impl<R, P> Unpin for Pages<R, P> {}
+
+/// The items of a list operation's pages, one at a time: a `Stream` of
+/// `Result<item, Error>`, also readable with [`next`](Self::next). From
+/// [`Pages::items`].
+#[must_use = "a stream does nothing until polled"]
+pub struct Items<R, P: Page> {
+    pages: Pages<R, P>,
+    buffered: std::vec::IntoIter<P::Item>,
+}
+
+impl<R, P: Page> std::fmt::Debug for Items<R, P> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Items")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffered.len())
+            .finish()
+    }
+}
+
+impl<R: Clone + Send + 'static, P: Page + 'static> Items<R, P> {
+    /// The next item: `None` once the listing has ended.
+    pub async fn next(&mut self) -> Option<Result<P::Item, Error>> {
+        std::future::poll_fn(|context| self.poll_item(context)).await
+    }
+
+    fn poll_item(&mut self, context: &mut Context<'_>) -> Poll<Option<Result<P::Item, Error>>> {
+        loop {
+            if let Some(item) = self.buffered.next() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match self.pages.poll_page(context) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(error))) => return Poll::Ready(Some(Err(error))),
+                Poll::Ready(Some(Ok(page))) => self.buffered = page.into_items().into_iter(),
+            }
+        }
+    }
+}
+
+impl<R: Clone + Send + 'static, P: Page + 'static> futures_core::Stream for Items<R, P> {
+    type Item = Result<P::Item, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.get_mut().poll_item(context)
+    }
+}
+
+impl<R, P: Page> Unpin for Items<R, P> {}
+
+/// The offset of the page after one that started at `offset`, asked for `limit` items,
+/// and brought `count` of a reported `total`: `None` when that page was the last (empty,
+/// shorter than the limit, or reaching the total).
+pub fn next_offset(
+    offset: Option<i64>,
+    limit: Option<i64>,
+    count: usize,
+    total: Option<i64>,
+) -> Option<i64> {
+    let count = i64::try_from(count).ok()?;
+    if count == 0 || limit.is_some_and(|limit| count < limit) {
+        return None;
+    }
+    let next = offset.unwrap_or(0).checked_add(count)?;
+    if total.is_some_and(|total| next >= total) {
+        return None;
+    }
+    Some(next)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_offset_stops_at_an_empty_short_or_final_page() {
+        assert_eq!(next_offset(None, Some(10), 10, Some(25)), Some(10));
+        assert_eq!(next_offset(Some(10), Some(10), 10, Some(25)), Some(20));
+        assert_eq!(next_offset(Some(20), Some(10), 5, Some(25)), None);
+        assert_eq!(next_offset(Some(10), Some(10), 10, Some(20)), None);
+        assert_eq!(next_offset(Some(0), None, 0, None), None);
+        // Without a limit or a total, only an empty page ends the listing.
+        assert_eq!(next_offset(Some(0), None, 7, None), Some(7));
+    }
+}
