@@ -580,3 +580,46 @@ async fn an_error_halfway_is_passed_on_and_ends_the_listing() {
     );
     assert_eq!(mock.requests().len(), 2);
 }
+
+#[tokio::test]
+async fn secmaster_alerts_page_through_the_body_to_the_total() {
+    use huaweicloud_secmaster::models::DataobjectSearch;
+    use huaweicloud_secmaster::operations::ListAlertsRequest;
+    let mock = huaweicloud_secmaster::mock::start(AK, SK).await.unwrap();
+    let alert = mock.example_value("ListAlertDetail").unwrap();
+    let alerts: Vec<Value> = (0..23)
+        .map(|index| {
+            let mut alert = alert.clone();
+            alert["id"] = json!(format!("alert-{index}"));
+            alert
+        })
+        .collect();
+    mock.set_items("ListAlerts", alerts);
+    let client = huaweicloud_secmaster::Client::builder()
+        .endpoint(mock.endpoint())
+        .credentials(Credentials::ak_sk(AK, SK).with_project_id("p1"))
+        .build()
+        .unwrap();
+    let search = DataobjectSearch::builder().limit(10).build().unwrap();
+    let request = ListAlertsRequest::new().workspace_id("ws").body(search);
+    let mut alerts = client.list_alerts_pages(request).items();
+    let mut ids = Vec::new();
+    while let Some(alert) = alerts.next().await {
+        ids.push(alert.unwrap().id.unwrap_or_default());
+    }
+    let expected: Vec<String> = (0..23).map(|index| format!("alert-{index}")).collect();
+    assert_eq!(ids, expected);
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(
+        requests
+            .iter()
+            .all(|request| request.authenticated
+                && request.operation.as_deref() == Some("ListAlerts"))
+    );
+    let offsets: Vec<Value> = requests
+        .iter()
+        .map(|request| request.json().unwrap()["offset"].clone())
+        .collect();
+    assert_eq!(offsets, [Value::Null, json!(10), json!(20)]);
+}

@@ -1,4 +1,5 @@
-//! Calls both SecMaster operations, mirroring the official SDK samples.
+//! Calls both SecMaster operations, mirroring the official SDK samples, then lists the
+//! workspace's playbooks page by page with a per-call timeout.
 //!
 //! ```text
 //! cargo run --example quickstart                      # against the built-in local mock
@@ -11,6 +12,7 @@
 //! or `~/.huaweicloud/credentials`.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use huaweicloud_secmaster::mock;
 use huaweicloud_secmaster::models::{
@@ -19,9 +21,9 @@ use huaweicloud_secmaster::models::{
     PlaybookcontextRef,
 };
 use huaweicloud_secmaster::operations::{
-    ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest,
+    ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest, ListPlaybooksRequest,
 };
-use huaweicloud_secmaster::{Client, Credentials, Region};
+use huaweicloud_secmaster::{CallOptions, Client, Credentials, Region};
 
 struct Args {
     endpoint: Option<String>,
@@ -86,6 +88,11 @@ async fn run() -> Result<(), String> {
             let builder = Client::builder()
                 .endpoint(mock.endpoint())
                 .credentials(credentials);
+            // Twelve playbooks for the listing below, which the mock pages.
+            let playbooks = (1..=12)
+                .map(|number| serde_json::json!({"id": format!("pb-{number}"), "name": format!("playbook {number}")}))
+                .collect();
+            mock.set_items("ListPlaybooks", playbooks);
             _mock = Some(mock);
             builder
         }
@@ -153,6 +160,25 @@ async fn run() -> Result<(), String> {
         response.request_id.as_deref().unwrap_or("none"),
         response.body
     );
+
+    // ListPlaybooks, five a page, each page within 10 s: the items arrive one by one and
+    // the pages are fetched as they are needed.
+    let quick = client.with_options(CallOptions::new().timeout(Duration::from_secs(10)));
+    let request = ListPlaybooksRequest::new()
+        .workspace_id(&args.workspace)
+        .offset(0)
+        .limit(5);
+    let mut playbooks = quick.list_playbooks_pages(request).items();
+    let mut count = 0;
+    while let Some(playbook) = playbooks.next().await {
+        let playbook = playbook.map_err(show)?;
+        count += 1;
+        println!(
+            "playbook {count}: {} ({})",
+            playbook.name.as_deref().unwrap_or("unnamed"),
+            playbook.id.as_deref().unwrap_or("no id")
+        );
+    }
     Ok(())
 }
 

@@ -1585,6 +1585,14 @@ pub struct ListWorkspacesResponse {
 }
 
 #[cfg(feature = "workspaces")]
+impl rt::Page for ListWorkspacesResponse {
+    type Item = crate::models::CreateWorkspaceResponseBody;
+    fn into_items(self) -> Vec<crate::models::CreateWorkspaceResponseBody> {
+        self.body.workspaces.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "workspaces")]
 const CREATE_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
     name: "CreateWorkspace",
     method: rt::http::Method::POST,
@@ -4160,6 +4168,14 @@ pub struct ListComponentConfigurationResponse {
 }
 
 #[cfg(feature = "components")]
+impl rt::Page for ListComponentConfigurationResponse {
+    type Item = crate::models::ComponentConfiguration;
+    fn into_items(self) -> Vec<crate::models::ComponentConfiguration> {
+        self.body.records.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "components")]
 const UPDATE_COMPONENT_CONFIGURATION_OPERATION: rt::Operation = rt::Operation {
     name: "UpdateComponentConfiguration",
     method: rt::http::Method::POST,
@@ -4518,6 +4534,14 @@ pub struct ListRunningNodesResponse {
 }
 
 #[cfg(feature = "components")]
+impl rt::Page for ListRunningNodesResponse {
+    type Item = crate::models::ComponentConfiguration;
+    fn into_items(self) -> Vec<crate::models::ComponentConfiguration> {
+        self.body.records.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "components")]
 const LIST_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     name: "ListComponentTemplate",
     method: rt::http::Method::GET,
@@ -4619,6 +4643,14 @@ pub struct ListComponentTemplateResponse {
     pub body: crate::models::ListComponentTemplateResponse,
 }
 
+#[cfg(feature = "components")]
+impl rt::Page for ListComponentTemplateResponse {
+    type Item = crate::models::ListComponentTemplate;
+    fn into_items(self) -> Vec<crate::models::ListComponentTemplate> {
+        self.body.records.unwrap_or_default()
+    }
+}
+
 #[cfg(feature = "nodes")]
 const LIST_NODES_OPERATION: rt::Operation = rt::Operation {
     name: "ListNodes",
@@ -4717,6 +4749,14 @@ pub struct ListNodesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListNodesResponse,
+}
+
+#[cfg(feature = "nodes")]
+impl rt::Page for ListNodesResponse {
+    type Item = crate::models::Node;
+    fn into_items(self) -> Vec<crate::models::Node> {
+        self.body.records.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "nodes")]
@@ -6088,6 +6128,14 @@ pub struct ListResourcesResponse {
 }
 
 #[cfg(feature = "resources")]
+impl rt::Page for ListResourcesResponse {
+    type Item = crate::models::ResourceDetail;
+    fn into_items(self) -> Vec<crate::models::ResourceDetail> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "resources")]
 const DOWNLOAD_RESOURCE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     name: "DownloadResourceTemplate",
     method: rt::http::Method::GET,
@@ -6447,6 +6495,14 @@ pub struct ListAlertRulesResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "alert-rules")]
+impl rt::Page for ListAlertRulesResponse {
+    type Item = crate::models::AlertRule;
+    fn into_items(self) -> Vec<crate::models::AlertRule> {
+        self.body.records.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "alert-rules")]
@@ -6961,6 +7017,14 @@ pub struct ListAlertRuleTemplatesResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "alert-rules")]
+impl rt::Page for ListAlertRuleTemplatesResponse {
+    type Item = crate::models::AlertRuleTemplate;
+    fn into_items(self) -> Vec<crate::models::AlertRuleTemplate> {
+        self.body.records.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "alert-rules")]
@@ -9328,6 +9392,14 @@ pub struct ListSearchLogsResponse {
     pub body: crate::models::ListSearchLogsResponse,
 }
 
+#[cfg(feature = "search")]
+impl rt::Page for ListSearchLogsResponse {
+    type Item = crate::models::SearchResult;
+    fn into_items(self) -> Vec<crate::models::SearchResult> {
+        self.body.results.unwrap_or_default()
+    }
+}
+
 #[cfg(feature = "shippers")]
 const LIST_SHIPPERS_OPERATION: rt::Operation = rt::Operation {
     name: "ListShippers",
@@ -10886,6 +10958,14 @@ pub struct ListAlertsResponse {
 }
 
 #[cfg(feature = "alerts")]
+impl rt::Page for ListAlertsResponse {
+    type Item = crate::models::ListAlertDetail;
+    fn into_items(self) -> Vec<crate::models::ListAlertDetail> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "alerts")]
 const DOWNLOAD_ALERT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     name: "DownloadAlertTemplate",
     method: rt::http::Method::GET,
@@ -11233,6 +11313,14 @@ pub struct ListConnectionsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListConnectionsResponse,
+}
+
+#[cfg(feature = "asset-credentials")]
+impl rt::Page for ListConnectionsResponse {
+    type Item = crate::models::AssetInfoResponseBody;
+    fn into_items(self) -> Vec<crate::models::AssetInfoResponseBody> {
+        self.body.asset.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "asset-credentials")]
@@ -12092,6 +12180,14 @@ pub struct ListCatalogueResponse {
 }
 
 #[cfg(feature = "catalogues")]
+impl rt::Page for ListCatalogueResponse {
+    type Item = crate::models::CatalogueDetailInfo;
+    fn into_items(self) -> Vec<crate::models::CatalogueDetailInfo> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "catalogues")]
 const UPDATE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
     name: "UpdateCatalogue",
     method: rt::http::Method::PUT,
@@ -12245,6 +12341,14 @@ pub struct ListComponentsResponse {
 }
 
 #[cfg(feature = "components")]
+impl rt::Page for ListComponentsResponse {
+    type Item = crate::models::ComponentInfo;
+    fn into_items(self) -> Vec<crate::models::ComponentInfo> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "components")]
 const LIST_COMPONENT_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
     name: "ListComponentTemplates",
     method: rt::http::Method::GET,
@@ -12321,6 +12425,14 @@ pub struct ListComponentTemplatesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListComponentTemplatesResponse,
+}
+
+#[cfg(feature = "components")]
+impl rt::Page for ListComponentTemplatesResponse {
+    type Item = crate::models::TemplateInfo;
+    fn into_items(self) -> Vec<crate::models::TemplateInfo> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "components")]
@@ -12754,6 +12866,14 @@ pub struct ListComponentActionsResponse {
 }
 
 #[cfg(feature = "components")]
+impl rt::Page for ListComponentActionsResponse {
+    type Item = crate::models::ComponentActionInfo;
+    fn into_items(self) -> Vec<crate::models::ComponentActionInfo> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "components")]
 const SHOW_COMPONENT_ACTION_OPERATION: rt::Operation = rt::Operation {
     name: "ShowComponentAction",
     method: rt::http::Method::GET,
@@ -12943,6 +13063,14 @@ pub struct ListDataclassResponse {
 }
 
 #[cfg(feature = "data-classes")]
+impl rt::Page for ListDataclassResponse {
+    type Item = crate::models::DataClassResponseBody;
+    fn into_items(self) -> Vec<crate::models::DataClassResponseBody> {
+        self.body.dataclass_details.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "data-classes")]
 const SHOW_DATA_CLASS_INFO_OPERATION: rt::Operation = rt::Operation {
     name: "ShowDataClassInfo",
     method: rt::http::Method::GET,
@@ -13120,6 +13248,14 @@ pub struct ListDataclassFieldsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "data-classes")]
+impl rt::Page for ListDataclassFieldsResponse {
+    type Item = crate::models::FieldResponseBody;
+    fn into_items(self) -> Vec<crate::models::FieldResponseBody> {
+        self.body.field_details.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "data-classes")]
@@ -13510,6 +13646,14 @@ pub struct ListDatapanelObjectsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "data-objects")]
+impl rt::Page for ListDatapanelObjectsResponse {
+    type Item = crate::models::DataObjectDetail;
+    fn into_items(self) -> Vec<crate::models::DataObjectDetail> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "data-objects")]
@@ -14076,6 +14220,14 @@ pub struct ListIncidentsResponse {
 }
 
 #[cfg(feature = "incidents")]
+impl rt::Page for ListIncidentsResponse {
+    type Item = crate::models::IncidentDetail;
+    fn into_items(self) -> Vec<crate::models::IncidentDetail> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "incidents")]
 const DOWNLOAD_INCIDENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     name: "DownloadIncidentTemplate",
     method: rt::http::Method::GET,
@@ -14627,6 +14779,14 @@ pub struct ListIndicatorsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "indicators")]
+impl rt::Page for ListIndicatorsResponse {
+    type Item = crate::models::IndicatorDetail;
+    fn into_items(self) -> Vec<crate::models::IndicatorDetail> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "indicators")]
@@ -16222,6 +16382,14 @@ pub struct ShowMapperListResponse {
 }
 
 #[cfg(feature = "mappings")]
+impl rt::Page for ShowMapperListResponse {
+    type Item = crate::models::DpeMappingContent;
+    fn into_items(self) -> Vec<crate::models::DpeMappingContent> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "mappings")]
 const SHOW_MAPPER_DETAIL_OPERATION: rt::Operation = rt::Operation {
     name: "ShowMapperDetail",
     method: rt::http::Method::GET,
@@ -16569,6 +16737,14 @@ pub struct ShowPreProcessRulesListResponse {
 }
 
 #[cfg(feature = "mappings")]
+impl rt::Page for ShowPreProcessRulesListResponse {
+    type Item = crate::models::ShowPreProcessRulesListResponseBodyData;
+    fn into_items(self) -> Vec<crate::models::ShowPreProcessRulesListResponseBodyData> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "mappings")]
 const SHOW_MAPPING_INFO_LIST_OPERATION: rt::Operation = rt::Operation {
     name: "ShowMappingInfoList",
     method: rt::http::Method::POST,
@@ -16631,6 +16807,14 @@ pub struct ShowMappingInfoListResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowMappingInfoListResponse,
+}
+
+#[cfg(feature = "mappings")]
+impl rt::Page for ShowMappingInfoListResponse {
+    type Item = crate::models::DpeInfo;
+    fn into_items(self) -> Vec<crate::models::DpeInfo> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "mappings")]
@@ -17805,6 +17989,14 @@ pub struct ListNotesResponse {
     pub body: crate::models::ListNotesResponse,
 }
 
+#[cfg(feature = "notes")]
+impl rt::Page for ListNotesResponse {
+    type Item = crate::models::NotesDetail;
+    fn into_items(self) -> Vec<crate::models::NotesDetail> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
 #[cfg(feature = "playbooks")]
 const LIST_PLAYBOOKS_OPERATION: rt::Operation = rt::Operation {
     name: "ListPlaybooks",
@@ -17918,6 +18110,14 @@ pub struct ListPlaybooksResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "playbooks")]
+impl rt::Page for ListPlaybooksResponse {
+    type Item = crate::models::PlaybookInfo;
+    fn into_items(self) -> Vec<crate::models::PlaybookInfo> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "playbooks")]
@@ -18264,6 +18464,14 @@ pub struct ListPlaybookInstancesResponse {
 }
 
 #[cfg(feature = "playbooks")]
+impl rt::Page for ListPlaybookInstancesResponse {
+    type Item = crate::models::PlaybookInstanceInfo;
+    fn into_items(self) -> Vec<crate::models::PlaybookInstanceInfo> {
+        self.body.instances.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "playbooks")]
 const LIST_PLAYBOOK_AUDIT_LOGS_OPERATION: rt::Operation = rt::Operation {
     name: "ListPlaybookAuditLogs",
     method: rt::http::Method::POST,
@@ -18362,6 +18570,14 @@ pub struct ListPlaybookAuditLogsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "playbooks")]
+impl rt::Page for ListPlaybookAuditLogsResponse {
+    type Item = crate::models::AuditLogInfo;
+    fn into_items(self) -> Vec<crate::models::AuditLogInfo> {
+        self.body.audit_logs.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "playbooks")]
@@ -18970,6 +19186,14 @@ pub struct ListPlaybookActionsResponse {
     ///
     /// From the `X-API-Deprecation-Date` response header, when the server sent it.
     pub x_api_deprecation_date: Option<String>,
+}
+
+#[cfg(feature = "playbooks")]
+impl rt::Page for ListPlaybookActionsResponse {
+    type Item = crate::models::ActionInfo;
+    fn into_items(self) -> Vec<crate::models::ActionInfo> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "playbooks")]
@@ -20195,6 +20419,14 @@ pub struct ListPlaybookVersionsResponse {
 }
 
 #[cfg(feature = "playbooks")]
+impl rt::Page for ListPlaybookVersionsResponse {
+    type Item = crate::models::PlaybookVersionListEntity;
+    fn into_items(self) -> Vec<crate::models::PlaybookVersionListEntity> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "playbooks")]
 const CREATE_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
     name: "CreatePlaybookVersion",
     method: rt::http::Method::POST,
@@ -20353,6 +20585,14 @@ pub struct SearchPolicyRecordResponse {
 }
 
 #[cfg(feature = "policies")]
+impl rt::Page for SearchPolicyRecordResponse {
+    type Item = rt::serde_json::Map<String, rt::serde_json::Value>;
+    fn into_items(self) -> Vec<rt::serde_json::Map<String, rt::serde_json::Value>> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "policies")]
 const SEARCH_POLICY_RECORD_BY_POLICY_ID_OPERATION: rt::Operation = rt::Operation {
     name: "SearchPolicyRecordByPolicyId",
     method: rt::http::Method::POST,
@@ -20436,6 +20676,14 @@ pub struct SearchPolicyRecordByPolicyIdResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::SearchPolicyRecordByPolicyIdResponse,
+}
+
+#[cfg(feature = "policies")]
+impl rt::Page for SearchPolicyRecordByPolicyIdResponse {
+    type Item = rt::serde_json::Map<String, rt::serde_json::Value>;
+    fn into_items(self) -> Vec<rt::serde_json::Map<String, rt::serde_json::Value>> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "policies")]
@@ -20679,6 +20927,14 @@ pub struct SearchPolicyResponse {
 }
 
 #[cfg(feature = "policies")]
+impl rt::Page for SearchPolicyResponse {
+    type Item = rt::serde_json::Map<String, rt::serde_json::Value>;
+    fn into_items(self) -> Vec<rt::serde_json::Map<String, rt::serde_json::Value>> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "policies")]
 const SHOW_POLICY_OPERATION: rt::Operation = rt::Operation {
     name: "ShowPolicy",
     method: rt::http::Method::GET,
@@ -20887,6 +21143,14 @@ pub struct ListTasksResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListTasksResponse,
+}
+
+#[cfg(feature = "tasks")]
+impl rt::Page for ListTasksResponse {
+    type Item = crate::models::TaskInfo;
+    fn into_items(self) -> Vec<crate::models::TaskInfo> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "tasks")]
@@ -21234,6 +21498,14 @@ pub struct ListVulnerabilitiesResponse {
 }
 
 #[cfg(feature = "vulnerabilities")]
+impl rt::Page for ListVulnerabilitiesResponse {
+    type Item = crate::models::VulnerabilityDetail;
+    fn into_items(self) -> Vec<crate::models::VulnerabilityDetail> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "vulnerabilities")]
 const DOWNLOAD_VULNERABILITY_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     name: "DownloadVulnerabilityTemplate",
     method: rt::http::Method::GET,
@@ -21487,6 +21759,14 @@ pub struct ListWorkflowsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "workflows")]
+impl rt::Page for ListWorkflowsResponse {
+    type Item = crate::models::AopWorkflowInfo;
+    fn into_items(self) -> Vec<crate::models::AopWorkflowInfo> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "workflows")]
@@ -21853,6 +22133,14 @@ pub struct ListAopWorkflowInstanceResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAopWorkflowInstanceResponse,
+}
+
+#[cfg(feature = "workflows")]
+impl rt::Page for ListAopWorkflowInstanceResponse {
+    type Item = crate::models::AopworkflowInstanceDetail;
+    fn into_items(self) -> Vec<crate::models::AopworkflowInstanceDetail> {
+        self.body.instances.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "workflows")]
@@ -23105,6 +23393,14 @@ pub struct ListDataobjectsResponse {
 }
 
 #[cfg(feature = "data-objects")]
+impl rt::Page for ListDataobjectsResponse {
+    type Item = crate::models::DataObjectDetail;
+    fn into_items(self) -> Vec<crate::models::DataObjectDetail> {
+        self.body.data.unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "data-objects")]
 const SHOW_DATAOBJECT_OPERATION: rt::Operation = rt::Operation {
     name: "ShowDataobject",
     method: rt::http::Method::GET,
@@ -23558,6 +23854,14 @@ pub struct ListDataobjectRelationsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "data-objects")]
+impl rt::Page for ListDataobjectRelationsResponse {
+    type Item = crate::models::DataObjectDetail;
+    fn into_items(self) -> Vec<crate::models::DataObjectDetail> {
+        self.body.data.unwrap_or_default()
+    }
 }
 
 #[cfg(feature = "data-objects")]
@@ -24762,6 +25066,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "workspaces")]
+    /// The pages of [`list_workspaces`](Self::list_workspaces), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_workspaces_pages(
+        &self,
+        request: ListWorkspacesRequest,
+    ) -> rt::Pages<ListWorkspacesRequest, ListWorkspacesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_workspaces(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.workspaces.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "workspaces")]
     /// 新建工作空间
     ///
     /// 在使用安全云脑的基线检查、告警管理、安全分析、安全编排等功能前，需要创建工作空间，它可以将资源划分为各个不同的工作场景，避免资源冗余查找不便，影响日常使用。
@@ -25526,6 +25856,37 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "components")]
+    /// The pages of [`list_component_configuration`](Self::list_component_configuration), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_component_configuration_pages(
+        &self,
+        request: ListComponentConfigurationRequest,
+    ) -> rt::Pages<
+        ListComponentConfigurationRequest,
+        ListComponentConfigurationResponse,
+    > {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move {
+                    client.list_component_configuration(request).await
+                })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.records.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "components")]
     /// 点击保存按钮
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations`
@@ -25618,6 +25979,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "components")]
+    /// The pages of [`list_running_nodes`](Self::list_running_nodes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_running_nodes_pages(
+        &self,
+        request: ListRunningNodesRequest,
+    ) -> rt::Pages<ListRunningNodesRequest, ListRunningNodesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_running_nodes(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.records.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "components")]
     /// 列出组件模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/templates`
@@ -25641,6 +26028,32 @@ impl crate::Client {
             body: response.json()?,
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "components")]
+    /// The pages of [`list_component_template`](Self::list_component_template), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_component_template_pages(
+        &self,
+        request: ListComponentTemplateRequest,
+    ) -> rt::Pages<ListComponentTemplateRequest, ListComponentTemplateResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_component_template(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.records.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "nodes")]
     /// 通过节点id查询组件信息
@@ -25668,6 +26081,32 @@ impl crate::Client {
             body: response.json()?,
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "nodes")]
+    /// The pages of [`list_nodes`](Self::list_nodes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_nodes_pages(
+        &self,
+        request: ListNodesRequest,
+    ) -> rt::Pages<ListNodesRequest, ListNodesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_nodes(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.records.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "nodes")]
     /// 通过节点id删除节点
@@ -26068,6 +26507,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "resources")]
+    /// The pages of [`list_resources`](Self::list_resources), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_resources_pages(
+        &self,
+        request: ListResourcesRequest,
+    ) -> rt::Pages<ListResourcesRequest, ListResourcesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_resources(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "resources")]
     /// 下载资产导入模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/resources/template/download`
@@ -26175,6 +26640,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "alert-rules")]
+    /// The pages of [`list_alert_rules`](Self::list_alert_rules), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_alert_rules_pages(
+        &self,
+        request: ListAlertRulesRequest,
+    ) -> rt::Pages<ListAlertRulesRequest, ListAlertRulesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_alert_rules(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.records.as_ref().map_or(0, |items| items.len()),
+                    page.body.count,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "alert-rules")]
     /// 创建告警规则
@@ -26332,6 +26823,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "alert-rules")]
+    /// The pages of [`list_alert_rule_templates`](Self::list_alert_rule_templates), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_alert_rule_templates_pages(
+        &self,
+        request: ListAlertRuleTemplatesRequest,
+    ) -> rt::Pages<ListAlertRuleTemplatesRequest, ListAlertRuleTemplatesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_alert_rule_templates(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.records.as_ref().map_or(0, |items| items.len()),
+                    page.body.count,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "alert-rules")]
     /// 告警模板总览
@@ -27006,6 +27523,32 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
+    #[cfg(feature = "search")]
+    /// The pages of [`list_search_logs`](Self::list_search_logs), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_search_logs_pages(
+        &self,
+        request: ListSearchLogsRequest,
+    ) -> rt::Pages<ListSearchLogsRequest, ListSearchLogsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_search_logs(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().map(|body| body.offset),
+                    request.body.as_ref().map(|body| body.limit),
+                    page.body.results.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = next;
+                Some(next_request)
+            },
+        )
+    }
     #[cfg(feature = "shippers")]
     /// 查询投递信息
     ///
@@ -27487,6 +28030,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "alerts")]
+    /// The pages of [`list_alerts`](Self::list_alerts), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_alerts_pages(
+        &self,
+        request: ListAlertsRequest,
+    ) -> rt::Pages<ListAlertsRequest, ListAlertsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_alerts(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "alerts")]
     /// 下载告警导入模板
     ///
     /// 下载告警导入模板，模板根据标准的dataclass字段属性来组织，下载时需要实现默认的告警样例
@@ -27601,6 +28170,32 @@ impl crate::Client {
             body: response.json()?,
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "asset-credentials")]
+    /// The pages of [`list_connections`](Self::list_connections), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_connections_pages(
+        &self,
+        request: ListConnectionsRequest,
+    ) -> rt::Pages<ListConnectionsRequest, ListConnectionsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_connections(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.asset.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "asset-credentials")]
     /// 新建操作连接
@@ -27873,6 +28468,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "catalogues")]
+    /// The pages of [`list_catalogue`](Self::list_catalogue), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_catalogue_pages(
+        &self,
+        request: ListCatalogueRequest,
+    ) -> rt::Pages<ListCatalogueRequest, ListCatalogueResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_catalogue(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "catalogues")]
     /// 修改目录
     ///
     /// 修改自定义目录
@@ -27918,6 +28539,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "components")]
+    /// The pages of [`list_components`](Self::list_components), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_components_pages(
+        &self,
+        request: ListComponentsRequest,
+    ) -> rt::Pages<ListComponentsRequest, ListComponentsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_components(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "components")]
     /// 查询插件配置模板列表
     ///
     /// 查询在配置流程时的插件配置模板列表
@@ -27940,6 +28587,32 @@ impl crate::Client {
             body: response.json()?,
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "components")]
+    /// The pages of [`list_component_templates`](Self::list_component_templates), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_component_templates_pages(
+        &self,
+        request: ListComponentTemplatesRequest,
+    ) -> rt::Pages<ListComponentTemplatesRequest, ListComponentTemplatesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_component_templates(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "components")]
     /// 创建插件配置模板
@@ -28076,6 +28749,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "components")]
+    /// The pages of [`list_component_actions`](Self::list_component_actions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_component_actions_pages(
+        &self,
+        request: ListComponentActionsRequest,
+    ) -> rt::Pages<ListComponentActionsRequest, ListComponentActionsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_component_actions(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "components")]
     /// 查询插件Action详情
     ///
     /// 查询插件的action详情
@@ -28126,6 +28825,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "data-classes")]
+    /// The pages of [`list_dataclass`](Self::list_dataclass), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_dataclass_pages(
+        &self,
+        request: ListDataclassRequest,
+    ) -> rt::Pages<ListDataclassRequest, ListDataclassResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_dataclass(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.dataclass_details.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "data-classes")]
     /// 展示数据类详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`
@@ -28171,6 +28896,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "data-classes")]
+    /// The pages of [`list_dataclass_fields`](Self::list_dataclass_fields), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_dataclass_fields_pages(
+        &self,
+        request: ListDataclassFieldsRequest,
+    ) -> rt::Pages<ListDataclassFieldsRequest, ListDataclassFieldsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_dataclass_fields(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.field_details.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "data-classes")]
     /// 数据类类型新增
@@ -28288,6 +29039,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "data-objects")]
+    /// The pages of [`list_datapanel_objects`](Self::list_datapanel_objects), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_datapanel_objects_pages(
+        &self,
+        request: ListDatapanelObjectsRequest,
+    ) -> rt::Pages<ListDatapanelObjectsRequest, ListDatapanelObjectsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_datapanel_objects(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "data-objects")]
     /// 查询数据面对象
@@ -28472,6 +29249,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "incidents")]
+    /// The pages of [`list_incidents`](Self::list_incidents), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_incidents_pages(
+        &self,
+        request: ListIncidentsRequest,
+    ) -> rt::Pages<ListIncidentsRequest, ListIncidentsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_incidents(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "incidents")]
     /// 下载事件导入模板
     ///
     /// 下载事件导入模板，模板根据标准的dataclass字段属性来组织，下载时需要实现默认的事件样例
@@ -28650,6 +29453,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "indicators")]
+    /// The pages of [`list_indicators`](Self::list_indicators), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_indicators_pages(
+        &self,
+        request: ListIndicatorsRequest,
+    ) -> rt::Pages<ListIndicatorsRequest, ListIndicatorsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_indicators(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().map(|body| body.offset),
+                    request.body.as_ref().map(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = next;
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "indicators")]
     /// 下载情报模板
@@ -29150,6 +29979,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "mappings")]
+    /// The pages of [`show_mapper_list`](Self::show_mapper_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn show_mapper_list_pages(
+        &self,
+        request: ShowMapperListRequest,
+    ) -> rt::Pages<ShowMapperListRequest, ShowMapperListResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.show_mapper_list(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "mappings")]
     /// 查询映射详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/{mapper_id}`
@@ -29263,6 +30118,34 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "mappings")]
+    /// The pages of [`show_pre_process_rules_list`](Self::show_pre_process_rules_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn show_pre_process_rules_list_pages(
+        &self,
+        request: ShowPreProcessRulesListRequest,
+    ) -> rt::Pages<ShowPreProcessRulesListRequest, ShowPreProcessRulesListResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move {
+                    client.show_pre_process_rules_list(request).await
+                })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().map(|body| body.offset),
+                    request.body.as_ref().map(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = next;
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "mappings")]
     /// 查询分类映射列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/search`
@@ -29285,6 +30168,32 @@ impl crate::Client {
             body: response.json()?,
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "mappings")]
+    /// The pages of [`show_mapping_info_list`](Self::show_mapping_info_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn show_mapping_info_list_pages(
+        &self,
+        request: ShowMappingInfoListRequest,
+    ) -> rt::Pages<ShowMappingInfoListRequest, ShowMappingInfoListResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.show_mapping_info_list(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().map(|body| body.offset),
+                    request.body.as_ref().map(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = next;
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "mappings")]
     /// 删除映射信息
@@ -29648,6 +30557,32 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
+    #[cfg(feature = "notes")]
+    /// The pages of [`list_notes`](Self::list_notes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_notes_pages(
+        &self,
+        request: ListNotesRequest,
+    ) -> rt::Pages<ListNotesRequest, ListNotesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_notes(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
     #[cfg(feature = "playbooks")]
     /// 查询剧本列表
     ///
@@ -29674,6 +30609,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "playbooks")]
+    /// The pages of [`list_playbooks`](Self::list_playbooks), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_playbooks_pages(
+        &self,
+        request: ListPlaybooksRequest,
+    ) -> rt::Pages<ListPlaybooksRequest, ListPlaybooksResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_playbooks(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "playbooks")]
     /// 创建剧本
@@ -29782,6 +30743,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "playbooks")]
+    /// The pages of [`list_playbook_instances`](Self::list_playbook_instances), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_playbook_instances_pages(
+        &self,
+        request: ListPlaybookInstancesRequest,
+    ) -> rt::Pages<ListPlaybookInstancesRequest, ListPlaybookInstancesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_playbook_instances(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.instances.as_ref().map_or(0, |items| items.len()),
+                    page.body.count,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "playbooks")]
     /// 查询剧本实例审计日志
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`
@@ -29805,6 +30792,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "playbooks")]
+    /// The pages of [`list_playbook_audit_logs`](Self::list_playbook_audit_logs), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_playbook_audit_logs_pages(
+        &self,
+        request: ListPlaybookAuditLogsRequest,
+    ) -> rt::Pages<ListPlaybookAuditLogsRequest, ListPlaybookAuditLogsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_playbook_audit_logs(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.audit_logs.as_ref().map_or(0, |items| items.len()),
+                    page.body.count,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "playbooks")]
     /// 查询剧本实例详情
@@ -29984,6 +30997,32 @@ impl crate::Client {
             x_api_deprecation_date: response.header("X-API-Deprecation-Date"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "playbooks")]
+    /// The pages of [`list_playbook_actions`](Self::list_playbook_actions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_playbook_actions_pages(
+        &self,
+        request: ListPlaybookActionsRequest,
+    ) -> rt::Pages<ListPlaybookActionsRequest, ListPlaybookActionsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_playbook_actions(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "playbooks")]
     /// 创建剧本动作
@@ -30326,6 +31365,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "playbooks")]
+    /// The pages of [`list_playbook_versions`](Self::list_playbook_versions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_playbook_versions_pages(
+        &self,
+        request: ListPlaybookVersionsRequest,
+    ) -> rt::Pages<ListPlaybookVersionsRequest, ListPlaybookVersionsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_playbook_versions(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "playbooks")]
     /// 创建剧本版本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
@@ -30369,6 +31434,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "policies")]
+    /// The pages of [`search_policy_record`](Self::search_policy_record), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn search_policy_record_pages(
+        &self,
+        request: SearchPolicyRecordRequest,
+    ) -> rt::Pages<SearchPolicyRecordRequest, SearchPolicyRecordResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.search_policy_record(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "policies")]
     /// 根据策略ID查询历史记录列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policy-records/{policy_id}/search`
@@ -30389,6 +31480,37 @@ impl crate::Client {
             body: response.json()?,
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "policies")]
+    /// The pages of [`search_policy_record_by_policy_id`](Self::search_policy_record_by_policy_id), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn search_policy_record_by_policy_id_pages(
+        &self,
+        request: SearchPolicyRecordByPolicyIdRequest,
+    ) -> rt::Pages<
+        SearchPolicyRecordByPolicyIdRequest,
+        SearchPolicyRecordByPolicyIdResponse,
+    > {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move {
+                    client.search_policy_record_by_policy_id(request).await
+                })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "policies")]
     /// 创建重试应急策略
@@ -30455,6 +31577,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "policies")]
+    /// The pages of [`search_policy`](Self::search_policy), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn search_policy_pages(
+        &self,
+        request: SearchPolicyRequest,
+    ) -> rt::Pages<SearchPolicyRequest, SearchPolicyResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.search_policy(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "policies")]
     /// 查询策略视图对象
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/policys/{policy_id}`
@@ -30504,6 +31652,32 @@ impl crate::Client {
             body: response.json()?,
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "tasks")]
+    /// The pages of [`list_tasks`](Self::list_tasks), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_tasks_pages(
+        &self,
+        request: ListTasksRequest,
+    ) -> rt::Pages<ListTasksRequest, ListTasksResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_tasks(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "tasks")]
     /// 查询待办的详情
@@ -30621,6 +31795,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "vulnerabilities")]
+    /// The pages of [`list_vulnerabilities`](Self::list_vulnerabilities), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_vulnerabilities_pages(
+        &self,
+        request: ListVulnerabilitiesRequest,
+    ) -> rt::Pages<ListVulnerabilitiesRequest, ListVulnerabilitiesResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_vulnerabilities(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "vulnerabilities")]
     /// 下载漏洞导入模板
     ///
     /// 下载漏洞导入模板，模板根据标准的dataclass字段属性来组织
@@ -30690,6 +31890,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "workflows")]
+    /// The pages of [`list_workflows`](Self::list_workflows), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_workflows_pages(
+        &self,
+        request: ListWorkflowsRequest,
+    ) -> rt::Pages<ListWorkflowsRequest, ListWorkflowsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_workflows(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "workflows")]
     /// 创建流程
@@ -30796,6 +32022,32 @@ impl crate::Client {
             body: response.json()?,
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "workflows")]
+    /// The pages of [`list_aop_workflow_instance`](Self::list_aop_workflow_instance), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_aop_workflow_instance_pages(
+        &self,
+        request: ListAopWorkflowInstanceRequest,
+    ) -> rt::Pages<ListAopWorkflowInstanceRequest, ListAopWorkflowInstanceResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_aop_workflow_instance(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.offset,
+                    request.limit,
+                    page.body.instances.as_ref().map_or(0, |items| items.len()),
+                    None,
+                )?;
+                let mut next_request = request.clone();
+                next_request.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "workflows")]
     /// 查询流程实例的详情
@@ -31163,6 +32415,32 @@ impl crate::Client {
         })
     }
     #[cfg(feature = "data-objects")]
+    /// The pages of [`list_dataobjects`](Self::list_dataobjects), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_dataobjects_pages(
+        &self,
+        request: ListDataobjectsRequest,
+    ) -> rt::Pages<ListDataobjectsRequest, ListDataobjectsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_dataobjects(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    #[cfg(feature = "data-objects")]
     /// 查询数据对象
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/{data_object_id}`
@@ -31276,6 +32554,32 @@ impl crate::Client {
             x_request_id: response.header("X-request-id"),
             headers: response.into_headers(),
         })
+    }
+    #[cfg(feature = "data-objects")]
+    /// The pages of [`list_dataobject_relations`](Self::list_dataobject_relations), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    pub fn list_dataobject_relations_pages(
+        &self,
+        request: ListDataobjectRelationsRequest,
+    ) -> rt::Pages<ListDataobjectRelationsRequest, ListDataobjectRelationsResponse> {
+        let client = self.clone();
+        rt::Pages::new(
+            request,
+            move |request| {
+                let client = client.clone();
+                Box::pin(async move { client.list_dataobject_relations(request).await })
+            },
+            |request, page| {
+                let next = rt::next_offset(
+                    request.body.as_ref().and_then(|body| body.offset),
+                    request.body.as_ref().and_then(|body| body.limit),
+                    page.body.data.as_ref().map_or(0, |items| items.len()),
+                    page.body.total,
+                )?;
+                let mut next_request = request.clone();
+                next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
     }
     #[cfg(feature = "data-objects")]
     /// 批量关联数据对象

@@ -33,6 +33,9 @@ Where each piece of the spec comes from (all by introspection of the installed S
 - types: `openapi_types`; wire names: `attribute_map`; descriptions: the `:param x:` lines of
   each model's `__init__` docstring; required: attributes that `__init__` assigns
   unconditionally (`self.x = x`), found with `ast` (optional ones sit under `if x is not None:`).
+- `x-pagination`: the one thing not introspected; added operations get the block that
+  `mark_pagination.py` would write (its `decide`, which reads parameter and property
+  descriptions), so a later run of that script leaves them as they are.
 - multipart: the request Content-Type is `multipart/form-data` (the core then turns the body
   model's attributes into form fields, `FormFile` values into file parts); downloads: the
   response class subclasses `SdkStreamResponse`.
@@ -591,6 +594,30 @@ class YamlMod:
         return out.getvalue()
 
 
+def add_pagination(spec, added_ops, ym):
+    """Gives each added operation the `x-pagination` block that mark_pagination.py would write
+    (right after `operationId`). Returns (marked operationIds, skipped candidates with reasons)."""
+    sys.path.insert(0, str(HERE))
+    sys.dont_write_bytecode = True  # no __pycache__ in the repository
+    from mark_pagination import EXTENSION, decide
+    marked, skipped = [], []
+    for op in added_ops:
+        item = spec["paths"][op.path]
+        obj = item[op.method]
+        block, info = decide(obj, spec, item)
+        if block is None:
+            if info is not None:
+                skipped.append("%s (%s)" % (op.name, info))
+            continue
+        value = ym.CommentedMap()
+        for key in ("offset", "limit", "items", "total"):
+            if key in block:
+                value[key] = block[key]
+        obj.insert(list(obj.keys()).index("operationId") + 1, EXTENSION, value)
+        marked.append(op.name)
+    return marked, skipped
+
+
 def run(args):
     sdk = Sdk()
     if args.list:
@@ -649,6 +676,10 @@ def run(args):
     for name in sorted(n for n in builder.new_schemas):
         schemas[name] = builder.new_schemas[name]
 
+    # x-pagination for the added operations, decided as mark_pagination.py decides (once
+    # their schemas are in the spec, so that `$ref`s resolve).
+    paged, unpaged = add_pagination(spec, added_ops, ym)
+
     declared = spec.setdefault("tags", [])
     known = {t["name"] for t in declared}
     used = sorted({tag_for(op.path) for op in added_ops} - known)
@@ -669,6 +700,10 @@ def run(args):
     print("kept %d existing schemas the SDK also names: %s"
           % (len(builder.skipped_schemas), " ".join(sorted(builder.skipped_schemas)) or "-"))
     print("added %d tags: %s" % (len(used), " ".join(used) or "-"))
+    print("marked %d added operations with x-pagination: %s"
+          % (len(paged), " ".join(paged) or "-"))
+    for line in unpaged:
+        print("not paged: " + line)
 
     text = ym.dump(spec)
     if text == original:
