@@ -24,6 +24,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer as WireMock, Request, Respond, ResponseTemplate};
 
 mod support;
+use support::Captured;
 
 const AK: &str = "TESTAK0123456789";
 const SK: &str = "TESTSK-secret-value-0123456789";
@@ -868,26 +869,25 @@ async fn tls_server() -> std::net::SocketAddr {
     address
 }
 
-#[tokio::test]
-async fn https_endpoints_work_and_untrusted_certificates_are_a_tls_error() {
+/// Calls ChangePlaybookInstance on a fresh test TLS server, with a client `configure`
+/// finishes; the request id the server sent.
+async fn call_over_tls(
+    configure: impl FnOnce(huaweicloud_secmaster::ClientBuilder) -> huaweicloud_secmaster::ClientBuilder,
+) -> Result<Option<String>, Error> {
     let address = tls_server().await;
     let endpoint = format!("https://localhost:{}", address.port());
-    let trusted = client_builder(&endpoint)
-        .add_root_certificate_der(tls_material("ca.der"))
-        .build()
-        .unwrap();
-    let response = trusted
-        .change_playbook_instance(change_request())
-        .await
-        .unwrap();
-    assert_eq!(response.x_request_id.as_deref(), Some("tls-1"));
+    let client = configure(client_builder(&endpoint)).build()?;
+    let response = client.change_playbook_instance(change_request()).await?;
+    Ok(response.x_request_id)
+}
 
-    let untrusted = client_builder(&endpoint).build().unwrap();
-    let error = untrusted
-        .change_playbook_instance(change_request())
-        .await
-        .unwrap_err();
-    assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+#[tokio::test]
+async fn https_endpoints_work_and_untrusted_certificates_are_a_tls_error() {
+    let trusted =
+        call_over_tls(|builder| builder.add_root_certificate_der(tls_material("ca.der"))).await;
+    assert_eq!(trusted.unwrap().as_deref(), Some("tls-1"));
+    let untrusted = call_over_tls(|builder| builder).await.unwrap_err();
+    assert!(matches!(untrusted, Error::Tls { .. }), "{untrusted:?}");
 }
 
 /// The test CA as PEM text, as users usually have it.
@@ -907,21 +907,10 @@ fn ca_pem() -> String {
 
 #[tokio::test]
 async fn pem_roots_are_trusted_like_der_ones_and_a_pem_without_one_is_refused() {
-    let address = tls_server().await;
-    let endpoint = format!("https://localhost:{}", address.port());
-    let trusted = client_builder(&endpoint)
-        .add_root_certificate_pem(ca_pem())
-        .build()
-        .unwrap();
-    let response = trusted
-        .change_playbook_instance(change_request())
+    let trusted = call_over_tls(|builder| builder.add_root_certificate_pem(ca_pem())).await;
+    assert_eq!(trusted.unwrap().as_deref(), Some("tls-1"));
+    let error = call_over_tls(|builder| builder.add_root_certificate_pem("not a certificate"))
         .await
-        .unwrap();
-    assert_eq!(response.x_request_id.as_deref(), Some("tls-1"));
-
-    let error = client_builder(&endpoint)
-        .add_root_certificate_pem("not a certificate")
-        .build()
         .unwrap_err();
     assert!(matches!(error, Error::Config(_)), "{error:?}");
     assert!(
@@ -932,45 +921,15 @@ async fn pem_roots_are_trusted_like_der_ones_and_a_pem_without_one_is_refused() 
 
 #[tokio::test]
 async fn the_dangerous_switch_accepts_an_untrusted_certificate_and_only_when_on() {
-    let address = tls_server().await;
-    let endpoint = format!("https://localhost:{}", address.port());
-    let reckless = client_builder(&endpoint)
-        .danger_accept_invalid_certificates(true)
-        .build()
-        .unwrap();
-    let response = reckless
-        .change_playbook_instance(change_request())
-        .await
-        .unwrap();
-    assert_eq!(response.x_request_id.as_deref(), Some("tls-1"));
-
-    let careful = client_builder(&endpoint)
-        .danger_accept_invalid_certificates(false)
-        .build()
-        .unwrap();
-    let error = careful
-        .change_playbook_instance(change_request())
+    let reckless = call_over_tls(|builder| builder.danger_accept_invalid_certificates(true)).await;
+    assert_eq!(reckless.unwrap().as_deref(), Some("tls-1"));
+    let careful = call_over_tls(|builder| builder.danger_accept_invalid_certificates(false))
         .await
         .unwrap_err();
-    assert!(matches!(error, Error::Tls { .. }), "{error:?}");
+    assert!(matches!(careful, Error::Tls { .. }), "{careful:?}");
 }
 
 // ----- logs -----
-
-/// Collects everything the `tracing` fmt layer writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn logs_name_the_operation_and_request_id_but_never_a_secret() {
@@ -1015,7 +974,7 @@ async fn logs_name_the_operation_and_request_id_but_never_a_secret() {
         .change_playbook_instance(change_request())
         .await;
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(logs.contains("ChangePlaybookInstance"), "{logs}");
     assert!(
         logs.contains("req-log-1") && logs.contains("req-log-2"),

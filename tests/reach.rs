@@ -19,6 +19,9 @@ use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+mod support;
+use support::Captured;
+
 const AK: &str = "REACHAK";
 const SK: &str = "REACHSK";
 
@@ -353,20 +356,6 @@ async fn interceptors_count_attempts_and_add_headers() {
 
 // ----- tracing -----
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn every_call_has_a_span_with_operation_attempt_status_request_id_and_duration() {
     let captured = Captured::default();
@@ -385,7 +374,7 @@ fn every_call_has_a_span_with_operation_attempt_status_request_id_and_duration()
         client.list_items(ListItemsRequest::new()).await.unwrap();
     })
     .unwrap();
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let text = captured.text();
     let closed = text
         .lines()
         .find(|line| line.contains("close"))

@@ -1,5 +1,8 @@
 //! Helpers shared by the loopback test binaries.
 
+// Each test binary includes this module and uses only some of it.
+#![allow(dead_code)]
+
 use tokio::io::{AsyncRead, AsyncReadExt};
 
 /// Reads one HTTP/1.1 request (head and `Content-Length` body) from a raw connection;
@@ -26,5 +29,30 @@ pub async fn read_request<S: AsyncRead + Unpin>(stream: &mut S) -> Vec<u8> {
                 return buffer;
             }
         }
+    }
+}
+
+/// Collects everything a `tracing` fmt layer writes, for tests of log output.
+#[derive(Clone, Default)]
+pub struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// What was written so far, as text.
+    pub fn text(&self) -> String {
+        let bytes = self.0.lock().map(|bytes| bytes.clone()).unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut captured) = self.0.lock() {
+            captured.extend_from_slice(bytes);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }

@@ -64,7 +64,8 @@ impl Lowerer<'_> {
             return None;
         };
         let place = self.page_place(&path, &offset, params, body)?;
-        let (offset, limit) = match place {
+        // Each as (Rust name, type, whether an `Option`), where the place says.
+        let (found, place_name) = match place {
             PagePlace::Query => {
                 let query = |wire: &str| {
                     params
@@ -72,69 +73,36 @@ impl Lowerer<'_> {
                         .find(|param| {
                             param.location == ParamLocation::Query && param.wire_name == wire
                         })
-                        .map(|param| (param.name.clone(), param.ty.clone()))
+                        .map(|param| (param.name.clone(), param.ty.clone(), true))
                 };
-                let (Some(offset_field), Some(limit_field)) = (query(&offset), query(&limit))
-                else {
-                    self.error(
-                        Diagnostic::new(&path, format!("`{limit}` is not a query parameter like `{offset}`"))
-                            .help("offset and limit must both be query parameters or both body properties"),
-                    );
-                    return None;
-                };
-                (
-                    self.page_field(
-                        &path,
-                        "offset",
-                        offset_field.0,
-                        offset,
-                        &offset_field.1,
-                        true,
-                    )?,
-                    self.page_field(&path, "limit", limit_field.0, limit, &limit_field.1, true)?,
-                )
+                ((query(&offset), query(&limit)), "a query parameter")
             }
             PagePlace::Body => {
-                let model = body.and_then(|body| match &body.kind {
+                let fields = body.and_then(|body| match &body.kind {
                     BodyKind::Json(ty) => self.struct_fields(ty),
                     _ => None,
                 });
-                let find = |fields: &[Field], wire: &str| {
-                    fields
+                let find = |wire: &str| {
+                    fields?
                         .iter()
                         .find(|field| field.wire_name == wire)
                         .map(|field| (field.name.clone(), field.ty.clone(), field.optional()))
                 };
-                let (Some(offset_field), Some(limit_field)) = model
-                    .map(|fields| (find(fields, &offset), find(fields, &limit)))
-                    .unwrap_or((None, None))
-                else {
-                    self.error(
-                        Diagnostic::new(&path, format!("`{limit}` is not a request body property like `{offset}`"))
-                            .help("offset and limit must both be query parameters or both body properties"),
-                    );
-                    return None;
-                };
-                (
-                    self.page_field(
-                        &path,
-                        "offset",
-                        offset_field.0,
-                        offset,
-                        &offset_field.1,
-                        offset_field.2,
-                    )?,
-                    self.page_field(
-                        &path,
-                        "limit",
-                        limit_field.0,
-                        limit,
-                        &limit_field.1,
-                        limit_field.2,
-                    )?,
-                )
+                ((find(&offset), find(&limit)), "a request body property")
             }
         };
+        let (Some(offset_found), Some(limit_found)) = found else {
+            self.error(
+                Diagnostic::new(
+                    &path,
+                    format!("`{limit}` is not {place_name} like `{offset}`"),
+                )
+                .help("offset and limit must both be query parameters or both body properties"),
+            );
+            return None;
+        };
+        let offset = self.page_field(&path, "offset", offset_found, offset)?;
+        let limit = self.page_field(&path, "limit", limit_found, limit)?;
         let Some(ResponseBody {
             kind: ResponseKind::Json(body_type),
             optional: body_optional,
@@ -238,10 +206,8 @@ impl Lowerer<'_> {
         &mut self,
         path: &str,
         key: &str,
-        name: String,
+        (name, ty, optional): (String, Type, bool),
         wire_name: String,
-        ty: &Type,
-        optional: bool,
     ) -> Option<PageField> {
         if !matches!(ty, Type::I32 | Type::I64) {
             self.error(
@@ -257,7 +223,7 @@ impl Lowerer<'_> {
             name,
             wire_name,
             optional,
-            wide: *ty == Type::I64,
+            wide: ty == Type::I64,
         })
     }
 
