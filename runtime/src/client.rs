@@ -63,6 +63,9 @@ pub(crate) struct Endpoint {
     authority: String,
     /// A path prefix of the endpoint, without a trailing `/`.
     base_path: String,
+    /// The endpoint parsed once: each call's URL is a copy with its path and query set,
+    /// so the host is not parsed again per call.
+    url: reqwest::Url,
 }
 
 impl Endpoint {
@@ -94,6 +97,7 @@ impl Endpoint {
             scheme: url.scheme().to_owned(),
             authority,
             base_path: url.path().trim_end_matches('/').to_owned(),
+            url,
         })
     }
 }
@@ -299,13 +303,16 @@ impl Client {
         }
         let (path, query) = call.prepare(project_id)?;
         let path = format!("{}{path}", endpoint.base_path);
-        let mut url = format!("{}://{}{path}", endpoint.scheme, endpoint.authority);
-        if !query.is_empty() {
-            url.push('?');
-            url.push_str(&query);
+        // Path and query are already encoded as they are signed; the URL keeps them so.
+        let mut url = endpoint.url.clone();
+        url.set_path(&path);
+        url.set_query((!query.is_empty()).then_some(query.as_str()));
+        if url.path() != path || url.query().unwrap_or("") != query {
+            return Err(Error::InvalidRequest(format!(
+                "{}: the URL would not carry the path and query as signed",
+                operation.name
+            )));
         }
-        let url = reqwest::Url::parse(&url)
-            .map_err(|error| Error::InvalidRequest(format!("{}: URL: {error}", operation.name)))?;
         // Everything a body needs (files opened, names checked) is settled before anything
         // is sent.
         let body = OutgoingBody::prepare(call.body.take())

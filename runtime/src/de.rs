@@ -10,8 +10,29 @@ use serde::de::{DeserializeSeed, Deserializer, Error, Visitor};
 
 /// Deserialises a map key into the index of a struct field, or `None` for a key the struct
 /// does not have (its value is then skipped).
+///
+/// Servers mostly send fields in the order the spec lists them, so the field after the
+/// last one found is tried first; any other key costs one scan of the names.
 #[derive(Debug, Clone, Copy)]
-pub struct FieldSeed(pub &'static [&'static str]);
+pub struct FieldSeed {
+    /// The wire names of the struct's fields, in order.
+    pub fields: &'static [&'static str],
+    /// The index to try first.
+    pub expected: usize,
+}
+
+impl FieldSeed {
+    fn find(&self, matches: impl Fn(&str) -> bool) -> Option<usize> {
+        if self
+            .fields
+            .get(self.expected)
+            .is_some_and(|field| matches(field))
+        {
+            return Some(self.expected);
+        }
+        self.fields.iter().position(|field| matches(field))
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for FieldSeed {
     type Value = Option<usize>;
@@ -29,17 +50,17 @@ impl<'de> Visitor<'de> for FieldSeed {
     }
 
     fn visit_str<E: Error>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|field| *field == value))
+        Ok(self.find(|field| field == value))
     }
 
     fn visit_bytes<E: Error>(self, value: &[u8]) -> Result<Self::Value, E> {
-        Ok(self.0.iter().position(|field| field.as_bytes() == value))
+        Ok(self.find(|field| field.as_bytes() == value))
     }
 
     fn visit_u64<E: Error>(self, value: u64) -> Result<Self::Value, E> {
         Ok(usize::try_from(value)
             .ok()
-            .filter(|index| *index < self.0.len()))
+            .filter(|index| *index < self.fields.len()))
     }
 }
 
@@ -82,9 +103,11 @@ macro_rules! __deserialize_struct {
                         mut map: A,
                     ) -> ::std::result::Result<$name, A::Error> {
                         $( let mut $slot: ::std::option::Option<$ty> = ::std::option::Option::None; )*
-                        while let ::std::option::Option::Some(index) =
-                            map.next_key_seed($crate::codegen::FieldSeed(FIELDS))?
-                        {
+                        let mut seed = $crate::codegen::FieldSeed { fields: FIELDS, expected: 0 };
+                        while let ::std::option::Option::Some(index) = map.next_key_seed(seed)? {
+                            if let ::std::option::Option::Some(found) = index {
+                                seed.expected = found + 1;
+                            }
                             match index {
                                 $( ::std::option::Option::Some($index) => {
                                     $slot = ::std::option::Option::Some(map.next_value()?)
@@ -192,4 +215,45 @@ macro_rules! __serialize_struct {
     (@field required $state:ident, $wire:literal, $value:expr) => {
         $state.serialize_field($wire, $value)?;
     };
+}
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, PartialEq)]
+    struct Sample {
+        first: Option<i32>,
+        second: String,
+        third: Option<bool>,
+    }
+
+    crate::__deserialize_struct!(Sample, "Sample", {
+        0 field_0 first: Option<i32> [optional] = "first",
+        1 field_1 second: String [required] = "second",
+        2 field_2 third: Option<bool> [optional] = "third",
+    });
+
+    #[test]
+    fn fields_in_any_order_unknown_keys_skipped_and_missing_required_reported() {
+        let expected = Sample {
+            first: Some(1),
+            second: "s".into(),
+            third: Some(true),
+        };
+        for text in [
+            r#"{"first":1,"second":"s","third":true}"#,
+            r#"{"third":true,"extra":[1,{"a":2}],"second":"s","first":1}"#,
+            r#"{"second":"s","second":"s","first":1,"third":true,"first":1}"#,
+        ] {
+            let sample: Sample = serde_json::from_str(text).unwrap();
+            assert_eq!(sample, expected, "{text}");
+        }
+        let sparse: Sample = serde_json::from_str(r#"{"third":null,"second":"x"}"#).unwrap();
+        assert_eq!(sparse.first, None);
+        assert_eq!(sparse.third, None);
+        let error = serde_json::from_str::<Sample>(r#"{"first":1}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `second`"),
+            "{error}"
+        );
+    }
 }
