@@ -1,7 +1,7 @@
 //! Production reach, through the crate generated from `fixtures/ok/paging.yaml` and its
 //! mock: proxies (set, or from the environment), a caller's own HTTP client, per-call
-//! options, interceptors, the `tracing` span of a call, project id discovery from IAM, and
-//! paging as a stream.
+//! options, interceptors, project id discovery from IAM, and paging as a stream.
+//! (The `tracing` span of a call is checked in `span.rs`, a process of its own.)
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
@@ -18,9 +18,6 @@ use fixture_paging::{
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-
-mod support;
-use support::Captured;
 
 const AK: &str = "REACHAK";
 const SK: &str = "REACHSK";
@@ -352,44 +349,6 @@ async fn interceptors_count_attempts_and_add_headers() {
         requests[1].authenticated,
         "an added header leaves the signature valid"
     );
-}
-
-// ----- tracing -----
-
-#[test]
-fn every_call_has_a_span_with_operation_attempt_status_request_id_and_duration() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
-    fixture_paging::runtime::mock::block_on(async {
-        let mock = start().await;
-        let client = builder(&mock).build().unwrap();
-        mock.push_answer("ListItems", MockAnswer::error(503, "X.503", "busy"));
-        client.list_items(ListItemsRequest::new()).await.unwrap();
-    })
-    .unwrap();
-    let text = captured.text();
-    let closed = text
-        .lines()
-        .find(|line| line.contains("close"))
-        .unwrap_or_else(|| panic!("no span closed:\n{text}"));
-    for field in [
-        "call{",
-        "service=\"Paging\"",
-        "operation=\"ListItems\"",
-        "attempt=2",
-        "status=200",
-        "request_id=",
-        "duration_ms=",
-    ] {
-        assert!(closed.contains(field), "`{field}` missing: {closed}");
-    }
 }
 
 // ----- project id discovery -----

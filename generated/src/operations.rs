@@ -1585,6 +1585,52 @@ pub struct ListWorkspacesResponse {
 }
 
 #[cfg(feature = "workspaces")]
+#[inline]
+fn list_workspaces_call(request: ListWorkspacesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_WORKSPACES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("offset", request.offset.map(Into::into), true);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("region_id", request.region_id.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("description", request.description.map(Into::into), false);
+    call.set_query("view_bind_id", request.view_bind_id.map(Into::into), false);
+    call.set_query("view_bind_name", request.view_bind_name.map(Into::into), false);
+    call.set_query(
+        "create_time_start",
+        request.create_time_start.map(Into::into),
+        false,
+    );
+    call.set_query("create_time_end", request.create_time_end.map(Into::into), false);
+    call.set_query("is_view", request.is_view.map(Into::into), false);
+    call.set_query("ids", request.ids.map(Into::into), false);
+    call.set_query(
+        "normal_project_id",
+        request.normal_project_id.map(Into::into),
+        false,
+    );
+    call.set_query(
+        "enterprise_project_id",
+        request.enterprise_project_id.map(Into::into),
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "workspaces")]
+#[inline]
+fn list_workspaces_decode(
+    response: rt::RawResponse,
+) -> Result<ListWorkspacesResponse, rt::Error> {
+    Ok(ListWorkspacesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "workspaces")]
 impl rt::Page for ListWorkspacesResponse {
     type Item = crate::models::CreateWorkspaceResponseBody;
     fn into_items(self) -> Vec<crate::models::CreateWorkspaceResponseBody> {
@@ -4168,6 +4214,35 @@ pub struct ListComponentConfigurationResponse {
 }
 
 #[cfg(feature = "components")]
+#[inline]
+fn list_component_configuration_call(
+    request: ListComponentConfigurationRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_COMPONENT_CONFIGURATION_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("component_id", request.component_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "components")]
+#[inline]
+fn list_component_configuration_decode(
+    response: rt::RawResponse,
+) -> Result<ListComponentConfigurationResponse, rt::Error> {
+    Ok(ListComponentConfigurationResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "components")]
 impl rt::Page for ListComponentConfigurationResponse {
     type Item = crate::models::ComponentConfiguration;
     fn into_items(self) -> Vec<crate::models::ComponentConfiguration> {
@@ -4534,6 +4609,35 @@ pub struct ListRunningNodesResponse {
 }
 
 #[cfg(feature = "components")]
+#[inline]
+fn list_running_nodes_call(request: ListRunningNodesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_RUNNING_NODES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("component_id", request.component_id);
+    call.set_query("node_id", request.node_id.map(Into::into), false);
+    call.set_query("node_name", request.node_name.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "components")]
+#[inline]
+fn list_running_nodes_decode(
+    response: rt::RawResponse,
+) -> Result<ListRunningNodesResponse, rt::Error> {
+    Ok(ListRunningNodesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "components")]
 impl rt::Page for ListRunningNodesResponse {
     type Item = crate::models::ComponentConfiguration;
     fn into_items(self) -> Vec<crate::models::ComponentConfiguration> {
@@ -4644,6 +4748,34 @@ pub struct ListComponentTemplateResponse {
 }
 
 #[cfg(feature = "components")]
+#[inline]
+fn list_component_template_call(request: ListComponentTemplateRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_COMPONENT_TEMPLATE_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("component_id", request.component_id);
+    call.set_query("file_type", request.file_type.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "components")]
+#[inline]
+fn list_component_template_decode(
+    response: rt::RawResponse,
+) -> Result<ListComponentTemplateResponse, rt::Error> {
+    Ok(ListComponentTemplateResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "components")]
 impl rt::Page for ListComponentTemplateResponse {
     type Item = crate::models::ListComponentTemplate;
     fn into_items(self) -> Vec<crate::models::ListComponentTemplate> {
@@ -4749,6 +4881,32 @@ pub struct ListNodesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListNodesResponse,
+}
+
+#[cfg(feature = "nodes")]
+#[inline]
+fn list_nodes_call(request: ListNodesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_NODES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("node_id", request.node_id.map(Into::into), false);
+    call.set_query("node_name", request.node_name.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "nodes")]
+#[inline]
+fn list_nodes_decode(response: rt::RawResponse) -> Result<ListNodesResponse, rt::Error> {
+    Ok(ListNodesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "nodes")]
@@ -6128,6 +6286,30 @@ pub struct ListResourcesResponse {
 }
 
 #[cfg(feature = "resources")]
+#[inline]
+fn list_resources_call(request: ListResourcesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_RESOURCES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_header("X-Language", request.x_language, true);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "resources")]
+#[inline]
+fn list_resources_decode(
+    response: rt::RawResponse,
+) -> Result<ListResourcesResponse, rt::Error> {
+    Ok(ListResourcesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "resources")]
 impl rt::Page for ListResourcesResponse {
     type Item = crate::models::ResourceDetail;
     fn into_items(self) -> Vec<crate::models::ResourceDetail> {
@@ -6495,6 +6677,52 @@ pub struct ListAlertRulesResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "alert-rules")]
+#[inline]
+fn list_alert_rules_call(request: ListAlertRulesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_ALERT_RULES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call.set_query("pipe_id", request.pipe_id.map(Into::into), false);
+    call.set_query("rule_name", request.rule_name.map(Into::into), false);
+    call.set_query("rule_id", request.rule_id.map(Into::into), false);
+    call.set_query_array(
+        "status",
+        request
+            .status
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call.set_query_array(
+        "severity",
+        request
+            .severity
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "alert-rules")]
+#[inline]
+fn list_alert_rules_decode(
+    response: rt::RawResponse,
+) -> Result<ListAlertRulesResponse, rt::Error> {
+    Ok(ListAlertRulesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "alert-rules")]
@@ -7017,6 +7245,41 @@ pub struct ListAlertRuleTemplatesResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "alert-rules")]
+#[inline]
+fn list_alert_rule_templates_call(request: ListAlertRuleTemplatesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_ALERT_RULE_TEMPLATES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), true);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call.set_query_array(
+        "severity",
+        request
+            .severity
+            .map(|values| values.into_iter().map(|value| value.into()).collect()),
+        true,
+        false,
+    );
+    call
+}
+
+#[cfg(feature = "alert-rules")]
+#[inline]
+fn list_alert_rule_templates_decode(
+    response: rt::RawResponse,
+) -> Result<ListAlertRuleTemplatesResponse, rt::Error> {
+    Ok(ListAlertRuleTemplatesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "alert-rules")]
@@ -9393,6 +9656,29 @@ pub struct ListSearchLogsResponse {
 }
 
 #[cfg(feature = "search")]
+#[inline]
+fn list_search_logs_call(request: ListSearchLogsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_SEARCH_LOGS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "search")]
+#[inline]
+fn list_search_logs_decode(
+    response: rt::RawResponse,
+) -> Result<ListSearchLogsResponse, rt::Error> {
+    Ok(ListSearchLogsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "search")]
 impl rt::Page for ListSearchLogsResponse {
     type Item = crate::models::SearchResult;
     fn into_items(self) -> Vec<crate::models::SearchResult> {
@@ -10958,6 +11244,30 @@ pub struct ListAlertsResponse {
 }
 
 #[cfg(feature = "alerts")]
+#[inline]
+fn list_alerts_call(request: ListAlertsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_ALERTS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "alerts")]
+#[inline]
+fn list_alerts_decode(
+    response: rt::RawResponse,
+) -> Result<ListAlertsResponse, rt::Error> {
+    Ok(ListAlertsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "alerts")]
 impl rt::Page for ListAlertsResponse {
     type Item = crate::models::ListAlertDetail;
     fn into_items(self) -> Vec<crate::models::ListAlertDetail> {
@@ -11313,6 +11623,48 @@ pub struct ListConnectionsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListConnectionsResponse,
+}
+
+#[cfg(feature = "asset-credentials")]
+#[inline]
+fn list_connections_call(request: ListConnectionsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_CONNECTIONS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("component_name", request.component_name.map(Into::into), false);
+    call.set_query("creator_name", request.creator_name.map(Into::into), false);
+    call.set_query("modifier_name", request.modifier_name.map(Into::into), false);
+    call.set_query("description", request.description.map(Into::into), false);
+    call.set_query(
+        "create_start_time",
+        request.create_start_time.map(Into::into),
+        false,
+    );
+    call.set_query("create_end_time", request.create_end_time.map(Into::into), false);
+    call.set_query(
+        "update_start_time",
+        request.update_start_time.map(Into::into),
+        false,
+    );
+    call.set_query("update_end_time", request.update_end_time.map(Into::into), false);
+    call.set_query("is_defense_type", request.is_defense_type.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "asset-credentials")]
+#[inline]
+fn list_connections_decode(
+    response: rt::RawResponse,
+) -> Result<ListConnectionsResponse, rt::Error> {
+    Ok(ListConnectionsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "asset-credentials")]
@@ -12180,6 +12532,32 @@ pub struct ListCatalogueResponse {
 }
 
 #[cfg(feature = "catalogues")]
+#[inline]
+fn list_catalogue_call(request: ListCatalogueRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_CATALOGUE_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "catalogues")]
+#[inline]
+fn list_catalogue_decode(
+    response: rt::RawResponse,
+) -> Result<ListCatalogueResponse, rt::Error> {
+    Ok(ListCatalogueResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "catalogues")]
 impl rt::Page for ListCatalogueResponse {
     type Item = crate::models::CatalogueDetailInfo;
     fn into_items(self) -> Vec<crate::models::CatalogueDetailInfo> {
@@ -12341,6 +12719,30 @@ pub struct ListComponentsResponse {
 }
 
 #[cfg(feature = "components")]
+#[inline]
+fn list_components_call(request: ListComponentsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_COMPONENTS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "components")]
+#[inline]
+fn list_components_decode(
+    response: rt::RawResponse,
+) -> Result<ListComponentsResponse, rt::Error> {
+    Ok(ListComponentsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "components")]
 impl rt::Page for ListComponentsResponse {
     type Item = crate::models::ComponentInfo;
     fn into_items(self) -> Vec<crate::models::ComponentInfo> {
@@ -12425,6 +12827,31 @@ pub struct ListComponentTemplatesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListComponentTemplatesResponse,
+}
+
+#[cfg(feature = "components")]
+#[inline]
+fn list_component_templates_call(request: ListComponentTemplatesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_COMPONENT_TEMPLATES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("search_value", request.search_value.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "components")]
+#[inline]
+fn list_component_templates_decode(
+    response: rt::RawResponse,
+) -> Result<ListComponentTemplatesResponse, rt::Error> {
+    Ok(ListComponentTemplatesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "components")]
@@ -12866,6 +13293,32 @@ pub struct ListComponentActionsResponse {
 }
 
 #[cfg(feature = "components")]
+#[inline]
+fn list_component_actions_call(request: ListComponentActionsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_COMPONENT_ACTIONS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("component_id", request.component_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("enabled", request.enabled.map(Into::into), true);
+    call
+}
+
+#[cfg(feature = "components")]
+#[inline]
+fn list_component_actions_decode(
+    response: rt::RawResponse,
+) -> Result<ListComponentActionsResponse, rt::Error> {
+    Ok(ListComponentActionsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "components")]
 impl rt::Page for ListComponentActionsResponse {
     type Item = crate::models::ComponentActionInfo;
     fn into_items(self) -> Vec<crate::models::ComponentActionInfo> {
@@ -13063,6 +13516,35 @@ pub struct ListDataclassResponse {
 }
 
 #[cfg(feature = "data-classes")]
+#[inline]
+fn list_dataclass_call(request: ListDataclassRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_DATACLASS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("business_code", request.business_code.map(Into::into), false);
+    call.set_query("description", request.description.map(Into::into), false);
+    call.set_query("is_built_in", request.is_built_in.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "data-classes")]
+#[inline]
+fn list_dataclass_decode(
+    response: rt::RawResponse,
+) -> Result<ListDataclassResponse, rt::Error> {
+    Ok(ListDataclassResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "data-classes")]
 impl rt::Page for ListDataclassResponse {
     type Item = crate::models::DataClassResponseBody;
     fn into_items(self) -> Vec<crate::models::DataClassResponseBody> {
@@ -13248,6 +13730,36 @@ pub struct ListDataclassFieldsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "data-classes")]
+#[inline]
+fn list_dataclass_fields_call(request: ListDataclassFieldsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_DATACLASS_FIELDS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("dataclass_id", request.dataclass_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("is_built_in", request.is_built_in.map(Into::into), false);
+    call.set_query("field_category", request.field_category.map(Into::into), false);
+    call.set_query("mapping", request.mapping.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "data-classes")]
+#[inline]
+fn list_dataclass_fields_decode(
+    response: rt::RawResponse,
+) -> Result<ListDataclassFieldsResponse, rt::Error> {
+    Ok(ListDataclassFieldsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "data-classes")]
@@ -13646,6 +14158,31 @@ pub struct ListDatapanelObjectsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "data-objects")]
+#[inline]
+fn list_datapanel_objects_call(request: ListDatapanelObjectsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_DATAPANEL_OBJECTS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("dataclass", request.dataclass);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "data-objects")]
+#[inline]
+fn list_datapanel_objects_decode(
+    response: rt::RawResponse,
+) -> Result<ListDatapanelObjectsResponse, rt::Error> {
+    Ok(ListDatapanelObjectsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "data-objects")]
@@ -14220,6 +14757,30 @@ pub struct ListIncidentsResponse {
 }
 
 #[cfg(feature = "incidents")]
+#[inline]
+fn list_incidents_call(request: ListIncidentsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_INCIDENTS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "incidents")]
+#[inline]
+fn list_incidents_decode(
+    response: rt::RawResponse,
+) -> Result<ListIncidentsResponse, rt::Error> {
+    Ok(ListIncidentsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "incidents")]
 impl rt::Page for ListIncidentsResponse {
     type Item = crate::models::IncidentDetail;
     fn into_items(self) -> Vec<crate::models::IncidentDetail> {
@@ -14779,6 +15340,30 @@ pub struct ListIndicatorsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "indicators")]
+#[inline]
+fn list_indicators_call(request: ListIndicatorsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_INDICATORS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "indicators")]
+#[inline]
+fn list_indicators_decode(
+    response: rt::RawResponse,
+) -> Result<ListIndicatorsResponse, rt::Error> {
+    Ok(ListIndicatorsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "indicators")]
@@ -16382,6 +16967,29 @@ pub struct ShowMapperListResponse {
 }
 
 #[cfg(feature = "mappings")]
+#[inline]
+fn show_mapper_list_call(request: ShowMapperListRequest) -> rt::Call {
+    let mut call = rt::Call::new(&SHOW_MAPPER_LIST_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json;charset=utf-8", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "mappings")]
+#[inline]
+fn show_mapper_list_decode(
+    response: rt::RawResponse,
+) -> Result<ShowMapperListResponse, rt::Error> {
+    Ok(ShowMapperListResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "mappings")]
 impl rt::Page for ShowMapperListResponse {
     type Item = crate::models::DpeMappingContent;
     fn into_items(self) -> Vec<crate::models::DpeMappingContent> {
@@ -16737,6 +17345,31 @@ pub struct ShowPreProcessRulesListResponse {
 }
 
 #[cfg(feature = "mappings")]
+#[inline]
+fn show_pre_process_rules_list_call(
+    request: ShowPreProcessRulesListRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&SHOW_PRE_PROCESS_RULES_LIST_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json;charset=utf-8", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "mappings")]
+#[inline]
+fn show_pre_process_rules_list_decode(
+    response: rt::RawResponse,
+) -> Result<ShowPreProcessRulesListResponse, rt::Error> {
+    Ok(ShowPreProcessRulesListResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "mappings")]
 impl rt::Page for ShowPreProcessRulesListResponse {
     type Item = crate::models::ShowPreProcessRulesListResponseBodyData;
     fn into_items(self) -> Vec<crate::models::ShowPreProcessRulesListResponseBodyData> {
@@ -16807,6 +17440,29 @@ pub struct ShowMappingInfoListResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowMappingInfoListResponse,
+}
+
+#[cfg(feature = "mappings")]
+#[inline]
+fn show_mapping_info_list_call(request: ShowMappingInfoListRequest) -> rt::Call {
+    let mut call = rt::Call::new(&SHOW_MAPPING_INFO_LIST_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json;charset=utf-8", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "mappings")]
+#[inline]
+fn show_mapping_info_list_decode(
+    response: rt::RawResponse,
+) -> Result<ShowMappingInfoListResponse, rt::Error> {
+    Ok(ShowMappingInfoListResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "mappings")]
@@ -17990,6 +18646,27 @@ pub struct ListNotesResponse {
 }
 
 #[cfg(feature = "notes")]
+#[inline]
+fn list_notes_call(request: ListNotesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_NOTES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json;charset=utf-8", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "notes")]
+#[inline]
+fn list_notes_decode(response: rt::RawResponse) -> Result<ListNotesResponse, rt::Error> {
+    Ok(ListNotesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "notes")]
 impl rt::Page for ListNotesResponse {
     type Item = crate::models::NotesDetail;
     fn into_items(self) -> Vec<crate::models::NotesDetail> {
@@ -18110,6 +18787,36 @@ pub struct ListPlaybooksResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbooks_call(request: ListPlaybooksRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_PLAYBOOKS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("search_txt", request.search_txt.map(Into::into), false);
+    call.set_query("enabled", request.enabled.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), true);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("description", request.description.map(Into::into), false);
+    call.set_query("dataclass_name", request.dataclass_name.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbooks_decode(
+    response: rt::RawResponse,
+) -> Result<ListPlaybooksResponse, rt::Error> {
+    Ok(ListPlaybooksResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "playbooks")]
@@ -18464,6 +19171,40 @@ pub struct ListPlaybookInstancesResponse {
 }
 
 #[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbook_instances_call(request: ListPlaybookInstancesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_PLAYBOOK_INSTANCES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("status", request.status.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("playbook_name", request.playbook_name.map(Into::into), false);
+    call.set_query("dataclass_name", request.dataclass_name.map(Into::into), false);
+    call.set_query("dataobject_name", request.dataobject_name.map(Into::into), false);
+    call.set_query("trigger_type", request.trigger_type.map(Into::into), false);
+    call.set_query("from_date", request.from_date.map(Into::into), false);
+    call.set_query("to_date", request.to_date.map(Into::into), false);
+    call.set_query("date_type", request.date_type.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("offset", request.offset.map(Into::into), true);
+    call
+}
+
+#[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbook_instances_decode(
+    response: rt::RawResponse,
+) -> Result<ListPlaybookInstancesResponse, rt::Error> {
+    Ok(ListPlaybookInstancesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "playbooks")]
 impl rt::Page for ListPlaybookInstancesResponse {
     type Item = crate::models::PlaybookInstanceInfo;
     fn into_items(self) -> Vec<crate::models::PlaybookInstanceInfo> {
@@ -18570,6 +19311,34 @@ pub struct ListPlaybookAuditLogsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbook_audit_logs_call(request: ListPlaybookAuditLogsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_PLAYBOOK_AUDIT_LOGS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), true);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbook_audit_logs_decode(
+    response: rt::RawResponse,
+) -> Result<ListPlaybookAuditLogsResponse, rt::Error> {
+    Ok(ListPlaybookAuditLogsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "playbooks")]
@@ -19186,6 +19955,34 @@ pub struct ListPlaybookActionsResponse {
     ///
     /// From the `X-API-Deprecation-Date` response header, when the server sent it.
     pub x_api_deprecation_date: Option<String>,
+}
+
+#[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbook_actions_call(request: ListPlaybookActionsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_PLAYBOOK_ACTIONS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("version_id", request.version_id);
+    call.set_query("limit", request.limit.map(Into::into), true);
+    call.set_query("offset", request.offset.map(Into::into), true);
+    call
+}
+
+#[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbook_actions_decode(
+    response: rt::RawResponse,
+) -> Result<ListPlaybookActionsResponse, rt::Error> {
+    Ok(ListPlaybookActionsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        x_api_deprecation_info: response.header("X-API-Deprecation-Info"),
+        x_api_deprecation_date: response.header("X-API-Deprecation-Date"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "playbooks")]
@@ -20419,6 +21216,35 @@ pub struct ListPlaybookVersionsResponse {
 }
 
 #[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbook_versions_call(request: ListPlaybookVersionsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_PLAYBOOK_VERSIONS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("playbook_id", request.playbook_id);
+    call.set_query("status", request.status.map(Into::into), false);
+    call.set_query("enabled", request.enabled.map(Into::into), false);
+    call.set_query("version_type", request.version_type.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "playbooks")]
+#[inline]
+fn list_playbook_versions_decode(
+    response: rt::RawResponse,
+) -> Result<ListPlaybookVersionsResponse, rt::Error> {
+    Ok(ListPlaybookVersionsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "playbooks")]
 impl rt::Page for ListPlaybookVersionsResponse {
     type Item = crate::models::PlaybookVersionListEntity;
     fn into_items(self) -> Vec<crate::models::PlaybookVersionListEntity> {
@@ -20585,6 +21411,30 @@ pub struct SearchPolicyRecordResponse {
 }
 
 #[cfg(feature = "policies")]
+#[inline]
+fn search_policy_record_call(request: SearchPolicyRecordRequest) -> rt::Call {
+    let mut call = rt::Call::new(&SEARCH_POLICY_RECORD_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_header("X-Secmaster-Version", request.x_secmaster_version, true);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "policies")]
+#[inline]
+fn search_policy_record_decode(
+    response: rt::RawResponse,
+) -> Result<SearchPolicyRecordResponse, rt::Error> {
+    Ok(SearchPolicyRecordResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "policies")]
 impl rt::Page for SearchPolicyRecordResponse {
     type Item = rt::serde_json::Map<String, rt::serde_json::Value>;
     fn into_items(self) -> Vec<rt::serde_json::Map<String, rt::serde_json::Value>> {
@@ -20676,6 +21526,33 @@ pub struct SearchPolicyRecordByPolicyIdResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::SearchPolicyRecordByPolicyIdResponse,
+}
+
+#[cfg(feature = "policies")]
+#[inline]
+fn search_policy_record_by_policy_id_call(
+    request: SearchPolicyRecordByPolicyIdRequest,
+) -> rt::Call {
+    let mut call = rt::Call::new(&SEARCH_POLICY_RECORD_BY_POLICY_ID_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("policy_id", request.policy_id);
+    call.set_header("X-Secmaster-Version", request.x_secmaster_version, true);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "policies")]
+#[inline]
+fn search_policy_record_by_policy_id_decode(
+    response: rt::RawResponse,
+) -> Result<SearchPolicyRecordByPolicyIdResponse, rt::Error> {
+    Ok(SearchPolicyRecordByPolicyIdResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "policies")]
@@ -20927,6 +21804,30 @@ pub struct SearchPolicyResponse {
 }
 
 #[cfg(feature = "policies")]
+#[inline]
+fn search_policy_call(request: SearchPolicyRequest) -> rt::Call {
+    let mut call = rt::Call::new(&SEARCH_POLICY_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_header("X-Secmaster-Version", request.x_secmaster_version, true);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "policies")]
+#[inline]
+fn search_policy_decode(
+    response: rt::RawResponse,
+) -> Result<SearchPolicyResponse, rt::Error> {
+    Ok(SearchPolicyResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "policies")]
 impl rt::Page for SearchPolicyResponse {
     type Item = rt::serde_json::Map<String, rt::serde_json::Value>;
     fn into_items(self) -> Vec<rt::serde_json::Map<String, rt::serde_json::Value>> {
@@ -21143,6 +22044,37 @@ pub struct ListTasksResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListTasksResponse,
+}
+
+#[cfg(feature = "tasks")]
+#[inline]
+fn list_tasks_call(request: ListTasksRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_TASKS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call.set_query("note", request.note.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("business_type", request.business_type.map(Into::into), false);
+    call.set_query("creator_name", request.creator_name.map(Into::into), false);
+    call.set_query("query_type", request.query_type.map(Into::into), false);
+    call.set_query("from_date", request.from_date.map(Into::into), false);
+    call.set_query("to_date", request.to_date.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "tasks")]
+#[inline]
+fn list_tasks_decode(response: rt::RawResponse) -> Result<ListTasksResponse, rt::Error> {
+    Ok(ListTasksResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "tasks")]
@@ -21498,6 +22430,29 @@ pub struct ListVulnerabilitiesResponse {
 }
 
 #[cfg(feature = "vulnerabilities")]
+#[inline]
+fn list_vulnerabilities_call(request: ListVulnerabilitiesRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_VULNERABILITIES_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[inline]
+fn list_vulnerabilities_decode(
+    response: rt::RawResponse,
+) -> Result<ListVulnerabilitiesResponse, rt::Error> {
+    Ok(ListVulnerabilitiesResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
 impl rt::Page for ListVulnerabilitiesResponse {
     type Item = crate::models::VulnerabilityDetail;
     fn into_items(self) -> Vec<crate::models::VulnerabilityDetail> {
@@ -21759,6 +22714,39 @@ pub struct ListWorkflowsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "workflows")]
+#[inline]
+fn list_workflows_call(request: ListWorkflowsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_WORKFLOWS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("order", request.order.map(Into::into), false);
+    call.set_query("sortby", request.sortby.map(Into::into), false);
+    call.set_query("enabled", request.enabled.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("description", request.description.map(Into::into), false);
+    call.set_query("dataclass_id", request.dataclass_id.map(Into::into), false);
+    call.set_query("dataclass_name", request.dataclass_name.map(Into::into), false);
+    call.set_query("aop_type", request.aop_type.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "workflows")]
+#[inline]
+fn list_workflows_decode(
+    response: rt::RawResponse,
+) -> Result<ListWorkflowsResponse, rt::Error> {
+    Ok(ListWorkflowsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "workflows")]
@@ -22133,6 +23121,43 @@ pub struct ListAopWorkflowInstanceResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAopWorkflowInstanceResponse,
+}
+
+#[cfg(feature = "workflows")]
+#[inline]
+fn list_aop_workflow_instance_call(request: ListAopWorkflowInstanceRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_AOP_WORKFLOW_INSTANCE_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call.set_query("sort_key", request.sort_key.map(Into::into), false);
+    call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
+    call.set_query("from_date", request.from_date.map(Into::into), false);
+    call.set_query("to_date", request.to_date.map(Into::into), false);
+    call.set_query("workflow_id", request.workflow_id.map(Into::into), false);
+    call.set_query("id", request.id.map(Into::into), false);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("dataobject_id", request.dataobject_id.map(Into::into), false);
+    call.set_query("dataclass_id", request.dataclass_id.map(Into::into), false);
+    call.set_query("playbook_id", request.playbook_id.map(Into::into), false);
+    call.set_query("defence_id", request.defence_id.map(Into::into), false);
+    call.set_query("status", request.status.map(Into::into), false);
+    call.set_query("trigger_type", request.trigger_type.map(Into::into), false);
+    call
+}
+
+#[cfg(feature = "workflows")]
+#[inline]
+fn list_aop_workflow_instance_decode(
+    response: rt::RawResponse,
+) -> Result<ListAopWorkflowInstanceResponse, rt::Error> {
+    Ok(ListAopWorkflowInstanceResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "workflows")]
@@ -23393,6 +24418,30 @@ pub struct ListDataobjectsResponse {
 }
 
 #[cfg(feature = "data-objects")]
+#[inline]
+fn list_dataobjects_call(request: ListDataobjectsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_DATAOBJECTS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("dataclass_name", request.dataclass_name);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "data-objects")]
+#[inline]
+fn list_dataobjects_decode(
+    response: rt::RawResponse,
+) -> Result<ListDataobjectsResponse, rt::Error> {
+    Ok(ListDataobjectsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+#[cfg(feature = "data-objects")]
 impl rt::Page for ListDataobjectsResponse {
     type Item = crate::models::DataObjectDetail;
     fn into_items(self) -> Vec<crate::models::DataObjectDetail> {
@@ -23854,6 +24903,33 @@ pub struct ListDataobjectRelationsResponse {
     ///
     /// From the `X-request-id` response header, when the server sent it.
     pub x_request_id: Option<String>,
+}
+
+#[cfg(feature = "data-objects")]
+#[inline]
+fn list_dataobject_relations_call(request: ListDataobjectRelationsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_DATAOBJECT_RELATIONS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_path("workspace_id", request.workspace_id);
+    call.set_path("dataclass_type", request.dataclass_type);
+    call.set_path("data_object_id", request.data_object_id);
+    call.set_path("related_dataclass_type", request.related_dataclass_type);
+    call.set_json_body("application/json", request.body.as_ref(), false);
+    call
+}
+
+#[cfg(feature = "data-objects")]
+#[inline]
+fn list_dataobject_relations_decode(
+    response: rt::RawResponse,
+) -> Result<ListDataobjectRelationsResponse, rt::Error> {
+    Ok(ListDataobjectRelationsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        x_request_id: response.header("X-request-id"),
+        headers: response.into_headers(),
+    })
 }
 
 #[cfg(feature = "data-objects")]
@@ -25026,58 +26102,20 @@ impl crate::Client {
         &self,
         request: ListWorkspacesRequest,
     ) -> Result<ListWorkspacesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_WORKSPACES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("offset", request.offset.map(Into::into), true);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("region_id", request.region_id.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("description", request.description.map(Into::into), false);
-        call.set_query("view_bind_id", request.view_bind_id.map(Into::into), false);
-        call.set_query("view_bind_name", request.view_bind_name.map(Into::into), false);
-        call.set_query(
-            "create_time_start",
-            request.create_time_start.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "create_time_end",
-            request.create_time_end.map(Into::into),
-            false,
-        );
-        call.set_query("is_view", request.is_view.map(Into::into), false);
-        call.set_query("ids", request.ids.map(Into::into), false);
-        call.set_query(
-            "normal_project_id",
-            request.normal_project_id.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "enterprise_project_id",
-            request.enterprise_project_id.map(Into::into),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListWorkspacesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_workspaces_decode(self.core.send(list_workspaces_call(request)).await?)
     }
     #[cfg(feature = "workspaces")]
     /// The pages of [`list_workspaces`](Self::list_workspaces), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_workspaces_pages(
         &self,
         request: ListWorkspacesRequest,
     ) -> rt::Pages<ListWorkspacesRequest, ListWorkspacesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_workspaces(request).await })
-            },
+            list_workspaces_call,
+            list_workspaces_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -25839,24 +26877,13 @@ impl crate::Client {
         &self,
         request: ListComponentConfigurationRequest,
     ) -> Result<ListComponentConfigurationResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_COMPONENT_CONFIGURATION_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("component_id", request.component_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListComponentConfigurationResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_component_configuration_decode(
+            self.core.send(list_component_configuration_call(request)).await?,
+        )
     }
     #[cfg(feature = "components")]
     /// The pages of [`list_component_configuration`](Self::list_component_configuration), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_component_configuration_pages(
         &self,
         request: ListComponentConfigurationRequest,
@@ -25864,15 +26891,11 @@ impl crate::Client {
         ListComponentConfigurationRequest,
         ListComponentConfigurationResponse,
     > {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move {
-                    client.list_component_configuration(request).await
-                })
-            },
+            list_component_configuration_call,
+            list_component_configuration_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -25960,37 +26983,22 @@ impl crate::Client {
         &self,
         request: ListRunningNodesRequest,
     ) -> Result<ListRunningNodesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_RUNNING_NODES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("component_id", request.component_id);
-        call.set_query("node_id", request.node_id.map(Into::into), false);
-        call.set_query("node_name", request.node_name.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListRunningNodesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_running_nodes_decode(
+            self.core.send(list_running_nodes_call(request)).await?,
+        )
     }
     #[cfg(feature = "components")]
     /// The pages of [`list_running_nodes`](Self::list_running_nodes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_running_nodes_pages(
         &self,
         request: ListRunningNodesRequest,
     ) -> rt::Pages<ListRunningNodesRequest, ListRunningNodesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_running_nodes(request).await })
-            },
+            list_running_nodes_call,
+            list_running_nodes_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -26012,36 +27020,22 @@ impl crate::Client {
         &self,
         request: ListComponentTemplateRequest,
     ) -> Result<ListComponentTemplateResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_COMPONENT_TEMPLATE_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("component_id", request.component_id);
-        call.set_query("file_type", request.file_type.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListComponentTemplateResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_component_template_decode(
+            self.core.send(list_component_template_call(request)).await?,
+        )
     }
     #[cfg(feature = "components")]
     /// The pages of [`list_component_template`](Self::list_component_template), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_component_template_pages(
         &self,
         request: ListComponentTemplateRequest,
     ) -> rt::Pages<ListComponentTemplateRequest, ListComponentTemplateResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_component_template(request).await })
-            },
+            list_component_template_call,
+            list_component_template_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -26065,36 +27059,20 @@ impl crate::Client {
         &self,
         request: ListNodesRequest,
     ) -> Result<ListNodesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_NODES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("node_id", request.node_id.map(Into::into), false);
-        call.set_query("node_name", request.node_name.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListNodesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_nodes_decode(self.core.send(list_nodes_call(request)).await?)
     }
     #[cfg(feature = "nodes")]
     /// The pages of [`list_nodes`](Self::list_nodes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_nodes_pages(
         &self,
         request: ListNodesRequest,
     ) -> rt::Pages<ListNodesRequest, ListNodesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_nodes(request).await })
-            },
+            list_nodes_call,
+            list_nodes_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -26493,32 +27471,20 @@ impl crate::Client {
         &self,
         request: ListResourcesRequest,
     ) -> Result<ListResourcesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_RESOURCES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_header("X-Language", request.x_language, true);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListResourcesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_resources_decode(self.core.send(list_resources_call(request)).await?)
     }
     #[cfg(feature = "resources")]
     /// The pages of [`list_resources`](Self::list_resources), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_resources_pages(
         &self,
         request: ListResourcesRequest,
     ) -> rt::Pages<ListResourcesRequest, ListResourcesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_resources(request).await })
-            },
+            list_resources_call,
+            list_resources_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -26606,54 +27572,20 @@ impl crate::Client {
         &self,
         request: ListAlertRulesRequest,
     ) -> Result<ListAlertRulesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_ALERT_RULES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        call.set_query("pipe_id", request.pipe_id.map(Into::into), false);
-        call.set_query("rule_name", request.rule_name.map(Into::into), false);
-        call.set_query("rule_id", request.rule_id.map(Into::into), false);
-        call.set_query_array(
-            "status",
-            request
-                .status
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        call.set_query_array(
-            "severity",
-            request
-                .severity
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListAlertRulesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_alert_rules_decode(self.core.send(list_alert_rules_call(request)).await?)
     }
     #[cfg(feature = "alert-rules")]
     /// The pages of [`list_alert_rules`](Self::list_alert_rules), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_alert_rules_pages(
         &self,
         request: ListAlertRulesRequest,
     ) -> rt::Pages<ListAlertRulesRequest, ListAlertRulesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_alert_rules(request).await })
-            },
+            list_alert_rules_call,
+            list_alert_rules_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -26800,43 +27732,22 @@ impl crate::Client {
         &self,
         request: ListAlertRuleTemplatesRequest,
     ) -> Result<ListAlertRuleTemplatesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_ALERT_RULE_TEMPLATES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), true);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        call.set_query_array(
-            "severity",
-            request
-                .severity
-                .map(|values| values.into_iter().map(|value| value.into()).collect()),
-            true,
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListAlertRuleTemplatesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_alert_rule_templates_decode(
+            self.core.send(list_alert_rule_templates_call(request)).await?,
+        )
     }
     #[cfg(feature = "alert-rules")]
     /// The pages of [`list_alert_rule_templates`](Self::list_alert_rule_templates), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_alert_rule_templates_pages(
         &self,
         request: ListAlertRuleTemplatesRequest,
     ) -> rt::Pages<ListAlertRuleTemplatesRequest, ListAlertRuleTemplatesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_alert_rule_templates(request).await })
-            },
+            list_alert_rule_templates_call,
+            list_alert_rule_templates_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -27511,31 +28422,20 @@ impl crate::Client {
         &self,
         request: ListSearchLogsRequest,
     ) -> Result<ListSearchLogsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_SEARCH_LOGS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListSearchLogsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_search_logs_decode(self.core.send(list_search_logs_call(request)).await?)
     }
     #[cfg(feature = "search")]
     /// The pages of [`list_search_logs`](Self::list_search_logs), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_search_logs_pages(
         &self,
         request: ListSearchLogsRequest,
     ) -> rt::Pages<ListSearchLogsRequest, ListSearchLogsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_search_logs(request).await })
-            },
+            list_search_logs_call,
+            list_search_logs_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().map(|body| body.offset),
@@ -28016,32 +28916,20 @@ impl crate::Client {
         &self,
         request: ListAlertsRequest,
     ) -> Result<ListAlertsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_ALERTS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListAlertsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_alerts_decode(self.core.send(list_alerts_call(request)).await?)
     }
     #[cfg(feature = "alerts")]
     /// The pages of [`list_alerts`](Self::list_alerts), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_alerts_pages(
         &self,
         request: ListAlertsRequest,
     ) -> rt::Pages<ListAlertsRequest, ListAlertsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_alerts(request).await })
-            },
+            list_alerts_call,
+            list_alerts_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -28128,62 +29016,20 @@ impl crate::Client {
         &self,
         request: ListConnectionsRequest,
     ) -> Result<ListConnectionsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_CONNECTIONS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("component_name", request.component_name.map(Into::into), false);
-        call.set_query("creator_name", request.creator_name.map(Into::into), false);
-        call.set_query("modifier_name", request.modifier_name.map(Into::into), false);
-        call.set_query("description", request.description.map(Into::into), false);
-        call.set_query(
-            "create_start_time",
-            request.create_start_time.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "create_end_time",
-            request.create_end_time.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "update_start_time",
-            request.update_start_time.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "update_end_time",
-            request.update_end_time.map(Into::into),
-            false,
-        );
-        call.set_query(
-            "is_defense_type",
-            request.is_defense_type.map(Into::into),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListConnectionsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_connections_decode(self.core.send(list_connections_call(request)).await?)
     }
     #[cfg(feature = "asset-credentials")]
     /// The pages of [`list_connections`](Self::list_connections), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_connections_pages(
         &self,
         request: ListConnectionsRequest,
     ) -> rt::Pages<ListConnectionsRequest, ListConnectionsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_connections(request).await })
-            },
+            list_connections_call,
+            list_connections_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -28452,34 +29298,20 @@ impl crate::Client {
         &self,
         request: ListCatalogueRequest,
     ) -> Result<ListCatalogueResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_CATALOGUE_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListCatalogueResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_catalogue_decode(self.core.send(list_catalogue_call(request)).await?)
     }
     #[cfg(feature = "catalogues")]
     /// The pages of [`list_catalogue`](Self::list_catalogue), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_catalogue_pages(
         &self,
         request: ListCatalogueRequest,
     ) -> rt::Pages<ListCatalogueRequest, ListCatalogueResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_catalogue(request).await })
-            },
+            list_catalogue_call,
+            list_catalogue_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -28525,32 +29357,20 @@ impl crate::Client {
         &self,
         request: ListComponentsRequest,
     ) -> Result<ListComponentsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_COMPONENTS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListComponentsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_components_decode(self.core.send(list_components_call(request)).await?)
     }
     #[cfg(feature = "components")]
     /// The pages of [`list_components`](Self::list_components), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_components_pages(
         &self,
         request: ListComponentsRequest,
     ) -> rt::Pages<ListComponentsRequest, ListComponentsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_components(request).await })
-            },
+            list_components_call,
+            list_components_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -28574,33 +29394,22 @@ impl crate::Client {
         &self,
         request: ListComponentTemplatesRequest,
     ) -> Result<ListComponentTemplatesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_COMPONENT_TEMPLATES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("search_value", request.search_value.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListComponentTemplatesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_component_templates_decode(
+            self.core.send(list_component_templates_call(request)).await?,
+        )
     }
     #[cfg(feature = "components")]
     /// The pages of [`list_component_templates`](Self::list_component_templates), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_component_templates_pages(
         &self,
         request: ListComponentTemplatesRequest,
     ) -> rt::Pages<ListComponentTemplatesRequest, ListComponentTemplatesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_component_templates(request).await })
-            },
+            list_component_templates_call,
+            list_component_templates_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -28733,34 +29542,22 @@ impl crate::Client {
         &self,
         request: ListComponentActionsRequest,
     ) -> Result<ListComponentActionsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_COMPONENT_ACTIONS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("component_id", request.component_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("enabled", request.enabled.map(Into::into), true);
-        let response = self.core.send(call).await?;
-        Ok(ListComponentActionsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_component_actions_decode(
+            self.core.send(list_component_actions_call(request)).await?,
+        )
     }
     #[cfg(feature = "components")]
     /// The pages of [`list_component_actions`](Self::list_component_actions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_component_actions_pages(
         &self,
         request: ListComponentActionsRequest,
     ) -> rt::Pages<ListComponentActionsRequest, ListComponentActionsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_component_actions(request).await })
-            },
+            list_component_actions_call,
+            list_component_actions_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -28806,37 +29603,20 @@ impl crate::Client {
         &self,
         request: ListDataclassRequest,
     ) -> Result<ListDataclassResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_DATACLASS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("business_code", request.business_code.map(Into::into), false);
-        call.set_query("description", request.description.map(Into::into), false);
-        call.set_query("is_built_in", request.is_built_in.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListDataclassResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_dataclass_decode(self.core.send(list_dataclass_call(request)).await?)
     }
     #[cfg(feature = "data-classes")]
     /// The pages of [`list_dataclass`](Self::list_dataclass), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_dataclass_pages(
         &self,
         request: ListDataclassRequest,
     ) -> rt::Pages<ListDataclassRequest, ListDataclassResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_dataclass(request).await })
-            },
+            list_dataclass_call,
+            list_dataclass_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -28878,38 +29658,22 @@ impl crate::Client {
         &self,
         request: ListDataclassFieldsRequest,
     ) -> Result<ListDataclassFieldsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_DATACLASS_FIELDS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("dataclass_id", request.dataclass_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("is_built_in", request.is_built_in.map(Into::into), false);
-        call.set_query("field_category", request.field_category.map(Into::into), false);
-        call.set_query("mapping", request.mapping.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListDataclassFieldsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_dataclass_fields_decode(
+            self.core.send(list_dataclass_fields_call(request)).await?,
+        )
     }
     #[cfg(feature = "data-classes")]
     /// The pages of [`list_dataclass_fields`](Self::list_dataclass_fields), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_dataclass_fields_pages(
         &self,
         request: ListDataclassFieldsRequest,
     ) -> rt::Pages<ListDataclassFieldsRequest, ListDataclassFieldsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_dataclass_fields(request).await })
-            },
+            list_dataclass_fields_call,
+            list_dataclass_fields_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -29026,33 +29790,22 @@ impl crate::Client {
         &self,
         request: ListDatapanelObjectsRequest,
     ) -> Result<ListDatapanelObjectsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_DATAPANEL_OBJECTS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("dataclass", request.dataclass);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListDatapanelObjectsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_datapanel_objects_decode(
+            self.core.send(list_datapanel_objects_call(request)).await?,
+        )
     }
     #[cfg(feature = "data-objects")]
     /// The pages of [`list_datapanel_objects`](Self::list_datapanel_objects), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_datapanel_objects_pages(
         &self,
         request: ListDatapanelObjectsRequest,
     ) -> rt::Pages<ListDatapanelObjectsRequest, ListDatapanelObjectsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_datapanel_objects(request).await })
-            },
+            list_datapanel_objects_call,
+            list_datapanel_objects_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -29235,32 +29988,20 @@ impl crate::Client {
         &self,
         request: ListIncidentsRequest,
     ) -> Result<ListIncidentsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_INCIDENTS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListIncidentsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_incidents_decode(self.core.send(list_incidents_call(request)).await?)
     }
     #[cfg(feature = "incidents")]
     /// The pages of [`list_incidents`](Self::list_incidents), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_incidents_pages(
         &self,
         request: ListIncidentsRequest,
     ) -> rt::Pages<ListIncidentsRequest, ListIncidentsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_incidents(request).await })
-            },
+            list_incidents_call,
+            list_incidents_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -29441,32 +30182,20 @@ impl crate::Client {
         &self,
         request: ListIndicatorsRequest,
     ) -> Result<ListIndicatorsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_INDICATORS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListIndicatorsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_indicators_decode(self.core.send(list_indicators_call(request)).await?)
     }
     #[cfg(feature = "indicators")]
     /// The pages of [`list_indicators`](Self::list_indicators), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_indicators_pages(
         &self,
         request: ListIndicatorsRequest,
     ) -> rt::Pages<ListIndicatorsRequest, ListIndicatorsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_indicators(request).await })
-            },
+            list_indicators_call,
+            list_indicators_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().map(|body| body.offset),
@@ -29962,35 +30691,20 @@ impl crate::Client {
         &self,
         request: ShowMapperListRequest,
     ) -> Result<ShowMapperListResponse, rt::Error> {
-        let mut call = rt::Call::new(&SHOW_MAPPER_LIST_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body(
-            "application/json;charset=utf-8",
-            request.body.as_ref(),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ShowMapperListResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        show_mapper_list_decode(self.core.send(show_mapper_list_call(request)).await?)
     }
     #[cfg(feature = "mappings")]
     /// The pages of [`show_mapper_list`](Self::show_mapper_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn show_mapper_list_pages(
         &self,
         request: ShowMapperListRequest,
     ) -> rt::Pages<ShowMapperListRequest, ShowMapperListResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.show_mapper_list(request).await })
-            },
+            show_mapper_list_call,
+            show_mapper_list_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -30101,37 +30815,22 @@ impl crate::Client {
         &self,
         request: ShowPreProcessRulesListRequest,
     ) -> Result<ShowPreProcessRulesListResponse, rt::Error> {
-        let mut call = rt::Call::new(&SHOW_PRE_PROCESS_RULES_LIST_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body(
-            "application/json;charset=utf-8",
-            request.body.as_ref(),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ShowPreProcessRulesListResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        show_pre_process_rules_list_decode(
+            self.core.send(show_pre_process_rules_list_call(request)).await?,
+        )
     }
     #[cfg(feature = "mappings")]
     /// The pages of [`show_pre_process_rules_list`](Self::show_pre_process_rules_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn show_pre_process_rules_list_pages(
         &self,
         request: ShowPreProcessRulesListRequest,
     ) -> rt::Pages<ShowPreProcessRulesListRequest, ShowPreProcessRulesListResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move {
-                    client.show_pre_process_rules_list(request).await
-                })
-            },
+            show_pre_process_rules_list_call,
+            show_pre_process_rules_list_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().map(|body| body.offset),
@@ -30153,35 +30852,22 @@ impl crate::Client {
         &self,
         request: ShowMappingInfoListRequest,
     ) -> Result<ShowMappingInfoListResponse, rt::Error> {
-        let mut call = rt::Call::new(&SHOW_MAPPING_INFO_LIST_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body(
-            "application/json;charset=utf-8",
-            request.body.as_ref(),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ShowMappingInfoListResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        show_mapping_info_list_decode(
+            self.core.send(show_mapping_info_list_call(request)).await?,
+        )
     }
     #[cfg(feature = "mappings")]
     /// The pages of [`show_mapping_info_list`](Self::show_mapping_info_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn show_mapping_info_list_pages(
         &self,
         request: ShowMappingInfoListRequest,
     ) -> rt::Pages<ShowMappingInfoListRequest, ShowMappingInfoListResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.show_mapping_info_list(request).await })
-            },
+            show_mapping_info_list_call,
+            show_mapping_info_list_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().map(|body| body.offset),
@@ -30541,35 +31227,20 @@ impl crate::Client {
         &self,
         request: ListNotesRequest,
     ) -> Result<ListNotesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_NOTES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body(
-            "application/json;charset=utf-8",
-            request.body.as_ref(),
-            false,
-        );
-        let response = self.core.send(call).await?;
-        Ok(ListNotesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_notes_decode(self.core.send(list_notes_call(request)).await?)
     }
     #[cfg(feature = "notes")]
     /// The pages of [`list_notes`](Self::list_notes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_notes_pages(
         &self,
         request: ListNotesRequest,
     ) -> rt::Pages<ListNotesRequest, ListNotesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_notes(request).await })
-            },
+            list_notes_call,
+            list_notes_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -30591,38 +31262,20 @@ impl crate::Client {
         &self,
         request: ListPlaybooksRequest,
     ) -> Result<ListPlaybooksResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_PLAYBOOKS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("search_txt", request.search_txt.map(Into::into), false);
-        call.set_query("enabled", request.enabled.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), true);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("description", request.description.map(Into::into), false);
-        call.set_query("dataclass_name", request.dataclass_name.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListPlaybooksResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_playbooks_decode(self.core.send(list_playbooks_call(request)).await?)
     }
     #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbooks`](Self::list_playbooks), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_playbooks_pages(
         &self,
         request: ListPlaybooksRequest,
     ) -> rt::Pages<ListPlaybooksRequest, ListPlaybooksResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_playbooks(request).await })
-            },
+            list_playbooks_call,
+            list_playbooks_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -30715,46 +31368,22 @@ impl crate::Client {
         &self,
         request: ListPlaybookInstancesRequest,
     ) -> Result<ListPlaybookInstancesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_PLAYBOOK_INSTANCES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("status", request.status.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("playbook_name", request.playbook_name.map(Into::into), false);
-        call.set_query("dataclass_name", request.dataclass_name.map(Into::into), false);
-        call.set_query(
-            "dataobject_name",
-            request.dataobject_name.map(Into::into),
-            false,
-        );
-        call.set_query("trigger_type", request.trigger_type.map(Into::into), false);
-        call.set_query("from_date", request.from_date.map(Into::into), false);
-        call.set_query("to_date", request.to_date.map(Into::into), false);
-        call.set_query("date_type", request.date_type.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("offset", request.offset.map(Into::into), true);
-        let response = self.core.send(call).await?;
-        Ok(ListPlaybookInstancesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_playbook_instances_decode(
+            self.core.send(list_playbook_instances_call(request)).await?,
+        )
     }
     #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbook_instances`](Self::list_playbook_instances), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_playbook_instances_pages(
         &self,
         request: ListPlaybookInstancesRequest,
     ) -> rt::Pages<ListPlaybookInstancesRequest, ListPlaybookInstancesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_playbook_instances(request).await })
-            },
+            list_playbook_instances_call,
+            list_playbook_instances_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -30776,36 +31405,22 @@ impl crate::Client {
         &self,
         request: ListPlaybookAuditLogsRequest,
     ) -> Result<ListPlaybookAuditLogsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_PLAYBOOK_AUDIT_LOGS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), true);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListPlaybookAuditLogsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_playbook_audit_logs_decode(
+            self.core.send(list_playbook_audit_logs_call(request)).await?,
+        )
     }
     #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbook_audit_logs`](Self::list_playbook_audit_logs), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_playbook_audit_logs_pages(
         &self,
         request: ListPlaybookAuditLogsRequest,
     ) -> rt::Pages<ListPlaybookAuditLogsRequest, ListPlaybookAuditLogsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_playbook_audit_logs(request).await })
-            },
+            list_playbook_audit_logs_call,
+            list_playbook_audit_logs_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -30981,36 +31596,22 @@ impl crate::Client {
         &self,
         request: ListPlaybookActionsRequest,
     ) -> Result<ListPlaybookActionsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_PLAYBOOK_ACTIONS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("version_id", request.version_id);
-        call.set_query("limit", request.limit.map(Into::into), true);
-        call.set_query("offset", request.offset.map(Into::into), true);
-        let response = self.core.send(call).await?;
-        Ok(ListPlaybookActionsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            x_api_deprecation_info: response.header("X-API-Deprecation-Info"),
-            x_api_deprecation_date: response.header("X-API-Deprecation-Date"),
-            headers: response.into_headers(),
-        })
+        list_playbook_actions_decode(
+            self.core.send(list_playbook_actions_call(request)).await?,
+        )
     }
     #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbook_actions`](Self::list_playbook_actions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_playbook_actions_pages(
         &self,
         request: ListPlaybookActionsRequest,
     ) -> rt::Pages<ListPlaybookActionsRequest, ListPlaybookActionsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_playbook_actions(request).await })
-            },
+            list_playbook_actions_call,
+            list_playbook_actions_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -31346,37 +31947,22 @@ impl crate::Client {
         &self,
         request: ListPlaybookVersionsRequest,
     ) -> Result<ListPlaybookVersionsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_PLAYBOOK_VERSIONS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("playbook_id", request.playbook_id);
-        call.set_query("status", request.status.map(Into::into), false);
-        call.set_query("enabled", request.enabled.map(Into::into), false);
-        call.set_query("version_type", request.version_type.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListPlaybookVersionsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_playbook_versions_decode(
+            self.core.send(list_playbook_versions_call(request)).await?,
+        )
     }
     #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbook_versions`](Self::list_playbook_versions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_playbook_versions_pages(
         &self,
         request: ListPlaybookVersionsRequest,
     ) -> rt::Pages<ListPlaybookVersionsRequest, ListPlaybookVersionsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_playbook_versions(request).await })
-            },
+            list_playbook_versions_call,
+            list_playbook_versions_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -31420,32 +32006,22 @@ impl crate::Client {
         &self,
         request: SearchPolicyRecordRequest,
     ) -> Result<SearchPolicyRecordResponse, rt::Error> {
-        let mut call = rt::Call::new(&SEARCH_POLICY_RECORD_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_header("X-Secmaster-Version", request.x_secmaster_version, true);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(SearchPolicyRecordResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        search_policy_record_decode(
+            self.core.send(search_policy_record_call(request)).await?,
+        )
     }
     #[cfg(feature = "policies")]
     /// The pages of [`search_policy_record`](Self::search_policy_record), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn search_policy_record_pages(
         &self,
         request: SearchPolicyRecordRequest,
     ) -> rt::Pages<SearchPolicyRecordRequest, SearchPolicyRecordResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.search_policy_record(request).await })
-            },
+            search_policy_record_call,
+            search_policy_record_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -31467,22 +32043,13 @@ impl crate::Client {
         &self,
         request: SearchPolicyRecordByPolicyIdRequest,
     ) -> Result<SearchPolicyRecordByPolicyIdResponse, rt::Error> {
-        let mut call = rt::Call::new(&SEARCH_POLICY_RECORD_BY_POLICY_ID_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("policy_id", request.policy_id);
-        call.set_header("X-Secmaster-Version", request.x_secmaster_version, true);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(SearchPolicyRecordByPolicyIdResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        search_policy_record_by_policy_id_decode(
+            self.core.send(search_policy_record_by_policy_id_call(request)).await?,
+        )
     }
     #[cfg(feature = "policies")]
     /// The pages of [`search_policy_record_by_policy_id`](Self::search_policy_record_by_policy_id), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn search_policy_record_by_policy_id_pages(
         &self,
         request: SearchPolicyRecordByPolicyIdRequest,
@@ -31490,15 +32057,11 @@ impl crate::Client {
         SearchPolicyRecordByPolicyIdRequest,
         SearchPolicyRecordByPolicyIdResponse,
     > {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move {
-                    client.search_policy_record_by_policy_id(request).await
-                })
-            },
+            search_policy_record_by_policy_id_call,
+            search_policy_record_by_policy_id_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -31563,32 +32126,20 @@ impl crate::Client {
         &self,
         request: SearchPolicyRequest,
     ) -> Result<SearchPolicyResponse, rt::Error> {
-        let mut call = rt::Call::new(&SEARCH_POLICY_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_header("X-Secmaster-Version", request.x_secmaster_version, true);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(SearchPolicyResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        search_policy_decode(self.core.send(search_policy_call(request)).await?)
     }
     #[cfg(feature = "policies")]
     /// The pages of [`search_policy`](Self::search_policy), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn search_policy_pages(
         &self,
         request: SearchPolicyRequest,
     ) -> rt::Pages<SearchPolicyRequest, SearchPolicyResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.search_policy(request).await })
-            },
+            search_policy_call,
+            search_policy_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -31631,41 +32182,20 @@ impl crate::Client {
         &self,
         request: ListTasksRequest,
     ) -> Result<ListTasksResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_TASKS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        call.set_query("note", request.note.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("business_type", request.business_type.map(Into::into), false);
-        call.set_query("creator_name", request.creator_name.map(Into::into), false);
-        call.set_query("query_type", request.query_type.map(Into::into), false);
-        call.set_query("from_date", request.from_date.map(Into::into), false);
-        call.set_query("to_date", request.to_date.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListTasksResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_tasks_decode(self.core.send(list_tasks_call(request)).await?)
     }
     #[cfg(feature = "tasks")]
     /// The pages of [`list_tasks`](Self::list_tasks), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_tasks_pages(
         &self,
         request: ListTasksRequest,
     ) -> rt::Pages<ListTasksRequest, ListTasksResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_tasks(request).await })
-            },
+            list_tasks_call,
+            list_tasks_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -31782,31 +32312,22 @@ impl crate::Client {
         &self,
         request: ListVulnerabilitiesRequest,
     ) -> Result<ListVulnerabilitiesResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_VULNERABILITIES_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListVulnerabilitiesResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_vulnerabilities_decode(
+            self.core.send(list_vulnerabilities_call(request)).await?,
+        )
     }
     #[cfg(feature = "vulnerabilities")]
     /// The pages of [`list_vulnerabilities`](Self::list_vulnerabilities), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_vulnerabilities_pages(
         &self,
         request: ListVulnerabilitiesRequest,
     ) -> rt::Pages<ListVulnerabilitiesRequest, ListVulnerabilitiesResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_vulnerabilities(request).await })
-            },
+            list_vulnerabilities_call,
+            list_vulnerabilities_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -31869,41 +32390,20 @@ impl crate::Client {
         &self,
         request: ListWorkflowsRequest,
     ) -> Result<ListWorkflowsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_WORKFLOWS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("order", request.order.map(Into::into), false);
-        call.set_query("sortby", request.sortby.map(Into::into), false);
-        call.set_query("enabled", request.enabled.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("description", request.description.map(Into::into), false);
-        call.set_query("dataclass_id", request.dataclass_id.map(Into::into), false);
-        call.set_query("dataclass_name", request.dataclass_name.map(Into::into), false);
-        call.set_query("aop_type", request.aop_type.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListWorkflowsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_workflows_decode(self.core.send(list_workflows_call(request)).await?)
     }
     #[cfg(feature = "workflows")]
     /// The pages of [`list_workflows`](Self::list_workflows), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_workflows_pages(
         &self,
         request: ListWorkflowsRequest,
     ) -> rt::Pages<ListWorkflowsRequest, ListWorkflowsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_workflows(request).await })
-            },
+            list_workflows_call,
+            list_workflows_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -31997,45 +32497,22 @@ impl crate::Client {
         &self,
         request: ListAopWorkflowInstanceRequest,
     ) -> Result<ListAopWorkflowInstanceResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_AOP_WORKFLOW_INSTANCE_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        call.set_query("sort_key", request.sort_key.map(Into::into), false);
-        call.set_query("sort_dir", request.sort_dir.map(Into::into), false);
-        call.set_query("from_date", request.from_date.map(Into::into), false);
-        call.set_query("to_date", request.to_date.map(Into::into), false);
-        call.set_query("workflow_id", request.workflow_id.map(Into::into), false);
-        call.set_query("id", request.id.map(Into::into), false);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("dataobject_id", request.dataobject_id.map(Into::into), false);
-        call.set_query("dataclass_id", request.dataclass_id.map(Into::into), false);
-        call.set_query("playbook_id", request.playbook_id.map(Into::into), false);
-        call.set_query("defence_id", request.defence_id.map(Into::into), false);
-        call.set_query("status", request.status.map(Into::into), false);
-        call.set_query("trigger_type", request.trigger_type.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListAopWorkflowInstanceResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_aop_workflow_instance_decode(
+            self.core.send(list_aop_workflow_instance_call(request)).await?,
+        )
     }
     #[cfg(feature = "workflows")]
     /// The pages of [`list_aop_workflow_instance`](Self::list_aop_workflow_instance), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_aop_workflow_instance_pages(
         &self,
         request: ListAopWorkflowInstanceRequest,
     ) -> rt::Pages<ListAopWorkflowInstanceRequest, ListAopWorkflowInstanceResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_aop_workflow_instance(request).await })
-            },
+            list_aop_workflow_instance_call,
+            list_aop_workflow_instance_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset,
@@ -32401,32 +32878,20 @@ impl crate::Client {
         &self,
         request: ListDataobjectsRequest,
     ) -> Result<ListDataobjectsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_DATAOBJECTS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("dataclass_name", request.dataclass_name);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListDataobjectsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_dataobjects_decode(self.core.send(list_dataobjects_call(request)).await?)
     }
     #[cfg(feature = "data-objects")]
     /// The pages of [`list_dataobjects`](Self::list_dataobjects), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_dataobjects_pages(
         &self,
         request: ListDataobjectsRequest,
     ) -> rt::Pages<ListDataobjectsRequest, ListDataobjectsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_dataobjects(request).await })
-            },
+            list_dataobjects_call,
+            list_dataobjects_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
@@ -32539,35 +33004,22 @@ impl crate::Client {
         &self,
         request: ListDataobjectRelationsRequest,
     ) -> Result<ListDataobjectRelationsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_DATAOBJECT_RELATIONS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_path("workspace_id", request.workspace_id);
-        call.set_path("dataclass_type", request.dataclass_type);
-        call.set_path("data_object_id", request.data_object_id);
-        call.set_path("related_dataclass_type", request.related_dataclass_type);
-        call.set_json_body("application/json", request.body.as_ref(), false);
-        let response = self.core.send(call).await?;
-        Ok(ListDataobjectRelationsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            x_request_id: response.header("X-request-id"),
-            headers: response.into_headers(),
-        })
+        list_dataobject_relations_decode(
+            self.core.send(list_dataobject_relations_call(request)).await?,
+        )
     }
     #[cfg(feature = "data-objects")]
     /// The pages of [`list_dataobject_relations`](Self::list_dataobject_relations), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_dataobject_relations_pages(
         &self,
         request: ListDataobjectRelationsRequest,
     ) -> rt::Pages<ListDataobjectRelationsRequest, ListDataobjectRelationsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_dataobject_relations(request).await })
-            },
+            list_dataobject_relations_call,
+            list_dataobject_relations_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),

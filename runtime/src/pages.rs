@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-use crate::Error;
+use crate::{Call, Client, Error, RawResponse};
 
 type PageFuture<P> = Pin<Box<dyn Future<Output = Result<P, Error>> + Send>>;
 
@@ -27,7 +27,9 @@ pub trait Page {
 /// passed on.
 #[must_use = "a stream does nothing until polled"]
 pub struct Pages<R, P> {
-    fetch: Box<dyn Fn(R) -> PageFuture<P> + Send + Sync>,
+    client: Client,
+    call: fn(R) -> Call,
+    decode: fn(RawResponse) -> Result<P, Error>,
     advance: fn(&R, &P) -> Option<R>,
     /// The request of the next page to fetch, or of the page in flight.
     request: Option<R>,
@@ -43,17 +45,22 @@ impl<R, P> std::fmt::Debug for Pages<R, P> {
     }
 }
 
-impl<R: Clone + Send + 'static, P: 'static> Pages<R, P> {
-    /// Pages from `first`: `fetch` sends one request, `advance` makes the request of the
-    /// page after a fetched one, or says there is none. Generated `*_pages` methods build
-    /// this; see [`next_offset`] for offset paging.
+impl<R: Clone, P: Send + 'static> Pages<R, P> {
+    /// Pages from `first`, sent by `client`: `call` makes a request's call, `decode` its
+    /// answer's page, and `advance` the request of the page after a fetched one, or says
+    /// there is none. Generated `*_pages` methods build this; see [`next_offset`] for
+    /// offset paging.
     pub fn new(
+        client: Client,
         first: R,
-        fetch: impl Fn(R) -> PageFuture<P> + Send + Sync + 'static,
+        call: fn(R) -> Call,
+        decode: fn(RawResponse) -> Result<P, Error>,
         advance: fn(&R, &P) -> Option<R>,
     ) -> Self {
         Pages {
-            fetch: Box::new(fetch),
+            client,
+            call,
+            decode,
             advance,
             request: Some(first),
             in_flight: None,
@@ -80,9 +87,11 @@ impl<R: Clone + Send + 'static, P: 'static> Pages<R, P> {
         let Some(request) = &self.request else {
             return Poll::Ready(None);
         };
-        let in_flight = self
-            .in_flight
-            .get_or_insert_with(|| (self.fetch)(request.clone()));
+        let in_flight = self.in_flight.get_or_insert_with(|| {
+            let call = (self.call)(request.clone());
+            let (client, decode) = (self.client.clone(), self.decode);
+            Box::pin(async move { decode(client.send(call).await?) })
+        });
         let result = match in_flight.as_mut().poll(context) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(result) => result,
@@ -96,7 +105,7 @@ impl<R: Clone + Send + 'static, P: 'static> Pages<R, P> {
     }
 }
 
-impl<R: Clone + Send + 'static, P: 'static> futures_core::Stream for Pages<R, P> {
+impl<R: Clone, P: Send + 'static> futures_core::Stream for Pages<R, P> {
     type Item = Result<P, Error>;
 
     fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -126,7 +135,7 @@ impl<R, P: Page> std::fmt::Debug for Items<R, P> {
     }
 }
 
-impl<R: Clone + Send + 'static, P: Page + 'static> Items<R, P> {
+impl<R: Clone, P: Page + Send + 'static> Items<R, P> {
     /// The next item: `None` once the listing has ended.
     pub async fn next(&mut self) -> Option<Result<P::Item, Error>> {
         std::future::poll_fn(|context| self.poll_item(context)).await
@@ -147,7 +156,7 @@ impl<R: Clone + Send + 'static, P: Page + 'static> Items<R, P> {
     }
 }
 
-impl<R: Clone + Send + 'static, P: Page + 'static> futures_core::Stream for Items<R, P> {
+impl<R: Clone, P: Page + Send + 'static> futures_core::Stream for Items<R, P> {
     type Item = Result<P::Item, Error>;
 
     fn poll_next(self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {

@@ -84,7 +84,7 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
     let errors = error_type(api, operation, &names);
     let (page_impl, pages_method) = match pagination {
         Some(pagination) => {
-            let (page_impl, pages_method) = paging(api, pagination, &names);
+            let (page_impl, pages_method) = paging(api, operation, pagination, &names);
             (Some(page_impl), Some(pages_method))
         }
         None => (None, None),
@@ -108,7 +108,12 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
 }
 
 /// For a paged operation: `Page` for its response, and the `<method>_pages` method.
-fn paging(api: &Api, pagination: &Pagination, names: &Names) -> (TokenStream, TokenStream) {
+fn paging(
+    api: &Api,
+    operation: &Operation,
+    pagination: &Pagination,
+    names: &Names,
+) -> (TokenStream, TokenStream) {
     let rt = rt();
     let Names {
         method,
@@ -181,12 +186,16 @@ fn paging(api: &Api, pagination: &Pagination, names: &Names) -> (TokenStream, To
     let method_name = method.to_string();
     let method_name = method_name.trim_start_matches("r#");
     let pages = format_ident!("{}_pages", method_name);
+    let (call_fn, decode_fn) = paged_fn_names(method);
     let pages_doc = format!(
         " The pages of [`{method_name}`](Self::{method_name}), fetched one at a time as the stream is read: from the request's `{offset}` on, `{limit}` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.",
         offset = pagination.offset.wire_name,
         limit = pagination.limit.wire_name,
     );
+    let fns = paged_fns(api, operation, names);
     let page_impl = quote! {
+        #fns
+
         #cfg
         impl #rt::Page for #response {
             type Item = #item;
@@ -198,14 +207,13 @@ fn paging(api: &Api, pagination: &Pagination, names: &Names) -> (TokenStream, To
     let pages_method = quote! {
         #cfg
         #[doc = #pages_doc]
+        #[inline]
         pub fn #pages(&self, request: #request) -> #rt::Pages<#request, #response> {
-            let client = self.clone();
             #rt::Pages::new(
+                self.core.clone(),
                 request,
-                move |request| {
-                    let client = client.clone();
-                    Box::pin(async move { client.#method(request).await })
-                },
+                #call_fn,
+                #decode_fn,
                 |request, page| {
                     let next = #rt::next_offset(#read_offset, #read_limit, #count, #total)?;
                     let mut next_request = request.clone();
@@ -606,12 +614,57 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
     }
     let method_doc = doc(&text);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
+    let parts = method_parts(api, operation, constant);
+    let MethodParts {
+        build_call,
+        send,
+        finish,
+    } = &parts;
+    if operation.pagination.is_some() {
+        // The pages send the same call and decode the same answer, through these two.
+        let (call_fn, decode_fn) = paged_fn_names(method);
+        return quote! {
+            #cfg
+            #method_doc
+            #deprecated
+            pub async fn #method(&self, request: #request) -> Result<#response, #rt::Error> {
+                #decode_fn(self.core.#send(#call_fn(request)).await?)
+            }
+        };
+    }
+    quote! {
+        #cfg
+        #method_doc
+        #deprecated
+        pub async fn #method(&self, request: #request) -> Result<#response, #rt::Error> {
+            #build_call
+            let response = self.core.#send(call).await?;
+            Ok(#response { #finish })
+        }
+    }
+}
+
+/// The parts of an operation's method: the statements that build `call` from `request`,
+/// the runtime method that sends it, and the fields of the response made from `response`.
+struct MethodParts {
+    build_call: TokenStream,
+    send: Ident,
+    finish: TokenStream,
+}
+
+fn method_parts(api: &Api, operation: &Operation, constant: &Ident) -> MethodParts {
+    let rt = rt();
     let steps = call_steps(api, operation);
     // A request without fields is still taken, for uniformity; say so where it is consumed.
     let (call_binding, consume) = if steps.is_empty() {
         (quote!(let call), Some(quote!(let _ = request;)))
     } else {
         (quote!(let mut call), None)
+    };
+    let build_call = quote! {
+        #consume
+        #call_binding = #rt::Call::new(&#constant);
+        #(#steps)*
     };
     let mut inits = Vec::new();
     for header in &operation.response.headers {
@@ -623,19 +676,21 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
             quote!(#ident: response.header_parsed(#wire),)
         });
     }
-    let (send, body_init) = match &operation.response.body {
-        None => (quote!(send), None),
+    let streaming = matches!(
+        &operation.response.body,
         Some(ResponseBody {
             kind: ResponseKind::Stream,
             ..
-        }) => (quote!(send_streaming), Some(quote!(body: response.body,))),
-        Some(ResponseBody { optional: true, .. }) => {
-            (quote!(send), Some(quote!(body: response.json_optional()?,)))
-        }
-        Some(_) => (quote!(send), Some(quote!(body: response.json()?,))),
+        })
+    );
+    let body_init = match &operation.response.body {
+        None => None,
+        Some(_) if streaming => Some(quote!(body: response.body,)),
+        Some(ResponseBody { optional: true, .. }) => Some(quote!(body: response.json_optional()?,)),
+        Some(_) => Some(quote!(body: response.json()?,)),
     };
     // Values computed from the response come first; the fields moved out of it last.
-    let finish = if send.to_string() == "send_streaming" {
+    let finish = if streaming {
         quote! {
             request_id: response.request_id(),
             #(#inits)*
@@ -652,15 +707,54 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
             headers: response.into_headers(),
         }
     };
+    MethodParts {
+        build_call,
+        send: if streaming {
+            format_ident!("send_streaming")
+        } else {
+            format_ident!("send")
+        },
+        finish,
+    }
+}
+
+/// The names of a paged operation's call-building and answer-decoding functions.
+fn paged_fn_names(method: &Ident) -> (Ident, Ident) {
+    let name = method.to_string();
+    let name = name.trim_start_matches("r#");
+    (format_ident!("{name}_call"), format_ident!("{name}_decode"))
+}
+
+/// A paged operation's call-building and answer-decoding functions, which its method and
+/// its pages share: the pages then need no future of their own per operation.
+fn paged_fns(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
+    let rt = rt();
+    let Names {
+        method,
+        constant,
+        request,
+        response,
+        cfg,
+        ..
+    } = names;
+    let (call_fn, decode_fn) = paged_fn_names(method);
+    let MethodParts {
+        build_call, finish, ..
+    } = method_parts(api, operation, constant);
+    // `#[inline]`, here and on the pages method: a non-generic function is compiled in
+    // its own crate, and a decoder pulls in the whole deserialisation of its response;
+    // inline ones are compiled only where they are used, as the methods' futures are.
     quote! {
         #cfg
-        #method_doc
-        #deprecated
-        pub async fn #method(&self, request: #request) -> Result<#response, #rt::Error> {
-            #consume
-            #call_binding = #rt::Call::new(&#constant);
-            #(#steps)*
-            let response = self.core.#send(call).await?;
+        #[inline]
+        fn #call_fn(request: #request) -> #rt::Call {
+            #build_call
+            call
+        }
+
+        #cfg
+        #[inline]
+        fn #decode_fn(response: #rt::RawResponse) -> Result<#response, #rt::Error> {
             Ok(#response { #finish })
         }
     }

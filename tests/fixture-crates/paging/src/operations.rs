@@ -66,6 +66,26 @@ pub struct ListItemsResponse {
     pub body: crate::models::ItemPage,
 }
 
+#[inline]
+fn list_items_call(request: ListItemsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_ITEMS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("name", request.name.map(Into::into), false);
+    call.set_query("offset", request.offset.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call
+}
+
+#[inline]
+fn list_items_decode(response: rt::RawResponse) -> Result<ListItemsResponse, rt::Error> {
+    Ok(ListItemsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
 impl rt::Page for ListItemsResponse {
     type Item = crate::models::Item;
     fn into_items(self) -> Vec<crate::models::Item> {
@@ -128,6 +148,26 @@ pub struct SearchItemsResponse {
     pub body: crate::models::SearchItemsResponseBody,
 }
 
+#[inline]
+fn search_items_call(request: SearchItemsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&SEARCH_ITEMS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_json_body("application/json", request.body.as_ref(), true);
+    call
+}
+
+#[inline]
+fn search_items_decode(
+    response: rt::RawResponse,
+) -> Result<SearchItemsResponse, rt::Error> {
+    Ok(SearchItemsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
 impl rt::Page for SearchItemsResponse {
     type Item = crate::models::Item;
     fn into_items(self) -> Vec<crate::models::Item> {
@@ -143,31 +183,19 @@ impl crate::Client {
         &self,
         request: ListItemsRequest,
     ) -> Result<ListItemsResponse, rt::Error> {
-        let mut call = rt::Call::new(&LIST_ITEMS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_query("name", request.name.map(Into::into), false);
-        call.set_query("offset", request.offset.map(Into::into), false);
-        call.set_query("limit", request.limit.map(Into::into), false);
-        let response = self.core.send(call).await?;
-        Ok(ListItemsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        list_items_decode(self.core.send(list_items_call(request)).await?)
     }
     /// The pages of [`list_items`](Self::list_items), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn list_items_pages(
         &self,
         request: ListItemsRequest,
     ) -> rt::Pages<ListItemsRequest, ListItemsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.list_items(request).await })
-            },
+            list_items_call,
+            list_items_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.offset.map(i64::from),
@@ -188,29 +216,19 @@ impl crate::Client {
         &self,
         request: SearchItemsRequest,
     ) -> Result<SearchItemsResponse, rt::Error> {
-        let mut call = rt::Call::new(&SEARCH_ITEMS_OPERATION);
-        call.project_id_param("project_id", request.project_id);
-        call.set_json_body("application/json", request.body.as_ref(), true);
-        let response = self.core.send(call).await?;
-        Ok(SearchItemsResponse {
-            status: response.status(),
-            request_id: response.request_id(),
-            body: response.json()?,
-            headers: response.into_headers(),
-        })
+        search_items_decode(self.core.send(search_items_call(request)).await?)
     }
     /// The pages of [`search_items`](Self::search_items), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
     pub fn search_items_pages(
         &self,
         request: SearchItemsRequest,
     ) -> rt::Pages<SearchItemsRequest, SearchItemsResponse> {
-        let client = self.clone();
         rt::Pages::new(
+            self.core.clone(),
             request,
-            move |request| {
-                let client = client.clone();
-                Box::pin(async move { client.search_items(request).await })
-            },
+            search_items_call,
+            search_items_decode,
             |request, page| {
                 let next = rt::next_offset(
                     request.body.as_ref().and_then(|body| body.offset),
