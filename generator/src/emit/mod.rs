@@ -11,6 +11,7 @@ mod client;
 mod every_operation;
 mod models;
 mod operations;
+mod paging;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -31,14 +31,14 @@ pub fn operations(api: &Api) -> TokenStream {
 }
 
 /// The identifiers of one operation's items.
-struct Names {
-    method: Ident,
-    constant: Ident,
-    request: Ident,
-    response: Ident,
-    error: Ident,
+pub(super) struct Names {
+    pub(super) method: Ident,
+    pub(super) constant: Ident,
+    pub(super) request: Ident,
+    pub(super) response: Ident,
+    pub(super) error: Ident,
     /// `#[cfg]` of the operation's tag features, on each of its items.
-    cfg: TokenStream,
+    pub(super) cfg: TokenStream,
 }
 
 impl Names {
@@ -84,7 +84,8 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
     let errors = error_type(api, operation, &names);
     let (page_impl, pages_method) = match pagination {
         Some(pagination) => {
-            let (page_impl, pages_method) = paging(api, operation, pagination, &names);
+            let (page_impl, pages_method) =
+                super::paging::paging(api, operation, pagination, &names);
             (Some(page_impl), Some(pages_method))
         }
         None => (None, None),
@@ -105,125 +106,6 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
     };
     let method = method_item(api, operation, &names);
     (types, quote!(#method #pages_method))
-}
-
-/// For a paged operation: `Page` for its response, and the `<method>_pages` method.
-fn paging(
-    api: &Api,
-    operation: &Operation,
-    pagination: &Pagination,
-    names: &Names,
-) -> (TokenStream, TokenStream) {
-    let rt = rt();
-    let Names {
-        method,
-        request,
-        response,
-        cfg,
-        ..
-    } = names;
-    let item = type_tokens(api, &pagination.item);
-    let vec = std_type(api, "Vec");
-    let field = |field: &PageField| names::snake_ident(&field.name);
-    let items = field(&pagination.items);
-    let into_items = match (pagination.body_optional, pagination.items.optional) {
-        (false, false) => quote!(self.body.#items),
-        (false, true) => quote!(self.body.#items.unwrap_or_default()),
-        (true, false) => quote!(self.body.map(|body| body.#items).unwrap_or_default()),
-        (true, true) => quote!(self.body.and_then(|body| body.#items).unwrap_or_default()),
-    };
-    // An `i32` is widened; an `i64` is taken as it is.
-    let widen = |field: &PageField| (!field.wide).then(|| quote!(.map(i64::from)));
-    let count = match (pagination.body_optional, pagination.items.optional) {
-        (false, false) => quote!(page.body.#items.len()),
-        (false, true) => quote!(page.body.#items.as_ref().map_or(0, |items| items.len())),
-        (true, false) => quote!(page.body.as_ref().map_or(0, |body| body.#items.len())),
-        (true, true) => quote! {
-            page.body.as_ref().and_then(|body| body.#items.as_ref()).map_or(0, |items| items.len())
-        },
-    };
-    let total = match &pagination.total {
-        None => quote!(None),
-        Some(total) => {
-            let ident = field(total);
-            let widen = widen(total);
-            match (pagination.body_optional, total.optional) {
-                (false, false) => quote!(Some(page.body.#ident)#widen),
-                (false, true) => quote!(page.body.#ident #widen),
-                (true, false) => quote!(page.body.as_ref().map(|body| body.#ident)#widen),
-                (true, true) => quote!(page.body.as_ref().and_then(|body| body.#ident)#widen),
-            }
-        }
-    };
-    let offset = field(&pagination.offset);
-    let read = |page_field: &PageField| {
-        let ident = field(page_field);
-        let widen = widen(page_field);
-        match pagination.place {
-            PagePlace::Query => quote!(request.#ident #widen),
-            PagePlace::Body if page_field.optional => {
-                quote!(request.body.as_ref().and_then(|body| body.#ident)#widen)
-            }
-            PagePlace::Body => quote!(request.body.as_ref().map(|body| body.#ident)#widen),
-        }
-    };
-    let read_offset = read(&pagination.offset);
-    let read_limit = read(&pagination.limit);
-    let converted = if pagination.offset.wide {
-        quote!(next)
-    } else {
-        quote!(next.try_into().ok()?)
-    };
-    let converted = if pagination.offset.optional {
-        quote!(Some(#converted))
-    } else {
-        converted
-    };
-    let set_offset = match pagination.place {
-        PagePlace::Query => quote!(next_request.#offset = #converted;),
-        PagePlace::Body => quote!(next_request.body.as_mut()?.#offset = #converted;),
-    };
-    let method_name = method.to_string();
-    let method_name = method_name.trim_start_matches("r#");
-    let pages = format_ident!("{}_pages", method_name);
-    let (call_fn, decode_fn) = paged_fn_names(method);
-    let pages_doc = format!(
-        " The pages of [`{method_name}`](Self::{method_name}), fetched one at a time as the stream is read: from the request's `{offset}` on, `{limit}` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.",
-        offset = pagination.offset.wire_name,
-        limit = pagination.limit.wire_name,
-    );
-    let fns = paged_fns(api, operation, names);
-    let page_impl = quote! {
-        #fns
-
-        #cfg
-        impl #rt::Page for #response {
-            type Item = #item;
-            fn into_items(self) -> #vec<#item> {
-                #into_items
-            }
-        }
-    };
-    let pages_method = quote! {
-        #cfg
-        #[doc = #pages_doc]
-        #[inline]
-        pub fn #pages(&self, request: #request) -> #rt::Pages<#request, #response> {
-            #rt::Pages::new(
-                self.core.clone(),
-                request,
-                #call_fn,
-                #decode_fn,
-                |request, page| {
-                    let next = #rt::next_offset(#read_offset, #read_limit, #count, #total)?;
-                    let mut next_request = request.clone();
-                    #set_offset
-                    Some(next_request)
-                },
-            )
-        }
-    };
-    (page_impl, pages_method)
 }
 
 /// The type of a request's body field.
@@ -622,7 +504,7 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
     } = &parts;
     if operation.pagination.is_some() {
         // The pages send the same call and decode the same answer, through these two.
-        let (call_fn, decode_fn) = paged_fn_names(method);
+        let (call_fn, decode_fn) = super::paging::paged_fn_names(method);
         return quote! {
             #cfg
             #method_doc
@@ -646,13 +528,13 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
 
 /// The parts of an operation's method: the statements that build `call` from `request`,
 /// the runtime method that sends it, and the fields of the response made from `response`.
-struct MethodParts {
-    build_call: TokenStream,
-    send: Ident,
-    finish: TokenStream,
+pub(super) struct MethodParts {
+    pub(super) build_call: TokenStream,
+    pub(super) send: Ident,
+    pub(super) finish: TokenStream,
 }
 
-fn method_parts(api: &Api, operation: &Operation, constant: &Ident) -> MethodParts {
+pub(super) fn method_parts(api: &Api, operation: &Operation, constant: &Ident) -> MethodParts {
     let rt = rt();
     let steps = call_steps(api, operation);
     // A request without fields is still taken, for uniformity; say so where it is consumed.
@@ -715,47 +597,5 @@ fn method_parts(api: &Api, operation: &Operation, constant: &Ident) -> MethodPar
             format_ident!("send")
         },
         finish,
-    }
-}
-
-/// The names of a paged operation's call-building and answer-decoding functions.
-fn paged_fn_names(method: &Ident) -> (Ident, Ident) {
-    let name = method.to_string();
-    let name = name.trim_start_matches("r#");
-    (format_ident!("{name}_call"), format_ident!("{name}_decode"))
-}
-
-/// A paged operation's call-building and answer-decoding functions, which its method and
-/// its pages share: the pages then need no future of their own per operation.
-fn paged_fns(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
-    let rt = rt();
-    let Names {
-        method,
-        constant,
-        request,
-        response,
-        cfg,
-        ..
-    } = names;
-    let (call_fn, decode_fn) = paged_fn_names(method);
-    let MethodParts {
-        build_call, finish, ..
-    } = method_parts(api, operation, constant);
-    // `#[inline]`, here and on the pages method: a non-generic function is compiled in
-    // its own crate, and a decoder pulls in the whole deserialisation of its response;
-    // inline ones are compiled only where they are used, as the methods' futures are.
-    quote! {
-        #cfg
-        #[inline]
-        fn #call_fn(request: #request) -> #rt::Call {
-            #build_call
-            call
-        }
-
-        #cfg
-        #[inline]
-        fn #decode_fn(response: #rt::RawResponse) -> Result<#response, #rt::Error> {
-            Ok(#response { #finish })
-        }
     }
 }
