@@ -15,7 +15,7 @@ use crate::error::{Error, ServiceError};
 use crate::interceptor::{Attempt, Interceptor, Outcome};
 use crate::options::CallOptions;
 use crate::request::{Call, CallBody};
-use crate::response::{header_text, ByteStream, RawResponse, StreamingResponse, REQUEST_ID};
+use crate::response::{request_id_of, ByteStream, RawResponse, StreamingResponse};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::signer::{sdk_date, sign, Payload, SignableRequest};
 use crate::upload::{self, Prepared};
@@ -302,7 +302,11 @@ impl Client {
                 .map_err(Error::InvalidRequest)?;
         }
         let (path, query) = call.prepare(project_id)?;
-        let path = format!("{}{path}", endpoint.base_path);
+        let path = if endpoint.base_path.is_empty() {
+            path
+        } else {
+            format!("{}{path}", endpoint.base_path)
+        };
         // Path and query are already encoded as they are signed; the URL keeps them so.
         let mut url = endpoint.url.clone();
         url.set_path(&path);
@@ -375,16 +379,19 @@ impl Client {
             }
             let failure = match result {
                 Ok(answer) => {
-                    let request_id = answer.request_id();
-                    span.record("status", answer.status());
-                    span.record("request_id", request_id.as_deref());
-                    debug!(
-                        operation = operation.name,
-                        attempt,
-                        status = answer.status(),
-                        request_id = request_id.as_deref(),
-                        "call succeeded"
-                    );
+                    // Nothing is read for the logs when nothing listens.
+                    if !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG) {
+                        let request_id = answer.request_id();
+                        span.record("status", answer.status());
+                        span.record("request_id", request_id.as_deref());
+                        debug!(
+                            operation = operation.name,
+                            attempt,
+                            status = answer.status(),
+                            request_id = request_id.as_deref(),
+                            "call succeeded"
+                        );
+                    }
                     return Ok(answer);
                 }
                 Err(failure) => failure,
@@ -561,19 +568,22 @@ impl Client {
         }
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let request_id = header_text(&headers, REQUEST_ID);
+        // Read only where an error or a stream needs it: a buffered 2xx answer carries its
+        // headers, and the caller reads the request id from there.
+        let request_id = |headers: &http::HeaderMap| request_id_of(headers);
         if stream && (200..300).contains(&status) {
+            let request_id = request_id(&headers);
             return Ok(Answer::Stream(StreamingResponse {
                 status,
                 headers,
                 body: ByteStream::new(response, operation_name, request_id, timeout),
             }));
         }
-        let too_large = || Failure {
+        let too_large = |headers: &http::HeaderMap| Failure {
             error: Error::BodyTooLarge {
                 operation: operation_name,
                 status,
-                request_id: request_id.clone(),
+                request_id: request_id(headers),
                 limit: inner.max_response_bytes,
             },
             retryable: false,
@@ -583,18 +593,18 @@ impl Client {
             .content_length()
             .is_some_and(|length| length > inner.max_response_bytes as u64)
         {
-            return Err(too_large());
+            return Err(too_large(&headers));
         }
         // Most answers arrive in one chunk: keep it as it is, and copy only when there are
         // more.
         let mut first: Option<Bytes> = None;
         let mut rest = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(|error| {
-            transport_failure(operation_name, error, idempotent, request_id.clone())
+            transport_failure(operation_name, error, idempotent, request_id(&headers))
         })? {
             let held = first.as_ref().map_or(0, Bytes::len) + rest.len();
             if held + chunk.len() > inner.max_response_bytes {
-                return Err(too_large());
+                return Err(too_large(&headers));
             }
             match &first {
                 None => first = Some(chunk),
@@ -628,7 +638,7 @@ impl Client {
             error: Error::Service(Box::new(ServiceError::new(
                 operation_name,
                 status,
-                request_id,
+                request_id(&headers),
                 body,
             ))),
             retryable,
@@ -645,6 +655,11 @@ fn header_name(name: &str) -> Option<http::HeaderName> {
         "Content-Type" | "content-type" => header::CONTENT_TYPE,
         "Host" | "host" => header::HOST,
         "Authorization" => header::AUTHORIZATION,
+        "x-sdk-date" => http::HeaderName::from_static("x-sdk-date"),
+        "x-project-id" => http::HeaderName::from_static("x-project-id"),
+        "x-security-token" => http::HeaderName::from_static("x-security-token"),
+        "x-auth-token" => http::HeaderName::from_static("x-auth-token"),
+        "X-Sdk-Content-Sha256" => http::HeaderName::from_static("x-sdk-content-sha256"),
         _ => return http::HeaderName::from_bytes(name.as_bytes()).ok(),
     })
 }

@@ -308,7 +308,9 @@ impl Call {
         // control characters. Bytes beyond ASCII are allowed and sent as UTF-8, as the
         // official SDK sends them.
         for (name, value) in &mut self.headers {
-            *value = value.trim().to_owned();
+            if value.trim().len() != value.len() {
+                *value = value.trim().to_owned();
+            }
             if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
                 return Err(Error::InvalidRequest(format!(
                     "{}: `{name}` is not a valid header name",

@@ -8,11 +8,19 @@ use super::error::snippet;
 use crate::Error;
 
 /// The header every answer carries its request id in.
-pub(crate) const REQUEST_ID: &str = "X-Request-Id";
+static REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-request-id");
 
 /// A header's value as text, when present and valid UTF-8.
 pub(crate) fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
-    let value = headers.get(name)?;
+    text(headers.get(name)?)
+}
+
+/// The `X-Request-Id` header (any case), found without parsing its name.
+pub(crate) fn request_id_of(headers: &http::HeaderMap) -> Option<String> {
+    text(headers.get(&REQUEST_ID)?)
+}
+
+fn text(value: &http::HeaderValue) -> Option<String> {
     std::str::from_utf8(value.as_bytes())
         .ok()
         .map(str::to_owned)
@@ -46,7 +54,7 @@ impl RawResponse {
 
     /// The `X-Request-Id` header.
     pub fn request_id(&self) -> Option<String> {
-        self.header(REQUEST_ID)
+        request_id_of(&self.headers)
     }
 
     /// The body decoded from JSON.
@@ -108,7 +116,7 @@ impl StreamingResponse {
 
     /// The `X-Request-Id` header.
     pub fn request_id(&self) -> Option<String> {
-        self.header(REQUEST_ID)
+        request_id_of(&self.headers)
     }
 }
 

@@ -9,7 +9,9 @@
 //! our `change_playbook_instance` and `create_workflow_instance` and a baseline client doing
 //! the minimum any client must do (one `reqwest::Client`, path encoding, serde_json,
 //! SDK-HMAC-SHA256 written straight with hmac/sha2), at concurrency 1 and 16, for several
-//! rounds. It prints requests per second, the ratio to the baseline, client CPU
+//! rounds. It prints requests per second, the ratio to the baseline (over all rounds, and
+//! the median and range of the rounds' own ratios, which a slow moment of a shared machine
+//! moves less), client CPU
 //! microseconds per call, and the client process's peak RSS.
 
 use std::io::{BufRead, BufReader, Write};
@@ -417,13 +419,24 @@ fn main() {
         }
         println!("{calls} calls per run, {rounds} rounds, interleaved; client CPU measured in this process only");
         println!(
-            "{:<26} {:>5} {:>11} {:>11} {:>7} {:>10} {:>10}",
-            "operation", "conc", "ours req/s", "base req/s", "ratio", "ours us/c", "base us/c"
+            "{:<26} {:>5} {:>11} {:>11} {:>7} {:>7} {:>11} {:>10} {:>10}",
+            "operation",
+            "conc",
+            "ours req/s",
+            "base req/s",
+            "ratio",
+            "median",
+            "range",
+            "ours us/c",
+            "base us/c"
         );
         for op in [Op::Change, Op::Create] {
             for concurrency in [1usize, 16] {
                 let (mut ours_wall, mut ours_cpu, mut base_wall, mut base_cpu) =
                     (Duration::ZERO, Duration::ZERO, Duration::ZERO, Duration::ZERO);
+                // The ratio of each round's pair: a slow moment of the machine hits both
+                // sides of one round, and the median keeps one odd round out.
+                let mut ratios = Vec::with_capacity(rounds);
                 for round in 0..rounds {
                     // Alternate who goes first, so drift does not favour one side.
                     let order = if round % 2 == 0 {
@@ -431,17 +444,23 @@ fn main() {
                     } else {
                         [Which::Baseline, Which::Ours]
                     };
+                    let (mut ours_round, mut base_round) = (Duration::ZERO, Duration::ZERO);
                     for which in order {
                         let (wall, cpu) = run(&clients, which, op, concurrency, calls).await;
                         if which == Which::Ours {
                             ours_wall += wall;
                             ours_cpu += cpu;
+                            ours_round = wall;
                         } else {
                             base_wall += wall;
                             base_cpu += cpu;
+                            base_round = wall;
                         }
                     }
+                    ratios.push(base_round.as_secs_f64() / ours_round.as_secs_f64());
                 }
+                ratios.sort_by(f64::total_cmp);
+                let median = ratios[ratios.len() / 2];
                 let total = (calls * rounds) as f64;
                 let ours_rate = total / ours_wall.as_secs_f64();
                 let base_rate = total / base_wall.as_secs_f64();
@@ -450,12 +469,15 @@ fn main() {
                     Op::Create => "create_workflow_instance",
                 };
                 println!(
-                    "{:<26} {:>5} {:>11.0} {:>11.0} {:>6.3}x {:>10.1} {:>10.1}",
+                    "{:<26} {:>5} {:>11.0} {:>11.0} {:>6.3}x {:>6.3}x {:>5.2}-{:<5.2} {:>10.1} {:>10.1}",
                     name,
                     concurrency,
                     ours_rate,
                     base_rate,
                     ours_rate / base_rate,
+                    median,
+                    ratios[0],
+                    ratios[ratios.len() - 1],
                     ours_cpu.as_secs_f64() * 1e6 / total,
                     base_cpu.as_secs_f64() * 1e6 / total,
                 );

@@ -551,7 +551,9 @@ pub(super) fn method_parts(api: &Api, operation: &Operation, constant: &Ident) -
     let mut inits = Vec::new();
     for header in &operation.response.headers {
         let ident = names::snake_ident(&header.name);
-        let wire = &header.wire_name;
+        // Looked up in lower case, as HTTP/1 header maps keep names: a name already in lower
+        // case is found without being converted first.
+        let wire = header.wire_name.to_ascii_lowercase();
         inits.push(if header.ty == Type::String {
             quote!(#ident: response.header(#wire),)
         } else {

@@ -150,7 +150,7 @@ impl crate::Client {
         let response = self.core.send_streaming(call).await?;
         Ok(ExportReportResponse {
             request_id: response.request_id(),
-            x_api_deprecation_info: response.header("X-API-Deprecation-Info"),
+            x_api_deprecation_info: response.header("x-api-deprecation-info"),
             status: response.status,
             headers: response.headers,
             body: response.body,

@@ -141,7 +141,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_widget_version: response.header_parsed("X-Widget-Version"),
+            x_widget_version: response.header_parsed("x-widget-version"),
             headers: response.into_headers(),
         })
     }

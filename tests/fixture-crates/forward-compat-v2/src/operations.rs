@@ -207,8 +207,8 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_widget_version: response.header_parsed("X-Widget-Version"),
-            x_rate_limit_remaining: response.header_parsed("X-Rate-Limit-Remaining"),
+            x_widget_version: response.header_parsed("x-widget-version"),
+            x_rate_limit_remaining: response.header_parsed("x-rate-limit-remaining"),
             headers: response.into_headers(),
         })
     }
