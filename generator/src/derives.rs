@@ -17,7 +17,9 @@ pub fn derive_defaults(api: &mut Api) {
 /// Marks which way each struct travels: `sent` when a request body can carry it (it gets
 /// a builder and `Serialize`), `received` when a response can (it gets `Deserialize`).
 /// Most models of a whole service travel one way only, and leaving out the impls the API
-/// never uses keeps the crate quick to compile; feature `extra-traits` adds them back.
+/// never uses keeps the crate quick to compile; feature `extra-traits` adds them back. A
+/// model no operation uses travels neither way, so a spec that starts using it only adds
+/// impls.
 pub fn mark_directions(api: &mut Api) {
     let mut sent_starts = Vec::new();
     let mut received_starts = Vec::new();
@@ -58,11 +60,8 @@ pub fn mark_directions(api: &mut Api) {
             let id = ModelId(index);
             model.sent = sent.contains(&id);
             model.received = received.contains(&id);
-            // A model no operation uses keeps both directions: nothing says which it needs.
-            if !model.sent && !model.received {
-                model.sent = true;
-                model.received = true;
-            }
+            // A model no operation uses gets neither: whichever way a later version of the
+            // spec starts to use it, its impls are then only added, never taken away.
         }
     }
 }

@@ -11,14 +11,9 @@ pub struct Label {
     pub name: Option<String>,
 }
 
-impl Label {
-    /// Starts building a [`Label`]; see [`builders::Label`](crate::models::builders::Label).
-    pub fn builder() -> crate::models::builders::Label {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(Label, "Label", 1, { name[optional] = "name" });
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     Label, "Label", { 0 field_0 name : Option < String > [optional] = "name" }
 );
@@ -42,18 +37,13 @@ pub struct Holder {
     pub anything: Option<Vec<rt::serde_json::Value>>,
 }
 
-impl Holder {
-    /// Starts building a [`Holder`]; see [`builders::Holder`](crate::models::builders::Holder).
-    pub fn builder() -> crate::models::builders::Holder {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     Holder, "Holder", 5, { names[required] = "names", labels[optional] = "labels",
     points[optional] = "points", matrix[optional] = "matrix", anything[optional] =
     "anything" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     Holder, "Holder", { 0 field_0 names : Vec < String > [required] = "names", 1 field_1
     labels : Option < Vec < crate ::models::Label > > [optional] = "labels", 2 field_2
@@ -72,34 +62,12 @@ pub struct HolderPointsItem {
     pub y: Option<f64>,
 }
 
-impl HolderPointsItem {
-    /// Starts building a [`HolderPointsItem`]; see [`builders::HolderPointsItem`](crate::models::builders::HolderPointsItem).
-    pub fn builder() -> crate::models::builders::HolderPointsItem {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     HolderPointsItem, "HolderPointsItem", 2, { x[optional] = "x", y[optional] = "y" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     HolderPointsItem, "HolderPointsItem", { 0 field_0 x : Option < f64 > [optional] =
     "x", 1 field_1 y : Option < f64 > [optional] = "y" }
 );
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    use super::rt;
-    rt::model_builder!(Label, "Label", { name : String[optional] = "name" });
-    rt::model_builder!(
-        Holder, "Holder", { names : Vec < String > [required] = "names", labels : Vec <
-        crate ::models::Label > [optional] = "labels", points : Vec < crate
-        ::models::HolderPointsItem > [optional] = "points", matrix : Vec < Vec < f32 > >
-        [optional] = "matrix", anything : Vec < rt::serde_json::Value > [optional] =
-        "anything" }
-    );
-    rt::model_builder!(
-        HolderPointsItem, "HolderPointsItem", { x : f64[optional] = "x", y :
-        f64[optional] = "y" }
-    );
-}

@@ -102,16 +102,11 @@ pub struct Job {
     pub priority: Option<crate::models::JobPriority>,
 }
 
-impl Job {
-    /// Starts building a [`Job`]; see [`builders::Job`](crate::models::builders::Job).
-    pub fn builder() -> crate::models::builders::Job {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     Job, "Job", 2, { state[required] = "state", priority[optional] = "priority" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     Job, "Job", { 0 field_0 state : crate ::models::State[required] = "state", 1 field_1
     priority : Option < crate ::models::JobPriority > [optional] = "priority" }
@@ -181,14 +176,4 @@ impl<'de> rt::serde::Deserialize<'de> for JobPriority {
         <::std::string::String as rt::serde::Deserialize<'de>>::deserialize(deserializer)
             .map(Self::from)
     }
-}
-
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    use super::rt;
-    rt::model_builder!(
-        Job, "Job", { state : crate ::models::State[required] = "state", priority : crate
-        ::models::JobPriority[optional] = "priority" }
-    );
 }

@@ -11,14 +11,9 @@ pub struct Counter {
     pub count: Option<i64>,
 }
 
-impl Counter {
-    /// Starts building a [`Counter`]; see [`builders::Counter`](crate::models::builders::Counter).
-    pub fn builder() -> crate::models::builders::Counter {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(Counter, "Counter", 1, { count[optional] = "count" });
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     Counter, "Counter", { 0 field_0 count : Option < i64 > [optional] = "count" }
 );
@@ -43,18 +38,13 @@ pub struct Maps {
     pub nested: Option<::std::collections::BTreeMap<String, Vec<String>>>,
 }
 
-impl Maps {
-    /// Starts building a [`Maps`]; see [`builders::Maps`](crate::models::builders::Maps).
-    pub fn builder() -> crate::models::builders::Maps {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     Maps, "Maps", 6, { free_form[required] = "free_form", free_form_true[optional] =
     "free_form_true", string_map[optional] = "string_map", counters[optional] =
     "counters", inline_values[optional] = "inline_values", nested[optional] = "nested" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     Maps, "Maps", { 0 field_0 free_form : rt::serde_json::Map < String,
     rt::serde_json::Value > [required] = "free_form", 1 field_1 free_form_true : Option <
@@ -79,37 +69,12 @@ pub struct MapsInlineValuesValue {
     pub enabled: Option<bool>,
 }
 
-impl MapsInlineValuesValue {
-    /// Starts building a [`MapsInlineValuesValue`]; see [`builders::MapsInlineValuesValue`](crate::models::builders::MapsInlineValuesValue).
-    pub fn builder() -> crate::models::builders::MapsInlineValuesValue {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     MapsInlineValuesValue, "MapsInlineValuesValue", 1, { enabled[optional] = "enabled" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     MapsInlineValuesValue, "MapsInlineValuesValue", { 0 field_0 enabled : Option < bool >
     [optional] = "enabled" }
 );
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    use super::rt;
-    rt::model_builder!(Counter, "Counter", { count : i64[optional] = "count" });
-    rt::model_builder!(
-        Maps, "Maps", { free_form : rt::serde_json::Map < String, rt::serde_json::Value >
-        [required] = "free_form", free_form_true : rt::serde_json::Map < String,
-        rt::serde_json::Value > [optional] = "free_form_true", string_map :
-        ::std::collections::BTreeMap < String, String > [optional] = "string_map",
-        counters : ::std::collections::BTreeMap < String, crate ::models::Counter >
-        [optional] = "counters", inline_values : ::std::collections::BTreeMap < String,
-        crate ::models::MapsInlineValuesValue > [optional] = "inline_values", nested :
-        ::std::collections::BTreeMap < String, Vec < String > > [optional] = "nested" }
-    );
-    rt::model_builder!(
-        MapsInlineValuesValue, "MapsInlineValuesValue", { enabled : bool[optional] =
-        "enabled" }
-    );
-}

@@ -13,16 +13,11 @@ pub struct Order {
     pub status: Option<crate::models::OrderStatus>,
 }
 
-impl Order {
-    /// Starts building a [`Order`]; see [`builders::Order`](crate::models::builders::Order).
-    pub fn builder() -> crate::models::builders::Order {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     Order, "Order", 2, { customer[required] = "customer", status[optional] = "status" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     Order, "Order", { 0 field_0 customer : crate ::models::OrderCustomer[required] =
     "customer", 1 field_1 status : Option < crate ::models::OrderStatus > [optional] =
@@ -39,17 +34,12 @@ pub struct OrderCustomer {
     pub address: Option<crate::models::OrderCustomerAddress>,
 }
 
-impl OrderCustomer {
-    /// Starts building a [`OrderCustomer`]; see [`builders::OrderCustomer`](crate::models::builders::OrderCustomer).
-    pub fn builder() -> crate::models::builders::OrderCustomer {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     OrderCustomer, "OrderCustomer", 2, { name[required] = "name", address[optional] =
     "address" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     OrderCustomer, "OrderCustomer", { 0 field_0 name : String[required] = "name", 1
     field_1 address : Option < crate ::models::OrderCustomerAddress > [optional] =
@@ -66,17 +56,12 @@ pub struct OrderCustomerAddress {
     pub geo: Option<crate::models::OrderCustomerAddressGeo>,
 }
 
-impl OrderCustomerAddress {
-    /// Starts building a [`OrderCustomerAddress`]; see [`builders::OrderCustomerAddress`](crate::models::builders::OrderCustomerAddress).
-    pub fn builder() -> crate::models::builders::OrderCustomerAddress {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     OrderCustomerAddress, "OrderCustomerAddress", 2, { street[optional] = "street",
     geo[optional] = "geo" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     OrderCustomerAddress, "OrderCustomerAddress", { 0 field_0 street : Option < String >
     [optional] = "street", 1 field_1 geo : Option < crate
@@ -93,17 +78,12 @@ pub struct OrderCustomerAddressGeo {
     pub lon: Option<f64>,
 }
 
-impl OrderCustomerAddressGeo {
-    /// Starts building a [`OrderCustomerAddressGeo`]; see [`builders::OrderCustomerAddressGeo`](crate::models::builders::OrderCustomerAddressGeo).
-    pub fn builder() -> crate::models::builders::OrderCustomerAddressGeo {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     OrderCustomerAddressGeo, "OrderCustomerAddressGeo", 2, { lat[optional] = "lat",
     lon[optional] = "lon" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     OrderCustomerAddressGeo, "OrderCustomerAddressGeo", { 0 field_0 lat : Option < f64 >
     [optional] = "lat", 1 field_1 lon : Option < f64 > [optional] = "lon" }
@@ -220,22 +200,6 @@ rt::deserialize_struct!(
 /// and `build()` checks that every required field is set.
 pub mod builders {
     use super::rt;
-    rt::model_builder!(
-        Order, "Order", { customer : crate ::models::OrderCustomer[required] =
-        "customer", status : crate ::models::OrderStatus[optional] = "status" }
-    );
-    rt::model_builder!(
-        OrderCustomer, "OrderCustomer", { name : String[required] = "name", address :
-        crate ::models::OrderCustomerAddress[optional] = "address" }
-    );
-    rt::model_builder!(
-        OrderCustomerAddress, "OrderCustomerAddress", { street : String[optional] =
-        "street", geo : crate ::models::OrderCustomerAddressGeo[optional] = "geo" }
-    );
-    rt::model_builder!(
-        OrderCustomerAddressGeo, "OrderCustomerAddressGeo", { lat : f64[optional] =
-        "lat", lon : f64[optional] = "lon" }
-    );
     rt::model_builder!(
         CreateOrderRequestBody, "CreateOrderRequestBody", { note : String[optional] =
         "note" }

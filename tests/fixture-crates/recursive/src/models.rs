@@ -15,29 +15,14 @@ pub struct TreeNode {
     pub parent: Option<Box<crate::models::TreeNode>>,
 }
 
-impl TreeNode {
-    /// Starts building a [`TreeNode`]; see [`builders::TreeNode`](crate::models::builders::TreeNode).
-    pub fn builder() -> crate::models::builders::TreeNode {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     TreeNode, "TreeNode", 3, { name[required] = "name", children[required] = "children",
     parent[optional] = "parent" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     TreeNode, "TreeNode", { 0 field_0 name : String[required] = "name", 1 field_1
     children : Vec < crate ::models::TreeNode > [required] = "children", 2 field_2 parent
     : Option < Box < crate ::models::TreeNode > > [optional] = "parent" }
 );
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    use super::rt;
-    rt::model_builder!(
-        TreeNode, "TreeNode", { name : String[required] = "name", children : Vec < crate
-        ::models::TreeNode > [required] = "children", parent : crate
-        ::models::TreeNode[optional_boxed] = "parent" }
-    );
-}

@@ -84,17 +84,12 @@ pub struct WithDefault {
     pub color: Option<crate::models::Color>,
 }
 
-impl WithDefault {
-    /// Starts building a [`WithDefault`]; see [`builders::WithDefault`](crate::models::builders::WithDefault).
-    pub fn builder() -> crate::models::builders::WithDefault {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     WithDefault, "WithDefault", 4, { name[required] = "name", count[required] = "count",
     comment[optional] = "comment", color[optional] = "color" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     WithDefault, "WithDefault", { 0 field_0 name : String[required] = "name", 1 field_1
     count : i64[required] = "count", 2 field_2 comment : Option < String > [optional] =
@@ -113,34 +108,14 @@ pub struct WithoutDefault {
     pub inner: Option<crate::models::WithDefault>,
 }
 
-impl WithoutDefault {
-    /// Starts building a [`WithoutDefault`]; see [`builders::WithoutDefault`](crate::models::builders::WithoutDefault).
-    pub fn builder() -> crate::models::builders::WithoutDefault {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     WithoutDefault, "WithoutDefault", 3, { color[required] = "color", maybe[required] =
     "maybe", inner[optional] = "inner" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     WithoutDefault, "WithoutDefault", { 0 field_0 color : crate ::models::Color[required]
     = "color", 1 field_1 maybe : Option < String > [optional] = "maybe", 2 field_2 inner
     : Option < crate ::models::WithDefault > [optional] = "inner" }
 );
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    use super::rt;
-    rt::model_builder!(
-        WithDefault, "WithDefault", { name : String[required] = "name", count :
-        i64[required] = "count", comment : String[optional] = "comment", color : crate
-        ::models::Color[optional] = "color" }
-    );
-    rt::model_builder!(
-        WithoutDefault, "WithoutDefault", { color : crate ::models::Color[required] =
-        "color", maybe : String[nullable] = "maybe", inner : crate
-        ::models::WithDefault[optional] = "inner" }
-    );
-}

@@ -39,13 +39,7 @@ pub struct Scalars {
     pub anything: Option<rt::serde_json::Value>,
 }
 
-impl Scalars {
-    /// Starts building a [`Scalars`]; see [`builders::Scalars`](crate::models::builders::Scalars).
-    pub fn builder() -> crate::models::builders::Scalars {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(
     Scalars, "Scalars", 15, { plain_string[required] = "plain_string", date[optional] =
     "date", date_time[optional] = "date_time", uuid[optional] = "uuid", byte[optional] =
@@ -54,6 +48,7 @@ rt::serialize_struct!(
     float[required] = "float", double[required] = "double", default_number[required] =
     "default_number", flag[required] = "flag", anything[optional] = "anything" }
 );
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     Scalars, "Scalars", { 0 field_0 plain_string : String[required] = "plain_string", 1
     field_1 date : Option < String > [optional] = "date", 2 field_2 date_time : Option <
@@ -69,20 +64,3 @@ rt::deserialize_struct!(
 );
 /// Milliseconds since the epoch.
 pub type Timestamp = i64;
-
-/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-/// and `build()` checks that every required field is set.
-pub mod builders {
-    use super::rt;
-    rt::model_builder!(
-        Scalars, "Scalars", { plain_string : String[required] = "plain_string", date :
-        String[optional] = "date", date_time : String[optional] = "date_time", uuid :
-        String[optional] = "uuid", byte : String[optional] = "byte", binary :
-        String[optional] = "binary", password : String[optional] = "password", small :
-        i32[required] = "small", big : i64[required] = "big", default_integer :
-        i64[required] = "default_integer", float : f32[required] = "float", double :
-        f64[required] = "double", default_number : f64[required] = "default_number", flag
-        : bool[required] = "flag", anything : rt::serde_json::Value[optional] =
-        "anything" }
-    );
-}

@@ -11,14 +11,9 @@ pub struct GetItemRequest {
     pub id: Option<String>,
 }
 
-impl GetItemRequest {
-    /// Starts building a [`GetItemRequest`]; see [`builders::GetItemRequest`](crate::models::builders::GetItemRequest).
-    pub fn builder() -> crate::models::builders::GetItemRequest {
-        ::std::default::Default::default()
-    }
-}
-
+#[cfg(feature = "extra-traits")]
 rt::serialize_struct!(GetItemRequest, "GetItemRequest", 1, { id[optional] = "id" });
+#[cfg(feature = "extra-traits")]
 rt::deserialize_struct!(
     GetItemRequest, "GetItemRequest", { 0 field_0 id : Option < String > [optional] =
     "id" }
@@ -112,9 +107,6 @@ rt::deserialize_struct!(
 /// and `build()` checks that every required field is set.
 pub mod builders {
     use super::rt;
-    rt::model_builder!(
-        GetItemRequest, "GetItemRequest", { id : String[optional] = "id" }
-    );
     rt::model_builder!(
         CreateItemRequestBody, "CreateItemRequestBody", { name : String[required] =
         "name" }
