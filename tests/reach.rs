@@ -571,3 +571,26 @@ async fn secmaster_alerts_page_through_the_body_to_the_total() {
         .collect();
     assert_eq!(offsets, [Value::Null, json!(10), json!(20)]);
 }
+
+#[tokio::test]
+async fn a_marker_paged_listing_follows_the_next_marker_to_the_end() {
+    use fixture_paging::operations::ListEventsRequest;
+    let mock = start().await;
+    mock.set_items("ListEvents", items(7));
+    let client = builder(&mock).build().unwrap();
+    let mut events = client
+        .list_events_pages(ListEventsRequest::new().limit(3))
+        .items();
+    let mut ids = Vec::new();
+    while let Some(event) = events.next().await {
+        ids.push(event.unwrap().id);
+    }
+    let expected: Vec<String> = (0..7).map(|index| format!("item-{index}")).collect();
+    assert_eq!(ids, expected);
+    let queries: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|request| request.query.clone())
+        .collect();
+    assert_eq!(queries, ["limit=3", "limit=3&marker=3", "limit=3&marker=6"]);
+}

@@ -158,16 +158,25 @@ fn operation_description(api: &Api, operation: &Operation) -> Value {
         "response": response,
     });
     if let Some(pagination) = &operation.pagination {
-        description["pagination"] = json!({
+        let mut paging = json!({
             "in": match pagination.place {
                 PagePlace::Query => "query",
                 PagePlace::Body => "body",
             },
-            "offset": pagination.offset.wire_name,
-            "limit": pagination.limit.wire_name,
+            "limit": pagination.limit.as_ref().map(|limit| &limit.wire_name),
             "items": pagination.items.wire_name,
-            "total": pagination.total.as_ref().map(|total| &total.wire_name),
         });
+        match &pagination.step {
+            PageStep::Offset { offset, total } => {
+                paging["offset"] = json!(offset.wire_name);
+                paging["total"] = json!(total.as_ref().map(|total| &total.wire_name));
+            }
+            PageStep::Marker { marker, next } => {
+                paging["marker"] = json!(marker.wire_name);
+                paging["next"] = json!(next.wire_name);
+            }
+        }
+        description["pagination"] = paging;
     }
     description
 }

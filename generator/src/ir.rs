@@ -183,26 +183,39 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
 }
 
-/// How a list operation pages: an item offset and a page size in the request, the items
-/// (and maybe their total) in the response body.
+/// How a list operation pages: an item offset or a marker (and maybe a page size) in the
+/// request, the items (and a total or the next marker) in the response body.
 #[derive(Debug)]
 pub struct Pagination {
-    /// Where the offset and the limit are.
+    /// Where the offset or marker, and the limit, are.
     pub place: PagePlace,
-    /// The offset: a request field (query) or a body model field.
-    pub offset: PageField,
-    pub limit: PageField,
+    /// How the request of the next page is made.
+    pub step: PageStep,
+    /// The page size: required with an offset, optional with a marker.
+    pub limit: Option<PageField>,
     /// The array field of the response body model.
     pub items: PageField,
     /// The type of one item.
     pub item: Type,
-    /// The integer field of the response body model with the total number of items.
-    pub total: Option<PageField>,
     /// Whether the response's `body` is an `Option`.
     pub body_optional: bool,
 }
 
-/// Where a paged operation takes its offset and limit.
+/// How the next page is asked for.
+#[derive(Debug)]
+pub enum PageStep {
+    /// The offset moves on by the items received, until the total (when the service
+    /// reports one, an integer field of the response body) or a short page.
+    Offset {
+        offset: PageField,
+        total: Option<PageField>,
+    },
+    /// The marker takes the value of the response body's `next` string field, until the
+    /// service sends none.
+    Marker { marker: PageField, next: PageField },
+}
+
+/// Where a paged operation takes its offset or marker, and its limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PagePlace {
     /// Query parameters: request fields.
@@ -220,7 +233,7 @@ pub struct PageField {
     pub wire_name: String,
     /// Whether the Rust field is an `Option` (request fields always are).
     pub optional: bool,
-    /// Whether it is an `i64` (else an `i32`; the items field: neither).
+    /// Whether it is an `i64` (else an `i32`; items, markers: neither).
     pub wide: bool,
 }
 

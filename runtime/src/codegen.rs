@@ -12,7 +12,7 @@ pub use crate::{
     __deserialize_struct as deserialize_struct, __model_builder as model_builder,
     __serialize_struct as serialize_struct,
 };
-pub use crate::{next_offset, Page, Pages};
+pub use crate::{next_marker, next_offset, Page, Pages};
 pub use crate::{
     BuildError, ByteStream, Call, CallOptions, Client, ClientBuilder, Error, FilePart, Form,
     Operation, QueryValue, RawResponse, Service, ServiceClient, ServiceError, StreamingResponse,

@@ -36,7 +36,7 @@ pub use credentials::{Credentials, Secret};
 pub use error::{BuildError, Error, ServiceError};
 pub use interceptor::{Attempt, Interceptor, Outcome};
 pub use options::CallOptions;
-pub use pages::{next_offset, Items, Page, Pages};
+pub use pages::{next_marker, next_offset, Items, Page, Pages};
 pub use request::{Call, Operation, QueryValue};
 pub use response::{ByteStream, RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;

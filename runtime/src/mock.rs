@@ -153,17 +153,24 @@ struct OperationSpec {
     pagination: Option<PaginationSpec>,
 }
 
-/// How a paged operation pages (`x-pagination`), by wire names.
+/// How a paged operation pages (`x-pagination`), by wire names: an offset (and a total),
+/// or a marker (and the next one).
 #[derive(Debug, Deserialize)]
 struct PaginationSpec {
-    /// `query` or `body`: where offset and limit are.
+    /// `query` or `body`: where offset or marker, and limit, are.
     #[serde(rename = "in")]
     location: String,
-    offset: String,
-    limit: String,
+    #[serde(default)]
+    offset: Option<String>,
+    #[serde(default)]
+    limit: Option<String>,
     items: String,
     #[serde(default)]
     total: Option<String>,
+    #[serde(default)]
+    marker: Option<String>,
+    #[serde(default)]
+    next: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -351,8 +358,9 @@ impl MockServer {
         }
     }
 
-    /// The items a paged operation lists: its answers then page them by the offset and
-    /// limit of each request (limit [`DEFAULT_PAGE_LIMIT`] when unset), with the total.
+    /// The items a paged operation lists: its answers then page them by the offset (or
+    /// marker) and limit of each request (limit [`DEFAULT_PAGE_LIMIT`] when unset), with the
+    /// total (or the next page's marker: the offset as text).
     /// Answers set with [`set_answer`](Self::set_answer) or
     /// [`push_answer`](Self::push_answer) still come first.
     pub fn set_items(&self, operation: &str, items: Vec<Value>) {
@@ -921,33 +929,44 @@ fn paged_answer(
 ) -> Option<MockAnswer> {
     let paging = operation.pagination.as_ref()?;
     let items = state.collections.lock().ok()?.get(&operation.name)?.clone();
-    let number = |name: &str| -> Option<usize> {
+    // A request value as text, from the query or the JSON body.
+    let value = |name: &str| -> Option<String> {
         if paging.location == "query" {
             query_pairs(&request.query)
                 .into_iter()
                 .find(|(key, _)| key == name)
-                .and_then(|(_, value)| value.parse().ok())
+                .map(|(_, value)| value)
         } else {
-            request
-                .json()?
-                .get(name)?
-                .as_u64()
-                .and_then(|value| usize::try_from(value).ok())
+            match request.json()?.get(name)? {
+                Value::String(text) => Some(text.clone()),
+                other => Some(other.to_string()),
+            }
         }
     };
-    let offset = number(&paging.offset).unwrap_or(0).min(items.len());
-    let limit = number(&paging.limit).unwrap_or(DEFAULT_PAGE_LIMIT);
-    let end = offset.saturating_add(limit).min(items.len());
+    let number = |name: Option<&String>| -> Option<usize> { value(name?)?.parse().ok() };
+    // A marker is the offset written as text: as good as any opaque token.
+    let start = number(paging.offset.as_ref().or(paging.marker.as_ref()))
+        .unwrap_or(0)
+        .min(items.len());
+    let limit = number(paging.limit.as_ref()).unwrap_or(DEFAULT_PAGE_LIMIT);
+    let end = start.saturating_add(limit).min(items.len());
     let mut body = match default_answer_body(&state.description, operation) {
         Value::Object(body) => body,
         _ => serde_json::Map::new(),
     };
     body.insert(
         paging.items.clone(),
-        Value::from(items[offset..end].to_vec()),
+        Value::from(items[start..end].to_vec()),
     );
     if let Some(total) = &paging.total {
         body.insert(total.clone(), Value::from(items.len()));
+    }
+    if let Some(next) = &paging.next {
+        if end < items.len() {
+            body.insert(next.clone(), Value::from(end.to_string()));
+        } else {
+            body.remove(next);
+        }
     }
     Some(MockAnswer::json(
         operation.response.status,

@@ -186,6 +186,17 @@ pub fn next_offset(
     Some(next)
 }
 
+/// The marker of the page after one asked for with `current` that brought `count` items
+/// and named `next`: `None` when that page was the last (empty, or no next marker, or the
+/// same marker again).
+pub fn next_marker(current: Option<&str>, count: usize, next: Option<&str>) -> Option<String> {
+    let next = next.filter(|next| !next.is_empty())?;
+    if count == 0 || current == Some(next) {
+        return None;
+    }
+    Some(next.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,5 +210,18 @@ mod tests {
         assert_eq!(next_offset(Some(0), None, 0, None), None);
         // Without a limit or a total, only an empty page ends the listing.
         assert_eq!(next_offset(Some(0), None, 7, None), Some(7));
+    }
+
+    #[test]
+    fn next_marker_stops_at_an_empty_page_or_without_a_new_marker() {
+        assert_eq!(next_marker(None, 5, Some("m2")), Some("m2".to_owned()));
+        assert_eq!(
+            next_marker(Some("m2"), 5, Some("m3")),
+            Some("m3".to_owned())
+        );
+        assert_eq!(next_marker(Some("m2"), 5, Some("m2")), None);
+        assert_eq!(next_marker(Some("m2"), 5, Some("")), None);
+        assert_eq!(next_marker(Some("m2"), 5, None), None);
+        assert_eq!(next_marker(Some("m2"), 0, Some("m3")), None);
     }
 }

@@ -34,8 +34,6 @@ pub(super) fn paging(
         (true, false) => quote!(self.body.map(|body| body.#items).unwrap_or_default()),
         (true, true) => quote!(self.body.and_then(|body| body.#items).unwrap_or_default()),
     };
-    // An `i32` is widened; an `i64` is taken as it is.
-    let widen = |field: &PageField| (!field.wide).then(|| quote!(.map(i64::from)));
     let count = match (pagination.body_optional, pagination.items.optional) {
         (false, false) => quote!(page.body.#items.len()),
         (false, true) => quote!(page.body.#items.as_ref().map_or(0, |items| items.len())),
@@ -44,55 +42,116 @@ pub(super) fn paging(
             page.body.as_ref().and_then(|body| body.#items.as_ref()).map_or(0, |items| items.len())
         },
     };
-    let total = match &pagination.total {
-        None => quote!(None),
-        Some(total) => {
-            let ident = field(total);
-            let widen = widen(total);
-            match (pagination.body_optional, total.optional) {
-                (false, false) => quote!(Some(page.body.#ident)#widen),
-                (false, true) => quote!(page.body.#ident #widen),
-                (true, false) => quote!(page.body.as_ref().map(|body| body.#ident)#widen),
-                (true, true) => quote!(page.body.as_ref().and_then(|body| body.#ident)#widen),
-            }
+    // `Option<i64>` of an integer (an `i32` widened), `Option<&str>` of a marker.
+    let convert = |page_field: &PageField, integer: bool| match (integer, page_field.wide) {
+        (true, false) => Some(quote!(.map(i64::from))),
+        (true, true) => None,
+        (false, _) => None,
+    };
+    let borrow = |integer: bool| {
+        if integer {
+            quote!()
+        } else {
+            quote!(.as_deref())
         }
     };
-    let offset = field(&pagination.offset);
-    let read = |page_field: &PageField| {
+    let as_ref = |integer: bool| {
+        if integer {
+            quote!()
+        } else {
+            quote!(.as_str())
+        }
+    };
+    // A value of the page's body.
+    let from_page = |page_field: &PageField, integer: bool| {
         let ident = field(page_field);
-        let widen = widen(page_field);
-        match pagination.place {
-            PagePlace::Query => quote!(request.#ident #widen),
-            PagePlace::Body if page_field.optional => {
-                quote!(request.body.as_ref().and_then(|body| body.#ident)#widen)
+        let convert = convert(page_field, integer);
+        let (borrow, as_ref) = (borrow(integer), as_ref(integer));
+        match (pagination.body_optional, page_field.optional) {
+            (false, false) => quote!(Some(page.body.#ident #as_ref)#convert),
+            (false, true) => quote!(page.body.#ident #borrow #convert),
+            (true, false) => quote!(page.body.as_ref().map(|body| body.#ident #as_ref)#convert),
+            (true, true) => {
+                quote!(page.body.as_ref().and_then(|body| body.#ident #borrow)#convert)
             }
-            PagePlace::Body => quote!(request.body.as_ref().map(|body| body.#ident)#widen),
         }
     };
-    let read_offset = read(&pagination.offset);
-    let read_limit = read(&pagination.limit);
-    let converted = if pagination.offset.wide {
-        quote!(next)
-    } else {
-        quote!(next.try_into().ok()?)
+    // A value of the request.
+    let from_request = |page_field: &PageField, integer: bool| {
+        let ident = field(page_field);
+        let convert = convert(page_field, integer);
+        let (borrow, as_ref) = (borrow(integer), as_ref(integer));
+        match pagination.place {
+            PagePlace::Query => quote!(request.#ident #borrow #convert),
+            PagePlace::Body if page_field.optional => {
+                quote!(request.body.as_ref().and_then(|body| body.#ident #borrow)#convert)
+            }
+            PagePlace::Body => {
+                quote!(request.body.as_ref().map(|body| body.#ident #as_ref)#convert)
+            }
+        }
     };
-    let converted = if pagination.offset.optional {
-        quote!(Some(#converted))
-    } else {
-        converted
+    // Sets a request value to `next`.
+    let set = |page_field: &PageField, value: TokenStream| {
+        let ident = field(page_field);
+        let value = if page_field.optional {
+            quote!(Some(#value))
+        } else {
+            value
+        };
+        match pagination.place {
+            PagePlace::Query => quote!(next_request.#ident = #value;),
+            PagePlace::Body => quote!(next_request.body.as_mut()?.#ident = #value;),
+        }
     };
-    let set_offset = match pagination.place {
-        PagePlace::Query => quote!(next_request.#offset = #converted;),
-        PagePlace::Body => quote!(next_request.body.as_mut()?.#offset = #converted;),
+    let (next, set_next, from_where) = match &pagination.step {
+        PageStep::Offset { offset, total } => {
+            let read_offset = from_request(offset, true);
+            let read_limit = match &pagination.limit {
+                Some(limit) => from_request(limit, true),
+                None => quote!(None),
+            };
+            let total = match total {
+                Some(total) => from_page(total, true),
+                None => quote!(None),
+            };
+            let value = if offset.wide {
+                quote!(next)
+            } else {
+                quote!(next.try_into().ok()?)
+            };
+            (
+                quote!(#rt::next_offset(#read_offset, #read_limit, #count, #total)?),
+                set(offset, value),
+                format!("from the request's `{}` on", offset.wire_name),
+            )
+        }
+        PageStep::Marker { marker, next } => {
+            let read_marker = from_request(marker, false);
+            let next_marker = from_page(next, false);
+            (
+                quote!(#rt::next_marker(#read_marker, #count, #next_marker)?),
+                set(marker, quote!(next)),
+                format!(
+                    "from the request's `{}` on, each page naming the next in `{}`",
+                    marker.wire_name, next.wire_name
+                ),
+            )
+        }
+    };
+    let size = match &pagination.limit {
+        Some(limit) => format!(
+            "`{}` items a page (the service's default when unset)",
+            limit.wire_name
+        ),
+        None => "pages as large as the service makes them".to_owned(),
     };
     let method_name = method.to_string();
     let method_name = method_name.trim_start_matches("r#");
     let pages = format_ident!("{}_pages", method_name);
     let (call_fn, decode_fn) = paged_fn_names(method);
     let pages_doc = format!(
-        " The pages of [`{method_name}`](Self::{method_name}), fetched one at a time as the stream is read: from the request's `{offset}` on, `{limit}` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.",
-        offset = pagination.offset.wire_name,
-        limit = pagination.limit.wire_name,
+        " The pages of [`{method_name}`](Self::{method_name}), fetched one at a time as the stream is read: {from_where}, {size}. `.items()` gives the items one by one. An error ends the stream after it is passed on.",
     );
     let fns = paged_fns(api, operation, names);
     let page_impl = quote! {
@@ -117,9 +176,9 @@ pub(super) fn paging(
                 #call_fn,
                 #decode_fn,
                 |request, page| {
-                    let next = #rt::next_offset(#read_offset, #read_limit, #count, #total)?;
+                    let next = #next;
                     let mut next_request = request.clone();
-                    #set_offset
+                    #set_next
                     Some(next_request)
                 },
             )

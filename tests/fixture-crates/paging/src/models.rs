@@ -85,6 +85,27 @@ rt::deserialize_struct!(
     SearchItemsResponseBody, "SearchItemsResponseBody", { 0 field_0 data : Vec < crate
     ::models::Item > [required] = "data" }
 );
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListEventsResponseBody {
+    #[allow(missing_docs)]
+    pub events: Option<Vec<crate::models::Item>>,
+    /// The marker of the next page; absent on the last.
+    pub next_marker: Option<String>,
+}
+
+#[cfg(feature = "extra-traits")]
+rt::serialize_struct!(
+    ListEventsResponseBody, "ListEventsResponseBody", 2, { events[optional] = "events",
+    next_marker[optional] = "next_marker" }
+);
+rt::deserialize_struct!(
+    ListEventsResponseBody, "ListEventsResponseBody", { 0 field_0 events : Option < Vec <
+    crate ::models::Item > > [optional] = "events", 1 field_1 next_marker : Option <
+    String > [optional] = "next_marker" }
+);
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {

@@ -175,6 +175,91 @@ impl rt::Page for SearchItemsResponse {
     }
 }
 
+const LIST_EVENTS_OPERATION: rt::Operation = rt::Operation {
+    name: "ListEvents",
+    method: rt::http::Method::GET,
+    path: "/v1/{project_id}/events",
+    idempotent: true,
+};
+
+/// Request of [`Client::list_events`](crate::Client::list_events): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListEventsRequest {
+    /// When not set, the client's project id is used.
+    pub project_id: Option<String>,
+    /// Where the page starts.
+    pub marker: Option<String>,
+    /// Events per page.
+    pub limit: Option<i32>,
+}
+
+impl ListEventsRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`project_id`](Self::project_id).
+    pub fn project_id(mut self, value: impl Into<String>) -> Self {
+        self.project_id = Some(value.into());
+        self
+    }
+    /// Sets [`marker`](Self::marker).
+    pub fn marker(mut self, value: impl Into<String>) -> Self {
+        self.marker = Some(value.into());
+        self
+    }
+    /// Sets [`limit`](Self::limit).
+    pub fn limit(mut self, value: impl Into<i32>) -> Self {
+        self.limit = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::list_events`](crate::Client::list_events).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ListEventsResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// A page of events.
+    pub body: crate::models::ListEventsResponseBody,
+}
+
+#[inline]
+fn list_events_call(request: ListEventsRequest) -> rt::Call {
+    let mut call = rt::Call::new(&LIST_EVENTS_OPERATION);
+    call.project_id_param("project_id", request.project_id);
+    call.set_query("marker", request.marker.map(Into::into), false);
+    call.set_query("limit", request.limit.map(Into::into), false);
+    call
+}
+
+#[inline]
+fn list_events_decode(
+    response: rt::RawResponse,
+) -> Result<ListEventsResponse, rt::Error> {
+    Ok(ListEventsResponse {
+        status: response.status(),
+        request_id: response.request_id(),
+        body: response.json()?,
+        headers: response.into_headers(),
+    })
+}
+
+impl rt::Page for ListEventsResponse {
+    type Item = crate::models::Item;
+    fn into_items(self) -> Vec<crate::models::Item> {
+        self.body.events.unwrap_or_default()
+    }
+}
+
 impl crate::Client {
     /// Lists items, a page at a time.
     ///
@@ -238,6 +323,38 @@ impl crate::Client {
                 )?;
                 let mut next_request = request.clone();
                 next_request.body.as_mut()?.offset = Some(next);
+                Some(next_request)
+            },
+        )
+    }
+    /// Lists events; each page names the next one's marker.
+    ///
+    /// `GET /v1/{project_id}/events`
+    pub async fn list_events(
+        &self,
+        request: ListEventsRequest,
+    ) -> Result<ListEventsResponse, rt::Error> {
+        list_events_decode(self.core.send(list_events_call(request)).await?)
+    }
+    /// The pages of [`list_events`](Self::list_events), fetched one at a time as the stream is read: from the request's `marker` on, each page naming the next in `next_marker`, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[inline]
+    pub fn list_events_pages(
+        &self,
+        request: ListEventsRequest,
+    ) -> rt::Pages<ListEventsRequest, ListEventsResponse> {
+        rt::Pages::new(
+            self.core.clone(),
+            request,
+            list_events_call,
+            list_events_decode,
+            |request, page| {
+                let next = rt::next_marker(
+                    request.marker.as_deref(),
+                    page.body.events.as_ref().map_or(0, |items| items.len()),
+                    page.body.next_marker.as_deref(),
+                )?;
+                let mut next_request = request.clone();
+                next_request.marker = Some(next);
                 Some(next_request)
             },
         )
