@@ -28,7 +28,8 @@ pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>
 pub type StreamFuture<'a> =
     Pin<Box<dyn Future<Output = Result<StreamingResponse, Error>> + Send + 'a>>;
 
-const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
+/// The `User-Agent` every call sends (and signs).
+pub const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
 
 /// The runtime client a generated service client wraps: configuration, connections and
 /// the send loop. Cheap to clone; clones share connections.

@@ -27,6 +27,7 @@ use huaweicloud_secmaster::models::{
 use huaweicloud_secmaster::operations::{
     ChangePlaybookInstanceRequest, CreateWorkflowInstanceRequest,
 };
+use huaweicloud_secmaster::runtime::USER_AGENT;
 use huaweicloud_secmaster::{Client, Credentials, RetryPolicy};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
@@ -181,7 +182,7 @@ impl Baseline {
             huaweicloud_secmaster::runtime::signer::sdk_date(time::OffsetDateTime::now_utc());
         let body_hash = hex::encode(Sha256::digest(body));
         let canonical = format!(
-            "POST\n{path}/\n\ncontent-type:application/json\nhost:{host}\nuser-agent:bench\nx-project-id:{PROJECT}\nx-sdk-date:{date}\n\ncontent-type;host;user-agent;x-project-id;x-sdk-date\n{body_hash}",
+            "POST\n{path}/\n\ncontent-type:application/json\nhost:{host}\nuser-agent:{USER_AGENT}\nx-project-id:{PROJECT}\nx-sdk-date:{date}\n\ncontent-type;host;user-agent;x-project-id;x-sdk-date\n{body_hash}",
             host = self.host
         );
         let to_sign = format!(
@@ -195,7 +196,8 @@ impl Baseline {
             .http
             .post(format!("http://{}{path}", self.host))
             .header("content-type", "application/json")
-            .header("user-agent", "bench")
+            // Our client's User-Agent, so both sign and send the same bytes.
+            .header("user-agent", USER_AGENT)
             .header("x-project-id", PROJECT)
             .header("x-sdk-date", date)
             .header(
