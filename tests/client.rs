@@ -890,6 +890,21 @@ async fn https_endpoints_work_and_untrusted_certificates_are_a_tls_error() {
     assert!(matches!(untrusted, Error::Tls { .. }), "{untrusted:?}");
 }
 
+#[tokio::test]
+async fn https_goes_through_a_proxy_as_a_connect_tunnel() {
+    let (proxy, heads) = support::forwarding_proxy(String::new()).await;
+    let request_id = call_over_tls(|builder| {
+        builder
+            .add_root_certificate_der(tls_material("ca.der"))
+            .proxy(format!("http://{proxy}"))
+    })
+    .await;
+    assert_eq!(request_id.unwrap().as_deref(), Some("tls-1"));
+    let heads = heads.lock().unwrap().clone();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    assert!(heads[0].starts_with("CONNECT localhost:"), "{}", heads[0]);
+}
+
 /// The test CA as PEM text, as users usually have it.
 fn ca_pem() -> String {
     use base64::Engine;

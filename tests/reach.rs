@@ -16,8 +16,8 @@ use fixture_paging::{
     RetryPolicy,
 };
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+
+mod support;
 
 const AK: &str = "REACHAK";
 const SK: &str = "REACHSK";
@@ -44,46 +44,7 @@ fn items(count: usize) -> Vec<Value> {
 
 // ----- proxies -----
 
-/// A forwarding HTTP proxy on loopback: it records the head of the first request of each
-/// connection, then pipes the connection to `target` (the mock, which accepts
-/// absolute-form request targets).
-async fn forwarding_proxy(target: String) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let heads = Arc::new(Mutex::new(Vec::new()));
-    let recorded = heads.clone();
-    tokio::spawn(async move {
-        while let Ok((mut client, _)) = listener.accept().await {
-            let heads = recorded.clone();
-            let target = target.clone();
-            tokio::spawn(async move {
-                let mut buffer = Vec::new();
-                let mut chunk = [0u8; 4096];
-                while !buffer.windows(4).any(|window| window == b"\r\n\r\n") {
-                    match client.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(count) => buffer.extend_from_slice(&chunk[..count]),
-                    }
-                }
-                let end = buffer
-                    .windows(4)
-                    .position(|window| window == b"\r\n\r\n")
-                    .unwrap();
-                heads
-                    .lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&buffer[..end]).into_owned());
-                let Ok(mut upstream) = TcpStream::connect(&target).await else {
-                    return;
-                };
-                if upstream.write_all(&buffer).await.is_ok() {
-                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
-                }
-            });
-        }
-    });
-    (format!("127.0.0.1:{}", address.port()), heads)
-}
+use support::forwarding_proxy;
 
 fn authority(mock: &MockServer) -> String {
     mock.endpoint().trim_start_matches("http://").to_owned()

@@ -56,3 +56,66 @@ impl std::io::Write for Captured {
         Ok(())
     }
 }
+
+/// A proxy on loopback: for `CONNECT host:port` it answers 200 and tunnels to that address
+/// (how HTTPS goes through a proxy); for a plain HTTP request in absolute form it pipes the
+/// connection to `target`, the server behind it, which accepts absolute-form targets. It
+/// records the head of the first request of each connection. Returns its `host:port`.
+pub async fn forwarding_proxy(
+    target: String,
+) -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let address = listener.local_addr().expect("its address");
+    let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let recorded = heads.clone();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let heads = recorded.clone();
+            let target = target.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = [0u8; 4096];
+                let end = loop {
+                    if let Some(end) = buffer.windows(4).position(|window| window == b"\r\n\r\n") {
+                        break end;
+                    }
+                    match client.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(count) => buffer.extend_from_slice(&chunk[..count]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
+                let tunnel = head
+                    .strip_prefix("CONNECT ")
+                    .and_then(|rest| rest.split(' ').next())
+                    .map(str::to_owned);
+                if let Ok(mut heads) = heads.lock() {
+                    heads.push(head);
+                }
+                let Ok(mut upstream) =
+                    tokio::net::TcpStream::connect(tunnel.as_deref().unwrap_or(&target)).await
+                else {
+                    return;
+                };
+                let ready = match tunnel {
+                    // What follows the CONNECT head is the client's TLS, for the server.
+                    Some(_) => {
+                        client
+                            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                            .await
+                            .is_ok()
+                            && upstream.write_all(&buffer[end + 4..]).await.is_ok()
+                    }
+                    None => upstream.write_all(&buffer).await.is_ok(),
+                };
+                if ready {
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                }
+            });
+        }
+    });
+    (format!("127.0.0.1:{}", address.port()), heads)
+}
