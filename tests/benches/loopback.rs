@@ -336,7 +336,7 @@ async fn run(
 fn main() {
     let mut args = std::env::args().skip(1);
     let mut calls = 4000usize;
-    let mut rounds = 5usize;
+    let mut rounds = 21usize;
     // `--profile ours|baseline`: only that client, sequentially, for a profiler.
     let mut profile = None;
     while let Some(arg) = args.next() {
