@@ -258,7 +258,8 @@ impl Client {
         match &inner.iam {
             Some((iam, region)) if call.needs_default_project_id() => inner
                 .discovered_project_id
-                .get_or_try_init(|| crate::project::discover(self, iam, region))
+                // Boxed: a rare path, kept out of every call's future.
+                .get_or_try_init(|| Box::pin(crate::project::discover(self, iam, region)))
                 .await
                 .map(|project_id| Some(project_id.as_str())),
             _ => Ok(None),
