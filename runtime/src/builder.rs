@@ -288,12 +288,12 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self.build_core(C::SERVICE).map(C::from_core)
     }
 
-    fn build_core(self, service: &'static Service) -> Result<Client, Error> {
-        let credentials = self.credentials.clone().ok_or_else(|| {
+    fn build_core(mut self, service: &'static Service) -> Result<Client, Error> {
+        let credentials = self.credentials.take().ok_or_else(|| {
             Error::Config("no credentials: call .credentials(...), e.g. with Credentials::from_default_chain()?".into())
         })?;
-        let endpoint = match (&self.endpoint, &self.region) {
-            (Some(endpoint), _) => endpoint.clone(),
+        let endpoint = match (self.endpoint.take(), &self.region) {
+            (Some(endpoint), _) => endpoint,
             (None, Some(region)) => service.region_endpoint(region)?,
             (None, None) => {
                 return Err(Error::Config(
@@ -304,13 +304,13 @@ impl<C: ServiceClient> ClientBuilder<C> {
         let endpoint = Endpoint::parse(&endpoint)?;
         let project_id = self
             .project_id
-            .clone()
+            .take()
             .or_else(|| credentials.project_id().map(str::to_owned));
         // Only AK/SK credentials can ask IAM, and only with a region to ask about.
         let iam = match (&project_id, &credentials, &self.region) {
             (None, Credentials::AkSk { .. }, Some(region)) => {
-                let url = match &self.iam_endpoint {
-                    Some(url) => url.clone(),
+                let url = match self.iam_endpoint.take() {
+                    Some(url) => url,
                     None => std::env::var(IAM_ENDPOINT_ENV)
                         .ok()
                         .filter(|url| !url.trim().is_empty())

@@ -56,10 +56,9 @@ pub(crate) struct Inner {
     pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
-/// Where calls go: scheme, authority and path prefix of an endpoint URL.
+/// Where calls go: an endpoint URL, with the parts every call uses.
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
-    scheme: String,
     /// `host[:port]`, as sent in `Host` and signed.
     authority: String,
     /// A path prefix of the endpoint, without a trailing `/`.
@@ -95,7 +94,6 @@ impl Endpoint {
             None => host.to_owned(),
         };
         Ok(Endpoint {
-            scheme: url.scheme().to_owned(),
             authority,
             base_path: url.path().trim_end_matches('/').to_owned(),
             url,
@@ -108,7 +106,9 @@ impl std::fmt::Display for Endpoint {
         write!(
             formatter,
             "{}://{}{}",
-            self.scheme, self.authority, self.base_path
+            self.url.scheme(),
+            self.authority,
+            self.base_path
         )
     }
 }
@@ -177,7 +177,7 @@ impl Client {
     pub fn with_options(&self, options: CallOptions) -> Client {
         Client {
             inner: self.inner.clone(),
-            options: Some(Arc::new(options)),
+            options: Some(Arc::new(options.checked())),
         }
     }
 
@@ -205,24 +205,14 @@ impl Client {
     pub fn send(&self, call: Call) -> SendFuture<'_> {
         // Boxed once here, so each generated method's future holds a pointer rather than
         // this whole state machine: that keeps large generated crates quick to compile.
-        Box::pin(async move {
-            match self.call(call, false).await? {
-                Answer::Full(response) => Ok(response),
-                Answer::Stream(_) => unreachable!("a buffered call gets a buffered answer"),
-            }
-        })
+        Box::pin(async move { self.call(call, false).await.map(Answer::into_full) })
     }
 
     /// Sends a call like [`send`](Self::send) but hands over a 2xx answer as soon as its
     /// headers arrive, with the body as a [`ByteStream`](crate::ByteStream): for downloads.
     /// Error answers are read whole, as by `send`.
     pub fn send_streaming(&self, call: Call) -> StreamFuture<'_> {
-        Box::pin(async move {
-            match self.call(call, true).await? {
-                Answer::Stream(response) => Ok(response),
-                Answer::Full(_) => unreachable!("a streaming call gets a streaming answer"),
-            }
-        })
+        Box::pin(async move { self.call(call, true).await.map(Answer::into_stream) })
     }
 
     /// One call to the service, inside its `tracing` span.
@@ -298,10 +288,11 @@ impl Client {
         let idempotent = options
             .and_then(|options| options.idempotent)
             .unwrap_or(operation.idempotent);
-        if let Some(options) = options {
-            options
-                .check_headers(operation.name)
-                .map_err(Error::InvalidRequest)?;
+        if let Some(problem) = options.and_then(|options| options.problem.as_deref()) {
+            return Err(Error::InvalidRequest(format!(
+                "{}: {problem}",
+                operation.name
+            )));
         }
         let (path, query) = call.prepare(project_id)?;
         let path = if endpoint.base_path.is_empty() {
@@ -352,7 +343,7 @@ impl Client {
             }
             let result = match tokio::time::timeout(
                 timeout,
-                self.attempt(operation.name, idempotent, request, stream, timeout),
+                self.attempt(operation.name, idempotent, request, &url, stream, timeout),
             )
             .await
             {
@@ -459,7 +450,7 @@ impl Client {
         headers.extend(
             extra
                 .iter()
-                .map(|(name, value)| (Cow::Borrowed(name.as_str()), Cow::Borrowed(value.trim()))),
+                .map(|(name, value)| (Cow::Borrowed(name.as_str()), Cow::Borrowed(value.as_str()))),
         );
         match &inner.credentials {
             Credentials::AkSk {
@@ -546,11 +537,11 @@ impl Client {
         operation_name: &'static str,
         idempotent: bool,
         request: reqwest::Request,
+        sent_to: &reqwest::Url,
         stream: bool,
         timeout: Duration,
     ) -> Result<Answer, Failure> {
         let inner = &*self.inner;
-        let sent_to = request.url().clone();
         let mut response = inner
             .http
             .execute(request)
@@ -558,7 +549,7 @@ impl Client {
             .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
         // A caller's own HTTP client may follow redirects: the answer then comes from
         // another address than the one signed for, which is never what the call meant.
-        if response.url() != &sent_to {
+        if response.url() != sent_to {
             return Err(Failure {
                 error: Error::Config(format!(
                     "{operation_name}: the HTTP client followed a redirect from {sent_to} to {}; build it with .redirect(reqwest::redirect::Policy::none())",
@@ -570,11 +561,10 @@ impl Client {
         }
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        // Read only where an error or a stream needs it: a buffered 2xx answer carries its
-        // headers, and the caller reads the request id from there.
-        let request_id = |headers: &http::HeaderMap| request_id_of(headers);
+        // The request id is read only where an error or a stream needs it: a buffered 2xx
+        // answer carries its headers, and the caller reads it from there.
         if stream && (200..300).contains(&status) {
-            let request_id = request_id(&headers);
+            let request_id = request_id_of(&headers);
             return Ok(Answer::Stream(StreamingResponse {
                 status,
                 headers,
@@ -585,7 +575,7 @@ impl Client {
             error: Error::BodyTooLarge {
                 operation: operation_name,
                 status,
-                request_id: request_id(headers),
+                request_id: request_id_of(headers),
                 limit: inner.max_response_bytes,
             },
             retryable: false,
@@ -602,7 +592,7 @@ impl Client {
         let mut first: Option<Bytes> = None;
         let mut rest = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(|error| {
-            transport_failure(operation_name, error, idempotent, request_id(&headers))
+            transport_failure(operation_name, error, idempotent, request_id_of(&headers))
         })? {
             let held = first.as_ref().map_or(0, Bytes::len) + rest.len();
             if held + chunk.len() > inner.max_response_bytes {
@@ -640,7 +630,7 @@ impl Client {
             error: Error::Service(Box::new(ServiceError::new(
                 operation_name,
                 status,
-                request_id(&headers),
+                request_id_of(&headers),
                 body,
             ))),
             retryable,
@@ -682,6 +672,22 @@ struct Target<'a> {
 }
 
 impl Answer {
+    /// The answer of a buffered call (`stream` false), which is always buffered.
+    pub(crate) fn into_full(self) -> RawResponse {
+        match self {
+            Answer::Full(response) => response,
+            Answer::Stream(_) => unreachable!("a buffered call gets a buffered answer"),
+        }
+    }
+
+    /// The answer of a streaming call, which is always streamed.
+    fn into_stream(self) -> StreamingResponse {
+        match self {
+            Answer::Stream(response) => response,
+            Answer::Full(_) => unreachable!("a streaming call gets a streaming answer"),
+        }
+    }
+
     fn headers(&self) -> &http::HeaderMap {
         match self {
             Answer::Full(response) => &response.headers,

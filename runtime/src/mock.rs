@@ -928,41 +928,47 @@ fn paged_answer(
     request: &RecordedRequest,
 ) -> Option<MockAnswer> {
     let paging = operation.pagination.as_ref()?;
-    let items = state.collections.lock().ok()?.get(&operation.name)?.clone();
-    // A request value as text, from the query or the JSON body.
-    let value = |name: &str| -> Option<String> {
-        if paging.location == "query" {
-            query_pairs(&request.query)
-                .into_iter()
+    // The request's values as text, from the query or the JSON body, read once.
+    let json = if paging.location == "query" {
+        None
+    } else {
+        request.json()
+    };
+    let pairs = query_pairs(&request.query);
+    let number = |name: Option<&String>| -> Option<usize> {
+        let name = name?;
+        match &json {
+            None => pairs
+                .iter()
                 .find(|(key, _)| key == name)
-                .map(|(_, value)| value)
-        } else {
-            match request.json()?.get(name)? {
-                Value::String(text) => Some(text.clone()),
-                other => Some(other.to_string()),
-            }
+                .and_then(|(_, value)| value.parse().ok()),
+            Some(json) => match json.get(name)? {
+                Value::String(text) => text.parse().ok(),
+                other => other.as_u64().and_then(|value| usize::try_from(value).ok()),
+            },
         }
     };
-    let number = |name: Option<&String>| -> Option<usize> { value(name?)?.parse().ok() };
     // A marker is the offset written as text: as good as any opaque token.
-    let start = number(paging.offset.as_ref().or(paging.marker.as_ref()))
-        .unwrap_or(0)
-        .min(items.len());
+    let start = number(paging.offset.as_ref().or(paging.marker.as_ref())).unwrap_or(0);
     let limit = number(paging.limit.as_ref()).unwrap_or(DEFAULT_PAGE_LIMIT);
-    let end = start.saturating_add(limit).min(items.len());
+    let (page, count) = {
+        let collections = state.collections.lock().ok()?;
+        let items = collections.get(&operation.name)?;
+        let start = start.min(items.len());
+        let end = start.saturating_add(limit).min(items.len());
+        (items[start..end].to_vec(), items.len())
+    };
+    let end = start.min(count) + page.len();
     let mut body = match default_answer_body(&state.description, operation) {
         Value::Object(body) => body,
         _ => serde_json::Map::new(),
     };
-    body.insert(
-        paging.items.clone(),
-        Value::from(items[start..end].to_vec()),
-    );
+    body.insert(paging.items.clone(), Value::from(page));
     if let Some(total) = &paging.total {
-        body.insert(total.clone(), Value::from(items.len()));
+        body.insert(total.clone(), Value::from(count));
     }
     if let Some(next) = &paging.next {
-        if end < items.len() {
+        if end < count {
             body.insert(next.clone(), Value::from(end.to_string()));
         } else {
             body.remove(next);

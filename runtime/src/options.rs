@@ -23,6 +23,8 @@ pub struct CallOptions {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) idempotent: Option<bool>,
+    /// What is wrong with the headers, found once when a handle takes these options.
+    pub(crate) problem: Option<String>,
 }
 
 /// Headers the client sets itself; options may not replace them.
@@ -71,24 +73,29 @@ impl CallOptions {
         self
     }
 
-    /// The extra headers, checked: the problem with the first bad one.
-    pub(crate) fn check_headers(&self, operation: &str) -> Result<(), String> {
-        for (name, value) in &self.headers {
-            let lower = name.to_ascii_lowercase();
-            if RESERVED_HEADERS.contains(&lower.as_str()) {
-                return Err(format!(
-                    "{operation}: header `{name}` is set by the client and cannot be given as an option"
-                ));
-            }
-            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                return Err(format!("{operation}: `{name}` is not a valid header name"));
-            }
-            if http::HeaderValue::from_bytes(value.trim().as_bytes()).is_err() {
-                return Err(format!(
-                    "{operation}: header `{name}` contains a line break, NUL or other control character"
-                ));
+    /// Trims the extra headers' values and checks them once, for every call of the handle
+    /// that takes these options; a problem is reported by each call.
+    pub(crate) fn checked(mut self) -> Self {
+        for (_, value) in &mut self.headers {
+            if value.trim().len() != value.len() {
+                *value = value.trim().to_owned();
             }
         }
-        Ok(())
+        self.problem = self.headers.iter().find_map(|(name, value)| {
+            if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                Some(format!(
+                    "header `{name}` is set by the client and cannot be given as an option"
+                ))
+            } else if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                Some(format!("`{name}` is not a valid header name"))
+            } else if http::HeaderValue::from_bytes(value.as_bytes()).is_err() {
+                Some(format!(
+                    "header `{name}` contains a line break, NUL or other control character"
+                ))
+            } else {
+                None
+            }
+        });
+        self
     }
 }

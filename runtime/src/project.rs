@@ -37,12 +37,10 @@ pub(crate) async fn discover(
     // The client's own settings, without a handle's per-call options: extra headers meant
     // for the service are not for IAM.
     let plain = client.without_options();
-    let answer = plain
+    let response = plain
         .send_to(iam, call, None, false, &tracing::Span::none())
-        .await?;
-    let Answer::Full(response) = answer else {
-        unreachable!("a buffered call gets a buffered answer")
-    };
+        .await
+        .map(Answer::into_full)?;
     let Projects { projects } = response.json()?;
     match projects.as_slice() {
         [project] => {
