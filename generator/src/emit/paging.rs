@@ -42,26 +42,13 @@ pub(super) fn paging(
             page.body.as_ref().and_then(|body| body.#items.as_ref()).map_or(0, |items| items.len())
         },
     };
-    // `Option<i64>` of an integer (an `i32` widened), `Option<&str>` of a marker.
-    let convert = |page_field: &PageField, integer: bool| match (integer, page_field.wide) {
-        (true, false) => Some(quote!(.map(i64::from))),
-        (true, true) => None,
-        (false, _) => None,
+    // How a value is read: an integer as `Option<i64>` (an `i32` widened), a marker as
+    // `Option<&str>`. `borrow` applies to an `Option` field, `as_ref` to a plain one.
+    let convert = |page_field: &PageField, integer: bool| {
+        (integer && !page_field.wide).then(|| quote!(.map(i64::from)))
     };
-    let borrow = |integer: bool| {
-        if integer {
-            quote!()
-        } else {
-            quote!(.as_deref())
-        }
-    };
-    let as_ref = |integer: bool| {
-        if integer {
-            quote!()
-        } else {
-            quote!(.as_str())
-        }
-    };
+    let borrow = |integer: bool| (!integer).then(|| quote!(.as_deref()));
+    let as_ref = |integer: bool| (!integer).then(|| quote!(.as_str()));
     // A value of the page's body.
     let from_page = |page_field: &PageField, integer: bool| {
         let ident = field(page_field);

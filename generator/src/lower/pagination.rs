@@ -87,28 +87,21 @@ impl Lowerer<'_> {
             }
             (None, Some(marker), Some(next), None) => {
                 let place = self.page_place(&path, &marker, params, body)?;
-                let limit = match limit {
+                let (marker_found, limit) = match limit {
                     None => {
                         let [marker_found] =
                             self.find_in_request(&path, place, [&marker], params, body)?;
-                        let marker =
-                            self.page_field(&path, "marker", marker_found, marker, Text)?;
-                        return self.finish(
-                            &path,
-                            place,
-                            Style::Marker { marker, next },
-                            None,
-                            items,
-                            response,
-                        );
+                        (marker_found, None)
                     }
-                    Some(limit) => limit,
+                    Some(limit) => {
+                        let [marker_found, limit_found] =
+                            self.find_in_request(&path, place, [&marker, &limit], params, body)?;
+                        let limit = self.page_field(&path, "limit", limit_found, limit, Integer)?;
+                        (marker_found, Some(limit))
+                    }
                 };
-                let [marker_found, limit_found] =
-                    self.find_in_request(&path, place, [&marker, &limit], params, body)?;
                 let marker = self.page_field(&path, "marker", marker_found, marker, Text)?;
-                let limit = self.page_field(&path, "limit", limit_found, limit, Integer)?;
-                (place, Style::Marker { marker, next }, Some(limit))
+                (place, Style::Marker { marker, next }, limit)
             }
             _ => {
                 self.error(
