@@ -282,14 +282,18 @@ impl Lowerer<'_> {
                 (wires.map(|wire| find(wire)), "a request body property")
             }
         };
-        if let Some(missing) = found.iter().position(Option::is_none) {
-            self.error(
-                Diagnostic::new(path, format!("`{}` is not {place_name} like `{}`", wires[missing], wires[0]))
-                    .help("the paging values of a request must all be query parameters or all body properties"),
-            );
-            return None;
+        let mut values = Vec::with_capacity(N);
+        for (wire, value) in wires.iter().zip(found) {
+            let Some(value) = value else {
+                self.error(
+                    Diagnostic::new(path, format!("`{wire}` is not {place_name} like `{}`", wires[0]))
+                        .help("the paging values of a request must all be query parameters or all body properties"),
+                );
+                return None;
+            };
+            values.push(value);
         }
-        Some(found.map(|found| found.unwrap_or_else(|| unreachable!("checked above"))))
+        values.try_into().ok()
     }
 
     fn page_field(
