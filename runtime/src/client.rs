@@ -14,7 +14,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, ServiceError};
 use crate::interceptor::{Attempt, Interceptor, Outcome};
 use crate::options::CallOptions;
-use crate::request::{Call, CallBody};
+use crate::request::{Call, CallBody, Operation};
 use crate::response::{request_id_of, ByteStream, RawResponse, StreamingResponse};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::signer::{sdk_date, sign, Payload, SignableRequest};
@@ -203,20 +203,28 @@ impl Client {
     /// # }
     /// ```
     pub fn send(&self, call: Call) -> SendFuture<'_> {
-        // Boxed once here, so each generated method's future holds a pointer rather than
-        // this whole state machine: that keeps large generated crates quick to compile.
-        Box::pin(async move { self.call(call, false).await.map(Answer::into_full) })
+        self.start(call)
     }
 
     /// Sends a call like [`send`](Self::send) but hands over a 2xx answer as soon as its
     /// headers arrive, with the body as a [`ByteStream`](crate::ByteStream): for downloads.
     /// Error answers are read whole, as by `send`.
     pub fn send_streaming(&self, call: Call) -> StreamFuture<'_> {
-        Box::pin(async move { self.call(call, true).await.map(Answer::into_stream) })
+        self.start(call)
     }
 
-    /// One call to the service, inside its `tracing` span.
-    async fn call(&self, call: Call, stream: bool) -> Result<Answer, Error> {
+    /// Starts one call inside its `tracing` span, boxed once.
+    ///
+    /// Everything that needs no waiting (project id, URL, JSON body) is settled here, so
+    /// the boxed future holds only what the attempts use: every layer of `async fn` and
+    /// every byte of its state is copied and written per call, which at high concurrency
+    /// costs more in cache misses than the instructions show. The rare paths (project
+    /// discovery, files and forms) go through [`send_to`](Self::send_to), a future of
+    /// their own.
+    fn start<'a, T: Delivery + 'a>(
+        &'a self,
+        mut call: Call,
+    ) -> Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>> {
         let span = tracing::debug_span!(
             "call",
             service = self.inner.service.name,
@@ -226,16 +234,34 @@ impl Client {
             request_id = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        if span.is_disabled() {
-            return self.send_inner(call, stream, &span).await;
+        let recorded = span.clone();
+        let endpoint = &self.inner.endpoint;
+        if let (Some(project_id), Some(body)) = (
+            self.known_project_id(&call),
+            OutgoingBody::at_once(&mut call.body),
+        ) {
+            return match self.ready(endpoint, call, project_id, body) {
+                Ok(ready) => Box::pin(self.send_ready(ready, recorded).instrument(span)),
+                Err(error) => Box::pin(std::future::ready(Err(error))),
+            };
         }
-        let started = std::time::Instant::now();
-        let result = self
-            .send_inner(call, stream, &span)
-            .instrument(span.clone())
-            .await;
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        result
+        Box::pin(
+            async move {
+                let project_id = self.default_project_id(&call).await?;
+                self.send_to(endpoint, call, project_id, recorded).await
+            }
+            .instrument(span),
+        )
+    }
+
+    /// The project id for a call, when it is known without asking IAM: configured, found
+    /// earlier, or not needed. `None` when IAM has to be asked.
+    fn known_project_id(&self, call: &Call) -> Option<Option<&str>> {
+        match self.project_id() {
+            Some(project_id) => Some(Some(project_id)),
+            None if self.inner.iam.is_some() && call.needs_default_project_id() => None,
+            None => Some(None),
+        }
     }
 
     /// The project id for a call that needs the client's: configured, or asked of IAM
@@ -256,39 +282,41 @@ impl Client {
         }
     }
 
-    async fn send_inner(
-        &self,
-        call: Call,
-        stream: bool,
-        span: &tracing::Span,
-    ) -> Result<Answer, Error> {
-        let project_id = self.default_project_id(&call).await?;
-        self.send_to(&self.inner.endpoint, call, project_id, stream, span)
-            .await
-    }
-
-    /// Sends a call to an endpoint: the service's, or IAM's for project discovery.
-    pub(crate) async fn send_to(
+    /// Sends a call to an endpoint (the service's, or IAM's for project discovery) once
+    /// its body is prepared (files opened, names checked, before anything is sent), and
+    /// delivers its answer; records the outcome on `span`.
+    pub(crate) async fn send_to<T: Delivery>(
         &self,
         endpoint: &Endpoint,
         mut call: Call,
         project_id: Option<&str>,
-        stream: bool,
-        span: &tracing::Span,
-    ) -> Result<Answer, Error> {
-        let inner = &*self.inner;
-        let options = self.options.as_deref();
+        span: tracing::Span,
+    ) -> Result<T, Error> {
+        let body = match call.body.take() {
+            None => OutgoingBody::None,
+            Some(body) => OutgoingBody::prepare(body)
+                .await
+                .map_err(|problem| upload::invalid(call.operation.name, problem))?,
+        };
+        let ready = self.ready(endpoint, call, project_id, body)?;
+        self.send_ready(ready, span).await
+    }
+
+    /// Renders a call's URL (path and query encoded as they are signed) and checks the
+    /// handle's options.
+    fn ready<'a>(
+        &self,
+        endpoint: &'a Endpoint,
+        mut call: Call,
+        project_id: Option<&'a str>,
+        body: OutgoingBody,
+    ) -> Result<Ready<'a>, Error> {
         let operation = call.operation;
-        let timeout = options
-            .and_then(|options| options.timeout)
-            .unwrap_or(inner.timeout);
-        let retry = options
-            .and_then(|options| options.retry.as_ref())
-            .unwrap_or(&inner.retry);
-        let idempotent = options
-            .and_then(|options| options.idempotent)
-            .unwrap_or(operation.idempotent);
-        if let Some(problem) = options.and_then(|options| options.problem.as_deref()) {
+        if let Some(problem) = self
+            .options
+            .as_deref()
+            .and_then(|options| options.problem.as_deref())
+        {
             return Err(Error::InvalidRequest(format!(
                 "{}: {problem}",
                 operation.name
@@ -300,7 +328,8 @@ impl Client {
         } else {
             format!("{}{path}", endpoint.base_path)
         };
-        // Path and query are already encoded as they are signed; the URL keeps them so.
+        // Path and query are already encoded as they are signed; the URL keeps them so,
+        // and the signer reads them back from it.
         let mut url = endpoint.url.clone();
         url.set_path(&path);
         url.set_query((!query.is_empty()).then_some(query.as_str()));
@@ -310,132 +339,168 @@ impl Client {
                 operation.name
             )));
         }
-        // Everything a body needs (files opened, names checked) is settled before anything
-        // is sent.
-        let body = OutgoingBody::prepare(call.body.take())
-            .await
-            .map_err(|problem| upload::invalid(operation.name, problem))?;
-        let max_attempts = if body.replayable() {
-            retry.max_attempts
-        } else {
-            1
-        };
-        let target = Target {
+        Ok(Ready {
             endpoint,
-            url: &url,
-            path: &path,
-            query: &query,
+            operation,
+            url,
+            headers: call.headers,
+            body,
             project_id,
-        };
+        })
+    }
 
-        let mut attempt = 1;
-        loop {
-            span.record("attempt", attempt);
-            let mut request = self.build_request(&call, &target, &body)?;
-            let info = Attempt {
-                operation: operation.name,
-                number: attempt,
-                method: &operation.method,
-                url: url.as_str(),
+    /// Sends a ready call, retrying as the policy allows, and delivers its answer;
+    /// records the outcome on `span`.
+    ///
+    /// A plain function around an `async move` block rather than an `async fn`: the block
+    /// keeps its arguments where they were captured, where an `async fn` would hold a
+    /// second copy of each in its state.
+    // Written out on purpose: see above.
+    #[allow(clippy::manual_async_fn)]
+    fn send_ready<'a, T: Delivery + 'a>(
+        &'a self,
+        ready: Ready<'a>,
+        span: tracing::Span,
+    ) -> impl Future<Output = Result<T, Error>> + Send + 'a {
+        async move {
+            let _timing = Timing {
+                span: &span,
+                started: (!span.is_disabled()).then(std::time::Instant::now),
             };
-            for interceptor in &inner.interceptors {
-                interceptor.before_attempt(&info, request.headers_mut());
-            }
-            let result = match tokio::time::timeout(
-                timeout,
-                self.attempt(operation.name, idempotent, request, &url, stream, timeout),
-            )
-            .await
-            {
-                Ok(result) => result,
-                Err(_) => Err(Failure {
-                    error: Error::Timeout {
-                        operation: operation.name,
-                        elapsed: timeout,
-                        attempt,
-                    },
-                    retryable: idempotent,
-                    retry_after: None,
-                }),
+            let inner = &*self.inner;
+            let options = self.options.as_deref();
+            let operation = ready.operation;
+            let timeout = options
+                .and_then(|options| options.timeout)
+                .unwrap_or(inner.timeout);
+            let retry = options
+                .and_then(|options| options.retry.as_ref())
+                .unwrap_or(&inner.retry);
+            let idempotent = options
+                .and_then(|options| options.idempotent)
+                .unwrap_or(operation.idempotent);
+            let max_attempts = if ready.body.replayable() {
+                retry.max_attempts
+            } else {
+                1
             };
-            if !inner.interceptors.is_empty() {
-                let outcome = match &result {
-                    Ok(answer) => Outcome::Response {
-                        status: answer.status(),
-                        headers: answer.headers(),
-                    },
-                    Err(failure) => Outcome::Failed(&failure.error),
+            let mut attempt = 1;
+            loop {
+                span.record("attempt", attempt);
+                let info = Attempt {
+                    operation: operation.name,
+                    number: attempt,
+                    method: &operation.method,
+                    url: ready.url.as_str(),
                 };
-                for interceptor in &inner.interceptors {
-                    interceptor.after_attempt(&info, &outcome);
+                // The request is handed to the HTTP client here, so the state kept across the
+                // await holds only the client's future, not the request too.
+                let sent = {
+                    let mut request = self.build_request(&ready)?;
+                    for interceptor in &inner.interceptors {
+                        interceptor.before_attempt(&info, request.headers_mut());
+                    }
+                    inner.http.execute(request)
+                };
+                let result = match tokio::time::timeout(
+                    timeout,
+                    self.attempt(
+                        operation.name,
+                        idempotent,
+                        sent,
+                        &ready.url,
+                        T::STREAM,
+                        timeout,
+                    ),
+                )
+                .await
+                {
+                    Ok(result) => result,
+                    Err(_) => Err(Failure {
+                        error: Error::Timeout {
+                            operation: operation.name,
+                            elapsed: timeout,
+                            attempt,
+                        },
+                        retryable: idempotent,
+                        retry_after: None,
+                    }),
+                };
+                if !inner.interceptors.is_empty() {
+                    let outcome = match &result {
+                        Ok(answer) => Outcome::Response {
+                            status: answer.status(),
+                            headers: answer.headers(),
+                        },
+                        Err(failure) => Outcome::Failed(&failure.error),
+                    };
+                    for interceptor in &inner.interceptors {
+                        interceptor.after_attempt(&info, &outcome);
+                    }
                 }
-            }
-            let failure = match result {
-                Ok(answer) => {
-                    // Nothing is read for the logs when nothing listens.
-                    if !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG) {
-                        let request_id = answer.request_id();
-                        span.record("status", answer.status());
-                        span.record("request_id", request_id.as_deref());
+                let failure = match result {
+                    Ok(answer) => {
+                        // Nothing is read for the logs when nothing listens.
+                        if !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG) {
+                            let request_id = answer.request_id();
+                            span.record("status", answer.status());
+                            span.record("request_id", request_id.as_deref());
+                            debug!(
+                                operation = operation.name,
+                                attempt,
+                                status = answer.status(),
+                                request_id = request_id.as_deref(),
+                                "call succeeded"
+                            );
+                        }
+                        return Ok(T::deliver(answer));
+                    }
+                    Err(failure) => failure,
+                };
+                let Failure {
+                    error,
+                    retryable,
+                    retry_after,
+                } = failure;
+                if let Some(status) = error.status() {
+                    span.record("status", status);
+                }
+                span.record("request_id", error.request_id());
+                if !retryable || attempt >= max_attempts {
+                    debug!(operation = operation.name, attempt, request_id = error.request_id(), %error, "call failed");
+                    return Err(error);
+                }
+                let delay = match retry_after {
+                    Some(delay) if delay > retry.max_delay => {
                         debug!(
                             operation = operation.name,
                             attempt,
-                            status = answer.status(),
-                            request_id = request_id.as_deref(),
-                            "call succeeded"
+                            ?delay,
+                            "Retry-After exceeds the retry cap; giving up"
                         );
+                        return Err(error);
                     }
-                    return Ok(answer);
-                }
-                Err(failure) => failure,
-            };
-            let Failure {
-                error,
-                retryable,
-                retry_after,
-            } = failure;
-            if let Some(status) = error.status() {
-                span.record("status", status);
+                    Some(delay) => delay,
+                    None => retry.backoff(attempt),
+                };
+                warn!(operation = operation.name, attempt, ?delay, request_id = error.request_id(), %error, "retrying");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
             }
-            span.record("request_id", error.request_id());
-            if !retryable || attempt >= max_attempts {
-                debug!(operation = operation.name, attempt, request_id = error.request_id(), %error, "call failed");
-                return Err(error);
-            }
-            let delay = match retry_after {
-                Some(delay) if delay > retry.max_delay => {
-                    debug!(
-                        operation = operation.name,
-                        attempt,
-                        ?delay,
-                        "Retry-After exceeds the retry cap; giving up"
-                    );
-                    return Err(error);
-                }
-                Some(delay) => delay,
-                None => retry.backoff(attempt),
-            };
-            warn!(operation = operation.name, attempt, ?delay, request_id = error.request_id(), %error, "retrying");
-            tokio::time::sleep(delay).await;
-            attempt += 1;
         }
     }
 
     /// Builds and signs one attempt's request (a fresh date and signature every time).
-    fn build_request(
-        &self,
-        call: &Call,
-        target: &Target<'_>,
-        body: &OutgoingBody,
-    ) -> Result<reqwest::Request, Error> {
+    fn build_request(&self, ready: &Ready<'_>) -> Result<reqwest::Request, Error> {
         let inner = &*self.inner;
-        let operation = call.operation;
+        let operation = ready.operation;
+        let body = &ready.body;
         let extra = self
             .options
             .as_deref()
             .map_or(&[][..], |options| options.headers.as_slice());
         let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-            Vec::with_capacity(8 + call.headers.len() + extra.len());
+            Vec::with_capacity(8 + ready.headers.len() + extra.len());
         headers.push((Cow::Borrowed("user-agent"), Cow::Borrowed(USER_AGENT)));
         // Header names are sent in lower case (as HTTP/1 libraries send them); only
         // `Content-Type` keeps the spelling the signer looks for, as the official SDK's does.
@@ -443,7 +508,8 @@ impl Client {
             headers.push((Cow::Borrowed("Content-Type"), Cow::Borrowed(content_type)));
         }
         headers.extend(
-            call.headers
+            ready
+                .headers
                 .iter()
                 .map(|(name, value)| (Cow::Borrowed(*name), Cow::Borrowed(value.as_str()))),
         );
@@ -459,7 +525,7 @@ impl Client {
                 security_token,
                 ..
             } => {
-                if let Some(project_id) = target.project_id {
+                if let Some(project_id) = ready.project_id {
                     headers.push((Cow::Borrowed("x-project-id"), Cow::Borrowed(project_id)));
                 }
                 if let Some(token) = security_token {
@@ -474,9 +540,9 @@ impl Client {
                 ));
                 let mut signable = SignableRequest {
                     method: operation.method.as_str(),
-                    host: &target.endpoint.authority,
-                    path: target.path,
-                    query: target.query,
+                    host: &ready.endpoint.authority,
+                    path: ready.url.path(),
+                    query: ready.url.query().unwrap_or(""),
                     headers,
                     body: body.payload(),
                 };
@@ -486,12 +552,12 @@ impl Client {
             Credentials::Token { token, .. } => {
                 headers.push((
                     Cow::Borrowed("host"),
-                    Cow::Borrowed(&target.endpoint.authority),
+                    Cow::Borrowed(&ready.endpoint.authority),
                 ));
                 headers.push((Cow::Borrowed("x-auth-token"), Cow::Borrowed(token.expose())));
             }
         }
-        let mut request = reqwest::Request::new(operation.method.clone(), target.url.clone());
+        let mut request = reqwest::Request::new(operation.method.clone(), ready.url.clone());
         let header_map = request.headers_mut();
         header_map.reserve(headers.len() + 1);
         for (name, value) in headers {
@@ -530,27 +596,30 @@ impl Client {
         Ok(request)
     }
 
-    /// One attempt: send, then read the whole answer within the size limit and classify
+    /// One attempt: send (`sent`, the HTTP client's future, holds the request), then read the whole answer within the size limit and classify
     /// it; with `stream`, hand over a 2xx answer before reading its body.
-    async fn attempt(
-        &self,
+    ///
+    /// A plain function around an `async move` block, as [`send_ready`](Self::send_ready)
+    /// is, for the same reason.
+    #[allow(clippy::manual_async_fn)]
+    fn attempt<'a>(
+        &'a self,
         operation_name: &'static str,
         idempotent: bool,
-        request: reqwest::Request,
-        sent_to: &reqwest::Url,
+        sent: impl Future<Output = Result<reqwest::Response, reqwest::Error>> + 'a,
+        sent_to: &'a reqwest::Url,
         stream: bool,
         timeout: Duration,
-    ) -> Result<Answer, Failure> {
-        let inner = &*self.inner;
-        let mut response = inner
-            .http
-            .execute(request)
-            .await
-            .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
-        // A caller's own HTTP client may follow redirects: the answer then comes from
-        // another address than the one signed for, which is never what the call meant.
-        if response.url() != sent_to {
-            return Err(Failure {
+    ) -> impl Future<Output = Result<Answer, Failure>> + 'a {
+        async move {
+            let inner = &*self.inner;
+            let mut response = sent
+                .await
+                .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
+            // A caller's own HTTP client may follow redirects: the answer then comes from
+            // another address than the one signed for, which is never what the call meant.
+            if response.url() != sent_to {
+                return Err(Failure {
                 error: Error::Config(format!(
                     "{operation_name}: the HTTP client followed a redirect from {sent_to} to {}; build it with .redirect(reqwest::redirect::Policy::none())",
                     response.url()
@@ -558,84 +627,99 @@ impl Client {
                 retryable: false,
                 retry_after: None,
             });
-        }
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        // The request id is read only where an error or a stream needs it: a buffered 2xx
-        // answer carries its headers, and the caller reads it from there.
-        if stream && (200..300).contains(&status) {
-            let request_id = request_id_of(&headers);
-            return Ok(Answer::Stream(StreamingResponse {
-                status,
-                headers,
-                body: ByteStream::new(response, operation_name, request_id, timeout),
-            }));
-        }
-        let too_large = |headers: &http::HeaderMap| Failure {
-            error: Error::BodyTooLarge {
-                operation: operation_name,
-                status,
-                request_id: request_id_of(headers),
-                limit: inner.max_response_bytes,
-            },
-            retryable: false,
-            retry_after: None,
-        };
-        if response
-            .content_length()
-            .is_some_and(|length| length > inner.max_response_bytes as u64)
-        {
-            return Err(too_large(&headers));
-        }
-        // Most answers arrive in one chunk: keep it as it is, and copy only when there are
-        // more.
-        let mut first: Option<Bytes> = None;
-        let mut rest = BytesMut::new();
-        while let Some(chunk) = response.chunk().await.map_err(|error| {
-            transport_failure(operation_name, error, idempotent, request_id_of(&headers))
-        })? {
-            let held = first.as_ref().map_or(0, Bytes::len) + rest.len();
-            if held + chunk.len() > inner.max_response_bytes {
-                return Err(too_large(&headers));
             }
-            match &first {
-                None => first = Some(chunk),
-                Some(head) => {
-                    if rest.is_empty() {
-                        rest.extend_from_slice(head);
+            let status = response.status().as_u16();
+            // The request id is read only where an error or a stream needs it: a buffered 2xx
+            // answer carries its headers, and the caller reads it from there.
+            if stream && (200..300).contains(&status) {
+                let headers = std::mem::take(response.headers_mut());
+                let request_id = request_id_of(&headers);
+                return Ok(Answer::Stream(StreamingResponse {
+                    status,
+                    headers,
+                    body: ByteStream::new(response, operation_name, request_id, timeout),
+                }));
+            }
+            let too_large = |headers: &http::HeaderMap| Failure {
+                error: Error::BodyTooLarge {
+                    operation: operation_name,
+                    status,
+                    request_id: request_id_of(headers),
+                    limit: inner.max_response_bytes,
+                },
+                retryable: false,
+                retry_after: None,
+            };
+            if response
+                .content_length()
+                .is_some_and(|length| length > inner.max_response_bytes as u64)
+            {
+                return Err(too_large(response.headers()));
+            }
+            // Most answers arrive in one chunk: keep it as it is, and copy only when there are
+            // more.
+            let mut first: Option<Bytes> = None;
+            let mut rest = BytesMut::new();
+            // The headers stay in the response until the body is read: the state kept across
+            // the reads is smaller so.
+            loop {
+                let chunk = match response.chunk().await {
+                    Ok(Some(chunk)) => chunk,
+                    Ok(None) => break,
+                    Err(error) => {
+                        let request_id = request_id_of(response.headers());
+                        return Err(transport_failure(
+                            operation_name,
+                            error,
+                            idempotent,
+                            request_id,
+                        ));
                     }
-                    rest.extend_from_slice(&chunk);
+                };
+                let held = first.as_ref().map_or(0, Bytes::len) + rest.len();
+                if held + chunk.len() > inner.max_response_bytes {
+                    return Err(too_large(response.headers()));
+                }
+                match &first {
+                    None => first = Some(chunk),
+                    Some(head) => {
+                        if rest.is_empty() {
+                            rest.extend_from_slice(head);
+                        }
+                        rest.extend_from_slice(&chunk);
+                    }
                 }
             }
+            let body = if rest.is_empty() {
+                first.unwrap_or_default()
+            } else {
+                rest.freeze()
+            };
+            let headers = std::mem::take(response.headers_mut());
+            if (200..300).contains(&status) {
+                return Ok(Answer::Full(RawResponse {
+                    operation: operation_name,
+                    status,
+                    headers,
+                    body,
+                }));
+            }
+            let retry_after = headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| parse_retry_after(value, SystemTime::now()));
+            let retryable = status == 429 || status == 503 || (status >= 500 && idempotent);
+            Err(Failure {
+                error: Error::Service(Box::new(ServiceError::new(
+                    operation_name,
+                    status,
+                    request_id_of(&headers),
+                    body,
+                ))),
+                retryable,
+                retry_after,
+            })
         }
-        let body = if rest.is_empty() {
-            first.unwrap_or_default()
-        } else {
-            rest.freeze()
-        };
-        if (200..300).contains(&status) {
-            return Ok(Answer::Full(RawResponse {
-                operation: operation_name,
-                status,
-                headers,
-                body,
-            }));
-        }
-        let retry_after = headers
-            .get(http::header::RETRY_AFTER)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| parse_retry_after(value, SystemTime::now()));
-        let retryable = status == 429 || status == 503 || (status >= 500 && idempotent);
-        Err(Failure {
-            error: Error::Service(Box::new(ServiceError::new(
-                operation_name,
-                status,
-                request_id_of(&headers),
-                body,
-            ))),
-            retryable,
-            retry_after,
-        })
     }
 }
 
@@ -662,32 +746,66 @@ pub(crate) enum Answer {
     Stream(StreamingResponse),
 }
 
-/// Where one call's attempts go, rendered once.
-struct Target<'a> {
-    endpoint: &'a Endpoint,
-    url: &'a reqwest::Url,
-    path: &'a str,
-    query: &'a str,
-    project_id: Option<&'a str>,
+/// What a call hands over: a buffered answer, or a streamed one.
+pub(crate) trait Delivery: Send {
+    /// Whether a 2xx answer is handed over before its body is read.
+    const STREAM: bool;
+
+    /// The answer of a call sent with [`STREAM`](Self::STREAM).
+    fn deliver(answer: Answer) -> Self;
 }
 
-impl Answer {
-    /// The answer of a buffered call (`stream` false), which is always buffered.
-    pub(crate) fn into_full(self) -> RawResponse {
-        match self {
+impl Delivery for RawResponse {
+    const STREAM: bool = false;
+
+    fn deliver(answer: Answer) -> Self {
+        match answer {
             Answer::Full(response) => response,
             Answer::Stream(_) => unreachable!("a buffered call gets a buffered answer"),
         }
     }
+}
 
-    /// The answer of a streaming call, which is always streamed.
-    fn into_stream(self) -> StreamingResponse {
-        match self {
+impl Delivery for StreamingResponse {
+    const STREAM: bool = true;
+
+    fn deliver(answer: Answer) -> Self {
+        match answer {
             Answer::Stream(response) => response,
             Answer::Full(_) => unreachable!("a streaming call gets a streaming answer"),
         }
     }
+}
 
+/// Records a call's duration on its span when the call ends, however it ends.
+struct Timing<'a> {
+    span: &'a tracing::Span,
+    /// When the call started; `None` when the span is disabled.
+    started: Option<std::time::Instant>,
+}
+
+impl Drop for Timing<'_> {
+    fn drop(&mut self) {
+        if let Some(started) = self.started {
+            self.span
+                .record("duration_ms", started.elapsed().as_millis() as u64);
+        }
+    }
+}
+
+/// A call ready to be sent: its URL rendered, its body settled. Each attempt builds and
+/// signs its request from it.
+struct Ready<'a> {
+    endpoint: &'a Endpoint,
+    operation: &'static Operation,
+    /// The endpoint's URL with the call's path and query, encoded as they are signed.
+    url: reqwest::Url,
+    headers: Vec<(&'static str, String)>,
+    body: OutgoingBody,
+    project_id: Option<&'a str>,
+}
+
+impl Answer {
     fn headers(&self) -> &http::HeaderMap {
         match self {
             Answer::Full(response) => &response.headers,
@@ -725,17 +843,36 @@ enum OutgoingBody {
 }
 
 impl OutgoingBody {
-    async fn prepare(body: Option<CallBody>) -> Result<OutgoingBody, String> {
+    /// The body, when it needs no waiting: none, or bytes (taken out of `body`). `None`
+    /// for files and forms, which [`prepare`](Self::prepare) settles.
+    fn at_once(body: &mut Option<CallBody>) -> Option<OutgoingBody> {
+        match body {
+            None => Some(OutgoingBody::None),
+            Some(CallBody::Bytes { .. }) => match body.take() {
+                Some(CallBody::Bytes {
+                    content_type,
+                    bytes,
+                }) => Some(OutgoingBody::Bytes {
+                    content_type,
+                    bytes,
+                }),
+                _ => None,
+            },
+            Some(_) => None,
+        }
+    }
+
+    /// Settles what a body needs before anything is sent: files opened, lengths known.
+    async fn prepare(body: CallBody) -> Result<OutgoingBody, String> {
         Ok(match body {
-            None => OutgoingBody::None,
-            Some(CallBody::Bytes {
+            CallBody::Bytes {
                 content_type,
                 bytes,
-            }) => OutgoingBody::Bytes {
+            } => OutgoingBody::Bytes {
                 content_type,
                 bytes,
             },
-            Some(CallBody::Form { content_type, form }) => {
+            CallBody::Form { content_type, form } => {
                 let boundary = upload::boundary();
                 OutgoingBody::Streamed {
                     content_type: format!("{content_type}; boundary={boundary}"),
@@ -743,7 +880,7 @@ impl OutgoingBody {
                     replayable: form.replayable(),
                 }
             }
-            Some(CallBody::File { content_type, part }) => OutgoingBody::Streamed {
+            CallBody::File { content_type, part } => OutgoingBody::Streamed {
                 content_type,
                 prepared: Prepared::file(&part).await?,
                 replayable: part.replayable(),

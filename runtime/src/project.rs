@@ -3,8 +3,8 @@
 
 use serde::Deserialize;
 
-use crate::client::{Answer, Endpoint};
-use crate::{Call, Client, Error, Operation, Region};
+use crate::client::Endpoint;
+use crate::{Call, Client, Error, Operation, RawResponse, Region};
 
 /// IAM's KeystoneListProjects, as the official SDKs call it for discovery.
 static KEYSTONE_LIST_PROJECTS: Operation = Operation {
@@ -37,10 +37,9 @@ pub(crate) async fn discover(
     // The client's own settings, without a handle's per-call options: extra headers meant
     // for the service are not for IAM.
     let plain = client.without_options();
-    let response = plain
-        .send_to(iam, call, None, false, &tracing::Span::none())
-        .await
-        .map(Answer::into_full)?;
+    let response: RawResponse = plain
+        .send_to(iam, call, None, tracing::Span::none())
+        .await?;
     let Projects { projects } = response.json()?;
     match projects.as_slice() {
         [project] => {

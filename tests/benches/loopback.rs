@@ -42,6 +42,7 @@ const CREATE_BODY: &str = r#"{"command_type":"ActionInstanceRunCommand","action_
 // ----- the server process -----
 
 fn serve() {
+    pin_to_cpu(1);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -215,8 +216,31 @@ impl Baseline {
 
 // ----- measuring -----
 
+/// Pins this process (and the threads it starts later) to one CPU, when the machine has
+/// more than one: the client on CPU 0 and the server on CPU 1, so the scheduler does not
+/// move them between runs, which changes how often each wakes the other and moves the
+/// figures by more than the difference measured.
+fn pin_to_cpu(cpu: usize) {
+    if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
+        return;
+    }
+    // SAFETY: the set is zeroed and filled by the libc macros before the call, which only
+    // reads it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
+
 /// User plus system CPU time of this process.
 fn cpu_time() -> Duration {
+    let (user, system) = user_and_system_time();
+    user + system
+}
+
+/// This process's CPU time so far: in user space, and in the kernel.
+fn user_and_system_time() -> (Duration, Duration) {
     // SAFETY: `getrusage` only writes the zeroed struct it is given.
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
@@ -226,7 +250,7 @@ fn cpu_time() -> Duration {
     let micros = |time: libc::timeval| {
         Duration::from_secs(time.tv_sec as u64) + Duration::from_micros(time.tv_usec as u64)
     };
-    micros(usage.ru_utime) + micros(usage.ru_stime)
+    (micros(usage.ru_utime), micros(usage.ru_stime))
 }
 
 /// Peak resident set size of this process, in KiB.
@@ -337,8 +361,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut calls = 4000usize;
     let mut rounds = 21usize;
-    // `--profile ours|baseline`: only that client, sequentially, for a profiler.
+    // `--profile ours|baseline`: only that client, for a profiler, at `--concurrency N`
+    // (1 unless given).
     let mut profile = None;
+    let mut profile_concurrency = 1usize;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--serve" => return serve(),
@@ -353,6 +379,13 @@ fn main() {
                     Some("ours") => Some(Which::Ours),
                     _ => Some(Which::Baseline),
                 }
+            }
+            "--concurrency" => {
+                profile_concurrency = args
+                    .next()
+                    .and_then(|value| value.parse().ok())
+                    .filter(|&value| value > 0)
+                    .unwrap_or(profile_concurrency)
             }
             "--rounds" => {
                 rounds = args
@@ -379,6 +412,7 @@ fn main() {
         .expect("the server's address");
     let address = line.trim().to_owned();
 
+    pin_to_cpu(0);
     // The client side runs on one worker thread, so CPU per call is not inflated by idle
     // spinning of a second worker; the server has the other core.
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -408,9 +442,21 @@ fn main() {
             baseline_body: serde_json::from_str(CREATE_BODY).expect("the seed body decodes"),
         });
         if let Some(which) = profile {
+            let (user, system) = user_and_system_time();
+            let started = Instant::now();
             for op in [Op::Change, Op::Create] {
-                run(&clients, which, op, 1, calls).await;
+                run(&clients, which, op, profile_concurrency, calls).await;
             }
+            let wall = started.elapsed();
+            let (user_after, system_after) = user_and_system_time();
+            let per_call = |time: Duration| time.as_secs_f64() * 1e6 / (2 * calls) as f64;
+            println!(
+                "{} calls: {:.1} us wall, {:.1} us user, {:.1} us system per call",
+                2 * calls,
+                per_call(wall),
+                per_call(user_after - user),
+                per_call(system_after - system),
+            );
             return;
         }
         // Warm up connections and code paths.
