@@ -17,7 +17,7 @@ use crate::options::CallOptions;
 use crate::request::{Call, CallBody, Operation};
 use crate::response::{request_id_of, ByteStream, RawResponse, StreamingResponse};
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::signer::{sdk_date, sign, Payload, SignableRequest};
+use crate::signer::{authorize, sdk_date, Payload, SignableRequest};
 use crate::upload::{self, Prepared};
 use crate::{Region, Service};
 
@@ -61,6 +61,8 @@ pub(crate) struct Inner {
 pub(crate) struct Endpoint {
     /// `host[:port]`, as sent in `Host` and signed.
     authority: String,
+    /// `authority` as a header value, made once rather than per request.
+    host_value: http::HeaderValue,
     /// A path prefix of the endpoint, without a trailing `/`.
     base_path: String,
     /// The endpoint parsed once: each call's URL is a copy with its path and query set,
@@ -93,8 +95,11 @@ impl Endpoint {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
+        let host_value = http::HeaderValue::from_str(&authority)
+            .map_err(|_| Error::Config(format!("endpoint `{endpoint}`: invalid host")))?;
         Ok(Endpoint {
             authority,
+            host_value,
             base_path: url.path().trim_end_matches('/').to_owned(),
             url,
         })
@@ -546,7 +551,7 @@ impl Client {
                     headers,
                     body: body.payload(),
                 };
-                sign(access_key.expose(), secret_key.expose(), &mut signable);
+                authorize(access_key.expose(), secret_key.expose(), &mut signable);
                 headers = signable.headers;
             }
             Credentials::Token { token, .. } => {
@@ -567,7 +572,14 @@ impl Client {
                     operation.name
                 ))
             })?;
+            // The values every request carries are made once, not copied per request.
             let mut value = match value {
+                Cow::Borrowed(value) if std::ptr::eq(value, USER_AGENT) => {
+                    Ok(http::HeaderValue::from_static(USER_AGENT))
+                }
+                Cow::Borrowed(value) if std::ptr::eq(value, ready.endpoint.authority.as_str()) => {
+                    Ok(ready.endpoint.host_value.clone())
+                }
                 Cow::Borrowed(value) => http::HeaderValue::from_bytes(value.as_bytes()),
                 Cow::Owned(value) => http::HeaderValue::from_maybe_shared(Bytes::from(value)),
             }

@@ -131,6 +131,30 @@ fn canonical_uri(path: &str) -> String {
 
 /// Signs a request in place, adding the headers signing needs, and returns the details.
 pub fn sign(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_>) -> Signature {
+    let signature = signature_of(access_key, secret_key, request);
+    request.headers.push((
+        Cow::Borrowed("Authorization"),
+        Cow::Owned(signature.authorization.clone()),
+    ));
+    signature
+}
+
+/// Signs a request in place, as [`sign`] does, without keeping the details: what the
+/// client does for every attempt.
+pub(crate) fn authorize(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_>) {
+    let signature = signature_of(access_key, secret_key, request);
+    request.headers.push((
+        Cow::Borrowed("Authorization"),
+        Cow::Owned(signature.authorization),
+    ));
+}
+
+/// Adds `X-Sdk-Content-Sha256` when needed and `Host`, and computes the signature.
+fn signature_of(
+    access_key: &str,
+    secret_key: &str,
+    request: &mut SignableRequest<'_>,
+) -> Signature {
     // The SDK looks only at a header spelled exactly `Content-Type`, and compares its value
     // case-sensitively.
     let unsigned = request
@@ -155,7 +179,7 @@ pub fn sign(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_
         // A streamed body is never JSON, so its payload is always unsigned.
         Payload::Streamed { empty: false } => UNSIGNED_PAYLOAD.to_owned(),
     };
-    let signature = compute(
+    compute(
         access_key,
         secret_key,
         request.method,
@@ -163,12 +187,7 @@ pub fn sign(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_
         request.query,
         &request.headers,
         &payload_hash,
-    );
-    let authorization = signature.authorization.clone();
-    request
-        .headers
-        .push((Cow::Borrowed("Authorization"), Cow::Owned(authorization)));
-    signature
+    )
 }
 
 /// Computes the signature over a final header list (with `Host` and `X-Sdk-Date`): every
