@@ -61,8 +61,6 @@ pub(crate) struct Inner {
 pub(crate) struct Endpoint {
     /// `host[:port]`, as sent in `Host` and signed.
     authority: String,
-    /// `authority` as a header value, made once rather than per request.
-    host_value: http::HeaderValue,
     /// A path prefix of the endpoint, without a trailing `/`.
     base_path: String,
     /// The endpoint parsed once: each call's URL is a copy with its path and query set,
@@ -95,11 +93,8 @@ impl Endpoint {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        let host_value = http::HeaderValue::from_str(&authority)
-            .map_err(|_| Error::Config(format!("endpoint `{endpoint}`: invalid host")))?;
         Ok(Endpoint {
             authority,
-            host_value,
             base_path: url.path().trim_end_matches('/').to_owned(),
             url,
         })
@@ -360,7 +355,6 @@ impl Client {
     /// A plain function around an `async move` block rather than an `async fn`: the block
     /// keeps its arguments where they were captured, where an `async fn` would hold a
     /// second copy of each in its state.
-    // Written out on purpose: see above.
     #[allow(clippy::manual_async_fn)]
     fn send_ready<'a, T: Delivery + 'a>(
         &'a self,
@@ -572,14 +566,7 @@ impl Client {
                     operation.name
                 ))
             })?;
-            // The values every request carries are made once, not copied per request.
             let mut value = match value {
-                Cow::Borrowed(value) if std::ptr::eq(value, USER_AGENT) => {
-                    Ok(http::HeaderValue::from_static(USER_AGENT))
-                }
-                Cow::Borrowed(value) if std::ptr::eq(value, ready.endpoint.authority.as_str()) => {
-                    Ok(ready.endpoint.host_value.clone())
-                }
                 Cow::Borrowed(value) => http::HeaderValue::from_bytes(value.as_bytes()),
                 Cow::Owned(value) => http::HeaderValue::from_maybe_shared(Bytes::from(value)),
             }
@@ -608,8 +595,9 @@ impl Client {
         Ok(request)
     }
 
-    /// One attempt: send (`sent`, the HTTP client's future, holds the request), then read the whole answer within the size limit and classify
-    /// it; with `stream`, hand over a 2xx answer before reading its body.
+    /// One attempt: send (`sent`, the HTTP client's future, holds the request), then read
+    /// the whole answer within the size limit and classify it; with `stream`, hand over a
+    /// 2xx answer before reading its body.
     ///
     /// A plain function around an `async move` block, as [`send_ready`](Self::send_ready)
     /// is, for the same reason.
