@@ -1,7 +1,6 @@
 //! The `Client`: configuration, and the one send loop every generated operation goes through
 //! (sign, send, time out, read, classify, retry).
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,7 +16,7 @@ use crate::options::CallOptions;
 use crate::request::{Call, CallBody, Operation};
 use crate::response::{request_id_of, ByteStream, RawResponse, StreamingResponse};
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::signer::{authorize, sdk_date, Payload, SignableRequest};
+use crate::signer::{self, sdk_date, Payload, PayloadHash};
 use crate::upload::{self, Prepared};
 use crate::{Region, Service};
 
@@ -61,6 +60,8 @@ pub(crate) struct Inner {
 pub(crate) struct Endpoint {
     /// `host[:port]`, as sent in `Host` and signed.
     authority: String,
+    /// `authority` as a header value, built once: every attempt sends it.
+    host: http::HeaderValue,
     /// A path prefix of the endpoint, without a trailing `/`.
     base_path: String,
     /// The endpoint parsed once: each call's URL is a copy with its path and query set,
@@ -93,7 +94,10 @@ impl Endpoint {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
+        let host = http::HeaderValue::from_str(&authority)
+            .map_err(|_| Error::Config(format!("endpoint `{endpoint}` has an invalid host")))?;
         Ok(Endpoint {
+            host,
             authority,
             base_path: url.path().trim_end_matches('/').to_owned(),
             url,
@@ -339,11 +343,47 @@ impl Client {
                 operation.name
             )));
         }
+        let extra = self
+            .options
+            .as_deref()
+            .map_or(&[][..], |options| options.headers.as_slice());
+        let content_type = body
+            .content_type()
+            .map(|value| header_value(operation, "Content-Type", value))
+            .transpose()?;
+        let mut headers = Vec::with_capacity(call.headers.len() + extra.len());
+        let mut given_content_type = None;
+        let given = call
+            .headers
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .chain(
+                extra
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str())),
+            );
+        for (name, value) in given {
+            if name == "Content-Type" && given_content_type.is_none() {
+                given_content_type = Some(value);
+            }
+            let header = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                Error::InvalidRequest(format!(
+                    "{}: `{name}` is not a valid header name",
+                    operation.name
+                ))
+            })?;
+            headers.push((header, header_value(operation, name, value)?));
+        }
+        // The official SDK signs an unsigned payload when the header spelled exactly
+        // `Content-Type` (the body's, else one given) is neither JSON nor BSON.
+        let unsigned = signer::unsigned_content_type(body.content_type().or(given_content_type));
         Ok(Ready {
             endpoint,
             operation,
             url,
-            headers: call.headers,
+            content_type,
+            headers,
+            unsigned,
             body,
             project_id,
         })
@@ -490,33 +530,28 @@ impl Client {
     }
 
     /// Builds and signs one attempt's request (a fresh date and signature every time).
+    ///
+    /// The headers go straight into the request's map, in the order the official SDK
+    /// sends them; the signature is computed over that map.
     fn build_request(&self, ready: &Ready<'_>) -> Result<reqwest::Request, Error> {
+        use http::header;
         let inner = &*self.inner;
         let operation = ready.operation;
         let body = &ready.body;
-        let extra = self
-            .options
-            .as_deref()
-            .map_or(&[][..], |options| options.headers.as_slice());
-        let mut headers: Vec<(Cow<'_, str>, Cow<'_, str>)> =
-            Vec::with_capacity(8 + ready.headers.len() + extra.len());
-        headers.push((Cow::Borrowed("user-agent"), Cow::Borrowed(USER_AGENT)));
-        // Header names are sent in lower case (as HTTP/1 libraries send them); only
-        // `Content-Type` keeps the spelling the signer looks for, as the official SDK's does.
-        if let Some(content_type) = body.content_type() {
-            headers.push((Cow::Borrowed("Content-Type"), Cow::Borrowed(content_type)));
+        let mut request = reqwest::Request::new(operation.method.clone(), ready.url.clone());
+        let map = request.headers_mut();
+        // Room for what the client adds, and the `Accept` the HTTP client adds, at once.
+        map.reserve(ready.headers.len() + 9);
+        map.append(
+            header::USER_AGENT,
+            http::HeaderValue::from_static(USER_AGENT),
+        );
+        if let Some(content_type) = &ready.content_type {
+            map.append(header::CONTENT_TYPE, content_type.clone());
         }
-        headers.extend(
-            ready
-                .headers
-                .iter()
-                .map(|(name, value)| (Cow::Borrowed(*name), Cow::Borrowed(value.as_str()))),
-        );
-        headers.extend(
-            extra
-                .iter()
-                .map(|(name, value)| (Cow::Borrowed(name.as_str()), Cow::Borrowed(value.as_str()))),
-        );
+        for (name, value) in &ready.headers {
+            map.append(name.clone(), value.clone());
+        }
         match &inner.credentials {
             Credentials::AkSk {
                 access_key,
@@ -525,71 +560,66 @@ impl Client {
                 ..
             } => {
                 if let Some(project_id) = ready.project_id {
-                    headers.push((Cow::Borrowed("x-project-id"), Cow::Borrowed(project_id)));
+                    map.append(
+                        X_PROJECT_ID,
+                        header_value(operation, "x-project-id", project_id)?,
+                    );
                 }
                 if let Some(token) = security_token {
-                    headers.push((
-                        Cow::Borrowed("x-security-token"),
-                        Cow::Borrowed(token.expose()),
-                    ));
+                    let mut value = header_value(operation, "x-security-token", token.expose())?;
+                    value.set_sensitive(true);
+                    map.append(X_SECURITY_TOKEN, value);
                 }
-                headers.push((
-                    Cow::Borrowed("x-sdk-date"),
-                    Cow::Owned(sdk_date(time::OffsetDateTime::now_utc())),
-                ));
-                let mut signable = SignableRequest {
-                    method: operation.method.as_str(),
-                    host: &ready.endpoint.authority,
-                    path: ready.url.path(),
-                    query: ready.url.query().unwrap_or(""),
-                    headers,
-                    body: body.payload(),
-                };
-                authorize(access_key.expose(), secret_key.expose(), &mut signable);
-                headers = signable.headers;
+                let date = sdk_date(time::OffsetDateTime::now_utc());
+                map.append(X_SDK_DATE, header_value(operation, "x-sdk-date", &date)?);
+                if ready.unsigned {
+                    map.append(
+                        X_SDK_CONTENT_SHA256,
+                        http::HeaderValue::from_static("UNSIGNED-PAYLOAD"),
+                    );
+                }
+                map.append(header::HOST, ready.endpoint.host.clone());
+                let mut signed = Vec::with_capacity(map.len());
+                for (name, value) in map.iter() {
+                    // Every value was made from a `str`.
+                    let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
+                        Error::InvalidRequest(format!(
+                            "{}: header `{name}` is not UTF-8",
+                            operation.name
+                        ))
+                    })?;
+                    signed.push((name.as_str(), value));
+                }
+                let authorization = signer::authorization(
+                    access_key.expose(),
+                    secret_key.expose(),
+                    operation.method.as_str(),
+                    ready.url.path(),
+                    ready.url.query().unwrap_or(""),
+                    &signed,
+                    PayloadHash::of(ready.unsigned, body.payload()).as_str(),
+                );
+                drop(signed);
+                let mut value = http::HeaderValue::from_maybe_shared(Bytes::from(authorization))
+                    .map_err(|_| {
+                        Error::InvalidRequest(format!(
+                            "{}: the access key is not a valid header value",
+                            operation.name
+                        ))
+                    })?;
+                value.set_sensitive(true);
+                map.append(header::AUTHORIZATION, value);
             }
             Credentials::Token { token, .. } => {
-                headers.push((
-                    Cow::Borrowed("host"),
-                    Cow::Borrowed(&ready.endpoint.authority),
-                ));
-                headers.push((Cow::Borrowed("x-auth-token"), Cow::Borrowed(token.expose())));
-            }
-        }
-        let mut request = reqwest::Request::new(operation.method.clone(), ready.url.clone());
-        let header_map = request.headers_mut();
-        header_map.reserve(headers.len() + 1);
-        for (name, value) in headers {
-            let name = header_name(&name).ok_or_else(|| {
-                Error::InvalidRequest(format!(
-                    "{}: `{name}` is not a valid header name",
-                    operation.name
-                ))
-            })?;
-            let mut value = match value {
-                Cow::Borrowed(value) => http::HeaderValue::from_bytes(value.as_bytes()),
-                Cow::Owned(value) => http::HeaderValue::from_maybe_shared(Bytes::from(value)),
-            }
-            .map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "{}: header `{name}` has an invalid value",
-                    operation.name
-                ))
-            })?;
-            if matches!(
-                name.as_str(),
-                "authorization" | "x-auth-token" | "x-security-token"
-            ) {
+                map.append(header::HOST, ready.endpoint.host.clone());
+                let mut value = header_value(operation, "x-auth-token", token.expose())?;
                 value.set_sensitive(true);
+                map.append(X_AUTH_TOKEN, value);
             }
-            header_map.append(name, value);
         }
         // Sent after signing, as the official SDK's HTTP library adds it.
         if let Some(length) = body.streamed_length() {
-            header_map.insert(
-                http::header::CONTENT_LENGTH,
-                http::HeaderValue::from(length),
-            );
+            map.insert(header::CONTENT_LENGTH, http::HeaderValue::from(length));
         }
         *request.body_mut() = body.body();
         Ok(request)
@@ -723,20 +753,24 @@ impl Client {
     }
 }
 
-/// A header name, without parsing the ones the client itself sends.
-fn header_name(name: &str) -> Option<http::HeaderName> {
-    use http::header;
-    Some(match name {
-        "user-agent" => header::USER_AGENT,
-        "Content-Type" | "content-type" => header::CONTENT_TYPE,
-        "Host" | "host" => header::HOST,
-        "Authorization" => header::AUTHORIZATION,
-        "x-sdk-date" => http::HeaderName::from_static("x-sdk-date"),
-        "x-project-id" => http::HeaderName::from_static("x-project-id"),
-        "x-security-token" => http::HeaderName::from_static("x-security-token"),
-        "x-auth-token" => http::HeaderName::from_static("x-auth-token"),
-        "X-Sdk-Content-Sha256" => http::HeaderName::from_static("x-sdk-content-sha256"),
-        _ => return http::HeaderName::from_bytes(name.as_bytes()).ok(),
+const X_PROJECT_ID: http::HeaderName = http::HeaderName::from_static("x-project-id");
+const X_SECURITY_TOKEN: http::HeaderName = http::HeaderName::from_static("x-security-token");
+const X_SDK_DATE: http::HeaderName = http::HeaderName::from_static("x-sdk-date");
+const X_SDK_CONTENT_SHA256: http::HeaderName =
+    http::HeaderName::from_static("x-sdk-content-sha256");
+const X_AUTH_TOKEN: http::HeaderName = http::HeaderName::from_static("x-auth-token");
+
+/// A header value from text, or the error naming the header and operation.
+fn header_value(
+    operation: &Operation,
+    name: &str,
+    value: &str,
+) -> Result<http::HeaderValue, Error> {
+    http::HeaderValue::from_str(value).map_err(|_| {
+        Error::InvalidRequest(format!(
+            "{}: header `{name}` has an invalid value",
+            operation.name
+        ))
     })
 }
 
@@ -800,7 +834,12 @@ struct Ready<'a> {
     operation: &'static Operation,
     /// The endpoint's URL with the call's path and query, encoded as they are signed.
     url: reqwest::Url,
-    headers: Vec<(&'static str, String)>,
+    /// The body's `Content-Type`.
+    content_type: Option<http::HeaderValue>,
+    /// The call's own headers, then the handle's, checked once.
+    headers: Vec<(http::HeaderName, http::HeaderValue)>,
+    /// Whether the payload is signed as `UNSIGNED-PAYLOAD`.
+    unsigned: bool,
     body: OutgoingBody,
     project_id: Option<&'a str>,
 }

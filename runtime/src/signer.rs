@@ -66,29 +66,62 @@ pub struct Signature {
     pub authorization: String,
 }
 
-/// Appends a header name in lower case.
-fn push_lower(out: &mut String, name: &str) {
-    if !name.bytes().any(|byte| byte.is_ascii_uppercase()) {
-        out.push_str(name);
-    } else {
-        out.extend(name.chars().map(|character| character.to_ascii_lowercase()));
+/// Where a canonical request, or a string to sign, is written: a `String` (kept by
+/// [`sign`] for tests, debugging and the mock) or straight into a hash, so signing an
+/// attempt builds no copy of either. One writer for both keeps them the same bytes.
+trait Sink {
+    fn put(&mut self, text: &str);
+
+    /// Writes a header name in lower case.
+    fn put_lower(&mut self, name: &str) {
+        if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+            self.put(&name.to_ascii_lowercase());
+        } else {
+            self.put(name);
+        }
     }
 }
 
-/// Lower-case hex of bytes, written straight into a string of the right size.
-fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    out.reserve(bytes.len() * 2);
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+impl Sink for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
     }
 }
 
-fn sha256_hex(data: &[u8]) -> String {
-    let mut out = String::with_capacity(64);
-    push_hex(&mut out, &Sha256::digest(data));
-    out
+impl Sink for Sha256 {
+    fn put(&mut self, text: &str) {
+        Digest::update(self, text.as_bytes());
+    }
+}
+
+impl Sink for Hmac<Sha256> {
+    fn put(&mut self, text: &str) {
+        Mac::update(self, text.as_bytes());
+    }
+}
+
+/// Lower-case hex of 32 bytes (a SHA-256 digest or an HMAC), on the stack.
+pub(crate) struct Hex([u8; 64]);
+
+impl Hex {
+    fn of(bytes: &[u8]) -> Hex {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [b'0'; 64];
+        for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        }
+        Hex(out)
+    }
+
+    fn as_str(&self) -> &str {
+        // Only ASCII hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+fn sha256_hex(data: &[u8]) -> Hex {
+    Hex::of(&Sha256::digest(data))
 }
 
 fn header<'h, N: AsRef<str>, V: AsRef<str>>(headers: &'h [(N, V)], name: &str) -> Option<&'h str> {
@@ -98,26 +131,34 @@ fn header<'h, N: AsRef<str>, V: AsRef<str>>(headers: &'h [(N, V)], name: &str) -
         .map(|(_, value)| value.as_ref())
 }
 
-/// Appends the canonical URI of `path` to `out`: the path percent-decoded, split on `/`,
-/// each segment re-encoded, and a trailing `/` added.
-fn push_canonical_uri(out: &mut String, path: &str) {
-    let start = out.len();
+/// Writes the canonical URI of `path`: the path percent-decoded, split on `/`, each
+/// segment re-encoded, and a trailing `/` added.
+fn put_canonical_uri(out: &mut impl Sink, path: &str) {
     // Fast path: a path of unreserved characters and `/` is its own canonical form.
     if path.bytes().all(|byte| {
         byte == b'/' || byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~')
     }) {
-        out.push_str(path);
-    } else {
-        let decoded = percent_decode_str(path).decode_utf8_lossy();
-        for (index, segment) in decoded.split('/').enumerate() {
-            if index > 0 {
-                out.push('/');
-            }
-            out.extend(utf8_percent_encode(segment, ENCODE));
+        out.put(path);
+        if !path.ends_with('/') {
+            out.put("/");
         }
+        return;
     }
-    if !out[start..].ends_with('/') {
-        out.push('/');
+    let decoded = percent_decode_str(path).decode_utf8_lossy();
+    // An encoded segment never ends in `/`, so the URI ends in one only when the last
+    // segment is empty.
+    let mut ends_with_slash = false;
+    for (index, segment) in decoded.split('/').enumerate() {
+        if index > 0 {
+            out.put("/");
+        }
+        for piece in utf8_percent_encode(segment, ENCODE) {
+            out.put(piece);
+        }
+        ends_with_slash = index > 0 && segment.is_empty();
+    }
+    if !ends_with_slash {
+        out.put("/");
     }
 }
 
@@ -125,13 +166,22 @@ fn push_canonical_uri(out: &mut String, path: &str) {
 #[cfg(test)]
 fn canonical_uri(path: &str) -> String {
     let mut uri = String::with_capacity(path.len() + 1);
-    push_canonical_uri(&mut uri, path);
+    put_canonical_uri(&mut uri, path);
     uri
 }
 
 /// Signs a request in place, adding the headers signing needs, and returns the details.
 pub fn sign(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_>) -> Signature {
-    let signature = signature_of(access_key, secret_key, request);
+    let payload_hash = prepare(request);
+    let signature = compute(
+        access_key,
+        secret_key,
+        request.method,
+        request.path,
+        request.query,
+        &request.headers,
+        payload_hash.as_str(),
+    );
     request.headers.push((
         Cow::Borrowed("Authorization"),
         Cow::Owned(signature.authorization.clone()),
@@ -139,31 +189,17 @@ pub fn sign(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_
     signature
 }
 
-/// Signs a request in place, as [`sign`] does, without keeping the details: what the
-/// client does for every attempt.
-pub(crate) fn authorize(access_key: &str, secret_key: &str, request: &mut SignableRequest<'_>) {
-    let signature = signature_of(access_key, secret_key, request);
-    request.headers.push((
-        Cow::Borrowed("Authorization"),
-        Cow::Owned(signature.authorization),
-    ));
-}
-
-/// Adds `X-Sdk-Content-Sha256` when needed and `Host`, and computes the signature.
-fn signature_of(
-    access_key: &str,
-    secret_key: &str,
-    request: &mut SignableRequest<'_>,
-) -> Signature {
+/// Adds `X-Sdk-Content-Sha256` when needed and `Host`; returns the payload hash.
+fn prepare(request: &mut SignableRequest<'_>) -> PayloadHash {
     // The SDK looks only at a header spelled exactly `Content-Type`, and compares its value
     // case-sensitively.
-    let unsigned = request
-        .headers
-        .iter()
-        .find(|(name, _)| name.as_ref() == "Content-Type")
-        .is_some_and(|(_, value)| {
-            !value.starts_with("application/json") && !value.starts_with("application/bson")
-        });
+    let unsigned = unsigned_content_type(
+        request
+            .headers
+            .iter()
+            .find(|(name, _)| name.as_ref() == "Content-Type")
+            .map(|(_, value)| value.as_ref()),
+    );
     if unsigned {
         request.headers.push((
             Cow::Borrowed("X-Sdk-Content-Sha256"),
@@ -173,21 +209,71 @@ fn signature_of(
     request
         .headers
         .push((Cow::Borrowed("Host"), Cow::Borrowed(request.host)));
-    let payload_hash = match request.body {
-        Payload::Bytes(body) => payload_hash(unsigned, body),
-        Payload::Streamed { empty: true } => sha256_hex(b""),
-        // A streamed body is never JSON, so its payload is always unsigned.
-        Payload::Streamed { empty: false } => UNSIGNED_PAYLOAD.to_owned(),
-    };
-    compute(
-        access_key,
-        secret_key,
-        request.method,
-        request.path,
-        request.query,
-        &request.headers,
-        &payload_hash,
-    )
+    PayloadHash::of(unsigned, request.body)
+}
+
+/// Whether a request whose header spelled exactly `Content-Type` has this value is sent
+/// with an unsigned payload (and `X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD`): anything but
+/// JSON and BSON, compared case-sensitively as the official SDK compares.
+pub(crate) fn unsigned_content_type(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|value| {
+        !value.starts_with("application/json") && !value.starts_with("application/bson")
+    })
+}
+
+/// The payload hash signed for a body, without allocating.
+pub(crate) enum PayloadHash {
+    /// The body's SHA-256.
+    Hashed(Hex),
+    /// `UNSIGNED-PAYLOAD`.
+    Unsigned,
+}
+
+impl PayloadHash {
+    /// The hash of a body sent with (`unsigned`) or without `X-Sdk-Content-Sha256`.
+    pub(crate) fn of(unsigned: bool, body: Payload<'_>) -> PayloadHash {
+        match body {
+            Payload::Bytes(bytes) if !unsigned || bytes.is_empty() => {
+                PayloadHash::Hashed(sha256_hex(bytes))
+            }
+            Payload::Bytes(_) => PayloadHash::Unsigned,
+            // The official SDK hashes an empty streamed body as the empty string; any other
+            // is never JSON, so its payload is always unsigned.
+            Payload::Streamed { empty: true } => PayloadHash::Hashed(sha256_hex(b"")),
+            Payload::Streamed { empty: false } => PayloadHash::Unsigned,
+        }
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            PayloadHash::Hashed(hex) => hex.as_str(),
+            PayloadHash::Unsigned => UNSIGNED_PAYLOAD,
+        }
+    }
+}
+
+/// The `Authorization` value of one attempt: the canonical request is hashed as it is
+/// written and the string to sign goes straight into the HMAC, so the only string built is
+/// the value itself. `headers` is the final header list, with `Host` and `X-Sdk-Date`.
+pub(crate) fn authorization(
+    access_key: &str,
+    secret_key: &str,
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: &[(&str, &str)],
+    payload_hash: &str,
+) -> String {
+    let signed = signed_headers(headers);
+    let mut canonical = Sha256::new();
+    put_canonical_request(&mut canonical, method, path, query, &signed, payload_hash);
+    let mut mac = hmac(secret_key);
+    put_string_to_sign(
+        &mut mac,
+        header(headers, "X-Sdk-Date").unwrap_or_default(),
+        &canonical.finalize(),
+    );
+    authorization_value(access_key, &signed, &mac.finalize().into_bytes())
 }
 
 /// Computes the signature over a final header list (with `Host` and `X-Sdk-Date`): every
@@ -201,8 +287,46 @@ pub(crate) fn compute<N: AsRef<str>, V: AsRef<str>>(
     headers: &[(N, V)],
     payload_hash: &str,
 ) -> Signature {
+    let signed = signed_headers(headers);
+    let mut canonical_request = String::with_capacity(
+        256 + path.len()
+            + query.len()
+            + signed
+                .iter()
+                .map(|(name, value)| name.len() + value.len() + 2)
+                .sum::<usize>(),
+    );
+    put_canonical_request(
+        &mut canonical_request,
+        method,
+        path,
+        query,
+        &signed,
+        payload_hash,
+    );
     let date = header(headers, "X-Sdk-Date").unwrap_or_default();
-    // Signed: every header whose name has no `_`, by lower-case name, values trimmed.
+    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
+    put_string_to_sign(
+        &mut string_to_sign,
+        date,
+        &Sha256::digest(canonical_request.as_bytes()),
+    );
+    let mut mac = hmac(secret_key);
+    mac.update(string_to_sign.as_bytes());
+    let authorization = authorization_value(access_key, &signed, &mac.finalize().into_bytes());
+    let mut signed_headers = String::with_capacity(signed.len() * 16);
+    put_signed_header_names(&mut signed_headers, &signed);
+    Signature {
+        canonical_request,
+        string_to_sign,
+        signed_headers,
+        authorization,
+    }
+}
+
+/// The signed headers, sorted by lower-case name: every header whose name has no `_`,
+/// values trimmed.
+fn signed_headers<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> Vec<(&str, &str)> {
     let mut signed: Vec<(&str, &str)> = headers
         .iter()
         .map(|(name, value)| (name.as_ref(), value.as_ref().trim()))
@@ -214,74 +338,81 @@ pub(crate) fn compute<N: AsRef<str>, V: AsRef<str>>(
             .map(|byte| byte.to_ascii_lowercase())
             .cmp(right.0.bytes().map(|byte| byte.to_ascii_lowercase()))
     });
-    let mut signed_headers = String::with_capacity(signed.len() * 16);
+    signed
+}
+
+/// `;`-joined lower-case names of the signed headers.
+fn put_signed_header_names(out: &mut impl Sink, signed: &[(&str, &str)]) {
     for (index, (name, _)) in signed.iter().enumerate() {
         if index > 0 {
-            signed_headers.push(';');
+            out.put(";");
         }
-        push_lower(&mut signed_headers, name);
-    }
-    let mut canonical_request = String::with_capacity(
-        256 + path.len()
-            + query.len()
-            + signed
-                .iter()
-                .map(|(name, value)| name.len() + value.len() + 2)
-                .sum::<usize>(),
-    );
-    canonical_request.push_str(method);
-    canonical_request.make_ascii_uppercase();
-    canonical_request.push('\n');
-    push_canonical_uri(&mut canonical_request, path);
-    canonical_request.push('\n');
-    canonical_request.push_str(query);
-    canonical_request.push('\n');
-    for (name, value) in &signed {
-        push_lower(&mut canonical_request, name);
-        canonical_request.push(':');
-        canonical_request.push_str(value);
-        canonical_request.push('\n');
-    }
-    canonical_request.push('\n');
-    canonical_request.push_str(&signed_headers);
-    canonical_request.push('\n');
-    canonical_request.push_str(payload_hash);
-    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + date.len() + 66);
-    string_to_sign.push_str(ALGORITHM);
-    string_to_sign.push('\n');
-    string_to_sign.push_str(date);
-    string_to_sign.push('\n');
-    push_hex(
-        &mut string_to_sign,
-        &Sha256::digest(canonical_request.as_bytes()),
-    );
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret_key.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(string_to_sign.as_bytes());
-    let mut authorization =
-        String::with_capacity(ALGORITHM.len() + access_key.len() + signed_headers.len() + 100);
-    authorization.push_str(ALGORITHM);
-    authorization.push_str(" Access=");
-    authorization.push_str(access_key);
-    authorization.push_str(", SignedHeaders=");
-    authorization.push_str(&signed_headers);
-    authorization.push_str(", Signature=");
-    push_hex(&mut authorization, &mac.finalize().into_bytes());
-    Signature {
-        canonical_request,
-        string_to_sign,
-        signed_headers,
-        authorization,
+        out.put_lower(name);
     }
 }
 
-/// The payload hash the gateway expects for a received request.
-pub(crate) fn payload_hash(unsigned_header: bool, body: &[u8]) -> String {
-    if unsigned_header && !body.is_empty() {
-        UNSIGNED_PAYLOAD.to_owned()
+fn put_canonical_request(
+    out: &mut impl Sink,
+    method: &str,
+    path: &str,
+    query: &str,
+    signed: &[(&str, &str)],
+    payload_hash: &str,
+) {
+    if method.bytes().any(|byte| byte.is_ascii_lowercase()) {
+        out.put(&method.to_ascii_uppercase());
     } else {
-        sha256_hex(body)
+        out.put(method);
     }
+    out.put("\n");
+    put_canonical_uri(out, path);
+    out.put("\n");
+    out.put(query);
+    out.put("\n");
+    for (name, value) in signed {
+        out.put_lower(name);
+        out.put(":");
+        out.put(value);
+        out.put("\n");
+    }
+    out.put("\n");
+    put_signed_header_names(out, signed);
+    out.put("\n");
+    out.put(payload_hash);
+}
+
+fn put_string_to_sign(out: &mut impl Sink, date: &str, canonical_hash: &[u8]) {
+    out.put(ALGORITHM);
+    out.put("\n");
+    out.put(date);
+    out.put("\n");
+    out.put(Hex::of(canonical_hash).as_str());
+}
+
+fn hmac(secret_key: &str) -> Hmac<Sha256> {
+    <Hmac<Sha256> as Mac>::new_from_slice(secret_key.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"))
+}
+
+fn authorization_value(access_key: &str, signed: &[(&str, &str)], signature: &[u8]) -> String {
+    let mut value =
+        String::with_capacity(ALGORITHM.len() + access_key.len() + signed.len() * 16 + 110);
+    value.push_str(ALGORITHM);
+    value.push_str(" Access=");
+    value.push_str(access_key);
+    value.push_str(", SignedHeaders=");
+    put_signed_header_names(&mut value, signed);
+    value.push_str(", Signature=");
+    value.push_str(Hex::of(signature).as_str());
+    value
+}
+
+/// The payload hash the gateway expects for a received request.
+#[cfg(feature = "mock")]
+pub(crate) fn payload_hash(unsigned_header: bool, body: &[u8]) -> String {
+    PayloadHash::of(unsigned_header, Payload::Bytes(body))
+        .as_str()
+        .to_owned()
 }
 
 /// The `X-Sdk-Date` value for a moment: `YYYYMMDDTHHMMSSZ` in UTC.
@@ -323,6 +454,60 @@ mod tests {
         );
         assert_eq!(canonical_uri("/v1/%2E%2E/x/"), "/v1/../x/");
         assert_eq!(canonical_uri(""), "/");
+    }
+
+    #[test]
+    fn hashing_while_writing_signs_as_the_string_form_does() {
+        for (path, query, content_type, body) in [
+            (
+                "/v1/p/ws%2001%2F%C3%A4/x",
+                "a=1&b=%20",
+                "application/json",
+                &b"{}"[..],
+            ),
+            (
+                "/v1/p/items/",
+                "",
+                "multipart/form-data; boundary=x",
+                &b"--x--"[..],
+            ),
+            ("", "limit=10", "application/octet-stream", &b""[..]),
+        ] {
+            let mut request = SignableRequest {
+                method: "post",
+                host: "example.com:8443",
+                path,
+                query,
+                headers: vec![
+                    (Cow::Borrowed("Content-Type"), Cow::Borrowed(content_type)),
+                    (
+                        Cow::Borrowed("X-Sdk-Date"),
+                        Cow::Borrowed("20240101T000000Z"),
+                    ),
+                    (Cow::Borrowed("X-Custom"), Cow::Borrowed(" padded ")),
+                    (Cow::Borrowed("x_unsigned"), Cow::Borrowed("skipped")),
+                ],
+                body: Payload::Bytes(body),
+            };
+            let expected = sign("AK", "SK", &mut request);
+            let unsigned = unsigned_content_type(Some(content_type));
+            let headers: Vec<(&str, &str)> = request
+                .headers
+                .iter()
+                .filter(|(name, _)| name != "Authorization")
+                .map(|(name, value)| (name.as_ref(), value.as_ref()))
+                .collect();
+            let authorization = authorization(
+                "AK",
+                "SK",
+                "post",
+                path,
+                query,
+                &headers,
+                PayloadHash::of(unsigned, Payload::Bytes(body)).as_str(),
+            );
+            assert_eq!(authorization, expected.authorization, "path {path:?}");
+        }
     }
 
     #[test]
