@@ -13,7 +13,7 @@ use crate::credentials::Credentials;
 use crate::error::{Error, ServiceError};
 use crate::interceptor::{Attempt, Interceptor, Outcome};
 use crate::options::CallOptions;
-use crate::request::{Call, CallBody, Operation};
+use crate::request::{Call, CallBody, Operation, Upload};
 use crate::response::{request_id_of, ByteStream, RawResponse, StreamingResponse};
 use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::signer::{self, sdk_date, Payload, PayloadHash};
@@ -240,14 +240,16 @@ impl Client {
         );
         let recorded = span.clone();
         let endpoint = &self.inner.endpoint;
-        if let (Some(project_id), Some(body)) = (
-            self.known_project_id(&call),
-            OutgoingBody::at_once(&mut call.body),
-        ) {
-            return match self.ready(endpoint, call, project_id, body) {
-                Ok(ready) => Box::pin(self.send_ready(ready, recorded).instrument(span)),
-                Err(error) => Box::pin(std::future::ready(Err(error))),
-            };
+        if let Some(project_id) = self.known_project_id(&call) {
+            match OutgoingBody::at_once(call.body.take()) {
+                Ok(body) => {
+                    return match self.ready(endpoint, call, project_id, body) {
+                        Ok(ready) => Box::pin(self.send_ready(ready, recorded).instrument(span)),
+                        Err(error) => Box::pin(std::future::ready(Err(error))),
+                    }
+                }
+                Err(upload) => call.body = Some(CallBody::Upload(upload)),
+            }
         }
         Box::pin(
             async move {
@@ -296,9 +298,9 @@ impl Client {
         project_id: Option<&str>,
         span: tracing::Span,
     ) -> Result<T, Error> {
-        let body = match call.body.take() {
-            None => OutgoingBody::None,
-            Some(body) => OutgoingBody::prepare(body)
+        let body = match OutgoingBody::at_once(call.body.take()) {
+            Ok(body) => body,
+            Err(files) => OutgoingBody::prepare(files)
                 .await
                 .map_err(|problem| upload::invalid(call.operation.name, problem))?,
         };
@@ -571,7 +573,11 @@ impl Client {
                     map.append(X_SECURITY_TOKEN, value);
                 }
                 let date = sdk_date(time::OffsetDateTime::now_utc());
-                map.append(X_SDK_DATE, header_value(operation, "x-sdk-date", &date)?);
+                map.append(
+                    X_SDK_DATE,
+                    http::HeaderValue::from_maybe_shared(Bytes::from(date))
+                        .map_err(|_| invalid_value(operation, "x-sdk-date"))?,
+                );
                 if ready.unsigned {
                     map.append(
                         X_SDK_CONTENT_SHA256,
@@ -601,12 +607,7 @@ impl Client {
                 );
                 drop(signed);
                 let mut value = http::HeaderValue::from_maybe_shared(Bytes::from(authorization))
-                    .map_err(|_| {
-                        Error::InvalidRequest(format!(
-                            "{}: the access key is not a valid header value",
-                            operation.name
-                        ))
-                    })?;
+                    .map_err(|_| invalid_value(operation, "Authorization"))?;
                 value.set_sensitive(true);
                 map.append(header::AUTHORIZATION, value);
             }
@@ -766,12 +767,14 @@ fn header_value(
     name: &str,
     value: &str,
 ) -> Result<http::HeaderValue, Error> {
-    http::HeaderValue::from_str(value).map_err(|_| {
-        Error::InvalidRequest(format!(
-            "{}: header `{name}` has an invalid value",
-            operation.name
-        ))
-    })
+    http::HeaderValue::from_str(value).map_err(|_| invalid_value(operation, name))
+}
+
+fn invalid_value(operation: &Operation, name: &str) -> Error {
+    Error::InvalidRequest(format!(
+        "{}: header `{name}` has an invalid value",
+        operation.name
+    ))
 }
 
 /// What a successful attempt produced.
@@ -882,36 +885,27 @@ enum OutgoingBody {
 }
 
 impl OutgoingBody {
-    /// The body, when it needs no waiting: none, or bytes (taken out of `body`). `None`
-    /// for files and forms, which [`prepare`](Self::prepare) settles.
-    fn at_once(body: &mut Option<CallBody>) -> Option<OutgoingBody> {
+    /// The body, when it needs no waiting: none, or bytes. A form or a file comes back
+    /// as it is, for [`prepare`](Self::prepare).
+    fn at_once(body: Option<CallBody>) -> Result<OutgoingBody, Box<Upload>> {
         match body {
-            None => Some(OutgoingBody::None),
-            Some(CallBody::Bytes { .. }) => match body.take() {
-                Some(CallBody::Bytes {
-                    content_type,
-                    bytes,
-                }) => Some(OutgoingBody::Bytes {
-                    content_type,
-                    bytes,
-                }),
-                _ => None,
-            },
-            Some(_) => None,
+            None => Ok(OutgoingBody::None),
+            Some(CallBody::Bytes {
+                content_type,
+                bytes,
+            }) => Ok(OutgoingBody::Bytes {
+                content_type,
+                bytes,
+            }),
+            Some(CallBody::Upload(files)) => Err(files),
         }
     }
 
-    /// Settles what a body needs before anything is sent: files opened, lengths known.
-    async fn prepare(body: CallBody) -> Result<OutgoingBody, String> {
-        Ok(match body {
-            CallBody::Bytes {
-                content_type,
-                bytes,
-            } => OutgoingBody::Bytes {
-                content_type,
-                bytes,
-            },
-            CallBody::Form { content_type, form } => {
+    /// Settles what a form or a file needs before anything is sent: files opened, lengths
+    /// known.
+    async fn prepare(files: Box<Upload>) -> Result<OutgoingBody, String> {
+        Ok(match *files {
+            Upload::Form { content_type, form } => {
                 let boundary = upload::boundary();
                 OutgoingBody::Streamed {
                     content_type: format!("{content_type}; boundary={boundary}"),
@@ -919,7 +913,7 @@ impl OutgoingBody {
                     replayable: form.replayable(),
                 }
             }
-            CallBody::File { content_type, part } => OutgoingBody::Streamed {
+            Upload::File { content_type, part } => OutgoingBody::Streamed {
                 content_type,
                 prepared: Prepared::file(&part).await?,
                 replayable: part.replayable(),

@@ -100,6 +100,14 @@ query_value_from! {
 pub(crate) enum CallBody {
     /// Bytes sent as they are (JSON, or a raw body given as bytes).
     Bytes { content_type: String, bytes: Bytes },
+    /// A body read from files as it is sent (boxed: it is large, and rare).
+    Upload(Box<Upload>),
+}
+
+/// A body read from files as it is sent: its files are opened (and their lengths known)
+/// before anything is sent.
+#[derive(Debug, Clone)]
+pub(crate) enum Upload {
     /// A `multipart/form-data` form; the boundary is added when it is sent.
     Form { content_type: String, form: Form },
     /// A raw body streamed from a file part.
@@ -200,18 +208,18 @@ impl Call {
     /// Sets a `multipart/form-data` body (`content_type` without the boundary, which is
     /// added when the call is sent).
     pub fn form_body(&mut self, content_type: &str, form: Form) {
-        self.body = Some(CallBody::Form {
+        self.body = Some(CallBody::Upload(Box::new(Upload::Form {
             content_type: content_type.to_owned(),
             form,
-        });
+        })));
     }
 
     /// Sets a raw body streamed from a file part.
     pub fn file_body(&mut self, content_type: &str, part: FilePart) {
-        self.body = Some(CallBody::File {
+        self.body = Some(CallBody::Upload(Box::new(Upload::File {
             content_type: content_type.to_owned(),
             part,
-        });
+        })));
     }
 
     /// Sets a path placeholder; a path value is always required.
