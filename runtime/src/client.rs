@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
+use futures_util::future::Either;
 use tracing::{debug, warn, Instrument};
 
 use crate::credentials::Credentials;
@@ -20,12 +21,9 @@ use crate::signer::{self, sdk_date, Payload, PayloadHash};
 use crate::upload::{self, Prepared};
 use crate::{Region, Service};
 
-/// The future of [`Client::send`].
-pub type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
-
-/// The future of [`Client::send_streaming`].
-pub type StreamFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<StreamingResponse, Error>> + Send + 'a>>;
+/// A call's future on its rare paths (project discovery, files and forms, a request that
+/// failed its checks): boxed, so the common path's state does not carry them.
+type Boxed<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
 /// The `User-Agent` every call sends (and signs).
 pub const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -206,29 +204,33 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn send(&self, call: Call) -> SendFuture<'_> {
+    pub fn send(&self, call: Call) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
         self.start(call)
     }
 
     /// Sends a call like [`send`](Self::send) but hands over a 2xx answer as soon as its
     /// headers arrive, with the body as a [`ByteStream`](crate::ByteStream): for downloads.
     /// Error answers are read whole, as by `send`.
-    pub fn send_streaming(&self, call: Call) -> StreamFuture<'_> {
+    pub fn send_streaming(
+        &self,
+        call: Call,
+    ) -> impl Future<Output = Result<StreamingResponse, Error>> + Send + '_ {
         self.start(call)
     }
 
-    /// Starts one call inside its `tracing` span, boxed once.
+    /// Starts one call inside its `tracing` span.
     ///
     /// Everything that needs no waiting (project id, URL, JSON body) is settled here, so
-    /// the boxed future holds only what the attempts use: every layer of `async fn` and
-    /// every byte of its state is copied and written per call, which at high concurrency
-    /// costs more in cache misses than the instructions show. The rare paths (project
-    /// discovery, files and forms) go through [`send_to`](Self::send_to), a future of
-    /// their own.
+    /// the future holds only what the attempts use: every layer of `async fn` and every
+    /// byte of its state is copied and written per call, which at high concurrency costs
+    /// more in cache misses than the instructions show. The common path's future is not
+    /// boxed: it lives in the caller's future, whose memory a task reuses call after call,
+    /// rather than in a fresh allocation per call. The rare paths (project discovery,
+    /// files and forms, a request that failed its checks) are a boxed future of their own.
     fn start<'a, T: Delivery + 'a>(
         &'a self,
         mut call: Call,
-    ) -> Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>> {
+    ) -> impl Future<Output = Result<T, Error>> + Send + 'a {
         let span = tracing::debug_span!(
             "call",
             service = self.inner.service.name,
@@ -244,20 +246,24 @@ impl Client {
             match OutgoingBody::at_once(call.body.take()) {
                 Ok(body) => {
                     return match self.ready(endpoint, call, project_id, body) {
-                        Ok(ready) => Box::pin(self.send_ready(ready, recorded).instrument(span)),
-                        Err(error) => Box::pin(std::future::ready(Err(error))),
+                        Ok(ready) => {
+                            Either::Left(self.send_ready(ready, recorded).instrument(span))
+                        }
+                        Err(error) => {
+                            Either::Right(Box::pin(std::future::ready(Err(error))) as Boxed<'a, T>)
+                        }
                     }
                 }
                 Err(upload) => call.body = Some(CallBody::Upload(upload)),
             }
         }
-        Box::pin(
+        Either::Right(Box::pin(
             async move {
                 let project_id = self.default_project_id(&call).await?;
                 self.send_to(endpoint, call, project_id, recorded).await
             }
             .instrument(span),
-        )
+        ))
     }
 
     /// The project id for a call, when it is known without asking IAM: configured, found
@@ -428,16 +434,12 @@ impl Client {
             let mut attempt = 1;
             loop {
                 span.record("attempt", attempt);
-                let info = Attempt {
-                    operation: operation.name,
-                    number: attempt,
-                    method: &operation.method,
-                    url: ready.url.as_str(),
-                };
                 // The request is handed to the HTTP client here, so the state kept across the
-                // await holds only the client's future, not the request too.
+                // await holds only the client's future, not the request too; the interceptors'
+                // view of the attempt is made on each side of the await, not kept across it.
                 let sent = {
                     let mut request = self.build_request(&ready)?;
+                    let info = ready.attempt(attempt);
                     for interceptor in &inner.interceptors {
                         interceptor.before_attempt(&info, request.headers_mut());
                     }
@@ -475,6 +477,7 @@ impl Client {
                         },
                         Err(failure) => Outcome::Failed(&failure.error),
                     };
+                    let info = ready.attempt(attempt);
                     for interceptor in &inner.interceptors {
                         interceptor.after_attempt(&info, &outcome);
                     }
@@ -845,6 +848,18 @@ struct Ready<'a> {
     unsigned: bool,
     body: OutgoingBody,
     project_id: Option<&'a str>,
+}
+
+impl Ready<'_> {
+    /// What the interceptors learn of attempt `number`.
+    fn attempt(&self, number: u32) -> Attempt<'_> {
+        Attempt {
+            operation: self.operation.name,
+            number,
+            method: &self.operation.method,
+            url: self.url.as_str(),
+        }
+    }
 }
 
 impl Answer {

@@ -31,7 +31,7 @@ pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     IAM_ENDPOINT_ENV,
 };
-pub use client::{Client, SendFuture, StreamFuture, USER_AGENT};
+pub use client::{Client, USER_AGENT};
 pub use credentials::{Credentials, Secret};
 pub use error::{BuildError, Error, ServiceError};
 pub use interceptor::{Attempt, Interceptor, Outcome};
