@@ -329,11 +329,18 @@ impl<C: ServiceClient> ClientBuilder<C> {
             );
         }
         let http = self.http()?;
+        let signing_key = match &credentials {
+            Credentials::AkSk { secret_key, .. } => {
+                Some(crate::signer::SigningKey::new(secret_key.expose()))
+            }
+            Credentials::Token { .. } => None,
+        };
         Ok(Client::from_inner(Inner {
             service,
             http,
             endpoint,
             credentials,
+            signing_key,
             project_id,
             iam,
             discovered_project_id: tokio::sync::OnceCell::new(),

@@ -42,6 +42,8 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) endpoint: Endpoint,
     pub(crate) credentials: Credentials,
+    /// The secret key of AK/SK credentials, keyed for HMAC once.
+    pub(crate) signing_key: Option<signer::SigningKey>,
     pub(crate) project_id: Option<String>,
     /// Where to look up the project id, and the region whose project to look up, when
     /// none is configured.
@@ -599,9 +601,14 @@ impl Client {
                     })?;
                     signed.push((name.as_str(), value));
                 }
+                // Keyed once when the client was built.
+                let key = match &inner.signing_key {
+                    Some(key) => std::borrow::Cow::Borrowed(key),
+                    None => std::borrow::Cow::Owned(signer::SigningKey::new(secret_key.expose())),
+                };
                 let authorization = signer::authorization(
                     access_key.expose(),
-                    secret_key.expose(),
+                    &key,
                     operation.method.as_str(),
                     ready.url.path(),
                     ready.url.query().unwrap_or(""),

@@ -252,12 +252,25 @@ impl PayloadHash {
     }
 }
 
+/// A secret key made ready for HMAC-SHA256 once, so an attempt starts from a copy of the
+/// keyed state instead of hashing the key's padded blocks again.
+///
+/// It holds a state derived from the secret key, so it has no `Debug`.
+#[derive(Clone)]
+pub(crate) struct SigningKey(Hmac<Sha256>);
+
+impl SigningKey {
+    pub(crate) fn new(secret_key: &str) -> SigningKey {
+        SigningKey(hmac(secret_key))
+    }
+}
+
 /// The `Authorization` value of one attempt: the canonical request is hashed as it is
 /// written and the string to sign goes straight into the HMAC, so the only string built is
 /// the value itself. `headers` is the final header list, with `Host` and `X-Sdk-Date`.
 pub(crate) fn authorization(
     access_key: &str,
-    secret_key: &str,
+    key: &SigningKey,
     method: &str,
     path: &str,
     query: &str,
@@ -267,7 +280,7 @@ pub(crate) fn authorization(
     let signed = signed_headers(headers);
     let mut canonical = Sha256::new();
     put_canonical_request(&mut canonical, method, path, query, &signed, payload_hash);
-    let mut mac = hmac(secret_key);
+    let mut mac = key.0.clone();
     put_string_to_sign(
         &mut mac,
         header(headers, "X-Sdk-Date").unwrap_or_default(),
@@ -499,7 +512,7 @@ mod tests {
                 .collect();
             let authorization = authorization(
                 "AK",
-                "SK",
+                &SigningKey::new("SK"),
                 "post",
                 path,
                 query,
