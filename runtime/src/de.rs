@@ -2,7 +2,8 @@
 //!
 //! serde's derive gives every struct its own field-identifier type and visitor, and a
 //! sequence visitor JSON never uses; in a crate with hundreds of models that is most of the
-//! compile time. The generated impls share this one field lookup instead.
+//! compile time. The generated impls share one seed and visitor for field names instead, each
+//! model giving only a `match` of its wire names.
 
 use std::fmt;
 
@@ -11,27 +12,15 @@ use serde::de::{DeserializeSeed, Deserializer, Error, Visitor};
 /// Deserialises a map key into the index of a struct field, or `None` for a key the struct
 /// does not have (its value is then skipped).
 ///
-/// Servers mostly send fields in the order the spec lists them, so the field after the
-/// last one found is tried first; any other key costs one scan of the names.
+/// Each generated model gives its own lookup, a `match` on its wire names: the compiler
+/// turns that into a switch on the length and comparisons with constants, where a scan of
+/// a table would call `memcmp` once per name tried.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldSeed {
-    /// The wire names of the struct's fields, in order.
-    pub fields: &'static [&'static str],
-    /// The index to try first.
-    pub expected: usize,
-}
-
-impl FieldSeed {
-    fn find(&self, matches: impl Fn(&str) -> bool) -> Option<usize> {
-        if self
-            .fields
-            .get(self.expected)
-            .is_some_and(|field| matches(field))
-        {
-            return Some(self.expected);
-        }
-        self.fields.iter().position(|field| matches(field))
-    }
+    /// The index of the field of this wire name.
+    pub find: fn(&str) -> Option<usize>,
+    /// How many fields the struct has.
+    pub count: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for FieldSeed {
@@ -50,17 +39,18 @@ impl<'de> Visitor<'de> for FieldSeed {
     }
 
     fn visit_str<E: Error>(self, value: &str) -> Result<Self::Value, E> {
-        Ok(self.find(|field| field == value))
+        Ok((self.find)(value))
     }
 
     fn visit_bytes<E: Error>(self, value: &[u8]) -> Result<Self::Value, E> {
-        Ok(self.find(|field| field.as_bytes() == value))
+        // Every wire name is UTF-8, so other bytes name no field.
+        Ok(std::str::from_utf8(value).ok().and_then(self.find))
     }
 
     fn visit_u64<E: Error>(self, value: u64) -> Result<Self::Value, E> {
         Ok(usize::try_from(value)
             .ok()
-            .filter(|index| *index < self.fields.len()))
+            .filter(|index| *index < self.count))
     }
 }
 
@@ -103,11 +93,14 @@ macro_rules! __deserialize_struct {
                         mut map: A,
                     ) -> ::std::result::Result<$name, A::Error> {
                         $( let mut $slot: ::std::option::Option<$ty> = ::std::option::Option::None; )*
-                        let mut seed = $crate::codegen::FieldSeed { fields: FIELDS, expected: 0 };
-                        while let ::std::option::Option::Some(index) = map.next_key_seed(seed)? {
-                            if let ::std::option::Option::Some(found) = index {
-                                seed.expected = found + 1;
+                        fn find(name: &str) -> ::std::option::Option<usize> {
+                            match name {
+                                $( $wire => ::std::option::Option::Some($index), )*
+                                _ => ::std::option::Option::None,
                             }
+                        }
+                        let seed = $crate::codegen::FieldSeed { find, count: FIELDS.len() };
+                        while let ::std::option::Option::Some(index) = map.next_key_seed(seed)? {
                             match index {
                                 $( ::std::option::Option::Some($index) => {
                                     $slot = ::std::option::Option::Some(map.next_value()?)

@@ -267,6 +267,43 @@ fn peak_rss_kib() -> u64 {
 enum Which {
     Ours,
     Baseline,
+    /// Our runtime alone: `Client::send` with a call built by hand, and the baseline's
+    /// serde structs; with `--profile runtime`, it splits a gap between the runtime and
+    /// the generated code.
+    Runtime,
+}
+
+/// The seed operations as the runtime sees them, for [`Which::Runtime`].
+static CHANGE_OPERATION: huaweicloud_secmaster::runtime::Operation =
+    huaweicloud_secmaster::runtime::Operation {
+        name: "ChangePlaybookInstance",
+        method: http::Method::POST,
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation",
+        idempotent: false,
+    };
+static CREATE_OPERATION: huaweicloud_secmaster::runtime::Operation =
+    huaweicloud_secmaster::runtime::Operation {
+        name: "CreateWorkflowInstance",
+        method: http::Method::POST,
+        path: "/v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances",
+        idempotent: false,
+    };
+
+/// One call through the runtime alone, decoded into the baseline's struct.
+async fn runtime_call<B: serde::Serialize, T: serde::de::DeserializeOwned>(
+    client: &Client,
+    operation: &'static huaweicloud_secmaster::runtime::Operation,
+    path: [(&'static str, &str); 2],
+    body: &B,
+) -> T {
+    let mut call = huaweicloud_secmaster::runtime::Call::new(operation);
+    call.project_id_param("project_id", None);
+    for (name, value) in path {
+        call.set_path(name, Some(value.to_owned()));
+    }
+    call.set_json_body("application/json", Some(body), true);
+    let response = client.send(call).await.expect("the runtime call");
+    response.json().expect("the answer decodes")
 }
 
 #[derive(Clone, Copy)]
@@ -311,6 +348,26 @@ async fn one_call(clients: &Clients, which: Which, op: Op) {
                 .await
                 .expect("our call");
             std::hint::black_box(response.body.action_id);
+        }
+        (Which::Runtime, Op::Change) => {
+            let answer: BaselineInstance = runtime_call(
+                &clients.ours,
+                &CHANGE_OPERATION,
+                [("workspace_id", "ws1"), ("instance_id", "inst1")],
+                &BaselineChange { operation: "RETRY" },
+            )
+            .await;
+            std::hint::black_box(answer.id);
+        }
+        (Which::Runtime, Op::Create) => {
+            let answer: BaselineEvent = runtime_call(
+                &clients.ours,
+                &CREATE_OPERATION,
+                [("workspace_id", "ws1"), ("workflow_id", "wf1")],
+                &clients.baseline_body.clone(),
+            )
+            .await;
+            std::hint::black_box(answer.action_id);
         }
         (Which::Baseline, Op::Change) => {
             let body = serde_json::to_vec(&BaselineChange { operation: "RETRY" }).expect("JSON");
@@ -361,8 +418,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let mut calls = 4000usize;
     let mut rounds = 21usize;
-    // `--profile ours|baseline`: only that client, for a profiler, at `--concurrency N`
-    // (1 unless given).
+    // `--profile ours|runtime|baseline`: only that client, for a profiler, at
+    // `--concurrency N` (1 unless given).
     let mut profile = None;
     let mut profile_concurrency = 1usize;
     while let Some(arg) = args.next() {
@@ -377,6 +434,7 @@ fn main() {
             "--profile" => {
                 profile = match args.next().as_deref() {
                     Some("ours") => Some(Which::Ours),
+                    Some("runtime") => Some(Which::Runtime),
                     _ => Some(Which::Baseline),
                 }
             }
