@@ -7,7 +7,7 @@
 #[doc(hidden)]
 pub use {bytes, http, serde, serde_json};
 
-pub use crate::de::{required, FieldSeed};
+pub use crate::de::{required, string_enum, FieldSeed};
 pub use crate::{
     __deserialize_struct as deserialize_struct, __model_builder as model_builder,
     __serialize_struct as serialize_struct,

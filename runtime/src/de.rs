@@ -54,6 +54,38 @@ impl<'de> Visitor<'de> for FieldSeed {
     }
 }
 
+/// Deserialises a string enum of the generated code. The text is borrowed where the format
+/// allows, so a value the spec lists costs no copy; only one it does not list is kept as
+/// an owned string.
+pub fn string_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: for<'a> From<&'a str> + From<String>,
+{
+    struct Text<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T> Visitor<'de> for Text<T>
+    where
+        T: for<'a> From<&'a str> + From<String>,
+    {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a string")
+        }
+
+        fn visit_str<E: Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+
+        fn visit_string<E: Error>(self, value: String) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(Text(std::marker::PhantomData))
+}
+
 /// The value of a required field, or serde's `missing field` error.
 pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
@@ -224,6 +256,55 @@ mod tests {
         1 field_1 second: String [required] = "second",
         2 field_2 third: Option<bool> [optional] = "third",
     });
+
+    #[derive(Debug, PartialEq)]
+    enum Colour {
+        Red,
+        Unknown(String),
+    }
+
+    impl From<&str> for Colour {
+        fn from(value: &str) -> Self {
+            match value {
+                "RED" => Colour::Red,
+                other => Colour::Unknown(other.to_owned()),
+            }
+        }
+    }
+
+    impl From<String> for Colour {
+        fn from(value: String) -> Self {
+            match value.as_str() {
+                "RED" => Colour::Red,
+                _ => Colour::Unknown(value),
+            }
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Colour {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            super::string_enum(deserializer)
+        }
+    }
+
+    #[test]
+    fn string_enums_read_borrowed_escaped_and_owned_text_and_keep_unknown_values() {
+        let read = |text: &str| serde_json::from_str::<Colour>(text);
+        assert_eq!(read(r#""RED""#).unwrap(), Colour::Red);
+        // An escape makes serde_json hand over an owned string.
+        assert_eq!(read(r#""R\u0045D""#).unwrap(), Colour::Red);
+        assert_eq!(
+            read(r#""BLUE""#).unwrap(),
+            Colour::Unknown("BLUE".to_owned())
+        );
+        let value = serde_json::Value::String("RED".to_owned());
+        assert_eq!(
+            serde_json::from_value::<Colour>(value).unwrap(),
+            Colour::Red
+        );
+        let error = read("7").unwrap_err();
+        assert!(error.to_string().contains("expected a string"), "{error}");
+    }
 
     #[test]
     fn fields_in_any_order_unknown_keys_skipped_and_missing_required_reported() {

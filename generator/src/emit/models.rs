@@ -310,7 +310,7 @@ fn enum_model(
         #cfg
         impl<'de> #rt::serde::Deserialize<'de> for #ident {
             fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as #rt::serde::Deserialize<'de>>::deserialize(deserializer).map(Self::from)
+                #rt::string_enum(deserializer)
             }
         }
     }

@@ -86,8 +86,7 @@ impl<'de> rt::serde::Deserialize<'de> for State {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as rt::serde::Deserialize<'de>>::deserialize(deserializer)
-            .map(Self::from)
+        rt::string_enum(deserializer)
     }
 }
 
@@ -173,7 +172,6 @@ impl<'de> rt::serde::Deserialize<'de> for JobPriority {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as rt::serde::Deserialize<'de>>::deserialize(deserializer)
-            .map(Self::from)
+        rt::string_enum(deserializer)
     }
 }

@@ -125,8 +125,7 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
     fn deserialize<D: rt::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        <::std::string::String as rt::serde::Deserialize<'de>>::deserialize(deserializer)
-            .map(Self::from)
+        rt::string_enum(deserializer)
     }
 }
 
