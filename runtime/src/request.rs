@@ -336,11 +336,6 @@ impl Call {
     }
 }
 
-/// Encodes one path value as exactly one segment.
-pub(crate) fn encode_segment(value: &str) -> String {
-    utf8_percent_encode(value, ENCODE).to_string()
-}
-
 fn render_path(
     operation: &Operation,
     params: &[(&'static str, Option<String>)],
@@ -377,7 +372,8 @@ fn render_path(
                 operation.name
             )));
         }
-        path.push_str(&encode_segment(value));
+        // Encoded as exactly one segment, straight into the path.
+        path.extend(utf8_percent_encode(value, ENCODE));
         rest = after.get(close + 1..).unwrap_or("");
     }
     path.push_str(rest);
