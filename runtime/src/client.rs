@@ -357,10 +357,17 @@ impl Client {
             .options
             .as_deref()
             .map_or(&[][..], |options| options.headers.as_slice());
-        let content_type = body
-            .content_type()
-            .map(|value| header_value(operation, "Content-Type", value))
-            .transpose()?;
+        let content_type = match &body {
+            // A common content type is static text: its header value is made without a copy.
+            OutgoingBody::Bytes {
+                content_type: std::borrow::Cow::Borrowed(common),
+                ..
+            } => Some(http::HeaderValue::from_static(common)),
+            _ => body
+                .content_type()
+                .map(|value| header_value(operation, "Content-Type", value))
+                .transpose()?,
+        };
         let mut headers = Vec::with_capacity(call.headers.len() + extra.len());
         let mut given_content_type = None;
         let given = call
@@ -896,7 +903,7 @@ impl Answer {
 enum OutgoingBody {
     None,
     Bytes {
-        content_type: String,
+        content_type: std::borrow::Cow<'static, str>,
         bytes: Bytes,
     },
     Streamed {
@@ -953,8 +960,8 @@ impl OutgoingBody {
     fn content_type(&self) -> Option<&str> {
         match self {
             OutgoingBody::None => None,
-            OutgoingBody::Bytes { content_type, .. }
-            | OutgoingBody::Streamed { content_type, .. } => Some(content_type),
+            OutgoingBody::Bytes { content_type, .. } => Some(content_type),
+            OutgoingBody::Streamed { content_type, .. } => Some(content_type),
         }
     }
 
