@@ -341,6 +341,9 @@ impl<C: ServiceClient> ClientBuilder<C> {
             endpoint,
             credentials,
             signing_key,
+            project_id_value: project_id
+                .as_deref()
+                .and_then(|project_id| http::HeaderValue::from_str(project_id).ok()),
             project_id,
             iam,
             discovered_project_id: tokio::sync::OnceCell::new(),

@@ -45,6 +45,8 @@ pub(crate) struct Inner {
     /// The secret key of AK/SK credentials, keyed for HMAC once.
     pub(crate) signing_key: Option<signer::SigningKey>,
     pub(crate) project_id: Option<String>,
+    /// `project_id` as a header value, made once: every AK/SK call sends it.
+    pub(crate) project_id_value: Option<http::HeaderValue>,
     /// Where to look up the project id, and the region whose project to look up, when
     /// none is configured.
     pub(crate) iam: Option<(Endpoint, Region)>,
@@ -391,6 +393,16 @@ impl Client {
             })?;
             headers.push((header, header_value(operation, name, value)?));
         }
+        // Sent with AK/SK credentials only, as the official SDK sends it.
+        let project_header = match project_id {
+            Some(project_id) if matches!(self.inner.credentials, Credentials::AkSk { .. }) => Some(
+                match (&self.inner.project_id, &self.inner.project_id_value) {
+                    (Some(configured), Some(value)) if configured == project_id => value.clone(),
+                    _ => header_value(operation, "x-project-id", project_id)?,
+                },
+            ),
+            _ => None,
+        };
         // The official SDK signs an unsigned payload when the header spelled exactly
         // `Content-Type` (the body's, else one given) is neither JSON nor BSON.
         let unsigned = signer::unsigned_content_type(body.content_type().or(given_content_type));
@@ -402,7 +414,7 @@ impl Client {
             headers,
             unsigned,
             body,
-            project_id,
+            project_header,
         })
     }
 
@@ -573,11 +585,8 @@ impl Client {
                 security_token,
                 ..
             } => {
-                if let Some(project_id) = ready.project_id {
-                    map.append(
-                        X_PROJECT_ID,
-                        header_value(operation, "x-project-id", project_id)?,
-                    );
+                if let Some(value) = &ready.project_header {
+                    map.append(X_PROJECT_ID, value.clone());
                 }
                 if let Some(token) = security_token {
                     let mut value = header_value(operation, "x-security-token", token.expose())?;
@@ -619,10 +628,9 @@ impl Client {
                     operation.method.as_str(),
                     ready.url.path(),
                     ready.url.query().unwrap_or(""),
-                    &signed,
+                    signed,
                     PayloadHash::of(ready.unsigned, body.payload()).as_str(),
                 );
-                drop(signed);
                 let mut value = http::HeaderValue::from_maybe_shared(Bytes::from(authorization))
                     .map_err(|_| invalid_value(operation, "Authorization"))?;
                 value.set_sensitive(true);
@@ -861,7 +869,8 @@ struct Ready<'a> {
     /// Whether the payload is signed as `UNSIGNED-PAYLOAD`.
     unsigned: bool,
     body: OutgoingBody,
-    project_id: Option<&'a str>,
+    /// The `X-Project-Id` value, when there is a project id.
+    project_header: Option<http::HeaderValue>,
 }
 
 impl Ready<'_> {

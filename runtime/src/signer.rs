@@ -267,25 +267,26 @@ impl SigningKey {
 
 /// The `Authorization` value of one attempt: the canonical request is hashed as it is
 /// written and the string to sign goes straight into the HMAC, so the only string built is
-/// the value itself. `headers` is the final header list, with `Host` and `X-Sdk-Date`.
+/// the value itself. `headers` is the final header list, with `Host` and `X-Sdk-Date`; the
+/// signed headers are sorted in it.
 pub(crate) fn authorization(
     access_key: &str,
     key: &SigningKey,
     method: &str,
     path: &str,
     query: &str,
-    headers: &[(&str, &str)],
+    headers: Vec<(&str, &str)>,
     payload_hash: &str,
 ) -> String {
+    let date = headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("X-Sdk-Date"))
+        .map_or("", |(_, value)| *value);
     let signed = signed_headers(headers);
     let mut canonical = Sha256::new();
     put_canonical_request(&mut canonical, method, path, query, &signed, payload_hash);
     let mut mac = key.0.clone();
-    put_string_to_sign(
-        &mut mac,
-        header(headers, "X-Sdk-Date").unwrap_or_default(),
-        &canonical.finalize(),
-    );
+    put_string_to_sign(&mut mac, date, &canonical.finalize());
     authorization_value(access_key, &signed, &mac.finalize().into_bytes())
 }
 
@@ -300,7 +301,12 @@ pub(crate) fn compute<N: AsRef<str>, V: AsRef<str>>(
     headers: &[(N, V)],
     payload_hash: &str,
 ) -> Signature {
-    let signed = signed_headers(headers);
+    let signed = signed_headers(
+        headers
+            .iter()
+            .map(|(name, value)| (name.as_ref(), value.as_ref()))
+            .collect(),
+    );
     let mut canonical_request = String::with_capacity(
         256 + path.len()
             + query.len()
@@ -338,13 +344,12 @@ pub(crate) fn compute<N: AsRef<str>, V: AsRef<str>>(
 }
 
 /// The signed headers, sorted by lower-case name: every header whose name has no `_`,
-/// values trimmed.
-fn signed_headers<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> Vec<(&str, &str)> {
-    let mut signed: Vec<(&str, &str)> = headers
-        .iter()
-        .map(|(name, value)| (name.as_ref(), value.as_ref().trim()))
-        .filter(|(name, _)| !name.contains('_') && !name.eq_ignore_ascii_case("authorization"))
-        .collect();
+/// values trimmed. Made in place from the list of headers, which is consumed.
+fn signed_headers<'h>(mut signed: Vec<(&'h str, &'h str)>) -> Vec<(&'h str, &'h str)> {
+    signed.retain(|(name, _)| !name.contains('_') && !name.eq_ignore_ascii_case("authorization"));
+    for (_, value) in &mut signed {
+        *value = value.trim();
+    }
     signed.sort_by(|left, right| {
         left.0
             .bytes()
@@ -408,8 +413,19 @@ fn hmac(secret_key: &str) -> Hmac<Sha256> {
 }
 
 fn authorization_value(access_key: &str, signed: &[(&str, &str)], signature: &[u8]) -> String {
-    let mut value =
-        String::with_capacity(ALGORITHM.len() + access_key.len() + signed.len() * 16 + 110);
+    // Exactly its length: a string whose capacity is its length becomes the header's bytes
+    // with no further allocation.
+    let names =
+        signed.iter().map(|(name, _)| name.len()).sum::<usize>() + signed.len().saturating_sub(1);
+    let mut value = String::with_capacity(
+        ALGORITHM.len()
+            + " Access=".len()
+            + access_key.len()
+            + ", SignedHeaders=".len()
+            + names
+            + ", Signature=".len()
+            + 64,
+    );
     value.push_str(ALGORITHM);
     value.push_str(" Access=");
     value.push_str(access_key);
@@ -516,7 +532,7 @@ mod tests {
                 "post",
                 path,
                 query,
-                &headers,
+                headers,
                 PayloadHash::of(unsigned, Payload::Bytes(body)).as_str(),
             );
             assert_eq!(authorization, expected.authorization, "path {path:?}");
