@@ -614,7 +614,7 @@ impl Client {
                     );
                 }
                 map.append(header::HOST, ready.endpoint.host.clone());
-                let mut signed = Vec::with_capacity(map.len());
+                let mut signed = signer::HeaderList::new();
                 for (name, value) in map.iter() {
                     // Every value was made from a `str`.
                     let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {

@@ -275,7 +275,7 @@ pub(crate) fn authorization(
     method: &str,
     path: &str,
     query: &str,
-    headers: Vec<(&str, &str)>,
+    headers: HeaderList<'_>,
     payload_hash: &str,
 ) -> String {
     let date = headers
@@ -343,9 +343,13 @@ pub(crate) fn compute<N: AsRef<str>, V: AsRef<str>>(
     }
 }
 
+/// A request's headers as the signer reads them: names and values, on the stack for any
+/// usual request.
+pub(crate) type HeaderList<'h> = smallvec::SmallVec<[(&'h str, &'h str); 12]>;
+
 /// The signed headers, sorted by lower-case name: every header whose name has no `_`,
 /// values trimmed. Made in place from the list of headers, which is consumed.
-fn signed_headers<'h>(mut signed: Vec<(&'h str, &'h str)>) -> Vec<(&'h str, &'h str)> {
+fn signed_headers(mut signed: HeaderList<'_>) -> HeaderList<'_> {
     signed.retain(|(name, _)| !name.contains('_') && !name.eq_ignore_ascii_case("authorization"));
     for (_, value) in &mut signed {
         *value = value.trim();
@@ -520,7 +524,7 @@ mod tests {
             };
             let expected = sign("AK", "SK", &mut request);
             let unsigned = unsigned_content_type(Some(content_type));
-            let headers: Vec<(&str, &str)> = request
+            let headers: HeaderList<'_> = request
                 .headers
                 .iter()
                 .filter(|(name, _)| name != "Authorization")
