@@ -381,6 +381,10 @@ impl<C: ServiceClient> ClientBuilder<C> {
             .tls_backend_preconfigured(tls_config(roots, self.accept_invalid_certificates)?)
             .connect_timeout(self.connect_timeout)
             .redirect(reqwest::redirect::Policy::none())
+            // The runtime retries calls itself. reqwest's own layer would only retry HTTP/2
+            // protocol refusals (this client speaks HTTP/1), yet it copies every request's
+            // headers to be able to; with no retries allowed it copies nothing.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .http1_only();
         let builder = match &self.proxy {
             Proxy::None => builder.no_proxy(),
