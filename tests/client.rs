@@ -1097,3 +1097,30 @@ fn generated_impls_decode_ignore_unknown_keys_and_report_missing_fields() {
     let empty: PlaybookInfoRef = serde_json::from_str("{}").unwrap();
     assert_eq!(empty, PlaybookInfoRef::default());
 }
+
+/// Tokens become header values once, when the client is built: one that cannot be a header
+/// value is refused there, and the message names the token without showing it.
+#[test]
+fn a_token_that_cannot_be_a_header_value_is_refused_when_the_client_is_built() {
+    for credentials in [
+        Credentials::token("IAM\nTOKEN-SECRET"),
+        Credentials::ak_sk(AK, SK).with_security_token("TEMP\nTOKEN-SECRET"),
+    ] {
+        let error = Client::builder()
+            .endpoint("http://127.0.0.1:9")
+            .credentials(credentials)
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::Config(_)), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .contains("token is not a valid header value"),
+            "{error}"
+        );
+        assert!(
+            !format!("{error} {error:?}").contains("TOKEN-SECRET"),
+            "{error:?}"
+        );
+    }
+}

@@ -329,18 +329,13 @@ impl<C: ServiceClient> ClientBuilder<C> {
             );
         }
         let http = self.http()?;
-        let signing_key = match &credentials {
-            Credentials::AkSk { secret_key, .. } => {
-                Some(crate::signer::SigningKey::new(secret_key.expose()))
-            }
-            Credentials::Token { .. } => None,
-        };
+        let auth = crate::client::Auth::new(&credentials)?;
         Ok(Client::from_inner(Inner {
             service,
             http,
             endpoint,
             credentials,
-            signing_key,
+            auth,
             project_id_value: project_id
                 .as_deref()
                 .and_then(|project_id| http::HeaderValue::from_str(project_id).ok()),

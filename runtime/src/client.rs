@@ -42,8 +42,8 @@ pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) endpoint: Endpoint,
     pub(crate) credentials: Credentials,
-    /// The secret key of AK/SK credentials, keyed for HMAC once.
-    pub(crate) signing_key: Option<signer::SigningKey>,
+    /// The credentials as each attempt uses them, made once from `credentials`.
+    pub(crate) auth: Auth,
     pub(crate) project_id: Option<String>,
     /// `project_id` as a header value, made once: every AK/SK call sends it.
     pub(crate) project_id_value: Option<http::HeaderValue>,
@@ -71,6 +71,52 @@ pub(crate) struct Endpoint {
     /// [`URL_ROOM`] bytes: a copy of a `Url` has exactly its length, so the copy then holds
     /// a typical path and query without growing (three allocations per call otherwise).
     url: reqwest::Url,
+}
+
+/// Credentials as each attempt uses them: the secret key keyed for HMAC, and the tokens as
+/// header values, made once when the client is built. It holds secrets, so it has no
+/// `Debug`.
+pub(crate) enum Auth {
+    AkSk {
+        access_key: crate::Secret,
+        key: signer::SigningKey,
+        /// `X-Security-Token`, for temporary credentials.
+        security_token: Option<http::HeaderValue>,
+    },
+    Token {
+        /// `X-Auth-Token`.
+        token: http::HeaderValue,
+    },
+}
+
+impl Auth {
+    /// Prepares `credentials`; a token that cannot be a header value is refused here.
+    pub(crate) fn new(credentials: &Credentials) -> Result<Auth, Error> {
+        let secret_header = |what: &str, value: &str| {
+            let mut value = http::HeaderValue::from_str(value)
+                .map_err(|_| Error::Config(format!("the {what} is not a valid header value")))?;
+            value.set_sensitive(true);
+            Ok::<_, Error>(value)
+        };
+        Ok(match credentials {
+            Credentials::AkSk {
+                access_key,
+                secret_key,
+                security_token,
+                ..
+            } => Auth::AkSk {
+                access_key: access_key.clone(),
+                key: signer::SigningKey::new(secret_key.expose()),
+                security_token: security_token
+                    .as_ref()
+                    .map(|token| secret_header("security token", token.expose()))
+                    .transpose()?,
+            },
+            Credentials::Token { token, .. } => Auth::Token {
+                token: secret_header("IAM token", token.expose())?,
+            },
+        })
+    }
 }
 
 /// Room for a call's path and query in the copy of the endpoint's URL.
@@ -367,17 +413,7 @@ impl Client {
             .options
             .as_deref()
             .map_or(&[][..], |options| options.headers.as_slice());
-        let content_type = match &body {
-            // A common content type is static text: its header value is made without a copy.
-            OutgoingBody::Bytes {
-                content_type: std::borrow::Cow::Borrowed(common),
-                ..
-            } => Some(http::HeaderValue::from_static(common)),
-            _ => body
-                .content_type()
-                .map(|value| header_value(operation, "Content-Type", value))
-                .transpose()?,
-        };
+        let content_type = body.content_type_value(operation)?;
         let mut headers = Vec::with_capacity(call.headers.len() + extra.len());
         let mut given_content_type = None;
         let given = call
@@ -403,7 +439,7 @@ impl Client {
         }
         // Sent with AK/SK credentials only, as the official SDK sends it.
         let project_header = match project_id {
-            Some(project_id) if matches!(self.inner.credentials, Credentials::AkSk { .. }) => Some(
+            Some(project_id) if matches!(self.inner.auth, Auth::AkSk { .. }) => Some(
                 match (&self.inner.project_id, &self.inner.project_id_value) {
                     (Some(configured), Some(value)) if configured == project_id => value.clone(),
                     _ => header_value(operation, "x-project-id", project_id)?,
@@ -586,20 +622,17 @@ impl Client {
         for (name, value) in &ready.headers {
             map.append(name.clone(), value.clone());
         }
-        match &inner.credentials {
-            Credentials::AkSk {
+        match &inner.auth {
+            Auth::AkSk {
                 access_key,
-                secret_key,
+                key,
                 security_token,
-                ..
             } => {
                 if let Some(value) = &ready.project_header {
                     map.append(X_PROJECT_ID, value.clone());
                 }
-                if let Some(token) = security_token {
-                    let mut value = header_value(operation, "x-security-token", token.expose())?;
-                    value.set_sensitive(true);
-                    map.append(X_SECURITY_TOKEN, value);
+                if let Some(value) = security_token {
+                    map.append(X_SECURITY_TOKEN, value.clone());
                 }
                 let date = sdk_date(time::OffsetDateTime::now_utc());
                 map.append(
@@ -625,14 +658,9 @@ impl Client {
                     })?;
                     signed.push((name.as_str(), value));
                 }
-                // Keyed once when the client was built.
-                let key = match &inner.signing_key {
-                    Some(key) => std::borrow::Cow::Borrowed(key),
-                    None => std::borrow::Cow::Owned(signer::SigningKey::new(secret_key.expose())),
-                };
                 let authorization = signer::authorization(
                     access_key.expose(),
-                    &key,
+                    key,
                     operation.method.as_str(),
                     ready.url.path(),
                     ready.url.query().unwrap_or(""),
@@ -644,11 +672,9 @@ impl Client {
                 value.set_sensitive(true);
                 map.append(header::AUTHORIZATION, value);
             }
-            Credentials::Token { token, .. } => {
+            Auth::Token { token } => {
                 map.append(header::HOST, ready.endpoint.host.clone());
-                let mut value = header_value(operation, "x-auth-token", token.expose())?;
-                value.set_sensitive(true);
-                map.append(X_AUTH_TOKEN, value);
+                map.append(X_AUTH_TOKEN, token.clone());
             }
         }
         // Sent after signing, as the official SDK's HTTP library adds it.
@@ -971,6 +997,24 @@ impl OutgoingBody {
         match self {
             OutgoingBody::Streamed { replayable, .. } => *replayable,
             _ => true,
+        }
+    }
+
+    /// The `Content-Type` header value; a common content type, kept as static text, is
+    /// made into one without a copy.
+    fn content_type_value(
+        &self,
+        operation: &Operation,
+    ) -> Result<Option<http::HeaderValue>, Error> {
+        match self {
+            OutgoingBody::Bytes {
+                content_type: std::borrow::Cow::Borrowed(common),
+                ..
+            } => Ok(Some(http::HeaderValue::from_static(common))),
+            _ => self
+                .content_type()
+                .map(|value| header_value(operation, "Content-Type", value))
+                .transpose(),
         }
     }
 
