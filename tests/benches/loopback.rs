@@ -435,7 +435,14 @@ fn main() {
                 profile = match args.next().as_deref() {
                     Some("ours") => Some(Which::Ours),
                     Some("runtime") => Some(Which::Runtime),
-                    _ => Some(Which::Baseline),
+                    Some("baseline") => Some(Which::Baseline),
+                    other => {
+                        eprintln!(
+                            "--profile takes ours, runtime or baseline, not {}",
+                            other.unwrap_or("nothing")
+                        );
+                        std::process::exit(2);
+                    }
                 }
             }
             "--concurrency" => {
