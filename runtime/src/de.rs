@@ -124,7 +124,7 @@ macro_rules! __deserialize_struct {
                         self,
                         mut map: A,
                     ) -> ::std::result::Result<$name, A::Error> {
-                        $( let mut $slot: ::std::option::Option<$ty> = ::std::option::Option::None; )*
+                        $( let mut $slot = $crate::__deserialize_struct!(@slot $kind $ty); )*
                         fn find(name: &str) -> ::std::option::Option<usize> {
                             match name {
                                 $( $wire => ::std::option::Option::Some($index), )*
@@ -135,7 +135,7 @@ macro_rules! __deserialize_struct {
                         while let ::std::option::Option::Some(index) = map.next_key_seed(seed)? {
                             match index {
                                 $( ::std::option::Option::Some($index) => {
-                                    $slot = ::std::option::Option::Some(map.next_value()?)
+                                    $slot = $crate::__deserialize_struct!(@next $kind map)
                                 } )*
                                 _ => {
                                     map.next_value::<$crate::codegen::serde::de::IgnoredAny>()?;
@@ -151,7 +151,13 @@ macro_rules! __deserialize_struct {
             }
         }
     };
-    (@take optional $slot:ident $wire:literal) => { $slot.flatten() };
+    // An optional field's slot is the field itself (`null` and a missing key both leave
+    // `None`); a required field's slot is `None` until its key is seen.
+    (@slot optional $ty:ty) => { <$ty as ::std::default::Default>::default() };
+    (@slot required $ty:ty) => { ::std::option::Option::<$ty>::None };
+    (@next optional $map:ident) => { $map.next_value()? };
+    (@next required $map:ident) => { ::std::option::Option::Some($map.next_value()?) };
+    (@take optional $slot:ident $wire:literal) => { $slot };
     (@take required $slot:ident $wire:literal) => { $crate::codegen::required($slot, $wire)? };
 }
 
@@ -307,7 +313,7 @@ mod tests {
     }
 
     #[test]
-    fn fields_in_any_order_unknown_keys_skipped_and_missing_required_reported() {
+    fn fields_in_any_order_unknown_keys_skipped_nulls_kept_and_missing_required_reported() {
         let expected = Sample {
             first: Some(1),
             second: "s".into(),
@@ -324,6 +330,10 @@ mod tests {
         let sparse: Sample = serde_json::from_str(r#"{"third":null,"second":"x"}"#).unwrap();
         assert_eq!(sparse.first, None);
         assert_eq!(sparse.third, None);
+        // Of duplicate keys the last wins, a `null` included.
+        let cleared: Sample =
+            serde_json::from_str(r#"{"first":1,"second":"s","first":null}"#).unwrap();
+        assert_eq!(cleared.first, None);
         let error = serde_json::from_str::<Sample>(r#"{"first":1}"#).unwrap_err();
         assert!(
             error.to_string().contains("missing field `second`"),
