@@ -22,7 +22,7 @@ use crate::names;
 pub use client::client;
 pub use every_operation::every_operation;
 pub use models::models;
-pub use operations::operations;
+pub use operations::{operation_methods, operations};
 
 /// The runtime's door for generated code, as each generated file imports it.
 fn rt() -> TokenStream {

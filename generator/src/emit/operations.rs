@@ -11,23 +11,34 @@ use super::{cfg, doc, doc_or_allow, is_enum, rt, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
 
-/// The whole `operations.rs` body.
+/// The first part of `operations.rs`: its header and every operation's request, response
+/// and error types. [`operation_methods`] is the rest; the two are formatted alone, at once,
+/// and their texts make the file one after the other.
 pub fn operations(api: &Api) -> TokenStream {
-    let (types, methods): (Vec<_>, Vec<_>) = api
+    let types = api
         .operations
         .iter()
-        .map(|operation| operation_items(api, operation))
-        .unzip();
-    // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
-    // each other, which gets slow with a block per operation in a large spec.
-    let methods = (!methods.is_empty()).then(|| quote!(impl crate::Client { #(#methods)* }));
+        .map(|operation| operation_types(api, operation));
     let import = super::import_rt();
     quote! {
         //! Operations of the API: a request type, a response type and a `Client` method each.
         #import
         #(#types)*
-        #methods
     }
+}
+
+/// The second part of `operations.rs`: the `impl` block of the `Client` methods.
+pub fn operation_methods(api: &Api) -> TokenStream {
+    if api.operations.is_empty() {
+        return TokenStream::new();
+    }
+    let methods = api
+        .operations
+        .iter()
+        .map(|operation| operation_method(api, operation));
+    // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
+    // each other, which gets slow with a block per operation in a large spec.
+    quote!(impl crate::Client { #(#methods)* })
 }
 
 /// The identifiers of one operation's items.
@@ -56,7 +67,8 @@ impl Names {
 }
 
 /// The items of one operation (its constant and types) and its method.
-fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
+/// One operation's constant and types.
+fn operation_types(api: &Api, operation: &Operation) -> TokenStream {
     let Operation {
         name,
         method_name: _,
@@ -82,15 +94,10 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
     let request = request_type(api, operation, &names);
     let response = response_type(api, operation, &names);
     let errors = error_type(api, operation, &names);
-    let (page_impl, pages_method) = match pagination {
-        Some(pagination) => {
-            let (page_impl, pages_method) =
-                super::paging::paging(api, operation, pagination, &names);
-            (Some(page_impl), Some(pages_method))
-        }
-        None => (None, None),
-    };
-    let types = quote! {
+    let page_impl = pagination
+        .as_ref()
+        .map(|pagination| super::paging::paging(api, operation, pagination, &names).0);
+    quote! {
         #cfg
         const #constant: #rt::Operation = #rt::Operation {
             name: #name,
@@ -103,9 +110,18 @@ fn operation_items(api: &Api, operation: &Operation) -> (TokenStream, TokenStrea
         #response
         #errors
         #page_impl
-    };
+    }
+}
+
+/// One operation's `Client` method, and its pages method when it pages.
+fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
+    let names = Names::of(operation);
+    let pages_method = operation
+        .pagination
+        .as_ref()
+        .map(|pagination| super::paging::paging(api, operation, pagination, &names).1);
     let method = method_item(api, operation, &names);
-    (types, quote!(#method #pages_method))
+    quote!(#method #pages_method)
 }
 
 /// The type of a request's body field.
