@@ -95,50 +95,63 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
     let rust_stamp = format!("// {stamp}\n");
     let crate_name = package::package_name(&api, options).replace('-', "_");
     let crate_ident = || proc_macro2::Ident::new(&crate_name, proc_macro2::Span::call_site());
-    // The three large files are formatted on threads of their own, and the operations file
-    // in two parts: formatting is most of the time of a run, the files do not depend on
-    // each other, and four parts of similar size keep both cores busy to the end.
-    // A formatting thread only panics on a generator bug; pass the panic on.
-    fn join<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-        handle
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    // Formatting is most of the time of a run: the three large files are cut into pieces
+    // of a few dozen items, which the cores format as each becomes free, beside the small
+    // files and the mock's description.
+    let api = &api;
+    let models = api.models.len();
+    let operations = api.operations.len();
+    let mut pieces: Vec<Piece<'_>> = vec![
+        Piece::items(CALLS, || emit::every_operation(api, &crate_ident())),
+        Piece::text(MOCK, || describe::mock_description(api, &stamp)),
+        Piece::items(CLIENT, || emit::client(api)),
+    ];
+    for range in chunks(models) {
+        pieces.push(Piece::items(MODELS, move || {
+            emit::models(api, range.clone())
+        }));
     }
-    let (models, operations, calls) = std::thread::scope(|scope| {
-        let models = scope.spawn(|| format_file(&rust_stamp, || emit::models(&api)));
-        let types = scope.spawn(|| format_file(&rust_stamp, || emit::operations(&api)));
-        let methods = scope.spawn(|| format_file("", || emit::operation_methods(&api)));
-        let calls = format_file(&rust_stamp, || emit::every_operation(&api, &crate_ident()));
-        (
-            join(models),
-            join_formatted(join(types), &join(methods)),
-            calls,
-        )
-    });
+    pieces.push(Piece::items(MODELS, || emit::model_builders(api)));
+    for range in chunks(operations) {
+        pieces.push(Piece::items(OPERATIONS, move || {
+            emit::operations(api, range.clone())
+        }));
+    }
+    // No operations, no `impl` block.
+    for range in chunks(operations)
+        .into_iter()
+        .filter(|range| !range.is_empty())
+    {
+        pieces.push(Piece::methods(OPERATIONS, move || {
+            emit::operation_methods(api, range.clone())
+        }));
+    }
+    let [calls, models, operations, client, mock] = join_pieces(&pieces, format_pieces(&pieces));
+    let rust = |text: String| rust_stamp.clone() + &text;
     Ok(vec![
         GeneratedFile {
             name: "Cargo.toml",
-            contents: package::cargo_toml(&api, options, &stamp),
+            contents: package::cargo_toml(api, options, &stamp),
         },
         GeneratedFile {
             name: "src/lib.rs",
-            contents: package::lib_rs(&api, options, &stamp),
+            contents: package::lib_rs(api, options, &stamp),
         },
         GeneratedFile {
             name: "src/client.rs",
-            contents: format_file(&rust_stamp, || emit::client(&api)),
+            contents: rust(client),
         },
         GeneratedFile {
             name: "src/models.rs",
-            contents: models,
+            contents: rust(models),
         },
         GeneratedFile {
             name: "src/operations.rs",
-            contents: operations,
+            contents: rust(operations),
         },
         GeneratedFile {
             name: "src/mock.json",
-            contents: describe::mock_description(&api, &stamp),
+            contents: mock,
         },
         GeneratedFile {
             name: "tests/every_operation/main.rs",
@@ -146,7 +159,7 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
         },
         GeneratedFile {
             name: "tests/every_operation/calls.rs",
-            contents: calls,
+            contents: rust(calls),
         },
     ])
 }
@@ -302,6 +315,127 @@ fn contains(value: &serde_yaml_ng::Value, target: &serde_yaml_ng::Value, limit: 
     }
 }
 
+/// The files made of [`Piece`]s, by index: Rust files formatted without their stamp, and
+/// the mock's description.
+const CALLS: usize = 0;
+const MODELS: usize = 1;
+const OPERATIONS: usize = 2;
+const CLIENT: usize = 3;
+const MOCK: usize = 4;
+const PIECE_FILES: usize = 5;
+
+/// How many items a piece holds: small enough that the last pieces to finish leave no core
+/// idle for long, large enough that a piece's setting up costs little.
+const PIECE_ITEMS: usize = 24;
+
+/// `0..count` in consecutive ranges of at most [`PIECE_ITEMS`]; one empty range for none, so
+/// a file always has its head.
+fn chunks(count: usize) -> Vec<std::ops::Range<usize>> {
+    if count == 0 {
+        return std::iter::once(0..0).collect();
+    }
+    (0..count)
+        .step_by(PIECE_ITEMS)
+        .map(|start| start..count.min(start + PIECE_ITEMS))
+        .collect()
+}
+
+/// A part of a generated file, made alone; a file's pieces, in order, make the file.
+struct Piece<'a> {
+    file: usize,
+    /// Methods in an `impl crate::Client` block of their own: joined pieces keep the first
+    /// one's opening line and the last one's closing line, so the file has one block.
+    methods: bool,
+    make: Box<dyn Fn() -> String + Sync + 'a>,
+}
+
+impl<'a> Piece<'a> {
+    /// Emitted items, formatted.
+    fn items(file: usize, emit: impl Fn() -> proc_macro2::TokenStream + Sync + 'a) -> Self {
+        Piece {
+            file,
+            methods: false,
+            make: Box::new(move || format_file("", &emit)),
+        }
+    }
+
+    /// An `impl crate::Client` block of methods, formatted.
+    fn methods(file: usize, emit: impl Fn() -> proc_macro2::TokenStream + Sync + 'a) -> Self {
+        Piece {
+            methods: true,
+            ..Piece::items(file, emit)
+        }
+    }
+
+    /// Text made as it is.
+    fn text(file: usize, make: impl Fn() -> String + Sync + 'a) -> Self {
+        Piece {
+            file,
+            methods: false,
+            make: Box::new(make),
+        }
+    }
+}
+
+/// Makes the pieces on as many threads as there are cores, each taking the next piece when
+/// it is done with one; returns their texts in the pieces' order.
+fn format_pieces(pieces: &[Piece<'_>]) -> Vec<String> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<std::sync::OnceLock<String>> =
+        pieces.iter().map(|_| std::sync::OnceLock::new()).collect();
+    let work = || loop {
+        let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let Some(piece) = pieces.get(index) else {
+            break;
+        };
+        let _ = done[index].set((piece.make)());
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(pieces.len());
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        work();
+        // A formatting thread only panics on a generator bug; pass the panic on.
+        for helper in helpers {
+            helper
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
+    });
+    done.into_iter()
+        .map(|text| text.into_inner().unwrap_or_default())
+        .collect()
+}
+
+/// Joins each file's pieces, in order.
+fn join_pieces(pieces: &[Piece<'_>], texts: Vec<String>) -> [String; PIECE_FILES] {
+    let mut files: [String; PIECE_FILES] = Default::default();
+    let mut open_block = [false; PIECE_FILES];
+    for (piece, text) in pieces.iter().zip(texts) {
+        let file = &mut files[piece.file];
+        if !piece.methods {
+            *file = join_formatted(std::mem::take(file), &text);
+            continue;
+        }
+        // `impl crate::Client {` … `}`: the block stays open from the first methods piece
+        // of a file to its last.
+        let mut body = text.as_str();
+        if open_block[piece.file] {
+            body = body.split_once('\n').map_or("", |(_, rest)| rest);
+        }
+        body = body.strip_suffix("}\n").unwrap_or(body);
+        *file = join_formatted(std::mem::take(file), body);
+        open_block[piece.file] = true;
+    }
+    for (file, open) in files.iter_mut().zip(open_block) {
+        if open {
+            file.push_str("}\n");
+        }
+    }
+    files
+}
+
 /// Formats emitted tokens. A parse failure here is a generator bug, not a spec problem.
 ///
 /// Takes the emitter rather than its tokens: emitting is deterministic, so the tokens for the
@@ -344,4 +478,77 @@ fn join_formatted(mut first: String, second: &str) -> String {
     }
     first.push_str(second);
     first
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_join_into_the_file_formatting_it_whole_gives() {
+        let file = || {
+            quote::quote! {
+                //! Head.
+                pub struct A;
+                pub struct B { pub x: u8 }
+                impl crate::Client {
+                    pub fn one(&self) {}
+                    pub fn two(&self) {}
+                    pub fn three(&self) {}
+                }
+            }
+        };
+        let whole = format_file("", file);
+        let pieces = [
+            Piece::items(0, || {
+                quote::quote! {
+                    //! Head.
+                    pub struct A;
+                }
+            }),
+            Piece::items(0, || {
+                quote::quote!(
+                    pub struct B {
+                        pub x: u8,
+                    }
+                )
+            }),
+            Piece::methods(
+                0,
+                || quote::quote!(impl crate::Client { pub fn one(&self) {} }),
+            ),
+            Piece::methods(
+                0,
+                || quote::quote!(impl crate::Client { pub fn two(&self) {} }),
+            ),
+            Piece::methods(
+                0,
+                || quote::quote!(impl crate::Client { pub fn three(&self) {} }),
+            ),
+        ];
+        let [joined, ..] = join_pieces(&pieces, format_pieces(&pieces));
+        assert_eq!(joined, whole);
+        assert!(joined.contains("}\n\nimpl crate::Client {\n"), "{joined}");
+        assert_eq!(
+            joined.matches("impl crate::Client {").count(),
+            1,
+            "{joined}"
+        );
+    }
+
+    #[test]
+    fn chunks_cover_every_item_once_and_an_empty_file_keeps_its_head() {
+        let none = chunks(0);
+        assert_eq!(none.len(), 1);
+        assert!(none[0].is_empty());
+        let ranges = chunks(2 * PIECE_ITEMS + 1);
+        assert_eq!(
+            ranges,
+            [
+                0..PIECE_ITEMS,
+                PIECE_ITEMS..2 * PIECE_ITEMS,
+                2 * PIECE_ITEMS..2 * PIECE_ITEMS + 1
+            ]
+        );
+    }
 }

@@ -21,7 +21,7 @@ use crate::names;
 
 pub use client::client;
 pub use every_operation::every_operation;
-pub use models::models;
+pub use models::{model_builders, models};
 pub use operations::{operation_methods, operations};
 
 /// The runtime's door for generated code, as each generated file imports it.

@@ -7,40 +7,59 @@ use super::{cfg, doc, doc_or_allow, rt, std_type, type_ident, type_tokens};
 use crate::ir::*;
 use crate::names;
 
-/// The whole `models.rs` body.
-pub fn models(api: &Api) -> TokenStream {
-    let mut items = Vec::new();
-    let mut builders = Vec::new();
-    for (index, model) in api.models.iter().enumerate() {
-        let id = ModelId(index);
-        let cfg = cfg(model.features.as_deref());
-        match &model.kind {
-            ModelKind::Struct(fields) => {
-                items.push(struct_model(api, id, model, fields, &cfg));
-                if fields.sent {
-                    builders.push(builder(api, id, fields, &cfg));
-                }
-            }
-            ModelKind::Enum(variants) => items.push(enum_model(api, id, model, variants, &cfg)),
-            ModelKind::Alias(ty) => items.push(alias_model(api, id, model, ty, &cfg)),
-        }
-    }
-    let builders = (!builders.is_empty()).then(|| {
+/// The head of `models.rs` (its inner doc and import) and the types of the models in
+/// `range`. The file is the pieces for consecutive ranges, then [`model_builders`]: each is
+/// formatted alone and their texts are joined.
+pub fn models(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let head = (range.start == 0).then(|| {
+        let import = super::import_rt();
         quote! {
-            /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
-            /// and `build()` checks that every required field is set.
-            pub mod builders {
-                use super::rt;
-                #(#builders)*
-            }
+            //! Data types of the API: one per schema of the spec.
+            #import
         }
     });
-    let import = super::import_rt();
+    let items = api.models[range.clone()]
+        .iter()
+        .zip(range)
+        .map(|(model, index)| {
+            let id = ModelId(index);
+            let cfg = cfg(model.features.as_deref());
+            match &model.kind {
+                ModelKind::Struct(fields) => struct_model(api, id, model, fields, &cfg),
+                ModelKind::Enum(variants) => enum_model(api, id, model, variants, &cfg),
+                ModelKind::Alias(ty) => alias_model(api, id, model, ty, &cfg),
+            }
+        });
     quote! {
-        //! Data types of the API: one per schema of the spec.
-        #import
+        #head
         #(#items)*
-        #builders
+    }
+}
+
+/// The end of `models.rs`: the `builders` module, when any model is sent.
+pub fn model_builders(api: &Api) -> TokenStream {
+    let builders: Vec<_> = api
+        .models
+        .iter()
+        .enumerate()
+        .filter_map(|(index, model)| match &model.kind {
+            ModelKind::Struct(fields) if fields.sent => {
+                let cfg = cfg(model.features.as_deref());
+                Some(builder(api, ModelId(index), fields, &cfg))
+            }
+            _ => None,
+        })
+        .collect();
+    if builders.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
+        /// and `build()` checks that every required field is set.
+        pub mod builders {
+            use super::rt;
+            #(#builders)*
+        }
     }
 }
 

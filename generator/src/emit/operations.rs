@@ -11,29 +11,31 @@ use super::{cfg, doc, doc_or_allow, is_enum, rt, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
 
-/// The first part of `operations.rs`: its header and every operation's request, response
-/// and error types. [`operation_methods`] is the rest; the two are formatted alone, at once,
-/// and their texts make the file one after the other.
-pub fn operations(api: &Api) -> TokenStream {
-    let types = api
-        .operations
+/// The head of `operations.rs` (its inner doc and import) and the request, response and
+/// error types of the operations in `range`. The file is the pieces for consecutive ranges,
+/// then the [`operation_methods`] pieces: each is formatted alone and their texts are joined.
+pub fn operations(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let head = (range.start == 0).then(|| {
+        let import = super::import_rt();
+        quote! {
+            //! Operations of the API: a request type, a response type and a `Client` method each.
+            #import
+        }
+    });
+    let types = api.operations[range]
         .iter()
         .map(|operation| operation_types(api, operation));
-    let import = super::import_rt();
     quote! {
-        //! Operations of the API: a request type, a response type and a `Client` method each.
-        #import
+        #head
         #(#types)*
     }
 }
 
-/// The second part of `operations.rs`: the `impl` block of the `Client` methods.
-pub fn operation_methods(api: &Api) -> TokenStream {
-    if api.operations.is_empty() {
-        return TokenStream::new();
-    }
-    let methods = api
-        .operations
+/// The `Client` methods of the operations in `range`, in an `impl crate::Client` block of
+/// their own. All methods of the file are one block: the joining keeps the first piece's
+/// opening line and the last piece's closing line, and drops the others.
+pub fn operation_methods(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let methods = api.operations[range]
         .iter()
         .map(|operation| operation_method(api, operation));
     // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
