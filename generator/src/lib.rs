@@ -114,13 +114,14 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
         }));
     }
     pieces.push(Piece::items(MODELS, || emit::model_builders(api)));
-    for range in chunks(operations) {
+    let operation_ranges = chunks(operations);
+    for range in operation_ranges.clone() {
         pieces.push(Piece::items(OPERATIONS, move || {
             emit::operations(api, range.clone())
         }));
     }
     // No operations, no `impl` block.
-    for range in chunks(operations)
+    for range in operation_ranges
         .into_iter()
         .filter(|range| !range.is_empty())
     {

@@ -68,7 +68,6 @@ impl Names {
     }
 }
 
-/// The items of one operation (its constant and types) and its method.
 /// One operation's constant and types.
 fn operation_types(api: &Api, operation: &Operation) -> TokenStream {
     let Operation {
@@ -98,7 +97,7 @@ fn operation_types(api: &Api, operation: &Operation) -> TokenStream {
     let errors = error_type(api, operation, &names);
     let page_impl = pagination
         .as_ref()
-        .map(|pagination| super::paging::paging(api, operation, pagination, &names).0);
+        .map(|pagination| super::paging::page_impl(api, operation, pagination, &names));
     quote! {
         #cfg
         const #constant: #rt::Operation = #rt::Operation {
@@ -121,7 +120,7 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     let pages_method = operation
         .pagination
         .as_ref()
-        .map(|pagination| super::paging::paging(api, operation, pagination, &names).1);
+        .map(|pagination| super::paging::pages_method(pagination, &names));
     let method = method_item(api, operation, &names);
     quote!(#method #pages_method)
 }

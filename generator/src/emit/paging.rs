@@ -9,13 +9,41 @@ use super::{rt, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
 
-/// For a paged operation: `Page` for its response, and the `<method>_pages` method.
-pub(super) fn paging(
+/// For a paged operation, beside its types: `Page` for its response, and the functions its
+/// method and its pages share.
+pub(super) fn page_impl(
     api: &Api,
     operation: &Operation,
     pagination: &Pagination,
     names: &Names,
-) -> (TokenStream, TokenStream) {
+) -> TokenStream {
+    let rt = rt();
+    let Names { response, cfg, .. } = names;
+    let item = type_tokens(api, &pagination.item);
+    let vec = std_type(api, "Vec");
+    let items = names::snake_ident(&pagination.items.name);
+    let into_items = match (pagination.body_optional, pagination.items.optional) {
+        (false, false) => quote!(self.body.#items),
+        (false, true) => quote!(self.body.#items.unwrap_or_default()),
+        (true, false) => quote!(self.body.map(|body| body.#items).unwrap_or_default()),
+        (true, true) => quote!(self.body.and_then(|body| body.#items).unwrap_or_default()),
+    };
+    let fns = paged_fns(api, operation, names);
+    quote! {
+        #fns
+
+        #cfg
+        impl #rt::Page for #response {
+            type Item = #item;
+            fn into_items(self) -> #vec<#item> {
+                #into_items
+            }
+        }
+    }
+}
+
+/// For a paged operation, beside its method: the `<method>_pages` method.
+pub(super) fn pages_method(pagination: &Pagination, names: &Names) -> TokenStream {
     let rt = rt();
     let Names {
         method,
@@ -24,16 +52,8 @@ pub(super) fn paging(
         cfg,
         ..
     } = names;
-    let item = type_tokens(api, &pagination.item);
-    let vec = std_type(api, "Vec");
     let field = |field: &PageField| names::snake_ident(&field.name);
     let items = field(&pagination.items);
-    let into_items = match (pagination.body_optional, pagination.items.optional) {
-        (false, false) => quote!(self.body.#items),
-        (false, true) => quote!(self.body.#items.unwrap_or_default()),
-        (true, false) => quote!(self.body.map(|body| body.#items).unwrap_or_default()),
-        (true, true) => quote!(self.body.and_then(|body| body.#items).unwrap_or_default()),
-    };
     let count = match (pagination.body_optional, pagination.items.optional) {
         (false, false) => quote!(page.body.#items.len()),
         (false, true) => quote!(page.body.#items.as_ref().map_or(0, |items| items.len())),
@@ -140,19 +160,7 @@ pub(super) fn paging(
     let pages_doc = format!(
         " The pages of [`{method_name}`](Self::{method_name}), fetched one at a time as the stream is read: {from_where}, {size}. `.items()` gives the items one by one. An error ends the stream after it is passed on.",
     );
-    let fns = paged_fns(api, operation, names);
-    let page_impl = quote! {
-        #fns
-
-        #cfg
-        impl #rt::Page for #response {
-            type Item = #item;
-            fn into_items(self) -> #vec<#item> {
-                #into_items
-            }
-        }
-    };
-    let pages_method = quote! {
+    quote! {
         #cfg
         #[doc = #pages_doc]
         #[inline]
@@ -170,8 +178,7 @@ pub(super) fn paging(
                 },
             )
         }
-    };
-    (page_impl, pages_method)
+    }
 }
 
 /// The names of a paged operation's call-building and answer-decoding functions.
