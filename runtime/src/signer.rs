@@ -278,6 +278,8 @@ pub(crate) fn authorization(
     headers: HeaderList<'_>,
     payload_hash: &str,
 ) -> String {
+    // Not `header()`: its answer borrows the list, which `signed_headers` then consumes;
+    // this keeps the value's own lifetime.
     let date = headers
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case("X-Sdk-Date"))
