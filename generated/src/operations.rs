@@ -6720,7 +6720,7 @@ fn list_alert_rules_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -7277,7 +7277,7 @@ fn list_alert_rule_templates_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -11262,7 +11262,7 @@ fn list_alerts_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -12552,7 +12552,7 @@ fn list_catalogue_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -13539,7 +13539,7 @@ fn list_dataclass_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -13757,7 +13757,7 @@ fn list_dataclass_fields_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -14180,7 +14180,7 @@ fn list_datapanel_objects_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -14775,7 +14775,7 @@ fn list_incidents_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -15361,7 +15361,7 @@ fn list_indicators_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -18814,7 +18814,7 @@ fn list_playbooks_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -19199,7 +19199,7 @@ fn list_playbook_instances_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -19336,7 +19336,7 @@ fn list_playbook_audit_logs_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -19978,7 +19978,7 @@ fn list_playbook_actions_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         x_api_deprecation_info: response.header("x-api-deprecation-info"),
         x_api_deprecation_date: response.header("x-api-deprecation-date"),
         headers: response.into_headers(),
@@ -21239,7 +21239,7 @@ fn list_playbook_versions_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -22744,7 +22744,7 @@ fn list_workflows_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -24927,7 +24927,7 @@ fn list_dataobject_relations_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.request_id(),
+        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -25656,7 +25656,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27231,7 +27231,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27253,7 +27253,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27274,7 +27274,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27295,7 +27295,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27316,7 +27316,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27338,7 +27338,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27359,7 +27359,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27616,7 +27616,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27637,7 +27637,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27658,7 +27658,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27679,7 +27679,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27699,7 +27699,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27720,7 +27720,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27797,7 +27797,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27818,7 +27818,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -27840,7 +27840,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -28767,7 +28767,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -28788,7 +28788,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -28829,7 +28829,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -28980,7 +28980,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29004,7 +29004,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29219,7 +29219,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29242,7 +29242,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29263,7 +29263,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29286,7 +29286,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29345,7 +29345,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29776,7 +29776,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29839,7 +29839,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29860,7 +29860,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -29881,7 +29881,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30075,7 +30075,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30096,7 +30096,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30117,7 +30117,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30246,7 +30246,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30268,7 +30268,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30289,7 +30289,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30310,7 +30310,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30343,7 +30343,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30364,7 +30364,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30386,7 +30386,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30409,7 +30409,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30430,7 +30430,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30453,7 +30453,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30474,7 +30474,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30496,7 +30496,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30523,7 +30523,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30547,7 +30547,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30967,7 +30967,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -30988,7 +30988,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31009,7 +31009,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31031,7 +31031,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31051,7 +31051,7 @@ impl crate::Client {
         Ok(DeleteMetricsResponse {
             status: response.status(),
             request_id: response.request_id(),
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31078,7 +31078,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31101,7 +31101,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31122,7 +31122,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31146,7 +31146,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31167,7 +31167,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31306,7 +31306,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31451,7 +31451,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31472,7 +31472,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31494,7 +31494,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31518,7 +31518,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31539,7 +31539,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31561,7 +31561,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31582,7 +31582,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31643,7 +31643,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31668,7 +31668,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31692,7 +31692,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31716,7 +31716,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31740,7 +31740,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31764,7 +31764,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31788,7 +31788,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31813,7 +31813,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31837,7 +31837,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31860,7 +31860,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31882,7 +31882,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31903,7 +31903,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -31933,7 +31933,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
@@ -31994,7 +31994,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -32968,7 +32968,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
@@ -32992,7 +32992,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }

@@ -571,11 +571,7 @@ pub(super) fn method_parts(api: &Api, operation: &Operation, constant: &Ident) -
         // Looked up in lower case, as HTTP/1 header maps keep names: a name already in lower
         // case is found without being converted first.
         let wire = header.wire_name.to_ascii_lowercase();
-        inits.push(if header.ty == Type::String && wire == "x-request-id" {
-            // The request id, which most Huawei Cloud answers declare: found by the
-            // runtime's static header name, without parsing the name text.
-            quote!(#ident: response.request_id(),)
-        } else if header.ty == Type::String {
+        inits.push(if header.ty == Type::String {
             quote!(#ident: response.header(#wire),)
         } else {
             quote!(#ident: response.header_parsed(#wire),)

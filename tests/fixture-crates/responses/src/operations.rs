@@ -132,7 +132,7 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.request_id(),
+            x_request_id: response.header("x-request-id"),
             x_rate_limit_remaining: response.header_parsed("x-rate-limit-remaining"),
             headers: response.into_headers(),
         })
