@@ -439,12 +439,13 @@ impl Client {
         }
         // Sent with AK/SK credentials only, as the official SDK sends it.
         let project_header = match project_id {
-            Some(project_id) if matches!(self.inner.auth, Auth::AkSk { .. }) => Some(
-                match (&self.inner.project_id, &self.inner.project_id_value) {
-                    (Some(configured), Some(value)) if configured == project_id => value.clone(),
+            Some(project_id) if matches!(self.inner.auth, Auth::AkSk { .. }) => {
+                Some(match &self.inner.project_id_value {
+                    // The configured project id, whose value was made once.
+                    Some(value) if value.as_bytes() == project_id.as_bytes() => value.clone(),
                     _ => header_value(operation, "x-project-id", project_id)?,
-                },
-            ),
+                })
+            }
             _ => None,
         };
         // The official SDK signs an unsigned payload when the header spelled exactly
