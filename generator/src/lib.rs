@@ -358,7 +358,7 @@ impl<'a> Piece<'a> {
         Piece {
             file,
             methods: false,
-            make: Box::new(move || format_file("", &emit)),
+            make: Box::new(move || format_file(&emit)),
         }
     }
 
@@ -443,7 +443,7 @@ fn join_pieces(pieces: &[Piece<'_>], texts: Vec<String>) -> [String; PIECE_FILES
 ///
 /// Takes the emitter rather than its tokens: emitting is deterministic, so the tokens for the
 /// panic message are made again only on failure instead of cloned on every run.
-fn format_file(stamp: &str, emit: impl Fn() -> proc_macro2::TokenStream) -> String {
+fn format_file(emit: impl Fn() -> proc_macro2::TokenStream) -> String {
     let file = match syn::parse2::<syn::File>(emit()) {
         Ok(file) => file,
         Err(error) => panic!(
@@ -454,8 +454,7 @@ fn format_file(stamp: &str, emit: impl Fn() -> proc_macro2::TokenStream) -> Stri
     let text = prettyplease::unparse(&file);
     // prettyplease puts items back to back; a blank line after each top-level item's
     // closing line keeps the files readable.
-    let mut out = String::with_capacity(stamp.len() + text.len() + text.len() / 16);
-    out.push_str(stamp);
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
         out.push_str(line);
@@ -501,7 +500,7 @@ mod tests {
                 }
             }
         };
-        let whole = format_file("", file);
+        let whole = format_file(file);
         let pieces = [
             Piece::items(0, || {
                 quote::quote! {
