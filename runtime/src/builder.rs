@@ -206,7 +206,11 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 
     /// Time for one attempt, from sending to the last byte of the answer (default
-    /// [`DEFAULT_TIMEOUT`]).
+    /// [`DEFAULT_TIMEOUT`]); for a streamed download, the longest wait for each chunk.
+    ///
+    /// An attempt that runs out of time fails with [`Error::Timeout`](crate::Error::Timeout)
+    /// at most 10 ms after its time is up. The time is the real clock's: one shared
+    /// thread keeps every attempt's deadline, so `tokio::time::pause` does not hasten it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

@@ -511,7 +511,7 @@ impl Client {
                     }
                     inner.http.execute(request)
                 };
-                let result = match tokio::time::timeout(
+                let result = match crate::deadline::within(
                     timeout,
                     self.attempt(
                         operation.name,

@@ -13,6 +13,7 @@ mod client;
 pub mod codegen;
 mod credentials;
 pub mod de;
+mod deadline;
 mod error;
 mod interceptor;
 #[cfg(feature = "mock")]
