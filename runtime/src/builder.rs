@@ -209,8 +209,9 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// [`DEFAULT_TIMEOUT`]); for a streamed download, the longest wait for each chunk.
     ///
     /// An attempt that runs out of time fails with [`Error::Timeout`](crate::Error::Timeout)
-    /// at most 10 ms after its time is up. The time is the real clock's: one shared
-    /// thread keeps every attempt's deadline, so `tokio::time::pause` does not hasten it.
+    /// within 10 ms after its time is up, unless the machine is too busy to run the thread
+    /// that keeps every attempt's deadline. The time is the real clock's, so
+    /// `tokio::time::pause` does not hasten it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
