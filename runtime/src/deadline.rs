@@ -9,9 +9,9 @@
 //! attempt waits, and wakes the attempts whose deadline has passed; it sleeps when the ring
 //! is empty.
 //!
-//! A timeout fires between its duration and one tick after it. It follows the real clock,
-//! not tokio's test clock: `tokio::time::pause` does not hasten it. Where no thread can be
-//! started, an attempt falls back to tokio's timer.
+//! A timeout fires between its duration and one tick after it, when the thread gets to run
+//! in time. It follows the real clock, not tokio's test clock: `tokio::time::pause` does not
+//! hasten it. Where no thread can be started, an attempt falls back to tokio's timer.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,8 +20,10 @@ use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-/// The watchdog's resolution: a timeout fires at most this much late.
-pub(crate) const TICK: Duration = Duration::from_millis(10);
+/// The watchdog's resolution: a timeout fires at most this much late, when the thread gets
+/// to run in time.
+pub(crate) const TICK: Duration = Duration::from_nanos(TICK_NANOS);
+const TICK_NANOS: u64 = 10_000_000;
 
 /// Slots in the ring, one per tick; a deadline further ahead than a lap waits in its slot
 /// for as many laps as it needs.
@@ -106,22 +108,23 @@ impl<F: Future> Future for WithDeadline<F> {
 
 /// The tick by which `timeout` from `now` has passed, rounded up.
 fn deadline_tick(now: Instant, timeout: Duration) -> u64 {
-    let since = now.saturating_duration_since(epoch());
-    let nanos = since.as_nanos().saturating_add(timeout.as_nanos());
-    let tick = TICK.as_nanos();
-    u64::try_from(nanos.div_ceil(tick)).unwrap_or(u64::MAX)
+    let nanos = nanos_since_epoch(now).saturating_add(timeout.as_nanos());
+    u64::try_from(nanos.div_ceil(u128::from(TICK_NANOS))).unwrap_or(u64::MAX)
+}
+
+/// The current tick, rounded down.
+fn tick_now() -> u64 {
+    u64::try_from(nanos_since_epoch(Instant::now()) / u128::from(TICK_NANOS)).unwrap_or(u64::MAX)
+}
+
+fn nanos_since_epoch(at: Instant) -> u128 {
+    at.saturating_duration_since(epoch()).as_nanos()
 }
 
 /// The instant tick 0 began: the first time anything asked.
 fn epoch() -> Instant {
     static EPOCH: OnceLock<Instant> = OnceLock::new();
     *EPOCH.get_or_init(Instant::now)
-}
-
-/// The current tick.
-fn tick_now() -> u64 {
-    let since = Instant::now().saturating_duration_since(epoch());
-    u64::try_from(since.as_nanos() / TICK.as_nanos()).unwrap_or(u64::MAX)
 }
 
 /// The watchdog, its thread started on first use; `None` when no thread could be started
@@ -321,19 +324,17 @@ impl Watchdog {
     /// The thread: every tick, wakes the attempts whose deadline passed; sleeps while no
     /// attempt waits.
     fn run(&'static self) {
-        let tick = u64::try_from(TICK.as_nanos()).unwrap_or(u64::MAX);
         let mut walked = self.passed.load(Ordering::Acquire);
         let mut due = Vec::new();
         let mut woken = Vec::new();
         loop {
+            // Until the next tick begins; a tick past what `Instant` can hold is a tick away.
             let next = epoch().checked_add(Duration::from_nanos(
-                walked.saturating_add(1).saturating_mul(tick),
+                walked.saturating_add(1).saturating_mul(TICK_NANOS),
             ));
-            match next.and_then(|next| next.checked_duration_since(Instant::now())) {
-                Some(wait) if !wait.is_zero() => std::thread::park_timeout(wait),
-                Some(_) => {}
-                None if next.is_none() => std::thread::park_timeout(TICK),
-                None => {}
+            let wait = next.map_or(TICK, |next| next.saturating_duration_since(Instant::now()));
+            if !wait.is_zero() {
+                std::thread::park_timeout(wait);
             }
             let now = tick_now();
             if now <= walked {
@@ -365,12 +366,7 @@ impl Watchdog {
             // Once a lap, sleep if nothing waits.
             if lap {
                 self.sleeping.store(true, Ordering::SeqCst);
-                if self.slots.iter().all(|slot| {
-                    slot.lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .entries
-                        .is_empty()
-                }) {
+                if (0..self.slots.len()).all(|index| self.lock(index).entries.is_empty()) {
                     while self.sleeping.load(Ordering::SeqCst) {
                         std::thread::park();
                     }
