@@ -21,8 +21,8 @@ use crate::names;
 
 pub use client::client;
 pub use every_operation::every_operation;
-pub use models::{model_builders, models};
-pub use operations::{operation_methods, operations};
+pub use models::models;
+pub use operations::operations;
 
 /// The runtime's door for generated code, as each generated file imports it.
 fn rt() -> TokenStream {

@@ -7,37 +7,29 @@ use super::{cfg, doc, doc_or_allow, rt, std_type, type_ident, type_tokens};
 use crate::ir::*;
 use crate::names;
 
-/// The head of `models.rs` (its inner doc and import) and the types of the models in
-/// `range`. The file is the pieces for consecutive ranges, then [`model_builders`]: each is
-/// formatted alone and their texts are joined.
-pub fn models(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
-    let head = (range.start == 0).then(|| {
-        let import = super::import_rt();
-        quote! {
-            //! Data types of the API: one per schema of the spec.
-            #import
+/// `models.rs`: the types of the models, then the `builders` module.
+pub fn models(api: &Api) -> TokenStream {
+    let import = super::import_rt();
+    let items = api.models.iter().enumerate().map(|(index, model)| {
+        let id = ModelId(index);
+        let cfg = cfg(model.features.as_deref());
+        match &model.kind {
+            ModelKind::Struct(fields) => struct_model(api, id, model, fields, &cfg),
+            ModelKind::Enum(variants) => enum_model(api, id, model, variants, &cfg),
+            ModelKind::Alias(ty) => alias_model(api, id, model, ty, &cfg),
         }
     });
-    let items = api.models[range.clone()]
-        .iter()
-        .zip(range)
-        .map(|(model, index)| {
-            let id = ModelId(index);
-            let cfg = cfg(model.features.as_deref());
-            match &model.kind {
-                ModelKind::Struct(fields) => struct_model(api, id, model, fields, &cfg),
-                ModelKind::Enum(variants) => enum_model(api, id, model, variants, &cfg),
-                ModelKind::Alias(ty) => alias_model(api, id, model, ty, &cfg),
-            }
-        });
+    let builders = model_builders(api);
     quote! {
-        #head
+        //! Data types of the API: one per schema of the spec.
+        #import
         #(#items)*
+        #builders
     }
 }
 
-/// The end of `models.rs`: the `builders` module, when any model is sent.
-pub fn model_builders(api: &Api) -> TokenStream {
+/// The `builders` module, when any model is sent.
+fn model_builders(api: &Api) -> TokenStream {
     let builders: Vec<_> = api
         .models
         .iter()

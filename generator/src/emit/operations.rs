@@ -11,36 +11,27 @@ use super::{cfg, doc, doc_or_allow, is_enum, rt, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
 
-/// The head of `operations.rs` (its inner doc and import) and the request, response and
-/// error types of the operations in `range`. The file is the pieces for consecutive ranges,
-/// then the [`operation_methods`] pieces: each is formatted alone and their texts are joined.
-pub fn operations(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
-    let head = (range.start == 0).then(|| {
-        let import = super::import_rt();
-        quote! {
-            //! Operations of the API: a request type, a response type and a `Client` method each.
-            #import
-        }
-    });
-    let types = api.operations[range]
+/// `operations.rs`: the constants and types of each operation, then the `Client` methods.
+pub fn operations(api: &Api) -> TokenStream {
+    let import = super::import_rt();
+    let types = api
+        .operations
         .iter()
         .map(|operation| operation_types(api, operation));
-    quote! {
-        #head
-        #(#types)*
-    }
-}
-
-/// The `Client` methods of the operations in `range`, in an `impl crate::Client` block of
-/// their own. All methods of the file are one block: the joining keeps the first piece's
-/// opening line and the last piece's closing line, and drops the others.
-pub fn operation_methods(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
-    let methods = api.operations[range]
+    let methods: Vec<TokenStream> = api
+        .operations
         .iter()
-        .map(|operation| operation_method(api, operation));
+        .map(|operation| operation_method(api, operation))
+        .collect();
     // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
     // each other, which gets slow with a block per operation in a large spec.
-    quote!(impl crate::Client { #(#methods)* })
+    let methods = (!methods.is_empty()).then(|| quote!(impl crate::Client { #(#methods)* }));
+    quote! {
+        //! Operations of the API: a request type, a response type and a `Client` method each.
+        #import
+        #(#types)*
+        #methods
+    }
 }
 
 /// The identifiers of one operation's items.
