@@ -208,10 +208,11 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// Time for one attempt, from sending to the last byte of the answer (default
     /// [`DEFAULT_TIMEOUT`]); for a streamed download, the longest wait for each chunk.
     ///
-    /// An attempt that runs out of time fails with [`Error::Timeout`](crate::Error::Timeout)
-    /// within 10 ms after its time is up, unless the machine is too busy to run the thread
-    /// that keeps every attempt's deadline. The time is the real clock's, so
-    /// `tokio::time::pause` does not hasten it.
+    /// An attempt that runs out of time fails with [`Error::Timeout`](crate::Error::Timeout).
+    /// The time is kept by tokio's timer (`tokio::time::timeout`), so it follows the
+    /// runtime's clock: under `tokio::time::pause` it advances with the paused clock, as the
+    /// retry backoff does. The runtime needs its time driver (`enable_all` or
+    /// `enable_time`), as `#[tokio::main]` and `#[tokio::test]` give it.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self

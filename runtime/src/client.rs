@@ -511,7 +511,7 @@ impl Client {
                     }
                     inner.http.execute(request)
                 };
-                let result = match crate::deadline::within(
+                let result = match tokio::time::timeout(
                     timeout,
                     self.attempt(
                         operation.name,

@@ -13,7 +13,6 @@ mod client;
 pub mod codegen;
 mod credentials;
 pub mod de;
-mod deadline;
 mod error;
 mod interceptor;
 #[cfg(feature = "mock")]

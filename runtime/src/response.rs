@@ -193,7 +193,7 @@ impl ByteStream {
 
     /// The next chunk, or `None` at the end. Each read waits at most the client's timeout.
     pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
-        let chunk = match crate::deadline::within(self.idle_timeout, self.response.chunk()).await {
+        let chunk = match tokio::time::timeout(self.idle_timeout, self.response.chunk()).await {
             Err(_) => {
                 return Err(Error::Timeout {
                     operation: self.operation,
