@@ -2,16 +2,11 @@
 //! and 500 schemas that this benchmark builds itself (the size of a whole service).
 //!
 //! `cargo bench -p generator --bench generate`
-//!
-//! It allocates with mimalloc, as `cargo xtask codegen` does, so the figures are the tool's.
 
 use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const OPERATIONS: usize = 1_000;
 const SCHEMAS: usize = 500;

@@ -222,35 +222,9 @@ pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
     Ok(jobs)
 }
 
-/// Runs the jobs: generates each crate and writes or checks its files (see
-/// [`ensure_files`]). Both `cargo xtask codegen` and the freshness test go through here.
-///
-/// The first job (the main crate) runs on this thread while the others run one after
-/// another on a second one: the first spends its first tens of milliseconds parsing YAML
-/// on one core, which leaves the other core to the small jobs. The report lists the jobs'
-/// files in the jobs' order either way.
+/// Runs the jobs one after another: generates each crate and writes or checks its files
+/// (see [`ensure_files`]). Both `cargo xtask codegen` and the freshness test go through here.
 pub fn run(jobs: &[Job], mode: Mode) -> Result<Report> {
-    let Some((first, rest)) = jobs.split_first() else {
-        return Ok(Report::default());
-    };
-    let (first, rest) = std::thread::scope(|scope| {
-        let rest = scope.spawn(|| run_each(rest, mode));
-        let first = run_each(std::slice::from_ref(first), mode);
-        // A job only panics on a generator bug; pass the panic on.
-        let rest = rest
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, rest)
-    });
-    let mut report = first?;
-    let rest = rest?;
-    report.changed.extend(rest.changed);
-    report.refused.extend(rest.refused);
-    Ok(report)
-}
-
-/// Runs jobs one after another.
-fn run_each(jobs: &[Job], mode: Mode) -> Result<Report> {
     let mut report = Report::default();
     for job in jobs {
         let spec_text = std::fs::read_to_string(&job.spec)

@@ -14,11 +14,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-// Generation allocates and frees millions of small token trees; glibc's allocator spends a
-// third of a run on them, mimalloc a fraction of that.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use anyhow::{bail, Context, Result};
 use generator::RuntimeDependency;
 use xtask::{default_jobs, run as run_jobs, workspace_root, Job, Mode};
