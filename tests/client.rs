@@ -84,9 +84,10 @@ fn client_builder(endpoint: &str) -> huaweicloud_secmaster::ClientBuilder {
         })
 }
 
-/// A call's future is not boxed: the caller's future holds it, and every in-flight call
-/// touches all of it, so growing it is a decision, not an accident. (When the send path was
-/// nested `async fn`s it took 3,272 bytes; it is about 1,000.)
+/// A call's future is not boxed: the caller's future holds it, so growing it is a decision,
+/// not an accident. The send path is plain `async fn`s (about 3 KB; the hand-flattened
+/// state machine it replaced took about 1 KB, a gain issue 21 found inside the spread
+/// between the loopback bench's rounds).
 #[test]
 fn a_call_future_stays_within_its_size_budget() {
     static LIST: huaweicloud_secmaster::runtime::Operation =
@@ -101,7 +102,7 @@ fn a_call_future_stays_within_its_size_budget() {
     call.project_id_param("project_id", None);
     let future = client.send(call);
     let size = std::mem::size_of_val(&future);
-    assert!(size <= 1280, "the call future takes {size} bytes");
+    assert!(size <= 4096, "the call future takes {size} bytes");
     let generated = client.change_playbook_instance(
         ChangePlaybookInstanceRequest::new()
             .workspace_id("ws1")
@@ -110,7 +111,7 @@ fn a_call_future_stays_within_its_size_budget() {
     );
     let size = std::mem::size_of_val(&generated);
     assert!(
-        size <= 1792,
+        size <= 4608,
         "a generated method's future takes {size} bytes"
     );
 }
@@ -353,7 +354,7 @@ async fn change_playbook_instance_decodes_the_body_and_the_request_id_header() {
         .await
         .unwrap();
     assert_eq!(
-        response.x_request_id.as_deref(),
+        response.request_id.as_deref(),
         Some("req-0001-1700000000-host")
     );
     assert_eq!(response.body.name.as_deref(), Some("MyXXX"));
@@ -909,7 +910,7 @@ async fn call_over_tls(
     let endpoint = format!("https://localhost:{}", address.port());
     let client = configure(client_builder(&endpoint)).build()?;
     let response = client.change_playbook_instance(change_request()).await?;
-    Ok(response.x_request_id)
+    Ok(response.request_id)
 }
 
 #[tokio::test]

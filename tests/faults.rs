@@ -430,7 +430,7 @@ async fn one_client_serves_1000_concurrent_requests_each_with_its_own_answer() {
         let response = response.unwrap_or_else(|error| panic!("{instance}: {error}"));
         assert_eq!(response.body.id.as_deref(), Some(instance.as_str()));
         assert_eq!(
-            response.x_request_id.as_deref(),
+            response.request_id.as_deref(),
             Some(format!("req-{instance}").as_str())
         );
         answered += 1;

@@ -2,12 +2,10 @@
 //! (sign, send, time out, read, classify, retry).
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use futures_util::future::Either;
 use tracing::{debug, warn, Instrument};
 
 use crate::credentials::Credentials;
@@ -20,10 +18,6 @@ use crate::retry::{parse_retry_after, RetryPolicy};
 use crate::signer::{self, sdk_date, Payload, PayloadHash};
 use crate::upload::{self, Prepared};
 use crate::{Region, Service};
-
-/// A call's future on its rare paths (project discovery, files and forms, a request that
-/// failed its checks): boxed, so the common path's state does not carry them.
-type Boxed<'a, T> = Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'a>>;
 
 /// The `User-Agent` every call sends (and signs).
 pub const USER_AGENT: &str = concat!("huaweicloud-sdk-rust/", env!("CARGO_PKG_VERSION"));
@@ -61,15 +55,10 @@ pub(crate) struct Inner {
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
     /// `host[:port]`, as sent in `Host` and signed.
-    authority: String,
-    /// `authority` as a header value, built once: every attempt sends it.
     host: http::HeaderValue,
     /// A path prefix of the endpoint, without a trailing `/`.
     base_path: String,
-    /// The endpoint parsed once: each call's URL is a copy with its path and query set,
-    /// so the host is not parsed again per call. Its path is a placeholder of
-    /// [`URL_ROOM`] bytes: a copy of a `Url` has exactly its length, so the copy then holds
-    /// a typical path and query without growing (three allocations per call otherwise).
+    /// The endpoint as parsed: each call's URL is a copy with its path and query set.
     url: reqwest::Url,
 }
 
@@ -119,9 +108,6 @@ impl Auth {
     }
 }
 
-/// Room for a call's path and query in the copy of the endpoint's URL.
-const URL_ROOM: usize = 256;
-
 impl Endpoint {
     /// Parses an endpoint URL; `https://` is added when it has no scheme.
     pub(crate) fn parse(endpoint: &str) -> Result<Endpoint, Error> {
@@ -150,11 +136,8 @@ impl Endpoint {
         let host = http::HeaderValue::from_str(&authority)
             .map_err(|_| Error::Config(format!("endpoint `{endpoint}` has an invalid host")))?;
         let base_path = url.path().trim_end_matches('/').to_owned();
-        let mut url = url;
-        url.set_path(&format!("/{}", "_".repeat(URL_ROOM - 1)));
         Ok(Endpoint {
             host,
-            authority,
             base_path,
             url,
         })
@@ -163,13 +146,7 @@ impl Endpoint {
 
 impl std::fmt::Display for Endpoint {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            formatter,
-            "{}://{}{}",
-            self.url.scheme(),
-            self.authority,
-            self.base_path
-        )
+        formatter.write_str(self.url.as_str().trim_end_matches('/'))
     }
 }
 
@@ -262,33 +239,20 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn send(&self, call: Call) -> impl Future<Output = Result<RawResponse, Error>> + Send + '_ {
-        self.start(call)
+    pub async fn send(&self, call: Call) -> Result<RawResponse, Error> {
+        self.start(call).await
     }
 
     /// Sends a call like [`send`](Self::send) but hands over a 2xx answer as soon as its
     /// headers arrive, with the body as a [`ByteStream`](crate::ByteStream): for downloads.
     /// Error answers are read whole, as by `send`.
-    pub fn send_streaming(
-        &self,
-        call: Call,
-    ) -> impl Future<Output = Result<StreamingResponse, Error>> + Send + '_ {
-        self.start(call)
+    pub async fn send_streaming(&self, call: Call) -> Result<StreamingResponse, Error> {
+        self.start(call).await
     }
 
-    /// Starts one call inside its `tracing` span.
-    ///
-    /// Everything that needs no waiting (project id, URL, JSON body) is settled here, so
-    /// the future holds only what the attempts use: every layer of `async fn` and every
-    /// byte of its state is copied and written per call, which at high concurrency costs
-    /// more in cache misses than the instructions show. The common path's future is not
-    /// boxed: it lives in the caller's future, whose memory a task reuses call after call,
-    /// rather than in a fresh allocation per call. The rare paths (project discovery,
-    /// files and forms, a request that failed its checks) are a boxed future of their own.
-    fn start<'a, T: Delivery + 'a>(
-        &'a self,
-        mut call: Call,
-    ) -> impl Future<Output = Result<T, Error>> + Send + 'a {
+    /// Sends one call inside its `tracing` span: finds the project id (asking IAM once
+    /// when needed), then sends to the service's endpoint.
+    async fn start<T: Delivery>(&self, call: Call) -> Result<T, Error> {
         let span = tracing::debug_span!(
             "call",
             service = self.inner.service.name,
@@ -299,39 +263,13 @@ impl Client {
             duration_ms = tracing::field::Empty,
         );
         let recorded = span.clone();
-        let endpoint = &self.inner.endpoint;
-        if let Some(project_id) = self.known_project_id(&call) {
-            match OutgoingBody::at_once(call.body.take()) {
-                Ok(body) => {
-                    return match self.ready(endpoint, call, project_id, body) {
-                        Ok(ready) => {
-                            Either::Left(self.send_ready(ready, recorded).instrument(span))
-                        }
-                        Err(error) => {
-                            Either::Right(Box::pin(std::future::ready(Err(error))) as Boxed<'a, T>)
-                        }
-                    }
-                }
-                Err(upload) => call.body = Some(CallBody::Upload(upload)),
-            }
+        async move {
+            let project_id = self.default_project_id(&call).await?;
+            self.send_to(&self.inner.endpoint, call, project_id, recorded)
+                .await
         }
-        Either::Right(Box::pin(
-            async move {
-                let project_id = self.default_project_id(&call).await?;
-                self.send_to(endpoint, call, project_id, recorded).await
-            }
-            .instrument(span),
-        ))
-    }
-
-    /// The project id for a call, when it is known without asking IAM: configured, found
-    /// earlier, or not needed. `None` when IAM has to be asked.
-    fn known_project_id(&self, call: &Call) -> Option<Option<&str>> {
-        match self.project_id() {
-            Some(project_id) => Some(Some(project_id)),
-            None if self.inner.iam.is_some() && call.needs_default_project_id() => None,
-            None => Some(None),
-        }
+        .instrument(span)
+        .await
     }
 
     /// The project id for a call that needs the client's: configured, or asked of IAM
@@ -465,138 +403,125 @@ impl Client {
 
     /// Sends a ready call, retrying as the policy allows, and delivers its answer;
     /// records the outcome on `span`.
-    ///
-    /// A plain function around an `async move` block rather than an `async fn`: the block
-    /// keeps its arguments where they were captured, where an `async fn` would hold a
-    /// second copy of each in its state.
-    #[allow(clippy::manual_async_fn)]
-    fn send_ready<'a, T: Delivery + 'a>(
-        &'a self,
-        ready: Ready<'a>,
+    async fn send_ready<T: Delivery>(
+        &self,
+        ready: Ready<'_>,
         span: tracing::Span,
-    ) -> impl Future<Output = Result<T, Error>> + Send + 'a {
-        async move {
-            let _timing = Timing {
-                span: &span,
-                started: (!span.is_disabled()).then(std::time::Instant::now),
-            };
-            let inner = &*self.inner;
-            let options = self.options.as_deref();
-            let operation = ready.operation;
-            let timeout = options
-                .and_then(|options| options.timeout)
-                .unwrap_or(inner.timeout);
-            let retry = options
-                .and_then(|options| options.retry.as_ref())
-                .unwrap_or(&inner.retry);
-            let idempotent = options
-                .and_then(|options| options.idempotent)
-                .unwrap_or(operation.idempotent);
-            let max_attempts = if ready.body.replayable() {
-                retry.max_attempts
-            } else {
-                1
-            };
-            let mut attempt = 1;
-            loop {
-                span.record("attempt", attempt);
-                // The request is handed to the HTTP client here, so the state kept across the
-                // await holds only the client's future, not the request too; the interceptors'
-                // view of the attempt is made on each side of the await, not kept across it.
-                let sent = {
-                    let mut request = self.build_request(&ready)?;
-                    let info = ready.attempt(attempt);
-                    for interceptor in &inner.interceptors {
-                        interceptor.before_attempt(&info, request.headers_mut());
-                    }
-                    inner.http.execute(request)
-                };
-                let result = match tokio::time::timeout(
+    ) -> Result<T, Error> {
+        let _timing = Timing {
+            span: &span,
+            started: (!span.is_disabled()).then(std::time::Instant::now),
+        };
+        let inner = &*self.inner;
+        let options = self.options.as_deref();
+        let operation = ready.operation;
+        let timeout = options
+            .and_then(|options| options.timeout)
+            .unwrap_or(inner.timeout);
+        let retry = options
+            .and_then(|options| options.retry.as_ref())
+            .unwrap_or(&inner.retry);
+        let idempotent = options
+            .and_then(|options| options.idempotent)
+            .unwrap_or(operation.idempotent);
+        let max_attempts = if ready.body.replayable() {
+            retry.max_attempts
+        } else {
+            1
+        };
+        let mut attempt = 1;
+        loop {
+            span.record("attempt", attempt);
+            let mut request = self.build_request(&ready)?;
+            for interceptor in &inner.interceptors {
+                interceptor.before_attempt(&ready.attempt(attempt), request.headers_mut());
+            }
+            let sent = inner.http.execute(request);
+            let result = match tokio::time::timeout(
+                timeout,
+                self.attempt(
+                    operation.name,
+                    idempotent,
+                    sent,
+                    &ready.url,
+                    T::STREAM,
                     timeout,
-                    self.attempt(
-                        operation.name,
-                        idempotent,
-                        sent,
-                        &ready.url,
-                        T::STREAM,
-                        timeout,
-                    ),
-                )
-                .await
-                {
-                    Ok(result) => result,
-                    Err(_) => Err(Failure {
-                        error: Error::Timeout {
-                            operation: operation.name,
-                            elapsed: timeout,
-                            attempt,
-                        },
-                        retryable: idempotent,
-                        retry_after: None,
-                    }),
+                ),
+            )
+            .await
+            {
+                Ok(result) => result,
+                Err(_) => Err(Failure {
+                    error: Error::Timeout {
+                        operation: operation.name,
+                        elapsed: timeout,
+                        attempt,
+                    },
+                    retryable: idempotent,
+                    retry_after: None,
+                }),
+            };
+            if !inner.interceptors.is_empty() {
+                let outcome = match &result {
+                    Ok(answer) => Outcome::Response {
+                        status: answer.status(),
+                        headers: answer.headers(),
+                    },
+                    Err(failure) => Outcome::Failed(&failure.error),
                 };
-                if !inner.interceptors.is_empty() {
-                    let outcome = match &result {
-                        Ok(answer) => Outcome::Response {
-                            status: answer.status(),
-                            headers: answer.headers(),
-                        },
-                        Err(failure) => Outcome::Failed(&failure.error),
-                    };
-                    let info = ready.attempt(attempt);
-                    for interceptor in &inner.interceptors {
-                        interceptor.after_attempt(&info, &outcome);
-                    }
+                let info = ready.attempt(attempt);
+                for interceptor in &inner.interceptors {
+                    interceptor.after_attempt(&info, &outcome);
                 }
-                let failure = match result {
-                    Ok(answer) => {
-                        // Nothing is read for the logs when nothing listens.
-                        if !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG) {
-                            let request_id = answer.request_id();
-                            span.record("status", answer.status());
-                            span.record("request_id", request_id.as_deref());
-                            debug!(
-                                operation = operation.name,
-                                attempt,
-                                status = answer.status(),
-                                request_id = request_id.as_deref(),
-                                "call succeeded"
-                            );
-                        }
-                        return Ok(T::deliver(answer));
-                    }
-                    Err(failure) => failure,
-                };
-                let Failure {
-                    error,
-                    retryable,
-                    retry_after,
-                } = failure;
-                if let Some(status) = error.status() {
-                    span.record("status", status);
-                }
-                span.record("request_id", error.request_id());
-                if !retryable || attempt >= max_attempts {
-                    debug!(operation = operation.name, attempt, request_id = error.request_id(), %error, "call failed");
-                    return Err(error);
-                }
-                let delay = match retry_after {
-                    Some(delay) if delay > retry.max_delay => {
+            }
+            let failure = match result {
+                Ok(answer) => {
+                    // Nothing is read for the logs when nothing listens.
+                    if !span.is_disabled() || tracing::enabled!(tracing::Level::DEBUG) {
+                        let request_id = answer.request_id();
+                        span.record("status", answer.status());
+                        span.record("request_id", request_id.as_deref());
                         debug!(
                             operation = operation.name,
                             attempt,
-                            ?delay,
-                            "Retry-After exceeds the retry cap; giving up"
+                            status = answer.status(),
+                            request_id = request_id.as_deref(),
+                            "call succeeded"
                         );
-                        return Err(error);
                     }
-                    Some(delay) => delay,
-                    None => retry.backoff(attempt),
-                };
-                warn!(operation = operation.name, attempt, ?delay, request_id = error.request_id(), %error, "retrying");
-                tokio::time::sleep(delay).await;
-                attempt += 1;
+                    return Ok(T::deliver(answer));
+                }
+                Err(failure) => failure,
+            };
+            let Failure {
+                error,
+                retryable,
+                retry_after,
+            } = failure;
+            if let Some(status) = error.status() {
+                span.record("status", status);
             }
+            span.record("request_id", error.request_id());
+            if !retryable || attempt >= max_attempts {
+                debug!(operation = operation.name, attempt, request_id = error.request_id(), %error, "call failed");
+                return Err(error);
+            }
+            let delay = match retry_after {
+                Some(delay) if delay > retry.max_delay => {
+                    debug!(
+                        operation = operation.name,
+                        attempt,
+                        ?delay,
+                        "Retry-After exceeds the retry cap; giving up"
+                    );
+                    return Err(error);
+                }
+                Some(delay) => delay,
+                None => retry.backoff(attempt),
+            };
+            warn!(operation = operation.name, attempt, ?delay, request_id = error.request_id(), %error, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
         }
     }
 
@@ -690,127 +615,104 @@ impl Client {
     /// the whole answer within the size limit and classify it; with `stream`, hand over a
     /// 2xx answer before reading its body.
     ///
-    /// A plain function around an `async move` block, as [`send_ready`](Self::send_ready)
-    /// is, for the same reason.
-    #[allow(clippy::manual_async_fn)]
-    fn attempt<'a>(
-        &'a self,
+    async fn attempt(
+        &self,
         operation_name: &'static str,
         idempotent: bool,
-        sent: impl Future<Output = Result<reqwest::Response, reqwest::Error>> + 'a,
-        sent_to: &'a reqwest::Url,
+        sent: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+        sent_to: &reqwest::Url,
         stream: bool,
         timeout: Duration,
-    ) -> impl Future<Output = Result<Answer, Failure>> + 'a {
-        async move {
-            let inner = &*self.inner;
-            let mut response = sent
-                .await
-                .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
-            // A caller's own HTTP client may follow redirects: the answer then comes from
-            // another address than the one signed for, which is never what the call meant.
-            if response.url() != sent_to {
-                return Err(Failure {
-                error: Error::Config(format!(
-                    "{operation_name}: the HTTP client followed a redirect from {sent_to} to {}; build it with .redirect(reqwest::redirect::Policy::none())",
-                    response.url()
-                )),
-                retryable: false,
-                retry_after: None,
-            });
-            }
-            let status = response.status().as_u16();
-            // The request id is read only where an error or a stream needs it: a buffered 2xx
-            // answer carries its headers, and the caller reads it from there.
-            if stream && (200..300).contains(&status) {
-                let headers = std::mem::take(response.headers_mut());
-                let request_id = request_id_of(&headers);
-                return Ok(Answer::Stream(StreamingResponse {
-                    status,
-                    headers,
-                    body: ByteStream::new(response, operation_name, request_id, timeout),
-                }));
-            }
-            let too_large = |headers: &http::HeaderMap| Failure {
-                error: Error::BodyTooLarge {
-                    operation: operation_name,
-                    status,
-                    request_id: request_id_of(headers),
-                    limit: inner.max_response_bytes,
-                },
-                retryable: false,
-                retry_after: None,
+    ) -> Result<Answer, Failure> {
+        let inner = &*self.inner;
+        let mut response = sent
+            .await
+            .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
+        // A caller's own HTTP client may follow redirects: the answer then comes from
+        // another address than the one signed for, which is never what the call meant.
+        if response.url() != sent_to {
+            return Err(Failure {
+            error: Error::Config(format!(
+                "{operation_name}: the HTTP client followed a redirect from {sent_to} to {}; build it with .redirect(reqwest::redirect::Policy::none())",
+                response.url()
+            )),
+            retryable: false,
+            retry_after: None,
+        });
+        }
+        let status = response.status().as_u16();
+        // The request id is read only where an error or a stream needs it: a buffered 2xx
+        // answer carries its headers, and the caller reads it from there.
+        if stream && (200..300).contains(&status) {
+            let headers = std::mem::take(response.headers_mut());
+            let request_id = request_id_of(&headers);
+            return Ok(Answer::Stream(StreamingResponse {
+                status,
+                headers,
+                body: ByteStream::new(response, operation_name, request_id, timeout),
+            }));
+        }
+        let too_large = |headers: &http::HeaderMap| Failure {
+            error: Error::BodyTooLarge {
+                operation: operation_name,
+                status,
+                request_id: request_id_of(headers),
+                limit: inner.max_response_bytes,
+            },
+            retryable: false,
+            retry_after: None,
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > inner.max_response_bytes as u64)
+        {
+            return Err(too_large(response.headers()));
+        }
+        let mut body = BytesMut::new();
+        loop {
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                Err(error) => {
+                    let request_id = request_id_of(response.headers());
+                    return Err(transport_failure(
+                        operation_name,
+                        error,
+                        idempotent,
+                        request_id,
+                    ));
+                }
             };
-            if response
-                .content_length()
-                .is_some_and(|length| length > inner.max_response_bytes as u64)
-            {
+            if body.len() + chunk.len() > inner.max_response_bytes {
                 return Err(too_large(response.headers()));
             }
-            // Most answers arrive in one chunk: keep it as it is, and copy only when there are
-            // more.
-            let mut first: Option<Bytes> = None;
-            let mut rest = BytesMut::new();
-            // The headers stay in the response until the body is read: the state kept across
-            // the reads is smaller so.
-            loop {
-                let chunk = match response.chunk().await {
-                    Ok(Some(chunk)) => chunk,
-                    Ok(None) => break,
-                    Err(error) => {
-                        let request_id = request_id_of(response.headers());
-                        return Err(transport_failure(
-                            operation_name,
-                            error,
-                            idempotent,
-                            request_id,
-                        ));
-                    }
-                };
-                let held = first.as_ref().map_or(0, Bytes::len) + rest.len();
-                if held + chunk.len() > inner.max_response_bytes {
-                    return Err(too_large(response.headers()));
-                }
-                match &first {
-                    None => first = Some(chunk),
-                    Some(head) => {
-                        if rest.is_empty() {
-                            rest.extend_from_slice(head);
-                        }
-                        rest.extend_from_slice(&chunk);
-                    }
-                }
-            }
-            let body = if rest.is_empty() {
-                first.unwrap_or_default()
-            } else {
-                rest.freeze()
-            };
-            let headers = std::mem::take(response.headers_mut());
-            if (200..300).contains(&status) {
-                return Ok(Answer::Full(RawResponse {
-                    operation: operation_name,
-                    status,
-                    headers,
-                    body,
-                }));
-            }
-            let retry_after = headers
-                .get(http::header::RETRY_AFTER)
-                .and_then(|value| value.to_str().ok())
-                .and_then(|value| parse_retry_after(value, SystemTime::now()));
-            let retryable = status == 429 || status == 503 || (status >= 500 && idempotent);
-            Err(Failure {
-                error: Error::Service(Box::new(ServiceError::new(
-                    operation_name,
-                    status,
-                    request_id_of(&headers),
-                    body,
-                ))),
-                retryable,
-                retry_after,
-            })
+            body.extend_from_slice(&chunk);
         }
+        let body = body.freeze();
+        let headers = std::mem::take(response.headers_mut());
+        if (200..300).contains(&status) {
+            return Ok(Answer::Full(RawResponse {
+                operation: operation_name,
+                status,
+                headers,
+                body,
+            }));
+        }
+        let retry_after = headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| parse_retry_after(value, SystemTime::now()));
+        let retryable = status == 429 || status == 503 || (status >= 500 && idempotent);
+        Err(Failure {
+            error: Error::Service(Box::new(ServiceError::new(
+                operation_name,
+                status,
+                request_id_of(&headers),
+                body,
+            ))),
+            retryable,
+            retry_after,
+        })
     }
 }
 
@@ -947,7 +849,7 @@ impl Answer {
 enum OutgoingBody {
     None,
     Bytes {
-        content_type: std::borrow::Cow<'static, str>,
+        content_type: String,
         bytes: Bytes,
     },
     Streamed {
@@ -1001,22 +903,14 @@ impl OutgoingBody {
         }
     }
 
-    /// The `Content-Type` header value; a common content type, kept as static text, is
-    /// made into one without a copy.
+    /// The `Content-Type` header value.
     fn content_type_value(
         &self,
         operation: &Operation,
     ) -> Result<Option<http::HeaderValue>, Error> {
-        match self {
-            OutgoingBody::Bytes {
-                content_type: std::borrow::Cow::Borrowed(common),
-                ..
-            } => Ok(Some(http::HeaderValue::from_static(common))),
-            _ => self
-                .content_type()
-                .map(|value| header_value(operation, "Content-Type", value))
-                .transpose(),
-        }
+        self.content_type()
+            .map(|value| header_value(operation, "Content-Type", value))
+            .transpose()
     }
 
     fn content_type(&self) -> Option<&str> {

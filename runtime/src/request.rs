@@ -1,7 +1,6 @@
 //! The pieces of one call, as the generated operations assemble them, and how they become
 //! the path, query and headers sent on the wire.
 
-use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use bytes::Bytes;
@@ -100,10 +99,7 @@ query_value_from! {
 #[derive(Debug, Clone)]
 pub(crate) enum CallBody {
     /// Bytes sent as they are (JSON, or a raw body given as bytes).
-    Bytes {
-        content_type: Cow<'static, str>,
-        bytes: Bytes,
-    },
+    Bytes { content_type: String, bytes: Bytes },
     /// A body read from files as it is sent (boxed: it is large, and rare).
     Upload(Box<Upload>),
 }
@@ -119,18 +115,6 @@ pub(crate) enum Upload {
         content_type: String,
         part: FilePart,
     },
-}
-
-/// The content types generated code sends with a body: kept as static text, so a call
-/// copies none of them (and the `Content-Type` header is made from the text itself).
-const COMMON_CONTENT_TYPES: [&str; 2] = ["application/json", "application/json;charset=utf-8"];
-
-/// A content type as the call keeps it: borrowed when it is a common one.
-fn content_type_text(value: &str) -> Cow<'static, str> {
-    match COMMON_CONTENT_TYPES.iter().find(|common| **common == value) {
-        Some(common) => Cow::Borrowed(common),
-        None => Cow::Owned(value.to_owned()),
-    }
 }
 
 /// One call being assembled by a generated operation method.
@@ -200,7 +184,7 @@ impl Call {
         match serde_json::to_vec(body) {
             Ok(bytes) => {
                 self.body = Some(CallBody::Bytes {
-                    content_type: content_type_text(content_type),
+                    content_type: content_type.to_owned(),
                     bytes: Bytes::from(bytes),
                 })
             }
@@ -216,7 +200,7 @@ impl Call {
     /// Sets a raw body from bytes.
     pub fn raw_body(&mut self, content_type: &str, body: Bytes) {
         self.body = Some(CallBody::Bytes {
-            content_type: content_type_text(content_type),
+            content_type: content_type.to_owned(),
             bytes: body,
         });
     }
