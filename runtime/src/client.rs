@@ -15,7 +15,7 @@ use crate::options::CallOptions;
 use crate::request::{Call, CallBody, Operation, Upload};
 use crate::response::{request_id_of, ByteStream, RawResponse, StreamingResponse};
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::signer::{self, sdk_date, Payload, PayloadHash};
+use crate::signer::{self, sdk_date, Payload};
 use crate::upload::{self, Prepared};
 use crate::{Region, Service};
 
@@ -62,13 +62,13 @@ pub(crate) struct Endpoint {
     url: reqwest::Url,
 }
 
-/// Credentials as each attempt uses them: the secret key keyed for HMAC, and the tokens as
-/// header values, made once when the client is built. It holds secrets, so it has no
+/// Credentials as each attempt uses them: the keys for signing, and the tokens as header
+/// values, made once when the client is built. It holds secrets, so it has no
 /// `Debug`.
 pub(crate) enum Auth {
     AkSk {
         access_key: crate::Secret,
-        key: signer::SigningKey,
+        secret_key: crate::Secret,
         /// `X-Security-Token`, for temporary credentials.
         security_token: Option<http::HeaderValue>,
     },
@@ -95,7 +95,7 @@ impl Auth {
                 ..
             } => Auth::AkSk {
                 access_key: access_key.clone(),
-                key: signer::SigningKey::new(secret_key.expose()),
+                secret_key: secret_key.clone(),
                 security_token: security_token
                     .as_ref()
                     .map(|token| secret_header("security token", token.expose()))
@@ -551,7 +551,7 @@ impl Client {
         match &inner.auth {
             Auth::AkSk {
                 access_key,
-                key,
+                secret_key,
                 security_token,
             } => {
                 if let Some(value) = &ready.project_header {
@@ -563,7 +563,7 @@ impl Client {
                 let date = sdk_date(time::OffsetDateTime::now_utc());
                 map.append(
                     X_SDK_DATE,
-                    http::HeaderValue::from_maybe_shared(Bytes::from(date))
+                    http::HeaderValue::from_str(&date)
                         .map_err(|_| invalid_value(operation, "x-sdk-date"))?,
                 );
                 if ready.unsigned {
@@ -573,7 +573,7 @@ impl Client {
                     );
                 }
                 map.append(header::HOST, ready.endpoint.host.clone());
-                let mut signed = signer::HeaderList::new();
+                let mut signed = Vec::with_capacity(map.len());
                 for (name, value) in map.iter() {
                     // Every value was made from a `str`.
                     let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
@@ -584,16 +584,16 @@ impl Client {
                     })?;
                     signed.push((name.as_str(), value));
                 }
-                let authorization = signer::authorization(
+                let signature = signer::compute(
                     access_key.expose(),
-                    key,
+                    secret_key.expose(),
                     operation.method.as_str(),
                     ready.url.path(),
                     ready.url.query().unwrap_or(""),
-                    signed,
-                    PayloadHash::of(ready.unsigned, body.payload()).as_str(),
+                    &signed,
+                    &signer::payload_hash(ready.unsigned, body.payload()),
                 );
-                let mut value = http::HeaderValue::from_maybe_shared(Bytes::from(authorization))
+                let mut value = http::HeaderValue::from_str(&signature.authorization)
                     .map_err(|_| invalid_value(operation, "Authorization"))?;
                 value.set_sensitive(true);
                 map.append(header::AUTHORIZATION, value);

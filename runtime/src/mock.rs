@@ -566,7 +566,7 @@ fn authenticate(state: &State, request: &RecordedRequest) -> Result<(), String> 
         headers.push((name.to_owned(), value.to_owned()));
     }
     let unsigned = request.header("x-sdk-content-sha256") == Some("UNSIGNED-PAYLOAD");
-    let payload_hash = signer::payload_hash(unsigned, &request.body);
+    let payload_hash = signer::payload_hash(unsigned, signer::Payload::Bytes(&request.body));
     let expected = signer::compute(
         access,
         &state.secret_key,
@@ -585,8 +585,7 @@ fn authenticate(state: &State, request: &RecordedRequest) -> Result<(), String> 
 
 /// The gateway refuses dates more than 15 minutes away from its clock.
 fn check_date(date: &str) -> Result<(), String> {
-    let format = time::macros::format_description!("[year][month][day]T[hour][minute][second]Z");
-    let parsed = time::PrimitiveDateTime::parse(date, &format)
+    let parsed = time::PrimitiveDateTime::parse(date, signer::SDK_DATE_FORMAT)
         .map_err(|_| format!("bad X-Sdk-Date `{date}`"))?;
     let skew = (time::OffsetDateTime::now_utc() - parsed.assume_utc()).abs();
     if skew > time::Duration::minutes(15) {
