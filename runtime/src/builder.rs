@@ -5,8 +5,10 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::client::{Endpoint, Inner};
+use crate::auth::Auth;
+use crate::client::Inner;
 use crate::credentials::{Credentials, Secret};
+use crate::endpoint::Endpoint;
 use crate::interceptor::Interceptor;
 use crate::retry::RetryPolicy;
 use crate::{Client, Error, Region, Service, ServiceClient};
@@ -312,9 +314,10 @@ impl<C: ServiceClient> ClientBuilder<C> {
             .project_id
             .take()
             .or_else(|| credentials.project_id().map(str::to_owned));
-        // Only AK/SK credentials can ask IAM, and only with a region to ask about.
-        let iam = match (&project_id, &credentials, &self.region) {
-            (None, Credentials::AkSk { .. }, Some(region)) => {
+        let auth = Auth::new(&credentials)?;
+        // Only with a region to ask about, and credentials that can ask.
+        let iam = match (&project_id, &self.region) {
+            (None, Some(region)) if auth.discovers_project_id() => {
                 let url = match self.iam_endpoint.take() {
                     Some(url) => url,
                     None => std::env::var(IAM_ENDPOINT_ENV)
@@ -335,16 +338,12 @@ impl<C: ServiceClient> ClientBuilder<C> {
             );
         }
         let http = self.http()?;
-        let auth = crate::client::Auth::new(&credentials)?;
         Ok(Client::from_inner(Inner {
             service,
             http,
             endpoint,
             credentials,
             auth,
-            project_id_value: project_id
-                .as_deref()
-                .and_then(|project_id| http::HeaderValue::from_str(project_id).ok()),
             project_id,
             iam,
             discovered_project_id: tokio::sync::OnceCell::new(),

@@ -5,18 +5,23 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use tracing::{debug, warn, Instrument};
 
+use crate::auth::{Auth, Signable};
+use crate::body::OutgoingBody;
 use crate::credentials::Credentials;
+use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
 use crate::interceptor::{Attempt, Interceptor, Outcome};
 use crate::options::CallOptions;
-use crate::request::{Call, CallBody, Operation, Upload};
-use crate::response::{request_id_of, ByteStream, RawResponse, StreamingResponse};
+use crate::request::{Call, Operation};
+use crate::response::{
+    request_id_of, Answer, ByteStream, Delivery, RawResponse, StreamingResponse,
+};
 use crate::retry::{parse_retry_after, RetryPolicy};
-use crate::signer::{self, sdk_date, Payload};
-use crate::upload::{self, Prepared};
+use crate::signer;
+use crate::transport::{transport_failure, Failure};
 use crate::{Region, Service};
 
 /// The `User-Agent` every call sends (and signs).
@@ -39,8 +44,6 @@ pub(crate) struct Inner {
     /// The credentials as each attempt uses them, made once from `credentials`.
     pub(crate) auth: Auth,
     pub(crate) project_id: Option<String>,
-    /// `project_id` as a header value, made once: every AK/SK call sends it.
-    pub(crate) project_id_value: Option<http::HeaderValue>,
     /// Where to look up the project id, and the region whose project to look up, when
     /// none is configured.
     pub(crate) iam: Option<(Endpoint, Region)>,
@@ -49,105 +52,6 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
     pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
-}
-
-/// Where calls go: an endpoint URL, with the parts every call uses.
-#[derive(Debug, Clone)]
-pub(crate) struct Endpoint {
-    /// `host[:port]`, as sent in `Host` and signed.
-    host: http::HeaderValue,
-    /// A path prefix of the endpoint, without a trailing `/`.
-    base_path: String,
-    /// The endpoint as parsed: each call's URL is a copy with its path and query set.
-    url: reqwest::Url,
-}
-
-/// Credentials as each attempt uses them: the keys for signing, and the tokens as header
-/// values, made once when the client is built. It holds secrets, so it has no
-/// `Debug`.
-pub(crate) enum Auth {
-    AkSk {
-        access_key: crate::Secret,
-        secret_key: crate::Secret,
-        /// `X-Security-Token`, for temporary credentials.
-        security_token: Option<http::HeaderValue>,
-    },
-    Token {
-        /// `X-Auth-Token`.
-        token: http::HeaderValue,
-    },
-}
-
-impl Auth {
-    /// Prepares `credentials`; a token that cannot be a header value is refused here.
-    pub(crate) fn new(credentials: &Credentials) -> Result<Auth, Error> {
-        let secret_header = |what: &str, value: &str| {
-            let mut value = http::HeaderValue::from_str(value)
-                .map_err(|_| Error::Config(format!("the {what} is not a valid header value")))?;
-            value.set_sensitive(true);
-            Ok::<_, Error>(value)
-        };
-        Ok(match credentials {
-            Credentials::AkSk {
-                access_key,
-                secret_key,
-                security_token,
-                ..
-            } => Auth::AkSk {
-                access_key: access_key.clone(),
-                secret_key: secret_key.clone(),
-                security_token: security_token
-                    .as_ref()
-                    .map(|token| secret_header("security token", token.expose()))
-                    .transpose()?,
-            },
-            Credentials::Token { token, .. } => Auth::Token {
-                token: secret_header("IAM token", token.expose())?,
-            },
-        })
-    }
-}
-
-impl Endpoint {
-    /// Parses an endpoint URL; `https://` is added when it has no scheme.
-    pub(crate) fn parse(endpoint: &str) -> Result<Endpoint, Error> {
-        let endpoint = if endpoint.contains("://") {
-            endpoint.to_owned()
-        } else {
-            format!("https://{endpoint}")
-        };
-        let url = reqwest::Url::parse(&endpoint)
-            .map_err(|error| Error::Config(format!("endpoint `{endpoint}`: {error}")))?;
-        if !matches!(url.scheme(), "http" | "https")
-            || url.query().is_some()
-            || url.fragment().is_some()
-        {
-            return Err(Error::Config(format!(
-                "endpoint `{endpoint}` must be an http(s) URL without query or fragment"
-            )));
-        }
-        let host = url
-            .host_str()
-            .ok_or_else(|| Error::Config(format!("endpoint `{endpoint}` has no host")))?;
-        let authority = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
-        };
-        let host = http::HeaderValue::from_str(&authority)
-            .map_err(|_| Error::Config(format!("endpoint `{endpoint}` has an invalid host")))?;
-        let base_path = url.path().trim_end_matches('/').to_owned();
-        Ok(Endpoint {
-            host,
-            base_path,
-            url,
-        })
-    }
-}
-
-impl std::fmt::Display for Endpoint {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str(self.url.as_str().trim_end_matches('/'))
-    }
 }
 
 impl std::fmt::Debug for Client {
@@ -165,13 +69,6 @@ impl std::fmt::Debug for Client {
             .field("options", &self.options)
             .finish()
     }
-}
-
-/// What one attempt ended with, and whether another attempt may follow.
-struct Failure {
-    error: Error,
-    retryable: bool,
-    retry_after: Option<Duration>,
 }
 
 impl Client {
@@ -300,12 +197,7 @@ impl Client {
         project_id: Option<&str>,
         span: tracing::Span,
     ) -> Result<T, Error> {
-        let body = match OutgoingBody::at_once(call.body.take()) {
-            Ok(body) => body,
-            Err(files) => OutgoingBody::prepare(files)
-                .await
-                .map_err(|problem| upload::invalid(call.operation.name, problem))?,
-        };
+        let body = OutgoingBody::new(call.body.take(), call.operation).await?;
         let ready = self.ready(endpoint, call, project_id, body)?;
         self.send_ready(ready, span).await
     }
@@ -331,22 +223,7 @@ impl Client {
             )));
         }
         let (path, query) = call.prepare(project_id)?;
-        let path = if endpoint.base_path.is_empty() {
-            path
-        } else {
-            format!("{}{path}", endpoint.base_path)
-        };
-        // Path and query are already encoded as they are signed; the URL keeps them so,
-        // and the signer reads them back from it.
-        let mut url = endpoint.url.clone();
-        url.set_path(&path);
-        url.set_query((!query.is_empty()).then_some(query.as_str()));
-        if url.path() != path || url.query().unwrap_or("") != query {
-            return Err(Error::InvalidRequest(format!(
-                "{}: the URL would not carry the path and query as signed",
-                operation.name
-            )));
-        }
+        let url = endpoint.url(operation.name, &path, &query)?;
         let extra = self
             .options
             .as_deref()
@@ -375,17 +252,6 @@ impl Client {
             })?;
             headers.push((header, header_value(operation, name, value)?));
         }
-        // Sent with AK/SK credentials only, as the official SDK sends it.
-        let project_header = match project_id {
-            Some(project_id) if matches!(self.inner.auth, Auth::AkSk { .. }) => {
-                Some(match &self.inner.project_id_value {
-                    // The configured project id, whose value was made once.
-                    Some(value) if value.as_bytes() == project_id.as_bytes() => value.clone(),
-                    _ => header_value(operation, "x-project-id", project_id)?,
-                })
-            }
-            _ => None,
-        };
         // The official SDK signs an unsigned payload when the header spelled exactly
         // `Content-Type` (the body's, else one given) is neither JSON nor BSON.
         let unsigned = signer::unsigned_content_type(body.content_type().or(given_content_type));
@@ -397,7 +263,7 @@ impl Client {
             headers,
             unsigned,
             body,
-            project_header,
+            project_id,
         })
     }
 
@@ -525,10 +391,9 @@ impl Client {
         }
     }
 
-    /// Builds and signs one attempt's request (a fresh date and signature every time).
-    ///
-    /// The headers go straight into the request's map, in the order the official SDK
-    /// sends them; the signature is computed over that map.
+    /// Builds one attempt's request, its headers in the order the official SDK sends
+    /// them: the call's, then the authentication scheme's (a fresh date and signature
+    /// every attempt, for AK/SK).
     fn build_request(&self, ready: &Ready<'_>) -> Result<reqwest::Request, Error> {
         use http::header;
         let inner = &*self.inner;
@@ -548,61 +413,17 @@ impl Client {
         for (name, value) in &ready.headers {
             map.append(name.clone(), value.clone());
         }
-        match &inner.auth {
-            Auth::AkSk {
-                access_key,
-                secret_key,
-                security_token,
-            } => {
-                if let Some(value) = &ready.project_header {
-                    map.append(X_PROJECT_ID, value.clone());
-                }
-                if let Some(value) = security_token {
-                    map.append(X_SECURITY_TOKEN, value.clone());
-                }
-                let date = sdk_date(time::OffsetDateTime::now_utc());
-                map.append(
-                    X_SDK_DATE,
-                    http::HeaderValue::from_str(&date)
-                        .map_err(|_| invalid_value(operation, "x-sdk-date"))?,
-                );
-                if ready.unsigned {
-                    map.append(
-                        X_SDK_CONTENT_SHA256,
-                        http::HeaderValue::from_static("UNSIGNED-PAYLOAD"),
-                    );
-                }
-                map.append(header::HOST, ready.endpoint.host.clone());
-                let mut signed = Vec::with_capacity(map.len());
-                for (name, value) in map.iter() {
-                    // Every value was made from a `str`.
-                    let value = std::str::from_utf8(value.as_bytes()).map_err(|_| {
-                        Error::InvalidRequest(format!(
-                            "{}: header `{name}` is not UTF-8",
-                            operation.name
-                        ))
-                    })?;
-                    signed.push((name.as_str(), value));
-                }
-                let signature = signer::compute(
-                    access_key.expose(),
-                    secret_key.expose(),
-                    operation.method.as_str(),
-                    ready.url.path(),
-                    ready.url.query().unwrap_or(""),
-                    &signed,
-                    &signer::payload_hash(ready.unsigned, body.payload()),
-                );
-                let mut value = http::HeaderValue::from_str(&signature.authorization)
-                    .map_err(|_| invalid_value(operation, "Authorization"))?;
-                value.set_sensitive(true);
-                map.append(header::AUTHORIZATION, value);
-            }
-            Auth::Token { token } => {
-                map.append(header::HOST, ready.endpoint.host.clone());
-                map.append(X_AUTH_TOKEN, token.clone());
-            }
-        }
+        inner.auth.apply(
+            map,
+            &Signable {
+                operation,
+                url: &ready.url,
+                host: &ready.endpoint.host,
+                project_id: ready.project_id,
+                unsigned: ready.unsigned,
+                payload: body.payload(),
+            },
+        )?;
         // Sent after signing, as the official SDK's HTTP library adds it.
         if let Some(length) = body.streamed_length() {
             map.insert(header::CONTENT_LENGTH, http::HeaderValue::from(length));
@@ -716,15 +537,8 @@ impl Client {
     }
 }
 
-const X_PROJECT_ID: http::HeaderName = http::HeaderName::from_static("x-project-id");
-const X_SECURITY_TOKEN: http::HeaderName = http::HeaderName::from_static("x-security-token");
-const X_SDK_DATE: http::HeaderName = http::HeaderName::from_static("x-sdk-date");
-const X_SDK_CONTENT_SHA256: http::HeaderName =
-    http::HeaderName::from_static("x-sdk-content-sha256");
-const X_AUTH_TOKEN: http::HeaderName = http::HeaderName::from_static("x-auth-token");
-
 /// A header value from text, or the error naming the header and operation.
-fn header_value(
+pub(crate) fn header_value(
     operation: &Operation,
     name: &str,
     value: &str,
@@ -732,48 +546,12 @@ fn header_value(
     http::HeaderValue::from_str(value).map_err(|_| invalid_value(operation, name))
 }
 
-fn invalid_value(operation: &Operation, name: &str) -> Error {
+/// The error of a header whose value cannot be sent.
+pub(crate) fn invalid_value(operation: &Operation, name: &str) -> Error {
     Error::InvalidRequest(format!(
         "{}: header `{name}` has an invalid value",
         operation.name
     ))
-}
-
-/// What a successful attempt produced.
-pub(crate) enum Answer {
-    Full(RawResponse),
-    Stream(StreamingResponse),
-}
-
-/// What a call hands over: a buffered answer, or a streamed one.
-pub(crate) trait Delivery: Send {
-    /// Whether a 2xx answer is handed over before its body is read.
-    const STREAM: bool;
-
-    /// The answer of a call sent with [`STREAM`](Self::STREAM).
-    fn deliver(answer: Answer) -> Self;
-}
-
-impl Delivery for RawResponse {
-    const STREAM: bool = false;
-
-    fn deliver(answer: Answer) -> Self {
-        match answer {
-            Answer::Full(response) => response,
-            Answer::Stream(_) => unreachable!("a buffered call gets a buffered answer"),
-        }
-    }
-}
-
-impl Delivery for StreamingResponse {
-    const STREAM: bool = true;
-
-    fn deliver(answer: Answer) -> Self {
-        match answer {
-            Answer::Stream(response) => response,
-            Answer::Full(_) => unreachable!("a streaming call gets a streaming answer"),
-        }
-    }
 }
 
 /// Records a call's duration on its span when the call ends, however it ends.
@@ -806,8 +584,8 @@ struct Ready<'a> {
     /// Whether the payload is signed as `UNSIGNED-PAYLOAD`.
     unsigned: bool,
     body: OutgoingBody,
-    /// The `X-Project-Id` value, when there is a project id.
-    project_header: Option<http::HeaderValue>,
+    /// The call's project id, when it has one.
+    project_id: Option<&'a str>,
 }
 
 impl Ready<'_> {
@@ -820,197 +598,4 @@ impl Ready<'_> {
             url: self.url.as_str(),
         }
     }
-}
-
-impl Answer {
-    fn headers(&self) -> &http::HeaderMap {
-        match self {
-            Answer::Full(response) => &response.headers,
-            Answer::Stream(response) => &response.headers,
-        }
-    }
-
-    fn status(&self) -> u16 {
-        match self {
-            Answer::Full(response) => response.status,
-            Answer::Stream(response) => response.status,
-        }
-    }
-
-    fn request_id(&self) -> Option<String> {
-        match self {
-            Answer::Full(response) => response.request_id(),
-            Answer::Stream(response) => response.request_id(),
-        }
-    }
-}
-
-/// A call's body, ready to be sent once per attempt.
-enum OutgoingBody {
-    None,
-    Bytes {
-        content_type: String,
-        bytes: Bytes,
-    },
-    Streamed {
-        content_type: String,
-        prepared: Prepared,
-        replayable: bool,
-    },
-}
-
-impl OutgoingBody {
-    /// The body, when it needs no waiting: none, or bytes. A form or a file comes back
-    /// as it is, for [`prepare`](Self::prepare).
-    fn at_once(body: Option<CallBody>) -> Result<OutgoingBody, Box<Upload>> {
-        match body {
-            None => Ok(OutgoingBody::None),
-            Some(CallBody::Bytes {
-                content_type,
-                bytes,
-            }) => Ok(OutgoingBody::Bytes {
-                content_type,
-                bytes,
-            }),
-            Some(CallBody::Upload(files)) => Err(files),
-        }
-    }
-
-    /// Settles what a form or a file needs before anything is sent: files opened, lengths
-    /// known.
-    async fn prepare(files: Box<Upload>) -> Result<OutgoingBody, String> {
-        Ok(match *files {
-            Upload::Form { content_type, form } => {
-                let boundary = upload::boundary();
-                OutgoingBody::Streamed {
-                    content_type: format!("{content_type}; boundary={boundary}"),
-                    prepared: Prepared::form(&form, &boundary).await?,
-                    replayable: form.replayable(),
-                }
-            }
-            Upload::File { content_type, part } => OutgoingBody::Streamed {
-                content_type,
-                prepared: Prepared::file(&part).await?,
-                replayable: part.replayable(),
-            },
-        })
-    }
-
-    fn replayable(&self) -> bool {
-        match self {
-            OutgoingBody::Streamed { replayable, .. } => *replayable,
-            _ => true,
-        }
-    }
-
-    /// The `Content-Type` header value.
-    fn content_type_value(
-        &self,
-        operation: &Operation,
-    ) -> Result<Option<http::HeaderValue>, Error> {
-        self.content_type()
-            .map(|value| header_value(operation, "Content-Type", value))
-            .transpose()
-    }
-
-    fn content_type(&self) -> Option<&str> {
-        match self {
-            OutgoingBody::None => None,
-            OutgoingBody::Bytes { content_type, .. } => Some(content_type),
-            OutgoingBody::Streamed { content_type, .. } => Some(content_type),
-        }
-    }
-
-    fn payload(&self) -> Payload<'_> {
-        match self {
-            OutgoingBody::None => Payload::Bytes(&[]),
-            OutgoingBody::Bytes { bytes, .. } => Payload::Bytes(bytes),
-            OutgoingBody::Streamed { prepared, .. } => Payload::Streamed {
-                empty: prepared.is_empty(),
-            },
-        }
-    }
-
-    fn streamed_length(&self) -> Option<u64> {
-        match self {
-            OutgoingBody::Streamed { prepared, .. } => prepared.length(),
-            _ => None,
-        }
-    }
-
-    fn body(&self) -> Option<reqwest::Body> {
-        match self {
-            OutgoingBody::None => None,
-            OutgoingBody::Bytes { bytes, .. } => Some(reqwest::Body::from(bytes.clone())),
-            OutgoingBody::Streamed { prepared, .. } => Some(prepared.body()),
-        }
-    }
-}
-
-/// Classifies a transport error: TLS, connect (never sent), timeout, or broken mid-way.
-fn transport_failure(
-    operation: &'static str,
-    error: reqwest::Error,
-    idempotent: bool,
-    request_id: Option<String>,
-) -> Failure {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
-    while let Some(current) = source {
-        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
-            return Failure {
-                error: Error::Tls {
-                    operation,
-                    message: tls.to_string(),
-                },
-                retryable: false,
-                retry_after: None,
-            };
-        }
-        // `io::Error::source` skips the error it wraps, which is where rustls puts its own.
-        source = match current
-            .downcast_ref::<std::io::Error>()
-            .and_then(|io| io.get_ref())
-        {
-            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
-            None => current.source(),
-        };
-    }
-    let message = error_chain(&error);
-    if error.is_connect() {
-        let error = Error::Connection {
-            operation,
-            message,
-            maybe_sent: false,
-            request_id,
-            source: Some(Box::new(error)),
-        };
-        return Failure {
-            error,
-            retryable: true,
-            retry_after: None,
-        };
-    }
-    let error = Error::Connection {
-        operation,
-        message,
-        maybe_sent: true,
-        request_id,
-        source: Some(Box::new(error)),
-    };
-    Failure {
-        error,
-        retryable: idempotent,
-        retry_after: None,
-    }
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(current) = source {
-        message.push_str(": ");
-        message.push_str(&current.to_string());
-        source = current.source();
-    }
-    message
 }

@@ -8,11 +8,14 @@
 
 #![deny(missing_docs)]
 
+mod auth;
+mod body;
 mod builder;
 mod client;
 pub mod codegen;
 mod credentials;
 pub mod de;
+mod endpoint;
 mod error;
 mod interceptor;
 #[cfg(feature = "mock")]
@@ -25,6 +28,7 @@ mod response;
 mod retry;
 mod service;
 pub mod signer;
+mod transport;
 mod upload;
 
 pub use builder::{

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::client::Endpoint;
+use crate::endpoint::Endpoint;
 use crate::{Call, Client, Error, Operation, RawResponse, Region};
 
 /// IAM's KeystoneListProjects, as the official SDKs call it for discovery.

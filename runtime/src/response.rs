@@ -261,3 +261,63 @@ impl ByteStream {
         Ok(body.freeze())
     }
 }
+
+/// What a successful attempt produced.
+pub(crate) enum Answer {
+    Full(RawResponse),
+    Stream(StreamingResponse),
+}
+
+/// What a call hands over: a buffered answer, or a streamed one.
+pub(crate) trait Delivery: Send {
+    /// Whether a 2xx answer is handed over before its body is read.
+    const STREAM: bool;
+
+    /// The answer of a call sent with [`STREAM`](Self::STREAM).
+    fn deliver(answer: Answer) -> Self;
+}
+
+impl Delivery for RawResponse {
+    const STREAM: bool = false;
+
+    fn deliver(answer: Answer) -> Self {
+        match answer {
+            Answer::Full(response) => response,
+            Answer::Stream(_) => unreachable!("a buffered call gets a buffered answer"),
+        }
+    }
+}
+
+impl Delivery for StreamingResponse {
+    const STREAM: bool = true;
+
+    fn deliver(answer: Answer) -> Self {
+        match answer {
+            Answer::Stream(response) => response,
+            Answer::Full(_) => unreachable!("a streaming call gets a streaming answer"),
+        }
+    }
+}
+
+impl Answer {
+    pub(crate) fn headers(&self) -> &http::HeaderMap {
+        match self {
+            Answer::Full(response) => &response.headers,
+            Answer::Stream(response) => &response.headers,
+        }
+    }
+
+    pub(crate) fn status(&self) -> u16 {
+        match self {
+            Answer::Full(response) => response.status,
+            Answer::Stream(response) => response.status,
+        }
+    }
+
+    pub(crate) fn request_id(&self) -> Option<String> {
+        match self {
+            Answer::Full(response) => response.request_id(),
+            Answer::Stream(response) => response.request_id(),
+        }
+    }
+}

@@ -1,0 +1,78 @@
+//! Where calls go: an endpoint URL, checked once when the client is built, and each
+//! call's URL made from it.
+
+use crate::error::Error;
+
+/// An endpoint URL, with the parts every call uses.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    /// `host[:port]`, as sent in `Host` and signed.
+    pub(crate) host: http::HeaderValue,
+    /// A path prefix of the endpoint, without a trailing `/`.
+    base_path: String,
+    /// The endpoint as parsed: each call's URL is a copy with its path and query set.
+    url: reqwest::Url,
+}
+
+impl Endpoint {
+    /// Parses an endpoint URL; `https://` is added when it has no scheme.
+    pub(crate) fn parse(endpoint: &str) -> Result<Endpoint, Error> {
+        let endpoint = if endpoint.contains("://") {
+            endpoint.to_owned()
+        } else {
+            format!("https://{endpoint}")
+        };
+        let url = reqwest::Url::parse(&endpoint)
+            .map_err(|error| Error::Config(format!("endpoint `{endpoint}`: {error}")))?;
+        if !matches!(url.scheme(), "http" | "https")
+            || url.query().is_some()
+            || url.fragment().is_some()
+        {
+            return Err(Error::Config(format!(
+                "endpoint `{endpoint}` must be an http(s) URL without query or fragment"
+            )));
+        }
+        let host = url
+            .host_str()
+            .ok_or_else(|| Error::Config(format!("endpoint `{endpoint}` has no host")))?;
+        let authority = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let host = http::HeaderValue::from_str(&authority)
+            .map_err(|_| Error::Config(format!("endpoint `{endpoint}` has an invalid host")))?;
+        let base_path = url.path().trim_end_matches('/').to_owned();
+        Ok(Endpoint {
+            host,
+            base_path,
+            url,
+        })
+    }
+
+    /// The URL of a call to `operation`: the endpoint's path prefix, then `path` and
+    /// `query`, which are already encoded as they are signed. The URL must keep them so,
+    /// since the signer reads them back from it.
+    pub(crate) fn url(
+        &self,
+        operation: &str,
+        path: &str,
+        query: &str,
+    ) -> Result<reqwest::Url, Error> {
+        let path = format!("{}{path}", self.base_path);
+        let mut url = self.url.clone();
+        url.set_path(&path);
+        url.set_query((!query.is_empty()).then_some(query));
+        if url.path() != path || url.query().unwrap_or("") != query {
+            return Err(Error::InvalidRequest(format!(
+                "{operation}: the URL would not carry the path and query as signed"
+            )));
+        }
+        Ok(url)
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(self.url.as_str().trim_end_matches('/'))
+    }
+}

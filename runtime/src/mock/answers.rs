@@ -1,0 +1,259 @@
+//! What the mock answers: the answers tests set, IAM's project list, pages of the items a
+//! test set, and the default answer an operation's description gives.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::{Response, StatusCode};
+use serde_json::Value;
+
+use super::checks::query_pairs;
+use super::description::{resolve, Description, OperationSpec, Schema};
+use super::server::State;
+use super::{RecordedRequest, DEFAULT_PAGE_LIMIT, MOCK_PROJECT_ID};
+
+/// An answer a test sets for an operation.
+#[derive(Debug, Clone)]
+pub struct MockAnswer {
+    pub(super) kind: AnswerKind,
+    pub(super) delay: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum AnswerKind {
+    Reply {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Bytes,
+    },
+    Drop,
+}
+
+impl MockAnswer {
+    /// A JSON answer.
+    pub fn json(status: u16, body: Value) -> Self {
+        Self::raw(status, "application/json", body.to_string())
+    }
+
+    /// An answer with any body and content type.
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
+        MockAnswer {
+            kind: AnswerKind::Reply {
+                status,
+                headers: vec![("content-type".to_owned(), content_type.to_owned())],
+                body: body.into(),
+            },
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// An error answer in Huawei's format: `{"error_code": ..., "error_msg": ...}`.
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        Self::json(
+            status,
+            serde_json::json!({ "error_code": code, "error_msg": message }),
+        )
+    }
+
+    /// Closes the connection without answering.
+    pub fn drop_connection() -> Self {
+        MockAnswer {
+            kind: AnswerKind::Drop,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let AnswerKind::Reply { headers, .. } = &mut self.kind {
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+        self
+    }
+
+    /// Waits this long before answering.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
+    }
+}
+
+/// Whether a request is IAM's KeystoneListProjects, which project id discovery sends.
+pub(super) fn is_iam_projects(request: &RecordedRequest) -> bool {
+    request.method == "GET" && request.path == "/v3/projects"
+}
+
+/// IAM's answer to `GET /v3/projects?name=...`.
+pub(super) fn iam_projects(state: &State, request: &RecordedRequest) -> MockAnswer {
+    let name = query_pairs(&request.query)
+        .into_iter()
+        .find(|(key, _)| key == "name")
+        .map(|(_, value)| value);
+    let known = state.projects.lock().ok().and_then(|known| known.clone());
+    let projects: Vec<Value> = match (known, name) {
+        (None, Some(name)) => vec![serde_json::json!({"id": MOCK_PROJECT_ID, "name": name})],
+        (None, None) => Vec::new(),
+        (Some(known), name) => known
+            .into_iter()
+            .filter(|(_, project)| name.as_deref().is_none_or(|name| name == project))
+            .map(|(id, name)| serde_json::json!({"id": id, "name": name}))
+            .collect(),
+    };
+    MockAnswer::json(200, serde_json::json!({ "projects": projects }))
+}
+
+/// A page of the items a test set for a paged operation, with the total.
+pub(super) fn paged_answer(
+    state: &State,
+    operation: &OperationSpec,
+    request: &RecordedRequest,
+) -> Option<MockAnswer> {
+    let paging = operation.pagination.as_ref()?;
+    // The request's values as text, from the query or the JSON body, read once.
+    let json = if paging.location == "query" {
+        None
+    } else {
+        request.json()
+    };
+    let pairs = query_pairs(&request.query);
+    let number = |name: Option<&String>| -> Option<usize> {
+        let name = name?;
+        match &json {
+            None => pairs
+                .iter()
+                .find(|(key, _)| key == name)
+                .and_then(|(_, value)| value.parse().ok()),
+            Some(json) => match json.get(name)? {
+                Value::String(text) => text.parse().ok(),
+                other => other.as_u64().and_then(|value| usize::try_from(value).ok()),
+            },
+        }
+    };
+    // A marker is the offset written as text: as good as any opaque token.
+    let start = number(paging.offset.as_ref().or(paging.marker.as_ref())).unwrap_or(0);
+    let limit = number(paging.limit.as_ref()).unwrap_or(DEFAULT_PAGE_LIMIT);
+    let (page, count) = {
+        let collections = state.collections.lock().ok()?;
+        let items = collections.get(&operation.name)?;
+        let start = start.min(items.len());
+        let end = start.saturating_add(limit).min(items.len());
+        (items[start..end].to_vec(), items.len())
+    };
+    let end = start.min(count) + page.len();
+    let mut body = match default_answer_body(&state.description, operation) {
+        Value::Object(body) => body,
+        _ => serde_json::Map::new(),
+    };
+    body.insert(paging.items.clone(), Value::from(page));
+    if let Some(total) = &paging.total {
+        body.insert(total.clone(), Value::from(count));
+    }
+    if let Some(next) = &paging.next {
+        if end < count {
+            body.insert(next.clone(), Value::from(end.to_string()));
+        } else {
+            body.remove(next);
+        }
+    }
+    Some(MockAnswer::json(
+        operation.response.status,
+        Value::Object(body),
+    ))
+}
+
+/// The JSON body the mock answers an operation with when no test set one.
+pub(super) fn default_answer_body(description: &Description, operation: &OperationSpec) -> Value {
+    let response = &operation.response;
+    response.example.clone().unwrap_or_else(|| {
+        response
+            .schema
+            .as_ref()
+            .map_or(Value::Null, |schema| minimal(description, schema, 0))
+    })
+}
+
+/// The answer when no test set one: the spec's example, or a minimal valid body.
+pub(super) fn default_answer(description: &Description, operation: &OperationSpec) -> MockAnswer {
+    let response = &operation.response;
+    let status = response.status;
+    match response.media_type.as_deref() {
+        None => MockAnswer::raw(status, "application/json", Bytes::new()),
+        Some(media_type) if media_type.contains("json") => {
+            MockAnswer::json(status, default_answer_body(description, operation))
+        }
+        Some(media_type) => MockAnswer::raw(
+            status,
+            media_type,
+            Bytes::from_static(b"mock file content\n"),
+        ),
+    }
+}
+
+/// The smallest value a schema accepts: required properties only, first enum values.
+pub(super) fn minimal(description: &Description, schema: &Schema, depth: usize) -> Value {
+    let schema = resolve(description, schema);
+    if depth > 16 {
+        return Value::Null;
+    }
+    match schema.kind.as_deref() {
+        Some("string") => Value::String(
+            schema
+                .values
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "string".to_owned()),
+        ),
+        Some("integer") | Some("number") => Value::from(0),
+        Some("boolean") => Value::Bool(false),
+        Some("array") => Value::Array(Vec::new()),
+        Some("object") => {
+            let mut object = serde_json::Map::new();
+            let names = if schema.order.is_empty() {
+                schema.properties.keys().cloned().collect()
+            } else {
+                schema.order.clone()
+            };
+            for name in names {
+                if !schema.required.contains(&name) {
+                    continue;
+                }
+                if let Some(property) = schema.properties.get(&name) {
+                    object.insert(name.clone(), minimal(description, property, depth + 1));
+                }
+            }
+            Value::Object(object)
+        }
+        _ => Value::Object(serde_json::Map::new()),
+    }
+}
+
+pub(super) fn reply(
+    status: u16,
+    headers: &[(String, String)],
+    body: Bytes,
+) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(body));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let map = response.headers_mut();
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.as_bytes()),
+            http::HeaderValue::from_str(value),
+        ) {
+            map.append(name, value);
+        }
+    }
+    if !map.contains_key("x-request-id") {
+        let request_id = format!(
+            "mock-{:016x}-{}",
+            fastrand::u64(..),
+            time::OffsetDateTime::now_utc().unix_timestamp()
+        );
+        if let Ok(value) = http::HeaderValue::from_str(&request_id) {
+            map.insert("x-request-id", value);
+        }
+    }
+    response
+}

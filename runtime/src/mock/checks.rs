@@ -1,0 +1,372 @@
+//! The checks of a received request: its signature (or token) as the API gateway checks
+//! it, its route among the described operations, and its parameters and body against
+//! their schemas.
+
+use serde_json::Value;
+
+use super::description::{resolve, BodySpec, Description, OperationSpec, Schema};
+use super::server::State;
+use super::RecordedRequest;
+use crate::signer;
+
+/// A routed operation and its decoded path values.
+pub(super) type Routed<'d> = (&'d OperationSpec, Vec<(String, String)>);
+
+/// Verifies the request as the gateway does: recomputes the signature over the headers the
+/// `Authorization` header names, from the request as received.
+pub(super) fn authenticate(state: &State, request: &RecordedRequest) -> Result<(), String> {
+    if let (Some(expected), Some(given)) = (&state.token, request.header("x-auth-token")) {
+        return if expected == given {
+            Ok(())
+        } else {
+            Err("token mismatch".into())
+        };
+    }
+    let authorization = request
+        .header("authorization")
+        .ok_or("no Authorization header")?;
+    let rest = authorization
+        .strip_prefix("SDK-HMAC-SHA256 ")
+        .ok_or("unknown algorithm")?;
+    let mut access = None;
+    let mut signed_headers = None;
+    for part in rest.split(", ") {
+        match part.split_once('=') {
+            Some(("Access", value)) => access = Some(value),
+            Some(("SignedHeaders", value)) => signed_headers = Some(value),
+            _ => {}
+        }
+    }
+    let (access, signed_headers) = access
+        .zip(signed_headers)
+        .ok_or("malformed Authorization header")?;
+    if access != state.access_key {
+        return Err("unknown access key".into());
+    }
+    let date = request.header("x-sdk-date").ok_or("no X-Sdk-Date header")?;
+    check_date(date)?;
+    let mut headers = Vec::new();
+    for name in signed_headers.split(';') {
+        let value = request
+            .header(name)
+            .ok_or_else(|| format!("signed header `{name}` is missing"))?;
+        headers.push((name.to_owned(), value.to_owned()));
+    }
+    let unsigned = request.header("x-sdk-content-sha256") == Some("UNSIGNED-PAYLOAD");
+    let payload_hash = signer::payload_hash(unsigned, signer::Payload::Bytes(&request.body));
+    let expected = signer::compute(
+        access,
+        &state.secret_key,
+        &request.method,
+        &request.path,
+        &request.query,
+        &headers,
+        &payload_hash,
+    );
+    if expected.authorization == authorization {
+        Ok(())
+    } else {
+        Err("signature mismatch".into())
+    }
+}
+
+/// The gateway refuses dates more than 15 minutes away from its clock.
+fn check_date(date: &str) -> Result<(), String> {
+    let parsed = time::PrimitiveDateTime::parse(date, signer::SDK_DATE_FORMAT)
+        .map_err(|_| format!("bad X-Sdk-Date `{date}`"))?;
+    let skew = (time::OffsetDateTime::now_utc() - parsed.assume_utc()).abs();
+    if skew > time::Duration::minutes(15) {
+        return Err("X-Sdk-Date too far from the server clock".into());
+    }
+    Ok(())
+}
+
+/// The operation whose method and path template match, with the decoded path values. A
+/// literal segment beats a placeholder, so `/items/export` wins over `/items/{id}`.
+pub(super) fn route<'d>(
+    description: &'d Description,
+    request: &RecordedRequest,
+) -> Option<Routed<'d>> {
+    let segments: Vec<&str> = request.path.split('/').collect();
+    let mut best: Option<(usize, Routed<'d>)> = None;
+    for operation in &description.operations {
+        if !operation.method.eq_ignore_ascii_case(&request.method) {
+            continue;
+        }
+        let template: Vec<&str> = operation.path.split('/').collect();
+        if template.len() != segments.len() {
+            continue;
+        }
+        let mut literals = 0;
+        let mut values = Vec::new();
+        let matched = template.iter().zip(&segments).all(|(pattern, segment)| {
+            match pattern
+                .strip_prefix('{')
+                .and_then(|rest| rest.strip_suffix('}'))
+            {
+                Some(name) if !segment.is_empty() => {
+                    let value = percent_encoding::percent_decode_str(segment)
+                        .decode_utf8_lossy()
+                        .into_owned();
+                    values.push((name.to_owned(), value));
+                    true
+                }
+                Some(_) => false,
+                None => {
+                    literals += 1;
+                    pattern == segment
+                }
+            }
+        });
+        if matched && best.as_ref().is_none_or(|(score, _)| literals > *score) {
+            best = Some((literals, (operation, values)));
+        }
+    }
+    best.map(|(_, routed)| routed)
+}
+
+/// Query pairs, decoded.
+pub(super) fn query_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let decode = |text: &str| {
+                percent_encoding::percent_decode_str(text)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+/// Checks a routed request against the operation's parameters and body schema.
+pub(super) fn check(
+    description: &Description,
+    operation: &OperationSpec,
+    path_values: &[(String, String)],
+    request: &RecordedRequest,
+) -> Result<(), String> {
+    let query = query_pairs(&request.query);
+    for param in &operation.params {
+        let values: Vec<&str> = match param.location.as_str() {
+            "path" => path_values
+                .iter()
+                .filter(|(name, _)| *name == param.name)
+                .map(|(_, value)| value.as_str())
+                .collect(),
+            "query" => query
+                .iter()
+                .filter(|(name, _)| *name == param.name)
+                .flat_map(|(_, value)| {
+                    // A csv array arrives as one value; check each element.
+                    if param.schema.kind.as_deref() == Some("array") {
+                        value.split(',').collect::<Vec<_>>()
+                    } else {
+                        vec![value.as_str()]
+                    }
+                })
+                .collect(),
+            _ => request
+                .headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case(&param.name))
+                .map(|(_, value)| value.as_str())
+                .collect(),
+        };
+        let place = format!("{} parameter `{}`", param.location, param.name);
+        if values.is_empty() {
+            if param.required {
+                return Err(format!("{place} is required"));
+            }
+            continue;
+        }
+        let schema = match (&param.schema.kind, &param.schema.items) {
+            (Some(kind), Some(items)) if kind == "array" => items,
+            _ => &param.schema,
+        };
+        for value in values {
+            check_text(description, schema, value)
+                .map_err(|problem| format!("{place}: {problem}"))?;
+        }
+    }
+    match &operation.body {
+        None => Ok(()),
+        Some(body) if request.body.is_empty() => {
+            if body.required {
+                Err("the request body is required".into())
+            } else {
+                Ok(())
+            }
+        }
+        Some(body) => check_body(description, body, request),
+    }
+}
+
+fn check_body(
+    description: &Description,
+    body: &BodySpec,
+    request: &RecordedRequest,
+) -> Result<(), String> {
+    let content_type = request.header("content-type").unwrap_or("");
+    let essence = |media: &str| {
+        media
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    if essence(content_type) != essence(&body.media_type) {
+        return Err(format!(
+            "expected a `{}` body, got Content-Type `{content_type}`",
+            body.media_type
+        ));
+    }
+    if essence(&body.media_type).ends_with("json") {
+        let value: Value = serde_json::from_slice(&request.body)
+            .map_err(|error| format!("the body is not valid JSON: {error}"))?;
+        return check_value(description, &body.schema, &value, "body", 0);
+    }
+    if essence(&body.media_type) == "multipart/form-data" {
+        let names = multipart_names(content_type, &request.body)?;
+        for required in &body.schema.required {
+            if !names.contains(required) {
+                return Err(format!("the form part `{required}` is required"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The part names of a multipart body.
+fn multipart_names(content_type: &str, body: &[u8]) -> Result<Vec<String>, String> {
+    let boundary = content_type
+        .split(';')
+        .filter_map(|parameter| parameter.trim().strip_prefix("boundary="))
+        .next()
+        .map(|boundary| boundary.trim_matches('"'))
+        .ok_or("a multipart body without a boundary")?;
+    let text = String::from_utf8_lossy(body);
+    let delimiter = format!("--{boundary}");
+    if !text.starts_with(&delimiter) || !text.trim_end().ends_with(&format!("{delimiter}--")) {
+        return Err("the multipart body is not framed by its boundary".into());
+    }
+    Ok(text
+        .split(&delimiter)
+        .filter_map(|part| {
+            let headers = part.split("\r\n\r\n").next()?;
+            let disposition = headers
+                .lines()
+                .find(|line| line.to_ascii_lowercase().starts_with("content-disposition"))?;
+            let name = disposition.split("name=\"").nth(1)?.split('"').next()?;
+            Some(name.to_owned())
+        })
+        .collect())
+}
+
+/// Checks a path, query or header value against a scalar schema.
+fn check_text(description: &Description, schema: &Schema, value: &str) -> Result<(), String> {
+    let schema = resolve(description, schema);
+    let ok = match schema.kind.as_deref() {
+        Some("integer") => value.parse::<i64>().is_ok(),
+        Some("number") => value.parse::<f64>().is_ok(),
+        Some("boolean") => value == "true" || value == "false",
+        _ => true,
+    };
+    if !ok {
+        return Err(format!(
+            "`{value}` is not a valid {}",
+            schema.kind.as_deref().unwrap_or("value")
+        ));
+    }
+    if !schema.values.is_empty() && !schema.values.iter().any(|allowed| allowed == value) {
+        return Err(format!(
+            "`{value}` is not one of {}",
+            schema.values.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// Checks a JSON value against a schema; `at` names the place for the message.
+fn check_value(
+    description: &Description,
+    schema: &Schema,
+    value: &Value,
+    at: &str,
+    depth: usize,
+) -> Result<(), String> {
+    if depth > 64 {
+        return Ok(());
+    }
+    let schema = resolve(description, schema);
+    if value.is_null() {
+        return if schema.nullable || schema.kind.is_none() {
+            Ok(())
+        } else {
+            Err(format!("{at}: must not be null"))
+        };
+    }
+    let wrong = |expected: &str| Err(format!("{at}: expected {expected}, found {value}"));
+    match schema.kind.as_deref() {
+        Some("string") => {
+            let Some(text) = value.as_str() else {
+                return wrong("a string");
+            };
+            if !schema.values.is_empty() && !schema.values.iter().any(|allowed| allowed == text) {
+                return Err(format!(
+                    "{at}: `{text}` is not one of {}",
+                    schema.values.join(", ")
+                ));
+            }
+            Ok(())
+        }
+        Some("integer") if !(value.is_i64() || value.is_u64()) => wrong("an integer"),
+        Some("number") if !value.is_number() => wrong("a number"),
+        Some("boolean") if !value.is_boolean() => wrong("a boolean"),
+        Some("array") => {
+            let Some(items) = value.as_array() else {
+                return wrong("an array");
+            };
+            match &schema.items {
+                Some(item_schema) => items.iter().enumerate().try_for_each(|(index, item)| {
+                    check_value(
+                        description,
+                        item_schema,
+                        item,
+                        &format!("{at}[{index}]"),
+                        depth + 1,
+                    )
+                }),
+                None => Ok(()),
+            }
+        }
+        Some("object") => {
+            let Some(object) = value.as_object() else {
+                return wrong("an object");
+            };
+            for required in &schema.required {
+                if !object.contains_key(required) {
+                    return Err(format!("{at}.{required}: required property is missing"));
+                }
+            }
+            for (name, child) in object {
+                let child_schema = schema.properties.get(name).or(schema.additional.as_deref());
+                if let Some(child_schema) = child_schema {
+                    check_value(
+                        description,
+                        child_schema,
+                        child,
+                        &format!("{at}.{name}"),
+                        depth + 1,
+                    )?;
+                }
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}

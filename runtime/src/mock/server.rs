@@ -1,0 +1,320 @@
+//! The mock's server: a hyper server on a loopback port, the state tests set and read
+//! through [`MockServer`], and the handling of one request (check, route, answer).
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::Value;
+use tokio::net::TcpListener;
+
+use super::answers::{
+    default_answer, iam_projects, is_iam_projects, minimal, paged_answer, reply, AnswerKind,
+};
+use super::checks::{authenticate, check, route};
+use super::description::Description;
+use super::{MockAnswer, RecordedRequest};
+
+pub(super) struct State {
+    pub(super) description: Description,
+    pub(super) access_key: String,
+    pub(super) secret_key: String,
+    pub(super) token: Option<String>,
+    pub(super) requests: Mutex<Vec<RecordedRequest>>,
+    /// Answers set by tests, by operation name.
+    answers: Mutex<HashMap<String, SetAnswers>>,
+    /// The items paged operations list, by operation name.
+    pub(super) collections: Mutex<HashMap<String, Vec<Value>>>,
+    /// The projects IAM knows (id, name); `None`: one per name asked for.
+    pub(super) projects: Mutex<Option<Vec<(String, String)>>>,
+}
+
+/// The answers a test set for one operation: one-shot answers in order, then a standing one.
+#[derive(Default)]
+struct SetAnswers {
+    queue: VecDeque<MockAnswer>,
+    standing: Option<MockAnswer>,
+}
+
+/// The running mock. Stops when dropped.
+pub struct MockServer {
+    address: SocketAddr,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("MockServer")
+            .field("service", &self.state.description.service)
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockServer {
+    /// Starts a mock of the described service on a free loopback port that accepts requests
+    /// signed with this AK/SK. Generated crates wrap this as `mock::start`.
+    pub async fn start(
+        description: &str,
+        access_key: &str,
+        secret_key: &str,
+    ) -> std::io::Result<MockServer> {
+        Self::start_with(description, access_key, secret_key, None).await
+    }
+
+    /// Like [`start`](Self::start), also accepting `X-Auth-Token: token`.
+    pub async fn start_with(
+        description: &str,
+        access_key: &str,
+        secret_key: &str,
+        token: Option<&str>,
+    ) -> std::io::Result<MockServer> {
+        let description: Description = serde_json::from_str(description).map_err(|error| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the mock's service description is not valid: {error}"),
+            )
+        })?;
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let address = listener.local_addr()?;
+        let state = Arc::new(State {
+            description,
+            access_key: access_key.to_owned(),
+            secret_key: secret_key.to_owned(),
+            token: token.map(str::to_owned),
+            requests: Mutex::new(Vec::new()),
+            answers: Mutex::new(HashMap::new()),
+            collections: Mutex::new(HashMap::new()),
+            projects: Mutex::new(None),
+        });
+        let served = state.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let state = served.clone();
+                tokio::spawn(async move {
+                    let service =
+                        hyper::service::service_fn(move |request| handle(state.clone(), request));
+                    // A client that hangs up mid-request is not the mock's problem, and a
+                    // dropped connection is how `MockAnswer::drop_connection` works.
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(MockServer {
+            address,
+            state,
+            task,
+        })
+    }
+
+    /// The endpoint to give the client builder's `endpoint`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The names of the operations the mock serves, in spec order.
+    pub fn operations(&self) -> Vec<&str> {
+        self.state
+            .description
+            .operations
+            .iter()
+            .map(|operation| operation.name.as_str())
+            .collect()
+    }
+
+    /// Answers every later call of `operation` with `answer` (after any queued answers).
+    pub fn set_answer(&self, operation: &str, answer: MockAnswer) {
+        if let Ok(mut answers) = self.state.answers.lock() {
+            answers.entry(operation.to_owned()).or_default().standing = Some(answer);
+        }
+    }
+
+    /// Answers the next call of `operation` with `answer`; several queue up in order.
+    pub fn push_answer(&self, operation: &str, answer: MockAnswer) {
+        if let Ok(mut answers) = self.state.answers.lock() {
+            answers
+                .entry(operation.to_owned())
+                .or_default()
+                .queue
+                .push_back(answer);
+        }
+    }
+
+    /// The items a paged operation lists: its answers then page them by the offset (or
+    /// marker) and limit of each request (limit [`DEFAULT_PAGE_LIMIT`] when unset), with the
+    /// total (or the next page's marker: the offset as text).
+    /// Answers set with [`set_answer`](Self::set_answer) or
+    /// [`push_answer`](Self::push_answer) still come first.
+    pub fn set_items(&self, operation: &str, items: Vec<Value>) {
+        if let Ok(mut collections) = self.state.collections.lock() {
+            collections.insert(operation.to_owned(), items);
+        }
+    }
+
+    /// The projects the mock's IAM (`GET /v3/projects?name=...`, for project id discovery)
+    /// knows, as (id, name). Until this is called, it knows one project per name asked
+    /// for, with the id [`MOCK_PROJECT_ID`].
+    pub fn set_iam_projects(&self, projects: &[(&str, &str)]) {
+        if let Ok(mut known) = self.state.projects.lock() {
+            *known = Some(
+                projects
+                    .iter()
+                    .map(|(id, name)| ((*id).to_owned(), (*name).to_owned()))
+                    .collect(),
+            );
+        }
+    }
+
+    /// A minimal valid JSON request body of an operation (required properties only, first
+    /// enum values), as the mock's checks accept it; `None` for an unknown operation or one
+    /// without a JSON body.
+    pub fn example_request_body(&self, operation: &str) -> Option<Value> {
+        let description = &self.state.description;
+        let body = description
+            .operations
+            .iter()
+            .find(|candidate| candidate.name == operation)?
+            .body
+            .as_ref()?;
+        Some(minimal(description, &body.schema, 0))
+    }
+
+    /// A minimal valid JSON value of a model (by its Rust type name), as
+    /// [`example_request_body`](Self::example_request_body) builds them.
+    pub fn example_value(&self, model: &str) -> Option<Value> {
+        let description = &self.state.description;
+        let schema = description.schemas.get(model)?;
+        Some(minimal(description, schema, 0))
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state
+            .requests
+            .lock()
+            .map(|requests| requests.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Runs a future to completion on a fresh single-threaded runtime, which also drives the
+/// mock's server: for tests that are not `async`. Fails only when the OS refuses the
+/// runtime its resources.
+pub fn block_on<F: std::future::Future>(future: F) -> std::io::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    Ok(runtime.block_on(future))
+}
+
+/// The error a handler returns to make hyper drop the connection.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+async fn handle(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Dropped> {
+    let (parts, body) = request.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .unwrap_or_default();
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut recorded = RecordedRequest {
+        operation: None,
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        headers,
+        body,
+        authenticated: false,
+    };
+    let auth = authenticate(&state, &recorded);
+    recorded.authenticated = auth.is_ok();
+    let routed = route(&state.description, &recorded);
+    recorded.operation = routed.as_ref().map(|(operation, _)| operation.name.clone());
+    let answer = match (auth, routed) {
+        (Err(reason), _) => MockAnswer::error(
+            401,
+            "APIGW.0301",
+            &format!("Incorrect IAM authentication information: {reason}"),
+        ),
+        (Ok(()), None) if is_iam_projects(&recorded) => iam_projects(&state, &recorded),
+        (Ok(()), None) => MockAnswer::error(
+            404,
+            "APIGW.0101",
+            "The API does not exist or has not been published in the environment",
+        ),
+        (Ok(()), Some((operation, path_values))) => {
+            let queued = state.answers.lock().ok().and_then(|mut answers| {
+                let set = answers.get_mut(&operation.name)?;
+                set.queue.pop_front().or_else(|| set.standing.clone())
+            });
+            match queued {
+                Some(answer) => answer,
+                None => match check(&state.description, operation, &path_values, &recorded) {
+                    Err(problem) => MockAnswer::json(
+                        400,
+                        serde_json::json!({
+                            "error_code": format!("{}.00040001", state.description.service),
+                            "error_msg": problem,
+                        }),
+                    ),
+                    Ok(()) => paged_answer(&state, operation, &recorded)
+                        .unwrap_or_else(|| default_answer(&state.description, operation)),
+                },
+            }
+        }
+    };
+    if let Ok(mut requests) = state.requests.lock() {
+        requests.push(recorded);
+    }
+    if !answer.delay.is_zero() {
+        tokio::time::sleep(answer.delay).await;
+    }
+    match answer.kind {
+        AnswerKind::Drop => Err(Dropped),
+        AnswerKind::Reply {
+            status,
+            headers,
+            body,
+        } => Ok(reply(status, &headers, body)),
+    }
+}

@@ -1,0 +1,70 @@
+//! What an attempt ended with when it failed, and how a transport error is classified:
+//! TLS, never connected, or broken after sending began.
+
+use std::time::Duration;
+
+use crate::error::Error;
+
+/// What one attempt ended with, and whether another attempt may follow.
+pub(crate) struct Failure {
+    pub(crate) error: Error,
+    pub(crate) retryable: bool,
+    /// The wait a `Retry-After` header asked for.
+    pub(crate) retry_after: Option<Duration>,
+}
+
+/// Classifies a transport error: TLS, connect (never sent), timeout, or broken mid-way.
+pub(crate) fn transport_failure(
+    operation: &'static str,
+    error: reqwest::Error,
+    idempotent: bool,
+    request_id: Option<String>,
+) -> Failure {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    while let Some(current) = source {
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Failure {
+                error: Error::Tls {
+                    operation,
+                    message: tls.to_string(),
+                },
+                retryable: false,
+                retry_after: None,
+            };
+        }
+        // `io::Error::source` skips the error it wraps, which is where rustls puts its own.
+        source = match current
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => current.source(),
+        };
+    }
+    let message = error_chain(&error);
+    // A failure to connect means the request never left: always safe to send again.
+    let maybe_sent = !error.is_connect();
+    Failure {
+        error: Error::Connection {
+            operation,
+            message,
+            maybe_sent,
+            request_id,
+            source: Some(Box::new(error)),
+        },
+        retryable: !maybe_sent || idempotent,
+        retry_after: None,
+    }
+}
+
+/// An error and its sources, `: `-separated.
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(current) = source {
+        message.push_str(": ");
+        message.push_str(&current.to_string());
+        source = current.source();
+    }
+    message
+}
