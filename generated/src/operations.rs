@@ -10,8 +10,8 @@ const CREATE_WORKFLOW_INSTANCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::create_workflow_instance`](crate::Client::create_workflow_instance): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -73,8 +73,8 @@ impl CreateWorkflowInstanceRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::create_workflow_instance`](crate::Client::create_workflow_instance).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -97,8 +97,8 @@ const CHANGE_PLAYBOOK_INSTANCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::change_playbook_instance`](crate::Client::change_playbook_instance): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -152,8 +152,8 @@ impl ChangePlaybookInstanceRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::change_playbook_instance`](crate::Client::change_playbook_instance).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -166,14 +166,10 @@ pub struct ChangePlaybookInstanceResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::PlaybookInstanceInfo,
-    /// Request ID. Format: request_uuid-timestamp-hostname.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
-#[cfg(feature = "playbooks")]
 /// The error bodies the spec declares for [`Client::change_playbook_instance`](crate::Client::change_playbook_instance), by status.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -202,8 +198,8 @@ const LIST_SUBSCRIPTION_GLOBAL_ORDER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "subscriptions")]
 /// Request of [`Client::list_subscription_global_order`](crate::Client::list_subscription_global_order): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -227,8 +223,8 @@ impl ListSubscriptionGlobalOrderRequest {
     }
 }
 
-#[cfg(feature = "subscriptions")]
 /// Response of [`Client::list_subscription_global_order`](crate::Client::list_subscription_global_order).
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -251,8 +247,8 @@ const LIST_SERVICE_AGENCY_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workspaces")]
 /// Request of [`Client::list_service_agency`](crate::Client::list_service_agency): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -283,8 +279,8 @@ impl ListServiceAgencyRequest {
     }
 }
 
-#[cfg(feature = "workspaces")]
 /// Response of [`Client::list_service_agency`](crate::Client::list_service_agency).
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -307,8 +303,8 @@ const CREATE_SERVICE_AGENCY_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "workspaces")]
 /// Request of [`Client::create_service_agency`](crate::Client::create_service_agency): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -349,8 +345,8 @@ impl CreateServiceAgencyRequest {
     }
 }
 
-#[cfg(feature = "workspaces")]
 /// Response of [`Client::create_service_agency`](crate::Client::create_service_agency).
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -371,8 +367,8 @@ const LIST_CLOUD_LOG_ALIAS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::list_cloud_log_alias`](crate::Client::list_cloud_log_alias): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -396,8 +392,8 @@ impl ListCloudLogAliasRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::list_cloud_log_alias`](crate::Client::list_cloud_log_alias).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -420,8 +416,8 @@ const LIST_COLLECT_CONFIG_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::list_collect_config`](crate::Client::list_collect_config): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -503,8 +499,8 @@ impl ListCollectConfigRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::list_collect_config`](crate::Client::list_collect_config).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -527,8 +523,8 @@ const CREATE_COLLECT_CONFIG_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::create_collect_config`](crate::Client::create_collect_config): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -569,8 +565,8 @@ impl CreateCollectConfigRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::create_collect_config`](crate::Client::create_collect_config).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -593,8 +589,8 @@ const DELETE_LTS_CLOUD_LOG_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::delete_lts_cloud_log`](crate::Client::delete_lts_cloud_log): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -636,8 +632,8 @@ impl DeleteLtsCloudLogRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::delete_lts_cloud_log`](crate::Client::delete_lts_cloud_log).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -660,8 +656,8 @@ const LIST_CLOUD_LOG_MANAGES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::list_cloud_log_manages`](crate::Client::list_cloud_log_manages): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -685,8 +681,8 @@ impl ListCloudLogManagesRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::list_cloud_log_manages`](crate::Client::list_cloud_log_manages).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -709,8 +705,8 @@ const LIST_REGIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::list_regions`](crate::Client::list_regions): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -734,8 +730,8 @@ impl ListRegionsRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::list_regions`](crate::Client::list_regions).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -758,8 +754,8 @@ const LIST_CONFIGURATION_DICTIONARIES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "configurations")]
 /// Request of [`Client::list_configuration_dictionaries`](crate::Client::list_configuration_dictionaries): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "configurations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -841,8 +837,8 @@ impl ListConfigurationDictionariesRequest {
     }
 }
 
-#[cfg(feature = "configurations")]
 /// Response of [`Client::list_configuration_dictionaries`](crate::Client::list_configuration_dictionaries).
+#[cfg(feature = "configurations")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -865,8 +861,8 @@ const UPDATE_CONFIGURATION_DICTIONARIES_OPERATION: rt::Operation = rt::Operation
     idempotent: true,
 };
 
-#[cfg(feature = "configurations")]
 /// Request of [`Client::update_configuration_dictionaries`](crate::Client::update_configuration_dictionaries): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "configurations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -909,8 +905,8 @@ impl UpdateConfigurationDictionariesRequest {
     }
 }
 
-#[cfg(feature = "configurations")]
 /// Response of [`Client::update_configuration_dictionaries`](crate::Client::update_configuration_dictionaries).
+#[cfg(feature = "configurations")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -933,8 +929,8 @@ const CREATE_CONFIGURATION_DICTIONARIES_OPERATION: rt::Operation = rt::Operation
     idempotent: false,
 };
 
-#[cfg(feature = "configurations")]
 /// Request of [`Client::create_configuration_dictionaries`](crate::Client::create_configuration_dictionaries): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "configurations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -977,8 +973,8 @@ impl CreateConfigurationDictionariesRequest {
     }
 }
 
-#[cfg(feature = "configurations")]
 /// Response of [`Client::create_configuration_dictionaries`](crate::Client::create_configuration_dictionaries).
+#[cfg(feature = "configurations")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1001,8 +997,8 @@ const DELETE_CONFIGURATION_DICTIONARIES_OPERATION: rt::Operation = rt::Operation
     idempotent: true,
 };
 
-#[cfg(feature = "configurations")]
 /// Request of [`Client::delete_configuration_dictionaries`](crate::Client::delete_configuration_dictionaries): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "configurations")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1045,8 +1041,8 @@ impl DeleteConfigurationDictionariesRequest {
     }
 }
 
-#[cfg(feature = "configurations")]
 /// Response of [`Client::delete_configuration_dictionaries`](crate::Client::delete_configuration_dictionaries).
+#[cfg(feature = "configurations")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1069,8 +1065,8 @@ const SHOW_PLATFORM_MANAGED_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::show_platform_managed`](crate::Client::show_platform_managed): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1094,8 +1090,8 @@ impl ShowPlatformManagedRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::show_platform_managed`](crate::Client::show_platform_managed).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1118,8 +1114,8 @@ const LIST_SUBSCRIPTION_ORDER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "subscriptions")]
 /// Request of [`Client::list_subscription_order`](crate::Client::list_subscription_order): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1173,8 +1169,8 @@ impl ListSubscriptionOrderRequest {
     }
 }
 
-#[cfg(feature = "subscriptions")]
 /// Response of [`Client::list_subscription_order`](crate::Client::list_subscription_order).
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1197,8 +1193,8 @@ const UPDATE_SUBSCRIPTION_ORDER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "subscriptions")]
 /// Request of [`Client::update_subscription_order`](crate::Client::update_subscription_order): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1238,8 +1234,8 @@ impl UpdateSubscriptionOrderRequest {
     }
 }
 
-#[cfg(feature = "subscriptions")]
 /// Response of [`Client::update_subscription_order`](crate::Client::update_subscription_order).
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1262,8 +1258,8 @@ const CREATE_SUBSCRIPTION_ORDER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "subscriptions")]
 /// Request of [`Client::create_subscription_order`](crate::Client::create_subscription_order): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1303,8 +1299,8 @@ impl CreateSubscriptionOrderRequest {
     }
 }
 
-#[cfg(feature = "subscriptions")]
 /// Response of [`Client::create_subscription_order`](crate::Client::create_subscription_order).
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1327,8 +1323,8 @@ const DELETE_SUBSCRIPTION_ORDER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "subscriptions")]
 /// Request of [`Client::delete_subscription_order`](crate::Client::delete_subscription_order): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1368,8 +1364,8 @@ impl DeleteSubscriptionOrderRequest {
     }
 }
 
-#[cfg(feature = "subscriptions")]
 /// Response of [`Client::delete_subscription_order`](crate::Client::delete_subscription_order).
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1390,8 +1386,8 @@ const LIST_SUBSCRIPTION_PRODUCT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "subscriptions")]
 /// Request of [`Client::list_subscription_product`](crate::Client::list_subscription_product): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1424,8 +1420,8 @@ impl ListSubscriptionProductRequest {
     }
 }
 
-#[cfg(feature = "subscriptions")]
 /// Response of [`Client::list_subscription_product`](crate::Client::list_subscription_product).
+#[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1448,8 +1444,8 @@ const LIST_WORKSPACES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workspaces")]
 /// Request of [`Client::list_workspaces`](crate::Client::list_workspaces): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1568,8 +1564,8 @@ impl ListWorkspacesRequest {
     }
 }
 
-#[cfg(feature = "workspaces")]
 /// Response of [`Client::list_workspaces`](crate::Client::list_workspaces).
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1646,8 +1642,8 @@ const CREATE_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "workspaces")]
 /// Request of [`Client::create_workspace`](crate::Client::create_workspace): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1681,8 +1677,8 @@ impl CreateWorkspaceRequest {
     }
 }
 
-#[cfg(feature = "workspaces")]
 /// Response of [`Client::create_workspace`](crate::Client::create_workspace).
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1705,8 +1701,8 @@ const SHOW_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workspaces")]
 /// Request of [`Client::show_workspace`](crate::Client::show_workspace): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1739,8 +1735,8 @@ impl ShowWorkspaceRequest {
     }
 }
 
-#[cfg(feature = "workspaces")]
 /// Response of [`Client::show_workspace`](crate::Client::show_workspace).
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1763,8 +1759,8 @@ const UPDATE_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workspaces")]
 /// Request of [`Client::update_workspace`](crate::Client::update_workspace): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1807,8 +1803,8 @@ impl UpdateWorkspaceRequest {
     }
 }
 
-#[cfg(feature = "workspaces")]
 /// Response of [`Client::update_workspace`](crate::Client::update_workspace).
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1831,8 +1827,8 @@ const DELETE_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workspaces")]
 /// Request of [`Client::delete_workspace`](crate::Client::delete_workspace): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1872,8 +1868,8 @@ impl DeleteWorkspaceRequest {
     }
 }
 
-#[cfg(feature = "workspaces")]
 /// Response of [`Client::delete_workspace`](crate::Client::delete_workspace).
+#[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1894,8 +1890,8 @@ const LIST_COLLECTOR_CHANNELS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_channels`](crate::Client::list_collector_channels): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -1984,8 +1980,8 @@ impl ListCollectorChannelsRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_channels`](crate::Client::list_collector_channels).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2008,8 +2004,8 @@ const CREATE_COLLECTOR_CHANNEL_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::create_collector_channel`](crate::Client::create_collector_channel): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2049,8 +2045,8 @@ impl CreateCollectorChannelRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::create_collector_channel`](crate::Client::create_collector_channel).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2073,8 +2069,8 @@ const LIST_COLLECTOR_CHANNEL_GROUP_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_channel_group`](crate::Client::list_collector_channel_group): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2114,8 +2110,8 @@ impl ListCollectorChannelGroupRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_channel_group`](crate::Client::list_collector_channel_group).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2138,8 +2134,8 @@ const CREATE_COLLECTOR_CHANNEL_GROUP_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::create_collector_channel_group`](crate::Client::create_collector_channel_group): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2179,8 +2175,8 @@ impl CreateCollectorChannelGroupRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::create_collector_channel_group`](crate::Client::create_collector_channel_group).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2203,8 +2199,8 @@ const UPDATE_COLLECTOR_CHANNEL_GROUP_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::update_collector_channel_group`](crate::Client::update_collector_channel_group): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2253,8 +2249,8 @@ impl UpdateCollectorChannelGroupRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::update_collector_channel_group`](crate::Client::update_collector_channel_group).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2277,8 +2273,8 @@ const DELETE_COLLECTOR_CHANNEL_GROUP_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::delete_collector_channel_group`](crate::Client::delete_collector_channel_group): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2320,8 +2316,8 @@ impl DeleteCollectorChannelGroupRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::delete_collector_channel_group`](crate::Client::delete_collector_channel_group).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2344,8 +2340,8 @@ const LIST_COLLECTOR_INSTANCES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_instances`](crate::Client::list_collector_instances): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2427,8 +2423,8 @@ impl ListCollectorInstancesRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_instances`](crate::Client::list_collector_instances).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2451,8 +2447,8 @@ const SHOW_COLLECTOR_CHANNEL_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::show_collector_channel`](crate::Client::show_collector_channel): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2494,8 +2490,8 @@ impl ShowCollectorChannelRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::show_collector_channel`](crate::Client::show_collector_channel).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2518,8 +2514,8 @@ const UPDATE_COLLECTOR_CHANNEL_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::update_collector_channel`](crate::Client::update_collector_channel): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2568,8 +2564,8 @@ impl UpdateCollectorChannelRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::update_collector_channel`](crate::Client::update_collector_channel).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2592,8 +2588,8 @@ const DELETE_COLLECTOR_CHANNEL_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::delete_collector_channel`](crate::Client::delete_collector_channel): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2635,8 +2631,8 @@ impl DeleteCollectorChannelRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::delete_collector_channel`](crate::Client::delete_collector_channel).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2659,8 +2655,8 @@ const CREATE_COLLECTOR_CHANNEL_OPERATION_OPERATION: rt::Operation = rt::Operatio
     idempotent: false,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::create_collector_channel_operation`](crate::Client::create_collector_channel_operation): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2709,8 +2705,8 @@ impl CreateCollectorChannelOperationRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::create_collector_channel_operation`](crate::Client::create_collector_channel_operation).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2733,8 +2729,8 @@ const LIST_COLLECTOR_CONNECTIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_connections`](crate::Client::list_collector_connections): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2816,8 +2812,8 @@ impl ListCollectorConnectionsRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_connections`](crate::Client::list_collector_connections).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2840,8 +2836,8 @@ const CREATE_COLLECTOR_CONNECTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::create_collector_connection`](crate::Client::create_collector_connection): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2881,8 +2877,8 @@ impl CreateCollectorConnectionRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::create_collector_connection`](crate::Client::create_collector_connection).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2905,8 +2901,8 @@ const SHOW_COLLECTOR_CONNECTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::show_collector_connection`](crate::Client::show_collector_connection): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2948,8 +2944,8 @@ impl ShowCollectorConnectionRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::show_collector_connection`](crate::Client::show_collector_connection).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -2972,8 +2968,8 @@ const UPDATE_COLLECTOR_CONNECTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::update_collector_connection`](crate::Client::update_collector_connection): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3022,8 +3018,8 @@ impl UpdateCollectorConnectionRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::update_collector_connection`](crate::Client::update_collector_connection).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3046,8 +3042,8 @@ const DELETE_COLLECTOR_CONNECTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::delete_collector_connection`](crate::Client::delete_collector_connection): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3089,8 +3085,8 @@ impl DeleteCollectorConnectionRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::delete_collector_connection`](crate::Client::delete_collector_connection).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3113,8 +3109,8 @@ const CREATE_COLLECTOR_FILES_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::create_collector_files`](crate::Client::create_collector_files): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3157,8 +3153,8 @@ impl CreateCollectorFilesRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::create_collector_files`](crate::Client::create_collector_files).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3181,8 +3177,8 @@ const LIST_COLLECTOR_PARSERS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_parsers`](crate::Client::list_collector_parsers): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3264,8 +3260,8 @@ impl ListCollectorParsersRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_parsers`](crate::Client::list_collector_parsers).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3288,8 +3284,8 @@ const CREATE_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::create_collector_parser`](crate::Client::create_collector_parser): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3329,8 +3325,8 @@ impl CreateCollectorParserRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::create_collector_parser`](crate::Client::create_collector_parser).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3353,8 +3349,8 @@ const EXPORT_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::export_collector_parser`](crate::Client::export_collector_parser): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3394,8 +3390,8 @@ impl ExportCollectorParserRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::export_collector_parser`](crate::Client::export_collector_parser).
+#[cfg(feature = "collectors")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ExportCollectorParserResponse {
@@ -3417,8 +3413,8 @@ const IMPORT_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::import_collector_parser`](crate::Client::import_collector_parser): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3461,8 +3457,8 @@ impl ImportCollectorParserRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::import_collector_parser`](crate::Client::import_collector_parser).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3485,8 +3481,8 @@ const LIST_COLLECTOR_PARSER_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_parser_template`](crate::Client::list_collector_parser_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3561,8 +3557,8 @@ impl ListCollectorParserTemplateRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_parser_template`](crate::Client::list_collector_parser_template).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3585,8 +3581,8 @@ const SHOW_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::show_collector_parser`](crate::Client::show_collector_parser): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3628,8 +3624,8 @@ impl ShowCollectorParserRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::show_collector_parser`](crate::Client::show_collector_parser).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3652,8 +3648,8 @@ const DELETE_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::delete_collector_parser`](crate::Client::delete_collector_parser): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3695,8 +3691,8 @@ impl DeleteCollectorParserRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::delete_collector_parser`](crate::Client::delete_collector_parser).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3719,8 +3715,8 @@ const LIST_COLLECTOR_MODULE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_module_template`](crate::Client::list_collector_module_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3760,8 +3756,8 @@ impl ListCollectorModuleTemplateRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_module_template`](crate::Client::list_collector_module_template).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3784,8 +3780,8 @@ const LIST_COLLECTOR_MODULE_RESTRICTIONS_OPERATION: rt::Operation = rt::Operatio
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_module_restrictions`](crate::Client::list_collector_module_restrictions): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3828,8 +3824,8 @@ impl ListCollectorModuleRestrictionsRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_module_restrictions`](crate::Client::list_collector_module_restrictions).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3852,8 +3848,8 @@ const LIST_COLLECTOR_NODE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "collectors")]
 /// Request of [`Client::list_collector_node`](crate::Client::list_collector_node): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3949,8 +3945,8 @@ impl ListCollectorNodeRequest {
     }
 }
 
-#[cfg(feature = "collectors")]
 /// Response of [`Client::list_collector_node`](crate::Client::list_collector_node).
+#[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -3973,8 +3969,8 @@ const LIST_ISAP_COMPONENTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::list_isap_components`](crate::Client::list_isap_components): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4007,8 +4003,8 @@ impl ListIsapComponentsRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::list_isap_components`](crate::Client::list_isap_components).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4031,8 +4027,8 @@ const SHOW_ISAP_COMPONENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::show_isap_component`](crate::Client::show_isap_component): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4102,8 +4098,8 @@ impl ShowIsapComponentRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::show_isap_component`](crate::Client::show_isap_component).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4126,8 +4122,8 @@ const LIST_COMPONENT_CONFIGURATION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::list_component_configuration`](crate::Client::list_component_configuration): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4197,8 +4193,8 @@ impl ListComponentConfigurationRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::list_component_configuration`](crate::Client::list_component_configuration).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4258,8 +4254,8 @@ const UPDATE_COMPONENT_CONFIGURATION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::update_component_configuration`](crate::Client::update_component_configuration): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4311,8 +4307,8 @@ impl UpdateComponentConfigurationRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::update_component_configuration`](crate::Client::update_component_configuration).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4335,8 +4331,8 @@ const CREATE_CONFIGURATION_APPLICATION_OPERATION: rt::Operation = rt::Operation 
     idempotent: false,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::create_configuration_application`](crate::Client::create_configuration_application): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4388,8 +4384,8 @@ impl CreateConfigurationApplicationRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::create_configuration_application`](crate::Client::create_configuration_application).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4412,8 +4408,8 @@ const LIST_HISTORY_COMPONENT_CONFIGURATION_OPERATION: rt::Operation = rt::Operat
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::list_history_component_configuration`](crate::Client::list_history_component_configuration): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4483,8 +4479,8 @@ impl ListHistoryComponentConfigurationRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::list_history_component_configuration`](crate::Client::list_history_component_configuration).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4507,8 +4503,8 @@ const LIST_RUNNING_NODES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::list_running_nodes`](crate::Client::list_running_nodes): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4592,8 +4588,8 @@ impl ListRunningNodesRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::list_running_nodes`](crate::Client::list_running_nodes).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4653,8 +4649,8 @@ const LIST_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::list_component_template`](crate::Client::list_component_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4731,8 +4727,8 @@ impl ListComponentTemplateRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::list_component_template`](crate::Client::list_component_template).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4791,8 +4787,8 @@ const LIST_NODES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "nodes")]
 /// Request of [`Client::list_nodes`](crate::Client::list_nodes): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4867,8 +4863,8 @@ impl ListNodesRequest {
     }
 }
 
-#[cfg(feature = "nodes")]
 /// Response of [`Client::list_nodes`](crate::Client::list_nodes).
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4925,8 +4921,8 @@ const DELETE_NODE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "nodes")]
 /// Request of [`Client::delete_node`](crate::Client::delete_node): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4969,8 +4965,8 @@ impl DeleteNodeRequest {
     }
 }
 
-#[cfg(feature = "nodes")]
 /// Response of [`Client::delete_node`](crate::Client::delete_node).
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -4993,8 +4989,8 @@ const LIST_INSTALLATION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "nodes")]
 /// Request of [`Client::list_installation`](crate::Client::list_installation): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5027,8 +5023,8 @@ impl ListInstallationRequest {
     }
 }
 
-#[cfg(feature = "nodes")]
 /// Response of [`Client::list_installation`](crate::Client::list_installation).
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5051,8 +5047,8 @@ const LIST_VPC_ENDPOINT_SERVICE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "nodes")]
 /// Request of [`Client::list_vpc_endpoint_service`](crate::Client::list_vpc_endpoint_service): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5085,8 +5081,8 @@ impl ListVpcEndpointServiceRequest {
     }
 }
 
-#[cfg(feature = "nodes")]
 /// Response of [`Client::list_vpc_endpoint_service`](crate::Client::list_vpc_endpoint_service).
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5109,8 +5105,8 @@ const UPDATE_VPC_ENDPOINT_SERVICE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "nodes")]
 /// Request of [`Client::update_vpc_endpoint_service`](crate::Client::update_vpc_endpoint_service): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5167,8 +5163,8 @@ impl UpdateVpcEndpointServiceRequest {
     }
 }
 
-#[cfg(feature = "nodes")]
 /// Response of [`Client::update_vpc_endpoint_service`](crate::Client::update_vpc_endpoint_service).
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5191,8 +5187,8 @@ const UPDATE_NODE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "nodes")]
 /// Request of [`Client::update_node`](crate::Client::update_node): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5241,8 +5237,8 @@ impl UpdateNodeRequest {
     }
 }
 
-#[cfg(feature = "nodes")]
 /// Response of [`Client::update_node`](crate::Client::update_node).
+#[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5265,8 +5261,8 @@ const BATCH_SEARCH_METRIC_HITS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "metrics")]
 /// Request of [`Client::batch_search_metric_hits`](crate::Client::batch_search_metric_hits): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5323,8 +5319,8 @@ impl BatchSearchMetricHitsRequest {
     }
 }
 
-#[cfg(feature = "metrics")]
 /// Response of [`Client::batch_search_metric_hits`](crate::Client::batch_search_metric_hits).
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5347,8 +5343,8 @@ const LIST_REPORTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "reports")]
 /// Request of [`Client::list_reports`](crate::Client::list_reports): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5399,8 +5395,8 @@ impl ListReportsRequest {
     }
 }
 
-#[cfg(feature = "reports")]
 /// Response of [`Client::list_reports`](crate::Client::list_reports).
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5413,10 +5409,6 @@ pub struct ListReportsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: Vec<crate::models::ReportInfo>,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "reports")]
@@ -5427,8 +5419,8 @@ const CREATE_REPORT_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "reports")]
 /// Request of [`Client::create_report`](crate::Client::create_report): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5480,8 +5472,8 @@ impl CreateReportRequest {
     }
 }
 
-#[cfg(feature = "reports")]
 /// Response of [`Client::create_report`](crate::Client::create_report).
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5494,10 +5486,6 @@ pub struct CreateReportResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: String,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "reports")]
@@ -5508,8 +5496,8 @@ const UPDATE_RECIPIENTS_EMAIL_STATUS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "reports")]
 /// Request of [`Client::update_recipients_email_status`](crate::Client::update_recipients_email_status): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5552,8 +5540,8 @@ impl UpdateRecipientsEmailStatusRequest {
     }
 }
 
-#[cfg(feature = "reports")]
 /// Response of [`Client::update_recipients_email_status`](crate::Client::update_recipients_email_status).
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5566,10 +5554,6 @@ pub struct UpdateRecipientsEmailStatusResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: String,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "reports")]
@@ -5580,8 +5564,8 @@ const LIST_RECIPIENTS_STATUS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "reports")]
 /// Request of [`Client::list_recipients_status`](crate::Client::list_recipients_status): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5624,8 +5608,8 @@ impl ListRecipientsStatusRequest {
     }
 }
 
-#[cfg(feature = "reports")]
 /// Response of [`Client::list_recipients_status`](crate::Client::list_recipients_status).
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5638,10 +5622,6 @@ pub struct ListRecipientsStatusResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: Vec<crate::models::EmailStatusInfo>,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "reports")]
@@ -5652,8 +5632,8 @@ const SHOW_REPORT_INFO_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "reports")]
 /// Request of [`Client::show_report_info`](crate::Client::show_report_info): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5695,8 +5675,8 @@ impl ShowReportInfoRequest {
     }
 }
 
-#[cfg(feature = "reports")]
 /// Response of [`Client::show_report_info`](crate::Client::show_report_info).
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5709,10 +5689,6 @@ pub struct ShowReportInfoResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowReportInfoResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "reports")]
@@ -5723,8 +5699,8 @@ const UPDATE_REPORT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "reports")]
 /// Request of [`Client::update_report`](crate::Client::update_report): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5776,8 +5752,8 @@ impl UpdateReportRequest {
     }
 }
 
-#[cfg(feature = "reports")]
 /// Response of [`Client::update_report`](crate::Client::update_report).
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5790,10 +5766,6 @@ pub struct UpdateReportResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: String,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "reports")]
@@ -5804,8 +5776,8 @@ const DELETE_REPORT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "reports")]
 /// Request of [`Client::delete_report`](crate::Client::delete_report): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5847,8 +5819,8 @@ impl DeleteReportRequest {
     }
 }
 
-#[cfg(feature = "reports")]
 /// Response of [`Client::delete_report`](crate::Client::delete_report).
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5861,10 +5833,6 @@ pub struct DeleteReportResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: String,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "reports")]
@@ -5875,8 +5843,8 @@ const EXECUTE_REPORT_ACTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "reports")]
 /// Request of [`Client::execute_report_action`](crate::Client::execute_report_action): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5928,8 +5896,8 @@ impl ExecuteReportActionRequest {
     }
 }
 
-#[cfg(feature = "reports")]
 /// Response of [`Client::execute_report_action`](crate::Client::execute_report_action).
+#[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -5952,8 +5920,8 @@ const DELETE_RESOURCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resources")]
 /// Request of [`Client::delete_resource`](crate::Client::delete_resource): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6005,8 +5973,8 @@ impl DeleteResourceRequest {
     }
 }
 
-#[cfg(feature = "resources")]
 /// Response of [`Client::delete_resource`](crate::Client::delete_resource).
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6029,8 +5997,8 @@ const EXPORT_RESOURCES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resources")]
 /// Request of [`Client::export_resources`](crate::Client::export_resources): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6098,8 +6066,8 @@ impl ExportResourcesRequest {
     }
 }
 
-#[cfg(feature = "resources")]
 /// Response of [`Client::export_resources`](crate::Client::export_resources).
+#[cfg(feature = "resources")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ExportResourcesResponse {
@@ -6121,8 +6089,8 @@ const IMPORT_RESOURCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "resources")]
 /// Request of [`Client::import_resource`](crate::Client::import_resource): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6192,8 +6160,8 @@ impl ImportResourceRequest {
     }
 }
 
-#[cfg(feature = "resources")]
 /// Response of [`Client::import_resource`](crate::Client::import_resource).
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6216,8 +6184,8 @@ const LIST_RESOURCES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resources")]
 /// Request of [`Client::list_resources`](crate::Client::list_resources): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6269,8 +6237,8 @@ impl ListResourcesRequest {
     }
 }
 
-#[cfg(feature = "resources")]
 /// Response of [`Client::list_resources`](crate::Client::list_resources).
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6325,8 +6293,8 @@ const DOWNLOAD_RESOURCE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resources")]
 /// Request of [`Client::download_resource_template`](crate::Client::download_resource_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6377,8 +6345,8 @@ impl DownloadResourceTemplateRequest {
     }
 }
 
-#[cfg(feature = "resources")]
 /// Response of [`Client::download_resource_template`](crate::Client::download_resource_template).
+#[cfg(feature = "resources")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct DownloadResourceTemplateResponse {
@@ -6400,8 +6368,8 @@ const SHOW_RESOURCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resources")]
 /// Request of [`Client::show_resource`](crate::Client::show_resource): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6452,8 +6420,8 @@ impl ShowResourceRequest {
     }
 }
 
-#[cfg(feature = "resources")]
 /// Response of [`Client::show_resource`](crate::Client::show_resource).
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6476,8 +6444,8 @@ const CHANGE_RESOURCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resources")]
 /// Request of [`Client::change_resource`](crate::Client::change_resource): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6538,8 +6506,8 @@ impl ChangeResourceRequest {
     }
 }
 
-#[cfg(feature = "resources")]
 /// Response of [`Client::change_resource`](crate::Client::change_resource).
+#[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6562,8 +6530,8 @@ const LIST_ALERT_RULES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::list_alert_rules`](crate::Client::list_alert_rules): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6659,8 +6627,8 @@ impl ListAlertRulesRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::list_alert_rules`](crate::Client::list_alert_rules).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6673,10 +6641,6 @@ pub struct ListAlertRulesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAlertRulesResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -6720,7 +6684,6 @@ fn list_alert_rules_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -6741,8 +6704,8 @@ const CREATE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::create_alert_rule`](crate::Client::create_alert_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6785,8 +6748,8 @@ impl CreateAlertRuleRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::create_alert_rule`](crate::Client::create_alert_rule).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6799,10 +6762,6 @@ pub struct CreateAlertRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateAlertRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -6813,8 +6772,8 @@ const DELETE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::delete_alert_rule`](crate::Client::delete_alert_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6854,8 +6813,8 @@ impl DeleteAlertRuleRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::delete_alert_rule`](crate::Client::delete_alert_rule).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6868,10 +6827,6 @@ pub struct DeleteAlertRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteAlertRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -6882,8 +6837,8 @@ const DISABLE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::disable_alert_rule`](crate::Client::disable_alert_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6923,8 +6878,8 @@ impl DisableAlertRuleRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::disable_alert_rule`](crate::Client::disable_alert_rule).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6937,10 +6892,6 @@ pub struct DisableAlertRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DisableAlertRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -6951,8 +6902,8 @@ const ENABLE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::enable_alert_rule`](crate::Client::enable_alert_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -6992,8 +6943,8 @@ impl EnableAlertRuleRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::enable_alert_rule`](crate::Client::enable_alert_rule).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7006,10 +6957,6 @@ pub struct EnableAlertRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::EnableAlertRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -7020,8 +6967,8 @@ const LIST_ALERT_RULE_METRICS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::list_alert_rule_metrics`](crate::Client::list_alert_rule_metrics): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7054,8 +7001,8 @@ impl ListAlertRuleMetricsRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::list_alert_rule_metrics`](crate::Client::list_alert_rule_metrics).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7068,10 +7015,6 @@ pub struct ListAlertRuleMetricsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAlertRuleMetricsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -7082,8 +7025,8 @@ const CREATE_ALERT_RULE_SIMULATION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::create_alert_rule_simulation`](crate::Client::create_alert_rule_simulation): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7126,8 +7069,8 @@ impl CreateAlertRuleSimulationRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::create_alert_rule_simulation`](crate::Client::create_alert_rule_simulation).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7140,10 +7083,6 @@ pub struct CreateAlertRuleSimulationResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateAlertRuleSimulationResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -7154,8 +7093,8 @@ const LIST_ALERT_RULE_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::list_alert_rule_templates`](crate::Client::list_alert_rule_templates): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7227,8 +7166,8 @@ impl ListAlertRuleTemplatesRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::list_alert_rule_templates`](crate::Client::list_alert_rule_templates).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7241,10 +7180,6 @@ pub struct ListAlertRuleTemplatesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAlertRuleTemplatesResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -7277,7 +7212,6 @@ fn list_alert_rule_templates_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -7298,8 +7232,8 @@ const LIST_ALERT_RULE_TEMPLATE_METRICS_OPERATION: rt::Operation = rt::Operation 
     idempotent: true,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::list_alert_rule_template_metrics`](crate::Client::list_alert_rule_template_metrics): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7332,8 +7266,8 @@ impl ListAlertRuleTemplateMetricsRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::list_alert_rule_template_metrics`](crate::Client::list_alert_rule_template_metrics).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7356,8 +7290,8 @@ const SHOW_ALERT_RULE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::show_alert_rule_template`](crate::Client::show_alert_rule_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7399,8 +7333,8 @@ impl ShowAlertRuleTemplateRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::show_alert_rule_template`](crate::Client::show_alert_rule_template).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7413,10 +7347,6 @@ pub struct ShowAlertRuleTemplateResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowAlertRuleTemplateResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -7427,8 +7357,8 @@ const SHOW_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::show_alert_rule`](crate::Client::show_alert_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7470,8 +7400,8 @@ impl ShowAlertRuleRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::show_alert_rule`](crate::Client::show_alert_rule).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7484,10 +7414,6 @@ pub struct ShowAlertRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowAlertRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -7498,8 +7424,8 @@ const UPDATE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alert-rules")]
 /// Request of [`Client::update_alert_rule`](crate::Client::update_alert_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7551,8 +7477,8 @@ impl UpdateAlertRuleRequest {
     }
 }
 
-#[cfg(feature = "alert-rules")]
 /// Response of [`Client::update_alert_rule`](crate::Client::update_alert_rule).
+#[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7565,10 +7491,6 @@ pub struct UpdateAlertRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdateAlertRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -7579,8 +7501,8 @@ const LIST_CLOUD_LOG_PLATFORM_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::list_cloud_log_platform`](crate::Client::list_cloud_log_platform): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7613,8 +7535,8 @@ impl ListCloudLogPlatformRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::list_cloud_log_platform`](crate::Client::list_cloud_log_platform).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7637,8 +7559,8 @@ const LIST_CLOUD_LOG_RESOURCES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::list_cloud_log_resources`](crate::Client::list_cloud_log_resources): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7706,8 +7628,8 @@ impl ListCloudLogResourcesRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::list_cloud_log_resources`](crate::Client::list_cloud_log_resources).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7730,8 +7652,8 @@ const CREATE_RESOURCE_CONFIG_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::create_resource_config`](crate::Client::create_resource_config): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7774,8 +7696,8 @@ impl CreateResourceConfigRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::create_resource_config`](crate::Client::create_resource_config).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7798,8 +7720,8 @@ const SHOW_CLOUD_LOG_TENANT_WHITELIST_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "cloud-logs")]
 /// Request of [`Client::show_cloud_log_tenant_whitelist`](crate::Client::show_cloud_log_tenant_whitelist): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7869,8 +7791,8 @@ impl ShowCloudLogTenantWhitelistRequest {
     }
 }
 
-#[cfg(feature = "cloud-logs")]
 /// Response of [`Client::show_cloud_log_tenant_whitelist`](crate::Client::show_cloud_log_tenant_whitelist).
+#[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7893,8 +7815,8 @@ const LIST_DATASPACES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "dataspaces")]
 /// Request of [`Client::list_dataspaces`](crate::Client::list_dataspaces): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7969,8 +7891,8 @@ impl ListDataspacesRequest {
     }
 }
 
-#[cfg(feature = "dataspaces")]
 /// Response of [`Client::list_dataspaces`](crate::Client::list_dataspaces).
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -7993,8 +7915,8 @@ const CREATE_DATASPACE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "dataspaces")]
 /// Request of [`Client::create_dataspace`](crate::Client::create_dataspace): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8037,8 +7959,8 @@ impl CreateDataspaceRequest {
     }
 }
 
-#[cfg(feature = "dataspaces")]
 /// Response of [`Client::create_dataspace`](crate::Client::create_dataspace).
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8061,8 +7983,8 @@ const SHOW_DATASPACE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "dataspaces")]
 /// Request of [`Client::show_dataspace`](crate::Client::show_dataspace): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8104,8 +8026,8 @@ impl ShowDataspaceRequest {
     }
 }
 
-#[cfg(feature = "dataspaces")]
 /// Response of [`Client::show_dataspace`](crate::Client::show_dataspace).
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8128,8 +8050,8 @@ const UPDATE_DATASPACE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "dataspaces")]
 /// Request of [`Client::update_dataspace`](crate::Client::update_dataspace): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8181,8 +8103,8 @@ impl UpdateDataspaceRequest {
     }
 }
 
-#[cfg(feature = "dataspaces")]
 /// Response of [`Client::update_dataspace`](crate::Client::update_dataspace).
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8205,8 +8127,8 @@ const DELETE_DATASPACE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "dataspaces")]
 /// Request of [`Client::delete_dataspace`](crate::Client::delete_dataspace): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8248,8 +8170,8 @@ impl DeleteDataspaceRequest {
     }
 }
 
-#[cfg(feature = "dataspaces")]
 /// Response of [`Client::delete_dataspace`](crate::Client::delete_dataspace).
+#[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8272,8 +8194,8 @@ const SHOW_MONITER_METRIC_STATS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "metrics")]
 /// Request of [`Client::show_moniter_metric_stats`](crate::Client::show_moniter_metric_stats): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8316,8 +8238,8 @@ impl ShowMoniterMetricStatsRequest {
     }
 }
 
-#[cfg(feature = "metrics")]
 /// Response of [`Client::show_moniter_metric_stats`](crate::Client::show_moniter_metric_stats).
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8340,8 +8262,8 @@ const LIST_PIPES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::list_pipes`](crate::Client::list_pipes): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8430,8 +8352,8 @@ impl ListPipesRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::list_pipes`](crate::Client::list_pipes).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8454,8 +8376,8 @@ const CREATE_PIPE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::create_pipe`](crate::Client::create_pipe): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8498,8 +8420,8 @@ impl CreatePipeRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::create_pipe`](crate::Client::create_pipe).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8522,8 +8444,8 @@ const SHOW_PIPE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::show_pipe`](crate::Client::show_pipe): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8565,8 +8487,8 @@ impl ShowPipeRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::show_pipe`](crate::Client::show_pipe).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8589,8 +8511,8 @@ const UPDATE_PIPE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::update_pipe`](crate::Client::update_pipe): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8642,8 +8564,8 @@ impl UpdatePipeRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::update_pipe`](crate::Client::update_pipe).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8666,8 +8588,8 @@ const DELETE_PIPE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::delete_pipe`](crate::Client::delete_pipe): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8709,8 +8631,8 @@ impl DeletePipeRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::delete_pipe`](crate::Client::delete_pipe).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8733,8 +8655,8 @@ const SHOW_PIPE_CONSUMPTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::show_pipe_consumption`](crate::Client::show_pipe_consumption): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8776,8 +8698,8 @@ impl ShowPipeConsumptionRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::show_pipe_consumption`](crate::Client::show_pipe_consumption).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8800,8 +8722,8 @@ const CREATE_PIPE_CONSUMPTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::create_pipe_consumption`](crate::Client::create_pipe_consumption): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8853,8 +8775,8 @@ impl CreatePipeConsumptionRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::create_pipe_consumption`](crate::Client::create_pipe_consumption).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8877,8 +8799,8 @@ const DELETE_PIPE_CONSUMPTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::delete_pipe_consumption`](crate::Client::delete_pipe_consumption): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8920,8 +8842,8 @@ impl DeletePipeConsumptionRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::delete_pipe_consumption`](crate::Client::delete_pipe_consumption).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8944,8 +8866,8 @@ const SHOW_PIPE_INDEX_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::show_pipe_index`](crate::Client::show_pipe_index): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -8987,8 +8909,8 @@ impl ShowPipeIndexRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::show_pipe_index`](crate::Client::show_pipe_index).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9011,8 +8933,8 @@ const UPDATE_PIPE_INDEX_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "pipes")]
 /// Request of [`Client::update_pipe_index`](crate::Client::update_pipe_index): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9064,8 +8986,8 @@ impl UpdatePipeIndexRequest {
     }
 }
 
-#[cfg(feature = "pipes")]
 /// Response of [`Client::update_pipe_index`](crate::Client::update_pipe_index).
+#[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9088,8 +9010,8 @@ const CREATE_SEARCH_ANALYSIS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "search")]
 /// Request of [`Client::create_search_analysis`](crate::Client::create_search_analysis): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9132,8 +9054,8 @@ impl CreateSearchAnalysisRequest {
     }
 }
 
-#[cfg(feature = "search")]
 /// Response of [`Client::create_search_analysis`](crate::Client::create_search_analysis).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9156,8 +9078,8 @@ const LIST_SEARCH_CONDITIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "search")]
 /// Request of [`Client::list_search_conditions`](crate::Client::list_search_conditions): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9227,8 +9149,8 @@ impl ListSearchConditionsRequest {
     }
 }
 
-#[cfg(feature = "search")]
 /// Response of [`Client::list_search_conditions`](crate::Client::list_search_conditions).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9251,8 +9173,8 @@ const CREATE_SEARCH_CONDITION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "search")]
 /// Request of [`Client::create_search_condition`](crate::Client::create_search_condition): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9295,8 +9217,8 @@ impl CreateSearchConditionRequest {
     }
 }
 
-#[cfg(feature = "search")]
 /// Response of [`Client::create_search_condition`](crate::Client::create_search_condition).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9319,8 +9241,8 @@ const SHOW_SEARCH_CONDITION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "search")]
 /// Request of [`Client::show_search_condition`](crate::Client::show_search_condition): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9362,8 +9284,8 @@ impl ShowSearchConditionRequest {
     }
 }
 
-#[cfg(feature = "search")]
 /// Response of [`Client::show_search_condition`](crate::Client::show_search_condition).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9386,8 +9308,8 @@ const UPDATE_SEARCH_CONDITION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "search")]
 /// Request of [`Client::update_search_condition`](crate::Client::update_search_condition): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9439,8 +9361,8 @@ impl UpdateSearchConditionRequest {
     }
 }
 
-#[cfg(feature = "search")]
 /// Response of [`Client::update_search_condition`](crate::Client::update_search_condition).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9463,8 +9385,8 @@ const DELETE_SEARCH_CONDITION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "search")]
 /// Request of [`Client::delete_search_condition`](crate::Client::delete_search_condition): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9506,8 +9428,8 @@ impl DeleteSearchConditionRequest {
     }
 }
 
-#[cfg(feature = "search")]
 /// Response of [`Client::delete_search_condition`](crate::Client::delete_search_condition).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9530,8 +9452,8 @@ const LIST_SEARCH_HISTOGRAMS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "search")]
 /// Request of [`Client::list_search_histograms`](crate::Client::list_search_histograms): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9574,8 +9496,8 @@ impl ListSearchHistogramsRequest {
     }
 }
 
-#[cfg(feature = "search")]
 /// Response of [`Client::list_search_histograms`](crate::Client::list_search_histograms).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9598,8 +9520,8 @@ const LIST_SEARCH_LOGS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "search")]
 /// Request of [`Client::list_search_logs`](crate::Client::list_search_logs): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9639,8 +9561,8 @@ impl ListSearchLogsRequest {
     }
 }
 
-#[cfg(feature = "search")]
 /// Response of [`Client::list_search_logs`](crate::Client::list_search_logs).
+#[cfg(feature = "search")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9694,8 +9616,8 @@ const LIST_SHIPPERS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::list_shippers`](crate::Client::list_shippers): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9805,8 +9727,8 @@ impl ListShippersRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::list_shippers`](crate::Client::list_shippers).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9829,8 +9751,8 @@ const CREATE_SHIPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::create_shipper`](crate::Client::create_shipper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9870,8 +9792,8 @@ impl CreateShipperRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::create_shipper`](crate::Client::create_shipper).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9894,8 +9816,8 @@ const DELETE_SHIPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::delete_shipper`](crate::Client::delete_shipper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9938,8 +9860,8 @@ impl DeleteShipperRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::delete_shipper`](crate::Client::delete_shipper).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -9962,8 +9884,8 @@ const LIST_SHIPPER_AUTHORIZATIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::list_shipper_authorizations`](crate::Client::list_shipper_authorizations): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10038,8 +9960,8 @@ impl ListShipperAuthorizationsRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::list_shipper_authorizations`](crate::Client::list_shipper_authorizations).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10062,8 +9984,8 @@ const HANDLE_SHIPPER_AUTHORIZATION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::handle_shipper_authorization`](crate::Client::handle_shipper_authorization): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10106,8 +10028,8 @@ impl HandleShipperAuthorizationRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::handle_shipper_authorization`](crate::Client::handle_shipper_authorization).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10130,8 +10052,8 @@ const SHOW_SHIPPER_DELEGATE_AUTH_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::show_shipper_delegate_auth`](crate::Client::show_shipper_delegate_auth): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10182,8 +10104,8 @@ impl ShowShipperDelegateAuthRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::show_shipper_delegate_auth`](crate::Client::show_shipper_delegate_auth).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10206,8 +10128,8 @@ const CREATE_SHIPPER_DELEGATE_AUTH_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::create_shipper_delegate_auth`](crate::Client::create_shipper_delegate_auth): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10259,8 +10181,8 @@ impl CreateShipperDelegateAuthRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::create_shipper_delegate_auth`](crate::Client::create_shipper_delegate_auth).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10283,8 +10205,8 @@ const SHOW_SHIPPER_PARAM_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::show_shipper_param`](crate::Client::show_shipper_param): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10333,8 +10255,8 @@ impl ShowShipperParamRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::show_shipper_param`](crate::Client::show_shipper_param).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10357,8 +10279,8 @@ const SHOW_SHIPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::show_shipper`](crate::Client::show_shipper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10400,8 +10322,8 @@ impl ShowShipperRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::show_shipper`](crate::Client::show_shipper).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10424,8 +10346,8 @@ const RETRY_SHIPPER_AUTHORIZATION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::retry_shipper_authorization`](crate::Client::retry_shipper_authorization): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10474,8 +10396,8 @@ impl RetryShipperAuthorizationRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::retry_shipper_authorization`](crate::Client::retry_shipper_authorization).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10498,8 +10420,8 @@ const PAUSE_SHIPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::pause_shipper`](crate::Client::pause_shipper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10541,8 +10463,8 @@ impl PauseShipperRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::pause_shipper`](crate::Client::pause_shipper).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10565,8 +10487,8 @@ const RESUME_SHIPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::resume_shipper`](crate::Client::resume_shipper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10608,8 +10530,8 @@ impl ResumeShipperRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::resume_shipper`](crate::Client::resume_shipper).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10632,8 +10554,8 @@ const RETRY_SHIPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "shippers")]
 /// Request of [`Client::retry_shipper`](crate::Client::retry_shipper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10675,8 +10597,8 @@ impl RetryShipperRequest {
     }
 }
 
-#[cfg(feature = "shippers")]
 /// Response of [`Client::retry_shipper`](crate::Client::retry_shipper).
+#[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10699,8 +10621,8 @@ const CREATE_ALERT_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::create_alert`](crate::Client::create_alert): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10743,8 +10665,8 @@ impl CreateAlertRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::create_alert`](crate::Client::create_alert).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10757,10 +10679,6 @@ pub struct CreateAlertResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateAlertResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alerts")]
@@ -10771,8 +10689,8 @@ const DELETE_ALERT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::delete_alert`](crate::Client::delete_alert): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10815,8 +10733,8 @@ impl DeleteAlertRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::delete_alert`](crate::Client::delete_alert).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10829,10 +10747,6 @@ pub struct DeleteAlertResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteAlertResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alerts")]
@@ -10843,8 +10757,8 @@ const DELETE_ALERTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::delete_alerts`](crate::Client::delete_alerts): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10887,8 +10801,8 @@ impl DeleteAlertsRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::delete_alerts`](crate::Client::delete_alerts).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10911,8 +10825,8 @@ const CREATE_BATCH_ORDER_ALERTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::create_batch_order_alerts`](crate::Client::create_batch_order_alerts): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10952,8 +10866,8 @@ impl CreateBatchOrderAlertsRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::create_batch_order_alerts`](crate::Client::create_batch_order_alerts).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -10966,10 +10880,6 @@ pub struct CreateBatchOrderAlertsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateBatchOrderAlertsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alerts")]
@@ -10980,8 +10890,8 @@ const CHANGE_ALERTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::change_alerts`](crate::Client::change_alerts): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11024,8 +10934,8 @@ impl ChangeAlertsRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::change_alerts`](crate::Client::change_alerts).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11048,8 +10958,8 @@ const EXPORT_ALERTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::export_alerts`](crate::Client::export_alerts): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11092,8 +11002,8 @@ impl ExportAlertsRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::export_alerts`](crate::Client::export_alerts).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11114,8 +11024,8 @@ const IMPORT_ALERTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::import_alerts`](crate::Client::import_alerts): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11158,8 +11068,8 @@ impl ImportAlertsRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::import_alerts`](crate::Client::import_alerts).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11182,8 +11092,8 @@ const LIST_ALERTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::list_alerts`](crate::Client::list_alerts): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11223,8 +11133,8 @@ impl ListAlertsRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::list_alerts`](crate::Client::list_alerts).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11237,10 +11147,6 @@ pub struct ListAlertsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAlertsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alerts")]
@@ -11262,7 +11168,6 @@ fn list_alerts_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -11283,8 +11188,8 @@ const DOWNLOAD_ALERT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::download_alert_template`](crate::Client::download_alert_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11317,8 +11222,8 @@ impl DownloadAlertTemplateRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::download_alert_template`](crate::Client::download_alert_template).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11339,8 +11244,8 @@ const SHOW_ALERT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::show_alert`](crate::Client::show_alert): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11382,8 +11287,8 @@ impl ShowAlertRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::show_alert`](crate::Client::show_alert).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11396,10 +11301,6 @@ pub struct ShowAlertResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowAlertResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "alerts")]
@@ -11410,8 +11311,8 @@ const CHANGE_ALERT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "alerts")]
 /// Request of [`Client::change_alert`](crate::Client::change_alert): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11463,8 +11364,8 @@ impl ChangeAlertRequest {
     }
 }
 
-#[cfg(feature = "alerts")]
 /// Response of [`Client::change_alert`](crate::Client::change_alert).
+#[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11477,10 +11378,6 @@ pub struct ChangeAlertResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ChangeAlertResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "asset-credentials")]
@@ -11491,8 +11388,8 @@ const LIST_CONNECTIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "asset-credentials")]
 /// Request of [`Client::list_connections`](crate::Client::list_connections): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11609,8 +11506,8 @@ impl ListConnectionsRequest {
     }
 }
 
-#[cfg(feature = "asset-credentials")]
 /// Response of [`Client::list_connections`](crate::Client::list_connections).
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11683,8 +11580,8 @@ const CREATE_CONNECTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "asset-credentials")]
 /// Request of [`Client::create_connection`](crate::Client::create_connection): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11727,8 +11624,8 @@ impl CreateConnectionRequest {
     }
 }
 
-#[cfg(feature = "asset-credentials")]
 /// Response of [`Client::create_connection`](crate::Client::create_connection).
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11751,8 +11648,8 @@ const SHOW_CONNECTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "asset-credentials")]
 /// Request of [`Client::show_connection`](crate::Client::show_connection): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11794,8 +11691,8 @@ impl ShowConnectionRequest {
     }
 }
 
-#[cfg(feature = "asset-credentials")]
 /// Response of [`Client::show_connection`](crate::Client::show_connection).
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11818,8 +11715,8 @@ const UPDATE_CONNECTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "asset-credentials")]
 /// Request of [`Client::update_connection`](crate::Client::update_connection): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11871,8 +11768,8 @@ impl UpdateConnectionRequest {
     }
 }
 
-#[cfg(feature = "asset-credentials")]
 /// Response of [`Client::update_connection`](crate::Client::update_connection).
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11895,8 +11792,8 @@ const DELETE_CONNECTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "asset-credentials")]
 /// Request of [`Client::delete_connection`](crate::Client::delete_connection): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11938,8 +11835,8 @@ impl DeleteConnectionRequest {
     }
 }
 
-#[cfg(feature = "asset-credentials")]
 /// Response of [`Client::delete_connection`](crate::Client::delete_connection).
+#[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -11962,8 +11859,8 @@ const UPLOAD_ATTACHMENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "attachments")]
 /// Request of [`Client::upload_attachment`](crate::Client::upload_attachment): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "attachments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12006,8 +11903,8 @@ impl UploadAttachmentRequest {
     }
 }
 
-#[cfg(feature = "attachments")]
 /// Response of [`Client::upload_attachment`](crate::Client::upload_attachment).
+#[cfg(feature = "attachments")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12030,8 +11927,8 @@ const SHOW_ATTACHMENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "attachments")]
 /// Request of [`Client::show_attachment`](crate::Client::show_attachment): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "attachments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12073,8 +11970,8 @@ impl ShowAttachmentRequest {
     }
 }
 
-#[cfg(feature = "attachments")]
 /// Response of [`Client::show_attachment`](crate::Client::show_attachment).
+#[cfg(feature = "attachments")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12097,8 +11994,8 @@ const DOWNLOAD_ATTACHMENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "attachments")]
 /// Request of [`Client::download_attachment`](crate::Client::download_attachment): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "attachments")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12140,8 +12037,8 @@ impl DownloadAttachmentRequest {
     }
 }
 
-#[cfg(feature = "attachments")]
 /// Response of [`Client::download_attachment`](crate::Client::download_attachment).
+#[cfg(feature = "attachments")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12164,8 +12061,8 @@ const LIST_ALL_SECOND_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "catalogues")]
 /// Request of [`Client::list_all_second_catalogue`](crate::Client::list_all_second_catalogue): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12212,8 +12109,8 @@ impl ListAllSecondCatalogueRequest {
     }
 }
 
-#[cfg(feature = "catalogues")]
 /// Response of [`Client::list_all_second_catalogue`](crate::Client::list_all_second_catalogue).
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12226,10 +12123,6 @@ pub struct ListAllSecondCatalogueResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListAllSecondCatalogueResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "catalogues")]
@@ -12240,8 +12133,8 @@ const CREATE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "catalogues")]
 /// Request of [`Client::create_catalogue`](crate::Client::create_catalogue): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12284,8 +12177,8 @@ impl CreateCatalogueRequest {
     }
 }
 
-#[cfg(feature = "catalogues")]
 /// Response of [`Client::create_catalogue`](crate::Client::create_catalogue).
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12298,10 +12191,6 @@ pub struct CreateCatalogueResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateCatalogueResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "catalogues")]
@@ -12312,8 +12201,8 @@ const DELETE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "catalogues")]
 /// Request of [`Client::delete_catalogue`](crate::Client::delete_catalogue): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12356,8 +12245,8 @@ impl DeleteCatalogueRequest {
     }
 }
 
-#[cfg(feature = "catalogues")]
 /// Response of [`Client::delete_catalogue`](crate::Client::delete_catalogue).
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12370,10 +12259,6 @@ pub struct DeleteCatalogueResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteCatalogueResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "catalogues")]
@@ -12384,8 +12269,8 @@ const BATCH_UPDATE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "catalogues")]
 /// Request of [`Client::batch_update_catalogue`](crate::Client::batch_update_catalogue): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12428,8 +12313,8 @@ impl BatchUpdateCatalogueRequest {
     }
 }
 
-#[cfg(feature = "catalogues")]
 /// Response of [`Client::batch_update_catalogue`](crate::Client::batch_update_catalogue).
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12442,10 +12327,6 @@ pub struct BatchUpdateCatalogueResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::BatchUpdateCatalogueResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "catalogues")]
@@ -12456,8 +12337,8 @@ const LIST_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "catalogues")]
 /// Request of [`Client::list_catalogue`](crate::Client::list_catalogue): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12511,8 +12392,8 @@ impl ListCatalogueRequest {
     }
 }
 
-#[cfg(feature = "catalogues")]
 /// Response of [`Client::list_catalogue`](crate::Client::list_catalogue).
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12525,10 +12406,6 @@ pub struct ListCatalogueResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListCatalogueResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "catalogues")]
@@ -12552,7 +12429,6 @@ fn list_catalogue_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -12573,8 +12449,8 @@ const UPDATE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "catalogues")]
 /// Request of [`Client::update_catalogue`](crate::Client::update_catalogue): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12626,8 +12502,8 @@ impl UpdateCatalogueRequest {
     }
 }
 
-#[cfg(feature = "catalogues")]
 /// Response of [`Client::update_catalogue`](crate::Client::update_catalogue).
+#[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12640,10 +12516,6 @@ pub struct UpdateCatalogueResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdateCatalogueResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "components")]
@@ -12654,8 +12526,8 @@ const LIST_COMPONENTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::list_components`](crate::Client::list_components): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12702,8 +12574,8 @@ impl ListComponentsRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::list_components`](crate::Client::list_components).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12758,8 +12630,8 @@ const LIST_COMPONENT_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::list_component_templates`](crate::Client::list_component_templates): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12813,8 +12685,8 @@ impl ListComponentTemplatesRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::list_component_templates`](crate::Client::list_component_templates).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12870,8 +12742,8 @@ const CREATE_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::create_component_template`](crate::Client::create_component_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12911,8 +12783,8 @@ impl CreateComponentTemplateRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::create_component_template`](crate::Client::create_component_template).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12935,8 +12807,8 @@ const SHOW_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::show_component_template`](crate::Client::show_component_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -12978,8 +12850,8 @@ impl ShowComponentTemplateRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::show_component_template`](crate::Client::show_component_template).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13002,8 +12874,8 @@ const UPDATE_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::update_component_template`](crate::Client::update_component_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13052,8 +12924,8 @@ impl UpdateComponentTemplateRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::update_component_template`](crate::Client::update_component_template).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13076,8 +12948,8 @@ const DELETE_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::delete_component_template`](crate::Client::delete_component_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13119,8 +12991,8 @@ impl DeleteComponentTemplateRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::delete_component_template`](crate::Client::delete_component_template).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13143,8 +13015,8 @@ const SHOW_COMPONENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::show_component`](crate::Client::show_component): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13186,8 +13058,8 @@ impl ShowComponentRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::show_component`](crate::Client::show_component).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13210,8 +13082,8 @@ const LIST_COMPONENT_ACTIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::list_component_actions`](crate::Client::list_component_actions): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13276,8 +13148,8 @@ impl ListComponentActionsRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::list_component_actions`](crate::Client::list_component_actions).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13334,8 +13206,8 @@ const SHOW_COMPONENT_ACTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "components")]
 /// Request of [`Client::show_component_action`](crate::Client::show_component_action): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13395,8 +13267,8 @@ impl ShowComponentActionRequest {
     }
 }
 
-#[cfg(feature = "components")]
 /// Response of [`Client::show_component_action`](crate::Client::show_component_action).
+#[cfg(feature = "components")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13419,8 +13291,8 @@ const LIST_DATACLASS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-classes")]
 /// Request of [`Client::list_dataclass`](crate::Client::list_dataclass): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13495,8 +13367,8 @@ impl ListDataclassRequest {
     }
 }
 
-#[cfg(feature = "data-classes")]
 /// Response of [`Client::list_dataclass`](crate::Client::list_dataclass).
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13509,10 +13381,6 @@ pub struct ListDataclassResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListDataclassResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "data-classes")]
@@ -13539,7 +13407,6 @@ fn list_dataclass_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -13560,8 +13427,8 @@ const SHOW_DATA_CLASS_INFO_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-classes")]
 /// Request of [`Client::show_data_class_info`](crate::Client::show_data_class_info): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13603,8 +13470,8 @@ impl ShowDataClassInfoRequest {
     }
 }
 
-#[cfg(feature = "data-classes")]
 /// Response of [`Client::show_data_class_info`](crate::Client::show_data_class_info).
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13627,8 +13494,8 @@ const LIST_DATACLASS_FIELDS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-classes")]
 /// Request of [`Client::list_dataclass_fields`](crate::Client::list_dataclass_fields): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13712,8 +13579,8 @@ impl ListDataclassFieldsRequest {
     }
 }
 
-#[cfg(feature = "data-classes")]
 /// Response of [`Client::list_dataclass_fields`](crate::Client::list_dataclass_fields).
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13726,10 +13593,6 @@ pub struct ListDataclassFieldsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListDataclassFieldsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "data-classes")]
@@ -13757,7 +13620,6 @@ fn list_dataclass_fields_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -13778,8 +13640,8 @@ const CREATE_DATACLASS_TYPE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "data-classes")]
 /// Request of [`Client::create_dataclass_type`](crate::Client::create_dataclass_type): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13831,8 +13693,8 @@ impl CreateDataclassTypeRequest {
     }
 }
 
-#[cfg(feature = "data-classes")]
 /// Response of [`Client::create_dataclass_type`](crate::Client::create_dataclass_type).
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13855,8 +13717,8 @@ const DELETE_DATACLASS_TYPE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-classes")]
 /// Request of [`Client::delete_dataclass_type`](crate::Client::delete_dataclass_type): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13908,8 +13770,8 @@ impl DeleteDataclassTypeRequest {
     }
 }
 
-#[cfg(feature = "data-classes")]
 /// Response of [`Client::delete_dataclass_type`](crate::Client::delete_dataclass_type).
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13932,8 +13794,8 @@ const ENABLE_DATACLASS_TYPE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "data-classes")]
 /// Request of [`Client::enable_dataclass_type`](crate::Client::enable_dataclass_type): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -13985,8 +13847,8 @@ impl EnableDataclassTypeRequest {
     }
 }
 
-#[cfg(feature = "data-classes")]
 /// Response of [`Client::enable_dataclass_type`](crate::Client::enable_dataclass_type).
+#[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14009,8 +13871,8 @@ const BATCH_CREATE_DATAPANEL_OBJECTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::batch_create_datapanel_objects`](crate::Client::batch_create_datapanel_objects): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14062,8 +13924,8 @@ impl BatchCreateDatapanelObjectsRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::batch_create_datapanel_objects`](crate::Client::batch_create_datapanel_objects).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14076,10 +13938,6 @@ pub struct BatchCreateDatapanelObjectsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: Vec<crate::models::DataObjectCreateUpdateResponse>,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "data-objects")]
@@ -14090,8 +13948,8 @@ const LIST_DATAPANEL_OBJECTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::list_datapanel_objects`](crate::Client::list_datapanel_objects): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14140,8 +13998,8 @@ impl ListDatapanelObjectsRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::list_datapanel_objects`](crate::Client::list_datapanel_objects).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14154,10 +14012,6 @@ pub struct ListDatapanelObjectsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListDatapanelObjectsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "data-objects")]
@@ -14180,7 +14034,6 @@ fn list_datapanel_objects_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -14201,8 +14054,8 @@ const SHOW_DATAPANEL_OBJECT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::show_datapanel_object`](crate::Client::show_datapanel_object): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14253,8 +14106,8 @@ impl ShowDatapanelObjectRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::show_datapanel_object`](crate::Client::show_datapanel_object).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14267,10 +14120,6 @@ pub struct ShowDatapanelObjectResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowDatapanelObjectResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "incidents")]
@@ -14281,8 +14130,8 @@ const CREATE_INCIDENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::create_incident`](crate::Client::create_incident): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14325,8 +14174,8 @@ impl CreateIncidentRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::create_incident`](crate::Client::create_incident).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14339,10 +14188,6 @@ pub struct CreateIncidentResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateIncidentResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "incidents")]
@@ -14353,8 +14198,8 @@ const DELETE_INCIDENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::delete_incident`](crate::Client::delete_incident): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14397,8 +14242,8 @@ impl DeleteIncidentRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::delete_incident`](crate::Client::delete_incident).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14411,10 +14256,6 @@ pub struct DeleteIncidentResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteIncidentResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "incidents")]
@@ -14425,8 +14266,8 @@ const DELETE_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::delete_incidents`](crate::Client::delete_incidents): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14469,8 +14310,8 @@ impl DeleteIncidentsRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::delete_incidents`](crate::Client::delete_incidents).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14493,8 +14334,8 @@ const CHANGE_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::change_incidents`](crate::Client::change_incidents): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14537,8 +14378,8 @@ impl ChangeIncidentsRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::change_incidents`](crate::Client::change_incidents).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14561,8 +14402,8 @@ const EXPORT_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::export_incidents`](crate::Client::export_incidents): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14605,8 +14446,8 @@ impl ExportIncidentsRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::export_incidents`](crate::Client::export_incidents).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14627,8 +14468,8 @@ const IMPORT_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::import_incidents`](crate::Client::import_incidents): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14671,8 +14512,8 @@ impl ImportIncidentsRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::import_incidents`](crate::Client::import_incidents).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14695,8 +14536,8 @@ const LIST_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::list_incidents`](crate::Client::list_incidents): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14736,8 +14577,8 @@ impl ListIncidentsRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::list_incidents`](crate::Client::list_incidents).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14750,10 +14591,6 @@ pub struct ListIncidentsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListIncidentsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "incidents")]
@@ -14775,7 +14612,6 @@ fn list_incidents_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -14796,8 +14632,8 @@ const DOWNLOAD_INCIDENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::download_incident_template`](crate::Client::download_incident_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14830,8 +14666,8 @@ impl DownloadIncidentTemplateRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::download_incident_template`](crate::Client::download_incident_template).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14852,8 +14688,8 @@ const SHOW_INCIDENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::show_incident`](crate::Client::show_incident): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14895,8 +14731,8 @@ impl ShowIncidentRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::show_incident`](crate::Client::show_incident).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14919,8 +14755,8 @@ const CHANGE_INCIDENT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "incidents")]
 /// Request of [`Client::change_incident`](crate::Client::change_incident): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14972,8 +14808,8 @@ impl ChangeIncidentRequest {
     }
 }
 
-#[cfg(feature = "incidents")]
 /// Response of [`Client::change_incident`](crate::Client::change_incident).
+#[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -14986,10 +14822,6 @@ pub struct ChangeIncidentResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ChangeIncidentResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "indicators")]
@@ -15000,8 +14832,8 @@ const CREATE_INDICATOR_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "indicators")]
 /// Request of [`Client::create_indicator`](crate::Client::create_indicator): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15044,8 +14876,8 @@ impl CreateIndicatorRequest {
     }
 }
 
-#[cfg(feature = "indicators")]
 /// Response of [`Client::create_indicator`](crate::Client::create_indicator).
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15058,10 +14890,6 @@ pub struct CreateIndicatorResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateIndicatorResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "indicators")]
@@ -15072,8 +14900,8 @@ const DELETE_INDICATOR_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "indicators")]
 /// Request of [`Client::delete_indicator`](crate::Client::delete_indicator): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15116,8 +14944,8 @@ impl DeleteIndicatorRequest {
     }
 }
 
-#[cfg(feature = "indicators")]
 /// Response of [`Client::delete_indicator`](crate::Client::delete_indicator).
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15130,10 +14958,6 @@ pub struct DeleteIndicatorResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteIndicatorResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "indicators")]
@@ -15144,8 +14968,8 @@ const EXPORT_INDICATORS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "indicators")]
 /// Request of [`Client::export_indicators`](crate::Client::export_indicators): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15188,8 +15012,8 @@ impl ExportIndicatorsRequest {
     }
 }
 
-#[cfg(feature = "indicators")]
 /// Response of [`Client::export_indicators`](crate::Client::export_indicators).
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15210,8 +15034,8 @@ const IMPORT_INDICATORS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "indicators")]
 /// Request of [`Client::import_indicators`](crate::Client::import_indicators): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15254,8 +15078,8 @@ impl ImportIndicatorsRequest {
     }
 }
 
-#[cfg(feature = "indicators")]
 /// Response of [`Client::import_indicators`](crate::Client::import_indicators).
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15278,8 +15102,8 @@ const LIST_INDICATORS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "indicators")]
 /// Request of [`Client::list_indicators`](crate::Client::list_indicators): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15322,8 +15146,8 @@ impl ListIndicatorsRequest {
     }
 }
 
-#[cfg(feature = "indicators")]
 /// Response of [`Client::list_indicators`](crate::Client::list_indicators).
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15336,10 +15160,6 @@ pub struct ListIndicatorsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListIndicatorsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "indicators")]
@@ -15361,7 +15181,6 @@ fn list_indicators_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -15382,8 +15201,8 @@ const DOWNLOAD_INDICATOR_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "indicators")]
 /// Request of [`Client::download_indicator_template`](crate::Client::download_indicator_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15416,8 +15235,8 @@ impl DownloadIndicatorTemplateRequest {
     }
 }
 
-#[cfg(feature = "indicators")]
 /// Response of [`Client::download_indicator_template`](crate::Client::download_indicator_template).
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15438,8 +15257,8 @@ const SHOW_INDICATOR_DETAIL_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "indicators")]
 /// Request of [`Client::show_indicator_detail`](crate::Client::show_indicator_detail): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15481,8 +15300,8 @@ impl ShowIndicatorDetailRequest {
     }
 }
 
-#[cfg(feature = "indicators")]
 /// Response of [`Client::show_indicator_detail`](crate::Client::show_indicator_detail).
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15495,10 +15314,6 @@ pub struct ShowIndicatorDetailResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowIndicatorDetailResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "indicators")]
@@ -15509,8 +15324,8 @@ const UPDATE_INDICATOR_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "indicators")]
 /// Request of [`Client::update_indicator`](crate::Client::update_indicator): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15562,8 +15377,8 @@ impl UpdateIndicatorRequest {
     }
 }
 
-#[cfg(feature = "indicators")]
 /// Response of [`Client::update_indicator`](crate::Client::update_indicator).
+#[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15576,10 +15391,6 @@ pub struct UpdateIndicatorResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdateIndicatorResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -15590,8 +15401,8 @@ const CREATE_LAYOUT_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::create_layout`](crate::Client::create_layout): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15634,8 +15445,8 @@ impl CreateLayoutRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::create_layout`](crate::Client::create_layout).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15648,10 +15459,6 @@ pub struct CreateLayoutResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateLayoutResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -15662,8 +15469,8 @@ const DELETE_LAYOUTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::delete_layouts`](crate::Client::delete_layouts): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15706,8 +15513,8 @@ impl DeleteLayoutsRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::delete_layouts`](crate::Client::delete_layouts).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15720,10 +15527,6 @@ pub struct DeleteLayoutsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteLayoutsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -15734,8 +15537,8 @@ const EXECUTE_LAYOUT_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::execute_layout`](crate::Client::execute_layout): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15778,8 +15581,8 @@ impl ExecuteLayoutRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::execute_layout`](crate::Client::execute_layout).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15792,10 +15595,6 @@ pub struct ExecuteLayoutResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ExecuteLayoutResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -15806,8 +15605,8 @@ const LIST_LAYOUT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::list_layout`](crate::Client::list_layout): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15847,8 +15646,8 @@ impl ListLayoutRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::list_layout`](crate::Client::list_layout).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15861,10 +15660,6 @@ pub struct ListLayoutResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListLayoutResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -15875,8 +15670,8 @@ const SHOW_LAYOUT_WIZARD_BY_FIELD_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::show_layout_wizard_by_field`](crate::Client::show_layout_wizard_by_field): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15927,8 +15722,8 @@ impl ShowLayoutWizardByFieldRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::show_layout_wizard_by_field`](crate::Client::show_layout_wizard_by_field).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15941,10 +15736,6 @@ pub struct ShowLayoutWizardByFieldResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowLayoutWizardByFieldResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -15955,8 +15746,8 @@ const UPDATE_LAYOUT_WIZARDS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::update_layout_wizards`](crate::Client::update_layout_wizards): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -15999,8 +15790,8 @@ impl UpdateLayoutWizardsRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::update_layout_wizards`](crate::Client::update_layout_wizards).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16013,10 +15804,6 @@ pub struct UpdateLayoutWizardsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdateLayoutWizardsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -16027,8 +15814,8 @@ const SHOW_LAYOUT_WIZARD_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::show_layout_wizard`](crate::Client::show_layout_wizard): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16070,8 +15857,8 @@ impl ShowLayoutWizardRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::show_layout_wizard`](crate::Client::show_layout_wizard).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16084,10 +15871,6 @@ pub struct ShowLayoutWizardResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowLayoutWizardResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -16098,8 +15881,8 @@ const DELETE_LAYOUT_WIZARD_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::delete_layout_wizard`](crate::Client::delete_layout_wizard): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16141,8 +15924,8 @@ impl DeleteLayoutWizardRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::delete_layout_wizard`](crate::Client::delete_layout_wizard).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16155,10 +15938,6 @@ pub struct DeleteLayoutWizardResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteLayoutWizardResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -16169,8 +15948,8 @@ const SHOW_LAYOUT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::show_layout`](crate::Client::show_layout): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16212,8 +15991,8 @@ impl ShowLayoutRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::show_layout`](crate::Client::show_layout).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16226,10 +16005,6 @@ pub struct ShowLayoutResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowLayoutResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -16240,8 +16015,8 @@ const UPDATE_LAYOUT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::update_layout`](crate::Client::update_layout): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16293,8 +16068,8 @@ impl UpdateLayoutRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::update_layout`](crate::Client::update_layout).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16307,10 +16082,6 @@ pub struct UpdateLayoutResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdateLayoutResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -16321,8 +16092,8 @@ const LIST_LAYOUT_WIZARDS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::list_layout_wizards`](crate::Client::list_layout_wizards): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16392,8 +16163,8 @@ impl ListLayoutWizardsRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::list_layout_wizards`](crate::Client::list_layout_wizards).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16406,10 +16177,6 @@ pub struct ListLayoutWizardsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListLayoutWizardsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "layouts")]
@@ -16420,8 +16187,8 @@ const CREATE_LAYOUT_WIZARD_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "layouts")]
 /// Request of [`Client::create_layout_wizard`](crate::Client::create_layout_wizard): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16473,8 +16240,8 @@ impl CreateLayoutWizardRequest {
     }
 }
 
-#[cfg(feature = "layouts")]
 /// Response of [`Client::create_layout_wizard`](crate::Client::create_layout_wizard).
+#[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16487,10 +16254,6 @@ pub struct CreateLayoutWizardResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateLayoutWizardResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "mappings")]
@@ -16501,8 +16264,8 @@ const CREATE_CLASSIFIER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::create_classifier`](crate::Client::create_classifier): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16545,8 +16308,8 @@ impl CreateClassifierRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::create_classifier`](crate::Client::create_classifier).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16569,8 +16332,8 @@ const SHOW_CLASSIFIER_INFO_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::show_classifier_info`](crate::Client::show_classifier_info): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16612,8 +16375,8 @@ impl ShowClassifierInfoRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::show_classifier_info`](crate::Client::show_classifier_info).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16636,8 +16399,8 @@ const UPDATE_CLASSIFIER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::update_classifier`](crate::Client::update_classifier): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16689,8 +16452,8 @@ impl UpdateClassifierRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::update_classifier`](crate::Client::update_classifier).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16713,8 +16476,8 @@ const DELETE_CLASSIFIER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::delete_classifier`](crate::Client::delete_classifier): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16756,8 +16519,8 @@ impl DeleteClassifierRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::delete_classifier`](crate::Client::delete_classifier).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16780,8 +16543,8 @@ const SHOW_MAPPING_FUNCTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::show_mapping_function`](crate::Client::show_mapping_function): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16814,8 +16577,8 @@ impl ShowMappingFunctionRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::show_mapping_function`](crate::Client::show_mapping_function).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16838,8 +16601,8 @@ const CREATE_MAPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::create_mapper`](crate::Client::create_mapper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16882,8 +16645,8 @@ impl CreateMapperRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::create_mapper`](crate::Client::create_mapper).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16906,8 +16669,8 @@ const SHOW_MAPPER_LIST_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::show_mapper_list`](crate::Client::show_mapper_list): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -16950,8 +16713,8 @@ impl ShowMapperListRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::show_mapper_list`](crate::Client::show_mapper_list).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17005,8 +16768,8 @@ const SHOW_MAPPER_DETAIL_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::show_mapper_detail`](crate::Client::show_mapper_detail): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17048,8 +16811,8 @@ impl ShowMapperDetailRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::show_mapper_detail`](crate::Client::show_mapper_detail).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17072,8 +16835,8 @@ const UPDATE_MAPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::update_mapper`](crate::Client::update_mapper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17125,8 +16888,8 @@ impl UpdateMapperRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::update_mapper`](crate::Client::update_mapper).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17149,8 +16912,8 @@ const DELETE_SINGLE_MAPPER_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::delete_single_mapper`](crate::Client::delete_single_mapper): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17192,8 +16955,8 @@ impl DeleteSingleMapperRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::delete_single_mapper`](crate::Client::delete_single_mapper).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17216,8 +16979,8 @@ const CREATE_PRE_PROCESS_RULES_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::create_pre_process_rules`](crate::Client::create_pre_process_rules): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17260,8 +17023,8 @@ impl CreatePreProcessRulesRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::create_pre_process_rules`](crate::Client::create_pre_process_rules).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17284,8 +17047,8 @@ const SHOW_PRE_PROCESS_RULES_LIST_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::show_pre_process_rules_list`](crate::Client::show_pre_process_rules_list): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17328,8 +17091,8 @@ impl ShowPreProcessRulesListRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::show_pre_process_rules_list`](crate::Client::show_pre_process_rules_list).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17385,8 +17148,8 @@ const SHOW_MAPPING_INFO_LIST_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::show_mapping_info_list`](crate::Client::show_mapping_info_list): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17426,8 +17189,8 @@ impl ShowMappingInfoListRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::show_mapping_info_list`](crate::Client::show_mapping_info_list).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17481,8 +17244,8 @@ const DELETE_MAPPING_INFO_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::delete_mapping_info`](crate::Client::delete_mapping_info): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17524,8 +17287,8 @@ impl DeleteMappingInfoRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::delete_mapping_info`](crate::Client::delete_mapping_info).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17548,8 +17311,8 @@ const COPY_MAPPING_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::copy_mapping`](crate::Client::copy_mapping): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17601,8 +17364,8 @@ impl CopyMappingRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::copy_mapping`](crate::Client::copy_mapping).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17625,8 +17388,8 @@ const UPDATE_MAPPING_INFO_STATUS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "mappings")]
 /// Request of [`Client::update_mapping_info_status`](crate::Client::update_mapping_info_status): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17678,8 +17441,8 @@ impl UpdateMappingInfoStatusRequest {
     }
 }
 
-#[cfg(feature = "mappings")]
 /// Response of [`Client::update_mapping_info_status`](crate::Client::update_mapping_info_status).
+#[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17702,8 +17465,8 @@ const LIST_METRICS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "metrics")]
 /// Request of [`Client::list_metrics`](crate::Client::list_metrics): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17736,8 +17499,8 @@ impl ListMetricsRequest {
     }
 }
 
-#[cfg(feature = "metrics")]
 /// Response of [`Client::list_metrics`](crate::Client::list_metrics).
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17750,10 +17513,6 @@ pub struct ListMetricsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListMetricsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "metrics")]
@@ -17764,8 +17523,8 @@ const CREATE_METRIC_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "metrics")]
 /// Request of [`Client::create_metric`](crate::Client::create_metric): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17808,8 +17567,8 @@ impl CreateMetricRequest {
     }
 }
 
-#[cfg(feature = "metrics")]
 /// Response of [`Client::create_metric`](crate::Client::create_metric).
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17822,10 +17581,6 @@ pub struct CreateMetricResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateMetricResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "metrics")]
@@ -17836,8 +17591,8 @@ const SHOW_METRIC_META_DATA_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "metrics")]
 /// Request of [`Client::show_metric_meta_data`](crate::Client::show_metric_meta_data): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17879,8 +17634,8 @@ impl ShowMetricMetaDataRequest {
     }
 }
 
-#[cfg(feature = "metrics")]
 /// Response of [`Client::show_metric_meta_data`](crate::Client::show_metric_meta_data).
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17893,10 +17648,6 @@ pub struct ShowMetricMetaDataResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowMetricMetaDataResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "metrics")]
@@ -17907,8 +17658,8 @@ const UPDATE_METRICS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "metrics")]
 /// Request of [`Client::update_metrics`](crate::Client::update_metrics): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17960,8 +17711,8 @@ impl UpdateMetricsRequest {
     }
 }
 
-#[cfg(feature = "metrics")]
 /// Response of [`Client::update_metrics`](crate::Client::update_metrics).
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -17974,10 +17725,6 @@ pub struct UpdateMetricsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdateMetricsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "metrics")]
@@ -17988,8 +17735,8 @@ const DELETE_METRICS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "metrics")]
 /// Request of [`Client::delete_metrics`](crate::Client::delete_metrics): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18031,8 +17778,8 @@ impl DeleteMetricsRequest {
     }
 }
 
-#[cfg(feature = "metrics")]
 /// Response of [`Client::delete_metrics`](crate::Client::delete_metrics).
+#[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18043,10 +17790,6 @@ pub struct DeleteMetricsResponse {
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "modules")]
@@ -18057,8 +17800,8 @@ const LIST_MODULES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "modules")]
 /// Request of [`Client::list_modules`](crate::Client::list_modules): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18126,8 +17869,8 @@ impl ListModulesRequest {
     }
 }
 
-#[cfg(feature = "modules")]
 /// Response of [`Client::list_modules`](crate::Client::list_modules).
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18140,10 +17883,6 @@ pub struct ListModulesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListModulesResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "modules")]
@@ -18154,8 +17893,8 @@ const CREATE_MODULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "modules")]
 /// Request of [`Client::create_module`](crate::Client::create_module): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18198,8 +17937,8 @@ impl CreateModuleRequest {
     }
 }
 
-#[cfg(feature = "modules")]
 /// Response of [`Client::create_module`](crate::Client::create_module).
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18212,10 +17951,6 @@ pub struct CreateModuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateModuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "modules")]
@@ -18226,8 +17961,8 @@ const SHOW_MODULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "modules")]
 /// Request of [`Client::show_module`](crate::Client::show_module): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18269,8 +18004,8 @@ impl ShowModuleRequest {
     }
 }
 
-#[cfg(feature = "modules")]
 /// Response of [`Client::show_module`](crate::Client::show_module).
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18283,10 +18018,6 @@ pub struct ShowModuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowModuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "modules")]
@@ -18297,8 +18028,8 @@ const UPDATE_MODULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "modules")]
 /// Request of [`Client::update_module`](crate::Client::update_module): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18350,8 +18081,8 @@ impl UpdateModuleRequest {
     }
 }
 
-#[cfg(feature = "modules")]
 /// Response of [`Client::update_module`](crate::Client::update_module).
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18364,10 +18095,6 @@ pub struct UpdateModuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdateModuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "modules")]
@@ -18378,8 +18105,8 @@ const DELETE_MODULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "modules")]
 /// Request of [`Client::delete_module`](crate::Client::delete_module): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18421,8 +18148,8 @@ impl DeleteModuleRequest {
     }
 }
 
-#[cfg(feature = "modules")]
 /// Response of [`Client::delete_module`](crate::Client::delete_module).
+#[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18435,10 +18162,6 @@ pub struct DeleteModuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteModuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "notes")]
@@ -18449,8 +18172,8 @@ const CREATE_NOTE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "notes")]
 /// Request of [`Client::create_note`](crate::Client::create_note): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "notes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18493,8 +18216,8 @@ impl CreateNoteRequest {
     }
 }
 
-#[cfg(feature = "notes")]
 /// Response of [`Client::create_note`](crate::Client::create_note).
+#[cfg(feature = "notes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18517,8 +18240,8 @@ const DELETE_NOTES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "notes")]
 /// Request of [`Client::delete_notes`](crate::Client::delete_notes): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "notes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18561,8 +18284,8 @@ impl DeleteNotesRequest {
     }
 }
 
-#[cfg(feature = "notes")]
 /// Response of [`Client::delete_notes`](crate::Client::delete_notes).
+#[cfg(feature = "notes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18585,8 +18308,8 @@ const LIST_NOTES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "notes")]
 /// Request of [`Client::list_notes`](crate::Client::list_notes): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "notes")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18629,8 +18352,8 @@ impl ListNotesRequest {
     }
 }
 
-#[cfg(feature = "notes")]
 /// Response of [`Client::list_notes`](crate::Client::list_notes).
+#[cfg(feature = "notes")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18682,8 +18405,8 @@ const LIST_PLAYBOOKS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::list_playbooks`](crate::Client::list_playbooks): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18769,8 +18492,8 @@ impl ListPlaybooksRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::list_playbooks`](crate::Client::list_playbooks).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18783,10 +18506,6 @@ pub struct ListPlaybooksResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListPlaybooksResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -18814,7 +18533,6 @@ fn list_playbooks_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -18835,8 +18553,8 @@ const CREATE_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::create_playbook`](crate::Client::create_playbook): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18876,8 +18594,8 @@ impl CreatePlaybookRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::create_playbook`](crate::Client::create_playbook).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18890,10 +18608,6 @@ pub struct CreatePlaybookResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreatePlaybookResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -18904,8 +18618,8 @@ const EXPORT_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::export_playbook`](crate::Client::export_playbook): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18945,8 +18659,8 @@ impl ExportPlaybookRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::export_playbook`](crate::Client::export_playbook).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -18967,8 +18681,8 @@ const IMPORT_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::import_playbook`](crate::Client::import_playbook): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19011,8 +18725,8 @@ impl ImportPlaybookRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::import_playbook`](crate::Client::import_playbook).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19035,8 +18749,8 @@ const LIST_PLAYBOOK_INSTANCES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::list_playbook_instances`](crate::Client::list_playbook_instances): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19150,8 +18864,8 @@ impl ListPlaybookInstancesRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::list_playbook_instances`](crate::Client::list_playbook_instances).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19164,10 +18878,6 @@ pub struct ListPlaybookInstancesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListPlaybookInstancesResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -19199,7 +18909,6 @@ fn list_playbook_instances_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -19220,8 +18929,8 @@ const LIST_PLAYBOOK_AUDIT_LOGS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::list_playbook_audit_logs`](crate::Client::list_playbook_audit_logs): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19293,8 +19002,8 @@ impl ListPlaybookAuditLogsRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::list_playbook_audit_logs`](crate::Client::list_playbook_audit_logs).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19307,10 +19016,6 @@ pub struct ListPlaybookAuditLogsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListPlaybookAuditLogsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -19336,7 +19041,6 @@ fn list_playbook_audit_logs_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -19357,8 +19061,8 @@ const SHOW_PLAYBOOK_INSTANCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::show_playbook_instance`](crate::Client::show_playbook_instance): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19400,8 +19104,8 @@ impl ShowPlaybookInstanceRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::show_playbook_instance`](crate::Client::show_playbook_instance).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19414,10 +19118,6 @@ pub struct ShowPlaybookInstanceResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowPlaybookInstanceResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -19428,8 +19128,8 @@ const SHOW_PLAYBOOK_TOPOLOGY_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::show_playbook_topology`](crate::Client::show_playbook_topology): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19471,8 +19171,8 @@ impl ShowPlaybookTopologyRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::show_playbook_topology`](crate::Client::show_playbook_topology).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19485,10 +19185,6 @@ pub struct ShowPlaybookTopologyResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowPlaybookTopologyResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -19499,8 +19195,8 @@ const SHOW_PLAYBOOK_STATISTICS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::show_playbook_statistics`](crate::Client::show_playbook_statistics): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19533,8 +19229,8 @@ impl ShowPlaybookStatisticsRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::show_playbook_statistics`](crate::Client::show_playbook_statistics).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19547,10 +19243,6 @@ pub struct ShowPlaybookStatisticsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowPlaybookStatisticsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -19569,8 +19261,8 @@ const LIST_PLAYBOOK_APPROVES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::list_playbook_approves`](crate::Client::list_playbook_approves): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19617,8 +19309,8 @@ impl ListPlaybookApprovesRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::list_playbook_approves`](crate::Client::list_playbook_approves).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19631,10 +19323,6 @@ pub struct ListPlaybookApprovesResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListPlaybookApprovesResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -19645,8 +19333,8 @@ const SHOW_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::show_playbook_version`](crate::Client::show_playbook_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19688,8 +19376,8 @@ impl ShowPlaybookVersionRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::show_playbook_version`](crate::Client::show_playbook_version).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19702,10 +19390,6 @@ pub struct ShowPlaybookVersionResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowPlaybookVersionResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -19716,8 +19400,8 @@ const UPDATE_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::update_playbook_version`](crate::Client::update_playbook_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19769,8 +19453,8 @@ impl UpdatePlaybookVersionRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::update_playbook_version`](crate::Client::update_playbook_version).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19783,10 +19467,6 @@ pub struct UpdatePlaybookVersionResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdatePlaybookVersionResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -19797,8 +19477,8 @@ const DELETE_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::delete_playbook_version`](crate::Client::delete_playbook_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19840,8 +19520,8 @@ impl DeletePlaybookVersionRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::delete_playbook_version`](crate::Client::delete_playbook_version).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19854,10 +19534,6 @@ pub struct DeletePlaybookVersionResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeletePlaybookVersionResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -19868,8 +19544,8 @@ const LIST_PLAYBOOK_ACTIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::list_playbook_actions`](crate::Client::list_playbook_actions): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19929,8 +19605,8 @@ impl ListPlaybookActionsRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::list_playbook_actions`](crate::Client::list_playbook_actions).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -19943,10 +19619,6 @@ pub struct ListPlaybookActionsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListPlaybookActionsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -19978,7 +19650,6 @@ fn list_playbook_actions_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         x_api_deprecation_info: response.header("x-api-deprecation-info"),
         x_api_deprecation_date: response.header("x-api-deprecation-date"),
         headers: response.into_headers(),
@@ -20001,8 +19672,8 @@ const CREATE_PLAYBOOK_ACTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::create_playbook_action`](crate::Client::create_playbook_action): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20051,8 +19722,8 @@ impl CreatePlaybookActionRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::create_playbook_action`](crate::Client::create_playbook_action).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20065,10 +19736,6 @@ pub struct CreatePlaybookActionResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreatePlaybookActionResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -20087,8 +19754,8 @@ const UPDATE_PLAYBOOK_ACTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::update_playbook_action`](crate::Client::update_playbook_action): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20146,8 +19813,8 @@ impl UpdatePlaybookActionRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::update_playbook_action`](crate::Client::update_playbook_action).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20160,10 +19827,6 @@ pub struct UpdatePlaybookActionResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdatePlaybookActionResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -20182,8 +19845,8 @@ const DELETE_PLAYBOOK_ACTION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::delete_playbook_action`](crate::Client::delete_playbook_action): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20234,8 +19897,8 @@ impl DeletePlaybookActionRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::delete_playbook_action`](crate::Client::delete_playbook_action).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20248,10 +19911,6 @@ pub struct DeletePlaybookActionResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeletePlaybookActionResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -20270,8 +19929,8 @@ const CREATE_PLAYBOOK_APPROVE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::create_playbook_approve`](crate::Client::create_playbook_approve): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20320,8 +19979,8 @@ impl CreatePlaybookApproveRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::create_playbook_approve`](crate::Client::create_playbook_approve).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20334,10 +19993,6 @@ pub struct CreatePlaybookApproveResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreatePlaybookApproveResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -20348,8 +20003,8 @@ const COPY_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::copy_playbook_version`](crate::Client::copy_playbook_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20398,8 +20053,8 @@ impl CopyPlaybookVersionRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::copy_playbook_version`](crate::Client::copy_playbook_version).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20412,10 +20067,6 @@ pub struct CopyPlaybookVersionResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CopyPlaybookVersionResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -20434,8 +20085,8 @@ const CREATE_PLAYBOOK_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::create_playbook_rule`](crate::Client::create_playbook_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20484,8 +20135,8 @@ impl CreatePlaybookRuleRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::create_playbook_rule`](crate::Client::create_playbook_rule).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20498,10 +20149,6 @@ pub struct CreatePlaybookRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreatePlaybookRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -20520,8 +20167,8 @@ const SHOW_PLAYBOOK_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::show_playbook_rule`](crate::Client::show_playbook_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20572,8 +20219,8 @@ impl ShowPlaybookRuleRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::show_playbook_rule`](crate::Client::show_playbook_rule).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20586,10 +20233,6 @@ pub struct ShowPlaybookRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowPlaybookRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -20608,8 +20251,8 @@ const UPDATE_PLAYBOOK_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::update_playbook_rule`](crate::Client::update_playbook_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20667,8 +20310,8 @@ impl UpdatePlaybookRuleRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::update_playbook_rule`](crate::Client::update_playbook_rule).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20681,10 +20324,6 @@ pub struct UpdatePlaybookRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdatePlaybookRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -20703,8 +20342,8 @@ const DELETE_PLAYBOOK_RULE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::delete_playbook_rule`](crate::Client::delete_playbook_rule): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20755,8 +20394,8 @@ impl DeletePlaybookRuleRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::delete_playbook_rule`](crate::Client::delete_playbook_rule).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20769,10 +20408,6 @@ pub struct DeletePlaybookRuleResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeletePlaybookRuleResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -20791,8 +20426,8 @@ const SHOW_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::show_playbook`](crate::Client::show_playbook): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20834,8 +20469,8 @@ impl ShowPlaybookRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::show_playbook`](crate::Client::show_playbook).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20848,10 +20483,6 @@ pub struct ShowPlaybookResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowPlaybookResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -20862,8 +20493,8 @@ const UPDATE_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::update_playbook`](crate::Client::update_playbook): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20912,8 +20543,8 @@ impl UpdatePlaybookRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::update_playbook`](crate::Client::update_playbook).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20926,10 +20557,6 @@ pub struct UpdatePlaybookResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::UpdatePlaybookResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -20940,8 +20567,8 @@ const DELETE_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::delete_playbook`](crate::Client::delete_playbook): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20983,8 +20610,8 @@ impl DeletePlaybookRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::delete_playbook`](crate::Client::delete_playbook).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -20997,10 +20624,6 @@ pub struct DeletePlaybookResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeletePlaybookResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -21011,8 +20634,8 @@ const SHOW_PLAYBOOK_MONITORS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::show_playbook_monitors`](crate::Client::show_playbook_monitors): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21081,8 +20704,8 @@ impl ShowPlaybookMonitorsRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::show_playbook_monitors`](crate::Client::show_playbook_monitors).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21095,10 +20718,6 @@ pub struct ShowPlaybookMonitorsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ShowPlaybookMonitorsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -21117,8 +20736,8 @@ const LIST_PLAYBOOK_VERSIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::list_playbook_versions`](crate::Client::list_playbook_versions): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21195,8 +20814,8 @@ impl ListPlaybookVersionsRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::list_playbook_versions`](crate::Client::list_playbook_versions).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21209,10 +20828,6 @@ pub struct ListPlaybookVersionsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListPlaybookVersionsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "playbooks")]
@@ -21239,7 +20854,6 @@ fn list_playbook_versions_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -21260,8 +20874,8 @@ const CREATE_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "playbooks")]
 /// Request of [`Client::create_playbook_version`](crate::Client::create_playbook_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21313,8 +20927,8 @@ impl CreatePlaybookVersionRequest {
     }
 }
 
-#[cfg(feature = "playbooks")]
 /// Response of [`Client::create_playbook_version`](crate::Client::create_playbook_version).
+#[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21327,10 +20941,6 @@ pub struct CreatePlaybookVersionResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreatePlaybookVersionResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "policies")]
@@ -21341,8 +20951,8 @@ const SEARCH_POLICY_RECORD_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "policies")]
 /// Request of [`Client::search_policy_record`](crate::Client::search_policy_record): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21394,8 +21004,8 @@ impl SearchPolicyRecordRequest {
     }
 }
 
-#[cfg(feature = "policies")]
 /// Response of [`Client::search_policy_record`](crate::Client::search_policy_record).
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21450,8 +21060,8 @@ const SEARCH_POLICY_RECORD_BY_POLICY_ID_OPERATION: rt::Operation = rt::Operation
     idempotent: true,
 };
 
-#[cfg(feature = "policies")]
 /// Request of [`Client::search_policy_record_by_policy_id`](crate::Client::search_policy_record_by_policy_id): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21512,8 +21122,8 @@ impl SearchPolicyRecordByPolicyIdRequest {
     }
 }
 
-#[cfg(feature = "policies")]
 /// Response of [`Client::search_policy_record_by_policy_id`](crate::Client::search_policy_record_by_policy_id).
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21571,8 +21181,8 @@ const CREATE_RETRY_POLICY_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "policies")]
 /// Request of [`Client::create_retry_policy`](crate::Client::create_retry_policy): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21633,8 +21243,8 @@ impl CreateRetryPolicyRequest {
     }
 }
 
-#[cfg(feature = "policies")]
 /// Response of [`Client::create_retry_policy`](crate::Client::create_retry_policy).
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21657,8 +21267,8 @@ const DELETE_POLICIES_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "policies")]
 /// Request of [`Client::delete_policies`](crate::Client::delete_policies): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21710,8 +21320,8 @@ impl DeletePoliciesRequest {
     }
 }
 
-#[cfg(feature = "policies")]
 /// Response of [`Client::delete_policies`](crate::Client::delete_policies).
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21734,8 +21344,8 @@ const SEARCH_POLICY_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "policies")]
 /// Request of [`Client::search_policy`](crate::Client::search_policy): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21787,8 +21397,8 @@ impl SearchPolicyRequest {
     }
 }
 
-#[cfg(feature = "policies")]
 /// Response of [`Client::search_policy`](crate::Client::search_policy).
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21843,8 +21453,8 @@ const SHOW_POLICY_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "policies")]
 /// Request of [`Client::show_policy`](crate::Client::show_policy): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21895,8 +21505,8 @@ impl ShowPolicyRequest {
     }
 }
 
-#[cfg(feature = "policies")]
 /// Response of [`Client::show_policy`](crate::Client::show_policy).
+#[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -21919,8 +21529,8 @@ const LIST_TASKS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "tasks")]
 /// Request of [`Client::list_tasks`](crate::Client::list_tasks): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "tasks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22030,8 +21640,8 @@ impl ListTasksRequest {
     }
 }
 
-#[cfg(feature = "tasks")]
 /// Response of [`Client::list_tasks`](crate::Client::list_tasks).
+#[cfg(feature = "tasks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22093,8 +21703,8 @@ const SHOW_TASK_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "tasks")]
 /// Request of [`Client::show_task`](crate::Client::show_task): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "tasks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22136,8 +21746,8 @@ impl ShowTaskRequest {
     }
 }
 
-#[cfg(feature = "tasks")]
 /// Response of [`Client::show_task`](crate::Client::show_task).
+#[cfg(feature = "tasks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22160,8 +21770,8 @@ const UPDATE_TASK_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "tasks")]
 /// Request of [`Client::update_task`](crate::Client::update_task): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "tasks")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22210,8 +21820,8 @@ impl UpdateTaskRequest {
     }
 }
 
-#[cfg(feature = "tasks")]
 /// Response of [`Client::update_task`](crate::Client::update_task).
+#[cfg(feature = "tasks")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22234,8 +21844,8 @@ const EXPORT_VULNERABILITIES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "vulnerabilities")]
 /// Request of [`Client::export_vulnerabilities`](crate::Client::export_vulnerabilities): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22278,8 +21888,8 @@ impl ExportVulnerabilitiesRequest {
     }
 }
 
-#[cfg(feature = "vulnerabilities")]
 /// Response of [`Client::export_vulnerabilities`](crate::Client::export_vulnerabilities).
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ExportVulnerabilitiesResponse {
@@ -22301,8 +21911,8 @@ const IMPORT_VULNERABILITIES_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "vulnerabilities")]
 /// Request of [`Client::import_vulnerabilities`](crate::Client::import_vulnerabilities): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22345,8 +21955,8 @@ impl ImportVulnerabilitiesRequest {
     }
 }
 
-#[cfg(feature = "vulnerabilities")]
 /// Response of [`Client::import_vulnerabilities`](crate::Client::import_vulnerabilities).
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22369,8 +21979,8 @@ const LIST_VULNERABILITIES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "vulnerabilities")]
 /// Request of [`Client::list_vulnerabilities`](crate::Client::list_vulnerabilities): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22413,8 +22023,8 @@ impl ListVulnerabilitiesRequest {
     }
 }
 
-#[cfg(feature = "vulnerabilities")]
 /// Response of [`Client::list_vulnerabilities`](crate::Client::list_vulnerabilities).
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22468,8 +22078,8 @@ const DOWNLOAD_VULNERABILITY_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "vulnerabilities")]
 /// Request of [`Client::download_vulnerability_template`](crate::Client::download_vulnerability_template): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22502,8 +22112,8 @@ impl DownloadVulnerabilityTemplateRequest {
     }
 }
 
-#[cfg(feature = "vulnerabilities")]
 /// Response of [`Client::download_vulnerability_template`](crate::Client::download_vulnerability_template).
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct DownloadVulnerabilityTemplateResponse {
@@ -22525,8 +22135,8 @@ const SHOW_VULNERABILITY_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "vulnerabilities")]
 /// Request of [`Client::show_vulnerability`](crate::Client::show_vulnerability): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22568,8 +22178,8 @@ impl ShowVulnerabilityRequest {
     }
 }
 
-#[cfg(feature = "vulnerabilities")]
 /// Response of [`Client::show_vulnerability`](crate::Client::show_vulnerability).
+#[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22592,8 +22202,8 @@ const LIST_WORKFLOWS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::list_workflows`](crate::Client::list_workflows): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22696,8 +22306,8 @@ impl ListWorkflowsRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::list_workflows`](crate::Client::list_workflows).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22710,10 +22320,6 @@ pub struct ListWorkflowsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListWorkflowsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "workflows")]
@@ -22744,7 +22350,6 @@ fn list_workflows_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -22765,8 +22370,8 @@ const CREATE_AOP_WORKFLOW_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::create_aop_workflow`](crate::Client::create_aop_workflow): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22809,8 +22414,8 @@ impl CreateAopWorkflowRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::create_aop_workflow`](crate::Client::create_aop_workflow).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22833,8 +22438,8 @@ const EXPORT_AOPWORKFLOW_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::export_aopworkflow`](crate::Client::export_aopworkflow): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22877,8 +22482,8 @@ impl ExportAopworkflowRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::export_aopworkflow`](crate::Client::export_aopworkflow).
+#[cfg(feature = "workflows")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ExportAopworkflowResponse {
@@ -22900,8 +22505,8 @@ const IMPORT_AOPWORKFLOW_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::import_aopworkflow`](crate::Client::import_aopworkflow): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22944,8 +22549,8 @@ impl ImportAopworkflowRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::import_aopworkflow`](crate::Client::import_aopworkflow).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -22968,8 +22573,8 @@ const LIST_AOP_WORKFLOW_INSTANCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::list_aop_workflow_instance`](crate::Client::list_aop_workflow_instance): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23107,8 +22712,8 @@ impl ListAopWorkflowInstanceRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::list_aop_workflow_instance`](crate::Client::list_aop_workflow_instance).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23176,8 +22781,8 @@ const SHOW_AOP_WORKFLOW_INSTANCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::show_aop_workflow_instance`](crate::Client::show_aop_workflow_instance): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23226,8 +22831,8 @@ impl ShowAopWorkflowInstanceRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::show_aop_workflow_instance`](crate::Client::show_aop_workflow_instance).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23250,8 +22855,8 @@ const UPDATE_WORKFLOW_INSTANCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::update_workflow_instance`](crate::Client::update_workflow_instance): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23303,8 +22908,8 @@ impl UpdateWorkflowInstanceRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::update_workflow_instance`](crate::Client::update_workflow_instance).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23327,8 +22932,8 @@ const VALIDATE_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::validate_aop_workflow_version`](crate::Client::validate_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23371,8 +22976,8 @@ impl ValidateAopWorkflowVersionRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::validate_aop_workflow_version`](crate::Client::validate_aop_workflow_version).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23395,8 +23000,8 @@ const SHOW_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::show_aop_workflow_version`](crate::Client::show_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23438,8 +23043,8 @@ impl ShowAopWorkflowVersionRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::show_aop_workflow_version`](crate::Client::show_aop_workflow_version).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23462,8 +23067,8 @@ const UPDATE_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::update_aop_workflow_version`](crate::Client::update_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23515,8 +23120,8 @@ impl UpdateAopWorkflowVersionRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::update_aop_workflow_version`](crate::Client::update_aop_workflow_version).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23539,8 +23144,8 @@ const DELETE_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::delete_aop_workflow_version`](crate::Client::delete_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23582,8 +23187,8 @@ impl DeleteAopWorkflowVersionRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::delete_aop_workflow_version`](crate::Client::delete_aop_workflow_version).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23606,8 +23211,8 @@ const CREATE_AOP_WORKFLOW_VERSION_APPROVEL_OPERATION: rt::Operation = rt::Operat
     idempotent: false,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::create_aop_workflow_version_approvel`](crate::Client::create_aop_workflow_version_approvel): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23659,8 +23264,8 @@ impl CreateAopWorkflowVersionApprovelRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::create_aop_workflow_version_approvel`](crate::Client::create_aop_workflow_version_approvel).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23683,8 +23288,8 @@ const SHOW_AOP_WORKFLOW_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::show_aop_workflow`](crate::Client::show_aop_workflow): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23726,8 +23331,8 @@ impl ShowAopWorkflowRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::show_aop_workflow`](crate::Client::show_aop_workflow).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23750,8 +23355,8 @@ const UPDATE_AOP_WORKFLOW_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::update_aop_workflow`](crate::Client::update_aop_workflow): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23803,8 +23408,8 @@ impl UpdateAopWorkflowRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::update_aop_workflow`](crate::Client::update_aop_workflow).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23827,8 +23432,8 @@ const DELETE_AOP_WORKFLOW_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::delete_aop_workflow`](crate::Client::delete_aop_workflow): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23870,8 +23475,8 @@ impl DeleteAopWorkflowRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::delete_aop_workflow`](crate::Client::delete_aop_workflow).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23894,8 +23499,8 @@ const LIST_AOP_WORKFLOW_VERSIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::list_aop_workflow_versions`](crate::Client::list_aop_workflow_versions): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23944,8 +23549,8 @@ impl ListAopWorkflowVersionsRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::list_aop_workflow_versions`](crate::Client::list_aop_workflow_versions).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -23968,8 +23573,8 @@ const CREATE_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "workflows")]
 /// Request of [`Client::create_aop_workflow_version`](crate::Client::create_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24021,8 +23626,8 @@ impl CreateAopWorkflowVersionRequest {
     }
 }
 
-#[cfg(feature = "workflows")]
 /// Response of [`Client::create_aop_workflow_version`](crate::Client::create_aop_workflow_version).
+#[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24045,8 +23650,8 @@ const CREATE_DATAOBJECT_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::create_dataobject`](crate::Client::create_dataobject): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24098,8 +23703,8 @@ impl CreateDataobjectRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::create_dataobject`](crate::Client::create_dataobject).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24122,8 +23727,8 @@ const DELETE_DATAOBJECTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::delete_dataobjects`](crate::Client::delete_dataobjects): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24175,8 +23780,8 @@ impl DeleteDataobjectsRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::delete_dataobjects`](crate::Client::delete_dataobjects).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24199,8 +23804,8 @@ const EXPORT_DATAOBJECTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::export_dataobjects`](crate::Client::export_dataobjects): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24252,8 +23857,8 @@ impl ExportDataobjectsRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::export_dataobjects`](crate::Client::export_dataobjects).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24274,8 +23879,8 @@ const IMPORT_DATAOBJECTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::import_dataobjects`](crate::Client::import_dataobjects): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24327,8 +23932,8 @@ impl ImportDataobjectsRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::import_dataobjects`](crate::Client::import_dataobjects).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24351,8 +23956,8 @@ const LIST_DATAOBJECTS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::list_dataobjects`](crate::Client::list_dataobjects): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24401,8 +24006,8 @@ impl ListDataobjectsRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::list_dataobjects`](crate::Client::list_dataobjects).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24457,8 +24062,8 @@ const SHOW_DATAOBJECT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::show_dataobject`](crate::Client::show_dataobject): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24509,8 +24114,8 @@ impl ShowDataobjectRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::show_dataobject`](crate::Client::show_dataobject).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24533,8 +24138,8 @@ const UPDATE_DATAOBJECT_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::update_dataobject`](crate::Client::update_dataobject): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24595,8 +24200,8 @@ impl UpdateDataobjectRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::update_dataobject`](crate::Client::update_dataobject).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24619,8 +24224,8 @@ const CREATE_DATAOBJECT_RELATION_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::create_dataobject_relation`](crate::Client::create_dataobject_relation): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24690,8 +24295,8 @@ impl CreateDataobjectRelationRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::create_dataobject_relation`](crate::Client::create_dataobject_relation).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24704,10 +24309,6 @@ pub struct CreateDataobjectRelationResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::CreateDataobjectRelationResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "data-objects")]
@@ -24718,8 +24319,8 @@ const DELETE_DATAOBJECT_RELATION_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::delete_dataobject_relation`](crate::Client::delete_dataobject_relation): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24789,8 +24390,8 @@ impl DeleteDataobjectRelationRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::delete_dataobject_relation`](crate::Client::delete_dataobject_relation).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24803,10 +24404,6 @@ pub struct DeleteDataobjectRelationResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::DeleteDataobjectRelationResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "data-objects")]
@@ -24817,8 +24414,8 @@ const LIST_DATAOBJECT_RELATIONS_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::list_dataobject_relations`](crate::Client::list_dataobject_relations): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24885,8 +24482,8 @@ impl ListDataobjectRelationsRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::list_dataobject_relations`](crate::Client::list_dataobject_relations).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -24899,10 +24496,6 @@ pub struct ListDataobjectRelationsResponse {
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
     pub body: crate::models::ListDataobjectRelationsResponse,
-    /// The `X-request-id` response header.
-    ///
-    /// From the `X-request-id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
 }
 
 #[cfg(feature = "data-objects")]
@@ -24927,7 +24520,6 @@ fn list_dataobject_relations_decode(
         status: response.status(),
         request_id: response.request_id(),
         body: response.json()?,
-        x_request_id: response.header("x-request-id"),
         headers: response.into_headers(),
     })
 }
@@ -24948,8 +24540,8 @@ const BATCH_CREATE_DATAOBJECT_RELATIONS_OPERATION: rt::Operation = rt::Operation
     idempotent: false,
 };
 
-#[cfg(feature = "data-objects")]
 /// Request of [`Client::batch_create_dataobject_relations`](crate::Client::batch_create_dataobject_relations): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25010,8 +24602,8 @@ impl BatchCreateDataobjectRelationsRequest {
     }
 }
 
-#[cfg(feature = "data-objects")]
 /// Response of [`Client::batch_create_dataobject_relations`](crate::Client::batch_create_dataobject_relations).
+#[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25034,8 +24626,8 @@ const COUNT_RESOURCE_INSTANCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resource-tags")]
 /// Request of [`Client::count_resource_instance`](crate::Client::count_resource_instance): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25078,8 +24670,8 @@ impl CountResourceInstanceRequest {
     }
 }
 
-#[cfg(feature = "resource-tags")]
 /// Response of [`Client::count_resource_instance`](crate::Client::count_resource_instance).
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25102,8 +24694,8 @@ const LIST_RESOURCE_INSTANCE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resource-tags")]
 /// Request of [`Client::list_resource_instance`](crate::Client::list_resource_instance): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25160,8 +24752,8 @@ impl ListResourceInstanceRequest {
     }
 }
 
-#[cfg(feature = "resource-tags")]
 /// Response of [`Client::list_resource_instance`](crate::Client::list_resource_instance).
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25184,8 +24776,8 @@ const LIST_PROJECT_TAG_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resource-tags")]
 /// Request of [`Client::list_project_tag`](crate::Client::list_project_tag): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25218,8 +24810,8 @@ impl ListProjectTagRequest {
     }
 }
 
-#[cfg(feature = "resource-tags")]
 /// Response of [`Client::list_project_tag`](crate::Client::list_project_tag).
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25242,8 +24834,8 @@ const LIST_RESOURCE_TAG_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resource-tags")]
 /// Request of [`Client::list_resource_tag`](crate::Client::list_resource_tag): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25285,8 +24877,8 @@ impl ListResourceTagRequest {
     }
 }
 
-#[cfg(feature = "resource-tags")]
 /// Response of [`Client::list_resource_tag`](crate::Client::list_resource_tag).
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25309,8 +24901,8 @@ const BATCH_TAG_RESOURCES_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "resource-tags")]
 /// Request of [`Client::batch_tag_resources`](crate::Client::batch_tag_resources): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25362,8 +24954,8 @@ impl BatchTagResourcesRequest {
     }
 }
 
-#[cfg(feature = "resource-tags")]
 /// Response of [`Client::batch_tag_resources`](crate::Client::batch_tag_resources).
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25384,8 +24976,8 @@ const DELETE_TAGS_OPERATION: rt::Operation = rt::Operation {
     idempotent: false,
 };
 
-#[cfg(feature = "resource-tags")]
 /// Request of [`Client::delete_tags`](crate::Client::delete_tags): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25437,8 +25029,8 @@ impl DeleteTagsRequest {
     }
 }
 
-#[cfg(feature = "resource-tags")]
 /// Response of [`Client::delete_tags`](crate::Client::delete_tags).
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25459,8 +25051,8 @@ const BATCH_UNTAG_RESOURCES_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resource-tags")]
 /// Request of [`Client::batch_untag_resources`](crate::Client::batch_untag_resources): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25512,8 +25104,8 @@ impl BatchUntagResourcesRequest {
     }
 }
 
-#[cfg(feature = "resource-tags")]
 /// Response of [`Client::batch_untag_resources`](crate::Client::batch_untag_resources).
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25534,8 +25126,8 @@ const UPDATE_TAG_VALUE_OPERATION: rt::Operation = rt::Operation {
     idempotent: true,
 };
 
-#[cfg(feature = "resource-tags")]
 /// Request of [`Client::update_tag_value`](crate::Client::update_tag_value): start with `new()` and set values with the setters named after the fields.
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25596,8 +25188,8 @@ impl UpdateTagValueRequest {
     }
 }
 
-#[cfg(feature = "resource-tags")]
 /// Response of [`Client::update_tag_value`](crate::Client::update_tag_value).
+#[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
@@ -25611,12 +25203,12 @@ pub struct UpdateTagValueResponse {
 }
 
 impl crate::Client {
-    #[cfg(feature = "workflows")]
     /// Creating a Workflow Instance
     ///
     /// This API is used to create a workflow instance.
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
+    #[cfg(feature = "workflows")]
     pub async fn create_workflow_instance(
         &self,
         request: CreateWorkflowInstanceRequest,
@@ -25634,7 +25226,6 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// Operating a Playbook Instance
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/operation`
@@ -25642,6 +25233,7 @@ impl crate::Client {
     /// # Errors
     ///
     /// Declared error responses arrive as `Error::Service`; [`ChangePlaybookInstanceError::from_service_error`](crate::operations::ChangePlaybookInstanceError::from_service_error) decodes their bodies.
+    #[cfg(feature = "playbooks")]
     pub async fn change_playbook_instance(
         &self,
         request: ChangePlaybookInstanceRequest,
@@ -25656,14 +25248,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "subscriptions")]
     /// 查询已购资源清单
     ///
     /// `GET /v1/subscriptions/orders`
+    #[cfg(feature = "subscriptions")]
     pub async fn list_subscription_global_order(
         &self,
         request: ListSubscriptionGlobalOrderRequest,
@@ -25678,12 +25269,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workspaces")]
     /// 查看委托信息
     ///
     /// check service linked agency
     ///
     /// `GET /v1/{project_id}/agency`
+    #[cfg(feature = "workspaces")]
     pub async fn list_service_agency(
         &self,
         request: ListServiceAgencyRequest,
@@ -25699,12 +25290,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workspaces")]
     /// 创建委托并授权
     ///
     /// 根据body体中的角色和作用范围，创建委托，并将策略赋予给委托
     ///
     /// `POST /v1/{project_id}/agency`
+    #[cfg(feature = "workspaces")]
     pub async fn create_service_agency(
         &self,
         request: CreateServiceAgencyRequest,
@@ -25720,12 +25311,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 列出管道alias
     ///
     /// 列出云日志资源
     ///
     /// `GET /v1/{project_id}/collector/cloudlogs/alias`
+    #[cfg(feature = "cloud-logs")]
     pub async fn list_cloud_log_alias(
         &self,
         request: ListCloudLogAliasRequest,
@@ -25740,10 +25331,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 获取云服务采集配置
     ///
     /// `GET /v1/{project_id}/collector/cloudlogs/config`
+    #[cfg(feature = "cloud-logs")]
     pub async fn list_collect_config(
         &self,
         request: ListCollectConfigRequest,
@@ -25770,10 +25361,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 保存云服务采集配置
     ///
     /// `POST /v1/{project_id}/collector/cloudlogs/config`
+    #[cfg(feature = "cloud-logs")]
     pub async fn create_collect_config(
         &self,
         request: CreateCollectConfigRequest,
@@ -25790,12 +25381,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 删除lts日志订阅
     ///
     /// 删除云日志资源
     ///
     /// `DELETE /v1/{project_id}/collector/cloudlogs/config/{csvc}/{source_name}`
+    #[cfg(feature = "cloud-logs")]
     pub async fn delete_lts_cloud_log(
         &self,
         request: DeleteLtsCloudLogRequest,
@@ -25812,12 +25403,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 列出行管账户信息
     ///
     /// 列出云日志资源
     ///
     /// `GET /v1/{project_id}/collector/cloudlogs/managers`
+    #[cfg(feature = "cloud-logs")]
     pub async fn list_cloud_log_manages(
         &self,
         request: ListCloudLogManagesRequest,
@@ -25832,10 +25423,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 查询区域列表
     ///
     /// `GET /v1/{project_id}/collector/cloudlogs/regions`
+    #[cfg(feature = "cloud-logs")]
     pub async fn list_regions(
         &self,
         request: ListRegionsRequest,
@@ -25850,10 +25441,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "configurations")]
     /// 获取字典信息
     ///
     /// `GET /v1/{project_id}/configurations/dictionaries`
+    #[cfg(feature = "configurations")]
     pub async fn list_configuration_dictionaries(
         &self,
         request: ListConfigurationDictionariesRequest,
@@ -25876,12 +25467,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "configurations")]
     /// 更新字典
     ///
     /// 更新字典数据
     ///
     /// `PUT /v1/{project_id}/configurations/dictionaries`
+    #[cfg(feature = "configurations")]
     pub async fn update_configuration_dictionaries(
         &self,
         request: UpdateConfigurationDictionariesRequest,
@@ -25902,12 +25493,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "configurations")]
     /// 创建字典
     ///
     /// 创建字典数据
     ///
     /// `POST /v1/{project_id}/configurations/dictionaries`
+    #[cfg(feature = "configurations")]
     pub async fn create_configuration_dictionaries(
         &self,
         request: CreateConfigurationDictionariesRequest,
@@ -25928,12 +25519,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "configurations")]
     /// 删除字典
     ///
     /// 删除字典数据
     ///
     /// `DELETE /v1/{project_id}/configurations/dictionaries`
+    #[cfg(feature = "configurations")]
     pub async fn delete_configuration_dictionaries(
         &self,
         request: DeleteConfigurationDictionariesRequest,
@@ -25954,10 +25545,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 获取行管信息
     ///
     /// `GET /v1/{project_id}/siem/cloud-logs/managers`
+    #[cfg(feature = "cloud-logs")]
     pub async fn show_platform_managed(
         &self,
         request: ShowPlatformManagedRequest,
@@ -25972,12 +25563,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "subscriptions")]
     /// 查询租户订阅资源
     ///
     /// 查询租户版本信息，注意：目前其中参数purchase、usage、smn互斥，同时只能有一个请求参数被命中，优先级为：smn &gt; usage &gt; purchase
     ///
     /// `GET /v1/{project_id}/subscriptions/orders`
+    #[cfg(feature = "subscriptions")]
     pub async fn list_subscription_order(
         &self,
         request: ListSubscriptionOrderRequest,
@@ -25996,10 +25587,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "subscriptions")]
     /// 更新订阅资源
     ///
     /// `PUT /v1/{project_id}/subscriptions/orders`
+    #[cfg(feature = "subscriptions")]
     pub async fn update_subscription_order(
         &self,
         request: UpdateSubscriptionOrderRequest,
@@ -26020,12 +25611,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "subscriptions")]
     /// 开通或配置安全云脑订阅
     ///
     /// 安全云脑开通与配置接口
     ///
     /// `POST /v1/{project_id}/subscriptions/orders`
+    #[cfg(feature = "subscriptions")]
     pub async fn create_subscription_order(
         &self,
         request: CreateSubscriptionOrderRequest,
@@ -26046,12 +25637,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "subscriptions")]
     /// 取消订阅资源
     ///
     /// 安全云脑退订服务接口，目前仅支持按需场景
     ///
     /// `DELETE /v1/{project_id}/subscriptions/orders`
+    #[cfg(feature = "subscriptions")]
     pub async fn delete_subscription_order(
         &self,
         request: DeleteSubscriptionOrderRequest,
@@ -26071,12 +25662,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "subscriptions")]
     /// 查询当前站点支持的商品清单
     ///
     /// 查询当前站点SecMaster支持的商品清单
     ///
     /// `GET /v1/{project_id}/subscriptions/products`
+    #[cfg(feature = "subscriptions")]
     pub async fn list_subscription_product(
         &self,
         request: ListSubscriptionProductRequest,
@@ -26092,20 +25683,20 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workspaces")]
     /// 查询工作空间列表
     ///
     /// 可通过工作空间名称、工作空间描述、创建时间等条件对租户的工作空间进行筛选。
     ///
     /// `GET /v1/{project_id}/workspaces`
+    #[cfg(feature = "workspaces")]
     pub async fn list_workspaces(
         &self,
         request: ListWorkspacesRequest,
     ) -> Result<ListWorkspacesResponse, rt::Error> {
         list_workspaces_decode(self.core.send(list_workspaces_call(request)).await?)
     }
-    #[cfg(feature = "workspaces")]
     /// The pages of [`list_workspaces`](Self::list_workspaces), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "workspaces")]
     #[inline]
     pub fn list_workspaces_pages(
         &self,
@@ -26129,12 +25720,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "workspaces")]
     /// 新建工作空间
     ///
     /// 在使用安全云脑的基线检查、告警管理、安全分析、安全编排等功能前，需要创建工作空间，它可以将资源划分为各个不同的工作场景，避免资源冗余查找不便，影响日常使用。
     ///
     /// `POST /v1/{project_id}/workspaces`
+    #[cfg(feature = "workspaces")]
     pub async fn create_workspace(
         &self,
         request: CreateWorkspaceRequest,
@@ -26150,12 +25741,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workspaces")]
     /// 查询工作空间详情
     ///
     /// 查询工作空间名称、描述等详情信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}`
+    #[cfg(feature = "workspaces")]
     pub async fn show_workspace(
         &self,
         request: ShowWorkspaceRequest,
@@ -26171,12 +25762,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workspaces")]
     /// 更新工作空间
     ///
     /// 更新工作空间名称、描述等信息
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}`
+    #[cfg(feature = "workspaces")]
     pub async fn update_workspace(
         &self,
         request: UpdateWorkspaceRequest,
@@ -26193,10 +25784,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workspaces")]
     /// 删除工作空间
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}`
+    #[cfg(feature = "workspaces")]
     pub async fn delete_workspace(
         &self,
         request: DeleteWorkspaceRequest,
@@ -26216,10 +25807,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列出采集通道列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/channels`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_channels(
         &self,
         request: ListCollectorChannelsRequest,
@@ -26247,10 +25838,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 创建采集通道
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/channels`
+    #[cfg(feature = "collectors")]
     pub async fn create_collector_channel(
         &self,
         request: CreateCollectorChannelRequest,
@@ -26267,10 +25858,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列出采集通道分组
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/channels/groups`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_channel_group(
         &self,
         request: ListCollectorChannelGroupRequest,
@@ -26287,10 +25878,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 创建采集通道分组
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/channels/groups`
+    #[cfg(feature = "collectors")]
     pub async fn create_collector_channel_group(
         &self,
         request: CreateCollectorChannelGroupRequest,
@@ -26307,10 +25898,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 更新采集通道分组
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/collector/channels/groups/{group_id}`
+    #[cfg(feature = "collectors")]
     pub async fn update_collector_channel_group(
         &self,
         request: UpdateCollectorChannelGroupRequest,
@@ -26328,10 +25919,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 删除采集通道分组
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/collector/channels/groups/{group_id}`
+    #[cfg(feature = "collectors")]
     pub async fn delete_collector_channel_group(
         &self,
         request: DeleteCollectorChannelGroupRequest,
@@ -26348,10 +25939,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列出采集通道实例
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/channels/instances`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_instances(
         &self,
         request: ListCollectorInstancesRequest,
@@ -26374,10 +25965,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 展示采集通道
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/channels/{channel_id}`
+    #[cfg(feature = "collectors")]
     pub async fn show_collector_channel(
         &self,
         request: ShowCollectorChannelRequest,
@@ -26394,10 +25985,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 更改采集通道
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/collector/channels/{channel_id}`
+    #[cfg(feature = "collectors")]
     pub async fn update_collector_channel(
         &self,
         request: UpdateCollectorChannelRequest,
@@ -26415,10 +26006,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 删除采集通道
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/collector/channels/{channel_id}`
+    #[cfg(feature = "collectors")]
     pub async fn delete_collector_channel(
         &self,
         request: DeleteCollectorChannelRequest,
@@ -26435,10 +26026,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 执行采集通道操作
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/channels/{channel_id}/operation`
+    #[cfg(feature = "collectors")]
     pub async fn create_collector_channel_operation(
         &self,
         request: CreateCollectorChannelOperationRequest,
@@ -26456,10 +26047,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列表采集连接
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/connections`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_connections(
         &self,
         request: ListCollectorConnectionsRequest,
@@ -26486,10 +26077,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 创建采集连接
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/connections`
+    #[cfg(feature = "collectors")]
     pub async fn create_collector_connection(
         &self,
         request: CreateCollectorConnectionRequest,
@@ -26506,10 +26097,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 展示采集连接详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/connections/{connection_id}`
+    #[cfg(feature = "collectors")]
     pub async fn show_collector_connection(
         &self,
         request: ShowCollectorConnectionRequest,
@@ -26526,10 +26117,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 更新采集连接
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/collector/connections/{connection_id}`
+    #[cfg(feature = "collectors")]
     pub async fn update_collector_connection(
         &self,
         request: UpdateCollectorConnectionRequest,
@@ -26547,10 +26138,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 删除采集连接
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/collector/connections/{connection_id}`
+    #[cfg(feature = "collectors")]
     pub async fn delete_collector_connection(
         &self,
         request: DeleteCollectorConnectionRequest,
@@ -26567,10 +26158,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 安装采集通道文件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/files`
+    #[cfg(feature = "collectors")]
     pub async fn create_collector_files(
         &self,
         request: CreateCollectorFilesRequest,
@@ -26597,10 +26188,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列出采集解析器
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_parsers(
         &self,
         request: ListCollectorParsersRequest,
@@ -26623,10 +26214,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 创建采集解析器
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers`
+    #[cfg(feature = "collectors")]
     pub async fn create_collector_parser(
         &self,
         request: CreateCollectorParserRequest,
@@ -26643,10 +26234,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 导出采集解析器
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/export`
+    #[cfg(feature = "collectors")]
     pub async fn export_collector_parser(
         &self,
         request: ExportCollectorParserRequest,
@@ -26663,10 +26254,10 @@ impl crate::Client {
             body: response.body,
         })
     }
-    #[cfg(feature = "collectors")]
     /// 导入采集解析器
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/import`
+    #[cfg(feature = "collectors")]
     pub async fn import_collector_parser(
         &self,
         request: ImportCollectorParserRequest,
@@ -26693,10 +26284,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列出采集解析器模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/templates`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_parser_template(
         &self,
         request: ListCollectorParserTemplateRequest,
@@ -26718,10 +26309,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 获取采集解析器详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/{parser_id}`
+    #[cfg(feature = "collectors")]
     pub async fn show_collector_parser(
         &self,
         request: ShowCollectorParserRequest,
@@ -26738,10 +26329,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 删除采集解析器
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/{parser_id}`
+    #[cfg(feature = "collectors")]
     pub async fn delete_collector_parser(
         &self,
         request: DeleteCollectorParserRequest,
@@ -26758,10 +26349,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列出采集模块
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/module-templates`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_module_template(
         &self,
         request: ListCollectorModuleTemplateRequest,
@@ -26778,10 +26369,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列出采集模块规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/module-templates/restriction`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_module_restrictions(
         &self,
         request: ListCollectorModuleRestrictionsRequest,
@@ -26798,10 +26389,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "collectors")]
     /// 列出采集节点
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/nodes`
+    #[cfg(feature = "collectors")]
     pub async fn list_collector_node(
         &self,
         request: ListCollectorNodeRequest,
@@ -26826,10 +26417,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 列出组件
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components`
+    #[cfg(feature = "components")]
     pub async fn list_isap_components(
         &self,
         request: ListIsapComponentsRequest,
@@ -26845,10 +26436,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 展示组件详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}`
+    #[cfg(feature = "components")]
     pub async fn show_isap_component(
         &self,
         request: ShowIsapComponentRequest,
@@ -26869,10 +26460,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 列出组件配置
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations`
+    #[cfg(feature = "components")]
     pub async fn list_component_configuration(
         &self,
         request: ListComponentConfigurationRequest,
@@ -26881,8 +26472,8 @@ impl crate::Client {
             self.core.send(list_component_configuration_call(request)).await?,
         )
     }
-    #[cfg(feature = "components")]
     /// The pages of [`list_component_configuration`](Self::list_component_configuration), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "components")]
     #[inline]
     pub fn list_component_configuration_pages(
         &self,
@@ -26909,10 +26500,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "components")]
     /// 点击保存按钮
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations`
+    #[cfg(feature = "components")]
     pub async fn update_component_configuration(
         &self,
         request: UpdateComponentConfigurationRequest,
@@ -26930,10 +26521,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 创建配置应用
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations/application`
+    #[cfg(feature = "components")]
     pub async fn create_configuration_application(
         &self,
         request: CreateConfigurationApplicationRequest,
@@ -26951,10 +26542,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 获取组件历史版本的配置数据
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations/versions`
+    #[cfg(feature = "components")]
     pub async fn list_history_component_configuration(
         &self,
         request: ListHistoryComponentConfigurationRequest,
@@ -26975,10 +26566,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 列出运行中节点
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/running-nodes`
+    #[cfg(feature = "components")]
     pub async fn list_running_nodes(
         &self,
         request: ListRunningNodesRequest,
@@ -26987,8 +26578,8 @@ impl crate::Client {
             self.core.send(list_running_nodes_call(request)).await?,
         )
     }
-    #[cfg(feature = "components")]
     /// The pages of [`list_running_nodes`](Self::list_running_nodes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "components")]
     #[inline]
     pub fn list_running_nodes_pages(
         &self,
@@ -27012,10 +26603,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "components")]
     /// 列出组件模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/templates`
+    #[cfg(feature = "components")]
     pub async fn list_component_template(
         &self,
         request: ListComponentTemplateRequest,
@@ -27024,8 +26615,8 @@ impl crate::Client {
             self.core.send(list_component_template_call(request)).await?,
         )
     }
-    #[cfg(feature = "components")]
     /// The pages of [`list_component_template`](Self::list_component_template), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "components")]
     #[inline]
     pub fn list_component_template_pages(
         &self,
@@ -27049,20 +26640,20 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "nodes")]
     /// 通过节点id查询组件信息
     ///
     /// 查询节点
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/nodes`
+    #[cfg(feature = "nodes")]
     pub async fn list_nodes(
         &self,
         request: ListNodesRequest,
     ) -> Result<ListNodesResponse, rt::Error> {
         list_nodes_decode(self.core.send(list_nodes_call(request)).await?)
     }
-    #[cfg(feature = "nodes")]
     /// The pages of [`list_nodes`](Self::list_nodes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "nodes")]
     #[inline]
     pub fn list_nodes_pages(
         &self,
@@ -27086,12 +26677,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "nodes")]
     /// 通过节点id删除节点
     ///
     /// 删除节点
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/nodes`
+    #[cfg(feature = "nodes")]
     pub async fn delete_node(
         &self,
         request: DeleteNodeRequest,
@@ -27108,10 +26699,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "nodes")]
     /// 查询安装脚本列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/nodes/installation-scripts`
+    #[cfg(feature = "nodes")]
     pub async fn list_installation(
         &self,
         request: ListInstallationRequest,
@@ -27127,10 +26718,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "nodes")]
     /// 列出VPC终端节点服务
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/nodes/vpc-endpoint-services`
+    #[cfg(feature = "nodes")]
     pub async fn list_vpc_endpoint_service(
         &self,
         request: ListVpcEndpointServiceRequest,
@@ -27146,10 +26737,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "nodes")]
     /// 更新VPC终端节点服务
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/nodes/vpc-endpoint-services`
+    #[cfg(feature = "nodes")]
     pub async fn update_vpc_endpoint_service(
         &self,
         request: UpdateVpcEndpointServiceRequest,
@@ -27168,12 +26759,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "nodes")]
     /// 更新节点补充信息
     ///
     /// 更新节点信息
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/nodes/{node_id}`
+    #[cfg(feature = "nodes")]
     pub async fn update_node(
         &self,
         request: UpdateNodeRequest,
@@ -27191,10 +26782,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "metrics")]
     /// 批量查询指标结果
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/metrics/hits`
+    #[cfg(feature = "metrics")]
     pub async fn batch_search_metric_hits(
         &self,
         request: BatchSearchMetricHitsRequest,
@@ -27213,10 +26804,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "reports")]
     /// 获取报告列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/reports`
+    #[cfg(feature = "reports")]
     pub async fn list_reports(
         &self,
         request: ListReportsRequest,
@@ -27231,14 +26822,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "reports")]
     /// 创建安全报告
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/reports`
+    #[cfg(feature = "reports")]
     pub async fn create_report(
         &self,
         request: CreateReportRequest,
@@ -27253,14 +26843,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "reports")]
     /// 更新收件人邮箱状态
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/sa/reports/emails`
+    #[cfg(feature = "reports")]
     pub async fn update_recipients_email_status(
         &self,
         request: UpdateRecipientsEmailStatusRequest,
@@ -27274,14 +26863,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "reports")]
     /// 查询收件人状态
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/reports/emails/search`
+    #[cfg(feature = "reports")]
     pub async fn list_recipients_status(
         &self,
         request: ListRecipientsStatusRequest,
@@ -27295,14 +26883,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "reports")]
     /// 获取报告详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/reports/{report_id}`
+    #[cfg(feature = "reports")]
     pub async fn show_report_info(
         &self,
         request: ShowReportInfoRequest,
@@ -27316,14 +26903,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "reports")]
     /// 更新报告
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/sa/reports/{report_id}`
+    #[cfg(feature = "reports")]
     pub async fn update_report(
         &self,
         request: UpdateReportRequest,
@@ -27338,14 +26924,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "reports")]
     /// 删除报告
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/sa/reports/{report_id}`
+    #[cfg(feature = "reports")]
     pub async fn delete_report(
         &self,
         request: DeleteReportRequest,
@@ -27359,14 +26944,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "reports")]
     /// 操作安全报告
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/reports/{report_id}/action`
+    #[cfg(feature = "reports")]
     pub async fn execute_report_action(
         &self,
         request: ExecuteReportActionRequest,
@@ -27384,10 +26968,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resources")]
     /// 删除资产
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/sa/resources`
+    #[cfg(feature = "resources")]
     pub async fn delete_resource(
         &self,
         request: DeleteResourceRequest,
@@ -27405,10 +26989,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resources")]
     /// 导出资产列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/resources/export`
+    #[cfg(feature = "resources")]
     pub async fn export_resources(
         &self,
         request: ExportResourcesRequest,
@@ -27428,12 +27012,12 @@ impl crate::Client {
             body: response.body,
         })
     }
-    #[cfg(feature = "resources")]
     /// 导入资产
     ///
     /// 导入资产，根据下载的模板填写资产，资产的所有字段根据是否必填来限制，参照:资产对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/resources/import`
+    #[cfg(feature = "resources")]
     pub async fn import_resource(
         &self,
         request: ImportResourceRequest,
@@ -27463,18 +27047,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resources")]
     /// 搜索资产列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/resources/search`
+    #[cfg(feature = "resources")]
     pub async fn list_resources(
         &self,
         request: ListResourcesRequest,
     ) -> Result<ListResourcesResponse, rt::Error> {
         list_resources_decode(self.core.send(list_resources_call(request)).await?)
     }
-    #[cfg(feature = "resources")]
     /// The pages of [`list_resources`](Self::list_resources), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "resources")]
     #[inline]
     pub fn list_resources_pages(
         &self,
@@ -27498,10 +27082,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "resources")]
     /// 下载资产导入模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/resources/template/download`
+    #[cfg(feature = "resources")]
     pub async fn download_resource_template(
         &self,
         request: DownloadResourceTemplateRequest,
@@ -27519,10 +27103,10 @@ impl crate::Client {
             body: response.body,
         })
     }
-    #[cfg(feature = "resources")]
     /// 获取资产详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/resources/{id}`
+    #[cfg(feature = "resources")]
     pub async fn show_resource(
         &self,
         request: ShowResourceRequest,
@@ -27540,12 +27124,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resources")]
     /// 更新资产信息
     ///
     /// 编辑资产，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/sa/resources/{id}`
+    #[cfg(feature = "resources")]
     pub async fn change_resource(
         &self,
         request: ChangeResourceRequest,
@@ -27564,18 +27148,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 列出告警规则
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules`
+    #[cfg(feature = "alert-rules")]
     pub async fn list_alert_rules(
         &self,
         request: ListAlertRulesRequest,
     ) -> Result<ListAlertRulesResponse, rt::Error> {
         list_alert_rules_decode(self.core.send(list_alert_rules_call(request)).await?)
     }
-    #[cfg(feature = "alert-rules")]
     /// The pages of [`list_alert_rules`](Self::list_alert_rules), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "alert-rules")]
     #[inline]
     pub fn list_alert_rules_pages(
         &self,
@@ -27599,10 +27183,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "alert-rules")]
     /// 创建告警规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules`
+    #[cfg(feature = "alert-rules")]
     pub async fn create_alert_rule(
         &self,
         request: CreateAlertRuleRequest,
@@ -27616,14 +27200,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 删除告警规则
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules`
+    #[cfg(feature = "alert-rules")]
     pub async fn delete_alert_rule(
         &self,
         request: DeleteAlertRuleRequest,
@@ -27637,14 +27220,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 停用告警规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/disable`
+    #[cfg(feature = "alert-rules")]
     pub async fn disable_alert_rule(
         &self,
         request: DisableAlertRuleRequest,
@@ -27658,14 +27240,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 启用告警规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/enable`
+    #[cfg(feature = "alert-rules")]
     pub async fn enable_alert_rule(
         &self,
         request: EnableAlertRuleRequest,
@@ -27679,14 +27260,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 告警规则总览
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/metrics`
+    #[cfg(feature = "alert-rules")]
     pub async fn list_alert_rule_metrics(
         &self,
         request: ListAlertRuleMetricsRequest,
@@ -27699,14 +27279,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 模拟告警规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/simulation`
+    #[cfg(feature = "alert-rules")]
     pub async fn create_alert_rule_simulation(
         &self,
         request: CreateAlertRuleSimulationRequest,
@@ -27720,14 +27299,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 列出告警规则模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/templates`
+    #[cfg(feature = "alert-rules")]
     pub async fn list_alert_rule_templates(
         &self,
         request: ListAlertRuleTemplatesRequest,
@@ -27736,8 +27314,8 @@ impl crate::Client {
             self.core.send(list_alert_rule_templates_call(request)).await?,
         )
     }
-    #[cfg(feature = "alert-rules")]
     /// The pages of [`list_alert_rule_templates`](Self::list_alert_rule_templates), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "alert-rules")]
     #[inline]
     pub fn list_alert_rule_templates_pages(
         &self,
@@ -27761,10 +27339,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "alert-rules")]
     /// 告警模板总览
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/templates/metrics`
+    #[cfg(feature = "alert-rules")]
     pub async fn list_alert_rule_template_metrics(
         &self,
         request: ListAlertRuleTemplateMetricsRequest,
@@ -27780,10 +27358,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 查看告警规则模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/templates/{template_id}`
+    #[cfg(feature = "alert-rules")]
     pub async fn show_alert_rule_template(
         &self,
         request: ShowAlertRuleTemplateRequest,
@@ -27797,14 +27375,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 查看告警规则
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/{rule_id}`
+    #[cfg(feature = "alert-rules")]
     pub async fn show_alert_rule(
         &self,
         request: ShowAlertRuleRequest,
@@ -27818,14 +27395,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alert-rules")]
     /// 更新告警规则
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/{rule_id}`
+    #[cfg(feature = "alert-rules")]
     pub async fn update_alert_rule(
         &self,
         request: UpdateAlertRuleRequest,
@@ -27840,16 +27416,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 列出平台行管账户信息
     ///
     /// 列出云日志资源
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/cloud-logs/platform`
+    #[cfg(feature = "cloud-logs")]
     pub async fn list_cloud_log_platform(
         &self,
         request: ListCloudLogPlatformRequest,
@@ -27865,10 +27440,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 列出云日志资源
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/cloud-logs/resource`
+    #[cfg(feature = "cloud-logs")]
     pub async fn list_cloud_log_resources(
         &self,
         request: ListCloudLogResourcesRequest,
@@ -27889,10 +27464,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 创建云日志资源
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/cloud-logs/resource`
+    #[cfg(feature = "cloud-logs")]
     pub async fn create_resource_config(
         &self,
         request: CreateResourceConfigRequest,
@@ -27909,10 +27484,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "cloud-logs")]
     /// 获取是否开启行管
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/cloud-logs/tenant/whitelist`
+    #[cfg(feature = "cloud-logs")]
     pub async fn show_cloud_log_tenant_whitelist(
         &self,
         request: ShowCloudLogTenantWhitelistRequest,
@@ -27933,10 +27508,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "dataspaces")]
     /// 获取数据空间列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces`
+    #[cfg(feature = "dataspaces")]
     pub async fn list_dataspaces(
         &self,
         request: ListDataspacesRequest,
@@ -27958,10 +27533,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "dataspaces")]
     /// 创建数据空间
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces`
+    #[cfg(feature = "dataspaces")]
     pub async fn create_dataspace(
         &self,
         request: CreateDataspaceRequest,
@@ -27978,10 +27553,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "dataspaces")]
     /// 获取数据空间详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces/{dataspace_id}`
+    #[cfg(feature = "dataspaces")]
     pub async fn show_dataspace(
         &self,
         request: ShowDataspaceRequest,
@@ -27998,10 +27573,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "dataspaces")]
     /// 修改数据空间
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces/{dataspace_id}`
+    #[cfg(feature = "dataspaces")]
     pub async fn update_dataspace(
         &self,
         request: UpdateDataspaceRequest,
@@ -28019,10 +27594,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "dataspaces")]
     /// 删除数据空间
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces/{dataspace_id}`
+    #[cfg(feature = "dataspaces")]
     pub async fn delete_dataspace(
         &self,
         request: DeleteDataspaceRequest,
@@ -28039,10 +27614,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "metrics")]
     /// 获取指标统计数据
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/moniter/metric/statistics`
+    #[cfg(feature = "metrics")]
     pub async fn show_moniter_metric_stats(
         &self,
         request: ShowMoniterMetricStatsRequest,
@@ -28059,10 +27634,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 获取数据管道列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/pipes`
+    #[cfg(feature = "pipes")]
     pub async fn list_pipes(
         &self,
         request: ListPipesRequest,
@@ -28086,10 +27661,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 创建数据管道
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/pipes`
+    #[cfg(feature = "pipes")]
     pub async fn create_pipe(
         &self,
         request: CreatePipeRequest,
@@ -28106,10 +27681,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 获取数据管道详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}`
+    #[cfg(feature = "pipes")]
     pub async fn show_pipe(
         &self,
         request: ShowPipeRequest,
@@ -28126,10 +27701,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 修改数据管道
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}`
+    #[cfg(feature = "pipes")]
     pub async fn update_pipe(
         &self,
         request: UpdatePipeRequest,
@@ -28147,10 +27722,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 删除数据管道
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}`
+    #[cfg(feature = "pipes")]
     pub async fn delete_pipe(
         &self,
         request: DeletePipeRequest,
@@ -28167,10 +27742,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 获取实时消费配置
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/consumption`
+    #[cfg(feature = "pipes")]
     pub async fn show_pipe_consumption(
         &self,
         request: ShowPipeConsumptionRequest,
@@ -28187,10 +27762,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 开启实时消费
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/consumption`
+    #[cfg(feature = "pipes")]
     pub async fn create_pipe_consumption(
         &self,
         request: CreatePipeConsumptionRequest,
@@ -28208,10 +27783,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 关闭实时消费
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/consumption`
+    #[cfg(feature = "pipes")]
     pub async fn delete_pipe_consumption(
         &self,
         request: DeletePipeConsumptionRequest,
@@ -28228,10 +27803,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 获取索引信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/index`
+    #[cfg(feature = "pipes")]
     pub async fn show_pipe_index(
         &self,
         request: ShowPipeIndexRequest,
@@ -28248,10 +27823,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "pipes")]
     /// 修改索引
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/index`
+    #[cfg(feature = "pipes")]
     pub async fn update_pipe_index(
         &self,
         request: UpdatePipeIndexRequest,
@@ -28269,10 +27844,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "search")]
     /// 执行分析
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/search/analysis`
+    #[cfg(feature = "search")]
     pub async fn create_search_analysis(
         &self,
         request: CreateSearchAnalysisRequest,
@@ -28289,10 +27864,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "search")]
     /// 获取检索条件列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions`
+    #[cfg(feature = "search")]
     pub async fn list_search_conditions(
         &self,
         request: ListSearchConditionsRequest,
@@ -28313,10 +27888,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "search")]
     /// 创建检索条件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions`
+    #[cfg(feature = "search")]
     pub async fn create_search_condition(
         &self,
         request: CreateSearchConditionRequest,
@@ -28333,10 +27908,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "search")]
     /// 获取检索条件详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions/{condition_id}`
+    #[cfg(feature = "search")]
     pub async fn show_search_condition(
         &self,
         request: ShowSearchConditionRequest,
@@ -28353,10 +27928,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "search")]
     /// 修改检索条件
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions/{condition_id}`
+    #[cfg(feature = "search")]
     pub async fn update_search_condition(
         &self,
         request: UpdateSearchConditionRequest,
@@ -28374,10 +27949,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "search")]
     /// 删除检索条件
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions/{condition_id}`
+    #[cfg(feature = "search")]
     pub async fn delete_search_condition(
         &self,
         request: DeleteSearchConditionRequest,
@@ -28394,10 +27969,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "search")]
     /// 获取数据分布直方图
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/search/histograms`
+    #[cfg(feature = "search")]
     pub async fn list_search_histograms(
         &self,
         request: ListSearchHistogramsRequest,
@@ -28414,18 +27989,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "search")]
     /// 获取检索数据
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/search/logs`
+    #[cfg(feature = "search")]
     pub async fn list_search_logs(
         &self,
         request: ListSearchLogsRequest,
     ) -> Result<ListSearchLogsResponse, rt::Error> {
         list_search_logs_decode(self.core.send(list_search_logs_call(request)).await?)
     }
-    #[cfg(feature = "search")]
     /// The pages of [`list_search_logs`](Self::list_search_logs), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "search")]
     #[inline]
     pub fn list_search_logs_pages(
         &self,
@@ -28449,10 +28024,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "shippers")]
     /// 查询投递信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers`
+    #[cfg(feature = "shippers")]
     pub async fn list_shippers(
         &self,
         request: ListShippersRequest,
@@ -28495,10 +28070,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 创建数据投递
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers`
+    #[cfg(feature = "shippers")]
     pub async fn create_shipper(
         &self,
         request: CreateShipperRequest,
@@ -28515,10 +28090,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 删除投递信息
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/shippers`
+    #[cfg(feature = "shippers")]
     pub async fn delete_shipper(
         &self,
         request: DeleteShipperRequest,
@@ -28535,10 +28110,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 获取投递授权信息列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/authorizations`
+    #[cfg(feature = "shippers")]
     pub async fn list_shipper_authorizations(
         &self,
         request: ListShipperAuthorizationsRequest,
@@ -28564,10 +28139,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 授权处理
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/authorizations/handle`
+    #[cfg(feature = "shippers")]
     pub async fn handle_shipper_authorization(
         &self,
         request: HandleShipperAuthorizationRequest,
@@ -28584,10 +28159,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 获取委托权限
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/delegate/auth/{domain_id}`
+    #[cfg(feature = "shippers")]
     pub async fn show_shipper_delegate_auth(
         &self,
         request: ShowShipperDelegateAuthRequest,
@@ -28605,10 +28180,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 创建委托权限
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/delegate/auth/{domain_id}`
+    #[cfg(feature = "shippers")]
     pub async fn create_shipper_delegate_auth(
         &self,
         request: CreateShipperDelegateAuthRequest,
@@ -28626,12 +28201,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 参数查询
     ///
     /// 参数查询接口
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/params/{param_type}`
+    #[cfg(feature = "shippers")]
     pub async fn show_shipper_param(
         &self,
         request: ShowShipperParamRequest,
@@ -28649,10 +28224,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 投递规则详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}`
+    #[cfg(feature = "shippers")]
     pub async fn show_shipper(
         &self,
         request: ShowShipperRequest,
@@ -28669,10 +28244,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 重新授权
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}/authorization/retry`
+    #[cfg(feature = "shippers")]
     pub async fn retry_shipper_authorization(
         &self,
         request: RetryShipperAuthorizationRequest,
@@ -28690,10 +28265,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 投递挂起
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}/pause`
+    #[cfg(feature = "shippers")]
     pub async fn pause_shipper(
         &self,
         request: PauseShipperRequest,
@@ -28710,10 +28285,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 启动投递
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}/resume`
+    #[cfg(feature = "shippers")]
     pub async fn resume_shipper(
         &self,
         request: ResumeShipperRequest,
@@ -28730,10 +28305,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "shippers")]
     /// 重新投递
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}/retry`
+    #[cfg(feature = "shippers")]
     pub async fn retry_shipper(
         &self,
         request: RetryShipperRequest,
@@ -28750,10 +28325,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 创建告警
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
+    #[cfg(feature = "alerts")]
     pub async fn create_alert(
         &self,
         request: CreateAlertRequest,
@@ -28767,14 +28342,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 删除告警
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
+    #[cfg(feature = "alerts")]
     pub async fn delete_alert(
         &self,
         request: DeleteAlertRequest,
@@ -28788,14 +28362,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 批量删除告警
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`
+    #[cfg(feature = "alerts")]
     pub async fn delete_alerts(
         &self,
         request: DeleteAlertsRequest,
@@ -28812,10 +28385,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 告警转事件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`
+    #[cfg(feature = "alerts")]
     pub async fn create_batch_order_alerts(
         &self,
         request: CreateBatchOrderAlertsRequest,
@@ -28829,16 +28402,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 批量更新告警
     ///
     /// 批量更新告警，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`
+    #[cfg(feature = "alerts")]
     pub async fn change_alerts(
         &self,
         request: ChangeAlertsRequest,
@@ -28855,12 +28427,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 导出告警
     ///
     /// 导出告警,若字段是object类型，则将整个子对象的内容导出
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`
+    #[cfg(feature = "alerts")]
     pub async fn export_alerts(
         &self,
         request: ExportAlertsRequest,
@@ -28876,12 +28448,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 导入告警
     ///
     /// 批量导入告警，根据template下载的模板填写告警，告警的所有字段根据是否必填来限制，参照:安全事件数据对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`
+    #[cfg(feature = "alerts")]
     pub async fn import_alerts(
         &self,
         request: ImportAlertsRequest,
@@ -28908,18 +28480,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 搜索告警列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`
+    #[cfg(feature = "alerts")]
     pub async fn list_alerts(
         &self,
         request: ListAlertsRequest,
     ) -> Result<ListAlertsResponse, rt::Error> {
         list_alerts_decode(self.core.send(list_alerts_call(request)).await?)
     }
-    #[cfg(feature = "alerts")]
     /// The pages of [`list_alerts`](Self::list_alerts), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "alerts")]
     #[inline]
     pub fn list_alerts_pages(
         &self,
@@ -28943,12 +28515,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "alerts")]
     /// 下载告警导入模板
     ///
     /// 下载告警导入模板，模板根据标准的dataclass字段属性来组织，下载时需要实现默认的告警样例
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`
+    #[cfg(feature = "alerts")]
     pub async fn download_alert_template(
         &self,
         request: DownloadAlertTemplateRequest,
@@ -28963,10 +28535,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 获取告警详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
+    #[cfg(feature = "alerts")]
     pub async fn show_alert(
         &self,
         request: ShowAlertRequest,
@@ -28980,16 +28552,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "alerts")]
     /// 更新告警
     ///
     /// 编辑告警，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
+    #[cfg(feature = "alerts")]
     pub async fn change_alert(
         &self,
         request: ChangeAlertRequest,
@@ -29004,22 +28575,21 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "asset-credentials")]
     /// 操作连接列表查询接口
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials`
+    #[cfg(feature = "asset-credentials")]
     pub async fn list_connections(
         &self,
         request: ListConnectionsRequest,
     ) -> Result<ListConnectionsResponse, rt::Error> {
         list_connections_decode(self.core.send(list_connections_call(request)).await?)
     }
-    #[cfg(feature = "asset-credentials")]
     /// The pages of [`list_connections`](Self::list_connections), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "asset-credentials")]
     #[inline]
     pub fn list_connections_pages(
         &self,
@@ -29043,10 +28613,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "asset-credentials")]
     /// 新建操作连接
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials`
+    #[cfg(feature = "asset-credentials")]
     pub async fn create_connection(
         &self,
         request: CreateConnectionRequest,
@@ -29063,10 +28633,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "asset-credentials")]
     /// 查询操作连接详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials/{asset_id}`
+    #[cfg(feature = "asset-credentials")]
     pub async fn show_connection(
         &self,
         request: ShowConnectionRequest,
@@ -29083,10 +28653,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "asset-credentials")]
     /// 更新操作连接
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials/{asset_id}`
+    #[cfg(feature = "asset-credentials")]
     pub async fn update_connection(
         &self,
         request: UpdateConnectionRequest,
@@ -29104,10 +28674,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "asset-credentials")]
     /// 删除操作连接
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials/{asset_id}`
+    #[cfg(feature = "asset-credentials")]
     pub async fn delete_connection(
         &self,
         request: DeleteConnectionRequest,
@@ -29124,12 +28694,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "attachments")]
     /// 上传附件
     ///
     /// 上传附件至OBS
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/attachment/upload`
+    #[cfg(feature = "attachments")]
     pub async fn upload_attachment(
         &self,
         request: UploadAttachmentRequest,
@@ -29157,12 +28727,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "attachments")]
     /// 获取附件详情
     ///
     /// 获取附件详情信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/attachment/{attach_id}`
+    #[cfg(feature = "attachments")]
     pub async fn show_attachment(
         &self,
         request: ShowAttachmentRequest,
@@ -29179,12 +28749,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "attachments")]
     /// 下载附件
     ///
     /// 从OBS下载附件
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/attachment/{attach_id}/download`
+    #[cfg(feature = "attachments")]
     pub async fn download_attachment(
         &self,
         request: DownloadAttachmentRequest,
@@ -29201,10 +28771,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "catalogues")]
     /// 获取目录全量列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues`
+    #[cfg(feature = "catalogues")]
     pub async fn list_all_second_catalogue(
         &self,
         request: ListAllSecondCatalogueRequest,
@@ -29219,16 +28789,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "catalogues")]
     /// 创建自定义目录
     ///
     /// 新增自定义目录
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues`
+    #[cfg(feature = "catalogues")]
     pub async fn create_catalogue(
         &self,
         request: CreateCatalogueRequest,
@@ -29242,14 +28811,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "catalogues")]
     /// 批量删除目录
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues`
+    #[cfg(feature = "catalogues")]
     pub async fn delete_catalogue(
         &self,
         request: DeleteCatalogueRequest,
@@ -29263,16 +28831,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "catalogues")]
     /// 批量修改目录
     ///
     /// 批量修改自定义目录
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues/batch-update`
+    #[cfg(feature = "catalogues")]
     pub async fn batch_update_catalogue(
         &self,
         request: BatchUpdateCatalogueRequest,
@@ -29286,22 +28853,21 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "catalogues")]
     /// 目录列表查询
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues/search`
+    #[cfg(feature = "catalogues")]
     pub async fn list_catalogue(
         &self,
         request: ListCatalogueRequest,
     ) -> Result<ListCatalogueResponse, rt::Error> {
         list_catalogue_decode(self.core.send(list_catalogue_call(request)).await?)
     }
-    #[cfg(feature = "catalogues")]
     /// The pages of [`list_catalogue`](Self::list_catalogue), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "catalogues")]
     #[inline]
     pub fn list_catalogue_pages(
         &self,
@@ -29325,12 +28891,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "catalogues")]
     /// 修改目录
     ///
     /// 修改自定义目录
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues/{catalogue_id}`
+    #[cfg(feature = "catalogues")]
     pub async fn update_catalogue(
         &self,
         request: UpdateCatalogueRequest,
@@ -29345,22 +28911,21 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 查询插件定义列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components`
+    #[cfg(feature = "components")]
     pub async fn list_components(
         &self,
         request: ListComponentsRequest,
     ) -> Result<ListComponentsResponse, rt::Error> {
         list_components_decode(self.core.send(list_components_call(request)).await?)
     }
-    #[cfg(feature = "components")]
     /// The pages of [`list_components`](Self::list_components), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "components")]
     #[inline]
     pub fn list_components_pages(
         &self,
@@ -29384,12 +28949,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "components")]
     /// 查询插件配置模板列表
     ///
     /// 查询在配置流程时的插件配置模板列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/template`
+    #[cfg(feature = "components")]
     pub async fn list_component_templates(
         &self,
         request: ListComponentTemplatesRequest,
@@ -29398,8 +28963,8 @@ impl crate::Client {
             self.core.send(list_component_templates_call(request)).await?,
         )
     }
-    #[cfg(feature = "components")]
     /// The pages of [`list_component_templates`](Self::list_component_templates), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "components")]
     #[inline]
     pub fn list_component_templates_pages(
         &self,
@@ -29423,12 +28988,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "components")]
     /// 创建插件配置模板
     ///
     /// 创建在配置流程时的插件配置模板
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/components/template`
+    #[cfg(feature = "components")]
     pub async fn create_component_template(
         &self,
         request: CreateComponentTemplateRequest,
@@ -29445,12 +29010,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 查询插件配置模板详情
     ///
     /// 查询在配置流程时的插件配置模板详情信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/template/{template_id}`
+    #[cfg(feature = "components")]
     pub async fn show_component_template(
         &self,
         request: ShowComponentTemplateRequest,
@@ -29467,12 +29032,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 更新插件配置模板
     ///
     /// 更新某个在配置流程时的插件配置模板
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/components/template/{template_id}`
+    #[cfg(feature = "components")]
     pub async fn update_component_template(
         &self,
         request: UpdateComponentTemplateRequest,
@@ -29490,12 +29055,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 删除插件配置模板
     ///
     /// 删除某个在配置流程时的插件配置模板
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/components/template/{template_id}`
+    #[cfg(feature = "components")]
     pub async fn delete_component_template(
         &self,
         request: DeleteComponentTemplateRequest,
@@ -29512,10 +29077,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 查询插件详细信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/{component_id}`
+    #[cfg(feature = "components")]
     pub async fn show_component(
         &self,
         request: ShowComponentRequest,
@@ -29532,12 +29097,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "components")]
     /// 查询插件Action列表
     ///
     /// 查询插件的函数、连接器和管理器列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/{component_id}/action`
+    #[cfg(feature = "components")]
     pub async fn list_component_actions(
         &self,
         request: ListComponentActionsRequest,
@@ -29546,8 +29111,8 @@ impl crate::Client {
             self.core.send(list_component_actions_call(request)).await?,
         )
     }
-    #[cfg(feature = "components")]
     /// The pages of [`list_component_actions`](Self::list_component_actions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "components")]
     #[inline]
     pub fn list_component_actions_pages(
         &self,
@@ -29571,12 +29136,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "components")]
     /// 查询插件Action详情
     ///
     /// 查询插件的action详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/{component_id}/action/{action_id}`
+    #[cfg(feature = "components")]
     pub async fn show_component_action(
         &self,
         request: ShowComponentActionRequest,
@@ -29595,18 +29160,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-classes")]
     /// 查询数据类列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`
+    #[cfg(feature = "data-classes")]
     pub async fn list_dataclass(
         &self,
         request: ListDataclassRequest,
     ) -> Result<ListDataclassResponse, rt::Error> {
         list_dataclass_decode(self.core.send(list_dataclass_call(request)).await?)
     }
-    #[cfg(feature = "data-classes")]
     /// The pages of [`list_dataclass`](Self::list_dataclass), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "data-classes")]
     #[inline]
     pub fn list_dataclass_pages(
         &self,
@@ -29630,10 +29195,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "data-classes")]
     /// 展示数据类详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`
+    #[cfg(feature = "data-classes")]
     pub async fn show_data_class_info(
         &self,
         request: ShowDataClassInfoRequest,
@@ -29650,10 +29215,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-classes")]
     /// 查询字段列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`
+    #[cfg(feature = "data-classes")]
     pub async fn list_dataclass_fields(
         &self,
         request: ListDataclassFieldsRequest,
@@ -29662,8 +29227,8 @@ impl crate::Client {
             self.core.send(list_dataclass_fields_call(request)).await?,
         )
     }
-    #[cfg(feature = "data-classes")]
     /// The pages of [`list_dataclass_fields`](Self::list_dataclass_fields), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "data-classes")]
     #[inline]
     pub fn list_dataclass_fields_pages(
         &self,
@@ -29687,12 +29252,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "data-classes")]
     /// 数据类类型新增
     ///
     /// 新增数据类类型
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`
+    #[cfg(feature = "data-classes")]
     pub async fn create_dataclass_type(
         &self,
         request: CreateDataclassTypeRequest,
@@ -29710,12 +29275,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-classes")]
     /// 数据类类型删除
     ///
     /// 删除数据类类型
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`
+    #[cfg(feature = "data-classes")]
     pub async fn delete_dataclass_type(
         &self,
         request: DeleteDataclassTypeRequest,
@@ -29733,12 +29298,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-classes")]
     /// 数据类类型启用/禁用
     ///
     /// 禁用/启用数据类类型
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`
+    #[cfg(feature = "data-classes")]
     pub async fn enable_dataclass_type(
         &self,
         request: EnableDataclassTypeRequest,
@@ -29756,12 +29321,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 批量创建数据对象
     ///
     /// 数据面批量创建数据类纳管的数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/datapanel/{dataclass}/data-objects/batch-create`
+    #[cfg(feature = "data-objects")]
     pub async fn batch_create_datapanel_objects(
         &self,
         request: BatchCreateDatapanelObjectsRequest,
@@ -29776,16 +29341,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 查询数据对象列表
     ///
     /// 数据面查询数据类纳管的数据对象列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/datapanel/{dataclass}/data-objects/search`
+    #[cfg(feature = "data-objects")]
     pub async fn list_datapanel_objects(
         &self,
         request: ListDatapanelObjectsRequest,
@@ -29794,8 +29358,8 @@ impl crate::Client {
             self.core.send(list_datapanel_objects_call(request)).await?,
         )
     }
-    #[cfg(feature = "data-objects")]
     /// The pages of [`list_datapanel_objects`](Self::list_datapanel_objects), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "data-objects")]
     #[inline]
     pub fn list_datapanel_objects_pages(
         &self,
@@ -29819,12 +29383,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "data-objects")]
     /// 查询数据面对象
     ///
     /// 数据面查询数据类纳管的数据对象详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/datapanel/{dataclass}/data-objects/{dataobject_id}`
+    #[cfg(feature = "data-objects")]
     pub async fn show_datapanel_object(
         &self,
         request: ShowDatapanelObjectRequest,
@@ -29839,14 +29403,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 创建事件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`
+    #[cfg(feature = "incidents")]
     pub async fn create_incident(
         &self,
         request: CreateIncidentRequest,
@@ -29860,14 +29423,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 删除事件
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`
+    #[cfg(feature = "incidents")]
     pub async fn delete_incident(
         &self,
         request: DeleteIncidentRequest,
@@ -29881,14 +29443,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 批量删除事件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`
+    #[cfg(feature = "incidents")]
     pub async fn delete_incidents(
         &self,
         request: DeleteIncidentsRequest,
@@ -29905,12 +29466,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 批量更新事件
     ///
     /// 更新事件，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`
+    #[cfg(feature = "incidents")]
     pub async fn change_incidents(
         &self,
         request: ChangeIncidentsRequest,
@@ -29927,12 +29488,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 导出事件
     ///
     /// 导出事件列表,若字段是object类型，需要将整个子对象的内容导出
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`
+    #[cfg(feature = "incidents")]
     pub async fn export_incidents(
         &self,
         request: ExportIncidentsRequest,
@@ -29948,12 +29509,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 导入事件
     ///
     /// 导入事件，根据template下载的模板填写事件，事件的所有字段根据是否必填来限制，参照:安全事件数据对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`
+    #[cfg(feature = "incidents")]
     pub async fn import_incidents(
         &self,
         request: ImportIncidentsRequest,
@@ -29980,18 +29541,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 搜索事件列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`
+    #[cfg(feature = "incidents")]
     pub async fn list_incidents(
         &self,
         request: ListIncidentsRequest,
     ) -> Result<ListIncidentsResponse, rt::Error> {
         list_incidents_decode(self.core.send(list_incidents_call(request)).await?)
     }
-    #[cfg(feature = "incidents")]
     /// The pages of [`list_incidents`](Self::list_incidents), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "incidents")]
     #[inline]
     pub fn list_incidents_pages(
         &self,
@@ -30015,12 +29576,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "incidents")]
     /// 下载事件导入模板
     ///
     /// 下载事件导入模板，模板根据标准的dataclass字段属性来组织，下载时需要实现默认的事件样例
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`
+    #[cfg(feature = "incidents")]
     pub async fn download_incident_template(
         &self,
         request: DownloadIncidentTemplateRequest,
@@ -30035,10 +29596,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 获取事件详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`
+    #[cfg(feature = "incidents")]
     pub async fn show_incident(
         &self,
         request: ShowIncidentRequest,
@@ -30055,12 +29616,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "incidents")]
     /// 更新事件
     ///
     /// 编辑事件，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`
+    #[cfg(feature = "incidents")]
     pub async fn change_incident(
         &self,
         request: ChangeIncidentRequest,
@@ -30075,14 +29636,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "indicators")]
     /// 创建威胁情报
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
+    #[cfg(feature = "indicators")]
     pub async fn create_indicator(
         &self,
         request: CreateIndicatorRequest,
@@ -30096,14 +29656,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "indicators")]
     /// 删除威胁情报
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
+    #[cfg(feature = "indicators")]
     pub async fn delete_indicator(
         &self,
         request: DeleteIndicatorRequest,
@@ -30117,16 +29676,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "indicators")]
     /// 导出情报
     ///
     /// 导出情报,若字段是object类型，则将整个子对象的内容导出
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`
+    #[cfg(feature = "indicators")]
     pub async fn export_indicators(
         &self,
         request: ExportIndicatorsRequest,
@@ -30142,12 +29700,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "indicators")]
     /// 导入情报
     ///
     /// 批量导入情报，根据template下载的模板填写情报，告警的所有字段根据是否必填来限制，参照:安全事件数据对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`
+    #[cfg(feature = "indicators")]
     pub async fn import_indicators(
         &self,
         request: ImportIndicatorsRequest,
@@ -30174,18 +29732,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "indicators")]
     /// 查询威胁情报列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`
+    #[cfg(feature = "indicators")]
     pub async fn list_indicators(
         &self,
         request: ListIndicatorsRequest,
     ) -> Result<ListIndicatorsResponse, rt::Error> {
         list_indicators_decode(self.core.send(list_indicators_call(request)).await?)
     }
-    #[cfg(feature = "indicators")]
     /// The pages of [`list_indicators`](Self::list_indicators), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "indicators")]
     #[inline]
     pub fn list_indicators_pages(
         &self,
@@ -30209,12 +29767,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "indicators")]
     /// 下载情报模板
     ///
     /// 下载情报导入模板，模板根据标准的dataclass字段属性来组织，下载时需要实现默认的情报样例
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`
+    #[cfg(feature = "indicators")]
     pub async fn download_indicator_template(
         &self,
         request: DownloadIndicatorTemplateRequest,
@@ -30229,10 +29787,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "indicators")]
     /// 查询威胁情报详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
+    #[cfg(feature = "indicators")]
     pub async fn show_indicator_detail(
         &self,
         request: ShowIndicatorDetailRequest,
@@ -30246,14 +29804,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "indicators")]
     /// 更新威胁情报
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
+    #[cfg(feature = "indicators")]
     pub async fn update_indicator(
         &self,
         request: UpdateIndicatorRequest,
@@ -30268,14 +29825,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 创建布局
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/layouts`
+    #[cfg(feature = "layouts")]
     pub async fn create_layout(
         &self,
         request: CreateLayoutRequest,
@@ -30289,14 +29845,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 删除布局
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/layouts`
+    #[cfg(feature = "layouts")]
     pub async fn delete_layouts(
         &self,
         request: DeleteLayoutsRequest,
@@ -30310,14 +29865,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 操作布局
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/action`
+    #[cfg(feature = "layouts")]
     pub async fn execute_layout(
         &self,
         request: ExecuteLayoutRequest,
@@ -30343,14 +29897,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 查询布局列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/search`
+    #[cfg(feature = "layouts")]
     pub async fn list_layout(
         &self,
         request: ListLayoutRequest,
@@ -30364,14 +29917,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 查询布局页面详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/wizards`
+    #[cfg(feature = "layouts")]
     pub async fn show_layout_wizard_by_field(
         &self,
         request: ShowLayoutWizardByFieldRequest,
@@ -30386,16 +29938,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 批量更新布局页面
     ///
     /// 更新页面
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/wizards`
+    #[cfg(feature = "layouts")]
     pub async fn update_layout_wizards(
         &self,
         request: UpdateLayoutWizardsRequest,
@@ -30409,14 +29960,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 查询布局页面
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/wizards/{wizard_id}`
+    #[cfg(feature = "layouts")]
     pub async fn show_layout_wizard(
         &self,
         request: ShowLayoutWizardRequest,
@@ -30430,16 +29980,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 删除布局页面
     ///
     /// 删除页面
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/wizards/{wizard_id}`
+    #[cfg(feature = "layouts")]
     pub async fn delete_layout_wizard(
         &self,
         request: DeleteLayoutWizardRequest,
@@ -30453,14 +30002,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 查询布局详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/{layout_id}`
+    #[cfg(feature = "layouts")]
     pub async fn show_layout(
         &self,
         request: ShowLayoutRequest,
@@ -30474,14 +30022,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 修改布局
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/{layout_id}`
+    #[cfg(feature = "layouts")]
     pub async fn update_layout(
         &self,
         request: UpdateLayoutRequest,
@@ -30496,16 +30043,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 查询布局页面列表
     ///
     /// 查询所有页面
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/{layout_id}/wizards`
+    #[cfg(feature = "layouts")]
     pub async fn list_layout_wizards(
         &self,
         request: ListLayoutWizardsRequest,
@@ -30523,16 +30069,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "layouts")]
     /// 新建布局页面
     ///
     /// 创建页面
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/{layout_id}/wizards`
+    #[cfg(feature = "layouts")]
     pub async fn create_layout_wizard(
         &self,
         request: CreateLayoutWizardRequest,
@@ -30547,14 +30092,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 新增分类
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/classifiers`
+    #[cfg(feature = "mappings")]
     pub async fn create_classifier(
         &self,
         request: CreateClassifierRequest,
@@ -30575,10 +30119,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 查询分类详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/classifiers/{classifier_id}`
+    #[cfg(feature = "mappings")]
     pub async fn show_classifier_info(
         &self,
         request: ShowClassifierInfoRequest,
@@ -30595,10 +30139,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 修改分类
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/classifiers/{classifier_id}`
+    #[cfg(feature = "mappings")]
     pub async fn update_classifier(
         &self,
         request: UpdateClassifierRequest,
@@ -30620,10 +30164,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 删除分类
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/classifiers/{classifier_id}`
+    #[cfg(feature = "mappings")]
     pub async fn delete_classifier(
         &self,
         request: DeleteClassifierRequest,
@@ -30640,10 +30184,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 查询分类映射函数
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/functions`
+    #[cfg(feature = "mappings")]
     pub async fn show_mapping_function(
         &self,
         request: ShowMappingFunctionRequest,
@@ -30659,10 +30203,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 新增映射
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers`
+    #[cfg(feature = "mappings")]
     pub async fn create_mapper(
         &self,
         request: CreateMapperRequest,
@@ -30683,18 +30227,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 查询映射列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/search`
+    #[cfg(feature = "mappings")]
     pub async fn show_mapper_list(
         &self,
         request: ShowMapperListRequest,
     ) -> Result<ShowMapperListResponse, rt::Error> {
         show_mapper_list_decode(self.core.send(show_mapper_list_call(request)).await?)
     }
-    #[cfg(feature = "mappings")]
     /// The pages of [`show_mapper_list`](Self::show_mapper_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "mappings")]
     #[inline]
     pub fn show_mapper_list_pages(
         &self,
@@ -30718,10 +30262,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "mappings")]
     /// 查询映射详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/{mapper_id}`
+    #[cfg(feature = "mappings")]
     pub async fn show_mapper_detail(
         &self,
         request: ShowMapperDetailRequest,
@@ -30738,10 +30282,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 修改单个映射
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/{mapper_id}`
+    #[cfg(feature = "mappings")]
     pub async fn update_mapper(
         &self,
         request: UpdateMapperRequest,
@@ -30763,10 +30307,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 删除单个映射
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/{mapper_id}`
+    #[cfg(feature = "mappings")]
     pub async fn delete_single_mapper(
         &self,
         request: DeleteSingleMapperRequest,
@@ -30783,10 +30327,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 创建预处理规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/preprocess-rules`
+    #[cfg(feature = "mappings")]
     pub async fn create_pre_process_rules(
         &self,
         request: CreatePreProcessRulesRequest,
@@ -30807,10 +30351,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 查询预处理规则列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/preprocess-rules/search`
+    #[cfg(feature = "mappings")]
     pub async fn show_pre_process_rules_list(
         &self,
         request: ShowPreProcessRulesListRequest,
@@ -30819,8 +30363,8 @@ impl crate::Client {
             self.core.send(show_pre_process_rules_list_call(request)).await?,
         )
     }
-    #[cfg(feature = "mappings")]
     /// The pages of [`show_pre_process_rules_list`](Self::show_pre_process_rules_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "mappings")]
     #[inline]
     pub fn show_pre_process_rules_list_pages(
         &self,
@@ -30844,10 +30388,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "mappings")]
     /// 查询分类映射列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/search`
+    #[cfg(feature = "mappings")]
     pub async fn show_mapping_info_list(
         &self,
         request: ShowMappingInfoListRequest,
@@ -30856,8 +30400,8 @@ impl crate::Client {
             self.core.send(show_mapping_info_list_call(request)).await?,
         )
     }
-    #[cfg(feature = "mappings")]
     /// The pages of [`show_mapping_info_list`](Self::show_mapping_info_list), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "mappings")]
     #[inline]
     pub fn show_mapping_info_list_pages(
         &self,
@@ -30881,10 +30425,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "mappings")]
     /// 删除映射信息
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/{mapping_id}`
+    #[cfg(feature = "mappings")]
     pub async fn delete_mapping_info(
         &self,
         request: DeleteMappingInfoRequest,
@@ -30901,10 +30445,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 复制映射
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/{mapping_id}/clone`
+    #[cfg(feature = "mappings")]
     pub async fn copy_mapping(
         &self,
         request: CopyMappingRequest,
@@ -30926,10 +30470,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "mappings")]
     /// 修分类映射启用禁用状态
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/{mapping_id}/status`
+    #[cfg(feature = "mappings")]
     pub async fn update_mapping_info_status(
         &self,
         request: UpdateMappingInfoStatusRequest,
@@ -30951,10 +30495,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "metrics")]
     /// 获取指标列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/metrics`
+    #[cfg(feature = "metrics")]
     pub async fn list_metrics(
         &self,
         request: ListMetricsRequest,
@@ -30967,14 +30511,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "metrics")]
     /// 创建指标
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/metrics`
+    #[cfg(feature = "metrics")]
     pub async fn create_metric(
         &self,
         request: CreateMetricRequest,
@@ -30988,14 +30531,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "metrics")]
     /// 获取指标元数据
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/metrics/{metric_id}`
+    #[cfg(feature = "metrics")]
     pub async fn show_metric_meta_data(
         &self,
         request: ShowMetricMetaDataRequest,
@@ -31009,14 +30551,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "metrics")]
     /// 更新指标定义
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/metrics/{metric_id}`
+    #[cfg(feature = "metrics")]
     pub async fn update_metrics(
         &self,
         request: UpdateMetricsRequest,
@@ -31031,14 +30572,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "metrics")]
     /// 删除指标
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/metrics/{metric_id}`
+    #[cfg(feature = "metrics")]
     pub async fn delete_metrics(
         &self,
         request: DeleteMetricsRequest,
@@ -31051,16 +30591,15 @@ impl crate::Client {
         Ok(DeleteMetricsResponse {
             status: response.status(),
             request_id: response.request_id(),
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "modules")]
     /// 查询模块列表
     ///
     /// 查询所有模块
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/modules`
+    #[cfg(feature = "modules")]
     pub async fn list_modules(
         &self,
         request: ListModulesRequest,
@@ -31078,16 +30617,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "modules")]
     /// 新建模块
     ///
     /// 创建模块.
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/modules`
+    #[cfg(feature = "modules")]
     pub async fn create_module(
         &self,
         request: CreateModuleRequest,
@@ -31101,14 +30639,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "modules")]
     /// 查询模块详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/modules/{module_id}`
+    #[cfg(feature = "modules")]
     pub async fn show_module(
         &self,
         request: ShowModuleRequest,
@@ -31122,16 +30659,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "modules")]
     /// 更新布局模块
     ///
     /// 更新模块
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/modules/{module_id}`
+    #[cfg(feature = "modules")]
     pub async fn update_module(
         &self,
         request: UpdateModuleRequest,
@@ -31146,14 +30682,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "modules")]
     /// 删除模块
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/modules/{module_id}`
+    #[cfg(feature = "modules")]
     pub async fn delete_module(
         &self,
         request: DeleteModuleRequest,
@@ -31167,14 +30702,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "notes")]
     /// 创建评论
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/notes`
+    #[cfg(feature = "notes")]
     pub async fn create_note(
         &self,
         request: CreateNoteRequest,
@@ -31195,10 +30729,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "notes")]
     /// 删除评论
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/notes`
+    #[cfg(feature = "notes")]
     pub async fn delete_notes(
         &self,
         request: DeleteNotesRequest,
@@ -31219,18 +30753,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "notes")]
     /// 搜索评论列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/notes/search`
+    #[cfg(feature = "notes")]
     pub async fn list_notes(
         &self,
         request: ListNotesRequest,
     ) -> Result<ListNotesResponse, rt::Error> {
         list_notes_decode(self.core.send(list_notes_call(request)).await?)
     }
-    #[cfg(feature = "notes")]
     /// The pages of [`list_notes`](Self::list_notes), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "notes")]
     #[inline]
     pub fn list_notes_pages(
         &self,
@@ -31254,18 +30788,18 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+    #[cfg(feature = "playbooks")]
     pub async fn list_playbooks(
         &self,
         request: ListPlaybooksRequest,
     ) -> Result<ListPlaybooksResponse, rt::Error> {
         list_playbooks_decode(self.core.send(list_playbooks_call(request)).await?)
     }
-    #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbooks`](Self::list_playbooks), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "playbooks")]
     #[inline]
     pub fn list_playbooks_pages(
         &self,
@@ -31289,10 +30823,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "playbooks")]
     /// 创建剧本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+    #[cfg(feature = "playbooks")]
     pub async fn create_playbook(
         &self,
         request: CreatePlaybookRequest,
@@ -31306,14 +30840,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 导出剧本信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`
+    #[cfg(feature = "playbooks")]
     pub async fn export_playbook(
         &self,
         request: ExportPlaybookRequest,
@@ -31329,10 +30862,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 导入剧本信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`
+    #[cfg(feature = "playbooks")]
     pub async fn import_playbook(
         &self,
         request: ImportPlaybookRequest,
@@ -31360,10 +30893,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本实例列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`
+    #[cfg(feature = "playbooks")]
     pub async fn list_playbook_instances(
         &self,
         request: ListPlaybookInstancesRequest,
@@ -31372,8 +30905,8 @@ impl crate::Client {
             self.core.send(list_playbook_instances_call(request)).await?,
         )
     }
-    #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbook_instances`](Self::list_playbook_instances), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "playbooks")]
     #[inline]
     pub fn list_playbook_instances_pages(
         &self,
@@ -31397,10 +30930,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本实例审计日志
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`
+    #[cfg(feature = "playbooks")]
     pub async fn list_playbook_audit_logs(
         &self,
         request: ListPlaybookAuditLogsRequest,
@@ -31409,8 +30942,8 @@ impl crate::Client {
             self.core.send(list_playbook_audit_logs_call(request)).await?,
         )
     }
-    #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbook_audit_logs`](Self::list_playbook_audit_logs), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "playbooks")]
     #[inline]
     pub fn list_playbook_audit_logs_pages(
         &self,
@@ -31434,10 +30967,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本实例详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn show_playbook_instance(
         &self,
         request: ShowPlaybookInstanceRequest,
@@ -31451,14 +30984,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本拓扑关系
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`
+    #[cfg(feature = "playbooks")]
     pub async fn show_playbook_topology(
         &self,
         request: ShowPlaybookTopologyRequest,
@@ -31472,16 +31004,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 剧本数据统计
     ///
     /// 剧本统计数据（待下线）
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`
+    #[cfg(feature = "playbooks")]
     pub async fn show_playbook_statistics(
         &self,
         request: ShowPlaybookStatisticsRequest,
@@ -31494,16 +31025,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本审核结果
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`
+    #[cfg(feature = "playbooks")]
     pub async fn list_playbook_approves(
         &self,
         request: ListPlaybookApprovesRequest,
@@ -31518,14 +31048,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本版本详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn show_playbook_version(
         &self,
         request: ShowPlaybookVersionRequest,
@@ -31539,14 +31068,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 更新剧本版本
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn update_playbook_version(
         &self,
         request: UpdatePlaybookVersionRequest,
@@ -31561,14 +31089,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 删除剧本版本
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn delete_playbook_version(
         &self,
         request: DeletePlaybookVersionRequest,
@@ -31582,16 +31109,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本动作
     ///
     /// 查询剧本动作列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+    #[cfg(feature = "playbooks")]
     pub async fn list_playbook_actions(
         &self,
         request: ListPlaybookActionsRequest,
@@ -31600,8 +31126,8 @@ impl crate::Client {
             self.core.send(list_playbook_actions_call(request)).await?,
         )
     }
-    #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbook_actions`](Self::list_playbook_actions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "playbooks")]
     #[inline]
     pub fn list_playbook_actions_pages(
         &self,
@@ -31625,10 +31151,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "playbooks")]
     /// 创建剧本动作
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+    #[cfg(feature = "playbooks")]
     pub async fn create_playbook_action(
         &self,
         request: CreatePlaybookActionRequest,
@@ -31643,16 +31169,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 更新剧本动作
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn update_playbook_action(
         &self,
         request: UpdatePlaybookActionRequest,
@@ -31668,16 +31193,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 删除剧本动作
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn delete_playbook_action(
         &self,
         request: DeletePlaybookActionRequest,
@@ -31692,16 +31216,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 审核剧本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`
+    #[cfg(feature = "playbooks")]
     pub async fn create_playbook_approve(
         &self,
         request: CreatePlaybookApproveRequest,
@@ -31716,16 +31239,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 克隆剧本及版本
     ///
     /// 克隆剧本及版本（待下线）
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`
+    #[cfg(feature = "playbooks")]
     pub async fn copy_playbook_version(
         &self,
         request: CopyPlaybookVersionRequest,
@@ -31740,16 +31262,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 创建剧本规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`
+    #[cfg(feature = "playbooks")]
     pub async fn create_playbook_rule(
         &self,
         request: CreatePlaybookRuleRequest,
@@ -31764,16 +31285,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本规则详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn show_playbook_rule(
         &self,
         request: ShowPlaybookRuleRequest,
@@ -31788,16 +31308,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 更新剧本规则
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn update_playbook_rule(
         &self,
         request: UpdatePlaybookRuleRequest,
@@ -31813,16 +31332,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 删除剧本规则
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn delete_playbook_rule(
         &self,
         request: DeletePlaybookRuleRequest,
@@ -31837,16 +31355,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn show_playbook(
         &self,
         request: ShowPlaybookRequest,
@@ -31860,14 +31377,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 修改剧本
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn update_playbook(
         &self,
         request: UpdatePlaybookRequest,
@@ -31882,14 +31398,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 删除剧本
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+    #[cfg(feature = "playbooks")]
     pub async fn delete_playbook(
         &self,
         request: DeletePlaybookRequest,
@@ -31903,16 +31418,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 剧本运行监控
     ///
     /// 剧本运行监控（待下线）
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`
+    #[cfg(feature = "playbooks")]
     pub async fn show_playbook_monitors(
         &self,
         request: ShowPlaybookMonitorsRequest,
@@ -31933,16 +31447,15 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_api_deprecation_info: response.header("x-api-deprecation-info"),
             x_api_deprecation_date: response.header("x-api-deprecation-date"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "playbooks")]
     /// 查询剧本版本列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+    #[cfg(feature = "playbooks")]
     pub async fn list_playbook_versions(
         &self,
         request: ListPlaybookVersionsRequest,
@@ -31951,8 +31464,8 @@ impl crate::Client {
             self.core.send(list_playbook_versions_call(request)).await?,
         )
     }
-    #[cfg(feature = "playbooks")]
     /// The pages of [`list_playbook_versions`](Self::list_playbook_versions), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "playbooks")]
     #[inline]
     pub fn list_playbook_versions_pages(
         &self,
@@ -31976,10 +31489,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "playbooks")]
     /// 创建剧本版本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+    #[cfg(feature = "playbooks")]
     pub async fn create_playbook_version(
         &self,
         request: CreatePlaybookVersionRequest,
@@ -31994,14 +31507,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "policies")]
     /// 查询任务视图列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policy-records/search`
+    #[cfg(feature = "policies")]
     pub async fn search_policy_record(
         &self,
         request: SearchPolicyRecordRequest,
@@ -32010,8 +31522,8 @@ impl crate::Client {
             self.core.send(search_policy_record_call(request)).await?,
         )
     }
-    #[cfg(feature = "policies")]
     /// The pages of [`search_policy_record`](Self::search_policy_record), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "policies")]
     #[inline]
     pub fn search_policy_record_pages(
         &self,
@@ -32035,10 +31547,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "policies")]
     /// 根据策略ID查询历史记录列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policy-records/{policy_id}/search`
+    #[cfg(feature = "policies")]
     pub async fn search_policy_record_by_policy_id(
         &self,
         request: SearchPolicyRecordByPolicyIdRequest,
@@ -32047,8 +31559,8 @@ impl crate::Client {
             self.core.send(search_policy_record_by_policy_id_call(request)).await?,
         )
     }
-    #[cfg(feature = "policies")]
     /// The pages of [`search_policy_record_by_policy_id`](Self::search_policy_record_by_policy_id), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "policies")]
     #[inline]
     pub fn search_policy_record_by_policy_id_pages(
         &self,
@@ -32075,10 +31587,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "policies")]
     /// 创建重试应急策略
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys`
+    #[cfg(feature = "policies")]
     pub async fn create_retry_policy(
         &self,
         request: CreateRetryPolicyRequest,
@@ -32097,10 +31609,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "policies")]
     /// 批量删除应急策略
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys/batch-delete`
+    #[cfg(feature = "policies")]
     pub async fn delete_policies(
         &self,
         request: DeletePoliciesRequest,
@@ -32118,18 +31630,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "policies")]
     /// 查询策略视图列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys/search`
+    #[cfg(feature = "policies")]
     pub async fn search_policy(
         &self,
         request: SearchPolicyRequest,
     ) -> Result<SearchPolicyResponse, rt::Error> {
         search_policy_decode(self.core.send(search_policy_call(request)).await?)
     }
-    #[cfg(feature = "policies")]
     /// The pages of [`search_policy`](Self::search_policy), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "policies")]
     #[inline]
     pub fn search_policy_pages(
         &self,
@@ -32153,10 +31665,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "policies")]
     /// 查询策略视图对象
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/policys/{policy_id}`
+    #[cfg(feature = "policies")]
     pub async fn show_policy(
         &self,
         request: ShowPolicyRequest,
@@ -32174,18 +31686,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "tasks")]
     /// 查询待办列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/tasks`
+    #[cfg(feature = "tasks")]
     pub async fn list_tasks(
         &self,
         request: ListTasksRequest,
     ) -> Result<ListTasksResponse, rt::Error> {
         list_tasks_decode(self.core.send(list_tasks_call(request)).await?)
     }
-    #[cfg(feature = "tasks")]
     /// The pages of [`list_tasks`](Self::list_tasks), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "tasks")]
     #[inline]
     pub fn list_tasks_pages(
         &self,
@@ -32209,10 +31721,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "tasks")]
     /// 查询待办的详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/tasks/{task_id}`
+    #[cfg(feature = "tasks")]
     pub async fn show_task(
         &self,
         request: ShowTaskRequest,
@@ -32229,10 +31741,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "tasks")]
     /// 更新待办的信息
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/tasks/{task_id}`
+    #[cfg(feature = "tasks")]
     pub async fn update_task(
         &self,
         request: UpdateTaskRequest,
@@ -32250,12 +31762,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "vulnerabilities")]
     /// 导出漏洞
     ///
     /// 导出详细漏洞信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/export`
+    #[cfg(feature = "vulnerabilities")]
     pub async fn export_vulnerabilities(
         &self,
         request: ExportVulnerabilitiesRequest,
@@ -32272,12 +31784,12 @@ impl crate::Client {
             body: response.body,
         })
     }
-    #[cfg(feature = "vulnerabilities")]
     /// 导入漏洞
     ///
     /// 批量导入漏洞，根据template下载的模板填写漏洞，漏洞的所有字段根据是否必填来限制，参照:安全事件数据对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/import`
+    #[cfg(feature = "vulnerabilities")]
     pub async fn import_vulnerabilities(
         &self,
         request: ImportVulnerabilitiesRequest,
@@ -32304,10 +31816,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "vulnerabilities")]
     /// 查询漏洞列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/search`
+    #[cfg(feature = "vulnerabilities")]
     pub async fn list_vulnerabilities(
         &self,
         request: ListVulnerabilitiesRequest,
@@ -32316,8 +31828,8 @@ impl crate::Client {
             self.core.send(list_vulnerabilities_call(request)).await?,
         )
     }
-    #[cfg(feature = "vulnerabilities")]
     /// The pages of [`list_vulnerabilities`](Self::list_vulnerabilities), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "vulnerabilities")]
     #[inline]
     pub fn list_vulnerabilities_pages(
         &self,
@@ -32341,12 +31853,12 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "vulnerabilities")]
     /// 下载漏洞导入模板
     ///
     /// 下载漏洞导入模板，模板根据标准的dataclass字段属性来组织
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/template/download`
+    #[cfg(feature = "vulnerabilities")]
     pub async fn download_vulnerability_template(
         &self,
         request: DownloadVulnerabilityTemplateRequest,
@@ -32362,10 +31874,10 @@ impl crate::Client {
             body: response.body,
         })
     }
-    #[cfg(feature = "vulnerabilities")]
     /// 获取漏洞详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/{vul_id}`
+    #[cfg(feature = "vulnerabilities")]
     pub async fn show_vulnerability(
         &self,
         request: ShowVulnerabilityRequest,
@@ -32382,18 +31894,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 查询流程列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+    #[cfg(feature = "workflows")]
     pub async fn list_workflows(
         &self,
         request: ListWorkflowsRequest,
     ) -> Result<ListWorkflowsResponse, rt::Error> {
         list_workflows_decode(self.core.send(list_workflows_call(request)).await?)
     }
-    #[cfg(feature = "workflows")]
     /// The pages of [`list_workflows`](Self::list_workflows), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "workflows")]
     #[inline]
     pub fn list_workflows_pages(
         &self,
@@ -32417,10 +31929,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "workflows")]
     /// 创建流程
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+    #[cfg(feature = "workflows")]
     pub async fn create_aop_workflow(
         &self,
         request: CreateAopWorkflowRequest,
@@ -32437,12 +31949,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 导出流程
     ///
     /// 导出流程信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`
+    #[cfg(feature = "workflows")]
     pub async fn export_aopworkflow(
         &self,
         request: ExportAopworkflowRequest,
@@ -32459,10 +31971,10 @@ impl crate::Client {
             body: response.body,
         })
     }
-    #[cfg(feature = "workflows")]
     /// 导入流程信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`
+    #[cfg(feature = "workflows")]
     pub async fn import_aopworkflow(
         &self,
         request: ImportAopworkflowRequest,
@@ -32489,10 +32001,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 查询流程实例的列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`
+    #[cfg(feature = "workflows")]
     pub async fn list_aop_workflow_instance(
         &self,
         request: ListAopWorkflowInstanceRequest,
@@ -32501,8 +32013,8 @@ impl crate::Client {
             self.core.send(list_aop_workflow_instance_call(request)).await?,
         )
     }
-    #[cfg(feature = "workflows")]
     /// The pages of [`list_aop_workflow_instance`](Self::list_aop_workflow_instance), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "workflows")]
     #[inline]
     pub fn list_aop_workflow_instance_pages(
         &self,
@@ -32526,10 +32038,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "workflows")]
     /// 查询流程实例的详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+    #[cfg(feature = "workflows")]
     pub async fn show_aop_workflow_instance(
         &self,
         request: ShowAopWorkflowInstanceRequest,
@@ -32547,10 +32059,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 更新流程实例
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+    #[cfg(feature = "workflows")]
     pub async fn update_workflow_instance(
         &self,
         request: UpdateWorkflowInstanceRequest,
@@ -32568,12 +32080,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 校验流程版本
     ///
     /// 校验流程版本.
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`
+    #[cfg(feature = "workflows")]
     pub async fn validate_aop_workflow_version(
         &self,
         request: ValidateAopWorkflowVersionRequest,
@@ -32590,10 +32102,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 查询流程版本的详细信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+    #[cfg(feature = "workflows")]
     pub async fn show_aop_workflow_version(
         &self,
         request: ShowAopWorkflowVersionRequest,
@@ -32610,10 +32122,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 更新流程版本信息
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+    #[cfg(feature = "workflows")]
     pub async fn update_aop_workflow_version(
         &self,
         request: UpdateAopWorkflowVersionRequest,
@@ -32631,10 +32143,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 删除流程版本
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+    #[cfg(feature = "workflows")]
     pub async fn delete_aop_workflow_version(
         &self,
         request: DeleteAopWorkflowVersionRequest,
@@ -32651,12 +32163,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 审核流程版本的发布
     ///
     /// 审核流程版本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
+    #[cfg(feature = "workflows")]
     pub async fn create_aop_workflow_version_approvel(
         &self,
         request: CreateAopWorkflowVersionApprovelRequest,
@@ -32674,10 +32186,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 查询流程详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+    #[cfg(feature = "workflows")]
     pub async fn show_aop_workflow(
         &self,
         request: ShowAopWorkflowRequest,
@@ -32694,10 +32206,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 更新流程
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+    #[cfg(feature = "workflows")]
     pub async fn update_aop_workflow(
         &self,
         request: UpdateAopWorkflowRequest,
@@ -32715,10 +32227,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 删除流程
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+    #[cfg(feature = "workflows")]
     pub async fn delete_aop_workflow(
         &self,
         request: DeleteAopWorkflowRequest,
@@ -32735,10 +32247,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 查询流程版本列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+    #[cfg(feature = "workflows")]
     pub async fn list_aop_workflow_versions(
         &self,
         request: ListAopWorkflowVersionsRequest,
@@ -32756,10 +32268,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "workflows")]
     /// 创建流程版本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+    #[cfg(feature = "workflows")]
     pub async fn create_aop_workflow_version(
         &self,
         request: CreateAopWorkflowVersionRequest,
@@ -32777,10 +32289,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 创建数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}`
+    #[cfg(feature = "data-objects")]
     pub async fn create_dataobject(
         &self,
         request: CreateDataobjectRequest,
@@ -32798,10 +32310,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 批量删除数据对象
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}`
+    #[cfg(feature = "data-objects")]
     pub async fn delete_dataobjects(
         &self,
         request: DeleteDataobjectsRequest,
@@ -32819,10 +32331,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 导出数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/export`
+    #[cfg(feature = "data-objects")]
     pub async fn export_dataobjects(
         &self,
         request: ExportDataobjectsRequest,
@@ -32839,10 +32351,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 导入数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/import`
+    #[cfg(feature = "data-objects")]
     pub async fn import_dataobjects(
         &self,
         request: ImportDataobjectsRequest,
@@ -32870,18 +32382,18 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 列出所有数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/search`
+    #[cfg(feature = "data-objects")]
     pub async fn list_dataobjects(
         &self,
         request: ListDataobjectsRequest,
     ) -> Result<ListDataobjectsResponse, rt::Error> {
         list_dataobjects_decode(self.core.send(list_dataobjects_call(request)).await?)
     }
-    #[cfg(feature = "data-objects")]
     /// The pages of [`list_dataobjects`](Self::list_dataobjects), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "data-objects")]
     #[inline]
     pub fn list_dataobjects_pages(
         &self,
@@ -32905,10 +32417,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "data-objects")]
     /// 查询数据对象
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/{data_object_id}`
+    #[cfg(feature = "data-objects")]
     pub async fn show_dataobject(
         &self,
         request: ShowDataobjectRequest,
@@ -32926,10 +32438,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 编辑数据对象
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/{data_object_id}`
+    #[cfg(feature = "data-objects")]
     pub async fn update_dataobject(
         &self,
         request: UpdateDataobjectRequest,
@@ -32948,10 +32460,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 关联数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`
+    #[cfg(feature = "data-objects")]
     pub async fn create_dataobject_relation(
         &self,
         request: CreateDataobjectRelationRequest,
@@ -32968,14 +32480,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 取消关联数据对象
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`
+    #[cfg(feature = "data-objects")]
     pub async fn delete_dataobject_relation(
         &self,
         request: DeleteDataobjectRelationRequest,
@@ -32992,14 +32503,13 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "data-objects")]
     /// 查询关联数据对象列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`
+    #[cfg(feature = "data-objects")]
     pub async fn list_dataobject_relations(
         &self,
         request: ListDataobjectRelationsRequest,
@@ -33008,8 +32518,8 @@ impl crate::Client {
             self.core.send(list_dataobject_relations_call(request)).await?,
         )
     }
-    #[cfg(feature = "data-objects")]
     /// The pages of [`list_dataobject_relations`](Self::list_dataobject_relations), fetched one at a time as the stream is read: from the request's `offset` on, `limit` items a page (the service's default when unset). `.items()` gives the items one by one. An error ends the stream after it is passed on.
+    #[cfg(feature = "data-objects")]
     #[inline]
     pub fn list_dataobject_relations_pages(
         &self,
@@ -33033,10 +32543,10 @@ impl crate::Client {
             },
         )
     }
-    #[cfg(feature = "data-objects")]
     /// 批量关联数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`
+    #[cfg(feature = "data-objects")]
     pub async fn batch_create_dataobject_relations(
         &self,
         request: BatchCreateDataobjectRelationsRequest,
@@ -33055,12 +32565,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resource-tags")]
     /// 查询资源实例数量
     ///
     /// 使用标签过滤实例，查询资源实例数量
     ///
     /// `POST /v1/{project_id}/{resource_type}/resource-instances/count`
+    #[cfg(feature = "resource-tags")]
     pub async fn count_resource_instance(
         &self,
         request: CountResourceInstanceRequest,
@@ -33077,12 +32587,12 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resource-tags")]
     /// 查询资源实例列表
     ///
     /// 使用标签过滤实例，查询资源实例列表
     ///
     /// `POST /v1/{project_id}/{resource_type}/resource-instances/filter`
+    #[cfg(feature = "resource-tags")]
     pub async fn list_resource_instance(
         &self,
         request: ListResourceInstanceRequest,
@@ -33101,13 +32611,13 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resource-tags")]
     /// 查询项目标签
     ///
     /// 查询租户在指定Project中实例类型的所有资源标签集合
     /// 标签管理服务需要能够列出当前租户全部已使用的资源标签集合，为各服务Console打资源标签和过滤实例时提供标签联想功能
     ///
     /// `GET /v1/{project_id}/{resource_type}/tags`
+    #[cfg(feature = "resource-tags")]
     pub async fn list_project_tag(
         &self,
         request: ListProjectTagRequest,
@@ -33123,13 +32633,13 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resource-tags")]
     /// 查询资源标签
     ///
     /// 查询指定实例的标签信息
     /// 标签管理服务需要使用该接口查询指定实例的全部标签数据
     ///
     /// `GET /v1/{project_id}/{resource_type}/{resource_id}/tags`
+    #[cfg(feature = "resource-tags")]
     pub async fn list_resource_tag(
         &self,
         request: ListResourceTagRequest,
@@ -33146,7 +32656,6 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resource-tags")]
     /// 批量添加资源标签
     ///
     /// 为指定实例批量添加标签
@@ -33154,6 +32663,7 @@ impl crate::Client {
     /// 一个资源上最多有20个标签。
     ///
     /// `POST /v1/{project_id}/{resource_type}/{resource_id}/tags/create`
+    #[cfg(feature = "resource-tags")]
     pub async fn batch_tag_resources(
         &self,
         request: BatchTagResourcesRequest,
@@ -33170,13 +32680,13 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resource-tags")]
     /// 删除资源标签
     ///
     /// 为指定实例批量删除标签
     /// 标签管理服务需要使用该接口批量管理实例的标签。
     ///
     /// `POST /v1/{project_id}/{resource_type}/{resource_id}/tags/delete`
+    #[cfg(feature = "resource-tags")]
     pub async fn delete_tags(
         &self,
         request: DeleteTagsRequest,
@@ -33193,13 +32703,13 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resource-tags")]
     /// 批量删除资源标签
     ///
     /// 为指定实例批量删除标签
     /// 标签管理服务需要使用该接口批量管理实例的标签。
     ///
     /// `DELETE /v1/{project_id}/{resource_type}/{resource_id}/tags/delete`
+    #[cfg(feature = "resource-tags")]
     pub async fn batch_untag_resources(
         &self,
         request: BatchUntagResourcesRequest,
@@ -33216,10 +32726,10 @@ impl crate::Client {
             headers: response.into_headers(),
         })
     }
-    #[cfg(feature = "resource-tags")]
     /// 更新标签值
     ///
     /// `PUT /v1/{project_id}/{resource_type}/{resource_id}/{key}/tags/update`
+    #[cfg(feature = "resource-tags")]
     pub async fn update_tag_value(
         &self,
         request: UpdateTagValueRequest,

@@ -18,7 +18,7 @@ pub struct Api {
     /// One Cargo feature per tag of the spec, in order of first use (set by the features
     /// pass); all of them are on by default.
     pub features: Vec<String>,
-    /// The prelude types (`Option`, `String`, `Vec`, `Box`) a model's name hides in
+    /// The prelude names (`Option`, `String`, `Vec`, `Box`, `Result`, `Into`) a model's name hides in
     /// `models`: generated code names those by their full path, the others by their short
     /// name.
     pub shadowed: Vec<String>,

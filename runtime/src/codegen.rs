@@ -8,10 +8,6 @@
 pub use {bytes, http, serde, serde_json};
 
 pub use crate::de::{required, string_enum, FieldSeed};
-pub use crate::{
-    __deserialize_struct as deserialize_struct, __model_builder as model_builder,
-    __serialize_struct as serialize_struct,
-};
 pub use crate::{next_marker, next_offset, Page, Pages};
 pub use crate::{
     BuildError, ByteStream, Call, CallOptions, Client, ClientBuilder, Error, FilePart, Form,

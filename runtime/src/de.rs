@@ -2,8 +2,8 @@
 //!
 //! serde's derive gives every struct its own field-identifier type and visitor, and a
 //! sequence visitor JSON never uses; in a crate with hundreds of models that is most of the
-//! compile time. The generated impls share one seed and visitor for field names instead, each
-//! model giving only a `match` of its wire names.
+//! compile time. The generated impls are ordinary code with a map visitor each, and share one
+//! seed and visitor for field names, each model giving only a `match` of its wire names.
 
 use std::fmt;
 
@@ -91,163 +91,6 @@ pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E
     slot.ok_or_else(|| E::missing_field(name))
 }
 
-/// The `Deserialize` impl of a generated model: a map visitor only, with the field lookup
-/// shared through [`FieldSeed`]. Unknown keys are skipped; a missing required field is
-/// serde's usual `missing field` error; `null` or a missing key makes an `Option` field
-/// `None`; of duplicate keys the last wins.
-///
-/// Each field is `index slot field: Type [optional|required] = "wire"`, where `Type` is the
-/// field's whole type (`Option<T>` for an optional one) and `slot` a local name that no
-/// field takes.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __deserialize_struct {
-    ($name:ident, $shown:literal, {
-        $( $index:tt $slot:ident $field:ident : $ty:ty [$kind:ident] = $wire:literal ),* $(,)?
-    }) => {
-        impl<'de> $crate::codegen::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::codegen::serde::Deserializer<'de>>(
-                deserializer: D,
-            ) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[$($wire),*];
-                struct FieldsVisitor;
-                impl<'de> $crate::codegen::serde::de::Visitor<'de> for FieldsVisitor {
-                    type Value = $name;
-                    fn expecting(
-                        &self,
-                        formatter: &mut ::std::fmt::Formatter<'_>,
-                    ) -> ::std::fmt::Result {
-                        formatter.write_str(::std::concat!("struct ", $shown))
-                    }
-                    #[allow(unused_mut)]
-                    fn visit_map<A: $crate::codegen::serde::de::MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> ::std::result::Result<$name, A::Error> {
-                        $( let mut $slot = $crate::__deserialize_struct!(@slot $kind $ty); )*
-                        fn find(name: &str) -> ::std::option::Option<usize> {
-                            match name {
-                                $( $wire => ::std::option::Option::Some($index), )*
-                                _ => ::std::option::Option::None,
-                            }
-                        }
-                        let seed = $crate::codegen::FieldSeed { find, count: FIELDS.len() };
-                        while let ::std::option::Option::Some(index) = map.next_key_seed(seed)? {
-                            match index {
-                                $( ::std::option::Option::Some($index) => {
-                                    $slot = $crate::__deserialize_struct!(@next $kind map)
-                                } )*
-                                _ => {
-                                    map.next_value::<$crate::codegen::serde::de::IgnoredAny>()?;
-                                }
-                            }
-                        }
-                        ::std::result::Result::Ok($name {
-                            $( $field: $crate::__deserialize_struct!(@take $kind $slot $wire), )*
-                        })
-                    }
-                }
-                deserializer.deserialize_struct($shown, FIELDS, FieldsVisitor)
-            }
-        }
-    };
-    // An optional field's slot is the field itself (`null` and a missing key both leave
-    // `None`); a required field's slot is `None` until its key is seen.
-    (@slot optional $ty:ty) => { <$ty as ::std::default::Default>::default() };
-    (@slot required $ty:ty) => { ::std::option::Option::<$ty>::None };
-    (@next optional $map:ident) => { $map.next_value()? };
-    (@next required $map:ident) => { ::std::option::Option::Some($map.next_value()?) };
-    (@take optional $slot:ident $wire:literal) => { $slot };
-    (@take required $slot:ident $wire:literal) => { $crate::codegen::required($slot, $wire)? };
-}
-
-/// The builder of a generated model, in the `builders` module beside the models: every
-/// field optional until `build` checks the required ones.
-///
-/// Each field is `field: T [kind] = "wire"`, `T` without `Option` or `Box`; the kind says
-/// what the model's field is: `optional` (`Option<T>`), `required` (`T`), `nullable`
-/// (`Option<T>`, required but may be `null`), `optional_boxed` (`Option<Box<T>>`),
-/// `required_boxed` (`Box<T>`), `nullable_boxed` (`Option<Box<T>>`).
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __model_builder {
-    ($name:ident, $shown:literal, {
-        $( $field:ident : $ty:ty [$kind:ident] = $wire:literal ),* $(,)?
-    }) => {
-        #[doc = ::std::concat!(" Builds a [`", $shown, "`](super::", $shown, ").")]
-        #[derive(Debug, Clone, Default)]
-        pub struct $name { $( $field: ::std::option::Option<$ty>, )* }
-
-        impl $name {
-            $(
-                #[doc = ::std::concat!(" Sets [`", $shown, "::", $wire, "`](super::", $shown, ").")]
-                pub fn $field(mut self, value: impl ::std::convert::Into<$ty>) -> Self {
-                    self.$field = ::std::option::Option::Some(value.into());
-                    self
-                }
-            )*
-
-            #[doc = ::std::concat!(
-                " Builds the [`", $shown, "`](super::", $shown,
-                "); fails when a required field is not set."
-            )]
-            pub fn build(self) -> ::std::result::Result<super::$name, $crate::codegen::BuildError> {
-                ::std::result::Result::Ok(super::$name {
-                    $( $field: $crate::__model_builder!(@build $kind self.$field, $shown, $wire), )*
-                })
-            }
-        }
-    };
-    (@build optional $value:expr, $shown:literal, $wire:literal) => { $value };
-    (@build nullable $value:expr, $shown:literal, $wire:literal) => { $value };
-    (@build required $value:expr, $shown:literal, $wire:literal) => {
-        $value.ok_or($crate::codegen::BuildError::missing($shown, $wire))?
-    };
-    (@build optional_boxed $value:expr, $shown:literal, $wire:literal) => {
-        $value.map(::std::boxed::Box::new)
-    };
-    (@build nullable_boxed $value:expr, $shown:literal, $wire:literal) => {
-        $value.map(::std::boxed::Box::new)
-    };
-    (@build required_boxed $value:expr, $shown:literal, $wire:literal) => {
-        ::std::boxed::Box::new($value.ok_or($crate::codegen::BuildError::missing($shown, $wire))?)
-    };
-}
-
-/// The `Serialize` impl of a generated model: the fields in spec order under their wire
-/// names; an optional field that is `None` is left out, a required nullable one is sent
-/// as `null`. Lighter to compile than serde's derive.
-///
-/// Each field is `field [optional|required] = "wire"`.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __serialize_struct {
-    ($name:ident, $shown:literal, $count:literal, {
-        $( $field:ident [$kind:ident] = $wire:literal ),* $(,)?
-    }) => {
-        impl $crate::codegen::serde::Serialize for $name {
-            fn serialize<S: $crate::codegen::serde::Serializer>(
-                &self,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error> {
-                use $crate::codegen::serde::ser::SerializeStruct;
-                #[allow(unused_mut)]
-                let mut state = serializer.serialize_struct($shown, $count)?;
-                $( $crate::__serialize_struct!(@field $kind state, $wire, &self.$field); )*
-                state.end()
-            }
-        }
-    };
-    (@field optional $state:ident, $wire:literal, $value:expr) => {
-        if let ::std::option::Option::Some(value) = $value {
-            $state.serialize_field($wire, value)?;
-        }
-    };
-    (@field required $state:ident, $wire:literal, $value:expr) => {
-        $state.serialize_field($wire, $value)?;
-    };
-}
-
 #[cfg(test)]
 mod tests {
     #[derive(Debug, PartialEq)]
@@ -257,11 +100,84 @@ mod tests {
         third: Option<bool>,
     }
 
-    crate::__deserialize_struct!(Sample, "Sample", {
-        0 field_0 first: Option<i32> [optional] = "first",
-        1 field_1 second: String [required] = "second",
-        2 field_2 third: Option<bool> [optional] = "third",
-    });
+    // Written as the generator writes a model's impl (`generator/src/emit/models.rs`), with
+    // the runtime's door as `rt`; the fixture crates compile the generated form itself.
+    mod rt {
+        pub use crate::codegen::*;
+    }
+
+    impl<'de> rt::serde::Deserialize<'de> for Sample {
+        fn deserialize<__D: rt::serde::Deserializer<'de>>(
+            deserializer: __D,
+        ) -> Result<Self, __D::Error> {
+            const FIELDS: &[&str] = &["first", "second", "third"];
+            struct __Visitor;
+            impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+                type Value = Sample;
+                fn expecting(
+                    &self,
+                    formatter: &mut ::std::fmt::Formatter<'_>,
+                ) -> ::std::fmt::Result {
+                    formatter.write_str("struct Sample")
+                }
+                fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                    self,
+                    mut __map: __A,
+                ) -> Result<Sample, __A::Error> {
+                    fn __field(name: &str) -> Option<usize> {
+                        match name {
+                            "first" => Some(0),
+                            "second" => Some(1),
+                            "third" => Some(2),
+                            _ => None,
+                        }
+                    }
+                    let mut first = None;
+                    let mut second = None;
+                    let mut third = None;
+                    let __seed = rt::FieldSeed {
+                        find: __field,
+                        count: FIELDS.len(),
+                    };
+                    while let Some(__key) = __map.next_key_seed(__seed)? {
+                        match __key {
+                            Some(0) => first = __map.next_value()?,
+                            Some(1) => second = Some(__map.next_value()?),
+                            Some(2) => third = __map.next_value()?,
+                            _ => {
+                                __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                            }
+                        }
+                    }
+                    Ok(Sample {
+                        first,
+                        second: rt::required(second, "second")?,
+                        third,
+                    })
+                }
+            }
+            deserializer.deserialize_struct("Sample", FIELDS, __Visitor)
+        }
+    }
+
+    impl rt::serde::Serialize for Sample {
+        fn serialize<__S: rt::serde::Serializer>(
+            &self,
+            serializer: __S,
+        ) -> Result<__S::Ok, __S::Error> {
+            use rt::serde::ser::SerializeStruct as _;
+            let len = usize::from(self.first.is_some()) + 1 + usize::from(self.third.is_some());
+            let mut state = serializer.serialize_struct("Sample", len)?;
+            if let Some(value) = &self.first {
+                state.serialize_field("first", value)?;
+            }
+            state.serialize_field("second", &self.second)?;
+            if let Some(value) = &self.third {
+                state.serialize_field("third", value)?;
+            }
+            state.end()
+        }
+    }
 
     #[derive(Debug, PartialEq)]
     enum Colour {
@@ -338,6 +254,30 @@ mod tests {
         assert!(
             error.to_string().contains("missing field `second`"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn unset_optional_fields_are_left_out_and_a_field_index_past_the_end_names_none() {
+        let sample = Sample {
+            first: None,
+            second: "s".into(),
+            third: Some(false),
+        };
+        let text = serde_json::to_string(&sample).unwrap();
+        assert_eq!(text, r#"{"second":"s","third":false}"#);
+        assert_eq!(serde_json::from_str::<Sample>(&text).unwrap(), sample);
+        let seed = super::FieldSeed {
+            find: |_| None,
+            count: 3,
+        };
+        assert_eq!(
+            serde::de::Visitor::visit_u64::<serde_json::Error>(seed, 2).unwrap(),
+            Some(2)
+        );
+        assert_eq!(
+            serde::de::Visitor::visit_u64::<serde_json::Error>(seed, 3).unwrap(),
+            None
         );
     }
 }

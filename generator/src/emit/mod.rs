@@ -69,10 +69,31 @@ fn doc_or_allow(text: Option<&str>) -> TokenStream {
 
 /// `#[cfg(...)]` for an item the given tag features need; nothing when it is always built.
 fn cfg(features: Option<&[String]>) -> TokenStream {
-    match features {
-        None | Some([]) => TokenStream::new(),
-        Some([one]) => quote!(#[cfg(feature = #one)]),
-        Some(many) => quote!(#[cfg(any(#(feature = #many),*))]),
+    cfg_all(features, None)
+}
+
+/// One `#[cfg(...)]` for an item that needs one of the given tag features and, when
+/// `also` names one, that feature too; nothing when it is always built.
+fn cfg_all(features: Option<&[String]>, also: Option<&str>) -> TokenStream {
+    let tags = match features {
+        None | Some([]) => None,
+        Some([one]) => Some(quote!(feature = #one)),
+        Some(many) => Some(quote!(any(#(feature = #many),*))),
+    };
+    let also = also.map(|feature| quote!(feature = #feature));
+    match (tags, also) {
+        (None, None) => TokenStream::new(),
+        (Some(one), None) | (None, Some(one)) => quote!(#[cfg(#one)]),
+        (Some(tags), Some(also)) => quote!(#[cfg(all(#tags, #also))]),
+    }
+}
+
+/// An identifier as docs and messages show it: without the `r#` of a raw identifier.
+fn shown(ident: &Ident) -> String {
+    let text = ident.to_string();
+    match text.strip_prefix("r#") {
+        Some(bare) => bare.to_owned(),
+        None => text,
     }
 }
 
@@ -86,7 +107,10 @@ fn std_type(api: &Api, short: &str) -> TokenStream {
         "Option" => quote!(::std::option::Option),
         "String" => quote!(::std::string::String),
         "Vec" => quote!(::std::vec::Vec),
-        _ => quote!(::std::boxed::Box),
+        "Result" => quote!(::std::result::Result),
+        "Into" => quote!(::std::convert::Into),
+        "Box" => quote!(::std::boxed::Box),
+        other => panic!("generator bug: no full path for the prelude name `{other}`"),
     }
 }
 

@@ -1,9 +1,9 @@
 //! `models.rs`: one type per schema, and a builder per struct in `models::builders`.
 
 use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
-use super::{cfg, doc, doc_or_allow, rt, std_type, type_ident, type_tokens};
+use super::{cfg, cfg_all, doc, doc_or_allow, rt, shown, std_type, type_ident, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -12,9 +12,10 @@ pub fn models(api: &Api) -> TokenStream {
     let import = super::import_rt();
     let items = api.models.iter().enumerate().map(|(index, model)| {
         let id = ModelId(index);
-        let cfg = cfg(model.features.as_deref());
+        let features = model.features.as_deref();
+        let cfg = cfg(features);
         match &model.kind {
-            ModelKind::Struct(fields) => struct_model(api, id, model, fields, &cfg),
+            ModelKind::Struct(fields) => struct_model(api, id, model, fields, features),
             ModelKind::Enum(variants) => enum_model(api, id, model, variants, &cfg),
             ModelKind::Alias(ty) => alias_model(api, id, model, ty, &cfg),
         }
@@ -49,6 +50,8 @@ fn model_builders(api: &Api) -> TokenStream {
         /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
         /// and `build()` checks that every required field is set.
         pub mod builders {
+            // Unused when every builder is behind a disabled tag feature.
+            #[allow(unused_imports)]
             use super::rt;
             #(#builders)*
         }
@@ -78,7 +81,7 @@ fn struct_model(
     id: ModelId,
     model: &Model,
     fields: &Struct,
-    cfg: &TokenStream,
+    features: Option<&[String]>,
 ) -> TokenStream {
     let ident = type_ident(api, id);
     let Struct {
@@ -88,24 +91,28 @@ fn struct_model(
         sent,
         received,
     } = fields;
+    let cfg = cfg(features);
     let doc = doc_or_allow(model.doc.as_deref());
     let default = default.then(|| quote!(Default,));
     // The direction the API uses is always there; the other one only with `extra-traits`.
-    let full_serde = quote!(#[cfg(feature = "extra-traits")]);
+    let serde_cfg = |used: bool| {
+        let extra = (!used).then_some("extra-traits");
+        cfg_all(features, extra)
+    };
     let serialize = (!form).then(|| {
-        let gate = (!sent).then(|| full_serde.clone());
-        let body = struct_serialize(&ident, field_list);
-        quote!(#cfg #gate #body)
+        let cfg = serde_cfg(*sent);
+        let body = struct_serialize(api, &ident, field_list);
+        quote!(#cfg #body)
     });
     let deserialize = (!form).then(|| {
-        let gate = (!received).then(|| full_serde.clone());
+        let cfg = serde_cfg(*received);
         let body = struct_deserialize(api, &ident, field_list);
-        quote!(#cfg #gate #body)
+        quote!(#cfg #body)
     });
     let field_tokens = field_list.iter().map(|field| struct_field(api, field));
     let builder_doc = format!(
-        " Starts building a [`{ident}`]; see [`builders::{ident}`](crate::models::builders::{ident}).",
-        ident = ident.to_string().trim_start_matches("r#")
+        " Starts building a [`{ident}`]; see [`builders::{ident}`].",
+        ident = shown(&ident)
     );
     // Only models a request can carry are built by callers; received ones are only read.
     let builder_fn = sent.then(|| {
@@ -120,8 +127,8 @@ fn struct_model(
         }
     });
     quote! {
-        #cfg
         #doc
+        #cfg
         #[derive(Debug, Clone, #default)]
         #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
         #[non_exhaustive]
@@ -153,76 +160,227 @@ fn struct_field(api: &Api, field: &Field) -> TokenStream {
     }
 }
 
-/// The model's `Serialize` impl, written by the runtime's `serialize_struct!`: the fields
-/// under their wire names, optional ones left out when unset.
-fn struct_serialize(ident: &Ident, fields: &[Field]) -> TokenStream {
+/// The model's `Serialize` impl: the fields in spec order under their wire names; an
+/// optional field that is unset is left out, a required nullable one is sent as `null`.
+///
+/// Generic names in the impl start with `__`, which no generated name does, so no model's
+/// name is hidden inside it.
+fn struct_serialize(api: &Api, ident: &Ident, fields: &[Field]) -> TokenStream {
     let rt = rt();
-    let shown = ident.to_string().trim_start_matches("r#").to_owned();
-    let count = proc_macro2::Literal::usize_unsuffixed(fields.len());
-    let entries = fields.iter().map(|field| {
+    let result = std_type(api, "Result");
+    let shown = shown(ident);
+    // The number of fields written, one term per field: serde's formats may write it
+    // before the fields.
+    let counts = fields.iter().map(|field| {
         let name = field_ident(field);
-        // Optional fields are left out when unset; required nullable ones go out as `null`.
-        let kind = if field.required {
-            format_ident!("required")
+        if field.required {
+            quote!(1)
         } else {
-            format_ident!("optional")
-        };
-        let wire = &field.wire_name;
-        quote!(#name [#kind] = #wire)
+            quote!(usize::from(self.#name.is_some()))
+        }
     });
+    let len = if fields.is_empty() {
+        quote!(0)
+    } else {
+        quote!(#(#counts)+*)
+    };
+    let writes = fields.iter().map(|field| {
+        let name = field_ident(field);
+        let wire = &field.wire_name;
+        if field.required {
+            quote!(state.serialize_field(#wire, &self.#name)?;)
+        } else {
+            quote! {
+                if let Some(value) = &self.#name {
+                    state.serialize_field(#wire, value)?;
+                }
+            }
+        }
+    });
+    let binding = if fields.is_empty() {
+        quote!(let state)
+    } else {
+        quote!(let mut state)
+    };
     quote! {
-        #rt::serialize_struct!(#ident, #shown, #count, { #(#entries),* });
+        impl #rt::serde::Serialize for #ident {
+            fn serialize<__S: #rt::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> #result<__S::Ok, __S::Error> {
+                use #rt::serde::ser::SerializeStruct as _;
+                let len = #len;
+                #binding = serializer.serialize_struct(#shown, len)?;
+                #(#writes)*
+                state.end()
+            }
+        }
     }
 }
 
-/// The model's `Deserialize` impl, written by the runtime's `deserialize_struct!`: lighter
-/// to compile than serde's derive (a map visitor only, one shared field lookup), and a few
-/// tokens per field here.
+/// The model's `Deserialize` impl: a visitor of maps only, whose keys are looked up through
+/// the runtime's `FieldSeed` and a `match` of the wire names. Unknown keys are skipped; a
+/// missing required field is serde's usual `missing field` error; `null` or a missing key
+/// makes an `Option` field `None`; of duplicate keys the last wins. Lighter to compile than
+/// serde's derive, which also writes a field enum and a sequence visitor per struct.
+///
+/// The locals holding the fields' values are named after the fields; every other name in
+/// the impl starts with `__`, which no generated name does, so nothing can be hidden.
 fn struct_deserialize(api: &Api, ident: &Ident, fields: &[Field]) -> TokenStream {
     let rt = rt();
-    let shown = ident.to_string().trim_start_matches("r#").to_owned();
-    let entries = fields.iter().enumerate().map(|(index, field)| {
-        let index = proc_macro2::Literal::usize_unsuffixed(index);
-        let slot = format_ident!("field_{index}");
-        let name = field_ident(field);
-        let ty = field_type(api, field);
-        let kind = if field.optional() {
-            format_ident!("optional")
+    let result = std_type(api, "Result");
+    let option = std_type(api, "Option");
+    let shown = shown(ident);
+    let expecting = format!("struct {shown}");
+    let wires = fields.iter().map(|field| &field.wire_name);
+    let names: Vec<Ident> = fields.iter().map(field_ident).collect();
+    let values = fields.iter().zip(&names).map(|(field, name)| {
+        if field.optional() {
+            quote!(#name)
         } else {
-            format_ident!("required")
-        };
-        let wire = &field.wire_name;
-        quote!(#index #slot #name: #ty [#kind] = #wire)
+            let wire = &field.wire_name;
+            quote!(#name: #rt::required(#name, #wire)?)
+        }
     });
+    let read = if fields.is_empty() {
+        quote! {
+            while __map
+                .next_entry::<#rt::serde::de::IgnoredAny, #rt::serde::de::IgnoredAny>()?
+                .is_some()
+            {}
+        }
+    } else {
+        let indexes = (0..fields.len()).map(proc_macro2::Literal::usize_unsuffixed);
+        let lookup = fields.iter().zip(indexes.clone()).map(|(field, index)| {
+            let wire = &field.wire_name;
+            quote!(#wire => Some(#index),)
+        });
+        // An optional field's local is the field itself (`null` and a missing key both
+        // leave `None`); a required field's local is `None` until its key is seen.
+        let arms = fields.iter().zip(&names).zip(indexes).map(|((field, name), index)| {
+            if field.optional() {
+                quote!(Some(#index) => #name = __map.next_value()?,)
+            } else {
+                quote!(Some(#index) => #name = Some(__map.next_value()?),)
+            }
+        });
+        quote! {
+            fn __field(name: &str) -> #option<usize> {
+                match name {
+                    #(#lookup)*
+                    _ => None,
+                }
+            }
+            #(let mut #names = None;)*
+            let __seed = #rt::FieldSeed { find: __field, count: FIELDS.len() };
+            while let Some(__key) = __map.next_key_seed(__seed)? {
+                match __key {
+                    #(#arms)*
+                    _ => {
+                        __map.next_value::<#rt::serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+        }
+    };
     quote! {
-        #rt::deserialize_struct!(#ident, #shown, { #(#entries),* });
+        impl<'de> #rt::serde::Deserialize<'de> for #ident {
+            fn deserialize<__D: #rt::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> #result<Self, __D::Error> {
+                const FIELDS: &[&str] = &[#(#wires),*];
+
+                struct __Visitor;
+
+                impl<'de> #rt::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #ident;
+
+                    fn expecting(
+                        &self,
+                        formatter: &mut ::std::fmt::Formatter<'_>,
+                    ) -> ::std::fmt::Result {
+                        formatter.write_str(#expecting)
+                    }
+
+                    fn visit_map<__A: #rt::serde::de::MapAccess<'de>>(
+                        self,
+                        mut __map: __A,
+                    ) -> #result<#ident, __A::Error> {
+                        #read
+                        Ok(#ident { #(#values),* })
+                    }
+                }
+
+                deserializer.deserialize_struct(#shown, FIELDS, __Visitor)
+            }
+        }
     }
 }
 
-/// The builder of a struct, written by the runtime's `model_builder!`: every field optional
-/// until `build` checks the required ones.
+/// The builder of a struct, in the `builders` module under the model's name: every field
+/// optional until `build` checks the required ones; each setter carries its field's docs.
 fn builder(api: &Api, id: ModelId, model: &Struct, cfg: &TokenStream) -> TokenStream {
     let rt = rt();
     let ident = type_ident(api, id);
-    let shown = ident.to_string().trim_start_matches("r#").to_owned();
-    let entries = model.fields.iter().map(|field| {
-        let name = field_ident(field);
-        let ty = type_tokens(api, &field.ty);
-        let kind = match (field.required, field.nullable, field.boxed) {
-            (false, _, false) => "optional",
-            (false, _, true) => "optional_boxed",
-            (true, true, false) => "nullable",
-            (true, true, true) => "nullable_boxed",
-            (true, false, false) => "required",
-            (true, false, true) => "required_boxed",
+    let shown = shown(&ident);
+    let option = std_type(api, "Option");
+    let result = std_type(api, "Result");
+    let boxed = std_type(api, "Box");
+    let into = std_type(api, "Into");
+    let names: Vec<Ident> = model.fields.iter().map(field_ident).collect();
+    let types: Vec<TokenStream> = model
+        .fields
+        .iter()
+        .map(|field| type_tokens(api, &field.ty))
+        .collect();
+    let setters = model.fields.iter().zip(&names).zip(&types).map(|((field, name), ty)| {
+        let setter_doc = match &field.doc {
+            Some(text) => doc(text),
+            None => {
+                let text = format!(" Sets [`{shown}::{}`](super::{shown}).", field.wire_name);
+                quote!(#[doc = #text])
+            }
         };
-        let kind = format_ident!("{kind}");
-        let wire = &field.wire_name;
-        quote!(#name: #ty [#kind] = #wire)
+        quote! {
+            #setter_doc
+            pub fn #name(mut self, value: impl #into<#ty>) -> Self {
+                self.#name = Some(value.into());
+                self
+            }
+        }
     });
+    let values = model.fields.iter().zip(&names).map(|(field, name)| {
+        let wire = &field.wire_name;
+        let value = quote!(self.#name);
+        let value = if field.required && !field.nullable {
+            quote!(#value.ok_or_else(|| #rt::BuildError::missing(#shown, #wire))?)
+        } else {
+            value
+        };
+        match (field.boxed, field.optional()) {
+            (false, _) => quote!(#name: #value),
+            (true, true) => quote!(#name: #value.map(#boxed::new)),
+            (true, false) => quote!(#name: #boxed::new(#value)),
+        }
+    });
+    let struct_doc = format!(" Builds a [`{shown}`](super::{shown}).");
+    let build_doc =
+        format!(" Builds the [`{shown}`](super::{shown}); fails when a required field is not set.");
     quote! {
+        #[doc = #struct_doc]
         #cfg
-        #rt::model_builder!(#ident, #shown, { #(#entries),* });
+        #[derive(Debug, Clone, Default)]
+        pub struct #ident { #(#names: #option<#types>,)* }
+
+        #cfg
+        impl #ident {
+            #(#setters)*
+
+            #[doc = #build_doc]
+            pub fn build(self) -> #result<super::#ident, #rt::BuildError> {
+                Ok(super::#ident { #(#values),* })
+            }
+        }
     }
 }
 
@@ -262,9 +420,9 @@ fn enum_model(
         .map(|variant| variant.value.as_str())
         .collect();
     quote! {
-        #cfg
         #doc
         #[doc = #unknown_doc]
+        #cfg
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum #ident {
@@ -332,8 +490,8 @@ fn alias_model(api: &Api, id: ModelId, model: &Model, ty: &Type, cfg: &TokenStre
     let doc = doc_or_allow(model.doc.as_deref());
     let ty = type_tokens(api, ty);
     quote! {
-        #cfg
         #doc
+        #cfg
         pub type #ident = #ty;
     }
 }

@@ -186,8 +186,8 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
     );
     let cfg = &names.cfg;
     quote! {
-        #cfg
         #[doc = #request_doc]
+        #cfg
         #[derive(Debug, Clone, Default)]
         #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
         #[non_exhaustive]
@@ -272,8 +272,8 @@ fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream
     let response = &names.response;
     let cfg = &names.cfg;
     quote! {
-        #cfg
         #[doc = #response_doc]
+        #cfg
         #derives
         #[non_exhaustive]
         pub struct #response { #(#fields)* }
@@ -343,8 +343,8 @@ fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenSt
     );
     let cfg = &names.cfg;
     Some(quote! {
-        #cfg
         #[doc = #error_doc]
+        #cfg
         #[derive(Debug, Clone)]
         #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
         #[non_exhaustive]
@@ -514,8 +514,8 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
         // The pages send the same call and decode the same answer, through these two.
         let (call_fn, decode_fn) = super::paging::paged_fn_names(method);
         return quote! {
-            #cfg
             #method_doc
+            #cfg
             #deprecated
             pub async fn #method(&self, request: #request) -> Result<#response, #rt::Error> {
                 #decode_fn(self.core.#send(#call_fn(request)).await?)
@@ -523,8 +523,8 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
         };
     }
     quote! {
-        #cfg
         #method_doc
+        #cfg
         #deprecated
         pub async fn #method(&self, request: #request) -> Result<#response, #rt::Error> {
             #build_call

@@ -161,8 +161,8 @@ pub(super) fn pages_method(pagination: &Pagination, names: &Names) -> TokenStrea
         " The pages of [`{method_name}`](Self::{method_name}), fetched one at a time as the stream is read: {from_where}, {size}. `.items()` gives the items one by one. An error ends the stream after it is passed on.",
     );
     quote! {
-        #cfg
         #[doc = #pages_doc]
+        #cfg
         #[inline]
         pub fn #pages(&self, request: #request) -> #rt::Pages<#request, #response> {
             #rt::Pages::new(

@@ -46,7 +46,7 @@ pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         features: Vec::new(),
         shadowed: Vec::new(),
     };
-    api.shadowed = ["Option", "String", "Vec", "Box"]
+    api.shadowed = ["Option", "String", "Vec", "Box", "Result", "Into"]
         .into_iter()
         .filter(|name| api.models.iter().any(|model| model.name == *name))
         .map(str::to_owned)

@@ -143,7 +143,9 @@ impl Lowerer<'_> {
                 continue;
             };
             // Content-Type is not a header of the response type: OpenAPI ignores it too.
+            // X-Request-Id is read into every response's `request_id` already.
             if name.eq_ignore_ascii_case("content-type")
+                || name.eq_ignore_ascii_case("x-request-id")
                 || headers
                     .iter()
                     .any(|existing| existing.wire_name.eq_ignore_ascii_case(name))

@@ -12,11 +12,66 @@ pub struct Label {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(Label, "Label", 1, { name[optional] = "name" });
+impl rt::serde::Serialize for Label {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.name.is_some());
+        let mut state = serializer.serialize_struct("Label", len)?;
+        if let Some(value) = &self.name {
+            state.serialize_field("name", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Label, "Label", { 0 field_0 name : Option < String > [optional] = "name" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Label {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Label;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Label")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Label, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Label { name })
+            }
+        }
+        deserializer.deserialize_struct("Label", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 pub type Labels = Vec<crate::models::Label>;
 
@@ -38,19 +93,96 @@ pub struct Holder {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Holder, "Holder", 5, { names[required] = "names", labels[optional] = "labels",
-    points[optional] = "points", matrix[optional] = "matrix", anything[optional] =
-    "anything" }
-);
+impl rt::serde::Serialize for Holder {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.labels.is_some())
+            + usize::from(self.points.is_some()) + usize::from(self.matrix.is_some())
+            + usize::from(self.anything.is_some());
+        let mut state = serializer.serialize_struct("Holder", len)?;
+        state.serialize_field("names", &self.names)?;
+        if let Some(value) = &self.labels {
+            state.serialize_field("labels", value)?;
+        }
+        if let Some(value) = &self.points {
+            state.serialize_field("points", value)?;
+        }
+        if let Some(value) = &self.matrix {
+            state.serialize_field("matrix", value)?;
+        }
+        if let Some(value) = &self.anything {
+            state.serialize_field("anything", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Holder, "Holder", { 0 field_0 names : Vec < String > [required] = "names", 1 field_1
-    labels : Option < Vec < crate ::models::Label > > [optional] = "labels", 2 field_2
-    points : Option < Vec < crate ::models::HolderPointsItem > > [optional] = "points", 3
-    field_3 matrix : Option < Vec < Vec < f32 > > > [optional] = "matrix", 4 field_4
-    anything : Option < Vec < rt::serde_json::Value > > [optional] = "anything" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Holder {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["names", "labels", "points", "matrix", "anything"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Holder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Holder")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Holder, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "names" => Some(0),
+                        "labels" => Some(1),
+                        "points" => Some(2),
+                        "matrix" => Some(3),
+                        "anything" => Some(4),
+                        _ => None,
+                    }
+                }
+                let mut names = None;
+                let mut labels = None;
+                let mut points = None;
+                let mut matrix = None;
+                let mut anything = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => names = Some(__map.next_value()?),
+                        Some(1) => labels = __map.next_value()?,
+                        Some(2) => points = __map.next_value()?,
+                        Some(3) => matrix = __map.next_value()?,
+                        Some(4) => anything = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Holder {
+                    names: rt::required(names, "names")?,
+                    labels,
+                    points,
+                    matrix,
+                    anything,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Holder", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -63,11 +195,68 @@ pub struct HolderPointsItem {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    HolderPointsItem, "HolderPointsItem", 2, { x[optional] = "x", y[optional] = "y" }
-);
+impl rt::serde::Serialize for HolderPointsItem {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.x.is_some()) + usize::from(self.y.is_some());
+        let mut state = serializer.serialize_struct("HolderPointsItem", len)?;
+        if let Some(value) = &self.x {
+            state.serialize_field("x", value)?;
+        }
+        if let Some(value) = &self.y {
+            state.serialize_field("y", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    HolderPointsItem, "HolderPointsItem", { 0 field_0 x : Option < f64 > [optional] =
-    "x", 1 field_1 y : Option < f64 > [optional] = "y" }
-);
+impl<'de> rt::serde::Deserialize<'de> for HolderPointsItem {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["x", "y"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = HolderPointsItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct HolderPointsItem")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<HolderPointsItem, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "x" => Some(0),
+                        "y" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut x = None;
+                let mut y = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => x = __map.next_value()?,
+                        Some(1) => y = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(HolderPointsItem { x, y })
+            }
+        }
+        deserializer.deserialize_struct("HolderPointsItem", FIELDS, __Visitor)
+    }
+}

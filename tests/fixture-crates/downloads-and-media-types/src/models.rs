@@ -14,10 +14,67 @@ pub struct Batch {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Batch, "Batch", 2, { id[optional] = "id", size[optional] = "size" }
-);
-rt::deserialize_struct!(
-    Batch, "Batch", { 0 field_0 id : Option < String > [optional] = "id", 1 field_1 size
-    : Option < i64 > [optional] = "size" }
-);
+impl rt::serde::Serialize for Batch {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.id.is_some()) + usize::from(self.size.is_some());
+        let mut state = serializer.serialize_struct("Batch", len)?;
+        if let Some(value) = &self.id {
+            state.serialize_field("id", value)?;
+        }
+        if let Some(value) = &self.size {
+            state.serialize_field("size", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Batch {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id", "size"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Batch;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Batch")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Batch, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        "size" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let mut size = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = __map.next_value()?,
+                        Some(1) => size = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Batch { id, size })
+            }
+        }
+        deserializer.deserialize_struct("Batch", FIELDS, __Visitor)
+    }
+}

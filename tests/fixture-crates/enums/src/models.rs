@@ -102,14 +102,73 @@ pub struct Job {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Job, "Job", 2, { state[required] = "state", priority[optional] = "priority" }
-);
+impl rt::serde::Serialize for Job {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.priority.is_some());
+        let mut state = serializer.serialize_struct("Job", len)?;
+        state.serialize_field("state", &self.state)?;
+        if let Some(value) = &self.priority {
+            state.serialize_field("priority", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Job, "Job", { 0 field_0 state : crate ::models::State[required] = "state", 1 field_1
-    priority : Option < crate ::models::JobPriority > [optional] = "priority" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Job {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["state", "priority"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Job;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Job")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Job, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "state" => Some(0),
+                        "priority" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut state = None;
+                let mut priority = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => state = Some(__map.next_value()?),
+                        Some(1) => priority = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Job {
+                    state: rt::required(state, "state")?,
+                    priority,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Job", FIELDS, __Visitor)
+    }
+}
+
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -16,23 +16,87 @@ pub struct CreateWidgetRequestBody {
 }
 
 impl CreateWidgetRequestBody {
-    /// Starts building a [`CreateWidgetRequestBody`]; see [`builders::CreateWidgetRequestBody`](crate::models::builders::CreateWidgetRequestBody).
+    /// Starts building a [`CreateWidgetRequestBody`]; see [`builders::CreateWidgetRequestBody`].
     pub fn builder() -> crate::models::builders::CreateWidgetRequestBody {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    CreateWidgetRequestBody, "CreateWidgetRequestBody", 3, { name[required] = "name",
-    spec[optional] = "spec", description[optional] = "description" }
-);
+impl rt::serde::Serialize for CreateWidgetRequestBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.spec.is_some())
+            + usize::from(self.description.is_some());
+        let mut state = serializer.serialize_struct("CreateWidgetRequestBody", len)?;
+        state.serialize_field("name", &self.name)?;
+        if let Some(value) = &self.spec {
+            state.serialize_field("spec", value)?;
+        }
+        if let Some(value) = &self.description {
+            state.serialize_field("description", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    CreateWidgetRequestBody, "CreateWidgetRequestBody", { 0 field_0 name :
-    String[required] = "name", 1 field_1 spec : Option < crate ::models::WidgetSpec >
-    [optional] = "spec", 2 field_2 description : Option < String > [optional] =
-    "description" }
-);
+impl<'de> rt::serde::Deserialize<'de> for CreateWidgetRequestBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name", "spec", "description"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateWidgetRequestBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct CreateWidgetRequestBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<CreateWidgetRequestBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        "spec" => Some(1),
+                        "description" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let mut spec = None;
+                let mut description = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = Some(__map.next_value()?),
+                        Some(1) => spec = __map.next_value()?,
+                        Some(2) => description = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateWidgetRequestBody {
+                    name: rt::required(name, "name")?,
+                    spec,
+                    description,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateWidgetRequestBody", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -45,19 +109,78 @@ pub struct WidgetSpec {
 }
 
 impl WidgetSpec {
-    /// Starts building a [`WidgetSpec`]; see [`builders::WidgetSpec`](crate::models::builders::WidgetSpec).
+    /// Starts building a [`WidgetSpec`]; see [`builders::WidgetSpec`].
     pub fn builder() -> crate::models::builders::WidgetSpec {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    WidgetSpec, "WidgetSpec", 2, { color[required] = "color", size[optional] = "size" }
-);
-rt::deserialize_struct!(
-    WidgetSpec, "WidgetSpec", { 0 field_0 color : crate ::models::Color[required] =
-    "color", 1 field_1 size : Option < i32 > [optional] = "size" }
-);
+impl rt::serde::Serialize for WidgetSpec {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.size.is_some());
+        let mut state = serializer.serialize_struct("WidgetSpec", len)?;
+        state.serialize_field("color", &self.color)?;
+        if let Some(value) = &self.size {
+            state.serialize_field("size", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for WidgetSpec {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["color", "size"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = WidgetSpec;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct WidgetSpec")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<WidgetSpec, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "color" => Some(0),
+                        "size" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut color = None;
+                let mut size = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => color = Some(__map.next_value()?),
+                        Some(1) => size = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WidgetSpec {
+                    color: rt::required(color, "color")?,
+                    size,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WidgetSpec", FIELDS, __Visitor)
+    }
+}
+
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -145,16 +268,87 @@ pub struct Widget {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Widget, "Widget", 4, { id[required] = "id", name[optional] = "name", spec[optional] =
-    "spec", owner[optional] = "owner" }
-);
-rt::deserialize_struct!(
-    Widget, "Widget", { 0 field_0 id : String[required] = "id", 1 field_1 name : Option <
-    String > [optional] = "name", 2 field_2 spec : Option < crate ::models::WidgetSpec >
-    [optional] = "spec", 3 field_3 owner : Option < crate ::models::Owner > [optional] =
-    "owner" }
-);
+impl rt::serde::Serialize for Widget {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.name.is_some()) + usize::from(self.spec.is_some())
+            + usize::from(self.owner.is_some());
+        let mut state = serializer.serialize_struct("Widget", len)?;
+        state.serialize_field("id", &self.id)?;
+        if let Some(value) = &self.name {
+            state.serialize_field("name", value)?;
+        }
+        if let Some(value) = &self.spec {
+            state.serialize_field("spec", value)?;
+        }
+        if let Some(value) = &self.owner {
+            state.serialize_field("owner", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Widget {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "spec", "owner"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Widget;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Widget")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Widget, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        "name" => Some(1),
+                        "spec" => Some(2),
+                        "owner" => Some(3),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let mut name = None;
+                let mut spec = None;
+                let mut owner = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = Some(__map.next_value()?),
+                        Some(1) => name = __map.next_value()?,
+                        Some(2) => spec = __map.next_value()?,
+                        Some(3) => owner = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Widget {
+                    id: rt::required(id, "id")?,
+                    name,
+                    spec,
+                    owner,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Widget", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -167,14 +361,72 @@ pub struct WidgetPage {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    WidgetPage, "WidgetPage", 2, { total[optional] = "total", widgets[optional] =
-    "widgets" }
-);
-rt::deserialize_struct!(
-    WidgetPage, "WidgetPage", { 0 field_0 total : Option < i64 > [optional] = "total", 1
-    field_1 widgets : Option < Vec < crate ::models::Widget > > [optional] = "widgets" }
-);
+impl rt::serde::Serialize for WidgetPage {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.total.is_some())
+            + usize::from(self.widgets.is_some());
+        let mut state = serializer.serialize_struct("WidgetPage", len)?;
+        if let Some(value) = &self.total {
+            state.serialize_field("total", value)?;
+        }
+        if let Some(value) = &self.widgets {
+            state.serialize_field("widgets", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for WidgetPage {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["total", "widgets"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = WidgetPage;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct WidgetPage")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<WidgetPage, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "total" => Some(0),
+                        "widgets" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut total = None;
+                let mut widgets = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => total = __map.next_value()?,
+                        Some(1) => widgets = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WidgetPage { total, widgets })
+            }
+        }
+        deserializer.deserialize_struct("WidgetPage", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -187,24 +439,139 @@ pub struct Owner {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Owner, "Owner", 2, { id[required] = "id", display_name[optional] = "display_name" }
-);
-rt::deserialize_struct!(
-    Owner, "Owner", { 0 field_0 id : String[required] = "id", 1 field_1 display_name :
-    Option < String > [optional] = "display_name" }
-);
+impl rt::serde::Serialize for Owner {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.display_name.is_some());
+        let mut state = serializer.serialize_struct("Owner", len)?;
+        state.serialize_field("id", &self.id)?;
+        if let Some(value) = &self.display_name {
+            state.serialize_field("display_name", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Owner {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id", "display_name"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Owner;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Owner")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Owner, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        "display_name" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let mut display_name = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = Some(__map.next_value()?),
+                        Some(1) => display_name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Owner {
+                    id: rt::required(id, "id")?,
+                    display_name,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Owner", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::rt;
-    rt::model_builder!(
-        CreateWidgetRequestBody, "CreateWidgetRequestBody", { name : String[required] =
-        "name", spec : crate ::models::WidgetSpec[optional] = "spec", description :
-        String[optional] = "description" }
-    );
-    rt::model_builder!(
-        WidgetSpec, "WidgetSpec", { color : crate ::models::Color[required] = "color",
-        size : i32[optional] = "size" }
-    );
+    /// Builds a [`CreateWidgetRequestBody`](super::CreateWidgetRequestBody).
+    #[derive(Debug, Clone, Default)]
+    pub struct CreateWidgetRequestBody {
+        name: Option<String>,
+        spec: Option<crate::models::WidgetSpec>,
+        description: Option<String>,
+    }
+    impl CreateWidgetRequestBody {
+        /// Sets [`CreateWidgetRequestBody::name`](super::CreateWidgetRequestBody).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets [`CreateWidgetRequestBody::spec`](super::CreateWidgetRequestBody).
+        pub fn spec(mut self, value: impl Into<crate::models::WidgetSpec>) -> Self {
+            self.spec = Some(value.into());
+            self
+        }
+        /// Sets [`CreateWidgetRequestBody::description`](super::CreateWidgetRequestBody).
+        pub fn description(mut self, value: impl Into<String>) -> Self {
+            self.description = Some(value.into());
+            self
+        }
+        /// Builds the [`CreateWidgetRequestBody`](super::CreateWidgetRequestBody); fails when a required field is not set.
+        pub fn build(self) -> Result<super::CreateWidgetRequestBody, rt::BuildError> {
+            Ok(super::CreateWidgetRequestBody {
+                name: self
+                    .name
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "CreateWidgetRequestBody",
+                        "name",
+                    ))?,
+                spec: self.spec,
+                description: self.description,
+            })
+        }
+    }
+    /// Builds a [`WidgetSpec`](super::WidgetSpec).
+    #[derive(Debug, Clone, Default)]
+    pub struct WidgetSpec {
+        color: Option<crate::models::Color>,
+        size: Option<i32>,
+    }
+    impl WidgetSpec {
+        /// Sets [`WidgetSpec::color`](super::WidgetSpec).
+        pub fn color(mut self, value: impl Into<crate::models::Color>) -> Self {
+            self.color = Some(value.into());
+            self
+        }
+        /// Sets [`WidgetSpec::size`](super::WidgetSpec).
+        pub fn size(mut self, value: impl Into<i32>) -> Self {
+            self.size = Some(value.into());
+            self
+        }
+        /// Builds the [`WidgetSpec`](super::WidgetSpec); fails when a required field is not set.
+        pub fn build(self) -> Result<super::WidgetSpec, rt::BuildError> {
+            Ok(super::WidgetSpec {
+                color: self
+                    .color
+                    .ok_or_else(|| rt::BuildError::missing("WidgetSpec", "color"))?,
+                size: self.size,
+            })
+        }
+    }
 }

@@ -26,21 +26,130 @@ pub struct Odd {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Odd, "Odd", 8, { r#type[optional] = "type", r#match[optional] = "match",
-    n2fa[optional] = "2fa", gr_u00f6_u00df_e[optional] = "größe", u4e2d_u6587[optional]
-    = "中文", foo_bar[optional] = "foo-bar", n3d[optional] = "3d",
-    nested_thing[optional] = "nested-thing" }
-);
-rt::deserialize_struct!(
-    Odd, "Odd", { 0 field_0 r#type : Option < String > [optional] = "type", 1 field_1
-    r#match : Option < String > [optional] = "match", 2 field_2 n2fa : Option < bool >
-    [optional] = "2fa", 3 field_3 gr_u00f6_u00df_e : Option < i64 > [optional] =
-    "größe", 4 field_4 u4e2d_u6587 : Option < String > [optional] = "中文", 5 field_5
-    foo_bar : Option < String > [optional] = "foo-bar", 6 field_6 n3d : Option < crate
-    ::models::N3d > [optional] = "3d", 7 field_7 nested_thing : Option < crate
-    ::models::OddNestedThing > [optional] = "nested-thing" }
-);
+impl rt::serde::Serialize for Odd {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.r#type.is_some())
+            + usize::from(self.r#match.is_some()) + usize::from(self.n2fa.is_some())
+            + usize::from(self.gr_u00f6_u00df_e.is_some())
+            + usize::from(self.u4e2d_u6587.is_some())
+            + usize::from(self.foo_bar.is_some()) + usize::from(self.n3d.is_some())
+            + usize::from(self.nested_thing.is_some());
+        let mut state = serializer.serialize_struct("Odd", len)?;
+        if let Some(value) = &self.r#type {
+            state.serialize_field("type", value)?;
+        }
+        if let Some(value) = &self.r#match {
+            state.serialize_field("match", value)?;
+        }
+        if let Some(value) = &self.n2fa {
+            state.serialize_field("2fa", value)?;
+        }
+        if let Some(value) = &self.gr_u00f6_u00df_e {
+            state.serialize_field("größe", value)?;
+        }
+        if let Some(value) = &self.u4e2d_u6587 {
+            state.serialize_field("中文", value)?;
+        }
+        if let Some(value) = &self.foo_bar {
+            state.serialize_field("foo-bar", value)?;
+        }
+        if let Some(value) = &self.n3d {
+            state.serialize_field("3d", value)?;
+        }
+        if let Some(value) = &self.nested_thing {
+            state.serialize_field("nested-thing", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Odd {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &[
+            "type",
+            "match",
+            "2fa",
+            "größe",
+            "中文",
+            "foo-bar",
+            "3d",
+            "nested-thing",
+        ];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Odd;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Odd")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Odd, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "type" => Some(0),
+                        "match" => Some(1),
+                        "2fa" => Some(2),
+                        "größe" => Some(3),
+                        "中文" => Some(4),
+                        "foo-bar" => Some(5),
+                        "3d" => Some(6),
+                        "nested-thing" => Some(7),
+                        _ => None,
+                    }
+                }
+                let mut r#type = None;
+                let mut r#match = None;
+                let mut n2fa = None;
+                let mut gr_u00f6_u00df_e = None;
+                let mut u4e2d_u6587 = None;
+                let mut foo_bar = None;
+                let mut n3d = None;
+                let mut nested_thing = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => r#type = __map.next_value()?,
+                        Some(1) => r#match = __map.next_value()?,
+                        Some(2) => n2fa = __map.next_value()?,
+                        Some(3) => gr_u00f6_u00df_e = __map.next_value()?,
+                        Some(4) => u4e2d_u6587 = __map.next_value()?,
+                        Some(5) => foo_bar = __map.next_value()?,
+                        Some(6) => n3d = __map.next_value()?,
+                        Some(7) => nested_thing = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Odd {
+                    r#type,
+                    r#match,
+                    n2fa,
+                    gr_u00f6_u00df_e,
+                    u4e2d_u6587,
+                    foo_bar,
+                    n3d,
+                    nested_thing,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Odd", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -51,8 +160,65 @@ pub struct N3d {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(N3d, "N3d", 1, { x[optional] = "x" });
-rt::deserialize_struct!(N3d, "N3d", { 0 field_0 x : Option < f64 > [optional] = "x" });
+impl rt::serde::Serialize for N3d {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.x.is_some());
+        let mut state = serializer.serialize_struct("N3d", len)?;
+        if let Some(value) = &self.x {
+            state.serialize_field("x", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for N3d {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["x"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = N3d;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct N3d")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<N3d, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "x" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut x = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => x = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(N3d { x })
+            }
+        }
+        deserializer.deserialize_struct("N3d", FIELDS, __Visitor)
+    }
+}
+
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -139,10 +305,61 @@ pub struct OddNestedThing {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    OddNestedThing, "OddNestedThing", 1, { r#async[optional] = "async" }
-);
-rt::deserialize_struct!(
-    OddNestedThing, "OddNestedThing", { 0 field_0 r#async : Option < String > [optional]
-    = "async" }
-);
+impl rt::serde::Serialize for OddNestedThing {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.r#async.is_some());
+        let mut state = serializer.serialize_struct("OddNestedThing", len)?;
+        if let Some(value) = &self.r#async {
+            state.serialize_field("async", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for OddNestedThing {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["async"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = OddNestedThing;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct OddNestedThing")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<OddNestedThing, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "async" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut r#async = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => r#async = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OddNestedThing { r#async })
+            }
+        }
+        deserializer.deserialize_struct("OddNestedThing", FIELDS, __Visitor)
+    }
+}

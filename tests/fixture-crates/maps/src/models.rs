@@ -12,11 +12,66 @@ pub struct Counter {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(Counter, "Counter", 1, { count[optional] = "count" });
+impl rt::serde::Serialize for Counter {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.count.is_some());
+        let mut state = serializer.serialize_struct("Counter", len)?;
+        if let Some(value) = &self.count {
+            state.serialize_field("count", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Counter, "Counter", { 0 field_0 count : Option < i64 > [optional] = "count" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Counter {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["count"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Counter;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Counter")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Counter, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "count" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut count = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => count = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Counter { count })
+            }
+        }
+        deserializer.deserialize_struct("Counter", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -39,24 +94,112 @@ pub struct Maps {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Maps, "Maps", 6, { free_form[required] = "free_form", free_form_true[optional] =
-    "free_form_true", string_map[optional] = "string_map", counters[optional] =
-    "counters", inline_values[optional] = "inline_values", nested[optional] = "nested" }
-);
+impl rt::serde::Serialize for Maps {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.free_form_true.is_some())
+            + usize::from(self.string_map.is_some())
+            + usize::from(self.counters.is_some())
+            + usize::from(self.inline_values.is_some())
+            + usize::from(self.nested.is_some());
+        let mut state = serializer.serialize_struct("Maps", len)?;
+        state.serialize_field("free_form", &self.free_form)?;
+        if let Some(value) = &self.free_form_true {
+            state.serialize_field("free_form_true", value)?;
+        }
+        if let Some(value) = &self.string_map {
+            state.serialize_field("string_map", value)?;
+        }
+        if let Some(value) = &self.counters {
+            state.serialize_field("counters", value)?;
+        }
+        if let Some(value) = &self.inline_values {
+            state.serialize_field("inline_values", value)?;
+        }
+        if let Some(value) = &self.nested {
+            state.serialize_field("nested", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Maps, "Maps", { 0 field_0 free_form : rt::serde_json::Map < String,
-    rt::serde_json::Value > [required] = "free_form", 1 field_1 free_form_true : Option <
-    rt::serde_json::Map < String, rt::serde_json::Value > > [optional] =
-    "free_form_true", 2 field_2 string_map : Option < ::std::collections::BTreeMap <
-    String, String > > [optional] = "string_map", 3 field_3 counters : Option <
-    ::std::collections::BTreeMap < String, crate ::models::Counter > > [optional] =
-    "counters", 4 field_4 inline_values : Option < ::std::collections::BTreeMap < String,
-    crate ::models::MapsInlineValuesValue > > [optional] = "inline_values", 5 field_5
-    nested : Option < ::std::collections::BTreeMap < String, Vec < String > > >
-    [optional] = "nested" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Maps {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &[
+            "free_form",
+            "free_form_true",
+            "string_map",
+            "counters",
+            "inline_values",
+            "nested",
+        ];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Maps;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Maps")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Maps, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "free_form" => Some(0),
+                        "free_form_true" => Some(1),
+                        "string_map" => Some(2),
+                        "counters" => Some(3),
+                        "inline_values" => Some(4),
+                        "nested" => Some(5),
+                        _ => None,
+                    }
+                }
+                let mut free_form = None;
+                let mut free_form_true = None;
+                let mut string_map = None;
+                let mut counters = None;
+                let mut inline_values = None;
+                let mut nested = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => free_form = Some(__map.next_value()?),
+                        Some(1) => free_form_true = __map.next_value()?,
+                        Some(2) => string_map = __map.next_value()?,
+                        Some(3) => counters = __map.next_value()?,
+                        Some(4) => inline_values = __map.next_value()?,
+                        Some(5) => nested = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Maps {
+                    free_form: rt::required(free_form, "free_form")?,
+                    free_form_true,
+                    string_map,
+                    counters,
+                    inline_values,
+                    nested,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Maps", FIELDS, __Visitor)
+    }
+}
+
 /// A named map.
 pub type Attributes = ::std::collections::BTreeMap<String, i32>;
 
@@ -70,11 +213,62 @@ pub struct MapsInlineValuesValue {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    MapsInlineValuesValue, "MapsInlineValuesValue", 1, { enabled[optional] = "enabled" }
-);
+impl rt::serde::Serialize for MapsInlineValuesValue {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.enabled.is_some());
+        let mut state = serializer.serialize_struct("MapsInlineValuesValue", len)?;
+        if let Some(value) = &self.enabled {
+            state.serialize_field("enabled", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    MapsInlineValuesValue, "MapsInlineValuesValue", { 0 field_0 enabled : Option < bool >
-    [optional] = "enabled" }
-);
+impl<'de> rt::serde::Deserialize<'de> for MapsInlineValuesValue {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["enabled"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = MapsInlineValuesValue;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct MapsInlineValuesValue")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<MapsInlineValuesValue, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "enabled" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut enabled = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => enabled = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MapsInlineValuesValue { enabled })
+            }
+        }
+        deserializer.deserialize_struct("MapsInlineValuesValue", FIELDS, __Visitor)
+    }
+}

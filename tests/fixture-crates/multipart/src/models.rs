@@ -14,7 +14,7 @@ pub struct ImportAlertsRequestBody {
 }
 
 impl ImportAlertsRequestBody {
-    /// Starts building a [`ImportAlertsRequestBody`]; see [`builders::ImportAlertsRequestBody`](crate::models::builders::ImportAlertsRequestBody).
+    /// Starts building a [`ImportAlertsRequestBody`]; see [`builders::ImportAlertsRequestBody`].
     pub fn builder() -> crate::models::builders::ImportAlertsRequestBody {
         ::std::default::Default::default()
     }
@@ -40,7 +40,7 @@ pub struct UploadFileRequestBody {
 }
 
 impl UploadFileRequestBody {
-    /// Starts building a [`UploadFileRequestBody`]; see [`builders::UploadFileRequestBody`](crate::models::builders::UploadFileRequestBody).
+    /// Starts building a [`UploadFileRequestBody`]; see [`builders::UploadFileRequestBody`].
     pub fn builder() -> crate::models::builders::UploadFileRequestBody {
         ::std::default::Default::default()
     }
@@ -122,14 +122,67 @@ pub struct ImportAlertsResponseBody {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    ImportAlertsResponseBody, "ImportAlertsResponseBody", 1, { imported[optional] =
-    "imported" }
-);
-rt::deserialize_struct!(
-    ImportAlertsResponseBody, "ImportAlertsResponseBody", { 0 field_0 imported : Option <
-    i64 > [optional] = "imported" }
-);
+impl rt::serde::Serialize for ImportAlertsResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.imported.is_some());
+        let mut state = serializer.serialize_struct("ImportAlertsResponseBody", len)?;
+        if let Some(value) = &self.imported {
+            state.serialize_field("imported", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ImportAlertsResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["imported"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ImportAlertsResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ImportAlertsResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ImportAlertsResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "imported" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut imported = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => imported = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ImportAlertsResponseBody {
+                    imported,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ImportAlertsResponseBody", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -142,7 +195,7 @@ pub struct UploadAttachmentsRequestBody {
 }
 
 impl UploadAttachmentsRequestBody {
-    /// Starts building a [`UploadAttachmentsRequestBody`]; see [`builders::UploadAttachmentsRequestBody`](crate::models::builders::UploadAttachmentsRequestBody).
+    /// Starts building a [`UploadAttachmentsRequestBody`]; see [`builders::UploadAttachmentsRequestBody`].
     pub fn builder() -> crate::models::builders::UploadAttachmentsRequestBody {
         ::std::default::Default::default()
     }
@@ -158,44 +211,220 @@ pub struct UploadAttachmentsRequestBodyNote {
 }
 
 impl UploadAttachmentsRequestBodyNote {
-    /// Starts building a [`UploadAttachmentsRequestBodyNote`]; see [`builders::UploadAttachmentsRequestBodyNote`](crate::models::builders::UploadAttachmentsRequestBodyNote).
+    /// Starts building a [`UploadAttachmentsRequestBodyNote`]; see [`builders::UploadAttachmentsRequestBodyNote`].
     pub fn builder() -> crate::models::builders::UploadAttachmentsRequestBodyNote {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    UploadAttachmentsRequestBodyNote, "UploadAttachmentsRequestBodyNote", 1, {
-    text[optional] = "text" }
-);
+impl rt::serde::Serialize for UploadAttachmentsRequestBodyNote {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.text.is_some());
+        let mut state = serializer
+            .serialize_struct("UploadAttachmentsRequestBodyNote", len)?;
+        if let Some(value) = &self.text {
+            state.serialize_field("text", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    UploadAttachmentsRequestBodyNote, "UploadAttachmentsRequestBodyNote", { 0 field_0
-    text : Option < String > [optional] = "text" }
-);
+impl<'de> rt::serde::Deserialize<'de> for UploadAttachmentsRequestBodyNote {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["text"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = UploadAttachmentsRequestBodyNote;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct UploadAttachmentsRequestBodyNote")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<UploadAttachmentsRequestBodyNote, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "text" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut text = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => text = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UploadAttachmentsRequestBodyNote {
+                    text,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("UploadAttachmentsRequestBodyNote", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::rt;
-    rt::model_builder!(
-        ImportAlertsRequestBody, "ImportAlertsRequestBody", { import_file :
-        rt::FilePart[required] = "import_file", mapping_name : String[optional] =
-        "mapping_name" }
-    );
-    rt::model_builder!(
-        UploadFileRequestBody, "UploadFileRequestBody", { file : rt::FilePart[required] =
-        "file", title : String[optional] = "title", size_limit : i32[optional] =
-        "size_limit", overwrite : bool[optional] = "overwrite", kind : crate
-        ::models::UploadFileRequestBodyKind[optional] = "kind", tags : Vec < String >
-        [optional] = "tags" }
-    );
-    rt::model_builder!(
-        UploadAttachmentsRequestBody, "UploadAttachmentsRequestBody", { files : Vec <
-        rt::FilePart > [optional] = "files", note : crate
-        ::models::UploadAttachmentsRequestBodyNote[optional] = "note" }
-    );
-    rt::model_builder!(
-        UploadAttachmentsRequestBodyNote, "UploadAttachmentsRequestBodyNote", { text :
-        String[optional] = "text" }
-    );
+    /// Builds a [`ImportAlertsRequestBody`](super::ImportAlertsRequestBody).
+    #[derive(Debug, Clone, Default)]
+    pub struct ImportAlertsRequestBody {
+        import_file: Option<rt::FilePart>,
+        mapping_name: Option<String>,
+    }
+    impl ImportAlertsRequestBody {
+        /// Sets [`ImportAlertsRequestBody::import_file`](super::ImportAlertsRequestBody).
+        pub fn import_file(mut self, value: impl Into<rt::FilePart>) -> Self {
+            self.import_file = Some(value.into());
+            self
+        }
+        /// Sets [`ImportAlertsRequestBody::mapping_name`](super::ImportAlertsRequestBody).
+        pub fn mapping_name(mut self, value: impl Into<String>) -> Self {
+            self.mapping_name = Some(value.into());
+            self
+        }
+        /// Builds the [`ImportAlertsRequestBody`](super::ImportAlertsRequestBody); fails when a required field is not set.
+        pub fn build(self) -> Result<super::ImportAlertsRequestBody, rt::BuildError> {
+            Ok(super::ImportAlertsRequestBody {
+                import_file: self
+                    .import_file
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "ImportAlertsRequestBody",
+                        "import_file",
+                    ))?,
+                mapping_name: self.mapping_name,
+            })
+        }
+    }
+    /// Builds a [`UploadFileRequestBody`](super::UploadFileRequestBody).
+    #[derive(Debug, Clone, Default)]
+    pub struct UploadFileRequestBody {
+        file: Option<rt::FilePart>,
+        title: Option<String>,
+        size_limit: Option<i32>,
+        overwrite: Option<bool>,
+        kind: Option<crate::models::UploadFileRequestBodyKind>,
+        tags: Option<Vec<String>>,
+    }
+    impl UploadFileRequestBody {
+        /// The file to upload.
+        pub fn file(mut self, value: impl Into<rt::FilePart>) -> Self {
+            self.file = Some(value.into());
+            self
+        }
+        /// Sets [`UploadFileRequestBody::title`](super::UploadFileRequestBody).
+        pub fn title(mut self, value: impl Into<String>) -> Self {
+            self.title = Some(value.into());
+            self
+        }
+        /// Sets [`UploadFileRequestBody::size_limit`](super::UploadFileRequestBody).
+        pub fn size_limit(mut self, value: impl Into<i32>) -> Self {
+            self.size_limit = Some(value.into());
+            self
+        }
+        /// Sets [`UploadFileRequestBody::overwrite`](super::UploadFileRequestBody).
+        pub fn overwrite(mut self, value: impl Into<bool>) -> Self {
+            self.overwrite = Some(value.into());
+            self
+        }
+        /// Sets [`UploadFileRequestBody::kind`](super::UploadFileRequestBody).
+        pub fn kind(
+            mut self,
+            value: impl Into<crate::models::UploadFileRequestBodyKind>,
+        ) -> Self {
+            self.kind = Some(value.into());
+            self
+        }
+        /// Sets [`UploadFileRequestBody::tags`](super::UploadFileRequestBody).
+        pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+        /// Builds the [`UploadFileRequestBody`](super::UploadFileRequestBody); fails when a required field is not set.
+        pub fn build(self) -> Result<super::UploadFileRequestBody, rt::BuildError> {
+            Ok(super::UploadFileRequestBody {
+                file: self
+                    .file
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "UploadFileRequestBody",
+                        "file",
+                    ))?,
+                title: self.title,
+                size_limit: self.size_limit,
+                overwrite: self.overwrite,
+                kind: self.kind,
+                tags: self.tags,
+            })
+        }
+    }
+    /// Builds a [`UploadAttachmentsRequestBody`](super::UploadAttachmentsRequestBody).
+    #[derive(Debug, Clone, Default)]
+    pub struct UploadAttachmentsRequestBody {
+        files: Option<Vec<rt::FilePart>>,
+        note: Option<crate::models::UploadAttachmentsRequestBodyNote>,
+    }
+    impl UploadAttachmentsRequestBody {
+        /// Sets [`UploadAttachmentsRequestBody::files`](super::UploadAttachmentsRequestBody).
+        pub fn files(mut self, value: impl Into<Vec<rt::FilePart>>) -> Self {
+            self.files = Some(value.into());
+            self
+        }
+        /// Sets [`UploadAttachmentsRequestBody::note`](super::UploadAttachmentsRequestBody).
+        pub fn note(
+            mut self,
+            value: impl Into<crate::models::UploadAttachmentsRequestBodyNote>,
+        ) -> Self {
+            self.note = Some(value.into());
+            self
+        }
+        /// Builds the [`UploadAttachmentsRequestBody`](super::UploadAttachmentsRequestBody); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<super::UploadAttachmentsRequestBody, rt::BuildError> {
+            Ok(super::UploadAttachmentsRequestBody {
+                files: self.files,
+                note: self.note,
+            })
+        }
+    }
+    /// Builds a [`UploadAttachmentsRequestBodyNote`](super::UploadAttachmentsRequestBodyNote).
+    #[derive(Debug, Clone, Default)]
+    pub struct UploadAttachmentsRequestBodyNote {
+        text: Option<String>,
+    }
+    impl UploadAttachmentsRequestBodyNote {
+        /// Sets [`UploadAttachmentsRequestBodyNote::text`](super::UploadAttachmentsRequestBodyNote).
+        pub fn text(mut self, value: impl Into<String>) -> Self {
+            self.text = Some(value.into());
+            self
+        }
+        /// Builds the [`UploadAttachmentsRequestBodyNote`](super::UploadAttachmentsRequestBodyNote); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> Result<super::UploadAttachmentsRequestBodyNote, rt::BuildError> {
+            Ok(super::UploadAttachmentsRequestBodyNote {
+                text: self.text,
+            })
+        }
+    }
 }

@@ -2,39 +2,1397 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
+/// Properties named like the locals of generated serde impls and builders.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Visitor {
+    #[allow(missing_docs)]
+    pub map: ::std::string::String,
+    #[allow(missing_docs)]
+    pub seed: i64,
+    #[allow(missing_docs)]
+    pub key: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub field: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub fields: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub state: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub value: crate::models::FieldsVisitor,
+    #[allow(missing_docs)]
+    pub len: ::std::option::Option<i64>,
+    #[allow(missing_docs)]
+    pub serializer: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub deserializer: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub formatter: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub option: ::std::option::Option<crate::models::Option>,
+    #[allow(missing_docs)]
+    pub empty: ::std::option::Option<crate::models::Empty>,
+}
+
+impl Visitor {
+    /// Starts building a [`Visitor`]; see [`builders::Visitor`].
+    pub fn builder() -> crate::models::builders::Visitor {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Visitor {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + 1 + usize::from(self.key.is_some())
+            + usize::from(self.field.is_some()) + usize::from(self.fields.is_some())
+            + usize::from(self.state.is_some()) + 1 + usize::from(self.len.is_some())
+            + usize::from(self.serializer.is_some())
+            + usize::from(self.deserializer.is_some())
+            + usize::from(self.formatter.is_some()) + usize::from(self.name.is_some())
+            + usize::from(self.option.is_some()) + usize::from(self.empty.is_some());
+        let mut state = serializer.serialize_struct("Visitor", len)?;
+        state.serialize_field("map", &self.map)?;
+        state.serialize_field("seed", &self.seed)?;
+        if let Some(value) = &self.key {
+            state.serialize_field("key", value)?;
+        }
+        if let Some(value) = &self.field {
+            state.serialize_field("field", value)?;
+        }
+        if let Some(value) = &self.fields {
+            state.serialize_field("fields", value)?;
+        }
+        if let Some(value) = &self.state {
+            state.serialize_field("state", value)?;
+        }
+        state.serialize_field("value", &self.value)?;
+        if let Some(value) = &self.len {
+            state.serialize_field("len", value)?;
+        }
+        if let Some(value) = &self.serializer {
+            state.serialize_field("serializer", value)?;
+        }
+        if let Some(value) = &self.deserializer {
+            state.serialize_field("deserializer", value)?;
+        }
+        if let Some(value) = &self.formatter {
+            state.serialize_field("formatter", value)?;
+        }
+        if let Some(value) = &self.name {
+            state.serialize_field("name", value)?;
+        }
+        if let Some(value) = &self.option {
+            state.serialize_field("option", value)?;
+        }
+        if let Some(value) = &self.empty {
+            state.serialize_field("empty", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Visitor {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &[
+            "map",
+            "seed",
+            "key",
+            "field",
+            "fields",
+            "state",
+            "value",
+            "len",
+            "serializer",
+            "deserializer",
+            "formatter",
+            "name",
+            "option",
+            "empty",
+        ];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Visitor;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Visitor")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Visitor, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "map" => Some(0),
+                        "seed" => Some(1),
+                        "key" => Some(2),
+                        "field" => Some(3),
+                        "fields" => Some(4),
+                        "state" => Some(5),
+                        "value" => Some(6),
+                        "len" => Some(7),
+                        "serializer" => Some(8),
+                        "deserializer" => Some(9),
+                        "formatter" => Some(10),
+                        "name" => Some(11),
+                        "option" => Some(12),
+                        "empty" => Some(13),
+                        _ => None,
+                    }
+                }
+                let mut map = None;
+                let mut seed = None;
+                let mut key = None;
+                let mut field = None;
+                let mut fields = None;
+                let mut state = None;
+                let mut value = None;
+                let mut len = None;
+                let mut serializer = None;
+                let mut deserializer = None;
+                let mut formatter = None;
+                let mut name = None;
+                let mut option = None;
+                let mut empty = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => map = Some(__map.next_value()?),
+                        Some(1) => seed = Some(__map.next_value()?),
+                        Some(2) => key = __map.next_value()?,
+                        Some(3) => field = __map.next_value()?,
+                        Some(4) => fields = __map.next_value()?,
+                        Some(5) => state = __map.next_value()?,
+                        Some(6) => value = Some(__map.next_value()?),
+                        Some(7) => len = __map.next_value()?,
+                        Some(8) => serializer = __map.next_value()?,
+                        Some(9) => deserializer = __map.next_value()?,
+                        Some(10) => formatter = __map.next_value()?,
+                        Some(11) => name = __map.next_value()?,
+                        Some(12) => option = __map.next_value()?,
+                        Some(13) => empty = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Visitor {
+                    map: rt::required(map, "map")?,
+                    seed: rt::required(seed, "seed")?,
+                    key,
+                    field,
+                    fields,
+                    state,
+                    value: rt::required(value, "value")?,
+                    len,
+                    serializer,
+                    deserializer,
+                    formatter,
+                    name,
+                    option,
+                    empty,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Visitor", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct FieldsVisitor {
+    #[allow(missing_docs)]
+    pub a: ::std::option::Option<crate::models::A>,
+}
+
+impl FieldsVisitor {
+    /// Starts building a [`FieldsVisitor`]; see [`builders::FieldsVisitor`].
+    pub fn builder() -> crate::models::builders::FieldsVisitor {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for FieldsVisitor {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.a.is_some());
+        let mut state = serializer.serialize_struct("FieldsVisitor", len)?;
+        if let Some(value) = &self.a {
+            state.serialize_field("a", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for FieldsVisitor {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["a"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = FieldsVisitor;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct FieldsVisitor")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<FieldsVisitor, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "a" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut a = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => a = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FieldsVisitor { a })
+            }
+        }
+        deserializer.deserialize_struct("FieldsVisitor", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct A {
+    #[allow(missing_docs)]
+    pub d: ::std::option::Option<crate::models::D>,
+}
+
+impl A {
+    /// Starts building a [`A`]; see [`builders::A`].
+    pub fn builder() -> crate::models::builders::A {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for A {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.d.is_some());
+        let mut state = serializer.serialize_struct("A", len)?;
+        if let Some(value) = &self.d {
+            state.serialize_field("d", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for A {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["d"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = A;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct A")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<A, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "d" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut d = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => d = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(A { d })
+            }
+        }
+        deserializer.deserialize_struct("A", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct D {
+    #[allow(missing_docs)]
+    pub s: ::std::option::Option<crate::models::S>,
+}
+
+impl D {
+    /// Starts building a [`D`]; see [`builders::D`].
+    pub fn builder() -> crate::models::builders::D {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for D {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.s.is_some());
+        let mut state = serializer.serialize_struct("D", len)?;
+        if let Some(value) = &self.s {
+            state.serialize_field("s", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for D {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["s"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = D;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct D")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<D, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "s" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut s = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => s = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(D { s })
+            }
+        }
+        deserializer.deserialize_struct("D", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct S {
+    #[allow(missing_docs)]
+    pub text: ::std::string::String,
+}
+
+impl S {
+    /// Starts building a [`S`]; see [`builders::S`].
+    pub fn builder() -> crate::models::builders::S {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for S {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1;
+        let mut state = serializer.serialize_struct("S", len)?;
+        state.serialize_field("text", &self.text)?;
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for S {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["text"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = S;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct S")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<S, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "text" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut text = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => text = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(S {
+                    text: rt::required(text, "text")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("S", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Option {
+    #[allow(missing_docs)]
+    pub some: ::std::option::Option<crate::models::Some>,
+}
+
+impl Option {
+    /// Starts building a [`Option`]; see [`builders::Option`].
+    pub fn builder() -> crate::models::builders::Option {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Option {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.some.is_some());
+        let mut state = serializer.serialize_struct("Option", len)?;
+        if let Some(value) = &self.some {
+            state.serialize_field("some", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Option {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["some"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Option;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Option")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Option, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "some" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut some = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => some = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Option { some })
+            }
+        }
+        deserializer.deserialize_struct("Option", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Some {
+    #[allow(missing_docs)]
+    pub none: ::std::option::Option<crate::models::None>,
+}
+
+impl Some {
+    /// Starts building a [`Some`]; see [`builders::Some`].
+    pub fn builder() -> crate::models::builders::Some {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Some {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.none.is_some());
+        let mut state = serializer.serialize_struct("Some", len)?;
+        if let Some(value) = &self.none {
+            state.serialize_field("none", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Some {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["none"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Some;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Some")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Some, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "none" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut none = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => none = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Some { none })
+            }
+        }
+        deserializer.deserialize_struct("Some", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct None {
+    #[allow(missing_docs)]
+    pub ok: ::std::option::Option<crate::models::Ok>,
+}
+
+impl None {
+    /// Starts building a [`None`]; see [`builders::None`].
+    pub fn builder() -> crate::models::builders::None {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for None {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.ok.is_some());
+        let mut state = serializer.serialize_struct("None", len)?;
+        if let Some(value) = &self.ok {
+            state.serialize_field("ok", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for None {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["ok"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = None;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct None")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<None, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "ok" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut ok = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => ok = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(None { ok })
+            }
+        }
+        deserializer.deserialize_struct("None", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Ok {
+    #[allow(missing_docs)]
+    pub result: ::std::option::Option<crate::models::Result>,
+}
+
+impl Ok {
+    /// Starts building a [`Ok`]; see [`builders::Ok`].
+    pub fn builder() -> crate::models::builders::Ok {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Ok {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.result.is_some());
+        let mut state = serializer.serialize_struct("Ok", len)?;
+        if let Some(value) = &self.result {
+            state.serialize_field("result", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Ok {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["result"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Ok;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Ok")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Ok, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "result" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut result = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => result = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Ok { result })
+            }
+        }
+        deserializer.deserialize_struct("Ok", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Result {
+    #[allow(missing_docs)]
+    pub into: ::std::option::Option<crate::models::Into>,
+}
+
+impl Result {
+    /// Starts building a [`Result`]; see [`builders::Result`].
+    pub fn builder() -> crate::models::builders::Result {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Result {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.into.is_some());
+        let mut state = serializer.serialize_struct("Result", len)?;
+        if let Some(value) = &self.into {
+            state.serialize_field("into", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Result {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["into"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Result;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Result")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Result, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "into" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut into = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => into = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Result { into })
+            }
+        }
+        deserializer.deserialize_struct("Result", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Into {
+    #[allow(missing_docs)]
+    pub from: ::std::option::Option<crate::models::From>,
+}
+
+impl Into {
+    /// Starts building a [`Into`]; see [`builders::Into`].
+    pub fn builder() -> crate::models::builders::Into {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Into {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.from.is_some());
+        let mut state = serializer.serialize_struct("Into", len)?;
+        if let Some(value) = &self.from {
+            state.serialize_field("from", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Into {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["from"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Into;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Into")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Into, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "from" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut from = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => from = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Into { from })
+            }
+        }
+        deserializer.deserialize_struct("Into", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct From {
+    #[allow(missing_docs)]
+    pub default: ::std::option::Option<crate::models::Default>,
+}
+
+impl From {
+    /// Starts building a [`From`]; see [`builders::From`].
+    pub fn builder() -> crate::models::builders::From {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for From {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.default.is_some());
+        let mut state = serializer.serialize_struct("From", len)?;
+        if let Some(value) = &self.default {
+            state.serialize_field("default", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for From {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["default"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = From;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct From")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<From, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "default" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut default = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => default = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(From { default })
+            }
+        }
+        deserializer.deserialize_struct("From", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Default {
+    #[allow(missing_docs)]
+    pub formatter: ::std::option::Option<crate::models::Formatter>,
+}
+
+impl Default {
+    /// Starts building a [`Default`]; see [`builders::Default`].
+    pub fn builder() -> crate::models::builders::Default {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Default {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.formatter.is_some());
+        let mut state = serializer.serialize_struct("Default", len)?;
+        if let Some(value) = &self.formatter {
+            state.serialize_field("formatter", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Default {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["formatter"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Default;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Default")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Default, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "formatter" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut formatter = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => formatter = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Default { formatter })
+            }
+        }
+        deserializer.deserialize_struct("Default", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Formatter {
+    #[allow(missing_docs)]
+    pub r#box: ::std::option::Option<crate::models::Box>,
+}
+
+impl Formatter {
+    /// Starts building a [`Formatter`]; see [`builders::Formatter`].
+    pub fn builder() -> crate::models::builders::Formatter {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Formatter {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.r#box.is_some());
+        let mut state = serializer.serialize_struct("Formatter", len)?;
+        if let Some(value) = &self.r#box {
+            state.serialize_field("box", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Formatter {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["box"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Formatter;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Formatter")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Formatter, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "box" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut r#box = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => r#box = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Formatter { r#box })
+            }
+        }
+        deserializer.deserialize_struct("Formatter", FIELDS, __Visitor)
+    }
+}
+
+/// Contains itself, so the field is boxed.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Box {
+    #[allow(missing_docs)]
+    pub next: ::std::option::Option<::std::boxed::Box<crate::models::Box>>,
+    #[allow(missing_docs)]
+    pub text: ::std::option::Option<crate::models::String>,
+    #[allow(missing_docs)]
+    pub items: ::std::option::Option<crate::models::Vec>,
+}
+
+impl Box {
+    /// Starts building a [`Box`]; see [`builders::Box`].
+    pub fn builder() -> crate::models::builders::Box {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Box {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.next.is_some()) + usize::from(self.text.is_some())
+            + usize::from(self.items.is_some());
+        let mut state = serializer.serialize_struct("Box", len)?;
+        if let Some(value) = &self.next {
+            state.serialize_field("next", value)?;
+        }
+        if let Some(value) = &self.text {
+            state.serialize_field("text", value)?;
+        }
+        if let Some(value) = &self.items {
+            state.serialize_field("items", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Box {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["next", "text", "items"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Box;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Box")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Box, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "next" => Some(0),
+                        "text" => Some(1),
+                        "items" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut next = None;
+                let mut text = None;
+                let mut items = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => next = __map.next_value()?,
+                        Some(1) => text = __map.next_value()?,
+                        Some(2) => items = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Box { next, text, items })
+            }
+        }
+        deserializer.deserialize_struct("Box", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+pub type String = ::std::string::String;
+
+#[allow(missing_docs)]
+pub type Vec = ::std::vec::Vec<::std::string::String>;
+
+#[allow(missing_docs)]
+pub type Empty = rt::serde_json::Map<::std::string::String, rt::serde_json::Value>;
+
 /// Properties that become escaped Rust names keep their JSON names.
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Keywords {
     #[allow(missing_docs)]
-    pub self_: Option<String>,
+    pub self_: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    pub crate_: Option<String>,
+    pub crate_: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    pub super_: Option<String>,
+    pub super_: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    pub r#type: Option<String>,
+    pub r#type: ::std::option::Option<::std::string::String>,
 }
 
 impl Keywords {
-    /// Starts building a [`Keywords`]; see [`builders::Keywords`](crate::models::builders::Keywords).
+    /// Starts building a [`Keywords`]; see [`builders::Keywords`].
     pub fn builder() -> crate::models::builders::Keywords {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    Keywords, "Keywords", 4, { self_[optional] = "self", crate_[optional] = "crate",
-    super_[optional] = "super", r#type[optional] = "type" }
-);
+impl rt::serde::Serialize for Keywords {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.self_.is_some()) + usize::from(self.crate_.is_some())
+            + usize::from(self.super_.is_some()) + usize::from(self.r#type.is_some());
+        let mut state = serializer.serialize_struct("Keywords", len)?;
+        if let Some(value) = &self.self_ {
+            state.serialize_field("self", value)?;
+        }
+        if let Some(value) = &self.crate_ {
+            state.serialize_field("crate", value)?;
+        }
+        if let Some(value) = &self.super_ {
+            state.serialize_field("super", value)?;
+        }
+        if let Some(value) = &self.r#type {
+            state.serialize_field("type", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Keywords, "Keywords", { 0 field_0 self_ : Option < String > [optional] = "self", 1
-    field_1 crate_ : Option < String > [optional] = "crate", 2 field_2 super_ : Option <
-    String > [optional] = "super", 3 field_3 r#type : Option < String > [optional] =
-    "type" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Keywords {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["self", "crate", "super", "type"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Keywords;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Keywords")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Keywords, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "self" => Some(0),
+                        "crate" => Some(1),
+                        "super" => Some(2),
+                        "type" => Some(3),
+                        _ => None,
+                    }
+                }
+                let mut self_ = None;
+                let mut crate_ = None;
+                let mut super_ = None;
+                let mut r#type = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => self_ = __map.next_value()?,
+                        Some(1) => crate_ = __map.next_value()?,
+                        Some(2) => super_ = __map.next_value()?,
+                        Some(3) => r#type = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Keywords {
+                    self_,
+                    crate_,
+                    super_,
+                    r#type,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Keywords", FIELDS, __Visitor)
+    }
+}
+
 /// Every name the catch-all variant could take is already a value.
 ///
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
@@ -116,10 +1474,495 @@ impl<'de> rt::serde::Deserialize<'de> for Outcome {
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::rt;
-    rt::model_builder!(
-        Keywords, "Keywords", { self_ : String[optional] = "self", crate_ :
-        String[optional] = "crate", super_ : String[optional] = "super", r#type :
-        String[optional] = "type" }
-    );
+    /// Builds a [`Visitor`](super::Visitor).
+    #[derive(Debug, Clone, Default)]
+    pub struct Visitor {
+        map: ::std::option::Option<::std::string::String>,
+        seed: ::std::option::Option<i64>,
+        key: ::std::option::Option<::std::string::String>,
+        field: ::std::option::Option<::std::string::String>,
+        fields: ::std::option::Option<::std::string::String>,
+        state: ::std::option::Option<::std::string::String>,
+        value: ::std::option::Option<crate::models::FieldsVisitor>,
+        len: ::std::option::Option<i64>,
+        serializer: ::std::option::Option<::std::string::String>,
+        deserializer: ::std::option::Option<::std::string::String>,
+        formatter: ::std::option::Option<::std::string::String>,
+        name: ::std::option::Option<::std::string::String>,
+        option: ::std::option::Option<crate::models::Option>,
+        empty: ::std::option::Option<crate::models::Empty>,
+    }
+    impl Visitor {
+        /// Sets [`Visitor::map`](super::Visitor).
+        pub fn map(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.map = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::seed`](super::Visitor).
+        pub fn seed(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.seed = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::key`](super::Visitor).
+        pub fn key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::field`](super::Visitor).
+        pub fn field(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.field = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::fields`](super::Visitor).
+        pub fn fields(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.fields = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::state`](super::Visitor).
+        pub fn state(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.state = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::value`](super::Visitor).
+        pub fn value(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::FieldsVisitor>,
+        ) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::len`](super::Visitor).
+        pub fn len(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.len = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::serializer`](super::Visitor).
+        pub fn serializer(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.serializer = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::deserializer`](super::Visitor).
+        pub fn deserializer(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.deserializer = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::formatter`](super::Visitor).
+        pub fn formatter(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.formatter = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::name`](super::Visitor).
+        pub fn name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::option`](super::Visitor).
+        pub fn option(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Option>,
+        ) -> Self {
+            self.option = Some(value.into());
+            self
+        }
+        /// Sets [`Visitor::empty`](super::Visitor).
+        pub fn empty(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Empty>,
+        ) -> Self {
+            self.empty = Some(value.into());
+            self
+        }
+        /// Builds the [`Visitor`](super::Visitor); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Visitor, rt::BuildError> {
+            Ok(super::Visitor {
+                map: self.map.ok_or_else(|| rt::BuildError::missing("Visitor", "map"))?,
+                seed: self
+                    .seed
+                    .ok_or_else(|| rt::BuildError::missing("Visitor", "seed"))?,
+                key: self.key,
+                field: self.field,
+                fields: self.fields,
+                state: self.state,
+                value: self
+                    .value
+                    .ok_or_else(|| rt::BuildError::missing("Visitor", "value"))?,
+                len: self.len,
+                serializer: self.serializer,
+                deserializer: self.deserializer,
+                formatter: self.formatter,
+                name: self.name,
+                option: self.option,
+                empty: self.empty,
+            })
+        }
+    }
+    /// Builds a [`FieldsVisitor`](super::FieldsVisitor).
+    #[derive(Debug, Clone, Default)]
+    pub struct FieldsVisitor {
+        a: ::std::option::Option<crate::models::A>,
+    }
+    impl FieldsVisitor {
+        /// Sets [`FieldsVisitor::a`](super::FieldsVisitor).
+        pub fn a(mut self, value: impl ::std::convert::Into<crate::models::A>) -> Self {
+            self.a = Some(value.into());
+            self
+        }
+        /// Builds the [`FieldsVisitor`](super::FieldsVisitor); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<super::FieldsVisitor, rt::BuildError> {
+            Ok(super::FieldsVisitor { a: self.a })
+        }
+    }
+    /// Builds a [`A`](super::A).
+    #[derive(Debug, Clone, Default)]
+    pub struct A {
+        d: ::std::option::Option<crate::models::D>,
+    }
+    impl A {
+        /// Sets [`A::d`](super::A).
+        pub fn d(mut self, value: impl ::std::convert::Into<crate::models::D>) -> Self {
+            self.d = Some(value.into());
+            self
+        }
+        /// Builds the [`A`](super::A); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::A, rt::BuildError> {
+            Ok(super::A { d: self.d })
+        }
+    }
+    /// Builds a [`D`](super::D).
+    #[derive(Debug, Clone, Default)]
+    pub struct D {
+        s: ::std::option::Option<crate::models::S>,
+    }
+    impl D {
+        /// Sets [`D::s`](super::D).
+        pub fn s(mut self, value: impl ::std::convert::Into<crate::models::S>) -> Self {
+            self.s = Some(value.into());
+            self
+        }
+        /// Builds the [`D`](super::D); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::D, rt::BuildError> {
+            Ok(super::D { s: self.s })
+        }
+    }
+    /// Builds a [`S`](super::S).
+    #[derive(Debug, Clone, Default)]
+    pub struct S {
+        text: ::std::option::Option<::std::string::String>,
+    }
+    impl S {
+        /// Sets [`S::text`](super::S).
+        pub fn text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = Some(value.into());
+            self
+        }
+        /// Builds the [`S`](super::S); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::S, rt::BuildError> {
+            Ok(super::S {
+                text: self.text.ok_or_else(|| rt::BuildError::missing("S", "text"))?,
+            })
+        }
+    }
+    /// Builds a [`Option`](super::Option).
+    #[derive(Debug, Clone, Default)]
+    pub struct Option {
+        some: ::std::option::Option<crate::models::Some>,
+    }
+    impl Option {
+        /// Sets [`Option::some`](super::Option).
+        pub fn some(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Some>,
+        ) -> Self {
+            self.some = Some(value.into());
+            self
+        }
+        /// Builds the [`Option`](super::Option); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Option, rt::BuildError> {
+            Ok(super::Option { some: self.some })
+        }
+    }
+    /// Builds a [`Some`](super::Some).
+    #[derive(Debug, Clone, Default)]
+    pub struct Some {
+        none: ::std::option::Option<crate::models::None>,
+    }
+    impl Some {
+        /// Sets [`Some::none`](super::Some).
+        pub fn none(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::None>,
+        ) -> Self {
+            self.none = Some(value.into());
+            self
+        }
+        /// Builds the [`Some`](super::Some); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Some, rt::BuildError> {
+            Ok(super::Some { none: self.none })
+        }
+    }
+    /// Builds a [`None`](super::None).
+    #[derive(Debug, Clone, Default)]
+    pub struct None {
+        ok: ::std::option::Option<crate::models::Ok>,
+    }
+    impl None {
+        /// Sets [`None::ok`](super::None).
+        pub fn ok(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Ok>,
+        ) -> Self {
+            self.ok = Some(value.into());
+            self
+        }
+        /// Builds the [`None`](super::None); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::None, rt::BuildError> {
+            Ok(super::None { ok: self.ok })
+        }
+    }
+    /// Builds a [`Ok`](super::Ok).
+    #[derive(Debug, Clone, Default)]
+    pub struct Ok {
+        result: ::std::option::Option<crate::models::Result>,
+    }
+    impl Ok {
+        /// Sets [`Ok::result`](super::Ok).
+        pub fn result(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Result>,
+        ) -> Self {
+            self.result = Some(value.into());
+            self
+        }
+        /// Builds the [`Ok`](super::Ok); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Ok, rt::BuildError> {
+            Ok(super::Ok { result: self.result })
+        }
+    }
+    /// Builds a [`Result`](super::Result).
+    #[derive(Debug, Clone, Default)]
+    pub struct Result {
+        into: ::std::option::Option<crate::models::Into>,
+    }
+    impl Result {
+        /// Sets [`Result::into`](super::Result).
+        pub fn into(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Into>,
+        ) -> Self {
+            self.into = Some(value.into());
+            self
+        }
+        /// Builds the [`Result`](super::Result); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Result, rt::BuildError> {
+            Ok(super::Result { into: self.into })
+        }
+    }
+    /// Builds a [`Into`](super::Into).
+    #[derive(Debug, Clone, Default)]
+    pub struct Into {
+        from: ::std::option::Option<crate::models::From>,
+    }
+    impl Into {
+        /// Sets [`Into::from`](super::Into).
+        pub fn from(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::From>,
+        ) -> Self {
+            self.from = Some(value.into());
+            self
+        }
+        /// Builds the [`Into`](super::Into); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Into, rt::BuildError> {
+            Ok(super::Into { from: self.from })
+        }
+    }
+    /// Builds a [`From`](super::From).
+    #[derive(Debug, Clone, Default)]
+    pub struct From {
+        default: ::std::option::Option<crate::models::Default>,
+    }
+    impl From {
+        /// Sets [`From::default`](super::From).
+        pub fn default(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Default>,
+        ) -> Self {
+            self.default = Some(value.into());
+            self
+        }
+        /// Builds the [`From`](super::From); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::From, rt::BuildError> {
+            Ok(super::From {
+                default: self.default,
+            })
+        }
+    }
+    /// Builds a [`Default`](super::Default).
+    #[derive(Debug, Clone, Default)]
+    pub struct Default {
+        formatter: ::std::option::Option<crate::models::Formatter>,
+    }
+    impl Default {
+        /// Sets [`Default::formatter`](super::Default).
+        pub fn formatter(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Formatter>,
+        ) -> Self {
+            self.formatter = Some(value.into());
+            self
+        }
+        /// Builds the [`Default`](super::Default); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Default, rt::BuildError> {
+            Ok(super::Default {
+                formatter: self.formatter,
+            })
+        }
+    }
+    /// Builds a [`Formatter`](super::Formatter).
+    #[derive(Debug, Clone, Default)]
+    pub struct Formatter {
+        r#box: ::std::option::Option<crate::models::Box>,
+    }
+    impl Formatter {
+        /// Sets [`Formatter::box`](super::Formatter).
+        pub fn r#box(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Box>,
+        ) -> Self {
+            self.r#box = Some(value.into());
+            self
+        }
+        /// Builds the [`Formatter`](super::Formatter); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Formatter, rt::BuildError> {
+            Ok(super::Formatter {
+                r#box: self.r#box,
+            })
+        }
+    }
+    /// Builds a [`Box`](super::Box).
+    #[derive(Debug, Clone, Default)]
+    pub struct Box {
+        next: ::std::option::Option<crate::models::Box>,
+        text: ::std::option::Option<crate::models::String>,
+        items: ::std::option::Option<crate::models::Vec>,
+    }
+    impl Box {
+        /// Sets [`Box::next`](super::Box).
+        pub fn next(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Box>,
+        ) -> Self {
+            self.next = Some(value.into());
+            self
+        }
+        /// Sets [`Box::text`](super::Box).
+        pub fn text(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::String>,
+        ) -> Self {
+            self.text = Some(value.into());
+            self
+        }
+        /// Sets [`Box::items`](super::Box).
+        pub fn items(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Vec>,
+        ) -> Self {
+            self.items = Some(value.into());
+            self
+        }
+        /// Builds the [`Box`](super::Box); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Box, rt::BuildError> {
+            Ok(super::Box {
+                next: self.next.map(::std::boxed::Box::new),
+                text: self.text,
+                items: self.items,
+            })
+        }
+    }
+    /// Builds a [`Keywords`](super::Keywords).
+    #[derive(Debug, Clone, Default)]
+    pub struct Keywords {
+        self_: ::std::option::Option<::std::string::String>,
+        crate_: ::std::option::Option<::std::string::String>,
+        super_: ::std::option::Option<::std::string::String>,
+        r#type: ::std::option::Option<::std::string::String>,
+    }
+    impl Keywords {
+        /// Sets [`Keywords::self`](super::Keywords).
+        pub fn self_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.self_ = Some(value.into());
+            self
+        }
+        /// Sets [`Keywords::crate`](super::Keywords).
+        pub fn crate_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.crate_ = Some(value.into());
+            self
+        }
+        /// Sets [`Keywords::super`](super::Keywords).
+        pub fn super_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.super_ = Some(value.into());
+            self
+        }
+        /// Sets [`Keywords::type`](super::Keywords).
+        pub fn r#type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.r#type = Some(value.into());
+            self
+        }
+        /// Builds the [`Keywords`](super::Keywords); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Keywords, rt::BuildError> {
+            Ok(super::Keywords {
+                self_: self.self_,
+                crate_: self.crate_,
+                super_: self.super_,
+                r#type: self.r#type,
+            })
+        }
+    }
 }

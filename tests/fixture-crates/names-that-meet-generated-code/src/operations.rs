@@ -15,17 +15,17 @@ const SERVICE_OPERATION: rt::Operation = rt::Operation {
 #[non_exhaustive]
 pub struct ServiceRequest {
     /// Required.
-    pub call: Option<String>,
+    pub call: ::std::option::Option<::std::string::String>,
     /// Required.
-    pub request: Option<String>,
+    pub request: ::std::option::Option<::std::string::String>,
     #[allow(missing_docs)]
-    pub response: Option<i64>,
+    pub response: ::std::option::Option<i64>,
     #[allow(missing_docs)]
-    pub value: Option<String>,
+    pub value: ::std::option::Option<::std::string::String>,
     /// The request body.
     ///
     /// Required.
-    pub body: Option<crate::models::Keywords>,
+    pub body: ::std::option::Option<crate::models::Keywords>,
 }
 
 impl ServiceRequest {
@@ -34,12 +34,12 @@ impl ServiceRequest {
         Default::default()
     }
     /// Sets [`call`](Self::call).
-    pub fn call(mut self, value: impl Into<String>) -> Self {
+    pub fn call(mut self, value: impl Into<::std::string::String>) -> Self {
         self.call = Some(value.into());
         self
     }
     /// Sets [`request`](Self::request).
-    pub fn request(mut self, value: impl Into<String>) -> Self {
+    pub fn request(mut self, value: impl Into<::std::string::String>) -> Self {
         self.request = Some(value.into());
         self
     }
@@ -49,7 +49,7 @@ impl ServiceRequest {
         self
     }
     /// Sets [`value`](Self::value).
-    pub fn value(mut self, value: impl Into<String>) -> Self {
+    pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
         self.value = Some(value.into());
         self
     }
@@ -75,6 +75,51 @@ pub struct ServiceResponse {
     pub body: crate::models::Outcome,
 }
 
+const SERDE_OPERATION: rt::Operation = rt::Operation {
+    name: "Serde",
+    method: rt::http::Method::PUT,
+    path: "/serde",
+    idempotent: true,
+};
+
+/// Request of [`Client::serde`](crate::Client::serde): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SerdeRequest {
+    /// The request body.
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::Visitor>,
+}
+
+impl SerdeRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Visitor>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::serde`](crate::Client::serde).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SerdeResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Visitor,
+}
+
 impl crate::Client {
     /// Parameters named like the locals of a generated method, an operation named like the service constant.
     ///
@@ -91,6 +136,23 @@ impl crate::Client {
         call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
         Ok(ServiceResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// Schemas named like the names inside generated serde impls and builders, and like prelude items.
+    ///
+    /// `PUT /serde`
+    pub async fn serde(
+        &self,
+        request: SerdeRequest,
+    ) -> Result<SerdeResponse, rt::Error> {
+        let mut call = rt::Call::new(&SERDE_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), true);
+        let response = self.core.send(call).await?;
+        Ok(SerdeResponse {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,

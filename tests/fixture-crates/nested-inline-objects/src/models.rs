@@ -14,15 +14,73 @@ pub struct Order {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Order, "Order", 2, { customer[required] = "customer", status[optional] = "status" }
-);
+impl rt::serde::Serialize for Order {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.status.is_some());
+        let mut state = serializer.serialize_struct("Order", len)?;
+        state.serialize_field("customer", &self.customer)?;
+        if let Some(value) = &self.status {
+            state.serialize_field("status", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Order, "Order", { 0 field_0 customer : crate ::models::OrderCustomer[required] =
-    "customer", 1 field_1 status : Option < crate ::models::OrderStatus > [optional] =
-    "status" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Order {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["customer", "status"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Order;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Order")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Order, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "customer" => Some(0),
+                        "status" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut customer = None;
+                let mut status = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => customer = Some(__map.next_value()?),
+                        Some(1) => status = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Order {
+                    customer: rt::required(customer, "customer")?,
+                    status,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Order", FIELDS, __Visitor)
+    }
+}
+
 /// Who ordered.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -35,16 +93,73 @@ pub struct OrderCustomer {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    OrderCustomer, "OrderCustomer", 2, { name[required] = "name", address[optional] =
-    "address" }
-);
+impl rt::serde::Serialize for OrderCustomer {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.address.is_some());
+        let mut state = serializer.serialize_struct("OrderCustomer", len)?;
+        state.serialize_field("name", &self.name)?;
+        if let Some(value) = &self.address {
+            state.serialize_field("address", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    OrderCustomer, "OrderCustomer", { 0 field_0 name : String[required] = "name", 1
-    field_1 address : Option < crate ::models::OrderCustomerAddress > [optional] =
-    "address" }
-);
+impl<'de> rt::serde::Deserialize<'de> for OrderCustomer {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name", "address"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderCustomer;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct OrderCustomer")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<OrderCustomer, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        "address" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let mut address = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = Some(__map.next_value()?),
+                        Some(1) => address = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrderCustomer {
+                    name: rt::required(name, "name")?,
+                    address,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrderCustomer", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -57,16 +172,75 @@ pub struct OrderCustomerAddress {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    OrderCustomerAddress, "OrderCustomerAddress", 2, { street[optional] = "street",
-    geo[optional] = "geo" }
-);
+impl rt::serde::Serialize for OrderCustomerAddress {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.street.is_some()) + usize::from(self.geo.is_some());
+        let mut state = serializer.serialize_struct("OrderCustomerAddress", len)?;
+        if let Some(value) = &self.street {
+            state.serialize_field("street", value)?;
+        }
+        if let Some(value) = &self.geo {
+            state.serialize_field("geo", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    OrderCustomerAddress, "OrderCustomerAddress", { 0 field_0 street : Option < String >
-    [optional] = "street", 1 field_1 geo : Option < crate
-    ::models::OrderCustomerAddressGeo > [optional] = "geo" }
-);
+impl<'de> rt::serde::Deserialize<'de> for OrderCustomerAddress {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["street", "geo"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderCustomerAddress;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct OrderCustomerAddress")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<OrderCustomerAddress, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "street" => Some(0),
+                        "geo" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut street = None;
+                let mut geo = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => street = __map.next_value()?,
+                        Some(1) => geo = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrderCustomerAddress {
+                    street,
+                    geo,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrderCustomerAddress", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -79,15 +253,75 @@ pub struct OrderCustomerAddressGeo {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    OrderCustomerAddressGeo, "OrderCustomerAddressGeo", 2, { lat[optional] = "lat",
-    lon[optional] = "lon" }
-);
+impl rt::serde::Serialize for OrderCustomerAddressGeo {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.lat.is_some()) + usize::from(self.lon.is_some());
+        let mut state = serializer.serialize_struct("OrderCustomerAddressGeo", len)?;
+        if let Some(value) = &self.lat {
+            state.serialize_field("lat", value)?;
+        }
+        if let Some(value) = &self.lon {
+            state.serialize_field("lon", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    OrderCustomerAddressGeo, "OrderCustomerAddressGeo", { 0 field_0 lat : Option < f64 >
-    [optional] = "lat", 1 field_1 lon : Option < f64 > [optional] = "lon" }
-);
+impl<'de> rt::serde::Deserialize<'de> for OrderCustomerAddressGeo {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["lat", "lon"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrderCustomerAddressGeo;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct OrderCustomerAddressGeo")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<OrderCustomerAddressGeo, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "lat" => Some(0),
+                        "lon" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut lat = None;
+                let mut lon = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => lat = __map.next_value()?,
+                        Some(1) => lon = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(OrderCustomerAddressGeo {
+                    lat,
+                    lon,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrderCustomerAddressGeo", FIELDS, __Visitor)
+    }
+}
+
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -164,20 +398,72 @@ pub struct CreateOrderRequestBody {
 }
 
 impl CreateOrderRequestBody {
-    /// Starts building a [`CreateOrderRequestBody`]; see [`builders::CreateOrderRequestBody`](crate::models::builders::CreateOrderRequestBody).
+    /// Starts building a [`CreateOrderRequestBody`]; see [`builders::CreateOrderRequestBody`].
     pub fn builder() -> crate::models::builders::CreateOrderRequestBody {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    CreateOrderRequestBody, "CreateOrderRequestBody", 1, { note[optional] = "note" }
-);
+impl rt::serde::Serialize for CreateOrderRequestBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.note.is_some());
+        let mut state = serializer.serialize_struct("CreateOrderRequestBody", len)?;
+        if let Some(value) = &self.note {
+            state.serialize_field("note", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    CreateOrderRequestBody, "CreateOrderRequestBody", { 0 field_0 note : Option < String
-    > [optional] = "note" }
-);
+impl<'de> rt::serde::Deserialize<'de> for CreateOrderRequestBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["note"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateOrderRequestBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct CreateOrderRequestBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<CreateOrderRequestBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "note" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut note = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => note = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateOrderRequestBody { note })
+            }
+        }
+        deserializer.deserialize_struct("CreateOrderRequestBody", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -188,19 +474,86 @@ pub struct CreateOrderResponseBody {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    CreateOrderResponseBody, "CreateOrderResponseBody", 1, { id[optional] = "id" }
-);
-rt::deserialize_struct!(
-    CreateOrderResponseBody, "CreateOrderResponseBody", { 0 field_0 id : Option < String
-    > [optional] = "id" }
-);
+impl rt::serde::Serialize for CreateOrderResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.id.is_some());
+        let mut state = serializer.serialize_struct("CreateOrderResponseBody", len)?;
+        if let Some(value) = &self.id {
+            state.serialize_field("id", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for CreateOrderResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateOrderResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct CreateOrderResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<CreateOrderResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateOrderResponseBody { id })
+            }
+        }
+        deserializer.deserialize_struct("CreateOrderResponseBody", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::rt;
-    rt::model_builder!(
-        CreateOrderRequestBody, "CreateOrderRequestBody", { note : String[optional] =
-        "note" }
-    );
+    /// Builds a [`CreateOrderRequestBody`](super::CreateOrderRequestBody).
+    #[derive(Debug, Clone, Default)]
+    pub struct CreateOrderRequestBody {
+        note: Option<String>,
+    }
+    impl CreateOrderRequestBody {
+        /// Sets [`CreateOrderRequestBody::note`](super::CreateOrderRequestBody).
+        pub fn note(mut self, value: impl Into<String>) -> Self {
+            self.note = Some(value.into());
+            self
+        }
+        /// Builds the [`CreateOrderRequestBody`](super::CreateOrderRequestBody); fails when a required field is not set.
+        pub fn build(self) -> Result<super::CreateOrderRequestBody, rt::BuildError> {
+            Ok(super::CreateOrderRequestBody {
+                note: self.note,
+            })
+        }
+    }
 }

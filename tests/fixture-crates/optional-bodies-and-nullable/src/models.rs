@@ -16,27 +16,118 @@ pub struct Job {
 }
 
 impl Job {
-    /// Starts building a [`Job`]; see [`builders::Job`](crate::models::builders::Job).
+    /// Starts building a [`Job`]; see [`builders::Job`].
     pub fn builder() -> crate::models::builders::Job {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    Job, "Job", 3, { id[required] = "id", owner[required] = "owner", note[optional] =
-    "note" }
-);
-rt::deserialize_struct!(
-    Job, "Job", { 0 field_0 id : String[required] = "id", 1 field_1 owner : Option <
-    String > [optional] = "owner", 2 field_2 note : Option < String > [optional] = "note"
+impl rt::serde::Serialize for Job {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + 1 + usize::from(self.note.is_some());
+        let mut state = serializer.serialize_struct("Job", len)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("owner", &self.owner)?;
+        if let Some(value) = &self.note {
+            state.serialize_field("note", value)?;
+        }
+        state.end()
     }
-);
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Job {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id", "owner", "note"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Job;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Job")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Job, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        "owner" => Some(1),
+                        "note" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let mut owner = None;
+                let mut note = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = Some(__map.next_value()?),
+                        Some(1) => owner = __map.next_value()?,
+                        Some(2) => note = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Job {
+                    id: rt::required(id, "id")?,
+                    owner,
+                    note,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Job", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::rt;
-    rt::model_builder!(
-        Job, "Job", { id : String[required] = "id", owner : String[nullable] = "owner",
-        note : String[optional] = "note" }
-    );
+    /// Builds a [`Job`](super::Job).
+    #[derive(Debug, Clone, Default)]
+    pub struct Job {
+        id: Option<String>,
+        owner: Option<String>,
+        note: Option<String>,
+    }
+    impl Job {
+        /// Sets [`Job::id`](super::Job).
+        pub fn id(mut self, value: impl Into<String>) -> Self {
+            self.id = Some(value.into());
+            self
+        }
+        /// Always sent; `null` when unassigned.
+        pub fn owner(mut self, value: impl Into<String>) -> Self {
+            self.owner = Some(value.into());
+            self
+        }
+        /// Sets [`Job::note`](super::Job).
+        pub fn note(mut self, value: impl Into<String>) -> Self {
+            self.note = Some(value.into());
+            self
+        }
+        /// Builds the [`Job`](super::Job); fails when a required field is not set.
+        pub fn build(self) -> Result<super::Job, rt::BuildError> {
+            Ok(super::Job {
+                id: self.id.ok_or_else(|| rt::BuildError::missing("Job", "id"))?,
+                owner: self.owner,
+                note: self.note,
+            })
+        }
+    }
 }

@@ -14,11 +14,72 @@ pub struct Item {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(Item, "Item", 2, { id[required] = "id", name[optional] = "name" });
-rt::deserialize_struct!(
-    Item, "Item", { 0 field_0 id : String[required] = "id", 1 field_1 name : Option <
-    String > [optional] = "name" }
-);
+impl rt::serde::Serialize for Item {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.name.is_some());
+        let mut state = serializer.serialize_struct("Item", len)?;
+        state.serialize_field("id", &self.id)?;
+        if let Some(value) = &self.name {
+            state.serialize_field("name", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Item {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id", "name"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Item;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Item")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Item, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        "name" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let mut name = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = Some(__map.next_value()?),
+                        Some(1) => name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Item {
+                    id: rt::required(id, "id")?,
+                    name,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Item", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -31,13 +92,71 @@ pub struct ItemPage {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    ItemPage, "ItemPage", 2, { total[optional] = "total", items[optional] = "items" }
-);
-rt::deserialize_struct!(
-    ItemPage, "ItemPage", { 0 field_0 total : Option < i32 > [optional] = "total", 1
-    field_1 items : Option < Vec < crate ::models::Item > > [optional] = "items" }
-);
+impl rt::serde::Serialize for ItemPage {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.total.is_some()) + usize::from(self.items.is_some());
+        let mut state = serializer.serialize_struct("ItemPage", len)?;
+        if let Some(value) = &self.total {
+            state.serialize_field("total", value)?;
+        }
+        if let Some(value) = &self.items {
+            state.serialize_field("items", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ItemPage {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["total", "items"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ItemPage;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ItemPage")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ItemPage, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "total" => Some(0),
+                        "items" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut total = None;
+                let mut items = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => total = __map.next_value()?,
+                        Some(1) => items = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ItemPage { total, items })
+            }
+        }
+        deserializer.deserialize_struct("ItemPage", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -52,22 +171,87 @@ pub struct SearchItemsRequestBody {
 }
 
 impl SearchItemsRequestBody {
-    /// Starts building a [`SearchItemsRequestBody`]; see [`builders::SearchItemsRequestBody`](crate::models::builders::SearchItemsRequestBody).
+    /// Starts building a [`SearchItemsRequestBody`]; see [`builders::SearchItemsRequestBody`].
     pub fn builder() -> crate::models::builders::SearchItemsRequestBody {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    SearchItemsRequestBody, "SearchItemsRequestBody", 3, { query[optional] = "query",
-    offset[optional] = "offset", limit[required] = "limit" }
-);
+impl rt::serde::Serialize for SearchItemsRequestBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.query.is_some()) + usize::from(self.offset.is_some())
+            + 1;
+        let mut state = serializer.serialize_struct("SearchItemsRequestBody", len)?;
+        if let Some(value) = &self.query {
+            state.serialize_field("query", value)?;
+        }
+        if let Some(value) = &self.offset {
+            state.serialize_field("offset", value)?;
+        }
+        state.serialize_field("limit", &self.limit)?;
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    SearchItemsRequestBody, "SearchItemsRequestBody", { 0 field_0 query : Option < String
-    > [optional] = "query", 1 field_1 offset : Option < i64 > [optional] = "offset", 2
-    field_2 limit : i64[required] = "limit" }
-);
+impl<'de> rt::serde::Deserialize<'de> for SearchItemsRequestBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["query", "offset", "limit"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchItemsRequestBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct SearchItemsRequestBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<SearchItemsRequestBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "query" => Some(0),
+                        "offset" => Some(1),
+                        "limit" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut query = None;
+                let mut offset = None;
+                let mut limit = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => query = __map.next_value()?,
+                        Some(1) => offset = __map.next_value()?,
+                        Some(2) => limit = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SearchItemsRequestBody {
+                    query,
+                    offset,
+                    limit: rt::required(limit, "limit")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SearchItemsRequestBody", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -78,13 +262,65 @@ pub struct SearchItemsResponseBody {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    SearchItemsResponseBody, "SearchItemsResponseBody", 1, { data[required] = "data" }
-);
-rt::deserialize_struct!(
-    SearchItemsResponseBody, "SearchItemsResponseBody", { 0 field_0 data : Vec < crate
-    ::models::Item > [required] = "data" }
-);
+impl rt::serde::Serialize for SearchItemsResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1;
+        let mut state = serializer.serialize_struct("SearchItemsResponseBody", len)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for SearchItemsResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = SearchItemsResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct SearchItemsResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<SearchItemsResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "data" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut data = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => data = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SearchItemsResponseBody {
+                    data: rt::required(data, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SearchItemsResponseBody", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -97,21 +333,115 @@ pub struct ListEventsResponseBody {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    ListEventsResponseBody, "ListEventsResponseBody", 2, { events[optional] = "events",
-    next_marker[optional] = "next_marker" }
-);
-rt::deserialize_struct!(
-    ListEventsResponseBody, "ListEventsResponseBody", { 0 field_0 events : Option < Vec <
-    crate ::models::Item > > [optional] = "events", 1 field_1 next_marker : Option <
-    String > [optional] = "next_marker" }
-);
+impl rt::serde::Serialize for ListEventsResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.events.is_some())
+            + usize::from(self.next_marker.is_some());
+        let mut state = serializer.serialize_struct("ListEventsResponseBody", len)?;
+        if let Some(value) = &self.events {
+            state.serialize_field("events", value)?;
+        }
+        if let Some(value) = &self.next_marker {
+            state.serialize_field("next_marker", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ListEventsResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["events", "next_marker"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ListEventsResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ListEventsResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ListEventsResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "events" => Some(0),
+                        "next_marker" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut events = None;
+                let mut next_marker = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => events = __map.next_value()?,
+                        Some(1) => next_marker = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ListEventsResponseBody {
+                    events,
+                    next_marker,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ListEventsResponseBody", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::rt;
-    rt::model_builder!(
-        SearchItemsRequestBody, "SearchItemsRequestBody", { query : String[optional] =
-        "query", offset : i64[optional] = "offset", limit : i64[required] = "limit" }
-    );
+    /// Builds a [`SearchItemsRequestBody`](super::SearchItemsRequestBody).
+    #[derive(Debug, Clone, Default)]
+    pub struct SearchItemsRequestBody {
+        query: Option<String>,
+        offset: Option<i64>,
+        limit: Option<i64>,
+    }
+    impl SearchItemsRequestBody {
+        /// What to look for.
+        pub fn query(mut self, value: impl Into<String>) -> Self {
+            self.query = Some(value.into());
+            self
+        }
+        /// Items to skip.
+        pub fn offset(mut self, value: impl Into<i64>) -> Self {
+            self.offset = Some(value.into());
+            self
+        }
+        /// Items per page.
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+        /// Builds the [`SearchItemsRequestBody`](super::SearchItemsRequestBody); fails when a required field is not set.
+        pub fn build(self) -> Result<super::SearchItemsRequestBody, rt::BuildError> {
+            Ok(super::SearchItemsRequestBody {
+                query: self.query,
+                offset: self.offset,
+                limit: self
+                    .limit
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "SearchItemsRequestBody",
+                        "limit",
+                    ))?,
+            })
+        }
+    }
 }

@@ -16,13 +16,74 @@ pub struct TreeNode {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    TreeNode, "TreeNode", 3, { name[required] = "name", children[required] = "children",
-    parent[optional] = "parent" }
-);
+impl rt::serde::Serialize for TreeNode {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + 1 + usize::from(self.parent.is_some());
+        let mut state = serializer.serialize_struct("TreeNode", len)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("children", &self.children)?;
+        if let Some(value) = &self.parent {
+            state.serialize_field("parent", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    TreeNode, "TreeNode", { 0 field_0 name : String[required] = "name", 1 field_1
-    children : Vec < crate ::models::TreeNode > [required] = "children", 2 field_2 parent
-    : Option < Box < crate ::models::TreeNode > > [optional] = "parent" }
-);
+impl<'de> rt::serde::Deserialize<'de> for TreeNode {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name", "children", "parent"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = TreeNode;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct TreeNode")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<TreeNode, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        "children" => Some(1),
+                        "parent" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let mut children = None;
+                let mut parent = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = Some(__map.next_value()?),
+                        Some(1) => children = Some(__map.next_value()?),
+                        Some(2) => parent = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(TreeNode {
+                    name: rt::required(name, "name")?,
+                    children: rt::required(children, "children")?,
+                    parent,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TreeNode", FIELDS, __Visitor)
+    }
+}

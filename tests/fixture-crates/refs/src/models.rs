@@ -87,10 +87,65 @@ pub struct Owner {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(Owner, "Owner", 1, { name[optional] = "name" });
-rt::deserialize_struct!(
-    Owner, "Owner", { 0 field_0 name : Option < String > [optional] = "name" }
-);
+impl rt::serde::Serialize for Owner {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.name.is_some());
+        let mut state = serializer.serialize_struct("Owner", len)?;
+        if let Some(value) = &self.name {
+            state.serialize_field("name", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Owner {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Owner;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Owner")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Owner, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Owner { name })
+            }
+        }
+        deserializer.deserialize_struct("Owner", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -105,14 +160,76 @@ pub struct Pet {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Pet, "Pet", 3, { id[required] = "id", kind[required] = "kind", owner[optional] =
-    "owner" }
-);
-rt::deserialize_struct!(
-    Pet, "Pet", { 0 field_0 id : crate ::models::PetIdAliasAlias[required] = "id", 1
-    field_1 kind : crate ::models::Kind[required] = "kind", 2 field_2 owner : Option <
-    crate ::models::Owner > [optional] = "owner" }
-);
+impl rt::serde::Serialize for Pet {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + 1 + usize::from(self.owner.is_some());
+        let mut state = serializer.serialize_struct("Pet", len)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("kind", &self.kind)?;
+        if let Some(value) = &self.owner {
+            state.serialize_field("owner", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Pet {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id", "kind", "owner"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Pet;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Pet")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Pet, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        "kind" => Some(1),
+                        "owner" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let mut kind = None;
+                let mut owner = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = Some(__map.next_value()?),
+                        Some(1) => kind = Some(__map.next_value()?),
+                        Some(2) => owner = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Pet {
+                    id: rt::required(id, "id")?,
+                    kind: rt::required(kind, "kind")?,
+                    owner,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pet", FIELDS, __Visitor)
+    }
+}
+
 /// An owner under another name.
 pub type Wrapped = crate::models::Owner;

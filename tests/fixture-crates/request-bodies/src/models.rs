@@ -12,20 +12,91 @@ pub struct Note {
 }
 
 impl Note {
-    /// Starts building a [`Note`]; see [`builders::Note`](crate::models::builders::Note).
+    /// Starts building a [`Note`]; see [`builders::Note`].
     pub fn builder() -> crate::models::builders::Note {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(Note, "Note", 1, { text[optional] = "text" });
+impl rt::serde::Serialize for Note {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.text.is_some());
+        let mut state = serializer.serialize_struct("Note", len)?;
+        if let Some(value) = &self.text {
+            state.serialize_field("text", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Note, "Note", { 0 field_0 text : Option < String > [optional] = "text" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Note {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["text"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Note;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Note")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Note, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "text" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut text = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => text = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Note { text })
+            }
+        }
+        deserializer.deserialize_struct("Note", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::rt;
-    rt::model_builder!(Note, "Note", { text : String[optional] = "text" });
+    /// Builds a [`Note`](super::Note).
+    #[derive(Debug, Clone, Default)]
+    pub struct Note {
+        text: Option<String>,
+    }
+    impl Note {
+        /// Sets [`Note::text`](super::Note).
+        pub fn text(mut self, value: impl Into<String>) -> Self {
+            self.text = Some(value.into());
+            self
+        }
+        /// Builds the [`Note`](super::Note); fails when a required field is not set.
+        pub fn build(self) -> Result<super::Note, rt::BuildError> {
+            Ok(super::Note { text: self.text })
+        }
+    }
 }

@@ -84,16 +84,86 @@ pub struct WithDefault {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    WithDefault, "WithDefault", 4, { name[required] = "name", count[required] = "count",
-    comment[optional] = "comment", color[optional] = "color" }
-);
+impl rt::serde::Serialize for WithDefault {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + 1 + usize::from(self.comment.is_some())
+            + usize::from(self.color.is_some());
+        let mut state = serializer.serialize_struct("WithDefault", len)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("count", &self.count)?;
+        if let Some(value) = &self.comment {
+            state.serialize_field("comment", value)?;
+        }
+        if let Some(value) = &self.color {
+            state.serialize_field("color", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    WithDefault, "WithDefault", { 0 field_0 name : String[required] = "name", 1 field_1
-    count : i64[required] = "count", 2 field_2 comment : Option < String > [optional] =
-    "comment", 3 field_3 color : Option < crate ::models::Color > [optional] = "color" }
-);
+impl<'de> rt::serde::Deserialize<'de> for WithDefault {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name", "count", "comment", "color"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = WithDefault;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct WithDefault")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<WithDefault, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        "count" => Some(1),
+                        "comment" => Some(2),
+                        "color" => Some(3),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let mut count = None;
+                let mut comment = None;
+                let mut color = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = Some(__map.next_value()?),
+                        Some(1) => count = Some(__map.next_value()?),
+                        Some(2) => comment = __map.next_value()?,
+                        Some(3) => color = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WithDefault {
+                    name: rt::required(name, "name")?,
+                    count: rt::required(count, "count")?,
+                    comment,
+                    color,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WithDefault", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -108,13 +178,74 @@ pub struct WithoutDefault {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    WithoutDefault, "WithoutDefault", 3, { color[required] = "color", maybe[required] =
-    "maybe", inner[optional] = "inner" }
-);
+impl rt::serde::Serialize for WithoutDefault {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + 1 + usize::from(self.inner.is_some());
+        let mut state = serializer.serialize_struct("WithoutDefault", len)?;
+        state.serialize_field("color", &self.color)?;
+        state.serialize_field("maybe", &self.maybe)?;
+        if let Some(value) = &self.inner {
+            state.serialize_field("inner", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    WithoutDefault, "WithoutDefault", { 0 field_0 color : crate ::models::Color[required]
-    = "color", 1 field_1 maybe : Option < String > [optional] = "maybe", 2 field_2 inner
-    : Option < crate ::models::WithDefault > [optional] = "inner" }
-);
+impl<'de> rt::serde::Deserialize<'de> for WithoutDefault {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["color", "maybe", "inner"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = WithoutDefault;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct WithoutDefault")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<WithoutDefault, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "color" => Some(0),
+                        "maybe" => Some(1),
+                        "inner" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut color = None;
+                let mut maybe = None;
+                let mut inner = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => color = Some(__map.next_value()?),
+                        Some(1) => maybe = __map.next_value()?,
+                        Some(2) => inner = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(WithoutDefault {
+                    color: rt::required(color, "color")?,
+                    maybe,
+                    inner,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WithoutDefault", FIELDS, __Visitor)
+    }
+}

@@ -12,10 +12,65 @@ pub struct Report {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(Report, "Report", 1, { title[optional] = "title" });
-rt::deserialize_struct!(
-    Report, "Report", { 0 field_0 title : Option < String > [optional] = "title" }
-);
+impl rt::serde::Serialize for Report {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.title.is_some());
+        let mut state = serializer.serialize_struct("Report", len)?;
+        if let Some(value) = &self.title {
+            state.serialize_field("title", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Report {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["title"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Report;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Report")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Report, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "title" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut title = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => title = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Report { title })
+            }
+        }
+        deserializer.deserialize_struct("Report", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -28,11 +83,66 @@ pub struct ErrorBody {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    ErrorBody, "ErrorBody", 2, { error_code[required] = "error_code", error_msg[required]
-    = "error_msg" }
-);
-rt::deserialize_struct!(
-    ErrorBody, "ErrorBody", { 0 field_0 error_code : String[required] = "error_code", 1
-    field_1 error_msg : String[required] = "error_msg" }
-);
+impl rt::serde::Serialize for ErrorBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + 1;
+        let mut state = serializer.serialize_struct("ErrorBody", len)?;
+        state.serialize_field("error_code", &self.error_code)?;
+        state.serialize_field("error_msg", &self.error_msg)?;
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["error_code", "error_msg"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct ErrorBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<ErrorBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "error_code" => Some(0),
+                        "error_msg" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut error_code = None;
+                let mut error_msg = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => error_code = Some(__map.next_value()?),
+                        Some(1) => error_msg = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(ErrorBody {
+                    error_code: rt::required(error_code, "error_code")?,
+                    error_msg: rt::required(error_msg, "error_msg")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ErrorBody", FIELDS, __Visitor)
+    }
+}

@@ -43,10 +43,6 @@ pub struct GetReportResponse {
     pub headers: rt::http::HeaderMap,
     /// The report.
     pub body: crate::models::Report,
-    /// The request id.
-    ///
-    /// From the `X-Request-Id` response header, when the server sent it.
-    pub x_request_id: Option<String>,
     /// The `X-Rate-Limit-Remaining` response header, when the server sent it.
     pub x_rate_limit_remaining: Option<i32>,
 }
@@ -132,7 +128,6 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
-            x_request_id: response.header("x-request-id"),
             x_rate_limit_remaining: response.header_parsed("x-rate-limit-remaining"),
             headers: response.into_headers(),
         })

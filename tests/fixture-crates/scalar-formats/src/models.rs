@@ -40,27 +40,169 @@ pub struct Scalars {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    Scalars, "Scalars", 15, { plain_string[required] = "plain_string", date[optional] =
-    "date", date_time[optional] = "date_time", uuid[optional] = "uuid", byte[optional] =
-    "byte", binary[optional] = "binary", password[optional] = "password", small[required]
-    = "small", big[required] = "big", default_integer[required] = "default_integer",
-    float[required] = "float", double[required] = "double", default_number[required] =
-    "default_number", flag[required] = "flag", anything[optional] = "anything" }
-);
+impl rt::serde::Serialize for Scalars {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.date.is_some())
+            + usize::from(self.date_time.is_some()) + usize::from(self.uuid.is_some())
+            + usize::from(self.byte.is_some()) + usize::from(self.binary.is_some())
+            + usize::from(self.password.is_some()) + 1 + 1 + 1 + 1 + 1 + 1 + 1
+            + usize::from(self.anything.is_some());
+        let mut state = serializer.serialize_struct("Scalars", len)?;
+        state.serialize_field("plain_string", &self.plain_string)?;
+        if let Some(value) = &self.date {
+            state.serialize_field("date", value)?;
+        }
+        if let Some(value) = &self.date_time {
+            state.serialize_field("date_time", value)?;
+        }
+        if let Some(value) = &self.uuid {
+            state.serialize_field("uuid", value)?;
+        }
+        if let Some(value) = &self.byte {
+            state.serialize_field("byte", value)?;
+        }
+        if let Some(value) = &self.binary {
+            state.serialize_field("binary", value)?;
+        }
+        if let Some(value) = &self.password {
+            state.serialize_field("password", value)?;
+        }
+        state.serialize_field("small", &self.small)?;
+        state.serialize_field("big", &self.big)?;
+        state.serialize_field("default_integer", &self.default_integer)?;
+        state.serialize_field("float", &self.float)?;
+        state.serialize_field("double", &self.double)?;
+        state.serialize_field("default_number", &self.default_number)?;
+        state.serialize_field("flag", &self.flag)?;
+        if let Some(value) = &self.anything {
+            state.serialize_field("anything", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    Scalars, "Scalars", { 0 field_0 plain_string : String[required] = "plain_string", 1
-    field_1 date : Option < String > [optional] = "date", 2 field_2 date_time : Option <
-    String > [optional] = "date_time", 3 field_3 uuid : Option < String > [optional] =
-    "uuid", 4 field_4 byte : Option < String > [optional] = "byte", 5 field_5 binary :
-    Option < String > [optional] = "binary", 6 field_6 password : Option < String >
-    [optional] = "password", 7 field_7 small : i32[required] = "small", 8 field_8 big :
-    i64[required] = "big", 9 field_9 default_integer : i64[required] = "default_integer",
-    10 field_10 float : f32[required] = "float", 11 field_11 double : f64[required] =
-    "double", 12 field_12 default_number : f64[required] = "default_number", 13 field_13
-    flag : bool[required] = "flag", 14 field_14 anything : Option < rt::serde_json::Value
-    > [optional] = "anything" }
-);
+impl<'de> rt::serde::Deserialize<'de> for Scalars {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &[
+            "plain_string",
+            "date",
+            "date_time",
+            "uuid",
+            "byte",
+            "binary",
+            "password",
+            "small",
+            "big",
+            "default_integer",
+            "float",
+            "double",
+            "default_number",
+            "flag",
+            "anything",
+        ];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Scalars;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Scalars")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Scalars, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "plain_string" => Some(0),
+                        "date" => Some(1),
+                        "date_time" => Some(2),
+                        "uuid" => Some(3),
+                        "byte" => Some(4),
+                        "binary" => Some(5),
+                        "password" => Some(6),
+                        "small" => Some(7),
+                        "big" => Some(8),
+                        "default_integer" => Some(9),
+                        "float" => Some(10),
+                        "double" => Some(11),
+                        "default_number" => Some(12),
+                        "flag" => Some(13),
+                        "anything" => Some(14),
+                        _ => None,
+                    }
+                }
+                let mut plain_string = None;
+                let mut date = None;
+                let mut date_time = None;
+                let mut uuid = None;
+                let mut byte = None;
+                let mut binary = None;
+                let mut password = None;
+                let mut small = None;
+                let mut big = None;
+                let mut default_integer = None;
+                let mut float = None;
+                let mut double = None;
+                let mut default_number = None;
+                let mut flag = None;
+                let mut anything = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => plain_string = Some(__map.next_value()?),
+                        Some(1) => date = __map.next_value()?,
+                        Some(2) => date_time = __map.next_value()?,
+                        Some(3) => uuid = __map.next_value()?,
+                        Some(4) => byte = __map.next_value()?,
+                        Some(5) => binary = __map.next_value()?,
+                        Some(6) => password = __map.next_value()?,
+                        Some(7) => small = Some(__map.next_value()?),
+                        Some(8) => big = Some(__map.next_value()?),
+                        Some(9) => default_integer = Some(__map.next_value()?),
+                        Some(10) => float = Some(__map.next_value()?),
+                        Some(11) => double = Some(__map.next_value()?),
+                        Some(12) => default_number = Some(__map.next_value()?),
+                        Some(13) => flag = Some(__map.next_value()?),
+                        Some(14) => anything = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Scalars {
+                    plain_string: rt::required(plain_string, "plain_string")?,
+                    date,
+                    date_time,
+                    uuid,
+                    byte,
+                    binary,
+                    password,
+                    small: rt::required(small, "small")?,
+                    big: rt::required(big, "big")?,
+                    default_integer: rt::required(default_integer, "default_integer")?,
+                    float: rt::required(float, "float")?,
+                    double: rt::required(double, "double")?,
+                    default_number: rt::required(default_number, "default_number")?,
+                    flag: rt::required(flag, "flag")?,
+                    anything,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Scalars", FIELDS, __Visitor)
+    }
+}
+
 /// Milliseconds since the epoch.
 pub type Timestamp = i64;

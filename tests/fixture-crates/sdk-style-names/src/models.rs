@@ -12,12 +12,66 @@ pub struct GetItemRequest {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(GetItemRequest, "GetItemRequest", 1, { id[optional] = "id" });
+impl rt::serde::Serialize for GetItemRequest {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.id.is_some());
+        let mut state = serializer.serialize_struct("GetItemRequest", len)?;
+        if let Some(value) = &self.id {
+            state.serialize_field("id", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    GetItemRequest, "GetItemRequest", { 0 field_0 id : Option < String > [optional] =
-    "id" }
-);
+impl<'de> rt::serde::Deserialize<'de> for GetItemRequest {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetItemRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct GetItemRequest")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<GetItemRequest, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetItemRequest { id })
+            }
+        }
+        deserializer.deserialize_struct("GetItemRequest", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -30,14 +84,71 @@ pub struct GetItemResponse {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    GetItemResponse, "GetItemResponse", 2, { id[optional] = "id", name[optional] = "name"
+impl rt::serde::Serialize for GetItemResponse {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.id.is_some()) + usize::from(self.name.is_some());
+        let mut state = serializer.serialize_struct("GetItemResponse", len)?;
+        if let Some(value) = &self.id {
+            state.serialize_field("id", value)?;
+        }
+        if let Some(value) = &self.name {
+            state.serialize_field("name", value)?;
+        }
+        state.end()
     }
-);
-rt::deserialize_struct!(
-    GetItemResponse, "GetItemResponse", { 0 field_0 id : Option < String > [optional] =
-    "id", 1 field_1 name : Option < String > [optional] = "name" }
-);
+}
+
+impl<'de> rt::serde::Deserialize<'de> for GetItemResponse {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id", "name"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = GetItemResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct GetItemResponse")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<GetItemResponse, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        "name" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let mut name = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = __map.next_value()?,
+                        Some(1) => name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(GetItemResponse { id, name })
+            }
+        }
+        deserializer.deserialize_struct("GetItemResponse", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -48,20 +159,72 @@ pub struct CreateItemRequestBody {
 }
 
 impl CreateItemRequestBody {
-    /// Starts building a [`CreateItemRequestBody`]; see [`builders::CreateItemRequestBody`](crate::models::builders::CreateItemRequestBody).
+    /// Starts building a [`CreateItemRequestBody`]; see [`builders::CreateItemRequestBody`].
     pub fn builder() -> crate::models::builders::CreateItemRequestBody {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    CreateItemRequestBody, "CreateItemRequestBody", 1, { name[required] = "name" }
-);
+impl rt::serde::Serialize for CreateItemRequestBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1;
+        let mut state = serializer.serialize_struct("CreateItemRequestBody", len)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    CreateItemRequestBody, "CreateItemRequestBody", { 0 field_0 name : String[required] =
-    "name" }
-);
+impl<'de> rt::serde::Deserialize<'de> for CreateItemRequestBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateItemRequestBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct CreateItemRequestBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<CreateItemRequestBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = Some(__map.next_value()?),
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateItemRequestBody {
+                    name: rt::required(name, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateItemRequestBody", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -72,13 +235,65 @@ pub struct CreateItemResponseBody {
 }
 
 #[cfg(feature = "extra-traits")]
-rt::serialize_struct!(
-    CreateItemResponseBody, "CreateItemResponseBody", 1, { id[optional] = "id" }
-);
-rt::deserialize_struct!(
-    CreateItemResponseBody, "CreateItemResponseBody", { 0 field_0 id : Option < String >
-    [optional] = "id" }
-);
+impl rt::serde::Serialize for CreateItemResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.id.is_some());
+        let mut state = serializer.serialize_struct("CreateItemResponseBody", len)?;
+        if let Some(value) = &self.id {
+            state.serialize_field("id", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for CreateItemResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateItemResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct CreateItemResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<CreateItemResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "id" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut id = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => id = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(CreateItemResponseBody { id })
+            }
+        }
+        deserializer.deserialize_struct("CreateItemResponseBody", FIELDS, __Visitor)
+    }
+}
+
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -89,29 +304,116 @@ pub struct UpdateItemRequest {
 }
 
 impl UpdateItemRequest {
-    /// Starts building a [`UpdateItemRequest`]; see [`builders::UpdateItemRequest`](crate::models::builders::UpdateItemRequest).
+    /// Starts building a [`UpdateItemRequest`]; see [`builders::UpdateItemRequest`].
     pub fn builder() -> crate::models::builders::UpdateItemRequest {
         ::std::default::Default::default()
     }
 }
 
-rt::serialize_struct!(
-    UpdateItemRequest, "UpdateItemRequest", 1, { name[optional] = "name" }
-);
+impl rt::serde::Serialize for UpdateItemRequest {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.name.is_some());
+        let mut state = serializer.serialize_struct("UpdateItemRequest", len)?;
+        if let Some(value) = &self.name {
+            state.serialize_field("name", value)?;
+        }
+        state.end()
+    }
+}
+
 #[cfg(feature = "extra-traits")]
-rt::deserialize_struct!(
-    UpdateItemRequest, "UpdateItemRequest", { 0 field_0 name : Option < String >
-    [optional] = "name" }
-);
+impl<'de> rt::serde::Deserialize<'de> for UpdateItemRequest {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateItemRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct UpdateItemRequest")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<UpdateItemRequest, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "name" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut name = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => name = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UpdateItemRequest { name })
+            }
+        }
+        deserializer.deserialize_struct("UpdateItemRequest", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
+    #[allow(unused_imports)]
     use super::rt;
-    rt::model_builder!(
-        CreateItemRequestBody, "CreateItemRequestBody", { name : String[required] =
-        "name" }
-    );
-    rt::model_builder!(
-        UpdateItemRequest, "UpdateItemRequest", { name : String[optional] = "name" }
-    );
+    /// Builds a [`CreateItemRequestBody`](super::CreateItemRequestBody).
+    #[derive(Debug, Clone, Default)]
+    pub struct CreateItemRequestBody {
+        name: Option<String>,
+    }
+    impl CreateItemRequestBody {
+        /// Sets [`CreateItemRequestBody::name`](super::CreateItemRequestBody).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Builds the [`CreateItemRequestBody`](super::CreateItemRequestBody); fails when a required field is not set.
+        pub fn build(self) -> Result<super::CreateItemRequestBody, rt::BuildError> {
+            Ok(super::CreateItemRequestBody {
+                name: self
+                    .name
+                    .ok_or_else(|| rt::BuildError::missing(
+                        "CreateItemRequestBody",
+                        "name",
+                    ))?,
+            })
+        }
+    }
+    /// Builds a [`UpdateItemRequest`](super::UpdateItemRequest).
+    #[derive(Debug, Clone, Default)]
+    pub struct UpdateItemRequest {
+        name: Option<String>,
+    }
+    impl UpdateItemRequest {
+        /// Sets [`UpdateItemRequest::name`](super::UpdateItemRequest).
+        pub fn name(mut self, value: impl Into<String>) -> Self {
+            self.name = Some(value.into());
+            self
+        }
+        /// Builds the [`UpdateItemRequest`](super::UpdateItemRequest); fails when a required field is not set.
+        pub fn build(self) -> Result<super::UpdateItemRequest, rt::BuildError> {
+            Ok(super::UpdateItemRequest {
+                name: self.name,
+            })
+        }
+    }
 }
