@@ -5,9 +5,9 @@
 //! A new scheme is a variant of [`Auth`], made in [`Auth::new`] and applied in
 //! [`Auth::apply`]'s one `match`.
 
-use crate::client::{header_value, invalid_value};
 use crate::credentials::Credentials;
 use crate::error::Error;
+use crate::headers::{header_value, invalid_value};
 use crate::request::Operation;
 use crate::signer::{self, Payload};
 use crate::Secret;

@@ -3,8 +3,8 @@
 
 use bytes::Bytes;
 
-use crate::client::header_value;
 use crate::error::Error;
+use crate::headers::header_value;
 use crate::request::{CallBody, Operation, Upload};
 use crate::signer::Payload;
 use crate::upload::{self, Prepared};

@@ -13,6 +13,7 @@ use crate::body::OutgoingBody;
 use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
+use crate::headers::{header_name, header_value};
 use crate::interceptor::{Attempt, Interceptor, Outcome};
 use crate::options::CallOptions;
 use crate::request::{Call, Operation};
@@ -244,13 +245,10 @@ impl Client {
             if name == "Content-Type" && given_content_type.is_none() {
                 given_content_type = Some(value);
             }
-            let header = http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                Error::InvalidRequest(format!(
-                    "{}: `{name}` is not a valid header name",
-                    operation.name
-                ))
-            })?;
-            headers.push((header, header_value(operation, name, value)?));
+            headers.push((
+                header_name(operation, name)?,
+                header_value(operation, name, value)?,
+            ));
         }
         // The official SDK signs an unsigned payload when the header spelled exactly
         // `Content-Type` (the body's, else one given) is neither JSON nor BSON.
@@ -535,23 +533,6 @@ impl Client {
             retry_after,
         })
     }
-}
-
-/// A header value from text, or the error naming the header and operation.
-pub(crate) fn header_value(
-    operation: &Operation,
-    name: &str,
-    value: &str,
-) -> Result<http::HeaderValue, Error> {
-    http::HeaderValue::from_str(value).map_err(|_| invalid_value(operation, name))
-}
-
-/// The error of a header whose value cannot be sent.
-pub(crate) fn invalid_value(operation: &Operation, name: &str) -> Error {
-    Error::InvalidRequest(format!(
-        "{}: header `{name}` has an invalid value",
-        operation.name
-    ))
 }
 
 /// Records a call's duration on its span when the call ends, however it ends.

@@ -17,6 +17,7 @@ mod credentials;
 pub mod de;
 mod endpoint;
 mod error;
+mod headers;
 mod interceptor;
 #[cfg(feature = "mock")]
 pub mod mock;

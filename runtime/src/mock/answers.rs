@@ -1,83 +1,15 @@
-//! What the mock answers: the answers tests set, IAM's project list, pages of the items a
-//! test set, and the default answer an operation's description gives.
-
-use std::time::Duration;
+//! What the mock answers when no test set an answer: IAM's project list, pages of the
+//! items a test set, and the default answer an operation's description gives; and the
+//! HTTP response an answer becomes.
 
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::{Response, StatusCode};
 use serde_json::Value;
 
-use super::checks::query_pairs;
 use super::description::{resolve, Description, OperationSpec, Schema};
-use super::server::State;
-use super::{RecordedRequest, DEFAULT_PAGE_LIMIT, MOCK_PROJECT_ID};
-
-/// An answer a test sets for an operation.
-#[derive(Debug, Clone)]
-pub struct MockAnswer {
-    pub(super) kind: AnswerKind,
-    pub(super) delay: Duration,
-}
-
-#[derive(Debug, Clone)]
-pub(super) enum AnswerKind {
-    Reply {
-        status: u16,
-        headers: Vec<(String, String)>,
-        body: Bytes,
-    },
-    Drop,
-}
-
-impl MockAnswer {
-    /// A JSON answer.
-    pub fn json(status: u16, body: Value) -> Self {
-        Self::raw(status, "application/json", body.to_string())
-    }
-
-    /// An answer with any body and content type.
-    pub fn raw(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
-        MockAnswer {
-            kind: AnswerKind::Reply {
-                status,
-                headers: vec![("content-type".to_owned(), content_type.to_owned())],
-                body: body.into(),
-            },
-            delay: Duration::ZERO,
-        }
-    }
-
-    /// An error answer in Huawei's format: `{"error_code": ..., "error_msg": ...}`.
-    pub fn error(status: u16, code: &str, message: &str) -> Self {
-        Self::json(
-            status,
-            serde_json::json!({ "error_code": code, "error_msg": message }),
-        )
-    }
-
-    /// Closes the connection without answering.
-    pub fn drop_connection() -> Self {
-        MockAnswer {
-            kind: AnswerKind::Drop,
-            delay: Duration::ZERO,
-        }
-    }
-
-    /// Adds a response header.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        if let AnswerKind::Reply { headers, .. } = &mut self.kind {
-            headers.push((name.to_owned(), value.to_owned()));
-        }
-        self
-    }
-
-    /// Waits this long before answering.
-    pub fn delay(mut self, delay: Duration) -> Self {
-        self.delay = delay;
-        self
-    }
-}
+use super::state::State;
+use super::{MockAnswer, RecordedRequest, DEFAULT_PAGE_LIMIT, MOCK_PROJECT_ID};
 
 /// Whether a request is IAM's KeystoneListProjects, which project id discovery sends.
 pub(super) fn is_iam_projects(request: &RecordedRequest) -> bool {
@@ -86,7 +18,8 @@ pub(super) fn is_iam_projects(request: &RecordedRequest) -> bool {
 
 /// IAM's answer to `GET /v3/projects?name=...`.
 pub(super) fn iam_projects(state: &State, request: &RecordedRequest) -> MockAnswer {
-    let name = query_pairs(&request.query)
+    let name = request
+        .query_pairs()
         .into_iter()
         .find(|(key, _)| key == "name")
         .map(|(_, value)| value);
@@ -116,7 +49,7 @@ pub(super) fn paged_answer(
     } else {
         request.json()
     };
-    let pairs = query_pairs(&request.query);
+    let pairs = request.query_pairs();
     let number = |name: Option<&String>| -> Option<usize> {
         let name = name?;
         match &json {

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::description::{resolve, BodySpec, Description, OperationSpec, Schema};
-use super::server::State;
+use super::state::State;
 use super::RecordedRequest;
 use crate::signer;
 
@@ -125,23 +125,6 @@ pub(super) fn route<'d>(
     best.map(|(_, routed)| routed)
 }
 
-/// Query pairs, decoded.
-pub(super) fn query_pairs(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let decode = |text: &str| {
-                percent_encoding::percent_decode_str(text)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            };
-            (decode(name), decode(value))
-        })
-        .collect()
-}
-
 /// Checks a routed request against the operation's parameters and body schema.
 pub(super) fn check(
     description: &Description,
@@ -149,7 +132,7 @@ pub(super) fn check(
     path_values: &[(String, String)],
     request: &RecordedRequest,
 ) -> Result<(), String> {
-    let query = query_pairs(&request.query);
+    let query = request.query_pairs();
     for param in &operation.params {
         let values: Vec<&str> = match param.location.as_str() {
             "path" => path_values

@@ -7,19 +7,23 @@
 //! wrote (`mock.json`), so every spec gets its own mock. Tests can set the answer of any
 //! operation and read the requests it recorded.
 //!
-//! `description` is the JSON contract with the generator, `server` the server and the
-//! state tests set, `checks` what a received request must pass, `answers` what the mock
-//! answers.
+//! `description` is the JSON contract with the generator, `state` what tests set and what
+//! the mock recorded, `checks` what a received request must pass, `answers` what the mock
+//! answers when no test set an answer, and `server` the server that ties them together.
+//! Here are the two things tests hand over and get back: [`MockAnswer`] and
+//! [`RecordedRequest`].
 
 mod answers;
 mod checks;
 mod description;
 mod server;
+mod state;
+
+use std::time::Duration;
 
 use bytes::Bytes;
 use serde_json::Value;
 
-pub use answers::MockAnswer;
 pub use server::{block_on, MockServer};
 
 /// The project id the mock's IAM gives any project name, unless a test set others.
@@ -60,5 +64,88 @@ impl RecordedRequest {
     /// The body as JSON, when it is JSON.
     pub fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
+    }
+
+    /// The query's name and value pairs, decoded, in the order received.
+    fn query_pairs(&self) -> Vec<(String, String)> {
+        self.query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let decode = |text: &str| {
+                    percent_encoding::percent_decode_str(text)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                };
+                (decode(name), decode(value))
+            })
+            .collect()
+    }
+}
+
+/// An answer a test sets for an operation.
+#[derive(Debug, Clone)]
+pub struct MockAnswer {
+    kind: AnswerKind,
+    delay: Duration,
+}
+
+#[derive(Debug, Clone)]
+enum AnswerKind {
+    Reply {
+        status: u16,
+        headers: Vec<(String, String)>,
+        body: Bytes,
+    },
+    Drop,
+}
+
+impl MockAnswer {
+    /// A JSON answer.
+    pub fn json(status: u16, body: Value) -> Self {
+        Self::raw(status, "application/json", body.to_string())
+    }
+
+    /// An answer with any body and content type.
+    pub fn raw(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
+        MockAnswer {
+            kind: AnswerKind::Reply {
+                status,
+                headers: vec![("content-type".to_owned(), content_type.to_owned())],
+                body: body.into(),
+            },
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// An error answer in Huawei's format: `{"error_code": ..., "error_msg": ...}`.
+    pub fn error(status: u16, code: &str, message: &str) -> Self {
+        Self::json(
+            status,
+            serde_json::json!({ "error_code": code, "error_msg": message }),
+        )
+    }
+
+    /// Closes the connection without answering.
+    pub fn drop_connection() -> Self {
+        MockAnswer {
+            kind: AnswerKind::Drop,
+            delay: Duration::ZERO,
+        }
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let AnswerKind::Reply { headers, .. } = &mut self.kind {
+            headers.push((name.to_owned(), value.to_owned()));
+        }
+        self
+    }
+
+    /// Waits this long before answering.
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay = delay;
+        self
     }
 }

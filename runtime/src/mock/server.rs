@@ -1,9 +1,8 @@
-//! The mock's server: a hyper server on a loopback port, the state tests set and read
-//! through [`MockServer`], and the handling of one request (check, route, answer).
+//! The mock's server: a hyper server on a loopback port, [`MockServer`] through which tests
+//! set and read its state, and the handling of one request (check, route, answer).
 
-use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -13,33 +12,11 @@ use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use tokio::net::TcpListener;
 
-use super::answers::{
-    default_answer, iam_projects, is_iam_projects, minimal, paged_answer, reply, AnswerKind,
-};
+use super::answers::{default_answer, iam_projects, is_iam_projects, minimal, paged_answer, reply};
 use super::checks::{authenticate, check, route};
 use super::description::Description;
-use super::{MockAnswer, RecordedRequest};
-
-pub(super) struct State {
-    pub(super) description: Description,
-    pub(super) access_key: String,
-    pub(super) secret_key: String,
-    pub(super) token: Option<String>,
-    pub(super) requests: Mutex<Vec<RecordedRequest>>,
-    /// Answers set by tests, by operation name.
-    answers: Mutex<HashMap<String, SetAnswers>>,
-    /// The items paged operations list, by operation name.
-    pub(super) collections: Mutex<HashMap<String, Vec<Value>>>,
-    /// The projects IAM knows (id, name); `None`: one per name asked for.
-    pub(super) projects: Mutex<Option<Vec<(String, String)>>>,
-}
-
-/// The answers a test set for one operation: one-shot answers in order, then a standing one.
-#[derive(Default)]
-struct SetAnswers {
-    queue: VecDeque<MockAnswer>,
-    standing: Option<MockAnswer>,
-}
+use super::state::State;
+use super::{AnswerKind, MockAnswer, RecordedRequest};
 
 /// The running mock. Stops when dropped.
 pub struct MockServer {
@@ -84,16 +61,7 @@ impl MockServer {
         })?;
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let address = listener.local_addr()?;
-        let state = Arc::new(State {
-            description,
-            access_key: access_key.to_owned(),
-            secret_key: secret_key.to_owned(),
-            token: token.map(str::to_owned),
-            requests: Mutex::new(Vec::new()),
-            answers: Mutex::new(HashMap::new()),
-            collections: Mutex::new(HashMap::new()),
-            projects: Mutex::new(None),
-        });
+        let state = Arc::new(State::new(description, access_key, secret_key, token));
         let served = state.clone();
         let task = tokio::spawn(async move {
             loop {
@@ -136,20 +104,12 @@ impl MockServer {
 
     /// Answers every later call of `operation` with `answer` (after any queued answers).
     pub fn set_answer(&self, operation: &str, answer: MockAnswer) {
-        if let Ok(mut answers) = self.state.answers.lock() {
-            answers.entry(operation.to_owned()).or_default().standing = Some(answer);
-        }
+        self.state.set_answer(operation, answer);
     }
 
     /// Answers the next call of `operation` with `answer`; several queue up in order.
     pub fn push_answer(&self, operation: &str, answer: MockAnswer) {
-        if let Ok(mut answers) = self.state.answers.lock() {
-            answers
-                .entry(operation.to_owned())
-                .or_default()
-                .queue
-                .push_back(answer);
-        }
+        self.state.push_answer(operation, answer);
     }
 
     /// The items a paged operation lists: its answers then page them by the offset (or
@@ -282,26 +242,20 @@ async fn handle(
             "APIGW.0101",
             "The API does not exist or has not been published in the environment",
         ),
-        (Ok(()), Some((operation, path_values))) => {
-            let queued = state.answers.lock().ok().and_then(|mut answers| {
-                let set = answers.get_mut(&operation.name)?;
-                set.queue.pop_front().or_else(|| set.standing.clone())
-            });
-            match queued {
-                Some(answer) => answer,
-                None => match check(&state.description, operation, &path_values, &recorded) {
-                    Err(problem) => MockAnswer::json(
-                        400,
-                        serde_json::json!({
-                            "error_code": format!("{}.00040001", state.description.service),
-                            "error_msg": problem,
-                        }),
-                    ),
-                    Ok(()) => paged_answer(&state, operation, &recorded)
-                        .unwrap_or_else(|| default_answer(&state.description, operation)),
-                },
-            }
-        }
+        (Ok(()), Some((operation, path_values))) => match state.next_answer(&operation.name) {
+            Some(answer) => answer,
+            None => match check(&state.description, operation, &path_values, &recorded) {
+                Err(problem) => MockAnswer::json(
+                    400,
+                    serde_json::json!({
+                        "error_code": format!("{}.00040001", state.description.service),
+                        "error_msg": problem,
+                    }),
+                ),
+                Ok(()) => paged_answer(&state, operation, &recorded)
+                    .unwrap_or_else(|| default_answer(&state.description, operation)),
+            },
+        },
     };
     if let Ok(mut requests) = state.requests.lock() {
         requests.push(recorded);

@@ -1,0 +1,80 @@
+//! The mock's state, shared by the server, the checks and the answers: the service it
+//! serves and the keys it accepts, what tests set (answers, paged items, IAM's projects)
+//! and the requests it recorded.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+use super::description::Description;
+use super::{MockAnswer, RecordedRequest};
+
+pub(super) struct State {
+    pub(super) description: Description,
+    pub(super) access_key: String,
+    pub(super) secret_key: String,
+    pub(super) token: Option<String>,
+    pub(super) requests: Mutex<Vec<RecordedRequest>>,
+    /// Answers set by tests, by operation name.
+    answers: Mutex<HashMap<String, SetAnswers>>,
+    /// The items paged operations list, by operation name.
+    pub(super) collections: Mutex<HashMap<String, Vec<Value>>>,
+    /// The projects IAM knows (id, name); `None`: one per name asked for.
+    pub(super) projects: Mutex<Option<Vec<(String, String)>>>,
+}
+
+/// The answers a test set for one operation: one-shot answers in order, then a standing one.
+#[derive(Default)]
+struct SetAnswers {
+    queue: VecDeque<MockAnswer>,
+    standing: Option<MockAnswer>,
+}
+
+impl State {
+    /// A mock of the described service that accepts these keys (and the token), with
+    /// nothing set and nothing recorded.
+    pub(super) fn new(
+        description: Description,
+        access_key: &str,
+        secret_key: &str,
+        token: Option<&str>,
+    ) -> State {
+        State {
+            description,
+            access_key: access_key.to_owned(),
+            secret_key: secret_key.to_owned(),
+            token: token.map(str::to_owned),
+            requests: Mutex::new(Vec::new()),
+            answers: Mutex::new(HashMap::new()),
+            collections: Mutex::new(HashMap::new()),
+            projects: Mutex::new(None),
+        }
+    }
+
+    /// Answers every later call of `operation` with `answer`, after any queued answers.
+    pub(super) fn set_answer(&self, operation: &str, answer: MockAnswer) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.entry(operation.to_owned()).or_default().standing = Some(answer);
+        }
+    }
+
+    /// Queues `answer` for the next call of `operation`.
+    pub(super) fn push_answer(&self, operation: &str, answer: MockAnswer) {
+        if let Ok(mut answers) = self.answers.lock() {
+            answers
+                .entry(operation.to_owned())
+                .or_default()
+                .queue
+                .push_back(answer);
+        }
+    }
+
+    /// The answer a test set for this call of `operation`: the first queued one (taken),
+    /// else the standing one.
+    pub(super) fn next_answer(&self, operation: &str) -> Option<MockAnswer> {
+        let mut answers = self.answers.lock().ok()?;
+        let set = answers.get_mut(operation)?;
+        set.queue.pop_front().or_else(|| set.standing.clone())
+    }
+}
