@@ -8,17 +8,9 @@ use crate::ir::{Api, ModelId, ModelKind, Type};
 /// The struct a field of this type holds by value (not behind a `Vec` or map), seen
 /// through aliases.
 fn held_struct(api: &Api, ty: &Type) -> Option<ModelId> {
-    let mut current = ty;
-    // Alias chains are acyclic (lowering refuses cycles), so this ends.
-    loop {
-        let Type::Model(id) = current else {
-            return None;
-        };
-        match &api.model(*id).kind {
-            ModelKind::Struct(_) => return Some(*id),
-            ModelKind::Alias(target) => current = target,
-            ModelKind::Enum(_) => return None,
-        }
+    match api.through_aliases(ty) {
+        Type::Model(id) if matches!(api.model(*id).kind, ModelKind::Struct(_)) => Some(*id),
+        _ => None,
     }
 }
 

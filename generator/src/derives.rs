@@ -2,7 +2,7 @@
 //! over the finished type space.
 
 use crate::graph;
-use crate::ir::{Api, BodyKind, ModelId, ModelKind, ResponseKind};
+use crate::ir::{Api, ModelId, ModelKind};
 
 /// Marks the structs that derive `Default`: those whose every field is optional, so the
 /// default value is a valid one (nothing required is left unset).
@@ -24,35 +24,10 @@ pub fn mark_directions(api: &mut Api) {
     let mut sent_starts = Vec::new();
     let mut received_starts = Vec::new();
     for operation in &api.operations {
-        match operation.body.as_ref().map(|body| &body.kind) {
-            Some(BodyKind::Json(ty)) => graph::named_in(ty, &mut sent_starts),
-            Some(BodyKind::Form(id)) => sent_starts.push(*id),
-            _ => {}
-        }
-        if let Some(ResponseKind::Json(ty)) =
-            operation.response.body.as_ref().map(|body| &body.kind)
-        {
-            graph::named_in(ty, &mut received_starts);
-        }
-        for error in &operation.errors {
-            if let Some(ty) = &error.body {
-                graph::named_in(ty, &mut received_starts);
-            }
-        }
+        graph::sent_models(operation, &mut sent_starts);
+        graph::received_models(operation, &mut received_starts);
     }
-    let edges = |id: ModelId| {
-        let mut out = Vec::new();
-        match &api.model(id).kind {
-            ModelKind::Struct(model) => {
-                for field in &model.fields {
-                    graph::named_in(&field.ty, &mut out);
-                }
-            }
-            ModelKind::Alias(ty) => graph::named_in(ty, &mut out),
-            ModelKind::Enum(_) => {}
-        }
-        out
-    };
+    let edges = |id| graph::model_edges(api, id);
     let sent = graph::reachable(sent_starts, edges);
     let received = graph::reachable(received_starts, edges);
     for (index, model) in api.models.iter_mut().enumerate() {

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph;
-use crate::ir::{Api, BodyKind, ModelId, ModelKind, Operation, ResponseKind};
+use crate::ir::{Api, ModelId};
 use crate::names;
 
 /// Feature names the generated crate defines itself; a tag taking one gets `-tag` added.
@@ -21,28 +21,6 @@ fn feature_name(tag: &str) -> String {
     }
 }
 
-/// The models an operation needs directly: its parameters' enums, bodies and errors.
-fn direct_models(operation: &Operation) -> Vec<ModelId> {
-    let mut out = Vec::new();
-    for param in &operation.params {
-        graph::named_in(&param.ty, &mut out);
-    }
-    match operation.body.as_ref().map(|body| &body.kind) {
-        Some(BodyKind::Json(ty)) => graph::named_in(ty, &mut out),
-        Some(BodyKind::Form(id)) => out.push(*id),
-        _ => {}
-    }
-    if let Some(ResponseKind::Json(ty)) = operation.response.body.as_ref().map(|body| &body.kind) {
-        graph::named_in(ty, &mut out);
-    }
-    for error in &operation.errors {
-        if let Some(ty) = &error.body {
-            graph::named_in(ty, &mut out);
-        }
-    }
-    out
-}
-
 /// Sets the features of the API, its operations and its models.
 pub fn assign(api: &mut Api) {
     let mut features: Vec<String> = Vec::new();
@@ -56,23 +34,11 @@ pub fn assign(api: &mut Api) {
         }
         operation.features = own;
     }
-    let edges = |id: ModelId| {
-        let mut out = Vec::new();
-        match &api.model(id).kind {
-            ModelKind::Struct(model) => {
-                for field in &model.fields {
-                    graph::named_in(&field.ty, &mut out);
-                }
-            }
-            ModelKind::Alias(ty) => graph::named_in(ty, &mut out),
-            ModelKind::Enum(_) => {}
-        }
-        out
-    };
+    let edges = |id| graph::model_edges(api, id);
     // Per model: the features needing it, or `None` once an untagged operation does.
     let mut needed: BTreeMap<ModelId, Option<BTreeSet<String>>> = BTreeMap::new();
     for operation in &api.operations {
-        for id in graph::reachable(direct_models(operation), edges) {
+        for id in graph::reachable(graph::operation_models(operation), edges) {
             let entry = needed.entry(id).or_insert_with(|| Some(BTreeSet::new()));
             match entry {
                 Some(set) if !operation.features.is_empty() => {

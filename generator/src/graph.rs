@@ -1,10 +1,11 @@
 //! The one graph search of the generator: which models can be reached from some start
 //! along some relation. Cycle breaking, alias-cycle checks and the closure of the models an
-//! operation needs are all questions of this shape.
+//! operation needs are all questions of this shape. The relations the passes share live
+//! here too: the models a model or an operation names, and the type an alias stands for.
 
 use std::collections::BTreeSet;
 
-use crate::ir::{ModelId, Type};
+use crate::ir::{Api, BodyKind, ModelId, ModelKind, Operation, ResponseKind, Type};
 
 /// Every model reachable from `starts` by following `edges` zero or more times (the starts
 /// included), in id order.
@@ -34,6 +35,75 @@ pub fn named_in(ty: &Type, out: &mut Vec<ModelId>) {
         Type::Array(inner) | Type::Map(inner) => named_in(inner, out),
         _ => {}
     }
+}
+
+/// The models a model names directly: its fields' types, or an alias's target.
+pub fn model_edges(api: &Api, id: ModelId) -> Vec<ModelId> {
+    let mut out = Vec::new();
+    match &api.model(id).kind {
+        ModelKind::Struct(model) => {
+            for field in &model.fields {
+                named_in(&field.ty, &mut out);
+            }
+        }
+        ModelKind::Alias(ty) => named_in(ty, &mut out),
+        ModelKind::Enum(_) => {}
+    }
+    out
+}
+
+/// The models an operation's request body names.
+pub fn sent_models(operation: &Operation, out: &mut Vec<ModelId>) {
+    match operation.body.as_ref().map(|body| &body.kind) {
+        Some(BodyKind::Json(ty)) => named_in(ty, out),
+        Some(BodyKind::Form(id)) => out.push(*id),
+        _ => {}
+    }
+}
+
+/// The models an operation's answers name: its success body and its declared error bodies.
+pub fn received_models(operation: &Operation, out: &mut Vec<ModelId>) {
+    if let Some(ResponseKind::Json(ty)) = operation.response.body.as_ref().map(|body| &body.kind) {
+        named_in(ty, out);
+    }
+    for error in &operation.errors {
+        if let Some(ty) = &error.body {
+            named_in(ty, out);
+        }
+    }
+}
+
+/// Every model an operation names directly: its parameters' types, its request body and
+/// its answers.
+pub fn operation_models(operation: &Operation) -> Vec<ModelId> {
+    let mut out = Vec::new();
+    for param in &operation.params {
+        named_in(&param.ty, &mut out);
+    }
+    sent_models(operation, &mut out);
+    received_models(operation, &mut out);
+    out
+}
+
+/// The type `ty` stands for once aliases are followed; `alias_target` gives an alias model's
+/// target and `None` for any other model. At most `limit` aliases are followed, so an alias
+/// cycle (which lowering reports) cannot loop forever.
+pub fn through_aliases<'a>(
+    ty: &'a Type,
+    limit: usize,
+    alias_target: impl Fn(ModelId) -> Option<&'a Type>,
+) -> &'a Type {
+    let mut current = ty;
+    for _ in 0..=limit {
+        match current {
+            Type::Model(id) => match alias_target(*id) {
+                Some(target) => current = target,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    current
 }
 
 #[cfg(test)]

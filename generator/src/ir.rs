@@ -29,6 +29,14 @@ impl Api {
     pub fn model(&self, id: ModelId) -> &Model {
         &self.models[id.0]
     }
+
+    /// The type `ty` stands for once aliases are followed.
+    pub fn through_aliases<'a>(&'a self, ty: &'a Type) -> &'a Type {
+        crate::graph::through_aliases(ty, self.models.len(), |id| match &self.model(id).kind {
+            ModelKind::Alias(target) => Some(target),
+            _ => None,
+        })
+    }
 }
 
 /// Where a model is in [`Api::models`].

@@ -74,21 +74,7 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
         spec_name: spec_name.clone(),
         diagnostics,
     };
-    if let Some(name) = &options.package_name {
-        let valid = name.starts_with(|first: char| first.is_ascii_alphabetic())
-            && name.chars().all(|character| {
-                character.is_ascii_alphanumeric() || matches!(character, '-' | '_')
-            });
-        if !valid {
-            return Err(fail(vec![Diagnostic::new(
-                "",
-                format!("`{name}` is not a valid package name"),
-            )
-            .help(
-                "use ASCII letters, digits, `-` and `_`, starting with a letter",
-            )]));
-        }
-    }
+    package::check_name(options).map_err(|diagnostic| fail(vec![diagnostic]))?;
     let spec = parse(spec_yaml).map_err(|diagnostic| fail(vec![diagnostic]))?;
     let api = lower::lower(&spec).map_err(fail)?;
     // The document is not read again; its memory goes back for formatting to reuse.

@@ -3,7 +3,26 @@
 //! it alone, while the modules it declares are marked `#[rustfmt::skip]`).
 
 use crate::ir::Api;
-use crate::{Options, RuntimeDependency};
+use crate::{Diagnostic, Options, RuntimeDependency};
+
+/// Checks the package name the options give, if any: ASCII letters, digits, `-` and `_`,
+/// starting with a letter.
+pub fn check_name(options: &Options) -> Result<(), Diagnostic> {
+    let Some(name) = &options.package_name else {
+        return Ok(());
+    };
+    let valid = name.starts_with(|first: char| first.is_ascii_alphabetic())
+        && name
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || matches!(character, '-' | '_'));
+    if valid {
+        return Ok(());
+    }
+    Err(
+        Diagnostic::new("", format!("`{name}` is not a valid package name"))
+            .help("use ASCII letters, digits, `-` and `_`, starting with a letter"),
+    )
+}
 
 /// The package name: the option, else `huaweicloud-<title in kebab case>`.
 pub fn package_name(api: &Api, options: &Options) -> String {

@@ -7,6 +7,7 @@
 //! operation type or constant can take that lower-case name), and names the standard
 //! library by full path wherever a generated name could hide a short one.
 
+mod call;
 mod client;
 mod every_operation;
 mod models;
@@ -158,15 +159,5 @@ fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
 
 /// Whether a type, seen through aliases, is a generated enum.
 fn is_enum(api: &Api, ty: &Type) -> bool {
-    let mut current = ty;
-    loop {
-        match current {
-            Type::Model(id) => match &api.model(*id).kind {
-                ModelKind::Enum(_) => return true,
-                ModelKind::Alias(target) => current = target,
-                ModelKind::Struct(_) => return false,
-            },
-            _ => return false,
-        }
-    }
+    matches!(api.through_aliases(ty), Type::Model(id) if matches!(api.model(*id).kind, ModelKind::Enum(_)))
 }

@@ -4,8 +4,8 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::operations::{method_parts, MethodParts, Names};
-use super::{rt, std_type, type_tokens};
+use super::call::{method_parts, MethodParts, Names};
+use super::{rt, shown, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -153,8 +153,7 @@ pub(super) fn pages_method(pagination: &Pagination, names: &Names) -> TokenStrea
         ),
         None => "pages as large as the service makes them".to_owned(),
     };
-    let method_name = method.to_string();
-    let method_name = method_name.trim_start_matches("r#");
+    let method_name = shown(method);
     let pages = format_ident!("{}_pages", method_name);
     let (call_fn, decode_fn) = paged_fn_names(method);
     let pages_doc = format!(
@@ -183,8 +182,7 @@ pub(super) fn pages_method(pagination: &Pagination, names: &Names) -> TokenStrea
 
 /// The names of a paged operation's call-building and answer-decoding functions.
 pub(super) fn paged_fn_names(method: &Ident) -> (Ident, Ident) {
-    let name = method.to_string();
-    let name = name.trim_start_matches("r#");
+    let name = shown(method);
     (format_ident!("{name}_call"), format_ident!("{name}_decode"))
 }
 

@@ -200,18 +200,18 @@ impl<'a> Lowerer<'a> {
 
     /// Follows aliases to the type they stand for.
     fn see_through_aliases(&self, ty: Type) -> Type {
-        let mut current = ty;
-        // Alias cycles are reported separately; the bound keeps this loop finite anyway.
-        for _ in 0..=self.models.len() {
-            match &current {
-                Type::Model(id) => match &self.models[id.0].kind {
-                    Some(ModelKind::Alias(target)) => current = target.clone(),
-                    _ => return current,
-                },
-                _ => return current,
+        self.through_aliases(&ty).clone()
+    }
+
+    /// Follows aliases to the type they stand for, by reference. Alias cycles are reported
+    /// separately; the helper's bound keeps them from looping.
+    fn through_aliases<'t>(&'t self, ty: &'t Type) -> &'t Type {
+        crate::graph::through_aliases(ty, self.models.len(), |id| {
+            match &self.models[id.0].kind {
+                Some(ModelKind::Alias(target)) => Some(target),
+                _ => None,
             }
-        }
-        current
+        })
     }
 
     /// Whether a type is a model of this shape (without seeing through aliases).

@@ -324,16 +324,13 @@ impl Lowerer<'_> {
 
     /// The fields of the object a type stands for, through aliases.
     fn struct_fields(&self, ty: &Type) -> Option<&[Field]> {
-        let mut ty = ty;
-        for _ in 0..self.models.len() + 1 {
-            let Type::Model(id) = ty else { return None };
-            match self.models[id.0].kind.as_ref()? {
-                ModelKind::Struct(model) => return Some(&model.fields),
-                ModelKind::Alias(target) => ty = target,
-                ModelKind::Enum(_) => return None,
-            }
+        let Type::Model(id) = self.through_aliases(ty) else {
+            return None;
+        };
+        match self.models[id.0].kind.as_ref()? {
+            ModelKind::Struct(model) => Some(&model.fields),
+            _ => None,
         }
-        None
     }
 }
 
