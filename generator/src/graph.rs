@@ -1,7 +1,8 @@
 //! The one graph search of the generator: which models can be reached from some start
 //! along some relation. Cycle breaking, alias-cycle checks and the closure of the models an
 //! operation needs are all questions of this shape. The relations the passes share live
-//! here too: the models a model or an operation names, and the type an alias stands for.
+//! here too: the models a model or an operation names. (The type an alias stands for is
+//! `ir::through_aliases`: a question of the IR alone.)
 
 use std::collections::BTreeSet;
 
@@ -83,27 +84,6 @@ pub fn operation_models(operation: &Operation) -> Vec<ModelId> {
     sent_models(operation, &mut out);
     received_models(operation, &mut out);
     out
-}
-
-/// The type `ty` stands for once aliases are followed; `alias_target` gives an alias model's
-/// target and `None` for any other model. At most `limit` aliases are followed, so an alias
-/// cycle (which lowering reports) cannot loop forever.
-pub fn through_aliases<'a>(
-    ty: &'a Type,
-    limit: usize,
-    alias_target: impl Fn(ModelId) -> Option<&'a Type>,
-) -> &'a Type {
-    let mut current = ty;
-    for _ in 0..=limit {
-        match current {
-            Type::Model(id) => match alias_target(*id) {
-                Some(target) => current = target,
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    current
 }
 
 #[cfg(test)]

@@ -32,11 +32,32 @@ impl Api {
 
     /// The type `ty` stands for once aliases are followed.
     pub fn through_aliases<'a>(&'a self, ty: &'a Type) -> &'a Type {
-        crate::graph::through_aliases(ty, self.models.len(), |id| match &self.model(id).kind {
+        through_aliases(ty, self.models.len(), |id| match &self.model(id).kind {
             ModelKind::Alias(target) => Some(target),
             _ => None,
         })
     }
+}
+
+/// The type `ty` stands for once aliases are followed; `alias_target` gives an alias model's
+/// target and `None` for any other model. At most `limit` aliases are followed, so an alias
+/// cycle (which lowering reports) cannot loop forever.
+pub fn through_aliases<'a>(
+    ty: &'a Type,
+    limit: usize,
+    alias_target: impl Fn(ModelId) -> Option<&'a Type>,
+) -> &'a Type {
+    let mut current = ty;
+    for _ in 0..=limit {
+        match current {
+            Type::Model(id) => match alias_target(*id) {
+                Some(target) => current = target,
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    current
 }
 
 /// Where a model is in [`Api::models`].

@@ -206,11 +206,9 @@ impl<'a> Lowerer<'a> {
     /// Follows aliases to the type they stand for, by reference. Alias cycles are reported
     /// separately; the helper's bound keeps them from looping.
     fn through_aliases<'t>(&'t self, ty: &'t Type) -> &'t Type {
-        crate::graph::through_aliases(ty, self.models.len(), |id| {
-            match &self.models[id.0].kind {
-                Some(ModelKind::Alias(target)) => Some(target),
-                _ => None,
-            }
+        crate::ir::through_aliases(ty, self.models.len(), |id| match &self.models[id.0].kind {
+            Some(ModelKind::Alias(target)) => Some(target),
+            _ => None,
         })
     }
 
