@@ -1,7 +1,6 @@
 //! The `Client`: configuration, and the one send loop every generated operation goes through
 //! (sign, send, time out, read, classify, retry).
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -200,7 +199,7 @@ impl Client {
     ) -> Result<T, Error> {
         let body = OutgoingBody::new(call.body.take(), call.operation).await?;
         let ready = self.ready(endpoint, call, project_id, body)?;
-        self.send_ready(ready, span).await
+        self.send_ready(&ready, &span).await
     }
 
     /// Renders a call's URL (path and query encoded as they are signed) and checks the
@@ -269,11 +268,11 @@ impl Client {
     /// records the outcome on `span`.
     async fn send_ready<T: Delivery>(
         &self,
-        ready: Ready<'_>,
-        span: tracing::Span,
+        ready: &Ready<'_>,
+        span: &tracing::Span,
     ) -> Result<T, Error> {
         let _timing = Timing {
-            span: &span,
+            span,
             started: (!span.is_disabled()).then(std::time::Instant::now),
         };
         let inner = &*self.inner;
@@ -296,17 +295,16 @@ impl Client {
         let mut attempt = 1;
         loop {
             span.record("attempt", attempt);
-            let mut request = self.build_request(&ready)?;
+            let mut request = self.build_request(ready)?;
             for interceptor in &inner.interceptors {
                 interceptor.before_attempt(&ready.attempt(attempt), request.headers_mut());
             }
-            let sent = inner.http.execute(request);
             let result = match tokio::time::timeout(
                 timeout,
                 self.attempt(
                     operation.name,
                     idempotent,
-                    sent,
+                    request,
                     &ready.url,
                     T::STREAM,
                     timeout,
@@ -430,21 +428,21 @@ impl Client {
         Ok(request)
     }
 
-    /// One attempt: send (`sent`, the HTTP client's future, holds the request), then read
-    /// the whole answer within the size limit and classify it; with `stream`, hand over a
-    /// 2xx answer before reading its body.
-    ///
+    /// One attempt: send the request, then read the whole answer within the size limit and
+    /// classify it; with `stream`, hand over a 2xx answer before reading its body.
     async fn attempt(
         &self,
         operation_name: &'static str,
         idempotent: bool,
-        sent: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+        request: reqwest::Request,
         sent_to: &reqwest::Url,
         stream: bool,
         timeout: Duration,
     ) -> Result<Answer, Failure> {
         let inner = &*self.inner;
-        let mut response = sent
+        let mut response = inner
+            .http
+            .execute(request)
             .await
             .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
         // A caller's own HTTP client may follow redirects: the answer then comes from
@@ -487,7 +485,12 @@ impl Client {
         {
             return Err(too_large(response.headers()));
         }
-        let mut body = BytesMut::new();
+        // Sized by `Content-Length` when there is one (checked against the limit above).
+        let mut body = BytesMut::with_capacity(
+            response
+                .content_length()
+                .map_or(0, |length| length as usize),
+        );
         loop {
             let chunk = match response.chunk().await {
                 Ok(Some(chunk)) => chunk,

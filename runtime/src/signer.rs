@@ -77,18 +77,26 @@ fn header<'h, N: AsRef<str>, V: AsRef<str>>(headers: &'h [(N, V)], name: &str) -
         .map(|(_, value)| value.as_ref())
 }
 
-/// The canonical URI of a path: the path percent-decoded, split on `/`, each segment
-/// re-encoded, and a trailing `/` added.
-fn canonical_uri(path: &str) -> String {
+/// Appends the canonical URI of a path: the path percent-decoded, split on `/`, each
+/// segment re-encoded, and a trailing `/` added.
+fn push_canonical_uri(out: &mut String, path: &str) {
     let decoded = percent_decode_str(path).decode_utf8_lossy();
-    let mut uri = decoded
-        .split('/')
-        .map(|segment| utf8_percent_encode(segment, ENCODE).to_string())
-        .collect::<Vec<_>>()
-        .join("/");
-    if !uri.ends_with('/') {
-        uri.push('/');
+    for (index, segment) in decoded.split('/').enumerate() {
+        if index > 0 {
+            out.push('/');
+        }
+        out.extend(utf8_percent_encode(segment, ENCODE));
     }
+    if !out.ends_with('/') {
+        out.push('/');
+    }
+}
+
+/// The canonical URI of a path (see [`push_canonical_uri`]).
+#[cfg(test)]
+fn canonical_uri(path: &str) -> String {
+    let mut uri = String::new();
+    push_canonical_uri(&mut uri, path);
     uri
 }
 
@@ -174,15 +182,23 @@ pub(crate) fn compute<N: AsRef<str>, V: AsRef<str>>(
         .map(|(name, _)| name.as_str())
         .collect::<Vec<_>>()
         .join(";");
-    let canonical_headers: String = signed
-        .iter()
-        .map(|(name, value)| format!("{name}:{value}\n"))
-        .collect();
-    let canonical_request = format!(
-        "{}\n{}\n{query}\n{canonical_headers}\n{signed_headers}\n{payload_hash}",
-        method.to_ascii_uppercase(),
-        canonical_uri(path),
-    );
+    let mut canonical_request = String::with_capacity(512 + path.len() + query.len());
+    canonical_request.push_str(&method.to_ascii_uppercase());
+    canonical_request.push('\n');
+    push_canonical_uri(&mut canonical_request, path);
+    canonical_request.push('\n');
+    canonical_request.push_str(query);
+    canonical_request.push('\n');
+    for (name, value) in &signed {
+        canonical_request.push_str(name);
+        canonical_request.push(':');
+        canonical_request.push_str(value);
+        canonical_request.push('\n');
+    }
+    canonical_request.push('\n');
+    canonical_request.push_str(&signed_headers);
+    canonical_request.push('\n');
+    canonical_request.push_str(payload_hash);
     let date = header(headers, "X-Sdk-Date").unwrap_or_default();
     let string_to_sign = format!(
         "{ALGORITHM}\n{date}\n{}",
