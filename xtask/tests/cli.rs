@@ -180,7 +180,10 @@ fn a_crate_generated_outside_the_workspace_builds_where_it_is() {
     let check = Command::new(env!("CARGO"))
         .args(["check", "--offline", "--quiet", "--features", "mock"])
         .current_dir(&out)
-        .env("CARGO_TARGET_DIR", Path::new(env!("CARGO_TARGET_TMPDIR")).join("standalone"))
+        .env(
+            "CARGO_TARGET_DIR",
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join("standalone"),
+        )
         .output()
         .expect("cargo runs");
     assert!(

@@ -257,13 +257,17 @@ fn struct_deserialize(api: &Api, ident: &Ident, fields: &[Field]) -> TokenStream
         });
         // An optional field's local is the field itself (`null` and a missing key both
         // leave `None`); a required field's local is `None` until its key is seen.
-        let arms = fields.iter().zip(&names).zip(indexes).map(|((field, name), index)| {
-            if field.optional() {
-                quote!(Some(#index) => #name = __map.next_value()?,)
-            } else {
-                quote!(Some(#index) => #name = Some(__map.next_value()?),)
-            }
-        });
+        let arms = fields
+            .iter()
+            .zip(&names)
+            .zip(indexes)
+            .map(|((field, name), index)| {
+                if field.optional() {
+                    quote!(Some(#index) => #name = __map.next_value()?,)
+                } else {
+                    quote!(Some(#index) => #name = Some(__map.next_value()?),)
+                }
+            });
         quote! {
             fn __field(name: &str) -> #option<usize> {
                 match name {
@@ -333,22 +337,27 @@ fn builder(api: &Api, id: ModelId, model: &Struct, cfg: &TokenStream) -> TokenSt
         .iter()
         .map(|field| type_tokens(api, &field.ty))
         .collect();
-    let setters = model.fields.iter().zip(&names).zip(&types).map(|((field, name), ty)| {
-        let setter_doc = match &field.doc {
-            Some(text) => doc(text),
-            None => {
-                let text = format!(" Sets [`{shown}::{}`](super::{shown}).", field.wire_name);
-                quote!(#[doc = #text])
+    let setters = model
+        .fields
+        .iter()
+        .zip(&names)
+        .zip(&types)
+        .map(|((field, name), ty)| {
+            let setter_doc = match &field.doc {
+                Some(text) => doc(text),
+                None => {
+                    let text = format!(" Sets [`{shown}::{}`](super::{shown}).", field.wire_name);
+                    quote!(#[doc = #text])
+                }
+            };
+            quote! {
+                #setter_doc
+                pub fn #name(mut self, value: impl #into<#ty>) -> Self {
+                    self.#name = Some(value.into());
+                    self
+                }
             }
-        };
-        quote! {
-            #setter_doc
-            pub fn #name(mut self, value: impl #into<#ty>) -> Self {
-                self.#name = Some(value.into());
-                self
-            }
-        }
-    });
+        });
     let values = model.fields.iter().zip(&names).map(|(field, name)| {
         let wire = &field.wire_name;
         let value = quote!(self.#name);
