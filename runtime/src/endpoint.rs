@@ -58,9 +58,15 @@ impl Endpoint {
         path: &str,
         query: &str,
     ) -> Result<reqwest::Url, Error> {
-        let path = format!("{}{path}", self.base_path);
+        let prefixed;
+        let path = if self.base_path.is_empty() {
+            path
+        } else {
+            prefixed = format!("{}{path}", self.base_path);
+            &prefixed
+        };
         let mut url = self.url.clone();
-        url.set_path(&path);
+        url.set_path(path);
         url.set_query((!query.is_empty()).then_some(query));
         if url.path() != path || url.query().unwrap_or("") != query {
             return Err(Error::InvalidRequest(format!(
