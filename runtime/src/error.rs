@@ -8,6 +8,11 @@ use bytes::Bytes;
 /// How many bytes of an undecodable body an error keeps, so errors stay small to log.
 pub(crate) const SNIPPET_BYTES: usize = 512;
 
+/// The most bytes of a server's text (an error code, message or request id) or a caller's
+/// value (a header name) an error's `Display` and `Debug` show, control characters
+/// escaped; what is cut is marked. The whole body stays in `ServiceError::body`.
+pub(crate) const SHOWN_BYTES: usize = 300;
+
 /// Everything that can go wrong in a call or while building a [`Client`](crate::Client).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -54,7 +59,7 @@ pub enum Error {
     #[error("invalid request: {0}")]
     InvalidRequest(String),
     /// A 2xx answer whose body does not match the spec.
-    #[error("{operation}: could not decode the response (HTTP {status}, request id {}): {message}; body starts with: {snippet:?}", request_id.as_deref().unwrap_or("none"))]
+    #[error("{operation}: could not decode the response (HTTP {status}, request id {}): {}; body starts with: {snippet:?}", shown(request_id.as_deref().unwrap_or("none")), shown(message))]
     Decode {
         /// The operation, as named in the spec.
         operation: &'static str,
@@ -68,7 +73,7 @@ pub enum Error {
         snippet: String,
     },
     /// The response body was larger than the configured limit.
-    #[error("{operation}: response body exceeds the limit of {limit} bytes (HTTP {status}, request id {})", request_id.as_deref().unwrap_or("none"))]
+    #[error("{operation}: response body exceeds the limit of {limit} bytes (HTTP {status}, request id {})", shown(request_id.as_deref().unwrap_or("none")))]
     BodyTooLarge {
         /// The operation, as named in the spec.
         operation: &'static str,
@@ -141,6 +146,10 @@ impl From<BuildError> for Error {
 }
 
 /// An error answer of the service, parsed as the official SDKs parse it.
+///
+/// Its `Display` and `Debug` (and so the log lines that show it) are short whatever the
+/// server sent: each text is cut at 300 bytes, with control characters escaped and the cut
+/// marked; the whole body is [`body`](Self::body).
 #[derive(Clone, PartialEq, Eq)]
 pub struct ServiceError {
     /// The operation, as named in the spec.
@@ -152,11 +161,13 @@ pub struct ServiceError {
     /// The error code (`APIGW.0301`, `SecMaster.00040001`, ...), or the status when the body
     /// has none.
     pub error_code: String,
-    /// The error message, or the raw body text when it is not JSON.
+    /// The error message; when the body is not a JSON object, the text of its first 512
+    /// bytes, `…` when cut (the whole body is [`body`](Self::body)).
     pub error_msg: String,
     /// IAM's encoded authorization message, present on some 403 answers.
     pub encoded_authorization_message: Option<String>,
-    /// The raw body.
+    /// The raw body, whole (up to the client's
+    /// [`max_response_bytes`](crate::ClientBuilder::max_response_bytes)).
     pub body: Bytes,
 }
 
@@ -170,7 +181,7 @@ impl ServiceError {
         let parsed = parse_error_body(&body);
         let (error_code, error_msg, encoded_authorization_message) = match parsed {
             Some(parsed) => parsed,
-            None => (None, String::from_utf8_lossy(&body).into_owned(), None),
+            None => (None, snippet(&body), None),
         };
         ServiceError {
             operation,
@@ -207,9 +218,9 @@ impl fmt::Display for ServiceError {
             "{}: HTTP {} {}: {} (request id {})",
             self.operation,
             self.status,
-            self.error_code,
-            self.error_msg,
-            self.request_id.as_deref().unwrap_or("none")
+            shown(&self.error_code),
+            shown(&self.error_msg),
+            shown(self.request_id.as_deref().unwrap_or("none"))
         )
     }
 }
@@ -220,19 +231,28 @@ impl fmt::Debug for ServiceError {
             .debug_struct("ServiceError")
             .field("operation", &self.operation)
             .field("status", &self.status)
-            .field("request_id", &self.request_id)
-            .field("error_code", &self.error_code)
-            .field("error_msg", &self.error_msg)
+            .field("request_id", &self.request_id.as_deref().map(Quoted))
+            .field("error_code", &Quoted(&self.error_code))
+            .field("error_msg", &Quoted(&self.error_msg))
             .field(
                 "encoded_authorization_message",
-                &self.encoded_authorization_message,
+                &self.encoded_authorization_message.as_deref().map(Quoted),
             )
-            .field("body", &snippet(&self.body))
+            .field("body", &Quoted(&snippet(&self.body)))
             .finish()
     }
 }
 
-/// The first bytes of a body, lossily decoded, for messages.
+/// A text shown in `Debug` output between quotes, cut and escaped as [`shown`] does.
+struct Quoted<'a>(&'a str);
+
+impl fmt::Debug for Quoted<'_> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "\"{}\"", shown(self.0))
+    }
+}
+
+/// The text of a body's first [`SNIPPET_BYTES`] bytes, lossily decoded, `…` when cut.
 pub(crate) fn snippet(body: &[u8]) -> String {
     let end = body.len().min(SNIPPET_BYTES);
     let mut text = String::from_utf8_lossy(&body[..end]).into_owned();
@@ -240,6 +260,32 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         text.push('…');
     }
     text
+}
+
+/// A text from a server or a caller as an error shows it: at most [`SHOWN_BYTES`] bytes
+/// (cut at a character), control characters escaped (`\n`, `\u{1b}`), and a cut marked
+/// with the text's whole length, so a line break or a megabyte never reaches a log line.
+pub(crate) fn shown(text: &str) -> String {
+    shown_within(text, SHOWN_BYTES)
+}
+
+/// [`shown`] with another limit.
+pub(crate) fn shown_within(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit) + 40);
+    for (index, character) in text.char_indices() {
+        let before = out.len();
+        if character.is_control() || character == '\u{2028}' || character == '\u{2029}' {
+            out.extend(character.escape_default());
+        } else {
+            out.push(character);
+        }
+        if out.len() > limit {
+            out.truncate(before);
+            out.push_str(&format!("… (truncated at byte {index} of {})", text.len()));
+            break;
+        }
+    }
+    out
 }
 
 type ParsedError = (Option<String>, String, Option<String>);
@@ -332,5 +378,15 @@ mod tests {
             error.to_string(),
             "ChangePlaybookInstance: HTTP 401 APIGW.0301: Incorrect IAM authentication information (request id req-1)"
         );
+    }
+
+    #[test]
+    fn shown_text_is_escaped_cut_at_a_character_and_marked() {
+        assert_eq!(shown("plain 'quoted' \"text\""), "plain 'quoted' \"text\"");
+        assert_eq!(shown("a\r\nb\u{1b}"), "a\\r\\nb\\u{1b}");
+        let long = "ä".repeat(1_000);
+        let cut = shown(&long);
+        assert!(cut.len() <= SHOWN_BYTES + 60, "{}", cut.len());
+        assert!(cut.ends_with("… (truncated at byte 300 of 2000)"), "{cut}");
     }
 }

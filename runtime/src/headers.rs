@@ -1,16 +1,18 @@
 //! Header names and values made from text, and the errors that name the header and the
 //! operation when one cannot be sent. The send loop, the authentication schemes and the
-//! bodies all build headers this way.
+//! bodies all build headers this way. A name in an error is shown escaped and cut short
+//! (`error::shown`): it may hold a line break or be megabytes long.
 
-use crate::error::Error;
+use crate::error::{shown, Error};
 use crate::request::Operation;
 
 /// A header name from text, or the error naming it and the operation.
 pub(crate) fn header_name(operation: &Operation, name: &str) -> Result<http::HeaderName, Error> {
     http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         Error::InvalidRequest(format!(
-            "{}: `{name}` is not a valid header name",
-            operation.name
+            "{}: `{}` is not a valid header name",
+            operation.name,
+            shown(name)
         ))
     })
 }
@@ -27,7 +29,24 @@ pub(crate) fn header_value(
 /// The error of a header whose value cannot be sent.
 pub(crate) fn invalid_value(operation: &Operation, name: &str) -> Error {
     Error::InvalidRequest(format!(
-        "{}: header `{name}` has an invalid value",
-        operation.name
+        "{}: header `{}` has an invalid value",
+        operation.name,
+        shown(name)
     ))
+}
+
+/// What is wrong with a header a caller gives (a call's own, or a handle's option), if
+/// anything: a name that is not a header name, or a value with a line break, NUL or other
+/// control character. The value itself is never shown.
+pub(crate) fn given_header_problem(name: &str, value: &str) -> Option<String> {
+    if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+        Some(format!("`{}` is not a valid header name", shown(name)))
+    } else if http::HeaderValue::from_bytes(value.as_bytes()).is_err() {
+        Some(format!(
+            "header `{}` contains a line break, NUL or other control character",
+            shown(name)
+        ))
+    } else {
+        None
+    }
 }

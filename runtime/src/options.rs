@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::headers::given_header_problem;
 use crate::RetryPolicy;
 
 /// Per-call options; what is not set comes from the client.
@@ -86,14 +87,8 @@ impl CallOptions {
                 Some(format!(
                     "header `{name}` is set by the client and cannot be given as an option"
                 ))
-            } else if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
-                Some(format!("`{name}` is not a valid header name"))
-            } else if http::HeaderValue::from_bytes(value.as_bytes()).is_err() {
-                Some(format!(
-                    "header `{name}` contains a line break, NUL or other control character"
-                ))
             } else {
-                None
+                given_header_problem(name, value)
             }
         });
         self

@@ -7,6 +7,7 @@ use bytes::Bytes;
 use percent_encoding::utf8_percent_encode;
 
 use super::signer::ENCODE;
+use crate::headers::given_header_problem;
 use crate::upload::{FilePart, Form};
 use crate::Error;
 
@@ -319,15 +320,9 @@ impl Call {
             if value.trim().len() != value.len() {
                 *value = value.trim().to_owned();
             }
-            if http::HeaderName::from_bytes(name.as_bytes()).is_err() {
+            if let Some(problem) = given_header_problem(name, value) {
                 return Err(Error::InvalidRequest(format!(
-                    "{}: `{name}` is not a valid header name",
-                    self.operation.name
-                )));
-            }
-            if http::HeaderValue::from_bytes(value.as_bytes()).is_err() {
-                return Err(Error::InvalidRequest(format!(
-                    "{}: header `{name}` contains a line break, NUL or other control character",
+                    "{}: {problem}",
                     self.operation.name
                 )));
             }

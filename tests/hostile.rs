@@ -1,0 +1,206 @@
+//! Hostile servers and hostile values against the runtime (issue 22): every case is a clear
+//! error, in bounded time and memory. Huge or deeply nested error bodies give short
+//! messages, over-long URLs and reserved headers are refused before sending, proxies and
+//! endpoints are checked when the client is built, odd statuses are not retried, calls can
+//! be bounded per client, and the mock bounds what it records.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use huaweicloud_secmaster::models::{OperationPlaybookInfo, OperationPlaybookInfoOperation};
+use huaweicloud_secmaster::operations::ChangePlaybookInstanceRequest;
+use huaweicloud_secmaster::runtime::{Call, Operation};
+use huaweicloud_secmaster::{CallOptions, Client, ClientBuilder, Credentials, Error, RetryPolicy};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+mod support;
+use support::read_request;
+
+const AK: &str = "HOSTILE-AK-0123456789";
+const SK: &str = "HOSTILE-SK-secret-0123456789";
+
+/// The most a message about a hostile body or value may take.
+const SHORT: usize = 2_000;
+
+fn builder(endpoint: &str) -> ClientBuilder {
+    Client::builder()
+        .endpoint(endpoint)
+        .credentials(Credentials::ak_sk(AK, SK).with_project_id("proj123"))
+        .timeout(Duration::from_secs(10))
+        .retry_policy(RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(10),
+        })
+}
+
+fn client(endpoint: &str) -> Client {
+    builder(endpoint).build().expect("client builds")
+}
+
+fn change_request() -> ChangePlaybookInstanceRequest {
+    let body = OperationPlaybookInfo::builder()
+        .operation(OperationPlaybookInfoOperation::Terminate)
+        .build()
+        .expect("no required fields");
+    ChangePlaybookInstanceRequest::new()
+        .workspace_id("ws1")
+        .instance_id("i1")
+        .body(body)
+}
+
+/// An idempotent GET that the runtime may retry after any 5xx.
+static GET_THING: Operation = Operation {
+    name: "GetThing",
+    method: http::Method::GET,
+    path: "/v1/things/{id}",
+    idempotent: true,
+};
+
+fn get_thing(id: &str) -> Call {
+    let mut call = Call::new(&GET_THING);
+    call.path_param("id", id.to_owned());
+    call
+}
+
+/// A raw TCP server on loopback; `handle` gets every accepted connection. Returns the
+/// address and the number of connections accepted.
+async fn raw_server<F, Fut>(handle: F) -> (SocketAddr, Arc<AtomicUsize>)
+where
+    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    let handle = Arc::new(handle);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(handle(stream));
+        }
+    });
+    (address, connections)
+}
+
+/// A server that answers every request with this status, content type and body, then
+/// closes the connection.
+async fn answering(status: u16, content_type: &'static str, body: Arc<Vec<u8>>) -> SocketAddr {
+    let (address, _) = raw_server(move |mut stream| {
+        let body = body.clone();
+        async move {
+            read_request(&mut stream).await;
+            let head = format!(
+                "HTTP/1.1 {status} Whatever\r\ncontent-type: {content_type}\r\nx-request-id: req-hostile\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes()).await;
+            let _ = stream.write_all(&body).await;
+            let _ = stream.shutdown().await;
+        }
+    })
+    .await;
+    address
+}
+
+#[track_caller]
+fn assert_short(what: &str, text: &str) {
+    assert!(
+        text.len() <= SHORT,
+        "{what} is {} bytes: {}…",
+        text.len(),
+        &text[..text.len().min(300)]
+    );
+    assert!(
+        !text.contains('\r') && !text.contains('\n'),
+        "{what} has a raw line break"
+    );
+}
+
+// ----- 1. bounded messages -----
+
+#[tokio::test]
+async fn a_10_mb_html_500_gives_a_short_message_and_keeps_the_whole_body() {
+    let mut page = b"<html>\r\n<body>\n".to_vec();
+    page.resize(10 * 1024 * 1024, b'x');
+    let page = Arc::new(page);
+    let address = answering(500, "text/html", page.clone()).await;
+    let error = client(&format!("http://{address}"))
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
+    assert_short("Display", &error.to_string());
+    assert_short("Debug", &format!("{error:?}"));
+    let service = error.as_service().expect("a service error");
+    assert_eq!(service.status, 500);
+    assert_eq!(service.body.len(), page.len(), "the whole body is kept");
+    assert!(service.error_msg.len() <= SHORT);
+    assert!(
+        error.to_string().contains("<html>\\r\\n<body>\\n"),
+        "control characters are escaped: {error}"
+    );
+    assert!(error.to_string().contains("truncated"), "{error}");
+}
+
+#[tokio::test]
+async fn a_400_with_100k_deep_json_gives_a_short_message() {
+    let mut body = "[".repeat(100_000);
+    body.push_str(&"]".repeat(100_000));
+    let body = Arc::new(body.into_bytes());
+    let address = answering(400, "application/json", body.clone()).await;
+    let error = client(&format!("http://{address}"))
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
+    assert_short("Display", &error.to_string());
+    assert_short("Debug", &format!("{error:?}"));
+    assert_eq!(
+        error.as_service().expect("a service error").body.len(),
+        body.len()
+    );
+}
+
+#[tokio::test]
+async fn a_huge_json_error_message_is_shown_short_but_kept_whole() {
+    let message = format!("line one\nline two {}", "y".repeat(1_000_000));
+    let body = serde_json::json!({"error_code": "X.1", "error_msg": message}).to_string();
+    let address = answering(400, "application/json", Arc::new(body.into_bytes())).await;
+    let error = client(&format!("http://{address}"))
+        .change_playbook_instance(change_request())
+        .await
+        .unwrap_err();
+    assert_short("Display", &error.to_string());
+    assert_short("Debug", &format!("{error:?}"));
+    assert_eq!(
+        error.as_service().expect("a service error").error_msg,
+        message
+    );
+}
+
+#[tokio::test]
+async fn a_refused_header_name_is_escaped_and_bounded_in_the_error() {
+    let (address, connections) = raw_server(|_| async {}).await;
+    let client = client(&format!("http://{address}"));
+    let long_name = format!("X-{}", "a\r\n".repeat(50_000));
+    for name in ["Bad Header\r\nX: y".to_owned(), long_name] {
+        let error = client
+            .with_options(CallOptions::new().header(name.clone(), "v"))
+            .send(get_thing("1"))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        assert_short("Display", &error.to_string());
+        let leaked: &'static str = Box::leak(name.into_boxed_str());
+        let mut call = get_thing("1");
+        call.header(leaked, "v");
+        let error = client.send(call).await.unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+        assert_short("Display", &error.to_string());
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing was sent");
+}
