@@ -204,3 +204,40 @@ async fn a_refused_header_name_is_escaped_and_bounded_in_the_error() {
     }
     assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing was sent");
 }
+
+// ----- 2. URLs over the transport's limit -----
+
+#[tokio::test]
+async fn a_path_or_query_over_the_url_limit_is_refused_before_sending() {
+    let (address, connections) = raw_server(|_| async {}).await;
+    let refusing = client(&format!("http://{address}"));
+    let long = "q".repeat(70 * 1024);
+    let mut with_query = get_thing("1");
+    with_query.query("filter", long.as_str());
+    let with_path = get_thing(&long);
+    for call in [with_query, with_path] {
+        let error = refusing.send(call).await.unwrap_err();
+        match &error {
+            Error::InvalidRequest(message) => {
+                assert!(message.contains("GetThing"), "{message}");
+                assert_short("the message", message);
+            }
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing was sent");
+    // Just under the limit is sent.
+    let mut fits = get_thing("1");
+    fits.query("filter", "q".repeat(8 * 1024));
+    let (address, connections) = raw_server(|mut stream| async move {
+        read_request(&mut stream).await;
+        let reply = "HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{}";
+        let _ = stream.write_all(reply.as_bytes()).await;
+    })
+    .await;
+    client(&format!("http://{address}"))
+        .send(fits)
+        .await
+        .unwrap();
+    assert_eq!(connections.load(Ordering::SeqCst), 1);
+}

@@ -3,6 +3,12 @@
 
 use crate::error::Error;
 
+/// The longest URL a call can have, in bytes (scheme, host, path and query together): the
+/// most the `http` crate's `Uri` holds (`u16::MAX - 1`), so the transport cannot send a
+/// longer one. A call whose URL is longer fails with
+/// [`Error::InvalidRequest`](crate::Error::InvalidRequest) before anything is sent.
+pub const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
+
 /// An endpoint URL, with the parts every call uses.
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
@@ -71,6 +77,12 @@ impl Endpoint {
         if url.path() != path || url.query().unwrap_or("") != query {
             return Err(Error::InvalidRequest(format!(
                 "{operation}: the URL would not carry the path and query as signed"
+            )));
+        }
+        if url.as_str().len() > MAX_URL_BYTES {
+            return Err(Error::InvalidRequest(format!(
+                "{operation}: the URL would be {} bytes, over the limit of {MAX_URL_BYTES} (a path or query value is too long)",
+                url.as_str().len()
             )));
         }
         Ok(url)

@@ -38,6 +38,7 @@ pub use builder::{
 };
 pub use client::{Client, USER_AGENT};
 pub use credentials::{Credentials, Secret};
+pub use endpoint::MAX_URL_BYTES;
 pub use error::{BuildError, Error, ServiceError};
 pub use interceptor::{Attempt, Interceptor, Outcome};
 pub use options::CallOptions;
