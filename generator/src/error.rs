@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::names::escape_controls;
+
 /// One problem in the spec.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -46,14 +48,16 @@ impl fmt::Display for Error {
             if index > 0 {
                 writeln!(formatter)?;
             }
-            write!(formatter, "error: {}", self.spec_name)?;
+            // Spec text (a file name, a path key, a name) may hold line breaks; written
+            // escaped, each problem stays on its own lines.
+            write!(formatter, "error: {}", escape_controls(&self.spec_name))?;
             if let Some((line, column)) = diagnostic.position {
                 write!(formatter, ":{line}:{column}")?;
             }
             if !diagnostic.path.is_empty() {
-                write!(formatter, ": {}", diagnostic.path)?;
+                write!(formatter, ": {}", escape_controls(&diagnostic.path))?;
             }
-            write!(formatter, ": {}", diagnostic.message)?;
+            write!(formatter, ": {}", escape_controls(&diagnostic.message))?;
             if let Some(help) = &diagnostic.help {
                 write!(formatter, "\n  help: {help}")?;
             }

@@ -92,6 +92,20 @@ pub fn one_line(text: &str) -> String {
         .to_owned()
 }
 
+/// A spec text shown in a message or a stamp, on one line: control characters (line
+/// breaks included) are written as Rust escapes (`\n`, `\u{1b}`), everything else as is.
+pub fn escape_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for character in text.chars() {
+        if character.is_control() {
+            out.extend(character.escape_default());
+        } else {
+            out.push(character);
+        }
+    }
+    out
+}
+
 /// An identifier for a snake-case name (field, method), keywords escaped.
 pub fn snake_ident(snake: &str) -> Ident {
     ident(snake)

@@ -253,6 +253,7 @@ mod bad {
         ref_to_nothing,
         request_body_without_content,
         required_property_undefined,
+        reserved_header_params,
         response_header_named_status,
         response_headers_collide_after_keyword_escape,
         response_header_object,

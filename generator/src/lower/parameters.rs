@@ -31,6 +31,63 @@ pub(super) fn placeholders(template: &str) -> Result<Vec<&str>, String> {
     Ok(found)
 }
 
+/// Headers the client or its transport sets on every call; a header parameter may not
+/// send them a second time (two `Host` or `X-Sdk-Date` headers break the signature, a
+/// `Content-Length` on a call without a body makes the server wait for one). Lower-case.
+/// The runtime's per-call options refuse the same names (`RESERVED_HEADERS` in
+/// `runtime/src/options.rs`), and `content-type` too, which a spec's header parameter
+/// cannot send: OpenAPI says to ignore it, and the generator does.
+pub(super) const RESERVED_HEADERS: [&str; 10] = [
+    "authorization",
+    "host",
+    "x-sdk-date",
+    "x-auth-token",
+    "x-security-token",
+    "x-project-id",
+    "x-sdk-content-sha256",
+    "content-length",
+    "transfer-encoding",
+    "user-agent",
+];
+
+/// Whether `name` is a header name HTTP allows: one or more token characters (RFC 9110).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.bytes().all(|byte| {
+            byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
+        })
+}
+
+/// What is wrong with a header parameter's name, if anything: a header the client sets
+/// itself, or a name that is not a valid HTTP header name.
+fn header_name_problem(name: &str, param_path: &str) -> Option<Diagnostic> {
+    let lower = name.to_ascii_lowercase();
+    if RESERVED_HEADERS.contains(&lower.as_str()) {
+        return Some(
+            Diagnostic::new(
+                param_path,
+                format!("header parameter `{name}` names a header the client sets itself"),
+            )
+            .help("remove this parameter: sent as well, it would make two headers (authentication belongs in `components.securitySchemes`)"),
+        );
+    }
+    if !is_header_name(name) {
+        let message = if name.is_empty() {
+            "a header parameter's name is empty".to_owned()
+        } else {
+            format!(
+                "`{}` is not a valid HTTP header name",
+                names::escape_controls(name)
+            )
+        };
+        return Some(
+            Diagnostic::new(param_path, message)
+            .help("name the header with ASCII letters, digits and `-` (HTTP allows a few other symbols, never spaces, line breaks or non-ASCII characters)"),
+        );
+    }
+    None
+}
+
 /// A declared parameter, before its schema is lowered.
 struct Declared<'s> {
     path: String,
@@ -88,9 +145,15 @@ impl Lowerer<'_> {
                     )
                 }
                 oa::Parameter::Header { parameter_data, .. } => {
-                    // OpenAPI: these header parameters are ignored; the body and auth set them.
+                    // OpenAPI: these header parameters are ignored; the body's media type
+                    // sets `Content-Type`, with a body or without one.
                     let lower = parameter_data.name.to_ascii_lowercase();
-                    if matches!(lower.as_str(), "content-type" | "accept" | "authorization") {
+                    if matches!(lower.as_str(), "content-type" | "accept") {
+                        continue;
+                    }
+                    if let Some(diagnostic) = header_name_problem(&parameter_data.name, &param_path)
+                    {
+                        self.error(diagnostic);
                         continue;
                     }
                     (ParamLocation::Header, false)
