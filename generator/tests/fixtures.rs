@@ -261,6 +261,7 @@ mod bad {
         several_problems,
         type_names_collide,
         unbalanced_braces_in_path,
+        unsafe_path_templates,
         unsupported_type,
         very_deep_nesting,
         yaml_syntax_error,

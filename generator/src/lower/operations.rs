@@ -47,6 +47,10 @@ impl Lowerer<'_> {
                     continue;
                 }
             };
+            if let Some((message, help)) = super::parameters::template_problem(path) {
+                self.error(Diagnostic::new(&item_path, message).help(help));
+                continue;
+            }
             let operations = [
                 &item.get,
                 &item.put,

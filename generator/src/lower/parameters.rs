@@ -88,6 +88,85 @@ fn header_name_problem(name: &str, param_path: &str) -> Option<Diagnostic> {
     None
 }
 
+/// What makes a path template impossible to call correctly, if anything, with the help to
+/// give: braces that do not pair, placeholders side by side or twice, a `.` or `..`
+/// segment (URL parsers resolve it, so the call would go elsewhere), or a character that
+/// cannot stand literally in a path (the runtime sends the literal text as it is, and
+/// signs it).
+pub(super) fn template_problem(template: &str) -> Option<(String, &'static str)> {
+    let shown = names::escape_controls(template);
+    let found = match placeholders(template) {
+        Ok(found) => found,
+        Err(message) => return Some((message, "write placeholders as `{name}`")),
+    };
+    if template.contains("}{") {
+        return Some((
+            format!("placeholders stand side by side in path `{shown}`, so no server can tell where one ends"),
+            "separate the placeholders with a literal character, such as `/`",
+        ));
+    }
+    for (index, name) in found.iter().enumerate() {
+        if found[..index].contains(name) {
+            return Some((
+                format!(
+                    "placeholder `{{{}}}` appears twice in path `{shown}`",
+                    names::escape_controls(name)
+                ),
+                "give each placeholder its own name and path parameter",
+            ));
+        }
+    }
+    for segment in template.split('/').skip(1) {
+        let decoded = segment.to_ascii_lowercase().replace("%2e", ".");
+        if decoded == "." || decoded == ".." {
+            return Some((
+                format!("path `{shown}` has a `{segment}` segment, which URLs resolve away"),
+                "remove the segment; write the path the server serves",
+            ));
+        }
+    }
+    // Outside the placeholders, the text goes on the wire as written.
+    let mut literal = String::with_capacity(template.len());
+    let mut depth = 0;
+    for character in template.chars() {
+        match character {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ if depth == 0 => literal.push(character),
+            _ => {}
+        }
+    }
+    let mut characters = literal.chars().peekable();
+    while let Some(character) = characters.next() {
+        if character == '%' {
+            let escape: String = characters.clone().take(2).collect();
+            if escape.len() == 2 && escape.chars().all(|digit| digit.is_ascii_hexdigit()) {
+                characters.next();
+                characters.next();
+                continue;
+            }
+            return Some((
+                format!("path `{shown}` has a `%` that does not start a percent-encoded byte"),
+                "write `%25` for a literal `%`, or a complete escape such as `%20`",
+            ));
+        }
+        if !(character.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/".contains(character)) {
+            let what = match character {
+                '?' => "`?`: the query belongs in `in: query` parameters".to_owned(),
+                '#' => "`#`: a fragment is never sent".to_owned(),
+                ' ' => "a space".to_owned(),
+                other if other.is_control() => format!("`{}`", other.escape_default()),
+                other => format!("`{other}`"),
+            };
+            return Some((
+                format!("path `{shown}` has a character that cannot appear in a URL path as written, {what}"),
+                "remove it, or percent-encode it (`%20` for a space) as the server expects it",
+            ));
+        }
+    }
+    None
+}
+
 /// A declared parameter, before its schema is lowered.
 struct Declared<'s> {
     path: String,
