@@ -241,3 +241,42 @@ async fn a_path_or_query_over_the_url_limit_is_refused_before_sending() {
         .unwrap();
     assert_eq!(connections.load(Ordering::SeqCst), 1);
 }
+
+// ----- 3. reserved headers -----
+
+#[tokio::test]
+async fn headers_the_client_sets_are_refused_as_options_and_in_a_call() {
+    let (address, connections) = raw_server(|_| async {}).await;
+    let client = client(&format!("http://{address}"));
+    let reserved = [
+        "User-Agent",
+        "transfer-encoding",
+        "Host",
+        "Content-Length",
+        "Authorization",
+        "X-Sdk-Date",
+        "X-Sdk-Content-Sha256",
+        "X-Project-Id",
+        "X-Security-Token",
+        "X-Auth-Token",
+    ];
+    for name in reserved {
+        let error = client
+            .with_options(CallOptions::new().header(name, "5"))
+            .send(get_thing("1"))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidRequest(message) if message.contains("set by the client")),
+            "option {name}: {error:?}"
+        );
+        let mut call = get_thing("1");
+        call.header(name, "5");
+        let error = client.send(call).await.unwrap_err();
+        assert!(
+            matches!(&error, Error::InvalidRequest(message) if message.contains("set by the client")),
+            "call header {name}: {error:?}"
+        );
+    }
+    assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing was sent");
+}

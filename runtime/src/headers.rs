@@ -35,6 +35,31 @@ pub(crate) fn invalid_value(operation: &Operation, name: &str) -> Error {
     ))
 }
 
+/// Headers the client sets itself (lower-case): the authentication scheme's, the ones the
+/// transport frames the body with, and the user agent. Neither a call's own headers
+/// (`Call::header`, a generated operation's declared headers) nor a handle's options may
+/// give them: a second `Host` or date would be signed and break the signature, a
+/// `Content-Length` or `Transfer-Encoding` would contradict the body sent.
+pub(crate) const SET_BY_CLIENT: [&str; 10] = [
+    "authorization",
+    "host",
+    "x-sdk-date",
+    "x-auth-token",
+    "x-security-token",
+    "x-project-id",
+    "x-sdk-content-sha256",
+    "content-length",
+    "transfer-encoding",
+    "user-agent",
+];
+
+/// Whether the client sets this header itself (see [`SET_BY_CLIENT`]).
+pub(crate) fn set_by_client(name: &str) -> bool {
+    SET_BY_CLIENT
+        .iter()
+        .any(|reserved| reserved.eq_ignore_ascii_case(name))
+}
+
 /// What is wrong with a header a caller gives (a call's own, or a handle's option), if
 /// anything: a name that is not a header name, or a value with a line break, NUL or other
 /// control character. The value itself is never shown.

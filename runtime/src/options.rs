@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::headers::given_header_problem;
+use crate::headers::{given_header_problem, set_by_client};
 use crate::RetryPolicy;
 
 /// Per-call options; what is not set comes from the client.
@@ -28,19 +28,6 @@ pub struct CallOptions {
     pub(crate) problem: Option<String>,
 }
 
-/// Headers the client sets itself; options may not replace them.
-const RESERVED_HEADERS: [&str; 9] = [
-    "authorization",
-    "host",
-    "x-sdk-date",
-    "x-auth-token",
-    "x-security-token",
-    "x-project-id",
-    "x-sdk-content-sha256",
-    "content-type",
-    "content-length",
-];
-
 impl CallOptions {
     /// No options: everything as the client is configured.
     pub fn new() -> Self {
@@ -55,7 +42,9 @@ impl CallOptions {
 
     /// One more header, sent and signed. Its name and value are checked when the call is
     /// made, as every header is; a header the client sets itself (`Authorization`,
-    /// `Host`, `X-Sdk-Date`, `Content-Type`, ...) is refused there.
+    /// `Host`, `X-Sdk-Date`, `X-Sdk-Content-Sha256`, `X-Project-Id`, `X-Security-Token`,
+    /// `X-Auth-Token`, `Content-Type`, `Content-Length`, `Transfer-Encoding`,
+    /// `User-Agent`) is refused there with [`Error::InvalidRequest`](crate::Error::InvalidRequest).
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
@@ -83,7 +72,8 @@ impl CallOptions {
             }
         }
         self.problem = self.headers.iter().find_map(|(name, value)| {
-            if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+            // Options give no body, so no body's type either.
+            if set_by_client(name) || name.eq_ignore_ascii_case("content-type") {
                 Some(format!(
                     "header `{name}` is set by the client and cannot be given as an option"
                 ))

@@ -7,7 +7,7 @@ use bytes::Bytes;
 use percent_encoding::utf8_percent_encode;
 
 use super::signer::ENCODE;
-use crate::headers::given_header_problem;
+use crate::headers::{given_header_problem, set_by_client};
 use crate::upload::{FilePart, Form};
 use crate::Error;
 
@@ -175,7 +175,9 @@ impl Call {
         self.query.push((name, value.into()));
     }
 
-    /// Adds a header.
+    /// Adds a header. A header the client sets itself (`Host`, `Authorization`,
+    /// `X-Sdk-Date`, `Content-Length`, `Transfer-Encoding`, `User-Agent`, ...) is refused
+    /// when the call is sent, with [`Error::InvalidRequest`].
     pub fn header(&mut self, name: &'static str, value: impl Into<String>) {
         self.headers.push((name, value.into()));
     }
@@ -313,12 +315,18 @@ impl Call {
         }
         let path = render_path(self.operation, &self.path_params, default_project_id)?;
         let query = render_query(&mut self.query);
-        // Checked once here, before anything is sent: a valid name, and a value without
-        // control characters. Bytes beyond ASCII are allowed and sent as UTF-8, as the
+        // Checked once here, before anything is sent: not a header the client sets, a valid
+        // name, and a value without control characters. Bytes beyond ASCII are allowed and sent as UTF-8, as the
         // official SDK sends them.
         for (name, value) in &mut self.headers {
             if value.trim().len() != value.len() {
                 *value = value.trim().to_owned();
+            }
+            if set_by_client(name) {
+                return Err(Error::InvalidRequest(format!(
+                    "{}: header `{name}` is set by the client and cannot be given by a call",
+                    self.operation.name
+                )));
             }
             if let Some(problem) = given_header_problem(name, value) {
                 return Err(Error::InvalidRequest(format!(
@@ -448,5 +456,25 @@ mod tests {
             call.prepare(Some("p")),
             Err(Error::InvalidRequest(_))
         ));
+    }
+
+    #[test]
+    fn headers_the_client_sets_are_refused_in_any_case() {
+        for name in [
+            "Host",
+            "x-sdk-date",
+            "Content-Length",
+            "TRANSFER-ENCODING",
+            "User-Agent",
+        ] {
+            let mut call = Call::new(&OPERATION);
+            call.project_id_param("project_id", None);
+            call.path_param("id", "x");
+            call.header(name, "5");
+            assert!(
+                matches!(call.prepare(Some("p")), Err(Error::InvalidRequest(message)) if message.contains(name)),
+                "{name}"
+            );
+        }
     }
 }
