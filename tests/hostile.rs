@@ -7,7 +7,7 @@
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use huaweicloud_secmaster::models::{OperationPlaybookInfo, OperationPlaybookInfoOperation};
@@ -89,9 +89,13 @@ where
 }
 
 /// A server that answers every request with this status, content type and body, then
-/// closes the connection.
-async fn answering(status: u16, content_type: &'static str, body: Arc<Vec<u8>>) -> SocketAddr {
-    let (address, _) = raw_server(move |mut stream| {
+/// closes the connection; with the number of connections (so attempts) it accepted.
+async fn answering(
+    status: u16,
+    content_type: &'static str,
+    body: Arc<Vec<u8>>,
+) -> (SocketAddr, Arc<AtomicUsize>) {
+    raw_server(move |mut stream| {
         let body = body.clone();
         async move {
             read_request(&mut stream).await;
@@ -104,8 +108,7 @@ async fn answering(status: u16, content_type: &'static str, body: Arc<Vec<u8>>) 
             let _ = stream.shutdown().await;
         }
     })
-    .await;
-    address
+    .await
 }
 
 #[track_caller]
@@ -129,7 +132,7 @@ async fn a_10_mb_html_500_gives_a_short_message_and_keeps_the_whole_body() {
     let mut page = b"<html>\r\n<body>\n".to_vec();
     page.resize(10 * 1024 * 1024, b'x');
     let page = Arc::new(page);
-    let address = answering(500, "text/html", page.clone()).await;
+    let (address, _) = answering(500, "text/html", page.clone()).await;
     let error = client(&format!("http://{address}"))
         .change_playbook_instance(change_request())
         .await
@@ -152,7 +155,7 @@ async fn a_400_with_100k_deep_json_gives_a_short_message() {
     let mut body = "[".repeat(100_000);
     body.push_str(&"]".repeat(100_000));
     let body = Arc::new(body.into_bytes());
-    let address = answering(400, "application/json", body.clone()).await;
+    let (address, _) = answering(400, "application/json", body.clone()).await;
     let error = client(&format!("http://{address}"))
         .change_playbook_instance(change_request())
         .await
@@ -169,7 +172,7 @@ async fn a_400_with_100k_deep_json_gives_a_short_message() {
 async fn a_huge_json_error_message_is_shown_short_but_kept_whole() {
     let message = format!("line one\nline two {}", "y".repeat(1_000_000));
     let body = serde_json::json!({"error_code": "X.1", "error_msg": message}).to_string();
-    let address = answering(400, "application/json", Arc::new(body.into_bytes())).await;
+    let (address, _) = answering(400, "application/json", Arc::new(body.into_bytes())).await;
     let error = client(&format!("http://{address}"))
         .change_playbook_instance(change_request())
         .await
@@ -279,4 +282,24 @@ async fn headers_the_client_sets_are_refused_as_options_and_in_a_call() {
         );
     }
     assert_eq!(connections.load(Ordering::SeqCst), 0, "nothing was sent");
+}
+
+// ----- 5. which statuses are retried -----
+
+#[tokio::test]
+async fn a_status_outside_5xx_and_429_is_not_retried_even_when_idempotent() {
+    for (status, attempts) in [(999, 1), (600, 1), (500, 3), (599, 3), (429, 3)] {
+        let (address, connections) =
+            answering(status, "text/plain", Arc::new(b"odd".to_vec())).await;
+        let error = client(&format!("http://{address}"))
+            .send(get_thing("1"))
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(status), "{error:?}");
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            attempts,
+            "status {status}: attempts"
+        );
+    }
 }

@@ -524,7 +524,7 @@ impl Client {
             .get(http::header::RETRY_AFTER)
             .and_then(|value| value.to_str().ok())
             .and_then(|value| parse_retry_after(value, SystemTime::now()));
-        let retryable = status == 429 || status == 503 || (status >= 500 && idempotent);
+        let retryable = retryable_status(status, idempotent);
         Err(Failure {
             error: Error::Service(Box::new(ServiceError::new(
                 operation_name,
@@ -535,6 +535,17 @@ impl Client {
             retryable,
             retry_after,
         })
+    }
+}
+
+/// Whether an error status may be sent again: 429 and 503 always (the server refused
+/// before acting), any other 5xx only for idempotent calls. A status outside 100-599
+/// (such as 999) is no HTTP status a server means to be retried, so it is final.
+fn retryable_status(status: u16, idempotent: bool) -> bool {
+    match status {
+        429 | 503 => true,
+        500..=599 => idempotent,
+        _ => false,
     }
 }
 

@@ -205,9 +205,10 @@ impl ServiceError {
         (400..500).contains(&self.status)
     }
 
-    /// Whether the status is 5xx.
+    /// Whether the status is 5xx (500-599; a status beyond, such as 999, is neither a
+    /// client nor a server error).
     pub fn is_server_error(&self) -> bool {
-        self.status >= 500
+        (500..600).contains(&self.status)
     }
 }
 

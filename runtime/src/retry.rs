@@ -6,7 +6,8 @@ use std::time::{Duration, SystemTime};
 ///
 /// Always retried: failures to connect (the request never left), 429 and 503. Retried only
 /// for operations the spec marks idempotent (`x-idempotent: true`, or GET/PUT/DELETE/HEAD/
-/// OPTIONS by default): other 5xx, timeouts and connections broken after sending began.
+/// OPTIONS by default): other 5xx (500-599), timeouts and connections broken after sending
+/// began. Any other status (4xx, or one outside 100-599 such as 999) is never retried.
 /// A `Retry-After` header is honoured when it is no longer than `max_delay`; a longer one
 /// ends the retries and returns the error.
 #[derive(Debug, Clone, PartialEq, Eq)]
