@@ -69,7 +69,9 @@ impl Options {
 /// Generates the files of a client crate for a spec: `Cargo.toml`, `src/lib.rs`, the
 /// generated modules and the mock's service description.
 pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
-    let spec_name = &options.spec_name;
+    // The name goes into every file's stamp and every message: a line break in it (a file
+    // name may hold one) must not start a line of its own there.
+    let spec_name = &names::escape_controls(&options.spec_name);
     let fail = |diagnostics| Error {
         spec_name: spec_name.clone(),
         diagnostics,

@@ -53,9 +53,9 @@ pub(super) const RESERVED_HEADERS: [&str; 10] = [
 /// Whether `name` is a header name HTTP allows: one or more token characters (RFC 9110).
 fn is_header_name(name: &str) -> bool {
     !name.is_empty()
-        && name.bytes().all(|byte| {
-            byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte)
-        })
+        && name
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte))
 }
 
 /// What is wrong with a header parameter's name, if anything: a header the client sets
