@@ -135,6 +135,67 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
     ])
 }
 
+/// The text of a spec file's bytes, or a located problem: a UTF-16 or UTF-32 file (by its
+/// byte order mark, or the zero bytes of ASCII text in it), or bytes that are not UTF-8,
+/// with the line and column of the first one. A UTF-8 byte order mark is dropped.
+pub fn spec_text<'a>(bytes: &'a [u8], spec_name: &str) -> Result<&'a str, Error> {
+    let fail = |diagnostic| Error {
+        spec_name: names::escape_controls(spec_name),
+        diagnostics: vec![diagnostic],
+    };
+    let save_as_utf8 = "save the spec as UTF-8 (without a byte order mark)";
+    let wide = match bytes {
+        [0, 0, 0xFE, 0xFF, ..] => Some("UTF-32 (big-endian, by its byte order mark)"),
+        [0xFF, 0xFE, 0, 0, ..] => Some("UTF-32 (little-endian, by its byte order mark)"),
+        [0xFE, 0xFF, ..] => Some("UTF-16 (big-endian, by its byte order mark)"),
+        [0xFF, 0xFE, ..] => Some("UTF-16 (little-endian, by its byte order mark)"),
+        [0, first, ..] if first.is_ascii() && *first != 0 => {
+            Some("UTF-16 (big-endian: its first character has a zero byte before it)")
+        }
+        [first, 0, ..] if first.is_ascii() && *first != 0 => {
+            Some("UTF-16 (little-endian: its first character has a zero byte after it)")
+        }
+        _ => None,
+    };
+    if let Some(encoding) = wide {
+        let mut diagnostic =
+            Diagnostic::new("", format!("the spec is encoded as {encoding}")).help(save_as_utf8);
+        diagnostic.position = Some((1, 1));
+        return Err(fail(diagnostic));
+    }
+    let bom = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
+    let bytes = &bytes[bom..];
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(error) => {
+            let offset = error.valid_up_to();
+            // The valid prefix is text; line and column count characters, as YAML's do.
+            let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            let column = before
+                .rsplit('\n')
+                .next()
+                .map_or(0, |last| last.chars().count())
+                + 1;
+            let mut diagnostic = Diagnostic::new(
+                "",
+                format!(
+                    "the spec is not valid UTF-8: byte 0x{:02X} at byte offset {}",
+                    bytes[offset],
+                    bom + offset
+                ),
+            )
+            .help(save_as_utf8);
+            diagnostic.position = Some((line, column));
+            Err(fail(diagnostic))
+        }
+    }
+}
+
 /// Parses spec text into an OpenAPI 3.0 document, checking the version first so that a
 /// document of another kind gets a message about that rather than about a missing field.
 pub fn parse(spec_yaml: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {

@@ -424,3 +424,65 @@ fn a_spec_name_with_line_breaks_adds_no_lines() {
         "{text}"
     );
 }
+
+/// Bytes that are not UTF-8 are refused with their place; UTF-16 and UTF-32 are named.
+#[test]
+fn spec_bytes_that_are_not_utf8_are_located() {
+    let refused = |bytes: &[u8]| match generator::spec_text(bytes, "spec/x.yaml") {
+        Ok(text) => panic!("{bytes:?} should be refused, but read as {text:?}"),
+        Err(error) => error.to_string(),
+    };
+    let help = "\n  help: save the spec as UTF-8 (without a byte order mark)";
+    let utf16le: Vec<u8> = "\u{feff}openapi: 3.0.3\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let utf16be: Vec<u8> = "\u{feff}openapi: 3.0.3\n"
+        .encode_utf16()
+        .flat_map(u16::to_be_bytes)
+        .collect();
+    let utf16le_no_mark: Vec<u8> = "openapi: 3.0.3\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let cases: [(&[u8], String); 6] = [
+        (
+            &utf16le,
+            format!("error: spec/x.yaml:1:1: the spec is encoded as UTF-16 (little-endian, by its byte order mark){help}"),
+        ),
+        (
+            &utf16be,
+            format!("error: spec/x.yaml:1:1: the spec is encoded as UTF-16 (big-endian, by its byte order mark){help}"),
+        ),
+        (
+            &utf16le_no_mark,
+            format!("error: spec/x.yaml:1:1: the spec is encoded as UTF-16 (little-endian: its first character has a zero byte after it){help}"),
+        ),
+        (
+            b"\xFF\xFE\0\0o\0\0\0",
+            format!("error: spec/x.yaml:1:1: the spec is encoded as UTF-32 (little-endian, by its byte order mark){help}"),
+        ),
+        (
+            b"openapi: 3.0.3\ninfo:\n  title: Gr\xF6\xDFe\n",
+            format!("error: spec/x.yaml:3:12: the spec is not valid UTF-8: byte 0xF6 at byte offset 32{help}"),
+        ),
+        (
+            "\u{feff}a: ü\n\u{1F600}: \u{80}\u{0}"
+                .as_bytes()
+                .iter()
+                .copied()
+                .chain([0xC3])
+                .collect::<Vec<u8>>()
+                .leak(),
+            format!("error: spec/x.yaml:2:6: the spec is not valid UTF-8: byte 0xC3 at byte offset 18{help}"),
+        ),
+    ];
+    for (bytes, expected) in cases {
+        assert_eq!(refused(bytes), expected, "{bytes:?}");
+    }
+    // A UTF-8 byte order mark is dropped; text beyond ASCII is read as is.
+    assert_eq!(
+        generator::spec_text("\u{feff}title: Größe\n".as_bytes(), "spec/x.yaml").unwrap(),
+        "title: Größe\n"
+    );
+}

@@ -227,9 +227,17 @@ pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
 pub fn run(jobs: &[Job], mode: Mode) -> Result<Report> {
     let mut report = Report::default();
     for job in jobs {
-        let spec_text = std::fs::read_to_string(&job.spec)
-            .with_context(|| format!("reading {}", job.spec.display()))?;
-        match generator::generate(&spec_text, &job.options) {
+        // Read as bytes: the generator says where text that is not UTF-8 goes wrong.
+        let spec_bytes =
+            std::fs::read(&job.spec).with_context(|| format!("reading {}", job.spec.display()))?;
+        let spec_text = match generator::spec_text(&spec_bytes, &job.options.spec_name) {
+            Ok(text) => text,
+            Err(error) => {
+                report.refused.push(error);
+                continue;
+            }
+        };
+        match generator::generate(spec_text, &job.options) {
             Ok(files) => report.changed.extend(ensure_files(&job.out, &files, mode)?),
             Err(error) => report.refused.push(error),
         }

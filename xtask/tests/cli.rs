@@ -193,3 +193,74 @@ fn a_crate_generated_outside_the_workspace_builds_where_it_is() {
     );
     let _ = std::fs::remove_dir_all(&out);
 }
+
+/// A spec whose file name holds a line break: the stamp of every file stays one line, so
+/// nothing of the name becomes code. A spec that is not UTF-8 is refused with its place.
+#[test]
+fn a_line_break_in_the_spec_name_stays_in_the_stamp_and_encodings_are_located() {
+    let dir = scratch("hostile-names");
+    let spec = dir.join("evil\nfn injected() {}\n.yaml");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../generator/tests/fixtures/ok/path_params.yaml"
+        ),
+        &spec,
+    )
+    .expect("a file name with a line break (Unix)");
+    let out = dir.join("out");
+    let output = xtask(&[
+        "--spec",
+        spec.to_str().expect("utf-8 path"),
+        "--out",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for name in ["Cargo.toml", "src/lib.rs", "src/client.rs", "src/models.rs"] {
+        let text = std::fs::read_to_string(out.join(name)).unwrap();
+        let first = text.lines().next().unwrap_or_default();
+        assert!(
+            first.ends_with("evil\\nfn injected() {}\\n.yaml. Do not edit."),
+            "{name}: {first}"
+        );
+        assert!(
+            !text.lines().any(|line| line.starts_with("fn injected")),
+            "{name}:\n{text}"
+        );
+    }
+
+    let utf16: Vec<u8> = "\u{feff}openapi: 3.0.3\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let latin1 = b"openapi: 3.0.3\ninfo:\n  title: Gr\xF6\xDFe\n".to_vec();
+    for (file, bytes, expected) in [
+        (
+            "utf16.yaml",
+            utf16,
+            "utf16.yaml:1:1: the spec is encoded as UTF-16 (little-endian, by its byte order mark)",
+        ),
+        (
+            "latin1.yaml",
+            latin1,
+            "latin1.yaml:3:12: the spec is not valid UTF-8: byte 0xF6 at byte offset 32",
+        ),
+    ] {
+        let spec = dir.join(file);
+        std::fs::write(&spec, bytes).unwrap();
+        let output = xtask(&[
+            "--spec",
+            spec.to_str().expect("utf-8 path"),
+            "--out",
+            out.to_str().expect("utf-8 path"),
+        ]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(stderr.contains("help: save the spec as UTF-8"), "{stderr}");
+    }
+}
