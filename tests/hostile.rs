@@ -303,3 +303,92 @@ async fn a_status_outside_5xx_and_429_is_not_retried_even_when_idempotent() {
         );
     }
 }
+
+// ----- 4. proxies and endpoints checked when built -----
+
+#[track_caller]
+fn config_error<T>(result: Result<T, Error>) -> String {
+    match result {
+        Err(Error::Config(message)) => message,
+        Err(other) => panic!("expected a configuration error, got {other:?}"),
+        Ok(_) => panic!("expected a configuration error, got a client"),
+    }
+}
+
+#[test]
+fn only_http_and_https_proxies_are_accepted() {
+    for scheme in ["ftp", "gopher", "socks5", "socks5h", "file"] {
+        let message = config_error(
+            builder("http://127.0.0.1:1")
+                .proxy(format!("{scheme}://proxyuser:pr0xy-PASS@127.0.0.1:1080"))
+                .build(),
+        );
+        assert!(message.contains(&format!("`{scheme}`")), "{message}");
+        assert!(!message.contains("pr0xy-PASS"), "{message}");
+    }
+    for accepted in [
+        "http://127.0.0.1:3128",
+        "https://u:p@127.0.0.1:3128",
+        "HTTP://127.0.0.1:1",
+    ] {
+        builder("http://127.0.0.1:1")
+            .proxy(accepted)
+            .build()
+            .unwrap_or_else(|error| panic!("{accepted}: {error}"));
+    }
+}
+
+#[test]
+fn proxies_from_the_environment_are_checked_too() {
+    // The only test of this binary that sets proxy variables or reads them.
+    for variable in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        std::env::remove_var(variable);
+    }
+    for variable in ["HTTPS_PROXY", "http_proxy", "ALL_PROXY"] {
+        std::env::set_var(variable, "gopher://user:ENV-PASS@127.0.0.1:70");
+        let result = builder("http://127.0.0.1:1").proxy_from_env().build();
+        std::env::remove_var(variable);
+        let message = config_error(result);
+        assert!(
+            message.contains(variable) && message.contains("`gopher`"),
+            "{message}"
+        );
+        assert!(!message.contains("ENV-PASS"), "{message}");
+    }
+    std::env::set_var("HTTP_PROXY", "http://127.0.0.1:3128");
+    let result = builder("http://127.0.0.1:1").proxy_from_env().build();
+    std::env::remove_var("HTTP_PROXY");
+    result.expect("an http proxy from the environment is accepted");
+}
+
+#[test]
+fn an_endpoint_with_a_user_or_password_is_refused_without_showing_it() {
+    for endpoint in [
+        "http://user:S3CRET-PASS@127.0.0.1:1",
+        "https://user:S3CRET-PASS@example.com/base",
+        "user:S3CRET-PASS@example.com",
+        "http://user:S3CRET-PASS@[bad-host:1",
+        "http://user:S3CRET-PASS@exa mple.com",
+    ] {
+        let message = config_error(builder(endpoint).build());
+        assert!(!message.contains("S3CRET-PASS"), "{endpoint}: {message}");
+        let message = config_error(
+            Client::builder()
+                .region(huaweicloud_secmaster::Region::new("cn-north-4"))
+                .iam_endpoint(endpoint)
+                .credentials(Credentials::ak_sk(AK, SK))
+                .build(),
+        );
+        assert!(
+            !message.contains("S3CRET-PASS"),
+            "IAM {endpoint}: {message}"
+        );
+    }
+}

@@ -257,14 +257,20 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 
     /// Sends every request through this proxy (`http://[user:password@]host:port`, or
-    /// `https://`). Credentials in the URL are sent to the proxy and never printed.
+    /// `https://`). Credentials in the URL are sent to the proxy and never printed. Only
+    /// `http` and `https` proxies are supported (this build has no SOCKS): another scheme
+    /// (`socks5://`, `ftp://`, ...) fails [`build`](Self::build) with
+    /// [`Error::Config`] naming it, rather than being ignored.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
         self.proxy = Proxy::Url(Secret::new(url.into()));
         self
     }
 
     /// Uses the proxies the environment names: `HTTPS_PROXY` for https endpoints,
-    /// `HTTP_PROXY` for http ones (either case), skipping the hosts of `NO_PROXY`.
+    /// `HTTP_PROXY` for http ones, `ALL_PROXY` for both (each in either case, the
+    /// upper-case one first), skipping the hosts of `NO_PROXY`. They are read when the
+    /// client is built; one with a scheme other than `http` or `https` fails the build with
+    /// [`Error::Config`] naming the variable and the scheme.
     pub fn proxy_from_env(mut self) -> Self {
         self.proxy = Proxy::FromEnv;
         self
@@ -388,14 +394,28 @@ impl<C: ServiceClient> ClientBuilder<C> {
             .http1_only();
         let builder = match &self.proxy {
             Proxy::None => builder.no_proxy(),
-            // reqwest reads the environment's proxies when none is set explicitly.
-            Proxy::FromEnv => builder,
-            Proxy::Url(url) => builder.proxy(reqwest::Proxy::all(url.expose()).map_err(|_| {
-                Error::Config(format!(
-                    "the proxy URL {:?} is not valid",
-                    Proxy::Url(url.clone())
-                ))
-            })?),
+            // reqwest reads the environment's proxies when none is set explicitly; it
+            // would skip one whose scheme it cannot use, so calls would go direct.
+            Proxy::FromEnv => {
+                for names in PROXY_VARIABLES {
+                    let found = names
+                        .iter()
+                        .find_map(|name| std::env::var(name).ok().map(|value| (name, value)));
+                    if let Some((name, value)) = found {
+                        check_proxy_scheme(&format!("the proxy in {name}"), &value)?;
+                    }
+                }
+                builder
+            }
+            Proxy::Url(url) => builder.proxy({
+                check_proxy_scheme("the proxy URL", url.expose())?;
+                reqwest::Proxy::all(url.expose()).map_err(|_| {
+                    Error::Config(format!(
+                        "the proxy URL {:?} is not valid",
+                        Proxy::Url(url.clone())
+                    ))
+                })?
+            }),
         };
         builder
             .build()
@@ -426,6 +446,34 @@ impl<C: ServiceClient> ClientBuilder<C> {
         }
         Ok(roots)
     }
+}
+
+/// The environment's proxy variables as reqwest reads them: of each pair, the first set.
+const PROXY_VARIABLES: [[&str; 2]; 3] = [
+    ["HTTPS_PROXY", "https_proxy"],
+    ["HTTP_PROXY", "http_proxy"],
+    ["ALL_PROXY", "all_proxy"],
+];
+
+/// Refuses a proxy URL whose scheme is not `http` or `https` (without a scheme, reqwest
+/// takes `http`). The error names the scheme, never the URL, which may hold a password.
+fn check_proxy_scheme(what: &str, url: &str) -> Result<(), Error> {
+    let Some((scheme, _)) = url.trim().split_once("://") else {
+        return Ok(());
+    };
+    if scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https") {
+        return Ok(());
+    }
+    let well_formed = scheme.starts_with(|character: char| character.is_ascii_alphabetic())
+        && scheme.len() <= 32
+        && scheme
+            .chars()
+            .all(|character| character.is_ascii_alphanumeric() || "+-.".contains(character));
+    Err(Error::Config(if well_formed {
+        format!("{what} has the scheme `{scheme}`: only http and https proxies are supported")
+    } else {
+        format!("{what} has no valid scheme: only http and https proxies are supported")
+    }))
 }
 
 /// rustls with the ring provider (no cmake or nasm needed) and the platform's roots plus

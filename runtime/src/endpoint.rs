@@ -1,7 +1,7 @@
 //! Where calls go: an endpoint URL, checked once when the client is built, and each
 //! call's URL made from it.
 
-use crate::error::Error;
+use crate::error::{shown, Error};
 
 /// The longest URL a call can have, in bytes (scheme, host, path and query together): the
 /// most the `http` crate's `Uri` holds (`u16::MAX - 1`), so the transport cannot send a
@@ -21,32 +21,39 @@ pub(crate) struct Endpoint {
 }
 
 impl Endpoint {
-    /// Parses an endpoint URL; `https://` is added when it has no scheme.
+    /// Parses an endpoint URL; `https://` is added when it has no scheme. An endpoint with
+    /// a user name or password is refused, and errors never show them.
     pub(crate) fn parse(endpoint: &str) -> Result<Endpoint, Error> {
         let endpoint = if endpoint.contains("://") {
             endpoint.to_owned()
         } else {
             format!("https://{endpoint}")
         };
+        let shown = redacted(&endpoint);
         let url = reqwest::Url::parse(&endpoint)
-            .map_err(|error| Error::Config(format!("endpoint `{endpoint}`: {error}")))?;
+            .map_err(|error| Error::Config(format!("endpoint `{shown}`: {error}")))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::Config(format!(
+                "endpoint `{shown}` has a user name or password: an endpoint takes none (give credentials with .credentials(..))"
+            )));
+        }
         if !matches!(url.scheme(), "http" | "https")
             || url.query().is_some()
             || url.fragment().is_some()
         {
             return Err(Error::Config(format!(
-                "endpoint `{endpoint}` must be an http(s) URL without query or fragment"
+                "endpoint `{shown}` must be an http(s) URL without query or fragment"
             )));
         }
         let host = url
             .host_str()
-            .ok_or_else(|| Error::Config(format!("endpoint `{endpoint}` has no host")))?;
+            .ok_or_else(|| Error::Config(format!("endpoint `{shown}` has no host")))?;
         let authority = match url.port() {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
         let host = http::HeaderValue::from_str(&authority)
-            .map_err(|_| Error::Config(format!("endpoint `{endpoint}` has an invalid host")))?;
+            .map_err(|_| Error::Config(format!("endpoint `{shown}` has an invalid host")))?;
         let base_path = url.path().trim_end_matches('/').to_owned();
         Ok(Endpoint {
             host,
@@ -89,8 +96,42 @@ impl Endpoint {
     }
 }
 
+/// A URL as errors show it, parsed or not: what comes before an `@` in its authority (a
+/// user name and password) becomes `***`, and the rest is escaped and cut short.
+pub(crate) fn redacted(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(index) => url.split_at(index + 3),
+        None => ("", url),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let text = match authority.rfind('@') {
+        Some(at) => format!("{scheme}***{}{tail}", &authority[at..]),
+        None => url.to_owned(),
+    };
+    shown(&text)
+}
+
 impl std::fmt::Display for Endpoint {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str(self.url.as_str().trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacted_urls_never_show_a_user_or_password() {
+        let cases = [
+            ("http://user:pw@host:1/path", "http://***@host:1/path"),
+            ("https://a@b@host", "https://***@host"),
+            ("user:pw@host/x?q=@", "***@host/x?q=@"),
+            ("http://host/a@b", "http://host/a@b"),
+        ];
+        for (url, expected) in cases {
+            assert_eq!(redacted(url), expected);
+        }
     }
 }
