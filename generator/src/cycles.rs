@@ -24,6 +24,9 @@ pub fn box_recursive_fields(api: &mut Api) {
             .collect(),
         _ => Vec::new(),
     };
+    // A field closes a cycle when its struct reaches, by value, the struct holding it:
+    // the two are then in one component (or are one struct).
+    let component = graph::components(api.models.len(), holds);
     let mut boxed = Vec::new();
     for (index, model) in api.models.iter().enumerate() {
         let ModelKind::Struct(model) = &model.kind else {
@@ -31,7 +34,7 @@ pub fn box_recursive_fields(api: &mut Api) {
         };
         for (field_index, field) in model.fields.iter().enumerate() {
             if let Some(held) = held_struct(api, &field.ty) {
-                if held == ModelId(index) || graph::reaches(held, ModelId(index), holds) {
+                if held == ModelId(index) || component[held.0] == component[index] {
                     boxed.push((index, field_index));
                 }
             }

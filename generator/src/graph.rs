@@ -1,6 +1,6 @@
 //! The one graph search of the generator: which models can be reached from some start
-//! along some relation. Cycle breaking, alias-cycle checks and the closure of the models an
-//! operation needs are all questions of this shape. The relations the passes share live
+//! along some relation. Cycle breaking and alias-cycle checks ask [`on_cycle`] and [`components`];
+//! the closure of the models an operation needs asks [`reachable`]. The relations the passes share live
 //! here too: the models a model or an operation names. (The type an alias stands for is
 //! `ir::through_aliases`: a question of the IR alone.)
 
@@ -24,9 +24,75 @@ pub fn reachable(
     seen
 }
 
-/// Whether `to` can be reached from `from` in one or more steps.
-pub fn reaches(from: ModelId, to: ModelId, edges: impl Fn(ModelId) -> Vec<ModelId>) -> bool {
-    reachable(edges(from), &edges).contains(&to)
+/// Which models lie on a cycle of `edges`: `on_cycle[i]` is whether model `i` reaches
+/// itself in one or more steps (it shares a component with another model, or names itself).
+pub fn on_cycle(count: usize, edges: impl Fn(ModelId) -> Vec<ModelId>) -> Vec<bool> {
+    let component = components(count, &edges);
+    let mut size = vec![0usize; count];
+    for &id in &component {
+        size[id] += 1;
+    }
+    (0..count)
+        .map(|id| size[component[id]] > 1 || edges(ModelId(id)).contains(&ModelId(id)))
+        .collect()
+}
+
+/// Which strongly connected component each model is in: models that reach each other share
+/// one. One pass over the graph (Tarjan's algorithm, with a stack of its own rather than
+/// recursion), so a chain of a hundred thousand models costs no more than its edges.
+pub fn components(count: usize, edges: impl Fn(ModelId) -> Vec<ModelId>) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let mut index = vec![UNSEEN; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut stack = Vec::new();
+    let mut component = vec![0; count];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..count {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // Each frame: a model and its edges not yet followed.
+        let mut frames: Vec<(usize, std::vec::IntoIter<ModelId>)> = Vec::new();
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        frames.push((root, edges(ModelId(root)).into_iter()));
+        while let Some((node, targets)) = frames.last_mut() {
+            let node = *node;
+            if let Some(ModelId(target)) = targets.next() {
+                if index[target] == UNSEEN {
+                    index[target] = next_index;
+                    low[target] = next_index;
+                    next_index += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    frames.push((target, edges(ModelId(target)).into_iter()));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some((parent, _)) = frames.last() {
+                low[*parent] = low[*parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
 }
 
 /// The models a type names anywhere inside it (through arrays and maps).
@@ -91,7 +157,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reachability_follows_edges_and_stops_at_cycles() {
+    fn reachability_and_cycles_follow_edges() {
         // 0 -> 1 -> 2 -> 1, 3 alone.
         let edges = |id: ModelId| match id.0 {
             0 => vec![ModelId(1)],
@@ -104,8 +170,28 @@ mod tests {
             .map(|id| id.0)
             .collect();
         assert_eq!(found, [0, 1, 2]);
-        assert!(reaches(ModelId(1), ModelId(1), edges));
-        assert!(!reaches(ModelId(0), ModelId(0), edges));
-        assert!(!reaches(ModelId(3), ModelId(0), edges));
+        assert_eq!(on_cycle(4, edges), [false, true, true, false]);
+        let component = components(4, edges);
+        assert_eq!(component[1], component[2]);
+        assert_ne!(component[0], component[1]);
+        assert_ne!(component[3], component[0]);
+    }
+
+    #[test]
+    fn a_model_naming_itself_is_on_a_cycle_and_a_long_chain_is_not() {
+        let selfish = |id: ModelId| vec![id];
+        assert_eq!(on_cycle(1, selfish), [true]);
+        // A chain as long as the ones that took quadratic time before: no recursion, and
+        // nothing on a cycle.
+        let chain = |id: ModelId| {
+            if id.0 + 1 < 200_000 {
+                vec![ModelId(id.0 + 1)]
+            } else {
+                vec![]
+            }
+        };
+        assert!(on_cycle(200_000, chain).iter().all(|cyclic| !cyclic));
+        let ring = |id: ModelId| vec![ModelId((id.0 + 1) % 200_000)];
+        assert!(on_cycle(200_000, ring).iter().all(|cyclic| *cyclic));
     }
 }

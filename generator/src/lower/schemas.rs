@@ -46,7 +46,7 @@ fn is_binary(schema: &oa::ReferenceOr<Box<oa::Schema>>) -> bool {
 
 const CYCLE_HELP: &str = "a chain of `$ref`s must end in a concrete schema";
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// Gives every component schema its model id and claims its name.
     pub(super) fn register_components(&mut self) {
         let schemas = self.schemas;
@@ -79,6 +79,7 @@ impl Lowerer<'_> {
     /// Lowers every registered component schema into its slot.
     pub(super) fn lower_components(&mut self) {
         let schemas = self.schemas;
+        let looping = self.looping_ref_chains();
         for (name, schema) in schemas {
             let path = format!("components.schemas.{name}");
             let Some(component) = self.components.get(name).copied() else {
@@ -87,7 +88,7 @@ impl Lowerer<'_> {
             let id = component.id;
             match schema {
                 oa::ReferenceOr::Reference { reference } => {
-                    if self.ref_chain_has_cycle(name) {
+                    if looping.contains(name) {
                         self.error(ref_cycle(&path, name, reference));
                         continue;
                     }
@@ -104,7 +105,7 @@ impl Lowerer<'_> {
                         }
                     };
                     if let Shape::Ref(reference) = shape {
-                        if self.ref_chain_has_cycle(name) {
+                        if looping.contains(name) {
                             self.error(ref_cycle(&path, name, reference));
                             continue;
                         }
@@ -135,30 +136,52 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Whether following bare `$ref`s from a component schema comes back to it.
-    fn ref_chain_has_cycle(&self, start: &str) -> bool {
-        let mut seen = BTreeSet::new();
-        let mut current = start.to_owned();
-        loop {
-            if !seen.insert(current.clone()) {
-                return true;
-            }
-            let next = match self.schemas.get(&current) {
-                Some(oa::ReferenceOr::Reference { reference }) => reference.clone(),
-                Some(oa::ReferenceOr::Item(schema)) => match &schema.schema_kind {
+    /// The component schemas from which following bare `$ref`s (a `$ref`, or an `allOf` of
+    /// one) never ends: it comes back to a schema it passed. Each chain is walked once, and
+    /// a schema's answer is kept as soon as it is known, so this is linear in the schemas.
+    fn looping_ref_chains(&self) -> BTreeSet<String> {
+        let schemas: &'a indexmap::IndexMap<String, oa::ReferenceOr<oa::Schema>> = self.schemas;
+        // The schema a bare `$ref` in `name` points to, if `name` is one.
+        let next = |name: &str| -> Option<&'a str> {
+            let reference = match schemas.get(name)? {
+                oa::ReferenceOr::Reference { reference } => reference,
+                oa::ReferenceOr::Item(schema) => match &schema.schema_kind {
                     oa::SchemaKind::AllOf { all_of } if all_of.len() == 1 => match &all_of[0] {
-                        oa::ReferenceOr::Reference { reference } => reference.clone(),
-                        oa::ReferenceOr::Item(_) => return false,
+                        oa::ReferenceOr::Reference { reference } => reference,
+                        oa::ReferenceOr::Item(_) => return None,
                     },
-                    _ => return false,
+                    _ => return None,
                 },
-                None => return false,
             };
-            match next.strip_prefix("#/components/schemas/") {
-                Some(name) => current = name.to_owned(),
-                None => return false,
+            reference.strip_prefix("#/components/schemas/")
+        };
+        let mut known: HashMap<&'a str, bool> = HashMap::new();
+        for start in schemas.keys() {
+            let mut walk: Vec<&'a str> = Vec::new();
+            let mut on_walk: BTreeSet<&'a str> = BTreeSet::new();
+            let mut current: &'a str = start;
+            let loops = loop {
+                if let Some(&loops) = known.get(current) {
+                    break loops;
+                }
+                if !on_walk.insert(current) {
+                    break true;
+                }
+                walk.push(current);
+                match next(current) {
+                    Some(target) => current = target,
+                    None => break false,
+                }
+            };
+            for name in walk {
+                known.insert(name, loops);
             }
         }
+        known
+            .into_iter()
+            .filter(|(_, loops)| *loops)
+            .map(|(name, _)| name.to_owned())
+            .collect()
     }
 
     pub(super) fn resolve_ref(&mut self, reference: &str, path: &str) -> Option<Type> {
@@ -353,6 +376,8 @@ impl Lowerer<'_> {
     /// catch-all users match on.
     fn lower_enum(&mut self, values: Vec<String>, path: &str) -> Enum {
         let mut variants: Vec<Variant> = Vec::new();
+        // Each emitted identifier and the value that took it, to find clashes in one pass.
+        let mut taken: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for value in values {
             let mut pascal = if value.is_empty() {
                 "Empty".to_owned()
@@ -363,18 +388,16 @@ impl Lowerer<'_> {
                 pascal.push('_');
             }
             // Compare identifiers as emitted: `self` and `Self` both become `Self_`.
-            let ident = names::pascal_ident(&pascal);
-            if let Some(previous) = variants
-                .iter()
-                .find(|variant| names::pascal_ident(&variant.name) == ident)
-            {
-                let previous = previous.value.clone();
+            let ident = names::pascal_ident(&pascal).to_string();
+            if let Some(&previous) = taken.get(&ident) {
+                let previous = variants[previous].value.clone();
                 self.error(
                     Diagnostic::new(format!("{path}.enum"), format!("enum values `{previous}` and `{value}` both become the Rust variant `{pascal}`"))
                         .help("remove the duplicate value or make the two differ by more than case and punctuation"),
                 );
                 continue;
             }
+            taken.insert(ident, variants.len());
             variants.push(Variant {
                 name: pascal,
                 value,
@@ -394,11 +417,10 @@ impl Lowerer<'_> {
             out.retain(|target| matches!(self.models[target.0].kind, Some(ModelKind::Alias(_))));
             out
         };
+        let on_cycle = graph::on_cycle(self.models.len(), alias_edges);
         let mut cyclic = Vec::new();
         for (index, slot) in self.models.iter().enumerate() {
-            if matches!(slot.kind, Some(ModelKind::Alias(_)))
-                && graph::reaches(ModelId(index), ModelId(index), alias_edges)
-            {
+            if matches!(slot.kind, Some(ModelKind::Alias(_))) && on_cycle[index] {
                 cyclic.push((slot.name.clone(), slot.path.clone()));
             }
         }
