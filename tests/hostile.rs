@@ -392,3 +392,56 @@ fn an_endpoint_with_a_user_or_password_is_refused_without_showing_it() {
         );
     }
 }
+
+// ----- 7. the mock bounds what it records -----
+
+#[tokio::test]
+async fn the_mock_keeps_the_latest_requests_up_to_its_limit_and_can_forget_them() {
+    use huaweicloud_secmaster::runtime::mock::DEFAULT_RECORD_LIMIT;
+    assert_eq!(DEFAULT_RECORD_LIMIT, 10_000);
+    let mock = huaweicloud_secmaster::mock::start(AK, SK).await.unwrap();
+    let client = client(&mock.endpoint());
+    let unretried = client.with_options(CallOptions::new().retry_policy(RetryPolicy::disabled()));
+    for index in 0..8 {
+        // Not an operation of the service: answered 404, and recorded all the same.
+        let _ = unretried.send(get_thing(&index.to_string())).await;
+    }
+    assert_eq!(mock.requests().len(), 8);
+    mock.set_record_limit(5);
+    let paths = |mock: &huaweicloud_secmaster::mock::MockServer| {
+        mock.requests()
+            .into_iter()
+            .map(|request| request.path)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        paths(&mock),
+        [
+            "/v1/things/3",
+            "/v1/things/4",
+            "/v1/things/5",
+            "/v1/things/6",
+            "/v1/things/7"
+        ]
+    );
+    for index in 8..10 {
+        let _ = unretried.send(get_thing(&index.to_string())).await;
+    }
+    assert_eq!(
+        paths(&mock),
+        [
+            "/v1/things/5",
+            "/v1/things/6",
+            "/v1/things/7",
+            "/v1/things/8",
+            "/v1/things/9"
+        ]
+    );
+    mock.clear_requests();
+    assert!(mock.requests().is_empty());
+    let _ = unretried.send(get_thing("10")).await;
+    assert_eq!(paths(&mock), ["/v1/things/10"]);
+    mock.set_record_limit(0);
+    let _ = unretried.send(get_thing("11")).await;
+    assert!(mock.requests().is_empty());
+}

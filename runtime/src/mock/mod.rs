@@ -29,6 +29,10 @@ pub use server::{block_on, MockServer};
 /// The project id the mock's IAM gives any project name, unless a test set others.
 pub const MOCK_PROJECT_ID: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
+/// How many requests a mock keeps for [`MockServer::requests`] until
+/// [`MockServer::set_record_limit`] says otherwise: the latest ones, the oldest dropped.
+pub const DEFAULT_RECORD_LIMIT: usize = 10_000;
+
 /// The page size the mock uses when a paged request sets no limit.
 pub const DEFAULT_PAGE_LIMIT: usize = 10;
 

@@ -64,9 +64,23 @@ impl MockServer {
         let state = Arc::new(State::new(description, access_key, secret_key, token));
         let served = state.clone();
         let task = tokio::spawn(async move {
+            // Failures in a row: an accept error (out of file descriptors, say) lasts until
+            // connections close, so the loop waits between tries instead of spinning.
+            let mut failures: u32 = 0;
             loop {
-                let Ok((stream, _)) = listener.accept().await else {
-                    continue;
+                let stream = match listener.accept().await {
+                    Ok((stream, _)) => {
+                        failures = 0;
+                        stream
+                    }
+                    Err(error) => {
+                        if failures == 0 {
+                            tracing::warn!(%error, "mock: accepting a connection failed; backing off until it succeeds");
+                        }
+                        failures = failures.saturating_add(1);
+                        tokio::time::sleep(accept_backoff(failures)).await;
+                        continue;
+                    }
                 };
                 let state = served.clone();
                 tokio::spawn(async move {
@@ -159,13 +173,27 @@ impl MockServer {
         Some(minimal(description, schema, 0))
     }
 
-    /// Every request received so far.
+    /// The requests received so far, oldest first: the latest
+    /// [`DEFAULT_RECORD_LIMIT`](super::DEFAULT_RECORD_LIMIT) of them, or as many as
+    /// [`set_record_limit`](Self::set_record_limit) says.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state
             .requests
             .lock()
-            .map(|requests| requests.clone())
+            .map(|requests| requests.iter().cloned().collect())
             .unwrap_or_default()
+    }
+
+    /// Keeps only the latest `limit` requests (0: none), dropping older ones now and as
+    /// new ones arrive, so a long test's memory stays bounded. The default is
+    /// [`DEFAULT_RECORD_LIMIT`](super::DEFAULT_RECORD_LIMIT).
+    pub fn set_record_limit(&self, limit: usize) {
+        self.state.set_record_limit(limit);
+    }
+
+    /// Forgets the requests recorded so far.
+    pub fn clear_requests(&self) {
+        self.state.clear_requests();
     }
 }
 
@@ -183,6 +211,13 @@ pub fn block_on<F: std::future::Future>(future: F) -> std::io::Result<F::Output>
         .enable_all()
         .build()?;
     Ok(runtime.block_on(future))
+}
+
+/// The wait after the `failures`-th accept error in a row (from 1): 5 ms, doubling, at
+/// most 500 ms.
+fn accept_backoff(failures: u32) -> std::time::Duration {
+    let exponent = failures.saturating_sub(1).min(7);
+    std::time::Duration::from_millis((5u64 << exponent).min(500))
 }
 
 /// The error a handler returns to make hyper drop the connection.
@@ -257,9 +292,7 @@ async fn handle(
             },
         },
     };
-    if let Ok(mut requests) = state.requests.lock() {
-        requests.push(recorded);
-    }
+    state.record(recorded);
     if !answer.delay.is_zero() {
         tokio::time::sleep(answer.delay).await;
     }
@@ -270,5 +303,20 @@ async fn handle(
             headers,
             body,
         } => Ok(reply(status, &headers, body)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_errors_back_off_from_a_few_milliseconds_to_half_a_second() {
+        let waits: Vec<u64> = (1..=10)
+            .map(|failures| accept_backoff(failures).as_millis() as u64)
+            .collect();
+        assert_eq!(waits, [5, 10, 20, 40, 80, 160, 320, 500, 500, 500]);
+        assert_eq!(accept_backoff(u32::MAX).as_millis(), 500);
+        assert!(accept_backoff(0) >= std::time::Duration::from_millis(5));
     }
 }

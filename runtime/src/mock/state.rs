@@ -3,19 +3,23 @@
 //! and the requests it recorded.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use serde_json::Value;
 
 use super::description::Description;
-use super::{MockAnswer, RecordedRequest};
+use super::{MockAnswer, RecordedRequest, DEFAULT_RECORD_LIMIT};
 
 pub(super) struct State {
     pub(super) description: Description,
     pub(super) access_key: String,
     pub(super) secret_key: String,
     pub(super) token: Option<String>,
-    pub(super) requests: Mutex<Vec<RecordedRequest>>,
+    /// The latest requests received, oldest first, at most `record_limit` of them.
+    pub(super) requests: Mutex<VecDeque<RecordedRequest>>,
+    /// How many requests `requests` keeps.
+    record_limit: AtomicUsize,
     /// Answers set by tests, by operation name.
     answers: Mutex<HashMap<String, SetAnswers>>,
     /// The items paged operations list, by operation name.
@@ -45,10 +49,41 @@ impl State {
             access_key: access_key.to_owned(),
             secret_key: secret_key.to_owned(),
             token: token.map(str::to_owned),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(VecDeque::new()),
+            record_limit: AtomicUsize::new(DEFAULT_RECORD_LIMIT),
             answers: Mutex::new(HashMap::new()),
             collections: Mutex::new(HashMap::new()),
             projects: Mutex::new(None),
+        }
+    }
+
+    /// Records a request, dropping the oldest ones beyond the limit.
+    pub(super) fn record(&self, request: RecordedRequest) {
+        let limit = self.record_limit.load(Ordering::Relaxed);
+        if let Ok(mut requests) = self.requests.lock() {
+            if limit == 0 {
+                return;
+            }
+            while requests.len() >= limit {
+                requests.pop_front();
+            }
+            requests.push_back(request);
+        }
+    }
+
+    /// Keeps at most `limit` requests from now on, dropping the oldest beyond it.
+    pub(super) fn set_record_limit(&self, limit: usize) {
+        self.record_limit.store(limit, Ordering::Relaxed);
+        if let Ok(mut requests) = self.requests.lock() {
+            let excess = requests.len().saturating_sub(limit);
+            requests.drain(..excess);
+        }
+    }
+
+    /// Forgets every recorded request.
+    pub(super) fn clear_requests(&self) {
+        if let Ok(mut requests) = self.requests.lock() {
+            requests.clear();
         }
     }
 
