@@ -1471,6 +1471,1721 @@ impl<'de> rt::serde::Deserialize<'de> for Outcome {
     }
 }
 
+/// Properties named like the runtime's door, crates, prelude items and the generics of serde impls.
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Hygiene {
+    #[allow(missing_docs)]
+    pub rt: ::std::string::String,
+    #[allow(missing_docs)]
+    pub serde: ::std::string::String,
+    #[allow(missing_docs)]
+    pub core: ::std::option::Option<i64>,
+    #[allow(missing_docs)]
+    pub std: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub ok: ::std::option::Option<bool>,
+    #[allow(missing_docs)]
+    pub err: ::std::option::Option<crate::models::Err>,
+    #[allow(missing_docs)]
+    pub some: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub none: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub result: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub option: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub vec: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[allow(missing_docs)]
+    pub string: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub r#box: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub self_: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub a: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub d: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub e: crate::models::E,
+    #[allow(missing_docs)]
+    pub s: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub t: ::std::option::Option<crate::models::T>,
+    #[allow(missing_docs)]
+    pub key: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub field_seed: ::std::option::Option<crate::models::FieldSeed>,
+    #[allow(missing_docs)]
+    pub visitor: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub deserialize: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub serialize: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub builder: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub fields: ::std::option::Option<::std::string::String>,
+}
+
+impl Hygiene {
+    /// Starts building a [`Hygiene`]; see [`builders::Hygiene`].
+    pub fn builder() -> crate::models::builders::Hygiene {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Hygiene {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + 1 + usize::from(self.core.is_some())
+            + usize::from(self.std.is_some()) + usize::from(self.ok.is_some())
+            + usize::from(self.err.is_some()) + usize::from(self.some.is_some())
+            + usize::from(self.none.is_some()) + usize::from(self.result.is_some())
+            + usize::from(self.option.is_some()) + usize::from(self.vec.is_some())
+            + usize::from(self.string.is_some()) + usize::from(self.r#box.is_some())
+            + usize::from(self.self_.is_some()) + usize::from(self.a.is_some())
+            + usize::from(self.d.is_some()) + 1 + usize::from(self.s.is_some())
+            + usize::from(self.t.is_some()) + usize::from(self.key.is_some())
+            + usize::from(self.field_seed.is_some())
+            + usize::from(self.visitor.is_some())
+            + usize::from(self.deserialize.is_some())
+            + usize::from(self.serialize.is_some()) + usize::from(self.builder.is_some())
+            + usize::from(self.fields.is_some());
+        let mut state = serializer.serialize_struct("Hygiene", len)?;
+        state.serialize_field("rt", &self.rt)?;
+        state.serialize_field("serde", &self.serde)?;
+        if let Some(value) = &self.core {
+            state.serialize_field("core", value)?;
+        }
+        if let Some(value) = &self.std {
+            state.serialize_field("std", value)?;
+        }
+        if let Some(value) = &self.ok {
+            state.serialize_field("ok", value)?;
+        }
+        if let Some(value) = &self.err {
+            state.serialize_field("err", value)?;
+        }
+        if let Some(value) = &self.some {
+            state.serialize_field("some", value)?;
+        }
+        if let Some(value) = &self.none {
+            state.serialize_field("none", value)?;
+        }
+        if let Some(value) = &self.result {
+            state.serialize_field("result", value)?;
+        }
+        if let Some(value) = &self.option {
+            state.serialize_field("option", value)?;
+        }
+        if let Some(value) = &self.vec {
+            state.serialize_field("vec", value)?;
+        }
+        if let Some(value) = &self.string {
+            state.serialize_field("string", value)?;
+        }
+        if let Some(value) = &self.r#box {
+            state.serialize_field("box", value)?;
+        }
+        if let Some(value) = &self.self_ {
+            state.serialize_field("Self", value)?;
+        }
+        if let Some(value) = &self.a {
+            state.serialize_field("a", value)?;
+        }
+        if let Some(value) = &self.d {
+            state.serialize_field("d", value)?;
+        }
+        state.serialize_field("e", &self.e)?;
+        if let Some(value) = &self.s {
+            state.serialize_field("s", value)?;
+        }
+        if let Some(value) = &self.t {
+            state.serialize_field("t", value)?;
+        }
+        if let Some(value) = &self.key {
+            state.serialize_field("__key", value)?;
+        }
+        if let Some(value) = &self.field_seed {
+            state.serialize_field("field_seed", value)?;
+        }
+        if let Some(value) = &self.visitor {
+            state.serialize_field("visitor", value)?;
+        }
+        if let Some(value) = &self.deserialize {
+            state.serialize_field("deserialize", value)?;
+        }
+        if let Some(value) = &self.serialize {
+            state.serialize_field("serialize", value)?;
+        }
+        if let Some(value) = &self.builder {
+            state.serialize_field("builder", value)?;
+        }
+        if let Some(value) = &self.fields {
+            state.serialize_field("FIELDS", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Hygiene {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &[
+            "rt",
+            "serde",
+            "core",
+            "std",
+            "ok",
+            "err",
+            "some",
+            "none",
+            "result",
+            "option",
+            "vec",
+            "string",
+            "box",
+            "Self",
+            "a",
+            "d",
+            "e",
+            "s",
+            "t",
+            "__key",
+            "field_seed",
+            "visitor",
+            "deserialize",
+            "serialize",
+            "builder",
+            "FIELDS",
+        ];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Hygiene;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Hygiene")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Hygiene, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "rt" => Some(0),
+                        "serde" => Some(1),
+                        "core" => Some(2),
+                        "std" => Some(3),
+                        "ok" => Some(4),
+                        "err" => Some(5),
+                        "some" => Some(6),
+                        "none" => Some(7),
+                        "result" => Some(8),
+                        "option" => Some(9),
+                        "vec" => Some(10),
+                        "string" => Some(11),
+                        "box" => Some(12),
+                        "Self" => Some(13),
+                        "a" => Some(14),
+                        "d" => Some(15),
+                        "e" => Some(16),
+                        "s" => Some(17),
+                        "t" => Some(18),
+                        "__key" => Some(19),
+                        "field_seed" => Some(20),
+                        "visitor" => Some(21),
+                        "deserialize" => Some(22),
+                        "serialize" => Some(23),
+                        "builder" => Some(24),
+                        "FIELDS" => Some(25),
+                        _ => None,
+                    }
+                }
+                let mut rt = None;
+                let mut serde = None;
+                let mut core = None;
+                let mut std = None;
+                let mut ok = None;
+                let mut err = None;
+                let mut some = None;
+                let mut none = None;
+                let mut result = None;
+                let mut option = None;
+                let mut vec = None;
+                let mut string = None;
+                let mut r#box = None;
+                let mut self_ = None;
+                let mut a = None;
+                let mut d = None;
+                let mut e = None;
+                let mut s = None;
+                let mut t = None;
+                let mut key = None;
+                let mut field_seed = None;
+                let mut visitor = None;
+                let mut deserialize = None;
+                let mut serialize = None;
+                let mut builder = None;
+                let mut fields = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => rt = Some(__map.next_value()?),
+                        Some(1) => serde = Some(__map.next_value()?),
+                        Some(2) => core = __map.next_value()?,
+                        Some(3) => std = __map.next_value()?,
+                        Some(4) => ok = __map.next_value()?,
+                        Some(5) => err = __map.next_value()?,
+                        Some(6) => some = __map.next_value()?,
+                        Some(7) => none = __map.next_value()?,
+                        Some(8) => result = __map.next_value()?,
+                        Some(9) => option = __map.next_value()?,
+                        Some(10) => vec = __map.next_value()?,
+                        Some(11) => string = __map.next_value()?,
+                        Some(12) => r#box = __map.next_value()?,
+                        Some(13) => self_ = __map.next_value()?,
+                        Some(14) => a = __map.next_value()?,
+                        Some(15) => d = __map.next_value()?,
+                        Some(16) => e = Some(__map.next_value()?),
+                        Some(17) => s = __map.next_value()?,
+                        Some(18) => t = __map.next_value()?,
+                        Some(19) => key = __map.next_value()?,
+                        Some(20) => field_seed = __map.next_value()?,
+                        Some(21) => visitor = __map.next_value()?,
+                        Some(22) => deserialize = __map.next_value()?,
+                        Some(23) => serialize = __map.next_value()?,
+                        Some(24) => builder = __map.next_value()?,
+                        Some(25) => fields = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Hygiene {
+                    rt: rt::required(rt, "rt")?,
+                    serde: rt::required(serde, "serde")?,
+                    core,
+                    std,
+                    ok,
+                    err,
+                    some,
+                    none,
+                    result,
+                    option,
+                    vec,
+                    string,
+                    r#box,
+                    self_,
+                    a,
+                    d,
+                    e: rt::required(e, "e")?,
+                    s,
+                    t,
+                    key,
+                    field_seed,
+                    visitor,
+                    deserialize,
+                    serialize,
+                    builder,
+                    fields,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Hygiene", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct E {
+    #[allow(missing_docs)]
+    pub t: crate::models::T,
+    #[allow(missing_docs)]
+    pub self_: ::std::option::Option<crate::models::Self_>,
+}
+
+impl E {
+    /// Starts building a [`E`]; see [`builders::E`].
+    pub fn builder() -> crate::models::builders::E {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for E {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.self_.is_some());
+        let mut state = serializer.serialize_struct("E", len)?;
+        state.serialize_field("t", &self.t)?;
+        if let Some(value) = &self.self_ {
+            state.serialize_field("self", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for E {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["t", "self"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = E;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct E")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<E, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "t" => Some(0),
+                        "self" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut t = None;
+                let mut self_ = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => t = Some(__map.next_value()?),
+                        Some(1) => self_ = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(E {
+                    t: rt::required(t, "t")?,
+                    self_,
+                })
+            }
+        }
+        deserializer.deserialize_struct("E", FIELDS, __Visitor)
+    }
+}
+
+/// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum T {
+    /// `Ok`
+    Ok,
+    /// `Err`
+    Err,
+    /// `Some`
+    Some,
+    /// `None`
+    None,
+    /// `Self`
+    Self_,
+    /// `E`
+    E,
+    /// `T`
+    T,
+    /// A value the spec does not list, as the server sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl T {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ok => "Ok",
+            Self::Err => "Err",
+            Self::Some => "Some",
+            Self::None => "None",
+            Self::Self_ => "Self",
+            Self::E => "E",
+            Self::T => "T",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for T {
+    fn from(value: &str) -> Self {
+        match value {
+            "Ok" => Self::Ok,
+            "Err" => Self::Err,
+            "Some" => Self::Some,
+            "None" => Self::None,
+            "Self" => Self::Self_,
+            "E" => Self::E,
+            "T" => Self::T,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for T {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "Ok" => Self::Ok,
+            "Err" => Self::Err,
+            "Some" => Self::Some,
+            "None" => Self::None,
+            "Self" => Self::Self_,
+            "E" => Self::E,
+            "T" => Self::T,
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for T {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl rt::serde::Serialize for T {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for T {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::string_enum(deserializer)
+    }
+}
+
+/// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Err {
+    /// `a`
+    A,
+    /// `d`
+    D,
+    /// `e`
+    E,
+    /// A value the spec does not list, as the server sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl Err {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::A => "a",
+            Self::D => "d",
+            Self::E => "e",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for Err {
+    fn from(value: &str) -> Self {
+        match value {
+            "a" => Self::A,
+            "d" => Self::D,
+            "e" => Self::E,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for Err {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "a" => Self::A,
+            "d" => Self::D,
+            "e" => Self::E,
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Err {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl rt::serde::Serialize for Err {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Err {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::string_enum(deserializer)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Self_ {
+    #[allow(missing_docs)]
+    pub core: ::std::option::Option<crate::models::Core>,
+}
+
+impl Self_ {
+    /// Starts building a [`Self_`]; see [`builders::Self_`].
+    pub fn builder() -> crate::models::builders::Self_ {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Self_ {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.core.is_some());
+        let mut state = serializer.serialize_struct("Self_", len)?;
+        if let Some(value) = &self.core {
+            state.serialize_field("core", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Self_ {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["core"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Self_;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Self_")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Self_, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "core" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut core = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => core = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Self_ { core })
+            }
+        }
+        deserializer.deserialize_struct("Self_", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Core {
+    #[allow(missing_docs)]
+    pub std: ::std::option::Option<crate::models::Std>,
+}
+
+impl Core {
+    /// Starts building a [`Core`]; see [`builders::Core`].
+    pub fn builder() -> crate::models::builders::Core {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Core {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.std.is_some());
+        let mut state = serializer.serialize_struct("Core", len)?;
+        if let Some(value) = &self.std {
+            state.serialize_field("std", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Core {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["std"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Core;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Core")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Core, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "std" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut std = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => std = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Core { std })
+            }
+        }
+        deserializer.deserialize_struct("Core", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Std {
+    #[allow(missing_docs)]
+    pub serde: ::std::option::Option<crate::models::Serde>,
+}
+
+impl Std {
+    /// Starts building a [`Std`]; see [`builders::Std`].
+    pub fn builder() -> crate::models::builders::Std {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Std {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.serde.is_some());
+        let mut state = serializer.serialize_struct("Std", len)?;
+        if let Some(value) = &self.serde {
+            state.serialize_field("serde", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Std {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["serde"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Std;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Std")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Std, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "serde" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut serde = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => serde = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Std { serde })
+            }
+        }
+        deserializer.deserialize_struct("Std", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Serde {
+    #[allow(missing_docs)]
+    pub rt: ::std::option::Option<crate::models::Rt>,
+}
+
+impl Serde {
+    /// Starts building a [`Serde`]; see [`builders::Serde`].
+    pub fn builder() -> crate::models::builders::Serde {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Serde {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.rt.is_some());
+        let mut state = serializer.serialize_struct("Serde", len)?;
+        if let Some(value) = &self.rt {
+            state.serialize_field("rt", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Serde {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["rt"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Serde;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Serde")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Serde, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "rt" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut rt = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => rt = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Serde { rt })
+            }
+        }
+        deserializer.deserialize_struct("Serde", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Rt {
+    #[allow(missing_docs)]
+    pub error: ::std::option::Option<crate::models::Error>,
+}
+
+impl Rt {
+    /// Starts building a [`Rt`]; see [`builders::Rt`].
+    pub fn builder() -> crate::models::builders::Rt {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Rt {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.error.is_some());
+        let mut state = serializer.serialize_struct("Rt", len)?;
+        if let Some(value) = &self.error {
+            state.serialize_field("error", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Rt {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["error"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Rt;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Rt")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Rt, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "error" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut error = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => error = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Rt { error })
+            }
+        }
+        deserializer.deserialize_struct("Rt", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Error {
+    #[allow(missing_docs)]
+    pub value: ::std::option::Option<crate::models::Value>,
+}
+
+impl Error {
+    /// Starts building a [`Error`]; see [`builders::Error`].
+    pub fn builder() -> crate::models::builders::Error {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Error {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.value.is_some());
+        let mut state = serializer.serialize_struct("Error", len)?;
+        if let Some(value) = &self.value {
+            state.serialize_field("value", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Error {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Error;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Error")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Error, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "value" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut value = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => value = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Error { value })
+            }
+        }
+        deserializer.deserialize_struct("Error", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Value {
+    #[allow(missing_docs)]
+    pub deserializer: ::std::option::Option<crate::models::Deserializer>,
+}
+
+impl Value {
+    /// Starts building a [`Value`]; see [`builders::Value`].
+    pub fn builder() -> crate::models::builders::Value {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Value {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.deserializer.is_some());
+        let mut state = serializer.serialize_struct("Value", len)?;
+        if let Some(value) = &self.deserializer {
+            state.serialize_field("deserializer", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Value {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["deserializer"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Value;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Value")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Value, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "deserializer" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut deserializer = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => deserializer = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Value { deserializer })
+            }
+        }
+        deserializer.deserialize_struct("Value", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Deserializer {
+    #[allow(missing_docs)]
+    pub serializer: ::std::option::Option<crate::models::Serializer>,
+}
+
+impl Deserializer {
+    /// Starts building a [`Deserializer`]; see [`builders::Deserializer`].
+    pub fn builder() -> crate::models::builders::Deserializer {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Deserializer {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.serializer.is_some());
+        let mut state = serializer.serialize_struct("Deserializer", len)?;
+        if let Some(value) = &self.serializer {
+            state.serialize_field("serializer", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Deserializer {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["serializer"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Deserializer;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Deserializer")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Deserializer, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "serializer" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut serializer = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => serializer = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Deserializer { serializer })
+            }
+        }
+        deserializer.deserialize_struct("Deserializer", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Serializer {
+    #[allow(missing_docs)]
+    pub map_access: ::std::option::Option<crate::models::MapAccess>,
+}
+
+impl Serializer {
+    /// Starts building a [`Serializer`]; see [`builders::Serializer`].
+    pub fn builder() -> crate::models::builders::Serializer {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Serializer {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.map_access.is_some());
+        let mut state = serializer.serialize_struct("Serializer", len)?;
+        if let Some(value) = &self.map_access {
+            state.serialize_field("map_access", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Serializer {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["map_access"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Serializer;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Serializer")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Serializer, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "map_access" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut map_access = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => map_access = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Serializer { map_access })
+            }
+        }
+        deserializer.deserialize_struct("Serializer", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct MapAccess {
+    #[allow(missing_docs)]
+    pub ignored_any: ::std::option::Option<crate::models::IgnoredAny>,
+}
+
+impl MapAccess {
+    /// Starts building a [`MapAccess`]; see [`builders::MapAccess`].
+    pub fn builder() -> crate::models::builders::MapAccess {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for MapAccess {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.ignored_any.is_some());
+        let mut state = serializer.serialize_struct("MapAccess", len)?;
+        if let Some(value) = &self.ignored_any {
+            state.serialize_field("ignored_any", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for MapAccess {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["ignored_any"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = MapAccess;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct MapAccess")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<MapAccess, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "ignored_any" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut ignored_any = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => ignored_any = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(MapAccess { ignored_any })
+            }
+        }
+        deserializer.deserialize_struct("MapAccess", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct IgnoredAny {
+    #[allow(missing_docs)]
+    pub build_error: ::std::option::Option<crate::models::BuildError>,
+}
+
+impl IgnoredAny {
+    /// Starts building a [`IgnoredAny`]; see [`builders::IgnoredAny`].
+    pub fn builder() -> crate::models::builders::IgnoredAny {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for IgnoredAny {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.build_error.is_some());
+        let mut state = serializer.serialize_struct("IgnoredAny", len)?;
+        if let Some(value) = &self.build_error {
+            state.serialize_field("build_error", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for IgnoredAny {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["build_error"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = IgnoredAny;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct IgnoredAny")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<IgnoredAny, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "build_error" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut build_error = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => build_error = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IgnoredAny { build_error })
+            }
+        }
+        deserializer.deserialize_struct("IgnoredAny", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct BuildError {
+    #[allow(missing_docs)]
+    pub builders: ::std::option::Option<crate::models::Builders>,
+}
+
+impl BuildError {
+    /// Starts building a [`BuildError`]; see [`builders::BuildError`].
+    pub fn builder() -> crate::models::builders::BuildError {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for BuildError {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.builders.is_some());
+        let mut state = serializer.serialize_struct("BuildError", len)?;
+        if let Some(value) = &self.builders {
+            state.serialize_field("builders", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for BuildError {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["builders"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = BuildError;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct BuildError")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<BuildError, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "builders" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut builders = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => builders = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(BuildError { builders })
+            }
+        }
+        deserializer.deserialize_struct("BuildError", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Builders {
+    #[allow(missing_docs)]
+    pub serialize_struct: ::std::option::Option<crate::models::SerializeStruct>,
+}
+
+impl Builders {
+    /// Starts building a [`Builders`]; see [`builders::Builders`].
+    pub fn builder() -> crate::models::builders::Builders {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Builders {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.serialize_struct.is_some());
+        let mut state = serializer.serialize_struct("Builders", len)?;
+        if let Some(value) = &self.serialize_struct {
+            state.serialize_field("serialize_struct", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Builders {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["serialize_struct"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Builders;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Builders")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<Builders, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "serialize_struct" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut serialize_struct = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => serialize_struct = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Builders { serialize_struct })
+            }
+        }
+        deserializer.deserialize_struct("Builders", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SerializeStruct {
+    #[allow(missing_docs)]
+    pub text: ::std::option::Option<::std::string::String>,
+}
+
+impl SerializeStruct {
+    /// Starts building a [`SerializeStruct`]; see [`builders::SerializeStruct`].
+    pub fn builder() -> crate::models::builders::SerializeStruct {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for SerializeStruct {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.text.is_some());
+        let mut state = serializer.serialize_struct("SerializeStruct", len)?;
+        if let Some(value) = &self.text {
+            state.serialize_field("text", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for SerializeStruct {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["text"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = SerializeStruct;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct SerializeStruct")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<SerializeStruct, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "text" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut text = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => text = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SerializeStruct { text })
+            }
+        }
+        deserializer.deserialize_struct("SerializeStruct", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct FieldSeed {
+    #[allow(missing_docs)]
+    pub find: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub count: ::std::option::Option<i64>,
+}
+
+impl FieldSeed {
+    /// Starts building a [`FieldSeed`]; see [`builders::FieldSeed`].
+    pub fn builder() -> crate::models::builders::FieldSeed {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for FieldSeed {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.find.is_some()) + usize::from(self.count.is_some());
+        let mut state = serializer.serialize_struct("FieldSeed", len)?;
+        if let Some(value) = &self.find {
+            state.serialize_field("find", value)?;
+        }
+        if let Some(value) = &self.count {
+            state.serialize_field("count", value)?;
+        }
+        state.end()
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for FieldSeed {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["find", "count"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = FieldSeed;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct FieldSeed")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<FieldSeed, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "find" => Some(0),
+                        "count" => Some(1),
+                        _ => None,
+                    }
+                }
+                let mut find = None;
+                let mut count = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => find = __map.next_value()?,
+                        Some(1) => count = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(FieldSeed { find, count })
+            }
+        }
+        deserializer.deserialize_struct("FieldSeed", FIELDS, __Visitor)
+    }
+}
+
 /// Builders of the models: `Model::builder()` starts one, each setter sets a field,
 /// and `build()` checks that every required field is set.
 pub mod builders {
@@ -1962,6 +3677,609 @@ pub mod builders {
                 crate_: self.crate_,
                 super_: self.super_,
                 r#type: self.r#type,
+            })
+        }
+    }
+    /// Builds a [`Hygiene`](super::Hygiene).
+    #[derive(Debug, Clone, Default)]
+    pub struct Hygiene {
+        rt: ::std::option::Option<::std::string::String>,
+        serde: ::std::option::Option<::std::string::String>,
+        core: ::std::option::Option<i64>,
+        std: ::std::option::Option<::std::string::String>,
+        ok: ::std::option::Option<bool>,
+        err: ::std::option::Option<crate::models::Err>,
+        some: ::std::option::Option<::std::string::String>,
+        none: ::std::option::Option<::std::string::String>,
+        result: ::std::option::Option<::std::string::String>,
+        option: ::std::option::Option<::std::string::String>,
+        vec: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        string: ::std::option::Option<::std::string::String>,
+        r#box: ::std::option::Option<::std::string::String>,
+        self_: ::std::option::Option<::std::string::String>,
+        a: ::std::option::Option<::std::string::String>,
+        d: ::std::option::Option<::std::string::String>,
+        e: ::std::option::Option<crate::models::E>,
+        s: ::std::option::Option<::std::string::String>,
+        t: ::std::option::Option<crate::models::T>,
+        key: ::std::option::Option<::std::string::String>,
+        field_seed: ::std::option::Option<crate::models::FieldSeed>,
+        visitor: ::std::option::Option<::std::string::String>,
+        deserialize: ::std::option::Option<::std::string::String>,
+        serialize: ::std::option::Option<::std::string::String>,
+        builder: ::std::option::Option<::std::string::String>,
+        fields: ::std::option::Option<::std::string::String>,
+    }
+    impl Hygiene {
+        /// Sets [`Hygiene::rt`](super::Hygiene).
+        pub fn rt(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.rt = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::serde`](super::Hygiene).
+        pub fn serde(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.serde = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::core`](super::Hygiene).
+        pub fn core(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.core = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::std`](super::Hygiene).
+        pub fn std(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.std = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::ok`](super::Hygiene).
+        pub fn ok(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+            self.ok = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::err`](super::Hygiene).
+        pub fn err(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Err>,
+        ) -> Self {
+            self.err = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::some`](super::Hygiene).
+        pub fn some(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.some = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::none`](super::Hygiene).
+        pub fn none(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.none = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::result`](super::Hygiene).
+        pub fn result(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.result = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::option`](super::Hygiene).
+        pub fn option(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.option = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::vec`](super::Hygiene).
+        pub fn vec(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.vec = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::string`](super::Hygiene).
+        pub fn string(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.string = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::box`](super::Hygiene).
+        pub fn r#box(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.r#box = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::Self`](super::Hygiene).
+        pub fn self_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.self_ = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::a`](super::Hygiene).
+        pub fn a(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.a = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::d`](super::Hygiene).
+        pub fn d(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.d = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::e`](super::Hygiene).
+        pub fn e(mut self, value: impl ::std::convert::Into<crate::models::E>) -> Self {
+            self.e = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::s`](super::Hygiene).
+        pub fn s(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.s = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::t`](super::Hygiene).
+        pub fn t(mut self, value: impl ::std::convert::Into<crate::models::T>) -> Self {
+            self.t = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::__key`](super::Hygiene).
+        pub fn key(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.key = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::field_seed`](super::Hygiene).
+        pub fn field_seed(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::FieldSeed>,
+        ) -> Self {
+            self.field_seed = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::visitor`](super::Hygiene).
+        pub fn visitor(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.visitor = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::deserialize`](super::Hygiene).
+        pub fn deserialize(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.deserialize = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::serialize`](super::Hygiene).
+        pub fn serialize(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.serialize = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::builder`](super::Hygiene).
+        pub fn builder(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.builder = Some(value.into());
+            self
+        }
+        /// Sets [`Hygiene::FIELDS`](super::Hygiene).
+        pub fn fields(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.fields = Some(value.into());
+            self
+        }
+        /// Builds the [`Hygiene`](super::Hygiene); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Hygiene, rt::BuildError> {
+            Ok(super::Hygiene {
+                rt: self.rt.ok_or_else(|| rt::BuildError::missing("Hygiene", "rt"))?,
+                serde: self
+                    .serde
+                    .ok_or_else(|| rt::BuildError::missing("Hygiene", "serde"))?,
+                core: self.core,
+                std: self.std,
+                ok: self.ok,
+                err: self.err,
+                some: self.some,
+                none: self.none,
+                result: self.result,
+                option: self.option,
+                vec: self.vec,
+                string: self.string,
+                r#box: self.r#box,
+                self_: self.self_,
+                a: self.a,
+                d: self.d,
+                e: self.e.ok_or_else(|| rt::BuildError::missing("Hygiene", "e"))?,
+                s: self.s,
+                t: self.t,
+                key: self.key,
+                field_seed: self.field_seed,
+                visitor: self.visitor,
+                deserialize: self.deserialize,
+                serialize: self.serialize,
+                builder: self.builder,
+                fields: self.fields,
+            })
+        }
+    }
+    /// Builds a [`E`](super::E).
+    #[derive(Debug, Clone, Default)]
+    pub struct E {
+        t: ::std::option::Option<crate::models::T>,
+        self_: ::std::option::Option<crate::models::Self_>,
+    }
+    impl E {
+        /// Sets [`E::t`](super::E).
+        pub fn t(mut self, value: impl ::std::convert::Into<crate::models::T>) -> Self {
+            self.t = Some(value.into());
+            self
+        }
+        /// Sets [`E::self`](super::E).
+        pub fn self_(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Self_>,
+        ) -> Self {
+            self.self_ = Some(value.into());
+            self
+        }
+        /// Builds the [`E`](super::E); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::E, rt::BuildError> {
+            Ok(super::E {
+                t: self.t.ok_or_else(|| rt::BuildError::missing("E", "t"))?,
+                self_: self.self_,
+            })
+        }
+    }
+    /// Builds a [`Self_`](super::Self_).
+    #[derive(Debug, Clone, Default)]
+    pub struct Self_ {
+        core: ::std::option::Option<crate::models::Core>,
+    }
+    impl Self_ {
+        /// Sets [`Self_::core`](super::Self_).
+        pub fn core(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Core>,
+        ) -> Self {
+            self.core = Some(value.into());
+            self
+        }
+        /// Builds the [`Self_`](super::Self_); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Self_, rt::BuildError> {
+            Ok(super::Self_ { core: self.core })
+        }
+    }
+    /// Builds a [`Core`](super::Core).
+    #[derive(Debug, Clone, Default)]
+    pub struct Core {
+        std: ::std::option::Option<crate::models::Std>,
+    }
+    impl Core {
+        /// Sets [`Core::std`](super::Core).
+        pub fn std(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Std>,
+        ) -> Self {
+            self.std = Some(value.into());
+            self
+        }
+        /// Builds the [`Core`](super::Core); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Core, rt::BuildError> {
+            Ok(super::Core { std: self.std })
+        }
+    }
+    /// Builds a [`Std`](super::Std).
+    #[derive(Debug, Clone, Default)]
+    pub struct Std {
+        serde: ::std::option::Option<crate::models::Serde>,
+    }
+    impl Std {
+        /// Sets [`Std::serde`](super::Std).
+        pub fn serde(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Serde>,
+        ) -> Self {
+            self.serde = Some(value.into());
+            self
+        }
+        /// Builds the [`Std`](super::Std); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Std, rt::BuildError> {
+            Ok(super::Std { serde: self.serde })
+        }
+    }
+    /// Builds a [`Serde`](super::Serde).
+    #[derive(Debug, Clone, Default)]
+    pub struct Serde {
+        rt: ::std::option::Option<crate::models::Rt>,
+    }
+    impl Serde {
+        /// Sets [`Serde::rt`](super::Serde).
+        pub fn rt(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Rt>,
+        ) -> Self {
+            self.rt = Some(value.into());
+            self
+        }
+        /// Builds the [`Serde`](super::Serde); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Serde, rt::BuildError> {
+            Ok(super::Serde { rt: self.rt })
+        }
+    }
+    /// Builds a [`Rt`](super::Rt).
+    #[derive(Debug, Clone, Default)]
+    pub struct Rt {
+        error: ::std::option::Option<crate::models::Error>,
+    }
+    impl Rt {
+        /// Sets [`Rt::error`](super::Rt).
+        pub fn error(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Error>,
+        ) -> Self {
+            self.error = Some(value.into());
+            self
+        }
+        /// Builds the [`Rt`](super::Rt); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Rt, rt::BuildError> {
+            Ok(super::Rt { error: self.error })
+        }
+    }
+    /// Builds a [`Error`](super::Error).
+    #[derive(Debug, Clone, Default)]
+    pub struct Error {
+        value: ::std::option::Option<crate::models::Value>,
+    }
+    impl Error {
+        /// Sets [`Error::value`](super::Error).
+        pub fn value(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Value>,
+        ) -> Self {
+            self.value = Some(value.into());
+            self
+        }
+        /// Builds the [`Error`](super::Error); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Error, rt::BuildError> {
+            Ok(super::Error { value: self.value })
+        }
+    }
+    /// Builds a [`Value`](super::Value).
+    #[derive(Debug, Clone, Default)]
+    pub struct Value {
+        deserializer: ::std::option::Option<crate::models::Deserializer>,
+    }
+    impl Value {
+        /// Sets [`Value::deserializer`](super::Value).
+        pub fn deserializer(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Deserializer>,
+        ) -> Self {
+            self.deserializer = Some(value.into());
+            self
+        }
+        /// Builds the [`Value`](super::Value); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Value, rt::BuildError> {
+            Ok(super::Value {
+                deserializer: self.deserializer,
+            })
+        }
+    }
+    /// Builds a [`Deserializer`](super::Deserializer).
+    #[derive(Debug, Clone, Default)]
+    pub struct Deserializer {
+        serializer: ::std::option::Option<crate::models::Serializer>,
+    }
+    impl Deserializer {
+        /// Sets [`Deserializer::serializer`](super::Deserializer).
+        pub fn serializer(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Serializer>,
+        ) -> Self {
+            self.serializer = Some(value.into());
+            self
+        }
+        /// Builds the [`Deserializer`](super::Deserializer); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<super::Deserializer, rt::BuildError> {
+            Ok(super::Deserializer {
+                serializer: self.serializer,
+            })
+        }
+    }
+    /// Builds a [`Serializer`](super::Serializer).
+    #[derive(Debug, Clone, Default)]
+    pub struct Serializer {
+        map_access: ::std::option::Option<crate::models::MapAccess>,
+    }
+    impl Serializer {
+        /// Sets [`Serializer::map_access`](super::Serializer).
+        pub fn map_access(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::MapAccess>,
+        ) -> Self {
+            self.map_access = Some(value.into());
+            self
+        }
+        /// Builds the [`Serializer`](super::Serializer); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Serializer, rt::BuildError> {
+            Ok(super::Serializer {
+                map_access: self.map_access,
+            })
+        }
+    }
+    /// Builds a [`MapAccess`](super::MapAccess).
+    #[derive(Debug, Clone, Default)]
+    pub struct MapAccess {
+        ignored_any: ::std::option::Option<crate::models::IgnoredAny>,
+    }
+    impl MapAccess {
+        /// Sets [`MapAccess::ignored_any`](super::MapAccess).
+        pub fn ignored_any(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::IgnoredAny>,
+        ) -> Self {
+            self.ignored_any = Some(value.into());
+            self
+        }
+        /// Builds the [`MapAccess`](super::MapAccess); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::MapAccess, rt::BuildError> {
+            Ok(super::MapAccess {
+                ignored_any: self.ignored_any,
+            })
+        }
+    }
+    /// Builds a [`IgnoredAny`](super::IgnoredAny).
+    #[derive(Debug, Clone, Default)]
+    pub struct IgnoredAny {
+        build_error: ::std::option::Option<crate::models::BuildError>,
+    }
+    impl IgnoredAny {
+        /// Sets [`IgnoredAny::build_error`](super::IgnoredAny).
+        pub fn build_error(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::BuildError>,
+        ) -> Self {
+            self.build_error = Some(value.into());
+            self
+        }
+        /// Builds the [`IgnoredAny`](super::IgnoredAny); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::IgnoredAny, rt::BuildError> {
+            Ok(super::IgnoredAny {
+                build_error: self.build_error,
+            })
+        }
+    }
+    /// Builds a [`BuildError`](super::BuildError).
+    #[derive(Debug, Clone, Default)]
+    pub struct BuildError {
+        builders: ::std::option::Option<crate::models::Builders>,
+    }
+    impl BuildError {
+        /// Sets [`BuildError::builders`](super::BuildError).
+        pub fn builders(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::Builders>,
+        ) -> Self {
+            self.builders = Some(value.into());
+            self
+        }
+        /// Builds the [`BuildError`](super::BuildError); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::BuildError, rt::BuildError> {
+            Ok(super::BuildError {
+                builders: self.builders,
+            })
+        }
+    }
+    /// Builds a [`Builders`](super::Builders).
+    #[derive(Debug, Clone, Default)]
+    pub struct Builders {
+        serialize_struct: ::std::option::Option<crate::models::SerializeStruct>,
+    }
+    impl Builders {
+        /// Sets [`Builders::serialize_struct`](super::Builders).
+        pub fn serialize_struct(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::SerializeStruct>,
+        ) -> Self {
+            self.serialize_struct = Some(value.into());
+            self
+        }
+        /// Builds the [`Builders`](super::Builders); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::Builders, rt::BuildError> {
+            Ok(super::Builders {
+                serialize_struct: self.serialize_struct,
+            })
+        }
+    }
+    /// Builds a [`SerializeStruct`](super::SerializeStruct).
+    #[derive(Debug, Clone, Default)]
+    pub struct SerializeStruct {
+        text: ::std::option::Option<::std::string::String>,
+    }
+    impl SerializeStruct {
+        /// Sets [`SerializeStruct::text`](super::SerializeStruct).
+        pub fn text(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.text = Some(value.into());
+            self
+        }
+        /// Builds the [`SerializeStruct`](super::SerializeStruct); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<super::SerializeStruct, rt::BuildError> {
+            Ok(super::SerializeStruct {
+                text: self.text,
+            })
+        }
+    }
+    /// Builds a [`FieldSeed`](super::FieldSeed).
+    #[derive(Debug, Clone, Default)]
+    pub struct FieldSeed {
+        find: ::std::option::Option<::std::string::String>,
+        count: ::std::option::Option<i64>,
+    }
+    impl FieldSeed {
+        /// Sets [`FieldSeed::find`](super::FieldSeed).
+        pub fn find(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.find = Some(value.into());
+            self
+        }
+        /// Sets [`FieldSeed::count`](super::FieldSeed).
+        pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+            self.count = Some(value.into());
+            self
+        }
+        /// Builds the [`FieldSeed`](super::FieldSeed); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::FieldSeed, rt::BuildError> {
+            Ok(super::FieldSeed {
+                find: self.find,
+                count: self.count,
             })
         }
     }

@@ -120,6 +120,1002 @@ pub struct SerdeResponse {
     pub body: crate::models::Visitor,
 }
 
+const RT_OPERATION: rt::Operation = rt::Operation {
+    name: "Rt",
+    method: rt::http::Method::POST,
+    path: "/hygiene/{rt}",
+    idempotent: false,
+};
+
+/// Request of [`Client::rt`](crate::Client::rt): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct RtRequest {
+    /// Required.
+    pub rt: ::std::option::Option<::std::string::String>,
+    /// Required.
+    pub serde: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub core: ::std::option::Option<i64>,
+    #[allow(missing_docs)]
+    pub std: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub ok: ::std::option::Option<bool>,
+    #[allow(missing_docs)]
+    pub err: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub some: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub none: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub result: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub option: ::std::option::Option<crate::models::Err>,
+    #[allow(missing_docs)]
+    pub self_: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub e: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub t: ::std::option::Option<::std::string::String>,
+    /// The request body.
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::Hygiene>,
+}
+
+impl RtRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`rt`](Self::rt).
+    pub fn rt(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.rt = Some(value.into());
+        self
+    }
+    /// Sets [`serde`](Self::serde).
+    pub fn serde(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.serde = Some(value.into());
+        self
+    }
+    /// Sets [`core`](Self::core).
+    pub fn core(mut self, value: impl Into<i64>) -> Self {
+        self.core = Some(value.into());
+        self
+    }
+    /// Sets [`std`](Self::std).
+    pub fn std(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.std = Some(value.into());
+        self
+    }
+    /// Sets [`ok`](Self::ok).
+    pub fn ok(mut self, value: impl Into<bool>) -> Self {
+        self.ok = Some(value.into());
+        self
+    }
+    /// Sets [`err`](Self::err).
+    pub fn err(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.err = Some(value.into());
+        self
+    }
+    /// Sets [`some`](Self::some).
+    pub fn some(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.some = Some(value.into());
+        self
+    }
+    /// Sets [`none`](Self::none).
+    pub fn none(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.none = Some(value.into());
+        self
+    }
+    /// Sets [`result`](Self::result).
+    pub fn result(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.result = Some(value.into());
+        self
+    }
+    /// Sets [`option`](Self::option).
+    pub fn option(mut self, value: impl Into<crate::models::Err>) -> Self {
+        self.option = Some(value.into());
+        self
+    }
+    /// Sets [`self_`](Self::self_).
+    pub fn self_(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.self_ = Some(value.into());
+        self
+    }
+    /// Sets [`e`](Self::e).
+    pub fn e(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.e = Some(value.into());
+        self
+    }
+    /// Sets [`t`](Self::t).
+    pub fn t(mut self, value: impl Into<::std::string::String>) -> Self {
+        self.t = Some(value.into());
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Hygiene>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::rt`](crate::Client::rt).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct RtResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Hygiene,
+}
+
+const OK_OPERATION: rt::Operation = rt::Operation {
+    name: "Ok",
+    method: rt::http::Method::PUT,
+    path: "/ops/ok",
+    idempotent: true,
+};
+
+/// Request of [`Client::ok`](crate::Client::ok): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct OkRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Ok>,
+}
+
+impl OkRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Ok>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::ok`](crate::Client::ok).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct OkResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Ok,
+}
+
+const ERR_OPERATION: rt::Operation = rt::Operation {
+    name: "Err",
+    method: rt::http::Method::PUT,
+    path: "/ops/err",
+    idempotent: true,
+};
+
+/// Request of [`Client::err`](crate::Client::err): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ErrRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Err>,
+}
+
+impl ErrRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Err>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::err`](crate::Client::err).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ErrResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Err,
+}
+
+const RESULT_OPERATION: rt::Operation = rt::Operation {
+    name: "Result",
+    method: rt::http::Method::PUT,
+    path: "/ops/result",
+    idempotent: true,
+};
+
+/// Request of [`Client::result`](crate::Client::result): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ResultRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Result>,
+}
+
+impl ResultRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Result>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::result`](crate::Client::result).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ResultResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Result,
+}
+
+const OPTION_OPERATION: rt::Operation = rt::Operation {
+    name: "Option",
+    method: rt::http::Method::PUT,
+    path: "/ops/option",
+    idempotent: true,
+};
+
+/// Request of [`Client::option`](crate::Client::option): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct OptionRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Option>,
+}
+
+impl OptionRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Option>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::option`](crate::Client::option).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct OptionResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Option,
+}
+
+const SOME_OPERATION: rt::Operation = rt::Operation {
+    name: "Some",
+    method: rt::http::Method::PUT,
+    path: "/ops/some",
+    idempotent: true,
+};
+
+/// Request of [`Client::some`](crate::Client::some): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SomeRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Some>,
+}
+
+impl SomeRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Some>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::some`](crate::Client::some).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SomeResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Some,
+}
+
+const NONE_OPERATION: rt::Operation = rt::Operation {
+    name: "None",
+    method: rt::http::Method::PUT,
+    path: "/ops/none",
+    idempotent: true,
+};
+
+/// Request of [`Client::none`](crate::Client::none): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct NoneRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::None>,
+}
+
+impl NoneRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::None>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::none`](crate::Client::none).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct NoneResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::None,
+}
+
+const VEC_OPERATION: rt::Operation = rt::Operation {
+    name: "Vec",
+    method: rt::http::Method::PUT,
+    path: "/ops/vec",
+    idempotent: true,
+};
+
+/// Request of [`Client::vec`](crate::Client::vec): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct VecRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Vec>,
+}
+
+impl VecRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Vec>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::vec`](crate::Client::vec).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct VecResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Vec,
+}
+
+const STRING_OPERATION: rt::Operation = rt::Operation {
+    name: "String",
+    method: rt::http::Method::PUT,
+    path: "/ops/string",
+    idempotent: true,
+};
+
+/// Request of [`Client::string`](crate::Client::string): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct StringRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::String>,
+}
+
+impl StringRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::String>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::string`](crate::Client::string).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct StringResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::String,
+}
+
+const BOX_OPERATION: rt::Operation = rt::Operation {
+    name: "Box",
+    method: rt::http::Method::PUT,
+    path: "/ops/box",
+    idempotent: true,
+};
+
+/// Request of [`Client::box`](crate::Client::box): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct BoxRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Box>,
+}
+
+impl BoxRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Box>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::box`](crate::Client::box).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct BoxResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Box,
+}
+
+const SELF_OPERATION: rt::Operation = rt::Operation {
+    name: "Self",
+    method: rt::http::Method::PUT,
+    path: "/ops/self",
+    idempotent: true,
+};
+
+/// Request of [`Client::self_`](crate::Client::self_): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SelfRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Self_>,
+}
+
+impl SelfRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Self_>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::self_`](crate::Client::self_).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SelfResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Self_,
+}
+
+const CORE_OPERATION: rt::Operation = rt::Operation {
+    name: "Core",
+    method: rt::http::Method::PUT,
+    path: "/ops/core",
+    idempotent: true,
+};
+
+/// Request of [`Client::core`](crate::Client::core): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CoreRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Core>,
+}
+
+impl CoreRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Core>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::core`](crate::Client::core).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct CoreResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Core,
+}
+
+const STD_OPERATION: rt::Operation = rt::Operation {
+    name: "Std",
+    method: rt::http::Method::PUT,
+    path: "/ops/std",
+    idempotent: true,
+};
+
+/// Request of [`Client::std`](crate::Client::std): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct StdRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Std>,
+}
+
+impl StdRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Std>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::std`](crate::Client::std).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct StdResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Std,
+}
+
+const A_OPERATION: rt::Operation = rt::Operation {
+    name: "A",
+    method: rt::http::Method::PUT,
+    path: "/ops/a",
+    idempotent: true,
+};
+
+/// Request of [`Client::a`](crate::Client::a): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ARequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::A>,
+}
+
+impl ARequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::A>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::a`](crate::Client::a).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct AResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::A,
+}
+
+const D_OPERATION: rt::Operation = rt::Operation {
+    name: "D",
+    method: rt::http::Method::PUT,
+    path: "/ops/d",
+    idempotent: true,
+};
+
+/// Request of [`Client::d`](crate::Client::d): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct DRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::D>,
+}
+
+impl DRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::D>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::d`](crate::Client::d).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct DResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::D,
+}
+
+const E_OPERATION: rt::Operation = rt::Operation {
+    name: "E",
+    method: rt::http::Method::PUT,
+    path: "/ops/e",
+    idempotent: true,
+};
+
+/// Request of [`Client::e`](crate::Client::e): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct ERequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::E>,
+}
+
+impl ERequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::E>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::e`](crate::Client::e).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct EResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::E,
+}
+
+const S_OPERATION: rt::Operation = rt::Operation {
+    name: "S",
+    method: rt::http::Method::PUT,
+    path: "/ops/s",
+    idempotent: true,
+};
+
+/// Request of [`Client::s`](crate::Client::s): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::S>,
+}
+
+impl SRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::S>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::s`](crate::Client::s).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::S,
+}
+
+const T_OPERATION: rt::Operation = rt::Operation {
+    name: "T",
+    method: rt::http::Method::PUT,
+    path: "/ops/t",
+    idempotent: true,
+};
+
+/// Request of [`Client::t`](crate::Client::t): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct TRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::T>,
+}
+
+impl TRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::T>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::t`](crate::Client::t).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct TResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::T,
+}
+
+const DEFAULT_OPERATION: rt::Operation = rt::Operation {
+    name: "Default",
+    method: rt::http::Method::PUT,
+    path: "/ops/default",
+    idempotent: true,
+};
+
+/// Request of [`Client::default`](crate::Client::default): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct DefaultRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Default>,
+}
+
+impl DefaultRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Default>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::default`](crate::Client::default).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct DefaultResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Default,
+}
+
+const INTO_OPERATION: rt::Operation = rt::Operation {
+    name: "Into",
+    method: rt::http::Method::PUT,
+    path: "/ops/into",
+    idempotent: true,
+};
+
+/// Request of [`Client::into`](crate::Client::into): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct IntoRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::Into>,
+}
+
+impl IntoRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Into>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::into`](crate::Client::into).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct IntoResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::Into,
+}
+
+const FIELD_SEED_OPERATION: rt::Operation = rt::Operation {
+    name: "FieldSeed",
+    method: rt::http::Method::PUT,
+    path: "/ops/fieldseed",
+    idempotent: true,
+};
+
+/// Request of [`Client::field_seed`](crate::Client::field_seed): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct FieldSeedRequest {
+    /// The request body.
+    pub body: ::std::option::Option<crate::models::FieldSeed>,
+}
+
+impl FieldSeedRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::FieldSeed>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+}
+
+/// Response of [`Client::field_seed`](crate::Client::field_seed).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct FieldSeedResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+    /// OK.
+    pub body: crate::models::FieldSeed,
+}
+
 impl crate::Client {
     /// Parameters named like the locals of a generated method, an operation named like the service constant.
     ///
@@ -153,6 +1149,332 @@ impl crate::Client {
         call.set_json_body("application/json", request.body.as_ref(), true);
         let response = self.core.send(call).await?;
         Ok(SerdeResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// Parameters named like the runtime's door, crates and prelude items.
+    ///
+    /// `POST /hygiene/{rt}`
+    pub async fn rt(&self, request: RtRequest) -> Result<RtResponse, rt::Error> {
+        let mut call = rt::Call::new(&RT_OPERATION);
+        call.set_path("rt", request.rt);
+        call.set_query("serde", request.serde.map(Into::into), true);
+        call.set_query("core", request.core.map(Into::into), false);
+        call.set_header("std", request.std, false);
+        call.set_query("ok", request.ok.map(Into::into), false);
+        call.set_query("err", request.err.map(Into::into), false);
+        call.set_query("some", request.some.map(Into::into), false);
+        call.set_query("none", request.none.map(Into::into), false);
+        call.set_query("result", request.result.map(Into::into), false);
+        call.set_query(
+            "option",
+            request.option.map(|value| value.to_string().into()),
+            false,
+        );
+        call.set_query("Self", request.self_.map(Into::into), false);
+        call.set_query("e", request.e.map(Into::into), false);
+        call.set_query("t", request.t.map(Into::into), false);
+        call.set_json_body("application/json", request.body.as_ref(), true);
+        let response = self.core.send(call).await?;
+        Ok(RtResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Ok`.
+    ///
+    /// `PUT /ops/ok`
+    pub async fn ok(&self, request: OkRequest) -> Result<OkResponse, rt::Error> {
+        let mut call = rt::Call::new(&OK_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(OkResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Err`.
+    ///
+    /// `PUT /ops/err`
+    pub async fn err(&self, request: ErrRequest) -> Result<ErrResponse, rt::Error> {
+        let mut call = rt::Call::new(&ERR_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(ErrResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Result`.
+    ///
+    /// `PUT /ops/result`
+    pub async fn result(
+        &self,
+        request: ResultRequest,
+    ) -> Result<ResultResponse, rt::Error> {
+        let mut call = rt::Call::new(&RESULT_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(ResultResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Option`.
+    ///
+    /// `PUT /ops/option`
+    pub async fn option(
+        &self,
+        request: OptionRequest,
+    ) -> Result<OptionResponse, rt::Error> {
+        let mut call = rt::Call::new(&OPTION_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(OptionResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Some`.
+    ///
+    /// `PUT /ops/some`
+    pub async fn some(&self, request: SomeRequest) -> Result<SomeResponse, rt::Error> {
+        let mut call = rt::Call::new(&SOME_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(SomeResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `None`.
+    ///
+    /// `PUT /ops/none`
+    pub async fn none(&self, request: NoneRequest) -> Result<NoneResponse, rt::Error> {
+        let mut call = rt::Call::new(&NONE_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(NoneResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Vec`.
+    ///
+    /// `PUT /ops/vec`
+    pub async fn vec(&self, request: VecRequest) -> Result<VecResponse, rt::Error> {
+        let mut call = rt::Call::new(&VEC_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(VecResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `String`.
+    ///
+    /// `PUT /ops/string`
+    pub async fn string(
+        &self,
+        request: StringRequest,
+    ) -> Result<StringResponse, rt::Error> {
+        let mut call = rt::Call::new(&STRING_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(StringResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Box`.
+    ///
+    /// `PUT /ops/box`
+    pub async fn r#box(&self, request: BoxRequest) -> Result<BoxResponse, rt::Error> {
+        let mut call = rt::Call::new(&BOX_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(BoxResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Self`.
+    ///
+    /// `PUT /ops/self`
+    pub async fn self_(&self, request: SelfRequest) -> Result<SelfResponse, rt::Error> {
+        let mut call = rt::Call::new(&SELF_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(SelfResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Core`.
+    ///
+    /// `PUT /ops/core`
+    pub async fn core(&self, request: CoreRequest) -> Result<CoreResponse, rt::Error> {
+        let mut call = rt::Call::new(&CORE_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(CoreResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Std`.
+    ///
+    /// `PUT /ops/std`
+    pub async fn std(&self, request: StdRequest) -> Result<StdResponse, rt::Error> {
+        let mut call = rt::Call::new(&STD_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(StdResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `A`.
+    ///
+    /// `PUT /ops/a`
+    pub async fn a(&self, request: ARequest) -> Result<AResponse, rt::Error> {
+        let mut call = rt::Call::new(&A_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(AResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `D`.
+    ///
+    /// `PUT /ops/d`
+    pub async fn d(&self, request: DRequest) -> Result<DResponse, rt::Error> {
+        let mut call = rt::Call::new(&D_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(DResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `E`.
+    ///
+    /// `PUT /ops/e`
+    pub async fn e(&self, request: ERequest) -> Result<EResponse, rt::Error> {
+        let mut call = rt::Call::new(&E_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(EResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `S`.
+    ///
+    /// `PUT /ops/s`
+    pub async fn s(&self, request: SRequest) -> Result<SResponse, rt::Error> {
+        let mut call = rt::Call::new(&S_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(SResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `T`.
+    ///
+    /// `PUT /ops/t`
+    pub async fn t(&self, request: TRequest) -> Result<TResponse, rt::Error> {
+        let mut call = rt::Call::new(&T_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(TResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Default`.
+    ///
+    /// `PUT /ops/default`
+    pub async fn default(
+        &self,
+        request: DefaultRequest,
+    ) -> Result<DefaultResponse, rt::Error> {
+        let mut call = rt::Call::new(&DEFAULT_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(DefaultResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `Into`.
+    ///
+    /// `PUT /ops/into`
+    pub async fn into(&self, request: IntoRequest) -> Result<IntoResponse, rt::Error> {
+        let mut call = rt::Call::new(&INTO_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(IntoResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// An operation named `FieldSeed`.
+    ///
+    /// `PUT /ops/fieldseed`
+    pub async fn field_seed(
+        &self,
+        request: FieldSeedRequest,
+    ) -> Result<FieldSeedResponse, rt::Error> {
+        let mut call = rt::Call::new(&FIELD_SEED_OPERATION);
+        call.set_json_body("application/json", request.body.as_ref(), false);
+        let response = self.core.send(call).await?;
+        Ok(FieldSeedResponse {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
