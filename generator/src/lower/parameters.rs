@@ -34,9 +34,9 @@ pub(super) fn placeholders(template: &str) -> Result<Vec<&str>, String> {
 /// Headers the client or its transport sets on every call; a header parameter may not
 /// send them a second time (two `Host` or `X-Sdk-Date` headers break the signature, a
 /// `Content-Length` on a call without a body makes the server wait for one). Lower-case.
-/// The runtime's per-call options refuse the same names (`RESERVED_HEADERS` in
-/// `runtime/src/options.rs`), and `content-type` too, which a spec's header parameter
-/// cannot send: OpenAPI says to ignore it, and the generator does.
+/// The runtime refuses the same names (`SET_BY_CLIENT` in `runtime/src/headers.rs`); its
+/// per-call options refuse `content-type` too, which a spec's header parameter cannot
+/// send: OpenAPI says to ignore it, and the generator does.
 pub(super) const RESERVED_HEADERS: [&str; 10] = [
     "authorization",
     "host",
