@@ -52,6 +52,9 @@ pub(crate) struct Inner {
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
     pub(crate) interceptors: Vec<Arc<dyn Interceptor>>,
+    /// One permit per request in flight (`ClientBuilder::max_connections`); `None`:
+    /// unbounded.
+    pub(crate) slots: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl std::fmt::Debug for Client {
@@ -299,6 +302,12 @@ impl Client {
             for interceptor in &inner.interceptors {
                 interceptor.before_attempt(&ready.attempt(attempt), request.headers_mut());
             }
+            // Waiting for a slot is not part of the attempt's time. The semaphore is never
+            // closed, so a permit always comes.
+            let slot = match &inner.slots {
+                Some(slots) => slots.clone().acquire_owned().await.ok(),
+                None => None,
+            };
             let result = match tokio::time::timeout(
                 timeout,
                 self.attempt(
@@ -308,6 +317,7 @@ impl Client {
                     &ready.url,
                     T::STREAM,
                     timeout,
+                    slot,
                 ),
             )
             .await
@@ -429,7 +439,10 @@ impl Client {
     }
 
     /// One attempt: send the request, then read the whole answer within the size limit and
-    /// classify it; with `stream`, hand over a 2xx answer before reading its body.
+    /// classify it; with `stream`, hand over a 2xx answer before reading its body. `slot`
+    /// (a connection slot, when the client bounds them) is held until the answer is read,
+    /// or by a streamed body until it ends.
+    #[allow(clippy::too_many_arguments)]
     async fn attempt(
         &self,
         operation_name: &'static str,
@@ -438,6 +451,7 @@ impl Client {
         sent_to: &reqwest::Url,
         stream: bool,
         timeout: Duration,
+        slot: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> Result<Answer, Failure> {
         let inner = &*self.inner;
         let mut response = inner
@@ -466,7 +480,8 @@ impl Client {
             return Ok(Answer::Stream(StreamingResponse {
                 status,
                 headers,
-                body: ByteStream::new(response, operation_name, request_id, timeout),
+                body: ByteStream::new(response, operation_name, request_id, timeout)
+                    .with_slot(slot),
             }));
         }
         let too_large = |headers: &http::HeaderMap| Failure {

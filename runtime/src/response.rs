@@ -131,6 +131,9 @@ pub struct ByteStream {
     received: u64,
     idle_timeout: std::time::Duration,
     progress: Option<crate::upload::ProgressFn>,
+    /// The client's connection slot (`ClientBuilder::max_connections`), held until the
+    /// body is read or dropped.
+    slot: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl std::fmt::Debug for ByteStream {
@@ -158,8 +161,15 @@ impl ByteStream {
             request_id,
             received: 0,
             idle_timeout,
+            slot: None,
             progress: None,
         }
+    }
+
+    /// Holds the client's connection slot for as long as the body streams.
+    pub(crate) fn with_slot(mut self, slot: Option<tokio::sync::OwnedSemaphorePermit>) -> Self {
+        self.slot = slot;
+        self
     }
 
     /// The length the server announced (`Content-Length`), if any.
