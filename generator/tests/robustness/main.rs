@@ -20,6 +20,10 @@
 //! not persisted to files: once the bug is fixed, keep the reported input as a fixture in
 //! `generator/tests/fixtures/{ok,bad}/` with its snapshot.
 //!
+//! `compile::a_sample_of_accepted_random_specs_compiles` goes one step further for a bounded
+//! sample: six accepted random specs (fixed seed) are written as crates and `cargo check`ed
+//! against this checkout's runtime.
+//!
 //! This file holds the runner and the two properties. The inputs come from modules:
 //! `random` (the entry point `random_spec`, whole documents and the helpers the strategies
 //! share), `schemas` and `operations` (the strategies for each part of a document), `names`
@@ -34,6 +38,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRng, TestRunner};
 
+mod compile;
 mod mutate;
 mod names;
 mod operations;
