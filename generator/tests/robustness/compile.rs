@@ -97,7 +97,7 @@ fn target_dir() -> PathBuf {
 
 fn write_crate(dir: &Path, spec: &str, files: &[generator::GeneratedFile]) {
     for file in files {
-        let path = dir.join(&file.name);
+        let path = dir.join(file.name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("a crate folder");
         }
