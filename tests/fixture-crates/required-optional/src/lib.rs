@@ -36,7 +36,8 @@ pub use huaweicloud_sdk_core::{
 #[cfg(feature = "mock")]
 pub mod mock {
     pub use huaweicloud_sdk_core::mock::{
-        MockAnswer, MockServer, RecordedRequest, DEFAULT_PAGE_LIMIT, MOCK_PROJECT_ID,
+        MockAnswer, MockServer, RecordedRequest, DEFAULT_PAGE_LIMIT, DEFAULT_RECORD_LIMIT,
+        MOCK_PROJECT_ID,
     };
 
     /// The service description the mock serves, written by the generator.
