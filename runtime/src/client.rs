@@ -310,15 +310,7 @@ impl Client {
             };
             let result = match tokio::time::timeout(
                 timeout,
-                self.attempt(
-                    operation.name,
-                    idempotent,
-                    request,
-                    &ready.url,
-                    T::STREAM,
-                    timeout,
-                    slot,
-                ),
+                self.attempt::<T>(ready, request, idempotent, timeout, slot),
             )
             .await
             {
@@ -438,22 +430,21 @@ impl Client {
         Ok(request)
     }
 
-    /// One attempt: send the request, then read the whole answer within the size limit and
-    /// classify it; with `stream`, hand over a 2xx answer before reading its body. `slot`
-    /// (a connection slot, when the client bounds them) is held until the answer is read,
-    /// or by a streamed body until it ends.
-    #[allow(clippy::too_many_arguments)]
-    async fn attempt(
+    /// One attempt of a ready call: send the request, then read the whole answer within the
+    /// size limit and classify it; a streaming call (`T::STREAM`) gets a 2xx answer before
+    /// its body is read. `slot` (a connection slot, when the client bounds them) is held
+    /// until the answer is read, or by a streamed body until it ends.
+    async fn attempt<T: Delivery>(
         &self,
-        operation_name: &'static str,
-        idempotent: bool,
+        ready: &Ready<'_>,
         request: reqwest::Request,
-        sent_to: &reqwest::Url,
-        stream: bool,
+        idempotent: bool,
         timeout: Duration,
         slot: Option<tokio::sync::OwnedSemaphorePermit>,
     ) -> Result<Answer, Failure> {
         let inner = &*self.inner;
+        let operation_name = ready.operation.name;
+        let sent_to = &ready.url;
         let mut response = inner
             .http
             .execute(request)
@@ -474,7 +465,7 @@ impl Client {
         let status = response.status().as_u16();
         // The request id is read only where an error or a stream needs it: a buffered 2xx
         // answer carries its headers, and the caller reads it from there.
-        if stream && (200..300).contains(&status) {
+        if T::STREAM && (200..300).contains(&status) {
             let headers = std::mem::take(response.headers_mut());
             let request_id = request_id_of(&headers);
             return Ok(Answer::Stream(StreamingResponse {
