@@ -104,14 +104,17 @@ impl Auth {
                 if let Some(project_id) = request.project_id {
                     headers.append(
                         X_PROJECT_ID,
-                        header_value(operation, "x-project-id", project_id)?,
+                        header_value(operation.name, "x-project-id", project_id)?,
                     );
                 }
                 if let Some(value) = security_token {
                     headers.append(X_SECURITY_TOKEN, value.clone());
                 }
                 let date = signer::sdk_date(time::OffsetDateTime::now_utc());
-                headers.append(X_SDK_DATE, header_value(operation, "x-sdk-date", &date)?);
+                headers.append(
+                    X_SDK_DATE,
+                    header_value(operation.name, "x-sdk-date", &date)?,
+                );
                 if request.unsigned {
                     headers.append(
                         X_SDK_CONTENT_SHA256,
@@ -140,7 +143,7 @@ impl Auth {
                     &signer::payload_hash(request.unsigned, request.payload),
                 );
                 let mut value = http::HeaderValue::from_str(&signature.authorization)
-                    .map_err(|_| invalid_value(operation, "Authorization"))?;
+                    .map_err(|_| invalid_value(operation.name, "Authorization"))?;
                 value.set_sensitive(true);
                 headers.append(http::header::AUTHORIZATION, value);
             }

@@ -77,7 +77,7 @@ impl OutgoingBody {
         operation: &Operation,
     ) -> Result<Option<http::HeaderValue>, Error> {
         self.content_type()
-            .map(|value| header_value(operation, "Content-Type", value))
+            .map(|value| header_value(operation.name, "Content-Type", value))
             .transpose()
     }
 

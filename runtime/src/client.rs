@@ -248,8 +248,8 @@ impl Client {
                 given_content_type = Some(value);
             }
             headers.push((
-                header_name(operation, name)?,
-                header_value(operation, name, value)?,
+                header_name(operation.name, name)?,
+                header_value(operation.name, name, value)?,
             ));
         }
         // The official SDK signs an unsigned payload when the header spelled exactly

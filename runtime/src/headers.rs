@@ -4,14 +4,12 @@
 //! (`error::shown`): it may hold a line break or be megabytes long.
 
 use crate::error::{shown, Error};
-use crate::request::Operation;
 
-/// A header name from text, or the error naming it and the operation.
-pub(crate) fn header_name(operation: &Operation, name: &str) -> Result<http::HeaderName, Error> {
+/// A header name from text, or the error naming it and the operation (by its name).
+pub(crate) fn header_name(operation: &str, name: &str) -> Result<http::HeaderName, Error> {
     http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
         Error::InvalidRequest(format!(
-            "{}: `{}` is not a valid header name",
-            operation.name,
+            "{operation}: `{}` is not a valid header name",
             shown(name)
         ))
     })
@@ -19,7 +17,7 @@ pub(crate) fn header_name(operation: &Operation, name: &str) -> Result<http::Hea
 
 /// A header value from text, or the error naming the header and operation.
 pub(crate) fn header_value(
-    operation: &Operation,
+    operation: &str,
     name: &str,
     value: &str,
 ) -> Result<http::HeaderValue, Error> {
@@ -27,10 +25,9 @@ pub(crate) fn header_value(
 }
 
 /// The error of a header whose value cannot be sent.
-pub(crate) fn invalid_value(operation: &Operation, name: &str) -> Error {
+pub(crate) fn invalid_value(operation: &str, name: &str) -> Error {
     Error::InvalidRequest(format!(
-        "{}: header `{}` has an invalid value",
-        operation.name,
+        "{operation}: header `{}` has an invalid value",
         shown(name)
     ))
 }
