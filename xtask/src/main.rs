@@ -20,6 +20,21 @@ use xtask::{default_jobs, run as run_jobs, workspace_root, Job, Mode};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--package NAME] [--runtime-path PATH | --runtime-version VERSION]";
 
+/// What `--help` prints.
+const HELP: &str = "\
+Regenerates the client crates from their specs.
+
+  --check                    write nothing; fail naming each file that is out of date
+  --spec FILE                generate from this spec (needs --out unless it is spec/secmaster.yaml)
+  --out DIR                  write the crate into this folder
+  --package NAME             the package name (default: huaweicloud-<info.title>)
+  --runtime-path PATH        depend on the runtime at this path
+  --runtime-version VERSION  depend on the runtime from a registry
+  -h, --help                 print this help
+
+Without options: generated/ from spec/secmaster.yaml, and tests/fixture-crates/* from
+generator/tests/fixtures/ok/.";
+
 struct Args {
     mode: Mode,
     spec: Option<PathBuf>,
@@ -38,10 +53,17 @@ fn main() -> ExitCode {
     }
 }
 
-fn parse_args() -> Result<Args> {
+/// What the command line asks for: a run, or the help text.
+enum Command {
+    Run(Args),
+    Help,
+}
+
+fn parse_args() -> Result<Command> {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("codegen") => {}
+        Some("-h" | "--help" | "help") => return Ok(Command::Help),
         Some(other) => bail!("unknown task `{other}`\n{USAGE}"),
         None => bail!("no task given\n{USAGE}"),
     }
@@ -55,6 +77,7 @@ fn parse_args() -> Result<Args> {
     while let Some(arg) = args.next() {
         let mut value = |what: &str| args.next().with_context(|| format!("`{arg}` needs {what}"));
         match arg.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
             "--check" => parsed.mode = Mode::Check,
             "--spec" => parsed.spec = Some(value("a file")?.into()),
             "--out" => parsed.out = Some(value("a folder")?.into()),
@@ -68,12 +91,29 @@ fn parse_args() -> Result<Args> {
             other => bail!("unknown option `{other}`\n{USAGE}"),
         }
     }
-    Ok(parsed)
+    Ok(Command::Run(parsed))
 }
 
 fn run() -> Result<ExitCode> {
     let root = workspace_root();
-    let args = parse_args()?;
+    let args = match parse_args()? {
+        Command::Help => {
+            println!("{USAGE}\n\n{HELP}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Run(args) => args,
+    };
+    let main_spec = root.join("spec/secmaster.yaml");
+    if let (Some(spec), None) = (&args.spec, &args.out) {
+        // A spec that cannot be read is reported below, when it is read.
+        let found = std::fs::canonicalize(spec).ok();
+        if found.is_some() && found != std::fs::canonicalize(&main_spec).ok() {
+            bail!(
+                "`--spec {}` without `--out` would replace generated/, the crate of spec/secmaster.yaml, with another spec's crate; give `--out DIR`",
+                spec.display()
+            );
+        }
+    }
     let jobs = if args.spec.is_none() && args.out.is_none() {
         let mut jobs = default_jobs(&root)?;
         if let Some(job) = jobs.first_mut() {
@@ -87,9 +127,7 @@ fn run() -> Result<ExitCode> {
         }
         jobs
     } else {
-        let spec = args
-            .spec
-            .unwrap_or_else(|| root.join("spec/secmaster.yaml"));
+        let spec = args.spec.unwrap_or(main_spec);
         let out = args.out.unwrap_or_else(|| root.join("generated"));
         vec![Job::new(&root, spec, out, args.package_name, args.runtime)]
     };

@@ -264,3 +264,34 @@ fn a_line_break_in_the_spec_name_stays_in_the_stamp_and_encodings_are_located() 
         assert!(stderr.contains("help: save the spec as UTF-8"), "{stderr}");
     }
 }
+
+#[test]
+fn help_prints_usage_and_succeeds() {
+    for flag in ["--help", "-h"] {
+        let output = xtask(&[flag]);
+        assert!(output.status.success(), "{flag}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(stdout.starts_with("usage: cargo xtask codegen"), "{stdout}");
+        assert!(stdout.contains("--runtime-version"), "{stdout}");
+    }
+}
+
+#[test]
+fn another_spec_without_out_is_refused_instead_of_replacing_generated() {
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../generator/tests/fixtures/ok/paging.yaml"
+    );
+    let generated = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/Cargo.toml");
+    let before = std::fs::read_to_string(&generated).unwrap();
+    let output = xtask(&["--spec", spec]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("give `--out DIR`"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&generated).unwrap(), before);
+    // The main spec named explicitly is not refused without `--out` (whether `generated/`
+    // is fresh in this checkout is `.ci/run`'s question, not this test's).
+    let output = xtask(&["--check", "--spec", SPEC]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("give `--out DIR`"), "{stderr}");
+}
