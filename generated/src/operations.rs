@@ -53,14 +53,29 @@ impl CreateWorkflowInstanceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`workflow_id`](Self::workflow_id).
     pub fn workflow_id(mut self, value: impl Into<String>) -> Self {
         self.workflow_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workflow_id`](Self::workflow_id()) sets.
+    pub fn set_workflow_id(mut self, value: Option<String>) -> Self {
+        self.workflow_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -69,6 +84,14 @@ impl CreateWorkflowInstanceRequest {
         value: impl Into<crate::models::AopInstanceEventData>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::AopInstanceEventData>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -132,14 +155,29 @@ impl ChangePlaybookInstanceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`instance_id`](Self::instance_id).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`instance_id`](Self::instance_id()) sets.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.instance_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -148,6 +186,14 @@ impl ChangePlaybookInstanceRequest {
         value: impl Into<crate::models::OperationPlaybookInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::OperationPlaybookInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -221,6 +267,11 @@ impl ListSubscriptionGlobalOrderRequest {
         self.x_language = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
+        self
+    }
 }
 
 /// Response of [`Client::list_subscription_global_order`](crate::Client::list_subscription_global_order).
@@ -272,9 +323,19 @@ impl ListServiceAgencyRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
 }
@@ -330,9 +391,19 @@ impl CreateServiceAgencyRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -341,6 +412,14 @@ impl CreateServiceAgencyRequest {
         value: impl Into<crate::models::CreateServiceAgencyRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateServiceAgencyRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -388,6 +467,11 @@ impl ListCloudLogAliasRequest {
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
 }
@@ -457,9 +541,19 @@ impl ListCollectConfigRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`region_id`](Self::region_id).
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`region_id`](Self::region_id()) sets.
+    pub fn set_region_id(mut self, value: Option<String>) -> Self {
+        self.region_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -467,9 +561,19 @@ impl ListCollectConfigRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -477,9 +581,19 @@ impl ListCollectConfigRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
     /// Sets [`csvc`](Self::csvc).
@@ -487,14 +601,29 @@ impl ListCollectConfigRequest {
         self.csvc = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`csvc`](Self::csvc()) sets.
+    pub fn set_csvc(mut self, value: Option<String>) -> Self {
+        self.csvc = value;
+        self
+    }
     /// Sets [`domain_id`](Self::domain_id).
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`domain_id`](Self::domain_id()) sets.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.domain_id = value;
+        self
+    }
     /// Sets [`query_statistics`](Self::query_statistics).
     pub fn query_statistics(mut self, value: impl Into<bool>) -> Self {
         self.query_statistics = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`query_statistics`](Self::query_statistics()) sets.
+    pub fn set_query_statistics(mut self, value: Option<bool>) -> Self {
+        self.query_statistics = value;
         self
     }
 }
@@ -550,9 +679,19 @@ impl CreateCollectConfigRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`region_id`](Self::region_id).
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`region_id`](Self::region_id()) sets.
+    pub fn set_region_id(mut self, value: Option<String>) -> Self {
+        self.region_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -561,6 +700,14 @@ impl CreateCollectConfigRequest {
         value: impl Into<crate::models::CreateCollectConfigV2RequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateCollectConfigV2RequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -620,14 +767,29 @@ impl DeleteLtsCloudLogRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`csvc`](Self::csvc).
     pub fn csvc(mut self, value: impl Into<String>) -> Self {
         self.csvc = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`csvc`](Self::csvc()) sets.
+    pub fn set_csvc(mut self, value: Option<String>) -> Self {
+        self.csvc = value;
+        self
+    }
     /// Sets [`source_name`](Self::source_name).
     pub fn source_name(mut self, value: impl Into<String>) -> Self {
         self.source_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`source_name`](Self::source_name()) sets.
+    pub fn set_source_name(mut self, value: Option<String>) -> Self {
+        self.source_name = value;
         self
     }
 }
@@ -679,6 +841,11 @@ impl ListCloudLogManagesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
 }
 
 /// Response of [`Client::list_cloud_log_manages`](crate::Client::list_cloud_log_manages).
@@ -726,6 +893,11 @@ impl ListRegionsRequest {
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
 }
@@ -795,9 +967,19 @@ impl ListConfigurationDictionariesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`scene`](Self::scene).
     pub fn scene(mut self, value: impl Into<String>) -> Self {
         self.scene = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`scene`](Self::scene()) sets.
+    pub fn set_scene(mut self, value: Option<String>) -> Self {
+        self.scene = value;
         self
     }
     /// Sets [`level`](Self::level).
@@ -805,9 +987,19 @@ impl ListConfigurationDictionariesRequest {
         self.level = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`level`](Self::level()) sets.
+    pub fn set_level(mut self, value: Option<String>) -> Self {
+        self.level = value;
+        self
+    }
     /// Sets [`scope`](Self::scope).
     pub fn scope(mut self, value: impl Into<String>) -> Self {
         self.scope = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`scope`](Self::scope()) sets.
+    pub fn set_scope(mut self, value: Option<String>) -> Self {
+        self.scope = value;
         self
     }
     /// Sets [`dict_key`](Self::dict_key).
@@ -815,9 +1007,19 @@ impl ListConfigurationDictionariesRequest {
         self.dict_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dict_key`](Self::dict_key()) sets.
+    pub fn set_dict_key(mut self, value: Option<String>) -> Self {
+        self.dict_key = value;
+        self
+    }
     /// Sets [`is_built_in`](Self::is_built_in).
     pub fn is_built_in(mut self, value: impl Into<bool>) -> Self {
         self.is_built_in = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`is_built_in`](Self::is_built_in()) sets.
+    pub fn set_is_built_in(mut self, value: Option<bool>) -> Self {
+        self.is_built_in = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -825,14 +1027,29 @@ impl ListConfigurationDictionariesRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
 }
@@ -890,9 +1107,19 @@ impl UpdateConfigurationDictionariesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -901,6 +1128,14 @@ impl UpdateConfigurationDictionariesRequest {
         value: impl Into<crate::models::CreateDictionaryRequest>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDictionaryRequest>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -958,9 +1193,19 @@ impl CreateConfigurationDictionariesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -969,6 +1214,14 @@ impl CreateConfigurationDictionariesRequest {
         value: impl Into<crate::models::CreateDictionaryRequest>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDictionaryRequest>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1026,9 +1279,19 @@ impl DeleteConfigurationDictionariesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -1037,6 +1300,14 @@ impl DeleteConfigurationDictionariesRequest {
         value: impl Into<crate::models::DeleteDictionaryRequest>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteDictionaryRequest>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1086,6 +1357,11 @@ impl ShowPlatformManagedRequest {
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
 }
@@ -1147,9 +1423,19 @@ impl ListSubscriptionOrderRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -1157,14 +1443,29 @@ impl ListSubscriptionOrderRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`page`](Self::page).
     pub fn page(mut self, value: impl Into<String>) -> Self {
         self.page = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`page`](Self::page()) sets.
+    pub fn set_page(mut self, value: Option<String>) -> Self {
+        self.page = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
 }
@@ -1222,14 +1523,29 @@ impl UpdateSubscriptionOrderRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::UpdateOrderInfoReq>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::UpdateOrderInfoReq>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1287,14 +1603,29 @@ impl CreateSubscriptionOrderRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::OrderInfoReq>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::OrderInfoReq>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1352,14 +1683,29 @@ impl DeleteSubscriptionOrderRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::UnsubscribeParam>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::UnsubscribeParam>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1413,9 +1759,19 @@ impl ListSubscriptionProductRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
 }
@@ -1497,9 +1853,19 @@ impl ListWorkspacesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -1507,9 +1873,19 @@ impl ListWorkspacesRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`region_id`](Self::region_id).
     pub fn region_id(mut self, value: impl Into<String>) -> Self {
         self.region_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`region_id`](Self::region_id()) sets.
+    pub fn set_region_id(mut self, value: Option<String>) -> Self {
+        self.region_id = value;
         self
     }
     /// Sets [`name`](Self::name).
@@ -1517,9 +1893,19 @@ impl ListWorkspacesRequest {
         self.name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
     /// Sets [`description`](Self::description).
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets [`view_bind_id`](Self::view_bind_id).
@@ -1527,9 +1913,19 @@ impl ListWorkspacesRequest {
         self.view_bind_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`view_bind_id`](Self::view_bind_id()) sets.
+    pub fn set_view_bind_id(mut self, value: Option<String>) -> Self {
+        self.view_bind_id = value;
+        self
+    }
     /// Sets [`view_bind_name`](Self::view_bind_name).
     pub fn view_bind_name(mut self, value: impl Into<String>) -> Self {
         self.view_bind_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`view_bind_name`](Self::view_bind_name()) sets.
+    pub fn set_view_bind_name(mut self, value: Option<String>) -> Self {
+        self.view_bind_name = value;
         self
     }
     /// Sets [`create_time_start`](Self::create_time_start).
@@ -1537,9 +1933,19 @@ impl ListWorkspacesRequest {
         self.create_time_start = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`create_time_start`](Self::create_time_start()) sets.
+    pub fn set_create_time_start(mut self, value: Option<String>) -> Self {
+        self.create_time_start = value;
+        self
+    }
     /// Sets [`create_time_end`](Self::create_time_end).
     pub fn create_time_end(mut self, value: impl Into<String>) -> Self {
         self.create_time_end = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`create_time_end`](Self::create_time_end()) sets.
+    pub fn set_create_time_end(mut self, value: Option<String>) -> Self {
+        self.create_time_end = value;
         self
     }
     /// Sets [`is_view`](Self::is_view).
@@ -1547,9 +1953,19 @@ impl ListWorkspacesRequest {
         self.is_view = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`is_view`](Self::is_view()) sets.
+    pub fn set_is_view(mut self, value: Option<bool>) -> Self {
+        self.is_view = value;
+        self
+    }
     /// Sets [`ids`](Self::ids).
     pub fn ids(mut self, value: impl Into<String>) -> Self {
         self.ids = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`ids`](Self::ids()) sets.
+    pub fn set_ids(mut self, value: Option<String>) -> Self {
+        self.ids = value;
         self
     }
     /// Sets [`normal_project_id`](Self::normal_project_id).
@@ -1557,9 +1973,19 @@ impl ListWorkspacesRequest {
         self.normal_project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`normal_project_id`](Self::normal_project_id()) sets.
+    pub fn set_normal_project_id(mut self, value: Option<String>) -> Self {
+        self.normal_project_id = value;
+        self
+    }
     /// Sets [`enterprise_project_id`](Self::enterprise_project_id).
     pub fn enterprise_project_id(mut self, value: impl Into<String>) -> Self {
         self.enterprise_project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`enterprise_project_id`](Self::enterprise_project_id()) sets.
+    pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
+        self.enterprise_project_id = value;
         self
     }
 }
@@ -1667,12 +2093,25 @@ impl CreateWorkspaceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(
         mut self,
         value: impl Into<crate::models::CreateWorkspaceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateWorkspaceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1728,9 +2167,19 @@ impl ShowWorkspaceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -1788,9 +2237,19 @@ impl UpdateWorkspaceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -1799,6 +2258,14 @@ impl UpdateWorkspaceRequest {
         value: impl Into<crate::models::UpdateWorkspaceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateWorkspaceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1856,14 +2323,29 @@ impl DeleteWorkspaceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`permanent_delete`](Self::permanent_delete).
     pub fn permanent_delete(mut self, value: impl Into<bool>) -> Self {
         self.permanent_delete = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`permanent_delete`](Self::permanent_delete()) sets.
+    pub fn set_permanent_delete(mut self, value: Option<bool>) -> Self {
+        self.permanent_delete = value;
         self
     }
 }
@@ -1933,9 +2415,19 @@ impl ListCollectorChannelsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`title`](Self::title).
@@ -1943,9 +2435,19 @@ impl ListCollectorChannelsRequest {
         self.title = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`title`](Self::title()) sets.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
+        self
+    }
     /// Sets [`connection_module_id`](Self::connection_module_id).
     pub fn connection_module_id(mut self, value: impl Into<String>) -> Self {
         self.connection_module_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`connection_module_id`](Self::connection_module_id()) sets.
+    pub fn set_connection_module_id(mut self, value: Option<String>) -> Self {
+        self.connection_module_id = value;
         self
     }
     /// Sets [`parser_id`](Self::parser_id).
@@ -1953,9 +2455,19 @@ impl ListCollectorChannelsRequest {
         self.parser_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`parser_id`](Self::parser_id()) sets.
+    pub fn set_parser_id(mut self, value: Option<String>) -> Self {
+        self.parser_id = value;
+        self
+    }
     /// Sets [`group_id`](Self::group_id).
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`group_id`](Self::group_id()) sets.
+    pub fn set_group_id(mut self, value: Option<String>) -> Self {
+        self.group_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -1963,9 +2475,19 @@ impl ListCollectorChannelsRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -1973,9 +2495,19 @@ impl ListCollectorChannelsRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -2033,14 +2565,29 @@ impl CreateCollectorChannelRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreateChannelDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CreateChannelDto>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -2098,14 +2645,29 @@ impl ListCollectorChannelGroupRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`name`](Self::name).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
 }
@@ -2163,14 +2725,29 @@ impl CreateCollectorChannelGroupRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::GroupDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::GroupDto>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -2232,9 +2809,19 @@ impl UpdateCollectorChannelGroupRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`group_id`](Self::group_id).
@@ -2242,9 +2829,19 @@ impl UpdateCollectorChannelGroupRequest {
         self.group_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`group_id`](Self::group_id()) sets.
+    pub fn set_group_id(mut self, value: Option<String>) -> Self {
+        self.group_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::GroupDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::GroupDto>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -2304,14 +2901,29 @@ impl DeleteCollectorChannelGroupRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`group_id`](Self::group_id).
     pub fn group_id(mut self, value: impl Into<String>) -> Self {
         self.group_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`group_id`](Self::group_id()) sets.
+    pub fn set_group_id(mut self, value: Option<String>) -> Self {
+        self.group_id = value;
         self
     }
 }
@@ -2381,9 +2993,19 @@ impl ListCollectorInstancesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`channel_id`](Self::channel_id).
@@ -2391,9 +3013,19 @@ impl ListCollectorInstancesRequest {
         self.channel_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`channel_id`](Self::channel_id()) sets.
+    pub fn set_channel_id(mut self, value: Option<String>) -> Self {
+        self.channel_id = value;
+        self
+    }
     /// Sets [`node_id`](Self::node_id).
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`node_id`](Self::node_id()) sets.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.node_id = value;
         self
     }
     /// Sets [`node_name`](Self::node_name).
@@ -2401,9 +3033,19 @@ impl ListCollectorInstancesRequest {
         self.node_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`node_name`](Self::node_name()) sets.
+    pub fn set_node_name(mut self, value: Option<String>) -> Self {
+        self.node_name = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -2411,14 +3053,29 @@ impl ListCollectorInstancesRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -2478,14 +3135,29 @@ impl ShowCollectorChannelRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`channel_id`](Self::channel_id).
     pub fn channel_id(mut self, value: impl Into<String>) -> Self {
         self.channel_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`channel_id`](Self::channel_id()) sets.
+    pub fn set_channel_id(mut self, value: Option<String>) -> Self {
+        self.channel_id = value;
         self
     }
 }
@@ -2547,9 +3219,19 @@ impl UpdateCollectorChannelRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`channel_id`](Self::channel_id).
@@ -2557,9 +3239,19 @@ impl UpdateCollectorChannelRequest {
         self.channel_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`channel_id`](Self::channel_id()) sets.
+    pub fn set_channel_id(mut self, value: Option<String>) -> Self {
+        self.channel_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreateChannelDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CreateChannelDto>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -2619,14 +3311,29 @@ impl DeleteCollectorChannelRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`channel_id`](Self::channel_id).
     pub fn channel_id(mut self, value: impl Into<String>) -> Self {
         self.channel_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`channel_id`](Self::channel_id()) sets.
+    pub fn set_channel_id(mut self, value: Option<String>) -> Self {
+        self.channel_id = value;
         self
     }
 }
@@ -2688,9 +3395,19 @@ impl CreateCollectorChannelOperationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`channel_id`](Self::channel_id).
@@ -2698,9 +3415,19 @@ impl CreateCollectorChannelOperationRequest {
         self.channel_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`channel_id`](Self::channel_id()) sets.
+    pub fn set_channel_id(mut self, value: Option<String>) -> Self {
+        self.channel_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::OperationDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::OperationDto>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -2770,9 +3497,19 @@ impl ListCollectorConnectionsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`connection_type`](Self::connection_type).
@@ -2780,9 +3517,19 @@ impl ListCollectorConnectionsRequest {
         self.connection_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`connection_type`](Self::connection_type()) sets.
+    pub fn set_connection_type(mut self, value: Option<String>) -> Self {
+        self.connection_type = value;
+        self
+    }
     /// Sets [`title`](Self::title).
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`title`](Self::title()) sets.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
         self
     }
     /// Sets [`description`](Self::description).
@@ -2790,9 +3537,19 @@ impl ListCollectorConnectionsRequest {
         self.description = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -2800,14 +3557,29 @@ impl ListCollectorConnectionsRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -2865,14 +3637,32 @@ impl CreateCollectorConnectionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreateConnectionDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateConnectionDto>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -2932,14 +3722,29 @@ impl ShowCollectorConnectionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`connection_id`](Self::connection_id).
     pub fn connection_id(mut self, value: impl Into<String>) -> Self {
         self.connection_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`connection_id`](Self::connection_id()) sets.
+    pub fn set_connection_id(mut self, value: Option<String>) -> Self {
+        self.connection_id = value;
         self
     }
 }
@@ -3001,9 +3806,19 @@ impl UpdateCollectorConnectionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`connection_id`](Self::connection_id).
@@ -3011,9 +3826,22 @@ impl UpdateCollectorConnectionRequest {
         self.connection_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`connection_id`](Self::connection_id()) sets.
+    pub fn set_connection_id(mut self, value: Option<String>) -> Self {
+        self.connection_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::UpdateConnectionDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateConnectionDto>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -3073,14 +3901,29 @@ impl DeleteCollectorConnectionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`connection_id`](Self::connection_id).
     pub fn connection_id(mut self, value: impl Into<String>) -> Self {
         self.connection_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`connection_id`](Self::connection_id()) sets.
+    pub fn set_connection_id(mut self, value: Option<String>) -> Self {
+        self.connection_id = value;
         self
     }
 }
@@ -3138,9 +3981,19 @@ impl CreateCollectorFilesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -3149,6 +4002,14 @@ impl CreateCollectorFilesRequest {
         value: impl Into<crate::models::CreateCollectorFilesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateCollectorFilesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -3218,9 +4079,19 @@ impl ListCollectorParsersRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`query_type`](Self::query_type).
@@ -3228,9 +4099,19 @@ impl ListCollectorParsersRequest {
         self.query_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`query_type`](Self::query_type()) sets.
+    pub fn set_query_type(mut self, value: Option<String>) -> Self {
+        self.query_type = value;
+        self
+    }
     /// Sets [`title`](Self::title).
     pub fn title(mut self, value: impl Into<String>) -> Self {
         self.title = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`title`](Self::title()) sets.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
         self
     }
     /// Sets [`description`](Self::description).
@@ -3238,9 +4119,19 @@ impl ListCollectorParsersRequest {
         self.description = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -3248,14 +4139,29 @@ impl ListCollectorParsersRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<i64>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<i64>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -3313,14 +4219,29 @@ impl CreateCollectorParserRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreateParserDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CreateParserDto>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -3378,14 +4299,29 @@ impl ExportCollectorParserRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::ExportParserDto>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::ExportParserDto>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -3442,9 +4378,19 @@ impl ImportCollectorParserRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -3453,6 +4399,14 @@ impl ImportCollectorParserRequest {
         value: impl Into<crate::models::ImportCollectorParserRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportCollectorParserRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -3520,9 +4474,19 @@ impl ListCollectorParserTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`title`](Self::title).
@@ -3530,9 +4494,19 @@ impl ListCollectorParserTemplateRequest {
         self.title = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`title`](Self::title()) sets.
+    pub fn set_title(mut self, value: Option<String>) -> Self {
+        self.title = value;
+        self
+    }
     /// Sets [`description`](Self::description).
     pub fn description(mut self, value: impl Into<String>) -> Self {
         self.description = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -3540,9 +4514,19 @@ impl ListCollectorParserTemplateRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -3550,9 +4534,19 @@ impl ListCollectorParserTemplateRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -3612,14 +4606,29 @@ impl ShowCollectorParserRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`parser_id`](Self::parser_id).
     pub fn parser_id(mut self, value: impl Into<String>) -> Self {
         self.parser_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`parser_id`](Self::parser_id()) sets.
+    pub fn set_parser_id(mut self, value: Option<String>) -> Self {
+        self.parser_id = value;
         self
     }
 }
@@ -3679,14 +4688,29 @@ impl DeleteCollectorParserRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`parser_id`](Self::parser_id).
     pub fn parser_id(mut self, value: impl Into<String>) -> Self {
         self.parser_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`parser_id`](Self::parser_id()) sets.
+    pub fn set_parser_id(mut self, value: Option<String>) -> Self {
+        self.parser_id = value;
         self
     }
 }
@@ -3744,14 +4768,29 @@ impl ListCollectorModuleTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`parser_type`](Self::parser_type).
     pub fn parser_type(mut self, value: impl Into<String>) -> Self {
         self.parser_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`parser_type`](Self::parser_type()) sets.
+    pub fn set_parser_type(mut self, value: Option<String>) -> Self {
+        self.parser_type = value;
         self
     }
 }
@@ -3809,9 +4848,19 @@ impl ListCollectorModuleRestrictionsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -3820,6 +4869,14 @@ impl ListCollectorModuleRestrictionsRequest {
         value: impl Into<crate::models::ModuleTemplateFieldDto>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ModuleTemplateFieldDto>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -3893,9 +4950,19 @@ impl ListCollectorNodeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`health_status`](Self::health_status).
@@ -3903,9 +4970,19 @@ impl ListCollectorNodeRequest {
         self.health_status = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`health_status`](Self::health_status()) sets.
+    pub fn set_health_status(mut self, value: Option<String>) -> Self {
+        self.health_status = value;
+        self
+    }
     /// Sets [`region`](Self::region).
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`region`](Self::region()) sets.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.region = value;
         self
     }
     /// Sets [`node_id`](Self::node_id).
@@ -3913,9 +4990,19 @@ impl ListCollectorNodeRequest {
         self.node_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`node_id`](Self::node_id()) sets.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.node_id = value;
+        self
+    }
     /// Sets [`node_name`](Self::node_name).
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.node_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`node_name`](Self::node_name()) sets.
+    pub fn set_node_name(mut self, value: Option<String>) -> Self {
+        self.node_name = value;
         self
     }
     /// Sets [`ip_address`](Self::ip_address).
@@ -3923,9 +5010,19 @@ impl ListCollectorNodeRequest {
         self.ip_address = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`ip_address`](Self::ip_address()) sets.
+    pub fn set_ip_address(mut self, value: Option<String>) -> Self {
+        self.ip_address = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -3933,14 +5030,29 @@ impl ListCollectorNodeRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -3996,9 +5108,19 @@ impl ListIsapComponentsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -4066,9 +5188,19 @@ impl ShowIsapComponentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`component_id`](Self::component_id).
@@ -4076,9 +5208,19 @@ impl ShowIsapComponentRequest {
         self.component_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -4086,14 +5228,29 @@ impl ShowIsapComponentRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -4161,9 +5318,19 @@ impl ListComponentConfigurationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`component_id`](Self::component_id).
@@ -4171,9 +5338,19 @@ impl ListComponentConfigurationRequest {
         self.component_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -4181,14 +5358,29 @@ impl ListComponentConfigurationRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -4287,14 +5479,29 @@ impl UpdateComponentConfigurationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`component_id`](Self::component_id).
     pub fn component_id(mut self, value: impl Into<String>) -> Self {
         self.component_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -4303,6 +5510,14 @@ impl UpdateComponentConfigurationRequest {
         value: impl Into<crate::models::ConfigurationInfoDto>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ConfigurationInfoDto>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -4364,14 +5579,29 @@ impl CreateConfigurationApplicationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`component_id`](Self::component_id).
     pub fn component_id(mut self, value: impl Into<String>) -> Self {
         self.component_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -4380,6 +5610,14 @@ impl CreateConfigurationApplicationRequest {
         value: impl Into<crate::models::CreateConfigurationApplicationRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateConfigurationApplicationRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -4447,9 +5685,19 @@ impl ListHistoryComponentConfigurationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`component_id`](Self::component_id).
@@ -4457,9 +5705,19 @@ impl ListHistoryComponentConfigurationRequest {
         self.component_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -4467,14 +5725,29 @@ impl ListHistoryComponentConfigurationRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -4546,9 +5819,19 @@ impl ListRunningNodesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`component_id`](Self::component_id).
@@ -4556,9 +5839,19 @@ impl ListRunningNodesRequest {
         self.component_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
+        self
+    }
     /// Sets [`node_id`](Self::node_id).
     pub fn node_id(mut self, value: impl Into<String>) -> Self {
         self.node_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`node_id`](Self::node_id()) sets.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.node_id = value;
         self
     }
     /// Sets [`node_name`](Self::node_name).
@@ -4566,9 +5859,19 @@ impl ListRunningNodesRequest {
         self.node_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`node_name`](Self::node_name()) sets.
+    pub fn set_node_name(mut self, value: Option<String>) -> Self {
+        self.node_name = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -4576,14 +5879,29 @@ impl ListRunningNodesRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -4690,9 +6008,19 @@ impl ListComponentTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`component_id`](Self::component_id).
@@ -4700,9 +6028,19 @@ impl ListComponentTemplateRequest {
         self.component_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
+        self
+    }
     /// Sets [`file_type`](Self::file_type).
     pub fn file_type(mut self, value: impl Into<String>) -> Self {
         self.file_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`file_type`](Self::file_type()) sets.
+    pub fn set_file_type(mut self, value: Option<String>) -> Self {
+        self.file_type = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -4710,9 +6048,19 @@ impl ListComponentTemplateRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -4720,9 +6068,19 @@ impl ListComponentTemplateRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -4826,9 +6184,19 @@ impl ListNodesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`node_id`](Self::node_id).
@@ -4836,9 +6204,19 @@ impl ListNodesRequest {
         self.node_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`node_id`](Self::node_id()) sets.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.node_id = value;
+        self
+    }
     /// Sets [`node_name`](Self::node_name).
     pub fn node_name(mut self, value: impl Into<String>) -> Self {
         self.node_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`node_name`](Self::node_name()) sets.
+    pub fn set_node_name(mut self, value: Option<String>) -> Self {
+        self.node_name = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -4846,9 +6224,19 @@ impl ListNodesRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -4856,9 +6244,19 @@ impl ListNodesRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<i64>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -4950,9 +6348,19 @@ impl DeleteNodeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -4961,6 +6369,14 @@ impl DeleteNodeRequest {
         value: impl Into<crate::models::DeleteNodeRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteNodeRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5016,9 +6432,19 @@ impl ListInstallationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -5074,9 +6500,19 @@ impl ListVpcEndpointServiceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -5138,9 +6574,19 @@ impl UpdateVpcEndpointServiceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`vpc_id`](Self::vpc_id).
@@ -5148,9 +6594,19 @@ impl UpdateVpcEndpointServiceRequest {
         self.vpc_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`vpc_id`](Self::vpc_id()) sets.
+    pub fn set_vpc_id(mut self, value: Option<String>) -> Self {
+        self.vpc_id = value;
+        self
+    }
     /// Sets [`subnet_id`](Self::subnet_id).
     pub fn subnet_id(mut self, value: impl Into<String>) -> Self {
         self.subnet_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`subnet_id`](Self::subnet_id()) sets.
+    pub fn set_subnet_id(mut self, value: Option<String>) -> Self {
+        self.subnet_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -5159,6 +6615,14 @@ impl UpdateVpcEndpointServiceRequest {
         value: impl Into<crate::models::UpdateVpcEndpointServiceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateVpcEndpointServiceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5220,9 +6684,19 @@ impl UpdateNodeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`node_id`](Self::node_id).
@@ -5230,9 +6704,19 @@ impl UpdateNodeRequest {
         self.node_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`node_id`](Self::node_id()) sets.
+    pub fn set_node_id(mut self, value: Option<String>) -> Self {
+        self.node_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::NodeExpansionInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::NodeExpansionInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5294,9 +6778,19 @@ impl BatchSearchMetricHitsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`timespan`](Self::timespan).
@@ -5304,9 +6798,19 @@ impl BatchSearchMetricHitsRequest {
         self.timespan = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`timespan`](Self::timespan()) sets.
+    pub fn set_timespan(mut self, value: Option<String>) -> Self {
+        self.timespan = value;
+        self
+    }
     /// Sets [`cache`](Self::cache).
     pub fn cache(mut self, value: impl Into<bool>) -> Self {
         self.cache = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`cache`](Self::cache()) sets.
+    pub fn set_cache(mut self, value: Option<bool>) -> Self {
+        self.cache = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -5315,6 +6819,14 @@ impl BatchSearchMetricHitsRequest {
         value: impl Into<crate::models::BatchSearchMetricHitsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::BatchSearchMetricHitsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5378,9 +6890,19 @@ impl ListReportsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`report_period`](Self::report_period).
@@ -5388,9 +6910,19 @@ impl ListReportsRequest {
         self.report_period = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`report_period`](Self::report_period()) sets.
+    pub fn set_report_period(mut self, value: Option<String>) -> Self {
+        self.report_period = value;
+        self
+    }
     /// Sets [`status`](Self::status).
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`status`](Self::status()) sets.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
         self
     }
 }
@@ -5452,14 +6984,29 @@ impl CreateReportRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`region`](Self::region).
     pub fn region(mut self, value: impl Into<String>) -> Self {
         self.region = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`region`](Self::region()) sets.
+    pub fn set_region(mut self, value: Option<String>) -> Self {
+        self.region = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -5468,6 +7015,14 @@ impl CreateReportRequest {
         value: impl Into<crate::models::CreateReportRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateReportRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5525,9 +7080,19 @@ impl UpdateRecipientsEmailStatusRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -5536,6 +7101,14 @@ impl UpdateRecipientsEmailStatusRequest {
         value: impl Into<crate::models::UpdateRecipientsStatusRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateRecipientsStatusRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5593,9 +7166,19 @@ impl ListRecipientsStatusRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -5604,6 +7187,14 @@ impl ListRecipientsStatusRequest {
         value: impl Into<crate::models::ListRecipientsStatusRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ListRecipientsStatusRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5663,14 +7254,29 @@ impl ShowReportInfoRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`report_id`](Self::report_id).
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`report_id`](Self::report_id()) sets.
+    pub fn set_report_id(mut self, value: Option<String>) -> Self {
+        self.report_id = value;
         self
     }
 }
@@ -5732,14 +7338,29 @@ impl UpdateReportRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`report_id`](Self::report_id).
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`report_id`](Self::report_id()) sets.
+    pub fn set_report_id(mut self, value: Option<String>) -> Self {
+        self.report_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -5748,6 +7369,14 @@ impl UpdateReportRequest {
         value: impl Into<crate::models::UpdateReportRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateReportRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5807,14 +7436,29 @@ impl DeleteReportRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`report_id`](Self::report_id).
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`report_id`](Self::report_id()) sets.
+    pub fn set_report_id(mut self, value: Option<String>) -> Self {
+        self.report_id = value;
         self
     }
 }
@@ -5876,14 +7520,29 @@ impl ExecuteReportActionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`report_id`](Self::report_id).
     pub fn report_id(mut self, value: impl Into<String>) -> Self {
         self.report_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`report_id`](Self::report_id()) sets.
+    pub fn set_report_id(mut self, value: Option<String>) -> Self {
+        self.report_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -5892,6 +7551,14 @@ impl ExecuteReportActionRequest {
         value: impl Into<crate::models::ExecuteReportActionInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ExecuteReportActionInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -5953,14 +7620,29 @@ impl DeleteResourceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -5969,6 +7651,14 @@ impl DeleteResourceRequest {
         value: impl Into<crate::models::DeleteResourceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteResourceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6036,9 +7726,19 @@ impl ExportResourcesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`type`](Self::type).
@@ -6046,14 +7746,29 @@ impl ExportResourcesRequest {
         self.r#type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`type`](Self::type()) sets.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.r#type = value;
+        self
+    }
     /// Sets [`provider`](Self::provider).
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`provider`](Self::provider()) sets.
+    pub fn set_provider(mut self, value: Option<String>) -> Self {
+        self.provider = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -6062,6 +7777,14 @@ impl ExportResourcesRequest {
         value: impl Into<crate::models::ExportResourcesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ExportResourcesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6130,9 +7853,19 @@ impl ImportResourceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`type`](Self::type).
@@ -6140,14 +7873,29 @@ impl ImportResourceRequest {
         self.r#type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`type`](Self::type()) sets.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.r#type = value;
+        self
+    }
     /// Sets [`provider`](Self::provider).
     pub fn provider(mut self, value: impl Into<String>) -> Self {
         self.provider = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`provider`](Self::provider()) sets.
+    pub fn set_provider(mut self, value: Option<String>) -> Self {
+        self.provider = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -6156,6 +7904,14 @@ impl ImportResourceRequest {
         value: impl Into<crate::models::ImportResourceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportResourceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6217,14 +7973,29 @@ impl ListResourcesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -6233,6 +8004,14 @@ impl ListResourcesRequest {
         value: impl Into<crate::models::ResourceDataobjectSearch>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ResourceDataobjectSearch>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6328,9 +8107,19 @@ impl DownloadResourceTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`type`](Self::type).
@@ -6338,9 +8127,19 @@ impl DownloadResourceTemplateRequest {
         self.r#type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`type`](Self::type()) sets.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.r#type = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
 }
@@ -6403,9 +8202,19 @@ impl ShowResourceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`id`](Self::id).
@@ -6413,9 +8222,19 @@ impl ShowResourceRequest {
         self.id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
 }
@@ -6481,9 +8300,19 @@ impl ChangeResourceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`id`](Self::id).
@@ -6491,9 +8320,19 @@ impl ChangeResourceRequest {
         self.id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
+        self
+    }
     /// Sets [`x_language`](Self::x_language).
     pub fn x_language(mut self, value: impl Into<String>) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(mut self, value: Option<String>) -> Self {
+        self.x_language = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -6502,6 +8341,14 @@ impl ChangeResourceRequest {
         value: impl Into<crate::models::ChangeResourceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ChangeResourceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6575,9 +8422,19 @@ impl ListAlertRulesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -6585,9 +8442,19 @@ impl ListAlertRulesRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -6595,9 +8462,19 @@ impl ListAlertRulesRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
     /// Sets [`pipe_id`](Self::pipe_id).
@@ -6605,9 +8482,19 @@ impl ListAlertRulesRequest {
         self.pipe_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
+        self
+    }
     /// Sets [`rule_name`](Self::rule_name).
     pub fn rule_name(mut self, value: impl Into<String>) -> Self {
         self.rule_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`rule_name`](Self::rule_name()) sets.
+    pub fn set_rule_name(mut self, value: Option<String>) -> Self {
+        self.rule_name = value;
         self
     }
     /// Sets [`rule_id`](Self::rule_id).
@@ -6615,14 +8502,32 @@ impl ListAlertRulesRequest {
         self.rule_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`rule_id`](Self::rule_id()) sets.
+    pub fn set_rule_id(mut self, value: Option<String>) -> Self {
+        self.rule_id = value;
+        self
+    }
     /// Sets [`status`](Self::status).
-    pub fn status(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.status = Some(value.into());
+    pub fn status(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.status = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`status`](Self::status()) sets.
+    pub fn set_status(mut self, value: Option<Vec<String>>) -> Self {
+        self.status = value;
         self
     }
     /// Sets [`severity`](Self::severity).
-    pub fn severity(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.severity = Some(value.into());
+    pub fn severity(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.severity = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`severity`](Self::severity()) sets.
+    pub fn set_severity(mut self, value: Option<Vec<String>>) -> Self {
+        self.severity = value;
         self
     }
 }
@@ -6733,9 +8638,19 @@ impl CreateAlertRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -6744,6 +8659,14 @@ impl CreateAlertRuleRequest {
         value: impl Into<crate::models::CreateAlertRuleRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAlertRuleRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6801,14 +8724,29 @@ impl DeleteAlertRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<Vec<String>>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6866,14 +8804,29 @@ impl DisableAlertRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<Vec<String>>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6931,14 +8884,29 @@ impl EnableAlertRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<Vec<String>>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -6994,9 +8962,19 @@ impl ListAlertRuleMetricsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -7054,9 +9032,19 @@ impl CreateAlertRuleSimulationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -7065,6 +9053,14 @@ impl CreateAlertRuleSimulationRequest {
         value: impl Into<crate::models::CreateAlertRuleSimulationRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAlertRuleSimulationRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -7134,9 +9130,19 @@ impl ListAlertRuleTemplatesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -7144,9 +9150,19 @@ impl ListAlertRuleTemplatesRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -7154,14 +9170,32 @@ impl ListAlertRuleTemplatesRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
+        self
+    }
     /// Sets [`severity`](Self::severity).
-    pub fn severity(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.severity = Some(value.into());
+    pub fn severity(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.severity = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`severity`](Self::severity()) sets.
+    pub fn set_severity(mut self, value: Option<Vec<String>>) -> Self {
+        self.severity = value;
         self
     }
 }
@@ -7259,9 +9293,19 @@ impl ListAlertRuleTemplateMetricsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -7321,14 +9365,29 @@ impl ShowAlertRuleTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`template_id`](Self::template_id).
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`template_id`](Self::template_id()) sets.
+    pub fn set_template_id(mut self, value: Option<String>) -> Self {
+        self.template_id = value;
         self
     }
 }
@@ -7388,14 +9447,29 @@ impl ShowAlertRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`rule_id`](Self::rule_id).
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.rule_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`rule_id`](Self::rule_id()) sets.
+    pub fn set_rule_id(mut self, value: Option<String>) -> Self {
+        self.rule_id = value;
         self
     }
 }
@@ -7457,14 +9531,29 @@ impl UpdateAlertRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`rule_id`](Self::rule_id).
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.rule_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`rule_id`](Self::rule_id()) sets.
+    pub fn set_rule_id(mut self, value: Option<String>) -> Self {
+        self.rule_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -7473,6 +9562,14 @@ impl UpdateAlertRuleRequest {
         value: impl Into<crate::models::UpdateAlertRuleRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateAlertRuleRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -7528,9 +9625,19 @@ impl ListCloudLogPlatformRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -7596,9 +9703,19 @@ impl ListCloudLogResourcesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`region_id`](Self::region_id).
@@ -7606,9 +9723,19 @@ impl ListCloudLogResourcesRequest {
         self.region_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`region_id`](Self::region_id()) sets.
+    pub fn set_region_id(mut self, value: Option<String>) -> Self {
+        self.region_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -7616,14 +9743,29 @@ impl ListCloudLogResourcesRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -7681,9 +9823,19 @@ impl CreateResourceConfigRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -7692,6 +9844,14 @@ impl CreateResourceConfigRequest {
         value: impl Into<crate::models::CreateCloudLogResourceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateCloudLogResourceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -7759,9 +9919,19 @@ impl ShowCloudLogTenantWhitelistRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`domain_id`](Self::domain_id).
@@ -7769,9 +9939,19 @@ impl ShowCloudLogTenantWhitelistRequest {
         self.domain_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`domain_id`](Self::domain_id()) sets.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.domain_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -7779,14 +9959,29 @@ impl ShowCloudLogTenantWhitelistRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
         self
     }
 }
@@ -7854,9 +10049,19 @@ impl ListDataspacesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataspace_name`](Self::dataspace_name).
@@ -7864,9 +10069,19 @@ impl ListDataspacesRequest {
         self.dataspace_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataspace_name`](Self::dataspace_name()) sets.
+    pub fn set_dataspace_name(mut self, value: Option<String>) -> Self {
+        self.dataspace_name = value;
+        self
+    }
     /// Sets [`dataspace_id`](Self::dataspace_id).
     pub fn dataspace_id(mut self, value: impl Into<String>) -> Self {
         self.dataspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataspace_id`](Self::dataspace_id()) sets.
+    pub fn set_dataspace_id(mut self, value: Option<String>) -> Self {
+        self.dataspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -7874,9 +10089,19 @@ impl ListDataspacesRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_dir`](Self::sort_dir).
@@ -7884,9 +10109,19 @@ impl ListDataspacesRequest {
         self.sort_dir = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
         self
     }
 }
@@ -7944,9 +10179,19 @@ impl CreateDataspaceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -7955,6 +10200,14 @@ impl CreateDataspaceRequest {
         value: impl Into<crate::models::CreateDataspaceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDataspaceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -8014,14 +10267,29 @@ impl ShowDataspaceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataspace_id`](Self::dataspace_id).
     pub fn dataspace_id(mut self, value: impl Into<String>) -> Self {
         self.dataspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataspace_id`](Self::dataspace_id()) sets.
+    pub fn set_dataspace_id(mut self, value: Option<String>) -> Self {
+        self.dataspace_id = value;
         self
     }
 }
@@ -8083,14 +10351,29 @@ impl UpdateDataspaceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataspace_id`](Self::dataspace_id).
     pub fn dataspace_id(mut self, value: impl Into<String>) -> Self {
         self.dataspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataspace_id`](Self::dataspace_id()) sets.
+    pub fn set_dataspace_id(mut self, value: Option<String>) -> Self {
+        self.dataspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -8099,6 +10382,14 @@ impl UpdateDataspaceRequest {
         value: impl Into<crate::models::UpdateDataspaceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateDataspaceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -8158,14 +10449,29 @@ impl DeleteDataspaceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataspace_id`](Self::dataspace_id).
     pub fn dataspace_id(mut self, value: impl Into<String>) -> Self {
         self.dataspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataspace_id`](Self::dataspace_id()) sets.
+    pub fn set_dataspace_id(mut self, value: Option<String>) -> Self {
+        self.dataspace_id = value;
         self
     }
 }
@@ -8223,9 +10529,19 @@ impl ShowMoniterMetricStatsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -8234,6 +10550,14 @@ impl ShowMoniterMetricStatsRequest {
         value: impl Into<crate::models::ShowMetricStatsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ShowMetricStatsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -8305,9 +10629,19 @@ impl ListPipesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataspace_id`](Self::dataspace_id).
@@ -8315,9 +10649,19 @@ impl ListPipesRequest {
         self.dataspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataspace_id`](Self::dataspace_id()) sets.
+    pub fn set_dataspace_id(mut self, value: Option<String>) -> Self {
+        self.dataspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
     /// Sets [`pipe_name`](Self::pipe_name).
@@ -8325,9 +10669,19 @@ impl ListPipesRequest {
         self.pipe_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`pipe_name`](Self::pipe_name()) sets.
+    pub fn set_pipe_name(mut self, value: Option<String>) -> Self {
+        self.pipe_name = value;
+        self
+    }
     /// Sets [`pipe_type`](Self::pipe_type).
     pub fn pipe_type(mut self, value: impl Into<String>) -> Self {
         self.pipe_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_type`](Self::pipe_type()) sets.
+    pub fn set_pipe_type(mut self, value: Option<String>) -> Self {
+        self.pipe_type = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -8335,9 +10689,19 @@ impl ListPipesRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_dir`](Self::sort_dir).
@@ -8345,9 +10709,19 @@ impl ListPipesRequest {
         self.sort_dir = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
         self
     }
 }
@@ -8405,9 +10779,19 @@ impl CreatePipeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -8416,6 +10800,14 @@ impl CreatePipeRequest {
         value: impl Into<crate::models::CreatePipeRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreatePipeRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -8475,14 +10867,29 @@ impl ShowPipeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
 }
@@ -8544,14 +10951,29 @@ impl UpdatePipeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -8560,6 +10982,14 @@ impl UpdatePipeRequest {
         value: impl Into<crate::models::UpdatePipeRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdatePipeRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -8619,14 +11049,29 @@ impl DeletePipeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
 }
@@ -8686,14 +11131,29 @@ impl ShowPipeConsumptionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
 }
@@ -8755,14 +11215,29 @@ impl CreatePipeConsumptionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -8771,6 +11246,14 @@ impl CreatePipeConsumptionRequest {
         value: impl Into<crate::models::EnableConsumptionRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::EnableConsumptionRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -8830,14 +11313,29 @@ impl DeletePipeConsumptionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
 }
@@ -8897,14 +11395,29 @@ impl ShowPipeIndexRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
 }
@@ -8966,14 +11479,29 @@ impl UpdatePipeIndexRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -8982,6 +11510,14 @@ impl UpdatePipeIndexRequest {
         value: impl Into<crate::models::UpdateIndexRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateIndexRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -9039,9 +11575,19 @@ impl CreateSearchAnalysisRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -9050,6 +11596,14 @@ impl CreateSearchAnalysisRequest {
         value: impl Into<crate::models::CreateAnalysisRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAnalysisRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -9117,9 +11671,19 @@ impl ListSearchConditionsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`pipe_id`](Self::pipe_id).
@@ -9127,9 +11691,19 @@ impl ListSearchConditionsRequest {
         self.pipe_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -9137,14 +11711,29 @@ impl ListSearchConditionsRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -9202,9 +11791,19 @@ impl CreateSearchConditionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -9213,6 +11812,14 @@ impl CreateSearchConditionRequest {
         value: impl Into<crate::models::CreateSearchConditionRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateSearchConditionRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -9272,14 +11879,29 @@ impl ShowSearchConditionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`condition_id`](Self::condition_id).
     pub fn condition_id(mut self, value: impl Into<String>) -> Self {
         self.condition_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`condition_id`](Self::condition_id()) sets.
+    pub fn set_condition_id(mut self, value: Option<String>) -> Self {
+        self.condition_id = value;
         self
     }
 }
@@ -9341,14 +11963,29 @@ impl UpdateSearchConditionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`condition_id`](Self::condition_id).
     pub fn condition_id(mut self, value: impl Into<String>) -> Self {
         self.condition_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`condition_id`](Self::condition_id()) sets.
+    pub fn set_condition_id(mut self, value: Option<String>) -> Self {
+        self.condition_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -9357,6 +11994,14 @@ impl UpdateSearchConditionRequest {
         value: impl Into<crate::models::UpdateSearchConditionRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateSearchConditionRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -9416,14 +12061,29 @@ impl DeleteSearchConditionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`condition_id`](Self::condition_id).
     pub fn condition_id(mut self, value: impl Into<String>) -> Self {
         self.condition_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`condition_id`](Self::condition_id()) sets.
+    pub fn set_condition_id(mut self, value: Option<String>) -> Self {
+        self.condition_id = value;
         self
     }
 }
@@ -9481,9 +12141,19 @@ impl ListSearchHistogramsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -9492,6 +12162,14 @@ impl ListSearchHistogramsRequest {
         value: impl Into<crate::models::ListHistogramsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ListHistogramsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -9549,14 +12227,32 @@ impl ListSearchLogsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::ListLogsRequestBody>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ListLogsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -9665,9 +12361,19 @@ impl ListShippersRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataspace_id`](Self::dataspace_id).
@@ -9675,9 +12381,19 @@ impl ListShippersRequest {
         self.dataspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataspace_id`](Self::dataspace_id()) sets.
+    pub fn set_dataspace_id(mut self, value: Option<String>) -> Self {
+        self.dataspace_id = value;
+        self
+    }
     /// Sets [`pipe_id`](Self::pipe_id).
     pub fn pipe_id(mut self, value: impl Into<String>) -> Self {
         self.pipe_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`pipe_id`](Self::pipe_id()) sets.
+    pub fn set_pipe_id(mut self, value: Option<String>) -> Self {
+        self.pipe_id = value;
         self
     }
     /// Sets [`shipper_name`](Self::shipper_name).
@@ -9685,9 +12401,19 @@ impl ListShippersRequest {
         self.shipper_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`shipper_name`](Self::shipper_name()) sets.
+    pub fn set_shipper_name(mut self, value: Option<String>) -> Self {
+        self.shipper_name = value;
+        self
+    }
     /// Sets [`shipper_source_region`](Self::shipper_source_region).
     pub fn shipper_source_region(mut self, value: impl Into<String>) -> Self {
         self.shipper_source_region = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`shipper_source_region`](Self::shipper_source_region()) sets.
+    pub fn set_shipper_source_region(mut self, value: Option<String>) -> Self {
+        self.shipper_source_region = value;
         self
     }
     /// Sets [`shipper_source_strategy`](Self::shipper_source_strategy).
@@ -9695,9 +12421,19 @@ impl ListShippersRequest {
         self.shipper_source_strategy = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`shipper_source_strategy`](Self::shipper_source_strategy()) sets.
+    pub fn set_shipper_source_strategy(mut self, value: Option<String>) -> Self {
+        self.shipper_source_strategy = value;
+        self
+    }
     /// Sets [`shipper_consumption_type`](Self::shipper_consumption_type).
     pub fn shipper_consumption_type(mut self, value: impl Into<String>) -> Self {
         self.shipper_consumption_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`shipper_consumption_type`](Self::shipper_consumption_type()) sets.
+    pub fn set_shipper_consumption_type(mut self, value: Option<String>) -> Self {
+        self.shipper_consumption_type = value;
         self
     }
     /// Sets [`destination_shipper_type`](Self::destination_shipper_type).
@@ -9705,9 +12441,19 @@ impl ListShippersRequest {
         self.destination_shipper_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`destination_shipper_type`](Self::destination_shipper_type()) sets.
+    pub fn set_destination_shipper_type(mut self, value: Option<String>) -> Self {
+        self.destination_shipper_type = value;
+        self
+    }
     /// Sets [`shipper_status`](Self::shipper_status).
     pub fn shipper_status(mut self, value: impl Into<String>) -> Self {
         self.shipper_status = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`shipper_status`](Self::shipper_status()) sets.
+    pub fn set_shipper_status(mut self, value: Option<String>) -> Self {
+        self.shipper_status = value;
         self
     }
     /// Sets [`create_time`](Self::create_time).
@@ -9715,14 +12461,29 @@ impl ListShippersRequest {
         self.create_time = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`create_time`](Self::create_time()) sets.
+    pub fn set_create_time(mut self, value: Option<String>) -> Self {
+        self.create_time = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
 }
@@ -9780,14 +12541,29 @@ impl CreateShipperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreateShipperBody>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CreateShipperBody>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -9845,9 +12621,19 @@ impl DeleteShipperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -9856,6 +12642,14 @@ impl DeleteShipperRequest {
         value: impl Into<crate::models::DeleteShipperRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteShipperRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -9923,9 +12717,19 @@ impl ListShipperAuthorizationsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`source_region`](Self::source_region).
@@ -9933,9 +12737,19 @@ impl ListShipperAuthorizationsRequest {
         self.source_region = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`source_region`](Self::source_region()) sets.
+    pub fn set_source_region(mut self, value: Option<String>) -> Self {
+        self.source_region = value;
+        self
+    }
     /// Sets [`destination_shipper_type`](Self::destination_shipper_type).
     pub fn destination_shipper_type(mut self, value: impl Into<String>) -> Self {
         self.destination_shipper_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`destination_shipper_type`](Self::destination_shipper_type()) sets.
+    pub fn set_destination_shipper_type(mut self, value: Option<String>) -> Self {
+        self.destination_shipper_type = value;
         self
     }
     /// Sets [`shipper_status`](Self::shipper_status).
@@ -9943,9 +12757,19 @@ impl ListShipperAuthorizationsRequest {
         self.shipper_status = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`shipper_status`](Self::shipper_status()) sets.
+    pub fn set_shipper_status(mut self, value: Option<String>) -> Self {
+        self.shipper_status = value;
+        self
+    }
     /// Sets [`auth_status`](Self::auth_status).
     pub fn auth_status(mut self, value: impl Into<String>) -> Self {
         self.auth_status = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`auth_status`](Self::auth_status()) sets.
+    pub fn set_auth_status(mut self, value: Option<String>) -> Self {
+        self.auth_status = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -9953,9 +12777,19 @@ impl ListShipperAuthorizationsRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
 }
@@ -10013,9 +12847,19 @@ impl HandleShipperAuthorizationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -10024,6 +12868,14 @@ impl HandleShipperAuthorizationRequest {
         value: impl Into<crate::models::AuthorizeHandlerRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::AuthorizeHandlerRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -10087,9 +12939,19 @@ impl ShowShipperDelegateAuthRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`domain_id`](Self::domain_id).
@@ -10097,9 +12959,19 @@ impl ShowShipperDelegateAuthRequest {
         self.domain_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`domain_id`](Self::domain_id()) sets.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.domain_id = value;
+        self
+    }
     /// Sets [`agency_name`](Self::agency_name).
     pub fn agency_name(mut self, value: impl Into<String>) -> Self {
         self.agency_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`agency_name`](Self::agency_name()) sets.
+    pub fn set_agency_name(mut self, value: Option<String>) -> Self {
+        self.agency_name = value;
         self
     }
 }
@@ -10161,14 +13033,29 @@ impl CreateShipperDelegateAuthRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`domain_id`](Self::domain_id).
     pub fn domain_id(mut self, value: impl Into<String>) -> Self {
         self.domain_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`domain_id`](Self::domain_id()) sets.
+    pub fn set_domain_id(mut self, value: Option<String>) -> Self {
+        self.domain_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -10177,6 +13064,14 @@ impl CreateShipperDelegateAuthRequest {
         value: impl Into<crate::models::CreateShipperDelegateAuthRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateShipperDelegateAuthRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -10238,9 +13133,19 @@ impl ShowShipperParamRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`param_type`](Self::param_type).
@@ -10248,9 +13153,19 @@ impl ShowShipperParamRequest {
         self.param_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`param_type`](Self::param_type()) sets.
+    pub fn set_param_type(mut self, value: Option<String>) -> Self {
+        self.param_type = value;
+        self
+    }
     /// Sets [`param`](Self::param).
     pub fn param(mut self, value: impl Into<String>) -> Self {
         self.param = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`param`](Self::param()) sets.
+    pub fn set_param(mut self, value: Option<String>) -> Self {
+        self.param = value;
         self
     }
 }
@@ -10310,14 +13225,29 @@ impl ShowShipperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`shipper_id`](Self::shipper_id).
     pub fn shipper_id(mut self, value: impl Into<String>) -> Self {
         self.shipper_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`shipper_id`](Self::shipper_id()) sets.
+    pub fn set_shipper_id(mut self, value: Option<String>) -> Self {
+        self.shipper_id = value;
         self
     }
 }
@@ -10379,9 +13309,19 @@ impl RetryShipperAuthorizationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`shipper_id`](Self::shipper_id).
@@ -10389,9 +13329,19 @@ impl RetryShipperAuthorizationRequest {
         self.shipper_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`shipper_id`](Self::shipper_id()) sets.
+    pub fn set_shipper_id(mut self, value: Option<String>) -> Self {
+        self.shipper_id = value;
+        self
+    }
     /// Sets [`param`](Self::param).
     pub fn param(mut self, value: impl Into<String>) -> Self {
         self.param = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`param`](Self::param()) sets.
+    pub fn set_param(mut self, value: Option<String>) -> Self {
+        self.param = value;
         self
     }
 }
@@ -10451,14 +13401,29 @@ impl PauseShipperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`shipper_id`](Self::shipper_id).
     pub fn shipper_id(mut self, value: impl Into<String>) -> Self {
         self.shipper_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`shipper_id`](Self::shipper_id()) sets.
+    pub fn set_shipper_id(mut self, value: Option<String>) -> Self {
+        self.shipper_id = value;
         self
     }
 }
@@ -10518,14 +13483,29 @@ impl ResumeShipperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`shipper_id`](Self::shipper_id).
     pub fn shipper_id(mut self, value: impl Into<String>) -> Self {
         self.shipper_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`shipper_id`](Self::shipper_id()) sets.
+    pub fn set_shipper_id(mut self, value: Option<String>) -> Self {
+        self.shipper_id = value;
         self
     }
 }
@@ -10585,14 +13565,29 @@ impl RetryShipperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`shipper_id`](Self::shipper_id).
     pub fn shipper_id(mut self, value: impl Into<String>) -> Self {
         self.shipper_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`shipper_id`](Self::shipper_id()) sets.
+    pub fn set_shipper_id(mut self, value: Option<String>) -> Self {
+        self.shipper_id = value;
         self
     }
 }
@@ -10650,9 +13645,19 @@ impl CreateAlertRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -10661,6 +13666,14 @@ impl CreateAlertRequest {
         value: impl Into<crate::models::CreateAlertRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAlertRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -10718,9 +13731,19 @@ impl DeleteAlertRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -10729,6 +13752,14 @@ impl DeleteAlertRequest {
         value: impl Into<crate::models::DeleteAlertRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteAlertRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -10786,9 +13817,19 @@ impl DeleteAlertsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -10797,6 +13838,14 @@ impl DeleteAlertsRequest {
         value: impl Into<crate::models::DeleteAlertRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteAlertRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -10854,14 +13903,29 @@ impl CreateBatchOrderAlertsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::OrderAlert>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::OrderAlert>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -10919,9 +13983,19 @@ impl ChangeAlertsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -10930,6 +14004,14 @@ impl ChangeAlertsRequest {
         value: impl Into<crate::models::BatchChangeAlertRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::BatchChangeAlertRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -10987,9 +14069,19 @@ impl ExportAlertsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -10998,6 +14090,14 @@ impl ExportAlertsRequest {
         value: impl Into<crate::models::ExportAlertsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ExportAlertsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -11053,9 +14153,19 @@ impl ImportAlertsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -11064,6 +14174,14 @@ impl ImportAlertsRequest {
         value: impl Into<crate::models::ImportAlertsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportAlertsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -11121,14 +14239,29 @@ impl ListAlertsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::DataobjectSearch>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::DataobjectSearch>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -11215,9 +14348,19 @@ impl DownloadAlertTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -11275,14 +14418,29 @@ impl ShowAlertRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`alert_id`](Self::alert_id).
     pub fn alert_id(mut self, value: impl Into<String>) -> Self {
         self.alert_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`alert_id`](Self::alert_id()) sets.
+    pub fn set_alert_id(mut self, value: Option<String>) -> Self {
+        self.alert_id = value;
         self
     }
 }
@@ -11344,14 +14502,29 @@ impl ChangeAlertRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`alert_id`](Self::alert_id).
     pub fn alert_id(mut self, value: impl Into<String>) -> Self {
         self.alert_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`alert_id`](Self::alert_id()) sets.
+    pub fn set_alert_id(mut self, value: Option<String>) -> Self {
+        self.alert_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -11360,6 +14533,14 @@ impl ChangeAlertRequest {
         value: impl Into<crate::models::ChangeAlertRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ChangeAlertRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -11439,9 +14620,19 @@ impl ListConnectionsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -11449,9 +14640,19 @@ impl ListConnectionsRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`name`](Self::name).
@@ -11459,9 +14660,19 @@ impl ListConnectionsRequest {
         self.name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
     /// Sets [`component_name`](Self::component_name).
     pub fn component_name(mut self, value: impl Into<String>) -> Self {
         self.component_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`component_name`](Self::component_name()) sets.
+    pub fn set_component_name(mut self, value: Option<String>) -> Self {
+        self.component_name = value;
         self
     }
     /// Sets [`creator_name`](Self::creator_name).
@@ -11469,9 +14680,19 @@ impl ListConnectionsRequest {
         self.creator_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`creator_name`](Self::creator_name()) sets.
+    pub fn set_creator_name(mut self, value: Option<String>) -> Self {
+        self.creator_name = value;
+        self
+    }
     /// Sets [`modifier_name`](Self::modifier_name).
     pub fn modifier_name(mut self, value: impl Into<String>) -> Self {
         self.modifier_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`modifier_name`](Self::modifier_name()) sets.
+    pub fn set_modifier_name(mut self, value: Option<String>) -> Self {
+        self.modifier_name = value;
         self
     }
     /// Sets [`description`](Self::description).
@@ -11479,9 +14700,19 @@ impl ListConnectionsRequest {
         self.description = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
     /// Sets [`create_start_time`](Self::create_start_time).
     pub fn create_start_time(mut self, value: impl Into<String>) -> Self {
         self.create_start_time = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`create_start_time`](Self::create_start_time()) sets.
+    pub fn set_create_start_time(mut self, value: Option<String>) -> Self {
+        self.create_start_time = value;
         self
     }
     /// Sets [`create_end_time`](Self::create_end_time).
@@ -11489,9 +14720,19 @@ impl ListConnectionsRequest {
         self.create_end_time = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`create_end_time`](Self::create_end_time()) sets.
+    pub fn set_create_end_time(mut self, value: Option<String>) -> Self {
+        self.create_end_time = value;
+        self
+    }
     /// Sets [`update_start_time`](Self::update_start_time).
     pub fn update_start_time(mut self, value: impl Into<String>) -> Self {
         self.update_start_time = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`update_start_time`](Self::update_start_time()) sets.
+    pub fn set_update_start_time(mut self, value: Option<String>) -> Self {
+        self.update_start_time = value;
         self
     }
     /// Sets [`update_end_time`](Self::update_end_time).
@@ -11499,9 +14740,19 @@ impl ListConnectionsRequest {
         self.update_end_time = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`update_end_time`](Self::update_end_time()) sets.
+    pub fn set_update_end_time(mut self, value: Option<String>) -> Self {
+        self.update_end_time = value;
+        self
+    }
     /// Sets [`is_defense_type`](Self::is_defense_type).
     pub fn is_defense_type(mut self, value: impl Into<bool>) -> Self {
         self.is_defense_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`is_defense_type`](Self::is_defense_type()) sets.
+    pub fn set_is_defense_type(mut self, value: Option<bool>) -> Self {
+        self.is_defense_type = value;
         self
     }
 }
@@ -11609,9 +14860,19 @@ impl CreateConnectionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -11620,6 +14881,14 @@ impl CreateConnectionRequest {
         value: impl Into<crate::models::CreateAssetsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAssetsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -11679,14 +14948,29 @@ impl ShowConnectionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`asset_id`](Self::asset_id).
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`asset_id`](Self::asset_id()) sets.
+    pub fn set_asset_id(mut self, value: Option<String>) -> Self {
+        self.asset_id = value;
         self
     }
 }
@@ -11748,14 +15032,29 @@ impl UpdateConnectionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`asset_id`](Self::asset_id).
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`asset_id`](Self::asset_id()) sets.
+    pub fn set_asset_id(mut self, value: Option<String>) -> Self {
+        self.asset_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -11764,6 +15063,14 @@ impl UpdateConnectionRequest {
         value: impl Into<crate::models::CreateAssetsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAssetsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -11823,14 +15130,29 @@ impl DeleteConnectionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`asset_id`](Self::asset_id).
     pub fn asset_id(mut self, value: impl Into<String>) -> Self {
         self.asset_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`asset_id`](Self::asset_id()) sets.
+    pub fn set_asset_id(mut self, value: Option<String>) -> Self {
+        self.asset_id = value;
         self
     }
 }
@@ -11888,9 +15210,19 @@ impl UploadAttachmentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -11899,6 +15231,14 @@ impl UploadAttachmentRequest {
         value: impl Into<crate::models::UploadAttachmentRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UploadAttachmentRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -11958,14 +15298,29 @@ impl ShowAttachmentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`attach_id`](Self::attach_id).
     pub fn attach_id(mut self, value: impl Into<String>) -> Self {
         self.attach_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`attach_id`](Self::attach_id()) sets.
+    pub fn set_attach_id(mut self, value: Option<String>) -> Self {
+        self.attach_id = value;
         self
     }
 }
@@ -12025,14 +15380,29 @@ impl DownloadAttachmentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`attach_id`](Self::attach_id).
     pub fn attach_id(mut self, value: impl Into<String>) -> Self {
         self.attach_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`attach_id`](Self::attach_id()) sets.
+    pub fn set_attach_id(mut self, value: Option<String>) -> Self {
+        self.attach_id = value;
         self
     }
 }
@@ -12092,9 +15462,19 @@ impl ListAllSecondCatalogueRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`catalogue_type`](Self::catalogue_type).
@@ -12102,9 +15482,19 @@ impl ListAllSecondCatalogueRequest {
         self.catalogue_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`catalogue_type`](Self::catalogue_type()) sets.
+    pub fn set_catalogue_type(mut self, value: Option<String>) -> Self {
+        self.catalogue_type = value;
+        self
+    }
     /// Sets [`catalogue_code`](Self::catalogue_code).
     pub fn catalogue_code(mut self, value: impl Into<String>) -> Self {
         self.catalogue_code = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`catalogue_code`](Self::catalogue_code()) sets.
+    pub fn set_catalogue_code(mut self, value: Option<String>) -> Self {
+        self.catalogue_code = value;
         self
     }
 }
@@ -12162,9 +15552,19 @@ impl CreateCatalogueRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -12173,6 +15573,14 @@ impl CreateCatalogueRequest {
         value: impl Into<crate::models::CatalogueRequestPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CatalogueRequestPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -12230,9 +15638,19 @@ impl DeleteCatalogueRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -12241,6 +15659,14 @@ impl DeleteCatalogueRequest {
         value: impl Into<crate::models::CatalogueDeleteRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CatalogueDeleteRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -12298,9 +15724,19 @@ impl BatchUpdateCatalogueRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -12309,6 +15745,14 @@ impl BatchUpdateCatalogueRequest {
         value: impl Into<crate::models::BatchCatalogueRequestPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::BatchCatalogueRequestPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -12370,9 +15814,19 @@ impl ListCatalogueRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -12380,14 +15834,29 @@ impl ListCatalogueRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::SearchInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::SearchInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -12482,14 +15951,29 @@ impl UpdateCatalogueRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`catalogue_id`](Self::catalogue_id).
     pub fn catalogue_id(mut self, value: impl Into<String>) -> Self {
         self.catalogue_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`catalogue_id`](Self::catalogue_id()) sets.
+    pub fn set_catalogue_id(mut self, value: Option<String>) -> Self {
+        self.catalogue_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -12498,6 +15982,14 @@ impl UpdateCatalogueRequest {
         value: impl Into<crate::models::CatalogueUpdateRequestPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CatalogueUpdateRequestPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -12557,9 +16049,19 @@ impl ListComponentsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -12567,9 +16069,19 @@ impl ListComponentsRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
 }
@@ -12663,9 +16175,19 @@ impl ListComponentTemplatesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`search_value`](Self::search_value).
@@ -12673,14 +16195,29 @@ impl ListComponentTemplatesRequest {
         self.search_value = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`search_value`](Self::search_value()) sets.
+    pub fn set_search_value(mut self, value: Option<String>) -> Self {
+        self.search_value = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
 }
@@ -12771,14 +16308,29 @@ impl CreateComponentTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreateTemplateReq>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CreateTemplateReq>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -12838,14 +16390,29 @@ impl ShowComponentTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`template_id`](Self::template_id).
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`template_id`](Self::template_id()) sets.
+    pub fn set_template_id(mut self, value: Option<String>) -> Self {
+        self.template_id = value;
         self
     }
 }
@@ -12907,9 +16474,19 @@ impl UpdateComponentTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`template_id`](Self::template_id).
@@ -12917,9 +16494,19 @@ impl UpdateComponentTemplateRequest {
         self.template_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`template_id`](Self::template_id()) sets.
+    pub fn set_template_id(mut self, value: Option<String>) -> Self {
+        self.template_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreateTemplateReq>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CreateTemplateReq>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -12979,14 +16566,29 @@ impl DeleteComponentTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`template_id`](Self::template_id).
     pub fn template_id(mut self, value: impl Into<String>) -> Self {
         self.template_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`template_id`](Self::template_id()) sets.
+    pub fn set_template_id(mut self, value: Option<String>) -> Self {
+        self.template_id = value;
         self
     }
 }
@@ -13046,14 +16648,29 @@ impl ShowComponentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`component_id`](Self::component_id).
     pub fn component_id(mut self, value: impl Into<String>) -> Self {
         self.component_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
         self
     }
 }
@@ -13121,9 +16738,19 @@ impl ListComponentActionsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`component_id`](Self::component_id).
@@ -13131,9 +16758,19 @@ impl ListComponentActionsRequest {
         self.component_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -13141,9 +16778,19 @@ impl ListComponentActionsRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`enabled`](Self::enabled).
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`enabled`](Self::enabled()) sets.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.enabled = value;
         self
     }
 }
@@ -13245,9 +16892,19 @@ impl ShowComponentActionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`component_id`](Self::component_id).
@@ -13255,14 +16912,29 @@ impl ShowComponentActionRequest {
         self.component_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`component_id`](Self::component_id()) sets.
+    pub fn set_component_id(mut self, value: Option<String>) -> Self {
+        self.component_id = value;
+        self
+    }
     /// Sets [`action_id`](Self::action_id).
     pub fn action_id(mut self, value: impl Into<String>) -> Self {
         self.action_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`action_id`](Self::action_id()) sets.
+    pub fn set_action_id(mut self, value: Option<String>) -> Self {
+        self.action_id = value;
+        self
+    }
     /// Sets [`enabled`](Self::enabled).
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`enabled`](Self::enabled()) sets.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.enabled = value;
         self
     }
 }
@@ -13330,9 +17002,19 @@ impl ListDataclassRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -13340,9 +17022,19 @@ impl ListDataclassRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`name`](Self::name).
@@ -13350,9 +17042,19 @@ impl ListDataclassRequest {
         self.name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
     /// Sets [`business_code`](Self::business_code).
     pub fn business_code(mut self, value: impl Into<String>) -> Self {
         self.business_code = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`business_code`](Self::business_code()) sets.
+    pub fn set_business_code(mut self, value: Option<String>) -> Self {
+        self.business_code = value;
         self
     }
     /// Sets [`description`](Self::description).
@@ -13360,9 +17062,19 @@ impl ListDataclassRequest {
         self.description = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
     /// Sets [`is_built_in`](Self::is_built_in).
     pub fn is_built_in(mut self, value: impl Into<bool>) -> Self {
         self.is_built_in = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`is_built_in`](Self::is_built_in()) sets.
+    pub fn set_is_built_in(mut self, value: Option<bool>) -> Self {
+        self.is_built_in = value;
         self
     }
 }
@@ -13458,14 +17170,29 @@ impl ShowDataClassInfoRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass_id`](Self::dataclass_id).
     pub fn dataclass_id(mut self, value: impl Into<String>) -> Self {
         self.dataclass_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_id`](Self::dataclass_id()) sets.
+    pub fn set_dataclass_id(mut self, value: Option<String>) -> Self {
+        self.dataclass_id = value;
         self
     }
 }
@@ -13537,9 +17264,19 @@ impl ListDataclassFieldsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass_id`](Self::dataclass_id).
@@ -13547,9 +17284,19 @@ impl ListDataclassFieldsRequest {
         self.dataclass_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_id`](Self::dataclass_id()) sets.
+    pub fn set_dataclass_id(mut self, value: Option<String>) -> Self {
+        self.dataclass_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -13557,9 +17304,19 @@ impl ListDataclassFieldsRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`name`](Self::name).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets [`is_built_in`](Self::is_built_in).
@@ -13567,14 +17324,29 @@ impl ListDataclassFieldsRequest {
         self.is_built_in = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`is_built_in`](Self::is_built_in()) sets.
+    pub fn set_is_built_in(mut self, value: Option<bool>) -> Self {
+        self.is_built_in = value;
+        self
+    }
     /// Sets [`field_category`](Self::field_category).
     pub fn field_category(mut self, value: impl Into<String>) -> Self {
         self.field_category = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`field_category`](Self::field_category()) sets.
+    pub fn set_field_category(mut self, value: Option<String>) -> Self {
+        self.field_category = value;
+        self
+    }
     /// Sets [`mapping`](Self::mapping).
     pub fn mapping(mut self, value: impl Into<bool>) -> Self {
         self.mapping = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`mapping`](Self::mapping()) sets.
+    pub fn set_mapping(mut self, value: Option<bool>) -> Self {
+        self.mapping = value;
         self
     }
 }
@@ -13673,14 +17445,29 @@ impl CreateDataclassTypeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass_id`](Self::dataclass_id).
     pub fn dataclass_id(mut self, value: impl Into<String>) -> Self {
         self.dataclass_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_id`](Self::dataclass_id()) sets.
+    pub fn set_dataclass_id(mut self, value: Option<String>) -> Self {
+        self.dataclass_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -13689,6 +17476,14 @@ impl CreateDataclassTypeRequest {
         value: impl Into<crate::models::CreateDataclassTypeRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDataclassTypeRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -13750,14 +17545,29 @@ impl DeleteDataclassTypeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass_id`](Self::dataclass_id).
     pub fn dataclass_id(mut self, value: impl Into<String>) -> Self {
         self.dataclass_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_id`](Self::dataclass_id()) sets.
+    pub fn set_dataclass_id(mut self, value: Option<String>) -> Self {
+        self.dataclass_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -13766,6 +17576,14 @@ impl DeleteDataclassTypeRequest {
         value: impl Into<crate::models::DeleteDataclassTypeRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteDataclassTypeRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -13827,14 +17645,29 @@ impl EnableDataclassTypeRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass_id`](Self::dataclass_id).
     pub fn dataclass_id(mut self, value: impl Into<String>) -> Self {
         self.dataclass_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_id`](Self::dataclass_id()) sets.
+    pub fn set_dataclass_id(mut self, value: Option<String>) -> Self {
+        self.dataclass_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -13843,6 +17676,14 @@ impl EnableDataclassTypeRequest {
         value: impl Into<crate::models::EnableDataclassTypeRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::EnableDataclassTypeRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -13904,14 +17745,29 @@ impl BatchCreateDatapanelObjectsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass`](Self::dataclass).
     pub fn dataclass(mut self, value: impl Into<String>) -> Self {
         self.dataclass = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass`](Self::dataclass()) sets.
+    pub fn set_dataclass(mut self, value: Option<String>) -> Self {
+        self.dataclass = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -13920,6 +17776,14 @@ impl BatchCreateDatapanelObjectsRequest {
         value: impl Into<crate::models::DataObjectBatchCreateForm>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DataObjectBatchCreateForm>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -13981,9 +17845,19 @@ impl ListDatapanelObjectsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass`](Self::dataclass).
@@ -13991,9 +17865,19 @@ impl ListDatapanelObjectsRequest {
         self.dataclass = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass`](Self::dataclass()) sets.
+    pub fn set_dataclass(mut self, value: Option<String>) -> Self {
+        self.dataclass = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::DataobjectSearch>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::DataobjectSearch>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14089,9 +17973,19 @@ impl ShowDatapanelObjectRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass`](Self::dataclass).
@@ -14099,9 +17993,19 @@ impl ShowDatapanelObjectRequest {
         self.dataclass = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass`](Self::dataclass()) sets.
+    pub fn set_dataclass(mut self, value: Option<String>) -> Self {
+        self.dataclass = value;
+        self
+    }
     /// Sets [`dataobject_id`](Self::dataobject_id).
     pub fn dataobject_id(mut self, value: impl Into<String>) -> Self {
         self.dataobject_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataobject_id`](Self::dataobject_id()) sets.
+    pub fn set_dataobject_id(mut self, value: Option<String>) -> Self {
+        self.dataobject_id = value;
         self
     }
 }
@@ -14159,9 +18063,19 @@ impl CreateIncidentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14170,6 +18084,14 @@ impl CreateIncidentRequest {
         value: impl Into<crate::models::CreateIncidentRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateIncidentRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14227,9 +18149,19 @@ impl DeleteIncidentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14238,6 +18170,14 @@ impl DeleteIncidentRequest {
         value: impl Into<crate::models::DeleteIncidentRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteIncidentRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14295,9 +18235,19 @@ impl DeleteIncidentsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14306,6 +18256,14 @@ impl DeleteIncidentsRequest {
         value: impl Into<crate::models::DeleteIncidentRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteIncidentRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14363,9 +18321,19 @@ impl ChangeIncidentsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14374,6 +18342,14 @@ impl ChangeIncidentsRequest {
         value: impl Into<crate::models::ChangeIncidentRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ChangeIncidentRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14431,9 +18407,19 @@ impl ExportIncidentsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14442,6 +18428,14 @@ impl ExportIncidentsRequest {
         value: impl Into<crate::models::ExportIncidentsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ExportIncidentsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14497,9 +18491,19 @@ impl ImportIncidentsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14508,6 +18512,14 @@ impl ImportIncidentsRequest {
         value: impl Into<crate::models::ImportIncidentsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportIncidentsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14565,14 +18577,29 @@ impl ListIncidentsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::DataobjectSearch>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::DataobjectSearch>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14659,9 +18686,19 @@ impl DownloadIncidentTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -14719,14 +18756,29 @@ impl ShowIncidentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`incident_id`](Self::incident_id).
     pub fn incident_id(mut self, value: impl Into<String>) -> Self {
         self.incident_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`incident_id`](Self::incident_id()) sets.
+    pub fn set_incident_id(mut self, value: Option<String>) -> Self {
+        self.incident_id = value;
         self
     }
 }
@@ -14788,14 +18840,29 @@ impl ChangeIncidentRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`incident_id`](Self::incident_id).
     pub fn incident_id(mut self, value: impl Into<String>) -> Self {
         self.incident_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`incident_id`](Self::incident_id()) sets.
+    pub fn set_incident_id(mut self, value: Option<String>) -> Self {
+        self.incident_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14804,6 +18871,14 @@ impl ChangeIncidentRequest {
         value: impl Into<crate::models::ChangeIncidentRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ChangeIncidentRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14861,9 +18936,19 @@ impl CreateIndicatorRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14872,6 +18957,14 @@ impl CreateIndicatorRequest {
         value: impl Into<crate::models::IndicatorCreateRequest>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::IndicatorCreateRequest>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14929,9 +19022,19 @@ impl DeleteIndicatorRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -14940,6 +19043,14 @@ impl DeleteIndicatorRequest {
         value: impl Into<crate::models::DeleteIndicatorRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteIndicatorRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -14997,9 +19108,19 @@ impl ExportIndicatorsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -15008,6 +19129,14 @@ impl ExportIndicatorsRequest {
         value: impl Into<crate::models::ExportIndicatorsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ExportIndicatorsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15063,9 +19192,19 @@ impl ImportIndicatorsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -15074,6 +19213,14 @@ impl ImportIndicatorsRequest {
         value: impl Into<crate::models::ImportIndicatorsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportIndicatorsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15131,9 +19278,19 @@ impl ListIndicatorsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -15142,6 +19299,14 @@ impl ListIndicatorsRequest {
         value: impl Into<crate::models::IndicatorListSearchRequest>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::IndicatorListSearchRequest>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15228,9 +19393,19 @@ impl DownloadIndicatorTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -15288,14 +19463,29 @@ impl ShowIndicatorDetailRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`indicator_id`](Self::indicator_id).
     pub fn indicator_id(mut self, value: impl Into<String>) -> Self {
         self.indicator_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`indicator_id`](Self::indicator_id()) sets.
+    pub fn set_indicator_id(mut self, value: Option<String>) -> Self {
+        self.indicator_id = value;
         self
     }
 }
@@ -15357,14 +19547,29 @@ impl UpdateIndicatorRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`indicator_id`](Self::indicator_id).
     pub fn indicator_id(mut self, value: impl Into<String>) -> Self {
         self.indicator_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`indicator_id`](Self::indicator_id()) sets.
+    pub fn set_indicator_id(mut self, value: Option<String>) -> Self {
+        self.indicator_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -15373,6 +19578,14 @@ impl UpdateIndicatorRequest {
         value: impl Into<crate::models::UpdateIndicatorRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateIndicatorRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15430,9 +19643,19 @@ impl CreateLayoutRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -15441,6 +19664,14 @@ impl CreateLayoutRequest {
         value: impl Into<crate::models::LayoutCreateRequestPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::LayoutCreateRequestPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15498,9 +19729,19 @@ impl DeleteLayoutsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -15509,6 +19750,14 @@ impl DeleteLayoutsRequest {
         value: impl Into<crate::models::LayoutDeleteRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::LayoutDeleteRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15566,9 +19815,19 @@ impl ExecuteLayoutRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -15577,6 +19836,14 @@ impl ExecuteLayoutRequest {
         value: impl Into<crate::models::ExecuteLayoutRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ExecuteLayoutRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15634,14 +19901,29 @@ impl ListLayoutRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::LayoutSearch>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::LayoutSearch>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15705,9 +19987,19 @@ impl ShowLayoutWizardByFieldRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`layout_id`](Self::layout_id).
@@ -15715,9 +20007,19 @@ impl ShowLayoutWizardByFieldRequest {
         self.layout_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`layout_id`](Self::layout_id()) sets.
+    pub fn set_layout_id(mut self, value: Option<String>) -> Self {
+        self.layout_id = value;
+        self
+    }
     /// Sets [`field_id`](Self::field_id).
     pub fn field_id(mut self, value: impl Into<String>) -> Self {
         self.field_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`field_id`](Self::field_id()) sets.
+    pub fn set_field_id(mut self, value: Option<String>) -> Self {
+        self.field_id = value;
         self
     }
 }
@@ -15775,9 +20077,19 @@ impl UpdateLayoutWizardsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -15786,6 +20098,14 @@ impl UpdateLayoutWizardsRequest {
         value: impl Into<crate::models::WizardUpdateRequestPojos>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::WizardUpdateRequestPojos>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -15845,14 +20165,29 @@ impl ShowLayoutWizardRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`wizard_id`](Self::wizard_id).
     pub fn wizard_id(mut self, value: impl Into<String>) -> Self {
         self.wizard_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`wizard_id`](Self::wizard_id()) sets.
+    pub fn set_wizard_id(mut self, value: Option<String>) -> Self {
+        self.wizard_id = value;
         self
     }
 }
@@ -15912,14 +20247,29 @@ impl DeleteLayoutWizardRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`wizard_id`](Self::wizard_id).
     pub fn wizard_id(mut self, value: impl Into<String>) -> Self {
         self.wizard_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`wizard_id`](Self::wizard_id()) sets.
+    pub fn set_wizard_id(mut self, value: Option<String>) -> Self {
+        self.wizard_id = value;
         self
     }
 }
@@ -15979,14 +20329,29 @@ impl ShowLayoutRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`layout_id`](Self::layout_id).
     pub fn layout_id(mut self, value: impl Into<String>) -> Self {
         self.layout_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`layout_id`](Self::layout_id()) sets.
+    pub fn set_layout_id(mut self, value: Option<String>) -> Self {
+        self.layout_id = value;
         self
     }
 }
@@ -16048,14 +20413,29 @@ impl UpdateLayoutRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`layout_id`](Self::layout_id).
     pub fn layout_id(mut self, value: impl Into<String>) -> Self {
         self.layout_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`layout_id`](Self::layout_id()) sets.
+    pub fn set_layout_id(mut self, value: Option<String>) -> Self {
+        self.layout_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -16064,6 +20444,14 @@ impl UpdateLayoutRequest {
         value: impl Into<crate::models::LayoutUpdateRequestPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::LayoutUpdateRequestPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -16131,9 +20519,19 @@ impl ListLayoutWizardsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`layout_id`](Self::layout_id).
@@ -16141,9 +20539,19 @@ impl ListLayoutWizardsRequest {
         self.layout_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`layout_id`](Self::layout_id()) sets.
+    pub fn set_layout_id(mut self, value: Option<String>) -> Self {
+        self.layout_id = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -16151,14 +20559,29 @@ impl ListLayoutWizardsRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`sort_key`](Self::sort_key).
     pub fn sort_key(mut self, value: impl Into<String>) -> Self {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
 }
@@ -16220,14 +20643,29 @@ impl CreateLayoutWizardRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`layout_id`](Self::layout_id).
     pub fn layout_id(mut self, value: impl Into<String>) -> Self {
         self.layout_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`layout_id`](Self::layout_id()) sets.
+    pub fn set_layout_id(mut self, value: Option<String>) -> Self {
+        self.layout_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -16236,6 +20674,14 @@ impl CreateLayoutWizardRequest {
         value: impl Into<crate::models::WizardCreateRequestPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::WizardCreateRequestPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -16293,9 +20739,19 @@ impl CreateClassifierRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -16304,6 +20760,14 @@ impl CreateClassifierRequest {
         value: impl Into<crate::models::CreateDpeClassifyRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDpeClassifyRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -16363,14 +20827,29 @@ impl ShowClassifierInfoRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`classifier_id`](Self::classifier_id).
     pub fn classifier_id(mut self, value: impl Into<String>) -> Self {
         self.classifier_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`classifier_id`](Self::classifier_id()) sets.
+    pub fn set_classifier_id(mut self, value: Option<String>) -> Self {
+        self.classifier_id = value;
         self
     }
 }
@@ -16432,14 +20911,29 @@ impl UpdateClassifierRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`classifier_id`](Self::classifier_id).
     pub fn classifier_id(mut self, value: impl Into<String>) -> Self {
         self.classifier_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`classifier_id`](Self::classifier_id()) sets.
+    pub fn set_classifier_id(mut self, value: Option<String>) -> Self {
+        self.classifier_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -16448,6 +20942,14 @@ impl UpdateClassifierRequest {
         value: impl Into<crate::models::CreateDpeClassifyRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDpeClassifyRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -16507,14 +21009,29 @@ impl DeleteClassifierRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`classifier_id`](Self::classifier_id).
     pub fn classifier_id(mut self, value: impl Into<String>) -> Self {
         self.classifier_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`classifier_id`](Self::classifier_id()) sets.
+    pub fn set_classifier_id(mut self, value: Option<String>) -> Self {
+        self.classifier_id = value;
         self
     }
 }
@@ -16570,9 +21087,19 @@ impl ShowMappingFunctionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -16630,9 +21157,19 @@ impl CreateMapperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -16641,6 +21178,14 @@ impl CreateMapperRequest {
         value: impl Into<crate::models::CreateDpeMappingRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDpeMappingRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -16698,9 +21243,19 @@ impl ShowMapperListRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -16709,6 +21264,14 @@ impl ShowMapperListRequest {
         value: impl Into<crate::models::QueryDpeMapperRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::QueryDpeMapperRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -16799,14 +21362,29 @@ impl ShowMapperDetailRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`mapper_id`](Self::mapper_id).
     pub fn mapper_id(mut self, value: impl Into<String>) -> Self {
         self.mapper_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`mapper_id`](Self::mapper_id()) sets.
+    pub fn set_mapper_id(mut self, value: Option<String>) -> Self {
+        self.mapper_id = value;
         self
     }
 }
@@ -16868,14 +21446,29 @@ impl UpdateMapperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`mapper_id`](Self::mapper_id).
     pub fn mapper_id(mut self, value: impl Into<String>) -> Self {
         self.mapper_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`mapper_id`](Self::mapper_id()) sets.
+    pub fn set_mapper_id(mut self, value: Option<String>) -> Self {
+        self.mapper_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -16884,6 +21477,14 @@ impl UpdateMapperRequest {
         value: impl Into<crate::models::CreateDpeMappingRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDpeMappingRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -16943,14 +21544,29 @@ impl DeleteSingleMapperRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`mapper_id`](Self::mapper_id).
     pub fn mapper_id(mut self, value: impl Into<String>) -> Self {
         self.mapper_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`mapper_id`](Self::mapper_id()) sets.
+    pub fn set_mapper_id(mut self, value: Option<String>) -> Self {
+        self.mapper_id = value;
         self
     }
 }
@@ -17008,9 +21624,19 @@ impl CreatePreProcessRulesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -17019,6 +21645,14 @@ impl CreatePreProcessRulesRequest {
         value: impl Into<crate::models::CreatePreProcessRulesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreatePreProcessRulesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -17076,9 +21710,19 @@ impl ShowPreProcessRulesListRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -17087,6 +21731,14 @@ impl ShowPreProcessRulesListRequest {
         value: impl Into<crate::models::ShowPreProcessRulesListRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ShowPreProcessRulesListRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -17177,14 +21829,32 @@ impl ShowMappingInfoListRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::QueryDpeRequestBody>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::QueryDpeRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -17275,14 +21945,29 @@ impl DeleteMappingInfoRequest {
         self.mapping_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`mapping_id`](Self::mapping_id()) sets.
+    pub fn set_mapping_id(mut self, value: Option<String>) -> Self {
+        self.mapping_id = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -17344,14 +22029,29 @@ impl CopyMappingRequest {
         self.mapping_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`mapping_id`](Self::mapping_id()) sets.
+    pub fn set_mapping_id(mut self, value: Option<String>) -> Self {
+        self.mapping_id = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -17360,6 +22060,14 @@ impl CopyMappingRequest {
         value: impl Into<crate::models::CopyMappingRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CopyMappingRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -17421,14 +22129,29 @@ impl UpdateMappingInfoStatusRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`mapping_id`](Self::mapping_id).
     pub fn mapping_id(mut self, value: impl Into<String>) -> Self {
         self.mapping_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`mapping_id`](Self::mapping_id()) sets.
+    pub fn set_mapping_id(mut self, value: Option<String>) -> Self {
+        self.mapping_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -17437,6 +22160,14 @@ impl UpdateMappingInfoStatusRequest {
         value: impl Into<crate::models::UpdateDpeInfoStatusRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateDpeInfoStatusRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -17492,9 +22223,19 @@ impl ListMetricsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -17552,9 +22293,19 @@ impl CreateMetricRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -17563,6 +22314,14 @@ impl CreateMetricRequest {
         value: impl Into<crate::models::CreateMetricRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateMetricRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -17622,14 +22381,29 @@ impl ShowMetricMetaDataRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`metric_id`](Self::metric_id).
     pub fn metric_id(mut self, value: impl Into<String>) -> Self {
         self.metric_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`metric_id`](Self::metric_id()) sets.
+    pub fn set_metric_id(mut self, value: Option<String>) -> Self {
+        self.metric_id = value;
         self
     }
 }
@@ -17691,14 +22465,29 @@ impl UpdateMetricsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`metric_id`](Self::metric_id).
     pub fn metric_id(mut self, value: impl Into<String>) -> Self {
         self.metric_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`metric_id`](Self::metric_id()) sets.
+    pub fn set_metric_id(mut self, value: Option<String>) -> Self {
+        self.metric_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -17707,6 +22496,14 @@ impl UpdateMetricsRequest {
         value: impl Into<crate::models::CreateMetricRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateMetricRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -17766,14 +22563,29 @@ impl DeleteMetricsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`metric_id`](Self::metric_id).
     pub fn metric_id(mut self, value: impl Into<String>) -> Self {
         self.metric_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`metric_id`](Self::metric_id()) sets.
+    pub fn set_metric_id(mut self, value: Option<String>) -> Self {
+        self.metric_id = value;
         self
     }
 }
@@ -17837,9 +22649,19 @@ impl ListModulesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -17847,9 +22669,19 @@ impl ListModulesRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -17857,14 +22689,29 @@ impl ListModulesRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
+        self
+    }
     /// Sets [`module_type`](Self::module_type).
     pub fn module_type(mut self, value: impl Into<String>) -> Self {
         self.module_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`module_type`](Self::module_type()) sets.
+    pub fn set_module_type(mut self, value: Option<String>) -> Self {
+        self.module_type = value;
         self
     }
 }
@@ -17922,9 +22769,19 @@ impl CreateModuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -17933,6 +22790,14 @@ impl CreateModuleRequest {
         value: impl Into<crate::models::ModuleCreateRequestPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ModuleCreateRequestPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -17992,14 +22857,29 @@ impl ShowModuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`module_id`](Self::module_id).
     pub fn module_id(mut self, value: impl Into<String>) -> Self {
         self.module_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`module_id`](Self::module_id()) sets.
+    pub fn set_module_id(mut self, value: Option<String>) -> Self {
+        self.module_id = value;
         self
     }
 }
@@ -18061,14 +22941,29 @@ impl UpdateModuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`module_id`](Self::module_id).
     pub fn module_id(mut self, value: impl Into<String>) -> Self {
         self.module_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`module_id`](Self::module_id()) sets.
+    pub fn set_module_id(mut self, value: Option<String>) -> Self {
+        self.module_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -18077,6 +22972,14 @@ impl UpdateModuleRequest {
         value: impl Into<crate::models::ModuleUpdateRequestPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ModuleUpdateRequestPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -18136,14 +23039,29 @@ impl DeleteModuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`module_id`](Self::module_id).
     pub fn module_id(mut self, value: impl Into<String>) -> Self {
         self.module_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`module_id`](Self::module_id()) sets.
+    pub fn set_module_id(mut self, value: Option<String>) -> Self {
+        self.module_id = value;
         self
     }
 }
@@ -18201,9 +23119,19 @@ impl CreateNoteRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -18212,6 +23140,14 @@ impl CreateNoteRequest {
         value: impl Into<crate::models::CreateNoteRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateNoteRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -18269,9 +23205,19 @@ impl DeleteNotesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -18280,6 +23226,14 @@ impl DeleteNotesRequest {
         value: impl Into<crate::models::DeleteNoteRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeleteNoteRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -18337,9 +23291,19 @@ impl ListNotesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -18348,6 +23312,14 @@ impl ListNotesRequest {
         value: impl Into<crate::models::ListNotesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ListNotesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -18450,9 +23422,19 @@ impl ListPlaybooksRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`search_txt`](Self::search_txt).
@@ -18460,9 +23442,19 @@ impl ListPlaybooksRequest {
         self.search_txt = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`search_txt`](Self::search_txt()) sets.
+    pub fn set_search_txt(mut self, value: Option<String>) -> Self {
+        self.search_txt = value;
+        self
+    }
     /// Sets [`enabled`](Self::enabled).
     pub fn enabled(mut self, value: impl Into<bool>) -> Self {
         self.enabled = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`enabled`](Self::enabled()) sets.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.enabled = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -18470,9 +23462,19 @@ impl ListPlaybooksRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`description`](Self::description).
@@ -18480,14 +23482,29 @@ impl ListPlaybooksRequest {
         self.description = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
     /// Sets [`dataclass_name`](Self::dataclass_name).
     pub fn dataclass_name(mut self, value: impl Into<String>) -> Self {
         self.dataclass_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
+        self
+    }
     /// Sets [`name`](Self::name).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
 }
@@ -18582,14 +23599,29 @@ impl CreatePlaybookRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreatePlaybookInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CreatePlaybookInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -18647,14 +23679,29 @@ impl ExportPlaybookRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::ExportPlaybook>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::ExportPlaybook>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -18710,9 +23757,19 @@ impl ImportPlaybookRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -18721,6 +23778,14 @@ impl ImportPlaybookRequest {
         value: impl Into<crate::models::ImportPlaybookRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportPlaybookRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -18802,9 +23867,19 @@ impl ListPlaybookInstancesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`status`](Self::status).
@@ -18812,9 +23887,19 @@ impl ListPlaybookInstancesRequest {
         self.status = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`status`](Self::status()) sets.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
     /// Sets [`name`](Self::name).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets [`playbook_name`](Self::playbook_name).
@@ -18822,9 +23907,19 @@ impl ListPlaybookInstancesRequest {
         self.playbook_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`playbook_name`](Self::playbook_name()) sets.
+    pub fn set_playbook_name(mut self, value: Option<String>) -> Self {
+        self.playbook_name = value;
+        self
+    }
     /// Sets [`dataclass_name`](Self::dataclass_name).
     pub fn dataclass_name(mut self, value: impl Into<String>) -> Self {
         self.dataclass_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
         self
     }
     /// Sets [`dataobject_name`](Self::dataobject_name).
@@ -18832,9 +23927,19 @@ impl ListPlaybookInstancesRequest {
         self.dataobject_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataobject_name`](Self::dataobject_name()) sets.
+    pub fn set_dataobject_name(mut self, value: Option<String>) -> Self {
+        self.dataobject_name = value;
+        self
+    }
     /// Sets [`trigger_type`](Self::trigger_type).
     pub fn trigger_type(mut self, value: impl Into<String>) -> Self {
         self.trigger_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`trigger_type`](Self::trigger_type()) sets.
+    pub fn set_trigger_type(mut self, value: Option<String>) -> Self {
+        self.trigger_type = value;
         self
     }
     /// Sets [`from_date`](Self::from_date).
@@ -18842,9 +23947,19 @@ impl ListPlaybookInstancesRequest {
         self.from_date = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`from_date`](Self::from_date()) sets.
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
     /// Sets [`to_date`](Self::to_date).
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
         self.to_date = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`to_date`](Self::to_date()) sets.
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
         self
     }
     /// Sets [`date_type`](Self::date_type).
@@ -18852,14 +23967,29 @@ impl ListPlaybookInstancesRequest {
         self.date_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`date_type`](Self::date_type()) sets.
+    pub fn set_date_type(mut self, value: Option<String>) -> Self {
+        self.date_type = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
 }
@@ -18970,9 +24100,19 @@ impl ListPlaybookAuditLogsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -18980,9 +24120,19 @@ impl ListPlaybookAuditLogsRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -18990,14 +24140,29 @@ impl ListPlaybookAuditLogsRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::AuditLogInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::AuditLogInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -19092,14 +24257,29 @@ impl ShowPlaybookInstanceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`instance_id`](Self::instance_id).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`instance_id`](Self::instance_id()) sets.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.instance_id = value;
         self
     }
 }
@@ -19159,14 +24339,29 @@ impl ShowPlaybookTopologyRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`instance_id`](Self::instance_id).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`instance_id`](Self::instance_id()) sets.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.instance_id = value;
         self
     }
 }
@@ -19222,9 +24417,19 @@ impl ShowPlaybookStatisticsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -19292,9 +24497,19 @@ impl ListPlaybookApprovesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`resource_id`](Self::resource_id).
@@ -19302,9 +24517,19 @@ impl ListPlaybookApprovesRequest {
         self.resource_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_id`](Self::resource_id()) sets.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.resource_id = value;
+        self
+    }
     /// Sets [`approve_type`](Self::approve_type).
     pub fn approve_type(mut self, value: impl Into<String>) -> Self {
         self.approve_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`approve_type`](Self::approve_type()) sets.
+    pub fn set_approve_type(mut self, value: Option<String>) -> Self {
+        self.approve_type = value;
         self
     }
 }
@@ -19364,14 +24589,29 @@ impl ShowPlaybookVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`version_id`](Self::version_id).
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
         self
     }
 }
@@ -19433,14 +24673,29 @@ impl UpdatePlaybookVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`version_id`](Self::version_id).
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -19449,6 +24704,14 @@ impl UpdatePlaybookVersionRequest {
         value: impl Into<crate::models::ModifyPlaybookVersionInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ModifyPlaybookVersionInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -19508,14 +24771,29 @@ impl DeletePlaybookVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`version_id`](Self::version_id).
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
         self
     }
 }
@@ -19583,9 +24861,19 @@ impl ListPlaybookActionsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -19593,14 +24881,29 @@ impl ListPlaybookActionsRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<i64>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
         self
     }
 }
@@ -19705,9 +25008,19 @@ impl CreatePlaybookActionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -19715,9 +25028,22 @@ impl CreatePlaybookActionRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<Vec<crate::models::CreateAction>>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(
+        mut self,
+        value: impl IntoIterator<Item = impl Into<crate::models::CreateAction>>,
+    ) -> Self {
+        self.body = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<Vec<crate::models::CreateAction>>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -19791,9 +25117,19 @@ impl UpdatePlaybookActionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -19801,14 +25137,29 @@ impl UpdatePlaybookActionRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`action_id`](Self::action_id).
     pub fn action_id(mut self, value: impl Into<String>) -> Self {
         self.action_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`action_id`](Self::action_id()) sets.
+    pub fn set_action_id(mut self, value: Option<String>) -> Self {
+        self.action_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::ModifyActionInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::ModifyActionInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -19880,9 +25231,19 @@ impl DeletePlaybookActionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -19890,9 +25251,19 @@ impl DeletePlaybookActionRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`action_id`](Self::action_id).
     pub fn action_id(mut self, value: impl Into<String>) -> Self {
         self.action_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`action_id`](Self::action_id()) sets.
+    pub fn set_action_id(mut self, value: Option<String>) -> Self {
+        self.action_id = value;
         self
     }
 }
@@ -19962,9 +25333,19 @@ impl CreatePlaybookApproveRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -19972,9 +25353,22 @@ impl CreatePlaybookApproveRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::ApprovePlaybookInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ApprovePlaybookInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -20036,9 +25430,19 @@ impl CopyPlaybookVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -20046,9 +25450,19 @@ impl CopyPlaybookVersionRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CopyPlaybookInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CopyPlaybookInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -20118,9 +25532,19 @@ impl CreatePlaybookRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -20128,9 +25552,19 @@ impl CreatePlaybookRuleRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::CreateRuleInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::CreateRuleInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -20202,9 +25636,19 @@ impl ShowPlaybookRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -20212,9 +25656,19 @@ impl ShowPlaybookRuleRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`rule_id`](Self::rule_id).
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.rule_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`rule_id`](Self::rule_id()) sets.
+    pub fn set_rule_id(mut self, value: Option<String>) -> Self {
+        self.rule_id = value;
         self
     }
 }
@@ -20288,9 +25742,19 @@ impl UpdatePlaybookRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -20298,14 +25762,29 @@ impl UpdatePlaybookRuleRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`rule_id`](Self::rule_id).
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.rule_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`rule_id`](Self::rule_id()) sets.
+    pub fn set_rule_id(mut self, value: Option<String>) -> Self {
+        self.rule_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::ModifyRuleInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::ModifyRuleInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -20377,9 +25856,19 @@ impl DeletePlaybookRuleRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`version_id`](Self::version_id).
@@ -20387,9 +25876,19 @@ impl DeletePlaybookRuleRequest {
         self.version_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
+        self
+    }
     /// Sets [`rule_id`](Self::rule_id).
     pub fn rule_id(mut self, value: impl Into<String>) -> Self {
         self.rule_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`rule_id`](Self::rule_id()) sets.
+    pub fn set_rule_id(mut self, value: Option<String>) -> Self {
+        self.rule_id = value;
         self
     }
 }
@@ -20457,14 +25956,29 @@ impl ShowPlaybookRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`playbook_id`](Self::playbook_id).
     pub fn playbook_id(mut self, value: impl Into<String>) -> Self {
         self.playbook_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`playbook_id`](Self::playbook_id()) sets.
+    pub fn set_playbook_id(mut self, value: Option<String>) -> Self {
+        self.playbook_id = value;
         self
     }
 }
@@ -20526,9 +26040,19 @@ impl UpdatePlaybookRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`playbook_id`](Self::playbook_id).
@@ -20536,9 +26060,19 @@ impl UpdatePlaybookRequest {
         self.playbook_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`playbook_id`](Self::playbook_id()) sets.
+    pub fn set_playbook_id(mut self, value: Option<String>) -> Self {
+        self.playbook_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::ModifyPlaybookInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::ModifyPlaybookInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -20598,14 +26132,29 @@ impl DeletePlaybookRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`playbook_id`](Self::playbook_id).
     pub fn playbook_id(mut self, value: impl Into<String>) -> Self {
         self.playbook_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`playbook_id`](Self::playbook_id()) sets.
+    pub fn set_playbook_id(mut self, value: Option<String>) -> Self {
+        self.playbook_id = value;
         self
     }
 }
@@ -20677,9 +26226,19 @@ impl ShowPlaybookMonitorsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`playbook_id`](Self::playbook_id).
@@ -20687,9 +26246,19 @@ impl ShowPlaybookMonitorsRequest {
         self.playbook_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`playbook_id`](Self::playbook_id()) sets.
+    pub fn set_playbook_id(mut self, value: Option<String>) -> Self {
+        self.playbook_id = value;
+        self
+    }
     /// Sets [`start_time`](Self::start_time).
     pub fn start_time(mut self, value: impl Into<String>) -> Self {
         self.start_time = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`start_time`](Self::start_time()) sets.
+    pub fn set_start_time(mut self, value: Option<String>) -> Self {
+        self.start_time = value;
         self
     }
     /// Sets [`version_query_type`](Self::version_query_type).
@@ -20697,9 +26266,19 @@ impl ShowPlaybookMonitorsRequest {
         self.version_query_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`version_query_type`](Self::version_query_type()) sets.
+    pub fn set_version_query_type(mut self, value: Option<String>) -> Self {
+        self.version_query_type = value;
+        self
+    }
     /// Sets [`end_time`](Self::end_time).
     pub fn end_time(mut self, value: impl Into<String>) -> Self {
         self.end_time = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`end_time`](Self::end_time()) sets.
+    pub fn set_end_time(mut self, value: Option<String>) -> Self {
+        self.end_time = value;
         self
     }
 }
@@ -20777,9 +26356,19 @@ impl ListPlaybookVersionsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`playbook_id`](Self::playbook_id).
@@ -20787,9 +26376,19 @@ impl ListPlaybookVersionsRequest {
         self.playbook_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`playbook_id`](Self::playbook_id()) sets.
+    pub fn set_playbook_id(mut self, value: Option<String>) -> Self {
+        self.playbook_id = value;
+        self
+    }
     /// Sets [`status`](Self::status).
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`status`](Self::status()) sets.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
         self
     }
     /// Sets [`enabled`](Self::enabled).
@@ -20797,9 +26396,19 @@ impl ListPlaybookVersionsRequest {
         self.enabled = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`enabled`](Self::enabled()) sets.
+    pub fn set_enabled(mut self, value: Option<i64>) -> Self {
+        self.enabled = value;
+        self
+    }
     /// Sets [`version_type`](Self::version_type).
     pub fn version_type(mut self, value: impl Into<i64>) -> Self {
         self.version_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version_type`](Self::version_type()) sets.
+    pub fn set_version_type(mut self, value: Option<i64>) -> Self {
+        self.version_type = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -20807,9 +26416,19 @@ impl ListPlaybookVersionsRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
 }
@@ -20907,14 +26526,29 @@ impl CreatePlaybookVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`playbook_id`](Self::playbook_id).
     pub fn playbook_id(mut self, value: impl Into<String>) -> Self {
         self.playbook_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`playbook_id`](Self::playbook_id()) sets.
+    pub fn set_playbook_id(mut self, value: Option<String>) -> Self {
+        self.playbook_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -20923,6 +26557,14 @@ impl CreatePlaybookVersionRequest {
         value: impl Into<crate::models::CreatePlaybookVersionInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreatePlaybookVersionInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -20984,14 +26626,29 @@ impl SearchPolicyRecordRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`x_secmaster_version`](Self::x_secmaster_version).
     pub fn x_secmaster_version(mut self, value: impl Into<String>) -> Self {
         self.x_secmaster_version = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_secmaster_version`](Self::x_secmaster_version()) sets.
+    pub fn set_x_secmaster_version(mut self, value: Option<String>) -> Self {
+        self.x_secmaster_version = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -21000,6 +26657,14 @@ impl SearchPolicyRecordRequest {
         value: impl Into<crate::models::SearchPolicyRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::SearchPolicyRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -21097,9 +26762,19 @@ impl SearchPolicyRecordByPolicyIdRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`policy_id`](Self::policy_id).
@@ -21107,9 +26782,19 @@ impl SearchPolicyRecordByPolicyIdRequest {
         self.policy_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`policy_id`](Self::policy_id()) sets.
+    pub fn set_policy_id(mut self, value: Option<String>) -> Self {
+        self.policy_id = value;
+        self
+    }
     /// Sets [`x_secmaster_version`](Self::x_secmaster_version).
     pub fn x_secmaster_version(mut self, value: impl Into<String>) -> Self {
         self.x_secmaster_version = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_secmaster_version`](Self::x_secmaster_version()) sets.
+    pub fn set_x_secmaster_version(mut self, value: Option<String>) -> Self {
+        self.x_secmaster_version = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -21118,6 +26803,14 @@ impl SearchPolicyRecordByPolicyIdRequest {
         value: impl Into<crate::models::SearchPolicyRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::SearchPolicyRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -21218,9 +26911,19 @@ impl CreateRetryPolicyRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`action_type`](Self::action_type).
@@ -21228,9 +26931,19 @@ impl CreateRetryPolicyRequest {
         self.action_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`action_type`](Self::action_type()) sets.
+    pub fn set_action_type(mut self, value: Option<String>) -> Self {
+        self.action_type = value;
+        self
+    }
     /// Sets [`x_secmaster_version`](Self::x_secmaster_version).
     pub fn x_secmaster_version(mut self, value: impl Into<String>) -> Self {
         self.x_secmaster_version = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_secmaster_version`](Self::x_secmaster_version()) sets.
+    pub fn set_x_secmaster_version(mut self, value: Option<String>) -> Self {
+        self.x_secmaster_version = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -21239,6 +26952,14 @@ impl CreateRetryPolicyRequest {
         value: impl Into<crate::models::CreateRetryPolicyRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateRetryPolicyRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -21300,14 +27021,29 @@ impl DeletePoliciesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`x_secmaster_version`](Self::x_secmaster_version).
     pub fn x_secmaster_version(mut self, value: impl Into<String>) -> Self {
         self.x_secmaster_version = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_secmaster_version`](Self::x_secmaster_version()) sets.
+    pub fn set_x_secmaster_version(mut self, value: Option<String>) -> Self {
+        self.x_secmaster_version = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -21316,6 +27052,14 @@ impl DeletePoliciesRequest {
         value: impl Into<crate::models::DeletePolicyRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DeletePolicyRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -21377,14 +27121,29 @@ impl SearchPolicyRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`x_secmaster_version`](Self::x_secmaster_version).
     pub fn x_secmaster_version(mut self, value: impl Into<String>) -> Self {
         self.x_secmaster_version = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_secmaster_version`](Self::x_secmaster_version()) sets.
+    pub fn set_x_secmaster_version(mut self, value: Option<String>) -> Self {
+        self.x_secmaster_version = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -21393,6 +27152,14 @@ impl SearchPolicyRequest {
         value: impl Into<crate::models::SearchPolicyRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::SearchPolicyRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -21488,9 +27255,19 @@ impl ShowPolicyRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`policy_id`](Self::policy_id).
@@ -21498,9 +27275,19 @@ impl ShowPolicyRequest {
         self.policy_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`policy_id`](Self::policy_id()) sets.
+    pub fn set_policy_id(mut self, value: Option<String>) -> Self {
+        self.policy_id = value;
+        self
+    }
     /// Sets [`x_secmaster_version`](Self::x_secmaster_version).
     pub fn x_secmaster_version(mut self, value: impl Into<String>) -> Self {
         self.x_secmaster_version = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_secmaster_version`](Self::x_secmaster_version()) sets.
+    pub fn set_x_secmaster_version(mut self, value: Option<String>) -> Self {
+        self.x_secmaster_version = value;
         self
     }
 }
@@ -21578,9 +27365,19 @@ impl ListTasksRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -21588,9 +27385,19 @@ impl ListTasksRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -21598,9 +27405,19 @@ impl ListTasksRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
     /// Sets [`note`](Self::note).
@@ -21608,9 +27425,19 @@ impl ListTasksRequest {
         self.note = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`note`](Self::note()) sets.
+    pub fn set_note(mut self, value: Option<String>) -> Self {
+        self.note = value;
+        self
+    }
     /// Sets [`name`](Self::name).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets [`business_type`](Self::business_type).
@@ -21618,9 +27445,19 @@ impl ListTasksRequest {
         self.business_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`business_type`](Self::business_type()) sets.
+    pub fn set_business_type(mut self, value: Option<String>) -> Self {
+        self.business_type = value;
+        self
+    }
     /// Sets [`creator_name`](Self::creator_name).
     pub fn creator_name(mut self, value: impl Into<String>) -> Self {
         self.creator_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`creator_name`](Self::creator_name()) sets.
+    pub fn set_creator_name(mut self, value: Option<String>) -> Self {
+        self.creator_name = value;
         self
     }
     /// Sets [`query_type`](Self::query_type).
@@ -21628,14 +27465,29 @@ impl ListTasksRequest {
         self.query_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`query_type`](Self::query_type()) sets.
+    pub fn set_query_type(mut self, value: Option<String>) -> Self {
+        self.query_type = value;
+        self
+    }
     /// Sets [`from_date`](Self::from_date).
     pub fn from_date(mut self, value: impl Into<String>) -> Self {
         self.from_date = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`from_date`](Self::from_date()) sets.
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
     /// Sets [`to_date`](Self::to_date).
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
         self.to_date = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`to_date`](Self::to_date()) sets.
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
         self
     }
 }
@@ -21734,14 +27586,29 @@ impl ShowTaskRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`task_id`](Self::task_id).
     pub fn task_id(mut self, value: impl Into<String>) -> Self {
         self.task_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`task_id`](Self::task_id()) sets.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.task_id = value;
         self
     }
 }
@@ -21803,9 +27670,19 @@ impl UpdateTaskRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`task_id`](Self::task_id).
@@ -21813,9 +27690,19 @@ impl UpdateTaskRequest {
         self.task_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`task_id`](Self::task_id()) sets.
+    pub fn set_task_id(mut self, value: Option<String>) -> Self {
+        self.task_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::ModifyTaskInfo>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::ModifyTaskInfo>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -21873,9 +27760,19 @@ impl ExportVulnerabilitiesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -21884,6 +27781,14 @@ impl ExportVulnerabilitiesRequest {
         value: impl Into<crate::models::ExportVulnerabilitiesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ExportVulnerabilitiesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -21940,9 +27845,19 @@ impl ImportVulnerabilitiesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -21951,6 +27866,14 @@ impl ImportVulnerabilitiesRequest {
         value: impl Into<crate::models::ImportVulnerabilitiesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportVulnerabilitiesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -22008,9 +27931,19 @@ impl ListVulnerabilitiesRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -22019,6 +27952,14 @@ impl ListVulnerabilitiesRequest {
         value: impl Into<crate::models::VulnerabilityDataObjectSearch>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::VulnerabilityDataObjectSearch>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -22105,9 +28046,19 @@ impl DownloadVulnerabilityTemplateRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
 }
@@ -22166,14 +28117,29 @@ impl ShowVulnerabilityRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`vul_id`](Self::vul_id).
     pub fn vul_id(mut self, value: impl Into<String>) -> Self {
         self.vul_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`vul_id`](Self::vul_id()) sets.
+    pub fn set_vul_id(mut self, value: Option<String>) -> Self {
+        self.vul_id = value;
         self
     }
 }
@@ -22249,9 +28215,19 @@ impl ListWorkflowsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -22259,9 +28235,19 @@ impl ListWorkflowsRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`order`](Self::order).
@@ -22269,9 +28255,19 @@ impl ListWorkflowsRequest {
         self.order = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`order`](Self::order()) sets.
+    pub fn set_order(mut self, value: Option<String>) -> Self {
+        self.order = value;
+        self
+    }
     /// Sets [`sortby`](Self::sortby).
     pub fn sortby(mut self, value: impl Into<String>) -> Self {
         self.sortby = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sortby`](Self::sortby()) sets.
+    pub fn set_sortby(mut self, value: Option<String>) -> Self {
+        self.sortby = value;
         self
     }
     /// Sets [`enabled`](Self::enabled).
@@ -22279,9 +28275,19 @@ impl ListWorkflowsRequest {
         self.enabled = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`enabled`](Self::enabled()) sets.
+    pub fn set_enabled(mut self, value: Option<bool>) -> Self {
+        self.enabled = value;
+        self
+    }
     /// Sets [`name`](Self::name).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets [`description`](Self::description).
@@ -22289,9 +28295,19 @@ impl ListWorkflowsRequest {
         self.description = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+    pub fn set_description(mut self, value: Option<String>) -> Self {
+        self.description = value;
+        self
+    }
     /// Sets [`dataclass_id`](Self::dataclass_id).
     pub fn dataclass_id(mut self, value: impl Into<String>) -> Self {
         self.dataclass_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_id`](Self::dataclass_id()) sets.
+    pub fn set_dataclass_id(mut self, value: Option<String>) -> Self {
+        self.dataclass_id = value;
         self
     }
     /// Sets [`dataclass_name`](Self::dataclass_name).
@@ -22299,9 +28315,19 @@ impl ListWorkflowsRequest {
         self.dataclass_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
+        self
+    }
     /// Sets [`aop_type`](Self::aop_type).
     pub fn aop_type(mut self, value: impl Into<String>) -> Self {
         self.aop_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`aop_type`](Self::aop_type()) sets.
+    pub fn set_aop_type(mut self, value: Option<String>) -> Self {
+        self.aop_type = value;
         self
     }
 }
@@ -22399,9 +28425,19 @@ impl CreateAopWorkflowRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -22410,6 +28446,14 @@ impl CreateAopWorkflowRequest {
         value: impl Into<crate::models::CreateAopWorkflowInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAopWorkflowInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -22467,9 +28511,19 @@ impl ExportAopworkflowRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -22478,6 +28532,14 @@ impl ExportAopworkflowRequest {
         value: impl Into<crate::models::ExportAopworkflowInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ExportAopworkflowInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -22534,9 +28596,19 @@ impl ImportAopworkflowRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -22545,6 +28617,14 @@ impl ImportAopworkflowRequest {
         value: impl Into<crate::models::ImportAopworkflowRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportAopworkflowRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -22630,9 +28710,19 @@ impl ListAopWorkflowInstanceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -22640,9 +28730,19 @@ impl ListAopWorkflowInstanceRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i64>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i64>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`sort_key`](Self::sort_key).
@@ -22650,9 +28750,19 @@ impl ListAopWorkflowInstanceRequest {
         self.sort_key = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort_key`](Self::sort_key()) sets.
+    pub fn set_sort_key(mut self, value: Option<String>) -> Self {
+        self.sort_key = value;
+        self
+    }
     /// Sets [`sort_dir`](Self::sort_dir).
     pub fn sort_dir(mut self, value: impl Into<String>) -> Self {
         self.sort_dir = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`sort_dir`](Self::sort_dir()) sets.
+    pub fn set_sort_dir(mut self, value: Option<String>) -> Self {
+        self.sort_dir = value;
         self
     }
     /// Sets [`from_date`](Self::from_date).
@@ -22660,9 +28770,19 @@ impl ListAopWorkflowInstanceRequest {
         self.from_date = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`from_date`](Self::from_date()) sets.
+    pub fn set_from_date(mut self, value: Option<String>) -> Self {
+        self.from_date = value;
+        self
+    }
     /// Sets [`to_date`](Self::to_date).
     pub fn to_date(mut self, value: impl Into<String>) -> Self {
         self.to_date = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`to_date`](Self::to_date()) sets.
+    pub fn set_to_date(mut self, value: Option<String>) -> Self {
+        self.to_date = value;
         self
     }
     /// Sets [`workflow_id`](Self::workflow_id).
@@ -22670,9 +28790,19 @@ impl ListAopWorkflowInstanceRequest {
         self.workflow_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workflow_id`](Self::workflow_id()) sets.
+    pub fn set_workflow_id(mut self, value: Option<String>) -> Self {
+        self.workflow_id = value;
+        self
+    }
     /// Sets [`id`](Self::id).
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
     /// Sets [`name`](Self::name).
@@ -22680,9 +28810,19 @@ impl ListAopWorkflowInstanceRequest {
         self.name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
+        self
+    }
     /// Sets [`dataobject_id`](Self::dataobject_id).
     pub fn dataobject_id(mut self, value: impl Into<String>) -> Self {
         self.dataobject_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataobject_id`](Self::dataobject_id()) sets.
+    pub fn set_dataobject_id(mut self, value: Option<String>) -> Self {
+        self.dataobject_id = value;
         self
     }
     /// Sets [`dataclass_id`](Self::dataclass_id).
@@ -22690,9 +28830,19 @@ impl ListAopWorkflowInstanceRequest {
         self.dataclass_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_id`](Self::dataclass_id()) sets.
+    pub fn set_dataclass_id(mut self, value: Option<String>) -> Self {
+        self.dataclass_id = value;
+        self
+    }
     /// Sets [`playbook_id`](Self::playbook_id).
     pub fn playbook_id(mut self, value: impl Into<String>) -> Self {
         self.playbook_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`playbook_id`](Self::playbook_id()) sets.
+    pub fn set_playbook_id(mut self, value: Option<String>) -> Self {
+        self.playbook_id = value;
         self
     }
     /// Sets [`defence_id`](Self::defence_id).
@@ -22700,14 +28850,29 @@ impl ListAopWorkflowInstanceRequest {
         self.defence_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`defence_id`](Self::defence_id()) sets.
+    pub fn set_defence_id(mut self, value: Option<String>) -> Self {
+        self.defence_id = value;
+        self
+    }
     /// Sets [`status`](Self::status).
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`status`](Self::status()) sets.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
+        self
+    }
     /// Sets [`trigger_type`](Self::trigger_type).
     pub fn trigger_type(mut self, value: impl Into<String>) -> Self {
         self.trigger_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`trigger_type`](Self::trigger_type()) sets.
+    pub fn set_trigger_type(mut self, value: Option<String>) -> Self {
+        self.trigger_type = value;
         self
     }
 }
@@ -22814,9 +28979,19 @@ impl ShowAopWorkflowInstanceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`instance_id`](Self::instance_id).
@@ -22824,9 +28999,19 @@ impl ShowAopWorkflowInstanceRequest {
         self.instance_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`instance_id`](Self::instance_id()) sets.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.instance_id = value;
+        self
+    }
     /// Sets [`show_topology`](Self::show_topology).
     pub fn show_topology(mut self, value: impl Into<bool>) -> Self {
         self.show_topology = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`show_topology`](Self::show_topology()) sets.
+    pub fn set_show_topology(mut self, value: Option<bool>) -> Self {
+        self.show_topology = value;
         self
     }
 }
@@ -22888,14 +29073,29 @@ impl UpdateWorkflowInstanceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`instance_id`](Self::instance_id).
     pub fn instance_id(mut self, value: impl Into<String>) -> Self {
         self.instance_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`instance_id`](Self::instance_id()) sets.
+    pub fn set_instance_id(mut self, value: Option<String>) -> Self {
+        self.instance_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -22904,6 +29104,14 @@ impl UpdateWorkflowInstanceRequest {
         value: impl Into<crate::models::AopInstanceUpdateDataPojo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::AopInstanceUpdateDataPojo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -22961,9 +29169,19 @@ impl ValidateAopWorkflowVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -22972,6 +29190,14 @@ impl ValidateAopWorkflowVersionRequest {
         value: impl Into<crate::models::AopworkflowVersionValidateRes>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::AopworkflowVersionValidateRes>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23031,14 +29257,29 @@ impl ShowAopWorkflowVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`version_id`](Self::version_id).
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
         self
     }
 }
@@ -23100,14 +29341,29 @@ impl UpdateAopWorkflowVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`version_id`](Self::version_id).
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -23116,6 +29372,14 @@ impl UpdateAopWorkflowVersionRequest {
         value: impl Into<crate::models::ModifyAopWorkflowVersionInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ModifyAopWorkflowVersionInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23175,14 +29439,29 @@ impl DeleteAopWorkflowVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`version_id`](Self::version_id).
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
         self
     }
 }
@@ -23244,14 +29523,29 @@ impl CreateAopWorkflowVersionApprovelRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`version_id`](Self::version_id).
     pub fn version_id(mut self, value: impl Into<String>) -> Self {
         self.version_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version_id`](Self::version_id()) sets.
+    pub fn set_version_id(mut self, value: Option<String>) -> Self {
+        self.version_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -23260,6 +29554,14 @@ impl CreateAopWorkflowVersionApprovelRequest {
         value: impl Into<crate::models::CreateAopWorkflowVersionApprovelInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAopWorkflowVersionApprovelInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23319,14 +29621,29 @@ impl ShowAopWorkflowRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`workflow_id`](Self::workflow_id).
     pub fn workflow_id(mut self, value: impl Into<String>) -> Self {
         self.workflow_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workflow_id`](Self::workflow_id()) sets.
+    pub fn set_workflow_id(mut self, value: Option<String>) -> Self {
+        self.workflow_id = value;
         self
     }
 }
@@ -23388,14 +29705,29 @@ impl UpdateAopWorkflowRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`workflow_id`](Self::workflow_id).
     pub fn workflow_id(mut self, value: impl Into<String>) -> Self {
         self.workflow_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workflow_id`](Self::workflow_id()) sets.
+    pub fn set_workflow_id(mut self, value: Option<String>) -> Self {
+        self.workflow_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -23404,6 +29736,14 @@ impl UpdateAopWorkflowRequest {
         value: impl Into<crate::models::ModifyAopWorkflowInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ModifyAopWorkflowInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23463,14 +29803,29 @@ impl DeleteAopWorkflowRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`workflow_id`](Self::workflow_id).
     pub fn workflow_id(mut self, value: impl Into<String>) -> Self {
         self.workflow_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workflow_id`](Self::workflow_id()) sets.
+    pub fn set_workflow_id(mut self, value: Option<String>) -> Self {
+        self.workflow_id = value;
         self
     }
 }
@@ -23532,9 +29887,19 @@ impl ListAopWorkflowVersionsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`workflow_id`](Self::workflow_id).
@@ -23542,9 +29907,19 @@ impl ListAopWorkflowVersionsRequest {
         self.workflow_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workflow_id`](Self::workflow_id()) sets.
+    pub fn set_workflow_id(mut self, value: Option<String>) -> Self {
+        self.workflow_id = value;
+        self
+    }
     /// Sets [`status`](Self::status).
     pub fn status(mut self, value: impl Into<String>) -> Self {
         self.status = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`status`](Self::status()) sets.
+    pub fn set_status(mut self, value: Option<String>) -> Self {
+        self.status = value;
         self
     }
 }
@@ -23606,14 +29981,29 @@ impl CreateAopWorkflowVersionRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`workflow_id`](Self::workflow_id).
     pub fn workflow_id(mut self, value: impl Into<String>) -> Self {
         self.workflow_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workflow_id`](Self::workflow_id()) sets.
+    pub fn set_workflow_id(mut self, value: Option<String>) -> Self {
+        self.workflow_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -23622,6 +30012,14 @@ impl CreateAopWorkflowVersionRequest {
         value: impl Into<crate::models::CreateAopWorkflowVersionInfo>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateAopWorkflowVersionInfo>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23683,14 +30081,29 @@ impl CreateDataobjectRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass_name`](Self::dataclass_name).
     pub fn dataclass_name(mut self, value: impl Into<String>) -> Self {
         self.dataclass_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -23699,6 +30112,14 @@ impl CreateDataobjectRequest {
         value: impl Into<crate::models::DataObjectCreateForm>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DataObjectCreateForm>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23760,14 +30181,29 @@ impl DeleteDataobjectsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass_name`](Self::dataclass_name).
     pub fn dataclass_name(mut self, value: impl Into<String>) -> Self {
         self.dataclass_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -23776,6 +30212,14 @@ impl DeleteDataobjectsRequest {
         value: impl Into<crate::models::DataObjectDeleteForm>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DataObjectDeleteForm>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23837,14 +30281,29 @@ impl ExportDataobjectsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass_name`](Self::dataclass_name).
     pub fn dataclass_name(mut self, value: impl Into<String>) -> Self {
         self.dataclass_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -23853,6 +30312,14 @@ impl ExportDataobjectsRequest {
         value: impl Into<crate::models::CommonDataObjectExportRequest>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CommonDataObjectExportRequest>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23912,14 +30379,29 @@ impl ImportDataobjectsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`dataclass_name`](Self::dataclass_name).
     pub fn dataclass_name(mut self, value: impl Into<String>) -> Self {
         self.dataclass_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -23928,6 +30410,14 @@ impl ImportDataobjectsRequest {
         value: impl Into<crate::models::ImportDataobjectsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportDataobjectsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -23989,9 +30479,19 @@ impl ListDataobjectsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass_name`](Self::dataclass_name).
@@ -23999,9 +30499,19 @@ impl ListDataobjectsRequest {
         self.dataclass_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::DataobjectSearch>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::DataobjectSearch>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -24097,9 +30607,19 @@ impl ShowDataobjectRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass_name`](Self::dataclass_name).
@@ -24107,9 +30627,19 @@ impl ShowDataobjectRequest {
         self.dataclass_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
+        self
+    }
     /// Sets [`data_object_id`](Self::data_object_id).
     pub fn data_object_id(mut self, value: impl Into<String>) -> Self {
         self.data_object_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`data_object_id`](Self::data_object_id()) sets.
+    pub fn set_data_object_id(mut self, value: Option<String>) -> Self {
+        self.data_object_id = value;
         self
     }
 }
@@ -24175,9 +30705,19 @@ impl UpdateDataobjectRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass_name`](Self::dataclass_name).
@@ -24185,9 +30725,19 @@ impl UpdateDataobjectRequest {
         self.dataclass_name = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_name`](Self::dataclass_name()) sets.
+    pub fn set_dataclass_name(mut self, value: Option<String>) -> Self {
+        self.dataclass_name = value;
+        self
+    }
     /// Sets [`data_object_id`](Self::data_object_id).
     pub fn data_object_id(mut self, value: impl Into<String>) -> Self {
         self.data_object_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`data_object_id`](Self::data_object_id()) sets.
+    pub fn set_data_object_id(mut self, value: Option<String>) -> Self {
+        self.data_object_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -24196,6 +30746,14 @@ impl UpdateDataobjectRequest {
         value: impl Into<crate::models::DataObjectBatchUpdateForm>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::DataObjectBatchUpdateForm>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -24265,9 +30823,19 @@ impl CreateDataobjectRelationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass_type`](Self::dataclass_type).
@@ -24275,14 +30843,29 @@ impl CreateDataobjectRelationRequest {
         self.dataclass_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_type`](Self::dataclass_type()) sets.
+    pub fn set_dataclass_type(mut self, value: Option<String>) -> Self {
+        self.dataclass_type = value;
+        self
+    }
     /// Sets [`data_object_id`](Self::data_object_id).
     pub fn data_object_id(mut self, value: impl Into<String>) -> Self {
         self.data_object_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`data_object_id`](Self::data_object_id()) sets.
+    pub fn set_data_object_id(mut self, value: Option<String>) -> Self {
+        self.data_object_id = value;
+        self
+    }
     /// Sets [`related_dataclass_type`](Self::related_dataclass_type).
     pub fn related_dataclass_type(mut self, value: impl Into<String>) -> Self {
         self.related_dataclass_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`related_dataclass_type`](Self::related_dataclass_type()) sets.
+    pub fn set_related_dataclass_type(mut self, value: Option<String>) -> Self {
+        self.related_dataclass_type = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -24291,6 +30874,14 @@ impl CreateDataobjectRelationRequest {
         value: impl Into<crate::models::CreateDataobjectRelationRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDataobjectRelationRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -24360,9 +30951,19 @@ impl DeleteDataobjectRelationRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass_type`](Self::dataclass_type).
@@ -24370,14 +30971,29 @@ impl DeleteDataobjectRelationRequest {
         self.dataclass_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_type`](Self::dataclass_type()) sets.
+    pub fn set_dataclass_type(mut self, value: Option<String>) -> Self {
+        self.dataclass_type = value;
+        self
+    }
     /// Sets [`data_object_id`](Self::data_object_id).
     pub fn data_object_id(mut self, value: impl Into<String>) -> Self {
         self.data_object_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`data_object_id`](Self::data_object_id()) sets.
+    pub fn set_data_object_id(mut self, value: Option<String>) -> Self {
+        self.data_object_id = value;
+        self
+    }
     /// Sets [`related_dataclass_type`](Self::related_dataclass_type).
     pub fn related_dataclass_type(mut self, value: impl Into<String>) -> Self {
         self.related_dataclass_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`related_dataclass_type`](Self::related_dataclass_type()) sets.
+    pub fn set_related_dataclass_type(mut self, value: Option<String>) -> Self {
+        self.related_dataclass_type = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -24386,6 +31002,14 @@ impl DeleteDataobjectRelationRequest {
         value: impl Into<crate::models::CreateDataobjectRelationRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateDataobjectRelationRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -24455,9 +31079,19 @@ impl ListDataobjectRelationsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass_type`](Self::dataclass_type).
@@ -24465,9 +31099,19 @@ impl ListDataobjectRelationsRequest {
         self.dataclass_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_type`](Self::dataclass_type()) sets.
+    pub fn set_dataclass_type(mut self, value: Option<String>) -> Self {
+        self.dataclass_type = value;
+        self
+    }
     /// Sets [`data_object_id`](Self::data_object_id).
     pub fn data_object_id(mut self, value: impl Into<String>) -> Self {
         self.data_object_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`data_object_id`](Self::data_object_id()) sets.
+    pub fn set_data_object_id(mut self, value: Option<String>) -> Self {
+        self.data_object_id = value;
         self
     }
     /// Sets [`related_dataclass_type`](Self::related_dataclass_type).
@@ -24475,9 +31119,19 @@ impl ListDataobjectRelationsRequest {
         self.related_dataclass_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`related_dataclass_type`](Self::related_dataclass_type()) sets.
+    pub fn set_related_dataclass_type(mut self, value: Option<String>) -> Self {
+        self.related_dataclass_type = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::DataobjectSearch>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::DataobjectSearch>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -24577,9 +31231,19 @@ impl BatchCreateDataobjectRelationsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`workspace_id`](Self::workspace_id).
     pub fn workspace_id(mut self, value: impl Into<String>) -> Self {
         self.workspace_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
         self
     }
     /// Sets [`dataclass_type`](Self::dataclass_type).
@@ -24587,9 +31251,19 @@ impl BatchCreateDataobjectRelationsRequest {
         self.dataclass_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`dataclass_type`](Self::dataclass_type()) sets.
+    pub fn set_dataclass_type(mut self, value: Option<String>) -> Self {
+        self.dataclass_type = value;
+        self
+    }
     /// Sets [`related_dataclass_type`](Self::related_dataclass_type).
     pub fn related_dataclass_type(mut self, value: impl Into<String>) -> Self {
         self.related_dataclass_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`related_dataclass_type`](Self::related_dataclass_type()) sets.
+    pub fn set_related_dataclass_type(mut self, value: Option<String>) -> Self {
+        self.related_dataclass_type = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -24598,6 +31272,14 @@ impl BatchCreateDataobjectRelationsRequest {
         value: impl Into<crate::models::BatchCreateDataobjectRelationsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::BatchCreateDataobjectRelationsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -24655,9 +31337,19 @@ impl CountResourceInstanceRequest {
         self.resource_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_type`](Self::resource_type()) sets.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.resource_type = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -24666,6 +31358,14 @@ impl CountResourceInstanceRequest {
         value: impl Into<crate::models::QueryResourceInstanceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::QueryResourceInstanceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -24727,9 +31427,19 @@ impl ListResourceInstanceRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`resource_type`](Self::resource_type).
     pub fn resource_type(mut self, value: impl Into<String>) -> Self {
         self.resource_type = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`resource_type`](Self::resource_type()) sets.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.resource_type = value;
         self
     }
     /// Sets [`limit`](Self::limit).
@@ -24737,9 +31447,19 @@ impl ListResourceInstanceRequest {
         self.limit = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<String>) -> Self {
+        self.limit = value;
+        self
+    }
     /// Sets [`offset`](Self::offset).
     pub fn offset(mut self, value: impl Into<String>) -> Self {
         self.offset = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<String>) -> Self {
+        self.offset = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -24748,6 +31468,14 @@ impl ListResourceInstanceRequest {
         value: impl Into<crate::models::QueryResourceInstanceRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::QueryResourceInstanceRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -24803,9 +31531,19 @@ impl ListProjectTagRequest {
         self.resource_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_type`](Self::resource_type()) sets.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.resource_type = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
 }
@@ -24865,14 +31603,29 @@ impl ListResourceTagRequest {
         self.resource_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_type`](Self::resource_type()) sets.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.resource_type = value;
+        self
+    }
     /// Sets [`resource_id`](Self::resource_id).
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_id`](Self::resource_id()) sets.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.resource_id = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
 }
@@ -24934,14 +31687,29 @@ impl BatchTagResourcesRequest {
         self.resource_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_type`](Self::resource_type()) sets.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.resource_type = value;
+        self
+    }
     /// Sets [`resource_id`](Self::resource_id).
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_id`](Self::resource_id()) sets.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.resource_id = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -24950,6 +31718,14 @@ impl BatchTagResourcesRequest {
         value: impl Into<crate::models::AlterResourceTagsInBatchesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::AlterResourceTagsInBatchesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -25009,14 +31785,29 @@ impl DeleteTagsRequest {
         self.resource_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_type`](Self::resource_type()) sets.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.resource_type = value;
+        self
+    }
     /// Sets [`resource_id`](Self::resource_id).
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_id`](Self::resource_id()) sets.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.resource_id = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -25025,6 +31816,14 @@ impl DeleteTagsRequest {
         value: impl Into<crate::models::AlterResourceTagsInBatchesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::AlterResourceTagsInBatchesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -25084,14 +31883,29 @@ impl BatchUntagResourcesRequest {
         self.resource_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_type`](Self::resource_type()) sets.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.resource_type = value;
+        self
+    }
     /// Sets [`resource_id`](Self::resource_id).
     pub fn resource_id(mut self, value: impl Into<String>) -> Self {
         self.resource_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_id`](Self::resource_id()) sets.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.resource_id = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -25100,6 +31914,14 @@ impl BatchUntagResourcesRequest {
         value: impl Into<crate::models::AlterResourceTagsInBatchesRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::AlterResourceTagsInBatchesRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -25163,9 +31985,19 @@ impl UpdateTagValueRequest {
         self.resource_type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_type`](Self::resource_type()) sets.
+    pub fn set_resource_type(mut self, value: Option<String>) -> Self {
+        self.resource_type = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
         self
     }
     /// Sets [`resource_id`](Self::resource_id).
@@ -25173,9 +32005,19 @@ impl UpdateTagValueRequest {
         self.resource_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`resource_id`](Self::resource_id()) sets.
+    pub fn set_resource_id(mut self, value: Option<String>) -> Self {
+        self.resource_id = value;
+        self
+    }
     /// Sets [`key`](Self::key).
     pub fn key(mut self, value: impl Into<String>) -> Self {
         self.key = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`key`](Self::key()) sets.
+    pub fn set_key(mut self, value: Option<String>) -> Self {
+        self.key = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -25184,6 +32026,14 @@ impl UpdateTagValueRequest {
         value: impl Into<crate::models::UpdateTagValueRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateTagValueRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }

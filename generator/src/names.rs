@@ -111,6 +111,19 @@ pub fn snake_ident(snake: &str) -> Ident {
     ident(snake)
 }
 
+/// The setter that takes an `Option`, `set_<field>`, beside the setter named after the field
+/// (`field` as shown, without `r#`). When another field's setter already has that name (a
+/// spec with both `foo` and `set_foo`), it gets a trailing underscore: `set_foo_`. That name
+/// is free, because only escaped keywords end in an underscore, and none starts with `set_`.
+pub fn option_setter(field: &str, setters: &[String]) -> Ident {
+    let name = format!("set_{field}");
+    if setters.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else {
+        Ident::new(&name, Span::call_site())
+    }
+}
+
 /// An identifier for a Pascal-case name (type, variant), keywords escaped.
 pub fn pascal_ident(pascal: &str) -> Ident {
     ident(pascal)
@@ -158,6 +171,24 @@ mod tests {
         ];
         for (raw, expected) in cases {
             assert_eq!(pascal(raw), expected, "pascal({raw:?})");
+        }
+    }
+
+    #[test]
+    fn option_setters() {
+        let setters = ["foo".to_owned(), "set_foo".to_owned(), "new_".to_owned()];
+        let cases = [
+            ("foo", "set_foo_"),
+            ("set_foo", "set_set_foo"),
+            ("new_", "set_new_"),
+            ("type", "set_type"),
+        ];
+        for (field, expected) in cases {
+            assert_eq!(
+                option_setter(field, &setters).to_string(),
+                expected,
+                "option_setter({field:?})"
+            );
         }
     }
 

@@ -72,10 +72,18 @@ pub fn every_operation(api: &Api, crate_ident: &Ident) -> TokenStream {
     }
 }
 
-/// A value of a type the mock accepts, as an expression.
+/// A value of a type the mock accepts, as an expression written the way users write it for
+/// a setter: `"x"` for a string, `vec!["x"]` for an array of strings.
 fn value(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
+    value_as(api, ty, root, false)
+}
+
+/// A value as [`value`] writes it; `exact` when it must already have the type `ty`, as an
+/// element of an array of arrays must (the setter converts only the outer elements).
+fn value_as(api: &Api, ty: &Type, root: &TokenStream, exact: bool) -> TokenStream {
     let rt = rt();
     match ty {
+        Type::String if exact => quote!(::std::string::String::from("x")),
         Type::String => quote!("x"),
         Type::Boolean => quote!(true),
         Type::I32 | Type::I64 => quote!(1),
@@ -89,7 +97,7 @@ fn value(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
                     .map_or("x", |variant| variant.value.as_str());
                 quote!(#root::models::#ident::from(#first))
             }
-            ModelKind::Alias(target) => value(api, target, root),
+            ModelKind::Alias(target) => value_as(api, target, root, exact),
             ModelKind::Struct(_) => {
                 let name = &api.model(*id).name;
                 let ty = type_tokens_in(api, ty, root);
@@ -99,11 +107,18 @@ fn value(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
                 }
             }
         },
-        Type::Array(inner) => {
-            let inner = value(api, inner, root);
-            quote!(::std::vec![#inner])
+        Type::Array(element) => {
+            // The setter takes any iterable of values convertible to the element type, so
+            // only an element that is itself an array (or an array alias) must be exact.
+            let nested = exact || matches!(api.through_aliases(element), Type::Array(_));
+            let element = value_as(api, element, root, nested);
+            quote!(::std::vec![#element])
         }
-        Type::Map(_) | Type::JsonObject => quote!(::std::default::Default::default()),
+        Type::Map(_) | Type::JsonObject => {
+            // Typed, since a setter's `impl Into<..>` leaves nothing to infer it from.
+            let ty = type_tokens_in(api, ty, root);
+            quote!(<#ty as ::std::default::Default>::default())
+        }
         Type::JsonValue => quote!(#rt::serde_json::Value::Null),
         Type::File => quote!(#rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt")),
     }

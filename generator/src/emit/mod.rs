@@ -110,6 +110,7 @@ fn std_type(api: &Api, short: &str) -> TokenStream {
         "Vec" => quote!(::std::vec::Vec),
         "Result" => quote!(::std::result::Result),
         "Into" => quote!(::std::convert::Into),
+        "IntoIterator" => quote!(::std::iter::IntoIterator),
         "Box" => quote!(::std::boxed::Box),
         other => panic!("generator bug: no full path for the prelude name `{other}`"),
     }
@@ -154,6 +155,60 @@ fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
         }
         Type::JsonValue => quote!(#rt::serde_json::Value),
         Type::File => quote!(#rt::FilePart),
+    }
+}
+
+/// What the setter of a value of type `ty` takes, and the expression turning its `value`
+/// into `ty`: an array from any iterable of things convertible to its element type (so
+/// `vec!["a"]` and `["a", "b"]` set a `Vec<String>`), anything else through `Into`.
+fn setter_input(api: &Api, ty: &Type) -> (TokenStream, TokenStream) {
+    let into = std_type(api, "Into");
+    match api.through_aliases(ty) {
+        Type::Array(element) => {
+            let element = type_tokens(api, element);
+            let iterable = std_type(api, "IntoIterator");
+            (
+                quote!(impl #iterable<Item = impl #into<#element>>),
+                quote!(value.into_iter().map(#into::into).collect()),
+            )
+        }
+        _ => {
+            let ty = type_tokens(api, ty);
+            (quote!(impl #into<#ty>), quote!(value.into()))
+        }
+    }
+}
+
+/// The two setters of one field, `field` stored as `Option<ty>` in `self`: the one named
+/// after the field, with `docs`, and `set_<field>` (see [`names::option_setter`]), which
+/// takes an `Option` and clears the field with `None`. `setters` are the plain setters of
+/// all fields of the type.
+fn setter_pair(
+    api: &Api,
+    field: &Ident,
+    ty: &Type,
+    docs: TokenStream,
+    setters: &[String],
+) -> TokenStream {
+    let (input, convert) = setter_input(api, ty);
+    let option = std_type(api, "Option");
+    let stored = type_tokens(api, ty);
+    let shown = shown(field);
+    let option_setter = names::option_setter(&shown, setters);
+    let option_doc =
+        format!(" Sets or, with `None`, clears what [`{shown}`](Self::{shown}()) sets.");
+    quote! {
+        #docs
+        pub fn #field(mut self, value: #input) -> Self {
+            self.#field = Some(#convert);
+            self
+        }
+
+        #[doc = #option_doc]
+        pub fn #option_setter(mut self, value: #option<#stored>) -> Self {
+            self.#field = value;
+            self
+        }
     }
 }
 

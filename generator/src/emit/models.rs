@@ -3,7 +3,9 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::{cfg, cfg_all, doc, doc_or_allow, rt, shown, std_type, type_ident, type_tokens};
+use super::{
+    cfg, cfg_all, doc, doc_or_allow, rt, setter_pair, shown, std_type, type_ident, type_tokens,
+};
 use crate::ir::*;
 use crate::names;
 
@@ -330,34 +332,23 @@ fn builder(api: &Api, id: ModelId, model: &Struct, cfg: &TokenStream) -> TokenSt
     let option = std_type(api, "Option");
     let result = std_type(api, "Result");
     let boxed = std_type(api, "Box");
-    let into = std_type(api, "Into");
     let names: Vec<Ident> = model.fields.iter().map(field_ident).collect();
     let types: Vec<TokenStream> = model
         .fields
         .iter()
         .map(|field| type_tokens(api, &field.ty))
         .collect();
-    let setters = model
-        .fields
-        .iter()
-        .zip(&names)
-        .zip(&types)
-        .map(|((field, name), ty)| {
-            let setter_doc = match &field.doc {
-                Some(text) => doc(text),
-                None => {
-                    let text = format!(" Sets [`{shown}::{}`](super::{shown}).", field.wire_name);
-                    quote!(#[doc = #text])
-                }
-            };
-            quote! {
-                #setter_doc
-                pub fn #name(mut self, value: impl #into<#ty>) -> Self {
-                    self.#name = Some(value.into());
-                    self
-                }
+    let setter_names: Vec<String> = names.iter().map(super::shown).collect();
+    let setters = model.fields.iter().zip(&names).map(|(field, name)| {
+        let setter_doc = match &field.doc {
+            Some(text) => doc(text),
+            None => {
+                let text = format!(" Sets [`{shown}::{}`](super::{shown}).", field.wire_name);
+                quote!(#[doc = #text])
             }
-        });
+        };
+        setter_pair(api, name, &field.ty, setter_doc, &setter_names)
+    });
     let values = model.fields.iter().zip(&names).map(|(field, name)| {
         let wire = &field.wire_name;
         let value = quote!(self.#name);

@@ -8,7 +8,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::call::{method_parts, MethodParts, Names};
-use super::{doc, doc_or_allow, rt, shown, std_type, type_tokens};
+use super::{doc, doc_or_allow, rt, setter_pair, shown, std_type, type_tokens};
 use crate::ir::*;
 use crate::names;
 
@@ -104,24 +104,28 @@ fn body_type(api: &Api, body: &RequestBody) -> TokenStream {
     }
 }
 
-/// A setter of a request field.
-fn setter(ident: &Ident, ty: &TokenStream) -> TokenStream {
+/// The type of a request's body as a value, for its setters.
+fn body_value_type(body: &RequestBody) -> Type {
+    match &body.kind {
+        BodyKind::Json(ty) => ty.clone(),
+        BodyKind::Form(id) => Type::Model(*id),
+        BodyKind::Raw => Type::File,
+    }
+}
+
+/// The doc line of a request field's setter.
+fn setter_doc(ident: &Ident) -> TokenStream {
     let shown = shown(ident);
     let doc = format!(" Sets [`{shown}`](Self::{shown}).");
-    quote! {
-        #[doc = #doc]
-        pub fn #ident(mut self, value: impl Into<#ty>) -> Self {
-            self.#ident = Some(value.into());
-            self
-        }
-    }
+    quote!(#[doc = #doc])
 }
 
 /// The request type: every value optional in Rust, set with setters; required ones are
 /// checked when the request is sent.
 fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
     let mut fields = Vec::new();
-    let mut setters = Vec::new();
+    // Each field's identifier and type, for its setters.
+    let mut settable: Vec<(Ident, Type)> = Vec::new();
     for param in &operation.params {
         let ident = names::snake_ident(&param.name);
         let ty = type_tokens(api, &param.ty);
@@ -136,7 +140,7 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
         let field_doc = doc_or_allow(text.as_deref());
         let option = std_type(api, "Option");
         fields.push(quote!(#field_doc pub #ident: #option<#ty>,));
-        setters.push(setter(&ident, &ty));
+        settable.push((ident, param.ty.clone()));
     }
     if let Some(body) = &operation.body {
         let ty = body_type(api, body);
@@ -151,8 +155,12 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
         let ident = format_ident!("body");
         let option = std_type(api, "Option");
         fields.push(quote!(#field_doc pub body: #option<#ty>,));
-        setters.push(setter(&ident, &ty));
+        settable.push((ident, body_value_type(body)));
     }
+    let setter_names: Vec<String> = settable.iter().map(|(ident, _)| shown(ident)).collect();
+    let setters = settable
+        .iter()
+        .map(|(ident, ty)| setter_pair(api, ident, ty, setter_doc(ident), &setter_names));
     let method = &names.method;
     let request = &names.request;
     let request_doc = format!(

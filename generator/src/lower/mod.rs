@@ -46,11 +46,19 @@ pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
         features: Vec::new(),
         shadowed: Vec::new(),
     };
-    api.shadowed = ["Option", "String", "Vec", "Box", "Result", "Into"]
-        .into_iter()
-        .filter(|name| api.models.iter().any(|model| model.name == *name))
-        .map(str::to_owned)
-        .collect();
+    api.shadowed = [
+        "Option",
+        "String",
+        "Vec",
+        "Box",
+        "Result",
+        "Into",
+        "IntoIterator",
+    ]
+    .into_iter()
+    .filter(|name| api.models.iter().any(|model| model.name == *name))
+    .map(str::to_owned)
+    .collect();
     crate::cycles::box_recursive_fields(&mut api);
     crate::derives::derive_defaults(&mut api);
     crate::derives::mark_directions(&mut api);

@@ -28,6 +28,11 @@ impl ExportReportRequest {
         self.export_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`export_id`](Self::export_id()) sets.
+    pub fn set_export_id(mut self, value: Option<String>) -> Self {
+        self.export_id = value;
+        self
+    }
 }
 
 /// Response of [`Client::export_report`](crate::Client::export_report).
@@ -72,8 +77,13 @@ impl CreateBatchRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.body = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<Vec<String>>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -122,6 +132,14 @@ impl PutLabelsRequest {
         value: impl Into<::std::collections::BTreeMap<String, String>>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<::std::collections::BTreeMap<String, String>>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }

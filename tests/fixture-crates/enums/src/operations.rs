@@ -28,6 +28,11 @@ impl ListJobsRequest {
         self.state = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`state`](Self::state()) sets.
+    pub fn set_state(mut self, value: Option<crate::models::State>) -> Self {
+        self.state = value;
+        self
+    }
 }
 
 /// Response of [`Client::list_jobs`](crate::Client::list_jobs).

@@ -30,9 +30,19 @@ impl ListWidgetsRequest {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i32>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
         self
     }
 }
@@ -82,12 +92,25 @@ impl CreateWidgetRequest {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(
         mut self,
         value: impl Into<crate::models::CreateWidgetRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateWidgetRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }

@@ -523,14 +523,29 @@ pub mod builders {
             self.name = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
         /// Sets [`CreateWidgetRequestBody::spec`](super::CreateWidgetRequestBody).
         pub fn spec(mut self, value: impl Into<crate::models::WidgetSpec>) -> Self {
             self.spec = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`spec`](Self::spec()) sets.
+        pub fn set_spec(mut self, value: Option<crate::models::WidgetSpec>) -> Self {
+            self.spec = value;
+            self
+        }
         /// Sets [`CreateWidgetRequestBody::description`](super::CreateWidgetRequestBody).
         pub fn description(mut self, value: impl Into<String>) -> Self {
             self.description = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`description`](Self::description()) sets.
+        pub fn set_description(mut self, value: Option<String>) -> Self {
+            self.description = value;
             self
         }
         /// Builds the [`CreateWidgetRequestBody`](super::CreateWidgetRequestBody); fails when a required field is not set.
@@ -559,9 +574,19 @@ pub mod builders {
             self.color = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`color`](Self::color()) sets.
+        pub fn set_color(mut self, value: Option<crate::models::Color>) -> Self {
+            self.color = value;
+            self
+        }
         /// Sets [`WidgetSpec::size`](super::WidgetSpec).
         pub fn size(mut self, value: impl Into<i32>) -> Self {
             self.size = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`size`](Self::size()) sets.
+        pub fn set_size(mut self, value: Option<i32>) -> Self {
+            self.size = value;
             self
         }
         /// Builds the [`WidgetSpec`](super::WidgetSpec); fails when a required field is not set.

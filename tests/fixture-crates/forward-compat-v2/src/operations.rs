@@ -32,14 +32,29 @@ impl ListWidgetsRequest {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`marker`](Self::marker).
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`marker`](Self::marker()) sets.
+    pub fn set_marker(mut self, value: Option<String>) -> Self {
+        self.marker = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i32>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
         self
     }
 }
@@ -91,9 +106,19 @@ impl CreateWidgetRequest {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`x_client_token`](Self::x_client_token).
     pub fn x_client_token(mut self, value: impl Into<String>) -> Self {
         self.x_client_token = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_client_token`](Self::x_client_token()) sets.
+    pub fn set_x_client_token(mut self, value: Option<String>) -> Self {
+        self.x_client_token = value;
         self
     }
     /// Sets [`body`](Self::body).
@@ -102,6 +127,14 @@ impl CreateWidgetRequest {
         value: impl Into<crate::models::CreateWidgetRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateWidgetRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -155,9 +188,19 @@ impl DeleteWidgetRequest {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`widget_id`](Self::widget_id).
     pub fn widget_id(mut self, value: impl Into<String>) -> Self {
         self.widget_id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`widget_id`](Self::widget_id()) sets.
+    pub fn set_widget_id(mut self, value: Option<String>) -> Self {
+        self.widget_id = value;
         self
     }
 }

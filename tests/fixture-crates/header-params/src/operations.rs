@@ -36,14 +36,29 @@ impl CreateThingRequest {
         self.x_request_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`x_request_id`](Self::x_request_id()) sets.
+    pub fn set_x_request_id(mut self, value: Option<String>) -> Self {
+        self.x_request_id = value;
+        self
+    }
     /// Sets [`x_retry_count`](Self::x_retry_count).
     pub fn x_retry_count(mut self, value: impl Into<i32>) -> Self {
         self.x_retry_count = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`x_retry_count`](Self::x_retry_count()) sets.
+    pub fn set_x_retry_count(mut self, value: Option<i32>) -> Self {
+        self.x_retry_count = value;
+        self
+    }
     /// Sets [`x_dry_run`](Self::x_dry_run).
     pub fn x_dry_run(mut self, value: impl Into<bool>) -> Self {
         self.x_dry_run = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_dry_run`](Self::x_dry_run()) sets.
+    pub fn set_x_dry_run(mut self, value: Option<bool>) -> Self {
+        self.x_dry_run = value;
         self
     }
     /// Sets [`x_language`](Self::x_language).
@@ -52,6 +67,14 @@ impl CreateThingRequest {
         value: impl Into<crate::models::CreateThingXLanguage>,
     ) -> Self {
         self.x_language = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.
+    pub fn set_x_language(
+        mut self,
+        value: Option<crate::models::CreateThingXLanguage>,
+    ) -> Self {
+        self.x_language = value;
         self
     }
 }

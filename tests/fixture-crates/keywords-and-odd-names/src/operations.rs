@@ -30,9 +30,19 @@ impl GetOddThingRequest {
         self.r#type = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`type`](Self::type()) sets.
+    pub fn set_type(mut self, value: Option<String>) -> Self {
+        self.r#type = value;
+        self
+    }
     /// Sets [`self_`](Self::self_).
     pub fn self_(mut self, value: impl Into<String>) -> Self {
         self.self_ = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
+    pub fn set_self_(mut self, value: Option<String>) -> Self {
+        self.self_ = value;
         self
     }
 }

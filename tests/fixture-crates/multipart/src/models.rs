@@ -298,9 +298,19 @@ pub mod builders {
             self.import_file = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`import_file`](Self::import_file()) sets.
+        pub fn set_import_file(mut self, value: Option<rt::FilePart>) -> Self {
+            self.import_file = value;
+            self
+        }
         /// Sets [`ImportAlertsRequestBody::mapping_name`](super::ImportAlertsRequestBody).
         pub fn mapping_name(mut self, value: impl Into<String>) -> Self {
             self.mapping_name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`mapping_name`](Self::mapping_name()) sets.
+        pub fn set_mapping_name(mut self, value: Option<String>) -> Self {
+            self.mapping_name = value;
             self
         }
         /// Builds the [`ImportAlertsRequestBody`](super::ImportAlertsRequestBody); fails when a required field is not set.
@@ -332,9 +342,19 @@ pub mod builders {
             self.file = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`file`](Self::file()) sets.
+        pub fn set_file(mut self, value: Option<rt::FilePart>) -> Self {
+            self.file = value;
+            self
+        }
         /// Sets [`UploadFileRequestBody::title`](super::UploadFileRequestBody).
         pub fn title(mut self, value: impl Into<String>) -> Self {
             self.title = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`title`](Self::title()) sets.
+        pub fn set_title(mut self, value: Option<String>) -> Self {
+            self.title = value;
             self
         }
         /// Sets [`UploadFileRequestBody::size_limit`](super::UploadFileRequestBody).
@@ -342,9 +362,19 @@ pub mod builders {
             self.size_limit = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`size_limit`](Self::size_limit()) sets.
+        pub fn set_size_limit(mut self, value: Option<i32>) -> Self {
+            self.size_limit = value;
+            self
+        }
         /// Sets [`UploadFileRequestBody::overwrite`](super::UploadFileRequestBody).
         pub fn overwrite(mut self, value: impl Into<bool>) -> Self {
             self.overwrite = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`overwrite`](Self::overwrite()) sets.
+        pub fn set_overwrite(mut self, value: Option<bool>) -> Self {
+            self.overwrite = value;
             self
         }
         /// Sets [`UploadFileRequestBody::kind`](super::UploadFileRequestBody).
@@ -355,9 +385,25 @@ pub mod builders {
             self.kind = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`kind`](Self::kind()) sets.
+        pub fn set_kind(
+            mut self,
+            value: Option<crate::models::UploadFileRequestBodyKind>,
+        ) -> Self {
+            self.kind = value;
+            self
+        }
         /// Sets [`UploadFileRequestBody::tags`](super::UploadFileRequestBody).
-        pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-            self.tags = Some(value.into());
+        pub fn tags(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.tags = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`tags`](Self::tags()) sets.
+        pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+            self.tags = value;
             self
         }
         /// Builds the [`UploadFileRequestBody`](super::UploadFileRequestBody); fails when a required field is not set.
@@ -385,8 +431,16 @@ pub mod builders {
     }
     impl UploadAttachmentsRequestBody {
         /// Sets [`UploadAttachmentsRequestBody::files`](super::UploadAttachmentsRequestBody).
-        pub fn files(mut self, value: impl Into<Vec<rt::FilePart>>) -> Self {
-            self.files = Some(value.into());
+        pub fn files(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<rt::FilePart>>,
+        ) -> Self {
+            self.files = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`files`](Self::files()) sets.
+        pub fn set_files(mut self, value: Option<Vec<rt::FilePart>>) -> Self {
+            self.files = value;
             self
         }
         /// Sets [`UploadAttachmentsRequestBody::note`](super::UploadAttachmentsRequestBody).
@@ -395,6 +449,14 @@ pub mod builders {
             value: impl Into<crate::models::UploadAttachmentsRequestBodyNote>,
         ) -> Self {
             self.note = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`note`](Self::note()) sets.
+        pub fn set_note(
+            mut self,
+            value: Option<crate::models::UploadAttachmentsRequestBodyNote>,
+        ) -> Self {
+            self.note = value;
             self
         }
         /// Builds the [`UploadAttachmentsRequestBody`](super::UploadAttachmentsRequestBody); fails when a required field is not set.
@@ -416,6 +478,11 @@ pub mod builders {
         /// Sets [`UploadAttachmentsRequestBodyNote::text`](super::UploadAttachmentsRequestBodyNote).
         pub fn text(mut self, value: impl Into<String>) -> Self {
             self.text = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`text`](Self::text()) sets.
+        pub fn set_text(mut self, value: Option<String>) -> Self {
+            self.text = value;
             self
         }
         /// Builds the [`UploadAttachmentsRequestBodyNote`](super::UploadAttachmentsRequestBodyNote); fails when a required field is not set.

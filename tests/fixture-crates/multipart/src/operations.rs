@@ -33,6 +33,14 @@ impl UploadFileRequest {
         self.body = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UploadFileRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
 }
 
 /// Response of [`Client::upload_file`](crate::Client::upload_file).
@@ -76,12 +84,25 @@ impl ImportAlertsRequest {
         self.workspace_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`workspace_id`](Self::workspace_id()) sets.
+    pub fn set_workspace_id(mut self, value: Option<String>) -> Self {
+        self.workspace_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(
         mut self,
         value: impl Into<crate::models::ImportAlertsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::ImportAlertsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -130,6 +151,14 @@ impl UploadAttachmentsRequest {
         value: impl Into<crate::models::UploadAttachmentsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UploadAttachmentsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }

@@ -2,6 +2,180 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
+/// `setColor`'s setter is `set_color`, so `color`'s `Option` setter is `set_color_`.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SetterNames {
+    #[allow(missing_docs)]
+    pub color: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub set_color: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub iterable: ::std::option::Option<crate::models::IntoIterator>,
+}
+
+impl SetterNames {
+    /// Starts building a [`SetterNames`]; see [`builders::SetterNames`].
+    pub fn builder() -> crate::models::builders::SetterNames {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for SetterNames {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.color.is_some())
+            + usize::from(self.set_color.is_some())
+            + usize::from(self.iterable.is_some());
+        let mut state = serializer.serialize_struct("SetterNames", len)?;
+        if let Some(value) = &self.color {
+            state.serialize_field("color", value)?;
+        }
+        if let Some(value) = &self.set_color {
+            state.serialize_field("setColor", value)?;
+        }
+        if let Some(value) = &self.iterable {
+            state.serialize_field("iterable", value)?;
+        }
+        state.end()
+    }
+}
+
+#[cfg(feature = "extra-traits")]
+impl<'de> rt::serde::Deserialize<'de> for SetterNames {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["color", "setColor", "iterable"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = SetterNames;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct SetterNames")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<SetterNames, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "color" => Some(0),
+                        "setColor" => Some(1),
+                        "iterable" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut color = None;
+                let mut set_color = None;
+                let mut iterable = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => color = __map.next_value()?,
+                        Some(1) => set_color = __map.next_value()?,
+                        Some(2) => iterable = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(SetterNames {
+                    color,
+                    set_color,
+                    iterable,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SetterNames", FIELDS, __Visitor)
+    }
+}
+
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct IntoIterator {
+    #[allow(missing_docs)]
+    pub items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl IntoIterator {
+    /// Starts building a [`IntoIterator`]; see [`builders::IntoIterator`].
+    pub fn builder() -> crate::models::builders::IntoIterator {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for IntoIterator {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> ::std::result::Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.items.is_some());
+        let mut state = serializer.serialize_struct("IntoIterator", len)?;
+        if let Some(value) = &self.items {
+            state.serialize_field("items", value)?;
+        }
+        state.end()
+    }
+}
+
+#[cfg(feature = "extra-traits")]
+impl<'de> rt::serde::Deserialize<'de> for IntoIterator {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> ::std::result::Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["items"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = IntoIterator;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct IntoIterator")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> ::std::result::Result<IntoIterator, __A::Error> {
+                fn __field(name: &str) -> ::std::option::Option<usize> {
+                    match name {
+                        "items" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut items = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => items = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(IntoIterator { items })
+            }
+        }
+        deserializer.deserialize_struct("IntoIterator", FIELDS, __Visitor)
+    }
+}
+
 /// Properties named like the locals of generated serde impls and builders.
 #[derive(Debug, Clone)]
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
@@ -3191,6 +3365,106 @@ impl<'de> rt::serde::Deserialize<'de> for FieldSeed {
 pub mod builders {
     #[allow(unused_imports)]
     use super::rt;
+    /// Builds a [`SetterNames`](super::SetterNames).
+    #[derive(Debug, Clone, Default)]
+    pub struct SetterNames {
+        color: ::std::option::Option<::std::string::String>,
+        set_color: ::std::option::Option<::std::string::String>,
+        iterable: ::std::option::Option<crate::models::IntoIterator>,
+    }
+    impl SetterNames {
+        /// Sets [`SetterNames::color`](super::SetterNames).
+        pub fn color(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.color = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`color`](Self::color()) sets.
+        pub fn set_color_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.color = value;
+            self
+        }
+        /// Sets [`SetterNames::setColor`](super::SetterNames).
+        pub fn set_color(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.set_color = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`set_color`](Self::set_color()) sets.
+        pub fn set_set_color(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.set_color = value;
+            self
+        }
+        /// Sets [`SetterNames::iterable`](super::SetterNames).
+        pub fn iterable(
+            mut self,
+            value: impl ::std::convert::Into<crate::models::IntoIterator>,
+        ) -> Self {
+            self.iterable = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`iterable`](Self::iterable()) sets.
+        pub fn set_iterable(
+            mut self,
+            value: ::std::option::Option<crate::models::IntoIterator>,
+        ) -> Self {
+            self.iterable = value;
+            self
+        }
+        /// Builds the [`SetterNames`](super::SetterNames); fails when a required field is not set.
+        pub fn build(self) -> ::std::result::Result<super::SetterNames, rt::BuildError> {
+            Ok(super::SetterNames {
+                color: self.color,
+                set_color: self.set_color,
+                iterable: self.iterable,
+            })
+        }
+    }
+    /// Builds a [`IntoIterator`](super::IntoIterator).
+    #[derive(Debug, Clone, Default)]
+    pub struct IntoIterator {
+        items: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl IntoIterator {
+        /// Sets [`IntoIterator::items`](super::IntoIterator).
+        pub fn items(
+            mut self,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
+        ) -> Self {
+            self.items = Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        /// Sets or, with `None`, clears what [`items`](Self::items()) sets.
+        pub fn set_items(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.items = value;
+            self
+        }
+        /// Builds the [`IntoIterator`](super::IntoIterator); fails when a required field is not set.
+        pub fn build(
+            self,
+        ) -> ::std::result::Result<super::IntoIterator, rt::BuildError> {
+            Ok(super::IntoIterator {
+                items: self.items,
+            })
+        }
+    }
     /// Builds a [`Visitor`](super::Visitor).
     #[derive(Debug, Clone, Default)]
     pub struct Visitor {
@@ -3218,9 +3492,22 @@ pub mod builders {
             self.map = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`map`](Self::map()) sets.
+        pub fn set_map(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.map = value;
+            self
+        }
         /// Sets [`Visitor::seed`](super::Visitor).
         pub fn seed(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.seed = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`seed`](Self::seed()) sets.
+        pub fn set_seed(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.seed = value;
             self
         }
         /// Sets [`Visitor::key`](super::Visitor).
@@ -3231,12 +3518,28 @@ pub mod builders {
             self.key = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`key`](Self::key()) sets.
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.key = value;
+            self
+        }
         /// Sets [`Visitor::field`](super::Visitor).
         pub fn field(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.field = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`field`](Self::field()) sets.
+        pub fn set_field(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.field = value;
             self
         }
         /// Sets [`Visitor::fields`](super::Visitor).
@@ -3247,12 +3550,28 @@ pub mod builders {
             self.fields = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`fields`](Self::fields()) sets.
+        pub fn set_fields(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.fields = value;
+            self
+        }
         /// Sets [`Visitor::state`](super::Visitor).
         pub fn state(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.state = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`state`](Self::state()) sets.
+        pub fn set_state(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.state = value;
             self
         }
         /// Sets [`Visitor::value`](super::Visitor).
@@ -3263,9 +3582,22 @@ pub mod builders {
             self.value = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`value`](Self::value()) sets.
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<crate::models::FieldsVisitor>,
+        ) -> Self {
+            self.value = value;
+            self
+        }
         /// Sets [`Visitor::len`](super::Visitor).
         pub fn len(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.len = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`len`](Self::len()) sets.
+        pub fn set_len(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.len = value;
             self
         }
         /// Sets [`Visitor::serializer`](super::Visitor).
@@ -3276,12 +3608,28 @@ pub mod builders {
             self.serializer = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`serializer`](Self::serializer()) sets.
+        pub fn set_serializer(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.serializer = value;
+            self
+        }
         /// Sets [`Visitor::deserializer`](super::Visitor).
         pub fn deserializer(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.deserializer = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`deserializer`](Self::deserializer()) sets.
+        pub fn set_deserializer(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.deserializer = value;
             self
         }
         /// Sets [`Visitor::formatter`](super::Visitor).
@@ -3292,12 +3640,28 @@ pub mod builders {
             self.formatter = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`formatter`](Self::formatter()) sets.
+        pub fn set_formatter(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.formatter = value;
+            self
+        }
         /// Sets [`Visitor::name`](super::Visitor).
         pub fn name(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.name = value;
             self
         }
         /// Sets [`Visitor::option`](super::Visitor).
@@ -3308,12 +3672,28 @@ pub mod builders {
             self.option = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`option`](Self::option()) sets.
+        pub fn set_option(
+            mut self,
+            value: ::std::option::Option<crate::models::Option>,
+        ) -> Self {
+            self.option = value;
+            self
+        }
         /// Sets [`Visitor::empty`](super::Visitor).
         pub fn empty(
             mut self,
             value: impl ::std::convert::Into<crate::models::Empty>,
         ) -> Self {
             self.empty = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`empty`](Self::empty()) sets.
+        pub fn set_empty(
+            mut self,
+            value: ::std::option::Option<crate::models::Empty>,
+        ) -> Self {
+            self.empty = value;
             self
         }
         /// Builds the [`Visitor`](super::Visitor); fails when a required field is not set.
@@ -3351,6 +3731,11 @@ pub mod builders {
             self.a = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`a`](Self::a()) sets.
+        pub fn set_a(mut self, value: ::std::option::Option<crate::models::A>) -> Self {
+            self.a = value;
+            self
+        }
         /// Builds the [`FieldsVisitor`](super::FieldsVisitor); fails when a required field is not set.
         pub fn build(
             self,
@@ -3369,6 +3754,11 @@ pub mod builders {
             self.d = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`d`](Self::d()) sets.
+        pub fn set_d(mut self, value: ::std::option::Option<crate::models::D>) -> Self {
+            self.d = value;
+            self
+        }
         /// Builds the [`A`](super::A); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::A, rt::BuildError> {
             Ok(super::A { d: self.d })
@@ -3383,6 +3773,11 @@ pub mod builders {
         /// Sets [`D::s`](super::D).
         pub fn s(mut self, value: impl ::std::convert::Into<crate::models::S>) -> Self {
             self.s = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`s`](Self::s()) sets.
+        pub fn set_s(mut self, value: ::std::option::Option<crate::models::S>) -> Self {
+            self.s = value;
             self
         }
         /// Builds the [`D`](super::D); fails when a required field is not set.
@@ -3402,6 +3797,14 @@ pub mod builders {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.text = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`text`](Self::text()) sets.
+        pub fn set_text(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.text = value;
             self
         }
         /// Builds the [`S`](super::S); fails when a required field is not set.
@@ -3425,6 +3828,14 @@ pub mod builders {
             self.some = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`some`](Self::some()) sets.
+        pub fn set_some(
+            mut self,
+            value: ::std::option::Option<crate::models::Some>,
+        ) -> Self {
+            self.some = value;
+            self
+        }
         /// Builds the [`Option`](super::Option); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Option, rt::BuildError> {
             Ok(super::Option { some: self.some })
@@ -3442,6 +3853,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::None>,
         ) -> Self {
             self.none = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`none`](Self::none()) sets.
+        pub fn set_none(
+            mut self,
+            value: ::std::option::Option<crate::models::None>,
+        ) -> Self {
+            self.none = value;
             self
         }
         /// Builds the [`Some`](super::Some); fails when a required field is not set.
@@ -3463,6 +3882,14 @@ pub mod builders {
             self.ok = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`ok`](Self::ok()) sets.
+        pub fn set_ok(
+            mut self,
+            value: ::std::option::Option<crate::models::Ok>,
+        ) -> Self {
+            self.ok = value;
+            self
+        }
         /// Builds the [`None`](super::None); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::None, rt::BuildError> {
             Ok(super::None { ok: self.ok })
@@ -3480,6 +3907,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::Result>,
         ) -> Self {
             self.result = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`result`](Self::result()) sets.
+        pub fn set_result(
+            mut self,
+            value: ::std::option::Option<crate::models::Result>,
+        ) -> Self {
+            self.result = value;
             self
         }
         /// Builds the [`Ok`](super::Ok); fails when a required field is not set.
@@ -3501,6 +3936,14 @@ pub mod builders {
             self.into = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`into`](Self::into()) sets.
+        pub fn set_into(
+            mut self,
+            value: ::std::option::Option<crate::models::Into>,
+        ) -> Self {
+            self.into = value;
+            self
+        }
         /// Builds the [`Result`](super::Result); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Result, rt::BuildError> {
             Ok(super::Result { into: self.into })
@@ -3520,6 +3963,14 @@ pub mod builders {
             self.from = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`from`](Self::from()) sets.
+        pub fn set_from(
+            mut self,
+            value: ::std::option::Option<crate::models::From>,
+        ) -> Self {
+            self.from = value;
+            self
+        }
         /// Builds the [`Into`](super::Into); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Into, rt::BuildError> {
             Ok(super::Into { from: self.from })
@@ -3537,6 +3988,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::Default>,
         ) -> Self {
             self.default = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`default`](Self::default()) sets.
+        pub fn set_default(
+            mut self,
+            value: ::std::option::Option<crate::models::Default>,
+        ) -> Self {
+            self.default = value;
             self
         }
         /// Builds the [`From`](super::From); fails when a required field is not set.
@@ -3560,6 +4019,14 @@ pub mod builders {
             self.formatter = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`formatter`](Self::formatter()) sets.
+        pub fn set_formatter(
+            mut self,
+            value: ::std::option::Option<crate::models::Formatter>,
+        ) -> Self {
+            self.formatter = value;
+            self
+        }
         /// Builds the [`Default`](super::Default); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Default, rt::BuildError> {
             Ok(super::Default {
@@ -3579,6 +4046,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::Box>,
         ) -> Self {
             self.r#box = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`box`](Self::box()) sets.
+        pub fn set_box(
+            mut self,
+            value: ::std::option::Option<crate::models::Box>,
+        ) -> Self {
+            self.r#box = value;
             self
         }
         /// Builds the [`Formatter`](super::Formatter); fails when a required field is not set.
@@ -3604,6 +4079,14 @@ pub mod builders {
             self.next = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`next`](Self::next()) sets.
+        pub fn set_next(
+            mut self,
+            value: ::std::option::Option<crate::models::Box>,
+        ) -> Self {
+            self.next = value;
+            self
+        }
         /// Sets [`Box::text`](super::Box).
         pub fn text(
             mut self,
@@ -3612,12 +4095,32 @@ pub mod builders {
             self.text = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`text`](Self::text()) sets.
+        pub fn set_text(
+            mut self,
+            value: ::std::option::Option<crate::models::String>,
+        ) -> Self {
+            self.text = value;
+            self
+        }
         /// Sets [`Box::items`](super::Box).
         pub fn items(
             mut self,
-            value: impl ::std::convert::Into<crate::models::Vec>,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
         ) -> Self {
-            self.items = Some(value.into());
+            self.items = Some(
+                value.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+        /// Sets or, with `None`, clears what [`items`](Self::items()) sets.
+        pub fn set_items(
+            mut self,
+            value: ::std::option::Option<crate::models::Vec>,
+        ) -> Self {
+            self.items = value;
             self
         }
         /// Builds the [`Box`](super::Box); fails when a required field is not set.
@@ -3646,12 +4149,28 @@ pub mod builders {
             self.self_ = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
+        pub fn set_self_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.self_ = value;
+            self
+        }
         /// Sets [`Keywords::crate`](super::Keywords).
         pub fn crate_(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.crate_ = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`crate_`](Self::crate_()) sets.
+        pub fn set_crate_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.crate_ = value;
             self
         }
         /// Sets [`Keywords::super`](super::Keywords).
@@ -3662,12 +4181,28 @@ pub mod builders {
             self.super_ = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`super_`](Self::super_()) sets.
+        pub fn set_super_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.super_ = value;
+            self
+        }
         /// Sets [`Keywords::type`](super::Keywords).
         pub fn r#type(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.r#type = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`type`](Self::type()) sets.
+        pub fn set_type(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.r#type = value;
             self
         }
         /// Builds the [`Keywords`](super::Keywords); fails when a required field is not set.
@@ -3719,6 +4254,14 @@ pub mod builders {
             self.rt = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`rt`](Self::rt()) sets.
+        pub fn set_rt(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.rt = value;
+            self
+        }
         /// Sets [`Hygiene::serde`](super::Hygiene).
         pub fn serde(
             mut self,
@@ -3727,9 +4270,22 @@ pub mod builders {
             self.serde = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`serde`](Self::serde()) sets.
+        pub fn set_serde(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.serde = value;
+            self
+        }
         /// Sets [`Hygiene::core`](super::Hygiene).
         pub fn core(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.core = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`core`](Self::core()) sets.
+        pub fn set_core(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.core = value;
             self
         }
         /// Sets [`Hygiene::std`](super::Hygiene).
@@ -3740,9 +4296,22 @@ pub mod builders {
             self.std = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`std`](Self::std()) sets.
+        pub fn set_std(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.std = value;
+            self
+        }
         /// Sets [`Hygiene::ok`](super::Hygiene).
         pub fn ok(mut self, value: impl ::std::convert::Into<bool>) -> Self {
             self.ok = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`ok`](Self::ok()) sets.
+        pub fn set_ok(mut self, value: ::std::option::Option<bool>) -> Self {
+            self.ok = value;
             self
         }
         /// Sets [`Hygiene::err`](super::Hygiene).
@@ -3753,12 +4322,28 @@ pub mod builders {
             self.err = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`err`](Self::err()) sets.
+        pub fn set_err(
+            mut self,
+            value: ::std::option::Option<crate::models::Err>,
+        ) -> Self {
+            self.err = value;
+            self
+        }
         /// Sets [`Hygiene::some`](super::Hygiene).
         pub fn some(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.some = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`some`](Self::some()) sets.
+        pub fn set_some(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.some = value;
             self
         }
         /// Sets [`Hygiene::none`](super::Hygiene).
@@ -3769,12 +4354,28 @@ pub mod builders {
             self.none = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`none`](Self::none()) sets.
+        pub fn set_none(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.none = value;
+            self
+        }
         /// Sets [`Hygiene::result`](super::Hygiene).
         pub fn result(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.result = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`result`](Self::result()) sets.
+        pub fn set_result(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.result = value;
             self
         }
         /// Sets [`Hygiene::option`](super::Hygiene).
@@ -3785,12 +4386,30 @@ pub mod builders {
             self.option = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`option`](Self::option()) sets.
+        pub fn set_option(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.option = value;
+            self
+        }
         /// Sets [`Hygiene::vec`](super::Hygiene).
         pub fn vec(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            value: impl ::std::iter::IntoIterator<
+                Item = impl ::std::convert::Into<::std::string::String>,
+            >,
         ) -> Self {
-            self.vec = Some(value.into());
+            self.vec = Some(value.into_iter().map(::std::convert::Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`vec`](Self::vec()) sets.
+        pub fn set_vec(
+            mut self,
+            value: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.vec = value;
             self
         }
         /// Sets [`Hygiene::string`](super::Hygiene).
@@ -3801,12 +4420,28 @@ pub mod builders {
             self.string = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`string`](Self::string()) sets.
+        pub fn set_string(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.string = value;
+            self
+        }
         /// Sets [`Hygiene::box`](super::Hygiene).
         pub fn r#box(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.r#box = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`box`](Self::box()) sets.
+        pub fn set_box(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.r#box = value;
             self
         }
         /// Sets [`Hygiene::Self`](super::Hygiene).
@@ -3817,12 +4452,28 @@ pub mod builders {
             self.self_ = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
+        pub fn set_self_(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.self_ = value;
+            self
+        }
         /// Sets [`Hygiene::a`](super::Hygiene).
         pub fn a(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.a = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`a`](Self::a()) sets.
+        pub fn set_a(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.a = value;
             self
         }
         /// Sets [`Hygiene::d`](super::Hygiene).
@@ -3833,9 +4484,22 @@ pub mod builders {
             self.d = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`d`](Self::d()) sets.
+        pub fn set_d(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.d = value;
+            self
+        }
         /// Sets [`Hygiene::e`](super::Hygiene).
         pub fn e(mut self, value: impl ::std::convert::Into<crate::models::E>) -> Self {
             self.e = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`e`](Self::e()) sets.
+        pub fn set_e(mut self, value: ::std::option::Option<crate::models::E>) -> Self {
+            self.e = value;
             self
         }
         /// Sets [`Hygiene::s`](super::Hygiene).
@@ -3846,9 +4510,22 @@ pub mod builders {
             self.s = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`s`](Self::s()) sets.
+        pub fn set_s(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.s = value;
+            self
+        }
         /// Sets [`Hygiene::t`](super::Hygiene).
         pub fn t(mut self, value: impl ::std::convert::Into<crate::models::T>) -> Self {
             self.t = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`t`](Self::t()) sets.
+        pub fn set_t(mut self, value: ::std::option::Option<crate::models::T>) -> Self {
+            self.t = value;
             self
         }
         /// Sets [`Hygiene::__key`](super::Hygiene).
@@ -3859,12 +4536,28 @@ pub mod builders {
             self.key = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`key`](Self::key()) sets.
+        pub fn set_key(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.key = value;
+            self
+        }
         /// Sets [`Hygiene::field_seed`](super::Hygiene).
         pub fn field_seed(
             mut self,
             value: impl ::std::convert::Into<crate::models::FieldSeed>,
         ) -> Self {
             self.field_seed = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`field_seed`](Self::field_seed()) sets.
+        pub fn set_field_seed(
+            mut self,
+            value: ::std::option::Option<crate::models::FieldSeed>,
+        ) -> Self {
+            self.field_seed = value;
             self
         }
         /// Sets [`Hygiene::visitor`](super::Hygiene).
@@ -3875,12 +4568,28 @@ pub mod builders {
             self.visitor = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`visitor`](Self::visitor()) sets.
+        pub fn set_visitor(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.visitor = value;
+            self
+        }
         /// Sets [`Hygiene::deserialize`](super::Hygiene).
         pub fn deserialize(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.deserialize = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`deserialize`](Self::deserialize()) sets.
+        pub fn set_deserialize(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.deserialize = value;
             self
         }
         /// Sets [`Hygiene::serialize`](super::Hygiene).
@@ -3891,6 +4600,14 @@ pub mod builders {
             self.serialize = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`serialize`](Self::serialize()) sets.
+        pub fn set_serialize(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.serialize = value;
+            self
+        }
         /// Sets [`Hygiene::builder`](super::Hygiene).
         pub fn builder(
             mut self,
@@ -3899,12 +4616,28 @@ pub mod builders {
             self.builder = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`builder`](Self::builder()) sets.
+        pub fn set_builder(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.builder = value;
+            self
+        }
         /// Sets [`Hygiene::FIELDS`](super::Hygiene).
         pub fn fields(
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.fields = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`fields`](Self::fields()) sets.
+        pub fn set_fields(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.fields = value;
             self
         }
         /// Builds the [`Hygiene`](super::Hygiene); fails when a required field is not set.
@@ -3953,12 +4686,25 @@ pub mod builders {
             self.t = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`t`](Self::t()) sets.
+        pub fn set_t(mut self, value: ::std::option::Option<crate::models::T>) -> Self {
+            self.t = value;
+            self
+        }
         /// Sets [`E::self`](super::E).
         pub fn self_(
             mut self,
             value: impl ::std::convert::Into<crate::models::Self_>,
         ) -> Self {
             self.self_ = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
+        pub fn set_self_(
+            mut self,
+            value: ::std::option::Option<crate::models::Self_>,
+        ) -> Self {
+            self.self_ = value;
             self
         }
         /// Builds the [`E`](super::E); fails when a required field is not set.
@@ -3983,6 +4729,14 @@ pub mod builders {
             self.core = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`core`](Self::core()) sets.
+        pub fn set_core(
+            mut self,
+            value: ::std::option::Option<crate::models::Core>,
+        ) -> Self {
+            self.core = value;
+            self
+        }
         /// Builds the [`Self_`](super::Self_); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Self_, rt::BuildError> {
             Ok(super::Self_ { core: self.core })
@@ -4000,6 +4754,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::Std>,
         ) -> Self {
             self.std = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`std`](Self::std()) sets.
+        pub fn set_std(
+            mut self,
+            value: ::std::option::Option<crate::models::Std>,
+        ) -> Self {
+            self.std = value;
             self
         }
         /// Builds the [`Core`](super::Core); fails when a required field is not set.
@@ -4021,6 +4783,14 @@ pub mod builders {
             self.serde = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`serde`](Self::serde()) sets.
+        pub fn set_serde(
+            mut self,
+            value: ::std::option::Option<crate::models::Serde>,
+        ) -> Self {
+            self.serde = value;
+            self
+        }
         /// Builds the [`Std`](super::Std); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Std, rt::BuildError> {
             Ok(super::Std { serde: self.serde })
@@ -4038,6 +4808,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::Rt>,
         ) -> Self {
             self.rt = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`rt`](Self::rt()) sets.
+        pub fn set_rt(
+            mut self,
+            value: ::std::option::Option<crate::models::Rt>,
+        ) -> Self {
+            self.rt = value;
             self
         }
         /// Builds the [`Serde`](super::Serde); fails when a required field is not set.
@@ -4059,6 +4837,14 @@ pub mod builders {
             self.error = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`error`](Self::error()) sets.
+        pub fn set_error(
+            mut self,
+            value: ::std::option::Option<crate::models::Error>,
+        ) -> Self {
+            self.error = value;
+            self
+        }
         /// Builds the [`Rt`](super::Rt); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Rt, rt::BuildError> {
             Ok(super::Rt { error: self.error })
@@ -4076,6 +4862,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::Value>,
         ) -> Self {
             self.value = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`value`](Self::value()) sets.
+        pub fn set_value(
+            mut self,
+            value: ::std::option::Option<crate::models::Value>,
+        ) -> Self {
+            self.value = value;
             self
         }
         /// Builds the [`Error`](super::Error); fails when a required field is not set.
@@ -4097,6 +4891,14 @@ pub mod builders {
             self.deserializer = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`deserializer`](Self::deserializer()) sets.
+        pub fn set_deserializer(
+            mut self,
+            value: ::std::option::Option<crate::models::Deserializer>,
+        ) -> Self {
+            self.deserializer = value;
+            self
+        }
         /// Builds the [`Value`](super::Value); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Value, rt::BuildError> {
             Ok(super::Value {
@@ -4116,6 +4918,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::Serializer>,
         ) -> Self {
             self.serializer = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`serializer`](Self::serializer()) sets.
+        pub fn set_serializer(
+            mut self,
+            value: ::std::option::Option<crate::models::Serializer>,
+        ) -> Self {
+            self.serializer = value;
             self
         }
         /// Builds the [`Deserializer`](super::Deserializer); fails when a required field is not set.
@@ -4141,6 +4951,14 @@ pub mod builders {
             self.map_access = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`map_access`](Self::map_access()) sets.
+        pub fn set_map_access(
+            mut self,
+            value: ::std::option::Option<crate::models::MapAccess>,
+        ) -> Self {
+            self.map_access = value;
+            self
+        }
         /// Builds the [`Serializer`](super::Serializer); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Serializer, rt::BuildError> {
             Ok(super::Serializer {
@@ -4160,6 +4978,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::IgnoredAny>,
         ) -> Self {
             self.ignored_any = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`ignored_any`](Self::ignored_any()) sets.
+        pub fn set_ignored_any(
+            mut self,
+            value: ::std::option::Option<crate::models::IgnoredAny>,
+        ) -> Self {
+            self.ignored_any = value;
             self
         }
         /// Builds the [`MapAccess`](super::MapAccess); fails when a required field is not set.
@@ -4183,6 +5009,14 @@ pub mod builders {
             self.build_error = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`build_error`](Self::build_error()) sets.
+        pub fn set_build_error(
+            mut self,
+            value: ::std::option::Option<crate::models::BuildError>,
+        ) -> Self {
+            self.build_error = value;
+            self
+        }
         /// Builds the [`IgnoredAny`](super::IgnoredAny); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::IgnoredAny, rt::BuildError> {
             Ok(super::IgnoredAny {
@@ -4202,6 +5036,14 @@ pub mod builders {
             value: impl ::std::convert::Into<crate::models::Builders>,
         ) -> Self {
             self.builders = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`builders`](Self::builders()) sets.
+        pub fn set_builders(
+            mut self,
+            value: ::std::option::Option<crate::models::Builders>,
+        ) -> Self {
+            self.builders = value;
             self
         }
         /// Builds the [`BuildError`](super::BuildError); fails when a required field is not set.
@@ -4225,6 +5067,14 @@ pub mod builders {
             self.serialize_struct = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`serialize_struct`](Self::serialize_struct()) sets.
+        pub fn set_serialize_struct(
+            mut self,
+            value: ::std::option::Option<crate::models::SerializeStruct>,
+        ) -> Self {
+            self.serialize_struct = value;
+            self
+        }
         /// Builds the [`Builders`](super::Builders); fails when a required field is not set.
         pub fn build(self) -> ::std::result::Result<super::Builders, rt::BuildError> {
             Ok(super::Builders {
@@ -4244,6 +5094,14 @@ pub mod builders {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.text = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`text`](Self::text()) sets.
+        pub fn set_text(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.text = value;
             self
         }
         /// Builds the [`SerializeStruct`](super::SerializeStruct); fails when a required field is not set.
@@ -4270,9 +5128,22 @@ pub mod builders {
             self.find = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`find`](Self::find()) sets.
+        pub fn set_find(
+            mut self,
+            value: ::std::option::Option<::std::string::String>,
+        ) -> Self {
+            self.find = value;
+            self
+        }
         /// Sets [`FieldSeed::count`](super::FieldSeed).
         pub fn count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
             self.count = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`count`](Self::count()) sets.
+        pub fn set_count(mut self, value: ::std::option::Option<i64>) -> Self {
+            self.count = value;
             self
         }
         /// Builds the [`FieldSeed`](super::FieldSeed); fails when a required field is not set.

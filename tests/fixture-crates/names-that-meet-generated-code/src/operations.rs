@@ -34,28 +34,77 @@ impl ServiceRequest {
         Default::default()
     }
     /// Sets [`call`](Self::call).
-    pub fn call(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn call(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.call = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`call`](Self::call()) sets.
+    pub fn set_call(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.call = value;
+        self
+    }
     /// Sets [`request`](Self::request).
-    pub fn request(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn request(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.request = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`request`](Self::request()) sets.
+    pub fn set_request(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.request = value;
+        self
+    }
     /// Sets [`response`](Self::response).
-    pub fn response(mut self, value: impl Into<i64>) -> Self {
+    pub fn response(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.response = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`response`](Self::response()) sets.
+    pub fn set_response(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.response = value;
+        self
+    }
     /// Sets [`value`](Self::value).
-    pub fn value(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn value(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.value = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`value`](Self::value()) sets.
+    pub fn set_value(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.value = value;
+        self
+    }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Keywords>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Keywords>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Keywords>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -99,8 +148,19 @@ impl SerdeRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Visitor>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Visitor>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Visitor>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -170,73 +230,203 @@ impl RtRequest {
         Default::default()
     }
     /// Sets [`rt`](Self::rt).
-    pub fn rt(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn rt(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.rt = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`rt`](Self::rt()) sets.
+    pub fn set_rt(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.rt = value;
+        self
+    }
     /// Sets [`serde`](Self::serde).
-    pub fn serde(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn serde(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.serde = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`serde`](Self::serde()) sets.
+    pub fn set_serde(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.serde = value;
+        self
+    }
     /// Sets [`core`](Self::core).
-    pub fn core(mut self, value: impl Into<i64>) -> Self {
+    pub fn core(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.core = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`core`](Self::core()) sets.
+    pub fn set_core(mut self, value: ::std::option::Option<i64>) -> Self {
+        self.core = value;
+        self
+    }
     /// Sets [`std`](Self::std).
-    pub fn std(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn std(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.std = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`std`](Self::std()) sets.
+    pub fn set_std(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.std = value;
+        self
+    }
     /// Sets [`ok`](Self::ok).
-    pub fn ok(mut self, value: impl Into<bool>) -> Self {
+    pub fn ok(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.ok = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`ok`](Self::ok()) sets.
+    pub fn set_ok(mut self, value: ::std::option::Option<bool>) -> Self {
+        self.ok = value;
+        self
+    }
     /// Sets [`err`](Self::err).
-    pub fn err(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn err(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.err = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`err`](Self::err()) sets.
+    pub fn set_err(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.err = value;
+        self
+    }
     /// Sets [`some`](Self::some).
-    pub fn some(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn some(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.some = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`some`](Self::some()) sets.
+    pub fn set_some(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.some = value;
+        self
+    }
     /// Sets [`none`](Self::none).
-    pub fn none(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn none(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.none = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`none`](Self::none()) sets.
+    pub fn set_none(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.none = value;
+        self
+    }
     /// Sets [`result`](Self::result).
-    pub fn result(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn result(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.result = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`result`](Self::result()) sets.
+    pub fn set_result(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.result = value;
+        self
+    }
     /// Sets [`option`](Self::option).
-    pub fn option(mut self, value: impl Into<crate::models::Err>) -> Self {
+    pub fn option(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Err>,
+    ) -> Self {
         self.option = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`option`](Self::option()) sets.
+    pub fn set_option(
+        mut self,
+        value: ::std::option::Option<crate::models::Err>,
+    ) -> Self {
+        self.option = value;
+        self
+    }
     /// Sets [`self_`](Self::self_).
-    pub fn self_(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn self_(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.self_ = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`self_`](Self::self_()) sets.
+    pub fn set_self_(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.self_ = value;
+        self
+    }
     /// Sets [`e`](Self::e).
-    pub fn e(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn e(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.e = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`e`](Self::e()) sets.
+    pub fn set_e(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        self.e = value;
+        self
+    }
     /// Sets [`t`](Self::t).
-    pub fn t(mut self, value: impl Into<::std::string::String>) -> Self {
+    pub fn t(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
         self.t = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`t`](Self::t()) sets.
+    pub fn set_t(mut self, value: ::std::option::Option<::std::string::String>) -> Self {
+        self.t = value;
+        self
+    }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Hygiene>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Hygiene>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Hygiene>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -278,8 +468,13 @@ impl OkRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Ok>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Ok>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Ok>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -321,8 +516,13 @@ impl ErrRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Err>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Err>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Err>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -364,8 +564,19 @@ impl ResultRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Result>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Result>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Result>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -407,8 +618,19 @@ impl OptionRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Option>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Option>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Option>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -450,8 +672,19 @@ impl SomeRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Some>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Some>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Some>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -493,8 +726,19 @@ impl NoneRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::None>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::None>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::None>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -536,8 +780,18 @@ impl VecRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Vec>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(
+        mut self,
+        value: impl ::std::iter::IntoIterator<
+            Item = impl ::std::convert::Into<::std::string::String>,
+        >,
+    ) -> Self {
+        self.body = Some(value.into_iter().map(::std::convert::Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Vec>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -579,8 +833,19 @@ impl StringRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::String>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::String>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::String>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -622,8 +887,13 @@ impl BoxRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Box>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Box>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Box>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -665,8 +935,19 @@ impl SelfRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Self_>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Self_>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Self_>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -708,8 +989,19 @@ impl CoreRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Core>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Core>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Core>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -751,8 +1043,13 @@ impl StdRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Std>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Std>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::Std>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -794,8 +1091,13 @@ impl ARequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::A>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::A>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::A>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -837,8 +1139,13 @@ impl DRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::D>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::D>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::D>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -880,8 +1187,13 @@ impl ERequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::E>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::E>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::E>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -923,8 +1235,13 @@ impl SRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::S>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::S>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::S>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -966,8 +1283,13 @@ impl TRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::T>) -> Self {
+    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::T>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: ::std::option::Option<crate::models::T>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1009,8 +1331,19 @@ impl DefaultRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Default>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Default>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Default>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1052,8 +1385,19 @@ impl IntoRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::Into>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::Into>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::Into>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1095,8 +1439,19 @@ impl FieldSeedRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::FieldSeed>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::FieldSeed>,
+    ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: ::std::option::Option<crate::models::FieldSeed>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -1114,6 +1469,114 @@ pub struct FieldSeedResponse {
     pub headers: rt::http::HeaderMap,
     /// OK.
     pub body: crate::models::FieldSeed,
+}
+
+const SETTERS_OPERATION: rt::Operation = rt::Operation {
+    name: "Setters",
+    method: rt::http::Method::POST,
+    path: "/setters",
+    idempotent: false,
+};
+
+/// Request of [`Client::setters`](crate::Client::setters): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SettersRequest {
+    #[allow(missing_docs)]
+    pub name: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub set_name: ::std::option::Option<::std::string::String>,
+    #[allow(missing_docs)]
+    pub set_body: ::std::option::Option<::std::string::String>,
+    /// The request body.
+    ///
+    /// Required.
+    pub body: ::std::option::Option<crate::models::SetterNames>,
+}
+
+impl SettersRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`name`](Self::name).
+    pub fn name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name_(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.name = value;
+        self
+    }
+    /// Sets [`set_name`](Self::set_name).
+    pub fn set_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.set_name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`set_name`](Self::set_name()) sets.
+    pub fn set_set_name(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.set_name = value;
+        self
+    }
+    /// Sets [`set_body`](Self::set_body).
+    pub fn set_body(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.set_body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`set_body`](Self::set_body()) sets.
+    pub fn set_set_body(
+        mut self,
+        value: ::std::option::Option<::std::string::String>,
+    ) -> Self {
+        self.set_body = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(
+        mut self,
+        value: impl ::std::convert::Into<crate::models::SetterNames>,
+    ) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body_(
+        mut self,
+        value: ::std::option::Option<crate::models::SetterNames>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::setters`](crate::Client::setters).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SettersResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
 }
 
 impl crate::Client {
@@ -1478,6 +1941,25 @@ impl crate::Client {
             status: response.status(),
             request_id: response.request_id(),
             body: response.json()?,
+            headers: response.into_headers(),
+        })
+    }
+    /// Fields whose names meet the `set_` setters of others, and a schema named like a prelude trait the array setters use.
+    ///
+    /// `POST /setters`
+    pub async fn setters(
+        &self,
+        request: SettersRequest,
+    ) -> Result<SettersResponse, rt::Error> {
+        let mut call = rt::Call::new(&SETTERS_OPERATION);
+        call.set_query("name", request.name.map(Into::into), false);
+        call.set_query("set_name", request.set_name.map(Into::into), false);
+        call.set_query("set_body", request.set_body.map(Into::into), false);
+        call.set_json_body("application/json", request.body.as_ref(), true);
+        let response = self.core.send(call).await?;
+        Ok(SettersResponse {
+            status: response.status(),
+            request_id: response.request_id(),
             headers: response.into_headers(),
         })
     }

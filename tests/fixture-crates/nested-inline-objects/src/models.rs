@@ -549,6 +549,11 @@ pub mod builders {
             self.note = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`note`](Self::note()) sets.
+        pub fn set_note(mut self, value: Option<String>) -> Self {
+            self.note = value;
+            self
+        }
         /// Builds the [`CreateOrderRequestBody`](super::CreateOrderRequestBody); fails when a required field is not set.
         pub fn build(self) -> Result<super::CreateOrderRequestBody, rt::BuildError> {
             Ok(super::CreateOrderRequestBody {

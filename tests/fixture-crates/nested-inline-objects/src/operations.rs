@@ -33,6 +33,14 @@ impl CreateOrderRequest {
         self.body = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateOrderRequestBody>,
+    ) -> Self {
+        self.body = value;
+        self
+    }
 }
 
 /// Response of [`Client::create_order`](crate::Client::create_order).

@@ -111,14 +111,29 @@ pub mod builders {
             self.id = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+        pub fn set_id(mut self, value: Option<String>) -> Self {
+            self.id = value;
+            self
+        }
         /// Always sent; `null` when unassigned.
         pub fn owner(mut self, value: impl Into<String>) -> Self {
             self.owner = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`owner`](Self::owner()) sets.
+        pub fn set_owner(mut self, value: Option<String>) -> Self {
+            self.owner = value;
+            self
+        }
         /// Sets [`Job::note`](super::Job).
         pub fn note(mut self, value: impl Into<String>) -> Self {
             self.note = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`note`](Self::note()) sets.
+        pub fn set_note(mut self, value: Option<String>) -> Self {
+            self.note = value;
             self
         }
         /// Builds the [`Job`](super::Job); fails when a required field is not set.

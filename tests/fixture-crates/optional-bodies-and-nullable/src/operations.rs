@@ -32,9 +32,19 @@ impl UpdateJobRequest {
         self.id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::Job>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::Job>) -> Self {
+        self.body = value;
         self
     }
 }

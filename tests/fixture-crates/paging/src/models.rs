@@ -420,14 +420,29 @@ pub mod builders {
             self.query = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`query`](Self::query()) sets.
+        pub fn set_query(mut self, value: Option<String>) -> Self {
+            self.query = value;
+            self
+        }
         /// Items to skip.
         pub fn offset(mut self, value: impl Into<i64>) -> Self {
             self.offset = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+        pub fn set_offset(mut self, value: Option<i64>) -> Self {
+            self.offset = value;
+            self
+        }
         /// Items per page.
         pub fn limit(mut self, value: impl Into<i64>) -> Self {
             self.limit = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+        pub fn set_limit(mut self, value: Option<i64>) -> Self {
+            self.limit = value;
             self
         }
         /// Builds the [`SearchItemsRequestBody`](super::SearchItemsRequestBody); fails when a required field is not set.

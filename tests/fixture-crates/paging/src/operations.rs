@@ -34,9 +34,19 @@ impl ListItemsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`name`](Self::name).
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.name = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+    pub fn set_name(mut self, value: Option<String>) -> Self {
+        self.name = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -44,9 +54,19 @@ impl ListItemsRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i32>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i32>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
         self
     }
 }
@@ -123,12 +143,25 @@ impl SearchItemsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`body`](Self::body).
     pub fn body(
         mut self,
         value: impl Into<crate::models::SearchItemsRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::SearchItemsRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
@@ -205,14 +238,29 @@ impl ListEventsRequest {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`marker`](Self::marker).
     pub fn marker(mut self, value: impl Into<String>) -> Self {
         self.marker = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`marker`](Self::marker()) sets.
+    pub fn set_marker(mut self, value: Option<String>) -> Self {
+        self.marker = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i32>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
         self
     }
 }

@@ -34,14 +34,29 @@ impl GetItemVersionRequest {
         self.item_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`item_id`](Self::item_id()) sets.
+    pub fn set_item_id(mut self, value: Option<String>) -> Self {
+        self.item_id = value;
+        self
+    }
     /// Sets [`project_id`](Self::project_id).
     pub fn project_id(mut self, value: impl Into<String>) -> Self {
         self.project_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`project_id`](Self::project_id()) sets.
+    pub fn set_project_id(mut self, value: Option<String>) -> Self {
+        self.project_id = value;
+        self
+    }
     /// Sets [`version`](Self::version).
     pub fn version(mut self, value: impl Into<i32>) -> Self {
         self.version = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`version`](Self::version()) sets.
+    pub fn set_version(mut self, value: Option<i32>) -> Self {
+        self.version = value;
         self
     }
 }
@@ -87,9 +102,19 @@ impl DeleteItemKindRequest {
         self.item_id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`item_id`](Self::item_id()) sets.
+    pub fn set_item_id(mut self, value: Option<String>) -> Self {
+        self.item_id = value;
+        self
+    }
     /// Sets [`kind`](Self::kind).
     pub fn kind(mut self, value: impl Into<crate::models::DeleteItemKindKind>) -> Self {
         self.kind = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`kind`](Self::kind()) sets.
+    pub fn set_kind(mut self, value: Option<crate::models::DeleteItemKindKind>) -> Self {
+        self.kind = value;
         self
     }
 }

@@ -2,6 +2,167 @@
 //! Data types of the API: one per schema of the spec.
 #[allow(unused_imports)]
 use ::huaweicloud_sdk_core::codegen as rt;
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct Labels {
+    #[allow(missing_docs)]
+    pub values: Vec<String>,
+    #[allow(missing_docs)]
+    pub weights: Option<Vec<i32>>,
+    #[allow(missing_docs)]
+    pub kinds: Option<Vec<crate::models::Kind>>,
+}
+
+impl Labels {
+    /// Starts building a [`Labels`]; see [`builders::Labels`].
+    pub fn builder() -> crate::models::builders::Labels {
+        ::std::default::Default::default()
+    }
+}
+
+impl rt::serde::Serialize for Labels {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = 1 + usize::from(self.weights.is_some())
+            + usize::from(self.kinds.is_some());
+        let mut state = serializer.serialize_struct("Labels", len)?;
+        state.serialize_field("values", &self.values)?;
+        if let Some(value) = &self.weights {
+            state.serialize_field("weights", value)?;
+        }
+        if let Some(value) = &self.kinds {
+            state.serialize_field("kinds", value)?;
+        }
+        state.end()
+    }
+}
+
+#[cfg(feature = "extra-traits")]
+impl<'de> rt::serde::Deserialize<'de> for Labels {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["values", "weights", "kinds"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = Labels;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct Labels")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<Labels, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "values" => Some(0),
+                        "weights" => Some(1),
+                        "kinds" => Some(2),
+                        _ => None,
+                    }
+                }
+                let mut values = None;
+                let mut weights = None;
+                let mut kinds = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => values = Some(__map.next_value()?),
+                        Some(1) => weights = __map.next_value()?,
+                        Some(2) => kinds = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Labels {
+                    values: rt::required(values, "values")?,
+                    weights,
+                    kinds,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Labels", FIELDS, __Visitor)
+    }
+}
+
+/// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// `plain`
+    Plain,
+    /// `bold`
+    Bold,
+    /// A value the spec does not list, as the server sent it.
+    Unknown(crate::UnknownValue),
+}
+
+impl Kind {
+    /// The value as it is sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Plain => "plain",
+            Self::Bold => "bold",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::convert::From<&str> for Kind {
+    fn from(value: &str) -> Self {
+        match value {
+            "plain" => Self::Plain,
+            "bold" => Self::Bold,
+            other => Self::Unknown(crate::UnknownValue::new(other)),
+        }
+    }
+}
+
+impl ::std::convert::From<::std::string::String> for Kind {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "plain" => Self::Plain,
+            "bold" => Self::Bold,
+            _ => Self::Unknown(crate::UnknownValue::new(value)),
+        }
+    }
+}
+
+impl ::std::fmt::Display for Kind {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+impl rt::serde::Serialize for Kind {
+    fn serialize<S: rt::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> rt::serde::Deserialize<'de> for Kind {
+    fn deserialize<D: rt::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::string_enum(deserializer)
+    }
+}
+
 /// Values the spec does not list are kept, unchanged, in [`Unknown`](Self::Unknown).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -131,5 +292,70 @@ impl<'de> rt::serde::Deserialize<'de> for SearchStatesItem {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         rt::string_enum(deserializer)
+    }
+}
+
+/// Builders of the models: `Model::builder()` starts one, each setter sets a field,
+/// and `build()` checks that every required field is set.
+pub mod builders {
+    #[allow(unused_imports)]
+    use super::rt;
+    /// Builds a [`Labels`](super::Labels).
+    #[derive(Debug, Clone, Default)]
+    pub struct Labels {
+        values: Option<Vec<String>>,
+        weights: Option<Vec<i32>>,
+        kinds: Option<Vec<crate::models::Kind>>,
+    }
+    impl Labels {
+        /// Sets [`Labels::values`](super::Labels).
+        pub fn values(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<String>>,
+        ) -> Self {
+            self.values = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`values`](Self::values()) sets.
+        pub fn set_values(mut self, value: Option<Vec<String>>) -> Self {
+            self.values = value;
+            self
+        }
+        /// Sets [`Labels::weights`](super::Labels).
+        pub fn weights(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<i32>>,
+        ) -> Self {
+            self.weights = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`weights`](Self::weights()) sets.
+        pub fn set_weights(mut self, value: Option<Vec<i32>>) -> Self {
+            self.weights = value;
+            self
+        }
+        /// Sets [`Labels::kinds`](super::Labels).
+        pub fn kinds(
+            mut self,
+            value: impl IntoIterator<Item = impl Into<crate::models::Kind>>,
+        ) -> Self {
+            self.kinds = Some(value.into_iter().map(Into::into).collect());
+            self
+        }
+        /// Sets or, with `None`, clears what [`kinds`](Self::kinds()) sets.
+        pub fn set_kinds(mut self, value: Option<Vec<crate::models::Kind>>) -> Self {
+            self.kinds = value;
+            self
+        }
+        /// Builds the [`Labels`](super::Labels); fails when a required field is not set.
+        pub fn build(self) -> Result<super::Labels, rt::BuildError> {
+            Ok(super::Labels {
+                values: self
+                    .values
+                    .ok_or_else(|| rt::BuildError::missing("Labels", "values"))?,
+                weights: self.weights,
+                kinds: self.kinds,
+            })
+        }
     }
 }

@@ -44,9 +44,19 @@ impl SearchRequest {
         self.q = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`q`](Self::q()) sets.
+    pub fn set_q(mut self, value: Option<String>) -> Self {
+        self.q = value;
+        self
+    }
     /// Sets [`limit`](Self::limit).
     pub fn limit(mut self, value: impl Into<i32>) -> Self {
         self.limit = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`limit`](Self::limit()) sets.
+    pub fn set_limit(mut self, value: Option<i32>) -> Self {
+        self.limit = value;
         self
     }
     /// Sets [`offset`](Self::offset).
@@ -54,9 +64,19 @@ impl SearchRequest {
         self.offset = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`offset`](Self::offset()) sets.
+    pub fn set_offset(mut self, value: Option<i64>) -> Self {
+        self.offset = value;
+        self
+    }
     /// Sets [`min_score`](Self::min_score).
     pub fn min_score(mut self, value: impl Into<f64>) -> Self {
         self.min_score = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`min_score`](Self::min_score()) sets.
+    pub fn set_min_score(mut self, value: Option<f64>) -> Self {
+        self.min_score = value;
         self
     }
     /// Sets [`exact`](Self::exact).
@@ -64,27 +84,55 @@ impl SearchRequest {
         self.exact = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`exact`](Self::exact()) sets.
+    pub fn set_exact(mut self, value: Option<bool>) -> Self {
+        self.exact = value;
+        self
+    }
     /// Sets [`sort`](Self::sort).
     pub fn sort(mut self, value: impl Into<crate::models::SearchSort>) -> Self {
         self.sort = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`sort`](Self::sort()) sets.
+    pub fn set_sort(mut self, value: Option<crate::models::SearchSort>) -> Self {
+        self.sort = value;
+        self
+    }
     /// Sets [`tags`](Self::tags).
-    pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
-        self.tags = Some(value.into());
+    pub fn tags(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.tags = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`tags`](Self::tags()) sets.
+    pub fn set_tags(mut self, value: Option<Vec<String>>) -> Self {
+        self.tags = value;
         self
     }
     /// Sets [`ids`](Self::ids).
-    pub fn ids(mut self, value: impl Into<Vec<i64>>) -> Self {
-        self.ids = Some(value.into());
+    pub fn ids(mut self, value: impl IntoIterator<Item = impl Into<i64>>) -> Self {
+        self.ids = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`ids`](Self::ids()) sets.
+    pub fn set_ids(mut self, value: Option<Vec<i64>>) -> Self {
+        self.ids = value;
         self
     }
     /// Sets [`states`](Self::states).
     pub fn states(
         mut self,
-        value: impl Into<Vec<crate::models::SearchStatesItem>>,
+        value: impl IntoIterator<Item = impl Into<crate::models::SearchStatesItem>>,
     ) -> Self {
-        self.states = Some(value.into());
+        self.states = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`states`](Self::states()) sets.
+    pub fn set_states(
+        mut self,
+        value: Option<Vec<crate::models::SearchStatesItem>>,
+    ) -> Self {
+        self.states = value;
         self
     }
 }
@@ -94,6 +142,66 @@ impl SearchRequest {
 #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchResponse {
+    /// The HTTP status code the server answered with.
+    pub status: u16,
+    /// The request id the server sent (`X-Request-Id`), if any.
+    pub request_id: ::std::option::Option<::std::string::String>,
+    /// Every response header, as received.
+    pub headers: rt::http::HeaderMap,
+}
+
+const SET_LABELS_OPERATION: rt::Operation = rt::Operation {
+    name: "SetLabels",
+    method: rt::http::Method::POST,
+    path: "/labels",
+    idempotent: false,
+};
+
+/// Request of [`Client::set_labels`](crate::Client::set_labels): start with `new()` and set values with the setters named after the fields.
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SetLabelsRequest {
+    /// Required.
+    pub names: Option<Vec<String>>,
+    /// The request body.
+    ///
+    /// Required.
+    pub body: Option<crate::models::Labels>,
+}
+
+impl SetLabelsRequest {
+    /// A request with nothing set yet; required values are checked when it is sent.
+    pub fn new() -> Self {
+        Default::default()
+    }
+    /// Sets [`names`](Self::names).
+    pub fn names(mut self, value: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.names = Some(value.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets or, with `None`, clears what [`names`](Self::names()) sets.
+    pub fn set_names(mut self, value: Option<Vec<String>>) -> Self {
+        self.names = value;
+        self
+    }
+    /// Sets [`body`](Self::body).
+    pub fn body(mut self, value: impl Into<crate::models::Labels>) -> Self {
+        self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::Labels>) -> Self {
+        self.body = value;
+        self
+    }
+}
+
+/// Response of [`Client::set_labels`](crate::Client::set_labels).
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[non_exhaustive]
+pub struct SetLabelsResponse {
     /// The HTTP status code the server answered with.
     pub status: u16,
     /// The request id the server sent (`X-Request-Id`), if any.
@@ -147,6 +255,30 @@ impl crate::Client {
         );
         let response = self.core.send(call).await?;
         Ok(SearchResponse {
+            status: response.status(),
+            request_id: response.request_id(),
+            headers: response.into_headers(),
+        })
+    }
+    /// A required array of strings in the query and arrays in the body.
+    ///
+    /// `POST /labels`
+    pub async fn set_labels(
+        &self,
+        request: SetLabelsRequest,
+    ) -> Result<SetLabelsResponse, rt::Error> {
+        let mut call = rt::Call::new(&SET_LABELS_OPERATION);
+        call.set_query_array(
+            "names",
+            request
+                .names
+                .map(|values| values.into_iter().map(|value| value.into()).collect()),
+            true,
+            true,
+        );
+        call.set_json_body("application/json", request.body.as_ref(), true);
+        let response = self.core.send(call).await?;
+        Ok(SetLabelsResponse {
             status: response.status(),
             request_id: response.request_id(),
             headers: response.into_headers(),

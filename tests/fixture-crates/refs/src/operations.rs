@@ -28,6 +28,11 @@ impl GetPetRequest {
         self.id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
+        self
+    }
 }
 
 /// Response of [`Client::get_pet`](crate::Client::get_pet).

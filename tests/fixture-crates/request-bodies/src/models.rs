@@ -94,6 +94,11 @@ pub mod builders {
             self.text = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`text`](Self::text()) sets.
+        pub fn set_text(mut self, value: Option<String>) -> Self {
+            self.text = value;
+            self
+        }
         /// Builds the [`Note`](super::Note); fails when a required field is not set.
         pub fn build(self) -> Result<super::Note, rt::BuildError> {
             Ok(super::Note { text: self.text })

@@ -30,6 +30,11 @@ impl CreateNoteRequest {
         self.body = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::Note>) -> Self {
+        self.body = value;
+        self
+    }
 }
 
 /// Response of [`Client::create_note`](crate::Client::create_note).
@@ -69,6 +74,11 @@ impl PatchNoteRequest {
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<crate::models::Note>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::Note>) -> Self {
+        self.body = value;
         self
     }
 }
@@ -112,6 +122,11 @@ impl UploadBlobRequest {
     /// Sets [`body`](Self::body).
     pub fn body(mut self, value: impl Into<rt::FilePart>) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<rt::FilePart>) -> Self {
+        self.body = value;
         self
     }
 }

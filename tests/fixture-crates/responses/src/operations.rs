@@ -28,6 +28,11 @@ impl GetReportRequest {
         self.id = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
+        self
+    }
 }
 
 /// Response of [`Client::get_report`](crate::Client::get_report).
@@ -94,6 +99,11 @@ impl DeleteReportRequest {
     /// Sets [`id`](Self::id).
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`id`](Self::id()) sets.
+    pub fn set_id(mut self, value: Option<String>) -> Self {
+        self.id = value;
         self
     }
 }

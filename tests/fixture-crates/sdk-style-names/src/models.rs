@@ -386,6 +386,11 @@ pub mod builders {
             self.name = Some(value.into());
             self
         }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
+            self
+        }
         /// Builds the [`CreateItemRequestBody`](super::CreateItemRequestBody); fails when a required field is not set.
         pub fn build(self) -> Result<super::CreateItemRequestBody, rt::BuildError> {
             Ok(super::CreateItemRequestBody {
@@ -407,6 +412,11 @@ pub mod builders {
         /// Sets [`UpdateItemRequest::name`](super::UpdateItemRequest).
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
+            self
+        }
+        /// Sets or, with `None`, clears what [`name`](Self::name()) sets.
+        pub fn set_name(mut self, value: Option<String>) -> Self {
+            self.name = value;
             self
         }
         /// Builds the [`UpdateItemRequest`](super::UpdateItemRequest); fails when a required field is not set.

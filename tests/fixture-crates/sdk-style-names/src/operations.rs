@@ -62,6 +62,11 @@ impl UpdateItemRequest {
         self.body = Some(value.into());
         self
     }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(mut self, value: Option<crate::models::UpdateItemRequest>) -> Self {
+        self.body = value;
+        self
+    }
 }
 
 /// Response of [`Client::update_item`](crate::Client::update_item).
@@ -106,6 +111,14 @@ impl CreateItemRequest {
         value: impl Into<crate::models::CreateItemRequestBody>,
     ) -> Self {
         self.body = Some(value.into());
+        self
+    }
+    /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::CreateItemRequestBody>,
+    ) -> Self {
+        self.body = value;
         self
     }
 }
