@@ -6,7 +6,7 @@
 //!   `$ref`s that may dangle or form cycles, names that are keywords, digits, unicode or
 //!   collide). Half the cases are "tame" (only what the generator supports, so many are
 //!   accepted and their output is checked), half are "wild" (anything goes).
-//! - `mutated_specs`: the real spec, `spec/secmaster.yaml`, with random line edits (delete,
+//! - `mutated_specs`: the real spec, `spec/secmaster.yaml`, with one or two random line edits (delete,
 //!   duplicate, swap, replace, insert YAML-ish text) and byte edits (insert random bytes,
 //!   truncate). Each case generates the whole service, so it runs fewer cases.
 //!
@@ -55,8 +55,9 @@ const DEFAULT_CASES: u32 = 256;
 const MUTATED_CASES: u32 = 32;
 /// The least share of accepted inputs each property needs (see the module docs). Random
 /// specs: 33-39% were accepted over several runs, the fixed CI seed's included. Mutated
-/// specs: most mutations of a 30,000-line spec break a reference or the YAML, and 1 to 7 of
-/// 32 were accepted, so the bar is at least one.
+/// specs: each case makes one or two edits, and most edits of a 30,000-line spec break a
+/// reference or the YAML; about a fifth are accepted (20 of 96 in a random run, 7 of 32
+/// under the CI seed), so the bar is at least one.
 const RANDOM_MIN_ACCEPTED: f64 = 0.25;
 const MUTATED_MIN_ACCEPTED: f64 = 1.0 / MUTATED_CASES as f64;
 
@@ -202,7 +203,7 @@ fn mutated_specs() {
         "the seed spec is refused"
     );
     let strategy =
-        prop::collection::vec(mutation(), 1..4).prop_map(move |mutations| apply(&base, &mutations));
+        prop::collection::vec(mutation(), 1..3).prop_map(move |mutations| apply(&base, &mutations));
     run_property(
         "mutated specs",
         MUTATED_CASES,
