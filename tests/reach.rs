@@ -393,6 +393,24 @@ async fn the_project_id_is_asked_of_iam_once_and_errors_name_the_region() {
 // ----- paging -----
 
 #[tokio::test]
+#[should_panic(expected = "`ChangePlaybookInstance` does not page")]
+async fn items_for_an_operation_that_does_not_page_are_refused() {
+    let mock = huaweicloud_secmaster::mock::start("AK", "SK")
+        .await
+        .unwrap();
+    mock.set_items("ChangePlaybookInstance", vec![serde_json::json!({})]);
+}
+
+#[tokio::test]
+#[should_panic(expected = "no operation `ListNothing`")]
+async fn items_for_an_unknown_operation_are_refused() {
+    let mock = huaweicloud_secmaster::mock::start("AK", "SK")
+        .await
+        .unwrap();
+    mock.set_items("ListNothing", vec![]);
+}
+
+#[tokio::test]
 async fn pages_and_items_walk_a_query_paged_listing_to_its_total() {
     let mock = start().await;
     mock.set_items("ListItems", items(25));

@@ -131,7 +131,27 @@ impl MockServer {
     /// total (or the next page's marker: the offset as text).
     /// Answers set with [`set_answer`](Self::set_answer) or
     /// [`push_answer`](Self::push_answer) still come first.
+    ///
+    /// # Panics
+    ///
+    /// When the service has no operation of that name, or the operation does not page
+    /// (no `x-pagination` in the spec): the items would never be served, and a test that
+    /// set them would pass or fail for the wrong reason.
     pub fn set_items(&self, operation: &str, items: Vec<Value>) {
+        let pages = self
+            .state
+            .description
+            .operations
+            .iter()
+            .find(|spec| spec.name == operation)
+            .map(|spec| spec.pagination.is_some());
+        match pages {
+            Some(true) => {}
+            Some(false) => panic!(
+                "mock: `{operation}` does not page (no `x-pagination` in the spec), so items set for it would never be served"
+            ),
+            None => panic!("mock: the service has no operation `{operation}`"),
+        }
         if let Ok(mut collections) = self.state.collections.lock() {
             collections.insert(operation.to_owned(), items);
         }
