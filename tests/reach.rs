@@ -392,6 +392,16 @@ async fn the_project_id_is_asked_of_iam_once_and_errors_name_the_region() {
 
 // ----- paging -----
 
+/// The README's mock example: `?` on `mock::start` in a function returning the crate's error.
+#[tokio::test]
+async fn the_mock_starts_with_a_question_mark_in_a_function_returning_the_crate_error() {
+    async fn run() -> Result<usize, huaweicloud_secmaster::Error> {
+        let mock = huaweicloud_secmaster::mock::start("AK", "SK").await?;
+        Ok(mock.requests().len())
+    }
+    assert_eq!(run().await.unwrap(), 0);
+}
+
 #[tokio::test]
 #[should_panic(expected = "`ChangePlaybookInstance` does not page")]
 async fn items_for_an_operation_that_does_not_page_are_refused() {

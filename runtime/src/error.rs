@@ -87,9 +87,17 @@ pub enum Error {
     /// The client could not be configured (missing credentials, bad endpoint, ...).
     #[error("configuration: {0}")]
     Config(String),
-    /// A local file could not be written (a download's destination).
+    /// A local I/O operation failed: a download's destination could not be written, or
+    /// the local mock could not start (any `std::io::Error` converts into this, so `?`
+    /// works on `mock::start(..)` in a function returning this crate's `Error`).
     #[error("{0}")]
     Io(String),
+}
+
+impl From<std::io::Error> for Error {
+    fn from(error: std::io::Error) -> Self {
+        Error::Io(error.to_string())
+    }
 }
 
 impl Error {
