@@ -176,6 +176,48 @@ async fn a_callers_http_client_is_used_and_a_followed_redirect_is_refused() {
     );
 }
 
+/// A proxy that refuses connections: the error names the proxy (never its credentials),
+/// not only the endpoint the call was for.
+#[tokio::test]
+async fn a_connection_error_through_a_proxy_names_the_proxy() {
+    let mock = start().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let client = builder(&mock)
+        .proxy(format!("http://proxyuser:pr0xy-s3cret@{closed}"))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let error = client
+        .list_items(ListItemsRequest::new())
+        .await
+        .unwrap_err();
+    let shown = error.to_string();
+    assert!(
+        matches!(
+            error,
+            Error::Connection {
+                maybe_sent: false,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        shown.contains(&format!(
+            "connecting through the proxy Url(http://{closed})"
+        )),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("pr0xy-s3cret") && !shown.contains("proxyuser"),
+        "{shown}"
+    );
+    assert!(!format!("{error:?}").contains("pr0xy-s3cret"), "{error:?}");
+}
+
 // ----- per-call options -----
 
 #[tokio::test]

@@ -65,6 +65,31 @@ enum Proxy {
     Url(Secret),
 }
 
+impl Proxy {
+    /// How a connection error names this proxy: scheme, host and port of a set one (never
+    /// its credentials), or the variables a proxy from the environment may come from.
+    fn shown(&self) -> Option<String> {
+        match self {
+            Proxy::None => None,
+            Proxy::FromEnv => {
+                let set: Vec<&str> = PROXY_VARIABLES
+                    .iter()
+                    .flat_map(|names| names.iter())
+                    .filter(|name| std::env::var_os(name).is_some())
+                    .copied()
+                    .collect();
+                (!set.is_empty()).then(|| {
+                    format!(
+                        "the proxy from {} (unless NO_PROXY exempts the host)",
+                        set.join(", ")
+                    )
+                })
+            }
+            Proxy::Url(_) => Some(format!("the proxy {:?}", self)),
+        }
+    }
+}
+
 impl std::fmt::Debug for Proxy {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -381,6 +406,12 @@ impl<C: ServiceClient> ClientBuilder<C> {
             slots: self
                 .max_connections
                 .map(|limit| Arc::new(tokio::sync::Semaphore::new(limit))),
+            // A caller's own HTTP client keeps its proxy settings to itself.
+            proxy: if self.http_client.is_some() {
+                None
+            } else {
+                self.proxy.shown()
+            },
         }))
     }
 

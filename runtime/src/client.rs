@@ -55,6 +55,8 @@ pub(crate) struct Inner {
     /// One permit per request in flight (`ClientBuilder::max_connections`); `None`:
     /// unbounded.
     pub(crate) slots: Option<Arc<tokio::sync::Semaphore>>,
+    /// The proxy calls go through, as connection errors name it (no credentials).
+    pub(crate) proxy: Option<String>,
 }
 
 impl std::fmt::Debug for Client {
@@ -445,11 +447,15 @@ impl Client {
         let inner = &*self.inner;
         let operation_name = ready.operation.name;
         let sent_to = &ready.url;
-        let mut response = inner
-            .http
-            .execute(request)
-            .await
-            .map_err(|error| transport_failure(operation_name, error, idempotent, None))?;
+        let mut response = inner.http.execute(request).await.map_err(|error| {
+            transport_failure(
+                operation_name,
+                error,
+                idempotent,
+                None,
+                inner.proxy.as_deref(),
+            )
+        })?;
         // A caller's own HTTP client may follow redirects: the answer then comes from
         // another address than the one signed for, which is never what the call meant.
         if response.url() != sent_to {
@@ -508,6 +514,7 @@ impl Client {
                         error,
                         idempotent,
                         request_id,
+                        inner.proxy.as_deref(),
                     ));
                 }
             };

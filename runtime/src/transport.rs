@@ -13,12 +13,14 @@ pub(crate) struct Failure {
     pub(crate) retry_after: Option<Duration>,
 }
 
-/// Classifies a transport error: TLS, connect (never sent), timeout, or broken mid-way.
+/// Classifies a transport error: TLS, connect (never sent), timeout, or broken mid-way. A
+/// failure to connect names `proxy` (shown without credentials) when calls go through one.
 pub(crate) fn transport_failure(
     operation: &'static str,
     error: reqwest::Error,
     idempotent: bool,
     request_id: Option<String>,
+    proxy: Option<&str>,
 ) -> Failure {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
     while let Some(current) = source {
@@ -41,9 +43,13 @@ pub(crate) fn transport_failure(
             None => current.source(),
         };
     }
-    let message = error_chain(&error);
+    let mut message = error_chain(&error);
     // A failure to connect means the request never left: always safe to send again.
     let maybe_sent = !error.is_connect();
+    // Through a proxy, the connection that failed may be the proxy's, not the endpoint's.
+    if let (false, Some(proxy)) = (maybe_sent, proxy) {
+        message.push_str(&format!(" (connecting through {proxy})"));
+    }
     Failure {
         error: Error::Connection {
             operation,
