@@ -4,7 +4,6 @@
 //! endpoints are checked when the client is built, odd statuses are not retried, calls can
 //! be bounded per client, and the mock bounds what it records.
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -15,10 +14,10 @@ use huaweicloud_secmaster::operations::ChangePlaybookInstanceRequest;
 use huaweicloud_secmaster::runtime::{Call, Operation};
 use huaweicloud_secmaster::{CallOptions, Client, ClientBuilder, Credentials, Error, RetryPolicy};
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 mod support;
-use support::read_request;
+use support::{raw_server, read_request};
 
 const AK: &str = "HOSTILE-AK-0123456789";
 const SK: &str = "HOSTILE-SK-secret-0123456789";
@@ -65,27 +64,6 @@ fn get_thing(id: &str) -> Call {
     let mut call = Call::new(&GET_THING);
     call.path_param("id", id.to_owned());
     call
-}
-
-/// A raw TCP server on loopback; `handle` gets every accepted connection. Returns the
-/// address and the number of connections accepted.
-async fn raw_server<F, Fut>(handle: F) -> (SocketAddr, Arc<AtomicUsize>)
-where
-    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = ()> + Send + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let connections = Arc::new(AtomicUsize::new(0));
-    let counter = connections.clone();
-    let handle = Arc::new(handle);
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            counter.fetch_add(1, Ordering::SeqCst);
-            tokio::spawn(handle(stream));
-        }
-    });
-    (address, connections)
 }
 
 /// A server that answers every request with this status, content type and body, then

@@ -3,7 +3,13 @@
 // Each test binary includes this module and uses only some of it.
 #![allow(dead_code)]
 
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::net::{TcpListener, TcpStream};
 
 /// Reads one HTTP/1.1 request (head and `Content-Length` body) from a raw connection;
 /// returns what arrived when the peer closes early.
@@ -118,4 +124,25 @@ pub async fn forwarding_proxy(
         }
     });
     (format!("127.0.0.1:{}", address.port()), heads)
+}
+
+/// A raw TCP server on loopback; `handle` gets every accepted connection. Returns the
+/// address and the number of connections accepted.
+pub async fn raw_server<F, Fut>(handle: F) -> (SocketAddr, Arc<AtomicUsize>)
+where
+    F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counter = connections.clone();
+    let handle = Arc::new(handle);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(handle(stream));
+        }
+    });
+    (address, connections)
 }
