@@ -159,11 +159,22 @@ fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
 }
 
 /// What the setter of a value of type `ty` takes, and the expression turning its `value`
-/// into `ty`: an array from any iterable of things convertible to its element type (so
-/// `vec!["a"]` and `["a", "b"]` set a `Vec<String>`), anything else through `Into`.
+/// into `ty`: an enum (or an array of them) as itself; another array from any iterable of
+/// things convertible to its element type (so `vec!["a"]` and `["a", "b"]` set a
+/// `Vec<String>`); anything else through `Into`.
 fn setter_input(api: &Api, ty: &Type) -> (TokenStream, TokenStream) {
     let into = std_type(api, "Into");
     match api.through_aliases(ty) {
+        // An enum is taken as itself, never converted from text: a misspelled value is a
+        // compile error, and a value the spec does not list is spelled out with `from`.
+        Type::Array(element) if is_enum(api, element) => {
+            let element = type_tokens(api, element);
+            let iterable = std_type(api, "IntoIterator");
+            (
+                quote!(impl #iterable<Item = #element>),
+                quote!(value.into_iter().collect()),
+            )
+        }
         Type::Array(element) => {
             let element = type_tokens(api, element);
             let iterable = std_type(api, "IntoIterator");
@@ -172,6 +183,7 @@ fn setter_input(api: &Api, ty: &Type) -> (TokenStream, TokenStream) {
                 quote!(value.into_iter().map(#into::into).collect()),
             )
         }
+        _ if is_enum(api, ty) => (type_tokens(api, ty), quote!(value)),
         _ => {
             let ty = type_tokens(api, ty);
             (quote!(impl #into<#ty>), quote!(value.into()))

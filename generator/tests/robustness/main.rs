@@ -54,11 +54,12 @@ const DEFAULT_CASES: u32 = 256;
 /// Cases of `mutated_specs`: each accepted one generates and parses the whole service.
 const MUTATED_CASES: u32 = 32;
 /// The least share of accepted inputs each property needs (see the module docs). Random
-/// specs: 33-39% were accepted over several runs, the fixed CI seed's included. Mutated
+/// specs: 29-34% were accepted over several runs (82 of 256 under the CI seed); a random
+/// run's count varies by about 7 cases of 256, so the bar sits well below that. Mutated
 /// specs: each case makes one or two edits, and most edits of a 30,000-line spec break a
 /// reference or the YAML; about a fifth are accepted (20 of 96 in a random run, 7 of 32
 /// under the CI seed), so the bar is at least one.
-const RANDOM_MIN_ACCEPTED: f64 = 0.25;
+const RANDOM_MIN_ACCEPTED: f64 = 0.18;
 const MUTATED_MIN_ACCEPTED: f64 = 1.0 / MUTATED_CASES as f64;
 
 /// A call that takes longer than this is reported as a hang.

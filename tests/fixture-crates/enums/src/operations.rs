@@ -24,8 +24,8 @@ impl ListJobsRequest {
         Default::default()
     }
     /// Sets [`state`](Self::state).
-    pub fn state(mut self, value: impl Into<crate::models::State>) -> Self {
-        self.state = Some(value.into());
+    pub fn state(mut self, value: crate::models::State) -> Self {
+        self.state = Some(value);
         self
     }
     /// Sets or, with `None`, clears what [`state`](Self::state()) sets.

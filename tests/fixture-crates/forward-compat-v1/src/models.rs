@@ -456,8 +456,8 @@ pub mod builders {
     }
     impl WidgetSpec {
         /// Sets [`WidgetSpec::color`](super::WidgetSpec).
-        pub fn color(mut self, value: impl Into<crate::models::Color>) -> Self {
-            self.color = Some(value.into());
+        pub fn color(mut self, value: crate::models::Color) -> Self {
+            self.color = Some(value);
             self
         }
         /// Sets or, with `None`, clears what [`color`](Self::color()) sets.

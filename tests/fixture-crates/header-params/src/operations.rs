@@ -62,11 +62,8 @@ impl CreateThingRequest {
         self
     }
     /// Sets [`x_language`](Self::x_language).
-    pub fn x_language(
-        mut self,
-        value: impl Into<crate::models::CreateThingXLanguage>,
-    ) -> Self {
-        self.x_language = Some(value.into());
+    pub fn x_language(mut self, value: crate::models::CreateThingXLanguage) -> Self {
+        self.x_language = Some(value);
         self
     }
     /// Sets or, with `None`, clears what [`x_language`](Self::x_language()) sets.

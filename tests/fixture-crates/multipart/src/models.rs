@@ -378,11 +378,8 @@ pub mod builders {
             self
         }
         /// Sets [`UploadFileRequestBody::kind`](super::UploadFileRequestBody).
-        pub fn kind(
-            mut self,
-            value: impl Into<crate::models::UploadFileRequestBodyKind>,
-        ) -> Self {
-            self.kind = Some(value.into());
+        pub fn kind(mut self, value: crate::models::UploadFileRequestBodyKind) -> Self {
+            self.kind = Some(value);
             self
         }
         /// Sets or, with `None`, clears what [`kind`](Self::kind()) sets.

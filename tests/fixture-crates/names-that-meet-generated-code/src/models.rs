@@ -4315,11 +4315,8 @@ pub mod builders {
             self
         }
         /// Sets [`Hygiene::err`](super::Hygiene).
-        pub fn err(
-            mut self,
-            value: impl ::std::convert::Into<crate::models::Err>,
-        ) -> Self {
-            self.err = Some(value.into());
+        pub fn err(mut self, value: crate::models::Err) -> Self {
+            self.err = Some(value);
             self
         }
         /// Sets or, with `None`, clears what [`err`](Self::err()) sets.
@@ -4519,8 +4516,8 @@ pub mod builders {
             self
         }
         /// Sets [`Hygiene::t`](super::Hygiene).
-        pub fn t(mut self, value: impl ::std::convert::Into<crate::models::T>) -> Self {
-            self.t = Some(value.into());
+        pub fn t(mut self, value: crate::models::T) -> Self {
+            self.t = Some(value);
             self
         }
         /// Sets or, with `None`, clears what [`t`](Self::t()) sets.
@@ -4682,8 +4679,8 @@ pub mod builders {
     }
     impl E {
         /// Sets [`E::t`](super::E).
-        pub fn t(mut self, value: impl ::std::convert::Into<crate::models::T>) -> Self {
-            self.t = Some(value.into());
+        pub fn t(mut self, value: crate::models::T) -> Self {
+            self.t = Some(value);
             self
         }
         /// Sets or, with `None`, clears what [`t`](Self::t()) sets.

@@ -362,11 +362,8 @@ impl RtRequest {
         self
     }
     /// Sets [`option`](Self::option).
-    pub fn option(
-        mut self,
-        value: impl ::std::convert::Into<crate::models::Err>,
-    ) -> Self {
-        self.option = Some(value.into());
+    pub fn option(mut self, value: crate::models::Err) -> Self {
+        self.option = Some(value);
         self
     }
     /// Sets or, with `None`, clears what [`option`](Self::option()) sets.
@@ -516,8 +513,8 @@ impl ErrRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::Err>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: crate::models::Err) -> Self {
+        self.body = Some(value);
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
@@ -1283,8 +1280,8 @@ impl TRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl ::std::convert::Into<crate::models::T>) -> Self {
-        self.body = Some(value.into());
+    pub fn body(mut self, value: crate::models::T) -> Self {
+        self.body = Some(value);
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.

@@ -108,8 +108,8 @@ impl DeleteItemKindRequest {
         self
     }
     /// Sets [`kind`](Self::kind).
-    pub fn kind(mut self, value: impl Into<crate::models::DeleteItemKindKind>) -> Self {
-        self.kind = Some(value.into());
+    pub fn kind(mut self, value: crate::models::DeleteItemKindKind) -> Self {
+        self.kind = Some(value);
         self
     }
     /// Sets or, with `None`, clears what [`kind`](Self::kind()) sets.

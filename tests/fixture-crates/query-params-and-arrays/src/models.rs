@@ -337,9 +337,9 @@ pub mod builders {
         /// Sets [`Labels::kinds`](super::Labels).
         pub fn kinds(
             mut self,
-            value: impl IntoIterator<Item = impl Into<crate::models::Kind>>,
+            value: impl IntoIterator<Item = crate::models::Kind>,
         ) -> Self {
-            self.kinds = Some(value.into_iter().map(Into::into).collect());
+            self.kinds = Some(value.into_iter().collect());
             self
         }
         /// Sets or, with `None`, clears what [`kinds`](Self::kinds()) sets.

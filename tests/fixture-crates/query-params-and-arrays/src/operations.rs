@@ -90,8 +90,8 @@ impl SearchRequest {
         self
     }
     /// Sets [`sort`](Self::sort).
-    pub fn sort(mut self, value: impl Into<crate::models::SearchSort>) -> Self {
-        self.sort = Some(value.into());
+    pub fn sort(mut self, value: crate::models::SearchSort) -> Self {
+        self.sort = Some(value);
         self
     }
     /// Sets or, with `None`, clears what [`sort`](Self::sort()) sets.
@@ -122,9 +122,9 @@ impl SearchRequest {
     /// Sets [`states`](Self::states).
     pub fn states(
         mut self,
-        value: impl IntoIterator<Item = impl Into<crate::models::SearchStatesItem>>,
+        value: impl IntoIterator<Item = crate::models::SearchStatesItem>,
     ) -> Self {
-        self.states = Some(value.into_iter().map(Into::into).collect());
+        self.states = Some(value.into_iter().collect());
         self
     }
     /// Sets or, with `None`, clears what [`states`](Self::states()) sets.
