@@ -19,7 +19,7 @@ use crate::request::{Call, Operation};
 use crate::response::{
     request_id_of, Answer, ByteStream, Delivery, RawResponse, StreamingResponse,
 };
-use crate::retry::{parse_retry_after, RetryPolicy};
+use crate::retry::{parse_retry_after, retryable_status, RetryPolicy};
 use crate::signer;
 use crate::transport::{transport_failure, Failure};
 use crate::{Region, Service};
@@ -548,17 +548,6 @@ impl Client {
             retryable,
             retry_after,
         })
-    }
-}
-
-/// Whether an error status may be sent again: 429 and 503 always (the server refused
-/// before acting), any other 5xx only for idempotent calls. A status outside 100-599
-/// (such as 999) is no HTTP status a server means to be retried, so it is final.
-fn retryable_status(status: u16, idempotent: bool) -> bool {
-    match status {
-        429 | 503 => true,
-        500..=599 => idempotent,
-        _ => false,
     }
 }
 

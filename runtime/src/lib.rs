@@ -24,6 +24,7 @@ pub mod mock;
 mod options;
 mod pages;
 mod project;
+mod proxy;
 mod request;
 mod response;
 mod retry;

@@ -63,6 +63,17 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
+/// Whether an error status may be sent again: 429 and 503 always (the server refused
+/// before acting), any other 5xx only for idempotent calls. A status outside 100-599
+/// (such as 999) is no HTTP status a server means to be retried, so it is final.
+pub(crate) fn retryable_status(status: u16, idempotent: bool) -> bool {
+    match status {
+        429 | 503 => true,
+        500..=599 => idempotent,
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
