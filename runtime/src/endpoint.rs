@@ -71,15 +71,9 @@ impl Endpoint {
         path: &str,
         query: &str,
     ) -> Result<reqwest::Url, Error> {
-        let prefixed;
-        let path = if self.base_path.is_empty() {
-            path
-        } else {
-            prefixed = format!("{}{path}", self.base_path);
-            &prefixed
-        };
+        let path = format!("{}{path}", self.base_path);
         let mut url = self.url.clone();
-        url.set_path(path);
+        url.set_path(&path);
         url.set_query((!query.is_empty()).then_some(query));
         if url.path() != path || url.query().unwrap_or("") != query {
             return Err(Error::InvalidRequest(format!(

@@ -275,11 +275,7 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// (cut at a character), control characters escaped (`\n`, `\u{1b}`), and a cut marked
 /// with the text's whole length, so a line break or a megabyte never reaches a log line.
 pub(crate) fn shown(text: &str) -> String {
-    shown_within(text, SHOWN_BYTES)
-}
-
-/// [`shown`] with another limit.
-pub(crate) fn shown_within(text: &str, limit: usize) -> String {
+    let limit = SHOWN_BYTES;
     let mut out = String::with_capacity(text.len().min(limit) + 40);
     for (index, character) in text.char_indices() {
         let before = out.len();

@@ -158,15 +158,6 @@ pub(crate) fn payload_hash(unsigned: bool, body: Payload<'_>) -> String {
     }
 }
 
-/// A header name in lower case, borrowed when it is already.
-fn lower_case(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(name)
-    }
-}
-
 /// Computes the signature over a final header list (with `Host` and `X-Sdk-Date`): every
 /// header whose name has no `_` is signed. The one signing computation: [`sign`] (and so
 /// the official vectors), the client and the mock server all go through it.
@@ -179,11 +170,10 @@ pub(crate) fn compute<N: AsRef<str>, V: AsRef<str>>(
     headers: &[(N, V)],
     payload_hash: &str,
 ) -> Signature {
-    // The signed headers, sorted by lower-case name, values trimmed. Names are usually
-    // lower-case already (an `http::HeaderMap` keeps them so), and then borrowed.
-    let mut signed: Vec<(Cow<'_, str>, &str)> = headers
+    // The signed headers, sorted by lower-case name, values trimmed.
+    let mut signed: Vec<(String, &str)> = headers
         .iter()
-        .map(|(name, value)| (lower_case(name.as_ref()), value.as_ref().trim()))
+        .map(|(name, value)| (name.as_ref().to_ascii_lowercase(), value.as_ref().trim()))
         .filter(|(name, _)| !name.contains('_') && name != "authorization")
         .collect();
     signed.sort_by(|left, right| left.0.cmp(&right.0));
