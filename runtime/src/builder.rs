@@ -46,6 +46,7 @@ pub struct ClientBuilder<C> {
     http_client: Option<reqwest::Client>,
     interceptors: Vec<Arc<dyn Interceptor>>,
     max_connections: Option<usize>,
+    ignore_content_type_for_get_request: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -74,6 +75,7 @@ impl<C> Clone for ClientBuilder<C> {
             http_client: self.http_client.clone(),
             interceptors: self.interceptors.clone(),
             max_connections: self.max_connections,
+            ignore_content_type_for_get_request: self.ignore_content_type_for_get_request,
             client: PhantomData,
         }
     }
@@ -101,6 +103,10 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
             .field("http_client", &self.http_client.is_some())
             .field("interceptors", &self.interceptors.len())
             .field("max_connections", &self.max_connections)
+            .field(
+                "ignore_content_type_for_get_request",
+                &self.ignore_content_type_for_get_request,
+            )
             .finish()
     }
 }
@@ -123,6 +129,7 @@ impl<C> Default for ClientBuilder<C> {
             http_client: None,
             interceptors: Vec::new(),
             max_connections: None,
+            ignore_content_type_for_get_request: false,
             client: PhantomData,
         }
     }
@@ -287,6 +294,15 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
+    /// Sends GET calls without a body with no `Content-Type` header, as the official
+    /// SDK's `HttpConfig.ignore_content_type_for_get_request` does. By default every call
+    /// without a body says `Content-Type: application/json` (or the media type of its
+    /// unset optional body), signed, as the official SDK sends it.
+    pub fn ignore_content_type_for_get_request(mut self, ignore: bool) -> Self {
+        self.ignore_content_type_for_get_request = ignore;
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<C, Error> {
         self.build_core(C::SERVICE).map(C::from_core)
@@ -356,6 +372,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             } else {
                 self.proxy.shown()
             },
+            ignore_content_type_for_get_request: self.ignore_content_type_for_get_request,
         }))
     }
 

@@ -57,6 +57,9 @@ pub(crate) struct Inner {
     pub(crate) slots: Option<Arc<tokio::sync::Semaphore>>,
     /// The proxy calls go through, as connection errors name it (no credentials).
     pub(crate) proxy: Option<String>,
+    /// Whether a GET without a body goes without `Content-Type`
+    /// (`ClientBuilder::ignore_content_type_for_get_request`).
+    pub(crate) ignore_content_type_for_get_request: bool,
 }
 
 impl std::fmt::Debug for Client {
@@ -233,7 +236,6 @@ impl Client {
             .options
             .as_deref()
             .map_or(&[][..], |options| options.headers.as_slice());
-        let content_type = body.content_type_value(operation)?;
         let mut headers = Vec::with_capacity(call.headers.len() + extra.len());
         let mut given_content_type = None;
         let given = call
@@ -254,9 +256,29 @@ impl Client {
                 header_value(operation.name, name, value)?,
             ));
         }
+        // Like the official SDK, a call without a body still says `Content-Type`: the
+        // unset body's media type, else JSON; a given one wins, and GETs may go without.
+        let default_content_type = match body.content_type() {
+            Some(_) => None,
+            None if given_content_type.is_some() => None,
+            None if self.inner.ignore_content_type_for_get_request
+                && operation.method == http::Method::GET =>
+            {
+                None
+            }
+            None => Some(call.unset_body_media_type.unwrap_or("application/json")),
+        };
+        let content_type = match default_content_type {
+            Some(value) => Some(header_value(operation.name, "Content-Type", value)?),
+            None => body.content_type_value(operation)?,
+        };
         // The official SDK signs an unsigned payload when the header spelled exactly
         // `Content-Type` (the body's, else one given) is neither JSON nor BSON.
-        let unsigned = signer::unsigned_content_type(body.content_type().or(given_content_type));
+        let unsigned = signer::unsigned_content_type(
+            body.content_type()
+                .or(given_content_type)
+                .or(default_content_type),
+        );
         Ok(Ready {
             endpoint,
             operation,

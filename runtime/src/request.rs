@@ -130,6 +130,9 @@ pub struct Call {
     query: Vec<(&'static str, QueryValue)>,
     pub(crate) headers: Vec<(&'static str, String)>,
     pub(crate) body: Option<CallBody>,
+    /// The media type of an optional JSON body left unset: the official SDK still sends
+    /// it as `Content-Type`.
+    pub(crate) unset_body_media_type: Option<&'static str>,
     /// The first problem met while assembling, reported when the call is sent.
     problem: Option<Error>,
 }
@@ -143,6 +146,7 @@ impl Call {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            unset_body_media_type: None,
             problem: None,
         }
     }
@@ -278,14 +282,14 @@ impl Call {
     /// Sets a JSON body when there is one.
     pub fn set_json_body<T: serde::Serialize + ?Sized>(
         &mut self,
-        content_type: &str,
+        content_type: &'static str,
         body: Option<&T>,
         required: bool,
     ) {
         match body {
             Some(body) => self.json_body(content_type, body),
             None if required => self.missing("body", "body"),
-            None => {}
+            None => self.unset_body_media_type = Some(content_type),
         }
     }
 

@@ -184,3 +184,59 @@ async fn path_values_are_encoded_and_project_id_can_be_overridden() {
         "refused calls send nothing"
     );
 }
+
+/// As the official SDK sends them (`Client.build_future_request` in huaweicloudsdkcore): a
+/// call without a body still says `Content-Type: application/json`, signed, unless
+/// `ignore_content_type_for_get_request` is on and the call is a GET; an optional body left
+/// unset leaves its media type.
+#[tokio::test]
+async fn bodiless_calls_say_content_type_as_the_sdk_does() {
+    use huaweicloud_secmaster::operations::{DeleteAlertRequest, ListWorkflowsRequest};
+    let server = WireMock::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(ResponseTemplate::new(200).set_body_raw("{}", "application/json"))
+        .mount(&server)
+        .await;
+    let list = || ListWorkflowsRequest::new().workspace_id("ws");
+    client_for(&server.uri())
+        .list_workflows(list())
+        .await
+        .unwrap();
+    client_for(&server.uri())
+        .delete_alert(DeleteAlertRequest::new().workspace_id("ws"))
+        .await
+        .unwrap();
+    let ignoring = crate::client_builder(&server.uri())
+        .ignore_content_type_for_get_request(true)
+        .build()
+        .unwrap();
+    ignoring.list_workflows(list()).await.unwrap();
+    ignoring
+        .delete_alert(DeleteAlertRequest::new().workspace_id("ws"))
+        .await
+        .unwrap();
+
+    let received = server.received_requests().await.unwrap();
+    let seen: Vec<(String, Option<&str>)> = received
+        .iter()
+        .map(|request| (request.method.to_string(), header(request, "content-type")))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("GET".to_owned(), Some("application/json")),
+            ("DELETE".to_owned(), Some("application/json")),
+            ("GET".to_owned(), None),
+            ("DELETE".to_owned(), Some("application/json")),
+        ]
+    );
+    let signed = |request: &wiremock::Request| {
+        header(request, "authorization")
+            .unwrap()
+            .contains("SignedHeaders=content-type;")
+    };
+    assert!(signed(&received[0]) && signed(&received[1]) && !signed(&received[2]));
+    for request in &received {
+        verify(request, SK).unwrap();
+    }
+}
