@@ -1,80 +1,133 @@
 #!/usr/bin/env python3
-"""Import SecMaster operations from the official Python SDK's metadata into the OpenAPI spec.
+"""Import Huawei Cloud operations from an official Python SDK's metadata into an OpenAPI spec.
 
 Usage (from anywhere; paths are relative to the current directory):
 
     python3 tools/sdk_import/import_sdk.py [--spec FILE] OPERATION...   # e.g. ListAlerts CreateAlert
     python3 tools/sdk_import/import_sdk.py [--spec FILE] --all
     python3 tools/sdk_import/import_sdk.py --list
+    python3 tools/sdk_import/import_sdk.py --package huaweicloudsdkvpc --version 3.1.219 --all
+    python3 tools/sdk_import/import_sdk.py --package huaweicloudsdkiam --api-version v3 --all
 
-The default spec is `spec/secmaster.yaml` of this repository. Operations are SDK operation
-names in PascalCase (what `--list` prints). Every schema the named operations reach is added
-too. Nothing that already exists in the spec is modified: an operation whose path+method or
-operationId is already there is skipped, and so is a schema whose name is already used (the
-hand-written one wins and the SDK model's own children are not followed). The script prints
-what it added and what it skipped. The output is deterministic: running it twice gives the
-same file, and a second run adds nothing.
+The SDK package defaults to `huaweicloudsdksecmaster` 3.1.219 and its spec to
+`spec/secmaster.yaml` of this repository; for another package the default spec is
+`spec/services/<service>.yaml` (`<service>` is the package name without `huaweicloudsdk`).
+The SDK's API version module (`<package>.v<N>`) is the newest one unless `--api-version`
+names another. A spec that does not exist yet, or any spec with `--new`, starts from a fresh
+document (info, servers from the SDK's region class, security schemes, and `x-credentials:
+global` for a domain-scoped service). Operations are SDK operation names in PascalCase (what
+`--list` prints). Every schema the named operations reach is added too. Nothing that already
+exists in the spec is modified: an operation whose path+method or operationId is already
+there is skipped, and so is a schema whose name is already used (the hand-written one wins
+and the SDK model's own children are not followed). The script prints what it added and
+what it skipped. The output is deterministic: running it twice gives the same file, and a
+second run adds nothing.
 
 Bootstrap (same scheme as tests/signing/make_vectors.py): the script creates, or reuses, a
-scratch virtualenv outside the repository at `${TMPDIR:-/tmp}/secmaster-sdkimport-venv`
-(override with SECMASTER_SDKIMPORT_VENV), pip-installs PINS below (skipped while the venv's pin
-marker matches) and re-executes itself inside it with HOME pointed at a scratch folder in the
-venv, because importing the SDK core writes `~/.huaweicloud/`. Only PyPI is contacted; the SDK
-never sends a request.
+scratch virtualenv outside the repository at `${TMPDIR:-/tmp}/<service>-sdkimport-venv`
+(override with <SERVICE>_SDKIMPORT_VENV, e.g. SECMASTER_SDKIMPORT_VENV), pip-installs the pins
+(`huaweicloudsdkcore` and the package at `--version`, and ruamel.yaml; skipped while the
+venv's pin marker matches) and re-executes itself inside it with HOME pointed at a scratch
+folder in the venv, because importing the SDK core writes `~/.huaweicloud/`. Only PyPI is
+contacted; the SDK never sends a request.
 
 Where each piece of the spec comes from (all by introspection of the installed SDK):
-- operations: every `_<snake>_http_info` classmethod of `huaweicloudsdksecmaster.v1.SecMasterClient`,
-  in source order; the PascalCase name is the one the public method's docstring gives
-  ("Request instance for ListAlerts"); summary/description come from that docstring.
+- the client: the one `*Client` class (not `*AsyncClient`) of `<package>.v<N>`; the service
+  title is its name without `Client` (`SecMaster`, `Vpc`, `Iam`). Domain-scoped (global)
+  services: `new_builder` names `GlobalCredentials` first. Servers: the `Region` constants of
+  the class in `<package>.v<N>.region` (their first endpoint, with the region id replaced by
+  `{region}`).
+- operations: every `_<snake>_http_info` classmethod of the client, in source order; the
+  PascalCase name is the one the public method's docstring gives ("Request instance for
+  ListAlerts"); summary/description come from that docstring.
 - parameter locations: `_<snake>_http_info` is called with a request object whose every
   attribute is a distinct sentinel; where each sentinel lands (path_params, query_params,
   header_params, post_params, body) gives the parameter's `in`. Method, path, response type,
   response headers, collection formats and the request Content-Type come from the same dict.
+  Path template variables that no request attribute fills (`{project_id}` in most SDKs: the
+  core fills it from the credentials) are declared as required string path parameters.
 - types: `openapi_types`; wire names: `attribute_map`; descriptions: the `:param x:` lines of
   each model's `__init__` docstring; required: attributes that `__init__` assigns
   unconditionally (`self.x = x`), found with `ast` (optional ones sit under `if x is not None:`).
 - `x-pagination`: the one thing not introspected; added operations get the block that
-  `mark_pagination.py` would write (its `decide`, which reads parameter and property
-  descriptions), so a later run of that script leaves them as they are.
-- multipart: the request Content-Type is `multipart/form-data` (the core then turns the body
-  model's attributes into form fields, `FormFile` values into file parts); downloads: the
-  response class subclasses `SdkStreamResponse`.
+  `mark_pagination.py --styles all` would write (its `decide`, which reads parameter and
+  property names, types and descriptions), so a later run of that script leaves them as they
+  are.
+- multipart and form-urlencoded: the request Content-Type (the core then turns the body
+  model's attributes and the request's form attributes into form fields, `FormFile` values
+  into file parts); downloads: the response class subclasses `SdkStreamResponse`.
 See tools/sdk_import/README.md for the spec conventions.
 """
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
-PINS = [
-    "huaweicloudsdkcore==3.1.219",
-    "huaweicloudsdksecmaster==3.1.219",
-    "ruamel.yaml==0.19.1",
-]
+PACKAGE_PREFIX = "huaweicloudsdk"
+DEFAULT_PACKAGE = "huaweicloudsdksecmaster"
+DEFAULT_VERSION = "3.1.219"
+YAML_PIN = "ruamel.yaml==0.19.1"
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent.parent.resolve()
 DEFAULT_SPEC = REPO_ROOT / "spec" / "secmaster.yaml"
+SERVICES_DIR = REPO_ROOT / "spec" / "services"
 
 
-def ensure_venv_and_reexec() -> None:
+def service_of(package):
+    """`huaweicloudsdkvpc` -> `vpc`."""
+    return package[len(PACKAGE_PREFIX):]
+
+
+def pins(package, version):
+    return ["huaweicloudsdkcore==%s" % version, "%s==%s" % (package, version), YAML_PIN]
+
+
+def default_spec(package):
+    if package == DEFAULT_PACKAGE:
+        return DEFAULT_SPEC
+    return SERVICES_DIR / ("%s.yaml" % service_of(package))
+
+
+def ensure_venv_and_reexec(args) -> None:
     sys.path.insert(0, str(HERE.parent.parent.resolve() / "tools"))
     import scratch_venv
 
-    scratch_venv.ensure(__file__, PINS, "secmaster-sdkimport-venv")
+    scratch_venv.ensure(__file__, pins(args.package, args.version),
+                        "%s-sdkimport-venv" % service_of(args.package))
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="import_sdk.py",
-        description="Add SecMaster operations from huaweicloudsdksecmaster to an OpenAPI spec.")
-    parser.add_argument("--spec", default=str(DEFAULT_SPEC),
-                        help="spec file to extend in place (default: spec/secmaster.yaml)")
+        description="Add operations of an official Huawei Cloud Python SDK (default "
+                    "huaweicloudsdksecmaster) to an OpenAPI spec.")
+    parser.add_argument("--package", default=DEFAULT_PACKAGE,
+                        help="SDK package on PyPI (default: %(default)s)")
+    parser.add_argument("--version", default=DEFAULT_VERSION,
+                        help="version of the package and of huaweicloudsdkcore "
+                             "(default: %(default)s)")
+    parser.add_argument("--api-version", metavar="vN",
+                        help="the SDK's API version module (default: the newest v<N>)")
+    parser.add_argument("--spec", default=None,
+                        help="spec file to extend in place (default: spec/secmaster.yaml for "
+                             "SecMaster, else spec/services/<service>.yaml)")
+    parser.add_argument("--new", action="store_true",
+                        help="start from a fresh document, replacing the spec file")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--all", action="store_true", help="import every operation of the SDK")
     group.add_argument("--list", action="store_true", help="print the SDK's operation names")
     parser.add_argument("operations", nargs="*", metavar="OPERATION",
                         help="SDK operation names in PascalCase, e.g. ListAlerts CreateAlert")
     args = parser.parse_args(argv)
+    if not re.fullmatch(re.escape(PACKAGE_PREFIX) + r"[a-z0-9]+", args.package):
+        parser.error("--package must be huaweicloudsdk<service>, e.g. huaweicloudsdkecs")
+    if not re.fullmatch(r"\d+\.\d+\.\d+", args.version):
+        parser.error("--version must be a release such as 3.1.219")
+    if args.api_version is not None and not re.fullmatch(r"v\d+", args.api_version):
+        parser.error("--api-version must be v<N>, e.g. v3")
+    if args.spec is None:
+        args.spec = str(default_spec(args.package))
     if args.list and args.operations:
         parser.error("--list takes no OPERATION")
     if args.all and args.operations:
@@ -93,9 +146,10 @@ READ_ONLY_PREFIXES = ("List", "Show", "Search", "Count", "Check", "Export", "Get
 # Explicit decisions that override the prefix rule (operationId -> x-idempotent).
 IDEMPOTENT_OVERRIDES = {}
 
-# Path segments skipped when looking for an operation's resource name.
+# SecMaster only (huaweicloudsdksecmaster): path segments skipped when looking for an
+# operation's resource name.
 TAG_SKIP_SEGMENTS = {"v1", "{project_id}", "soc", "siem", "sa"}
-# Resource segment (or collector sub-resource) -> tag, merging small groups.
+# SecMaster only: resource segment (or collector sub-resource) -> tag, merging small groups.
 TAG_BY_SEGMENT = {
     "collector": "Collectors",
     "collector/cloudlogs": "CloudLogs",
@@ -118,6 +172,9 @@ TAG_BY_SEGMENT = {
 SUCCESS_STATUS = "200"
 SUCCESS_DESCRIPTION = "Response to a successful request."
 BOILERPLATE_LINES = {"Please refer to HUAWEI cloud API Explorer for details."}
+# Bodies of form fields: the core sends the body model's attributes and the request's form
+# attributes (`post_params`) as fields; multipart also sends `FormFile` values as files.
+FORM_MEDIA_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 HTTP_METHOD_ORDER = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
 
 
@@ -204,22 +261,53 @@ class Operation:
 
 
 class Sdk:
-    def __init__(self):
+    def __init__(self, package, api_version=None):
+        import importlib
         import importlib.metadata
         import inspect
-        import re
-        import huaweicloudsdksecmaster.v1 as v1
+        import pkgutil
+        from huaweicloudsdkcore.client import Client
         from huaweicloudsdkcore.sdk_response import SdkResponse
         from huaweicloudsdkcore.sdk_stream_response import SdkStreamResponse
         from huaweicloudsdkcore.sdk_stream_request import SdkStreamRequest
-        self.v1 = v1
+        self.package = package
+        self.service = service_of(package)
         self.SdkResponse = SdkResponse
         self.SdkStreamResponse = SdkStreamResponse
         self.SdkStreamRequest = SdkStreamRequest
-        self.version = importlib.metadata.version("huaweicloudsdksecmaster")
+        self.version = importlib.metadata.version(package)
+        root = importlib.import_module(package)
+        self.api_versions = sorted(
+            (m.name for m in pkgutil.iter_modules(root.__path__) if re.fullmatch(r"v\d+", m.name)),
+            key=lambda name: int(name[1:]))
+        if not self.api_versions:
+            raise SystemExit("import_sdk.py: %s has no v<N> module" % package)
+        if api_version is None:
+            api_version = self.api_versions[-1]
+        elif api_version not in self.api_versions:
+            raise SystemExit("import_sdk.py: %s has no %s module (it has %s)"
+                             % (package, api_version, ", ".join(self.api_versions)))
+        self.api_version = api_version
+        self.v1 = importlib.import_module("%s.%s" % (package, api_version))
+        clients = sorted(
+            name for name, value in vars(self.v1).items()
+            if isinstance(value, type) and issubclass(value, Client)
+            and name.endswith("Client") and not name.endswith("AsyncClient") and value is not Client)
+        if len(clients) != 1:
+            raise SystemExit("import_sdk.py: %s.%s has %d client classes (%s), expected one"
+                             % (package, api_version, len(clients), ", ".join(clients) or "-"))
+        client = getattr(self.v1, clients[0])
+        self.client_name = clients[0]
+        self.title = clients[0][:-len("Client")]
+        # Which credentials the client takes first: GlobalCredentials (domain-scoped, the
+        # core fills `{domain_id}` and sends X-Domain-Id) or BasicCredentials (project).
+        match = re.search(r'ClientBuilder\(\s*\w+\s*,\s*"([^"]*)"',
+                          inspect.getsource(client.new_builder))
+        self.credentials = match.group(1).split(",") if match else ["BasicCredentials"]
+        self.is_global = self.credentials[0] == "GlobalCredentials"
+        self.regions = self._regions()
         self.models = {}
         self.warnings = []
-        client = v1.SecMasterClient
         source = inspect.getsource(client)
         snakes = re.findall(r"def _(\w+)_http_info\(cls", source)
         self.operations = []
@@ -232,6 +320,27 @@ class Sdk:
         for op in self.operations:
             self.response_headers.setdefault(op.response_type, set()).update(op.response_headers)
 
+    def _regions(self):
+        """[(region id, first endpoint)] of the Region constants of the package's region
+        class, in the order the class defines them."""
+        import importlib
+        import pkgutil
+        from huaweicloudsdkcore.region.region import Region
+        try:
+            region_pkg = importlib.import_module("%s.region" % self.v1.__name__)
+        except ImportError:
+            return []
+        out = []
+        for info in sorted(pkgutil.iter_modules(region_pkg.__path__), key=lambda m: m.name):
+            module = importlib.import_module("%s.%s" % (region_pkg.__name__, info.name))
+            for klass in vars(module).values():
+                if not isinstance(klass, type) or klass.__module__ != module.__name__:
+                    continue
+                for value in vars(klass).values():
+                    if isinstance(value, Region) and value.endpoints:
+                        out.append((value.id, value.endpoints[0]))
+        return list(dict.fromkeys(out))
+
     def model(self, name):
         if name not in self.models:
             klass = getattr(self.v1, name, None)
@@ -242,7 +351,6 @@ class Sdk:
 
     def _operation(self, client, snake):
         import inspect
-        import re
         public = getattr(client, snake)
         doc = inspect.getdoc(public) or ""
         match = re.search(r"Request instance for (\w+)", doc)
@@ -279,6 +387,9 @@ class Sdk:
             if attr not in where:
                 self.warnings.append("%s: request attribute %r is sent nowhere; left out"
                                      % (name, attr))
+        if info.get("cname"):
+            self.warnings.append("%s: the SDK sends it to the host prefixed with %r; not "
+                                 "expressed" % (name, info["cname"]))
         summary, description = split_doc(doc)
         response_type = info["response_type"]
         response_class = getattr(self.v1, response_type)
@@ -312,7 +423,10 @@ def split_doc(doc):
 # --------------------------------------------------------------------------------------
 # Spec construction.
 
-def tag_for(path):
+def tag_for(path, service="secmaster"):
+    """The operation's tag: SecMaster's own table for SecMaster, else `generic_tag`."""
+    if service != "secmaster":
+        return generic_tag(path, service)
     segs = [s for s in path.strip("/").split("/") if s]
     i = 0
     while i < len(segs):
@@ -333,6 +447,48 @@ def tag_for(path):
             return pascal(seg.strip("{}"))
         return pascal(seg)
     return "Misc"
+
+
+# Generic tags: segments that only say which API version, service or scope a path is in.
+VERSION_SEGMENT = re.compile(r"^v\d+(\.\d+)*(-ext)?$", re.I)
+OPENSTACK_NAMESPACE = re.compile(r"^OS-[A-Z0-9-]+$")
+SCOPE_PAIRS = {"projects": "{project_id}", "domains": "{domain_id}"}
+
+
+def generic_tag(path, service):
+    """First meaningful literal path segment, PascalCase: skips version segments (`v3`,
+    `v3.0`, `v2.1`, `v3-ext`), path parameters, and, when more follows, the service's own
+    name (`/v3/{project_id}/vpc/vpcs` -> `Vpcs`), OpenStack extension namespaces (`OS-USER`)
+    and `projects/{project_id}` / `domains/{domain_id}` scope pairs. A path of parameters
+    only gives its first parameter that is not a project or domain id; nothing gives `Misc`."""
+    segs = [s for s in path.strip("/").split("/") if s]
+    params = []
+    i = 0
+    while i < len(segs):
+        seg = segs[i]
+        more = i + 1 < len(segs)
+        if VERSION_SEGMENT.match(seg):
+            i += 1
+            continue
+        if seg.startswith("{"):
+            params.append(seg.strip("{}"))
+            i += 1
+            continue
+        if more and (seg.lower() == service or OPENSTACK_NAMESPACE.match(seg)):
+            i += 1
+            continue
+        if seg in SCOPE_PAIRS and i + 2 < len(segs) and segs[i + 1] == SCOPE_PAIRS[seg]:
+            i += 2
+            continue
+        return pascal_words(seg)
+    params = [p for p in params if p not in ("project_id", "domain_id")]
+    return pascal_words(params[0]) if params else "Misc"
+
+
+def pascal_words(text):
+    """`security-groups` -> `SecurityGroups`, `OS-USER` -> `OsUser`, `v2.0` -> `V20`."""
+    words = [w for w in re.split(r"[-_./:]+", text) if w]
+    return "".join((w.capitalize() if w.isupper() else w[:1].upper() + w[1:]) for w in words)
 
 
 def is_idempotent(op):
@@ -472,7 +628,7 @@ class Builder:
             binary = self.cmap(("type", "string"), ("format", "binary"))
             media = self.cmap(("application/octet-stream", self.cmap(("schema", binary))))
             return self.cmap(("required", True if required else None), ("content", media))
-        if essence == "multipart/form-data":
+        if essence in FORM_MEDIA_TYPES:
             props = self.y.CommentedMap()
             required = []
             body_required = False
@@ -480,8 +636,8 @@ class Builder:
                 body_required = body_required or attr in model.required
                 inner = model.types[attr]
                 if not inner[:1].isupper():  # the SDK always wraps form fields in a model
-                    raise SystemExit("import_sdk.py: %s: multipart body of type %r"
-                                     % (op.name, inner))
+                    raise SystemExit("import_sdk.py: %s: %s body of type %r"
+                                     % (op.name, essence, inner))
                 body_model = self.sdk.model(inner)
                 for battr, bt in body_model.types.items():
                     wire = body_model.wire[battr]
@@ -543,8 +699,26 @@ class Builder:
                 response["content"] = self.cmap(("application/json", self.cmap(("schema", schema))))
         return self.cmap((self.y.DoubleQuotedScalarString(SUCCESS_STATUS), response))
 
+    def implicit_path_parameter(self, name):
+        """A path template variable that no request attribute fills: the SDK core fills it
+        (`project_id` from BasicCredentials, `domain_id` from GlobalCredentials)."""
+        if name == "project_id":
+            desc = "Project ID. The official SDK fills it in from the credentials."
+        elif name == "domain_id":
+            desc = "Account (domain) ID. The official SDK fills it in from the credentials."
+        else:
+            desc = "The `%s` path parameter (not a field of the SDK request)." % name
+        return self.cmap(("name", name), ("in", "path"), ("required", True),
+                         ("description", desc),
+                         ("schema", self.cmap(("type", "string"))))
+
     def operation(self, op):
         params = []
+        declared = {wire for loc, wire in op.where.values() if loc == "path"}
+        for var in re.findall(r"\{([^{}]+)\}", op.path):
+            if var not in declared:
+                declared.add(var)
+                params.append(self.implicit_path_parameter(var))
         for location in ("path", "query", "header"):
             for attr in op.request.types:
                 if attr in op.where and op.where[attr][0] == location:
@@ -553,7 +727,7 @@ class Builder:
             ("operationId", op.name),
             ("summary", self.text(op.summary)),
             ("description", self.text(op.description)),
-            ("tags", [tag_for(op.path)]),
+            ("tags", [tag_for(op.path, self.sdk.service)]),
             ("x-idempotent", None if op.method in ("get", "put", "delete")
              else is_idempotent(op)),
         )
@@ -618,8 +792,178 @@ def add_pagination(spec, added_ops, ym):
     return marked, skipped
 
 
+def constructs(spec, added_ops):
+    """Counts, over the added operations, of the constructs a generator may not support yet
+    (printed so that a new spec's report can say what it brings)."""
+    counts = {}
+
+    def count(key):
+        counts[key] = counts.get(key, 0) + 1
+
+    def resolve(node):
+        seen = set()
+        while isinstance(node, dict) and "$ref" in node and node["$ref"] not in seen:
+            seen.add(node["$ref"])
+            node = spec["components"]["schemas"].get(str(node["$ref"]).rsplit("/", 1)[-1])
+        return node
+
+    for op in added_ops:
+        obj = spec["paths"][op.path][op.method]
+        for media in ((obj.get("requestBody") or {}).get("content") or {}):
+            essence = str(media).split(";")[0].strip().lower()
+            if essence != "application/json":
+                count("%s request bodies" % essence)
+        if "requestBody" in obj and op.method in ("get", "delete", "head"):
+            count("%s with a request body" % op.method.upper())
+        for param in obj.get("parameters") or []:
+            schema = resolve(param.get("schema"))
+            if param.get("in") == "query" and isinstance(schema, dict):
+                items = resolve(schema.get("items")) if schema.get("type") == "array" else None
+                if schema.get("type") == "object" or (
+                        isinstance(items, dict) and items.get("type") in ("object", "array")):
+                    count("object-typed query parameters")
+        successes = [str(code) for code in obj["responses"] if str(code).startswith("2")]
+        if len(successes) > 1:
+            count("operations with several 2xx responses")
+        for response in obj["responses"].values():
+            for media in (response.get("content") or {}):
+                essence = str(media).split(";")[0].strip().lower()
+                if essence != "application/json":
+                    count("%s responses" % essence)
+        paging = obj.get("x-pagination")
+        if paging is not None:
+            style = next(k for k in ("offset", "page", "marker") if k in paging)
+            count("x-pagination %s" % style)
+            if any(str(k).endswith("_path") for k in paging):
+                count("x-pagination with a nested path")
+    return ["%s: %d" % (k, counts[k]) for k in sorted(counts)] or ["none"]
+
+
+CREDENTIALS_EXTENSION = "x-credentials"
+AKSK_DESCRIPTION = (
+    "AK/SK request signing with the SDK-HMAC-SHA256 algorithm (the default of the official "
+    "SDKs). The client adds `X-Sdk-Date` (UTC, `YYYYMMDDTHHMMSSZ`) and `Host`, builds a "
+    "canonical request (method, canonical URI with a trailing `/`, canonical query, canonical "
+    "headers, signed-headers list, lower-case hex SHA-256 of the body), signs the string "
+    "`SDK-HMAC-SHA256\\n<X-Sdk-Date>\\n<hex SHA-256 of canonical request>` with HMAC-SHA256 "
+    "keyed by the secret key, and sends `Authorization: SDK-HMAC-SHA256 Access=<AK>, "
+    "SignedHeaders=<list>, Signature=<hex>`. %s `X-Security-Token` is sent when temporary "
+    "credentials are used.")
+AKSK_PROJECT = "`X-Project-Id` is sent when the project ID is known, and"
+AKSK_DOMAIN = "`X-Domain-Id` (the account ID) is sent when it is known, and"
+TOKEN_DESCRIPTION = (
+    "IAM user token: the value of the `X-Subject-Token` response header of IAM's "
+    "\"obtaining a user token\" API.")
+
+
+def import_command(sdk):
+    parts = ["python3 tools/sdk_import/import_sdk.py"]
+    if sdk.package != DEFAULT_PACKAGE or sdk.version != DEFAULT_VERSION:
+        parts.append("--package %s --version %s" % (sdk.package, sdk.version))
+    if sdk.api_version != sdk.api_versions[-1]:
+        parts.append("--api-version %s" % sdk.api_version)
+    parts.append("--all")
+    return " ".join(parts)
+
+
+def servers(sdk, ym):
+    """`servers` from the SDK's region class: one server per endpoint template (the region id
+    replaced by `{region}`), most regions first; a template with `{region}` gets the `region`
+    variable with its regions as the enum, an endpoint without the region id in it names its
+    regions in the description."""
+    groups = {}
+    for region_id, url in sdk.regions:
+        template = url.replace(region_id, "{region}") if region_id in url else url
+        groups.setdefault(template, []).append(region_id)
+    if not groups:
+        groups = {"https://%s.{region}.myhuaweicloud.com" % sdk.service: []}
+    order = sorted(groups, key=lambda t: -len(groups[t]))  # stable: SDK order among equals
+    out = []
+    for template in order:
+        regions = groups[template]
+        server = ym.CommentedMap()
+        server["url"] = ym.DoubleQuotedScalarString(template)
+        if "{region}" in template:
+            server["description"] = "%s regional endpoint." % sdk.title
+            variable = ym.CommentedMap()
+            variable["default"] = "cn-north-4" if "cn-north-4" in regions or not regions \
+                else regions[0]
+            variable["description"] = "Region ID."
+            if regions:
+                variable["enum"] = list(regions)
+            server["variables"] = ym.CommentedMap([("region", variable)])
+        else:
+            server["description"] = "%s endpoint of region%s %s." % (
+                sdk.title, "s" if len(regions) > 1 else "", ", ".join(regions))
+        out.append(server)
+    return out
+
+
+def new_document(sdk, ym):
+    """A fresh spec for the SDK's service: everything but paths, tags and schemas."""
+    doc = ym.CommentedMap()
+    doc["openapi"] = "3.0.3"
+    scope = ", a domain-scoped (global) service," if sdk.is_global else ""
+    paragraphs = [
+        "OpenAPI description of the Huawei Cloud %s %s API%s imported from the "
+        "official Python SDK's metadata (`%s` %s, module `%s`) with `%s`. Review and edit it "
+        "like a hand-written spec: a later import only adds what is missing."
+        % (sdk.title, sdk.api_version, scope, sdk.package, sdk.version, sdk.v1.__name__,
+           import_command(sdk)),
+        "Requests are authenticated either with an AK/SK signature (`SDK-HMAC-SHA256` in the "
+        "`Authorization` header) or with an IAM user token (`X-Auth-Token` header).",
+        "Every operation carries the vendor extension `x-idempotent` (boolean): the runtime "
+        "retries 5xx responses and timeouts only for operations marked `x-idempotent: true`, "
+        "so operations marked `false` are retried only when the request provably never "
+        "reached the server.",
+    ]
+    if sdk.is_global:
+        paragraphs.append(
+            "`x-credentials: global`: the official SDK calls this service with "
+            "GlobalCredentials: requests carry the account (domain) ID in `X-Domain-Id` "
+            "instead of a project ID in `X-Project-Id`, and a `{domain_id}` path parameter "
+            "left unset is the account's ID.")
+    info = ym.CommentedMap()
+    info["title"] = sdk.title
+    info["version"] = sdk.api_version
+    info["description"] = ym.LiteralScalarString("\n\n".join(paragraphs))
+    doc["info"] = info
+    doc["servers"] = servers(sdk, ym)
+    if sdk.is_global:
+        doc[CREDENTIALS_EXTENSION] = "global"
+    doc["security"] = [ym.CommentedMap([("aksk", [])]), ym.CommentedMap([("token", [])])]
+    doc["tags"] = []
+    doc["paths"] = ym.CommentedMap()
+    schemes = ym.CommentedMap()
+    schemes["aksk"] = ym.CommentedMap([
+        ("type", "apiKey"), ("in", "header"), ("name", "Authorization"),
+        ("description", ym.LiteralScalarString(
+            AKSK_DESCRIPTION % (AKSK_DOMAIN if sdk.is_global else AKSK_PROJECT)))])
+    schemes["token"] = ym.CommentedMap([
+        ("type", "apiKey"), ("in", "header"), ("name", "X-Auth-Token"),
+        ("description", TOKEN_DESCRIPTION)])
+    doc["components"] = ym.CommentedMap([("securitySchemes", schemes),
+                                          ("schemas", ym.CommentedMap())])
+    return doc
+
+
 def run(args):
-    sdk = Sdk()
+    spec_path = Path(args.spec)
+    ym = YamlMod()
+    if args.new or not spec_path.exists():
+        original = None
+        spec = None
+    else:
+        original = spec_path.read_text(encoding="utf-8")
+        spec = ym.load(original)
+    # The API version: --api-version, else the one an existing spec declares (`info.version`
+    # such as `v1`, when the SDK has that module), else the SDK's newest.
+    api_version = args.api_version
+    if api_version is None and spec is not None:
+        declared_version = str((spec.get("info") or {}).get("version") or "")
+        if re.fullmatch(r"v\d+", declared_version):
+            api_version = declared_version
+    sdk = Sdk(args.package, api_version)
     if args.list:
         for op in sdk.operations:
             print(op.name)
@@ -633,10 +977,14 @@ def run(args):
                   file=sys.stderr)
             return 2
         wanted = list(dict.fromkeys(args.operations))
-    spec_path = Path(args.spec)
-    original = spec_path.read_text(encoding="utf-8")
-    ym = YamlMod()
-    spec = ym.load(original)
+    if spec is None:
+        spec = new_document(sdk, ym)
+    added_credentials = False
+    if sdk.is_global and CREDENTIALS_EXTENSION not in spec:
+        keys = list(spec.keys())
+        spec.insert(keys.index("servers") + 1 if "servers" in keys else len(keys),
+                    CREDENTIALS_EXTENSION, "global")
+        added_credentials = True
     if spec.get("paths") is None:
         spec["paths"] = ym.CommentedMap()
     components = spec.setdefault("components", ym.CommentedMap())
@@ -682,16 +1030,25 @@ def run(args):
 
     declared = spec.setdefault("tags", [])
     known = {t["name"] for t in declared}
-    used = sorted({tag_for(op.path) for op in added_ops} - known)
+    used = sorted({tag_for(op.path, sdk.service) for op in added_ops} - known)
     for tag in used:
         declared.append(ym.CommentedMap([
             ("name", tag),
-            ("description", "%s operations (imported from huaweicloudsdksecmaster)." % tag)]))
+            ("description", "%s operations (imported from %s)." % (tag, sdk.package))]))
 
     for line in sdk.warnings:
         if any(line.startswith(op.name + ":") for op in added_ops):
             print("warning: " + line)
-    print("SDK huaweicloudsdksecmaster %s: %d operations" % (sdk.version, len(sdk.operations)))
+    print("SDK %s %s (%s, %s, %s): %d operations" % (
+        sdk.package, sdk.version, sdk.v1.__name__, sdk.client_name,
+        "global: GlobalCredentials" if sdk.is_global else sdk.credentials[0],
+        len(sdk.operations)))
+    if original is None:
+        print("new document: title %s, %d servers, %d regions%s" % (
+            spec["info"]["title"], len(spec["servers"]), len(sdk.regions),
+            ", x-credentials: global" if sdk.is_global else ""))
+    elif added_credentials:
+        print("added x-credentials: global")
     print("added %d operations: %s" % (len(added_ops), " ".join(o.name for o in added_ops) or "-"))
     print("skipped %d operations that already exist: %s"
           % (len(skipped_ops), "; ".join(skipped_ops) or "-"))
@@ -704,11 +1061,14 @@ def run(args):
           % (len(paged), " ".join(paged) or "-"))
     for line in unpaged:
         print("not paged: " + line)
+    for line in constructs(spec, added_ops):
+        print("constructs: " + line)
 
     text = ym.dump(spec)
     if text == original:
         print("%s unchanged" % spec_path)
     else:
+        spec_path.parent.mkdir(parents=True, exist_ok=True)
         spec_path.write_text(text, encoding="utf-8")
         print("wrote %s" % spec_path)
     return 0
@@ -716,5 +1076,5 @@ def run(args):
 
 if __name__ == "__main__":
     ARGS = parse_args(sys.argv[1:])
-    ensure_venv_and_reexec()
+    ensure_venv_and_reexec(ARGS)
     sys.exit(run(ARGS))
