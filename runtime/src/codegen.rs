@@ -5,7 +5,7 @@
 //! hand-written code: what is here may change with the generator.
 
 #[doc(hidden)]
-pub use {bytes, http, serde, serde_json};
+pub use {bytes, http, indexmap, serde, serde_json};
 
 pub use crate::de::{required, string_enum, FieldSeed};
 pub use crate::{next_marker, next_offset, Page, Pages};

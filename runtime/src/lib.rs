@@ -51,4 +51,4 @@ pub use service::{Region, Service, ServiceClient};
 pub use upload::{FilePart, Form, ProgressFn};
 
 /// Re-exported because their types appear in this crate's API and in generated models.
-pub use {bytes, futures_core, http, serde_json};
+pub use {bytes, futures_core, http, indexmap, serde_json};

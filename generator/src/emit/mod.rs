@@ -147,7 +147,7 @@ fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
         Type::Map(inner) => {
             let inner = type_tokens_in(api, inner, root);
             let string = std_type(api, "String");
-            quote!(::std::collections::BTreeMap<#string, #inner>)
+            quote!(#rt::indexmap::IndexMap<#string, #inner>)
         }
         Type::JsonObject => {
             let string = std_type(api, "String");
@@ -161,7 +161,7 @@ fn type_tokens_in(api: &Api, ty: &Type, root: &TokenStream) -> TokenStream {
 /// What the setter of a value of type `ty` takes, and the expression turning its `value`
 /// into `ty`: an enum (or an array of them) as itself; another array from any iterable of
 /// things convertible to its element type (so `vec!["a"]` and `["a", "b"]` set a
-/// `Vec<String>`); anything else through `Into`.
+/// `Vec<String>`); a map from any iterable of key-value pairs; anything else through `Into`.
 fn setter_input(api: &Api, ty: &Type) -> (TokenStream, TokenStream) {
     let into = std_type(api, "Into");
     match api.through_aliases(ty) {
@@ -181,6 +181,19 @@ fn setter_input(api: &Api, ty: &Type) -> (TokenStream, TokenStream) {
             (
                 quote!(impl #iterable<Item = impl #into<#element>>),
                 quote!(value.into_iter().map(#into::into).collect()),
+            )
+        }
+        // A map from any iterable of pairs, in the order given (the order sent).
+        Type::Map(value_type) => {
+            let string = std_type(api, "String");
+            let iterable = std_type(api, "IntoIterator");
+            let value_type = type_tokens(api, value_type);
+            (
+                quote!(impl #iterable<Item = (impl #into<#string>, impl #into<#value_type>)>),
+                quote!(value
+                    .into_iter()
+                    .map(|(key, value)| (key.into(), value.into()))
+                    .collect()),
             )
         }
         _ if is_enum(api, ty) => (type_tokens(api, ty), quote!(value)),

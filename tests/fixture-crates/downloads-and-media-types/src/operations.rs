@@ -118,7 +118,7 @@ pub struct PutLabelsRequest {
     /// The request body.
     ///
     /// Required.
-    pub body: Option<::std::collections::BTreeMap<String, String>>,
+    pub body: Option<rt::indexmap::IndexMap<String, String>>,
 }
 
 impl PutLabelsRequest {
@@ -129,15 +129,17 @@ impl PutLabelsRequest {
     /// Sets [`body`](Self::body).
     pub fn body(
         mut self,
-        value: impl Into<::std::collections::BTreeMap<String, String>>,
+        value: impl IntoIterator<Item = (impl Into<String>, impl Into<String>)>,
     ) -> Self {
-        self.body = Some(value.into());
+        self.body = Some(
+            value.into_iter().map(|(key, value)| (key.into(), value.into())).collect(),
+        );
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
     pub fn set_body(
         mut self,
-        value: Option<::std::collections::BTreeMap<String, String>>,
+        value: Option<rt::indexmap::IndexMap<String, String>>,
     ) -> Self {
         self.body = value;
         self

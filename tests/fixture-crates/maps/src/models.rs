@@ -82,15 +82,15 @@ pub struct Maps {
     #[allow(missing_docs)]
     pub free_form_true: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     #[allow(missing_docs)]
-    pub string_map: Option<::std::collections::BTreeMap<String, String>>,
+    pub string_map: Option<rt::indexmap::IndexMap<String, String>>,
     #[allow(missing_docs)]
-    pub counters: Option<::std::collections::BTreeMap<String, crate::models::Counter>>,
+    pub counters: Option<rt::indexmap::IndexMap<String, crate::models::Counter>>,
     #[allow(missing_docs)]
     pub inline_values: Option<
-        ::std::collections::BTreeMap<String, crate::models::MapsInlineValuesValue>,
+        rt::indexmap::IndexMap<String, crate::models::MapsInlineValuesValue>,
     >,
     #[allow(missing_docs)]
-    pub nested: Option<::std::collections::BTreeMap<String, Vec<String>>>,
+    pub nested: Option<rt::indexmap::IndexMap<String, Vec<String>>>,
 }
 
 #[cfg(feature = "extra-traits")]
@@ -201,7 +201,7 @@ impl<'de> rt::serde::Deserialize<'de> for Maps {
 }
 
 /// A named map.
-pub type Attributes = ::std::collections::BTreeMap<String, i32>;
+pub type Attributes = rt::indexmap::IndexMap<String, i32>;
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]

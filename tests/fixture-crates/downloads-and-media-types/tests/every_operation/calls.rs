@@ -76,7 +76,7 @@ fn every_operation_answers_through_the_mock() {
                         let request = fixture_downloads_and_media_types::operations::PutLabelsRequest::new()
                             .body(
                                 rt::serde_json::from_value::<
-                                    ::std::collections::BTreeMap<String, String>,
+                                    rt::indexmap::IndexMap<String, String>,
                                 >(
                                         mock
                                             .example_request_body("PutLabels")
