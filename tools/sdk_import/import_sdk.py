@@ -768,23 +768,23 @@ class YamlMod:
         return out.getvalue()
 
 
-def add_pagination(spec, added_ops, ym):
+def add_pagination(spec, added_ops, added_objs, ym, all_styles):
     """Gives each added operation the `x-pagination` block that mark_pagination.py would write
-    (right after `operationId`). Returns (marked operationIds, skipped candidates with reasons)."""
+    (right after `operationId`; `all_styles` as its --all-styles). Returns (marked
+    operationIds, skipped candidates with reasons)."""
     sys.path.insert(0, str(HERE))
     sys.dont_write_bytecode = True  # no __pycache__ in the repository
-    from mark_pagination import EXTENSION, decide
+    from mark_pagination import EXTENSION, KEY_ORDER, decide
     marked, skipped = [], []
     for op in added_ops:
-        item = spec["paths"][op.path]
-        obj = item[op.method]
-        block, info = decide(obj, spec, item)
+        obj, item = added_objs[op.name]
+        block, info = decide(obj, spec, item, all_styles=all_styles)
         if block is None:
             if info is not None:
                 skipped.append("%s (%s)" % (op.name, info))
             continue
         value = ym.CommentedMap()
-        for key in ("offset", "limit", "items", "total"):
+        for key in KEY_ORDER:
             if key in block:
                 value[key] = block[key]
         obj.insert(list(obj.keys()).index("operationId") + 1, EXTENSION, value)
@@ -792,7 +792,7 @@ def add_pagination(spec, added_ops, ym):
     return marked, skipped
 
 
-def constructs(spec, added_ops):
+def constructs(spec, added_ops, added_objs):
     """Counts, over the added operations, of the constructs a generator may not support yet
     (printed so that a new spec's report can say what it brings)."""
     counts = {}
@@ -808,7 +808,9 @@ def constructs(spec, added_ops):
         return node
 
     for op in added_ops:
-        obj = spec["paths"][op.path][op.method]
+        obj = added_objs[op.name][0]
+        if obj is not spec["paths"][op.path][op.method]:
+            count("operations written as x-variants")
         for media in ((obj.get("requestBody") or {}).get("content") or {}):
             essence = str(media).split(";")[0].strip().lower()
             if essence != "application/json":
@@ -840,6 +842,7 @@ def constructs(spec, added_ops):
 
 
 CREDENTIALS_EXTENSION = "x-credentials"
+VARIANTS_EXTENSION = "x-variants"
 AKSK_DESCRIPTION = (
     "AK/SK request signing with the SDK-HMAC-SHA256 algorithm (the default of the official "
     "SDKs). The client adds `X-Sdk-Date` (UTC, `YYYYMMDDTHHMMSSZ`) and `Host`, builds a "
@@ -868,19 +871,23 @@ def import_command(sdk):
 
 def servers(sdk, ym):
     """`servers` from the SDK's region class: one server per endpoint template (the region id
-    replaced by `{region}`), most regions first; a template with `{region}` gets the `region`
-    variable with its regions as the enum, an endpoint without the region id in it names its
-    regions in the description."""
+    replaced by `{region}`), most regions first; the first server, and any other template that
+    two or more regions share, gets the `region` variable with its regions as the enum; other
+    endpoints are written as they are, naming their regions in the description."""
     groups = {}
+    literal = {}
     for region_id, url in sdk.regions:
         template = url.replace(region_id, "{region}") if region_id in url else url
         groups.setdefault(template, []).append(region_id)
+        literal[template] = url
     if not groups:
         groups = {"https://%s.{region}.myhuaweicloud.com" % sdk.service: []}
     order = sorted(groups, key=lambda t: -len(groups[t]))  # stable: SDK order among equals
     out = []
-    for template in order:
+    for index, template in enumerate(order):
         regions = groups[template]
+        if index > 0 and len(regions) == 1:
+            template = literal[template]
         server = ym.CommentedMap()
         server["url"] = ym.DoubleQuotedScalarString(template)
         if "{region}" in template:
@@ -996,9 +1003,13 @@ def run(args):
         for method, obj in (item or {}).items():
             if isinstance(obj, dict) and "operationId" in obj:
                 existing_ids[obj["operationId"]] = (method, path)
+                for variant in obj.get(VARIANTS_EXTENSION) or []:
+                    if isinstance(variant, dict) and "operationId" in variant:
+                        existing_ids[variant["operationId"]] = (method, path)
 
     builder = Builder(sdk, list(schemas.keys()), ym)
-    added_ops, skipped_ops, new_paths = [], [], {}
+    added_ops, skipped_ops, new_paths, variants = [], [], {}, []
+    added_objs = {}  # operation name -> (operation object, path item or None while new)
     for name in wanted:
         op = sdk.by_name[name]
         if name in existing_ids:
@@ -1007,26 +1018,49 @@ def run(args):
             continue
         item = paths.get(op.path)
         if item is not None and op.method in item:
-            skipped_ops.append("%s (%s %s exists as %s)" % (
-                name, op.method.upper(), op.path, item[op.method].get("operationId")))
+            target = item[op.method]
+        else:
+            target = new_paths.get(op.path, {}).get(op.method)
+        if target is not None:
+            # The SDK splits some HTTP operations into several by body or parameters
+            # (`/v3/auth/tokens`: a token by password, by agency...). An operation that
+            # another SDK operation already holds the path and method of is written under
+            # its `x-variants`; a hand-written operation there (not an SDK name) is left
+            # alone as before.
+            holder = str(target.get("operationId"))
+            if holder not in sdk.by_name:
+                skipped_ops.append("%s (%s %s exists as %s)" % (
+                    name, op.method.upper(), op.path, holder))
+                continue
+            obj = builder.operation(op)
+            target.setdefault(VARIANTS_EXTENSION, []).append(obj)
+            variants.append("%s (of %s)" % (name, holder))
+            added_objs[name] = (obj, None)
+            added_ops.append(op)
             continue
         obj = builder.operation(op)
         if item is not None:
             item[op.method] = obj  # appended after the hand-written methods
         else:
             new_paths.setdefault(op.path, {})[op.method] = obj
+        added_objs[name] = (obj, None)
         added_ops.append(op)
     for path in sorted(new_paths):
         item = ym.CommentedMap()
         for method in sorted(new_paths[path], key=HTTP_METHOD_ORDER.index):
             item[method] = new_paths[path][method]
         paths[path] = item
+    for name in list(added_objs):
+        added_objs[name] = (added_objs[name][0], paths[sdk.by_name[name].path])
     for name in sorted(n for n in builder.new_schemas):
         schemas[name] = builder.new_schemas[name]
 
     # x-pagination for the added operations, decided as mark_pagination.py decides (once
     # their schemas are in the spec, so that `$ref`s resolve).
-    paged, unpaged = add_pagination(spec, added_ops, ym)
+    # SecMaster keeps to the styles its generator reads (item offsets, top-level names);
+    # other services get every style the request and response shapes show.
+    paged, unpaged = add_pagination(spec, added_ops, added_objs, ym,
+                                    all_styles=sdk.package != DEFAULT_PACKAGE)
 
     declared = spec.setdefault("tags", [])
     known = {t["name"] for t in declared}
@@ -1061,7 +1095,10 @@ def run(args):
           % (len(paged), " ".join(paged) or "-"))
     for line in unpaged:
         print("not paged: " + line)
-    for line in constructs(spec, added_ops):
+    if variants:
+        print("added %d operations as x-variants of another with the same method and path: %s"
+              % (len(variants), "; ".join(variants)))
+    for line in constructs(spec, added_ops, added_objs):
         print("constructs: " + line)
 
     text = ym.dump(spec)
