@@ -50,9 +50,9 @@ Where each piece of the spec comes from (all by introspection of the installed S
   each model's `__init__` docstring; required: attributes that `__init__` assigns
   unconditionally (`self.x = x`), found with `ast` (optional ones sit under `if x is not None:`).
 - `x-pagination`: the one thing not introspected; added operations get the block that
-  `mark_pagination.py --styles all` would write (its `decide`, which reads parameter and
-  property names, types and descriptions), so a later run of that script leaves them as they
-  are.
+  `mark_pagination.py --all-styles` would write (for SecMaster: without --all-styles), through
+  its `decide`, which reads parameter and property names, types and descriptions, so a later
+  run of that script leaves them as they are.
 - multipart and form-urlencoded: the request Content-Type (the core then turns the body
   model's attributes and the request's form attributes into form fields, `FormFile` values
   into file parts); downloads: the response class subclasses `SdkStreamResponse`.
