@@ -134,14 +134,19 @@ impl Auth {
                     signed.push((name.as_str(), value));
                 }
                 let signature = signer::compute(
+                    &signer::Scheme::default(),
                     access_key.expose(),
                     secret_key.expose(),
                     operation.method.as_str(),
                     request.url.path(),
                     request.url.query().unwrap_or(""),
                     &signed,
-                    &signer::payload_hash(request.unsigned, request.payload),
-                );
+                    &signer::payload_hash(
+                        signer::Digest::Sha256,
+                        request.unsigned,
+                        request.payload,
+                    ),
+                )?;
                 let mut value = http::HeaderValue::from_str(&signature.authorization)
                     .map_err(|_| invalid_value(operation.name, "Authorization"))?;
                 value.set_sensitive(true);

@@ -48,6 +48,7 @@ pub use request::{Call, Operation, QueryValue};
 pub use response::{ByteStream, RawResponse, StreamingResponse};
 pub use retry::RetryPolicy;
 pub use service::{Region, Service, ServiceClient};
+pub use signer::SigningAlgorithm;
 pub use upload::{FilePart, Form, ProgressFn};
 
 /// Re-exported because their types appear in this crate's API and in generated models.

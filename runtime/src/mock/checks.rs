@@ -25,25 +25,62 @@ pub(super) fn authenticate(state: &State, request: &RecordedRequest) -> Result<(
     let authorization = request
         .header("authorization")
         .ok_or("no Authorization header")?;
-    let rest = authorization
-        .strip_prefix("SDK-HMAC-SHA256 ")
-        .ok_or("unknown algorithm")?;
+    let (name, rest) = authorization
+        .split_once(' ')
+        .ok_or("malformed Authorization header")?;
     let mut access = None;
+    let mut credential = None;
     let mut signed_headers = None;
+    let mut signature = None;
     for part in rest.split(", ") {
         match part.split_once('=') {
             Some(("Access", value)) => access = Some(value),
+            Some(("Credential", value)) => credential = Some(value),
             Some(("SignedHeaders", value)) => signed_headers = Some(value),
+            Some(("Signature", value)) => signature = Some(value),
             _ => {}
         }
     }
-    let (access, signed_headers) = access
-        .zip(signed_headers)
+    let date = request.header("x-sdk-date").ok_or("no X-Sdk-Date header")?;
+    let (scheme, access) = match (name, credential) {
+        // V11: `Credential=<AK>/<YYYYMMDD>/<region>/<service>`, the day that of X-Sdk-Date.
+        ("V11-HMAC-SHA256", Some(credential)) => {
+            let mut parts = credential.splitn(4, '/');
+            let (Some(access), Some(day), Some(region), Some(service)) =
+                (parts.next(), parts.next(), parts.next(), parts.next())
+            else {
+                return Err("malformed V11 credential scope".into());
+            };
+            if !date.starts_with(day) {
+                return Err("the credential scope's day is not X-Sdk-Date's".into());
+            }
+            let scheme = signer::Scheme::Derived {
+                region: region.to_owned(),
+                service: service.to_owned(),
+            };
+            (scheme, access)
+        }
+        _ => {
+            let algorithm = [
+                signer::SigningAlgorithm::HmacSha256,
+                signer::SigningAlgorithm::HmacSm3,
+                signer::SigningAlgorithm::EcdsaP256Sha256,
+                signer::SigningAlgorithm::Sm2Sm3,
+            ]
+            .into_iter()
+            .find(|algorithm| algorithm.name() == name)
+            .ok_or("unknown algorithm")?;
+            let access = access.ok_or("malformed Authorization header")?;
+            (signer::Scheme::Algorithm(algorithm), access)
+        }
+    };
+    let (signed_headers, signature) = signed_headers
+        .zip(signature)
         .ok_or("malformed Authorization header")?;
     if access != state.access_key {
         return Err("unknown access key".into());
     }
-    let date = request.header("x-sdk-date").ok_or("no X-Sdk-Date header")?;
+    let secret_key = &state.secret_key;
     check_date(date)?;
     let mut headers = Vec::new();
     for name in signed_headers.split(';') {
@@ -52,21 +89,26 @@ pub(super) fn authenticate(state: &State, request: &RecordedRequest) -> Result<(
             .ok_or_else(|| format!("signed header `{name}` is missing"))?;
         headers.push((name.to_owned(), value.to_owned()));
     }
-    let unsigned = request.header("x-sdk-content-sha256") == Some("UNSIGNED-PAYLOAD");
-    let payload_hash = signer::payload_hash(unsigned, signer::Payload::Bytes(&request.body));
-    let expected = signer::compute(
-        access,
-        &state.secret_key,
+    let digest = scheme.digest();
+    let unsigned = request.header(digest.content_header()) == Some("UNSIGNED-PAYLOAD");
+    let payload_hash =
+        signer::payload_hash(digest, unsigned, signer::Payload::Bytes(&request.body));
+    let prepared = signer::prepare(
+        &scheme,
         &request.method,
         &request.path,
         &request.query,
         &headers,
         &payload_hash,
     );
-    if expected.authorization == authorization {
-        Ok(())
-    } else {
-        Err("signature mismatch".into())
+    let expected_before_signature = signer::authorization(&scheme, access, &prepared, "");
+    if !authorization.starts_with(&expected_before_signature) {
+        return Err("signed headers mismatch".into());
+    }
+    match signer::verify(&scheme, access, secret_key, &prepared, signature) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err("signature mismatch".into()),
+        Err(error) => Err(error.to_string()),
     }
 }
 
