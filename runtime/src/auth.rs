@@ -1,27 +1,86 @@
 //! Every decision about an authentication scheme, in one place: what each scheme needs
-//! from the credentials, which headers it adds to an attempt's request (and in which
-//! order), whether it signs, and whether it can ask IAM for a project id.
+//! from the credentials, where each attempt gets its keys (fixed, or from a
+//! [`CredentialsProvider`] that refreshes temporary ones), which headers it adds to an
+//! attempt's request (and in which order), how it signs, and whether it can ask IAM for a
+//! project id.
 //!
-//! A new scheme is a variant of [`Auth`], made in [`Auth::new`] and applied in
+//! A new scheme is a variant of [`Keys`], made in [`Keys::new`] and applied in
 //! [`Auth::apply`]'s one `match`.
 
-use crate::credentials::Credentials;
+use std::sync::Arc;
+
+use std::time::Duration;
+
+use crate::credentials::{Credentials, CredentialsProvider, ProviderContext};
 use crate::error::Error;
 use crate::headers::{header_value, invalid_value};
 use crate::request::Operation;
-use crate::signer::{self, Payload};
-use crate::Secret;
+use crate::signer::{self, Payload, Scheme, SigningAlgorithm};
+use crate::{Region, Secret, IAM_ENDPOINT_ENV};
+
+/// The environment variable that names the STS endpoint (OIDC federation).
+pub const STS_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_STS_ENDPOINT";
+/// STS when neither the builder nor the environment names one, as the official SDK.
+const DEFAULT_STS_ENDPOINT: &str = "https://sts.cn-north-4.myhuaweicloud.com";
+/// IAM when no region names one (`IamHelper.DEFAULT_ENDPOINT`).
+const DEFAULT_IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
+/// The ECS metadata service.
+const DEFAULT_METADATA_ENDPOINT: &str = "http://169.254.169.254";
+
+/// What the builder knows about signing and the identity services' endpoints.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct AuthSettings {
+    pub(crate) algorithm: SigningAlgorithm,
+    /// `V11-HMAC-SHA256` for this service name, when set.
+    pub(crate) derived_service: Option<String>,
+    pub(crate) sts_endpoint: Option<String>,
+    pub(crate) metadata_endpoint: Option<String>,
+}
 
 const X_PROJECT_ID: http::HeaderName = http::HeaderName::from_static("x-project-id");
 const X_SECURITY_TOKEN: http::HeaderName = http::HeaderName::from_static("x-security-token");
 const X_SDK_DATE: http::HeaderName = http::HeaderName::from_static("x-sdk-date");
 const X_SDK_CONTENT_SHA256: http::HeaderName =
     http::HeaderName::from_static("x-sdk-content-sha256");
+const X_SDK_CONTENT_SM3: http::HeaderName = http::HeaderName::from_static("x-sdk-content-sm3");
 const X_AUTH_TOKEN: http::HeaderName = http::HeaderName::from_static("x-auth-token");
 
+/// How a client authenticates: where its keys come from and how it signs with them.
+pub(crate) struct Auth {
+    /// The signing algorithm (AK/SK keys only).
+    scheme: Scheme,
+    source: Source,
+}
+
+/// Where each attempt's keys come from.
+enum Source {
+    /// Fixed credentials, made into keys once when the client is built.
+    Fixed(Arc<Keys>),
+    /// A provider (temporary credentials, refreshed), and what it needs of the client.
+    Provider(CredentialsProvider, ProviderContext),
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut debug = formatter.debug_struct("Auth");
+        debug.field("scheme", &self.scheme.name());
+        match &self.source {
+            Source::Fixed(keys) => debug.field(
+                "credentials",
+                &match **keys {
+                    Keys::AkSk { .. } => "AK/SK",
+                    Keys::Token { .. } => "token",
+                },
+            ),
+            Source::Provider(provider, _) => debug.field("provider", &provider.name()),
+        };
+        debug.finish()
+    }
+}
+
 /// Credentials as each attempt uses them: the keys for signing, and the tokens as header
-/// values, made once when the client is built. It holds secrets, so it has no `Debug`.
-pub(crate) enum Auth {
+/// values, made once per set of credentials. It holds secrets, so it has no `Debug`.
+pub(crate) enum Keys {
     /// SDK-HMAC-SHA256 signatures with an access key and a secret key.
     AkSk {
         access_key: Secret,
@@ -51,8 +110,99 @@ pub(crate) struct Signable<'a> {
 }
 
 impl Auth {
+    /// Fixed credentials (made into keys now, so a token that cannot be a header value is
+    /// refused when the client is built), or a provider asked before every attempt, which
+    /// reaches IAM, STS and the metadata service as the builder, the environment
+    /// (`HUAWEICLOUD_SDK_IAM_ENDPOINT`, `HUAWEICLOUD_SDK_STS_ENDPOINT`) or the official
+    /// SDK's defaults say. The signing algorithm must be in this build, and V11 needs a
+    /// region.
+    pub(crate) fn new(
+        provider: &CredentialsProvider,
+        settings: &AuthSettings,
+        region: Option<&Region>,
+        iam_endpoint: Option<&str>,
+        http: &reqwest::Client,
+        timeout: Duration,
+    ) -> Result<Auth, Error> {
+        let scheme = match (&settings.derived_service, region) {
+            (Some(service), Some(region)) => Scheme::Derived {
+                region: region.id().to_owned(),
+                service: service.clone(),
+            },
+            (Some(_), None) => {
+                return Err(Error::Config(
+                    "V11-HMAC-SHA256 (derived_auth) signs for a region: call .region(..)".into(),
+                ))
+            }
+            (None, _) if !settings.algorithm.is_available() => {
+                return Err(Error::Config(format!(
+                    "{} needs the `ecc-signing` feature of huaweicloud-sdk-core",
+                    settings.algorithm.name()
+                )))
+            }
+            (None, _) => Scheme::Algorithm(settings.algorithm),
+        };
+        let source = match provider.fixed_credentials() {
+            Some(credentials) => Source::Fixed(Arc::new(Keys::new(credentials)?)),
+            None => {
+                let from_env = |name: &str| {
+                    std::env::var(name)
+                        .ok()
+                        .filter(|url| !url.trim().is_empty())
+                };
+                let iam_endpoint = iam_endpoint
+                    .map(str::to_owned)
+                    .or_else(|| from_env(IAM_ENDPOINT_ENV))
+                    .or_else(|| {
+                        region
+                            .map(|region| format!("https://iam.{}.myhuaweicloud.com", region.id()))
+                    })
+                    .unwrap_or_else(|| DEFAULT_IAM_ENDPOINT.to_owned());
+                let sts_endpoint = settings
+                    .sts_endpoint
+                    .clone()
+                    .or_else(|| from_env(STS_ENDPOINT_ENV))
+                    .unwrap_or_else(|| DEFAULT_STS_ENDPOINT.to_owned());
+                let metadata_endpoint = settings
+                    .metadata_endpoint
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_METADATA_ENDPOINT.to_owned());
+                let context = ProviderContext {
+                    http: http.clone(),
+                    iam_endpoint,
+                    sts_endpoint,
+                    metadata_endpoint: metadata_endpoint.trim_end_matches('/').to_owned(),
+                    timeout,
+                };
+                Source::Provider(provider.clone(), context)
+            }
+        };
+        Ok(Auth { scheme, source })
+    }
+
+    /// The keys for an attempt: the fixed ones, or the provider's current ones (fetched or
+    /// refreshed first when needed).
+    pub(crate) async fn keys(&self) -> Result<Arc<Keys>, Error> {
+        match &self.source {
+            Source::Fixed(keys) => Ok(keys.clone()),
+            Source::Provider(provider, context) => provider.keys(context).await,
+        }
+    }
+
+    /// Whether a client without a project id may ask IAM for one: with AK/SK credentials
+    /// only (every provider gives AK/SK), which can sign IAM's request, as the official
+    /// SDKs do.
+    pub(crate) fn discovers_project_id(&self) -> bool {
+        match &self.source {
+            Source::Fixed(keys) => matches!(**keys, Keys::AkSk { .. }),
+            Source::Provider(..) => true,
+        }
+    }
+}
+
+impl Keys {
     /// Prepares `credentials`; a token that cannot be a header value is refused here.
-    pub(crate) fn new(credentials: &Credentials) -> Result<Auth, Error> {
+    pub(crate) fn new(credentials: &Credentials) -> Result<Keys, Error> {
         let secret_header = |what: &str, value: &str| {
             let mut value = http::HeaderValue::from_str(value)
                 .map_err(|_| Error::Config(format!("the {what} is not a valid header value")))?;
@@ -65,7 +215,7 @@ impl Auth {
                 secret_key,
                 security_token,
                 ..
-            } => Auth::AkSk {
+            } => Keys::AkSk {
                 access_key: access_key.clone(),
                 secret_key: secret_key.clone(),
                 security_token: security_token
@@ -73,29 +223,26 @@ impl Auth {
                     .map(|token| secret_header("security token", token.expose()))
                     .transpose()?,
             },
-            Credentials::Token { token, .. } => Auth::Token {
+            Credentials::Token { token, .. } => Keys::Token {
                 token: secret_header("IAM token", token.expose())?,
             },
         })
     }
+}
 
-    /// Whether a client without a project id may ask IAM for one: with AK/SK credentials
-    /// only, which can sign IAM's request, as the official SDKs do.
-    pub(crate) fn discovers_project_id(&self) -> bool {
-        matches!(self, Auth::AkSk { .. })
-    }
-
+impl Auth {
     /// Adds this scheme's headers to an attempt's request, after the call's own, in the
     /// order the official SDK sends them; `Host` is among them. AK/SK signs the request
-    /// as it then stands, with a fresh date each attempt.
+    /// as it then stands, with a fresh date each attempt, with the client's algorithm.
     pub(crate) fn apply(
         &self,
+        keys: &Keys,
         headers: &mut http::HeaderMap,
         request: &Signable<'_>,
     ) -> Result<(), Error> {
         let operation = request.operation;
-        match self {
-            Auth::AkSk {
+        match keys {
+            Keys::AkSk {
                 access_key,
                 secret_key,
                 security_token,
@@ -115,9 +262,13 @@ impl Auth {
                     X_SDK_DATE,
                     header_value(operation.name, "x-sdk-date", &date)?,
                 );
+                let digest = self.scheme.digest();
                 if request.unsigned {
                     headers.append(
-                        X_SDK_CONTENT_SHA256,
+                        match digest {
+                            signer::Digest::Sha256 => X_SDK_CONTENT_SHA256,
+                            signer::Digest::Sm3 => X_SDK_CONTENT_SM3,
+                        },
                         http::HeaderValue::from_static("UNSIGNED-PAYLOAD"),
                     );
                 }
@@ -134,25 +285,21 @@ impl Auth {
                     signed.push((name.as_str(), value));
                 }
                 let signature = signer::compute(
-                    &signer::Scheme::default(),
+                    &self.scheme,
                     access_key.expose(),
                     secret_key.expose(),
                     operation.method.as_str(),
                     request.url.path(),
                     request.url.query().unwrap_or(""),
                     &signed,
-                    &signer::payload_hash(
-                        signer::Digest::Sha256,
-                        request.unsigned,
-                        request.payload,
-                    ),
+                    &signer::payload_hash(digest, request.unsigned, request.payload),
                 )?;
                 let mut value = http::HeaderValue::from_str(&signature.authorization)
                     .map_err(|_| invalid_value(operation.name, "Authorization"))?;
                 value.set_sensitive(true);
                 headers.append(http::header::AUTHORIZATION, value);
             }
-            Auth::Token { token } => {
+            Keys::Token { token } => {
                 headers.append(http::header::HOST, request.host.clone());
                 headers.append(X_AUTH_TOKEN, token.clone());
             }

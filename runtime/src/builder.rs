@@ -5,14 +5,14 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::Auth;
+use crate::auth::{Auth, AuthSettings};
 use crate::client::Inner;
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{Credentials, CredentialsProvider, Secret};
 use crate::endpoint::Endpoint;
 use crate::interceptor::Interceptor;
 use crate::proxy::Proxy;
 use crate::retry::RetryPolicy;
-use crate::{Client, Error, Region, Service, ServiceClient};
+use crate::{Client, Error, Region, Service, ServiceClient, SigningAlgorithm};
 
 /// Default time to set up a connection (TCP and TLS).
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -33,7 +33,9 @@ pub const IAM_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
 pub struct ClientBuilder<C> {
     endpoint: Option<String>,
     region: Option<Region>,
-    credentials: Option<Credentials>,
+    credentials: Option<CredentialsProvider>,
+    /// The signing algorithm and the identity services' endpoints.
+    auth: AuthSettings,
     project_id: Option<String>,
     iam_endpoint: Option<String>,
     connect_timeout: Duration,
@@ -63,6 +65,7 @@ impl<C> Clone for ClientBuilder<C> {
             endpoint: self.endpoint.clone(),
             region: self.region.clone(),
             credentials: self.credentials.clone(),
+            auth: self.auth.clone(),
             project_id: self.project_id.clone(),
             iam_endpoint: self.iam_endpoint.clone(),
             connect_timeout: self.connect_timeout,
@@ -88,6 +91,7 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
             .field("endpoint", &self.endpoint)
             .field("region", &self.region)
             .field("credentials", &self.credentials)
+            .field("auth", &self.auth)
             .field("project_id", &self.project_id)
             .field("iam_endpoint", &self.iam_endpoint)
             .field("connect_timeout", &self.connect_timeout)
@@ -117,6 +121,7 @@ impl<C> Default for ClientBuilder<C> {
             endpoint: None,
             region: None,
             credentials: None,
+            auth: AuthSettings::default(),
             project_id: None,
             iam_endpoint: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -161,7 +166,45 @@ impl<C: ServiceClient> ClientBuilder<C> {
 
     /// The credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = Some(credentials);
+        self.credentials = Some(CredentialsProvider::fixed(credentials));
+        self
+    }
+
+    /// Where the credentials come from, asked before every attempt: for temporary
+    /// credentials that refresh themselves (ECS metadata, CCE pod identity, OIDC, IAM
+    /// federation), e.g. [`CredentialsProvider::default_chain`]. Replaces
+    /// [`credentials`](Self::credentials).
+    pub fn credentials_provider(mut self, provider: CredentialsProvider) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// The signing algorithm of AK/SK requests, as the official SDK's
+    /// `HttpConfig.signing_algorithm` (default [`SigningAlgorithm::HmacSha256`]). The
+    /// elliptic-curve ones need this crate's `ecc-signing` feature, or the build fails.
+    pub fn signing_algorithm(mut self, algorithm: SigningAlgorithm) -> Self {
+        self.auth.algorithm = algorithm;
+        self
+    }
+
+    /// Signs with `V11-HMAC-SHA256` instead, with a key derived from the AK/SK for each
+    /// day, the [`region`](Self::region) (required) and this service name (the official
+    /// SDK's derived auth, which it uses when its credentials' derived predicate says so).
+    pub fn derived_auth(mut self, service_name: impl Into<String>) -> Self {
+        self.auth.derived_service = Some(service_name.into());
+        self
+    }
+
+    /// The STS endpoint OIDC federation asks (default: `HUAWEICLOUD_SDK_STS_ENDPOINT`, else
+    /// `https://sts.cn-north-4.myhuaweicloud.com`).
+    pub fn sts_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.auth.sts_endpoint = Some(endpoint.into());
+        self
+    }
+
+    /// The ECS metadata service (default `http://169.254.169.254`).
+    pub fn metadata_endpoint(mut self, endpoint: impl Into<String>) -> Self {
+        self.auth.metadata_endpoint = Some(endpoint.into());
         self
     }
 
@@ -173,9 +216,10 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
-    /// The IAM endpoint that project ids are looked up from. Default: the
-    /// [`IAM_ENDPOINT_ENV`] environment variable when set, else
-    /// `https://iam.{region}.myhuaweicloud.com`.
+    /// The IAM endpoint that project ids are looked up from, and that IAM federation asks.
+    /// Default: the [`IAM_ENDPOINT_ENV`] environment variable when set, else
+    /// `https://iam.{region}.myhuaweicloud.com` (federation without a region:
+    /// `https://iam.myhuaweicloud.com`).
     pub fn iam_endpoint(mut self, endpoint: impl Into<String>) -> Self {
         self.iam_endpoint = Some(endpoint.into());
         self
@@ -322,11 +366,16 @@ impl<C: ServiceClient> ClientBuilder<C> {
             }
         };
         let endpoint = Endpoint::parse(&endpoint)?;
-        let project_id = self
-            .project_id
-            .take()
-            .or_else(|| credentials.project_id().map(str::to_owned));
-        let auth = Auth::new(&credentials)?;
+        let project_id = self.project_id.take().or_else(|| credentials.project_id());
+        let http = self.http()?;
+        let auth = Auth::new(
+            &credentials,
+            &self.auth,
+            self.region.as_ref(),
+            self.iam_endpoint.as_deref(),
+            &http,
+            self.timeout,
+        )?;
         // Only with a region to ask about, and credentials that can ask.
         let iam = match (&project_id, &self.region) {
             (None, Some(region)) if auth.discovers_project_id() => {
@@ -349,12 +398,10 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 "certificate checks are off: any server can impersonate the endpoint"
             );
         }
-        let http = self.http()?;
         Ok(Client::from_inner(Inner {
             service,
             http,
             endpoint,
-            credentials,
             auth,
             project_id,
             iam,

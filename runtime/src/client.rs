@@ -7,9 +7,8 @@ use std::time::{Duration, SystemTime};
 use bytes::BytesMut;
 use tracing::{debug, warn, Instrument};
 
-use crate::auth::{Auth, Signable};
+use crate::auth::{Auth, Keys, Signable};
 use crate::body::OutgoingBody;
-use crate::credentials::Credentials;
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
 use crate::headers::{header_name, header_value};
@@ -40,8 +39,7 @@ pub(crate) struct Inner {
     pub(crate) service: &'static Service,
     pub(crate) http: reqwest::Client,
     pub(crate) endpoint: Endpoint,
-    pub(crate) credentials: Credentials,
-    /// The credentials as each attempt uses them, made once from `credentials`.
+    /// Where each attempt's keys come from, and how it signs.
     pub(crate) auth: Auth,
     pub(crate) project_id: Option<String>,
     /// Where to look up the project id, and the region whose project to look up, when
@@ -69,7 +67,7 @@ impl std::fmt::Debug for Client {
             .debug_struct("Client")
             .field("service", &inner.service.name)
             .field("endpoint", &format_args!("{}", inner.endpoint))
-            .field("credentials", &inner.credentials)
+            .field("auth", &inner.auth)
             .field("project_id", &inner.project_id)
             .field("timeout", &inner.timeout)
             .field("retry", &inner.retry)
@@ -322,7 +320,9 @@ impl Client {
         let mut attempt = 1;
         loop {
             span.record("attempt", attempt);
-            let mut request = self.build_request(ready)?;
+            // Fixed keys, or a provider's current ones (refreshed once for all calls).
+            let keys = inner.auth.keys().await?;
+            let mut request = self.build_request(ready, &keys)?;
             for interceptor in &inner.interceptors {
                 interceptor.before_attempt(&ready.attempt(attempt), request.headers_mut());
             }
@@ -416,7 +416,7 @@ impl Client {
     /// Builds one attempt's request, its headers in the order the official SDK sends
     /// them: the call's, then the authentication scheme's (a fresh date and signature
     /// every attempt, for AK/SK).
-    fn build_request(&self, ready: &Ready<'_>) -> Result<reqwest::Request, Error> {
+    fn build_request(&self, ready: &Ready<'_>, keys: &Keys) -> Result<reqwest::Request, Error> {
         use http::header;
         let inner = &*self.inner;
         let operation = ready.operation;
@@ -436,6 +436,7 @@ impl Client {
             map.append(name.clone(), value.clone());
         }
         inner.auth.apply(
+            keys,
             map,
             &Signable {
                 operation,

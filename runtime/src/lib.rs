@@ -33,12 +33,13 @@ pub mod signer;
 mod transport;
 mod upload;
 
+pub use auth::STS_ENDPOINT_ENV;
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
     IAM_ENDPOINT_ENV,
 };
 pub use client::{Client, USER_AGENT};
-pub use credentials::{Credentials, Secret};
+pub use credentials::{Credentials, CredentialsProvider, Secret};
 pub use endpoint::MAX_URL_BYTES;
 pub use error::{BuildError, Error, ServiceError};
 pub use interceptor::{Attempt, Interceptor, Outcome};

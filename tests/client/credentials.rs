@@ -171,3 +171,65 @@ fn a_token_that_cannot_be_a_header_value_is_refused_when_the_client_is_built() {
         );
     }
 }
+
+/// Every signing algorithm of the official SDK, through the mock, which verifies each as
+/// the API gateway does: the call succeeds, the `Authorization` header names the
+/// algorithm, and the same client with a wrong secret is refused.
+#[tokio::test]
+async fn every_signing_algorithm_is_accepted_by_the_mock_and_a_wrong_secret_is_not() {
+    use huaweicloud_secmaster::runtime::SigningAlgorithm;
+    let mock = mock::start(AK, SK).await.unwrap();
+    let cases = [
+        (
+            Some(SigningAlgorithm::HmacSha256),
+            "SDK-HMAC-SHA256 Access=",
+        ),
+        (Some(SigningAlgorithm::HmacSm3), "SDK-HMAC-SM3 Access="),
+        (
+            Some(SigningAlgorithm::EcdsaP256Sha256),
+            "SDK-ECDSA-P256-SHA256 Access=",
+        ),
+        (Some(SigningAlgorithm::Sm2Sm3), "SDK-SM2-SM3 Access="),
+        (None, "V11-HMAC-SHA256 Credential="),
+    ];
+    for (algorithm, prefix) in cases {
+        for (secret, accepted) in [(SK, true), ("not-the-secret", false)] {
+            let builder = Client::builder()
+                .endpoint(mock.endpoint())
+                .region(huaweicloud_secmaster::Region::new("cn-north-4"))
+                .credentials(Credentials::ak_sk(AK, secret).with_project_id(PROJECT));
+            let builder = match algorithm {
+                Some(algorithm) => builder.signing_algorithm(algorithm),
+                None => builder.derived_auth("secmaster"),
+            };
+            mock.clear_requests();
+            let result = builder
+                .build()
+                .unwrap()
+                .change_playbook_instance(change_request())
+                .await;
+            let request = &mock.requests()[0];
+            let authorization = request.header("authorization").unwrap_or_default();
+            assert!(authorization.starts_with(prefix), "{authorization}");
+            assert_eq!(request.authenticated, accepted, "{prefix} {secret}");
+            assert_eq!(result.is_ok(), accepted, "{prefix}: {result:?}");
+        }
+    }
+    let request = &mock.requests()[0];
+    assert!(request
+        .header("authorization")
+        .unwrap_or_default()
+        .contains("/cn-north-4/secmaster, SignedHeaders="));
+}
+
+/// V11 signs for a region: without one the client is not built.
+#[test]
+fn derived_auth_without_a_region_is_refused_when_the_client_is_built() {
+    let error = Client::builder()
+        .endpoint("http://127.0.0.1:9")
+        .credentials(Credentials::ak_sk(AK, SK))
+        .derived_auth("secmaster")
+        .build()
+        .unwrap_err();
+    assert!(error.to_string().contains("call .region(..)"), "{error}");
+}

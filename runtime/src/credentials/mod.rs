@@ -1,10 +1,23 @@
 //! Credentials: AK/SK (optionally temporary, with a security token) or an IAM token, from
-//! code, the environment or the profile file. Secrets never appear in `Debug` output.
+//! code, the environment or the profile file; and [`CredentialsProvider`], which also
+//! fetches temporary credentials on Huawei Cloud itself (ECS metadata, CCE pod identity,
+//! OIDC and IAM federation) and refreshes them before they expire. Secrets never appear in
+//! `Debug` output, logs or errors.
+//!
+//! `provider` holds the provider, its cache and the chain; `fetch` the requests to the
+//! metadata service, the pod identity endpoint, IAM and STS, and the parsing of their
+//! answers.
+
+mod fetch;
+mod provider;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
+
+pub use provider::CredentialsProvider;
+pub(crate) use provider::ProviderContext;
 
 /// A secret string: usable by the signer, printed as `***`.
 #[derive(Clone, PartialEq, Eq)]
@@ -79,7 +92,7 @@ impl fmt::Debug for Credentials {
 const ENV_AK: [&str; 2] = ["HUAWEICLOUD_SDK_AK", "CLOUD_SDK_AK"];
 const ENV_SK: [&str; 2] = ["HUAWEICLOUD_SDK_SK", "CLOUD_SDK_SK"];
 const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
-const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+pub(crate) const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
 const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
 impl Credentials {
@@ -135,7 +148,7 @@ impl Credentials {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+    pub(crate) fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let first = |names: &[&str]| {
             names
                 .iter()
@@ -184,28 +197,12 @@ impl Credentials {
     }
 
     fn from_profile_text(text: &str) -> Result<Self, String> {
-        let mut section = String::new();
-        let (mut ak, mut sk, mut token, mut project_id) = (None, None, None, None);
-        for line in text.lines() {
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
-                continue;
-            }
-            if let Some(name) = line
-                .strip_prefix('[')
-                .and_then(|rest| rest.strip_suffix(']'))
-            {
-                section = name.trim().to_owned();
-                continue;
-            }
-            if section != "basic" {
-                continue;
-            }
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            let value = Some(value.trim().to_owned()).filter(|value| !value.is_empty());
-            match key.trim() {
+        let mut ak = None;
+        let mut sk = None;
+        let mut token = None;
+        let mut project_id = None;
+        for (key, value) in profile_entries(text) {
+            match key.as_str() {
                 "ak" => ak = value,
                 "sk" => sk = value,
                 "security_token" => token = value,
@@ -231,7 +228,9 @@ impl Credentials {
     }
 
     /// Tries the environment, then the profile file; the error names every source tried and
-    /// what each lacked.
+    /// what each lacked. Permanent keys only: code that runs on Huawei Cloud (an ECS agency,
+    /// a CCE pod, OIDC) uses [`CredentialsProvider::default_chain`] instead, which also
+    /// fetches temporary credentials and refreshes them.
     pub fn from_default_chain() -> Result<Self, Error> {
         let env_error = match Self::from_env() {
             Ok(credentials) => return Ok(credentials),
@@ -250,6 +249,35 @@ impl Credentials {
             profile_error = profile_error.trim_start_matches("configuration: "),
         )))
     }
+}
+
+/// The keys of a profile file's `[basic]` section with their values (`None` when empty), in
+/// file order; `#` and `;` start comment lines.
+pub(crate) fn profile_entries(text: &str) -> Vec<(String, Option<String>)> {
+    let mut section = String::new();
+    let mut entries = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if let Some(name) = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
+            section = name.trim().to_owned();
+            continue;
+        }
+        if section != "basic" {
+            continue;
+        }
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        let value = Some(value.trim().to_owned()).filter(|value| !value.is_empty());
+        entries.push((key.trim().to_owned(), value));
+    }
+    entries
 }
 
 #[cfg(test)]

@@ -77,10 +77,7 @@ pub(super) fn authenticate(state: &State, request: &RecordedRequest) -> Result<(
     let (signed_headers, signature) = signed_headers
         .zip(signature)
         .ok_or("malformed Authorization header")?;
-    if access != state.access_key {
-        return Err("unknown access key".into());
-    }
-    let secret_key = &state.secret_key;
+    let secret_key = secret_for(state, access, request)?;
     check_date(date)?;
     let mut headers = Vec::new();
     for name in signed_headers.split(';') {
@@ -105,11 +102,23 @@ pub(super) fn authenticate(state: &State, request: &RecordedRequest) -> Result<(
     if !authorization.starts_with(&expected_before_signature) {
         return Err("signed headers mismatch".into());
     }
-    match signer::verify(&scheme, access, secret_key, &prepared, signature) {
+    match signer::verify(&scheme, access, &secret_key, &prepared, signature) {
         Ok(true) => Ok(()),
         Ok(false) => Err("signature mismatch".into()),
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// The secret key of an access key: the mock's own, or that of temporary credentials its
+/// identity services issued, which also need their security token and must not have
+/// expired.
+fn secret_for(state: &State, access: &str, request: &RecordedRequest) -> Result<String, String> {
+    if access == state.access_key {
+        return Ok(state.secret_key.clone());
+    }
+    state
+        .identity
+        .secret_for(access, request.header("x-security-token"))
 }
 
 /// The gateway refuses dates more than 15 minutes away from its clock.

@@ -9,13 +9,15 @@
 //!
 //! `description` is the JSON contract with the generator, `state` what tests set and what
 //! the mock recorded, `checks` what a received request must pass, `answers` what the mock
-//! answers when no test set an answer, and `server` the server that ties them together.
+//! answers when no test set an answer, `identity` the metadata, pod identity, IAM and STS
+//! routes the credential providers call, and `server` the server that ties them together.
 //! Here are the two things tests hand over and get back: [`MockAnswer`] and
 //! [`RecordedRequest`].
 
 mod answers;
 mod checks;
 mod description;
+mod identity;
 mod server;
 mod state;
 
@@ -24,6 +26,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde_json::Value;
 
+pub use identity::{DEFAULT_CREDENTIALS_TTL, POD_IDENTITY_PATH};
 pub use server::{block_on, MockServer};
 
 /// The project id the mock's IAM gives any project name, unless a test set others.

@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 
 use super::description::Description;
+use super::identity::Identity;
 use super::{MockAnswer, RecordedRequest, DEFAULT_RECORD_LIMIT};
 
 pub(super) struct State {
@@ -26,6 +27,8 @@ pub(super) struct State {
     pub(super) collections: Mutex<HashMap<String, Vec<Value>>>,
     /// The projects IAM knows (id, name); `None`: one per name asked for.
     pub(super) projects: Mutex<Option<Vec<(String, String)>>>,
+    /// The identity services' temporary credentials and settings.
+    pub(super) identity: Identity,
 }
 
 /// The answers a test set for one operation: one-shot answers in order, then a standing one.
@@ -54,6 +57,7 @@ impl State {
             answers: Mutex::new(HashMap::new()),
             collections: Mutex::new(HashMap::new()),
             projects: Mutex::new(None),
+            identity: Identity::new(),
         }
     }
 
