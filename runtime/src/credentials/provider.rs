@@ -408,65 +408,8 @@ impl CredentialsProvider {
             }
         }
         // This call refreshes, or finds out what the source is the first time.
-        let fetcher = self.state().fetcher.clone();
-        let outcome = match fetcher {
-            Some(fetcher) => fetcher
-                .fetch(context)
-                .await
-                .map(|fetched| {
-                    (
-                        Some(fetcher.clone()),
-                        fetched.credentials,
-                        Some(fetched.expires_at),
-                    )
-                })
-                .map_err(|message| (fetcher.name(), message)),
-            None => match self.resolve(context).await {
-                Ok(Resolved::Fixed(credentials)) => Ok((None, credentials, None)),
-                Ok(Resolved::Fetcher(fetcher, Some(fetched))) => {
-                    Ok((Some(fetcher), fetched.credentials, Some(fetched.expires_at)))
-                }
-                Ok(Resolved::Fetcher(fetcher, None)) => fetcher
-                    .fetch(context)
-                    .await
-                    .map(|fetched| {
-                        (
-                            Some(fetcher.clone()),
-                            fetched.credentials,
-                            Some(fetched.expires_at),
-                        )
-                    })
-                    .map_err(|message| (fetcher.name(), message)),
-                Err(message) => Err((self.name(), message)),
-            },
-        };
         let now = Instant::now();
-        let outcome = outcome.and_then(|(fetcher, credentials, expiry)| {
-            let name = fetcher.as_ref().map_or(self.name(), |fetcher| fetcher.name());
-            let keys = Keys::new(&credentials)
-                .map_err(|error| (name, error.to_string()))?;
-            let (refresh_at, expires_at) = match expiry {
-                None => (None, None),
-                Some(expiry) => {
-                    let lifetime = Duration::try_from(expiry - time::OffsetDateTime::now_utc())
-                        .ok()
-                        .filter(|lifetime| !lifetime.is_zero())
-                        .ok_or_else(|| {
-                            (name, "the credentials it gave had already expired".to_owned())
-                        })?;
-                    // The SDK's threshold; credentials that do not outlive it (which the
-                    // SDK would refresh on every call) are refreshed at half their life.
-                    let early = if lifetime > REFRESH_THRESHOLD {
-                        REFRESH_THRESHOLD
-                    } else {
-                        lifetime / 2
-                    };
-                    (Some(now + (lifetime - early)), Some(now + lifetime))
-                }
-            };
-            tracing::debug!(provider = name, expires_in = ?expires_at.map(|at| at - now), "credentials obtained");
-            Ok((fetcher, Current { keys: Arc::new(keys), refresh_at, expires_at }))
-        });
+        let outcome = self.obtain(context, now).await;
         let mut state = self.state();
         state.attempts += 1;
         match outcome {
@@ -492,6 +435,74 @@ impl CredentialsProvider {
                 Err(error)
             }
         }
+    }
+
+    /// New keys: from the fetcher when the source is known, else from what finding out
+    /// the source gave. `Err` names the provider that failed and says why.
+    async fn obtain(
+        &self,
+        context: &ProviderContext,
+        now: Instant,
+    ) -> Result<(Option<Arc<Fetcher>>, Current), (&'static str, String)> {
+        let fetcher = self.state().fetcher.clone();
+        let (fetcher, credentials, expiry) = match fetcher {
+            Some(fetcher) => {
+                let fetched = fetcher
+                    .fetch(context)
+                    .await
+                    .map_err(|message| (fetcher.name(), message))?;
+                (Some(fetcher), fetched.credentials, Some(fetched.expires_at))
+            }
+            None => match self.resolve(context).await {
+                Ok(Resolved::Fixed(credentials)) => (None, credentials, None),
+                Ok(Resolved::Fetcher(fetcher, first)) => {
+                    let fetched = match first {
+                        Some(fetched) => fetched,
+                        None => fetcher
+                            .fetch(context)
+                            .await
+                            .map_err(|message| (fetcher.name(), message))?,
+                    };
+                    (Some(fetcher), fetched.credentials, Some(fetched.expires_at))
+                }
+                Err(message) => return Err((self.name(), message)),
+            },
+        };
+        let name = fetcher
+            .as_ref()
+            .map_or(self.name(), |fetcher| fetcher.name());
+        let keys = Keys::new(&credentials).map_err(|error| (name, unprefixed(&error)))?;
+        let (refresh_at, expires_at) = match expiry {
+            None => (None, None),
+            Some(expiry) => {
+                let lifetime = Duration::try_from(expiry - time::OffsetDateTime::now_utc())
+                    .ok()
+                    .filter(|lifetime| !lifetime.is_zero())
+                    .ok_or((
+                        name,
+                        "the credentials it gave had already expired".to_owned(),
+                    ))?;
+                // The SDK's threshold; credentials that do not outlive it (which the SDK
+                // would refresh on every call) are refreshed at half their life.
+                let early = if lifetime > REFRESH_THRESHOLD {
+                    REFRESH_THRESHOLD
+                } else {
+                    lifetime / 2
+                };
+                (Some(now + (lifetime - early)), Some(now + lifetime))
+            }
+        };
+        tracing::debug!(
+            provider = name,
+            expires_in = ?expires_at.map(|at| at - now),
+            "credentials obtained"
+        );
+        let current = Current {
+            keys: Arc::new(keys),
+            refresh_at,
+            expires_at,
+        };
+        Ok((fetcher, current))
     }
 
     /// Finds out what the source is: its fixed credentials, or its fetcher (with the first
