@@ -514,3 +514,41 @@ async fn temporary_credentials_find_the_project_id_in_iam() {
     );
     assert_eq!(mock.credential_requests(), 1);
 }
+
+/// The very first keys are fetched once for 1,000 concurrent first calls; when that fetch
+/// fails, all of them share the one failure instead of each asking again.
+#[tokio::test(start_paused = true)]
+async fn a_cold_start_of_1000_calls_fetches_once_and_a_failure_is_shared() {
+    let mock = mock::start(AK, SK).await.unwrap();
+    mock.set_identity_failing(true);
+    let failing = client(&mock, CredentialsProvider::ecs_metadata());
+    let calls: Vec<_> = (0..1000)
+        .map(|_| {
+            let client = failing.clone();
+            tokio::spawn(async move { client.send(list_workspaces()).await })
+        })
+        .collect();
+    for call in calls {
+        let error = call.await.unwrap().unwrap_err();
+        assert!(error.to_string().contains("ecs-metadata"), "{error}");
+    }
+    // The metadata service refused the session token (500), so nothing more was asked:
+    // one request for all 1,000 calls.
+    let metadata_requests = |mock: &MockServer| {
+        mock.requests()
+            .iter()
+            .filter(|request| {
+                request.path.starts_with("/meta-data/") || request.path.starts_with("/openstack/")
+            })
+            .count()
+    };
+    assert_eq!(metadata_requests(&mock), 1);
+
+    mock.set_identity_failing(false);
+    mock.clear_requests();
+    let cold = client(&mock, CredentialsProvider::ecs_metadata());
+    burst(&cold).await;
+    // A session token and the security key, once.
+    assert_eq!(metadata_requests(&mock), 2);
+    assert_eq!(mock.credential_requests(), 1);
+}
