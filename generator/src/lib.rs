@@ -98,6 +98,7 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
     let models = rust(emit::models(&api));
     let operations = rust(emit::operations(&api));
     let calls = rust(emit::every_operation(&api, &crate_ident));
+    let by_name = rust(emit::by_name(&api));
     let mock = describe::mock_description(&api, &stamp);
     Ok(vec![
         GeneratedFile {
@@ -119,6 +120,10 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
         GeneratedFile {
             name: "src/operations.rs",
             contents: operations,
+        },
+        GeneratedFile {
+            name: "src/by_name.rs",
+            contents: by_name,
         },
         GeneratedFile {
             name: "src/mock.json",

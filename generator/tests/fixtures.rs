@@ -77,6 +77,7 @@ fn assert_files_parse(files: &[GeneratedFile], spec_name: &str) {
             "src/client.rs",
             "src/models.rs",
             "src/operations.rs",
+            "src/by_name.rs",
             "src/mock.json",
             "tests/every_operation/main.rs",
             "tests/every_operation/calls.rs"

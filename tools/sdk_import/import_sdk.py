@@ -253,6 +253,12 @@ class Model:
         self.docs = parse_param_docs(klass.__init__.__doc__)
         self.required = required_attributes(klass)
         self.sensitive = list(getattr(klass, "sensitive_list", []) or [])
+        # An SDK enum class ("allowed enum values" in its docstring) has no attributes, only
+        # its values as upper-case class constants; on the wire it is one of those strings.
+        self.enum_values = []
+        if not self.types and "allowed enum values" in (klass.__doc__ or ""):
+            self.enum_values = [value for key, value in vars(klass).items()
+                                if key.isupper() and isinstance(value, str)]
 
 
 class Operation:
@@ -578,6 +584,8 @@ class Builder:
     def object_schema(self, model):
         # The header fields of an SDK response class (see Sdk.response_headers) are not
         # part of its body: they become response `headers`.
+        if model.enum_values:
+            return self.cmap(("type", "string"), ("enum", list(model.enum_values)))
         skip = self.sdk.response_headers.get(model.name, set())
         props = self.y.CommentedMap()
         required = []

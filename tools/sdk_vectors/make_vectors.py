@@ -408,7 +408,10 @@ class Gen:
             inner = self.ctx.spec.additional(schema)
             out = {}
             for key in ("zeta", "alpha"):
-                out[key] = self.value(match.group(2), inner, key, stack, ascii_only)
+                value = self.value(match.group(2), inner, key, stack, ascii_only)
+                # A recursive model's inner copy is left out: no entry rather than `null`.
+                if value is not None:
+                    out[key] = value
             return out
         if re.match(r"^[A-Z]\w*$", t):
             return self.model(t, schema, stack)

@@ -7,6 +7,7 @@
 //! operation type or constant can take that lower-case name), and names the standard
 //! library by full path wherever a generated name could hide a short one.
 
+mod by_name;
 mod call;
 mod client;
 mod every_operation;
@@ -20,6 +21,7 @@ use quote::quote;
 use crate::ir::*;
 use crate::names;
 
+pub use by_name::by_name;
 pub use client::client;
 pub use every_operation::every_operation;
 pub use models::models;

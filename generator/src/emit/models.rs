@@ -60,7 +60,7 @@ fn model_builders(api: &Api) -> TokenStream {
     }
 }
 
-fn field_ident(field: &Field) -> Ident {
+pub(super) fn field_ident(field: &Field) -> Ident {
     names::snake_ident(&field.name)
 }
 

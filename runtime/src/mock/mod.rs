@@ -15,6 +15,7 @@
 //! [`RecordedRequest`].
 
 mod answers;
+pub mod by_name;
 mod checks;
 mod description;
 mod identity;

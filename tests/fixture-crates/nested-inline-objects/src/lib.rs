@@ -23,6 +23,10 @@ pub mod models;
 #[rustfmt::skip]
 pub mod operations;
 
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+mod by_name;
+
 pub use client::*;
 pub use huaweicloud_sdk_core as runtime;
 pub use huaweicloud_sdk_core::{
@@ -39,6 +43,8 @@ pub mod mock {
         MockAnswer, MockServer, RecordedRequest, DEFAULT_PAGE_LIMIT, DEFAULT_RECORD_LIMIT,
         MOCK_PROJECT_ID,
     };
+
+    pub use crate::by_name::call_by_name;
 
     /// The service description the mock serves, written by the generator.
     pub const DESCRIPTION: &str = include_str!("mock.json");
