@@ -2,7 +2,8 @@
 //! CCE pod identity, IAM's federation routes and STS's assume-with-OIDC, issues temporary
 //! credentials that expire by tokio's clock, and accepts calls signed with them until then.
 //! Each provider is tested on its first call, on a refresh at expiry under 1,000
-//! concurrent calls (one refresh request), and through a failure and recovery.
+//! concurrent calls (one refresh request), and through a failure (an error naming it)
+//! and recovery.
 //!
 //! Time is tokio's paused clock: `tokio::time::advance` moves the credentials towards
 //! expiry with no real wait. Tests that set environment variables hold `ENV` for their
@@ -170,6 +171,32 @@ async fn first_call_then_one_refresh_for_a_burst(mock: &MockServer, client: &Cli
     assert_ne!(keys[0], first[0], "the refreshed keys are new");
 }
 
+/// With the identity service down past the keys' expiry, a call fails naming the provider
+/// and showing no secret; once the service is back, the next call gets new keys.
+async fn fails_naming_the_provider_then_recovers(mock: &MockServer, client: &Client, name: &str) {
+    let before = service_access_keys(mock);
+    mock.set_identity_failing(true);
+    tokio::time::advance(61 * MINUTE).await;
+    let error = client.send(list_workspaces()).await.unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(
+        shown.contains(&format!("credentials provider `{name}`")),
+        "{shown}"
+    );
+    for secret in [
+        "mock-temporary-secret",
+        "mock-security-token",
+        "unscoped-token",
+    ] {
+        assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+    }
+    mock.set_identity_failing(false);
+    mock.clear_requests();
+    client.send(list_workspaces()).await.expect("recovered");
+    let after = service_access_keys(mock);
+    assert!(!before.contains(&after[0]), "new keys after recovery");
+}
+
 #[tokio::test(start_paused = true)]
 async fn ecs_metadata_session_token_first_call_and_one_refresh_for_a_burst() {
     let mock = mock::start(AK, SK).await.unwrap();
@@ -191,6 +218,7 @@ async fn ecs_metadata_session_token_first_call_and_one_refresh_for_a_burst() {
     assert!(all
         .iter()
         .all(|request| request.header("x-metadata-token").is_some()));
+    fails_naming_the_provider_then_recovers(&mock, &client, "ecs-metadata").await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -295,16 +323,7 @@ async fn pod_identity_posts_the_token_file_and_refreshes_once_for_a_burst() {
     assert_eq!(pod_requests[0].header("authorization"), Some("pod-token-1"));
     assert_eq!(pod_requests[0].body.as_ref(), b"{}");
 
-    // A failure is an error naming the provider once the keys expire.
-    mock.set_identity_failing(true);
-    tokio::time::advance(61 * MINUTE).await;
-    let error = client.send(list_workspaces()).await.unwrap_err();
-    assert!(
-        error
-            .to_string()
-            .contains("credentials provider `pod-identity`"),
-        "{error}"
-    );
+    fails_naming_the_provider_then_recovers(&mock, &client, "pod-identity").await;
     clear_environment();
 }
 
@@ -352,6 +371,7 @@ async fn oidc_asks_sts_with_the_current_id_token_and_refreshes_once_for_a_burst(
     let refresh = sts(&mock);
     assert_eq!(refresh.len(), 1);
     assert_eq!(refresh[0].json().unwrap()["id_token"], "oidc-id-token-2");
+    fails_naming_the_provider_then_recovers(&mock, &client, "oidc").await;
     clear_environment();
 }
 
@@ -393,6 +413,7 @@ async fn federation_from_the_environment_asks_iam_for_a_token_then_temporary_key
     assert!(body["auth"]["identity"]["token"]["id"]
         .as_str()
         .is_some_and(|token| token.starts_with("unscoped-token-")));
+    fails_naming_the_provider_then_recovers(&mock, &client, "iam-federation").await;
     clear_environment();
 }
 
