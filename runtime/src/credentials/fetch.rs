@@ -1,8 +1,9 @@
 //! The requests that fetch temporary credentials, as the official SDK's accessors make them
 //! (`huaweicloudsdkcore/auth/internal.py`): the ECS metadata service (`MetadataAccessor`),
 //! CCE pod identity (`PodIdentityAccessor`), IAM federation with an id token
-//! (`FederalAccessor`) and STS's assume-with-OIDC (`OidcStsAccessor`); and the parsing of
-//! their answers (`StsAccessor._process_credential`).
+//! (`FederalAccessor`) and STS's assume-with-OIDC (`OidcStsAccessor`); the parsing of
+//! their answers (`StsAccessor._process_credential`); and [`Fetcher`], the one of them a
+//! provider settled on, kept for its refreshes.
 //!
 //! Messages never hold a secret: a successful answer is never shown, an error answer only
 //! bounded and escaped.
@@ -13,7 +14,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::provider::ProviderContext;
+use super::context::ProviderContext;
 use super::{Credentials, Secret};
 use crate::error::shown;
 
@@ -21,6 +22,54 @@ use crate::error::shown;
 pub(crate) struct Fetched {
     pub(crate) credentials: Credentials,
     pub(crate) expires_at: time::OffsetDateTime,
+}
+
+/// Fetches temporary credentials; kept by a provider once resolved, with its state (the
+/// metadata service's session token).
+pub(crate) enum Fetcher {
+    Metadata(Metadata),
+    PodIdentity {
+        uri: String,
+        token_file: PathBuf,
+    },
+    Federation {
+        idp_id: String,
+        token_file: PathBuf,
+        /// The profile's `iam_endpoint`, before the client's.
+        iam_endpoint: Option<String>,
+    },
+    Oidc(Oidc),
+}
+
+impl Fetcher {
+    /// The provider's name, as errors and logs give it.
+    pub(crate) fn name(&self) -> &'static str {
+        match self {
+            Fetcher::Metadata(_) => "ecs-metadata",
+            Fetcher::PodIdentity { .. } => "pod-identity",
+            Fetcher::Federation { .. } => "iam-federation",
+            Fetcher::Oidc(_) => "oidc",
+        }
+    }
+
+    /// New temporary credentials; `Err` says why not, naming no secret.
+    pub(crate) async fn fetch(&self, context: &ProviderContext) -> Result<Fetched, String> {
+        match self {
+            Fetcher::Metadata(metadata) => metadata.fetch(context).await,
+            Fetcher::PodIdentity { uri, token_file } => {
+                pod_identity(uri, token_file, context).await
+            }
+            Fetcher::Federation {
+                idp_id,
+                token_file,
+                iam_endpoint,
+            } => {
+                let iam = iam_endpoint.as_deref().unwrap_or(&context.iam_endpoint);
+                federation(idp_id, token_file, iam, context).await
+            }
+            Fetcher::Oidc(oidc) => oidc.fetch(context).await,
+        }
+    }
 }
 
 /// The largest answer read from an identity service.
@@ -143,7 +192,7 @@ impl Metadata {
 }
 
 /// CCE pod identity: `POST` to the URI with the token file's content as `Authorization`.
-pub(crate) async fn pod_identity(
+async fn pod_identity(
     uri: &str,
     token_file: &PathBuf,
     context: &ProviderContext,
@@ -164,7 +213,7 @@ pub(crate) async fn pod_identity(
 
 /// IAM federation: an unscoped token for the id token (`X-Idp-Id`), then temporary
 /// credentials for that token, lasting 6 hours.
-pub(crate) async fn federation(
+async fn federation(
     idp_id: &str,
     token_file: &PathBuf,
     iam_endpoint: &str,

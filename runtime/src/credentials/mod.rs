@@ -4,10 +4,13 @@
 //! OIDC and IAM federation) and refreshes them before they expire. Secrets never appear in
 //! `Debug` output, logs or errors.
 //!
-//! `provider` holds the provider, its cache and the chain; `fetch` the requests to the
-//! metadata service, the pod identity endpoint, IAM and STS, and the parsing of their
-//! answers.
+//! Imports run one way, from the provider down: `provider` (the provider, its sources and
+//! the chain), `cache` (the keys each attempt gets, and their refresh), `fetch` (the
+//! requests to the metadata service, the pod identity endpoint, IAM and STS, and the
+//! parsing of their answers), `context` (what they need of the client).
 
+mod cache;
+mod context;
 mod fetch;
 mod provider;
 
@@ -16,8 +19,8 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 
+pub(crate) use context::ProviderContext;
 pub use provider::CredentialsProvider;
-pub(crate) use provider::ProviderContext;
 
 /// A secret string: usable by the signer, printed as `***`.
 #[derive(Clone, PartialEq, Eq)]

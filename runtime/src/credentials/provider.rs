@@ -1,32 +1,19 @@
 //! [`CredentialsProvider`]: where a client's credentials come from (fixed, the environment,
 //! the profile file, the ECS metadata service, CCE pod identity, OIDC or IAM federation, or
-//! a chain of these), and the cache that hands each attempt valid keys.
+//! a chain of these), found out on the first call as the official SDK's providers do.
 //!
-//! Temporary credentials are refreshed once they are within 40 minutes of expiring (the
-//! official SDK's `Credentials._DEFAULT_EXPIRATION_THRESHOLD_SECONDS`), or at half their
-//! life when they last no longer than that (the SDK would refresh them on every call). One refresh runs at a time: calls that find the keys
-//! stale while a refresh runs wait for it and share its outcome, so a burst of calls at
-//! expiry makes one request. A failed refresh is an error naming the provider, unless the
-//! current credentials are still valid: they are used, and the refresh is tried again at
-//! most every [`RETRY_AFTER_FAILURE`]. Time is tokio's, so a paused clock moves expiry too.
+//! What was found is kept in the provider's `cache`, which hands each attempt valid keys and
+//! refreshes temporary ones; the requests that fetch them are in `fetch`.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
-use tokio::time::Instant;
-
-use super::fetch::{self, Fetched, Metadata, Oidc};
+use super::cache::{unprefixed, Cache, Resolved};
+use super::context::ProviderContext;
+use super::fetch::{Fetcher, Metadata, Oidc};
 use super::{profile_entries, Credentials, ENV_PROJECT_ID};
 use crate::auth::Keys;
 use crate::Error;
-
-/// How long before expiry temporary credentials are refreshed (the official SDK's 40
-/// minutes); credentials that live no longer than this are refreshed at half their life.
-const REFRESH_THRESHOLD: Duration = Duration::from_secs(40 * 60);
-/// After a failed refresh while the current credentials are still valid, how long they
-/// are used before the refresh is tried again.
-const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 
 /// The environment variables of federation with an id token (`EnvCredentialProvider`).
 const ENV_IDP_ID: &str = "HUAWEICLOUD_SDK_IDP_ID";
@@ -61,10 +48,8 @@ pub struct CredentialsProvider {
 
 struct Shared {
     source: Source,
-    /// What the keys are now; read by every attempt, held only briefly.
-    state: Mutex<State>,
-    /// Held while resolving or refreshing: one at a time.
-    refresh: tokio::sync::Mutex<()>,
+    /// The keys, and the one refresh at a time.
+    cache: Cache,
 }
 
 enum Source {
@@ -76,98 +61,6 @@ enum Source {
     Oidc,
     Federation { idp_id: String, token_file: PathBuf },
     Chain(Vec<CredentialsProvider>),
-}
-
-/// What a source turned out to be: fixed credentials, or a fetcher of temporary ones
-/// (with the first credentials, when finding out fetched them).
-enum Resolved {
-    Fixed(Credentials),
-    Fetcher(Arc<Fetcher>, Option<Fetched>),
-}
-
-/// Fetches temporary credentials; kept once resolved, with its state (the metadata
-/// service's session token).
-enum Fetcher {
-    Metadata(Metadata),
-    PodIdentity {
-        uri: String,
-        token_file: PathBuf,
-    },
-    Federation {
-        idp_id: String,
-        token_file: PathBuf,
-        /// The profile's `iam_endpoint`, before the client's.
-        iam_endpoint: Option<String>,
-    },
-    Oidc(Oidc),
-}
-
-impl Fetcher {
-    fn name(&self) -> &'static str {
-        match self {
-            Fetcher::Metadata(_) => "ecs-metadata",
-            Fetcher::PodIdentity { .. } => "pod-identity",
-            Fetcher::Federation { .. } => "iam-federation",
-            Fetcher::Oidc(_) => "oidc",
-        }
-    }
-
-    async fn fetch(&self, context: &ProviderContext) -> Result<Fetched, String> {
-        match self {
-            Fetcher::Metadata(metadata) => metadata.fetch(context).await,
-            Fetcher::PodIdentity { uri, token_file } => {
-                fetch::pod_identity(uri, token_file, context).await
-            }
-            Fetcher::Federation {
-                idp_id,
-                token_file,
-                iam_endpoint,
-            } => {
-                let iam = iam_endpoint.as_deref().unwrap_or(&context.iam_endpoint);
-                fetch::federation(idp_id, token_file, iam, context).await
-            }
-            Fetcher::Oidc(oidc) => oidc.fetch(context).await,
-        }
-    }
-}
-
-#[derive(Default)]
-struct State {
-    fetcher: Option<Arc<Fetcher>>,
-    current: Option<Current>,
-    /// Resolutions and refreshes finished so far, to tell waiters one ended.
-    attempts: u64,
-    /// The last failure, shared with the calls that waited for it.
-    last_error: Option<Error>,
-}
-
-#[derive(Clone)]
-struct Current {
-    keys: Arc<Keys>,
-    /// When to refresh; `None`: never (fixed credentials).
-    refresh_at: Option<Instant>,
-    /// When they stop working; `None`: never.
-    expires_at: Option<Instant>,
-}
-
-impl Current {
-    fn valid(&self, now: Instant) -> bool {
-        self.expires_at.is_none_or(|at| now < at)
-    }
-
-    fn fresh(&self, now: Instant) -> bool {
-        self.valid(now) && self.refresh_at.is_none_or(|at| now < at)
-    }
-}
-
-/// What the providers need of the client: its HTTP client, the IAM, STS and metadata
-/// endpoints it resolved, and its attempt timeout (for IAM and STS).
-pub(crate) struct ProviderContext {
-    pub(crate) http: reqwest::Client,
-    pub(crate) iam_endpoint: String,
-    pub(crate) sts_endpoint: String,
-    pub(crate) metadata_endpoint: String,
-    pub(crate) timeout: Duration,
 }
 
 impl std::fmt::Debug for CredentialsProvider {
@@ -197,8 +90,7 @@ impl CredentialsProvider {
         CredentialsProvider {
             shared: Arc::new(Shared {
                 source,
-                state: Mutex::new(State::default()),
-                refresh: tokio::sync::Mutex::new(()),
+                cache: Cache::new(),
             }),
         }
     }
@@ -379,130 +271,10 @@ impl CredentialsProvider {
     /// The keys for an attempt: the current ones while fresh, else after the one refresh
     /// in flight (started here when none is).
     pub(crate) async fn keys(&self, context: &ProviderContext) -> Result<Arc<Keys>, Error> {
-        let shared = &*self.shared;
-        let seen = {
-            let state = self.state();
-            if let Some(current) = &state.current {
-                if current.fresh(Instant::now()) {
-                    return Ok(current.keys.clone());
-                }
-            }
-            state.attempts
-        };
-        let _refreshing = shared.refresh.lock().await;
-        {
-            let state = self.state();
-            let now = Instant::now();
-            if let Some(current) = state.current.as_ref().filter(|current| current.fresh(now)) {
-                return Ok(current.keys.clone());
-            }
-            if state.attempts != seen {
-                // A refresh ended while this call waited, and failed: its outcome is this
-                // call's too.
-                if let Some(current) = state.current.as_ref().filter(|current| current.valid(now)) {
-                    return Ok(current.keys.clone());
-                }
-                if let Some(error) = &state.last_error {
-                    return Err(copy(error));
-                }
-            }
-        }
-        // This call refreshes, or finds out what the source is the first time.
-        let now = Instant::now();
-        let outcome = self.obtain(context, now).await;
-        let mut state = self.state();
-        state.attempts += 1;
-        match outcome {
-            Ok((fetcher, current)) => {
-                if fetcher.is_some() {
-                    state.fetcher = fetcher;
-                }
-                let keys = current.keys.clone();
-                state.current = Some(current);
-                state.last_error = None;
-                Ok(keys)
-            }
-            Err((name, message)) => {
-                let error = Error::Config(format!("credentials provider `{name}`: {message}"));
-                if let Some(current) = state.current.as_mut().filter(|current| current.valid(now)) {
-                    tracing::warn!(provider = name, %error, "refreshing the credentials failed; the current ones are used until they expire");
-                    current.refresh_at = Some(now + RETRY_AFTER_FAILURE);
-                    let keys = current.keys.clone();
-                    state.last_error = Some(error);
-                    return Ok(keys);
-                }
-                state.last_error = Some(copy(&error));
-                Err(error)
-            }
-        }
-    }
-
-    /// New keys: from the fetcher when the source is known, else from what finding out
-    /// the source gave. `Err` names the provider that failed and says why.
-    async fn obtain(
-        &self,
-        context: &ProviderContext,
-        now: Instant,
-    ) -> Result<(Option<Arc<Fetcher>>, Current), (&'static str, String)> {
-        let fetcher = self.state().fetcher.clone();
-        let (fetcher, credentials, expiry) = match fetcher {
-            Some(fetcher) => {
-                let fetched = fetcher
-                    .fetch(context)
-                    .await
-                    .map_err(|message| (fetcher.name(), message))?;
-                (Some(fetcher), fetched.credentials, Some(fetched.expires_at))
-            }
-            None => match self.resolve(context).await {
-                Ok(Resolved::Fixed(credentials)) => (None, credentials, None),
-                Ok(Resolved::Fetcher(fetcher, first)) => {
-                    let fetched = match first {
-                        Some(fetched) => fetched,
-                        None => fetcher
-                            .fetch(context)
-                            .await
-                            .map_err(|message| (fetcher.name(), message))?,
-                    };
-                    (Some(fetcher), fetched.credentials, Some(fetched.expires_at))
-                }
-                Err(message) => return Err((self.name(), message)),
-            },
-        };
-        let name = fetcher
-            .as_ref()
-            .map_or(self.name(), |fetcher| fetcher.name());
-        let keys = Keys::new(&credentials).map_err(|error| (name, unprefixed(&error)))?;
-        let (refresh_at, expires_at) = match expiry {
-            None => (None, None),
-            Some(expiry) => {
-                let lifetime = Duration::try_from(expiry - time::OffsetDateTime::now_utc())
-                    .ok()
-                    .filter(|lifetime| !lifetime.is_zero())
-                    .ok_or((
-                        name,
-                        "the credentials it gave had already expired".to_owned(),
-                    ))?;
-                // The SDK's threshold; credentials that do not outlive it (which the SDK
-                // would refresh on every call) are refreshed at half their life.
-                let early = if lifetime > REFRESH_THRESHOLD {
-                    REFRESH_THRESHOLD
-                } else {
-                    lifetime / 2
-                };
-                (Some(now + (lifetime - early)), Some(now + lifetime))
-            }
-        };
-        tracing::debug!(
-            provider = name,
-            expires_in = ?expires_at.map(|at| at - now),
-            "credentials obtained"
-        );
-        let current = Current {
-            keys: Arc::new(keys),
-            refresh_at,
-            expires_at,
-        };
-        Ok((fetcher, current))
+        self.shared
+            .cache
+            .keys(context, self.name(), || self.resolve(context))
+            .await
     }
 
     /// Finds out what the source is: its fixed credentials, or its fetcher (with the first
@@ -615,15 +387,6 @@ impl CredentialsProvider {
             }
         })
     }
-
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        // A panic while the lock is held cannot leave `State` half-written: every update
-        // is a few assignments.
-        self.shared
-            .state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
 }
 
 enum Configured {
@@ -632,17 +395,4 @@ enum Configured {
     No,
     /// Only a request can tell (the metadata service).
     Unknown,
-}
-
-/// An error again, for a second caller (`Error` is not `Clone`).
-fn copy(error: &Error) -> Error {
-    Error::Config(unprefixed(error))
-}
-
-/// A configuration error's message without its `configuration: ` prefix.
-fn unprefixed(error: &Error) -> String {
-    error
-        .to_string()
-        .trim_start_matches("configuration: ")
-        .to_owned()
 }

@@ -6,24 +6,25 @@
 //! requests signed with them, with their security token, until then.
 //!
 //! Requests to these routes are not signed, as the official SDK sends them; they are
-//! recorded like any other.
+//! recorded like any other. What they issued is kept in `state` (`Identity`); this module
+//! is how they behave, and `server` gives tests its settings.
 
-use std::sync::Mutex;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
-use super::server::MockServer;
-use super::state::State;
+use super::state::{Identity, Issuance, Issued};
 use super::{MockAnswer, RecordedRequest};
 
 /// The path the mock serves CCE pod identity on (the pod's
-/// `HC_CONTAINER_CREDENTIALS_FULL_URI` is [`MockServer::pod_identity_uri`]).
+/// `HC_CONTAINER_CREDENTIALS_FULL_URI` is
+/// [`MockServer::pod_identity_uri`](super::MockServer::pod_identity_uri)).
 pub const POD_IDENTITY_PATH: &str = "/pod-identity/v1/credentials";
 
 /// How long the temporary credentials the mock issues last, until
-/// [`MockServer::set_credentials_ttl`] says otherwise: one hour.
+/// [`MockServer::set_credentials_ttl`](super::MockServer::set_credentials_ttl) says
+/// otherwise: one hour.
 pub const DEFAULT_CREDENTIALS_TTL: Duration = Duration::from_secs(3600);
 
 const METADATA_TOKEN_PATH: &str = "/meta-data/latest/api/token";
@@ -32,52 +33,7 @@ const IAM_TOKEN_BY_ID_TOKEN_PATH: &str = "/v3.0/OS-AUTH/id-token/tokens";
 const IAM_SECURITY_TOKENS_PATH: &str = "/v3.0/OS-CREDENTIAL/securitytokens";
 const STS_ASSUME_WITH_OIDC_PATH: &str = "/v5/agencies/assume-with-oidc";
 
-/// What the identity services issued and how they behave.
-pub(super) struct Identity {
-    inner: Mutex<Inner>,
-}
-
-struct Inner {
-    ttl: Duration,
-    /// While set, every identity route answers 500.
-    failing: bool,
-    /// Requests to the routes that hand out credentials, failed ones included.
-    credential_requests: usize,
-    issued: Vec<Issued>,
-    /// Metadata session tokens and IAM unscoped tokens issued, still accepted.
-    metadata_tokens: Vec<String>,
-    unscoped_tokens: Vec<String>,
-    counter: u64,
-}
-
-struct Issued {
-    access: String,
-    secret: String,
-    security_token: String,
-    expires: Instant,
-}
-
 impl Identity {
-    pub(super) fn new() -> Identity {
-        Identity {
-            inner: Mutex::new(Inner {
-                ttl: DEFAULT_CREDENTIALS_TTL,
-                failing: false,
-                credential_requests: 0,
-                issued: Vec::new(),
-                metadata_tokens: Vec::new(),
-                unscoped_tokens: Vec::new(),
-                counter: 0,
-            }),
-        }
-    }
-
-    fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     /// The secret of temporary credentials the mock issued, when `security_token` is theirs
     /// and they have not expired.
     pub(super) fn secret_for(
@@ -85,8 +41,8 @@ impl Identity {
         access: &str,
         security_token: Option<&str>,
     ) -> Result<String, String> {
-        let inner = self.inner();
-        let issued = inner
+        let issuance = self.lock();
+        let issued = issuance
             .issued
             .iter()
             .find(|issued| issued.access == access)
@@ -111,7 +67,7 @@ impl Identity {
             ("POST", STS_ASSUME_WITH_OIDC_PATH) => Route::Oidc,
             _ => return None,
         };
-        let mut inner = self.inner();
+        let mut issuance = self.lock();
         if matches!(
             route,
             Route::MetadataSecurityKey
@@ -119,9 +75,9 @@ impl Identity {
                 | Route::IamSecurityTokens
                 | Route::Oidc
         ) {
-            inner.credential_requests += 1;
+            issuance.credential_requests += 1;
         }
-        if inner.failing {
+        if issuance.failing {
             return Some(MockAnswer::error(
                 500,
                 "MOCK.0500",
@@ -138,14 +94,14 @@ impl Identity {
                         "no X-Metadata-Token-Ttl-Seconds",
                     ));
                 }
-                let token = inner.next("metadata-session");
-                inner.metadata_tokens.push(token.clone());
+                let token = issuance.next("metadata-session");
+                issuance.metadata_tokens.push(token.clone());
                 MockAnswer::raw(200, "text/plain", token)
             }
             Route::MetadataSecurityKey => {
-                let known = request
-                    .header("x-metadata-token")
-                    .is_some_and(|token| inner.metadata_tokens.iter().any(|known| known == token));
+                let known = request.header("x-metadata-token").is_some_and(|token| {
+                    issuance.metadata_tokens.iter().any(|known| known == token)
+                });
                 if !known {
                     return Some(MockAnswer::error(
                         401,
@@ -153,7 +109,7 @@ impl Identity {
                         "invalid metadata session token",
                     ));
                 }
-                let issued = inner.issue();
+                let issued = issuance.issue();
                 MockAnswer::json(
                     200,
                     json!({"credential": {
@@ -166,7 +122,7 @@ impl Identity {
                 if request.header("authorization").is_none_or(str::is_empty) {
                     return Some(MockAnswer::error(401, "MOCK.0401", "no pod identity token"));
                 }
-                let issued = inner.issue();
+                let issued = issuance.issue();
                 MockAnswer::json(
                     200,
                     json!({
@@ -184,8 +140,8 @@ impl Identity {
                         "X-Idp-Id and auth.id_token.id are required",
                     ));
                 }
-                let token = inner.next("unscoped-token");
-                inner.unscoped_tokens.push(token.clone());
+                let token = issuance.next("unscoped-token");
+                issuance.unscoped_tokens.push(token.clone());
                 MockAnswer::json(201, json!({"token": {"methods": ["mapped"]}}))
                     .header("X-Subject-Token", &token)
             }
@@ -194,12 +150,13 @@ impl Identity {
                     .pointer("/auth/identity/token/id")
                     .and_then(Value::as_str);
                 let methods = body.pointer("/auth/identity/methods");
-                let known = token
-                    .is_some_and(|token| inner.unscoped_tokens.iter().any(|known| known == token));
+                let known = token.is_some_and(|token| {
+                    issuance.unscoped_tokens.iter().any(|known| known == token)
+                });
                 if !known || methods != Some(&json!(["token"])) {
                     return Some(MockAnswer::error(401, "IAM.0002", "the token is not valid"));
                 }
-                let issued = inner.issue();
+                let issued = issuance.issue();
                 MockAnswer::json(
                     201,
                     json!({"credential": {
@@ -234,7 +191,7 @@ impl Identity {
                         "`duration_seconds` is required",
                     ));
                 }
-                let issued = inner.issue();
+                let issued = issuance.issue();
                 MockAnswer::json(
                     200,
                     json!({"credentials": {
@@ -256,7 +213,7 @@ enum Route {
     Oidc,
 }
 
-impl Inner {
+impl Issuance {
     fn next(&mut self, what: &str) -> String {
         self.counter += 1;
         format!("{what}-{}-{:08x}", self.counter, fastrand::u32(..))
@@ -270,7 +227,8 @@ impl Inner {
         let access = format!("MOCKTEMPAK{number:06}");
         let secret = format!("mock-temporary-secret-{number}-{:016x}", fastrand::u64(..));
         let security_token = format!("mock-security-token-{number}-{:016x}", fastrand::u64(..));
-        let expires_at = time::OffsetDateTime::now_utc() + self.ttl;
+        let ttl = self.ttl.unwrap_or(DEFAULT_CREDENTIALS_TTL);
+        let expires_at = time::OffsetDateTime::now_utc() + ttl;
         let expires_at = expires_at
             .format(time::macros::format_description!(
                 "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
@@ -280,44 +238,8 @@ impl Inner {
             access: access.clone(),
             secret: secret.clone(),
             security_token: security_token.clone(),
-            expires: Instant::now() + self.ttl,
+            expires: Instant::now() + ttl,
         });
         (access, secret, security_token, expires_at)
     }
-}
-
-impl MockServer {
-    /// The URI the mock serves CCE pod identity on: the value for
-    /// `HC_CONTAINER_CREDENTIALS_FULL_URI`. Any non-empty `Authorization` is accepted.
-    pub fn pod_identity_uri(&self) -> String {
-        format!("{}{POD_IDENTITY_PATH}", self.endpoint())
-    }
-
-    /// How long the temporary credentials the identity routes issue from now on last
-    /// (default [`DEFAULT_CREDENTIALS_TTL`]).
-    pub fn set_credentials_ttl(&self, ttl: Duration) {
-        identity(&self.state).inner().ttl = ttl;
-    }
-
-    /// While `failing`, every identity route (metadata, pod identity, IAM federation, STS)
-    /// answers 500, as an identity service that is down.
-    pub fn set_identity_failing(&self, failing: bool) {
-        identity(&self.state).inner().failing = failing;
-    }
-
-    /// How many requests for credentials the identity routes received (metadata security
-    /// key, pod identity, IAM security tokens, STS assume-with-OIDC), failed ones included.
-    pub fn credential_requests(&self) -> usize {
-        identity(&self.state).inner().credential_requests
-    }
-
-    /// Forgets the metadata session tokens issued so far: the next security key request
-    /// with one gets a 401, as after the token's lifetime.
-    pub fn expire_metadata_session_tokens(&self) {
-        identity(&self.state).inner().metadata_tokens.clear();
-    }
-}
-
-fn identity(state: &State) -> &Identity {
-    &state.identity
 }

@@ -1,5 +1,6 @@
 //! The mock's server: a hyper server on a loopback port, [`MockServer`] through which tests
-//! set and read its state, and the handling of one request (check, route, answer).
+//! set and read its state (the identity routes' settings included), and the handling of
+//! one request (identity route, or check, route, answer).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,13 +16,14 @@ use tokio::net::TcpListener;
 use super::answers::{default_answer, iam_projects, is_iam_projects, minimal, paged_answer, reply};
 use super::checks::{authenticate, check, route};
 use super::description::Description;
+use super::identity::POD_IDENTITY_PATH;
 use super::state::State;
 use super::{AnswerKind, MockAnswer, RecordedRequest};
 
 /// The running mock. Stops when dropped.
 pub struct MockServer {
     address: SocketAddr,
-    pub(super) state: Arc<State>,
+    state: Arc<State>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -214,6 +216,36 @@ impl MockServer {
     /// Forgets the requests recorded so far.
     pub fn clear_requests(&self) {
         self.state.clear_requests();
+    }
+
+    /// The URI the mock serves CCE pod identity on: the value for
+    /// `HC_CONTAINER_CREDENTIALS_FULL_URI`. Any non-empty `Authorization` is accepted.
+    pub fn pod_identity_uri(&self) -> String {
+        format!("{}{POD_IDENTITY_PATH}", self.endpoint())
+    }
+
+    /// How long the temporary credentials the identity routes issue from now on last
+    /// (default [`DEFAULT_CREDENTIALS_TTL`](super::DEFAULT_CREDENTIALS_TTL)).
+    pub fn set_credentials_ttl(&self, ttl: std::time::Duration) {
+        self.state.identity.lock().ttl = Some(ttl);
+    }
+
+    /// While `failing`, every identity route (metadata, pod identity, IAM federation, STS)
+    /// answers 500, as an identity service that is down.
+    pub fn set_identity_failing(&self, failing: bool) {
+        self.state.identity.lock().failing = failing;
+    }
+
+    /// How many requests for credentials the identity routes received (metadata security
+    /// key, pod identity, IAM security tokens, STS assume-with-OIDC), failed ones included.
+    pub fn credential_requests(&self) -> usize {
+        self.state.identity.lock().credential_requests
+    }
+
+    /// Forgets the metadata session tokens issued so far: the next security key request
+    /// with one gets a 401, as after the token's lifetime.
+    pub fn expire_metadata_session_tokens(&self) {
+        self.state.identity.lock().metadata_tokens.clear();
     }
 }
 

@@ -1,15 +1,18 @@
-//! The mock's state, shared by the server, the checks and the answers: the service it
-//! serves and the keys it accepts, what tests set (answers, paged items, IAM's projects)
-//! and the requests it recorded.
+//! The mock's state, shared by the server, the checks, the answers and the identity
+//! routes: the service it serves and the keys it accepts, what tests set (answers, paged
+//! items, IAM's projects, how the identity routes behave), what the identity routes issued
+//! and the requests it recorded. Plain data with its bookkeeping: what a request gets is
+//! decided above it (`identity`, `answers`, `checks`, `server`).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use serde_json::Value;
+use tokio::time::Instant;
 
 use super::description::Description;
-use super::identity::Identity;
 use super::{MockAnswer, RecordedRequest, DEFAULT_RECORD_LIMIT};
 
 pub(super) struct State {
@@ -27,8 +30,48 @@ pub(super) struct State {
     pub(super) collections: Mutex<HashMap<String, Vec<Value>>>,
     /// The projects IAM knows (id, name); `None`: one per name asked for.
     pub(super) projects: Mutex<Option<Vec<(String, String)>>>,
-    /// The identity services' temporary credentials and settings.
+    /// What the identity routes issued, and how tests set them to behave.
     pub(super) identity: Identity,
+}
+
+/// The identity routes' state (served by `identity`), behind one lock.
+#[derive(Default)]
+pub(super) struct Identity(Mutex<Issuance>);
+
+/// What the identity routes issued and how they behave.
+#[derive(Default)]
+pub(super) struct Issuance {
+    /// How long issued credentials last; `None`: the default
+    /// ([`DEFAULT_CREDENTIALS_TTL`](super::DEFAULT_CREDENTIALS_TTL)).
+    pub(super) ttl: Option<Duration>,
+    /// While set, every identity route answers 500.
+    pub(super) failing: bool,
+    /// Requests to the routes that hand out credentials, failed ones included.
+    pub(super) credential_requests: usize,
+    pub(super) issued: Vec<Issued>,
+    /// Metadata session tokens and IAM unscoped tokens issued, still accepted.
+    pub(super) metadata_tokens: Vec<String>,
+    pub(super) unscoped_tokens: Vec<String>,
+    /// Numbers every token and key issued.
+    pub(super) counter: u64,
+}
+
+/// Temporary credentials the identity routes issued.
+pub(super) struct Issued {
+    pub(super) access: String,
+    pub(super) secret: String,
+    pub(super) security_token: String,
+    /// By tokio's clock.
+    pub(super) expires: Instant,
+}
+
+impl Identity {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Issuance> {
+        // Every update is a few assignments: a panic cannot leave it half-written.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// The answers a test set for one operation: one-shot answers in order, then a standing one.
@@ -57,7 +100,7 @@ impl State {
             answers: Mutex::new(HashMap::new()),
             collections: Mutex::new(HashMap::new()),
             projects: Mutex::new(None),
-            identity: Identity::new(),
+            identity: Identity::default(),
         }
     }
 
