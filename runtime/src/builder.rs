@@ -234,7 +234,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// Time for one attempt, from sending to the last byte of the answer (default
     /// [`DEFAULT_TIMEOUT`]); for a streamed download, the longest wait for each chunk.
     ///
-    /// An attempt that runs out of time fails with [`Error::Timeout`](crate::Error::Timeout).
+    /// An attempt that runs out of time fails with [`Error::Timeout`].
     /// The time is kept by tokio's timer (`tokio::time::timeout`), so it follows the
     /// runtime's clock: under `tokio::time::pause` it advances with the paused clock, as the
     /// retry backoff does. The runtime needs its time driver (`enable_all` or

@@ -129,8 +129,9 @@ impl MockServer {
     }
 
     /// The items a paged operation lists: its answers then page them by the offset (or
-    /// marker) and limit of each request (limit [`DEFAULT_PAGE_LIMIT`] when unset), with the
-    /// total (or the next page's marker: the offset as text).
+    /// marker) and limit of each request (limit
+    /// [`DEFAULT_PAGE_LIMIT`](super::DEFAULT_PAGE_LIMIT) when unset), with the total (or
+    /// the next page's marker: the offset as text).
     /// Answers set with [`set_answer`](Self::set_answer) or
     /// [`push_answer`](Self::push_answer) still come first.
     ///
@@ -161,7 +162,7 @@ impl MockServer {
 
     /// The projects the mock's IAM (`GET /v3/projects?name=...`, for project id discovery)
     /// knows, as (id, name). Until this is called, it knows one project per name asked
-    /// for, with the id [`MOCK_PROJECT_ID`].
+    /// for, with the id [`MOCK_PROJECT_ID`](super::MOCK_PROJECT_ID).
     pub fn set_iam_projects(&self, projects: &[(&str, &str)]) {
         if let Ok(mut known) = self.state.projects.lock() {
             *known = Some(
