@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use huaweicloud_secmaster::mock;
 use huaweicloud_secmaster::runtime::{Call, CredentialsProvider, Operation};
-use huaweicloud_secmaster::Client;
+use huaweicloud_secmaster::{Client, Error};
 
 mod support;
 use support::Captured;
@@ -61,7 +61,16 @@ async fn provider_logs_name_the_provider_and_never_a_secret() {
         logs.contains("refreshing the credentials failed") && logs.contains("ecs-metadata"),
         "{logs}"
     );
-    assert!(error.to_string().contains("ecs-metadata"), "{error}");
+    assert!(
+        matches!(
+            error,
+            Error::Credentials {
+                provider: "ecs-metadata",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     // What the mock issued: keys, security tokens and session tokens, by their prefixes.
     for secret in [
         "mock-temporary-secret",

@@ -180,6 +180,10 @@ async fn fails_naming_the_provider_then_recovers(mock: &MockServer, client: &Cli
     let error = client.send(list_workspaces()).await.unwrap_err();
     let shown = format!("{error} {error:?}");
     assert!(
+        matches!(&error, Error::Credentials { provider, .. } if *provider == name),
+        "{error:?}"
+    );
+    assert!(
         shown.contains(&format!("credentials provider `{name}`")),
         "{shown}"
     );
@@ -279,7 +283,16 @@ async fn a_failed_refresh_keeps_valid_credentials_then_fails_naming_the_provider
     let before = mock.credential_requests();
     let error = client.send(list_workspaces()).await.unwrap_err();
     let shown = format!("{error} {error:?} {client:?}");
-    assert!(matches!(error, Error::Config(_)), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            Error::Credentials {
+                provider: "ecs-metadata",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
     assert!(
         shown.contains("credentials provider `ecs-metadata`"),
         "{shown}"
@@ -424,14 +437,31 @@ async fn the_default_chain_tries_oidc_environment_profile_metadata_then_pod_iden
     let mock = mock::start(AK, SK).await.unwrap();
 
     // Nothing configured and the metadata service down: the error names each provider,
-    // in the official SDK's order.
+    // in the official SDK's order, each reason cut on its own (the profile's path here is
+    // 6,000 bytes long, and pod identity still has its say).
     mock.set_identity_failing(true);
+    std::env::set_var(
+        "HUAWEICLOUD_SDK_CREDENTIALS_FILE",
+        format!("/nonexistent/{}", "long-".repeat(1200)),
+    );
     let client_without = client(&mock, CredentialsProvider::default_chain());
-    let error = client_without
-        .send(list_workspaces())
-        .await
-        .unwrap_err()
-        .to_string();
+    let error = client_without.send(list_workspaces()).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Credentials {
+                provider: "chain",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let error = error.to_string();
+    assert!(error.len() < 2600, "{}", error.len());
+    assert!(
+        error.contains("HC_CONTAINER_CREDENTIALS_FULL_URI"),
+        "{error}"
+    );
     let order = [
         "oidc:",
         "environment:",
@@ -551,7 +581,16 @@ async fn a_cold_start_of_1000_calls_fetches_once_and_a_failure_is_shared() {
         .collect();
     for call in calls {
         let error = call.await.unwrap().unwrap_err();
-        assert!(error.to_string().contains("ecs-metadata"), "{error}");
+        assert!(
+            matches!(
+                error,
+                Error::Credentials {
+                    provider: "ecs-metadata",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
     }
     // The metadata service refused the session token (500), so nothing more was asked:
     // one request for all 1,000 calls.

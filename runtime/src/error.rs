@@ -13,6 +13,11 @@ pub(crate) const SNIPPET_BYTES: usize = 512;
 /// escaped; what is cut is marked. The whole body stays in `ServiceError::body`.
 pub(crate) const SHOWN_BYTES: usize = 300;
 
+/// The most bytes of an [`Error::Credentials`] message its `Display` shows: room for each
+/// provider of the default chain to say what it lacked (each cut at [`SHOWN_BYTES`] when
+/// the chain's message is made), with the same escaping and mark.
+pub(crate) const SHOWN_CREDENTIALS_BYTES: usize = 8 * SHOWN_BYTES;
+
 /// Everything that can go wrong in a call or while building a [`Client`](crate::Client).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -84,9 +89,29 @@ pub enum Error {
         /// The limit, from [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes).
         limit: usize,
     },
-    /// The client could not be configured (missing credentials, bad endpoint, ...).
+    /// The client could not be configured (bad endpoint, unknown region, a token that
+    /// cannot be a header value, ...).
     #[error("configuration: {0}")]
     Config(String),
+    /// A call found no credentials to sign with: its credentials provider has none (a
+    /// chain: none of its providers; the message says what each lacked), or fetching or
+    /// refreshing temporary ones failed with no valid ones left. Nothing was sent. The
+    /// call's retry loop does not retry it: the provider's cache shares the failure with
+    /// the calls waiting for it, and the next call tries again.
+    ///
+    /// One line, naming the provider (``credentials provider `ecs-metadata`: ...``); the
+    /// message never holds a secret, and is escaped and cut at 2,400 bytes.
+    #[error(
+        "credentials provider `{provider}`: {}",
+        shown_within(message, SHOWN_CREDENTIALS_BYTES)
+    )]
+    Credentials {
+        /// The provider that failed, as `CredentialsProvider::name` gives it
+        /// (`ecs-metadata`, `oidc`, `chain`, ...).
+        provider: &'static str,
+        /// What went wrong.
+        message: String,
+    },
     /// A local I/O operation failed: a download's destination could not be written, or
     /// the local mock could not start (any `std::io::Error` converts into this, so `?`
     /// works on `mock::start(..)` in a function returning this crate's `Error`).
@@ -275,7 +300,11 @@ pub(crate) fn snippet(body: &[u8]) -> String {
 /// (cut at a character), control characters escaped (`\n`, `\u{1b}`), and a cut marked
 /// with the text's whole length, so a line break or a megabyte never reaches a log line.
 pub(crate) fn shown(text: &str) -> String {
-    let limit = SHOWN_BYTES;
+    shown_within(text, SHOWN_BYTES)
+}
+
+/// [`shown`] with another bound.
+pub(crate) fn shown_within(text: &str, limit: usize) -> String {
     let mut out = String::with_capacity(text.len().min(limit) + 40);
     for (index, character) in text.char_indices() {
         let before = out.len();
@@ -383,6 +412,30 @@ mod tests {
             error.to_string(),
             "ChangePlaybookInstance: HTTP 401 APIGW.0301: Incorrect IAM authentication information (request id req-1)"
         );
+    }
+
+    #[test]
+    fn a_credentials_failure_is_one_bounded_line_naming_the_provider() {
+        let error = Error::Credentials {
+            provider: "ecs-metadata",
+            message: "http://169.254.169.254 answered HTTP 500: down".into(),
+        };
+        assert_eq!(
+            error.to_string(),
+            "credentials provider `ecs-metadata`: http://169.254.169.254 answered HTTP 500: down"
+        );
+        let error = Error::Credentials {
+            provider: "chain",
+            message: format!("line\nbreak {}", "x".repeat(10_000)),
+        };
+        let shown = error.to_string();
+        assert!(!shown.contains('\n'), "{shown}");
+        assert!(
+            shown.len() <= SHOWN_CREDENTIALS_BYTES + 100,
+            "{}",
+            shown.len()
+        );
+        assert!(shown.ends_with("of 10011)"), "{shown}");
     }
 
     #[test]

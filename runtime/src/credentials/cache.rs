@@ -54,7 +54,30 @@ struct State {
     /// Resolutions and refreshes finished so far, to tell waiters one ended.
     attempts: u64,
     /// The last failure, shared with the calls that waited for it.
-    last_error: Option<Error>,
+    last_failure: Option<Failure>,
+}
+
+/// Why a provider gave no keys: its name, and what went wrong (never a secret).
+struct Failure {
+    provider: &'static str,
+    message: String,
+}
+
+impl Failure {
+    fn new(provider: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            provider,
+            message: message.into(),
+        }
+    }
+
+    /// The error a call gets (each waiter its own: `Error` is not `Clone`).
+    fn error(&self) -> Error {
+        Error::Credentials {
+            provider: self.provider,
+            message: self.message.clone(),
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -119,8 +142,8 @@ impl Cache {
                 if let Some(current) = state.current.as_ref().filter(|current| current.valid(now)) {
                     return Ok(current.keys.clone());
                 }
-                if let Some(error) = &state.last_error {
-                    return Err(copy(error));
+                if let Some(failure) = &state.last_failure {
+                    return Err(failure.error());
                 }
             }
         }
@@ -138,33 +161,33 @@ impl Cache {
                 }
                 let keys = current.keys.clone();
                 state.current = Some(current);
-                state.last_error = None;
+                state.last_failure = None;
                 Ok(keys)
             }
-            Err((name, message)) => {
-                let error = Error::Config(format!("credentials provider `{name}`: {message}"));
+            Err(failure) => {
+                let error = failure.error();
+                let provider = failure.provider;
+                state.last_failure = Some(failure);
                 if let Some(current) = state.current.as_mut().filter(|current| current.valid(now)) {
-                    tracing::warn!(provider = name, %error, "refreshing the credentials failed; the current ones are used until they expire");
+                    tracing::warn!(provider, %error, "refreshing the credentials failed; the current ones are used until they expire");
                     current.refresh_at = Some(now + RETRY_AFTER_FAILURE);
-                    let keys = current.keys.clone();
-                    state.last_error = Some(error);
-                    return Ok(keys);
+                    return Ok(current.keys.clone());
                 }
-                state.last_error = Some(copy(&error));
                 Err(error)
             }
         }
     }
 
     /// New keys: from the fetcher when the source is known, else from what finding out
-    /// the source gave. `Err` names the provider that failed and says why.
+    /// the source gave. `Err` names the provider that failed (the chain's when no provider of
+    /// it had credentials, else the one it settled on) and says why.
     async fn obtain<R, F>(
         &self,
         context: &ProviderContext,
         name: &'static str,
         resolve: R,
         now: Instant,
-    ) -> Result<(Option<Arc<Fetcher>>, Current), (&'static str, String)>
+    ) -> Result<(Option<Arc<Fetcher>>, Current), Failure>
     where
         R: FnOnce() -> F,
         F: Future<Output = Result<Resolved, String>>,
@@ -175,7 +198,7 @@ impl Cache {
                 let fetched = fetcher
                     .fetch(context)
                     .await
-                    .map_err(|message| (fetcher.name(), message))?;
+                    .map_err(|message| Failure::new(fetcher.name(), message))?;
                 (Some(fetcher), fetched.credentials, Some(fetched.expires_at))
             }
             None => match resolve().await {
@@ -186,25 +209,25 @@ impl Cache {
                         None => fetcher
                             .fetch(context)
                             .await
-                            .map_err(|message| (fetcher.name(), message))?,
+                            .map_err(|message| Failure::new(fetcher.name(), message))?,
                     };
                     (Some(fetcher), fetched.credentials, Some(fetched.expires_at))
                 }
-                Err(message) => return Err((name, message)),
+                Err(message) => return Err(Failure::new(name, message)),
             },
         };
         let name = fetcher.as_ref().map_or(name, |fetcher| fetcher.name());
-        let keys = Keys::new(&credentials).map_err(|error| (name, unprefixed(&error)))?;
+        let keys =
+            Keys::new(&credentials).map_err(|error| Failure::new(name, message_of(&error)))?;
         let (refresh_at, expires_at) = match expiry {
             None => (None, None),
             Some(expiry) => {
                 let lifetime = Duration::try_from(expiry - time::OffsetDateTime::now_utc())
                     .ok()
                     .filter(|lifetime| !lifetime.is_zero())
-                    .ok_or((
-                        name,
-                        "the credentials it gave had already expired".to_owned(),
-                    ))?;
+                    .ok_or_else(|| {
+                        Failure::new(name, "the credentials it gave had already expired")
+                    })?;
                 // The SDK's threshold; credentials that do not outlive it (which the SDK
                 // would refresh on every call) are refreshed at half their life.
                 let early = if lifetime > REFRESH_THRESHOLD {
@@ -237,15 +260,10 @@ impl Cache {
     }
 }
 
-/// An error again, for a second caller (`Error` is not `Clone`).
-fn copy(error: &Error) -> Error {
-    Error::Config(unprefixed(error))
-}
-
-/// A configuration error's message without its `configuration: ` prefix.
-pub(super) fn unprefixed(error: &Error) -> String {
-    error
-        .to_string()
-        .trim_start_matches("configuration: ")
-        .to_owned()
+/// What a configuration error says, without its `configuration: ` prefix.
+pub(super) fn message_of(error: &Error) -> String {
+    match error {
+        Error::Config(message) => message.clone(),
+        other => other.to_string(),
+    }
 }

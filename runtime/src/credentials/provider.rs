@@ -8,11 +8,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::cache::{unprefixed, Cache, Resolved};
+use super::cache::{message_of, Cache, Resolved};
 use super::context::ProviderContext;
 use super::fetch::{Fetcher, Metadata, Oidc};
 use super::{profile_entries, Credentials, ENV_PROJECT_ID};
 use crate::auth::Keys;
+use crate::error::shown;
 use crate::Error;
 
 /// The environment variables of federation with an id token (`EnvCredentialProvider`).
@@ -29,7 +30,9 @@ const ENV_POD_TOKEN_FILE: &str = "HC_CONTAINER_AUTHORIZATION_TOKEN_FILE";
 /// Give it to `ClientBuilder::credentials_provider`. The client asks it for keys before
 /// every attempt; fixed credentials cost nothing, temporary ones are fetched on the first
 /// call and refreshed before they expire. [`default_chain`](Self::default_chain) is the
-/// official SDK's chain for code that runs on Huawei Cloud.
+/// official SDK's chain for code that runs on Huawei Cloud. When a provider has no
+/// credentials, or fetching them fails with no valid ones left, the call fails with
+/// [`Error::Credentials`] naming the provider.
 ///
 /// ```no_run
 /// # fn run() -> Result<(), huaweicloud_sdk_core::Error> {
@@ -157,7 +160,8 @@ impl CredentialsProvider {
     }
 
     /// The first of `providers` that has credentials, tried in order on the first call
-    /// and kept; the error names what each lacked.
+    /// and kept. When none has, the call fails with [`Error::Credentials`] from `chain`,
+    /// whose message says what each lacked, in order.
     pub fn chain(providers: Vec<CredentialsProvider>) -> Self {
         Self::new(Source::Chain(providers))
     }
@@ -303,7 +307,7 @@ impl CredentialsProvider {
                         .map_err(|error| {
                             format!(
                                 "{} (or {ENV_IDP_ID} and {ENV_ID_TOKEN_FILE})",
-                                unprefixed(&error)
+                                message_of(&error)
                             )
                         }),
                 },
@@ -376,7 +380,11 @@ impl CredentialsProvider {
                                 );
                                 return Ok(resolved);
                             }
-                            Err(message) => lacks.push(format!("{}: {message}", provider.name())),
+                            // Each cut on its own, so one long reason cannot hide the
+                            // providers after it.
+                            Err(message) => {
+                                lacks.push(format!("{}: {}", provider.name(), shown(&message)))
+                            }
                         }
                     }
                     Err(format!(
