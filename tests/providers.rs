@@ -513,6 +513,60 @@ async fn the_default_chain_tries_oidc_environment_profile_metadata_then_pod_iden
     clear_environment();
 }
 
+/// A builder given no credentials builds, as the official SDK's does, and its client
+/// uses the default chain, resolved at the first call: with nothing configured that call
+/// fails naming every provider tried; AK/SK set after the build are found by the next.
+#[tokio::test(start_paused = true)]
+async fn a_builder_without_credentials_uses_the_default_chain_from_the_first_call() {
+    let _env = ENV.lock().await;
+    clear_environment();
+    let mock = mock::start(AK, SK).await.unwrap();
+    mock.set_identity_failing(true);
+    let client = Client::builder()
+        .endpoint(mock.endpoint())
+        .metadata_endpoint(mock.endpoint())
+        .sts_endpoint(mock.endpoint())
+        .iam_endpoint(mock.endpoint())
+        .project_id(PROJECT)
+        .build()
+        .expect("no credentials is no error at build");
+    assert!(format!("{client:?}").contains("chain"), "{client:?}");
+    assert!(mock.requests().is_empty(), "nothing asked at build");
+
+    let error = client.send(list_workspaces()).await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            Error::Credentials {
+                provider: "chain",
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let shown = error.to_string();
+    for name in [
+        "oidc:",
+        "environment:",
+        "profile:",
+        "ecs-metadata:",
+        "pod-identity:",
+    ] {
+        assert!(shown.contains(name), "{name} missing from {shown}");
+    }
+
+    // Keys that appear after the build (and after a failed first call) are found.
+    std::env::set_var("HUAWEICLOUD_SDK_AK", AK);
+    std::env::set_var("HUAWEICLOUD_SDK_SK", SK);
+    mock.clear_requests();
+    client
+        .send(list_workspaces())
+        .await
+        .expect("the environment's keys");
+    assert_eq!(service_access_keys(&mock), [AK]);
+    clear_environment();
+}
+
 #[test]
 fn providers_show_no_secrets_in_debug_output() {
     let fixed = CredentialsProvider::fixed(

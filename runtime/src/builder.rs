@@ -25,7 +25,8 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 pub const IAM_ENDPOINT_ENV: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
 
 /// Builds a service client `C` (a generated crate's `Client`). Set an endpoint or a
-/// region, and credentials.
+/// region, and credentials; without them the client uses the official SDK's default chain
+/// ([`build`](Self::build) says more).
 ///
 /// Proxies are off unless asked for: [`proxy`](Self::proxy) sets one,
 /// [`proxy_from_env`](Self::proxy_from_env) honours `HTTPS_PROXY`, `HTTP_PROXY` and
@@ -141,7 +142,8 @@ impl<C> Default for ClientBuilder<C> {
 }
 
 impl<C: ServiceClient> ClientBuilder<C> {
-    /// Starts with the defaults: no endpoint, no credentials, no proxy,
+    /// Starts with the defaults: no endpoint, no credentials (the default chain at the first
+    /// call), no proxy,
     /// [`DEFAULT_CONNECT_TIMEOUT`], [`DEFAULT_TIMEOUT`], [`RetryPolicy::default`],
     /// [`DEFAULT_MAX_RESPONSE_BYTES`].
     pub fn new() -> Self {
@@ -164,7 +166,9 @@ impl<C: ServiceClient> ClientBuilder<C> {
         self
     }
 
-    /// The credentials.
+    /// Fixed credentials. Without these or a
+    /// [`credentials_provider`](Self::credentials_provider), the client uses
+    /// [`CredentialsProvider::default_chain`].
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(CredentialsProvider::fixed(credentials));
         self
@@ -348,14 +352,26 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 
     /// Builds the client.
+    ///
+    /// Without [`credentials`](Self::credentials) or
+    /// [`credentials_provider`](Self::credentials_provider), the client uses
+    /// [`CredentialsProvider::default_chain`], as the official SDK's `ClientBuilder.build`
+    /// falls back to its `DefaultCredentialProviderChain`. The chain is resolved at the
+    /// first call, not here: when none of its providers has credentials, that call fails
+    /// with [`Error::Credentials`] saying what each lacked. (Before, building without
+    /// credentials failed here with `no credentials: call .credentials(...)`.) The project
+    /// id the configuration names (`HUAWEICLOUD_SDK_PROJECT_ID`, the profile's
+    /// `project_id`) is read here, as for any provider.
     pub fn build(self) -> Result<C, Error> {
         self.build_core(C::SERVICE).map(C::from_core)
     }
 
     fn build_core(mut self, service: &'static Service) -> Result<Client, Error> {
-        let credentials = self.credentials.take().ok_or_else(|| {
-            Error::Config("no credentials: call .credentials(...), e.g. with Credentials::from_default_chain()?".into())
-        })?;
+        // As the official SDK: no credentials given, its default chain.
+        let credentials = self
+            .credentials
+            .take()
+            .unwrap_or_else(CredentialsProvider::default_chain);
         let endpoint = match (self.endpoint.take(), &self.region) {
             (Some(endpoint), _) => endpoint,
             (None, Some(region)) => service.region_endpoint(region)?,

@@ -51,11 +51,12 @@ fn regions_come_from_the_spec_and_can_be_overridden_by_the_environment() {
 
 #[test]
 fn building_without_credentials_or_endpoint_says_what_is_missing() {
-    let error = Client::builder()
+    // No credentials is no error at build: the client uses the default chain from its
+    // first call (tests/providers.rs).
+    Client::builder()
         .endpoint("http://127.0.0.1:1")
         .build()
-        .unwrap_err();
-    assert!(error.to_string().contains("no credentials"), "{error}");
+        .expect("the default chain");
     let error = Client::builder()
         .credentials(Credentials::ak_sk(AK, SK))
         .build()
