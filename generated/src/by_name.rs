@@ -18,4597 +18,669 @@ pub async fn call_by_name(
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
         #[cfg(feature = "workflows")]
-        "CreateWorkflowInstance" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateWorkflowInstanceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.workflow_id = fields.take("workflow_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_workflow_instance(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateWorkflowInstance" => __create_workflow_instance(client, fields),
         #[cfg(feature = "playbooks")]
-        "ChangePlaybookInstance" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ChangePlaybookInstanceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.instance_id = fields.take("instance_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.change_playbook_instance(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ChangePlaybookInstance" => __change_playbook_instance(client, fields),
         #[cfg(feature = "subscriptions")]
-        "ListSubscriptionGlobalOrder" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListSubscriptionGlobalOrderRequest::new();
-                request.x_language = fields.take("x_language")?;
-                fields.finish()?;
-                let response = client.list_subscription_global_order(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListSubscriptionGlobalOrder" => __list_subscription_global_order(client, fields),
         #[cfg(feature = "workspaces")]
-        "ListServiceAgency" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListServiceAgencyRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                fields.finish()?;
-                let response = client.list_service_agency(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListServiceAgency" => __list_service_agency(client, fields),
         #[cfg(feature = "workspaces")]
-        "CreateServiceAgency" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateServiceAgencyRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_service_agency(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "CreateServiceAgency" => __create_service_agency(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "ListCloudLogAlias" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCloudLogAliasRequest::new();
-                request.project_id = fields.take("project_id")?;
-                fields.finish()?;
-                let response = client.list_cloud_log_alias(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCloudLogAlias" => __list_cloud_log_alias(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "ListCollectConfig" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectConfigRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.region_id = fields.take("region_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.csvc = fields.take("csvc")?;
-                request.domain_id = fields.take("domain_id")?;
-                request.query_statistics = fields.take("query_statistics")?;
-                fields.finish()?;
-                let response = client.list_collect_config(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectConfig" => __list_collect_config(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "CreateCollectConfig" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateCollectConfigRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.region_id = fields.take("region_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_collect_config(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateCollectConfig" => __create_collect_config(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "DeleteLtsCloudLog" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteLtsCloudLogRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.csvc = fields.take("csvc")?;
-                request.source_name = fields.take("source_name")?;
-                fields.finish()?;
-                let response = client.delete_lts_cloud_log(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteLtsCloudLog" => __delete_lts_cloud_log(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "ListCloudLogManages" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCloudLogManagesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                fields.finish()?;
-                let response = client.list_cloud_log_manages(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCloudLogManages" => __list_cloud_log_manages(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "ListRegions" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListRegionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                fields.finish()?;
-                let response = client.list_regions(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListRegions" => __list_regions(client, fields),
         #[cfg(feature = "configurations")]
         "ListConfigurationDictionaries" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListConfigurationDictionariesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.scene = fields.take("scene")?;
-                request.level = fields.take("level")?;
-                request.scope = fields.take("scope")?;
-                request.dict_key = fields.take("dict_key")?;
-                request.is_built_in = fields.take("is_built_in")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.x_language = fields.take("x_language")?;
-                fields.finish()?;
-                let response = client.list_configuration_dictionaries(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __list_configuration_dictionaries(client, fields)
         }
         #[cfg(feature = "configurations")]
         "UpdateConfigurationDictionaries" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateConfigurationDictionariesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_configuration_dictionaries(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __update_configuration_dictionaries(client, fields)
         }
         #[cfg(feature = "configurations")]
         "CreateConfigurationDictionaries" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateConfigurationDictionariesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_configuration_dictionaries(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __create_configuration_dictionaries(client, fields)
         }
         #[cfg(feature = "configurations")]
         "DeleteConfigurationDictionaries" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteConfigurationDictionariesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_configuration_dictionaries(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __delete_configuration_dictionaries(client, fields)
         }
         #[cfg(feature = "cloud-logs")]
-        "ShowPlatformManaged" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPlatformManagedRequest::new();
-                request.project_id = fields.take("project_id")?;
-                fields.finish()?;
-                let response = client.show_platform_managed(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPlatformManaged" => __show_platform_managed(client, fields),
         #[cfg(feature = "subscriptions")]
-        "ListSubscriptionOrder" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListSubscriptionOrderRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.page = fields.take("page")?;
-                request.x_language = fields.take("x_language")?;
-                fields.finish()?;
-                let response = client.list_subscription_order(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListSubscriptionOrder" => __list_subscription_order(client, fields),
         #[cfg(feature = "subscriptions")]
-        "UpdateSubscriptionOrder" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateSubscriptionOrderRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_subscription_order(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateSubscriptionOrder" => __update_subscription_order(client, fields),
         #[cfg(feature = "subscriptions")]
-        "CreateSubscriptionOrder" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateSubscriptionOrderRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_subscription_order(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateSubscriptionOrder" => __create_subscription_order(client, fields),
         #[cfg(feature = "subscriptions")]
-        "DeleteSubscriptionOrder" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteSubscriptionOrderRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_subscription_order(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "DeleteSubscriptionOrder" => __delete_subscription_order(client, fields),
         #[cfg(feature = "subscriptions")]
-        "ListSubscriptionProduct" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListSubscriptionProductRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.x_language = fields.take("x_language")?;
-                fields.finish()?;
-                let response = client.list_subscription_product(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListSubscriptionProduct" => __list_subscription_product(client, fields),
         #[cfg(feature = "workspaces")]
-        "ListWorkspaces" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListWorkspacesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.region_id = fields.take("region_id")?;
-                request.name = fields.take("name")?;
-                request.description = fields.take("description")?;
-                request.view_bind_id = fields.take("view_bind_id")?;
-                request.view_bind_name = fields.take("view_bind_name")?;
-                request.create_time_start = fields.take("create_time_start")?;
-                request.create_time_end = fields.take("create_time_end")?;
-                request.is_view = fields.take("is_view")?;
-                request.ids = fields.take("ids")?;
-                request.normal_project_id = fields.take("normal_project_id")?;
-                request.enterprise_project_id = fields.take("enterprise_project_id")?;
-                fields.finish()?;
-                let response = client.list_workspaces(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListWorkspaces" => __list_workspaces(client, fields),
         #[cfg(feature = "workspaces")]
-        "CreateWorkspace" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateWorkspaceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_workspace(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateWorkspace" => __create_workspace(client, fields),
         #[cfg(feature = "workspaces")]
-        "ShowWorkspace" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowWorkspaceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.show_workspace(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowWorkspace" => __show_workspace(client, fields),
         #[cfg(feature = "workspaces")]
-        "UpdateWorkspace" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateWorkspaceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_workspace(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateWorkspace" => __update_workspace(client, fields),
         #[cfg(feature = "workspaces")]
-        "DeleteWorkspace" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteWorkspaceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.permanent_delete = fields.take("permanent_delete")?;
-                fields.finish()?;
-                let response = client.delete_workspace(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "DeleteWorkspace" => __delete_workspace(client, fields),
         #[cfg(feature = "collectors")]
-        "ListCollectorChannels" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorChannelsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.title = fields.take("title")?;
-                request.connection_module_id = fields.take("connection_module_id")?;
-                request.parser_id = fields.take("parser_id")?;
-                request.group_id = fields.take("group_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_collector_channels(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectorChannels" => __list_collector_channels(client, fields),
         #[cfg(feature = "collectors")]
-        "CreateCollectorChannel" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateCollectorChannelRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_collector_channel(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateCollectorChannel" => __create_collector_channel(client, fields),
         #[cfg(feature = "collectors")]
-        "ListCollectorChannelGroup" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorChannelGroupRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.name = fields.take("name")?;
-                fields.finish()?;
-                let response = client.list_collector_channel_group(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectorChannelGroup" => __list_collector_channel_group(client, fields),
         #[cfg(feature = "collectors")]
-        "CreateCollectorChannelGroup" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateCollectorChannelGroupRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_collector_channel_group(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateCollectorChannelGroup" => __create_collector_channel_group(client, fields),
         #[cfg(feature = "collectors")]
-        "UpdateCollectorChannelGroup" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateCollectorChannelGroupRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.group_id = fields.take("group_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_collector_channel_group(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateCollectorChannelGroup" => __update_collector_channel_group(client, fields),
         #[cfg(feature = "collectors")]
-        "DeleteCollectorChannelGroup" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteCollectorChannelGroupRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.group_id = fields.take("group_id")?;
-                fields.finish()?;
-                let response = client.delete_collector_channel_group(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteCollectorChannelGroup" => __delete_collector_channel_group(client, fields),
         #[cfg(feature = "collectors")]
-        "ListCollectorInstances" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorInstancesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.channel_id = fields.take("channel_id")?;
-                request.node_id = fields.take("node_id")?;
-                request.node_name = fields.take("node_name")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_collector_instances(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectorInstances" => __list_collector_instances(client, fields),
         #[cfg(feature = "collectors")]
-        "ShowCollectorChannel" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowCollectorChannelRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.channel_id = fields.take("channel_id")?;
-                fields.finish()?;
-                let response = client.show_collector_channel(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowCollectorChannel" => __show_collector_channel(client, fields),
         #[cfg(feature = "collectors")]
-        "UpdateCollectorChannel" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateCollectorChannelRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.channel_id = fields.take("channel_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_collector_channel(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateCollectorChannel" => __update_collector_channel(client, fields),
         #[cfg(feature = "collectors")]
-        "DeleteCollectorChannel" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteCollectorChannelRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.channel_id = fields.take("channel_id")?;
-                fields.finish()?;
-                let response = client.delete_collector_channel(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteCollectorChannel" => __delete_collector_channel(client, fields),
         #[cfg(feature = "collectors")]
         "CreateCollectorChannelOperation" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateCollectorChannelOperationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.channel_id = fields.take("channel_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_collector_channel_operation(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __create_collector_channel_operation(client, fields)
         }
         #[cfg(feature = "collectors")]
-        "ListCollectorConnections" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorConnectionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.connection_type = fields.take("connection_type")?;
-                request.title = fields.take("title")?;
-                request.description = fields.take("description")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_collector_connections(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectorConnections" => __list_collector_connections(client, fields),
         #[cfg(feature = "collectors")]
-        "CreateCollectorConnection" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateCollectorConnectionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_collector_connection(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateCollectorConnection" => __create_collector_connection(client, fields),
         #[cfg(feature = "collectors")]
-        "ShowCollectorConnection" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowCollectorConnectionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.connection_id = fields.take("connection_id")?;
-                fields.finish()?;
-                let response = client.show_collector_connection(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowCollectorConnection" => __show_collector_connection(client, fields),
         #[cfg(feature = "collectors")]
-        "UpdateCollectorConnection" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateCollectorConnectionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.connection_id = fields.take("connection_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_collector_connection(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateCollectorConnection" => __update_collector_connection(client, fields),
         #[cfg(feature = "collectors")]
-        "DeleteCollectorConnection" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteCollectorConnectionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.connection_id = fields.take("connection_id")?;
-                fields.finish()?;
-                let response = client.delete_collector_connection(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteCollectorConnection" => __delete_collector_connection(client, fields),
         #[cfg(feature = "collectors")]
-        "CreateCollectorFiles" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateCollectorFilesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::CreateCollectorFilesRequestBody::builder()
-                            .set_file(form.take_file("file")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.create_collector_files(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateCollectorFiles" => __create_collector_files(client, fields),
         #[cfg(feature = "collectors")]
-        "ListCollectorParsers" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorParsersRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.query_type = fields.take("query_type")?;
-                request.title = fields.take("title")?;
-                request.description = fields.take("description")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_collector_parsers(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectorParsers" => __list_collector_parsers(client, fields),
         #[cfg(feature = "collectors")]
-        "CreateCollectorParser" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateCollectorParserRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_collector_parser(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateCollectorParser" => __create_collector_parser(client, fields),
         #[cfg(feature = "collectors")]
-        "ExportCollectorParser" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportCollectorParserRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_collector_parser(request).await?;
-                rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
-            })
-        }
+        "ExportCollectorParser" => __export_collector_parser(client, fields),
         #[cfg(feature = "collectors")]
-        "ImportCollectorParser" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportCollectorParserRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportCollectorParserRequestBody::builder()
-                            .set_files(form.take_file("files")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_collector_parser(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportCollectorParser" => __import_collector_parser(client, fields),
         #[cfg(feature = "collectors")]
-        "ListCollectorParserTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorParserTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.title = fields.take("title")?;
-                request.description = fields.take("description")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_collector_parser_template(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectorParserTemplate" => __list_collector_parser_template(client, fields),
         #[cfg(feature = "collectors")]
-        "ShowCollectorParser" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowCollectorParserRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.parser_id = fields.take("parser_id")?;
-                fields.finish()?;
-                let response = client.show_collector_parser(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowCollectorParser" => __show_collector_parser(client, fields),
         #[cfg(feature = "collectors")]
-        "DeleteCollectorParser" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteCollectorParserRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.parser_id = fields.take("parser_id")?;
-                fields.finish()?;
-                let response = client.delete_collector_parser(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteCollectorParser" => __delete_collector_parser(client, fields),
         #[cfg(feature = "collectors")]
-        "ListCollectorModuleTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorModuleTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.parser_type = fields.take("parser_type")?;
-                fields.finish()?;
-                let response = client.list_collector_module_template(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectorModuleTemplate" => __list_collector_module_template(client, fields),
         #[cfg(feature = "collectors")]
         "ListCollectorModuleRestrictions" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorModuleRestrictionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_collector_module_restrictions(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __list_collector_module_restrictions(client, fields)
         }
         #[cfg(feature = "collectors")]
-        "ListCollectorNode" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCollectorNodeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.health_status = fields.take("health_status")?;
-                request.region = fields.take("region")?;
-                request.node_id = fields.take("node_id")?;
-                request.node_name = fields.take("node_name")?;
-                request.ip_address = fields.take("ip_address")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_collector_node(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCollectorNode" => __list_collector_node(client, fields),
         #[cfg(feature = "components")]
-        "ListIsapComponents" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListIsapComponentsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.list_isap_components(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListIsapComponents" => __list_isap_components(client, fields),
         #[cfg(feature = "components")]
-        "ShowIsapComponent" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowIsapComponentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.show_isap_component(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowIsapComponent" => __show_isap_component(client, fields),
         #[cfg(feature = "components")]
-        "ListComponentConfiguration" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListComponentConfigurationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_component_configuration(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListComponentConfiguration" => __list_component_configuration(client, fields),
         #[cfg(feature = "components")]
         "UpdateComponentConfiguration" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateComponentConfigurationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_component_configuration(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __update_component_configuration(client, fields)
         }
         #[cfg(feature = "components")]
         "CreateConfigurationApplication" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateConfigurationApplicationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_configuration_application(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __create_configuration_application(client, fields)
         }
         #[cfg(feature = "components")]
         "ListHistoryComponentConfiguration" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListHistoryComponentConfigurationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client
-                    .list_history_component_configuration(request)
-                    .await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __list_history_component_configuration(client, fields)
         }
         #[cfg(feature = "components")]
-        "ListRunningNodes" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListRunningNodesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.node_id = fields.take("node_id")?;
-                request.node_name = fields.take("node_name")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_running_nodes(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListRunningNodes" => __list_running_nodes(client, fields),
         #[cfg(feature = "components")]
-        "ListComponentTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListComponentTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.file_type = fields.take("file_type")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_component_template(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListComponentTemplate" => __list_component_template(client, fields),
         #[cfg(feature = "nodes")]
-        "ListNodes" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListNodesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.node_id = fields.take("node_id")?;
-                request.node_name = fields.take("node_name")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_nodes(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListNodes" => __list_nodes(client, fields),
         #[cfg(feature = "nodes")]
-        "DeleteNode" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteNodeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_node(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteNode" => __delete_node(client, fields),
         #[cfg(feature = "nodes")]
-        "ListInstallation" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListInstallationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.list_installation(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListInstallation" => __list_installation(client, fields),
         #[cfg(feature = "nodes")]
-        "ListVpcEndpointService" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListVpcEndpointServiceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.list_vpc_endpoint_service(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListVpcEndpointService" => __list_vpc_endpoint_service(client, fields),
         #[cfg(feature = "nodes")]
-        "UpdateVpcEndpointService" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateVpcEndpointServiceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.vpc_id = fields.take("vpc_id")?;
-                request.subnet_id = fields.take("subnet_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_vpc_endpoint_service(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateVpcEndpointService" => __update_vpc_endpoint_service(client, fields),
         #[cfg(feature = "nodes")]
-        "UpdateNode" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateNodeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.node_id = fields.take("node_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_node(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateNode" => __update_node(client, fields),
         #[cfg(feature = "metrics")]
-        "BatchSearchMetricHits" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::BatchSearchMetricHitsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.timespan = fields.take("timespan")?;
-                request.cache = fields.take("cache")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.batch_search_metric_hits(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "BatchSearchMetricHits" => __batch_search_metric_hits(client, fields),
         #[cfg(feature = "reports")]
-        "ListReports" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListReportsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.report_period = fields.take("report_period")?;
-                request.status = fields.take("status")?;
-                fields.finish()?;
-                let response = client.list_reports(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListReports" => __list_reports(client, fields),
         #[cfg(feature = "reports")]
-        "CreateReport" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateReportRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.region = fields.take("region")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_report(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateReport" => __create_report(client, fields),
         #[cfg(feature = "reports")]
-        "UpdateRecipientsEmailStatus" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateRecipientsEmailStatusRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_recipients_email_status(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateRecipientsEmailStatus" => __update_recipients_email_status(client, fields),
         #[cfg(feature = "reports")]
-        "ListRecipientsStatus" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListRecipientsStatusRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_recipients_status(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListRecipientsStatus" => __list_recipients_status(client, fields),
         #[cfg(feature = "reports")]
-        "ShowReportInfo" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowReportInfoRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.report_id = fields.take("report_id")?;
-                fields.finish()?;
-                let response = client.show_report_info(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowReportInfo" => __show_report_info(client, fields),
         #[cfg(feature = "reports")]
-        "UpdateReport" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateReportRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.report_id = fields.take("report_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_report(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateReport" => __update_report(client, fields),
         #[cfg(feature = "reports")]
-        "DeleteReport" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteReportRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.report_id = fields.take("report_id")?;
-                fields.finish()?;
-                let response = client.delete_report(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteReport" => __delete_report(client, fields),
         #[cfg(feature = "reports")]
-        "ExecuteReportAction" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExecuteReportActionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.report_id = fields.take("report_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.execute_report_action(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ExecuteReportAction" => __execute_report_action(client, fields),
         #[cfg(feature = "resources")]
-        "DeleteResource" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteResourceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_resource(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteResource" => __delete_resource(client, fields),
         #[cfg(feature = "resources")]
-        "ExportResources" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportResourcesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.r#type = fields.take("type")?;
-                request.provider = fields.take("provider")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_resources(request).await?;
-                rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
-            })
-        }
+        "ExportResources" => __export_resources(client, fields),
         #[cfg(feature = "resources")]
-        "ImportResource" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportResourceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.r#type = fields.take("type")?;
-                request.provider = fields.take("provider")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportResourceRequestBody::builder()
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_resource(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportResource" => __import_resource(client, fields),
         #[cfg(feature = "resources")]
-        "ListResources" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListResourcesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_resources(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListResources" => __list_resources(client, fields),
         #[cfg(feature = "resources")]
-        "DownloadResourceTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DownloadResourceTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.r#type = fields.take("type")?;
-                request.x_language = fields.take("x_language")?;
-                fields.finish()?;
-                let response = client.download_resource_template(request).await?;
-                rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
-            })
-        }
+        "DownloadResourceTemplate" => __download_resource_template(client, fields),
         #[cfg(feature = "resources")]
-        "ShowResource" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowResourceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.id = fields.take("id")?;
-                request.x_language = fields.take("x_language")?;
-                fields.finish()?;
-                let response = client.show_resource(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowResource" => __show_resource(client, fields),
         #[cfg(feature = "resources")]
-        "ChangeResource" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ChangeResourceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.id = fields.take("id")?;
-                request.x_language = fields.take("x_language")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.change_resource(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ChangeResource" => __change_resource(client, fields),
         #[cfg(feature = "alert-rules")]
-        "ListAlertRules" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListAlertRulesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                request.rule_name = fields.take("rule_name")?;
-                request.rule_id = fields.take("rule_id")?;
-                request.status = fields.take("status")?;
-                request.severity = fields.take("severity")?;
-                fields.finish()?;
-                let response = client.list_alert_rules(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListAlertRules" => __list_alert_rules(client, fields),
         #[cfg(feature = "alert-rules")]
-        "CreateAlertRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateAlertRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_alert_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateAlertRule" => __create_alert_rule(client, fields),
         #[cfg(feature = "alert-rules")]
-        "DeleteAlertRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteAlertRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_alert_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteAlertRule" => __delete_alert_rule(client, fields),
         #[cfg(feature = "alert-rules")]
-        "DisableAlertRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DisableAlertRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.disable_alert_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DisableAlertRule" => __disable_alert_rule(client, fields),
         #[cfg(feature = "alert-rules")]
-        "EnableAlertRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::EnableAlertRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.enable_alert_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "EnableAlertRule" => __enable_alert_rule(client, fields),
         #[cfg(feature = "alert-rules")]
-        "ListAlertRuleMetrics" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListAlertRuleMetricsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.list_alert_rule_metrics(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListAlertRuleMetrics" => __list_alert_rule_metrics(client, fields),
         #[cfg(feature = "alert-rules")]
-        "CreateAlertRuleSimulation" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateAlertRuleSimulationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_alert_rule_simulation(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateAlertRuleSimulation" => __create_alert_rule_simulation(client, fields),
         #[cfg(feature = "alert-rules")]
-        "ListAlertRuleTemplates" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListAlertRuleTemplatesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.severity = fields.take("severity")?;
-                fields.finish()?;
-                let response = client.list_alert_rule_templates(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListAlertRuleTemplates" => __list_alert_rule_templates(client, fields),
         #[cfg(feature = "alert-rules")]
         "ListAlertRuleTemplateMetrics" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListAlertRuleTemplateMetricsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.list_alert_rule_template_metrics(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __list_alert_rule_template_metrics(client, fields)
         }
         #[cfg(feature = "alert-rules")]
-        "ShowAlertRuleTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowAlertRuleTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.template_id = fields.take("template_id")?;
-                fields.finish()?;
-                let response = client.show_alert_rule_template(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowAlertRuleTemplate" => __show_alert_rule_template(client, fields),
         #[cfg(feature = "alert-rules")]
-        "ShowAlertRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowAlertRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.rule_id = fields.take("rule_id")?;
-                fields.finish()?;
-                let response = client.show_alert_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowAlertRule" => __show_alert_rule(client, fields),
         #[cfg(feature = "alert-rules")]
-        "UpdateAlertRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateAlertRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.rule_id = fields.take("rule_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_alert_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateAlertRule" => __update_alert_rule(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "ListCloudLogPlatform" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCloudLogPlatformRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.list_cloud_log_platform(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCloudLogPlatform" => __list_cloud_log_platform(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "ListCloudLogResources" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCloudLogResourcesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.region_id = fields.take("region_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_cloud_log_resources(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCloudLogResources" => __list_cloud_log_resources(client, fields),
         #[cfg(feature = "cloud-logs")]
-        "CreateResourceConfig" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateResourceConfigRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_resource_config(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateResourceConfig" => __create_resource_config(client, fields),
         #[cfg(feature = "cloud-logs")]
         "ShowCloudLogTenantWhitelist" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowCloudLogTenantWhitelistRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.domain_id = fields.take("domain_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.sort_key = fields.take("sort_key")?;
-                fields.finish()?;
-                let response = client.show_cloud_log_tenant_whitelist(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __show_cloud_log_tenant_whitelist(client, fields)
         }
         #[cfg(feature = "dataspaces")]
-        "ListDataspaces" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListDataspacesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataspace_name = fields.take("dataspace_name")?;
-                request.dataspace_id = fields.take("dataspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.sort_key = fields.take("sort_key")?;
-                fields.finish()?;
-                let response = client.list_dataspaces(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListDataspaces" => __list_dataspaces(client, fields),
         #[cfg(feature = "dataspaces")]
-        "CreateDataspace" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateDataspaceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_dataspace(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateDataspace" => __create_dataspace(client, fields),
         #[cfg(feature = "dataspaces")]
-        "ShowDataspace" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowDataspaceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataspace_id = fields.take("dataspace_id")?;
-                fields.finish()?;
-                let response = client.show_dataspace(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowDataspace" => __show_dataspace(client, fields),
         #[cfg(feature = "dataspaces")]
-        "UpdateDataspace" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateDataspaceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataspace_id = fields.take("dataspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_dataspace(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateDataspace" => __update_dataspace(client, fields),
         #[cfg(feature = "dataspaces")]
-        "DeleteDataspace" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteDataspaceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataspace_id = fields.take("dataspace_id")?;
-                fields.finish()?;
-                let response = client.delete_dataspace(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteDataspace" => __delete_dataspace(client, fields),
         #[cfg(feature = "metrics")]
-        "ShowMoniterMetricStats" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowMoniterMetricStatsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.show_moniter_metric_stats(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowMoniterMetricStats" => __show_moniter_metric_stats(client, fields),
         #[cfg(feature = "pipes")]
-        "ListPipes" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListPipesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataspace_id = fields.take("dataspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                request.pipe_name = fields.take("pipe_name")?;
-                request.pipe_type = fields.take("pipe_type")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.sort_key = fields.take("sort_key")?;
-                fields.finish()?;
-                let response = client.list_pipes(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListPipes" => __list_pipes(client, fields),
         #[cfg(feature = "pipes")]
-        "CreatePipe" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreatePipeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_pipe(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreatePipe" => __create_pipe(client, fields),
         #[cfg(feature = "pipes")]
-        "ShowPipe" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPipeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                fields.finish()?;
-                let response = client.show_pipe(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPipe" => __show_pipe(client, fields),
         #[cfg(feature = "pipes")]
-        "UpdatePipe" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdatePipeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_pipe(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdatePipe" => __update_pipe(client, fields),
         #[cfg(feature = "pipes")]
-        "DeletePipe" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeletePipeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                fields.finish()?;
-                let response = client.delete_pipe(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeletePipe" => __delete_pipe(client, fields),
         #[cfg(feature = "pipes")]
-        "ShowPipeConsumption" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPipeConsumptionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                fields.finish()?;
-                let response = client.show_pipe_consumption(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPipeConsumption" => __show_pipe_consumption(client, fields),
         #[cfg(feature = "pipes")]
-        "CreatePipeConsumption" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreatePipeConsumptionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_pipe_consumption(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreatePipeConsumption" => __create_pipe_consumption(client, fields),
         #[cfg(feature = "pipes")]
-        "DeletePipeConsumption" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeletePipeConsumptionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                fields.finish()?;
-                let response = client.delete_pipe_consumption(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeletePipeConsumption" => __delete_pipe_consumption(client, fields),
         #[cfg(feature = "pipes")]
-        "ShowPipeIndex" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPipeIndexRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                fields.finish()?;
-                let response = client.show_pipe_index(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPipeIndex" => __show_pipe_index(client, fields),
         #[cfg(feature = "pipes")]
-        "UpdatePipeIndex" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdatePipeIndexRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_pipe_index(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdatePipeIndex" => __update_pipe_index(client, fields),
         #[cfg(feature = "search")]
-        "CreateSearchAnalysis" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateSearchAnalysisRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_search_analysis(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateSearchAnalysis" => __create_search_analysis(client, fields),
         #[cfg(feature = "search")]
-        "ListSearchConditions" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListSearchConditionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_search_conditions(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListSearchConditions" => __list_search_conditions(client, fields),
         #[cfg(feature = "search")]
-        "CreateSearchCondition" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateSearchConditionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_search_condition(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateSearchCondition" => __create_search_condition(client, fields),
         #[cfg(feature = "search")]
-        "ShowSearchCondition" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowSearchConditionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.condition_id = fields.take("condition_id")?;
-                fields.finish()?;
-                let response = client.show_search_condition(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowSearchCondition" => __show_search_condition(client, fields),
         #[cfg(feature = "search")]
-        "UpdateSearchCondition" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateSearchConditionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.condition_id = fields.take("condition_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_search_condition(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateSearchCondition" => __update_search_condition(client, fields),
         #[cfg(feature = "search")]
-        "DeleteSearchCondition" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteSearchConditionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.condition_id = fields.take("condition_id")?;
-                fields.finish()?;
-                let response = client.delete_search_condition(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteSearchCondition" => __delete_search_condition(client, fields),
         #[cfg(feature = "search")]
-        "ListSearchHistograms" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListSearchHistogramsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_search_histograms(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListSearchHistograms" => __list_search_histograms(client, fields),
         #[cfg(feature = "search")]
-        "ListSearchLogs" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListSearchLogsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_search_logs(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListSearchLogs" => __list_search_logs(client, fields),
         #[cfg(feature = "shippers")]
-        "ListShippers" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListShippersRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataspace_id = fields.take("dataspace_id")?;
-                request.pipe_id = fields.take("pipe_id")?;
-                request.shipper_name = fields.take("shipper_name")?;
-                request.shipper_source_region = fields.take("shipper_source_region")?;
-                request.shipper_source_strategy = fields
-                    .take("shipper_source_strategy")?;
-                request.shipper_consumption_type = fields
-                    .take("shipper_consumption_type")?;
-                request.destination_shipper_type = fields
-                    .take("destination_shipper_type")?;
-                request.shipper_status = fields.take("shipper_status")?;
-                request.create_time = fields.take("create_time")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                fields.finish()?;
-                let response = client.list_shippers(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListShippers" => __list_shippers(client, fields),
         #[cfg(feature = "shippers")]
-        "CreateShipper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateShipperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_shipper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateShipper" => __create_shipper(client, fields),
         #[cfg(feature = "shippers")]
-        "DeleteShipper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteShipperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_shipper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteShipper" => __delete_shipper(client, fields),
         #[cfg(feature = "shippers")]
-        "ListShipperAuthorizations" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListShipperAuthorizationsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.source_region = fields.take("source_region")?;
-                request.destination_shipper_type = fields
-                    .take("destination_shipper_type")?;
-                request.shipper_status = fields.take("shipper_status")?;
-                request.auth_status = fields.take("auth_status")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                fields.finish()?;
-                let response = client.list_shipper_authorizations(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListShipperAuthorizations" => __list_shipper_authorizations(client, fields),
         #[cfg(feature = "shippers")]
-        "HandleShipperAuthorization" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::HandleShipperAuthorizationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.handle_shipper_authorization(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "HandleShipperAuthorization" => __handle_shipper_authorization(client, fields),
         #[cfg(feature = "shippers")]
-        "ShowShipperDelegateAuth" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowShipperDelegateAuthRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.domain_id = fields.take("domain_id")?;
-                request.agency_name = fields.take("agency_name")?;
-                fields.finish()?;
-                let response = client.show_shipper_delegate_auth(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowShipperDelegateAuth" => __show_shipper_delegate_auth(client, fields),
         #[cfg(feature = "shippers")]
-        "CreateShipperDelegateAuth" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateShipperDelegateAuthRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.domain_id = fields.take("domain_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_shipper_delegate_auth(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateShipperDelegateAuth" => __create_shipper_delegate_auth(client, fields),
         #[cfg(feature = "shippers")]
-        "ShowShipperParam" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowShipperParamRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.param_type = fields.take("param_type")?;
-                request.param = fields.take("param")?;
-                fields.finish()?;
-                let response = client.show_shipper_param(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowShipperParam" => __show_shipper_param(client, fields),
         #[cfg(feature = "shippers")]
-        "ShowShipper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowShipperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.shipper_id = fields.take("shipper_id")?;
-                fields.finish()?;
-                let response = client.show_shipper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowShipper" => __show_shipper(client, fields),
         #[cfg(feature = "shippers")]
-        "RetryShipperAuthorization" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::RetryShipperAuthorizationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.shipper_id = fields.take("shipper_id")?;
-                request.param = fields.take("param")?;
-                fields.finish()?;
-                let response = client.retry_shipper_authorization(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "RetryShipperAuthorization" => __retry_shipper_authorization(client, fields),
         #[cfg(feature = "shippers")]
-        "PauseShipper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::PauseShipperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.shipper_id = fields.take("shipper_id")?;
-                fields.finish()?;
-                let response = client.pause_shipper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "PauseShipper" => __pause_shipper(client, fields),
         #[cfg(feature = "shippers")]
-        "ResumeShipper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ResumeShipperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.shipper_id = fields.take("shipper_id")?;
-                fields.finish()?;
-                let response = client.resume_shipper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ResumeShipper" => __resume_shipper(client, fields),
         #[cfg(feature = "shippers")]
-        "RetryShipper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::RetryShipperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.shipper_id = fields.take("shipper_id")?;
-                fields.finish()?;
-                let response = client.retry_shipper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "RetryShipper" => __retry_shipper(client, fields),
         #[cfg(feature = "alerts")]
-        "CreateAlert" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateAlertRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_alert(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateAlert" => __create_alert(client, fields),
         #[cfg(feature = "alerts")]
-        "DeleteAlert" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteAlertRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_alert(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteAlert" => __delete_alert(client, fields),
         #[cfg(feature = "alerts")]
-        "DeleteAlerts" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteAlertsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_alerts(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteAlerts" => __delete_alerts(client, fields),
         #[cfg(feature = "alerts")]
-        "CreateBatchOrderAlerts" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateBatchOrderAlertsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_batch_order_alerts(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateBatchOrderAlerts" => __create_batch_order_alerts(client, fields),
         #[cfg(feature = "alerts")]
-        "ChangeAlerts" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ChangeAlertsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.change_alerts(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ChangeAlerts" => __change_alerts(client, fields),
         #[cfg(feature = "alerts")]
-        "ExportAlerts" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportAlertsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_alerts(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ExportAlerts" => __export_alerts(client, fields),
         #[cfg(feature = "alerts")]
-        "ImportAlerts" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportAlertsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportAlertsRequestBody::builder()
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_alerts(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportAlerts" => __import_alerts(client, fields),
         #[cfg(feature = "alerts")]
-        "ListAlerts" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListAlertsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_alerts(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListAlerts" => __list_alerts(client, fields),
         #[cfg(feature = "alerts")]
-        "DownloadAlertTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DownloadAlertTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.download_alert_template(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "DownloadAlertTemplate" => __download_alert_template(client, fields),
         #[cfg(feature = "alerts")]
-        "ShowAlert" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowAlertRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.alert_id = fields.take("alert_id")?;
-                fields.finish()?;
-                let response = client.show_alert(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowAlert" => __show_alert(client, fields),
         #[cfg(feature = "alerts")]
-        "ChangeAlert" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ChangeAlertRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.alert_id = fields.take("alert_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.change_alert(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ChangeAlert" => __change_alert(client, fields),
         #[cfg(feature = "asset-credentials")]
-        "ListConnections" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListConnectionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.name = fields.take("name")?;
-                request.component_name = fields.take("component_name")?;
-                request.creator_name = fields.take("creator_name")?;
-                request.modifier_name = fields.take("modifier_name")?;
-                request.description = fields.take("description")?;
-                request.create_start_time = fields.take("create_start_time")?;
-                request.create_end_time = fields.take("create_end_time")?;
-                request.update_start_time = fields.take("update_start_time")?;
-                request.update_end_time = fields.take("update_end_time")?;
-                request.is_defense_type = fields.take("is_defense_type")?;
-                fields.finish()?;
-                let response = client.list_connections(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListConnections" => __list_connections(client, fields),
         #[cfg(feature = "asset-credentials")]
-        "CreateConnection" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateConnectionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_connection(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateConnection" => __create_connection(client, fields),
         #[cfg(feature = "asset-credentials")]
-        "ShowConnection" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowConnectionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.asset_id = fields.take("asset_id")?;
-                fields.finish()?;
-                let response = client.show_connection(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowConnection" => __show_connection(client, fields),
         #[cfg(feature = "asset-credentials")]
-        "UpdateConnection" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateConnectionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.asset_id = fields.take("asset_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_connection(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateConnection" => __update_connection(client, fields),
         #[cfg(feature = "asset-credentials")]
-        "DeleteConnection" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteConnectionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.asset_id = fields.take("asset_id")?;
-                fields.finish()?;
-                let response = client.delete_connection(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteConnection" => __delete_connection(client, fields),
         #[cfg(feature = "attachments")]
-        "UploadAttachment" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UploadAttachmentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::UploadAttachmentRequestBody::builder()
-                            .set_file_type(form.take("fileType")?)
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.upload_attachment(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UploadAttachment" => __upload_attachment(client, fields),
         #[cfg(feature = "attachments")]
-        "ShowAttachment" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowAttachmentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.attach_id = fields.take("attach_id")?;
-                fields.finish()?;
-                let response = client.show_attachment(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowAttachment" => __show_attachment(client, fields),
         #[cfg(feature = "attachments")]
-        "DownloadAttachment" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DownloadAttachmentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.attach_id = fields.take("attach_id")?;
-                fields.finish()?;
-                let response = client.download_attachment(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DownloadAttachment" => __download_attachment(client, fields),
         #[cfg(feature = "catalogues")]
-        "ListAllSecondCatalogue" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListAllSecondCatalogueRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.catalogue_type = fields.take("catalogue_type")?;
-                request.catalogue_code = fields.take("catalogue_code")?;
-                fields.finish()?;
-                let response = client.list_all_second_catalogue(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListAllSecondCatalogue" => __list_all_second_catalogue(client, fields),
         #[cfg(feature = "catalogues")]
-        "CreateCatalogue" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateCatalogueRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_catalogue(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateCatalogue" => __create_catalogue(client, fields),
         #[cfg(feature = "catalogues")]
-        "DeleteCatalogue" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteCatalogueRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_catalogue(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteCatalogue" => __delete_catalogue(client, fields),
         #[cfg(feature = "catalogues")]
-        "BatchUpdateCatalogue" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::BatchUpdateCatalogueRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.batch_update_catalogue(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "BatchUpdateCatalogue" => __batch_update_catalogue(client, fields),
         #[cfg(feature = "catalogues")]
-        "ListCatalogue" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListCatalogueRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_catalogue(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListCatalogue" => __list_catalogue(client, fields),
         #[cfg(feature = "catalogues")]
-        "UpdateCatalogue" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateCatalogueRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.catalogue_id = fields.take("catalogue_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_catalogue(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateCatalogue" => __update_catalogue(client, fields),
         #[cfg(feature = "components")]
-        "ListComponents" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListComponentsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                fields.finish()?;
-                let response = client.list_components(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListComponents" => __list_components(client, fields),
         #[cfg(feature = "components")]
-        "ListComponentTemplates" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListComponentTemplatesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.search_value = fields.take("search_value")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                fields.finish()?;
-                let response = client.list_component_templates(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListComponentTemplates" => __list_component_templates(client, fields),
         #[cfg(feature = "components")]
-        "CreateComponentTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateComponentTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_component_template(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateComponentTemplate" => __create_component_template(client, fields),
         #[cfg(feature = "components")]
-        "ShowComponentTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowComponentTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.template_id = fields.take("template_id")?;
-                fields.finish()?;
-                let response = client.show_component_template(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowComponentTemplate" => __show_component_template(client, fields),
         #[cfg(feature = "components")]
-        "UpdateComponentTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateComponentTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.template_id = fields.take("template_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_component_template(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateComponentTemplate" => __update_component_template(client, fields),
         #[cfg(feature = "components")]
-        "DeleteComponentTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteComponentTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.template_id = fields.take("template_id")?;
-                fields.finish()?;
-                let response = client.delete_component_template(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteComponentTemplate" => __delete_component_template(client, fields),
         #[cfg(feature = "components")]
-        "ShowComponent" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowComponentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                fields.finish()?;
-                let response = client.show_component(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowComponent" => __show_component(client, fields),
         #[cfg(feature = "components")]
-        "ListComponentActions" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListComponentActionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.enabled = fields.take("enabled")?;
-                fields.finish()?;
-                let response = client.list_component_actions(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListComponentActions" => __list_component_actions(client, fields),
         #[cfg(feature = "components")]
-        "ShowComponentAction" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowComponentActionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.component_id = fields.take("component_id")?;
-                request.action_id = fields.take("action_id")?;
-                request.enabled = fields.take("enabled")?;
-                fields.finish()?;
-                let response = client.show_component_action(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowComponentAction" => __show_component_action(client, fields),
         #[cfg(feature = "data-classes")]
-        "ListDataclass" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListDataclassRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.name = fields.take("name")?;
-                request.business_code = fields.take("business_code")?;
-                request.description = fields.take("description")?;
-                request.is_built_in = fields.take("is_built_in")?;
-                fields.finish()?;
-                let response = client.list_dataclass(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListDataclass" => __list_dataclass(client, fields),
         #[cfg(feature = "data-classes")]
-        "ShowDataClassInfo" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowDataClassInfoRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_id = fields.take("dataclass_id")?;
-                fields.finish()?;
-                let response = client.show_data_class_info(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowDataClassInfo" => __show_data_class_info(client, fields),
         #[cfg(feature = "data-classes")]
-        "ListDataclassFields" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListDataclassFieldsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_id = fields.take("dataclass_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.name = fields.take("name")?;
-                request.is_built_in = fields.take("is_built_in")?;
-                request.field_category = fields.take("field_category")?;
-                request.mapping = fields.take("mapping")?;
-                fields.finish()?;
-                let response = client.list_dataclass_fields(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListDataclassFields" => __list_dataclass_fields(client, fields),
         #[cfg(feature = "data-classes")]
-        "CreateDataclassType" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateDataclassTypeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_id = fields.take("dataclass_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_dataclass_type(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateDataclassType" => __create_dataclass_type(client, fields),
         #[cfg(feature = "data-classes")]
-        "DeleteDataclassType" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteDataclassTypeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_id = fields.take("dataclass_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_dataclass_type(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteDataclassType" => __delete_dataclass_type(client, fields),
         #[cfg(feature = "data-classes")]
-        "EnableDataclassType" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::EnableDataclassTypeRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_id = fields.take("dataclass_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.enable_dataclass_type(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "EnableDataclassType" => __enable_dataclass_type(client, fields),
         #[cfg(feature = "data-objects")]
-        "BatchCreateDatapanelObjects" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::BatchCreateDatapanelObjectsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass = fields.take("dataclass")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.batch_create_datapanel_objects(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "BatchCreateDatapanelObjects" => __batch_create_datapanel_objects(client, fields),
         #[cfg(feature = "data-objects")]
-        "ListDatapanelObjects" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListDatapanelObjectsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass = fields.take("dataclass")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_datapanel_objects(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListDatapanelObjects" => __list_datapanel_objects(client, fields),
         #[cfg(feature = "data-objects")]
-        "ShowDatapanelObject" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowDatapanelObjectRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass = fields.take("dataclass")?;
-                request.dataobject_id = fields.take("dataobject_id")?;
-                fields.finish()?;
-                let response = client.show_datapanel_object(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowDatapanelObject" => __show_datapanel_object(client, fields),
         #[cfg(feature = "incidents")]
-        "CreateIncident" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateIncidentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_incident(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateIncident" => __create_incident(client, fields),
         #[cfg(feature = "incidents")]
-        "DeleteIncident" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteIncidentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_incident(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteIncident" => __delete_incident(client, fields),
         #[cfg(feature = "incidents")]
-        "DeleteIncidents" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteIncidentsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_incidents(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteIncidents" => __delete_incidents(client, fields),
         #[cfg(feature = "incidents")]
-        "ChangeIncidents" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ChangeIncidentsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.change_incidents(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ChangeIncidents" => __change_incidents(client, fields),
         #[cfg(feature = "incidents")]
-        "ExportIncidents" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportIncidentsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_incidents(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ExportIncidents" => __export_incidents(client, fields),
         #[cfg(feature = "incidents")]
-        "ImportIncidents" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportIncidentsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportIncidentsRequestBody::builder()
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_incidents(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportIncidents" => __import_incidents(client, fields),
         #[cfg(feature = "incidents")]
-        "ListIncidents" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListIncidentsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_incidents(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListIncidents" => __list_incidents(client, fields),
         #[cfg(feature = "incidents")]
-        "DownloadIncidentTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DownloadIncidentTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.download_incident_template(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "DownloadIncidentTemplate" => __download_incident_template(client, fields),
         #[cfg(feature = "incidents")]
-        "ShowIncident" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowIncidentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.incident_id = fields.take("incident_id")?;
-                fields.finish()?;
-                let response = client.show_incident(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowIncident" => __show_incident(client, fields),
         #[cfg(feature = "incidents")]
-        "ChangeIncident" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ChangeIncidentRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.incident_id = fields.take("incident_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.change_incident(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ChangeIncident" => __change_incident(client, fields),
         #[cfg(feature = "indicators")]
-        "CreateIndicator" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateIndicatorRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_indicator(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateIndicator" => __create_indicator(client, fields),
         #[cfg(feature = "indicators")]
-        "DeleteIndicator" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteIndicatorRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_indicator(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteIndicator" => __delete_indicator(client, fields),
         #[cfg(feature = "indicators")]
-        "ExportIndicators" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportIndicatorsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_indicators(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ExportIndicators" => __export_indicators(client, fields),
         #[cfg(feature = "indicators")]
-        "ImportIndicators" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportIndicatorsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportIndicatorsRequestBody::builder()
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_indicators(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportIndicators" => __import_indicators(client, fields),
         #[cfg(feature = "indicators")]
-        "ListIndicators" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListIndicatorsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_indicators(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListIndicators" => __list_indicators(client, fields),
         #[cfg(feature = "indicators")]
-        "DownloadIndicatorTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DownloadIndicatorTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.download_indicator_template(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "DownloadIndicatorTemplate" => __download_indicator_template(client, fields),
         #[cfg(feature = "indicators")]
-        "ShowIndicatorDetail" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowIndicatorDetailRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.indicator_id = fields.take("indicator_id")?;
-                fields.finish()?;
-                let response = client.show_indicator_detail(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowIndicatorDetail" => __show_indicator_detail(client, fields),
         #[cfg(feature = "indicators")]
-        "UpdateIndicator" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateIndicatorRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.indicator_id = fields.take("indicator_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_indicator(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateIndicator" => __update_indicator(client, fields),
         #[cfg(feature = "layouts")]
-        "CreateLayout" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateLayoutRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_layout(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateLayout" => __create_layout(client, fields),
         #[cfg(feature = "layouts")]
-        "DeleteLayouts" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteLayoutsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_layouts(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteLayouts" => __delete_layouts(client, fields),
         #[cfg(feature = "layouts")]
-        "ExecuteLayout" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExecuteLayoutRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ExecuteLayoutRequestBody::builder()
-                            .set_action(form.take("action")?)
-                            .set_ids(form.take("ids")?)
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.execute_layout(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ExecuteLayout" => __execute_layout(client, fields),
         #[cfg(feature = "layouts")]
-        "ListLayout" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListLayoutRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_layout(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListLayout" => __list_layout(client, fields),
         #[cfg(feature = "layouts")]
-        "ShowLayoutWizardByField" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowLayoutWizardByFieldRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.layout_id = fields.take("layout_id")?;
-                request.field_id = fields.take("field_id")?;
-                fields.finish()?;
-                let response = client.show_layout_wizard_by_field(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowLayoutWizardByField" => __show_layout_wizard_by_field(client, fields),
         #[cfg(feature = "layouts")]
-        "UpdateLayoutWizards" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateLayoutWizardsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_layout_wizards(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateLayoutWizards" => __update_layout_wizards(client, fields),
         #[cfg(feature = "layouts")]
-        "ShowLayoutWizard" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowLayoutWizardRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.wizard_id = fields.take("wizard_id")?;
-                fields.finish()?;
-                let response = client.show_layout_wizard(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowLayoutWizard" => __show_layout_wizard(client, fields),
         #[cfg(feature = "layouts")]
-        "DeleteLayoutWizard" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteLayoutWizardRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.wizard_id = fields.take("wizard_id")?;
-                fields.finish()?;
-                let response = client.delete_layout_wizard(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteLayoutWizard" => __delete_layout_wizard(client, fields),
         #[cfg(feature = "layouts")]
-        "ShowLayout" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowLayoutRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.layout_id = fields.take("layout_id")?;
-                fields.finish()?;
-                let response = client.show_layout(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowLayout" => __show_layout(client, fields),
         #[cfg(feature = "layouts")]
-        "UpdateLayout" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateLayoutRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.layout_id = fields.take("layout_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_layout(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateLayout" => __update_layout(client, fields),
         #[cfg(feature = "layouts")]
-        "ListLayoutWizards" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListLayoutWizardsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.layout_id = fields.take("layout_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                fields.finish()?;
-                let response = client.list_layout_wizards(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListLayoutWizards" => __list_layout_wizards(client, fields),
         #[cfg(feature = "layouts")]
-        "CreateLayoutWizard" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateLayoutWizardRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.layout_id = fields.take("layout_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_layout_wizard(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateLayoutWizard" => __create_layout_wizard(client, fields),
         #[cfg(feature = "mappings")]
-        "CreateClassifier" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateClassifierRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_classifier(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateClassifier" => __create_classifier(client, fields),
         #[cfg(feature = "mappings")]
-        "ShowClassifierInfo" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowClassifierInfoRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.classifier_id = fields.take("classifier_id")?;
-                fields.finish()?;
-                let response = client.show_classifier_info(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowClassifierInfo" => __show_classifier_info(client, fields),
         #[cfg(feature = "mappings")]
-        "UpdateClassifier" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateClassifierRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.classifier_id = fields.take("classifier_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_classifier(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateClassifier" => __update_classifier(client, fields),
         #[cfg(feature = "mappings")]
-        "DeleteClassifier" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteClassifierRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.classifier_id = fields.take("classifier_id")?;
-                fields.finish()?;
-                let response = client.delete_classifier(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteClassifier" => __delete_classifier(client, fields),
         #[cfg(feature = "mappings")]
-        "ShowMappingFunction" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowMappingFunctionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.show_mapping_function(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowMappingFunction" => __show_mapping_function(client, fields),
         #[cfg(feature = "mappings")]
-        "CreateMapper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateMapperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_mapper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateMapper" => __create_mapper(client, fields),
         #[cfg(feature = "mappings")]
-        "ShowMapperList" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowMapperListRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.show_mapper_list(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowMapperList" => __show_mapper_list(client, fields),
         #[cfg(feature = "mappings")]
-        "ShowMapperDetail" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowMapperDetailRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.mapper_id = fields.take("mapper_id")?;
-                fields.finish()?;
-                let response = client.show_mapper_detail(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowMapperDetail" => __show_mapper_detail(client, fields),
         #[cfg(feature = "mappings")]
-        "UpdateMapper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateMapperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.mapper_id = fields.take("mapper_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_mapper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateMapper" => __update_mapper(client, fields),
         #[cfg(feature = "mappings")]
-        "DeleteSingleMapper" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteSingleMapperRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.mapper_id = fields.take("mapper_id")?;
-                fields.finish()?;
-                let response = client.delete_single_mapper(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteSingleMapper" => __delete_single_mapper(client, fields),
         #[cfg(feature = "mappings")]
-        "CreatePreProcessRules" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreatePreProcessRulesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_pre_process_rules(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreatePreProcessRules" => __create_pre_process_rules(client, fields),
         #[cfg(feature = "mappings")]
-        "ShowPreProcessRulesList" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPreProcessRulesListRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.show_pre_process_rules_list(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPreProcessRulesList" => __show_pre_process_rules_list(client, fields),
         #[cfg(feature = "mappings")]
-        "ShowMappingInfoList" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowMappingInfoListRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.show_mapping_info_list(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowMappingInfoList" => __show_mapping_info_list(client, fields),
         #[cfg(feature = "mappings")]
-        "DeleteMappingInfo" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteMappingInfoRequest::new();
-                request.mapping_id = fields.take("mapping_id")?;
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.delete_mapping_info(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteMappingInfo" => __delete_mapping_info(client, fields),
         #[cfg(feature = "mappings")]
-        "CopyMapping" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CopyMappingRequest::new();
-                request.mapping_id = fields.take("mapping_id")?;
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.copy_mapping(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CopyMapping" => __copy_mapping(client, fields),
         #[cfg(feature = "mappings")]
-        "UpdateMappingInfoStatus" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateMappingInfoStatusRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.mapping_id = fields.take("mapping_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_mapping_info_status(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateMappingInfoStatus" => __update_mapping_info_status(client, fields),
         #[cfg(feature = "metrics")]
-        "ListMetrics" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListMetricsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.list_metrics(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListMetrics" => __list_metrics(client, fields),
         #[cfg(feature = "metrics")]
-        "CreateMetric" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateMetricRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_metric(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateMetric" => __create_metric(client, fields),
         #[cfg(feature = "metrics")]
-        "ShowMetricMetaData" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowMetricMetaDataRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.metric_id = fields.take("metric_id")?;
-                fields.finish()?;
-                let response = client.show_metric_meta_data(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowMetricMetaData" => __show_metric_meta_data(client, fields),
         #[cfg(feature = "metrics")]
-        "UpdateMetrics" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateMetricsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.metric_id = fields.take("metric_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_metrics(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateMetrics" => __update_metrics(client, fields),
         #[cfg(feature = "metrics")]
-        "DeleteMetrics" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteMetricsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.metric_id = fields.take("metric_id")?;
-                fields.finish()?;
-                let response = client.delete_metrics(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "DeleteMetrics" => __delete_metrics(client, fields),
         #[cfg(feature = "modules")]
-        "ListModules" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListModulesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.module_type = fields.take("module_type")?;
-                fields.finish()?;
-                let response = client.list_modules(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListModules" => __list_modules(client, fields),
         #[cfg(feature = "modules")]
-        "CreateModule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateModuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_module(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateModule" => __create_module(client, fields),
         #[cfg(feature = "modules")]
-        "ShowModule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowModuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.module_id = fields.take("module_id")?;
-                fields.finish()?;
-                let response = client.show_module(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowModule" => __show_module(client, fields),
         #[cfg(feature = "modules")]
-        "UpdateModule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateModuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.module_id = fields.take("module_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_module(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateModule" => __update_module(client, fields),
         #[cfg(feature = "modules")]
-        "DeleteModule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteModuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.module_id = fields.take("module_id")?;
-                fields.finish()?;
-                let response = client.delete_module(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteModule" => __delete_module(client, fields),
         #[cfg(feature = "notes")]
-        "CreateNote" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateNoteRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_note(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateNote" => __create_note(client, fields),
         #[cfg(feature = "notes")]
-        "DeleteNotes" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteNotesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_notes(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteNotes" => __delete_notes(client, fields),
         #[cfg(feature = "notes")]
-        "ListNotes" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListNotesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_notes(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListNotes" => __list_notes(client, fields),
         #[cfg(feature = "playbooks")]
-        "ListPlaybooks" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListPlaybooksRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.search_txt = fields.take("search_txt")?;
-                request.enabled = fields.take("enabled")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.description = fields.take("description")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.name = fields.take("name")?;
-                fields.finish()?;
-                let response = client.list_playbooks(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListPlaybooks" => __list_playbooks(client, fields),
         #[cfg(feature = "playbooks")]
-        "CreatePlaybook" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreatePlaybookRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_playbook(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreatePlaybook" => __create_playbook(client, fields),
         #[cfg(feature = "playbooks")]
-        "ExportPlaybook" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportPlaybookRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_playbook(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ExportPlaybook" => __export_playbook(client, fields),
         #[cfg(feature = "playbooks")]
-        "ImportPlaybook" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportPlaybookRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportPlaybookRequestBody::builder()
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .set_upload_model(form.take("upload_model")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_playbook(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportPlaybook" => __import_playbook(client, fields),
         #[cfg(feature = "playbooks")]
-        "ListPlaybookInstances" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListPlaybookInstancesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.status = fields.take("status")?;
-                request.name = fields.take("name")?;
-                request.playbook_name = fields.take("playbook_name")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.dataobject_name = fields.take("dataobject_name")?;
-                request.trigger_type = fields.take("trigger_type")?;
-                request.from_date = fields.take("from_date")?;
-                request.to_date = fields.take("to_date")?;
-                request.date_type = fields.take("date_type")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                fields.finish()?;
-                let response = client.list_playbook_instances(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListPlaybookInstances" => __list_playbook_instances(client, fields),
         #[cfg(feature = "playbooks")]
-        "ListPlaybookAuditLogs" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListPlaybookAuditLogsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_playbook_audit_logs(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListPlaybookAuditLogs" => __list_playbook_audit_logs(client, fields),
         #[cfg(feature = "playbooks")]
-        "ShowPlaybookInstance" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPlaybookInstanceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.instance_id = fields.take("instance_id")?;
-                fields.finish()?;
-                let response = client.show_playbook_instance(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPlaybookInstance" => __show_playbook_instance(client, fields),
         #[cfg(feature = "playbooks")]
-        "ShowPlaybookTopology" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPlaybookTopologyRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.instance_id = fields.take("instance_id")?;
-                fields.finish()?;
-                let response = client.show_playbook_topology(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPlaybookTopology" => __show_playbook_topology(client, fields),
         #[cfg(feature = "playbooks")]
-        "ShowPlaybookStatistics" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPlaybookStatisticsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.show_playbook_statistics(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPlaybookStatistics" => __show_playbook_statistics(client, fields),
         #[cfg(feature = "playbooks")]
-        "ListPlaybookApproves" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListPlaybookApprovesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.resource_id = fields.take("resource_id")?;
-                request.approve_type = fields.take("approve_type")?;
-                fields.finish()?;
-                let response = client.list_playbook_approves(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListPlaybookApproves" => __list_playbook_approves(client, fields),
         #[cfg(feature = "playbooks")]
-        "ShowPlaybookVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPlaybookVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                fields.finish()?;
-                let response = client.show_playbook_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPlaybookVersion" => __show_playbook_version(client, fields),
         #[cfg(feature = "playbooks")]
-        "UpdatePlaybookVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdatePlaybookVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_playbook_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdatePlaybookVersion" => __update_playbook_version(client, fields),
         #[cfg(feature = "playbooks")]
-        "DeletePlaybookVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeletePlaybookVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                fields.finish()?;
-                let response = client.delete_playbook_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeletePlaybookVersion" => __delete_playbook_version(client, fields),
         #[cfg(feature = "playbooks")]
-        "ListPlaybookActions" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListPlaybookActionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                fields.finish()?;
-                let response = client.list_playbook_actions(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListPlaybookActions" => __list_playbook_actions(client, fields),
         #[cfg(feature = "playbooks")]
-        "CreatePlaybookAction" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreatePlaybookActionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_playbook_action(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreatePlaybookAction" => __create_playbook_action(client, fields),
         #[cfg(feature = "playbooks")]
-        "UpdatePlaybookAction" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdatePlaybookActionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.action_id = fields.take("action_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_playbook_action(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdatePlaybookAction" => __update_playbook_action(client, fields),
         #[cfg(feature = "playbooks")]
-        "DeletePlaybookAction" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeletePlaybookActionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.action_id = fields.take("action_id")?;
-                fields.finish()?;
-                let response = client.delete_playbook_action(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeletePlaybookAction" => __delete_playbook_action(client, fields),
         #[cfg(feature = "playbooks")]
-        "CreatePlaybookApprove" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreatePlaybookApproveRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_playbook_approve(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreatePlaybookApprove" => __create_playbook_approve(client, fields),
         #[cfg(feature = "playbooks")]
-        "CopyPlaybookVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CopyPlaybookVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.copy_playbook_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CopyPlaybookVersion" => __copy_playbook_version(client, fields),
         #[cfg(feature = "playbooks")]
-        "CreatePlaybookRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreatePlaybookRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_playbook_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreatePlaybookRule" => __create_playbook_rule(client, fields),
         #[cfg(feature = "playbooks")]
-        "ShowPlaybookRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPlaybookRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.rule_id = fields.take("rule_id")?;
-                fields.finish()?;
-                let response = client.show_playbook_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPlaybookRule" => __show_playbook_rule(client, fields),
         #[cfg(feature = "playbooks")]
-        "UpdatePlaybookRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdatePlaybookRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.rule_id = fields.take("rule_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_playbook_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdatePlaybookRule" => __update_playbook_rule(client, fields),
         #[cfg(feature = "playbooks")]
-        "DeletePlaybookRule" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeletePlaybookRuleRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.rule_id = fields.take("rule_id")?;
-                fields.finish()?;
-                let response = client.delete_playbook_rule(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeletePlaybookRule" => __delete_playbook_rule(client, fields),
         #[cfg(feature = "playbooks")]
-        "ShowPlaybook" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPlaybookRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.playbook_id = fields.take("playbook_id")?;
-                fields.finish()?;
-                let response = client.show_playbook(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPlaybook" => __show_playbook(client, fields),
         #[cfg(feature = "playbooks")]
-        "UpdatePlaybook" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdatePlaybookRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.playbook_id = fields.take("playbook_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_playbook(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdatePlaybook" => __update_playbook(client, fields),
         #[cfg(feature = "playbooks")]
-        "DeletePlaybook" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeletePlaybookRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.playbook_id = fields.take("playbook_id")?;
-                fields.finish()?;
-                let response = client.delete_playbook(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeletePlaybook" => __delete_playbook(client, fields),
         #[cfg(feature = "playbooks")]
-        "ShowPlaybookMonitors" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPlaybookMonitorsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.playbook_id = fields.take("playbook_id")?;
-                request.start_time = fields.take("start_time")?;
-                request.version_query_type = fields.take("version_query_type")?;
-                request.end_time = fields.take("end_time")?;
-                fields.finish()?;
-                let response = client.show_playbook_monitors(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPlaybookMonitors" => __show_playbook_monitors(client, fields),
         #[cfg(feature = "playbooks")]
-        "ListPlaybookVersions" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListPlaybookVersionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.playbook_id = fields.take("playbook_id")?;
-                request.status = fields.take("status")?;
-                request.enabled = fields.take("enabled")?;
-                request.version_type = fields.take("version_type")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                fields.finish()?;
-                let response = client.list_playbook_versions(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListPlaybookVersions" => __list_playbook_versions(client, fields),
         #[cfg(feature = "playbooks")]
-        "CreatePlaybookVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreatePlaybookVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.playbook_id = fields.take("playbook_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_playbook_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreatePlaybookVersion" => __create_playbook_version(client, fields),
         #[cfg(feature = "policies")]
-        "SearchPolicyRecord" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SearchPolicyRecordRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.x_secmaster_version = fields.take("x_secmaster_version")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.search_policy_record(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "SearchPolicyRecord" => __search_policy_record(client, fields),
         #[cfg(feature = "policies")]
         "SearchPolicyRecordByPolicyId" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SearchPolicyRecordByPolicyIdRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.policy_id = fields.take("policy_id")?;
-                request.x_secmaster_version = fields.take("x_secmaster_version")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.search_policy_record_by_policy_id(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __search_policy_record_by_policy_id(client, fields)
         }
         #[cfg(feature = "policies")]
-        "CreateRetryPolicy" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateRetryPolicyRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.action_type = fields.take("action_type")?;
-                request.x_secmaster_version = fields.take("x_secmaster_version")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_retry_policy(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateRetryPolicy" => __create_retry_policy(client, fields),
         #[cfg(feature = "policies")]
-        "DeletePolicies" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeletePoliciesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.x_secmaster_version = fields.take("x_secmaster_version")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_policies(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeletePolicies" => __delete_policies(client, fields),
         #[cfg(feature = "policies")]
-        "SearchPolicy" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SearchPolicyRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.x_secmaster_version = fields.take("x_secmaster_version")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.search_policy(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "SearchPolicy" => __search_policy(client, fields),
         #[cfg(feature = "policies")]
-        "ShowPolicy" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowPolicyRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.policy_id = fields.take("policy_id")?;
-                request.x_secmaster_version = fields.take("x_secmaster_version")?;
-                fields.finish()?;
-                let response = client.show_policy(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowPolicy" => __show_policy(client, fields),
         #[cfg(feature = "tasks")]
-        "ListTasks" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListTasksRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.note = fields.take("note")?;
-                request.name = fields.take("name")?;
-                request.business_type = fields.take("business_type")?;
-                request.creator_name = fields.take("creator_name")?;
-                request.query_type = fields.take("query_type")?;
-                request.from_date = fields.take("from_date")?;
-                request.to_date = fields.take("to_date")?;
-                fields.finish()?;
-                let response = client.list_tasks(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListTasks" => __list_tasks(client, fields),
         #[cfg(feature = "tasks")]
-        "ShowTask" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowTaskRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.task_id = fields.take("task_id")?;
-                fields.finish()?;
-                let response = client.show_task(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowTask" => __show_task(client, fields),
         #[cfg(feature = "tasks")]
-        "UpdateTask" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateTaskRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.task_id = fields.take("task_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_task(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateTask" => __update_task(client, fields),
         #[cfg(feature = "vulnerabilities")]
-        "ExportVulnerabilities" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportVulnerabilitiesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_vulnerabilities(request).await?;
-                rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
-            })
-        }
+        "ExportVulnerabilities" => __export_vulnerabilities(client, fields),
         #[cfg(feature = "vulnerabilities")]
-        "ImportVulnerabilities" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportVulnerabilitiesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportVulnerabilitiesRequestBody::builder()
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_vulnerabilities(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportVulnerabilities" => __import_vulnerabilities(client, fields),
         #[cfg(feature = "vulnerabilities")]
-        "ListVulnerabilities" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListVulnerabilitiesRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_vulnerabilities(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListVulnerabilities" => __list_vulnerabilities(client, fields),
         #[cfg(feature = "vulnerabilities")]
         "DownloadVulnerabilityTemplate" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DownloadVulnerabilityTemplateRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                fields.finish()?;
-                let response = client.download_vulnerability_template(request).await?;
-                rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
-            })
+            __download_vulnerability_template(client, fields)
         }
         #[cfg(feature = "vulnerabilities")]
-        "ShowVulnerability" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowVulnerabilityRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.vul_id = fields.take("vul_id")?;
-                fields.finish()?;
-                let response = client.show_vulnerability(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowVulnerability" => __show_vulnerability(client, fields),
         #[cfg(feature = "workflows")]
-        "ListWorkflows" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListWorkflowsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.order = fields.take("order")?;
-                request.sortby = fields.take("sortby")?;
-                request.enabled = fields.take("enabled")?;
-                request.name = fields.take("name")?;
-                request.description = fields.take("description")?;
-                request.dataclass_id = fields.take("dataclass_id")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.aop_type = fields.take("aop_type")?;
-                fields.finish()?;
-                let response = client.list_workflows(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListWorkflows" => __list_workflows(client, fields),
         #[cfg(feature = "workflows")]
-        "CreateAopWorkflow" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateAopWorkflowRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_aop_workflow(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateAopWorkflow" => __create_aop_workflow(client, fields),
         #[cfg(feature = "workflows")]
-        "ExportAopworkflow" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportAopworkflowRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_aopworkflow(request).await?;
-                rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
-            })
-        }
+        "ExportAopworkflow" => __export_aopworkflow(client, fields),
         #[cfg(feature = "workflows")]
-        "ImportAopworkflow" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportAopworkflowRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportAopworkflowRequestBody::builder()
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_aopworkflow(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportAopworkflow" => __import_aopworkflow(client, fields),
         #[cfg(feature = "workflows")]
-        "ListAopWorkflowInstance" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListAopWorkflowInstanceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                request.sort_key = fields.take("sort_key")?;
-                request.sort_dir = fields.take("sort_dir")?;
-                request.from_date = fields.take("from_date")?;
-                request.to_date = fields.take("to_date")?;
-                request.workflow_id = fields.take("workflow_id")?;
-                request.id = fields.take("id")?;
-                request.name = fields.take("name")?;
-                request.dataobject_id = fields.take("dataobject_id")?;
-                request.dataclass_id = fields.take("dataclass_id")?;
-                request.playbook_id = fields.take("playbook_id")?;
-                request.defence_id = fields.take("defence_id")?;
-                request.status = fields.take("status")?;
-                request.trigger_type = fields.take("trigger_type")?;
-                fields.finish()?;
-                let response = client.list_aop_workflow_instance(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListAopWorkflowInstance" => __list_aop_workflow_instance(client, fields),
         #[cfg(feature = "workflows")]
-        "ShowAopWorkflowInstance" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowAopWorkflowInstanceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.instance_id = fields.take("instance_id")?;
-                request.show_topology = fields.take("show_topology")?;
-                fields.finish()?;
-                let response = client.show_aop_workflow_instance(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowAopWorkflowInstance" => __show_aop_workflow_instance(client, fields),
         #[cfg(feature = "workflows")]
-        "UpdateWorkflowInstance" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateWorkflowInstanceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.instance_id = fields.take("instance_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_workflow_instance(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateWorkflowInstance" => __update_workflow_instance(client, fields),
         #[cfg(feature = "workflows")]
-        "ValidateAopWorkflowVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ValidateAopWorkflowVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.validate_aop_workflow_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ValidateAopWorkflowVersion" => __validate_aop_workflow_version(client, fields),
         #[cfg(feature = "workflows")]
-        "ShowAopWorkflowVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowAopWorkflowVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                fields.finish()?;
-                let response = client.show_aop_workflow_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowAopWorkflowVersion" => __show_aop_workflow_version(client, fields),
         #[cfg(feature = "workflows")]
-        "UpdateAopWorkflowVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateAopWorkflowVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_aop_workflow_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateAopWorkflowVersion" => __update_aop_workflow_version(client, fields),
         #[cfg(feature = "workflows")]
-        "DeleteAopWorkflowVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteAopWorkflowVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                fields.finish()?;
-                let response = client.delete_aop_workflow_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteAopWorkflowVersion" => __delete_aop_workflow_version(client, fields),
         #[cfg(feature = "workflows")]
         "CreateAopWorkflowVersionApprovel" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateAopWorkflowVersionApprovelRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.version_id = fields.take("version_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client
-                    .create_aop_workflow_version_approvel(request)
-                    .await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __create_aop_workflow_version_approvel(client, fields)
         }
         #[cfg(feature = "workflows")]
-        "ShowAopWorkflow" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowAopWorkflowRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.workflow_id = fields.take("workflow_id")?;
-                fields.finish()?;
-                let response = client.show_aop_workflow(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowAopWorkflow" => __show_aop_workflow(client, fields),
         #[cfg(feature = "workflows")]
-        "UpdateAopWorkflow" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateAopWorkflowRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.workflow_id = fields.take("workflow_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_aop_workflow(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateAopWorkflow" => __update_aop_workflow(client, fields),
         #[cfg(feature = "workflows")]
-        "DeleteAopWorkflow" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteAopWorkflowRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.workflow_id = fields.take("workflow_id")?;
-                fields.finish()?;
-                let response = client.delete_aop_workflow(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteAopWorkflow" => __delete_aop_workflow(client, fields),
         #[cfg(feature = "workflows")]
-        "ListAopWorkflowVersions" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListAopWorkflowVersionsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.workflow_id = fields.take("workflow_id")?;
-                request.status = fields.take("status")?;
-                fields.finish()?;
-                let response = client.list_aop_workflow_versions(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListAopWorkflowVersions" => __list_aop_workflow_versions(client, fields),
         #[cfg(feature = "workflows")]
-        "CreateAopWorkflowVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateAopWorkflowVersionRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.workflow_id = fields.take("workflow_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_aop_workflow_version(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateAopWorkflowVersion" => __create_aop_workflow_version(client, fields),
         #[cfg(feature = "data-objects")]
-        "CreateDataobject" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateDataobjectRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_dataobject(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateDataobject" => __create_dataobject(client, fields),
         #[cfg(feature = "data-objects")]
-        "DeleteDataobjects" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteDataobjectsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_dataobjects(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteDataobjects" => __delete_dataobjects(client, fields),
         #[cfg(feature = "data-objects")]
-        "ExportDataobjects" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportDataobjectsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.export_dataobjects(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ExportDataobjects" => __export_dataobjects(client, fields),
         #[cfg(feature = "data-objects")]
-        "ImportDataobjects" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportDataobjectsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportDataobjectsRequestBody::builder()
-                            .set_upload_file(form.take_file("uploadFile")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_dataobjects(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ImportDataobjects" => __import_dataobjects(client, fields),
         #[cfg(feature = "data-objects")]
-        "ListDataobjects" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListDataobjectsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_dataobjects(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListDataobjects" => __list_dataobjects(client, fields),
         #[cfg(feature = "data-objects")]
-        "ShowDataobject" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ShowDataobjectRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.data_object_id = fields.take("data_object_id")?;
-                fields.finish()?;
-                let response = client.show_dataobject(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ShowDataobject" => __show_dataobject(client, fields),
         #[cfg(feature = "data-objects")]
-        "UpdateDataobject" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateDataobjectRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_name = fields.take("dataclass_name")?;
-                request.data_object_id = fields.take("data_object_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_dataobject(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateDataobject" => __update_dataobject(client, fields),
         #[cfg(feature = "data-objects")]
-        "CreateDataobjectRelation" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateDataobjectRelationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_type = fields.take("dataclass_type")?;
-                request.data_object_id = fields.take("data_object_id")?;
-                request.related_dataclass_type = fields.take("related_dataclass_type")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_dataobject_relation(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateDataobjectRelation" => __create_dataobject_relation(client, fields),
         #[cfg(feature = "data-objects")]
-        "DeleteDataobjectRelation" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteDataobjectRelationRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_type = fields.take("dataclass_type")?;
-                request.data_object_id = fields.take("data_object_id")?;
-                request.related_dataclass_type = fields.take("related_dataclass_type")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_dataobject_relation(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "DeleteDataobjectRelation" => __delete_dataobject_relation(client, fields),
         #[cfg(feature = "data-objects")]
-        "ListDataobjectRelations" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListDataobjectRelationsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_type = fields.take("dataclass_type")?;
-                request.data_object_id = fields.take("data_object_id")?;
-                request.related_dataclass_type = fields.take("related_dataclass_type")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_dataobject_relations(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListDataobjectRelations" => __list_dataobject_relations(client, fields),
         #[cfg(feature = "data-objects")]
         "BatchCreateDataobjectRelations" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::BatchCreateDataobjectRelationsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.workspace_id = fields.take("workspace_id")?;
-                request.dataclass_type = fields.take("dataclass_type")?;
-                request.related_dataclass_type = fields.take("related_dataclass_type")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.batch_create_dataobject_relations(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
+            __batch_create_dataobject_relations(client, fields)
         }
         #[cfg(feature = "resource-tags")]
-        "CountResourceInstance" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CountResourceInstanceRequest::new();
-                request.resource_type = fields.take("resource_type")?;
-                request.project_id = fields.take("project_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.count_resource_instance(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CountResourceInstance" => __count_resource_instance(client, fields),
         #[cfg(feature = "resource-tags")]
-        "ListResourceInstance" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListResourceInstanceRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.resource_type = fields.take("resource_type")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.list_resource_instance(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListResourceInstance" => __list_resource_instance(client, fields),
         #[cfg(feature = "resource-tags")]
-        "ListProjectTag" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListProjectTagRequest::new();
-                request.resource_type = fields.take("resource_type")?;
-                request.project_id = fields.take("project_id")?;
-                fields.finish()?;
-                let response = client.list_project_tag(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListProjectTag" => __list_project_tag(client, fields),
         #[cfg(feature = "resource-tags")]
-        "ListResourceTag" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListResourceTagRequest::new();
-                request.resource_type = fields.take("resource_type")?;
-                request.resource_id = fields.take("resource_id")?;
-                request.project_id = fields.take("project_id")?;
-                fields.finish()?;
-                let response = client.list_resource_tag(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListResourceTag" => __list_resource_tag(client, fields),
         #[cfg(feature = "resource-tags")]
-        "BatchTagResources" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::BatchTagResourcesRequest::new();
-                request.resource_type = fields.take("resource_type")?;
-                request.resource_id = fields.take("resource_id")?;
-                request.project_id = fields.take("project_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.batch_tag_resources(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "BatchTagResources" => __batch_tag_resources(client, fields),
         #[cfg(feature = "resource-tags")]
-        "DeleteTags" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteTagsRequest::new();
-                request.resource_type = fields.take("resource_type")?;
-                request.resource_id = fields.take("resource_id")?;
-                request.project_id = fields.take("project_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.delete_tags(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "DeleteTags" => __delete_tags(client, fields),
         #[cfg(feature = "resource-tags")]
-        "BatchUntagResources" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::BatchUntagResourcesRequest::new();
-                request.resource_type = fields.take("resource_type")?;
-                request.resource_id = fields.take("resource_id")?;
-                request.project_id = fields.take("project_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.batch_untag_resources(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "BatchUntagResources" => __batch_untag_resources(client, fields),
         #[cfg(feature = "resource-tags")]
-        "UpdateTagValue" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateTagValueRequest::new();
-                request.resource_type = fields.take("resource_type")?;
-                request.project_id = fields.take("project_id")?;
-                request.resource_id = fields.take("resource_id")?;
-                request.key = fields.take("key")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_tag_value(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "UpdateTagValue" => __update_tag_value(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -4624,6 +696,6019 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __create_workflow_instance(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateWorkflowInstanceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.workflow_id = fields.take("workflow_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_workflow_instance(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __change_playbook_instance(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ChangePlaybookInstanceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.instance_id = fields.take("instance_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.change_playbook_instance(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_mut)]
+fn __list_subscription_global_order(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListSubscriptionGlobalOrderRequest::new();
+        request.x_language = fields.take("x_language")?;
+        fields.finish()?;
+        let response = client.list_subscription_global_order(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_mut)]
+fn __list_service_agency(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListServiceAgencyRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        fields.finish()?;
+        let response = client.list_service_agency(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_mut)]
+fn __create_service_agency(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateServiceAgencyRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_service_agency(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __list_cloud_log_alias(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCloudLogAliasRequest::new();
+        request.project_id = fields.take("project_id")?;
+        fields.finish()?;
+        let response = client.list_cloud_log_alias(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __list_collect_config(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectConfigRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.region_id = fields.take("region_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.csvc = fields.take("csvc")?;
+        request.domain_id = fields.take("domain_id")?;
+        request.query_statistics = fields.take("query_statistics")?;
+        fields.finish()?;
+        let response = client.list_collect_config(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __create_collect_config(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCollectConfigRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.region_id = fields.take("region_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_collect_config(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __delete_lts_cloud_log(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteLtsCloudLogRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.csvc = fields.take("csvc")?;
+        request.source_name = fields.take("source_name")?;
+        fields.finish()?;
+        let response = client.delete_lts_cloud_log(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __list_cloud_log_manages(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCloudLogManagesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        fields.finish()?;
+        let response = client.list_cloud_log_manages(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __list_regions(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListRegionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        fields.finish()?;
+        let response = client.list_regions(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "configurations")]
+#[allow(unused_mut)]
+fn __list_configuration_dictionaries(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListConfigurationDictionariesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.scene = fields.take("scene")?;
+        request.level = fields.take("level")?;
+        request.scope = fields.take("scope")?;
+        request.dict_key = fields.take("dict_key")?;
+        request.is_built_in = fields.take("is_built_in")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.x_language = fields.take("x_language")?;
+        fields.finish()?;
+        let response = client.list_configuration_dictionaries(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "configurations")]
+#[allow(unused_mut)]
+fn __update_configuration_dictionaries(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateConfigurationDictionariesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_configuration_dictionaries(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "configurations")]
+#[allow(unused_mut)]
+fn __create_configuration_dictionaries(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateConfigurationDictionariesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_configuration_dictionaries(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "configurations")]
+#[allow(unused_mut)]
+fn __delete_configuration_dictionaries(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteConfigurationDictionariesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_configuration_dictionaries(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __show_platform_managed(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPlatformManagedRequest::new();
+        request.project_id = fields.take("project_id")?;
+        fields.finish()?;
+        let response = client.show_platform_managed(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_mut)]
+fn __list_subscription_order(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListSubscriptionOrderRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.page = fields.take("page")?;
+        request.x_language = fields.take("x_language")?;
+        fields.finish()?;
+        let response = client.list_subscription_order(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_mut)]
+fn __update_subscription_order(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateSubscriptionOrderRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_subscription_order(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_mut)]
+fn __create_subscription_order(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateSubscriptionOrderRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_subscription_order(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_mut)]
+fn __delete_subscription_order(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteSubscriptionOrderRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_subscription_order(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_mut)]
+fn __list_subscription_product(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListSubscriptionProductRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.x_language = fields.take("x_language")?;
+        fields.finish()?;
+        let response = client.list_subscription_product(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_mut)]
+fn __list_workspaces(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListWorkspacesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.region_id = fields.take("region_id")?;
+        request.name = fields.take("name")?;
+        request.description = fields.take("description")?;
+        request.view_bind_id = fields.take("view_bind_id")?;
+        request.view_bind_name = fields.take("view_bind_name")?;
+        request.create_time_start = fields.take("create_time_start")?;
+        request.create_time_end = fields.take("create_time_end")?;
+        request.is_view = fields.take("is_view")?;
+        request.ids = fields.take("ids")?;
+        request.normal_project_id = fields.take("normal_project_id")?;
+        request.enterprise_project_id = fields.take("enterprise_project_id")?;
+        fields.finish()?;
+        let response = client.list_workspaces(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_mut)]
+fn __create_workspace(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateWorkspaceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_workspace(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_mut)]
+fn __show_workspace(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowWorkspaceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.show_workspace(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_mut)]
+fn __update_workspace(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateWorkspaceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_workspace(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_mut)]
+fn __delete_workspace(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteWorkspaceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.permanent_delete = fields.take("permanent_delete")?;
+        fields.finish()?;
+        let response = client.delete_workspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_channels(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorChannelsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.title = fields.take("title")?;
+        request.connection_module_id = fields.take("connection_module_id")?;
+        request.parser_id = fields.take("parser_id")?;
+        request.group_id = fields.take("group_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_collector_channels(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __create_collector_channel(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCollectorChannelRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_collector_channel(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_channel_group(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorChannelGroupRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.name = fields.take("name")?;
+        fields.finish()?;
+        let response = client.list_collector_channel_group(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __create_collector_channel_group(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCollectorChannelGroupRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_collector_channel_group(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __update_collector_channel_group(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateCollectorChannelGroupRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.group_id = fields.take("group_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_collector_channel_group(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __delete_collector_channel_group(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteCollectorChannelGroupRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.group_id = fields.take("group_id")?;
+        fields.finish()?;
+        let response = client.delete_collector_channel_group(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_instances(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorInstancesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.channel_id = fields.take("channel_id")?;
+        request.node_id = fields.take("node_id")?;
+        request.node_name = fields.take("node_name")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_collector_instances(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __show_collector_channel(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowCollectorChannelRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.channel_id = fields.take("channel_id")?;
+        fields.finish()?;
+        let response = client.show_collector_channel(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __update_collector_channel(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateCollectorChannelRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.channel_id = fields.take("channel_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_collector_channel(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __delete_collector_channel(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteCollectorChannelRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.channel_id = fields.take("channel_id")?;
+        fields.finish()?;
+        let response = client.delete_collector_channel(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __create_collector_channel_operation(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCollectorChannelOperationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.channel_id = fields.take("channel_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_collector_channel_operation(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_connections(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorConnectionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.connection_type = fields.take("connection_type")?;
+        request.title = fields.take("title")?;
+        request.description = fields.take("description")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_collector_connections(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __create_collector_connection(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCollectorConnectionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_collector_connection(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __show_collector_connection(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowCollectorConnectionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.connection_id = fields.take("connection_id")?;
+        fields.finish()?;
+        let response = client.show_collector_connection(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __update_collector_connection(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateCollectorConnectionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.connection_id = fields.take("connection_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_collector_connection(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __delete_collector_connection(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteCollectorConnectionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.connection_id = fields.take("connection_id")?;
+        fields.finish()?;
+        let response = client.delete_collector_connection(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __create_collector_files(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCollectorFilesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::CreateCollectorFilesRequestBody::builder()
+                    .set_file(form.take_file("file")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.create_collector_files(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_parsers(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorParsersRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.query_type = fields.take("query_type")?;
+        request.title = fields.take("title")?;
+        request.description = fields.take("description")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_collector_parsers(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __create_collector_parser(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCollectorParserRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_collector_parser(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __export_collector_parser(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportCollectorParserRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_collector_parser(request).await?;
+        rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __import_collector_parser(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportCollectorParserRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportCollectorParserRequestBody::builder()
+                    .set_files(form.take_file("files")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_collector_parser(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_parser_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorParserTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.title = fields.take("title")?;
+        request.description = fields.take("description")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_collector_parser_template(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __show_collector_parser(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowCollectorParserRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.parser_id = fields.take("parser_id")?;
+        fields.finish()?;
+        let response = client.show_collector_parser(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __delete_collector_parser(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteCollectorParserRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.parser_id = fields.take("parser_id")?;
+        fields.finish()?;
+        let response = client.delete_collector_parser(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_module_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorModuleTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.parser_type = fields.take("parser_type")?;
+        fields.finish()?;
+        let response = client.list_collector_module_template(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_module_restrictions(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorModuleRestrictionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_collector_module_restrictions(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_mut)]
+fn __list_collector_node(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCollectorNodeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.health_status = fields.take("health_status")?;
+        request.region = fields.take("region")?;
+        request.node_id = fields.take("node_id")?;
+        request.node_name = fields.take("node_name")?;
+        request.ip_address = fields.take("ip_address")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_collector_node(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __list_isap_components(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListIsapComponentsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.list_isap_components(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __show_isap_component(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowIsapComponentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.show_isap_component(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __list_component_configuration(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListComponentConfigurationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_component_configuration(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __update_component_configuration(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateComponentConfigurationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_component_configuration(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __create_configuration_application(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateConfigurationApplicationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_configuration_application(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __list_history_component_configuration(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListHistoryComponentConfigurationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_history_component_configuration(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __list_running_nodes(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListRunningNodesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.node_id = fields.take("node_id")?;
+        request.node_name = fields.take("node_name")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_running_nodes(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __list_component_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListComponentTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.file_type = fields.take("file_type")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_component_template(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_mut)]
+fn __list_nodes(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListNodesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.node_id = fields.take("node_id")?;
+        request.node_name = fields.take("node_name")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_nodes(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_mut)]
+fn __delete_node(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteNodeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_node(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_mut)]
+fn __list_installation(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListInstallationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.list_installation(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_mut)]
+fn __list_vpc_endpoint_service(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListVpcEndpointServiceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.list_vpc_endpoint_service(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_mut)]
+fn __update_vpc_endpoint_service(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateVpcEndpointServiceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.vpc_id = fields.take("vpc_id")?;
+        request.subnet_id = fields.take("subnet_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_vpc_endpoint_service(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_mut)]
+fn __update_node(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateNodeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.node_id = fields.take("node_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_node(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_mut)]
+fn __batch_search_metric_hits(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::BatchSearchMetricHitsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.timespan = fields.take("timespan")?;
+        request.cache = fields.take("cache")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.batch_search_metric_hits(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_mut)]
+fn __list_reports(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListReportsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.report_period = fields.take("report_period")?;
+        request.status = fields.take("status")?;
+        fields.finish()?;
+        let response = client.list_reports(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_mut)]
+fn __create_report(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateReportRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.region = fields.take("region")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_report(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_mut)]
+fn __update_recipients_email_status(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateRecipientsEmailStatusRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_recipients_email_status(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_mut)]
+fn __list_recipients_status(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListRecipientsStatusRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_recipients_status(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_mut)]
+fn __show_report_info(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowReportInfoRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.report_id = fields.take("report_id")?;
+        fields.finish()?;
+        let response = client.show_report_info(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_mut)]
+fn __update_report(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateReportRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.report_id = fields.take("report_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_report(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_mut)]
+fn __delete_report(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteReportRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.report_id = fields.take("report_id")?;
+        fields.finish()?;
+        let response = client.delete_report(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_mut)]
+fn __execute_report_action(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExecuteReportActionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.report_id = fields.take("report_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.execute_report_action(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_mut)]
+fn __delete_resource(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteResourceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_resource(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_mut)]
+fn __export_resources(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportResourcesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.r#type = fields.take("type")?;
+        request.provider = fields.take("provider")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_resources(request).await?;
+        rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_mut)]
+fn __import_resource(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportResourceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.r#type = fields.take("type")?;
+        request.provider = fields.take("provider")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportResourceRequestBody::builder()
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_resource(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_mut)]
+fn __list_resources(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListResourcesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_resources(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_mut)]
+fn __download_resource_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DownloadResourceTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.r#type = fields.take("type")?;
+        request.x_language = fields.take("x_language")?;
+        fields.finish()?;
+        let response = client.download_resource_template(request).await?;
+        rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_mut)]
+fn __show_resource(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowResourceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.id = fields.take("id")?;
+        request.x_language = fields.take("x_language")?;
+        fields.finish()?;
+        let response = client.show_resource(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_mut)]
+fn __change_resource(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ChangeResourceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.id = fields.take("id")?;
+        request.x_language = fields.take("x_language")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.change_resource(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __list_alert_rules(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAlertRulesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        request.rule_name = fields.take("rule_name")?;
+        request.rule_id = fields.take("rule_id")?;
+        request.status = fields.take("status")?;
+        request.severity = fields.take("severity")?;
+        fields.finish()?;
+        let response = client.list_alert_rules(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __create_alert_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateAlertRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_alert_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __delete_alert_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteAlertRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_alert_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __disable_alert_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DisableAlertRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.disable_alert_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __enable_alert_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::EnableAlertRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.enable_alert_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __list_alert_rule_metrics(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAlertRuleMetricsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.list_alert_rule_metrics(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __create_alert_rule_simulation(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateAlertRuleSimulationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_alert_rule_simulation(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __list_alert_rule_templates(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAlertRuleTemplatesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.severity = fields.take("severity")?;
+        fields.finish()?;
+        let response = client.list_alert_rule_templates(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __list_alert_rule_template_metrics(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAlertRuleTemplateMetricsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.list_alert_rule_template_metrics(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __show_alert_rule_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowAlertRuleTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.template_id = fields.take("template_id")?;
+        fields.finish()?;
+        let response = client.show_alert_rule_template(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __show_alert_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowAlertRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.rule_id = fields.take("rule_id")?;
+        fields.finish()?;
+        let response = client.show_alert_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_mut)]
+fn __update_alert_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateAlertRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.rule_id = fields.take("rule_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_alert_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __list_cloud_log_platform(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCloudLogPlatformRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.list_cloud_log_platform(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __list_cloud_log_resources(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCloudLogResourcesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.region_id = fields.take("region_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_cloud_log_resources(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __create_resource_config(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateResourceConfigRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_resource_config(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_mut)]
+fn __show_cloud_log_tenant_whitelist(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowCloudLogTenantWhitelistRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.domain_id = fields.take("domain_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.sort_key = fields.take("sort_key")?;
+        fields.finish()?;
+        let response = client.show_cloud_log_tenant_whitelist(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_mut)]
+fn __list_dataspaces(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListDataspacesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataspace_name = fields.take("dataspace_name")?;
+        request.dataspace_id = fields.take("dataspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.sort_key = fields.take("sort_key")?;
+        fields.finish()?;
+        let response = client.list_dataspaces(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_mut)]
+fn __create_dataspace(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateDataspaceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_dataspace(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_mut)]
+fn __show_dataspace(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowDataspaceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataspace_id = fields.take("dataspace_id")?;
+        fields.finish()?;
+        let response = client.show_dataspace(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_mut)]
+fn __update_dataspace(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateDataspaceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataspace_id = fields.take("dataspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_dataspace(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_mut)]
+fn __delete_dataspace(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteDataspaceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataspace_id = fields.take("dataspace_id")?;
+        fields.finish()?;
+        let response = client.delete_dataspace(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_mut)]
+fn __show_moniter_metric_stats(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowMoniterMetricStatsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.show_moniter_metric_stats(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __list_pipes(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListPipesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataspace_id = fields.take("dataspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        request.pipe_name = fields.take("pipe_name")?;
+        request.pipe_type = fields.take("pipe_type")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.sort_key = fields.take("sort_key")?;
+        fields.finish()?;
+        let response = client.list_pipes(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __create_pipe(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreatePipeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_pipe(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __show_pipe(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPipeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        fields.finish()?;
+        let response = client.show_pipe(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __update_pipe(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdatePipeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_pipe(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __delete_pipe(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeletePipeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        fields.finish()?;
+        let response = client.delete_pipe(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __show_pipe_consumption(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPipeConsumptionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        fields.finish()?;
+        let response = client.show_pipe_consumption(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __create_pipe_consumption(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreatePipeConsumptionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_pipe_consumption(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __delete_pipe_consumption(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeletePipeConsumptionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        fields.finish()?;
+        let response = client.delete_pipe_consumption(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __show_pipe_index(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPipeIndexRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        fields.finish()?;
+        let response = client.show_pipe_index(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_mut)]
+fn __update_pipe_index(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdatePipeIndexRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_pipe_index(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_mut)]
+fn __create_search_analysis(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateSearchAnalysisRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_search_analysis(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_mut)]
+fn __list_search_conditions(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListSearchConditionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_search_conditions(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_mut)]
+fn __create_search_condition(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateSearchConditionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_search_condition(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_mut)]
+fn __show_search_condition(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowSearchConditionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.condition_id = fields.take("condition_id")?;
+        fields.finish()?;
+        let response = client.show_search_condition(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_mut)]
+fn __update_search_condition(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateSearchConditionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.condition_id = fields.take("condition_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_search_condition(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_mut)]
+fn __delete_search_condition(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteSearchConditionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.condition_id = fields.take("condition_id")?;
+        fields.finish()?;
+        let response = client.delete_search_condition(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_mut)]
+fn __list_search_histograms(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListSearchHistogramsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_search_histograms(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_mut)]
+fn __list_search_logs(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListSearchLogsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_search_logs(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __list_shippers(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListShippersRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataspace_id = fields.take("dataspace_id")?;
+        request.pipe_id = fields.take("pipe_id")?;
+        request.shipper_name = fields.take("shipper_name")?;
+        request.shipper_source_region = fields.take("shipper_source_region")?;
+        request.shipper_source_strategy = fields.take("shipper_source_strategy")?;
+        request.shipper_consumption_type = fields.take("shipper_consumption_type")?;
+        request.destination_shipper_type = fields.take("destination_shipper_type")?;
+        request.shipper_status = fields.take("shipper_status")?;
+        request.create_time = fields.take("create_time")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        fields.finish()?;
+        let response = client.list_shippers(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __create_shipper(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateShipperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_shipper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __delete_shipper(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteShipperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_shipper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __list_shipper_authorizations(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListShipperAuthorizationsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.source_region = fields.take("source_region")?;
+        request.destination_shipper_type = fields.take("destination_shipper_type")?;
+        request.shipper_status = fields.take("shipper_status")?;
+        request.auth_status = fields.take("auth_status")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        fields.finish()?;
+        let response = client.list_shipper_authorizations(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __handle_shipper_authorization(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::HandleShipperAuthorizationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.handle_shipper_authorization(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __show_shipper_delegate_auth(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowShipperDelegateAuthRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.domain_id = fields.take("domain_id")?;
+        request.agency_name = fields.take("agency_name")?;
+        fields.finish()?;
+        let response = client.show_shipper_delegate_auth(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __create_shipper_delegate_auth(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateShipperDelegateAuthRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.domain_id = fields.take("domain_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_shipper_delegate_auth(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __show_shipper_param(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowShipperParamRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.param_type = fields.take("param_type")?;
+        request.param = fields.take("param")?;
+        fields.finish()?;
+        let response = client.show_shipper_param(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __show_shipper(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowShipperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.shipper_id = fields.take("shipper_id")?;
+        fields.finish()?;
+        let response = client.show_shipper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __retry_shipper_authorization(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::RetryShipperAuthorizationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.shipper_id = fields.take("shipper_id")?;
+        request.param = fields.take("param")?;
+        fields.finish()?;
+        let response = client.retry_shipper_authorization(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __pause_shipper(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::PauseShipperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.shipper_id = fields.take("shipper_id")?;
+        fields.finish()?;
+        let response = client.pause_shipper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __resume_shipper(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ResumeShipperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.shipper_id = fields.take("shipper_id")?;
+        fields.finish()?;
+        let response = client.resume_shipper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_mut)]
+fn __retry_shipper(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::RetryShipperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.shipper_id = fields.take("shipper_id")?;
+        fields.finish()?;
+        let response = client.retry_shipper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __create_alert(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateAlertRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_alert(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __delete_alert(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteAlertRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_alert(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __delete_alerts(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteAlertsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_alerts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __create_batch_order_alerts(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateBatchOrderAlertsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_batch_order_alerts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __change_alerts(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ChangeAlertsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.change_alerts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __export_alerts(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportAlertsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_alerts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __import_alerts(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportAlertsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportAlertsRequestBody::builder()
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_alerts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __list_alerts(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAlertsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_alerts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __download_alert_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DownloadAlertTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.download_alert_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __show_alert(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowAlertRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.alert_id = fields.take("alert_id")?;
+        fields.finish()?;
+        let response = client.show_alert(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_mut)]
+fn __change_alert(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ChangeAlertRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.alert_id = fields.take("alert_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.change_alert(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_mut)]
+fn __list_connections(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListConnectionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.name = fields.take("name")?;
+        request.component_name = fields.take("component_name")?;
+        request.creator_name = fields.take("creator_name")?;
+        request.modifier_name = fields.take("modifier_name")?;
+        request.description = fields.take("description")?;
+        request.create_start_time = fields.take("create_start_time")?;
+        request.create_end_time = fields.take("create_end_time")?;
+        request.update_start_time = fields.take("update_start_time")?;
+        request.update_end_time = fields.take("update_end_time")?;
+        request.is_defense_type = fields.take("is_defense_type")?;
+        fields.finish()?;
+        let response = client.list_connections(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_mut)]
+fn __create_connection(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateConnectionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_connection(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_mut)]
+fn __show_connection(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowConnectionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.asset_id = fields.take("asset_id")?;
+        fields.finish()?;
+        let response = client.show_connection(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_mut)]
+fn __update_connection(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateConnectionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.asset_id = fields.take("asset_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_connection(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_mut)]
+fn __delete_connection(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteConnectionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.asset_id = fields.take("asset_id")?;
+        fields.finish()?;
+        let response = client.delete_connection(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "attachments")]
+#[allow(unused_mut)]
+fn __upload_attachment(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UploadAttachmentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::UploadAttachmentRequestBody::builder()
+                    .set_file_type(form.take("fileType")?)
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.upload_attachment(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "attachments")]
+#[allow(unused_mut)]
+fn __show_attachment(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowAttachmentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.attach_id = fields.take("attach_id")?;
+        fields.finish()?;
+        let response = client.show_attachment(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "attachments")]
+#[allow(unused_mut)]
+fn __download_attachment(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DownloadAttachmentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.attach_id = fields.take("attach_id")?;
+        fields.finish()?;
+        let response = client.download_attachment(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_mut)]
+fn __list_all_second_catalogue(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAllSecondCatalogueRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.catalogue_type = fields.take("catalogue_type")?;
+        request.catalogue_code = fields.take("catalogue_code")?;
+        fields.finish()?;
+        let response = client.list_all_second_catalogue(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_mut)]
+fn __create_catalogue(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateCatalogueRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_catalogue(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_mut)]
+fn __delete_catalogue(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteCatalogueRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_catalogue(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_mut)]
+fn __batch_update_catalogue(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::BatchUpdateCatalogueRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.batch_update_catalogue(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_mut)]
+fn __list_catalogue(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListCatalogueRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_catalogue(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_mut)]
+fn __update_catalogue(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateCatalogueRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.catalogue_id = fields.take("catalogue_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_catalogue(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __list_components(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListComponentsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_components(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __list_component_templates(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListComponentTemplatesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.search_value = fields.take("search_value")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_component_templates(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __create_component_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateComponentTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_component_template(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __show_component_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowComponentTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.template_id = fields.take("template_id")?;
+        fields.finish()?;
+        let response = client.show_component_template(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __update_component_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateComponentTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.template_id = fields.take("template_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_component_template(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __delete_component_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteComponentTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.template_id = fields.take("template_id")?;
+        fields.finish()?;
+        let response = client.delete_component_template(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __show_component(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowComponentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        fields.finish()?;
+        let response = client.show_component(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __list_component_actions(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListComponentActionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.enabled = fields.take("enabled")?;
+        fields.finish()?;
+        let response = client.list_component_actions(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_mut)]
+fn __show_component_action(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowComponentActionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.component_id = fields.take("component_id")?;
+        request.action_id = fields.take("action_id")?;
+        request.enabled = fields.take("enabled")?;
+        fields.finish()?;
+        let response = client.show_component_action(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_mut)]
+fn __list_dataclass(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListDataclassRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.name = fields.take("name")?;
+        request.business_code = fields.take("business_code")?;
+        request.description = fields.take("description")?;
+        request.is_built_in = fields.take("is_built_in")?;
+        fields.finish()?;
+        let response = client.list_dataclass(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_mut)]
+fn __show_data_class_info(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowDataClassInfoRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_id = fields.take("dataclass_id")?;
+        fields.finish()?;
+        let response = client.show_data_class_info(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_mut)]
+fn __list_dataclass_fields(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListDataclassFieldsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_id = fields.take("dataclass_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.name = fields.take("name")?;
+        request.is_built_in = fields.take("is_built_in")?;
+        request.field_category = fields.take("field_category")?;
+        request.mapping = fields.take("mapping")?;
+        fields.finish()?;
+        let response = client.list_dataclass_fields(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_mut)]
+fn __create_dataclass_type(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateDataclassTypeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_id = fields.take("dataclass_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_dataclass_type(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_mut)]
+fn __delete_dataclass_type(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteDataclassTypeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_id = fields.take("dataclass_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_dataclass_type(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_mut)]
+fn __enable_dataclass_type(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::EnableDataclassTypeRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_id = fields.take("dataclass_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.enable_dataclass_type(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __batch_create_datapanel_objects(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::BatchCreateDatapanelObjectsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass = fields.take("dataclass")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.batch_create_datapanel_objects(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __list_datapanel_objects(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListDatapanelObjectsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass = fields.take("dataclass")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_datapanel_objects(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __show_datapanel_object(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowDatapanelObjectRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass = fields.take("dataclass")?;
+        request.dataobject_id = fields.take("dataobject_id")?;
+        fields.finish()?;
+        let response = client.show_datapanel_object(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __create_incident(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateIncidentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_incident(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __delete_incident(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteIncidentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_incident(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __delete_incidents(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteIncidentsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_incidents(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __change_incidents(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ChangeIncidentsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.change_incidents(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __export_incidents(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportIncidentsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_incidents(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __import_incidents(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportIncidentsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportIncidentsRequestBody::builder()
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_incidents(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __list_incidents(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListIncidentsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_incidents(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __download_incident_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DownloadIncidentTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.download_incident_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __show_incident(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowIncidentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.incident_id = fields.take("incident_id")?;
+        fields.finish()?;
+        let response = client.show_incident(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_mut)]
+fn __change_incident(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ChangeIncidentRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.incident_id = fields.take("incident_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.change_incident(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_mut)]
+fn __create_indicator(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateIndicatorRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_indicator(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_mut)]
+fn __delete_indicator(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteIndicatorRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_indicator(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_mut)]
+fn __export_indicators(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportIndicatorsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_indicators(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_mut)]
+fn __import_indicators(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportIndicatorsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportIndicatorsRequestBody::builder()
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_indicators(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_mut)]
+fn __list_indicators(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListIndicatorsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_indicators(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_mut)]
+fn __download_indicator_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DownloadIndicatorTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.download_indicator_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_mut)]
+fn __show_indicator_detail(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowIndicatorDetailRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.indicator_id = fields.take("indicator_id")?;
+        fields.finish()?;
+        let response = client.show_indicator_detail(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_mut)]
+fn __update_indicator(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateIndicatorRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.indicator_id = fields.take("indicator_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_indicator(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __create_layout(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateLayoutRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_layout(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __delete_layouts(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteLayoutsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_layouts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __execute_layout(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExecuteLayoutRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ExecuteLayoutRequestBody::builder()
+                    .set_action(form.take("action")?)
+                    .set_ids(form.take("ids")?)
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.execute_layout(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __list_layout(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListLayoutRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_layout(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __show_layout_wizard_by_field(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowLayoutWizardByFieldRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.layout_id = fields.take("layout_id")?;
+        request.field_id = fields.take("field_id")?;
+        fields.finish()?;
+        let response = client.show_layout_wizard_by_field(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __update_layout_wizards(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateLayoutWizardsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_layout_wizards(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __show_layout_wizard(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowLayoutWizardRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.wizard_id = fields.take("wizard_id")?;
+        fields.finish()?;
+        let response = client.show_layout_wizard(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __delete_layout_wizard(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteLayoutWizardRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.wizard_id = fields.take("wizard_id")?;
+        fields.finish()?;
+        let response = client.delete_layout_wizard(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __show_layout(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowLayoutRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.layout_id = fields.take("layout_id")?;
+        fields.finish()?;
+        let response = client.show_layout(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __update_layout(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateLayoutRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.layout_id = fields.take("layout_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_layout(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __list_layout_wizards(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListLayoutWizardsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.layout_id = fields.take("layout_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        fields.finish()?;
+        let response = client.list_layout_wizards(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_mut)]
+fn __create_layout_wizard(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateLayoutWizardRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.layout_id = fields.take("layout_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_layout_wizard(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __create_classifier(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateClassifierRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_classifier(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __show_classifier_info(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowClassifierInfoRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.classifier_id = fields.take("classifier_id")?;
+        fields.finish()?;
+        let response = client.show_classifier_info(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __update_classifier(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateClassifierRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.classifier_id = fields.take("classifier_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_classifier(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __delete_classifier(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteClassifierRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.classifier_id = fields.take("classifier_id")?;
+        fields.finish()?;
+        let response = client.delete_classifier(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __show_mapping_function(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowMappingFunctionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.show_mapping_function(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __create_mapper(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateMapperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_mapper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __show_mapper_list(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowMapperListRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.show_mapper_list(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __show_mapper_detail(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowMapperDetailRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.mapper_id = fields.take("mapper_id")?;
+        fields.finish()?;
+        let response = client.show_mapper_detail(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __update_mapper(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateMapperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.mapper_id = fields.take("mapper_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_mapper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __delete_single_mapper(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteSingleMapperRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.mapper_id = fields.take("mapper_id")?;
+        fields.finish()?;
+        let response = client.delete_single_mapper(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __create_pre_process_rules(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreatePreProcessRulesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_pre_process_rules(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __show_pre_process_rules_list(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPreProcessRulesListRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.show_pre_process_rules_list(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __show_mapping_info_list(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowMappingInfoListRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.show_mapping_info_list(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __delete_mapping_info(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteMappingInfoRequest::new();
+        request.mapping_id = fields.take("mapping_id")?;
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.delete_mapping_info(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __copy_mapping(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CopyMappingRequest::new();
+        request.mapping_id = fields.take("mapping_id")?;
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.copy_mapping(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_mut)]
+fn __update_mapping_info_status(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateMappingInfoStatusRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.mapping_id = fields.take("mapping_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_mapping_info_status(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_mut)]
+fn __list_metrics(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListMetricsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.list_metrics(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_mut)]
+fn __create_metric(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateMetricRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_metric(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_mut)]
+fn __show_metric_meta_data(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowMetricMetaDataRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.metric_id = fields.take("metric_id")?;
+        fields.finish()?;
+        let response = client.show_metric_meta_data(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_mut)]
+fn __update_metrics(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateMetricsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.metric_id = fields.take("metric_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_metrics(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_mut)]
+fn __delete_metrics(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteMetricsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.metric_id = fields.take("metric_id")?;
+        fields.finish()?;
+        let response = client.delete_metrics(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_mut)]
+fn __list_modules(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListModulesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.module_type = fields.take("module_type")?;
+        fields.finish()?;
+        let response = client.list_modules(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_mut)]
+fn __create_module(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateModuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_module(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_mut)]
+fn __show_module(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowModuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.module_id = fields.take("module_id")?;
+        fields.finish()?;
+        let response = client.show_module(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_mut)]
+fn __update_module(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateModuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.module_id = fields.take("module_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_module(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_mut)]
+fn __delete_module(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteModuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.module_id = fields.take("module_id")?;
+        fields.finish()?;
+        let response = client.delete_module(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "notes")]
+#[allow(unused_mut)]
+fn __create_note(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateNoteRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_note(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "notes")]
+#[allow(unused_mut)]
+fn __delete_notes(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteNotesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_notes(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "notes")]
+#[allow(unused_mut)]
+fn __list_notes(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListNotesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_notes(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __list_playbooks(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListPlaybooksRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.search_txt = fields.take("search_txt")?;
+        request.enabled = fields.take("enabled")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.description = fields.take("description")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.name = fields.take("name")?;
+        fields.finish()?;
+        let response = client.list_playbooks(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __create_playbook(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreatePlaybookRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_playbook(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __export_playbook(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportPlaybookRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_playbook(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __import_playbook(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportPlaybookRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportPlaybookRequestBody::builder()
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .set_upload_model(form.take("upload_model")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_playbook(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __list_playbook_instances(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListPlaybookInstancesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.status = fields.take("status")?;
+        request.name = fields.take("name")?;
+        request.playbook_name = fields.take("playbook_name")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.dataobject_name = fields.take("dataobject_name")?;
+        request.trigger_type = fields.take("trigger_type")?;
+        request.from_date = fields.take("from_date")?;
+        request.to_date = fields.take("to_date")?;
+        request.date_type = fields.take("date_type")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        fields.finish()?;
+        let response = client.list_playbook_instances(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __list_playbook_audit_logs(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListPlaybookAuditLogsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_playbook_audit_logs(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __show_playbook_instance(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPlaybookInstanceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.instance_id = fields.take("instance_id")?;
+        fields.finish()?;
+        let response = client.show_playbook_instance(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __show_playbook_topology(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPlaybookTopologyRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.instance_id = fields.take("instance_id")?;
+        fields.finish()?;
+        let response = client.show_playbook_topology(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __show_playbook_statistics(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPlaybookStatisticsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.show_playbook_statistics(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __list_playbook_approves(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListPlaybookApprovesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.resource_id = fields.take("resource_id")?;
+        request.approve_type = fields.take("approve_type")?;
+        fields.finish()?;
+        let response = client.list_playbook_approves(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __show_playbook_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPlaybookVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        fields.finish()?;
+        let response = client.show_playbook_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __update_playbook_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdatePlaybookVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_playbook_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __delete_playbook_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeletePlaybookVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        fields.finish()?;
+        let response = client.delete_playbook_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __list_playbook_actions(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListPlaybookActionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        fields.finish()?;
+        let response = client.list_playbook_actions(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __create_playbook_action(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreatePlaybookActionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_playbook_action(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __update_playbook_action(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdatePlaybookActionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.action_id = fields.take("action_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_playbook_action(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __delete_playbook_action(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeletePlaybookActionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.action_id = fields.take("action_id")?;
+        fields.finish()?;
+        let response = client.delete_playbook_action(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __create_playbook_approve(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreatePlaybookApproveRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_playbook_approve(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __copy_playbook_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CopyPlaybookVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.copy_playbook_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __create_playbook_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreatePlaybookRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_playbook_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __show_playbook_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPlaybookRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.rule_id = fields.take("rule_id")?;
+        fields.finish()?;
+        let response = client.show_playbook_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __update_playbook_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdatePlaybookRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.rule_id = fields.take("rule_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_playbook_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __delete_playbook_rule(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeletePlaybookRuleRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.rule_id = fields.take("rule_id")?;
+        fields.finish()?;
+        let response = client.delete_playbook_rule(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __show_playbook(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPlaybookRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.playbook_id = fields.take("playbook_id")?;
+        fields.finish()?;
+        let response = client.show_playbook(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __update_playbook(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdatePlaybookRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.playbook_id = fields.take("playbook_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_playbook(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __delete_playbook(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeletePlaybookRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.playbook_id = fields.take("playbook_id")?;
+        fields.finish()?;
+        let response = client.delete_playbook(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __show_playbook_monitors(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPlaybookMonitorsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.playbook_id = fields.take("playbook_id")?;
+        request.start_time = fields.take("start_time")?;
+        request.version_query_type = fields.take("version_query_type")?;
+        request.end_time = fields.take("end_time")?;
+        fields.finish()?;
+        let response = client.show_playbook_monitors(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __list_playbook_versions(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListPlaybookVersionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.playbook_id = fields.take("playbook_id")?;
+        request.status = fields.take("status")?;
+        request.enabled = fields.take("enabled")?;
+        request.version_type = fields.take("version_type")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_playbook_versions(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_mut)]
+fn __create_playbook_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreatePlaybookVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.playbook_id = fields.take("playbook_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_playbook_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_mut)]
+fn __search_policy_record(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SearchPolicyRecordRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.x_secmaster_version = fields.take("x_secmaster_version")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.search_policy_record(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_mut)]
+fn __search_policy_record_by_policy_id(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SearchPolicyRecordByPolicyIdRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.policy_id = fields.take("policy_id")?;
+        request.x_secmaster_version = fields.take("x_secmaster_version")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.search_policy_record_by_policy_id(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_mut)]
+fn __create_retry_policy(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateRetryPolicyRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.action_type = fields.take("action_type")?;
+        request.x_secmaster_version = fields.take("x_secmaster_version")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_retry_policy(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_mut)]
+fn __delete_policies(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeletePoliciesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.x_secmaster_version = fields.take("x_secmaster_version")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_policies(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_mut)]
+fn __search_policy(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SearchPolicyRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.x_secmaster_version = fields.take("x_secmaster_version")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.search_policy(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_mut)]
+fn __show_policy(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowPolicyRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.policy_id = fields.take("policy_id")?;
+        request.x_secmaster_version = fields.take("x_secmaster_version")?;
+        fields.finish()?;
+        let response = client.show_policy(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "tasks")]
+#[allow(unused_mut)]
+fn __list_tasks(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListTasksRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.note = fields.take("note")?;
+        request.name = fields.take("name")?;
+        request.business_type = fields.take("business_type")?;
+        request.creator_name = fields.take("creator_name")?;
+        request.query_type = fields.take("query_type")?;
+        request.from_date = fields.take("from_date")?;
+        request.to_date = fields.take("to_date")?;
+        fields.finish()?;
+        let response = client.list_tasks(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "tasks")]
+#[allow(unused_mut)]
+fn __show_task(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowTaskRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.task_id = fields.take("task_id")?;
+        fields.finish()?;
+        let response = client.show_task(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "tasks")]
+#[allow(unused_mut)]
+fn __update_task(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateTaskRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.task_id = fields.take("task_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_task(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_mut)]
+fn __export_vulnerabilities(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportVulnerabilitiesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_vulnerabilities(request).await?;
+        rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_mut)]
+fn __import_vulnerabilities(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportVulnerabilitiesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportVulnerabilitiesRequestBody::builder()
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_vulnerabilities(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_mut)]
+fn __list_vulnerabilities(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListVulnerabilitiesRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_vulnerabilities(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_mut)]
+fn __download_vulnerability_template(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DownloadVulnerabilityTemplateRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        fields.finish()?;
+        let response = client.download_vulnerability_template(request).await?;
+        rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_mut)]
+fn __show_vulnerability(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowVulnerabilityRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.vul_id = fields.take("vul_id")?;
+        fields.finish()?;
+        let response = client.show_vulnerability(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __list_workflows(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListWorkflowsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.order = fields.take("order")?;
+        request.sortby = fields.take("sortby")?;
+        request.enabled = fields.take("enabled")?;
+        request.name = fields.take("name")?;
+        request.description = fields.take("description")?;
+        request.dataclass_id = fields.take("dataclass_id")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.aop_type = fields.take("aop_type")?;
+        fields.finish()?;
+        let response = client.list_workflows(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __create_aop_workflow(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateAopWorkflowRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_aop_workflow(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __export_aopworkflow(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportAopworkflowRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_aopworkflow(request).await?;
+        rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __import_aopworkflow(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportAopworkflowRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportAopworkflowRequestBody::builder()
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_aopworkflow(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __list_aop_workflow_instance(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAopWorkflowInstanceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        request.sort_key = fields.take("sort_key")?;
+        request.sort_dir = fields.take("sort_dir")?;
+        request.from_date = fields.take("from_date")?;
+        request.to_date = fields.take("to_date")?;
+        request.workflow_id = fields.take("workflow_id")?;
+        request.id = fields.take("id")?;
+        request.name = fields.take("name")?;
+        request.dataobject_id = fields.take("dataobject_id")?;
+        request.dataclass_id = fields.take("dataclass_id")?;
+        request.playbook_id = fields.take("playbook_id")?;
+        request.defence_id = fields.take("defence_id")?;
+        request.status = fields.take("status")?;
+        request.trigger_type = fields.take("trigger_type")?;
+        fields.finish()?;
+        let response = client.list_aop_workflow_instance(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __show_aop_workflow_instance(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowAopWorkflowInstanceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.instance_id = fields.take("instance_id")?;
+        request.show_topology = fields.take("show_topology")?;
+        fields.finish()?;
+        let response = client.show_aop_workflow_instance(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __update_workflow_instance(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateWorkflowInstanceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.instance_id = fields.take("instance_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_workflow_instance(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __validate_aop_workflow_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ValidateAopWorkflowVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.validate_aop_workflow_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __show_aop_workflow_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowAopWorkflowVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        fields.finish()?;
+        let response = client.show_aop_workflow_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __update_aop_workflow_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateAopWorkflowVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_aop_workflow_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __delete_aop_workflow_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteAopWorkflowVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        fields.finish()?;
+        let response = client.delete_aop_workflow_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __create_aop_workflow_version_approvel(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateAopWorkflowVersionApprovelRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.version_id = fields.take("version_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_aop_workflow_version_approvel(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __show_aop_workflow(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowAopWorkflowRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.workflow_id = fields.take("workflow_id")?;
+        fields.finish()?;
+        let response = client.show_aop_workflow(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __update_aop_workflow(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateAopWorkflowRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.workflow_id = fields.take("workflow_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_aop_workflow(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __delete_aop_workflow(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteAopWorkflowRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.workflow_id = fields.take("workflow_id")?;
+        fields.finish()?;
+        let response = client.delete_aop_workflow(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __list_aop_workflow_versions(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListAopWorkflowVersionsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.workflow_id = fields.take("workflow_id")?;
+        request.status = fields.take("status")?;
+        fields.finish()?;
+        let response = client.list_aop_workflow_versions(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_mut)]
+fn __create_aop_workflow_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateAopWorkflowVersionRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.workflow_id = fields.take("workflow_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_aop_workflow_version(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __create_dataobject(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateDataobjectRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_dataobject(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __delete_dataobjects(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteDataobjectsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_dataobjects(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __export_dataobjects(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportDataobjectsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.export_dataobjects(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __import_dataobjects(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportDataobjectsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportDataobjectsRequestBody::builder()
+                    .set_upload_file(form.take_file("uploadFile")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_dataobjects(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __list_dataobjects(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListDataobjectsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_dataobjects(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __show_dataobject(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ShowDataobjectRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.data_object_id = fields.take("data_object_id")?;
+        fields.finish()?;
+        let response = client.show_dataobject(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __update_dataobject(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateDataobjectRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_name = fields.take("dataclass_name")?;
+        request.data_object_id = fields.take("data_object_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_dataobject(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __create_dataobject_relation(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateDataobjectRelationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_type = fields.take("dataclass_type")?;
+        request.data_object_id = fields.take("data_object_id")?;
+        request.related_dataclass_type = fields.take("related_dataclass_type")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_dataobject_relation(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __delete_dataobject_relation(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteDataobjectRelationRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_type = fields.take("dataclass_type")?;
+        request.data_object_id = fields.take("data_object_id")?;
+        request.related_dataclass_type = fields.take("related_dataclass_type")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_dataobject_relation(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __list_dataobject_relations(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListDataobjectRelationsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_type = fields.take("dataclass_type")?;
+        request.data_object_id = fields.take("data_object_id")?;
+        request.related_dataclass_type = fields.take("related_dataclass_type")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_dataobject_relations(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_mut)]
+fn __batch_create_dataobject_relations(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::BatchCreateDataobjectRelationsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.workspace_id = fields.take("workspace_id")?;
+        request.dataclass_type = fields.take("dataclass_type")?;
+        request.related_dataclass_type = fields.take("related_dataclass_type")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.batch_create_dataobject_relations(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_mut)]
+fn __count_resource_instance(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CountResourceInstanceRequest::new();
+        request.resource_type = fields.take("resource_type")?;
+        request.project_id = fields.take("project_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.count_resource_instance(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_mut)]
+fn __list_resource_instance(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListResourceInstanceRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.resource_type = fields.take("resource_type")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.list_resource_instance(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_mut)]
+fn __list_project_tag(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListProjectTagRequest::new();
+        request.resource_type = fields.take("resource_type")?;
+        request.project_id = fields.take("project_id")?;
+        fields.finish()?;
+        let response = client.list_project_tag(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_mut)]
+fn __list_resource_tag(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListResourceTagRequest::new();
+        request.resource_type = fields.take("resource_type")?;
+        request.resource_id = fields.take("resource_id")?;
+        request.project_id = fields.take("project_id")?;
+        fields.finish()?;
+        let response = client.list_resource_tag(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_mut)]
+fn __batch_tag_resources(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::BatchTagResourcesRequest::new();
+        request.resource_type = fields.take("resource_type")?;
+        request.resource_id = fields.take("resource_id")?;
+        request.project_id = fields.take("project_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.batch_tag_resources(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_mut)]
+fn __delete_tags(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteTagsRequest::new();
+        request.resource_type = fields.take("resource_type")?;
+        request.resource_id = fields.take("resource_id")?;
+        request.project_id = fields.take("project_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.delete_tags(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_mut)]
+fn __batch_untag_resources(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::BatchUntagResourcesRequest::new();
+        request.resource_type = fields.take("resource_type")?;
+        request.resource_id = fields.take("resource_id")?;
+        request.project_id = fields.take("project_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.batch_untag_resources(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_mut)]
+fn __update_tag_value(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateTagValueRequest::new();
+        request.resource_type = fields.take("resource_type")?;
+        request.project_id = fields.take("project_id")?;
+        request.resource_id = fields.take("resource_id")?;
+        request.key = fields.take("key")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_tag_value(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -5835,6 +5835,44 @@ fn every_operation_answers_through_the_mock() {
         .join("\n")
     );
     assert!(called <= 317usize);
+    #[cfg(
+        all(
+            feature = "workflows",
+            feature = "playbooks",
+            feature = "subscriptions",
+            feature = "workspaces",
+            feature = "cloud-logs",
+            feature = "configurations",
+            feature = "collectors",
+            feature = "components",
+            feature = "nodes",
+            feature = "metrics",
+            feature = "reports",
+            feature = "resources",
+            feature = "alert-rules",
+            feature = "dataspaces",
+            feature = "pipes",
+            feature = "search",
+            feature = "shippers",
+            feature = "alerts",
+            feature = "asset-credentials",
+            feature = "attachments",
+            feature = "catalogues",
+            feature = "data-classes",
+            feature = "data-objects",
+            feature = "incidents",
+            feature = "indicators",
+            feature = "layouts",
+            feature = "mappings",
+            feature = "modules",
+            feature = "notes",
+            feature = "policies",
+            feature = "tasks",
+            feature = "vulnerabilities",
+            feature = "resource-tags"
+        )
+    )]
+    assert_eq!(called, 317usize, "with every tag feature on, every operation is called");
     assert_eq!(requests.len(), called, "one request per operation");
     for request in &requests {
         assert!(request.authenticated, "{:?} was not authenticated", request.operation);

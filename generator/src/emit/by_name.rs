@@ -12,7 +12,11 @@ use crate::names;
 /// The whole file body.
 pub fn by_name(api: &Api) -> TokenStream {
     let rt = rt();
-    let arms = api.operations.iter().map(|operation| arm(api, operation));
+    let (arms, calls): (Vec<TokenStream>, Vec<TokenStream>) = api
+        .operations
+        .iter()
+        .map(|operation| arm(api, operation))
+        .unzip();
     let import = super::import_rt();
     let unknown = quote! {
         ::std::boxed::Box::pin(::std::future::ready(::std::result::Result::Err(
@@ -50,11 +54,14 @@ pub fn by_name(api: &Api) -> TokenStream {
         ) -> ::std::result::Result<#rt::serde_json::Value, #rt::Error> {
             #[allow(unused_mut, unused_variables)]
             let mut fields = #rt::by_name::Fields::new(operation, request)?;
-            // One boxed future per operation: a single state machine over every arm would
-            // need a stack frame as large as all of them together in a debug build.
             let call: Call<'_> = #dispatch;
             call.await
         }
+
+        // One function per operation, each boxing its own future: built in one function,
+        // the futures of every operation would share one stack frame as large as all of
+        // them together in a debug build.
+        #(#calls)*
 
         type Call<'a> = ::std::pin::Pin<
             ::std::boxed::Box<
@@ -67,7 +74,9 @@ pub fn by_name(api: &Api) -> TokenStream {
     }
 }
 
-fn arm(api: &Api, operation: &Operation) -> TokenStream {
+/// The `match` arm of one operation, and the function it calls (empty when the arm needs
+/// none).
+fn arm(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
     let rt = rt();
     let name = &operation.name;
     let method = names::snake_ident(&operation.method_name);
@@ -86,7 +95,7 @@ fn arm(api: &Api, operation: &Operation) -> TokenStream {
         Some(BodyKind::Json(_)) => fields.push(quote!(request.body = fields.take("body")?;)),
         Some(BodyKind::Form(id)) => fields.push(form(api, *id)),
         Some(BodyKind::Raw) => {
-            return quote! {
+            let arm = quote! {
                 #cfg
                 #name => ::std::boxed::Box::pin(::std::future::ready(::std::result::Result::Err(
                     #rt::Error::InvalidRequest(::std::format!(
@@ -94,6 +103,7 @@ fn arm(api: &Api, operation: &Operation) -> TokenStream {
                     )),
                 ))),
             };
+            return (arm, TokenStream::new());
         }
         None => {}
     }
@@ -110,17 +120,26 @@ fn arm(api: &Api, operation: &Operation) -> TokenStream {
             ::std::result::Result::Ok(#rt::serde_json::Value::Null)
         },
     };
-    quote! {
+    let function = quote::format_ident!("__{}", shown(&method));
+    let arm = quote! {
         #cfg
-        #name => ::std::boxed::Box::pin(async move {
-            #[allow(unused_mut)]
-            let mut request = crate::operations::#request::new();
-            #(#fields)*
-            fields.finish()?;
-            let response = client.#method(request).await?;
-            #answer
-        }),
-    }
+        #name => #function(client, fields),
+    };
+    let call = quote! {
+        #cfg
+        #[allow(unused_mut)]
+        fn #function(client: &crate::Client, mut fields: #rt::by_name::Fields) -> Call<'_> {
+            ::std::boxed::Box::pin(async move {
+                #[allow(unused_mut)]
+                let mut request = crate::operations::#request::new();
+                #(#fields)*
+                fields.finish()?;
+                let response = client.#method(request).await?;
+                #answer
+            })
+        }
+    };
+    (arm, call)
 }
 
 /// The form body: each part by its name on the wire, a file as

@@ -17,11 +17,17 @@ pub fn every_operation(api: &Api, crate_ident: &Ident) -> TokenStream {
         .iter()
         .map(|operation| call(api, operation, crate_ident));
     let count = api.operations.len();
-    // Operations of tag features that are off are not compiled, so not called.
+    // Operations of tag features that are off are not compiled, so not called; with every
+    // tag feature on (the default), every operation is.
+    let features = &api.features;
     let at_most = if count == 0 {
         quote!(assert_eq!(called, 0);)
     } else {
-        quote!(assert!(called <= #count);)
+        quote! {
+            assert!(called <= #count);
+            #[cfg(all(#(feature = #features),*))]
+            assert_eq!(called, #count, "with every tag feature on, every operation is called");
+        }
     };
     let import = super::import_rt();
     quote! {

@@ -17,15 +17,7 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "ListNumbers" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListNumbersRequest::new();
-                fields.finish()?;
-                let response = client.list_numbers(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListNumbers" => __list_numbers(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -41,6 +33,17 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __list_numbers(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListNumbersRequest::new();
+        fields.finish()?;
+        let response = client.list_numbers(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -17,37 +17,9 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "ExportReport" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ExportReportRequest::new();
-                request.export_id = fields.take("export_id")?;
-                fields.finish()?;
-                let response = client.export_report(request).await?;
-                rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
-            })
-        }
-        "CreateBatch" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateBatchRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_batch(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "PutLabels" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::PutLabelsRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.put_labels(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ExportReport" => __export_report(client, fields),
+        "CreateBatch" => __create_batch(client, fields),
+        "PutLabels" => __put_labels(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -63,6 +35,43 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __export_report(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ExportReportRequest::new();
+        request.export_id = fields.take("export_id")?;
+        fields.finish()?;
+        let response = client.export_report(request).await?;
+        rt::by_name::to_json(&response.body.collect(1 << 20).await?.to_vec())
+    })
+}
+
+#[allow(unused_mut)]
+fn __create_batch(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateBatchRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_batch(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __put_labels(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::PutLabelsRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.put_labels(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

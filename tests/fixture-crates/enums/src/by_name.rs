@@ -17,17 +17,7 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "ListJobs" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListJobsRequest::new();
-                request.state = fields.take("state")?;
-                fields.finish()?;
-                let response = client.list_jobs(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ListJobs" => __list_jobs(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -43,6 +33,19 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __list_jobs(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListJobsRequest::new();
+        request.state = fields.take("state")?;
+        fields.finish()?;
+        let response = client.list_jobs(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

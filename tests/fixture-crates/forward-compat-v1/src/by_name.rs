@@ -17,28 +17,8 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "ListWidgets" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListWidgetsRequest::new();
-                request.workspace_id = fields.take("workspace_id")?;
-                request.limit = fields.take("limit")?;
-                fields.finish()?;
-                let response = client.list_widgets(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "CreateWidget" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateWidgetRequest::new();
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_widget(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListWidgets" => __list_widgets(client, fields),
+        "CreateWidget" => __create_widget(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -54,6 +34,32 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __list_widgets(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListWidgetsRequest::new();
+        request.workspace_id = fields.take("workspace_id")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_widgets(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __create_widget(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateWidgetRequest::new();
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_widget(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -17,42 +17,9 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "ListWidgets" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListWidgetsRequest::new();
-                request.workspace_id = fields.take("workspace_id")?;
-                request.marker = fields.take("marker")?;
-                request.limit = fields.take("limit")?;
-                fields.finish()?;
-                let response = client.list_widgets(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "CreateWidget" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateWidgetRequest::new();
-                request.workspace_id = fields.take("workspace_id")?;
-                request.x_client_token = fields.take("x_client_token")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_widget(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "DeleteWidget" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteWidgetRequest::new();
-                request.workspace_id = fields.take("workspace_id")?;
-                request.widget_id = fields.take("widget_id")?;
-                fields.finish()?;
-                let response = client.delete_widget(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ListWidgets" => __list_widgets(client, fields),
+        "CreateWidget" => __create_widget(client, fields),
+        "DeleteWidget" => __delete_widget(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -68,6 +35,48 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __list_widgets(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListWidgetsRequest::new();
+        request.workspace_id = fields.take("workspace_id")?;
+        request.marker = fields.take("marker")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_widgets(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __create_widget(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateWidgetRequest::new();
+        request.workspace_id = fields.take("workspace_id")?;
+        request.x_client_token = fields.take("x_client_token")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_widget(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __delete_widget(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteWidgetRequest::new();
+        request.workspace_id = fields.take("workspace_id")?;
+        request.widget_id = fields.take("widget_id")?;
+        fields.finish()?;
+        let response = client.delete_widget(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

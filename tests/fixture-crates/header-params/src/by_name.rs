@@ -17,20 +17,7 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "CreateThing" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateThingRequest::new();
-                request.x_request_id = fields.take("x_request_id")?;
-                request.x_retry_count = fields.take("x_retry_count")?;
-                request.x_dry_run = fields.take("x_dry_run")?;
-                request.x_language = fields.take("x_language")?;
-                fields.finish()?;
-                let response = client.create_thing(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "CreateThing" => __create_thing(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -46,6 +33,22 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __create_thing(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateThingRequest::new();
+        request.x_request_id = fields.take("x_request_id")?;
+        request.x_retry_count = fields.take("x_retry_count")?;
+        request.x_dry_run = fields.take("x_dry_run")?;
+        request.x_language = fields.take("x_language")?;
+        fields.finish()?;
+        let response = client.create_thing(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -17,36 +17,9 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "ListWidgets" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListWidgetsRequest::new();
-                fields.finish()?;
-                let response = client.list_widgets(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
-        "ReplaceWidgets" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ReplaceWidgetsRequest::new();
-                fields.finish()?;
-                let response = client.replace_widgets(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
-        "CreateWidget" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateWidgetRequest::new();
-                fields.finish()?;
-                let response = client.create_widget(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "ListWidgets" => __list_widgets(client, fields),
+        "ReplaceWidgets" => __replace_widgets(client, fields),
+        "CreateWidget" => __create_widget(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -62,6 +35,45 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __list_widgets(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListWidgetsRequest::new();
+        fields.finish()?;
+        let response = client.list_widgets(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __replace_widgets(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ReplaceWidgetsRequest::new();
+        fields.finish()?;
+        let response = client.replace_widgets(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __create_widget(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateWidgetRequest::new();
+        fields.finish()?;
+        let response = client.create_widget(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

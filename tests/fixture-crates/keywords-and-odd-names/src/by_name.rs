@@ -17,17 +17,7 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "get-odd.thing" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::GetOddThingRequest::new();
-                request.r#type = fields.take("type")?;
-                request.self_ = fields.take("self")?;
-                fields.finish()?;
-                let response = client.get_odd_thing(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "get-odd.thing" => __get_odd_thing(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -43,6 +33,19 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __get_odd_thing(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::GetOddThingRequest::new();
+        request.r#type = fields.take("type")?;
+        request.self_ = fields.take("self")?;
+        fields.finish()?;
+        let response = client.get_odd_thing(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -17,73 +17,9 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "UploadFile" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UploadFileRequest::new();
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::UploadFileRequestBody::builder()
-                            .set_file(form.take_file("file")?)
-                            .set_title(form.take("title")?)
-                            .set_size_limit(form.take("size_limit")?)
-                            .set_overwrite(form.take("overwrite")?)
-                            .set_kind(form.take("kind")?)
-                            .set_tags(form.take("tags")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.upload_file(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
-        "ImportAlerts" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ImportAlertsRequest::new();
-                request.workspace_id = fields.take("workspace_id")?;
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::ImportAlertsRequestBody::builder()
-                            .set_import_file(form.take_file("import_file")?)
-                            .set_mapping_name(form.take("mapping_name")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.import_alerts(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "UploadAttachments" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UploadAttachmentsRequest::new();
-                request.body = match fields.nested("body")? {
-                    ::std::option::Option::Some(mut form) => {
-                        let body = crate::models::UploadAttachmentsRequestBody::builder()
-                            .set_files(form.take_files("files")?)
-                            .set_note(form.take("note")?)
-                            .build()?;
-                        form.finish()?;
-                        ::std::option::Option::Some(body)
-                    }
-                    ::std::option::Option::None => ::std::option::Option::None,
-                };
-                fields.finish()?;
-                let response = client.upload_attachments(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "UploadFile" => __upload_file(client, fields),
+        "ImportAlerts" => __import_alerts(client, fields),
+        "UploadAttachments" => __upload_attachments(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -99,6 +35,82 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __upload_file(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UploadFileRequest::new();
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::UploadFileRequestBody::builder()
+                    .set_file(form.take_file("file")?)
+                    .set_title(form.take("title")?)
+                    .set_size_limit(form.take("size_limit")?)
+                    .set_overwrite(form.take("overwrite")?)
+                    .set_kind(form.take("kind")?)
+                    .set_tags(form.take("tags")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.upload_file(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __import_alerts(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ImportAlertsRequest::new();
+        request.workspace_id = fields.take("workspace_id")?;
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::ImportAlertsRequestBody::builder()
+                    .set_import_file(form.take_file("import_file")?)
+                    .set_mapping_name(form.take("mapping_name")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.import_alerts(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __upload_attachments(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UploadAttachmentsRequest::new();
+        request.body = match fields.nested("body")? {
+            ::std::option::Option::Some(mut form) => {
+                let body = crate::models::UploadAttachmentsRequestBody::builder()
+                    .set_files(form.take_files("files")?)
+                    .set_note(form.take("note")?)
+                    .build()?;
+                form.finish()?;
+                ::std::option::Option::Some(body)
+            }
+            ::std::option::Option::None => ::std::option::Option::None,
+        };
+        fields.finish()?;
+        let response = client.upload_attachments(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

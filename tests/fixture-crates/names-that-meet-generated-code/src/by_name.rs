@@ -17,267 +17,30 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "Service" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ServiceRequest::new();
-                request.call = fields.take("call")?;
-                request.request = fields.take("request")?;
-                request.response = fields.take("response")?;
-                request.value = fields.take("value")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.service(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Serde" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SerdeRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.serde(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Rt" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::RtRequest::new();
-                request.rt = fields.take("rt")?;
-                request.serde = fields.take("serde")?;
-                request.core = fields.take("core")?;
-                request.std = fields.take("std")?;
-                request.ok = fields.take("ok")?;
-                request.err = fields.take("err")?;
-                request.some = fields.take("some")?;
-                request.none = fields.take("none")?;
-                request.result = fields.take("result")?;
-                request.option = fields.take("option")?;
-                request.self_ = fields.take("self")?;
-                request.e = fields.take("e")?;
-                request.t = fields.take("t")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.rt(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Ok" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::OkRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.ok(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Err" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ErrRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.err(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Result" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ResultRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.result(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Option" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::OptionRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.option(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Some" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SomeRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.some(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "None" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::NoneRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.none(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Vec" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::VecRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.vec(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "String" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::StringRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.string(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Box" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::BoxRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.r#box(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Self" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SelfRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.self_(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Core" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CoreRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.core(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Std" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::StdRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.std(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "A" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ARequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.a(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "D" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.d(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "E" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ERequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.e(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "S" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.s(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "T" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::TRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.t(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Default" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DefaultRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.default(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Into" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::IntoRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.into(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "FieldSeed" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::FieldSeedRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.field_seed(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "Setters" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SettersRequest::new();
-                request.name = fields.take("name")?;
-                request.set_name = fields.take("set_name")?;
-                request.set_body = fields.take("set_body")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.setters(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "Service" => __service(client, fields),
+        "Serde" => __serde(client, fields),
+        "Rt" => __rt(client, fields),
+        "Ok" => __ok(client, fields),
+        "Err" => __err(client, fields),
+        "Result" => __result(client, fields),
+        "Option" => __option(client, fields),
+        "Some" => __some(client, fields),
+        "None" => __none(client, fields),
+        "Vec" => __vec(client, fields),
+        "String" => __string(client, fields),
+        "Box" => __box(client, fields),
+        "Self" => __self_(client, fields),
+        "Core" => __core(client, fields),
+        "Std" => __std(client, fields),
+        "A" => __a(client, fields),
+        "D" => __d(client, fields),
+        "E" => __e(client, fields),
+        "S" => __s(client, fields),
+        "T" => __t(client, fields),
+        "Default" => __default(client, fields),
+        "Into" => __into(client, fields),
+        "FieldSeed" => __field_seed(client, fields),
+        "Setters" => __setters(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -293,6 +56,315 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __service(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ServiceRequest::new();
+        request.call = fields.take("call")?;
+        request.request = fields.take("request")?;
+        request.response = fields.take("response")?;
+        request.value = fields.take("value")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.service(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __serde(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SerdeRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.serde(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __rt(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::RtRequest::new();
+        request.rt = fields.take("rt")?;
+        request.serde = fields.take("serde")?;
+        request.core = fields.take("core")?;
+        request.std = fields.take("std")?;
+        request.ok = fields.take("ok")?;
+        request.err = fields.take("err")?;
+        request.some = fields.take("some")?;
+        request.none = fields.take("none")?;
+        request.result = fields.take("result")?;
+        request.option = fields.take("option")?;
+        request.self_ = fields.take("self")?;
+        request.e = fields.take("e")?;
+        request.t = fields.take("t")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.rt(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __ok(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::OkRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.ok(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __err(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ErrRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.err(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __result(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ResultRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.result(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __option(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::OptionRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.option(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __some(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SomeRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.some(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __none(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::NoneRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.none(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __vec(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::VecRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.vec(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __string(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::StringRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.string(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __box(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::BoxRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.r#box(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __self_(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SelfRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.self_(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __core(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CoreRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.core(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __std(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::StdRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.std(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __a(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ARequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.a(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __d(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.d(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __e(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ERequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.e(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __s(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.s(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __t(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::TRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.t(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __default(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DefaultRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.default(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __into(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::IntoRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.into(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __field_seed(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::FieldSeedRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.field_seed(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __setters(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SettersRequest::new();
+        request.name = fields.take("name")?;
+        request.set_name = fields.take("set_name")?;
+        request.set_body = fields.take("set_body")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.setters(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

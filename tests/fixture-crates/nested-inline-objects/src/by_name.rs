@@ -17,16 +17,7 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "CreateOrder" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateOrderRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_order(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "CreateOrder" => __create_order(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -42,6 +33,18 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __create_order(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateOrderRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_order(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

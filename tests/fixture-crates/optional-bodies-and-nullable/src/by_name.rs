@@ -17,17 +17,7 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "UpdateJob" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateJobRequest::new();
-                request.id = fields.take("id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_job(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "UpdateJob" => __update_job(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -43,6 +33,19 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __update_job(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateJobRequest::new();
+        request.id = fields.take("id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_job(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

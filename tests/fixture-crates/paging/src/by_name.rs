@@ -17,42 +17,9 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "ListItems" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListItemsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.name = fields.take("name")?;
-                request.offset = fields.take("offset")?;
-                request.limit = fields.take("limit")?;
-                fields.finish()?;
-                let response = client.list_items(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "SearchItems" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SearchItemsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.search_items(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "ListEvents" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::ListEventsRequest::new();
-                request.project_id = fields.take("project_id")?;
-                request.marker = fields.take("marker")?;
-                request.limit = fields.take("limit")?;
-                fields.finish()?;
-                let response = client.list_events(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "ListItems" => __list_items(client, fields),
+        "SearchItems" => __search_items(client, fields),
+        "ListEvents" => __list_events(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -68,6 +35,48 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __list_items(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListItemsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.name = fields.take("name")?;
+        request.offset = fields.take("offset")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_items(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __search_items(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SearchItemsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.search_items(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __list_events(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::ListEventsRequest::new();
+        request.project_id = fields.take("project_id")?;
+        request.marker = fields.take("marker")?;
+        request.limit = fields.take("limit")?;
+        fields.finish()?;
+        let response = client.list_events(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -17,31 +17,8 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "GetItemVersion" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::GetItemVersionRequest::new();
-                request.item_id = fields.take("item_id")?;
-                request.project_id = fields.take("project_id")?;
-                request.version = fields.take("version")?;
-                fields.finish()?;
-                let response = client.get_item_version(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
-        "DeleteItemKind" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteItemKindRequest::new();
-                request.item_id = fields.take("item_id")?;
-                request.kind = fields.take("kind")?;
-                fields.finish()?;
-                let response = client.delete_item_kind(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "GetItemVersion" => __get_item_version(client, fields),
+        "DeleteItemKind" => __delete_item_kind(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -57,6 +34,41 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __get_item_version(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::GetItemVersionRequest::new();
+        request.item_id = fields.take("item_id")?;
+        request.project_id = fields.take("project_id")?;
+        request.version = fields.take("version")?;
+        fields.finish()?;
+        let response = client.get_item_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __delete_item_kind(
+    client: &crate::Client,
+    mut fields: rt::by_name::Fields,
+) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteItemKindRequest::new();
+        request.item_id = fields.take("item_id")?;
+        request.kind = fields.take("kind")?;
+        fields.finish()?;
+        let response = client.delete_item_kind(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -17,37 +17,8 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "Search" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SearchRequest::new();
-                request.q = fields.take("q")?;
-                request.limit = fields.take("limit")?;
-                request.offset = fields.take("offset")?;
-                request.min_score = fields.take("min_score")?;
-                request.exact = fields.take("exact")?;
-                request.sort = fields.take("sort")?;
-                request.tags = fields.take("tags")?;
-                request.ids = fields.take("ids")?;
-                request.states = fields.take("states")?;
-                fields.finish()?;
-                let response = client.search(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
-        "SetLabels" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::SetLabelsRequest::new();
-                request.names = fields.take("names")?;
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.set_labels(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "Search" => __search(client, fields),
+        "SetLabels" => __set_labels(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -63,6 +34,41 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __search(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SearchRequest::new();
+        request.q = fields.take("q")?;
+        request.limit = fields.take("limit")?;
+        request.offset = fields.take("offset")?;
+        request.min_score = fields.take("min_score")?;
+        request.exact = fields.take("exact")?;
+        request.sort = fields.take("sort")?;
+        request.tags = fields.take("tags")?;
+        request.ids = fields.take("ids")?;
+        request.states = fields.take("states")?;
+        fields.finish()?;
+        let response = client.search(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __set_labels(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::SetLabelsRequest::new();
+        request.names = fields.take("names")?;
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.set_labels(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

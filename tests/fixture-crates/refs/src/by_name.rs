@@ -17,16 +17,7 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "GetPet" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::GetPetRequest::new();
-                request.id = fields.take("id")?;
-                fields.finish()?;
-                let response = client.get_pet(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "GetPet" => __get_pet(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -42,6 +33,18 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __get_pet(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::GetPetRequest::new();
+        request.id = fields.take("id")?;
+        fields.finish()?;
+        let response = client.get_pet(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -17,28 +17,8 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "CreateNote" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateNoteRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_note(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
-        "PatchNote" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::PatchNoteRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.patch_note(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "CreateNote" => __create_note(client, fields),
+        "PatchNote" => __patch_note(client, fields),
         "UploadBlob" => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -67,6 +47,32 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __create_note(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateNoteRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_note(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __patch_note(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::PatchNoteRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.patch_note(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

@@ -17,27 +17,8 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "GetReport" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::GetReportRequest::new();
-                request.id = fields.take("id")?;
-                fields.finish()?;
-                let response = client.get_report(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "DeleteReport" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::DeleteReportRequest::new();
-                request.id = fields.take("id")?;
-                fields.finish()?;
-                let response = client.delete_report(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
+        "GetReport" => __get_report(client, fields),
+        "DeleteReport" => __delete_report(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -53,6 +34,31 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __get_report(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::GetReportRequest::new();
+        request.id = fields.take("id")?;
+        fields.finish()?;
+        let response = client.get_report(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __delete_report(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::DeleteReportRequest::new();
+        request.id = fields.take("id")?;
+        fields.finish()?;
+        let response = client.delete_report(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<

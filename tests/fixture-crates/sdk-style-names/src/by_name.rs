@@ -17,36 +17,9 @@ pub async fn call_by_name(
     #[allow(unused_mut, unused_variables)]
     let mut fields = rt::by_name::Fields::new(operation, request)?;
     let call: Call<'_> = match operation {
-        "GetItem" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::GetItemRequest::new();
-                fields.finish()?;
-                let response = client.get_item(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
-        "UpdateItem" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::UpdateItemRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.update_item(request).await?;
-                let _ = response;
-                ::std::result::Result::Ok(rt::serde_json::Value::Null)
-            })
-        }
-        "CreateItem" => {
-            ::std::boxed::Box::pin(async move {
-                #[allow(unused_mut)]
-                let mut request = crate::operations::CreateItemRequest::new();
-                request.body = fields.take("body")?;
-                fields.finish()?;
-                let response = client.create_item(request).await?;
-                rt::by_name::to_json(&response.body)
-            })
-        }
+        "GetItem" => __get_item(client, fields),
+        "UpdateItem" => __update_item(client, fields),
+        "CreateItem" => __create_item(client, fields),
         _ => {
             ::std::boxed::Box::pin(
                 ::std::future::ready(
@@ -62,6 +35,42 @@ pub async fn call_by_name(
         }
     };
     call.await
+}
+
+#[allow(unused_mut)]
+fn __get_item(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::GetItemRequest::new();
+        fields.finish()?;
+        let response = client.get_item(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
+}
+
+#[allow(unused_mut)]
+fn __update_item(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::UpdateItemRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.update_item(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(rt::serde_json::Value::Null)
+    })
+}
+
+#[allow(unused_mut)]
+fn __create_item(client: &crate::Client, mut fields: rt::by_name::Fields) -> Call<'_> {
+    ::std::boxed::Box::pin(async move {
+        #[allow(unused_mut)]
+        let mut request = crate::operations::CreateItemRequest::new();
+        request.body = fields.take("body")?;
+        fields.finish()?;
+        let response = client.create_item(request).await?;
+        rt::by_name::to_json(&response.body)
+    })
 }
 
 type Call<'a> = ::std::pin::Pin<
