@@ -44,13 +44,27 @@ pub struct Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_labelled(formatter, "error")
+    }
+}
+
+impl Error {
+    /// The problems as `Display` writes them, each starting with `label` (`left out` for
+    /// what `--skip-unsupported` left out) instead of `error`.
+    pub fn labelled(&self, label: &str) -> String {
+        let mut text = String::new();
+        let _ = self.write_labelled(&mut text, label);
+        text
+    }
+
+    fn write_labelled(&self, formatter: &mut impl fmt::Write, label: &str) -> fmt::Result {
         for (index, diagnostic) in self.diagnostics.iter().enumerate() {
             if index > 0 {
                 writeln!(formatter)?;
             }
             // Spec text (a file name, a path key, a name) may hold line breaks; written
             // escaped, each problem stays on its own lines.
-            write!(formatter, "error: {}", escape_controls(&self.spec_name))?;
+            write!(formatter, "{label}: {}", escape_controls(&self.spec_name))?;
             if let Some((line, column)) = diagnostic.position {
                 write!(formatter, ":{line}:{column}")?;
             }

@@ -52,6 +52,10 @@ pub struct Options {
     /// Whether the crate gets a `[workspace]` table of its own (a crate generated outside
     /// any workspace).
     pub standalone: bool,
+    /// Whether an operation the generator cannot express is left out (and listed) instead
+    /// of failing the whole spec (`--skip-unsupported`); paging it cannot follow costs
+    /// only the operation's `_pages` method.
+    pub skip_unsupported: bool,
 }
 
 impl Options {
@@ -62,6 +66,7 @@ impl Options {
             package_name: None,
             runtime: RuntimeDependency::Path("../runtime".to_owned()),
             standalone: false,
+            skip_unsupported: false,
         }
     }
 }
@@ -69,6 +74,21 @@ impl Options {
 /// Generates the files of a client crate for a spec: `Cargo.toml`, `src/lib.rs`, the
 /// generated modules and the mock's service description.
 pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>, Error> {
+    generate_report(spec_yaml, options).map(|generated| generated.files)
+}
+
+/// A generated crate, and what `Options::skip_unsupported` left out of it.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The crate's files.
+    pub files: Vec<GeneratedFile>,
+    /// Each problem that cost an operation (or its paging) instead of the whole spec, at
+    /// the place in the spec it was found; empty unless `skip_unsupported` is on.
+    pub skipped: Vec<Diagnostic>,
+}
+
+/// [`generate`], also saying what `Options::skip_unsupported` left out.
+pub fn generate_report(spec_yaml: &str, options: &Options) -> Result<Generated, Error> {
     // The name goes into every file's stamp and every message: a line break in it (a file
     // name may hold one) must not start a line of its own there.
     let spec_name = &names::escape_controls(&options.spec_name);
@@ -79,8 +99,8 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
     package::check_name(options).map_err(|diagnostic| fail(vec![diagnostic]))?;
     let (spec, mut diagnostics) =
         parse_document(spec_yaml).map_err(|diagnostic| fail(vec![diagnostic]))?;
-    let api = match lower::lower(&spec) {
-        Ok(api) if diagnostics.is_empty() => api,
+    let (api, skipped) = match lower::lower(&spec, options.skip_unsupported) {
+        Ok(lowered) if diagnostics.is_empty() => lowered,
         Ok(_) => return Err(fail(diagnostics)),
         Err(more) => {
             diagnostics.extend(more);
@@ -100,7 +120,7 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
     let calls = rust(emit::every_operation(&api, &crate_ident));
     let by_name = rust(emit::by_name(&api));
     let mock = describe::mock_description(&api, &stamp);
-    Ok(vec![
+    let files = vec![
         GeneratedFile {
             name: "Cargo.toml",
             contents: package::cargo_toml(&api, options, &stamp),
@@ -137,7 +157,8 @@ pub fn generate(spec_yaml: &str, options: &Options) -> Result<Vec<GeneratedFile>
             name: "tests/every_operation/calls.rs",
             contents: calls,
         },
-    ])
+    ];
+    Ok(Generated { files, skipped })
 }
 
 /// The text of a spec file's bytes, or a located problem: a UTF-16 or UTF-32 file (by its

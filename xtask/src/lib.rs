@@ -120,6 +120,7 @@ pub fn options_for(
         package_name,
         runtime,
         standalone: !member,
+        skip_unsupported: false,
     }
 }
 
@@ -178,11 +179,15 @@ pub struct Report {
     pub changed: Vec<PathBuf>,
     /// Refused specs.
     pub refused: Vec<generator::Error>,
+    /// What `--skip-unsupported` left out, per spec that had anything left out.
+    pub skipped: Vec<generator::Error>,
 }
 
 /// What `cargo xtask codegen` does without options: the `generated/` crate from
-/// `spec/secmaster.yaml`, and one crate per ok fixture under `tests/fixture-crates/`
-/// (package `fixture-<name>`), all inside the workspace.
+/// `spec/secmaster.yaml`; one crate per spec under `spec/services/` into `services/<name>/`
+/// (package `huaweicloud-<name>`, generated with `--skip-unsupported`: what the generator
+/// cannot express yet is left out and listed, not fatal); and one crate per ok fixture under
+/// `tests/fixture-crates/` (package `fixture-<name>`), all inside the workspace.
 pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
     let mut jobs = vec![Job::new(
         root,
@@ -191,25 +196,20 @@ pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
         None,
         None,
     )];
-    let specs = root.join("generator/tests/fixtures/ok");
-    let mut fixtures = Vec::new();
-    for entry in
-        std::fs::read_dir(&specs).with_context(|| format!("reading {}", specs.display()))?
-    {
-        let path = entry?.path();
-        if path
-            .extension()
-            .is_some_and(|extension| extension == "yaml")
-        {
-            fixtures.push(path);
-        }
+    for spec in yaml_files(&root.join("spec/services"))? {
+        let name = stem(&spec);
+        let mut job = Job::new(
+            root,
+            spec,
+            root.join("services").join(&name),
+            Some(format!("huaweicloud-{name}")),
+            None,
+        );
+        job.options.skip_unsupported = true;
+        jobs.push(job);
     }
-    fixtures.sort();
-    for spec in fixtures {
-        let name = spec
-            .file_stem()
-            .map(|stem| stem.to_string_lossy().replace('_', "-"))
-            .unwrap_or_default();
+    for spec in yaml_files(&root.join("generator/tests/fixtures/ok"))? {
+        let name = stem(&spec);
         let out = root.join("tests/fixture-crates").join(&name);
         jobs.push(Job::new(
             root,
@@ -220,6 +220,34 @@ pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
         ));
     }
     Ok(jobs)
+}
+
+/// The `.yaml` files of a folder, sorted; none when the folder does not exist.
+fn yaml_files(folder: &Path) -> Result<Vec<PathBuf>> {
+    if !folder.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in
+        std::fs::read_dir(folder).with_context(|| format!("reading {}", folder.display()))?
+    {
+        let path = entry?.path();
+        if path
+            .extension()
+            .is_some_and(|extension| extension == "yaml")
+        {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// A spec's file name without `.yaml`, `_` as `-` (a crate folder and package suffix).
+fn stem(spec: &Path) -> String {
+    spec.file_stem()
+        .map(|stem| stem.to_string_lossy().replace('_', "-"))
+        .unwrap_or_default()
 }
 
 /// Runs the jobs one after another: generates each crate and writes or checks its files
@@ -237,8 +265,18 @@ pub fn run(jobs: &[Job], mode: Mode) -> Result<Report> {
                 continue;
             }
         };
-        match generator::generate(spec_text, &job.options) {
-            Ok(files) => report.changed.extend(ensure_files(&job.out, &files, mode)?),
+        match generator::generate_report(spec_text, &job.options) {
+            Ok(generated) => {
+                report
+                    .changed
+                    .extend(ensure_files(&job.out, &generated.files, mode)?);
+                if !generated.skipped.is_empty() {
+                    report.skipped.push(generator::Error {
+                        spec_name: job.options.spec_name.clone(),
+                        diagnostics: generated.skipped,
+                    });
+                }
+            }
             Err(error) => report.refused.push(error),
         }
     }

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--package NAME]
-//!                     [--runtime-path PATH | --runtime-version VERSION]
+//!                     [--runtime-path PATH | --runtime-version VERSION] [--skip-unsupported]
 //! ```
 //!
 //! Without options it regenerates the `generated/` crate from `spec/secmaster.yaml` and the
@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use generator::RuntimeDependency;
 use xtask::{default_jobs, run as run_jobs, workspace_root, Job, Mode};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--package NAME] [--runtime-path PATH | --runtime-version VERSION]";
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--spec FILE] [--out DIR] [--package NAME] [--runtime-path PATH | --runtime-version VERSION] [--skip-unsupported]";
 
 /// What `--help` prints.
 const HELP: &str = "\
@@ -30,6 +30,9 @@ Regenerates the client crates from their specs.
   --package NAME             the package name (default: huaweicloud-<info.title>)
   --runtime-path PATH        depend on the runtime at this path
   --runtime-version VERSION  depend on the runtime from a registry
+  --skip-unsupported         leave out (and list) each operation the generator cannot
+                             express, and paging it cannot follow, instead of refusing
+                             the whole spec
   -h, --help                 print this help
 
 Without options: generated/ from spec/secmaster.yaml, and tests/fixture-crates/* from
@@ -41,6 +44,7 @@ struct Args {
     out: Option<PathBuf>,
     package_name: Option<String>,
     runtime: Option<RuntimeDependency>,
+    skip_unsupported: bool,
 }
 
 fn main() -> ExitCode {
@@ -73,12 +77,14 @@ fn parse_args() -> Result<Command> {
         out: None,
         package_name: None,
         runtime: None,
+        skip_unsupported: false,
     };
     while let Some(arg) = args.next() {
         let mut value = |what: &str| args.next().with_context(|| format!("`{arg}` needs {what}"));
         match arg.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
             "--check" => parsed.mode = Mode::Check,
+            "--skip-unsupported" => parsed.skip_unsupported = true,
             "--spec" => parsed.spec = Some(value("a file")?.into()),
             "--out" => parsed.out = Some(value("a folder")?.into()),
             "--package" => parsed.package_name = Some(value("a package name")?),
@@ -131,7 +137,23 @@ fn run() -> Result<ExitCode> {
         let out = args.out.unwrap_or_else(|| root.join("generated"));
         vec![Job::new(&root, spec, out, args.package_name, args.runtime)]
     };
+    let jobs: Vec<Job> = jobs
+        .into_iter()
+        .map(|mut job| {
+            job.options.skip_unsupported |= args.skip_unsupported;
+            job
+        })
+        .collect();
     let report = run_jobs(&jobs, args.mode)?;
+    for skipped in &report.skipped {
+        eprintln!("{}", skipped.labelled("left out"));
+        let count = skipped.diagnostics.len();
+        eprintln!(
+            "note: {}: --skip-unsupported left out {count} operation{} or paging (listed above); the rest was generated",
+            skipped.spec_name,
+            if count == 1 { "" } else { "s" }
+        );
+    }
     for error in &report.refused {
         eprintln!("{error}");
         let count = error.diagnostics.len();

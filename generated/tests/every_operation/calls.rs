@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -36,5789 +36,1040 @@ fn every_operation_answers_through_the_mock() {
             calls
                 .push((
                     "CreateWorkflowInstance",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateWorkflowInstanceRequest::new()
-                            .workspace_id("x")
-                            .workflow_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::AopInstanceEventData,
-                                >(
-                                        mock
-                                            .example_request_body("CreateWorkflowInstance")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_workflow_instance(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_workflow_instance(client, mock),
                 ));
             #[cfg(feature = "playbooks")]
             calls
                 .push((
                     "ChangePlaybookInstance",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ChangePlaybookInstanceRequest::new()
-                            .workspace_id("x")
-                            .instance_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::OperationPlaybookInfo,
-                                >(
-                                        mock
-                                            .example_request_body("ChangePlaybookInstance")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.change_playbook_instance(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __change_playbook_instance(client, mock),
                 ));
             #[cfg(feature = "subscriptions")]
             calls
                 .push((
                     "ListSubscriptionGlobalOrder",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListSubscriptionGlobalOrderRequest::new()
-                            .x_language("x");
-                        let response = client
-                            .list_subscription_global_order(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_subscription_global_order(client, mock),
                 ));
             #[cfg(feature = "workspaces")]
-            calls
-                .push((
-                    "ListServiceAgency",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListServiceAgencyRequest::new();
-                        let response = client.list_service_agency(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListServiceAgency", __list_service_agency(client, mock)));
             #[cfg(feature = "workspaces")]
-            calls
-                .push((
-                    "CreateServiceAgency",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateServiceAgencyRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateServiceAgencyRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateServiceAgency")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_service_agency(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateServiceAgency", __create_service_agency(client, mock)));
             #[cfg(feature = "cloud-logs")]
-            calls
-                .push((
-                    "ListCloudLogAlias",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCloudLogAliasRequest::new();
-                        let response = client.list_cloud_log_alias(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListCloudLogAlias", __list_cloud_log_alias(client, mock)));
             #[cfg(feature = "cloud-logs")]
-            calls
-                .push((
-                    "ListCollectConfig",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectConfigRequest::new()
-                            .domain_id("x");
-                        let response = client.list_collect_config(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListCollectConfig", __list_collect_config(client, mock)));
             #[cfg(feature = "cloud-logs")]
-            calls
-                .push((
-                    "CreateCollectConfig",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateCollectConfigRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateCollectConfigV2RequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateCollectConfig")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_collect_config(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateCollectConfig", __create_collect_config(client, mock)));
             #[cfg(feature = "cloud-logs")]
-            calls
-                .push((
-                    "DeleteLtsCloudLog",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteLtsCloudLogRequest::new()
-                            .csvc("x")
-                            .source_name("x");
-                        let response = client.delete_lts_cloud_log(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteLtsCloudLog", __delete_lts_cloud_log(client, mock)));
             #[cfg(feature = "cloud-logs")]
-            calls
-                .push((
-                    "ListCloudLogManages",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCloudLogManagesRequest::new();
-                        let response = client.list_cloud_log_manages(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListCloudLogManages", __list_cloud_log_manages(client, mock)));
             #[cfg(feature = "cloud-logs")]
-            calls
-                .push((
-                    "ListRegions",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListRegionsRequest::new();
-                        let response = client.list_regions(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListRegions", __list_regions(client, mock)));
             #[cfg(feature = "configurations")]
             calls
                 .push((
                     "ListConfigurationDictionaries",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListConfigurationDictionariesRequest::new()
-                            .x_language("x");
-                        let response = client
-                            .list_configuration_dictionaries(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_configuration_dictionaries(client, mock),
                 ));
             #[cfg(feature = "configurations")]
             calls
                 .push((
                     "UpdateConfigurationDictionaries",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateConfigurationDictionariesRequest::new()
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDictionaryRequest,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateConfigurationDictionaries")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .update_configuration_dictionaries(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_configuration_dictionaries(client, mock),
                 ));
             #[cfg(feature = "configurations")]
             calls
                 .push((
                     "CreateConfigurationDictionaries",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateConfigurationDictionariesRequest::new()
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDictionaryRequest,
-                                >(
-                                        mock
-                                            .example_request_body("CreateConfigurationDictionaries")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_configuration_dictionaries(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_configuration_dictionaries(client, mock),
                 ));
             #[cfg(feature = "configurations")]
             calls
                 .push((
                     "DeleteConfigurationDictionaries",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteConfigurationDictionariesRequest::new()
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteDictionaryRequest,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteConfigurationDictionaries")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .delete_configuration_dictionaries(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_configuration_dictionaries(client, mock),
                 ));
             #[cfg(feature = "cloud-logs")]
-            calls
-                .push((
-                    "ShowPlatformManaged",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPlatformManagedRequest::new();
-                        let response = client.show_platform_managed(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPlatformManaged", __show_platform_managed(client, mock)));
             #[cfg(feature = "subscriptions")]
             calls
                 .push((
                     "ListSubscriptionOrder",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListSubscriptionOrderRequest::new()
-                            .x_language("x");
-                        let response = client.list_subscription_order(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_subscription_order(client, mock),
                 ));
             #[cfg(feature = "subscriptions")]
             calls
                 .push((
                     "UpdateSubscriptionOrder",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateSubscriptionOrderRequest::new()
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateOrderInfoReq,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateSubscriptionOrder")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_subscription_order(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_subscription_order(client, mock),
                 ));
             #[cfg(feature = "subscriptions")]
             calls
                 .push((
                     "CreateSubscriptionOrder",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateSubscriptionOrderRequest::new()
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::OrderInfoReq,
-                                >(
-                                        mock
-                                            .example_request_body("CreateSubscriptionOrder")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_subscription_order(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_subscription_order(client, mock),
                 ));
             #[cfg(feature = "subscriptions")]
             calls
                 .push((
                     "DeleteSubscriptionOrder",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteSubscriptionOrderRequest::new()
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UnsubscribeParam,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteSubscriptionOrder")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_subscription_order(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_subscription_order(client, mock),
                 ));
             #[cfg(feature = "subscriptions")]
             calls
                 .push((
                     "ListSubscriptionProduct",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListSubscriptionProductRequest::new()
-                            .x_language("x");
-                        let response = client.list_subscription_product(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_subscription_product(client, mock),
                 ));
             #[cfg(feature = "workspaces")]
-            calls
-                .push((
-                    "ListWorkspaces",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListWorkspacesRequest::new()
-                            .offset(1)
-                            .limit(1);
-                        let response = client.list_workspaces(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListWorkspaces", __list_workspaces(client, mock)));
             #[cfg(feature = "workspaces")]
-            calls
-                .push((
-                    "CreateWorkspace",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateWorkspaceRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateWorkspaceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateWorkspace")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_workspace(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateWorkspace", __create_workspace(client, mock)));
             #[cfg(feature = "workspaces")]
-            calls
-                .push((
-                    "ShowWorkspace",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowWorkspaceRequest::new()
-                            .workspace_id("x");
-                        let response = client.show_workspace(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowWorkspace", __show_workspace(client, mock)));
             #[cfg(feature = "workspaces")]
-            calls
-                .push((
-                    "UpdateWorkspace",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateWorkspaceRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateWorkspaceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateWorkspace")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_workspace(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateWorkspace", __update_workspace(client, mock)));
             #[cfg(feature = "workspaces")]
-            calls
-                .push((
-                    "DeleteWorkspace",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteWorkspaceRequest::new()
-                            .workspace_id("x");
-                        let response = client.delete_workspace(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteWorkspace", __delete_workspace(client, mock)));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ListCollectorChannels",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorChannelsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_collector_channels(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_collector_channels(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "CreateCollectorChannel",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateCollectorChannelRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateChannelDto,
-                                >(
-                                        mock
-                                            .example_request_body("CreateCollectorChannel")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_collector_channel(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_collector_channel(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ListCollectorChannelGroup",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorChannelGroupRequest::new()
-                            .workspace_id("x");
-                        let response = client
-                            .list_collector_channel_group(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_collector_channel_group(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "CreateCollectorChannelGroup",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateCollectorChannelGroupRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::GroupDto,
-                                >(
-                                        mock
-                                            .example_request_body("CreateCollectorChannelGroup")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_collector_channel_group(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_collector_channel_group(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "UpdateCollectorChannelGroup",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateCollectorChannelGroupRequest::new()
-                            .workspace_id("x")
-                            .group_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::GroupDto,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateCollectorChannelGroup")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .update_collector_channel_group(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_collector_channel_group(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "DeleteCollectorChannelGroup",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteCollectorChannelGroupRequest::new()
-                            .workspace_id("x")
-                            .group_id("x");
-                        let response = client
-                            .delete_collector_channel_group(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_collector_channel_group(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ListCollectorInstances",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorInstancesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_collector_instances(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_collector_instances(client, mock),
                 ));
             #[cfg(feature = "collectors")]
-            calls
-                .push((
-                    "ShowCollectorChannel",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowCollectorChannelRequest::new()
-                            .workspace_id("x")
-                            .channel_id("x");
-                        let response = client.show_collector_channel(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowCollectorChannel", __show_collector_channel(client, mock)));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "UpdateCollectorChannel",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateCollectorChannelRequest::new()
-                            .workspace_id("x")
-                            .channel_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateChannelDto,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateCollectorChannel")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_collector_channel(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_collector_channel(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "DeleteCollectorChannel",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteCollectorChannelRequest::new()
-                            .workspace_id("x")
-                            .channel_id("x");
-                        let response = client.delete_collector_channel(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_collector_channel(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "CreateCollectorChannelOperation",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateCollectorChannelOperationRequest::new()
-                            .workspace_id("x")
-                            .channel_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::OperationDto,
-                                >(
-                                        mock
-                                            .example_request_body("CreateCollectorChannelOperation")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_collector_channel_operation(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_collector_channel_operation(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ListCollectorConnections",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorConnectionsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_collector_connections(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_collector_connections(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "CreateCollectorConnection",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateCollectorConnectionRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateConnectionDto,
-                                >(
-                                        mock
-                                            .example_request_body("CreateCollectorConnection")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_collector_connection(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_collector_connection(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ShowCollectorConnection",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowCollectorConnectionRequest::new()
-                            .workspace_id("x")
-                            .connection_id("x");
-                        let response = client.show_collector_connection(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_collector_connection(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "UpdateCollectorConnection",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateCollectorConnectionRequest::new()
-                            .workspace_id("x")
-                            .connection_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateConnectionDto,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateCollectorConnection")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .update_collector_connection(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_collector_connection(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "DeleteCollectorConnection",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteCollectorConnectionRequest::new()
-                            .workspace_id("x")
-                            .connection_id("x");
-                        let response = client
-                            .delete_collector_connection(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_collector_connection(client, mock),
                 ));
             #[cfg(feature = "collectors")]
-            calls
-                .push((
-                    "CreateCollectorFiles",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateCollectorFilesRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::CreateCollectorFilesRequestBody::builder()
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.create_collector_files(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateCollectorFiles", __create_collector_files(client, mock)));
             #[cfg(feature = "collectors")]
-            calls
-                .push((
-                    "ListCollectorParsers",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorParsersRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_collector_parsers(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListCollectorParsers", __list_collector_parsers(client, mock)));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "CreateCollectorParser",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateCollectorParserRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateParserDto,
-                                >(
-                                        mock
-                                            .example_request_body("CreateCollectorParser")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_collector_parser(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_collector_parser(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ExportCollectorParser",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportCollectorParserRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExportParserDto,
-                                >(
-                                        mock
-                                            .example_request_body("ExportCollectorParser")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_collector_parser(request).await?;
-                        response.body.collect(1 << 20).await?;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __export_collector_parser(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ImportCollectorParser",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportCollectorParserRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportCollectorParserRequestBody::builder()
-                                    .files(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_collector_parser(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __import_collector_parser(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ListCollectorParserTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorParserTemplateRequest::new()
-                            .workspace_id("x");
-                        let response = client
-                            .list_collector_parser_template(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_collector_parser_template(client, mock),
                 ));
             #[cfg(feature = "collectors")]
-            calls
-                .push((
-                    "ShowCollectorParser",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowCollectorParserRequest::new()
-                            .workspace_id("x")
-                            .parser_id("x");
-                        let response = client.show_collector_parser(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowCollectorParser", __show_collector_parser(client, mock)));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "DeleteCollectorParser",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteCollectorParserRequest::new()
-                            .workspace_id("x")
-                            .parser_id("x");
-                        let response = client.delete_collector_parser(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_collector_parser(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ListCollectorModuleTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorModuleTemplateRequest::new()
-                            .workspace_id("x");
-                        let response = client
-                            .list_collector_module_template(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_collector_module_template(client, mock),
                 ));
             #[cfg(feature = "collectors")]
             calls
                 .push((
                     "ListCollectorModuleRestrictions",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorModuleRestrictionsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModuleTemplateFieldDto,
-                                >(
-                                        mock
-                                            .example_request_body("ListCollectorModuleRestrictions")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .list_collector_module_restrictions(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_collector_module_restrictions(client, mock),
                 ));
             #[cfg(feature = "collectors")]
-            calls
-                .push((
-                    "ListCollectorNode",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCollectorNodeRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_collector_node(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListCollectorNode", __list_collector_node(client, mock)));
             #[cfg(feature = "components")]
-            calls
-                .push((
-                    "ListIsapComponents",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListIsapComponentsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_isap_components(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListIsapComponents", __list_isap_components(client, mock)));
             #[cfg(feature = "components")]
-            calls
-                .push((
-                    "ShowIsapComponent",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowIsapComponentRequest::new()
-                            .workspace_id("x")
-                            .component_id("x");
-                        let response = client.show_isap_component(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowIsapComponent", __show_isap_component(client, mock)));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "ListComponentConfiguration",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListComponentConfigurationRequest::new()
-                            .workspace_id("x")
-                            .component_id("x");
-                        let response = client
-                            .list_component_configuration(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_component_configuration(client, mock),
                 ));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "UpdateComponentConfiguration",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateComponentConfigurationRequest::new()
-                            .component_id("x")
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ConfigurationInfoDto,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateComponentConfiguration")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .update_component_configuration(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_component_configuration(client, mock),
                 ));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "CreateConfigurationApplication",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateConfigurationApplicationRequest::new()
-                            .workspace_id("x")
-                            .component_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateConfigurationApplicationRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateConfigurationApplication")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_configuration_application(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_configuration_application(client, mock),
                 ));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "ListHistoryComponentConfiguration",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListHistoryComponentConfigurationRequest::new()
-                            .workspace_id("x")
-                            .component_id("x");
-                        let response = client
-                            .list_history_component_configuration(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_history_component_configuration(client, mock),
                 ));
             #[cfg(feature = "components")]
-            calls
-                .push((
-                    "ListRunningNodes",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListRunningNodesRequest::new()
-                            .workspace_id("x")
-                            .component_id("x");
-                        let response = client.list_running_nodes(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListRunningNodes", __list_running_nodes(client, mock)));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "ListComponentTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListComponentTemplateRequest::new()
-                            .workspace_id("x")
-                            .component_id("x");
-                        let response = client.list_component_template(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_component_template(client, mock),
                 ));
             #[cfg(feature = "nodes")]
-            calls
-                .push((
-                    "ListNodes",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListNodesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_nodes(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListNodes", __list_nodes(client, mock)));
             #[cfg(feature = "nodes")]
-            calls
-                .push((
-                    "DeleteNode",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteNodeRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteNodeRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteNode")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_node(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteNode", __delete_node(client, mock)));
             #[cfg(feature = "nodes")]
-            calls
-                .push((
-                    "ListInstallation",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListInstallationRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_installation(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListInstallation", __list_installation(client, mock)));
             #[cfg(feature = "nodes")]
             calls
                 .push((
                     "ListVpcEndpointService",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListVpcEndpointServiceRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_vpc_endpoint_service(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_vpc_endpoint_service(client, mock),
                 ));
             #[cfg(feature = "nodes")]
             calls
                 .push((
                     "UpdateVpcEndpointService",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateVpcEndpointServiceRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateVpcEndpointServiceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateVpcEndpointService")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .update_vpc_endpoint_service(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_vpc_endpoint_service(client, mock),
                 ));
             #[cfg(feature = "nodes")]
-            calls
-                .push((
-                    "UpdateNode",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateNodeRequest::new()
-                            .workspace_id("x")
-                            .node_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::NodeExpansionInfo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateNode")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_node(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateNode", __update_node(client, mock)));
             #[cfg(feature = "metrics")]
             calls
                 .push((
                     "BatchSearchMetricHits",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::BatchSearchMetricHitsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::BatchSearchMetricHitsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("BatchSearchMetricHits")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.batch_search_metric_hits(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __batch_search_metric_hits(client, mock),
                 ));
             #[cfg(feature = "reports")]
-            calls
-                .push((
-                    "ListReports",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListReportsRequest::new()
-                            .workspace_id("x")
-                            .report_period("x")
-                            .status("x");
-                        let response = client.list_reports(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListReports", __list_reports(client, mock)));
             #[cfg(feature = "reports")]
-            calls
-                .push((
-                    "CreateReport",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateReportRequest::new()
-                            .workspace_id("x")
-                            .region("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateReportRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateReport")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_report(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateReport", __create_report(client, mock)));
             #[cfg(feature = "reports")]
             calls
                 .push((
                     "UpdateRecipientsEmailStatus",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateRecipientsEmailStatusRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateRecipientsStatusRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateRecipientsEmailStatus")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .update_recipients_email_status(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_recipients_email_status(client, mock),
                 ));
             #[cfg(feature = "reports")]
-            calls
-                .push((
-                    "ListRecipientsStatus",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListRecipientsStatusRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ListRecipientsStatusRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ListRecipientsStatus")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_recipients_status(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListRecipientsStatus", __list_recipients_status(client, mock)));
             #[cfg(feature = "reports")]
-            calls
-                .push((
-                    "ShowReportInfo",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowReportInfoRequest::new()
-                            .workspace_id("x")
-                            .report_id("x");
-                        let response = client.show_report_info(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowReportInfo", __show_report_info(client, mock)));
             #[cfg(feature = "reports")]
-            calls
-                .push((
-                    "UpdateReport",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateReportRequest::new()
-                            .workspace_id("x")
-                            .report_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateReportRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateReport")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_report(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateReport", __update_report(client, mock)));
             #[cfg(feature = "reports")]
-            calls
-                .push((
-                    "DeleteReport",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteReportRequest::new()
-                            .workspace_id("x")
-                            .report_id("x");
-                        let response = client.delete_report(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteReport", __delete_report(client, mock)));
             #[cfg(feature = "reports")]
-            calls
-                .push((
-                    "ExecuteReportAction",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExecuteReportActionRequest::new()
-                            .workspace_id("x")
-                            .report_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExecuteReportActionInfo,
-                                >(
-                                        mock
-                                            .example_request_body("ExecuteReportAction")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.execute_report_action(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExecuteReportAction", __execute_report_action(client, mock)));
             #[cfg(feature = "resources")]
-            calls
-                .push((
-                    "DeleteResource",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteResourceRequest::new()
-                            .workspace_id("x")
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteResourceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteResource")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_resource(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteResource", __delete_resource(client, mock)));
             #[cfg(feature = "resources")]
-            calls
-                .push((
-                    "ExportResources",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportResourcesRequest::new()
-                            .workspace_id("x")
-                            .r#type("x")
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExportResourcesRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ExportResources")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_resources(request).await?;
-                        response.body.collect(1 << 20).await?;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExportResources", __export_resources(client, mock)));
             #[cfg(feature = "resources")]
-            calls
-                .push((
-                    "ImportResource",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportResourceRequest::new()
-                            .workspace_id("x")
-                            .r#type("x")
-                            .provider("x")
-                            .x_language("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportResourceRequestBody::builder()
-                                    .upload_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_resource(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ImportResource", __import_resource(client, mock)));
             #[cfg(feature = "resources")]
-            calls
-                .push((
-                    "ListResources",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListResourcesRequest::new()
-                            .workspace_id("x")
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ResourceDataobjectSearch,
-                                >(
-                                        mock
-                                            .example_request_body("ListResources")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_resources(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListResources", __list_resources(client, mock)));
             #[cfg(feature = "resources")]
             calls
                 .push((
                     "DownloadResourceTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DownloadResourceTemplateRequest::new()
-                            .workspace_id("x")
-                            .r#type("x")
-                            .x_language("x");
-                        let response = client.download_resource_template(request).await?;
-                        response.body.collect(1 << 20).await?;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __download_resource_template(client, mock),
                 ));
             #[cfg(feature = "resources")]
-            calls
-                .push((
-                    "ShowResource",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowResourceRequest::new()
-                            .workspace_id("x")
-                            .id("x")
-                            .x_language("x");
-                        let response = client.show_resource(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowResource", __show_resource(client, mock)));
             #[cfg(feature = "resources")]
-            calls
-                .push((
-                    "ChangeResource",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ChangeResourceRequest::new()
-                            .workspace_id("x")
-                            .id("x")
-                            .x_language("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ChangeResourceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ChangeResource")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.change_resource(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ChangeResource", __change_resource(client, mock)));
+            #[cfg(feature = "alert-rules")]
+            calls.push(("ListAlertRules", __list_alert_rules(client, mock)));
+            #[cfg(feature = "alert-rules")]
+            calls.push(("CreateAlertRule", __create_alert_rule(client, mock)));
+            #[cfg(feature = "alert-rules")]
+            calls.push(("DeleteAlertRule", __delete_alert_rule(client, mock)));
+            #[cfg(feature = "alert-rules")]
+            calls.push(("DisableAlertRule", __disable_alert_rule(client, mock)));
+            #[cfg(feature = "alert-rules")]
+            calls.push(("EnableAlertRule", __enable_alert_rule(client, mock)));
             #[cfg(feature = "alert-rules")]
             calls
-                .push((
-                    "ListAlertRules",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListAlertRulesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_alert_rules(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            #[cfg(feature = "alert-rules")]
-            calls
-                .push((
-                    "CreateAlertRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateAlertRuleRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAlertRuleRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateAlertRule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_alert_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            #[cfg(feature = "alert-rules")]
-            calls
-                .push((
-                    "DeleteAlertRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteAlertRuleRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    Vec<String>,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteAlertRule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_alert_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            #[cfg(feature = "alert-rules")]
-            calls
-                .push((
-                    "DisableAlertRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DisableAlertRuleRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    Vec<String>,
-                                >(
-                                        mock
-                                            .example_request_body("DisableAlertRule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.disable_alert_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            #[cfg(feature = "alert-rules")]
-            calls
-                .push((
-                    "EnableAlertRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::EnableAlertRuleRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    Vec<String>,
-                                >(
-                                        mock
-                                            .example_request_body("EnableAlertRule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.enable_alert_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            #[cfg(feature = "alert-rules")]
-            calls
-                .push((
-                    "ListAlertRuleMetrics",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListAlertRuleMetricsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_alert_rule_metrics(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+                .push(("ListAlertRuleMetrics", __list_alert_rule_metrics(client, mock)));
             #[cfg(feature = "alert-rules")]
             calls
                 .push((
                     "CreateAlertRuleSimulation",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateAlertRuleSimulationRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAlertRuleSimulationRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateAlertRuleSimulation")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_alert_rule_simulation(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_alert_rule_simulation(client, mock),
                 ));
             #[cfg(feature = "alert-rules")]
             calls
                 .push((
                     "ListAlertRuleTemplates",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListAlertRuleTemplatesRequest::new()
-                            .workspace_id("x")
-                            .offset(1)
-                            .limit(1);
-                        let response = client.list_alert_rule_templates(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_alert_rule_templates(client, mock),
                 ));
             #[cfg(feature = "alert-rules")]
             calls
                 .push((
                     "ListAlertRuleTemplateMetrics",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListAlertRuleTemplateMetricsRequest::new()
-                            .workspace_id("x");
-                        let response = client
-                            .list_alert_rule_template_metrics(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_alert_rule_template_metrics(client, mock),
                 ));
             #[cfg(feature = "alert-rules")]
             calls
                 .push((
                     "ShowAlertRuleTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowAlertRuleTemplateRequest::new()
-                            .workspace_id("x")
-                            .template_id("x");
-                        let response = client.show_alert_rule_template(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_alert_rule_template(client, mock),
                 ));
             #[cfg(feature = "alert-rules")]
-            calls
-                .push((
-                    "ShowAlertRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowAlertRuleRequest::new()
-                            .workspace_id("x")
-                            .rule_id("x");
-                        let response = client.show_alert_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowAlertRule", __show_alert_rule(client, mock)));
             #[cfg(feature = "alert-rules")]
-            calls
-                .push((
-                    "UpdateAlertRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateAlertRuleRequest::new()
-                            .workspace_id("x")
-                            .rule_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateAlertRuleRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateAlertRule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_alert_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateAlertRule", __update_alert_rule(client, mock)));
             #[cfg(feature = "cloud-logs")]
             calls
-                .push((
-                    "ListCloudLogPlatform",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCloudLogPlatformRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_cloud_log_platform(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+                .push(("ListCloudLogPlatform", __list_cloud_log_platform(client, mock)));
             #[cfg(feature = "cloud-logs")]
             calls
                 .push((
                     "ListCloudLogResources",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCloudLogResourcesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_cloud_log_resources(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_cloud_log_resources(client, mock),
                 ));
             #[cfg(feature = "cloud-logs")]
-            calls
-                .push((
-                    "CreateResourceConfig",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateResourceConfigRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateCloudLogResourceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateResourceConfig")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_resource_config(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateResourceConfig", __create_resource_config(client, mock)));
             #[cfg(feature = "cloud-logs")]
             calls
                 .push((
                     "ShowCloudLogTenantWhitelist",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowCloudLogTenantWhitelistRequest::new()
-                            .workspace_id("x")
-                            .domain_id("x");
-                        let response = client
-                            .show_cloud_log_tenant_whitelist(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_cloud_log_tenant_whitelist(client, mock),
                 ));
             #[cfg(feature = "dataspaces")]
-            calls
-                .push((
-                    "ListDataspaces",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListDataspacesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_dataspaces(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListDataspaces", __list_dataspaces(client, mock)));
             #[cfg(feature = "dataspaces")]
-            calls
-                .push((
-                    "CreateDataspace",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateDataspaceRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDataspaceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateDataspace")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_dataspace(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateDataspace", __create_dataspace(client, mock)));
             #[cfg(feature = "dataspaces")]
-            calls
-                .push((
-                    "ShowDataspace",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowDataspaceRequest::new()
-                            .workspace_id("x")
-                            .dataspace_id("x");
-                        let response = client.show_dataspace(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowDataspace", __show_dataspace(client, mock)));
             #[cfg(feature = "dataspaces")]
-            calls
-                .push((
-                    "UpdateDataspace",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateDataspaceRequest::new()
-                            .workspace_id("x")
-                            .dataspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateDataspaceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateDataspace")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_dataspace(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateDataspace", __update_dataspace(client, mock)));
             #[cfg(feature = "dataspaces")]
-            calls
-                .push((
-                    "DeleteDataspace",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteDataspaceRequest::new()
-                            .workspace_id("x")
-                            .dataspace_id("x");
-                        let response = client.delete_dataspace(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteDataspace", __delete_dataspace(client, mock)));
             #[cfg(feature = "metrics")]
             calls
                 .push((
                     "ShowMoniterMetricStats",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowMoniterMetricStatsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ShowMetricStatsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ShowMoniterMetricStats")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.show_moniter_metric_stats(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_moniter_metric_stats(client, mock),
                 ));
             #[cfg(feature = "pipes")]
-            calls
-                .push((
-                    "ListPipes",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListPipesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_pipes(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListPipes", __list_pipes(client, mock)));
             #[cfg(feature = "pipes")]
-            calls
-                .push((
-                    "CreatePipe",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreatePipeRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreatePipeRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreatePipe")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_pipe(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreatePipe", __create_pipe(client, mock)));
             #[cfg(feature = "pipes")]
-            calls
-                .push((
-                    "ShowPipe",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPipeRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x");
-                        let response = client.show_pipe(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPipe", __show_pipe(client, mock)));
             #[cfg(feature = "pipes")]
-            calls
-                .push((
-                    "UpdatePipe",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdatePipeRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdatePipeRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdatePipe")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_pipe(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdatePipe", __update_pipe(client, mock)));
             #[cfg(feature = "pipes")]
-            calls
-                .push((
-                    "DeletePipe",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeletePipeRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x");
-                        let response = client.delete_pipe(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeletePipe", __delete_pipe(client, mock)));
             #[cfg(feature = "pipes")]
-            calls
-                .push((
-                    "ShowPipeConsumption",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPipeConsumptionRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x");
-                        let response = client.show_pipe_consumption(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPipeConsumption", __show_pipe_consumption(client, mock)));
             #[cfg(feature = "pipes")]
             calls
                 .push((
                     "CreatePipeConsumption",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreatePipeConsumptionRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::EnableConsumptionRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreatePipeConsumption")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_pipe_consumption(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_pipe_consumption(client, mock),
                 ));
             #[cfg(feature = "pipes")]
             calls
                 .push((
                     "DeletePipeConsumption",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeletePipeConsumptionRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x");
-                        let response = client.delete_pipe_consumption(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_pipe_consumption(client, mock),
                 ));
             #[cfg(feature = "pipes")]
-            calls
-                .push((
-                    "ShowPipeIndex",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPipeIndexRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x");
-                        let response = client.show_pipe_index(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPipeIndex", __show_pipe_index(client, mock)));
             #[cfg(feature = "pipes")]
-            calls
-                .push((
-                    "UpdatePipeIndex",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdatePipeIndexRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateIndexRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdatePipeIndex")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_pipe_index(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdatePipeIndex", __update_pipe_index(client, mock)));
             #[cfg(feature = "search")]
-            calls
-                .push((
-                    "CreateSearchAnalysis",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateSearchAnalysisRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAnalysisRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateSearchAnalysis")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_search_analysis(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateSearchAnalysis", __create_search_analysis(client, mock)));
             #[cfg(feature = "search")]
-            calls
-                .push((
-                    "ListSearchConditions",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListSearchConditionsRequest::new()
-                            .workspace_id("x")
-                            .pipe_id("x");
-                        let response = client.list_search_conditions(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListSearchConditions", __list_search_conditions(client, mock)));
             #[cfg(feature = "search")]
             calls
                 .push((
                     "CreateSearchCondition",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateSearchConditionRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateSearchConditionRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateSearchCondition")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_search_condition(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_search_condition(client, mock),
                 ));
             #[cfg(feature = "search")]
-            calls
-                .push((
-                    "ShowSearchCondition",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowSearchConditionRequest::new()
-                            .workspace_id("x")
-                            .condition_id("x");
-                        let response = client.show_search_condition(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowSearchCondition", __show_search_condition(client, mock)));
             #[cfg(feature = "search")]
             calls
                 .push((
                     "UpdateSearchCondition",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateSearchConditionRequest::new()
-                            .workspace_id("x")
-                            .condition_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateSearchConditionRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateSearchCondition")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_search_condition(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_search_condition(client, mock),
                 ));
             #[cfg(feature = "search")]
             calls
                 .push((
                     "DeleteSearchCondition",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteSearchConditionRequest::new()
-                            .workspace_id("x")
-                            .condition_id("x");
-                        let response = client.delete_search_condition(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_search_condition(client, mock),
                 ));
             #[cfg(feature = "search")]
-            calls
-                .push((
-                    "ListSearchHistograms",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListSearchHistogramsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ListHistogramsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ListSearchHistograms")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_search_histograms(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListSearchHistograms", __list_search_histograms(client, mock)));
             #[cfg(feature = "search")]
-            calls
-                .push((
-                    "ListSearchLogs",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListSearchLogsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ListLogsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ListSearchLogs")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_search_logs(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListSearchLogs", __list_search_logs(client, mock)));
             #[cfg(feature = "shippers")]
-            calls
-                .push((
-                    "ListShippers",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListShippersRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_shippers(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListShippers", __list_shippers(client, mock)));
             #[cfg(feature = "shippers")]
-            calls
-                .push((
-                    "CreateShipper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateShipperRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateShipperBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateShipper")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_shipper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateShipper", __create_shipper(client, mock)));
             #[cfg(feature = "shippers")]
-            calls
-                .push((
-                    "DeleteShipper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteShipperRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteShipperRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteShipper")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_shipper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteShipper", __delete_shipper(client, mock)));
             #[cfg(feature = "shippers")]
             calls
                 .push((
                     "ListShipperAuthorizations",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListShipperAuthorizationsRequest::new()
-                            .workspace_id("x");
-                        let response = client
-                            .list_shipper_authorizations(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_shipper_authorizations(client, mock),
                 ));
             #[cfg(feature = "shippers")]
             calls
                 .push((
                     "HandleShipperAuthorization",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::HandleShipperAuthorizationRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::AuthorizeHandlerRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("HandleShipperAuthorization")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .handle_shipper_authorization(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __handle_shipper_authorization(client, mock),
                 ));
             #[cfg(feature = "shippers")]
             calls
                 .push((
                     "ShowShipperDelegateAuth",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowShipperDelegateAuthRequest::new()
-                            .workspace_id("x")
-                            .domain_id("x")
-                            .agency_name("x");
-                        let response = client.show_shipper_delegate_auth(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_shipper_delegate_auth(client, mock),
                 ));
             #[cfg(feature = "shippers")]
             calls
                 .push((
                     "CreateShipperDelegateAuth",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateShipperDelegateAuthRequest::new()
-                            .workspace_id("x")
-                            .domain_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateShipperDelegateAuthRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateShipperDelegateAuth")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_shipper_delegate_auth(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_shipper_delegate_auth(client, mock),
                 ));
             #[cfg(feature = "shippers")]
-            calls
-                .push((
-                    "ShowShipperParam",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowShipperParamRequest::new()
-                            .workspace_id("x")
-                            .param_type("x");
-                        let response = client.show_shipper_param(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowShipperParam", __show_shipper_param(client, mock)));
             #[cfg(feature = "shippers")]
-            calls
-                .push((
-                    "ShowShipper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowShipperRequest::new()
-                            .workspace_id("x")
-                            .shipper_id("x");
-                        let response = client.show_shipper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowShipper", __show_shipper(client, mock)));
             #[cfg(feature = "shippers")]
             calls
                 .push((
                     "RetryShipperAuthorization",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::RetryShipperAuthorizationRequest::new()
-                            .workspace_id("x")
-                            .shipper_id("x");
-                        let response = client
-                            .retry_shipper_authorization(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __retry_shipper_authorization(client, mock),
                 ));
             #[cfg(feature = "shippers")]
-            calls
-                .push((
-                    "PauseShipper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::PauseShipperRequest::new()
-                            .workspace_id("x")
-                            .shipper_id("x");
-                        let response = client.pause_shipper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("PauseShipper", __pause_shipper(client, mock)));
             #[cfg(feature = "shippers")]
-            calls
-                .push((
-                    "ResumeShipper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ResumeShipperRequest::new()
-                            .workspace_id("x")
-                            .shipper_id("x");
-                        let response = client.resume_shipper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ResumeShipper", __resume_shipper(client, mock)));
             #[cfg(feature = "shippers")]
-            calls
-                .push((
-                    "RetryShipper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::RetryShipperRequest::new()
-                            .workspace_id("x")
-                            .shipper_id("x");
-                        let response = client.retry_shipper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("RetryShipper", __retry_shipper(client, mock)));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "CreateAlert",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateAlertRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAlertRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateAlert")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_alert(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateAlert", __create_alert(client, mock)));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "DeleteAlert",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteAlertRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteAlertRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteAlert")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_alert(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteAlert", __delete_alert(client, mock)));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "DeleteAlerts",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteAlertsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteAlertRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteAlerts")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_alerts(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteAlerts", __delete_alerts(client, mock)));
             #[cfg(feature = "alerts")]
             calls
                 .push((
                     "CreateBatchOrderAlerts",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateBatchOrderAlertsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::OrderAlert,
-                                >(
-                                        mock
-                                            .example_request_body("CreateBatchOrderAlerts")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_batch_order_alerts(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_batch_order_alerts(client, mock),
                 ));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "ChangeAlerts",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ChangeAlertsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::BatchChangeAlertRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ChangeAlerts")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.change_alerts(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ChangeAlerts", __change_alerts(client, mock)));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "ExportAlerts",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportAlertsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExportAlertsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ExportAlerts")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_alerts(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExportAlerts", __export_alerts(client, mock)));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "ImportAlerts",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportAlertsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportAlertsRequestBody::builder()
-                                    .upload_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_alerts(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ImportAlerts", __import_alerts(client, mock)));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "ListAlerts",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListAlertsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataobjectSearch,
-                                >(
-                                        mock
-                                            .example_request_body("ListAlerts")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_alerts(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListAlerts", __list_alerts(client, mock)));
             #[cfg(feature = "alerts")]
             calls
                 .push((
                     "DownloadAlertTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DownloadAlertTemplateRequest::new()
-                            .workspace_id("x");
-                        let response = client.download_alert_template(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __download_alert_template(client, mock),
                 ));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "ShowAlert",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowAlertRequest::new()
-                            .workspace_id("x")
-                            .alert_id("x");
-                        let response = client.show_alert(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowAlert", __show_alert(client, mock)));
             #[cfg(feature = "alerts")]
-            calls
-                .push((
-                    "ChangeAlert",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ChangeAlertRequest::new()
-                            .workspace_id("x")
-                            .alert_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ChangeAlertRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ChangeAlert")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.change_alert(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ChangeAlert", __change_alert(client, mock)));
             #[cfg(feature = "asset-credentials")]
-            calls
-                .push((
-                    "ListConnections",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListConnectionsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_connections(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListConnections", __list_connections(client, mock)));
             #[cfg(feature = "asset-credentials")]
-            calls
-                .push((
-                    "CreateConnection",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateConnectionRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAssetsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateConnection")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_connection(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateConnection", __create_connection(client, mock)));
             #[cfg(feature = "asset-credentials")]
-            calls
-                .push((
-                    "ShowConnection",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowConnectionRequest::new()
-                            .workspace_id("x")
-                            .asset_id("x");
-                        let response = client.show_connection(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowConnection", __show_connection(client, mock)));
             #[cfg(feature = "asset-credentials")]
-            calls
-                .push((
-                    "UpdateConnection",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateConnectionRequest::new()
-                            .workspace_id("x")
-                            .asset_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAssetsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateConnection")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_connection(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateConnection", __update_connection(client, mock)));
             #[cfg(feature = "asset-credentials")]
-            calls
-                .push((
-                    "DeleteConnection",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteConnectionRequest::new()
-                            .workspace_id("x")
-                            .asset_id("x");
-                        let response = client.delete_connection(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteConnection", __delete_connection(client, mock)));
             #[cfg(feature = "attachments")]
-            calls
-                .push((
-                    "UploadAttachment",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UploadAttachmentRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::UploadAttachmentRequestBody::builder()
-                                    .upload_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.upload_attachment(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UploadAttachment", __upload_attachment(client, mock)));
             #[cfg(feature = "attachments")]
-            calls
-                .push((
-                    "ShowAttachment",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowAttachmentRequest::new()
-                            .workspace_id("x")
-                            .attach_id("x");
-                        let response = client.show_attachment(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowAttachment", __show_attachment(client, mock)));
             #[cfg(feature = "attachments")]
-            calls
-                .push((
-                    "DownloadAttachment",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DownloadAttachmentRequest::new()
-                            .workspace_id("x")
-                            .attach_id("x");
-                        let response = client.download_attachment(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DownloadAttachment", __download_attachment(client, mock)));
             #[cfg(feature = "catalogues")]
             calls
                 .push((
                     "ListAllSecondCatalogue",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListAllSecondCatalogueRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_all_second_catalogue(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_all_second_catalogue(client, mock),
                 ));
             #[cfg(feature = "catalogues")]
-            calls
-                .push((
-                    "CreateCatalogue",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateCatalogueRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CatalogueRequestPojo,
-                                >(
-                                        mock
-                                            .example_request_body("CreateCatalogue")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_catalogue(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateCatalogue", __create_catalogue(client, mock)));
             #[cfg(feature = "catalogues")]
-            calls
-                .push((
-                    "DeleteCatalogue",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteCatalogueRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CatalogueDeleteRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteCatalogue")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_catalogue(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteCatalogue", __delete_catalogue(client, mock)));
             #[cfg(feature = "catalogues")]
-            calls
-                .push((
-                    "BatchUpdateCatalogue",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::BatchUpdateCatalogueRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::BatchCatalogueRequestPojo,
-                                >(
-                                        mock
-                                            .example_request_body("BatchUpdateCatalogue")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.batch_update_catalogue(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("BatchUpdateCatalogue", __batch_update_catalogue(client, mock)));
             #[cfg(feature = "catalogues")]
-            calls
-                .push((
-                    "ListCatalogue",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListCatalogueRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::SearchInfo,
-                                >(
-                                        mock
-                                            .example_request_body("ListCatalogue")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_catalogue(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListCatalogue", __list_catalogue(client, mock)));
             #[cfg(feature = "catalogues")]
-            calls
-                .push((
-                    "UpdateCatalogue",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateCatalogueRequest::new()
-                            .workspace_id("x")
-                            .catalogue_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CatalogueUpdateRequestPojo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateCatalogue")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_catalogue(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateCatalogue", __update_catalogue(client, mock)));
             #[cfg(feature = "components")]
-            calls
-                .push((
-                    "ListComponents",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListComponentsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_components(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListComponents", __list_components(client, mock)));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "ListComponentTemplates",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListComponentTemplatesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_component_templates(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_component_templates(client, mock),
                 ));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "CreateComponentTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateComponentTemplateRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateTemplateReq,
-                                >(
-                                        mock
-                                            .example_request_body("CreateComponentTemplate")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_component_template(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_component_template(client, mock),
                 ));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "ShowComponentTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowComponentTemplateRequest::new()
-                            .workspace_id("x")
-                            .template_id("x");
-                        let response = client.show_component_template(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_component_template(client, mock),
                 ));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "UpdateComponentTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateComponentTemplateRequest::new()
-                            .workspace_id("x")
-                            .template_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateTemplateReq,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateComponentTemplate")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_component_template(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_component_template(client, mock),
                 ));
             #[cfg(feature = "components")]
             calls
                 .push((
                     "DeleteComponentTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteComponentTemplateRequest::new()
-                            .workspace_id("x")
-                            .template_id("x");
-                        let response = client.delete_component_template(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_component_template(client, mock),
                 ));
             #[cfg(feature = "components")]
-            calls
-                .push((
-                    "ShowComponent",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowComponentRequest::new()
-                            .workspace_id("x")
-                            .component_id("x");
-                        let response = client.show_component(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowComponent", __show_component(client, mock)));
             #[cfg(feature = "components")]
-            calls
-                .push((
-                    "ListComponentActions",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListComponentActionsRequest::new()
-                            .workspace_id("x")
-                            .component_id("x")
-                            .enabled(true);
-                        let response = client.list_component_actions(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListComponentActions", __list_component_actions(client, mock)));
             #[cfg(feature = "components")]
-            calls
-                .push((
-                    "ShowComponentAction",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowComponentActionRequest::new()
-                            .workspace_id("x")
-                            .component_id("x")
-                            .action_id("x")
-                            .enabled(true);
-                        let response = client.show_component_action(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowComponentAction", __show_component_action(client, mock)));
             #[cfg(feature = "data-classes")]
-            calls
-                .push((
-                    "ListDataclass",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListDataclassRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_dataclass(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListDataclass", __list_dataclass(client, mock)));
             #[cfg(feature = "data-classes")]
-            calls
-                .push((
-                    "ShowDataClassInfo",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowDataClassInfoRequest::new()
-                            .workspace_id("x")
-                            .dataclass_id("x");
-                        let response = client.show_data_class_info(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowDataClassInfo", __show_data_class_info(client, mock)));
             #[cfg(feature = "data-classes")]
-            calls
-                .push((
-                    "ListDataclassFields",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListDataclassFieldsRequest::new()
-                            .workspace_id("x")
-                            .dataclass_id("x");
-                        let response = client.list_dataclass_fields(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListDataclassFields", __list_dataclass_fields(client, mock)));
             #[cfg(feature = "data-classes")]
-            calls
-                .push((
-                    "CreateDataclassType",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateDataclassTypeRequest::new()
-                            .workspace_id("x")
-                            .dataclass_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDataclassTypeRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateDataclassType")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_dataclass_type(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateDataclassType", __create_dataclass_type(client, mock)));
             #[cfg(feature = "data-classes")]
-            calls
-                .push((
-                    "DeleteDataclassType",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteDataclassTypeRequest::new()
-                            .workspace_id("x")
-                            .dataclass_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteDataclassTypeRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteDataclassType")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_dataclass_type(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteDataclassType", __delete_dataclass_type(client, mock)));
             #[cfg(feature = "data-classes")]
-            calls
-                .push((
-                    "EnableDataclassType",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::EnableDataclassTypeRequest::new()
-                            .workspace_id("x")
-                            .dataclass_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::EnableDataclassTypeRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("EnableDataclassType")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.enable_dataclass_type(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("EnableDataclassType", __enable_dataclass_type(client, mock)));
             #[cfg(feature = "data-objects")]
             calls
                 .push((
                     "BatchCreateDatapanelObjects",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::BatchCreateDatapanelObjectsRequest::new()
-                            .workspace_id("x")
-                            .dataclass("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataObjectBatchCreateForm,
-                                >(
-                                        mock
-                                            .example_request_body("BatchCreateDatapanelObjects")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .batch_create_datapanel_objects(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __batch_create_datapanel_objects(client, mock),
                 ));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "ListDatapanelObjects",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListDatapanelObjectsRequest::new()
-                            .workspace_id("x")
-                            .dataclass("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataobjectSearch,
-                                >(
-                                        mock
-                                            .example_request_body("ListDatapanelObjects")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_datapanel_objects(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListDatapanelObjects", __list_datapanel_objects(client, mock)));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "ShowDatapanelObject",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowDatapanelObjectRequest::new()
-                            .workspace_id("x")
-                            .dataclass("x")
-                            .dataobject_id("x");
-                        let response = client.show_datapanel_object(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowDatapanelObject", __show_datapanel_object(client, mock)));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "CreateIncident",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateIncidentRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateIncidentRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateIncident")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_incident(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateIncident", __create_incident(client, mock)));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "DeleteIncident",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteIncidentRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteIncidentRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteIncident")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_incident(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteIncident", __delete_incident(client, mock)));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "DeleteIncidents",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteIncidentsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteIncidentRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteIncidents")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_incidents(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteIncidents", __delete_incidents(client, mock)));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "ChangeIncidents",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ChangeIncidentsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ChangeIncidentRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ChangeIncidents")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.change_incidents(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ChangeIncidents", __change_incidents(client, mock)));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "ExportIncidents",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportIncidentsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExportIncidentsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ExportIncidents")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_incidents(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExportIncidents", __export_incidents(client, mock)));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "ImportIncidents",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportIncidentsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportIncidentsRequestBody::builder()
-                                    .upload_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_incidents(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ImportIncidents", __import_incidents(client, mock)));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "ListIncidents",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListIncidentsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataobjectSearch,
-                                >(
-                                        mock
-                                            .example_request_body("ListIncidents")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_incidents(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListIncidents", __list_incidents(client, mock)));
             #[cfg(feature = "incidents")]
             calls
                 .push((
                     "DownloadIncidentTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DownloadIncidentTemplateRequest::new()
-                            .workspace_id("x");
-                        let response = client.download_incident_template(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __download_incident_template(client, mock),
                 ));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "ShowIncident",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowIncidentRequest::new()
-                            .workspace_id("x")
-                            .incident_id("x");
-                        let response = client.show_incident(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowIncident", __show_incident(client, mock)));
             #[cfg(feature = "incidents")]
-            calls
-                .push((
-                    "ChangeIncident",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ChangeIncidentRequest::new()
-                            .workspace_id("x")
-                            .incident_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ChangeIncidentRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ChangeIncident")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.change_incident(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ChangeIncident", __change_incident(client, mock)));
             #[cfg(feature = "indicators")]
-            calls
-                .push((
-                    "CreateIndicator",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateIndicatorRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::IndicatorCreateRequest,
-                                >(
-                                        mock
-                                            .example_request_body("CreateIndicator")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_indicator(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateIndicator", __create_indicator(client, mock)));
             #[cfg(feature = "indicators")]
-            calls
-                .push((
-                    "DeleteIndicator",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteIndicatorRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteIndicatorRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteIndicator")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_indicator(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteIndicator", __delete_indicator(client, mock)));
             #[cfg(feature = "indicators")]
-            calls
-                .push((
-                    "ExportIndicators",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportIndicatorsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExportIndicatorsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ExportIndicators")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_indicators(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExportIndicators", __export_indicators(client, mock)));
             #[cfg(feature = "indicators")]
-            calls
-                .push((
-                    "ImportIndicators",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportIndicatorsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportIndicatorsRequestBody::builder()
-                                    .upload_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_indicators(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ImportIndicators", __import_indicators(client, mock)));
             #[cfg(feature = "indicators")]
-            calls
-                .push((
-                    "ListIndicators",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListIndicatorsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::IndicatorListSearchRequest,
-                                >(
-                                        mock
-                                            .example_request_body("ListIndicators")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_indicators(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListIndicators", __list_indicators(client, mock)));
             #[cfg(feature = "indicators")]
             calls
                 .push((
                     "DownloadIndicatorTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DownloadIndicatorTemplateRequest::new()
-                            .workspace_id("x");
-                        let response = client
-                            .download_indicator_template(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __download_indicator_template(client, mock),
                 ));
             #[cfg(feature = "indicators")]
-            calls
-                .push((
-                    "ShowIndicatorDetail",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowIndicatorDetailRequest::new()
-                            .workspace_id("x")
-                            .indicator_id("x");
-                        let response = client.show_indicator_detail(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowIndicatorDetail", __show_indicator_detail(client, mock)));
             #[cfg(feature = "indicators")]
-            calls
-                .push((
-                    "UpdateIndicator",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateIndicatorRequest::new()
-                            .workspace_id("x")
-                            .indicator_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateIndicatorRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateIndicator")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_indicator(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateIndicator", __update_indicator(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "CreateLayout",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateLayoutRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::LayoutCreateRequestPojo,
-                                >(
-                                        mock
-                                            .example_request_body("CreateLayout")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_layout(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateLayout", __create_layout(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "DeleteLayouts",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteLayoutsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::LayoutDeleteRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteLayouts")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_layouts(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteLayouts", __delete_layouts(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "ExecuteLayout",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExecuteLayoutRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ExecuteLayoutRequestBody::builder()
-                                    .action("x")
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.execute_layout(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExecuteLayout", __execute_layout(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "ListLayout",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListLayoutRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::LayoutSearch,
-                                >(
-                                        mock
-                                            .example_request_body("ListLayout")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_layout(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListLayout", __list_layout(client, mock)));
             #[cfg(feature = "layouts")]
             calls
                 .push((
                     "ShowLayoutWizardByField",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowLayoutWizardByFieldRequest::new()
-                            .workspace_id("x")
-                            .layout_id("x")
-                            .field_id("x");
-                        let response = client
-                            .show_layout_wizard_by_field(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_layout_wizard_by_field(client, mock),
                 ));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "UpdateLayoutWizards",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateLayoutWizardsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::WizardUpdateRequestPojos,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateLayoutWizards")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_layout_wizards(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateLayoutWizards", __update_layout_wizards(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "ShowLayoutWizard",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowLayoutWizardRequest::new()
-                            .workspace_id("x")
-                            .wizard_id("x");
-                        let response = client.show_layout_wizard(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowLayoutWizard", __show_layout_wizard(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "DeleteLayoutWizard",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteLayoutWizardRequest::new()
-                            .workspace_id("x")
-                            .wizard_id("x");
-                        let response = client.delete_layout_wizard(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteLayoutWizard", __delete_layout_wizard(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "ShowLayout",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowLayoutRequest::new()
-                            .workspace_id("x")
-                            .layout_id("x");
-                        let response = client.show_layout(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowLayout", __show_layout(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "UpdateLayout",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateLayoutRequest::new()
-                            .workspace_id("x")
-                            .layout_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::LayoutUpdateRequestPojo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateLayout")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_layout(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateLayout", __update_layout(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "ListLayoutWizards",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListLayoutWizardsRequest::new()
-                            .workspace_id("x")
-                            .layout_id("x");
-                        let response = client.list_layout_wizards(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListLayoutWizards", __list_layout_wizards(client, mock)));
             #[cfg(feature = "layouts")]
-            calls
-                .push((
-                    "CreateLayoutWizard",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateLayoutWizardRequest::new()
-                            .workspace_id("x")
-                            .layout_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::WizardCreateRequestPojo,
-                                >(
-                                        mock
-                                            .example_request_body("CreateLayoutWizard")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_layout_wizard(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateLayoutWizard", __create_layout_wizard(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "CreateClassifier",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateClassifierRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDpeClassifyRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateClassifier")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_classifier(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateClassifier", __create_classifier(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "ShowClassifierInfo",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowClassifierInfoRequest::new()
-                            .workspace_id("x")
-                            .classifier_id("x");
-                        let response = client.show_classifier_info(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowClassifierInfo", __show_classifier_info(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "UpdateClassifier",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateClassifierRequest::new()
-                            .workspace_id("x")
-                            .classifier_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDpeClassifyRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateClassifier")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_classifier(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateClassifier", __update_classifier(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "DeleteClassifier",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteClassifierRequest::new()
-                            .workspace_id("x")
-                            .classifier_id("x");
-                        let response = client.delete_classifier(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteClassifier", __delete_classifier(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "ShowMappingFunction",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowMappingFunctionRequest::new()
-                            .workspace_id("x");
-                        let response = client.show_mapping_function(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowMappingFunction", __show_mapping_function(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "CreateMapper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateMapperRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDpeMappingRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateMapper")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_mapper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateMapper", __create_mapper(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "ShowMapperList",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowMapperListRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::QueryDpeMapperRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ShowMapperList")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.show_mapper_list(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowMapperList", __show_mapper_list(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "ShowMapperDetail",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowMapperDetailRequest::new()
-                            .workspace_id("x")
-                            .mapper_id("x");
-                        let response = client.show_mapper_detail(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowMapperDetail", __show_mapper_detail(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "UpdateMapper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateMapperRequest::new()
-                            .workspace_id("x")
-                            .mapper_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDpeMappingRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateMapper")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_mapper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateMapper", __update_mapper(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "DeleteSingleMapper",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteSingleMapperRequest::new()
-                            .workspace_id("x")
-                            .mapper_id("x");
-                        let response = client.delete_single_mapper(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteSingleMapper", __delete_single_mapper(client, mock)));
             #[cfg(feature = "mappings")]
             calls
                 .push((
                     "CreatePreProcessRules",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreatePreProcessRulesRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreatePreProcessRulesRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreatePreProcessRules")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_pre_process_rules(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_pre_process_rules(client, mock),
                 ));
             #[cfg(feature = "mappings")]
             calls
                 .push((
                     "ShowPreProcessRulesList",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPreProcessRulesListRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ShowPreProcessRulesListRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ShowPreProcessRulesList")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .show_pre_process_rules_list(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_pre_process_rules_list(client, mock),
                 ));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "ShowMappingInfoList",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowMappingInfoListRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::QueryDpeRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ShowMappingInfoList")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.show_mapping_info_list(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowMappingInfoList", __show_mapping_info_list(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "DeleteMappingInfo",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteMappingInfoRequest::new()
-                            .mapping_id("x")
-                            .workspace_id("x");
-                        let response = client.delete_mapping_info(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteMappingInfo", __delete_mapping_info(client, mock)));
             #[cfg(feature = "mappings")]
-            calls
-                .push((
-                    "CopyMapping",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CopyMappingRequest::new()
-                            .mapping_id("x")
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CopyMappingRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CopyMapping")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.copy_mapping(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CopyMapping", __copy_mapping(client, mock)));
             #[cfg(feature = "mappings")]
             calls
                 .push((
                     "UpdateMappingInfoStatus",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateMappingInfoStatusRequest::new()
-                            .workspace_id("x")
-                            .mapping_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateDpeInfoStatusRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateMappingInfoStatus")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_mapping_info_status(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_mapping_info_status(client, mock),
                 ));
             #[cfg(feature = "metrics")]
-            calls
-                .push((
-                    "ListMetrics",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListMetricsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_metrics(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListMetrics", __list_metrics(client, mock)));
             #[cfg(feature = "metrics")]
-            calls
-                .push((
-                    "CreateMetric",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateMetricRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateMetricRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateMetric")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_metric(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateMetric", __create_metric(client, mock)));
             #[cfg(feature = "metrics")]
-            calls
-                .push((
-                    "ShowMetricMetaData",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowMetricMetaDataRequest::new()
-                            .workspace_id("x")
-                            .metric_id("x");
-                        let response = client.show_metric_meta_data(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowMetricMetaData", __show_metric_meta_data(client, mock)));
             #[cfg(feature = "metrics")]
-            calls
-                .push((
-                    "UpdateMetrics",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateMetricsRequest::new()
-                            .workspace_id("x")
-                            .metric_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateMetricRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateMetrics")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_metrics(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateMetrics", __update_metrics(client, mock)));
             #[cfg(feature = "metrics")]
-            calls
-                .push((
-                    "DeleteMetrics",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteMetricsRequest::new()
-                            .workspace_id("x")
-                            .metric_id("x");
-                        let response = client.delete_metrics(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteMetrics", __delete_metrics(client, mock)));
             #[cfg(feature = "modules")]
-            calls
-                .push((
-                    "ListModules",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListModulesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_modules(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListModules", __list_modules(client, mock)));
             #[cfg(feature = "modules")]
-            calls
-                .push((
-                    "CreateModule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateModuleRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModuleCreateRequestPojo,
-                                >(
-                                        mock
-                                            .example_request_body("CreateModule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_module(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateModule", __create_module(client, mock)));
             #[cfg(feature = "modules")]
-            calls
-                .push((
-                    "ShowModule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowModuleRequest::new()
-                            .workspace_id("x")
-                            .module_id("x");
-                        let response = client.show_module(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowModule", __show_module(client, mock)));
             #[cfg(feature = "modules")]
-            calls
-                .push((
-                    "UpdateModule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateModuleRequest::new()
-                            .workspace_id("x")
-                            .module_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModuleUpdateRequestPojo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateModule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_module(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateModule", __update_module(client, mock)));
             #[cfg(feature = "modules")]
-            calls
-                .push((
-                    "DeleteModule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteModuleRequest::new()
-                            .workspace_id("x")
-                            .module_id("x");
-                        let response = client.delete_module(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteModule", __delete_module(client, mock)));
             #[cfg(feature = "notes")]
-            calls
-                .push((
-                    "CreateNote",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateNoteRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateNoteRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateNote")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_note(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateNote", __create_note(client, mock)));
             #[cfg(feature = "notes")]
-            calls
-                .push((
-                    "DeleteNotes",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteNotesRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeleteNoteRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteNotes")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_notes(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteNotes", __delete_notes(client, mock)));
             #[cfg(feature = "notes")]
-            calls
-                .push((
-                    "ListNotes",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListNotesRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ListNotesRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ListNotes")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_notes(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListNotes", __list_notes(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ListPlaybooks",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListPlaybooksRequest::new()
-                            .workspace_id("x")
-                            .offset(1)
-                            .limit(1);
-                        let response = client.list_playbooks(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListPlaybooks", __list_playbooks(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "CreatePlaybook",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreatePlaybookRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreatePlaybookInfo,
-                                >(
-                                        mock
-                                            .example_request_body("CreatePlaybook")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_playbook(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreatePlaybook", __create_playbook(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ExportPlaybook",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportPlaybookRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExportPlaybook,
-                                >(
-                                        mock
-                                            .example_request_body("ExportPlaybook")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_playbook(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExportPlaybook", __export_playbook(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ImportPlaybook",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportPlaybookRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportPlaybookRequestBody::builder()
-                                    .upload_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_playbook(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ImportPlaybook", __import_playbook(client, mock)));
             #[cfg(feature = "playbooks")]
             calls
                 .push((
                     "ListPlaybookInstances",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListPlaybookInstancesRequest::new()
-                            .workspace_id("x")
-                            .limit(1)
-                            .offset(1);
-                        let response = client.list_playbook_instances(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_playbook_instances(client, mock),
                 ));
             #[cfg(feature = "playbooks")]
             calls
                 .push((
                     "ListPlaybookAuditLogs",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListPlaybookAuditLogsRequest::new()
-                            .workspace_id("x")
-                            .offset(1)
-                            .limit(1)
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::AuditLogInfo,
-                                >(
-                                        mock
-                                            .example_request_body("ListPlaybookAuditLogs")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_playbook_audit_logs(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_playbook_audit_logs(client, mock),
                 ));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ShowPlaybookInstance",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPlaybookInstanceRequest::new()
-                            .workspace_id("x")
-                            .instance_id("x");
-                        let response = client.show_playbook_instance(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPlaybookInstance", __show_playbook_instance(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ShowPlaybookTopology",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPlaybookTopologyRequest::new()
-                            .workspace_id("x")
-                            .instance_id("x");
-                        let response = client.show_playbook_topology(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPlaybookTopology", __show_playbook_topology(client, mock)));
             #[cfg(feature = "playbooks")]
             calls
                 .push((
                     "ShowPlaybookStatistics",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPlaybookStatisticsRequest::new()
-                            .workspace_id("x");
-                        let response = client.show_playbook_statistics(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_playbook_statistics(client, mock),
                 ));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ListPlaybookApproves",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListPlaybookApprovesRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_playbook_approves(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListPlaybookApproves", __list_playbook_approves(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ShowPlaybookVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPlaybookVersionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x");
-                        let response = client.show_playbook_version(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPlaybookVersion", __show_playbook_version(client, mock)));
             #[cfg(feature = "playbooks")]
             calls
                 .push((
                     "UpdatePlaybookVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdatePlaybookVersionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModifyPlaybookVersionInfo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdatePlaybookVersion")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_playbook_version(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_playbook_version(client, mock),
                 ));
             #[cfg(feature = "playbooks")]
             calls
                 .push((
                     "DeletePlaybookVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeletePlaybookVersionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x");
-                        let response = client.delete_playbook_version(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_playbook_version(client, mock),
                 ));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ListPlaybookActions",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListPlaybookActionsRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .limit(1)
-                            .offset(1);
-                        let response = client.list_playbook_actions(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListPlaybookActions", __list_playbook_actions(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "CreatePlaybookAction",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreatePlaybookActionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    Vec<::huaweicloud_secmaster::models::CreateAction>,
-                                >(
-                                        mock
-                                            .example_request_body("CreatePlaybookAction")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_playbook_action(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreatePlaybookAction", __create_playbook_action(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "UpdatePlaybookAction",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdatePlaybookActionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .action_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModifyActionInfo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdatePlaybookAction")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_playbook_action(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdatePlaybookAction", __update_playbook_action(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "DeletePlaybookAction",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeletePlaybookActionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .action_id("x");
-                        let response = client.delete_playbook_action(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeletePlaybookAction", __delete_playbook_action(client, mock)));
             #[cfg(feature = "playbooks")]
             calls
                 .push((
                     "CreatePlaybookApprove",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreatePlaybookApproveRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ApprovePlaybookInfo,
-                                >(
-                                        mock
-                                            .example_request_body("CreatePlaybookApprove")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_playbook_approve(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_playbook_approve(client, mock),
                 ));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "CopyPlaybookVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CopyPlaybookVersionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CopyPlaybookInfo,
-                                >(
-                                        mock
-                                            .example_request_body("CopyPlaybookVersion")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.copy_playbook_version(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CopyPlaybookVersion", __copy_playbook_version(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "CreatePlaybookRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreatePlaybookRuleRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateRuleInfo,
-                                >(
-                                        mock
-                                            .example_request_body("CreatePlaybookRule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_playbook_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreatePlaybookRule", __create_playbook_rule(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ShowPlaybookRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPlaybookRuleRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .rule_id("x");
-                        let response = client.show_playbook_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPlaybookRule", __show_playbook_rule(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "UpdatePlaybookRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdatePlaybookRuleRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .rule_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModifyRuleInfo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdatePlaybookRule")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_playbook_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdatePlaybookRule", __update_playbook_rule(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "DeletePlaybookRule",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeletePlaybookRuleRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .rule_id("x");
-                        let response = client.delete_playbook_rule(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeletePlaybookRule", __delete_playbook_rule(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ShowPlaybook",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPlaybookRequest::new()
-                            .workspace_id("x")
-                            .playbook_id("x");
-                        let response = client.show_playbook(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPlaybook", __show_playbook(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "UpdatePlaybook",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdatePlaybookRequest::new()
-                            .workspace_id("x")
-                            .playbook_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModifyPlaybookInfo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdatePlaybook")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_playbook(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdatePlaybook", __update_playbook(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "DeletePlaybook",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeletePlaybookRequest::new()
-                            .workspace_id("x")
-                            .playbook_id("x");
-                        let response = client.delete_playbook(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeletePlaybook", __delete_playbook(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ShowPlaybookMonitors",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPlaybookMonitorsRequest::new()
-                            .workspace_id("x")
-                            .playbook_id("x")
-                            .start_time("x")
-                            .version_query_type("x")
-                            .end_time("x");
-                        let response = client.show_playbook_monitors(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPlaybookMonitors", __show_playbook_monitors(client, mock)));
             #[cfg(feature = "playbooks")]
-            calls
-                .push((
-                    "ListPlaybookVersions",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListPlaybookVersionsRequest::new()
-                            .workspace_id("x")
-                            .playbook_id("x");
-                        let response = client.list_playbook_versions(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListPlaybookVersions", __list_playbook_versions(client, mock)));
             #[cfg(feature = "playbooks")]
             calls
                 .push((
                     "CreatePlaybookVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreatePlaybookVersionRequest::new()
-                            .workspace_id("x")
-                            .playbook_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreatePlaybookVersionInfo,
-                                >(
-                                        mock
-                                            .example_request_body("CreatePlaybookVersion")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_playbook_version(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_playbook_version(client, mock),
                 ));
             #[cfg(feature = "policies")]
-            calls
-                .push((
-                    "SearchPolicyRecord",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::SearchPolicyRecordRequest::new()
-                            .workspace_id("x")
-                            .x_secmaster_version("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::SearchPolicyRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("SearchPolicyRecord")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.search_policy_record(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("SearchPolicyRecord", __search_policy_record(client, mock)));
             #[cfg(feature = "policies")]
             calls
                 .push((
                     "SearchPolicyRecordByPolicyId",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::SearchPolicyRecordByPolicyIdRequest::new()
-                            .workspace_id("x")
-                            .policy_id("x")
-                            .x_secmaster_version("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::SearchPolicyRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("SearchPolicyRecordByPolicyId")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .search_policy_record_by_policy_id(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __search_policy_record_by_policy_id(client, mock),
                 ));
             #[cfg(feature = "policies")]
-            calls
-                .push((
-                    "CreateRetryPolicy",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateRetryPolicyRequest::new()
-                            .workspace_id("x")
-                            .action_type("x")
-                            .x_secmaster_version("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateRetryPolicyRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateRetryPolicy")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_retry_policy(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateRetryPolicy", __create_retry_policy(client, mock)));
             #[cfg(feature = "policies")]
-            calls
-                .push((
-                    "DeletePolicies",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeletePoliciesRequest::new()
-                            .workspace_id("x")
-                            .x_secmaster_version("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DeletePolicyRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeletePolicies")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_policies(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeletePolicies", __delete_policies(client, mock)));
             #[cfg(feature = "policies")]
-            calls
-                .push((
-                    "SearchPolicy",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::SearchPolicyRequest::new()
-                            .workspace_id("x")
-                            .x_secmaster_version("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::SearchPolicyRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("SearchPolicy")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.search_policy(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("SearchPolicy", __search_policy(client, mock)));
             #[cfg(feature = "policies")]
-            calls
-                .push((
-                    "ShowPolicy",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowPolicyRequest::new()
-                            .workspace_id("x")
-                            .policy_id("x")
-                            .x_secmaster_version("x");
-                        let response = client.show_policy(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowPolicy", __show_policy(client, mock)));
             #[cfg(feature = "tasks")]
-            calls
-                .push((
-                    "ListTasks",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListTasksRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_tasks(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListTasks", __list_tasks(client, mock)));
             #[cfg(feature = "tasks")]
-            calls
-                .push((
-                    "ShowTask",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowTaskRequest::new()
-                            .workspace_id("x")
-                            .task_id("x");
-                        let response = client.show_task(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowTask", __show_task(client, mock)));
             #[cfg(feature = "tasks")]
-            calls
-                .push((
-                    "UpdateTask",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateTaskRequest::new()
-                            .workspace_id("x")
-                            .task_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModifyTaskInfo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateTask")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_task(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateTask", __update_task(client, mock)));
             #[cfg(feature = "vulnerabilities")]
             calls
-                .push((
-                    "ExportVulnerabilities",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportVulnerabilitiesRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExportVulnerabilitiesRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ExportVulnerabilities")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_vulnerabilities(request).await?;
-                        response.body.collect(1 << 20).await?;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+                .push(("ExportVulnerabilities", __export_vulnerabilities(client, mock)));
             #[cfg(feature = "vulnerabilities")]
             calls
-                .push((
-                    "ImportVulnerabilities",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportVulnerabilitiesRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportVulnerabilitiesRequestBody::builder()
-                                    .upload_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_vulnerabilities(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+                .push(("ImportVulnerabilities", __import_vulnerabilities(client, mock)));
             #[cfg(feature = "vulnerabilities")]
-            calls
-                .push((
-                    "ListVulnerabilities",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListVulnerabilitiesRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::VulnerabilityDataObjectSearch,
-                                >(
-                                        mock
-                                            .example_request_body("ListVulnerabilities")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_vulnerabilities(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListVulnerabilities", __list_vulnerabilities(client, mock)));
             #[cfg(feature = "vulnerabilities")]
             calls
                 .push((
                     "DownloadVulnerabilityTemplate",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DownloadVulnerabilityTemplateRequest::new()
-                            .workspace_id("x");
-                        let response = client
-                            .download_vulnerability_template(request)
-                            .await?;
-                        response.body.collect(1 << 20).await?;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __download_vulnerability_template(client, mock),
                 ));
             #[cfg(feature = "vulnerabilities")]
-            calls
-                .push((
-                    "ShowVulnerability",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowVulnerabilityRequest::new()
-                            .workspace_id("x")
-                            .vul_id("x");
-                        let response = client.show_vulnerability(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowVulnerability", __show_vulnerability(client, mock)));
             #[cfg(feature = "workflows")]
-            calls
-                .push((
-                    "ListWorkflows",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListWorkflowsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_workflows(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListWorkflows", __list_workflows(client, mock)));
             #[cfg(feature = "workflows")]
-            calls
-                .push((
-                    "CreateAopWorkflow",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateAopWorkflowRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAopWorkflowInfo,
-                                >(
-                                        mock
-                                            .example_request_body("CreateAopWorkflow")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_aop_workflow(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateAopWorkflow", __create_aop_workflow(client, mock)));
             #[cfg(feature = "workflows")]
-            calls
-                .push((
-                    "ExportAopworkflow",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportAopworkflowRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ExportAopworkflowInfo,
-                                >(
-                                        mock
-                                            .example_request_body("ExportAopworkflow")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_aopworkflow(request).await?;
-                        response.body.collect(1 << 20).await?;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExportAopworkflow", __export_aopworkflow(client, mock)));
             #[cfg(feature = "workflows")]
-            calls
-                .push((
-                    "ImportAopworkflow",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportAopworkflowRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportAopworkflowRequestBody::builder()
-                                    .upload_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_aopworkflow(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ImportAopworkflow", __import_aopworkflow(client, mock)));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "ListAopWorkflowInstance",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListAopWorkflowInstanceRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_aop_workflow_instance(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_aop_workflow_instance(client, mock),
                 ));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "ShowAopWorkflowInstance",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowAopWorkflowInstanceRequest::new()
-                            .workspace_id("x")
-                            .instance_id("x");
-                        let response = client.show_aop_workflow_instance(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_aop_workflow_instance(client, mock),
                 ));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "UpdateWorkflowInstance",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateWorkflowInstanceRequest::new()
-                            .workspace_id("x")
-                            .instance_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::AopInstanceUpdateDataPojo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateWorkflowInstance")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_workflow_instance(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_workflow_instance(client, mock),
                 ));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "ValidateAopWorkflowVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ValidateAopWorkflowVersionRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::AopworkflowVersionValidateRes,
-                                >(
-                                        mock
-                                            .example_request_body("ValidateAopWorkflowVersion")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .validate_aop_workflow_version(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __validate_aop_workflow_version(client, mock),
                 ));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "ShowAopWorkflowVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowAopWorkflowVersionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x");
-                        let response = client.show_aop_workflow_version(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __show_aop_workflow_version(client, mock),
                 ));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "UpdateAopWorkflowVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateAopWorkflowVersionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModifyAopWorkflowVersionInfo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateAopWorkflowVersion")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .update_aop_workflow_version(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __update_aop_workflow_version(client, mock),
                 ));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "DeleteAopWorkflowVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteAopWorkflowVersionRequest::new()
-                            .workspace_id("x")
-                            .version_id("x");
-                        let response = client
-                            .delete_aop_workflow_version(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_aop_workflow_version(client, mock),
                 ));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "CreateAopWorkflowVersionApprovel",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateAopWorkflowVersionApprovelRequest::new()
-                            .workspace_id("x")
-                            .version_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAopWorkflowVersionApprovelInfo,
-                                >(
-                                        mock
-                                            .example_request_body("CreateAopWorkflowVersionApprovel")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_aop_workflow_version_approvel(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_aop_workflow_version_approvel(client, mock),
                 ));
             #[cfg(feature = "workflows")]
-            calls
-                .push((
-                    "ShowAopWorkflow",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowAopWorkflowRequest::new()
-                            .workspace_id("x")
-                            .workflow_id("x");
-                        let response = client.show_aop_workflow(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowAopWorkflow", __show_aop_workflow(client, mock)));
             #[cfg(feature = "workflows")]
-            calls
-                .push((
-                    "UpdateAopWorkflow",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateAopWorkflowRequest::new()
-                            .workspace_id("x")
-                            .workflow_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::ModifyAopWorkflowInfo,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateAopWorkflow")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_aop_workflow(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateAopWorkflow", __update_aop_workflow(client, mock)));
             #[cfg(feature = "workflows")]
-            calls
-                .push((
-                    "DeleteAopWorkflow",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteAopWorkflowRequest::new()
-                            .workspace_id("x")
-                            .workflow_id("x");
-                        let response = client.delete_aop_workflow(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteAopWorkflow", __delete_aop_workflow(client, mock)));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "ListAopWorkflowVersions",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListAopWorkflowVersionsRequest::new()
-                            .workspace_id("x")
-                            .workflow_id("x");
-                        let response = client.list_aop_workflow_versions(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_aop_workflow_versions(client, mock),
                 ));
             #[cfg(feature = "workflows")]
             calls
                 .push((
                     "CreateAopWorkflowVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateAopWorkflowVersionRequest::new()
-                            .workspace_id("x")
-                            .workflow_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateAopWorkflowVersionInfo,
-                                >(
-                                        mock
-                                            .example_request_body("CreateAopWorkflowVersion")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .create_aop_workflow_version(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_aop_workflow_version(client, mock),
                 ));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "CreateDataobject",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateDataobjectRequest::new()
-                            .workspace_id("x")
-                            .dataclass_name("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataObjectCreateForm,
-                                >(
-                                        mock
-                                            .example_request_body("CreateDataobject")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_dataobject(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateDataobject", __create_dataobject(client, mock)));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "DeleteDataobjects",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteDataobjectsRequest::new()
-                            .workspace_id("x")
-                            .dataclass_name("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataObjectDeleteForm,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteDataobjects")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_dataobjects(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteDataobjects", __delete_dataobjects(client, mock)));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "ExportDataobjects",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ExportDataobjectsRequest::new()
-                            .workspace_id("x")
-                            .dataclass_name("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CommonDataObjectExportRequest,
-                                >(
-                                        mock
-                                            .example_request_body("ExportDataobjects")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.export_dataobjects(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExportDataobjects", __export_dataobjects(client, mock)));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "ImportDataobjects",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ImportDataobjectsRequest::new()
-                            .workspace_id("x")
-                            .dataclass_name("x")
-                            .body(
-                                ::huaweicloud_secmaster::models::ImportDataobjectsRequestBody::builder()
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_dataobjects(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ImportDataobjects", __import_dataobjects(client, mock)));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "ListDataobjects",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListDataobjectsRequest::new()
-                            .workspace_id("x")
-                            .dataclass_name("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataobjectSearch,
-                                >(
-                                        mock
-                                            .example_request_body("ListDataobjects")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_dataobjects(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListDataobjects", __list_dataobjects(client, mock)));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "ShowDataobject",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ShowDataobjectRequest::new()
-                            .workspace_id("x")
-                            .dataclass_name("x")
-                            .data_object_id("x");
-                        let response = client.show_dataobject(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ShowDataobject", __show_dataobject(client, mock)));
             #[cfg(feature = "data-objects")]
-            calls
-                .push((
-                    "UpdateDataobject",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateDataobjectRequest::new()
-                            .workspace_id("x")
-                            .dataclass_name("x")
-                            .data_object_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataObjectBatchUpdateForm,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateDataobject")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_dataobject(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateDataobject", __update_dataobject(client, mock)));
             #[cfg(feature = "data-objects")]
             calls
                 .push((
                     "CreateDataobjectRelation",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CreateDataobjectRelationRequest::new()
-                            .workspace_id("x")
-                            .dataclass_type("x")
-                            .data_object_id("x")
-                            .related_dataclass_type("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDataobjectRelationRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateDataobjectRelation")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_dataobject_relation(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __create_dataobject_relation(client, mock),
                 ));
             #[cfg(feature = "data-objects")]
             calls
                 .push((
                     "DeleteDataobjectRelation",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteDataobjectRelationRequest::new()
-                            .workspace_id("x")
-                            .dataclass_type("x")
-                            .data_object_id("x")
-                            .related_dataclass_type("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::CreateDataobjectRelationRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteDataobjectRelation")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_dataobject_relation(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __delete_dataobject_relation(client, mock),
                 ));
             #[cfg(feature = "data-objects")]
             calls
                 .push((
                     "ListDataobjectRelations",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListDataobjectRelationsRequest::new()
-                            .workspace_id("x")
-                            .dataclass_type("x")
-                            .data_object_id("x")
-                            .related_dataclass_type("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::DataobjectSearch,
-                                >(
-                                        mock
-                                            .example_request_body("ListDataobjectRelations")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_dataobject_relations(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __list_dataobject_relations(client, mock),
                 ));
             #[cfg(feature = "data-objects")]
             calls
                 .push((
                     "BatchCreateDataobjectRelations",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::BatchCreateDataobjectRelationsRequest::new()
-                            .workspace_id("x")
-                            .dataclass_type("x")
-                            .related_dataclass_type("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::BatchCreateDataobjectRelationsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("BatchCreateDataobjectRelations")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client
-                            .batch_create_dataobject_relations(request)
-                            .await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __batch_create_dataobject_relations(client, mock),
                 ));
             #[cfg(feature = "resource-tags")]
             calls
                 .push((
                     "CountResourceInstance",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::CountResourceInstanceRequest::new()
-                            .resource_type("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::QueryResourceInstanceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CountResourceInstance")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.count_resource_instance(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
+                    __count_resource_instance(client, mock),
                 ));
             #[cfg(feature = "resource-tags")]
-            calls
-                .push((
-                    "ListResourceInstance",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListResourceInstanceRequest::new()
-                            .resource_type("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::QueryResourceInstanceRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("ListResourceInstance")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.list_resource_instance(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListResourceInstance", __list_resource_instance(client, mock)));
             #[cfg(feature = "resource-tags")]
-            calls
-                .push((
-                    "ListProjectTag",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListProjectTagRequest::new()
-                            .resource_type("x");
-                        let response = client.list_project_tag(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListProjectTag", __list_project_tag(client, mock)));
             #[cfg(feature = "resource-tags")]
-            calls
-                .push((
-                    "ListResourceTag",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::ListResourceTagRequest::new()
-                            .resource_type("x")
-                            .resource_id("x");
-                        let response = client.list_resource_tag(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListResourceTag", __list_resource_tag(client, mock)));
             #[cfg(feature = "resource-tags")]
-            calls
-                .push((
-                    "BatchTagResources",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::BatchTagResourcesRequest::new()
-                            .resource_type("x")
-                            .resource_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::AlterResourceTagsInBatchesRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("BatchTagResources")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.batch_tag_resources(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("BatchTagResources", __batch_tag_resources(client, mock)));
             #[cfg(feature = "resource-tags")]
-            calls
-                .push((
-                    "DeleteTags",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::DeleteTagsRequest::new()
-                            .resource_type("x")
-                            .resource_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::AlterResourceTagsInBatchesRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("DeleteTags")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.delete_tags(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("DeleteTags", __delete_tags(client, mock)));
             #[cfg(feature = "resource-tags")]
-            calls
-                .push((
-                    "BatchUntagResources",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::BatchUntagResourcesRequest::new()
-                            .resource_type("x")
-                            .resource_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::AlterResourceTagsInBatchesRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("BatchUntagResources")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.batch_untag_resources(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("BatchUntagResources", __batch_untag_resources(client, mock)));
             #[cfg(feature = "resource-tags")]
-            calls
-                .push((
-                    "UpdateTagValue",
-                    ::std::boxed::Box::pin(async move {
-                        let request = huaweicloud_secmaster::operations::UpdateTagValueRequest::new()
-                            .resource_type("x")
-                            .resource_id("x")
-                            .key("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::huaweicloud_secmaster::models::UpdateTagValueRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateTagValue")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_tag_value(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateTagValue", __update_tag_value(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -5881,4 +1132,8549 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __create_workflow_instance<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateWorkflowInstanceRequest::new()
+            .workspace_id("x")
+            .workflow_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::AopInstanceEventData,
+                >(
+                        mock
+                            .example_request_body("CreateWorkflowInstance")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_workflow_instance(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __change_playbook_instance<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ChangePlaybookInstanceRequest::new()
+            .workspace_id("x")
+            .instance_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::OperationPlaybookInfo,
+                >(
+                        mock
+                            .example_request_body("ChangePlaybookInstance")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.change_playbook_instance(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_variables)]
+fn __list_subscription_global_order<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListSubscriptionGlobalOrderRequest::new()
+            .x_language("x");
+        let response = client.list_subscription_global_order(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_variables)]
+fn __list_service_agency<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListServiceAgencyRequest::new();
+        let response = client.list_service_agency(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_variables)]
+fn __create_service_agency<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateServiceAgencyRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateServiceAgencyRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateServiceAgency")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_service_agency(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __list_cloud_log_alias<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCloudLogAliasRequest::new();
+        let response = client.list_cloud_log_alias(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __list_collect_config<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectConfigRequest::new()
+            .domain_id("x");
+        let response = client.list_collect_config(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __create_collect_config<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateCollectConfigRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateCollectConfigV2RequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateCollectConfig")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_collect_config(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __delete_lts_cloud_log<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteLtsCloudLogRequest::new()
+            .csvc("x")
+            .source_name("x");
+        let response = client.delete_lts_cloud_log(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __list_cloud_log_manages<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCloudLogManagesRequest::new();
+        let response = client.list_cloud_log_manages(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __list_regions<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListRegionsRequest::new();
+        let response = client.list_regions(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "configurations")]
+#[allow(unused_variables)]
+fn __list_configuration_dictionaries<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListConfigurationDictionariesRequest::new()
+            .x_language("x");
+        let response = client.list_configuration_dictionaries(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "configurations")]
+#[allow(unused_variables)]
+fn __update_configuration_dictionaries<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateConfigurationDictionariesRequest::new()
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDictionaryRequest,
+                >(
+                        mock
+                            .example_request_body("UpdateConfigurationDictionaries")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_configuration_dictionaries(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "configurations")]
+#[allow(unused_variables)]
+fn __create_configuration_dictionaries<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateConfigurationDictionariesRequest::new()
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDictionaryRequest,
+                >(
+                        mock
+                            .example_request_body("CreateConfigurationDictionaries")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_configuration_dictionaries(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "configurations")]
+#[allow(unused_variables)]
+fn __delete_configuration_dictionaries<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteConfigurationDictionariesRequest::new()
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteDictionaryRequest,
+                >(
+                        mock
+                            .example_request_body("DeleteConfigurationDictionaries")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_configuration_dictionaries(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __show_platform_managed<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPlatformManagedRequest::new();
+        let response = client.show_platform_managed(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_variables)]
+fn __list_subscription_order<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListSubscriptionOrderRequest::new()
+            .x_language("x");
+        let response = client.list_subscription_order(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_variables)]
+fn __update_subscription_order<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateSubscriptionOrderRequest::new()
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateOrderInfoReq,
+                >(
+                        mock
+                            .example_request_body("UpdateSubscriptionOrder")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_subscription_order(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_variables)]
+fn __create_subscription_order<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateSubscriptionOrderRequest::new()
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::OrderInfoReq,
+                >(
+                        mock
+                            .example_request_body("CreateSubscriptionOrder")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_subscription_order(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_variables)]
+fn __delete_subscription_order<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteSubscriptionOrderRequest::new()
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UnsubscribeParam,
+                >(
+                        mock
+                            .example_request_body("DeleteSubscriptionOrder")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_subscription_order(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "subscriptions")]
+#[allow(unused_variables)]
+fn __list_subscription_product<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListSubscriptionProductRequest::new()
+            .x_language("x");
+        let response = client.list_subscription_product(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_variables)]
+fn __list_workspaces<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListWorkspacesRequest::new()
+            .offset(1)
+            .limit(1);
+        let response = client.list_workspaces(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_variables)]
+fn __create_workspace<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateWorkspaceRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateWorkspaceRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateWorkspace")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_workspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_variables)]
+fn __show_workspace<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowWorkspaceRequest::new()
+            .workspace_id("x");
+        let response = client.show_workspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_variables)]
+fn __update_workspace<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateWorkspaceRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateWorkspaceRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateWorkspace")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_workspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workspaces")]
+#[allow(unused_variables)]
+fn __delete_workspace<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteWorkspaceRequest::new()
+            .workspace_id("x");
+        let response = client.delete_workspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_channels<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorChannelsRequest::new()
+            .workspace_id("x");
+        let response = client.list_collector_channels(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __create_collector_channel<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateCollectorChannelRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateChannelDto,
+                >(
+                        mock
+                            .example_request_body("CreateCollectorChannel")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_collector_channel(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_channel_group<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorChannelGroupRequest::new()
+            .workspace_id("x");
+        let response = client.list_collector_channel_group(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __create_collector_channel_group<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateCollectorChannelGroupRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::GroupDto,
+                >(
+                        mock
+                            .example_request_body("CreateCollectorChannelGroup")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_collector_channel_group(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __update_collector_channel_group<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateCollectorChannelGroupRequest::new()
+            .workspace_id("x")
+            .group_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::GroupDto,
+                >(
+                        mock
+                            .example_request_body("UpdateCollectorChannelGroup")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_collector_channel_group(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __delete_collector_channel_group<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteCollectorChannelGroupRequest::new()
+            .workspace_id("x")
+            .group_id("x");
+        let response = client.delete_collector_channel_group(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_instances<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorInstancesRequest::new()
+            .workspace_id("x");
+        let response = client.list_collector_instances(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __show_collector_channel<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowCollectorChannelRequest::new()
+            .workspace_id("x")
+            .channel_id("x");
+        let response = client.show_collector_channel(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __update_collector_channel<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateCollectorChannelRequest::new()
+            .workspace_id("x")
+            .channel_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateChannelDto,
+                >(
+                        mock
+                            .example_request_body("UpdateCollectorChannel")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_collector_channel(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __delete_collector_channel<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteCollectorChannelRequest::new()
+            .workspace_id("x")
+            .channel_id("x");
+        let response = client.delete_collector_channel(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __create_collector_channel_operation<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateCollectorChannelOperationRequest::new()
+            .workspace_id("x")
+            .channel_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::OperationDto,
+                >(
+                        mock
+                            .example_request_body("CreateCollectorChannelOperation")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_collector_channel_operation(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_connections<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorConnectionsRequest::new()
+            .workspace_id("x");
+        let response = client.list_collector_connections(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __create_collector_connection<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateCollectorConnectionRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateConnectionDto,
+                >(
+                        mock
+                            .example_request_body("CreateCollectorConnection")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_collector_connection(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __show_collector_connection<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowCollectorConnectionRequest::new()
+            .workspace_id("x")
+            .connection_id("x");
+        let response = client.show_collector_connection(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __update_collector_connection<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateCollectorConnectionRequest::new()
+            .workspace_id("x")
+            .connection_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateConnectionDto,
+                >(
+                        mock
+                            .example_request_body("UpdateCollectorConnection")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_collector_connection(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __delete_collector_connection<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteCollectorConnectionRequest::new()
+            .workspace_id("x")
+            .connection_id("x");
+        let response = client.delete_collector_connection(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __create_collector_files<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateCollectorFilesRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::CreateCollectorFilesRequestBody::builder()
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.create_collector_files(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_parsers<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorParsersRequest::new()
+            .workspace_id("x");
+        let response = client.list_collector_parsers(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __create_collector_parser<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateCollectorParserRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateParserDto,
+                >(
+                        mock
+                            .example_request_body("CreateCollectorParser")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_collector_parser(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __export_collector_parser<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportCollectorParserRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExportParserDto,
+                >(
+                        mock
+                            .example_request_body("ExportCollectorParser")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_collector_parser(request).await?;
+        response.body.collect(1 << 20).await?;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __import_collector_parser<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportCollectorParserRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportCollectorParserRequestBody::builder()
+                    .files(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_collector_parser(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_parser_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorParserTemplateRequest::new()
+            .workspace_id("x");
+        let response = client.list_collector_parser_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __show_collector_parser<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowCollectorParserRequest::new()
+            .workspace_id("x")
+            .parser_id("x");
+        let response = client.show_collector_parser(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __delete_collector_parser<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteCollectorParserRequest::new()
+            .workspace_id("x")
+            .parser_id("x");
+        let response = client.delete_collector_parser(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_module_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorModuleTemplateRequest::new()
+            .workspace_id("x");
+        let response = client.list_collector_module_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_module_restrictions<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorModuleRestrictionsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModuleTemplateFieldDto,
+                >(
+                        mock
+                            .example_request_body("ListCollectorModuleRestrictions")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_collector_module_restrictions(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "collectors")]
+#[allow(unused_variables)]
+fn __list_collector_node<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCollectorNodeRequest::new()
+            .workspace_id("x");
+        let response = client.list_collector_node(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __list_isap_components<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListIsapComponentsRequest::new()
+            .workspace_id("x");
+        let response = client.list_isap_components(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __show_isap_component<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowIsapComponentRequest::new()
+            .workspace_id("x")
+            .component_id("x");
+        let response = client.show_isap_component(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __list_component_configuration<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListComponentConfigurationRequest::new()
+            .workspace_id("x")
+            .component_id("x");
+        let response = client.list_component_configuration(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __update_component_configuration<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateComponentConfigurationRequest::new()
+            .component_id("x")
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ConfigurationInfoDto,
+                >(
+                        mock
+                            .example_request_body("UpdateComponentConfiguration")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_component_configuration(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __create_configuration_application<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateConfigurationApplicationRequest::new()
+            .workspace_id("x")
+            .component_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateConfigurationApplicationRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateConfigurationApplication")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_configuration_application(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __list_history_component_configuration<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListHistoryComponentConfigurationRequest::new()
+            .workspace_id("x")
+            .component_id("x");
+        let response = client.list_history_component_configuration(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __list_running_nodes<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListRunningNodesRequest::new()
+            .workspace_id("x")
+            .component_id("x");
+        let response = client.list_running_nodes(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __list_component_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListComponentTemplateRequest::new()
+            .workspace_id("x")
+            .component_id("x");
+        let response = client.list_component_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_variables)]
+fn __list_nodes<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListNodesRequest::new()
+            .workspace_id("x");
+        let response = client.list_nodes(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_variables)]
+fn __delete_node<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteNodeRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteNodeRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteNode")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_node(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_variables)]
+fn __list_installation<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListInstallationRequest::new()
+            .workspace_id("x");
+        let response = client.list_installation(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_variables)]
+fn __list_vpc_endpoint_service<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListVpcEndpointServiceRequest::new()
+            .workspace_id("x");
+        let response = client.list_vpc_endpoint_service(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_variables)]
+fn __update_vpc_endpoint_service<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateVpcEndpointServiceRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateVpcEndpointServiceRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateVpcEndpointService")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_vpc_endpoint_service(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "nodes")]
+#[allow(unused_variables)]
+fn __update_node<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateNodeRequest::new()
+            .workspace_id("x")
+            .node_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::NodeExpansionInfo,
+                >(
+                        mock
+                            .example_request_body("UpdateNode")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_node(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_variables)]
+fn __batch_search_metric_hits<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::BatchSearchMetricHitsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::BatchSearchMetricHitsRequestBody,
+                >(
+                        mock
+                            .example_request_body("BatchSearchMetricHits")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.batch_search_metric_hits(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_variables)]
+fn __list_reports<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListReportsRequest::new()
+            .workspace_id("x")
+            .report_period("x")
+            .status("x");
+        let response = client.list_reports(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_variables)]
+fn __create_report<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateReportRequest::new()
+            .workspace_id("x")
+            .region("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateReportRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateReport")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_report(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_variables)]
+fn __update_recipients_email_status<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateRecipientsEmailStatusRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateRecipientsStatusRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateRecipientsEmailStatus")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_recipients_email_status(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_variables)]
+fn __list_recipients_status<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListRecipientsStatusRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ListRecipientsStatusRequestBody,
+                >(
+                        mock
+                            .example_request_body("ListRecipientsStatus")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_recipients_status(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_variables)]
+fn __show_report_info<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowReportInfoRequest::new()
+            .workspace_id("x")
+            .report_id("x");
+        let response = client.show_report_info(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_variables)]
+fn __update_report<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateReportRequest::new()
+            .workspace_id("x")
+            .report_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateReportRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateReport")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_report(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_variables)]
+fn __delete_report<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteReportRequest::new()
+            .workspace_id("x")
+            .report_id("x");
+        let response = client.delete_report(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "reports")]
+#[allow(unused_variables)]
+fn __execute_report_action<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExecuteReportActionRequest::new()
+            .workspace_id("x")
+            .report_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExecuteReportActionInfo,
+                >(
+                        mock
+                            .example_request_body("ExecuteReportAction")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.execute_report_action(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_variables)]
+fn __delete_resource<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteResourceRequest::new()
+            .workspace_id("x")
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteResourceRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteResource")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_resource(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_variables)]
+fn __export_resources<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportResourcesRequest::new()
+            .workspace_id("x")
+            .r#type("x")
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExportResourcesRequestBody,
+                >(
+                        mock
+                            .example_request_body("ExportResources")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_resources(request).await?;
+        response.body.collect(1 << 20).await?;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_variables)]
+fn __import_resource<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportResourceRequest::new()
+            .workspace_id("x")
+            .r#type("x")
+            .provider("x")
+            .x_language("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportResourceRequestBody::builder()
+                    .upload_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_resource(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_variables)]
+fn __list_resources<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListResourcesRequest::new()
+            .workspace_id("x")
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ResourceDataobjectSearch,
+                >(
+                        mock
+                            .example_request_body("ListResources")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_resources(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_variables)]
+fn __download_resource_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DownloadResourceTemplateRequest::new()
+            .workspace_id("x")
+            .r#type("x")
+            .x_language("x");
+        let response = client.download_resource_template(request).await?;
+        response.body.collect(1 << 20).await?;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_variables)]
+fn __show_resource<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowResourceRequest::new()
+            .workspace_id("x")
+            .id("x")
+            .x_language("x");
+        let response = client.show_resource(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resources")]
+#[allow(unused_variables)]
+fn __change_resource<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ChangeResourceRequest::new()
+            .workspace_id("x")
+            .id("x")
+            .x_language("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ChangeResourceRequestBody,
+                >(
+                        mock
+                            .example_request_body("ChangeResource")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.change_resource(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __list_alert_rules<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListAlertRulesRequest::new()
+            .workspace_id("x");
+        let response = client.list_alert_rules(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __create_alert_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateAlertRuleRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAlertRuleRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateAlertRule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_alert_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __delete_alert_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteAlertRuleRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    Vec<String>,
+                >(
+                        mock
+                            .example_request_body("DeleteAlertRule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_alert_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __disable_alert_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DisableAlertRuleRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    Vec<String>,
+                >(
+                        mock
+                            .example_request_body("DisableAlertRule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.disable_alert_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __enable_alert_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::EnableAlertRuleRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    Vec<String>,
+                >(
+                        mock
+                            .example_request_body("EnableAlertRule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.enable_alert_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __list_alert_rule_metrics<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListAlertRuleMetricsRequest::new()
+            .workspace_id("x");
+        let response = client.list_alert_rule_metrics(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __create_alert_rule_simulation<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateAlertRuleSimulationRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAlertRuleSimulationRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateAlertRuleSimulation")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_alert_rule_simulation(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __list_alert_rule_templates<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListAlertRuleTemplatesRequest::new()
+            .workspace_id("x")
+            .offset(1)
+            .limit(1);
+        let response = client.list_alert_rule_templates(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __list_alert_rule_template_metrics<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListAlertRuleTemplateMetricsRequest::new()
+            .workspace_id("x");
+        let response = client.list_alert_rule_template_metrics(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __show_alert_rule_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowAlertRuleTemplateRequest::new()
+            .workspace_id("x")
+            .template_id("x");
+        let response = client.show_alert_rule_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __show_alert_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowAlertRuleRequest::new()
+            .workspace_id("x")
+            .rule_id("x");
+        let response = client.show_alert_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alert-rules")]
+#[allow(unused_variables)]
+fn __update_alert_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateAlertRuleRequest::new()
+            .workspace_id("x")
+            .rule_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateAlertRuleRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateAlertRule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_alert_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __list_cloud_log_platform<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCloudLogPlatformRequest::new()
+            .workspace_id("x");
+        let response = client.list_cloud_log_platform(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __list_cloud_log_resources<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCloudLogResourcesRequest::new()
+            .workspace_id("x");
+        let response = client.list_cloud_log_resources(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __create_resource_config<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateResourceConfigRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateCloudLogResourceRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateResourceConfig")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_resource_config(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "cloud-logs")]
+#[allow(unused_variables)]
+fn __show_cloud_log_tenant_whitelist<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowCloudLogTenantWhitelistRequest::new()
+            .workspace_id("x")
+            .domain_id("x");
+        let response = client.show_cloud_log_tenant_whitelist(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_variables)]
+fn __list_dataspaces<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListDataspacesRequest::new()
+            .workspace_id("x");
+        let response = client.list_dataspaces(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_variables)]
+fn __create_dataspace<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateDataspaceRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDataspaceRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateDataspace")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_dataspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_variables)]
+fn __show_dataspace<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowDataspaceRequest::new()
+            .workspace_id("x")
+            .dataspace_id("x");
+        let response = client.show_dataspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_variables)]
+fn __update_dataspace<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateDataspaceRequest::new()
+            .workspace_id("x")
+            .dataspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateDataspaceRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateDataspace")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_dataspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "dataspaces")]
+#[allow(unused_variables)]
+fn __delete_dataspace<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteDataspaceRequest::new()
+            .workspace_id("x")
+            .dataspace_id("x");
+        let response = client.delete_dataspace(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_variables)]
+fn __show_moniter_metric_stats<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowMoniterMetricStatsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ShowMetricStatsRequestBody,
+                >(
+                        mock
+                            .example_request_body("ShowMoniterMetricStats")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.show_moniter_metric_stats(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __list_pipes<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListPipesRequest::new()
+            .workspace_id("x");
+        let response = client.list_pipes(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __create_pipe<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreatePipeRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreatePipeRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreatePipe")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_pipe(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __show_pipe<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPipeRequest::new()
+            .workspace_id("x")
+            .pipe_id("x");
+        let response = client.show_pipe(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __update_pipe<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdatePipeRequest::new()
+            .workspace_id("x")
+            .pipe_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdatePipeRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdatePipe")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_pipe(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __delete_pipe<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeletePipeRequest::new()
+            .workspace_id("x")
+            .pipe_id("x");
+        let response = client.delete_pipe(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __show_pipe_consumption<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPipeConsumptionRequest::new()
+            .workspace_id("x")
+            .pipe_id("x");
+        let response = client.show_pipe_consumption(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __create_pipe_consumption<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreatePipeConsumptionRequest::new()
+            .workspace_id("x")
+            .pipe_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::EnableConsumptionRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreatePipeConsumption")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_pipe_consumption(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __delete_pipe_consumption<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeletePipeConsumptionRequest::new()
+            .workspace_id("x")
+            .pipe_id("x");
+        let response = client.delete_pipe_consumption(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __show_pipe_index<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPipeIndexRequest::new()
+            .workspace_id("x")
+            .pipe_id("x");
+        let response = client.show_pipe_index(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "pipes")]
+#[allow(unused_variables)]
+fn __update_pipe_index<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdatePipeIndexRequest::new()
+            .workspace_id("x")
+            .pipe_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateIndexRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdatePipeIndex")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_pipe_index(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_variables)]
+fn __create_search_analysis<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateSearchAnalysisRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAnalysisRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateSearchAnalysis")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_search_analysis(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_variables)]
+fn __list_search_conditions<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListSearchConditionsRequest::new()
+            .workspace_id("x")
+            .pipe_id("x");
+        let response = client.list_search_conditions(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_variables)]
+fn __create_search_condition<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateSearchConditionRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateSearchConditionRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateSearchCondition")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_search_condition(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_variables)]
+fn __show_search_condition<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowSearchConditionRequest::new()
+            .workspace_id("x")
+            .condition_id("x");
+        let response = client.show_search_condition(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_variables)]
+fn __update_search_condition<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateSearchConditionRequest::new()
+            .workspace_id("x")
+            .condition_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateSearchConditionRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateSearchCondition")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_search_condition(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_variables)]
+fn __delete_search_condition<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteSearchConditionRequest::new()
+            .workspace_id("x")
+            .condition_id("x");
+        let response = client.delete_search_condition(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_variables)]
+fn __list_search_histograms<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListSearchHistogramsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ListHistogramsRequestBody,
+                >(
+                        mock
+                            .example_request_body("ListSearchHistograms")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_search_histograms(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "search")]
+#[allow(unused_variables)]
+fn __list_search_logs<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListSearchLogsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ListLogsRequestBody,
+                >(
+                        mock
+                            .example_request_body("ListSearchLogs")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_search_logs(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __list_shippers<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListShippersRequest::new()
+            .workspace_id("x");
+        let response = client.list_shippers(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __create_shipper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateShipperRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateShipperBody,
+                >(
+                        mock
+                            .example_request_body("CreateShipper")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_shipper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __delete_shipper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteShipperRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteShipperRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteShipper")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_shipper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __list_shipper_authorizations<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListShipperAuthorizationsRequest::new()
+            .workspace_id("x");
+        let response = client.list_shipper_authorizations(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __handle_shipper_authorization<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::HandleShipperAuthorizationRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::AuthorizeHandlerRequestBody,
+                >(
+                        mock
+                            .example_request_body("HandleShipperAuthorization")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.handle_shipper_authorization(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __show_shipper_delegate_auth<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowShipperDelegateAuthRequest::new()
+            .workspace_id("x")
+            .domain_id("x")
+            .agency_name("x");
+        let response = client.show_shipper_delegate_auth(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __create_shipper_delegate_auth<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateShipperDelegateAuthRequest::new()
+            .workspace_id("x")
+            .domain_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateShipperDelegateAuthRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateShipperDelegateAuth")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_shipper_delegate_auth(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __show_shipper_param<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowShipperParamRequest::new()
+            .workspace_id("x")
+            .param_type("x");
+        let response = client.show_shipper_param(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __show_shipper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowShipperRequest::new()
+            .workspace_id("x")
+            .shipper_id("x");
+        let response = client.show_shipper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __retry_shipper_authorization<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::RetryShipperAuthorizationRequest::new()
+            .workspace_id("x")
+            .shipper_id("x");
+        let response = client.retry_shipper_authorization(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __pause_shipper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::PauseShipperRequest::new()
+            .workspace_id("x")
+            .shipper_id("x");
+        let response = client.pause_shipper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __resume_shipper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ResumeShipperRequest::new()
+            .workspace_id("x")
+            .shipper_id("x");
+        let response = client.resume_shipper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "shippers")]
+#[allow(unused_variables)]
+fn __retry_shipper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::RetryShipperRequest::new()
+            .workspace_id("x")
+            .shipper_id("x");
+        let response = client.retry_shipper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __create_alert<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateAlertRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAlertRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateAlert")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_alert(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __delete_alert<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteAlertRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteAlertRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteAlert")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_alert(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __delete_alerts<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteAlertsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteAlertRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteAlerts")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_alerts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __create_batch_order_alerts<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateBatchOrderAlertsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::OrderAlert,
+                >(
+                        mock
+                            .example_request_body("CreateBatchOrderAlerts")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_batch_order_alerts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __change_alerts<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ChangeAlertsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::BatchChangeAlertRequestBody,
+                >(
+                        mock
+                            .example_request_body("ChangeAlerts")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.change_alerts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __export_alerts<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportAlertsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExportAlertsRequestBody,
+                >(
+                        mock
+                            .example_request_body("ExportAlerts")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_alerts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __import_alerts<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportAlertsRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportAlertsRequestBody::builder()
+                    .upload_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_alerts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __list_alerts<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListAlertsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataobjectSearch,
+                >(
+                        mock
+                            .example_request_body("ListAlerts")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_alerts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __download_alert_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DownloadAlertTemplateRequest::new()
+            .workspace_id("x");
+        let response = client.download_alert_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __show_alert<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowAlertRequest::new()
+            .workspace_id("x")
+            .alert_id("x");
+        let response = client.show_alert(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "alerts")]
+#[allow(unused_variables)]
+fn __change_alert<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ChangeAlertRequest::new()
+            .workspace_id("x")
+            .alert_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ChangeAlertRequestBody,
+                >(
+                        mock
+                            .example_request_body("ChangeAlert")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.change_alert(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_variables)]
+fn __list_connections<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListConnectionsRequest::new()
+            .workspace_id("x");
+        let response = client.list_connections(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_variables)]
+fn __create_connection<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateConnectionRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAssetsRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateConnection")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_connection(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_variables)]
+fn __show_connection<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowConnectionRequest::new()
+            .workspace_id("x")
+            .asset_id("x");
+        let response = client.show_connection(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_variables)]
+fn __update_connection<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateConnectionRequest::new()
+            .workspace_id("x")
+            .asset_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAssetsRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateConnection")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_connection(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "asset-credentials")]
+#[allow(unused_variables)]
+fn __delete_connection<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteConnectionRequest::new()
+            .workspace_id("x")
+            .asset_id("x");
+        let response = client.delete_connection(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "attachments")]
+#[allow(unused_variables)]
+fn __upload_attachment<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UploadAttachmentRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::UploadAttachmentRequestBody::builder()
+                    .upload_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.upload_attachment(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "attachments")]
+#[allow(unused_variables)]
+fn __show_attachment<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowAttachmentRequest::new()
+            .workspace_id("x")
+            .attach_id("x");
+        let response = client.show_attachment(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "attachments")]
+#[allow(unused_variables)]
+fn __download_attachment<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DownloadAttachmentRequest::new()
+            .workspace_id("x")
+            .attach_id("x");
+        let response = client.download_attachment(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_variables)]
+fn __list_all_second_catalogue<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListAllSecondCatalogueRequest::new()
+            .workspace_id("x");
+        let response = client.list_all_second_catalogue(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_variables)]
+fn __create_catalogue<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateCatalogueRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CatalogueRequestPojo,
+                >(
+                        mock
+                            .example_request_body("CreateCatalogue")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_catalogue(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_variables)]
+fn __delete_catalogue<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteCatalogueRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CatalogueDeleteRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteCatalogue")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_catalogue(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_variables)]
+fn __batch_update_catalogue<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::BatchUpdateCatalogueRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::BatchCatalogueRequestPojo,
+                >(
+                        mock
+                            .example_request_body("BatchUpdateCatalogue")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.batch_update_catalogue(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_variables)]
+fn __list_catalogue<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListCatalogueRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::SearchInfo,
+                >(
+                        mock
+                            .example_request_body("ListCatalogue")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_catalogue(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "catalogues")]
+#[allow(unused_variables)]
+fn __update_catalogue<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateCatalogueRequest::new()
+            .workspace_id("x")
+            .catalogue_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CatalogueUpdateRequestPojo,
+                >(
+                        mock
+                            .example_request_body("UpdateCatalogue")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_catalogue(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __list_components<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListComponentsRequest::new()
+            .workspace_id("x");
+        let response = client.list_components(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __list_component_templates<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListComponentTemplatesRequest::new()
+            .workspace_id("x");
+        let response = client.list_component_templates(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __create_component_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateComponentTemplateRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateTemplateReq,
+                >(
+                        mock
+                            .example_request_body("CreateComponentTemplate")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_component_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __show_component_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowComponentTemplateRequest::new()
+            .workspace_id("x")
+            .template_id("x");
+        let response = client.show_component_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __update_component_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateComponentTemplateRequest::new()
+            .workspace_id("x")
+            .template_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateTemplateReq,
+                >(
+                        mock
+                            .example_request_body("UpdateComponentTemplate")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_component_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __delete_component_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteComponentTemplateRequest::new()
+            .workspace_id("x")
+            .template_id("x");
+        let response = client.delete_component_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __show_component<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowComponentRequest::new()
+            .workspace_id("x")
+            .component_id("x");
+        let response = client.show_component(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __list_component_actions<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListComponentActionsRequest::new()
+            .workspace_id("x")
+            .component_id("x")
+            .enabled(true);
+        let response = client.list_component_actions(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "components")]
+#[allow(unused_variables)]
+fn __show_component_action<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowComponentActionRequest::new()
+            .workspace_id("x")
+            .component_id("x")
+            .action_id("x")
+            .enabled(true);
+        let response = client.show_component_action(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_variables)]
+fn __list_dataclass<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListDataclassRequest::new()
+            .workspace_id("x");
+        let response = client.list_dataclass(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_variables)]
+fn __show_data_class_info<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowDataClassInfoRequest::new()
+            .workspace_id("x")
+            .dataclass_id("x");
+        let response = client.show_data_class_info(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_variables)]
+fn __list_dataclass_fields<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListDataclassFieldsRequest::new()
+            .workspace_id("x")
+            .dataclass_id("x");
+        let response = client.list_dataclass_fields(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_variables)]
+fn __create_dataclass_type<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateDataclassTypeRequest::new()
+            .workspace_id("x")
+            .dataclass_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDataclassTypeRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateDataclassType")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_dataclass_type(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_variables)]
+fn __delete_dataclass_type<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteDataclassTypeRequest::new()
+            .workspace_id("x")
+            .dataclass_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteDataclassTypeRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteDataclassType")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_dataclass_type(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-classes")]
+#[allow(unused_variables)]
+fn __enable_dataclass_type<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::EnableDataclassTypeRequest::new()
+            .workspace_id("x")
+            .dataclass_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::EnableDataclassTypeRequestBody,
+                >(
+                        mock
+                            .example_request_body("EnableDataclassType")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.enable_dataclass_type(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __batch_create_datapanel_objects<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::BatchCreateDatapanelObjectsRequest::new()
+            .workspace_id("x")
+            .dataclass("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataObjectBatchCreateForm,
+                >(
+                        mock
+                            .example_request_body("BatchCreateDatapanelObjects")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.batch_create_datapanel_objects(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __list_datapanel_objects<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListDatapanelObjectsRequest::new()
+            .workspace_id("x")
+            .dataclass("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataobjectSearch,
+                >(
+                        mock
+                            .example_request_body("ListDatapanelObjects")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_datapanel_objects(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __show_datapanel_object<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowDatapanelObjectRequest::new()
+            .workspace_id("x")
+            .dataclass("x")
+            .dataobject_id("x");
+        let response = client.show_datapanel_object(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __create_incident<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateIncidentRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateIncidentRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateIncident")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_incident(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __delete_incident<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteIncidentRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteIncidentRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteIncident")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_incident(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __delete_incidents<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteIncidentsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteIncidentRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteIncidents")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_incidents(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __change_incidents<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ChangeIncidentsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ChangeIncidentRequestBody,
+                >(
+                        mock
+                            .example_request_body("ChangeIncidents")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.change_incidents(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __export_incidents<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportIncidentsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExportIncidentsRequestBody,
+                >(
+                        mock
+                            .example_request_body("ExportIncidents")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_incidents(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __import_incidents<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportIncidentsRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportIncidentsRequestBody::builder()
+                    .upload_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_incidents(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __list_incidents<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListIncidentsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataobjectSearch,
+                >(
+                        mock
+                            .example_request_body("ListIncidents")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_incidents(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __download_incident_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DownloadIncidentTemplateRequest::new()
+            .workspace_id("x");
+        let response = client.download_incident_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __show_incident<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowIncidentRequest::new()
+            .workspace_id("x")
+            .incident_id("x");
+        let response = client.show_incident(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "incidents")]
+#[allow(unused_variables)]
+fn __change_incident<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ChangeIncidentRequest::new()
+            .workspace_id("x")
+            .incident_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ChangeIncidentRequestBody,
+                >(
+                        mock
+                            .example_request_body("ChangeIncident")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.change_incident(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_variables)]
+fn __create_indicator<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateIndicatorRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::IndicatorCreateRequest,
+                >(
+                        mock
+                            .example_request_body("CreateIndicator")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_indicator(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_variables)]
+fn __delete_indicator<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteIndicatorRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteIndicatorRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteIndicator")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_indicator(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_variables)]
+fn __export_indicators<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportIndicatorsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExportIndicatorsRequestBody,
+                >(
+                        mock
+                            .example_request_body("ExportIndicators")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_indicators(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_variables)]
+fn __import_indicators<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportIndicatorsRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportIndicatorsRequestBody::builder()
+                    .upload_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_indicators(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_variables)]
+fn __list_indicators<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListIndicatorsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::IndicatorListSearchRequest,
+                >(
+                        mock
+                            .example_request_body("ListIndicators")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_indicators(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_variables)]
+fn __download_indicator_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DownloadIndicatorTemplateRequest::new()
+            .workspace_id("x");
+        let response = client.download_indicator_template(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_variables)]
+fn __show_indicator_detail<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowIndicatorDetailRequest::new()
+            .workspace_id("x")
+            .indicator_id("x");
+        let response = client.show_indicator_detail(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "indicators")]
+#[allow(unused_variables)]
+fn __update_indicator<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateIndicatorRequest::new()
+            .workspace_id("x")
+            .indicator_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateIndicatorRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateIndicator")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_indicator(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __create_layout<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateLayoutRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::LayoutCreateRequestPojo,
+                >(
+                        mock
+                            .example_request_body("CreateLayout")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_layout(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __delete_layouts<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteLayoutsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::LayoutDeleteRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteLayouts")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_layouts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __execute_layout<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExecuteLayoutRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::ExecuteLayoutRequestBody::builder()
+                    .action("x")
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.execute_layout(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __list_layout<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListLayoutRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::LayoutSearch,
+                >(
+                        mock
+                            .example_request_body("ListLayout")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_layout(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __show_layout_wizard_by_field<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowLayoutWizardByFieldRequest::new()
+            .workspace_id("x")
+            .layout_id("x")
+            .field_id("x");
+        let response = client.show_layout_wizard_by_field(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __update_layout_wizards<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateLayoutWizardsRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::WizardUpdateRequestPojos,
+                >(
+                        mock
+                            .example_request_body("UpdateLayoutWizards")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_layout_wizards(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __show_layout_wizard<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowLayoutWizardRequest::new()
+            .workspace_id("x")
+            .wizard_id("x");
+        let response = client.show_layout_wizard(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __delete_layout_wizard<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteLayoutWizardRequest::new()
+            .workspace_id("x")
+            .wizard_id("x");
+        let response = client.delete_layout_wizard(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __show_layout<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowLayoutRequest::new()
+            .workspace_id("x")
+            .layout_id("x");
+        let response = client.show_layout(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __update_layout<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateLayoutRequest::new()
+            .workspace_id("x")
+            .layout_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::LayoutUpdateRequestPojo,
+                >(
+                        mock
+                            .example_request_body("UpdateLayout")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_layout(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __list_layout_wizards<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListLayoutWizardsRequest::new()
+            .workspace_id("x")
+            .layout_id("x");
+        let response = client.list_layout_wizards(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "layouts")]
+#[allow(unused_variables)]
+fn __create_layout_wizard<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateLayoutWizardRequest::new()
+            .workspace_id("x")
+            .layout_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::WizardCreateRequestPojo,
+                >(
+                        mock
+                            .example_request_body("CreateLayoutWizard")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_layout_wizard(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __create_classifier<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateClassifierRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDpeClassifyRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateClassifier")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_classifier(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __show_classifier_info<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowClassifierInfoRequest::new()
+            .workspace_id("x")
+            .classifier_id("x");
+        let response = client.show_classifier_info(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __update_classifier<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateClassifierRequest::new()
+            .workspace_id("x")
+            .classifier_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDpeClassifyRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateClassifier")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_classifier(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __delete_classifier<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteClassifierRequest::new()
+            .workspace_id("x")
+            .classifier_id("x");
+        let response = client.delete_classifier(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __show_mapping_function<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowMappingFunctionRequest::new()
+            .workspace_id("x");
+        let response = client.show_mapping_function(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __create_mapper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateMapperRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDpeMappingRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateMapper")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_mapper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __show_mapper_list<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowMapperListRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::QueryDpeMapperRequestBody,
+                >(
+                        mock
+                            .example_request_body("ShowMapperList")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.show_mapper_list(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __show_mapper_detail<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowMapperDetailRequest::new()
+            .workspace_id("x")
+            .mapper_id("x");
+        let response = client.show_mapper_detail(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __update_mapper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateMapperRequest::new()
+            .workspace_id("x")
+            .mapper_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDpeMappingRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateMapper")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_mapper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __delete_single_mapper<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteSingleMapperRequest::new()
+            .workspace_id("x")
+            .mapper_id("x");
+        let response = client.delete_single_mapper(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __create_pre_process_rules<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreatePreProcessRulesRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreatePreProcessRulesRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreatePreProcessRules")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_pre_process_rules(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __show_pre_process_rules_list<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPreProcessRulesListRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ShowPreProcessRulesListRequestBody,
+                >(
+                        mock
+                            .example_request_body("ShowPreProcessRulesList")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.show_pre_process_rules_list(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __show_mapping_info_list<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowMappingInfoListRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::QueryDpeRequestBody,
+                >(
+                        mock
+                            .example_request_body("ShowMappingInfoList")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.show_mapping_info_list(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __delete_mapping_info<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteMappingInfoRequest::new()
+            .mapping_id("x")
+            .workspace_id("x");
+        let response = client.delete_mapping_info(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __copy_mapping<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CopyMappingRequest::new()
+            .mapping_id("x")
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CopyMappingRequestBody,
+                >(
+                        mock
+                            .example_request_body("CopyMapping")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.copy_mapping(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "mappings")]
+#[allow(unused_variables)]
+fn __update_mapping_info_status<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateMappingInfoStatusRequest::new()
+            .workspace_id("x")
+            .mapping_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateDpeInfoStatusRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateMappingInfoStatus")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_mapping_info_status(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_variables)]
+fn __list_metrics<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListMetricsRequest::new()
+            .workspace_id("x");
+        let response = client.list_metrics(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_variables)]
+fn __create_metric<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateMetricRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateMetricRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateMetric")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_metric(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_variables)]
+fn __show_metric_meta_data<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowMetricMetaDataRequest::new()
+            .workspace_id("x")
+            .metric_id("x");
+        let response = client.show_metric_meta_data(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_variables)]
+fn __update_metrics<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateMetricsRequest::new()
+            .workspace_id("x")
+            .metric_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateMetricRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateMetrics")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_metrics(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "metrics")]
+#[allow(unused_variables)]
+fn __delete_metrics<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteMetricsRequest::new()
+            .workspace_id("x")
+            .metric_id("x");
+        let response = client.delete_metrics(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_variables)]
+fn __list_modules<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListModulesRequest::new()
+            .workspace_id("x");
+        let response = client.list_modules(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_variables)]
+fn __create_module<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateModuleRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModuleCreateRequestPojo,
+                >(
+                        mock
+                            .example_request_body("CreateModule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_module(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_variables)]
+fn __show_module<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowModuleRequest::new()
+            .workspace_id("x")
+            .module_id("x");
+        let response = client.show_module(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_variables)]
+fn __update_module<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateModuleRequest::new()
+            .workspace_id("x")
+            .module_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModuleUpdateRequestPojo,
+                >(
+                        mock
+                            .example_request_body("UpdateModule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_module(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "modules")]
+#[allow(unused_variables)]
+fn __delete_module<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteModuleRequest::new()
+            .workspace_id("x")
+            .module_id("x");
+        let response = client.delete_module(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "notes")]
+#[allow(unused_variables)]
+fn __create_note<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateNoteRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateNoteRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateNote")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_note(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "notes")]
+#[allow(unused_variables)]
+fn __delete_notes<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteNotesRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeleteNoteRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteNotes")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_notes(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "notes")]
+#[allow(unused_variables)]
+fn __list_notes<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListNotesRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ListNotesRequestBody,
+                >(mock.example_request_body("ListNotes").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_notes(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __list_playbooks<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListPlaybooksRequest::new()
+            .workspace_id("x")
+            .offset(1)
+            .limit(1);
+        let response = client.list_playbooks(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __create_playbook<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreatePlaybookRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreatePlaybookInfo,
+                >(
+                        mock
+                            .example_request_body("CreatePlaybook")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_playbook(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __export_playbook<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportPlaybookRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExportPlaybook,
+                >(
+                        mock
+                            .example_request_body("ExportPlaybook")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_playbook(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __import_playbook<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportPlaybookRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportPlaybookRequestBody::builder()
+                    .upload_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_playbook(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __list_playbook_instances<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListPlaybookInstancesRequest::new()
+            .workspace_id("x")
+            .limit(1)
+            .offset(1);
+        let response = client.list_playbook_instances(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __list_playbook_audit_logs<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListPlaybookAuditLogsRequest::new()
+            .workspace_id("x")
+            .offset(1)
+            .limit(1)
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::AuditLogInfo,
+                >(
+                        mock
+                            .example_request_body("ListPlaybookAuditLogs")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_playbook_audit_logs(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __show_playbook_instance<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPlaybookInstanceRequest::new()
+            .workspace_id("x")
+            .instance_id("x");
+        let response = client.show_playbook_instance(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __show_playbook_topology<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPlaybookTopologyRequest::new()
+            .workspace_id("x")
+            .instance_id("x");
+        let response = client.show_playbook_topology(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __show_playbook_statistics<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPlaybookStatisticsRequest::new()
+            .workspace_id("x");
+        let response = client.show_playbook_statistics(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __list_playbook_approves<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListPlaybookApprovesRequest::new()
+            .workspace_id("x");
+        let response = client.list_playbook_approves(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __show_playbook_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPlaybookVersionRequest::new()
+            .workspace_id("x")
+            .version_id("x");
+        let response = client.show_playbook_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __update_playbook_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdatePlaybookVersionRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModifyPlaybookVersionInfo,
+                >(
+                        mock
+                            .example_request_body("UpdatePlaybookVersion")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_playbook_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __delete_playbook_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeletePlaybookVersionRequest::new()
+            .workspace_id("x")
+            .version_id("x");
+        let response = client.delete_playbook_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __list_playbook_actions<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListPlaybookActionsRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .limit(1)
+            .offset(1);
+        let response = client.list_playbook_actions(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __create_playbook_action<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreatePlaybookActionRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    Vec<::huaweicloud_secmaster::models::CreateAction>,
+                >(
+                        mock
+                            .example_request_body("CreatePlaybookAction")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_playbook_action(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __update_playbook_action<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdatePlaybookActionRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .action_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModifyActionInfo,
+                >(
+                        mock
+                            .example_request_body("UpdatePlaybookAction")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_playbook_action(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __delete_playbook_action<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeletePlaybookActionRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .action_id("x");
+        let response = client.delete_playbook_action(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __create_playbook_approve<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreatePlaybookApproveRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ApprovePlaybookInfo,
+                >(
+                        mock
+                            .example_request_body("CreatePlaybookApprove")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_playbook_approve(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __copy_playbook_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CopyPlaybookVersionRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CopyPlaybookInfo,
+                >(
+                        mock
+                            .example_request_body("CopyPlaybookVersion")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.copy_playbook_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __create_playbook_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreatePlaybookRuleRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateRuleInfo,
+                >(
+                        mock
+                            .example_request_body("CreatePlaybookRule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_playbook_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __show_playbook_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPlaybookRuleRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .rule_id("x");
+        let response = client.show_playbook_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __update_playbook_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdatePlaybookRuleRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .rule_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModifyRuleInfo,
+                >(
+                        mock
+                            .example_request_body("UpdatePlaybookRule")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_playbook_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __delete_playbook_rule<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeletePlaybookRuleRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .rule_id("x");
+        let response = client.delete_playbook_rule(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __show_playbook<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPlaybookRequest::new()
+            .workspace_id("x")
+            .playbook_id("x");
+        let response = client.show_playbook(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __update_playbook<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdatePlaybookRequest::new()
+            .workspace_id("x")
+            .playbook_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModifyPlaybookInfo,
+                >(
+                        mock
+                            .example_request_body("UpdatePlaybook")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_playbook(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __delete_playbook<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeletePlaybookRequest::new()
+            .workspace_id("x")
+            .playbook_id("x");
+        let response = client.delete_playbook(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __show_playbook_monitors<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPlaybookMonitorsRequest::new()
+            .workspace_id("x")
+            .playbook_id("x")
+            .start_time("x")
+            .version_query_type("x")
+            .end_time("x");
+        let response = client.show_playbook_monitors(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __list_playbook_versions<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListPlaybookVersionsRequest::new()
+            .workspace_id("x")
+            .playbook_id("x");
+        let response = client.list_playbook_versions(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "playbooks")]
+#[allow(unused_variables)]
+fn __create_playbook_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreatePlaybookVersionRequest::new()
+            .workspace_id("x")
+            .playbook_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreatePlaybookVersionInfo,
+                >(
+                        mock
+                            .example_request_body("CreatePlaybookVersion")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_playbook_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_variables)]
+fn __search_policy_record<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::SearchPolicyRecordRequest::new()
+            .workspace_id("x")
+            .x_secmaster_version("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::SearchPolicyRequestBody,
+                >(
+                        mock
+                            .example_request_body("SearchPolicyRecord")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.search_policy_record(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_variables)]
+fn __search_policy_record_by_policy_id<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::SearchPolicyRecordByPolicyIdRequest::new()
+            .workspace_id("x")
+            .policy_id("x")
+            .x_secmaster_version("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::SearchPolicyRequestBody,
+                >(
+                        mock
+                            .example_request_body("SearchPolicyRecordByPolicyId")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.search_policy_record_by_policy_id(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_variables)]
+fn __create_retry_policy<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateRetryPolicyRequest::new()
+            .workspace_id("x")
+            .action_type("x")
+            .x_secmaster_version("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateRetryPolicyRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateRetryPolicy")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_retry_policy(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_variables)]
+fn __delete_policies<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeletePoliciesRequest::new()
+            .workspace_id("x")
+            .x_secmaster_version("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DeletePolicyRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeletePolicies")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_policies(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_variables)]
+fn __search_policy<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::SearchPolicyRequest::new()
+            .workspace_id("x")
+            .x_secmaster_version("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::SearchPolicyRequestBody,
+                >(
+                        mock
+                            .example_request_body("SearchPolicy")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.search_policy(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "policies")]
+#[allow(unused_variables)]
+fn __show_policy<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowPolicyRequest::new()
+            .workspace_id("x")
+            .policy_id("x")
+            .x_secmaster_version("x");
+        let response = client.show_policy(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "tasks")]
+#[allow(unused_variables)]
+fn __list_tasks<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListTasksRequest::new()
+            .workspace_id("x");
+        let response = client.list_tasks(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "tasks")]
+#[allow(unused_variables)]
+fn __show_task<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowTaskRequest::new()
+            .workspace_id("x")
+            .task_id("x");
+        let response = client.show_task(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "tasks")]
+#[allow(unused_variables)]
+fn __update_task<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateTaskRequest::new()
+            .workspace_id("x")
+            .task_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModifyTaskInfo,
+                >(
+                        mock
+                            .example_request_body("UpdateTask")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_task(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_variables)]
+fn __export_vulnerabilities<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportVulnerabilitiesRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExportVulnerabilitiesRequestBody,
+                >(
+                        mock
+                            .example_request_body("ExportVulnerabilities")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_vulnerabilities(request).await?;
+        response.body.collect(1 << 20).await?;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_variables)]
+fn __import_vulnerabilities<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportVulnerabilitiesRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportVulnerabilitiesRequestBody::builder()
+                    .upload_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_vulnerabilities(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_variables)]
+fn __list_vulnerabilities<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListVulnerabilitiesRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::VulnerabilityDataObjectSearch,
+                >(
+                        mock
+                            .example_request_body("ListVulnerabilities")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_vulnerabilities(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_variables)]
+fn __download_vulnerability_template<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DownloadVulnerabilityTemplateRequest::new()
+            .workspace_id("x");
+        let response = client.download_vulnerability_template(request).await?;
+        response.body.collect(1 << 20).await?;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "vulnerabilities")]
+#[allow(unused_variables)]
+fn __show_vulnerability<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowVulnerabilityRequest::new()
+            .workspace_id("x")
+            .vul_id("x");
+        let response = client.show_vulnerability(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __list_workflows<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListWorkflowsRequest::new()
+            .workspace_id("x");
+        let response = client.list_workflows(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __create_aop_workflow<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateAopWorkflowRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAopWorkflowInfo,
+                >(
+                        mock
+                            .example_request_body("CreateAopWorkflow")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_aop_workflow(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __export_aopworkflow<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportAopworkflowRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ExportAopworkflowInfo,
+                >(
+                        mock
+                            .example_request_body("ExportAopworkflow")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_aopworkflow(request).await?;
+        response.body.collect(1 << 20).await?;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __import_aopworkflow<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportAopworkflowRequest::new()
+            .workspace_id("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportAopworkflowRequestBody::builder()
+                    .upload_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_aopworkflow(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __list_aop_workflow_instance<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListAopWorkflowInstanceRequest::new()
+            .workspace_id("x");
+        let response = client.list_aop_workflow_instance(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __show_aop_workflow_instance<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowAopWorkflowInstanceRequest::new()
+            .workspace_id("x")
+            .instance_id("x");
+        let response = client.show_aop_workflow_instance(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __update_workflow_instance<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateWorkflowInstanceRequest::new()
+            .workspace_id("x")
+            .instance_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::AopInstanceUpdateDataPojo,
+                >(
+                        mock
+                            .example_request_body("UpdateWorkflowInstance")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_workflow_instance(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __validate_aop_workflow_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ValidateAopWorkflowVersionRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::AopworkflowVersionValidateRes,
+                >(
+                        mock
+                            .example_request_body("ValidateAopWorkflowVersion")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.validate_aop_workflow_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __show_aop_workflow_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowAopWorkflowVersionRequest::new()
+            .workspace_id("x")
+            .version_id("x");
+        let response = client.show_aop_workflow_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __update_aop_workflow_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateAopWorkflowVersionRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModifyAopWorkflowVersionInfo,
+                >(
+                        mock
+                            .example_request_body("UpdateAopWorkflowVersion")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_aop_workflow_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __delete_aop_workflow_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteAopWorkflowVersionRequest::new()
+            .workspace_id("x")
+            .version_id("x");
+        let response = client.delete_aop_workflow_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __create_aop_workflow_version_approvel<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateAopWorkflowVersionApprovelRequest::new()
+            .workspace_id("x")
+            .version_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAopWorkflowVersionApprovelInfo,
+                >(
+                        mock
+                            .example_request_body("CreateAopWorkflowVersionApprovel")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_aop_workflow_version_approvel(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __show_aop_workflow<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowAopWorkflowRequest::new()
+            .workspace_id("x")
+            .workflow_id("x");
+        let response = client.show_aop_workflow(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __update_aop_workflow<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateAopWorkflowRequest::new()
+            .workspace_id("x")
+            .workflow_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::ModifyAopWorkflowInfo,
+                >(
+                        mock
+                            .example_request_body("UpdateAopWorkflow")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_aop_workflow(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __delete_aop_workflow<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteAopWorkflowRequest::new()
+            .workspace_id("x")
+            .workflow_id("x");
+        let response = client.delete_aop_workflow(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __list_aop_workflow_versions<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListAopWorkflowVersionsRequest::new()
+            .workspace_id("x")
+            .workflow_id("x");
+        let response = client.list_aop_workflow_versions(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "workflows")]
+#[allow(unused_variables)]
+fn __create_aop_workflow_version<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateAopWorkflowVersionRequest::new()
+            .workspace_id("x")
+            .workflow_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateAopWorkflowVersionInfo,
+                >(
+                        mock
+                            .example_request_body("CreateAopWorkflowVersion")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_aop_workflow_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __create_dataobject<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateDataobjectRequest::new()
+            .workspace_id("x")
+            .dataclass_name("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataObjectCreateForm,
+                >(
+                        mock
+                            .example_request_body("CreateDataobject")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_dataobject(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __delete_dataobjects<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteDataobjectsRequest::new()
+            .workspace_id("x")
+            .dataclass_name("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataObjectDeleteForm,
+                >(
+                        mock
+                            .example_request_body("DeleteDataobjects")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_dataobjects(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __export_dataobjects<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ExportDataobjectsRequest::new()
+            .workspace_id("x")
+            .dataclass_name("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CommonDataObjectExportRequest,
+                >(
+                        mock
+                            .example_request_body("ExportDataobjects")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.export_dataobjects(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __import_dataobjects<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ImportDataobjectsRequest::new()
+            .workspace_id("x")
+            .dataclass_name("x")
+            .body(
+                ::huaweicloud_secmaster::models::ImportDataobjectsRequestBody::builder()
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_dataobjects(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __list_dataobjects<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListDataobjectsRequest::new()
+            .workspace_id("x")
+            .dataclass_name("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataobjectSearch,
+                >(
+                        mock
+                            .example_request_body("ListDataobjects")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_dataobjects(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __show_dataobject<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ShowDataobjectRequest::new()
+            .workspace_id("x")
+            .dataclass_name("x")
+            .data_object_id("x");
+        let response = client.show_dataobject(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __update_dataobject<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateDataobjectRequest::new()
+            .workspace_id("x")
+            .dataclass_name("x")
+            .data_object_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataObjectBatchUpdateForm,
+                >(
+                        mock
+                            .example_request_body("UpdateDataobject")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_dataobject(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __create_dataobject_relation<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CreateDataobjectRelationRequest::new()
+            .workspace_id("x")
+            .dataclass_type("x")
+            .data_object_id("x")
+            .related_dataclass_type("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDataobjectRelationRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateDataobjectRelation")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_dataobject_relation(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __delete_dataobject_relation<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteDataobjectRelationRequest::new()
+            .workspace_id("x")
+            .dataclass_type("x")
+            .data_object_id("x")
+            .related_dataclass_type("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::CreateDataobjectRelationRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteDataobjectRelation")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_dataobject_relation(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __list_dataobject_relations<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListDataobjectRelationsRequest::new()
+            .workspace_id("x")
+            .dataclass_type("x")
+            .data_object_id("x")
+            .related_dataclass_type("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::DataobjectSearch,
+                >(
+                        mock
+                            .example_request_body("ListDataobjectRelations")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_dataobject_relations(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "data-objects")]
+#[allow(unused_variables)]
+fn __batch_create_dataobject_relations<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::BatchCreateDataobjectRelationsRequest::new()
+            .workspace_id("x")
+            .dataclass_type("x")
+            .related_dataclass_type("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::BatchCreateDataobjectRelationsRequestBody,
+                >(
+                        mock
+                            .example_request_body("BatchCreateDataobjectRelations")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.batch_create_dataobject_relations(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_variables)]
+fn __count_resource_instance<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::CountResourceInstanceRequest::new()
+            .resource_type("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::QueryResourceInstanceRequestBody,
+                >(
+                        mock
+                            .example_request_body("CountResourceInstance")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.count_resource_instance(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_variables)]
+fn __list_resource_instance<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListResourceInstanceRequest::new()
+            .resource_type("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::QueryResourceInstanceRequestBody,
+                >(
+                        mock
+                            .example_request_body("ListResourceInstance")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.list_resource_instance(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_variables)]
+fn __list_project_tag<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListProjectTagRequest::new()
+            .resource_type("x");
+        let response = client.list_project_tag(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_variables)]
+fn __list_resource_tag<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::ListResourceTagRequest::new()
+            .resource_type("x")
+            .resource_id("x");
+        let response = client.list_resource_tag(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_variables)]
+fn __batch_tag_resources<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::BatchTagResourcesRequest::new()
+            .resource_type("x")
+            .resource_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::AlterResourceTagsInBatchesRequestBody,
+                >(
+                        mock
+                            .example_request_body("BatchTagResources")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.batch_tag_resources(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_variables)]
+fn __delete_tags<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::DeleteTagsRequest::new()
+            .resource_type("x")
+            .resource_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::AlterResourceTagsInBatchesRequestBody,
+                >(
+                        mock
+                            .example_request_body("DeleteTags")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.delete_tags(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_variables)]
+fn __batch_untag_resources<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::BatchUntagResourcesRequest::new()
+            .resource_type("x")
+            .resource_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::AlterResourceTagsInBatchesRequestBody,
+                >(
+                        mock
+                            .example_request_body("BatchUntagResources")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.batch_untag_resources(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[cfg(feature = "resource-tags")]
+#[allow(unused_variables)]
+fn __update_tag_value<'a>(
+    client: &'a huaweicloud_secmaster::Client,
+    mock: &'a huaweicloud_secmaster::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), huaweicloud_secmaster::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = huaweicloud_secmaster::operations::UpdateTagValueRequest::new()
+            .resource_type("x")
+            .resource_id("x")
+            .key("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::huaweicloud_secmaster::models::UpdateTagValueRequestBody,
+                >(
+                        mock
+                            .example_request_body("UpdateTagValue")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_tag_value(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

@@ -46,19 +46,43 @@ fn import_rt() -> TokenStream {
 fn doc(text: &str) -> TokenStream {
     // A lone `\r` is a line break to the spec's author but invalid in a Rust doc comment.
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    // A line right after a list item continues it, as Markdown reads it; indented under
+    // the item's text, it says so to rustdoc and clippy too.
+    let mut item_indent = 0;
     let lines: Vec<String> = text
         .trim_matches('\n')
         .lines()
         .map(|line| {
             let line = line.trim_end();
             if line.is_empty() {
-                String::new()
-            } else {
-                format!(" {line}")
+                item_indent = 0;
+                return String::new();
             }
+            if let Some(width) = list_marker_width(line) {
+                item_indent = width;
+                return format!(" {line}");
+            }
+            if item_indent > 0 && !line.starts_with(' ') {
+                return format!(" {}{line}", " ".repeat(item_indent));
+            }
+            format!(" {line}")
         })
         .collect();
     quote!(#(#[doc = #lines])*)
+}
+
+/// The width of a list item's marker (`- `, `* `, `+ `, `1. `), when `line` starts one.
+fn list_marker_width(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "]
+        .iter()
+        .any(|marker| line.starts_with(marker))
+    {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits < 10 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Documentation when the spec gives some; otherwise the item is exempt from `missing_docs`

@@ -24,9 +24,15 @@ use crate::ir::*;
 
 pub use operations::IDEMPOTENT_EXTENSION;
 
-/// Lowers a parsed spec, or returns every problem found.
-pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
+/// Lowers a parsed spec, or returns every problem found. With `skip_unsupported`, a problem
+/// confined to one operation (or to its paging) costs that operation (or its paging) only:
+/// it is returned in the list of what was left out instead of failing the whole spec.
+pub fn lower(
+    spec: &oa::OpenAPI,
+    skip_unsupported: bool,
+) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut lowerer = Lowerer::new(spec);
+    lowerer.skip_unsupported = skip_unsupported;
     lowerer.register_components();
     lowerer.lower_components();
     let operations = lowerer.lower_operations();
@@ -35,6 +41,7 @@ pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     if !lowerer.diagnostics.is_empty() {
         return Err(lowerer.diagnostics);
     }
+    let skipped = std::mem::take(&mut lowerer.skipped);
     let mut api = Api {
         service: service::service(spec),
         models: lowerer
@@ -63,7 +70,7 @@ pub fn lower(spec: &oa::OpenAPI) -> Result<Api, Vec<Diagnostic>> {
     crate::derives::derive_defaults(&mut api);
     crate::derives::mark_directions(&mut api);
     crate::features::assign(&mut api);
-    Ok(api)
+    Ok((api, skipped))
 }
 
 /// A model being lowered: components get their id before their schema is lowered, so
@@ -114,6 +121,11 @@ struct Lowerer<'a> {
     components: HashMap<String, Component>,
     /// Component schemas that are the body of a multipart request: lowered as forms.
     form_components: Vec<String>,
+    /// Whether a problem confined to one operation leaves that operation out instead of
+    /// failing the spec (`--skip-unsupported`).
+    skip_unsupported: bool,
+    /// What was left out, and why, when `skip_unsupported` is on.
+    skipped: Vec<Diagnostic>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -132,11 +144,30 @@ impl<'a> Lowerer<'a> {
             type_names: HashMap::new(),
             components: HashMap::new(),
             form_components: bodies::form_components(spec),
+            skip_unsupported: false,
+            skipped: Vec::new(),
         }
     }
 
     fn error(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
+    }
+
+    /// With `skip_unsupported`, moves the problems found since `since` to the skipped list
+    /// when every one of them lies under `scope` (a YAML path), and says so; problems
+    /// elsewhere (a shared schema) stay errors.
+    fn skip_since(&mut self, since: usize, scope: &str) -> bool {
+        let confined = self.diagnostics[since..].iter().all(|diagnostic| {
+            diagnostic.path == scope
+                || diagnostic.path.starts_with(&format!("{scope}."))
+                || diagnostic.path.starts_with(&format!("{scope}["))
+        });
+        if !self.skip_unsupported || since == self.diagnostics.len() || !confined {
+            return false;
+        }
+        let moved: Vec<Diagnostic> = self.diagnostics.drain(since..).collect();
+        self.skipped.extend(moved);
+        true
     }
 
     fn unsupported(&mut self, path: &str, what: &str, help: &str) {

@@ -13,6 +13,9 @@ use crate::names;
 /// server may have seen (5xx, timeouts). Defaults to the HTTP method's semantics.
 pub const IDEMPOTENT_EXTENSION: &str = "x-idempotent";
 
+/// The importer's list of operations that share an operation's path and method.
+const VARIANTS_EXTENSION: &str = "x-variants";
+
 /// Methods the generated `Client` has or reaches through the runtime client it dereferences
 /// to; an operation taking one of these names would hide it.
 const CLIENT_METHODS: [&str; 6] = [
@@ -48,7 +51,9 @@ impl Lowerer<'_> {
                 }
             };
             if let Some((message, help)) = super::parameters::template_problem(path) {
+                let since = self.diagnostics.len();
                 self.error(Diagnostic::new(&item_path, message).help(help));
+                self.skip_since(since, &item_path);
                 continue;
             }
             let operations = [
@@ -64,60 +69,73 @@ impl Lowerer<'_> {
             for (method, operation) in HTTP_METHODS.iter().zip(operations) {
                 let Some(operation) = operation else { continue };
                 let operation_path = format!("{item_path}.{method}");
-                let Some(name) = operation.operation_id.clone() else {
-                    self.error(
-                        Diagnostic::new(&operation_path, "operation has no `operationId`")
-                            .help("add `operationId: SomeName`; it names the request, response and method"),
-                    );
-                    continue;
-                };
-                if let Some(previous) = operation_ids.insert(name.clone(), operation_path.clone()) {
-                    self.error(
-                        Diagnostic::new(
-                            &operation_path,
-                            format!("duplicate `operationId` `{name}`, first used at `{previous}`"),
-                        )
-                        .help("every operation needs its own `operationId`"),
-                    );
-                    continue;
-                }
-                let snake = names::snake(&name);
-                let escaped = names::snake_ident(&snake).to_string();
-                if let Some(previous) = method_names.insert(escaped, name.clone()) {
-                    self.error(
-                        Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both become the method `{snake}`"))
-                            .help("rename one so they differ after conversion to snake_case"),
-                    );
-                    continue;
-                }
-                if CLIENT_METHODS.contains(&snake.as_str()) {
-                    self.error(
-                        Diagnostic::new(&operation_path, format!("operation `{name}` would become `Client::{snake}`, which the runtime already defines"))
-                            .help("choose another `operationId`"),
-                    );
-                    continue;
-                }
-                // The operation's own types live in `operations`, apart from the models, so
-                // only operations can collide there.
-                let pascal = names::pascal(&name);
-                let mut clash = None;
-                for suffix in ["Request", "Response", "Error"] {
-                    let type_name = format!("{pascal}{suffix}");
-                    if let Some(previous) = type_names.insert(type_name.clone(), name.clone()) {
-                        clash = Some((type_name, previous));
+                let since = self.diagnostics.len();
+                let lowered_operation = 'operation: {
+                    let Some(name) = operation.operation_id.clone() else {
+                        self.error(
+                            Diagnostic::new(&operation_path, "operation has no `operationId`")
+                                .help("add `operationId: SomeName`; it names the request, response and method"),
+                        );
+                        break 'operation None;
+                    };
+                    if let Some(previous) =
+                        operation_ids.insert(name.clone(), operation_path.clone())
+                    {
+                        self.error(
+                            Diagnostic::new(
+                                &operation_path,
+                                format!(
+                                    "duplicate `operationId` `{name}`, first used at `{previous}`"
+                                ),
+                            )
+                            .help("every operation needs its own `operationId`"),
+                        );
+                        break 'operation None;
                     }
-                }
-                if let Some((type_name, previous)) = clash {
-                    self.error(
-                        Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both need the type `operations::{type_name}`"))
-                            .help("rename one of the two operations"),
-                    );
-                    continue;
-                }
-                if let Some(operation) =
+                    let snake = names::snake(&name);
+                    let escaped = names::snake_ident(&snake).to_string();
+                    if let Some(previous) = method_names.insert(escaped, name.clone()) {
+                        self.error(
+                            Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both become the method `{snake}`"))
+                                .help("rename one so they differ after conversion to snake_case"),
+                        );
+                        break 'operation None;
+                    }
+                    if CLIENT_METHODS.contains(&snake.as_str()) {
+                        self.error(
+                            Diagnostic::new(&operation_path, format!("operation `{name}` would become `Client::{snake}`, which the runtime already defines"))
+                                .help("choose another `operationId`"),
+                        );
+                        break 'operation None;
+                    }
+                    // The operation's own types live in `operations`, apart from the models, so
+                    // only operations can collide there.
+                    let pascal = names::pascal(&name);
+                    let mut clash = None;
+                    for suffix in ["Request", "Response", "Error"] {
+                        let type_name = format!("{pascal}{suffix}");
+                        if let Some(previous) = type_names.insert(type_name.clone(), name.clone()) {
+                            clash = Some((type_name, previous));
+                        }
+                    }
+                    if let Some((type_name, previous)) = clash {
+                        self.error(
+                            Diagnostic::new(&operation_path, format!("operations `{previous}` and `{name}` both need the type `operations::{type_name}`"))
+                                .help("rename one of the two operations"),
+                        );
+                        break 'operation None;
+                    }
                     self.lower_operation(&name, method, path, item, operation, &operation_path)
-                {
-                    lowered.push(operation);
+                };
+                match lowered_operation {
+                    Some(lowered_operation) => {
+                        self.variants(&operation_path, &lowered_operation.name, operation);
+                        lowered.push(lowered_operation);
+                    }
+                    // With `--skip-unsupported`, a problem of this operation alone leaves it out.
+                    None => {
+                        self.skip_since(since, &operation_path);
+                    }
                 }
             }
         }
@@ -175,7 +193,17 @@ impl Lowerer<'_> {
         let (response, errors) =
             self.lower_responses(&pascal, &operation.responses, &format!("{path}.responses"));
         let idempotent = self.idempotent(method, operation, path);
+        let before_pagination = self.diagnostics.len();
         let pagination = self.pagination(operation, path, &params, body.as_ref(), &response);
+        // With `--skip-unsupported`, paging the generator cannot follow costs only the
+        // `_pages` method.
+        let pagination = match self.skip_since(
+            before_pagination,
+            &format!("{path}.{}", super::pagination::PAGINATION_EXTENSION),
+        ) {
+            true => None,
+            false => pagination,
+        };
         if self.diagnostics.len() > errors_before {
             return None;
         }
@@ -199,6 +227,32 @@ impl Lowerer<'_> {
             errors,
             pagination,
         })
+    }
+
+    /// Operations listed under `x-variants` (the importer's record of SDK operations that
+    /// share this path and method) are not generated: an error, or with
+    /// `--skip-unsupported`, each listed as left out.
+    fn variants(&mut self, operation_path: &str, name: &str, operation: &oa::Operation) {
+        let Some(variants) = operation.extensions.get(VARIANTS_EXTENSION) else {
+            return;
+        };
+        let path = format!("{operation_path}.{VARIANTS_EXTENSION}");
+        let since = self.diagnostics.len();
+        let listed = variants.as_array().map_or(&[][..], Vec::as_slice);
+        for (index, variant) in listed.iter().enumerate() {
+            let id = variant
+                .get("operationId")
+                .and_then(serde_json::Value::as_str)
+                .unwrap_or("(no operationId)");
+            self.error(
+                Diagnostic::new(
+                    format!("{path}[{index}]"),
+                    format!("operation `{id}` shares the path and method of `{name}`, so it cannot be generated"),
+                )
+                .help("give it a path or method of its own, or leave it out with `--skip-unsupported`"),
+            );
+        }
+        self.skip_since(since, &path);
     }
 
     fn idempotent(&mut self, method: &str, operation: &oa::Operation, path: &str) -> bool {

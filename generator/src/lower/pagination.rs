@@ -21,7 +21,7 @@ use crate::error::Diagnostic;
 use crate::ir::*;
 
 /// The vendor extension that declares paging.
-const PAGINATION_EXTENSION: &str = "x-pagination";
+pub(super) const PAGINATION_EXTENSION: &str = "x-pagination";
 
 const KEYS: [&str; 6] = ["offset", "limit", "items", "total", "marker", "next"];
 

@@ -46,6 +46,7 @@ fn a_sample_of_accepted_random_specs_compiles() {
             package_name: Some(name.clone()),
             runtime: generator::RuntimeDependency::Path(runtime.display().to_string()),
             standalone: false,
+            skip_unsupported: false,
         };
         let Ok(files) = generator::generate(&spec, &options) else {
             continue;

@@ -16,7 +16,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -38,57 +38,9 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "ExportReport",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_downloads_and_media_types::operations::ExportReportRequest::new()
-                            .export_id("x");
-                        let response = client.export_report(request).await?;
-                        response.body.collect(1 << 20).await?;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "CreateBatch",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_downloads_and_media_types::operations::CreateBatchRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    Vec<String>,
-                                >(
-                                        mock
-                                            .example_request_body("CreateBatch")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_batch(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "PutLabels",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_downloads_and_media_types::operations::PutLabelsRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    rt::indexmap::IndexMap<String, String>,
-                                >(
-                                        mock
-                                            .example_request_body("PutLabels")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.put_labels(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ExportReport", __export_report(client, mock)));
+            calls.push(("CreateBatch", __create_batch(client, mock)));
+            calls.push(("PutLabels", __put_labels(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -115,4 +67,78 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __export_report<'a>(
+    client: &'a fixture_downloads_and_media_types::Client,
+    mock: &'a fixture_downloads_and_media_types::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_downloads_and_media_types::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_downloads_and_media_types::operations::ExportReportRequest::new()
+            .export_id("x");
+        let response = client.export_report(request).await?;
+        response.body.collect(1 << 20).await?;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __create_batch<'a>(
+    client: &'a fixture_downloads_and_media_types::Client,
+    mock: &'a fixture_downloads_and_media_types::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_downloads_and_media_types::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_downloads_and_media_types::operations::CreateBatchRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    Vec<String>,
+                >(
+                        mock
+                            .example_request_body("CreateBatch")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_batch(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __put_labels<'a>(
+    client: &'a fixture_downloads_and_media_types::Client,
+    mock: &'a fixture_downloads_and_media_types::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_downloads_and_media_types::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_downloads_and_media_types::operations::PutLabelsRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    rt::indexmap::IndexMap<String, String>,
+                >(mock.example_request_body("PutLabels").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.put_labels(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -32,50 +32,9 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "ListWidgets",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_forward_compat_v2::operations::ListWidgetsRequest::new()
-                            .workspace_id("x");
-                        let response = client.list_widgets(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "CreateWidget",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_forward_compat_v2::operations::CreateWidgetRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_forward_compat_v2::models::CreateWidgetRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateWidget")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_widget(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "DeleteWidget",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_forward_compat_v2::operations::DeleteWidgetRequest::new()
-                            .workspace_id("x")
-                            .widget_id("x");
-                        let response = client.delete_widget(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListWidgets", __list_widgets(client, mock)));
+            calls.push(("CreateWidget", __create_widget(client, mock)));
+            calls.push(("DeleteWidget", __delete_widget(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -102,4 +61,75 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __list_widgets<'a>(
+    client: &'a fixture_forward_compat_v2::Client,
+    mock: &'a fixture_forward_compat_v2::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_forward_compat_v2::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_forward_compat_v2::operations::ListWidgetsRequest::new()
+            .workspace_id("x");
+        let response = client.list_widgets(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __create_widget<'a>(
+    client: &'a fixture_forward_compat_v2::Client,
+    mock: &'a fixture_forward_compat_v2::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_forward_compat_v2::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_forward_compat_v2::operations::CreateWidgetRequest::new()
+            .workspace_id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_forward_compat_v2::models::CreateWidgetRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateWidget")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_widget(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __delete_widget<'a>(
+    client: &'a fixture_forward_compat_v2::Client,
+    mock: &'a fixture_forward_compat_v2::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_forward_compat_v2::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_forward_compat_v2::operations::DeleteWidgetRequest::new()
+            .workspace_id("x")
+            .widget_id("x");
+        let response = client.delete_widget(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

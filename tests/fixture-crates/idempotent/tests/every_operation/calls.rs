@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -32,36 +32,9 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "ListWidgets",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_idempotent::operations::ListWidgetsRequest::new();
-                        let response = client.list_widgets(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "ReplaceWidgets",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_idempotent::operations::ReplaceWidgetsRequest::new();
-                        let response = client.replace_widgets(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "CreateWidget",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_idempotent::operations::CreateWidgetRequest::new();
-                        let response = client.create_widget(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListWidgets", __list_widgets(client, mock)));
+            calls.push(("ReplaceWidgets", __replace_widgets(client, mock)));
+            calls.push(("CreateWidget", __create_widget(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -88,4 +61,61 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __list_widgets<'a>(
+    client: &'a fixture_idempotent::Client,
+    mock: &'a fixture_idempotent::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_idempotent::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_idempotent::operations::ListWidgetsRequest::new();
+        let response = client.list_widgets(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __replace_widgets<'a>(
+    client: &'a fixture_idempotent::Client,
+    mock: &'a fixture_idempotent::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_idempotent::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_idempotent::operations::ReplaceWidgetsRequest::new();
+        let response = client.replace_widgets(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __create_widget<'a>(
+    client: &'a fixture_idempotent::Client,
+    mock: &'a fixture_idempotent::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_idempotent::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_idempotent::operations::CreateWidgetRequest::new();
+        let response = client.create_widget(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

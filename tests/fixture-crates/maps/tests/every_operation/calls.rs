@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {

@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -32,60 +32,9 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "UploadFile",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_multipart::operations::UploadFileRequest::new()
-                            .body(
-                                ::fixture_multipart::models::UploadFileRequestBody::builder()
-                                    .file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.upload_file(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "ImportAlerts",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_multipart::operations::ImportAlertsRequest::new()
-                            .workspace_id("x")
-                            .body(
-                                ::fixture_multipart::models::ImportAlertsRequestBody::builder()
-                                    .import_file(
-                                        rt::FilePart::from_bytes(&b"mock file"[..])
-                                            .file_name("mock.txt"),
-                                    )
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.import_alerts(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "UploadAttachments",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_multipart::operations::UploadAttachmentsRequest::new()
-                            .body(
-                                ::fixture_multipart::models::UploadAttachmentsRequestBody::builder()
-                                    .build()
-                                    .expect("every required field is set"),
-                            );
-                        let response = client.upload_attachments(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UploadFile", __upload_file(client, mock)));
+            calls.push(("ImportAlerts", __import_alerts(client, mock)));
+            calls.push(("UploadAttachments", __upload_attachments(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -112,4 +61,83 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __upload_file<'a>(
+    client: &'a fixture_multipart::Client,
+    mock: &'a fixture_multipart::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_multipart::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_multipart::operations::UploadFileRequest::new()
+            .body(
+                ::fixture_multipart::models::UploadFileRequestBody::builder()
+                    .file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.upload_file(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __import_alerts<'a>(
+    client: &'a fixture_multipart::Client,
+    mock: &'a fixture_multipart::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_multipart::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_multipart::operations::ImportAlertsRequest::new()
+            .workspace_id("x")
+            .body(
+                ::fixture_multipart::models::ImportAlertsRequestBody::builder()
+                    .import_file(
+                        rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"),
+                    )
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.import_alerts(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __upload_attachments<'a>(
+    client: &'a fixture_multipart::Client,
+    mock: &'a fixture_multipart::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_multipart::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_multipart::operations::UploadAttachmentsRequest::new()
+            .body(
+                ::fixture_multipart::models::UploadAttachmentsRequestBody::builder()
+                    .build()
+                    .expect("every required field is set"),
+            );
+        let response = client.upload_attachments(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

@@ -16,7 +16,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -41,490 +41,30 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "Service",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::ServiceRequest::new()
-                            .call("x")
-                            .request("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Keywords,
-                                >(
-                                        mock
-                                            .example_request_body("Service")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.service(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Serde",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::SerdeRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Visitor,
-                                >(
-                                        mock
-                                            .example_request_body("Serde")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.serde(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Rt",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::RtRequest::new()
-                            .rt("x")
-                            .serde("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Hygiene,
-                                >(
-                                        mock
-                                            .example_request_body("Rt")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.rt(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Ok",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::OkRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Ok,
-                                >(
-                                        mock
-                                            .example_request_body("Ok")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.ok(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Err",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::ErrRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Err,
-                                >(
-                                        mock
-                                            .example_request_body("Err")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.err(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Result",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::ResultRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Result,
-                                >(
-                                        mock
-                                            .example_request_body("Result")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.result(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Option",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::OptionRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Option,
-                                >(
-                                        mock
-                                            .example_request_body("Option")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.option(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Some",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::SomeRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Some,
-                                >(
-                                        mock
-                                            .example_request_body("Some")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.some(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "None",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::NoneRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::None,
-                                >(
-                                        mock
-                                            .example_request_body("None")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.none(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Vec",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::VecRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Vec,
-                                >(
-                                        mock
-                                            .example_request_body("Vec")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.vec(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "String",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::StringRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::String,
-                                >(
-                                        mock
-                                            .example_request_body("String")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.string(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Box",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::BoxRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Box,
-                                >(
-                                        mock
-                                            .example_request_body("Box")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.r#box(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Self",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::SelfRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Self_,
-                                >(
-                                        mock
-                                            .example_request_body("Self")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.self_(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Core",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::CoreRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Core,
-                                >(
-                                        mock
-                                            .example_request_body("Core")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.core(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Std",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::StdRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Std,
-                                >(
-                                        mock
-                                            .example_request_body("Std")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.std(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "A",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::ARequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::A,
-                                >(
-                                        mock
-                                            .example_request_body("A")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.a(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "D",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::DRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::D,
-                                >(
-                                        mock
-                                            .example_request_body("D")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.d(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "E",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::ERequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::E,
-                                >(
-                                        mock
-                                            .example_request_body("E")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.e(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "S",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::SRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::S,
-                                >(
-                                        mock
-                                            .example_request_body("S")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.s(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "T",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::TRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::T,
-                                >(
-                                        mock
-                                            .example_request_body("T")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.t(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Default",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::DefaultRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Default,
-                                >(
-                                        mock
-                                            .example_request_body("Default")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.default(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Into",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::IntoRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::Into,
-                                >(
-                                        mock
-                                            .example_request_body("Into")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.into(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "FieldSeed",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::FieldSeedRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::FieldSeed,
-                                >(
-                                        mock
-                                            .example_request_body("FieldSeed")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.field_seed(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "Setters",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_names_that_meet_generated_code::operations::SettersRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_names_that_meet_generated_code::models::SetterNames,
-                                >(
-                                        mock
-                                            .example_request_body("Setters")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.setters(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("Service", __service(client, mock)));
+            calls.push(("Serde", __serde(client, mock)));
+            calls.push(("Rt", __rt(client, mock)));
+            calls.push(("Ok", __ok(client, mock)));
+            calls.push(("Err", __err(client, mock)));
+            calls.push(("Result", __result(client, mock)));
+            calls.push(("Option", __option(client, mock)));
+            calls.push(("Some", __some(client, mock)));
+            calls.push(("None", __none(client, mock)));
+            calls.push(("Vec", __vec(client, mock)));
+            calls.push(("String", __string(client, mock)));
+            calls.push(("Box", __box(client, mock)));
+            calls.push(("Self", __self_(client, mock)));
+            calls.push(("Core", __core(client, mock)));
+            calls.push(("Std", __std(client, mock)));
+            calls.push(("A", __a(client, mock)));
+            calls.push(("D", __d(client, mock)));
+            calls.push(("E", __e(client, mock)));
+            calls.push(("S", __s(client, mock)));
+            calls.push(("T", __t(client, mock)));
+            calls.push(("Default", __default(client, mock)));
+            calls.push(("Into", __into(client, mock)));
+            calls.push(("FieldSeed", __field_seed(client, mock)));
+            calls.push(("Setters", __setters(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -551,4 +91,680 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __service<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::ServiceRequest::new()
+            .call("x")
+            .request("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Keywords,
+                >(mock.example_request_body("Service").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.service(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __serde<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::SerdeRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Visitor,
+                >(mock.example_request_body("Serde").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.serde(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __rt<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::RtRequest::new()
+            .rt("x")
+            .serde("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Hygiene,
+                >(mock.example_request_body("Rt").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.rt(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __ok<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::OkRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Ok,
+                >(mock.example_request_body("Ok").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.ok(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __err<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::ErrRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Err,
+                >(mock.example_request_body("Err").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.err(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __result<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::ResultRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Result,
+                >(mock.example_request_body("Result").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.result(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __option<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::OptionRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Option,
+                >(mock.example_request_body("Option").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.option(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __some<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::SomeRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Some,
+                >(mock.example_request_body("Some").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.some(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __none<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::NoneRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::None,
+                >(mock.example_request_body("None").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.none(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __vec<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::VecRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Vec,
+                >(mock.example_request_body("Vec").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.vec(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __string<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::StringRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::String,
+                >(mock.example_request_body("String").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.string(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __box<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::BoxRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Box,
+                >(mock.example_request_body("Box").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.r#box(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __self_<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::SelfRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Self_,
+                >(mock.example_request_body("Self").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.self_(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __core<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::CoreRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Core,
+                >(mock.example_request_body("Core").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.core(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __std<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::StdRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Std,
+                >(mock.example_request_body("Std").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.std(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __a<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::ARequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::A,
+                >(mock.example_request_body("A").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.a(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __d<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::DRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::D,
+                >(mock.example_request_body("D").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.d(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __e<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::ERequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::E,
+                >(mock.example_request_body("E").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.e(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __s<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::SRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::S,
+                >(mock.example_request_body("S").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.s(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __t<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::TRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::T,
+                >(mock.example_request_body("T").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.t(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __default<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::DefaultRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Default,
+                >(mock.example_request_body("Default").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.default(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __into<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::IntoRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::Into,
+                >(mock.example_request_body("Into").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.into(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __field_seed<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::FieldSeedRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::FieldSeed,
+                >(mock.example_request_body("FieldSeed").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.field_seed(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __setters<'a>(
+    client: &'a fixture_names_that_meet_generated_code::Client,
+    mock: &'a fixture_names_that_meet_generated_code::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_names_that_meet_generated_code::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_names_that_meet_generated_code::operations::SettersRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_names_that_meet_generated_code::models::SetterNames,
+                >(mock.example_request_body("Setters").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.setters(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

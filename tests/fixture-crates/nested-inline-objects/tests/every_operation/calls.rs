@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -32,26 +32,7 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "CreateOrder",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_nested_inline_objects::operations::CreateOrderRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_nested_inline_objects::models::CreateOrderRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateOrder")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_order(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateOrder", __create_order(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -78,4 +59,33 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __create_order<'a>(
+    client: &'a fixture_nested_inline_objects::Client,
+    mock: &'a fixture_nested_inline_objects::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_nested_inline_objects::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_nested_inline_objects::operations::CreateOrderRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_nested_inline_objects::models::CreateOrderRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateOrder")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_order(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

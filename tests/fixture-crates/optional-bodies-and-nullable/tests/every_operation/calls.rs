@@ -16,7 +16,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -41,27 +41,7 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "UpdateJob",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_optional_bodies_and_nullable::operations::UpdateJobRequest::new()
-                            .id("x")
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_optional_bodies_and_nullable::models::Job,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateJob")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_job(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("UpdateJob", __update_job(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -88,4 +68,33 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __update_job<'a>(
+    client: &'a fixture_optional_bodies_and_nullable::Client,
+    mock: &'a fixture_optional_bodies_and_nullable::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<
+                (),
+                fixture_optional_bodies_and_nullable::Error,
+            >,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_optional_bodies_and_nullable::operations::UpdateJobRequest::new()
+            .id("x")
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_optional_bodies_and_nullable::models::Job,
+                >(mock.example_request_body("UpdateJob").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_job(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

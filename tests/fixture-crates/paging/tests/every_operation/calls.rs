@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -32,46 +32,9 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "ListItems",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_paging::operations::ListItemsRequest::new();
-                        let response = client.list_items(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "SearchItems",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_paging::operations::SearchItemsRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_paging::models::SearchItemsRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("SearchItems")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.search_items(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "ListEvents",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_paging::operations::ListEventsRequest::new();
-                        let response = client.list_events(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("ListItems", __list_items(client, mock)));
+            calls.push(("SearchItems", __search_items(client, mock)));
+            calls.push(("ListEvents", __list_events(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -98,4 +61,71 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __list_items<'a>(
+    client: &'a fixture_paging::Client,
+    mock: &'a fixture_paging::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_paging::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_paging::operations::ListItemsRequest::new();
+        let response = client.list_items(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __search_items<'a>(
+    client: &'a fixture_paging::Client,
+    mock: &'a fixture_paging::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_paging::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_paging::operations::SearchItemsRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_paging::models::SearchItemsRequestBody,
+                >(
+                        mock
+                            .example_request_body("SearchItems")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.search_items(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __list_events<'a>(
+    client: &'a fixture_paging::Client,
+    mock: &'a fixture_paging::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_paging::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_paging::operations::ListEventsRequest::new();
+        let response = client.list_events(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -32,34 +32,8 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "GetItemVersion",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_path_params::operations::GetItemVersionRequest::new()
-                            .item_id("x")
-                            .version(1);
-                        let response = client.get_item_version(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "DeleteItemKind",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_path_params::operations::DeleteItemKindRequest::new()
-                            .item_id("x")
-                            .kind(
-                                ::fixture_path_params::models::DeleteItemKindKind::from(
-                                    "small",
-                                ),
-                            );
-                        let response = client.delete_item_kind(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("GetItemVersion", __get_item_version(client, mock)));
+            calls.push(("DeleteItemKind", __delete_item_kind(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -86,4 +60,46 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __get_item_version<'a>(
+    client: &'a fixture_path_params::Client,
+    mock: &'a fixture_path_params::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_path_params::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_path_params::operations::GetItemVersionRequest::new()
+            .item_id("x")
+            .version(1);
+        let response = client.get_item_version(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __delete_item_kind<'a>(
+    client: &'a fixture_path_params::Client,
+    mock: &'a fixture_path_params::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_path_params::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_path_params::operations::DeleteItemKindRequest::new()
+            .item_id("x")
+            .kind(::fixture_path_params::models::DeleteItemKindKind::from("small"));
+        let response = client.delete_item_kind(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

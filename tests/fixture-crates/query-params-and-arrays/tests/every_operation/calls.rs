@@ -16,7 +16,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -38,40 +38,8 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "Search",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_query_params_and_arrays::operations::SearchRequest::new()
-                            .q("x")
-                            .offset(1)
-                            .ids(::std::vec![1]);
-                        let response = client.search(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "SetLabels",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_query_params_and_arrays::operations::SetLabelsRequest::new()
-                            .names(::std::vec!["x"])
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_query_params_and_arrays::models::Labels,
-                                >(
-                                        mock
-                                            .example_request_body("SetLabels")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.set_labels(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("Search", __search(client, mock)));
+            calls.push(("SetLabels", __set_labels(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -98,4 +66,52 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __search<'a>(
+    client: &'a fixture_query_params_and_arrays::Client,
+    mock: &'a fixture_query_params_and_arrays::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_query_params_and_arrays::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_query_params_and_arrays::operations::SearchRequest::new()
+            .q("x")
+            .offset(1)
+            .ids(::std::vec![1]);
+        let response = client.search(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __set_labels<'a>(
+    client: &'a fixture_query_params_and_arrays::Client,
+    mock: &'a fixture_query_params_and_arrays::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_query_params_and_arrays::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_query_params_and_arrays::operations::SetLabelsRequest::new()
+            .names(::std::vec!["x"])
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_query_params_and_arrays::models::Labels,
+                >(mock.example_request_body("SetLabels").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.set_labels(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

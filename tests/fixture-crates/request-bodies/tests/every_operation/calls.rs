@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -32,60 +32,9 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "CreateNote",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_request_bodies::operations::CreateNoteRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_request_bodies::models::Note,
-                                >(
-                                        mock
-                                            .example_request_body("CreateNote")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_note(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "PatchNote",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_request_bodies::operations::PatchNoteRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_request_bodies::models::Note,
-                                >(
-                                        mock
-                                            .example_request_body("PatchNote")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.patch_note(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "UploadBlob",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_request_bodies::operations::UploadBlobRequest::new()
-                            .body(
-                                rt::FilePart::from_bytes(&b"mock file"[..])
-                                    .file_name("mock.txt"),
-                            );
-                        let response = client.upload_blob(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("CreateNote", __create_note(client, mock)));
+            calls.push(("PatchNote", __patch_note(client, mock)));
+            calls.push(("UploadBlob", __upload_blob(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -112,4 +61,78 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __create_note<'a>(
+    client: &'a fixture_request_bodies::Client,
+    mock: &'a fixture_request_bodies::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_request_bodies::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_request_bodies::operations::CreateNoteRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_request_bodies::models::Note,
+                >(
+                        mock
+                            .example_request_body("CreateNote")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_note(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __patch_note<'a>(
+    client: &'a fixture_request_bodies::Client,
+    mock: &'a fixture_request_bodies::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_request_bodies::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_request_bodies::operations::PatchNoteRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_request_bodies::models::Note,
+                >(mock.example_request_body("PatchNote").expect("the body is described"))
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.patch_note(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __upload_blob<'a>(
+    client: &'a fixture_request_bodies::Client,
+    mock: &'a fixture_request_bodies::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_request_bodies::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_request_bodies::operations::UploadBlobRequest::new()
+            .body(rt::FilePart::from_bytes(&b"mock file"[..]).file_name("mock.txt"));
+        let response = client.upload_blob(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

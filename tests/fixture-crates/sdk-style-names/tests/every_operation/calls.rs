@@ -13,7 +13,7 @@ type Call<'a> = (
     >,
 );
 #[test]
-#[allow(unused_imports, unused_variables)]
+#[allow(unused_imports, unused_variables, clippy::vec_init_then_push)]
 fn every_operation_answers_through_the_mock() {
     use ::std::convert::From;
     let outcome = ::huaweicloud_sdk_core::mock::block_on(async {
@@ -32,56 +32,9 @@ fn every_operation_answers_through_the_mock() {
             let mock = &mock;
             #[allow(unused_mut)]
             let mut calls: ::std::vec::Vec<Call<'_>> = ::std::vec::Vec::new();
-            calls
-                .push((
-                    "GetItem",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_sdk_style_names::operations::GetItemRequest::new();
-                        let response = client.get_item(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "UpdateItem",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_sdk_style_names::operations::UpdateItemRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_sdk_style_names::models::UpdateItemRequest,
-                                >(
-                                        mock
-                                            .example_request_body("UpdateItem")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.update_item(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
-            calls
-                .push((
-                    "CreateItem",
-                    ::std::boxed::Box::pin(async move {
-                        let request = fixture_sdk_style_names::operations::CreateItemRequest::new()
-                            .body(
-                                rt::serde_json::from_value::<
-                                    ::fixture_sdk_style_names::models::CreateItemRequestBody,
-                                >(
-                                        mock
-                                            .example_request_body("CreateItem")
-                                            .expect("the body is described"),
-                                    )
-                                    .expect("the mock's example body decodes"),
-                            );
-                        let response = client.create_item(request).await?;
-                        let _ = response;
-                        ::std::result::Result::Ok(())
-                    }),
-                ));
+            calls.push(("GetItem", __get_item(client, mock)));
+            calls.push(("UpdateItem", __update_item(client, mock)));
+            calls.push(("CreateItem", __create_item(client, mock)));
             let called = calls.len();
             let mut failures = ::std::vec::Vec::new();
             for (name, call) in calls {
@@ -108,4 +61,81 @@ fn every_operation_answers_through_the_mock() {
             request.path
         );
     }
+}
+
+#[allow(unused_variables)]
+fn __get_item<'a>(
+    client: &'a fixture_sdk_style_names::Client,
+    mock: &'a fixture_sdk_style_names::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_sdk_style_names::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_sdk_style_names::operations::GetItemRequest::new();
+        let response = client.get_item(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __update_item<'a>(
+    client: &'a fixture_sdk_style_names::Client,
+    mock: &'a fixture_sdk_style_names::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_sdk_style_names::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_sdk_style_names::operations::UpdateItemRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_sdk_style_names::models::UpdateItemRequest,
+                >(
+                        mock
+                            .example_request_body("UpdateItem")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.update_item(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
+}
+
+#[allow(unused_variables)]
+fn __create_item<'a>(
+    client: &'a fixture_sdk_style_names::Client,
+    mock: &'a fixture_sdk_style_names::mock::MockServer,
+) -> ::std::pin::Pin<
+    ::std::boxed::Box<
+        dyn ::std::future::Future<
+            Output = ::std::result::Result<(), fixture_sdk_style_names::Error>,
+        > + 'a,
+    >,
+> {
+    ::std::boxed::Box::pin(async move {
+        let request = fixture_sdk_style_names::operations::CreateItemRequest::new()
+            .body(
+                rt::serde_json::from_value::<
+                    ::fixture_sdk_style_names::models::CreateItemRequestBody,
+                >(
+                        mock
+                            .example_request_body("CreateItem")
+                            .expect("the body is described"),
+                    )
+                    .expect("the mock's example body decodes"),
+            );
+        let response = client.create_item(request).await?;
+        let _ = response;
+        ::std::result::Result::Ok(())
+    })
 }

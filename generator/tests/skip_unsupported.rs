@@ -1,0 +1,100 @@
+//! `--skip-unsupported`: a problem confined to one operation costs that operation (or, for
+//! paging, its `_pages` method) and is listed; without the option, or for a problem outside
+//! any operation, the spec is refused as before.
+
+use generator::{generate, generate_report, Options};
+
+const SPEC: &str = r#"
+openapi: 3.0.3
+info: { title: Skip, version: "1" }
+paths:
+  /things:
+    get:
+      operationId: ListThings
+      parameters:
+        - { name: offset, in: query, schema: { type: integer } }
+        - { name: limit, in: query, schema: { type: integer } }
+      x-pagination: { page: offset, limit: limit, items: things }
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  things: { type: array, items: { type: string } }
+    post:
+      operationId: CreateThing
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: { type: object, properties: { name: { type: string } } }
+      responses: { "200": { description: ok } }
+  /things/{id}:
+    delete:
+      operationId: DeleteThing
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses: { "204": { description: gone } }
+"#;
+
+fn operations_rs(files: &[generator::GeneratedFile]) -> &str {
+    files
+        .iter()
+        .find(|file| file.name == "src/operations.rs")
+        .map(|file| file.contents.as_str())
+        .unwrap()
+}
+
+#[test]
+fn without_the_option_the_spec_is_refused_with_every_problem() {
+    let error = generate(SPEC, &Options::new("skip.yaml")).unwrap_err();
+    let paths: Vec<&str> = error.diagnostics.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "paths./things.get.x-pagination",
+            "paths./things.post.requestBody.content.application/x-www-form-urlencoded"
+        ]
+    );
+}
+
+#[test]
+fn with_the_option_only_what_is_unsupported_is_left_out_and_listed() {
+    let mut options = Options::new("skip.yaml");
+    options.skip_unsupported = true;
+    let generated = generate_report(SPEC, &options).unwrap();
+    let skipped: Vec<&str> = generated.skipped.iter().map(|d| d.path.as_str()).collect();
+    assert_eq!(
+        skipped,
+        [
+            "paths./things.get.x-pagination",
+            "paths./things.post.requestBody.content.application/x-www-form-urlencoded"
+        ]
+    );
+    let client = operations_rs(&generated.files);
+    // The list operation stays, without its pages; the form operation is gone.
+    assert!(client.contains("pub async fn list_things("));
+    assert!(!client.contains("fn list_things_pages("));
+    assert!(!client.contains("fn create_thing("));
+    assert!(client.contains("pub async fn delete_thing("));
+}
+
+#[test]
+fn a_problem_outside_any_operation_still_refuses_the_spec() {
+    let spec = SPEC.replace(
+        "paths:",
+        "components:\n  schemas:\n    Bad: { type: object, properties: { x: { $ref: '#/components/schemas/Missing' } } }\npaths:",
+    );
+    let mut options = Options::new("skip.yaml");
+    options.skip_unsupported = true;
+    let error = generate_report(&spec, &options).unwrap_err();
+    assert!(
+        error
+            .diagnostics
+            .iter()
+            .any(|d| d.path.starts_with("components.schemas.Bad")),
+        "{error}"
+    );
+}
