@@ -351,10 +351,10 @@ async fn array_and_map_bodies_and_a_second_2xx_status_decode() {
 
 #[tokio::test]
 async fn sdk_style_schema_names_are_the_body_types() {
-    use fixture_sdk_style_names::models::{
-        CreateItemRequestBody, CreateItemResponseBody, GetItemResponse,
-    };
-    use fixture_sdk_style_names::operations::{CreateItemRequest, GetItemRequest};
+    // Both modules glob-imported, as Python SDK users import everything: the schema
+    // `GetItemResponse` is the model `GetItemResponseBody`, so no name is ambiguous.
+    use fixture_sdk_style_names::models::*;
+    use fixture_sdk_style_names::operations::*;
     let mock = fixture_sdk_style_names::mock::start(AK, SK).await.unwrap();
     let client = client::<fixture_sdk_style_names::Client>(&mock.endpoint());
     let body: CreateItemRequestBody = CreateItemRequestBody::builder().name("n").build().unwrap();
@@ -364,7 +364,8 @@ async fn sdk_style_schema_names_are_the_body_types() {
         .unwrap();
     let _: &CreateItemResponseBody = &response.body;
     let response = client.get_item(GetItemRequest::new()).await.unwrap();
-    let _: &GetItemResponse = &response.body;
+    let _: &GetItemResponse = &response;
+    let _: &GetItemResponseBody = &response.body;
     // The mock answered with minimal valid bodies, and checked the request's.
     assert!(mock.requests().iter().all(|request| request.authenticated));
     assert_eq!(mock.requests()[0].json(), Some(json!({"name": "n"})));

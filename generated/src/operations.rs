@@ -13,7 +13,7 @@ const CREATE_WORKFLOW_INSTANCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_workflow_instance`](crate::Client::create_workflow_instance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWorkflowInstanceRequest {
     /// Definition: Project ID, which is used to specify the project that a resource belongs to. You can query the resources of a project by project ID. You can obtain the project ID from the API or console. Obtaining the Project ID
@@ -99,7 +99,7 @@ impl CreateWorkflowInstanceRequest {
 /// Response of [`Client::create_workflow_instance`](crate::Client::create_workflow_instance).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWorkflowInstanceResponse {
     /// The HTTP status code the server answered with.
@@ -123,7 +123,7 @@ const CHANGE_PLAYBOOK_INSTANCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_playbook_instance`](crate::Client::change_playbook_instance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangePlaybookInstanceRequest {
     /// Project ID.
@@ -201,7 +201,7 @@ impl ChangePlaybookInstanceRequest {
 /// Response of [`Client::change_playbook_instance`](crate::Client::change_playbook_instance).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangePlaybookInstanceResponse {
     /// The HTTP status code the server answered with.
@@ -217,7 +217,7 @@ pub struct ChangePlaybookInstanceResponse {
 /// The error bodies the spec declares for [`Client::change_playbook_instance`](crate::Client::change_playbook_instance), by status.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub enum ChangePlaybookInstanceError {
     /// `400`: Response message for failed requests.
@@ -247,7 +247,7 @@ const LIST_SUBSCRIPTION_GLOBAL_ORDER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_subscription_global_order`](crate::Client::list_subscription_global_order): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubscriptionGlobalOrderRequest {
     /// 用户当前语言环境， zh-cn简体中文，en-us英文环境
@@ -277,7 +277,7 @@ impl ListSubscriptionGlobalOrderRequest {
 /// Response of [`Client::list_subscription_global_order`](crate::Client::list_subscription_global_order).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubscriptionGlobalOrderResponse {
     /// The HTTP status code the server answered with.
@@ -287,7 +287,7 @@ pub struct ListSubscriptionGlobalOrderResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSubscriptionGlobalOrderResponse,
+    pub body: crate::models::ListSubscriptionGlobalOrderResponseBody,
 }
 
 #[cfg(feature = "workspaces")]
@@ -301,7 +301,7 @@ const LIST_SERVICE_AGENCY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_service_agency`](crate::Client::list_service_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListServiceAgencyRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -343,7 +343,7 @@ impl ListServiceAgencyRequest {
 /// Response of [`Client::list_service_agency`](crate::Client::list_service_agency).
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListServiceAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -353,7 +353,7 @@ pub struct ListServiceAgencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListServiceAgencyResponse,
+    pub body: crate::models::ListServiceAgencyResponseBody,
 }
 
 #[cfg(feature = "workspaces")]
@@ -367,7 +367,7 @@ const CREATE_SERVICE_AGENCY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_service_agency`](crate::Client::create_service_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateServiceAgencyRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -427,7 +427,7 @@ impl CreateServiceAgencyRequest {
 /// Response of [`Client::create_service_agency`](crate::Client::create_service_agency).
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateServiceAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -449,7 +449,7 @@ const LIST_CLOUD_LOG_ALIAS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_cloud_log_alias`](crate::Client::list_cloud_log_alias): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCloudLogAliasRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -479,7 +479,7 @@ impl ListCloudLogAliasRequest {
 /// Response of [`Client::list_cloud_log_alias`](crate::Client::list_cloud_log_alias).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCloudLogAliasResponse {
     /// The HTTP status code the server answered with.
@@ -503,7 +503,7 @@ const LIST_COLLECT_CONFIG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collect_config`](crate::Client::list_collect_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectConfigRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -631,7 +631,7 @@ impl ListCollectConfigRequest {
 /// Response of [`Client::list_collect_config`](crate::Client::list_collect_config).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectConfigResponse {
     /// The HTTP status code the server answered with.
@@ -641,7 +641,7 @@ pub struct ListCollectConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCollectConfigResponse,
+    pub body: crate::models::ListCollectConfigResponseBody,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -655,7 +655,7 @@ const CREATE_COLLECT_CONFIG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_collect_config`](crate::Client::create_collect_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectConfigRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -715,7 +715,7 @@ impl CreateCollectConfigRequest {
 /// Response of [`Client::create_collect_config`](crate::Client::create_collect_config).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectConfigResponse {
     /// The HTTP status code the server answered with.
@@ -739,7 +739,7 @@ const DELETE_LTS_CLOUD_LOG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_lts_cloud_log`](crate::Client::delete_lts_cloud_log): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLtsCloudLogRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -797,7 +797,7 @@ impl DeleteLtsCloudLogRequest {
 /// Response of [`Client::delete_lts_cloud_log`](crate::Client::delete_lts_cloud_log).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLtsCloudLogResponse {
     /// The HTTP status code the server answered with.
@@ -807,7 +807,7 @@ pub struct DeleteLtsCloudLogResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteLtsCloudLogResponse,
+    pub body: crate::models::DeleteLtsCloudLogResponseBody,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -821,7 +821,7 @@ const LIST_CLOUD_LOG_MANAGES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_cloud_log_manages`](crate::Client::list_cloud_log_manages): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCloudLogManagesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -851,7 +851,7 @@ impl ListCloudLogManagesRequest {
 /// Response of [`Client::list_cloud_log_manages`](crate::Client::list_cloud_log_manages).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCloudLogManagesResponse {
     /// The HTTP status code the server answered with.
@@ -861,7 +861,7 @@ pub struct ListCloudLogManagesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCloudLogManagesResponse,
+    pub body: crate::models::ListCloudLogManagesResponseBody,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -875,7 +875,7 @@ const LIST_REGIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_regions`](crate::Client::list_regions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRegionsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -905,7 +905,7 @@ impl ListRegionsRequest {
 /// Response of [`Client::list_regions`](crate::Client::list_regions).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRegionsResponse {
     /// The HTTP status code the server answered with.
@@ -915,7 +915,7 @@ pub struct ListRegionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRegionsResponse,
+    pub body: crate::models::ListRegionsResponseBody,
 }
 
 #[cfg(feature = "configurations")]
@@ -929,7 +929,7 @@ const LIST_CONFIGURATION_DICTIONARIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_configuration_dictionaries`](crate::Client::list_configuration_dictionaries): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "configurations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListConfigurationDictionariesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -1057,7 +1057,7 @@ impl ListConfigurationDictionariesRequest {
 /// Response of [`Client::list_configuration_dictionaries`](crate::Client::list_configuration_dictionaries).
 #[cfg(feature = "configurations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListConfigurationDictionariesResponse {
     /// The HTTP status code the server answered with.
@@ -1067,7 +1067,7 @@ pub struct ListConfigurationDictionariesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListConfigurationDictionariesResponse,
+    pub body: crate::models::ListConfigurationDictionariesResponseBody,
 }
 
 #[cfg(feature = "configurations")]
@@ -1081,7 +1081,7 @@ const UPDATE_CONFIGURATION_DICTIONARIES_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::update_configuration_dictionaries`](crate::Client::update_configuration_dictionaries): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "configurations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateConfigurationDictionariesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -1143,7 +1143,7 @@ impl UpdateConfigurationDictionariesRequest {
 /// Response of [`Client::update_configuration_dictionaries`](crate::Client::update_configuration_dictionaries).
 #[cfg(feature = "configurations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateConfigurationDictionariesResponse {
     /// The HTTP status code the server answered with.
@@ -1153,7 +1153,7 @@ pub struct UpdateConfigurationDictionariesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateConfigurationDictionariesResponse,
+    pub body: crate::models::UpdateConfigurationDictionariesResponseBody,
 }
 
 #[cfg(feature = "configurations")]
@@ -1167,7 +1167,7 @@ const CREATE_CONFIGURATION_DICTIONARIES_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::create_configuration_dictionaries`](crate::Client::create_configuration_dictionaries): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "configurations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConfigurationDictionariesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -1229,7 +1229,7 @@ impl CreateConfigurationDictionariesRequest {
 /// Response of [`Client::create_configuration_dictionaries`](crate::Client::create_configuration_dictionaries).
 #[cfg(feature = "configurations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConfigurationDictionariesResponse {
     /// The HTTP status code the server answered with.
@@ -1239,7 +1239,7 @@ pub struct CreateConfigurationDictionariesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateConfigurationDictionariesResponse,
+    pub body: crate::models::CreateConfigurationDictionariesResponseBody,
 }
 
 #[cfg(feature = "configurations")]
@@ -1253,7 +1253,7 @@ const DELETE_CONFIGURATION_DICTIONARIES_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::delete_configuration_dictionaries`](crate::Client::delete_configuration_dictionaries): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "configurations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteConfigurationDictionariesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -1315,7 +1315,7 @@ impl DeleteConfigurationDictionariesRequest {
 /// Response of [`Client::delete_configuration_dictionaries`](crate::Client::delete_configuration_dictionaries).
 #[cfg(feature = "configurations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteConfigurationDictionariesResponse {
     /// The HTTP status code the server answered with.
@@ -1325,7 +1325,7 @@ pub struct DeleteConfigurationDictionariesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteConfigurationDictionariesResponse,
+    pub body: crate::models::DeleteConfigurationDictionariesResponseBody,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -1339,7 +1339,7 @@ const SHOW_PLATFORM_MANAGED_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_platform_managed`](crate::Client::show_platform_managed): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlatformManagedRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -1369,7 +1369,7 @@ impl ShowPlatformManagedRequest {
 /// Response of [`Client::show_platform_managed`](crate::Client::show_platform_managed).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlatformManagedResponse {
     /// The HTTP status code the server answered with.
@@ -1379,7 +1379,7 @@ pub struct ShowPlatformManagedResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPlatformManagedResponse,
+    pub body: crate::models::ShowPlatformManagedResponseBody,
 }
 
 #[cfg(feature = "subscriptions")]
@@ -1393,7 +1393,7 @@ const LIST_SUBSCRIPTION_ORDER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_subscription_order`](crate::Client::list_subscription_order): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubscriptionOrderRequest {
     /// 租户projectId
@@ -1473,7 +1473,7 @@ impl ListSubscriptionOrderRequest {
 /// Response of [`Client::list_subscription_order`](crate::Client::list_subscription_order).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubscriptionOrderResponse {
     /// The HTTP status code the server answered with.
@@ -1483,7 +1483,7 @@ pub struct ListSubscriptionOrderResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSubscriptionOrderResponse,
+    pub body: crate::models::ListSubscriptionOrderResponseBody,
 }
 
 #[cfg(feature = "subscriptions")]
@@ -1497,7 +1497,7 @@ const UPDATE_SUBSCRIPTION_ORDER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_subscription_order`](crate::Client::update_subscription_order): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubscriptionOrderRequest {
     /// 租户projectId
@@ -1553,7 +1553,7 @@ impl UpdateSubscriptionOrderRequest {
 /// Response of [`Client::update_subscription_order`](crate::Client::update_subscription_order).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubscriptionOrderResponse {
     /// The HTTP status code the server answered with.
@@ -1563,7 +1563,7 @@ pub struct UpdateSubscriptionOrderResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateSubscriptionOrderResponse,
+    pub body: crate::models::UpdateSubscriptionOrderResponseBody,
 }
 
 #[cfg(feature = "subscriptions")]
@@ -1577,7 +1577,7 @@ const CREATE_SUBSCRIPTION_ORDER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_subscription_order`](crate::Client::create_subscription_order): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubscriptionOrderRequest {
     /// 租户项目ID
@@ -1633,7 +1633,7 @@ impl CreateSubscriptionOrderRequest {
 /// Response of [`Client::create_subscription_order`](crate::Client::create_subscription_order).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubscriptionOrderResponse {
     /// The HTTP status code the server answered with.
@@ -1643,7 +1643,7 @@ pub struct CreateSubscriptionOrderResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateSubscriptionOrderResponse,
+    pub body: crate::models::CreateSubscriptionOrderResponseBody,
 }
 
 #[cfg(feature = "subscriptions")]
@@ -1657,7 +1657,7 @@ const DELETE_SUBSCRIPTION_ORDER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_subscription_order`](crate::Client::delete_subscription_order): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSubscriptionOrderRequest {
     /// 租户项目ID
@@ -1713,7 +1713,7 @@ impl DeleteSubscriptionOrderRequest {
 /// Response of [`Client::delete_subscription_order`](crate::Client::delete_subscription_order).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSubscriptionOrderResponse {
     /// The HTTP status code the server answered with.
@@ -1735,7 +1735,7 @@ const LIST_SUBSCRIPTION_PRODUCT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_subscription_product`](crate::Client::list_subscription_product): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubscriptionProductRequest {
     /// 租户projectId
@@ -1779,7 +1779,7 @@ impl ListSubscriptionProductRequest {
 /// Response of [`Client::list_subscription_product`](crate::Client::list_subscription_product).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubscriptionProductResponse {
     /// The HTTP status code the server answered with.
@@ -1789,7 +1789,7 @@ pub struct ListSubscriptionProductResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSubscriptionProductResponse,
+    pub body: crate::models::ListSubscriptionProductResponseBody,
 }
 
 #[cfg(feature = "workspaces")]
@@ -1803,7 +1803,7 @@ const LIST_WORKSPACES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_workspaces`](crate::Client::list_workspaces): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWorkspacesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -1993,7 +1993,7 @@ impl ListWorkspacesRequest {
 /// Response of [`Client::list_workspaces`](crate::Client::list_workspaces).
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWorkspacesResponse {
     /// The HTTP status code the server answered with.
@@ -2003,7 +2003,7 @@ pub struct ListWorkspacesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListWorkspacesResponse,
+    pub body: crate::models::ListWorkspacesResponseBody,
 }
 
 #[cfg(feature = "workspaces")]
@@ -2071,7 +2071,7 @@ const CREATE_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_workspace`](crate::Client::create_workspace): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWorkspaceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2119,7 +2119,7 @@ impl CreateWorkspaceRequest {
 /// Response of [`Client::create_workspace`](crate::Client::create_workspace).
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWorkspaceResponse {
     /// The HTTP status code the server answered with.
@@ -2129,7 +2129,7 @@ pub struct CreateWorkspaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateWorkspaceResponse,
+    pub body: crate::models::CreateWorkspaceResponseSchema,
 }
 
 #[cfg(feature = "workspaces")]
@@ -2143,7 +2143,7 @@ const SHOW_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_workspace`](crate::Client::show_workspace): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowWorkspaceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2187,7 +2187,7 @@ impl ShowWorkspaceRequest {
 /// Response of [`Client::show_workspace`](crate::Client::show_workspace).
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowWorkspaceResponse {
     /// The HTTP status code the server answered with.
@@ -2197,7 +2197,7 @@ pub struct ShowWorkspaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowWorkspaceResponse,
+    pub body: crate::models::ShowWorkspaceResponseBody,
 }
 
 #[cfg(feature = "workspaces")]
@@ -2211,7 +2211,7 @@ const UPDATE_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_workspace`](crate::Client::update_workspace): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateWorkspaceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2273,7 +2273,7 @@ impl UpdateWorkspaceRequest {
 /// Response of [`Client::update_workspace`](crate::Client::update_workspace).
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateWorkspaceResponse {
     /// The HTTP status code the server answered with.
@@ -2283,7 +2283,7 @@ pub struct UpdateWorkspaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateWorkspaceResponse,
+    pub body: crate::models::UpdateWorkspaceResponseBody,
 }
 
 #[cfg(feature = "workspaces")]
@@ -2297,7 +2297,7 @@ const DELETE_WORKSPACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_workspace`](crate::Client::delete_workspace): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteWorkspaceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2353,7 +2353,7 @@ impl DeleteWorkspaceRequest {
 /// Response of [`Client::delete_workspace`](crate::Client::delete_workspace).
 #[cfg(feature = "workspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteWorkspaceResponse {
     /// The HTTP status code the server answered with.
@@ -2375,7 +2375,7 @@ const LIST_COLLECTOR_CHANNELS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collector_channels`](crate::Client::list_collector_channels): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorChannelsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2515,7 +2515,7 @@ impl ListCollectorChannelsRequest {
 /// Response of [`Client::list_collector_channels`](crate::Client::list_collector_channels).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorChannelsResponse {
     /// The HTTP status code the server answered with.
@@ -2525,7 +2525,7 @@ pub struct ListCollectorChannelsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCollectorChannelsResponse,
+    pub body: crate::models::ListCollectorChannelsResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -2539,7 +2539,7 @@ const CREATE_COLLECTOR_CHANNEL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_collector_channel`](crate::Client::create_collector_channel): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorChannelRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2595,7 +2595,7 @@ impl CreateCollectorChannelRequest {
 /// Response of [`Client::create_collector_channel`](crate::Client::create_collector_channel).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorChannelResponse {
     /// The HTTP status code the server answered with.
@@ -2605,7 +2605,7 @@ pub struct CreateCollectorChannelResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCollectorChannelResponse,
+    pub body: crate::models::CreateCollectorChannelResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -2619,7 +2619,7 @@ const LIST_COLLECTOR_CHANNEL_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collector_channel_group`](crate::Client::list_collector_channel_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorChannelGroupRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2675,7 +2675,7 @@ impl ListCollectorChannelGroupRequest {
 /// Response of [`Client::list_collector_channel_group`](crate::Client::list_collector_channel_group).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorChannelGroupResponse {
     /// The HTTP status code the server answered with.
@@ -2699,7 +2699,7 @@ const CREATE_COLLECTOR_CHANNEL_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_collector_channel_group`](crate::Client::create_collector_channel_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorChannelGroupRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2755,7 +2755,7 @@ impl CreateCollectorChannelGroupRequest {
 /// Response of [`Client::create_collector_channel_group`](crate::Client::create_collector_channel_group).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorChannelGroupResponse {
     /// The HTTP status code the server answered with.
@@ -2765,7 +2765,7 @@ pub struct CreateCollectorChannelGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCollectorChannelGroupResponse,
+    pub body: crate::models::CreateCollectorChannelGroupResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -2779,7 +2779,7 @@ const UPDATE_COLLECTOR_CHANNEL_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_collector_channel_group`](crate::Client::update_collector_channel_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCollectorChannelGroupRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2849,7 +2849,7 @@ impl UpdateCollectorChannelGroupRequest {
 /// Response of [`Client::update_collector_channel_group`](crate::Client::update_collector_channel_group).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCollectorChannelGroupResponse {
     /// The HTTP status code the server answered with.
@@ -2859,7 +2859,7 @@ pub struct UpdateCollectorChannelGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateCollectorChannelGroupResponse,
+    pub body: crate::models::UpdateCollectorChannelGroupResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -2873,7 +2873,7 @@ const DELETE_COLLECTOR_CHANNEL_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_collector_channel_group`](crate::Client::delete_collector_channel_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCollectorChannelGroupRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -2931,7 +2931,7 @@ impl DeleteCollectorChannelGroupRequest {
 /// Response of [`Client::delete_collector_channel_group`](crate::Client::delete_collector_channel_group).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCollectorChannelGroupResponse {
     /// The HTTP status code the server answered with.
@@ -2941,7 +2941,7 @@ pub struct DeleteCollectorChannelGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteCollectorChannelGroupResponse,
+    pub body: crate::models::DeleteCollectorChannelGroupResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -2955,7 +2955,7 @@ const LIST_COLLECTOR_INSTANCES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collector_instances`](crate::Client::list_collector_instances): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorInstancesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3083,7 +3083,7 @@ impl ListCollectorInstancesRequest {
 /// Response of [`Client::list_collector_instances`](crate::Client::list_collector_instances).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorInstancesResponse {
     /// The HTTP status code the server answered with.
@@ -3093,7 +3093,7 @@ pub struct ListCollectorInstancesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCollectorInstancesResponse,
+    pub body: crate::models::ListCollectorInstancesResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3107,7 +3107,7 @@ const SHOW_COLLECTOR_CHANNEL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_collector_channel`](crate::Client::show_collector_channel): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCollectorChannelRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3165,7 +3165,7 @@ impl ShowCollectorChannelRequest {
 /// Response of [`Client::show_collector_channel`](crate::Client::show_collector_channel).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCollectorChannelResponse {
     /// The HTTP status code the server answered with.
@@ -3175,7 +3175,7 @@ pub struct ShowCollectorChannelResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCollectorChannelResponse,
+    pub body: crate::models::ShowCollectorChannelResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3189,7 +3189,7 @@ const UPDATE_COLLECTOR_CHANNEL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_collector_channel`](crate::Client::update_collector_channel): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCollectorChannelRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3259,7 +3259,7 @@ impl UpdateCollectorChannelRequest {
 /// Response of [`Client::update_collector_channel`](crate::Client::update_collector_channel).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCollectorChannelResponse {
     /// The HTTP status code the server answered with.
@@ -3269,7 +3269,7 @@ pub struct UpdateCollectorChannelResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateCollectorChannelResponse,
+    pub body: crate::models::UpdateCollectorChannelResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3283,7 +3283,7 @@ const DELETE_COLLECTOR_CHANNEL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_collector_channel`](crate::Client::delete_collector_channel): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCollectorChannelRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3341,7 +3341,7 @@ impl DeleteCollectorChannelRequest {
 /// Response of [`Client::delete_collector_channel`](crate::Client::delete_collector_channel).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCollectorChannelResponse {
     /// The HTTP status code the server answered with.
@@ -3351,7 +3351,7 @@ pub struct DeleteCollectorChannelResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteCollectorChannelResponse,
+    pub body: crate::models::DeleteCollectorChannelResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3365,7 +3365,7 @@ const CREATE_COLLECTOR_CHANNEL_OPERATION_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::create_collector_channel_operation`](crate::Client::create_collector_channel_operation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorChannelOperationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3435,7 +3435,7 @@ impl CreateCollectorChannelOperationRequest {
 /// Response of [`Client::create_collector_channel_operation`](crate::Client::create_collector_channel_operation).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorChannelOperationResponse {
     /// The HTTP status code the server answered with.
@@ -3445,7 +3445,7 @@ pub struct CreateCollectorChannelOperationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCollectorChannelOperationResponse,
+    pub body: crate::models::CreateCollectorChannelOperationResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3459,7 +3459,7 @@ const LIST_COLLECTOR_CONNECTIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collector_connections`](crate::Client::list_collector_connections): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorConnectionsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3587,7 +3587,7 @@ impl ListCollectorConnectionsRequest {
 /// Response of [`Client::list_collector_connections`](crate::Client::list_collector_connections).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorConnectionsResponse {
     /// The HTTP status code the server answered with.
@@ -3597,7 +3597,7 @@ pub struct ListCollectorConnectionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCollectorConnectionsResponse,
+    pub body: crate::models::ListCollectorConnectionsResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3611,7 +3611,7 @@ const CREATE_COLLECTOR_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_collector_connection`](crate::Client::create_collector_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorConnectionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3670,7 +3670,7 @@ impl CreateCollectorConnectionRequest {
 /// Response of [`Client::create_collector_connection`](crate::Client::create_collector_connection).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -3680,7 +3680,7 @@ pub struct CreateCollectorConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCollectorConnectionResponse,
+    pub body: crate::models::CreateCollectorConnectionResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3694,7 +3694,7 @@ const SHOW_COLLECTOR_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_collector_connection`](crate::Client::show_collector_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCollectorConnectionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3752,7 +3752,7 @@ impl ShowCollectorConnectionRequest {
 /// Response of [`Client::show_collector_connection`](crate::Client::show_collector_connection).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCollectorConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -3762,7 +3762,7 @@ pub struct ShowCollectorConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCollectorConnectionResponse,
+    pub body: crate::models::ShowCollectorConnectionResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3776,7 +3776,7 @@ const UPDATE_COLLECTOR_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_collector_connection`](crate::Client::update_collector_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCollectorConnectionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3849,7 +3849,7 @@ impl UpdateCollectorConnectionRequest {
 /// Response of [`Client::update_collector_connection`](crate::Client::update_collector_connection).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCollectorConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -3859,7 +3859,7 @@ pub struct UpdateCollectorConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateCollectorConnectionResponse,
+    pub body: crate::models::UpdateCollectorConnectionResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3873,7 +3873,7 @@ const DELETE_COLLECTOR_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_collector_connection`](crate::Client::delete_collector_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCollectorConnectionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -3931,7 +3931,7 @@ impl DeleteCollectorConnectionRequest {
 /// Response of [`Client::delete_collector_connection`](crate::Client::delete_collector_connection).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCollectorConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -3941,7 +3941,7 @@ pub struct DeleteCollectorConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteCollectorConnectionResponse,
+    pub body: crate::models::DeleteCollectorConnectionResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -3955,7 +3955,7 @@ const CREATE_COLLECTOR_FILES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_collector_files`](crate::Client::create_collector_files): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorFilesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4017,7 +4017,7 @@ impl CreateCollectorFilesRequest {
 /// Response of [`Client::create_collector_files`](crate::Client::create_collector_files).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorFilesResponse {
     /// The HTTP status code the server answered with.
@@ -4027,7 +4027,7 @@ pub struct CreateCollectorFilesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCollectorFilesResponse,
+    pub body: crate::models::CreateCollectorFilesResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -4041,7 +4041,7 @@ const LIST_COLLECTOR_PARSERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collector_parsers`](crate::Client::list_collector_parsers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorParsersRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4169,7 +4169,7 @@ impl ListCollectorParsersRequest {
 /// Response of [`Client::list_collector_parsers`](crate::Client::list_collector_parsers).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorParsersResponse {
     /// The HTTP status code the server answered with.
@@ -4179,7 +4179,7 @@ pub struct ListCollectorParsersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCollectorParsersResponse,
+    pub body: crate::models::ListCollectorParsersResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -4193,7 +4193,7 @@ const CREATE_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_collector_parser`](crate::Client::create_collector_parser): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorParserRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4249,7 +4249,7 @@ impl CreateCollectorParserRequest {
 /// Response of [`Client::create_collector_parser`](crate::Client::create_collector_parser).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCollectorParserResponse {
     /// The HTTP status code the server answered with.
@@ -4259,7 +4259,7 @@ pub struct CreateCollectorParserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCollectorParserResponse,
+    pub body: crate::models::CreateCollectorParserResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -4273,7 +4273,7 @@ const EXPORT_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_collector_parser`](crate::Client::export_collector_parser): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportCollectorParserRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4352,7 +4352,7 @@ const IMPORT_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_collector_parser`](crate::Client::import_collector_parser): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportCollectorParserRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4414,7 +4414,7 @@ impl ImportCollectorParserRequest {
 /// Response of [`Client::import_collector_parser`](crate::Client::import_collector_parser).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportCollectorParserResponse {
     /// The HTTP status code the server answered with.
@@ -4424,7 +4424,7 @@ pub struct ImportCollectorParserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportCollectorParserResponse,
+    pub body: crate::models::ImportCollectorParserResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -4438,7 +4438,7 @@ const LIST_COLLECTOR_PARSER_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collector_parser_template`](crate::Client::list_collector_parser_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorParserTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4554,7 +4554,7 @@ impl ListCollectorParserTemplateRequest {
 /// Response of [`Client::list_collector_parser_template`](crate::Client::list_collector_parser_template).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorParserTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -4564,7 +4564,7 @@ pub struct ListCollectorParserTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCollectorParserTemplateResponse,
+    pub body: crate::models::ListCollectorParserTemplateResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -4578,7 +4578,7 @@ const SHOW_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_collector_parser`](crate::Client::show_collector_parser): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCollectorParserRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4636,7 +4636,7 @@ impl ShowCollectorParserRequest {
 /// Response of [`Client::show_collector_parser`](crate::Client::show_collector_parser).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCollectorParserResponse {
     /// The HTTP status code the server answered with.
@@ -4646,7 +4646,7 @@ pub struct ShowCollectorParserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCollectorParserResponse,
+    pub body: crate::models::ShowCollectorParserResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -4660,7 +4660,7 @@ const DELETE_COLLECTOR_PARSER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_collector_parser`](crate::Client::delete_collector_parser): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCollectorParserRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4718,7 +4718,7 @@ impl DeleteCollectorParserRequest {
 /// Response of [`Client::delete_collector_parser`](crate::Client::delete_collector_parser).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCollectorParserResponse {
     /// The HTTP status code the server answered with.
@@ -4728,7 +4728,7 @@ pub struct DeleteCollectorParserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteCollectorParserResponse,
+    pub body: crate::models::DeleteCollectorParserResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -4742,7 +4742,7 @@ const LIST_COLLECTOR_MODULE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collector_module_template`](crate::Client::list_collector_module_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorModuleTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4798,7 +4798,7 @@ impl ListCollectorModuleTemplateRequest {
 /// Response of [`Client::list_collector_module_template`](crate::Client::list_collector_module_template).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorModuleTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -4808,7 +4808,7 @@ pub struct ListCollectorModuleTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCollectorModuleTemplateResponse,
+    pub body: crate::models::ListCollectorModuleTemplateResponseBody,
 }
 
 #[cfg(feature = "collectors")]
@@ -4822,7 +4822,7 @@ const LIST_COLLECTOR_MODULE_RESTRICTIONS_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::list_collector_module_restrictions`](crate::Client::list_collector_module_restrictions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorModuleRestrictionsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -4884,7 +4884,7 @@ impl ListCollectorModuleRestrictionsRequest {
 /// Response of [`Client::list_collector_module_restrictions`](crate::Client::list_collector_module_restrictions).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorModuleRestrictionsResponse {
     /// The HTTP status code the server answered with.
@@ -4908,7 +4908,7 @@ const LIST_COLLECTOR_NODE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_collector_node`](crate::Client::list_collector_node): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorNodeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -5060,7 +5060,7 @@ impl ListCollectorNodeRequest {
 /// Response of [`Client::list_collector_node`](crate::Client::list_collector_node).
 #[cfg(feature = "collectors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCollectorNodeResponse {
     /// The HTTP status code the server answered with.
@@ -5070,7 +5070,7 @@ pub struct ListCollectorNodeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCollectorNodeResponse,
+    pub body: crate::models::ListCollectorNodeResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -5084,7 +5084,7 @@ const LIST_ISAP_COMPONENTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_isap_components`](crate::Client::list_isap_components): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListIsapComponentsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -5128,7 +5128,7 @@ impl ListIsapComponentsRequest {
 /// Response of [`Client::list_isap_components`](crate::Client::list_isap_components).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListIsapComponentsResponse {
     /// The HTTP status code the server answered with.
@@ -5138,7 +5138,7 @@ pub struct ListIsapComponentsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListIsapComponentsResponse,
+    pub body: crate::models::ListIsapComponentsResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -5152,7 +5152,7 @@ const SHOW_ISAP_COMPONENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_isap_component`](crate::Client::show_isap_component): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIsapComponentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -5258,7 +5258,7 @@ impl ShowIsapComponentRequest {
 /// Response of [`Client::show_isap_component`](crate::Client::show_isap_component).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIsapComponentResponse {
     /// The HTTP status code the server answered with.
@@ -5268,7 +5268,7 @@ pub struct ShowIsapComponentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowIsapComponentResponse,
+    pub body: crate::models::ShowIsapComponentResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -5282,7 +5282,7 @@ const LIST_COMPONENT_CONFIGURATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_component_configuration`](crate::Client::list_component_configuration): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentConfigurationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -5388,7 +5388,7 @@ impl ListComponentConfigurationRequest {
 /// Response of [`Client::list_component_configuration`](crate::Client::list_component_configuration).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentConfigurationResponse {
     /// The HTTP status code the server answered with.
@@ -5398,7 +5398,7 @@ pub struct ListComponentConfigurationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListComponentConfigurationResponse,
+    pub body: crate::models::ListComponentConfigurationResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -5449,7 +5449,7 @@ const UPDATE_COMPONENT_CONFIGURATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_component_configuration`](crate::Client::update_component_configuration): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateComponentConfigurationRequest {
     /// 项目id
@@ -5525,7 +5525,7 @@ impl UpdateComponentConfigurationRequest {
 /// Response of [`Client::update_component_configuration`](crate::Client::update_component_configuration).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateComponentConfigurationResponse {
     /// The HTTP status code the server answered with.
@@ -5535,7 +5535,7 @@ pub struct UpdateComponentConfigurationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateComponentConfigurationResponse,
+    pub body: crate::models::UpdateComponentConfigurationResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -5549,7 +5549,7 @@ const CREATE_CONFIGURATION_APPLICATION_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::create_configuration_application`](crate::Client::create_configuration_application): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConfigurationApplicationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -5625,7 +5625,7 @@ impl CreateConfigurationApplicationRequest {
 /// Response of [`Client::create_configuration_application`](crate::Client::create_configuration_application).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConfigurationApplicationResponse {
     /// The HTTP status code the server answered with.
@@ -5635,7 +5635,7 @@ pub struct CreateConfigurationApplicationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateConfigurationApplicationResponse,
+    pub body: crate::models::CreateConfigurationApplicationResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -5649,7 +5649,7 @@ const LIST_HISTORY_COMPONENT_CONFIGURATION_OPERATION: rt::Operation = rt::Operat
 /// Request of [`Client::list_history_component_configuration`](crate::Client::list_history_component_configuration): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListHistoryComponentConfigurationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -5755,7 +5755,7 @@ impl ListHistoryComponentConfigurationRequest {
 /// Response of [`Client::list_history_component_configuration`](crate::Client::list_history_component_configuration).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListHistoryComponentConfigurationResponse {
     /// The HTTP status code the server answered with.
@@ -5765,7 +5765,7 @@ pub struct ListHistoryComponentConfigurationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListHistoryComponentConfigurationResponse,
+    pub body: crate::models::ListHistoryComponentConfigurationResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -5779,7 +5779,7 @@ const LIST_RUNNING_NODES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_running_nodes`](crate::Client::list_running_nodes): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRunningNodesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -5909,7 +5909,7 @@ impl ListRunningNodesRequest {
 /// Response of [`Client::list_running_nodes`](crate::Client::list_running_nodes).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRunningNodesResponse {
     /// The HTTP status code the server answered with.
@@ -5919,7 +5919,7 @@ pub struct ListRunningNodesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRunningNodesResponse,
+    pub body: crate::models::ListRunningNodesResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -5970,7 +5970,7 @@ const LIST_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_component_template`](crate::Client::list_component_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -6088,7 +6088,7 @@ impl ListComponentTemplateRequest {
 /// Response of [`Client::list_component_template`](crate::Client::list_component_template).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -6098,7 +6098,7 @@ pub struct ListComponentTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListComponentTemplateResponse,
+    pub body: crate::models::ListComponentTemplateResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -6148,7 +6148,7 @@ const LIST_NODES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_nodes`](crate::Client::list_nodes): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNodesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -6264,7 +6264,7 @@ impl ListNodesRequest {
 /// Response of [`Client::list_nodes`](crate::Client::list_nodes).
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNodesResponse {
     /// The HTTP status code the server answered with.
@@ -6274,7 +6274,7 @@ pub struct ListNodesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListNodesResponse,
+    pub body: crate::models::ListNodesResponseBody,
 }
 
 #[cfg(feature = "nodes")]
@@ -6322,7 +6322,7 @@ const DELETE_NODE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_node`](crate::Client::delete_node): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteNodeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -6384,7 +6384,7 @@ impl DeleteNodeRequest {
 /// Response of [`Client::delete_node`](crate::Client::delete_node).
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteNodeResponse {
     /// The HTTP status code the server answered with.
@@ -6394,7 +6394,7 @@ pub struct DeleteNodeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteNodeResponse,
+    pub body: crate::models::DeleteNodeResponseBody,
 }
 
 #[cfg(feature = "nodes")]
@@ -6408,7 +6408,7 @@ const LIST_INSTALLATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_installation`](crate::Client::list_installation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListInstallationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -6452,7 +6452,7 @@ impl ListInstallationRequest {
 /// Response of [`Client::list_installation`](crate::Client::list_installation).
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListInstallationResponse {
     /// The HTTP status code the server answered with.
@@ -6462,7 +6462,7 @@ pub struct ListInstallationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListInstallationResponse,
+    pub body: crate::models::ListInstallationResponseBody,
 }
 
 #[cfg(feature = "nodes")]
@@ -6476,7 +6476,7 @@ const LIST_VPC_ENDPOINT_SERVICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_vpc_endpoint_service`](crate::Client::list_vpc_endpoint_service): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVpcEndpointServiceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -6520,7 +6520,7 @@ impl ListVpcEndpointServiceRequest {
 /// Response of [`Client::list_vpc_endpoint_service`](crate::Client::list_vpc_endpoint_service).
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVpcEndpointServiceResponse {
     /// The HTTP status code the server answered with.
@@ -6530,7 +6530,7 @@ pub struct ListVpcEndpointServiceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListVpcEndpointServiceResponse,
+    pub body: crate::models::ListVpcEndpointServiceResponseBody,
 }
 
 #[cfg(feature = "nodes")]
@@ -6544,7 +6544,7 @@ const UPDATE_VPC_ENDPOINT_SERVICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_vpc_endpoint_service`](crate::Client::update_vpc_endpoint_service): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVpcEndpointServiceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -6630,7 +6630,7 @@ impl UpdateVpcEndpointServiceRequest {
 /// Response of [`Client::update_vpc_endpoint_service`](crate::Client::update_vpc_endpoint_service).
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVpcEndpointServiceResponse {
     /// The HTTP status code the server answered with.
@@ -6640,7 +6640,7 @@ pub struct UpdateVpcEndpointServiceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateVpcEndpointServiceResponse,
+    pub body: crate::models::UpdateVpcEndpointServiceResponseBody,
 }
 
 #[cfg(feature = "nodes")]
@@ -6654,7 +6654,7 @@ const UPDATE_NODE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_node`](crate::Client::update_node): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNodeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -6724,7 +6724,7 @@ impl UpdateNodeRequest {
 /// Response of [`Client::update_node`](crate::Client::update_node).
 #[cfg(feature = "nodes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNodeResponse {
     /// The HTTP status code the server answered with.
@@ -6734,7 +6734,7 @@ pub struct UpdateNodeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateNodeResponse,
+    pub body: crate::models::UpdateNodeResponseBody,
 }
 
 #[cfg(feature = "metrics")]
@@ -6748,7 +6748,7 @@ const BATCH_SEARCH_METRIC_HITS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_search_metric_hits`](crate::Client::batch_search_metric_hits): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchSearchMetricHitsRequest {
     /// 项目ID
@@ -6834,7 +6834,7 @@ impl BatchSearchMetricHitsRequest {
 /// Response of [`Client::batch_search_metric_hits`](crate::Client::batch_search_metric_hits).
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchSearchMetricHitsResponse {
     /// The HTTP status code the server answered with.
@@ -6858,7 +6858,7 @@ const LIST_REPORTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_reports`](crate::Client::list_reports): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListReportsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -6930,7 +6930,7 @@ impl ListReportsRequest {
 /// Response of [`Client::list_reports`](crate::Client::list_reports).
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListReportsResponse {
     /// The HTTP status code the server answered with.
@@ -6954,7 +6954,7 @@ const CREATE_REPORT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_report`](crate::Client::create_report): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateReportRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -7030,7 +7030,7 @@ impl CreateReportRequest {
 /// Response of [`Client::create_report`](crate::Client::create_report).
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateReportResponse {
     /// The HTTP status code the server answered with.
@@ -7054,7 +7054,7 @@ const UPDATE_RECIPIENTS_EMAIL_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_recipients_email_status`](crate::Client::update_recipients_email_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecipientsEmailStatusRequest {
     /// 项目ID
@@ -7116,7 +7116,7 @@ impl UpdateRecipientsEmailStatusRequest {
 /// Response of [`Client::update_recipients_email_status`](crate::Client::update_recipients_email_status).
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecipientsEmailStatusResponse {
     /// The HTTP status code the server answered with.
@@ -7140,7 +7140,7 @@ const LIST_RECIPIENTS_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_recipients_status`](crate::Client::list_recipients_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecipientsStatusRequest {
     /// 项目ID
@@ -7202,7 +7202,7 @@ impl ListRecipientsStatusRequest {
 /// Response of [`Client::list_recipients_status`](crate::Client::list_recipients_status).
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecipientsStatusResponse {
     /// The HTTP status code the server answered with.
@@ -7226,7 +7226,7 @@ const SHOW_REPORT_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_report_info`](crate::Client::show_report_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportInfoRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -7284,7 +7284,7 @@ impl ShowReportInfoRequest {
 /// Response of [`Client::show_report_info`](crate::Client::show_report_info).
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportInfoResponse {
     /// The HTTP status code the server answered with.
@@ -7294,7 +7294,7 @@ pub struct ShowReportInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReportInfoResponse,
+    pub body: crate::models::ShowReportInfoResponseBody,
 }
 
 #[cfg(feature = "reports")]
@@ -7308,7 +7308,7 @@ const UPDATE_REPORT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_report`](crate::Client::update_report): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateReportRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -7384,7 +7384,7 @@ impl UpdateReportRequest {
 /// Response of [`Client::update_report`](crate::Client::update_report).
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateReportResponse {
     /// The HTTP status code the server answered with.
@@ -7408,7 +7408,7 @@ const DELETE_REPORT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_report`](crate::Client::delete_report): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReportRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -7466,7 +7466,7 @@ impl DeleteReportRequest {
 /// Response of [`Client::delete_report`](crate::Client::delete_report).
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReportResponse {
     /// The HTTP status code the server answered with.
@@ -7490,7 +7490,7 @@ const EXECUTE_REPORT_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::execute_report_action`](crate::Client::execute_report_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExecuteReportActionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -7566,7 +7566,7 @@ impl ExecuteReportActionRequest {
 /// Response of [`Client::execute_report_action`](crate::Client::execute_report_action).
 #[cfg(feature = "reports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExecuteReportActionResponse {
     /// The HTTP status code the server answered with.
@@ -7576,7 +7576,7 @@ pub struct ExecuteReportActionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ExecuteReportActionResponse,
+    pub body: crate::models::ExecuteReportActionResponseBody,
 }
 
 #[cfg(feature = "resources")]
@@ -7590,7 +7590,7 @@ const DELETE_RESOURCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_resource`](crate::Client::delete_resource): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteResourceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -7666,7 +7666,7 @@ impl DeleteResourceRequest {
 /// Response of [`Client::delete_resource`](crate::Client::delete_resource).
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteResourceResponse {
     /// The HTTP status code the server answered with.
@@ -7676,7 +7676,7 @@ pub struct DeleteResourceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteResourceResponse,
+    pub body: crate::models::DeleteResourceResponseBody,
 }
 
 #[cfg(feature = "resources")]
@@ -7690,7 +7690,7 @@ const EXPORT_RESOURCES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_resources`](crate::Client::export_resources): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportResourcesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -7815,7 +7815,7 @@ const IMPORT_RESOURCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_resource`](crate::Client::import_resource): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportResourceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -7919,7 +7919,7 @@ impl ImportResourceRequest {
 /// Response of [`Client::import_resource`](crate::Client::import_resource).
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportResourceResponse {
     /// The HTTP status code the server answered with.
@@ -7929,7 +7929,7 @@ pub struct ImportResourceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportResourceResponse,
+    pub body: crate::models::ImportResourceResponseBody,
 }
 
 #[cfg(feature = "resources")]
@@ -7943,7 +7943,7 @@ const LIST_RESOURCES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_resources`](crate::Client::list_resources): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListResourcesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -8019,7 +8019,7 @@ impl ListResourcesRequest {
 /// Response of [`Client::list_resources`](crate::Client::list_resources).
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListResourcesResponse {
     /// The HTTP status code the server answered with.
@@ -8029,7 +8029,7 @@ pub struct ListResourcesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListResourcesResponse,
+    pub body: crate::models::ListResourcesResponseBody,
 }
 
 #[cfg(feature = "resources")]
@@ -8075,7 +8075,7 @@ const DOWNLOAD_RESOURCE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_resource_template`](crate::Client::download_resource_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadResourceTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -8170,7 +8170,7 @@ const SHOW_RESOURCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_resource`](crate::Client::show_resource): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowResourceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -8242,7 +8242,7 @@ impl ShowResourceRequest {
 /// Response of [`Client::show_resource`](crate::Client::show_resource).
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowResourceResponse {
     /// The HTTP status code the server answered with.
@@ -8252,7 +8252,7 @@ pub struct ShowResourceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowResourceResponse,
+    pub body: crate::models::ShowResourceResponseBody,
 }
 
 #[cfg(feature = "resources")]
@@ -8266,7 +8266,7 @@ const CHANGE_RESOURCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_resource`](crate::Client::change_resource): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeResourceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -8356,7 +8356,7 @@ impl ChangeResourceRequest {
 /// Response of [`Client::change_resource`](crate::Client::change_resource).
 #[cfg(feature = "resources")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeResourceResponse {
     /// The HTTP status code the server answered with.
@@ -8366,7 +8366,7 @@ pub struct ChangeResourceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ChangeResourceResponse,
+    pub body: crate::models::ChangeResourceResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -8380,7 +8380,7 @@ const LIST_ALERT_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_alert_rules`](crate::Client::list_alert_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertRulesRequest {
     /// 项目 ID
@@ -8535,7 +8535,7 @@ impl ListAlertRulesRequest {
 /// Response of [`Client::list_alert_rules`](crate::Client::list_alert_rules).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertRulesResponse {
     /// The HTTP status code the server answered with.
@@ -8545,7 +8545,7 @@ pub struct ListAlertRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAlertRulesResponse,
+    pub body: crate::models::ListAlertRulesResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -8612,7 +8612,7 @@ const CREATE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_alert_rule`](crate::Client::create_alert_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAlertRuleRequest {
     /// 项目 ID
@@ -8674,7 +8674,7 @@ impl CreateAlertRuleRequest {
 /// Response of [`Client::create_alert_rule`](crate::Client::create_alert_rule).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAlertRuleResponse {
     /// The HTTP status code the server answered with.
@@ -8684,7 +8684,7 @@ pub struct CreateAlertRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAlertRuleResponse,
+    pub body: crate::models::CreateAlertRuleResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -8698,7 +8698,7 @@ const DELETE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_alert_rule`](crate::Client::delete_alert_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAlertRuleRequest {
     /// 项目 ID
@@ -8754,7 +8754,7 @@ impl DeleteAlertRuleRequest {
 /// Response of [`Client::delete_alert_rule`](crate::Client::delete_alert_rule).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAlertRuleResponse {
     /// The HTTP status code the server answered with.
@@ -8764,7 +8764,7 @@ pub struct DeleteAlertRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteAlertRuleResponse,
+    pub body: crate::models::DeleteAlertRuleResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -8778,7 +8778,7 @@ const DISABLE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::disable_alert_rule`](crate::Client::disable_alert_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableAlertRuleRequest {
     /// 项目 ID
@@ -8834,7 +8834,7 @@ impl DisableAlertRuleRequest {
 /// Response of [`Client::disable_alert_rule`](crate::Client::disable_alert_rule).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableAlertRuleResponse {
     /// The HTTP status code the server answered with.
@@ -8844,7 +8844,7 @@ pub struct DisableAlertRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DisableAlertRuleResponse,
+    pub body: crate::models::DisableAlertRuleResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -8858,7 +8858,7 @@ const ENABLE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::enable_alert_rule`](crate::Client::enable_alert_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EnableAlertRuleRequest {
     /// 项目 ID
@@ -8914,7 +8914,7 @@ impl EnableAlertRuleRequest {
 /// Response of [`Client::enable_alert_rule`](crate::Client::enable_alert_rule).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EnableAlertRuleResponse {
     /// The HTTP status code the server answered with.
@@ -8924,7 +8924,7 @@ pub struct EnableAlertRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::EnableAlertRuleResponse,
+    pub body: crate::models::EnableAlertRuleResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -8938,7 +8938,7 @@ const LIST_ALERT_RULE_METRICS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_alert_rule_metrics`](crate::Client::list_alert_rule_metrics): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertRuleMetricsRequest {
     /// 项目 ID
@@ -8982,7 +8982,7 @@ impl ListAlertRuleMetricsRequest {
 /// Response of [`Client::list_alert_rule_metrics`](crate::Client::list_alert_rule_metrics).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertRuleMetricsResponse {
     /// The HTTP status code the server answered with.
@@ -8992,7 +8992,7 @@ pub struct ListAlertRuleMetricsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAlertRuleMetricsResponse,
+    pub body: crate::models::ListAlertRuleMetricsResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -9006,7 +9006,7 @@ const CREATE_ALERT_RULE_SIMULATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_alert_rule_simulation`](crate::Client::create_alert_rule_simulation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAlertRuleSimulationRequest {
     /// 项目 ID
@@ -9068,7 +9068,7 @@ impl CreateAlertRuleSimulationRequest {
 /// Response of [`Client::create_alert_rule_simulation`](crate::Client::create_alert_rule_simulation).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAlertRuleSimulationResponse {
     /// The HTTP status code the server answered with.
@@ -9078,7 +9078,7 @@ pub struct CreateAlertRuleSimulationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAlertRuleSimulationResponse,
+    pub body: crate::models::CreateAlertRuleSimulationResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -9092,7 +9092,7 @@ const LIST_ALERT_RULE_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_alert_rule_templates`](crate::Client::list_alert_rule_templates): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertRuleTemplatesRequest {
     /// 项目 ID
@@ -9203,7 +9203,7 @@ impl ListAlertRuleTemplatesRequest {
 /// Response of [`Client::list_alert_rule_templates`](crate::Client::list_alert_rule_templates).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertRuleTemplatesResponse {
     /// The HTTP status code the server answered with.
@@ -9213,7 +9213,7 @@ pub struct ListAlertRuleTemplatesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAlertRuleTemplatesResponse,
+    pub body: crate::models::ListAlertRuleTemplatesResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -9269,7 +9269,7 @@ const LIST_ALERT_RULE_TEMPLATE_METRICS_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::list_alert_rule_template_metrics`](crate::Client::list_alert_rule_template_metrics): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertRuleTemplateMetricsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -9313,7 +9313,7 @@ impl ListAlertRuleTemplateMetricsRequest {
 /// Response of [`Client::list_alert_rule_template_metrics`](crate::Client::list_alert_rule_template_metrics).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertRuleTemplateMetricsResponse {
     /// The HTTP status code the server answered with.
@@ -9323,7 +9323,7 @@ pub struct ListAlertRuleTemplateMetricsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAlertRuleTemplateMetricsResponse,
+    pub body: crate::models::ListAlertRuleTemplateMetricsResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -9337,7 +9337,7 @@ const SHOW_ALERT_RULE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_alert_rule_template`](crate::Client::show_alert_rule_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAlertRuleTemplateRequest {
     /// 项目 ID
@@ -9395,7 +9395,7 @@ impl ShowAlertRuleTemplateRequest {
 /// Response of [`Client::show_alert_rule_template`](crate::Client::show_alert_rule_template).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAlertRuleTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -9405,7 +9405,7 @@ pub struct ShowAlertRuleTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAlertRuleTemplateResponse,
+    pub body: crate::models::ShowAlertRuleTemplateResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -9419,7 +9419,7 @@ const SHOW_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_alert_rule`](crate::Client::show_alert_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAlertRuleRequest {
     /// 项目 ID
@@ -9477,7 +9477,7 @@ impl ShowAlertRuleRequest {
 /// Response of [`Client::show_alert_rule`](crate::Client::show_alert_rule).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAlertRuleResponse {
     /// The HTTP status code the server answered with.
@@ -9487,7 +9487,7 @@ pub struct ShowAlertRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAlertRuleResponse,
+    pub body: crate::models::ShowAlertRuleResponseBody,
 }
 
 #[cfg(feature = "alert-rules")]
@@ -9501,7 +9501,7 @@ const UPDATE_ALERT_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_alert_rule`](crate::Client::update_alert_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAlertRuleRequest {
     /// 项目 ID
@@ -9577,7 +9577,7 @@ impl UpdateAlertRuleRequest {
 /// Response of [`Client::update_alert_rule`](crate::Client::update_alert_rule).
 #[cfg(feature = "alert-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAlertRuleResponse {
     /// The HTTP status code the server answered with.
@@ -9587,7 +9587,7 @@ pub struct UpdateAlertRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateAlertRuleResponse,
+    pub body: crate::models::UpdateAlertRuleResponseBody,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -9601,7 +9601,7 @@ const LIST_CLOUD_LOG_PLATFORM_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_cloud_log_platform`](crate::Client::list_cloud_log_platform): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCloudLogPlatformRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -9645,7 +9645,7 @@ impl ListCloudLogPlatformRequest {
 /// Response of [`Client::list_cloud_log_platform`](crate::Client::list_cloud_log_platform).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCloudLogPlatformResponse {
     /// The HTTP status code the server answered with.
@@ -9655,7 +9655,7 @@ pub struct ListCloudLogPlatformResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCloudLogPlatformResponse,
+    pub body: crate::models::ListCloudLogPlatformResponseBody,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -9669,7 +9669,7 @@ const LIST_CLOUD_LOG_RESOURCES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_cloud_log_resources`](crate::Client::list_cloud_log_resources): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCloudLogResourcesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -9773,7 +9773,7 @@ impl ListCloudLogResourcesRequest {
 /// Response of [`Client::list_cloud_log_resources`](crate::Client::list_cloud_log_resources).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCloudLogResourcesResponse {
     /// The HTTP status code the server answered with.
@@ -9783,7 +9783,7 @@ pub struct ListCloudLogResourcesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCloudLogResourcesResponse,
+    pub body: crate::models::ListCloudLogResourcesResponseBody,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -9797,7 +9797,7 @@ const CREATE_RESOURCE_CONFIG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_resource_config`](crate::Client::create_resource_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateResourceConfigRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -9859,7 +9859,7 @@ impl CreateResourceConfigRequest {
 /// Response of [`Client::create_resource_config`](crate::Client::create_resource_config).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateResourceConfigResponse {
     /// The HTTP status code the server answered with.
@@ -9869,7 +9869,7 @@ pub struct CreateResourceConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateResourceConfigResponse,
+    pub body: crate::models::CreateResourceConfigResponseBody,
 }
 
 #[cfg(feature = "cloud-logs")]
@@ -9883,7 +9883,7 @@ const SHOW_CLOUD_LOG_TENANT_WHITELIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_cloud_log_tenant_whitelist`](crate::Client::show_cloud_log_tenant_whitelist): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCloudLogTenantWhitelistRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -9989,7 +9989,7 @@ impl ShowCloudLogTenantWhitelistRequest {
 /// Response of [`Client::show_cloud_log_tenant_whitelist`](crate::Client::show_cloud_log_tenant_whitelist).
 #[cfg(feature = "cloud-logs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCloudLogTenantWhitelistResponse {
     /// The HTTP status code the server answered with.
@@ -9999,7 +9999,7 @@ pub struct ShowCloudLogTenantWhitelistResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCloudLogTenantWhitelistResponse,
+    pub body: crate::models::ShowCloudLogTenantWhitelistResponseBody,
 }
 
 #[cfg(feature = "dataspaces")]
@@ -10013,7 +10013,7 @@ const LIST_DATASPACES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_dataspaces`](crate::Client::list_dataspaces): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataspacesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10129,7 +10129,7 @@ impl ListDataspacesRequest {
 /// Response of [`Client::list_dataspaces`](crate::Client::list_dataspaces).
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataspacesResponse {
     /// The HTTP status code the server answered with.
@@ -10139,7 +10139,7 @@ pub struct ListDataspacesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDataspacesResponse,
+    pub body: crate::models::ListDataspacesResponseBody,
 }
 
 #[cfg(feature = "dataspaces")]
@@ -10153,7 +10153,7 @@ const CREATE_DATASPACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_dataspace`](crate::Client::create_dataspace): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateDataspaceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10215,7 +10215,7 @@ impl CreateDataspaceRequest {
 /// Response of [`Client::create_dataspace`](crate::Client::create_dataspace).
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateDataspaceResponse {
     /// The HTTP status code the server answered with.
@@ -10225,7 +10225,7 @@ pub struct CreateDataspaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateDataspaceResponse,
+    pub body: crate::models::CreateDataspaceResponseBody,
 }
 
 #[cfg(feature = "dataspaces")]
@@ -10239,7 +10239,7 @@ const SHOW_DATASPACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_dataspace`](crate::Client::show_dataspace): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataspaceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10297,7 +10297,7 @@ impl ShowDataspaceRequest {
 /// Response of [`Client::show_dataspace`](crate::Client::show_dataspace).
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataspaceResponse {
     /// The HTTP status code the server answered with.
@@ -10307,7 +10307,7 @@ pub struct ShowDataspaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDataspaceResponse,
+    pub body: crate::models::ShowDataspaceResponseBody,
 }
 
 #[cfg(feature = "dataspaces")]
@@ -10321,7 +10321,7 @@ const UPDATE_DATASPACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_dataspace`](crate::Client::update_dataspace): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDataspaceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10397,7 +10397,7 @@ impl UpdateDataspaceRequest {
 /// Response of [`Client::update_dataspace`](crate::Client::update_dataspace).
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDataspaceResponse {
     /// The HTTP status code the server answered with.
@@ -10407,7 +10407,7 @@ pub struct UpdateDataspaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateDataspaceResponse,
+    pub body: crate::models::UpdateDataspaceResponseBody,
 }
 
 #[cfg(feature = "dataspaces")]
@@ -10421,7 +10421,7 @@ const DELETE_DATASPACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_dataspace`](crate::Client::delete_dataspace): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataspaceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10479,7 +10479,7 @@ impl DeleteDataspaceRequest {
 /// Response of [`Client::delete_dataspace`](crate::Client::delete_dataspace).
 #[cfg(feature = "dataspaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataspaceResponse {
     /// The HTTP status code the server answered with.
@@ -10489,7 +10489,7 @@ pub struct DeleteDataspaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteDataspaceResponse,
+    pub body: crate::models::DeleteDataspaceResponseBody,
 }
 
 #[cfg(feature = "metrics")]
@@ -10503,7 +10503,7 @@ const SHOW_MONITER_METRIC_STATS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_moniter_metric_stats`](crate::Client::show_moniter_metric_stats): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMoniterMetricStatsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10565,7 +10565,7 @@ impl ShowMoniterMetricStatsRequest {
 /// Response of [`Client::show_moniter_metric_stats`](crate::Client::show_moniter_metric_stats).
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMoniterMetricStatsResponse {
     /// The HTTP status code the server answered with.
@@ -10575,7 +10575,7 @@ pub struct ShowMoniterMetricStatsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMoniterMetricStatsResponse,
+    pub body: crate::models::ShowMoniterMetricStatsResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -10589,7 +10589,7 @@ const LIST_PIPES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_pipes`](crate::Client::list_pipes): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPipesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10729,7 +10729,7 @@ impl ListPipesRequest {
 /// Response of [`Client::list_pipes`](crate::Client::list_pipes).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPipesResponse {
     /// The HTTP status code the server answered with.
@@ -10739,7 +10739,7 @@ pub struct ListPipesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPipesResponse,
+    pub body: crate::models::ListPipesResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -10753,7 +10753,7 @@ const CREATE_PIPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_pipe`](crate::Client::create_pipe): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePipeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10815,7 +10815,7 @@ impl CreatePipeRequest {
 /// Response of [`Client::create_pipe`](crate::Client::create_pipe).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePipeResponse {
     /// The HTTP status code the server answered with.
@@ -10825,7 +10825,7 @@ pub struct CreatePipeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePipeResponse,
+    pub body: crate::models::CreatePipeResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -10839,7 +10839,7 @@ const SHOW_PIPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_pipe`](crate::Client::show_pipe): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPipeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10897,7 +10897,7 @@ impl ShowPipeRequest {
 /// Response of [`Client::show_pipe`](crate::Client::show_pipe).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPipeResponse {
     /// The HTTP status code the server answered with.
@@ -10907,7 +10907,7 @@ pub struct ShowPipeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPipeResponse,
+    pub body: crate::models::ShowPipeResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -10921,7 +10921,7 @@ const UPDATE_PIPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_pipe`](crate::Client::update_pipe): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePipeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -10997,7 +10997,7 @@ impl UpdatePipeRequest {
 /// Response of [`Client::update_pipe`](crate::Client::update_pipe).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePipeResponse {
     /// The HTTP status code the server answered with.
@@ -11007,7 +11007,7 @@ pub struct UpdatePipeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdatePipeResponse,
+    pub body: crate::models::UpdatePipeResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -11021,7 +11021,7 @@ const DELETE_PIPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_pipe`](crate::Client::delete_pipe): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePipeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11079,7 +11079,7 @@ impl DeletePipeRequest {
 /// Response of [`Client::delete_pipe`](crate::Client::delete_pipe).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePipeResponse {
     /// The HTTP status code the server answered with.
@@ -11089,7 +11089,7 @@ pub struct DeletePipeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeletePipeResponse,
+    pub body: crate::models::DeletePipeResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -11103,7 +11103,7 @@ const SHOW_PIPE_CONSUMPTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_pipe_consumption`](crate::Client::show_pipe_consumption): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPipeConsumptionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11161,7 +11161,7 @@ impl ShowPipeConsumptionRequest {
 /// Response of [`Client::show_pipe_consumption`](crate::Client::show_pipe_consumption).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPipeConsumptionResponse {
     /// The HTTP status code the server answered with.
@@ -11171,7 +11171,7 @@ pub struct ShowPipeConsumptionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPipeConsumptionResponse,
+    pub body: crate::models::ShowPipeConsumptionResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -11185,7 +11185,7 @@ const CREATE_PIPE_CONSUMPTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_pipe_consumption`](crate::Client::create_pipe_consumption): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePipeConsumptionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11261,7 +11261,7 @@ impl CreatePipeConsumptionRequest {
 /// Response of [`Client::create_pipe_consumption`](crate::Client::create_pipe_consumption).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePipeConsumptionResponse {
     /// The HTTP status code the server answered with.
@@ -11271,7 +11271,7 @@ pub struct CreatePipeConsumptionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePipeConsumptionResponse,
+    pub body: crate::models::CreatePipeConsumptionResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -11285,7 +11285,7 @@ const DELETE_PIPE_CONSUMPTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_pipe_consumption`](crate::Client::delete_pipe_consumption): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePipeConsumptionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11343,7 +11343,7 @@ impl DeletePipeConsumptionRequest {
 /// Response of [`Client::delete_pipe_consumption`](crate::Client::delete_pipe_consumption).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePipeConsumptionResponse {
     /// The HTTP status code the server answered with.
@@ -11353,7 +11353,7 @@ pub struct DeletePipeConsumptionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeletePipeConsumptionResponse,
+    pub body: crate::models::DeletePipeConsumptionResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -11367,7 +11367,7 @@ const SHOW_PIPE_INDEX_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_pipe_index`](crate::Client::show_pipe_index): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPipeIndexRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11425,7 +11425,7 @@ impl ShowPipeIndexRequest {
 /// Response of [`Client::show_pipe_index`](crate::Client::show_pipe_index).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPipeIndexResponse {
     /// The HTTP status code the server answered with.
@@ -11435,7 +11435,7 @@ pub struct ShowPipeIndexResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPipeIndexResponse,
+    pub body: crate::models::ShowPipeIndexResponseBody,
 }
 
 #[cfg(feature = "pipes")]
@@ -11449,7 +11449,7 @@ const UPDATE_PIPE_INDEX_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_pipe_index`](crate::Client::update_pipe_index): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePipeIndexRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11525,7 +11525,7 @@ impl UpdatePipeIndexRequest {
 /// Response of [`Client::update_pipe_index`](crate::Client::update_pipe_index).
 #[cfg(feature = "pipes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePipeIndexResponse {
     /// The HTTP status code the server answered with.
@@ -11535,7 +11535,7 @@ pub struct UpdatePipeIndexResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdatePipeIndexResponse,
+    pub body: crate::models::UpdatePipeIndexResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -11549,7 +11549,7 @@ const CREATE_SEARCH_ANALYSIS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_search_analysis`](crate::Client::create_search_analysis): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSearchAnalysisRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11611,7 +11611,7 @@ impl CreateSearchAnalysisRequest {
 /// Response of [`Client::create_search_analysis`](crate::Client::create_search_analysis).
 #[cfg(feature = "search")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSearchAnalysisResponse {
     /// The HTTP status code the server answered with.
@@ -11621,7 +11621,7 @@ pub struct CreateSearchAnalysisResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateSearchAnalysisResponse,
+    pub body: crate::models::CreateSearchAnalysisResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -11635,7 +11635,7 @@ const LIST_SEARCH_CONDITIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_search_conditions`](crate::Client::list_search_conditions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSearchConditionsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11741,7 +11741,7 @@ impl ListSearchConditionsRequest {
 /// Response of [`Client::list_search_conditions`](crate::Client::list_search_conditions).
 #[cfg(feature = "search")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSearchConditionsResponse {
     /// The HTTP status code the server answered with.
@@ -11751,7 +11751,7 @@ pub struct ListSearchConditionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSearchConditionsResponse,
+    pub body: crate::models::ListSearchConditionsResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -11765,7 +11765,7 @@ const CREATE_SEARCH_CONDITION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_search_condition`](crate::Client::create_search_condition): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSearchConditionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11827,7 +11827,7 @@ impl CreateSearchConditionRequest {
 /// Response of [`Client::create_search_condition`](crate::Client::create_search_condition).
 #[cfg(feature = "search")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSearchConditionResponse {
     /// The HTTP status code the server answered with.
@@ -11837,7 +11837,7 @@ pub struct CreateSearchConditionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateSearchConditionResponse,
+    pub body: crate::models::CreateSearchConditionResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -11851,7 +11851,7 @@ const SHOW_SEARCH_CONDITION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_search_condition`](crate::Client::show_search_condition): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSearchConditionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -11909,7 +11909,7 @@ impl ShowSearchConditionRequest {
 /// Response of [`Client::show_search_condition`](crate::Client::show_search_condition).
 #[cfg(feature = "search")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSearchConditionResponse {
     /// The HTTP status code the server answered with.
@@ -11919,7 +11919,7 @@ pub struct ShowSearchConditionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSearchConditionResponse,
+    pub body: crate::models::ShowSearchConditionResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -11933,7 +11933,7 @@ const UPDATE_SEARCH_CONDITION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_search_condition`](crate::Client::update_search_condition): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSearchConditionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12009,7 +12009,7 @@ impl UpdateSearchConditionRequest {
 /// Response of [`Client::update_search_condition`](crate::Client::update_search_condition).
 #[cfg(feature = "search")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSearchConditionResponse {
     /// The HTTP status code the server answered with.
@@ -12019,7 +12019,7 @@ pub struct UpdateSearchConditionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateSearchConditionResponse,
+    pub body: crate::models::UpdateSearchConditionResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -12033,7 +12033,7 @@ const DELETE_SEARCH_CONDITION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_search_condition`](crate::Client::delete_search_condition): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSearchConditionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12091,7 +12091,7 @@ impl DeleteSearchConditionRequest {
 /// Response of [`Client::delete_search_condition`](crate::Client::delete_search_condition).
 #[cfg(feature = "search")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSearchConditionResponse {
     /// The HTTP status code the server answered with.
@@ -12101,7 +12101,7 @@ pub struct DeleteSearchConditionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteSearchConditionResponse,
+    pub body: crate::models::DeleteSearchConditionResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -12115,7 +12115,7 @@ const LIST_SEARCH_HISTOGRAMS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_search_histograms`](crate::Client::list_search_histograms): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSearchHistogramsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12177,7 +12177,7 @@ impl ListSearchHistogramsRequest {
 /// Response of [`Client::list_search_histograms`](crate::Client::list_search_histograms).
 #[cfg(feature = "search")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSearchHistogramsResponse {
     /// The HTTP status code the server answered with.
@@ -12187,7 +12187,7 @@ pub struct ListSearchHistogramsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSearchHistogramsResponse,
+    pub body: crate::models::ListSearchHistogramsResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -12201,7 +12201,7 @@ const LIST_SEARCH_LOGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_search_logs`](crate::Client::list_search_logs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "search")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSearchLogsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12260,7 +12260,7 @@ impl ListSearchLogsRequest {
 /// Response of [`Client::list_search_logs`](crate::Client::list_search_logs).
 #[cfg(feature = "search")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSearchLogsResponse {
     /// The HTTP status code the server answered with.
@@ -12270,7 +12270,7 @@ pub struct ListSearchLogsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSearchLogsResponse,
+    pub body: crate::models::ListSearchLogsResponseBody,
 }
 
 #[cfg(feature = "search")]
@@ -12315,7 +12315,7 @@ const LIST_SHIPPERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_shippers`](crate::Client::list_shippers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListShippersRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12491,7 +12491,7 @@ impl ListShippersRequest {
 /// Response of [`Client::list_shippers`](crate::Client::list_shippers).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListShippersResponse {
     /// The HTTP status code the server answered with.
@@ -12501,7 +12501,7 @@ pub struct ListShippersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListShippersResponse,
+    pub body: crate::models::ListShippersResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -12515,7 +12515,7 @@ const CREATE_SHIPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_shipper`](crate::Client::create_shipper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateShipperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12571,7 +12571,7 @@ impl CreateShipperRequest {
 /// Response of [`Client::create_shipper`](crate::Client::create_shipper).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateShipperResponse {
     /// The HTTP status code the server answered with.
@@ -12581,7 +12581,7 @@ pub struct CreateShipperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateShipperResponse,
+    pub body: crate::models::CreateShipperResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -12595,7 +12595,7 @@ const DELETE_SHIPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_shipper`](crate::Client::delete_shipper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteShipperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12657,7 +12657,7 @@ impl DeleteShipperRequest {
 /// Response of [`Client::delete_shipper`](crate::Client::delete_shipper).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteShipperResponse {
     /// The HTTP status code the server answered with.
@@ -12667,7 +12667,7 @@ pub struct DeleteShipperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteShipperResponse,
+    pub body: crate::models::DeleteShipperResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -12681,7 +12681,7 @@ const LIST_SHIPPER_AUTHORIZATIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_shipper_authorizations`](crate::Client::list_shipper_authorizations): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListShipperAuthorizationsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12797,7 +12797,7 @@ impl ListShipperAuthorizationsRequest {
 /// Response of [`Client::list_shipper_authorizations`](crate::Client::list_shipper_authorizations).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListShipperAuthorizationsResponse {
     /// The HTTP status code the server answered with.
@@ -12807,7 +12807,7 @@ pub struct ListShipperAuthorizationsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListShipperAuthorizationsResponse,
+    pub body: crate::models::ListShipperAuthorizationsResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -12821,7 +12821,7 @@ const HANDLE_SHIPPER_AUTHORIZATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::handle_shipper_authorization`](crate::Client::handle_shipper_authorization): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct HandleShipperAuthorizationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12883,7 +12883,7 @@ impl HandleShipperAuthorizationRequest {
 /// Response of [`Client::handle_shipper_authorization`](crate::Client::handle_shipper_authorization).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct HandleShipperAuthorizationResponse {
     /// The HTTP status code the server answered with.
@@ -12893,7 +12893,7 @@ pub struct HandleShipperAuthorizationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::HandleShipperAuthorizationResponse,
+    pub body: crate::models::HandleShipperAuthorizationResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -12907,7 +12907,7 @@ const SHOW_SHIPPER_DELEGATE_AUTH_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_shipper_delegate_auth`](crate::Client::show_shipper_delegate_auth): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowShipperDelegateAuthRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -12979,7 +12979,7 @@ impl ShowShipperDelegateAuthRequest {
 /// Response of [`Client::show_shipper_delegate_auth`](crate::Client::show_shipper_delegate_auth).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowShipperDelegateAuthResponse {
     /// The HTTP status code the server answered with.
@@ -12989,7 +12989,7 @@ pub struct ShowShipperDelegateAuthResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowShipperDelegateAuthResponse,
+    pub body: crate::models::ShowShipperDelegateAuthResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -13003,7 +13003,7 @@ const CREATE_SHIPPER_DELEGATE_AUTH_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_shipper_delegate_auth`](crate::Client::create_shipper_delegate_auth): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateShipperDelegateAuthRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13079,7 +13079,7 @@ impl CreateShipperDelegateAuthRequest {
 /// Response of [`Client::create_shipper_delegate_auth`](crate::Client::create_shipper_delegate_auth).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateShipperDelegateAuthResponse {
     /// The HTTP status code the server answered with.
@@ -13089,7 +13089,7 @@ pub struct CreateShipperDelegateAuthResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateShipperDelegateAuthResponse,
+    pub body: crate::models::CreateShipperDelegateAuthResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -13103,7 +13103,7 @@ const SHOW_SHIPPER_PARAM_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_shipper_param`](crate::Client::show_shipper_param): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowShipperParamRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13173,7 +13173,7 @@ impl ShowShipperParamRequest {
 /// Response of [`Client::show_shipper_param`](crate::Client::show_shipper_param).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowShipperParamResponse {
     /// The HTTP status code the server answered with.
@@ -13183,7 +13183,7 @@ pub struct ShowShipperParamResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowShipperParamResponse,
+    pub body: crate::models::ShowShipperParamResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -13197,7 +13197,7 @@ const SHOW_SHIPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_shipper`](crate::Client::show_shipper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowShipperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13255,7 +13255,7 @@ impl ShowShipperRequest {
 /// Response of [`Client::show_shipper`](crate::Client::show_shipper).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowShipperResponse {
     /// The HTTP status code the server answered with.
@@ -13265,7 +13265,7 @@ pub struct ShowShipperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowShipperResponse,
+    pub body: crate::models::ShowShipperResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -13279,7 +13279,7 @@ const RETRY_SHIPPER_AUTHORIZATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::retry_shipper_authorization`](crate::Client::retry_shipper_authorization): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RetryShipperAuthorizationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13349,7 +13349,7 @@ impl RetryShipperAuthorizationRequest {
 /// Response of [`Client::retry_shipper_authorization`](crate::Client::retry_shipper_authorization).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RetryShipperAuthorizationResponse {
     /// The HTTP status code the server answered with.
@@ -13359,7 +13359,7 @@ pub struct RetryShipperAuthorizationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RetryShipperAuthorizationResponse,
+    pub body: crate::models::RetryShipperAuthorizationResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -13373,7 +13373,7 @@ const PAUSE_SHIPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::pause_shipper`](crate::Client::pause_shipper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PauseShipperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13431,7 +13431,7 @@ impl PauseShipperRequest {
 /// Response of [`Client::pause_shipper`](crate::Client::pause_shipper).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PauseShipperResponse {
     /// The HTTP status code the server answered with.
@@ -13441,7 +13441,7 @@ pub struct PauseShipperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::PauseShipperResponse,
+    pub body: crate::models::PauseShipperResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -13455,7 +13455,7 @@ const RESUME_SHIPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::resume_shipper`](crate::Client::resume_shipper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResumeShipperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13513,7 +13513,7 @@ impl ResumeShipperRequest {
 /// Response of [`Client::resume_shipper`](crate::Client::resume_shipper).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResumeShipperResponse {
     /// The HTTP status code the server answered with.
@@ -13523,7 +13523,7 @@ pub struct ResumeShipperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ResumeShipperResponse,
+    pub body: crate::models::ResumeShipperResponseBody,
 }
 
 #[cfg(feature = "shippers")]
@@ -13537,7 +13537,7 @@ const RETRY_SHIPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::retry_shipper`](crate::Client::retry_shipper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RetryShipperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13595,7 +13595,7 @@ impl RetryShipperRequest {
 /// Response of [`Client::retry_shipper`](crate::Client::retry_shipper).
 #[cfg(feature = "shippers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RetryShipperResponse {
     /// The HTTP status code the server answered with.
@@ -13605,7 +13605,7 @@ pub struct RetryShipperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RetryShipperResponse,
+    pub body: crate::models::RetryShipperResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -13619,7 +13619,7 @@ const CREATE_ALERT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_alert`](crate::Client::create_alert): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAlertRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13681,7 +13681,7 @@ impl CreateAlertRequest {
 /// Response of [`Client::create_alert`](crate::Client::create_alert).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAlertResponse {
     /// The HTTP status code the server answered with.
@@ -13691,7 +13691,7 @@ pub struct CreateAlertResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAlertResponse,
+    pub body: crate::models::CreateAlertResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -13705,7 +13705,7 @@ const DELETE_ALERT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_alert`](crate::Client::delete_alert): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAlertRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13767,7 +13767,7 @@ impl DeleteAlertRequest {
 /// Response of [`Client::delete_alert`](crate::Client::delete_alert).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAlertResponse {
     /// The HTTP status code the server answered with.
@@ -13777,7 +13777,7 @@ pub struct DeleteAlertResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteAlertResponse,
+    pub body: crate::models::DeleteAlertResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -13791,7 +13791,7 @@ const DELETE_ALERTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_alerts`](crate::Client::delete_alerts): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAlertsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13853,7 +13853,7 @@ impl DeleteAlertsRequest {
 /// Response of [`Client::delete_alerts`](crate::Client::delete_alerts).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAlertsResponse {
     /// The HTTP status code the server answered with.
@@ -13863,7 +13863,7 @@ pub struct DeleteAlertsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteAlertsResponse,
+    pub body: crate::models::DeleteAlertsResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -13877,7 +13877,7 @@ const CREATE_BATCH_ORDER_ALERTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_batch_order_alerts`](crate::Client::create_batch_order_alerts): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBatchOrderAlertsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -13933,7 +13933,7 @@ impl CreateBatchOrderAlertsRequest {
 /// Response of [`Client::create_batch_order_alerts`](crate::Client::create_batch_order_alerts).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBatchOrderAlertsResponse {
     /// The HTTP status code the server answered with.
@@ -13943,7 +13943,7 @@ pub struct CreateBatchOrderAlertsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateBatchOrderAlertsResponse,
+    pub body: crate::models::CreateBatchOrderAlertsResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -13957,7 +13957,7 @@ const CHANGE_ALERTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_alerts`](crate::Client::change_alerts): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeAlertsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14019,7 +14019,7 @@ impl ChangeAlertsRequest {
 /// Response of [`Client::change_alerts`](crate::Client::change_alerts).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeAlertsResponse {
     /// The HTTP status code the server answered with.
@@ -14029,7 +14029,7 @@ pub struct ChangeAlertsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ChangeAlertsResponse,
+    pub body: crate::models::ChangeAlertsResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -14043,7 +14043,7 @@ const EXPORT_ALERTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_alerts`](crate::Client::export_alerts): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportAlertsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14105,7 +14105,7 @@ impl ExportAlertsRequest {
 /// Response of [`Client::export_alerts`](crate::Client::export_alerts).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportAlertsResponse {
     /// The HTTP status code the server answered with.
@@ -14127,7 +14127,7 @@ const IMPORT_ALERTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_alerts`](crate::Client::import_alerts): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14189,7 +14189,7 @@ impl ImportAlertsRequest {
 /// Response of [`Client::import_alerts`](crate::Client::import_alerts).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsResponse {
     /// The HTTP status code the server answered with.
@@ -14199,7 +14199,7 @@ pub struct ImportAlertsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportAlertsResponse,
+    pub body: crate::models::ImportAlertsResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -14213,7 +14213,7 @@ const LIST_ALERTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_alerts`](crate::Client::list_alerts): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14269,7 +14269,7 @@ impl ListAlertsRequest {
 /// Response of [`Client::list_alerts`](crate::Client::list_alerts).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAlertsResponse {
     /// The HTTP status code the server answered with.
@@ -14279,7 +14279,7 @@ pub struct ListAlertsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAlertsResponse,
+    pub body: crate::models::ListAlertsResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -14324,7 +14324,7 @@ const DOWNLOAD_ALERT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_alert_template`](crate::Client::download_alert_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadAlertTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14368,7 +14368,7 @@ impl DownloadAlertTemplateRequest {
 /// Response of [`Client::download_alert_template`](crate::Client::download_alert_template).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadAlertTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -14390,7 +14390,7 @@ const SHOW_ALERT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_alert`](crate::Client::show_alert): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAlertRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14448,7 +14448,7 @@ impl ShowAlertRequest {
 /// Response of [`Client::show_alert`](crate::Client::show_alert).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAlertResponse {
     /// The HTTP status code the server answered with.
@@ -14458,7 +14458,7 @@ pub struct ShowAlertResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAlertResponse,
+    pub body: crate::models::ShowAlertResponseBody,
 }
 
 #[cfg(feature = "alerts")]
@@ -14472,7 +14472,7 @@ const CHANGE_ALERT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_alert`](crate::Client::change_alert): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeAlertRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14548,7 +14548,7 @@ impl ChangeAlertRequest {
 /// Response of [`Client::change_alert`](crate::Client::change_alert).
 #[cfg(feature = "alerts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeAlertResponse {
     /// The HTTP status code the server answered with.
@@ -14558,7 +14558,7 @@ pub struct ChangeAlertResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ChangeAlertResponse,
+    pub body: crate::models::ChangeAlertResponseBody,
 }
 
 #[cfg(feature = "asset-credentials")]
@@ -14572,7 +14572,7 @@ const LIST_CONNECTIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_connections`](crate::Client::list_connections): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListConnectionsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14760,7 +14760,7 @@ impl ListConnectionsRequest {
 /// Response of [`Client::list_connections`](crate::Client::list_connections).
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListConnectionsResponse {
     /// The HTTP status code the server answered with.
@@ -14770,7 +14770,7 @@ pub struct ListConnectionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListConnectionsResponse,
+    pub body: crate::models::ListConnectionsResponseBody,
 }
 
 #[cfg(feature = "asset-credentials")]
@@ -14834,7 +14834,7 @@ const CREATE_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_connection`](crate::Client::create_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConnectionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14896,7 +14896,7 @@ impl CreateConnectionRequest {
 /// Response of [`Client::create_connection`](crate::Client::create_connection).
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -14906,7 +14906,7 @@ pub struct CreateConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateConnectionResponse,
+    pub body: crate::models::CreateConnectionResponseBody,
 }
 
 #[cfg(feature = "asset-credentials")]
@@ -14920,7 +14920,7 @@ const SHOW_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_connection`](crate::Client::show_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowConnectionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -14978,7 +14978,7 @@ impl ShowConnectionRequest {
 /// Response of [`Client::show_connection`](crate::Client::show_connection).
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -14988,7 +14988,7 @@ pub struct ShowConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowConnectionResponse,
+    pub body: crate::models::ShowConnectionResponseBody,
 }
 
 #[cfg(feature = "asset-credentials")]
@@ -15002,7 +15002,7 @@ const UPDATE_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_connection`](crate::Client::update_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateConnectionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15078,7 +15078,7 @@ impl UpdateConnectionRequest {
 /// Response of [`Client::update_connection`](crate::Client::update_connection).
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -15088,7 +15088,7 @@ pub struct UpdateConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateConnectionResponse,
+    pub body: crate::models::UpdateConnectionResponseBody,
 }
 
 #[cfg(feature = "asset-credentials")]
@@ -15102,7 +15102,7 @@ const DELETE_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_connection`](crate::Client::delete_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteConnectionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15160,7 +15160,7 @@ impl DeleteConnectionRequest {
 /// Response of [`Client::delete_connection`](crate::Client::delete_connection).
 #[cfg(feature = "asset-credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -15170,7 +15170,7 @@ pub struct DeleteConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteConnectionResponse,
+    pub body: crate::models::DeleteConnectionResponseBody,
 }
 
 #[cfg(feature = "attachments")]
@@ -15184,7 +15184,7 @@ const UPLOAD_ATTACHMENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::upload_attachment`](crate::Client::upload_attachment): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "attachments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15246,7 +15246,7 @@ impl UploadAttachmentRequest {
 /// Response of [`Client::upload_attachment`](crate::Client::upload_attachment).
 #[cfg(feature = "attachments")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentResponse {
     /// The HTTP status code the server answered with.
@@ -15256,7 +15256,7 @@ pub struct UploadAttachmentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UploadAttachmentResponse,
+    pub body: crate::models::UploadAttachmentResponseBody,
 }
 
 #[cfg(feature = "attachments")]
@@ -15270,7 +15270,7 @@ const SHOW_ATTACHMENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_attachment`](crate::Client::show_attachment): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "attachments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAttachmentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15328,7 +15328,7 @@ impl ShowAttachmentRequest {
 /// Response of [`Client::show_attachment`](crate::Client::show_attachment).
 #[cfg(feature = "attachments")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAttachmentResponse {
     /// The HTTP status code the server answered with.
@@ -15338,7 +15338,7 @@ pub struct ShowAttachmentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAttachmentResponse,
+    pub body: crate::models::ShowAttachmentResponseBody,
 }
 
 #[cfg(feature = "attachments")]
@@ -15352,7 +15352,7 @@ const DOWNLOAD_ATTACHMENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_attachment`](crate::Client::download_attachment): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "attachments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadAttachmentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15410,7 +15410,7 @@ impl DownloadAttachmentRequest {
 /// Response of [`Client::download_attachment`](crate::Client::download_attachment).
 #[cfg(feature = "attachments")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadAttachmentResponse {
     /// The HTTP status code the server answered with.
@@ -15420,7 +15420,7 @@ pub struct DownloadAttachmentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DownloadAttachmentResponse,
+    pub body: crate::models::DownloadAttachmentResponseBody,
 }
 
 #[cfg(feature = "catalogues")]
@@ -15434,7 +15434,7 @@ const LIST_ALL_SECOND_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_all_second_catalogue`](crate::Client::list_all_second_catalogue): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAllSecondCatalogueRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15502,7 +15502,7 @@ impl ListAllSecondCatalogueRequest {
 /// Response of [`Client::list_all_second_catalogue`](crate::Client::list_all_second_catalogue).
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAllSecondCatalogueResponse {
     /// The HTTP status code the server answered with.
@@ -15512,7 +15512,7 @@ pub struct ListAllSecondCatalogueResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAllSecondCatalogueResponse,
+    pub body: crate::models::ListAllSecondCatalogueResponseBody,
 }
 
 #[cfg(feature = "catalogues")]
@@ -15526,7 +15526,7 @@ const CREATE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_catalogue`](crate::Client::create_catalogue): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCatalogueRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15588,7 +15588,7 @@ impl CreateCatalogueRequest {
 /// Response of [`Client::create_catalogue`](crate::Client::create_catalogue).
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCatalogueResponse {
     /// The HTTP status code the server answered with.
@@ -15598,7 +15598,7 @@ pub struct CreateCatalogueResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCatalogueResponse,
+    pub body: crate::models::CreateCatalogueResponseBody,
 }
 
 #[cfg(feature = "catalogues")]
@@ -15612,7 +15612,7 @@ const DELETE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_catalogue`](crate::Client::delete_catalogue): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCatalogueRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15674,7 +15674,7 @@ impl DeleteCatalogueRequest {
 /// Response of [`Client::delete_catalogue`](crate::Client::delete_catalogue).
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCatalogueResponse {
     /// The HTTP status code the server answered with.
@@ -15684,7 +15684,7 @@ pub struct DeleteCatalogueResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteCatalogueResponse,
+    pub body: crate::models::DeleteCatalogueResponseBody,
 }
 
 #[cfg(feature = "catalogues")]
@@ -15698,7 +15698,7 @@ const BATCH_UPDATE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_update_catalogue`](crate::Client::batch_update_catalogue): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateCatalogueRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15760,7 +15760,7 @@ impl BatchUpdateCatalogueRequest {
 /// Response of [`Client::batch_update_catalogue`](crate::Client::batch_update_catalogue).
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateCatalogueResponse {
     /// The HTTP status code the server answered with.
@@ -15770,7 +15770,7 @@ pub struct BatchUpdateCatalogueResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchUpdateCatalogueResponse,
+    pub body: crate::models::BatchUpdateCatalogueResponseBody,
 }
 
 #[cfg(feature = "catalogues")]
@@ -15784,7 +15784,7 @@ const LIST_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_catalogue`](crate::Client::list_catalogue): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCatalogueRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15864,7 +15864,7 @@ impl ListCatalogueRequest {
 /// Response of [`Client::list_catalogue`](crate::Client::list_catalogue).
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCatalogueResponse {
     /// The HTTP status code the server answered with.
@@ -15874,7 +15874,7 @@ pub struct ListCatalogueResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCatalogueResponse,
+    pub body: crate::models::ListCatalogueResponseBody,
 }
 
 #[cfg(feature = "catalogues")]
@@ -15921,7 +15921,7 @@ const UPDATE_CATALOGUE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_catalogue`](crate::Client::update_catalogue): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCatalogueRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -15997,7 +15997,7 @@ impl UpdateCatalogueRequest {
 /// Response of [`Client::update_catalogue`](crate::Client::update_catalogue).
 #[cfg(feature = "catalogues")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCatalogueResponse {
     /// The HTTP status code the server answered with.
@@ -16007,7 +16007,7 @@ pub struct UpdateCatalogueResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateCatalogueResponse,
+    pub body: crate::models::UpdateCatalogueResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16021,7 +16021,7 @@ const LIST_COMPONENTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_components`](crate::Client::list_components): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16089,7 +16089,7 @@ impl ListComponentsRequest {
 /// Response of [`Client::list_components`](crate::Client::list_components).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentsResponse {
     /// The HTTP status code the server answered with.
@@ -16099,7 +16099,7 @@ pub struct ListComponentsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListComponentsResponse,
+    pub body: crate::models::ListComponentsResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16145,7 +16145,7 @@ const LIST_COMPONENT_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_component_templates`](crate::Client::list_component_templates): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentTemplatesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16225,7 +16225,7 @@ impl ListComponentTemplatesRequest {
 /// Response of [`Client::list_component_templates`](crate::Client::list_component_templates).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentTemplatesResponse {
     /// The HTTP status code the server answered with.
@@ -16235,7 +16235,7 @@ pub struct ListComponentTemplatesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListComponentTemplatesResponse,
+    pub body: crate::models::ListComponentTemplatesResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16282,7 +16282,7 @@ const CREATE_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_component_template`](crate::Client::create_component_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateComponentTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16338,7 +16338,7 @@ impl CreateComponentTemplateRequest {
 /// Response of [`Client::create_component_template`](crate::Client::create_component_template).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateComponentTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -16348,7 +16348,7 @@ pub struct CreateComponentTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateComponentTemplateResponse,
+    pub body: crate::models::CreateComponentTemplateResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16362,7 +16362,7 @@ const SHOW_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_component_template`](crate::Client::show_component_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowComponentTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16420,7 +16420,7 @@ impl ShowComponentTemplateRequest {
 /// Response of [`Client::show_component_template`](crate::Client::show_component_template).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowComponentTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -16430,7 +16430,7 @@ pub struct ShowComponentTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowComponentTemplateResponse,
+    pub body: crate::models::ShowComponentTemplateResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16444,7 +16444,7 @@ const UPDATE_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_component_template`](crate::Client::update_component_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateComponentTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16514,7 +16514,7 @@ impl UpdateComponentTemplateRequest {
 /// Response of [`Client::update_component_template`](crate::Client::update_component_template).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateComponentTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -16524,7 +16524,7 @@ pub struct UpdateComponentTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateComponentTemplateResponse,
+    pub body: crate::models::UpdateComponentTemplateResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16538,7 +16538,7 @@ const DELETE_COMPONENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_component_template`](crate::Client::delete_component_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteComponentTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16596,7 +16596,7 @@ impl DeleteComponentTemplateRequest {
 /// Response of [`Client::delete_component_template`](crate::Client::delete_component_template).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteComponentTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -16606,7 +16606,7 @@ pub struct DeleteComponentTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteComponentTemplateResponse,
+    pub body: crate::models::DeleteComponentTemplateResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16620,7 +16620,7 @@ const SHOW_COMPONENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_component`](crate::Client::show_component): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowComponentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16678,7 +16678,7 @@ impl ShowComponentRequest {
 /// Response of [`Client::show_component`](crate::Client::show_component).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowComponentResponse {
     /// The HTTP status code the server answered with.
@@ -16688,7 +16688,7 @@ pub struct ShowComponentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowComponentResponse,
+    pub body: crate::models::ShowComponentResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16702,7 +16702,7 @@ const LIST_COMPONENT_ACTIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_component_actions`](crate::Client::list_component_actions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentActionsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16798,7 +16798,7 @@ impl ListComponentActionsRequest {
 /// Response of [`Client::list_component_actions`](crate::Client::list_component_actions).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListComponentActionsResponse {
     /// The HTTP status code the server answered with.
@@ -16808,7 +16808,7 @@ pub struct ListComponentActionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListComponentActionsResponse,
+    pub body: crate::models::ListComponentActionsResponseBody,
 }
 
 #[cfg(feature = "components")]
@@ -16856,7 +16856,7 @@ const SHOW_COMPONENT_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_component_action`](crate::Client::show_component_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "components")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowComponentActionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -16942,7 +16942,7 @@ impl ShowComponentActionRequest {
 /// Response of [`Client::show_component_action`](crate::Client::show_component_action).
 #[cfg(feature = "components")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowComponentActionResponse {
     /// The HTTP status code the server answered with.
@@ -16952,7 +16952,7 @@ pub struct ShowComponentActionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowComponentActionResponse,
+    pub body: crate::models::ShowComponentActionResponseBody,
 }
 
 #[cfg(feature = "data-classes")]
@@ -16966,7 +16966,7 @@ const LIST_DATACLASS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_dataclass`](crate::Client::list_dataclass): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataclassRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -17082,7 +17082,7 @@ impl ListDataclassRequest {
 /// Response of [`Client::list_dataclass`](crate::Client::list_dataclass).
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataclassResponse {
     /// The HTTP status code the server answered with.
@@ -17092,7 +17092,7 @@ pub struct ListDataclassResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDataclassResponse,
+    pub body: crate::models::ListDataclassResponseBody,
 }
 
 #[cfg(feature = "data-classes")]
@@ -17142,7 +17142,7 @@ const SHOW_DATA_CLASS_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_data_class_info`](crate::Client::show_data_class_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataClassInfoRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -17200,7 +17200,7 @@ impl ShowDataClassInfoRequest {
 /// Response of [`Client::show_data_class_info`](crate::Client::show_data_class_info).
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataClassInfoResponse {
     /// The HTTP status code the server answered with.
@@ -17210,7 +17210,7 @@ pub struct ShowDataClassInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDataClassInfoResponse,
+    pub body: crate::models::ShowDataClassInfoResponseBody,
 }
 
 #[cfg(feature = "data-classes")]
@@ -17224,7 +17224,7 @@ const LIST_DATACLASS_FIELDS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_dataclass_fields`](crate::Client::list_dataclass_fields): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataclassFieldsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -17354,7 +17354,7 @@ impl ListDataclassFieldsRequest {
 /// Response of [`Client::list_dataclass_fields`](crate::Client::list_dataclass_fields).
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataclassFieldsResponse {
     /// The HTTP status code the server answered with.
@@ -17364,7 +17364,7 @@ pub struct ListDataclassFieldsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDataclassFieldsResponse,
+    pub body: crate::models::ListDataclassFieldsResponseBody,
 }
 
 #[cfg(feature = "data-classes")]
@@ -17415,7 +17415,7 @@ const CREATE_DATACLASS_TYPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_dataclass_type`](crate::Client::create_dataclass_type): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateDataclassTypeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -17491,7 +17491,7 @@ impl CreateDataclassTypeRequest {
 /// Response of [`Client::create_dataclass_type`](crate::Client::create_dataclass_type).
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateDataclassTypeResponse {
     /// The HTTP status code the server answered with.
@@ -17501,7 +17501,7 @@ pub struct CreateDataclassTypeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateDataclassTypeResponse,
+    pub body: crate::models::CreateDataclassTypeResponseBody,
 }
 
 #[cfg(feature = "data-classes")]
@@ -17515,7 +17515,7 @@ const DELETE_DATACLASS_TYPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_dataclass_type`](crate::Client::delete_dataclass_type): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataclassTypeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -17591,7 +17591,7 @@ impl DeleteDataclassTypeRequest {
 /// Response of [`Client::delete_dataclass_type`](crate::Client::delete_dataclass_type).
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataclassTypeResponse {
     /// The HTTP status code the server answered with.
@@ -17615,7 +17615,7 @@ const ENABLE_DATACLASS_TYPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::enable_dataclass_type`](crate::Client::enable_dataclass_type): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EnableDataclassTypeRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -17691,7 +17691,7 @@ impl EnableDataclassTypeRequest {
 /// Response of [`Client::enable_dataclass_type`](crate::Client::enable_dataclass_type).
 #[cfg(feature = "data-classes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EnableDataclassTypeResponse {
     /// The HTTP status code the server answered with.
@@ -17701,7 +17701,7 @@ pub struct EnableDataclassTypeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::EnableDataclassTypeResponse,
+    pub body: crate::models::EnableDataclassTypeResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -17715,7 +17715,7 @@ const BATCH_CREATE_DATAPANEL_OBJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_create_datapanel_objects`](crate::Client::batch_create_datapanel_objects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateDatapanelObjectsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -17791,7 +17791,7 @@ impl BatchCreateDatapanelObjectsRequest {
 /// Response of [`Client::batch_create_datapanel_objects`](crate::Client::batch_create_datapanel_objects).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateDatapanelObjectsResponse {
     /// The HTTP status code the server answered with.
@@ -17815,7 +17815,7 @@ const LIST_DATAPANEL_OBJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_datapanel_objects`](crate::Client::list_datapanel_objects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDatapanelObjectsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -17885,7 +17885,7 @@ impl ListDatapanelObjectsRequest {
 /// Response of [`Client::list_datapanel_objects`](crate::Client::list_datapanel_objects).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDatapanelObjectsResponse {
     /// The HTTP status code the server answered with.
@@ -17895,7 +17895,7 @@ pub struct ListDatapanelObjectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDatapanelObjectsResponse,
+    pub body: crate::models::ListDatapanelObjectsResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -17941,7 +17941,7 @@ const SHOW_DATAPANEL_OBJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_datapanel_object`](crate::Client::show_datapanel_object): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDatapanelObjectRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18013,7 +18013,7 @@ impl ShowDatapanelObjectRequest {
 /// Response of [`Client::show_datapanel_object`](crate::Client::show_datapanel_object).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDatapanelObjectResponse {
     /// The HTTP status code the server answered with.
@@ -18023,7 +18023,7 @@ pub struct ShowDatapanelObjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDatapanelObjectResponse,
+    pub body: crate::models::ShowDatapanelObjectResponseBody,
 }
 
 #[cfg(feature = "incidents")]
@@ -18037,7 +18037,7 @@ const CREATE_INCIDENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_incident`](crate::Client::create_incident): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIncidentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18099,7 +18099,7 @@ impl CreateIncidentRequest {
 /// Response of [`Client::create_incident`](crate::Client::create_incident).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIncidentResponse {
     /// The HTTP status code the server answered with.
@@ -18109,7 +18109,7 @@ pub struct CreateIncidentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateIncidentResponse,
+    pub body: crate::models::CreateIncidentResponseBody,
 }
 
 #[cfg(feature = "incidents")]
@@ -18123,7 +18123,7 @@ const DELETE_INCIDENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_incident`](crate::Client::delete_incident): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIncidentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18185,7 +18185,7 @@ impl DeleteIncidentRequest {
 /// Response of [`Client::delete_incident`](crate::Client::delete_incident).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIncidentResponse {
     /// The HTTP status code the server answered with.
@@ -18195,7 +18195,7 @@ pub struct DeleteIncidentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteIncidentResponse,
+    pub body: crate::models::DeleteIncidentResponseBody,
 }
 
 #[cfg(feature = "incidents")]
@@ -18209,7 +18209,7 @@ const DELETE_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_incidents`](crate::Client::delete_incidents): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIncidentsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18271,7 +18271,7 @@ impl DeleteIncidentsRequest {
 /// Response of [`Client::delete_incidents`](crate::Client::delete_incidents).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIncidentsResponse {
     /// The HTTP status code the server answered with.
@@ -18281,7 +18281,7 @@ pub struct DeleteIncidentsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteIncidentsResponse,
+    pub body: crate::models::DeleteIncidentsResponseBody,
 }
 
 #[cfg(feature = "incidents")]
@@ -18295,7 +18295,7 @@ const CHANGE_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_incidents`](crate::Client::change_incidents): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeIncidentsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18357,7 +18357,7 @@ impl ChangeIncidentsRequest {
 /// Response of [`Client::change_incidents`](crate::Client::change_incidents).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeIncidentsResponse {
     /// The HTTP status code the server answered with.
@@ -18367,7 +18367,7 @@ pub struct ChangeIncidentsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ChangeIncidentsResponse,
+    pub body: crate::models::ChangeIncidentsResponseBody,
 }
 
 #[cfg(feature = "incidents")]
@@ -18381,7 +18381,7 @@ const EXPORT_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_incidents`](crate::Client::export_incidents): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportIncidentsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18443,7 +18443,7 @@ impl ExportIncidentsRequest {
 /// Response of [`Client::export_incidents`](crate::Client::export_incidents).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportIncidentsResponse {
     /// The HTTP status code the server answered with.
@@ -18465,7 +18465,7 @@ const IMPORT_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_incidents`](crate::Client::import_incidents): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportIncidentsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18527,7 +18527,7 @@ impl ImportIncidentsRequest {
 /// Response of [`Client::import_incidents`](crate::Client::import_incidents).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportIncidentsResponse {
     /// The HTTP status code the server answered with.
@@ -18537,7 +18537,7 @@ pub struct ImportIncidentsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportIncidentsResponse,
+    pub body: crate::models::ImportIncidentsResponseBody,
 }
 
 #[cfg(feature = "incidents")]
@@ -18551,7 +18551,7 @@ const LIST_INCIDENTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_incidents`](crate::Client::list_incidents): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListIncidentsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18607,7 +18607,7 @@ impl ListIncidentsRequest {
 /// Response of [`Client::list_incidents`](crate::Client::list_incidents).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListIncidentsResponse {
     /// The HTTP status code the server answered with.
@@ -18617,7 +18617,7 @@ pub struct ListIncidentsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListIncidentsResponse,
+    pub body: crate::models::ListIncidentsResponseBody,
 }
 
 #[cfg(feature = "incidents")]
@@ -18662,7 +18662,7 @@ const DOWNLOAD_INCIDENT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_incident_template`](crate::Client::download_incident_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadIncidentTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18706,7 +18706,7 @@ impl DownloadIncidentTemplateRequest {
 /// Response of [`Client::download_incident_template`](crate::Client::download_incident_template).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadIncidentTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -18728,7 +18728,7 @@ const SHOW_INCIDENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_incident`](crate::Client::show_incident): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIncidentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18786,7 +18786,7 @@ impl ShowIncidentRequest {
 /// Response of [`Client::show_incident`](crate::Client::show_incident).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIncidentResponse {
     /// The HTTP status code the server answered with.
@@ -18796,7 +18796,7 @@ pub struct ShowIncidentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowIncidentResponse,
+    pub body: crate::models::ShowIncidentResponseBody,
 }
 
 #[cfg(feature = "incidents")]
@@ -18810,7 +18810,7 @@ const CHANGE_INCIDENT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_incident`](crate::Client::change_incident): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeIncidentRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -18886,7 +18886,7 @@ impl ChangeIncidentRequest {
 /// Response of [`Client::change_incident`](crate::Client::change_incident).
 #[cfg(feature = "incidents")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeIncidentResponse {
     /// The HTTP status code the server answered with.
@@ -18896,7 +18896,7 @@ pub struct ChangeIncidentResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ChangeIncidentResponse,
+    pub body: crate::models::ChangeIncidentResponseBody,
 }
 
 #[cfg(feature = "indicators")]
@@ -18910,7 +18910,7 @@ const CREATE_INDICATOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_indicator`](crate::Client::create_indicator): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIndicatorRequest {
     /// 项目ID
@@ -18972,7 +18972,7 @@ impl CreateIndicatorRequest {
 /// Response of [`Client::create_indicator`](crate::Client::create_indicator).
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIndicatorResponse {
     /// The HTTP status code the server answered with.
@@ -18982,7 +18982,7 @@ pub struct CreateIndicatorResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateIndicatorResponse,
+    pub body: crate::models::CreateIndicatorResponseBody,
 }
 
 #[cfg(feature = "indicators")]
@@ -18996,7 +18996,7 @@ const DELETE_INDICATOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_indicator`](crate::Client::delete_indicator): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIndicatorRequest {
     /// 项目ID
@@ -19058,7 +19058,7 @@ impl DeleteIndicatorRequest {
 /// Response of [`Client::delete_indicator`](crate::Client::delete_indicator).
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIndicatorResponse {
     /// The HTTP status code the server answered with.
@@ -19068,7 +19068,7 @@ pub struct DeleteIndicatorResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteIndicatorResponse,
+    pub body: crate::models::DeleteIndicatorResponseBody,
 }
 
 #[cfg(feature = "indicators")]
@@ -19082,7 +19082,7 @@ const EXPORT_INDICATORS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_indicators`](crate::Client::export_indicators): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportIndicatorsRequest {
     /// 项目ID
@@ -19144,7 +19144,7 @@ impl ExportIndicatorsRequest {
 /// Response of [`Client::export_indicators`](crate::Client::export_indicators).
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportIndicatorsResponse {
     /// The HTTP status code the server answered with.
@@ -19166,7 +19166,7 @@ const IMPORT_INDICATORS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_indicators`](crate::Client::import_indicators): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportIndicatorsRequest {
     /// 项目ID
@@ -19228,7 +19228,7 @@ impl ImportIndicatorsRequest {
 /// Response of [`Client::import_indicators`](crate::Client::import_indicators).
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportIndicatorsResponse {
     /// The HTTP status code the server answered with.
@@ -19238,7 +19238,7 @@ pub struct ImportIndicatorsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportIndicatorsResponse,
+    pub body: crate::models::ImportIndicatorsResponseBody,
 }
 
 #[cfg(feature = "indicators")]
@@ -19252,7 +19252,7 @@ const LIST_INDICATORS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_indicators`](crate::Client::list_indicators): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListIndicatorsRequest {
     /// 项目ID
@@ -19314,7 +19314,7 @@ impl ListIndicatorsRequest {
 /// Response of [`Client::list_indicators`](crate::Client::list_indicators).
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListIndicatorsResponse {
     /// The HTTP status code the server answered with.
@@ -19324,7 +19324,7 @@ pub struct ListIndicatorsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListIndicatorsResponse,
+    pub body: crate::models::ListIndicatorsResponseBody,
 }
 
 #[cfg(feature = "indicators")]
@@ -19369,7 +19369,7 @@ const DOWNLOAD_INDICATOR_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_indicator_template`](crate::Client::download_indicator_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadIndicatorTemplateRequest {
     /// 项目ID
@@ -19413,7 +19413,7 @@ impl DownloadIndicatorTemplateRequest {
 /// Response of [`Client::download_indicator_template`](crate::Client::download_indicator_template).
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadIndicatorTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -19435,7 +19435,7 @@ const SHOW_INDICATOR_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_indicator_detail`](crate::Client::show_indicator_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIndicatorDetailRequest {
     /// 项目ID
@@ -19493,7 +19493,7 @@ impl ShowIndicatorDetailRequest {
 /// Response of [`Client::show_indicator_detail`](crate::Client::show_indicator_detail).
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIndicatorDetailResponse {
     /// The HTTP status code the server answered with.
@@ -19503,7 +19503,7 @@ pub struct ShowIndicatorDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowIndicatorDetailResponse,
+    pub body: crate::models::ShowIndicatorDetailResponseBody,
 }
 
 #[cfg(feature = "indicators")]
@@ -19517,7 +19517,7 @@ const UPDATE_INDICATOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_indicator`](crate::Client::update_indicator): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIndicatorRequest {
     /// 项目ID
@@ -19593,7 +19593,7 @@ impl UpdateIndicatorRequest {
 /// Response of [`Client::update_indicator`](crate::Client::update_indicator).
 #[cfg(feature = "indicators")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIndicatorResponse {
     /// The HTTP status code the server answered with.
@@ -19603,7 +19603,7 @@ pub struct UpdateIndicatorResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateIndicatorResponse,
+    pub body: crate::models::UpdateIndicatorResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -19617,7 +19617,7 @@ const CREATE_LAYOUT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_layout`](crate::Client::create_layout): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLayoutRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -19679,7 +19679,7 @@ impl CreateLayoutRequest {
 /// Response of [`Client::create_layout`](crate::Client::create_layout).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLayoutResponse {
     /// The HTTP status code the server answered with.
@@ -19689,7 +19689,7 @@ pub struct CreateLayoutResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateLayoutResponse,
+    pub body: crate::models::CreateLayoutResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -19703,7 +19703,7 @@ const DELETE_LAYOUTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_layouts`](crate::Client::delete_layouts): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLayoutsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -19765,7 +19765,7 @@ impl DeleteLayoutsRequest {
 /// Response of [`Client::delete_layouts`](crate::Client::delete_layouts).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLayoutsResponse {
     /// The HTTP status code the server answered with.
@@ -19775,7 +19775,7 @@ pub struct DeleteLayoutsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteLayoutsResponse,
+    pub body: crate::models::DeleteLayoutsResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -19789,7 +19789,7 @@ const EXECUTE_LAYOUT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::execute_layout`](crate::Client::execute_layout): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExecuteLayoutRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -19851,7 +19851,7 @@ impl ExecuteLayoutRequest {
 /// Response of [`Client::execute_layout`](crate::Client::execute_layout).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExecuteLayoutResponse {
     /// The HTTP status code the server answered with.
@@ -19861,7 +19861,7 @@ pub struct ExecuteLayoutResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ExecuteLayoutResponse,
+    pub body: crate::models::ExecuteLayoutResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -19875,7 +19875,7 @@ const LIST_LAYOUT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_layout`](crate::Client::list_layout): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLayoutRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -19931,7 +19931,7 @@ impl ListLayoutRequest {
 /// Response of [`Client::list_layout`](crate::Client::list_layout).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLayoutResponse {
     /// The HTTP status code the server answered with.
@@ -19941,7 +19941,7 @@ pub struct ListLayoutResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListLayoutResponse,
+    pub body: crate::models::ListLayoutResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -19955,7 +19955,7 @@ const SHOW_LAYOUT_WIZARD_BY_FIELD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_layout_wizard_by_field`](crate::Client::show_layout_wizard_by_field): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLayoutWizardByFieldRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20027,7 +20027,7 @@ impl ShowLayoutWizardByFieldRequest {
 /// Response of [`Client::show_layout_wizard_by_field`](crate::Client::show_layout_wizard_by_field).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLayoutWizardByFieldResponse {
     /// The HTTP status code the server answered with.
@@ -20037,7 +20037,7 @@ pub struct ShowLayoutWizardByFieldResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLayoutWizardByFieldResponse,
+    pub body: crate::models::ShowLayoutWizardByFieldResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -20051,7 +20051,7 @@ const UPDATE_LAYOUT_WIZARDS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_layout_wizards`](crate::Client::update_layout_wizards): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLayoutWizardsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20113,7 +20113,7 @@ impl UpdateLayoutWizardsRequest {
 /// Response of [`Client::update_layout_wizards`](crate::Client::update_layout_wizards).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLayoutWizardsResponse {
     /// The HTTP status code the server answered with.
@@ -20123,7 +20123,7 @@ pub struct UpdateLayoutWizardsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateLayoutWizardsResponse,
+    pub body: crate::models::UpdateLayoutWizardsResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -20137,7 +20137,7 @@ const SHOW_LAYOUT_WIZARD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_layout_wizard`](crate::Client::show_layout_wizard): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLayoutWizardRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20195,7 +20195,7 @@ impl ShowLayoutWizardRequest {
 /// Response of [`Client::show_layout_wizard`](crate::Client::show_layout_wizard).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLayoutWizardResponse {
     /// The HTTP status code the server answered with.
@@ -20205,7 +20205,7 @@ pub struct ShowLayoutWizardResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLayoutWizardResponse,
+    pub body: crate::models::ShowLayoutWizardResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -20219,7 +20219,7 @@ const DELETE_LAYOUT_WIZARD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_layout_wizard`](crate::Client::delete_layout_wizard): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLayoutWizardRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20277,7 +20277,7 @@ impl DeleteLayoutWizardRequest {
 /// Response of [`Client::delete_layout_wizard`](crate::Client::delete_layout_wizard).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLayoutWizardResponse {
     /// The HTTP status code the server answered with.
@@ -20287,7 +20287,7 @@ pub struct DeleteLayoutWizardResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteLayoutWizardResponse,
+    pub body: crate::models::DeleteLayoutWizardResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -20301,7 +20301,7 @@ const SHOW_LAYOUT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_layout`](crate::Client::show_layout): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLayoutRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20359,7 +20359,7 @@ impl ShowLayoutRequest {
 /// Response of [`Client::show_layout`](crate::Client::show_layout).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLayoutResponse {
     /// The HTTP status code the server answered with.
@@ -20369,7 +20369,7 @@ pub struct ShowLayoutResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLayoutResponse,
+    pub body: crate::models::ShowLayoutResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -20383,7 +20383,7 @@ const UPDATE_LAYOUT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_layout`](crate::Client::update_layout): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLayoutRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20459,7 +20459,7 @@ impl UpdateLayoutRequest {
 /// Response of [`Client::update_layout`](crate::Client::update_layout).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLayoutResponse {
     /// The HTTP status code the server answered with.
@@ -20469,7 +20469,7 @@ pub struct UpdateLayoutResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateLayoutResponse,
+    pub body: crate::models::UpdateLayoutResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -20483,7 +20483,7 @@ const LIST_LAYOUT_WIZARDS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_layout_wizards`](crate::Client::list_layout_wizards): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLayoutWizardsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20589,7 +20589,7 @@ impl ListLayoutWizardsRequest {
 /// Response of [`Client::list_layout_wizards`](crate::Client::list_layout_wizards).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLayoutWizardsResponse {
     /// The HTTP status code the server answered with.
@@ -20599,7 +20599,7 @@ pub struct ListLayoutWizardsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListLayoutWizardsResponse,
+    pub body: crate::models::ListLayoutWizardsResponseBody,
 }
 
 #[cfg(feature = "layouts")]
@@ -20613,7 +20613,7 @@ const CREATE_LAYOUT_WIZARD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_layout_wizard`](crate::Client::create_layout_wizard): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLayoutWizardRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20689,7 +20689,7 @@ impl CreateLayoutWizardRequest {
 /// Response of [`Client::create_layout_wizard`](crate::Client::create_layout_wizard).
 #[cfg(feature = "layouts")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLayoutWizardResponse {
     /// The HTTP status code the server answered with.
@@ -20699,7 +20699,7 @@ pub struct CreateLayoutWizardResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateLayoutWizardResponse,
+    pub body: crate::models::CreateLayoutWizardResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -20713,7 +20713,7 @@ const CREATE_CLASSIFIER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_classifier`](crate::Client::create_classifier): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateClassifierRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20775,7 +20775,7 @@ impl CreateClassifierRequest {
 /// Response of [`Client::create_classifier`](crate::Client::create_classifier).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateClassifierResponse {
     /// The HTTP status code the server answered with.
@@ -20785,7 +20785,7 @@ pub struct CreateClassifierResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateClassifierResponse,
+    pub body: crate::models::CreateClassifierResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -20799,7 +20799,7 @@ const SHOW_CLASSIFIER_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_classifier_info`](crate::Client::show_classifier_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowClassifierInfoRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20857,7 +20857,7 @@ impl ShowClassifierInfoRequest {
 /// Response of [`Client::show_classifier_info`](crate::Client::show_classifier_info).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowClassifierInfoResponse {
     /// The HTTP status code the server answered with.
@@ -20867,7 +20867,7 @@ pub struct ShowClassifierInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowClassifierInfoResponse,
+    pub body: crate::models::ShowClassifierInfoResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -20881,7 +20881,7 @@ const UPDATE_CLASSIFIER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_classifier`](crate::Client::update_classifier): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateClassifierRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -20957,7 +20957,7 @@ impl UpdateClassifierRequest {
 /// Response of [`Client::update_classifier`](crate::Client::update_classifier).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateClassifierResponse {
     /// The HTTP status code the server answered with.
@@ -20967,7 +20967,7 @@ pub struct UpdateClassifierResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateClassifierResponse,
+    pub body: crate::models::UpdateClassifierResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -20981,7 +20981,7 @@ const DELETE_CLASSIFIER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_classifier`](crate::Client::delete_classifier): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteClassifierRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21039,7 +21039,7 @@ impl DeleteClassifierRequest {
 /// Response of [`Client::delete_classifier`](crate::Client::delete_classifier).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteClassifierResponse {
     /// The HTTP status code the server answered with.
@@ -21049,7 +21049,7 @@ pub struct DeleteClassifierResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteClassifierResponse,
+    pub body: crate::models::DeleteClassifierResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21063,7 +21063,7 @@ const SHOW_MAPPING_FUNCTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_mapping_function`](crate::Client::show_mapping_function): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMappingFunctionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21107,7 +21107,7 @@ impl ShowMappingFunctionRequest {
 /// Response of [`Client::show_mapping_function`](crate::Client::show_mapping_function).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMappingFunctionResponse {
     /// The HTTP status code the server answered with.
@@ -21117,7 +21117,7 @@ pub struct ShowMappingFunctionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMappingFunctionResponse,
+    pub body: crate::models::ShowMappingFunctionResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21131,7 +21131,7 @@ const CREATE_MAPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_mapper`](crate::Client::create_mapper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMapperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21193,7 +21193,7 @@ impl CreateMapperRequest {
 /// Response of [`Client::create_mapper`](crate::Client::create_mapper).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMapperResponse {
     /// The HTTP status code the server answered with.
@@ -21203,7 +21203,7 @@ pub struct CreateMapperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateMapperResponse,
+    pub body: crate::models::CreateMapperResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21217,7 +21217,7 @@ const SHOW_MAPPER_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_mapper_list`](crate::Client::show_mapper_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMapperListRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21279,7 +21279,7 @@ impl ShowMapperListRequest {
 /// Response of [`Client::show_mapper_list`](crate::Client::show_mapper_list).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMapperListResponse {
     /// The HTTP status code the server answered with.
@@ -21289,7 +21289,7 @@ pub struct ShowMapperListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMapperListResponse,
+    pub body: crate::models::ShowMapperListResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21334,7 +21334,7 @@ const SHOW_MAPPER_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_mapper_detail`](crate::Client::show_mapper_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMapperDetailRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21392,7 +21392,7 @@ impl ShowMapperDetailRequest {
 /// Response of [`Client::show_mapper_detail`](crate::Client::show_mapper_detail).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMapperDetailResponse {
     /// The HTTP status code the server answered with.
@@ -21402,7 +21402,7 @@ pub struct ShowMapperDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMapperDetailResponse,
+    pub body: crate::models::ShowMapperDetailResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21416,7 +21416,7 @@ const UPDATE_MAPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_mapper`](crate::Client::update_mapper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMapperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21492,7 +21492,7 @@ impl UpdateMapperRequest {
 /// Response of [`Client::update_mapper`](crate::Client::update_mapper).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMapperResponse {
     /// The HTTP status code the server answered with.
@@ -21502,7 +21502,7 @@ pub struct UpdateMapperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateMapperResponse,
+    pub body: crate::models::UpdateMapperResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21516,7 +21516,7 @@ const DELETE_SINGLE_MAPPER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_single_mapper`](crate::Client::delete_single_mapper): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSingleMapperRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21574,7 +21574,7 @@ impl DeleteSingleMapperRequest {
 /// Response of [`Client::delete_single_mapper`](crate::Client::delete_single_mapper).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSingleMapperResponse {
     /// The HTTP status code the server answered with.
@@ -21584,7 +21584,7 @@ pub struct DeleteSingleMapperResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteSingleMapperResponse,
+    pub body: crate::models::DeleteSingleMapperResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21598,7 +21598,7 @@ const CREATE_PRE_PROCESS_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_pre_process_rules`](crate::Client::create_pre_process_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePreProcessRulesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21660,7 +21660,7 @@ impl CreatePreProcessRulesRequest {
 /// Response of [`Client::create_pre_process_rules`](crate::Client::create_pre_process_rules).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePreProcessRulesResponse {
     /// The HTTP status code the server answered with.
@@ -21670,7 +21670,7 @@ pub struct CreatePreProcessRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePreProcessRulesResponse,
+    pub body: crate::models::CreatePreProcessRulesResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21684,7 +21684,7 @@ const SHOW_PRE_PROCESS_RULES_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_pre_process_rules_list`](crate::Client::show_pre_process_rules_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPreProcessRulesListRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21746,7 +21746,7 @@ impl ShowPreProcessRulesListRequest {
 /// Response of [`Client::show_pre_process_rules_list`](crate::Client::show_pre_process_rules_list).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPreProcessRulesListResponse {
     /// The HTTP status code the server answered with.
@@ -21756,7 +21756,7 @@ pub struct ShowPreProcessRulesListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPreProcessRulesListResponse,
+    pub body: crate::models::ShowPreProcessRulesListResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21803,7 +21803,7 @@ const SHOW_MAPPING_INFO_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_mapping_info_list`](crate::Client::show_mapping_info_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMappingInfoListRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -21862,7 +21862,7 @@ impl ShowMappingInfoListRequest {
 /// Response of [`Client::show_mapping_info_list`](crate::Client::show_mapping_info_list).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMappingInfoListResponse {
     /// The HTTP status code the server answered with.
@@ -21872,7 +21872,7 @@ pub struct ShowMappingInfoListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMappingInfoListResponse,
+    pub body: crate::models::ShowMappingInfoListResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21917,7 +21917,7 @@ const DELETE_MAPPING_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_mapping_info`](crate::Client::delete_mapping_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMappingInfoRequest {
     /// 映射id
@@ -21975,7 +21975,7 @@ impl DeleteMappingInfoRequest {
 /// Response of [`Client::delete_mapping_info`](crate::Client::delete_mapping_info).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMappingInfoResponse {
     /// The HTTP status code the server answered with.
@@ -21985,7 +21985,7 @@ pub struct DeleteMappingInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteMappingInfoResponse,
+    pub body: crate::models::DeleteMappingInfoResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -21999,7 +21999,7 @@ const COPY_MAPPING_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::copy_mapping`](crate::Client::copy_mapping): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyMappingRequest {
     /// 映射id
@@ -22075,7 +22075,7 @@ impl CopyMappingRequest {
 /// Response of [`Client::copy_mapping`](crate::Client::copy_mapping).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyMappingResponse {
     /// The HTTP status code the server answered with.
@@ -22085,7 +22085,7 @@ pub struct CopyMappingResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CopyMappingResponse,
+    pub body: crate::models::CopyMappingResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -22099,7 +22099,7 @@ const UPDATE_MAPPING_INFO_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_mapping_info_status`](crate::Client::update_mapping_info_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMappingInfoStatusRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22175,7 +22175,7 @@ impl UpdateMappingInfoStatusRequest {
 /// Response of [`Client::update_mapping_info_status`](crate::Client::update_mapping_info_status).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMappingInfoStatusResponse {
     /// The HTTP status code the server answered with.
@@ -22185,7 +22185,7 @@ pub struct UpdateMappingInfoStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateMappingInfoStatusResponse,
+    pub body: crate::models::UpdateMappingInfoStatusResponseBody,
 }
 
 #[cfg(feature = "metrics")]
@@ -22199,7 +22199,7 @@ const LIST_METRICS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_metrics`](crate::Client::list_metrics): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListMetricsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22243,7 +22243,7 @@ impl ListMetricsRequest {
 /// Response of [`Client::list_metrics`](crate::Client::list_metrics).
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListMetricsResponse {
     /// The HTTP status code the server answered with.
@@ -22253,7 +22253,7 @@ pub struct ListMetricsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListMetricsResponse,
+    pub body: crate::models::ListMetricsResponseBody,
 }
 
 #[cfg(feature = "metrics")]
@@ -22267,7 +22267,7 @@ const CREATE_METRIC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_metric`](crate::Client::create_metric): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMetricRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22329,7 +22329,7 @@ impl CreateMetricRequest {
 /// Response of [`Client::create_metric`](crate::Client::create_metric).
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMetricResponse {
     /// The HTTP status code the server answered with.
@@ -22339,7 +22339,7 @@ pub struct CreateMetricResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateMetricResponse,
+    pub body: crate::models::CreateMetricResponseBody,
 }
 
 #[cfg(feature = "metrics")]
@@ -22353,7 +22353,7 @@ const SHOW_METRIC_META_DATA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_metric_meta_data`](crate::Client::show_metric_meta_data): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMetricMetaDataRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22411,7 +22411,7 @@ impl ShowMetricMetaDataRequest {
 /// Response of [`Client::show_metric_meta_data`](crate::Client::show_metric_meta_data).
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMetricMetaDataResponse {
     /// The HTTP status code the server answered with.
@@ -22421,7 +22421,7 @@ pub struct ShowMetricMetaDataResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMetricMetaDataResponse,
+    pub body: crate::models::ShowMetricMetaDataResponseBody,
 }
 
 #[cfg(feature = "metrics")]
@@ -22435,7 +22435,7 @@ const UPDATE_METRICS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_metrics`](crate::Client::update_metrics): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMetricsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22511,7 +22511,7 @@ impl UpdateMetricsRequest {
 /// Response of [`Client::update_metrics`](crate::Client::update_metrics).
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMetricsResponse {
     /// The HTTP status code the server answered with.
@@ -22521,7 +22521,7 @@ pub struct UpdateMetricsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateMetricsResponse,
+    pub body: crate::models::UpdateMetricsResponseBody,
 }
 
 #[cfg(feature = "metrics")]
@@ -22535,7 +22535,7 @@ const DELETE_METRICS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_metrics`](crate::Client::delete_metrics): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMetricsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22593,7 +22593,7 @@ impl DeleteMetricsRequest {
 /// Response of [`Client::delete_metrics`](crate::Client::delete_metrics).
 #[cfg(feature = "metrics")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMetricsResponse {
     /// The HTTP status code the server answered with.
@@ -22615,7 +22615,7 @@ const LIST_MODULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_modules`](crate::Client::list_modules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListModulesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22719,7 +22719,7 @@ impl ListModulesRequest {
 /// Response of [`Client::list_modules`](crate::Client::list_modules).
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListModulesResponse {
     /// The HTTP status code the server answered with.
@@ -22729,7 +22729,7 @@ pub struct ListModulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListModulesResponse,
+    pub body: crate::models::ListModulesResponseBody,
 }
 
 #[cfg(feature = "modules")]
@@ -22743,7 +22743,7 @@ const CREATE_MODULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_module`](crate::Client::create_module): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateModuleRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22805,7 +22805,7 @@ impl CreateModuleRequest {
 /// Response of [`Client::create_module`](crate::Client::create_module).
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateModuleResponse {
     /// The HTTP status code the server answered with.
@@ -22815,7 +22815,7 @@ pub struct CreateModuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateModuleResponse,
+    pub body: crate::models::CreateModuleResponseBody,
 }
 
 #[cfg(feature = "modules")]
@@ -22829,7 +22829,7 @@ const SHOW_MODULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_module`](crate::Client::show_module): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowModuleRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22887,7 +22887,7 @@ impl ShowModuleRequest {
 /// Response of [`Client::show_module`](crate::Client::show_module).
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowModuleResponse {
     /// The HTTP status code the server answered with.
@@ -22897,7 +22897,7 @@ pub struct ShowModuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowModuleResponse,
+    pub body: crate::models::ShowModuleResponseBody,
 }
 
 #[cfg(feature = "modules")]
@@ -22911,7 +22911,7 @@ const UPDATE_MODULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_module`](crate::Client::update_module): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateModuleRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -22987,7 +22987,7 @@ impl UpdateModuleRequest {
 /// Response of [`Client::update_module`](crate::Client::update_module).
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateModuleResponse {
     /// The HTTP status code the server answered with.
@@ -22997,7 +22997,7 @@ pub struct UpdateModuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateModuleResponse,
+    pub body: crate::models::UpdateModuleResponseBody,
 }
 
 #[cfg(feature = "modules")]
@@ -23011,7 +23011,7 @@ const DELETE_MODULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_module`](crate::Client::delete_module): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteModuleRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -23069,7 +23069,7 @@ impl DeleteModuleRequest {
 /// Response of [`Client::delete_module`](crate::Client::delete_module).
 #[cfg(feature = "modules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteModuleResponse {
     /// The HTTP status code the server answered with.
@@ -23079,7 +23079,7 @@ pub struct DeleteModuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteModuleResponse,
+    pub body: crate::models::DeleteModuleResponseBody,
 }
 
 #[cfg(feature = "notes")]
@@ -23093,7 +23093,7 @@ const CREATE_NOTE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_note`](crate::Client::create_note): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNoteRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -23155,7 +23155,7 @@ impl CreateNoteRequest {
 /// Response of [`Client::create_note`](crate::Client::create_note).
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNoteResponse {
     /// The HTTP status code the server answered with.
@@ -23165,7 +23165,7 @@ pub struct CreateNoteResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateNoteResponse,
+    pub body: crate::models::CreateNoteResponseBody,
 }
 
 #[cfg(feature = "notes")]
@@ -23179,7 +23179,7 @@ const DELETE_NOTES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_notes`](crate::Client::delete_notes): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteNotesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -23241,7 +23241,7 @@ impl DeleteNotesRequest {
 /// Response of [`Client::delete_notes`](crate::Client::delete_notes).
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteNotesResponse {
     /// The HTTP status code the server answered with.
@@ -23251,7 +23251,7 @@ pub struct DeleteNotesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteNotesResponse,
+    pub body: crate::models::DeleteNotesResponseBody,
 }
 
 #[cfg(feature = "notes")]
@@ -23265,7 +23265,7 @@ const LIST_NOTES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_notes`](crate::Client::list_notes): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNotesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -23327,7 +23327,7 @@ impl ListNotesRequest {
 /// Response of [`Client::list_notes`](crate::Client::list_notes).
 #[cfg(feature = "notes")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNotesResponse {
     /// The HTTP status code the server answered with.
@@ -23337,7 +23337,7 @@ pub struct ListNotesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListNotesResponse,
+    pub body: crate::models::ListNotesResponseBody,
 }
 
 #[cfg(feature = "notes")]
@@ -23380,7 +23380,7 @@ const LIST_PLAYBOOKS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_playbooks`](crate::Client::list_playbooks): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybooksRequest {
     /// 项目ID
@@ -23512,7 +23512,7 @@ impl ListPlaybooksRequest {
 /// Response of [`Client::list_playbooks`](crate::Client::list_playbooks).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybooksResponse {
     /// The HTTP status code the server answered with.
@@ -23522,7 +23522,7 @@ pub struct ListPlaybooksResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPlaybooksResponse,
+    pub body: crate::models::ListPlaybooksResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -23573,7 +23573,7 @@ const CREATE_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_playbook`](crate::Client::create_playbook): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookRequest {
     /// 项目ID
@@ -23629,7 +23629,7 @@ impl CreatePlaybookRequest {
 /// Response of [`Client::create_playbook`](crate::Client::create_playbook).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookResponse {
     /// The HTTP status code the server answered with.
@@ -23639,7 +23639,7 @@ pub struct CreatePlaybookResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePlaybookResponse,
+    pub body: crate::models::CreatePlaybookResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -23653,7 +23653,7 @@ const EXPORT_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_playbook`](crate::Client::export_playbook): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportPlaybookRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -23709,7 +23709,7 @@ impl ExportPlaybookRequest {
 /// Response of [`Client::export_playbook`](crate::Client::export_playbook).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportPlaybookResponse {
     /// The HTTP status code the server answered with.
@@ -23731,7 +23731,7 @@ const IMPORT_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_playbook`](crate::Client::import_playbook): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportPlaybookRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -23793,7 +23793,7 @@ impl ImportPlaybookRequest {
 /// Response of [`Client::import_playbook`](crate::Client::import_playbook).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportPlaybookResponse {
     /// The HTTP status code the server answered with.
@@ -23803,7 +23803,7 @@ pub struct ImportPlaybookResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportPlaybookResponse,
+    pub body: crate::models::ImportPlaybookResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -23817,7 +23817,7 @@ const LIST_PLAYBOOK_INSTANCES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_playbook_instances`](crate::Client::list_playbook_instances): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookInstancesRequest {
     /// 项目ID
@@ -23997,7 +23997,7 @@ impl ListPlaybookInstancesRequest {
 /// Response of [`Client::list_playbook_instances`](crate::Client::list_playbook_instances).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookInstancesResponse {
     /// The HTTP status code the server answered with.
@@ -24007,7 +24007,7 @@ pub struct ListPlaybookInstancesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPlaybookInstancesResponse,
+    pub body: crate::models::ListPlaybookInstancesResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -24062,7 +24062,7 @@ const LIST_PLAYBOOK_AUDIT_LOGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_playbook_audit_logs`](crate::Client::list_playbook_audit_logs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookAuditLogsRequest {
     /// 项目ID
@@ -24170,7 +24170,7 @@ impl ListPlaybookAuditLogsRequest {
 /// Response of [`Client::list_playbook_audit_logs`](crate::Client::list_playbook_audit_logs).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookAuditLogsResponse {
     /// The HTTP status code the server answered with.
@@ -24180,7 +24180,7 @@ pub struct ListPlaybookAuditLogsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPlaybookAuditLogsResponse,
+    pub body: crate::models::ListPlaybookAuditLogsResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -24229,7 +24229,7 @@ const SHOW_PLAYBOOK_INSTANCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_playbook_instance`](crate::Client::show_playbook_instance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookInstanceRequest {
     /// 项目ID
@@ -24287,7 +24287,7 @@ impl ShowPlaybookInstanceRequest {
 /// Response of [`Client::show_playbook_instance`](crate::Client::show_playbook_instance).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookInstanceResponse {
     /// The HTTP status code the server answered with.
@@ -24297,7 +24297,7 @@ pub struct ShowPlaybookInstanceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPlaybookInstanceResponse,
+    pub body: crate::models::ShowPlaybookInstanceResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -24311,7 +24311,7 @@ const SHOW_PLAYBOOK_TOPOLOGY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_playbook_topology`](crate::Client::show_playbook_topology): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookTopologyRequest {
     /// 项目ID
@@ -24369,7 +24369,7 @@ impl ShowPlaybookTopologyRequest {
 /// Response of [`Client::show_playbook_topology`](crate::Client::show_playbook_topology).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookTopologyResponse {
     /// The HTTP status code the server answered with.
@@ -24379,7 +24379,7 @@ pub struct ShowPlaybookTopologyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPlaybookTopologyResponse,
+    pub body: crate::models::ShowPlaybookTopologyResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -24393,7 +24393,7 @@ const SHOW_PLAYBOOK_STATISTICS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_playbook_statistics`](crate::Client::show_playbook_statistics): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookStatisticsRequest {
     /// 项目ID
@@ -24437,7 +24437,7 @@ impl ShowPlaybookStatisticsRequest {
 /// Response of [`Client::show_playbook_statistics`](crate::Client::show_playbook_statistics).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookStatisticsResponse {
     /// The HTTP status code the server answered with.
@@ -24447,7 +24447,7 @@ pub struct ShowPlaybookStatisticsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPlaybookStatisticsResponse,
+    pub body: crate::models::ShowPlaybookStatisticsResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -24469,7 +24469,7 @@ const LIST_PLAYBOOK_APPROVES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_playbook_approves`](crate::Client::list_playbook_approves): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookApprovesRequest {
     /// 项目ID
@@ -24537,7 +24537,7 @@ impl ListPlaybookApprovesRequest {
 /// Response of [`Client::list_playbook_approves`](crate::Client::list_playbook_approves).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookApprovesResponse {
     /// The HTTP status code the server answered with.
@@ -24547,7 +24547,7 @@ pub struct ListPlaybookApprovesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPlaybookApprovesResponse,
+    pub body: crate::models::ListPlaybookApprovesResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -24561,7 +24561,7 @@ const SHOW_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_playbook_version`](crate::Client::show_playbook_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookVersionRequest {
     /// 项目ID
@@ -24619,7 +24619,7 @@ impl ShowPlaybookVersionRequest {
 /// Response of [`Client::show_playbook_version`](crate::Client::show_playbook_version).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookVersionResponse {
     /// The HTTP status code the server answered with.
@@ -24629,7 +24629,7 @@ pub struct ShowPlaybookVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPlaybookVersionResponse,
+    pub body: crate::models::ShowPlaybookVersionResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -24643,7 +24643,7 @@ const UPDATE_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_playbook_version`](crate::Client::update_playbook_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePlaybookVersionRequest {
     /// 项目ID
@@ -24719,7 +24719,7 @@ impl UpdatePlaybookVersionRequest {
 /// Response of [`Client::update_playbook_version`](crate::Client::update_playbook_version).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePlaybookVersionResponse {
     /// The HTTP status code the server answered with.
@@ -24729,7 +24729,7 @@ pub struct UpdatePlaybookVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdatePlaybookVersionResponse,
+    pub body: crate::models::UpdatePlaybookVersionResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -24743,7 +24743,7 @@ const DELETE_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_playbook_version`](crate::Client::delete_playbook_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePlaybookVersionRequest {
     /// 项目ID
@@ -24801,7 +24801,7 @@ impl DeletePlaybookVersionRequest {
 /// Response of [`Client::delete_playbook_version`](crate::Client::delete_playbook_version).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePlaybookVersionResponse {
     /// The HTTP status code the server answered with.
@@ -24811,7 +24811,7 @@ pub struct DeletePlaybookVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeletePlaybookVersionResponse,
+    pub body: crate::models::DeletePlaybookVersionResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -24825,7 +24825,7 @@ const LIST_PLAYBOOK_ACTIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_playbook_actions`](crate::Client::list_playbook_actions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookActionsRequest {
     /// 项目ID
@@ -24911,7 +24911,7 @@ impl ListPlaybookActionsRequest {
 /// Response of [`Client::list_playbook_actions`](crate::Client::list_playbook_actions).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookActionsResponse {
     /// The HTTP status code the server answered with.
@@ -24921,7 +24921,7 @@ pub struct ListPlaybookActionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPlaybookActionsResponse,
+    pub body: crate::models::ListPlaybookActionsResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -24978,7 +24978,7 @@ const CREATE_PLAYBOOK_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_playbook_action`](crate::Client::create_playbook_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookActionRequest {
     /// 项目ID
@@ -25051,7 +25051,7 @@ impl CreatePlaybookActionRequest {
 /// Response of [`Client::create_playbook_action`](crate::Client::create_playbook_action).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookActionResponse {
     /// The HTTP status code the server answered with.
@@ -25061,7 +25061,7 @@ pub struct CreatePlaybookActionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePlaybookActionResponse,
+    pub body: crate::models::CreatePlaybookActionResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -25083,7 +25083,7 @@ const UPDATE_PLAYBOOK_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_playbook_action`](crate::Client::update_playbook_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePlaybookActionRequest {
     /// 项目ID
@@ -25167,7 +25167,7 @@ impl UpdatePlaybookActionRequest {
 /// Response of [`Client::update_playbook_action`](crate::Client::update_playbook_action).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePlaybookActionResponse {
     /// The HTTP status code the server answered with.
@@ -25177,7 +25177,7 @@ pub struct UpdatePlaybookActionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdatePlaybookActionResponse,
+    pub body: crate::models::UpdatePlaybookActionResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -25199,7 +25199,7 @@ const DELETE_PLAYBOOK_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_playbook_action`](crate::Client::delete_playbook_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePlaybookActionRequest {
     /// 项目ID
@@ -25271,7 +25271,7 @@ impl DeletePlaybookActionRequest {
 /// Response of [`Client::delete_playbook_action`](crate::Client::delete_playbook_action).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePlaybookActionResponse {
     /// The HTTP status code the server answered with.
@@ -25281,7 +25281,7 @@ pub struct DeletePlaybookActionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeletePlaybookActionResponse,
+    pub body: crate::models::DeletePlaybookActionResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -25303,7 +25303,7 @@ const CREATE_PLAYBOOK_APPROVE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_playbook_approve`](crate::Client::create_playbook_approve): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookApproveRequest {
     /// 项目ID
@@ -25376,7 +25376,7 @@ impl CreatePlaybookApproveRequest {
 /// Response of [`Client::create_playbook_approve`](crate::Client::create_playbook_approve).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookApproveResponse {
     /// The HTTP status code the server answered with.
@@ -25386,7 +25386,7 @@ pub struct CreatePlaybookApproveResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePlaybookApproveResponse,
+    pub body: crate::models::CreatePlaybookApproveResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -25400,7 +25400,7 @@ const COPY_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::copy_playbook_version`](crate::Client::copy_playbook_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyPlaybookVersionRequest {
     /// 项目ID
@@ -25470,7 +25470,7 @@ impl CopyPlaybookVersionRequest {
 /// Response of [`Client::copy_playbook_version`](crate::Client::copy_playbook_version).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyPlaybookVersionResponse {
     /// The HTTP status code the server answered with.
@@ -25480,7 +25480,7 @@ pub struct CopyPlaybookVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CopyPlaybookVersionResponse,
+    pub body: crate::models::CopyPlaybookVersionResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -25502,7 +25502,7 @@ const CREATE_PLAYBOOK_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_playbook_rule`](crate::Client::create_playbook_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookRuleRequest {
     /// 项目ID
@@ -25572,7 +25572,7 @@ impl CreatePlaybookRuleRequest {
 /// Response of [`Client::create_playbook_rule`](crate::Client::create_playbook_rule).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookRuleResponse {
     /// The HTTP status code the server answered with.
@@ -25582,7 +25582,7 @@ pub struct CreatePlaybookRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePlaybookRuleResponse,
+    pub body: crate::models::CreatePlaybookRuleResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -25604,7 +25604,7 @@ const SHOW_PLAYBOOK_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_playbook_rule`](crate::Client::show_playbook_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookRuleRequest {
     /// 项目ID
@@ -25676,7 +25676,7 @@ impl ShowPlaybookRuleRequest {
 /// Response of [`Client::show_playbook_rule`](crate::Client::show_playbook_rule).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookRuleResponse {
     /// The HTTP status code the server answered with.
@@ -25686,7 +25686,7 @@ pub struct ShowPlaybookRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPlaybookRuleResponse,
+    pub body: crate::models::ShowPlaybookRuleResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -25708,7 +25708,7 @@ const UPDATE_PLAYBOOK_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_playbook_rule`](crate::Client::update_playbook_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePlaybookRuleRequest {
     /// 项目ID
@@ -25792,7 +25792,7 @@ impl UpdatePlaybookRuleRequest {
 /// Response of [`Client::update_playbook_rule`](crate::Client::update_playbook_rule).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePlaybookRuleResponse {
     /// The HTTP status code the server answered with.
@@ -25802,7 +25802,7 @@ pub struct UpdatePlaybookRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdatePlaybookRuleResponse,
+    pub body: crate::models::UpdatePlaybookRuleResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -25824,7 +25824,7 @@ const DELETE_PLAYBOOK_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_playbook_rule`](crate::Client::delete_playbook_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePlaybookRuleRequest {
     /// 项目ID
@@ -25896,7 +25896,7 @@ impl DeletePlaybookRuleRequest {
 /// Response of [`Client::delete_playbook_rule`](crate::Client::delete_playbook_rule).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePlaybookRuleResponse {
     /// The HTTP status code the server answered with.
@@ -25906,7 +25906,7 @@ pub struct DeletePlaybookRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeletePlaybookRuleResponse,
+    pub body: crate::models::DeletePlaybookRuleResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -25928,7 +25928,7 @@ const SHOW_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_playbook`](crate::Client::show_playbook): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookRequest {
     /// 项目ID
@@ -25986,7 +25986,7 @@ impl ShowPlaybookRequest {
 /// Response of [`Client::show_playbook`](crate::Client::show_playbook).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookResponse {
     /// The HTTP status code the server answered with.
@@ -25996,7 +25996,7 @@ pub struct ShowPlaybookResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPlaybookResponse,
+    pub body: crate::models::ShowPlaybookResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -26010,7 +26010,7 @@ const UPDATE_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_playbook`](crate::Client::update_playbook): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePlaybookRequest {
     /// 项目ID
@@ -26080,7 +26080,7 @@ impl UpdatePlaybookRequest {
 /// Response of [`Client::update_playbook`](crate::Client::update_playbook).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePlaybookResponse {
     /// The HTTP status code the server answered with.
@@ -26090,7 +26090,7 @@ pub struct UpdatePlaybookResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdatePlaybookResponse,
+    pub body: crate::models::UpdatePlaybookResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -26104,7 +26104,7 @@ const DELETE_PLAYBOOK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_playbook`](crate::Client::delete_playbook): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePlaybookRequest {
     /// 项目ID
@@ -26162,7 +26162,7 @@ impl DeletePlaybookRequest {
 /// Response of [`Client::delete_playbook`](crate::Client::delete_playbook).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePlaybookResponse {
     /// The HTTP status code the server answered with.
@@ -26172,7 +26172,7 @@ pub struct DeletePlaybookResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeletePlaybookResponse,
+    pub body: crate::models::DeletePlaybookResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -26186,7 +26186,7 @@ const SHOW_PLAYBOOK_MONITORS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_playbook_monitors`](crate::Client::show_playbook_monitors): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookMonitorsRequest {
     /// 项目ID
@@ -26286,7 +26286,7 @@ impl ShowPlaybookMonitorsRequest {
 /// Response of [`Client::show_playbook_monitors`](crate::Client::show_playbook_monitors).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPlaybookMonitorsResponse {
     /// The HTTP status code the server answered with.
@@ -26296,7 +26296,7 @@ pub struct ShowPlaybookMonitorsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPlaybookMonitorsResponse,
+    pub body: crate::models::ShowPlaybookMonitorsResponseBody,
     /// The `X-API-Deprecation-Info` response header.
     ///
     /// From the `X-API-Deprecation-Info` response header, when the server sent it.
@@ -26318,7 +26318,7 @@ const LIST_PLAYBOOK_VERSIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_playbook_versions`](crate::Client::list_playbook_versions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookVersionsRequest {
     /// 项目ID
@@ -26436,7 +26436,7 @@ impl ListPlaybookVersionsRequest {
 /// Response of [`Client::list_playbook_versions`](crate::Client::list_playbook_versions).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPlaybookVersionsResponse {
     /// The HTTP status code the server answered with.
@@ -26446,7 +26446,7 @@ pub struct ListPlaybookVersionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPlaybookVersionsResponse,
+    pub body: crate::models::ListPlaybookVersionsResponseBody,
 }
 
 #[cfg(feature = "playbooks")]
@@ -26496,7 +26496,7 @@ const CREATE_PLAYBOOK_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_playbook_version`](crate::Client::create_playbook_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookVersionRequest {
     /// 项目ID
@@ -26572,7 +26572,7 @@ impl CreatePlaybookVersionRequest {
 /// Response of [`Client::create_playbook_version`](crate::Client::create_playbook_version).
 #[cfg(feature = "playbooks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePlaybookVersionResponse {
     /// The HTTP status code the server answered with.
@@ -26582,7 +26582,7 @@ pub struct CreatePlaybookVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePlaybookVersionResponse,
+    pub body: crate::models::CreatePlaybookVersionResponseBody,
 }
 
 #[cfg(feature = "policies")]
@@ -26596,7 +26596,7 @@ const SEARCH_POLICY_RECORD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::search_policy_record`](crate::Client::search_policy_record): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchPolicyRecordRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -26672,7 +26672,7 @@ impl SearchPolicyRecordRequest {
 /// Response of [`Client::search_policy_record`](crate::Client::search_policy_record).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchPolicyRecordResponse {
     /// The HTTP status code the server answered with.
@@ -26682,7 +26682,7 @@ pub struct SearchPolicyRecordResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::SearchPolicyRecordResponse,
+    pub body: crate::models::SearchPolicyRecordResponseBody,
 }
 
 #[cfg(feature = "policies")]
@@ -26728,7 +26728,7 @@ const SEARCH_POLICY_RECORD_BY_POLICY_ID_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::search_policy_record_by_policy_id`](crate::Client::search_policy_record_by_policy_id): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchPolicyRecordByPolicyIdRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -26818,7 +26818,7 @@ impl SearchPolicyRecordByPolicyIdRequest {
 /// Response of [`Client::search_policy_record_by_policy_id`](crate::Client::search_policy_record_by_policy_id).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchPolicyRecordByPolicyIdResponse {
     /// The HTTP status code the server answered with.
@@ -26828,7 +26828,7 @@ pub struct SearchPolicyRecordByPolicyIdResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::SearchPolicyRecordByPolicyIdResponse,
+    pub body: crate::models::SearchPolicyRecordByPolicyIdResponseBody,
 }
 
 #[cfg(feature = "policies")]
@@ -26877,7 +26877,7 @@ const CREATE_RETRY_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_retry_policy`](crate::Client::create_retry_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRetryPolicyRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -26967,7 +26967,7 @@ impl CreateRetryPolicyRequest {
 /// Response of [`Client::create_retry_policy`](crate::Client::create_retry_policy).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRetryPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -26977,7 +26977,7 @@ pub struct CreateRetryPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateRetryPolicyResponse,
+    pub body: crate::models::CreateRetryPolicyResponseBody,
 }
 
 #[cfg(feature = "policies")]
@@ -26991,7 +26991,7 @@ const DELETE_POLICIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_policies`](crate::Client::delete_policies): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePoliciesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27067,7 +27067,7 @@ impl DeletePoliciesRequest {
 /// Response of [`Client::delete_policies`](crate::Client::delete_policies).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePoliciesResponse {
     /// The HTTP status code the server answered with.
@@ -27077,7 +27077,7 @@ pub struct DeletePoliciesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeletePoliciesResponse,
+    pub body: crate::models::DeletePoliciesResponseBody,
 }
 
 #[cfg(feature = "policies")]
@@ -27091,7 +27091,7 @@ const SEARCH_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::search_policy`](crate::Client::search_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchPolicyRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27167,7 +27167,7 @@ impl SearchPolicyRequest {
 /// Response of [`Client::search_policy`](crate::Client::search_policy).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -27177,7 +27177,7 @@ pub struct SearchPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::SearchPolicyResponse,
+    pub body: crate::models::SearchPolicyResponseBody,
 }
 
 #[cfg(feature = "policies")]
@@ -27223,7 +27223,7 @@ const SHOW_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_policy`](crate::Client::show_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPolicyRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27295,7 +27295,7 @@ impl ShowPolicyRequest {
 /// Response of [`Client::show_policy`](crate::Client::show_policy).
 #[cfg(feature = "policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -27305,7 +27305,7 @@ pub struct ShowPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPolicyResponse,
+    pub body: crate::models::ShowPolicyResponseBody,
 }
 
 #[cfg(feature = "tasks")]
@@ -27319,7 +27319,7 @@ const LIST_TASKS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_tasks`](crate::Client::list_tasks): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "tasks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTasksRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27495,7 +27495,7 @@ impl ListTasksRequest {
 /// Response of [`Client::list_tasks`](crate::Client::list_tasks).
 #[cfg(feature = "tasks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTasksResponse {
     /// The HTTP status code the server answered with.
@@ -27505,7 +27505,7 @@ pub struct ListTasksResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListTasksResponse,
+    pub body: crate::models::ListTasksResponseBody,
 }
 
 #[cfg(feature = "tasks")]
@@ -27558,7 +27558,7 @@ const SHOW_TASK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_task`](crate::Client::show_task): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "tasks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTaskRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27616,7 +27616,7 @@ impl ShowTaskRequest {
 /// Response of [`Client::show_task`](crate::Client::show_task).
 #[cfg(feature = "tasks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTaskResponse {
     /// The HTTP status code the server answered with.
@@ -27626,7 +27626,7 @@ pub struct ShowTaskResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowTaskResponse,
+    pub body: crate::models::ShowTaskResponseBody,
 }
 
 #[cfg(feature = "tasks")]
@@ -27640,7 +27640,7 @@ const UPDATE_TASK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_task`](crate::Client::update_task): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "tasks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTaskRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27710,7 +27710,7 @@ impl UpdateTaskRequest {
 /// Response of [`Client::update_task`](crate::Client::update_task).
 #[cfg(feature = "tasks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTaskResponse {
     /// The HTTP status code the server answered with.
@@ -27720,7 +27720,7 @@ pub struct UpdateTaskResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateTaskResponse,
+    pub body: crate::models::UpdateTaskResponseBody,
 }
 
 #[cfg(feature = "vulnerabilities")]
@@ -27734,7 +27734,7 @@ const EXPORT_VULNERABILITIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_vulnerabilities`](crate::Client::export_vulnerabilities): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportVulnerabilitiesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27819,7 +27819,7 @@ const IMPORT_VULNERABILITIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_vulnerabilities`](crate::Client::import_vulnerabilities): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportVulnerabilitiesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27881,7 +27881,7 @@ impl ImportVulnerabilitiesRequest {
 /// Response of [`Client::import_vulnerabilities`](crate::Client::import_vulnerabilities).
 #[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportVulnerabilitiesResponse {
     /// The HTTP status code the server answered with.
@@ -27891,7 +27891,7 @@ pub struct ImportVulnerabilitiesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportVulnerabilitiesResponse,
+    pub body: crate::models::ImportVulnerabilitiesResponseBody,
 }
 
 #[cfg(feature = "vulnerabilities")]
@@ -27905,7 +27905,7 @@ const LIST_VULNERABILITIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_vulnerabilities`](crate::Client::list_vulnerabilities): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVulnerabilitiesRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -27967,7 +27967,7 @@ impl ListVulnerabilitiesRequest {
 /// Response of [`Client::list_vulnerabilities`](crate::Client::list_vulnerabilities).
 #[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVulnerabilitiesResponse {
     /// The HTTP status code the server answered with.
@@ -27977,7 +27977,7 @@ pub struct ListVulnerabilitiesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListVulnerabilitiesResponse,
+    pub body: crate::models::ListVulnerabilitiesResponseBody,
 }
 
 #[cfg(feature = "vulnerabilities")]
@@ -28022,7 +28022,7 @@ const DOWNLOAD_VULNERABILITY_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_vulnerability_template`](crate::Client::download_vulnerability_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadVulnerabilityTemplateRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -28089,7 +28089,7 @@ const SHOW_VULNERABILITY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_vulnerability`](crate::Client::show_vulnerability): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowVulnerabilityRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -28147,7 +28147,7 @@ impl ShowVulnerabilityRequest {
 /// Response of [`Client::show_vulnerability`](crate::Client::show_vulnerability).
 #[cfg(feature = "vulnerabilities")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowVulnerabilityResponse {
     /// The HTTP status code the server answered with.
@@ -28157,7 +28157,7 @@ pub struct ShowVulnerabilityResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowVulnerabilityResponse,
+    pub body: crate::models::ShowVulnerabilityResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -28171,7 +28171,7 @@ const LIST_WORKFLOWS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_workflows`](crate::Client::list_workflows): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWorkflowsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -28335,7 +28335,7 @@ impl ListWorkflowsRequest {
 /// Response of [`Client::list_workflows`](crate::Client::list_workflows).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWorkflowsResponse {
     /// The HTTP status code the server answered with.
@@ -28345,7 +28345,7 @@ pub struct ListWorkflowsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListWorkflowsResponse,
+    pub body: crate::models::ListWorkflowsResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -28399,7 +28399,7 @@ const CREATE_AOP_WORKFLOW_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_aop_workflow`](crate::Client::create_aop_workflow): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAopWorkflowRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -28461,7 +28461,7 @@ impl CreateAopWorkflowRequest {
 /// Response of [`Client::create_aop_workflow`](crate::Client::create_aop_workflow).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAopWorkflowResponse {
     /// The HTTP status code the server answered with.
@@ -28471,7 +28471,7 @@ pub struct CreateAopWorkflowResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAopWorkflowResponse,
+    pub body: crate::models::CreateAopWorkflowResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -28485,7 +28485,7 @@ const EXPORT_AOPWORKFLOW_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_aopworkflow`](crate::Client::export_aopworkflow): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportAopworkflowRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -28570,7 +28570,7 @@ const IMPORT_AOPWORKFLOW_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_aopworkflow`](crate::Client::import_aopworkflow): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAopworkflowRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -28632,7 +28632,7 @@ impl ImportAopworkflowRequest {
 /// Response of [`Client::import_aopworkflow`](crate::Client::import_aopworkflow).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAopworkflowResponse {
     /// The HTTP status code the server answered with.
@@ -28642,7 +28642,7 @@ pub struct ImportAopworkflowResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportAopworkflowResponse,
+    pub body: crate::models::ImportAopworkflowResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -28656,7 +28656,7 @@ const LIST_AOP_WORKFLOW_INSTANCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_aop_workflow_instance`](crate::Client::list_aop_workflow_instance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAopWorkflowInstanceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -28880,7 +28880,7 @@ impl ListAopWorkflowInstanceRequest {
 /// Response of [`Client::list_aop_workflow_instance`](crate::Client::list_aop_workflow_instance).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAopWorkflowInstanceResponse {
     /// The HTTP status code the server answered with.
@@ -28890,7 +28890,7 @@ pub struct ListAopWorkflowInstanceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAopWorkflowInstanceResponse,
+    pub body: crate::models::ListAopWorkflowInstanceResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -28949,7 +28949,7 @@ const SHOW_AOP_WORKFLOW_INSTANCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_aop_workflow_instance`](crate::Client::show_aop_workflow_instance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAopWorkflowInstanceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29019,7 +29019,7 @@ impl ShowAopWorkflowInstanceRequest {
 /// Response of [`Client::show_aop_workflow_instance`](crate::Client::show_aop_workflow_instance).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAopWorkflowInstanceResponse {
     /// The HTTP status code the server answered with.
@@ -29029,7 +29029,7 @@ pub struct ShowAopWorkflowInstanceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAopWorkflowInstanceResponse,
+    pub body: crate::models::ShowAopWorkflowInstanceResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29043,7 +29043,7 @@ const UPDATE_WORKFLOW_INSTANCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_workflow_instance`](crate::Client::update_workflow_instance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateWorkflowInstanceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29119,7 +29119,7 @@ impl UpdateWorkflowInstanceRequest {
 /// Response of [`Client::update_workflow_instance`](crate::Client::update_workflow_instance).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateWorkflowInstanceResponse {
     /// The HTTP status code the server answered with.
@@ -29129,7 +29129,7 @@ pub struct UpdateWorkflowInstanceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateWorkflowInstanceResponse,
+    pub body: crate::models::UpdateWorkflowInstanceResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29143,7 +29143,7 @@ const VALIDATE_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::validate_aop_workflow_version`](crate::Client::validate_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ValidateAopWorkflowVersionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29205,7 +29205,7 @@ impl ValidateAopWorkflowVersionRequest {
 /// Response of [`Client::validate_aop_workflow_version`](crate::Client::validate_aop_workflow_version).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ValidateAopWorkflowVersionResponse {
     /// The HTTP status code the server answered with.
@@ -29215,7 +29215,7 @@ pub struct ValidateAopWorkflowVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ValidateAopWorkflowVersionResponse,
+    pub body: crate::models::ValidateAopWorkflowVersionResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29229,7 +29229,7 @@ const SHOW_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_aop_workflow_version`](crate::Client::show_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAopWorkflowVersionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29287,7 +29287,7 @@ impl ShowAopWorkflowVersionRequest {
 /// Response of [`Client::show_aop_workflow_version`](crate::Client::show_aop_workflow_version).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAopWorkflowVersionResponse {
     /// The HTTP status code the server answered with.
@@ -29297,7 +29297,7 @@ pub struct ShowAopWorkflowVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAopWorkflowVersionResponse,
+    pub body: crate::models::ShowAopWorkflowVersionResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29311,7 +29311,7 @@ const UPDATE_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_aop_workflow_version`](crate::Client::update_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAopWorkflowVersionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29387,7 +29387,7 @@ impl UpdateAopWorkflowVersionRequest {
 /// Response of [`Client::update_aop_workflow_version`](crate::Client::update_aop_workflow_version).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAopWorkflowVersionResponse {
     /// The HTTP status code the server answered with.
@@ -29397,7 +29397,7 @@ pub struct UpdateAopWorkflowVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateAopWorkflowVersionResponse,
+    pub body: crate::models::UpdateAopWorkflowVersionResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29411,7 +29411,7 @@ const DELETE_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_aop_workflow_version`](crate::Client::delete_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAopWorkflowVersionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29469,7 +29469,7 @@ impl DeleteAopWorkflowVersionRequest {
 /// Response of [`Client::delete_aop_workflow_version`](crate::Client::delete_aop_workflow_version).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAopWorkflowVersionResponse {
     /// The HTTP status code the server answered with.
@@ -29479,7 +29479,7 @@ pub struct DeleteAopWorkflowVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteAopWorkflowVersionResponse,
+    pub body: crate::models::DeleteAopWorkflowVersionResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29493,7 +29493,7 @@ const CREATE_AOP_WORKFLOW_VERSION_APPROVEL_OPERATION: rt::Operation = rt::Operat
 /// Request of [`Client::create_aop_workflow_version_approvel`](crate::Client::create_aop_workflow_version_approvel): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAopWorkflowVersionApprovelRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29569,7 +29569,7 @@ impl CreateAopWorkflowVersionApprovelRequest {
 /// Response of [`Client::create_aop_workflow_version_approvel`](crate::Client::create_aop_workflow_version_approvel).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAopWorkflowVersionApprovelResponse {
     /// The HTTP status code the server answered with.
@@ -29579,7 +29579,7 @@ pub struct CreateAopWorkflowVersionApprovelResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAopWorkflowVersionApprovelResponse,
+    pub body: crate::models::CreateAopWorkflowVersionApprovelResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29593,7 +29593,7 @@ const SHOW_AOP_WORKFLOW_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_aop_workflow`](crate::Client::show_aop_workflow): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAopWorkflowRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29651,7 +29651,7 @@ impl ShowAopWorkflowRequest {
 /// Response of [`Client::show_aop_workflow`](crate::Client::show_aop_workflow).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAopWorkflowResponse {
     /// The HTTP status code the server answered with.
@@ -29661,7 +29661,7 @@ pub struct ShowAopWorkflowResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAopWorkflowResponse,
+    pub body: crate::models::ShowAopWorkflowResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29675,7 +29675,7 @@ const UPDATE_AOP_WORKFLOW_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_aop_workflow`](crate::Client::update_aop_workflow): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAopWorkflowRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29751,7 +29751,7 @@ impl UpdateAopWorkflowRequest {
 /// Response of [`Client::update_aop_workflow`](crate::Client::update_aop_workflow).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAopWorkflowResponse {
     /// The HTTP status code the server answered with.
@@ -29761,7 +29761,7 @@ pub struct UpdateAopWorkflowResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateAopWorkflowResponse,
+    pub body: crate::models::UpdateAopWorkflowResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29775,7 +29775,7 @@ const DELETE_AOP_WORKFLOW_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_aop_workflow`](crate::Client::delete_aop_workflow): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAopWorkflowRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29833,7 +29833,7 @@ impl DeleteAopWorkflowRequest {
 /// Response of [`Client::delete_aop_workflow`](crate::Client::delete_aop_workflow).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAopWorkflowResponse {
     /// The HTTP status code the server answered with.
@@ -29843,7 +29843,7 @@ pub struct DeleteAopWorkflowResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteAopWorkflowResponse,
+    pub body: crate::models::DeleteAopWorkflowResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29857,7 +29857,7 @@ const LIST_AOP_WORKFLOW_VERSIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_aop_workflow_versions`](crate::Client::list_aop_workflow_versions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAopWorkflowVersionsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -29927,7 +29927,7 @@ impl ListAopWorkflowVersionsRequest {
 /// Response of [`Client::list_aop_workflow_versions`](crate::Client::list_aop_workflow_versions).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAopWorkflowVersionsResponse {
     /// The HTTP status code the server answered with.
@@ -29937,7 +29937,7 @@ pub struct ListAopWorkflowVersionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAopWorkflowVersionsResponse,
+    pub body: crate::models::ListAopWorkflowVersionsResponseBody,
 }
 
 #[cfg(feature = "workflows")]
@@ -29951,7 +29951,7 @@ const CREATE_AOP_WORKFLOW_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_aop_workflow_version`](crate::Client::create_aop_workflow_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAopWorkflowVersionRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30027,7 +30027,7 @@ impl CreateAopWorkflowVersionRequest {
 /// Response of [`Client::create_aop_workflow_version`](crate::Client::create_aop_workflow_version).
 #[cfg(feature = "workflows")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAopWorkflowVersionResponse {
     /// The HTTP status code the server answered with.
@@ -30037,7 +30037,7 @@ pub struct CreateAopWorkflowVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAopWorkflowVersionResponse,
+    pub body: crate::models::CreateAopWorkflowVersionResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -30051,7 +30051,7 @@ const CREATE_DATAOBJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_dataobject`](crate::Client::create_dataobject): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateDataobjectRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30127,7 +30127,7 @@ impl CreateDataobjectRequest {
 /// Response of [`Client::create_dataobject`](crate::Client::create_dataobject).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateDataobjectResponse {
     /// The HTTP status code the server answered with.
@@ -30137,7 +30137,7 @@ pub struct CreateDataobjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateDataobjectResponse,
+    pub body: crate::models::CreateDataobjectResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -30151,7 +30151,7 @@ const DELETE_DATAOBJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_dataobjects`](crate::Client::delete_dataobjects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataobjectsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30227,7 +30227,7 @@ impl DeleteDataobjectsRequest {
 /// Response of [`Client::delete_dataobjects`](crate::Client::delete_dataobjects).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataobjectsResponse {
     /// The HTTP status code the server answered with.
@@ -30237,7 +30237,7 @@ pub struct DeleteDataobjectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteDataobjectsResponse,
+    pub body: crate::models::DeleteDataobjectsResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -30251,7 +30251,7 @@ const EXPORT_DATAOBJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_dataobjects`](crate::Client::export_dataobjects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportDataobjectsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30327,7 +30327,7 @@ impl ExportDataobjectsRequest {
 /// Response of [`Client::export_dataobjects`](crate::Client::export_dataobjects).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportDataobjectsResponse {
     /// The HTTP status code the server answered with.
@@ -30349,7 +30349,7 @@ const IMPORT_DATAOBJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_dataobjects`](crate::Client::import_dataobjects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportDataobjectsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30425,7 +30425,7 @@ impl ImportDataobjectsRequest {
 /// Response of [`Client::import_dataobjects`](crate::Client::import_dataobjects).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportDataobjectsResponse {
     /// The HTTP status code the server answered with.
@@ -30435,7 +30435,7 @@ pub struct ImportDataobjectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportDataobjectsResponse,
+    pub body: crate::models::ImportDataobjectsResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -30449,7 +30449,7 @@ const LIST_DATAOBJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_dataobjects`](crate::Client::list_dataobjects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataobjectsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30519,7 +30519,7 @@ impl ListDataobjectsRequest {
 /// Response of [`Client::list_dataobjects`](crate::Client::list_dataobjects).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataobjectsResponse {
     /// The HTTP status code the server answered with.
@@ -30529,7 +30529,7 @@ pub struct ListDataobjectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDataobjectsResponse,
+    pub body: crate::models::ListDataobjectsResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -30575,7 +30575,7 @@ const SHOW_DATAOBJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_dataobject`](crate::Client::show_dataobject): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataobjectRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30647,7 +30647,7 @@ impl ShowDataobjectRequest {
 /// Response of [`Client::show_dataobject`](crate::Client::show_dataobject).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataobjectResponse {
     /// The HTTP status code the server answered with.
@@ -30657,7 +30657,7 @@ pub struct ShowDataobjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDataobjectResponse,
+    pub body: crate::models::ShowDataobjectResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -30671,7 +30671,7 @@ const UPDATE_DATAOBJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_dataobject`](crate::Client::update_dataobject): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDataobjectRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30761,7 +30761,7 @@ impl UpdateDataobjectRequest {
 /// Response of [`Client::update_dataobject`](crate::Client::update_dataobject).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDataobjectResponse {
     /// The HTTP status code the server answered with.
@@ -30771,7 +30771,7 @@ pub struct UpdateDataobjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateDataobjectResponse,
+    pub body: crate::models::UpdateDataobjectResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -30785,7 +30785,7 @@ const CREATE_DATAOBJECT_RELATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_dataobject_relation`](crate::Client::create_dataobject_relation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateDataobjectRelationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -30889,7 +30889,7 @@ impl CreateDataobjectRelationRequest {
 /// Response of [`Client::create_dataobject_relation`](crate::Client::create_dataobject_relation).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateDataobjectRelationResponse {
     /// The HTTP status code the server answered with.
@@ -30899,7 +30899,7 @@ pub struct CreateDataobjectRelationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateDataobjectRelationResponse,
+    pub body: crate::models::CreateDataobjectRelationResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -30913,7 +30913,7 @@ const DELETE_DATAOBJECT_RELATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_dataobject_relation`](crate::Client::delete_dataobject_relation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataobjectRelationRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -31017,7 +31017,7 @@ impl DeleteDataobjectRelationRequest {
 /// Response of [`Client::delete_dataobject_relation`](crate::Client::delete_dataobject_relation).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataobjectRelationResponse {
     /// The HTTP status code the server answered with.
@@ -31027,7 +31027,7 @@ pub struct DeleteDataobjectRelationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteDataobjectRelationResponse,
+    pub body: crate::models::DeleteDataobjectRelationResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -31041,7 +31041,7 @@ const LIST_DATAOBJECT_RELATIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_dataobject_relations`](crate::Client::list_dataobject_relations): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataobjectRelationsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -31139,7 +31139,7 @@ impl ListDataobjectRelationsRequest {
 /// Response of [`Client::list_dataobject_relations`](crate::Client::list_dataobject_relations).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDataobjectRelationsResponse {
     /// The HTTP status code the server answered with.
@@ -31149,7 +31149,7 @@ pub struct ListDataobjectRelationsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDataobjectRelationsResponse,
+    pub body: crate::models::ListDataobjectRelationsResponseBody,
 }
 
 #[cfg(feature = "data-objects")]
@@ -31197,7 +31197,7 @@ const BATCH_CREATE_DATAOBJECT_RELATIONS_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::batch_create_dataobject_relations`](crate::Client::batch_create_dataobject_relations): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateDataobjectRelationsRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -31287,7 +31287,7 @@ impl BatchCreateDataobjectRelationsRequest {
 /// Response of [`Client::batch_create_dataobject_relations`](crate::Client::batch_create_dataobject_relations).
 #[cfg(feature = "data-objects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateDataobjectRelationsResponse {
     /// The HTTP status code the server answered with.
@@ -31297,7 +31297,7 @@ pub struct BatchCreateDataobjectRelationsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchCreateDataobjectRelationsResponse,
+    pub body: crate::models::BatchCreateDataobjectRelationsResponseBody,
 }
 
 #[cfg(feature = "resource-tags")]
@@ -31311,7 +31311,7 @@ const COUNT_RESOURCE_INSTANCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::count_resource_instance`](crate::Client::count_resource_instance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountResourceInstanceRequest {
     /// 资源类型
@@ -31373,7 +31373,7 @@ impl CountResourceInstanceRequest {
 /// Response of [`Client::count_resource_instance`](crate::Client::count_resource_instance).
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountResourceInstanceResponse {
     /// The HTTP status code the server answered with.
@@ -31383,7 +31383,7 @@ pub struct CountResourceInstanceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CountResourceInstanceResponse,
+    pub body: crate::models::CountResourceInstanceResponseBody,
 }
 
 #[cfg(feature = "resource-tags")]
@@ -31397,7 +31397,7 @@ const LIST_RESOURCE_INSTANCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_resource_instance`](crate::Client::list_resource_instance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListResourceInstanceRequest {
     /// **参数解释：** 项目ID，用于明确项目归属，配置后可通过该ID查询项目下资产，可以通过调用API获取，也可以从控制台获取。[获取项目ID](secmaster_03_0014.xml) **约束限制：** 不涉及 **取值范围：** 不涉及 **默认取值：** 不涉及
@@ -31483,7 +31483,7 @@ impl ListResourceInstanceRequest {
 /// Response of [`Client::list_resource_instance`](crate::Client::list_resource_instance).
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListResourceInstanceResponse {
     /// The HTTP status code the server answered with.
@@ -31493,7 +31493,7 @@ pub struct ListResourceInstanceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListResourceInstanceResponse,
+    pub body: crate::models::ListResourceInstanceResponseBody,
 }
 
 #[cfg(feature = "resource-tags")]
@@ -31507,7 +31507,7 @@ const LIST_PROJECT_TAG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_project_tag`](crate::Client::list_project_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListProjectTagRequest {
     /// 资源类型
@@ -31551,7 +31551,7 @@ impl ListProjectTagRequest {
 /// Response of [`Client::list_project_tag`](crate::Client::list_project_tag).
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListProjectTagResponse {
     /// The HTTP status code the server answered with.
@@ -31561,7 +31561,7 @@ pub struct ListProjectTagResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListProjectTagResponse,
+    pub body: crate::models::ListProjectTagResponseBody,
 }
 
 #[cfg(feature = "resource-tags")]
@@ -31575,7 +31575,7 @@ const LIST_RESOURCE_TAG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_resource_tag`](crate::Client::list_resource_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListResourceTagRequest {
     /// 资源类型
@@ -31633,7 +31633,7 @@ impl ListResourceTagRequest {
 /// Response of [`Client::list_resource_tag`](crate::Client::list_resource_tag).
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListResourceTagResponse {
     /// The HTTP status code the server answered with.
@@ -31643,7 +31643,7 @@ pub struct ListResourceTagResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListResourceTagResponse,
+    pub body: crate::models::ListResourceTagResponseBody,
 }
 
 #[cfg(feature = "resource-tags")]
@@ -31657,7 +31657,7 @@ const BATCH_TAG_RESOURCES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_tag_resources`](crate::Client::batch_tag_resources): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchTagResourcesRequest {
     /// 资源类型
@@ -31733,7 +31733,7 @@ impl BatchTagResourcesRequest {
 /// Response of [`Client::batch_tag_resources`](crate::Client::batch_tag_resources).
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchTagResourcesResponse {
     /// The HTTP status code the server answered with.
@@ -31755,7 +31755,7 @@ const DELETE_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_tags`](crate::Client::delete_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTagsRequest {
     /// 资源类型
@@ -31831,7 +31831,7 @@ impl DeleteTagsRequest {
 /// Response of [`Client::delete_tags`](crate::Client::delete_tags).
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTagsResponse {
     /// The HTTP status code the server answered with.
@@ -31853,7 +31853,7 @@ const BATCH_UNTAG_RESOURCES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_untag_resources`](crate::Client::batch_untag_resources): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUntagResourcesRequest {
     /// 资源类型
@@ -31929,7 +31929,7 @@ impl BatchUntagResourcesRequest {
 /// Response of [`Client::batch_untag_resources`](crate::Client::batch_untag_resources).
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUntagResourcesResponse {
     /// The HTTP status code the server answered with.
@@ -31951,7 +31951,7 @@ const UPDATE_TAG_VALUE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_tag_value`](crate::Client::update_tag_value): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTagValueRequest {
     /// 资源类型
@@ -32041,7 +32041,7 @@ impl UpdateTagValueRequest {
 /// Response of [`Client::update_tag_value`](crate::Client::update_tag_value).
 #[cfg(feature = "resource-tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTagValueResponse {
     /// The HTTP status code the server answered with.
@@ -32058,6 +32058,29 @@ impl crate::Client {
     /// This API is used to create a workflow instance.
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/instances`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::models;
+    /// use huaweicloud_secmaster::operations::CreateWorkflowInstanceRequest;
+    ///
+    /// let request = CreateWorkflowInstanceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .workflow_id("your-workflow-id")
+    ///     .body(models::AopInstanceEventData::builder()
+    ///         .command_type(models::AopInstanceEventDataCommandType::ActionInstanceRunCommand)
+    ///         .action_type(models::AopInstanceEventDataActionType::Workflow)
+    ///         .build()?);
+    /// match client.create_workflow_instance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn create_workflow_instance(
         &self,
@@ -32083,6 +32106,27 @@ impl crate::Client {
     /// # Errors
     ///
     /// Declared error responses arrive as `Error::Service`; [`ChangePlaybookInstanceError::from_service_error`](crate::operations::ChangePlaybookInstanceError::from_service_error) decodes their bodies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::models;
+    /// use huaweicloud_secmaster::operations::ChangePlaybookInstanceRequest;
+    ///
+    /// let request = ChangePlaybookInstanceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .instance_id("your-instance-id")
+    ///     .body(models::OperationPlaybookInfo::builder()
+    ///         .build()?);
+    /// match client.change_playbook_instance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn change_playbook_instance(
         &self,
@@ -32104,6 +32148,23 @@ impl crate::Client {
     /// 查询已购资源清单
     ///
     /// `GET /v1/subscriptions/orders`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListSubscriptionGlobalOrderRequest;
+    ///
+    /// let request = ListSubscriptionGlobalOrderRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.list_subscription_global_order(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn list_subscription_global_order(
         &self,
@@ -32124,6 +32185,22 @@ impl crate::Client {
     /// check service linked agency
     ///
     /// `GET /v1/{project_id}/agency`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListServiceAgencyRequest;
+    ///
+    /// let request = ListServiceAgencyRequest::new();
+    /// match client.list_service_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workspaces")]
     pub async fn list_service_agency(
         &self,
@@ -32145,6 +32222,22 @@ impl crate::Client {
     /// 根据body体中的角色和作用范围，创建委托，并将策略赋予给委托
     ///
     /// `POST /v1/{project_id}/agency`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateServiceAgencyRequest;
+    ///
+    /// let request = CreateServiceAgencyRequest::new();
+    /// match client.create_service_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workspaces")]
     pub async fn create_service_agency(
         &self,
@@ -32166,6 +32259,22 @@ impl crate::Client {
     /// 列出云日志资源
     ///
     /// `GET /v1/{project_id}/collector/cloudlogs/alias`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCloudLogAliasRequest;
+    ///
+    /// let request = ListCloudLogAliasRequest::new();
+    /// match client.list_cloud_log_alias(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn list_cloud_log_alias(
         &self,
@@ -32184,6 +32293,23 @@ impl crate::Client {
     /// 获取云服务采集配置
     ///
     /// `GET /v1/{project_id}/collector/cloudlogs/config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectConfigRequest;
+    ///
+    /// let request = ListCollectConfigRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.list_collect_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn list_collect_config(
         &self,
@@ -32214,6 +32340,22 @@ impl crate::Client {
     /// 保存云服务采集配置
     ///
     /// `POST /v1/{project_id}/collector/cloudlogs/config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateCollectConfigRequest;
+    ///
+    /// let request = CreateCollectConfigRequest::new();
+    /// match client.create_collect_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn create_collect_config(
         &self,
@@ -32236,6 +32378,24 @@ impl crate::Client {
     /// 删除云日志资源
     ///
     /// `DELETE /v1/{project_id}/collector/cloudlogs/config/{csvc}/{source_name}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteLtsCloudLogRequest;
+    ///
+    /// let request = DeleteLtsCloudLogRequest::new()
+    ///     .csvc("your-csvc")
+    ///     .source_name("your-source-name");
+    /// match client.delete_lts_cloud_log(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn delete_lts_cloud_log(
         &self,
@@ -32258,6 +32418,22 @@ impl crate::Client {
     /// 列出云日志资源
     ///
     /// `GET /v1/{project_id}/collector/cloudlogs/managers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCloudLogManagesRequest;
+    ///
+    /// let request = ListCloudLogManagesRequest::new();
+    /// match client.list_cloud_log_manages(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn list_cloud_log_manages(
         &self,
@@ -32276,6 +32452,22 @@ impl crate::Client {
     /// 查询区域列表
     ///
     /// `GET /v1/{project_id}/collector/cloudlogs/regions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListRegionsRequest;
+    ///
+    /// let request = ListRegionsRequest::new();
+    /// match client.list_regions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn list_regions(
         &self,
@@ -32294,6 +32486,23 @@ impl crate::Client {
     /// 获取字典信息
     ///
     /// `GET /v1/{project_id}/configurations/dictionaries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListConfigurationDictionariesRequest;
+    ///
+    /// let request = ListConfigurationDictionariesRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.list_configuration_dictionaries(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "configurations")]
     pub async fn list_configuration_dictionaries(
         &self,
@@ -32322,6 +32531,23 @@ impl crate::Client {
     /// 更新字典数据
     ///
     /// `PUT /v1/{project_id}/configurations/dictionaries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateConfigurationDictionariesRequest;
+    ///
+    /// let request = UpdateConfigurationDictionariesRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.update_configuration_dictionaries(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "configurations")]
     pub async fn update_configuration_dictionaries(
         &self,
@@ -32348,6 +32574,23 @@ impl crate::Client {
     /// 创建字典数据
     ///
     /// `POST /v1/{project_id}/configurations/dictionaries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateConfigurationDictionariesRequest;
+    ///
+    /// let request = CreateConfigurationDictionariesRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.create_configuration_dictionaries(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "configurations")]
     pub async fn create_configuration_dictionaries(
         &self,
@@ -32374,6 +32617,23 @@ impl crate::Client {
     /// 删除字典数据
     ///
     /// `DELETE /v1/{project_id}/configurations/dictionaries`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteConfigurationDictionariesRequest;
+    ///
+    /// let request = DeleteConfigurationDictionariesRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.delete_configuration_dictionaries(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "configurations")]
     pub async fn delete_configuration_dictionaries(
         &self,
@@ -32398,6 +32658,22 @@ impl crate::Client {
     /// 获取行管信息
     ///
     /// `GET /v1/{project_id}/siem/cloud-logs/managers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPlatformManagedRequest;
+    ///
+    /// let request = ShowPlatformManagedRequest::new();
+    /// match client.show_platform_managed(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn show_platform_managed(
         &self,
@@ -32418,6 +32694,23 @@ impl crate::Client {
     /// 查询租户版本信息，注意：目前其中参数purchase、usage、smn互斥，同时只能有一个请求参数被命中，优先级为：smn &gt; usage &gt; purchase
     ///
     /// `GET /v1/{project_id}/subscriptions/orders`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListSubscriptionOrderRequest;
+    ///
+    /// let request = ListSubscriptionOrderRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.list_subscription_order(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn list_subscription_order(
         &self,
@@ -32440,6 +32733,23 @@ impl crate::Client {
     /// 更新订阅资源
     ///
     /// `PUT /v1/{project_id}/subscriptions/orders`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateSubscriptionOrderRequest;
+    ///
+    /// let request = UpdateSubscriptionOrderRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.update_subscription_order(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn update_subscription_order(
         &self,
@@ -32466,6 +32776,23 @@ impl crate::Client {
     /// 安全云脑开通与配置接口
     ///
     /// `POST /v1/{project_id}/subscriptions/orders`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateSubscriptionOrderRequest;
+    ///
+    /// let request = CreateSubscriptionOrderRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.create_subscription_order(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn create_subscription_order(
         &self,
@@ -32492,6 +32819,23 @@ impl crate::Client {
     /// 安全云脑退订服务接口，目前仅支持按需场景
     ///
     /// `DELETE /v1/{project_id}/subscriptions/orders`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteSubscriptionOrderRequest;
+    ///
+    /// let request = DeleteSubscriptionOrderRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.delete_subscription_order(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn delete_subscription_order(
         &self,
@@ -32517,6 +32861,23 @@ impl crate::Client {
     /// 查询当前站点SecMaster支持的商品清单
     ///
     /// `GET /v1/{project_id}/subscriptions/products`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListSubscriptionProductRequest;
+    ///
+    /// let request = ListSubscriptionProductRequest::new()
+    ///     .x_language("your-x-language");
+    /// match client.list_subscription_product(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn list_subscription_product(
         &self,
@@ -32538,6 +32899,24 @@ impl crate::Client {
     /// 可通过工作空间名称、工作空间描述、创建时间等条件对租户的工作空间进行筛选。
     ///
     /// `GET /v1/{project_id}/workspaces`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListWorkspacesRequest;
+    ///
+    /// let request = ListWorkspacesRequest::new()
+    ///     .offset(10)
+    ///     .limit(10);
+    /// match client.list_workspaces(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workspaces")]
     pub async fn list_workspaces(
         &self,
@@ -32575,6 +32954,22 @@ impl crate::Client {
     /// 在使用安全云脑的基线检查、告警管理、安全分析、安全编排等功能前，需要创建工作空间，它可以将资源划分为各个不同的工作场景，避免资源冗余查找不便，影响日常使用。
     ///
     /// `POST /v1/{project_id}/workspaces`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateWorkspaceRequest;
+    ///
+    /// let request = CreateWorkspaceRequest::new();
+    /// match client.create_workspace(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workspaces")]
     pub async fn create_workspace(
         &self,
@@ -32596,6 +32991,23 @@ impl crate::Client {
     /// 查询工作空间名称、描述等详情信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowWorkspaceRequest;
+    ///
+    /// let request = ShowWorkspaceRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.show_workspace(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workspaces")]
     pub async fn show_workspace(
         &self,
@@ -32617,6 +33029,23 @@ impl crate::Client {
     /// 更新工作空间名称、描述等信息
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateWorkspaceRequest;
+    ///
+    /// let request = UpdateWorkspaceRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.update_workspace(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workspaces")]
     pub async fn update_workspace(
         &self,
@@ -32637,6 +33066,23 @@ impl crate::Client {
     /// 删除工作空间
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteWorkspaceRequest;
+    ///
+    /// let request = DeleteWorkspaceRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_workspace(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workspaces")]
     pub async fn delete_workspace(
         &self,
@@ -32660,6 +33106,23 @@ impl crate::Client {
     /// 列出采集通道列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/channels`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorChannelsRequest;
+    ///
+    /// let request = ListCollectorChannelsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_channels(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_channels(
         &self,
@@ -32691,6 +33154,23 @@ impl crate::Client {
     /// 创建采集通道
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/channels`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateCollectorChannelRequest;
+    ///
+    /// let request = CreateCollectorChannelRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_collector_channel(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn create_collector_channel(
         &self,
@@ -32711,6 +33191,23 @@ impl crate::Client {
     /// 列出采集通道分组
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/channels/groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorChannelGroupRequest;
+    ///
+    /// let request = ListCollectorChannelGroupRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_channel_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_channel_group(
         &self,
@@ -32731,6 +33228,23 @@ impl crate::Client {
     /// 创建采集通道分组
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/channels/groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateCollectorChannelGroupRequest;
+    ///
+    /// let request = CreateCollectorChannelGroupRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_collector_channel_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn create_collector_channel_group(
         &self,
@@ -32751,6 +33265,24 @@ impl crate::Client {
     /// 更新采集通道分组
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/collector/channels/groups/{group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateCollectorChannelGroupRequest;
+    ///
+    /// let request = UpdateCollectorChannelGroupRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .group_id("your-group-id");
+    /// match client.update_collector_channel_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn update_collector_channel_group(
         &self,
@@ -32772,6 +33304,24 @@ impl crate::Client {
     /// 删除采集通道分组
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/collector/channels/groups/{group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteCollectorChannelGroupRequest;
+    ///
+    /// let request = DeleteCollectorChannelGroupRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .group_id("your-group-id");
+    /// match client.delete_collector_channel_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn delete_collector_channel_group(
         &self,
@@ -32792,6 +33342,23 @@ impl crate::Client {
     /// 列出采集通道实例
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/channels/instances`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorInstancesRequest;
+    ///
+    /// let request = ListCollectorInstancesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_instances(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_instances(
         &self,
@@ -32818,6 +33385,24 @@ impl crate::Client {
     /// 展示采集通道
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/channels/{channel_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowCollectorChannelRequest;
+    ///
+    /// let request = ShowCollectorChannelRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .channel_id("your-channel-id");
+    /// match client.show_collector_channel(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn show_collector_channel(
         &self,
@@ -32838,6 +33423,24 @@ impl crate::Client {
     /// 更改采集通道
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/collector/channels/{channel_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateCollectorChannelRequest;
+    ///
+    /// let request = UpdateCollectorChannelRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .channel_id("your-channel-id");
+    /// match client.update_collector_channel(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn update_collector_channel(
         &self,
@@ -32859,6 +33462,24 @@ impl crate::Client {
     /// 删除采集通道
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/collector/channels/{channel_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteCollectorChannelRequest;
+    ///
+    /// let request = DeleteCollectorChannelRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .channel_id("your-channel-id");
+    /// match client.delete_collector_channel(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn delete_collector_channel(
         &self,
@@ -32879,6 +33500,24 @@ impl crate::Client {
     /// 执行采集通道操作
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/channels/{channel_id}/operation`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateCollectorChannelOperationRequest;
+    ///
+    /// let request = CreateCollectorChannelOperationRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .channel_id("your-channel-id");
+    /// match client.create_collector_channel_operation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn create_collector_channel_operation(
         &self,
@@ -32900,6 +33539,23 @@ impl crate::Client {
     /// 列表采集连接
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/connections`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorConnectionsRequest;
+    ///
+    /// let request = ListCollectorConnectionsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_connections(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_connections(
         &self,
@@ -32930,6 +33586,23 @@ impl crate::Client {
     /// 创建采集连接
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/connections`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateCollectorConnectionRequest;
+    ///
+    /// let request = CreateCollectorConnectionRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_collector_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn create_collector_connection(
         &self,
@@ -32950,6 +33623,24 @@ impl crate::Client {
     /// 展示采集连接详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/connections/{connection_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowCollectorConnectionRequest;
+    ///
+    /// let request = ShowCollectorConnectionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .connection_id("your-connection-id");
+    /// match client.show_collector_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn show_collector_connection(
         &self,
@@ -32970,6 +33661,24 @@ impl crate::Client {
     /// 更新采集连接
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/collector/connections/{connection_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateCollectorConnectionRequest;
+    ///
+    /// let request = UpdateCollectorConnectionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .connection_id("your-connection-id");
+    /// match client.update_collector_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn update_collector_connection(
         &self,
@@ -32991,6 +33700,24 @@ impl crate::Client {
     /// 删除采集连接
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/collector/connections/{connection_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteCollectorConnectionRequest;
+    ///
+    /// let request = DeleteCollectorConnectionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .connection_id("your-connection-id");
+    /// match client.delete_collector_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn delete_collector_connection(
         &self,
@@ -33011,6 +33738,23 @@ impl crate::Client {
     /// 安装采集通道文件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/files`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateCollectorFilesRequest;
+    ///
+    /// let request = CreateCollectorFilesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_collector_files(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn create_collector_files(
         &self,
@@ -33041,6 +33785,23 @@ impl crate::Client {
     /// 列出采集解析器
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorParsersRequest;
+    ///
+    /// let request = ListCollectorParsersRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_parsers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_parsers(
         &self,
@@ -33067,6 +33828,23 @@ impl crate::Client {
     /// 创建采集解析器
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateCollectorParserRequest;
+    ///
+    /// let request = CreateCollectorParserRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_collector_parser(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn create_collector_parser(
         &self,
@@ -33087,6 +33865,23 @@ impl crate::Client {
     /// 导出采集解析器
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportCollectorParserRequest;
+    ///
+    /// let request = ExportCollectorParserRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.export_collector_parser(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn export_collector_parser(
         &self,
@@ -33107,6 +33902,23 @@ impl crate::Client {
     /// 导入采集解析器
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportCollectorParserRequest;
+    ///
+    /// let request = ImportCollectorParserRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.import_collector_parser(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn import_collector_parser(
         &self,
@@ -33137,6 +33949,23 @@ impl crate::Client {
     /// 列出采集解析器模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/templates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorParserTemplateRequest;
+    ///
+    /// let request = ListCollectorParserTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_parser_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_parser_template(
         &self,
@@ -33162,6 +33991,24 @@ impl crate::Client {
     /// 获取采集解析器详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/{parser_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowCollectorParserRequest;
+    ///
+    /// let request = ShowCollectorParserRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .parser_id("your-parser-id");
+    /// match client.show_collector_parser(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn show_collector_parser(
         &self,
@@ -33182,6 +34029,24 @@ impl crate::Client {
     /// 删除采集解析器
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/collector/logstash/parsers/{parser_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteCollectorParserRequest;
+    ///
+    /// let request = DeleteCollectorParserRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .parser_id("your-parser-id");
+    /// match client.delete_collector_parser(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn delete_collector_parser(
         &self,
@@ -33202,6 +34067,23 @@ impl crate::Client {
     /// 列出采集模块
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/module-templates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorModuleTemplateRequest;
+    ///
+    /// let request = ListCollectorModuleTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_module_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_module_template(
         &self,
@@ -33222,6 +34104,23 @@ impl crate::Client {
     /// 列出采集模块规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/collector/module-templates/restriction`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorModuleRestrictionsRequest;
+    ///
+    /// let request = ListCollectorModuleRestrictionsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_module_restrictions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_module_restrictions(
         &self,
@@ -33242,6 +34141,23 @@ impl crate::Client {
     /// 列出采集节点
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/collector/nodes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCollectorNodeRequest;
+    ///
+    /// let request = ListCollectorNodeRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_collector_node(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "collectors")]
     pub async fn list_collector_node(
         &self,
@@ -33270,6 +34186,23 @@ impl crate::Client {
     /// 列出组件
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListIsapComponentsRequest;
+    ///
+    /// let request = ListIsapComponentsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_isap_components(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn list_isap_components(
         &self,
@@ -33289,6 +34222,24 @@ impl crate::Client {
     /// 展示组件详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowIsapComponentRequest;
+    ///
+    /// let request = ShowIsapComponentRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id");
+    /// match client.show_isap_component(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn show_isap_component(
         &self,
@@ -33313,6 +34264,24 @@ impl crate::Client {
     /// 列出组件配置
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListComponentConfigurationRequest;
+    ///
+    /// let request = ListComponentConfigurationRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id");
+    /// match client.list_component_configuration(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn list_component_configuration(
         &self,
@@ -33353,6 +34322,24 @@ impl crate::Client {
     /// 点击保存按钮
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateComponentConfigurationRequest;
+    ///
+    /// let request = UpdateComponentConfigurationRequest::new()
+    ///     .component_id("your-component-id")
+    ///     .workspace_id("your-workspace-id");
+    /// match client.update_component_configuration(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn update_component_configuration(
         &self,
@@ -33374,6 +34361,24 @@ impl crate::Client {
     /// 创建配置应用
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations/application`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateConfigurationApplicationRequest;
+    ///
+    /// let request = CreateConfigurationApplicationRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id");
+    /// match client.create_configuration_application(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn create_configuration_application(
         &self,
@@ -33395,6 +34400,24 @@ impl crate::Client {
     /// 获取组件历史版本的配置数据
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/configurations/versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListHistoryComponentConfigurationRequest;
+    ///
+    /// let request = ListHistoryComponentConfigurationRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id");
+    /// match client.list_history_component_configuration(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn list_history_component_configuration(
         &self,
@@ -33419,6 +34442,24 @@ impl crate::Client {
     /// 列出运行中节点
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/running-nodes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListRunningNodesRequest;
+    ///
+    /// let request = ListRunningNodesRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id");
+    /// match client.list_running_nodes(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn list_running_nodes(
         &self,
@@ -33456,6 +34497,24 @@ impl crate::Client {
     /// 列出组件模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/components/{component_id}/templates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListComponentTemplateRequest;
+    ///
+    /// let request = ListComponentTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id");
+    /// match client.list_component_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn list_component_template(
         &self,
@@ -33495,6 +34554,23 @@ impl crate::Client {
     /// 查询节点
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/nodes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListNodesRequest;
+    ///
+    /// let request = ListNodesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_nodes(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "nodes")]
     pub async fn list_nodes(
         &self,
@@ -33532,6 +34608,23 @@ impl crate::Client {
     /// 删除节点
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/nodes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteNodeRequest;
+    ///
+    /// let request = DeleteNodeRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_node(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "nodes")]
     pub async fn delete_node(
         &self,
@@ -33552,6 +34645,23 @@ impl crate::Client {
     /// 查询安装脚本列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/nodes/installation-scripts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListInstallationRequest;
+    ///
+    /// let request = ListInstallationRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_installation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "nodes")]
     pub async fn list_installation(
         &self,
@@ -33571,6 +34681,23 @@ impl crate::Client {
     /// 列出VPC终端节点服务
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/nodes/vpc-endpoint-services`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListVpcEndpointServiceRequest;
+    ///
+    /// let request = ListVpcEndpointServiceRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_vpc_endpoint_service(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "nodes")]
     pub async fn list_vpc_endpoint_service(
         &self,
@@ -33590,6 +34717,23 @@ impl crate::Client {
     /// 更新VPC终端节点服务
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/nodes/vpc-endpoint-services`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateVpcEndpointServiceRequest;
+    ///
+    /// let request = UpdateVpcEndpointServiceRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.update_vpc_endpoint_service(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "nodes")]
     pub async fn update_vpc_endpoint_service(
         &self,
@@ -33614,6 +34758,24 @@ impl crate::Client {
     /// 更新节点信息
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/nodes/{node_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateNodeRequest;
+    ///
+    /// let request = UpdateNodeRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .node_id("your-node-id");
+    /// match client.update_node(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "nodes")]
     pub async fn update_node(
         &self,
@@ -33635,6 +34797,23 @@ impl crate::Client {
     /// 批量查询指标结果
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/metrics/hits`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::BatchSearchMetricHitsRequest;
+    ///
+    /// let request = BatchSearchMetricHitsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.batch_search_metric_hits(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "metrics")]
     pub async fn batch_search_metric_hits(
         &self,
@@ -33657,6 +34836,25 @@ impl crate::Client {
     /// 获取报告列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/reports`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListReportsRequest;
+    ///
+    /// let request = ListReportsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .report_period("your-report-period")
+    ///     .status("your-status");
+    /// match client.list_reports(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "reports")]
     pub async fn list_reports(
         &self,
@@ -33678,6 +34876,24 @@ impl crate::Client {
     /// 创建安全报告
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/reports`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateReportRequest;
+    ///
+    /// let request = CreateReportRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .region("your-region");
+    /// match client.create_report(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "reports")]
     pub async fn create_report(
         &self,
@@ -33699,6 +34915,23 @@ impl crate::Client {
     /// 更新收件人邮箱状态
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/sa/reports/emails`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateRecipientsEmailStatusRequest;
+    ///
+    /// let request = UpdateRecipientsEmailStatusRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.update_recipients_email_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "reports")]
     pub async fn update_recipients_email_status(
         &self,
@@ -33719,6 +34952,23 @@ impl crate::Client {
     /// 查询收件人状态
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/reports/emails/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListRecipientsStatusRequest;
+    ///
+    /// let request = ListRecipientsStatusRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_recipients_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "reports")]
     pub async fn list_recipients_status(
         &self,
@@ -33739,6 +34989,24 @@ impl crate::Client {
     /// 获取报告详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/reports/{report_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowReportInfoRequest;
+    ///
+    /// let request = ShowReportInfoRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .report_id("your-report-id");
+    /// match client.show_report_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "reports")]
     pub async fn show_report_info(
         &self,
@@ -33759,6 +35027,24 @@ impl crate::Client {
     /// 更新报告
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/sa/reports/{report_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateReportRequest;
+    ///
+    /// let request = UpdateReportRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .report_id("your-report-id");
+    /// match client.update_report(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "reports")]
     pub async fn update_report(
         &self,
@@ -33780,6 +35066,24 @@ impl crate::Client {
     /// 删除报告
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/sa/reports/{report_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteReportRequest;
+    ///
+    /// let request = DeleteReportRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .report_id("your-report-id");
+    /// match client.delete_report(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "reports")]
     pub async fn delete_report(
         &self,
@@ -33800,6 +35104,24 @@ impl crate::Client {
     /// 操作安全报告
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/reports/{report_id}/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExecuteReportActionRequest;
+    ///
+    /// let request = ExecuteReportActionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .report_id("your-report-id");
+    /// match client.execute_report_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "reports")]
     pub async fn execute_report_action(
         &self,
@@ -33821,6 +35143,24 @@ impl crate::Client {
     /// 删除资产
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/sa/resources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteResourceRequest;
+    ///
+    /// let request = DeleteResourceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .x_language("your-x-language");
+    /// match client.delete_resource(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resources")]
     pub async fn delete_resource(
         &self,
@@ -33842,6 +35182,25 @@ impl crate::Client {
     /// 导出资产列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/resources/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportResourcesRequest;
+    ///
+    /// let request = ExportResourcesRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .r#type("your-type")
+    ///     .x_language("your-x-language");
+    /// match client.export_resources(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resources")]
     pub async fn export_resources(
         &self,
@@ -33867,6 +35226,26 @@ impl crate::Client {
     /// 导入资产，根据下载的模板填写资产，资产的所有字段根据是否必填来限制，参照:资产对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/resources/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportResourceRequest;
+    ///
+    /// let request = ImportResourceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .r#type("your-type")
+    ///     .provider("your-provider")
+    ///     .x_language("your-x-language");
+    /// match client.import_resource(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resources")]
     pub async fn import_resource(
         &self,
@@ -33900,6 +35279,24 @@ impl crate::Client {
     /// 搜索资产列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/sa/resources/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListResourcesRequest;
+    ///
+    /// let request = ListResourcesRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .x_language("your-x-language");
+    /// match client.list_resources(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resources")]
     pub async fn list_resources(
         &self,
@@ -33935,6 +35332,25 @@ impl crate::Client {
     /// 下载资产导入模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/resources/template/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DownloadResourceTemplateRequest;
+    ///
+    /// let request = DownloadResourceTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .r#type("your-type")
+    ///     .x_language("your-x-language");
+    /// match client.download_resource_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resources")]
     pub async fn download_resource_template(
         &self,
@@ -33956,6 +35372,25 @@ impl crate::Client {
     /// 获取资产详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/sa/resources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowResourceRequest;
+    ///
+    /// let request = ShowResourceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .id("your-id")
+    ///     .x_language("your-x-language");
+    /// match client.show_resource(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resources")]
     pub async fn show_resource(
         &self,
@@ -33979,6 +35414,25 @@ impl crate::Client {
     /// 编辑资产，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/sa/resources/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ChangeResourceRequest;
+    ///
+    /// let request = ChangeResourceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .id("your-id")
+    ///     .x_language("your-x-language");
+    /// match client.change_resource(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resources")]
     pub async fn change_resource(
         &self,
@@ -34001,6 +35455,23 @@ impl crate::Client {
     /// 列出告警规则
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListAlertRulesRequest;
+    ///
+    /// let request = ListAlertRulesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_alert_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn list_alert_rules(
         &self,
@@ -34036,6 +35507,23 @@ impl crate::Client {
     /// 创建告警规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateAlertRuleRequest;
+    ///
+    /// let request = CreateAlertRuleRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_alert_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn create_alert_rule(
         &self,
@@ -34056,6 +35544,23 @@ impl crate::Client {
     /// 删除告警规则
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteAlertRuleRequest;
+    ///
+    /// let request = DeleteAlertRuleRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_alert_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn delete_alert_rule(
         &self,
@@ -34076,6 +35581,23 @@ impl crate::Client {
     /// 停用告警规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/disable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DisableAlertRuleRequest;
+    ///
+    /// let request = DisableAlertRuleRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.disable_alert_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn disable_alert_rule(
         &self,
@@ -34096,6 +35618,23 @@ impl crate::Client {
     /// 启用告警规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/enable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::EnableAlertRuleRequest;
+    ///
+    /// let request = EnableAlertRuleRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.enable_alert_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn enable_alert_rule(
         &self,
@@ -34116,6 +35655,23 @@ impl crate::Client {
     /// 告警规则总览
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/metrics`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListAlertRuleMetricsRequest;
+    ///
+    /// let request = ListAlertRuleMetricsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_alert_rule_metrics(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn list_alert_rule_metrics(
         &self,
@@ -34135,6 +35691,23 @@ impl crate::Client {
     /// 模拟告警规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/simulation`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateAlertRuleSimulationRequest;
+    ///
+    /// let request = CreateAlertRuleSimulationRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_alert_rule_simulation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn create_alert_rule_simulation(
         &self,
@@ -34155,6 +35728,25 @@ impl crate::Client {
     /// 列出告警规则模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/templates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListAlertRuleTemplatesRequest;
+    ///
+    /// let request = ListAlertRuleTemplatesRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .offset(10)
+    ///     .limit(10);
+    /// match client.list_alert_rule_templates(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn list_alert_rule_templates(
         &self,
@@ -34192,6 +35784,23 @@ impl crate::Client {
     /// 告警模板总览
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/templates/metrics`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListAlertRuleTemplateMetricsRequest;
+    ///
+    /// let request = ListAlertRuleTemplateMetricsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_alert_rule_template_metrics(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn list_alert_rule_template_metrics(
         &self,
@@ -34211,6 +35820,24 @@ impl crate::Client {
     /// 查看告警规则模板
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/templates/{template_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowAlertRuleTemplateRequest;
+    ///
+    /// let request = ShowAlertRuleTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .template_id("your-template-id");
+    /// match client.show_alert_rule_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn show_alert_rule_template(
         &self,
@@ -34231,6 +35858,24 @@ impl crate::Client {
     /// 查看告警规则
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/{rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowAlertRuleRequest;
+    ///
+    /// let request = ShowAlertRuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .rule_id("your-rule-id");
+    /// match client.show_alert_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn show_alert_rule(
         &self,
@@ -34251,6 +35896,24 @@ impl crate::Client {
     /// 更新告警规则
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/alert-rules/{rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateAlertRuleRequest;
+    ///
+    /// let request = UpdateAlertRuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .rule_id("your-rule-id");
+    /// match client.update_alert_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alert-rules")]
     pub async fn update_alert_rule(
         &self,
@@ -34274,6 +35937,23 @@ impl crate::Client {
     /// 列出云日志资源
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/cloud-logs/platform`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCloudLogPlatformRequest;
+    ///
+    /// let request = ListCloudLogPlatformRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_cloud_log_platform(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn list_cloud_log_platform(
         &self,
@@ -34293,6 +35973,23 @@ impl crate::Client {
     /// 列出云日志资源
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/cloud-logs/resource`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCloudLogResourcesRequest;
+    ///
+    /// let request = ListCloudLogResourcesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_cloud_log_resources(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn list_cloud_log_resources(
         &self,
@@ -34317,6 +36014,23 @@ impl crate::Client {
     /// 创建云日志资源
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/cloud-logs/resource`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateResourceConfigRequest;
+    ///
+    /// let request = CreateResourceConfigRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_resource_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn create_resource_config(
         &self,
@@ -34337,6 +36051,24 @@ impl crate::Client {
     /// 获取是否开启行管
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/cloud-logs/tenant/whitelist`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowCloudLogTenantWhitelistRequest;
+    ///
+    /// let request = ShowCloudLogTenantWhitelistRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .domain_id("your-domain-id");
+    /// match client.show_cloud_log_tenant_whitelist(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "cloud-logs")]
     pub async fn show_cloud_log_tenant_whitelist(
         &self,
@@ -34361,6 +36093,23 @@ impl crate::Client {
     /// 获取数据空间列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListDataspacesRequest;
+    ///
+    /// let request = ListDataspacesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_dataspaces(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "dataspaces")]
     pub async fn list_dataspaces(
         &self,
@@ -34386,6 +36135,23 @@ impl crate::Client {
     /// 创建数据空间
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateDataspaceRequest;
+    ///
+    /// let request = CreateDataspaceRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_dataspace(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "dataspaces")]
     pub async fn create_dataspace(
         &self,
@@ -34406,6 +36172,24 @@ impl crate::Client {
     /// 获取数据空间详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces/{dataspace_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowDataspaceRequest;
+    ///
+    /// let request = ShowDataspaceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataspace_id("your-dataspace-id");
+    /// match client.show_dataspace(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "dataspaces")]
     pub async fn show_dataspace(
         &self,
@@ -34426,6 +36210,24 @@ impl crate::Client {
     /// 修改数据空间
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces/{dataspace_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateDataspaceRequest;
+    ///
+    /// let request = UpdateDataspaceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataspace_id("your-dataspace-id");
+    /// match client.update_dataspace(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "dataspaces")]
     pub async fn update_dataspace(
         &self,
@@ -34447,6 +36249,24 @@ impl crate::Client {
     /// 删除数据空间
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/dataspaces/{dataspace_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteDataspaceRequest;
+    ///
+    /// let request = DeleteDataspaceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataspace_id("your-dataspace-id");
+    /// match client.delete_dataspace(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "dataspaces")]
     pub async fn delete_dataspace(
         &self,
@@ -34467,6 +36287,23 @@ impl crate::Client {
     /// 获取指标统计数据
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/moniter/metric/statistics`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowMoniterMetricStatsRequest;
+    ///
+    /// let request = ShowMoniterMetricStatsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.show_moniter_metric_stats(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "metrics")]
     pub async fn show_moniter_metric_stats(
         &self,
@@ -34487,6 +36324,23 @@ impl crate::Client {
     /// 获取数据管道列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/pipes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListPipesRequest;
+    ///
+    /// let request = ListPipesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_pipes(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn list_pipes(
         &self,
@@ -34514,6 +36368,23 @@ impl crate::Client {
     /// 创建数据管道
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/pipes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreatePipeRequest;
+    ///
+    /// let request = CreatePipeRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_pipe(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn create_pipe(
         &self,
@@ -34534,6 +36405,24 @@ impl crate::Client {
     /// 获取数据管道详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPipeRequest;
+    ///
+    /// let request = ShowPipeRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.show_pipe(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn show_pipe(
         &self,
@@ -34554,6 +36443,24 @@ impl crate::Client {
     /// 修改数据管道
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdatePipeRequest;
+    ///
+    /// let request = UpdatePipeRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.update_pipe(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn update_pipe(
         &self,
@@ -34575,6 +36482,24 @@ impl crate::Client {
     /// 删除数据管道
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeletePipeRequest;
+    ///
+    /// let request = DeletePipeRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.delete_pipe(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn delete_pipe(
         &self,
@@ -34595,6 +36520,24 @@ impl crate::Client {
     /// 获取实时消费配置
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/consumption`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPipeConsumptionRequest;
+    ///
+    /// let request = ShowPipeConsumptionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.show_pipe_consumption(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn show_pipe_consumption(
         &self,
@@ -34615,6 +36558,24 @@ impl crate::Client {
     /// 开启实时消费
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/consumption`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreatePipeConsumptionRequest;
+    ///
+    /// let request = CreatePipeConsumptionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.create_pipe_consumption(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn create_pipe_consumption(
         &self,
@@ -34636,6 +36597,24 @@ impl crate::Client {
     /// 关闭实时消费
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/consumption`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeletePipeConsumptionRequest;
+    ///
+    /// let request = DeletePipeConsumptionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.delete_pipe_consumption(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn delete_pipe_consumption(
         &self,
@@ -34656,6 +36635,24 @@ impl crate::Client {
     /// 获取索引信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/index`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPipeIndexRequest;
+    ///
+    /// let request = ShowPipeIndexRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.show_pipe_index(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn show_pipe_index(
         &self,
@@ -34676,6 +36673,24 @@ impl crate::Client {
     /// 修改索引
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/pipes/{pipe_id}/index`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdatePipeIndexRequest;
+    ///
+    /// let request = UpdatePipeIndexRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.update_pipe_index(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pipes")]
     pub async fn update_pipe_index(
         &self,
@@ -34697,6 +36712,23 @@ impl crate::Client {
     /// 执行分析
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/search/analysis`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateSearchAnalysisRequest;
+    ///
+    /// let request = CreateSearchAnalysisRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_search_analysis(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "search")]
     pub async fn create_search_analysis(
         &self,
@@ -34717,6 +36749,24 @@ impl crate::Client {
     /// 获取检索条件列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListSearchConditionsRequest;
+    ///
+    /// let request = ListSearchConditionsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .pipe_id("your-pipe-id");
+    /// match client.list_search_conditions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "search")]
     pub async fn list_search_conditions(
         &self,
@@ -34741,6 +36791,23 @@ impl crate::Client {
     /// 创建检索条件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateSearchConditionRequest;
+    ///
+    /// let request = CreateSearchConditionRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_search_condition(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "search")]
     pub async fn create_search_condition(
         &self,
@@ -34761,6 +36828,24 @@ impl crate::Client {
     /// 获取检索条件详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions/{condition_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowSearchConditionRequest;
+    ///
+    /// let request = ShowSearchConditionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .condition_id("your-condition-id");
+    /// match client.show_search_condition(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "search")]
     pub async fn show_search_condition(
         &self,
@@ -34781,6 +36866,24 @@ impl crate::Client {
     /// 修改检索条件
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions/{condition_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateSearchConditionRequest;
+    ///
+    /// let request = UpdateSearchConditionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .condition_id("your-condition-id");
+    /// match client.update_search_condition(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "search")]
     pub async fn update_search_condition(
         &self,
@@ -34802,6 +36905,24 @@ impl crate::Client {
     /// 删除检索条件
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/search/conditions/{condition_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteSearchConditionRequest;
+    ///
+    /// let request = DeleteSearchConditionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .condition_id("your-condition-id");
+    /// match client.delete_search_condition(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "search")]
     pub async fn delete_search_condition(
         &self,
@@ -34822,6 +36943,23 @@ impl crate::Client {
     /// 获取数据分布直方图
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/search/histograms`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListSearchHistogramsRequest;
+    ///
+    /// let request = ListSearchHistogramsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_search_histograms(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "search")]
     pub async fn list_search_histograms(
         &self,
@@ -34842,6 +36980,23 @@ impl crate::Client {
     /// 获取检索数据
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/search/logs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListSearchLogsRequest;
+    ///
+    /// let request = ListSearchLogsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_search_logs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "search")]
     pub async fn list_search_logs(
         &self,
@@ -34877,6 +37032,23 @@ impl crate::Client {
     /// 查询投递信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListShippersRequest;
+    ///
+    /// let request = ListShippersRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_shippers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn list_shippers(
         &self,
@@ -34923,6 +37095,23 @@ impl crate::Client {
     /// 创建数据投递
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateShipperRequest;
+    ///
+    /// let request = CreateShipperRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_shipper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn create_shipper(
         &self,
@@ -34943,6 +37132,23 @@ impl crate::Client {
     /// 删除投递信息
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/siem/shippers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteShipperRequest;
+    ///
+    /// let request = DeleteShipperRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_shipper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn delete_shipper(
         &self,
@@ -34963,6 +37169,23 @@ impl crate::Client {
     /// 获取投递授权信息列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/authorizations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListShipperAuthorizationsRequest;
+    ///
+    /// let request = ListShipperAuthorizationsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_shipper_authorizations(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn list_shipper_authorizations(
         &self,
@@ -34992,6 +37215,23 @@ impl crate::Client {
     /// 授权处理
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/authorizations/handle`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::HandleShipperAuthorizationRequest;
+    ///
+    /// let request = HandleShipperAuthorizationRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.handle_shipper_authorization(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn handle_shipper_authorization(
         &self,
@@ -35012,6 +37252,25 @@ impl crate::Client {
     /// 获取委托权限
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/delegate/auth/{domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowShipperDelegateAuthRequest;
+    ///
+    /// let request = ShowShipperDelegateAuthRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .domain_id("your-domain-id")
+    ///     .agency_name("your-agency-name");
+    /// match client.show_shipper_delegate_auth(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn show_shipper_delegate_auth(
         &self,
@@ -35033,6 +37292,24 @@ impl crate::Client {
     /// 创建委托权限
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/delegate/auth/{domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateShipperDelegateAuthRequest;
+    ///
+    /// let request = CreateShipperDelegateAuthRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .domain_id("your-domain-id");
+    /// match client.create_shipper_delegate_auth(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn create_shipper_delegate_auth(
         &self,
@@ -35056,6 +37333,24 @@ impl crate::Client {
     /// 参数查询接口
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/params/{param_type}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowShipperParamRequest;
+    ///
+    /// let request = ShowShipperParamRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .param_type("your-param-type");
+    /// match client.show_shipper_param(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn show_shipper_param(
         &self,
@@ -35077,6 +37372,24 @@ impl crate::Client {
     /// 投递规则详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowShipperRequest;
+    ///
+    /// let request = ShowShipperRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .shipper_id("your-shipper-id");
+    /// match client.show_shipper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn show_shipper(
         &self,
@@ -35097,6 +37410,24 @@ impl crate::Client {
     /// 重新授权
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}/authorization/retry`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::RetryShipperAuthorizationRequest;
+    ///
+    /// let request = RetryShipperAuthorizationRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .shipper_id("your-shipper-id");
+    /// match client.retry_shipper_authorization(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn retry_shipper_authorization(
         &self,
@@ -35118,6 +37449,24 @@ impl crate::Client {
     /// 投递挂起
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}/pause`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::PauseShipperRequest;
+    ///
+    /// let request = PauseShipperRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .shipper_id("your-shipper-id");
+    /// match client.pause_shipper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn pause_shipper(
         &self,
@@ -35138,6 +37487,24 @@ impl crate::Client {
     /// 启动投递
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}/resume`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ResumeShipperRequest;
+    ///
+    /// let request = ResumeShipperRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .shipper_id("your-shipper-id");
+    /// match client.resume_shipper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn resume_shipper(
         &self,
@@ -35158,6 +37525,24 @@ impl crate::Client {
     /// 重新投递
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/siem/shippers/{shipper_id}/retry`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::RetryShipperRequest;
+    ///
+    /// let request = RetryShipperRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .shipper_id("your-shipper-id");
+    /// match client.retry_shipper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "shippers")]
     pub async fn retry_shipper(
         &self,
@@ -35178,6 +37563,23 @@ impl crate::Client {
     /// 创建告警
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateAlertRequest;
+    ///
+    /// let request = CreateAlertRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_alert(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn create_alert(
         &self,
@@ -35198,6 +37600,23 @@ impl crate::Client {
     /// 删除告警
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/alerts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteAlertRequest;
+    ///
+    /// let request = DeleteAlertRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_alert(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn delete_alert(
         &self,
@@ -35218,6 +37637,23 @@ impl crate::Client {
     /// 批量删除告警
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteAlertsRequest;
+    ///
+    /// let request = DeleteAlertsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_alerts(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn delete_alerts(
         &self,
@@ -35238,6 +37674,23 @@ impl crate::Client {
     /// 告警转事件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-order`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateBatchOrderAlertsRequest;
+    ///
+    /// let request = CreateBatchOrderAlertsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_batch_order_alerts(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn create_batch_order_alerts(
         &self,
@@ -35260,6 +37713,23 @@ impl crate::Client {
     /// 批量更新告警，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/batch-update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ChangeAlertsRequest;
+    ///
+    /// let request = ChangeAlertsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.change_alerts(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn change_alerts(
         &self,
@@ -35282,6 +37752,23 @@ impl crate::Client {
     /// 导出告警,若字段是object类型，则将整个子对象的内容导出
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportAlertsRequest;
+    ///
+    /// let request = ExportAlertsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.export_alerts(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn export_alerts(
         &self,
@@ -35303,6 +37790,23 @@ impl crate::Client {
     /// 批量导入告警，根据template下载的模板填写告警，告警的所有字段根据是否必填来限制，参照:安全事件数据对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportAlertsRequest;
+    ///
+    /// let request = ImportAlertsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.import_alerts(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn import_alerts(
         &self,
@@ -35333,6 +37837,23 @@ impl crate::Client {
     /// 搜索告警列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListAlertsRequest;
+    ///
+    /// let request = ListAlertsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_alerts(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn list_alerts(
         &self,
@@ -35370,6 +37891,23 @@ impl crate::Client {
     /// 下载告警导入模板，模板根据标准的dataclass字段属性来组织，下载时需要实现默认的告警样例
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/template/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DownloadAlertTemplateRequest;
+    ///
+    /// let request = DownloadAlertTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.download_alert_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn download_alert_template(
         &self,
@@ -35388,6 +37926,24 @@ impl crate::Client {
     /// 获取告警详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowAlertRequest;
+    ///
+    /// let request = ShowAlertRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .alert_id("your-alert-id");
+    /// match client.show_alert(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn show_alert(
         &self,
@@ -35410,6 +37966,24 @@ impl crate::Client {
     /// 编辑告警，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/alerts/{alert_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ChangeAlertRequest;
+    ///
+    /// let request = ChangeAlertRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .alert_id("your-alert-id");
+    /// match client.change_alert(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "alerts")]
     pub async fn change_alert(
         &self,
@@ -35431,6 +38005,23 @@ impl crate::Client {
     /// 操作连接列表查询接口
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListConnectionsRequest;
+    ///
+    /// let request = ListConnectionsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_connections(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "asset-credentials")]
     pub async fn list_connections(
         &self,
@@ -35466,6 +38057,23 @@ impl crate::Client {
     /// 新建操作连接
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateConnectionRequest;
+    ///
+    /// let request = CreateConnectionRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "asset-credentials")]
     pub async fn create_connection(
         &self,
@@ -35486,6 +38094,24 @@ impl crate::Client {
     /// 查询操作连接详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials/{asset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowConnectionRequest;
+    ///
+    /// let request = ShowConnectionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .asset_id("your-asset-id");
+    /// match client.show_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "asset-credentials")]
     pub async fn show_connection(
         &self,
@@ -35506,6 +38132,24 @@ impl crate::Client {
     /// 更新操作连接
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials/{asset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateConnectionRequest;
+    ///
+    /// let request = UpdateConnectionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .asset_id("your-asset-id");
+    /// match client.update_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "asset-credentials")]
     pub async fn update_connection(
         &self,
@@ -35527,6 +38171,24 @@ impl crate::Client {
     /// 删除操作连接
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/assetcredentials/{asset_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteConnectionRequest;
+    ///
+    /// let request = DeleteConnectionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .asset_id("your-asset-id");
+    /// match client.delete_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "asset-credentials")]
     pub async fn delete_connection(
         &self,
@@ -35549,6 +38211,23 @@ impl crate::Client {
     /// 上传附件至OBS
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/attachment/upload`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UploadAttachmentRequest;
+    ///
+    /// let request = UploadAttachmentRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.upload_attachment(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "attachments")]
     pub async fn upload_attachment(
         &self,
@@ -35582,6 +38261,24 @@ impl crate::Client {
     /// 获取附件详情信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/attachment/{attach_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowAttachmentRequest;
+    ///
+    /// let request = ShowAttachmentRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .attach_id("your-attach-id");
+    /// match client.show_attachment(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "attachments")]
     pub async fn show_attachment(
         &self,
@@ -35604,6 +38301,24 @@ impl crate::Client {
     /// 从OBS下载附件
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/attachment/{attach_id}/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DownloadAttachmentRequest;
+    ///
+    /// let request = DownloadAttachmentRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .attach_id("your-attach-id");
+    /// match client.download_attachment(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "attachments")]
     pub async fn download_attachment(
         &self,
@@ -35624,6 +38339,23 @@ impl crate::Client {
     /// 获取目录全量列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListAllSecondCatalogueRequest;
+    ///
+    /// let request = ListAllSecondCatalogueRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_all_second_catalogue(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "catalogues")]
     pub async fn list_all_second_catalogue(
         &self,
@@ -35647,6 +38379,23 @@ impl crate::Client {
     /// 新增自定义目录
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateCatalogueRequest;
+    ///
+    /// let request = CreateCatalogueRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_catalogue(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "catalogues")]
     pub async fn create_catalogue(
         &self,
@@ -35667,6 +38416,23 @@ impl crate::Client {
     /// 批量删除目录
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteCatalogueRequest;
+    ///
+    /// let request = DeleteCatalogueRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_catalogue(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "catalogues")]
     pub async fn delete_catalogue(
         &self,
@@ -35689,6 +38455,23 @@ impl crate::Client {
     /// 批量修改自定义目录
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues/batch-update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::BatchUpdateCatalogueRequest;
+    ///
+    /// let request = BatchUpdateCatalogueRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.batch_update_catalogue(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "catalogues")]
     pub async fn batch_update_catalogue(
         &self,
@@ -35709,6 +38492,23 @@ impl crate::Client {
     /// 目录列表查询
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListCatalogueRequest;
+    ///
+    /// let request = ListCatalogueRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_catalogue(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "catalogues")]
     pub async fn list_catalogue(
         &self,
@@ -35746,6 +38546,24 @@ impl crate::Client {
     /// 修改自定义目录
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/catalogues/{catalogue_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateCatalogueRequest;
+    ///
+    /// let request = UpdateCatalogueRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .catalogue_id("your-catalogue-id");
+    /// match client.update_catalogue(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "catalogues")]
     pub async fn update_catalogue(
         &self,
@@ -35767,6 +38585,23 @@ impl crate::Client {
     /// 查询插件定义列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListComponentsRequest;
+    ///
+    /// let request = ListComponentsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_components(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn list_components(
         &self,
@@ -35804,6 +38639,23 @@ impl crate::Client {
     /// 查询在配置流程时的插件配置模板列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListComponentTemplatesRequest;
+    ///
+    /// let request = ListComponentTemplatesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_component_templates(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn list_component_templates(
         &self,
@@ -35843,6 +38695,23 @@ impl crate::Client {
     /// 创建在配置流程时的插件配置模板
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/components/template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateComponentTemplateRequest;
+    ///
+    /// let request = CreateComponentTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_component_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn create_component_template(
         &self,
@@ -35865,6 +38734,24 @@ impl crate::Client {
     /// 查询在配置流程时的插件配置模板详情信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/template/{template_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowComponentTemplateRequest;
+    ///
+    /// let request = ShowComponentTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .template_id("your-template-id");
+    /// match client.show_component_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn show_component_template(
         &self,
@@ -35887,6 +38774,24 @@ impl crate::Client {
     /// 更新某个在配置流程时的插件配置模板
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/components/template/{template_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateComponentTemplateRequest;
+    ///
+    /// let request = UpdateComponentTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .template_id("your-template-id");
+    /// match client.update_component_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn update_component_template(
         &self,
@@ -35910,6 +38815,24 @@ impl crate::Client {
     /// 删除某个在配置流程时的插件配置模板
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/components/template/{template_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteComponentTemplateRequest;
+    ///
+    /// let request = DeleteComponentTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .template_id("your-template-id");
+    /// match client.delete_component_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn delete_component_template(
         &self,
@@ -35930,6 +38853,24 @@ impl crate::Client {
     /// 查询插件详细信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/{component_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowComponentRequest;
+    ///
+    /// let request = ShowComponentRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id");
+    /// match client.show_component(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn show_component(
         &self,
@@ -35952,6 +38893,25 @@ impl crate::Client {
     /// 查询插件的函数、连接器和管理器列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/{component_id}/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListComponentActionsRequest;
+    ///
+    /// let request = ListComponentActionsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id")
+    ///     .enabled(true);
+    /// match client.list_component_actions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn list_component_actions(
         &self,
@@ -35991,6 +38951,26 @@ impl crate::Client {
     /// 查询插件的action详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/components/{component_id}/action/{action_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowComponentActionRequest;
+    ///
+    /// let request = ShowComponentActionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .component_id("your-component-id")
+    ///     .action_id("your-action-id")
+    ///     .enabled(true);
+    /// match client.show_component_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "components")]
     pub async fn show_component_action(
         &self,
@@ -36013,6 +38993,23 @@ impl crate::Client {
     /// 查询数据类列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListDataclassRequest;
+    ///
+    /// let request = ListDataclassRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_dataclass(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-classes")]
     pub async fn list_dataclass(
         &self,
@@ -36048,6 +39045,24 @@ impl crate::Client {
     /// 展示数据类详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowDataClassInfoRequest;
+    ///
+    /// let request = ShowDataClassInfoRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_id("your-dataclass-id");
+    /// match client.show_data_class_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-classes")]
     pub async fn show_data_class_info(
         &self,
@@ -36068,6 +39083,24 @@ impl crate::Client {
     /// 查询字段列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/fields`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListDataclassFieldsRequest;
+    ///
+    /// let request = ListDataclassFieldsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_id("your-dataclass-id");
+    /// match client.list_dataclass_fields(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-classes")]
     pub async fn list_dataclass_fields(
         &self,
@@ -36107,6 +39140,24 @@ impl crate::Client {
     /// 新增数据类类型
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateDataclassTypeRequest;
+    ///
+    /// let request = CreateDataclassTypeRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_id("your-dataclass-id");
+    /// match client.create_dataclass_type(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-classes")]
     pub async fn create_dataclass_type(
         &self,
@@ -36130,6 +39181,24 @@ impl crate::Client {
     /// 删除数据类类型
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteDataclassTypeRequest;
+    ///
+    /// let request = DeleteDataclassTypeRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_id("your-dataclass-id");
+    /// match client.delete_dataclass_type(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-classes")]
     pub async fn delete_dataclass_type(
         &self,
@@ -36153,6 +39222,24 @@ impl crate::Client {
     /// 禁用/启用数据类类型
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/dataclasses/{dataclass_id}/types/enable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::EnableDataclassTypeRequest;
+    ///
+    /// let request = EnableDataclassTypeRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_id("your-dataclass-id");
+    /// match client.enable_dataclass_type(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-classes")]
     pub async fn enable_dataclass_type(
         &self,
@@ -36176,6 +39263,24 @@ impl crate::Client {
     /// 数据面批量创建数据类纳管的数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/datapanel/{dataclass}/data-objects/batch-create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::BatchCreateDatapanelObjectsRequest;
+    ///
+    /// let request = BatchCreateDatapanelObjectsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass("your-dataclass");
+    /// match client.batch_create_datapanel_objects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn batch_create_datapanel_objects(
         &self,
@@ -36199,6 +39304,24 @@ impl crate::Client {
     /// 数据面查询数据类纳管的数据对象列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/datapanel/{dataclass}/data-objects/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListDatapanelObjectsRequest;
+    ///
+    /// let request = ListDatapanelObjectsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass("your-dataclass");
+    /// match client.list_datapanel_objects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn list_datapanel_objects(
         &self,
@@ -36238,6 +39361,25 @@ impl crate::Client {
     /// 数据面查询数据类纳管的数据对象详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/datapanel/{dataclass}/data-objects/{dataobject_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowDatapanelObjectRequest;
+    ///
+    /// let request = ShowDatapanelObjectRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass("your-dataclass")
+    ///     .dataobject_id("your-dataobject-id");
+    /// match client.show_datapanel_object(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn show_datapanel_object(
         &self,
@@ -36259,6 +39401,23 @@ impl crate::Client {
     /// 创建事件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateIncidentRequest;
+    ///
+    /// let request = CreateIncidentRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_incident(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn create_incident(
         &self,
@@ -36279,6 +39438,23 @@ impl crate::Client {
     /// 删除事件
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/incidents`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteIncidentRequest;
+    ///
+    /// let request = DeleteIncidentRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_incident(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn delete_incident(
         &self,
@@ -36299,6 +39475,23 @@ impl crate::Client {
     /// 批量删除事件
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteIncidentsRequest;
+    ///
+    /// let request = DeleteIncidentsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_incidents(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn delete_incidents(
         &self,
@@ -36321,6 +39514,23 @@ impl crate::Client {
     /// 更新事件，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/batch-update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ChangeIncidentsRequest;
+    ///
+    /// let request = ChangeIncidentsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.change_incidents(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn change_incidents(
         &self,
@@ -36343,6 +39553,23 @@ impl crate::Client {
     /// 导出事件列表,若字段是object类型，需要将整个子对象的内容导出
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportIncidentsRequest;
+    ///
+    /// let request = ExportIncidentsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.export_incidents(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn export_incidents(
         &self,
@@ -36364,6 +39591,23 @@ impl crate::Client {
     /// 导入事件，根据template下载的模板填写事件，事件的所有字段根据是否必填来限制，参照:安全事件数据对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportIncidentsRequest;
+    ///
+    /// let request = ImportIncidentsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.import_incidents(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn import_incidents(
         &self,
@@ -36394,6 +39638,23 @@ impl crate::Client {
     /// 搜索事件列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListIncidentsRequest;
+    ///
+    /// let request = ListIncidentsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_incidents(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn list_incidents(
         &self,
@@ -36431,6 +39692,23 @@ impl crate::Client {
     /// 下载事件导入模板，模板根据标准的dataclass字段属性来组织，下载时需要实现默认的事件样例
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/template/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DownloadIncidentTemplateRequest;
+    ///
+    /// let request = DownloadIncidentTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.download_incident_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn download_incident_template(
         &self,
@@ -36449,6 +39727,24 @@ impl crate::Client {
     /// 获取事件详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowIncidentRequest;
+    ///
+    /// let request = ShowIncidentRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .incident_id("your-incident-id");
+    /// match client.show_incident(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn show_incident(
         &self,
@@ -36471,6 +39767,24 @@ impl crate::Client {
     /// 编辑事件，根据实际修改的属性更新，未修改的列不更新
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/incidents/{incident_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ChangeIncidentRequest;
+    ///
+    /// let request = ChangeIncidentRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .incident_id("your-incident-id");
+    /// match client.change_incident(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "incidents")]
     pub async fn change_incident(
         &self,
@@ -36492,6 +39806,23 @@ impl crate::Client {
     /// 创建威胁情报
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateIndicatorRequest;
+    ///
+    /// let request = CreateIndicatorRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_indicator(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "indicators")]
     pub async fn create_indicator(
         &self,
@@ -36512,6 +39843,23 @@ impl crate::Client {
     /// 删除威胁情报
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/indicators`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteIndicatorRequest;
+    ///
+    /// let request = DeleteIndicatorRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_indicator(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "indicators")]
     pub async fn delete_indicator(
         &self,
@@ -36534,6 +39882,23 @@ impl crate::Client {
     /// 导出情报,若字段是object类型，则将整个子对象的内容导出
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportIndicatorsRequest;
+    ///
+    /// let request = ExportIndicatorsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.export_indicators(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "indicators")]
     pub async fn export_indicators(
         &self,
@@ -36555,6 +39920,23 @@ impl crate::Client {
     /// 批量导入情报，根据template下载的模板填写情报，告警的所有字段根据是否必填来限制，参照:安全事件数据对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportIndicatorsRequest;
+    ///
+    /// let request = ImportIndicatorsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.import_indicators(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "indicators")]
     pub async fn import_indicators(
         &self,
@@ -36585,6 +39967,23 @@ impl crate::Client {
     /// 查询威胁情报列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListIndicatorsRequest;
+    ///
+    /// let request = ListIndicatorsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_indicators(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "indicators")]
     pub async fn list_indicators(
         &self,
@@ -36622,6 +40021,23 @@ impl crate::Client {
     /// 下载情报导入模板，模板根据标准的dataclass字段属性来组织，下载时需要实现默认的情报样例
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/template/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DownloadIndicatorTemplateRequest;
+    ///
+    /// let request = DownloadIndicatorTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.download_indicator_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "indicators")]
     pub async fn download_indicator_template(
         &self,
@@ -36640,6 +40056,24 @@ impl crate::Client {
     /// 查询威胁情报详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowIndicatorDetailRequest;
+    ///
+    /// let request = ShowIndicatorDetailRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .indicator_id("your-indicator-id");
+    /// match client.show_indicator_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "indicators")]
     pub async fn show_indicator_detail(
         &self,
@@ -36660,6 +40094,24 @@ impl crate::Client {
     /// 更新威胁情报
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/indicators/{indicator_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateIndicatorRequest;
+    ///
+    /// let request = UpdateIndicatorRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .indicator_id("your-indicator-id");
+    /// match client.update_indicator(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "indicators")]
     pub async fn update_indicator(
         &self,
@@ -36681,6 +40133,23 @@ impl crate::Client {
     /// 创建布局
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/layouts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateLayoutRequest;
+    ///
+    /// let request = CreateLayoutRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_layout(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn create_layout(
         &self,
@@ -36701,6 +40170,23 @@ impl crate::Client {
     /// 删除布局
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/layouts`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteLayoutsRequest;
+    ///
+    /// let request = DeleteLayoutsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_layouts(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn delete_layouts(
         &self,
@@ -36721,6 +40207,23 @@ impl crate::Client {
     /// 操作布局
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExecuteLayoutRequest;
+    ///
+    /// let request = ExecuteLayoutRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.execute_layout(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn execute_layout(
         &self,
@@ -36753,6 +40256,23 @@ impl crate::Client {
     /// 查询布局列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListLayoutRequest;
+    ///
+    /// let request = ListLayoutRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_layout(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn list_layout(
         &self,
@@ -36773,6 +40293,25 @@ impl crate::Client {
     /// 查询布局页面详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/wizards`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowLayoutWizardByFieldRequest;
+    ///
+    /// let request = ShowLayoutWizardByFieldRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .layout_id("your-layout-id")
+    ///     .field_id("your-field-id");
+    /// match client.show_layout_wizard_by_field(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn show_layout_wizard_by_field(
         &self,
@@ -36796,6 +40335,23 @@ impl crate::Client {
     /// 更新页面
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/wizards`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateLayoutWizardsRequest;
+    ///
+    /// let request = UpdateLayoutWizardsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.update_layout_wizards(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn update_layout_wizards(
         &self,
@@ -36816,6 +40372,24 @@ impl crate::Client {
     /// 查询布局页面
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/wizards/{wizard_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowLayoutWizardRequest;
+    ///
+    /// let request = ShowLayoutWizardRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .wizard_id("your-wizard-id");
+    /// match client.show_layout_wizard(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn show_layout_wizard(
         &self,
@@ -36838,6 +40412,24 @@ impl crate::Client {
     /// 删除页面
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/wizards/{wizard_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteLayoutWizardRequest;
+    ///
+    /// let request = DeleteLayoutWizardRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .wizard_id("your-wizard-id");
+    /// match client.delete_layout_wizard(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn delete_layout_wizard(
         &self,
@@ -36858,6 +40450,24 @@ impl crate::Client {
     /// 查询布局详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/{layout_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowLayoutRequest;
+    ///
+    /// let request = ShowLayoutRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .layout_id("your-layout-id");
+    /// match client.show_layout(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn show_layout(
         &self,
@@ -36878,6 +40488,24 @@ impl crate::Client {
     /// 修改布局
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/{layout_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateLayoutRequest;
+    ///
+    /// let request = UpdateLayoutRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .layout_id("your-layout-id");
+    /// match client.update_layout(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn update_layout(
         &self,
@@ -36901,6 +40529,24 @@ impl crate::Client {
     /// 查询所有页面
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/{layout_id}/wizards`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListLayoutWizardsRequest;
+    ///
+    /// let request = ListLayoutWizardsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .layout_id("your-layout-id");
+    /// match client.list_layout_wizards(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn list_layout_wizards(
         &self,
@@ -36927,6 +40573,24 @@ impl crate::Client {
     /// 创建页面
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/layouts/{layout_id}/wizards`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateLayoutWizardRequest;
+    ///
+    /// let request = CreateLayoutWizardRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .layout_id("your-layout-id");
+    /// match client.create_layout_wizard(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "layouts")]
     pub async fn create_layout_wizard(
         &self,
@@ -36948,6 +40612,23 @@ impl crate::Client {
     /// 新增分类
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/classifiers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateClassifierRequest;
+    ///
+    /// let request = CreateClassifierRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_classifier(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn create_classifier(
         &self,
@@ -36972,6 +40653,24 @@ impl crate::Client {
     /// 查询分类详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/classifiers/{classifier_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowClassifierInfoRequest;
+    ///
+    /// let request = ShowClassifierInfoRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .classifier_id("your-classifier-id");
+    /// match client.show_classifier_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn show_classifier_info(
         &self,
@@ -36992,6 +40691,24 @@ impl crate::Client {
     /// 修改分类
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/classifiers/{classifier_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateClassifierRequest;
+    ///
+    /// let request = UpdateClassifierRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .classifier_id("your-classifier-id");
+    /// match client.update_classifier(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn update_classifier(
         &self,
@@ -37017,6 +40734,24 @@ impl crate::Client {
     /// 删除分类
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/classifiers/{classifier_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteClassifierRequest;
+    ///
+    /// let request = DeleteClassifierRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .classifier_id("your-classifier-id");
+    /// match client.delete_classifier(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn delete_classifier(
         &self,
@@ -37037,6 +40772,23 @@ impl crate::Client {
     /// 查询分类映射函数
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/functions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowMappingFunctionRequest;
+    ///
+    /// let request = ShowMappingFunctionRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.show_mapping_function(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn show_mapping_function(
         &self,
@@ -37056,6 +40808,23 @@ impl crate::Client {
     /// 新增映射
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateMapperRequest;
+    ///
+    /// let request = CreateMapperRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_mapper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn create_mapper(
         &self,
@@ -37080,6 +40849,23 @@ impl crate::Client {
     /// 查询映射列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowMapperListRequest;
+    ///
+    /// let request = ShowMapperListRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.show_mapper_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn show_mapper_list(
         &self,
@@ -37115,6 +40901,24 @@ impl crate::Client {
     /// 查询映射详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/{mapper_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowMapperDetailRequest;
+    ///
+    /// let request = ShowMapperDetailRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .mapper_id("your-mapper-id");
+    /// match client.show_mapper_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn show_mapper_detail(
         &self,
@@ -37135,6 +40939,24 @@ impl crate::Client {
     /// 修改单个映射
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/{mapper_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateMapperRequest;
+    ///
+    /// let request = UpdateMapperRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .mapper_id("your-mapper-id");
+    /// match client.update_mapper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn update_mapper(
         &self,
@@ -37160,6 +40982,24 @@ impl crate::Client {
     /// 删除单个映射
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/mappers/{mapper_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteSingleMapperRequest;
+    ///
+    /// let request = DeleteSingleMapperRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .mapper_id("your-mapper-id");
+    /// match client.delete_single_mapper(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn delete_single_mapper(
         &self,
@@ -37180,6 +41020,23 @@ impl crate::Client {
     /// 创建预处理规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/preprocess-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreatePreProcessRulesRequest;
+    ///
+    /// let request = CreatePreProcessRulesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_pre_process_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn create_pre_process_rules(
         &self,
@@ -37204,6 +41061,23 @@ impl crate::Client {
     /// 查询预处理规则列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/preprocess-rules/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPreProcessRulesListRequest;
+    ///
+    /// let request = ShowPreProcessRulesListRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.show_pre_process_rules_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn show_pre_process_rules_list(
         &self,
@@ -37241,6 +41115,23 @@ impl crate::Client {
     /// 查询分类映射列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowMappingInfoListRequest;
+    ///
+    /// let request = ShowMappingInfoListRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.show_mapping_info_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn show_mapping_info_list(
         &self,
@@ -37278,6 +41169,24 @@ impl crate::Client {
     /// 删除映射信息
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/{mapping_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteMappingInfoRequest;
+    ///
+    /// let request = DeleteMappingInfoRequest::new()
+    ///     .mapping_id("your-mapping-id")
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_mapping_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn delete_mapping_info(
         &self,
@@ -37298,6 +41207,24 @@ impl crate::Client {
     /// 复制映射
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/{mapping_id}/clone`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CopyMappingRequest;
+    ///
+    /// let request = CopyMappingRequest::new()
+    ///     .mapping_id("your-mapping-id")
+    ///     .workspace_id("your-workspace-id");
+    /// match client.copy_mapping(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn copy_mapping(
         &self,
@@ -37323,6 +41250,24 @@ impl crate::Client {
     /// 修分类映射启用禁用状态
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/mappings/{mapping_id}/status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateMappingInfoStatusRequest;
+    ///
+    /// let request = UpdateMappingInfoStatusRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .mapping_id("your-mapping-id");
+    /// match client.update_mapping_info_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn update_mapping_info_status(
         &self,
@@ -37348,6 +41293,23 @@ impl crate::Client {
     /// 获取指标列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/metrics`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListMetricsRequest;
+    ///
+    /// let request = ListMetricsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_metrics(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "metrics")]
     pub async fn list_metrics(
         &self,
@@ -37367,6 +41329,23 @@ impl crate::Client {
     /// 创建指标
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/metrics`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateMetricRequest;
+    ///
+    /// let request = CreateMetricRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_metric(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "metrics")]
     pub async fn create_metric(
         &self,
@@ -37387,6 +41366,24 @@ impl crate::Client {
     /// 获取指标元数据
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/metrics/{metric_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowMetricMetaDataRequest;
+    ///
+    /// let request = ShowMetricMetaDataRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .metric_id("your-metric-id");
+    /// match client.show_metric_meta_data(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "metrics")]
     pub async fn show_metric_meta_data(
         &self,
@@ -37407,6 +41404,24 @@ impl crate::Client {
     /// 更新指标定义
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/metrics/{metric_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateMetricsRequest;
+    ///
+    /// let request = UpdateMetricsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .metric_id("your-metric-id");
+    /// match client.update_metrics(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "metrics")]
     pub async fn update_metrics(
         &self,
@@ -37428,6 +41443,24 @@ impl crate::Client {
     /// 删除指标
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/metrics/{metric_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteMetricsRequest;
+    ///
+    /// let request = DeleteMetricsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .metric_id("your-metric-id");
+    /// match client.delete_metrics(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "metrics")]
     pub async fn delete_metrics(
         &self,
@@ -37449,6 +41482,23 @@ impl crate::Client {
     /// 查询所有模块
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/modules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListModulesRequest;
+    ///
+    /// let request = ListModulesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_modules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "modules")]
     pub async fn list_modules(
         &self,
@@ -37475,6 +41525,23 @@ impl crate::Client {
     /// 创建模块.
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/modules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateModuleRequest;
+    ///
+    /// let request = CreateModuleRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_module(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "modules")]
     pub async fn create_module(
         &self,
@@ -37495,6 +41562,24 @@ impl crate::Client {
     /// 查询模块详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/modules/{module_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowModuleRequest;
+    ///
+    /// let request = ShowModuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .module_id("your-module-id");
+    /// match client.show_module(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "modules")]
     pub async fn show_module(
         &self,
@@ -37517,6 +41602,24 @@ impl crate::Client {
     /// 更新模块
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/modules/{module_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateModuleRequest;
+    ///
+    /// let request = UpdateModuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .module_id("your-module-id");
+    /// match client.update_module(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "modules")]
     pub async fn update_module(
         &self,
@@ -37538,6 +41641,24 @@ impl crate::Client {
     /// 删除模块
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/modules/{module_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteModuleRequest;
+    ///
+    /// let request = DeleteModuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .module_id("your-module-id");
+    /// match client.delete_module(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "modules")]
     pub async fn delete_module(
         &self,
@@ -37558,6 +41679,23 @@ impl crate::Client {
     /// 创建评论
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/notes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateNoteRequest;
+    ///
+    /// let request = CreateNoteRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_note(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "notes")]
     pub async fn create_note(
         &self,
@@ -37582,6 +41720,23 @@ impl crate::Client {
     /// 删除评论
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/notes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteNotesRequest;
+    ///
+    /// let request = DeleteNotesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.delete_notes(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "notes")]
     pub async fn delete_notes(
         &self,
@@ -37606,6 +41761,23 @@ impl crate::Client {
     /// 搜索评论列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/notes/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListNotesRequest;
+    ///
+    /// let request = ListNotesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_notes(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "notes")]
     pub async fn list_notes(
         &self,
@@ -37641,6 +41813,25 @@ impl crate::Client {
     /// 查询剧本列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListPlaybooksRequest;
+    ///
+    /// let request = ListPlaybooksRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .offset(10)
+    ///     .limit(10);
+    /// match client.list_playbooks(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn list_playbooks(
         &self,
@@ -37676,6 +41867,23 @@ impl crate::Client {
     /// 创建剧本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreatePlaybookRequest;
+    ///
+    /// let request = CreatePlaybookRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_playbook(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn create_playbook(
         &self,
@@ -37696,6 +41904,23 @@ impl crate::Client {
     /// 导出剧本信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportPlaybookRequest;
+    ///
+    /// let request = ExportPlaybookRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.export_playbook(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn export_playbook(
         &self,
@@ -37715,6 +41940,23 @@ impl crate::Client {
     /// 导入剧本信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportPlaybookRequest;
+    ///
+    /// let request = ImportPlaybookRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.import_playbook(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn import_playbook(
         &self,
@@ -37746,6 +41988,25 @@ impl crate::Client {
     /// 查询剧本实例列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListPlaybookInstancesRequest;
+    ///
+    /// let request = ListPlaybookInstancesRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .limit(10)
+    ///     .offset(10);
+    /// match client.list_playbook_instances(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn list_playbook_instances(
         &self,
@@ -37783,6 +42044,25 @@ impl crate::Client {
     /// 查询剧本实例审计日志
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/auditlogs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListPlaybookAuditLogsRequest;
+    ///
+    /// let request = ListPlaybookAuditLogsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .offset(10)
+    ///     .limit(10);
+    /// match client.list_playbook_audit_logs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn list_playbook_audit_logs(
         &self,
@@ -37820,6 +42100,24 @@ impl crate::Client {
     /// 查询剧本实例详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPlaybookInstanceRequest;
+    ///
+    /// let request = ShowPlaybookInstanceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .instance_id("your-instance-id");
+    /// match client.show_playbook_instance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn show_playbook_instance(
         &self,
@@ -37840,6 +42138,24 @@ impl crate::Client {
     /// 查询剧本拓扑关系
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/instances/{instance_id}/topology`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPlaybookTopologyRequest;
+    ///
+    /// let request = ShowPlaybookTopologyRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .instance_id("your-instance-id");
+    /// match client.show_playbook_topology(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn show_playbook_topology(
         &self,
@@ -37862,6 +42178,23 @@ impl crate::Client {
     /// 剧本统计数据（待下线）
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/statistics`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPlaybookStatisticsRequest;
+    ///
+    /// let request = ShowPlaybookStatisticsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.show_playbook_statistics(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn show_playbook_statistics(
         &self,
@@ -37883,6 +42216,23 @@ impl crate::Client {
     /// 查询剧本审核结果
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/approval`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListPlaybookApprovesRequest;
+    ///
+    /// let request = ListPlaybookApprovesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_playbook_approves(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn list_playbook_approves(
         &self,
@@ -37904,6 +42254,24 @@ impl crate::Client {
     /// 查询剧本版本详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPlaybookVersionRequest;
+    ///
+    /// let request = ShowPlaybookVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.show_playbook_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn show_playbook_version(
         &self,
@@ -37924,6 +42292,24 @@ impl crate::Client {
     /// 更新剧本版本
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdatePlaybookVersionRequest;
+    ///
+    /// let request = UpdatePlaybookVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.update_playbook_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn update_playbook_version(
         &self,
@@ -37945,6 +42331,24 @@ impl crate::Client {
     /// 删除剧本版本
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeletePlaybookVersionRequest;
+    ///
+    /// let request = DeletePlaybookVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.delete_playbook_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn delete_playbook_version(
         &self,
@@ -37967,6 +42371,26 @@ impl crate::Client {
     /// 查询剧本动作列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListPlaybookActionsRequest;
+    ///
+    /// let request = ListPlaybookActionsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id")
+    ///     .limit(10)
+    ///     .offset(10);
+    /// match client.list_playbook_actions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn list_playbook_actions(
         &self,
@@ -38004,6 +42428,24 @@ impl crate::Client {
     /// 创建剧本动作
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreatePlaybookActionRequest;
+    ///
+    /// let request = CreatePlaybookActionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.create_playbook_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn create_playbook_action(
         &self,
@@ -38027,6 +42469,25 @@ impl crate::Client {
     /// 更新剧本动作
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdatePlaybookActionRequest;
+    ///
+    /// let request = UpdatePlaybookActionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id")
+    ///     .action_id("your-action-id");
+    /// match client.update_playbook_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn update_playbook_action(
         &self,
@@ -38051,6 +42512,25 @@ impl crate::Client {
     /// 删除剧本动作
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/actions/{action_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeletePlaybookActionRequest;
+    ///
+    /// let request = DeletePlaybookActionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id")
+    ///     .action_id("your-action-id");
+    /// match client.delete_playbook_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn delete_playbook_action(
         &self,
@@ -38074,6 +42554,24 @@ impl crate::Client {
     /// 审核剧本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/approval`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreatePlaybookApproveRequest;
+    ///
+    /// let request = CreatePlaybookApproveRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.create_playbook_approve(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn create_playbook_approve(
         &self,
@@ -38097,6 +42595,24 @@ impl crate::Client {
     /// 克隆剧本及版本（待下线）
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/clone`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CopyPlaybookVersionRequest;
+    ///
+    /// let request = CopyPlaybookVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.copy_playbook_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn copy_playbook_version(
         &self,
@@ -38120,6 +42636,24 @@ impl crate::Client {
     /// 创建剧本规则
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreatePlaybookRuleRequest;
+    ///
+    /// let request = CreatePlaybookRuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.create_playbook_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn create_playbook_rule(
         &self,
@@ -38143,6 +42677,25 @@ impl crate::Client {
     /// 查询剧本规则详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPlaybookRuleRequest;
+    ///
+    /// let request = ShowPlaybookRuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id")
+    ///     .rule_id("your-rule-id");
+    /// match client.show_playbook_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn show_playbook_rule(
         &self,
@@ -38166,6 +42719,25 @@ impl crate::Client {
     /// 更新剧本规则
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdatePlaybookRuleRequest;
+    ///
+    /// let request = UpdatePlaybookRuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id")
+    ///     .rule_id("your-rule-id");
+    /// match client.update_playbook_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn update_playbook_rule(
         &self,
@@ -38190,6 +42762,25 @@ impl crate::Client {
     /// 删除剧本规则
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/versions/{version_id}/rules/{rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeletePlaybookRuleRequest;
+    ///
+    /// let request = DeletePlaybookRuleRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id")
+    ///     .rule_id("your-rule-id");
+    /// match client.delete_playbook_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn delete_playbook_rule(
         &self,
@@ -38213,6 +42804,24 @@ impl crate::Client {
     /// 查询剧本详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPlaybookRequest;
+    ///
+    /// let request = ShowPlaybookRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .playbook_id("your-playbook-id");
+    /// match client.show_playbook(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn show_playbook(
         &self,
@@ -38233,6 +42842,24 @@ impl crate::Client {
     /// 修改剧本
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdatePlaybookRequest;
+    ///
+    /// let request = UpdatePlaybookRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .playbook_id("your-playbook-id");
+    /// match client.update_playbook(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn update_playbook(
         &self,
@@ -38254,6 +42881,24 @@ impl crate::Client {
     /// 删除剧本
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeletePlaybookRequest;
+    ///
+    /// let request = DeletePlaybookRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .playbook_id("your-playbook-id");
+    /// match client.delete_playbook(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn delete_playbook(
         &self,
@@ -38276,6 +42921,27 @@ impl crate::Client {
     /// 剧本运行监控（待下线）
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/monitor`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPlaybookMonitorsRequest;
+    ///
+    /// let request = ShowPlaybookMonitorsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .playbook_id("your-playbook-id")
+    ///     .start_time("your-start-time")
+    ///     .version_query_type("your-version-query-type")
+    ///     .end_time("your-end-time");
+    /// match client.show_playbook_monitors(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn show_playbook_monitors(
         &self,
@@ -38305,6 +42971,24 @@ impl crate::Client {
     /// 查询剧本版本列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListPlaybookVersionsRequest;
+    ///
+    /// let request = ListPlaybookVersionsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .playbook_id("your-playbook-id");
+    /// match client.list_playbook_versions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn list_playbook_versions(
         &self,
@@ -38342,6 +43026,24 @@ impl crate::Client {
     /// 创建剧本版本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/playbooks/{playbook_id}/versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreatePlaybookVersionRequest;
+    ///
+    /// let request = CreatePlaybookVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .playbook_id("your-playbook-id");
+    /// match client.create_playbook_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "playbooks")]
     pub async fn create_playbook_version(
         &self,
@@ -38363,6 +43065,24 @@ impl crate::Client {
     /// 查询任务视图列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policy-records/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::SearchPolicyRecordRequest;
+    ///
+    /// let request = SearchPolicyRecordRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .x_secmaster_version("your-x-secmaster-version");
+    /// match client.search_policy_record(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "policies")]
     pub async fn search_policy_record(
         &self,
@@ -38400,6 +43120,25 @@ impl crate::Client {
     /// 根据策略ID查询历史记录列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policy-records/{policy_id}/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::SearchPolicyRecordByPolicyIdRequest;
+    ///
+    /// let request = SearchPolicyRecordByPolicyIdRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .policy_id("your-policy-id")
+    ///     .x_secmaster_version("your-x-secmaster-version");
+    /// match client.search_policy_record_by_policy_id(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "policies")]
     pub async fn search_policy_record_by_policy_id(
         &self,
@@ -38440,6 +43179,25 @@ impl crate::Client {
     /// 创建重试应急策略
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateRetryPolicyRequest;
+    ///
+    /// let request = CreateRetryPolicyRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .action_type("your-action-type")
+    ///     .x_secmaster_version("your-x-secmaster-version");
+    /// match client.create_retry_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "policies")]
     pub async fn create_retry_policy(
         &self,
@@ -38462,6 +43220,24 @@ impl crate::Client {
     /// 批量删除应急策略
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeletePoliciesRequest;
+    ///
+    /// let request = DeletePoliciesRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .x_secmaster_version("your-x-secmaster-version");
+    /// match client.delete_policies(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "policies")]
     pub async fn delete_policies(
         &self,
@@ -38483,6 +43259,24 @@ impl crate::Client {
     /// 查询策略视图列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/policys/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::SearchPolicyRequest;
+    ///
+    /// let request = SearchPolicyRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .x_secmaster_version("your-x-secmaster-version");
+    /// match client.search_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "policies")]
     pub async fn search_policy(
         &self,
@@ -38518,6 +43312,25 @@ impl crate::Client {
     /// 查询策略视图对象
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/policys/{policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowPolicyRequest;
+    ///
+    /// let request = ShowPolicyRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .policy_id("your-policy-id")
+    ///     .x_secmaster_version("your-x-secmaster-version");
+    /// match client.show_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "policies")]
     pub async fn show_policy(
         &self,
@@ -38539,6 +43352,23 @@ impl crate::Client {
     /// 查询待办列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/tasks`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListTasksRequest;
+    ///
+    /// let request = ListTasksRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_tasks(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tasks")]
     pub async fn list_tasks(
         &self,
@@ -38574,6 +43404,24 @@ impl crate::Client {
     /// 查询待办的详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/tasks/{task_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowTaskRequest;
+    ///
+    /// let request = ShowTaskRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .task_id("your-task-id");
+    /// match client.show_task(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tasks")]
     pub async fn show_task(
         &self,
@@ -38594,6 +43442,24 @@ impl crate::Client {
     /// 更新待办的信息
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/tasks/{task_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateTaskRequest;
+    ///
+    /// let request = UpdateTaskRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .task_id("your-task-id");
+    /// match client.update_task(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tasks")]
     pub async fn update_task(
         &self,
@@ -38617,6 +43483,23 @@ impl crate::Client {
     /// 导出详细漏洞信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportVulnerabilitiesRequest;
+    ///
+    /// let request = ExportVulnerabilitiesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.export_vulnerabilities(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vulnerabilities")]
     pub async fn export_vulnerabilities(
         &self,
@@ -38639,6 +43522,23 @@ impl crate::Client {
     /// 批量导入漏洞，根据template下载的模板填写漏洞，漏洞的所有字段根据是否必填来限制，参照:安全事件数据对象定义中的类型和说明来确定, 后台实现时需要校验
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportVulnerabilitiesRequest;
+    ///
+    /// let request = ImportVulnerabilitiesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.import_vulnerabilities(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vulnerabilities")]
     pub async fn import_vulnerabilities(
         &self,
@@ -38669,6 +43569,23 @@ impl crate::Client {
     /// 查询漏洞列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListVulnerabilitiesRequest;
+    ///
+    /// let request = ListVulnerabilitiesRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_vulnerabilities(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vulnerabilities")]
     pub async fn list_vulnerabilities(
         &self,
@@ -38708,6 +43625,23 @@ impl crate::Client {
     /// 下载漏洞导入模板，模板根据标准的dataclass字段属性来组织
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/template/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DownloadVulnerabilityTemplateRequest;
+    ///
+    /// let request = DownloadVulnerabilityTemplateRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.download_vulnerability_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vulnerabilities")]
     pub async fn download_vulnerability_template(
         &self,
@@ -38727,6 +43661,24 @@ impl crate::Client {
     /// 获取漏洞详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/vulnerability/{vul_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowVulnerabilityRequest;
+    ///
+    /// let request = ShowVulnerabilityRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .vul_id("your-vul-id");
+    /// match client.show_vulnerability(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vulnerabilities")]
     pub async fn show_vulnerability(
         &self,
@@ -38747,6 +43699,23 @@ impl crate::Client {
     /// 查询流程列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListWorkflowsRequest;
+    ///
+    /// let request = ListWorkflowsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_workflows(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn list_workflows(
         &self,
@@ -38782,6 +43751,23 @@ impl crate::Client {
     /// 创建流程
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateAopWorkflowRequest;
+    ///
+    /// let request = CreateAopWorkflowRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.create_aop_workflow(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn create_aop_workflow(
         &self,
@@ -38804,6 +43790,23 @@ impl crate::Client {
     /// 导出流程信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportAopworkflowRequest;
+    ///
+    /// let request = ExportAopworkflowRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.export_aopworkflow(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn export_aopworkflow(
         &self,
@@ -38824,6 +43827,23 @@ impl crate::Client {
     /// 导入流程信息
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportAopworkflowRequest;
+    ///
+    /// let request = ImportAopworkflowRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.import_aopworkflow(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn import_aopworkflow(
         &self,
@@ -38854,6 +43874,23 @@ impl crate::Client {
     /// 查询流程实例的列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListAopWorkflowInstanceRequest;
+    ///
+    /// let request = ListAopWorkflowInstanceRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_aop_workflow_instance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn list_aop_workflow_instance(
         &self,
@@ -38891,6 +43928,24 @@ impl crate::Client {
     /// 查询流程实例的详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowAopWorkflowInstanceRequest;
+    ///
+    /// let request = ShowAopWorkflowInstanceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .instance_id("your-instance-id");
+    /// match client.show_aop_workflow_instance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn show_aop_workflow_instance(
         &self,
@@ -38912,6 +43967,24 @@ impl crate::Client {
     /// 更新流程实例
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/instances/{instance_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateWorkflowInstanceRequest;
+    ///
+    /// let request = UpdateWorkflowInstanceRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .instance_id("your-instance-id");
+    /// match client.update_workflow_instance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn update_workflow_instance(
         &self,
@@ -38935,6 +44008,23 @@ impl crate::Client {
     /// 校验流程版本.
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/validation`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ValidateAopWorkflowVersionRequest;
+    ///
+    /// let request = ValidateAopWorkflowVersionRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.validate_aop_workflow_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn validate_aop_workflow_version(
         &self,
@@ -38955,6 +44045,24 @@ impl crate::Client {
     /// 查询流程版本的详细信息
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowAopWorkflowVersionRequest;
+    ///
+    /// let request = ShowAopWorkflowVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.show_aop_workflow_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn show_aop_workflow_version(
         &self,
@@ -38975,6 +44083,24 @@ impl crate::Client {
     /// 更新流程版本信息
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateAopWorkflowVersionRequest;
+    ///
+    /// let request = UpdateAopWorkflowVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.update_aop_workflow_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn update_aop_workflow_version(
         &self,
@@ -38996,6 +44122,24 @@ impl crate::Client {
     /// 删除流程版本
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteAopWorkflowVersionRequest;
+    ///
+    /// let request = DeleteAopWorkflowVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.delete_aop_workflow_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn delete_aop_workflow_version(
         &self,
@@ -39018,6 +44162,24 @@ impl crate::Client {
     /// 审核流程版本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/versions/{version_id}/approval`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateAopWorkflowVersionApprovelRequest;
+    ///
+    /// let request = CreateAopWorkflowVersionApprovelRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .version_id("your-version-id");
+    /// match client.create_aop_workflow_version_approvel(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn create_aop_workflow_version_approvel(
         &self,
@@ -39039,6 +44201,24 @@ impl crate::Client {
     /// 查询流程详情
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowAopWorkflowRequest;
+    ///
+    /// let request = ShowAopWorkflowRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .workflow_id("your-workflow-id");
+    /// match client.show_aop_workflow(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn show_aop_workflow(
         &self,
@@ -39059,6 +44239,24 @@ impl crate::Client {
     /// 更新流程
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateAopWorkflowRequest;
+    ///
+    /// let request = UpdateAopWorkflowRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .workflow_id("your-workflow-id");
+    /// match client.update_aop_workflow(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn update_aop_workflow(
         &self,
@@ -39080,6 +44278,24 @@ impl crate::Client {
     /// 删除流程
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteAopWorkflowRequest;
+    ///
+    /// let request = DeleteAopWorkflowRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .workflow_id("your-workflow-id");
+    /// match client.delete_aop_workflow(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn delete_aop_workflow(
         &self,
@@ -39100,6 +44316,24 @@ impl crate::Client {
     /// 查询流程版本列表
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListAopWorkflowVersionsRequest;
+    ///
+    /// let request = ListAopWorkflowVersionsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .workflow_id("your-workflow-id");
+    /// match client.list_aop_workflow_versions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn list_aop_workflow_versions(
         &self,
@@ -39121,6 +44355,24 @@ impl crate::Client {
     /// 创建流程版本
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/workflows/{workflow_id}/versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateAopWorkflowVersionRequest;
+    ///
+    /// let request = CreateAopWorkflowVersionRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .workflow_id("your-workflow-id");
+    /// match client.create_aop_workflow_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "workflows")]
     pub async fn create_aop_workflow_version(
         &self,
@@ -39142,6 +44394,24 @@ impl crate::Client {
     /// 创建数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateDataobjectRequest;
+    ///
+    /// let request = CreateDataobjectRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_name("your-dataclass-name");
+    /// match client.create_dataobject(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn create_dataobject(
         &self,
@@ -39163,6 +44433,24 @@ impl crate::Client {
     /// 批量删除数据对象
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteDataobjectsRequest;
+    ///
+    /// let request = DeleteDataobjectsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_name("your-dataclass-name");
+    /// match client.delete_dataobjects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn delete_dataobjects(
         &self,
@@ -39184,6 +44472,24 @@ impl crate::Client {
     /// 导出数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ExportDataobjectsRequest;
+    ///
+    /// let request = ExportDataobjectsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_name("your-dataclass-name");
+    /// match client.export_dataobjects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn export_dataobjects(
         &self,
@@ -39204,6 +44510,24 @@ impl crate::Client {
     /// 导入数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/import`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ImportDataobjectsRequest;
+    ///
+    /// let request = ImportDataobjectsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_name("your-dataclass-name");
+    /// match client.import_dataobjects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn import_dataobjects(
         &self,
@@ -39235,6 +44559,24 @@ impl crate::Client {
     /// 列出所有数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListDataobjectsRequest;
+    ///
+    /// let request = ListDataobjectsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_name("your-dataclass-name");
+    /// match client.list_dataobjects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn list_dataobjects(
         &self,
@@ -39270,6 +44612,25 @@ impl crate::Client {
     /// 查询数据对象
     ///
     /// `GET /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/{data_object_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ShowDataobjectRequest;
+    ///
+    /// let request = ShowDataobjectRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_name("your-dataclass-name")
+    ///     .data_object_id("your-data-object-id");
+    /// match client.show_dataobject(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn show_dataobject(
         &self,
@@ -39291,6 +44652,25 @@ impl crate::Client {
     /// 编辑数据对象
     ///
     /// `PUT /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_name}/{data_object_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateDataobjectRequest;
+    ///
+    /// let request = UpdateDataobjectRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_name("your-dataclass-name")
+    ///     .data_object_id("your-data-object-id");
+    /// match client.update_dataobject(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn update_dataobject(
         &self,
@@ -39313,6 +44693,26 @@ impl crate::Client {
     /// 关联数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CreateDataobjectRelationRequest;
+    ///
+    /// let request = CreateDataobjectRelationRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_type("your-dataclass-type")
+    ///     .data_object_id("your-data-object-id")
+    ///     .related_dataclass_type("your-related-dataclass-type");
+    /// match client.create_dataobject_relation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn create_dataobject_relation(
         &self,
@@ -39336,6 +44736,26 @@ impl crate::Client {
     /// 取消关联数据对象
     ///
     /// `DELETE /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteDataobjectRelationRequest;
+    ///
+    /// let request = DeleteDataobjectRelationRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_type("your-dataclass-type")
+    ///     .data_object_id("your-data-object-id")
+    ///     .related_dataclass_type("your-related-dataclass-type");
+    /// match client.delete_dataobject_relation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn delete_dataobject_relation(
         &self,
@@ -39359,6 +44779,26 @@ impl crate::Client {
     /// 查询关联数据对象列表
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{data_object_id}/{related_dataclass_type}/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListDataobjectRelationsRequest;
+    ///
+    /// let request = ListDataobjectRelationsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_type("your-dataclass-type")
+    ///     .data_object_id("your-data-object-id")
+    ///     .related_dataclass_type("your-related-dataclass-type");
+    /// match client.list_dataobject_relations(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn list_dataobject_relations(
         &self,
@@ -39396,6 +44836,25 @@ impl crate::Client {
     /// 批量关联数据对象
     ///
     /// `POST /v1/{project_id}/workspaces/{workspace_id}/soc/{dataclass_type}/{related_dataclass_type}/batch-create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::BatchCreateDataobjectRelationsRequest;
+    ///
+    /// let request = BatchCreateDataobjectRelationsRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .dataclass_type("your-dataclass-type")
+    ///     .related_dataclass_type("your-related-dataclass-type");
+    /// match client.batch_create_dataobject_relations(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "data-objects")]
     pub async fn batch_create_dataobject_relations(
         &self,
@@ -39420,6 +44879,23 @@ impl crate::Client {
     /// 使用标签过滤实例，查询资源实例数量
     ///
     /// `POST /v1/{project_id}/{resource_type}/resource-instances/count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::CountResourceInstanceRequest;
+    ///
+    /// let request = CountResourceInstanceRequest::new()
+    ///     .resource_type("your-resource-type");
+    /// match client.count_resource_instance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-tags")]
     pub async fn count_resource_instance(
         &self,
@@ -39442,6 +44918,23 @@ impl crate::Client {
     /// 使用标签过滤实例，查询资源实例列表
     ///
     /// `POST /v1/{project_id}/{resource_type}/resource-instances/filter`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListResourceInstanceRequest;
+    ///
+    /// let request = ListResourceInstanceRequest::new()
+    ///     .resource_type("your-resource-type");
+    /// match client.list_resource_instance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-tags")]
     pub async fn list_resource_instance(
         &self,
@@ -39467,6 +44960,23 @@ impl crate::Client {
     /// 标签管理服务需要能够列出当前租户全部已使用的资源标签集合，为各服务Console打资源标签和过滤实例时提供标签联想功能
     ///
     /// `GET /v1/{project_id}/{resource_type}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListProjectTagRequest;
+    ///
+    /// let request = ListProjectTagRequest::new()
+    ///     .resource_type("your-resource-type");
+    /// match client.list_project_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-tags")]
     pub async fn list_project_tag(
         &self,
@@ -39489,6 +44999,24 @@ impl crate::Client {
     /// 标签管理服务需要使用该接口查询指定实例的全部标签数据
     ///
     /// `GET /v1/{project_id}/{resource_type}/{resource_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::ListResourceTagRequest;
+    ///
+    /// let request = ListResourceTagRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .resource_id("your-resource-id");
+    /// match client.list_resource_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-tags")]
     pub async fn list_resource_tag(
         &self,
@@ -39513,6 +45041,24 @@ impl crate::Client {
     /// 一个资源上最多有20个标签。
     ///
     /// `POST /v1/{project_id}/{resource_type}/{resource_id}/tags/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::BatchTagResourcesRequest;
+    ///
+    /// let request = BatchTagResourcesRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .resource_id("your-resource-id");
+    /// match client.batch_tag_resources(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-tags")]
     pub async fn batch_tag_resources(
         &self,
@@ -39536,6 +45082,24 @@ impl crate::Client {
     /// 标签管理服务需要使用该接口批量管理实例的标签。
     ///
     /// `POST /v1/{project_id}/{resource_type}/{resource_id}/tags/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::DeleteTagsRequest;
+    ///
+    /// let request = DeleteTagsRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .resource_id("your-resource-id");
+    /// match client.delete_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-tags")]
     pub async fn delete_tags(
         &self,
@@ -39559,6 +45123,24 @@ impl crate::Client {
     /// 标签管理服务需要使用该接口批量管理实例的标签。
     ///
     /// `DELETE /v1/{project_id}/{resource_type}/{resource_id}/tags/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::BatchUntagResourcesRequest;
+    ///
+    /// let request = BatchUntagResourcesRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .resource_id("your-resource-id");
+    /// match client.batch_untag_resources(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-tags")]
     pub async fn batch_untag_resources(
         &self,
@@ -39579,6 +45161,25 @@ impl crate::Client {
     /// 更新标签值
     ///
     /// `PUT /v1/{project_id}/{resource_type}/{resource_id}/{key}/tags/update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_secmaster::Client) -> Result<(), huaweicloud_secmaster::Error> {
+    /// use huaweicloud_secmaster::operations::UpdateTagValueRequest;
+    ///
+    /// let request = UpdateTagValueRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .resource_id("your-resource-id")
+    ///     .key("your-key");
+    /// match client.update_tag_value(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_secmaster::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-tags")]
     pub async fn update_tag_value(
         &self,

@@ -17,7 +17,7 @@ pub fn derive_defaults(api: &mut Api) {
 /// Marks which way each struct travels: `sent` when a request body can carry it (it gets
 /// a builder and `Serialize`), `received` when a response can (it gets `Deserialize`).
 /// Most models of a whole service travel one way only, and leaving out the impls the API
-/// never uses keeps the crate quick to compile; feature `extra-traits` adds them back. A
+/// never uses keeps the crate quick to compile; feature `serde` adds them back. A
 /// model no operation uses travels neither way, so a spec that starts using it only adds
 /// impls.
 pub fn mark_directions(api: &mut Api) {

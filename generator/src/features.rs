@@ -9,7 +9,7 @@ use crate::ir::{Api, ModelId};
 use crate::names;
 
 /// Feature names the generated crate defines itself; a tag taking one gets `-tag` added.
-const RESERVED: [&str; 3] = ["default", "mock", "extra-traits"];
+const RESERVED: [&str; 3] = ["default", "mock", "serde"];
 
 /// The feature name of a tag: its kebab-case form.
 fn feature_name(tag: &str) -> String {

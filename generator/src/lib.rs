@@ -56,6 +56,9 @@ pub struct Options {
     /// of failing the whole spec (`--skip-unsupported`); paging it cannot follow costs
     /// only the operation's `_pages` method.
     pub skip_unsupported: bool,
+    /// Whether `cargo test` compiles the example on every operation as a doctest (each
+    /// is a small binary: worth it for a sample, not for hundreds of operations).
+    pub doctests: bool,
 }
 
 impl Options {
@@ -67,6 +70,7 @@ impl Options {
             runtime: RuntimeDependency::Path("../runtime".to_owned()),
             standalone: false,
             skip_unsupported: false,
+            doctests: false,
         }
     }
 }
@@ -116,7 +120,7 @@ pub fn generate_report(spec_yaml: &str, options: &Options) -> Result<Generated, 
     let rust = |tokens| rust_stamp.clone() + &format_file(tokens);
     let client = rust(emit::client(&api));
     let models = rust(emit::models(&api));
-    let operations = rust(emit::operations(&api));
+    let operations = rust(emit::operations(&api, &crate_name));
     let calls = rust(emit::every_operation(&api, &crate_ident));
     let by_name = rust(emit::by_name(&api));
     let mock = describe::mock_description(&api, &stamp);

@@ -98,17 +98,18 @@ pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
          # Generated code has no tests of its own; skipping the test harness halves its cost\n\
          # in `cargo test`.\n\
          test = false\n\
-         doctest = false\n\
+         {doctest}\
          \n\
          [features]\n\
          default = [{default_features}]\n\
          ## A local mock of the service that verifies signatures (`mock::start`).\n\
-         mock = [\"huaweicloud-sdk-core/mock\", \"extra-traits\"]\n\
-         ## Every model implements both `Serialize` and `Deserialize`, and models, requests and\n\
+         mock = [\"huaweicloud-sdk-core/mock\", \"serde\"]\n\
+         ## serde both ways: every model implements both `Serialize` and `Deserialize` (to log\n\
+         ## a response as JSON, or build a request body from JSON), and models, requests and\n\
          ## responses `PartialEq`. By default a model has only the serde direction the API\n\
          ## uses (what requests carry is serialised, what responses carry is deserialised)\n\
          ## and no `PartialEq`, which keeps a whole service quick to compile.\n\
-         extra-traits = []\n\
+         serde = []\n\
          {tag_features}\
          \n\
          [dependencies]\n\
@@ -119,6 +120,11 @@ pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
          {name} = {{ path = \".\", features = [\"mock\"] }}\n\
          {workspace}",
         name = toml_string(&name),
+        doctest = if options.doctests {
+            "# The example on every operation compiles as a doctest.\n"
+        } else {
+            "# The example on every operation is not compiled: hundreds of doctests cost minutes.\ndoctest = false\n"
+        },
         default_features = default_features.join(", "),
     )
 }
@@ -126,6 +132,18 @@ pub fn cargo_toml(api: &Api, options: &Options, stamp: &str) -> String {
 /// The generated crate's `lib.rs`.
 pub fn lib_rs(api: &Api, options: &Options, stamp: &str) -> String {
     let title = crate::names::one_line(&api.service.name);
+    let crate_name = package_name(api, options).replace('-', "_");
+    let example: String = crate::emit::crate_example(api, &crate_name)
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                "//!\n".to_owned()
+            } else {
+                format!("//! {line}\n")
+            }
+        })
+        .collect();
+    let example = example.trim_end();
     let spec_name = crate::names::one_line(&options.spec_name);
     format!(
         r#"// {stamp}
@@ -135,6 +153,16 @@ pub fn lib_rs(api: &Api, options: &Options, stamp: &str) -> String {
 //! schemas and [`operations`] the request and response type of each operation. Signing,
 //! transport, retries, credentials, regions and errors come from the runtime crate,
 //! `huaweicloud-sdk-core`, re-exported as [`runtime`].
+//!
+//! `use {crate_name}::models::*;` and `use {crate_name}::operations::*;` go together: a
+//! schema named like an operation's request or response type is the model `…Body`.
+//!
+//! # Example
+//!
+{example}
+//!
+//! With the feature `mock`, `mock::start` serves every operation on loopback and checks
+//! signatures, so the same code runs with no cloud account.
 
 #![deny(missing_docs)]
 // Documentation comes from the spec's text, which is not written for rustdoc.

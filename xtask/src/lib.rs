@@ -121,6 +121,7 @@ pub fn options_for(
         runtime,
         standalone: !member,
         skip_unsupported: false,
+        doctests: false,
     }
 }
 
@@ -187,7 +188,8 @@ pub struct Report {
 /// `spec/secmaster.yaml`; one crate per spec under `spec/services/` into `services/<name>/`
 /// (package `huaweicloud-<name>`, generated with `--skip-unsupported`: what the generator
 /// cannot express yet is left out and listed, not fatal); and one crate per ok fixture under
-/// `tests/fixture-crates/` (package `fixture-<name>`), all inside the workspace.
+/// `tests/fixture-crates/` (package `fixture-<name>`, its operation examples compiled as
+/// doctests), all inside the workspace.
 pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
     let mut jobs = vec![Job::new(
         root,
@@ -211,13 +213,10 @@ pub fn default_jobs(root: &Path) -> Result<Vec<Job>> {
     for spec in yaml_files(&root.join("generator/tests/fixtures/ok"))? {
         let name = stem(&spec);
         let out = root.join("tests/fixture-crates").join(&name);
-        jobs.push(Job::new(
-            root,
-            spec,
-            out,
-            Some(format!("fixture-{name}")),
-            None,
-        ));
+        let mut job = Job::new(root, spec, out, Some(format!("fixture-{name}")), None);
+        // The fixtures are the sample whose operation examples compile in CI.
+        job.options.doctests = true;
+        jobs.push(job);
     }
     Ok(jobs)
 }

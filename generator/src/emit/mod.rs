@@ -11,6 +11,7 @@ mod by_name;
 mod call;
 mod client;
 mod every_operation;
+mod example;
 mod models;
 mod operations;
 mod paging;
@@ -24,6 +25,7 @@ use crate::names;
 pub use by_name::by_name;
 pub use client::client;
 pub use every_operation::every_operation;
+pub use example::crate_example;
 pub use models::models;
 pub use operations::operations;
 

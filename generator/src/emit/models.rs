@@ -96,9 +96,9 @@ fn struct_model(
     let cfg = cfg(features);
     let doc = doc_or_allow(model.doc.as_deref());
     let default = default.then(|| quote!(Default,));
-    // The direction the API uses is always there; the other one only with `extra-traits`.
+    // The direction the API uses is always there; the other one only with `serde`.
     let serde_cfg = |used: bool| {
-        let extra = (!used).then_some("extra-traits");
+        let extra = (!used).then_some("serde");
         cfg_all(features, extra)
     };
     let serialize = (!form).then(|| {
@@ -132,7 +132,7 @@ fn struct_model(
         #doc
         #cfg
         #[derive(Debug, Clone, #default)]
-        #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+        #[cfg_attr(feature = "serde", derive(PartialEq))]
         #[non_exhaustive]
         pub struct #ident { #(#field_tokens)* }
 

@@ -13,7 +13,8 @@ use crate::ir::*;
 use crate::names;
 
 /// `operations.rs`: the constants and types of each operation, then the `Client` methods.
-pub fn operations(api: &Api) -> TokenStream {
+/// `crate_name` is the generated library's name, which the examples `use`.
+pub fn operations(api: &Api, crate_name: &str) -> TokenStream {
     let import = super::import_rt();
     let types = api
         .operations
@@ -22,7 +23,7 @@ pub fn operations(api: &Api) -> TokenStream {
     let methods: Vec<TokenStream> = api
         .operations
         .iter()
-        .map(|operation| operation_method(api, operation))
+        .map(|operation| operation_method(api, operation, crate_name))
         .collect();
     // One `impl` block for all methods: rustc checks inherent impl blocks of a type against
     // each other, which gets slow with a block per operation in a large spec.
@@ -82,13 +83,13 @@ fn operation_types(api: &Api, operation: &Operation) -> TokenStream {
 }
 
 /// One operation's `Client` method, and its pages method when it pages.
-fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
+fn operation_method(api: &Api, operation: &Operation, crate_name: &str) -> TokenStream {
     let names = Names::of(operation);
     let pages_method = operation
         .pagination
         .as_ref()
         .map(|pagination| super::paging::pages_method(pagination, &names));
-    let method = method_item(api, operation, &names);
+    let method = method_item(api, operation, &names, crate_name);
     quote!(#method #pages_method)
 }
 
@@ -172,7 +173,7 @@ fn request_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream 
         #[doc = #request_doc]
         #cfg
         #[derive(Debug, Clone, Default)]
-        #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+        #[cfg_attr(feature = "serde", derive(PartialEq))]
         #[non_exhaustive]
         pub struct #request { #(#fields)* }
 
@@ -248,7 +249,7 @@ fn response_type(api: &Api, operation: &Operation, names: &Names) -> TokenStream
     } else {
         quote! {
             #[derive(Debug, Clone)]
-            #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+            #[cfg_attr(feature = "serde", derive(PartialEq))]
         }
     };
     let response = &names.response;
@@ -327,7 +328,7 @@ fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenSt
         #[doc = #error_doc]
         #cfg
         #[derive(Debug, Clone)]
-        #[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+        #[cfg_attr(feature = "serde", derive(PartialEq))]
         #[non_exhaustive]
         pub enum #error_ident { #(#variants)* }
 
@@ -345,7 +346,7 @@ fn error_type(api: &Api, operation: &Operation, names: &Names) -> Option<TokenSt
 }
 
 /// The `Client` method of an operation.
-fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
+fn method_item(api: &Api, operation: &Operation, names: &Names, crate_name: &str) -> TokenStream {
     let rt = rt();
     let Names {
         method,
@@ -366,6 +367,8 @@ fn method_item(api: &Api, operation: &Operation, names: &Names) -> TokenStream {
             "\n\n# Errors\n\nDeclared error responses arrive as `Error::Service`; [`{shown}::from_service_error`](crate::operations::{shown}::from_service_error) decodes their bodies."
         ));
     }
+    text.push_str("\n\n");
+    text.push_str(&super::example::example(api, operation, crate_name));
     let method_doc = doc(&text);
     let deprecated = operation.deprecated.then(|| quote!(#[deprecated]));
     let parts = method_parts(api, operation, constant);

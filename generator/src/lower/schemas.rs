@@ -47,12 +47,27 @@ fn is_binary(schema: &oa::ReferenceOr<Box<oa::Schema>>) -> bool {
 const CYCLE_HELP: &str = "a chain of `$ref`s must end in a concrete schema";
 
 impl<'a> Lowerer<'a> {
-    /// Gives every component schema its model id and claims its name.
+    /// Gives every component schema its model id and claims its name. A schema named like
+    /// an operation's request, response or error type (`ListAlertsResponse`, the body the
+    /// official SDK's response class holds) is the model `ListAlertsResponseBody` (or
+    /// `…Schema`, `…Model` when a schema already has that name), so that
+    /// `use models::*; use operations::*;` names each type once.
     pub(super) fn register_components(&mut self) {
         let schemas = self.schemas;
+        let operation_types = self.operation_type_names();
+        let schema_names: BTreeSet<String> =
+            schemas.keys().map(|name| names::pascal(name)).collect();
         for (name, schema) in schemas {
             let path = format!("components.schemas.{name}");
-            let pascal = names::pascal(name);
+            let mut pascal = names::pascal(name);
+            if operation_types.contains(&pascal) {
+                // `Body`, unless another schema is already called that.
+                let suffix = ["Body", "Schema", "Model"]
+                    .into_iter()
+                    .find(|suffix| !schema_names.contains(&format!("{pascal}{suffix}")))
+                    .unwrap_or("Body");
+                pascal.push_str(suffix);
+            }
             if !self.claim_type_name(&pascal, &path) {
                 continue;
             }
@@ -74,6 +89,25 @@ impl<'a> Lowerer<'a> {
             let id = self.add_model(pascal, doc, &path);
             self.components.insert(name.clone(), Component { id, kind });
         }
+    }
+
+    /// The names of the types every operation gets in `operations`.
+    fn operation_type_names(&self) -> BTreeSet<String> {
+        let mut names = BTreeSet::new();
+        for item in self.spec.paths.paths.values() {
+            let oa::ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for (_, operation) in item.iter() {
+                if let Some(id) = &operation.operation_id {
+                    let pascal = names::pascal(id);
+                    for suffix in ["Request", "Response", "Error"] {
+                        names.insert(format!("{pascal}{suffix}"));
+                    }
+                }
+            }
+        }
+        names
     }
 
     /// Lowers every registered component schema into its slot.

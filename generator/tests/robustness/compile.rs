@@ -47,6 +47,7 @@ fn a_sample_of_accepted_random_specs_compiles() {
             runtime: generator::RuntimeDependency::Path(runtime.display().to_string()),
             standalone: false,
             skip_unsupported: false,
+            doctests: false,
         };
         let Ok(files) = generator::generate(&spec, &options) else {
             continue;

@@ -5,15 +5,15 @@ use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AddFavouriteCustomTemplateResponse {
+pub struct AddFavouriteCustomTemplateResponseBody {
     /// 状态
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for AddFavouriteCustomTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for AddFavouriteCustomTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21,7 +21,7 @@ impl rt::serde::Serialize for AddFavouriteCustomTemplateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("AddFavouriteCustomTemplateResponse", len)?;
+            .serialize_struct("AddFavouriteCustomTemplateResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -30,24 +30,24 @@ impl rt::serde::Serialize for AddFavouriteCustomTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for AddFavouriteCustomTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for AddFavouriteCustomTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddFavouriteCustomTemplateResponse;
+            type Value = AddFavouriteCustomTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AddFavouriteCustomTemplateResponse")
+                formatter.write_str("struct AddFavouriteCustomTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AddFavouriteCustomTemplateResponse, __A::Error> {
+            ) -> Result<AddFavouriteCustomTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -67,89 +67,93 @@ impl<'de> rt::serde::Deserialize<'de> for AddFavouriteCustomTemplateResponse {
                         }
                     }
                 }
-                Ok(AddFavouriteCustomTemplateResponse {
-                    status,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AddFavouriteCustomTemplateResponse", FIELDS, __Visitor)
-    }
-}
-
-#[allow(missing_docs)]
-#[cfg(feature = "template")]
-#[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
-#[non_exhaustive]
-pub struct AddFavouriteOfficialTemplateResponse {
-    /// 状态
-    pub status: Option<String>,
-}
-
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for AddFavouriteOfficialTemplateResponse {
-    fn serialize<__S: rt::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        use rt::serde::ser::SerializeStruct as _;
-        let len = usize::from(self.status.is_some());
-        let mut state = serializer
-            .serialize_struct("AddFavouriteOfficialTemplateResponse", len)?;
-        if let Some(value) = &self.status {
-            state.serialize_field("status", value)?;
-        }
-        state.end()
-    }
-}
-
-#[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for AddFavouriteOfficialTemplateResponse {
-    fn deserialize<__D: rt::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        const FIELDS: &[&str] = &["status"];
-        struct __Visitor;
-        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddFavouriteOfficialTemplateResponse;
-            fn expecting(
-                &self,
-                formatter: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                formatter.write_str("struct AddFavouriteOfficialTemplateResponse")
-            }
-            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
-                self,
-                mut __map: __A,
-            ) -> Result<AddFavouriteOfficialTemplateResponse, __A::Error> {
-                fn __field(name: &str) -> Option<usize> {
-                    match name {
-                        "status" => Some(0),
-                        _ => None,
-                    }
-                }
-                let mut status = None;
-                let __seed = rt::FieldSeed {
-                    find: __field,
-                    count: FIELDS.len(),
-                };
-                while let Some(__key) = __map.next_key_seed(__seed)? {
-                    match __key {
-                        Some(0) => status = __map.next_value()?,
-                        _ => {
-                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(AddFavouriteOfficialTemplateResponse {
+                Ok(AddFavouriteCustomTemplateResponseBody {
                     status,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "AddFavouriteOfficialTemplateResponse",
+                "AddFavouriteCustomTemplateResponseBody",
+                FIELDS,
+                __Visitor,
+            )
+    }
+}
+
+#[allow(missing_docs)]
+#[cfg(feature = "template")]
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
+#[non_exhaustive]
+pub struct AddFavouriteOfficialTemplateResponseBody {
+    /// 状态
+    pub status: Option<String>,
+}
+
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for AddFavouriteOfficialTemplateResponseBody {
+    fn serialize<__S: rt::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        use rt::serde::ser::SerializeStruct as _;
+        let len = usize::from(self.status.is_some());
+        let mut state = serializer
+            .serialize_struct("AddFavouriteOfficialTemplateResponseBody", len)?;
+        if let Some(value) = &self.status {
+            state.serialize_field("status", value)?;
+        }
+        state.end()
+    }
+}
+
+#[cfg(feature = "template")]
+impl<'de> rt::serde::Deserialize<'de> for AddFavouriteOfficialTemplateResponseBody {
+    fn deserialize<__D: rt::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["status"];
+        struct __Visitor;
+        impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
+            type Value = AddFavouriteOfficialTemplateResponseBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                formatter.write_str("struct AddFavouriteOfficialTemplateResponseBody")
+            }
+            fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
+                self,
+                mut __map: __A,
+            ) -> Result<AddFavouriteOfficialTemplateResponseBody, __A::Error> {
+                fn __field(name: &str) -> Option<usize> {
+                    match name {
+                        "status" => Some(0),
+                        _ => None,
+                    }
+                }
+                let mut status = None;
+                let __seed = rt::FieldSeed {
+                    find: __field,
+                    count: FIELDS.len(),
+                };
+                while let Some(__key) = __map.next_key_seed(__seed)? {
+                    match __key {
+                        Some(0) => status = __map.next_value()?,
+                        _ => {
+                            __map.next_value::<rt::serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(AddFavouriteOfficialTemplateResponseBody {
+                    status,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "AddFavouriteOfficialTemplateResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -159,9 +163,9 @@ impl<'de> rt::serde::Deserialize<'de> for AddFavouriteOfficialTemplateResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AddFavouriteTaskResponse {
+pub struct AddFavouriteTaskResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -170,8 +174,8 @@ pub struct AddFavouriteTaskResponse {
     pub result: Option<crate::models::FavouriteResponseResult>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for AddFavouriteTaskResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for AddFavouriteTaskResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -179,7 +183,8 @@ impl rt::serde::Serialize for AddFavouriteTaskResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("AddFavouriteTaskResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("AddFavouriteTaskResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -194,24 +199,24 @@ impl rt::serde::Serialize for AddFavouriteTaskResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for AddFavouriteTaskResponse {
+impl<'de> rt::serde::Deserialize<'de> for AddFavouriteTaskResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddFavouriteTaskResponse;
+            type Value = AddFavouriteTaskResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AddFavouriteTaskResponse")
+                formatter.write_str("struct AddFavouriteTaskResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AddFavouriteTaskResponse, __A::Error> {
+            ) -> Result<AddFavouriteTaskResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -237,21 +242,22 @@ impl<'de> rt::serde::Deserialize<'de> for AddFavouriteTaskResponse {
                         }
                     }
                 }
-                Ok(AddFavouriteTaskResponse {
+                Ok(AddFavouriteTaskResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("AddFavouriteTaskResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("AddFavouriteTaskResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddKeystorePermissionRequestBody {
     /// 是否有删除权限
@@ -302,7 +308,7 @@ impl rt::serde::Serialize for AddKeystorePermissionRequestBody {
     }
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -390,9 +396,9 @@ impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AddKeystorePermissionResponse {
+pub struct AddKeystorePermissionResponseSchema {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -401,8 +407,8 @@ pub struct AddKeystorePermissionResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for AddKeystorePermissionResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for AddKeystorePermissionResponseSchema {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -411,7 +417,7 @@ impl rt::serde::Serialize for AddKeystorePermissionResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("AddKeystorePermissionResponse", len)?;
+            .serialize_struct("AddKeystorePermissionResponseSchema", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -426,24 +432,24 @@ impl rt::serde::Serialize for AddKeystorePermissionResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionResponseSchema {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddKeystorePermissionResponse;
+            type Value = AddKeystorePermissionResponseSchema;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AddKeystorePermissionResponse")
+                formatter.write_str("struct AddKeystorePermissionResponseSchema")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AddKeystorePermissionResponse, __A::Error> {
+            ) -> Result<AddKeystorePermissionResponseSchema, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -469,7 +475,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionResponse {
                         }
                     }
                 }
-                Ok(AddKeystorePermissionResponse {
+                Ok(AddKeystorePermissionResponseSchema {
                     status,
                     error,
                     result,
@@ -477,14 +483,14 @@ impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionResponse {
             }
         }
         deserializer
-            .deserialize_struct("AddKeystorePermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct("AddKeystorePermissionResponseSchema", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddKeystorePermissionResponseBody {
     /// 权限id
@@ -507,7 +513,7 @@ pub struct AddKeystorePermissionResponseBody {
     pub can_absent: Option<bool>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl rt::serde::Serialize for AddKeystorePermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -647,9 +653,9 @@ impl<'de> rt::serde::Deserialize<'de> for AddKeystorePermissionResponseBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ApplyProjectPermissionResponse {
+pub struct ApplyProjectPermissionResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -658,8 +664,8 @@ pub struct ApplyProjectPermissionResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ApplyProjectPermissionResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ApplyProjectPermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -668,7 +674,7 @@ impl rt::serde::Serialize for ApplyProjectPermissionResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ApplyProjectPermissionResponse", len)?;
+            .serialize_struct("ApplyProjectPermissionResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -683,24 +689,24 @@ impl rt::serde::Serialize for ApplyProjectPermissionResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ApplyProjectPermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for ApplyProjectPermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApplyProjectPermissionResponse;
+            type Value = ApplyProjectPermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ApplyProjectPermissionResponse")
+                formatter.write_str("struct ApplyProjectPermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ApplyProjectPermissionResponse, __A::Error> {
+            ) -> Result<ApplyProjectPermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -726,7 +732,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApplyProjectPermissionResponse {
                         }
                     }
                 }
-                Ok(ApplyProjectPermissionResponse {
+                Ok(ApplyProjectPermissionResponseBody {
                     status,
                     error,
                     result,
@@ -734,14 +740,14 @@ impl<'de> rt::serde::Deserialize<'de> for ApplyProjectPermissionResponse {
             }
         }
         deserializer
-            .deserialize_struct("ApplyProjectPermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct("ApplyProjectPermissionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteBuildJobsRequestBody {
     /// jobId列表
@@ -771,7 +777,7 @@ impl rt::serde::Serialize for BatchDeleteBuildJobsRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteBuildJobsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -822,9 +828,9 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteBuildJobsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDeleteBuildJobsResponse {
+pub struct BatchDeleteBuildJobsResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::DeleteTheJobResponseBodyResult>,
     /// 状态信息
@@ -833,8 +839,8 @@ pub struct BatchDeleteBuildJobsResponse {
     pub error: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDeleteBuildJobsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for BatchDeleteBuildJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -843,7 +849,7 @@ impl rt::serde::Serialize for BatchDeleteBuildJobsResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.error.is_some());
         let mut state = serializer
-            .serialize_struct("BatchDeleteBuildJobsResponse", len)?;
+            .serialize_struct("BatchDeleteBuildJobsResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -858,24 +864,24 @@ impl rt::serde::Serialize for BatchDeleteBuildJobsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDeleteBuildJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDeleteBuildJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status", "error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDeleteBuildJobsResponse;
+            type Value = BatchDeleteBuildJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDeleteBuildJobsResponse")
+                formatter.write_str("struct BatchDeleteBuildJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDeleteBuildJobsResponse, __A::Error> {
+            ) -> Result<BatchDeleteBuildJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -901,7 +907,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteBuildJobsResponse {
                         }
                     }
                 }
-                Ok(BatchDeleteBuildJobsResponse {
+                Ok(BatchDeleteBuildJobsResponseBody {
                     result,
                     status,
                     error,
@@ -909,16 +915,16 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteBuildJobsResponse {
             }
         }
         deserializer
-            .deserialize_struct("BatchDeleteBuildJobsResponse", FIELDS, __Visitor)
+            .deserialize_struct("BatchDeleteBuildJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchUpdateJobRolePermissionResponse {
+pub struct BatchUpdateJobRolePermissionResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -927,8 +933,8 @@ pub struct BatchUpdateJobRolePermissionResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchUpdateJobRolePermissionResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for BatchUpdateJobRolePermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -937,7 +943,7 @@ impl rt::serde::Serialize for BatchUpdateJobRolePermissionResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("BatchUpdateJobRolePermissionResponse", len)?;
+            .serialize_struct("BatchUpdateJobRolePermissionResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -952,24 +958,24 @@ impl rt::serde::Serialize for BatchUpdateJobRolePermissionResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for BatchUpdateJobRolePermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchUpdateJobRolePermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchUpdateJobRolePermissionResponse;
+            type Value = BatchUpdateJobRolePermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchUpdateJobRolePermissionResponse")
+                formatter.write_str("struct BatchUpdateJobRolePermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchUpdateJobRolePermissionResponse, __A::Error> {
+            ) -> Result<BatchUpdateJobRolePermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -995,7 +1001,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateJobRolePermissionResponse {
                         }
                     }
                 }
-                Ok(BatchUpdateJobRolePermissionResponse {
+                Ok(BatchUpdateJobRolePermissionResponseBody {
                     status,
                     error,
                     result,
@@ -1004,7 +1010,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateJobRolePermissionResponse {
         }
         deserializer
             .deserialize_struct(
-                "BatchUpdateJobRolePermissionResponse",
+                "BatchUpdateJobRolePermissionResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -1014,7 +1020,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateJobRolePermissionResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BriefRecordItems {
     /// 构建任务的ID
@@ -1051,7 +1057,7 @@ pub struct BriefRecordItems {
     pub daily_build_number: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for BriefRecordItems {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1252,7 +1258,7 @@ impl<'de> rt::serde::Deserialize<'de> for BriefRecordItems {
 #[allow(missing_docs)]
 #[cfg(any(feature = "record", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildInfoRecord {
     /// 构建编号
@@ -1293,7 +1299,7 @@ pub struct BuildInfoRecord {
     pub commit_detail_url: Option<String>,
 }
 
-#[cfg(all(any(feature = "record", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "record", feature = "jobs"), feature = "serde"))]
 impl rt::serde::Serialize for BuildInfoRecord {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1512,7 +1518,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildInfoRecord {
 #[allow(missing_docs)]
 #[cfg(any(feature = "record", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildInfoRecordCommitInfo {
     /// 代码提交的commit id
@@ -1521,7 +1527,7 @@ pub struct BuildInfoRecordCommitInfo {
     pub created_at: Option<String>,
 }
 
-#[cfg(all(any(feature = "record", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "record", feature = "jobs"), feature = "serde"))]
 impl rt::serde::Serialize for BuildInfoRecordCommitInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1595,7 +1601,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildInfoRecordCommitInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildParameter {
     /// 参数名
@@ -1604,7 +1610,7 @@ pub struct BuildParameter {
     pub value: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for BuildParameter {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1674,7 +1680,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildParameter {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildParams {
     /// 参数名
@@ -1685,7 +1691,7 @@ pub struct BuildParams {
     pub params: Option<Vec<crate::models::Params>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for BuildParams {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1762,14 +1768,14 @@ impl<'de> rt::serde::Deserialize<'de> for BuildParams {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildParamsBodyResult {
     /// 构建参数约束列表
     pub build_parameters: Option<Vec<crate::models::BuildParams>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for BuildParamsBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1835,7 +1841,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildParamsBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildRecord {
     /// 唯一标识
@@ -1902,7 +1908,7 @@ pub struct BuildRecord {
     pub dev_cloud_build_type: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for BuildRecord {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2237,7 +2243,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildRecord {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildRecordBuildRecordType {
     /// 是否rerun
@@ -2250,7 +2256,7 @@ pub struct BuildRecordBuildRecordType {
     pub is_rerun: Option<bool>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for BuildRecordBuildRecordType {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2340,7 +2346,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildRecordBuildRecordType {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildRecordParameters {
     /// 参数名
@@ -2353,7 +2359,7 @@ pub struct BuildRecordParameters {
     pub r#type: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for BuildRecordParameters {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2441,7 +2447,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildRecordParameters {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildStageRecord {
     /// 步骤编号
@@ -2482,7 +2488,7 @@ pub struct BuildStageRecord {
     pub sequence: Option<i64>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for BuildStageRecord {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2701,7 +2707,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildStageRecord {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildStep {
     /// 步骤名称
@@ -2712,7 +2718,7 @@ pub struct BuildStep {
     pub build_time: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for BuildStep {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2793,9 +2799,9 @@ impl<'de> rt::serde::Deserialize<'de> for BuildStep {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CheckJobCountIsTopLimitResponse {
+pub struct CheckJobCountIsTopLimitResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -2804,8 +2810,8 @@ pub struct CheckJobCountIsTopLimitResponse {
     pub result: Option<bool>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CheckJobCountIsTopLimitResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CheckJobCountIsTopLimitResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2814,7 +2820,7 @@ impl rt::serde::Serialize for CheckJobCountIsTopLimitResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("CheckJobCountIsTopLimitResponse", len)?;
+            .serialize_struct("CheckJobCountIsTopLimitResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -2829,24 +2835,24 @@ impl rt::serde::Serialize for CheckJobCountIsTopLimitResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CheckJobCountIsTopLimitResponse {
+impl<'de> rt::serde::Deserialize<'de> for CheckJobCountIsTopLimitResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckJobCountIsTopLimitResponse;
+            type Value = CheckJobCountIsTopLimitResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CheckJobCountIsTopLimitResponse")
+                formatter.write_str("struct CheckJobCountIsTopLimitResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CheckJobCountIsTopLimitResponse, __A::Error> {
+            ) -> Result<CheckJobCountIsTopLimitResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -2872,7 +2878,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobCountIsTopLimitResponse {
                         }
                     }
                 }
-                Ok(CheckJobCountIsTopLimitResponse {
+                Ok(CheckJobCountIsTopLimitResponseBody {
                     status,
                     error,
                     result,
@@ -2880,16 +2886,16 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobCountIsTopLimitResponse {
             }
         }
         deserializer
-            .deserialize_struct("CheckJobCountIsTopLimitResponse", FIELDS, __Visitor)
+            .deserialize_struct("CheckJobCountIsTopLimitResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CheckJobInternalResponse {
+pub struct CheckJobInternalResponseBody {
     /// 是否已开启内网安全访问
     pub result: Option<bool>,
     /// 返回错误信息
@@ -2898,8 +2904,8 @@ pub struct CheckJobInternalResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CheckJobInternalResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CheckJobInternalResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2907,7 +2913,8 @@ impl rt::serde::Serialize for CheckJobInternalResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("CheckJobInternalResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CheckJobInternalResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -2922,24 +2929,24 @@ impl rt::serde::Serialize for CheckJobInternalResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CheckJobInternalResponse {
+impl<'de> rt::serde::Deserialize<'de> for CheckJobInternalResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckJobInternalResponse;
+            type Value = CheckJobInternalResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CheckJobInternalResponse")
+                formatter.write_str("struct CheckJobInternalResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CheckJobInternalResponse, __A::Error> {
+            ) -> Result<CheckJobInternalResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -2965,31 +2972,32 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobInternalResponse {
                         }
                     }
                 }
-                Ok(CheckJobInternalResponse {
+                Ok(CheckJobInternalResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("CheckJobInternalResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CheckJobInternalResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CheckJobNameIsExistsResponse {
+pub struct CheckJobNameIsExistsResponseBody {
     /// 项目下任务名是否存在
     pub result: Option<bool>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CheckJobNameIsExistsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CheckJobNameIsExistsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2998,7 +3006,7 @@ impl rt::serde::Serialize for CheckJobNameIsExistsResponse {
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("CheckJobNameIsExistsResponse", len)?;
+            .serialize_struct("CheckJobNameIsExistsResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -3010,24 +3018,24 @@ impl rt::serde::Serialize for CheckJobNameIsExistsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CheckJobNameIsExistsResponse {
+impl<'de> rt::serde::Deserialize<'de> for CheckJobNameIsExistsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckJobNameIsExistsResponse;
+            type Value = CheckJobNameIsExistsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CheckJobNameIsExistsResponse")
+                formatter.write_str("struct CheckJobNameIsExistsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CheckJobNameIsExistsResponse, __A::Error> {
+            ) -> Result<CheckJobNameIsExistsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -3050,21 +3058,21 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobNameIsExistsResponse {
                         }
                     }
                 }
-                Ok(CheckJobNameIsExistsResponse {
+                Ok(CheckJobNameIsExistsResponseBody {
                     result,
                     status,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CheckJobNameIsExistsResponse", FIELDS, __Visitor)
+            .deserialize_struct("CheckJobNameIsExistsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckWebhookUrlRequestBody {
     /// 任务ID
@@ -3099,7 +3107,7 @@ impl rt::serde::Serialize for CheckWebhookUrlRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CheckWebhookUrlRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3157,24 +3165,24 @@ impl<'de> rt::serde::Deserialize<'de> for CheckWebhookUrlRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CheckWebhookUrlResponse {
+pub struct CheckWebhookUrlResponseBody {
     /// 返回错误信息
     pub error: Option<String>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CheckWebhookUrlResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CheckWebhookUrlResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.error.is_some()) + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("CheckWebhookUrlResponse", len)?;
+        let mut state = serializer.serialize_struct("CheckWebhookUrlResponseBody", len)?;
         if let Some(value) = &self.error {
             state.serialize_field("error", value)?;
         }
@@ -3186,24 +3194,24 @@ impl rt::serde::Serialize for CheckWebhookUrlResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CheckWebhookUrlResponse {
+impl<'de> rt::serde::Deserialize<'de> for CheckWebhookUrlResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckWebhookUrlResponse;
+            type Value = CheckWebhookUrlResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CheckWebhookUrlResponse")
+                formatter.write_str("struct CheckWebhookUrlResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CheckWebhookUrlResponse, __A::Error> {
+            ) -> Result<CheckWebhookUrlResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "error" => Some(0),
@@ -3226,37 +3234,38 @@ impl<'de> rt::serde::Deserialize<'de> for CheckWebhookUrlResponse {
                         }
                     }
                 }
-                Ok(CheckWebhookUrlResponse {
+                Ok(CheckWebhookUrlResponseBody {
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("CheckWebhookUrlResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CheckWebhookUrlResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ClearRecyclingJobsResponse {
+pub struct ClearRecyclingJobsResponseBody {
     /// 返回错误信息
     pub error: Option<String>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ClearRecyclingJobsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ClearRecyclingJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.error.is_some()) + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ClearRecyclingJobsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ClearRecyclingJobsResponseBody", len)?;
         if let Some(value) = &self.error {
             state.serialize_field("error", value)?;
         }
@@ -3268,24 +3277,24 @@ impl rt::serde::Serialize for ClearRecyclingJobsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ClearRecyclingJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ClearRecyclingJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ClearRecyclingJobsResponse;
+            type Value = ClearRecyclingJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ClearRecyclingJobsResponse")
+                formatter.write_str("struct ClearRecyclingJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ClearRecyclingJobsResponse, __A::Error> {
+            ) -> Result<ClearRecyclingJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "error" => Some(0),
@@ -3308,20 +3317,21 @@ impl<'de> rt::serde::Deserialize<'de> for ClearRecyclingJobsResponse {
                         }
                     }
                 }
-                Ok(ClearRecyclingJobsResponse {
+                Ok(ClearRecyclingJobsResponseBody {
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ClearRecyclingJobsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ClearRecyclingJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Constraints {
     /// 错误信息
@@ -3332,7 +3342,7 @@ pub struct Constraints {
     pub value: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for Constraints {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3413,7 +3423,7 @@ impl<'de> rt::serde::Deserialize<'de> for Constraints {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyBuildJobRequestBody {
     /// 使用机器的架构
@@ -3494,7 +3504,7 @@ impl rt::serde::Serialize for CopyBuildJobRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CopyBuildJobRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3601,9 +3611,9 @@ impl<'de> rt::serde::Deserialize<'de> for CopyBuildJobRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CopyJobResponse {
+pub struct CopyJobResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
@@ -3612,8 +3622,8 @@ pub struct CopyJobResponse {
     pub error: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CopyJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CopyJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -3621,7 +3631,7 @@ impl rt::serde::Serialize for CopyJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.error.is_some());
-        let mut state = serializer.serialize_struct("CopyJobResponse", len)?;
+        let mut state = serializer.serialize_struct("CopyJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -3636,24 +3646,24 @@ impl rt::serde::Serialize for CopyJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CopyJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for CopyJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status", "error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CopyJobResponse;
+            type Value = CopyJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CopyJobResponse")
+                formatter.write_str("struct CopyJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CopyJobResponse, __A::Error> {
+            ) -> Result<CopyJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -3679,21 +3689,21 @@ impl<'de> rt::serde::Deserialize<'de> for CopyJobResponse {
                         }
                     }
                 }
-                Ok(CopyJobResponse {
+                Ok(CopyJobResponseBody {
                     result,
                     status,
                     error,
                 })
             }
         }
-        deserializer.deserialize_struct("CopyJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CopyJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountdownList {
     /// 服务类型
@@ -3710,7 +3720,7 @@ pub struct CountdownList {
     pub tips: Option<crate::models::CountdownListTips>,
 }
 
-#[cfg(all(feature = "resource", feature = "extra-traits"))]
+#[cfg(all(feature = "resource", feature = "serde"))]
 impl rt::serde::Serialize for CountdownList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3823,14 +3833,14 @@ impl<'de> rt::serde::Deserialize<'de> for CountdownList {
 #[allow(missing_docs)]
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountdownListTips {
     #[allow(missing_docs)]
     pub summary: Option<crate::models::Tips>,
 }
 
-#[cfg(all(feature = "resource", feature = "extra-traits"))]
+#[cfg(all(feature = "resource", feature = "serde"))]
 impl rt::serde::Serialize for CountdownListTips {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3894,7 +3904,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountdownListTips {
 #[allow(missing_docs)]
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountdownRequestBody {
     /// **参数解释**： 服务类型。 **约束限制**： 不涉及。 **取值范围**： 不涉及。 **默认取值**： 不涉及。
@@ -3929,7 +3939,7 @@ impl rt::serde::Serialize for CountdownRequestBody {
     }
 }
 
-#[cfg(all(feature = "resource", feature = "extra-traits"))]
+#[cfg(all(feature = "resource", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CountdownRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3989,7 +3999,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountdownRequestBody {
     any(feature = "job", feature = "template", feature = "jobs", feature = "templates")
 )]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobParameter {
     /// 参数定义名，默认为hudson.model.StringParameterDefinition
@@ -4087,7 +4097,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobParameter {
     any(feature = "job", feature = "template", feature = "jobs", feature = "templates")
 )]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobParameterParam {
     /// 参数字段名
@@ -4195,7 +4205,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobParameterParam {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobRequestBody {
     /// 使用机器的架构
@@ -4407,9 +4417,9 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateBuildJobResponse {
+pub struct CreateBuildJobResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
@@ -4418,8 +4428,8 @@ pub struct CreateBuildJobResponse {
     pub error: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateBuildJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for CreateBuildJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4427,7 +4437,7 @@ impl rt::serde::Serialize for CreateBuildJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.error.is_some());
-        let mut state = serializer.serialize_struct("CreateBuildJobResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateBuildJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -4442,24 +4452,24 @@ impl rt::serde::Serialize for CreateBuildJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status", "error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateBuildJobResponse;
+            type Value = CreateBuildJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateBuildJobResponse")
+                formatter.write_str("struct CreateBuildJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateBuildJobResponse, __A::Error> {
+            ) -> Result<CreateBuildJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -4485,28 +4495,28 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobResponse {
                         }
                     }
                 }
-                Ok(CreateBuildJobResponse {
+                Ok(CreateBuildJobResponseBody {
                     result,
                     status,
                     error,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateBuildJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateBuildJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobResponseBodyResult {
     /// 构建任务ID
     pub job_id: Option<String>,
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl rt::serde::Serialize for CreateBuildJobResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4574,7 +4584,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobScm {
     /// 代码分支
@@ -4782,7 +4792,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobScm {
     any(feature = "job", feature = "template", feature = "jobs", feature = "templates")
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobSteps {
     /// 具体的构建步骤
@@ -4913,7 +4923,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildJobSteps {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildTimeout {
     /// 超时时间数值
@@ -5000,9 +5010,9 @@ impl<'de> rt::serde::Deserialize<'de> for CreateBuildTimeout {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateJobGroupResponse {
+pub struct CreateJobGroupResponseBody {
     /// 返回结果
     pub result: Option<Vec<crate::models::JobGroupResponseBodyResult>>,
     /// 返回错误信息
@@ -5011,8 +5021,8 @@ pub struct CreateJobGroupResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateJobGroupResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CreateJobGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5020,7 +5030,7 @@ impl rt::serde::Serialize for CreateJobGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("CreateJobGroupResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateJobGroupResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -5035,24 +5045,24 @@ impl rt::serde::Serialize for CreateJobGroupResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CreateJobGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateJobGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateJobGroupResponse;
+            type Value = CreateJobGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateJobGroupResponse")
+                formatter.write_str("struct CreateJobGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateJobGroupResponse, __A::Error> {
+            ) -> Result<CreateJobGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -5078,23 +5088,23 @@ impl<'de> rt::serde::Deserialize<'de> for CreateJobGroupResponse {
                         }
                     }
                 }
-                Ok(CreateJobGroupResponse {
+                Ok(CreateJobGroupResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateJobGroupResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateJobGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateNewJobResponse {
+pub struct CreateNewJobResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
@@ -5103,8 +5113,8 @@ pub struct CreateNewJobResponse {
     pub error: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateNewJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CreateNewJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5112,7 +5122,7 @@ impl rt::serde::Serialize for CreateNewJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.error.is_some());
-        let mut state = serializer.serialize_struct("CreateNewJobResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateNewJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -5127,24 +5137,24 @@ impl rt::serde::Serialize for CreateNewJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CreateNewJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateNewJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status", "error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateNewJobResponse;
+            type Value = CreateNewJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateNewJobResponse")
+                formatter.write_str("struct CreateNewJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateNewJobResponse, __A::Error> {
+            ) -> Result<CreateNewJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -5170,21 +5180,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateNewJobResponse {
                         }
                     }
                 }
-                Ok(CreateNewJobResponse {
+                Ok(CreateNewJobResponseBody {
                     result,
                     status,
                     error,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateNewJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateNewJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplate {
     /// 构建执行的步骤
@@ -5213,7 +5223,7 @@ impl rt::serde::Serialize for CreateTemplate {
     }
 }
 
-#[cfg(all(any(feature = "template", feature = "templates"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "template", feature = "templates"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTemplate {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5263,17 +5273,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplate {
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateTemplateResponse {
+pub struct CreateTemplateResponseBody {
     /// 任务运行结果
     pub status: Option<String>,
     #[allow(missing_docs)]
     pub result: Option<crate::models::StatusSuccessResultWithUuidResult>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for CreateTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5281,7 +5291,7 @@ impl rt::serde::Serialize for CreateTemplateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("CreateTemplateResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateTemplateResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -5293,24 +5303,24 @@ impl rt::serde::Serialize for CreateTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for CreateTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateTemplateResponse;
+            type Value = CreateTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateTemplateResponse")
+                formatter.write_str("struct CreateTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateTemplateResponse, __A::Error> {
+            ) -> Result<CreateTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -5333,20 +5343,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplateResponse {
                         }
                     }
                 }
-                Ok(CreateTemplateResponse {
+                Ok(CreateTemplateResponseBody {
                     status,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateTemplateResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateTemplateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplateSteps {
     /// 具体的构建步骤
@@ -5402,7 +5412,7 @@ impl rt::serde::Serialize for CreateTemplateSteps {
     }
 }
 
-#[cfg(all(any(feature = "template", feature = "templates"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "template", feature = "templates"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTemplateSteps {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5474,7 +5484,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplateSteps {
 #[allow(missing_docs)]
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplatesItems {
     /// 是否收藏模板
@@ -5517,7 +5527,7 @@ pub struct CreateTemplatesItems {
     pub i18n: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
 }
 
-#[cfg(all(feature = "templates", feature = "extra-traits"))]
+#[cfg(all(feature = "templates", feature = "serde"))]
 impl rt::serde::Serialize for CreateTemplatesItems {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5739,7 +5749,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesItems {
 #[allow(missing_docs)]
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplatesRequestBody {
     #[allow(missing_docs)]
@@ -5788,7 +5798,7 @@ impl rt::serde::Serialize for CreateTemplatesRequestBody {
     }
 }
 
-#[cfg(all(any(feature = "template", feature = "templates"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "template", feature = "templates"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5860,9 +5870,9 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateTemplatesResponse {
+pub struct CreateTemplatesResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::CreateTemplatesItems>,
     /// 返回错误信息
@@ -5871,8 +5881,8 @@ pub struct CreateTemplatesResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "templates", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateTemplatesResponse {
+#[cfg(all(feature = "templates", feature = "serde"))]
+impl rt::serde::Serialize for CreateTemplatesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5880,7 +5890,7 @@ impl rt::serde::Serialize for CreateTemplatesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("CreateTemplatesResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateTemplatesResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -5895,24 +5905,24 @@ impl rt::serde::Serialize for CreateTemplatesResponse {
 }
 
 #[cfg(feature = "templates")]
-impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateTemplatesResponse;
+            type Value = CreateTemplatesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateTemplatesResponse")
+                formatter.write_str("struct CreateTemplatesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateTemplatesResponse, __A::Error> {
+            ) -> Result<CreateTemplatesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -5938,31 +5948,31 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemplatesResponse {
                         }
                     }
                 }
-                Ok(CreateTemplatesResponse {
+                Ok(CreateTemplatesResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateTemplatesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateTemplatesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteBuildJobResponse {
+pub struct DeleteBuildJobResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::DeleteTheJobResponseBodyResult>,
     /// 状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteBuildJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for DeleteBuildJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5970,7 +5980,7 @@ impl rt::serde::Serialize for DeleteBuildJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("DeleteBuildJobResponse", len)?;
+        let mut state = serializer.serialize_struct("DeleteBuildJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -5982,24 +5992,24 @@ impl rt::serde::Serialize for DeleteBuildJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteBuildJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteBuildJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteBuildJobResponse;
+            type Value = DeleteBuildJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteBuildJobResponse")
+                formatter.write_str("struct DeleteBuildJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteBuildJobResponse, __A::Error> {
+            ) -> Result<DeleteBuildJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -6022,22 +6032,22 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteBuildJobResponse {
                         }
                     }
                 }
-                Ok(DeleteBuildJobResponse {
+                Ok(DeleteBuildJobResponseBody {
                     result,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("DeleteBuildJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DeleteBuildJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteGroupResponse {
+pub struct DeleteGroupResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -6046,8 +6056,8 @@ pub struct DeleteGroupResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteGroupResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for DeleteGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6055,7 +6065,7 @@ impl rt::serde::Serialize for DeleteGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("DeleteGroupResponse", len)?;
+        let mut state = serializer.serialize_struct("DeleteGroupResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -6070,24 +6080,24 @@ impl rt::serde::Serialize for DeleteGroupResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteGroupResponse;
+            type Value = DeleteGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteGroupResponse")
+                formatter.write_str("struct DeleteGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteGroupResponse, __A::Error> {
+            ) -> Result<DeleteGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -6113,23 +6123,23 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteGroupResponse {
                         }
                     }
                 }
-                Ok(DeleteGroupResponse {
+                Ok(DeleteGroupResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("DeleteGroupResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DeleteGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteKeystorePermissionResponse {
+pub struct DeleteKeystorePermissionResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -6138,8 +6148,8 @@ pub struct DeleteKeystorePermissionResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteKeystorePermissionResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for DeleteKeystorePermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6148,7 +6158,7 @@ impl rt::serde::Serialize for DeleteKeystorePermissionResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("DeleteKeystorePermissionResponse", len)?;
+            .serialize_struct("DeleteKeystorePermissionResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -6163,24 +6173,24 @@ impl rt::serde::Serialize for DeleteKeystorePermissionResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteKeystorePermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteKeystorePermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteKeystorePermissionResponse;
+            type Value = DeleteKeystorePermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteKeystorePermissionResponse")
+                formatter.write_str("struct DeleteKeystorePermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteKeystorePermissionResponse, __A::Error> {
+            ) -> Result<DeleteKeystorePermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -6206,7 +6216,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteKeystorePermissionResponse {
                         }
                     }
                 }
-                Ok(DeleteKeystorePermissionResponse {
+                Ok(DeleteKeystorePermissionResponseBody {
                     status,
                     error,
                     result,
@@ -6214,16 +6224,20 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteKeystorePermissionResponse {
             }
         }
         deserializer
-            .deserialize_struct("DeleteKeystorePermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "DeleteKeystorePermissionResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteKeystoreResponse {
+pub struct DeleteKeystoreResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -6232,8 +6246,8 @@ pub struct DeleteKeystoreResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteKeystoreResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for DeleteKeystoreResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6241,7 +6255,7 @@ impl rt::serde::Serialize for DeleteKeystoreResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("DeleteKeystoreResponse", len)?;
+        let mut state = serializer.serialize_struct("DeleteKeystoreResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -6256,24 +6270,24 @@ impl rt::serde::Serialize for DeleteKeystoreResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteKeystoreResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteKeystoreResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteKeystoreResponse;
+            type Value = DeleteKeystoreResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteKeystoreResponse")
+                formatter.write_str("struct DeleteKeystoreResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteKeystoreResponse, __A::Error> {
+            ) -> Result<DeleteKeystoreResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -6299,36 +6313,37 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteKeystoreResponse {
                         }
                     }
                 }
-                Ok(DeleteKeystoreResponse {
+                Ok(DeleteKeystoreResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("DeleteKeystoreResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DeleteKeystoreResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteRecyclingJobsResponse {
+pub struct DeleteRecyclingJobsResponseBody {
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteRecyclingJobsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for DeleteRecyclingJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("DeleteRecyclingJobsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("DeleteRecyclingJobsResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -6337,24 +6352,24 @@ impl rt::serde::Serialize for DeleteRecyclingJobsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteRecyclingJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteRecyclingJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteRecyclingJobsResponse;
+            type Value = DeleteRecyclingJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteRecyclingJobsResponse")
+                formatter.write_str("struct DeleteRecyclingJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteRecyclingJobsResponse, __A::Error> {
+            ) -> Result<DeleteRecyclingJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -6374,34 +6389,35 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteRecyclingJobsResponse {
                         }
                     }
                 }
-                Ok(DeleteRecyclingJobsResponse {
+                Ok(DeleteRecyclingJobsResponseBody {
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("DeleteRecyclingJobsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("DeleteRecyclingJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteTemplateResponse {
+pub struct DeleteTemplateResponseBody {
     /// 任务运行结果
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for DeleteTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("DeleteTemplateResponse", len)?;
+        let mut state = serializer.serialize_struct("DeleteTemplateResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -6410,24 +6426,24 @@ impl rt::serde::Serialize for DeleteTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteTemplateResponse;
+            type Value = DeleteTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteTemplateResponse")
+                formatter.write_str("struct DeleteTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteTemplateResponse, __A::Error> {
+            ) -> Result<DeleteTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -6447,19 +6463,21 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteTemplateResponse {
                         }
                     }
                 }
-                Ok(DeleteTemplateResponse { status })
+                Ok(DeleteTemplateResponseBody {
+                    status,
+                })
             }
         }
-        deserializer.deserialize_struct("DeleteTemplateResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DeleteTemplateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteTemplatesResponse {
+pub struct DeleteTemplatesResponseBody {
     /// 查询模板结果
     pub result: Option<Vec<crate::models::CreateTemplatesItems>>,
     /// 返回错误信息
@@ -6468,8 +6486,8 @@ pub struct DeleteTemplatesResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "templates", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteTemplatesResponse {
+#[cfg(all(feature = "templates", feature = "serde"))]
+impl rt::serde::Serialize for DeleteTemplatesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6477,7 +6495,7 @@ impl rt::serde::Serialize for DeleteTemplatesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("DeleteTemplatesResponse", len)?;
+        let mut state = serializer.serialize_struct("DeleteTemplatesResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -6492,24 +6510,24 @@ impl rt::serde::Serialize for DeleteTemplatesResponse {
 }
 
 #[cfg(feature = "templates")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteTemplatesResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteTemplatesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteTemplatesResponse;
+            type Value = DeleteTemplatesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteTemplatesResponse")
+                formatter.write_str("struct DeleteTemplatesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteTemplatesResponse, __A::Error> {
+            ) -> Result<DeleteTemplatesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -6535,23 +6553,23 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteTemplatesResponse {
                         }
                     }
                 }
-                Ok(DeleteTemplatesResponse {
+                Ok(DeleteTemplatesResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("DeleteTemplatesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DeleteTemplatesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteTheJobResponse {
+pub struct DeleteTheJobResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::DeleteTheJobResponseBodyResult>,
     /// 状态信息
@@ -6560,8 +6578,8 @@ pub struct DeleteTheJobResponse {
     pub error: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteTheJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for DeleteTheJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6569,7 +6587,7 @@ impl rt::serde::Serialize for DeleteTheJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.error.is_some());
-        let mut state = serializer.serialize_struct("DeleteTheJobResponse", len)?;
+        let mut state = serializer.serialize_struct("DeleteTheJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -6584,24 +6602,24 @@ impl rt::serde::Serialize for DeleteTheJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteTheJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteTheJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status", "error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteTheJobResponse;
+            type Value = DeleteTheJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteTheJobResponse")
+                formatter.write_str("struct DeleteTheJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteTheJobResponse, __A::Error> {
+            ) -> Result<DeleteTheJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -6627,21 +6645,21 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteTheJobResponse {
                         }
                     }
                 }
-                Ok(DeleteTheJobResponse {
+                Ok(DeleteTheJobResponseBody {
                     result,
                     status,
                     error,
                 })
             }
         }
-        deserializer.deserialize_struct("DeleteTheJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DeleteTheJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTheJobResponseBodyResult {
     /// 构建任务ID
@@ -6650,7 +6668,7 @@ pub struct DeleteTheJobResponseBodyResult {
     pub project_id: Option<String>,
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl rt::serde::Serialize for DeleteTheJobResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -6726,22 +6744,22 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteTheJobResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DisableBuildJobResponse {
+pub struct DisableBuildJobResponseBody {
     /// 返回结果状态
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for DisableBuildJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for DisableBuildJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("DisableBuildJobResponse", len)?;
+        let mut state = serializer.serialize_struct("DisableBuildJobResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -6750,24 +6768,24 @@ impl rt::serde::Serialize for DisableBuildJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for DisableBuildJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for DisableBuildJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DisableBuildJobResponse;
+            type Value = DisableBuildJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DisableBuildJobResponse")
+                formatter.write_str("struct DisableBuildJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DisableBuildJobResponse, __A::Error> {
+            ) -> Result<DisableBuildJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -6787,19 +6805,21 @@ impl<'de> rt::serde::Deserialize<'de> for DisableBuildJobResponse {
                         }
                     }
                 }
-                Ok(DisableBuildJobResponse { status })
+                Ok(DisableBuildJobResponseBody {
+                    status,
+                })
             }
         }
-        deserializer.deserialize_struct("DisableBuildJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DisableBuildJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DisableNoticeResponse {
+pub struct DisableNoticeResponseBody {
     /// 返回错误信息
     pub result: Option<String>,
     /// 返回错误信息
@@ -6808,8 +6828,8 @@ pub struct DisableNoticeResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for DisableNoticeResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for DisableNoticeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6817,7 +6837,7 @@ impl rt::serde::Serialize for DisableNoticeResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("DisableNoticeResponse", len)?;
+        let mut state = serializer.serialize_struct("DisableNoticeResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -6832,24 +6852,24 @@ impl rt::serde::Serialize for DisableNoticeResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for DisableNoticeResponse {
+impl<'de> rt::serde::Deserialize<'de> for DisableNoticeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DisableNoticeResponse;
+            type Value = DisableNoticeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DisableNoticeResponse")
+                formatter.write_str("struct DisableNoticeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DisableNoticeResponse, __A::Error> {
+            ) -> Result<DisableNoticeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -6875,21 +6895,21 @@ impl<'de> rt::serde::Deserialize<'de> for DisableNoticeResponse {
                         }
                     }
                 }
-                Ok(DisableNoticeResponse {
+                Ok(DisableNoticeResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("DisableNoticeResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DisableNoticeResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableTheJobRequestBody {
     /// 禁用原因
@@ -6923,7 +6943,7 @@ impl rt::serde::Serialize for DisableTheJobRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DisableTheJobRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6977,22 +6997,22 @@ impl<'de> rt::serde::Deserialize<'de> for DisableTheJobRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DisableTheJobResponse {
+pub struct DisableTheJobResponseBody {
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for DisableTheJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for DisableTheJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("DisableTheJobResponse", len)?;
+        let mut state = serializer.serialize_struct("DisableTheJobResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -7001,24 +7021,24 @@ impl rt::serde::Serialize for DisableTheJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for DisableTheJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for DisableTheJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DisableTheJobResponse;
+            type Value = DisableTheJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DisableTheJobResponse")
+                formatter.write_str("struct DisableTheJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DisableTheJobResponse, __A::Error> {
+            ) -> Result<DisableTheJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -7038,17 +7058,19 @@ impl<'de> rt::serde::Deserialize<'de> for DisableTheJobResponse {
                         }
                     }
                 }
-                Ok(DisableTheJobResponse { status })
+                Ok(DisableTheJobResponseBody {
+                    status,
+                })
             }
         }
-        deserializer.deserialize_struct("DisableTheJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("DisableTheJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DomainStatuses {
     /// **参数解释**： 服务名。 **约束限制**： 不涉及。 **取值范围**： 默认CodeCI。
@@ -7083,7 +7105,7 @@ pub struct DomainStatuses {
     pub spec_threshold: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for DomainStatuses {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7277,7 +7299,7 @@ impl<'de> rt::serde::Deserialize<'de> for DomainStatuses {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DomainsStatusesRequestBody {
     /// **参数解释**： 租户id集合。 **约束限制**： 不涉及。 **取值范围**： 不涉及。
@@ -7308,7 +7330,7 @@ impl rt::serde::Serialize for DomainsStatusesRequestBody {
     }
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DomainsStatusesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7358,9 +7380,9 @@ impl<'de> rt::serde::Deserialize<'de> for DomainsStatusesRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DownloadBuildRealTimeLogResponse {
+pub struct DownloadBuildRealTimeLogResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::OctopusV3LogResponseBodyResult>,
     /// 返回错误信息
@@ -7369,8 +7391,8 @@ pub struct DownloadBuildRealTimeLogResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "log", feature = "extra-traits"))]
-impl rt::serde::Serialize for DownloadBuildRealTimeLogResponse {
+#[cfg(all(feature = "log", feature = "serde"))]
+impl rt::serde::Serialize for DownloadBuildRealTimeLogResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7379,7 +7401,7 @@ impl rt::serde::Serialize for DownloadBuildRealTimeLogResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("DownloadBuildRealTimeLogResponse", len)?;
+            .serialize_struct("DownloadBuildRealTimeLogResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -7394,24 +7416,24 @@ impl rt::serde::Serialize for DownloadBuildRealTimeLogResponse {
 }
 
 #[cfg(feature = "log")]
-impl<'de> rt::serde::Deserialize<'de> for DownloadBuildRealTimeLogResponse {
+impl<'de> rt::serde::Deserialize<'de> for DownloadBuildRealTimeLogResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DownloadBuildRealTimeLogResponse;
+            type Value = DownloadBuildRealTimeLogResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DownloadBuildRealTimeLogResponse")
+                formatter.write_str("struct DownloadBuildRealTimeLogResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DownloadBuildRealTimeLogResponse, __A::Error> {
+            ) -> Result<DownloadBuildRealTimeLogResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -7437,7 +7459,7 @@ impl<'de> rt::serde::Deserialize<'de> for DownloadBuildRealTimeLogResponse {
                         }
                     }
                 }
-                Ok(DownloadBuildRealTimeLogResponse {
+                Ok(DownloadBuildRealTimeLogResponseBody {
                     result,
                     error,
                     status,
@@ -7445,16 +7467,20 @@ impl<'de> rt::serde::Deserialize<'de> for DownloadBuildRealTimeLogResponse {
             }
         }
         deserializer
-            .deserialize_struct("DownloadBuildRealTimeLogResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "DownloadBuildRealTimeLogResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DownloadRealTimeLogResponse {
+pub struct DownloadRealTimeLogResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::RealTimeLogResponseBodyResult>,
     /// 返回错误信息
@@ -7463,8 +7489,8 @@ pub struct DownloadRealTimeLogResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for DownloadRealTimeLogResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for DownloadRealTimeLogResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7472,7 +7498,8 @@ impl rt::serde::Serialize for DownloadRealTimeLogResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("DownloadRealTimeLogResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("DownloadRealTimeLogResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -7487,24 +7514,24 @@ impl rt::serde::Serialize for DownloadRealTimeLogResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for DownloadRealTimeLogResponse {
+impl<'de> rt::serde::Deserialize<'de> for DownloadRealTimeLogResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DownloadRealTimeLogResponse;
+            type Value = DownloadRealTimeLogResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DownloadRealTimeLogResponse")
+                formatter.write_str("struct DownloadRealTimeLogResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DownloadRealTimeLogResponse, __A::Error> {
+            ) -> Result<DownloadRealTimeLogResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -7530,36 +7557,37 @@ impl<'de> rt::serde::Deserialize<'de> for DownloadRealTimeLogResponse {
                         }
                     }
                 }
-                Ok(DownloadRealTimeLogResponse {
+                Ok(DownloadRealTimeLogResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("DownloadRealTimeLogResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("DownloadRealTimeLogResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct EnableBuildJobResponse {
+pub struct EnableBuildJobResponseBody {
     /// 返回结果状态
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for EnableBuildJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for EnableBuildJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("EnableBuildJobResponse", len)?;
+        let mut state = serializer.serialize_struct("EnableBuildJobResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -7568,24 +7596,24 @@ impl rt::serde::Serialize for EnableBuildJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for EnableBuildJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for EnableBuildJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = EnableBuildJobResponse;
+            type Value = EnableBuildJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct EnableBuildJobResponse")
+                formatter.write_str("struct EnableBuildJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<EnableBuildJobResponse, __A::Error> {
+            ) -> Result<EnableBuildJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -7605,17 +7633,19 @@ impl<'de> rt::serde::Deserialize<'de> for EnableBuildJobResponse {
                         }
                     }
                 }
-                Ok(EnableBuildJobResponse { status })
+                Ok(EnableBuildJobResponseBody {
+                    status,
+                })
             }
         }
-        deserializer.deserialize_struct("EnableBuildJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("EnableBuildJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EndPointResponse {
     #[allow(missing_docs)]
@@ -7638,7 +7668,7 @@ pub struct EndPointResponse {
     pub created_by: Option<crate::models::EndPointResponseCreatedBy>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for EndPointResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7775,7 +7805,7 @@ impl<'de> rt::serde::Deserialize<'de> for EndPointResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EndPointResponseAuthorization {
     /// 参数
@@ -7784,7 +7814,7 @@ pub struct EndPointResponseAuthorization {
     pub scheme: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for EndPointResponseAuthorization {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7860,7 +7890,7 @@ impl<'de> rt::serde::Deserialize<'de> for EndPointResponseAuthorization {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EndPointResponseCreatedBy {
     /// 创建者用户名
@@ -7869,7 +7899,7 @@ pub struct EndPointResponseCreatedBy {
     pub user_id: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for EndPointResponseCreatedBy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7943,9 +7973,9 @@ impl<'de> rt::serde::Deserialize<'de> for EndPointResponseCreatedBy {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ExecuteJobResponse {
+pub struct ExecuteJobResponseBody {
     /// 临时任务名称
     pub octopus_job_name: Option<String>,
     /// 实际构建次数
@@ -7954,8 +7984,8 @@ pub struct ExecuteJobResponse {
     pub daily_build_number: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ExecuteJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ExecuteJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7964,7 +7994,7 @@ impl rt::serde::Serialize for ExecuteJobResponse {
         let len = usize::from(self.octopus_job_name.is_some())
             + usize::from(self.actual_build_number.is_some())
             + usize::from(self.daily_build_number.is_some());
-        let mut state = serializer.serialize_struct("ExecuteJobResponse", len)?;
+        let mut state = serializer.serialize_struct("ExecuteJobResponseBody", len)?;
         if let Some(value) = &self.octopus_job_name {
             state.serialize_field("octopus_job_name", value)?;
         }
@@ -7979,7 +8009,7 @@ impl rt::serde::Serialize for ExecuteJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ExecuteJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for ExecuteJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -7990,17 +8020,17 @@ impl<'de> rt::serde::Deserialize<'de> for ExecuteJobResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ExecuteJobResponse;
+            type Value = ExecuteJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ExecuteJobResponse")
+                formatter.write_str("struct ExecuteJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ExecuteJobResponse, __A::Error> {
+            ) -> Result<ExecuteJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "octopus_job_name" => Some(0),
@@ -8026,28 +8056,28 @@ impl<'de> rt::serde::Deserialize<'de> for ExecuteJobResponse {
                         }
                     }
                 }
-                Ok(ExecuteJobResponse {
+                Ok(ExecuteJobResponseBody {
                     octopus_job_name,
                     actual_build_number,
                     daily_build_number,
                 })
             }
         }
-        deserializer.deserialize_struct("ExecuteJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ExecuteJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FavouriteResponseResult {
     /// 是否收藏任务
     pub favorite: Option<bool>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for FavouriteResponseResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8113,7 +8143,7 @@ impl<'de> rt::serde::Deserialize<'de> for FavouriteResponseResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "record", feature = "flow-graph"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FlowGraph2Result {
     /// edges
@@ -8122,7 +8152,7 @@ pub struct FlowGraph2Result {
     pub vertices: Option<Vec<crate::models::Vertices>>,
 }
 
-#[cfg(all(any(feature = "record", feature = "flow-graph"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "record", feature = "flow-graph"), feature = "serde"))]
 impl rt::serde::Serialize for FlowGraph2Result {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8196,7 +8226,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlowGraph2Result {
 #[allow(missing_docs)]
 #[cfg(any(feature = "record", feature = "flow-graph"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FlowGraph2ResultEdges {
     /// 依赖子任务ID
@@ -8205,7 +8235,7 @@ pub struct FlowGraph2ResultEdges {
     pub to: Option<String>,
 }
 
-#[cfg(all(any(feature = "record", feature = "flow-graph"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "record", feature = "flow-graph"), feature = "serde"))]
 impl rt::serde::Serialize for FlowGraph2ResultEdges {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8275,7 +8305,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlowGraph2ResultEdges {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FullStagesResult {
     /// 构建步骤
@@ -8284,7 +8314,7 @@ pub struct FullStagesResult {
     >,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for FullStagesResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8348,7 +8378,7 @@ impl<'de> rt::serde::Deserialize<'de> for FullStagesResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct HistoryRecord {
     /// 构建记录id--唯一key
@@ -8365,7 +8395,7 @@ pub struct HistoryRecord {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for HistoryRecord {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8477,7 +8507,7 @@ impl<'de> rt::serde::Deserialize<'de> for HistoryRecord {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct HistoryRecord1 {
     /// 构建记录id--唯一key
@@ -8504,7 +8534,7 @@ pub struct HistoryRecord1 {
     pub trigger_type: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for HistoryRecord1 {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8660,7 +8690,7 @@ impl<'de> rt::serde::Deserialize<'de> for HistoryRecord1 {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IsDisableResult {
     /// 禁用者
@@ -8677,7 +8707,7 @@ pub struct IsDisableResult {
     pub forbidden_time: Option<f64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for IsDisableResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8788,7 +8818,7 @@ impl<'de> rt::serde::Deserialize<'de> for IsDisableResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Job {
     /// 任务ID
@@ -8845,7 +8875,7 @@ pub struct Job {
     pub last_build_user_id: Option<String>,
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl rt::serde::Serialize for Job {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9135,7 +9165,7 @@ impl<'de> rt::serde::Deserialize<'de> for Job {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobGroupRequestBody {
     /// 主键id
@@ -9189,7 +9219,7 @@ impl rt::serde::Serialize for JobGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for JobGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9255,7 +9285,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobGroupResponseBodyResult {
     /// 主键id
@@ -9284,7 +9314,7 @@ pub struct JobGroupResponseBodyResult {
     pub path_id: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobGroupResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9449,7 +9479,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobGroupResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobGroupTreeResponseBody {
     /// 分组编号
@@ -9478,7 +9508,7 @@ pub struct JobGroupTreeResponseBody {
     pub children: Option<Vec<crate::models::JobGroupTreeResponseBody>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobGroupTreeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9642,7 +9672,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobGroupTreeResponseBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobPipelineInfoItems {
     /// 构建执行SCM
@@ -9659,7 +9689,7 @@ pub struct JobPipelineInfoItems {
     pub source_code: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobPipelineInfoItems {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9772,7 +9802,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobPipelineInfoItems {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobPipelineInfoParameters {
     /// 地域
@@ -9785,7 +9815,7 @@ pub struct JobPipelineInfoParameters {
     pub params: Option<Vec<crate::models::JobPipelineInfoParamsItems>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobPipelineInfoParameters {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9874,7 +9904,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobPipelineInfoParameters {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobPipelineInfoParamsItems {
     /// 参数名称
@@ -9883,7 +9913,7 @@ pub struct JobPipelineInfoParamsItems {
     pub value: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobPipelineInfoParamsItems {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9956,7 +9986,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobPipelineInfoParamsItems {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobRolePermission {
     /// 主键ID
@@ -10050,7 +10080,7 @@ impl rt::serde::Serialize for JobRolePermission {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for JobRolePermission {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10157,7 +10187,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobRolePermission {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobStatusBody {
     /// 任务状态
@@ -10168,7 +10198,7 @@ pub struct JobStatusBody {
     pub label: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobStatusBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10250,7 +10280,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobStatusBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobStatusResultResponseBodyResult {
     /// 是否构建中
@@ -10261,7 +10291,7 @@ pub struct JobStatusResultResponseBodyResult {
     pub region: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobStatusResultResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10345,7 +10375,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobStatusResultResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobSummary {
     /// 构建成功率
@@ -10358,7 +10388,7 @@ pub struct JobSummary {
     pub version_total: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for JobSummary {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10453,14 +10483,14 @@ impl<'de> rt::serde::Deserialize<'de> for JobSummary {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobSummaryBodyResult {
     #[allow(missing_docs)]
     pub summary: Option<crate::models::JobSummary>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for JobSummaryBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10524,7 +10554,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobSummaryBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobUpdateRecordListVoResult {
     /// job_update_records
@@ -10535,7 +10565,7 @@ pub struct JobUpdateRecordListVoResult {
     pub total: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobUpdateRecordListVoResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10609,7 +10639,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobUpdateRecordListVoResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobUpdateRecordListVoResultJobUpdateRecords {
     /// 修改编号
@@ -10628,7 +10658,7 @@ pub struct JobUpdateRecordListVoResultJobUpdateRecords {
     pub update_at: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for JobUpdateRecordListVoResultJobUpdateRecords {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10755,7 +10785,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobUpdateRecordListVoResultJobUpdateRe
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobsRequestBody {
     /// job_ids列表
@@ -10784,7 +10814,7 @@ impl rt::serde::Serialize for JobsRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for JobsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10836,7 +10866,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobsRequestBody {
     any(feature = "job", feature = "template", feature = "jobs", feature = "templates")
 )]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LimitsParam {
     /// 是否生效，默认为\&quot;0\&quot;，为生效状态
@@ -10943,9 +10973,9 @@ impl<'de> rt::serde::Deserialize<'de> for LimitsParam {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListBriefRecordResponse {
+pub struct ListBriefRecordResponseBody {
     /// 结果列表
     pub result: Option<Vec<crate::models::ListBriefRecordResponseBodyResult>>,
     /// 错误
@@ -10954,8 +10984,8 @@ pub struct ListBriefRecordResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListBriefRecordResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ListBriefRecordResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10963,7 +10993,7 @@ impl rt::serde::Serialize for ListBriefRecordResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListBriefRecordResponse", len)?;
+        let mut state = serializer.serialize_struct("ListBriefRecordResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -10978,24 +11008,24 @@ impl rt::serde::Serialize for ListBriefRecordResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ListBriefRecordResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListBriefRecordResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListBriefRecordResponse;
+            type Value = ListBriefRecordResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListBriefRecordResponse")
+                formatter.write_str("struct ListBriefRecordResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListBriefRecordResponse, __A::Error> {
+            ) -> Result<ListBriefRecordResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -11021,21 +11051,21 @@ impl<'de> rt::serde::Deserialize<'de> for ListBriefRecordResponse {
                         }
                     }
                 }
-                Ok(ListBriefRecordResponse {
+                Ok(ListBriefRecordResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListBriefRecordResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListBriefRecordResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBriefRecordResponseBodyResult {
     /// 需要查询的项目ID
@@ -11044,7 +11074,7 @@ pub struct ListBriefRecordResponseBodyResult {
     pub brief_build_record_dtos: Option<Vec<crate::models::BriefRecordItems>>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for ListBriefRecordResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -11120,7 +11150,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListBriefRecordResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "record", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildInfoRecordBodyResult {
     /// 健康度
@@ -11135,7 +11165,7 @@ pub struct ListBuildInfoRecordBodyResult {
     pub job_build_states: Option<Vec<crate::models::BuildInfoRecord>>,
 }
 
-#[cfg(all(any(feature = "record", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "record", feature = "jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ListBuildInfoRecordBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -11241,9 +11271,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListBuildInfoRecordByJobIdResponse {
+pub struct ListBuildInfoRecordByJobIdResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListBuildInfoRecordBodyResult>,
     /// 返回错误信息
@@ -11252,8 +11282,8 @@ pub struct ListBuildInfoRecordByJobIdResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListBuildInfoRecordByJobIdResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ListBuildInfoRecordByJobIdResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11262,7 +11292,7 @@ impl rt::serde::Serialize for ListBuildInfoRecordByJobIdResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ListBuildInfoRecordByJobIdResponse", len)?;
+            .serialize_struct("ListBuildInfoRecordByJobIdResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -11277,24 +11307,24 @@ impl rt::serde::Serialize for ListBuildInfoRecordByJobIdResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordByJobIdResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordByJobIdResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListBuildInfoRecordByJobIdResponse;
+            type Value = ListBuildInfoRecordByJobIdResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListBuildInfoRecordByJobIdResponse")
+                formatter.write_str("struct ListBuildInfoRecordByJobIdResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListBuildInfoRecordByJobIdResponse, __A::Error> {
+            ) -> Result<ListBuildInfoRecordByJobIdResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -11320,7 +11350,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordByJobIdResponse {
                         }
                     }
                 }
-                Ok(ListBuildInfoRecordByJobIdResponse {
+                Ok(ListBuildInfoRecordByJobIdResponseBody {
                     result,
                     error,
                     status,
@@ -11328,16 +11358,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordByJobIdResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListBuildInfoRecordByJobIdResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListBuildInfoRecordByJobIdResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListBuildInfoRecordResponse {
+pub struct ListBuildInfoRecordResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListBuildInfoRecordBodyResult>,
     /// 返回错误信息
@@ -11346,8 +11380,8 @@ pub struct ListBuildInfoRecordResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListBuildInfoRecordResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListBuildInfoRecordResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11355,7 +11389,8 @@ impl rt::serde::Serialize for ListBuildInfoRecordResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListBuildInfoRecordResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListBuildInfoRecordResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -11370,24 +11405,24 @@ impl rt::serde::Serialize for ListBuildInfoRecordResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListBuildInfoRecordResponse;
+            type Value = ListBuildInfoRecordResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListBuildInfoRecordResponse")
+                formatter.write_str("struct ListBuildInfoRecordResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListBuildInfoRecordResponse, __A::Error> {
+            ) -> Result<ListBuildInfoRecordResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -11413,23 +11448,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildInfoRecordResponse {
                         }
                     }
                 }
-                Ok(ListBuildInfoRecordResponse {
+                Ok(ListBuildInfoRecordResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListBuildInfoRecordResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListBuildInfoRecordResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListBuildParameterResponse {
+pub struct ListBuildParameterResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -11438,8 +11474,8 @@ pub struct ListBuildParameterResponse {
     pub result: Option<Vec<crate::models::BuildParameter>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListBuildParameterResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ListBuildParameterResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11447,7 +11483,8 @@ impl rt::serde::Serialize for ListBuildParameterResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ListBuildParameterResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListBuildParameterResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -11462,24 +11499,24 @@ impl rt::serde::Serialize for ListBuildParameterResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ListBuildParameterResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListBuildParameterResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListBuildParameterResponse;
+            type Value = ListBuildParameterResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListBuildParameterResponse")
+                formatter.write_str("struct ListBuildParameterResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListBuildParameterResponse, __A::Error> {
+            ) -> Result<ListBuildParameterResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -11505,23 +11542,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListBuildParameterResponse {
                         }
                     }
                 }
-                Ok(ListBuildParameterResponse {
+                Ok(ListBuildParameterResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ListBuildParameterResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListBuildParameterResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListCustomTemplateResponse {
+pub struct ListCustomTemplateResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::QueryCustomTemplatesResult>,
     /// 返回错误信息
@@ -11530,8 +11568,8 @@ pub struct ListCustomTemplateResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListCustomTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for ListCustomTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11539,7 +11577,8 @@ impl rt::serde::Serialize for ListCustomTemplateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListCustomTemplateResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListCustomTemplateResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -11554,24 +11593,24 @@ impl rt::serde::Serialize for ListCustomTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for ListCustomTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListCustomTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListCustomTemplateResponse;
+            type Value = ListCustomTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListCustomTemplateResponse")
+                formatter.write_str("struct ListCustomTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListCustomTemplateResponse, __A::Error> {
+            ) -> Result<ListCustomTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -11597,23 +11636,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListCustomTemplateResponse {
                         }
                     }
                 }
-                Ok(ListCustomTemplateResponse {
+                Ok(ListCustomTemplateResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListCustomTemplateResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListCustomTemplateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListEndPointsResponse {
+pub struct ListEndPointsResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListEndPointsResultResponseBodyResult>,
     /// 返回错误信息
@@ -11622,8 +11662,8 @@ pub struct ListEndPointsResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListEndPointsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ListEndPointsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11631,7 +11671,7 @@ impl rt::serde::Serialize for ListEndPointsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListEndPointsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListEndPointsResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -11646,24 +11686,24 @@ impl rt::serde::Serialize for ListEndPointsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ListEndPointsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListEndPointsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListEndPointsResponse;
+            type Value = ListEndPointsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListEndPointsResponse")
+                formatter.write_str("struct ListEndPointsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListEndPointsResponse, __A::Error> {
+            ) -> Result<ListEndPointsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -11689,21 +11729,21 @@ impl<'de> rt::serde::Deserialize<'de> for ListEndPointsResponse {
                         }
                     }
                 }
-                Ok(ListEndPointsResponse {
+                Ok(ListEndPointsResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListEndPointsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListEndPointsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEndPointsResultResponseBodyResult {
     /// **参数解释**： 私有仓库列表。 **约束限制**： 不涉及。 **取值范围**： 不涉及。
@@ -11712,7 +11752,7 @@ pub struct ListEndPointsResultResponseBodyResult {
     pub total: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ListEndPointsResultResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -11792,9 +11832,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListEndPointsResultResponseBodyResult 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListGroupTreeResponse {
+pub struct ListGroupTreeResponseBody {
     /// 返回结果
     pub result: Option<Vec<crate::models::JobGroupTreeResponseBody>>,
     /// 返回错误信息
@@ -11803,8 +11843,8 @@ pub struct ListGroupTreeResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListGroupTreeResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ListGroupTreeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11812,7 +11852,7 @@ impl rt::serde::Serialize for ListGroupTreeResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListGroupTreeResponse", len)?;
+        let mut state = serializer.serialize_struct("ListGroupTreeResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -11827,24 +11867,24 @@ impl rt::serde::Serialize for ListGroupTreeResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ListGroupTreeResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListGroupTreeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListGroupTreeResponse;
+            type Value = ListGroupTreeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListGroupTreeResponse")
+                formatter.write_str("struct ListGroupTreeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListGroupTreeResponse, __A::Error> {
+            ) -> Result<ListGroupTreeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -11870,23 +11910,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListGroupTreeResponse {
                         }
                     }
                 }
-                Ok(ListGroupTreeResponse {
+                Ok(ListGroupTreeResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListGroupTreeResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListGroupTreeResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJobConfigResponse {
+pub struct ListJobConfigResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::CreateBuildJobRequestBody>,
     /// 返回错误信息
@@ -11895,8 +11935,8 @@ pub struct ListJobConfigResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJobConfigResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListJobConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11904,7 +11944,7 @@ impl rt::serde::Serialize for ListJobConfigResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListJobConfigResponse", len)?;
+        let mut state = serializer.serialize_struct("ListJobConfigResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -11919,24 +11959,24 @@ impl rt::serde::Serialize for ListJobConfigResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListJobConfigResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJobConfigResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJobConfigResponse;
+            type Value = ListJobConfigResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJobConfigResponse")
+                formatter.write_str("struct ListJobConfigResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJobConfigResponse, __A::Error> {
+            ) -> Result<ListJobConfigResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -11962,31 +12002,31 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobConfigResponse {
                         }
                     }
                 }
-                Ok(ListJobConfigResponse {
+                Ok(ListJobConfigResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListJobConfigResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListJobConfigResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJobResponse {
+pub struct ListJobResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListJobResult>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ListJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11994,7 +12034,7 @@ impl rt::serde::Serialize for ListJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListJobResponse", len)?;
+        let mut state = serializer.serialize_struct("ListJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -12006,24 +12046,24 @@ impl rt::serde::Serialize for ListJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ListJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJobResponse;
+            type Value = ListJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJobResponse")
+                formatter.write_str("struct ListJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJobResponse, __A::Error> {
+            ) -> Result<ListJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -12046,17 +12086,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobResponse {
                         }
                     }
                 }
-                Ok(ListJobResponse { result, status })
+                Ok(ListJobResponseBody {
+                    result,
+                    status,
+                })
             }
         }
-        deserializer.deserialize_struct("ListJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobResult {
     /// 任务总数
@@ -12065,7 +12108,7 @@ pub struct ListJobResult {
     pub job_list: Option<Vec<crate::models::ListJobResultJobList>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ListJobResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12136,7 +12179,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobResultJobList {
     /// 任务ID
@@ -12219,7 +12262,7 @@ pub struct ListJobResultJobList {
     pub project_permission_switch: Option<bool>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ListJobResultJobList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12623,9 +12666,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobResultJobList {
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJunitCoverageSummaryResponse {
+pub struct ListJunitCoverageSummaryResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListJunitCoverageSummaryResult>,
     /// 返回错误信息
@@ -12634,8 +12677,8 @@ pub struct ListJunitCoverageSummaryResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJunitCoverageSummaryResponse {
+#[cfg(all(feature = "report", feature = "serde"))]
+impl rt::serde::Serialize for ListJunitCoverageSummaryResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12644,7 +12687,7 @@ impl rt::serde::Serialize for ListJunitCoverageSummaryResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ListJunitCoverageSummaryResponse", len)?;
+            .serialize_struct("ListJunitCoverageSummaryResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -12659,24 +12702,24 @@ impl rt::serde::Serialize for ListJunitCoverageSummaryResponse {
 }
 
 #[cfg(feature = "report")]
-impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJunitCoverageSummaryResponse;
+            type Value = ListJunitCoverageSummaryResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJunitCoverageSummaryResponse")
+                formatter.write_str("struct ListJunitCoverageSummaryResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJunitCoverageSummaryResponse, __A::Error> {
+            ) -> Result<ListJunitCoverageSummaryResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -12702,7 +12745,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResponse {
                         }
                     }
                 }
-                Ok(ListJunitCoverageSummaryResponse {
+                Ok(ListJunitCoverageSummaryResponseBody {
                     result,
                     error,
                     status,
@@ -12710,14 +12753,18 @@ impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListJunitCoverageSummaryResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListJunitCoverageSummaryResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJunitCoverageSummaryResult {
     /// 单元测试覆盖率报告列表
@@ -12726,7 +12773,7 @@ pub struct ListJunitCoverageSummaryResult {
     >,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for ListJunitCoverageSummaryResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12794,7 +12841,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResult {
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJunitCoverageSummaryResultUnitSummaryList {
     /// 任务ID
@@ -12809,7 +12856,7 @@ pub struct ListJunitCoverageSummaryResultUnitSummaryList {
     pub region: Option<String>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for ListJunitCoverageSummaryResultUnitSummaryList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12919,17 +12966,17 @@ impl<'de> rt::serde::Deserialize<'de> for ListJunitCoverageSummaryResultUnitSumm
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListKeystoreResponse {
+pub struct ListKeystoreResponseBody {
     /// 文件列表
     pub result: Option<Vec<crate::models::ListKeystoreResult>>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListKeystoreResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for ListKeystoreResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12937,7 +12984,7 @@ impl rt::serde::Serialize for ListKeystoreResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListKeystoreResponse", len)?;
+        let mut state = serializer.serialize_struct("ListKeystoreResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -12949,24 +12996,24 @@ impl rt::serde::Serialize for ListKeystoreResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for ListKeystoreResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListKeystoreResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListKeystoreResponse;
+            type Value = ListKeystoreResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListKeystoreResponse")
+                formatter.write_str("struct ListKeystoreResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListKeystoreResponse, __A::Error> {
+            ) -> Result<ListKeystoreResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -12989,20 +13036,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreResponse {
                         }
                     }
                 }
-                Ok(ListKeystoreResponse {
+                Ok(ListKeystoreResponseBody {
                     result,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListKeystoreResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListKeystoreResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreResult {
     /// 文件名
@@ -13011,7 +13058,7 @@ pub struct ListKeystoreResult {
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl rt::serde::Serialize for ListKeystoreResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13085,9 +13132,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreResult {
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListKeystoreSearchResponse {
+pub struct ListKeystoreSearchResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListKeystoreSearchResponseBodyResult>,
     /// 返回错误信息
@@ -13096,8 +13143,8 @@ pub struct ListKeystoreSearchResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListKeystoreSearchResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for ListKeystoreSearchResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13105,7 +13152,8 @@ impl rt::serde::Serialize for ListKeystoreSearchResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListKeystoreSearchResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListKeystoreSearchResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -13120,24 +13168,24 @@ impl rt::serde::Serialize for ListKeystoreSearchResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for ListKeystoreSearchResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListKeystoreSearchResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListKeystoreSearchResponse;
+            type Value = ListKeystoreSearchResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListKeystoreSearchResponse")
+                formatter.write_str("struct ListKeystoreSearchResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListKeystoreSearchResponse, __A::Error> {
+            ) -> Result<ListKeystoreSearchResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -13163,21 +13211,22 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreSearchResponse {
                         }
                     }
                 }
-                Ok(ListKeystoreSearchResponse {
+                Ok(ListKeystoreSearchResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListKeystoreSearchResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListKeystoreSearchResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreSearchResponseBodyResult {
     /// 总数
@@ -13188,7 +13237,7 @@ pub struct ListKeystoreSearchResponseBodyResult {
     >,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl rt::serde::Serialize for ListKeystoreSearchResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13268,7 +13317,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListKeystoreSearchResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreSearchResponseBodyResultKeystoreList {
     /// 文件ID
@@ -13305,7 +13354,7 @@ pub struct ListKeystoreSearchResponseBodyResultKeystoreList {
     pub description: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl rt::serde::Serialize for ListKeystoreSearchResponseBodyResultKeystoreList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13505,7 +13554,7 @@ for ListKeystoreSearchResponseBodyResultKeystoreList {
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreSearchResponseBodyResultPermission {
     /// 文件ID
@@ -13520,7 +13569,7 @@ pub struct ListKeystoreSearchResponseBodyResultPermission {
     pub usage: Option<bool>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl rt::serde::Serialize for ListKeystoreSearchResponseBodyResultPermission {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13624,9 +13673,9 @@ for ListKeystoreSearchResponseBodyResultPermission {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListNoticeResponse {
+pub struct ListNoticeResponseBody {
     /// 查询模板结果
     pub result: Option<Vec<crate::models::QueryJobNoticeItems>>,
     /// 返回错误信息
@@ -13635,8 +13684,8 @@ pub struct ListNoticeResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListNoticeResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListNoticeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13644,7 +13693,7 @@ impl rt::serde::Serialize for ListNoticeResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListNoticeResponse", len)?;
+        let mut state = serializer.serialize_struct("ListNoticeResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -13659,24 +13708,24 @@ impl rt::serde::Serialize for ListNoticeResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListNoticeResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListNoticeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListNoticeResponse;
+            type Value = ListNoticeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListNoticeResponse")
+                formatter.write_str("struct ListNoticeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListNoticeResponse, __A::Error> {
+            ) -> Result<ListNoticeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -13702,23 +13751,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListNoticeResponse {
                         }
                     }
                 }
-                Ok(ListNoticeResponse {
+                Ok(ListNoticeResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListNoticeResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListNoticeResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListOfficialTemplateResponse {
+pub struct ListOfficialTemplateResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListOfficialTemplateResult>,
     /// 返回错误信息
@@ -13727,8 +13776,8 @@ pub struct ListOfficialTemplateResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListOfficialTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for ListOfficialTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13737,7 +13786,7 @@ impl rt::serde::Serialize for ListOfficialTemplateResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ListOfficialTemplateResponse", len)?;
+            .serialize_struct("ListOfficialTemplateResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -13752,24 +13801,24 @@ impl rt::serde::Serialize for ListOfficialTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for ListOfficialTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListOfficialTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListOfficialTemplateResponse;
+            type Value = ListOfficialTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListOfficialTemplateResponse")
+                formatter.write_str("struct ListOfficialTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListOfficialTemplateResponse, __A::Error> {
+            ) -> Result<ListOfficialTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -13795,7 +13844,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListOfficialTemplateResponse {
                         }
                     }
                 }
-                Ok(ListOfficialTemplateResponse {
+                Ok(ListOfficialTemplateResponseBody {
                     result,
                     error,
                     status,
@@ -13803,14 +13852,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListOfficialTemplateResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListOfficialTemplateResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListOfficialTemplateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListOfficialTemplateResult {
     /// 总数
@@ -13819,7 +13868,7 @@ pub struct ListOfficialTemplateResult {
     pub items: Option<Vec<crate::models::TemplateList>>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
+#[cfg(all(feature = "template", feature = "serde"))]
 impl rt::serde::Serialize for ListOfficialTemplateResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13893,24 +13942,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListOfficialTemplateResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListProjectJobsResponse {
+pub struct ListProjectJobsResponseBody {
     /// 任务列表
     pub jobs: Option<Vec<crate::models::Job>>,
     /// 任务总数
     pub total: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListProjectJobsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ListProjectJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.jobs.is_some()) + usize::from(self.total.is_some());
-        let mut state = serializer.serialize_struct("ListProjectJobsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListProjectJobsResponseBody", len)?;
         if let Some(value) = &self.jobs {
             state.serialize_field("jobs", value)?;
         }
@@ -13922,24 +13971,24 @@ impl rt::serde::Serialize for ListProjectJobsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ListProjectJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListProjectJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["jobs", "total"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListProjectJobsResponse;
+            type Value = ListProjectJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListProjectJobsResponse")
+                formatter.write_str("struct ListProjectJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListProjectJobsResponse, __A::Error> {
+            ) -> Result<ListProjectJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "jobs" => Some(0),
@@ -13962,20 +14011,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListProjectJobsResponse {
                         }
                     }
                 }
-                Ok(ListProjectJobsResponse {
+                Ok(ListProjectJobsResponseBody {
                     jobs,
                     total,
                 })
             }
         }
-        deserializer.deserialize_struct("ListProjectJobsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListProjectJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecommendOfficialTemplateRequestBody {
     /// 代码仓地址
@@ -14013,7 +14062,7 @@ impl rt::serde::Serialize for ListRecommendOfficialTemplateRequestBody {
     }
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
+#[cfg(all(feature = "template", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14076,9 +14125,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateRequestBo
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRecommendOfficialTemplateResponse {
+pub struct ListRecommendOfficialTemplateResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::QueryTemplatesResult>,
     /// 返回错误信息
@@ -14087,8 +14136,8 @@ pub struct ListRecommendOfficialTemplateResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRecommendOfficialTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for ListRecommendOfficialTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14097,7 +14146,7 @@ impl rt::serde::Serialize for ListRecommendOfficialTemplateResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ListRecommendOfficialTemplateResponse", len)?;
+            .serialize_struct("ListRecommendOfficialTemplateResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -14112,24 +14161,24 @@ impl rt::serde::Serialize for ListRecommendOfficialTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRecommendOfficialTemplateResponse;
+            type Value = ListRecommendOfficialTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListRecommendOfficialTemplateResponse")
+                formatter.write_str("struct ListRecommendOfficialTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRecommendOfficialTemplateResponse, __A::Error> {
+            ) -> Result<ListRecommendOfficialTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -14155,7 +14204,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateResponse 
                         }
                     }
                 }
-                Ok(ListRecommendOfficialTemplateResponse {
+                Ok(ListRecommendOfficialTemplateResponseBody {
                     result,
                     error,
                     status,
@@ -14164,7 +14213,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateResponse 
         }
         deserializer
             .deserialize_struct(
-                "ListRecommendOfficialTemplateResponse",
+                "ListRecommendOfficialTemplateResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -14174,9 +14223,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecommendOfficialTemplateResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRecordsResponse {
+pub struct ListRecordsResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListRecordsResult>,
     /// 返回错误信息
@@ -14185,8 +14234,8 @@ pub struct ListRecordsResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRecordsResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ListRecordsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14194,7 +14243,7 @@ impl rt::serde::Serialize for ListRecordsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListRecordsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListRecordsResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -14209,24 +14258,24 @@ impl rt::serde::Serialize for ListRecordsResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ListRecordsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListRecordsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRecordsResponse;
+            type Value = ListRecordsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListRecordsResponse")
+                formatter.write_str("struct ListRecordsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRecordsResponse, __A::Error> {
+            ) -> Result<ListRecordsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -14252,21 +14301,21 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecordsResponse {
                         }
                     }
                 }
-                Ok(ListRecordsResponse {
+                Ok(ListRecordsResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListRecordsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListRecordsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecordsResult {
     #[allow(missing_docs)]
@@ -14275,7 +14324,7 @@ pub struct ListRecordsResult {
     pub data: Option<Vec<crate::models::BuildRecord>>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for ListRecordsResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14349,7 +14398,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecordsResult {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecordsResultPagination {
     /// 分页页数
@@ -14360,7 +14409,7 @@ pub struct ListRecordsResultPagination {
     pub total: Option<i64>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for ListRecordsResultPagination {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14441,9 +14490,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecordsResultPagination {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRecyclingJobResponse {
+pub struct ListRecyclingJobResponseBody {
     /// 状态
     pub success: Option<bool>,
     /// 消息
@@ -14456,8 +14505,8 @@ pub struct ListRecyclingJobResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRecyclingJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ListRecyclingJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14466,7 +14515,8 @@ impl rt::serde::Serialize for ListRecyclingJobResponse {
         let len = usize::from(self.success.is_some())
             + usize::from(self.message.is_some()) + usize::from(self.err_code.is_some())
             + usize::from(self.result.is_some()) + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListRecyclingJobResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListRecyclingJobResponseBody", len)?;
         if let Some(value) = &self.success {
             state.serialize_field("success", value)?;
         }
@@ -14487,24 +14537,24 @@ impl rt::serde::Serialize for ListRecyclingJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ListRecyclingJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListRecyclingJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["success", "message", "err_code", "result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRecyclingJobResponse;
+            type Value = ListRecyclingJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListRecyclingJobResponse")
+                formatter.write_str("struct ListRecyclingJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRecyclingJobResponse, __A::Error> {
+            ) -> Result<ListRecyclingJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "success" => Some(0),
@@ -14536,7 +14586,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecyclingJobResponse {
                         }
                     }
                 }
-                Ok(ListRecyclingJobResponse {
+                Ok(ListRecyclingJobResponseBody {
                     success,
                     message,
                     err_code,
@@ -14545,16 +14595,17 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecyclingJobResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ListRecyclingJobResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListRecyclingJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRelatedProjectInfoResponse {
+pub struct ListRelatedProjectInfoResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ListRelatedProjectInfoResult>,
     /// 返回错误信息
@@ -14563,8 +14614,8 @@ pub struct ListRelatedProjectInfoResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRelatedProjectInfoResponse {
+#[cfg(all(feature = "domain", feature = "serde"))]
+impl rt::serde::Serialize for ListRelatedProjectInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14573,7 +14624,7 @@ impl rt::serde::Serialize for ListRelatedProjectInfoResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ListRelatedProjectInfoResponse", len)?;
+            .serialize_struct("ListRelatedProjectInfoResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -14588,24 +14639,24 @@ impl rt::serde::Serialize for ListRelatedProjectInfoResponse {
 }
 
 #[cfg(feature = "domain")]
-impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRelatedProjectInfoResponse;
+            type Value = ListRelatedProjectInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListRelatedProjectInfoResponse")
+                formatter.write_str("struct ListRelatedProjectInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRelatedProjectInfoResponse, __A::Error> {
+            ) -> Result<ListRelatedProjectInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -14631,7 +14682,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResponse {
                         }
                     }
                 }
-                Ok(ListRelatedProjectInfoResponse {
+                Ok(ListRelatedProjectInfoResponseBody {
                     result,
                     error,
                     status,
@@ -14639,14 +14690,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListRelatedProjectInfoResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListRelatedProjectInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRelatedProjectInfoResult {
     /// 总数
@@ -14657,7 +14708,7 @@ pub struct ListRelatedProjectInfoResult {
     >,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ListRelatedProjectInfoResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14733,7 +14784,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResult {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRelatedProjectInfoResultProjectInfoList {
     /// 唯一标识
@@ -14748,7 +14799,7 @@ pub struct ListRelatedProjectInfoResultProjectInfoList {
     pub author_domain_id: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ListRelatedProjectInfoResultProjectInfoList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14857,17 +14908,17 @@ impl<'de> rt::serde::Deserialize<'de> for ListRelatedProjectInfoResultProjectInf
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRepoBranchResponse {
+pub struct ListRepoBranchResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 结果
     pub result: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRepoBranchResponse {
+#[cfg(all(feature = "report", feature = "serde"))]
+impl rt::serde::Serialize for ListRepoBranchResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14875,7 +14926,7 @@ impl rt::serde::Serialize for ListRepoBranchResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ListRepoBranchResponse", len)?;
+        let mut state = serializer.serialize_struct("ListRepoBranchResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -14887,24 +14938,24 @@ impl rt::serde::Serialize for ListRepoBranchResponse {
 }
 
 #[cfg(feature = "report")]
-impl<'de> rt::serde::Deserialize<'de> for ListRepoBranchResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListRepoBranchResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRepoBranchResponse;
+            type Value = ListRepoBranchResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListRepoBranchResponse")
+                formatter.write_str("struct ListRepoBranchResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRepoBranchResponse, __A::Error> {
+            ) -> Result<ListRepoBranchResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -14927,22 +14978,22 @@ impl<'de> rt::serde::Deserialize<'de> for ListRepoBranchResponse {
                         }
                     }
                 }
-                Ok(ListRepoBranchResponse {
+                Ok(ListRepoBranchResponseBody {
                     status,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ListRepoBranchResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListRepoBranchResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRepositoryResponse {
+pub struct ListRepositoryResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -14951,8 +15002,8 @@ pub struct ListRepositoryResponse {
     pub result: Option<crate::models::RepositoriesResult>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRepositoryResponse {
+#[cfg(all(feature = "report", feature = "serde"))]
+impl rt::serde::Serialize for ListRepositoryResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14960,7 +15011,7 @@ impl rt::serde::Serialize for ListRepositoryResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ListRepositoryResponse", len)?;
+        let mut state = serializer.serialize_struct("ListRepositoryResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -14975,24 +15026,24 @@ impl rt::serde::Serialize for ListRepositoryResponse {
 }
 
 #[cfg(feature = "report")]
-impl<'de> rt::serde::Deserialize<'de> for ListRepositoryResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListRepositoryResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRepositoryResponse;
+            type Value = ListRepositoryResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListRepositoryResponse")
+                formatter.write_str("struct ListRepositoryResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRepositoryResponse, __A::Error> {
+            ) -> Result<ListRepositoryResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -15018,23 +15069,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListRepositoryResponse {
                         }
                     }
                 }
-                Ok(ListRepositoryResponse {
+                Ok(ListRepositoryResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ListRepositoryResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListRepositoryResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListTemplatesResponse {
+pub struct ListTemplatesResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::QueryTemplatesResult>,
     /// 返回错误信息
@@ -15043,8 +15094,8 @@ pub struct ListTemplatesResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "templates", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListTemplatesResponse {
+#[cfg(all(feature = "templates", feature = "serde"))]
+impl rt::serde::Serialize for ListTemplatesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15052,7 +15103,7 @@ impl rt::serde::Serialize for ListTemplatesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ListTemplatesResponse", len)?;
+        let mut state = serializer.serialize_struct("ListTemplatesResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -15067,24 +15118,24 @@ impl rt::serde::Serialize for ListTemplatesResponse {
 }
 
 #[cfg(feature = "templates")]
-impl<'de> rt::serde::Deserialize<'de> for ListTemplatesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListTemplatesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListTemplatesResponse;
+            type Value = ListTemplatesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListTemplatesResponse")
+                formatter.write_str("struct ListTemplatesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListTemplatesResponse, __A::Error> {
+            ) -> Result<ListTemplatesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -15110,23 +15161,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListTemplatesResponse {
                         }
                     }
                 }
-                Ok(ListTemplatesResponse {
+                Ok(ListTemplatesResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ListTemplatesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListTemplatesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListUpdateJobHistoryResponse {
+pub struct ListUpdateJobHistoryResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -15135,8 +15186,8 @@ pub struct ListUpdateJobHistoryResponse {
     pub result: Option<crate::models::JobUpdateRecordListVoResult>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListUpdateJobHistoryResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ListUpdateJobHistoryResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15145,7 +15196,7 @@ impl rt::serde::Serialize for ListUpdateJobHistoryResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ListUpdateJobHistoryResponse", len)?;
+            .serialize_struct("ListUpdateJobHistoryResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -15160,24 +15211,24 @@ impl rt::serde::Serialize for ListUpdateJobHistoryResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ListUpdateJobHistoryResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListUpdateJobHistoryResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListUpdateJobHistoryResponse;
+            type Value = ListUpdateJobHistoryResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListUpdateJobHistoryResponse")
+                formatter.write_str("struct ListUpdateJobHistoryResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListUpdateJobHistoryResponse, __A::Error> {
+            ) -> Result<ListUpdateJobHistoryResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -15203,7 +15254,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListUpdateJobHistoryResponse {
                         }
                     }
                 }
-                Ok(ListUpdateJobHistoryResponse {
+                Ok(ListUpdateJobHistoryResponseBody {
                     status,
                     error,
                     result,
@@ -15211,16 +15262,16 @@ impl<'de> rt::serde::Deserialize<'de> for ListUpdateJobHistoryResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListUpdateJobHistoryResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListUpdateJobHistoryResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct MoveGroupResponse {
+pub struct MoveGroupResponseBody {
     /// 返回结果
     pub result: Option<Vec<crate::models::MoveJobGroupResponseBodyResult>>,
     /// 返回错误信息
@@ -15229,8 +15280,8 @@ pub struct MoveGroupResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for MoveGroupResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for MoveGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15238,7 +15289,7 @@ impl rt::serde::Serialize for MoveGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("MoveGroupResponse", len)?;
+        let mut state = serializer.serialize_struct("MoveGroupResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -15253,24 +15304,24 @@ impl rt::serde::Serialize for MoveGroupResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for MoveGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for MoveGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = MoveGroupResponse;
+            type Value = MoveGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct MoveGroupResponse")
+                formatter.write_str("struct MoveGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<MoveGroupResponse, __A::Error> {
+            ) -> Result<MoveGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -15296,21 +15347,21 @@ impl<'de> rt::serde::Deserialize<'de> for MoveGroupResponse {
                         }
                     }
                 }
-                Ok(MoveGroupResponse {
+                Ok(MoveGroupResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("MoveGroupResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("MoveGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MoveJobGroupRequestBody {
     /// 任务分组id
@@ -15347,7 +15398,7 @@ impl rt::serde::Serialize for MoveJobGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MoveJobGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15401,7 +15452,7 @@ impl<'de> rt::serde::Deserialize<'de> for MoveJobGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MoveJobGroupRequestBodyJobs {
     /// 任务编号
@@ -15438,7 +15489,7 @@ impl rt::serde::Serialize for MoveJobGroupRequestBodyJobs {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MoveJobGroupRequestBodyJobs {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15492,7 +15543,7 @@ impl<'de> rt::serde::Deserialize<'de> for MoveJobGroupRequestBodyJobs {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MoveJobGroupResponseBodyResult {
     /// 任务编号
@@ -15501,7 +15552,7 @@ pub struct MoveJobGroupResponseBodyResult {
     pub group_path_id: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for MoveJobGroupResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15577,7 +15628,7 @@ impl<'de> rt::serde::Deserialize<'de> for MoveJobGroupResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OctopusV3LogResponseBodyResult {
     /// **参数解释**： 是否还有剩余日志标识。 **约束限制**： 不涉及。 **取值范围**： true或false。 **默认取值**： 不涉及。
@@ -15592,7 +15643,7 @@ pub struct OctopusV3LogResponseBodyResult {
     pub location: Option<String>,
 }
 
-#[cfg(all(feature = "log", feature = "extra-traits"))]
+#[cfg(all(feature = "log", feature = "serde"))]
 impl rt::serde::Serialize for OctopusV3LogResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15697,7 +15748,7 @@ impl<'de> rt::serde::Deserialize<'de> for OctopusV3LogResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OutPutInfoResult {
     #[allow(missing_docs)]
@@ -15710,7 +15761,7 @@ pub struct OutPutInfoResult {
     pub image_infos: Option<rt::indexmap::IndexMap<String, crate::models::OutPutResult>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for OutPutInfoResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15792,7 +15843,7 @@ impl<'de> rt::serde::Deserialize<'de> for OutPutInfoResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OutPutResult {
     /// 构建任务所在项目的ID
@@ -15811,7 +15862,7 @@ pub struct OutPutResult {
     pub daily_build_number: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for OutPutResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15931,7 +15982,7 @@ impl<'de> rt::serde::Deserialize<'de> for OutPutResult {
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Parameter {
     /// 参数定义名，默认为hudson.model.StringParameterDefinition
@@ -15940,7 +15991,7 @@ pub struct Parameter {
     pub params: Option<Vec<crate::models::CreateBuildJobParameterParam>>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
+#[cfg(all(feature = "template", feature = "serde"))]
 impl rt::serde::Serialize for Parameter {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16010,7 +16061,7 @@ impl<'de> rt::serde::Deserialize<'de> for Parameter {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ParameterItem {
     /// 参数名称
@@ -16096,7 +16147,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParameterItem {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Params {
     /// 参数名
@@ -16115,7 +16166,7 @@ pub struct Params {
     pub defaults: Option<bool>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for Params {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16235,7 +16286,7 @@ impl<'de> rt::serde::Deserialize<'de> for Params {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProjectPermissionRequestBody {
     /// **参数解释**： 填写需要查询构建历史列表的构建任务ID。获取方法：在构建任务详情页，拷贝浏览器URL末尾的32位数字、字母组合的字符串，即为构建任务ID。 **约束限制**： 不涉及。 **取值范围**： 只能是英文字母和数字，长度为32个字符。 **默认取值**： 不涉及。
@@ -16279,7 +16330,7 @@ impl rt::serde::Serialize for ProjectPermissionRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ProjectPermissionRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16338,7 +16389,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectPermissionRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryCustomTemplatesResult {
     /// 返回模板数量
@@ -16347,7 +16398,7 @@ pub struct QueryCustomTemplatesResult {
     pub items: Option<Vec<crate::models::QueryTemplatesItems>>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
+#[cfg(all(feature = "template", feature = "serde"))]
 impl rt::serde::Serialize for QueryCustomTemplatesResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16421,7 +16472,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryCustomTemplatesResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryJobNoticeItems {
     /// 通知类型
@@ -16432,7 +16483,7 @@ pub struct QueryJobNoticeItems {
     pub param_config: Option<String>,
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryJobNoticeItems {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16514,14 +16565,14 @@ impl<'de> rt::serde::Deserialize<'de> for QueryJobNoticeItems {
 #[allow(missing_docs)]
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryTemplate {
     /// 构建执行的步骤
     pub steps: Vec<crate::models::CreateBuildJobSteps>,
 }
 
-#[cfg(all(any(feature = "template", feature = "templates"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "template", feature = "templates"), feature = "serde"))]
 impl rt::serde::Serialize for QueryTemplate {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16585,7 +16636,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryTemplate {
 #[allow(missing_docs)]
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryTemplateVo {
     /// 构建执行的步骤。
@@ -16600,7 +16651,7 @@ pub struct QueryTemplateVo {
     pub image_source: Option<String>,
 }
 
-#[cfg(all(any(feature = "template", feature = "templates"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "template", feature = "templates"), feature = "serde"))]
 impl rt::serde::Serialize for QueryTemplateVo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16703,7 +16754,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryTemplateVo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryTemplatesItems {
     /// 是否收藏模板
@@ -16748,7 +16799,7 @@ pub struct QueryTemplatesItems {
     pub i18n: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
 }
 
-#[cfg(all(any(feature = "template", feature = "templates"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "template", feature = "templates"), feature = "serde"))]
 impl rt::serde::Serialize for QueryTemplatesItems {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16979,7 +17030,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryTemplatesItems {
 #[allow(missing_docs)]
 #[cfg(any(feature = "template", feature = "templates"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryTemplatesResult {
     /// 返回模板数量
@@ -16988,7 +17039,7 @@ pub struct QueryTemplatesResult {
     pub items: Option<Vec<crate::models::QueryTemplatesItems>>,
 }
 
-#[cfg(all(any(feature = "template", feature = "templates"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "template", feature = "templates"), feature = "serde"))]
 impl rt::serde::Serialize for QueryTemplatesResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17062,7 +17113,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryTemplatesResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RealTimeLogResponseBodyResult {
     /// 是否还有剩余日志标识
@@ -17075,7 +17126,7 @@ pub struct RealTimeLogResponseBodyResult {
     pub current_offset: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for RealTimeLogResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17171,7 +17222,7 @@ impl<'de> rt::serde::Deserialize<'de> for RealTimeLogResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "record", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecordInfo2Result {
     /// id
@@ -17242,7 +17293,7 @@ pub struct RecordInfo2Result {
     pub build_config_type: Option<String>,
 }
 
-#[cfg(all(any(feature = "record", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "record", feature = "jobs"), feature = "serde"))]
 impl rt::serde::Serialize for RecordInfo2Result {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17593,7 +17644,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecordInfo2Result {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecordInfoResult {
     /// id
@@ -17664,7 +17715,7 @@ pub struct RecordInfoResult {
     pub build_config_type: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for RecordInfoResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18015,7 +18066,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecordInfoResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecyclingJob {
     /// 任务ID
@@ -18038,7 +18089,7 @@ pub struct RecyclingJob {
     pub delete_time_stamp: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for RecyclingJob {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18178,7 +18229,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecyclingJob {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecyclingJobsResult {
     /// 任务保留时间
@@ -18189,7 +18240,7 @@ pub struct RecyclingJobsResult {
     pub job_list: Option<Vec<crate::models::RecyclingJob>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for RecyclingJobsResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18270,15 +18321,15 @@ impl<'de> rt::serde::Deserialize<'de> for RecyclingJobsResult {
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RemoverFavouriteCustomTemplateResponse {
+pub struct RemoverFavouriteCustomTemplateResponseBody {
     /// 状态
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for RemoverFavouriteCustomTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for RemoverFavouriteCustomTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18286,7 +18337,7 @@ impl rt::serde::Serialize for RemoverFavouriteCustomTemplateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("RemoverFavouriteCustomTemplateResponse", len)?;
+            .serialize_struct("RemoverFavouriteCustomTemplateResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -18295,24 +18346,24 @@ impl rt::serde::Serialize for RemoverFavouriteCustomTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteCustomTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteCustomTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RemoverFavouriteCustomTemplateResponse;
+            type Value = RemoverFavouriteCustomTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RemoverFavouriteCustomTemplateResponse")
+                formatter.write_str("struct RemoverFavouriteCustomTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RemoverFavouriteCustomTemplateResponse, __A::Error> {
+            ) -> Result<RemoverFavouriteCustomTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -18332,14 +18383,14 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteCustomTemplateResponse
                         }
                     }
                 }
-                Ok(RemoverFavouriteCustomTemplateResponse {
+                Ok(RemoverFavouriteCustomTemplateResponseBody {
                     status,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "RemoverFavouriteCustomTemplateResponse",
+                "RemoverFavouriteCustomTemplateResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -18349,15 +18400,15 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteCustomTemplateResponse
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RemoverFavouriteOfficialTemplateResponse {
+pub struct RemoverFavouriteOfficialTemplateResponseBody {
     /// 状态
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for RemoverFavouriteOfficialTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for RemoverFavouriteOfficialTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18365,7 +18416,7 @@ impl rt::serde::Serialize for RemoverFavouriteOfficialTemplateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("RemoverFavouriteOfficialTemplateResponse", len)?;
+            .serialize_struct("RemoverFavouriteOfficialTemplateResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -18374,24 +18425,25 @@ impl rt::serde::Serialize for RemoverFavouriteOfficialTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteOfficialTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteOfficialTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RemoverFavouriteOfficialTemplateResponse;
+            type Value = RemoverFavouriteOfficialTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RemoverFavouriteOfficialTemplateResponse")
+                formatter
+                    .write_str("struct RemoverFavouriteOfficialTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RemoverFavouriteOfficialTemplateResponse, __A::Error> {
+            ) -> Result<RemoverFavouriteOfficialTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -18411,14 +18463,14 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteOfficialTemplateRespon
                         }
                     }
                 }
-                Ok(RemoverFavouriteOfficialTemplateResponse {
+                Ok(RemoverFavouriteOfficialTemplateResponseBody {
                     status,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "RemoverFavouriteOfficialTemplateResponse",
+                "RemoverFavouriteOfficialTemplateResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -18428,9 +18480,9 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteOfficialTemplateRespon
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RemoverFavouriteTaskResponse {
+pub struct RemoverFavouriteTaskResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -18439,8 +18491,8 @@ pub struct RemoverFavouriteTaskResponse {
     pub result: Option<crate::models::FavouriteResponseResult>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for RemoverFavouriteTaskResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for RemoverFavouriteTaskResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18449,7 +18501,7 @@ impl rt::serde::Serialize for RemoverFavouriteTaskResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("RemoverFavouriteTaskResponse", len)?;
+            .serialize_struct("RemoverFavouriteTaskResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -18464,24 +18516,24 @@ impl rt::serde::Serialize for RemoverFavouriteTaskResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteTaskResponse {
+impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteTaskResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RemoverFavouriteTaskResponse;
+            type Value = RemoverFavouriteTaskResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RemoverFavouriteTaskResponse")
+                formatter.write_str("struct RemoverFavouriteTaskResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RemoverFavouriteTaskResponse, __A::Error> {
+            ) -> Result<RemoverFavouriteTaskResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -18507,7 +18559,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteTaskResponse {
                         }
                     }
                 }
-                Ok(RemoverFavouriteTaskResponse {
+                Ok(RemoverFavouriteTaskResponseBody {
                     status,
                     error,
                     result,
@@ -18515,14 +18567,14 @@ impl<'de> rt::serde::Deserialize<'de> for RemoverFavouriteTaskResponse {
             }
         }
         deserializer
-            .deserialize_struct("RemoverFavouriteTaskResponse", FIELDS, __Visitor)
+            .deserialize_struct("RemoverFavouriteTaskResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RepositoriesResult {
     /// 最后一次仓库名称
@@ -18531,7 +18583,7 @@ pub struct RepositoriesResult {
     pub repositories: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for RepositoriesResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18605,17 +18657,17 @@ impl<'de> rt::serde::Deserialize<'de> for RepositoriesResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RestoreRecyclingJobsResponse {
+pub struct RestoreRecyclingJobsResponseBody {
     /// 返回错误信息
     pub error: Option<String>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for RestoreRecyclingJobsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for RestoreRecyclingJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18623,7 +18675,7 @@ impl rt::serde::Serialize for RestoreRecyclingJobsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.error.is_some()) + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("RestoreRecyclingJobsResponse", len)?;
+            .serialize_struct("RestoreRecyclingJobsResponseBody", len)?;
         if let Some(value) = &self.error {
             state.serialize_field("error", value)?;
         }
@@ -18635,24 +18687,24 @@ impl rt::serde::Serialize for RestoreRecyclingJobsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for RestoreRecyclingJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for RestoreRecyclingJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RestoreRecyclingJobsResponse;
+            type Value = RestoreRecyclingJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RestoreRecyclingJobsResponse")
+                formatter.write_str("struct RestoreRecyclingJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RestoreRecyclingJobsResponse, __A::Error> {
+            ) -> Result<RestoreRecyclingJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "error" => Some(0),
@@ -18675,21 +18727,21 @@ impl<'de> rt::serde::Deserialize<'de> for RestoreRecyclingJobsResponse {
                         }
                     }
                 }
-                Ok(RestoreRecyclingJobsResponse {
+                Ok(RestoreRecyclingJobsResponseBody {
                     error,
                     status,
                 })
             }
         }
         deserializer
-            .deserialize_struct("RestoreRecyclingJobsResponse", FIELDS, __Visitor)
+            .deserialize_struct("RestoreRecyclingJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RolePermissionsRequestBody {
     /// CodeArts项目ID。获取方式请参考[获取CodeArts项目ID](https://support.huaweicloud.com/api-codeci/cloudbuild_03_0022.html)。
@@ -18738,7 +18790,7 @@ impl rt::serde::Serialize for RolePermissionsRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RolePermissionsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18805,7 +18857,7 @@ impl<'de> rt::serde::Deserialize<'de> for RolePermissionsRequestBody {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RunJobRequestBody {
     /// 构建任务ID；编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串
@@ -18845,7 +18897,7 @@ impl rt::serde::Serialize for RunJobRequestBody {
     }
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RunJobRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18903,9 +18955,9 @@ impl<'de> rt::serde::Deserialize<'de> for RunJobRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RunJobResponse {
+pub struct RunJobResponseBody {
     /// 临时任务名称
     pub octopus_job_name: Option<String>,
     /// 实际构建次数
@@ -18914,8 +18966,8 @@ pub struct RunJobResponse {
     pub daily_build_number: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for RunJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for RunJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18924,7 +18976,7 @@ impl rt::serde::Serialize for RunJobResponse {
         let len = usize::from(self.octopus_job_name.is_some())
             + usize::from(self.actual_build_number.is_some())
             + usize::from(self.daily_build_number.is_some());
-        let mut state = serializer.serialize_struct("RunJobResponse", len)?;
+        let mut state = serializer.serialize_struct("RunJobResponseBody", len)?;
         if let Some(value) = &self.octopus_job_name {
             state.serialize_field("octopus_job_name", value)?;
         }
@@ -18939,7 +18991,7 @@ impl rt::serde::Serialize for RunJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for RunJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for RunJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -18950,17 +19002,17 @@ impl<'de> rt::serde::Deserialize<'de> for RunJobResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RunJobResponse;
+            type Value = RunJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RunJobResponse")
+                formatter.write_str("struct RunJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RunJobResponse, __A::Error> {
+            ) -> Result<RunJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "octopus_job_name" => Some(0),
@@ -18986,21 +19038,21 @@ impl<'de> rt::serde::Deserialize<'de> for RunJobResponse {
                         }
                     }
                 }
-                Ok(RunJobResponse {
+                Ok(RunJobResponseBody {
                     octopus_job_name,
                     actual_build_number,
                     daily_build_number,
                 })
             }
         }
-        deserializer.deserialize_struct("RunJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("RunJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SaveTemplateUsedInfoRequestBody {
     /// 构建任务ID；编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串
@@ -19033,7 +19085,7 @@ impl rt::serde::Serialize for SaveTemplateUsedInfoRequestBody {
     }
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
+#[cfg(all(feature = "template", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SaveTemplateUsedInfoRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19088,9 +19140,9 @@ impl<'de> rt::serde::Deserialize<'de> for SaveTemplateUsedInfoRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct SaveTemplateUsedInfoResponse {
+pub struct SaveTemplateUsedInfoResponseBody {
     /// 成功
     pub result: Option<String>,
     /// 返回错误信息
@@ -19099,8 +19151,8 @@ pub struct SaveTemplateUsedInfoResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for SaveTemplateUsedInfoResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for SaveTemplateUsedInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19109,7 +19161,7 @@ impl rt::serde::Serialize for SaveTemplateUsedInfoResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("SaveTemplateUsedInfoResponse", len)?;
+            .serialize_struct("SaveTemplateUsedInfoResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -19124,24 +19176,24 @@ impl rt::serde::Serialize for SaveTemplateUsedInfoResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for SaveTemplateUsedInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for SaveTemplateUsedInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = SaveTemplateUsedInfoResponse;
+            type Value = SaveTemplateUsedInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct SaveTemplateUsedInfoResponse")
+                formatter.write_str("struct SaveTemplateUsedInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<SaveTemplateUsedInfoResponse, __A::Error> {
+            ) -> Result<SaveTemplateUsedInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -19167,7 +19219,7 @@ impl<'de> rt::serde::Deserialize<'de> for SaveTemplateUsedInfoResponse {
                         }
                     }
                 }
-                Ok(SaveTemplateUsedInfoResponse {
+                Ok(SaveTemplateUsedInfoResponseBody {
                     result,
                     error,
                     status,
@@ -19175,14 +19227,14 @@ impl<'de> rt::serde::Deserialize<'de> for SaveTemplateUsedInfoResponse {
             }
         }
         deserializer
-            .deserialize_struct("SaveTemplateUsedInfoResponse", FIELDS, __Visitor)
+            .deserialize_struct("SaveTemplateUsedInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Scm {
     /// 代码Tag
@@ -19219,7 +19271,7 @@ impl rt::serde::Serialize for Scm {
     }
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for Scm {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19270,7 +19322,7 @@ impl<'de> rt::serde::Deserialize<'de> for Scm {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetKeepTimeRequestBody {
     /// 回收站中的任务保留时间
@@ -19299,7 +19351,7 @@ impl rt::serde::Serialize for SetKeepTimeRequestBody {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19349,9 +19401,9 @@ impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct SetKeepTimeResponse {
+pub struct SetKeepTimeResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::SetKeepTimeResult>,
     /// 返回错误信息
@@ -19360,8 +19412,8 @@ pub struct SetKeepTimeResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for SetKeepTimeResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for SetKeepTimeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19369,7 +19421,7 @@ impl rt::serde::Serialize for SetKeepTimeResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("SetKeepTimeResponse", len)?;
+        let mut state = serializer.serialize_struct("SetKeepTimeResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -19384,24 +19436,24 @@ impl rt::serde::Serialize for SetKeepTimeResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeResponse {
+impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = SetKeepTimeResponse;
+            type Value = SetKeepTimeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct SetKeepTimeResponse")
+                formatter.write_str("struct SetKeepTimeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<SetKeepTimeResponse, __A::Error> {
+            ) -> Result<SetKeepTimeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -19427,28 +19479,28 @@ impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeResponse {
                         }
                     }
                 }
-                Ok(SetKeepTimeResponse {
+                Ok(SetKeepTimeResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("SetKeepTimeResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("SetKeepTimeResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetKeepTimeResult {
     /// 回收站中的任务保留时间
     pub keep_time: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for SetKeepTimeResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19512,9 +19564,9 @@ impl<'de> rt::serde::Deserialize<'de> for SetKeepTimeResult {
 #[allow(missing_docs)]
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowActionIInfoResponse {
+pub struct ShowActionIInfoResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::OctopusV3LogResponseBodyResult>,
     /// 返回错误信息
@@ -19523,8 +19575,8 @@ pub struct ShowActionIInfoResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "log", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowActionIInfoResponse {
+#[cfg(all(feature = "log", feature = "serde"))]
+impl rt::serde::Serialize for ShowActionIInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19532,7 +19584,7 @@ impl rt::serde::Serialize for ShowActionIInfoResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowActionIInfoResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowActionIInfoResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -19547,24 +19599,24 @@ impl rt::serde::Serialize for ShowActionIInfoResponse {
 }
 
 #[cfg(feature = "log")]
-impl<'de> rt::serde::Deserialize<'de> for ShowActionIInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowActionIInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowActionIInfoResponse;
+            type Value = ShowActionIInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowActionIInfoResponse")
+                formatter.write_str("struct ShowActionIInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowActionIInfoResponse, __A::Error> {
+            ) -> Result<ShowActionIInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -19590,23 +19642,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowActionIInfoResponse {
                         }
                     }
                 }
-                Ok(ShowActionIInfoResponse {
+                Ok(ShowActionIInfoResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowActionIInfoResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowActionIInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowBuildDetailsResponse {
+pub struct ShowBuildDetailsResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::JobStatusResultResponseBodyResult>,
     /// 返回错误信息
@@ -19615,8 +19667,8 @@ pub struct ShowBuildDetailsResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowBuildDetailsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowBuildDetailsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19624,7 +19676,8 @@ impl rt::serde::Serialize for ShowBuildDetailsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowBuildDetailsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowBuildDetailsResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -19639,24 +19692,24 @@ impl rt::serde::Serialize for ShowBuildDetailsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowBuildDetailsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowBuildDetailsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowBuildDetailsResponse;
+            type Value = ShowBuildDetailsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowBuildDetailsResponse")
+                formatter.write_str("struct ShowBuildDetailsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowBuildDetailsResponse, __A::Error> {
+            ) -> Result<ShowBuildDetailsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -19682,23 +19735,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildDetailsResponse {
                         }
                     }
                 }
-                Ok(ShowBuildDetailsResponse {
+                Ok(ShowBuildDetailsResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowBuildDetailsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowBuildDetailsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowBuildInfoRecordResponse {
+pub struct ShowBuildInfoRecordResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::BuildInfoRecord>,
     /// 返回错误信息
@@ -19707,8 +19761,8 @@ pub struct ShowBuildInfoRecordResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowBuildInfoRecordResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ShowBuildInfoRecordResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19716,7 +19770,8 @@ impl rt::serde::Serialize for ShowBuildInfoRecordResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowBuildInfoRecordResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowBuildInfoRecordResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -19731,24 +19786,24 @@ impl rt::serde::Serialize for ShowBuildInfoRecordResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ShowBuildInfoRecordResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowBuildInfoRecordResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowBuildInfoRecordResponse;
+            type Value = ShowBuildInfoRecordResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowBuildInfoRecordResponse")
+                formatter.write_str("struct ShowBuildInfoRecordResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowBuildInfoRecordResponse, __A::Error> {
+            ) -> Result<ShowBuildInfoRecordResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -19774,23 +19829,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildInfoRecordResponse {
                         }
                     }
                 }
-                Ok(ShowBuildInfoRecordResponse {
+                Ok(ShowBuildInfoRecordResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowBuildInfoRecordResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowBuildInfoRecordResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowBuildParamsListResponse {
+pub struct ShowBuildParamsListResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -19799,8 +19855,8 @@ pub struct ShowBuildParamsListResponse {
     pub result: Option<crate::models::BuildParamsBodyResult>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowBuildParamsListResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowBuildParamsListResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19808,7 +19864,8 @@ impl rt::serde::Serialize for ShowBuildParamsListResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowBuildParamsListResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowBuildParamsListResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -19823,24 +19880,24 @@ impl rt::serde::Serialize for ShowBuildParamsListResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowBuildParamsListResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowBuildParamsListResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowBuildParamsListResponse;
+            type Value = ShowBuildParamsListResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowBuildParamsListResponse")
+                formatter.write_str("struct ShowBuildParamsListResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowBuildParamsListResponse, __A::Error> {
+            ) -> Result<ShowBuildParamsListResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -19866,23 +19923,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildParamsListResponse {
                         }
                     }
                 }
-                Ok(ShowBuildParamsListResponse {
+                Ok(ShowBuildParamsListResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowBuildParamsListResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowBuildParamsListResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowBuildRecordBuildScriptResponse {
+pub struct ShowBuildRecordBuildScriptResponseBody {
     /// 构建脚本
     pub result: Option<String>,
     /// 返回错误信息
@@ -19891,8 +19949,8 @@ pub struct ShowBuildRecordBuildScriptResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowBuildRecordBuildScriptResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ShowBuildRecordBuildScriptResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19901,7 +19959,7 @@ impl rt::serde::Serialize for ShowBuildRecordBuildScriptResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowBuildRecordBuildScriptResponse", len)?;
+            .serialize_struct("ShowBuildRecordBuildScriptResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -19916,24 +19974,24 @@ impl rt::serde::Serialize for ShowBuildRecordBuildScriptResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordBuildScriptResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordBuildScriptResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowBuildRecordBuildScriptResponse;
+            type Value = ShowBuildRecordBuildScriptResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowBuildRecordBuildScriptResponse")
+                formatter.write_str("struct ShowBuildRecordBuildScriptResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowBuildRecordBuildScriptResponse, __A::Error> {
+            ) -> Result<ShowBuildRecordBuildScriptResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -19959,7 +20017,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordBuildScriptResponse {
                         }
                     }
                 }
-                Ok(ShowBuildRecordBuildScriptResponse {
+                Ok(ShowBuildRecordBuildScriptResponseBody {
                     result,
                     error,
                     status,
@@ -19967,16 +20025,20 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordBuildScriptResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowBuildRecordBuildScriptResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowBuildRecordBuildScriptResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowBuildRecordFlowGraphResponse {
+pub struct ShowBuildRecordFlowGraphResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -19985,8 +20047,8 @@ pub struct ShowBuildRecordFlowGraphResponse {
     pub result: Option<crate::models::FlowGraph2Result>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowBuildRecordFlowGraphResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ShowBuildRecordFlowGraphResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19995,7 +20057,7 @@ impl rt::serde::Serialize for ShowBuildRecordFlowGraphResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowBuildRecordFlowGraphResponse", len)?;
+            .serialize_struct("ShowBuildRecordFlowGraphResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -20010,24 +20072,24 @@ impl rt::serde::Serialize for ShowBuildRecordFlowGraphResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFlowGraphResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFlowGraphResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowBuildRecordFlowGraphResponse;
+            type Value = ShowBuildRecordFlowGraphResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowBuildRecordFlowGraphResponse")
+                formatter.write_str("struct ShowBuildRecordFlowGraphResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowBuildRecordFlowGraphResponse, __A::Error> {
+            ) -> Result<ShowBuildRecordFlowGraphResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -20053,7 +20115,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFlowGraphResponse {
                         }
                     }
                 }
-                Ok(ShowBuildRecordFlowGraphResponse {
+                Ok(ShowBuildRecordFlowGraphResponseBody {
                     status,
                     error,
                     result,
@@ -20061,16 +20123,20 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFlowGraphResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowBuildRecordFlowGraphResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowBuildRecordFlowGraphResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowBuildRecordFullStagesResponse {
+pub struct ShowBuildRecordFullStagesResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -20079,8 +20145,8 @@ pub struct ShowBuildRecordFullStagesResponse {
     pub result: Option<crate::models::FullStagesResult>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowBuildRecordFullStagesResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ShowBuildRecordFullStagesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20089,7 +20155,7 @@ impl rt::serde::Serialize for ShowBuildRecordFullStagesResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowBuildRecordFullStagesResponse", len)?;
+            .serialize_struct("ShowBuildRecordFullStagesResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -20104,24 +20170,24 @@ impl rt::serde::Serialize for ShowBuildRecordFullStagesResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFullStagesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFullStagesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowBuildRecordFullStagesResponse;
+            type Value = ShowBuildRecordFullStagesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowBuildRecordFullStagesResponse")
+                formatter.write_str("struct ShowBuildRecordFullStagesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowBuildRecordFullStagesResponse, __A::Error> {
+            ) -> Result<ShowBuildRecordFullStagesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -20147,7 +20213,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFullStagesResponse {
                         }
                     }
                 }
-                Ok(ShowBuildRecordFullStagesResponse {
+                Ok(ShowBuildRecordFullStagesResponseBody {
                     status,
                     error,
                     result,
@@ -20155,16 +20221,20 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordFullStagesResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowBuildRecordFullStagesResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowBuildRecordFullStagesResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowBuildRecordResponse {
+pub struct ShowBuildRecordResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::BuildRecord>,
     /// 返回错误信息
@@ -20173,8 +20243,8 @@ pub struct ShowBuildRecordResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowBuildRecordResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ShowBuildRecordResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20182,7 +20252,7 @@ impl rt::serde::Serialize for ShowBuildRecordResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowBuildRecordResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowBuildRecordResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -20197,24 +20267,24 @@ impl rt::serde::Serialize for ShowBuildRecordResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowBuildRecordResponse;
+            type Value = ShowBuildRecordResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowBuildRecordResponse")
+                formatter.write_str("struct ShowBuildRecordResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowBuildRecordResponse, __A::Error> {
+            ) -> Result<ShowBuildRecordResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -20240,23 +20310,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowBuildRecordResponse {
                         }
                     }
                 }
-                Ok(ShowBuildRecordResponse {
+                Ok(ShowBuildRecordResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowBuildRecordResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowBuildRecordResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowCopyNameResponse {
+pub struct ShowCopyNameResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -20265,8 +20335,8 @@ pub struct ShowCopyNameResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowCopyNameResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowCopyNameResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20274,7 +20344,7 @@ impl rt::serde::Serialize for ShowCopyNameResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowCopyNameResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowCopyNameResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -20289,24 +20359,24 @@ impl rt::serde::Serialize for ShowCopyNameResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowCopyNameResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowCopyNameResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowCopyNameResponse;
+            type Value = ShowCopyNameResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowCopyNameResponse")
+                formatter.write_str("struct ShowCopyNameResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowCopyNameResponse, __A::Error> {
+            ) -> Result<ShowCopyNameResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -20332,21 +20402,21 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCopyNameResponse {
                         }
                     }
                 }
-                Ok(ShowCopyNameResponse {
+                Ok(ShowCopyNameResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowCopyNameResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowCopyNameResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDefaultBuildParametersParams {
     /// 参数元数据
@@ -20355,7 +20425,7 @@ pub struct ShowDefaultBuildParametersParams {
     pub value: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ShowDefaultBuildParametersParams {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20430,17 +20500,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultBuildParametersParams {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDefaultBuildParametersResponse {
+pub struct ShowDefaultBuildParametersResponseBody {
     /// 参数
     pub result: Option<Vec<crate::models::ShowDefaultBuildParametersResult>>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDefaultBuildParametersResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowDefaultBuildParametersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20449,7 +20519,7 @@ impl rt::serde::Serialize for ShowDefaultBuildParametersResponse {
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDefaultBuildParametersResponse", len)?;
+            .serialize_struct("ShowDefaultBuildParametersResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -20461,24 +20531,24 @@ impl rt::serde::Serialize for ShowDefaultBuildParametersResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDefaultBuildParametersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDefaultBuildParametersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDefaultBuildParametersResponse;
+            type Value = ShowDefaultBuildParametersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDefaultBuildParametersResponse")
+                formatter.write_str("struct ShowDefaultBuildParametersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDefaultBuildParametersResponse, __A::Error> {
+            ) -> Result<ShowDefaultBuildParametersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -20501,21 +20571,25 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultBuildParametersResponse {
                         }
                     }
                 }
-                Ok(ShowDefaultBuildParametersResponse {
+                Ok(ShowDefaultBuildParametersResponseBody {
                     result,
                     status,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowDefaultBuildParametersResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowDefaultBuildParametersResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDefaultBuildParametersResult {
     /// 参数定义
@@ -20524,7 +20598,7 @@ pub struct ShowDefaultBuildParametersResult {
     pub params: Option<Vec<crate::models::ShowDefaultBuildParametersParams>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ShowDefaultBuildParametersResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20599,9 +20673,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultBuildParametersResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDefaultProjectPermissionResponse {
+pub struct ShowDefaultProjectPermissionResponseBody {
     /// 返回结果
     pub result: Option<
         Vec<crate::models::ShowDefaultProjectPermissionResponseBodyResult>,
@@ -20612,8 +20686,8 @@ pub struct ShowDefaultProjectPermissionResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDefaultProjectPermissionResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowDefaultProjectPermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20622,7 +20696,7 @@ impl rt::serde::Serialize for ShowDefaultProjectPermissionResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDefaultProjectPermissionResponse", len)?;
+            .serialize_struct("ShowDefaultProjectPermissionResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -20637,24 +20711,24 @@ impl rt::serde::Serialize for ShowDefaultProjectPermissionResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDefaultProjectPermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDefaultProjectPermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDefaultProjectPermissionResponse;
+            type Value = ShowDefaultProjectPermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDefaultProjectPermissionResponse")
+                formatter.write_str("struct ShowDefaultProjectPermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDefaultProjectPermissionResponse, __A::Error> {
+            ) -> Result<ShowDefaultProjectPermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -20680,7 +20754,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultProjectPermissionResponse {
                         }
                     }
                 }
-                Ok(ShowDefaultProjectPermissionResponse {
+                Ok(ShowDefaultProjectPermissionResponseBody {
                     result,
                     error,
                     status,
@@ -20689,7 +20763,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultProjectPermissionResponse {
         }
         deserializer
             .deserialize_struct(
-                "ShowDefaultProjectPermissionResponse",
+                "ShowDefaultProjectPermissionResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -20699,7 +20773,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDefaultProjectPermissionResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDefaultProjectPermissionResponseBodyResult {
     /// 角色ID
@@ -20722,7 +20796,7 @@ pub struct ShowDefaultProjectPermissionResponseBodyResult {
     pub is_view: Option<bool>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ShowDefaultProjectPermissionResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20869,9 +20943,9 @@ for ShowDefaultProjectPermissionResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDisableResponse {
+pub struct ShowDisableResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::IsDisableResult>,
     /// 返回错误信息
@@ -20880,8 +20954,8 @@ pub struct ShowDisableResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDisableResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowDisableResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20889,7 +20963,7 @@ impl rt::serde::Serialize for ShowDisableResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowDisableResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowDisableResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -20904,24 +20978,24 @@ impl rt::serde::Serialize for ShowDisableResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDisableResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDisableResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDisableResponse;
+            type Value = ShowDisableResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDisableResponse")
+                formatter.write_str("struct ShowDisableResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDisableResponse, __A::Error> {
+            ) -> Result<ShowDisableResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -20947,23 +21021,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDisableResponse {
                         }
                     }
                 }
-                Ok(ShowDisableResponse {
+                Ok(ShowDisableResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowDisableResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowDisableResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainStatusResponse {
+pub struct ShowDomainStatusResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowDomainStatusResult>,
     /// 返回错误信息
@@ -20972,8 +21046,8 @@ pub struct ShowDomainStatusResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainStatusResponse {
+#[cfg(all(feature = "domain", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20981,7 +21055,8 @@ impl rt::serde::Serialize for ShowDomainStatusResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowDomainStatusResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowDomainStatusResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -20996,24 +21071,24 @@ impl rt::serde::Serialize for ShowDomainStatusResponse {
 }
 
 #[cfg(feature = "domain")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainStatusResponse;
+            type Value = ShowDomainStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainStatusResponse")
+                formatter.write_str("struct ShowDomainStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainStatusResponse, __A::Error> {
+            ) -> Result<ShowDomainStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -21039,21 +21114,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainStatusResponse {
                         }
                     }
                 }
-                Ok(ShowDomainStatusResponse {
+                Ok(ShowDomainStatusResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowDomainStatusResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowDomainStatusResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainStatusResult {
     /// 租户状态0:未开通; 1:正常; 2:冻结; 3:关闭; 4、5:注销
@@ -21064,7 +21140,7 @@ pub struct ShowDomainStatusResult {
     pub allow_custom_env: Option<f64>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ShowDomainStatusResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21146,9 +21222,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainStatusResult {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainsStatusesResponse {
+pub struct ShowDomainsStatusesResponseBody {
     /// 结果
     pub result: Option<Vec<crate::models::DomainStatuses>>,
     /// 返回错误信息
@@ -21157,8 +21233,8 @@ pub struct ShowDomainsStatusesResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainsStatusesResponse {
+#[cfg(all(feature = "domain", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainsStatusesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21166,7 +21242,8 @@ impl rt::serde::Serialize for ShowDomainsStatusesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowDomainsStatusesResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowDomainsStatusesResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -21181,24 +21258,24 @@ impl rt::serde::Serialize for ShowDomainsStatusesResponse {
 }
 
 #[cfg(feature = "domain")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainsStatusesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainsStatusesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainsStatusesResponse;
+            type Value = ShowDomainsStatusesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainsStatusesResponse")
+                formatter.write_str("struct ShowDomainsStatusesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainsStatusesResponse, __A::Error> {
+            ) -> Result<ShowDomainsStatusesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -21224,23 +21301,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainsStatusesResponse {
                         }
                     }
                 }
-                Ok(ShowDomainsStatusesResponse {
+                Ok(ShowDomainsStatusesResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowDomainsStatusesResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowDomainsStatusesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "flow-graph")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowFlowGraphResponse {
+pub struct ShowFlowGraphResponseBody {
     /// 状态
     pub success: Option<bool>,
     /// 消息
@@ -21251,8 +21329,8 @@ pub struct ShowFlowGraphResponse {
     pub result: Option<crate::models::FlowGraph2Result>,
 }
 
-#[cfg(all(feature = "flow-graph", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowFlowGraphResponse {
+#[cfg(all(feature = "flow-graph", feature = "serde"))]
+impl rt::serde::Serialize for ShowFlowGraphResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21261,7 +21339,7 @@ impl rt::serde::Serialize for ShowFlowGraphResponse {
         let len = usize::from(self.success.is_some())
             + usize::from(self.message.is_some()) + usize::from(self.err_code.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowFlowGraphResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowFlowGraphResponseBody", len)?;
         if let Some(value) = &self.success {
             state.serialize_field("success", value)?;
         }
@@ -21279,24 +21357,24 @@ impl rt::serde::Serialize for ShowFlowGraphResponse {
 }
 
 #[cfg(feature = "flow-graph")]
-impl<'de> rt::serde::Deserialize<'de> for ShowFlowGraphResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowFlowGraphResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["success", "message", "err_code", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowFlowGraphResponse;
+            type Value = ShowFlowGraphResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowFlowGraphResponse")
+                formatter.write_str("struct ShowFlowGraphResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowFlowGraphResponse, __A::Error> {
+            ) -> Result<ShowFlowGraphResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "success" => Some(0),
@@ -21325,7 +21403,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFlowGraphResponse {
                         }
                     }
                 }
-                Ok(ShowFlowGraphResponse {
+                Ok(ShowFlowGraphResponseBody {
                     success,
                     message,
                     err_code,
@@ -21333,16 +21411,16 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFlowGraphResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowFlowGraphResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowFlowGraphResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowHistoryDetailsResponse {
+pub struct ShowHistoryDetailsResponseBody {
     /// 构建任务名称
     pub job_name: Option<String>,
     /// 构建编号
@@ -21357,8 +21435,8 @@ pub struct ShowHistoryDetailsResponse {
     pub build_steps: Option<Vec<crate::models::BuildStep>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowHistoryDetailsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowHistoryDetailsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21370,7 +21448,8 @@ impl rt::serde::Serialize for ShowHistoryDetailsResponse {
             + usize::from(self.project_name.is_some())
             + usize::from(self.parameters.is_some())
             + usize::from(self.build_steps.is_some());
-        let mut state = serializer.serialize_struct("ShowHistoryDetailsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowHistoryDetailsResponseBody", len)?;
         if let Some(value) = &self.job_name {
             state.serialize_field("job_name", value)?;
         }
@@ -21394,7 +21473,7 @@ impl rt::serde::Serialize for ShowHistoryDetailsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowHistoryDetailsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowHistoryDetailsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -21408,17 +21487,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHistoryDetailsResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowHistoryDetailsResponse;
+            type Value = ShowHistoryDetailsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowHistoryDetailsResponse")
+                formatter.write_str("struct ShowHistoryDetailsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowHistoryDetailsResponse, __A::Error> {
+            ) -> Result<ShowHistoryDetailsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job_name" => Some(0),
@@ -21453,7 +21532,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHistoryDetailsResponse {
                         }
                     }
                 }
-                Ok(ShowHistoryDetailsResponse {
+                Ok(ShowHistoryDetailsResponseBody {
                     job_name,
                     build_number,
                     project_id,
@@ -21463,16 +21542,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHistoryDetailsResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowHistoryDetailsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowHistoryDetailsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "image")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowImageTemplateListResponse {
+pub struct ShowImageTemplateListResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowImageTemplateListResponseBodyResult>,
     /// 返回错误信息
@@ -21481,8 +21561,8 @@ pub struct ShowImageTemplateListResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "image", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowImageTemplateListResponse {
+#[cfg(all(feature = "image", feature = "serde"))]
+impl rt::serde::Serialize for ShowImageTemplateListResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21491,7 +21571,7 @@ impl rt::serde::Serialize for ShowImageTemplateListResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowImageTemplateListResponse", len)?;
+            .serialize_struct("ShowImageTemplateListResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -21506,24 +21586,24 @@ impl rt::serde::Serialize for ShowImageTemplateListResponse {
 }
 
 #[cfg(feature = "image")]
-impl<'de> rt::serde::Deserialize<'de> for ShowImageTemplateListResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowImageTemplateListResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowImageTemplateListResponse;
+            type Value = ShowImageTemplateListResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowImageTemplateListResponse")
+                formatter.write_str("struct ShowImageTemplateListResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowImageTemplateListResponse, __A::Error> {
+            ) -> Result<ShowImageTemplateListResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -21549,7 +21629,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowImageTemplateListResponse {
                         }
                     }
                 }
-                Ok(ShowImageTemplateListResponse {
+                Ok(ShowImageTemplateListResponseBody {
                     result,
                     error,
                     status,
@@ -21557,14 +21637,14 @@ impl<'de> rt::serde::Deserialize<'de> for ShowImageTemplateListResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowImageTemplateListResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowImageTemplateListResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "image")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowImageTemplateListResponseBodyResult {
     /// 镜像模版列表
@@ -21573,7 +21653,7 @@ pub struct ShowImageTemplateListResponseBodyResult {
     >,
 }
 
-#[cfg(all(feature = "image", feature = "extra-traits"))]
+#[cfg(all(feature = "image", feature = "serde"))]
 impl rt::serde::Serialize for ShowImageTemplateListResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21645,7 +21725,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowImageTemplateListResponseBodyResul
 #[allow(missing_docs)]
 #[cfg(feature = "image")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowImageTemplateListResponseBodyResultImageTemplates {
     /// 镜像模版ID
@@ -21666,7 +21746,7 @@ pub struct ShowImageTemplateListResponseBodyResultImageTemplates {
     pub create_time: Option<String>,
 }
 
-#[cfg(all(feature = "image", feature = "extra-traits"))]
+#[cfg(all(feature = "image", feature = "serde"))]
 impl rt::serde::Serialize for ShowImageTemplateListResponseBodyResultImageTemplates {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21812,9 +21892,9 @@ for ShowImageTemplateListResponseBodyResultImageTemplates {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobBuildRecordDetailResponse {
+pub struct ShowJobBuildRecordDetailResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -21823,8 +21903,8 @@ pub struct ShowJobBuildRecordDetailResponse {
     pub result: Option<crate::models::RecordInfo2Result>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobBuildRecordDetailResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobBuildRecordDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21833,7 +21913,7 @@ impl rt::serde::Serialize for ShowJobBuildRecordDetailResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowJobBuildRecordDetailResponse", len)?;
+            .serialize_struct("ShowJobBuildRecordDetailResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -21848,24 +21928,24 @@ impl rt::serde::Serialize for ShowJobBuildRecordDetailResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildRecordDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildRecordDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobBuildRecordDetailResponse;
+            type Value = ShowJobBuildRecordDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobBuildRecordDetailResponse")
+                formatter.write_str("struct ShowJobBuildRecordDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobBuildRecordDetailResponse, __A::Error> {
+            ) -> Result<ShowJobBuildRecordDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -21891,7 +21971,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildRecordDetailResponse {
                         }
                     }
                 }
-                Ok(ShowJobBuildRecordDetailResponse {
+                Ok(ShowJobBuildRecordDetailResponseBody {
                     status,
                     error,
                     result,
@@ -21899,24 +21979,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildRecordDetailResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowJobBuildRecordDetailResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowJobBuildRecordDetailResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobBuildSuccessRatioResponse {
+pub struct ShowJobBuildSuccessRatioResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowJobBuildSuccessRatioResult>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobBuildSuccessRatioResponse {
+#[cfg(all(feature = "report", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobBuildSuccessRatioResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21925,7 +22009,7 @@ impl rt::serde::Serialize for ShowJobBuildSuccessRatioResponse {
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowJobBuildSuccessRatioResponse", len)?;
+            .serialize_struct("ShowJobBuildSuccessRatioResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -21937,24 +22021,24 @@ impl rt::serde::Serialize for ShowJobBuildSuccessRatioResponse {
 }
 
 #[cfg(feature = "report")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildSuccessRatioResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildSuccessRatioResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobBuildSuccessRatioResponse;
+            type Value = ShowJobBuildSuccessRatioResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobBuildSuccessRatioResponse")
+                formatter.write_str("struct ShowJobBuildSuccessRatioResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobBuildSuccessRatioResponse, __A::Error> {
+            ) -> Result<ShowJobBuildSuccessRatioResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -21977,21 +22061,25 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildSuccessRatioResponse {
                         }
                     }
                 }
-                Ok(ShowJobBuildSuccessRatioResponse {
+                Ok(ShowJobBuildSuccessRatioResponseBody {
                     result,
                     status,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowJobBuildSuccessRatioResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowJobBuildSuccessRatioResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildSuccessRatioResult {
     /// 任务ID
@@ -22010,7 +22098,7 @@ pub struct ShowJobBuildSuccessRatioResult {
     >,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for ShowJobBuildSuccessRatioResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22124,7 +22212,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildSuccessRatioResult {
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildSuccessRatioResultEveryDayReport {
     /// 日期
@@ -22133,7 +22221,7 @@ pub struct ShowJobBuildSuccessRatioResultEveryDayReport {
     pub success_ratio: Option<i64>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for ShowJobBuildSuccessRatioResultEveryDayReport {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22214,17 +22302,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildSuccessRatioResultEveryDay
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobBuildTimeResponse {
+pub struct ShowJobBuildTimeResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowJobBuildTimeResult>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobBuildTimeResponse {
+#[cfg(all(feature = "report", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobBuildTimeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -22232,7 +22320,8 @@ impl rt::serde::Serialize for ShowJobBuildTimeResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowJobBuildTimeResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowJobBuildTimeResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -22244,24 +22333,24 @@ impl rt::serde::Serialize for ShowJobBuildTimeResponse {
 }
 
 #[cfg(feature = "report")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildTimeResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildTimeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobBuildTimeResponse;
+            type Value = ShowJobBuildTimeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobBuildTimeResponse")
+                formatter.write_str("struct ShowJobBuildTimeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobBuildTimeResponse, __A::Error> {
+            ) -> Result<ShowJobBuildTimeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -22284,20 +22373,21 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildTimeResponse {
                         }
                     }
                 }
-                Ok(ShowJobBuildTimeResponse {
+                Ok(ShowJobBuildTimeResponseBody {
                     result,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowJobBuildTimeResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowJobBuildTimeResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildTimeResult {
     /// 任务ID
@@ -22312,7 +22402,7 @@ pub struct ShowJobBuildTimeResult {
     pub chart: Option<Vec<crate::models::ShowJobBuildTimeResultChart>>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for ShowJobBuildTimeResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22416,7 +22506,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildTimeResult {
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildTimeResultChart {
     /// 构建每日编号
@@ -22429,7 +22519,7 @@ pub struct ShowJobBuildTimeResultChart {
     pub build_result: Option<String>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for ShowJobBuildTimeResultChart {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22524,17 +22614,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobBuildTimeResultChart {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobConfigDiffResponse {
+pub struct ShowJobConfigDiffResponseBody {
     /// 差异内容
     pub result: Option<String>,
     /// 状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobConfigDiffResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobConfigDiffResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -22542,7 +22632,8 @@ impl rt::serde::Serialize for ShowJobConfigDiffResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowJobConfigDiffResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowJobConfigDiffResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -22554,24 +22645,24 @@ impl rt::serde::Serialize for ShowJobConfigDiffResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobConfigDiffResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobConfigDiffResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobConfigDiffResponse;
+            type Value = ShowJobConfigDiffResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobConfigDiffResponse")
+                formatter.write_str("struct ShowJobConfigDiffResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobConfigDiffResponse, __A::Error> {
+            ) -> Result<ShowJobConfigDiffResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -22594,22 +22685,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobConfigDiffResponse {
                         }
                     }
                 }
-                Ok(ShowJobConfigDiffResponse {
+                Ok(ShowJobConfigDiffResponseBody {
                     result,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowJobConfigDiffResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowJobConfigDiffResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobConfigResponse {
+pub struct ShowJobConfigResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::CreateBuildJobRequestBody>,
     /// 返回错误信息
@@ -22618,8 +22710,8 @@ pub struct ShowJobConfigResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobConfigResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -22627,7 +22719,7 @@ impl rt::serde::Serialize for ShowJobConfigResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowJobConfigResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowJobConfigResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -22642,24 +22734,24 @@ impl rt::serde::Serialize for ShowJobConfigResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobConfigResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobConfigResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobConfigResponse;
+            type Value = ShowJobConfigResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobConfigResponse")
+                formatter.write_str("struct ShowJobConfigResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobConfigResponse, __A::Error> {
+            ) -> Result<ShowJobConfigResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -22685,23 +22777,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobConfigResponse {
                         }
                     }
                 }
-                Ok(ShowJobConfigResponse {
+                Ok(ShowJobConfigResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowJobConfigResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowJobConfigResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobInfoResponse {
+pub struct ShowJobInfoResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowJobInfoResult>,
     /// 返回错误信息
@@ -22710,8 +22802,8 @@ pub struct ShowJobInfoResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobInfoResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -22719,7 +22811,7 @@ impl rt::serde::Serialize for ShowJobInfoResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowJobInfoResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowJobInfoResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -22734,24 +22826,24 @@ impl rt::serde::Serialize for ShowJobInfoResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobInfoResponse;
+            type Value = ShowJobInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobInfoResponse")
+                formatter.write_str("struct ShowJobInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobInfoResponse, __A::Error> {
+            ) -> Result<ShowJobInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -22777,21 +22869,21 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobInfoResponse {
                         }
                     }
                 }
-                Ok(ShowJobInfoResponse {
+                Ok(ShowJobInfoResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowJobInfoResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowJobInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobInfoResult {
     /// 构建任务ID
@@ -22840,7 +22932,7 @@ pub struct ShowJobInfoResult {
     pub health_score: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ShowJobInfoResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23093,17 +23185,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobInfoResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobListByProjectIdResponse {
+pub struct ShowJobListByProjectIdResponseBody {
     /// 任务列表
     pub jobs: Option<Vec<crate::models::Job>>,
     /// 任务总数
     pub total: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobListByProjectIdResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobListByProjectIdResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -23111,7 +23203,7 @@ impl rt::serde::Serialize for ShowJobListByProjectIdResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.jobs.is_some()) + usize::from(self.total.is_some());
         let mut state = serializer
-            .serialize_struct("ShowJobListByProjectIdResponse", len)?;
+            .serialize_struct("ShowJobListByProjectIdResponseBody", len)?;
         if let Some(value) = &self.jobs {
             state.serialize_field("jobs", value)?;
         }
@@ -23123,24 +23215,24 @@ impl rt::serde::Serialize for ShowJobListByProjectIdResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobListByProjectIdResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobListByProjectIdResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["jobs", "total"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobListByProjectIdResponse;
+            type Value = ShowJobListByProjectIdResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobListByProjectIdResponse")
+                formatter.write_str("struct ShowJobListByProjectIdResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobListByProjectIdResponse, __A::Error> {
+            ) -> Result<ShowJobListByProjectIdResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "jobs" => Some(0),
@@ -23163,23 +23255,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobListByProjectIdResponse {
                         }
                     }
                 }
-                Ok(ShowJobListByProjectIdResponse {
+                Ok(ShowJobListByProjectIdResponseBody {
                     jobs,
                     total,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowJobListByProjectIdResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowJobListByProjectIdResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobNoticeConfigInfoResponse {
+pub struct ShowJobNoticeConfigInfoResponseBody {
     /// 查询模板结果
     pub result: Option<Vec<crate::models::QueryJobNoticeItems>>,
     /// 返回错误信息
@@ -23188,8 +23280,8 @@ pub struct ShowJobNoticeConfigInfoResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobNoticeConfigInfoResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobNoticeConfigInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -23198,7 +23290,7 @@ impl rt::serde::Serialize for ShowJobNoticeConfigInfoResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowJobNoticeConfigInfoResponse", len)?;
+            .serialize_struct("ShowJobNoticeConfigInfoResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -23213,24 +23305,24 @@ impl rt::serde::Serialize for ShowJobNoticeConfigInfoResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobNoticeConfigInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobNoticeConfigInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobNoticeConfigInfoResponse;
+            type Value = ShowJobNoticeConfigInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobNoticeConfigInfoResponse")
+                formatter.write_str("struct ShowJobNoticeConfigInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobNoticeConfigInfoResponse, __A::Error> {
+            ) -> Result<ShowJobNoticeConfigInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -23256,7 +23348,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobNoticeConfigInfoResponse {
                         }
                     }
                 }
-                Ok(ShowJobNoticeConfigInfoResponse {
+                Ok(ShowJobNoticeConfigInfoResponseBody {
                     result,
                     error,
                     status,
@@ -23264,14 +23356,14 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobNoticeConfigInfoResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowJobNoticeConfigInfoResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowJobNoticeConfigInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobPermissionResult {
     /// 角色ID
@@ -23300,7 +23392,7 @@ pub struct ShowJobPermissionResult {
     pub count: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ShowJobPermissionResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23465,9 +23557,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobPermissionResult {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobPipelineInfoResponse {
+pub struct ShowJobPipelineInfoResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::JobPipelineInfoItems>,
     /// 返回错误信息
@@ -23476,8 +23568,8 @@ pub struct ShowJobPipelineInfoResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobPipelineInfoResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobPipelineInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -23485,7 +23577,8 @@ impl rt::serde::Serialize for ShowJobPipelineInfoResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowJobPipelineInfoResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowJobPipelineInfoResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -23500,24 +23593,24 @@ impl rt::serde::Serialize for ShowJobPipelineInfoResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobPipelineInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobPipelineInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobPipelineInfoResponse;
+            type Value = ShowJobPipelineInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobPipelineInfoResponse")
+                formatter.write_str("struct ShowJobPipelineInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobPipelineInfoResponse, __A::Error> {
+            ) -> Result<ShowJobPipelineInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -23543,31 +23636,32 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobPipelineInfoResponse {
                         }
                     }
                 }
-                Ok(ShowJobPipelineInfoResponse {
+                Ok(ShowJobPipelineInfoResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowJobPipelineInfoResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowJobPipelineInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobRolePermissionResponse {
+pub struct ShowJobRolePermissionResponseBody {
     /// 结果
     pub result: Option<Vec<crate::models::ShowJobRolePermissionResult>>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobRolePermissionResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobRolePermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -23576,7 +23670,7 @@ impl rt::serde::Serialize for ShowJobRolePermissionResponse {
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowJobRolePermissionResponse", len)?;
+            .serialize_struct("ShowJobRolePermissionResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -23588,24 +23682,24 @@ impl rt::serde::Serialize for ShowJobRolePermissionResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobRolePermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobRolePermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobRolePermissionResponse;
+            type Value = ShowJobRolePermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobRolePermissionResponse")
+                formatter.write_str("struct ShowJobRolePermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobRolePermissionResponse, __A::Error> {
+            ) -> Result<ShowJobRolePermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -23628,21 +23722,21 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobRolePermissionResponse {
                         }
                     }
                 }
-                Ok(ShowJobRolePermissionResponse {
+                Ok(ShowJobRolePermissionResponseBody {
                     result,
                     status,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowJobRolePermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowJobRolePermissionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobRolePermissionResult {
     /// 数据库中ID
@@ -23675,7 +23769,7 @@ pub struct ShowJobRolePermissionResult {
     pub count: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ShowJobRolePermissionResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23857,22 +23951,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobRolePermissionResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobStatusResponse {
+pub struct ShowJobStatusResponseBody {
     /// 任务运行结果
     pub result: Option<bool>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobStatusResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowJobStatusResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowJobStatusResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -23881,24 +23975,24 @@ impl rt::serde::Serialize for ShowJobStatusResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobStatusResponse;
+            type Value = ShowJobStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobStatusResponse")
+                formatter.write_str("struct ShowJobStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobStatusResponse, __A::Error> {
+            ) -> Result<ShowJobStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -23918,19 +24012,21 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobStatusResponse {
                         }
                     }
                 }
-                Ok(ShowJobStatusResponse { result })
+                Ok(ShowJobStatusResponseBody {
+                    result,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowJobStatusResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowJobStatusResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobStepStatusResponse {
+pub struct ShowJobStepStatusResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::JobStatusBody>,
     /// 返回错误信息
@@ -23939,8 +24035,8 @@ pub struct ShowJobStepStatusResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobStepStatusResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobStepStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -23948,7 +24044,8 @@ impl rt::serde::Serialize for ShowJobStepStatusResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowJobStepStatusResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowJobStepStatusResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -23963,24 +24060,24 @@ impl rt::serde::Serialize for ShowJobStepStatusResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobStepStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobStepStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobStepStatusResponse;
+            type Value = ShowJobStepStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobStepStatusResponse")
+                formatter.write_str("struct ShowJobStepStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobStepStatusResponse, __A::Error> {
+            ) -> Result<ShowJobStepStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -24006,23 +24103,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobStepStatusResponse {
                         }
                     }
                 }
-                Ok(ShowJobStepStatusResponse {
+                Ok(ShowJobStepStatusResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowJobStepStatusResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowJobStepStatusResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobSuccessRatioResponse {
+pub struct ShowJobSuccessRatioResponseBody {
     /// 任务成功构建次数
     pub success_count: Option<i64>,
     /// 任务构建总次数
@@ -24031,8 +24129,8 @@ pub struct ShowJobSuccessRatioResponse {
     pub success_ratio: Option<f64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobSuccessRatioResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobSuccessRatioResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24041,7 +24139,8 @@ impl rt::serde::Serialize for ShowJobSuccessRatioResponse {
         let len = usize::from(self.success_count.is_some())
             + usize::from(self.total_count.is_some())
             + usize::from(self.success_ratio.is_some());
-        let mut state = serializer.serialize_struct("ShowJobSuccessRatioResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowJobSuccessRatioResponseBody", len)?;
         if let Some(value) = &self.success_count {
             state.serialize_field("success_count", value)?;
         }
@@ -24056,24 +24155,24 @@ impl rt::serde::Serialize for ShowJobSuccessRatioResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobSuccessRatioResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobSuccessRatioResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["success_count", "total_count", "success_ratio"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobSuccessRatioResponse;
+            type Value = ShowJobSuccessRatioResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobSuccessRatioResponse")
+                formatter.write_str("struct ShowJobSuccessRatioResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobSuccessRatioResponse, __A::Error> {
+            ) -> Result<ShowJobSuccessRatioResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "success_count" => Some(0),
@@ -24099,23 +24198,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobSuccessRatioResponse {
                         }
                     }
                 }
-                Ok(ShowJobSuccessRatioResponse {
+                Ok(ShowJobSuccessRatioResponseBody {
                     success_count,
                     total_count,
                     success_ratio,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowJobSuccessRatioResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowJobSuccessRatioResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobSystemParametersResponse {
+pub struct ShowJobSystemParametersResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -24124,8 +24224,8 @@ pub struct ShowJobSystemParametersResponse {
     pub result: Option<Vec<crate::models::SystemParametersResult>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobSystemParametersResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobSystemParametersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24134,7 +24234,7 @@ impl rt::serde::Serialize for ShowJobSystemParametersResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowJobSystemParametersResponse", len)?;
+            .serialize_struct("ShowJobSystemParametersResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -24149,24 +24249,24 @@ impl rt::serde::Serialize for ShowJobSystemParametersResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobSystemParametersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobSystemParametersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobSystemParametersResponse;
+            type Value = ShowJobSystemParametersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobSystemParametersResponse")
+                formatter.write_str("struct ShowJobSystemParametersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobSystemParametersResponse, __A::Error> {
+            ) -> Result<ShowJobSystemParametersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -24192,7 +24292,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobSystemParametersResponse {
                         }
                     }
                 }
-                Ok(ShowJobSystemParametersResponse {
+                Ok(ShowJobSystemParametersResponseBody {
                     status,
                     error,
                     result,
@@ -24200,16 +24300,16 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobSystemParametersResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowJobSystemParametersResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowJobSystemParametersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobTotalResponse {
+pub struct ShowJobTotalResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::TotalResponseBodyResult>,
     /// 状态信息
@@ -24218,8 +24318,8 @@ pub struct ShowJobTotalResponse {
     pub error: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobTotalResponse {
+#[cfg(all(feature = "record", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobTotalResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24227,7 +24327,7 @@ impl rt::serde::Serialize for ShowJobTotalResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.error.is_some());
-        let mut state = serializer.serialize_struct("ShowJobTotalResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowJobTotalResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -24242,24 +24342,24 @@ impl rt::serde::Serialize for ShowJobTotalResponse {
 }
 
 #[cfg(feature = "record")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobTotalResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobTotalResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status", "error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobTotalResponse;
+            type Value = ShowJobTotalResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobTotalResponse")
+                formatter.write_str("struct ShowJobTotalResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobTotalResponse, __A::Error> {
+            ) -> Result<ShowJobTotalResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -24285,23 +24385,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobTotalResponse {
                         }
                     }
                 }
-                Ok(ShowJobTotalResponse {
+                Ok(ShowJobTotalResponseBody {
                     result,
                     status,
                     error,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowJobTotalResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowJobTotalResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowKeystorePermissionResponse {
+pub struct ShowKeystorePermissionResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -24310,8 +24410,8 @@ pub struct ShowKeystorePermissionResponse {
     pub result: Option<crate::models::ShowKeystorePermissionResponseBodyResult>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowKeystorePermissionResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for ShowKeystorePermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24320,7 +24420,7 @@ impl rt::serde::Serialize for ShowKeystorePermissionResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowKeystorePermissionResponse", len)?;
+            .serialize_struct("ShowKeystorePermissionResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -24335,24 +24435,24 @@ impl rt::serde::Serialize for ShowKeystorePermissionResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for ShowKeystorePermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowKeystorePermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowKeystorePermissionResponse;
+            type Value = ShowKeystorePermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowKeystorePermissionResponse")
+                formatter.write_str("struct ShowKeystorePermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowKeystorePermissionResponse, __A::Error> {
+            ) -> Result<ShowKeystorePermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -24378,7 +24478,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowKeystorePermissionResponse {
                         }
                     }
                 }
-                Ok(ShowKeystorePermissionResponse {
+                Ok(ShowKeystorePermissionResponseBody {
                     status,
                     error,
                     result,
@@ -24386,14 +24486,14 @@ impl<'de> rt::serde::Deserialize<'de> for ShowKeystorePermissionResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowKeystorePermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowKeystorePermissionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowKeystorePermissionResponseBodyResult {
     /// 总数
@@ -24402,7 +24502,7 @@ pub struct ShowKeystorePermissionResponseBodyResult {
     pub permission_list: Option<Vec<crate::models::AddKeystorePermissionResponseBody>>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl rt::serde::Serialize for ShowKeystorePermissionResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24482,9 +24582,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowKeystorePermissionResponseBodyResu
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowLastHistoryResponse {
+pub struct ShowLastHistoryResponseBody {
     /// 构建记录id--唯一key
     pub record_id: Option<String>,
     /// 构建任务ID
@@ -24503,8 +24603,8 @@ pub struct ShowLastHistoryResponse {
     pub commit_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowLastHistoryResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowLastHistoryResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24516,7 +24616,7 @@ impl rt::serde::Serialize for ShowLastHistoryResponse {
             + usize::from(self.start_time.is_some())
             + usize::from(self.end_time.is_some()) + usize::from(self.result.is_some())
             + usize::from(self.commit_id.is_some());
-        let mut state = serializer.serialize_struct("ShowLastHistoryResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowLastHistoryResponseBody", len)?;
         if let Some(value) = &self.record_id {
             state.serialize_field("record_id", value)?;
         }
@@ -24546,7 +24646,7 @@ impl rt::serde::Serialize for ShowLastHistoryResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowLastHistoryResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowLastHistoryResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -24562,17 +24662,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLastHistoryResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowLastHistoryResponse;
+            type Value = ShowLastHistoryResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowLastHistoryResponse")
+                formatter.write_str("struct ShowLastHistoryResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowLastHistoryResponse, __A::Error> {
+            ) -> Result<ShowLastHistoryResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "record_id" => Some(0),
@@ -24613,7 +24713,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLastHistoryResponse {
                         }
                     }
                 }
-                Ok(ShowLastHistoryResponse {
+                Ok(ShowLastHistoryResponseBody {
                     record_id,
                     job_id,
                     job_name,
@@ -24625,24 +24725,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLastHistoryResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowLastHistoryResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowLastHistoryResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowListHistoryResponse {
+pub struct ShowListHistoryResponseBody {
     /// 构建历史列表
     pub history_records: Option<Vec<crate::models::HistoryRecord>>,
     /// 记录总数
     pub total: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowListHistoryResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowListHistoryResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24650,7 +24750,7 @@ impl rt::serde::Serialize for ShowListHistoryResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.history_records.is_some())
             + usize::from(self.total.is_some());
-        let mut state = serializer.serialize_struct("ShowListHistoryResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowListHistoryResponseBody", len)?;
         if let Some(value) = &self.history_records {
             state.serialize_field("history_records", value)?;
         }
@@ -24662,24 +24762,24 @@ impl rt::serde::Serialize for ShowListHistoryResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowListHistoryResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowListHistoryResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["history_records", "total"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowListHistoryResponse;
+            type Value = ShowListHistoryResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowListHistoryResponse")
+                formatter.write_str("struct ShowListHistoryResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowListHistoryResponse, __A::Error> {
+            ) -> Result<ShowListHistoryResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "history_records" => Some(0),
@@ -24702,30 +24802,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowListHistoryResponse {
                         }
                     }
                 }
-                Ok(ShowListHistoryResponse {
+                Ok(ShowListHistoryResponseBody {
                     history_records,
                     total,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowListHistoryResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowListHistoryResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowListPeriodHistoryResponse {
+pub struct ShowListPeriodHistoryResponseBody {
     /// 记录总数
     pub total: Option<i64>,
     /// 构建历史列表
     pub history_records: Option<Vec<crate::models::HistoryRecord1>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowListPeriodHistoryResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowListPeriodHistoryResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24734,7 +24834,7 @@ impl rt::serde::Serialize for ShowListPeriodHistoryResponse {
         let len = usize::from(self.total.is_some())
             + usize::from(self.history_records.is_some());
         let mut state = serializer
-            .serialize_struct("ShowListPeriodHistoryResponse", len)?;
+            .serialize_struct("ShowListPeriodHistoryResponseBody", len)?;
         if let Some(value) = &self.total {
             state.serialize_field("total", value)?;
         }
@@ -24746,24 +24846,24 @@ impl rt::serde::Serialize for ShowListPeriodHistoryResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowListPeriodHistoryResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowListPeriodHistoryResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total", "history_records"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowListPeriodHistoryResponse;
+            type Value = ShowListPeriodHistoryResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowListPeriodHistoryResponse")
+                formatter.write_str("struct ShowListPeriodHistoryResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowListPeriodHistoryResponse, __A::Error> {
+            ) -> Result<ShowListPeriodHistoryResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total" => Some(0),
@@ -24786,23 +24886,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowListPeriodHistoryResponse {
                         }
                     }
                 }
-                Ok(ShowListPeriodHistoryResponse {
+                Ok(ShowListPeriodHistoryResponseBody {
                     total,
                     history_records,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowListPeriodHistoryResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowListPeriodHistoryResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowOutputInfoResponse {
+pub struct ShowOutputInfoResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -24811,8 +24911,8 @@ pub struct ShowOutputInfoResponse {
     pub result: Option<crate::models::OutPutInfoResult>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowOutputInfoResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowOutputInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24820,7 +24920,7 @@ impl rt::serde::Serialize for ShowOutputInfoResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowOutputInfoResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowOutputInfoResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -24835,24 +24935,24 @@ impl rt::serde::Serialize for ShowOutputInfoResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowOutputInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowOutputInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowOutputInfoResponse;
+            type Value = ShowOutputInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowOutputInfoResponse")
+                formatter.write_str("struct ShowOutputInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowOutputInfoResponse, __A::Error> {
+            ) -> Result<ShowOutputInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -24878,23 +24978,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowOutputInfoResponse {
                         }
                     }
                 }
-                Ok(ShowOutputInfoResponse {
+                Ok(ShowOutputInfoResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowOutputInfoResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowOutputInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowPackageSpecCountDownResponse {
+pub struct ShowPackageSpecCountDownResponseBody {
     /// **参数解释**： 接口响应状态。 **取值范围**： ● success：表示接口调用成功。 ● fail：表示接口调用失败。
     pub status: Option<String>,
     /// 错误
@@ -24903,8 +25003,8 @@ pub struct ShowPackageSpecCountDownResponse {
     pub result: Option<Vec<crate::models::CountdownList>>,
 }
 
-#[cfg(all(feature = "resource", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowPackageSpecCountDownResponse {
+#[cfg(all(feature = "resource", feature = "serde"))]
+impl rt::serde::Serialize for ShowPackageSpecCountDownResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -24913,7 +25013,7 @@ impl rt::serde::Serialize for ShowPackageSpecCountDownResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowPackageSpecCountDownResponse", len)?;
+            .serialize_struct("ShowPackageSpecCountDownResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -24928,24 +25028,24 @@ impl rt::serde::Serialize for ShowPackageSpecCountDownResponse {
 }
 
 #[cfg(feature = "resource")]
-impl<'de> rt::serde::Deserialize<'de> for ShowPackageSpecCountDownResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowPackageSpecCountDownResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowPackageSpecCountDownResponse;
+            type Value = ShowPackageSpecCountDownResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowPackageSpecCountDownResponse")
+                formatter.write_str("struct ShowPackageSpecCountDownResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowPackageSpecCountDownResponse, __A::Error> {
+            ) -> Result<ShowPackageSpecCountDownResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -24971,7 +25071,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPackageSpecCountDownResponse {
                         }
                     }
                 }
-                Ok(ShowPackageSpecCountDownResponse {
+                Ok(ShowPackageSpecCountDownResponseBody {
                     status,
                     error,
                     result,
@@ -24979,24 +25079,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPackageSpecCountDownResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowPackageSpecCountDownResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowPackageSpecCountDownResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowProjectJobPermissionResponse {
+pub struct ShowProjectJobPermissionResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowJobPermissionResult>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowProjectJobPermissionResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowProjectJobPermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -25005,7 +25109,7 @@ impl rt::serde::Serialize for ShowProjectJobPermissionResponse {
         let len = usize::from(self.result.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowProjectJobPermissionResponse", len)?;
+            .serialize_struct("ShowProjectJobPermissionResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -25017,24 +25121,24 @@ impl rt::serde::Serialize for ShowProjectJobPermissionResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowProjectJobPermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowProjectJobPermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowProjectJobPermissionResponse;
+            type Value = ShowProjectJobPermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowProjectJobPermissionResponse")
+                formatter.write_str("struct ShowProjectJobPermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowProjectJobPermissionResponse, __A::Error> {
+            ) -> Result<ShowProjectJobPermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -25057,23 +25161,27 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectJobPermissionResponse {
                         }
                     }
                 }
-                Ok(ShowProjectJobPermissionResponse {
+                Ok(ShowProjectJobPermissionResponseBody {
                     result,
                     status,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowProjectJobPermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowProjectJobPermissionResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowProjectPermissionResponse {
+pub struct ShowProjectPermissionResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowUserProjectPermissionResult>,
     /// 返回错误信息
@@ -25082,8 +25190,8 @@ pub struct ShowProjectPermissionResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowProjectPermissionResponse {
+#[cfg(all(feature = "domain", feature = "serde"))]
+impl rt::serde::Serialize for ShowProjectPermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -25092,7 +25200,7 @@ impl rt::serde::Serialize for ShowProjectPermissionResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowProjectPermissionResponse", len)?;
+            .serialize_struct("ShowProjectPermissionResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -25107,24 +25215,24 @@ impl rt::serde::Serialize for ShowProjectPermissionResponse {
 }
 
 #[cfg(feature = "domain")]
-impl<'de> rt::serde::Deserialize<'de> for ShowProjectPermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowProjectPermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowProjectPermissionResponse;
+            type Value = ShowProjectPermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowProjectPermissionResponse")
+                formatter.write_str("struct ShowProjectPermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowProjectPermissionResponse, __A::Error> {
+            ) -> Result<ShowProjectPermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -25150,7 +25258,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectPermissionResponse {
                         }
                     }
                 }
-                Ok(ShowProjectPermissionResponse {
+                Ok(ShowProjectPermissionResponseBody {
                     result,
                     error,
                     status,
@@ -25158,16 +25266,16 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectPermissionResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowProjectPermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowProjectPermissionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowRecordDetailResponse {
+pub struct ShowRecordDetailResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -25176,8 +25284,8 @@ pub struct ShowRecordDetailResponse {
     pub result: Option<crate::models::RecordInfo2Result>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowRecordDetailResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowRecordDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -25185,7 +25293,8 @@ impl rt::serde::Serialize for ShowRecordDetailResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowRecordDetailResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowRecordDetailResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -25200,24 +25309,24 @@ impl rt::serde::Serialize for ShowRecordDetailResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowRecordDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowRecordDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowRecordDetailResponse;
+            type Value = ShowRecordDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowRecordDetailResponse")
+                formatter.write_str("struct ShowRecordDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowRecordDetailResponse, __A::Error> {
+            ) -> Result<ShowRecordDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -25243,23 +25352,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRecordDetailResponse {
                         }
                     }
                 }
-                Ok(ShowRecordDetailResponse {
+                Ok(ShowRecordDetailResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowRecordDetailResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowRecordDetailResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowRecordInfoResponse {
+pub struct ShowRecordInfoResponseBody {
     /// 状态
     pub success: Option<bool>,
     /// 消息
@@ -25270,8 +25380,8 @@ pub struct ShowRecordInfoResponse {
     pub result: Option<crate::models::RecordInfoResult>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowRecordInfoResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowRecordInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -25280,7 +25390,7 @@ impl rt::serde::Serialize for ShowRecordInfoResponse {
         let len = usize::from(self.success.is_some())
             + usize::from(self.message.is_some()) + usize::from(self.err_code.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowRecordInfoResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowRecordInfoResponseBody", len)?;
         if let Some(value) = &self.success {
             state.serialize_field("success", value)?;
         }
@@ -25298,24 +25408,24 @@ impl rt::serde::Serialize for ShowRecordInfoResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowRecordInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowRecordInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["success", "message", "err_code", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowRecordInfoResponse;
+            type Value = ShowRecordInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowRecordInfoResponse")
+                formatter.write_str("struct ShowRecordInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowRecordInfoResponse, __A::Error> {
+            ) -> Result<ShowRecordInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "success" => Some(0),
@@ -25344,7 +25454,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRecordInfoResponse {
                         }
                     }
                 }
-                Ok(ShowRecordInfoResponse {
+                Ok(ShowRecordInfoResponseBody {
                     success,
                     message,
                     err_code,
@@ -25352,16 +25462,16 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRecordInfoResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowRecordInfoResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowRecordInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowRelatedProjectResponse {
+pub struct ShowRelatedProjectResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowRelatedProjectResult>,
     /// 返回错误信息
@@ -25370,8 +25480,8 @@ pub struct ShowRelatedProjectResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowRelatedProjectResponse {
+#[cfg(all(feature = "domain", feature = "serde"))]
+impl rt::serde::Serialize for ShowRelatedProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -25379,7 +25489,8 @@ impl rt::serde::Serialize for ShowRelatedProjectResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowRelatedProjectResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowRelatedProjectResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -25394,24 +25505,24 @@ impl rt::serde::Serialize for ShowRelatedProjectResponse {
 }
 
 #[cfg(feature = "domain")]
-impl<'de> rt::serde::Deserialize<'de> for ShowRelatedProjectResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowRelatedProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowRelatedProjectResponse;
+            type Value = ShowRelatedProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowRelatedProjectResponse")
+                formatter.write_str("struct ShowRelatedProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowRelatedProjectResponse, __A::Error> {
+            ) -> Result<ShowRelatedProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -25437,21 +25548,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRelatedProjectResponse {
                         }
                     }
                 }
-                Ok(ShowRelatedProjectResponse {
+                Ok(ShowRelatedProjectResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowRelatedProjectResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowRelatedProjectResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRelatedProjectResult {
     /// 总数
@@ -25462,7 +25574,7 @@ pub struct ShowRelatedProjectResult {
     >,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ShowRelatedProjectResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25536,7 +25648,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRelatedProjectResult {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRelatedProjectResultProjectInfoList {
     /// 唯一标识
@@ -25551,7 +25663,7 @@ pub struct ShowRelatedProjectResultProjectInfoList {
     pub author_domain_id: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ShowRelatedProjectResultProjectInfoList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25660,7 +25772,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRelatedProjectResultProjectInfoLis
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportSummary {
     /// 任务编号
@@ -25691,7 +25803,7 @@ pub struct ShowReportSummary {
     pub is_success: Option<bool>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for ShowReportSummary {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25864,7 +25976,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReportSummary {
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportSummaryBodyResult {
     #[allow(missing_docs)]
@@ -25873,7 +25985,7 @@ pub struct ShowReportSummaryBodyResult {
     pub sub_summarys: Option<Vec<crate::models::ShowReportSummary>>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
+#[cfg(all(feature = "report", feature = "serde"))]
 impl rt::serde::Serialize for ShowReportSummaryBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25947,9 +26059,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReportSummaryBodyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowReportSummaryResponse {
+pub struct ShowReportSummaryResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -25958,8 +26070,8 @@ pub struct ShowReportSummaryResponse {
     pub result: Option<crate::models::ShowReportSummaryBodyResult>,
 }
 
-#[cfg(all(feature = "report", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowReportSummaryResponse {
+#[cfg(all(feature = "report", feature = "serde"))]
+impl rt::serde::Serialize for ShowReportSummaryResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -25967,7 +26079,8 @@ impl rt::serde::Serialize for ShowReportSummaryResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowReportSummaryResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowReportSummaryResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -25982,24 +26095,24 @@ impl rt::serde::Serialize for ShowReportSummaryResponse {
 }
 
 #[cfg(feature = "report")]
-impl<'de> rt::serde::Deserialize<'de> for ShowReportSummaryResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowReportSummaryResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowReportSummaryResponse;
+            type Value = ShowReportSummaryResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowReportSummaryResponse")
+                formatter.write_str("struct ShowReportSummaryResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowReportSummaryResponse, __A::Error> {
+            ) -> Result<ShowReportSummaryResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -26025,23 +26138,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReportSummaryResponse {
                         }
                     }
                 }
-                Ok(ShowReportSummaryResponse {
+                Ok(ShowReportSummaryResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowReportSummaryResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowReportSummaryResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowRunningStatusResponse {
+pub struct ShowRunningStatusResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowRunningStatusResult>,
     /// 返回错误信息
@@ -26050,8 +26164,8 @@ pub struct ShowRunningStatusResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowRunningStatusResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowRunningStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26059,7 +26173,8 @@ impl rt::serde::Serialize for ShowRunningStatusResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowRunningStatusResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowRunningStatusResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -26074,24 +26189,24 @@ impl rt::serde::Serialize for ShowRunningStatusResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowRunningStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowRunningStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowRunningStatusResponse;
+            type Value = ShowRunningStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowRunningStatusResponse")
+                formatter.write_str("struct ShowRunningStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowRunningStatusResponse, __A::Error> {
+            ) -> Result<ShowRunningStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -26117,21 +26232,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRunningStatusResponse {
                         }
                     }
                 }
-                Ok(ShowRunningStatusResponse {
+                Ok(ShowRunningStatusResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowRunningStatusResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowRunningStatusResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRunningStatusResult {
     /// 任务ID
@@ -26144,7 +26260,7 @@ pub struct ShowRunningStatusResult {
     pub is_running: Option<bool>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ShowRunningStatusResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26239,9 +26355,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRunningStatusResult {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSummaryBuildJobInfoResponse {
+pub struct ShowSummaryBuildJobInfoResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -26250,8 +26366,8 @@ pub struct ShowSummaryBuildJobInfoResponse {
     pub result: Option<crate::models::JobSummaryBodyResult>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSummaryBuildJobInfoResponse {
+#[cfg(all(feature = "domain", feature = "serde"))]
+impl rt::serde::Serialize for ShowSummaryBuildJobInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26260,7 +26376,7 @@ impl rt::serde::Serialize for ShowSummaryBuildJobInfoResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowSummaryBuildJobInfoResponse", len)?;
+            .serialize_struct("ShowSummaryBuildJobInfoResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -26275,24 +26391,24 @@ impl rt::serde::Serialize for ShowSummaryBuildJobInfoResponse {
 }
 
 #[cfg(feature = "domain")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSummaryBuildJobInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSummaryBuildJobInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSummaryBuildJobInfoResponse;
+            type Value = ShowSummaryBuildJobInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSummaryBuildJobInfoResponse")
+                formatter.write_str("struct ShowSummaryBuildJobInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSummaryBuildJobInfoResponse, __A::Error> {
+            ) -> Result<ShowSummaryBuildJobInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -26318,7 +26434,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSummaryBuildJobInfoResponse {
                         }
                     }
                 }
-                Ok(ShowSummaryBuildJobInfoResponse {
+                Ok(ShowSummaryBuildJobInfoResponseBody {
                     status,
                     error,
                     result,
@@ -26326,16 +26442,16 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSummaryBuildJobInfoResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowSummaryBuildJobInfoResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowSummaryBuildJobInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowTemplateResponse {
+pub struct ShowTemplateResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::QueryTemplatesItems>,
     /// 返回错误信息
@@ -26344,8 +26460,8 @@ pub struct ShowTemplateResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for ShowTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26353,7 +26469,7 @@ impl rt::serde::Serialize for ShowTemplateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowTemplateResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowTemplateResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -26368,24 +26484,24 @@ impl rt::serde::Serialize for ShowTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for ShowTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowTemplateResponse;
+            type Value = ShowTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowTemplateResponse")
+                formatter.write_str("struct ShowTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowTemplateResponse, __A::Error> {
+            ) -> Result<ShowTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -26411,23 +26527,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTemplateResponse {
                         }
                     }
                 }
-                Ok(ShowTemplateResponse {
+                Ok(ShowTemplateResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowTemplateResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowTemplateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowUserChargeTypeResponse {
+pub struct ShowUserChargeTypeResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowUserChargeTypeResult>,
     /// 返回错误信息
@@ -26436,8 +26552,8 @@ pub struct ShowUserChargeTypeResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowUserChargeTypeResponse {
+#[cfg(all(feature = "domain", feature = "serde"))]
+impl rt::serde::Serialize for ShowUserChargeTypeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26445,7 +26561,8 @@ impl rt::serde::Serialize for ShowUserChargeTypeResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowUserChargeTypeResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowUserChargeTypeResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -26460,24 +26577,24 @@ impl rt::serde::Serialize for ShowUserChargeTypeResponse {
 }
 
 #[cfg(feature = "domain")]
-impl<'de> rt::serde::Deserialize<'de> for ShowUserChargeTypeResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowUserChargeTypeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowUserChargeTypeResponse;
+            type Value = ShowUserChargeTypeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowUserChargeTypeResponse")
+                formatter.write_str("struct ShowUserChargeTypeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowUserChargeTypeResponse, __A::Error> {
+            ) -> Result<ShowUserChargeTypeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -26503,21 +26620,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserChargeTypeResponse {
                         }
                     }
                 }
-                Ok(ShowUserChargeTypeResponse {
+                Ok(ShowUserChargeTypeResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowUserChargeTypeResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowUserChargeTypeResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserChargeTypeResult {
     /// 套餐类型
@@ -26530,7 +26648,7 @@ pub struct ShowUserChargeTypeResult {
     >,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ShowUserChargeTypeResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26612,7 +26730,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserChargeTypeResult {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserChargeTypeResultMainResourceList {
     /// 状态
@@ -26625,7 +26743,7 @@ pub struct ShowUserChargeTypeResultMainResourceList {
     pub resource_spec_code: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ShowUserChargeTypeResultMainResourceList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26726,9 +26844,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserChargeTypeResultMainResourceLi
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowUserOverPackageQuotaResponse {
+pub struct ShowUserOverPackageQuotaResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::ShowUserOverPackageQuotaResult>,
     /// 返回错误信息
@@ -26737,8 +26855,8 @@ pub struct ShowUserOverPackageQuotaResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowUserOverPackageQuotaResponse {
+#[cfg(all(feature = "domain", feature = "serde"))]
+impl rt::serde::Serialize for ShowUserOverPackageQuotaResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26747,7 +26865,7 @@ impl rt::serde::Serialize for ShowUserOverPackageQuotaResponse {
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowUserOverPackageQuotaResponse", len)?;
+            .serialize_struct("ShowUserOverPackageQuotaResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -26762,24 +26880,24 @@ impl rt::serde::Serialize for ShowUserOverPackageQuotaResponse {
 }
 
 #[cfg(feature = "domain")]
-impl<'de> rt::serde::Deserialize<'de> for ShowUserOverPackageQuotaResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowUserOverPackageQuotaResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowUserOverPackageQuotaResponse;
+            type Value = ShowUserOverPackageQuotaResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowUserOverPackageQuotaResponse")
+                formatter.write_str("struct ShowUserOverPackageQuotaResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowUserOverPackageQuotaResponse, __A::Error> {
+            ) -> Result<ShowUserOverPackageQuotaResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -26805,7 +26923,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserOverPackageQuotaResponse {
                         }
                     }
                 }
-                Ok(ShowUserOverPackageQuotaResponse {
+                Ok(ShowUserOverPackageQuotaResponseBody {
                     result,
                     error,
                     status,
@@ -26813,14 +26931,18 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserOverPackageQuotaResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowUserOverPackageQuotaResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowUserOverPackageQuotaResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserOverPackageQuotaResult {
     /// 套餐超期
@@ -26831,7 +26953,7 @@ pub struct ShowUserOverPackageQuotaResult {
     pub used_quota: Option<String>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ShowUserOverPackageQuotaResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26915,7 +27037,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserOverPackageQuotaResult {
 #[allow(missing_docs)]
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserProjectPermissionResult {
     /// 工程编号
@@ -26948,7 +27070,7 @@ pub struct ShowUserProjectPermissionResult {
     pub role_names: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "domain", feature = "extra-traits"))]
+#[cfg(all(feature = "domain", feature = "serde"))]
 impl rt::serde::Serialize for ShowUserProjectPermissionResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27134,9 +27256,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserProjectPermissionResult {
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowYamlTemplateResponse {
+pub struct ShowYamlTemplateResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -27145,8 +27267,8 @@ pub struct ShowYamlTemplateResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowYamlTemplateResponse {
+#[cfg(all(feature = "template", feature = "serde"))]
+impl rt::serde::Serialize for ShowYamlTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27154,7 +27276,8 @@ impl rt::serde::Serialize for ShowYamlTemplateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("ShowYamlTemplateResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowYamlTemplateResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -27169,24 +27292,24 @@ impl rt::serde::Serialize for ShowYamlTemplateResponse {
 }
 
 #[cfg(feature = "template")]
-impl<'de> rt::serde::Deserialize<'de> for ShowYamlTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowYamlTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowYamlTemplateResponse;
+            type Value = ShowYamlTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowYamlTemplateResponse")
+                formatter.write_str("struct ShowYamlTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowYamlTemplateResponse, __A::Error> {
+            ) -> Result<ShowYamlTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -27212,28 +27335,29 @@ impl<'de> rt::serde::Deserialize<'de> for ShowYamlTemplateResponse {
                         }
                     }
                 }
-                Ok(ShowYamlTemplateResponse {
+                Ok(ShowYamlTemplateResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowYamlTemplateResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowYamlTemplateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StatusSuccessResultWithUuidResult {
     /// uuid
     pub uuid: Option<String>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
+#[cfg(all(feature = "template", feature = "serde"))]
 impl rt::serde::Serialize for StatusSuccessResultWithUuidResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27301,17 +27425,17 @@ impl<'de> rt::serde::Deserialize<'de> for StatusSuccessResultWithUuidResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct StopBuildJobResponse {
+pub struct StopBuildJobResponseBody {
     /// 是否停止成功
     pub success: Option<bool>,
     /// 返回结果
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for StopBuildJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for StopBuildJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27319,7 +27443,7 @@ impl rt::serde::Serialize for StopBuildJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.success.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("StopBuildJobResponse", len)?;
+        let mut state = serializer.serialize_struct("StopBuildJobResponseBody", len)?;
         if let Some(value) = &self.success {
             state.serialize_field("success", value)?;
         }
@@ -27331,24 +27455,24 @@ impl rt::serde::Serialize for StopBuildJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for StopBuildJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for StopBuildJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["success", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = StopBuildJobResponse;
+            type Value = StopBuildJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct StopBuildJobResponse")
+                formatter.write_str("struct StopBuildJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<StopBuildJobResponse, __A::Error> {
+            ) -> Result<StopBuildJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "success" => Some(0),
@@ -27371,20 +27495,20 @@ impl<'de> rt::serde::Deserialize<'de> for StopBuildJobResponse {
                         }
                     }
                 }
-                Ok(StopBuildJobResponse {
+                Ok(StopBuildJobResponseBody {
                     success,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("StopBuildJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("StopBuildJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopJobRequestBody {
     /// 构建任务ID；编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串
@@ -27416,7 +27540,7 @@ impl rt::serde::Serialize for StopJobRequestBody {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for StopJobRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27470,22 +27594,22 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct StopJobResponse {
+pub struct StopJobResponseBody {
     /// 构建停止结果
     pub result: Option<bool>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for StopJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for StopJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("StopJobResponse", len)?;
+        let mut state = serializer.serialize_struct("StopJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -27494,24 +27618,24 @@ impl rt::serde::Serialize for StopJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for StopJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for StopJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = StopJobResponse;
+            type Value = StopJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct StopJobResponse")
+                formatter.write_str("struct StopJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<StopJobResponse, __A::Error> {
+            ) -> Result<StopJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -27531,32 +27655,32 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobResponse {
                         }
                     }
                 }
-                Ok(StopJobResponse { result })
+                Ok(StopJobResponseBody { result })
             }
         }
-        deserializer.deserialize_struct("StopJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("StopJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct StopTheJobResponse {
+pub struct StopTheJobResponseBody {
     /// 是否停止成功
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for StopTheJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for StopTheJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("StopTheJobResponse", len)?;
+        let mut state = serializer.serialize_struct("StopTheJobResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -27565,24 +27689,24 @@ impl rt::serde::Serialize for StopTheJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for StopTheJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for StopTheJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = StopTheJobResponse;
+            type Value = StopTheJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct StopTheJobResponse")
+                formatter.write_str("struct StopTheJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<StopTheJobResponse, __A::Error> {
+            ) -> Result<StopTheJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -27602,19 +27726,19 @@ impl<'de> rt::serde::Deserialize<'de> for StopTheJobResponse {
                         }
                     }
                 }
-                Ok(StopTheJobResponse { status })
+                Ok(StopTheJobResponseBody { status })
             }
         }
-        deserializer.deserialize_struct("StopTheJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("StopTheJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct SwitchedPacketResponse {
+pub struct SwitchedPacketResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -27623,8 +27747,8 @@ pub struct SwitchedPacketResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for SwitchedPacketResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for SwitchedPacketResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27632,7 +27756,7 @@ impl rt::serde::Serialize for SwitchedPacketResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
-        let mut state = serializer.serialize_struct("SwitchedPacketResponse", len)?;
+        let mut state = serializer.serialize_struct("SwitchedPacketResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -27647,24 +27771,24 @@ impl rt::serde::Serialize for SwitchedPacketResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for SwitchedPacketResponse {
+impl<'de> rt::serde::Deserialize<'de> for SwitchedPacketResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = SwitchedPacketResponse;
+            type Value = SwitchedPacketResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct SwitchedPacketResponse")
+                formatter.write_str("struct SwitchedPacketResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<SwitchedPacketResponse, __A::Error> {
+            ) -> Result<SwitchedPacketResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -27690,21 +27814,21 @@ impl<'de> rt::serde::Deserialize<'de> for SwitchedPacketResponse {
                         }
                     }
                 }
-                Ok(SwitchedPacketResponse {
+                Ok(SwitchedPacketResponseBody {
                     status,
                     error,
                     result,
                 })
             }
         }
-        deserializer.deserialize_struct("SwitchedPacketResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("SwitchedPacketResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SystemParametersResult {
     /// 编号
@@ -27715,7 +27839,7 @@ pub struct SystemParametersResult {
     pub description: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for SystemParametersResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27797,7 +27921,7 @@ impl<'de> rt::serde::Deserialize<'de> for SystemParametersResult {
 #[allow(missing_docs)]
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TemplateList {
     /// 模版支持的语言
@@ -27828,7 +27952,7 @@ pub struct TemplateList {
     pub parameters: Option<Vec<crate::models::Parameter>>,
 }
 
-#[cfg(all(feature = "template", feature = "extra-traits"))]
+#[cfg(all(feature = "template", feature = "serde"))]
 impl rt::serde::Serialize for TemplateList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28000,7 +28124,7 @@ impl<'de> rt::serde::Deserialize<'de> for TemplateList {
 #[allow(missing_docs)]
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Tips {
     /// 状态
@@ -28013,7 +28137,7 @@ pub struct Tips {
     pub next_action_url: Option<String>,
 }
 
-#[cfg(all(feature = "resource", feature = "extra-traits"))]
+#[cfg(all(feature = "resource", feature = "serde"))]
 impl rt::serde::Serialize for Tips {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28108,14 +28232,14 @@ impl<'de> rt::serde::Deserialize<'de> for Tips {
 #[allow(missing_docs)]
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TotalResponseBodyResult {
     /// 总数
     pub total: Option<i64>,
 }
 
-#[cfg(all(feature = "record", feature = "extra-traits"))]
+#[cfg(all(feature = "record", feature = "serde"))]
 impl rt::serde::Serialize for TotalResponseBodyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28179,7 +28303,7 @@ impl<'de> rt::serde::Deserialize<'de> for TotalResponseBodyResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Trigger {
     /// 自定义参数
@@ -28265,7 +28389,7 @@ impl<'de> rt::serde::Deserialize<'de> for Trigger {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBuildJobParameter {
     /// 参数定义名，默认为hudson.model.StringParameterDefinition
@@ -28301,7 +28425,7 @@ impl rt::serde::Serialize for UpdateBuildJobParameter {
     }
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobParameter {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28355,7 +28479,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobParameter {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBuildJobParameterParam {
     /// 参数字段名
@@ -28398,7 +28522,7 @@ impl rt::serde::Serialize for UpdateBuildJobParameterParam {
     }
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobParameterParam {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28457,7 +28581,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobParameterParam {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBuildJobRequestBody {
     /// 使用机器的架构
@@ -28532,7 +28656,7 @@ impl rt::serde::Serialize for UpdateBuildJobRequestBody {
     }
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28634,9 +28758,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateBuildJobResponse {
+pub struct UpdateBuildJobResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
@@ -28645,8 +28769,8 @@ pub struct UpdateBuildJobResponse {
     pub error: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateBuildJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for UpdateBuildJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28654,7 +28778,7 @@ impl rt::serde::Serialize for UpdateBuildJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.error.is_some());
-        let mut state = serializer.serialize_struct("UpdateBuildJobResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateBuildJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -28669,24 +28793,24 @@ impl rt::serde::Serialize for UpdateBuildJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status", "error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateBuildJobResponse;
+            type Value = UpdateBuildJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateBuildJobResponse")
+                formatter.write_str("struct UpdateBuildJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateBuildJobResponse, __A::Error> {
+            ) -> Result<UpdateBuildJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -28712,21 +28836,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobResponse {
                         }
                     }
                 }
-                Ok(UpdateBuildJobResponse {
+                Ok(UpdateBuildJobResponseBody {
                     result,
                     status,
                     error,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateBuildJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateBuildJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBuildJobScm {
     /// 代码分支
@@ -28803,7 +28927,7 @@ impl rt::serde::Serialize for UpdateBuildJobScm {
     }
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobScm {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -28900,7 +29024,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobScm {
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBuildJobSteps {
     /// 具体的构建步骤
@@ -28953,7 +29077,7 @@ impl rt::serde::Serialize for UpdateBuildJobSteps {
     }
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobSteps {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29025,9 +29149,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBuildJobSteps {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateJobGroupResponse {
+pub struct UpdateJobGroupResponseBody {
     /// 返回结果
     pub result: Option<Vec<crate::models::JobGroupResponseBodyResult>>,
     /// 返回错误信息
@@ -29036,8 +29160,8 @@ pub struct UpdateJobGroupResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateJobGroupResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for UpdateJobGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29045,7 +29169,7 @@ impl rt::serde::Serialize for UpdateJobGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("UpdateJobGroupResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateJobGroupResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -29060,24 +29184,24 @@ impl rt::serde::Serialize for UpdateJobGroupResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateJobGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateJobGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateJobGroupResponse;
+            type Value = UpdateJobGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateJobGroupResponse")
+                formatter.write_str("struct UpdateJobGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateJobGroupResponse, __A::Error> {
+            ) -> Result<UpdateJobGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -29103,21 +29227,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJobGroupResponse {
                         }
                     }
                 }
-                Ok(UpdateJobGroupResponse {
+                Ok(UpdateJobGroupResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateJobGroupResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateJobGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateKeystorePermissionRequestBody {
     /// can_absent
@@ -29167,7 +29291,7 @@ impl rt::serde::Serialize for UpdateKeystorePermissionRequestBody {
     }
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateKeystorePermissionRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29250,9 +29374,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystorePermissionRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateKeystorePermissionResponse {
+pub struct UpdateKeystorePermissionResponseBody {
     /// 状态
     pub status: Option<String>,
     /// 错误
@@ -29261,8 +29385,8 @@ pub struct UpdateKeystorePermissionResponse {
     pub result: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateKeystorePermissionResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for UpdateKeystorePermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29271,7 +29395,7 @@ impl rt::serde::Serialize for UpdateKeystorePermissionResponse {
         let len = usize::from(self.status.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.result.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateKeystorePermissionResponse", len)?;
+            .serialize_struct("UpdateKeystorePermissionResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -29286,24 +29410,24 @@ impl rt::serde::Serialize for UpdateKeystorePermissionResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateKeystorePermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateKeystorePermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "error", "result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateKeystorePermissionResponse;
+            type Value = UpdateKeystorePermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateKeystorePermissionResponse")
+                formatter.write_str("struct UpdateKeystorePermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateKeystorePermissionResponse, __A::Error> {
+            ) -> Result<UpdateKeystorePermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -29329,7 +29453,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystorePermissionResponse {
                         }
                     }
                 }
-                Ok(UpdateKeystorePermissionResponse {
+                Ok(UpdateKeystorePermissionResponseBody {
                     status,
                     error,
                     result,
@@ -29337,14 +29461,18 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystorePermissionResponse {
             }
         }
         deserializer
-            .deserialize_struct("UpdateKeystorePermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateKeystorePermissionResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateKeystoreRequestBody {
     /// 文件ID
@@ -29382,7 +29510,7 @@ impl rt::serde::Serialize for UpdateKeystoreRequestBody {
     }
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateKeystoreRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29444,24 +29572,24 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystoreRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateKeystoreResponse {
+pub struct UpdateKeystoreResponseBody {
     /// 返回错误信息
     pub error: Option<String>,
     /// 返回状态信息
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateKeystoreResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for UpdateKeystoreResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.error.is_some()) + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("UpdateKeystoreResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateKeystoreResponseBody", len)?;
         if let Some(value) = &self.error {
             state.serialize_field("error", value)?;
         }
@@ -29473,24 +29601,24 @@ impl rt::serde::Serialize for UpdateKeystoreResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateKeystoreResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateKeystoreResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateKeystoreResponse;
+            type Value = UpdateKeystoreResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateKeystoreResponse")
+                formatter.write_str("struct UpdateKeystoreResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateKeystoreResponse, __A::Error> {
+            ) -> Result<UpdateKeystoreResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "error" => Some(0),
@@ -29513,22 +29641,22 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateKeystoreResponse {
                         }
                     }
                 }
-                Ok(UpdateKeystoreResponse {
+                Ok(UpdateKeystoreResponseBody {
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateKeystoreResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateKeystoreResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateNewJobResponse {
+pub struct UpdateNewJobResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::CreateBuildJobResponseBodyResult>,
     /// 状态信息
@@ -29537,8 +29665,8 @@ pub struct UpdateNewJobResponse {
     pub error: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateNewJobResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for UpdateNewJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29546,7 +29674,7 @@ impl rt::serde::Serialize for UpdateNewJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.error.is_some());
-        let mut state = serializer.serialize_struct("UpdateNewJobResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateNewJobResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -29561,24 +29689,24 @@ impl rt::serde::Serialize for UpdateNewJobResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateNewJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateNewJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "status", "error"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateNewJobResponse;
+            type Value = UpdateNewJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateNewJobResponse")
+                formatter.write_str("struct UpdateNewJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateNewJobResponse, __A::Error> {
+            ) -> Result<UpdateNewJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -29604,23 +29732,23 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateNewJobResponse {
                         }
                     }
                 }
-                Ok(UpdateNewJobResponse {
+                Ok(UpdateNewJobResponseBody {
                     result,
                     status,
                     error,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateNewJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateNewJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateNewNoticeNewResponse {
+pub struct UpdateNewNoticeNewResponseBody {
     /// 返回错误信息
     pub result: Option<String>,
     /// 返回错误信息
@@ -29629,8 +29757,8 @@ pub struct UpdateNewNoticeNewResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateNewNoticeNewResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for UpdateNewNoticeNewResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29638,7 +29766,8 @@ impl rt::serde::Serialize for UpdateNewNoticeNewResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("UpdateNewNoticeNewResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateNewNoticeNewResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -29653,24 +29782,24 @@ impl rt::serde::Serialize for UpdateNewNoticeNewResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateNewNoticeNewResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateNewNoticeNewResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateNewNoticeNewResponse;
+            type Value = UpdateNewNoticeNewResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateNewNoticeNewResponse")
+                formatter.write_str("struct UpdateNewNoticeNewResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateNewNoticeNewResponse, __A::Error> {
+            ) -> Result<UpdateNewNoticeNewResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -29696,21 +29825,22 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateNewNoticeNewResponse {
                         }
                     }
                 }
-                Ok(UpdateNewNoticeNewResponse {
+                Ok(UpdateNewNoticeNewResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateNewNoticeNewResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateNewNoticeNewResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "job", feature = "jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNoticeRequestBody {
     /// 通知类型
@@ -29763,7 +29893,7 @@ impl rt::serde::Serialize for UpdateNoticeRequestBody {
     }
 }
 
-#[cfg(all(any(feature = "job", feature = "jobs"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "job", feature = "jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateNoticeRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29838,9 +29968,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateNoticeRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateNoticeResponse {
+pub struct UpdateNoticeResponseBody {
     /// 返回错误信息
     pub result: Option<String>,
     /// 返回错误信息
@@ -29849,8 +29979,8 @@ pub struct UpdateNoticeResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateNoticeResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for UpdateNoticeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29858,7 +29988,7 @@ impl rt::serde::Serialize for UpdateNoticeResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("UpdateNoticeResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateNoticeResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -29873,24 +30003,24 @@ impl rt::serde::Serialize for UpdateNoticeResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateNoticeResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateNoticeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateNoticeResponse;
+            type Value = UpdateNoticeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateNoticeResponse")
+                formatter.write_str("struct UpdateNoticeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateNoticeResponse, __A::Error> {
+            ) -> Result<UpdateNoticeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -29916,23 +30046,23 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateNoticeResponse {
                         }
                     }
                 }
-                Ok(UpdateNoticeResponse {
+                Ok(UpdateNoticeResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateNoticeResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateNoticeResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UploadKeystoreResponse {
+pub struct UploadKeystoreResponseBody {
     #[allow(missing_docs)]
     pub result: Option<crate::models::UploadKeystoreResult>,
     /// 返回错误信息
@@ -29941,8 +30071,8 @@ pub struct UploadKeystoreResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
-impl rt::serde::Serialize for UploadKeystoreResponse {
+#[cfg(all(feature = "keystore", feature = "serde"))]
+impl rt::serde::Serialize for UploadKeystoreResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29950,7 +30080,7 @@ impl rt::serde::Serialize for UploadKeystoreResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.result.is_some()) + usize::from(self.error.is_some())
             + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("UploadKeystoreResponse", len)?;
+        let mut state = serializer.serialize_struct("UploadKeystoreResponseBody", len)?;
         if let Some(value) = &self.result {
             state.serialize_field("result", value)?;
         }
@@ -29965,24 +30095,24 @@ impl rt::serde::Serialize for UploadKeystoreResponse {
 }
 
 #[cfg(feature = "keystore")]
-impl<'de> rt::serde::Deserialize<'de> for UploadKeystoreResponse {
+impl<'de> rt::serde::Deserialize<'de> for UploadKeystoreResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["result", "error", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UploadKeystoreResponse;
+            type Value = UploadKeystoreResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UploadKeystoreResponse")
+                formatter.write_str("struct UploadKeystoreResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UploadKeystoreResponse, __A::Error> {
+            ) -> Result<UploadKeystoreResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "result" => Some(0),
@@ -30008,28 +30138,28 @@ impl<'de> rt::serde::Deserialize<'de> for UploadKeystoreResponse {
                         }
                     }
                 }
-                Ok(UploadKeystoreResponse {
+                Ok(UploadKeystoreResponseBody {
                     result,
                     error,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("UploadKeystoreResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UploadKeystoreResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadKeystoreResult {
     /// 文件ID
     pub keystore_id: Option<String>,
 }
 
-#[cfg(all(feature = "keystore", feature = "extra-traits"))]
+#[cfg(all(feature = "keystore", feature = "serde"))]
 impl rt::serde::Serialize for UploadKeystoreResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30095,7 +30225,7 @@ impl<'de> rt::serde::Deserialize<'de> for UploadKeystoreResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "record", feature = "flow-graph"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Vertices {
     /// 子任务构建记录ID
@@ -30114,7 +30244,7 @@ pub struct Vertices {
     pub build_no: Option<String>,
 }
 
-#[cfg(all(any(feature = "record", feature = "flow-graph"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "record", feature = "flow-graph"), feature = "serde"))]
 impl rt::serde::Serialize for Vertices {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30235,7 +30365,7 @@ impl<'de> rt::serde::Deserialize<'de> for Vertices {
 #[allow(missing_docs)]
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadKeystoreRequestBody {
     /// 文件

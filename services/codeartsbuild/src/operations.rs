@@ -13,7 +13,7 @@ const SHOW_USER_CHARGE_TYPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_user_charge_type`](crate::Client::show_user_charge_type): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserChargeTypeRequest {}
 #[cfg(feature = "domain")]
@@ -27,7 +27,7 @@ impl ShowUserChargeTypeRequest {
 /// Response of [`Client::show_user_charge_type`](crate::Client::show_user_charge_type).
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserChargeTypeResponse {
     /// The HTTP status code the server answered with.
@@ -37,7 +37,7 @@ pub struct ShowUserChargeTypeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowUserChargeTypeResponse,
+    pub body: crate::models::ShowUserChargeTypeResponseBody,
 }
 
 #[cfg(feature = "domain")]
@@ -51,7 +51,7 @@ const SHOW_DOMAINS_STATUSES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domains_statuses`](crate::Client::show_domains_statuses): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainsStatusesRequest {
     /// The request body.
@@ -85,7 +85,7 @@ impl ShowDomainsStatusesRequest {
 /// Response of [`Client::show_domains_statuses`](crate::Client::show_domains_statuses).
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainsStatusesResponse {
     /// The HTTP status code the server answered with.
@@ -95,7 +95,7 @@ pub struct ShowDomainsStatusesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainsStatusesResponse,
+    pub body: crate::models::ShowDomainsStatusesResponseBody,
 }
 
 #[cfg(feature = "domain")]
@@ -109,7 +109,7 @@ const SHOW_SUMMARY_BUILD_JOB_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_summary_build_job_info`](crate::Client::show_summary_build_job_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSummaryBuildJobInfoRequest {}
 #[cfg(feature = "domain")]
@@ -123,7 +123,7 @@ impl ShowSummaryBuildJobInfoRequest {
 /// Response of [`Client::show_summary_build_job_info`](crate::Client::show_summary_build_job_info).
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSummaryBuildJobInfoResponse {
     /// The HTTP status code the server answered with.
@@ -133,7 +133,7 @@ pub struct ShowSummaryBuildJobInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSummaryBuildJobInfoResponse,
+    pub body: crate::models::ShowSummaryBuildJobInfoResponseBody,
 }
 
 #[cfg(feature = "domain")]
@@ -147,7 +147,7 @@ const SHOW_USER_OVER_PACKAGE_QUOTA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_user_over_package_quota`](crate::Client::show_user_over_package_quota): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserOverPackageQuotaRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -177,7 +177,7 @@ impl ShowUserOverPackageQuotaRequest {
 /// Response of [`Client::show_user_over_package_quota`](crate::Client::show_user_over_package_quota).
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserOverPackageQuotaResponse {
     /// The HTTP status code the server answered with.
@@ -187,7 +187,7 @@ pub struct ShowUserOverPackageQuotaResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowUserOverPackageQuotaResponse,
+    pub body: crate::models::ShowUserOverPackageQuotaResponseBody,
 }
 
 #[cfg(feature = "domain")]
@@ -201,7 +201,7 @@ const SHOW_RELATED_PROJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_related_project`](crate::Client::show_related_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRelatedProjectRequest {}
 #[cfg(feature = "domain")]
@@ -215,7 +215,7 @@ impl ShowRelatedProjectRequest {
 /// Response of [`Client::show_related_project`](crate::Client::show_related_project).
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRelatedProjectResponse {
     /// The HTTP status code the server answered with.
@@ -225,7 +225,7 @@ pub struct ShowRelatedProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowRelatedProjectResponse,
+    pub body: crate::models::ShowRelatedProjectResponseBody,
 }
 
 #[cfg(feature = "domain")]
@@ -239,7 +239,7 @@ const LIST_RELATED_PROJECT_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_related_project_info`](crate::Client::list_related_project_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRelatedProjectInfoRequest {
     /// 每页显示的条目数量，page_size小于等于100
@@ -291,7 +291,7 @@ impl ListRelatedProjectInfoRequest {
 /// Response of [`Client::list_related_project_info`](crate::Client::list_related_project_info).
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRelatedProjectInfoResponse {
     /// The HTTP status code the server answered with.
@@ -301,7 +301,7 @@ pub struct ListRelatedProjectInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRelatedProjectInfoResponse,
+    pub body: crate::models::ListRelatedProjectInfoResponseBody,
 }
 
 #[cfg(feature = "domain")]
@@ -315,7 +315,7 @@ const SHOW_DOMAIN_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domain_status`](crate::Client::show_domain_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainStatusRequest {}
 #[cfg(feature = "domain")]
@@ -329,7 +329,7 @@ impl ShowDomainStatusRequest {
 /// Response of [`Client::show_domain_status`](crate::Client::show_domain_status).
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainStatusResponse {
     /// The HTTP status code the server answered with.
@@ -339,7 +339,7 @@ pub struct ShowDomainStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainStatusResponse,
+    pub body: crate::models::ShowDomainStatusResponseBody,
 }
 
 #[cfg(feature = "domain")]
@@ -353,7 +353,7 @@ const SHOW_PROJECT_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_project_permission`](crate::Client::show_project_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectPermissionRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -383,7 +383,7 @@ impl ShowProjectPermissionRequest {
 /// Response of [`Client::show_project_permission`](crate::Client::show_project_permission).
 #[cfg(feature = "domain")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -393,7 +393,7 @@ pub struct ShowProjectPermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowProjectPermissionResponse,
+    pub body: crate::models::ShowProjectPermissionResponseBody,
 }
 
 #[cfg(feature = "image")]
@@ -407,7 +407,7 @@ const SHOW_DOCKERFILE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_dockerfile_template`](crate::Client::show_dockerfile_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "image")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDockerfileTemplateRequest {
     /// 请求体
@@ -460,7 +460,7 @@ const SHOW_IMAGE_TEMPLATE_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_image_template_list`](crate::Client::show_image_template_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "image")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowImageTemplateListRequest {}
 #[cfg(feature = "image")]
@@ -474,7 +474,7 @@ impl ShowImageTemplateListRequest {
 /// Response of [`Client::show_image_template_list`](crate::Client::show_image_template_list).
 #[cfg(feature = "image")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowImageTemplateListResponse {
     /// The HTTP status code the server answered with.
@@ -484,7 +484,7 @@ pub struct ShowImageTemplateListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowImageTemplateListResponse,
+    pub body: crate::models::ShowImageTemplateListResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -498,7 +498,7 @@ const BATCH_DELETE_BUILD_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_build_jobs`](crate::Client::batch_delete_build_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteBuildJobsRequest {
     /// The request body.
@@ -532,7 +532,7 @@ impl BatchDeleteBuildJobsRequest {
 /// Response of [`Client::batch_delete_build_jobs`](crate::Client::batch_delete_build_jobs).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteBuildJobsResponse {
     /// The HTTP status code the server answered with.
@@ -542,7 +542,7 @@ pub struct BatchDeleteBuildJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDeleteBuildJobsResponse,
+    pub body: crate::models::BatchDeleteBuildJobsResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -556,7 +556,7 @@ const SHOW_BUILD_PARAMS_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_build_params_list`](crate::Client::show_build_params_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildParamsListRequest {}
 #[cfg(feature = "job")]
@@ -570,7 +570,7 @@ impl ShowBuildParamsListRequest {
 /// Response of [`Client::show_build_params_list`](crate::Client::show_build_params_list).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildParamsListResponse {
     /// The HTTP status code the server answered with.
@@ -580,7 +580,7 @@ pub struct ShowBuildParamsListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowBuildParamsListResponse,
+    pub body: crate::models::ShowBuildParamsListResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -594,7 +594,7 @@ const CHECK_JOB_COUNT_IS_TOP_LIMIT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::check_job_count_is_top_limit`](crate::Client::check_job_count_is_top_limit): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckJobCountIsTopLimitRequest {}
 #[cfg(feature = "job")]
@@ -608,7 +608,7 @@ impl CheckJobCountIsTopLimitRequest {
 /// Response of [`Client::check_job_count_is_top_limit`](crate::Client::check_job_count_is_top_limit).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckJobCountIsTopLimitResponse {
     /// The HTTP status code the server answered with.
@@ -618,7 +618,7 @@ pub struct CheckJobCountIsTopLimitResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CheckJobCountIsTopLimitResponse,
+    pub body: crate::models::CheckJobCountIsTopLimitResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -632,7 +632,7 @@ const CHECK_JOB_NAME_IS_EXISTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::check_job_name_is_exists`](crate::Client::check_job_name_is_exists): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckJobNameIsExistsRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -676,7 +676,7 @@ impl CheckJobNameIsExistsRequest {
 /// Response of [`Client::check_job_name_is_exists`](crate::Client::check_job_name_is_exists).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckJobNameIsExistsResponse {
     /// The HTTP status code the server answered with.
@@ -686,7 +686,7 @@ pub struct CheckJobNameIsExistsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CheckJobNameIsExistsResponse,
+    pub body: crate::models::CheckJobNameIsExistsResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -700,7 +700,7 @@ const CHECK_WEBHOOK_URL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::check_webhook_url`](crate::Client::check_webhook_url): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckWebhookUrlRequest {
     /// The request body.
@@ -734,7 +734,7 @@ impl CheckWebhookUrlRequest {
 /// Response of [`Client::check_webhook_url`](crate::Client::check_webhook_url).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckWebhookUrlResponse {
     /// The HTTP status code the server answered with.
@@ -744,7 +744,7 @@ pub struct CheckWebhookUrlResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CheckWebhookUrlResponse,
+    pub body: crate::models::CheckWebhookUrlResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -758,7 +758,7 @@ const COPY_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::copy_job`](crate::Client::copy_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyJobRequest {
     /// The request body.
@@ -792,7 +792,7 @@ impl CopyJobRequest {
 /// Response of [`Client::copy_job`](crate::Client::copy_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyJobResponse {
     /// The HTTP status code the server answered with.
@@ -802,7 +802,7 @@ pub struct CopyJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CopyJobResponse,
+    pub body: crate::models::CopyJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -816,7 +816,7 @@ const CREATE_NEW_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_new_job`](crate::Client::create_new_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNewJobRequest {
     /// The request body.
@@ -850,7 +850,7 @@ impl CreateNewJobRequest {
 /// Response of [`Client::create_new_job`](crate::Client::create_new_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNewJobResponse {
     /// The HTTP status code the server answered with.
@@ -860,7 +860,7 @@ pub struct CreateNewJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateNewJobResponse,
+    pub body: crate::models::CreateNewJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -874,7 +874,7 @@ const SHOW_DEFAULT_BUILD_PARAMETERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_default_build_parameters`](crate::Client::show_default_build_parameters): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDefaultBuildParametersRequest {}
 #[cfg(feature = "job")]
@@ -888,7 +888,7 @@ impl ShowDefaultBuildParametersRequest {
 /// Response of [`Client::show_default_build_parameters`](crate::Client::show_default_build_parameters).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDefaultBuildParametersResponse {
     /// The HTTP status code the server answered with.
@@ -898,7 +898,7 @@ pub struct ShowDefaultBuildParametersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDefaultBuildParametersResponse,
+    pub body: crate::models::ShowDefaultBuildParametersResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -912,7 +912,7 @@ const EXECUTE_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::execute_job`](crate::Client::execute_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExecuteJobRequest {
     /// The request body.
@@ -940,7 +940,7 @@ impl ExecuteJobRequest {
 /// Response of [`Client::execute_job`](crate::Client::execute_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExecuteJobResponse {
     /// The HTTP status code the server answered with.
@@ -950,7 +950,7 @@ pub struct ExecuteJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ExecuteJobResponse,
+    pub body: crate::models::ExecuteJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -964,7 +964,7 @@ const SET_KEEP_TIME_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::set_keep_time`](crate::Client::set_keep_time): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetKeepTimeRequest {
     /// The request body.
@@ -998,7 +998,7 @@ impl SetKeepTimeRequest {
 /// Response of [`Client::set_keep_time`](crate::Client::set_keep_time).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetKeepTimeResponse {
     /// The HTTP status code the server answered with.
@@ -1008,7 +1008,7 @@ pub struct SetKeepTimeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::SetKeepTimeResponse,
+    pub body: crate::models::SetKeepTimeResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1022,7 +1022,7 @@ const LIST_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_job`](crate::Client::list_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobRequest {
     /// 分页页码，表示从此页开始查询，page_index大于等于0
@@ -1122,7 +1122,7 @@ impl ListJobRequest {
 /// Response of [`Client::list_job`](crate::Client::list_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobResponse {
     /// The HTTP status code the server answered with.
@@ -1132,7 +1132,7 @@ pub struct ListJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJobResponse,
+    pub body: crate::models::ListJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1146,7 +1146,7 @@ const SHOW_PROJECT_JOB_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_project_job_permission`](crate::Client::show_project_job_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectJobPermissionRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -1190,7 +1190,7 @@ impl ShowProjectJobPermissionRequest {
 /// Response of [`Client::show_project_job_permission`](crate::Client::show_project_job_permission).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectJobPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -1200,7 +1200,7 @@ pub struct ShowProjectJobPermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowProjectJobPermissionResponse,
+    pub body: crate::models::ShowProjectJobPermissionResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1214,7 +1214,7 @@ const CHECK_JOB_INTERNAL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::check_job_internal`](crate::Client::check_job_internal): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckJobInternalRequest {}
 #[cfg(feature = "job")]
@@ -1228,7 +1228,7 @@ impl CheckJobInternalRequest {
 /// Response of [`Client::check_job_internal`](crate::Client::check_job_internal).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckJobInternalResponse {
     /// The HTTP status code the server answered with.
@@ -1238,7 +1238,7 @@ pub struct CheckJobInternalResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CheckJobInternalResponse,
+    pub body: crate::models::CheckJobInternalResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1252,7 +1252,7 @@ const SHOW_JOB_ROLE_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_role_permission`](crate::Client::show_job_role_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobRolePermissionRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -1282,7 +1282,7 @@ impl ShowJobRolePermissionRequest {
 /// Response of [`Client::show_job_role_permission`](crate::Client::show_job_role_permission).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobRolePermissionResponse {
     /// The HTTP status code the server answered with.
@@ -1292,7 +1292,7 @@ pub struct ShowJobRolePermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobRolePermissionResponse,
+    pub body: crate::models::ShowJobRolePermissionResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1306,7 +1306,7 @@ const BATCH_UPDATE_JOB_ROLE_PERMISSION_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::batch_update_job_role_permission`](crate::Client::batch_update_job_role_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateJobRolePermissionRequest {
     /// The request body.
@@ -1340,7 +1340,7 @@ impl BatchUpdateJobRolePermissionRequest {
 /// Response of [`Client::batch_update_job_role_permission`](crate::Client::batch_update_job_role_permission).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateJobRolePermissionResponse {
     /// The HTTP status code the server answered with.
@@ -1350,7 +1350,7 @@ pub struct BatchUpdateJobRolePermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchUpdateJobRolePermissionResponse,
+    pub body: crate::models::BatchUpdateJobRolePermissionResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1364,7 +1364,7 @@ const SHOW_DEFAULT_PROJECT_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_default_project_permission`](crate::Client::show_default_project_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDefaultProjectPermissionRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -1408,7 +1408,7 @@ impl ShowDefaultProjectPermissionRequest {
 /// Response of [`Client::show_default_project_permission`](crate::Client::show_default_project_permission).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDefaultProjectPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -1418,7 +1418,7 @@ pub struct ShowDefaultProjectPermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDefaultProjectPermissionResponse,
+    pub body: crate::models::ShowDefaultProjectPermissionResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1432,7 +1432,7 @@ const APPLY_PROJECT_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::apply_project_permission`](crate::Client::apply_project_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ApplyProjectPermissionRequest {
     /// The request body.
@@ -1466,7 +1466,7 @@ impl ApplyProjectPermissionRequest {
 /// Response of [`Client::apply_project_permission`](crate::Client::apply_project_permission).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ApplyProjectPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -1476,7 +1476,7 @@ pub struct ApplyProjectPermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ApplyProjectPermissionResponse,
+    pub body: crate::models::ApplyProjectPermissionResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1490,7 +1490,7 @@ const DELETE_RECYCLING_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_recycling_jobs`](crate::Client::delete_recycling_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteRecyclingJobsRequest {
     /// The request body.
@@ -1518,7 +1518,7 @@ impl DeleteRecyclingJobsRequest {
 /// Response of [`Client::delete_recycling_jobs`](crate::Client::delete_recycling_jobs).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteRecyclingJobsResponse {
     /// The HTTP status code the server answered with.
@@ -1528,7 +1528,7 @@ pub struct DeleteRecyclingJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteRecyclingJobsResponse,
+    pub body: crate::models::DeleteRecyclingJobsResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1542,7 +1542,7 @@ const CLEAR_RECYCLING_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::clear_recycling_jobs`](crate::Client::clear_recycling_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ClearRecyclingJobsRequest {}
 #[cfg(feature = "job")]
@@ -1556,7 +1556,7 @@ impl ClearRecyclingJobsRequest {
 /// Response of [`Client::clear_recycling_jobs`](crate::Client::clear_recycling_jobs).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ClearRecyclingJobsResponse {
     /// The HTTP status code the server answered with.
@@ -1566,7 +1566,7 @@ pub struct ClearRecyclingJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ClearRecyclingJobsResponse,
+    pub body: crate::models::ClearRecyclingJobsResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1580,7 +1580,7 @@ const LIST_RECYCLING_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_recycling_job`](crate::Client::list_recycling_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecyclingJobRequest {
     /// 每页显示的条目数量，page_size小于等于100
@@ -1632,7 +1632,7 @@ impl ListRecyclingJobRequest {
 /// Response of [`Client::list_recycling_job`](crate::Client::list_recycling_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecyclingJobResponse {
     /// The HTTP status code the server answered with.
@@ -1642,7 +1642,7 @@ pub struct ListRecyclingJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRecyclingJobResponse,
+    pub body: crate::models::ListRecyclingJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1656,7 +1656,7 @@ const RESTORE_RECYCLING_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::restore_recycling_jobs`](crate::Client::restore_recycling_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RestoreRecyclingJobsRequest {
     /// The request body.
@@ -1684,7 +1684,7 @@ impl RestoreRecyclingJobsRequest {
 /// Response of [`Client::restore_recycling_jobs`](crate::Client::restore_recycling_jobs).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RestoreRecyclingJobsResponse {
     /// The HTTP status code the server answered with.
@@ -1694,7 +1694,7 @@ pub struct RestoreRecyclingJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RestoreRecyclingJobsResponse,
+    pub body: crate::models::RestoreRecyclingJobsResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1708,7 +1708,7 @@ const SHOW_JOB_SYSTEM_PARAMETERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_system_parameters`](crate::Client::show_job_system_parameters): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobSystemParametersRequest {}
 #[cfg(feature = "job")]
@@ -1722,7 +1722,7 @@ impl ShowJobSystemParametersRequest {
 /// Response of [`Client::show_job_system_parameters`](crate::Client::show_job_system_parameters).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobSystemParametersResponse {
     /// The HTTP status code the server answered with.
@@ -1732,7 +1732,7 @@ pub struct ShowJobSystemParametersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobSystemParametersResponse,
+    pub body: crate::models::ShowJobSystemParametersResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1746,7 +1746,7 @@ const UPDATE_NEW_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_new_job`](crate::Client::update_new_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNewJobRequest {
     /// The request body.
@@ -1780,7 +1780,7 @@ impl UpdateNewJobRequest {
 /// Response of [`Client::update_new_job`](crate::Client::update_new_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNewJobResponse {
     /// The HTTP status code the server answered with.
@@ -1790,7 +1790,7 @@ pub struct UpdateNewJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateNewJobResponse,
+    pub body: crate::models::UpdateNewJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1804,7 +1804,7 @@ const SHOW_DISABLE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_disable`](crate::Client::show_disable): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDisableRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -1834,7 +1834,7 @@ impl ShowDisableRequest {
 /// Response of [`Client::show_disable`](crate::Client::show_disable).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDisableResponse {
     /// The HTTP status code the server answered with.
@@ -1844,7 +1844,7 @@ pub struct ShowDisableResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDisableResponse,
+    pub body: crate::models::ShowDisableResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1858,7 +1858,7 @@ const SHOW_JOB_CONFIG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_config`](crate::Client::show_job_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobConfigRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -1900,7 +1900,7 @@ impl ShowJobConfigRequest {
 /// Response of [`Client::show_job_config`](crate::Client::show_job_config).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobConfigResponse {
     /// The HTTP status code the server answered with.
@@ -1910,7 +1910,7 @@ pub struct ShowJobConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobConfigResponse,
+    pub body: crate::models::ShowJobConfigResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1924,7 +1924,7 @@ const SHOW_COPY_NAME_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_copy_name`](crate::Client::show_copy_name): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCopyNameRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -1954,7 +1954,7 @@ impl ShowCopyNameRequest {
 /// Response of [`Client::show_copy_name`](crate::Client::show_copy_name).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCopyNameResponse {
     /// The HTTP status code the server answered with.
@@ -1964,7 +1964,7 @@ pub struct ShowCopyNameResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCopyNameResponse,
+    pub body: crate::models::ShowCopyNameResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -1978,7 +1978,7 @@ const DELETE_THE_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_the_job`](crate::Client::delete_the_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTheJobRequest {
     /// 任务ID
@@ -2008,7 +2008,7 @@ impl DeleteTheJobRequest {
 /// Response of [`Client::delete_the_job`](crate::Client::delete_the_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTheJobResponse {
     /// The HTTP status code the server answered with.
@@ -2018,7 +2018,7 @@ pub struct DeleteTheJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteTheJobResponse,
+    pub body: crate::models::DeleteTheJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2032,7 +2032,7 @@ const SHOW_JOB_CONFIG_DIFF_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_config_diff`](crate::Client::show_job_config_diff): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobConfigDiffRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2090,7 +2090,7 @@ impl ShowJobConfigDiffRequest {
 /// Response of [`Client::show_job_config_diff`](crate::Client::show_job_config_diff).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobConfigDiffResponse {
     /// The HTTP status code the server answered with.
@@ -2100,7 +2100,7 @@ pub struct ShowJobConfigDiffResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobConfigDiffResponse,
+    pub body: crate::models::ShowJobConfigDiffResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2114,7 +2114,7 @@ const DISABLE_THE_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::disable_the_job`](crate::Client::disable_the_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableTheJobRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2162,7 +2162,7 @@ impl DisableTheJobRequest {
 /// Response of [`Client::disable_the_job`](crate::Client::disable_the_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableTheJobResponse {
     /// The HTTP status code the server answered with.
@@ -2172,7 +2172,7 @@ pub struct DisableTheJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DisableTheJobResponse,
+    pub body: crate::models::DisableTheJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2186,7 +2186,7 @@ const ADD_FAVOURITE_TASK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::add_favourite_task`](crate::Client::add_favourite_task): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFavouriteTaskRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2216,7 +2216,7 @@ impl AddFavouriteTaskRequest {
 /// Response of [`Client::add_favourite_task`](crate::Client::add_favourite_task).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFavouriteTaskResponse {
     /// The HTTP status code the server answered with.
@@ -2226,7 +2226,7 @@ pub struct AddFavouriteTaskResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AddFavouriteTaskResponse,
+    pub body: crate::models::AddFavouriteTaskResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2240,7 +2240,7 @@ const LIST_UPDATE_JOB_HISTORY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_update_job_history`](crate::Client::list_update_job_history): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUpdateJobHistoryRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2294,7 +2294,7 @@ impl ListUpdateJobHistoryRequest {
 /// Response of [`Client::list_update_job_history`](crate::Client::list_update_job_history).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUpdateJobHistoryResponse {
     /// The HTTP status code the server answered with.
@@ -2304,7 +2304,7 @@ pub struct ListUpdateJobHistoryResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListUpdateJobHistoryResponse,
+    pub body: crate::models::ListUpdateJobHistoryResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2318,7 +2318,7 @@ const SHOW_JOB_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_info`](crate::Client::show_job_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobInfoRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2348,7 +2348,7 @@ impl ShowJobInfoRequest {
 /// Response of [`Client::show_job_info`](crate::Client::show_job_info).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobInfoResponse {
     /// The HTTP status code the server answered with.
@@ -2358,7 +2358,7 @@ pub struct ShowJobInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobInfoResponse,
+    pub body: crate::models::ShowJobInfoResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2372,7 +2372,7 @@ const SHOW_JOB_NOTICE_CONFIG_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_notice_config_info`](crate::Client::show_job_notice_config_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobNoticeConfigInfoRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2402,7 +2402,7 @@ impl ShowJobNoticeConfigInfoRequest {
 /// Response of [`Client::show_job_notice_config_info`](crate::Client::show_job_notice_config_info).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobNoticeConfigInfoResponse {
     /// The HTTP status code the server answered with.
@@ -2412,7 +2412,7 @@ pub struct ShowJobNoticeConfigInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobNoticeConfigInfoResponse,
+    pub body: crate::models::ShowJobNoticeConfigInfoResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2426,7 +2426,7 @@ const UPDATE_NEW_NOTICE_NEW_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_new_notice_new`](crate::Client::update_new_notice_new): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNewNoticeNewRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2474,7 +2474,7 @@ impl UpdateNewNoticeNewRequest {
 /// Response of [`Client::update_new_notice_new`](crate::Client::update_new_notice_new).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNewNoticeNewResponse {
     /// The HTTP status code the server answered with.
@@ -2484,7 +2484,7 @@ pub struct UpdateNewNoticeNewResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateNewNoticeNewResponse,
+    pub body: crate::models::UpdateNewNoticeNewResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2498,7 +2498,7 @@ const SHOW_JOB_PIPELINE_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_pipeline_info`](crate::Client::show_job_pipeline_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobPipelineInfoRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2552,7 +2552,7 @@ impl ShowJobPipelineInfoRequest {
 /// Response of [`Client::show_job_pipeline_info`](crate::Client::show_job_pipeline_info).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobPipelineInfoResponse {
     /// The HTTP status code the server answered with.
@@ -2562,7 +2562,7 @@ pub struct ShowJobPipelineInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobPipelineInfoResponse,
+    pub body: crate::models::ShowJobPipelineInfoResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2576,7 +2576,7 @@ const SHOW_RUNNING_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_running_status`](crate::Client::show_running_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRunningStatusRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2606,7 +2606,7 @@ impl ShowRunningStatusRequest {
 /// Response of [`Client::show_running_status`](crate::Client::show_running_status).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRunningStatusResponse {
     /// The HTTP status code the server answered with.
@@ -2616,7 +2616,7 @@ pub struct ShowRunningStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowRunningStatusResponse,
+    pub body: crate::models::ShowRunningStatusResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2630,7 +2630,7 @@ const SHOW_JOB_STEP_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_step_status`](crate::Client::show_job_step_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobStepStatusRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2672,7 +2672,7 @@ impl ShowJobStepStatusRequest {
 /// Response of [`Client::show_job_step_status`](crate::Client::show_job_step_status).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobStepStatusResponse {
     /// The HTTP status code the server answered with.
@@ -2682,7 +2682,7 @@ pub struct ShowJobStepStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobStepStatusResponse,
+    pub body: crate::models::ShowJobStepStatusResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2696,7 +2696,7 @@ const STOP_THE_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::stop_the_job`](crate::Client::stop_the_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopTheJobRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2738,7 +2738,7 @@ impl StopTheJobRequest {
 /// Response of [`Client::stop_the_job`](crate::Client::stop_the_job).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopTheJobResponse {
     /// The HTTP status code the server answered with.
@@ -2748,7 +2748,7 @@ pub struct StopTheJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::StopTheJobResponse,
+    pub body: crate::models::StopTheJobResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2762,7 +2762,7 @@ const REMOVER_FAVOURITE_TASK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::remover_favourite_task`](crate::Client::remover_favourite_task): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoverFavouriteTaskRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2792,7 +2792,7 @@ impl RemoverFavouriteTaskRequest {
 /// Response of [`Client::remover_favourite_task`](crate::Client::remover_favourite_task).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoverFavouriteTaskResponse {
     /// The HTTP status code the server answered with.
@@ -2802,7 +2802,7 @@ pub struct RemoverFavouriteTaskResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RemoverFavouriteTaskResponse,
+    pub body: crate::models::RemoverFavouriteTaskResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2816,7 +2816,7 @@ const SHOW_BUILD_DETAILS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_build_details`](crate::Client::show_build_details): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildDetailsRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2860,7 +2860,7 @@ impl ShowBuildDetailsRequest {
 /// Response of [`Client::show_build_details`](crate::Client::show_build_details).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildDetailsResponse {
     /// The HTTP status code the server answered with.
@@ -2870,7 +2870,7 @@ pub struct ShowBuildDetailsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowBuildDetailsResponse,
+    pub body: crate::models::ShowBuildDetailsResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2884,7 +2884,7 @@ const LIST_BUILD_PARAMETER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_build_parameter`](crate::Client::list_build_parameter): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildParameterRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -2928,7 +2928,7 @@ impl ListBuildParameterRequest {
 /// Response of [`Client::list_build_parameter`](crate::Client::list_build_parameter).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildParameterResponse {
     /// The HTTP status code the server answered with.
@@ -2938,7 +2938,7 @@ pub struct ListBuildParameterResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListBuildParameterResponse,
+    pub body: crate::models::ListBuildParameterResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -2952,7 +2952,7 @@ const CREATE_JOB_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_job_group`](crate::Client::create_job_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateJobGroupRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -2997,7 +2997,7 @@ impl CreateJobGroupRequest {
 /// Response of [`Client::create_job_group`](crate::Client::create_job_group).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateJobGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3007,7 +3007,7 @@ pub struct CreateJobGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateJobGroupResponse,
+    pub body: crate::models::CreateJobGroupResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3021,7 +3021,7 @@ const DELETE_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_group`](crate::Client::delete_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteGroupRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -3065,7 +3065,7 @@ impl DeleteGroupRequest {
 /// Response of [`Client::delete_group`](crate::Client::delete_group).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3075,7 +3075,7 @@ pub struct DeleteGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteGroupResponse,
+    pub body: crate::models::DeleteGroupResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3089,7 +3089,7 @@ const MOVE_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::move_group`](crate::Client::move_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MoveGroupRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -3137,7 +3137,7 @@ impl MoveGroupRequest {
 /// Response of [`Client::move_group`](crate::Client::move_group).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MoveGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3147,7 +3147,7 @@ pub struct MoveGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::MoveGroupResponse,
+    pub body: crate::models::MoveGroupResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3161,7 +3161,7 @@ const SWITCHED_PACKET_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::switched_packet`](crate::Client::switched_packet): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SwitchedPacketRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -3219,7 +3219,7 @@ impl SwitchedPacketRequest {
 /// Response of [`Client::switched_packet`](crate::Client::switched_packet).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SwitchedPacketResponse {
     /// The HTTP status code the server answered with.
@@ -3229,7 +3229,7 @@ pub struct SwitchedPacketResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::SwitchedPacketResponse,
+    pub body: crate::models::SwitchedPacketResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3243,7 +3243,7 @@ const LIST_GROUP_TREE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_group_tree`](crate::Client::list_group_tree): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListGroupTreeRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -3273,7 +3273,7 @@ impl ListGroupTreeRequest {
 /// Response of [`Client::list_group_tree`](crate::Client::list_group_tree).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListGroupTreeResponse {
     /// The HTTP status code the server answered with.
@@ -3283,7 +3283,7 @@ pub struct ListGroupTreeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListGroupTreeResponse,
+    pub body: crate::models::ListGroupTreeResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3297,7 +3297,7 @@ const UPDATE_JOB_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_job_group`](crate::Client::update_job_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobGroupRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -3342,7 +3342,7 @@ impl UpdateJobGroupRequest {
 /// Response of [`Client::update_job_group`](crate::Client::update_job_group).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3352,7 +3352,7 @@ pub struct UpdateJobGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateJobGroupResponse,
+    pub body: crate::models::UpdateJobGroupResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3366,7 +3366,7 @@ const LIST_PROJECT_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_project_jobs`](crate::Client::list_project_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListProjectJobsRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -3508,7 +3508,7 @@ impl ListProjectJobsRequest {
 /// Response of [`Client::list_project_jobs`](crate::Client::list_project_jobs).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListProjectJobsResponse {
     /// The HTTP status code the server answered with.
@@ -3518,7 +3518,7 @@ pub struct ListProjectJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListProjectJobsResponse,
+    pub body: crate::models::ListProjectJobsResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3532,7 +3532,7 @@ const LIST_END_POINTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_end_points`](crate::Client::list_end_points): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEndPointsRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -3588,7 +3588,7 @@ impl ListEndPointsRequest {
 /// Response of [`Client::list_end_points`](crate::Client::list_end_points).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEndPointsResponse {
     /// The HTTP status code the server answered with.
@@ -3598,7 +3598,7 @@ pub struct ListEndPointsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListEndPointsResponse,
+    pub body: crate::models::ListEndPointsResponseBody,
 }
 
 #[cfg(feature = "log")]
@@ -3612,7 +3612,7 @@ const SHOW_ACTION_I_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_action_i_info`](crate::Client::show_action_i_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowActionIInfoRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -3696,7 +3696,7 @@ impl ShowActionIInfoRequest {
 /// Response of [`Client::show_action_i_info`](crate::Client::show_action_i_info).
 #[cfg(feature = "log")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowActionIInfoResponse {
     /// The HTTP status code the server answered with.
@@ -3706,7 +3706,7 @@ pub struct ShowActionIInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowActionIInfoResponse,
+    pub body: crate::models::ShowActionIInfoResponseBody,
 }
 
 #[cfg(feature = "log")]
@@ -3720,7 +3720,7 @@ const DOWNLOAD_BUILD_REAL_TIME_LOG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_build_real_time_log`](crate::Client::download_build_real_time_log): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadBuildRealTimeLogRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -3814,7 +3814,7 @@ impl DownloadBuildRealTimeLogRequest {
 /// Response of [`Client::download_build_real_time_log`](crate::Client::download_build_real_time_log).
 #[cfg(feature = "log")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadBuildRealTimeLogResponse {
     /// The HTTP status code the server answered with.
@@ -3824,7 +3824,7 @@ pub struct DownloadBuildRealTimeLogResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DownloadBuildRealTimeLogResponse,
+    pub body: crate::models::DownloadBuildRealTimeLogResponseBody,
 }
 
 #[cfg(feature = "log")]
@@ -3838,7 +3838,7 @@ const DOWNLOAD_BUILD_FULL_LOG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_build_full_log`](crate::Client::download_build_full_log): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadBuildFullLogRequest {
     /// 记录ID,36位数字、小写字母、&#39;-&#39;组组合。
@@ -3915,7 +3915,7 @@ const LIST_BRIEF_RECORD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_brief_record`](crate::Client::list_brief_record): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBriefRecordRequest {
     /// 每页显示的条目数量，limit小于等于100
@@ -3957,7 +3957,7 @@ impl ListBriefRecordRequest {
 /// Response of [`Client::list_brief_record`](crate::Client::list_brief_record).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBriefRecordResponse {
     /// The HTTP status code the server answered with.
@@ -3967,7 +3967,7 @@ pub struct ListBriefRecordResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListBriefRecordResponse,
+    pub body: crate::models::ListBriefRecordResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -3981,7 +3981,7 @@ const SHOW_BUILD_RECORD_FLOW_GRAPH_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_build_record_flow_graph`](crate::Client::show_build_record_flow_graph): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordFlowGraphRequest {
     /// 父任务构建记录ID
@@ -4011,7 +4011,7 @@ impl ShowBuildRecordFlowGraphRequest {
 /// Response of [`Client::show_build_record_flow_graph`](crate::Client::show_build_record_flow_graph).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordFlowGraphResponse {
     /// The HTTP status code the server answered with.
@@ -4021,7 +4021,7 @@ pub struct ShowBuildRecordFlowGraphResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowBuildRecordFlowGraphResponse,
+    pub body: crate::models::ShowBuildRecordFlowGraphResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -4035,7 +4035,7 @@ const LIST_RECORDS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_records`](crate::Client::list_records): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecordsRequest {
     /// 构建工程项目ID，36位数字、小写字母组合。
@@ -4155,7 +4155,7 @@ impl ListRecordsRequest {
 /// Response of [`Client::list_records`](crate::Client::list_records).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecordsResponse {
     /// The HTTP status code the server answered with.
@@ -4165,7 +4165,7 @@ pub struct ListRecordsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRecordsResponse,
+    pub body: crate::models::ListRecordsResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -4179,7 +4179,7 @@ const SHOW_JOB_TOTAL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_total`](crate::Client::show_job_total): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobTotalRequest {
     /// 构建工程项目ID，36位数字、小写字母组合。
@@ -4233,7 +4233,7 @@ impl ShowJobTotalRequest {
 /// Response of [`Client::show_job_total`](crate::Client::show_job_total).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobTotalResponse {
     /// The HTTP status code the server answered with.
@@ -4243,7 +4243,7 @@ pub struct ShowJobTotalResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobTotalResponse,
+    pub body: crate::models::ShowJobTotalResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -4257,7 +4257,7 @@ const LIST_BUILD_INFO_RECORD_BY_JOB_ID_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::list_build_info_record_by_job_id`](crate::Client::list_build_info_record_by_job_id): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildInfoRecordByJobIdRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -4339,7 +4339,7 @@ impl ListBuildInfoRecordByJobIdRequest {
 /// Response of [`Client::list_build_info_record_by_job_id`](crate::Client::list_build_info_record_by_job_id).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildInfoRecordByJobIdResponse {
     /// The HTTP status code the server answered with.
@@ -4349,7 +4349,7 @@ pub struct ListBuildInfoRecordByJobIdResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListBuildInfoRecordByJobIdResponse,
+    pub body: crate::models::ListBuildInfoRecordByJobIdResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -4363,7 +4363,7 @@ const SHOW_BUILD_INFO_RECORD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_build_info_record`](crate::Client::show_build_info_record): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildInfoRecordRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -4407,7 +4407,7 @@ impl ShowBuildInfoRecordRequest {
 /// Response of [`Client::show_build_info_record`](crate::Client::show_build_info_record).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildInfoRecordResponse {
     /// The HTTP status code the server answered with.
@@ -4417,7 +4417,7 @@ pub struct ShowBuildInfoRecordResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowBuildInfoRecordResponse,
+    pub body: crate::models::ShowBuildInfoRecordResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -4431,7 +4431,7 @@ const SHOW_JOB_BUILD_RECORD_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_build_record_detail`](crate::Client::show_job_build_record_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildRecordDetailRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -4475,7 +4475,7 @@ impl ShowJobBuildRecordDetailRequest {
 /// Response of [`Client::show_job_build_record_detail`](crate::Client::show_job_build_record_detail).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildRecordDetailResponse {
     /// The HTTP status code the server answered with.
@@ -4485,7 +4485,7 @@ pub struct ShowJobBuildRecordDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobBuildRecordDetailResponse,
+    pub body: crate::models::ShowJobBuildRecordDetailResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -4499,7 +4499,7 @@ const SHOW_BUILD_RECORD_BUILD_SCRIPT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_build_record_build_script`](crate::Client::show_build_record_build_script): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordBuildScriptRequest {
     /// 记录ID,36位数字、小写字母、&#39;-&#39;组组合。
@@ -4529,7 +4529,7 @@ impl ShowBuildRecordBuildScriptRequest {
 /// Response of [`Client::show_build_record_build_script`](crate::Client::show_build_record_build_script).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordBuildScriptResponse {
     /// The HTTP status code the server answered with.
@@ -4539,7 +4539,7 @@ pub struct ShowBuildRecordBuildScriptResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowBuildRecordBuildScriptResponse,
+    pub body: crate::models::ShowBuildRecordBuildScriptResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -4553,7 +4553,7 @@ const SHOW_BUILD_RECORD_FULL_STAGES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_build_record_full_stages`](crate::Client::show_build_record_full_stages): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordFullStagesRequest {
     /// 记录ID,36位数字、小写字母、&#39;-&#39;组组合。
@@ -4595,7 +4595,7 @@ impl ShowBuildRecordFullStagesRequest {
 /// Response of [`Client::show_build_record_full_stages`](crate::Client::show_build_record_full_stages).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordFullStagesResponse {
     /// The HTTP status code the server answered with.
@@ -4605,7 +4605,7 @@ pub struct ShowBuildRecordFullStagesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowBuildRecordFullStagesResponse,
+    pub body: crate::models::ShowBuildRecordFullStagesResponseBody,
 }
 
 #[cfg(feature = "record")]
@@ -4619,7 +4619,7 @@ const SHOW_BUILD_RECORD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_build_record`](crate::Client::show_build_record): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "record")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordRequest {
     /// 记录ID,36位数字、小写字母、&#39;-&#39;组组合。
@@ -4649,7 +4649,7 @@ impl ShowBuildRecordRequest {
 /// Response of [`Client::show_build_record`](crate::Client::show_build_record).
 #[cfg(feature = "record")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowBuildRecordResponse {
     /// The HTTP status code the server answered with.
@@ -4659,7 +4659,7 @@ pub struct ShowBuildRecordResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowBuildRecordResponse,
+    pub body: crate::models::ShowBuildRecordResponseBody,
 }
 
 #[cfg(feature = "report")]
@@ -4673,7 +4673,7 @@ const LIST_REPO_BRANCH_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_repo_branch`](crate::Client::list_repo_branch): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRepoBranchRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -4717,7 +4717,7 @@ impl ListRepoBranchRequest {
 /// Response of [`Client::list_repo_branch`](crate::Client::list_repo_branch).
 #[cfg(feature = "report")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRepoBranchResponse {
     /// The HTTP status code the server answered with.
@@ -4727,7 +4727,7 @@ pub struct ListRepoBranchResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRepoBranchResponse,
+    pub body: crate::models::ListRepoBranchResponseBody,
 }
 
 #[cfg(feature = "report")]
@@ -4741,7 +4741,7 @@ const DOWNLOAD_JUNIT_COVERAGE_ZIP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_junit_coverage_zip`](crate::Client::download_junit_coverage_zip): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadJunitCoverageZipRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -4822,7 +4822,7 @@ const LIST_JUNIT_COVERAGE_SUMMARY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_junit_coverage_summary`](crate::Client::list_junit_coverage_summary): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJunitCoverageSummaryRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -4866,7 +4866,7 @@ impl ListJunitCoverageSummaryRequest {
 /// Response of [`Client::list_junit_coverage_summary`](crate::Client::list_junit_coverage_summary).
 #[cfg(feature = "report")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJunitCoverageSummaryResponse {
     /// The HTTP status code the server answered with.
@@ -4876,7 +4876,7 @@ pub struct ListJunitCoverageSummaryResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJunitCoverageSummaryResponse,
+    pub body: crate::models::ListJunitCoverageSummaryResponseBody,
 }
 
 #[cfg(feature = "report")]
@@ -4890,7 +4890,7 @@ const SHOW_JOB_BUILD_SUCCESS_RATIO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_build_success_ratio`](crate::Client::show_job_build_success_ratio): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildSuccessRatioRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -4960,7 +4960,7 @@ impl ShowJobBuildSuccessRatioRequest {
 /// Response of [`Client::show_job_build_success_ratio`](crate::Client::show_job_build_success_ratio).
 #[cfg(feature = "report")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildSuccessRatioResponse {
     /// The HTTP status code the server answered with.
@@ -4970,7 +4970,7 @@ pub struct ShowJobBuildSuccessRatioResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobBuildSuccessRatioResponse,
+    pub body: crate::models::ShowJobBuildSuccessRatioResponseBody,
 }
 
 #[cfg(feature = "report")]
@@ -4984,7 +4984,7 @@ const SHOW_JOB_BUILD_TIME_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_build_time`](crate::Client::show_job_build_time): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildTimeRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -5054,7 +5054,7 @@ impl ShowJobBuildTimeRequest {
 /// Response of [`Client::show_job_build_time`](crate::Client::show_job_build_time).
 #[cfg(feature = "report")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobBuildTimeResponse {
     /// The HTTP status code the server answered with.
@@ -5064,7 +5064,7 @@ pub struct ShowJobBuildTimeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobBuildTimeResponse,
+    pub body: crate::models::ShowJobBuildTimeResponseBody,
 }
 
 #[cfg(feature = "report")]
@@ -5078,7 +5078,7 @@ const LIST_REPOSITORY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_repository`](crate::Client::list_repository): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRepositoryRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -5108,7 +5108,7 @@ impl ListRepositoryRequest {
 /// Response of [`Client::list_repository`](crate::Client::list_repository).
 #[cfg(feature = "report")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRepositoryResponse {
     /// The HTTP status code the server answered with.
@@ -5118,7 +5118,7 @@ pub struct ListRepositoryResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRepositoryResponse,
+    pub body: crate::models::ListRepositoryResponseBody,
 }
 
 #[cfg(feature = "report")]
@@ -5132,7 +5132,7 @@ const SHOW_REPORT_SUMMARY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_report_summary`](crate::Client::show_report_summary): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "report")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportSummaryRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -5176,7 +5176,7 @@ impl ShowReportSummaryRequest {
 /// Response of [`Client::show_report_summary`](crate::Client::show_report_summary).
 #[cfg(feature = "report")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportSummaryResponse {
     /// The HTTP status code the server answered with.
@@ -5186,7 +5186,7 @@ pub struct ShowReportSummaryResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReportSummaryResponse,
+    pub body: crate::models::ShowReportSummaryResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5200,7 +5200,7 @@ const CREATE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_template`](crate::Client::create_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplateRequest {
     /// The request body.
@@ -5234,7 +5234,7 @@ impl CreateTemplateRequest {
 /// Response of [`Client::create_template`](crate::Client::create_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5244,7 +5244,7 @@ pub struct CreateTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateTemplateResponse,
+    pub body: crate::models::CreateTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5258,7 +5258,7 @@ const LIST_CUSTOM_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_custom_template`](crate::Client::list_custom_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCustomTemplateRequest {
     /// 名称
@@ -5334,7 +5334,7 @@ impl ListCustomTemplateRequest {
 /// Response of [`Client::list_custom_template`](crate::Client::list_custom_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCustomTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5344,7 +5344,7 @@ pub struct ListCustomTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCustomTemplateResponse,
+    pub body: crate::models::ListCustomTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5358,7 +5358,7 @@ const ADD_FAVOURITE_CUSTOM_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::add_favourite_custom_template`](crate::Client::add_favourite_custom_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFavouriteCustomTemplateRequest {
     /// uuid
@@ -5388,7 +5388,7 @@ impl AddFavouriteCustomTemplateRequest {
 /// Response of [`Client::add_favourite_custom_template`](crate::Client::add_favourite_custom_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFavouriteCustomTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5398,7 +5398,7 @@ pub struct AddFavouriteCustomTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AddFavouriteCustomTemplateResponse,
+    pub body: crate::models::AddFavouriteCustomTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5412,7 +5412,7 @@ const REMOVER_FAVOURITE_CUSTOM_TEMPLATE_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::remover_favourite_custom_template`](crate::Client::remover_favourite_custom_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoverFavouriteCustomTemplateRequest {
     /// uuid
@@ -5442,7 +5442,7 @@ impl RemoverFavouriteCustomTemplateRequest {
 /// Response of [`Client::remover_favourite_custom_template`](crate::Client::remover_favourite_custom_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoverFavouriteCustomTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5452,7 +5452,7 @@ pub struct RemoverFavouriteCustomTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RemoverFavouriteCustomTemplateResponse,
+    pub body: crate::models::RemoverFavouriteCustomTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5466,7 +5466,7 @@ const ADD_FAVOURITE_OFFICIAL_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::add_favourite_official_template`](crate::Client::add_favourite_official_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFavouriteOfficialTemplateRequest {
     /// uuid
@@ -5496,7 +5496,7 @@ impl AddFavouriteOfficialTemplateRequest {
 /// Response of [`Client::add_favourite_official_template`](crate::Client::add_favourite_official_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFavouriteOfficialTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5506,7 +5506,7 @@ pub struct AddFavouriteOfficialTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AddFavouriteOfficialTemplateResponse,
+    pub body: crate::models::AddFavouriteOfficialTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5520,7 +5520,7 @@ const REMOVER_FAVOURITE_OFFICIAL_TEMPLATE_OPERATION: rt::Operation = rt::Operati
 /// Request of [`Client::remover_favourite_official_template`](crate::Client::remover_favourite_official_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoverFavouriteOfficialTemplateRequest {
     /// uuid
@@ -5550,7 +5550,7 @@ impl RemoverFavouriteOfficialTemplateRequest {
 /// Response of [`Client::remover_favourite_official_template`](crate::Client::remover_favourite_official_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoverFavouriteOfficialTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5560,7 +5560,7 @@ pub struct RemoverFavouriteOfficialTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RemoverFavouriteOfficialTemplateResponse,
+    pub body: crate::models::RemoverFavouriteOfficialTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5574,7 +5574,7 @@ const LIST_OFFICIAL_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_official_template`](crate::Client::list_official_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListOfficialTemplateRequest {
     /// 检索的模板的名字模糊查询
@@ -5626,7 +5626,7 @@ impl ListOfficialTemplateRequest {
 /// Response of [`Client::list_official_template`](crate::Client::list_official_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListOfficialTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5636,7 +5636,7 @@ pub struct ListOfficialTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListOfficialTemplateResponse,
+    pub body: crate::models::ListOfficialTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5650,7 +5650,7 @@ const LIST_RECOMMEND_OFFICIAL_TEMPLATE_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::list_recommend_official_template`](crate::Client::list_recommend_official_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecommendOfficialTemplateRequest {
     /// The request body.
@@ -5684,7 +5684,7 @@ impl ListRecommendOfficialTemplateRequest {
 /// Response of [`Client::list_recommend_official_template`](crate::Client::list_recommend_official_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecommendOfficialTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5694,7 +5694,7 @@ pub struct ListRecommendOfficialTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRecommendOfficialTemplateResponse,
+    pub body: crate::models::ListRecommendOfficialTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5708,7 +5708,7 @@ const SAVE_TEMPLATE_USED_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::save_template_used_info`](crate::Client::save_template_used_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SaveTemplateUsedInfoRequest {
     /// The request body.
@@ -5742,7 +5742,7 @@ impl SaveTemplateUsedInfoRequest {
 /// Response of [`Client::save_template_used_info`](crate::Client::save_template_used_info).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SaveTemplateUsedInfoResponse {
     /// The HTTP status code the server answered with.
@@ -5752,7 +5752,7 @@ pub struct SaveTemplateUsedInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::SaveTemplateUsedInfoResponse,
+    pub body: crate::models::SaveTemplateUsedInfoResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5766,7 +5766,7 @@ const SHOW_YAML_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_yaml_template`](crate::Client::show_yaml_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowYamlTemplateRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -5808,7 +5808,7 @@ impl ShowYamlTemplateRequest {
 /// Response of [`Client::show_yaml_template`](crate::Client::show_yaml_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowYamlTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5818,7 +5818,7 @@ pub struct ShowYamlTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowYamlTemplateResponse,
+    pub body: crate::models::ShowYamlTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5832,7 +5832,7 @@ const SHOW_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_template`](crate::Client::show_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTemplateRequest {
     /// uuid
@@ -5862,7 +5862,7 @@ impl ShowTemplateRequest {
 /// Response of [`Client::show_template`](crate::Client::show_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5872,7 +5872,7 @@ pub struct ShowTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowTemplateResponse,
+    pub body: crate::models::ShowTemplateResponseBody,
 }
 
 #[cfg(feature = "template")]
@@ -5886,7 +5886,7 @@ const DELETE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_template`](crate::Client::delete_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "template")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTemplateRequest {
     /// uuid
@@ -5916,7 +5916,7 @@ impl DeleteTemplateRequest {
 /// Response of [`Client::delete_template`](crate::Client::delete_template).
 #[cfg(feature = "template")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5926,7 +5926,7 @@ pub struct DeleteTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteTemplateResponse,
+    pub body: crate::models::DeleteTemplateResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -5940,7 +5940,7 @@ const DOWNLOAD_KEYSTORE_BY_NAME_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_keystore_by_name`](crate::Client::download_keystore_by_name): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadKeystoreByNameRequest {
     /// 文件名
@@ -6021,7 +6021,7 @@ const LIST_KEYSTORE_SEARCH_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_keystore_search`](crate::Client::list_keystore_search): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreSearchRequest {
     /// 每页显示的条目数量，page_size小于等于100
@@ -6073,7 +6073,7 @@ impl ListKeystoreSearchRequest {
 /// Response of [`Client::list_keystore_search`](crate::Client::list_keystore_search).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreSearchResponse {
     /// The HTTP status code the server answered with.
@@ -6083,7 +6083,7 @@ pub struct ListKeystoreSearchResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListKeystoreSearchResponse,
+    pub body: crate::models::ListKeystoreSearchResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -6097,7 +6097,7 @@ const LIST_KEYSTORE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_keystore`](crate::Client::list_keystore): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreRequest {}
 #[cfg(feature = "keystore")]
@@ -6111,7 +6111,7 @@ impl ListKeystoreRequest {
 /// Response of [`Client::list_keystore`](crate::Client::list_keystore).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListKeystoreResponse {
     /// The HTTP status code the server answered with.
@@ -6121,7 +6121,7 @@ pub struct ListKeystoreResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListKeystoreResponse,
+    pub body: crate::models::ListKeystoreResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -6135,7 +6135,7 @@ const ADD_KEYSTORE_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::add_keystore_permission`](crate::Client::add_keystore_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddKeystorePermissionRequest {
     /// The request body.
@@ -6169,7 +6169,7 @@ impl AddKeystorePermissionRequest {
 /// Response of [`Client::add_keystore_permission`](crate::Client::add_keystore_permission).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddKeystorePermissionResponse {
     /// The HTTP status code the server answered with.
@@ -6179,7 +6179,7 @@ pub struct AddKeystorePermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AddKeystorePermissionResponse,
+    pub body: crate::models::AddKeystorePermissionResponseSchema,
 }
 
 #[cfg(feature = "keystore")]
@@ -6193,7 +6193,7 @@ const UPDATE_KEYSTORE_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_keystore_permission`](crate::Client::update_keystore_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateKeystorePermissionRequest {
     /// The request body.
@@ -6227,7 +6227,7 @@ impl UpdateKeystorePermissionRequest {
 /// Response of [`Client::update_keystore_permission`](crate::Client::update_keystore_permission).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateKeystorePermissionResponse {
     /// The HTTP status code the server answered with.
@@ -6237,7 +6237,7 @@ pub struct UpdateKeystorePermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateKeystorePermissionResponse,
+    pub body: crate::models::UpdateKeystorePermissionResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -6251,7 +6251,7 @@ const SHOW_KEYSTORE_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_keystore_permission`](crate::Client::show_keystore_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowKeystorePermissionRequest {
     /// 文件秘钥Id
@@ -6309,7 +6309,7 @@ impl ShowKeystorePermissionRequest {
 /// Response of [`Client::show_keystore_permission`](crate::Client::show_keystore_permission).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowKeystorePermissionResponse {
     /// The HTTP status code the server answered with.
@@ -6319,7 +6319,7 @@ pub struct ShowKeystorePermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowKeystorePermissionResponse,
+    pub body: crate::models::ShowKeystorePermissionResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -6333,7 +6333,7 @@ const DELETE_KEYSTORE_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_keystore_permission`](crate::Client::delete_keystore_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteKeystorePermissionRequest {
     /// 文件管理权限ID
@@ -6363,7 +6363,7 @@ impl DeleteKeystorePermissionRequest {
 /// Response of [`Client::delete_keystore_permission`](crate::Client::delete_keystore_permission).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteKeystorePermissionResponse {
     /// The HTTP status code the server answered with.
@@ -6373,7 +6373,7 @@ pub struct DeleteKeystorePermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteKeystorePermissionResponse,
+    pub body: crate::models::DeleteKeystorePermissionResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -6387,7 +6387,7 @@ const UPDATE_KEYSTORE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_keystore`](crate::Client::update_keystore): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateKeystoreRequest {
     /// 文件ID
@@ -6435,7 +6435,7 @@ impl UpdateKeystoreRequest {
 /// Response of [`Client::update_keystore`](crate::Client::update_keystore).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateKeystoreResponse {
     /// The HTTP status code the server answered with.
@@ -6445,7 +6445,7 @@ pub struct UpdateKeystoreResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateKeystoreResponse,
+    pub body: crate::models::UpdateKeystoreResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -6459,7 +6459,7 @@ const UPLOAD_KEYSTORE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::upload_keystore`](crate::Client::upload_keystore): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadKeystoreRequest {
     /// The request body.
@@ -6493,7 +6493,7 @@ impl UploadKeystoreRequest {
 /// Response of [`Client::upload_keystore`](crate::Client::upload_keystore).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadKeystoreResponse {
     /// The HTTP status code the server answered with.
@@ -6503,7 +6503,7 @@ pub struct UploadKeystoreResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UploadKeystoreResponse,
+    pub body: crate::models::UploadKeystoreResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -6517,7 +6517,7 @@ const DELETE_KEYSTORE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_keystore`](crate::Client::delete_keystore): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteKeystoreRequest {
     /// 文件秘钥Id
@@ -6547,7 +6547,7 @@ impl DeleteKeystoreRequest {
 /// Response of [`Client::delete_keystore`](crate::Client::delete_keystore).
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteKeystoreResponse {
     /// The HTTP status code the server answered with.
@@ -6557,7 +6557,7 @@ pub struct DeleteKeystoreResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteKeystoreResponse,
+    pub body: crate::models::DeleteKeystoreResponseBody,
 }
 
 #[cfg(feature = "resource")]
@@ -6571,7 +6571,7 @@ const SHOW_PACKAGE_SPEC_COUNT_DOWN_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_package_spec_count_down`](crate::Client::show_package_spec_count_down): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPackageSpecCountDownRequest {
     /// The request body.
@@ -6605,7 +6605,7 @@ impl ShowPackageSpecCountDownRequest {
 /// Response of [`Client::show_package_spec_count_down`](crate::Client::show_package_spec_count_down).
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPackageSpecCountDownResponse {
     /// The HTTP status code the server answered with.
@@ -6615,7 +6615,7 @@ pub struct ShowPackageSpecCountDownResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPackageSpecCountDownResponse,
+    pub body: crate::models::ShowPackageSpecCountDownResponseBody,
 }
 
 #[cfg(feature = "resource")]
@@ -6629,7 +6629,7 @@ const SHOW_AVAILABLE_INNER_SPEC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_available_inner_spec`](crate::Client::show_available_inner_spec): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAvailableInnerSpecRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -6673,7 +6673,7 @@ impl ShowAvailableInnerSpecRequest {
 /// Response of [`Client::show_available_inner_spec`](crate::Client::show_available_inner_spec).
 #[cfg(feature = "resource")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAvailableInnerSpecResponse {
     /// The HTTP status code the server answered with.
@@ -6697,7 +6697,7 @@ const RUN_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::run_job`](crate::Client::run_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RunJobRequest {
     /// The request body.
@@ -6725,7 +6725,7 @@ impl RunJobRequest {
 /// Response of [`Client::run_job`](crate::Client::run_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RunJobResponse {
     /// The HTTP status code the server answered with.
@@ -6735,7 +6735,7 @@ pub struct RunJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RunJobResponse,
+    pub body: crate::models::RunJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6749,7 +6749,7 @@ const CREATE_BUILD_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_build_job`](crate::Client::create_build_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobRequest {
     /// The request body.
@@ -6783,7 +6783,7 @@ impl CreateBuildJobRequest {
 /// Response of [`Client::create_build_job`](crate::Client::create_build_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBuildJobResponse {
     /// The HTTP status code the server answered with.
@@ -6793,7 +6793,7 @@ pub struct CreateBuildJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateBuildJobResponse,
+    pub body: crate::models::CreateBuildJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6807,7 +6807,7 @@ const DISABLE_NOTICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::disable_notice`](crate::Client::disable_notice): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableNoticeRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -6851,7 +6851,7 @@ impl DisableNoticeRequest {
 /// Response of [`Client::disable_notice`](crate::Client::disable_notice).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableNoticeResponse {
     /// The HTTP status code the server answered with.
@@ -6861,7 +6861,7 @@ pub struct DisableNoticeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DisableNoticeResponse,
+    pub body: crate::models::DisableNoticeResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6875,7 +6875,7 @@ const LIST_NOTICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_notice`](crate::Client::list_notice): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNoticeRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -6905,7 +6905,7 @@ impl ListNoticeRequest {
 /// Response of [`Client::list_notice`](crate::Client::list_notice).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNoticeResponse {
     /// The HTTP status code the server answered with.
@@ -6915,7 +6915,7 @@ pub struct ListNoticeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListNoticeResponse,
+    pub body: crate::models::ListNoticeResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6929,7 +6929,7 @@ const UPDATE_NOTICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_notice`](crate::Client::update_notice): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNoticeRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -6977,7 +6977,7 @@ impl UpdateNoticeRequest {
 /// Response of [`Client::update_notice`](crate::Client::update_notice).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateNoticeResponse {
     /// The HTTP status code the server answered with.
@@ -6987,7 +6987,7 @@ pub struct UpdateNoticeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateNoticeResponse,
+    pub body: crate::models::UpdateNoticeResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7001,7 +7001,7 @@ const STOP_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::stop_job`](crate::Client::stop_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopJobRequest {
     /// The request body.
@@ -7029,7 +7029,7 @@ impl StopJobRequest {
 /// Response of [`Client::stop_job`](crate::Client::stop_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopJobResponse {
     /// The HTTP status code the server answered with.
@@ -7039,7 +7039,7 @@ pub struct StopJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::StopJobResponse,
+    pub body: crate::models::StopJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7053,7 +7053,7 @@ const UPDATE_BUILD_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_build_job`](crate::Client::update_build_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBuildJobRequest {
     /// The request body.
@@ -7087,7 +7087,7 @@ impl UpdateBuildJobRequest {
 /// Response of [`Client::update_build_job`](crate::Client::update_build_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBuildJobResponse {
     /// The HTTP status code the server answered with.
@@ -7097,7 +7097,7 @@ pub struct UpdateBuildJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateBuildJobResponse,
+    pub body: crate::models::UpdateBuildJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7111,7 +7111,7 @@ const LIST_BUILD_INFO_RECORD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_build_info_record`](crate::Client::list_build_info_record): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildInfoRecordRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7193,7 +7193,7 @@ impl ListBuildInfoRecordRequest {
 /// Response of [`Client::list_build_info_record`](crate::Client::list_build_info_record).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListBuildInfoRecordResponse {
     /// The HTTP status code the server answered with.
@@ -7203,7 +7203,7 @@ pub struct ListBuildInfoRecordResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListBuildInfoRecordResponse,
+    pub body: crate::models::ListBuildInfoRecordResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7217,7 +7217,7 @@ const DELETE_BUILD_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_build_job`](crate::Client::delete_build_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteBuildJobRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7247,7 +7247,7 @@ impl DeleteBuildJobRequest {
 /// Response of [`Client::delete_build_job`](crate::Client::delete_build_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteBuildJobResponse {
     /// The HTTP status code the server answered with.
@@ -7257,7 +7257,7 @@ pub struct DeleteBuildJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteBuildJobResponse,
+    pub body: crate::models::DeleteBuildJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7271,7 +7271,7 @@ const DISABLE_BUILD_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::disable_build_job`](crate::Client::disable_build_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableBuildJobRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7301,7 +7301,7 @@ impl DisableBuildJobRequest {
 /// Response of [`Client::disable_build_job`](crate::Client::disable_build_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisableBuildJobResponse {
     /// The HTTP status code the server answered with.
@@ -7311,7 +7311,7 @@ pub struct DisableBuildJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DisableBuildJobResponse,
+    pub body: crate::models::DisableBuildJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7325,7 +7325,7 @@ const SHOW_LIST_HISTORY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_list_history`](crate::Client::show_list_history): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowListHistoryRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7397,7 +7397,7 @@ impl ShowListHistoryRequest {
 /// Response of [`Client::show_list_history`](crate::Client::show_list_history).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowListHistoryResponse {
     /// The HTTP status code the server answered with.
@@ -7407,7 +7407,7 @@ pub struct ShowListHistoryResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowListHistoryResponse,
+    pub body: crate::models::ShowListHistoryResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7421,7 +7421,7 @@ const SHOW_LIST_PERIOD_HISTORY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_list_period_history`](crate::Client::show_list_period_history): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowListPeriodHistoryRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7507,7 +7507,7 @@ impl ShowListPeriodHistoryRequest {
 /// Response of [`Client::show_list_period_history`](crate::Client::show_list_period_history).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowListPeriodHistoryResponse {
     /// The HTTP status code the server answered with.
@@ -7517,7 +7517,7 @@ pub struct ShowListPeriodHistoryResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowListPeriodHistoryResponse,
+    pub body: crate::models::ShowListPeriodHistoryResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7531,7 +7531,7 @@ const LIST_JOB_CONFIG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_job_config`](crate::Client::list_job_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobConfigRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7573,7 +7573,7 @@ impl ListJobConfigRequest {
 /// Response of [`Client::list_job_config`](crate::Client::list_job_config).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobConfigResponse {
     /// The HTTP status code the server answered with.
@@ -7583,7 +7583,7 @@ pub struct ListJobConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJobConfigResponse,
+    pub body: crate::models::ListJobConfigResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7597,7 +7597,7 @@ const ENABLE_BUILD_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::enable_build_job`](crate::Client::enable_build_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EnableBuildJobRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7627,7 +7627,7 @@ impl EnableBuildJobRequest {
 /// Response of [`Client::enable_build_job`](crate::Client::enable_build_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EnableBuildJobResponse {
     /// The HTTP status code the server answered with.
@@ -7637,7 +7637,7 @@ pub struct EnableBuildJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::EnableBuildJobResponse,
+    pub body: crate::models::EnableBuildJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7651,7 +7651,7 @@ const SHOW_JOB_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_status`](crate::Client::show_job_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobStatusRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7681,7 +7681,7 @@ impl ShowJobStatusRequest {
 /// Response of [`Client::show_job_status`](crate::Client::show_job_status).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobStatusResponse {
     /// The HTTP status code the server answered with.
@@ -7691,7 +7691,7 @@ pub struct ShowJobStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobStatusResponse,
+    pub body: crate::models::ShowJobStatusResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7705,7 +7705,7 @@ const SHOW_JOB_SUCCESS_RATIO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_success_ratio`](crate::Client::show_job_success_ratio): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobSuccessRatioRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7763,7 +7763,7 @@ impl ShowJobSuccessRatioRequest {
 /// Response of [`Client::show_job_success_ratio`](crate::Client::show_job_success_ratio).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobSuccessRatioResponse {
     /// The HTTP status code the server answered with.
@@ -7773,7 +7773,7 @@ pub struct ShowJobSuccessRatioResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobSuccessRatioResponse,
+    pub body: crate::models::ShowJobSuccessRatioResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7787,7 +7787,7 @@ const SHOW_OUTPUT_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_output_info`](crate::Client::show_output_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowOutputInfoRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7831,7 +7831,7 @@ impl ShowOutputInfoRequest {
 /// Response of [`Client::show_output_info`](crate::Client::show_output_info).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowOutputInfoResponse {
     /// The HTTP status code the server answered with.
@@ -7841,7 +7841,7 @@ pub struct ShowOutputInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowOutputInfoResponse,
+    pub body: crate::models::ShowOutputInfoResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7855,7 +7855,7 @@ const DOWNLOAD_REAL_TIME_LOG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_real_time_log`](crate::Client::download_real_time_log): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadRealTimeLogRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7925,7 +7925,7 @@ impl DownloadRealTimeLogRequest {
 /// Response of [`Client::download_real_time_log`](crate::Client::download_real_time_log).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadRealTimeLogResponse {
     /// The HTTP status code the server answered with.
@@ -7935,7 +7935,7 @@ pub struct DownloadRealTimeLogResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DownloadRealTimeLogResponse,
+    pub body: crate::models::DownloadRealTimeLogResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7949,7 +7949,7 @@ const SHOW_RECORD_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_record_info`](crate::Client::show_record_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRecordInfoRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -7993,7 +7993,7 @@ impl ShowRecordInfoRequest {
 /// Response of [`Client::show_record_info`](crate::Client::show_record_info).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRecordInfoResponse {
     /// The HTTP status code the server answered with.
@@ -8003,7 +8003,7 @@ pub struct ShowRecordInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowRecordInfoResponse,
+    pub body: crate::models::ShowRecordInfoResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8017,7 +8017,7 @@ const STOP_BUILD_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::stop_build_job`](crate::Client::stop_build_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopBuildJobRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -8061,7 +8061,7 @@ impl StopBuildJobRequest {
 /// Response of [`Client::stop_build_job`](crate::Client::stop_build_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopBuildJobResponse {
     /// The HTTP status code the server answered with.
@@ -8071,7 +8071,7 @@ pub struct StopBuildJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::StopBuildJobResponse,
+    pub body: crate::models::StopBuildJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8085,7 +8085,7 @@ const SHOW_HISTORY_DETAILS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_history_details`](crate::Client::show_history_details): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHistoryDetailsRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -8129,7 +8129,7 @@ impl ShowHistoryDetailsRequest {
 /// Response of [`Client::show_history_details`](crate::Client::show_history_details).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHistoryDetailsResponse {
     /// The HTTP status code the server answered with.
@@ -8139,7 +8139,7 @@ pub struct ShowHistoryDetailsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowHistoryDetailsResponse,
+    pub body: crate::models::ShowHistoryDetailsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8153,7 +8153,7 @@ const SHOW_LAST_HISTORY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_last_history`](crate::Client::show_last_history): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLastHistoryRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -8197,7 +8197,7 @@ impl ShowLastHistoryRequest {
 /// Response of [`Client::show_last_history`](crate::Client::show_last_history).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLastHistoryResponse {
     /// The HTTP status code the server answered with.
@@ -8207,7 +8207,7 @@ pub struct ShowLastHistoryResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLastHistoryResponse,
+    pub body: crate::models::ShowLastHistoryResponseBody,
 }
 
 #[cfg(feature = "keystore")]
@@ -8221,7 +8221,7 @@ const DOWNLOAD_KEYSTORE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_keystore`](crate::Client::download_keystore): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "keystore")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadKeystoreRequest {
     /// 下载的文件名称
@@ -8288,7 +8288,7 @@ const CREATE_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_templates`](crate::Client::create_templates): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplatesRequest {
     /// The request body.
@@ -8322,7 +8322,7 @@ impl CreateTemplatesRequest {
 /// Response of [`Client::create_templates`](crate::Client::create_templates).
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemplatesResponse {
     /// The HTTP status code the server answered with.
@@ -8332,7 +8332,7 @@ pub struct CreateTemplatesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateTemplatesResponse,
+    pub body: crate::models::CreateTemplatesResponseBody,
 }
 
 #[cfg(feature = "templates")]
@@ -8346,7 +8346,7 @@ const LIST_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_templates`](crate::Client::list_templates): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTemplatesRequest {
     /// 检索的模板的名字模糊查询
@@ -8398,7 +8398,7 @@ impl ListTemplatesRequest {
 /// Response of [`Client::list_templates`](crate::Client::list_templates).
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTemplatesResponse {
     /// The HTTP status code the server answered with.
@@ -8408,7 +8408,7 @@ pub struct ListTemplatesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListTemplatesResponse,
+    pub body: crate::models::ListTemplatesResponseBody,
 }
 
 #[cfg(feature = "templates")]
@@ -8422,7 +8422,7 @@ const DELETE_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_templates`](crate::Client::delete_templates): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTemplatesRequest {
     /// uuid
@@ -8452,7 +8452,7 @@ impl DeleteTemplatesRequest {
 /// Response of [`Client::delete_templates`](crate::Client::delete_templates).
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTemplatesResponse {
     /// The HTTP status code the server answered with.
@@ -8462,7 +8462,7 @@ pub struct DeleteTemplatesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteTemplatesResponse,
+    pub body: crate::models::DeleteTemplatesResponseBody,
 }
 
 #[cfg(feature = "flow-graph")]
@@ -8476,7 +8476,7 @@ const SHOW_FLOW_GRAPH_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_flow_graph`](crate::Client::show_flow_graph): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "flow-graph")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFlowGraphRequest {
     /// 父任务构建记录ID
@@ -8506,7 +8506,7 @@ impl ShowFlowGraphRequest {
 /// Response of [`Client::show_flow_graph`](crate::Client::show_flow_graph).
 #[cfg(feature = "flow-graph")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFlowGraphResponse {
     /// The HTTP status code the server answered with.
@@ -8516,7 +8516,7 @@ pub struct ShowFlowGraphResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowFlowGraphResponse,
+    pub body: crate::models::ShowFlowGraphResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8530,7 +8530,7 @@ const SHOW_JOB_LIST_BY_PROJECT_ID_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_list_by_project_id`](crate::Client::show_job_list_by_project_id): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobListByProjectIdRequest {
     /// CodeArts项目ID，32位数字、小写字母组合。
@@ -8588,7 +8588,7 @@ impl ShowJobListByProjectIdRequest {
 /// Response of [`Client::show_job_list_by_project_id`](crate::Client::show_job_list_by_project_id).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobListByProjectIdResponse {
     /// The HTTP status code the server answered with.
@@ -8598,7 +8598,7 @@ pub struct ShowJobListByProjectIdResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobListByProjectIdResponse,
+    pub body: crate::models::ShowJobListByProjectIdResponseBody,
 }
 
 #[cfg(feature = "download-log")]
@@ -8612,7 +8612,7 @@ const DOWNLOAD_LOG_BY_RECORD_ID_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_log_by_record_id`](crate::Client::download_log_by_record_id): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "download-log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadLogByRecordIdRequest {
     /// 记录ID,36位数字、小写字母、&#39;-&#39;组组合。
@@ -8665,7 +8665,7 @@ const SHOW_RECORD_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_record_detail`](crate::Client::show_record_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRecordDetailRequest {
     /// 构建的任务ID； 编辑构建任务时，浏览器URL末尾的32位数字、字母组合的字符串。
@@ -8709,7 +8709,7 @@ impl ShowRecordDetailRequest {
 /// Response of [`Client::show_record_detail`](crate::Client::show_record_detail).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRecordDetailResponse {
     /// The HTTP status code the server answered with.
@@ -8719,7 +8719,7 @@ pub struct ShowRecordDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowRecordDetailResponse,
+    pub body: crate::models::ShowRecordDetailResponseBody,
 }
 
 #[cfg(feature = "download-log")]
@@ -8733,7 +8733,7 @@ const DOWNLOAD_BUILD_LOG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_build_log`](crate::Client::download_build_log): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "download-log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadBuildLogRequest {
     /// 记录ID,36位数字、小写字母、&#39;-&#39;组组合。
@@ -8798,7 +8798,7 @@ const DOWNLOAD_TASK_LOG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_task_log`](crate::Client::download_task_log): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "task-log")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadTaskLogRequest {
     /// 记录ID,36位数字、小写字母、&#39;-&#39;组组合。
@@ -8872,6 +8872,22 @@ impl crate::Client {
     /// 查询当前租户（计费）类型。
     ///
     /// `GET /v1/domain/charge-type`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowUserChargeTypeRequest;
+    ///
+    /// let request = ShowUserChargeTypeRequest::new();
+    /// match client.show_user_charge_type(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domain")]
     pub async fn show_user_charge_type(
         &self,
@@ -8890,6 +8906,22 @@ impl crate::Client {
     /// 查询跨租户场景下其他租户的状态
     ///
     /// `POST /v1/domain/domains-statuses`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowDomainsStatusesRequest;
+    ///
+    /// let request = ShowDomainsStatusesRequest::new();
+    /// match client.show_domains_statuses(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domain")]
     pub async fn show_domains_statuses(
         &self,
@@ -8908,6 +8940,22 @@ impl crate::Client {
     /// 获取租户任务总数和成功率接口
     ///
     /// `GET /v1/domain/job-summary`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowSummaryBuildJobInfoRequest;
+    ///
+    /// let request = ShowSummaryBuildJobInfoRequest::new();
+    /// match client.show_summary_build_job_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domain")]
     pub async fn show_summary_build_job_info(
         &self,
@@ -8926,6 +8974,23 @@ impl crate::Client {
     /// 当前用户所在项目所属租户的包周期每月时长是否超额
     ///
     /// `GET /v1/domain/package/quota`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowUserOverPackageQuotaRequest;
+    ///
+    /// let request = ShowUserOverPackageQuotaRequest::new()
+    ///     .project_id("your-project-id");
+    /// match client.show_user_over_package_quota(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domain")]
     pub async fn show_user_over_package_quota(
         &self,
@@ -8944,6 +9009,22 @@ impl crate::Client {
     /// 获取当前用户的项目信息列表
     ///
     /// `GET /v1/domain/project/related`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowRelatedProjectRequest;
+    ///
+    /// let request = ShowRelatedProjectRequest::new();
+    /// match client.show_related_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domain")]
     pub async fn show_related_project(
         &self,
@@ -8962,6 +9043,22 @@ impl crate::Client {
     /// 获取项目列表
     ///
     /// `GET /v1/domain/project/related-page`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListRelatedProjectInfoRequest;
+    ///
+    /// let request = ListRelatedProjectInfoRequest::new();
+    /// match client.list_related_project_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domain")]
     pub async fn list_related_project_info(
         &self,
@@ -8984,6 +9081,22 @@ impl crate::Client {
     /// 查询租户状态。
     ///
     /// `GET /v1/domain/status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowDomainStatusRequest;
+    ///
+    /// let request = ShowDomainStatusRequest::new();
+    /// match client.show_domain_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domain")]
     pub async fn show_domain_status(
         &self,
@@ -9002,6 +9115,23 @@ impl crate::Client {
     /// 获取用户权限
     ///
     /// `GET /v1/domain/user-permission`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowProjectPermissionRequest;
+    ///
+    /// let request = ShowProjectPermissionRequest::new()
+    ///     .project_id("your-project-id");
+    /// match client.show_project_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domain")]
     pub async fn show_project_permission(
         &self,
@@ -9020,6 +9150,23 @@ impl crate::Client {
     /// 获取dockerfileTemplate
     ///
     /// `GET /v1/image/dockerfile-template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowDockerfileTemplateRequest;
+    ///
+    /// let request = ShowDockerfileTemplateRequest::new()
+    ///     .image_id("your-image-id");
+    /// match client.show_dockerfile_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "image")]
     pub async fn show_dockerfile_template(
         &self,
@@ -9038,6 +9185,22 @@ impl crate::Client {
     /// 获取镜像模板列表
     ///
     /// `GET /v1/image/templates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowImageTemplateListRequest;
+    ///
+    /// let request = ShowImageTemplateListRequest::new();
+    /// match client.show_image_template_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "image")]
     pub async fn show_image_template_list(
         &self,
@@ -9056,6 +9219,22 @@ impl crate::Client {
     /// 批量删除构建任务
     ///
     /// `DELETE /v1/job/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::BatchDeleteBuildJobsRequest;
+    ///
+    /// let request = BatchDeleteBuildJobsRequest::new();
+    /// match client.batch_delete_build_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn batch_delete_build_jobs(
         &self,
@@ -9074,6 +9253,22 @@ impl crate::Client {
     /// 编辑页获取参数类型的接口
     ///
     /// `GET /v1/job/build-params`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowBuildParamsListRequest;
+    ///
+    /// let request = ShowBuildParamsListRequest::new();
+    /// match client.show_build_params_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_build_params_list(
         &self,
@@ -9092,6 +9287,22 @@ impl crate::Client {
     /// 检查任务数量是否上限
     ///
     /// `GET /v1/job/check/count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CheckJobCountIsTopLimitRequest;
+    ///
+    /// let request = CheckJobCountIsTopLimitRequest::new();
+    /// match client.check_job_count_is_top_limit(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn check_job_count_is_top_limit(
         &self,
@@ -9110,6 +9321,24 @@ impl crate::Client {
     /// 查看项目下任务名是否存在
     ///
     /// `GET /v1/job/check/exist`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CheckJobNameIsExistsRequest;
+    ///
+    /// let request = CheckJobNameIsExistsRequest::new()
+    ///     .project_id("your-project-id")
+    ///     .job_name("your-job-name");
+    /// match client.check_job_name_is_exists(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn check_job_name_is_exists(
         &self,
@@ -9129,6 +9358,22 @@ impl crate::Client {
     /// 检查webhook地址参数
     ///
     /// `POST /v1/job/check/webhook-url`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CheckWebhookUrlRequest;
+    ///
+    /// let request = CheckWebhookUrlRequest::new();
+    /// match client.check_webhook_url(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn check_webhook_url(
         &self,
@@ -9147,6 +9392,22 @@ impl crate::Client {
     /// 复制构建任务
     ///
     /// `POST /v1/job/copy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CopyJobRequest;
+    ///
+    /// let request = CopyJobRequest::new();
+    /// match client.copy_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn copy_job(
         &self,
@@ -9165,6 +9426,22 @@ impl crate::Client {
     /// 创建构建任务
     ///
     /// `POST /v1/job/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CreateNewJobRequest;
+    ///
+    /// let request = CreateNewJobRequest::new();
+    /// match client.create_new_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn create_new_job(
         &self,
@@ -9183,6 +9460,22 @@ impl crate::Client {
     /// 获取编译构建默认参数
     ///
     /// `GET /v1/job/default-parameters`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowDefaultBuildParametersRequest;
+    ///
+    /// let request = ShowDefaultBuildParametersRequest::new();
+    /// match client.show_default_build_parameters(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_default_build_parameters(
         &self,
@@ -9203,6 +9496,22 @@ impl crate::Client {
     /// 执行构建任务
     ///
     /// `POST /v1/job/execute`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ExecuteJobRequest;
+    ///
+    /// let request = ExecuteJobRequest::new();
+    /// match client.execute_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn execute_job(
         &self,
@@ -9223,6 +9532,22 @@ impl crate::Client {
     /// 设置回收站中的任务保留时间,该接口需要租户账号才能访问，租户子账号无权限访问。
     ///
     /// `POST /v1/job/keep-time`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::SetKeepTimeRequest;
+    ///
+    /// let request = SetKeepTimeRequest::new();
+    /// match client.set_keep_time(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn set_keep_time(
         &self,
@@ -9241,6 +9566,22 @@ impl crate::Client {
     /// 查看用户全部的构建任务列表
     ///
     /// `GET /v1/job/list`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListJobRequest;
+    ///
+    /// let request = ListJobRequest::new();
+    /// match client.list_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn list_job(
         &self,
@@ -9265,6 +9606,24 @@ impl crate::Client {
     /// 获取任务权限矩阵
     ///
     /// `GET /v1/job/permission`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowProjectJobPermissionRequest;
+    ///
+    /// let request = ShowProjectJobPermissionRequest::new()
+    ///     .project_id("your-project-id")
+    ///     .job_id("your-job-id");
+    /// match client.show_project_job_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_project_job_permission(
         &self,
@@ -9286,6 +9645,22 @@ impl crate::Client {
     /// 是否已开启内网安全访问。
     ///
     /// `GET /v1/job/permission/internal`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CheckJobInternalRequest;
+    ///
+    /// let request = CheckJobInternalRequest::new();
+    /// match client.check_job_internal(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn check_job_internal(
         &self,
@@ -9304,6 +9679,23 @@ impl crate::Client {
     /// 获取构建任务的角色权限矩阵信息
     ///
     /// `GET /v1/job/permission/role`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobRolePermissionRequest;
+    ///
+    /// let request = ShowJobRolePermissionRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_job_role_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_job_role_permission(
         &self,
@@ -9322,6 +9714,22 @@ impl crate::Client {
     /// 批量修改任务权限
     ///
     /// `POST /v1/job/permissions/batch`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::BatchUpdateJobRolePermissionRequest;
+    ///
+    /// let request = BatchUpdateJobRolePermissionRequest::new();
+    /// match client.batch_update_job_role_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn batch_update_job_role_permission(
         &self,
@@ -9340,6 +9748,24 @@ impl crate::Client {
     /// 获取当前项目默认角色权限矩阵信息
     ///
     /// `GET /v1/job/project/default-permission`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowDefaultProjectPermissionRequest;
+    ///
+    /// let request = ShowDefaultProjectPermissionRequest::new()
+    ///     .project_id("your-project-id")
+    ///     .job_id("your-job-id");
+    /// match client.show_default_project_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_default_project_permission(
         &self,
@@ -9359,6 +9785,22 @@ impl crate::Client {
     /// 任务是否使用项目级权限
     ///
     /// `POST /v1/job/project/permission`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ApplyProjectPermissionRequest;
+    ///
+    /// let request = ApplyProjectPermissionRequest::new();
+    /// match client.apply_project_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn apply_project_permission(
         &self,
@@ -9377,6 +9819,22 @@ impl crate::Client {
     /// 删除回收站中的任务
     ///
     /// `DELETE /v1/job/recycling-deletion`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DeleteRecyclingJobsRequest;
+    ///
+    /// let request = DeleteRecyclingJobsRequest::new();
+    /// match client.delete_recycling_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn delete_recycling_jobs(
         &self,
@@ -9395,6 +9853,22 @@ impl crate::Client {
     /// 清空回收站中的任务
     ///
     /// `DELETE /v1/job/recycling-empty`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ClearRecyclingJobsRequest;
+    ///
+    /// let request = ClearRecyclingJobsRequest::new();
+    /// match client.clear_recycling_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn clear_recycling_jobs(
         &self,
@@ -9413,6 +9887,22 @@ impl crate::Client {
     /// 查看回收站中删除的构建任务列表
     ///
     /// `GET /v1/job/recycling-jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListRecyclingJobRequest;
+    ///
+    /// let request = ListRecyclingJobRequest::new();
+    /// match client.list_recycling_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn list_recycling_job(
         &self,
@@ -9433,6 +9923,22 @@ impl crate::Client {
     /// 恢复回收站中的任务
     ///
     /// `POST /v1/job/recycling-restoration`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::RestoreRecyclingJobsRequest;
+    ///
+    /// let request = RestoreRecyclingJobsRequest::new();
+    /// match client.restore_recycling_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn restore_recycling_jobs(
         &self,
@@ -9451,6 +9957,22 @@ impl crate::Client {
     /// 查看系统预定义参数
     ///
     /// `GET /v1/job/system-parameters`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobSystemParametersRequest;
+    ///
+    /// let request = ShowJobSystemParametersRequest::new();
+    /// match client.show_job_system_parameters(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_job_system_parameters(
         &self,
@@ -9469,6 +9991,22 @@ impl crate::Client {
     /// 更新构建任务
     ///
     /// `POST /v1/job/update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::UpdateNewJobRequest;
+    ///
+    /// let request = UpdateNewJobRequest::new();
+    /// match client.update_new_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn update_new_job(
         &self,
@@ -9487,6 +10025,23 @@ impl crate::Client {
     /// 查询任务是否已禁用
     ///
     /// `GET /v1/job/{job_id}/check/disable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowDisableRequest;
+    ///
+    /// let request = ShowDisableRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_disable(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_disable(
         &self,
@@ -9505,6 +10060,23 @@ impl crate::Client {
     /// 获取构建任务详情
     ///
     /// `GET /v1/job/{job_id}/config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobConfigRequest;
+    ///
+    /// let request = ShowJobConfigRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_job_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_job_config(
         &self,
@@ -9524,6 +10096,23 @@ impl crate::Client {
     /// 复制任务名
     ///
     /// `GET /v1/job/{job_id}/copy-name`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowCopyNameRequest;
+    ///
+    /// let request = ShowCopyNameRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_copy_name(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_copy_name(
         &self,
@@ -9542,6 +10131,23 @@ impl crate::Client {
     /// 删除任务
     ///
     /// `DELETE /v1/job/{job_id}/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DeleteTheJobRequest;
+    ///
+    /// let request = DeleteTheJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.delete_the_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn delete_the_job(
         &self,
@@ -9560,6 +10166,25 @@ impl crate::Client {
     /// 获取构建任务配置的对比差异
     ///
     /// `GET /v1/job/{job_id}/diff`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobConfigDiffRequest;
+    ///
+    /// let request = ShowJobConfigDiffRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .revisedl_no("your-revisedl-no")
+    ///     .original_no("your-original-no");
+    /// match client.show_job_config_diff(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_job_config_diff(
         &self,
@@ -9580,6 +10205,23 @@ impl crate::Client {
     /// 禁用任务
     ///
     /// `POST /v1/job/{job_id}/disable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DisableTheJobRequest;
+    ///
+    /// let request = DisableTheJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.disable_the_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn disable_the_job(
         &self,
@@ -9599,6 +10241,23 @@ impl crate::Client {
     /// 收藏任务
     ///
     /// `POST /v1/job/{job_id}/follow`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::AddFavouriteTaskRequest;
+    ///
+    /// let request = AddFavouriteTaskRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.add_favourite_task(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn add_favourite_task(
         &self,
@@ -9617,6 +10276,23 @@ impl crate::Client {
     /// 获取修改历史
     ///
     /// `GET /v1/job/{job_id}/history`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListUpdateJobHistoryRequest;
+    ///
+    /// let request = ListUpdateJobHistoryRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.list_update_job_history(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn list_update_job_history(
         &self,
@@ -9637,6 +10313,23 @@ impl crate::Client {
     /// 查看构建任务构建信息
     ///
     /// `GET /v1/job/{job_id}/info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobInfoRequest;
+    ///
+    /// let request = ShowJobInfoRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_job_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_job_info(
         &self,
@@ -9655,6 +10348,23 @@ impl crate::Client {
     /// 获取通知信息
     ///
     /// `GET /v1/job/{job_id}/notice`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobNoticeConfigInfoRequest;
+    ///
+    /// let request = ShowJobNoticeConfigInfoRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_job_notice_config_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_job_notice_config_info(
         &self,
@@ -9675,6 +10385,23 @@ impl crate::Client {
     /// 更新通知配置。
     ///
     /// `PUT /v1/job/{job_id}/notice`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::UpdateNewNoticeNewRequest;
+    ///
+    /// let request = UpdateNewNoticeNewRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_new_notice_new(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn update_new_notice_new(
         &self,
@@ -9694,6 +10421,23 @@ impl crate::Client {
     /// 流水线查看构建任务信息
     ///
     /// `GET /v1/job/{job_id}/pipeline-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobPipelineInfoRequest;
+    ///
+    /// let request = ShowJobPipelineInfoRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_job_pipeline_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_job_pipeline_info(
         &self,
@@ -9718,6 +10462,23 @@ impl crate::Client {
     /// 查看任务是否在构建
     ///
     /// `GET /v1/job/{job_id}/running-status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowRunningStatusRequest;
+    ///
+    /// let request = ShowRunningStatusRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_running_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_running_status(
         &self,
@@ -9736,6 +10497,23 @@ impl crate::Client {
     /// 查询任务状态
     ///
     /// `GET /v1/job/{job_id}/status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobStepStatusRequest;
+    ///
+    /// let request = ShowJobStepStatusRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_job_step_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_job_step_status(
         &self,
@@ -9755,6 +10533,23 @@ impl crate::Client {
     /// 停止构建任务v1
     ///
     /// `POST /v1/job/{job_id}/stop`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::StopTheJobRequest;
+    ///
+    /// let request = StopTheJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.stop_the_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn stop_the_job(
         &self,
@@ -9774,6 +10569,23 @@ impl crate::Client {
     /// 取消收藏任务
     ///
     /// `POST /v1/job/{job_id}/unfollow`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::RemoverFavouriteTaskRequest;
+    ///
+    /// let request = RemoverFavouriteTaskRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.remover_favourite_task(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn remover_favourite_task(
         &self,
@@ -9792,6 +10604,24 @@ impl crate::Client {
     /// 根据持续构建名称，获取任务构建状态、百分比、剩余时间
     ///
     /// `GET /v1/job/{job_id}/{build_no}/build-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowBuildDetailsRequest;
+    ///
+    /// let request = ShowBuildDetailsRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.show_build_details(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_build_details(
         &self,
@@ -9811,6 +10641,24 @@ impl crate::Client {
     /// 详情页获取构建参数
     ///
     /// `GET /v1/job/{job_id}/{build_no}/history-parameters`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListBuildParameterRequest;
+    ///
+    /// let request = ListBuildParameterRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.list_build_parameter(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn list_build_parameter(
         &self,
@@ -9830,6 +10678,22 @@ impl crate::Client {
     /// 创建构建任务分组
     ///
     /// `POST /v1/job/{project_id}/group/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CreateJobGroupRequest;
+    ///
+    /// let request = CreateJobGroupRequest::new();
+    /// match client.create_job_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn create_job_group(
         &self,
@@ -9849,6 +10713,23 @@ impl crate::Client {
     /// 删除分组
     ///
     /// `DELETE /v1/job/{project_id}/group/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DeleteGroupRequest;
+    ///
+    /// let request = DeleteGroupRequest::new()
+    ///     .id("your-id");
+    /// match client.delete_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn delete_group(
         &self,
@@ -9868,6 +10749,22 @@ impl crate::Client {
     /// 移动构建任务至指定分组
     ///
     /// `POST /v1/job/{project_id}/group/move`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::MoveGroupRequest;
+    ///
+    /// let request = MoveGroupRequest::new();
+    /// match client.move_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn move_group(
         &self,
@@ -9887,6 +10784,24 @@ impl crate::Client {
     /// 交换分组顺序
     ///
     /// `POST /v1/job/{project_id}/group/swap`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::SwitchedPacketRequest;
+    ///
+    /// let request = SwitchedPacketRequest::new()
+    ///     .source_group_id("your-source-group-id")
+    ///     .target_group_id("your-target-group-id");
+    /// match client.switched_packet(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn switched_packet(
         &self,
@@ -9907,6 +10822,22 @@ impl crate::Client {
     /// 查询分组树
     ///
     /// `GET /v1/job/{project_id}/group/tree`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListGroupTreeRequest;
+    ///
+    /// let request = ListGroupTreeRequest::new();
+    /// match client.list_group_tree(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn list_group_tree(
         &self,
@@ -9925,6 +10856,22 @@ impl crate::Client {
     /// 修改分组信息
     ///
     /// `PUT /v1/job/{project_id}/group/update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::UpdateJobGroupRequest;
+    ///
+    /// let request = UpdateJobGroupRequest::new();
+    /// match client.update_job_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn update_job_group(
         &self,
@@ -9944,6 +10891,24 @@ impl crate::Client {
     /// 查询项目任务列表
     ///
     /// `GET /v1/job/{project_id}/list`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListProjectJobsRequest;
+    ///
+    /// let request = ListProjectJobsRequest::new()
+    ///     .page_index(10)
+    ///     .page_size(10);
+    /// match client.list_project_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn list_project_jobs(
         &self,
@@ -9971,6 +10936,23 @@ impl crate::Client {
     /// 查询私有依赖仓库列表
     ///
     /// `GET /v1/job/{project_id}/nexus`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListEndPointsRequest;
+    ///
+    /// let request = ListEndPointsRequest::new()
+    ///     .limit(10);
+    /// match client.list_end_points(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn list_end_points(
         &self,
@@ -9991,6 +10973,26 @@ impl crate::Client {
     /// 任务执行后获取构建日志
     ///
     /// `GET /v1/log/stage/page`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowActionIInfoRequest;
+    ///
+    /// let request = ShowActionIInfoRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10)
+    ///     .start_offset(10)
+    ///     .end_offset(10);
+    /// match client.show_action_i_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "log")]
     pub async fn show_action_i_info(
         &self,
@@ -10013,6 +11015,25 @@ impl crate::Client {
     /// 获取运行全量日志
     ///
     /// `GET /v1/log/{job_id}/{build_no}/real-time-log`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadBuildRealTimeLogRequest;
+    ///
+    /// let request = DownloadBuildRealTimeLogRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10)
+    ///     .size("your-size");
+    /// match client.download_build_real_time_log(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "log")]
     pub async fn download_build_real_time_log(
         &self,
@@ -10036,6 +11057,23 @@ impl crate::Client {
     /// 下载全量构建日志
     ///
     /// `GET /v1/log/{record_id}/download-log`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadBuildFullLogRequest;
+    ///
+    /// let request = DownloadBuildFullLogRequest::new()
+    ///     .record_id("your-record-id");
+    /// match client.download_build_full_log(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "log")]
     pub async fn download_build_full_log(
         &self,
@@ -10056,6 +11094,23 @@ impl crate::Client {
     /// 获取指定工程的简要构建信息
     ///
     /// `POST /v1/record/brief`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListBriefRecordRequest;
+    ///
+    /// let request = ListBriefRecordRequest::new()
+    ///     .limit(10);
+    /// match client.list_brief_record(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn list_brief_record(
         &self,
@@ -10075,6 +11130,23 @@ impl crate::Client {
     /// 获取构建记录的有向无环图
     ///
     /// `GET /v1/record/{build_flow_record_id}/flow-graph`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowBuildRecordFlowGraphRequest;
+    ///
+    /// let request = ShowBuildRecordFlowGraphRequest::new()
+    ///     .build_flow_record_id("your-build-flow-record-id");
+    /// match client.show_build_record_flow_graph(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn show_build_record_flow_graph(
         &self,
@@ -10093,6 +11165,23 @@ impl crate::Client {
     /// 获取指定工程的构建记录列表
     ///
     /// `GET /v1/record/{build_project_id}/records`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListRecordsRequest;
+    ///
+    /// let request = ListRecordsRequest::new()
+    ///     .build_project_id("your-build-project-id");
+    /// match client.list_records(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn list_records(
         &self,
@@ -10139,6 +11228,23 @@ impl crate::Client {
     /// 构建历史页获取构建次数
     ///
     /// `GET /v1/record/{build_project_id}/statistics`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobTotalRequest;
+    ///
+    /// let request = ShowJobTotalRequest::new()
+    ///     .build_project_id("your-build-project-id");
+    /// match client.show_job_total(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn show_job_total(
         &self,
@@ -10159,6 +11265,25 @@ impl crate::Client {
     /// 获取任务构建记录列表v1
     ///
     /// `GET /v1/record/{job_id}/list`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListBuildInfoRecordByJobIdRequest;
+    ///
+    /// let request = ListBuildInfoRecordByJobIdRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .start_time("your-start-time")
+    ///     .end_time("your-end-time");
+    /// match client.list_build_info_record_by_job_id(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn list_build_info_record_by_job_id(
         &self,
@@ -10181,6 +11306,24 @@ impl crate::Client {
     /// 获取任务构建记录列表
     ///
     /// `GET /v1/record/{job_id}/{build_no}/build-info-record`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowBuildInfoRecordRequest;
+    ///
+    /// let request = ShowBuildInfoRecordRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.show_build_info_record(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn show_build_info_record(
         &self,
@@ -10200,6 +11343,24 @@ impl crate::Client {
     /// 获取构建记录信息
     ///
     /// `GET /v1/record/{job_id}/{build_no}/record-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobBuildRecordDetailRequest;
+    ///
+    /// let request = ShowJobBuildRecordDetailRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.show_job_build_record_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn show_job_build_record_detail(
         &self,
@@ -10219,6 +11380,23 @@ impl crate::Client {
     /// 获取构建记录的构建脚本
     ///
     /// `GET /v1/record/{record_id}/build-script`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowBuildRecordBuildScriptRequest;
+    ///
+    /// let request = ShowBuildRecordBuildScriptRequest::new()
+    ///     .record_id("your-record-id");
+    /// match client.show_build_record_build_script(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn show_build_record_build_script(
         &self,
@@ -10237,6 +11415,23 @@ impl crate::Client {
     /// 获取任务各阶段信息
     ///
     /// `GET /v1/record/{record_id}/full-stages`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowBuildRecordFullStagesRequest;
+    ///
+    /// let request = ShowBuildRecordFullStagesRequest::new()
+    ///     .record_id("your-record-id");
+    /// match client.show_build_record_full_stages(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn show_build_record_full_stages(
         &self,
@@ -10256,6 +11451,23 @@ impl crate::Client {
     /// 查询指定构建记录详情
     ///
     /// `GET /v1/record/{record_id}/info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowBuildRecordRequest;
+    ///
+    /// let request = ShowBuildRecordRequest::new()
+    ///     .record_id("your-record-id");
+    /// match client.show_build_record(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "record")]
     pub async fn show_build_record(
         &self,
@@ -10274,6 +11486,24 @@ impl crate::Client {
     /// 获取该任务所有分支信息
     ///
     /// `GET /v1/report/branches`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListRepoBranchRequest;
+    ///
+    /// let request = ListRepoBranchRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .repository_name("your-repository-name");
+    /// match client.list_repo_branch(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "report")]
     pub async fn list_repo_branch(
         &self,
@@ -10293,6 +11523,25 @@ impl crate::Client {
     /// 获取单元测试覆盖率报告压缩包
     ///
     /// `GET /v1/report/junit/coverage/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadJunitCoverageZipRequest;
+    ///
+    /// let request = DownloadJunitCoverageZipRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10)
+    ///     .root_id("your-root-id");
+    /// match client.download_junit_coverage_zip(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "report")]
     pub async fn download_junit_coverage_zip(
         &self,
@@ -10313,6 +11562,24 @@ impl crate::Client {
     /// 获取单元测试覆盖率报告列表
     ///
     /// `GET /v1/report/junit/coverage/list`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListJunitCoverageSummaryRequest;
+    ///
+    /// let request = ListJunitCoverageSummaryRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.list_junit_coverage_summary(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "report")]
     pub async fn list_junit_coverage_summary(
         &self,
@@ -10332,6 +11599,25 @@ impl crate::Client {
     /// 查询构建成功率
     ///
     /// `GET /v1/report/ratio`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobBuildSuccessRatioRequest;
+    ///
+    /// let request = ShowJobBuildSuccessRatioRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .repository_name("your-repository-name")
+    ///     .interval(10);
+    /// match client.show_job_build_success_ratio(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "report")]
     pub async fn show_job_build_success_ratio(
         &self,
@@ -10353,6 +11639,25 @@ impl crate::Client {
     /// 洞察构建时长
     ///
     /// `GET /v1/report/time`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobBuildTimeRequest;
+    ///
+    /// let request = ShowJobBuildTimeRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .repository_name("your-repository-name")
+    ///     .interval(10);
+    /// match client.show_job_build_time(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "report")]
     pub async fn show_job_build_time(
         &self,
@@ -10374,6 +11679,23 @@ impl crate::Client {
     /// 查看仓库
     ///
     /// `GET /v1/report/{job_id}/repositories`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListRepositoryRequest;
+    ///
+    /// let request = ListRepositoryRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.list_repository(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "report")]
     pub async fn list_repository(
         &self,
@@ -10392,6 +11714,24 @@ impl crate::Client {
     /// 获取覆盖率接口
     ///
     /// `GET /v1/report/{job_id}/summary`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowReportSummaryRequest;
+    ///
+    /// let request = ShowReportSummaryRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.show_report_summary(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "report")]
     pub async fn show_report_summary(
         &self,
@@ -10411,6 +11751,22 @@ impl crate::Client {
     /// 创建构建模板
     ///
     /// `POST /v1/template/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CreateTemplateRequest;
+    ///
+    /// let request = CreateTemplateRequest::new();
+    /// match client.create_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn create_template(
         &self,
@@ -10429,6 +11785,22 @@ impl crate::Client {
     /// 根据条件查询特定模板
     ///
     /// `GET /v1/template/custom`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListCustomTemplateRequest;
+    ///
+    /// let request = ListCustomTemplateRequest::new();
+    /// match client.list_custom_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn list_custom_template(
         &self,
@@ -10451,6 +11823,23 @@ impl crate::Client {
     /// 收藏自定义模板
     ///
     /// `POST /v1/template/custom/{uuid}/follow`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::AddFavouriteCustomTemplateRequest;
+    ///
+    /// let request = AddFavouriteCustomTemplateRequest::new()
+    ///     .uuid("your-uuid");
+    /// match client.add_favourite_custom_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn add_favourite_custom_template(
         &self,
@@ -10469,6 +11858,23 @@ impl crate::Client {
     /// 取消收藏自定义模板
     ///
     /// `POST /v1/template/custom/{uuid}/unfollow`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::RemoverFavouriteCustomTemplateRequest;
+    ///
+    /// let request = RemoverFavouriteCustomTemplateRequest::new()
+    ///     .uuid("your-uuid");
+    /// match client.remover_favourite_custom_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn remover_favourite_custom_template(
         &self,
@@ -10487,6 +11893,23 @@ impl crate::Client {
     /// 收藏官方模板
     ///
     /// `POST /v1/template/official/{uuid}/follow`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::AddFavouriteOfficialTemplateRequest;
+    ///
+    /// let request = AddFavouriteOfficialTemplateRequest::new()
+    ///     .uuid("your-uuid");
+    /// match client.add_favourite_official_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn add_favourite_official_template(
         &self,
@@ -10505,6 +11928,23 @@ impl crate::Client {
     /// 取消收藏官方模板
     ///
     /// `POST /v1/template/official/{uuid}/unfollow`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::RemoverFavouriteOfficialTemplateRequest;
+    ///
+    /// let request = RemoverFavouriteOfficialTemplateRequest::new()
+    ///     .uuid("your-uuid");
+    /// match client.remover_favourite_official_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn remover_favourite_official_template(
         &self,
@@ -10523,6 +11963,22 @@ impl crate::Client {
     /// 查询官方模版
     ///
     /// `GET /v1/template/officialtemplates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListOfficialTemplateRequest;
+    ///
+    /// let request = ListOfficialTemplateRequest::new();
+    /// match client.list_official_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn list_official_template(
         &self,
@@ -10543,6 +11999,22 @@ impl crate::Client {
     /// 获取官方推荐模板
     ///
     /// `POST /v1/template/recommend`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListRecommendOfficialTemplateRequest;
+    ///
+    /// let request = ListRecommendOfficialTemplateRequest::new();
+    /// match client.list_recommend_official_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn list_recommend_official_template(
         &self,
@@ -10561,6 +12033,22 @@ impl crate::Client {
     /// 保存模板使用记录
     ///
     /// `POST /v1/template/used-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::SaveTemplateUsedInfoRequest;
+    ///
+    /// let request = SaveTemplateUsedInfoRequest::new();
+    /// match client.save_template_used_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn save_template_used_info(
         &self,
@@ -10579,6 +12067,23 @@ impl crate::Client {
     /// 获取代码化构建默认模板
     ///
     /// `GET /v1/template/{job_id}/default-template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowYamlTemplateRequest;
+    ///
+    /// let request = ShowYamlTemplateRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_yaml_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn show_yaml_template(
         &self,
@@ -10598,6 +12103,23 @@ impl crate::Client {
     /// 根据模板uuid查询特定模板
     ///
     /// `GET /v1/template/{uuid}/custom`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowTemplateRequest;
+    ///
+    /// let request = ShowTemplateRequest::new()
+    ///     .uuid("your-uuid");
+    /// match client.show_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn show_template(
         &self,
@@ -10616,6 +12138,23 @@ impl crate::Client {
     /// 删除构建模板
     ///
     /// `DELETE /v1/template/{uuid}/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DeleteTemplateRequest;
+    ///
+    /// let request = DeleteTemplateRequest::new()
+    ///     .uuid("your-uuid");
+    /// match client.delete_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "template")]
     pub async fn delete_template(
         &self,
@@ -10634,6 +12173,25 @@ impl crate::Client {
     /// 文件管理文件下载
     ///
     /// `GET /v2/keystore/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadKeystoreByNameRequest;
+    ///
+    /// let request = DownloadKeystoreByNameRequest::new()
+    ///     .name("your-name")
+    ///     .domain_id("your-domain-id")
+    ///     .id("your-id");
+    /// match client.download_keystore_by_name(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn download_keystore_by_name(
         &self,
@@ -10654,6 +12212,22 @@ impl crate::Client {
     /// 查询租户下文件列表
     ///
     /// `GET /v2/keystore/list`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListKeystoreSearchRequest;
+    ///
+    /// let request = ListKeystoreSearchRequest::new();
+    /// match client.list_keystore_search(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn list_keystore_search(
         &self,
@@ -10674,6 +12248,22 @@ impl crate::Client {
     /// 查询用户可使用文件
     ///
     /// `GET /v2/keystore/name`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListKeystoreRequest;
+    ///
+    /// let request = ListKeystoreRequest::new();
+    /// match client.list_keystore(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn list_keystore(
         &self,
@@ -10692,6 +12282,22 @@ impl crate::Client {
     /// 添加文件权限
     ///
     /// `POST /v2/keystore/permission/add`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::AddKeystorePermissionRequest;
+    ///
+    /// let request = AddKeystorePermissionRequest::new();
+    /// match client.add_keystore_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn add_keystore_permission(
         &self,
@@ -10710,6 +12316,22 @@ impl crate::Client {
     /// 配置文件权限
     ///
     /// `POST /v2/keystore/permission/edit`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::UpdateKeystorePermissionRequest;
+    ///
+    /// let request = UpdateKeystorePermissionRequest::new();
+    /// match client.update_keystore_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn update_keystore_permission(
         &self,
@@ -10728,6 +12350,25 @@ impl crate::Client {
     /// 文件管理查询权限
     ///
     /// `GET /v2/keystore/permission/{keystore_id}/query`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowKeystorePermissionRequest;
+    ///
+    /// let request = ShowKeystorePermissionRequest::new()
+    ///     .keystore_id("your-keystore-id")
+    ///     .page_size(10)
+    ///     .page("your-page");
+    /// match client.show_keystore_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn show_keystore_permission(
         &self,
@@ -10748,6 +12389,23 @@ impl crate::Client {
     /// 文件管理删除权限
     ///
     /// `DELETE /v2/keystore/permission/{permission_id}/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DeleteKeystorePermissionRequest;
+    ///
+    /// let request = DeleteKeystorePermissionRequest::new()
+    ///     .permission_id("your-permission-id");
+    /// match client.delete_keystore_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn delete_keystore_permission(
         &self,
@@ -10766,6 +12424,23 @@ impl crate::Client {
     /// 更新文件信息
     ///
     /// `POST /v2/keystore/update/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::UpdateKeystoreRequest;
+    ///
+    /// let request = UpdateKeystoreRequest::new()
+    ///     .id("your-id");
+    /// match client.update_keystore(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn update_keystore(
         &self,
@@ -10785,6 +12460,22 @@ impl crate::Client {
     /// 上传文件
     ///
     /// `POST /v2/keystore/upload`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::UploadKeystoreRequest;
+    ///
+    /// let request = UploadKeystoreRequest::new();
+    /// match client.upload_keystore(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn upload_keystore(
         &self,
@@ -10815,6 +12506,23 @@ impl crate::Client {
     /// 删除文件管理文件
     ///
     /// `DELETE /v2/keystore/{keystore_id}/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DeleteKeystoreRequest;
+    ///
+    /// let request = DeleteKeystoreRequest::new()
+    ///     .keystore_id("your-keystore-id");
+    /// match client.delete_keystore(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn delete_keystore(
         &self,
@@ -10835,6 +12543,22 @@ impl crate::Client {
     /// 获取套餐临期信息。
     ///
     /// `POST /v2/resource/countdown`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowPackageSpecCountDownRequest;
+    ///
+    /// let request = ShowPackageSpecCountDownRequest::new();
+    /// match client.show_package_spec_count_down(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource")]
     pub async fn show_package_spec_count_down(
         &self,
@@ -10855,6 +12579,24 @@ impl crate::Client {
     /// 查内置执行机规格。
     ///
     /// `GET /v2/resource/spec`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowAvailableInnerSpecRequest;
+    ///
+    /// let request = ShowAvailableInnerSpecRequest::new()
+    ///     .project_id("your-project-id")
+    ///     .arch("your-arch");
+    /// match client.show_available_inner_spec(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource")]
     pub async fn show_available_inner_spec(
         &self,
@@ -10876,6 +12618,22 @@ impl crate::Client {
     /// 执行构建任务,可传自定义参数
     ///
     /// `POST /v3/jobs/build`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::RunJobRequest;
+    ///
+    /// let request = RunJobRequest::new();
+    /// match client.run_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn run_job(
         &self,
@@ -10894,6 +12652,22 @@ impl crate::Client {
     /// 创建构建任务
     ///
     /// `POST /v3/jobs/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CreateBuildJobRequest;
+    ///
+    /// let request = CreateBuildJobRequest::new();
+    /// match client.create_build_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn create_build_job(
         &self,
@@ -10912,6 +12686,24 @@ impl crate::Client {
     /// 取消通知
     ///
     /// `POST /v3/jobs/notice/{job_id}/disable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DisableNoticeRequest;
+    ///
+    /// let request = DisableNoticeRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .notice_type("your-notice-type");
+    /// match client.disable_notice(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn disable_notice(
         &self,
@@ -10931,6 +12723,23 @@ impl crate::Client {
     /// 查询通知
     ///
     /// `GET /v3/jobs/notice/{job_id}/query`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListNoticeRequest;
+    ///
+    /// let request = ListNoticeRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.list_notice(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_notice(
         &self,
@@ -10949,6 +12758,23 @@ impl crate::Client {
     /// 更新通知
     ///
     /// `POST /v3/jobs/notice/{job_id}/update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::UpdateNoticeRequest;
+    ///
+    /// let request = UpdateNoticeRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_notice(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn update_notice(
         &self,
@@ -10968,6 +12794,22 @@ impl crate::Client {
     /// 停止构建任务(待下线)
     ///
     /// `POST /v3/jobs/stop`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::StopJobRequest;
+    ///
+    /// let request = StopJobRequest::new();
+    /// match client.stop_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn stop_job(
         &self,
@@ -10986,6 +12828,22 @@ impl crate::Client {
     /// 更新构建任务
     ///
     /// `POST /v3/jobs/update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::UpdateBuildJobRequest;
+    ///
+    /// let request = UpdateBuildJobRequest::new();
+    /// match client.update_build_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn update_build_job(
         &self,
@@ -11004,6 +12862,25 @@ impl crate::Client {
     /// 获取任务构建记录列表
     ///
     /// `GET /v3/jobs/{job_id}/build-info-records`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListBuildInfoRecordRequest;
+    ///
+    /// let request = ListBuildInfoRecordRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .start_time("your-start-time")
+    ///     .end_time("your-end-time");
+    /// match client.list_build_info_record(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_build_info_record(
         &self,
@@ -11026,6 +12903,23 @@ impl crate::Client {
     /// 删除构建任务
     ///
     /// `POST /v3/jobs/{job_id}/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DeleteBuildJobRequest;
+    ///
+    /// let request = DeleteBuildJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.delete_build_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn delete_build_job(
         &self,
@@ -11044,6 +12938,23 @@ impl crate::Client {
     /// 禁用构建任务
     ///
     /// `POST /v3/jobs/{job_id}/disable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DisableBuildJobRequest;
+    ///
+    /// let request = DisableBuildJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.disable_build_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn disable_build_job(
         &self,
@@ -11062,6 +12973,26 @@ impl crate::Client {
     /// 查看构建任务的构建历史列表
     ///
     /// `GET /v3/jobs/{job_id}/history`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowListHistoryRequest;
+    ///
+    /// let request = ShowListHistoryRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .offset(10)
+    ///     .limit(10)
+    ///     .interval(10);
+    /// match client.show_list_history(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_list_history(
         &self,
@@ -11083,6 +13014,27 @@ impl crate::Client {
     /// 根据开始时间和结束时间查看构建任务的构建历史列表
     ///
     /// `GET /v3/jobs/{job_id}/period-history`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowListPeriodHistoryRequest;
+    ///
+    /// let request = ShowListPeriodHistoryRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .offset(10)
+    ///     .limit(10)
+    ///     .start_time("your-start-time")
+    ///     .end_time("your-end-time");
+    /// match client.show_list_period_history(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_list_period_history(
         &self,
@@ -11105,6 +13057,23 @@ impl crate::Client {
     /// 获取构建任务详情
     ///
     /// `GET /v3/jobs/{job_id}/query`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListJobConfigRequest;
+    ///
+    /// let request = ListJobConfigRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.list_job_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_job_config(
         &self,
@@ -11124,6 +13093,23 @@ impl crate::Client {
     /// 恢复构建任务
     ///
     /// `POST /v3/jobs/{job_id}/recover`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::EnableBuildJobRequest;
+    ///
+    /// let request = EnableBuildJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.enable_build_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn enable_build_job(
         &self,
@@ -11142,6 +13128,23 @@ impl crate::Client {
     /// 查看任务运行状态
     ///
     /// `GET /v3/jobs/{job_id}/status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobStatusRequest;
+    ///
+    /// let request = ShowJobStatusRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_job_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_job_status(
         &self,
@@ -11160,6 +13163,25 @@ impl crate::Client {
     /// 根据开始时间和结束时间查看构建任务的构建成功率
     ///
     /// `GET /v3/jobs/{job_id}/success-ratio`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobSuccessRatioRequest;
+    ///
+    /// let request = ShowJobSuccessRatioRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .start_time("your-start-time")
+    ///     .end_time("your-end-time");
+    /// match client.show_job_success_ratio(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_job_success_ratio(
         &self,
@@ -11180,6 +13202,24 @@ impl crate::Client {
     /// 获取构建产物详情信息
     ///
     /// `GET /v3/jobs/{job_id}/{build_no}/output-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowOutputInfoRequest;
+    ///
+    /// let request = ShowOutputInfoRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.show_output_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_output_info(
         &self,
@@ -11199,6 +13239,25 @@ impl crate::Client {
     /// 下载构建实时日志
     ///
     /// `GET /v3/jobs/{job_id}/{build_no}/real-time-log`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadRealTimeLogRequest;
+    ///
+    /// let request = DownloadRealTimeLogRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10)
+    ///     .offset(10);
+    /// match client.download_real_time_log(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn download_real_time_log(
         &self,
@@ -11220,6 +13279,24 @@ impl crate::Client {
     /// 获取构建记录信息(待下线)
     ///
     /// `GET /v3/jobs/{job_id}/{build_no}/record-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowRecordInfoRequest;
+    ///
+    /// let request = ShowRecordInfoRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.show_record_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_record_info(
         &self,
@@ -11239,6 +13316,24 @@ impl crate::Client {
     /// 停止构建任务
     ///
     /// `POST /v3/jobs/{job_id}/{build_no}/stop`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::StopBuildJobRequest;
+    ///
+    /// let request = StopBuildJobRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.stop_build_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn stop_build_job(
         &self,
@@ -11258,6 +13353,24 @@ impl crate::Client {
     /// 获取构建历史详情信息接口
     ///
     /// `GET /v3/jobs/{job_id}/{build_number}/history-details`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowHistoryDetailsRequest;
+    ///
+    /// let request = ShowHistoryDetailsRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_number(10);
+    /// match client.show_history_details(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_history_details(
         &self,
@@ -11280,6 +13393,23 @@ impl crate::Client {
     /// 查询指定代码仓库最近一次成功的构建历史
     ///
     /// `GET /v3/jobs/{project_id}/last-history`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowLastHistoryRequest;
+    ///
+    /// let request = ShowLastHistoryRequest::new()
+    ///     .repository_name("your-repository-name");
+    /// match client.show_last_history(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_last_history(
         &self,
@@ -11301,6 +13431,24 @@ impl crate::Client {
     /// 下载指定租户下的KeyStore文件
     ///
     /// `GET /v3/keystore`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadKeystoreRequest;
+    ///
+    /// let request = DownloadKeystoreRequest::new()
+    ///     .file_name("your-file-name")
+    ///     .domain_id("your-domain-id");
+    /// match client.download_keystore(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "keystore")]
     pub async fn download_keystore(
         &self,
@@ -11320,6 +13468,22 @@ impl crate::Client {
     /// 创建构建模板
     ///
     /// `POST /v3/templates/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::CreateTemplatesRequest;
+    ///
+    /// let request = CreateTemplatesRequest::new();
+    /// match client.create_templates(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "templates")]
     pub async fn create_templates(
         &self,
@@ -11338,6 +13502,22 @@ impl crate::Client {
     /// 查询构建模板
     ///
     /// `GET /v3/templates/query`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ListTemplatesRequest;
+    ///
+    /// let request = ListTemplatesRequest::new();
+    /// match client.list_templates(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "templates")]
     pub async fn list_templates(
         &self,
@@ -11358,6 +13538,23 @@ impl crate::Client {
     /// 删除构建模板
     ///
     /// `DELETE /v3/templates/{uuid}/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DeleteTemplatesRequest;
+    ///
+    /// let request = DeleteTemplatesRequest::new()
+    ///     .uuid("your-uuid");
+    /// match client.delete_templates(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "templates")]
     pub async fn delete_templates(
         &self,
@@ -11376,6 +13573,23 @@ impl crate::Client {
     /// 获取构建记录的有向无环图(待下线)
     ///
     /// `GET /v3/{build_flow_record_id}/flow-graph`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowFlowGraphRequest;
+    ///
+    /// let request = ShowFlowGraphRequest::new()
+    ///     .build_flow_record_id("your-build-flow-record-id");
+    /// match client.show_flow_graph(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "flow-graph")]
     pub async fn show_flow_graph(
         &self,
@@ -11394,6 +13608,24 @@ impl crate::Client {
     /// 查看项目下用户的构建任务列表
     ///
     /// `GET /v3/{project_id}/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowJobListByProjectIdRequest;
+    ///
+    /// let request = ShowJobListByProjectIdRequest::new()
+    ///     .page_index(10)
+    ///     .page_size(10);
+    /// match client.show_job_list_by_project_id(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_job_list_by_project_id(
         &self,
@@ -11414,6 +13646,23 @@ impl crate::Client {
     /// 下载构建日志(待下线)
     ///
     /// `GET /v3/{record_id}/download-log`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadLogByRecordIdRequest;
+    ///
+    /// let request = DownloadLogByRecordIdRequest::new()
+    ///     .record_id("your-record-id");
+    /// match client.download_log_by_record_id(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "download-log")]
     pub async fn download_log_by_record_id(
         &self,
@@ -11432,6 +13681,24 @@ impl crate::Client {
     /// 获取构建记录信息
     ///
     /// `GET /v4/jobs/{job_id}/{build_no}/record-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::ShowRecordDetailRequest;
+    ///
+    /// let request = ShowRecordDetailRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .build_no(10);
+    /// match client.show_record_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_record_detail(
         &self,
@@ -11451,6 +13718,23 @@ impl crate::Client {
     /// 下载全量构建日志
     ///
     /// `GET /v4/{record_id}/download-log`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadBuildLogRequest;
+    ///
+    /// let request = DownloadBuildLogRequest::new()
+    ///     .record_id("your-record-id");
+    /// match client.download_build_log(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "download-log")]
     pub async fn download_build_log(
         &self,
@@ -11470,6 +13754,24 @@ impl crate::Client {
     /// 下载构建步骤日志
     ///
     /// `GET /v4/{record_id}/task-log`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_codeartsbuild::Client) -> Result<(), huaweicloud_codeartsbuild::Error> {
+    /// use huaweicloud_codeartsbuild::operations::DownloadTaskLogRequest;
+    ///
+    /// let request = DownloadTaskLogRequest::new()
+    ///     .record_id("your-record-id")
+    ///     .task_name("your-task-name");
+    /// match client.download_task_log(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_codeartsbuild::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "task-log")]
     pub async fn download_task_log(
         &self,

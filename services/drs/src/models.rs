@@ -5,7 +5,7 @@ use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ActionBaseResp {
     /// **参数解释**：  错误码，当任务报错时返回的错误代码。  **约束限制**：  - 最小长度：12 - 最大长度：12  **取值范围**：  格式为DRS.XXXXXX。  **默认取值**：  不涉及
@@ -20,7 +20,7 @@ pub struct ActionBaseResp {
     pub status: String,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ActionBaseResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -104,7 +104,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionBaseResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ActionParams {
     /// 测试连接数据库信息。
@@ -207,7 +207,7 @@ impl rt::serde::Serialize for ActionParams {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ActionParams {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -319,7 +319,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionParams {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ActionParamsRepairInfo {
     /// 对比任务ID。
@@ -356,7 +356,7 @@ impl rt::serde::Serialize for ActionParamsRepairInfo {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ActionParamsRepairInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -410,7 +410,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionParamsRepairInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ActionParamsRepairInfoObjects {
     /// 数据库名称。
@@ -453,7 +453,7 @@ impl rt::serde::Serialize for ActionParamsRepairInfoObjects {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ActionParamsRepairInfoObjects {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -512,7 +512,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionParamsRepairInfoObjects {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ActionReq {
     /// 任务ID (对比任务相关操作，多任务场景传父任务详情返回的master_job_id)，批量操作时必填
@@ -552,7 +552,7 @@ impl rt::serde::Serialize for ActionReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ActionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -610,7 +610,7 @@ impl<'de> rt::serde::Deserialize<'de> for ActionReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddColumnInfo {
     /// 列类型 取值：default_value，create_time，update_time，expression，server_database_table
@@ -726,7 +726,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddColumnInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyRole {
     /// 策略名称。
@@ -735,7 +735,7 @@ pub struct AgencyRole {
     pub description: Option<String>,
 }
 
-#[cfg(all(feature = "agency", feature = "extra-traits"))]
+#[cfg(all(feature = "agency", feature = "serde"))]
 impl rt::serde::Serialize for AgencyRole {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -806,7 +806,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyRole {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AlarmNotifyConfig {
     /// **参数解释**：  异常告警是否通知用户，指定当任务状态异常时是否向用户发送告警通知。  **约束限制**：  不涉及。  **取值范围**：  - true：异常告警通知用户 - false：异常告警不通知用户  **默认取值**：  false
@@ -930,7 +930,7 @@ impl<'de> rt::serde::Deserialize<'de> for AlarmNotifyConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateSmnTopicReqV5 {
     /// 主题资源标识
@@ -979,7 +979,7 @@ impl rt::serde::Serialize for AssociateSmnTopicReqV5 {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AssociateSmnTopicReqV5 {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1051,7 +1051,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssociateSmnTopicReqV5 {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AsyncActionResp {
     /// 异步操作任务响应查询ID。
@@ -1062,7 +1062,7 @@ pub struct AsyncActionResp {
     pub name: String,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for AsyncActionResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1136,7 +1136,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncActionResp {
 #[allow(missing_docs)]
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AsyncCommitJobResp {
     /// 批量异步任务ID。
@@ -1147,7 +1147,7 @@ pub struct AsyncCommitJobResp {
     pub msg: String,
 }
 
-#[cfg(all(feature = "batch-async-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "batch-async-jobs", feature = "serde"))]
 impl rt::serde::Serialize for AsyncCommitJobResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1221,7 +1221,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncCommitJobResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AsyncCreateJobReq {
     #[allow(missing_docs)]
@@ -1306,7 +1306,7 @@ impl rt::serde::Serialize for AsyncCreateJobReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AsyncCreateJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1418,14 +1418,14 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncCreateJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AsyncCreateJobResp {
     /// 批量异步创建的任务ID。
     pub async_job_id: String,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for AsyncCreateJobResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1489,7 +1489,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncCreateJobResp {
 #[allow(missing_docs)]
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AsyncJobResp {
     /// **参数解释**：  批量异步创建的任务ID，唯一标识一个批量异步创建任务。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
@@ -1504,7 +1504,7 @@ pub struct AsyncJobResp {
     pub create_time: String,
 }
 
-#[cfg(all(feature = "batch-async-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "batch-async-jobs", feature = "serde"))]
 impl rt::serde::Serialize for AsyncJobResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1594,7 +1594,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncJobResp {
 #[allow(missing_docs)]
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AsyncUpdateJobResp {
     /// 任务ID。
@@ -1609,7 +1609,7 @@ pub struct AsyncUpdateJobResp {
     pub error_msg: Option<String>,
 }
 
-#[cfg(all(feature = "batch-async-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "batch-async-jobs", feature = "serde"))]
 impl rt::serde::Serialize for AsyncUpdateJobResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1698,7 +1698,7 @@ impl<'de> rt::serde::Deserialize<'de> for AsyncUpdateJobResp {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BackupFileInfo {
     /// 备份文件名称。
@@ -1744,7 +1744,7 @@ impl rt::serde::Serialize for BackupFileInfo {
     }
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BackupFileInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1811,7 +1811,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupFileInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BackupFileResp {
     /// 文件名称。
@@ -1822,7 +1822,7 @@ pub struct BackupFileResp {
     pub file_last_modify: Option<String>,
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
 impl rt::serde::Serialize for BackupFileResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1904,7 +1904,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupFileResp {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BackupInfo {
     /// 备份文件来源：（全部大写） - OBS：存放在OBS中的备份文件。 - RDS：RDS实例的备份文件。
@@ -1941,7 +1941,7 @@ impl rt::serde::Serialize for BackupInfo {
     }
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BackupInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1999,7 +1999,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BackupInfoResp {
     /// 备份文件来源，包括OBS和RDS两种。
@@ -2010,7 +2010,7 @@ pub struct BackupInfoResp {
     pub file_info: Option<Vec<crate::models::BackupFileResp>>,
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
 impl rt::serde::Serialize for BackupInfoResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2092,7 +2092,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupInfoResp {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BackupJobBaseInfo {
     /// 任务名称。 约束：任务名称在4位到50位之间，不区分大小写，可以包含字母、数字、中划线或下划线，不能包括其他特殊字符。   - 最小长度：4     - 最大长度：50
@@ -2213,7 +2213,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupJobBaseInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BackupJobEndpointInfo {
     /// 备份迁移任务恢复目标RDS for SQL Server实例ID。
@@ -2318,7 +2318,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupJobEndpointInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BackupRestoreOptionInfo {
     /// 是否覆盖目标数据库，不填默认为false。  值为“true”表示覆盖。  值为“false”表示不覆盖。
@@ -2480,7 +2480,7 @@ impl<'de> rt::serde::Deserialize<'de> for BackupRestoreOptionInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "connections"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BaseEndpoint {
     /// 数据库信息ID。
@@ -2652,7 +2652,7 @@ impl<'de> rt::serde::Deserialize<'de> for BaseEndpoint {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BaseEndpointConfig {
     /// 目标实例是否设置为为只读。 - MySQL迁移和灾备，且job_direction为up时设置有效。（灾备场景下，单主灾备且本云为备为必填且为true，不填默认设置为true）。
@@ -2743,7 +2743,7 @@ impl<'de> rt::serde::Deserialize<'de> for BaseEndpointConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchAddTagReq {
     /// 标签列表。
@@ -2772,7 +2772,7 @@ impl rt::serde::Serialize for BatchAddTagReq {
     }
 }
 
-#[cfg(all(feature = "tags", feature = "extra-traits"))]
+#[cfg(all(feature = "tags", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchAddTagReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2822,7 +2822,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAddTagReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchAsyncCreateJobReq {
     /// 异步创建任务请求体。
@@ -2851,7 +2851,7 @@ impl rt::serde::Serialize for BatchAsyncCreateJobReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchAsyncCreateJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2901,7 +2901,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAsyncCreateJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchAsyncUpdateJobReq {
     /// 批量更新指定ID异步任务请求体。
@@ -2930,7 +2930,7 @@ impl rt::serde::Serialize for BatchAsyncUpdateJobReq {
     }
 }
 
-#[cfg(all(feature = "batch-async-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "batch-async-jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchAsyncUpdateJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2980,15 +2980,15 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAsyncUpdateJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchCreateJobsAsyncResponse {
+pub struct BatchCreateJobsAsyncResponseBody {
     #[allow(missing_docs)]
     pub job: Option<crate::models::AsyncCreateJobResp>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchCreateJobsAsyncResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for BatchCreateJobsAsyncResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2996,7 +2996,7 @@ impl rt::serde::Serialize for BatchCreateJobsAsyncResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job.is_some());
         let mut state = serializer
-            .serialize_struct("BatchCreateJobsAsyncResponse", len)?;
+            .serialize_struct("BatchCreateJobsAsyncResponseBody", len)?;
         if let Some(value) = &self.job {
             state.serialize_field("job", value)?;
         }
@@ -3005,24 +3005,24 @@ impl rt::serde::Serialize for BatchCreateJobsAsyncResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for BatchCreateJobsAsyncResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchCreateJobsAsyncResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchCreateJobsAsyncResponse;
+            type Value = BatchCreateJobsAsyncResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchCreateJobsAsyncResponse")
+                formatter.write_str("struct BatchCreateJobsAsyncResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchCreateJobsAsyncResponse, __A::Error> {
+            ) -> Result<BatchCreateJobsAsyncResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job" => Some(0),
@@ -3042,20 +3042,20 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateJobsAsyncResponse {
                         }
                     }
                 }
-                Ok(BatchCreateJobsAsyncResponse {
+                Ok(BatchCreateJobsAsyncResponseBody {
                     job,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BatchCreateJobsAsyncResponse", FIELDS, __Visitor)
+            .deserialize_struct("BatchCreateJobsAsyncResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDealResourceTagReq {
     /// 操作标识（区分大小写）： - 创建时为“create” - 删除时为“delete”
@@ -3087,7 +3087,7 @@ impl rt::serde::Serialize for BatchDealResourceTagReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDealResourceTagReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3141,7 +3141,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDealResourceTagReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteJobReq {
     /// 批量删除任务请求体。
@@ -3170,7 +3170,7 @@ impl rt::serde::Serialize for BatchDeleteJobReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3220,22 +3220,23 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDeleteJobsByIdResponse {
+pub struct BatchDeleteJobsByIdResponseBody {
     /// 批量删除任务响应体。
     pub jobs: Option<Vec<crate::models::DeleteJobResp>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDeleteJobsByIdResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for BatchDeleteJobsByIdResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.jobs.is_some());
-        let mut state = serializer.serialize_struct("BatchDeleteJobsByIdResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("BatchDeleteJobsByIdResponseBody", len)?;
         if let Some(value) = &self.jobs {
             state.serialize_field("jobs", value)?;
         }
@@ -3244,24 +3245,24 @@ impl rt::serde::Serialize for BatchDeleteJobsByIdResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDeleteJobsByIdResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDeleteJobsByIdResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDeleteJobsByIdResponse;
+            type Value = BatchDeleteJobsByIdResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDeleteJobsByIdResponse")
+                formatter.write_str("struct BatchDeleteJobsByIdResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDeleteJobsByIdResponse, __A::Error> {
+            ) -> Result<BatchDeleteJobsByIdResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "jobs" => Some(0),
@@ -3281,19 +3282,20 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteJobsByIdResponse {
                         }
                     }
                 }
-                Ok(BatchDeleteJobsByIdResponse {
+                Ok(BatchDeleteJobsByIdResponseBody {
                     jobs,
                 })
             }
         }
-        deserializer.deserialize_struct("BatchDeleteJobsByIdResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("BatchDeleteJobsByIdResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteTagReq {
     /// 标签列表。
@@ -3322,7 +3324,7 @@ impl rt::serde::Serialize for BatchDeleteTagReq {
     }
 }
 
-#[cfg(all(feature = "tags", feature = "extra-traits"))]
+#[cfg(all(feature = "tags", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteTagReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3372,15 +3374,15 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteTagReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchExecuteJobActionsResponse {
+pub struct BatchExecuteJobActionsResponseBody {
     /// 批量异步操作任务响应体。
     pub jobs: Option<Vec<crate::models::AsyncActionResp>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchExecuteJobActionsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for BatchExecuteJobActionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -3388,7 +3390,7 @@ impl rt::serde::Serialize for BatchExecuteJobActionsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.jobs.is_some());
         let mut state = serializer
-            .serialize_struct("BatchExecuteJobActionsResponse", len)?;
+            .serialize_struct("BatchExecuteJobActionsResponseBody", len)?;
         if let Some(value) = &self.jobs {
             state.serialize_field("jobs", value)?;
         }
@@ -3397,24 +3399,24 @@ impl rt::serde::Serialize for BatchExecuteJobActionsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for BatchExecuteJobActionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchExecuteJobActionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchExecuteJobActionsResponse;
+            type Value = BatchExecuteJobActionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchExecuteJobActionsResponse")
+                formatter.write_str("struct BatchExecuteJobActionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchExecuteJobActionsResponse, __A::Error> {
+            ) -> Result<BatchExecuteJobActionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "jobs" => Some(0),
@@ -3434,20 +3436,20 @@ impl<'de> rt::serde::Deserialize<'de> for BatchExecuteJobActionsResponse {
                         }
                     }
                 }
-                Ok(BatchExecuteJobActionsResponse {
+                Ok(BatchExecuteJobActionsResponseBody {
                     jobs,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BatchExecuteJobActionsResponse", FIELDS, __Visitor)
+            .deserialize_struct("BatchExecuteJobActionsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchJobActionReq {
     /// 批量操作任务请求体。
@@ -3476,7 +3478,7 @@ impl rt::serde::Serialize for BatchJobActionReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchJobActionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3526,7 +3528,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchJobActionReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "tags"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchResourceTag {
     /// **参数解释**：  标签键。  **约束限制**：  - 长度为1-128个unicode字符。 - 可以包含任何语种字母、数字、空格和_.:&#x3D;+-@，但首尾不能含有空格，不能以_sys_开头。  **取值范围**：  不涉及。  **默认取值**：  不涉及
@@ -3614,7 +3616,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchResourceTag {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchStopJobActionReq {
     /// 批量结束任务请求体。
@@ -3643,7 +3645,7 @@ impl rt::serde::Serialize for BatchStopJobActionReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchStopJobActionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3693,22 +3695,23 @@ impl<'de> rt::serde::Deserialize<'de> for BatchStopJobActionReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchStopJobsActionResponse {
+pub struct BatchStopJobsActionResponseBody {
     /// 批量操作任务响应体。
     pub jobs: Option<Vec<crate::models::ActionBaseResp>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchStopJobsActionResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for BatchStopJobsActionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.jobs.is_some());
-        let mut state = serializer.serialize_struct("BatchStopJobsActionResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("BatchStopJobsActionResponseBody", len)?;
         if let Some(value) = &self.jobs {
             state.serialize_field("jobs", value)?;
         }
@@ -3717,24 +3720,24 @@ impl rt::serde::Serialize for BatchStopJobsActionResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for BatchStopJobsActionResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchStopJobsActionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchStopJobsActionResponse;
+            type Value = BatchStopJobsActionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchStopJobsActionResponse")
+                formatter.write_str("struct BatchStopJobsActionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchStopJobsActionResponse, __A::Error> {
+            ) -> Result<BatchStopJobsActionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "jobs" => Some(0),
@@ -3754,19 +3757,20 @@ impl<'de> rt::serde::Deserialize<'de> for BatchStopJobsActionResponse {
                         }
                     }
                 }
-                Ok(BatchStopJobsActionResponse {
+                Ok(BatchStopJobsActionResponseBody {
                     jobs,
                 })
             }
         }
-        deserializer.deserialize_struct("BatchStopJobsActionResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("BatchStopJobsActionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeFlavorReq {
     /// 目标规格类型。 取值： - micro：极小规格。 - small：小规格。 - medium：中规格。 - high：大规格。 - xlarge：超大规格。 - 2xlarge：极大规格。
@@ -3795,7 +3799,7 @@ impl rt::serde::Serialize for ChangeFlavorReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ChangeFlavorReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3845,22 +3849,22 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeFlavorReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ChangeJobFlavorResponse {
+pub struct ChangeJobFlavorResponseBody {
     /// 规格变更任务ID
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ChangeJobFlavorResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ChangeJobFlavorResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some());
-        let mut state = serializer.serialize_struct("ChangeJobFlavorResponse", len)?;
+        let mut state = serializer.serialize_struct("ChangeJobFlavorResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -3869,24 +3873,24 @@ impl rt::serde::Serialize for ChangeJobFlavorResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ChangeJobFlavorResponse {
+impl<'de> rt::serde::Deserialize<'de> for ChangeJobFlavorResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeJobFlavorResponse;
+            type Value = ChangeJobFlavorResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ChangeJobFlavorResponse")
+                formatter.write_str("struct ChangeJobFlavorResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ChangeJobFlavorResponse, __A::Error> {
+            ) -> Result<ChangeJobFlavorResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -3906,32 +3910,32 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeJobFlavorResponse {
                         }
                     }
                 }
-                Ok(ChangeJobFlavorResponse { id })
+                Ok(ChangeJobFlavorResponseBody { id })
             }
         }
-        deserializer.deserialize_struct("ChangeJobFlavorResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ChangeJobFlavorResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ChangeToPeriodResponse {
+pub struct ChangeToPeriodResponseBody {
     /// 订单ID。
     pub order_id: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ChangeToPeriodResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ChangeToPeriodResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.order_id.is_some());
-        let mut state = serializer.serialize_struct("ChangeToPeriodResponse", len)?;
+        let mut state = serializer.serialize_struct("ChangeToPeriodResponseBody", len)?;
         if let Some(value) = &self.order_id {
             state.serialize_field("order_id", value)?;
         }
@@ -3940,24 +3944,24 @@ impl rt::serde::Serialize for ChangeToPeriodResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ChangeToPeriodResponse {
+impl<'de> rt::serde::Deserialize<'de> for ChangeToPeriodResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["order_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeToPeriodResponse;
+            type Value = ChangeToPeriodResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ChangeToPeriodResponse")
+                formatter.write_str("struct ChangeToPeriodResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ChangeToPeriodResponse, __A::Error> {
+            ) -> Result<ChangeToPeriodResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "order_id" => Some(0),
@@ -3977,17 +3981,19 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeToPeriodResponse {
                         }
                     }
                 }
-                Ok(ChangeToPeriodResponse { order_id })
+                Ok(ChangeToPeriodResponseBody {
+                    order_id,
+                })
             }
         }
-        deserializer.deserialize_struct("ChangeToPeriodResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ChangeToPeriodResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChargeInfoVo {
     /// 计费模式，取值：  - on_demand: 按需  - period: 包周期
@@ -4002,7 +4008,7 @@ pub struct ChargeInfoVo {
     pub is_auto_pay: Option<bool>,
 }
 
-#[cfg(all(feature = "subscriptions", feature = "extra-traits"))]
+#[cfg(all(feature = "subscriptions", feature = "serde"))]
 impl rt::serde::Serialize for ChargeInfoVo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4106,9 +4112,9 @@ impl<'de> rt::serde::Deserialize<'de> for ChargeInfoVo {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CheckDataFilterResponse {
+pub struct CheckDataFilterResponseBody {
     /// 查询结果id
     pub id: Option<String>,
     /// 查询状态 pending：处理中 failed：失败 success：成功
@@ -4117,8 +4123,8 @@ pub struct CheckDataFilterResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CheckDataFilterResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CheckDataFilterResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4126,7 +4132,7 @@ impl rt::serde::Serialize for CheckDataFilterResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("CheckDataFilterResponse", len)?;
+        let mut state = serializer.serialize_struct("CheckDataFilterResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -4141,24 +4147,24 @@ impl rt::serde::Serialize for CheckDataFilterResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CheckDataFilterResponse {
+impl<'de> rt::serde::Deserialize<'de> for CheckDataFilterResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckDataFilterResponse;
+            type Value = CheckDataFilterResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CheckDataFilterResponse")
+                formatter.write_str("struct CheckDataFilterResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CheckDataFilterResponse, __A::Error> {
+            ) -> Result<CheckDataFilterResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -4184,29 +4190,29 @@ impl<'de> rt::serde::Deserialize<'de> for CheckDataFilterResponse {
                         }
                     }
                 }
-                Ok(CheckDataFilterResponse {
+                Ok(CheckDataFilterResponseBody {
                     id,
                     status,
                     job_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CheckDataFilterResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CheckDataFilterResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CheckDataFilterRulesResponse {
+pub struct CheckDataFilterRulesResponseBody {
     /// 异步校验任务的查询标识。提交数据过滤规则校验请求后返回的任务ID，用于后续通过查询/v5/{project_id}/job/{job_id}/data-filtering/result接口获取校验结果。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CheckDataFilterRulesResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for CheckDataFilterRulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4214,7 +4220,7 @@ impl rt::serde::Serialize for CheckDataFilterRulesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some());
         let mut state = serializer
-            .serialize_struct("CheckDataFilterRulesResponse", len)?;
+            .serialize_struct("CheckDataFilterRulesResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -4223,24 +4229,24 @@ impl rt::serde::Serialize for CheckDataFilterRulesResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CheckDataFilterRulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for CheckDataFilterRulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CheckDataFilterRulesResponse;
+            type Value = CheckDataFilterRulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CheckDataFilterRulesResponse")
+                formatter.write_str("struct CheckDataFilterRulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CheckDataFilterRulesResponse, __A::Error> {
+            ) -> Result<CheckDataFilterRulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -4260,18 +4266,20 @@ impl<'de> rt::serde::Deserialize<'de> for CheckDataFilterRulesResponse {
                         }
                     }
                 }
-                Ok(CheckDataFilterRulesResponse { id })
+                Ok(CheckDataFilterRulesResponseBody {
+                    id,
+                })
             }
         }
         deserializer
-            .deserialize_struct("CheckDataFilterRulesResponse", FIELDS, __Visitor)
+            .deserialize_struct("CheckDataFilterRulesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckJobNameReq {
     /// - 迁移、同步、灾备、订阅任务名称，名称在4位到50位之间，必须以字母开头，可以包含字母、数字、中划线或下划线，不能包含其他特殊字符，任务名称不能重复。 - 备份迁移任务名称，名称在4位到80位之间，必须以字母开头，可以包含字母、数字、中划线或下划线，不能包含其他特殊字符，任务名称不能重复。
@@ -4303,7 +4311,7 @@ impl rt::serde::Serialize for CheckJobNameReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CheckJobNameReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4357,7 +4365,7 @@ impl<'de> rt::serde::Deserialize<'de> for CheckJobNameReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChildrenJobListResp {
     /// 任务ID。
@@ -4400,7 +4408,7 @@ pub struct ChildrenJobListResp {
     pub job_action: crate::models::JobActions,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ChildrenJobListResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4581,7 +4589,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChildrenJobListResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneJobReq {
     /// 被克隆任务ID。
@@ -4618,7 +4626,7 @@ impl rt::serde::Serialize for CloneJobReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CloneJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4676,7 +4684,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneJobReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "connections"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloudBaseInfo {
     /// 区域ID，当数据库实例类型为ecs（华为云ECS自建数据库），cloud（华为云数据库）时为必填项。获取方法请参见地区和终端节点。 注意：当该Region下存在子项目时，Region ID为区域项目ID与子项目ID，由“_”下划线拼接，例如：cn-north-4_abc。
@@ -4771,7 +4779,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloudBaseInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "connections"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloudVpcInfo {
     /// 数据库实例所在的虚拟私有云ID，获取方法如下： 方法1：登录虚拟私有云服务的控制台界面，在虚拟私有云的详情页面查找VPC ID。 方法2：通过虚拟私有云服务的API接口查询，具体操作可参考查询VPC列表。
@@ -4866,9 +4874,9 @@ impl<'de> rt::serde::Deserialize<'de> for CloudVpcInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CollectColumnsResponse {
+pub struct CollectColumnsResponseBody {
     /// 查询结果id
     pub id: Option<String>,
     /// 查询状态 pending：处理中 failed：失败 success：成功
@@ -4877,8 +4885,8 @@ pub struct CollectColumnsResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for CollectColumnsResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for CollectColumnsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4886,7 +4894,7 @@ impl rt::serde::Serialize for CollectColumnsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("CollectColumnsResponse", len)?;
+        let mut state = serializer.serialize_struct("CollectColumnsResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -4901,24 +4909,24 @@ impl rt::serde::Serialize for CollectColumnsResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for CollectColumnsResponse {
+impl<'de> rt::serde::Deserialize<'de> for CollectColumnsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CollectColumnsResponse;
+            type Value = CollectColumnsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CollectColumnsResponse")
+                formatter.write_str("struct CollectColumnsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CollectColumnsResponse, __A::Error> {
+            ) -> Result<CollectColumnsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -4944,29 +4952,29 @@ impl<'de> rt::serde::Deserialize<'de> for CollectColumnsResponse {
                         }
                     }
                 }
-                Ok(CollectColumnsResponse {
+                Ok(CollectColumnsResponseBody {
                     id,
                     status,
                     job_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CollectColumnsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CollectColumnsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CollectDataFilterRulesResponse {
+pub struct CollectDataFilterRulesResponseBody {
     /// 异步查询数据过滤规则的任务ID。需使用此ID轮询获取数据校验规则结果，参考接口/v5/{project_id}/jobs/{job_id}/filter-rules/result。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CollectDataFilterRulesResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for CollectDataFilterRulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4974,7 +4982,7 @@ impl rt::serde::Serialize for CollectDataFilterRulesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some());
         let mut state = serializer
-            .serialize_struct("CollectDataFilterRulesResponse", len)?;
+            .serialize_struct("CollectDataFilterRulesResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -4983,24 +4991,24 @@ impl rt::serde::Serialize for CollectDataFilterRulesResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CollectDataFilterRulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for CollectDataFilterRulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CollectDataFilterRulesResponse;
+            type Value = CollectDataFilterRulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CollectDataFilterRulesResponse")
+                formatter.write_str("struct CollectDataFilterRulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CollectDataFilterRulesResponse, __A::Error> {
+            ) -> Result<CollectDataFilterRulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -5020,22 +5028,22 @@ impl<'de> rt::serde::Deserialize<'de> for CollectDataFilterRulesResponse {
                         }
                     }
                 }
-                Ok(CollectDataFilterRulesResponse {
+                Ok(CollectDataFilterRulesResponseBody {
                     id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CollectDataFilterRulesResponse", FIELDS, __Visitor)
+            .deserialize_struct("CollectDataFilterRulesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CollectDbObjectsAsyncResponse {
+pub struct CollectDbObjectsAsyncResponseBody {
     /// 查询结果id
     pub id: Option<String>,
     /// 查询状态 pending：处理中 failed：失败 success：成功
@@ -5044,8 +5052,8 @@ pub struct CollectDbObjectsAsyncResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CollectDbObjectsAsyncResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for CollectDbObjectsAsyncResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5054,7 +5062,7 @@ impl rt::serde::Serialize for CollectDbObjectsAsyncResponse {
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_id.is_some());
         let mut state = serializer
-            .serialize_struct("CollectDbObjectsAsyncResponse", len)?;
+            .serialize_struct("CollectDbObjectsAsyncResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -5069,24 +5077,24 @@ impl rt::serde::Serialize for CollectDbObjectsAsyncResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsAsyncResponse {
+impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsAsyncResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CollectDbObjectsAsyncResponse;
+            type Value = CollectDbObjectsAsyncResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CollectDbObjectsAsyncResponse")
+                formatter.write_str("struct CollectDbObjectsAsyncResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CollectDbObjectsAsyncResponse, __A::Error> {
+            ) -> Result<CollectDbObjectsAsyncResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -5112,7 +5120,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsAsyncResponse {
                         }
                     }
                 }
-                Ok(CollectDbObjectsAsyncResponse {
+                Ok(CollectDbObjectsAsyncResponseBody {
                     id,
                     status,
                     job_id,
@@ -5120,16 +5128,16 @@ impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsAsyncResponse {
             }
         }
         deserializer
-            .deserialize_struct("CollectDbObjectsAsyncResponse", FIELDS, __Visitor)
+            .deserialize_struct("CollectDbObjectsAsyncResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CollectDbObjectsInfoResponse {
+pub struct CollectDbObjectsInfoResponseBody {
     /// 查询结果id
     pub id: Option<String>,
     /// 查询状态 pending：处理中 failed：失败 success：成功
@@ -5138,8 +5146,8 @@ pub struct CollectDbObjectsInfoResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CollectDbObjectsInfoResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for CollectDbObjectsInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5148,7 +5156,7 @@ impl rt::serde::Serialize for CollectDbObjectsInfoResponse {
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_id.is_some());
         let mut state = serializer
-            .serialize_struct("CollectDbObjectsInfoResponse", len)?;
+            .serialize_struct("CollectDbObjectsInfoResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -5163,24 +5171,24 @@ impl rt::serde::Serialize for CollectDbObjectsInfoResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CollectDbObjectsInfoResponse;
+            type Value = CollectDbObjectsInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CollectDbObjectsInfoResponse")
+                formatter.write_str("struct CollectDbObjectsInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CollectDbObjectsInfoResponse, __A::Error> {
+            ) -> Result<CollectDbObjectsInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -5206,7 +5214,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsInfoResponse {
                         }
                     }
                 }
-                Ok(CollectDbObjectsInfoResponse {
+                Ok(CollectDbObjectsInfoResponseBody {
                     id,
                     status,
                     job_id,
@@ -5214,16 +5222,16 @@ impl<'de> rt::serde::Deserialize<'de> for CollectDbObjectsInfoResponse {
             }
         }
         deserializer
-            .deserialize_struct("CollectDbObjectsInfoResponse", FIELDS, __Visitor)
+            .deserialize_struct("CollectDbObjectsInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CollectPositionAsyncResponse {
+pub struct CollectPositionAsyncResponseBody {
     /// 查询结果id
     pub id: Option<String>,
     /// 查询状态 pending：处理中 failed：失败 success：成功
@@ -5232,8 +5240,8 @@ pub struct CollectPositionAsyncResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CollectPositionAsyncResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for CollectPositionAsyncResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5242,7 +5250,7 @@ impl rt::serde::Serialize for CollectPositionAsyncResponse {
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_id.is_some());
         let mut state = serializer
-            .serialize_struct("CollectPositionAsyncResponse", len)?;
+            .serialize_struct("CollectPositionAsyncResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -5257,24 +5265,24 @@ impl rt::serde::Serialize for CollectPositionAsyncResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CollectPositionAsyncResponse {
+impl<'de> rt::serde::Deserialize<'de> for CollectPositionAsyncResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CollectPositionAsyncResponse;
+            type Value = CollectPositionAsyncResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CollectPositionAsyncResponse")
+                formatter.write_str("struct CollectPositionAsyncResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CollectPositionAsyncResponse, __A::Error> {
+            ) -> Result<CollectPositionAsyncResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -5300,7 +5308,7 @@ impl<'de> rt::serde::Deserialize<'de> for CollectPositionAsyncResponse {
                         }
                     }
                 }
-                Ok(CollectPositionAsyncResponse {
+                Ok(CollectPositionAsyncResponseBody {
                     id,
                     status,
                     job_id,
@@ -5308,14 +5316,14 @@ impl<'de> rt::serde::Deserialize<'de> for CollectPositionAsyncResponse {
             }
         }
         deserializer
-            .deserialize_struct("CollectPositionAsyncResponse", FIELDS, __Visitor)
+            .deserialize_struct("CollectPositionAsyncResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ColumnInfo {
     /// 列名
@@ -5463,7 +5471,7 @@ impl<'de> rt::serde::Deserialize<'de> for ColumnInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ColumnMappingInfo {
     /// 对象id
@@ -5554,7 +5562,7 @@ impl<'de> rt::serde::Deserialize<'de> for ColumnMappingInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ColumnObject {
     /// 该列在实时同步场景下的类型。取值： - config：当该列作为数据过滤高级设置的关联列时，需要填写，同时如果该列是主建或优化查询所需的索引，则需要填写primary_key_for_data_filtering或index_for_data_filtering。（注意：是否同步该列到目标库由“filtered”属性控制，与库级、模式级、表级控制方式不同。）
@@ -5735,7 +5743,7 @@ impl<'de> rt::serde::Deserialize<'de> for ColumnObject {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ColumnProcessObjects {
     /// 选择的源库对象名
@@ -5748,7 +5756,7 @@ pub struct ColumnProcessObjects {
     pub extra_column_infos: Option<Vec<crate::models::AddColumnInfo>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ColumnProcessObjects {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5843,22 +5851,22 @@ impl<'de> rt::serde::Deserialize<'de> for ColumnProcessObjects {
 #[allow(missing_docs)]
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CommitAsyncJobResponse {
+pub struct CommitAsyncJobResponseBody {
     #[allow(missing_docs)]
     pub job: Option<crate::models::AsyncCommitJobResp>,
 }
 
-#[cfg(all(feature = "batch-async-jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CommitAsyncJobResponse {
+#[cfg(all(feature = "batch-async-jobs", feature = "serde"))]
+impl rt::serde::Serialize for CommitAsyncJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job.is_some());
-        let mut state = serializer.serialize_struct("CommitAsyncJobResponse", len)?;
+        let mut state = serializer.serialize_struct("CommitAsyncJobResponseBody", len)?;
         if let Some(value) = &self.job {
             state.serialize_field("job", value)?;
         }
@@ -5867,24 +5875,24 @@ impl rt::serde::Serialize for CommitAsyncJobResponse {
 }
 
 #[cfg(feature = "batch-async-jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CommitAsyncJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for CommitAsyncJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CommitAsyncJobResponse;
+            type Value = CommitAsyncJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CommitAsyncJobResponse")
+                formatter.write_str("struct CommitAsyncJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CommitAsyncJobResponse, __A::Error> {
+            ) -> Result<CommitAsyncJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job" => Some(0),
@@ -5904,17 +5912,17 @@ impl<'de> rt::serde::Deserialize<'de> for CommitAsyncJobResponse {
                         }
                     }
                 }
-                Ok(CommitAsyncJobResponse { job })
+                Ok(CommitAsyncJobResponseBody { job })
             }
         }
-        deserializer.deserialize_struct("CommitAsyncJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CommitAsyncJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CompareJobInfo {
     /// 对比任务ID。
@@ -5943,9 +5951,7 @@ pub struct CompareJobInfo {
     pub dynamic_compare_delay: Option<i64>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for CompareJobInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -6109,7 +6115,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompareJobInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CompareResultInfo {
     #[allow(missing_docs)]
@@ -6138,9 +6144,7 @@ pub struct CompareResultInfo {
     pub content_diff_detail_info: Option<crate::models::ContentDiffDetailInfo>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for CompareResultInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -6271,7 +6275,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompareResultInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CompareTaskParams {
     /// 取消对比任务必填。
@@ -6330,7 +6334,7 @@ impl rt::serde::Serialize for CompareTaskParams {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CompareTaskParams {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6407,7 +6411,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompareTaskParams {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CompareUserInfo {
     /// id
@@ -6430,7 +6434,7 @@ pub struct CompareUserInfo {
     pub updated_at: String,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for CompareUserInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -6547,7 +6551,7 @@ impl<'de> rt::serde::Deserialize<'de> for CompareUserInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ConnectionConfig {
     /// 驱动程序名称。
@@ -6626,16 +6630,14 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectionConfig {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ConnectionManagement {
     #[allow(missing_docs)]
     pub driver_management: Option<crate::models::DriverManagement>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ConnectionManagement {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -6701,7 +6703,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectionManagement {
 #[allow(missing_docs)]
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ConnectionResp {
     /// 连接ID。
@@ -6726,7 +6728,7 @@ pub struct ConnectionResp {
     pub description: Option<String>,
 }
 
-#[cfg(all(feature = "connections", feature = "extra-traits"))]
+#[cfg(all(feature = "connections", feature = "serde"))]
 impl rt::serde::Serialize for ConnectionResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -6859,7 +6861,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectionResp {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ContentCompareDetailInfo {
     /// 源库库名。
@@ -6884,9 +6886,7 @@ pub struct ContentCompareDetailInfo {
     pub message: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ContentCompareDetailInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7035,7 +7035,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentCompareDetailInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ContentCompareOverviewInfo {
     /// 源库库名。
@@ -7048,9 +7048,7 @@ pub struct ContentCompareOverviewInfo {
     pub compare_result: Option<bool>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ContentCompareOverviewInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7139,7 +7137,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentCompareOverviewInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ContentDiffDetailInfo {
     /// 数量。
@@ -7154,9 +7152,7 @@ pub struct ContentDiffDetailInfo {
     pub contents_infos: Option<Vec<crate::models::ContentDiffDetailVo>>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ContentDiffDetailInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7260,7 +7256,7 @@ impl<'de> rt::serde::Deserialize<'de> for ContentDiffDetailInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ContentDiffDetailVo {
     /// 源库KEY值。
@@ -7273,9 +7269,7 @@ pub struct ContentDiffDetailVo {
     pub target_select_sql: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ContentDiffDetailVo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7370,9 +7364,9 @@ impl<'de> rt::serde::Deserialize<'de> for ContentDiffDetailVo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CopyJobResponse {
+pub struct CopyJobResponseBody {
     /// 任务ID。
     pub id: Option<String>,
     /// 任务名称。
@@ -7385,8 +7379,8 @@ pub struct CopyJobResponse {
     pub is_clone_job: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CopyJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for CopyJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7396,7 +7390,7 @@ impl rt::serde::Serialize for CopyJobResponse {
             + usize::from(self.status.is_some())
             + usize::from(self.create_time.is_some())
             + usize::from(self.is_clone_job.is_some());
-        let mut state = serializer.serialize_struct("CopyJobResponse", len)?;
+        let mut state = serializer.serialize_struct("CopyJobResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -7417,24 +7411,24 @@ impl rt::serde::Serialize for CopyJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CopyJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for CopyJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name", "status", "create_time", "is_clone_job"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CopyJobResponse;
+            type Value = CopyJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CopyJobResponse")
+                formatter.write_str("struct CopyJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CopyJobResponse, __A::Error> {
+            ) -> Result<CopyJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -7466,7 +7460,7 @@ impl<'de> rt::serde::Deserialize<'de> for CopyJobResponse {
                         }
                     }
                 }
-                Ok(CopyJobResponse {
+                Ok(CopyJobResponseBody {
                     id,
                     name,
                     status,
@@ -7475,29 +7469,30 @@ impl<'de> rt::serde::Deserialize<'de> for CopyJobResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("CopyJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CopyJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CountInstanceByTagsResponse {
+pub struct CountInstanceByTagsResponseBody {
     /// 总数。
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "resource-instances", feature = "extra-traits"))]
-impl rt::serde::Serialize for CountInstanceByTagsResponse {
+#[cfg(all(feature = "resource-instances", feature = "serde"))]
+impl rt::serde::Serialize for CountInstanceByTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.total_count.is_some());
-        let mut state = serializer.serialize_struct("CountInstanceByTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CountInstanceByTagsResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -7506,24 +7501,24 @@ impl rt::serde::Serialize for CountInstanceByTagsResponse {
 }
 
 #[cfg(feature = "resource-instances")]
-impl<'de> rt::serde::Deserialize<'de> for CountInstanceByTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for CountInstanceByTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CountInstanceByTagsResponse;
+            type Value = CountInstanceByTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CountInstanceByTagsResponse")
+                formatter.write_str("struct CountInstanceByTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CountInstanceByTagsResponse, __A::Error> {
+            ) -> Result<CountInstanceByTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -7543,19 +7538,20 @@ impl<'de> rt::serde::Deserialize<'de> for CountInstanceByTagsResponse {
                         }
                     }
                 }
-                Ok(CountInstanceByTagsResponse {
+                Ok(CountInstanceByTagsResponseBody {
                     total_count,
                 })
             }
         }
-        deserializer.deserialize_struct("CountInstanceByTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CountInstanceByTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConnectionReq {
     /// 连接名称。 约束：连接名称在4位到50位之间，不区分大小写，可以包含字母、数字、中划线或下划线，不能包括其他特殊字符。
@@ -7624,7 +7620,7 @@ impl rt::serde::Serialize for CreateConnectionReq {
     }
 }
 
-#[cfg(all(feature = "connections", feature = "extra-traits"))]
+#[cfg(all(feature = "connections", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateConnectionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7716,9 +7712,9 @@ impl<'de> rt::serde::Deserialize<'de> for CreateConnectionReq {
 #[allow(missing_docs)]
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateConnectionResponse {
+pub struct CreateConnectionResponseBody {
     /// 连接ID。
     pub connection_id: Option<String>,
     /// 连接名称。
@@ -7741,8 +7737,8 @@ pub struct CreateConnectionResponse {
     pub description: Option<String>,
 }
 
-#[cfg(all(feature = "connections", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateConnectionResponse {
+#[cfg(all(feature = "connections", feature = "serde"))]
+impl rt::serde::Serialize for CreateConnectionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7755,7 +7751,8 @@ impl rt::serde::Serialize for CreateConnectionResponse {
             + usize::from(self.ssl.is_some())
             + usize::from(self.enterprise_project_id.is_some())
             + usize::from(self.description.is_some());
-        let mut state = serializer.serialize_struct("CreateConnectionResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CreateConnectionResponseBody", len)?;
         if let Some(value) = &self.connection_id {
             state.serialize_field("connection_id", value)?;
         }
@@ -7791,7 +7788,7 @@ impl rt::serde::Serialize for CreateConnectionResponse {
 }
 
 #[cfg(feature = "connections")]
-impl<'de> rt::serde::Deserialize<'de> for CreateConnectionResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateConnectionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -7809,17 +7806,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateConnectionResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateConnectionResponse;
+            type Value = CreateConnectionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateConnectionResponse")
+                formatter.write_str("struct CreateConnectionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateConnectionResponse, __A::Error> {
+            ) -> Result<CreateConnectionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "connection_id" => Some(0),
@@ -7866,7 +7863,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateConnectionResponse {
                         }
                     }
                 }
-                Ok(CreateConnectionResponse {
+                Ok(CreateConnectionResponseBody {
                     connection_id,
                     name,
                     create_time,
@@ -7880,14 +7877,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateConnectionResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("CreateConnectionResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CreateConnectionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateJobReq {
     #[allow(missing_docs)]
@@ -7936,7 +7934,7 @@ impl rt::serde::Serialize for CreateJobReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8013,9 +8011,9 @@ impl<'de> rt::serde::Deserialize<'de> for CreateJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateJobResponse {
+pub struct CreateJobResponseBody {
     /// 任务ID。
     pub id: Option<String>,
     /// 任务名称。
@@ -8028,8 +8026,8 @@ pub struct CreateJobResponse {
     pub is_clone_job: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for CreateJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -8039,7 +8037,7 @@ impl rt::serde::Serialize for CreateJobResponse {
             + usize::from(self.status.is_some())
             + usize::from(self.create_time.is_some())
             + usize::from(self.is_clone_job.is_some());
-        let mut state = serializer.serialize_struct("CreateJobResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateJobResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -8060,24 +8058,24 @@ impl rt::serde::Serialize for CreateJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CreateJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name", "status", "create_time", "is_clone_job"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateJobResponse;
+            type Value = CreateJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateJobResponse")
+                formatter.write_str("struct CreateJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateJobResponse, __A::Error> {
+            ) -> Result<CreateJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -8109,7 +8107,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateJobResponse {
                         }
                     }
                 }
-                Ok(CreateJobResponse {
+                Ok(CreateJobResponseBody {
                     id,
                     name,
                     status,
@@ -8118,14 +8116,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateJobResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("CreateJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOfflineTaskReq {
     #[allow(missing_docs)]
@@ -8163,7 +8161,7 @@ impl rt::serde::Serialize for CreateOfflineTaskReq {
     }
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateOfflineTaskReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8230,15 +8228,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOfflineTaskReq {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateReplicationJobResponse {
+pub struct CreateReplicationJobResponseBody {
     /// 任务ID。
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateReplicationJobResponse {
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
+impl rt::serde::Serialize for CreateReplicationJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -8246,7 +8244,7 @@ impl rt::serde::Serialize for CreateReplicationJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job_id.is_some());
         let mut state = serializer
-            .serialize_struct("CreateReplicationJobResponse", len)?;
+            .serialize_struct("CreateReplicationJobResponseBody", len)?;
         if let Some(value) = &self.job_id {
             state.serialize_field("job_id", value)?;
         }
@@ -8255,24 +8253,24 @@ impl rt::serde::Serialize for CreateReplicationJobResponse {
 }
 
 #[cfg(feature = "backup-migration-jobs")]
-impl<'de> rt::serde::Deserialize<'de> for CreateReplicationJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateReplicationJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateReplicationJobResponse;
+            type Value = CreateReplicationJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateReplicationJobResponse")
+                formatter.write_str("struct CreateReplicationJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateReplicationJobResponse, __A::Error> {
+            ) -> Result<CreateReplicationJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job_id" => Some(0),
@@ -8292,35 +8290,36 @@ impl<'de> rt::serde::Deserialize<'de> for CreateReplicationJobResponse {
                         }
                     }
                 }
-                Ok(CreateReplicationJobResponse {
+                Ok(CreateReplicationJobResponseBody {
                     job_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateReplicationJobResponse", FIELDS, __Visitor)
+            .deserialize_struct("CreateReplicationJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateSubscriptionResponse {
+pub struct CreateSubscriptionResponseBody {
     /// 任务id
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "subscription", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateSubscriptionResponse {
+#[cfg(all(feature = "subscription", feature = "serde"))]
+impl rt::serde::Serialize for CreateSubscriptionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("CreateSubscriptionResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CreateSubscriptionResponseBody", len)?;
         if let Some(value) = &self.job_id {
             state.serialize_field("job_id", value)?;
         }
@@ -8329,24 +8328,24 @@ impl rt::serde::Serialize for CreateSubscriptionResponse {
 }
 
 #[cfg(feature = "subscription")]
-impl<'de> rt::serde::Deserialize<'de> for CreateSubscriptionResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateSubscriptionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateSubscriptionResponse;
+            type Value = CreateSubscriptionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateSubscriptionResponse")
+                formatter.write_str("struct CreateSubscriptionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateSubscriptionResponse, __A::Error> {
+            ) -> Result<CreateSubscriptionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job_id" => Some(0),
@@ -8366,19 +8365,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubscriptionResponse {
                         }
                     }
                 }
-                Ok(CreateSubscriptionResponse {
+                Ok(CreateSubscriptionResponseBody {
                     job_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateSubscriptionResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CreateSubscriptionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CustomizedDns {
     /// 是否设置客户自定义DNS。
@@ -8471,7 +8471,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomizedDns {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DataFilterObjectInfo {
     /// 数据过滤对象的唯一标识。用于标识待过滤的数据库对象，填写格式为层级路径形式。 约束：填写格式为以下三种之一：库名-*-*-表名、schema名-*-*-表名、库名-*-*-schema名-*-*-表名。
@@ -8517,7 +8517,7 @@ impl rt::serde::Serialize for DataFilterObjectInfo {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DataFilterObjectInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8589,7 +8589,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilterObjectInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DataFilterObjectResp {
     /// 数据过滤对象信息批次ID，与父级DataFilterRuleResp的batch_id关联，用于追溯对象归属的批次
@@ -8620,7 +8620,7 @@ pub struct DataFilterObjectResp {
     pub is_synchronized: Option<bool>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for DataFilterObjectResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8795,7 +8795,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilterObjectResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DataFilterRuleReq {
     /// 数据过滤条件列表。包含需要校验的数据过滤规则信息，当data_filter_type为common（简单条件过滤）时，此参数为必填项。列表中的每个元素代表一组过滤条件，包含过滤对象列表和源库过滤条件SQL。包含以下关键字段：filter_object_list（过滤对象列表）/source_filter_condition（源库过滤条件SQL）。适用条件：data_filter_type&#x3D;common时必填。
@@ -8844,7 +8844,7 @@ impl rt::serde::Serialize for DataFilterRuleReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DataFilterRuleReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8911,7 +8911,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilterRuleReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DataFilterRuleResp {
     /// 数据过滤规则批次ID，标识同一批次内的多个过滤对象属于同一个规则配置。
@@ -8924,7 +8924,7 @@ pub struct DataFilterRuleResp {
     pub advanced_setting_resp: Option<crate::models::DataFilteringAdvancedSetting>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for DataFilterRuleResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9019,7 +9019,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilterRuleResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DataFilteringAdvancedSetting {
     /// 库名
@@ -9145,7 +9145,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilteringAdvancedSetting {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DataFilteringCondition {
     /// 过滤条件 当filtering_type是configConditionalFilter时， value默认填写config 当filtering_type是contentConditionalFilter时， value默认填写过滤条件  注意： 每张表仅支持添加一个校验规则。 数据过滤每次最多支持500张表。 过滤表达式不支持使用某种数据库引擎特有的package、函数、变量、常量等写法，须使用通用SQL标准。请直接输入SQL语句中WHERE之后的部分（不包含WHERE和分号，例如：sid &gt; 3 and sname like \&quot;G %\&quot;），最多支持输入512个字符。 过滤条件填写的SQL语句中，关键字需要用反引号，datatime类型（包含日期和时间）需要用单引号，例如：update &gt; &#39;2022-07-13 00:00:00&#39; and age &gt;10。 不支持对LOB字段设置过滤条件，如CLOB、BLOB、BYTEA等大字段类型。 不支持库名、表名带有换行符的对象设置过滤规则。 建议不要对非精确类型字段设置过滤条件，如FLOAT、DECIMAL、DOUBLE等。 建议不要对带有特殊字符的字段设置过滤条件。 不建议使用非幂等表达式或函数作为数据加工条件，如SYSTIMESTAMP，SYSDATE等，因其每次调用返回的结果可能会有差异，导致达不到预期。
@@ -9236,7 +9236,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataFilteringCondition {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DataProcessInfo {
     /// 指定任务数据加工规则请求体,  当进行数据过滤规则校验，必填 当数据过滤规则校验通过，需要更新数据过滤规则时，必填
@@ -9429,7 +9429,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataProcessInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DataProcessReq {
     /// 指定任务数据加工规则请求体
@@ -9458,7 +9458,7 @@ impl rt::serde::Serialize for DataProcessReq {
     }
 }
 
-#[cfg(all(any(feature = "jobs", feature = "job"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "jobs", feature = "job"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DataProcessReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9511,7 +9511,7 @@ impl<'de> rt::serde::Deserialize<'de> for DataProcessReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DatabaseObject {
     /// 该数据库在实时同步场景下的类型。取值： - config：仅当该库作为数据过滤高级设置的关联库时，需要填写，此时该库以及该库下的schemas、tables“不会”被同步到目标库，name、all属性不生效，schemas、tables需要填写被关联的相关对象。（注意：如果需要同步该库级对象，则在下级对象中填写sync_type值为config。）
@@ -9658,7 +9658,7 @@ impl<'de> rt::serde::Deserialize<'de> for DatabaseObject {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DbObject {
     /// 数据库对象迁移或同步范围。取值： - all：全部迁移。 - database：库级迁移或同步。 - table：表级迁移或同步。
@@ -9758,7 +9758,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbObject {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DbObjectColumnInfo {
     /// 数据库库名称。
@@ -9885,7 +9885,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbObjectColumnInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DbObjectFilteringResult {
     /// 数据库库名。
@@ -9910,7 +9910,7 @@ pub struct DbObjectFilteringResult {
     pub source_message: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for DbObjectFilteringResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10058,7 +10058,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbObjectFilteringResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DbObjectInfo {
     /// 对象名
@@ -10079,7 +10079,7 @@ pub struct DbObjectInfo {
     pub has_column_info: Option<bool>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for DbObjectInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10210,7 +10210,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbObjectInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DbOrTableRenameRule {
     /// 前缀名称 当type为prefixAndSuffix， 填写prefix_name，库表名称仅增加前缀，若同时也填写suffix_name, 库表名称增加前后缀
@@ -10311,7 +10311,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbOrTableRenameRule {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DbParam {
     /// 数据库参数名。 取值：binlog_cache_size，binlog_stmt_cache_size，bulk_insert_buffer_size，innodb_buffer_pool_size，key_buffer_size，long_query_time，query_cache_type，read_buffer_size，read_rnd_buffer_size，sort_buffer_size，sync_binlog，innodb_buffer_pool_instances
@@ -10397,7 +10397,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbParam {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DbParamInfo {
     /// 常规参数。只有对比结果为不一致的目标库参数能被修改。
@@ -10485,7 +10485,7 @@ impl<'de> rt::serde::Deserialize<'de> for DbParamInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DdlAlarmResp {
     /// 记录唯一序号。
@@ -10506,7 +10506,7 @@ pub struct DdlAlarmResp {
     pub clean_time: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for DdlAlarmResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10616,7 +10616,7 @@ impl<'de> rt::serde::Deserialize<'de> for DdlAlarmResp {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteColumnInfoReq {
     /// 列所属表的id
@@ -10651,7 +10651,7 @@ impl rt::serde::Serialize for DeleteColumnInfoReq {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DeleteColumnInfoReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10709,22 +10709,23 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteColumnInfoReq {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteColumnInfosResponse {
+pub struct DeleteColumnInfosResponseBody {
     /// 删除结果
     pub delete_result: Option<bool>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteColumnInfosResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for DeleteColumnInfosResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.delete_result.is_some());
-        let mut state = serializer.serialize_struct("DeleteColumnInfosResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("DeleteColumnInfosResponseBody", len)?;
         if let Some(value) = &self.delete_result {
             state.serialize_field("delete_result", value)?;
         }
@@ -10733,24 +10734,24 @@ impl rt::serde::Serialize for DeleteColumnInfosResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteColumnInfosResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteColumnInfosResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["delete_result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteColumnInfosResponse;
+            type Value = DeleteColumnInfosResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteColumnInfosResponse")
+                formatter.write_str("struct DeleteColumnInfosResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteColumnInfosResponse, __A::Error> {
+            ) -> Result<DeleteColumnInfosResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "delete_result" => Some(0),
@@ -10770,19 +10771,20 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteColumnInfosResponse {
                         }
                     }
                 }
-                Ok(DeleteColumnInfosResponse {
+                Ok(DeleteColumnInfosResponseBody {
                     delete_result,
                 })
             }
         }
-        deserializer.deserialize_struct("DeleteColumnInfosResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("DeleteColumnInfosResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataFilterRuleReq {
     /// 待删除的数据过滤规则ID列表，支持批量删除多个规则。对应查询接口响应中的&#x60;batch_id&#x60;字段。
@@ -10814,7 +10816,7 @@ impl rt::serde::Serialize for DeleteDataFilterRuleReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DeleteDataFilterRuleReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10868,7 +10870,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteDataFilterRuleReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jdbc-drivers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDriverReq {
     /// jdbc驱动文件列表，列表长度1-20，driver_name的长度5-64，结尾以.jar结尾。
@@ -10897,7 +10899,7 @@ impl rt::serde::Serialize for DeleteDriverReq {
     }
 }
 
-#[cfg(all(feature = "jdbc-drivers", feature = "extra-traits"))]
+#[cfg(all(feature = "jdbc-drivers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DeleteDriverReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10947,7 +10949,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteDriverReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteJobResp {
     /// **参数解释**：  错误码，当任务报错时返回的错误代码。  **约束限制**：  - 最小长度：12 - 最大长度：12  **取值范围**：  格式为DRS.XXXXXX。  **默认取值**：  不涉及
@@ -10962,7 +10964,7 @@ pub struct DeleteJobResp {
     pub status: String,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for DeleteJobResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -11046,7 +11048,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteJobResp {
 #[allow(missing_docs)]
 #[cfg(feature = "drivers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteUserDriverReq {
     /// 指定待删除的驱动文件类型。取值范围： - db2：DB2 for LUW - informix：Informix
@@ -11078,7 +11080,7 @@ impl rt::serde::Serialize for DeleteUserDriverReq {
     }
 }
 
-#[cfg(all(feature = "drivers", feature = "extra-traits"))]
+#[cfg(all(feature = "drivers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DeleteUserDriverReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11132,7 +11134,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteUserDriverReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DirtyData {
     /// 数据库名称。
@@ -11149,7 +11151,7 @@ pub struct DirtyData {
     pub error_msg: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for DirtyData {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -11262,17 +11264,17 @@ impl<'de> rt::serde::Deserialize<'de> for DirtyData {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DownloadBatchCreateTemplateResponse {
+pub struct DownloadBatchCreateTemplateResponseBody {
     /// **参数解释**：  错误码，当任务报错时返回的错误代码。  **约束限制**：  - 最小长度：12 - 最大长度：12  **取值范围**：  格式为DRS.XXXXXX。  **默认取值**：  不涉及
     pub error_code: Option<String>,
     /// **参数解释**：  错误详细信息，当任务执行失败时返回的具体错误描述。  **约束限制**：  - 最小长度：1 - 最大长度：512  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub error_msg: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for DownloadBatchCreateTemplateResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for DownloadBatchCreateTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11281,7 +11283,7 @@ impl rt::serde::Serialize for DownloadBatchCreateTemplateResponse {
         let len = usize::from(self.error_code.is_some())
             + usize::from(self.error_msg.is_some());
         let mut state = serializer
-            .serialize_struct("DownloadBatchCreateTemplateResponse", len)?;
+            .serialize_struct("DownloadBatchCreateTemplateResponseBody", len)?;
         if let Some(value) = &self.error_code {
             state.serialize_field("error_code", value)?;
         }
@@ -11293,24 +11295,24 @@ impl rt::serde::Serialize for DownloadBatchCreateTemplateResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for DownloadBatchCreateTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for DownloadBatchCreateTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["error_code", "error_msg"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DownloadBatchCreateTemplateResponse;
+            type Value = DownloadBatchCreateTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DownloadBatchCreateTemplateResponse")
+                formatter.write_str("struct DownloadBatchCreateTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DownloadBatchCreateTemplateResponse, __A::Error> {
+            ) -> Result<DownloadBatchCreateTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "error_code" => Some(0),
@@ -11333,21 +11335,25 @@ impl<'de> rt::serde::Deserialize<'de> for DownloadBatchCreateTemplateResponse {
                         }
                     }
                 }
-                Ok(DownloadBatchCreateTemplateResponse {
+                Ok(DownloadBatchCreateTemplateResponseBody {
                     error_code,
                     error_msg,
                 })
             }
         }
         deserializer
-            .deserialize_struct("DownloadBatchCreateTemplateResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "DownloadBatchCreateTemplateResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "drivers", feature = "jdbc-drivers"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DriverInfo {
     /// 文件名称。
@@ -11358,7 +11364,7 @@ pub struct DriverInfo {
     pub size: Option<i64>,
 }
 
-#[cfg(all(any(feature = "drivers", feature = "jdbc-drivers"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "drivers", feature = "jdbc-drivers"), feature = "serde"))]
 impl rt::serde::Serialize for DriverInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -11440,16 +11446,14 @@ impl<'de> rt::serde::Deserialize<'de> for DriverInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DriverManagement {
     /// 驱动名称。
     pub driver_name: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for DriverManagement {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -11513,7 +11517,7 @@ impl<'de> rt::serde::Deserialize<'de> for DriverManagement {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "connections"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EndpointSslConfig {
     /// 是否SSL安全连接。如果数据库启用了SSL安全连接，参数值为true。
@@ -11640,7 +11644,7 @@ impl<'de> rt::serde::Deserialize<'de> for EndpointSslConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EnterpriseProject {
     /// 企业项目ID，0表示默认企业项目。
@@ -11657,7 +11661,7 @@ pub struct EnterpriseProject {
     pub updated_at: Option<String>,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
 impl rt::serde::Serialize for EnterpriseProject {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -11768,22 +11772,23 @@ impl<'de> rt::serde::Deserialize<'de> for EnterpriseProject {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ExecuteJobActionResponse {
+pub struct ExecuteJobActionResponseBody {
     /// 异步操作任务响应查询ID。
     pub query_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ExecuteJobActionResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ExecuteJobActionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.query_id.is_some());
-        let mut state = serializer.serialize_struct("ExecuteJobActionResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ExecuteJobActionResponseBody", len)?;
         if let Some(value) = &self.query_id {
             state.serialize_field("query_id", value)?;
         }
@@ -11792,24 +11797,24 @@ impl rt::serde::Serialize for ExecuteJobActionResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ExecuteJobActionResponse {
+impl<'de> rt::serde::Deserialize<'de> for ExecuteJobActionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["query_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ExecuteJobActionResponse;
+            type Value = ExecuteJobActionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ExecuteJobActionResponse")
+                formatter.write_str("struct ExecuteJobActionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ExecuteJobActionResponse, __A::Error> {
+            ) -> Result<ExecuteJobActionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "query_id" => Some(0),
@@ -11829,29 +11834,30 @@ impl<'de> rt::serde::Deserialize<'de> for ExecuteJobActionResponse {
                         }
                     }
                 }
-                Ok(ExecuteJobActionResponse {
+                Ok(ExecuteJobActionResponseBody {
                     query_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ExecuteJobActionResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ExecuteJobActionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ExportCreationTemplateResponse {
+pub struct ExportCreationTemplateResponseBody {
     /// 异步ID。
     pub id: Option<String>,
     /// 状态。
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ExportCreationTemplateResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ExportCreationTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11859,7 +11865,7 @@ impl rt::serde::Serialize for ExportCreationTemplateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ExportCreationTemplateResponse", len)?;
+            .serialize_struct("ExportCreationTemplateResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -11871,24 +11877,24 @@ impl rt::serde::Serialize for ExportCreationTemplateResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ExportCreationTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for ExportCreationTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ExportCreationTemplateResponse;
+            type Value = ExportCreationTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ExportCreationTemplateResponse")
+                formatter.write_str("struct ExportCreationTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ExportCreationTemplateResponse, __A::Error> {
+            ) -> Result<ExportCreationTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -11911,21 +11917,21 @@ impl<'de> rt::serde::Deserialize<'de> for ExportCreationTemplateResponse {
                         }
                     }
                 }
-                Ok(ExportCreationTemplateResponse {
+                Ok(ExportCreationTemplateResponseBody {
                     id,
                     status,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ExportCreationTemplateResponse", FIELDS, __Visitor)
+            .deserialize_struct("ExportCreationTemplateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "download", feature = "templates"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportFilesReq {
     /// 需要下载的文件名称。
@@ -11954,7 +11960,7 @@ impl rt::serde::Serialize for ExportFilesReq {
     }
 }
 
-#[cfg(all(any(feature = "download", feature = "templates"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "download", feature = "templates"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ExportFilesReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12004,22 +12010,22 @@ impl<'de> rt::serde::Deserialize<'de> for ExportFilesReq {
 #[allow(missing_docs)]
 #[cfg(feature = "export-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ExportJobListResponse {
+pub struct ExportJobListResponseBody {
     /// 异步任务ID。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "export-jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ExportJobListResponse {
+#[cfg(all(feature = "export-jobs", feature = "serde"))]
+impl rt::serde::Serialize for ExportJobListResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some());
-        let mut state = serializer.serialize_struct("ExportJobListResponse", len)?;
+        let mut state = serializer.serialize_struct("ExportJobListResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -12028,24 +12034,24 @@ impl rt::serde::Serialize for ExportJobListResponse {
 }
 
 #[cfg(feature = "export-jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ExportJobListResponse {
+impl<'de> rt::serde::Deserialize<'de> for ExportJobListResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ExportJobListResponse;
+            type Value = ExportJobListResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ExportJobListResponse")
+                formatter.write_str("struct ExportJobListResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ExportJobListResponse, __A::Error> {
+            ) -> Result<ExportJobListResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -12065,17 +12071,17 @@ impl<'de> rt::serde::Deserialize<'de> for ExportJobListResponse {
                         }
                     }
                 }
-                Ok(ExportJobListResponse { id })
+                Ok(ExportJobListResponseBody { id })
             }
         }
-        deserializer.deserialize_struct("ExportJobListResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ExportJobListResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "export-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportJobsReq {
     /// DRS任务的业务场景类型。用于筛选导出特定业务场景类型的任务列表。 取值： - migration 实时迁移 - sync 实时同步 - backupMigration 备份迁移 - subscription 订阅 - cloudDataGuard 实时灾备
@@ -12222,7 +12228,7 @@ impl rt::serde::Serialize for ExportJobsReq {
     }
 }
 
-#[cfg(all(feature = "export-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "export-jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ExportJobsReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12374,7 +12380,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportJobsReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportJobsTemplateReq {
     /// 需要导出的任务ID列表。
@@ -12403,7 +12409,7 @@ impl rt::serde::Serialize for ExportJobsTemplateReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ExportJobsTemplateReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12453,7 +12459,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportJobsTemplateReq {
 #[allow(missing_docs)]
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportReportObsFileRespExportReportObsFiles {
     /// 文件名称。
@@ -12462,7 +12468,7 @@ pub struct ExportReportObsFileRespExportReportObsFiles {
     pub last_modified: Option<String>,
 }
 
-#[cfg(all(feature = "templates", feature = "extra-traits"))]
+#[cfg(all(feature = "templates", feature = "serde"))]
 impl rt::serde::Serialize for ExportReportObsFileRespExportReportObsFiles {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12542,7 +12548,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportReportObsFileRespExportReportObs
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportReportObsTmpFileUrlResp {
     /// 文件名
@@ -12551,7 +12557,7 @@ pub struct ExportReportObsTmpFileUrlResp {
     pub obs_temp_uri: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ExportReportObsTmpFileUrlResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12627,7 +12633,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportReportObsTmpFileUrlResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportSqlDataReq {
     /// 导出的sql文件类型。取值范围： - abnormal_sql ：异常sql列表 - abnormal_sql_detail ：异常sql详情 - slow_sql ：慢sql列表 - slow_sql_detail ： 慢sql详情 - sql_result_inconsistent：目标库和镜像库执行结果不一致的sql详情
@@ -12673,7 +12679,7 @@ impl rt::serde::Serialize for ExportSqlDataReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ExportSqlDataReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12735,7 +12741,7 @@ impl<'de> rt::serde::Deserialize<'de> for ExportSqlDataReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FailedToBindEipChildInfo {
     /// 子任务ID。
@@ -12744,9 +12750,7 @@ pub struct FailedToBindEipChildInfo {
     pub name: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for FailedToBindEipChildInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12819,7 +12823,7 @@ impl<'de> rt::serde::Deserialize<'de> for FailedToBindEipChildInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "files")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FileInfo {
     /// 文件名
@@ -12828,7 +12832,7 @@ pub struct FileInfo {
     pub last_modified: Option<String>,
 }
 
-#[cfg(all(feature = "files", feature = "extra-traits"))]
+#[cfg(all(feature = "files", feature = "serde"))]
 impl rt::serde::Serialize for FileInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12902,7 +12906,7 @@ impl<'de> rt::serde::Deserialize<'de> for FileInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "link-flavors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FlavorInfo {
     /// 规格id
@@ -12915,7 +12919,7 @@ pub struct FlavorInfo {
     pub spec_code: Option<String>,
 }
 
-#[cfg(all(feature = "link-flavors", feature = "extra-traits"))]
+#[cfg(all(feature = "link-flavors", feature = "serde"))]
 impl rt::serde::Serialize for FlavorInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13010,7 +13014,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlavorInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FlowCompareData {
     /// 源数据库名称。
@@ -13025,7 +13029,7 @@ pub struct FlowCompareData {
     pub progress: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for FlowCompareData {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13121,7 +13125,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlowCompareData {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GeneralDataFilterResp {
     /// 源数据库的过滤条件SQL表达式。
@@ -13132,7 +13136,7 @@ pub struct GeneralDataFilterResp {
     pub condition_separated: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for GeneralDataFilterResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13218,7 +13222,7 @@ impl<'de> rt::serde::Deserialize<'de> for GeneralDataFilterResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GeneralTransformationReq {
     /// 数据过滤对象列表。包含需要校验的具体数据库对象（库/Schema/表）信息，在简单条件过滤场景下为必填项。列表中的每个元素代表一个待过滤的数据库对象。适用条件：简单过滤条件场景下必填。
@@ -13255,7 +13259,7 @@ impl rt::serde::Serialize for GeneralTransformationReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for GeneralTransformationReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13309,7 +13313,7 @@ impl<'de> rt::serde::Deserialize<'de> for GeneralTransformationReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct HealthCompareJob {
     /// 对比任务ID。
@@ -13328,7 +13332,7 @@ pub struct HealthCompareJob {
     pub database_info: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for HealthCompareJob {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13448,9 +13452,9 @@ impl<'de> rt::serde::Deserialize<'de> for HealthCompareJob {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ImportBatchCreateJobsResponse {
+pub struct ImportBatchCreateJobsResponseBody {
     /// 批量导入任务id。
     pub async_job_id: Option<String>,
     /// 导入失败的错误信息。
@@ -13461,8 +13465,8 @@ pub struct ImportBatchCreateJobsResponse {
     pub error_msg: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ImportBatchCreateJobsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ImportBatchCreateJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13473,7 +13477,7 @@ impl rt::serde::Serialize for ImportBatchCreateJobsResponse {
             + usize::from(self.error_code.is_some())
             + usize::from(self.error_msg.is_some());
         let mut state = serializer
-            .serialize_struct("ImportBatchCreateJobsResponse", len)?;
+            .serialize_struct("ImportBatchCreateJobsResponseBody", len)?;
         if let Some(value) = &self.async_job_id {
             state.serialize_field("async_job_id", value)?;
         }
@@ -13491,7 +13495,7 @@ impl rt::serde::Serialize for ImportBatchCreateJobsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ImportBatchCreateJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ImportBatchCreateJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -13503,17 +13507,17 @@ impl<'de> rt::serde::Deserialize<'de> for ImportBatchCreateJobsResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ImportBatchCreateJobsResponse;
+            type Value = ImportBatchCreateJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ImportBatchCreateJobsResponse")
+                formatter.write_str("struct ImportBatchCreateJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ImportBatchCreateJobsResponse, __A::Error> {
+            ) -> Result<ImportBatchCreateJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "async_job_id" => Some(0),
@@ -13542,7 +13546,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImportBatchCreateJobsResponse {
                         }
                     }
                 }
-                Ok(ImportBatchCreateJobsResponse {
+                Ok(ImportBatchCreateJobsResponseBody {
                     async_job_id,
                     import_error_messages,
                     error_code,
@@ -13551,14 +13555,14 @@ impl<'de> rt::serde::Deserialize<'de> for ImportBatchCreateJobsResponse {
             }
         }
         deserializer
-            .deserialize_struct("ImportBatchCreateJobsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ImportBatchCreateJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportErrorMessageResp {
     /// sheet名称。
@@ -13571,7 +13575,7 @@ pub struct ImportErrorMessageResp {
     pub error_message: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ImportErrorMessageResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13660,7 +13664,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImportErrorMessageResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IncreComponentDetail {
     /// 组件类型 - capture：抓取 - apply：回放
@@ -13679,7 +13683,7 @@ pub struct IncreComponentDetail {
     pub delay: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for IncreComponentDetail {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13800,7 +13804,7 @@ impl<'de> rt::serde::Deserialize<'de> for IncreComponentDetail {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobActionReq {
     #[allow(missing_docs)]
@@ -13829,7 +13833,7 @@ impl rt::serde::Serialize for JobActionReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for JobActionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13879,7 +13883,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobActionReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "subscriptions"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobActions {
     /// **参数解释**：  任务当前可执行的操作命令集合，表示该任务当前允许进行的操作。  **约束限制**：  不涉及。  **取值范围**：  - CREATE：创建任务 - CHOOSE_OBJECT：选择对象，任务增量中再编辑 - PRE_CHECK：预检查 - CHANGE_MODE：修改任务模式 - FREE_RESOURCE：释放资源 - MODIFY_DB_CONFIG：修改数据库配置 - RESET_DB_PWD：重置数据库密码（源库、目标库） - MODIFY_CONFIGURATION：修改任务配置 - PAUSE：暂停任务 - START：启动任务 - CHANGE：修改任务 - RETRY：重试任务 - RESET：重置任务 - DELETE：删除任务 - QUERY_PRE_CHECK：预检查 - SWITCH_OVER：容灾倒换 - START_INCR：CASSANDRA启动增量任务 - MODIFY_TASK_NUMBER：CASSANDRA修改线程数配置 - CONTINUE_JOB：oracle-GaussDB分布式:启动失败或者停止的任务 - STOP_JOB：oracle-GaussDB分布式:停止任务 - CONTINUE_CAPTURE：启动抓取 - STOP_CAPTURE：停止抓取 - CONTINUE_APPLY：启动回放 - STOP_APPLY：停止回放 - PAY_ORDER：包年包月支付订单 - UNSUBSCRIBE：包年包月退订 - TO_PERIOD：转包周期 - TO_RENEW：包周期续费 - ORDER_INFO：订单详情 - CHANGE_FLAVOR：规格变更 - CLONE：克隆任务  **默认取值**：  不涉及
@@ -13890,7 +13894,7 @@ pub struct JobActions {
     pub current_action: String,
 }
 
-#[cfg(all(any(feature = "jobs", feature = "subscriptions"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "jobs", feature = "subscriptions"), feature = "serde"))]
 impl rt::serde::Serialize for JobActions {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -13974,7 +13978,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobActions {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobBaseInfo {
     /// **参数解释**：  任务名称，用于标识和区分不同的数据复制任务。  **约束限制**：  - 长度在4到50位之间，不区分大小写。 - 可以包含字母、数字、中划线或下划线，不能包括其他特殊字符。  **取值范围**：  不涉及。  **默认取值**：  不涉及
@@ -14198,7 +14202,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobBaseInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobDetailResp {
     /// **参数解释**：  任务ID，用于唯一标识一个数据复制任务。  **约束限制**：  不涉及。  **取值范围**：  UUID格式字符串。  **默认取值**：  不涉及
@@ -14279,9 +14283,7 @@ pub struct JobDetailResp {
     pub sync_mode: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for JobDetailResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14671,7 +14673,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobDetailResp {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobDetailRespRepairProgressInfo {
     /// 修复状态。 取值：\&quot;FAILED\&quot;, \&quot;SUCCEEDED\&quot;, \&quot;FINISHED\&quot;, \&quot;SUCCESS\&quot;
@@ -14688,9 +14690,7 @@ pub struct JobDetailRespRepairProgressInfo {
     >,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for JobDetailRespRepairProgressInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14795,7 +14795,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobDetailRespRepairProgressInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobDetailRespRepairProgressInfoRepairProgressDetails {
     /// 对比任务ID。
@@ -14824,9 +14824,7 @@ pub struct JobDetailRespRepairProgressInfoRepairProgressDetails {
     pub update_time: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for JobDetailRespRepairProgressInfoRepairProgressDetails {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15009,7 +15007,7 @@ for JobDetailRespRepairProgressInfoRepairProgressDetails {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobEndpointInfo {
     /// **参数解释**：  数据库类型，标识源库或目标库的数据库引擎种类。  **约束限制**：  不涉及。  **取值范围**：  - oracle：Oracle - gaussdbv5：GaussDB分布式版 - redis：Redis - rediscluster：Redis集群版 - gaussredis：GeminiDB Redis - mysql：MySQL  **默认取值**：  不涉及
@@ -15167,7 +15165,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobEndpointInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "links")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobLinkResp {
     /// **参数解释**：  DRS任务场景类型，用于区分不同的数据复制场景。  **约束限制**：  不涉及。  **取值范围**：  - migration：实时迁移 - sync：实时同步 - cloudDataGuard：实时灾备  **默认取值**：  不涉及
@@ -15190,7 +15188,7 @@ pub struct JobLinkResp {
     pub description: String,
 }
 
-#[cfg(all(feature = "links", feature = "extra-traits"))]
+#[cfg(all(feature = "links", feature = "serde"))]
 impl rt::serde::Serialize for JobLinkResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15310,7 +15308,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobLinkResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobListResp {
     /// **参数解释**：  任务ID，用于唯一标识一个数据复制任务。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
@@ -15355,7 +15353,7 @@ pub struct JobListResp {
     pub children: Option<Vec<crate::models::ChildrenJobListResp>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for JobListResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15544,7 +15542,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobListResp {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobNodeBaseInfo {
     /// 实例类型。取值： - single：单机。 - ha：主备。
@@ -15665,7 +15663,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobNodeBaseInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobNodeInfo {
     #[allow(missing_docs)]
@@ -15763,7 +15761,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobNodeInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobNodeSpecInfo {
     /// **参数解释**：  DRS任务实例规格编码，决定迁移实例的计算资源大小。  **约束限制**：  除实时同步任务以外，其他类型任务的规格只支持取high。  **取值范围**：  - micro：极小规格 - small：小规格 - medium：中规格 - high：大规格  **默认取值**：  不涉及
@@ -15842,7 +15840,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobNodeSpecInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobNodeVpcInfo {
     /// 任务实例所在虚拟私有云ID。
@@ -15952,7 +15950,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobNodeVpcInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobProgressInfo {
     /// 迁移对比百分比。
@@ -15975,9 +15973,7 @@ pub struct JobProgressInfo {
     >,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for JobProgressInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16108,7 +16104,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobProgressInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LineCompareOverviewInfo {
     /// 源库库名。
@@ -16119,9 +16115,7 @@ pub struct LineCompareOverviewInfo {
     pub status: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for LineCompareOverviewInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16203,24 +16197,25 @@ impl<'de> rt::serde::Deserialize<'de> for LineCompareOverviewInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAsyncJobDetailResponse {
+pub struct ListAsyncJobDetailResponseBody {
     /// **参数解释**：  列表中的项目总数，与分页无关。表示满足查询条件的记录总数量，用于分页计算。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub total_count: i64,
     /// 查询租户指定ID批量异步任务详情响应体。
     pub jobs: Vec<crate::models::JobDetailResp>,
 }
 
-#[cfg(all(feature = "batch-async-jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAsyncJobDetailResponse {
+#[cfg(all(feature = "batch-async-jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListAsyncJobDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1;
-        let mut state = serializer.serialize_struct("ListAsyncJobDetailResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListAsyncJobDetailResponseBody", len)?;
         state.serialize_field("total_count", &self.total_count)?;
         state.serialize_field("jobs", &self.jobs)?;
         state.end()
@@ -16228,24 +16223,24 @@ impl rt::serde::Serialize for ListAsyncJobDetailResponse {
 }
 
 #[cfg(feature = "batch-async-jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListAsyncJobDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListAsyncJobDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAsyncJobDetailResponse;
+            type Value = ListAsyncJobDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAsyncJobDetailResponse")
+                formatter.write_str("struct ListAsyncJobDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAsyncJobDetailResponse, __A::Error> {
+            ) -> Result<ListAsyncJobDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -16268,37 +16263,38 @@ impl<'de> rt::serde::Deserialize<'de> for ListAsyncJobDetailResponse {
                         }
                     }
                 }
-                Ok(ListAsyncJobDetailResponse {
+                Ok(ListAsyncJobDetailResponseBody {
                     total_count: rt::required(total_count, "total_count")?,
                     jobs: rt::required(jobs, "jobs")?,
                 })
             }
         }
-        deserializer.deserialize_struct("ListAsyncJobDetailResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListAsyncJobDetailResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAsyncJobsResponse {
+pub struct ListAsyncJobsResponseBody {
     /// **参数解释**：  列表中的项目总数，与分页无关。表示满足查询条件的记录总数量，用于分页计算。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub total_count: i64,
     /// **参数解释**：  批量异步创建任务响应列表，包含满足查询条件的所有异步任务信息。详情请参见AsyncJobResp对象定义。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub jobs: Vec<crate::models::AsyncJobResp>,
 }
 
-#[cfg(all(feature = "batch-async-jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAsyncJobsResponse {
+#[cfg(all(feature = "batch-async-jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListAsyncJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1;
-        let mut state = serializer.serialize_struct("ListAsyncJobsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListAsyncJobsResponseBody", len)?;
         state.serialize_field("total_count", &self.total_count)?;
         state.serialize_field("jobs", &self.jobs)?;
         state.end()
@@ -16306,24 +16302,24 @@ impl rt::serde::Serialize for ListAsyncJobsResponse {
 }
 
 #[cfg(feature = "batch-async-jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListAsyncJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListAsyncJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAsyncJobsResponse;
+            type Value = ListAsyncJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAsyncJobsResponse")
+                formatter.write_str("struct ListAsyncJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAsyncJobsResponse, __A::Error> {
+            ) -> Result<ListAsyncJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -16346,30 +16342,30 @@ impl<'de> rt::serde::Deserialize<'de> for ListAsyncJobsResponse {
                         }
                     }
                 }
-                Ok(ListAsyncJobsResponse {
+                Ok(ListAsyncJobsResponseBody {
                     total_count: rt::required(total_count, "total_count")?,
                     jobs: rt::required(jobs, "jobs")?,
                 })
             }
         }
-        deserializer.deserialize_struct("ListAsyncJobsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListAsyncJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListConnectionsResponse {
+pub struct ListConnectionsResponseBody {
     /// 连接信息列表。
     pub connections: Option<Vec<crate::models::ConnectionResp>>,
     /// 列表中的项目总数，与分页无关。
     pub count: Option<i64>,
 }
 
-#[cfg(all(feature = "connections", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListConnectionsResponse {
+#[cfg(all(feature = "connections", feature = "serde"))]
+impl rt::serde::Serialize for ListConnectionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16377,7 +16373,7 @@ impl rt::serde::Serialize for ListConnectionsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.connections.is_some())
             + usize::from(self.count.is_some());
-        let mut state = serializer.serialize_struct("ListConnectionsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListConnectionsResponseBody", len)?;
         if let Some(value) = &self.connections {
             state.serialize_field("connections", value)?;
         }
@@ -16389,24 +16385,24 @@ impl rt::serde::Serialize for ListConnectionsResponse {
 }
 
 #[cfg(feature = "connections")]
-impl<'de> rt::serde::Deserialize<'de> for ListConnectionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListConnectionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["connections", "count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListConnectionsResponse;
+            type Value = ListConnectionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListConnectionsResponse")
+                formatter.write_str("struct ListConnectionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListConnectionsResponse, __A::Error> {
+            ) -> Result<ListConnectionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "connections" => Some(0),
@@ -16429,22 +16425,22 @@ impl<'de> rt::serde::Deserialize<'de> for ListConnectionsResponse {
                         }
                     }
                 }
-                Ok(ListConnectionsResponse {
+                Ok(ListConnectionsResponseBody {
                     connections,
                     count,
                 })
             }
         }
-        deserializer.deserialize_struct("ListConnectionsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListConnectionsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListDbObjectsResponse {
+pub struct ListDbObjectsResponseBody {
     #[allow(missing_docs)]
     pub target_root_db: Option<crate::models::TargetRootDb>,
     /// 数据库对象迁移或同步信息。
@@ -16461,8 +16457,8 @@ pub struct ListDbObjectsResponse {
     pub object_scope: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListDbObjectsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListDbObjectsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16473,7 +16469,7 @@ impl rt::serde::Serialize for ListDbObjectsResponse {
             + usize::from(self.max_table_num.is_some())
             + usize::from(self.status.is_some()) + usize::from(self.id.is_some())
             + usize::from(self.object_scope.is_some());
-        let mut state = serializer.serialize_struct("ListDbObjectsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListDbObjectsResponseBody", len)?;
         if let Some(value) = &self.target_root_db {
             state.serialize_field("target_root_db", value)?;
         }
@@ -16497,7 +16493,7 @@ impl rt::serde::Serialize for ListDbObjectsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListDbObjectsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListDbObjectsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -16511,17 +16507,17 @@ impl<'de> rt::serde::Deserialize<'de> for ListDbObjectsResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListDbObjectsResponse;
+            type Value = ListDbObjectsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListDbObjectsResponse")
+                formatter.write_str("struct ListDbObjectsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListDbObjectsResponse, __A::Error> {
+            ) -> Result<ListDbObjectsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "target_root_db" => Some(0),
@@ -16556,7 +16552,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListDbObjectsResponse {
                         }
                     }
                 }
-                Ok(ListDbObjectsResponse {
+                Ok(ListDbObjectsResponseBody {
                     target_root_db,
                     object_info,
                     max_table_num,
@@ -16566,24 +16562,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListDbObjectsResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ListDbObjectsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListDbObjectsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListExtraColumnsResponse {
+pub struct ListExtraColumnsResponseBody {
     /// 列表中的项目总数，与分页无关。
     pub total_count: Option<i64>,
     /// 列加工对象
     pub column_process_objects: Option<Vec<crate::models::ColumnProcessObjects>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListExtraColumnsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListExtraColumnsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16591,7 +16587,8 @@ impl rt::serde::Serialize for ListExtraColumnsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.total_count.is_some())
             + usize::from(self.column_process_objects.is_some());
-        let mut state = serializer.serialize_struct("ListExtraColumnsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListExtraColumnsResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -16603,24 +16600,24 @@ impl rt::serde::Serialize for ListExtraColumnsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListExtraColumnsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListExtraColumnsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "column_process_objects"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListExtraColumnsResponse;
+            type Value = ListExtraColumnsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListExtraColumnsResponse")
+                formatter.write_str("struct ListExtraColumnsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListExtraColumnsResponse, __A::Error> {
+            ) -> Result<ListExtraColumnsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -16643,30 +16640,31 @@ impl<'de> rt::serde::Deserialize<'de> for ListExtraColumnsResponse {
                         }
                     }
                 }
-                Ok(ListExtraColumnsResponse {
+                Ok(ListExtraColumnsResponseBody {
                     total_count,
                     column_process_objects,
                 })
             }
         }
-        deserializer.deserialize_struct("ListExtraColumnsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListExtraColumnsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListInstanceByTagsResponse {
+pub struct ListInstanceByTagsResponseBody {
     /// 总数。
     pub total_count: Option<i64>,
     /// 资源列表。
     pub resources: Option<Vec<crate::models::ResourceInstance>>,
 }
 
-#[cfg(all(feature = "resource-instances", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListInstanceByTagsResponse {
+#[cfg(all(feature = "resource-instances", feature = "serde"))]
+impl rt::serde::Serialize for ListInstanceByTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16674,7 +16672,8 @@ impl rt::serde::Serialize for ListInstanceByTagsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.total_count.is_some())
             + usize::from(self.resources.is_some());
-        let mut state = serializer.serialize_struct("ListInstanceByTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListInstanceByTagsResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -16686,24 +16685,24 @@ impl rt::serde::Serialize for ListInstanceByTagsResponse {
 }
 
 #[cfg(feature = "resource-instances")]
-impl<'de> rt::serde::Deserialize<'de> for ListInstanceByTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListInstanceByTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "resources"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListInstanceByTagsResponse;
+            type Value = ListInstanceByTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListInstanceByTagsResponse")
+                formatter.write_str("struct ListInstanceByTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListInstanceByTagsResponse, __A::Error> {
+            ) -> Result<ListInstanceByTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -16726,35 +16725,37 @@ impl<'de> rt::serde::Deserialize<'de> for ListInstanceByTagsResponse {
                         }
                     }
                 }
-                Ok(ListInstanceByTagsResponse {
+                Ok(ListInstanceByTagsResponseBody {
                     total_count,
                     resources,
                 })
             }
         }
-        deserializer.deserialize_struct("ListInstanceByTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListInstanceByTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListInstanceTagsResponse {
+pub struct ListInstanceTagsResponseBody {
     /// **参数解释**：  资源标签列表，包含该实例下所有标签的键值对信息。详情请参见BatchResourceTag。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub tags: Option<Vec<crate::models::BatchResourceTag>>,
 }
 
-#[cfg(all(feature = "tags", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListInstanceTagsResponse {
+#[cfg(all(feature = "tags", feature = "serde"))]
+impl rt::serde::Serialize for ListInstanceTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some());
-        let mut state = serializer.serialize_struct("ListInstanceTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListInstanceTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -16763,24 +16764,24 @@ impl rt::serde::Serialize for ListInstanceTagsResponse {
 }
 
 #[cfg(feature = "tags")]
-impl<'de> rt::serde::Deserialize<'de> for ListInstanceTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListInstanceTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListInstanceTagsResponse;
+            type Value = ListInstanceTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListInstanceTagsResponse")
+                formatter.write_str("struct ListInstanceTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListInstanceTagsResponse, __A::Error> {
+            ) -> Result<ListInstanceTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -16800,34 +16801,37 @@ impl<'de> rt::serde::Deserialize<'de> for ListInstanceTagsResponse {
                         }
                     }
                 }
-                Ok(ListInstanceTagsResponse { tags })
+                Ok(ListInstanceTagsResponseBody {
+                    tags,
+                })
             }
         }
-        deserializer.deserialize_struct("ListInstanceTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListInstanceTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jdbc-drivers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJdbcDriversResponse {
+pub struct ListJdbcDriversResponseBody {
     /// 驱动文件总数。
     pub count: Option<i64>,
     /// 驱动文件列表。
     pub items: Option<Vec<crate::models::DriverInfo>>,
 }
 
-#[cfg(all(feature = "jdbc-drivers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJdbcDriversResponse {
+#[cfg(all(feature = "jdbc-drivers", feature = "serde"))]
+impl rt::serde::Serialize for ListJdbcDriversResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some()) + usize::from(self.items.is_some());
-        let mut state = serializer.serialize_struct("ListJdbcDriversResponse", len)?;
+        let mut state = serializer.serialize_struct("ListJdbcDriversResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -16839,24 +16843,24 @@ impl rt::serde::Serialize for ListJdbcDriversResponse {
 }
 
 #[cfg(feature = "jdbc-drivers")]
-impl<'de> rt::serde::Deserialize<'de> for ListJdbcDriversResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJdbcDriversResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "items"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJdbcDriversResponse;
+            type Value = ListJdbcDriversResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJdbcDriversResponse")
+                formatter.write_str("struct ListJdbcDriversResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJdbcDriversResponse, __A::Error> {
+            ) -> Result<ListJdbcDriversResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -16879,30 +16883,30 @@ impl<'de> rt::serde::Deserialize<'de> for ListJdbcDriversResponse {
                         }
                     }
                 }
-                Ok(ListJdbcDriversResponse {
+                Ok(ListJdbcDriversResponseBody {
                     count,
                     items,
                 })
             }
         }
-        deserializer.deserialize_struct("ListJdbcDriversResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListJdbcDriversResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJobDdlsResponse {
+pub struct ListJobDdlsResponseBody {
     /// DDL告警信息列表。
     pub ddl_list: Option<Vec<crate::models::DdlAlarmResp>>,
     /// 列表中的项目总数，与分页无关。
     pub count: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJobDdlsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListJobDdlsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16910,7 +16914,7 @@ impl rt::serde::Serialize for ListJobDdlsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ddl_list.is_some())
             + usize::from(self.count.is_some());
-        let mut state = serializer.serialize_struct("ListJobDdlsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListJobDdlsResponseBody", len)?;
         if let Some(value) = &self.ddl_list {
             state.serialize_field("ddl_list", value)?;
         }
@@ -16922,24 +16926,24 @@ impl rt::serde::Serialize for ListJobDdlsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListJobDdlsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJobDdlsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ddl_list", "count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJobDdlsResponse;
+            type Value = ListJobDdlsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJobDdlsResponse")
+                formatter.write_str("struct ListJobDdlsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJobDdlsResponse, __A::Error> {
+            ) -> Result<ListJobDdlsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ddl_list" => Some(0),
@@ -16962,20 +16966,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobDdlsResponse {
                         }
                     }
                 }
-                Ok(ListJobDdlsResponse {
+                Ok(ListJobDdlsResponseBody {
                     ddl_list,
                     count,
                 })
             }
         }
-        deserializer.deserialize_struct("ListJobDdlsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListJobDdlsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobHistoryParameter {
     /// 参数名称。
@@ -16994,7 +16998,7 @@ pub struct ListJobHistoryParameter {
     pub apply_time: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ListJobHistoryParameter {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17101,9 +17105,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobHistoryParameter {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJobHistoryParametersResponse {
+pub struct ListJobHistoryParametersResponseBody {
     /// 历史记录总数。
     pub count: Option<i64>,
     /// 任务参数历史修改列表
@@ -17112,8 +17116,8 @@ pub struct ListJobHistoryParametersResponse {
     >,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJobHistoryParametersResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListJobHistoryParametersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17122,7 +17126,7 @@ impl rt::serde::Serialize for ListJobHistoryParametersResponse {
         let len = usize::from(self.count.is_some())
             + usize::from(self.parameter_history_config_list.is_some());
         let mut state = serializer
-            .serialize_struct("ListJobHistoryParametersResponse", len)?;
+            .serialize_struct("ListJobHistoryParametersResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -17134,24 +17138,24 @@ impl rt::serde::Serialize for ListJobHistoryParametersResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListJobHistoryParametersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJobHistoryParametersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "parameter_history_config_list"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJobHistoryParametersResponse;
+            type Value = ListJobHistoryParametersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJobHistoryParametersResponse")
+                formatter.write_str("struct ListJobHistoryParametersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJobHistoryParametersResponse, __A::Error> {
+            ) -> Result<ListJobHistoryParametersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -17174,31 +17178,35 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobHistoryParametersResponse {
                         }
                     }
                 }
-                Ok(ListJobHistoryParametersResponse {
+                Ok(ListJobHistoryParametersResponseBody {
                     count,
                     parameter_history_config_list,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListJobHistoryParametersResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListJobHistoryParametersResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJobParametersResponse {
+pub struct ListJobParametersResponseBody {
     /// 总数
     pub count: Option<i64>,
     /// 任务参数列表
     pub parameter_config_list: Option<Vec<crate::models::ParameterConfig>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJobParametersResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListJobParametersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17206,7 +17214,8 @@ impl rt::serde::Serialize for ListJobParametersResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some())
             + usize::from(self.parameter_config_list.is_some());
-        let mut state = serializer.serialize_struct("ListJobParametersResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListJobParametersResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -17218,24 +17227,24 @@ impl rt::serde::Serialize for ListJobParametersResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListJobParametersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJobParametersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "parameter_config_list"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJobParametersResponse;
+            type Value = ListJobParametersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJobParametersResponse")
+                formatter.write_str("struct ListJobParametersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJobParametersResponse, __A::Error> {
+            ) -> Result<ListJobParametersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -17258,37 +17267,38 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobParametersResponse {
                         }
                     }
                 }
-                Ok(ListJobParametersResponse {
+                Ok(ListJobParametersResponseBody {
                     count,
                     parameter_config_list,
                 })
             }
         }
-        deserializer.deserialize_struct("ListJobParametersResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListJobParametersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJobsResponse {
+pub struct ListJobsResponseBody {
     /// **参数解释**：  列表中的项目总数，与分页无关。表示满足查询条件的记录总数量，用于分页计算。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub total_count: i64,
     /// **参数解释**：  任务信息列表，包含查询到的所有任务详情。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub jobs: Vec<crate::models::JobListResp>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJobsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1;
-        let mut state = serializer.serialize_struct("ListJobsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListJobsResponseBody", len)?;
         state.serialize_field("total_count", &self.total_count)?;
         state.serialize_field("jobs", &self.jobs)?;
         state.end()
@@ -17296,24 +17306,24 @@ impl rt::serde::Serialize for ListJobsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJobsResponse;
+            type Value = ListJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJobsResponse")
+                formatter.write_str("struct ListJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJobsResponse, __A::Error> {
+            ) -> Result<ListJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -17336,30 +17346,30 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobsResponse {
                         }
                     }
                 }
-                Ok(ListJobsResponse {
+                Ok(ListJobsResponseBody {
                     total_count: rt::required(total_count, "total_count")?,
                     jobs: rt::required(jobs, "jobs")?,
                 })
             }
         }
-        deserializer.deserialize_struct("ListJobsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "links")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListLinksResponse {
+pub struct ListLinksResponseBody {
     /// **参数解释**：  可用链路信息列表，包含每条可用链路的详细配置信息，详情请参见JobLinkResp对象定义。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub job_links: Option<Vec<crate::models::JobLinkResp>>,
     /// **参数解释**：  可用链路总条数，表示满足查询条件的链路记录总数量。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "links", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListLinksResponse {
+#[cfg(all(feature = "links", feature = "serde"))]
+impl rt::serde::Serialize for ListLinksResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17367,7 +17377,7 @@ impl rt::serde::Serialize for ListLinksResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job_links.is_some())
             + usize::from(self.total_count.is_some());
-        let mut state = serializer.serialize_struct("ListLinksResponse", len)?;
+        let mut state = serializer.serialize_struct("ListLinksResponseBody", len)?;
         if let Some(value) = &self.job_links {
             state.serialize_field("job_links", value)?;
         }
@@ -17379,24 +17389,24 @@ impl rt::serde::Serialize for ListLinksResponse {
 }
 
 #[cfg(feature = "links")]
-impl<'de> rt::serde::Deserialize<'de> for ListLinksResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListLinksResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job_links", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListLinksResponse;
+            type Value = ListLinksResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListLinksResponse")
+                formatter.write_str("struct ListLinksResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListLinksResponse, __A::Error> {
+            ) -> Result<ListLinksResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job_links" => Some(0),
@@ -17419,35 +17429,35 @@ impl<'de> rt::serde::Deserialize<'de> for ListLinksResponse {
                         }
                     }
                 }
-                Ok(ListLinksResponse {
+                Ok(ListLinksResponseBody {
                     job_links,
                     total_count,
                 })
             }
         }
-        deserializer.deserialize_struct("ListLinksResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListLinksResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListProjectTagsResponse {
+pub struct ListProjectTagsResponseBody {
     /// 标签列表。
     pub tags: Option<Vec<crate::models::ProjectTag>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListProjectTagsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListProjectTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some());
-        let mut state = serializer.serialize_struct("ListProjectTagsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListProjectTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -17456,24 +17466,24 @@ impl rt::serde::Serialize for ListProjectTagsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListProjectTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListProjectTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListProjectTagsResponse;
+            type Value = ListProjectTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListProjectTagsResponse")
+                formatter.write_str("struct ListProjectTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListProjectTagsResponse, __A::Error> {
+            ) -> Result<ListProjectTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -17493,27 +17503,29 @@ impl<'de> rt::serde::Deserialize<'de> for ListProjectTagsResponse {
                         }
                     }
                 }
-                Ok(ListProjectTagsResponse { tags })
+                Ok(ListProjectTagsResponseBody {
+                    tags,
+                })
             }
         }
-        deserializer.deserialize_struct("ListProjectTagsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListProjectTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "support-replay-config")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListReplaySupportSourceConfigResponse {
+pub struct ListReplaySupportSourceConfigResponseBody {
     /// 流量回放源数据配置信息
     pub config_list: Option<Vec<crate::models::ReplaySourceConfigResp>>,
     /// 总数
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "support-replay-config", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListReplaySupportSourceConfigResponse {
+#[cfg(all(feature = "support-replay-config", feature = "serde"))]
+impl rt::serde::Serialize for ListReplaySupportSourceConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17522,7 +17534,7 @@ impl rt::serde::Serialize for ListReplaySupportSourceConfigResponse {
         let len = usize::from(self.config_list.is_some())
             + usize::from(self.total_count.is_some());
         let mut state = serializer
-            .serialize_struct("ListReplaySupportSourceConfigResponse", len)?;
+            .serialize_struct("ListReplaySupportSourceConfigResponseBody", len)?;
         if let Some(value) = &self.config_list {
             state.serialize_field("config_list", value)?;
         }
@@ -17534,24 +17546,24 @@ impl rt::serde::Serialize for ListReplaySupportSourceConfigResponse {
 }
 
 #[cfg(feature = "support-replay-config")]
-impl<'de> rt::serde::Deserialize<'de> for ListReplaySupportSourceConfigResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListReplaySupportSourceConfigResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["config_list", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListReplaySupportSourceConfigResponse;
+            type Value = ListReplaySupportSourceConfigResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListReplaySupportSourceConfigResponse")
+                formatter.write_str("struct ListReplaySupportSourceConfigResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListReplaySupportSourceConfigResponse, __A::Error> {
+            ) -> Result<ListReplaySupportSourceConfigResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "config_list" => Some(0),
@@ -17574,7 +17586,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListReplaySupportSourceConfigResponse 
                         }
                     }
                 }
-                Ok(ListReplaySupportSourceConfigResponse {
+                Ok(ListReplaySupportSourceConfigResponseBody {
                     config_list,
                     total_count,
                 })
@@ -17582,7 +17594,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListReplaySupportSourceConfigResponse 
         }
         deserializer
             .deserialize_struct(
-                "ListReplaySupportSourceConfigResponse",
+                "ListReplaySupportSourceConfigResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -17592,24 +17604,25 @@ impl<'de> rt::serde::Deserialize<'de> for ListReplaySupportSourceConfigResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListReplicationJobsResponse {
+pub struct ListReplicationJobsResponseBody {
     /// 备份迁移任务总数。
     pub count: Option<i64>,
     /// 备份迁移任务列表。
     pub jobs: Option<Vec<crate::models::OfflineTaskInfo>>,
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListReplicationJobsResponse {
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListReplicationJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some()) + usize::from(self.jobs.is_some());
-        let mut state = serializer.serialize_struct("ListReplicationJobsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListReplicationJobsResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -17621,24 +17634,24 @@ impl rt::serde::Serialize for ListReplicationJobsResponse {
 }
 
 #[cfg(feature = "backup-migration-jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListReplicationJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListReplicationJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListReplicationJobsResponse;
+            type Value = ListReplicationJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListReplicationJobsResponse")
+                formatter.write_str("struct ListReplicationJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListReplicationJobsResponse, __A::Error> {
+            ) -> Result<ListReplicationJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -17661,35 +17674,36 @@ impl<'de> rt::serde::Deserialize<'de> for ListReplicationJobsResponse {
                         }
                     }
                 }
-                Ok(ListReplicationJobsResponse {
+                Ok(ListReplicationJobsResponseBody {
                     count,
                     jobs,
                 })
             }
         }
-        deserializer.deserialize_struct("ListReplicationJobsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListReplicationJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListTagsResponse {
+pub struct ListTagsResponseBody {
     /// 标签列表。
     pub tags: Option<Vec<crate::models::ProjectTag>>,
 }
 
-#[cfg(all(feature = "tags", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListTagsResponse {
+#[cfg(all(feature = "tags", feature = "serde"))]
+impl rt::serde::Serialize for ListTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some());
-        let mut state = serializer.serialize_struct("ListTagsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -17698,24 +17712,24 @@ impl rt::serde::Serialize for ListTagsResponse {
 }
 
 #[cfg(feature = "tags")]
-impl<'de> rt::serde::Deserialize<'de> for ListTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListTagsResponse;
+            type Value = ListTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListTagsResponse")
+                formatter.write_str("struct ListTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListTagsResponse, __A::Error> {
+            ) -> Result<ListTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -17735,19 +17749,19 @@ impl<'de> rt::serde::Deserialize<'de> for ListTagsResponse {
                         }
                     }
                 }
-                Ok(ListTagsResponse { tags })
+                Ok(ListTagsResponseBody { tags })
             }
         }
-        deserializer.deserialize_struct("ListTagsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListTemplatesResponse {
+pub struct ListTemplatesResponseBody {
     /// 总数。
     pub count: Option<i64>,
     /// 文件列表。
@@ -17756,8 +17770,8 @@ pub struct ListTemplatesResponse {
     >,
 }
 
-#[cfg(all(feature = "templates", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListTemplatesResponse {
+#[cfg(all(feature = "templates", feature = "serde"))]
+impl rt::serde::Serialize for ListTemplatesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17765,7 +17779,7 @@ impl rt::serde::Serialize for ListTemplatesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some())
             + usize::from(self.export_report_obs_files.is_some());
-        let mut state = serializer.serialize_struct("ListTemplatesResponse", len)?;
+        let mut state = serializer.serialize_struct("ListTemplatesResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -17777,24 +17791,24 @@ impl rt::serde::Serialize for ListTemplatesResponse {
 }
 
 #[cfg(feature = "templates")]
-impl<'de> rt::serde::Deserialize<'de> for ListTemplatesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListTemplatesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "export_report_obs_files"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListTemplatesResponse;
+            type Value = ListTemplatesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListTemplatesResponse")
+                formatter.write_str("struct ListTemplatesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListTemplatesResponse, __A::Error> {
+            ) -> Result<ListTemplatesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -17817,37 +17831,38 @@ impl<'de> rt::serde::Deserialize<'de> for ListTemplatesResponse {
                         }
                     }
                 }
-                Ok(ListTemplatesResponse {
+                Ok(ListTemplatesResponseBody {
                     count,
                     export_report_obs_files,
                 })
             }
         }
-        deserializer.deserialize_struct("ListTemplatesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListTemplatesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "drivers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListUserJdbcDriversResponse {
+pub struct ListUserJdbcDriversResponseBody {
     /// 驱动文件总数。
     pub count: Option<i64>,
     /// 驱动文件列表。
     pub items: Option<Vec<crate::models::DriverInfo>>,
 }
 
-#[cfg(all(feature = "drivers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListUserJdbcDriversResponse {
+#[cfg(all(feature = "drivers", feature = "serde"))]
+impl rt::serde::Serialize for ListUserJdbcDriversResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some()) + usize::from(self.items.is_some());
-        let mut state = serializer.serialize_struct("ListUserJdbcDriversResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListUserJdbcDriversResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -17859,24 +17874,24 @@ impl rt::serde::Serialize for ListUserJdbcDriversResponse {
 }
 
 #[cfg(feature = "drivers")]
-impl<'de> rt::serde::Deserialize<'de> for ListUserJdbcDriversResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListUserJdbcDriversResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "items"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListUserJdbcDriversResponse;
+            type Value = ListUserJdbcDriversResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListUserJdbcDriversResponse")
+                formatter.write_str("struct ListUserJdbcDriversResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListUserJdbcDriversResponse, __A::Error> {
+            ) -> Result<ListUserJdbcDriversResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -17899,30 +17914,31 @@ impl<'de> rt::serde::Deserialize<'de> for ListUserJdbcDriversResponse {
                         }
                     }
                 }
-                Ok(ListUserJdbcDriversResponse {
+                Ok(ListUserJdbcDriversResponseBody {
                     count,
                     items,
                 })
             }
         }
-        deserializer.deserialize_struct("ListUserJdbcDriversResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListUserJdbcDriversResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListsAgencyPermissionsResponse {
+pub struct ListsAgencyPermissionsResponseBody {
     /// - DRS FullAccess 数据复制服务所有权限
     pub common_permissions: Option<Vec<String>>,
     /// -  GaussDB ReadOnlyAccess 云数据库 GaussDB服务的只读访问权限 -  GeminiDB ReadOnlyAccess 分布式多模NoSQL数据库服务只读权限 -  GaussDBforMSQLReadOnlyAccess 云数据库HUAWEIGaussDBforMSQL服务的只读访问权限 -  DWS ReadOnlyAccess 数据仓库服务只读权限 -  DDM ReadOnlyAccess 分布式数据库中间件服务只读权限 -  DDS ReadOnlyPolicy 文档数据库服务资源只读权限 -  RDS ReadOnlyAccess 关系型数据库服务资源只读权限 -  MRS ReadOnlyAccess MapReduce服务只读权限,包括集群查询操作,基础服务弹性云服务器、裸金属服务器、云硬盘、虚拟私有云只读权限
     pub engine_permissions: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "agency", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListsAgencyPermissionsResponse {
+#[cfg(all(feature = "agency", feature = "serde"))]
+impl rt::serde::Serialize for ListsAgencyPermissionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17931,7 +17947,7 @@ impl rt::serde::Serialize for ListsAgencyPermissionsResponse {
         let len = usize::from(self.common_permissions.is_some())
             + usize::from(self.engine_permissions.is_some());
         let mut state = serializer
-            .serialize_struct("ListsAgencyPermissionsResponse", len)?;
+            .serialize_struct("ListsAgencyPermissionsResponseBody", len)?;
         if let Some(value) = &self.common_permissions {
             state.serialize_field("common_permissions", value)?;
         }
@@ -17943,24 +17959,24 @@ impl rt::serde::Serialize for ListsAgencyPermissionsResponse {
 }
 
 #[cfg(feature = "agency")]
-impl<'de> rt::serde::Deserialize<'de> for ListsAgencyPermissionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListsAgencyPermissionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["common_permissions", "engine_permissions"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListsAgencyPermissionsResponse;
+            type Value = ListsAgencyPermissionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListsAgencyPermissionsResponse")
+                formatter.write_str("struct ListsAgencyPermissionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListsAgencyPermissionsResponse, __A::Error> {
+            ) -> Result<ListsAgencyPermissionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "common_permissions" => Some(0),
@@ -17983,21 +17999,21 @@ impl<'de> rt::serde::Deserialize<'de> for ListsAgencyPermissionsResponse {
                         }
                     }
                 }
-                Ok(ListsAgencyPermissionsResponse {
+                Ok(ListsAgencyPermissionsResponseBody {
                     common_permissions,
                     engine_permissions,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListsAgencyPermissionsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListsAgencyPermissionsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MigrationObjectOverviewInfo {
     /// 类型。 DATABASE：数据库 SCHEMA：SCHEMA PACKAGE：package TABLE：数据表 COLUMN：列 VIEW：视图 FUNCTION：函数 PROCEDURE：存储过程 ROUTINE：routine TRIGGER：触发器 INDEX：索引 TABLE_INDEX：普通索引，根据表汇聚 TABLE_RENAME_OR_COPY：表重命名或复制 TABLE_STRUCTURE：表结构 EVENT：事件 SYNONYM：同义词,sqlserver特有 TYPE：自定义类型,sqlserver特有 RULE：规则,sqlserver特有 DEFAULT：缺省值,sqlserver特有 PLAN_GUIDE：执行计划,sqlserver特有 FILE_GROUP：文件组,sqlserver特有 PARTITION_FUNCTION：分区函数,sqlserver特有 SHARD_KEY：mongo特有 VALIDATOR：mongo特有 SEQUENCE：序列 MATVIEW：物化视图 PARTITION_SCHEME：分区方案,sqlserver特有 ACCOUNT：账户 EXTENSION：PG 特有的一些对象:插件 AGGREGATE：PG 特有的一些对象:聚合函数 MATERIALIZED_VIEW：PG 特有的一些对象:物化视图 TEXT_SEARCH_DICTIONARY：PG 特有的一些对象:文本搜索字典 CONVERSION：PG 特有的一些对象:类型转换 DATA_TYPE：PG 特有的一些对象:数据类型 TEXT_SEARCH_CONFIGURATION：PG 特有的一些对象:文本搜索配置 STATISTICS_EXTENSION：PG 特有的一些对象:插件统计 MEMBERSHIP：PG 特有的一些对象:用户成员关系 EVENT_TRIGGER：PG 特有的一些对象:事件触发器 COLLATION：PG 特有的一些对象:排序规则 TEXT_SEARCH_PARSER：PG 特有的一些对象:文本搜索解析器 PRIVILEGES：PG 特有的一些对象:权限 FOREIGN_KEY：PG 特有的一些对象:外键 ROLE：权限
@@ -18014,9 +18030,7 @@ pub struct MigrationObjectOverviewInfo {
     pub end_time: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for MigrationObjectOverviewInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18128,7 +18142,7 @@ impl<'de> rt::serde::Deserialize<'de> for MigrationObjectOverviewInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyColumnInfoReq {
     /// 列信息
@@ -18157,7 +18171,7 @@ impl rt::serde::Serialize for ModifyColumnInfoReq {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ModifyColumnInfoReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18207,22 +18221,23 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyColumnInfoReq {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ModifyColumnInfosResponse {
+pub struct ModifyColumnInfosResponseBody {
     /// 修改结果
     pub modify_result: Option<bool>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ModifyColumnInfosResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ModifyColumnInfosResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.modify_result.is_some());
-        let mut state = serializer.serialize_struct("ModifyColumnInfosResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ModifyColumnInfosResponseBody", len)?;
         if let Some(value) = &self.modify_result {
             state.serialize_field("modify_result", value)?;
         }
@@ -18231,24 +18246,24 @@ impl rt::serde::Serialize for ModifyColumnInfosResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ModifyColumnInfosResponse {
+impl<'de> rt::serde::Deserialize<'de> for ModifyColumnInfosResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["modify_result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ModifyColumnInfosResponse;
+            type Value = ModifyColumnInfosResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ModifyColumnInfosResponse")
+                formatter.write_str("struct ModifyColumnInfosResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ModifyColumnInfosResponse, __A::Error> {
+            ) -> Result<ModifyColumnInfosResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "modify_result" => Some(0),
@@ -18268,19 +18283,20 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyColumnInfosResponse {
                         }
                     }
                 }
-                Ok(ModifyColumnInfosResponse {
+                Ok(ModifyColumnInfosResponseBody {
                     modify_result,
                 })
             }
         }
-        deserializer.deserialize_struct("ModifyColumnInfosResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ModifyColumnInfosResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyComparePolicyReq {
     /// 对比策略开关-open|close。
@@ -18350,7 +18366,7 @@ impl rt::serde::Serialize for ModifyComparePolicyReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ModifyComparePolicyReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18437,7 +18453,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyComparePolicyReq {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyOfflineTaskReq {
     /// 备份迁移任务名称。
@@ -18471,7 +18487,7 @@ impl rt::serde::Serialize for ModifyOfflineTaskReq {
     }
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ModifyOfflineTaskReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18525,7 +18541,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyOfflineTaskReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyParameterReq {
     /// 参数值对象，基于默认参数模板初始化的参数值。  key：参数名称，如“applier_thread_num”，“read_task_num”。为空时不修改参数值。 value：参数值，如“6”，“20”。key不为空时value也不可为空。
@@ -18554,7 +18570,7 @@ impl rt::serde::Serialize for ModifyParameterReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ModifyParameterReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18604,7 +18620,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyParameterReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyStartPositionReq {
     /// - MySQL为源通过show master status命令获取源库位点，根据提示分别填写File:Position。例如：mysql-bin.000277:805  文件名只能为1-60个字符且不能包含&lt; &gt; &amp; : \&quot; \\&#39; / \\\\\\\\ 特殊字符，文件编号只能为3-20个数字，binlog事件位置只能为1-20个数字，且总长度不能超过100个字符。格式为：文件名.文件编号:事件位点  - mogo为源的任务，任务的源库日志从位点开始获取（含当前启动位点），位点需设置在oplog范围以内。非集群通过db.getReplicationInfo()直接获得oplog范围，集群通过db.watch([], {startAtOperationTime: Timestamp(xx, xx)})命令，将启动位点填在xx处，校验位点是否在oplog范围以内。格式为：timestamp:incre。timestamp和incre均为范围在1~2,147,483,647之间的整数。
@@ -18638,7 +18654,7 @@ impl rt::serde::Serialize for ModifyStartPositionReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ModifyStartPositionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18695,7 +18711,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyStartPositionReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyTuningParams {
     /// 全量参数的参数名及对应的取值。
@@ -18744,9 +18760,7 @@ impl rt::serde::Serialize for ModifyTuningParams {
     }
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ModifyTuningParams {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18818,7 +18832,7 @@ impl<'de> rt::serde::Deserialize<'de> for ModifyTuningParams {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ObjectWithColumnInfo {
     /// 本节点id
@@ -18849,7 +18863,7 @@ pub struct ObjectWithColumnInfo {
     pub sent_alias_name: Option<String>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl rt::serde::Serialize for ObjectWithColumnInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19023,7 +19037,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectWithColumnInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ObjectsCompareDetailInfo {
     /// 源库对比值。
@@ -19038,9 +19052,7 @@ pub struct ObjectsCompareDetailInfo {
     pub error_message: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ObjectsCompareDetailInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19144,7 +19156,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectsCompareDetailInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ObjectsCompareOverviewInfo {
     /// 对象类型。取值： - DB：数据库。 - TABLE：表。 - VIEW：视图。 - EVENT：事件。 - ROUTINE：存储过程和函数。 - INDEX：索引。 - TRIGGER：触发器。 - SYNONYM：同义词。 - FUNCTION：函数。 - PROCEDURE：存储过程。 - TYPE：自定义类型。 - RULE：规则。 - DEFAULT_TYPE：缺省值。 - PLAN_GUIDE：执行计划。 - CONSTRAINT：约束。 - FILE_GROUP：文件组。 - PARTITION_FUNCTION：分区函数。 - PARTITION_SCHEME：分区方案。 - TABLE_COLLATION：表的排序规则。 - EXTENSIONS：插件。
@@ -19157,9 +19169,7 @@ pub struct ObjectsCompareOverviewInfo {
     pub status: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ObjectsCompareOverviewInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19249,7 +19259,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectsCompareOverviewInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ObjectsCompareTaskInfo {
     /// 对比任务创建时间。
@@ -19270,9 +19280,7 @@ pub struct ObjectsCompareTaskInfo {
     pub error_msg: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ObjectsCompareTaskInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19402,7 +19410,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectsCompareTaskInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ObjectsHealthCompareOverviewInfo {
     /// 对象类型。取值： - DB：数据库。 - TABLE：表。 - VIEW：视图。 - EVENT：事件。 - ROUTINE：存储过程和函数。 - INDEX：索引。 - TRIGGER：触发器。 - SYNONYM：同义词。 - FUNCTION：函数。 - PROCEDURE：存储过程。 - TYPE：自定义类型。 - RULE：规则。 - DEFAULT_TYPE：缺省值。 - PLAN_GUIDE：执行计划。 - CONSTRAINT：约束。 - FILE_GROUP：文件组。 - PARTITION_FUNCTION：分区函数。 - PARTITION_SCHEME：分区方案。 - TABLE_COLLATION：表的排序规则。 - EXTENSIONS：插件。
@@ -19415,7 +19423,7 @@ pub struct ObjectsHealthCompareOverviewInfo {
     pub status: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ObjectsHealthCompareOverviewInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19507,7 +19515,7 @@ impl<'de> rt::serde::Deserialize<'de> for ObjectsHealthCompareOverviewInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OfflineTaskInfo {
     /// 任务ID。
@@ -19530,7 +19538,7 @@ pub struct OfflineTaskInfo {
     pub enterprise_project_id: Option<String>,
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
 impl rt::serde::Serialize for OfflineTaskInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19655,7 +19663,7 @@ impl<'de> rt::serde::Deserialize<'de> for OfflineTaskInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OperateDataCompareJobReq {
     /// 操作的对比任务ID列表。
@@ -19684,7 +19692,7 @@ impl rt::serde::Serialize for OperateDataCompareJobReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for OperateDataCompareJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19734,7 +19742,7 @@ impl<'de> rt::serde::Deserialize<'de> for OperateDataCompareJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ParameterConfig {
     /// 参数名称
@@ -19755,7 +19763,7 @@ pub struct ParameterConfig {
     pub updated_at: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ParameterConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19868,7 +19876,7 @@ impl<'de> rt::serde::Deserialize<'de> for ParameterConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ParameterInfo {
     /// 参数名称，如：“applier_thread_num”，“read_task_num”等
@@ -19900,7 +19908,7 @@ impl rt::serde::Serialize for ParameterInfo {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ParameterInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19954,22 +19962,23 @@ impl<'de> rt::serde::Deserialize<'de> for ParameterInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct PauseCompareJobsResponse {
+pub struct PauseCompareJobsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for PauseCompareJobsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for PauseCompareJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("PauseCompareJobsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("PauseCompareJobsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -19978,24 +19987,24 @@ impl rt::serde::Serialize for PauseCompareJobsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for PauseCompareJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for PauseCompareJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = PauseCompareJobsResponse;
+            type Value = PauseCompareJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct PauseCompareJobsResponse")
+                formatter.write_str("struct PauseCompareJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<PauseCompareJobsResponse, __A::Error> {
+            ) -> Result<PauseCompareJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -20015,19 +20024,20 @@ impl<'de> rt::serde::Deserialize<'de> for PauseCompareJobsResponse {
                         }
                     }
                 }
-                Ok(PauseCompareJobsResponse {
+                Ok(PauseCompareJobsResponseBody {
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("PauseCompareJobsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("PauseCompareJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PeriodOrderInfo {
     /// 订购周期类型。取值： - 2：月。 - 3：年。
@@ -20122,7 +20132,7 @@ impl<'de> rt::serde::Deserialize<'de> for PeriodOrderInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PolicyConfig {
     /// **参数解释**：  过滤DDL策略，指定增量同步阶段需要过滤的DDL操作类型。  **约束限制**：  - 实时迁移场景：MySQL迁移可填空，表示不过滤DROP DATABASE。 - 实时同步场景：MySQL同步只能填drop_database。  **取值范围**：  - drop_database：过滤DROP DATABASE操作  **默认取值**：  不涉及
@@ -20304,7 +20314,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyConfig {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PrecheckFailSubJobResult {
     /// 子任务ID。
@@ -20315,9 +20325,7 @@ pub struct PrecheckFailSubJobResult {
     pub check_result: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for PrecheckFailSubJobResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20398,7 +20406,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrecheckFailSubJobResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PrecheckResult {
     /// 检查项。
@@ -20421,9 +20429,7 @@ pub struct PrecheckResult {
     pub failed_sub_jobs: Option<Vec<crate::models::PrecheckFailSubJobResult>>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for PrecheckResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20562,7 +20568,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrecheckResult {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProductInfo {
     /// ID标识，同一次询价中不能重复，用于标识返回询价结果和请求的映射关系。
@@ -20585,7 +20591,7 @@ pub struct ProductInfo {
     pub resource_size_measure_id: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ProductInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20725,7 +20731,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProductInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProgressCompleteInfo {
     /// 完成进度。
@@ -20734,9 +20740,7 @@ pub struct ProgressCompleteInfo {
     pub remaining_time: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for ProgressCompleteInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20810,7 +20814,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProgressCompleteInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "tags"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProjectTag {
     /// 标签键。
@@ -20819,7 +20823,7 @@ pub struct ProjectTag {
     pub values: Option<Vec<String>>,
 }
 
-#[cfg(all(any(feature = "jobs", feature = "tags"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "jobs", feature = "tags"), feature = "serde"))]
 impl rt::serde::Serialize for ProjectTag {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20889,7 +20893,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectTag {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PublicIpConfig {
     /// 指定公网IP的ID。
@@ -20982,7 +20986,7 @@ impl<'de> rt::serde::Deserialize<'de> for PublicIpConfig {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryColumnInfo {
     /// 列名
@@ -21120,7 +21124,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryColumnInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryColumnReq {
     /// 是否从Node获取最新的列信息
@@ -21154,7 +21158,7 @@ impl rt::serde::Serialize for QueryColumnReq {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for QueryColumnReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21208,7 +21212,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryColumnReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryCompareJobProgressRespFullInfo {
     /// 增量数据对比进度，单位为%。
@@ -21219,7 +21223,7 @@ pub struct QueryCompareJobProgressRespFullInfo {
     pub recheck_entities: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for QueryCompareJobProgressRespFullInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21303,14 +21307,14 @@ impl<'de> rt::serde::Deserialize<'de> for QueryCompareJobProgressRespFullInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryCompareJobProgressRespGlobalInfo {
     /// 全局对比速率。
     pub src_speed: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for QueryCompareJobProgressRespGlobalInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21382,7 +21386,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryCompareJobProgressRespGlobalInfo 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryCompareJobProgressRespIncreInfo {
     /// 增量对比时延，若时延为0表示所有增量数据都已对比完成。
@@ -21397,7 +21401,7 @@ pub struct QueryCompareJobProgressRespIncreInfo {
     pub recheck_entities: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for QueryCompareJobProgressRespIncreInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21506,7 +21510,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryCompareJobProgressRespIncreInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryDataFilterRuleReq {
     /// 数据过滤类型，取值分别是common、config。common表示简单条件过滤， config表示关联表过滤
@@ -21551,7 +21555,7 @@ impl rt::serde::Serialize for QueryDataFilterRuleReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for QueryDataFilterRuleReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21613,7 +21617,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDataFilterRuleReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryDbPositionReq {
     /// 重置位点时间, 使用UTC时间 示例：2023-09-19 15:00:00，UTC时间是2023-09-19T07:00:00Z
@@ -21642,7 +21646,7 @@ impl rt::serde::Serialize for QueryDbPositionReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for QueryDbPositionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21695,7 +21699,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDbPositionReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryDiagnosisResult {
     /// 得分。
@@ -21728,9 +21732,7 @@ pub struct QueryDiagnosisResult {
     >,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryDiagnosisResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21904,7 +21906,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryDiagnosisResultDiagnosisResults {
     #[allow(missing_docs)]
@@ -21921,9 +21923,7 @@ pub struct QueryDiagnosisResultDiagnosisResults {
     pub time: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryDiagnosisResultDiagnosisResults {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22040,7 +22040,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResultDiagnosisResults {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryDiagnosisResultItem {
     /// 诊断项类别。
@@ -22051,9 +22051,7 @@ pub struct QueryDiagnosisResultItem {
     pub weight: Option<f64>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryDiagnosisResultItem {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22134,7 +22132,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResultItem {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryDiagnosisResultResultList {
     /// 内容key。
@@ -22149,9 +22147,7 @@ pub struct QueryDiagnosisResultResultList {
     pub level: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryDiagnosisResultResultList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22256,16 +22252,14 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResultResultList {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryDiagnosisResultSuggestionList {
     /// 诊断建议内容。
     pub content: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryDiagnosisResultSuggestionList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22333,7 +22327,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryDiagnosisResultSuggestionList {
 #[allow(missing_docs)]
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryInstanceByTagReq {
     /// 不包含任意一个标签，该字段为true时查询所有不带标签的资源，此时忽略 “tags”字段。该字段为false或者未提供该参数时，该条件不生效，即返回所有资源或按\&quot;tags\&quot;，\&quot;matches\&quot;等条件过滤。
@@ -22375,7 +22369,7 @@ impl rt::serde::Serialize for QueryInstanceByTagReq {
     }
 }
 
-#[cfg(all(feature = "resource-instances", feature = "extra-traits"))]
+#[cfg(all(feature = "resource-instances", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for QueryInstanceByTagReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22433,7 +22427,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryInstanceByTagReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryMetricResult {
     /// 任务ID。
@@ -22468,9 +22462,7 @@ pub struct QueryMetricResult {
     pub apply_current_state: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryMetricResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22663,7 +22655,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryMetricResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryMigrationObjectProgressInfo {
     /// 概览详情。
@@ -22682,9 +22674,7 @@ pub struct QueryMigrationObjectProgressInfo {
     pub end_time: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryMigrationObjectProgressInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22799,7 +22789,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryMigrationObjectProgressInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryNetworkResult {
     /// 测试连接IP。
@@ -22816,9 +22806,7 @@ pub struct QueryNetworkResult {
     pub error_msg: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryNetworkResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22924,7 +22912,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryNetworkResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryPreCheckResult {
     /// 返回的预检查结果是否通过。
@@ -22941,9 +22929,7 @@ pub struct QueryPreCheckResult {
     pub precheck_results: Option<Vec<crate::models::PrecheckResult>>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryPreCheckResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23056,7 +23042,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryPreCheckResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryRepairDetailResp {
     /// 总数。
@@ -23065,9 +23051,7 @@ pub struct QueryRepairDetailResp {
     pub repair_details: Option<Vec<crate::models::QueryRepairDetailRespRepairDetails>>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryRepairDetailResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23141,7 +23125,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryRepairDetailResp {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryRepairDetailRespRepairDetails {
     /// 源表标志列值。
@@ -23154,9 +23138,7 @@ pub struct QueryRepairDetailRespRepairDetails {
     pub repair_sql_info: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for QueryRepairDetailRespRepairDetails {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23253,7 +23235,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryRepairDetailRespRepairDetails {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QuerySelectObjectInfoReq {
     /// 查询指定库的信息。
@@ -23293,7 +23275,7 @@ impl rt::serde::Serialize for QuerySelectObjectInfoReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for QuerySelectObjectInfoReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23351,7 +23333,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuerySelectObjectInfoReq {
 #[allow(missing_docs)]
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QuerySubscriptionsReq {
     /// 任务场景
@@ -23460,7 +23442,7 @@ impl rt::serde::Serialize for QuerySubscriptionsReq {
     }
 }
 
-#[cfg(all(feature = "subscriptions", feature = "extra-traits"))]
+#[cfg(all(feature = "subscriptions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for QuerySubscriptionsReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23582,7 +23564,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuerySubscriptionsReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QueryUserSelectedObjectInfoReq {
     /// 库名。
@@ -23643,7 +23625,7 @@ impl rt::serde::Serialize for QueryUserSelectedObjectInfoReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for QueryUserSelectedObjectInfoReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23721,7 +23703,7 @@ impl<'de> rt::serde::Deserialize<'de> for QueryUserSelectedObjectInfoReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplayCompareResultResp {
     /// SQL模板
@@ -23738,7 +23720,7 @@ pub struct ReplayCompareResultResp {
     pub create_time: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplayCompareResultResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23851,7 +23833,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayCompareResultResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplayConfigInfo {
     /// 源实例ID。
@@ -23898,7 +23880,7 @@ impl rt::serde::Serialize for ReplayConfigInfo {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ReplayConfigInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23980,7 +23962,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayConfigInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplayErrorClassification {
     /// 目标库标识
@@ -23993,7 +23975,7 @@ pub struct ReplayErrorClassification {
     pub error_template_cnt: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplayErrorClassification {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24085,7 +24067,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayErrorClassification {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplayErrorSqlResp {
     /// SQL类型
@@ -24096,7 +24078,7 @@ pub struct ReplayErrorSqlResp {
     pub abnormal_info: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplayErrorSqlResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24178,7 +24160,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayErrorSqlResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplayErrorSqlTemplateResp {
     /// SQL模板
@@ -24197,7 +24179,7 @@ pub struct ReplayErrorSqlTemplateResp {
     pub count: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplayErrorSqlTemplateResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24319,7 +24301,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayErrorSqlTemplateResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplayExecuteRecords {
     /// 执行记录的时间，格式为秒级时间戳。
@@ -24334,7 +24316,7 @@ pub struct ReplayExecuteRecords {
     pub total_sql: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplayExecuteRecords {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24438,7 +24420,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayExecuteRecords {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplayShardStaticsResp {
     /// 回放时间点
@@ -24453,7 +24435,7 @@ pub struct ReplayShardStaticsResp {
     pub slow: i64,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplayShardStaticsResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24537,7 +24519,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayShardStaticsResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaySlowSqlResp {
     /// SQL语句类型 取值：SELECT, INSERT, DELETE, UPDATE, DDL
@@ -24550,7 +24532,7 @@ pub struct ReplaySlowSqlResp {
     pub replay_time: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplaySlowSqlResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24639,7 +24621,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplaySlowSqlResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaySlowSqlTemplateResp {
     /// SQL语句模板
@@ -24666,7 +24648,7 @@ pub struct ReplaySlowSqlTemplateResp {
     pub count: i64,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplaySlowSqlTemplateResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24815,7 +24797,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplaySlowSqlTemplateResp {
 #[allow(missing_docs)]
 #[cfg(feature = "support-replay-config")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaySourceConfigResp {
     /// 流量回放源数据库引擎类型
@@ -24834,7 +24816,7 @@ pub struct ReplaySourceConfigResp {
     pub support_mirror_database_types: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "support-replay-config", feature = "extra-traits"))]
+#[cfg(all(feature = "support-replay-config", feature = "serde"))]
 impl rt::serde::Serialize for ReplaySourceConfigResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24956,7 +24938,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplaySourceConfigResp {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaySqlNowInfo {
     /// 会话id
@@ -24983,7 +24965,7 @@ pub struct ReplaySqlNowInfo {
     pub status: String,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplaySqlNowInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25109,7 +25091,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplaySqlNowInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplayingSqlResp {
     /// 库名或shema名称
@@ -25130,7 +25112,7 @@ pub struct ReplayingSqlResp {
     pub replay_start_time: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for ReplayingSqlResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25260,7 +25242,7 @@ impl<'de> rt::serde::Deserialize<'de> for ReplayingSqlResp {
 #[allow(missing_docs)]
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResourceInstance {
     /// 资源ID。
@@ -25273,7 +25255,7 @@ pub struct ResourceInstance {
     pub tags: Option<Vec<crate::models::ResourceTagInfo>>,
 }
 
-#[cfg(all(feature = "resource-instances", feature = "extra-traits"))]
+#[cfg(all(feature = "resource-instances", feature = "serde"))]
 impl rt::serde::Serialize for ResourceInstance {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25375,7 +25357,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceInstance {
     )
 )]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// 标签键。 约束：最大长度36，只能包含字母、数字、下划线、中划线和中文。
@@ -25483,7 +25465,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTag {
 #[allow(missing_docs)]
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResourceTagInfo {
     /// 标签键。例如键值对{“aaa”:\&quot;bbb\&quot;}的key为\&quot;aaa\&quot;
@@ -25492,7 +25474,7 @@ pub struct ResourceTagInfo {
     pub value: Option<String>,
 }
 
-#[cfg(all(feature = "resource-instances", feature = "extra-traits"))]
+#[cfg(all(feature = "resource-instances", feature = "serde"))]
 impl rt::serde::Serialize for ResourceTagInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25562,22 +25544,23 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTagInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RestartCompareJobsResponse {
+pub struct RestartCompareJobsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for RestartCompareJobsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for RestartCompareJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("RestartCompareJobsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("RestartCompareJobsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -25586,24 +25569,24 @@ impl rt::serde::Serialize for RestartCompareJobsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for RestartCompareJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for RestartCompareJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RestartCompareJobsResponse;
+            type Value = RestartCompareJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RestartCompareJobsResponse")
+                formatter.write_str("struct RestartCompareJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RestartCompareJobsResponse, __A::Error> {
+            ) -> Result<RestartCompareJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -25623,19 +25606,20 @@ impl<'de> rt::serde::Deserialize<'de> for RestartCompareJobsResponse {
                         }
                     }
                 }
-                Ok(RestartCompareJobsResponse {
+                Ok(RestartCompareJobsResponseBody {
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("RestartCompareJobsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("RestartCompareJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SchemaObject {
     /// 该模式在实时同步场景下的类型。取值： - config：仅当该模式作为数据过滤高级设置的关联模式时，需要填写，此时该模式以及该模式下的tables“不会”被同步到目标库，name、all属性不生效，tables需要填写被关联的相关对象。（注意：如果需要同步该模式对象，则在下级对象中填写sync_type值为config。）
@@ -25745,7 +25729,7 @@ impl<'de> rt::serde::Deserialize<'de> for SchemaObject {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SelectDbTableObjectInfo {
     /// 数据库名称。
@@ -25782,7 +25766,7 @@ impl rt::serde::Serialize for SelectDbTableObjectInfo {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SelectDbTableObjectInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25840,22 +25824,22 @@ impl<'de> rt::serde::Deserialize<'de> for SelectDbTableObjectInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowActionsResponse {
+pub struct ShowActionsResponseBody {
     #[allow(missing_docs)]
     pub job_action: Option<crate::models::JobActions>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowActionsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowActionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job_action.is_some());
-        let mut state = serializer.serialize_struct("ShowActionsResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowActionsResponseBody", len)?;
         if let Some(value) = &self.job_action {
             state.serialize_field("job_action", value)?;
         }
@@ -25864,24 +25848,24 @@ impl rt::serde::Serialize for ShowActionsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowActionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowActionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job_action"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowActionsResponse;
+            type Value = ShowActionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowActionsResponse")
+                formatter.write_str("struct ShowActionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowActionsResponse, __A::Error> {
+            ) -> Result<ShowActionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job_action" => Some(0),
@@ -25901,19 +25885,21 @@ impl<'de> rt::serde::Deserialize<'de> for ShowActionsResponse {
                         }
                     }
                 }
-                Ok(ShowActionsResponse { job_action })
+                Ok(ShowActionsResponseBody {
+                    job_action,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowActionsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowActionsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowAgencyInfoResponse {
+pub struct ShowAgencyInfoResponseBody {
     /// 委托是否存在。
     pub is_existed: Option<bool>,
     /// 委托名称。
@@ -25922,8 +25908,8 @@ pub struct ShowAgencyInfoResponse {
     pub roles: Option<Vec<crate::models::AgencyRole>>,
 }
 
-#[cfg(all(feature = "agency", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowAgencyInfoResponse {
+#[cfg(all(feature = "agency", feature = "serde"))]
+impl rt::serde::Serialize for ShowAgencyInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -25931,7 +25917,7 @@ impl rt::serde::Serialize for ShowAgencyInfoResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.is_existed.is_some())
             + usize::from(self.name.is_some()) + usize::from(self.roles.is_some());
-        let mut state = serializer.serialize_struct("ShowAgencyInfoResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowAgencyInfoResponseBody", len)?;
         if let Some(value) = &self.is_existed {
             state.serialize_field("is_existed", value)?;
         }
@@ -25946,24 +25932,24 @@ impl rt::serde::Serialize for ShowAgencyInfoResponse {
 }
 
 #[cfg(feature = "agency")]
-impl<'de> rt::serde::Deserialize<'de> for ShowAgencyInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowAgencyInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["is_existed", "name", "roles"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowAgencyInfoResponse;
+            type Value = ShowAgencyInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowAgencyInfoResponse")
+                formatter.write_str("struct ShowAgencyInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowAgencyInfoResponse, __A::Error> {
+            ) -> Result<ShowAgencyInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "is_existed" => Some(0),
@@ -25989,36 +25975,36 @@ impl<'de> rt::serde::Deserialize<'de> for ShowAgencyInfoResponse {
                         }
                     }
                 }
-                Ok(ShowAgencyInfoResponse {
+                Ok(ShowAgencyInfoResponseBody {
                     is_existed,
                     name,
                     roles,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowAgencyInfoResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowAgencyInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowChildNumResponse {
+pub struct ShowChildNumResponseBody {
     /// 子任务的数量
     pub count: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowChildNumResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowChildNumResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some());
-        let mut state = serializer.serialize_struct("ShowChildNumResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowChildNumResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -26027,24 +26013,24 @@ impl rt::serde::Serialize for ShowChildNumResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowChildNumResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowChildNumResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowChildNumResponse;
+            type Value = ShowChildNumResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowChildNumResponse")
+                formatter.write_str("struct ShowChildNumResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowChildNumResponse, __A::Error> {
+            ) -> Result<ShowChildNumResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -26064,17 +26050,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowChildNumResponse {
                         }
                     }
                 }
-                Ok(ShowChildNumResponse { count })
+                Ok(ShowChildNumResponseBody { count })
             }
         }
-        deserializer.deserialize_struct("ShowChildNumResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowChildNumResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowColumnInfoReq {
     /// 是否重新从node获取列信息，默认为否。
@@ -26111,7 +26097,7 @@ impl rt::serde::Serialize for ShowColumnInfoReq {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfoReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26165,17 +26151,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfoReq {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowColumnInfoResultResponse {
+pub struct ShowColumnInfoResultResponseBody {
     /// 指定数据库表列信息
     pub results: Option<Vec<crate::models::DbObjectColumnInfo>>,
     /// 列表中的项目总数，与分页无关
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowColumnInfoResultResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowColumnInfoResultResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26184,7 +26170,7 @@ impl rt::serde::Serialize for ShowColumnInfoResultResponse {
         let len = usize::from(self.results.is_some())
             + usize::from(self.total_count.is_some());
         let mut state = serializer
-            .serialize_struct("ShowColumnInfoResultResponse", len)?;
+            .serialize_struct("ShowColumnInfoResultResponseBody", len)?;
         if let Some(value) = &self.results {
             state.serialize_field("results", value)?;
         }
@@ -26196,24 +26182,24 @@ impl rt::serde::Serialize for ShowColumnInfoResultResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfoResultResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfoResultResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["results", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowColumnInfoResultResponse;
+            type Value = ShowColumnInfoResultResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowColumnInfoResultResponse")
+                formatter.write_str("struct ShowColumnInfoResultResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowColumnInfoResultResponse, __A::Error> {
+            ) -> Result<ShowColumnInfoResultResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "results" => Some(0),
@@ -26236,31 +26222,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfoResultResponse {
                         }
                     }
                 }
-                Ok(ShowColumnInfoResultResponse {
+                Ok(ShowColumnInfoResultResponseBody {
                     results,
                     total_count,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowColumnInfoResultResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowColumnInfoResultResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowColumnInfosResponse {
+pub struct ShowColumnInfosResponseBody {
     /// 列映射信息
     pub column_map_infos: Option<Vec<crate::models::ColumnMappingInfo>>,
     /// 和列信息相关的对象
     pub object_with_column_infos: Option<Vec<crate::models::ObjectWithColumnInfo>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowColumnInfosResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowColumnInfosResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26268,7 +26254,7 @@ impl rt::serde::Serialize for ShowColumnInfosResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.column_map_infos.is_some())
             + usize::from(self.object_with_column_infos.is_some());
-        let mut state = serializer.serialize_struct("ShowColumnInfosResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowColumnInfosResponseBody", len)?;
         if let Some(value) = &self.column_map_infos {
             state.serialize_field("column_map_infos", value)?;
         }
@@ -26280,24 +26266,24 @@ impl rt::serde::Serialize for ShowColumnInfosResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfosResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfosResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["column_map_infos", "object_with_column_infos"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowColumnInfosResponse;
+            type Value = ShowColumnInfosResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowColumnInfosResponse")
+                formatter.write_str("struct ShowColumnInfosResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowColumnInfosResponse, __A::Error> {
+            ) -> Result<ShowColumnInfosResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "column_map_infos" => Some(0),
@@ -26320,22 +26306,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowColumnInfosResponse {
                         }
                     }
                 }
-                Ok(ShowColumnInfosResponse {
+                Ok(ShowColumnInfosResponseBody {
                     column_map_infos,
                     object_with_column_infos,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowColumnInfosResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowColumnInfosResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowComparePolicyResponse {
+pub struct ShowComparePolicyResponseBody {
     /// 对比时间。
     pub period: Option<String>,
     /// 对比策略状态。 - OPEN：开启 - CLOSED：关闭 - NO_SUPPORT：不支持
@@ -26356,8 +26342,8 @@ pub struct ShowComparePolicyResponse {
     pub conflict_strategy: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowComparePolicyResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowComparePolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26371,7 +26357,8 @@ impl rt::serde::Serialize for ShowComparePolicyResponse {
             + usize::from(self.compare_policy.is_some())
             + usize::from(self.interval_hour.is_some())
             + usize::from(self.conflict_strategy.is_some());
-        let mut state = serializer.serialize_struct("ShowComparePolicyResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowComparePolicyResponseBody", len)?;
         if let Some(value) = &self.period {
             state.serialize_field("period", value)?;
         }
@@ -26404,7 +26391,7 @@ impl rt::serde::Serialize for ShowComparePolicyResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowComparePolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowComparePolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -26421,17 +26408,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowComparePolicyResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowComparePolicyResponse;
+            type Value = ShowComparePolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowComparePolicyResponse")
+                formatter.write_str("struct ShowComparePolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowComparePolicyResponse, __A::Error> {
+            ) -> Result<ShowComparePolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "period" => Some(0),
@@ -26475,7 +26462,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowComparePolicyResponse {
                         }
                     }
                 }
-                Ok(ShowComparePolicyResponse {
+                Ok(ShowComparePolicyResponseBody {
                     period,
                     status,
                     begin_time,
@@ -26488,16 +26475,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowComparePolicyResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowComparePolicyResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowComparePolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowCompareProgressResponse {
+pub struct ShowCompareProgressResponseBody {
     #[allow(missing_docs)]
     pub full_info: Option<crate::models::QueryCompareJobProgressRespFullInfo>,
     #[allow(missing_docs)]
@@ -26506,8 +26494,8 @@ pub struct ShowCompareProgressResponse {
     pub global_info: Option<crate::models::QueryCompareJobProgressRespGlobalInfo>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowCompareProgressResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowCompareProgressResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26516,7 +26504,8 @@ impl rt::serde::Serialize for ShowCompareProgressResponse {
         let len = usize::from(self.full_info.is_some())
             + usize::from(self.incre_info.is_some())
             + usize::from(self.global_info.is_some());
-        let mut state = serializer.serialize_struct("ShowCompareProgressResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowCompareProgressResponseBody", len)?;
         if let Some(value) = &self.full_info {
             state.serialize_field("full_info", value)?;
         }
@@ -26531,24 +26520,24 @@ impl rt::serde::Serialize for ShowCompareProgressResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowCompareProgressResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowCompareProgressResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["full_info", "incre_info", "global_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowCompareProgressResponse;
+            type Value = ShowCompareProgressResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowCompareProgressResponse")
+                formatter.write_str("struct ShowCompareProgressResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowCompareProgressResponse, __A::Error> {
+            ) -> Result<ShowCompareProgressResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "full_info" => Some(0),
@@ -26574,31 +26563,32 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCompareProgressResponse {
                         }
                     }
                 }
-                Ok(ShowCompareProgressResponse {
+                Ok(ShowCompareProgressResponseBody {
                     full_info,
                     incre_info,
                     global_info,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowCompareProgressResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowCompareProgressResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowCompareUsersDetailResponse {
+pub struct ShowCompareUsersDetailResponseBody {
     /// 用户对比信息的总数
     pub total_count: Option<i64>,
     /// 用户对比信息
     pub user_compare_info: Option<Vec<crate::models::CompareUserInfo>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowCompareUsersDetailResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowCompareUsersDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26607,7 +26597,7 @@ impl rt::serde::Serialize for ShowCompareUsersDetailResponse {
         let len = usize::from(self.total_count.is_some())
             + usize::from(self.user_compare_info.is_some());
         let mut state = serializer
-            .serialize_struct("ShowCompareUsersDetailResponse", len)?;
+            .serialize_struct("ShowCompareUsersDetailResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -26619,24 +26609,24 @@ impl rt::serde::Serialize for ShowCompareUsersDetailResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowCompareUsersDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowCompareUsersDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "user_compare_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowCompareUsersDetailResponse;
+            type Value = ShowCompareUsersDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowCompareUsersDetailResponse")
+                formatter.write_str("struct ShowCompareUsersDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowCompareUsersDetailResponse, __A::Error> {
+            ) -> Result<ShowCompareUsersDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -26659,23 +26649,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCompareUsersDetailResponse {
                         }
                     }
                 }
-                Ok(ShowCompareUsersDetailResponse {
+                Ok(ShowCompareUsersDetailResponseBody {
                     total_count,
                     user_compare_info,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowCompareUsersDetailResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowCompareUsersDetailResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDataFilterRulesResultResponse {
+pub struct ShowDataFilterRulesResultResponseBody {
     /// 总数。
     pub total_count: Option<i64>,
     /// 数据过滤规则列表。
@@ -26684,8 +26674,8 @@ pub struct ShowDataFilterRulesResultResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDataFilterRulesResultResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowDataFilterRulesResultResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26694,7 +26684,7 @@ impl rt::serde::Serialize for ShowDataFilterRulesResultResponse {
         let len = usize::from(self.total_count.is_some())
             + usize::from(self.rules.is_some()) + usize::from(self.status.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDataFilterRulesResultResponse", len)?;
+            .serialize_struct("ShowDataFilterRulesResultResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -26709,24 +26699,24 @@ impl rt::serde::Serialize for ShowDataFilterRulesResultResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDataFilterRulesResultResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDataFilterRulesResultResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "rules", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDataFilterRulesResultResponse;
+            type Value = ShowDataFilterRulesResultResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDataFilterRulesResultResponse")
+                formatter.write_str("struct ShowDataFilterRulesResultResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDataFilterRulesResultResponse, __A::Error> {
+            ) -> Result<ShowDataFilterRulesResultResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -26752,7 +26742,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataFilterRulesResultResponse {
                         }
                     }
                 }
-                Ok(ShowDataFilterRulesResultResponse {
+                Ok(ShowDataFilterRulesResultResponseBody {
                     total_count,
                     rules,
                     status,
@@ -26760,16 +26750,20 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataFilterRulesResultResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowDataFilterRulesResultResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowDataFilterRulesResultResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDataFilteringResultResponse {
+pub struct ShowDataFilteringResultResponseBody {
     /// 数据过滤规则校验成功的数量
     pub success_count: Option<i64>,
     /// 数据过滤规则校验失败的数量
@@ -26778,8 +26772,8 @@ pub struct ShowDataFilteringResultResponse {
     pub db_object_filtering_result: Option<Vec<crate::models::DbObjectFilteringResult>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDataFilteringResultResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowDataFilteringResultResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26789,7 +26783,7 @@ impl rt::serde::Serialize for ShowDataFilteringResultResponse {
             + usize::from(self.failed_count.is_some())
             + usize::from(self.db_object_filtering_result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDataFilteringResultResponse", len)?;
+            .serialize_struct("ShowDataFilteringResultResponseBody", len)?;
         if let Some(value) = &self.success_count {
             state.serialize_field("success_count", value)?;
         }
@@ -26804,7 +26798,7 @@ impl rt::serde::Serialize for ShowDataFilteringResultResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDataFilteringResultResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDataFilteringResultResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -26815,17 +26809,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataFilteringResultResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDataFilteringResultResponse;
+            type Value = ShowDataFilteringResultResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDataFilteringResultResponse")
+                formatter.write_str("struct ShowDataFilteringResultResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDataFilteringResultResponse, __A::Error> {
+            ) -> Result<ShowDataFilteringResultResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "success_count" => Some(0),
@@ -26851,7 +26845,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataFilteringResultResponse {
                         }
                     }
                 }
-                Ok(ShowDataFilteringResultResponse {
+                Ok(ShowDataFilteringResultResponseBody {
                     success_count,
                     failed_count,
                     db_object_filtering_result,
@@ -26859,16 +26853,16 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataFilteringResultResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowDataFilteringResultResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowDataFilteringResultResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDataProcessingRulesResultResponse {
+pub struct ShowDataProcessingRulesResultResponseBody {
     /// 查询结果id
     pub id: Option<String>,
     /// 查询状态 pending：处理中 failed：失败 success：成功
@@ -26877,8 +26871,8 @@ pub struct ShowDataProcessingRulesResultResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDataProcessingRulesResultResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowDataProcessingRulesResultResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26887,7 +26881,7 @@ impl rt::serde::Serialize for ShowDataProcessingRulesResultResponse {
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDataProcessingRulesResultResponse", len)?;
+            .serialize_struct("ShowDataProcessingRulesResultResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -26902,24 +26896,24 @@ impl rt::serde::Serialize for ShowDataProcessingRulesResultResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDataProcessingRulesResultResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDataProcessingRulesResultResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDataProcessingRulesResultResponse;
+            type Value = ShowDataProcessingRulesResultResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDataProcessingRulesResultResponse")
+                formatter.write_str("struct ShowDataProcessingRulesResultResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDataProcessingRulesResultResponse, __A::Error> {
+            ) -> Result<ShowDataProcessingRulesResultResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -26945,7 +26939,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataProcessingRulesResultResponse 
                         }
                     }
                 }
-                Ok(ShowDataProcessingRulesResultResponse {
+                Ok(ShowDataProcessingRulesResultResponseBody {
                     id,
                     status,
                     job_id,
@@ -26954,7 +26948,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataProcessingRulesResultResponse 
         }
         deserializer
             .deserialize_struct(
-                "ShowDataProcessingRulesResultResponse",
+                "ShowDataProcessingRulesResultResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -26964,17 +26958,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataProcessingRulesResultResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDataProgressResponse {
+pub struct ShowDataProgressResponseBody {
     /// 数据加工规则响应体
     pub data_process_info: Option<Vec<crate::models::DataProcessInfo>>,
     /// 数据加工规则总数目
     pub count: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDataProgressResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowDataProgressResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -26982,7 +26976,8 @@ impl rt::serde::Serialize for ShowDataProgressResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.data_process_info.is_some())
             + usize::from(self.count.is_some());
-        let mut state = serializer.serialize_struct("ShowDataProgressResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowDataProgressResponseBody", len)?;
         if let Some(value) = &self.data_process_info {
             state.serialize_field("data_process_info", value)?;
         }
@@ -26994,24 +26989,24 @@ impl rt::serde::Serialize for ShowDataProgressResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDataProgressResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDataProgressResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["data_process_info", "count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDataProgressResponse;
+            type Value = ShowDataProgressResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDataProgressResponse")
+                formatter.write_str("struct ShowDataProgressResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDataProgressResponse, __A::Error> {
+            ) -> Result<ShowDataProgressResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "data_process_info" => Some(0),
@@ -27034,22 +27029,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDataProgressResponse {
                         }
                     }
                 }
-                Ok(ShowDataProgressResponse {
+                Ok(ShowDataProgressResponseBody {
                     data_process_info,
                     count,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowDataProgressResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowDataProgressResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDbObjectCollectionStatusResponse {
+pub struct ShowDbObjectCollectionStatusResponseBody {
     #[allow(missing_docs)]
     pub target_root_db: Option<crate::models::TargetRootDb>,
     /// 数据库对象迁移或同步信息。
@@ -27066,8 +27062,8 @@ pub struct ShowDbObjectCollectionStatusResponse {
     pub object_scope: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDbObjectCollectionStatusResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowDbObjectCollectionStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27079,7 +27075,7 @@ impl rt::serde::Serialize for ShowDbObjectCollectionStatusResponse {
             + usize::from(self.status.is_some()) + usize::from(self.id.is_some())
             + usize::from(self.object_scope.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDbObjectCollectionStatusResponse", len)?;
+            .serialize_struct("ShowDbObjectCollectionStatusResponseBody", len)?;
         if let Some(value) = &self.target_root_db {
             state.serialize_field("target_root_db", value)?;
         }
@@ -27103,7 +27099,7 @@ impl rt::serde::Serialize for ShowDbObjectCollectionStatusResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectCollectionStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectCollectionStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -27117,17 +27113,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectCollectionStatusResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDbObjectCollectionStatusResponse;
+            type Value = ShowDbObjectCollectionStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDbObjectCollectionStatusResponse")
+                formatter.write_str("struct ShowDbObjectCollectionStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDbObjectCollectionStatusResponse, __A::Error> {
+            ) -> Result<ShowDbObjectCollectionStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "target_root_db" => Some(0),
@@ -27162,7 +27158,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectCollectionStatusResponse {
                         }
                     }
                 }
-                Ok(ShowDbObjectCollectionStatusResponse {
+                Ok(ShowDbObjectCollectionStatusResponseBody {
                     target_root_db,
                     object_info,
                     max_table_num,
@@ -27174,7 +27170,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectCollectionStatusResponse {
         }
         deserializer
             .deserialize_struct(
-                "ShowDbObjectCollectionStatusResponse",
+                "ShowDbObjectCollectionStatusResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -27184,9 +27180,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectCollectionStatusResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDbObjectTemplateProgressResponse {
+pub struct ShowDbObjectTemplateProgressResponseBody {
     /// 是否上传完成。
     pub send_success: Option<bool>,
     /// 文件解析状态。 取值：success，failed
@@ -27195,8 +27191,8 @@ pub struct ShowDbObjectTemplateProgressResponse {
     pub parsed_success_number: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDbObjectTemplateProgressResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowDbObjectTemplateProgressResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27206,7 +27202,7 @@ impl rt::serde::Serialize for ShowDbObjectTemplateProgressResponse {
             + usize::from(self.process_status.is_some())
             + usize::from(self.parsed_success_number.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDbObjectTemplateProgressResponse", len)?;
+            .serialize_struct("ShowDbObjectTemplateProgressResponseBody", len)?;
         if let Some(value) = &self.send_success {
             state.serialize_field("send_success", value)?;
         }
@@ -27221,7 +27217,7 @@ impl rt::serde::Serialize for ShowDbObjectTemplateProgressResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectTemplateProgressResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectTemplateProgressResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -27232,17 +27228,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectTemplateProgressResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDbObjectTemplateProgressResponse;
+            type Value = ShowDbObjectTemplateProgressResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDbObjectTemplateProgressResponse")
+                formatter.write_str("struct ShowDbObjectTemplateProgressResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDbObjectTemplateProgressResponse, __A::Error> {
+            ) -> Result<ShowDbObjectTemplateProgressResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "send_success" => Some(0),
@@ -27268,7 +27264,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectTemplateProgressResponse {
                         }
                     }
                 }
-                Ok(ShowDbObjectTemplateProgressResponse {
+                Ok(ShowDbObjectTemplateProgressResponseBody {
                     send_success,
                     process_status,
                     parsed_success_number,
@@ -27277,7 +27273,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectTemplateProgressResponse {
         }
         deserializer
             .deserialize_struct(
-                "ShowDbObjectTemplateProgressResponse",
+                "ShowDbObjectTemplateProgressResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -27287,9 +27283,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectTemplateProgressResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDbObjectsListResponse {
+pub struct ShowDbObjectsListResponseBody {
     #[allow(missing_docs)]
     pub target_root_db: Option<crate::models::TargetRootDb>,
     /// 数据库对象迁移或同步信息。
@@ -27306,8 +27302,8 @@ pub struct ShowDbObjectsListResponse {
     pub object_scope: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDbObjectsListResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowDbObjectsListResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27318,7 +27314,8 @@ impl rt::serde::Serialize for ShowDbObjectsListResponse {
             + usize::from(self.max_table_num.is_some())
             + usize::from(self.status.is_some()) + usize::from(self.id.is_some())
             + usize::from(self.object_scope.is_some());
-        let mut state = serializer.serialize_struct("ShowDbObjectsListResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowDbObjectsListResponseBody", len)?;
         if let Some(value) = &self.target_root_db {
             state.serialize_field("target_root_db", value)?;
         }
@@ -27342,7 +27339,7 @@ impl rt::serde::Serialize for ShowDbObjectsListResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectsListResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectsListResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -27356,17 +27353,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectsListResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDbObjectsListResponse;
+            type Value = ShowDbObjectsListResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDbObjectsListResponse")
+                formatter.write_str("struct ShowDbObjectsListResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDbObjectsListResponse, __A::Error> {
+            ) -> Result<ShowDbObjectsListResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "target_root_db" => Some(0),
@@ -27401,7 +27398,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectsListResponse {
                         }
                     }
                 }
-                Ok(ShowDbObjectsListResponse {
+                Ok(ShowDbObjectsListResponseBody {
                     target_root_db,
                     object_info,
                     max_table_num,
@@ -27411,24 +27408,25 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDbObjectsListResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowDbObjectsListResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowDbObjectsListResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDirtyDataResponse {
+pub struct ShowDirtyDataResponseBody {
     /// 总数。
     pub count: Option<i64>,
     /// 异常数据列表。
     pub dirty_data_list: Option<Vec<crate::models::DirtyData>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDirtyDataResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowDirtyDataResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27436,7 +27434,7 @@ impl rt::serde::Serialize for ShowDirtyDataResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some())
             + usize::from(self.dirty_data_list.is_some());
-        let mut state = serializer.serialize_struct("ShowDirtyDataResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowDirtyDataResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -27448,24 +27446,24 @@ impl rt::serde::Serialize for ShowDirtyDataResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDirtyDataResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDirtyDataResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "dirty_data_list"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDirtyDataResponse;
+            type Value = ShowDirtyDataResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDirtyDataResponse")
+                formatter.write_str("struct ShowDirtyDataResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDirtyDataResponse, __A::Error> {
+            ) -> Result<ShowDirtyDataResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -27488,30 +27486,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDirtyDataResponse {
                         }
                     }
                 }
-                Ok(ShowDirtyDataResponse {
+                Ok(ShowDirtyDataResponseBody {
                     count,
                     dirty_data_list,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowDirtyDataResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowDirtyDataResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowEnterpriseProjectResponse {
+pub struct ShowEnterpriseProjectResponseBody {
     /// 总数。
     pub count: Option<i64>,
     /// 企业项目列表。
     pub enterprise_project_list: Option<Vec<crate::models::EnterpriseProject>>,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowEnterpriseProjectResponse {
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
+impl rt::serde::Serialize for ShowEnterpriseProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27520,7 +27518,7 @@ impl rt::serde::Serialize for ShowEnterpriseProjectResponse {
         let len = usize::from(self.count.is_some())
             + usize::from(self.enterprise_project_list.is_some());
         let mut state = serializer
-            .serialize_struct("ShowEnterpriseProjectResponse", len)?;
+            .serialize_struct("ShowEnterpriseProjectResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -27532,24 +27530,24 @@ impl rt::serde::Serialize for ShowEnterpriseProjectResponse {
 }
 
 #[cfg(feature = "enterprise-projects")]
-impl<'de> rt::serde::Deserialize<'de> for ShowEnterpriseProjectResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowEnterpriseProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "enterprise_project_list"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowEnterpriseProjectResponse;
+            type Value = ShowEnterpriseProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowEnterpriseProjectResponse")
+                formatter.write_str("struct ShowEnterpriseProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowEnterpriseProjectResponse, __A::Error> {
+            ) -> Result<ShowEnterpriseProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -27572,36 +27570,37 @@ impl<'de> rt::serde::Deserialize<'de> for ShowEnterpriseProjectResponse {
                         }
                     }
                 }
-                Ok(ShowEnterpriseProjectResponse {
+                Ok(ShowEnterpriseProjectResponseBody {
                     count,
                     enterprise_project_list,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowEnterpriseProjectResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowEnterpriseProjectResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowExportProgressResponse {
+pub struct ShowExportProgressResponseBody {
     /// 导出进度。
     pub process_status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowExportProgressResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowExportProgressResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.process_status.is_some());
-        let mut state = serializer.serialize_struct("ShowExportProgressResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowExportProgressResponseBody", len)?;
         if let Some(value) = &self.process_status {
             state.serialize_field("process_status", value)?;
         }
@@ -27610,24 +27609,24 @@ impl rt::serde::Serialize for ShowExportProgressResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowExportProgressResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowExportProgressResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["process_status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowExportProgressResponse;
+            type Value = ShowExportProgressResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowExportProgressResponse")
+                formatter.write_str("struct ShowExportProgressResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowExportProgressResponse, __A::Error> {
+            ) -> Result<ShowExportProgressResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "process_status" => Some(0),
@@ -27647,29 +27646,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowExportProgressResponse {
                         }
                     }
                 }
-                Ok(ShowExportProgressResponse {
+                Ok(ShowExportProgressResponseBody {
                     process_status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowExportProgressResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowExportProgressResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "files")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowFilesResponse {
+pub struct ShowFilesResponseBody {
     /// 下载文件总数
     pub total_count: Option<i64>,
     /// 下载的文件列表
     pub files: Option<Vec<crate::models::FileInfo>>,
 }
 
-#[cfg(all(feature = "files", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowFilesResponse {
+#[cfg(all(feature = "files", feature = "serde"))]
+impl rt::serde::Serialize for ShowFilesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27677,7 +27677,7 @@ impl rt::serde::Serialize for ShowFilesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.total_count.is_some())
             + usize::from(self.files.is_some());
-        let mut state = serializer.serialize_struct("ShowFilesResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowFilesResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -27689,24 +27689,24 @@ impl rt::serde::Serialize for ShowFilesResponse {
 }
 
 #[cfg(feature = "files")]
-impl<'de> rt::serde::Deserialize<'de> for ShowFilesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowFilesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "files"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowFilesResponse;
+            type Value = ShowFilesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowFilesResponse")
+                formatter.write_str("struct ShowFilesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowFilesResponse, __A::Error> {
+            ) -> Result<ShowFilesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -27729,22 +27729,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFilesResponse {
                         }
                     }
                 }
-                Ok(ShowFilesResponse {
+                Ok(ShowFilesResponseBody {
                     total_count,
                     files,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowFilesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowFilesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowHealthCompareJobDetailResponse {
+pub struct ShowHealthCompareJobDetailResponseBody {
     /// 对比任务ID。
     pub id: Option<String>,
     /// 对比类型： object_comparison：对象对比。 lines：行对比。 account：用户对比。
@@ -27759,8 +27759,8 @@ pub struct ShowHealthCompareJobDetailResponse {
     pub job_name: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowHealthCompareJobDetailResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowHealthCompareJobDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27771,7 +27771,7 @@ impl rt::serde::Serialize for ShowHealthCompareJobDetailResponse {
             + usize::from(self.end_time.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_name.is_some());
         let mut state = serializer
-            .serialize_struct("ShowHealthCompareJobDetailResponse", len)?;
+            .serialize_struct("ShowHealthCompareJobDetailResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -27795,7 +27795,7 @@ impl rt::serde::Serialize for ShowHealthCompareJobDetailResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -27809,17 +27809,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobDetailResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowHealthCompareJobDetailResponse;
+            type Value = ShowHealthCompareJobDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowHealthCompareJobDetailResponse")
+                formatter.write_str("struct ShowHealthCompareJobDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowHealthCompareJobDetailResponse, __A::Error> {
+            ) -> Result<ShowHealthCompareJobDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -27854,7 +27854,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobDetailResponse {
                         }
                     }
                 }
-                Ok(ShowHealthCompareJobDetailResponse {
+                Ok(ShowHealthCompareJobDetailResponseBody {
                     id,
                     r#type,
                     start_time,
@@ -27865,24 +27865,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobDetailResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowHealthCompareJobDetailResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowHealthCompareJobDetailResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowHealthCompareJobListResponse {
+pub struct ShowHealthCompareJobListResponseBody {
     /// 总数。
     pub count: Option<i64>,
     /// 健康对比任务列表。
     pub compare_jobs: Option<Vec<crate::models::HealthCompareJob>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowHealthCompareJobListResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowHealthCompareJobListResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27891,7 +27895,7 @@ impl rt::serde::Serialize for ShowHealthCompareJobListResponse {
         let len = usize::from(self.count.is_some())
             + usize::from(self.compare_jobs.is_some());
         let mut state = serializer
-            .serialize_struct("ShowHealthCompareJobListResponse", len)?;
+            .serialize_struct("ShowHealthCompareJobListResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -27903,24 +27907,24 @@ impl rt::serde::Serialize for ShowHealthCompareJobListResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobListResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobListResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "compare_jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowHealthCompareJobListResponse;
+            type Value = ShowHealthCompareJobListResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowHealthCompareJobListResponse")
+                formatter.write_str("struct ShowHealthCompareJobListResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowHealthCompareJobListResponse, __A::Error> {
+            ) -> Result<ShowHealthCompareJobListResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -27943,29 +27947,33 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthCompareJobListResponse {
                         }
                     }
                 }
-                Ok(ShowHealthCompareJobListResponse {
+                Ok(ShowHealthCompareJobListResponseBody {
                     count,
                     compare_jobs,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowHealthCompareJobListResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowHealthCompareJobListResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowHealthObjectCompareJobOverviewResponse {
+pub struct ShowHealthObjectCompareJobOverviewResponseBody {
     /// 健康对比对象级对比结果。
     pub compare_result: Option<Vec<crate::models::ObjectsHealthCompareOverviewInfo>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowHealthObjectCompareJobOverviewResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowHealthObjectCompareJobOverviewResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27973,7 +27981,7 @@ impl rt::serde::Serialize for ShowHealthObjectCompareJobOverviewResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.compare_result.is_some());
         let mut state = serializer
-            .serialize_struct("ShowHealthObjectCompareJobOverviewResponse", len)?;
+            .serialize_struct("ShowHealthObjectCompareJobOverviewResponseBody", len)?;
         if let Some(value) = &self.compare_result {
             state.serialize_field("compare_result", value)?;
         }
@@ -27982,24 +27990,26 @@ impl rt::serde::Serialize for ShowHealthObjectCompareJobOverviewResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowHealthObjectCompareJobOverviewResponse {
+impl<'de> rt::serde::Deserialize<'de>
+for ShowHealthObjectCompareJobOverviewResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["compare_result"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowHealthObjectCompareJobOverviewResponse;
+            type Value = ShowHealthObjectCompareJobOverviewResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowHealthObjectCompareJobOverviewResponse")
+                formatter
+                    .write_str("struct ShowHealthObjectCompareJobOverviewResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowHealthObjectCompareJobOverviewResponse, __A::Error> {
+            ) -> Result<ShowHealthObjectCompareJobOverviewResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "compare_result" => Some(0),
@@ -28019,14 +28029,14 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthObjectCompareJobOverviewResp
                         }
                     }
                 }
-                Ok(ShowHealthObjectCompareJobOverviewResponse {
+                Ok(ShowHealthObjectCompareJobOverviewResponseBody {
                     compare_result,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ShowHealthObjectCompareJobOverviewResponse",
+                "ShowHealthObjectCompareJobOverviewResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -28036,17 +28046,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthObjectCompareJobOverviewResp
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowIncrementComponentsDetailResponse {
+pub struct ShowIncrementComponentsDetailResponseBody {
     /// 更新时间。
     pub update_time: Option<String>,
     /// 增量组件详情。
     pub increment_components_list: Option<Vec<crate::models::IncreComponentDetail>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowIncrementComponentsDetailResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowIncrementComponentsDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28055,7 +28065,7 @@ impl rt::serde::Serialize for ShowIncrementComponentsDetailResponse {
         let len = usize::from(self.update_time.is_some())
             + usize::from(self.increment_components_list.is_some());
         let mut state = serializer
-            .serialize_struct("ShowIncrementComponentsDetailResponse", len)?;
+            .serialize_struct("ShowIncrementComponentsDetailResponseBody", len)?;
         if let Some(value) = &self.update_time {
             state.serialize_field("update_time", value)?;
         }
@@ -28067,24 +28077,24 @@ impl rt::serde::Serialize for ShowIncrementComponentsDetailResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowIncrementComponentsDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowIncrementComponentsDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["update_time", "increment_components_list"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowIncrementComponentsDetailResponse;
+            type Value = ShowIncrementComponentsDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowIncrementComponentsDetailResponse")
+                formatter.write_str("struct ShowIncrementComponentsDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowIncrementComponentsDetailResponse, __A::Error> {
+            ) -> Result<ShowIncrementComponentsDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "update_time" => Some(0),
@@ -28107,7 +28117,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowIncrementComponentsDetailResponse 
                         }
                     }
                 }
-                Ok(ShowIncrementComponentsDetailResponse {
+                Ok(ShowIncrementComponentsDetailResponseBody {
                     update_time,
                     increment_components_list,
                 })
@@ -28115,7 +28125,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowIncrementComponentsDetailResponse 
         }
         deserializer
             .deserialize_struct(
-                "ShowIncrementComponentsDetailResponse",
+                "ShowIncrementComponentsDetailResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -28125,22 +28135,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowIncrementComponentsDetailResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowInstanceTagsResponse {
+pub struct ShowInstanceTagsResponseBody {
     /// **参数解释**：  资源标签列表，包含该实例下所有标签的键值对信息。详情请参见BatchResourceTag。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub tags: Option<Vec<crate::models::BatchResourceTag>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowInstanceTagsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowInstanceTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some());
-        let mut state = serializer.serialize_struct("ShowInstanceTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowInstanceTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -28149,24 +28160,24 @@ impl rt::serde::Serialize for ShowInstanceTagsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowInstanceTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowInstanceTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowInstanceTagsResponse;
+            type Value = ShowInstanceTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowInstanceTagsResponse")
+                formatter.write_str("struct ShowInstanceTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowInstanceTagsResponse, __A::Error> {
+            ) -> Result<ShowInstanceTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -28186,32 +28197,35 @@ impl<'de> rt::serde::Deserialize<'de> for ShowInstanceTagsResponse {
                         }
                     }
                 }
-                Ok(ShowInstanceTagsResponse { tags })
+                Ok(ShowInstanceTagsResponseBody {
+                    tags,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowInstanceTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowInstanceTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobDetailResponse {
+pub struct ShowJobDetailResponseBody {
     #[allow(missing_docs)]
     pub job: Option<crate::models::JobDetailResp>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobDetailResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job.is_some());
-        let mut state = serializer.serialize_struct("ShowJobDetailResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowJobDetailResponseBody", len)?;
         if let Some(value) = &self.job {
             state.serialize_field("job", value)?;
         }
@@ -28220,24 +28234,24 @@ impl rt::serde::Serialize for ShowJobDetailResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobDetailResponse;
+            type Value = ShowJobDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobDetailResponse")
+                formatter.write_str("struct ShowJobDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobDetailResponse, __A::Error> {
+            ) -> Result<ShowJobDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job" => Some(0),
@@ -28257,19 +28271,19 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobDetailResponse {
                         }
                     }
                 }
-                Ok(ShowJobDetailResponse { job })
+                Ok(ShowJobDetailResponseBody { job })
             }
         }
-        deserializer.deserialize_struct("ShowJobDetailResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowJobDetailResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "link-flavors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowLinkFlavorsResponse {
+pub struct ShowLinkFlavorsResponseBody {
     #[allow(missing_docs)]
     pub vm_flavor: Option<crate::models::FlavorInfo>,
     #[allow(missing_docs)]
@@ -28278,8 +28292,8 @@ pub struct ShowLinkFlavorsResponse {
     pub flow_flavor: Option<crate::models::FlavorInfo>,
 }
 
-#[cfg(all(feature = "link-flavors", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowLinkFlavorsResponse {
+#[cfg(all(feature = "link-flavors", feature = "serde"))]
+impl rt::serde::Serialize for ShowLinkFlavorsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28288,7 +28302,7 @@ impl rt::serde::Serialize for ShowLinkFlavorsResponse {
         let len = usize::from(self.vm_flavor.is_some())
             + usize::from(self.volume_flavor.is_some())
             + usize::from(self.flow_flavor.is_some());
-        let mut state = serializer.serialize_struct("ShowLinkFlavorsResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowLinkFlavorsResponseBody", len)?;
         if let Some(value) = &self.vm_flavor {
             state.serialize_field("vm_flavor", value)?;
         }
@@ -28303,24 +28317,24 @@ impl rt::serde::Serialize for ShowLinkFlavorsResponse {
 }
 
 #[cfg(feature = "link-flavors")]
-impl<'de> rt::serde::Deserialize<'de> for ShowLinkFlavorsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowLinkFlavorsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["vm_flavor", "volume_flavor", "flow_flavor"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowLinkFlavorsResponse;
+            type Value = ShowLinkFlavorsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowLinkFlavorsResponse")
+                formatter.write_str("struct ShowLinkFlavorsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowLinkFlavorsResponse, __A::Error> {
+            ) -> Result<ShowLinkFlavorsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "vm_flavor" => Some(0),
@@ -28346,36 +28360,36 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLinkFlavorsResponse {
                         }
                     }
                 }
-                Ok(ShowLinkFlavorsResponse {
+                Ok(ShowLinkFlavorsResponseBody {
                     vm_flavor,
                     volume_flavor,
                     flow_flavor,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowLinkFlavorsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowLinkFlavorsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowMeteringResponse {
+pub struct ShowMeteringResponseBody {
     /// 资源信息列表。
     pub product_info_list: Option<Vec<crate::models::ProductInfo>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowMeteringResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowMeteringResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.product_info_list.is_some());
-        let mut state = serializer.serialize_struct("ShowMeteringResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowMeteringResponseBody", len)?;
         if let Some(value) = &self.product_info_list {
             state.serialize_field("product_info_list", value)?;
         }
@@ -28384,24 +28398,24 @@ impl rt::serde::Serialize for ShowMeteringResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowMeteringResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowMeteringResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["product_info_list"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowMeteringResponse;
+            type Value = ShowMeteringResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowMeteringResponse")
+                formatter.write_str("struct ShowMeteringResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowMeteringResponse, __A::Error> {
+            ) -> Result<ShowMeteringResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "product_info_list" => Some(0),
@@ -28421,21 +28435,21 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMeteringResponse {
                         }
                     }
                 }
-                Ok(ShowMeteringResponse {
+                Ok(ShowMeteringResponseBody {
                     product_info_list,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowMeteringResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowMeteringResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowMonitorDataResponse {
+pub struct ShowMonitorDataResponseBody {
     /// **参数解释**：  EIP带宽，用于评估公网传输速率是否满足迁移需求。单位：MB/s。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub bandwidth: Option<String>,
     /// **参数解释**：  源库连接状态是否正常。  **约束限制**：  不涉及。  **取值范围**：  - true：源库连接正常 - false：源库连接异常  **默认取值**：  不涉及
@@ -28480,8 +28494,8 @@ pub struct ShowMonitorDataResponse {
     pub apply_rate: Option<i64>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowMonitorDataResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowMonitorDataResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28505,7 +28519,7 @@ impl rt::serde::Serialize for ShowMonitorDataResponse {
             + usize::from(self.node_memory_size.is_some())
             + usize::from(self.update_time.is_some())
             + usize::from(self.apply_rate.is_some());
-        let mut state = serializer.serialize_struct("ShowMonitorDataResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowMonitorDataResponseBody", len)?;
         if let Some(value) = &self.bandwidth {
             state.serialize_field("bandwidth", value)?;
         }
@@ -28574,7 +28588,7 @@ impl rt::serde::Serialize for ShowMonitorDataResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowMonitorDataResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowMonitorDataResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -28603,17 +28617,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMonitorDataResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowMonitorDataResponse;
+            type Value = ShowMonitorDataResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowMonitorDataResponse")
+                formatter.write_str("struct ShowMonitorDataResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowMonitorDataResponse, __A::Error> {
+            ) -> Result<ShowMonitorDataResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "bandwidth" => Some(0),
@@ -28693,7 +28707,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMonitorDataResponse {
                         }
                     }
                 }
-                Ok(ShowMonitorDataResponse {
+                Ok(ShowMonitorDataResponseBody {
                     bandwidth,
                     is_src_normal,
                     is_dst_normal,
@@ -28718,22 +28732,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMonitorDataResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowMonitorDataResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowMonitorDataResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowObjectColumnInfoResponse {
+pub struct ShowObjectColumnInfoResponseBody {
     /// 和列信息相关的对象
     pub object_with_column_infos: Option<Vec<crate::models::ObjectWithColumnInfo>>,
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowObjectColumnInfoResponse {
+#[cfg(all(feature = "job", feature = "serde"))]
+impl rt::serde::Serialize for ShowObjectColumnInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28741,7 +28755,7 @@ impl rt::serde::Serialize for ShowObjectColumnInfoResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.object_with_column_infos.is_some());
         let mut state = serializer
-            .serialize_struct("ShowObjectColumnInfoResponse", len)?;
+            .serialize_struct("ShowObjectColumnInfoResponseBody", len)?;
         if let Some(value) = &self.object_with_column_infos {
             state.serialize_field("object_with_column_infos", value)?;
         }
@@ -28750,24 +28764,24 @@ impl rt::serde::Serialize for ShowObjectColumnInfoResponse {
 }
 
 #[cfg(feature = "job")]
-impl<'de> rt::serde::Deserialize<'de> for ShowObjectColumnInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowObjectColumnInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["object_with_column_infos"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowObjectColumnInfoResponse;
+            type Value = ShowObjectColumnInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowObjectColumnInfoResponse")
+                formatter.write_str("struct ShowObjectColumnInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowObjectColumnInfoResponse, __A::Error> {
+            ) -> Result<ShowObjectColumnInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "object_with_column_infos" => Some(0),
@@ -28787,30 +28801,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowObjectColumnInfoResponse {
                         }
                     }
                 }
-                Ok(ShowObjectColumnInfoResponse {
+                Ok(ShowObjectColumnInfoResponseBody {
                     object_with_column_infos,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowObjectColumnInfoResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowObjectColumnInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowObjectMappingResponse {
+pub struct ShowObjectMappingResponseBody {
     /// 总数。
     pub count: Option<i64>,
     /// 同步映射数据列表。
     pub object_mapping_list: Option<Vec<crate::models::DbObjectInfo>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowObjectMappingResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowObjectMappingResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28818,7 +28832,8 @@ impl rt::serde::Serialize for ShowObjectMappingResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some())
             + usize::from(self.object_mapping_list.is_some());
-        let mut state = serializer.serialize_struct("ShowObjectMappingResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowObjectMappingResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -28830,24 +28845,24 @@ impl rt::serde::Serialize for ShowObjectMappingResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowObjectMappingResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowObjectMappingResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "object_mapping_list"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowObjectMappingResponse;
+            type Value = ShowObjectMappingResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowObjectMappingResponse")
+                formatter.write_str("struct ShowObjectMappingResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowObjectMappingResponse, __A::Error> {
+            ) -> Result<ShowObjectMappingResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -28870,22 +28885,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowObjectMappingResponse {
                         }
                     }
                 }
-                Ok(ShowObjectMappingResponse {
+                Ok(ShowObjectMappingResponseBody {
                     count,
                     object_mapping_list,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowObjectMappingResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowObjectMappingResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowPositionResultResponse {
+pub struct ShowPositionResultResponseBody {
     /// 任务ID
     pub job_id: Option<String>,
     /// 位点信息
@@ -28894,8 +28910,8 @@ pub struct ShowPositionResultResponse {
     pub status: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowPositionResultResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowPositionResultResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28903,7 +28919,8 @@ impl rt::serde::Serialize for ShowPositionResultResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job_id.is_some())
             + usize::from(self.position.is_some()) + usize::from(self.status.is_some());
-        let mut state = serializer.serialize_struct("ShowPositionResultResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowPositionResultResponseBody", len)?;
         if let Some(value) = &self.job_id {
             state.serialize_field("job_id", value)?;
         }
@@ -28918,24 +28935,24 @@ impl rt::serde::Serialize for ShowPositionResultResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowPositionResultResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowPositionResultResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job_id", "position", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowPositionResultResponse;
+            type Value = ShowPositionResultResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowPositionResultResponse")
+                formatter.write_str("struct ShowPositionResultResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowPositionResultResponse, __A::Error> {
+            ) -> Result<ShowPositionResultResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job_id" => Some(0),
@@ -28961,23 +28978,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPositionResultResponse {
                         }
                     }
                 }
-                Ok(ShowPositionResultResponse {
+                Ok(ShowPositionResultResponseBody {
                     job_id,
                     position,
                     status,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowPositionResultResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowPositionResultResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowProgressDataResponse {
+pub struct ShowProgressDataResponseBody {
     /// 总数。
     pub count: Option<i64>,
     /// 数据生成时间，UTC时间，例如：2020-09-01T18:50:20.200Z
@@ -28986,8 +29004,8 @@ pub struct ShowProgressDataResponse {
     pub flow_compare_data: Option<Vec<crate::models::FlowCompareData>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowProgressDataResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowProgressDataResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28996,7 +29014,8 @@ impl rt::serde::Serialize for ShowProgressDataResponse {
         let len = usize::from(self.count.is_some())
             + usize::from(self.create_time.is_some())
             + usize::from(self.flow_compare_data.is_some());
-        let mut state = serializer.serialize_struct("ShowProgressDataResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowProgressDataResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -29011,24 +29030,24 @@ impl rt::serde::Serialize for ShowProgressDataResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowProgressDataResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowProgressDataResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "create_time", "flow_compare_data"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowProgressDataResponse;
+            type Value = ShowProgressDataResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowProgressDataResponse")
+                formatter.write_str("struct ShowProgressDataResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowProgressDataResponse, __A::Error> {
+            ) -> Result<ShowProgressDataResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -29054,31 +29073,32 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProgressDataResponse {
                         }
                     }
                 }
-                Ok(ShowProgressDataResponse {
+                Ok(ShowProgressDataResponseBody {
                     count,
                     create_time,
                     flow_compare_data,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowProgressDataResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowProgressDataResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowReplayExecuteRecordResponse {
+pub struct ShowReplayExecuteRecordResponseBody {
     /// 列表中的项目总数，与分页无关。
     pub total_count: Option<i64>,
     /// 回放任务的SQL执行记录。
     pub sql_records: Option<Vec<crate::models::ReplayExecuteRecords>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowReplayExecuteRecordResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowReplayExecuteRecordResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29087,7 +29107,7 @@ impl rt::serde::Serialize for ShowReplayExecuteRecordResponse {
         let len = usize::from(self.total_count.is_some())
             + usize::from(self.sql_records.is_some());
         let mut state = serializer
-            .serialize_struct("ShowReplayExecuteRecordResponse", len)?;
+            .serialize_struct("ShowReplayExecuteRecordResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -29099,24 +29119,24 @@ impl rt::serde::Serialize for ShowReplayExecuteRecordResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowReplayExecuteRecordResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowReplayExecuteRecordResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "sql_records"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowReplayExecuteRecordResponse;
+            type Value = ShowReplayExecuteRecordResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowReplayExecuteRecordResponse")
+                formatter.write_str("struct ShowReplayExecuteRecordResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowReplayExecuteRecordResponse, __A::Error> {
+            ) -> Result<ShowReplayExecuteRecordResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -29139,23 +29159,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayExecuteRecordResponse {
                         }
                     }
                 }
-                Ok(ShowReplayExecuteRecordResponse {
+                Ok(ShowReplayExecuteRecordResponseBody {
                     total_count,
                     sql_records,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowReplayExecuteRecordResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowReplayExecuteRecordResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowReplayProgressResponse {
+pub struct ShowReplayProgressResponseBody {
     /// 回放进度的百分数
     pub progress: Option<i64>,
     /// 需要解析的总数
@@ -29182,8 +29202,8 @@ pub struct ShowReplayProgressResponse {
     pub replay_sql_now_list: Option<Vec<crate::models::ReplaySqlNowInfo>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowReplayProgressResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowReplayProgressResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29200,7 +29220,8 @@ impl rt::serde::Serialize for ShowReplayProgressResponse {
             + usize::from(self.min_export_time.is_some())
             + usize::from(self.max_export_time.is_some())
             + usize::from(self.replay_sql_now_list.is_some());
-        let mut state = serializer.serialize_struct("ShowReplayProgressResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowReplayProgressResponseBody", len)?;
         if let Some(value) = &self.progress {
             state.serialize_field("progress", value)?;
         }
@@ -29242,7 +29263,7 @@ impl rt::serde::Serialize for ShowReplayProgressResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowReplayProgressResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowReplayProgressResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -29262,17 +29283,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayProgressResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowReplayProgressResponse;
+            type Value = ShowReplayProgressResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowReplayProgressResponse")
+                formatter.write_str("struct ShowReplayProgressResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowReplayProgressResponse, __A::Error> {
+            ) -> Result<ShowReplayProgressResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "progress" => Some(0),
@@ -29325,7 +29346,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayProgressResponse {
                         }
                     }
                 }
-                Ok(ShowReplayProgressResponse {
+                Ok(ShowReplayProgressResponseBody {
                     progress,
                     parse_count,
                     replay_count,
@@ -29341,24 +29362,25 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayProgressResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowReplayProgressResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowReplayProgressResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowReplayRecordResponse {
+pub struct ShowReplayRecordResponseBody {
     /// 列表中的项目总数，与分页无关。
     pub total_count: Option<i64>,
     /// 回放任务的SQL执行记录。
     pub sql_records: Option<Vec<crate::models::ReplayExecuteRecords>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowReplayRecordResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowReplayRecordResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29366,7 +29388,8 @@ impl rt::serde::Serialize for ShowReplayRecordResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.total_count.is_some())
             + usize::from(self.sql_records.is_some());
-        let mut state = serializer.serialize_struct("ShowReplayRecordResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowReplayRecordResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -29378,24 +29401,24 @@ impl rt::serde::Serialize for ShowReplayRecordResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowReplayRecordResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowReplayRecordResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "sql_records"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowReplayRecordResponse;
+            type Value = ShowReplayRecordResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowReplayRecordResponse")
+                formatter.write_str("struct ShowReplayRecordResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowReplayRecordResponse, __A::Error> {
+            ) -> Result<ShowReplayRecordResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -29418,22 +29441,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayRecordResponse {
                         }
                     }
                 }
-                Ok(ShowReplayRecordResponse {
+                Ok(ShowReplayRecordResponseBody {
                     total_count,
                     sql_records,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowReplayRecordResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowReplayRecordResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowReplayReportExportStatusResponse {
+pub struct ShowReplayReportExportStatusResponseBody {
     /// 导出状态。取值范围： - EXPORTING ：导出中 - EXPORT_COMPLETE ：导出完成 - EXPORT_COMMON_FAILED ：导出失败
     pub export_status: Option<String>,
     /// 任务id
@@ -29452,8 +29476,8 @@ pub struct ShowReplayReportExportStatusResponse {
     pub uploaded_file_names: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowReplayReportExportStatusResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowReplayReportExportStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29467,7 +29491,7 @@ impl rt::serde::Serialize for ShowReplayReportExportStatusResponse {
             + usize::from(self.progress_percentage.is_some())
             + usize::from(self.uploaded_file_names.is_some());
         let mut state = serializer
-            .serialize_struct("ShowReplayReportExportStatusResponse", len)?;
+            .serialize_struct("ShowReplayReportExportStatusResponseBody", len)?;
         if let Some(value) = &self.export_status {
             state.serialize_field("export_status", value)?;
         }
@@ -29497,7 +29521,7 @@ impl rt::serde::Serialize for ShowReplayReportExportStatusResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowReplayReportExportStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowReplayReportExportStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -29513,17 +29537,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayReportExportStatusResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowReplayReportExportStatusResponse;
+            type Value = ShowReplayReportExportStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowReplayReportExportStatusResponse")
+                formatter.write_str("struct ShowReplayReportExportStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowReplayReportExportStatusResponse, __A::Error> {
+            ) -> Result<ShowReplayReportExportStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "export_status" => Some(0),
@@ -29564,7 +29588,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayReportExportStatusResponse {
                         }
                     }
                 }
-                Ok(ShowReplayReportExportStatusResponse {
+                Ok(ShowReplayReportExportStatusResponseBody {
                     export_status,
                     job_id,
                     file_type,
@@ -29578,7 +29602,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayReportExportStatusResponse {
         }
         deserializer
             .deserialize_struct(
-                "ShowReplayReportExportStatusResponse",
+                "ShowReplayReportExportStatusResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -29588,9 +29612,9 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayReportExportStatusResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowReplayResultsResponse {
+pub struct ShowReplayResultsResponseBody {
     /// 数据总量
     pub total_count: Option<i64>,
     /// 回放基于时间统计详细信息列表，在type为shard_statistics时返回
@@ -29611,8 +29635,8 @@ pub struct ShowReplayResultsResponse {
     pub compare_results: Option<Vec<crate::models::ReplayCompareResultResp>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowReplayResultsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowReplayResultsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29627,7 +29651,8 @@ impl rt::serde::Serialize for ShowReplayResultsResponse {
             + usize::from(self.replaying_sqls.is_some())
             + usize::from(self.error_classifications.is_some())
             + usize::from(self.compare_results.is_some());
-        let mut state = serializer.serialize_struct("ShowReplayResultsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowReplayResultsResponseBody", len)?;
         if let Some(value) = &self.total_count {
             state.serialize_field("total_count", value)?;
         }
@@ -29660,7 +29685,7 @@ impl rt::serde::Serialize for ShowReplayResultsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowReplayResultsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowReplayResultsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -29677,17 +29702,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayResultsResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowReplayResultsResponse;
+            type Value = ShowReplayResultsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowReplayResultsResponse")
+                formatter.write_str("struct ShowReplayResultsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowReplayResultsResponse, __A::Error> {
+            ) -> Result<ShowReplayResultsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -29731,7 +29756,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayResultsResponse {
                         }
                     }
                 }
-                Ok(ShowReplayResultsResponse {
+                Ok(ShowReplayResultsResponseBody {
                     total_count,
                     shard_statics,
                     slow_sqls,
@@ -29744,16 +29769,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplayResultsResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowReplayResultsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowReplayResultsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowReplicationJobResponse {
+pub struct ShowReplicationJobResponseBody {
     /// 任务ID。
     pub id: Option<String>,
     /// 任务状态。取值：success，failed
@@ -29778,8 +29804,8 @@ pub struct ShowReplicationJobResponse {
     pub error_log: Option<String>,
 }
 
-#[cfg(all(feature = "backup-migration-jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowReplicationJobResponse {
+#[cfg(all(feature = "backup-migration-jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowReplicationJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29795,7 +29821,8 @@ impl rt::serde::Serialize for ShowReplicationJobResponse {
             + usize::from(self.new_db_names.is_some())
             + usize::from(self.instance_name.is_some())
             + usize::from(self.error_log.is_some());
-        let mut state = serializer.serialize_struct("ShowReplicationJobResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowReplicationJobResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -29834,7 +29861,7 @@ impl rt::serde::Serialize for ShowReplicationJobResponse {
 }
 
 #[cfg(feature = "backup-migration-jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowReplicationJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowReplicationJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -29853,17 +29880,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplicationJobResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowReplicationJobResponse;
+            type Value = ShowReplicationJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowReplicationJobResponse")
+                formatter.write_str("struct ShowReplicationJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowReplicationJobResponse, __A::Error> {
+            ) -> Result<ShowReplicationJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -29913,7 +29940,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplicationJobResponse {
                         }
                     }
                 }
-                Ok(ShowReplicationJobResponse {
+                Ok(ShowReplicationJobResponseBody {
                     id,
                     status,
                     create_time,
@@ -29928,16 +29955,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReplicationJobResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowReplicationJobResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowReplicationJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowReportFileObsUrisResponse {
+pub struct ShowReportFileObsUrisResponseBody {
     /// 可下载文件总数
     pub count: Option<i64>,
     /// 可下载的文件列表
@@ -29946,8 +29974,8 @@ pub struct ShowReportFileObsUrisResponse {
     >,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowReportFileObsUrisResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowReportFileObsUrisResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29956,7 +29984,7 @@ impl rt::serde::Serialize for ShowReportFileObsUrisResponse {
         let len = usize::from(self.count.is_some())
             + usize::from(self.export_report_obs_files.is_some());
         let mut state = serializer
-            .serialize_struct("ShowReportFileObsUrisResponse", len)?;
+            .serialize_struct("ShowReportFileObsUrisResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -29968,24 +29996,24 @@ impl rt::serde::Serialize for ShowReportFileObsUrisResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowReportFileObsUrisResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowReportFileObsUrisResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "export_report_obs_files"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowReportFileObsUrisResponse;
+            type Value = ShowReportFileObsUrisResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowReportFileObsUrisResponse")
+                formatter.write_str("struct ShowReportFileObsUrisResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowReportFileObsUrisResponse, __A::Error> {
+            ) -> Result<ShowReportFileObsUrisResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -30008,23 +30036,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowReportFileObsUrisResponse {
                         }
                     }
                 }
-                Ok(ShowReportFileObsUrisResponse {
+                Ok(ShowReportFileObsUrisResponseBody {
                     count,
                     export_report_obs_files,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowReportFileObsUrisResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowReportFileObsUrisResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSmnSubscriptionDetailResponse {
+pub struct ShowSmnSubscriptionDetailResponseBody {
     /// SMN主题名称
     pub topic_name: Option<String>,
     /// SMN主题的唯一资源标识
@@ -30039,8 +30067,8 @@ pub struct ShowSmnSubscriptionDetailResponse {
     pub is_alarm_user: Option<bool>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSmnSubscriptionDetailResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowSmnSubscriptionDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30053,7 +30081,7 @@ impl rt::serde::Serialize for ShowSmnSubscriptionDetailResponse {
             + usize::from(self.rto_delay.is_some())
             + usize::from(self.is_alarm_user.is_some());
         let mut state = serializer
-            .serialize_struct("ShowSmnSubscriptionDetailResponse", len)?;
+            .serialize_struct("ShowSmnSubscriptionDetailResponseBody", len)?;
         if let Some(value) = &self.topic_name {
             state.serialize_field("topic_name", value)?;
         }
@@ -30077,7 +30105,7 @@ impl rt::serde::Serialize for ShowSmnSubscriptionDetailResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSmnSubscriptionDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSmnSubscriptionDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -30091,17 +30119,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSmnSubscriptionDetailResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSmnSubscriptionDetailResponse;
+            type Value = ShowSmnSubscriptionDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSmnSubscriptionDetailResponse")
+                formatter.write_str("struct ShowSmnSubscriptionDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSmnSubscriptionDetailResponse, __A::Error> {
+            ) -> Result<ShowSmnSubscriptionDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "topic_name" => Some(0),
@@ -30136,7 +30164,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSmnSubscriptionDetailResponse {
                         }
                     }
                 }
-                Ok(ShowSmnSubscriptionDetailResponse {
+                Ok(ShowSmnSubscriptionDetailResponseBody {
                     topic_name,
                     topic_urn,
                     delay_time,
@@ -30147,24 +30175,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSmnSubscriptionDetailResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowSmnSubscriptionDetailResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowSmnSubscriptionDetailResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "smn")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSmnTopicInfoResponse {
+pub struct ShowSmnTopicInfoResponseBody {
     /// 主题信息
     pub topics: Option<Vec<crate::models::SmnTopicInfo>>,
     /// 主题总数
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "smn", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSmnTopicInfoResponse {
+#[cfg(all(feature = "smn", feature = "serde"))]
+impl rt::serde::Serialize for ShowSmnTopicInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30172,7 +30204,8 @@ impl rt::serde::Serialize for ShowSmnTopicInfoResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.topics.is_some())
             + usize::from(self.total_count.is_some());
-        let mut state = serializer.serialize_struct("ShowSmnTopicInfoResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowSmnTopicInfoResponseBody", len)?;
         if let Some(value) = &self.topics {
             state.serialize_field("topics", value)?;
         }
@@ -30184,24 +30217,24 @@ impl rt::serde::Serialize for ShowSmnTopicInfoResponse {
 }
 
 #[cfg(feature = "smn")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSmnTopicInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSmnTopicInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["topics", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSmnTopicInfoResponse;
+            type Value = ShowSmnTopicInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSmnTopicInfoResponse")
+                formatter.write_str("struct ShowSmnTopicInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSmnTopicInfoResponse, __A::Error> {
+            ) -> Result<ShowSmnTopicInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "topics" => Some(0),
@@ -30224,22 +30257,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSmnTopicInfoResponse {
                         }
                     }
                 }
-                Ok(ShowSmnTopicInfoResponse {
+                Ok(ShowSmnTopicInfoResponseBody {
                     topics,
                     total_count,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowSmnTopicInfoResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowSmnTopicInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSubscriptionDetailResponse {
+pub struct ShowSubscriptionDetailResponseBody {
     /// 任务id
     pub id: Option<String>,
     /// 任务名称 约束：任务名称在4位到50位之间，不区分大小写，可以包含字母、数字、中划线或下划线，不能包括其他特殊字符。 - 最小长度：4 - 最大长度：50
@@ -30268,8 +30302,8 @@ pub struct ShowSubscriptionDetailResponse {
     pub description: Option<String>,
 }
 
-#[cfg(all(feature = "subscriptions", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSubscriptionDetailResponse {
+#[cfg(all(feature = "subscriptions", feature = "serde"))]
+impl rt::serde::Serialize for ShowSubscriptionDetailResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30288,7 +30322,7 @@ impl rt::serde::Serialize for ShowSubscriptionDetailResponse {
             + usize::from(self.charge_info.is_some())
             + usize::from(self.description.is_some());
         let mut state = serializer
-            .serialize_struct("ShowSubscriptionDetailResponse", len)?;
+            .serialize_struct("ShowSubscriptionDetailResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -30333,7 +30367,7 @@ impl rt::serde::Serialize for ShowSubscriptionDetailResponse {
 }
 
 #[cfg(feature = "subscriptions")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionDetailResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionDetailResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -30354,17 +30388,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionDetailResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSubscriptionDetailResponse;
+            type Value = ShowSubscriptionDetailResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSubscriptionDetailResponse")
+                formatter.write_str("struct ShowSubscriptionDetailResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSubscriptionDetailResponse, __A::Error> {
+            ) -> Result<ShowSubscriptionDetailResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -30420,7 +30454,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionDetailResponse {
                         }
                     }
                 }
-                Ok(ShowSubscriptionDetailResponse {
+                Ok(ShowSubscriptionDetailResponseBody {
                     id,
                     name,
                     ip,
@@ -30438,24 +30472,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionDetailResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowSubscriptionDetailResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowSubscriptionDetailResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSubscriptionListsResponse {
+pub struct ShowSubscriptionListsResponseBody {
     /// **参数解释**：  列表中的项目总数，与分页无关。表示满足查询条件的记录总数量，用于分页计算。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
     pub total_count: i64,
     #[allow(missing_docs)]
     pub jobs: crate::models::SubscriptionListResp,
 }
 
-#[cfg(all(feature = "subscriptions", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSubscriptionListsResponse {
+#[cfg(all(feature = "subscriptions", feature = "serde"))]
+impl rt::serde::Serialize for ShowSubscriptionListsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30463,7 +30497,7 @@ impl rt::serde::Serialize for ShowSubscriptionListsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1;
         let mut state = serializer
-            .serialize_struct("ShowSubscriptionListsResponse", len)?;
+            .serialize_struct("ShowSubscriptionListsResponseBody", len)?;
         state.serialize_field("total_count", &self.total_count)?;
         state.serialize_field("jobs", &self.jobs)?;
         state.end()
@@ -30471,24 +30505,24 @@ impl rt::serde::Serialize for ShowSubscriptionListsResponse {
 }
 
 #[cfg(feature = "subscriptions")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionListsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionListsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_count", "jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSubscriptionListsResponse;
+            type Value = ShowSubscriptionListsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSubscriptionListsResponse")
+                formatter.write_str("struct ShowSubscriptionListsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSubscriptionListsResponse, __A::Error> {
+            ) -> Result<ShowSubscriptionListsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_count" => Some(0),
@@ -30511,23 +30545,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubscriptionListsResponse {
                         }
                     }
                 }
-                Ok(ShowSubscriptionListsResponse {
+                Ok(ShowSubscriptionListsResponseBody {
                     total_count: rt::required(total_count, "total_count")?,
                     jobs: rt::required(jobs, "jobs")?,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowSubscriptionListsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowSubscriptionListsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSupportObjectTypeResponse {
+pub struct ShowSupportObjectTypeResponseBody {
     /// 全量任务是否支持对象选择。
     pub is_full_trans_support_object: Option<bool>,
     /// 增量任务是否支持对象选择。
@@ -30558,8 +30592,8 @@ pub struct ShowSupportObjectTypeResponse {
     pub is_import_unique_key: Option<bool>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSupportObjectTypeResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowSupportObjectTypeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30580,7 +30614,7 @@ impl rt::serde::Serialize for ShowSupportObjectTypeResponse {
             + usize::from(self.import_mapping_type.is_some())
             + usize::from(self.is_import_unique_key.is_some());
         let mut state = serializer
-            .serialize_struct("ShowSupportObjectTypeResponse", len)?;
+            .serialize_struct("ShowSupportObjectTypeResponseBody", len)?;
         if let Some(value) = &self.is_full_trans_support_object {
             state.serialize_field("is_full_trans_support_object", value)?;
         }
@@ -30628,7 +30662,7 @@ impl rt::serde::Serialize for ShowSupportObjectTypeResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSupportObjectTypeResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSupportObjectTypeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -30650,17 +30684,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSupportObjectTypeResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSupportObjectTypeResponse;
+            type Value = ShowSupportObjectTypeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSupportObjectTypeResponse")
+                formatter.write_str("struct ShowSupportObjectTypeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSupportObjectTypeResponse, __A::Error> {
+            ) -> Result<ShowSupportObjectTypeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "is_full_trans_support_object" => Some(0),
@@ -30721,7 +30755,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSupportObjectTypeResponse {
                         }
                     }
                 }
-                Ok(ShowSupportObjectTypeResponse {
+                Ok(ShowSupportObjectTypeResponseBody {
                     is_full_trans_support_object,
                     is_incre_trans_support_object,
                     is_full_incre_trans_support_object,
@@ -30740,16 +30774,16 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSupportObjectTypeResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowSupportObjectTypeResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowSupportObjectTypeResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSwitchoverInfoResponse {
+pub struct ShowSwitchoverInfoResponseBody {
     /// 上次倒换完成时间点
     pub last_switchover_time: Option<String>,
     /// 上次倒换任务位点信息
@@ -30758,8 +30792,8 @@ pub struct ShowSwitchoverInfoResponse {
     pub target_safe_point: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSwitchoverInfoResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowSwitchoverInfoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30768,7 +30802,8 @@ impl rt::serde::Serialize for ShowSwitchoverInfoResponse {
         let len = usize::from(self.last_switchover_time.is_some())
             + usize::from(self.increment_check_point.is_some())
             + usize::from(self.target_safe_point.is_some());
-        let mut state = serializer.serialize_struct("ShowSwitchoverInfoResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowSwitchoverInfoResponseBody", len)?;
         if let Some(value) = &self.last_switchover_time {
             state.serialize_field("last_switchover_time", value)?;
         }
@@ -30783,7 +30818,7 @@ impl rt::serde::Serialize for ShowSwitchoverInfoResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSwitchoverInfoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSwitchoverInfoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -30794,17 +30829,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSwitchoverInfoResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSwitchoverInfoResponse;
+            type Value = ShowSwitchoverInfoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSwitchoverInfoResponse")
+                formatter.write_str("struct ShowSwitchoverInfoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSwitchoverInfoResponse, __A::Error> {
+            ) -> Result<ShowSwitchoverInfoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "last_switchover_time" => Some(0),
@@ -30830,23 +30865,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSwitchoverInfoResponse {
                         }
                     }
                 }
-                Ok(ShowSwitchoverInfoResponse {
+                Ok(ShowSwitchoverInfoResponseBody {
                     last_switchover_time,
                     increment_check_point,
                     target_safe_point,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowSwitchoverInfoResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowSwitchoverInfoResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowTaskExecuteProgressResponse {
+pub struct ShowTaskExecuteProgressResponseBody {
     /// 任务状态。
     pub status: Option<String>,
     /// 任务执行进度。
@@ -30857,8 +30893,8 @@ pub struct ShowTaskExecuteProgressResponse {
     pub error_message: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowTaskExecuteProgressResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowTaskExecuteProgressResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30869,7 +30905,7 @@ impl rt::serde::Serialize for ShowTaskExecuteProgressResponse {
             + usize::from(self.error_code.is_some())
             + usize::from(self.error_message.is_some());
         let mut state = serializer
-            .serialize_struct("ShowTaskExecuteProgressResponse", len)?;
+            .serialize_struct("ShowTaskExecuteProgressResponseBody", len)?;
         if let Some(value) = &self.status {
             state.serialize_field("status", value)?;
         }
@@ -30887,24 +30923,24 @@ impl rt::serde::Serialize for ShowTaskExecuteProgressResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowTaskExecuteProgressResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowTaskExecuteProgressResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status", "progress", "error_code", "error_message"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowTaskExecuteProgressResponse;
+            type Value = ShowTaskExecuteProgressResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowTaskExecuteProgressResponse")
+                formatter.write_str("struct ShowTaskExecuteProgressResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowTaskExecuteProgressResponse, __A::Error> {
+            ) -> Result<ShowTaskExecuteProgressResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "status" => Some(0),
@@ -30933,7 +30969,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTaskExecuteProgressResponse {
                         }
                     }
                 }
-                Ok(ShowTaskExecuteProgressResponse {
+                Ok(ShowTaskExecuteProgressResponseBody {
                     status,
                     progress,
                     error_code,
@@ -30942,24 +30978,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTaskExecuteProgressResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowTaskExecuteProgressResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowTaskExecuteProgressResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowTimelineResponse {
+pub struct ShowTimelineResponseBody {
     /// 总数。
     pub count: Option<i64>,
     /// 时间轴列表。
     pub timelines: Option<Vec<crate::models::TimelineInfo>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowTimelineResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowTimelineResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30967,7 +31003,7 @@ impl rt::serde::Serialize for ShowTimelineResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.count.is_some())
             + usize::from(self.timelines.is_some());
-        let mut state = serializer.serialize_struct("ShowTimelineResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowTimelineResponseBody", len)?;
         if let Some(value) = &self.count {
             state.serialize_field("count", value)?;
         }
@@ -30979,24 +31015,24 @@ impl rt::serde::Serialize for ShowTimelineResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowTimelineResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowTimelineResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["count", "timelines"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowTimelineResponse;
+            type Value = ShowTimelineResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowTimelineResponse")
+                formatter.write_str("struct ShowTimelineResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowTimelineResponse, __A::Error> {
+            ) -> Result<ShowTimelineResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "count" => Some(0),
@@ -31019,22 +31055,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTimelineResponse {
                         }
                     }
                 }
-                Ok(ShowTimelineResponse {
+                Ok(ShowTimelineResponseBody {
                     count,
                     timelines,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowTimelineResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowTimelineResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowUpdateObjectSavingStatusResponse {
+pub struct ShowUpdateObjectSavingStatusResponseBody {
     /// 查询结果id
     pub id: Option<String>,
     /// 查询状态 pending：处理中 failed：失败 success：成功
@@ -31043,8 +31079,8 @@ pub struct ShowUpdateObjectSavingStatusResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowUpdateObjectSavingStatusResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowUpdateObjectSavingStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31053,7 +31089,7 @@ impl rt::serde::Serialize for ShowUpdateObjectSavingStatusResponse {
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowUpdateObjectSavingStatusResponse", len)?;
+            .serialize_struct("ShowUpdateObjectSavingStatusResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -31068,24 +31104,24 @@ impl rt::serde::Serialize for ShowUpdateObjectSavingStatusResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowUpdateObjectSavingStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowUpdateObjectSavingStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowUpdateObjectSavingStatusResponse;
+            type Value = ShowUpdateObjectSavingStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowUpdateObjectSavingStatusResponse")
+                formatter.write_str("struct ShowUpdateObjectSavingStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowUpdateObjectSavingStatusResponse, __A::Error> {
+            ) -> Result<ShowUpdateObjectSavingStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -31111,7 +31147,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUpdateObjectSavingStatusResponse {
                         }
                     }
                 }
-                Ok(ShowUpdateObjectSavingStatusResponse {
+                Ok(ShowUpdateObjectSavingStatusResponseBody {
                     id,
                     status,
                     job_id,
@@ -31120,7 +31156,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUpdateObjectSavingStatusResponse {
         }
         deserializer
             .deserialize_struct(
-                "ShowUpdateObjectSavingStatusResponse",
+                "ShowUpdateObjectSavingStatusResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -31130,7 +31166,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUpdateObjectSavingStatusResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SingleCreateJobReq {
     #[allow(missing_docs)]
@@ -31159,7 +31195,7 @@ impl rt::serde::Serialize for SingleCreateJobReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SingleCreateJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31209,7 +31245,7 @@ impl<'de> rt::serde::Deserialize<'de> for SingleCreateJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SingleCreateSubscriptionReq {
     /// 任务名称 约束：任务名称在4位到50位之间，不区分大小写，可以包含字母、数字、中划线或下划线，不能包括其他特殊字符。 - 最小长度：4 - 最大长度：50
@@ -31267,7 +31303,7 @@ impl rt::serde::Serialize for SingleCreateSubscriptionReq {
     }
 }
 
-#[cfg(all(feature = "subscription", feature = "extra-traits"))]
+#[cfg(all(feature = "subscription", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SingleCreateSubscriptionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31355,7 +31391,7 @@ impl<'de> rt::serde::Deserialize<'de> for SingleCreateSubscriptionReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SingleUpdateJobReq {
     #[allow(missing_docs)]
@@ -31384,7 +31420,7 @@ impl rt::serde::Serialize for SingleUpdateJobReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SingleUpdateJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31434,7 +31470,7 @@ impl<'de> rt::serde::Deserialize<'de> for SingleUpdateJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SkipPreCheckInfo {
     /// 跳过的预检查项。 dstDbDiskSize：目标端磁盘可用大小是否支持 MysqlForeignKeyReferentialActionCheck：源端存在不支持的外键引用操作 MysqlSourceMaxAllowedPacketActionChecker：源库的max_allowed_packet参数值过小，可能会导致数据迁移失败 checkJobDbObjectInfo：对象选择信息检查 checkRecycleBinConsistent：回收站一致性检查 dbClockConsistency：时钟一致性校验 dbGroupConcatMaxLenConsistency：数据库参数group_concat_max_len一致性检查 dbIsolationLevelConsistency：事务隔离级别一致性校验 dbParamConsistency：结构迁移参数一致性校验 dbServerUuidConsistency：SERVER_UUID的一致性检查 dbTimeZoneConsistency：TIME_ZONE的一致性检查 dstMaxAllowedPacketCheck：增加预校验项检查目标库的max_allowed_packet参数 gtidFormatCheck：mysql源预检查GTID格式校验 innodbStrictModeConsistency：数据库参数INNODB_STRICT_MODE的一致性检查 isUserRequireSslLink：用户是否需要SSL mappedNameCheck：目标库对象命名约束检查 mysqlBlockEncryptionModeInconsistency：源库与目标库的参数block_encryption_mode不一致 rdsCreateDefaultPrimaryKeyConsistency：主备库是否开启隐式主键检查 sourceCheckDynamicMasking：源库脱敏检查 sourceEncryptTableActionChecker：源库加密表检查 sqlModeConsistency：数据库参数SQL_MODE的一致性检查 sqlModeNoEngine：目标库SQL_MODE中NO_ENGINE值检查 srcBinlogFormatCheck：源数据库binlog格式检查 srcBinlogRowImageCheck：源数据库参数binlog_row_image检查 srcDbBinlogExpireLogsDays：源库ExpireLogsDays参数检查 srcDbBinlogIsOff：源数据库二进制日志是否开启 srcDbExistUnsupportEngineTable：源数据库是否存在使用不支持的存储引擎的表 srcDbIndexKeyLength：原库索引列长度检查 srcDbIsStandbyTaurus：源库为Taurus备库检查 srcDbNameContainsUnsupportedSymbols：源数据库的库名是否合法 srcDbServerIdCheck：源数据库参数server_id的检查 srcDstTableNameCaseSensitiveCheck：源数据库和目标数据库表名大小写敏感性检查 srcGtidStatusCheck：源数据库GTID状态检查 srcHasLargeColumnTypeCheck：同步对象中是否存在包含longtext,longblob类型字段的表 srcIdentifierWithBreakCheck：源端表结构是否存在换行 srcTableNameContainsNonAscii：源数据库中有包含非ASCII字符的表名 srcTriggerAndEventCheck：识别到源端是否存在触发器/事件 srclogSlaveUpdatesCheck：源数据库参数slave_updates_check检查 targetCheckDynamicMasking：目标库脱敏检查 targetGtidStatusCheck：目标数据库GTID状态检查 tenantDbActionCheck：多租特性检查 userSelectObjectsCheck：选择对象预检查 dstStatusCheck：目标库实例状态是否正常 dstDbPrivilegesIsEnough：目标数据库用户权限是否足够 dstDbVersionSupport：目标数据库版本是否支持 srcDbVersionSupport：源数据库版本是否支持 dstDbConnection：目标数据库连接是否成功 srcDbConnection：源数据库连接是否成功 checkEmptyDstDb：目标库空库检查 srcDbPrivilegesIsEnoughForIncre：增量迁移,源数据库用户权限是否足够 srcHasNoPkTableWhenTgtHasInvisiblePk：源迁移库无主键表检查 userPrivilegeIsEnoughForDefiner：definer迁移权限检查
@@ -31466,7 +31502,7 @@ impl rt::serde::Serialize for SkipPreCheckInfo {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SkipPreCheckInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31523,7 +31559,7 @@ impl<'de> rt::serde::Deserialize<'de> for SkipPreCheckInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "smn")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SmnTopicInfo {
     /// Topic的名字。
@@ -31536,7 +31572,7 @@ pub struct SmnTopicInfo {
     pub push_policy: String,
 }
 
-#[cfg(all(feature = "smn", feature = "extra-traits"))]
+#[cfg(all(feature = "smn", feature = "serde"))]
 impl rt::serde::Serialize for SmnTopicInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -31617,7 +31653,7 @@ impl<'de> rt::serde::Deserialize<'de> for SmnTopicInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SpeedLimitInfo {
     /// 开始限速时间，此时间为UTC时间，开始时间为整时，若有分钟，则会忽略，格式为hh:mm，小时数为两位，例如：01:00。
@@ -31710,7 +31746,7 @@ impl<'de> rt::serde::Deserialize<'de> for SpeedLimitInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopJobActionInfo {
     /// 任务ID。
@@ -31744,7 +31780,7 @@ impl rt::serde::Serialize for StopJobActionInfo {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for StopJobActionInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31798,7 +31834,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobActionInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopJobActionReq {
     /// 强制结束任务时取值true，默认false。
@@ -31829,7 +31865,7 @@ impl rt::serde::Serialize for StopJobActionReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for StopJobActionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31877,9 +31913,9 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobActionReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct StopJobActionResponse {
+pub struct StopJobActionResponseBody {
     /// **参数解释**：  错误码，当任务报错时返回的错误代码。  **约束限制**：  - 最小长度：12 - 最大长度：12  **取值范围**：  格式为DRS.XXXXXX。  **默认取值**：  不涉及
     pub error_code: String,
     /// **参数解释**：  错误详细信息，当任务执行失败时返回的具体错误描述。  **约束限制**：  - 最小长度：1 - 最大长度：512  **取值范围**：  不涉及。  **默认取值**：  不涉及
@@ -31892,15 +31928,15 @@ pub struct StopJobActionResponse {
     pub status: String,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for StopJobActionResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for StopJobActionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1 + 1 + 1 + 1;
-        let mut state = serializer.serialize_struct("StopJobActionResponse", len)?;
+        let mut state = serializer.serialize_struct("StopJobActionResponseBody", len)?;
         state.serialize_field("error_code", &self.error_code)?;
         state.serialize_field("error_msg", &self.error_msg)?;
         state.serialize_field("id", &self.id)?;
@@ -31911,24 +31947,24 @@ impl rt::serde::Serialize for StopJobActionResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for StopJobActionResponse {
+impl<'de> rt::serde::Deserialize<'de> for StopJobActionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["error_code", "error_msg", "id", "name", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = StopJobActionResponse;
+            type Value = StopJobActionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct StopJobActionResponse")
+                formatter.write_str("struct StopJobActionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<StopJobActionResponse, __A::Error> {
+            ) -> Result<StopJobActionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "error_code" => Some(0),
@@ -31960,7 +31996,7 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobActionResponse {
                         }
                     }
                 }
-                Ok(StopJobActionResponse {
+                Ok(StopJobActionResponseBody {
                     error_code: rt::required(error_code, "error_code")?,
                     error_msg: rt::required(error_msg, "error_msg")?,
                     id: rt::required(id, "id")?,
@@ -31969,14 +32005,14 @@ impl<'de> rt::serde::Deserialize<'de> for StopJobActionResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("StopJobActionResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("StopJobActionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubscriptionDataType {
     /// 数据操作语言，取值： true：订阅DML false：不订阅DML
@@ -31985,7 +32021,7 @@ pub struct SubscriptionDataType {
     pub is_ddl_subscribed: bool,
 }
 
-#[cfg(all(feature = "subscriptions", feature = "extra-traits"))]
+#[cfg(all(feature = "subscriptions", feature = "serde"))]
 impl rt::serde::Serialize for SubscriptionDataType {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32060,7 +32096,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionDataType {
 #[allow(missing_docs)]
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubscriptionEndpointInfo {
     /// 数据库实例id
@@ -32077,7 +32113,7 @@ pub struct SubscriptionEndpointInfo {
     pub user_name: String,
 }
 
-#[cfg(all(feature = "subscriptions", feature = "extra-traits"))]
+#[cfg(all(feature = "subscriptions", feature = "serde"))]
 impl rt::serde::Serialize for SubscriptionEndpointInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32173,7 +32209,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionEndpointInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubscriptionListResp {
     /// 任务ID。
@@ -32196,7 +32232,7 @@ pub struct SubscriptionListResp {
     pub enterprise_project_id: String,
 }
 
-#[cfg(all(feature = "subscriptions", feature = "extra-traits"))]
+#[cfg(all(feature = "subscriptions", feature = "serde"))]
 impl rt::serde::Serialize for SubscriptionListResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32313,7 +32349,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionListResp {
 #[allow(missing_docs)]
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubscriptionSourceEndpointInfo {
     /// 数据库实例ID
@@ -32348,7 +32384,7 @@ impl rt::serde::Serialize for SubscriptionSourceEndpointInfo {
     }
 }
 
-#[cfg(all(feature = "subscription", feature = "extra-traits"))]
+#[cfg(all(feature = "subscription", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SubscriptionSourceEndpointInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32403,7 +32439,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubscriptionSourceEndpointInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SupportImportFileResult {
     /// 文件导入阈值。
@@ -32412,9 +32448,7 @@ pub struct SupportImportFileResult {
     pub previous_select: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for SupportImportFileResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32488,7 +32522,7 @@ impl<'de> rt::serde::Deserialize<'de> for SupportImportFileResult {
 #[allow(missing_docs)]
 #[cfg(feature = "support-links")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SupportLinkInfo {
     /// **参数解释**：  DRS任务引擎类型，标识数据复制任务所使用的数据库引擎。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
@@ -32507,7 +32541,7 @@ pub struct SupportLinkInfo {
     pub is_support_bind_eip: Option<bool>,
 }
 
-#[cfg(all(feature = "support-links", feature = "extra-traits"))]
+#[cfg(all(feature = "support-links", feature = "serde"))]
 impl rt::serde::Serialize for SupportLinkInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32629,7 +32663,7 @@ impl<'de> rt::serde::Deserialize<'de> for SupportLinkInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "support-links")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SupportLinksResp {
     /// **参数解释**：  列表中的项目总数，与分页无关。表示满足查询条件的记录总数量，用于分页计算。  **约束限制**：  不涉及。  **取值范围**：  不涉及。  **默认取值**：  不涉及
@@ -32638,7 +32672,7 @@ pub struct SupportLinksResp {
     pub support_links: Option<Vec<crate::models::SupportLinkInfo>>,
 }
 
-#[cfg(all(feature = "support-links", feature = "extra-traits"))]
+#[cfg(all(feature = "support-links", feature = "serde"))]
 impl rt::serde::Serialize for SupportLinksResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32712,7 +32746,7 @@ impl<'de> rt::serde::Deserialize<'de> for SupportLinksResp {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TableLineCompareDetailInfo {
     /// 源库表名称。
@@ -32731,9 +32765,7 @@ pub struct TableLineCompareDetailInfo {
     pub message: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for TableLineCompareDetailInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32854,7 +32886,7 @@ impl<'de> rt::serde::Deserialize<'de> for TableLineCompareDetailInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TableObject {
     /// 该表在实时同步场景下的类型。取值： - config：仅当该表作为数据过滤高级设置的关联表时，需要填写，此时该表以及该表下的columns“不会”被同步到目标库，name、all、filtered、filter_conditions属性不生效，columns需要填写被关联的相关对象，config_conditions需要填写数据过滤高级设置的配置条件。（注意：如果需要同步该表级对象，则在下级对象中填写sync_type值为config。）
@@ -33045,7 +33077,7 @@ impl<'de> rt::serde::Deserialize<'de> for TableObject {
 #[allow(missing_docs)]
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Tag {
     /// 标签键。例如键值对{“aaa”:\&quot;bbb\&quot;}的key为\&quot;aaa\&quot;
@@ -33077,7 +33109,7 @@ impl rt::serde::Serialize for Tag {
     }
 }
 
-#[cfg(all(feature = "resource-instances", feature = "extra-traits"))]
+#[cfg(all(feature = "resource-instances", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for Tag {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33131,7 +33163,7 @@ impl<'de> rt::serde::Deserialize<'de> for Tag {
 #[allow(missing_docs)]
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TagMatch {
     /// 键，例如键值对{“aaa”:\&quot;bbb\&quot;}的key为\&quot;aaa\&quot;
@@ -33163,7 +33195,7 @@ impl rt::serde::Serialize for TagMatch {
     }
 }
 
-#[cfg(all(feature = "resource-instances", feature = "extra-traits"))]
+#[cfg(all(feature = "resource-instances", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for TagMatch {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33217,7 +33249,7 @@ impl<'de> rt::serde::Deserialize<'de> for TagMatch {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs", feature = "job"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TargetRootDb {
     /// 库名。
@@ -33308,7 +33340,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetRootDb {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TaskLogInfo {
     /// 日志级别。
@@ -33319,9 +33351,7 @@ pub struct TaskLogInfo {
     pub create_time: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl rt::serde::Serialize for TaskLogInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -33402,7 +33432,7 @@ impl<'de> rt::serde::Deserialize<'de> for TaskLogInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TimelineInfo {
     /// 时间轴名称。
@@ -33415,7 +33445,7 @@ pub struct TimelineInfo {
     pub user_name: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for TimelineInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -33504,7 +33534,7 @@ impl<'de> rt::serde::Deserialize<'de> for TimelineInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ToPeriodReq {
     /// 订单类型，取值： - 2：包月 - 3：包年
@@ -33542,7 +33572,7 @@ impl rt::serde::Serialize for ToPeriodReq {
     }
 }
 
-#[cfg(all(feature = "job", feature = "extra-traits"))]
+#[cfg(all(feature = "job", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ToPeriodReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33609,7 +33639,7 @@ impl<'de> rt::serde::Deserialize<'de> for ToPeriodReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TuningParamInfo {
     /// 全量调优参数。
@@ -33714,7 +33744,7 @@ impl<'de> rt::serde::Deserialize<'de> for TuningParamInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TuningParameter {
     /// 参数名称。
@@ -33807,7 +33837,7 @@ impl<'de> rt::serde::Deserialize<'de> for TuningParameter {
 #[allow(missing_docs)]
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyPolicyRequestBody {
     /// 委托解绑的权限策略集合。
@@ -33840,7 +33870,7 @@ impl rt::serde::Serialize for UpdateAgencyPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "agency", feature = "extra-traits"))]
+#[cfg(all(feature = "agency", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33898,15 +33928,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateBatchAsyncJobsResponse {
+pub struct UpdateBatchAsyncJobsResponseBody {
     /// 批量更新指定ID异步任务响应体。
     pub jobs: Option<Vec<crate::models::AsyncUpdateJobResp>>,
 }
 
-#[cfg(all(feature = "batch-async-jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateBatchAsyncJobsResponse {
+#[cfg(all(feature = "batch-async-jobs", feature = "serde"))]
+impl rt::serde::Serialize for UpdateBatchAsyncJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -33914,7 +33944,7 @@ impl rt::serde::Serialize for UpdateBatchAsyncJobsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.jobs.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateBatchAsyncJobsResponse", len)?;
+            .serialize_struct("UpdateBatchAsyncJobsResponseBody", len)?;
         if let Some(value) = &self.jobs {
             state.serialize_field("jobs", value)?;
         }
@@ -33923,24 +33953,24 @@ impl rt::serde::Serialize for UpdateBatchAsyncJobsResponse {
 }
 
 #[cfg(feature = "batch-async-jobs")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateBatchAsyncJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateBatchAsyncJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["jobs"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateBatchAsyncJobsResponse;
+            type Value = UpdateBatchAsyncJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateBatchAsyncJobsResponse")
+                formatter.write_str("struct UpdateBatchAsyncJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateBatchAsyncJobsResponse, __A::Error> {
+            ) -> Result<UpdateBatchAsyncJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "jobs" => Some(0),
@@ -33960,20 +33990,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateBatchAsyncJobsResponse {
                         }
                     }
                 }
-                Ok(UpdateBatchAsyncJobsResponse {
+                Ok(UpdateBatchAsyncJobsResponseBody {
                     jobs,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateBatchAsyncJobsResponse", FIELDS, __Visitor)
+            .deserialize_struct("UpdateBatchAsyncJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateConnectionReq {
     /// 连接名称。
@@ -34049,7 +34079,7 @@ impl rt::serde::Serialize for UpdateConnectionReq {
     }
 }
 
-#[cfg(all(feature = "connections", feature = "extra-traits"))]
+#[cfg(all(feature = "connections", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateConnectionReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34141,9 +34171,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateConnectionReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateDataProgressResponse {
+pub struct UpdateDataProgressResponseBody {
     /// 查询结果id
     pub id: Option<String>,
     /// 查询状态 pending：处理中 failed：失败 success：成功
@@ -34152,8 +34182,8 @@ pub struct UpdateDataProgressResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateDataProgressResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for UpdateDataProgressResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -34161,7 +34191,8 @@ impl rt::serde::Serialize for UpdateDataProgressResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some()) + usize::from(self.status.is_some())
             + usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("UpdateDataProgressResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateDataProgressResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -34176,24 +34207,24 @@ impl rt::serde::Serialize for UpdateDataProgressResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateDataProgressResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateDataProgressResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "status", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateDataProgressResponse;
+            type Value = UpdateDataProgressResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateDataProgressResponse")
+                formatter.write_str("struct UpdateDataProgressResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateDataProgressResponse, __A::Error> {
+            ) -> Result<UpdateDataProgressResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -34219,21 +34250,22 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDataProgressResponse {
                         }
                     }
                 }
-                Ok(UpdateDataProgressResponse {
+                Ok(UpdateDataProgressResponseBody {
                     id,
                     status,
                     job_id,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateDataProgressResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateDataProgressResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDriverReq {
     /// jdbc驱动文件名称，name的长度5-64，结尾以.jar结尾。
@@ -34262,7 +34294,7 @@ impl rt::serde::Serialize for UpdateDriverReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateDriverReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34312,7 +34344,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDriverReq {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJob {
     /// 待更新的任务ID。
@@ -34415,9 +34447,7 @@ impl rt::serde::Serialize for UpdateJob {
     }
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateJob {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34529,7 +34559,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJob {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobReq {
     /// 更新指定ID任务详情类型。  场景一：更新单个任务详情，取值： - name：更新该任务名称。 - description：更新该任务描述。 - re_create：配置中任务三天以后虚拟机删除后重建。 - expired_days：更新任务异常自动结束时间，单位为天。 - notify：更新任务异常通知信息。  场景二：更新批量异步任务详情，取值： - all：批量异步创建的任务，参数校验不通过，需要指定全部参数进行更新时。 - network：批量异步创建的任务，测试连接不通过，需要更新源库/目标库信息时。 - policy：批量异步创建的任务，需要更新任务配置时。 - db_object：批量异步创建的任务，需要更新对象信息时。 - precheck：批量异步创建的任务，需要重新预检查时。
@@ -34561,9 +34591,7 @@ impl rt::serde::Serialize for UpdateJobReq {
     }
 }
 
-#[cfg(
-    all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "jobs", feature = "batch-async-jobs"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateJobReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34617,9 +34645,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJobReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateJobResponse {
+pub struct UpdateJobResponseBody {
     /// **参数解释**：  错误码，当任务报错时返回的错误代码。  **约束限制**：  - 最小长度：12 - 最大长度：12  **取值范围**：  格式为DRS.XXXXXX。  **默认取值**：  不涉及
     pub error_code: String,
     /// **参数解释**：  错误详细信息，当任务执行失败时返回的具体错误描述。  **约束限制**：  - 最小长度：1 - 最大长度：512  **取值范围**：  不涉及。  **默认取值**：  不涉及
@@ -34632,15 +34660,15 @@ pub struct UpdateJobResponse {
     pub status: String,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for UpdateJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = 1 + 1 + 1 + 1 + 1;
-        let mut state = serializer.serialize_struct("UpdateJobResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateJobResponseBody", len)?;
         state.serialize_field("error_code", &self.error_code)?;
         state.serialize_field("error_msg", &self.error_msg)?;
         state.serialize_field("id", &self.id)?;
@@ -34651,24 +34679,24 @@ impl rt::serde::Serialize for UpdateJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["error_code", "error_msg", "id", "name", "status"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateJobResponse;
+            type Value = UpdateJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateJobResponse")
+                formatter.write_str("struct UpdateJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateJobResponse, __A::Error> {
+            ) -> Result<UpdateJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "error_code" => Some(0),
@@ -34700,7 +34728,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJobResponse {
                         }
                     }
                 }
-                Ok(UpdateJobResponse {
+                Ok(UpdateJobResponseBody {
                     error_code: rt::required(error_code, "error_code")?,
                     error_msg: rt::required(error_msg, "error_msg")?,
                     id: rt::required(id, "id")?,
@@ -34709,14 +34737,14 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateJobResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubscriptionInfoReq {
     /// 任务名称 约束：任务名称在4位到50位之间，不区分大小写，可以包含字母、数字、中划线或下划线，不能包括其他特殊字符。 - 最小长度：4 - 最大长度：50
@@ -34759,7 +34787,7 @@ impl rt::serde::Serialize for UpdateSubscriptionInfoReq {
     }
 }
 
-#[cfg(all(feature = "subscriptions", feature = "extra-traits"))]
+#[cfg(all(feature = "subscriptions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateSubscriptionInfoReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34817,7 +34845,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubscriptionInfoReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserDriverReq {
     /// JDBC驱动文件名称，name的长度5-64，结尾以.jar结尾。
@@ -34849,7 +34877,7 @@ impl rt::serde::Serialize for UpdateUserDriverReq {
     }
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateUserDriverReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34903,9 +34931,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserDriverReq {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UploadDbObjectTemplateResponse {
+pub struct UploadDbObjectTemplateResponseBody {
     /// 是否上传完成。
     pub send_success: Option<bool>,
     /// 文件解析状态。 取值：success，failed
@@ -34914,8 +34942,8 @@ pub struct UploadDbObjectTemplateResponse {
     pub parsed_success_number: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for UploadDbObjectTemplateResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for UploadDbObjectTemplateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -34925,7 +34953,7 @@ impl rt::serde::Serialize for UploadDbObjectTemplateResponse {
             + usize::from(self.process_status.is_some())
             + usize::from(self.parsed_success_number.is_some());
         let mut state = serializer
-            .serialize_struct("UploadDbObjectTemplateResponse", len)?;
+            .serialize_struct("UploadDbObjectTemplateResponseBody", len)?;
         if let Some(value) = &self.send_success {
             state.serialize_field("send_success", value)?;
         }
@@ -34940,7 +34968,7 @@ impl rt::serde::Serialize for UploadDbObjectTemplateResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for UploadDbObjectTemplateResponse {
+impl<'de> rt::serde::Deserialize<'de> for UploadDbObjectTemplateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -34951,17 +34979,17 @@ impl<'de> rt::serde::Deserialize<'de> for UploadDbObjectTemplateResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UploadDbObjectTemplateResponse;
+            type Value = UploadDbObjectTemplateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UploadDbObjectTemplateResponse")
+                formatter.write_str("struct UploadDbObjectTemplateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UploadDbObjectTemplateResponse, __A::Error> {
+            ) -> Result<UploadDbObjectTemplateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "send_success" => Some(0),
@@ -34987,7 +35015,7 @@ impl<'de> rt::serde::Deserialize<'de> for UploadDbObjectTemplateResponse {
                         }
                     }
                 }
-                Ok(UploadDbObjectTemplateResponse {
+                Ok(UploadDbObjectTemplateResponseBody {
                     send_success,
                     process_status,
                     parsed_success_number,
@@ -34995,14 +35023,14 @@ impl<'de> rt::serde::Deserialize<'de> for UploadDbObjectTemplateResponse {
             }
         }
         deserializer
-            .deserialize_struct("UploadDbObjectTemplateResponse", FIELDS, __Visitor)
+            .deserialize_struct("UploadDbObjectTemplateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UserMigrationInfo {
     /// 是否迁移用户。
@@ -35123,7 +35151,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMigrationInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UserMigrationList {
     /// 用户ID。
@@ -35228,7 +35256,7 @@ impl<'de> rt::serde::Deserialize<'de> for UserMigrationList {
 #[allow(missing_docs)]
 #[cfg(any(feature = "jobs", feature = "batch-async-jobs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UserMigrationRole {
     /// 角色。
@@ -35307,9 +35335,9 @@ impl<'de> rt::serde::Deserialize<'de> for UserMigrationRole {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ValidateJobNameResponse {
+pub struct ValidateJobNameResponseBody {
     /// 任务名称是否有效。
     pub is_valid: Option<bool>,
     /// 错误码。
@@ -35318,8 +35346,8 @@ pub struct ValidateJobNameResponse {
     pub error_msg: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ValidateJobNameResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ValidateJobNameResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -35328,7 +35356,7 @@ impl rt::serde::Serialize for ValidateJobNameResponse {
         let len = usize::from(self.is_valid.is_some())
             + usize::from(self.error_code.is_some())
             + usize::from(self.error_msg.is_some());
-        let mut state = serializer.serialize_struct("ValidateJobNameResponse", len)?;
+        let mut state = serializer.serialize_struct("ValidateJobNameResponseBody", len)?;
         if let Some(value) = &self.is_valid {
             state.serialize_field("is_valid", value)?;
         }
@@ -35343,24 +35371,24 @@ impl rt::serde::Serialize for ValidateJobNameResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ValidateJobNameResponse {
+impl<'de> rt::serde::Deserialize<'de> for ValidateJobNameResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["is_valid", "error_code", "error_msg"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ValidateJobNameResponse;
+            type Value = ValidateJobNameResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ValidateJobNameResponse")
+                formatter.write_str("struct ValidateJobNameResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ValidateJobNameResponse, __A::Error> {
+            ) -> Result<ValidateJobNameResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "is_valid" => Some(0),
@@ -35386,21 +35414,21 @@ impl<'de> rt::serde::Deserialize<'de> for ValidateJobNameResponse {
                         }
                     }
                 }
-                Ok(ValidateJobNameResponse {
+                Ok(ValidateJobNameResponseBody {
                     is_valid,
                     error_code,
                     error_msg,
                 })
             }
         }
-        deserializer.deserialize_struct("ValidateJobNameResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ValidateJobNameResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "driver")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadUserJdbcDriverRequestBody {
     /// 驱动文件，驱动文件名称长度5-64，以jar结尾，文件名相同会替换远程驱动文件。
@@ -35418,7 +35446,7 @@ impl UploadUserJdbcDriverRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "jdbc-driver")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadJdbcDriverRequestBody {
     /// 驱动文件，驱动文件名称长度5-64，以jar结尾，文件名相同会替换远程驱动文件
@@ -35436,7 +35464,7 @@ impl UploadJdbcDriverRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportBatchCreateJobsRequestBody {
     /// 待上传的模板文件。
@@ -35456,7 +35484,7 @@ impl ImportBatchCreateJobsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadDbObjectTemplateRequestBody {
     /// 待上传的模板文件。

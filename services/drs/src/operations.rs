@@ -13,7 +13,7 @@ const SHOW_DB_OBJECTS_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_db_objects_list`](crate::Client::show_db_objects_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectsListRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -83,7 +83,7 @@ impl ShowDbObjectsListRequest {
 /// Response of [`Client::show_db_objects_list`](crate::Client::show_db_objects_list).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectsListResponse {
     /// The HTTP status code the server answered with.
@@ -93,7 +93,7 @@ pub struct ShowDbObjectsListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDbObjectsListResponse,
+    pub body: crate::models::ShowDbObjectsListResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -107,7 +107,7 @@ const COLLECT_DB_OBJECTS_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::collect_db_objects_info`](crate::Client::collect_db_objects_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectDbObjectsInfoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -181,7 +181,7 @@ impl CollectDbObjectsInfoRequest {
 /// Response of [`Client::collect_db_objects_info`](crate::Client::collect_db_objects_info).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectDbObjectsInfoResponse {
     /// The HTTP status code the server answered with.
@@ -191,7 +191,7 @@ pub struct CollectDbObjectsInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CollectDbObjectsInfoResponse,
+    pub body: crate::models::CollectDbObjectsInfoResponseBody,
 }
 
 #[cfg(feature = "agency")]
@@ -205,7 +205,7 @@ const LISTS_AGENCY_PERMISSIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::lists_agency_permissions`](crate::Client::lists_agency_permissions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListsAgencyPermissionsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -285,7 +285,7 @@ impl ListsAgencyPermissionsRequest {
 /// Response of [`Client::lists_agency_permissions`](crate::Client::lists_agency_permissions).
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListsAgencyPermissionsResponse {
     /// The HTTP status code the server answered with.
@@ -295,7 +295,7 @@ pub struct ListsAgencyPermissionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListsAgencyPermissionsResponse,
+    pub body: crate::models::ListsAgencyPermissionsResponseBody,
 }
 
 #[cfg(feature = "agency")]
@@ -309,7 +309,7 @@ const SHOW_AGENCY_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_agency_info`](crate::Client::show_agency_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAgencyInfoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -365,7 +365,7 @@ impl ShowAgencyInfoRequest {
 /// Response of [`Client::show_agency_info`](crate::Client::show_agency_info).
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAgencyInfoResponse {
     /// The HTTP status code the server answered with.
@@ -375,7 +375,7 @@ pub struct ShowAgencyInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAgencyInfoResponse,
+    pub body: crate::models::ShowAgencyInfoResponseBody,
 }
 
 #[cfg(feature = "agency")]
@@ -389,7 +389,7 @@ const UPDATE_AGENCY_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_agency_policy`](crate::Client::update_agency_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyPolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -463,7 +463,7 @@ impl UpdateAgencyPolicyRequest {
 /// Response of [`Client::update_agency_policy`](crate::Client::update_agency_policy).
 #[cfg(feature = "agency")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -487,7 +487,7 @@ const LIST_REPLICATION_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_replication_jobs`](crate::Client::list_replication_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListReplicationJobsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -676,7 +676,7 @@ impl ListReplicationJobsRequest {
 /// Response of [`Client::list_replication_jobs`](crate::Client::list_replication_jobs).
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListReplicationJobsResponse {
     /// The HTTP status code the server answered with.
@@ -686,7 +686,7 @@ pub struct ListReplicationJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListReplicationJobsResponse,
+    pub body: crate::models::ListReplicationJobsResponseBody,
 }
 
 #[cfg(feature = "backup-migration-jobs")]
@@ -753,7 +753,7 @@ const CREATE_REPLICATION_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_replication_job`](crate::Client::create_replication_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateReplicationJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -813,7 +813,7 @@ impl CreateReplicationJobRequest {
 /// Response of [`Client::create_replication_job`](crate::Client::create_replication_job).
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateReplicationJobResponse {
     /// The HTTP status code the server answered with.
@@ -823,7 +823,7 @@ pub struct CreateReplicationJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateReplicationJobResponse,
+    pub body: crate::models::CreateReplicationJobResponseBody,
 }
 
 #[cfg(feature = "backup-migration-jobs")]
@@ -837,7 +837,7 @@ const SHOW_REPLICATION_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_replication_job`](crate::Client::show_replication_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplicationJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -893,7 +893,7 @@ impl ShowReplicationJobRequest {
 /// Response of [`Client::show_replication_job`](crate::Client::show_replication_job).
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplicationJobResponse {
     /// The HTTP status code the server answered with.
@@ -903,7 +903,7 @@ pub struct ShowReplicationJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReplicationJobResponse,
+    pub body: crate::models::ShowReplicationJobResponseBody,
 }
 
 #[cfg(feature = "backup-migration-jobs")]
@@ -917,7 +917,7 @@ const UPDATE_REPLICATION_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_replication_job`](crate::Client::update_replication_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateReplicationJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -991,7 +991,7 @@ impl UpdateReplicationJobRequest {
 /// Response of [`Client::update_replication_job`](crate::Client::update_replication_job).
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateReplicationJobResponse {
     /// The HTTP status code the server answered with.
@@ -1015,7 +1015,7 @@ const DELETE_REPLICATION_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_replication_job`](crate::Client::delete_replication_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReplicationJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1071,7 +1071,7 @@ impl DeleteReplicationJobRequest {
 /// Response of [`Client::delete_replication_job`](crate::Client::delete_replication_job).
 #[cfg(feature = "backup-migration-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReplicationJobResponse {
     /// The HTTP status code the server answered with.
@@ -1095,7 +1095,7 @@ const LIST_ASYNC_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_async_jobs`](crate::Client::list_async_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAsyncJobsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1233,7 +1233,7 @@ impl ListAsyncJobsRequest {
 /// Response of [`Client::list_async_jobs`](crate::Client::list_async_jobs).
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAsyncJobsResponse {
     /// The HTTP status code the server answered with.
@@ -1243,7 +1243,7 @@ pub struct ListAsyncJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAsyncJobsResponse,
+    pub body: crate::models::ListAsyncJobsResponseBody,
 }
 
 #[cfg(feature = "batch-async-jobs")]
@@ -1295,7 +1295,7 @@ const LIST_ASYNC_JOB_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_async_job_detail`](crate::Client::list_async_job_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAsyncJobDetailRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1375,7 +1375,7 @@ impl ListAsyncJobDetailRequest {
 /// Response of [`Client::list_async_job_detail`](crate::Client::list_async_job_detail).
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAsyncJobDetailResponse {
     /// The HTTP status code the server answered with.
@@ -1385,7 +1385,7 @@ pub struct ListAsyncJobDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAsyncJobDetailResponse,
+    pub body: crate::models::ListAsyncJobDetailResponseBody,
 }
 
 #[cfg(feature = "batch-async-jobs")]
@@ -1432,7 +1432,7 @@ const UPDATE_BATCH_ASYNC_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_batch_async_jobs`](crate::Client::update_batch_async_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBatchAsyncJobsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1506,7 +1506,7 @@ impl UpdateBatchAsyncJobsRequest {
 /// Response of [`Client::update_batch_async_jobs`](crate::Client::update_batch_async_jobs).
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateBatchAsyncJobsResponse {
     /// The HTTP status code the server answered with.
@@ -1516,7 +1516,7 @@ pub struct UpdateBatchAsyncJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateBatchAsyncJobsResponse,
+    pub body: crate::models::UpdateBatchAsyncJobsResponseBody,
 }
 
 #[cfg(feature = "batch-async-jobs")]
@@ -1530,7 +1530,7 @@ const COMMIT_ASYNC_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::commit_async_job`](crate::Client::commit_async_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CommitAsyncJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1586,7 +1586,7 @@ impl CommitAsyncJobRequest {
 /// Response of [`Client::commit_async_job`](crate::Client::commit_async_job).
 #[cfg(feature = "batch-async-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CommitAsyncJobResponse {
     /// The HTTP status code the server answered with.
@@ -1596,7 +1596,7 @@ pub struct CommitAsyncJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CommitAsyncJobResponse,
+    pub body: crate::models::CommitAsyncJobResponseBody,
 }
 
 #[cfg(feature = "connections")]
@@ -1610,7 +1610,7 @@ const LIST_CONNECTIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_connections`](crate::Client::list_connections): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListConnectionsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1808,7 +1808,7 @@ impl ListConnectionsRequest {
 /// Response of [`Client::list_connections`](crate::Client::list_connections).
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListConnectionsResponse {
     /// The HTTP status code the server answered with.
@@ -1818,7 +1818,7 @@ pub struct ListConnectionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListConnectionsResponse,
+    pub body: crate::models::ListConnectionsResponseBody,
 }
 
 #[cfg(feature = "connections")]
@@ -1879,7 +1879,7 @@ const CREATE_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_connection`](crate::Client::create_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConnectionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1936,7 +1936,7 @@ impl CreateConnectionRequest {
 /// Response of [`Client::create_connection`](crate::Client::create_connection).
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -1946,7 +1946,7 @@ pub struct CreateConnectionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateConnectionResponse,
+    pub body: crate::models::CreateConnectionResponseBody,
 }
 
 #[cfg(feature = "connections")]
@@ -1960,7 +1960,7 @@ const MODIFY_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::modify_connection`](crate::Client::modify_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyConnectionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2031,7 +2031,7 @@ impl ModifyConnectionRequest {
 /// Response of [`Client::modify_connection`](crate::Client::modify_connection).
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -2055,7 +2055,7 @@ const DELETE_CONNECTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_connection`](crate::Client::delete_connection): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteConnectionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2111,7 +2111,7 @@ impl DeleteConnectionRequest {
 /// Response of [`Client::delete_connection`](crate::Client::delete_connection).
 #[cfg(feature = "connections")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteConnectionResponse {
     /// The HTTP status code the server answered with.
@@ -2135,7 +2135,7 @@ const DOWNLOAD_FILE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_file`](crate::Client::download_file): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "download")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadFileRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2212,7 +2212,7 @@ const UPLOAD_USER_JDBC_DRIVER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::upload_user_jdbc_driver`](crate::Client::upload_user_jdbc_driver): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "driver")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadUserJdbcDriverRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2286,7 +2286,7 @@ impl UploadUserJdbcDriverRequest {
 /// Response of [`Client::upload_user_jdbc_driver`](crate::Client::upload_user_jdbc_driver).
 #[cfg(feature = "driver")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadUserJdbcDriverResponse {
     /// The HTTP status code the server answered with.
@@ -2310,7 +2310,7 @@ const LIST_USER_JDBC_DRIVERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_user_jdbc_drivers`](crate::Client::list_user_jdbc_drivers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "drivers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUserJdbcDriversRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2390,7 +2390,7 @@ impl ListUserJdbcDriversRequest {
 /// Response of [`Client::list_user_jdbc_drivers`](crate::Client::list_user_jdbc_drivers).
 #[cfg(feature = "drivers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUserJdbcDriversResponse {
     /// The HTTP status code the server answered with.
@@ -2400,7 +2400,7 @@ pub struct ListUserJdbcDriversResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListUserJdbcDriversResponse,
+    pub body: crate::models::ListUserJdbcDriversResponseBody,
 }
 
 #[cfg(feature = "drivers")]
@@ -2447,7 +2447,7 @@ const DELETE_USER_JDBC_DRIVER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_user_jdbc_driver`](crate::Client::delete_user_jdbc_driver): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "drivers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteUserJdbcDriverRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2504,7 +2504,7 @@ impl DeleteUserJdbcDriverRequest {
 /// Response of [`Client::delete_user_jdbc_driver`](crate::Client::delete_user_jdbc_driver).
 #[cfg(feature = "drivers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteUserJdbcDriverResponse {
     /// The HTTP status code the server answered with.
@@ -2528,7 +2528,7 @@ const SHOW_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_enterprise_project`](crate::Client::show_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowEnterpriseProjectRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2618,7 +2618,7 @@ impl ShowEnterpriseProjectRequest {
 /// Response of [`Client::show_enterprise_project`](crate::Client::show_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -2628,7 +2628,7 @@ pub struct ShowEnterpriseProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowEnterpriseProjectResponse,
+    pub body: crate::models::ShowEnterpriseProjectResponseBody,
 }
 
 #[cfg(feature = "enterprise-projects")]
@@ -2676,7 +2676,7 @@ const EXPORT_JOB_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_job_list`](crate::Client::export_job_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "export-jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportJobListRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2730,7 +2730,7 @@ impl ExportJobListRequest {
 /// Response of [`Client::export_job_list`](crate::Client::export_job_list).
 #[cfg(feature = "export-jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportJobListResponse {
     /// The HTTP status code the server answered with.
@@ -2740,7 +2740,7 @@ pub struct ExportJobListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ExportJobListResponse,
+    pub body: crate::models::ExportJobListResponseBody,
 }
 
 #[cfg(feature = "files")]
@@ -2754,7 +2754,7 @@ const SHOW_FILES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_files`](crate::Client::show_files): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "files")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFilesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2820,7 +2820,7 @@ impl ShowFilesRequest {
 /// Response of [`Client::show_files`](crate::Client::show_files).
 #[cfg(feature = "files")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFilesResponse {
     /// The HTTP status code the server answered with.
@@ -2830,7 +2830,7 @@ pub struct ShowFilesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowFilesResponse,
+    pub body: crate::models::ShowFilesResponseBody,
 }
 
 #[cfg(feature = "files")]
@@ -2874,7 +2874,7 @@ const UPLOAD_JDBC_DRIVER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::upload_jdbc_driver`](crate::Client::upload_jdbc_driver): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jdbc-driver")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadJdbcDriverRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2934,7 +2934,7 @@ impl UploadJdbcDriverRequest {
 /// Response of [`Client::upload_jdbc_driver`](crate::Client::upload_jdbc_driver).
 #[cfg(feature = "jdbc-driver")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadJdbcDriverResponse {
     /// The HTTP status code the server answered with.
@@ -2958,7 +2958,7 @@ const LIST_JDBC_DRIVERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_jdbc_drivers`](crate::Client::list_jdbc_drivers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jdbc-drivers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJdbcDriversRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3024,7 +3024,7 @@ impl ListJdbcDriversRequest {
 /// Response of [`Client::list_jdbc_drivers`](crate::Client::list_jdbc_drivers).
 #[cfg(feature = "jdbc-drivers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJdbcDriversResponse {
     /// The HTTP status code the server answered with.
@@ -3034,7 +3034,7 @@ pub struct ListJdbcDriversResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJdbcDriversResponse,
+    pub body: crate::models::ListJdbcDriversResponseBody,
 }
 
 #[cfg(feature = "jdbc-drivers")]
@@ -3080,7 +3080,7 @@ const DELETE_JDBC_DRIVER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_jdbc_driver`](crate::Client::delete_jdbc_driver): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jdbc-drivers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteJdbcDriverRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3134,7 +3134,7 @@ impl DeleteJdbcDriverRequest {
 /// Response of [`Client::delete_jdbc_driver`](crate::Client::delete_jdbc_driver).
 #[cfg(feature = "jdbc-drivers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteJdbcDriverResponse {
     /// The HTTP status code the server answered with.
@@ -3158,7 +3158,7 @@ const CHANGE_TO_PERIOD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_to_period`](crate::Client::change_to_period): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeToPeriodRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3226,7 +3226,7 @@ impl ChangeToPeriodRequest {
 /// Response of [`Client::change_to_period`](crate::Client::change_to_period).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeToPeriodResponse {
     /// The HTTP status code the server answered with.
@@ -3236,7 +3236,7 @@ pub struct ChangeToPeriodResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ChangeToPeriodResponse,
+    pub body: crate::models::ChangeToPeriodResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3250,7 +3250,7 @@ const SHOW_COLUMN_INFOS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_column_infos`](crate::Client::show_column_infos): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowColumnInfosRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3318,7 +3318,7 @@ impl ShowColumnInfosRequest {
 /// Response of [`Client::show_column_infos`](crate::Client::show_column_infos).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowColumnInfosResponse {
     /// The HTTP status code the server answered with.
@@ -3328,7 +3328,7 @@ pub struct ShowColumnInfosResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowColumnInfosResponse,
+    pub body: crate::models::ShowColumnInfosResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3342,7 +3342,7 @@ const DELETE_COLUMN_INFOS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_column_infos`](crate::Client::delete_column_infos): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteColumnInfosRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3413,7 +3413,7 @@ impl DeleteColumnInfosRequest {
 /// Response of [`Client::delete_column_infos`](crate::Client::delete_column_infos).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteColumnInfosResponse {
     /// The HTTP status code the server answered with.
@@ -3423,7 +3423,7 @@ pub struct DeleteColumnInfosResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteColumnInfosResponse,
+    pub body: crate::models::DeleteColumnInfosResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3437,7 +3437,7 @@ const MODIFY_COLUMN_INFOS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::modify_column_infos`](crate::Client::modify_column_infos): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyColumnInfosRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3508,7 +3508,7 @@ impl ModifyColumnInfosRequest {
 /// Response of [`Client::modify_column_infos`](crate::Client::modify_column_infos).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ModifyColumnInfosResponse {
     /// The HTTP status code the server answered with.
@@ -3518,7 +3518,7 @@ pub struct ModifyColumnInfosResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ModifyColumnInfosResponse,
+    pub body: crate::models::ModifyColumnInfosResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3532,7 +3532,7 @@ const SHOW_COLUMN_INFO_RESULT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_column_info_result`](crate::Client::show_column_info_result): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowColumnInfoResultRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3626,7 +3626,7 @@ impl ShowColumnInfoResultRequest {
 /// Response of [`Client::show_column_info_result`](crate::Client::show_column_info_result).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowColumnInfoResultResponse {
     /// The HTTP status code the server answered with.
@@ -3636,7 +3636,7 @@ pub struct ShowColumnInfoResultResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowColumnInfoResultResponse,
+    pub body: crate::models::ShowColumnInfoResultResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3684,7 +3684,7 @@ const COLLECT_COLUMNS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::collect_columns`](crate::Client::collect_columns): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectColumnsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3752,7 +3752,7 @@ impl CollectColumnsRequest {
 /// Response of [`Client::collect_columns`](crate::Client::collect_columns).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectColumnsResponse {
     /// The HTTP status code the server answered with.
@@ -3762,7 +3762,7 @@ pub struct CollectColumnsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CollectColumnsResponse,
+    pub body: crate::models::CollectColumnsResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3776,7 +3776,7 @@ const CHECK_DATA_FILTER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::check_data_filter`](crate::Client::check_data_filter): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckDataFilterRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3844,7 +3844,7 @@ impl CheckDataFilterRequest {
 /// Response of [`Client::check_data_filter`](crate::Client::check_data_filter).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckDataFilterResponse {
     /// The HTTP status code the server answered with.
@@ -3854,7 +3854,7 @@ pub struct CheckDataFilterResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CheckDataFilterResponse,
+    pub body: crate::models::CheckDataFilterResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3868,7 +3868,7 @@ const SHOW_DATA_FILTERING_RESULT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_data_filtering_result`](crate::Client::show_data_filtering_result): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataFilteringResultRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3938,7 +3938,7 @@ impl ShowDataFilteringResultRequest {
 /// Response of [`Client::show_data_filtering_result`](crate::Client::show_data_filtering_result).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataFilteringResultResponse {
     /// The HTTP status code the server answered with.
@@ -3948,7 +3948,7 @@ pub struct ShowDataFilteringResultResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDataFilteringResultResponse,
+    pub body: crate::models::ShowDataFilteringResultResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -3962,7 +3962,7 @@ const SHOW_OBJECT_COLUMN_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_object_column_info`](crate::Client::show_object_column_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "job")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowObjectColumnInfoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4066,7 +4066,7 @@ impl ShowObjectColumnInfoRequest {
 /// Response of [`Client::show_object_column_info`](crate::Client::show_object_column_info).
 #[cfg(feature = "job")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowObjectColumnInfoResponse {
     /// The HTTP status code the server answered with.
@@ -4076,7 +4076,7 @@ pub struct ShowObjectColumnInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowObjectColumnInfoResponse,
+    pub body: crate::models::ShowObjectColumnInfoResponseBody,
 }
 
 #[cfg(feature = "job")]
@@ -4125,7 +4125,7 @@ const LIST_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_jobs`](crate::Client::list_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4316,7 +4316,7 @@ impl ListJobsRequest {
 /// Response of [`Client::list_jobs`](crate::Client::list_jobs).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsResponse {
     /// The HTTP status code the server answered with.
@@ -4326,7 +4326,7 @@ pub struct ListJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJobsResponse,
+    pub body: crate::models::ListJobsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -4391,7 +4391,7 @@ const CREATE_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_job`](crate::Client::create_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4445,7 +4445,7 @@ impl CreateJobRequest {
 /// Response of [`Client::create_job`](crate::Client::create_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateJobResponse {
     /// The HTTP status code the server answered with.
@@ -4455,7 +4455,7 @@ pub struct CreateJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateJobResponse,
+    pub body: crate::models::CreateJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -4469,7 +4469,7 @@ const BATCH_DELETE_JOBS_BY_ID_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_jobs_by_id`](crate::Client::batch_delete_jobs_by_id): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteJobsByIdRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4523,7 +4523,7 @@ impl BatchDeleteJobsByIdRequest {
 /// Response of [`Client::batch_delete_jobs_by_id`](crate::Client::batch_delete_jobs_by_id).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteJobsByIdResponse {
     /// The HTTP status code the server answered with.
@@ -4533,7 +4533,7 @@ pub struct BatchDeleteJobsByIdResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDeleteJobsByIdResponse,
+    pub body: crate::models::BatchDeleteJobsByIdResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -4547,7 +4547,7 @@ const BATCH_EXECUTE_JOB_ACTIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_execute_job_actions`](crate::Client::batch_execute_job_actions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchExecuteJobActionsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4601,7 +4601,7 @@ impl BatchExecuteJobActionsRequest {
 /// Response of [`Client::batch_execute_job_actions`](crate::Client::batch_execute_job_actions).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchExecuteJobActionsResponse {
     /// The HTTP status code the server answered with.
@@ -4611,7 +4611,7 @@ pub struct BatchExecuteJobActionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchExecuteJobActionsResponse,
+    pub body: crate::models::BatchExecuteJobActionsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -4625,7 +4625,7 @@ const BATCH_CREATE_JOBS_ASYNC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_create_jobs_async`](crate::Client::batch_create_jobs_async): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateJobsAsyncRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4685,7 +4685,7 @@ impl BatchCreateJobsAsyncRequest {
 /// Response of [`Client::batch_create_jobs_async`](crate::Client::batch_create_jobs_async).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateJobsAsyncResponse {
     /// The HTTP status code the server answered with.
@@ -4695,7 +4695,7 @@ pub struct BatchCreateJobsAsyncResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchCreateJobsAsyncResponse,
+    pub body: crate::models::BatchCreateJobsAsyncResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -4709,7 +4709,7 @@ const BATCH_STOP_JOBS_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_stop_jobs_action`](crate::Client::batch_stop_jobs_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchStopJobsActionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4769,7 +4769,7 @@ impl BatchStopJobsActionRequest {
 /// Response of [`Client::batch_stop_jobs_action`](crate::Client::batch_stop_jobs_action).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchStopJobsActionResponse {
     /// The HTTP status code the server answered with.
@@ -4779,7 +4779,7 @@ pub struct BatchStopJobsActionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchStopJobsActionResponse,
+    pub body: crate::models::BatchStopJobsActionResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -4793,7 +4793,7 @@ const SHOW_CHILD_NUM_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_child_num`](crate::Client::show_child_num): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowChildNumRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4875,7 +4875,7 @@ impl ShowChildNumRequest {
 /// Response of [`Client::show_child_num`](crate::Client::show_child_num).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowChildNumResponse {
     /// The HTTP status code the server answered with.
@@ -4885,7 +4885,7 @@ pub struct ShowChildNumResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowChildNumResponse,
+    pub body: crate::models::ShowChildNumResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -4899,7 +4899,7 @@ const COPY_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::copy_job`](crate::Client::copy_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4953,7 +4953,7 @@ impl CopyJobRequest {
 /// Response of [`Client::copy_job`](crate::Client::copy_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CopyJobResponse {
     /// The HTTP status code the server answered with.
@@ -4963,7 +4963,7 @@ pub struct CopyJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CopyJobResponse,
+    pub body: crate::models::CopyJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -4977,7 +4977,7 @@ const EXPORT_CREATION_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_creation_template`](crate::Client::export_creation_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportCreationTemplateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5037,7 +5037,7 @@ impl ExportCreationTemplateRequest {
 /// Response of [`Client::export_creation_template`](crate::Client::export_creation_template).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportCreationTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5047,7 +5047,7 @@ pub struct ExportCreationTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ExportCreationTemplateResponse,
+    pub body: crate::models::ExportCreationTemplateResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5061,7 +5061,7 @@ const VALIDATE_JOB_NAME_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::validate_job_name`](crate::Client::validate_job_name): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ValidateJobNameRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5115,7 +5115,7 @@ impl ValidateJobNameRequest {
 /// Response of [`Client::validate_job_name`](crate::Client::validate_job_name).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ValidateJobNameResponse {
     /// The HTTP status code the server answered with.
@@ -5125,7 +5125,7 @@ pub struct ValidateJobNameResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ValidateJobNameResponse,
+    pub body: crate::models::ValidateJobNameResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5139,7 +5139,7 @@ const DOWNLOAD_BATCH_CREATE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_batch_create_template`](crate::Client::download_batch_create_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadBatchCreateTemplateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5193,7 +5193,7 @@ impl DownloadBatchCreateTemplateRequest {
 /// Response of [`Client::download_batch_create_template`](crate::Client::download_batch_create_template).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadBatchCreateTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -5203,7 +5203,7 @@ pub struct DownloadBatchCreateTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DownloadBatchCreateTemplateResponse,
+    pub body: crate::models::DownloadBatchCreateTemplateResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5217,7 +5217,7 @@ const IMPORT_BATCH_CREATE_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::import_batch_create_jobs`](crate::Client::import_batch_create_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportBatchCreateJobsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5277,7 +5277,7 @@ impl ImportBatchCreateJobsRequest {
 /// Response of [`Client::import_batch_create_jobs`](crate::Client::import_batch_create_jobs).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportBatchCreateJobsResponse {
     /// The HTTP status code the server answered with.
@@ -5287,7 +5287,7 @@ pub struct ImportBatchCreateJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ImportBatchCreateJobsResponse,
+    pub body: crate::models::ImportBatchCreateJobsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5301,7 +5301,7 @@ const SHOW_EXPORT_PROGRESS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_export_progress`](crate::Client::show_export_progress): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowExportProgressRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5357,7 +5357,7 @@ impl ShowExportProgressRequest {
 /// Response of [`Client::show_export_progress`](crate::Client::show_export_progress).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowExportProgressResponse {
     /// The HTTP status code the server answered with.
@@ -5367,7 +5367,7 @@ pub struct ShowExportProgressResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowExportProgressResponse,
+    pub body: crate::models::ShowExportProgressResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5381,7 +5381,7 @@ const SHOW_TASK_EXECUTE_PROGRESS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_task_execute_progress`](crate::Client::show_task_execute_progress): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTaskExecuteProgressRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5449,7 +5449,7 @@ impl ShowTaskExecuteProgressRequest {
 /// Response of [`Client::show_task_execute_progress`](crate::Client::show_task_execute_progress).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTaskExecuteProgressResponse {
     /// The HTTP status code the server answered with.
@@ -5459,7 +5459,7 @@ pub struct ShowTaskExecuteProgressResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowTaskExecuteProgressResponse,
+    pub body: crate::models::ShowTaskExecuteProgressResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5473,7 +5473,7 @@ const SHOW_JOB_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job_detail`](crate::Client::show_job_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobDetailRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5675,7 +5675,7 @@ impl ShowJobDetailRequest {
 /// Response of [`Client::show_job_detail`](crate::Client::show_job_detail).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobDetailResponse {
     /// The HTTP status code the server answered with.
@@ -5685,7 +5685,7 @@ pub struct ShowJobDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobDetailResponse,
+    pub body: crate::models::ShowJobDetailResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5699,7 +5699,7 @@ const UPDATE_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_job`](crate::Client::update_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5767,7 +5767,7 @@ impl UpdateJobRequest {
 /// Response of [`Client::update_job`](crate::Client::update_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobResponse {
     /// The HTTP status code the server answered with.
@@ -5777,7 +5777,7 @@ pub struct UpdateJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateJobResponse,
+    pub body: crate::models::UpdateJobResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5791,7 +5791,7 @@ const DELETE_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_job`](crate::Client::delete_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5847,7 +5847,7 @@ impl DeleteJobRequest {
 /// Response of [`Client::delete_job`](crate::Client::delete_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteJobResponse {
     /// The HTTP status code the server answered with.
@@ -5869,7 +5869,7 @@ const EXECUTE_JOB_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::execute_job_action`](crate::Client::execute_job_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExecuteJobActionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5937,7 +5937,7 @@ impl ExecuteJobActionRequest {
 /// Response of [`Client::execute_job_action`](crate::Client::execute_job_action).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExecuteJobActionResponse {
     /// The HTTP status code the server answered with.
@@ -5947,7 +5947,7 @@ pub struct ExecuteJobActionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ExecuteJobActionResponse,
+    pub body: crate::models::ExecuteJobActionResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -5961,7 +5961,7 @@ const SHOW_ACTIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_actions`](crate::Client::show_actions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowActionsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6017,7 +6017,7 @@ impl ShowActionsRequest {
 /// Response of [`Client::show_actions`](crate::Client::show_actions).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowActionsResponse {
     /// The HTTP status code the server answered with.
@@ -6027,7 +6027,7 @@ pub struct ShowActionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowActionsResponse,
+    pub body: crate::models::ShowActionsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6041,7 +6041,7 @@ const CLEAN_ALARMS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::clean_alarms`](crate::Client::clean_alarms): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CleanAlarmsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6111,7 +6111,7 @@ impl CleanAlarmsRequest {
 /// Response of [`Client::clean_alarms`](crate::Client::clean_alarms).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CleanAlarmsResponse {
     /// The HTTP status code the server answered with.
@@ -6135,7 +6135,7 @@ const ASSOCIATE_SMN_TOPIC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::associate_smn_topic`](crate::Client::associate_smn_topic): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateSmnTopicRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6209,7 +6209,7 @@ impl AssociateSmnTopicRequest {
 /// Response of [`Client::associate_smn_topic`](crate::Client::associate_smn_topic).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateSmnTopicResponse {
     /// The HTTP status code the server answered with.
@@ -6233,7 +6233,7 @@ const CHANGE_JOB_FLAVOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_job_flavor`](crate::Client::change_job_flavor): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeJobFlavorRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6301,7 +6301,7 @@ impl ChangeJobFlavorRequest {
 /// Response of [`Client::change_job_flavor`](crate::Client::change_job_flavor).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeJobFlavorResponse {
     /// The HTTP status code the server answered with.
@@ -6311,7 +6311,7 @@ pub struct ChangeJobFlavorResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ChangeJobFlavorResponse,
+    pub body: crate::models::ChangeJobFlavorResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6325,7 +6325,7 @@ const CHECK_DATA_FILTER_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::check_data_filter_rules`](crate::Client::check_data_filter_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckDataFilterRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6393,7 +6393,7 @@ impl CheckDataFilterRulesRequest {
 /// Response of [`Client::check_data_filter_rules`](crate::Client::check_data_filter_rules).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckDataFilterRulesResponse {
     /// The HTTP status code the server answered with.
@@ -6403,7 +6403,7 @@ pub struct CheckDataFilterRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CheckDataFilterRulesResponse,
+    pub body: crate::models::CheckDataFilterRulesResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6417,7 +6417,7 @@ const COLLECT_POSITION_ASYNC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::collect_position_async`](crate::Client::collect_position_async): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectPositionAsyncRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6485,7 +6485,7 @@ impl CollectPositionAsyncRequest {
 /// Response of [`Client::collect_position_async`](crate::Client::collect_position_async).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectPositionAsyncResponse {
     /// The HTTP status code the server answered with.
@@ -6495,7 +6495,7 @@ pub struct CollectPositionAsyncResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CollectPositionAsyncResponse,
+    pub body: crate::models::CollectPositionAsyncResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6509,7 +6509,7 @@ const SHOW_COMPARE_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_compare_policy`](crate::Client::show_compare_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowComparePolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6565,7 +6565,7 @@ impl ShowComparePolicyRequest {
 /// Response of [`Client::show_compare_policy`](crate::Client::show_compare_policy).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowComparePolicyResponse {
     /// The HTTP status code the server answered with.
@@ -6575,7 +6575,7 @@ pub struct ShowComparePolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowComparePolicyResponse,
+    pub body: crate::models::ShowComparePolicyResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6589,7 +6589,7 @@ const UPDATE_COMPARE_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_compare_policy`](crate::Client::update_compare_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateComparePolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6663,7 +6663,7 @@ impl UpdateComparePolicyRequest {
 /// Response of [`Client::update_compare_policy`](crate::Client::update_compare_policy).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateComparePolicyResponse {
     /// The HTTP status code the server answered with.
@@ -6687,7 +6687,7 @@ const SHOW_COMPARE_PROGRESS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_compare_progress`](crate::Client::show_compare_progress): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCompareProgressRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6757,7 +6757,7 @@ impl ShowCompareProgressRequest {
 /// Response of [`Client::show_compare_progress`](crate::Client::show_compare_progress).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCompareProgressResponse {
     /// The HTTP status code the server answered with.
@@ -6767,7 +6767,7 @@ pub struct ShowCompareProgressResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCompareProgressResponse,
+    pub body: crate::models::ShowCompareProgressResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6781,7 +6781,7 @@ const PAUSE_COMPARE_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::pause_compare_jobs`](crate::Client::pause_compare_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PauseCompareJobsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6855,7 +6855,7 @@ impl PauseCompareJobsRequest {
 /// Response of [`Client::pause_compare_jobs`](crate::Client::pause_compare_jobs).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PauseCompareJobsResponse {
     /// The HTTP status code the server answered with.
@@ -6865,7 +6865,7 @@ pub struct PauseCompareJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::PauseCompareJobsResponse,
+    pub body: crate::models::PauseCompareJobsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6879,7 +6879,7 @@ const RESTART_COMPARE_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::restart_compare_jobs`](crate::Client::restart_compare_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RestartCompareJobsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6953,7 +6953,7 @@ impl RestartCompareJobsRequest {
 /// Response of [`Client::restart_compare_jobs`](crate::Client::restart_compare_jobs).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RestartCompareJobsResponse {
     /// The HTTP status code the server answered with.
@@ -6963,7 +6963,7 @@ pub struct RestartCompareJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RestartCompareJobsResponse,
+    pub body: crate::models::RestartCompareJobsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -6977,7 +6977,7 @@ const SHOW_COMPARE_USERS_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_compare_users_detail`](crate::Client::show_compare_users_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCompareUsersDetailRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7071,7 +7071,7 @@ impl ShowCompareUsersDetailRequest {
 /// Response of [`Client::show_compare_users_detail`](crate::Client::show_compare_users_detail).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCompareUsersDetailResponse {
     /// The HTTP status code the server answered with.
@@ -7081,7 +7081,7 @@ pub struct ShowCompareUsersDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCompareUsersDetailResponse,
+    pub body: crate::models::ShowCompareUsersDetailResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7095,7 +7095,7 @@ const LIST_JOB_HISTORY_PARAMETERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_job_history_parameters`](crate::Client::list_job_history_parameters): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobHistoryParametersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7211,7 +7211,7 @@ impl ListJobHistoryParametersRequest {
 /// Response of [`Client::list_job_history_parameters`](crate::Client::list_job_history_parameters).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobHistoryParametersResponse {
     /// The HTTP status code the server answered with.
@@ -7221,7 +7221,7 @@ pub struct ListJobHistoryParametersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJobHistoryParametersResponse,
+    pub body: crate::models::ListJobHistoryParametersResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7273,7 +7273,7 @@ const LIST_JOB_PARAMETERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_job_parameters`](crate::Client::list_job_parameters): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobParametersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7365,7 +7365,7 @@ impl ListJobParametersRequest {
 /// Response of [`Client::list_job_parameters`](crate::Client::list_job_parameters).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobParametersResponse {
     /// The HTTP status code the server answered with.
@@ -7375,7 +7375,7 @@ pub struct ListJobParametersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJobParametersResponse,
+    pub body: crate::models::ListJobParametersResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7423,7 +7423,7 @@ const SHOW_DATA_PROGRESS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_data_progress`](crate::Client::show_data_progress): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataProgressRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7503,7 +7503,7 @@ impl ShowDataProgressRequest {
 /// Response of [`Client::show_data_progress`](crate::Client::show_data_progress).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataProgressResponse {
     /// The HTTP status code the server answered with.
@@ -7513,7 +7513,7 @@ pub struct ShowDataProgressResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDataProgressResponse,
+    pub body: crate::models::ShowDataProgressResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7560,7 +7560,7 @@ const UPDATE_DATA_PROGRESS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_data_progress`](crate::Client::update_data_progress): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDataProgressRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7628,7 +7628,7 @@ impl UpdateDataProgressRequest {
 /// Response of [`Client::update_data_progress`](crate::Client::update_data_progress).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDataProgressResponse {
     /// The HTTP status code the server answered with.
@@ -7638,7 +7638,7 @@ pub struct UpdateDataProgressResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateDataProgressResponse,
+    pub body: crate::models::UpdateDataProgressResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7652,7 +7652,7 @@ const SHOW_DATA_PROCESSING_RULES_RESULT_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::show_data_processing_rules_result`](crate::Client::show_data_processing_rules_result): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataProcessingRulesResultRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7722,7 +7722,7 @@ impl ShowDataProcessingRulesResultRequest {
 /// Response of [`Client::show_data_processing_rules_result`](crate::Client::show_data_processing_rules_result).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataProcessingRulesResultResponse {
     /// The HTTP status code the server answered with.
@@ -7732,7 +7732,7 @@ pub struct ShowDataProcessingRulesResultResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDataProcessingRulesResultResponse,
+    pub body: crate::models::ShowDataProcessingRulesResultResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7746,7 +7746,7 @@ const DOWNLOAD_DB_OBJECT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_db_object_template`](crate::Client::download_db_object_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadDbObjectTemplateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7837,7 +7837,7 @@ const UPLOAD_DB_OBJECT_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::upload_db_object_template`](crate::Client::upload_db_object_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadDbObjectTemplateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7935,7 +7935,7 @@ impl UploadDbObjectTemplateRequest {
 /// Response of [`Client::upload_db_object_template`](crate::Client::upload_db_object_template).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadDbObjectTemplateResponse {
     /// The HTTP status code the server answered with.
@@ -7945,7 +7945,7 @@ pub struct UploadDbObjectTemplateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UploadDbObjectTemplateResponse,
+    pub body: crate::models::UploadDbObjectTemplateResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -7959,7 +7959,7 @@ const SHOW_DB_OBJECT_TEMPLATE_PROGRESS_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::show_db_object_template_progress`](crate::Client::show_db_object_template_progress): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectTemplateProgressRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8051,7 +8051,7 @@ impl ShowDbObjectTemplateProgressRequest {
 /// Response of [`Client::show_db_object_template_progress`](crate::Client::show_db_object_template_progress).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectTemplateProgressResponse {
     /// The HTTP status code the server answered with.
@@ -8061,7 +8061,7 @@ pub struct ShowDbObjectTemplateProgressResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDbObjectTemplateProgressResponse,
+    pub body: crate::models::ShowDbObjectTemplateProgressResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8075,7 +8075,7 @@ const SHOW_DB_OBJECT_TEMPLATE_RESULT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_db_object_template_result`](crate::Client::show_db_object_template_result): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectTemplateResultRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8180,7 +8180,7 @@ const LIST_DB_OBJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_db_objects`](crate::Client::list_db_objects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDbObjectsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8289,7 +8289,7 @@ impl ListDbObjectsRequest {
 /// Response of [`Client::list_db_objects`](crate::Client::list_db_objects).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDbObjectsResponse {
     /// The HTTP status code the server answered with.
@@ -8299,7 +8299,7 @@ pub struct ListDbObjectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDbObjectsResponse,
+    pub body: crate::models::ListDbObjectsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8313,7 +8313,7 @@ const COLLECT_DB_OBJECTS_ASYNC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::collect_db_objects_async`](crate::Client::collect_db_objects_async): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectDbObjectsAsyncRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8434,7 +8434,7 @@ impl CollectDbObjectsAsyncRequest {
 /// Response of [`Client::collect_db_objects_async`](crate::Client::collect_db_objects_async).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectDbObjectsAsyncResponse {
     /// The HTTP status code the server answered with.
@@ -8444,7 +8444,7 @@ pub struct CollectDbObjectsAsyncResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CollectDbObjectsAsyncResponse,
+    pub body: crate::models::CollectDbObjectsAsyncResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8458,7 +8458,7 @@ const SHOW_DB_OBJECT_COLLECTION_STATUS_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::show_db_object_collection_status`](crate::Client::show_db_object_collection_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectCollectionStatusRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8528,7 +8528,7 @@ impl ShowDbObjectCollectionStatusRequest {
 /// Response of [`Client::show_db_object_collection_status`](crate::Client::show_db_object_collection_status).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDbObjectCollectionStatusResponse {
     /// The HTTP status code the server answered with.
@@ -8538,7 +8538,7 @@ pub struct ShowDbObjectCollectionStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDbObjectCollectionStatusResponse,
+    pub body: crate::models::ShowDbObjectCollectionStatusResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8552,7 +8552,7 @@ const SHOW_UPDATE_OBJECT_SAVING_STATUS_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::show_update_object_saving_status`](crate::Client::show_update_object_saving_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUpdateObjectSavingStatusRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8622,7 +8622,7 @@ impl ShowUpdateObjectSavingStatusRequest {
 /// Response of [`Client::show_update_object_saving_status`](crate::Client::show_update_object_saving_status).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUpdateObjectSavingStatusResponse {
     /// The HTTP status code the server answered with.
@@ -8632,7 +8632,7 @@ pub struct ShowUpdateObjectSavingStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowUpdateObjectSavingStatusResponse,
+    pub body: crate::models::ShowUpdateObjectSavingStatusResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8646,7 +8646,7 @@ const SHOW_POSITION_RESULT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_position_result`](crate::Client::show_position_result): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPositionResultRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8716,7 +8716,7 @@ impl ShowPositionResultRequest {
 /// Response of [`Client::show_position_result`](crate::Client::show_position_result).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPositionResultResponse {
     /// The HTTP status code the server answered with.
@@ -8726,7 +8726,7 @@ pub struct ShowPositionResultResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPositionResultResponse,
+    pub body: crate::models::ShowPositionResultResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8740,7 +8740,7 @@ const LIST_JOB_DDLS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_job_ddls`](crate::Client::list_job_ddls): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobDdlsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8856,7 +8856,7 @@ impl ListJobDdlsRequest {
 /// Response of [`Client::list_job_ddls`](crate::Client::list_job_ddls).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobDdlsResponse {
     /// The HTTP status code the server answered with.
@@ -8866,7 +8866,7 @@ pub struct ListJobDdlsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJobDdlsResponse,
+    pub body: crate::models::ListJobDdlsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -8916,7 +8916,7 @@ const SHOW_DIRTY_DATA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_dirty_data`](crate::Client::show_dirty_data): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDirtyDataRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9044,7 +9044,7 @@ impl ShowDirtyDataRequest {
 /// Response of [`Client::show_dirty_data`](crate::Client::show_dirty_data).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDirtyDataResponse {
     /// The HTTP status code the server answered with.
@@ -9054,7 +9054,7 @@ pub struct ShowDirtyDataResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDirtyDataResponse,
+    pub body: crate::models::ShowDirtyDataResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -9105,7 +9105,7 @@ const EXPORT_REPLAY_REPORT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_replay_report`](crate::Client::export_replay_report): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportReplayReportRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9173,7 +9173,7 @@ impl ExportReplayReportRequest {
 /// Response of [`Client::export_replay_report`](crate::Client::export_replay_report).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportReplayReportResponse {
     /// The HTTP status code the server answered with.
@@ -9197,7 +9197,7 @@ const SHOW_REPORT_FILE_OBS_URIS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_report_file_obs_uris`](crate::Client::show_report_file_obs_uris): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportFileObsUrisRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9267,7 +9267,7 @@ impl ShowReportFileObsUrisRequest {
 /// Response of [`Client::show_report_file_obs_uris`](crate::Client::show_report_file_obs_uris).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReportFileObsUrisResponse {
     /// The HTTP status code the server answered with.
@@ -9277,7 +9277,7 @@ pub struct ShowReportFileObsUrisResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReportFileObsUrisResponse,
+    pub body: crate::models::ShowReportFileObsUrisResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -9291,7 +9291,7 @@ const LIST_EXTRA_COLUMNS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_extra_columns`](crate::Client::list_extra_columns): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListExtraColumnsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9395,7 +9395,7 @@ impl ListExtraColumnsRequest {
 /// Response of [`Client::list_extra_columns`](crate::Client::list_extra_columns).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListExtraColumnsResponse {
     /// The HTTP status code the server answered with.
@@ -9405,7 +9405,7 @@ pub struct ListExtraColumnsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListExtraColumnsResponse,
+    pub body: crate::models::ListExtraColumnsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -9458,7 +9458,7 @@ const SAVE_DATA_FILTER_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::save_data_filter_rules`](crate::Client::save_data_filter_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SaveDataFilterRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9526,7 +9526,7 @@ impl SaveDataFilterRulesRequest {
 /// Response of [`Client::save_data_filter_rules`](crate::Client::save_data_filter_rules).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SaveDataFilterRulesResponse {
     /// The HTTP status code the server answered with.
@@ -9550,7 +9550,7 @@ const COLLECT_DATA_FILTER_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::collect_data_filter_rules`](crate::Client::collect_data_filter_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectDataFilterRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9624,7 +9624,7 @@ impl CollectDataFilterRulesRequest {
 /// Response of [`Client::collect_data_filter_rules`](crate::Client::collect_data_filter_rules).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CollectDataFilterRulesResponse {
     /// The HTTP status code the server answered with.
@@ -9634,7 +9634,7 @@ pub struct CollectDataFilterRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CollectDataFilterRulesResponse,
+    pub body: crate::models::CollectDataFilterRulesResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -9648,7 +9648,7 @@ const DELETE_DATA_FILTER_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_data_filter_rules`](crate::Client::delete_data_filter_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataFilterRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9722,7 +9722,7 @@ impl DeleteDataFilterRulesRequest {
 /// Response of [`Client::delete_data_filter_rules`](crate::Client::delete_data_filter_rules).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDataFilterRulesResponse {
     /// The HTTP status code the server answered with.
@@ -9746,7 +9746,7 @@ const SHOW_DATA_FILTER_RULES_RESULT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_data_filter_rules_result`](crate::Client::show_data_filter_rules_result): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataFilterRulesResultRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9814,7 +9814,7 @@ impl ShowDataFilterRulesResultRequest {
 /// Response of [`Client::show_data_filter_rules_result`](crate::Client::show_data_filter_rules_result).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDataFilterRulesResultResponse {
     /// The HTTP status code the server answered with.
@@ -9824,7 +9824,7 @@ pub struct ShowDataFilterRulesResultResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDataFilterRulesResultResponse,
+    pub body: crate::models::ShowDataFilterRulesResultResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -9838,7 +9838,7 @@ const SHOW_HEALTH_COMPARE_JOB_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_health_compare_job_list`](crate::Client::show_health_compare_job_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHealthCompareJobListRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9930,7 +9930,7 @@ impl ShowHealthCompareJobListRequest {
 /// Response of [`Client::show_health_compare_job_list`](crate::Client::show_health_compare_job_list).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHealthCompareJobListResponse {
     /// The HTTP status code the server answered with.
@@ -9940,7 +9940,7 @@ pub struct ShowHealthCompareJobListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowHealthCompareJobListResponse,
+    pub body: crate::models::ShowHealthCompareJobListResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -9990,7 +9990,7 @@ const SHOW_HEALTH_OBJECT_COMPARE_JOB_OVERVIEW_OPERATION: rt::Operation = rt::Ope
 /// Request of [`Client::show_health_object_compare_job_overview`](crate::Client::show_health_object_compare_job_overview): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHealthObjectCompareJobOverviewRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10060,7 +10060,7 @@ impl ShowHealthObjectCompareJobOverviewRequest {
 /// Response of [`Client::show_health_object_compare_job_overview`](crate::Client::show_health_object_compare_job_overview).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHealthObjectCompareJobOverviewResponse {
     /// The HTTP status code the server answered with.
@@ -10070,7 +10070,7 @@ pub struct ShowHealthObjectCompareJobOverviewResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowHealthObjectCompareJobOverviewResponse,
+    pub body: crate::models::ShowHealthObjectCompareJobOverviewResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -10084,7 +10084,7 @@ const SHOW_HEALTH_COMPARE_JOB_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_health_compare_job_detail`](crate::Client::show_health_compare_job_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHealthCompareJobDetailRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10154,7 +10154,7 @@ impl ShowHealthCompareJobDetailRequest {
 /// Response of [`Client::show_health_compare_job_detail`](crate::Client::show_health_compare_job_detail).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHealthCompareJobDetailResponse {
     /// The HTTP status code the server answered with.
@@ -10164,7 +10164,7 @@ pub struct ShowHealthCompareJobDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowHealthCompareJobDetailResponse,
+    pub body: crate::models::ShowHealthCompareJobDetailResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -10178,7 +10178,7 @@ const SHOW_INCREMENT_COMPONENTS_DETAIL_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::show_increment_components_detail`](crate::Client::show_increment_components_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIncrementComponentsDetailRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10234,7 +10234,7 @@ impl ShowIncrementComponentsDetailRequest {
 /// Response of [`Client::show_increment_components_detail`](crate::Client::show_increment_components_detail).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIncrementComponentsDetailResponse {
     /// The HTTP status code the server answered with.
@@ -10244,7 +10244,7 @@ pub struct ShowIncrementComponentsDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowIncrementComponentsDetailResponse,
+    pub body: crate::models::ShowIncrementComponentsDetailResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -10258,7 +10258,7 @@ const SHOW_METERING_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_metering`](crate::Client::show_metering): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMeteringRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10314,7 +10314,7 @@ impl ShowMeteringRequest {
 /// Response of [`Client::show_metering`](crate::Client::show_metering).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMeteringResponse {
     /// The HTTP status code the server answered with.
@@ -10324,7 +10324,7 @@ pub struct ShowMeteringResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMeteringResponse,
+    pub body: crate::models::ShowMeteringResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -10338,7 +10338,7 @@ const UPDATE_JOB_CONFIGURATIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_job_configurations`](crate::Client::update_job_configurations): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobConfigurationsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10406,7 +10406,7 @@ impl UpdateJobConfigurationsRequest {
 /// Response of [`Client::update_job_configurations`](crate::Client::update_job_configurations).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobConfigurationsResponse {
     /// The HTTP status code the server answered with.
@@ -10430,7 +10430,7 @@ const SHOW_MONITOR_DATA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_monitor_data`](crate::Client::show_monitor_data): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMonitorDataRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10486,7 +10486,7 @@ impl ShowMonitorDataRequest {
 /// Response of [`Client::show_monitor_data`](crate::Client::show_monitor_data).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMonitorDataResponse {
     /// The HTTP status code the server answered with.
@@ -10496,7 +10496,7 @@ pub struct ShowMonitorDataResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMonitorDataResponse,
+    pub body: crate::models::ShowMonitorDataResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -10510,7 +10510,7 @@ const SHOW_OBJECT_MAPPING_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_object_mapping`](crate::Client::show_object_mapping): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowObjectMappingRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10584,7 +10584,7 @@ impl ShowObjectMappingRequest {
 /// Response of [`Client::show_object_mapping`](crate::Client::show_object_mapping).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowObjectMappingResponse {
     /// The HTTP status code the server answered with.
@@ -10594,7 +10594,7 @@ pub struct ShowObjectMappingResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowObjectMappingResponse,
+    pub body: crate::models::ShowObjectMappingResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -10640,7 +10640,7 @@ const SHOW_SUPPORT_OBJECT_TYPE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_support_object_type`](crate::Client::show_support_object_type): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSupportObjectTypeRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10696,7 +10696,7 @@ impl ShowSupportObjectTypeRequest {
 /// Response of [`Client::show_support_object_type`](crate::Client::show_support_object_type).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSupportObjectTypeResponse {
     /// The HTTP status code the server answered with.
@@ -10706,7 +10706,7 @@ pub struct ShowSupportObjectTypeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSupportObjectTypeResponse,
+    pub body: crate::models::ShowSupportObjectTypeResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -10720,7 +10720,7 @@ const EXPORT_OPERATION_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::export_operation_info`](crate::Client::export_operation_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportOperationInfoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10776,7 +10776,7 @@ impl ExportOperationInfoRequest {
 /// Response of [`Client::export_operation_info`](crate::Client::export_operation_info).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportOperationInfoResponse {
     /// The HTTP status code the server answered with.
@@ -10800,7 +10800,7 @@ const SHOW_PROGRESS_DATA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_progress_data`](crate::Client::show_progress_data): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProgressDataRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10906,7 +10906,7 @@ impl ShowProgressDataRequest {
 /// Response of [`Client::show_progress_data`](crate::Client::show_progress_data).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProgressDataResponse {
     /// The HTTP status code the server answered with.
@@ -10916,7 +10916,7 @@ pub struct ShowProgressDataResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowProgressDataResponse,
+    pub body: crate::models::ShowProgressDataResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -10965,7 +10965,7 @@ const SHOW_REPLAY_EXECUTE_RECORD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_replay_execute_record`](crate::Client::show_replay_execute_record): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayExecuteRecordRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11073,7 +11073,7 @@ impl ShowReplayExecuteRecordRequest {
 /// Response of [`Client::show_replay_execute_record`](crate::Client::show_replay_execute_record).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayExecuteRecordResponse {
     /// The HTTP status code the server answered with.
@@ -11083,7 +11083,7 @@ pub struct ShowReplayExecuteRecordResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReplayExecuteRecordResponse,
+    pub body: crate::models::ShowReplayExecuteRecordResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -11132,7 +11132,7 @@ const SHOW_REPLAY_PROGRESS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_replay_progress`](crate::Client::show_replay_progress): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayProgressRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11188,7 +11188,7 @@ impl ShowReplayProgressRequest {
 /// Response of [`Client::show_replay_progress`](crate::Client::show_replay_progress).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayProgressResponse {
     /// The HTTP status code the server answered with.
@@ -11198,7 +11198,7 @@ pub struct ShowReplayProgressResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReplayProgressResponse,
+    pub body: crate::models::ShowReplayProgressResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -11212,7 +11212,7 @@ const SHOW_REPLAY_RECORD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_replay_record`](crate::Client::show_replay_record): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayRecordRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11320,7 +11320,7 @@ impl ShowReplayRecordRequest {
 /// Response of [`Client::show_replay_record`](crate::Client::show_replay_record).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayRecordResponse {
     /// The HTTP status code the server answered with.
@@ -11330,7 +11330,7 @@ pub struct ShowReplayRecordResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReplayRecordResponse,
+    pub body: crate::models::ShowReplayRecordResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -11379,7 +11379,7 @@ const SHOW_REPLAY_RESULTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_replay_results`](crate::Client::show_replay_results): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayResultsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11569,7 +11569,7 @@ impl ShowReplayResultsRequest {
 /// Response of [`Client::show_replay_results`](crate::Client::show_replay_results).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayResultsResponse {
     /// The HTTP status code the server answered with.
@@ -11579,7 +11579,7 @@ pub struct ShowReplayResultsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReplayResultsResponse,
+    pub body: crate::models::ShowReplayResultsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -11593,7 +11593,7 @@ const SHOW_SMN_SUBSCRIPTION_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_smn_subscription_detail`](crate::Client::show_smn_subscription_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSmnSubscriptionDetailRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11649,7 +11649,7 @@ impl ShowSmnSubscriptionDetailRequest {
 /// Response of [`Client::show_smn_subscription_detail`](crate::Client::show_smn_subscription_detail).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSmnSubscriptionDetailResponse {
     /// The HTTP status code the server answered with.
@@ -11659,7 +11659,7 @@ pub struct ShowSmnSubscriptionDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSmnSubscriptionDetailResponse,
+    pub body: crate::models::ShowSmnSubscriptionDetailResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -11673,7 +11673,7 @@ const SHOW_REPLAY_REPORT_EXPORT_STATUS_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::show_replay_report_export_status`](crate::Client::show_replay_report_export_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayReportExportStatusRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11743,7 +11743,7 @@ impl ShowReplayReportExportStatusRequest {
 /// Response of [`Client::show_replay_report_export_status`](crate::Client::show_replay_report_export_status).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowReplayReportExportStatusResponse {
     /// The HTTP status code the server answered with.
@@ -11753,7 +11753,7 @@ pub struct ShowReplayReportExportStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowReplayReportExportStatusResponse,
+    pub body: crate::models::ShowReplayReportExportStatusResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -11767,7 +11767,7 @@ const UPDATE_START_POSITION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_start_position`](crate::Client::update_start_position): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateStartPositionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11841,7 +11841,7 @@ impl UpdateStartPositionRequest {
 /// Response of [`Client::update_start_position`](crate::Client::update_start_position).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateStartPositionResponse {
     /// The HTTP status code the server answered with.
@@ -11865,7 +11865,7 @@ const STOP_JOB_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::stop_job_action`](crate::Client::stop_job_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopJobActionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11933,7 +11933,7 @@ impl StopJobActionRequest {
 /// Response of [`Client::stop_job_action`](crate::Client::stop_job_action).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StopJobActionResponse {
     /// The HTTP status code the server answered with.
@@ -11943,7 +11943,7 @@ pub struct StopJobActionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::StopJobActionResponse,
+    pub body: crate::models::StopJobActionResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -11957,7 +11957,7 @@ const SHOW_SWITCHOVER_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_switchover_info`](crate::Client::show_switchover_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSwitchoverInfoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12013,7 +12013,7 @@ impl ShowSwitchoverInfoRequest {
 /// Response of [`Client::show_switchover_info`](crate::Client::show_switchover_info).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSwitchoverInfoResponse {
     /// The HTTP status code the server answered with.
@@ -12023,7 +12023,7 @@ pub struct ShowSwitchoverInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSwitchoverInfoResponse,
+    pub body: crate::models::ShowSwitchoverInfoResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -12037,7 +12037,7 @@ const SHOW_TIMELINE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_timeline`](crate::Client::show_timeline): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTimelineRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12119,7 +12119,7 @@ impl ShowTimelineRequest {
 /// Response of [`Client::show_timeline`](crate::Client::show_timeline).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTimelineResponse {
     /// The HTTP status code the server answered with.
@@ -12129,7 +12129,7 @@ pub struct ShowTimelineResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowTimelineResponse,
+    pub body: crate::models::ShowTimelineResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -12176,7 +12176,7 @@ const SYNC_USER_JDBC_DRIVER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::sync_user_jdbc_driver`](crate::Client::sync_user_jdbc_driver): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SyncUserJdbcDriverRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12247,7 +12247,7 @@ impl SyncUserJdbcDriverRequest {
 /// Response of [`Client::sync_user_jdbc_driver`](crate::Client::sync_user_jdbc_driver).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SyncUserJdbcDriverResponse {
     /// The HTTP status code the server answered with.
@@ -12271,7 +12271,7 @@ const SYNC_JDBC_DRIVER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::sync_jdbc_driver`](crate::Client::sync_jdbc_driver): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SyncJdbcDriverRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12339,7 +12339,7 @@ impl SyncJdbcDriverRequest {
 /// Response of [`Client::sync_jdbc_driver`](crate::Client::sync_jdbc_driver).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SyncJdbcDriverResponse {
     /// The HTTP status code the server answered with.
@@ -12363,7 +12363,7 @@ const LIST_PROJECT_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_project_tags`](crate::Client::list_project_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListProjectTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12419,7 +12419,7 @@ impl ListProjectTagsRequest {
 /// Response of [`Client::list_project_tags`](crate::Client::list_project_tags).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListProjectTagsResponse {
     /// The HTTP status code the server answered with.
@@ -12429,7 +12429,7 @@ pub struct ListProjectTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListProjectTagsResponse,
+    pub body: crate::models::ListProjectTagsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -12443,7 +12443,7 @@ const SHOW_INSTANCE_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_instance_tags`](crate::Client::show_instance_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowInstanceTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12513,7 +12513,7 @@ impl ShowInstanceTagsRequest {
 /// Response of [`Client::show_instance_tags`](crate::Client::show_instance_tags).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowInstanceTagsResponse {
     /// The HTTP status code the server answered with.
@@ -12523,7 +12523,7 @@ pub struct ShowInstanceTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowInstanceTagsResponse,
+    pub body: crate::models::ShowInstanceTagsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -12537,7 +12537,7 @@ const BATCH_TAG_ACTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_tag_action`](crate::Client::batch_tag_action): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchTagActionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12625,7 +12625,7 @@ impl BatchTagActionRequest {
 /// Response of [`Client::batch_tag_action`](crate::Client::batch_tag_action).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchTagActionResponse {
     /// The HTTP status code the server answered with.
@@ -12647,7 +12647,7 @@ const SHOW_LINK_FLAVORS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_link_flavors`](crate::Client::show_link_flavors): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "link-flavors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLinkFlavorsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12761,7 +12761,7 @@ impl ShowLinkFlavorsRequest {
 /// Response of [`Client::show_link_flavors`](crate::Client::show_link_flavors).
 #[cfg(feature = "link-flavors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLinkFlavorsResponse {
     /// The HTTP status code the server answered with.
@@ -12771,7 +12771,7 @@ pub struct ShowLinkFlavorsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLinkFlavorsResponse,
+    pub body: crate::models::ShowLinkFlavorsResponseBody,
 }
 
 #[cfg(feature = "links")]
@@ -12785,7 +12785,7 @@ const LIST_LINKS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_links`](crate::Client::list_links): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "links")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLinksRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12865,7 +12865,7 @@ impl ListLinksRequest {
 /// Response of [`Client::list_links`](crate::Client::list_links).
 #[cfg(feature = "links")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLinksResponse {
     /// The HTTP status code the server answered with.
@@ -12875,7 +12875,7 @@ pub struct ListLinksResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListLinksResponse,
+    pub body: crate::models::ListLinksResponseBody,
 }
 
 #[cfg(feature = "links")]
@@ -12920,7 +12920,7 @@ const SHOW_SMN_TOPIC_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_smn_topic_info`](crate::Client::show_smn_topic_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "smn")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSmnTopicInfoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12962,7 +12962,7 @@ impl ShowSmnTopicInfoRequest {
 /// Response of [`Client::show_smn_topic_info`](crate::Client::show_smn_topic_info).
 #[cfg(feature = "smn")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSmnTopicInfoResponse {
     /// The HTTP status code the server answered with.
@@ -12972,7 +12972,7 @@ pub struct ShowSmnTopicInfoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSmnTopicInfoResponse,
+    pub body: crate::models::ShowSmnTopicInfoResponseBody,
 }
 
 #[cfg(feature = "subscription")]
@@ -12986,7 +12986,7 @@ const CREATE_SUBSCRIPTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_subscription`](crate::Client::create_subscription): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubscriptionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13046,7 +13046,7 @@ impl CreateSubscriptionRequest {
 /// Response of [`Client::create_subscription`](crate::Client::create_subscription).
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubscriptionResponse {
     /// The HTTP status code the server answered with.
@@ -13056,7 +13056,7 @@ pub struct CreateSubscriptionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateSubscriptionResponse,
+    pub body: crate::models::CreateSubscriptionResponseBody,
 }
 
 #[cfg(feature = "subscription")]
@@ -13070,7 +13070,7 @@ const RESET_SUBSCRIPTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::reset_subscription`](crate::Client::reset_subscription): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResetSubscriptionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13126,7 +13126,7 @@ impl ResetSubscriptionRequest {
 /// Response of [`Client::reset_subscription`](crate::Client::reset_subscription).
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResetSubscriptionResponse {
     /// The HTTP status code the server answered with.
@@ -13150,7 +13150,7 @@ const RETRY_SUBSCRIPTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::retry_subscription`](crate::Client::retry_subscription): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RetrySubscriptionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13206,7 +13206,7 @@ impl RetrySubscriptionRequest {
 /// Response of [`Client::retry_subscription`](crate::Client::retry_subscription).
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RetrySubscriptionResponse {
     /// The HTTP status code the server answered with.
@@ -13230,7 +13230,7 @@ const START_SUBSCRIPTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::start_subscription`](crate::Client::start_subscription): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StartSubscriptionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13286,7 +13286,7 @@ impl StartSubscriptionRequest {
 /// Response of [`Client::start_subscription`](crate::Client::start_subscription).
 #[cfg(feature = "subscription")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StartSubscriptionResponse {
     /// The HTTP status code the server answered with.
@@ -13310,7 +13310,7 @@ const SHOW_SUBSCRIPTION_LISTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_subscription_lists`](crate::Client::show_subscription_lists): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubscriptionListsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13394,7 +13394,7 @@ impl ShowSubscriptionListsRequest {
 /// Response of [`Client::show_subscription_lists`](crate::Client::show_subscription_lists).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubscriptionListsResponse {
     /// The HTTP status code the server answered with.
@@ -13404,7 +13404,7 @@ pub struct ShowSubscriptionListsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSubscriptionListsResponse,
+    pub body: crate::models::ShowSubscriptionListsResponseBody,
 }
 
 #[cfg(feature = "subscriptions")]
@@ -13418,7 +13418,7 @@ const SHOW_SUBSCRIPTION_DETAIL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_subscription_detail`](crate::Client::show_subscription_detail): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubscriptionDetailRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13474,7 +13474,7 @@ impl ShowSubscriptionDetailRequest {
 /// Response of [`Client::show_subscription_detail`](crate::Client::show_subscription_detail).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubscriptionDetailResponse {
     /// The HTTP status code the server answered with.
@@ -13484,7 +13484,7 @@ pub struct ShowSubscriptionDetailResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSubscriptionDetailResponse,
+    pub body: crate::models::ShowSubscriptionDetailResponseBody,
 }
 
 #[cfg(feature = "subscriptions")]
@@ -13498,7 +13498,7 @@ const DELETE_SUBSCRIPTION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_subscription`](crate::Client::delete_subscription): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSubscriptionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13554,7 +13554,7 @@ impl DeleteSubscriptionRequest {
 /// Response of [`Client::delete_subscription`](crate::Client::delete_subscription).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSubscriptionResponse {
     /// The HTTP status code the server answered with.
@@ -13578,7 +13578,7 @@ const UPDATE_SUBSCRIPTION_INFO_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_subscription_info`](crate::Client::update_subscription_info): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubscriptionInfoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13652,7 +13652,7 @@ impl UpdateSubscriptionInfoRequest {
 /// Response of [`Client::update_subscription_info`](crate::Client::update_subscription_info).
 #[cfg(feature = "subscriptions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubscriptionInfoResponse {
     /// The HTTP status code the server answered with.
@@ -13676,7 +13676,7 @@ const LIST_SUPPORT_LINKS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_support_links`](crate::Client::list_support_links): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "support-links")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSupportLinksRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13756,7 +13756,7 @@ impl ListSupportLinksRequest {
 /// Response of [`Client::list_support_links`](crate::Client::list_support_links).
 #[cfg(feature = "support-links")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSupportLinksResponse {
     /// The HTTP status code the server answered with.
@@ -13780,7 +13780,7 @@ const LIST_REPLAY_SUPPORT_SOURCE_CONFIG_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::list_replay_support_source_config`](crate::Client::list_replay_support_source_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "support-replay-config")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListReplaySupportSourceConfigRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13846,7 +13846,7 @@ impl ListReplaySupportSourceConfigRequest {
 /// Response of [`Client::list_replay_support_source_config`](crate::Client::list_replay_support_source_config).
 #[cfg(feature = "support-replay-config")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListReplaySupportSourceConfigResponse {
     /// The HTTP status code the server answered with.
@@ -13856,7 +13856,7 @@ pub struct ListReplaySupportSourceConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListReplaySupportSourceConfigResponse,
+    pub body: crate::models::ListReplaySupportSourceConfigResponseBody,
 }
 
 #[cfg(feature = "support-replay-config")]
@@ -13904,7 +13904,7 @@ const LIST_TEMPLATES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_templates`](crate::Client::list_templates): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTemplatesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -13970,7 +13970,7 @@ impl ListTemplatesRequest {
 /// Response of [`Client::list_templates`](crate::Client::list_templates).
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTemplatesResponse {
     /// The HTTP status code the server answered with.
@@ -13980,7 +13980,7 @@ pub struct ListTemplatesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListTemplatesResponse,
+    pub body: crate::models::ListTemplatesResponseBody,
 }
 
 #[cfg(feature = "templates")]
@@ -14028,7 +14028,7 @@ const DOWNLOAD_CREATE_TEMPLATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::download_create_template`](crate::Client::download_create_template): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "templates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DownloadCreateTemplateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -14105,7 +14105,7 @@ const COUNT_INSTANCE_BY_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::count_instance_by_tags`](crate::Client::count_instance_by_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountInstanceByTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -14179,7 +14179,7 @@ impl CountInstanceByTagsRequest {
 /// Response of [`Client::count_instance_by_tags`](crate::Client::count_instance_by_tags).
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountInstanceByTagsResponse {
     /// The HTTP status code the server answered with.
@@ -14189,7 +14189,7 @@ pub struct CountInstanceByTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CountInstanceByTagsResponse,
+    pub body: crate::models::CountInstanceByTagsResponseBody,
 }
 
 #[cfg(feature = "resource-instances")]
@@ -14203,7 +14203,7 @@ const LIST_INSTANCE_BY_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_instance_by_tags`](crate::Client::list_instance_by_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListInstanceByTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -14301,7 +14301,7 @@ impl ListInstanceByTagsRequest {
 /// Response of [`Client::list_instance_by_tags`](crate::Client::list_instance_by_tags).
 #[cfg(feature = "resource-instances")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListInstanceByTagsResponse {
     /// The HTTP status code the server answered with.
@@ -14311,7 +14311,7 @@ pub struct ListInstanceByTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListInstanceByTagsResponse,
+    pub body: crate::models::ListInstanceByTagsResponseBody,
 }
 
 #[cfg(feature = "resource-instances")]
@@ -14359,7 +14359,7 @@ const LIST_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_tags`](crate::Client::list_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -14415,7 +14415,7 @@ impl ListTagsRequest {
 /// Response of [`Client::list_tags`](crate::Client::list_tags).
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTagsResponse {
     /// The HTTP status code the server answered with.
@@ -14425,7 +14425,7 @@ pub struct ListTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListTagsResponse,
+    pub body: crate::models::ListTagsResponseBody,
 }
 
 #[cfg(feature = "tags")]
@@ -14439,7 +14439,7 @@ const LIST_INSTANCE_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_instance_tags`](crate::Client::list_instance_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListInstanceTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -14509,7 +14509,7 @@ impl ListInstanceTagsRequest {
 /// Response of [`Client::list_instance_tags`](crate::Client::list_instance_tags).
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListInstanceTagsResponse {
     /// The HTTP status code the server answered with.
@@ -14519,7 +14519,7 @@ pub struct ListInstanceTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListInstanceTagsResponse,
+    pub body: crate::models::ListInstanceTagsResponseBody,
 }
 
 #[cfg(feature = "tags")]
@@ -14533,7 +14533,7 @@ const BATCH_CREATE_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_create_tags`](crate::Client::batch_create_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -14615,7 +14615,7 @@ impl BatchCreateTagsRequest {
 /// Response of [`Client::batch_create_tags`](crate::Client::batch_create_tags).
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateTagsResponse {
     /// The HTTP status code the server answered with.
@@ -14639,7 +14639,7 @@ const BATCH_DELETE_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_tags`](crate::Client::batch_delete_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -14721,7 +14721,7 @@ impl BatchDeleteTagsRequest {
 /// Response of [`Client::batch_delete_tags`](crate::Client::batch_delete_tags).
 #[cfg(feature = "tags")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteTagsResponse {
     /// The HTTP status code the server answered with.
@@ -14740,6 +14740,24 @@ impl crate::Client {
     /// 查询数据库对象信息。
     ///
     /// `GET /v5.1/{project_id}/jobs/{job_id}/db-object`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDbObjectsListRequest;
+    ///
+    /// let request = ShowDbObjectsListRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .r#type("your-type");
+    /// match client.show_db_objects_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_db_objects_list(
         &self,
@@ -14766,6 +14784,23 @@ impl crate::Client {
     /// - 当已同步到目标库的库表信息过大，需要提前将数据加载到缓存中时，type取值为synchronized。
     ///
     /// `POST /v5.1/{project_id}/jobs/{job_id}/db-objects/collect`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CollectDbObjectsInfoRequest;
+    ///
+    /// let request = CollectDbObjectsInfoRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.collect_db_objects_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn collect_db_objects_info(
         &self,
@@ -14789,6 +14824,23 @@ impl crate::Client {
     /// 根据源库类型，目标库类型，是否自建，获取委托所需要的权限
     ///
     /// `GET /v5/{project_id}/agency/permissions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListsAgencyPermissionsRequest;
+    ///
+    /// let request = ListsAgencyPermissionsRequest::new()
+    ///     .is_non_dbs(true);
+    /// match client.lists_agency_permissions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agency")]
     pub async fn lists_agency_permissions(
         &self,
@@ -14811,6 +14863,23 @@ impl crate::Client {
     /// 查询委托权限详情
     ///
     /// `GET /v5/{project_id}/agency/{agency_name}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowAgencyInfoRequest;
+    ///
+    /// let request = ShowAgencyInfoRequest::new()
+    ///     .agency_name("your-agency-name");
+    /// match client.show_agency_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agency")]
     pub async fn show_agency_info(
         &self,
@@ -14831,6 +14900,23 @@ impl crate::Client {
     /// 更新委托权限策略
     ///
     /// `PUT /v5/{project_id}/agency/{agency_name}/policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateAgencyPolicyRequest;
+    ///
+    /// let request = UpdateAgencyPolicyRequest::new()
+    ///     .agency_name("your-agency-name");
+    /// match client.update_agency_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agency")]
     pub async fn update_agency_policy(
         &self,
@@ -14854,6 +14940,22 @@ impl crate::Client {
     /// 获取当前备份迁移任务列表，不包含已删除的任务。
     ///
     /// `GET /v5/{project_id}/backup-migration-jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListReplicationJobsRequest;
+    ///
+    /// let request = ListReplicationJobsRequest::new();
+    /// match client.list_replication_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "backup-migration-jobs")]
     pub async fn list_replication_jobs(
         &self,
@@ -14897,6 +14999,22 @@ impl crate::Client {
     /// - 通过RDS全量备份进行全量数据迁移。
     ///
     /// `POST /v5/{project_id}/backup-migration-jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CreateReplicationJobRequest;
+    ///
+    /// let request = CreateReplicationJobRequest::new();
+    /// match client.create_replication_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "backup-migration-jobs")]
     pub async fn create_replication_job(
         &self,
@@ -14919,6 +15037,23 @@ impl crate::Client {
     /// 获取指定备份迁移任务详细信息。
     ///
     /// `GET /v5/{project_id}/backup-migration-jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowReplicationJobRequest;
+    ///
+    /// let request = ShowReplicationJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_replication_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "backup-migration-jobs")]
     pub async fn show_replication_job(
         &self,
@@ -14941,6 +15076,23 @@ impl crate::Client {
     /// 修改指定备份迁移任务信息，任务名与任务描述。
     ///
     /// `PUT /v5/{project_id}/backup-migration-jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateReplicationJobRequest;
+    ///
+    /// let request = UpdateReplicationJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_replication_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "backup-migration-jobs")]
     pub async fn update_replication_job(
         &self,
@@ -14964,6 +15116,23 @@ impl crate::Client {
     /// 对于已经完成的备份迁移任务，可以选择删除迁移任务。
     ///
     /// `DELETE /v5/{project_id}/backup-migration-jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DeleteReplicationJobRequest;
+    ///
+    /// let request = DeleteReplicationJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.delete_replication_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "backup-migration-jobs")]
     pub async fn delete_replication_job(
         &self,
@@ -14986,6 +15155,22 @@ impl crate::Client {
     /// 查询租户批量异步创建的任务列表。
     ///
     /// `GET /v5/{project_id}/batch-async-jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListAsyncJobsRequest;
+    ///
+    /// let request = ListAsyncJobsRequest::new();
+    /// match client.list_async_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "batch-async-jobs")]
     pub async fn list_async_jobs(
         &self,
@@ -15023,6 +15208,23 @@ impl crate::Client {
     /// 查询租户指定ID批量异步任务详情，默认为任务的“create_time”降序排序获取结果，支持分页查询。
     ///
     /// `GET /v5/{project_id}/batch-async-jobs/{async_job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListAsyncJobDetailRequest;
+    ///
+    /// let request = ListAsyncJobDetailRequest::new()
+    ///     .async_job_id("your-async-job-id");
+    /// match client.list_async_job_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "batch-async-jobs")]
     pub async fn list_async_job_detail(
         &self,
@@ -15062,6 +15264,23 @@ impl crate::Client {
     /// 更新租户指定ID批量异步任务详情。
     ///
     /// `PUT /v5/{project_id}/batch-async-jobs/{async_job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateBatchAsyncJobsRequest;
+    ///
+    /// let request = UpdateBatchAsyncJobsRequest::new()
+    ///     .async_job_id("your-async-job-id");
+    /// match client.update_batch_async_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "batch-async-jobs")]
     pub async fn update_batch_async_jobs(
         &self,
@@ -15085,6 +15304,23 @@ impl crate::Client {
     /// 提交批量创建异步任务，当批量异步任务创建或更新参数后，系统会自动开始进行参数校验，待所有任务成功完成参数校验后并且无报错时，可调用此接口开始创建DRS任务实例。
     ///
     /// `POST /v5/{project_id}/batch-async-jobs/{async_job_id}/commit`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CommitAsyncJobRequest;
+    ///
+    /// let request = CommitAsyncJobRequest::new()
+    ///     .async_job_id("your-async-job-id");
+    /// match client.commit_async_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "batch-async-jobs")]
     pub async fn commit_async_job(
         &self,
@@ -15107,6 +15343,22 @@ impl crate::Client {
     /// 查询连接列表，可根据连接类型进行查询。
     ///
     /// `GET /v5/{project_id}/connections`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListConnectionsRequest;
+    ///
+    /// let request = ListConnectionsRequest::new();
+    /// match client.list_connections(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "connections")]
     pub async fn list_connections(
         &self,
@@ -15144,6 +15396,22 @@ impl crate::Client {
     /// 创建单个连接，该连接可以为线下自建库或云上RDS等，目前支持的数据库引擎包括MySQL、PostgreSQL、Oracle和MongoDB。
     ///
     /// `POST /v5/{project_id}/connections`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CreateConnectionRequest;
+    ///
+    /// let request = CreateConnectionRequest::new();
+    /// match client.create_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "connections")]
     pub async fn create_connection(
         &self,
@@ -15166,6 +15434,23 @@ impl crate::Client {
     /// 修改创建的连接信息。
     ///
     /// `PUT /v5/{project_id}/connections/{connection_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ModifyConnectionRequest;
+    ///
+    /// let request = ModifyConnectionRequest::new()
+    ///     .connection_id("your-connection-id");
+    /// match client.modify_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "connections")]
     pub async fn modify_connection(
         &self,
@@ -15189,6 +15474,23 @@ impl crate::Client {
     /// 删除租户指定的连接。
     ///
     /// `DELETE /v5/{project_id}/connections/{connection_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DeleteConnectionRequest;
+    ///
+    /// let request = DeleteConnectionRequest::new()
+    ///     .connection_id("your-connection-id");
+    /// match client.delete_connection(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "connections")]
     pub async fn delete_connection(
         &self,
@@ -15209,6 +15511,22 @@ impl crate::Client {
     /// 下载文件
     ///
     /// `POST /v5/{project_id}/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DownloadFileRequest;
+    ///
+    /// let request = DownloadFileRequest::new();
+    /// match client.download_file(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "download")]
     pub async fn download_file(
         &self,
@@ -15231,6 +15549,23 @@ impl crate::Client {
     /// 上传驱动文件。
     ///
     /// `POST /v5/{project_id}/driver`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UploadUserJdbcDriverRequest;
+    ///
+    /// let request = UploadUserJdbcDriverRequest::new()
+    ///     .driver_type("your-driver-type");
+    /// match client.upload_user_jdbc_driver(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "driver")]
     pub async fn upload_user_jdbc_driver(
         &self,
@@ -15264,6 +15599,23 @@ impl crate::Client {
     /// 查询驱动文件列表。
     ///
     /// `GET /v5/{project_id}/drivers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListUserJdbcDriversRequest;
+    ///
+    /// let request = ListUserJdbcDriversRequest::new()
+    ///     .driver_type("your-driver-type");
+    /// match client.list_user_jdbc_drivers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "drivers")]
     pub async fn list_user_jdbc_drivers(
         &self,
@@ -15303,6 +15655,22 @@ impl crate::Client {
     /// 删除驱动文件。
     ///
     /// `DELETE /v5/{project_id}/drivers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DeleteUserJdbcDriverRequest;
+    ///
+    /// let request = DeleteUserJdbcDriverRequest::new();
+    /// match client.delete_user_jdbc_driver(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "drivers")]
     pub async fn delete_user_jdbc_driver(
         &self,
@@ -15325,6 +15693,22 @@ impl crate::Client {
     /// 查询企业项目列表。
     ///
     /// `GET /v5/{project_id}/enterprise-projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowEnterpriseProjectRequest;
+    ///
+    /// let request = ShowEnterpriseProjectRequest::new();
+    /// match client.show_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn show_enterprise_project(
         &self,
@@ -15366,6 +15750,22 @@ impl crate::Client {
     /// 导出任务列表
     ///
     /// `POST /v5/{project_id}/export-jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ExportJobListRequest;
+    ///
+    /// let request = ExportJobListRequest::new();
+    /// match client.export_job_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "export-jobs")]
     pub async fn export_job_list(
         &self,
@@ -15388,6 +15788,22 @@ impl crate::Client {
     /// 查询下载文件列表。
     ///
     /// `GET /v5/{project_id}/files`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowFilesRequest;
+    ///
+    /// let request = ShowFilesRequest::new();
+    /// match client.show_files(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "files")]
     pub async fn show_files(
         &self,
@@ -15425,6 +15841,22 @@ impl crate::Client {
     /// 上传驱动文件。
     ///
     /// `POST /v5/{project_id}/jdbc-driver`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UploadJdbcDriverRequest;
+    ///
+    /// let request = UploadJdbcDriverRequest::new();
+    /// match client.upload_jdbc_driver(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jdbc-driver")]
     pub async fn upload_jdbc_driver(
         &self,
@@ -15457,6 +15889,22 @@ impl crate::Client {
     /// 查询驱动文件列表。
     ///
     /// `GET /v5/{project_id}/jdbc-drivers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListJdbcDriversRequest;
+    ///
+    /// let request = ListJdbcDriversRequest::new();
+    /// match client.list_jdbc_drivers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jdbc-drivers")]
     pub async fn list_jdbc_drivers(
         &self,
@@ -15494,6 +15942,22 @@ impl crate::Client {
     /// 删除驱动文件。
     ///
     /// `DELETE /v5/{project_id}/jdbc-drivers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DeleteJdbcDriverRequest;
+    ///
+    /// let request = DeleteJdbcDriverRequest::new();
+    /// match client.delete_jdbc_driver(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jdbc-drivers")]
     pub async fn delete_jdbc_driver(
         &self,
@@ -15516,6 +15980,23 @@ impl crate::Client {
     /// DRS同步和灾备任务按需计费转包周期计费。
     ///
     /// `POST /v5/{project_id}/job/{job_id}/change-to-period`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ChangeToPeriodRequest;
+    ///
+    /// let request = ChangeToPeriodRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.change_to_period(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn change_to_period(
         &self,
@@ -15537,6 +16018,23 @@ impl crate::Client {
     /// 查询对象的列信息（列映射、列过滤）
     ///
     /// `POST /v5/{project_id}/job/{job_id}/column-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowColumnInfosRequest;
+    ///
+    /// let request = ShowColumnInfosRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_column_infos(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_column_infos(
         &self,
@@ -15558,6 +16056,23 @@ impl crate::Client {
     /// 删除对象的列信息（列映射、列过滤）
     ///
     /// `DELETE /v5/{project_id}/job/{job_id}/column-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DeleteColumnInfosRequest;
+    ///
+    /// let request = DeleteColumnInfosRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.delete_column_infos(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn delete_column_infos(
         &self,
@@ -15579,6 +16094,23 @@ impl crate::Client {
     /// 修改对象的列信息（列映射、列过滤）
     ///
     /// `POST /v5/{project_id}/job/{job_id}/column-info-modification`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ModifyColumnInfosRequest;
+    ///
+    /// let request = ModifyColumnInfosRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.modify_column_infos(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn modify_column_infos(
         &self,
@@ -15600,6 +16132,24 @@ impl crate::Client {
     /// 获取指定数据库表列信息
     ///
     /// `GET /v5/{project_id}/job/{job_id}/columns`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowColumnInfoResultRequest;
+    ///
+    /// let request = ShowColumnInfoResultRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .query_id("your-query-id");
+    /// match client.show_column_info_result(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_column_info_result(
         &self,
@@ -15637,6 +16187,23 @@ impl crate::Client {
     /// 采集指定数据库表的列信息
     ///
     /// `POST /v5/{project_id}/job/{job_id}/columns/collect`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CollectColumnsRequest;
+    ///
+    /// let request = CollectColumnsRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.collect_columns(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn collect_columns(
         &self,
@@ -15658,6 +16225,23 @@ impl crate::Client {
     /// 数据过滤规则校验
     ///
     /// `POST /v5/{project_id}/job/{job_id}/data-filtering/check`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CheckDataFilterRequest;
+    ///
+    /// let request = CheckDataFilterRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.check_data_filter(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn check_data_filter(
         &self,
@@ -15679,6 +16263,24 @@ impl crate::Client {
     /// 获取数据过滤校验结果
     ///
     /// `GET /v5/{project_id}/job/{job_id}/data-filtering/result`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDataFilteringResultRequest;
+    ///
+    /// let request = ShowDataFilteringResultRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .query_id("your-query-id");
+    /// match client.show_data_filtering_result(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_data_filtering_result(
         &self,
@@ -15700,6 +16302,23 @@ impl crate::Client {
     /// 查询对象的列加工（列映射、列过滤）情况
     ///
     /// `GET /v5/{project_id}/job/{job_id}/object-column-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowObjectColumnInfoRequest;
+    ///
+    /// let request = ShowObjectColumnInfoRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_object_column_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "job")]
     pub async fn show_object_column_info(
         &self,
@@ -15743,6 +16362,23 @@ impl crate::Client {
     /// 查询租户任务列表，可以根据企业项目，引擎类型，网络类型，任务状态，任务名称，任务ID进行查询。
     ///
     /// `GET /v5/{project_id}/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListJobsRequest;
+    ///
+    /// let request = ListJobsRequest::new()
+    ///     .job_type("your-job-type");
+    /// match client.list_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_jobs(
         &self,
@@ -15780,6 +16416,22 @@ impl crate::Client {
     /// 创建单个任务，根据请求参数不同，可以创建单个实时迁移、实时同步任务。
     ///
     /// `POST /v5/{project_id}/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CreateJobRequest;
+    ///
+    /// let request = CreateJobRequest::new();
+    /// match client.create_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn create_job(
         &self,
@@ -15802,6 +16454,22 @@ impl crate::Client {
     /// 批量删除租户指定ID任务。
     ///
     /// `DELETE /v5/{project_id}/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::BatchDeleteJobsByIdRequest;
+    ///
+    /// let request = BatchDeleteJobsByIdRequest::new();
+    /// match client.batch_delete_jobs_by_id(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn batch_delete_jobs_by_id(
         &self,
@@ -15824,6 +16492,22 @@ impl crate::Client {
     /// 批量操作租户指定ID任务。
     ///
     /// `POST /v5/{project_id}/jobs/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::BatchExecuteJobActionsRequest;
+    ///
+    /// let request = BatchExecuteJobActionsRequest::new();
+    /// match client.batch_execute_job_actions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn batch_execute_job_actions(
         &self,
@@ -15846,6 +16530,22 @@ impl crate::Client {
     /// 批量异步创建任务，根据请求参数不同，可以批量异步创建实时迁移、实时同步、实时灾备等任务。
     ///
     /// `POST /v5/{project_id}/jobs/batch-async-create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::BatchCreateJobsAsyncRequest;
+    ///
+    /// let request = BatchCreateJobsAsyncRequest::new();
+    /// match client.batch_create_jobs_async(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn batch_create_jobs_async(
         &self,
@@ -15868,6 +16568,22 @@ impl crate::Client {
     /// 批量结束租户指定ID任务。
     ///
     /// `POST /v5/{project_id}/jobs/batch-stop`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::BatchStopJobsActionRequest;
+    ///
+    /// let request = BatchStopJobsActionRequest::new();
+    /// match client.batch_stop_jobs_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn batch_stop_jobs_action(
         &self,
@@ -15890,6 +16606,24 @@ impl crate::Client {
     /// 根据ddm/gaussv5数据库的分片个数计算对应子任务数量
     ///
     /// `GET /v5/{project_id}/jobs/child-count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowChildNumRequest;
+    ///
+    /// let request = ShowChildNumRequest::new()
+    ///     .instance_id("your-instance-id")
+    ///     .db_type("your-db-type");
+    /// match client.show_child_num(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_child_num(
         &self,
@@ -15914,6 +16648,22 @@ impl crate::Client {
     /// DRS支持通过克隆功能，快速复制现有同步任务的配置。
     ///
     /// `POST /v5/{project_id}/jobs/clone`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CopyJobRequest;
+    ///
+    /// let request = CopyJobRequest::new();
+    /// match client.copy_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn copy_job(
         &self,
@@ -15936,6 +16686,22 @@ impl crate::Client {
     /// 根据已有任务导出创建模板。（异步操作，需要调查询导出进度接口查询结果。）
     ///
     /// `POST /v5/{project_id}/jobs/export/template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ExportCreationTemplateRequest;
+    ///
+    /// let request = ExportCreationTemplateRequest::new();
+    /// match client.export_creation_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn export_creation_template(
         &self,
@@ -15958,6 +16724,22 @@ impl crate::Client {
     /// 创建任务时对任务名称进行校验。
     ///
     /// `POST /v5/{project_id}/jobs/name-validation`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ValidateJobNameRequest;
+    ///
+    /// let request = ValidateJobNameRequest::new();
+    /// match client.validate_job_name(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn validate_job_name(
         &self,
@@ -15978,6 +16760,22 @@ impl crate::Client {
     /// 下载批量导入任务模板
     ///
     /// `GET /v5/{project_id}/jobs/template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DownloadBatchCreateTemplateRequest;
+    ///
+    /// let request = DownloadBatchCreateTemplateRequest::new();
+    /// match client.download_batch_create_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn download_batch_create_template(
         &self,
@@ -15998,6 +16796,22 @@ impl crate::Client {
     /// 批量导入任务
     ///
     /// `POST /v5/{project_id}/jobs/template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ImportBatchCreateJobsRequest;
+    ///
+    /// let request = ImportBatchCreateJobsRequest::new();
+    /// match client.import_batch_create_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn import_batch_create_jobs(
         &self,
@@ -16031,6 +16845,23 @@ impl crate::Client {
     /// 查询导出批量创建模板进度。
     ///
     /// `GET /v5/{project_id}/jobs/{async_job_id}/export/progress`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowExportProgressRequest;
+    ///
+    /// let request = ShowExportProgressRequest::new()
+    ///     .async_job_id("your-async-job-id");
+    /// match client.show_export_progress(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_export_progress(
         &self,
@@ -16053,6 +16884,23 @@ impl crate::Client {
     /// 查询异步任务执行进度。
     ///
     /// `GET /v5/{project_id}/jobs/{async_job_id}/progress`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowTaskExecuteProgressRequest;
+    ///
+    /// let request = ShowTaskExecuteProgressRequest::new()
+    ///     .async_job_id("your-async-job-id");
+    /// match client.show_task_execute_progress(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_task_execute_progress(
         &self,
@@ -16076,6 +16924,24 @@ impl crate::Client {
     /// 查询任务详情。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowJobDetailRequest;
+    ///
+    /// let request = ShowJobDetailRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .r#type("your-type");
+    /// match client.show_job_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_job_detail(
         &self,
@@ -16119,6 +16985,23 @@ impl crate::Client {
     /// 当type取值为db_object， 进行异步处理。
     ///
     /// `PUT /v5/{project_id}/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateJobRequest;
+    ///
+    /// let request = UpdateJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn update_job(
         &self,
@@ -16142,6 +17025,23 @@ impl crate::Client {
     /// 删除租户指定ID任务。
     ///
     /// `DELETE /v5/{project_id}/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DeleteJobRequest;
+    ///
+    /// let request = DeleteJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.delete_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn delete_job(
         &self,
@@ -16163,6 +17063,23 @@ impl crate::Client {
     /// 操作租户指定ID任务。
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ExecuteJobActionRequest;
+    ///
+    /// let request = ExecuteJobActionRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.execute_job_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn execute_job_action(
         &self,
@@ -16186,6 +17103,23 @@ impl crate::Client {
     /// 获取指定任务允许、不允许、当前操作信息。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/actions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowActionsRequest;
+    ///
+    /// let request = ShowActionsRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_actions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_actions(
         &self,
@@ -16206,6 +17140,24 @@ impl crate::Client {
     /// 清除DDL告警
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/alarms/{alarm_id}/clean`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CleanAlarmsRequest;
+    ///
+    /// let request = CleanAlarmsRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .alarm_id("your-alarm-id");
+    /// match client.clean_alarms(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn clean_alarms(
         &self,
@@ -16227,6 +17179,23 @@ impl crate::Client {
     /// 关联SMN主题信息
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/associate-smn-topic`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::AssociateSmnTopicRequest;
+    ///
+    /// let request = AssociateSmnTopicRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.associate_smn_topic(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn associate_smn_topic(
         &self,
@@ -16248,6 +17217,23 @@ impl crate::Client {
     /// 规格变更
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/change-flavor`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ChangeJobFlavorRequest;
+    ///
+    /// let request = ChangeJobFlavorRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.change_job_flavor(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn change_job_flavor(
         &self,
@@ -16269,6 +17255,23 @@ impl crate::Client {
     /// 校验数据过滤规则
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/check-filter-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CheckDataFilterRulesRequest;
+    ///
+    /// let request = CheckDataFilterRulesRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.check_data_filter_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn check_data_filter_rules(
         &self,
@@ -16292,6 +17295,23 @@ impl crate::Client {
     /// 采集数据库位点信息。
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/collect-db-position`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CollectPositionAsyncRequest;
+    ///
+    /// let request = CollectPositionAsyncRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.collect_position_async(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn collect_position_async(
         &self,
@@ -16315,6 +17335,23 @@ impl crate::Client {
     /// 查询对比策略。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/compare-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowComparePolicyRequest;
+    ///
+    /// let request = ShowComparePolicyRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_compare_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_compare_policy(
         &self,
@@ -16337,6 +17374,23 @@ impl crate::Client {
     /// 修改周期性对比的对比策略，目前仅MySQL-&gt;MySQL、MySQL-&gt;GaussDB(DWS)、TaurusDB-&gt;MySQL、MySQL-GaussDB集中式，GaussDB分布式-GaussDB集中式，GaussDB集中式-MySQL，GaussDBV1-GaussDB集中式，GaussDB集中式-GaussDBV1，GaussDB集中式-GaussDB集中式，OpenGauss-GaussDB分布式，OpenGauss-GaussDB集中式，GaussDB集中式-Oracle，Oracle-GaussDB集中式，GaussDB分布式-GaussDB分布式，GaussDB分布式-Oracle，Oracle-GaussDB分布式，MySQL-TaurusDB，TaurusDB-TaurusDB，GaussDB集中式-GaussDB透明多写，GaussDB分布式-GaussDB透明多写，GaussDB透明多写-GaussDB透明多写，GaussDB透明多写-GaussDB分布式，GaussDB透明多写-GaussDB集中式，Oracle-GaussDB透明多写，GaussDB透明多写-Oracle，DB2-GaussDB分布式，DB2-GaussDB集中式，GaussDB分布式-DB2，GaussDB集中式-DB2同步任务，MySQL-&gt;MySQL、MySQL-&gt;TaurusDB迁移任务，MySQL-&gt;MySQL、MySQL-TaurusDB、TaurusDB-&gt;TaurusDB、DDM-&gt;DDM、DDS-DDS灾备任务支持对比策略设置。
     ///
     /// `PUT /v5/{project_id}/jobs/{job_id}/compare-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateComparePolicyRequest;
+    ///
+    /// let request = UpdateComparePolicyRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_compare_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn update_compare_policy(
         &self,
@@ -16363,6 +17417,24 @@ impl crate::Client {
     /// - 运行中的行对比与内容对比支持。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/compare-progress/{compare_job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowCompareProgressRequest;
+    ///
+    /// let request = ShowCompareProgressRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .compare_job_id("your-compare-job-id");
+    /// match client.show_compare_progress(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_compare_progress(
         &self,
@@ -16384,6 +17456,23 @@ impl crate::Client {
     /// 暂停对比任务
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/compare/pause`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::PauseCompareJobsRequest;
+    ///
+    /// let request = PauseCompareJobsRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.pause_compare_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn pause_compare_jobs(
         &self,
@@ -16405,6 +17494,23 @@ impl crate::Client {
     /// 继续对比任务
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/compare/restart`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::RestartCompareJobsRequest;
+    ///
+    /// let request = RestartCompareJobsRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.restart_compare_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn restart_compare_jobs(
         &self,
@@ -16426,6 +17532,24 @@ impl crate::Client {
     /// 查询用户对比详情
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/compare/users/{compare_job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowCompareUsersDetailRequest;
+    ///
+    /// let request = ShowCompareUsersDetailRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .compare_job_id("your-compare-job-id");
+    /// match client.show_compare_users_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_compare_users_detail(
         &self,
@@ -16452,6 +17576,23 @@ impl crate::Client {
     /// - 仅engine_type为mysql、mysql-to-pgl、mysql-to-gaussdbv5、mysql-to-gaussdbv5ha、mysql-to-dws、mysql-to-taurus、mysql-to-kafka、mysql-to-elasticsearch、mysql-to-oracle且任务状态只能为配置中、全量中、增量中、全量失败、增量失败、暂停中的实时同步任务支持。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/configuration-histories`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListJobHistoryParametersRequest;
+    ///
+    /// let request = ListJobHistoryParametersRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.list_job_history_parameters(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_job_history_parameters(
         &self,
@@ -16496,6 +17637,23 @@ impl crate::Client {
     /// - 仅engine_type为mysql、mysql-to-pgl、mysql-to-gaussdbv5、mysql-to-gaussdbv5ha、mysql-to-dws、mysql-to-taurus、mysql-to-kafka、mysql-to-elasticsearch、mysql-to-oracle且任务状态只能为配置中、全量中、增量中、全量失败、增量失败、暂停中的实时同步任务支持。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/configurations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListJobParametersRequest;
+    ///
+    /// let request = ListJobParametersRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.list_job_parameters(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_job_parameters(
         &self,
@@ -16539,6 +17697,23 @@ impl crate::Client {
     /// 查询数据加工规则:包含数据库表的映射信息、列信息、数据过滤信息、附加列信息、DDL以及DML信息
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/data-processing-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDataProgressRequest;
+    ///
+    /// let request = ShowDataProgressRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_data_progress(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_data_progress(
         &self,
@@ -16576,6 +17751,23 @@ impl crate::Client {
     /// 更新指定任务数据加工规则
     ///
     /// `PUT /v5/{project_id}/jobs/{job_id}/data-processing-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateDataProgressRequest;
+    ///
+    /// let request = UpdateDataProgressRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_data_progress(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn update_data_progress(
         &self,
@@ -16597,6 +17789,24 @@ impl crate::Client {
     /// 获取指定任务数据加工规则更新结果
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/data-processing-rules/result`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDataProcessingRulesResultRequest;
+    ///
+    /// let request = ShowDataProcessingRulesResultRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .query_id("your-query-id");
+    /// match client.show_data_processing_rules_result(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_data_processing_rules_result(
         &self,
@@ -16620,6 +17830,23 @@ impl crate::Client {
     /// 对象选择（文件导入 - 模板下载）。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/db-object/template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DownloadDbObjectTemplateRequest;
+    ///
+    /// let request = DownloadDbObjectTemplateRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.download_db_object_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn download_db_object_template(
         &self,
@@ -16647,6 +17874,23 @@ impl crate::Client {
     /// 对象选择（文件导入 - 模板上传）。
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/db-object/template`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UploadDbObjectTemplateRequest;
+    ///
+    /// let request = UploadDbObjectTemplateRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.upload_db_object_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn upload_db_object_template(
         &self,
@@ -16690,6 +17934,23 @@ impl crate::Client {
     /// 对象选择（文件导入 - 进度查询）。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/db-object/template/progress`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDbObjectTemplateProgressRequest;
+    ///
+    /// let request = ShowDbObjectTemplateProgressRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_db_object_template_progress(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_db_object_template_progress(
         &self,
@@ -16715,6 +17976,24 @@ impl crate::Client {
     /// 对象选择（文件导入 - 获取导入结果）。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/db-object/template/result`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDbObjectTemplateResultRequest;
+    ///
+    /// let request = ShowDbObjectTemplateResultRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .r#type("your-type");
+    /// match client.show_db_object_template_result(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_db_object_template_result(
         &self,
@@ -16743,6 +18022,24 @@ impl crate::Client {
     /// 查询数据库对象信息。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/db-objects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListDbObjectsRequest;
+    ///
+    /// let request = ListDbObjectsRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .r#type("your-type");
+    /// match client.list_db_objects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_db_objects(
         &self,
@@ -16779,6 +18076,24 @@ impl crate::Client {
     /// - 当已同步到目标库的库表信息过大，需要提前将数据加载到缓存中时，type取值为synchronized。
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/db-objects/collect`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CollectDbObjectsAsyncRequest;
+    ///
+    /// let request = CollectDbObjectsAsyncRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .r#type("your-type");
+    /// match client.collect_db_objects_async(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn collect_db_objects_async(
         &self,
@@ -16813,6 +18128,24 @@ impl crate::Client {
     /// 获取提交查询数据库对象信息的结果。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/db-objects/collection-status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDbObjectCollectionStatusRequest;
+    ///
+    /// let request = ShowDbObjectCollectionStatusRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .query_id("your-query-id");
+    /// match client.show_db_object_collection_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_db_object_collection_status(
         &self,
@@ -16836,6 +18169,24 @@ impl crate::Client {
     /// 获取对象保存进度。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/db-objects/saving-status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowUpdateObjectSavingStatusRequest;
+    ///
+    /// let request = ShowUpdateObjectSavingStatusRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .query_id("your-query-id");
+    /// match client.show_update_object_saving_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_update_object_saving_status(
         &self,
@@ -16857,6 +18208,24 @@ impl crate::Client {
     /// 获取查询数据库位点的结果
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/db-position`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowPositionResultRequest;
+    ///
+    /// let request = ShowPositionResultRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .query_id("your-query-id");
+    /// match client.show_position_result(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_position_result(
         &self,
@@ -16880,6 +18249,23 @@ impl crate::Client {
     /// 查询增量DDL列表，可根据status查询
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/ddl`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListJobDdlsRequest;
+    ///
+    /// let request = ListJobDdlsRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.list_job_ddls(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_job_ddls(
         &self,
@@ -16917,6 +18303,23 @@ impl crate::Client {
     /// 查询异常数据列表。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/dirty-data`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDirtyDataRequest;
+    ///
+    /// let request = ShowDirtyDataRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_dirty_data(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_dirty_data(
         &self,
@@ -16952,6 +18355,23 @@ impl crate::Client {
     /// 导出流量回放任务SQL报告文件
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/export-replay-sql`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ExportReplayReportRequest;
+    ///
+    /// let request = ExportReplayReportRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.export_replay_report(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn export_replay_report(
         &self,
@@ -16975,6 +18395,24 @@ impl crate::Client {
     /// 获取可下载文件的obs临时链接
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/export/obs-uris`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowReportFileObsUrisRequest;
+    ///
+    /// let request = ShowReportFileObsUrisRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .report_type("your-report-type");
+    /// match client.show_report_file_obs_uris(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_report_file_obs_uris(
         &self,
@@ -16996,6 +18434,23 @@ impl crate::Client {
     /// 查询数据加工对象的附加列信息
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/extra-column-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListExtraColumnsRequest;
+    ///
+    /// let request = ListExtraColumnsRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.list_extra_columns(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_extra_columns(
         &self,
@@ -17037,6 +18492,23 @@ impl crate::Client {
     /// 保存数据过滤规则
     ///
     /// `PUT /v5/{project_id}/jobs/{job_id}/filter-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::SaveDataFilterRulesRequest;
+    ///
+    /// let request = SaveDataFilterRulesRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.save_data_filter_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn save_data_filter_rules(
         &self,
@@ -17058,6 +18530,23 @@ impl crate::Client {
     /// 采集数据过滤规则信息
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/filter-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CollectDataFilterRulesRequest;
+    ///
+    /// let request = CollectDataFilterRulesRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.collect_data_filter_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn collect_data_filter_rules(
         &self,
@@ -17079,6 +18568,23 @@ impl crate::Client {
     /// 删除数据过滤规则信息
     ///
     /// `DELETE /v5/{project_id}/jobs/{job_id}/filter-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DeleteDataFilterRulesRequest;
+    ///
+    /// let request = DeleteDataFilterRulesRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.delete_data_filter_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn delete_data_filter_rules(
         &self,
@@ -17100,6 +18606,23 @@ impl crate::Client {
     /// 获取数据过滤规则信息结果
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/filter-rules/result`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowDataFilterRulesResultRequest;
+    ///
+    /// let request = ShowDataFilterRulesResultRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_data_filter_rules_result(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_data_filter_rules_result(
         &self,
@@ -17123,6 +18646,23 @@ impl crate::Client {
     /// 查询健康对比列表。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/health-compare-jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowHealthCompareJobListRequest;
+    ///
+    /// let request = ShowHealthCompareJobListRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_health_compare_job_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_health_compare_job_list(
         &self,
@@ -17162,6 +18702,24 @@ impl crate::Client {
     /// 获取健康对比对象级对比概览。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/health-compare-jobs/object/{compare_job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowHealthObjectCompareJobOverviewRequest;
+    ///
+    /// let request = ShowHealthObjectCompareJobOverviewRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .compare_job_id("your-compare-job-id");
+    /// match client.show_health_object_compare_job_overview(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_health_object_compare_job_overview(
         &self,
@@ -17185,6 +18743,24 @@ impl crate::Client {
     /// 查询健康对比任务详情。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/health-compare-jobs/{compare_job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowHealthCompareJobDetailRequest;
+    ///
+    /// let request = ShowHealthCompareJobDetailRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .compare_job_id("your-compare-job-id");
+    /// match client.show_health_compare_job_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_health_compare_job_detail(
         &self,
@@ -17209,6 +18785,23 @@ impl crate::Client {
     /// - 支持的引擎：oracle-to-gaussdbv5，oracle-to-gaussdbv5ha，gaussdbv5，gaussdbv5-to-mysql，gaussdbv5-to-gaussdbv5ha，gaussdbv5ha，gaussdbv5ha-to-gaussdbv5，gaussdbv5-to-dws，gaussdbv5ha-to-dws，gaussdbv5-to-oracle，gaussdbv5ha-to-oracle，oracle-to-dws，oracle-to-mysql
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/increment-components-detail`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowIncrementComponentsDetailRequest;
+    ///
+    /// let request = ShowIncrementComponentsDetailRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_increment_components_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_increment_components_detail(
         &self,
@@ -17231,6 +18824,23 @@ impl crate::Client {
     /// 获取询价接口的参数。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/metering`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowMeteringRequest;
+    ///
+    /// let request = ShowMeteringRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_metering(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_metering(
         &self,
@@ -17254,6 +18864,23 @@ impl crate::Client {
     /// - 仅engine_type为mysql、mysql-to-pgl、mysql-to-gaussdbv5、mysql-to-gaussdbv5ha、mysql-to-dws、mysql-to-taurus、mysql-to-kafka、mysql-to-elasticsearch、mysql-to-oracle且任务状态只能为配置中、全量中、增量中、全量失败、增量失败、暂停中的实时同步任务支持。
     ///
     /// `PUT /v5/{project_id}/jobs/{job_id}/modify-configuration`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateJobConfigurationsRequest;
+    ///
+    /// let request = UpdateJobConfigurationsRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_job_configurations(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn update_job_configurations(
         &self,
@@ -17278,6 +18905,23 @@ impl crate::Client {
     /// - Cassandra灾备不支持。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/monitor-data`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowMonitorDataRequest;
+    ///
+    /// let request = ShowMonitorDataRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_monitor_data(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_monitor_data(
         &self,
@@ -17300,6 +18944,23 @@ impl crate::Client {
     /// 查询实时同步映射关系包括对象选择时的库映射、schema映射、表映射和数据加工时的列映射。
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/object-mappings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowObjectMappingRequest;
+    ///
+    /// let request = ShowObjectMappingRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_object_mapping(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_object_mapping(
         &self,
@@ -17343,6 +19004,23 @@ impl crate::Client {
     /// 查询任务支持的对象选择类型、列映射、支持搜索的对象类型等信息。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/object/support`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowSupportObjectTypeRequest;
+    ///
+    /// let request = ShowSupportObjectTypeRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_support_object_type(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_support_object_type(
         &self,
@@ -17365,6 +19043,23 @@ impl crate::Client {
     /// 导出指定任务操作统计信息。
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/operation-statistics/export`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ExportOperationInfoRequest;
+    ///
+    /// let request = ExportOperationInfoRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.export_operation_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn export_operation_info(
         &self,
@@ -17391,6 +19086,24 @@ impl crate::Client {
     /// - 全量、增量完成不代表任务结束，如果存在触发器和事件将会进行迁移。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/progress-data/{type}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowProgressDataRequest;
+    ///
+    /// let request = ShowProgressDataRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .r#type("your-type");
+    /// match client.show_progress_data(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_progress_data(
         &self,
@@ -17430,6 +19143,25 @@ impl crate::Client {
     /// 查询基于目标库执行时间的回放SQL统计
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/replay-execute-record`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowReplayExecuteRecordRequest;
+    ///
+    /// let request = ShowReplayExecuteRecordRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .start_time(10)
+    ///     .end_time(10);
+    /// match client.show_replay_execute_record(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_replay_execute_record(
         &self,
@@ -17467,6 +19199,23 @@ impl crate::Client {
     /// 查询录制回放任务进度
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/replay-progress`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowReplayProgressRequest;
+    ///
+    /// let request = ShowReplayProgressRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_replay_progress(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_replay_progress(
         &self,
@@ -17489,6 +19238,25 @@ impl crate::Client {
     /// 查询基于源库执行时间的回放SQL统计
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/replay-record`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowReplayRecordRequest;
+    ///
+    /// let request = ShowReplayRecordRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .start_time(10)
+    ///     .end_time(10);
+    /// match client.show_replay_record(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_replay_record(
         &self,
@@ -17528,6 +19296,24 @@ impl crate::Client {
     /// 获取录制回放结果数据，包括：回放基于时间维度统计信息，异常SQL及统计结果、慢SQL及统计结果
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/replay-results`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowReplayResultsRequest;
+    ///
+    /// let request = ShowReplayResultsRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .r#type("your-type");
+    /// match client.show_replay_results(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_replay_results(
         &self,
@@ -17565,6 +19351,23 @@ impl crate::Client {
     /// 任务SMN订阅信息查询。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/smn-subscription-detail`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowSmnSubscriptionDetailRequest;
+    ///
+    /// let request = ShowSmnSubscriptionDetailRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_smn_subscription_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_smn_subscription_detail(
         &self,
@@ -17585,6 +19388,24 @@ impl crate::Client {
     /// 查询流量回放任务的报告文件导出状态
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/sql-export-status`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowReplayReportExportStatusRequest;
+    ///
+    /// let request = ShowReplayReportExportStatusRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .file_type("your-file-type");
+    /// match client.show_replay_report_export_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_replay_report_export_status(
         &self,
@@ -17609,6 +19430,23 @@ impl crate::Client {
     /// - 仅engine_type为mysql,mysql-to-dws,mysql-to-taurus,taurus,mysql-to-oracle,taurus-to-oracle,taurus-to-mysql,mysql-to-kafka,taurus-to-kafka,mongodb-to-kafka,mongodb且为单增量实时同步任务支持。
     ///
     /// `PUT /v5/{project_id}/jobs/{job_id}/start-position`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateStartPositionRequest;
+    ///
+    /// let request = UpdateStartPositionRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_start_position(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn update_start_position(
         &self,
@@ -17632,6 +19470,23 @@ impl crate::Client {
     /// 结束租户指定ID任务。
     ///
     /// `POST /v5/{project_id}/jobs/{job_id}/stop`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::StopJobActionRequest;
+    ///
+    /// let request = StopJobActionRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.stop_job_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn stop_job_action(
         &self,
@@ -17653,6 +19508,23 @@ impl crate::Client {
     /// 查询灾备任务上一次倒换信息
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/switchover-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowSwitchoverInfoRequest;
+    ///
+    /// let request = ShowSwitchoverInfoRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_switchover_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_switchover_info(
         &self,
@@ -17675,6 +19547,24 @@ impl crate::Client {
     /// 指定不同的任务ID可以展示当前任务创建时间、启动时间、重试、重置等操作的时间轴信息。
     ///
     /// `GET /v5/{project_id}/jobs/{job_id}/timelines`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowTimelineRequest;
+    ///
+    /// let request = ShowTimelineRequest::new()
+    ///     .job_id("your-job-id")
+    ///     .x_language("your-x-language");
+    /// match client.show_timeline(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_timeline(
         &self,
@@ -17712,6 +19602,23 @@ impl crate::Client {
     /// 同步驱动文件。
     ///
     /// `PUT /v5/{project_id}/jobs/{job_id}/update-driver`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::SyncUserJdbcDriverRequest;
+    ///
+    /// let request = SyncUserJdbcDriverRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.sync_user_jdbc_driver(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn sync_user_jdbc_driver(
         &self,
@@ -17735,6 +19642,23 @@ impl crate::Client {
     /// 同步驱动文件。
     ///
     /// `PUT /v5/{project_id}/jobs/{job_id}/update-jdbc-driver`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::SyncJdbcDriverRequest;
+    ///
+    /// let request = SyncJdbcDriverRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.sync_jdbc_driver(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn sync_jdbc_driver(
         &self,
@@ -17758,6 +19682,23 @@ impl crate::Client {
     /// 查询指定project ID下不同任务类型的所有标签集合。
     ///
     /// `GET /v5/{project_id}/jobs/{resource_type}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListProjectTagsRequest;
+    ///
+    /// let request = ListProjectTagsRequest::new()
+    ///     .resource_type("your-resource-type");
+    /// match client.list_project_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_project_tags(
         &self,
@@ -17780,6 +19721,24 @@ impl crate::Client {
     /// 查询指定实例的标签信息。
     ///
     /// `GET /v5/{project_id}/jobs/{resource_type}/{job_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowInstanceTagsRequest;
+    ///
+    /// let request = ShowInstanceTagsRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .job_id("your-job-id");
+    /// match client.show_instance_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_instance_tags(
         &self,
@@ -17803,6 +19762,24 @@ impl crate::Client {
     /// 批量添加删除资源标签。
     ///
     /// `POST /v5/{project_id}/jobs/{resource_type}/{job_id}/tags/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::BatchTagActionRequest;
+    ///
+    /// let request = BatchTagActionRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .job_id("your-job-id");
+    /// match client.batch_tag_action(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn batch_tag_action(
         &self,
@@ -17826,6 +19803,22 @@ impl crate::Client {
     /// 根据参数不同，可查询实时迁移、实时同步、实时灾备等场景的不同链路的任务规格信息。
     ///
     /// `GET /v5/{project_id}/link-flavors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowLinkFlavorsRequest;
+    ///
+    /// let request = ShowLinkFlavorsRequest::new();
+    /// match client.show_link_flavors(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "link-flavors")]
     pub async fn show_link_flavors(
         &self,
@@ -17853,6 +19846,23 @@ impl crate::Client {
     /// 根据参数不同，可查询实时迁移、实时同步、实时灾备等可用链路信息。
     ///
     /// `GET /v5/{project_id}/links`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListLinksRequest;
+    ///
+    /// let request = ListLinksRequest::new()
+    ///     .job_type("your-job-type");
+    /// match client.list_links(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "links")]
     pub async fn list_links(
         &self,
@@ -17890,6 +19900,22 @@ impl crate::Client {
     /// SMN主题查询。
     ///
     /// `GET /v5/{project_id}/smn/topic-info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowSmnTopicInfoRequest;
+    ///
+    /// let request = ShowSmnTopicInfoRequest::new();
+    /// match client.show_smn_topic_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "smn")]
     pub async fn show_smn_topic_info(
         &self,
@@ -17911,6 +19937,22 @@ impl crate::Client {
     /// 创建订阅任务。
     ///
     /// `POST /v5/{project_id}/subscription`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CreateSubscriptionRequest;
+    ///
+    /// let request = CreateSubscriptionRequest::new();
+    /// match client.create_subscription(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscription")]
     pub async fn create_subscription(
         &self,
@@ -17931,6 +19973,23 @@ impl crate::Client {
     /// 重置订阅任务
     ///
     /// `POST /v5/{project_id}/subscription/{job_id}/reset`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ResetSubscriptionRequest;
+    ///
+    /// let request = ResetSubscriptionRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.reset_subscription(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscription")]
     pub async fn reset_subscription(
         &self,
@@ -17951,6 +20010,23 @@ impl crate::Client {
     /// 重试订阅任务
     ///
     /// `POST /v5/{project_id}/subscription/{job_id}/retry`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::RetrySubscriptionRequest;
+    ///
+    /// let request = RetrySubscriptionRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.retry_subscription(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscription")]
     pub async fn retry_subscription(
         &self,
@@ -17971,6 +20047,23 @@ impl crate::Client {
     /// 启动订阅任务
     ///
     /// `POST /v5/{project_id}/subscription/{job_id}/start`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::StartSubscriptionRequest;
+    ///
+    /// let request = StartSubscriptionRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.start_subscription(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscription")]
     pub async fn start_subscription(
         &self,
@@ -17993,6 +20086,22 @@ impl crate::Client {
     /// 查询订阅任务列表，可以根据企业项目，引擎类型，网络类型，任务状态，任务名称，任务ID进行查询。
     ///
     /// `POST /v5/{project_id}/subscriptions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowSubscriptionListsRequest;
+    ///
+    /// let request = ShowSubscriptionListsRequest::new();
+    /// match client.show_subscription_lists(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn show_subscription_lists(
         &self,
@@ -18017,6 +20126,23 @@ impl crate::Client {
     /// 查询订阅任务详情，可以根据企业项目和任务ID查询各订阅任务详情。
     ///
     /// `GET /v5/{project_id}/subscriptions/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ShowSubscriptionDetailRequest;
+    ///
+    /// let request = ShowSubscriptionDetailRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_subscription_detail(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn show_subscription_detail(
         &self,
@@ -18039,6 +20165,23 @@ impl crate::Client {
     /// 删除订阅任务。
     ///
     /// `DELETE /v5/{project_id}/subscriptions/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DeleteSubscriptionRequest;
+    ///
+    /// let request = DeleteSubscriptionRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.delete_subscription(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn delete_subscription(
         &self,
@@ -18059,6 +20202,23 @@ impl crate::Client {
     /// 修改订阅任务的信息
     ///
     /// `PUT /v5/{project_id}/subscriptions/{job_id}/info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::UpdateSubscriptionInfoRequest;
+    ///
+    /// let request = UpdateSubscriptionInfoRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.update_subscription_info(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subscriptions")]
     pub async fn update_subscription_info(
         &self,
@@ -18082,6 +20242,23 @@ impl crate::Client {
     /// 根据参数不同，可查询实时迁移、实时同步、实时灾备等可用链路信息。
     ///
     /// `GET /v5/{project_id}/support-links`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListSupportLinksRequest;
+    ///
+    /// let request = ListSupportLinksRequest::new()
+    ///     .job_type("your-job-type");
+    /// match client.list_support_links(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "support-links")]
     pub async fn list_support_links(
         &self,
@@ -18106,6 +20283,22 @@ impl crate::Client {
     /// 根据参数不同，可查询当前环境的流量回放支持的源数据库相关配置，包括源数据库来源、流量文件来源和流量文件类型。
     ///
     /// `GET /v5/{project_id}/support-replay-config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListReplaySupportSourceConfigRequest;
+    ///
+    /// let request = ListReplaySupportSourceConfigRequest::new();
+    /// match client.list_replay_support_source_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "support-replay-config")]
     pub async fn list_replay_support_source_config(
         &self,
@@ -18148,6 +20341,22 @@ impl crate::Client {
     /// 查询批量创建模板列表。
     ///
     /// `GET /v5/{project_id}/templates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListTemplatesRequest;
+    ///
+    /// let request = ListTemplatesRequest::new();
+    /// match client.list_templates(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "templates")]
     pub async fn list_templates(
         &self,
@@ -18189,6 +20398,22 @@ impl crate::Client {
     /// 下载根据已有任务导出的创建模板。
     ///
     /// `POST /v5/{project_id}/templates/download`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::DownloadCreateTemplateRequest;
+    ///
+    /// let request = DownloadCreateTemplateRequest::new();
+    /// match client.download_create_template(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "templates")]
     pub async fn download_create_template(
         &self,
@@ -18211,6 +20436,23 @@ impl crate::Client {
     /// 查询资源实例数量。
     ///
     /// `POST /v5/{project_id}/{resource_type}/resource-instances/count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::CountInstanceByTagsRequest;
+    ///
+    /// let request = CountInstanceByTagsRequest::new()
+    ///     .resource_type("your-resource-type");
+    /// match client.count_instance_by_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-instances")]
     pub async fn count_instance_by_tags(
         &self,
@@ -18234,6 +20476,23 @@ impl crate::Client {
     /// 查询资源实例列表。
     ///
     /// `POST /v5/{project_id}/{resource_type}/resource-instances/filter`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListInstanceByTagsRequest;
+    ///
+    /// let request = ListInstanceByTagsRequest::new()
+    ///     .resource_type("your-resource-type");
+    /// match client.list_instance_by_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "resource-instances")]
     pub async fn list_instance_by_tags(
         &self,
@@ -18273,6 +20532,23 @@ impl crate::Client {
     /// 查询租户在指定Project中实例类型的所有资源标签集合。
     ///
     /// `GET /v5/{project_id}/{resource_type}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListTagsRequest;
+    ///
+    /// let request = ListTagsRequest::new()
+    ///     .resource_type("your-resource-type");
+    /// match client.list_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tags")]
     pub async fn list_tags(
         &self,
@@ -18295,6 +20571,24 @@ impl crate::Client {
     /// 查询指定实例的标签信息。
     ///
     /// `GET /v5/{project_id}/{resource_type}/{resource_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::ListInstanceTagsRequest;
+    ///
+    /// let request = ListInstanceTagsRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .resource_id("your-resource-id");
+    /// match client.list_instance_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tags")]
     pub async fn list_instance_tags(
         &self,
@@ -18318,6 +20612,24 @@ impl crate::Client {
     /// 批量添加资源标签。
     ///
     /// `POST /v5/{project_id}/{resource_type}/{resource_id}/tags/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::BatchCreateTagsRequest;
+    ///
+    /// let request = BatchCreateTagsRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .resource_id("your-resource-id");
+    /// match client.batch_create_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tags")]
     pub async fn batch_create_tags(
         &self,
@@ -18342,6 +20654,24 @@ impl crate::Client {
     /// 为指定实例批量删除标签。
     ///
     /// `POST /v5/{project_id}/{resource_type}/{resource_id}/tags/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_drs::Client) -> Result<(), huaweicloud_drs::Error> {
+    /// use huaweicloud_drs::operations::BatchDeleteTagsRequest;
+    ///
+    /// let request = BatchDeleteTagsRequest::new()
+    ///     .resource_type("your-resource-type")
+    ///     .resource_id("your-resource-id");
+    /// match client.batch_delete_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_drs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "tags")]
     pub async fn batch_delete_tags(
         &self,

@@ -5,7 +5,7 @@ use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[cfg(feature = "versions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ApiVersionInfo {
     /// **参数解释**：API版本号。  **取值范围**：由高到低版本分别为v3，v2，v2.0。
@@ -14,7 +14,7 @@ pub struct ApiVersionInfo {
     pub status: String,
 }
 
-#[cfg(all(feature = "versions", feature = "extra-traits"))]
+#[cfg(all(feature = "versions", feature = "serde"))]
 impl rt::serde::Serialize for ApiVersionInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -83,7 +83,7 @@ impl<'de> rt::serde::Deserialize<'de> for ApiVersionInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AutoscalingRef {
     /// **参数解释**：当前负载均衡器是否开启弹性扩缩容。  **取值范围**： - true：开启。 - false：不开启。
@@ -92,12 +92,7 @@ pub struct AutoscalingRef {
     pub min_l7_flavor_id: Option<String>,
 }
 
-#[cfg(
-    all(
-        any(feature = "loadbalancers", feature = "recycle-bin"),
-        feature = "extra-traits"
-    )
-)]
+#[cfg(all(any(feature = "loadbalancers", feature = "recycle-bin"), feature = "serde"))]
 impl rt::serde::Serialize for AutoscalingRef {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -168,7 +163,7 @@ impl<'de> rt::serde::Deserialize<'de> for AutoscalingRef {
 #[allow(missing_docs)]
 #[cfg(feature = "availability-zones")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AvailabilityZone {
     /// **参数解释**：可用区唯一编码。  **取值范围**：不涉及
@@ -185,7 +180,7 @@ pub struct AvailabilityZone {
     pub spec_code: Option<String>,
 }
 
-#[cfg(all(feature = "availability-zones", feature = "extra-traits"))]
+#[cfg(all(feature = "availability-zones", feature = "serde"))]
 impl rt::serde::Serialize for AvailabilityZone {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -286,7 +281,7 @@ impl<'de> rt::serde::Deserialize<'de> for AvailabilityZone {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AzAffinity {
     /// **参数解释**：后端服务器组是否开启可用区亲和。开启后，负载均衡器会按照配置的亲和策略进行转发。  **约束限制**： - 仅IP,TCP,UDP的pool支持。 - TLS监听器绑定的pool不支持。 - 开启后，原本的pool_health配置失效。  **取值范围**：false不开启，true开启。  **默认取值**：不涉及
@@ -401,7 +396,7 @@ impl<'de> rt::serde::Deserialize<'de> for AzAffinity {
 #[allow(missing_docs)]
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BandwidthRef {
     /// **参数解释**：共享带宽的ID。
@@ -480,7 +475,7 @@ impl<'de> rt::serde::Deserialize<'de> for BandwidthRef {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchAddAvailableZonesRequestBody {
     /// **参数解释**：新增的可用区列表。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -510,7 +505,7 @@ impl rt::serde::Serialize for BatchAddAvailableZonesRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -564,9 +559,9 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchAddAvailableZonesResponse {
+pub struct BatchAddAvailableZonesResponseBody {
     #[allow(missing_docs)]
     pub loadbalancer: Option<crate::models::LoadBalancer>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
@@ -577,8 +572,8 @@ pub struct BatchAddAvailableZonesResponse {
     pub order_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchAddAvailableZonesResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for BatchAddAvailableZonesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -589,7 +584,7 @@ impl rt::serde::Serialize for BatchAddAvailableZonesResponse {
             + usize::from(self.loadbalancer_id.is_some())
             + usize::from(self.order_id.is_some());
         let mut state = serializer
-            .serialize_struct("BatchAddAvailableZonesResponse", len)?;
+            .serialize_struct("BatchAddAvailableZonesResponseBody", len)?;
         if let Some(value) = &self.loadbalancer {
             state.serialize_field("loadbalancer", value)?;
         }
@@ -607,7 +602,7 @@ impl rt::serde::Serialize for BatchAddAvailableZonesResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -619,17 +614,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchAddAvailableZonesResponse;
+            type Value = BatchAddAvailableZonesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchAddAvailableZonesResponse")
+                formatter.write_str("struct BatchAddAvailableZonesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchAddAvailableZonesResponse, __A::Error> {
+            ) -> Result<BatchAddAvailableZonesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancer" => Some(0),
@@ -658,7 +653,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesResponse {
                         }
                     }
                 }
-                Ok(BatchAddAvailableZonesResponse {
+                Ok(BatchAddAvailableZonesResponseBody {
                     loadbalancer,
                     request_id,
                     loadbalancer_id,
@@ -667,14 +662,14 @@ impl<'de> rt::serde::Deserialize<'de> for BatchAddAvailableZonesResponse {
             }
         }
         deserializer
-            .deserialize_struct("BatchAddAvailableZonesResponse", FIELDS, __Visitor)
+            .deserialize_struct("BatchAddAvailableZonesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateLoadBalancerOption {
     /// **参数解释**：负载均衡器ID（UUID）。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及  不支持该字段，请勿使用。
@@ -891,7 +886,7 @@ impl rt::serde::Serialize for BatchCreateLoadBalancerOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancerOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1107,7 +1102,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancerOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateLoadBalancersRequestBody {
     #[allow(missing_docs)]
@@ -1137,7 +1132,7 @@ impl rt::serde::Serialize for BatchCreateLoadBalancersRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1188,9 +1183,9 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchCreateLoadBalancersResponse {
+pub struct BatchCreateLoadBalancersResponseBody {
     /// **参数解释**：批创负载均衡器ID（UUID）的列表。  **取值范围**：不涉及
     pub loadbalancer_ids: Option<Vec<String>>,
     /// **参数解释**：批量创建负载均衡器的job ID。  **取值范围**：不涉及
@@ -1201,8 +1196,8 @@ pub struct BatchCreateLoadBalancersResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchCreateLoadBalancersResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for BatchCreateLoadBalancersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -1212,7 +1207,7 @@ impl rt::serde::Serialize for BatchCreateLoadBalancersResponse {
             + usize::from(self.job_id.is_some()) + usize::from(self.order_id.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("BatchCreateLoadBalancersResponse", len)?;
+            .serialize_struct("BatchCreateLoadBalancersResponseBody", len)?;
         if let Some(value) = &self.loadbalancer_ids {
             state.serialize_field("loadbalancer_ids", value)?;
         }
@@ -1230,7 +1225,7 @@ impl rt::serde::Serialize for BatchCreateLoadBalancersResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -1242,17 +1237,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchCreateLoadBalancersResponse;
+            type Value = BatchCreateLoadBalancersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchCreateLoadBalancersResponse")
+                formatter.write_str("struct BatchCreateLoadBalancersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchCreateLoadBalancersResponse, __A::Error> {
+            ) -> Result<BatchCreateLoadBalancersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancer_ids" => Some(0),
@@ -1281,7 +1276,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersResponse {
                         }
                     }
                 }
-                Ok(BatchCreateLoadBalancersResponse {
+                Ok(BatchCreateLoadBalancersResponseBody {
                     loadbalancer_ids,
                     job_id,
                     order_id,
@@ -1290,14 +1285,18 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateLoadBalancersResponse {
             }
         }
         deserializer
-            .deserialize_struct("BatchCreateLoadBalancersResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "BatchCreateLoadBalancersResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateMembersOption {
     /// **参数解释**：后端服务器名称。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -1352,7 +1351,7 @@ impl rt::serde::Serialize for BatchCreateMembersOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1429,7 +1428,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateMembersRequestBody {
     /// **参数解释**：批量添加member请求参数。  **约束限制**：不涉及
@@ -1459,7 +1458,7 @@ impl rt::serde::Serialize for BatchCreateMembersRequestBody {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1510,17 +1509,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchCreateMembersResponse {
+pub struct BatchCreateMembersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：后端服务器对象列表。
     pub members: Option<Vec<crate::models::BatchMember>>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchCreateMembersResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for BatchCreateMembersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -1528,7 +1527,8 @@ impl rt::serde::Serialize for BatchCreateMembersResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.members.is_some());
-        let mut state = serializer.serialize_struct("BatchCreateMembersResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("BatchCreateMembersResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -1540,24 +1540,24 @@ impl rt::serde::Serialize for BatchCreateMembersResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "members"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchCreateMembersResponse;
+            type Value = BatchCreateMembersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchCreateMembersResponse")
+                formatter.write_str("struct BatchCreateMembersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchCreateMembersResponse, __A::Error> {
+            ) -> Result<BatchCreateMembersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -1580,20 +1580,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateMembersResponse {
                         }
                     }
                 }
-                Ok(BatchCreateMembersResponse {
+                Ok(BatchCreateMembersResponseBody {
                     request_id,
                     members,
                 })
             }
         }
-        deserializer.deserialize_struct("BatchCreateMembersResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("BatchCreateMembersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteCertificatesRequestBody {
     /// 待删除的证书id列表。
@@ -1625,7 +1626,7 @@ impl rt::serde::Serialize for BatchDeleteCertificatesRequestBody {
     }
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
+#[cfg(all(feature = "certificates", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1676,7 +1677,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteCertificatesResp {
     /// 证书ID。
@@ -1687,7 +1688,7 @@ pub struct BatchDeleteCertificatesResp {
     pub ret_code: Option<String>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
+#[cfg(all(feature = "certificates", feature = "serde"))]
 impl rt::serde::Serialize for BatchDeleteCertificatesResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1763,17 +1764,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesResp {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDeleteCertificatesResponse {
+pub struct BatchDeleteCertificatesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// 证书批量删除后的响应结果。
     pub certificates: Option<Vec<crate::models::BatchDeleteCertificatesResp>>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDeleteCertificatesResponse {
+#[cfg(all(feature = "certificates", feature = "serde"))]
+impl rt::serde::Serialize for BatchDeleteCertificatesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -1782,7 +1783,7 @@ impl rt::serde::Serialize for BatchDeleteCertificatesResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.certificates.is_some());
         let mut state = serializer
-            .serialize_struct("BatchDeleteCertificatesResponse", len)?;
+            .serialize_struct("BatchDeleteCertificatesResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -1794,24 +1795,24 @@ impl rt::serde::Serialize for BatchDeleteCertificatesResponse {
 }
 
 #[cfg(feature = "certificates")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "certificates"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDeleteCertificatesResponse;
+            type Value = BatchDeleteCertificatesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDeleteCertificatesResponse")
+                formatter.write_str("struct BatchDeleteCertificatesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDeleteCertificatesResponse, __A::Error> {
+            ) -> Result<BatchDeleteCertificatesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -1834,21 +1835,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteCertificatesResponse {
                         }
                     }
                 }
-                Ok(BatchDeleteCertificatesResponse {
+                Ok(BatchDeleteCertificatesResponseBody {
                     request_id,
                     certificates,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BatchDeleteCertificatesResponse", FIELDS, __Visitor)
+            .deserialize_struct("BatchDeleteCertificatesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteIpListOption {
     /// **参数解释**：IP地址组中IP列表的IP地址信息。  **约束限制**：不涉及
@@ -1879,7 +1880,7 @@ impl rt::serde::Serialize for BatchDeleteIpListOption {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1927,7 +1928,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListOption {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteIpListRequestBody {
     #[allow(missing_docs)]
@@ -1959,7 +1960,7 @@ impl rt::serde::Serialize for BatchDeleteIpListRequestBody {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2010,17 +2011,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDeleteIpListResponse {
+pub struct BatchDeleteIpListResponseBody {
     #[allow(missing_docs)]
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDeleteIpListResponse {
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
+impl rt::serde::Serialize for BatchDeleteIpListResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2028,7 +2029,8 @@ impl rt::serde::Serialize for BatchDeleteIpListResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ipgroup.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("BatchDeleteIpListResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("BatchDeleteIpListResponseBody", len)?;
         if let Some(value) = &self.ipgroup {
             state.serialize_field("ipgroup", value)?;
         }
@@ -2040,24 +2042,24 @@ impl rt::serde::Serialize for BatchDeleteIpListResponse {
 }
 
 #[cfg(feature = "ipgroups")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ipgroup", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDeleteIpListResponse;
+            type Value = BatchDeleteIpListResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDeleteIpListResponse")
+                formatter.write_str("struct BatchDeleteIpListResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDeleteIpListResponse, __A::Error> {
+            ) -> Result<BatchDeleteIpListResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ipgroup" => Some(0),
@@ -2080,20 +2082,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteIpListResponse {
                         }
                     }
                 }
-                Ok(BatchDeleteIpListResponse {
+                Ok(BatchDeleteIpListResponseBody {
                     ipgroup,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("BatchDeleteIpListResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("BatchDeleteIpListResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteListenersRequestBody {
     /// **参数解释**：待删除的监听器id列表。 **约束限制**：一次最多删除10个监听器。 **取值范围**：不涉及 **默认取值**：不涉及
@@ -2123,7 +2126,7 @@ impl rt::serde::Serialize for BatchDeleteListenersRequestBody {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteListenersRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2174,17 +2177,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteListenersRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDeleteListenersResponse {
+pub struct BatchDeleteListenersResponseBody {
     /// 批量删除任务id
     pub job_id: Option<String>,
     /// 待删除的监听器id列表。
     pub listener_ids: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDeleteListenersResponse {
+#[cfg(all(feature = "listeners", feature = "serde"))]
+impl rt::serde::Serialize for BatchDeleteListenersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2193,7 +2196,7 @@ impl rt::serde::Serialize for BatchDeleteListenersResponse {
         let len = usize::from(self.job_id.is_some())
             + usize::from(self.listener_ids.is_some());
         let mut state = serializer
-            .serialize_struct("BatchDeleteListenersResponse", len)?;
+            .serialize_struct("BatchDeleteListenersResponseBody", len)?;
         if let Some(value) = &self.job_id {
             state.serialize_field("job_id", value)?;
         }
@@ -2205,24 +2208,24 @@ impl rt::serde::Serialize for BatchDeleteListenersResponse {
 }
 
 #[cfg(feature = "listeners")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDeleteListenersResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDeleteListenersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job_id", "listener_ids"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDeleteListenersResponse;
+            type Value = BatchDeleteListenersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDeleteListenersResponse")
+                formatter.write_str("struct BatchDeleteListenersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDeleteListenersResponse, __A::Error> {
+            ) -> Result<BatchDeleteListenersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job_id" => Some(0),
@@ -2245,21 +2248,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteListenersResponse {
                         }
                     }
                 }
-                Ok(BatchDeleteListenersResponse {
+                Ok(BatchDeleteListenersResponseBody {
                     job_id,
                     listener_ids,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BatchDeleteListenersResponse", FIELDS, __Visitor)
+            .deserialize_struct("BatchDeleteListenersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteLoadbalancersRequestBody {
     /// 解绑后的游离pool是否被删除
@@ -2300,7 +2303,7 @@ impl rt::serde::Serialize for BatchDeleteLoadbalancersRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteLoadbalancersRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2359,9 +2362,9 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteLoadbalancersRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDeleteLoadbalancersResponse {
+pub struct BatchDeleteLoadbalancersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// 批量删除任务id
@@ -2370,8 +2373,8 @@ pub struct BatchDeleteLoadbalancersResponse {
     pub loadbalancer_ids: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDeleteLoadbalancersResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for BatchDeleteLoadbalancersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2381,7 +2384,7 @@ impl rt::serde::Serialize for BatchDeleteLoadbalancersResponse {
             + usize::from(self.job_id.is_some())
             + usize::from(self.loadbalancer_ids.is_some());
         let mut state = serializer
-            .serialize_struct("BatchDeleteLoadbalancersResponse", len)?;
+            .serialize_struct("BatchDeleteLoadbalancersResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -2396,24 +2399,24 @@ impl rt::serde::Serialize for BatchDeleteLoadbalancersResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDeleteLoadbalancersResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDeleteLoadbalancersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "job_id", "loadbalancer_ids"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDeleteLoadbalancersResponse;
+            type Value = BatchDeleteLoadbalancersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDeleteLoadbalancersResponse")
+                formatter.write_str("struct BatchDeleteLoadbalancersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDeleteLoadbalancersResponse, __A::Error> {
+            ) -> Result<BatchDeleteLoadbalancersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -2439,7 +2442,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteLoadbalancersResponse {
                         }
                     }
                 }
-                Ok(BatchDeleteLoadbalancersResponse {
+                Ok(BatchDeleteLoadbalancersResponseBody {
                     request_id,
                     job_id,
                     loadbalancer_ids,
@@ -2447,14 +2450,18 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteLoadbalancersResponse {
             }
         }
         deserializer
-            .deserialize_struct("BatchDeleteLoadbalancersResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "BatchDeleteLoadbalancersResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteMembersOption {
     /// **参数解释**：需要删除的后端服务器ID。  **约束限制**： - 若传入id则不能传其他参数，否则报错。  **取值范围**：不涉及  **默认取值**：不涉及  &gt; 此处并非ECS服务器的ID，而是ELB为绑定的后端服务器自动生成的member ID。
@@ -2496,7 +2503,7 @@ impl rt::serde::Serialize for BatchDeleteMembersOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2554,7 +2561,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteMembersRequestBody {
     /// **参数解释**：批量删除后端服务器请求body。  **约束限制**：不涉及
@@ -2584,7 +2591,7 @@ impl rt::serde::Serialize for BatchDeleteMembersRequestBody {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2635,17 +2642,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDeleteMembersResponse {
+pub struct BatchDeleteMembersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：后端服务器对象列表。
     pub members: Option<Vec<crate::models::BatchDeleteMembersState>>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDeleteMembersResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for BatchDeleteMembersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2653,7 +2660,8 @@ impl rt::serde::Serialize for BatchDeleteMembersResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.members.is_some());
-        let mut state = serializer.serialize_struct("BatchDeleteMembersResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("BatchDeleteMembersResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -2665,24 +2673,24 @@ impl rt::serde::Serialize for BatchDeleteMembersResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "members"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDeleteMembersResponse;
+            type Value = BatchDeleteMembersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDeleteMembersResponse")
+                formatter.write_str("struct BatchDeleteMembersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDeleteMembersResponse, __A::Error> {
+            ) -> Result<BatchDeleteMembersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -2705,20 +2713,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersResponse {
                         }
                     }
                 }
-                Ok(BatchDeleteMembersResponse {
+                Ok(BatchDeleteMembersResponseBody {
                     request_id,
                     members,
                 })
             }
         }
-        deserializer.deserialize_struct("BatchDeleteMembersResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("BatchDeleteMembersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteMembersState {
     /// **参数解释**：后端服务器ID。  **取值范围**：不涉及  &gt; 此处并非ECS服务器的ID，而是ELB为绑定的后端服务器自动生成的member ID。
@@ -2727,7 +2736,7 @@ pub struct BatchDeleteMembersState {
     pub ret_status: String,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl rt::serde::Serialize for BatchDeleteMembersState {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2796,7 +2805,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteMembersState {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeletePoolsRequestBody {
     /// 待删除的后端服务器组id列表。
@@ -2825,7 +2834,7 @@ impl rt::serde::Serialize for BatchDeletePoolsRequestBody {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2875,7 +2884,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeletePoolsResp {
     /// 被删除的后端服务器组id。
@@ -2886,7 +2895,7 @@ pub struct BatchDeletePoolsResp {
     pub ret_code: Option<String>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl rt::serde::Serialize for BatchDeletePoolsResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2962,17 +2971,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsResp {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDeletePoolsResponse {
+pub struct BatchDeletePoolsResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// 后端服务器组批量删除后的响应结果。
     pub pools: Option<Vec<crate::models::BatchDeletePoolsResp>>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDeletePoolsResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for BatchDeletePoolsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2980,7 +2989,8 @@ impl rt::serde::Serialize for BatchDeletePoolsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.pools.is_some());
-        let mut state = serializer.serialize_struct("BatchDeletePoolsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("BatchDeletePoolsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -2992,24 +3002,24 @@ impl rt::serde::Serialize for BatchDeletePoolsResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "pools"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDeletePoolsResponse;
+            type Value = BatchDeletePoolsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDeletePoolsResponse")
+                formatter.write_str("struct BatchDeletePoolsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDeletePoolsResponse, __A::Error> {
+            ) -> Result<BatchDeletePoolsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -3032,20 +3042,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeletePoolsResponse {
                         }
                     }
                 }
-                Ok(BatchDeletePoolsResponse {
+                Ok(BatchDeletePoolsResponseBody {
                     request_id,
                     pools,
                 })
             }
         }
-        deserializer.deserialize_struct("BatchDeletePoolsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("BatchDeletePoolsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDisableDomainIPsRequestBody {
     /// **参数解释**：需要从负载均衡器域名解析中移除的IP列表。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -3075,7 +3086,7 @@ impl rt::serde::Serialize for BatchDisableDomainIPsRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDisableDomainIPsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3126,17 +3137,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDisableDomainIPsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchDisableDomainIPsResponse {
+pub struct BatchDisableDomainIPsResponseBody {
     /// **参数解释**：负载均衡器域名解析的IP地址列表。  **约束限制**：如果负载均衡器的公网域名和私网域名域名解析开关都没有打开，则为空列表。  **取值范围**：不涉及  **默认取值**：不涉及
     pub ips: Option<Vec<crate::models::DnsIpResponse>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchDisableDomainIPsResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for BatchDisableDomainIPsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -3145,7 +3156,7 @@ impl rt::serde::Serialize for BatchDisableDomainIPsResponse {
         let len = usize::from(self.ips.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("BatchDisableDomainIPsResponse", len)?;
+            .serialize_struct("BatchDisableDomainIPsResponseBody", len)?;
         if let Some(value) = &self.ips {
             state.serialize_field("ips", value)?;
         }
@@ -3157,24 +3168,24 @@ impl rt::serde::Serialize for BatchDisableDomainIPsResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for BatchDisableDomainIPsResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchDisableDomainIPsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ips", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchDisableDomainIPsResponse;
+            type Value = BatchDisableDomainIPsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchDisableDomainIPsResponse")
+                formatter.write_str("struct BatchDisableDomainIPsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchDisableDomainIPsResponse, __A::Error> {
+            ) -> Result<BatchDisableDomainIPsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ips" => Some(0),
@@ -3197,21 +3208,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDisableDomainIPsResponse {
                         }
                     }
                 }
-                Ok(BatchDisableDomainIPsResponse {
+                Ok(BatchDisableDomainIPsResponseBody {
                     ips,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BatchDisableDomainIPsResponse", FIELDS, __Visitor)
+            .deserialize_struct("BatchDisableDomainIPsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchEnableDomainIPsRequestBody {
     /// **参数解释**：需要加入到负载均衡器域名解析中的IP列表。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -3241,7 +3252,7 @@ impl rt::serde::Serialize for BatchEnableDomainIPsRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchEnableDomainIPsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3292,17 +3303,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchEnableDomainIPsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchEnableDomainIPsResponse {
+pub struct BatchEnableDomainIPsResponseBody {
     /// **参数解释**：负载均衡器域名解析的IP地址列表。  **约束限制**：如果负载均衡器的公网域名和私网域名域名解析开关都没有打开，则为空列表。  **取值范围**：不涉及  **默认取值**：不涉及
     pub ips: Option<Vec<crate::models::DnsIpResponse>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchEnableDomainIPsResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for BatchEnableDomainIPsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -3311,7 +3322,7 @@ impl rt::serde::Serialize for BatchEnableDomainIPsResponse {
         let len = usize::from(self.ips.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("BatchEnableDomainIPsResponse", len)?;
+            .serialize_struct("BatchEnableDomainIPsResponseBody", len)?;
         if let Some(value) = &self.ips {
             state.serialize_field("ips", value)?;
         }
@@ -3323,24 +3334,24 @@ impl rt::serde::Serialize for BatchEnableDomainIPsResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for BatchEnableDomainIPsResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchEnableDomainIPsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ips", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchEnableDomainIPsResponse;
+            type Value = BatchEnableDomainIPsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchEnableDomainIPsResponse")
+                formatter.write_str("struct BatchEnableDomainIPsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchEnableDomainIPsResponse, __A::Error> {
+            ) -> Result<BatchEnableDomainIPsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ips" => Some(0),
@@ -3363,21 +3374,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchEnableDomainIPsResponse {
                         }
                     }
                 }
-                Ok(BatchEnableDomainIPsResponse {
+                Ok(BatchEnableDomainIPsResponseBody {
                     ips,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BatchEnableDomainIPsResponse", FIELDS, __Visitor)
+            .deserialize_struct("BatchEnableDomainIPsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchMember {
     /// **参数解释**：后端服务器ID。  **取值范围**：不涉及  &gt; 此处并非ECS服务器的ID，而是ELB为绑定的后端服务器自动生成的member ID。
@@ -3416,7 +3427,7 @@ pub struct BatchMember {
     pub updated_at: Option<String>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl rt::serde::Serialize for BatchMember {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3600,7 +3611,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchMember {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchRemoveAvailableZonesRequestBody {
     /// **参数解释**：要移除的可用区列表。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -3630,7 +3641,7 @@ impl rt::serde::Serialize for BatchRemoveAvailableZonesRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchRemoveAvailableZonesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3688,17 +3699,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchRemoveAvailableZonesRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchRemoveAvailableZonesResponse {
+pub struct BatchRemoveAvailableZonesResponseBody {
     #[allow(missing_docs)]
     pub loadbalancer: Option<crate::models::LoadBalancer>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchRemoveAvailableZonesResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for BatchRemoveAvailableZonesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -3707,7 +3718,7 @@ impl rt::serde::Serialize for BatchRemoveAvailableZonesResponse {
         let len = usize::from(self.loadbalancer.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("BatchRemoveAvailableZonesResponse", len)?;
+            .serialize_struct("BatchRemoveAvailableZonesResponseBody", len)?;
         if let Some(value) = &self.loadbalancer {
             state.serialize_field("loadbalancer", value)?;
         }
@@ -3719,24 +3730,24 @@ impl rt::serde::Serialize for BatchRemoveAvailableZonesResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for BatchRemoveAvailableZonesResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchRemoveAvailableZonesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loadbalancer", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchRemoveAvailableZonesResponse;
+            type Value = BatchRemoveAvailableZonesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchRemoveAvailableZonesResponse")
+                formatter.write_str("struct BatchRemoveAvailableZonesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchRemoveAvailableZonesResponse, __A::Error> {
+            ) -> Result<BatchRemoveAvailableZonesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancer" => Some(0),
@@ -3759,21 +3770,25 @@ impl<'de> rt::serde::Deserialize<'de> for BatchRemoveAvailableZonesResponse {
                         }
                     }
                 }
-                Ok(BatchRemoveAvailableZonesResponse {
+                Ok(BatchRemoveAvailableZonesResponseBody {
                     loadbalancer,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BatchRemoveAvailableZonesResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "BatchRemoveAvailableZonesResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateMember {
     /// **参数解释**：后端服务器ID。  **取值范围**：不涉及  &gt; 此处并非ECS服务器的ID，而是ELB为绑定的后端服务器自动生成的member ID。
@@ -3812,7 +3827,7 @@ pub struct BatchUpdateMember {
     pub availability_zone: Option<String>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl rt::serde::Serialize for BatchUpdateMember {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3999,7 +4014,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMember {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateMembersOption {
     /// **参数解释**：后端服务器ID。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及  &gt;此处并非ECS服务器的ID，而是ELB为绑定的后端服务器自动生成的member ID。
@@ -4057,7 +4072,7 @@ impl rt::serde::Serialize for BatchUpdateMembersOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4134,7 +4149,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateMembersRequestBody {
     /// **参数解释**：后端服务器对象。  **约束限制**：不涉及
@@ -4164,7 +4179,7 @@ impl rt::serde::Serialize for BatchUpdateMembersRequestBody {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4215,17 +4230,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchUpdateMembersResponse {
+pub struct BatchUpdateMembersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：后端服务器对象列表。
     pub members: Option<Vec<crate::models::BatchUpdateMember>>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchUpdateMembersResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for BatchUpdateMembersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4233,7 +4248,8 @@ impl rt::serde::Serialize for BatchUpdateMembersResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.members.is_some());
-        let mut state = serializer.serialize_struct("BatchUpdateMembersResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("BatchUpdateMembersResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -4245,24 +4261,24 @@ impl rt::serde::Serialize for BatchUpdateMembersResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "members"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchUpdateMembersResponse;
+            type Value = BatchUpdateMembersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchUpdateMembersResponse")
+                formatter.write_str("struct BatchUpdateMembersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchUpdateMembersResponse, __A::Error> {
+            ) -> Result<BatchUpdateMembersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -4285,20 +4301,21 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdateMembersResponse {
                         }
                     }
                 }
-                Ok(BatchUpdateMembersResponse {
+                Ok(BatchUpdateMembersResponseBody {
                     request_id,
                     members,
                 })
             }
         }
-        deserializer.deserialize_struct("BatchUpdateMembersResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("BatchUpdateMembersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdatePoliciesPriorityRequestBody {
     /// **参数解释**：批量更新转发策略优先级的请求参数。  **约束限制**：不涉及
@@ -4330,7 +4347,7 @@ impl rt::serde::Serialize for BatchUpdatePoliciesPriorityRequestBody {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePoliciesPriorityRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4385,15 +4402,15 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePoliciesPriorityRequestBody
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchUpdatePoliciesPriorityResponse {
+pub struct BatchUpdatePoliciesPriorityResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：不涉及
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchUpdatePoliciesPriorityResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for BatchUpdatePoliciesPriorityResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4401,7 +4418,7 @@ impl rt::serde::Serialize for BatchUpdatePoliciesPriorityResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("BatchUpdatePoliciesPriorityResponse", len)?;
+            .serialize_struct("BatchUpdatePoliciesPriorityResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -4410,24 +4427,24 @@ impl rt::serde::Serialize for BatchUpdatePoliciesPriorityResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePoliciesPriorityResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePoliciesPriorityResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchUpdatePoliciesPriorityResponse;
+            type Value = BatchUpdatePoliciesPriorityResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchUpdatePoliciesPriorityResponse")
+                formatter.write_str("struct BatchUpdatePoliciesPriorityResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchUpdatePoliciesPriorityResponse, __A::Error> {
+            ) -> Result<BatchUpdatePoliciesPriorityResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -4447,20 +4464,24 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePoliciesPriorityResponse {
                         }
                     }
                 }
-                Ok(BatchUpdatePoliciesPriorityResponse {
+                Ok(BatchUpdatePoliciesPriorityResponseBody {
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("BatchUpdatePoliciesPriorityResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "BatchUpdatePoliciesPriorityResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdatePriorityRequestBody {
     /// **参数解释**：待更新的l7policy的ID。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -4493,7 +4514,7 @@ impl rt::serde::Serialize for BatchUpdatePriorityRequestBody {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePriorityRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4548,7 +4569,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchUpdatePriorityRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CertificateInfo {
     /// **参数解释**：证书的管理状态。该字段当前无用，设置为true或者false都不影响证书使用。  **取值范围**： - true：表示证书可用。 - false：表示证书不可用。
@@ -4597,7 +4618,7 @@ pub struct CertificateInfo {
     pub enterprise_project_id: Option<String>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
+#[cfg(all(feature = "certificates", feature = "serde"))]
 impl rt::serde::Serialize for CertificateInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4819,7 +4840,7 @@ impl<'de> rt::serde::Deserialize<'de> for CertificateInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeListenerTagsRequestBody {
     /// **参数解释**：操作类型。  **约束限制**：不涉及  **取值范围**： - create：创建标签。 - delete：删除标签。
@@ -4852,7 +4873,7 @@ impl rt::serde::Serialize for ChangeListenerTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ChangeListenerTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4907,7 +4928,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeListenerTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeLoadbalancerChargeModeRequestBody {
     /// **参数解释**：需要修改计费类型的负载均衡器ID列表。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -4945,7 +4966,7 @@ impl rt::serde::Serialize for ChangeLoadbalancerChargeModeRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5011,9 +5032,9 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeRequestBod
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ChangeLoadbalancerChargeModeResponse {
+pub struct ChangeLoadbalancerChargeModeResponseBody {
     /// **参数解释**：转包周期下单成功的EIP ID列表。  **取值范围**：不涉及
     pub eip_id_list: Option<Vec<String>>,
     /// **参数解释**：转包周期下单成功的LB ID列表。  **取值范围**：不涉及
@@ -5024,8 +5045,8 @@ pub struct ChangeLoadbalancerChargeModeResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ChangeLoadbalancerChargeModeResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ChangeLoadbalancerChargeModeResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5036,7 +5057,7 @@ impl rt::serde::Serialize for ChangeLoadbalancerChargeModeResponse {
             + usize::from(self.order_id.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ChangeLoadbalancerChargeModeResponse", len)?;
+            .serialize_struct("ChangeLoadbalancerChargeModeResponseBody", len)?;
         if let Some(value) = &self.eip_id_list {
             state.serialize_field("eip_id_list", value)?;
         }
@@ -5054,7 +5075,7 @@ impl rt::serde::Serialize for ChangeLoadbalancerChargeModeResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeResponse {
+impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -5066,17 +5087,17 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ChangeLoadbalancerChargeModeResponse;
+            type Value = ChangeLoadbalancerChargeModeResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ChangeLoadbalancerChargeModeResponse")
+                formatter.write_str("struct ChangeLoadbalancerChargeModeResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ChangeLoadbalancerChargeModeResponse, __A::Error> {
+            ) -> Result<ChangeLoadbalancerChargeModeResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "eip_id_list" => Some(0),
@@ -5105,7 +5126,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeResponse {
                         }
                     }
                 }
-                Ok(ChangeLoadbalancerChargeModeResponse {
+                Ok(ChangeLoadbalancerChargeModeResponseBody {
                     eip_id_list,
                     loadbalancer_id_list,
                     order_id,
@@ -5115,7 +5136,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeResponse {
         }
         deserializer
             .deserialize_struct(
-                "ChangeLoadbalancerChargeModeResponse",
+                "ChangeLoadbalancerChargeModeResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -5125,7 +5146,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerChargeModeResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeLoadbalancerTagsRequestBody {
     /// **参数解释**：操作类型。  **约束限制**：不涉及  **取值范围**： - create：创建标签。 - delete：删除标签。
@@ -5158,7 +5179,7 @@ impl rt::serde::Serialize for ChangeLoadbalancerTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5213,7 +5234,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeLoadbalancerTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(any(feature = "listeners", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeResourceTagOption {
     /// **参数解释**：标签的键。  **约束限制**：不能传入空值。  **取值范围**：最大长度36个unicode字符。 不能包含非打印字符\&quot;&#x3D;\&quot;，“*”，“&lt;”，“&gt;”，“\\”，“,”，\&quot;|\&quot;，“/”。  **默认取值**：不涉及
@@ -5245,9 +5266,7 @@ impl rt::serde::Serialize for ChangeResourceTagOption {
     }
 }
 
-#[cfg(
-    all(any(feature = "listeners", feature = "loadbalancers"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "listeners", feature = "loadbalancers"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ChangeResourceTagOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5301,7 +5320,7 @@ impl<'de> rt::serde::Deserialize<'de> for ChangeResourceTagOption {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneListenerOption {
     /// **参数解释**：新监听器的名称。 **约束限制**：不涉及 **取值范围**：[0-255]个字符，传入空字符串则取默认值。 **默认取值**：原监听器名称+ “-copy”。
@@ -5359,7 +5378,7 @@ impl rt::serde::Serialize for CloneListenerOption {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CloneListenerOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5436,7 +5455,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerOption {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneListenerRequestBody {
     /// **参数解释**：复制后的新监听器相关配置。 **约束限制**：不涉及
@@ -5465,7 +5484,7 @@ impl rt::serde::Serialize for CloneListenerRequestBody {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CloneListenerRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5518,7 +5537,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneListenerResp {
     /// **参数解释**：新监听器ID。 **取值范围**：标准的UUID格式，长度为36个字符。
@@ -5531,7 +5550,7 @@ pub struct CloneListenerResp {
     pub port_ranges: Option<Vec<crate::models::ResPortRange>>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl rt::serde::Serialize for CloneListenerResp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5626,9 +5645,9 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerResp {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CloneListenerResponse {
+pub struct CloneListenerResponseBody {
     /// **参数解释**：新监听器相关信息。
     pub listener_list: Option<Vec<crate::models::CloneListenerResp>>,
     /// **参数解释**：请求的ID 。 **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
@@ -5637,8 +5656,8 @@ pub struct CloneListenerResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
-impl rt::serde::Serialize for CloneListenerResponse {
+#[cfg(all(feature = "listeners", feature = "serde"))]
+impl rt::serde::Serialize for CloneListenerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5647,7 +5666,7 @@ impl rt::serde::Serialize for CloneListenerResponse {
         let len = usize::from(self.listener_list.is_some())
             + usize::from(self.request_id.is_some())
             + usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("CloneListenerResponse", len)?;
+        let mut state = serializer.serialize_struct("CloneListenerResponseBody", len)?;
         if let Some(value) = &self.listener_list {
             state.serialize_field("listener_list", value)?;
         }
@@ -5662,24 +5681,24 @@ impl rt::serde::Serialize for CloneListenerResponse {
 }
 
 #[cfg(feature = "listeners")]
-impl<'de> rt::serde::Deserialize<'de> for CloneListenerResponse {
+impl<'de> rt::serde::Deserialize<'de> for CloneListenerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["listener_list", "request_id", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CloneListenerResponse;
+            type Value = CloneListenerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CloneListenerResponse")
+                formatter.write_str("struct CloneListenerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CloneListenerResponse, __A::Error> {
+            ) -> Result<CloneListenerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "listener_list" => Some(0),
@@ -5705,21 +5724,21 @@ impl<'de> rt::serde::Deserialize<'de> for CloneListenerResponse {
                         }
                     }
                 }
-                Ok(CloneListenerResponse {
+                Ok(CloneListenerResponseBody {
                     listener_list,
                     request_id,
                     job_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CloneListenerResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CloneListenerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneLoadbalancerRequestBody {
     /// **参数解释**：单次最大复制数量。  **约束限制**：不涉及  **取值范围**：1-10  **默认取值**：1
@@ -5758,7 +5777,7 @@ impl rt::serde::Serialize for CloneLoadbalancerRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5816,9 +5835,9 @@ impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CloneLoadbalancerResponse {
+pub struct CloneLoadbalancerResponseBody {
     /// **参数解释**：新实例信息。
     pub loadbalancer_list: Option<
         Vec<crate::models::CloneLoadbalancerResponseBodyLoadbalancerList>,
@@ -5829,8 +5848,8 @@ pub struct CloneLoadbalancerResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for CloneLoadbalancerResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for CloneLoadbalancerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5839,7 +5858,8 @@ impl rt::serde::Serialize for CloneLoadbalancerResponse {
         let len = usize::from(self.loadbalancer_list.is_some())
             + usize::from(self.request_id.is_some())
             + usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("CloneLoadbalancerResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CloneLoadbalancerResponseBody", len)?;
         if let Some(value) = &self.loadbalancer_list {
             state.serialize_field("loadbalancer_list", value)?;
         }
@@ -5854,24 +5874,24 @@ impl rt::serde::Serialize for CloneLoadbalancerResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerResponse {
+impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loadbalancer_list", "request_id", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CloneLoadbalancerResponse;
+            type Value = CloneLoadbalancerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CloneLoadbalancerResponse")
+                formatter.write_str("struct CloneLoadbalancerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CloneLoadbalancerResponse, __A::Error> {
+            ) -> Result<CloneLoadbalancerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancer_list" => Some(0),
@@ -5897,28 +5917,29 @@ impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerResponse {
                         }
                     }
                 }
-                Ok(CloneLoadbalancerResponse {
+                Ok(CloneLoadbalancerResponseBody {
                     loadbalancer_list,
                     request_id,
                     job_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CloneLoadbalancerResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CloneLoadbalancerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneLoadbalancerResponseBodyLoadbalancerList {
     /// **参数解释**：新实例的ID。  **取值范围**：不涉及
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for CloneLoadbalancerResponseBodyLoadbalancerList {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5991,7 +6012,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloneLoadbalancerResponseBodyLoadbalan
 #[allow(missing_docs)]
 #[cfg(any(feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ConnectionDrain {
     /// **参数解释**：延迟注销功能开关。  **约束限制**：不涉及  **取值范围**：true 开启，false 关闭。  **默认取值**：不涉及
@@ -6079,7 +6100,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConnectionDrain {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CorsConfig {
     /// **参数解释**：允许的访问来源列表。  **取值范围**：单个列表项的取值 - 通配符（*），表示匹配所有来源。 - 除通配符外，其他值只能是以http://或者https://开头（小写），后面加域名。可以是具体域名或一级泛域名，可以包含端口或不包含端口。例：http://*.test.abc.example.com:80
@@ -6096,7 +6117,7 @@ pub struct CorsConfig {
     pub max_age: Option<i64>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for CorsConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -6209,17 +6230,17 @@ impl<'de> rt::serde::Deserialize<'de> for CorsConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "preoccupy-ip-num")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CountPreoccupyIpNumResponse {
+pub struct CountPreoccupyIpNumResponseBody {
     #[allow(missing_docs)]
     pub preoccupy_ip: Option<crate::models::PreoccupyIp>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "preoccupy-ip-num", feature = "extra-traits"))]
-impl rt::serde::Serialize for CountPreoccupyIpNumResponse {
+#[cfg(all(feature = "preoccupy-ip-num", feature = "serde"))]
+impl rt::serde::Serialize for CountPreoccupyIpNumResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6227,7 +6248,8 @@ impl rt::serde::Serialize for CountPreoccupyIpNumResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.preoccupy_ip.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("CountPreoccupyIpNumResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CountPreoccupyIpNumResponseBody", len)?;
         if let Some(value) = &self.preoccupy_ip {
             state.serialize_field("preoccupy_ip", value)?;
         }
@@ -6239,24 +6261,24 @@ impl rt::serde::Serialize for CountPreoccupyIpNumResponse {
 }
 
 #[cfg(feature = "preoccupy-ip-num")]
-impl<'de> rt::serde::Deserialize<'de> for CountPreoccupyIpNumResponse {
+impl<'de> rt::serde::Deserialize<'de> for CountPreoccupyIpNumResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["preoccupy_ip", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CountPreoccupyIpNumResponse;
+            type Value = CountPreoccupyIpNumResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CountPreoccupyIpNumResponse")
+                formatter.write_str("struct CountPreoccupyIpNumResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CountPreoccupyIpNumResponse, __A::Error> {
+            ) -> Result<CountPreoccupyIpNumResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "preoccupy_ip" => Some(0),
@@ -6279,20 +6301,21 @@ impl<'de> rt::serde::Deserialize<'de> for CountPreoccupyIpNumResponse {
                         }
                     }
                 }
-                Ok(CountPreoccupyIpNumResponse {
+                Ok(CountPreoccupyIpNumResponseBody {
                     preoccupy_ip,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CountPreoccupyIpNumResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CountPreoccupyIpNumResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCertificateOption {
     /// **参数解释**：证书的管理状态。该字段当前无用，设置为true或者false都不影响证书使用。  **约束限制**：不涉及  **取值范围**： - true：表示证书可用。 - false：表示证书不可用。  **默认取值**：true
@@ -6405,7 +6428,7 @@ impl rt::serde::Serialize for CreateCertificateOption {
     }
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
+#[cfg(all(feature = "certificates", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateCertificateOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6527,7 +6550,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificateOption {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCertificatePrivateKeyEchoRequestBody {
     /// **参数解释**：ELB证书的私钥回显开关。  **约束限制**：不涉及  **取值范围**： - true：开启回显，证书的列表、详情、创建和更新接口响应字段将会显示私钥内容。 - false：关闭回显，证书的所有接口响应不显私钥内容，使用脱敏内容（*****）代替。  **默认取值**：不涉及
@@ -6557,7 +6580,7 @@ impl rt::serde::Serialize for CreateCertificatePrivateKeyEchoRequestBody {
     }
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
+#[cfg(all(feature = "certificates", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6612,17 +6635,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoRequest
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateCertificatePrivateKeyEchoResponse {
+pub struct CreateCertificatePrivateKeyEchoResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：ELB证书的私钥回显开关。  **取值范围**： - true：开启回显，证书的列表、详情、创建和更新接口响应字段将会显示私钥内容。 - false：关闭回显，证书的所有接口响应不显私钥内容，使用脱敏内容（*****）代替。
     pub private_key_echo: Option<bool>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateCertificatePrivateKeyEchoResponse {
+#[cfg(all(feature = "certificates", feature = "serde"))]
+impl rt::serde::Serialize for CreateCertificatePrivateKeyEchoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6631,7 +6654,7 @@ impl rt::serde::Serialize for CreateCertificatePrivateKeyEchoResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.private_key_echo.is_some());
         let mut state = serializer
-            .serialize_struct("CreateCertificatePrivateKeyEchoResponse", len)?;
+            .serialize_struct("CreateCertificatePrivateKeyEchoResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -6643,24 +6666,24 @@ impl rt::serde::Serialize for CreateCertificatePrivateKeyEchoResponse {
 }
 
 #[cfg(feature = "certificates")]
-impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "private_key_echo"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCertificatePrivateKeyEchoResponse;
+            type Value = CreateCertificatePrivateKeyEchoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateCertificatePrivateKeyEchoResponse")
+                formatter.write_str("struct CreateCertificatePrivateKeyEchoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateCertificatePrivateKeyEchoResponse, __A::Error> {
+            ) -> Result<CreateCertificatePrivateKeyEchoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -6683,7 +6706,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoRespons
                         }
                     }
                 }
-                Ok(CreateCertificatePrivateKeyEchoResponse {
+                Ok(CreateCertificatePrivateKeyEchoResponseBody {
                     request_id,
                     private_key_echo,
                 })
@@ -6691,7 +6714,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoRespons
         }
         deserializer
             .deserialize_struct(
-                "CreateCertificatePrivateKeyEchoResponse",
+                "CreateCertificatePrivateKeyEchoResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -6701,7 +6724,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificatePrivateKeyEchoRespons
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCertificateRequestBody {
     #[allow(missing_docs)]
@@ -6731,7 +6754,7 @@ impl rt::serde::Serialize for CreateCertificateRequestBody {
     }
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
+#[cfg(all(feature = "certificates", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateCertificateRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6782,17 +6805,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificateRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateCertificateResponse {
+pub struct CreateCertificateResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub certificate: Option<crate::models::CertificateInfo>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateCertificateResponse {
+#[cfg(all(feature = "certificates", feature = "serde"))]
+impl rt::serde::Serialize for CreateCertificateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6800,7 +6823,8 @@ impl rt::serde::Serialize for CreateCertificateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.certificate.is_some());
-        let mut state = serializer.serialize_struct("CreateCertificateResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CreateCertificateResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -6812,24 +6836,24 @@ impl rt::serde::Serialize for CreateCertificateResponse {
 }
 
 #[cfg(feature = "certificates")]
-impl<'de> rt::serde::Deserialize<'de> for CreateCertificateResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateCertificateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "certificate"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateCertificateResponse;
+            type Value = CreateCertificateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateCertificateResponse")
+                formatter.write_str("struct CreateCertificateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateCertificateResponse, __A::Error> {
+            ) -> Result<CreateCertificateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -6852,20 +6876,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCertificateResponse {
                         }
                     }
                 }
-                Ok(CreateCertificateResponse {
+                Ok(CreateCertificateResponseBody {
                     request_id,
                     certificate,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateCertificateResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CreateCertificateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCorsConfig {
     /// **参数解释**：允许的访问来源列表。  **约束限制**： - 若配置了通配符（*），则不能配其他值。 - 不支持IP地址。 - 不能配置重复的值。  **取值范围**：单个列表项的取值 - 通配符（*），表示匹配所有来源。 - 除通配符外，其他值只能是以http://或者https://开头（小写），后面加域名。可以是具体域名或一级泛域名，可以包含端口或不包含端口。例：http://*.test.abc.example.com:80  **默认取值**：不涉及
@@ -6926,7 +6951,7 @@ impl rt::serde::Serialize for CreateCorsConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateCorsConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7003,7 +7028,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCorsConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFixtedResponseConfig {
     /// **参数解释**：返回码。  **约束限制**：不涉及  **取值范围**：200-299，400-499，500-599。  **默认取值**：不涉及
@@ -7061,7 +7086,7 @@ impl rt::serde::Serialize for CreateFixtedResponseConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateFixtedResponseConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7138,7 +7163,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFixtedResponseConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateHealthMonitorOption {
     /// **参数解释**：健康检查的管理状态。  **约束限制**：不涉及  **取值范围**： - true：表示开启健康检查。 - false表示关闭健康检查。  **默认取值**：true
@@ -7231,7 +7256,7 @@ impl rt::serde::Serialize for CreateHealthMonitorOption {
     }
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7348,7 +7373,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorOption {
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateHealthMonitorRequestBody {
     #[allow(missing_docs)]
@@ -7378,7 +7403,7 @@ impl rt::serde::Serialize for CreateHealthMonitorRequestBody {
     }
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7429,17 +7454,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateHealthMonitorResponse {
+pub struct CreateHealthMonitorResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub healthmonitor: Option<crate::models::HealthMonitor>,
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateHealthMonitorResponse {
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
+impl rt::serde::Serialize for CreateHealthMonitorResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7447,7 +7472,8 @@ impl rt::serde::Serialize for CreateHealthMonitorResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.healthmonitor.is_some());
-        let mut state = serializer.serialize_struct("CreateHealthMonitorResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CreateHealthMonitorResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -7459,24 +7485,24 @@ impl rt::serde::Serialize for CreateHealthMonitorResponse {
 }
 
 #[cfg(feature = "healthmonitors")]
-impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "healthmonitor"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateHealthMonitorResponse;
+            type Value = CreateHealthMonitorResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateHealthMonitorResponse")
+                formatter.write_str("struct CreateHealthMonitorResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateHealthMonitorResponse, __A::Error> {
+            ) -> Result<CreateHealthMonitorResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -7499,20 +7525,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateHealthMonitorResponse {
                         }
                     }
                 }
-                Ok(CreateHealthMonitorResponse {
+                Ok(CreateHealthMonitorResponseBody {
                     request_id,
                     healthmonitor,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateHealthMonitorResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CreateHealthMonitorResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateInsertHeaderConfig {
     /// **参数解释**：请求头参数名。  **约束限制**：不涉及 [**约束限制**： - 请求方向转发策略不允许的值： connection、upgrade、content-length、transfer-encoding、keep-alive、te、host、cookie、remoteip、authority、x-forwarded-host、x-forwarded-for、x-forwarded-for-port、x-forwarded-tls-certificate-id、x-forwarded-tls-protocol、x-forwarded-tls-cipher、x-forwarded-elb-ip、x-forwarded-port、x-forwarded-elb-id、x-forwarded-elb-vip、x-real-ip、x-forwarded-proto、x-nuwa-trace-ne-in、x-nuwa-trace-ne-out。 - 响应方向转发策略不允许的值： connection、upgrade、content-length、transfer-encoding](tag:test)  **取值范围**：1-40个字符，字母a-z（不区分大小写）、数字，短划线-和下划线_。  **默认取值**：不涉及
@@ -7547,7 +7574,7 @@ impl rt::serde::Serialize for CreateInsertHeaderConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateInsertHeaderConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7605,7 +7632,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateInsertHeaderConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateInsertHeadersConfig {
     /// **参数解释**：要添加请求头参数列表。  **约束限制**：不涉及
@@ -7634,7 +7661,7 @@ impl rt::serde::Serialize for CreateInsertHeadersConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateInsertHeadersConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7684,7 +7711,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateInsertHeadersConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIpGroupIpOption {
     /// **参数解释**：IP地址组中的IP信息。  **约束限制**：不涉及  **取值范围**：支持IPv4和IPv6地址类型，格式为单个IP地址、IP地址段或连续IP地址范围，IP地址范围格式为ip-ip，例如192.168.1.2-192.168.2.253或者2001:0DB8:02de::0e12-2001:0DB8:02de::0e13，终止IP需要大于起始IP。  **默认取值**：不涉及  [不支持IPv6，请勿设置为IPv6地址。](tag:dt)
@@ -7718,7 +7745,7 @@ impl rt::serde::Serialize for CreateIpGroupIpOption {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupIpOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7772,7 +7799,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupIpOption {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIpGroupOption {
     /// **参数解释**：项目ID。获取方式请参见[获取项目ID](elb_fl_0008.xml)。  **约束限制**：不涉及  **取值范围**：长度为32个字符，由小写字母和数字组成。  **默认取值**：不涉及  &gt; 该字段实际无效，最终使用url中的project_id。
@@ -7823,7 +7850,7 @@ impl rt::serde::Serialize for CreateIpGroupOption {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7895,7 +7922,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIpGroupRequestBody {
     #[allow(missing_docs)]
@@ -7924,7 +7951,7 @@ impl rt::serde::Serialize for CreateIpGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7974,17 +8001,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateIpGroupResponse {
+pub struct CreateIpGroupResponseBody {
     #[allow(missing_docs)]
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateIpGroupResponse {
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
+impl rt::serde::Serialize for CreateIpGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7992,7 +8019,7 @@ impl rt::serde::Serialize for CreateIpGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ipgroup.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("CreateIpGroupResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateIpGroupResponseBody", len)?;
         if let Some(value) = &self.ipgroup {
             state.serialize_field("ipgroup", value)?;
         }
@@ -8004,24 +8031,24 @@ impl rt::serde::Serialize for CreateIpGroupResponse {
 }
 
 #[cfg(feature = "ipgroups")]
-impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ipgroup", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateIpGroupResponse;
+            type Value = CreateIpGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateIpGroupResponse")
+                formatter.write_str("struct CreateIpGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateIpGroupResponse, __A::Error> {
+            ) -> Result<CreateIpGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ipgroup" => Some(0),
@@ -8044,20 +8071,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateIpGroupResponse {
                         }
                     }
                 }
-                Ok(CreateIpGroupResponse {
+                Ok(CreateIpGroupResponseBody {
                     ipgroup,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateIpGroupResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateIpGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7PolicyOption {
     /// **参数解释**：转发策略的转发动作。  **约束限制**： - REDIRECT_TO_LISTENER的优先级最高，配置了以后，该监听器下的其他policy会失效。 - 当action为REDIRECT_TO_POOL时，只支持创建在PROTOCOL为HTTP、HTTPS、TERMINATED_HTTPS的listener上。 - 当action为REDIRECT_TO_LISTENER时，只支持创建在PROTOCOL为HTTP的listener上。 [- 不支持REDIRECT_TO_URL和FIXED_RESPONSE](tag:hcso_dt)  **取值范围**： - REDIRECT_TO_POOL：转发到后端服务器组。 - REDIRECT_TO_LISTENER：重定向到监听器。 - REDIRECT_TO_URL：重定向到URL。 - FIXED_RESPONSE：返回固定响应体。  **默认取值**：不涉及
@@ -8181,7 +8208,7 @@ impl rt::serde::Serialize for CreateL7PolicyOption {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8315,7 +8342,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7PolicyRequestBody {
     #[allow(missing_docs)]
@@ -8344,7 +8371,7 @@ impl rt::serde::Serialize for CreateL7PolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8394,17 +8421,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateL7PolicyResponse {
+pub struct CreateL7PolicyResponseBody {
     /// **参数解释**：请求ID。  **约束限制**：不涉及  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。  **默认取值**：不涉及
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub l7policy: Option<crate::models::L7Policy>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateL7PolicyResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for CreateL7PolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -8412,7 +8439,7 @@ impl rt::serde::Serialize for CreateL7PolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.l7policy.is_some());
-        let mut state = serializer.serialize_struct("CreateL7PolicyResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateL7PolicyResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -8424,24 +8451,24 @@ impl rt::serde::Serialize for CreateL7PolicyResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "l7policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateL7PolicyResponse;
+            type Value = CreateL7PolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateL7PolicyResponse")
+                formatter.write_str("struct CreateL7PolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateL7PolicyResponse, __A::Error> {
+            ) -> Result<CreateL7PolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -8464,20 +8491,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyResponse {
                         }
                     }
                 }
-                Ok(CreateL7PolicyResponse {
+                Ok(CreateL7PolicyResponseBody {
                     request_id,
                     l7policy,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateL7PolicyResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateL7PolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7PolicyRuleOption {
     /// **参数解释**：转发规则的管理状态。  **约束限制**：只支持设置为true。  **取值范围**：不涉及  **默认取值**：不涉及
@@ -8534,7 +8561,7 @@ impl rt::serde::Serialize for CreateL7PolicyRuleOption {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyRuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8616,7 +8643,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7PolicyRuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7RuleRequestBody {
     #[allow(missing_docs)]
@@ -8645,7 +8672,7 @@ impl rt::serde::Serialize for CreateL7RuleRequestBody {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateL7RuleRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8695,17 +8722,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7RuleRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateL7RuleResponse {
+pub struct CreateL7RuleResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub rule: Option<crate::models::L7Rule>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateL7RuleResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for CreateL7RuleResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -8713,7 +8740,7 @@ impl rt::serde::Serialize for CreateL7RuleResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.rule.is_some());
-        let mut state = serializer.serialize_struct("CreateL7RuleResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateL7RuleResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -8725,24 +8752,24 @@ impl rt::serde::Serialize for CreateL7RuleResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for CreateL7RuleResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateL7RuleResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "rule"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateL7RuleResponse;
+            type Value = CreateL7RuleResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateL7RuleResponse")
+                formatter.write_str("struct CreateL7RuleResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateL7RuleResponse, __A::Error> {
+            ) -> Result<CreateL7RuleResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -8765,20 +8792,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateL7RuleResponse {
                         }
                     }
                 }
-                Ok(CreateL7RuleResponse {
+                Ok(CreateL7RuleResponseBody {
                     request_id,
                     rule,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateL7RuleResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateL7RuleResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateListenerIpGroupOption {
     /// **参数解释**：监听器关联的访问控制组的ID。关联多个IP地址组时ID使用逗号分隔。  **约束限制**： - 当关联的ipgroup中的ip_list为[]，且类型为白名单时，表示禁止所有ip的访问。 - 当关联的ipgroup中的ip_list为[]，且类型为黑名单时，表示允许所有ip的访问。  **取值范围**：不涉及  **默认取值**：不涉及
@@ -8818,7 +8845,7 @@ impl rt::serde::Serialize for CreateListenerIpGroupOption {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateListenerIpGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8876,7 +8903,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerIpGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateListenerOption {
     /// **参数解释**：监听器的管理状态。  **约束限制**：只支持设置为true。  **取值范围**：true 表示监听器正常使用中。  **默认取值**：true  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
@@ -9097,7 +9124,7 @@ impl rt::serde::Serialize for CreateListenerOption {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateListenerOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9314,7 +9341,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerOption {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateListenerQuicConfigOption {
     /// **参数解释**：监听器关联的QUIC监听器ID。  **约束限制**：指定的listener id必须已存在，且协议类型为QUIC，不能指定为null，否则与enable_quic_upgrade冲突。  **取值范围**：不涉及  **默认取值**：不涉及  [不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt,dt)
@@ -9349,7 +9376,7 @@ impl rt::serde::Serialize for CreateListenerQuicConfigOption {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateListenerQuicConfigOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9407,7 +9434,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerQuicConfigOption {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateListenerRequestBody {
     #[allow(missing_docs)]
@@ -9436,7 +9463,7 @@ impl rt::serde::Serialize for CreateListenerRequestBody {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateListenerRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9486,17 +9513,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateListenerResponse {
+pub struct CreateListenerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub listener: Option<crate::models::Listener>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateListenerResponse {
+#[cfg(all(feature = "listeners", feature = "serde"))]
+impl rt::serde::Serialize for CreateListenerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -9504,7 +9531,7 @@ impl rt::serde::Serialize for CreateListenerResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.listener.is_some());
-        let mut state = serializer.serialize_struct("CreateListenerResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateListenerResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -9516,24 +9543,24 @@ impl rt::serde::Serialize for CreateListenerResponse {
 }
 
 #[cfg(feature = "listeners")]
-impl<'de> rt::serde::Deserialize<'de> for CreateListenerResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateListenerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "listener"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateListenerResponse;
+            type Value = CreateListenerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateListenerResponse")
+                formatter.write_str("struct CreateListenerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateListenerResponse, __A::Error> {
+            ) -> Result<CreateListenerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -9556,20 +9583,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateListenerResponse {
                         }
                     }
                 }
-                Ok(CreateListenerResponse {
+                Ok(CreateListenerResponseBody {
                     request_id,
                     listener,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateListenerResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateListenerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadBalancerBandwidthOption {
     /// **参数解释**：带宽名称。  **约束限制**：  - 如果选用的是独享带宽，share_type是PER，该字段是必选。 - 如果使用的是共享带宽，参数bandwidth对象的id有值，该字段被忽略。  **取值范围**：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）  **默认取值**：不涉及
@@ -9629,7 +9656,7 @@ impl rt::serde::Serialize for CreateLoadBalancerBandwidthOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerBandwidthOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9707,7 +9734,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerBandwidthOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadBalancerOption {
     /// **参数解释**：项目ID。获取方式请参见[获取项目ID](elb_fl_0008.xml)。  **约束限制**：不涉及  **取值范围**：长度为32个字符，由小写字母和数字组成。  **默认取值**：不涉及  &gt; 该字段实际无效，最终使用url中的project_id。
@@ -9901,7 +9928,7 @@ impl rt::serde::Serialize for CreateLoadBalancerOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10096,7 +10123,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadBalancerPublicIpOption {
     /// **参数解释**：IP版本。  **约束限制**：不涉及  **取值范围**：  - 4：表示IPv4。  - 6：表示IPv6。  **默认取值**：4  [不支持IPv6，请勿设置为6。](tag:dt)
@@ -10146,7 +10173,7 @@ impl rt::serde::Serialize for CreateLoadBalancerPublicIpOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerPublicIpOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10219,7 +10246,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerPublicIpOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadBalancerRequestBody {
     #[allow(missing_docs)]
@@ -10249,7 +10276,7 @@ impl rt::serde::Serialize for CreateLoadBalancerRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10300,9 +10327,9 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateLoadBalancerResponse {
+pub struct CreateLoadBalancerResponseBody {
     #[allow(missing_docs)]
     pub loadbalancer: Option<crate::models::LoadBalancer>,
     /// **参数解释**：负载均衡器的ID。[（包周期场景返回该字段）](tag:hws)  **取值范围**：不涉及  [不支持该字段，请勿使用。](tag:hws_hk,hws_eu,hws_eu_wb,hws_test,srg,fcs,fcs_vm,dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,ct)
@@ -10313,8 +10340,8 @@ pub struct CreateLoadBalancerResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateLoadBalancerResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for CreateLoadBalancerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10324,7 +10351,8 @@ impl rt::serde::Serialize for CreateLoadBalancerResponse {
             + usize::from(self.loadbalancer_id.is_some())
             + usize::from(self.order_id.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("CreateLoadBalancerResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CreateLoadBalancerResponseBody", len)?;
         if let Some(value) = &self.loadbalancer {
             state.serialize_field("loadbalancer", value)?;
         }
@@ -10342,7 +10370,7 @@ impl rt::serde::Serialize for CreateLoadBalancerResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -10354,17 +10382,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateLoadBalancerResponse;
+            type Value = CreateLoadBalancerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateLoadBalancerResponse")
+                formatter.write_str("struct CreateLoadBalancerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateLoadBalancerResponse, __A::Error> {
+            ) -> Result<CreateLoadBalancerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancer" => Some(0),
@@ -10393,7 +10421,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerResponse {
                         }
                     }
                 }
-                Ok(CreateLoadBalancerResponse {
+                Ok(CreateLoadBalancerResponseBody {
                     loadbalancer,
                     loadbalancer_id,
                     order_id,
@@ -10401,14 +10429,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadBalancerResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("CreateLoadBalancerResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CreateLoadBalancerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadbalancerAutoscalingOption {
     /// **参数解释**：负载均衡器实例弹性扩缩容开关。  **约束限制**：网关型LB不支持该字段。  **取值范围**： - true：开启。 - false：关闭。   **默认取值**：不涉及
@@ -10443,7 +10472,7 @@ impl rt::serde::Serialize for CreateLoadbalancerAutoscalingOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateLoadbalancerAutoscalingOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10498,7 +10527,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoadbalancerAutoscalingOption {
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLogtankOption {
     /// **参数解释**：负载均衡器ID。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -10533,7 +10562,7 @@ impl rt::serde::Serialize for CreateLogtankOption {
     }
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
+#[cfg(all(feature = "logtanks", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateLogtankOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10591,7 +10620,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogtankOption {
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLogtankRequestBody {
     #[allow(missing_docs)]
@@ -10620,7 +10649,7 @@ impl rt::serde::Serialize for CreateLogtankRequestBody {
     }
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
+#[cfg(all(feature = "logtanks", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateLogtankRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10670,17 +10699,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogtankRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateLogtankResponse {
+pub struct CreateLogtankResponseBody {
     #[allow(missing_docs)]
     pub logtank: Option<crate::models::Logtank>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateLogtankResponse {
+#[cfg(all(feature = "logtanks", feature = "serde"))]
+impl rt::serde::Serialize for CreateLogtankResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10688,7 +10717,7 @@ impl rt::serde::Serialize for CreateLogtankResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.logtank.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("CreateLogtankResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateLogtankResponseBody", len)?;
         if let Some(value) = &self.logtank {
             state.serialize_field("logtank", value)?;
         }
@@ -10700,24 +10729,24 @@ impl rt::serde::Serialize for CreateLogtankResponse {
 }
 
 #[cfg(feature = "logtanks")]
-impl<'de> rt::serde::Deserialize<'de> for CreateLogtankResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateLogtankResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["logtank", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateLogtankResponse;
+            type Value = CreateLogtankResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateLogtankResponse")
+                formatter.write_str("struct CreateLogtankResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateLogtankResponse, __A::Error> {
+            ) -> Result<CreateLogtankResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "logtank" => Some(0),
@@ -10740,20 +10769,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLogtankResponse {
                         }
                     }
                 }
-                Ok(CreateLogtankResponse {
+                Ok(CreateLogtankResponseBody {
                     logtank,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateLogtankResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateLogtankResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMasterSlaveHealthMonitorOption {
     /// **参数解释**：健康检查间隔。  **约束限制**：不涉及  **取值范围**：1-50，单位：秒。  **默认取值**：不涉及
@@ -10832,7 +10861,7 @@ impl rt::serde::Serialize for CreateMasterSlaveHealthMonitorOption {
     }
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlaveHealthMonitorOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10939,7 +10968,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlaveHealthMonitorOption {
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMasterSlaveMemberOption {
     /// **参数解释**：后端服务器对应的IP地址。  **约束限制**： - 若subnet_cidr_id为空，表示添加IP类型后端，此时address必须为**私网IPv4**地址。 - 若subnet_cidr_id不为空，表示是一个关联到ECS的后端服务器。该IP地址必须在subnet_cidr_id对应的子网网段中，可以是**私网IPv4**或IPv6。  **取值范围**：不涉及  **默认取值**：不涉及  [不支持IPv6，请勿设置为IPv6地址。](tag:dt)
@@ -10995,7 +11024,7 @@ impl rt::serde::Serialize for CreateMasterSlaveMemberOption {
     }
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlaveMemberOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11073,7 +11102,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlaveMemberOption {
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMasterSlavePoolOption {
     /// **参数解释**：后端服务器组的描述信息。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -11190,7 +11219,7 @@ impl rt::serde::Serialize for CreateMasterSlavePoolOption {
     }
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11327,7 +11356,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolOption {
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMasterSlavePoolRequestBody {
     #[allow(missing_docs)]
@@ -11357,7 +11386,7 @@ impl rt::serde::Serialize for CreateMasterSlavePoolRequestBody {
     }
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11408,17 +11437,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateMasterSlavePoolResponse {
+pub struct CreateMasterSlavePoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub pool: Option<crate::models::MasterSlavePool>,
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateMasterSlavePoolResponse {
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
+impl rt::serde::Serialize for CreateMasterSlavePoolResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11427,7 +11456,7 @@ impl rt::serde::Serialize for CreateMasterSlavePoolResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.pool.is_some());
         let mut state = serializer
-            .serialize_struct("CreateMasterSlavePoolResponse", len)?;
+            .serialize_struct("CreateMasterSlavePoolResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -11439,24 +11468,24 @@ impl rt::serde::Serialize for CreateMasterSlavePoolResponse {
 }
 
 #[cfg(feature = "master-slave-pools")]
-impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "pool"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateMasterSlavePoolResponse;
+            type Value = CreateMasterSlavePoolResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateMasterSlavePoolResponse")
+                formatter.write_str("struct CreateMasterSlavePoolResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateMasterSlavePoolResponse, __A::Error> {
+            ) -> Result<CreateMasterSlavePoolResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -11479,21 +11508,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMasterSlavePoolResponse {
                         }
                     }
                 }
-                Ok(CreateMasterSlavePoolResponse {
+                Ok(CreateMasterSlavePoolResponseBody {
                     request_id,
                     pool,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateMasterSlavePoolResponse", FIELDS, __Visitor)
+            .deserialize_struct("CreateMasterSlavePoolResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberHealthCheckJobOption {
     /// **参数解释**：后端服务器所关联的监听器，查询在该监听器下后端服务器的状态。  **取值范围**：不涉及
@@ -11526,7 +11555,7 @@ impl rt::serde::Serialize for CreateMemberHealthCheckJobOption {
     }
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11581,7 +11610,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobOption {
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberHealthCheckJobRequestBody {
     #[allow(missing_docs)]
@@ -11613,7 +11642,7 @@ impl rt::serde::Serialize for CreateMemberHealthCheckJobRequestBody {
     }
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11668,17 +11697,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobRequestBody 
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateMemberHealthCheckJobResponse {
+pub struct CreateMemberHealthCheckJobResponseBody {
     #[allow(missing_docs)]
     pub member_check: Option<crate::models::MemberCheckJob>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateMemberHealthCheckJobResponse {
+#[cfg(all(feature = "members", feature = "serde"))]
+impl rt::serde::Serialize for CreateMemberHealthCheckJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11687,7 +11716,7 @@ impl rt::serde::Serialize for CreateMemberHealthCheckJobResponse {
         let len = usize::from(self.member_check.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("CreateMemberHealthCheckJobResponse", len)?;
+            .serialize_struct("CreateMemberHealthCheckJobResponseBody", len)?;
         if let Some(value) = &self.member_check {
             state.serialize_field("member_check", value)?;
         }
@@ -11699,24 +11728,24 @@ impl rt::serde::Serialize for CreateMemberHealthCheckJobResponse {
 }
 
 #[cfg(feature = "members")]
-impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["member_check", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateMemberHealthCheckJobResponse;
+            type Value = CreateMemberHealthCheckJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateMemberHealthCheckJobResponse")
+                formatter.write_str("struct CreateMemberHealthCheckJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateMemberHealthCheckJobResponse, __A::Error> {
+            ) -> Result<CreateMemberHealthCheckJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "member_check" => Some(0),
@@ -11739,21 +11768,25 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberHealthCheckJobResponse {
                         }
                     }
                 }
-                Ok(CreateMemberHealthCheckJobResponse {
+                Ok(CreateMemberHealthCheckJobResponseBody {
                     member_check,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateMemberHealthCheckJobResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "CreateMemberHealthCheckJobResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberOption {
     /// **参数解释**：后端服务器对应的IP地址。  **约束限制**： - 若subnet_cidr_id为空，表示添加IP类型后端，此时address必须为**私网IPv4**地址。 - 若subnet_cidr_id不为空，表示是一个关联到ECS的后端服务器。该IP地址必须在subnet_cidr_id对应的子网网段中，可以是**私网IPv4**或IPv6。  **取值范围**：不涉及  **默认取值**：不涉及  [ 不支持IPv6，请勿设置为IPv6地址。](tag:dt)
@@ -11822,7 +11855,7 @@ impl rt::serde::Serialize for CreateMemberOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMemberOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11909,7 +11942,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberRequestBody {
     #[allow(missing_docs)]
@@ -11938,7 +11971,7 @@ impl rt::serde::Serialize for CreateMemberRequestBody {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMemberRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11988,17 +12021,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateMemberResponse {
+pub struct CreateMemberResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub member: Option<crate::models::Member>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateMemberResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for CreateMemberResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12006,7 +12039,7 @@ impl rt::serde::Serialize for CreateMemberResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.member.is_some());
-        let mut state = serializer.serialize_struct("CreateMemberResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateMemberResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -12018,24 +12051,24 @@ impl rt::serde::Serialize for CreateMemberResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for CreateMemberResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateMemberResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "member"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateMemberResponse;
+            type Value = CreateMemberResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateMemberResponse")
+                formatter.write_str("struct CreateMemberResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateMemberResponse, __A::Error> {
+            ) -> Result<CreateMemberResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -12058,20 +12091,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMemberResponse {
                         }
                     }
                 }
-                Ok(CreateMemberResponse {
+                Ok(CreateMemberResponseBody {
                     request_id,
                     member,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateMemberResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateMemberResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePoolOption {
     /// **参数解释**：后端服务器组的管理状态。  **约束限制**：只支持设置为true。  **取值范围**：true  **默认取值**：true  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
@@ -12226,7 +12259,7 @@ impl rt::serde::Serialize for CreatePoolOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreatePoolOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12390,7 +12423,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePoolRequestBody {
     #[allow(missing_docs)]
@@ -12419,7 +12452,7 @@ impl rt::serde::Serialize for CreatePoolRequestBody {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreatePoolRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12469,17 +12502,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreatePoolResponse {
+pub struct CreatePoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub pool: Option<crate::models::Pool>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreatePoolResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for CreatePoolResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12487,7 +12520,7 @@ impl rt::serde::Serialize for CreatePoolResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.pool.is_some());
-        let mut state = serializer.serialize_struct("CreatePoolResponse", len)?;
+        let mut state = serializer.serialize_struct("CreatePoolResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -12499,24 +12532,24 @@ impl rt::serde::Serialize for CreatePoolResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for CreatePoolResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreatePoolResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "pool"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreatePoolResponse;
+            type Value = CreatePoolResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreatePoolResponse")
+                formatter.write_str("struct CreatePoolResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreatePoolResponse, __A::Error> {
+            ) -> Result<CreatePoolResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -12539,20 +12572,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolResponse {
                         }
                     }
                 }
-                Ok(CreatePoolResponse {
+                Ok(CreatePoolResponseBody {
                     request_id,
                     pool,
                 })
             }
         }
-        deserializer.deserialize_struct("CreatePoolResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreatePoolResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePoolSessionPersistenceOption {
     /// **参数解释**：cookie名称。  **约束限制**： - 只有当type为APP_COOKIE时才有效。其他情况下传该字段会报错。 - 网关型LB，不支持该特性，请勿使用。  **取值范围**：最大长度1024个字符。  **默认取值**：不涉及  [不支持该字段，请勿使用。](tag:hws_eu,hcso_dt)
@@ -12593,9 +12626,7 @@ impl rt::serde::Serialize for CreatePoolSessionPersistenceOption {
     }
 }
 
-#[cfg(
-    all(any(feature = "master-slave-pools", feature = "pools"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "master-slave-pools", feature = "pools"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreatePoolSessionPersistenceOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12654,7 +12685,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolSessionPersistenceOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePoolSlowStartOption {
     /// **参数解释**：慢启动的开关。  **约束限制**：不涉及  **取值范围**： - true：开启。 - false：关闭。  **默认取值**：false
@@ -12691,7 +12722,7 @@ impl rt::serde::Serialize for CreatePoolSlowStartOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreatePoolSlowStartOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12745,7 +12776,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePoolSlowStartOption {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRedirectPoolsConfig {
     /// **参数解释**：所在后端服务器组ID。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -12779,7 +12810,7 @@ impl rt::serde::Serialize for CreateRedirectPoolsConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12833,7 +12864,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRedirectPoolsExtendConfig {
     /// **参数解释**：是否开启url重定向。
@@ -12901,7 +12932,7 @@ impl rt::serde::Serialize for CreateRedirectPoolsExtendConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsExtendConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12984,7 +13015,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsExtendConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRedirectPoolsStickySessionConfig {
     /// **参数解释**：转发策略服务器组会话保持开启的开关。  **约束限制**：不涉及  **取值范围**：true 开启，false不开启  **默认取值**：false，表示关闭服务器组会话保持。
@@ -13022,7 +13053,7 @@ impl rt::serde::Serialize for CreateRedirectPoolsStickySessionConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsStickySessionConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13081,7 +13112,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectPoolsStickySessionConfig
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRedirectUrlConfig {
     /// **参数解释**：重定向的协议。  **约束限制**：不涉及  **取值范围**： - HTTP - HTTPS - ${protocol}，表示继承原值（即与被转发请求保持一致）。  **默认取值**：${protocol}
@@ -13149,7 +13180,7 @@ impl rt::serde::Serialize for CreateRedirectUrlConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRedirectUrlConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13236,7 +13267,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRedirectUrlConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRemoveHeaderConfig {
     /// **参数解释**：被移除的请求头的参数名。  **约束限制**：不能移除以下请求头参数： connection、upgrade、content-length、transfer-encoding、keep-alive、te、host、cookie、remoteip、authority、x-forwarded-host、x-forwarded-for、x-forwarded-for-port、x-forwarded-tls-certificate-id、x-forwarded-tls-protocol、x-forwarded-tls-cipher、x-forwarded-elb-ip、x-forwarded-port、x-forwarded-elb-id、x-forwarded-elb-vip、x-real-ip、x-forwarded-proto、x-nuwa-trace-ne-in、x-nuwa-trace-ne-out  **取值范围**：1-40个字符，字母a-z（不区分大小写）、数字，短划线-和下划线_。  **默认取值**：不涉及
@@ -13265,7 +13296,7 @@ impl rt::serde::Serialize for CreateRemoveHeaderConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRemoveHeaderConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13315,7 +13346,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRemoveHeaderConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRemoveHeadersConfig {
     /// **参数解释**：要移除的请求头参数列表。  **约束限制**：不涉及
@@ -13344,7 +13375,7 @@ impl rt::serde::Serialize for CreateRemoveHeadersConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRemoveHeadersConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13394,7 +13425,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRemoveHeadersConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRewriteUrlConfig {
     /// **参数解释**：重定向的域名。  **约束限制**：不涉及  **取值范围**：英文字母、数字、“-”、“.”，必须以字母、数字开头。  **默认取值**：${host}，表示继承原值（即与被重写请求host保持一致）。
@@ -13436,7 +13467,7 @@ impl rt::serde::Serialize for CreateRewriteUrlConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRewriteUrlConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13494,7 +13525,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRewriteUrlConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRuleCondition {
     /// **参数解释**：匹配项的名称。  **约束限制**：同一个rule内的conditions列表中所有key必须相同。  **取值范围**： - 当转发规则类别type为HOST_NAME、PATH、METHOD、SOURCE_IP时，该字段固定为空字符串。 - 当转发规则类别type为HEADER时，key表示请求头参数的名称，value表示请求头参数的值。key的长度限制1-40字符，只允许包含字母、数字和-_。 - 当转发规则类别type为QUERY_STRING时，key表示查询参数的名称，value表示查询参数的值。key的长度限制为1-128字符，不支持空格，中括号，大括号，尖括号，反斜杠，双引号，&#39;#&#39;，&#39;&amp;&#39;，&#39;|&#39;，‘%’，‘~’，字母区分大小写。  **默认取值**：不涉及
@@ -13528,7 +13559,7 @@ impl rt::serde::Serialize for CreateRuleCondition {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRuleCondition {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13582,7 +13613,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRuleCondition {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateRuleOption {
     /// **参数解释**：转发规则的管理状态。  **约束限制**：只支持设置为true。  **取值范围**：不涉及  **默认取值**：不涉及
@@ -13646,7 +13677,7 @@ impl rt::serde::Serialize for CreateRuleOption {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateRuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13733,7 +13764,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateRuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityPolicyOption {
     /// **参数解释**：自定义安全策略的名称。  **约束限制**：不涉及  **取值范围**：0到255个字符。  **默认取值**：不涉及
@@ -13782,7 +13813,7 @@ impl rt::serde::Serialize for CreateSecurityPolicyOption {
     }
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
+#[cfg(all(feature = "security-policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13854,7 +13885,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityPolicyRequestBody {
     #[allow(missing_docs)]
@@ -13884,7 +13915,7 @@ impl rt::serde::Serialize for CreateSecurityPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
+#[cfg(all(feature = "security-policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13935,17 +13966,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateSecurityPolicyResponse {
+pub struct CreateSecurityPolicyResponseBody {
     #[allow(missing_docs)]
     pub security_policy: Option<crate::models::SecurityPolicy>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateSecurityPolicyResponse {
+#[cfg(all(feature = "security-policies", feature = "serde"))]
+impl rt::serde::Serialize for CreateSecurityPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13954,7 +13985,7 @@ impl rt::serde::Serialize for CreateSecurityPolicyResponse {
         let len = usize::from(self.security_policy.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("CreateSecurityPolicyResponse", len)?;
+            .serialize_struct("CreateSecurityPolicyResponseBody", len)?;
         if let Some(value) = &self.security_policy {
             state.serialize_field("security_policy", value)?;
         }
@@ -13966,24 +13997,24 @@ impl rt::serde::Serialize for CreateSecurityPolicyResponse {
 }
 
 #[cfg(feature = "security-policies")]
-impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["security_policy", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateSecurityPolicyResponse;
+            type Value = CreateSecurityPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateSecurityPolicyResponse")
+                formatter.write_str("struct CreateSecurityPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateSecurityPolicyResponse, __A::Error> {
+            ) -> Result<CreateSecurityPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "security_policy" => Some(0),
@@ -14006,21 +14037,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityPolicyResponse {
                         }
                     }
                 }
-                Ok(CreateSecurityPolicyResponse {
+                Ok(CreateSecurityPolicyResponseBody {
                     security_policy,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateSecurityPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct("CreateSecurityPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficLimitConfig {
     /// **参数解释**：转发策略qps限速。  **约束限制**：不涉及  **取值范围**：0-100000，单位：个/秒。0表示不限速。  **默认取值**：不涉及
@@ -14063,7 +14094,7 @@ impl rt::serde::Serialize for CreateTrafficLimitConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTrafficLimitConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14121,7 +14152,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficLimitConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorConfig {
     /// **参数解释**：流量镜像的目的后端服务器组ID。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -14158,7 +14189,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14212,7 +14243,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CustomQosLimit {
     #[allow(missing_docs)]
@@ -14221,7 +14252,7 @@ pub struct CustomQosLimit {
     pub l7: Option<crate::models::L7Limit>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for CustomQosLimit {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14291,7 +14322,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomQosLimit {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerCascadeOption {
     /// **参数解释**：是否删除关联的后端服务器组。  **约束限制**： - 共享型负载均衡器仅支持传参为true。 [- 若开启多挂特性，且后端服务器组关联了多个LB，则无论传入何值，都不会删除后端服务器组。](tag: hws,hws_hk)  **取值范围**： - true：删除该后端服务器组。 - false：仅解绑后端服务器组，不删除。  **默认取值**：true
@@ -14329,7 +14360,7 @@ impl rt::serde::Serialize for DeleteLoadBalancerCascadeOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DeleteLoadBalancerCascadeOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14384,7 +14415,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteLoadBalancerCascadeOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerCascadeRequestBody {
     #[allow(missing_docs)]
@@ -14414,7 +14445,7 @@ impl rt::serde::Serialize for DeleteLoadBalancerCascadeRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DeleteLoadBalancerCascadeRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14469,7 +14500,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteLoadBalancerCascadeRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DnsConfigResponseBody {
     /// **参数解释**：自定义域名解析配置ID。
@@ -14502,7 +14533,7 @@ pub struct DnsConfigResponseBody {
     pub private_dns_record_set_ttl: Option<i64>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for DnsConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14686,7 +14717,7 @@ impl<'de> rt::serde::Deserialize<'de> for DnsConfigResponseBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DnsIp {
     /// **参数解释**：IPv4或IPv6地址。  **约束限制**：必须是当前负载均衡器绑定的私网地址或者公网地址。  **取值范围**：不涉及  **默认取值**：不涉及
@@ -14717,7 +14748,7 @@ impl rt::serde::Serialize for DnsIp {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DnsIp {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14765,7 +14796,7 @@ impl<'de> rt::serde::Deserialize<'de> for DnsIp {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DnsIpResponse {
     /// **参数解释**：IP地址是否已加入到域名解析。  **取值范围**： - true：已加入域名解析。 - false：未加入域名解析。
@@ -14782,7 +14813,7 @@ pub struct DnsIpResponse {
     pub updated_at: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for DnsIpResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14894,7 +14925,7 @@ impl<'de> rt::serde::Deserialize<'de> for DnsIpResponse {
 #[allow(missing_docs)]
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EipInfo {
     /// **参数解释**：弹性IP的ID。  **取值范围**：不涉及
@@ -14905,12 +14936,7 @@ pub struct EipInfo {
     pub ip_version: Option<i64>,
 }
 
-#[cfg(
-    all(
-        any(feature = "loadbalancers", feature = "recycle-bin"),
-        feature = "extra-traits"
-    )
-)]
+#[cfg(all(any(feature = "loadbalancers", feature = "recycle-bin"), feature = "serde"))]
 impl rt::serde::Serialize for EipInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14992,7 +15018,7 @@ impl<'de> rt::serde::Deserialize<'de> for EipInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EipNode {
     /// **参数解释**：不涉及EIP id。  **取值范围**：不涉及
@@ -15003,7 +15029,7 @@ pub struct EipNode {
     pub ip_version: i64,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for EipNode {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15077,7 +15103,7 @@ impl<'de> rt::serde::Deserialize<'de> for EipNode {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Extension {
     /// **参数解释**：EP ID.  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -15086,7 +15112,7 @@ pub struct Extension {
     pub ep_service_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for Extension {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15157,7 +15183,7 @@ impl<'de> rt::serde::Deserialize<'de> for Extension {
 #[allow(missing_docs)]
 #[cfg(feature = "feature")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FeatureConfig {
     /// **参数解释**：配置的ID。  **取值范围**：不涉及
@@ -15184,7 +15210,7 @@ pub struct FeatureConfig {
     pub caller: String,
 }
 
-#[cfg(all(feature = "feature", feature = "extra-traits"))]
+#[cfg(all(feature = "feature", feature = "serde"))]
 impl rt::serde::Serialize for FeatureConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15310,7 +15336,7 @@ impl<'de> rt::serde::Deserialize<'de> for FeatureConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FixtedResponseConfig {
     /// **参数解释**：返回码。  **取值范围**：200~299、400~499和500~599。
@@ -15327,7 +15353,7 @@ pub struct FixtedResponseConfig {
     pub traffic_limit_config: Option<crate::models::TrafficLimitConfig>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for FixtedResponseConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15431,7 +15457,7 @@ impl<'de> rt::serde::Deserialize<'de> for FixtedResponseConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Flavor {
     /// **参数解释**：规格ID。  **取值范围**：不涉及
@@ -15454,7 +15480,7 @@ pub struct Flavor {
     pub category: Option<i64>,
 }
 
-#[cfg(all(feature = "flavors", feature = "extra-traits"))]
+#[cfg(all(feature = "flavors", feature = "serde"))]
 impl rt::serde::Serialize for Flavor {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15574,7 +15600,7 @@ impl<'de> rt::serde::Deserialize<'de> for Flavor {
 #[allow(missing_docs)]
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FlavorInfo {
     /// **参数解释**：最大并发连接数。单位：个。  **取值范围**：不涉及
@@ -15595,7 +15621,7 @@ pub struct FlavorInfo {
     pub https_cps: Option<i64>,
 }
 
-#[cfg(all(feature = "flavors", feature = "extra-traits"))]
+#[cfg(all(feature = "flavors", feature = "serde"))]
 impl rt::serde::Serialize for FlavorInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15718,7 +15744,7 @@ impl<'de> rt::serde::Deserialize<'de> for FlavorInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GlobalEipInfo {
     /// **参数解释**：global eip的ID。  **取值范围**：不涉及
@@ -15729,12 +15755,7 @@ pub struct GlobalEipInfo {
     pub ip_version: Option<i64>,
 }
 
-#[cfg(
-    all(
-        any(feature = "loadbalancers", feature = "recycle-bin"),
-        feature = "extra-traits"
-    )
-)]
+#[cfg(all(any(feature = "loadbalancers", feature = "recycle-bin"), feature = "serde"))]
 impl rt::serde::Serialize for GlobalEipInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15816,7 +15837,7 @@ impl<'de> rt::serde::Deserialize<'de> for GlobalEipInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct HealthMonitor {
     /// 健康检查的管理状态。  **取值范围**： - true：表示开启健康检查。 - false表示关闭健康检查。
@@ -15855,7 +15876,7 @@ pub struct HealthMonitor {
     pub updated_at: Option<String>,
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
 impl rt::serde::Serialize for HealthMonitor {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16026,7 +16047,7 @@ impl<'de> rt::serde::Deserialize<'de> for HealthMonitor {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct InsertHeaderConfig {
     /// **参数解释**：请求头参数名。  **约束限制**：不能是以下字符： connection、upgrade、content-length、transfer-encoding、keep-alive、te、host、cookie、remoteip、authority、x-forwarded-host、x-forwarded-for、x-forwarded-for-port、x-forwarded-tls-certificate-id、x-forwarded-tls-protocol、x-forwarded-tls-cipher、x-forwarded-elb-ip、x-forwarded-port、x-forwarded-elb-id、x-forwarded-elb-vip、x-real-ip、x-forwarded-proto、x-nuwa-trace-ne-in、x-nuwa-trace-ne-out。  **取值范围**：1-40个字符，字母a-z（不区分大小写）、数字，短划线-和下划线_。
@@ -16037,7 +16058,7 @@ pub struct InsertHeaderConfig {
     pub value: String,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for InsertHeaderConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16111,14 +16132,14 @@ impl<'de> rt::serde::Deserialize<'de> for InsertHeaderConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct InsertHeadersConfig {
     /// **参数解释**：要添加请求头参数列表。  **约束限制**：不涉及
     pub configs: Vec<crate::models::InsertHeaderConfig>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for InsertHeadersConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16182,7 +16203,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsertHeadersConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IpGroup {
     /// **参数解释**：IP地址组的ID。  **取值范围**：不涉及
@@ -16205,7 +16226,7 @@ pub struct IpGroup {
     pub updated_at: String,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl rt::serde::Serialize for IpGroup {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16322,7 +16343,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpGroup {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IpGroupIp {
     /// **参数解释**：需要从IP地址组中删除的IP地址，可以是单个IP地址、IP地址段和连续IP地址范围。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -16351,7 +16372,7 @@ impl rt::serde::Serialize for IpGroupIp {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for IpGroupIp {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16401,7 +16422,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpGroupIp {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IpInfo {
     /// **参数解释**：IP地址组中的IP地址。  **取值范围**：IP地址段格式为ip-ip，例如192.168.1.2-192.168.2.253或者2001:0DB8:02de::0e12-2001:0DB8:02de::0e13，终止IP需要大于起始IP。  [不支持IPv6，请勿设置为IPv6地址。](tag:dt)
@@ -16410,7 +16431,7 @@ pub struct IpInfo {
     pub description: String,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl rt::serde::Serialize for IpInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16479,7 +16500,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct JobEntities {
     /// **参数解释**：子任务关联的资源ID。  **取值范围**：不涉及
@@ -16488,7 +16509,7 @@ pub struct JobEntities {
     pub resource_type: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for JobEntities {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16562,7 +16583,7 @@ impl<'de> rt::serde::Deserialize<'de> for JobEntities {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct L4Limit {
     /// **参数解释**：负载均衡实例的四层规格的最大并发连接数限速值。  **取值范围**：不涉及
@@ -16571,7 +16592,7 @@ pub struct L4Limit {
     pub cps: Option<i64>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for L4Limit {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16642,7 +16663,7 @@ impl<'de> rt::serde::Deserialize<'de> for L4Limit {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct L7Limit {
     /// **参数解释**：负载均衡实例的七层规格的最大并发连接数限速值。  **取值范围**：不涉及
@@ -16651,7 +16672,7 @@ pub struct L7Limit {
     pub cps: Option<i64>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for L7Limit {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16722,7 +16743,7 @@ impl<'de> rt::serde::Deserialize<'de> for L7Limit {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct L7Policy {
     /// **参数解释**：转发策略的转发动作。  **取值范围**： - REDIRECT_TO_POOL：转发到后端服务器组； - REDIRECT_TO_LISTENER：重定向到监听器； - REDIRECT_TO_URL：重定向到URL； - FIXED_RESPONSE：返回固定响应体。  [不支持REDIRECT_TO_URL和FIXED_RESPONSE](tag:hcso_dt)
@@ -16773,7 +16794,7 @@ pub struct L7Policy {
     pub enterprise_project_id: Option<String>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for L7Policy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17002,7 +17023,7 @@ impl<'de> rt::serde::Deserialize<'de> for L7Policy {
 #[allow(missing_docs)]
 #[cfg(any(feature = "l7policies", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct L7Rule {
     /// **参数解释**：转发规则的管理状态。  **取值范围**：固定为true。  不支持该字段，请勿使用。
@@ -17031,9 +17052,7 @@ pub struct L7Rule {
     pub updated_at: Option<String>,
 }
 
-#[cfg(
-    all(any(feature = "l7policies", feature = "loadbalancers"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "l7policies", feature = "loadbalancers"), feature = "serde"))]
 impl rt::serde::Serialize for L7Rule {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17174,9 +17193,9 @@ impl<'de> rt::serde::Deserialize<'de> for L7Rule {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAllL7RulesResponse {
+pub struct ListAllL7RulesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -17185,8 +17204,8 @@ pub struct ListAllL7RulesResponse {
     pub rules: Option<Vec<crate::models::L7Rule>>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAllL7RulesResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for ListAllL7RulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17194,7 +17213,7 @@ impl rt::serde::Serialize for ListAllL7RulesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some()) + usize::from(self.rules.is_some());
-        let mut state = serializer.serialize_struct("ListAllL7RulesResponse", len)?;
+        let mut state = serializer.serialize_struct("ListAllL7RulesResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -17209,24 +17228,24 @@ impl rt::serde::Serialize for ListAllL7RulesResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for ListAllL7RulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListAllL7RulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "rules"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAllL7RulesResponse;
+            type Value = ListAllL7RulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAllL7RulesResponse")
+                formatter.write_str("struct ListAllL7RulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAllL7RulesResponse, __A::Error> {
+            ) -> Result<ListAllL7RulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -17252,23 +17271,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListAllL7RulesResponse {
                         }
                     }
                 }
-                Ok(ListAllL7RulesResponse {
+                Ok(ListAllL7RulesResponseBody {
                     request_id,
                     page_info,
                     rules,
                 })
             }
         }
-        deserializer.deserialize_struct("ListAllL7RulesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListAllL7RulesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAllMembersResponse {
+pub struct ListAllMembersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -17277,8 +17296,8 @@ pub struct ListAllMembersResponse {
     pub members: Option<Vec<crate::models::MemberInfo>>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAllMembersResponse {
+#[cfg(all(feature = "members", feature = "serde"))]
+impl rt::serde::Serialize for ListAllMembersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17287,7 +17306,7 @@ impl rt::serde::Serialize for ListAllMembersResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.members.is_some());
-        let mut state = serializer.serialize_struct("ListAllMembersResponse", len)?;
+        let mut state = serializer.serialize_struct("ListAllMembersResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -17302,24 +17321,24 @@ impl rt::serde::Serialize for ListAllMembersResponse {
 }
 
 #[cfg(feature = "members")]
-impl<'de> rt::serde::Deserialize<'de> for ListAllMembersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListAllMembersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "members"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAllMembersResponse;
+            type Value = ListAllMembersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAllMembersResponse")
+                formatter.write_str("struct ListAllMembersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAllMembersResponse, __A::Error> {
+            ) -> Result<ListAllMembersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -17345,36 +17364,36 @@ impl<'de> rt::serde::Deserialize<'de> for ListAllMembersResponse {
                         }
                     }
                 }
-                Ok(ListAllMembersResponse {
+                Ok(ListAllMembersResponseBody {
                     request_id,
                     page_info,
                     members,
                 })
             }
         }
-        deserializer.deserialize_struct("ListAllMembersResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListAllMembersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "versions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListApiVersionsResponse {
+pub struct ListApiVersionsResponseBody {
     /// **参数解释**：可用API版本列表。
     pub versions: Option<Vec<crate::models::ApiVersionInfo>>,
 }
 
-#[cfg(all(feature = "versions", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListApiVersionsResponse {
+#[cfg(all(feature = "versions", feature = "serde"))]
+impl rt::serde::Serialize for ListApiVersionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.versions.is_some());
-        let mut state = serializer.serialize_struct("ListApiVersionsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListApiVersionsResponseBody", len)?;
         if let Some(value) = &self.versions {
             state.serialize_field("versions", value)?;
         }
@@ -17383,24 +17402,24 @@ impl rt::serde::Serialize for ListApiVersionsResponse {
 }
 
 #[cfg(feature = "versions")]
-impl<'de> rt::serde::Deserialize<'de> for ListApiVersionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListApiVersionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["versions"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListApiVersionsResponse;
+            type Value = ListApiVersionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListApiVersionsResponse")
+                formatter.write_str("struct ListApiVersionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListApiVersionsResponse, __A::Error> {
+            ) -> Result<ListApiVersionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "versions" => Some(0),
@@ -17420,29 +17439,29 @@ impl<'de> rt::serde::Deserialize<'de> for ListApiVersionsResponse {
                         }
                     }
                 }
-                Ok(ListApiVersionsResponse {
+                Ok(ListApiVersionsResponseBody {
                     versions,
                 })
             }
         }
-        deserializer.deserialize_struct("ListApiVersionsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListApiVersionsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "availability-zones")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAvailabilityZonesResponse {
+pub struct ListAvailabilityZonesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：返回创建LB时可使用的可用区集合列表。如：[[az1,az2],[az2,az3]] ,则在创建LB时，只能从其中的一个子列表中选择一个或多个可用区，不能跨列表选择。在上述例子中，不能选择az1和az3。  **取值范围**：不涉及
     pub availability_zones: Option<Vec<Vec<crate::models::AvailabilityZone>>>,
 }
 
-#[cfg(all(feature = "availability-zones", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAvailabilityZonesResponse {
+#[cfg(all(feature = "availability-zones", feature = "serde"))]
+impl rt::serde::Serialize for ListAvailabilityZonesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17451,7 +17470,7 @@ impl rt::serde::Serialize for ListAvailabilityZonesResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.availability_zones.is_some());
         let mut state = serializer
-            .serialize_struct("ListAvailabilityZonesResponse", len)?;
+            .serialize_struct("ListAvailabilityZonesResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -17463,24 +17482,24 @@ impl rt::serde::Serialize for ListAvailabilityZonesResponse {
 }
 
 #[cfg(feature = "availability-zones")]
-impl<'de> rt::serde::Deserialize<'de> for ListAvailabilityZonesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListAvailabilityZonesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "availability_zones"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAvailabilityZonesResponse;
+            type Value = ListAvailabilityZonesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAvailabilityZonesResponse")
+                formatter.write_str("struct ListAvailabilityZonesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAvailabilityZonesResponse, __A::Error> {
+            ) -> Result<ListAvailabilityZonesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -17503,23 +17522,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListAvailabilityZonesResponse {
                         }
                     }
                 }
-                Ok(ListAvailabilityZonesResponse {
+                Ok(ListAvailabilityZonesResponseBody {
                     request_id,
                     availability_zones,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListAvailabilityZonesResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListAvailabilityZonesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListCertificatesResponse {
+pub struct ListCertificatesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -17528,8 +17547,8 @@ pub struct ListCertificatesResponse {
     pub certificates: Option<Vec<crate::models::CertificateInfo>>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListCertificatesResponse {
+#[cfg(all(feature = "certificates", feature = "serde"))]
+impl rt::serde::Serialize for ListCertificatesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17538,7 +17557,8 @@ impl rt::serde::Serialize for ListCertificatesResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.certificates.is_some());
-        let mut state = serializer.serialize_struct("ListCertificatesResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListCertificatesResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -17553,24 +17573,24 @@ impl rt::serde::Serialize for ListCertificatesResponse {
 }
 
 #[cfg(feature = "certificates")]
-impl<'de> rt::serde::Deserialize<'de> for ListCertificatesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListCertificatesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "certificates"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListCertificatesResponse;
+            type Value = ListCertificatesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListCertificatesResponse")
+                formatter.write_str("struct ListCertificatesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListCertificatesResponse, __A::Error> {
+            ) -> Result<ListCertificatesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -17596,23 +17616,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListCertificatesResponse {
                         }
                     }
                 }
-                Ok(ListCertificatesResponse {
+                Ok(ListCertificatesResponseBody {
                     request_id,
                     page_info,
                     certificates,
                 })
             }
         }
-        deserializer.deserialize_struct("ListCertificatesResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListCertificatesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListDomainIPsResponse {
+pub struct ListDomainIPsResponseBody {
     /// 负载均衡器IP地址的域名解析配置列表。
     pub ips: Option<Vec<crate::models::DnsIpResponse>>,
     #[allow(missing_docs)]
@@ -17621,8 +17642,8 @@ pub struct ListDomainIPsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListDomainIPsResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ListDomainIPsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17630,7 +17651,7 @@ impl rt::serde::Serialize for ListDomainIPsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ips.is_some()) + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListDomainIPsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListDomainIPsResponseBody", len)?;
         if let Some(value) = &self.ips {
             state.serialize_field("ips", value)?;
         }
@@ -17645,24 +17666,24 @@ impl rt::serde::Serialize for ListDomainIPsResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ListDomainIPsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListDomainIPsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ips", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListDomainIPsResponse;
+            type Value = ListDomainIPsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListDomainIPsResponse")
+                formatter.write_str("struct ListDomainIPsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListDomainIPsResponse, __A::Error> {
+            ) -> Result<ListDomainIPsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ips" => Some(0),
@@ -17688,23 +17709,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListDomainIPsResponse {
                         }
                     }
                 }
-                Ok(ListDomainIPsResponse {
+                Ok(ListDomainIPsResponseBody {
                     ips,
                     page_info,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListDomainIPsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListDomainIPsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "feature")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListFeatureConfigsResponse {
+pub struct ListFeatureConfigsResponseBody {
     /// **参数解释**：特性配置列表。
     pub configs: Option<Vec<crate::models::FeatureConfig>>,
     #[allow(missing_docs)]
@@ -17713,8 +17734,8 @@ pub struct ListFeatureConfigsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "feature", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListFeatureConfigsResponse {
+#[cfg(all(feature = "feature", feature = "serde"))]
+impl rt::serde::Serialize for ListFeatureConfigsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17723,7 +17744,8 @@ impl rt::serde::Serialize for ListFeatureConfigsResponse {
         let len = usize::from(self.configs.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListFeatureConfigsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListFeatureConfigsResponseBody", len)?;
         if let Some(value) = &self.configs {
             state.serialize_field("configs", value)?;
         }
@@ -17738,24 +17760,24 @@ impl rt::serde::Serialize for ListFeatureConfigsResponse {
 }
 
 #[cfg(feature = "feature")]
-impl<'de> rt::serde::Deserialize<'de> for ListFeatureConfigsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListFeatureConfigsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["configs", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListFeatureConfigsResponse;
+            type Value = ListFeatureConfigsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListFeatureConfigsResponse")
+                formatter.write_str("struct ListFeatureConfigsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListFeatureConfigsResponse, __A::Error> {
+            ) -> Result<ListFeatureConfigsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "configs" => Some(0),
@@ -17781,23 +17803,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListFeatureConfigsResponse {
                         }
                     }
                 }
-                Ok(ListFeatureConfigsResponse {
+                Ok(ListFeatureConfigsResponseBody {
                     configs,
                     page_info,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListFeatureConfigsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListFeatureConfigsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListFlavorsResponse {
+pub struct ListFlavorsResponseBody {
     /// **参数解释**：规格列表。
     pub flavors: Option<Vec<crate::models::Flavor>>,
     #[allow(missing_docs)]
@@ -17806,8 +17829,8 @@ pub struct ListFlavorsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "flavors", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListFlavorsResponse {
+#[cfg(all(feature = "flavors", feature = "serde"))]
+impl rt::serde::Serialize for ListFlavorsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17816,7 +17839,7 @@ impl rt::serde::Serialize for ListFlavorsResponse {
         let len = usize::from(self.flavors.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListFlavorsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListFlavorsResponseBody", len)?;
         if let Some(value) = &self.flavors {
             state.serialize_field("flavors", value)?;
         }
@@ -17831,24 +17854,24 @@ impl rt::serde::Serialize for ListFlavorsResponse {
 }
 
 #[cfg(feature = "flavors")]
-impl<'de> rt::serde::Deserialize<'de> for ListFlavorsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListFlavorsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["flavors", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListFlavorsResponse;
+            type Value = ListFlavorsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListFlavorsResponse")
+                formatter.write_str("struct ListFlavorsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListFlavorsResponse, __A::Error> {
+            ) -> Result<ListFlavorsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "flavors" => Some(0),
@@ -17874,23 +17897,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListFlavorsResponse {
                         }
                     }
                 }
-                Ok(ListFlavorsResponse {
+                Ok(ListFlavorsResponseBody {
                     flavors,
                     page_info,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListFlavorsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListFlavorsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListHealthMonitorsResponse {
+pub struct ListHealthMonitorsResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -17899,8 +17922,8 @@ pub struct ListHealthMonitorsResponse {
     pub healthmonitors: Option<Vec<crate::models::HealthMonitor>>,
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListHealthMonitorsResponse {
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
+impl rt::serde::Serialize for ListHealthMonitorsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17909,7 +17932,8 @@ impl rt::serde::Serialize for ListHealthMonitorsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.healthmonitors.is_some());
-        let mut state = serializer.serialize_struct("ListHealthMonitorsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListHealthMonitorsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -17924,24 +17948,24 @@ impl rt::serde::Serialize for ListHealthMonitorsResponse {
 }
 
 #[cfg(feature = "healthmonitors")]
-impl<'de> rt::serde::Deserialize<'de> for ListHealthMonitorsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListHealthMonitorsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "healthmonitors"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListHealthMonitorsResponse;
+            type Value = ListHealthMonitorsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListHealthMonitorsResponse")
+                formatter.write_str("struct ListHealthMonitorsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListHealthMonitorsResponse, __A::Error> {
+            ) -> Result<ListHealthMonitorsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -17967,23 +17991,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListHealthMonitorsResponse {
                         }
                     }
                 }
-                Ok(ListHealthMonitorsResponse {
+                Ok(ListHealthMonitorsResponseBody {
                     request_id,
                     page_info,
                     healthmonitors,
                 })
             }
         }
-        deserializer.deserialize_struct("ListHealthMonitorsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListHealthMonitorsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListIpGroupsResponse {
+pub struct ListIpGroupsResponseBody {
     /// **参数解释**：IP地址组列表返回对象。
     pub ipgroups: Option<Vec<crate::models::IpGroup>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
@@ -17992,8 +18017,8 @@ pub struct ListIpGroupsResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListIpGroupsResponse {
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
+impl rt::serde::Serialize for ListIpGroupsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18002,7 +18027,7 @@ impl rt::serde::Serialize for ListIpGroupsResponse {
         let len = usize::from(self.ipgroups.is_some())
             + usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some());
-        let mut state = serializer.serialize_struct("ListIpGroupsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListIpGroupsResponseBody", len)?;
         if let Some(value) = &self.ipgroups {
             state.serialize_field("ipgroups", value)?;
         }
@@ -18017,24 +18042,24 @@ impl rt::serde::Serialize for ListIpGroupsResponse {
 }
 
 #[cfg(feature = "ipgroups")]
-impl<'de> rt::serde::Deserialize<'de> for ListIpGroupsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListIpGroupsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ipgroups", "request_id", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListIpGroupsResponse;
+            type Value = ListIpGroupsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListIpGroupsResponse")
+                formatter.write_str("struct ListIpGroupsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListIpGroupsResponse, __A::Error> {
+            ) -> Result<ListIpGroupsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ipgroups" => Some(0),
@@ -18060,23 +18085,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListIpGroupsResponse {
                         }
                     }
                 }
-                Ok(ListIpGroupsResponse {
+                Ok(ListIpGroupsResponseBody {
                     ipgroups,
                     request_id,
                     page_info,
                 })
             }
         }
-        deserializer.deserialize_struct("ListIpGroupsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListIpGroupsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListJobsResponse {
+pub struct ListJobsResponseBody {
     /// **参数解释**：任务列表。
     pub jobs: Option<Vec<crate::models::MainJob>>,
     #[allow(missing_docs)]
@@ -18085,8 +18110,8 @@ pub struct ListJobsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListJobsResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ListJobsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18095,7 +18120,7 @@ impl rt::serde::Serialize for ListJobsResponse {
         let len = usize::from(self.jobs.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListJobsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListJobsResponseBody", len)?;
         if let Some(value) = &self.jobs {
             state.serialize_field("jobs", value)?;
         }
@@ -18110,24 +18135,24 @@ impl rt::serde::Serialize for ListJobsResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ListJobsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListJobsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["jobs", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListJobsResponse;
+            type Value = ListJobsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListJobsResponse")
+                formatter.write_str("struct ListJobsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListJobsResponse, __A::Error> {
+            ) -> Result<ListJobsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "jobs" => Some(0),
@@ -18153,23 +18178,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListJobsResponse {
                         }
                     }
                 }
-                Ok(ListJobsResponse {
+                Ok(ListJobsResponseBody {
                     jobs,
                     page_info,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListJobsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListJobsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListL7PoliciesResponse {
+pub struct ListL7PoliciesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -18178,8 +18203,8 @@ pub struct ListL7PoliciesResponse {
     pub l7policies: Option<Vec<crate::models::L7Policy>>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListL7PoliciesResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for ListL7PoliciesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18188,7 +18213,7 @@ impl rt::serde::Serialize for ListL7PoliciesResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.l7policies.is_some());
-        let mut state = serializer.serialize_struct("ListL7PoliciesResponse", len)?;
+        let mut state = serializer.serialize_struct("ListL7PoliciesResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -18203,24 +18228,24 @@ impl rt::serde::Serialize for ListL7PoliciesResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for ListL7PoliciesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListL7PoliciesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "l7policies"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListL7PoliciesResponse;
+            type Value = ListL7PoliciesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListL7PoliciesResponse")
+                formatter.write_str("struct ListL7PoliciesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListL7PoliciesResponse, __A::Error> {
+            ) -> Result<ListL7PoliciesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -18246,23 +18271,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListL7PoliciesResponse {
                         }
                     }
                 }
-                Ok(ListL7PoliciesResponse {
+                Ok(ListL7PoliciesResponseBody {
                     request_id,
                     page_info,
                     l7policies,
                 })
             }
         }
-        deserializer.deserialize_struct("ListL7PoliciesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListL7PoliciesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListL7RulesResponse {
+pub struct ListL7RulesResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -18271,8 +18296,8 @@ pub struct ListL7RulesResponse {
     pub rules: Option<Vec<crate::models::L7Rule>>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListL7RulesResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for ListL7RulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18280,7 +18305,7 @@ impl rt::serde::Serialize for ListL7RulesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some()) + usize::from(self.rules.is_some());
-        let mut state = serializer.serialize_struct("ListL7RulesResponse", len)?;
+        let mut state = serializer.serialize_struct("ListL7RulesResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -18295,24 +18320,24 @@ impl rt::serde::Serialize for ListL7RulesResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for ListL7RulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListL7RulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "rules"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListL7RulesResponse;
+            type Value = ListL7RulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListL7RulesResponse")
+                formatter.write_str("struct ListL7RulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListL7RulesResponse, __A::Error> {
+            ) -> Result<ListL7RulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -18338,36 +18363,37 @@ impl<'de> rt::serde::Deserialize<'de> for ListL7RulesResponse {
                         }
                     }
                 }
-                Ok(ListL7RulesResponse {
+                Ok(ListL7RulesResponseBody {
                     request_id,
                     page_info,
                     rules,
                 })
             }
         }
-        deserializer.deserialize_struct("ListL7RulesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListL7RulesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListListenerTagsResponse {
+pub struct ListListenerTagsResponseBody {
     /// **参数解释**：标签列表
     pub tags: Option<Vec<crate::models::ListTag>>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListListenerTagsResponse {
+#[cfg(all(feature = "listeners", feature = "serde"))]
+impl rt::serde::Serialize for ListListenerTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some());
-        let mut state = serializer.serialize_struct("ListListenerTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListListenerTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -18376,24 +18402,24 @@ impl rt::serde::Serialize for ListListenerTagsResponse {
 }
 
 #[cfg(feature = "listeners")]
-impl<'de> rt::serde::Deserialize<'de> for ListListenerTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListListenerTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListListenerTagsResponse;
+            type Value = ListListenerTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListListenerTagsResponse")
+                formatter.write_str("struct ListListenerTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListListenerTagsResponse, __A::Error> {
+            ) -> Result<ListListenerTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -18413,19 +18439,22 @@ impl<'de> rt::serde::Deserialize<'de> for ListListenerTagsResponse {
                         }
                     }
                 }
-                Ok(ListListenerTagsResponse { tags })
+                Ok(ListListenerTagsResponseBody {
+                    tags,
+                })
             }
         }
-        deserializer.deserialize_struct("ListListenerTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListListenerTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListListenersResponse {
+pub struct ListListenersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -18434,8 +18463,8 @@ pub struct ListListenersResponse {
     pub listeners: Option<Vec<crate::models::Listener>>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListListenersResponse {
+#[cfg(all(feature = "listeners", feature = "serde"))]
+impl rt::serde::Serialize for ListListenersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18444,7 +18473,7 @@ impl rt::serde::Serialize for ListListenersResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.listeners.is_some());
-        let mut state = serializer.serialize_struct("ListListenersResponse", len)?;
+        let mut state = serializer.serialize_struct("ListListenersResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -18459,24 +18488,24 @@ impl rt::serde::Serialize for ListListenersResponse {
 }
 
 #[cfg(feature = "listeners")]
-impl<'de> rt::serde::Deserialize<'de> for ListListenersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListListenersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "listeners"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListListenersResponse;
+            type Value = ListListenersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListListenersResponse")
+                formatter.write_str("struct ListListenersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListListenersResponse, __A::Error> {
+            ) -> Result<ListListenersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -18502,23 +18531,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListListenersResponse {
                         }
                     }
                 }
-                Ok(ListListenersResponse {
+                Ok(ListListenersResponseBody {
                     request_id,
                     page_info,
                     listeners,
                 })
             }
         }
-        deserializer.deserialize_struct("ListListenersResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListListenersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListLoadBalancersResponse {
+pub struct ListLoadBalancersResponseBody {
     /// **参数解释**：负载均衡器列表。
     pub loadbalancers: Option<Vec<crate::models::LoadBalancer>>,
     #[allow(missing_docs)]
@@ -18527,8 +18556,8 @@ pub struct ListLoadBalancersResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListLoadBalancersResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ListLoadBalancersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18537,7 +18566,8 @@ impl rt::serde::Serialize for ListLoadBalancersResponse {
         let len = usize::from(self.loadbalancers.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListLoadBalancersResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListLoadBalancersResponseBody", len)?;
         if let Some(value) = &self.loadbalancers {
             state.serialize_field("loadbalancers", value)?;
         }
@@ -18552,24 +18582,24 @@ impl rt::serde::Serialize for ListLoadBalancersResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ListLoadBalancersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListLoadBalancersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loadbalancers", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListLoadBalancersResponse;
+            type Value = ListLoadBalancersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListLoadBalancersResponse")
+                formatter.write_str("struct ListLoadBalancersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListLoadBalancersResponse, __A::Error> {
+            ) -> Result<ListLoadBalancersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancers" => Some(0),
@@ -18595,31 +18625,32 @@ impl<'de> rt::serde::Deserialize<'de> for ListLoadBalancersResponse {
                         }
                     }
                 }
-                Ok(ListLoadBalancersResponse {
+                Ok(ListLoadBalancersResponseBody {
                     loadbalancers,
                     page_info,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListLoadBalancersResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListLoadBalancersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListLoadbalancerFeatureResponse {
+pub struct ListLoadbalancerFeatureResponseBody {
     /// **参数解释**：ELB实例特性信息列表。
     pub features: Option<Vec<crate::models::LoadbalancerFeature>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListLoadbalancerFeatureResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ListLoadbalancerFeatureResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18628,7 +18659,7 @@ impl rt::serde::Serialize for ListLoadbalancerFeatureResponse {
         let len = usize::from(self.features.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ListLoadbalancerFeatureResponse", len)?;
+            .serialize_struct("ListLoadbalancerFeatureResponseBody", len)?;
         if let Some(value) = &self.features {
             state.serialize_field("features", value)?;
         }
@@ -18640,24 +18671,24 @@ impl rt::serde::Serialize for ListLoadbalancerFeatureResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerFeatureResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerFeatureResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["features", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListLoadbalancerFeatureResponse;
+            type Value = ListLoadbalancerFeatureResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListLoadbalancerFeatureResponse")
+                formatter.write_str("struct ListLoadbalancerFeatureResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListLoadbalancerFeatureResponse, __A::Error> {
+            ) -> Result<ListLoadbalancerFeatureResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "features" => Some(0),
@@ -18680,29 +18711,29 @@ impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerFeatureResponse {
                         }
                     }
                 }
-                Ok(ListLoadbalancerFeatureResponse {
+                Ok(ListLoadbalancerFeatureResponseBody {
                     features,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListLoadbalancerFeatureResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListLoadbalancerFeatureResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListLoadbalancerTagsResponse {
+pub struct ListLoadbalancerTagsResponseBody {
     /// **参数解释**：标签列表
     pub tags: Option<Vec<crate::models::ListTag>>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListLoadbalancerTagsResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ListLoadbalancerTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18710,7 +18741,7 @@ impl rt::serde::Serialize for ListLoadbalancerTagsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some());
         let mut state = serializer
-            .serialize_struct("ListLoadbalancerTagsResponse", len)?;
+            .serialize_struct("ListLoadbalancerTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -18719,24 +18750,24 @@ impl rt::serde::Serialize for ListLoadbalancerTagsResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListLoadbalancerTagsResponse;
+            type Value = ListLoadbalancerTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListLoadbalancerTagsResponse")
+                formatter.write_str("struct ListLoadbalancerTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListLoadbalancerTagsResponse, __A::Error> {
+            ) -> Result<ListLoadbalancerTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -18756,22 +18787,22 @@ impl<'de> rt::serde::Deserialize<'de> for ListLoadbalancerTagsResponse {
                         }
                     }
                 }
-                Ok(ListLoadbalancerTagsResponse {
+                Ok(ListLoadbalancerTagsResponseBody {
                     tags,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListLoadbalancerTagsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListLoadbalancerTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListLogtanksResponse {
+pub struct ListLogtanksResponseBody {
     /// **参数解释**：描述信息
     pub logtanks: Option<Vec<crate::models::Logtank>>,
     #[allow(missing_docs)]
@@ -18780,8 +18811,8 @@ pub struct ListLogtanksResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListLogtanksResponse {
+#[cfg(all(feature = "logtanks", feature = "serde"))]
+impl rt::serde::Serialize for ListLogtanksResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18790,7 +18821,7 @@ impl rt::serde::Serialize for ListLogtanksResponse {
         let len = usize::from(self.logtanks.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListLogtanksResponse", len)?;
+        let mut state = serializer.serialize_struct("ListLogtanksResponseBody", len)?;
         if let Some(value) = &self.logtanks {
             state.serialize_field("logtanks", value)?;
         }
@@ -18805,24 +18836,24 @@ impl rt::serde::Serialize for ListLogtanksResponse {
 }
 
 #[cfg(feature = "logtanks")]
-impl<'de> rt::serde::Deserialize<'de> for ListLogtanksResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListLogtanksResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["logtanks", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListLogtanksResponse;
+            type Value = ListLogtanksResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListLogtanksResponse")
+                formatter.write_str("struct ListLogtanksResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListLogtanksResponse, __A::Error> {
+            ) -> Result<ListLogtanksResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "logtanks" => Some(0),
@@ -18848,23 +18879,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListLogtanksResponse {
                         }
                     }
                 }
-                Ok(ListLogtanksResponse {
+                Ok(ListLogtanksResponseBody {
                     logtanks,
                     page_info,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListLogtanksResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListLogtanksResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListMasterSlavePoolsResponse {
+pub struct ListMasterSlavePoolsResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -18873,8 +18904,8 @@ pub struct ListMasterSlavePoolsResponse {
     pub pools: Option<Vec<crate::models::MasterSlavePool>>,
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListMasterSlavePoolsResponse {
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
+impl rt::serde::Serialize for ListMasterSlavePoolsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18883,7 +18914,7 @@ impl rt::serde::Serialize for ListMasterSlavePoolsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some()) + usize::from(self.pools.is_some());
         let mut state = serializer
-            .serialize_struct("ListMasterSlavePoolsResponse", len)?;
+            .serialize_struct("ListMasterSlavePoolsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -18898,24 +18929,24 @@ impl rt::serde::Serialize for ListMasterSlavePoolsResponse {
 }
 
 #[cfg(feature = "master-slave-pools")]
-impl<'de> rt::serde::Deserialize<'de> for ListMasterSlavePoolsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListMasterSlavePoolsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "pools"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListMasterSlavePoolsResponse;
+            type Value = ListMasterSlavePoolsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListMasterSlavePoolsResponse")
+                formatter.write_str("struct ListMasterSlavePoolsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListMasterSlavePoolsResponse, __A::Error> {
+            ) -> Result<ListMasterSlavePoolsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -18941,7 +18972,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListMasterSlavePoolsResponse {
                         }
                     }
                 }
-                Ok(ListMasterSlavePoolsResponse {
+                Ok(ListMasterSlavePoolsResponseBody {
                     request_id,
                     page_info,
                     pools,
@@ -18949,16 +18980,16 @@ impl<'de> rt::serde::Deserialize<'de> for ListMasterSlavePoolsResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListMasterSlavePoolsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListMasterSlavePoolsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListMembersResponse {
+pub struct ListMembersResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -18967,8 +18998,8 @@ pub struct ListMembersResponse {
     pub members: Option<Vec<crate::models::Member>>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListMembersResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for ListMembersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18977,7 +19008,7 @@ impl rt::serde::Serialize for ListMembersResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.members.is_some());
-        let mut state = serializer.serialize_struct("ListMembersResponse", len)?;
+        let mut state = serializer.serialize_struct("ListMembersResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -18992,24 +19023,24 @@ impl rt::serde::Serialize for ListMembersResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for ListMembersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListMembersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "members"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListMembersResponse;
+            type Value = ListMembersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListMembersResponse")
+                formatter.write_str("struct ListMembersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListMembersResponse, __A::Error> {
+            ) -> Result<ListMembersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -19035,23 +19066,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListMembersResponse {
                         }
                     }
                 }
-                Ok(ListMembersResponse {
+                Ok(ListMembersResponseBody {
                     request_id,
                     page_info,
                     members,
                 })
             }
         }
-        deserializer.deserialize_struct("ListMembersResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListMembersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListPoolsResponse {
+pub struct ListPoolsResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
@@ -19060,8 +19091,8 @@ pub struct ListPoolsResponse {
     pub pools: Option<Vec<crate::models::Pool>>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListPoolsResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for ListPoolsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19069,7 +19100,7 @@ impl rt::serde::Serialize for ListPoolsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some()) + usize::from(self.pools.is_some());
-        let mut state = serializer.serialize_struct("ListPoolsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListPoolsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -19084,24 +19115,24 @@ impl rt::serde::Serialize for ListPoolsResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for ListPoolsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListPoolsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "page_info", "pools"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListPoolsResponse;
+            type Value = ListPoolsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListPoolsResponse")
+                formatter.write_str("struct ListPoolsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListPoolsResponse, __A::Error> {
+            ) -> Result<ListPoolsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -19127,31 +19158,31 @@ impl<'de> rt::serde::Deserialize<'de> for ListPoolsResponse {
                         }
                     }
                 }
-                Ok(ListPoolsResponse {
+                Ok(ListPoolsResponseBody {
                     request_id,
                     page_info,
                     pools,
                 })
             }
         }
-        deserializer.deserialize_struct("ListPoolsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListPoolsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListQuotaDetailsResponse {
+pub struct ListQuotaDetailsResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：资源配额信息列表。
     pub quotas: Option<Vec<crate::models::QuotaInfo>>,
 }
 
-#[cfg(all(feature = "quotas", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListQuotaDetailsResponse {
+#[cfg(all(feature = "quotas", feature = "serde"))]
+impl rt::serde::Serialize for ListQuotaDetailsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19159,7 +19190,8 @@ impl rt::serde::Serialize for ListQuotaDetailsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.quotas.is_some());
-        let mut state = serializer.serialize_struct("ListQuotaDetailsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListQuotaDetailsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -19171,24 +19203,24 @@ impl rt::serde::Serialize for ListQuotaDetailsResponse {
 }
 
 #[cfg(feature = "quotas")]
-impl<'de> rt::serde::Deserialize<'de> for ListQuotaDetailsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListQuotaDetailsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "quotas"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListQuotaDetailsResponse;
+            type Value = ListQuotaDetailsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListQuotaDetailsResponse")
+                formatter.write_str("struct ListQuotaDetailsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListQuotaDetailsResponse, __A::Error> {
+            ) -> Result<ListQuotaDetailsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -19211,22 +19243,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListQuotaDetailsResponse {
                         }
                     }
                 }
-                Ok(ListQuotaDetailsResponse {
+                Ok(ListQuotaDetailsResponseBody {
                     request_id,
                     quotas,
                 })
             }
         }
-        deserializer.deserialize_struct("ListQuotaDetailsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListQuotaDetailsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRecycleBinLoadBalancersResponse {
+pub struct ListRecycleBinLoadBalancersResponseBody {
     /// **参数解释**：回收站中的弹性负载均衡器实例列表。  **取值范围**：不涉及
     pub loadbalancers: Option<Vec<crate::models::RecycleLoadBalancer>>,
     #[allow(missing_docs)]
@@ -19235,8 +19268,8 @@ pub struct ListRecycleBinLoadBalancersResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRecycleBinLoadBalancersResponse {
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
+impl rt::serde::Serialize for ListRecycleBinLoadBalancersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19246,7 +19279,7 @@ impl rt::serde::Serialize for ListRecycleBinLoadBalancersResponse {
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ListRecycleBinLoadBalancersResponse", len)?;
+            .serialize_struct("ListRecycleBinLoadBalancersResponseBody", len)?;
         if let Some(value) = &self.loadbalancers {
             state.serialize_field("loadbalancers", value)?;
         }
@@ -19261,24 +19294,24 @@ impl rt::serde::Serialize for ListRecycleBinLoadBalancersResponse {
 }
 
 #[cfg(feature = "recycle-bin")]
-impl<'de> rt::serde::Deserialize<'de> for ListRecycleBinLoadBalancersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListRecycleBinLoadBalancersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loadbalancers", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRecycleBinLoadBalancersResponse;
+            type Value = ListRecycleBinLoadBalancersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListRecycleBinLoadBalancersResponse")
+                formatter.write_str("struct ListRecycleBinLoadBalancersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRecycleBinLoadBalancersResponse, __A::Error> {
+            ) -> Result<ListRecycleBinLoadBalancersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancers" => Some(0),
@@ -19304,7 +19337,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecycleBinLoadBalancersResponse {
                         }
                     }
                 }
-                Ok(ListRecycleBinLoadBalancersResponse {
+                Ok(ListRecycleBinLoadBalancersResponseBody {
                     loadbalancers,
                     page_info,
                     request_id,
@@ -19312,16 +19345,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListRecycleBinLoadBalancersResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListRecycleBinLoadBalancersResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListRecycleBinLoadBalancersResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListSecurityPoliciesResponse {
+pub struct ListSecurityPoliciesResponseBody {
     /// **参数解释**：自定义安全策略列表返回对象。
     pub security_policies: Option<Vec<crate::models::SecurityPolicy>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
@@ -19330,8 +19367,8 @@ pub struct ListSecurityPoliciesResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListSecurityPoliciesResponse {
+#[cfg(all(feature = "security-policies", feature = "serde"))]
+impl rt::serde::Serialize for ListSecurityPoliciesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19341,7 +19378,7 @@ impl rt::serde::Serialize for ListSecurityPoliciesResponse {
             + usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some());
         let mut state = serializer
-            .serialize_struct("ListSecurityPoliciesResponse", len)?;
+            .serialize_struct("ListSecurityPoliciesResponseBody", len)?;
         if let Some(value) = &self.security_policies {
             state.serialize_field("security_policies", value)?;
         }
@@ -19356,24 +19393,24 @@ impl rt::serde::Serialize for ListSecurityPoliciesResponse {
 }
 
 #[cfg(feature = "security-policies")]
-impl<'de> rt::serde::Deserialize<'de> for ListSecurityPoliciesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListSecurityPoliciesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["security_policies", "request_id", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListSecurityPoliciesResponse;
+            type Value = ListSecurityPoliciesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListSecurityPoliciesResponse")
+                formatter.write_str("struct ListSecurityPoliciesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListSecurityPoliciesResponse, __A::Error> {
+            ) -> Result<ListSecurityPoliciesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "security_policies" => Some(0),
@@ -19399,7 +19436,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSecurityPoliciesResponse {
                         }
                     }
                 }
-                Ok(ListSecurityPoliciesResponse {
+                Ok(ListSecurityPoliciesResponseBody {
                     security_policies,
                     request_id,
                     page_info,
@@ -19407,24 +19444,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListSecurityPoliciesResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListSecurityPoliciesResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListSecurityPoliciesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "system-security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListSystemSecurityPoliciesResponse {
+pub struct ListSystemSecurityPoliciesResponseBody {
     /// **参数解释**：系统安全策略列表。
     pub system_security_policies: Option<Vec<crate::models::SystemSecurityPolicy>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "system-security-policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListSystemSecurityPoliciesResponse {
+#[cfg(all(feature = "system-security-policies", feature = "serde"))]
+impl rt::serde::Serialize for ListSystemSecurityPoliciesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19433,7 +19470,7 @@ impl rt::serde::Serialize for ListSystemSecurityPoliciesResponse {
         let len = usize::from(self.system_security_policies.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ListSystemSecurityPoliciesResponse", len)?;
+            .serialize_struct("ListSystemSecurityPoliciesResponseBody", len)?;
         if let Some(value) = &self.system_security_policies {
             state.serialize_field("system_security_policies", value)?;
         }
@@ -19445,24 +19482,24 @@ impl rt::serde::Serialize for ListSystemSecurityPoliciesResponse {
 }
 
 #[cfg(feature = "system-security-policies")]
-impl<'de> rt::serde::Deserialize<'de> for ListSystemSecurityPoliciesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListSystemSecurityPoliciesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["system_security_policies", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListSystemSecurityPoliciesResponse;
+            type Value = ListSystemSecurityPoliciesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListSystemSecurityPoliciesResponse")
+                formatter.write_str("struct ListSystemSecurityPoliciesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListSystemSecurityPoliciesResponse, __A::Error> {
+            ) -> Result<ListSystemSecurityPoliciesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "system_security_policies" => Some(0),
@@ -19485,21 +19522,25 @@ impl<'de> rt::serde::Deserialize<'de> for ListSystemSecurityPoliciesResponse {
                         }
                     }
                 }
-                Ok(ListSystemSecurityPoliciesResponse {
+                Ok(ListSystemSecurityPoliciesResponseBody {
                     system_security_policies,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListSystemSecurityPoliciesResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListSystemSecurityPoliciesResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "listeners", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTag {
     /// **参数解释**：标签的键。  **取值范围**：最大长度36个unicode字符。
@@ -19508,9 +19549,7 @@ pub struct ListTag {
     pub values: Vec<String>,
 }
 
-#[cfg(
-    all(any(feature = "listeners", feature = "loadbalancers"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "listeners", feature = "loadbalancers"), feature = "serde"))]
 impl rt::serde::Serialize for ListTag {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19579,7 +19618,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTag {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Listener {
     /// **参数解释**：监听器的管理状态。  **取值范围**：true
@@ -19662,7 +19701,7 @@ pub struct Listener {
     pub nat64_enable: Option<bool>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl rt::serde::Serialize for Listener {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20035,7 +20074,7 @@ impl<'de> rt::serde::Deserialize<'de> for Listener {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListenerInsertHeaders {
     /// **参数解释**：X-Forwarded-ELB-IP设为true可以将ELB实例的eip地址从报文的http头中带到后端服务器。
@@ -20552,7 +20591,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerInsertHeaders {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListenerIpGroup {
     /// **参数解释**：监听器关联的访问控制组的ID。 关联多个IP地址组时ID使用逗号分隔。  **取值范围**：不涉及
@@ -20563,7 +20602,7 @@ pub struct ListenerIpGroup {
     pub r#type: String,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl rt::serde::Serialize for ListenerIpGroup {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20637,7 +20676,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerIpGroup {
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListenerMemberInfo {
     /// **参数解释**：后端服务器关联的监听器ID。  **取值范围**：不涉及
@@ -20646,7 +20685,7 @@ pub struct ListenerMemberInfo {
     pub operating_status: String,
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
 impl rt::serde::Serialize for ListenerMemberInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20715,7 +20754,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerMemberInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListenerNode {
     /// **参数解释**：监听器id。  **取值范围**：不涉及
@@ -20730,7 +20769,7 @@ pub struct ListenerNode {
     pub port_ranges: Option<Vec<crate::models::PortRange>>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for ListenerNode {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20822,7 +20861,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerNode {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListenerQuicConfig {
     /// **参数解释**：监听器关联的QUIC监听器ID。  **取值范围**：不涉及  [不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt,dt)
@@ -20831,7 +20870,7 @@ pub struct ListenerQuicConfig {
     pub enable_quic_upgrade: Option<bool>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl rt::serde::Serialize for ListenerQuicConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20914,7 +20953,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerQuicConfig {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListenerRef {
     /// **参数解释**：监听器ID。  **取值范围**：不涉及
@@ -20931,7 +20970,7 @@ pub struct ListenerRef {
             feature = "recycle-bin",
             feature = "security-policies"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for ListenerRef {
@@ -21006,7 +21045,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListenerRef {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancer {
     /// **参数解释**：负载均衡器ID。  **取值范围**：不涉及
@@ -21113,7 +21152,7 @@ pub struct LoadBalancer {
     pub custom_qos_limit: Option<crate::models::CustomQosLimit>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancer {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21567,7 +21606,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancer {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerNode {
     /// **参数解释**：负载均衡器id。  **取值范围**：不涉及
@@ -21588,7 +21627,7 @@ pub struct LoadBalancerNode {
     pub availability_zone_list: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerNode {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21710,7 +21749,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerNode {
 #[allow(missing_docs)]
 #[cfg(any(feature = "listeners", feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerRef {
     /// **参数解释**：负载均衡器ID。  **取值范围**：不涉及
@@ -21720,7 +21759,7 @@ pub struct LoadBalancerRef {
 #[cfg(
     all(
         any(feature = "listeners", feature = "master-slave-pools", feature = "pools"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for LoadBalancerRef {
@@ -21786,7 +21825,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerRef {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatus {
     /// **参数解释**：负载均衡器名称。  **取值范围**：不涉及
@@ -21803,7 +21842,7 @@ pub struct LoadBalancerStatus {
     pub operating_status: String,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerStatus {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21902,7 +21941,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatus {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatusHealthMonitor {
     /// **参数解释**：健康检查器协议类型。  **取值范围**：TCP、UDP_CONNECT、HTTP。UDP_CONNECT即UDP协议。
@@ -21915,7 +21954,7 @@ pub struct LoadBalancerStatusHealthMonitor {
     pub provisioning_status: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerStatusHealthMonitor {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22006,7 +22045,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusHealthMonitor {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatusL7Rule {
     /// **参数解释**：L7转发规则ID。  **取值范围**：不涉及
@@ -22017,7 +22056,7 @@ pub struct LoadBalancerStatusL7Rule {
     pub provisioning_status: String,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerStatusL7Rule {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22094,7 +22133,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusL7Rule {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatusListener {
     /// **参数解释**：监听器的名称。  **取值范围**：不涉及
@@ -22111,7 +22150,7 @@ pub struct LoadBalancerStatusListener {
     pub operating_status: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerStatusListener {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22223,7 +22262,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusListener {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatusMember {
     /// **参数解释**：后端服务器配置状态。  **取值范围**：ACTIVE表示使用中。
@@ -22238,7 +22277,7 @@ pub struct LoadBalancerStatusMember {
     pub operating_status: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerStatusMember {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22341,7 +22380,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusMember {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatusPolicy {
     /// **参数解释**：匹配后动作。  **取值范围**： - REDIRECT_TO_POOL：转发到后端服务器组。 - REDIRECT_TO_LISTENER：转发到监听器。
@@ -22356,7 +22395,7 @@ pub struct LoadBalancerStatusPolicy {
     pub rules: Option<Vec<crate::models::LoadBalancerStatusL7Rule>>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerStatusPolicy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22458,7 +22497,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusPolicy {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatusPool {
     /// **参数解释**：后端服务器组的配置状态。  **取值范围**： - ACTIVE：使用中。
@@ -22475,7 +22514,7 @@ pub struct LoadBalancerStatusPool {
     pub operating_status: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerStatusPool {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22587,14 +22626,14 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusPool {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerStatusResult {
     #[allow(missing_docs)]
     pub loadbalancer: crate::models::LoadBalancerStatus,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerStatusResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22658,7 +22697,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerStatusResult {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadBalancerTopologyResult {
     #[allow(missing_docs)]
@@ -22669,7 +22708,7 @@ pub struct LoadBalancerTopologyResult {
     pub labels: crate::models::TopologyLabels,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadBalancerTopologyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22743,7 +22782,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadBalancerTopologyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoadbalancerFeature {
     /// **参数解释**：特性名称。  **取值范围**：不涉及
@@ -22754,7 +22793,7 @@ pub struct LoadbalancerFeature {
     pub value: String,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LoadbalancerFeature {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22828,7 +22867,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoadbalancerFeature {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LocalPort {
     /// **参数解释**：负载均衡器占用的端口ID。  **取值范围**：不涉及
@@ -22843,7 +22882,7 @@ pub struct LocalPort {
     pub virsubnet_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for LocalPort {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22947,7 +22986,7 @@ impl<'de> rt::serde::Deserialize<'de> for LocalPort {
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Logtank {
     /// **参数解释**：云日志ID。  **取值范围**：不涉及
@@ -22962,7 +23001,7 @@ pub struct Logtank {
     pub log_topic_id: String,
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
+#[cfg(all(feature = "logtanks", feature = "serde"))]
 impl rt::serde::Serialize for Logtank {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23052,7 +23091,7 @@ impl<'de> rt::serde::Deserialize<'de> for Logtank {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MainJob {
     /// 任务状态
@@ -23077,7 +23116,7 @@ pub struct MainJob {
     pub sub_jobs: Option<Vec<crate::models::SubJob>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for MainJob {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23225,7 +23264,7 @@ impl<'de> rt::serde::Deserialize<'de> for MainJob {
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MasterSlaveHealthMonitor {
     /// **参数解释**：健康检查的管理状态。  **取值范围**： - true：表示开启健康检查。 - false表示关闭健康检查。
@@ -23256,7 +23295,7 @@ pub struct MasterSlaveHealthMonitor {
     pub url_path: String,
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
 impl rt::serde::Serialize for MasterSlaveHealthMonitor {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23397,7 +23436,7 @@ impl<'de> rt::serde::Deserialize<'de> for MasterSlaveHealthMonitor {
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MasterSlaveMember {
     /// **参数解释**：后端服务器ID。  **取值范围**：不涉及
@@ -23432,7 +23471,7 @@ pub struct MasterSlaveMember {
     pub status: Vec<crate::models::ListenerMemberInfo>,
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
 impl rt::serde::Serialize for MasterSlaveMember {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23588,7 +23627,7 @@ impl<'de> rt::serde::Deserialize<'de> for MasterSlaveMember {
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MasterSlavePool {
     /// **参数解释**：后端服务器组的描述信息。  **取值范围**：不涉及
@@ -23635,7 +23674,7 @@ pub struct MasterSlavePool {
     pub public_border_group: Option<String>,
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
 impl rt::serde::Serialize for MasterSlavePool {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23839,7 +23878,7 @@ impl<'de> rt::serde::Deserialize<'de> for MasterSlavePool {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Member {
     /// **参数解释**：后端服务器ID。  **取值范围**：不涉及  &gt; 此处并非ECS服务器的ID，而是ELB为绑定的后端服务器自动生成的member ID。
@@ -23878,7 +23917,7 @@ pub struct Member {
     pub instance_id: Option<String>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl rt::serde::Serialize for Member {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24063,14 +24102,14 @@ impl<'de> rt::serde::Deserialize<'de> for Member {
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberCheckJob {
     /// **参数解释**：任务ID，根据该任务ID可以查询到任务执行结果。  **取值范围**：不涉及
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl rt::serde::Serialize for MemberCheckJob {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24134,7 +24173,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJob {
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberCheckJobInfo {
     /// **参数解释**：检查任务状态。  **取值范围**： - processed：检查任务执行完成。 - processing：检查任务执行中。 - failed：检查任务执行失败。
@@ -24157,7 +24196,7 @@ pub struct MemberCheckJobInfo {
     pub member_id: Option<String>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl rt::serde::Serialize for MemberCheckJobInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24295,7 +24334,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJobInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberCheckJobResult {
     #[allow(missing_docs)]
@@ -24306,7 +24345,7 @@ pub struct MemberCheckJobResult {
     pub security_group: Option<crate::models::MemberCheckJobResultGroup>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl rt::serde::Serialize for MemberCheckJobResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24387,7 +24426,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJobResult {
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberCheckJobResultGroup {
     /// **参数解释**：检查结果。  **取值范围**：true表示检查通过，false为检查不通过。
@@ -24398,7 +24437,7 @@ pub struct MemberCheckJobResultGroup {
     pub check_status: Option<String>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl rt::serde::Serialize for MemberCheckJobResultGroup {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24480,7 +24519,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJobResultGroup {
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberCheckJobResultItem {
     /// **参数解释**：检查项名称。  **取值范围**：不涉及
@@ -24499,7 +24538,7 @@ pub struct MemberCheckJobResultItem {
     pub reason_params: Option<Vec<String>>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl rt::serde::Serialize for MemberCheckJobResultItem {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24619,7 +24658,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberCheckJobResultItem {
 #[allow(missing_docs)]
 #[cfg(any(feature = "master-slave-pools", feature = "members", feature = "pools"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberHealthCheckFailedReason {
     /// **参数解释**：健康检查异常原因码。  **取值范围**： - CONNECT_TIMEOUT: 负载均衡健康检查时向后端服务器建立连接超时。 - CONNECT_REFUSED: 负载均衡健康检查时向后端服务器拒绝连接。 - CONNECT_FAILED: 负载均衡健康检查时向后端服务器建立连接失败。 - CONNECT_INTERRUPT: 负载均衡健康检查与后端服务器连接中断。 - SSL_HANDSHAKE_ERROR: 负载均衡健康检查时与后端服务器SSL握手失败。 - RECV_RESPONSE_FAILED: 负载均衡健康检查时从后端服务器接收响应失败。 - RECV_RESPONSE_TIMEOUT: 负载均衡健康检查时从后端服务器接收响应超时。 - SEND_REQUEST_FAILED: 负载均衡健康检查时向后端服务器发送请求失败。 - SEND_REQUEST_TIMEOUT: 负载均衡健康检查时向后端服务器发送请求超时。 - RESPONSE_FORMAT_ERROR: 负载均衡健康检查时从后端服务器接收响应格式错误。 - RESPONSE_MISMATCH: 负载均衡健康检查时从后端服务器接收的响应码与预期配置返回码不一致。
@@ -24633,7 +24672,7 @@ pub struct MemberHealthCheckFailedReason {
 #[cfg(
     all(
         any(feature = "master-slave-pools", feature = "members", feature = "pools"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for MemberHealthCheckFailedReason {
@@ -24721,7 +24760,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberHealthCheckFailedReason {
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberInfo {
     /// **参数解释**：后端服务器ID。  **取值范围**：不涉及  &gt; 此处并非ECS服务器的ID，而是ELB为绑定的后端服务器自动生成的member ID。
@@ -24770,7 +24809,7 @@ pub struct MemberInfo {
     pub reason: Option<crate::models::MemberHealthCheckFailedReason>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl rt::serde::Serialize for MemberInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25000,14 +25039,14 @@ impl<'de> rt::serde::Deserialize<'de> for MemberInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberRef {
     /// **参数解释**：后端服务器ID。  **取值范围**：不涉及
     pub id: String,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl rt::serde::Serialize for MemberRef {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25071,7 +25110,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberRef {
 #[allow(missing_docs)]
 #[cfg(any(feature = "members", feature = "pools"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MemberStatus {
     /// **参数解释**：监听器ID  **取值范围**：不涉及
@@ -25086,7 +25125,7 @@ pub struct MemberStatus {
     pub updated_at: Option<String>,
 }
 
-#[cfg(all(any(feature = "members", feature = "pools"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "members", feature = "pools"), feature = "serde"))]
 impl rt::serde::Serialize for MemberStatus {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25205,7 +25244,7 @@ impl<'de> rt::serde::Deserialize<'de> for MemberStatus {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PageInfo {
     /// **参数解释**：分页查询结果中第一条记录的ID。通常用于配合page_reverse&#x3D;true查询上一页。  **取值范围**：不涉及
@@ -25235,7 +25274,7 @@ pub struct PageInfo {
             feature = "recycle-bin",
             feature = "security-policies"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for PageInfo {
@@ -25331,7 +25370,7 @@ impl<'de> rt::serde::Deserialize<'de> for PageInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PolicyLabel {
     /// **参数解释**：转发策略id。  **取值范围**：不涉及
@@ -25348,7 +25387,7 @@ pub struct PolicyLabel {
     pub rules: Vec<crate::models::L7Rule>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for PolicyLabel {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25446,7 +25485,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyLabel {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Pool {
     /// **参数解释**：后端服务器组的管理状态。只支持设置为true。  **取值范围**：true 启用。  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
@@ -25507,7 +25546,7 @@ pub struct Pool {
     pub quic_cid_hash_strategy: Option<crate::models::QuicCidHashStrategy>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl rt::serde::Serialize for Pool {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25782,7 +25821,7 @@ impl<'de> rt::serde::Deserialize<'de> for Pool {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PoolHealth {
     /// **参数解释**：当健康检查在线的member个数小于该个数，判定pool的state为不健康。  **取值范围**： - 0：默认值，不生效。 - 1：全下线转发生效。  [不支持该字段，请勿使用。](tag:hws_eu,hws_eu_wb,hws_test,fcs,dt,hcso_dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,srg,g42,hk_g42)
@@ -25863,7 +25902,7 @@ impl<'de> rt::serde::Deserialize<'de> for PoolHealth {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PoolNode {
     /// **取值范围**：后端服务器组id。  **取值范围**：不涉及
@@ -25878,7 +25917,7 @@ pub struct PoolNode {
     pub lb_algorithm: String,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for PoolNode {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25964,7 +26003,7 @@ impl<'de> rt::serde::Deserialize<'de> for PoolNode {
     any(feature = "healthmonitors", feature = "loadbalancers", feature = "recycle-bin")
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PoolRef {
     /// **参数解释**：后端服务器组ID。  **取值范围**：不涉及
@@ -25978,7 +26017,7 @@ pub struct PoolRef {
             feature = "loadbalancers",
             feature = "recycle-bin"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for PoolRef {
@@ -26046,7 +26085,7 @@ impl<'de> rt::serde::Deserialize<'de> for PoolRef {
 #[allow(missing_docs)]
 #[cfg(any(feature = "listeners", feature = "loadbalancers"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PortRange {
     /// **参数解释**：起始端口。  **约束限制**：不涉及  **取值范围**：1-65535  **默认取值**：不涉及
@@ -26134,14 +26173,14 @@ impl<'de> rt::serde::Deserialize<'de> for PortRange {
 #[allow(missing_docs)]
 #[cfg(feature = "preoccupy-ip-num")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PreoccupyIp {
     /// **参数解释**：预占IP总数。  **取值范围**：大于等于0整数。
     pub total: i64,
 }
 
-#[cfg(all(feature = "preoccupy-ip-num", feature = "extra-traits"))]
+#[cfg(all(feature = "preoccupy-ip-num", feature = "serde"))]
 impl rt::serde::Serialize for PreoccupyIp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26205,7 +26244,7 @@ impl<'de> rt::serde::Deserialize<'de> for PreoccupyIp {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PrepaidChangeChargeModeOption {
     /// **参数解释**：是否连同独享按带宽计费的弹性公网IP一起转包周期。 弹性公网IP转包周期之后可以单独解绑、绑定到其他实例和删除EIP。  **约束限制**：只有独享且按带宽计费的弹性公网IP才被允许转包周期。  **取值范围**： - true：连同EIP一起转包周期。 - false：仅转ELB，不转EIP。  **默认取值**：false
@@ -26264,7 +26303,7 @@ impl rt::serde::Serialize for PrepaidChangeChargeModeOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PrepaidChangeChargeModeOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26342,7 +26381,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrepaidChangeChargeModeOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PrepaidCreateOption {
     /// **参数解释**：预付费实例的订购周期类型，当前支持月和年。  **约束限制**：不涉及  **取值范围**：  - month：月  - year：年 **默认取值**：不涉及
@@ -26388,7 +26427,7 @@ impl rt::serde::Serialize for PrepaidCreateOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PrepaidCreateOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26450,7 +26489,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrepaidCreateOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PrepaidUpdateOption {
     /// **参数解释**：下单订购后，是否自动从客户的账户中支付。  **约束限制**：自动支付时，只能使用账户的现金支付；如果要使用代金券，请选择不自动支付，然后在用户费用中心，选择代金券支付。  **取值范围**： - true：自动支付。 - false：不自动支付。  **默认取值**：不涉及
@@ -26499,7 +26538,7 @@ impl rt::serde::Serialize for PrepaidUpdateOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PrepaidUpdateOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26566,7 +26605,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrepaidUpdateOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProxyProtocolExtension {
     /// **参数解释**：ipv4 vip地址。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -26577,7 +26616,7 @@ pub struct ProxyProtocolExtension {
     pub extension: crate::models::Extension,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for ProxyProtocolExtension {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26656,7 +26695,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProxyProtocolExtension {
 #[allow(missing_docs)]
 #[cfg(any(feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PublicIpInfo {
     /// **参数解释**：弹性公网EIP的ID。  **取值范围**：不涉及
@@ -26667,12 +26706,7 @@ pub struct PublicIpInfo {
     pub ip_version: i64,
 }
 
-#[cfg(
-    all(
-        any(feature = "loadbalancers", feature = "recycle-bin"),
-        feature = "extra-traits"
-    )
-)]
+#[cfg(all(any(feature = "loadbalancers", feature = "recycle-bin"), feature = "serde"))]
 impl rt::serde::Serialize for PublicIpInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26749,7 +26783,7 @@ impl<'de> rt::serde::Deserialize<'de> for PublicIpInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QuicCidHashStrategy {
     /// **参数解释**：表示hash的时候取CID的长度。  **约束限制**：仅当负载均衡算法为QUIC_CID的时候才生效。  **取值范围**：1-20  **默认取值**：3
@@ -26835,7 +26869,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuicCidHashStrategy {
 #[allow(missing_docs)]
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Quota {
     /// **参数解释**：项目ID。获取方式请参见[获取项目ID](elb_fl_0008.xml)。  **取值范围**：长度为32个字符，由小写字母和数字组成。
@@ -26882,7 +26916,7 @@ pub struct Quota {
     pub free_instance_listeners_per_loadbalancer: i64,
 }
 
-#[cfg(all(feature = "quotas", feature = "extra-traits"))]
+#[cfg(all(feature = "quotas", feature = "serde"))]
 impl rt::serde::Serialize for Quota {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27122,7 +27156,7 @@ impl<'de> rt::serde::Deserialize<'de> for Quota {
 #[allow(missing_docs)]
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QuotaInfo {
     /// **参数解释**：配额类型。  **取值范围**： - loadbalancer：负载均衡器配额。 - listener：监听器配额。 - ipgroup：IP地址组配额。 - pool：后端服务器组配额。 - member：后端服务器配额。 - healthmonitor：健康检查配额。 - l7policy：转发策略配额。 - certificate：证书配额。 - security_policy：自定义安全策略配额。 - listeners_per_loadbalancer：单个LB实例下的监听器配额。 - listeners_per_pool：单个pool关联的监听器配额。 - members_per_pool：单个pool下的member的配额。 - condition_per_policy：单个转发策略下所有转发规则的condition总数配额。 - ipgroup_bindings：单个IP地址组可以关联的监听器数量配额。 - ipgroup_max_length：单个监听器下关联的所有IP地址组的ip列表中的IP总数不能超过ipgroup_max_length。 - ipgroups_per_listener：单个监听器下的IP地址组配额。 - pools_per_l7policy：单个转发策略下的后端服务器组配额。 - l7policies_per_listener：单个监听器下的转发策略配额。 - free_instance_members_per_pool：单个pool实例下的免费member配额。 - free_instance_listeners_per_loadbalancer：单个LB实例下的免费监听器配额。
@@ -27135,7 +27169,7 @@ pub struct QuotaInfo {
     pub unit: String,
 }
 
-#[cfg(all(feature = "quotas", feature = "extra-traits"))]
+#[cfg(all(feature = "quotas", feature = "serde"))]
 impl rt::serde::Serialize for QuotaInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27214,7 +27248,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuotaInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecycleBinPolicy {
     /// **参数解释**：允许进入回收站的最小创建时间，不足此时长则删除时不满足进入回收站的条件。  **取值范围**：不涉及
@@ -27305,7 +27339,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinPolicy {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecycleBinPolicyRequestBody {
     #[allow(missing_docs)]
@@ -27336,7 +27370,7 @@ impl rt::serde::Serialize for RecycleBinPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RecycleBinPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27386,7 +27420,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecycleBinRequestBody {
     /// **参数解释**：是否启用回收站。  **取值范围**： - true：启用回收站。 - false：不启用回收站。
@@ -27417,7 +27451,7 @@ impl rt::serde::Serialize for RecycleBinRequestBody {
     }
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RecycleBinRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -27465,7 +27499,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecycleBinResponseBody {
     /// **参数解释**：项目ID。获取方式请参见[获取项目ID](elb_fl_0008.xml)。  **取值范围**：长度为32个字符，由小写字母和数字组成。
@@ -27476,7 +27510,7 @@ pub struct RecycleBinResponseBody {
     pub enable: Option<bool>,
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
 impl rt::serde::Serialize for RecycleBinResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27557,7 +27591,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleBinResponseBody {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RecycleLoadBalancer {
     /// **参数解释**：负载均衡器ID。  **取值范围**：不涉及
@@ -27654,7 +27688,7 @@ pub struct RecycleLoadBalancer {
     pub log_topic_id: Option<String>,
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
 impl rt::serde::Serialize for RecycleLoadBalancer {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28123,7 +28157,7 @@ impl<'de> rt::serde::Deserialize<'de> for RecycleLoadBalancer {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RedirectPoolsConfig {
     /// **参数解释**：所在后端服务器组ID。  **取值范围**：不涉及
@@ -28132,7 +28166,7 @@ pub struct RedirectPoolsConfig {
     pub weight: Option<i64>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for RedirectPoolsConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28206,7 +28240,7 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectPoolsConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RedirectPoolsExtendConfig {
     /// **参数解释**：是否开启url重定向。  **取值范围**：true 开启，false 未开启。
@@ -28225,7 +28259,7 @@ pub struct RedirectPoolsExtendConfig {
     pub traffic_mirror_config: Option<crate::models::TrafficMirrorConfig>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for RedirectPoolsExtendConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28347,7 +28381,7 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectPoolsExtendConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RedirectPoolsStickySessionConfig {
     /// **参数解释**：转发策略服务器组会话保持开启的开关。  **默认取值**：false，表示关闭服务器组会话保持。
@@ -28356,7 +28390,7 @@ pub struct RedirectPoolsStickySessionConfig {
     pub timeout: Option<i64>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for RedirectPoolsStickySessionConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28432,7 +28466,7 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectPoolsStickySessionConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RedirectUrlConfig {
     /// **参数解释**：重定向的协议。  **取值范围**： - HTTP - HTTPS - ${protocol}，表示继承原值（即与被转发请求保持一致）。
@@ -28453,7 +28487,7 @@ pub struct RedirectUrlConfig {
     pub remove_headers_config: Option<crate::models::RemoveHeadersConfig>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for RedirectUrlConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28581,14 +28615,14 @@ impl<'de> rt::serde::Deserialize<'de> for RedirectUrlConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveHeaderConfig {
     /// **参数解释**：被移除的请求头的参数名。  **约束限制**：不能移除以下请求头参数： connection、upgrade、content-length、transfer-encoding、keep-alive、te、host、cookie、remoteip、authority、x-forwarded-host、x-forwarded-for、x-forwarded-for-port、x-forwarded-tls-certificate-id、x-forwarded-tls-protocol、x-forwarded-tls-cipher、x-forwarded-elb-ip、x-forwarded-port、x-forwarded-elb-id、x-forwarded-elb-vip、x-real-ip、x-forwarded-proto、x-nuwa-trace-ne-in、x-nuwa-trace-ne-out  **取值范围**：1-40个字符，字母a-z（不区分大小写）、数字，短划线-和下划线_。
     pub key: String,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for RemoveHeaderConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28652,14 +28686,14 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveHeaderConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveHeadersConfig {
     /// **参数解释**：要移除的请求头参数列表。  **约束限制**：不涉及
     pub configs: Vec<crate::models::RemoveHeaderConfig>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for RemoveHeadersConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28723,7 +28757,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveHeadersConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResPortRange {
     /// **参数解释**：起始端口。 **取值范围**：1-65535
@@ -28732,7 +28766,7 @@ pub struct ResPortRange {
     pub end_port: i64,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl rt::serde::Serialize for ResPortRange {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28801,14 +28835,14 @@ impl<'de> rt::serde::Deserialize<'de> for ResPortRange {
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResourceId {
     /// **参数解释**：资源ID
     pub id: String,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
+#[cfg(all(feature = "members", feature = "serde"))]
 impl rt::serde::Serialize for ResourceId {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28872,7 +28906,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceId {
 #[allow(missing_docs)]
 #[cfg(any(feature = "listeners", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// **参数解释**：标签的键。  **取值范围**：最大长度36个unicode字符。不能包含非打印字符\&quot;&#x3D;\&quot;，“*”，“&lt;”，“&gt;”，“\\”，“,”，\&quot;|\&quot;，“/”。
@@ -28881,9 +28915,7 @@ pub struct ResourceTag {
     pub value: String,
 }
 
-#[cfg(
-    all(any(feature = "listeners", feature = "loadbalancers"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "listeners", feature = "loadbalancers"), feature = "serde"))]
 impl rt::serde::Serialize for ResourceTag {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28952,9 +28984,9 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTag {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RestoreLoadbalancerResponse {
+pub struct RestoreLoadbalancerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：ELB实例的类型。  **取值范围**： - v2：共享型ELB。 - v3：独享型ELB。
@@ -28963,8 +28995,8 @@ pub struct RestoreLoadbalancerResponse {
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
-impl rt::serde::Serialize for RestoreLoadbalancerResponse {
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
+impl rt::serde::Serialize for RestoreLoadbalancerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28972,7 +29004,8 @@ impl rt::serde::Serialize for RestoreLoadbalancerResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.r#type.is_some()) + usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("RestoreLoadbalancerResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("RestoreLoadbalancerResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -28987,24 +29020,24 @@ impl rt::serde::Serialize for RestoreLoadbalancerResponse {
 }
 
 #[cfg(feature = "recycle-bin")]
-impl<'de> rt::serde::Deserialize<'de> for RestoreLoadbalancerResponse {
+impl<'de> rt::serde::Deserialize<'de> for RestoreLoadbalancerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "type", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RestoreLoadbalancerResponse;
+            type Value = RestoreLoadbalancerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RestoreLoadbalancerResponse")
+                formatter.write_str("struct RestoreLoadbalancerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RestoreLoadbalancerResponse, __A::Error> {
+            ) -> Result<RestoreLoadbalancerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -29030,21 +29063,22 @@ impl<'de> rt::serde::Deserialize<'de> for RestoreLoadbalancerResponse {
                         }
                     }
                 }
-                Ok(RestoreLoadbalancerResponse {
+                Ok(RestoreLoadbalancerResponseBody {
                     request_id,
                     r#type,
                     job_id,
                 })
             }
         }
-        deserializer.deserialize_struct("RestoreLoadbalancerResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("RestoreLoadbalancerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RewriteUrlConfig {
     /// **参数解释**：重定向的域名。  **取值范围**：英文字母、数字、“-”、“.”，必须以字母、数字开头。
@@ -29055,7 +29089,7 @@ pub struct RewriteUrlConfig {
     pub query: Option<String>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for RewriteUrlConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29136,7 +29170,7 @@ impl<'de> rt::serde::Deserialize<'de> for RewriteUrlConfig {
 #[allow(missing_docs)]
 #[cfg(any(feature = "l7policies", feature = "loadbalancers"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RuleCondition {
     /// **参数解释**：匹配项的名称。  **约束限制**：同一个rule内的conditions列表中所有key必须相同。  **取值范围**： - 当转发规则类别type为HOST_NAME、PATH、METHOD、SOURCE_IP时，该字段固定为空字符串。 - 当转发规则类别type为HEADER时，key表示请求头参数的名称，value表示请求头参数的值。key的长度限制1-40字符，只允许包含字母、数字和-_。 - 当转发规则类别type为QUERY_STRING时，key表示查询参数的名称，value表示查询参数的值。key的长度限制为1-128字符，不支持空格，中括号，大括号，尖括号，反斜杠，双引号，&#39;#&#39;，&#39;&amp;&#39;，&#39;|&#39;，‘%’，‘~’，字母区分大小写。  **默认取值**：不涉及
@@ -29145,9 +29179,7 @@ pub struct RuleCondition {
     pub value: String,
 }
 
-#[cfg(
-    all(any(feature = "l7policies", feature = "loadbalancers"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "l7policies", feature = "loadbalancers"), feature = "serde"))]
 impl rt::serde::Serialize for RuleCondition {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29216,14 +29248,14 @@ impl<'de> rt::serde::Deserialize<'de> for RuleCondition {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RuleRef {
     /// **参数解释**：规则ID。  **取值范围**：不涉及
     pub id: String,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for RuleRef {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29287,7 +29319,7 @@ impl<'de> rt::serde::Deserialize<'de> for RuleRef {
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SecurityPolicy {
     /// **参数解释**：自定义安全策略的ID。  **取值范围**：不涉及
@@ -29312,7 +29344,7 @@ pub struct SecurityPolicy {
     pub updated_at: String,
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
+#[cfg(all(feature = "security-policies", feature = "serde"))]
 impl rt::serde::Serialize for SecurityPolicy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29435,7 +29467,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityPolicy {
 #[allow(missing_docs)]
 #[cfg(any(feature = "master-slave-pools", feature = "pools"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SessionPersistence {
     /// **参数解释**：cookie名称。  **取值范围**：最大长度1024个字符。  [不支持该字段，请勿使用。](tag:hws_eu,hcso_dt)
@@ -29446,9 +29478,7 @@ pub struct SessionPersistence {
     pub persistence_timeout: Option<i64>,
 }
 
-#[cfg(
-    all(any(feature = "master-slave-pools", feature = "pools"), feature = "extra-traits")
-)]
+#[cfg(all(any(feature = "master-slave-pools", feature = "pools"), feature = "serde"))]
 impl rt::serde::Serialize for SessionPersistence {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29527,17 +29557,17 @@ impl<'de> rt::serde::Deserialize<'de> for SessionPersistence {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowCertificatePrivateKeyEchoResponse {
+pub struct ShowCertificatePrivateKeyEchoResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：ELB证书的私钥回显开关。  **取值范围**： - true：开启回显，证书的列表、详情、创建和更新接口响应字段将会显示私钥内容。 - false：关闭回显，证书的所有接口响应不显私钥内容，使用脱敏内容（*****）代替。
     pub private_key_echo: Option<bool>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowCertificatePrivateKeyEchoResponse {
+#[cfg(all(feature = "certificates", feature = "serde"))]
+impl rt::serde::Serialize for ShowCertificatePrivateKeyEchoResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29546,7 +29576,7 @@ impl rt::serde::Serialize for ShowCertificatePrivateKeyEchoResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.private_key_echo.is_some());
         let mut state = serializer
-            .serialize_struct("ShowCertificatePrivateKeyEchoResponse", len)?;
+            .serialize_struct("ShowCertificatePrivateKeyEchoResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -29558,24 +29588,24 @@ impl rt::serde::Serialize for ShowCertificatePrivateKeyEchoResponse {
 }
 
 #[cfg(feature = "certificates")]
-impl<'de> rt::serde::Deserialize<'de> for ShowCertificatePrivateKeyEchoResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowCertificatePrivateKeyEchoResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "private_key_echo"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowCertificatePrivateKeyEchoResponse;
+            type Value = ShowCertificatePrivateKeyEchoResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowCertificatePrivateKeyEchoResponse")
+                formatter.write_str("struct ShowCertificatePrivateKeyEchoResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowCertificatePrivateKeyEchoResponse, __A::Error> {
+            ) -> Result<ShowCertificatePrivateKeyEchoResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -29598,7 +29628,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCertificatePrivateKeyEchoResponse 
                         }
                     }
                 }
-                Ok(ShowCertificatePrivateKeyEchoResponse {
+                Ok(ShowCertificatePrivateKeyEchoResponseBody {
                     request_id,
                     private_key_echo,
                 })
@@ -29606,7 +29636,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCertificatePrivateKeyEchoResponse 
         }
         deserializer
             .deserialize_struct(
-                "ShowCertificatePrivateKeyEchoResponse",
+                "ShowCertificatePrivateKeyEchoResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -29616,17 +29646,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCertificatePrivateKeyEchoResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowCertificateResponse {
+pub struct ShowCertificateResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub certificate: Option<crate::models::CertificateInfo>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowCertificateResponse {
+#[cfg(all(feature = "certificates", feature = "serde"))]
+impl rt::serde::Serialize for ShowCertificateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29634,7 +29664,7 @@ impl rt::serde::Serialize for ShowCertificateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.certificate.is_some());
-        let mut state = serializer.serialize_struct("ShowCertificateResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowCertificateResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -29646,24 +29676,24 @@ impl rt::serde::Serialize for ShowCertificateResponse {
 }
 
 #[cfg(feature = "certificates")]
-impl<'de> rt::serde::Deserialize<'de> for ShowCertificateResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowCertificateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "certificate"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowCertificateResponse;
+            type Value = ShowCertificateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowCertificateResponse")
+                formatter.write_str("struct ShowCertificateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowCertificateResponse, __A::Error> {
+            ) -> Result<ShowCertificateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -29686,30 +29716,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCertificateResponse {
                         }
                     }
                 }
-                Ok(ShowCertificateResponse {
+                Ok(ShowCertificateResponseBody {
                     request_id,
                     certificate,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowCertificateResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowCertificateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowFlavorResponse {
+pub struct ShowFlavorResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub flavor: Option<crate::models::Flavor>,
 }
 
-#[cfg(all(feature = "flavors", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowFlavorResponse {
+#[cfg(all(feature = "flavors", feature = "serde"))]
+impl rt::serde::Serialize for ShowFlavorResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29717,7 +29747,7 @@ impl rt::serde::Serialize for ShowFlavorResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.flavor.is_some());
-        let mut state = serializer.serialize_struct("ShowFlavorResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowFlavorResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -29729,24 +29759,24 @@ impl rt::serde::Serialize for ShowFlavorResponse {
 }
 
 #[cfg(feature = "flavors")]
-impl<'de> rt::serde::Deserialize<'de> for ShowFlavorResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowFlavorResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "flavor"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowFlavorResponse;
+            type Value = ShowFlavorResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowFlavorResponse")
+                formatter.write_str("struct ShowFlavorResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowFlavorResponse, __A::Error> {
+            ) -> Result<ShowFlavorResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -29769,30 +29799,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFlavorResponse {
                         }
                     }
                 }
-                Ok(ShowFlavorResponse {
+                Ok(ShowFlavorResponseBody {
                     request_id,
                     flavor,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowFlavorResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowFlavorResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowHealthMonitorResponse {
+pub struct ShowHealthMonitorResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub healthmonitor: Option<crate::models::HealthMonitor>,
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowHealthMonitorResponse {
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
+impl rt::serde::Serialize for ShowHealthMonitorResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29800,7 +29830,8 @@ impl rt::serde::Serialize for ShowHealthMonitorResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.healthmonitor.is_some());
-        let mut state = serializer.serialize_struct("ShowHealthMonitorResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowHealthMonitorResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -29812,24 +29843,24 @@ impl rt::serde::Serialize for ShowHealthMonitorResponse {
 }
 
 #[cfg(feature = "healthmonitors")]
-impl<'de> rt::serde::Deserialize<'de> for ShowHealthMonitorResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowHealthMonitorResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "healthmonitor"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowHealthMonitorResponse;
+            type Value = ShowHealthMonitorResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowHealthMonitorResponse")
+                formatter.write_str("struct ShowHealthMonitorResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowHealthMonitorResponse, __A::Error> {
+            ) -> Result<ShowHealthMonitorResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -29852,28 +29883,29 @@ impl<'de> rt::serde::Deserialize<'de> for ShowHealthMonitorResponse {
                         }
                     }
                 }
-                Ok(ShowHealthMonitorResponse {
+                Ok(ShowHealthMonitorResponseBody {
                     request_id,
                     healthmonitor,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowHealthMonitorResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowHealthMonitorResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowIpGroupRelatedListenersResponse {
+pub struct ShowIpGroupRelatedListenersResponseBody {
     /// **参数解释**：IP地址组关联的所有监听器ID列表。
     pub listeners: Option<Vec<crate::models::ListenerRef>>,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowIpGroupRelatedListenersResponse {
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
+impl rt::serde::Serialize for ShowIpGroupRelatedListenersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29881,7 +29913,7 @@ impl rt::serde::Serialize for ShowIpGroupRelatedListenersResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.listeners.is_some());
         let mut state = serializer
-            .serialize_struct("ShowIpGroupRelatedListenersResponse", len)?;
+            .serialize_struct("ShowIpGroupRelatedListenersResponseBody", len)?;
         if let Some(value) = &self.listeners {
             state.serialize_field("listeners", value)?;
         }
@@ -29890,24 +29922,24 @@ impl rt::serde::Serialize for ShowIpGroupRelatedListenersResponse {
 }
 
 #[cfg(feature = "ipgroups")]
-impl<'de> rt::serde::Deserialize<'de> for ShowIpGroupRelatedListenersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowIpGroupRelatedListenersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["listeners"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowIpGroupRelatedListenersResponse;
+            type Value = ShowIpGroupRelatedListenersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowIpGroupRelatedListenersResponse")
+                formatter.write_str("struct ShowIpGroupRelatedListenersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowIpGroupRelatedListenersResponse, __A::Error> {
+            ) -> Result<ShowIpGroupRelatedListenersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "listeners" => Some(0),
@@ -29927,30 +29959,34 @@ impl<'de> rt::serde::Deserialize<'de> for ShowIpGroupRelatedListenersResponse {
                         }
                     }
                 }
-                Ok(ShowIpGroupRelatedListenersResponse {
+                Ok(ShowIpGroupRelatedListenersResponseBody {
                     listeners,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowIpGroupRelatedListenersResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowIpGroupRelatedListenersResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowIpGroupResponse {
+pub struct ShowIpGroupResponseBody {
     #[allow(missing_docs)]
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowIpGroupResponse {
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
+impl rt::serde::Serialize for ShowIpGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -29958,7 +29994,7 @@ impl rt::serde::Serialize for ShowIpGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ipgroup.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ShowIpGroupResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowIpGroupResponseBody", len)?;
         if let Some(value) = &self.ipgroup {
             state.serialize_field("ipgroup", value)?;
         }
@@ -29970,24 +30006,24 @@ impl rt::serde::Serialize for ShowIpGroupResponse {
 }
 
 #[cfg(feature = "ipgroups")]
-impl<'de> rt::serde::Deserialize<'de> for ShowIpGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowIpGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ipgroup", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowIpGroupResponse;
+            type Value = ShowIpGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowIpGroupResponse")
+                formatter.write_str("struct ShowIpGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowIpGroupResponse, __A::Error> {
+            ) -> Result<ShowIpGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ipgroup" => Some(0),
@@ -30010,30 +30046,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowIpGroupResponse {
                         }
                     }
                 }
-                Ok(ShowIpGroupResponse {
+                Ok(ShowIpGroupResponseBody {
                     ipgroup,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowIpGroupResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowIpGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowJobResponse {
+pub struct ShowJobResponseBody {
     #[allow(missing_docs)]
     pub job: Option<crate::models::MainJob>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowJobResponse {
+#[cfg(all(feature = "jobs", feature = "serde"))]
+impl rt::serde::Serialize for ShowJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30041,7 +30077,7 @@ impl rt::serde::Serialize for ShowJobResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.job.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ShowJobResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowJobResponseBody", len)?;
         if let Some(value) = &self.job {
             state.serialize_field("job", value)?;
         }
@@ -30053,24 +30089,24 @@ impl rt::serde::Serialize for ShowJobResponse {
 }
 
 #[cfg(feature = "jobs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["job", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowJobResponse;
+            type Value = ShowJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowJobResponse")
+                formatter.write_str("struct ShowJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowJobResponse, __A::Error> {
+            ) -> Result<ShowJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "job" => Some(0),
@@ -30093,27 +30129,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowJobResponse {
                         }
                     }
                 }
-                Ok(ShowJobResponse { job, request_id })
+                Ok(ShowJobResponseBody {
+                    job,
+                    request_id,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowJobResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowJobResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowL7PolicyResponse {
+pub struct ShowL7PolicyResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub l7policy: Option<crate::models::L7Policy>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowL7PolicyResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for ShowL7PolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30121,7 +30160,7 @@ impl rt::serde::Serialize for ShowL7PolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.l7policy.is_some());
-        let mut state = serializer.serialize_struct("ShowL7PolicyResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowL7PolicyResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -30133,24 +30172,24 @@ impl rt::serde::Serialize for ShowL7PolicyResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for ShowL7PolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowL7PolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "l7policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowL7PolicyResponse;
+            type Value = ShowL7PolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowL7PolicyResponse")
+                formatter.write_str("struct ShowL7PolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowL7PolicyResponse, __A::Error> {
+            ) -> Result<ShowL7PolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -30173,30 +30212,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowL7PolicyResponse {
                         }
                     }
                 }
-                Ok(ShowL7PolicyResponse {
+                Ok(ShowL7PolicyResponseBody {
                     request_id,
                     l7policy,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowL7PolicyResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowL7PolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowL7RuleResponse {
+pub struct ShowL7RuleResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub rule: Option<crate::models::L7Rule>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowL7RuleResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for ShowL7RuleResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30204,7 +30243,7 @@ impl rt::serde::Serialize for ShowL7RuleResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.rule.is_some());
-        let mut state = serializer.serialize_struct("ShowL7RuleResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowL7RuleResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -30216,24 +30255,24 @@ impl rt::serde::Serialize for ShowL7RuleResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for ShowL7RuleResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowL7RuleResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "rule"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowL7RuleResponse;
+            type Value = ShowL7RuleResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowL7RuleResponse")
+                formatter.write_str("struct ShowL7RuleResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowL7RuleResponse, __A::Error> {
+            ) -> Result<ShowL7RuleResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -30256,30 +30295,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowL7RuleResponse {
                         }
                     }
                 }
-                Ok(ShowL7RuleResponse {
+                Ok(ShowL7RuleResponseBody {
                     request_id,
                     rule,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowL7RuleResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowL7RuleResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowListenerResponse {
+pub struct ShowListenerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub listener: Option<crate::models::Listener>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowListenerResponse {
+#[cfg(all(feature = "listeners", feature = "serde"))]
+impl rt::serde::Serialize for ShowListenerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30287,7 +30326,7 @@ impl rt::serde::Serialize for ShowListenerResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.listener.is_some());
-        let mut state = serializer.serialize_struct("ShowListenerResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowListenerResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -30299,24 +30338,24 @@ impl rt::serde::Serialize for ShowListenerResponse {
 }
 
 #[cfg(feature = "listeners")]
-impl<'de> rt::serde::Deserialize<'de> for ShowListenerResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowListenerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "listener"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowListenerResponse;
+            type Value = ShowListenerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowListenerResponse")
+                formatter.write_str("struct ShowListenerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowListenerResponse, __A::Error> {
+            ) -> Result<ShowListenerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -30339,35 +30378,36 @@ impl<'de> rt::serde::Deserialize<'de> for ShowListenerResponse {
                         }
                     }
                 }
-                Ok(ShowListenerResponse {
+                Ok(ShowListenerResponseBody {
                     request_id,
                     listener,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowListenerResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowListenerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowListenerTagsResponse {
+pub struct ShowListenerTagsResponseBody {
     /// **参数解释**：标签列表。
     pub tags: Option<Vec<crate::models::ResourceTag>>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowListenerTagsResponse {
+#[cfg(all(feature = "listeners", feature = "serde"))]
+impl rt::serde::Serialize for ShowListenerTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some());
-        let mut state = serializer.serialize_struct("ShowListenerTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowListenerTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -30376,24 +30416,24 @@ impl rt::serde::Serialize for ShowListenerTagsResponse {
 }
 
 #[cfg(feature = "listeners")]
-impl<'de> rt::serde::Deserialize<'de> for ShowListenerTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowListenerTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowListenerTagsResponse;
+            type Value = ShowListenerTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowListenerTagsResponse")
+                formatter.write_str("struct ShowListenerTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowListenerTagsResponse, __A::Error> {
+            ) -> Result<ShowListenerTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -30413,27 +30453,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowListenerTagsResponse {
                         }
                     }
                 }
-                Ok(ShowListenerTagsResponse { tags })
+                Ok(ShowListenerTagsResponseBody {
+                    tags,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowListenerTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowListenerTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowLoadBalancerPortsResponse {
+pub struct ShowLoadBalancerPortsResponseBody {
     /// **参数解释**：当前ELB占用的子网端口列表。
     pub ports: Option<Vec<crate::models::LocalPort>>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowLoadBalancerPortsResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ShowLoadBalancerPortsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30442,7 +30485,7 @@ impl rt::serde::Serialize for ShowLoadBalancerPortsResponse {
         let len = usize::from(self.ports.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowLoadBalancerPortsResponse", len)?;
+            .serialize_struct("ShowLoadBalancerPortsResponseBody", len)?;
         if let Some(value) = &self.ports {
             state.serialize_field("ports", value)?;
         }
@@ -30454,24 +30497,24 @@ impl rt::serde::Serialize for ShowLoadBalancerPortsResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerPortsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerPortsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ports", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowLoadBalancerPortsResponse;
+            type Value = ShowLoadBalancerPortsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowLoadBalancerPortsResponse")
+                formatter.write_str("struct ShowLoadBalancerPortsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowLoadBalancerPortsResponse, __A::Error> {
+            ) -> Result<ShowLoadBalancerPortsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ports" => Some(0),
@@ -30494,31 +30537,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerPortsResponse {
                         }
                     }
                 }
-                Ok(ShowLoadBalancerPortsResponse {
+                Ok(ShowLoadBalancerPortsResponseBody {
                     ports,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowLoadBalancerPortsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowLoadBalancerPortsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowLoadBalancerResponse {
+pub struct ShowLoadBalancerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub loadbalancer: Option<crate::models::LoadBalancer>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowLoadBalancerResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ShowLoadBalancerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30526,7 +30569,8 @@ impl rt::serde::Serialize for ShowLoadBalancerResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.loadbalancer.is_some());
-        let mut state = serializer.serialize_struct("ShowLoadBalancerResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowLoadBalancerResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -30538,24 +30582,24 @@ impl rt::serde::Serialize for ShowLoadBalancerResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "loadbalancer"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowLoadBalancerResponse;
+            type Value = ShowLoadBalancerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowLoadBalancerResponse")
+                formatter.write_str("struct ShowLoadBalancerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowLoadBalancerResponse, __A::Error> {
+            ) -> Result<ShowLoadBalancerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -30578,30 +30622,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerResponse {
                         }
                     }
                 }
-                Ok(ShowLoadBalancerResponse {
+                Ok(ShowLoadBalancerResponseBody {
                     request_id,
                     loadbalancer,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowLoadBalancerResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowLoadBalancerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowLoadBalancerStatusResponse {
+pub struct ShowLoadBalancerStatusResponseBody {
     #[allow(missing_docs)]
     pub statuses: Option<crate::models::LoadBalancerStatusResult>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowLoadBalancerStatusResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ShowLoadBalancerStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30610,7 +30655,7 @@ impl rt::serde::Serialize for ShowLoadBalancerStatusResponse {
         let len = usize::from(self.statuses.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowLoadBalancerStatusResponse", len)?;
+            .serialize_struct("ShowLoadBalancerStatusResponseBody", len)?;
         if let Some(value) = &self.statuses {
             state.serialize_field("statuses", value)?;
         }
@@ -30622,24 +30667,24 @@ impl rt::serde::Serialize for ShowLoadBalancerStatusResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["statuses", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowLoadBalancerStatusResponse;
+            type Value = ShowLoadBalancerStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowLoadBalancerStatusResponse")
+                formatter.write_str("struct ShowLoadBalancerStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowLoadBalancerStatusResponse, __A::Error> {
+            ) -> Result<ShowLoadBalancerStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "statuses" => Some(0),
@@ -30662,31 +30707,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerStatusResponse {
                         }
                     }
                 }
-                Ok(ShowLoadBalancerStatusResponse {
+                Ok(ShowLoadBalancerStatusResponseBody {
                     statuses,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowLoadBalancerStatusResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowLoadBalancerStatusResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowLoadBalancerTopologyResponse {
+pub struct ShowLoadBalancerTopologyResponseBody {
     #[allow(missing_docs)]
     pub topology: Option<crate::models::LoadBalancerTopologyResult>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowLoadBalancerTopologyResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ShowLoadBalancerTopologyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30695,7 +30740,7 @@ impl rt::serde::Serialize for ShowLoadBalancerTopologyResponse {
         let len = usize::from(self.topology.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowLoadBalancerTopologyResponse", len)?;
+            .serialize_struct("ShowLoadBalancerTopologyResponseBody", len)?;
         if let Some(value) = &self.topology {
             state.serialize_field("topology", value)?;
         }
@@ -30707,24 +30752,24 @@ impl rt::serde::Serialize for ShowLoadBalancerTopologyResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerTopologyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerTopologyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["topology", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowLoadBalancerTopologyResponse;
+            type Value = ShowLoadBalancerTopologyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowLoadBalancerTopologyResponse")
+                formatter.write_str("struct ShowLoadBalancerTopologyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowLoadBalancerTopologyResponse, __A::Error> {
+            ) -> Result<ShowLoadBalancerTopologyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "topology" => Some(0),
@@ -30747,29 +30792,33 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadBalancerTopologyResponse {
                         }
                     }
                 }
-                Ok(ShowLoadBalancerTopologyResponse {
+                Ok(ShowLoadBalancerTopologyResponseBody {
                     topology,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowLoadBalancerTopologyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowLoadBalancerTopologyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowLoadbalancerTagsResponse {
+pub struct ShowLoadbalancerTagsResponseBody {
     /// **参数解释**：标签列表。
     pub tags: Option<Vec<crate::models::ResourceTag>>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowLoadbalancerTagsResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for ShowLoadbalancerTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30777,7 +30826,7 @@ impl rt::serde::Serialize for ShowLoadbalancerTagsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some());
         let mut state = serializer
-            .serialize_struct("ShowLoadbalancerTagsResponse", len)?;
+            .serialize_struct("ShowLoadbalancerTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -30786,24 +30835,24 @@ impl rt::serde::Serialize for ShowLoadbalancerTagsResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for ShowLoadbalancerTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowLoadbalancerTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowLoadbalancerTagsResponse;
+            type Value = ShowLoadbalancerTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowLoadbalancerTagsResponse")
+                formatter.write_str("struct ShowLoadbalancerTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowLoadbalancerTagsResponse, __A::Error> {
+            ) -> Result<ShowLoadbalancerTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -30823,30 +30872,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLoadbalancerTagsResponse {
                         }
                     }
                 }
-                Ok(ShowLoadbalancerTagsResponse {
+                Ok(ShowLoadbalancerTagsResponseBody {
                     tags,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowLoadbalancerTagsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowLoadbalancerTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowLogtankResponse {
+pub struct ShowLogtankResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub logtank: Option<crate::models::Logtank>,
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowLogtankResponse {
+#[cfg(all(feature = "logtanks", feature = "serde"))]
+impl rt::serde::Serialize for ShowLogtankResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30854,7 +30903,7 @@ impl rt::serde::Serialize for ShowLogtankResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.logtank.is_some());
-        let mut state = serializer.serialize_struct("ShowLogtankResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowLogtankResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -30866,24 +30915,24 @@ impl rt::serde::Serialize for ShowLogtankResponse {
 }
 
 #[cfg(feature = "logtanks")]
-impl<'de> rt::serde::Deserialize<'de> for ShowLogtankResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowLogtankResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "logtank"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowLogtankResponse;
+            type Value = ShowLogtankResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowLogtankResponse")
+                formatter.write_str("struct ShowLogtankResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowLogtankResponse, __A::Error> {
+            ) -> Result<ShowLogtankResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -30906,30 +30955,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowLogtankResponse {
                         }
                     }
                 }
-                Ok(ShowLogtankResponse {
+                Ok(ShowLogtankResponseBody {
                     request_id,
                     logtank,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowLogtankResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowLogtankResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowMasterSlavePoolResponse {
+pub struct ShowMasterSlavePoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub pool: Option<crate::models::MasterSlavePool>,
 }
 
-#[cfg(all(feature = "master-slave-pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowMasterSlavePoolResponse {
+#[cfg(all(feature = "master-slave-pools", feature = "serde"))]
+impl rt::serde::Serialize for ShowMasterSlavePoolResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30937,7 +30986,8 @@ impl rt::serde::Serialize for ShowMasterSlavePoolResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.pool.is_some());
-        let mut state = serializer.serialize_struct("ShowMasterSlavePoolResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowMasterSlavePoolResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -30949,24 +30999,24 @@ impl rt::serde::Serialize for ShowMasterSlavePoolResponse {
 }
 
 #[cfg(feature = "master-slave-pools")]
-impl<'de> rt::serde::Deserialize<'de> for ShowMasterSlavePoolResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowMasterSlavePoolResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "pool"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowMasterSlavePoolResponse;
+            type Value = ShowMasterSlavePoolResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowMasterSlavePoolResponse")
+                formatter.write_str("struct ShowMasterSlavePoolResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowMasterSlavePoolResponse, __A::Error> {
+            ) -> Result<ShowMasterSlavePoolResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -30989,30 +31039,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMasterSlavePoolResponse {
                         }
                     }
                 }
-                Ok(ShowMasterSlavePoolResponse {
+                Ok(ShowMasterSlavePoolResponseBody {
                     request_id,
                     pool,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowMasterSlavePoolResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowMasterSlavePoolResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowMemberHealthCheckJobResponse {
+pub struct ShowMemberHealthCheckJobResponseBody {
     #[allow(missing_docs)]
     pub member_check: Option<crate::models::MemberCheckJobInfo>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "members", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowMemberHealthCheckJobResponse {
+#[cfg(all(feature = "members", feature = "serde"))]
+impl rt::serde::Serialize for ShowMemberHealthCheckJobResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31021,7 +31072,7 @@ impl rt::serde::Serialize for ShowMemberHealthCheckJobResponse {
         let len = usize::from(self.member_check.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowMemberHealthCheckJobResponse", len)?;
+            .serialize_struct("ShowMemberHealthCheckJobResponseBody", len)?;
         if let Some(value) = &self.member_check {
             state.serialize_field("member_check", value)?;
         }
@@ -31033,24 +31084,24 @@ impl rt::serde::Serialize for ShowMemberHealthCheckJobResponse {
 }
 
 #[cfg(feature = "members")]
-impl<'de> rt::serde::Deserialize<'de> for ShowMemberHealthCheckJobResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowMemberHealthCheckJobResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["member_check", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowMemberHealthCheckJobResponse;
+            type Value = ShowMemberHealthCheckJobResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowMemberHealthCheckJobResponse")
+                formatter.write_str("struct ShowMemberHealthCheckJobResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowMemberHealthCheckJobResponse, __A::Error> {
+            ) -> Result<ShowMemberHealthCheckJobResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "member_check" => Some(0),
@@ -31073,31 +31124,35 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMemberHealthCheckJobResponse {
                         }
                     }
                 }
-                Ok(ShowMemberHealthCheckJobResponse {
+                Ok(ShowMemberHealthCheckJobResponseBody {
                     member_check,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowMemberHealthCheckJobResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowMemberHealthCheckJobResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowMemberResponse {
+pub struct ShowMemberResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub member: Option<crate::models::Member>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowMemberResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for ShowMemberResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31105,7 +31160,7 @@ impl rt::serde::Serialize for ShowMemberResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.member.is_some());
-        let mut state = serializer.serialize_struct("ShowMemberResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowMemberResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -31117,24 +31172,24 @@ impl rt::serde::Serialize for ShowMemberResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for ShowMemberResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowMemberResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "member"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowMemberResponse;
+            type Value = ShowMemberResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowMemberResponse")
+                formatter.write_str("struct ShowMemberResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowMemberResponse, __A::Error> {
+            ) -> Result<ShowMemberResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -31157,30 +31212,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMemberResponse {
                         }
                     }
                 }
-                Ok(ShowMemberResponse {
+                Ok(ShowMemberResponseBody {
                     request_id,
                     member,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowMemberResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowMemberResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowPoolResponse {
+pub struct ShowPoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub pool: Option<crate::models::Pool>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowPoolResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for ShowPoolResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31188,7 +31243,7 @@ impl rt::serde::Serialize for ShowPoolResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.pool.is_some());
-        let mut state = serializer.serialize_struct("ShowPoolResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowPoolResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -31200,24 +31255,24 @@ impl rt::serde::Serialize for ShowPoolResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for ShowPoolResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowPoolResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "pool"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowPoolResponse;
+            type Value = ShowPoolResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowPoolResponse")
+                formatter.write_str("struct ShowPoolResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowPoolResponse, __A::Error> {
+            ) -> Result<ShowPoolResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -31240,30 +31295,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPoolResponse {
                         }
                     }
                 }
-                Ok(ShowPoolResponse {
+                Ok(ShowPoolResponseBody {
                     request_id,
                     pool,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowPoolResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowPoolResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowQuotaResponse {
+pub struct ShowQuotaResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub quota: Option<crate::models::Quota>,
 }
 
-#[cfg(all(feature = "quotas", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowQuotaResponse {
+#[cfg(all(feature = "quotas", feature = "serde"))]
+impl rt::serde::Serialize for ShowQuotaResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31271,7 +31326,7 @@ impl rt::serde::Serialize for ShowQuotaResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.quota.is_some());
-        let mut state = serializer.serialize_struct("ShowQuotaResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowQuotaResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -31283,24 +31338,24 @@ impl rt::serde::Serialize for ShowQuotaResponse {
 }
 
 #[cfg(feature = "quotas")]
-impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "quota"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowQuotaResponse;
+            type Value = ShowQuotaResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowQuotaResponse")
+                formatter.write_str("struct ShowQuotaResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowQuotaResponse, __A::Error> {
+            ) -> Result<ShowQuotaResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -31323,35 +31378,35 @@ impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponse {
                         }
                     }
                 }
-                Ok(ShowQuotaResponse {
+                Ok(ShowQuotaResponseBody {
                     request_id,
                     quota,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowQuotaResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowQuotaResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowRecycleBinResponse {
+pub struct ShowRecycleBinResponseBody {
     #[allow(missing_docs)]
     pub recycle_bin: Option<crate::models::RecycleBinResponseBody>,
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowRecycleBinResponse {
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
+impl rt::serde::Serialize for ShowRecycleBinResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.recycle_bin.is_some());
-        let mut state = serializer.serialize_struct("ShowRecycleBinResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowRecycleBinResponseBody", len)?;
         if let Some(value) = &self.recycle_bin {
             state.serialize_field("recycle_bin", value)?;
         }
@@ -31360,24 +31415,24 @@ impl rt::serde::Serialize for ShowRecycleBinResponse {
 }
 
 #[cfg(feature = "recycle-bin")]
-impl<'de> rt::serde::Deserialize<'de> for ShowRecycleBinResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowRecycleBinResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["recycle_bin"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowRecycleBinResponse;
+            type Value = ShowRecycleBinResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowRecycleBinResponse")
+                formatter.write_str("struct ShowRecycleBinResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowRecycleBinResponse, __A::Error> {
+            ) -> Result<ShowRecycleBinResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "recycle_bin" => Some(0),
@@ -31397,29 +31452,29 @@ impl<'de> rt::serde::Deserialize<'de> for ShowRecycleBinResponse {
                         }
                     }
                 }
-                Ok(ShowRecycleBinResponse {
+                Ok(ShowRecycleBinResponseBody {
                     recycle_bin,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowRecycleBinResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowRecycleBinResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSecurityPolicyResponse {
+pub struct ShowSecurityPolicyResponseBody {
     #[allow(missing_docs)]
     pub security_policy: Option<crate::models::SecurityPolicy>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSecurityPolicyResponse {
+#[cfg(all(feature = "security-policies", feature = "serde"))]
+impl rt::serde::Serialize for ShowSecurityPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31427,7 +31482,8 @@ impl rt::serde::Serialize for ShowSecurityPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.security_policy.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ShowSecurityPolicyResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowSecurityPolicyResponseBody", len)?;
         if let Some(value) = &self.security_policy {
             state.serialize_field("security_policy", value)?;
         }
@@ -31439,24 +31495,24 @@ impl rt::serde::Serialize for ShowSecurityPolicyResponse {
 }
 
 #[cfg(feature = "security-policies")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSecurityPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSecurityPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["security_policy", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSecurityPolicyResponse;
+            type Value = ShowSecurityPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSecurityPolicyResponse")
+                formatter.write_str("struct ShowSecurityPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSecurityPolicyResponse, __A::Error> {
+            ) -> Result<ShowSecurityPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "security_policy" => Some(0),
@@ -31479,20 +31535,21 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSecurityPolicyResponse {
                         }
                     }
                 }
-                Ok(ShowSecurityPolicyResponse {
+                Ok(ShowSecurityPolicyResponseBody {
                     security_policy,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowSecurityPolicyResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowSecurityPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SlowStart {
     /// **参数解释**：慢启动的开关。  **取值范围**： - true：开启。 - false：关闭。
@@ -31501,7 +31558,7 @@ pub struct SlowStart {
     pub duration: i64,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl rt::serde::Serialize for SlowStart {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -31570,7 +31627,7 @@ impl<'de> rt::serde::Deserialize<'de> for SlowStart {
 #[allow(missing_docs)]
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubJob {
     /// 任务状态
@@ -31595,7 +31652,7 @@ pub struct SubJob {
     pub entities: Option<Vec<crate::models::JobEntities>>,
 }
 
-#[cfg(all(feature = "jobs", feature = "extra-traits"))]
+#[cfg(all(feature = "jobs", feature = "serde"))]
 impl rt::serde::Serialize for SubJob {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -31743,7 +31800,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubJob {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubnetMappingList {
     /// **参数解释**：源监听器下后端服务器所在VPC的子网ID。  **约束限制**：不涉及  **取值范围**：标准的UUID格式，长度为36个字符。  **默认取值**：不涉及
@@ -31775,7 +31832,7 @@ impl rt::serde::Serialize for SubnetMappingList {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SubnetMappingList {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31832,7 +31889,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubnetMappingList {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SystemDefaultDnsConfigRequestBody {
     /// **参数解释**：是否启用私网域名解析。  **约束限制**：不涉及  **取值范围**： - true：开启私网域名解析。 - false：关闭私网域名解析。  **默认取值**：false
@@ -31882,7 +31939,7 @@ impl rt::serde::Serialize for SystemDefaultDnsConfigRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for SystemDefaultDnsConfigRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31950,7 +32007,7 @@ impl<'de> rt::serde::Deserialize<'de> for SystemDefaultDnsConfigRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "system-security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SystemSecurityPolicy {
     /// **参数解释**：系统安全策略的名称。  **取值范围**：不涉及
@@ -31963,7 +32020,7 @@ pub struct SystemSecurityPolicy {
     pub project_id: String,
 }
 
-#[cfg(all(feature = "system-security-policies", feature = "extra-traits"))]
+#[cfg(all(feature = "system-security-policies", feature = "serde"))]
 impl rt::serde::Serialize for SystemSecurityPolicy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32042,7 +32099,7 @@ impl<'de> rt::serde::Deserialize<'de> for SystemSecurityPolicy {
 #[allow(missing_docs)]
 #[cfg(any(feature = "listeners", feature = "loadbalancers", feature = "recycle-bin"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Tag {
     /// **参数解释**：标签键。  **取值范围**：不涉及
@@ -32129,7 +32186,7 @@ impl<'de> rt::serde::Deserialize<'de> for Tag {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TargetLoadbalancerParam {
     /// **参数解释**：新实例名称。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不传时使用源ELB名称加\&quot;-copy-{x}\&quot;的后缀作为新实例名称。{x}代表数字序号。
@@ -32226,7 +32283,7 @@ impl rt::serde::Serialize for TargetLoadbalancerParam {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for TargetLoadbalancerParam {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32333,7 +32390,7 @@ impl<'de> rt::serde::Deserialize<'de> for TargetLoadbalancerParam {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TopologyEdge {
     /// **参数解释**：边起点id。  **取值范围**：不涉及
@@ -32350,7 +32407,7 @@ pub struct TopologyEdge {
     pub label_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for TopologyEdge {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32451,14 +32508,14 @@ impl<'de> rt::serde::Deserialize<'de> for TopologyEdge {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TopologyLabels {
     /// **参数解释**：转发策略信息。
     pub l7policies: Option<Vec<crate::models::PolicyLabel>>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for TopologyLabels {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32522,7 +32579,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopologyLabels {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TopologyNodes {
     /// **取值范围**：拓扑LB节点信息。
@@ -32535,7 +32592,7 @@ pub struct TopologyNodes {
     pub pools: Vec<crate::models::PoolNode>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl rt::serde::Serialize for TopologyNodes {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32614,7 +32671,7 @@ impl<'de> rt::serde::Deserialize<'de> for TopologyNodes {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TrafficLimitConfig {
     /// **参数解释**：转发策略qps限速。  **取值范围**：0-100000，单位：个/秒。0表示不限速。
@@ -32625,7 +32682,7 @@ pub struct TrafficLimitConfig {
     pub burst: Option<i64>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for TrafficLimitConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32707,7 +32764,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficLimitConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TrafficMirrorConfig {
     /// **参数解释**：流量镜像的目的后端服务器组ID。  **取值范围**：不涉及
@@ -32716,7 +32773,7 @@ pub struct TrafficMirrorConfig {
     pub mirror_request_body_enable: Option<bool>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl rt::serde::Serialize for TrafficMirrorConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32790,7 +32847,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAzAffinity {
     /// **参数解释**：后端服务器组可用区亲和开关。  **约束限制**： - 当后端服务器组中有未设置availability_zone属性的IP类型后端服务器时无法开启可用区亲和。 - 当后端服务器绑定TLS监听器时无法开启可用区亲和。 - 仅IP、UDP、TCP类型的后端服务器组支持开启可用区亲和。 - 当开启可用区亲和后，原本的pool_health配置失效。  **取值范围**：true或false，true表示开启，false表示关闭。  **默认取值**：不涉及
@@ -32839,7 +32896,7 @@ impl rt::serde::Serialize for UpdateAzAffinity {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateAzAffinity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32908,7 +32965,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAzAffinity {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCertificateOption {
     /// **参数解释**：证书内容。 支持最大11层证书链(含证书和证书链)。  **约束限制**：不涉及  **取值范围**：PEM编码格式，最大长度20000个字符。  **默认取值**：不涉及
@@ -32998,7 +33055,7 @@ impl rt::serde::Serialize for UpdateCertificateOption {
     }
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
+#[cfg(all(feature = "certificates", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33100,7 +33157,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateOption {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCertificateRequestBody {
     #[allow(missing_docs)]
@@ -33130,7 +33187,7 @@ impl rt::serde::Serialize for UpdateCertificateRequestBody {
     }
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
+#[cfg(all(feature = "certificates", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33181,17 +33238,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateCertificateResponse {
+pub struct UpdateCertificateResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub certificate: Option<crate::models::CertificateInfo>,
 }
 
-#[cfg(all(feature = "certificates", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateCertificateResponse {
+#[cfg(all(feature = "certificates", feature = "serde"))]
+impl rt::serde::Serialize for UpdateCertificateResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -33199,7 +33256,8 @@ impl rt::serde::Serialize for UpdateCertificateResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.certificate.is_some());
-        let mut state = serializer.serialize_struct("UpdateCertificateResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateCertificateResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -33211,24 +33269,24 @@ impl rt::serde::Serialize for UpdateCertificateResponse {
 }
 
 #[cfg(feature = "certificates")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "certificate"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateCertificateResponse;
+            type Value = UpdateCertificateResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateCertificateResponse")
+                formatter.write_str("struct UpdateCertificateResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateCertificateResponse, __A::Error> {
+            ) -> Result<UpdateCertificateResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -33251,20 +33309,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCertificateResponse {
                         }
                     }
                 }
-                Ok(UpdateCertificateResponse {
+                Ok(UpdateCertificateResponseBody {
                     request_id,
                     certificate,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateCertificateResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateCertificateResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFixtedResponseConfig {
     /// **参数解释**：返回码。  **约束限制**：不涉及  **取值范围**：200-299，400-499，500-599。  **默认取值**：不涉及
@@ -33325,7 +33384,7 @@ impl rt::serde::Serialize for UpdateFixtedResponseConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateFixtedResponseConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33402,7 +33461,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFixtedResponseConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateHealthMonitorOption {
     /// **参数解释**：健康检查的管理状态。  **约束限制**：不涉及  **取值范围**： - true：表示开启健康检查。 - false：表示关闭健康检查。  **默认取值**：不涉及
@@ -33496,7 +33555,7 @@ impl rt::serde::Serialize for UpdateHealthMonitorOption {
     }
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33603,7 +33662,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorOption {
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateHealthMonitorRequestBody {
     #[allow(missing_docs)]
@@ -33633,7 +33692,7 @@ impl rt::serde::Serialize for UpdateHealthMonitorRequestBody {
     }
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33684,17 +33743,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateHealthMonitorResponse {
+pub struct UpdateHealthMonitorResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub healthmonitor: Option<crate::models::HealthMonitor>,
 }
 
-#[cfg(all(feature = "healthmonitors", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateHealthMonitorResponse {
+#[cfg(all(feature = "healthmonitors", feature = "serde"))]
+impl rt::serde::Serialize for UpdateHealthMonitorResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -33702,7 +33761,8 @@ impl rt::serde::Serialize for UpdateHealthMonitorResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.healthmonitor.is_some());
-        let mut state = serializer.serialize_struct("UpdateHealthMonitorResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateHealthMonitorResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -33714,24 +33774,24 @@ impl rt::serde::Serialize for UpdateHealthMonitorResponse {
 }
 
 #[cfg(feature = "healthmonitors")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "healthmonitor"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateHealthMonitorResponse;
+            type Value = UpdateHealthMonitorResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateHealthMonitorResponse")
+                formatter.write_str("struct UpdateHealthMonitorResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateHealthMonitorResponse, __A::Error> {
+            ) -> Result<UpdateHealthMonitorResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -33754,20 +33814,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateHealthMonitorResponse {
                         }
                     }
                 }
-                Ok(UpdateHealthMonitorResponse {
+                Ok(UpdateHealthMonitorResponseBody {
                     request_id,
                     healthmonitor,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateHealthMonitorResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateHealthMonitorResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateInsertHeaderConfig {
     /// **参数解释**：请求头参数名。  **约束限制**：不能是以下字符： connection、upgrade、content-length、transfer-encoding、keep-alive、te、host、cookie、remoteip、authority、x-forwarded-host、x-forwarded-for、x-forwarded-for-port、x-forwarded-tls-certificate-id、x-forwarded-tls-protocol、x-forwarded-tls-cipher、x-forwarded-elb-ip、x-forwarded-port、x-forwarded-elb-id、x-forwarded-elb-vip、x-real-ip、x-forwarded-proto、x-nuwa-trace-ne-in、x-nuwa-trace-ne-out。  **取值范围**：1-40个字符，字母a-z（不区分大小写）、数字，短划线-和下划线_。  **默认取值**：不涉及
@@ -33802,7 +33863,7 @@ impl rt::serde::Serialize for UpdateInsertHeaderConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateInsertHeaderConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33860,7 +33921,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateInsertHeaderConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateInsertHeadersConfig {
     /// **参数解释**：要添加请求头参数列表。  **约束限制**：不涉及
@@ -33889,7 +33950,7 @@ impl rt::serde::Serialize for UpdateInsertHeadersConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateInsertHeadersConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33939,7 +34000,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateInsertHeadersConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpGroupIpOption {
     /// **参数解释**：IP地址组中的IP信息。  **约束限制**：不涉及  **取值范围**：支持IPv4和IPv6地址类型，格式为IP地址、IP地址段或IP地址范围，IP地址范围格式为ip-ip，例如192.168.1.2-192.168.2.253或者2001:0DB8:02de::0e12-2001:0DB8:02de::0e13，终止IP需要大于起始IP。  **默认取值**：不涉及  [不支持IPv6，请勿设置为IPv6地址。](tag:dt)
@@ -33973,7 +34034,7 @@ impl rt::serde::Serialize for UpdateIpGroupIpOption {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupIpOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34027,7 +34088,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupIpOption {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpGroupOption {
     /// **参数解释**：IP地址组的描述信息。  **约束限制**：不涉及  **取值范围**：长度为0-255个字符。  **默认取值**：不涉及
@@ -34069,7 +34130,7 @@ impl rt::serde::Serialize for UpdateIpGroupOption {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34127,7 +34188,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpGroupRequestBody {
     #[allow(missing_docs)]
@@ -34156,7 +34217,7 @@ impl rt::serde::Serialize for UpdateIpGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34206,17 +34267,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateIpGroupResponse {
+pub struct UpdateIpGroupResponseBody {
     #[allow(missing_docs)]
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateIpGroupResponse {
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
+impl rt::serde::Serialize for UpdateIpGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -34224,7 +34285,7 @@ impl rt::serde::Serialize for UpdateIpGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ipgroup.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("UpdateIpGroupResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateIpGroupResponseBody", len)?;
         if let Some(value) = &self.ipgroup {
             state.serialize_field("ipgroup", value)?;
         }
@@ -34236,24 +34297,24 @@ impl rt::serde::Serialize for UpdateIpGroupResponse {
 }
 
 #[cfg(feature = "ipgroups")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ipgroup", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateIpGroupResponse;
+            type Value = UpdateIpGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateIpGroupResponse")
+                formatter.write_str("struct UpdateIpGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateIpGroupResponse, __A::Error> {
+            ) -> Result<UpdateIpGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ipgroup" => Some(0),
@@ -34276,20 +34337,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpGroupResponse {
                         }
                     }
                 }
-                Ok(UpdateIpGroupResponse {
+                Ok(UpdateIpGroupResponseBody {
                     ipgroup,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateIpGroupResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateIpGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpListOption {
     /// **参数解释**：IP地址组的名称。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -34331,7 +34392,7 @@ impl rt::serde::Serialize for UpdateIpListOption {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateIpListOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34389,7 +34450,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpListOption {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpListRequestBody {
     #[allow(missing_docs)]
@@ -34420,7 +34481,7 @@ impl rt::serde::Serialize for UpdateIpListRequestBody {
     }
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateIpListRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34468,17 +34529,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpListRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateIpListResponse {
+pub struct UpdateIpListResponseBody {
     #[allow(missing_docs)]
     pub ipgroup: Option<crate::models::IpGroup>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "ipgroups", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateIpListResponse {
+#[cfg(all(feature = "ipgroups", feature = "serde"))]
+impl rt::serde::Serialize for UpdateIpListResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -34486,7 +34547,7 @@ impl rt::serde::Serialize for UpdateIpListResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.ipgroup.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("UpdateIpListResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateIpListResponseBody", len)?;
         if let Some(value) = &self.ipgroup {
             state.serialize_field("ipgroup", value)?;
         }
@@ -34498,24 +34559,24 @@ impl rt::serde::Serialize for UpdateIpListResponse {
 }
 
 #[cfg(feature = "ipgroups")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateIpListResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateIpListResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ipgroup", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateIpListResponse;
+            type Value = UpdateIpListResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateIpListResponse")
+                formatter.write_str("struct UpdateIpListResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateIpListResponse, __A::Error> {
+            ) -> Result<UpdateIpListResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ipgroup" => Some(0),
@@ -34538,20 +34599,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIpListResponse {
                         }
                     }
                 }
-                Ok(UpdateIpListResponse {
+                Ok(UpdateIpListResponseBody {
                     ipgroup,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateIpListResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateIpListResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7PolicyOption {
     /// **参数解释**：转发策略的管理状态。  **约束限制**：只支持设置为true。  **取值范围**：不涉及  **默认取值**：不涉及
@@ -34650,7 +34711,7 @@ impl rt::serde::Serialize for UpdateL7PolicyOption {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34759,7 +34820,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7PolicyRequestBody {
     #[allow(missing_docs)]
@@ -34788,7 +34849,7 @@ impl rt::serde::Serialize for UpdateL7PolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -34838,17 +34899,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateL7PolicyResponse {
+pub struct UpdateL7PolicyResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub l7policy: Option<crate::models::L7Policy>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateL7PolicyResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for UpdateL7PolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -34856,7 +34917,7 @@ impl rt::serde::Serialize for UpdateL7PolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.l7policy.is_some());
-        let mut state = serializer.serialize_struct("UpdateL7PolicyResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateL7PolicyResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -34868,24 +34929,24 @@ impl rt::serde::Serialize for UpdateL7PolicyResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "l7policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateL7PolicyResponse;
+            type Value = UpdateL7PolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateL7PolicyResponse")
+                formatter.write_str("struct UpdateL7PolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateL7PolicyResponse, __A::Error> {
+            ) -> Result<UpdateL7PolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -34908,20 +34969,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7PolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateL7PolicyResponse {
+                Ok(UpdateL7PolicyResponseBody {
                     request_id,
                     l7policy,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateL7PolicyResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateL7PolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7RuleOption {
     /// **参数解释**：转发规则的管理状态。  **约束限制**：只支持设置为true。  **取值范围**：不涉及  **默认取值**：不涉及
@@ -34980,7 +35041,7 @@ impl rt::serde::Serialize for UpdateL7RuleOption {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -35057,7 +35118,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7RuleRequestBody {
     #[allow(missing_docs)]
@@ -35086,7 +35147,7 @@ impl rt::serde::Serialize for UpdateL7RuleRequestBody {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -35136,17 +35197,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateL7RuleResponse {
+pub struct UpdateL7RuleResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub rule: Option<crate::models::L7Rule>,
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateL7RuleResponse {
+#[cfg(all(feature = "l7policies", feature = "serde"))]
+impl rt::serde::Serialize for UpdateL7RuleResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -35154,7 +35215,7 @@ impl rt::serde::Serialize for UpdateL7RuleResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.rule.is_some());
-        let mut state = serializer.serialize_struct("UpdateL7RuleResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateL7RuleResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -35166,24 +35227,24 @@ impl rt::serde::Serialize for UpdateL7RuleResponse {
 }
 
 #[cfg(feature = "l7policies")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "rule"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateL7RuleResponse;
+            type Value = UpdateL7RuleResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateL7RuleResponse")
+                formatter.write_str("struct UpdateL7RuleResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateL7RuleResponse, __A::Error> {
+            ) -> Result<UpdateL7RuleResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -35206,20 +35267,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateL7RuleResponse {
                         }
                     }
                 }
-                Ok(UpdateL7RuleResponse {
+                Ok(UpdateL7RuleResponseBody {
                     request_id,
                     rule,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateL7RuleResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateL7RuleResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateListenerIpGroupOption {
     /// **参数解释**：监听器关联的访问控制组的id。关联多个IP地址组时ID使用逗号分隔。  **约束限制**：指定的ipgroup必须已存在，不能指定为null，否则与enable_ipgroup冲突。  **取值范围**：不涉及  **默认取值**：不涉及
@@ -35262,7 +35323,7 @@ impl rt::serde::Serialize for UpdateListenerIpGroupOption {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateListenerIpGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -35320,7 +35381,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerIpGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateListenerOption {
     /// **参数解释**：监听器的管理状态。  **约束限制**：只支持更新为true。  **取值范围**：不涉及  **默认取值**：不涉及 [不支持该字段，请勿使用。](tag:dt,hcso_dt)
@@ -35512,7 +35573,7 @@ impl rt::serde::Serialize for UpdateListenerOption {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateListenerOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -35699,7 +35760,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerOption {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateListenerQuicConfigOption {
     /// **参数解释**：监听器关联的QUIC监听器ID。  **约束限制**：指定的listener id必须已存在，且协议类型为QUIC，不能指定为null，否则与enable_quic_upgrade冲突。  **取值范围**：不涉及  **默认取值**：不涉及  [不支持QUIC。](tag:tm,hws_eu,g42,hk_g42,hcso_dt,dt)
@@ -35737,7 +35798,7 @@ impl rt::serde::Serialize for UpdateListenerQuicConfigOption {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateListenerQuicConfigOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -35792,7 +35853,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerQuicConfigOption {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateListenerRequestBody {
     #[allow(missing_docs)]
@@ -35821,7 +35882,7 @@ impl rt::serde::Serialize for UpdateListenerRequestBody {
     }
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
+#[cfg(all(feature = "listeners", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateListenerRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -35871,17 +35932,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateListenerResponse {
+pub struct UpdateListenerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub listener: Option<crate::models::Listener>,
 }
 
-#[cfg(all(feature = "listeners", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateListenerResponse {
+#[cfg(all(feature = "listeners", feature = "serde"))]
+impl rt::serde::Serialize for UpdateListenerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -35889,7 +35950,7 @@ impl rt::serde::Serialize for UpdateListenerResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.listener.is_some());
-        let mut state = serializer.serialize_struct("UpdateListenerResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateListenerResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -35901,24 +35962,24 @@ impl rt::serde::Serialize for UpdateListenerResponse {
 }
 
 #[cfg(feature = "listeners")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateListenerResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateListenerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "listener"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateListenerResponse;
+            type Value = UpdateListenerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateListenerResponse")
+                formatter.write_str("struct UpdateListenerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateListenerResponse, __A::Error> {
+            ) -> Result<UpdateListenerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -35941,20 +36002,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateListenerResponse {
                         }
                     }
                 }
-                Ok(UpdateListenerResponse {
+                Ok(UpdateListenerResponseBody {
                     request_id,
                     listener,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateListenerResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateListenerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerOption {
     /// **参数解释**：负载均衡器的名称。  **约束限制**：不涉及  **取值范围**：支持中文字符、英文字符等unicode字符，且长度为[0-255]个字符。可以为空。  **默认取值**：不涉及
@@ -36093,7 +36154,7 @@ impl rt::serde::Serialize for UpdateLoadBalancerOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -36235,7 +36296,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerOption {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerRequestBody {
     #[allow(missing_docs)]
@@ -36265,7 +36326,7 @@ impl rt::serde::Serialize for UpdateLoadBalancerRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -36316,9 +36377,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateLoadBalancerResponse {
+pub struct UpdateLoadBalancerResponseBody {
     #[allow(missing_docs)]
     pub loadbalancer: Option<crate::models::LoadBalancer>,
     /// **参数解释**：负载均衡器的ID。[（包周期场景返回该字段）](tag:hws)  **取值范围**：不涉及  [不支持该字段，请勿使用。](tag:hws_hk,hws_eu,hws_eu_wb,hws_test,srg,fcs,fcs_vm,dt,ctc,cmcc,tm,sbc,hk_sbc,hk_tm,hk_vdf,ct)
@@ -36329,8 +36390,8 @@ pub struct UpdateLoadBalancerResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateLoadBalancerResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for UpdateLoadBalancerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -36340,7 +36401,8 @@ impl rt::serde::Serialize for UpdateLoadBalancerResponse {
             + usize::from(self.loadbalancer_id.is_some())
             + usize::from(self.order_id.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("UpdateLoadBalancerResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateLoadBalancerResponseBody", len)?;
         if let Some(value) = &self.loadbalancer {
             state.serialize_field("loadbalancer", value)?;
         }
@@ -36358,7 +36420,7 @@ impl rt::serde::Serialize for UpdateLoadBalancerResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -36370,17 +36432,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateLoadBalancerResponse;
+            type Value = UpdateLoadBalancerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateLoadBalancerResponse")
+                formatter.write_str("struct UpdateLoadBalancerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateLoadBalancerResponse, __A::Error> {
+            ) -> Result<UpdateLoadBalancerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancer" => Some(0),
@@ -36409,7 +36471,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerResponse {
                         }
                     }
                 }
-                Ok(UpdateLoadBalancerResponse {
+                Ok(UpdateLoadBalancerResponseBody {
                     loadbalancer,
                     loadbalancer_id,
                     order_id,
@@ -36417,14 +36479,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadBalancerResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateLoadBalancerResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateLoadBalancerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoadbalancerAutoscalingOption {
     /// **参数解释**：当前负载均衡器是否开启弹性扩缩容。  **约束限制**：不涉及  **取值范围**： - true：开启。 - false：不开启。  **默认取值**：不涉及
@@ -36459,7 +36522,7 @@ impl rt::serde::Serialize for UpdateLoadbalancerAutoscalingOption {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateLoadbalancerAutoscalingOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -36514,7 +36577,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoadbalancerAutoscalingOption {
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLogtankOption {
     /// **参数解释**：日志组别id，其他（非ELB）服务提供。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -36551,7 +36614,7 @@ impl rt::serde::Serialize for UpdateLogtankOption {
     }
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
+#[cfg(all(feature = "logtanks", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -36605,7 +36668,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankOption {
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLogtankRequestBody {
     #[allow(missing_docs)]
@@ -36634,7 +36697,7 @@ impl rt::serde::Serialize for UpdateLogtankRequestBody {
     }
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
+#[cfg(all(feature = "logtanks", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -36684,17 +36747,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateLogtankResponse {
+pub struct UpdateLogtankResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub logtank: Option<crate::models::Logtank>,
 }
 
-#[cfg(all(feature = "logtanks", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateLogtankResponse {
+#[cfg(all(feature = "logtanks", feature = "serde"))]
+impl rt::serde::Serialize for UpdateLogtankResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -36702,7 +36765,7 @@ impl rt::serde::Serialize for UpdateLogtankResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.logtank.is_some());
-        let mut state = serializer.serialize_struct("UpdateLogtankResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateLogtankResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -36714,24 +36777,24 @@ impl rt::serde::Serialize for UpdateLogtankResponse {
 }
 
 #[cfg(feature = "logtanks")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "logtank"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateLogtankResponse;
+            type Value = UpdateLogtankResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateLogtankResponse")
+                formatter.write_str("struct UpdateLogtankResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateLogtankResponse, __A::Error> {
+            ) -> Result<UpdateLogtankResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -36754,20 +36817,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLogtankResponse {
                         }
                     }
                 }
-                Ok(UpdateLogtankResponse {
+                Ok(UpdateLogtankResponseBody {
                     request_id,
                     logtank,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateLogtankResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateLogtankResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMemberOption {
     /// **参数解释**：后端服务器的管理状态。 虽然创建、更新请求支持该字段，但实际取值决定于后端服务器对应的弹性云服务器是否存在。若存在，该值为true，否则，该值为false。  **约束限制**：请勿传入该字段。  **取值范围**：true、false  **默认取值**：不涉及
@@ -36821,7 +36884,7 @@ impl rt::serde::Serialize for UpdateMemberOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateMemberOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -36893,7 +36956,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMemberOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMemberRequestBody {
     #[allow(missing_docs)]
@@ -36922,7 +36985,7 @@ impl rt::serde::Serialize for UpdateMemberRequestBody {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateMemberRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -36972,17 +37035,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMemberRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateMemberResponse {
+pub struct UpdateMemberResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub member: Option<crate::models::Member>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateMemberResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for UpdateMemberResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -36990,7 +37053,7 @@ impl rt::serde::Serialize for UpdateMemberResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.member.is_some());
-        let mut state = serializer.serialize_struct("UpdateMemberResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateMemberResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -37002,24 +37065,24 @@ impl rt::serde::Serialize for UpdateMemberResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateMemberResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateMemberResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "member"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateMemberResponse;
+            type Value = UpdateMemberResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateMemberResponse")
+                formatter.write_str("struct UpdateMemberResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateMemberResponse, __A::Error> {
+            ) -> Result<UpdateMemberResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -37042,20 +37105,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateMemberResponse {
                         }
                     }
                 }
-                Ok(UpdateMemberResponse {
+                Ok(UpdateMemberResponseBody {
                     request_id,
                     member,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateMemberResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateMemberResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePoolOption {
     /// **参数解释**：后端服务器组的管理状态。  **约束限制**：只支持更新为true。  **取值范围**：true 启用。  **默认取值**：不涉及  [不支持该字段，请勿使用。](tag:dt,hcso_dt)
@@ -37174,7 +37237,7 @@ impl rt::serde::Serialize for UpdatePoolOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdatePoolOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -37303,7 +37366,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePoolRequestBody {
     #[allow(missing_docs)]
@@ -37332,7 +37395,7 @@ impl rt::serde::Serialize for UpdatePoolRequestBody {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdatePoolRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -37382,17 +37445,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdatePoolResponse {
+pub struct UpdatePoolResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub pool: Option<crate::models::Pool>,
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdatePoolResponse {
+#[cfg(all(feature = "pools", feature = "serde"))]
+impl rt::serde::Serialize for UpdatePoolResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -37400,7 +37463,7 @@ impl rt::serde::Serialize for UpdatePoolResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.pool.is_some());
-        let mut state = serializer.serialize_struct("UpdatePoolResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdatePoolResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -37412,24 +37475,24 @@ impl rt::serde::Serialize for UpdatePoolResponse {
 }
 
 #[cfg(feature = "pools")]
-impl<'de> rt::serde::Deserialize<'de> for UpdatePoolResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdatePoolResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "pool"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePoolResponse;
+            type Value = UpdatePoolResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdatePoolResponse")
+                formatter.write_str("struct UpdatePoolResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdatePoolResponse, __A::Error> {
+            ) -> Result<UpdatePoolResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -37452,20 +37515,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolResponse {
                         }
                     }
                 }
-                Ok(UpdatePoolResponse {
+                Ok(UpdatePoolResponseBody {
                     request_id,
                     pool,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdatePoolResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdatePoolResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePoolSessionPersistenceOption {
     /// **参数解释**：cookie名称。  **约束限制**： - 只有当type为APP_COOKIE时才有效。其他情况下传该字段会报错。 - 网关型LB，不支持该特性，请勿使用。  **取值范围**：最大长度1024个字符。  **默认取值**：不涉及  [不支持该字段，请勿使用。](tag:hws_eu,hcso_dt)
@@ -37509,7 +37572,7 @@ impl rt::serde::Serialize for UpdatePoolSessionPersistenceOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdatePoolSessionPersistenceOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -37568,7 +37631,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolSessionPersistenceOption {
 #[allow(missing_docs)]
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePoolSlowStartOption {
     /// **参数解释**：慢启动的开关。  **约束限制**：不涉及  **取值范围**：true 开启，false 关闭。  **默认取值**：不涉及
@@ -37605,7 +37668,7 @@ impl rt::serde::Serialize for UpdatePoolSlowStartOption {
     }
 }
 
-#[cfg(all(feature = "pools", feature = "extra-traits"))]
+#[cfg(all(feature = "pools", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdatePoolSlowStartOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -37659,7 +37722,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePoolSlowStartOption {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinEnableRequestBody {
     #[allow(missing_docs)]
@@ -37691,7 +37754,7 @@ impl rt::serde::Serialize for UpdateRecycleBinEnableRequestBody {
     }
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinEnableRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -37742,15 +37805,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinEnableRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateRecycleBinEnableResponse {
+pub struct UpdateRecycleBinEnableResponseBody {
     #[allow(missing_docs)]
     pub recycle_bin: Option<crate::models::RecycleBinResponseBody>,
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateRecycleBinEnableResponse {
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
+impl rt::serde::Serialize for UpdateRecycleBinEnableResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -37758,7 +37821,7 @@ impl rt::serde::Serialize for UpdateRecycleBinEnableResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.recycle_bin.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateRecycleBinEnableResponse", len)?;
+            .serialize_struct("UpdateRecycleBinEnableResponseBody", len)?;
         if let Some(value) = &self.recycle_bin {
             state.serialize_field("recycle_bin", value)?;
         }
@@ -37767,24 +37830,24 @@ impl rt::serde::Serialize for UpdateRecycleBinEnableResponse {
 }
 
 #[cfg(feature = "recycle-bin")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinEnableResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinEnableResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["recycle_bin"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateRecycleBinEnableResponse;
+            type Value = UpdateRecycleBinEnableResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateRecycleBinEnableResponse")
+                formatter.write_str("struct UpdateRecycleBinEnableResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateRecycleBinEnableResponse, __A::Error> {
+            ) -> Result<UpdateRecycleBinEnableResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "recycle_bin" => Some(0),
@@ -37804,20 +37867,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinEnableResponse {
                         }
                     }
                 }
-                Ok(UpdateRecycleBinEnableResponse {
+                Ok(UpdateRecycleBinEnableResponseBody {
                     recycle_bin,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateRecycleBinEnableResponse", FIELDS, __Visitor)
+            .deserialize_struct("UpdateRecycleBinEnableResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinPolicyRequestBody {
     #[allow(missing_docs)]
@@ -37849,7 +37912,7 @@ impl rt::serde::Serialize for UpdateRecycleBinPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -37900,15 +37963,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateRecycleBinPolicyResponse {
+pub struct UpdateRecycleBinPolicyResponseBody {
     #[allow(missing_docs)]
     pub recycle_bin: Option<crate::models::RecycleBinResponseBody>,
 }
 
-#[cfg(all(feature = "recycle-bin", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateRecycleBinPolicyResponse {
+#[cfg(all(feature = "recycle-bin", feature = "serde"))]
+impl rt::serde::Serialize for UpdateRecycleBinPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -37916,7 +37979,7 @@ impl rt::serde::Serialize for UpdateRecycleBinPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.recycle_bin.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateRecycleBinPolicyResponse", len)?;
+            .serialize_struct("UpdateRecycleBinPolicyResponseBody", len)?;
         if let Some(value) = &self.recycle_bin {
             state.serialize_field("recycle_bin", value)?;
         }
@@ -37925,24 +37988,24 @@ impl rt::serde::Serialize for UpdateRecycleBinPolicyResponse {
 }
 
 #[cfg(feature = "recycle-bin")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["recycle_bin"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateRecycleBinPolicyResponse;
+            type Value = UpdateRecycleBinPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateRecycleBinPolicyResponse")
+                formatter.write_str("struct UpdateRecycleBinPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateRecycleBinPolicyResponse, __A::Error> {
+            ) -> Result<UpdateRecycleBinPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "recycle_bin" => Some(0),
@@ -37962,20 +38025,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRecycleBinPolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateRecycleBinPolicyResponse {
+                Ok(UpdateRecycleBinPolicyResponseBody {
                     recycle_bin,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateRecycleBinPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct("UpdateRecycleBinPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRedirectPoolsConfig {
     /// **参数解释**：所在后端服务器组ID。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：不涉及
@@ -38009,7 +38072,7 @@ impl rt::serde::Serialize for UpdateRedirectPoolsConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38063,7 +38126,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRedirectPoolsExtendConfig {
     /// **参数解释**：是否开启url重定向。  **约束限制**：不涉及  **取值范围**：true 开启，false 未开启。  **默认取值**：不涉及
@@ -38131,7 +38194,7 @@ impl rt::serde::Serialize for UpdateRedirectPoolsExtendConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsExtendConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38214,7 +38277,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsExtendConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRedirectPoolsStickySessionConfig {
     /// **参数解释**：转发策略服务器组会话保持开启的开关。  **约束限制**：不涉及  **取值范围**：不涉及  **默认取值**：false，表示关闭服务器组会话保持。
@@ -38252,7 +38315,7 @@ impl rt::serde::Serialize for UpdateRedirectPoolsStickySessionConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsStickySessionConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38311,7 +38374,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectPoolsStickySessionConfig
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRedirectUrlConfig {
     /// **参数解释**：重定向的协议。  **约束限制**：不涉及  **取值范围**： - HTTP - HTTPS - ${protocol}，表示继承原值（即与被转发请求保持一致）。  **默认取值**：不涉及
@@ -38381,7 +38444,7 @@ impl rt::serde::Serialize for UpdateRedirectUrlConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectUrlConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38468,7 +38531,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRedirectUrlConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRemoveHeaderConfig {
     /// **参数解释**：被移除的请求头的参数名。  **约束限制**：不能移除以下请求头参数： connection、upgrade、content-length、transfer-encoding、keep-alive、te、host、cookie、remoteip、authority、x-forwarded-host、x-forwarded-for、x-forwarded-for-port、x-forwarded-tls-certificate-id、x-forwarded-tls-protocol、x-forwarded-tls-cipher、x-forwarded-elb-ip、x-forwarded-port、x-forwarded-elb-id、x-forwarded-elb-vip、x-real-ip、x-forwarded-proto、x-nuwa-trace-ne-in、x-nuwa-trace-ne-out  **取值范围**：1-40个字符，字母a-z（不区分大小写）、数字，短划线-和下划线_。  **默认取值**：不涉及
@@ -38497,7 +38560,7 @@ impl rt::serde::Serialize for UpdateRemoveHeaderConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRemoveHeaderConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38547,7 +38610,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRemoveHeaderConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRemoveHeadersConfig {
     /// **参数解释**：要移除的请求头参数列表。  **约束限制**：不涉及
@@ -38576,7 +38639,7 @@ impl rt::serde::Serialize for UpdateRemoveHeadersConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRemoveHeadersConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38626,7 +38689,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRemoveHeadersConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRewriteUrlConfig {
     /// **参数解释**：重定向的域名。  **约束限制**：不涉及  **取值范围**：英文字母、数字、“-”、“.”，必须以字母、数字开头。  **默认取值**：不涉及
@@ -38668,7 +38731,7 @@ impl rt::serde::Serialize for UpdateRewriteUrlConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRewriteUrlConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38726,7 +38789,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRewriteUrlConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRuleCondition {
     /// **参数解释**：匹配项的名称。  **约束限制**：同一个rule内的conditions列表中所有key必须相同。  **取值范围**： - 当转发规则类别type为HOST_NAME、PATH、METHOD、SOURCE_IP时，该字段固定为空字符串。 - 当转发规则类别type为HEADER时，key表示请求头参数的名称，value表示请求头参数的值。key的长度限制1-40字符，只允许包含字母、数字和-_。 - 当转发规则类别type为QUERY_STRING时，key表示查询参数的名称，value表示查询参数的值。key的长度限制为1-128字符，不支持空格，中括号，大括号，尖括号，反斜杠，双引号，&#39;#&#39;，&#39;&amp;&#39;，&#39;|&#39;，‘%’，‘~’，字母区分大小写。  **默认取值**：不涉及
@@ -38762,7 +38825,7 @@ impl rt::serde::Serialize for UpdateRuleCondition {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateRuleCondition {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38813,7 +38876,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateRuleCondition {
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyOption {
     /// **参数解释**：自定义安全策略的名称。  **约束限制**：不涉及  **取值范围**：0到255个字符  **默认取值**：不涉及
@@ -38862,7 +38925,7 @@ impl rt::serde::Serialize for UpdateSecurityPolicyOption {
     }
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
+#[cfg(all(feature = "security-policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -38924,7 +38987,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyRequestBody {
     #[allow(missing_docs)]
@@ -38954,7 +39017,7 @@ impl rt::serde::Serialize for UpdateSecurityPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
+#[cfg(all(feature = "security-policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -39005,17 +39068,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateSecurityPolicyResponse {
+pub struct UpdateSecurityPolicyResponseBody {
     #[allow(missing_docs)]
     pub security_policy: Option<crate::models::SecurityPolicy>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "security-policies", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateSecurityPolicyResponse {
+#[cfg(all(feature = "security-policies", feature = "serde"))]
+impl rt::serde::Serialize for UpdateSecurityPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -39024,7 +39087,7 @@ impl rt::serde::Serialize for UpdateSecurityPolicyResponse {
         let len = usize::from(self.security_policy.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateSecurityPolicyResponse", len)?;
+            .serialize_struct("UpdateSecurityPolicyResponseBody", len)?;
         if let Some(value) = &self.security_policy {
             state.serialize_field("security_policy", value)?;
         }
@@ -39036,24 +39099,24 @@ impl rt::serde::Serialize for UpdateSecurityPolicyResponse {
 }
 
 #[cfg(feature = "security-policies")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["security_policy", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateSecurityPolicyResponse;
+            type Value = UpdateSecurityPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateSecurityPolicyResponse")
+                formatter.write_str("struct UpdateSecurityPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateSecurityPolicyResponse, __A::Error> {
+            ) -> Result<UpdateSecurityPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "security_policy" => Some(0),
@@ -39076,21 +39139,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityPolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateSecurityPolicyResponse {
+                Ok(UpdateSecurityPolicyResponseBody {
                     security_policy,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateSecurityPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct("UpdateSecurityPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSystemDefaultDomainConfigRequestBody {
     #[allow(missing_docs)]
@@ -39120,7 +39183,7 @@ impl rt::serde::Serialize for UpdateSystemDefaultDomainConfigRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -39175,17 +39238,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigRequest
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateSystemDefaultDomainConfigResponse {
+pub struct UpdateSystemDefaultDomainConfigResponseBody {
     #[allow(missing_docs)]
     pub loadbalancer: Option<crate::models::DnsConfigResponseBody>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateSystemDefaultDomainConfigResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for UpdateSystemDefaultDomainConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -39194,7 +39257,7 @@ impl rt::serde::Serialize for UpdateSystemDefaultDomainConfigResponse {
         let len = usize::from(self.loadbalancer.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateSystemDefaultDomainConfigResponse", len)?;
+            .serialize_struct("UpdateSystemDefaultDomainConfigResponseBody", len)?;
         if let Some(value) = &self.loadbalancer {
             state.serialize_field("loadbalancer", value)?;
         }
@@ -39206,24 +39269,24 @@ impl rt::serde::Serialize for UpdateSystemDefaultDomainConfigResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loadbalancer", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateSystemDefaultDomainConfigResponse;
+            type Value = UpdateSystemDefaultDomainConfigResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateSystemDefaultDomainConfigResponse")
+                formatter.write_str("struct UpdateSystemDefaultDomainConfigResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateSystemDefaultDomainConfigResponse, __A::Error> {
+            ) -> Result<UpdateSystemDefaultDomainConfigResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancer" => Some(0),
@@ -39246,7 +39309,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigRespons
                         }
                     }
                 }
-                Ok(UpdateSystemDefaultDomainConfigResponse {
+                Ok(UpdateSystemDefaultDomainConfigResponseBody {
                     loadbalancer,
                     request_id,
                 })
@@ -39254,7 +39317,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigRespons
         }
         deserializer
             .deserialize_struct(
-                "UpdateSystemDefaultDomainConfigResponse",
+                "UpdateSystemDefaultDomainConfigResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -39264,7 +39327,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSystemDefaultDomainConfigRespons
 #[allow(missing_docs)]
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficLimitConfig {
     /// **参数解释**：转发策略qps限速。  **约束限制**：不涉及  **取值范围**：0-100000，单位：个/秒。0表示不限速。  **默认取值**：不涉及
@@ -39307,7 +39370,7 @@ impl rt::serde::Serialize for UpdateTrafficLimitConfig {
     }
 }
 
-#[cfg(all(feature = "l7policies", feature = "extra-traits"))]
+#[cfg(all(feature = "l7policies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficLimitConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -39365,7 +39428,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficLimitConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserDefinedDomainConfigRequestBody {
     #[allow(missing_docs)]
@@ -39395,7 +39458,7 @@ impl rt::serde::Serialize for UpdateUserDefinedDomainConfigRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -39450,17 +39513,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigRequestBo
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateUserDefinedDomainConfigResponse {
+pub struct UpdateUserDefinedDomainConfigResponseBody {
     #[allow(missing_docs)]
     pub loadbalancer: Option<crate::models::DnsConfigResponseBody>,
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateUserDefinedDomainConfigResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for UpdateUserDefinedDomainConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -39469,7 +39532,7 @@ impl rt::serde::Serialize for UpdateUserDefinedDomainConfigResponse {
         let len = usize::from(self.loadbalancer.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateUserDefinedDomainConfigResponse", len)?;
+            .serialize_struct("UpdateUserDefinedDomainConfigResponseBody", len)?;
         if let Some(value) = &self.loadbalancer {
             state.serialize_field("loadbalancer", value)?;
         }
@@ -39481,24 +39544,24 @@ impl rt::serde::Serialize for UpdateUserDefinedDomainConfigResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loadbalancer", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateUserDefinedDomainConfigResponse;
+            type Value = UpdateUserDefinedDomainConfigResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateUserDefinedDomainConfigResponse")
+                formatter.write_str("struct UpdateUserDefinedDomainConfigResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateUserDefinedDomainConfigResponse, __A::Error> {
+            ) -> Result<UpdateUserDefinedDomainConfigResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "loadbalancer" => Some(0),
@@ -39521,7 +39584,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigResponse 
                         }
                     }
                 }
-                Ok(UpdateUserDefinedDomainConfigResponse {
+                Ok(UpdateUserDefinedDomainConfigResponseBody {
                     loadbalancer,
                     request_id,
                 })
@@ -39529,7 +39592,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigResponse 
         }
         deserializer
             .deserialize_struct(
-                "UpdateUserDefinedDomainConfigResponse",
+                "UpdateUserDefinedDomainConfigResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -39539,17 +39602,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserDefinedDomainConfigResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpgradeLoadbalancerResponse {
+pub struct UpgradeLoadbalancerResponseBody {
     /// **参数解释**：请求ID。  **取值范围**：由数字、小写字母和中划线（-）组成的字符串，自动生成。
     pub request_id: Option<String>,
     /// **参数解释**：升级的任务ID。  **取值范围**：不涉及
     pub job_id: Option<String>,
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpgradeLoadbalancerResponse {
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
+impl rt::serde::Serialize for UpgradeLoadbalancerResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -39557,7 +39620,8 @@ impl rt::serde::Serialize for UpgradeLoadbalancerResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.job_id.is_some());
-        let mut state = serializer.serialize_struct("UpgradeLoadbalancerResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpgradeLoadbalancerResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -39569,24 +39633,24 @@ impl rt::serde::Serialize for UpgradeLoadbalancerResponse {
 }
 
 #[cfg(feature = "loadbalancers")]
-impl<'de> rt::serde::Deserialize<'de> for UpgradeLoadbalancerResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpgradeLoadbalancerResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "job_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpgradeLoadbalancerResponse;
+            type Value = UpgradeLoadbalancerResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpgradeLoadbalancerResponse")
+                formatter.write_str("struct UpgradeLoadbalancerResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpgradeLoadbalancerResponse, __A::Error> {
+            ) -> Result<UpgradeLoadbalancerResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -39609,20 +39673,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpgradeLoadbalancerResponse {
                         }
                     }
                 }
-                Ok(UpgradeLoadbalancerResponse {
+                Ok(UpgradeLoadbalancerResponseBody {
                     request_id,
                     job_id,
                 })
             }
         }
-        deserializer.deserialize_struct("UpgradeLoadbalancerResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpgradeLoadbalancerResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpgradeV3RequestBody {
     /// **参数解释**：升级过程的操作。  **约束限制**：不涉及  **取值范围**： - start：开始升级。只有当负载均衡器的provisioning_status为ACTIVE时，才能开始升级。 - complete：确认升级完成。只有当实例的provisioning_status为UPGRADED时，才能确认升级完成。确认后，实例无法再执行回退。 - rollback：回退升级，只有当实例的provisioning_status为UPGRADED、UPGRADE_FAILED或ROLLBACK_FAILED时，才能回退升级。  **默认取值**：不涉及
@@ -39686,7 +39751,7 @@ impl rt::serde::Serialize for UpgradeV3RequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpgradeV3RequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -39768,7 +39833,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpgradeV3RequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UserDefinedDnsConfigRequestBody {
     /// **参数解释**：是否启用公网域名解析。  **约束限制**：不涉及  **取值范围**： - true：开启公网域名解析。 - false：关闭公网域名解析。  **默认取值**：false
@@ -39836,7 +39901,7 @@ impl rt::serde::Serialize for UserDefinedDnsConfigRequestBody {
     }
 }
 
-#[cfg(all(feature = "loadbalancers", feature = "extra-traits"))]
+#[cfg(all(feature = "loadbalancers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UserDefinedDnsConfigRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

@@ -13,7 +13,7 @@ const LIST_AVAILABILITY_ZONES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_availability_zones`](crate::Client::list_availability_zones): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "availability-zones")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAvailabilityZonesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -67,7 +67,7 @@ impl ListAvailabilityZonesRequest {
 /// Response of [`Client::list_availability_zones`](crate::Client::list_availability_zones).
 #[cfg(feature = "availability-zones")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAvailabilityZonesResponse {
     /// The HTTP status code the server answered with.
@@ -77,7 +77,7 @@ pub struct ListAvailabilityZonesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAvailabilityZonesResponse,
+    pub body: crate::models::ListAvailabilityZonesResponseBody,
 }
 
 #[cfg(feature = "certificates")]
@@ -91,7 +91,7 @@ const LIST_CERTIFICATES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_certificates`](crate::Client::list_certificates): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCertificatesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -334,7 +334,7 @@ impl ListCertificatesRequest {
 /// Response of [`Client::list_certificates`](crate::Client::list_certificates).
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCertificatesResponse {
     /// The HTTP status code the server answered with.
@@ -344,7 +344,7 @@ pub struct ListCertificatesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCertificatesResponse,
+    pub body: crate::models::ListCertificatesResponseBody,
 }
 
 #[cfg(feature = "certificates")]
@@ -358,7 +358,7 @@ const CREATE_CERTIFICATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_certificate`](crate::Client::create_certificate): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCertificateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -406,7 +406,7 @@ impl CreateCertificateRequest {
 /// Response of [`Client::create_certificate`](crate::Client::create_certificate).
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCertificateResponse {
     /// The HTTP status code the server answered with.
@@ -416,7 +416,7 @@ pub struct CreateCertificateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCertificateResponse,
+    pub body: crate::models::CreateCertificateResponseBody,
 }
 
 #[cfg(feature = "certificates")]
@@ -430,7 +430,7 @@ const BATCH_DELETE_CERTIFICATES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_certificates`](crate::Client::batch_delete_certificates): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteCertificatesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -478,7 +478,7 @@ impl BatchDeleteCertificatesRequest {
 /// Response of [`Client::batch_delete_certificates`](crate::Client::batch_delete_certificates).
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteCertificatesResponse {
     /// The HTTP status code the server answered with.
@@ -488,7 +488,7 @@ pub struct BatchDeleteCertificatesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDeleteCertificatesResponse,
+    pub body: crate::models::BatchDeleteCertificatesResponseBody,
 }
 
 #[cfg(feature = "certificates")]
@@ -502,7 +502,7 @@ const SHOW_CERTIFICATE_PRIVATE_KEY_ECHO_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::show_certificate_private_key_echo`](crate::Client::show_certificate_private_key_echo): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCertificatePrivateKeyEchoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -532,7 +532,7 @@ impl ShowCertificatePrivateKeyEchoRequest {
 /// Response of [`Client::show_certificate_private_key_echo`](crate::Client::show_certificate_private_key_echo).
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCertificatePrivateKeyEchoResponse {
     /// The HTTP status code the server answered with.
@@ -542,7 +542,7 @@ pub struct ShowCertificatePrivateKeyEchoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCertificatePrivateKeyEchoResponse,
+    pub body: crate::models::ShowCertificatePrivateKeyEchoResponseBody,
 }
 
 #[cfg(feature = "certificates")]
@@ -556,7 +556,7 @@ const CREATE_CERTIFICATE_PRIVATE_KEY_ECHO_OPERATION: rt::Operation = rt::Operati
 /// Request of [`Client::create_certificate_private_key_echo`](crate::Client::create_certificate_private_key_echo): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCertificatePrivateKeyEchoRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -604,7 +604,7 @@ impl CreateCertificatePrivateKeyEchoRequest {
 /// Response of [`Client::create_certificate_private_key_echo`](crate::Client::create_certificate_private_key_echo).
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCertificatePrivateKeyEchoResponse {
     /// The HTTP status code the server answered with.
@@ -614,7 +614,7 @@ pub struct CreateCertificatePrivateKeyEchoResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateCertificatePrivateKeyEchoResponse,
+    pub body: crate::models::CreateCertificatePrivateKeyEchoResponseBody,
 }
 
 #[cfg(feature = "certificates")]
@@ -628,7 +628,7 @@ const SHOW_CERTIFICATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_certificate`](crate::Client::show_certificate): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCertificateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -672,7 +672,7 @@ impl ShowCertificateRequest {
 /// Response of [`Client::show_certificate`](crate::Client::show_certificate).
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCertificateResponse {
     /// The HTTP status code the server answered with.
@@ -682,7 +682,7 @@ pub struct ShowCertificateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCertificateResponse,
+    pub body: crate::models::ShowCertificateResponseBody,
 }
 
 #[cfg(feature = "certificates")]
@@ -696,7 +696,7 @@ const UPDATE_CERTIFICATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_certificate`](crate::Client::update_certificate): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCertificateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -758,7 +758,7 @@ impl UpdateCertificateRequest {
 /// Response of [`Client::update_certificate`](crate::Client::update_certificate).
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCertificateResponse {
     /// The HTTP status code the server answered with.
@@ -768,7 +768,7 @@ pub struct UpdateCertificateResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateCertificateResponse,
+    pub body: crate::models::UpdateCertificateResponseBody,
 }
 
 #[cfg(feature = "certificates")]
@@ -782,7 +782,7 @@ const DELETE_CERTIFICATE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_certificate`](crate::Client::delete_certificate): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCertificateRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -826,7 +826,7 @@ impl DeleteCertificateRequest {
 /// Response of [`Client::delete_certificate`](crate::Client::delete_certificate).
 #[cfg(feature = "certificates")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCertificateResponse {
     /// The HTTP status code the server answered with.
@@ -848,7 +848,7 @@ const LIST_FEATURE_CONFIGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_feature_configs`](crate::Client::list_feature_configs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "feature")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFeatureConfigsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -890,7 +890,7 @@ impl ListFeatureConfigsRequest {
 /// Response of [`Client::list_feature_configs`](crate::Client::list_feature_configs).
 #[cfg(feature = "feature")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFeatureConfigsResponse {
     /// The HTTP status code the server answered with.
@@ -900,7 +900,7 @@ pub struct ListFeatureConfigsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListFeatureConfigsResponse,
+    pub body: crate::models::ListFeatureConfigsResponseBody,
 }
 
 #[cfg(feature = "flavors")]
@@ -914,7 +914,7 @@ const LIST_FLAVORS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_flavors`](crate::Client::list_flavors): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFlavorsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1079,7 +1079,7 @@ impl ListFlavorsRequest {
 /// Response of [`Client::list_flavors`](crate::Client::list_flavors).
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFlavorsResponse {
     /// The HTTP status code the server answered with.
@@ -1089,7 +1089,7 @@ pub struct ListFlavorsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListFlavorsResponse,
+    pub body: crate::models::ListFlavorsResponseBody,
 }
 
 #[cfg(feature = "flavors")]
@@ -1103,7 +1103,7 @@ const SHOW_FLAVOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_flavor`](crate::Client::show_flavor): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFlavorRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1147,7 +1147,7 @@ impl ShowFlavorRequest {
 /// Response of [`Client::show_flavor`](crate::Client::show_flavor).
 #[cfg(feature = "flavors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFlavorResponse {
     /// The HTTP status code the server answered with.
@@ -1157,7 +1157,7 @@ pub struct ShowFlavorResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowFlavorResponse,
+    pub body: crate::models::ShowFlavorResponseBody,
 }
 
 #[cfg(feature = "healthmonitors")]
@@ -1171,7 +1171,7 @@ const LIST_HEALTH_MONITORS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_health_monitors`](crate::Client::list_health_monitors): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListHealthMonitorsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1429,7 +1429,7 @@ impl ListHealthMonitorsRequest {
 /// Response of [`Client::list_health_monitors`](crate::Client::list_health_monitors).
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListHealthMonitorsResponse {
     /// The HTTP status code the server answered with.
@@ -1439,7 +1439,7 @@ pub struct ListHealthMonitorsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListHealthMonitorsResponse,
+    pub body: crate::models::ListHealthMonitorsResponseBody,
 }
 
 #[cfg(feature = "healthmonitors")]
@@ -1453,7 +1453,7 @@ const CREATE_HEALTH_MONITOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_health_monitor`](crate::Client::create_health_monitor): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateHealthMonitorRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1501,7 +1501,7 @@ impl CreateHealthMonitorRequest {
 /// Response of [`Client::create_health_monitor`](crate::Client::create_health_monitor).
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateHealthMonitorResponse {
     /// The HTTP status code the server answered with.
@@ -1511,7 +1511,7 @@ pub struct CreateHealthMonitorResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateHealthMonitorResponse,
+    pub body: crate::models::CreateHealthMonitorResponseBody,
 }
 
 #[cfg(feature = "healthmonitors")]
@@ -1525,7 +1525,7 @@ const SHOW_HEALTH_MONITOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_health_monitor`](crate::Client::show_health_monitor): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHealthMonitorRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1569,7 +1569,7 @@ impl ShowHealthMonitorRequest {
 /// Response of [`Client::show_health_monitor`](crate::Client::show_health_monitor).
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowHealthMonitorResponse {
     /// The HTTP status code the server answered with.
@@ -1579,7 +1579,7 @@ pub struct ShowHealthMonitorResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowHealthMonitorResponse,
+    pub body: crate::models::ShowHealthMonitorResponseBody,
 }
 
 #[cfg(feature = "healthmonitors")]
@@ -1593,7 +1593,7 @@ const UPDATE_HEALTH_MONITOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_health_monitor`](crate::Client::update_health_monitor): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateHealthMonitorRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1655,7 +1655,7 @@ impl UpdateHealthMonitorRequest {
 /// Response of [`Client::update_health_monitor`](crate::Client::update_health_monitor).
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateHealthMonitorResponse {
     /// The HTTP status code the server answered with.
@@ -1665,7 +1665,7 @@ pub struct UpdateHealthMonitorResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateHealthMonitorResponse,
+    pub body: crate::models::UpdateHealthMonitorResponseBody,
 }
 
 #[cfg(feature = "healthmonitors")]
@@ -1679,7 +1679,7 @@ const DELETE_HEALTH_MONITOR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_health_monitor`](crate::Client::delete_health_monitor): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteHealthMonitorRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1723,7 +1723,7 @@ impl DeleteHealthMonitorRequest {
 /// Response of [`Client::delete_health_monitor`](crate::Client::delete_health_monitor).
 #[cfg(feature = "healthmonitors")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteHealthMonitorResponse {
     /// The HTTP status code the server answered with.
@@ -1745,7 +1745,7 @@ const LIST_IP_GROUPS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_ip_groups`](crate::Client::list_ip_groups): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListIpGroupsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1880,7 +1880,7 @@ impl ListIpGroupsRequest {
 /// Response of [`Client::list_ip_groups`](crate::Client::list_ip_groups).
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListIpGroupsResponse {
     /// The HTTP status code the server answered with.
@@ -1890,7 +1890,7 @@ pub struct ListIpGroupsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListIpGroupsResponse,
+    pub body: crate::models::ListIpGroupsResponseBody,
 }
 
 #[cfg(feature = "ipgroups")]
@@ -1904,7 +1904,7 @@ const CREATE_IP_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_ip_group`](crate::Client::create_ip_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIpGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1952,7 +1952,7 @@ impl CreateIpGroupRequest {
 /// Response of [`Client::create_ip_group`](crate::Client::create_ip_group).
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateIpGroupResponse {
     /// The HTTP status code the server answered with.
@@ -1962,7 +1962,7 @@ pub struct CreateIpGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateIpGroupResponse,
+    pub body: crate::models::CreateIpGroupResponseBody,
 }
 
 #[cfg(feature = "ipgroups")]
@@ -1976,7 +1976,7 @@ const SHOW_IP_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_ip_group`](crate::Client::show_ip_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIpGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2020,7 +2020,7 @@ impl ShowIpGroupRequest {
 /// Response of [`Client::show_ip_group`](crate::Client::show_ip_group).
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIpGroupResponse {
     /// The HTTP status code the server answered with.
@@ -2030,7 +2030,7 @@ pub struct ShowIpGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowIpGroupResponse,
+    pub body: crate::models::ShowIpGroupResponseBody,
 }
 
 #[cfg(feature = "ipgroups")]
@@ -2044,7 +2044,7 @@ const UPDATE_IP_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_ip_group`](crate::Client::update_ip_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2106,7 +2106,7 @@ impl UpdateIpGroupRequest {
 /// Response of [`Client::update_ip_group`](crate::Client::update_ip_group).
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpGroupResponse {
     /// The HTTP status code the server answered with.
@@ -2116,7 +2116,7 @@ pub struct UpdateIpGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateIpGroupResponse,
+    pub body: crate::models::UpdateIpGroupResponseBody,
 }
 
 #[cfg(feature = "ipgroups")]
@@ -2130,7 +2130,7 @@ const DELETE_IP_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_ip_group`](crate::Client::delete_ip_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIpGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2174,7 +2174,7 @@ impl DeleteIpGroupRequest {
 /// Response of [`Client::delete_ip_group`](crate::Client::delete_ip_group).
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIpGroupResponse {
     /// The HTTP status code the server answered with.
@@ -2196,7 +2196,7 @@ const BATCH_DELETE_IP_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_ip_list`](crate::Client::batch_delete_ip_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteIpListRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2258,7 +2258,7 @@ impl BatchDeleteIpListRequest {
 /// Response of [`Client::batch_delete_ip_list`](crate::Client::batch_delete_ip_list).
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteIpListResponse {
     /// The HTTP status code the server answered with.
@@ -2268,7 +2268,7 @@ pub struct BatchDeleteIpListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDeleteIpListResponse,
+    pub body: crate::models::BatchDeleteIpListResponseBody,
 }
 
 #[cfg(feature = "ipgroups")]
@@ -2282,7 +2282,7 @@ const UPDATE_IP_LIST_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_ip_list`](crate::Client::update_ip_list): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpListRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2344,7 +2344,7 @@ impl UpdateIpListRequest {
 /// Response of [`Client::update_ip_list`](crate::Client::update_ip_list).
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIpListResponse {
     /// The HTTP status code the server answered with.
@@ -2354,7 +2354,7 @@ pub struct UpdateIpListResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateIpListResponse,
+    pub body: crate::models::UpdateIpListResponseBody,
 }
 
 #[cfg(feature = "ipgroups")]
@@ -2368,7 +2368,7 @@ const SHOW_IP_GROUP_RELATED_LISTENERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_ip_group_related_listeners`](crate::Client::show_ip_group_related_listeners): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIpGroupRelatedListenersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2412,7 +2412,7 @@ impl ShowIpGroupRelatedListenersRequest {
 /// Response of [`Client::show_ip_group_related_listeners`](crate::Client::show_ip_group_related_listeners).
 #[cfg(feature = "ipgroups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowIpGroupRelatedListenersResponse {
     /// The HTTP status code the server answered with.
@@ -2422,7 +2422,7 @@ pub struct ShowIpGroupRelatedListenersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowIpGroupRelatedListenersResponse,
+    pub body: crate::models::ShowIpGroupRelatedListenersResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -2436,7 +2436,7 @@ const LIST_JOBS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_jobs`](crate::Client::list_jobs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2574,7 +2574,7 @@ impl ListJobsRequest {
 /// Response of [`Client::list_jobs`](crate::Client::list_jobs).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsResponse {
     /// The HTTP status code the server answered with.
@@ -2584,7 +2584,7 @@ pub struct ListJobsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListJobsResponse,
+    pub body: crate::models::ListJobsResponseBody,
 }
 
 #[cfg(feature = "jobs")]
@@ -2598,7 +2598,7 @@ const SHOW_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_job`](crate::Client::show_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2642,7 +2642,7 @@ impl ShowJobRequest {
 /// Response of [`Client::show_job`](crate::Client::show_job).
 #[cfg(feature = "jobs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowJobResponse {
     /// The HTTP status code the server answered with.
@@ -2652,7 +2652,7 @@ pub struct ShowJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowJobResponse,
+    pub body: crate::models::ShowJobResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -2666,7 +2666,7 @@ const LIST_L7_POLICIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_l7_policies`](crate::Client::list_l7_policies): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListL7PoliciesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2921,7 +2921,7 @@ impl ListL7PoliciesRequest {
 /// Response of [`Client::list_l7_policies`](crate::Client::list_l7_policies).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListL7PoliciesResponse {
     /// The HTTP status code the server answered with.
@@ -2931,7 +2931,7 @@ pub struct ListL7PoliciesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListL7PoliciesResponse,
+    pub body: crate::models::ListL7PoliciesResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -2945,7 +2945,7 @@ const CREATE_L7_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_l7_policy`](crate::Client::create_l7_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7PolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2993,7 +2993,7 @@ impl CreateL7PolicyRequest {
 /// Response of [`Client::create_l7_policy`](crate::Client::create_l7_policy).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7PolicyResponse {
     /// The HTTP status code the server answered with.
@@ -3003,7 +3003,7 @@ pub struct CreateL7PolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateL7PolicyResponse,
+    pub body: crate::models::CreateL7PolicyResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -3017,7 +3017,7 @@ const BATCH_UPDATE_POLICIES_PRIORITY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_update_policies_priority`](crate::Client::batch_update_policies_priority): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdatePoliciesPriorityRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3065,7 +3065,7 @@ impl BatchUpdatePoliciesPriorityRequest {
 /// Response of [`Client::batch_update_policies_priority`](crate::Client::batch_update_policies_priority).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdatePoliciesPriorityResponse {
     /// The HTTP status code the server answered with.
@@ -3075,7 +3075,7 @@ pub struct BatchUpdatePoliciesPriorityResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchUpdatePoliciesPriorityResponse,
+    pub body: crate::models::BatchUpdatePoliciesPriorityResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -3089,7 +3089,7 @@ const LIST_ALL_L7_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_all_l7_rules`](crate::Client::list_all_l7_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAllL7RulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3287,7 +3287,7 @@ impl ListAllL7RulesRequest {
 /// Response of [`Client::list_all_l7_rules`](crate::Client::list_all_l7_rules).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAllL7RulesResponse {
     /// The HTTP status code the server answered with.
@@ -3297,7 +3297,7 @@ pub struct ListAllL7RulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAllL7RulesResponse,
+    pub body: crate::models::ListAllL7RulesResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -3311,7 +3311,7 @@ const SHOW_L7_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_l7_policy`](crate::Client::show_l7_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowL7PolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3355,7 +3355,7 @@ impl ShowL7PolicyRequest {
 /// Response of [`Client::show_l7_policy`](crate::Client::show_l7_policy).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowL7PolicyResponse {
     /// The HTTP status code the server answered with.
@@ -3365,7 +3365,7 @@ pub struct ShowL7PolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowL7PolicyResponse,
+    pub body: crate::models::ShowL7PolicyResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -3379,7 +3379,7 @@ const UPDATE_L7_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_l7_policy`](crate::Client::update_l7_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7PolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3441,7 +3441,7 @@ impl UpdateL7PolicyRequest {
 /// Response of [`Client::update_l7_policy`](crate::Client::update_l7_policy).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7PolicyResponse {
     /// The HTTP status code the server answered with.
@@ -3451,7 +3451,7 @@ pub struct UpdateL7PolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateL7PolicyResponse,
+    pub body: crate::models::UpdateL7PolicyResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -3465,7 +3465,7 @@ const DELETE_L7_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_l7_policy`](crate::Client::delete_l7_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteL7PolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3509,7 +3509,7 @@ impl DeleteL7PolicyRequest {
 /// Response of [`Client::delete_l7_policy`](crate::Client::delete_l7_policy).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteL7PolicyResponse {
     /// The HTTP status code the server answered with.
@@ -3531,7 +3531,7 @@ const LIST_L7_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_l7_rules`](crate::Client::list_l7_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListL7RulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3728,7 +3728,7 @@ impl ListL7RulesRequest {
 /// Response of [`Client::list_l7_rules`](crate::Client::list_l7_rules).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListL7RulesResponse {
     /// The HTTP status code the server answered with.
@@ -3738,7 +3738,7 @@ pub struct ListL7RulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListL7RulesResponse,
+    pub body: crate::models::ListL7RulesResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -3752,7 +3752,7 @@ const CREATE_L7_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_l7_rule`](crate::Client::create_l7_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7RuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3814,7 +3814,7 @@ impl CreateL7RuleRequest {
 /// Response of [`Client::create_l7_rule`](crate::Client::create_l7_rule).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateL7RuleResponse {
     /// The HTTP status code the server answered with.
@@ -3824,7 +3824,7 @@ pub struct CreateL7RuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateL7RuleResponse,
+    pub body: crate::models::CreateL7RuleResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -3838,7 +3838,7 @@ const SHOW_L7_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_l7_rule`](crate::Client::show_l7_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowL7RuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3896,7 +3896,7 @@ impl ShowL7RuleRequest {
 /// Response of [`Client::show_l7_rule`](crate::Client::show_l7_rule).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowL7RuleResponse {
     /// The HTTP status code the server answered with.
@@ -3906,7 +3906,7 @@ pub struct ShowL7RuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowL7RuleResponse,
+    pub body: crate::models::ShowL7RuleResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -3920,7 +3920,7 @@ const UPDATE_L7_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_l7_rule`](crate::Client::update_l7_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7RuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3996,7 +3996,7 @@ impl UpdateL7RuleRequest {
 /// Response of [`Client::update_l7_rule`](crate::Client::update_l7_rule).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateL7RuleResponse {
     /// The HTTP status code the server answered with.
@@ -4006,7 +4006,7 @@ pub struct UpdateL7RuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateL7RuleResponse,
+    pub body: crate::models::UpdateL7RuleResponseBody,
 }
 
 #[cfg(feature = "l7policies")]
@@ -4020,7 +4020,7 @@ const DELETE_L7_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_l7_rule`](crate::Client::delete_l7_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteL7RuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4078,7 +4078,7 @@ impl DeleteL7RuleRequest {
 /// Response of [`Client::delete_l7_rule`](crate::Client::delete_l7_rule).
 #[cfg(feature = "l7policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteL7RuleResponse {
     /// The HTTP status code the server answered with.
@@ -4100,7 +4100,7 @@ const LIST_LISTENERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_listeners`](crate::Client::list_listeners): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListListenersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4560,7 +4560,7 @@ impl ListListenersRequest {
 /// Response of [`Client::list_listeners`](crate::Client::list_listeners).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListListenersResponse {
     /// The HTTP status code the server answered with.
@@ -4570,7 +4570,7 @@ pub struct ListListenersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListListenersResponse,
+    pub body: crate::models::ListListenersResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -4584,7 +4584,7 @@ const CREATE_LISTENER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_listener`](crate::Client::create_listener): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateListenerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4632,7 +4632,7 @@ impl CreateListenerRequest {
 /// Response of [`Client::create_listener`](crate::Client::create_listener).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateListenerResponse {
     /// The HTTP status code the server answered with.
@@ -4642,7 +4642,7 @@ pub struct CreateListenerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateListenerResponse,
+    pub body: crate::models::CreateListenerResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -4656,7 +4656,7 @@ const BATCH_DELETE_LISTENERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_listeners`](crate::Client::batch_delete_listeners): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteListenersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4704,7 +4704,7 @@ impl BatchDeleteListenersRequest {
 /// Response of [`Client::batch_delete_listeners`](crate::Client::batch_delete_listeners).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteListenersResponse {
     /// The HTTP status code the server answered with.
@@ -4714,7 +4714,7 @@ pub struct BatchDeleteListenersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDeleteListenersResponse,
+    pub body: crate::models::BatchDeleteListenersResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -4728,7 +4728,7 @@ const SHOW_LISTENER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_listener`](crate::Client::show_listener): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowListenerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4772,7 +4772,7 @@ impl ShowListenerRequest {
 /// Response of [`Client::show_listener`](crate::Client::show_listener).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowListenerResponse {
     /// The HTTP status code the server answered with.
@@ -4782,7 +4782,7 @@ pub struct ShowListenerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowListenerResponse,
+    pub body: crate::models::ShowListenerResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -4796,7 +4796,7 @@ const UPDATE_LISTENER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_listener`](crate::Client::update_listener): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateListenerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4858,7 +4858,7 @@ impl UpdateListenerRequest {
 /// Response of [`Client::update_listener`](crate::Client::update_listener).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateListenerResponse {
     /// The HTTP status code the server answered with.
@@ -4868,7 +4868,7 @@ pub struct UpdateListenerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateListenerResponse,
+    pub body: crate::models::UpdateListenerResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -4882,7 +4882,7 @@ const DELETE_LISTENER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_listener`](crate::Client::delete_listener): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteListenerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4926,7 +4926,7 @@ impl DeleteListenerRequest {
 /// Response of [`Client::delete_listener`](crate::Client::delete_listener).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteListenerResponse {
     /// The HTTP status code the server answered with.
@@ -4948,7 +4948,7 @@ const CLONE_LISTENER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::clone_listener`](crate::Client::clone_listener): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneListenerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5010,7 +5010,7 @@ impl CloneListenerRequest {
 /// Response of [`Client::clone_listener`](crate::Client::clone_listener).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneListenerResponse {
     /// The HTTP status code the server answered with.
@@ -5020,7 +5020,7 @@ pub struct CloneListenerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CloneListenerResponse,
+    pub body: crate::models::CloneListenerResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -5034,7 +5034,7 @@ const DELETE_LISTENER_FORCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_listener_force`](crate::Client::delete_listener_force): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteListenerForceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5078,7 +5078,7 @@ impl DeleteListenerForceRequest {
 /// Response of [`Client::delete_listener_force`](crate::Client::delete_listener_force).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteListenerForceResponse {
     /// The HTTP status code the server answered with.
@@ -5100,7 +5100,7 @@ const LIST_LOAD_BALANCERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_load_balancers`](crate::Client::list_load_balancers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLoadBalancersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5646,7 +5646,7 @@ impl ListLoadBalancersRequest {
 /// Response of [`Client::list_load_balancers`](crate::Client::list_load_balancers).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLoadBalancersResponse {
     /// The HTTP status code the server answered with.
@@ -5656,7 +5656,7 @@ pub struct ListLoadBalancersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListLoadBalancersResponse,
+    pub body: crate::models::ListLoadBalancersResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -5670,7 +5670,7 @@ const CREATE_LOAD_BALANCER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_load_balancer`](crate::Client::create_load_balancer): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadBalancerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5718,7 +5718,7 @@ impl CreateLoadBalancerRequest {
 /// Response of [`Client::create_load_balancer`](crate::Client::create_load_balancer).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoadBalancerResponse {
     /// The HTTP status code the server answered with.
@@ -5728,7 +5728,7 @@ pub struct CreateLoadBalancerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateLoadBalancerResponse,
+    pub body: crate::models::CreateLoadBalancerResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -5742,7 +5742,7 @@ const BATCH_CREATE_LOAD_BALANCERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_create_load_balancers`](crate::Client::batch_create_load_balancers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateLoadBalancersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5790,7 +5790,7 @@ impl BatchCreateLoadBalancersRequest {
 /// Response of [`Client::batch_create_load_balancers`](crate::Client::batch_create_load_balancers).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateLoadBalancersResponse {
     /// The HTTP status code the server answered with.
@@ -5800,7 +5800,7 @@ pub struct BatchCreateLoadBalancersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchCreateLoadBalancersResponse,
+    pub body: crate::models::BatchCreateLoadBalancersResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -5814,7 +5814,7 @@ const BATCH_DELETE_LOADBALANCERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_loadbalancers`](crate::Client::batch_delete_loadbalancers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteLoadbalancersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5862,7 +5862,7 @@ impl BatchDeleteLoadbalancersRequest {
 /// Response of [`Client::batch_delete_loadbalancers`](crate::Client::batch_delete_loadbalancers).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteLoadbalancersResponse {
     /// The HTTP status code the server answered with.
@@ -5872,7 +5872,7 @@ pub struct BatchDeleteLoadbalancersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDeleteLoadbalancersResponse,
+    pub body: crate::models::BatchDeleteLoadbalancersResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -5886,7 +5886,7 @@ const CHANGE_LOADBALANCER_CHARGE_MODE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_loadbalancer_charge_mode`](crate::Client::change_loadbalancer_charge_mode): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeLoadbalancerChargeModeRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5934,7 +5934,7 @@ impl ChangeLoadbalancerChargeModeRequest {
 /// Response of [`Client::change_loadbalancer_charge_mode`](crate::Client::change_loadbalancer_charge_mode).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeLoadbalancerChargeModeResponse {
     /// The HTTP status code the server answered with.
@@ -5944,7 +5944,7 @@ pub struct ChangeLoadbalancerChargeModeResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ChangeLoadbalancerChargeModeResponse,
+    pub body: crate::models::ChangeLoadbalancerChargeModeResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -5958,7 +5958,7 @@ const SHOW_LOAD_BALANCER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_load_balancer`](crate::Client::show_load_balancer): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6002,7 +6002,7 @@ impl ShowLoadBalancerRequest {
 /// Response of [`Client::show_load_balancer`](crate::Client::show_load_balancer).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerResponse {
     /// The HTTP status code the server answered with.
@@ -6012,7 +6012,7 @@ pub struct ShowLoadBalancerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLoadBalancerResponse,
+    pub body: crate::models::ShowLoadBalancerResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6026,7 +6026,7 @@ const UPDATE_LOAD_BALANCER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_load_balancer`](crate::Client::update_load_balancer): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6088,7 +6088,7 @@ impl UpdateLoadBalancerRequest {
 /// Response of [`Client::update_load_balancer`](crate::Client::update_load_balancer).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoadBalancerResponse {
     /// The HTTP status code the server answered with.
@@ -6098,7 +6098,7 @@ pub struct UpdateLoadBalancerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateLoadBalancerResponse,
+    pub body: crate::models::UpdateLoadBalancerResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6112,7 +6112,7 @@ const DELETE_LOAD_BALANCER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_load_balancer`](crate::Client::delete_load_balancer): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6156,7 +6156,7 @@ impl DeleteLoadBalancerRequest {
 /// Response of [`Client::delete_load_balancer`](crate::Client::delete_load_balancer).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerResponse {
     /// The HTTP status code the server answered with.
@@ -6178,7 +6178,7 @@ const BATCH_ADD_AVAILABLE_ZONES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_add_available_zones`](crate::Client::batch_add_available_zones): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchAddAvailableZonesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6240,7 +6240,7 @@ impl BatchAddAvailableZonesRequest {
 /// Response of [`Client::batch_add_available_zones`](crate::Client::batch_add_available_zones).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchAddAvailableZonesResponse {
     /// The HTTP status code the server answered with.
@@ -6250,7 +6250,7 @@ pub struct BatchAddAvailableZonesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchAddAvailableZonesResponse,
+    pub body: crate::models::BatchAddAvailableZonesResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6264,7 +6264,7 @@ const BATCH_REMOVE_AVAILABLE_ZONES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_remove_available_zones`](crate::Client::batch_remove_available_zones): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchRemoveAvailableZonesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6326,7 +6326,7 @@ impl BatchRemoveAvailableZonesRequest {
 /// Response of [`Client::batch_remove_available_zones`](crate::Client::batch_remove_available_zones).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchRemoveAvailableZonesResponse {
     /// The HTTP status code the server answered with.
@@ -6336,7 +6336,7 @@ pub struct BatchRemoveAvailableZonesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchRemoveAvailableZonesResponse,
+    pub body: crate::models::BatchRemoveAvailableZonesResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6350,7 +6350,7 @@ const CLONE_LOADBALANCER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::clone_loadbalancer`](crate::Client::clone_loadbalancer): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneLoadbalancerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6412,7 +6412,7 @@ impl CloneLoadbalancerRequest {
 /// Response of [`Client::clone_loadbalancer`](crate::Client::clone_loadbalancer).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloneLoadbalancerResponse {
     /// The HTTP status code the server answered with.
@@ -6422,7 +6422,7 @@ pub struct CloneLoadbalancerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CloneLoadbalancerResponse,
+    pub body: crate::models::CloneLoadbalancerResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6436,7 +6436,7 @@ const DELETE_LOAD_BALANCER_CASCADE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_load_balancer_cascade`](crate::Client::delete_load_balancer_cascade): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerCascadeRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6498,7 +6498,7 @@ impl DeleteLoadBalancerCascadeRequest {
 /// Response of [`Client::delete_load_balancer_cascade`](crate::Client::delete_load_balancer_cascade).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerCascadeResponse {
     /// The HTTP status code the server answered with.
@@ -6520,7 +6520,7 @@ const LIST_DOMAIN_I_PS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_domain_i_ps`](crate::Client::list_domain_i_ps): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDomainIPsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6669,7 +6669,7 @@ impl ListDomainIPsRequest {
 /// Response of [`Client::list_domain_i_ps`](crate::Client::list_domain_i_ps).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDomainIPsResponse {
     /// The HTTP status code the server answered with.
@@ -6679,7 +6679,7 @@ pub struct ListDomainIPsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDomainIPsResponse,
+    pub body: crate::models::ListDomainIPsResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6693,7 +6693,7 @@ const BATCH_DISABLE_DOMAIN_I_PS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_disable_domain_i_ps`](crate::Client::batch_disable_domain_i_ps): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDisableDomainIPsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6755,7 +6755,7 @@ impl BatchDisableDomainIPsRequest {
 /// Response of [`Client::batch_disable_domain_i_ps`](crate::Client::batch_disable_domain_i_ps).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDisableDomainIPsResponse {
     /// The HTTP status code the server answered with.
@@ -6765,7 +6765,7 @@ pub struct BatchDisableDomainIPsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDisableDomainIPsResponse,
+    pub body: crate::models::BatchDisableDomainIPsResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6779,7 +6779,7 @@ const BATCH_ENABLE_DOMAIN_I_PS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_enable_domain_i_ps`](crate::Client::batch_enable_domain_i_ps): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchEnableDomainIPsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6841,7 +6841,7 @@ impl BatchEnableDomainIPsRequest {
 /// Response of [`Client::batch_enable_domain_i_ps`](crate::Client::batch_enable_domain_i_ps).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchEnableDomainIPsResponse {
     /// The HTTP status code the server answered with.
@@ -6851,7 +6851,7 @@ pub struct BatchEnableDomainIPsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchEnableDomainIPsResponse,
+    pub body: crate::models::BatchEnableDomainIPsResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6865,7 +6865,7 @@ const UPDATE_SYSTEM_DEFAULT_DOMAIN_CONFIG_OPERATION: rt::Operation = rt::Operati
 /// Request of [`Client::update_system_default_domain_config`](crate::Client::update_system_default_domain_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSystemDefaultDomainConfigRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6927,7 +6927,7 @@ impl UpdateSystemDefaultDomainConfigRequest {
 /// Response of [`Client::update_system_default_domain_config`](crate::Client::update_system_default_domain_config).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSystemDefaultDomainConfigResponse {
     /// The HTTP status code the server answered with.
@@ -6937,7 +6937,7 @@ pub struct UpdateSystemDefaultDomainConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateSystemDefaultDomainConfigResponse,
+    pub body: crate::models::UpdateSystemDefaultDomainConfigResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -6951,7 +6951,7 @@ const UPDATE_USER_DEFINED_DOMAIN_CONFIG_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::update_user_defined_domain_config`](crate::Client::update_user_defined_domain_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserDefinedDomainConfigRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7013,7 +7013,7 @@ impl UpdateUserDefinedDomainConfigRequest {
 /// Response of [`Client::update_user_defined_domain_config`](crate::Client::update_user_defined_domain_config).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserDefinedDomainConfigResponse {
     /// The HTTP status code the server answered with.
@@ -7023,7 +7023,7 @@ pub struct UpdateUserDefinedDomainConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateUserDefinedDomainConfigResponse,
+    pub body: crate::models::UpdateUserDefinedDomainConfigResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -7037,7 +7037,7 @@ const LIST_LOADBALANCER_FEATURE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_loadbalancer_feature`](crate::Client::list_loadbalancer_feature): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLoadbalancerFeatureRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7081,7 +7081,7 @@ impl ListLoadbalancerFeatureRequest {
 /// Response of [`Client::list_loadbalancer_feature`](crate::Client::list_loadbalancer_feature).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLoadbalancerFeatureResponse {
     /// The HTTP status code the server answered with.
@@ -7091,7 +7091,7 @@ pub struct ListLoadbalancerFeatureResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListLoadbalancerFeatureResponse,
+    pub body: crate::models::ListLoadbalancerFeatureResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -7105,7 +7105,7 @@ const DELETE_LOAD_BALANCER_FORCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_load_balancer_force`](crate::Client::delete_load_balancer_force): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerForceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7149,7 +7149,7 @@ impl DeleteLoadBalancerForceRequest {
 /// Response of [`Client::delete_load_balancer_force`](crate::Client::delete_load_balancer_force).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLoadBalancerForceResponse {
     /// The HTTP status code the server answered with.
@@ -7171,7 +7171,7 @@ const SHOW_LOAD_BALANCER_PORTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_load_balancer_ports`](crate::Client::show_load_balancer_ports): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerPortsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7287,7 +7287,7 @@ impl ShowLoadBalancerPortsRequest {
 /// Response of [`Client::show_load_balancer_ports`](crate::Client::show_load_balancer_ports).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerPortsResponse {
     /// The HTTP status code the server answered with.
@@ -7297,7 +7297,7 @@ pub struct ShowLoadBalancerPortsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLoadBalancerPortsResponse,
+    pub body: crate::models::ShowLoadBalancerPortsResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -7311,7 +7311,7 @@ const SHOW_LOAD_BALANCER_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_load_balancer_status`](crate::Client::show_load_balancer_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerStatusRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7355,7 +7355,7 @@ impl ShowLoadBalancerStatusRequest {
 /// Response of [`Client::show_load_balancer_status`](crate::Client::show_load_balancer_status).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerStatusResponse {
     /// The HTTP status code the server answered with.
@@ -7365,7 +7365,7 @@ pub struct ShowLoadBalancerStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLoadBalancerStatusResponse,
+    pub body: crate::models::ShowLoadBalancerStatusResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -7379,7 +7379,7 @@ const SHOW_LOAD_BALANCER_TOPOLOGY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_load_balancer_topology`](crate::Client::show_load_balancer_topology): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerTopologyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7495,7 +7495,7 @@ impl ShowLoadBalancerTopologyRequest {
 /// Response of [`Client::show_load_balancer_topology`](crate::Client::show_load_balancer_topology).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadBalancerTopologyResponse {
     /// The HTTP status code the server answered with.
@@ -7505,7 +7505,7 @@ pub struct ShowLoadBalancerTopologyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLoadBalancerTopologyResponse,
+    pub body: crate::models::ShowLoadBalancerTopologyResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -7519,7 +7519,7 @@ const UPGRADE_LOADBALANCER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::upgrade_loadbalancer`](crate::Client::upgrade_loadbalancer): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpgradeLoadbalancerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7581,7 +7581,7 @@ impl UpgradeLoadbalancerRequest {
 /// Response of [`Client::upgrade_loadbalancer`](crate::Client::upgrade_loadbalancer).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpgradeLoadbalancerResponse {
     /// The HTTP status code the server answered with.
@@ -7591,7 +7591,7 @@ pub struct UpgradeLoadbalancerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpgradeLoadbalancerResponse,
+    pub body: crate::models::UpgradeLoadbalancerResponseBody,
 }
 
 #[cfg(feature = "logtanks")]
@@ -7605,7 +7605,7 @@ const LIST_LOGTANKS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_logtanks`](crate::Client::list_logtanks): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLogtanksRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7743,7 +7743,7 @@ impl ListLogtanksRequest {
 /// Response of [`Client::list_logtanks`](crate::Client::list_logtanks).
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLogtanksResponse {
     /// The HTTP status code the server answered with.
@@ -7753,7 +7753,7 @@ pub struct ListLogtanksResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListLogtanksResponse,
+    pub body: crate::models::ListLogtanksResponseBody,
 }
 
 #[cfg(feature = "logtanks")]
@@ -7767,7 +7767,7 @@ const CREATE_LOGTANK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_logtank`](crate::Client::create_logtank): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLogtankRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7815,7 +7815,7 @@ impl CreateLogtankRequest {
 /// Response of [`Client::create_logtank`](crate::Client::create_logtank).
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLogtankResponse {
     /// The HTTP status code the server answered with.
@@ -7825,7 +7825,7 @@ pub struct CreateLogtankResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateLogtankResponse,
+    pub body: crate::models::CreateLogtankResponseBody,
 }
 
 #[cfg(feature = "logtanks")]
@@ -7839,7 +7839,7 @@ const SHOW_LOGTANK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_logtank`](crate::Client::show_logtank): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLogtankRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7883,7 +7883,7 @@ impl ShowLogtankRequest {
 /// Response of [`Client::show_logtank`](crate::Client::show_logtank).
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLogtankResponse {
     /// The HTTP status code the server answered with.
@@ -7893,7 +7893,7 @@ pub struct ShowLogtankResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLogtankResponse,
+    pub body: crate::models::ShowLogtankResponseBody,
 }
 
 #[cfg(feature = "logtanks")]
@@ -7907,7 +7907,7 @@ const UPDATE_LOGTANK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_logtank`](crate::Client::update_logtank): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLogtankRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7969,7 +7969,7 @@ impl UpdateLogtankRequest {
 /// Response of [`Client::update_logtank`](crate::Client::update_logtank).
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLogtankResponse {
     /// The HTTP status code the server answered with.
@@ -7979,7 +7979,7 @@ pub struct UpdateLogtankResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateLogtankResponse,
+    pub body: crate::models::UpdateLogtankResponseBody,
 }
 
 #[cfg(feature = "logtanks")]
@@ -7993,7 +7993,7 @@ const DELETE_LOGTANK_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_logtank`](crate::Client::delete_logtank): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLogtankRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8037,7 +8037,7 @@ impl DeleteLogtankRequest {
 /// Response of [`Client::delete_logtank`](crate::Client::delete_logtank).
 #[cfg(feature = "logtanks")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteLogtankResponse {
     /// The HTTP status code the server answered with.
@@ -8059,7 +8059,7 @@ const LIST_MASTER_SLAVE_POOLS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_master_slave_pools`](crate::Client::list_master_slave_pools): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListMasterSlavePoolsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8365,7 +8365,7 @@ impl ListMasterSlavePoolsRequest {
 /// Response of [`Client::list_master_slave_pools`](crate::Client::list_master_slave_pools).
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListMasterSlavePoolsResponse {
     /// The HTTP status code the server answered with.
@@ -8375,7 +8375,7 @@ pub struct ListMasterSlavePoolsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListMasterSlavePoolsResponse,
+    pub body: crate::models::ListMasterSlavePoolsResponseBody,
 }
 
 #[cfg(feature = "master-slave-pools")]
@@ -8389,7 +8389,7 @@ const CREATE_MASTER_SLAVE_POOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_master_slave_pool`](crate::Client::create_master_slave_pool): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMasterSlavePoolRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8437,7 +8437,7 @@ impl CreateMasterSlavePoolRequest {
 /// Response of [`Client::create_master_slave_pool`](crate::Client::create_master_slave_pool).
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMasterSlavePoolResponse {
     /// The HTTP status code the server answered with.
@@ -8447,7 +8447,7 @@ pub struct CreateMasterSlavePoolResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateMasterSlavePoolResponse,
+    pub body: crate::models::CreateMasterSlavePoolResponseBody,
 }
 
 #[cfg(feature = "master-slave-pools")]
@@ -8461,7 +8461,7 @@ const SHOW_MASTER_SLAVE_POOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_master_slave_pool`](crate::Client::show_master_slave_pool): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMasterSlavePoolRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8505,7 +8505,7 @@ impl ShowMasterSlavePoolRequest {
 /// Response of [`Client::show_master_slave_pool`](crate::Client::show_master_slave_pool).
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMasterSlavePoolResponse {
     /// The HTTP status code the server answered with.
@@ -8515,7 +8515,7 @@ pub struct ShowMasterSlavePoolResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMasterSlavePoolResponse,
+    pub body: crate::models::ShowMasterSlavePoolResponseBody,
 }
 
 #[cfg(feature = "master-slave-pools")]
@@ -8529,7 +8529,7 @@ const DELETE_MASTER_SLAVE_POOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_master_slave_pool`](crate::Client::delete_master_slave_pool): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMasterSlavePoolRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8573,7 +8573,7 @@ impl DeleteMasterSlavePoolRequest {
 /// Response of [`Client::delete_master_slave_pool`](crate::Client::delete_master_slave_pool).
 #[cfg(feature = "master-slave-pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMasterSlavePoolResponse {
     /// The HTTP status code the server answered with.
@@ -8595,7 +8595,7 @@ const LIST_ALL_MEMBERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_all_members`](crate::Client::list_all_members): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAllMembersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8829,7 +8829,7 @@ impl ListAllMembersRequest {
 /// Response of [`Client::list_all_members`](crate::Client::list_all_members).
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAllMembersResponse {
     /// The HTTP status code the server answered with.
@@ -8839,7 +8839,7 @@ pub struct ListAllMembersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAllMembersResponse,
+    pub body: crate::models::ListAllMembersResponseBody,
 }
 
 #[cfg(feature = "members")]
@@ -8853,7 +8853,7 @@ const SHOW_MEMBER_HEALTH_CHECK_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_member_health_check_job`](crate::Client::show_member_health_check_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMemberHealthCheckJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8897,7 +8897,7 @@ impl ShowMemberHealthCheckJobRequest {
 /// Response of [`Client::show_member_health_check_job`](crate::Client::show_member_health_check_job).
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMemberHealthCheckJobResponse {
     /// The HTTP status code the server answered with.
@@ -8907,7 +8907,7 @@ pub struct ShowMemberHealthCheckJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMemberHealthCheckJobResponse,
+    pub body: crate::models::ShowMemberHealthCheckJobResponseBody,
 }
 
 #[cfg(feature = "members")]
@@ -8921,7 +8921,7 @@ const CREATE_MEMBER_HEALTH_CHECK_JOB_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_member_health_check_job`](crate::Client::create_member_health_check_job): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "members")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberHealthCheckJobRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8983,7 +8983,7 @@ impl CreateMemberHealthCheckJobRequest {
 /// Response of [`Client::create_member_health_check_job`](crate::Client::create_member_health_check_job).
 #[cfg(feature = "members")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberHealthCheckJobResponse {
     /// The HTTP status code the server answered with.
@@ -8993,7 +8993,7 @@ pub struct CreateMemberHealthCheckJobResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateMemberHealthCheckJobResponse,
+    pub body: crate::models::CreateMemberHealthCheckJobResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -9007,7 +9007,7 @@ const LIST_POOLS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_pools`](crate::Client::list_pools): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPoolsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9412,7 +9412,7 @@ impl ListPoolsRequest {
 /// Response of [`Client::list_pools`](crate::Client::list_pools).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPoolsResponse {
     /// The HTTP status code the server answered with.
@@ -9422,7 +9422,7 @@ pub struct ListPoolsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPoolsResponse,
+    pub body: crate::models::ListPoolsResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -9436,7 +9436,7 @@ const CREATE_POOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_pool`](crate::Client::create_pool): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePoolRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9484,7 +9484,7 @@ impl CreatePoolRequest {
 /// Response of [`Client::create_pool`](crate::Client::create_pool).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePoolResponse {
     /// The HTTP status code the server answered with.
@@ -9494,7 +9494,7 @@ pub struct CreatePoolResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePoolResponse,
+    pub body: crate::models::CreatePoolResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -9508,7 +9508,7 @@ const BATCH_DELETE_POOLS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_pools`](crate::Client::batch_delete_pools): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeletePoolsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9556,7 +9556,7 @@ impl BatchDeletePoolsRequest {
 /// Response of [`Client::batch_delete_pools`](crate::Client::batch_delete_pools).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeletePoolsResponse {
     /// The HTTP status code the server answered with.
@@ -9566,7 +9566,7 @@ pub struct BatchDeletePoolsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDeletePoolsResponse,
+    pub body: crate::models::BatchDeletePoolsResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -9580,7 +9580,7 @@ const SHOW_POOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_pool`](crate::Client::show_pool): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPoolRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9624,7 +9624,7 @@ impl ShowPoolRequest {
 /// Response of [`Client::show_pool`](crate::Client::show_pool).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPoolResponse {
     /// The HTTP status code the server answered with.
@@ -9634,7 +9634,7 @@ pub struct ShowPoolResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPoolResponse,
+    pub body: crate::models::ShowPoolResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -9648,7 +9648,7 @@ const UPDATE_POOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_pool`](crate::Client::update_pool): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePoolRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9710,7 +9710,7 @@ impl UpdatePoolRequest {
 /// Response of [`Client::update_pool`](crate::Client::update_pool).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePoolResponse {
     /// The HTTP status code the server answered with.
@@ -9720,7 +9720,7 @@ pub struct UpdatePoolResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdatePoolResponse,
+    pub body: crate::models::UpdatePoolResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -9734,7 +9734,7 @@ const DELETE_POOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_pool`](crate::Client::delete_pool): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePoolRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9778,7 +9778,7 @@ impl DeletePoolRequest {
 /// Response of [`Client::delete_pool`](crate::Client::delete_pool).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePoolResponse {
     /// The HTTP status code the server answered with.
@@ -9800,7 +9800,7 @@ const DELETE_POOL_CASCADE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_pool_cascade`](crate::Client::delete_pool_cascade): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePoolCascadeRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9844,7 +9844,7 @@ impl DeletePoolCascadeRequest {
 /// Response of [`Client::delete_pool_cascade`](crate::Client::delete_pool_cascade).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePoolCascadeResponse {
     /// The HTTP status code the server answered with.
@@ -9866,7 +9866,7 @@ const LIST_MEMBERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_members`](crate::Client::list_members): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListMembersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10129,7 +10129,7 @@ impl ListMembersRequest {
 /// Response of [`Client::list_members`](crate::Client::list_members).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListMembersResponse {
     /// The HTTP status code the server answered with.
@@ -10139,7 +10139,7 @@ pub struct ListMembersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListMembersResponse,
+    pub body: crate::models::ListMembersResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -10153,7 +10153,7 @@ const CREATE_MEMBER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_member`](crate::Client::create_member): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10215,7 +10215,7 @@ impl CreateMemberRequest {
 /// Response of [`Client::create_member`](crate::Client::create_member).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMemberResponse {
     /// The HTTP status code the server answered with.
@@ -10225,7 +10225,7 @@ pub struct CreateMemberResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateMemberResponse,
+    pub body: crate::models::CreateMemberResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -10239,7 +10239,7 @@ const BATCH_CREATE_MEMBERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_create_members`](crate::Client::batch_create_members): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateMembersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10301,7 +10301,7 @@ impl BatchCreateMembersRequest {
 /// Response of [`Client::batch_create_members`](crate::Client::batch_create_members).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateMembersResponse {
     /// The HTTP status code the server answered with.
@@ -10311,7 +10311,7 @@ pub struct BatchCreateMembersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchCreateMembersResponse,
+    pub body: crate::models::BatchCreateMembersResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -10325,7 +10325,7 @@ const BATCH_DELETE_MEMBERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_members`](crate::Client::batch_delete_members): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteMembersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10387,7 +10387,7 @@ impl BatchDeleteMembersRequest {
 /// Response of [`Client::batch_delete_members`](crate::Client::batch_delete_members).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteMembersResponse {
     /// The HTTP status code the server answered with.
@@ -10397,7 +10397,7 @@ pub struct BatchDeleteMembersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchDeleteMembersResponse,
+    pub body: crate::models::BatchDeleteMembersResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -10411,7 +10411,7 @@ const BATCH_UPDATE_MEMBERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_update_members`](crate::Client::batch_update_members): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateMembersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10473,7 +10473,7 @@ impl BatchUpdateMembersRequest {
 /// Response of [`Client::batch_update_members`](crate::Client::batch_update_members).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchUpdateMembersResponse {
     /// The HTTP status code the server answered with.
@@ -10483,7 +10483,7 @@ pub struct BatchUpdateMembersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchUpdateMembersResponse,
+    pub body: crate::models::BatchUpdateMembersResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -10497,7 +10497,7 @@ const SHOW_MEMBER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_member`](crate::Client::show_member): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMemberRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10555,7 +10555,7 @@ impl ShowMemberRequest {
 /// Response of [`Client::show_member`](crate::Client::show_member).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMemberResponse {
     /// The HTTP status code the server answered with.
@@ -10565,7 +10565,7 @@ pub struct ShowMemberResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMemberResponse,
+    pub body: crate::models::ShowMemberResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -10579,7 +10579,7 @@ const UPDATE_MEMBER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_member`](crate::Client::update_member): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMemberRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10655,7 +10655,7 @@ impl UpdateMemberRequest {
 /// Response of [`Client::update_member`](crate::Client::update_member).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateMemberResponse {
     /// The HTTP status code the server answered with.
@@ -10665,7 +10665,7 @@ pub struct UpdateMemberResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateMemberResponse,
+    pub body: crate::models::UpdateMemberResponseBody,
 }
 
 #[cfg(feature = "pools")]
@@ -10679,7 +10679,7 @@ const DELETE_MEMBER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_member`](crate::Client::delete_member): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMemberRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10737,7 +10737,7 @@ impl DeleteMemberRequest {
 /// Response of [`Client::delete_member`](crate::Client::delete_member).
 #[cfg(feature = "pools")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMemberResponse {
     /// The HTTP status code the server answered with.
@@ -10759,7 +10759,7 @@ const COUNT_PREOCCUPY_IP_NUM_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::count_preoccupy_ip_num`](crate::Client::count_preoccupy_ip_num): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "preoccupy-ip-num")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountPreoccupyIpNumRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10876,7 +10876,7 @@ impl CountPreoccupyIpNumRequest {
 /// Response of [`Client::count_preoccupy_ip_num`](crate::Client::count_preoccupy_ip_num).
 #[cfg(feature = "preoccupy-ip-num")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountPreoccupyIpNumResponse {
     /// The HTTP status code the server answered with.
@@ -10886,7 +10886,7 @@ pub struct CountPreoccupyIpNumResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CountPreoccupyIpNumResponse,
+    pub body: crate::models::CountPreoccupyIpNumResponseBody,
 }
 
 #[cfg(feature = "quotas")]
@@ -10900,7 +10900,7 @@ const SHOW_QUOTA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_quota`](crate::Client::show_quota): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowQuotaRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10930,7 +10930,7 @@ impl ShowQuotaRequest {
 /// Response of [`Client::show_quota`](crate::Client::show_quota).
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowQuotaResponse {
     /// The HTTP status code the server answered with.
@@ -10940,7 +10940,7 @@ pub struct ShowQuotaResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowQuotaResponse,
+    pub body: crate::models::ShowQuotaResponseBody,
 }
 
 #[cfg(feature = "quotas")]
@@ -10954,7 +10954,7 @@ const LIST_QUOTA_DETAILS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_quota_details`](crate::Client::list_quota_details): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListQuotaDetailsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -10999,7 +10999,7 @@ impl ListQuotaDetailsRequest {
 /// Response of [`Client::list_quota_details`](crate::Client::list_quota_details).
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListQuotaDetailsResponse {
     /// The HTTP status code the server answered with.
@@ -11009,7 +11009,7 @@ pub struct ListQuotaDetailsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListQuotaDetailsResponse,
+    pub body: crate::models::ListQuotaDetailsResponseBody,
 }
 
 #[cfg(feature = "recycle-bin")]
@@ -11023,7 +11023,7 @@ const SHOW_RECYCLE_BIN_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_recycle_bin`](crate::Client::show_recycle_bin): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRecycleBinRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11053,7 +11053,7 @@ impl ShowRecycleBinRequest {
 /// Response of [`Client::show_recycle_bin`](crate::Client::show_recycle_bin).
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowRecycleBinResponse {
     /// The HTTP status code the server answered with.
@@ -11063,7 +11063,7 @@ pub struct ShowRecycleBinResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowRecycleBinResponse,
+    pub body: crate::models::ShowRecycleBinResponseBody,
 }
 
 #[cfg(feature = "recycle-bin")]
@@ -11077,7 +11077,7 @@ const UPDATE_RECYCLE_BIN_ENABLE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_recycle_bin_enable`](crate::Client::update_recycle_bin_enable): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinEnableRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11125,7 +11125,7 @@ impl UpdateRecycleBinEnableRequest {
 /// Response of [`Client::update_recycle_bin_enable`](crate::Client::update_recycle_bin_enable).
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinEnableResponse {
     /// The HTTP status code the server answered with.
@@ -11135,7 +11135,7 @@ pub struct UpdateRecycleBinEnableResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateRecycleBinEnableResponse,
+    pub body: crate::models::UpdateRecycleBinEnableResponseBody,
 }
 
 #[cfg(feature = "recycle-bin")]
@@ -11149,7 +11149,7 @@ const LIST_RECYCLE_BIN_LOAD_BALANCERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_recycle_bin_load_balancers`](crate::Client::list_recycle_bin_load_balancers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecycleBinLoadBalancersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11638,7 +11638,7 @@ impl ListRecycleBinLoadBalancersRequest {
 /// Response of [`Client::list_recycle_bin_load_balancers`](crate::Client::list_recycle_bin_load_balancers).
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRecycleBinLoadBalancersResponse {
     /// The HTTP status code the server answered with.
@@ -11648,7 +11648,7 @@ pub struct ListRecycleBinLoadBalancersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRecycleBinLoadBalancersResponse,
+    pub body: crate::models::ListRecycleBinLoadBalancersResponseBody,
 }
 
 #[cfg(feature = "recycle-bin")]
@@ -11662,7 +11662,7 @@ const DELETE_RECYCLE_LOAD_BALANCER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_recycle_load_balancer`](crate::Client::delete_recycle_load_balancer): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteRecycleLoadBalancerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11706,7 +11706,7 @@ impl DeleteRecycleLoadBalancerRequest {
 /// Response of [`Client::delete_recycle_load_balancer`](crate::Client::delete_recycle_load_balancer).
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteRecycleLoadBalancerResponse {
     /// The HTTP status code the server answered with.
@@ -11728,7 +11728,7 @@ const RESTORE_LOADBALANCER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::restore_loadbalancer`](crate::Client::restore_loadbalancer): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RestoreLoadbalancerRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11772,7 +11772,7 @@ impl RestoreLoadbalancerRequest {
 /// Response of [`Client::restore_loadbalancer`](crate::Client::restore_loadbalancer).
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RestoreLoadbalancerResponse {
     /// The HTTP status code the server answered with.
@@ -11782,7 +11782,7 @@ pub struct RestoreLoadbalancerResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RestoreLoadbalancerResponse,
+    pub body: crate::models::RestoreLoadbalancerResponseBody,
 }
 
 #[cfg(feature = "recycle-bin")]
@@ -11796,7 +11796,7 @@ const UPDATE_RECYCLE_BIN_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_recycle_bin_policy`](crate::Client::update_recycle_bin_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinPolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -11844,7 +11844,7 @@ impl UpdateRecycleBinPolicyRequest {
 /// Response of [`Client::update_recycle_bin_policy`](crate::Client::update_recycle_bin_policy).
 #[cfg(feature = "recycle-bin")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateRecycleBinPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -11854,7 +11854,7 @@ pub struct UpdateRecycleBinPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateRecycleBinPolicyResponse,
+    pub body: crate::models::UpdateRecycleBinPolicyResponseBody,
 }
 
 #[cfg(feature = "security-policies")]
@@ -11868,7 +11868,7 @@ const LIST_SECURITY_POLICIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_security_policies`](crate::Client::list_security_policies): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSecurityPoliciesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12003,7 +12003,7 @@ impl ListSecurityPoliciesRequest {
 /// Response of [`Client::list_security_policies`](crate::Client::list_security_policies).
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSecurityPoliciesResponse {
     /// The HTTP status code the server answered with.
@@ -12013,7 +12013,7 @@ pub struct ListSecurityPoliciesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSecurityPoliciesResponse,
+    pub body: crate::models::ListSecurityPoliciesResponseBody,
 }
 
 #[cfg(feature = "security-policies")]
@@ -12027,7 +12027,7 @@ const CREATE_SECURITY_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_security_policy`](crate::Client::create_security_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityPolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12075,7 +12075,7 @@ impl CreateSecurityPolicyRequest {
 /// Response of [`Client::create_security_policy`](crate::Client::create_security_policy).
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -12085,7 +12085,7 @@ pub struct CreateSecurityPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateSecurityPolicyResponse,
+    pub body: crate::models::CreateSecurityPolicyResponseBody,
 }
 
 #[cfg(feature = "security-policies")]
@@ -12099,7 +12099,7 @@ const SHOW_SECURITY_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_security_policy`](crate::Client::show_security_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSecurityPolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12143,7 +12143,7 @@ impl ShowSecurityPolicyRequest {
 /// Response of [`Client::show_security_policy`](crate::Client::show_security_policy).
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSecurityPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -12153,7 +12153,7 @@ pub struct ShowSecurityPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSecurityPolicyResponse,
+    pub body: crate::models::ShowSecurityPolicyResponseBody,
 }
 
 #[cfg(feature = "security-policies")]
@@ -12167,7 +12167,7 @@ const UPDATE_SECURITY_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_security_policy`](crate::Client::update_security_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12229,7 +12229,7 @@ impl UpdateSecurityPolicyRequest {
 /// Response of [`Client::update_security_policy`](crate::Client::update_security_policy).
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -12239,7 +12239,7 @@ pub struct UpdateSecurityPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateSecurityPolicyResponse,
+    pub body: crate::models::UpdateSecurityPolicyResponseBody,
 }
 
 #[cfg(feature = "security-policies")]
@@ -12253,7 +12253,7 @@ const DELETE_SECURITY_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_security_policy`](crate::Client::delete_security_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSecurityPolicyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12297,7 +12297,7 @@ impl DeleteSecurityPolicyRequest {
 /// Response of [`Client::delete_security_policy`](crate::Client::delete_security_policy).
 #[cfg(feature = "security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSecurityPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -12319,7 +12319,7 @@ const LIST_SYSTEM_SECURITY_POLICIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_system_security_policies`](crate::Client::list_system_security_policies): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "system-security-policies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSystemSecurityPoliciesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12349,7 +12349,7 @@ impl ListSystemSecurityPoliciesRequest {
 /// Response of [`Client::list_system_security_policies`](crate::Client::list_system_security_policies).
 #[cfg(feature = "system-security-policies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSystemSecurityPoliciesResponse {
     /// The HTTP status code the server answered with.
@@ -12359,7 +12359,7 @@ pub struct ListSystemSecurityPoliciesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSystemSecurityPoliciesResponse,
+    pub body: crate::models::ListSystemSecurityPoliciesResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -12373,7 +12373,7 @@ const LIST_LISTENER_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_listener_tags`](crate::Client::list_listener_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListListenerTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12403,7 +12403,7 @@ impl ListListenerTagsRequest {
 /// Response of [`Client::list_listener_tags`](crate::Client::list_listener_tags).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListListenerTagsResponse {
     /// The HTTP status code the server answered with.
@@ -12413,7 +12413,7 @@ pub struct ListListenerTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListListenerTagsResponse,
+    pub body: crate::models::ListListenerTagsResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -12427,7 +12427,7 @@ const SHOW_LISTENER_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_listener_tags`](crate::Client::show_listener_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowListenerTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12471,7 +12471,7 @@ impl ShowListenerTagsRequest {
 /// Response of [`Client::show_listener_tags`](crate::Client::show_listener_tags).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowListenerTagsResponse {
     /// The HTTP status code the server answered with.
@@ -12481,7 +12481,7 @@ pub struct ShowListenerTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowListenerTagsResponse,
+    pub body: crate::models::ShowListenerTagsResponseBody,
 }
 
 #[cfg(feature = "listeners")]
@@ -12495,7 +12495,7 @@ const CHANGE_LISTENER_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_listener_tags`](crate::Client::change_listener_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeListenerTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12557,7 +12557,7 @@ impl ChangeListenerTagsRequest {
 /// Response of [`Client::change_listener_tags`](crate::Client::change_listener_tags).
 #[cfg(feature = "listeners")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeListenerTagsResponse {
     /// The HTTP status code the server answered with.
@@ -12579,7 +12579,7 @@ const LIST_LOADBALANCER_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_loadbalancer_tags`](crate::Client::list_loadbalancer_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLoadbalancerTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12609,7 +12609,7 @@ impl ListLoadbalancerTagsRequest {
 /// Response of [`Client::list_loadbalancer_tags`](crate::Client::list_loadbalancer_tags).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListLoadbalancerTagsResponse {
     /// The HTTP status code the server answered with.
@@ -12619,7 +12619,7 @@ pub struct ListLoadbalancerTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListLoadbalancerTagsResponse,
+    pub body: crate::models::ListLoadbalancerTagsResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -12633,7 +12633,7 @@ const SHOW_LOADBALANCER_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_loadbalancer_tags`](crate::Client::show_loadbalancer_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadbalancerTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12677,7 +12677,7 @@ impl ShowLoadbalancerTagsRequest {
 /// Response of [`Client::show_loadbalancer_tags`](crate::Client::show_loadbalancer_tags).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowLoadbalancerTagsResponse {
     /// The HTTP status code the server answered with.
@@ -12687,7 +12687,7 @@ pub struct ShowLoadbalancerTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowLoadbalancerTagsResponse,
+    pub body: crate::models::ShowLoadbalancerTagsResponseBody,
 }
 
 #[cfg(feature = "loadbalancers")]
@@ -12701,7 +12701,7 @@ const CHANGE_LOADBALANCER_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::change_loadbalancer_tags`](crate::Client::change_loadbalancer_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeLoadbalancerTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -12763,7 +12763,7 @@ impl ChangeLoadbalancerTagsRequest {
 /// Response of [`Client::change_loadbalancer_tags`](crate::Client::change_loadbalancer_tags).
 #[cfg(feature = "loadbalancers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ChangeLoadbalancerTagsResponse {
     /// The HTTP status code the server answered with.
@@ -12785,7 +12785,7 @@ const LIST_API_VERSIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_api_versions`](crate::Client::list_api_versions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "versions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListApiVersionsRequest {}
 #[cfg(feature = "versions")]
@@ -12799,7 +12799,7 @@ impl ListApiVersionsRequest {
 /// Response of [`Client::list_api_versions`](crate::Client::list_api_versions).
 #[cfg(feature = "versions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListApiVersionsResponse {
     /// The HTTP status code the server answered with.
@@ -12809,7 +12809,7 @@ pub struct ListApiVersionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListApiVersionsResponse,
+    pub body: crate::models::ListApiVersionsResponseBody,
 }
 
 impl crate::Client {
@@ -12828,6 +12828,22 @@ impl crate::Client {
     ///   如可以选az2和az3，但不能选择az1和az3。你可以选择多个可用区，只要这些可用区在一个子集中
     ///
     /// `GET /v3/{project_id}/elb/availability-zones`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListAvailabilityZonesRequest;
+    ///
+    /// let request = ListAvailabilityZonesRequest::new();
+    /// match client.list_availability_zones(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "availability-zones")]
     pub async fn list_availability_zones(
         &self,
@@ -12858,6 +12874,22 @@ impl crate::Client {
     /// 查询ELB证书列表。
     ///
     /// `GET /v3/{project_id}/elb/certificates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListCertificatesRequest;
+    ///
+    /// let request = ListCertificatesRequest::new();
+    /// match client.list_certificates(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "certificates")]
     pub async fn list_certificates(
         &self,
@@ -12978,6 +13010,22 @@ impl crate::Client {
     /// 创建用于弹性负载均衡器HTTPS/TLS/QUIC协议监听器的证书。支持关联云证书与管理服务(CCM)的证书，或者使用自有证书。
     ///
     /// `POST /v3/{project_id}/elb/certificates`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateCertificateRequest;
+    ///
+    /// let request = CreateCertificateRequest::new();
+    /// match client.create_certificate(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "certificates")]
     pub async fn create_certificate(
         &self,
@@ -13003,6 +13051,22 @@ impl crate::Client {
     /// 批量删除证书。
     ///
     /// `POST /v3/{project_id}/elb/certificates/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchDeleteCertificatesRequest;
+    ///
+    /// let request = BatchDeleteCertificatesRequest::new();
+    /// match client.batch_delete_certificates(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "certificates")]
     pub async fn batch_delete_certificates(
         &self,
@@ -13028,6 +13092,22 @@ impl crate::Client {
     /// 查询证书私钥回显开关的状态。该开关用于设置各个ELB证书接口的响应字段private_key和enc_private_key是否展示。若开启则这些接口返回私钥内容；不开启则返回脱敏后内容（******）。该开关影响整个租户项目（project），默认开启。
     ///
     /// `GET /v3/{project_id}/elb/certificates/settings/private-key-echo`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowCertificatePrivateKeyEchoRequest;
+    ///
+    /// let request = ShowCertificatePrivateKeyEchoRequest::new();
+    /// match client.show_certificate_private_key_echo(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "certificates")]
     pub async fn show_certificate_private_key_echo(
         &self,
@@ -13048,6 +13128,22 @@ impl crate::Client {
     /// 开启或关闭ELB证书的私钥字段回显开关。该开关用于设置各个ELB证书接口的响应字段private_key和enc_private_key是否展示。若开启则证书的详情、列表、更新和创建接口返回私钥内容；不开启则返回脱敏后内容（******）。该开关影响整个租户项目（project），默认开启。
     ///
     /// `POST /v3/{project_id}/elb/certificates/settings/private-key-echo`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateCertificatePrivateKeyEchoRequest;
+    ///
+    /// let request = CreateCertificatePrivateKeyEchoRequest::new();
+    /// match client.create_certificate_private_key_echo(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "certificates")]
     pub async fn create_certificate_private_key_echo(
         &self,
@@ -13073,6 +13169,23 @@ impl crate::Client {
     /// 查询ELB证书详情。
     ///
     /// `GET /v3/{project_id}/elb/certificates/{certificate_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowCertificateRequest;
+    ///
+    /// let request = ShowCertificateRequest::new()
+    ///     .certificate_id("your-certificate-id");
+    /// match client.show_certificate(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "certificates")]
     pub async fn show_certificate(
         &self,
@@ -13095,6 +13208,23 @@ impl crate::Client {
     /// 注意：更新证书会影响当前证书已关联的监听器，请谨慎操作。
     ///
     /// `PUT /v3/{project_id}/elb/certificates/{certificate_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateCertificateRequest;
+    ///
+    /// let request = UpdateCertificateRequest::new()
+    ///     .certificate_id("your-certificate-id");
+    /// match client.update_certificate(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "certificates")]
     pub async fn update_certificate(
         &self,
@@ -13121,6 +13251,23 @@ impl crate::Client {
     /// 删除ELB证书。若是删除source&#x3D;scm的证书，关联的云证书与管理服务（CCM）中的证书不会被删除。若想删除已关联到监听器的证书，则需要先解除监听器和证书的绑定关系。
     ///
     /// `DELETE /v3/{project_id}/elb/certificates/{certificate_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteCertificateRequest;
+    ///
+    /// let request = DeleteCertificateRequest::new()
+    ///     .certificate_id("your-certificate-id");
+    /// match client.delete_certificate(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "certificates")]
     pub async fn delete_certificate(
         &self,
@@ -13141,6 +13288,22 @@ impl crate::Client {
     /// 查询当前租户ELB服务的特性配置。
     ///
     /// `GET /v3/{project_id}/elb/feature/configs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListFeatureConfigsRequest;
+    ///
+    /// let request = ListFeatureConfigsRequest::new();
+    /// match client.list_feature_configs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "feature")]
     pub async fn list_feature_configs(
         &self,
@@ -13162,6 +13325,22 @@ impl crate::Client {
     /// 查询当前局点可用的负载均衡器规格。用于在创建独享型负载均衡器时指定4层或7层规格。
     ///
     /// `GET /v3/{project_id}/elb/flavors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListFlavorsRequest;
+    ///
+    /// let request = ListFlavorsRequest::new();
+    /// match client.list_flavors(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "flavors")]
     pub async fn list_flavors(
         &self,
@@ -13232,6 +13411,23 @@ impl crate::Client {
     /// 查询规格的详情。
     ///
     /// `GET /v3/{project_id}/elb/flavors/{flavor_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowFlavorRequest;
+    ///
+    /// let request = ShowFlavorRequest::new()
+    ///     .flavor_id("your-flavor-id");
+    /// match client.show_flavor(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "flavors")]
     pub async fn show_flavor(
         &self,
@@ -13253,6 +13449,22 @@ impl crate::Client {
     /// 健康检查列表。
     ///
     /// `GET /v3/{project_id}/elb/healthmonitors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListHealthMonitorsRequest;
+    ///
+    /// let request = ListHealthMonitorsRequest::new();
+    /// match client.list_health_monitors(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "healthmonitors")]
     pub async fn list_health_monitors(
         &self,
@@ -13374,6 +13586,22 @@ impl crate::Client {
     /// 创建健康检查。
     ///
     /// `POST /v3/{project_id}/elb/healthmonitors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateHealthMonitorRequest;
+    ///
+    /// let request = CreateHealthMonitorRequest::new();
+    /// match client.create_health_monitor(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "healthmonitors")]
     pub async fn create_health_monitor(
         &self,
@@ -13399,6 +13627,23 @@ impl crate::Client {
     /// 查询健康检查详情。
     ///
     /// `GET /v3/{project_id}/elb/healthmonitors/{healthmonitor_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowHealthMonitorRequest;
+    ///
+    /// let request = ShowHealthMonitorRequest::new()
+    ///     .healthmonitor_id("your-healthmonitor-id");
+    /// match client.show_health_monitor(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "healthmonitors")]
     pub async fn show_health_monitor(
         &self,
@@ -13420,6 +13665,23 @@ impl crate::Client {
     /// 更新健康检查。
     ///
     /// `PUT /v3/{project_id}/elb/healthmonitors/{healthmonitor_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateHealthMonitorRequest;
+    ///
+    /// let request = UpdateHealthMonitorRequest::new()
+    ///     .healthmonitor_id("your-healthmonitor-id");
+    /// match client.update_health_monitor(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "healthmonitors")]
     pub async fn update_health_monitor(
         &self,
@@ -13446,6 +13708,23 @@ impl crate::Client {
     /// 删除健康检查。
     ///
     /// `DELETE /v3/{project_id}/elb/healthmonitors/{healthmonitor_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteHealthMonitorRequest;
+    ///
+    /// let request = DeleteHealthMonitorRequest::new()
+    ///     .healthmonitor_id("your-healthmonitor-id");
+    /// match client.delete_health_monitor(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "healthmonitors")]
     pub async fn delete_health_monitor(
         &self,
@@ -13466,6 +13745,22 @@ impl crate::Client {
     /// 查询IP地址组列表。[荷兰region不支持IP地址组功能，请勿使用。](tag:dt)
     ///
     /// `GET /v3/{project_id}/elb/ipgroups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListIpGroupsRequest;
+    ///
+    /// let request = ListIpGroupsRequest::new();
+    /// match client.list_ip_groups(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ipgroups")]
     pub async fn list_ip_groups(
         &self,
@@ -13534,6 +13829,22 @@ impl crate::Client {
     /// [荷兰region不支持IP地址组功能，请勿使用。](tag:dt)
     ///
     /// `POST /v3/{project_id}/elb/ipgroups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateIpGroupRequest;
+    ///
+    /// let request = CreateIpGroupRequest::new();
+    /// match client.create_ip_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ipgroups")]
     pub async fn create_ip_group(
         &self,
@@ -13559,6 +13870,23 @@ impl crate::Client {
     /// 获取IP地址组详情。[荷兰region不支持IP地址组功能，请勿使用。](tag:dt)
     ///
     /// `GET /v3/{project_id}/elb/ipgroups/{ipgroup_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowIpGroupRequest;
+    ///
+    /// let request = ShowIpGroupRequest::new()
+    ///     .ipgroup_id("your-ipgroup-id");
+    /// match client.show_ip_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ipgroups")]
     pub async fn show_ip_group(
         &self,
@@ -13587,6 +13915,23 @@ impl crate::Client {
     /// [荷兰region不支持IP地址组功能，请勿使用。](tag:dt)
     ///
     /// `PUT /v3/{project_id}/elb/ipgroups/{ipgroup_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateIpGroupRequest;
+    ///
+    /// let request = UpdateIpGroupRequest::new()
+    ///     .ipgroup_id("your-ipgroup-id");
+    /// match client.update_ip_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ipgroups")]
     pub async fn update_ip_group(
         &self,
@@ -13613,6 +13958,23 @@ impl crate::Client {
     /// 删除IP地址组。已关联监听器的IP地址组无法直接删除，需要先解除关联关系。[荷兰region不支持IP地址组功能，请勿使用。](tag:dt)
     ///
     /// `DELETE /v3/{project_id}/elb/ipgroups/{ipgroup_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteIpGroupRequest;
+    ///
+    /// let request = DeleteIpGroupRequest::new()
+    ///     .ipgroup_id("your-ipgroup-id");
+    /// match client.delete_ip_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ipgroups")]
     pub async fn delete_ip_group(
         &self,
@@ -13635,6 +13997,23 @@ impl crate::Client {
     /// [荷兰region不支持该API](tag:dt)
     ///
     /// `POST /v3/{project_id}/elb/ipgroups/{ipgroup_id}/iplist/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchDeleteIpListRequest;
+    ///
+    /// let request = BatchDeleteIpListRequest::new()
+    ///     .ipgroup_id("your-ipgroup-id");
+    /// match client.batch_delete_ip_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ipgroups")]
     pub async fn batch_delete_ip_list(
         &self,
@@ -13666,6 +14045,23 @@ impl crate::Client {
     /// [荷兰region不支持该API](tag:dt)
     ///
     /// `POST /v3/{project_id}/elb/ipgroups/{ipgroup_id}/iplist/create-or-update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateIpListRequest;
+    ///
+    /// let request = UpdateIpListRequest::new()
+    ///     .ipgroup_id("your-ipgroup-id");
+    /// match client.update_ip_list(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ipgroups")]
     pub async fn update_ip_list(
         &self,
@@ -13692,6 +14088,23 @@ impl crate::Client {
     /// 查询IP地址组关联的监听器列表。
     ///
     /// `GET /v3/{project_id}/elb/ipgroups/{ipgroup_id}/related-listeners`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowIpGroupRelatedListenersRequest;
+    ///
+    /// let request = ShowIpGroupRelatedListenersRequest::new()
+    ///     .ipgroup_id("your-ipgroup-id");
+    /// match client.show_ip_group_related_listeners(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ipgroups")]
     pub async fn show_ip_group_related_listeners(
         &self,
@@ -13713,6 +14126,22 @@ impl crate::Client {
     /// 用于查询实例复制、实例升级等异步接口任务列表。
     ///
     /// `GET /v3/{project_id}/elb/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListJobsRequest;
+    ///
+    /// let request = ListJobsRequest::new();
+    /// match client.list_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn list_jobs(
         &self,
@@ -13742,6 +14171,23 @@ impl crate::Client {
     /// 用于查询实例复制、实例升级等异步接口任务的状态
     ///
     /// `GET /v3/{project_id}/elb/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowJobRequest;
+    ///
+    /// let request = ShowJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "jobs")]
     pub async fn show_job(
         &self,
@@ -13763,6 +14209,22 @@ impl crate::Client {
     /// 查询七层转发策略列表。
     ///
     /// `GET /v3/{project_id}/elb/l7policies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListL7PoliciesRequest;
+    ///
+    /// let request = ListL7PoliciesRequest::new();
+    /// match client.list_l7_policies(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn list_l7_policies(
         &self,
@@ -13888,6 +14350,22 @@ impl crate::Client {
     /// 创建七层转发策略。
     ///
     /// `POST /v3/{project_id}/elb/l7policies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateL7PolicyRequest;
+    ///
+    /// let request = CreateL7PolicyRequest::new();
+    /// match client.create_l7_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn create_l7_policy(
         &self,
@@ -13913,6 +14391,22 @@ impl crate::Client {
     /// 批量更新转发策略的优先级。
     ///
     /// `POST /v3/{project_id}/elb/l7policies/batch-update-priority`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchUpdatePoliciesPriorityRequest;
+    ///
+    /// let request = BatchUpdatePoliciesPriorityRequest::new();
+    /// match client.batch_update_policies_priority(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn batch_update_policies_priority(
         &self,
@@ -13938,6 +14432,22 @@ impl crate::Client {
     /// 查询当前项目下所有转发规则列表
     ///
     /// `GET /v3/{project_id}/elb/l7policies/rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListAllL7RulesRequest;
+    ///
+    /// let request = ListAllL7RulesRequest::new();
+    /// match client.list_all_l7_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn list_all_l7_rules(
         &self,
@@ -14027,6 +14537,23 @@ impl crate::Client {
     /// 查询七层转发策略详情。
     ///
     /// `GET /v3/{project_id}/elb/l7policies/{l7policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowL7PolicyRequest;
+    ///
+    /// let request = ShowL7PolicyRequest::new()
+    ///     .l7policy_id("your-l7policy-id");
+    /// match client.show_l7_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn show_l7_policy(
         &self,
@@ -14048,6 +14575,23 @@ impl crate::Client {
     /// 更新七层转发策略。
     ///
     /// `PUT /v3/{project_id}/elb/l7policies/{l7policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateL7PolicyRequest;
+    ///
+    /// let request = UpdateL7PolicyRequest::new()
+    ///     .l7policy_id("your-l7policy-id");
+    /// match client.update_l7_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn update_l7_policy(
         &self,
@@ -14074,6 +14618,23 @@ impl crate::Client {
     /// 删除七层转发策略。
     ///
     /// `DELETE /v3/{project_id}/elb/l7policies/{l7policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteL7PolicyRequest;
+    ///
+    /// let request = DeleteL7PolicyRequest::new()
+    ///     .l7policy_id("your-l7policy-id");
+    /// match client.delete_l7_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn delete_l7_policy(
         &self,
@@ -14094,6 +14655,23 @@ impl crate::Client {
     /// 查询转发规则列表。
     ///
     /// `GET /v3/{project_id}/elb/l7policies/{l7policy_id}/rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListL7RulesRequest;
+    ///
+    /// let request = ListL7RulesRequest::new()
+    ///     .l7policy_id("your-l7policy-id");
+    /// match client.list_l7_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn list_l7_rules(
         &self,
@@ -14176,6 +14754,23 @@ impl crate::Client {
     /// 创建七层转发规则。
     ///
     /// `POST /v3/{project_id}/elb/l7policies/{l7policy_id}/rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateL7RuleRequest;
+    ///
+    /// let request = CreateL7RuleRequest::new()
+    ///     .l7policy_id("your-l7policy-id");
+    /// match client.create_l7_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn create_l7_rule(
         &self,
@@ -14202,6 +14797,24 @@ impl crate::Client {
     /// 查询七层转发规则详情。
     ///
     /// `GET /v3/{project_id}/elb/l7policies/{l7policy_id}/rules/{l7rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowL7RuleRequest;
+    ///
+    /// let request = ShowL7RuleRequest::new()
+    ///     .l7policy_id("your-l7policy-id")
+    ///     .l7rule_id("your-l7rule-id");
+    /// match client.show_l7_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn show_l7_rule(
         &self,
@@ -14224,6 +14837,24 @@ impl crate::Client {
     /// 更新七层转发规则。
     ///
     /// `PUT /v3/{project_id}/elb/l7policies/{l7policy_id}/rules/{l7rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateL7RuleRequest;
+    ///
+    /// let request = UpdateL7RuleRequest::new()
+    ///     .l7policy_id("your-l7policy-id")
+    ///     .l7rule_id("your-l7rule-id");
+    /// match client.update_l7_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn update_l7_rule(
         &self,
@@ -14251,6 +14882,24 @@ impl crate::Client {
     /// 删除七层转发规则。
     ///
     /// `DELETE /v3/{project_id}/elb/l7policies/{l7policy_id}/rules/{l7rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteL7RuleRequest;
+    ///
+    /// let request = DeleteL7RuleRequest::new()
+    ///     .l7policy_id("your-l7policy-id")
+    ///     .l7rule_id("your-l7rule-id");
+    /// match client.delete_l7_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "l7policies")]
     pub async fn delete_l7_rule(
         &self,
@@ -14272,6 +14921,22 @@ impl crate::Client {
     /// 查询监听器列表。
     ///
     /// `GET /v3/{project_id}/elb/listeners`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListListenersRequest;
+    ///
+    /// let request = ListListenersRequest::new();
+    /// match client.list_listeners(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn list_listeners(
         &self,
@@ -14480,6 +15145,22 @@ impl crate::Client {
     /// 创建监听器。支持通过该接口创建独享型及共享型ELB实例下的监听器。
     ///
     /// `POST /v3/{project_id}/elb/listeners`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateListenerRequest;
+    ///
+    /// let request = CreateListenerRequest::new();
+    /// match client.create_listener(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn create_listener(
         &self,
@@ -14505,6 +15186,22 @@ impl crate::Client {
     /// 批量删除监听器。
     ///
     /// `POST /v3/{project_id}/elb/listeners/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchDeleteListenersRequest;
+    ///
+    /// let request = BatchDeleteListenersRequest::new();
+    /// match client.batch_delete_listeners(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn batch_delete_listeners(
         &self,
@@ -14530,6 +15227,23 @@ impl crate::Client {
     /// 查询监听器详情。
     ///
     /// `GET /v3/{project_id}/elb/listeners/{listener_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowListenerRequest;
+    ///
+    /// let request = ShowListenerRequest::new()
+    ///     .listener_id("your-listener-id");
+    /// match client.show_listener(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn show_listener(
         &self,
@@ -14551,6 +15265,23 @@ impl crate::Client {
     /// 更新监听器。
     ///
     /// `PUT /v3/{project_id}/elb/listeners/{listener_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateListenerRequest;
+    ///
+    /// let request = UpdateListenerRequest::new()
+    ///     .listener_id("your-listener-id");
+    /// match client.update_listener(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn update_listener(
         &self,
@@ -14577,6 +15308,23 @@ impl crate::Client {
     /// 删除监听器。
     ///
     /// `DELETE /v3/{project_id}/elb/listeners/{listener_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteListenerRequest;
+    ///
+    /// let request = DeleteListenerRequest::new()
+    ///     .listener_id("your-listener-id");
+    /// match client.delete_listener(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn delete_listener(
         &self,
@@ -14604,6 +15352,23 @@ impl crate::Client {
     /// - 七层转发策略配置为重定向到监听器，该转发策略不会进行复制。
     ///
     /// `POST /v3/{project_id}/elb/listeners/{listener_id}/clone`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CloneListenerRequest;
+    ///
+    /// let request = CloneListenerRequest::new()
+    ///     .listener_id("your-listener-id");
+    /// match client.clone_listener(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn clone_listener(
         &self,
@@ -14630,6 +15395,23 @@ impl crate::Client {
     /// 删除监听器且级联删除其下子资源（删除监听器、转发策略等，解绑后端服务器组）。
     ///
     /// `DELETE /v3/{project_id}/elb/listeners/{listener_id}/force`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteListenerForceRequest;
+    ///
+    /// let request = DeleteListenerForceRequest::new()
+    ///     .listener_id("your-listener-id");
+    /// match client.delete_listener_force(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn delete_listener_force(
         &self,
@@ -14650,6 +15432,22 @@ impl crate::Client {
     /// 查询负载均衡器列表。
     ///
     /// `GET /v3/{project_id}/elb/loadbalancers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListLoadBalancersRequest;
+    ///
+    /// let request = ListLoadBalancersRequest::new();
+    /// match client.list_load_balancers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn list_load_balancers(
         &self,
@@ -14928,6 +15726,22 @@ impl crate::Client {
     ///    - 必须要指定网关型规格，通过参数gw_flavor_id传入。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateLoadBalancerRequest;
+    ///
+    /// let request = CreateLoadBalancerRequest::new();
+    /// match client.create_load_balancer(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn create_load_balancer(
         &self,
@@ -14966,6 +15780,22 @@ impl crate::Client {
     /// - 批量创建独享型和共享型实例时，请求体传参规则有所不同，具体见请求体说明中各个参数的解释。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/batch-create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchCreateLoadBalancersRequest;
+    ///
+    /// let request = BatchCreateLoadBalancersRequest::new();
+    /// match client.batch_create_load_balancers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn batch_create_load_balancers(
         &self,
@@ -14991,6 +15821,22 @@ impl crate::Client {
     /// 批量删除负载均衡器。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchDeleteLoadbalancersRequest;
+    ///
+    /// let request = BatchDeleteLoadbalancersRequest::new();
+    /// match client.batch_delete_loadbalancers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn batch_delete_loadbalancers(
         &self,
@@ -15019,6 +15865,22 @@ impl crate::Client {
     /// 3. 按需按使用量计费转按需按规格计费。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/change-charge-mode`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ChangeLoadbalancerChargeModeRequest;
+    ///
+    /// let request = ChangeLoadbalancerChargeModeRequest::new();
+    /// match client.change_loadbalancer_charge_mode(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn change_loadbalancer_charge_mode(
         &self,
@@ -15044,6 +15906,23 @@ impl crate::Client {
     /// 查询负载均衡器详情。
     ///
     /// `GET /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowLoadBalancerRequest;
+    ///
+    /// let request = ShowLoadBalancerRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.show_load_balancer(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn show_load_balancer(
         &self,
@@ -15065,6 +15944,23 @@ impl crate::Client {
     /// 更新负载均衡器。
     ///
     /// `PUT /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateLoadBalancerRequest;
+    ///
+    /// let request = UpdateLoadBalancerRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.update_load_balancer(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn update_load_balancer(
         &self,
@@ -15091,6 +15987,23 @@ impl crate::Client {
     /// 删除负载均衡器。
     ///
     /// `DELETE /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteLoadBalancerRequest;
+    ///
+    /// let request = DeleteLoadBalancerRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.delete_load_balancer(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn delete_load_balancer(
         &self,
@@ -15111,6 +16024,23 @@ impl crate::Client {
     /// 给负载均衡器新增可用区。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/availability-zone/batch-add`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchAddAvailableZonesRequest;
+    ///
+    /// let request = BatchAddAvailableZonesRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.batch_add_available_zones(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn batch_add_available_zones(
         &self,
@@ -15138,6 +16068,23 @@ impl crate::Client {
     /// &gt; 移除可用区可能导致已有连接断开，请谨慎操作。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/availability-zone/batch-remove`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchRemoveAvailableZonesRequest;
+    ///
+    /// let request = BatchRemoveAvailableZonesRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.batch_remove_available_zones(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn batch_remove_available_zones(
         &self,
@@ -15164,6 +16111,23 @@ impl crate::Client {
     /// 复制已有的负载均衡器实例。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/clone`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CloneLoadbalancerRequest;
+    ///
+    /// let request = CloneLoadbalancerRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.clone_loadbalancer(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn clone_loadbalancer(
         &self,
@@ -15190,6 +16154,23 @@ impl crate::Client {
     /// 删除负载均衡器且级联删除其下子资源（删除负载均衡器及其绑定的监听器、后端服务器等一系列资源）。以及根据需要删除或解绑后端服务器组和LB关联的EIP。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/delete-cascade`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteLoadBalancerCascadeRequest;
+    ///
+    /// let request = DeleteLoadBalancerCascadeRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.delete_load_balancer_cascade(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn delete_load_balancer_cascade(
         &self,
@@ -15216,6 +16197,23 @@ impl crate::Client {
     /// 注意：只返回启用的域名类型对应的配置。若只开启公网域名解析，则只返回该负载均衡器的公网IP的域名解析配置；若负载均衡器的公网域名解析和私网域名解析都没有开启，则该返回空列表。
     ///
     /// `GET /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/dns/ips`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListDomainIPsRequest;
+    ///
+    /// let request = ListDomainIPsRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.list_domain_i_ps(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn list_domain_i_ps(
         &self,
@@ -15273,6 +16271,23 @@ impl crate::Client {
     /// 批量将IP地址从ELB实例域名解析中移除。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/dns/ips/batch-disable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchDisableDomainIPsRequest;
+    ///
+    /// let request = BatchDisableDomainIPsRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.batch_disable_domain_i_ps(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn batch_disable_domain_i_ps(
         &self,
@@ -15299,6 +16314,23 @@ impl crate::Client {
     /// 批量将IP地址加入ELB实例域名解析中。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/dns/ips/batch-enable`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchEnableDomainIPsRequest;
+    ///
+    /// let request = BatchEnableDomainIPsRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.batch_enable_domain_i_ps(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn batch_enable_domain_i_ps(
         &self,
@@ -15325,6 +16357,23 @@ impl crate::Client {
     /// 配置系统默认的负载均衡器域名解析。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/dns/system-default-config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateSystemDefaultDomainConfigRequest;
+    ///
+    /// let request = UpdateSystemDefaultDomainConfigRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.update_system_default_domain_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn update_system_default_domain_config(
         &self,
@@ -15351,6 +16400,23 @@ impl crate::Client {
     /// 自定义配置负载均衡器域名解析。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/dns/user-defined-config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateUserDefinedDomainConfigRequest;
+    ///
+    /// let request = UpdateUserDefinedDomainConfigRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.update_user_defined_domain_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn update_user_defined_domain_config(
         &self,
@@ -15377,6 +16443,23 @@ impl crate::Client {
     /// 查询指定ELB实例的特性配置情况。
     ///
     /// `GET /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/features`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListLoadbalancerFeatureRequest;
+    ///
+    /// let request = ListLoadbalancerFeatureRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.list_loadbalancer_feature(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn list_loadbalancer_feature(
         &self,
@@ -15404,6 +16487,23 @@ impl crate::Client {
     /// - 若是共享型LB下的后端服务器组，无论是否多挂都只删除，不解绑。](tag:hws,hws_hk)
     ///
     /// `DELETE /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/force-elb`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteLoadBalancerForceRequest;
+    ///
+    /// let request = DeleteLoadBalancerForceRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.delete_load_balancer_force(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn delete_load_balancer_force(
         &self,
@@ -15424,6 +16524,23 @@ impl crate::Client {
     /// 查询负载均衡内部转发用的IP。
     ///
     /// `GET /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/local-ports`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowLoadBalancerPortsRequest;
+    ///
+    /// let request = ShowLoadBalancerPortsRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.show_load_balancer_ports(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn show_load_balancer_ports(
         &self,
@@ -15488,6 +16605,23 @@ impl crate::Client {
     /// 该接口返回member的operating_status&#x3D;DISABLE。
     ///
     /// `GET /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/statuses`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowLoadBalancerStatusRequest;
+    ///
+    /// let request = ShowLoadBalancerStatusRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.show_load_balancer_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn show_load_balancer_status(
         &self,
@@ -15509,6 +16643,23 @@ impl crate::Client {
     /// 查询负载均衡拓扑，将负载均衡器及其包含的监听器、后端服务器组以拓扑的形式展示。
     ///
     /// `GET /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/topology`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowLoadBalancerTopologyRequest;
+    ///
+    /// let request = ShowLoadBalancerTopologyRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.show_load_balancer_topology(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn show_load_balancer_topology(
         &self,
@@ -15544,6 +16695,23 @@ impl crate::Client {
     /// 升级负载均衡器类型。支持将共享型ELB升级为独享型ELB，但不支持独享型降级为共享型。
     ///
     /// `POST /v3/{project_id}/elb/loadbalancers/{loadbalancer_id}/upgrade`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpgradeLoadbalancerRequest;
+    ///
+    /// let request = UpgradeLoadbalancerRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.upgrade_loadbalancer(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn upgrade_loadbalancer(
         &self,
@@ -15570,6 +16738,22 @@ impl crate::Client {
     /// 查询云日志列表。
     ///
     /// `GET /v3/{project_id}/elb/logtanks`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListLogtanksRequest;
+    ///
+    /// let request = ListLogtanksRequest::new();
+    /// match client.list_logtanks(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "logtanks")]
     pub async fn list_logtanks(
         &self,
@@ -15633,6 +16817,22 @@ impl crate::Client {
     /// 创建云日志。
     ///
     /// `POST /v3/{project_id}/elb/logtanks`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateLogtankRequest;
+    ///
+    /// let request = CreateLogtankRequest::new();
+    /// match client.create_logtank(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "logtanks")]
     pub async fn create_logtank(
         &self,
@@ -15658,6 +16858,23 @@ impl crate::Client {
     /// 云日志详情。
     ///
     /// `GET /v3/{project_id}/elb/logtanks/{logtank_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowLogtankRequest;
+    ///
+    /// let request = ShowLogtankRequest::new()
+    ///     .logtank_id("your-logtank-id");
+    /// match client.show_logtank(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "logtanks")]
     pub async fn show_logtank(
         &self,
@@ -15679,6 +16896,23 @@ impl crate::Client {
     /// 更新云日志。
     ///
     /// `PUT /v3/{project_id}/elb/logtanks/{logtank_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateLogtankRequest;
+    ///
+    /// let request = UpdateLogtankRequest::new()
+    ///     .logtank_id("your-logtank-id");
+    /// match client.update_logtank(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "logtanks")]
     pub async fn update_logtank(
         &self,
@@ -15705,6 +16939,23 @@ impl crate::Client {
     /// 删除云日志。
     ///
     /// `DELETE /v3/{project_id}/elb/logtanks/{logtank_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteLogtankRequest;
+    ///
+    /// let request = DeleteLogtankRequest::new()
+    ///     .logtank_id("your-logtank-id");
+    /// match client.delete_logtank(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "logtanks")]
     pub async fn delete_logtank(
         &self,
@@ -15725,6 +16976,22 @@ impl crate::Client {
     /// 主备后端服务器组列表。
     ///
     /// `GET /v3/{project_id}/elb/master-slave-pools`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListMasterSlavePoolsRequest;
+    ///
+    /// let request = ListMasterSlavePoolsRequest::new();
+    /// match client.list_master_slave_pools(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "master-slave-pools")]
     pub async fn list_master_slave_pools(
         &self,
@@ -15881,6 +17148,22 @@ impl crate::Client {
     /// 创建主备后端服务器组。
     ///
     /// `POST /v3/{project_id}/elb/master-slave-pools`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateMasterSlavePoolRequest;
+    ///
+    /// let request = CreateMasterSlavePoolRequest::new();
+    /// match client.create_master_slave_pool(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "master-slave-pools")]
     pub async fn create_master_slave_pool(
         &self,
@@ -15906,6 +17189,23 @@ impl crate::Client {
     /// 主备后端服务器组详情。
     ///
     /// `GET /v3/{project_id}/elb/master-slave-pools/{pool_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowMasterSlavePoolRequest;
+    ///
+    /// let request = ShowMasterSlavePoolRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.show_master_slave_pool(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "master-slave-pools")]
     pub async fn show_master_slave_pool(
         &self,
@@ -15927,6 +17227,23 @@ impl crate::Client {
     /// 删除主备后端服务器组。
     ///
     /// `DELETE /v3/{project_id}/elb/master-slave-pools/{pool_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteMasterSlavePoolRequest;
+    ///
+    /// let request = DeleteMasterSlavePoolRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.delete_master_slave_pool(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "master-slave-pools")]
     pub async fn delete_master_slave_pool(
         &self,
@@ -15947,6 +17264,22 @@ impl crate::Client {
     /// 查询当前项目下的后端服务器列表。
     ///
     /// `GET /v3/{project_id}/elb/members`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListAllMembersRequest;
+    ///
+    /// let request = ListAllMembersRequest::new();
+    /// match client.list_all_members(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "members")]
     pub async fn list_all_members(
         &self,
@@ -16059,6 +17392,23 @@ impl crate::Client {
     /// 查询后端服务器检测任务的结果。
     ///
     /// `GET /v3/{project_id}/elb/members/check/jobs/{job_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowMemberHealthCheckJobRequest;
+    ///
+    /// let request = ShowMemberHealthCheckJobRequest::new()
+    ///     .job_id("your-job-id");
+    /// match client.show_member_health_check_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "members")]
     pub async fn show_member_health_check_job(
         &self,
@@ -16080,6 +17430,23 @@ impl crate::Client {
     /// 创建后端服务器检测任务。包括后端服务器的配置、ACL规则和安全组规则检查。
     ///
     /// `POST /v3/{project_id}/elb/members/{member_id}/health-check`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateMemberHealthCheckJobRequest;
+    ///
+    /// let request = CreateMemberHealthCheckJobRequest::new()
+    ///     .member_id("your-member-id");
+    /// match client.create_member_health_check_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "members")]
     pub async fn create_member_health_check_job(
         &self,
@@ -16106,6 +17473,22 @@ impl crate::Client {
     /// 查询后端服务器组列表。
     ///
     /// `GET /v3/{project_id}/elb/pools`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListPoolsRequest;
+    ///
+    /// let request = ListPoolsRequest::new();
+    /// match client.list_pools(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn list_pools(
         &self,
@@ -16293,6 +17676,22 @@ impl crate::Client {
     /// 创建后端服务器组。
     ///
     /// `POST /v3/{project_id}/elb/pools`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreatePoolRequest;
+    ///
+    /// let request = CreatePoolRequest::new();
+    /// match client.create_pool(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn create_pool(
         &self,
@@ -16318,6 +17717,22 @@ impl crate::Client {
     /// 批量删除后端服务器组。
     ///
     /// `POST /v3/{project_id}/elb/pools/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchDeletePoolsRequest;
+    ///
+    /// let request = BatchDeletePoolsRequest::new();
+    /// match client.batch_delete_pools(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn batch_delete_pools(
         &self,
@@ -16343,6 +17758,23 @@ impl crate::Client {
     /// 后端服务器组详情。
     ///
     /// `GET /v3/{project_id}/elb/pools/{pool_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowPoolRequest;
+    ///
+    /// let request = ShowPoolRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.show_pool(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn show_pool(
         &self,
@@ -16364,6 +17796,23 @@ impl crate::Client {
     /// 更新后端服务器组。
     ///
     /// `PUT /v3/{project_id}/elb/pools/{pool_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdatePoolRequest;
+    ///
+    /// let request = UpdatePoolRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.update_pool(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn update_pool(
         &self,
@@ -16390,6 +17839,23 @@ impl crate::Client {
     /// 删除后端服务器组。
     ///
     /// `DELETE /v3/{project_id}/elb/pools/{pool_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeletePoolRequest;
+    ///
+    /// let request = DeletePoolRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.delete_pool(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn delete_pool(
         &self,
@@ -16410,6 +17876,23 @@ impl crate::Client {
     /// 级联删除后端服务器组，包含在此后端服务器组下的所有后端服务器和健康检查也将被删除。
     ///
     /// `DELETE /v3/{project_id}/elb/pools/{pool_id}/delete-cascade`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeletePoolCascadeRequest;
+    ///
+    /// let request = DeletePoolCascadeRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.delete_pool_cascade(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn delete_pool_cascade(
         &self,
@@ -16430,6 +17913,23 @@ impl crate::Client {
     /// Pool下的后端服务器列表。
     ///
     /// `GET /v3/{project_id}/elb/pools/{pool_id}/members`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListMembersRequest;
+    ///
+    /// let request = ListMembersRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.list_members(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn list_members(
         &self,
@@ -16551,6 +18051,23 @@ impl crate::Client {
     /// 创建后端服务器。
     ///
     /// `POST /v3/{project_id}/elb/pools/{pool_id}/members`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateMemberRequest;
+    ///
+    /// let request = CreateMemberRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.create_member(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn create_member(
         &self,
@@ -16577,6 +18094,23 @@ impl crate::Client {
     /// 在指定pool下批量创建后端服务器。一次最多创建200个。
     ///
     /// `POST /v3/{project_id}/elb/pools/{pool_id}/members/batch-add`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchCreateMembersRequest;
+    ///
+    /// let request = BatchCreateMembersRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.batch_create_members(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn batch_create_members(
         &self,
@@ -16603,6 +18137,23 @@ impl crate::Client {
     /// 在指定pool下批量删除后端服务器。一次最多添加200个。
     ///
     /// `POST /v3/{project_id}/elb/pools/{pool_id}/members/batch-delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchDeleteMembersRequest;
+    ///
+    /// let request = BatchDeleteMembersRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.batch_delete_members(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn batch_delete_members(
         &self,
@@ -16629,6 +18180,23 @@ impl crate::Client {
     /// 在指定pool下批量更新后端服务器。一次最多添加200个。
     ///
     /// `POST /v3/{project_id}/elb/pools/{pool_id}/members/batch-update`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::BatchUpdateMembersRequest;
+    ///
+    /// let request = BatchUpdateMembersRequest::new()
+    ///     .pool_id("your-pool-id");
+    /// match client.batch_update_members(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn batch_update_members(
         &self,
@@ -16655,6 +18223,24 @@ impl crate::Client {
     /// 后端服务器详情。
     ///
     /// `GET /v3/{project_id}/elb/pools/{pool_id}/members/{member_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowMemberRequest;
+    ///
+    /// let request = ShowMemberRequest::new()
+    ///     .pool_id("your-pool-id")
+    ///     .member_id("your-member-id");
+    /// match client.show_member(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn show_member(
         &self,
@@ -16677,6 +18263,24 @@ impl crate::Client {
     /// 更新后端服务器。
     ///
     /// `PUT /v3/{project_id}/elb/pools/{pool_id}/members/{member_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateMemberRequest;
+    ///
+    /// let request = UpdateMemberRequest::new()
+    ///     .member_id("your-member-id")
+    ///     .pool_id("your-pool-id");
+    /// match client.update_member(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn update_member(
         &self,
@@ -16704,6 +18308,24 @@ impl crate::Client {
     /// 删除后端服务器。
     ///
     /// `DELETE /v3/{project_id}/elb/pools/{pool_id}/members/{member_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteMemberRequest;
+    ///
+    /// let request = DeleteMemberRequest::new()
+    ///     .pool_id("your-pool-id")
+    ///     .member_id("your-member-id");
+    /// match client.delete_member(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "pools")]
     pub async fn delete_member(
         &self,
@@ -16737,6 +18359,22 @@ impl crate::Client {
     /// [不支持传入l7_flavor_id。](tag:hcso,hk_vdf,srg,fcs)
     ///
     /// `GET /v3/{project_id}/elb/preoccupy-ip-num`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CountPreoccupyIpNumRequest;
+    ///
+    /// let request = CountPreoccupyIpNumRequest::new();
+    /// match client.count_preoccupy_ip_num(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "preoccupy-ip-num")]
     pub async fn count_preoccupy_ip_num(
         &self,
@@ -16779,6 +18417,22 @@ impl crate::Client {
     /// 查询指定项目中负载均衡相关的各类资源的当前配额。接口返回只包含总配额，不包含已使用配额。若需要查询已使用配额，可使用查询配额使用详情（GET /v3/{project_id}/elb/quotas/details）接口。
     ///
     /// `GET /v3/{project_id}/elb/quotas`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowQuotaRequest;
+    ///
+    /// let request = ShowQuotaRequest::new();
+    /// match client.show_quota(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "quotas")]
     pub async fn show_quota(
         &self,
@@ -16799,6 +18453,22 @@ impl crate::Client {
     /// 查询负载均衡服务相关的各类资源的当前配额和已使用配额。
     ///
     /// `GET /v3/{project_id}/elb/quotas/details`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListQuotaDetailsRequest;
+    ///
+    /// let request = ListQuotaDetailsRequest::new();
+    /// match client.list_quota_details(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "quotas")]
     pub async fn list_quota_details(
         &self,
@@ -16827,6 +18497,22 @@ impl crate::Client {
     /// 查询回收站的配置。
     ///
     /// `GET /v3/{project_id}/elb/recycle-bin`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowRecycleBinRequest;
+    ///
+    /// let request = ShowRecycleBinRequest::new();
+    /// match client.show_recycle_bin(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "recycle-bin")]
     pub async fn show_recycle_bin(
         &self,
@@ -16847,6 +18533,22 @@ impl crate::Client {
     /// 开启或关闭回收站功能。开启后删除的LB可以进入回收站，否则将不进入回收站而是直接被删除无法恢复。关闭回收站前需要先将回收站中的实例还原或销毁。
     ///
     /// `PUT /v3/{project_id}/elb/recycle-bin`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateRecycleBinEnableRequest;
+    ///
+    /// let request = UpdateRecycleBinEnableRequest::new();
+    /// match client.update_recycle_bin_enable(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "recycle-bin")]
     pub async fn update_recycle_bin_enable(
         &self,
@@ -16868,6 +18570,22 @@ impl crate::Client {
     /// 查询回收站负载均衡器列表。
     ///
     /// `GET /v3/{project_id}/elb/recycle-bin/loadbalancers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListRecycleBinLoadBalancersRequest;
+    ///
+    /// let request = ListRecycleBinLoadBalancersRequest::new();
+    /// match client.list_recycle_bin_load_balancers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "recycle-bin")]
     pub async fn list_recycle_bin_load_balancers(
         &self,
@@ -17100,6 +18818,23 @@ impl crate::Client {
     /// 销毁回收站负载均衡器。销毁后无法再还原。
     ///
     /// `DELETE /v3/{project_id}/elb/recycle-bin/loadbalancers/{loadbalancer_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteRecycleLoadBalancerRequest;
+    ///
+    /// let request = DeleteRecycleLoadBalancerRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.delete_recycle_load_balancer(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "recycle-bin")]
     pub async fn delete_recycle_load_balancer(
         &self,
@@ -17120,6 +18855,23 @@ impl crate::Client {
     /// 从回收站中还原负载均衡器
     ///
     /// `PUT /v3/{project_id}/elb/recycle-bin/loadbalancers/{loadbalancer_id}/recover`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::RestoreLoadbalancerRequest;
+    ///
+    /// let request = RestoreLoadbalancerRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.restore_loadbalancer(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "recycle-bin")]
     pub async fn restore_loadbalancer(
         &self,
@@ -17141,6 +18893,22 @@ impl crate::Client {
     /// 更新回收站的配置。若回收站未开启，则更新会报错。
     ///
     /// `PUT /v3/{project_id}/elb/recycle-bin/policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateRecycleBinPolicyRequest;
+    ///
+    /// let request = UpdateRecycleBinPolicyRequest::new();
+    /// match client.update_recycle_bin_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "recycle-bin")]
     pub async fn update_recycle_bin_policy(
         &self,
@@ -17162,6 +18930,22 @@ impl crate::Client {
     /// 查询自定义安全策略列表。[荷兰region不支持自定义安全策略功能，请勿使用。](tag:dt)
     ///
     /// `GET /v3/{project_id}/elb/security-policies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListSecurityPoliciesRequest;
+    ///
+    /// let request = ListSecurityPoliciesRequest::new();
+    /// match client.list_security_policies(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-policies")]
     pub async fn list_security_policies(
         &self,
@@ -17227,6 +19011,22 @@ impl crate::Client {
     /// [荷兰region不支持自定义安全策略功能，请勿使用。](tag:dt)
     ///
     /// `POST /v3/{project_id}/elb/security-policies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::CreateSecurityPolicyRequest;
+    ///
+    /// let request = CreateSecurityPolicyRequest::new();
+    /// match client.create_security_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-policies")]
     pub async fn create_security_policy(
         &self,
@@ -17252,6 +19052,23 @@ impl crate::Client {
     /// 查询自定义安全策略详情。[荷兰region不支持自定义安全策略功能，请勿使用。](tag:dt)
     ///
     /// `GET /v3/{project_id}/elb/security-policies/{security_policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowSecurityPolicyRequest;
+    ///
+    /// let request = ShowSecurityPolicyRequest::new()
+    ///     .security_policy_id("your-security-policy-id");
+    /// match client.show_security_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-policies")]
     pub async fn show_security_policy(
         &self,
@@ -17273,6 +19090,23 @@ impl crate::Client {
     /// 更新自定义安全策略。[荷兰region不支持自定义安全策略功能，请勿使用。](tag:dt)
     ///
     /// `PUT /v3/{project_id}/elb/security-policies/{security_policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::UpdateSecurityPolicyRequest;
+    ///
+    /// let request = UpdateSecurityPolicyRequest::new()
+    ///     .security_policy_id("your-security-policy-id");
+    /// match client.update_security_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-policies")]
     pub async fn update_security_policy(
         &self,
@@ -17299,6 +19133,23 @@ impl crate::Client {
     /// 删除自定义安全策略。[荷兰region不支持自定义安全策略功能，请勿使用。](tag:dt)
     ///
     /// `DELETE /v3/{project_id}/elb/security-policies/{security_policy_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::DeleteSecurityPolicyRequest;
+    ///
+    /// let request = DeleteSecurityPolicyRequest::new()
+    ///     .security_policy_id("your-security-policy-id");
+    /// match client.delete_security_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-policies")]
     pub async fn delete_security_policy(
         &self,
@@ -17321,6 +19172,22 @@ impl crate::Client {
     /// 系统安全策略为预置的所有租户通用的安全策略，租户不可新增或修改。
     ///
     /// `GET /v3/{project_id}/elb/system-security-policies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListSystemSecurityPoliciesRequest;
+    ///
+    /// let request = ListSystemSecurityPoliciesRequest::new();
+    /// match client.list_system_security_policies(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "system-security-policies")]
     pub async fn list_system_security_policies(
         &self,
@@ -17341,6 +19208,22 @@ impl crate::Client {
     /// 查询指定项目下所有监听器的标签列表
     ///
     /// `GET /v3/{project_id}/listeners/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListListenerTagsRequest;
+    ///
+    /// let request = ListListenerTagsRequest::new();
+    /// match client.list_listener_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn list_listener_tags(
         &self,
@@ -17361,6 +19244,23 @@ impl crate::Client {
     /// 查询指定监听器的所有标签。
     ///
     /// `GET /v3/{project_id}/listeners/{listener_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowListenerTagsRequest;
+    ///
+    /// let request = ShowListenerTagsRequest::new()
+    ///     .listener_id("your-listener-id");
+    /// match client.show_listener_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn show_listener_tags(
         &self,
@@ -17382,6 +19282,23 @@ impl crate::Client {
     /// 批量添加或删除指定监听器器标签。
     ///
     /// `POST /v3/{project_id}/listeners/{listener_id}/tags/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ChangeListenerTagsRequest;
+    ///
+    /// let request = ChangeListenerTagsRequest::new()
+    ///     .listener_id("your-listener-id");
+    /// match client.change_listener_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "listeners")]
     pub async fn change_listener_tags(
         &self,
@@ -17407,6 +19324,22 @@ impl crate::Client {
     /// 查询指定项目下所有负载均衡器的标签列表
     ///
     /// `GET /v3/{project_id}/loadbalancers/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListLoadbalancerTagsRequest;
+    ///
+    /// let request = ListLoadbalancerTagsRequest::new();
+    /// match client.list_loadbalancer_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn list_loadbalancer_tags(
         &self,
@@ -17427,6 +19360,23 @@ impl crate::Client {
     /// 查询指定负载均衡器的所有标签
     ///
     /// `GET /v3/{project_id}/loadbalancers/{loadbalancer_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ShowLoadbalancerTagsRequest;
+    ///
+    /// let request = ShowLoadbalancerTagsRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.show_loadbalancer_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn show_loadbalancer_tags(
         &self,
@@ -17448,6 +19398,23 @@ impl crate::Client {
     /// 批量添加或删除指定负载均衡器标签。
     ///
     /// `POST /v3/{project_id}/loadbalancers/{loadbalancer_id}/tags/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ChangeLoadbalancerTagsRequest;
+    ///
+    /// let request = ChangeLoadbalancerTagsRequest::new()
+    ///     .loadbalancer_id("your-loadbalancer-id");
+    /// match client.change_loadbalancer_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "loadbalancers")]
     pub async fn change_loadbalancer_tags(
         &self,
@@ -17476,6 +19443,22 @@ impl crate::Client {
     /// - 其他v3接口都可以同时处理独享型和共享型实例及其子资源。例如：可以使用创建监听器接口（POST /v3/{project_id}/elb/listeners）创建共享型ELB下的监听器。但在这种情况下部分独享型实例特有的特性将不会支持，具体见各API说明。
     ///
     /// `GET /versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_elb::Client) -> Result<(), huaweicloud_elb::Error> {
+    /// use huaweicloud_elb::operations::ListApiVersionsRequest;
+    ///
+    /// let request = ListApiVersionsRequest::new();
+    /// match client.list_api_versions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_elb::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "versions")]
     pub async fn list_api_versions(
         &self,

@@ -5,7 +5,7 @@ use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AclPolicyOption {
     /// 允许访问的IP地址或网段。
@@ -48,7 +48,7 @@ impl rt::serde::Serialize for AclPolicyOption {
     }
 }
 
-#[cfg(all(feature = "api-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "api-acl-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AclPolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -110,7 +110,7 @@ impl<'de> rt::serde::Deserialize<'de> for AclPolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AclPolicyResult {
     /// 允许访问的IP地址或网段。
@@ -121,7 +121,7 @@ pub struct AclPolicyResult {
     pub allow_vpc_endpoints: Option<Vec<crate::models::AllowVpcEndpointsResult>>,
 }
 
-#[cfg(all(feature = "api-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "api-acl-policy", feature = "serde"))]
 impl rt::serde::Serialize for AclPolicyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -207,7 +207,7 @@ impl<'de> rt::serde::Deserialize<'de> for AclPolicyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyAllProjectRole {
     /// 权限ID。
@@ -218,7 +218,7 @@ pub struct AgencyAllProjectRole {
     pub name: String,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl rt::serde::Serialize for AgencyAllProjectRole {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -291,14 +291,14 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAllProjectRole {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyAssumedby {
     #[allow(missing_docs)]
     pub user: crate::models::AgencyAssumedbyUser,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyAssumedby {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -312,7 +312,7 @@ impl rt::serde::Serialize for AgencyAssumedby {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedby {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -361,7 +361,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedby {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyAssumedbyUser {
     /// 被委托方B中IAM用户的用户名。
@@ -374,7 +374,7 @@ pub struct AgencyAssumedbyUser {
     pub password_expires_at: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyAssumedbyUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -391,7 +391,7 @@ impl rt::serde::Serialize for AgencyAssumedbyUser {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -455,7 +455,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUser {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyAssumedbyUserDomain {
     /// 被委托方B的账号名称。
@@ -464,7 +464,7 @@ pub struct AgencyAssumedbyUserDomain {
     pub id: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyAssumedbyUserDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -479,7 +479,7 @@ impl rt::serde::Serialize for AgencyAssumedbyUserDomain {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUserDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -533,7 +533,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAssumedbyUserDomain {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyAuth {
     #[allow(missing_docs)]
@@ -562,7 +562,7 @@ impl rt::serde::Serialize for AgencyAuth {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -612,7 +612,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAuth {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyAuthIdentity {
     /// 认证方法，该字段内容为[\&quot;assume_role\&quot;]。
@@ -649,7 +649,7 @@ impl rt::serde::Serialize for AgencyAuthIdentity {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyAuthIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -707,7 +707,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyAuthIdentity {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyCreateResult {
     /// 委托创建时间。
@@ -728,7 +728,7 @@ pub struct AgencyCreateResult {
     pub trust_domain_id: Option<String>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl rt::serde::Serialize for AgencyCreateResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -841,7 +841,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyCreateResult {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyListResult {
     /// 委托创建时间。
@@ -866,7 +866,7 @@ pub struct AgencyListResult {
     pub agency_urn: Option<String>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl rt::serde::Serialize for AgencyListResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -997,7 +997,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyListResult {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyPolicy {
     /// 权限版本号，创建自定义策略时，该字段值填为“1.1”。 &gt; - 1.0：系统预置的角色。以服务为粒度，提供有限的服务相关角色用于授权。 &gt; - 1.1：策略。IAM最新提供的一种细粒度授权的能力，可以精确到具体服务的操作、资源以及请求条件等。
@@ -1083,7 +1083,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicy {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyPolicyResource {
     /// 委托资源的URI。格式为：/iam/agencies/委托ID。例： &#x60;&#x60;&#x60; \&quot;uri\&quot;: [\&quot;/iam/agencies/07805acaba800fdd4fbdc00b8f888c7c\&quot;] &#x60;&#x60;&#x60;
@@ -1162,7 +1162,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyResource {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyPolicyRoleOption {
     /// 自定义策略展示名。
@@ -1205,7 +1205,7 @@ impl rt::serde::Serialize for AgencyPolicyRoleOption {
     }
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyRoleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1277,7 +1277,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyRoleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyPolicyRoleResult {
     /// 自定义策略所在目录。
@@ -1306,7 +1306,7 @@ pub struct AgencyPolicyRoleResult {
     pub created_time: Option<String>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl rt::serde::Serialize for AgencyPolicyRoleResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1446,7 +1446,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyRoleResult {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyPolicyStatement {
     /// 授权项，指对资源的具体操作权限。 &gt; - 当自定义策略为委托自定义策略时，该字段值为：&#x60;&#x60;&#x60; \&quot;Action\&quot;: [\&quot;iam:agencies:assume\&quot;]&#x60;&#x60;&#x60;。
@@ -1541,7 +1541,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyPolicyStatement {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyShowResult {
     /// 委托创建时间。
@@ -1566,7 +1566,7 @@ pub struct AgencyShowResult {
     pub agency_urn: Option<String>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl rt::serde::Serialize for AgencyShowResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1696,7 +1696,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyShowResult {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenAssumerole {
     /// 委托方A的账号ID。“domain_id”与“domain_name”至少填写一个。
@@ -1707,7 +1707,7 @@ pub struct AgencyTokenAssumerole {
     pub agency_name: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenAssumerole {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1728,7 +1728,7 @@ impl rt::serde::Serialize for AgencyTokenAssumerole {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAssumerole {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1785,7 +1785,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAssumerole {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenAuth {
     #[allow(missing_docs)]
@@ -1794,7 +1794,7 @@ pub struct AgencyTokenAuth {
     pub scope: crate::models::AgencyTokenScope,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenAuth {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1809,7 +1809,7 @@ impl rt::serde::Serialize for AgencyTokenAuth {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1862,7 +1862,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenAuth {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenDomain {
     /// 委托方A的账号名称。
@@ -1871,7 +1871,7 @@ pub struct AgencyTokenDomain {
     pub id: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1886,7 +1886,7 @@ impl rt::serde::Serialize for AgencyTokenDomain {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1939,7 +1939,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenDomain {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenIdentity {
     /// token的获取方式，该字段内容为[\&quot;assume_role\&quot;]。
@@ -1948,7 +1948,7 @@ pub struct AgencyTokenIdentity {
     pub assume_role: crate::models::AgencyTokenAssumerole,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenIdentity {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1963,7 +1963,7 @@ impl rt::serde::Serialize for AgencyTokenIdentity {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2016,7 +2016,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenIdentity {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenProject {
     /// 委托方A的项目名称。
@@ -2027,7 +2027,7 @@ pub struct AgencyTokenProject {
     pub domain: crate::models::AgencyTokenProjectDomain,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenProject {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2043,7 +2043,7 @@ impl rt::serde::Serialize for AgencyTokenProject {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProject {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2100,7 +2100,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProject {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenProjectDomain {
     /// 委托方A的账号名称。
@@ -2109,7 +2109,7 @@ pub struct AgencyTokenProjectDomain {
     pub id: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenProjectDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2124,7 +2124,7 @@ impl rt::serde::Serialize for AgencyTokenProjectDomain {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProjectDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2177,7 +2177,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenProjectDomain {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenResult {
     /// 获取token的方式。
@@ -2200,7 +2200,7 @@ pub struct AgencyTokenResult {
     pub user: crate::models::AgencyTokenUser,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2230,7 +2230,7 @@ impl rt::serde::Serialize for AgencyTokenResult {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenResult {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2321,7 +2321,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenResult {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenScope {
     #[allow(missing_docs)]
@@ -2330,7 +2330,7 @@ pub struct AgencyTokenScope {
     pub project: Option<crate::models::AgencyTokenScopeProject>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenScope {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2350,7 +2350,7 @@ impl rt::serde::Serialize for AgencyTokenScope {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScope {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2403,7 +2403,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScope {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenScopeDomain {
     /// 委托方A的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -2412,7 +2412,7 @@ pub struct AgencyTokenScopeDomain {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenScopeDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2431,7 +2431,7 @@ impl rt::serde::Serialize for AgencyTokenScopeDomain {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2481,7 +2481,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeDomain {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenScopeProject {
     /// 委托方A项目的ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -2490,7 +2490,7 @@ pub struct AgencyTokenScopeProject {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenScopeProject {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2509,7 +2509,7 @@ impl rt::serde::Serialize for AgencyTokenScopeProject {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeProject {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2562,7 +2562,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenScopeProject {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenUser {
     /// 委托方A账号名/委托名。
@@ -2573,7 +2573,7 @@ pub struct AgencyTokenUser {
     pub domain: crate::models::AgencyTokenUserDomain,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2589,7 +2589,7 @@ impl rt::serde::Serialize for AgencyTokenUser {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2646,7 +2646,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUser {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyTokenUserDomain {
     /// 委托方A的账号ID。
@@ -2655,7 +2655,7 @@ pub struct AgencyTokenUserDomain {
     pub name: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AgencyTokenUserDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2670,7 +2670,7 @@ impl rt::serde::Serialize for AgencyTokenUserDomain {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUserDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2724,7 +2724,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyTokenUserDomain {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AgencyUpdateResult {
     /// 委托创建时间。
@@ -2745,7 +2745,7 @@ pub struct AgencyUpdateResult {
     pub trust_domain_id: Option<String>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl rt::serde::Serialize for AgencyUpdateResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -2858,7 +2858,7 @@ impl<'de> rt::serde::Deserialize<'de> for AgencyUpdateResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowAddressNetmasksOption {
     /// IP地址或网段,例如:192.168.0.1/24。
@@ -2895,7 +2895,7 @@ impl rt::serde::Serialize for AllowAddressNetmasksOption {
 #[cfg(
     all(
         any(feature = "api-acl-policy", feature = "console-acl-policy"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksOption {
@@ -2951,7 +2951,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksOption {
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowAddressNetmasksOptionIPv6 {
     /// IPv6地址或网段，例如： 0000:0000:0000:0000:0000:0000:0000:0000/126。
@@ -2986,7 +2986,7 @@ impl rt::serde::Serialize for AllowAddressNetmasksOptionIPv6 {
     }
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksOptionIPv6 {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3041,7 +3041,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksOptionIPv6 {
 #[allow(missing_docs)]
 #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowAddressNetmasksResult {
     /// IP地址或网段，例如：192.168.0.1/24。
@@ -3053,7 +3053,7 @@ pub struct AllowAddressNetmasksResult {
 #[cfg(
     all(
         any(feature = "api-acl-policy", feature = "console-acl-policy"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for AllowAddressNetmasksResult {
@@ -3124,7 +3124,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksResult {
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowAddressNetmasksResultIPv6 {
     /// IPv6地址或网段，例如： 0000:0000:0000:0000:0000:0000:0000:0000/126。
@@ -3133,7 +3133,7 @@ pub struct AllowAddressNetmasksResultIPv6 {
     pub description: Option<String>,
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
 impl rt::serde::Serialize for AllowAddressNetmasksResultIPv6 {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3206,7 +3206,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowAddressNetmasksResultIPv6 {
 #[allow(missing_docs)]
 #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowIpRangesOption {
     /// 描述信息。
@@ -3243,7 +3243,7 @@ impl rt::serde::Serialize for AllowIpRangesOption {
 #[cfg(
     all(
         any(feature = "api-acl-policy", feature = "console-acl-policy"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesOption {
@@ -3299,7 +3299,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesOption {
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowIpRangesOptionIPv6 {
     /// 描述信息。
@@ -3333,7 +3333,7 @@ impl rt::serde::Serialize for AllowIpRangesOptionIPv6 {
     }
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesOptionIPv6 {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3387,7 +3387,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesOptionIPv6 {
 #[allow(missing_docs)]
 #[cfg(any(feature = "api-acl-policy", feature = "console-acl-policy"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowIpRangesResult {
     /// 描述信息。
@@ -3399,7 +3399,7 @@ pub struct AllowIpRangesResult {
 #[cfg(
     all(
         any(feature = "api-acl-policy", feature = "console-acl-policy"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for AllowIpRangesResult {
@@ -3470,7 +3470,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesResult {
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowIpRangesResultIPv6 {
     /// 描述信息。
@@ -3479,7 +3479,7 @@ pub struct AllowIpRangesResultIPv6 {
     pub ip_range: String,
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
 impl rt::serde::Serialize for AllowIpRangesResultIPv6 {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3550,7 +3550,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowIpRangesResultIPv6 {
 #[allow(missing_docs)]
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowUserBody {
     /// 是否允许子用户自行管理AK，取值范围true或false。
@@ -3666,7 +3666,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowUserBody {
 #[allow(missing_docs)]
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowVpcEndpointsOption {
     /// 描述信息。
@@ -3700,7 +3700,7 @@ impl rt::serde::Serialize for AllowVpcEndpointsOption {
     }
 }
 
-#[cfg(all(feature = "api-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "api-acl-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AllowVpcEndpointsOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3754,7 +3754,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowVpcEndpointsOption {
 #[allow(missing_docs)]
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowVpcEndpointsResult {
     /// 描述信息。
@@ -3763,7 +3763,7 @@ pub struct AllowVpcEndpointsResult {
     pub vpc_endpoint_id: String,
 }
 
-#[cfg(all(feature = "api-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "api-acl-policy", feature = "serde"))]
 impl rt::serde::Serialize for AllowVpcEndpointsResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3832,7 +3832,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowVpcEndpointsResult {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssumeroleSessionuser {
     /// 委托方对应的企业用户名。用户名需满足如下规则：长度5~64，只能包含大写字母、小写字母、数字（0-9）、特殊字符（\&quot;-\&quot;与\&quot;_\&quot;）且只能以字母开头。
@@ -3863,7 +3863,7 @@ impl rt::serde::Serialize for AssumeroleSessionuser {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AssumeroleSessionuser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3911,7 +3911,7 @@ impl<'de> rt::serde::Deserialize<'de> for AssumeroleSessionuser {
 #[allow(missing_docs)]
 #[cfg(any(feature = "projects", feature = "auth"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AuthProjectResult {
     /// false.
@@ -3932,7 +3932,7 @@ pub struct AuthProjectResult {
     pub name: String,
 }
 
-#[cfg(all(any(feature = "projects", feature = "auth"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "projects", feature = "auth"), feature = "serde"))]
 impl rt::serde::Serialize for AuthProjectResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4039,7 +4039,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthProjectResult {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AuthScope {
     #[allow(missing_docs)]
@@ -4048,7 +4048,7 @@ pub struct AuthScope {
     pub project: Option<crate::models::AuthScopeProject>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AuthScope {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4068,7 +4068,7 @@ impl rt::serde::Serialize for AuthScope {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AuthScope {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4118,7 +4118,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthScope {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AuthScopeDomain {
     /// IAM用户所属账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4127,7 +4127,7 @@ pub struct AuthScopeDomain {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AuthScopeDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4146,7 +4146,7 @@ impl rt::serde::Serialize for AuthScopeDomain {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AuthScopeDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4196,7 +4196,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthScopeDomain {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AuthScopeProject {
     /// IAM用户所属账号的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4205,7 +4205,7 @@ pub struct AuthScopeProject {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for AuthScopeProject {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4224,7 +4224,7 @@ impl rt::serde::Serialize for AuthScopeProject {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for AuthScopeProject {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4275,7 +4275,7 @@ impl<'de> rt::serde::Deserialize<'de> for AuthScopeProject {
 #[allow(missing_docs)]
 #[cfg(feature = "mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BindMfaDevice {
     /// 待绑定MFA设备的IAM用户ID。
@@ -4321,7 +4321,7 @@ impl rt::serde::Serialize for BindMfaDevice {
     }
 }
 
-#[cfg(all(feature = "mfa-devices", feature = "extra-traits"))]
+#[cfg(all(feature = "mfa-devices", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BindMfaDevice {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4394,7 +4394,7 @@ impl<'de> rt::serde::Deserialize<'de> for BindMfaDevice {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Catalog {
     /// 终端节点信息。
@@ -4407,7 +4407,7 @@ pub struct Catalog {
     pub r#type: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for Catalog {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4486,7 +4486,7 @@ impl<'de> rt::serde::Deserialize<'de> for Catalog {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CatalogEndpoints {
     /// 终端节点ID。
@@ -4501,7 +4501,7 @@ pub struct CatalogEndpoints {
     pub url: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for CatalogEndpoints {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4585,14 +4585,14 @@ impl<'de> rt::serde::Deserialize<'de> for CatalogEndpoints {
 #[allow(missing_docs)]
 #[cfg(feature = "config")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Config {
     #[allow(missing_docs)]
     pub security_compliance: crate::models::SecurityCompliance,
 }
 
-#[cfg(all(feature = "config", feature = "extra-traits"))]
+#[cfg(all(feature = "config", feature = "serde"))]
 impl rt::serde::Serialize for Config {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4659,7 +4659,7 @@ impl<'de> rt::serde::Deserialize<'de> for Config {
 #[allow(missing_docs)]
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ConfigByOption {
     /// 密码强度策略的正则表达式。(当option为password_regex时返回)
@@ -4668,7 +4668,7 @@ pub struct ConfigByOption {
     pub password_regex_description: Option<String>,
 }
 
-#[cfg(all(feature = "config", feature = "extra-traits"))]
+#[cfg(all(feature = "config", feature = "serde"))]
 impl rt::serde::Serialize for ConfigByOption {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4742,7 +4742,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConfigByOption {
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ConsoleAclPolicyOption {
     /// 允许访问的IP地址或网段。
@@ -4793,7 +4793,7 @@ impl rt::serde::Serialize for ConsoleAclPolicyOption {
     }
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ConsoleAclPolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4860,7 +4860,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConsoleAclPolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ConsoleAclPolicyResult {
     /// 允许访问的IP地址或网段。
@@ -4875,7 +4875,7 @@ pub struct ConsoleAclPolicyResult {
     pub allow_ip_ranges_ipv6: Option<Vec<crate::models::AllowIpRangesResultIPv6>>,
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
 impl rt::serde::Serialize for ConsoleAclPolicyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -4970,7 +4970,7 @@ impl<'de> rt::serde::Deserialize<'de> for ConsoleAclPolicyResult {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyCustomPolicyRequestBody {
     #[allow(missing_docs)]
@@ -5000,7 +5000,7 @@ impl rt::serde::Serialize for CreateAgencyCustomPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateAgencyCustomPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5051,15 +5051,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyCustomPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateAgencyCustomPolicyResponse {
+pub struct CreateAgencyCustomPolicyResponseBody {
     #[allow(missing_docs)]
     pub role: Option<crate::models::AgencyPolicyRoleResult>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateAgencyCustomPolicyResponse {
+#[cfg(all(feature = "roles", feature = "serde"))]
+impl rt::serde::Serialize for CreateAgencyCustomPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5067,7 +5067,7 @@ impl rt::serde::Serialize for CreateAgencyCustomPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.role.is_some());
         let mut state = serializer
-            .serialize_struct("CreateAgencyCustomPolicyResponse", len)?;
+            .serialize_struct("CreateAgencyCustomPolicyResponseBody", len)?;
         if let Some(value) = &self.role {
             state.serialize_field("role", value)?;
         }
@@ -5076,24 +5076,24 @@ impl rt::serde::Serialize for CreateAgencyCustomPolicyResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for CreateAgencyCustomPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateAgencyCustomPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["role"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateAgencyCustomPolicyResponse;
+            type Value = CreateAgencyCustomPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateAgencyCustomPolicyResponse")
+                formatter.write_str("struct CreateAgencyCustomPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateAgencyCustomPolicyResponse, __A::Error> {
+            ) -> Result<CreateAgencyCustomPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "role" => Some(0),
@@ -5113,20 +5113,24 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyCustomPolicyResponse {
                         }
                     }
                 }
-                Ok(CreateAgencyCustomPolicyResponse {
+                Ok(CreateAgencyCustomPolicyResponseBody {
                     role,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateAgencyCustomPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "CreateAgencyCustomPolicyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyEpPolicyAssignmentReqBody {
     /// 委托在企业项目上的绑定关系，最多支持250条。
@@ -5158,7 +5162,7 @@ impl rt::serde::Serialize for CreateAgencyEpPolicyAssignmentReqBody {
     }
 }
 
-#[cfg(all(feature = "subjects", feature = "extra-traits"))]
+#[cfg(all(feature = "subjects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateAgencyEpPolicyAssignmentReqBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5213,7 +5217,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyEpPolicyAssignmentReqBody 
 #[allow(missing_docs)]
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyEpPolicyAssignmentReqBodyRoleAssignments {
     /// 委托id
@@ -5252,7 +5256,7 @@ impl rt::serde::Serialize for CreateAgencyEpPolicyAssignmentReqBodyRoleAssignmen
     }
 }
 
-#[cfg(all(feature = "subjects", feature = "extra-traits"))]
+#[cfg(all(feature = "subjects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de>
 for CreateAgencyEpPolicyAssignmentReqBodyRoleAssignments {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
@@ -5325,7 +5329,7 @@ for CreateAgencyEpPolicyAssignmentReqBodyRoleAssignments {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyOption {
     /// 委托名，长度不大于64位。
@@ -5380,7 +5384,7 @@ impl rt::serde::Serialize for CreateAgencyOption {
     }
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateAgencyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5457,7 +5461,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyRequestBody {
     #[allow(missing_docs)]
@@ -5486,7 +5490,7 @@ impl rt::serde::Serialize for CreateAgencyRequestBody {
     }
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateAgencyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5536,22 +5540,22 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateAgencyResponse {
+pub struct CreateAgencyResponseBody {
     #[allow(missing_docs)]
     pub agency: Option<crate::models::AgencyCreateResult>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateAgencyResponse {
+#[cfg(all(feature = "agencies", feature = "serde"))]
+impl rt::serde::Serialize for CreateAgencyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.agency.is_some());
-        let mut state = serializer.serialize_struct("CreateAgencyResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateAgencyResponseBody", len)?;
         if let Some(value) = &self.agency {
             state.serialize_field("agency", value)?;
         }
@@ -5560,24 +5564,24 @@ impl rt::serde::Serialize for CreateAgencyResponse {
 }
 
 #[cfg(feature = "agencies")]
-impl<'de> rt::serde::Deserialize<'de> for CreateAgencyResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateAgencyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["agency"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateAgencyResponse;
+            type Value = CreateAgencyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateAgencyResponse")
+                formatter.write_str("struct CreateAgencyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateAgencyResponse, __A::Error> {
+            ) -> Result<CreateAgencyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "agency" => Some(0),
@@ -5597,23 +5601,23 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAgencyResponse {
                         }
                     }
                 }
-                Ok(CreateAgencyResponse { agency })
+                Ok(CreateAgencyResponseBody { agency })
             }
         }
-        deserializer.deserialize_struct("CreateAgencyResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateAgencyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCloudServiceCustomPolicyRequestBody {
     #[allow(missing_docs)]
     pub role: crate::models::ServicePolicyRoleOption,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for CreateCloudServiceCustomPolicyRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5628,7 +5632,7 @@ impl rt::serde::Serialize for CreateCloudServiceCustomPolicyRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5682,14 +5686,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyRequestB
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCloudServiceCustomPolicyResponse {
     #[allow(missing_docs)]
     pub role: Option<crate::models::ServicePolicyRoleResult>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for CreateCloudServiceCustomPolicyResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5706,7 +5710,7 @@ impl rt::serde::Serialize for CreateCloudServiceCustomPolicyResponse {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5761,7 +5765,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCloudServiceCustomPolicyResponse
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCredentialOption {
     /// 待创建访问秘钥（AK/SK）的IAM用户ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -5795,7 +5799,7 @@ impl rt::serde::Serialize for CreateCredentialOption {
     }
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
+#[cfg(all(feature = "credentials", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateCredentialOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5849,7 +5853,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCredentialOption {
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateCredentialResult {
     /// 创建访问密钥时间。
@@ -5866,7 +5870,7 @@ pub struct CreateCredentialResult {
     pub description: String,
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
+#[cfg(all(feature = "credentials", feature = "serde"))]
 impl rt::serde::Serialize for CreateCredentialResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -5962,7 +5966,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateCredentialResult {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoginTokenRequestBody {
     #[allow(missing_docs)]
@@ -5991,7 +5995,7 @@ impl rt::serde::Serialize for CreateLoginTokenRequestBody {
     }
 }
 
-#[cfg(all(feature = "securitytoken", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytoken", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateLoginTokenRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6041,22 +6045,23 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoginTokenRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateLoginTokenResponse {
+pub struct CreateLoginTokenResponseBody {
     #[allow(missing_docs)]
     pub logintoken: Option<crate::models::LoginToken>,
 }
 
-#[cfg(all(feature = "securitytoken", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateLoginTokenResponse {
+#[cfg(all(feature = "securitytoken", feature = "serde"))]
+impl rt::serde::Serialize for CreateLoginTokenResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.logintoken.is_some());
-        let mut state = serializer.serialize_struct("CreateLoginTokenResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CreateLoginTokenResponseBody", len)?;
         if let Some(value) = &self.logintoken {
             state.serialize_field("logintoken", value)?;
         }
@@ -6065,24 +6070,24 @@ impl rt::serde::Serialize for CreateLoginTokenResponse {
 }
 
 #[cfg(feature = "securitytoken")]
-impl<'de> rt::serde::Deserialize<'de> for CreateLoginTokenResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateLoginTokenResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["logintoken"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateLoginTokenResponse;
+            type Value = CreateLoginTokenResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateLoginTokenResponse")
+                formatter.write_str("struct CreateLoginTokenResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateLoginTokenResponse, __A::Error> {
+            ) -> Result<CreateLoginTokenResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "logintoken" => Some(0),
@@ -6102,19 +6107,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateLoginTokenResponse {
                         }
                     }
                 }
-                Ok(CreateLoginTokenResponse {
+                Ok(CreateLoginTokenResponseBody {
                     logintoken,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateLoginTokenResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CreateLoginTokenResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMetadataRequestBody {
     /// 用户所属账号ID。
@@ -6149,7 +6155,7 @@ impl rt::serde::Serialize for CreateMetadataRequestBody {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMetadataRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6207,22 +6213,22 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMetadataRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateMetadataResponse {
+pub struct CreateMetadataResponseBody {
     /// 导入结果信息。
     pub message: Option<String>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateMetadataResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for CreateMetadataResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.message.is_some());
-        let mut state = serializer.serialize_struct("CreateMetadataResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateMetadataResponseBody", len)?;
         if let Some(value) = &self.message {
             state.serialize_field("message", value)?;
         }
@@ -6231,24 +6237,24 @@ impl rt::serde::Serialize for CreateMetadataResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for CreateMetadataResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateMetadataResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["message"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateMetadataResponse;
+            type Value = CreateMetadataResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateMetadataResponse")
+                formatter.write_str("struct CreateMetadataResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateMetadataResponse, __A::Error> {
+            ) -> Result<CreateMetadataResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "message" => Some(0),
@@ -6268,17 +6274,19 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMetadataResponse {
                         }
                     }
                 }
-                Ok(CreateMetadataResponse { message })
+                Ok(CreateMetadataResponseBody {
+                    message,
+                })
             }
         }
-        deserializer.deserialize_struct("CreateMetadataResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateMetadataResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMfaDevice {
     /// 设备名称。 最小长度：1 最大长度：64
@@ -6310,7 +6318,7 @@ impl rt::serde::Serialize for CreateMfaDevice {
     }
 }
 
-#[cfg(all(feature = "virtual-mfa-devices", feature = "extra-traits"))]
+#[cfg(all(feature = "virtual-mfa-devices", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMfaDevice {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6364,7 +6372,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMfaDevice {
 #[allow(missing_docs)]
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMfaDeviceReq {
     #[allow(missing_docs)]
@@ -6393,7 +6401,7 @@ impl rt::serde::Serialize for CreateMfaDeviceReq {
     }
 }
 
-#[cfg(all(feature = "virtual-mfa-devices", feature = "extra-traits"))]
+#[cfg(all(feature = "virtual-mfa-devices", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6446,7 +6454,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceReq {
 #[allow(missing_docs)]
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMfaDeviceRespon {
     /// MFA设备序列号。
@@ -6455,7 +6463,7 @@ pub struct CreateMfaDeviceRespon {
     pub base32_string_seed: String,
 }
 
-#[cfg(all(feature = "virtual-mfa-devices", feature = "extra-traits"))]
+#[cfg(all(feature = "virtual-mfa-devices", feature = "serde"))]
 impl rt::serde::Serialize for CreateMfaDeviceRespon {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -6527,22 +6535,22 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceRespon {
 #[allow(missing_docs)]
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateMfaDeviceResponse {
+pub struct CreateMfaDeviceResponseBody {
     #[allow(missing_docs)]
     pub virtual_mfa_device: Option<crate::models::CreateMfaDeviceRespon>,
 }
 
-#[cfg(all(feature = "virtual-mfa-devices", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateMfaDeviceResponse {
+#[cfg(all(feature = "virtual-mfa-devices", feature = "serde"))]
+impl rt::serde::Serialize for CreateMfaDeviceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.virtual_mfa_device.is_some());
-        let mut state = serializer.serialize_struct("CreateMfaDeviceResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateMfaDeviceResponseBody", len)?;
         if let Some(value) = &self.virtual_mfa_device {
             state.serialize_field("virtual_mfa_device", value)?;
         }
@@ -6551,24 +6559,24 @@ impl rt::serde::Serialize for CreateMfaDeviceResponse {
 }
 
 #[cfg(feature = "virtual-mfa-devices")]
-impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["virtual_mfa_device"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateMfaDeviceResponse;
+            type Value = CreateMfaDeviceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateMfaDeviceResponse")
+                formatter.write_str("struct CreateMfaDeviceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateMfaDeviceResponse, __A::Error> {
+            ) -> Result<CreateMfaDeviceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "virtual_mfa_device" => Some(0),
@@ -6588,19 +6596,19 @@ impl<'de> rt::serde::Deserialize<'de> for CreateMfaDeviceResponse {
                         }
                     }
                 }
-                Ok(CreateMfaDeviceResponse {
+                Ok(CreateMfaDeviceResponseBody {
                     virtual_mfa_device,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateMfaDeviceResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateMfaDeviceResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOpenIdConnectConfig {
     /// 访问方式: program_console: 支持编程访问和管理控制台访问方式; program: 支持编程访问方式
@@ -6748,7 +6756,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOpenIdConnectConfigRequestBody {
     #[allow(missing_docs)]
@@ -6778,7 +6786,7 @@ impl rt::serde::Serialize for CreateOpenIdConnectConfigRequestBody {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfigRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6836,15 +6844,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfigRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateOpenIdConnectConfigResponse {
+pub struct CreateOpenIdConnectConfigResponseBody {
     #[allow(missing_docs)]
     pub openid_connect_config: Option<crate::models::CreateOpenIdConnectConfig>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateOpenIdConnectConfigResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for CreateOpenIdConnectConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6852,7 +6860,7 @@ impl rt::serde::Serialize for CreateOpenIdConnectConfigResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.openid_connect_config.is_some());
         let mut state = serializer
-            .serialize_struct("CreateOpenIdConnectConfigResponse", len)?;
+            .serialize_struct("CreateOpenIdConnectConfigResponseBody", len)?;
         if let Some(value) = &self.openid_connect_config {
             state.serialize_field("openid_connect_config", value)?;
         }
@@ -6861,24 +6869,24 @@ impl rt::serde::Serialize for CreateOpenIdConnectConfigResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfigResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfigResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["openid_connect_config"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateOpenIdConnectConfigResponse;
+            type Value = CreateOpenIdConnectConfigResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateOpenIdConnectConfigResponse")
+                formatter.write_str("struct CreateOpenIdConnectConfigResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateOpenIdConnectConfigResponse, __A::Error> {
+            ) -> Result<CreateOpenIdConnectConfigResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "openid_connect_config" => Some(0),
@@ -6898,20 +6906,24 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOpenIdConnectConfigResponse {
                         }
                     }
                 }
-                Ok(CreateOpenIdConnectConfigResponse {
+                Ok(CreateOpenIdConnectConfigResponseBody {
                     openid_connect_config,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateOpenIdConnectConfigResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "CreateOpenIdConnectConfigResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrDelAgencyEpPolicyAssignmentReqBody {
     /// 委托在企业项目上的绑定关系，最多支持250条。
@@ -6943,7 +6955,7 @@ impl rt::serde::Serialize for CreateOrDelAgencyEpPolicyAssignmentReqBody {
     }
 }
 
-#[cfg(all(feature = "subjects", feature = "extra-traits"))]
+#[cfg(all(feature = "subjects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateOrDelAgencyEpPolicyAssignmentReqBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6998,7 +7010,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOrDelAgencyEpPolicyAssignmentReq
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePermanentAccessKeyRequestBody {
     #[allow(missing_docs)]
@@ -7028,7 +7040,7 @@ impl rt::serde::Serialize for CreatePermanentAccessKeyRequestBody {
     }
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
+#[cfg(all(feature = "credentials", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreatePermanentAccessKeyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7079,15 +7091,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePermanentAccessKeyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreatePermanentAccessKeyResponse {
+pub struct CreatePermanentAccessKeyResponseBody {
     #[allow(missing_docs)]
     pub credential: Option<crate::models::CreateCredentialResult>,
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreatePermanentAccessKeyResponse {
+#[cfg(all(feature = "credentials", feature = "serde"))]
+impl rt::serde::Serialize for CreatePermanentAccessKeyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7095,7 +7107,7 @@ impl rt::serde::Serialize for CreatePermanentAccessKeyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.credential.is_some());
         let mut state = serializer
-            .serialize_struct("CreatePermanentAccessKeyResponse", len)?;
+            .serialize_struct("CreatePermanentAccessKeyResponseBody", len)?;
         if let Some(value) = &self.credential {
             state.serialize_field("credential", value)?;
         }
@@ -7104,24 +7116,24 @@ impl rt::serde::Serialize for CreatePermanentAccessKeyResponse {
 }
 
 #[cfg(feature = "credentials")]
-impl<'de> rt::serde::Deserialize<'de> for CreatePermanentAccessKeyResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreatePermanentAccessKeyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["credential"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreatePermanentAccessKeyResponse;
+            type Value = CreatePermanentAccessKeyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreatePermanentAccessKeyResponse")
+                formatter.write_str("struct CreatePermanentAccessKeyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreatePermanentAccessKeyResponse, __A::Error> {
+            ) -> Result<CreatePermanentAccessKeyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "credential" => Some(0),
@@ -7141,20 +7153,24 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePermanentAccessKeyResponse {
                         }
                     }
                 }
-                Ok(CreatePermanentAccessKeyResponse {
+                Ok(CreatePermanentAccessKeyResponseBody {
                     credential,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreatePermanentAccessKeyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "CreatePermanentAccessKeyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByAgencyRequestBody {
     #[allow(missing_docs)]
@@ -7184,7 +7200,7 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByAgencyRequestBody {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7239,15 +7255,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyReques
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateTemporaryAccessKeyByAgencyResponse {
+pub struct CreateTemporaryAccessKeyByAgencyResponseBody {
     #[allow(missing_docs)]
     pub credential: Option<crate::models::Credential>,
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateTemporaryAccessKeyByAgencyResponse {
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
+impl rt::serde::Serialize for CreateTemporaryAccessKeyByAgencyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7255,7 +7271,7 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByAgencyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.credential.is_some());
         let mut state = serializer
-            .serialize_struct("CreateTemporaryAccessKeyByAgencyResponse", len)?;
+            .serialize_struct("CreateTemporaryAccessKeyByAgencyResponseBody", len)?;
         if let Some(value) = &self.credential {
             state.serialize_field("credential", value)?;
         }
@@ -7264,24 +7280,25 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByAgencyResponse {
 }
 
 #[cfg(feature = "securitytokens")]
-impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["credential"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateTemporaryAccessKeyByAgencyResponse;
+            type Value = CreateTemporaryAccessKeyByAgencyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateTemporaryAccessKeyByAgencyResponse")
+                formatter
+                    .write_str("struct CreateTemporaryAccessKeyByAgencyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateTemporaryAccessKeyByAgencyResponse, __A::Error> {
+            ) -> Result<CreateTemporaryAccessKeyByAgencyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "credential" => Some(0),
@@ -7301,14 +7318,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyRespon
                         }
                     }
                 }
-                Ok(CreateTemporaryAccessKeyByAgencyResponse {
+                Ok(CreateTemporaryAccessKeyByAgencyResponseBody {
                     credential,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "CreateTemporaryAccessKeyByAgencyResponse",
+                "CreateTemporaryAccessKeyByAgencyResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -7317,14 +7334,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByAgencyRespon
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByTokenRequestBody {
     #[allow(missing_docs)]
     pub auth: crate::models::TokenAuth,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7339,7 +7356,7 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7393,14 +7410,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRequest
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByTokenResponse {
     #[allow(missing_docs)]
     pub credential: Option<crate::models::Credential>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -7417,7 +7434,7 @@ impl rt::serde::Serialize for CreateTemporaryAccessKeyByTokenResponse {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7472,15 +7489,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTemporaryAccessKeyByTokenRespons
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateTokenWithIdTokenResponse {
+pub struct CreateTokenWithIdTokenResponseBody {
     #[allow(missing_docs)]
     pub token: Option<crate::models::ScopedTokenInfo>,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateTokenWithIdTokenResponse {
+#[cfg(all(feature = "id-token", feature = "serde"))]
+impl rt::serde::Serialize for CreateTokenWithIdTokenResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7488,7 +7505,7 @@ impl rt::serde::Serialize for CreateTokenWithIdTokenResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.token.is_some());
         let mut state = serializer
-            .serialize_struct("CreateTokenWithIdTokenResponse", len)?;
+            .serialize_struct("CreateTokenWithIdTokenResponseBody", len)?;
         if let Some(value) = &self.token {
             state.serialize_field("token", value)?;
         }
@@ -7497,24 +7514,24 @@ impl rt::serde::Serialize for CreateTokenWithIdTokenResponse {
 }
 
 #[cfg(feature = "id-token")]
-impl<'de> rt::serde::Deserialize<'de> for CreateTokenWithIdTokenResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateTokenWithIdTokenResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateTokenWithIdTokenResponse;
+            type Value = CreateTokenWithIdTokenResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateTokenWithIdTokenResponse")
+                formatter.write_str("struct CreateTokenWithIdTokenResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateTokenWithIdTokenResponse, __A::Error> {
+            ) -> Result<CreateTokenWithIdTokenResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "token" => Some(0),
@@ -7534,27 +7551,27 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTokenWithIdTokenResponse {
                         }
                     }
                 }
-                Ok(CreateTokenWithIdTokenResponse {
+                Ok(CreateTokenWithIdTokenResponseBody {
                     token,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateTokenWithIdTokenResponse", FIELDS, __Visitor)
+            .deserialize_struct("CreateTokenWithIdTokenResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateUnscopeTokenByIdpInitiatedResponse {
+pub struct CreateUnscopeTokenByIdpInitiatedResponseBody {
     #[allow(missing_docs)]
     pub token: Option<crate::models::IdpToken>,
 }
 
-#[cfg(feature = "extra-traits")]
-impl rt::serde::Serialize for CreateUnscopeTokenByIdpInitiatedResponse {
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for CreateUnscopeTokenByIdpInitiatedResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7562,7 +7579,7 @@ impl rt::serde::Serialize for CreateUnscopeTokenByIdpInitiatedResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.token.is_some());
         let mut state = serializer
-            .serialize_struct("CreateUnscopeTokenByIdpInitiatedResponse", len)?;
+            .serialize_struct("CreateUnscopeTokenByIdpInitiatedResponseBody", len)?;
         if let Some(value) = &self.token {
             state.serialize_field("token", value)?;
         }
@@ -7570,25 +7587,26 @@ impl rt::serde::Serialize for CreateUnscopeTokenByIdpInitiatedResponse {
     }
 }
 
-#[cfg(feature = "extra-traits")]
-impl<'de> rt::serde::Deserialize<'de> for CreateUnscopeTokenByIdpInitiatedResponse {
+#[cfg(feature = "serde")]
+impl<'de> rt::serde::Deserialize<'de> for CreateUnscopeTokenByIdpInitiatedResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateUnscopeTokenByIdpInitiatedResponse;
+            type Value = CreateUnscopeTokenByIdpInitiatedResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateUnscopeTokenByIdpInitiatedResponse")
+                formatter
+                    .write_str("struct CreateUnscopeTokenByIdpInitiatedResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateUnscopeTokenByIdpInitiatedResponse, __A::Error> {
+            ) -> Result<CreateUnscopeTokenByIdpInitiatedResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "token" => Some(0),
@@ -7608,14 +7626,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUnscopeTokenByIdpInitiatedRespon
                         }
                     }
                 }
-                Ok(CreateUnscopeTokenByIdpInitiatedResponse {
+                Ok(CreateUnscopeTokenByIdpInitiatedResponseBody {
                     token,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "CreateUnscopeTokenByIdpInitiatedResponse",
+                "CreateUnscopeTokenByIdpInitiatedResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -7624,15 +7642,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUnscopeTokenByIdpInitiatedRespon
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateUnscopedTokenWithIdTokenResponse {
+pub struct CreateUnscopedTokenWithIdTokenResponseBody {
     #[allow(missing_docs)]
     pub token: Option<crate::models::UnscopedTokenInfo>,
 }
 
-#[cfg(feature = "extra-traits")]
-impl rt::serde::Serialize for CreateUnscopedTokenWithIdTokenResponse {
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for CreateUnscopedTokenWithIdTokenResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7640,7 +7658,7 @@ impl rt::serde::Serialize for CreateUnscopedTokenWithIdTokenResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.token.is_some());
         let mut state = serializer
-            .serialize_struct("CreateUnscopedTokenWithIdTokenResponse", len)?;
+            .serialize_struct("CreateUnscopedTokenWithIdTokenResponseBody", len)?;
         if let Some(value) = &self.token {
             state.serialize_field("token", value)?;
         }
@@ -7648,25 +7666,25 @@ impl rt::serde::Serialize for CreateUnscopedTokenWithIdTokenResponse {
     }
 }
 
-#[cfg(feature = "extra-traits")]
-impl<'de> rt::serde::Deserialize<'de> for CreateUnscopedTokenWithIdTokenResponse {
+#[cfg(feature = "serde")]
+impl<'de> rt::serde::Deserialize<'de> for CreateUnscopedTokenWithIdTokenResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateUnscopedTokenWithIdTokenResponse;
+            type Value = CreateUnscopedTokenWithIdTokenResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateUnscopedTokenWithIdTokenResponse")
+                formatter.write_str("struct CreateUnscopedTokenWithIdTokenResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateUnscopedTokenWithIdTokenResponse, __A::Error> {
+            ) -> Result<CreateUnscopedTokenWithIdTokenResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "token" => Some(0),
@@ -7686,14 +7704,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUnscopedTokenWithIdTokenResponse
                         }
                     }
                 }
-                Ok(CreateUnscopedTokenWithIdTokenResponse {
+                Ok(CreateUnscopedTokenWithIdTokenResponseBody {
                     token,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "CreateUnscopedTokenWithIdTokenResponse",
+                "CreateUnscopedTokenWithIdTokenResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -7703,7 +7721,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUnscopedTokenWithIdTokenResponse
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUserOption {
     /// IAM用户访问方式。 - default：默认访问模式，编程访问和管理控制台访问。 - programmatic：编程访问。 - console：管理控制台访问。
@@ -7792,7 +7810,7 @@ impl rt::serde::Serialize for CreateUserOption {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateUserOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7899,7 +7917,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUserOption {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUserRequestBody {
     #[allow(missing_docs)]
@@ -7928,7 +7946,7 @@ impl rt::serde::Serialize for CreateUserRequestBody {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateUserRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7978,22 +7996,22 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUserRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateUserResponse {
+pub struct CreateUserResponseBody {
     #[allow(missing_docs)]
     pub user: Option<crate::models::CreateUserResult>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateUserResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for CreateUserResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.user.is_some());
-        let mut state = serializer.serialize_struct("CreateUserResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateUserResponseBody", len)?;
         if let Some(value) = &self.user {
             state.serialize_field("user", value)?;
         }
@@ -8002,24 +8020,24 @@ impl rt::serde::Serialize for CreateUserResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for CreateUserResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateUserResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["user"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateUserResponse;
+            type Value = CreateUserResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateUserResponse")
+                formatter.write_str("struct CreateUserResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateUserResponse, __A::Error> {
+            ) -> Result<CreateUserResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "user" => Some(0),
@@ -8039,17 +8057,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUserResponse {
                         }
                     }
                 }
-                Ok(CreateUserResponse { user })
+                Ok(CreateUserResponseBody { user })
             }
         }
-        deserializer.deserialize_struct("CreateUserResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateUserResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUserResult {
     /// IAM用户访问方式。 - default：默认访问模式，编程访问和管理控制台访问。 - programmatic：编程访问。 - console：管理控制台访问。
@@ -8092,7 +8110,7 @@ pub struct CreateUserResult {
     pub default_project_id: Option<String>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl rt::serde::Serialize for CreateUserResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8308,7 +8326,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateUserResult {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Credential {
     /// AK/SK和securitytoken的过期时间。
@@ -8321,7 +8339,7 @@ pub struct Credential {
     pub securitytoken: String,
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl rt::serde::Serialize for Credential {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8400,7 +8418,7 @@ impl<'de> rt::serde::Deserialize<'de> for Credential {
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Credentials {
     /// IAM用户ID。
@@ -8415,7 +8433,7 @@ pub struct Credentials {
     pub description: String,
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
+#[cfg(all(feature = "credentials", feature = "serde"))]
 impl rt::serde::Serialize for Credentials {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8505,7 +8523,7 @@ impl<'de> rt::serde::Deserialize<'de> for Credentials {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CustomPolicy {
     /// 权限版本号，创建自定义策略时，该字段值填为“1.1”。 &gt; - 1.0：系统预置的角色。以服务为粒度，提供有限的服务相关角色用于授权。 &gt; - 1.1：策略。IAM最新提供的一种细粒度授权的能力，可以精确到具体服务的操作、资源以及请求条件等。
@@ -8514,7 +8532,7 @@ pub struct CustomPolicy {
     pub statement: Vec<crate::models::CustomStatement>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl rt::serde::Serialize for CustomPolicy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8583,7 +8601,7 @@ impl<'de> rt::serde::Deserialize<'de> for CustomPolicy {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CustomStatement {
     /// 授权项，指对资源的具体操作权限。 &gt; - 格式为：服务名:资源类型:操作，例：vpc:ports:create。 &gt; - 服务名为产品名称，例如ecs、evs和vpc等，服务名仅支持小写。 资源类型和操作没有大小写，要求支持通配符号*，无需罗列全部授权项。
@@ -8598,7 +8616,7 @@ pub struct CustomStatement {
     pub resource: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl rt::serde::Serialize for CustomStatement {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8682,22 +8700,23 @@ impl<'de> rt::serde::Deserialize<'de> for CustomStatement {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DeleteCustomPolicyResponse {
+pub struct DeleteCustomPolicyResponseBody {
     #[allow(missing_docs)]
     pub message: Option<String>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
-impl rt::serde::Serialize for DeleteCustomPolicyResponse {
+#[cfg(all(feature = "roles", feature = "serde"))]
+impl rt::serde::Serialize for DeleteCustomPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.message.is_some());
-        let mut state = serializer.serialize_struct("DeleteCustomPolicyResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("DeleteCustomPolicyResponseBody", len)?;
         if let Some(value) = &self.message {
             state.serialize_field("message", value)?;
         }
@@ -8706,24 +8725,24 @@ impl rt::serde::Serialize for DeleteCustomPolicyResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for DeleteCustomPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for DeleteCustomPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["message"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeleteCustomPolicyResponse;
+            type Value = DeleteCustomPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DeleteCustomPolicyResponse")
+                formatter.write_str("struct DeleteCustomPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DeleteCustomPolicyResponse, __A::Error> {
+            ) -> Result<DeleteCustomPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "message" => Some(0),
@@ -8743,19 +8762,20 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteCustomPolicyResponse {
                         }
                     }
                 }
-                Ok(DeleteCustomPolicyResponse {
+                Ok(DeleteCustomPolicyResponseBody {
                     message,
                 })
             }
         }
-        deserializer.deserialize_struct("DeleteCustomPolicyResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("DeleteCustomPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DomainInfo {
     /// 租户id。
@@ -8764,7 +8784,7 @@ pub struct DomainInfo {
     pub name: String,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for DomainInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8835,7 +8855,7 @@ impl<'de> rt::serde::Deserialize<'de> for DomainInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "domains", feature = "auth"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Domains {
     /// 是否启用账号，true为启用，false为停用，默认为true。
@@ -8850,7 +8870,7 @@ pub struct Domains {
     pub description: String,
 }
 
-#[cfg(all(any(feature = "domains", feature = "auth"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "domains", feature = "auth"), feature = "serde"))]
 impl rt::serde::Serialize for Domains {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8934,7 +8954,7 @@ impl<'de> rt::serde::Deserialize<'de> for Domains {
 #[allow(missing_docs)]
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Endpoint {
     /// 终端节点所属服务的ID。
@@ -8955,7 +8975,7 @@ pub struct Endpoint {
     pub enabled: bool,
 }
 
-#[cfg(all(feature = "endpoints", feature = "extra-traits"))]
+#[cfg(all(feature = "endpoints", feature = "serde"))]
 impl rt::serde::Serialize for Endpoint {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9063,7 +9083,7 @@ impl<'de> rt::serde::Deserialize<'de> for Endpoint {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FederationUserBody {
     #[allow(missing_docs)]
@@ -9076,7 +9096,7 @@ pub struct FederationUserBody {
     pub name: Option<String>,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for FederationUserBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9160,7 +9180,7 @@ impl<'de> rt::serde::Deserialize<'de> for FederationUserBody {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetIdTokenAuthParams {
     #[allow(missing_docs)]
@@ -9194,7 +9214,7 @@ impl rt::serde::Serialize for GetIdTokenAuthParams {
     }
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for GetIdTokenAuthParams {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9248,7 +9268,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenAuthParams {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetIdTokenIdScopeBody {
     #[allow(missing_docs)]
@@ -9285,7 +9305,7 @@ impl rt::serde::Serialize for GetIdTokenIdScopeBody {
     }
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for GetIdTokenIdScopeBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9339,7 +9359,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenIdScopeBody {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetIdTokenIdTokenBody {
     /// id_token的值
@@ -9368,7 +9388,7 @@ impl rt::serde::Serialize for GetIdTokenIdTokenBody {
     }
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for GetIdTokenIdTokenBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9418,7 +9438,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenIdTokenBody {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetIdTokenRequestBody {
     #[allow(missing_docs)]
@@ -9447,7 +9467,7 @@ impl rt::serde::Serialize for GetIdTokenRequestBody {
     }
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for GetIdTokenRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9497,7 +9517,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetIdTokenScopeDomainOrProjectBody {
     /// domain id 或者 project id，与name字段至少存在一个。
@@ -9534,7 +9554,7 @@ impl rt::serde::Serialize for GetIdTokenScopeDomainOrProjectBody {
     }
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for GetIdTokenScopeDomainOrProjectBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9589,7 +9609,7 @@ impl<'de> rt::serde::Deserialize<'de> for GetIdTokenScopeDomainOrProjectBody {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IdentityAssumerole {
     /// 委托名。
@@ -9641,7 +9661,7 @@ impl rt::serde::Serialize for IdentityAssumerole {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for IdentityAssumerole {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9712,7 +9732,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityAssumerole {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IdentityToken {
     /// token的ID。与请求头中的X-Auth-Token含义相同，待废弃。
@@ -9721,7 +9741,7 @@ pub struct IdentityToken {
     pub duration_seconds: Option<i64>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for IdentityToken {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9741,7 +9761,7 @@ impl rt::serde::Serialize for IdentityToken {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for IdentityToken {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9795,7 +9815,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityToken {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IdentityproviderOption {
     /// 身份提供商类型。当前支持virtual_user_sso和iam_user_sso两种，缺省配置默认为virtual_user_sso类型。
@@ -9838,7 +9858,7 @@ impl rt::serde::Serialize for IdentityproviderOption {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for IdentityproviderOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9896,7 +9916,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityproviderOption {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IdentityprovidersLinks {
     /// 身份提供商的资源链接地址。
@@ -9905,7 +9925,7 @@ pub struct IdentityprovidersLinks {
     pub protocols: String,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl rt::serde::Serialize for IdentityprovidersLinks {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9974,7 +9994,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityprovidersLinks {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IdentityprovidersResult {
     /// 身份提供商类型。当前支持virtual_user_sso和iam_user_sso两种。当返回为空字符串或者null时，默认为缺省类型virtual_user_sso类型。
@@ -9991,7 +10011,7 @@ pub struct IdentityprovidersResult {
     pub links: crate::models::IdentityprovidersLinks,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl rt::serde::Serialize for IdentityprovidersResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10087,14 +10107,14 @@ impl<'de> rt::serde::Deserialize<'de> for IdentityprovidersResult {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IdpIdInfo {
     /// 身份提供商id。
     pub id: String,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for IdpIdInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10157,7 +10177,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdpIdInfo {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IdpToken {
     /// token产生时间。
@@ -10170,7 +10190,7 @@ pub struct IdpToken {
     pub user: crate::models::UnscopedTokenUser,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for IdpToken {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10187,7 +10207,7 @@ impl rt::serde::Serialize for IdpToken {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for IdpToken {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10249,7 +10269,7 @@ impl<'de> rt::serde::Deserialize<'de> for IdpToken {
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct InheritedRoleResult {
     /// 该参数值为fine_grained时，标识此权限为系统内置的策略。
@@ -10278,7 +10298,7 @@ pub struct InheritedRoleResult {
     pub created_time: Option<String>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
+#[cfg(all(feature = "groups", feature = "serde"))]
 impl rt::serde::Serialize for InheritedRoleResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10431,14 +10451,14 @@ impl<'de> rt::serde::Deserialize<'de> for InheritedRoleResult {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateAgencyTokenRequestBody {
     #[allow(missing_docs)]
     pub auth: crate::models::AgencyTokenAuth,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for KeystoneCreateAgencyTokenRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10453,7 +10473,7 @@ impl rt::serde::Serialize for KeystoneCreateAgencyTokenRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10507,14 +10527,14 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateAgencyTokenResponse {
     #[allow(missing_docs)]
     pub token: Option<crate::models::AgencyTokenResult>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for KeystoneCreateAgencyTokenResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10531,7 +10551,7 @@ impl rt::serde::Serialize for KeystoneCreateAgencyTokenResponse {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10582,7 +10602,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateAgencyTokenResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateGroupOption {
     /// 用户组描述信息，长度小于等于255字节。
@@ -10622,7 +10642,7 @@ impl rt::serde::Serialize for KeystoneCreateGroupOption {
     }
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
+#[cfg(all(feature = "groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10680,7 +10700,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateGroupRequestBody {
     #[allow(missing_docs)]
@@ -10710,7 +10730,7 @@ impl rt::serde::Serialize for KeystoneCreateGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
+#[cfg(all(feature = "groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10761,22 +10781,23 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateGroupResponse {
+pub struct KeystoneCreateGroupResponseBody {
     #[allow(missing_docs)]
     pub group: Option<crate::models::KeystoneGroupResultWithLinksSelf>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneCreateGroupResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneCreateGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.group.is_some());
-        let mut state = serializer.serialize_struct("KeystoneCreateGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneCreateGroupResponseBody", len)?;
         if let Some(value) = &self.group {
             state.serialize_field("group", value)?;
         }
@@ -10785,24 +10806,24 @@ impl rt::serde::Serialize for KeystoneCreateGroupResponse {
 }
 
 #[cfg(feature = "groups")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateGroupResponse;
+            type Value = KeystoneCreateGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateGroupResponse")
+                formatter.write_str("struct KeystoneCreateGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateGroupResponse, __A::Error> {
+            ) -> Result<KeystoneCreateGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "group" => Some(0),
@@ -10822,19 +10843,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateGroupResponse {
                         }
                     }
                 }
-                Ok(KeystoneCreateGroupResponse {
+                Ok(KeystoneCreateGroupResponseBody {
                     group,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneCreateGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneCreateGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateIdentityProviderRequestBody {
     #[allow(missing_docs)]
@@ -10864,7 +10886,7 @@ impl rt::serde::Serialize for KeystoneCreateIdentityProviderRequestBody {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateIdentityProviderRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10922,15 +10944,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateIdentityProviderRequestB
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateIdentityProviderResponse {
+pub struct KeystoneCreateIdentityProviderResponseBody {
     #[allow(missing_docs)]
     pub identity_provider: Option<crate::models::IdentityprovidersResult>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneCreateIdentityProviderResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneCreateIdentityProviderResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10938,7 +10960,7 @@ impl rt::serde::Serialize for KeystoneCreateIdentityProviderResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.identity_provider.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneCreateIdentityProviderResponse", len)?;
+            .serialize_struct("KeystoneCreateIdentityProviderResponseBody", len)?;
         if let Some(value) = &self.identity_provider {
             state.serialize_field("identity_provider", value)?;
         }
@@ -10947,24 +10969,24 @@ impl rt::serde::Serialize for KeystoneCreateIdentityProviderResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateIdentityProviderResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateIdentityProviderResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["identity_provider"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateIdentityProviderResponse;
+            type Value = KeystoneCreateIdentityProviderResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateIdentityProviderResponse")
+                formatter.write_str("struct KeystoneCreateIdentityProviderResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateIdentityProviderResponse, __A::Error> {
+            ) -> Result<KeystoneCreateIdentityProviderResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "identity_provider" => Some(0),
@@ -10984,14 +11006,14 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateIdentityProviderResponse
                         }
                     }
                 }
-                Ok(KeystoneCreateIdentityProviderResponse {
+                Ok(KeystoneCreateIdentityProviderResponseBody {
                     identity_provider,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "KeystoneCreateIdentityProviderResponse",
+                "KeystoneCreateIdentityProviderResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -11001,7 +11023,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateIdentityProviderResponse
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateMappingRequestBody {
     #[allow(missing_docs)]
@@ -11031,7 +11053,7 @@ impl rt::serde::Serialize for KeystoneCreateMappingRequestBody {
     }
 }
 
-#[cfg(all(feature = "mappings", feature = "extra-traits"))]
+#[cfg(all(feature = "mappings", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateMappingRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11082,15 +11104,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateMappingRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateMappingResponse {
+pub struct KeystoneCreateMappingResponseBody {
     #[allow(missing_docs)]
     pub mapping: Option<crate::models::MappingResult>,
 }
 
-#[cfg(all(feature = "mappings", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneCreateMappingResponse {
+#[cfg(all(feature = "mappings", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneCreateMappingResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11098,7 +11120,7 @@ impl rt::serde::Serialize for KeystoneCreateMappingResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.mapping.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneCreateMappingResponse", len)?;
+            .serialize_struct("KeystoneCreateMappingResponseBody", len)?;
         if let Some(value) = &self.mapping {
             state.serialize_field("mapping", value)?;
         }
@@ -11107,24 +11129,24 @@ impl rt::serde::Serialize for KeystoneCreateMappingResponse {
 }
 
 #[cfg(feature = "mappings")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateMappingResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateMappingResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["mapping"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateMappingResponse;
+            type Value = KeystoneCreateMappingResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateMappingResponse")
+                formatter.write_str("struct KeystoneCreateMappingResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateMappingResponse, __A::Error> {
+            ) -> Result<KeystoneCreateMappingResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "mapping" => Some(0),
@@ -11144,20 +11166,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateMappingResponse {
                         }
                     }
                 }
-                Ok(KeystoneCreateMappingResponse {
+                Ok(KeystoneCreateMappingResponseBody {
                     mapping,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneCreateMappingResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneCreateMappingResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProjectOption {
     /// 项目名称。必须以存在的\&quot;区域ID_\&quot;开头，长度小于等于64字符。例如区域“华北-北京一”的区域ID为“cn-north-1”，在其下创建项目时，项目名应填“cn-north-1_IAMProject”
@@ -11200,7 +11222,7 @@ impl rt::serde::Serialize for KeystoneCreateProjectOption {
     }
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
+#[cfg(all(feature = "projects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11262,7 +11284,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectOption {
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProjectRequestBody {
     #[allow(missing_docs)]
@@ -11292,7 +11314,7 @@ impl rt::serde::Serialize for KeystoneCreateProjectRequestBody {
     }
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
+#[cfg(all(feature = "projects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11343,15 +11365,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateProjectResponse {
+pub struct KeystoneCreateProjectResponseBody {
     #[allow(missing_docs)]
     pub project: Option<crate::models::AuthProjectResult>,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneCreateProjectResponse {
+#[cfg(all(feature = "projects", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneCreateProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11359,7 +11381,7 @@ impl rt::serde::Serialize for KeystoneCreateProjectResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.project.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneCreateProjectResponse", len)?;
+            .serialize_struct("KeystoneCreateProjectResponseBody", len)?;
         if let Some(value) = &self.project {
             state.serialize_field("project", value)?;
         }
@@ -11368,24 +11390,24 @@ impl rt::serde::Serialize for KeystoneCreateProjectResponse {
 }
 
 #[cfg(feature = "projects")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["project"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateProjectResponse;
+            type Value = KeystoneCreateProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateProjectResponse")
+                formatter.write_str("struct KeystoneCreateProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateProjectResponse, __A::Error> {
+            ) -> Result<KeystoneCreateProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "project" => Some(0),
@@ -11405,20 +11427,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProjectResponse {
                         }
                     }
                 }
-                Ok(KeystoneCreateProjectResponse {
+                Ok(KeystoneCreateProjectResponseBody {
                     project,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneCreateProjectResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneCreateProjectResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProtocolRequestBody {
     #[allow(missing_docs)]
@@ -11448,7 +11470,7 @@ impl rt::serde::Serialize for KeystoneCreateProtocolRequestBody {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProtocolRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11499,15 +11521,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProtocolRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateProtocolResponse {
+pub struct KeystoneCreateProtocolResponseBody {
     #[allow(missing_docs)]
     pub protocol: Option<crate::models::ProtocolResult>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneCreateProtocolResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneCreateProtocolResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11515,7 +11537,7 @@ impl rt::serde::Serialize for KeystoneCreateProtocolResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.protocol.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneCreateProtocolResponse", len)?;
+            .serialize_struct("KeystoneCreateProtocolResponseBody", len)?;
         if let Some(value) = &self.protocol {
             state.serialize_field("protocol", value)?;
         }
@@ -11524,24 +11546,24 @@ impl rt::serde::Serialize for KeystoneCreateProtocolResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProtocolResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProtocolResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["protocol"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateProtocolResponse;
+            type Value = KeystoneCreateProtocolResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateProtocolResponse")
+                formatter.write_str("struct KeystoneCreateProtocolResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateProtocolResponse, __A::Error> {
+            ) -> Result<KeystoneCreateProtocolResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "protocol" => Some(0),
@@ -11561,20 +11583,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateProtocolResponse {
                         }
                     }
                 }
-                Ok(KeystoneCreateProtocolResponse {
+                Ok(KeystoneCreateProtocolResponseBody {
                     protocol,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneCreateProtocolResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneCreateProtocolResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateScopedTokenRequestBody {
     #[allow(missing_docs)]
@@ -11604,7 +11626,7 @@ impl rt::serde::Serialize for KeystoneCreateScopedTokenRequestBody {
     }
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateScopedTokenRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11659,15 +11681,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateScopedTokenRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateScopedTokenResponse {
+pub struct KeystoneCreateScopedTokenResponseBody {
     #[allow(missing_docs)]
     pub token: Option<crate::models::ScopeTokenResult>,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneCreateScopedTokenResponse {
+#[cfg(all(feature = "auth", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneCreateScopedTokenResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11675,7 +11697,7 @@ impl rt::serde::Serialize for KeystoneCreateScopedTokenResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.token.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneCreateScopedTokenResponse", len)?;
+            .serialize_struct("KeystoneCreateScopedTokenResponseBody", len)?;
         if let Some(value) = &self.token {
             state.serialize_field("token", value)?;
         }
@@ -11684,24 +11706,24 @@ impl rt::serde::Serialize for KeystoneCreateScopedTokenResponse {
 }
 
 #[cfg(feature = "auth")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateScopedTokenResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateScopedTokenResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateScopedTokenResponse;
+            type Value = KeystoneCreateScopedTokenResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateScopedTokenResponse")
+                formatter.write_str("struct KeystoneCreateScopedTokenResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateScopedTokenResponse, __A::Error> {
+            ) -> Result<KeystoneCreateScopedTokenResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "token" => Some(0),
@@ -11721,20 +11743,24 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateScopedTokenResponse {
                         }
                     }
                 }
-                Ok(KeystoneCreateScopedTokenResponse {
+                Ok(KeystoneCreateScopedTokenResponseBody {
                     token,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneCreateScopedTokenResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "KeystoneCreateScopedTokenResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserOption {
     /// IAM用户名，长度1~64之间，只能包含如下字符：大小写字母、空格、数字或特殊字符（-_.）且不能以数字开头。
@@ -11785,7 +11811,7 @@ impl rt::serde::Serialize for KeystoneCreateUserOption {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11857,7 +11883,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserOption {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserRequestBody {
     #[allow(missing_docs)]
@@ -11887,7 +11913,7 @@ impl rt::serde::Serialize for KeystoneCreateUserRequestBody {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11938,22 +11964,23 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneCreateUserResponse {
+pub struct KeystoneCreateUserResponseBody {
     #[allow(missing_docs)]
     pub user: Option<crate::models::KeystoneCreateUserResult>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneCreateUserResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneCreateUserResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.user.is_some());
-        let mut state = serializer.serialize_struct("KeystoneCreateUserResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneCreateUserResponseBody", len)?;
         if let Some(value) = &self.user {
             state.serialize_field("user", value)?;
         }
@@ -11962,24 +11989,24 @@ impl rt::serde::Serialize for KeystoneCreateUserResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["user"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneCreateUserResponse;
+            type Value = KeystoneCreateUserResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneCreateUserResponse")
+                formatter.write_str("struct KeystoneCreateUserResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneCreateUserResponse, __A::Error> {
+            ) -> Result<KeystoneCreateUserResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "user" => Some(0),
@@ -11999,17 +12026,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserResponse {
                         }
                     }
                 }
-                Ok(KeystoneCreateUserResponse { user })
+                Ok(KeystoneCreateUserResponseBody {
+                    user,
+                })
             }
         }
-        deserializer.deserialize_struct("KeystoneCreateUserResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneCreateUserResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserResult {
     /// IAM用户所属账号ID。
@@ -12030,7 +12060,7 @@ pub struct KeystoneCreateUserResult {
     pub enabled: bool,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneCreateUserResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12145,14 +12175,14 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserResult {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
     #[allow(missing_docs)]
     pub auth: crate::models::MfaAuth,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12170,7 +12200,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaRequestBody
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de>
 for KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
@@ -12228,14 +12258,14 @@ for KeystoneCreateUserTokenByPasswordAndMfaRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserTokenByPasswordAndMfaResponse {
     #[allow(missing_docs)]
     pub token: Option<crate::models::TokenResult>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12252,7 +12282,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordAndMfaResponse {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de>
 for KeystoneCreateUserTokenByPasswordAndMfaResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
@@ -12308,14 +12338,14 @@ for KeystoneCreateUserTokenByPasswordAndMfaResponse {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserTokenByPasswordRequestBody {
     #[allow(missing_docs)]
     pub auth: crate::models::PwdAuth,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12330,7 +12360,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12385,14 +12415,14 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordReque
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserTokenByPasswordResponse {
     #[allow(missing_docs)]
     pub token: Option<crate::models::TokenResult>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12409,7 +12439,7 @@ impl rt::serde::Serialize for KeystoneCreateUserTokenByPasswordResponse {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12464,7 +12494,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneCreateUserTokenByPasswordRespo
 #[allow(missing_docs)]
 #[cfg(any(feature = "users", feature = "groups"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneGroupResult {
     /// 用户组描述信息。
@@ -12481,7 +12511,7 @@ pub struct KeystoneGroupResult {
     pub create_time: i64,
 }
 
-#[cfg(all(any(feature = "users", feature = "groups"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "users", feature = "groups"), feature = "serde"))]
 impl rt::serde::Serialize for KeystoneGroupResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12577,7 +12607,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneGroupResult {
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneGroupResultWithLinksSelf {
     /// 用户组描述信息。
@@ -12594,7 +12624,7 @@ pub struct KeystoneGroupResultWithLinksSelf {
     pub create_time: i64,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
+#[cfg(all(feature = "groups", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneGroupResultWithLinksSelf {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -12692,17 +12722,17 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneGroupResultWithLinksSelf {
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListAllProjectPermissionsForGroupResponse {
+pub struct KeystoneListAllProjectPermissionsForGroupResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::InheritedRoleResult>>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListAllProjectPermissionsForGroupResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListAllProjectPermissionsForGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12710,7 +12740,10 @@ impl rt::serde::Serialize for KeystoneListAllProjectPermissionsForGroupResponse 
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.links.is_some()) + usize::from(self.roles.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListAllProjectPermissionsForGroupResponse", len)?;
+            .serialize_struct(
+                "KeystoneListAllProjectPermissionsForGroupResponseBody",
+                len,
+            )?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -12723,27 +12756,30 @@ impl rt::serde::Serialize for KeystoneListAllProjectPermissionsForGroupResponse 
 
 #[cfg(feature = "groups")]
 impl<'de> rt::serde::Deserialize<'de>
-for KeystoneListAllProjectPermissionsForGroupResponse {
+for KeystoneListAllProjectPermissionsForGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "roles"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListAllProjectPermissionsForGroupResponse;
+            type Value = KeystoneListAllProjectPermissionsForGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
                 formatter
                     .write_str(
-                        "struct KeystoneListAllProjectPermissionsForGroupResponse",
+                        "struct KeystoneListAllProjectPermissionsForGroupResponseBody",
                     )
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListAllProjectPermissionsForGroupResponse, __A::Error> {
+            ) -> Result<
+                KeystoneListAllProjectPermissionsForGroupResponseBody,
+                __A::Error,
+            > {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -12766,7 +12802,7 @@ for KeystoneListAllProjectPermissionsForGroupResponse {
                         }
                     }
                 }
-                Ok(KeystoneListAllProjectPermissionsForGroupResponse {
+                Ok(KeystoneListAllProjectPermissionsForGroupResponseBody {
                     links,
                     roles,
                 })
@@ -12774,7 +12810,7 @@ for KeystoneListAllProjectPermissionsForGroupResponse {
         }
         deserializer
             .deserialize_struct(
-                "KeystoneListAllProjectPermissionsForGroupResponse",
+                "KeystoneListAllProjectPermissionsForGroupResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -12784,17 +12820,17 @@ for KeystoneListAllProjectPermissionsForGroupResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListAuthDomainsResponse {
+pub struct KeystoneListAuthDomainsResponseBody {
     /// 账号信息列表。
     pub domains: Option<Vec<crate::models::Domains>>,
     #[allow(missing_docs)]
     pub links: Option<crate::models::LinksSelf>,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListAuthDomainsResponse {
+#[cfg(all(feature = "auth", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListAuthDomainsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12803,7 +12839,7 @@ impl rt::serde::Serialize for KeystoneListAuthDomainsResponse {
         let len = usize::from(self.domains.is_some())
             + usize::from(self.links.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListAuthDomainsResponse", len)?;
+            .serialize_struct("KeystoneListAuthDomainsResponseBody", len)?;
         if let Some(value) = &self.domains {
             state.serialize_field("domains", value)?;
         }
@@ -12815,24 +12851,24 @@ impl rt::serde::Serialize for KeystoneListAuthDomainsResponse {
 }
 
 #[cfg(feature = "auth")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListAuthDomainsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListAuthDomainsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["domains", "links"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListAuthDomainsResponse;
+            type Value = KeystoneListAuthDomainsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListAuthDomainsResponse")
+                formatter.write_str("struct KeystoneListAuthDomainsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListAuthDomainsResponse, __A::Error> {
+            ) -> Result<KeystoneListAuthDomainsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "domains" => Some(0),
@@ -12855,31 +12891,31 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListAuthDomainsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListAuthDomainsResponse {
+                Ok(KeystoneListAuthDomainsResponseBody {
                     domains,
                     links,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListAuthDomainsResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneListAuthDomainsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListAuthProjectsResponse {
+pub struct KeystoneListAuthProjectsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::LinksSelf>,
     /// 项目信息列表。
     pub projects: Option<Vec<crate::models::AuthProjectResult>>,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListAuthProjectsResponse {
+#[cfg(all(feature = "auth", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListAuthProjectsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12888,7 +12924,7 @@ impl rt::serde::Serialize for KeystoneListAuthProjectsResponse {
         let len = usize::from(self.links.is_some())
             + usize::from(self.projects.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListAuthProjectsResponse", len)?;
+            .serialize_struct("KeystoneListAuthProjectsResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -12900,24 +12936,24 @@ impl rt::serde::Serialize for KeystoneListAuthProjectsResponse {
 }
 
 #[cfg(feature = "auth")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListAuthProjectsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListAuthProjectsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "projects"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListAuthProjectsResponse;
+            type Value = KeystoneListAuthProjectsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListAuthProjectsResponse")
+                formatter.write_str("struct KeystoneListAuthProjectsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListAuthProjectsResponse, __A::Error> {
+            ) -> Result<KeystoneListAuthProjectsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -12940,31 +12976,35 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListAuthProjectsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListAuthProjectsResponse {
+                Ok(KeystoneListAuthProjectsResponseBody {
                     links,
                     projects,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListAuthProjectsResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "KeystoneListAuthProjectsResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListDomainPermissionsForGroupResponse {
+pub struct KeystoneListDomainPermissionsForGroupResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::RoleResult>>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListDomainPermissionsForGroupResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListDomainPermissionsForGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12972,7 +13012,7 @@ impl rt::serde::Serialize for KeystoneListDomainPermissionsForGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.links.is_some()) + usize::from(self.roles.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListDomainPermissionsForGroupResponse", len)?;
+            .serialize_struct("KeystoneListDomainPermissionsForGroupResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -12984,25 +13024,28 @@ impl rt::serde::Serialize for KeystoneListDomainPermissionsForGroupResponse {
 }
 
 #[cfg(feature = "groups")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListDomainPermissionsForGroupResponse {
+impl<'de> rt::serde::Deserialize<'de>
+for KeystoneListDomainPermissionsForGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "roles"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListDomainPermissionsForGroupResponse;
+            type Value = KeystoneListDomainPermissionsForGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
                 formatter
-                    .write_str("struct KeystoneListDomainPermissionsForGroupResponse")
+                    .write_str(
+                        "struct KeystoneListDomainPermissionsForGroupResponseBody",
+                    )
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListDomainPermissionsForGroupResponse, __A::Error> {
+            ) -> Result<KeystoneListDomainPermissionsForGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -13025,7 +13068,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListDomainPermissionsForGroupR
                         }
                     }
                 }
-                Ok(KeystoneListDomainPermissionsForGroupResponse {
+                Ok(KeystoneListDomainPermissionsForGroupResponseBody {
                     links,
                     roles,
                 })
@@ -13033,7 +13076,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListDomainPermissionsForGroupR
         }
         deserializer
             .deserialize_struct(
-                "KeystoneListDomainPermissionsForGroupResponse",
+                "KeystoneListDomainPermissionsForGroupResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -13043,17 +13086,17 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListDomainPermissionsForGroupR
 #[allow(missing_docs)]
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListEndpointsResponse {
+pub struct KeystoneListEndpointsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 终端节点信息列表。
     pub endpoints: Option<Vec<crate::models::Endpoint>>,
 }
 
-#[cfg(all(feature = "endpoints", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListEndpointsResponse {
+#[cfg(all(feature = "endpoints", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListEndpointsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13062,7 +13105,7 @@ impl rt::serde::Serialize for KeystoneListEndpointsResponse {
         let len = usize::from(self.links.is_some())
             + usize::from(self.endpoints.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListEndpointsResponse", len)?;
+            .serialize_struct("KeystoneListEndpointsResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -13074,24 +13117,24 @@ impl rt::serde::Serialize for KeystoneListEndpointsResponse {
 }
 
 #[cfg(feature = "endpoints")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListEndpointsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListEndpointsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "endpoints"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListEndpointsResponse;
+            type Value = KeystoneListEndpointsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListEndpointsResponse")
+                formatter.write_str("struct KeystoneListEndpointsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListEndpointsResponse, __A::Error> {
+            ) -> Result<KeystoneListEndpointsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -13114,31 +13157,31 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListEndpointsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListEndpointsResponse {
+                Ok(KeystoneListEndpointsResponseBody {
                     links,
                     endpoints,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListEndpointsResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneListEndpointsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListFederationDomainsResponse {
+pub struct KeystoneListFederationDomainsResponseBody {
     /// 账号信息列表。
     pub domains: Option<Vec<crate::models::Domains>>,
     #[allow(missing_docs)]
     pub links: Option<crate::models::LinksSelf>,
 }
 
-#[cfg(all(feature = "domains", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListFederationDomainsResponse {
+#[cfg(all(feature = "domains", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListFederationDomainsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13147,7 +13190,7 @@ impl rt::serde::Serialize for KeystoneListFederationDomainsResponse {
         let len = usize::from(self.domains.is_some())
             + usize::from(self.links.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListFederationDomainsResponse", len)?;
+            .serialize_struct("KeystoneListFederationDomainsResponseBody", len)?;
         if let Some(value) = &self.domains {
             state.serialize_field("domains", value)?;
         }
@@ -13159,24 +13202,24 @@ impl rt::serde::Serialize for KeystoneListFederationDomainsResponse {
 }
 
 #[cfg(feature = "domains")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationDomainsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationDomainsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["domains", "links"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListFederationDomainsResponse;
+            type Value = KeystoneListFederationDomainsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListFederationDomainsResponse")
+                formatter.write_str("struct KeystoneListFederationDomainsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListFederationDomainsResponse, __A::Error> {
+            ) -> Result<KeystoneListFederationDomainsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "domains" => Some(0),
@@ -13199,7 +13242,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationDomainsResponse 
                         }
                     }
                 }
-                Ok(KeystoneListFederationDomainsResponse {
+                Ok(KeystoneListFederationDomainsResponseBody {
                     domains,
                     links,
                 })
@@ -13207,7 +13250,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationDomainsResponse 
         }
         deserializer
             .deserialize_struct(
-                "KeystoneListFederationDomainsResponse",
+                "KeystoneListFederationDomainsResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -13217,17 +13260,17 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationDomainsResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListFederationProjectsResponse {
+pub struct KeystoneListFederationProjectsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::LinksSelf>,
     /// 项目信息列表。
     pub projects: Option<Vec<crate::models::AuthProjectResult>>,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListFederationProjectsResponse {
+#[cfg(all(feature = "projects", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListFederationProjectsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13236,7 +13279,7 @@ impl rt::serde::Serialize for KeystoneListFederationProjectsResponse {
         let len = usize::from(self.links.is_some())
             + usize::from(self.projects.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListFederationProjectsResponse", len)?;
+            .serialize_struct("KeystoneListFederationProjectsResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -13248,24 +13291,24 @@ impl rt::serde::Serialize for KeystoneListFederationProjectsResponse {
 }
 
 #[cfg(feature = "projects")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationProjectsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationProjectsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "projects"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListFederationProjectsResponse;
+            type Value = KeystoneListFederationProjectsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListFederationProjectsResponse")
+                formatter.write_str("struct KeystoneListFederationProjectsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListFederationProjectsResponse, __A::Error> {
+            ) -> Result<KeystoneListFederationProjectsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -13288,7 +13331,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationProjectsResponse
                         }
                     }
                 }
-                Ok(KeystoneListFederationProjectsResponse {
+                Ok(KeystoneListFederationProjectsResponseBody {
                     links,
                     projects,
                 })
@@ -13296,7 +13339,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationProjectsResponse
         }
         deserializer
             .deserialize_struct(
-                "KeystoneListFederationProjectsResponse",
+                "KeystoneListFederationProjectsResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -13306,17 +13349,17 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListFederationProjectsResponse
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListGroupsForUserResponse {
+pub struct KeystoneListGroupsForUserResponseBody {
     /// 用户组信息列表。
     pub groups: Option<Vec<crate::models::KeystoneGroupResult>>,
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListGroupsForUserResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListGroupsForUserResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13324,7 +13367,7 @@ impl rt::serde::Serialize for KeystoneListGroupsForUserResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.groups.is_some()) + usize::from(self.links.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListGroupsForUserResponse", len)?;
+            .serialize_struct("KeystoneListGroupsForUserResponseBody", len)?;
         if let Some(value) = &self.groups {
             state.serialize_field("groups", value)?;
         }
@@ -13336,24 +13379,24 @@ impl rt::serde::Serialize for KeystoneListGroupsForUserResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsForUserResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsForUserResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["groups", "links"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListGroupsForUserResponse;
+            type Value = KeystoneListGroupsForUserResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListGroupsForUserResponse")
+                formatter.write_str("struct KeystoneListGroupsForUserResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListGroupsForUserResponse, __A::Error> {
+            ) -> Result<KeystoneListGroupsForUserResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "groups" => Some(0),
@@ -13376,38 +13419,43 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsForUserResponse {
                         }
                     }
                 }
-                Ok(KeystoneListGroupsForUserResponse {
+                Ok(KeystoneListGroupsForUserResponseBody {
                     groups,
                     links,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListGroupsForUserResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "KeystoneListGroupsForUserResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListGroupsResponse {
+pub struct KeystoneListGroupsResponseBody {
     /// 用户组信息列表。
     pub groups: Option<Vec<crate::models::KeystoneGroupResult>>,
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListGroupsResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListGroupsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.groups.is_some()) + usize::from(self.links.is_some());
-        let mut state = serializer.serialize_struct("KeystoneListGroupsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneListGroupsResponseBody", len)?;
         if let Some(value) = &self.groups {
             state.serialize_field("groups", value)?;
         }
@@ -13419,24 +13467,24 @@ impl rt::serde::Serialize for KeystoneListGroupsResponse {
 }
 
 #[cfg(feature = "groups")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["groups", "links"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListGroupsResponse;
+            type Value = KeystoneListGroupsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListGroupsResponse")
+                formatter.write_str("struct KeystoneListGroupsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListGroupsResponse, __A::Error> {
+            ) -> Result<KeystoneListGroupsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "groups" => Some(0),
@@ -13459,30 +13507,31 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListGroupsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListGroupsResponse {
+                Ok(KeystoneListGroupsResponseBody {
                     groups,
                     links,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneListGroupsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneListGroupsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListIdentityProvidersResponse {
+pub struct KeystoneListIdentityProvidersResponseBody {
     /// 身份提供商信息列表。
     pub identity_providers: Option<Vec<crate::models::IdentityprovidersResult>>,
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListIdentityProvidersResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListIdentityProvidersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13491,7 +13540,7 @@ impl rt::serde::Serialize for KeystoneListIdentityProvidersResponse {
         let len = usize::from(self.identity_providers.is_some())
             + usize::from(self.links.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListIdentityProvidersResponse", len)?;
+            .serialize_struct("KeystoneListIdentityProvidersResponseBody", len)?;
         if let Some(value) = &self.identity_providers {
             state.serialize_field("identity_providers", value)?;
         }
@@ -13503,24 +13552,24 @@ impl rt::serde::Serialize for KeystoneListIdentityProvidersResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListIdentityProvidersResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListIdentityProvidersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["identity_providers", "links"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListIdentityProvidersResponse;
+            type Value = KeystoneListIdentityProvidersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListIdentityProvidersResponse")
+                formatter.write_str("struct KeystoneListIdentityProvidersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListIdentityProvidersResponse, __A::Error> {
+            ) -> Result<KeystoneListIdentityProvidersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "identity_providers" => Some(0),
@@ -13543,7 +13592,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListIdentityProvidersResponse 
                         }
                     }
                 }
-                Ok(KeystoneListIdentityProvidersResponse {
+                Ok(KeystoneListIdentityProvidersResponseBody {
                     identity_providers,
                     links,
                 })
@@ -13551,7 +13600,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListIdentityProvidersResponse 
         }
         deserializer
             .deserialize_struct(
-                "KeystoneListIdentityProvidersResponse",
+                "KeystoneListIdentityProvidersResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -13561,17 +13610,17 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListIdentityProvidersResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListMappingsResponse {
+pub struct KeystoneListMappingsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 映射信息列表。
     pub mappings: Option<Vec<crate::models::MappingResult>>,
 }
 
-#[cfg(all(feature = "mappings", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListMappingsResponse {
+#[cfg(all(feature = "mappings", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListMappingsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13580,7 +13629,7 @@ impl rt::serde::Serialize for KeystoneListMappingsResponse {
         let len = usize::from(self.links.is_some())
             + usize::from(self.mappings.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListMappingsResponse", len)?;
+            .serialize_struct("KeystoneListMappingsResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -13592,24 +13641,24 @@ impl rt::serde::Serialize for KeystoneListMappingsResponse {
 }
 
 #[cfg(feature = "mappings")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListMappingsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListMappingsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "mappings"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListMappingsResponse;
+            type Value = KeystoneListMappingsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListMappingsResponse")
+                formatter.write_str("struct KeystoneListMappingsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListMappingsResponse, __A::Error> {
+            ) -> Result<KeystoneListMappingsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -13632,23 +13681,23 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListMappingsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListMappingsResponse {
+                Ok(KeystoneListMappingsResponseBody {
                     links,
                     mappings,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListMappingsResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneListMappingsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListPermissionsResponse {
+pub struct KeystoneListPermissionsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 权限信息列表。
@@ -13657,8 +13706,8 @@ pub struct KeystoneListPermissionsResponse {
     pub total_number: Option<i64>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListPermissionsResponse {
+#[cfg(all(feature = "roles", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListPermissionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13667,7 +13716,7 @@ impl rt::serde::Serialize for KeystoneListPermissionsResponse {
         let len = usize::from(self.links.is_some()) + usize::from(self.roles.is_some())
             + usize::from(self.total_number.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListPermissionsResponse", len)?;
+            .serialize_struct("KeystoneListPermissionsResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -13682,24 +13731,24 @@ impl rt::serde::Serialize for KeystoneListPermissionsResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListPermissionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListPermissionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "roles", "total_number"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListPermissionsResponse;
+            type Value = KeystoneListPermissionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListPermissionsResponse")
+                formatter.write_str("struct KeystoneListPermissionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListPermissionsResponse, __A::Error> {
+            ) -> Result<KeystoneListPermissionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -13725,7 +13774,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListPermissionsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListPermissionsResponse {
+                Ok(KeystoneListPermissionsResponseBody {
                     links,
                     roles,
                     total_number,
@@ -13733,24 +13782,24 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListPermissionsResponse {
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListPermissionsResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneListPermissionsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListProjectPermissionsForGroupResponse {
+pub struct KeystoneListProjectPermissionsForGroupResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::RoleResult>>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListProjectPermissionsForGroupResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListProjectPermissionsForGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13758,7 +13807,10 @@ impl rt::serde::Serialize for KeystoneListProjectPermissionsForGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.links.is_some()) + usize::from(self.roles.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListProjectPermissionsForGroupResponse", len)?;
+            .serialize_struct(
+                "KeystoneListProjectPermissionsForGroupResponseBody",
+                len,
+            )?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -13771,25 +13823,27 @@ impl rt::serde::Serialize for KeystoneListProjectPermissionsForGroupResponse {
 
 #[cfg(feature = "groups")]
 impl<'de> rt::serde::Deserialize<'de>
-for KeystoneListProjectPermissionsForGroupResponse {
+for KeystoneListProjectPermissionsForGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "roles"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListProjectPermissionsForGroupResponse;
+            type Value = KeystoneListProjectPermissionsForGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
                 formatter
-                    .write_str("struct KeystoneListProjectPermissionsForGroupResponse")
+                    .write_str(
+                        "struct KeystoneListProjectPermissionsForGroupResponseBody",
+                    )
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListProjectPermissionsForGroupResponse, __A::Error> {
+            ) -> Result<KeystoneListProjectPermissionsForGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -13812,7 +13866,7 @@ for KeystoneListProjectPermissionsForGroupResponse {
                         }
                     }
                 }
-                Ok(KeystoneListProjectPermissionsForGroupResponse {
+                Ok(KeystoneListProjectPermissionsForGroupResponseBody {
                     links,
                     roles,
                 })
@@ -13820,7 +13874,7 @@ for KeystoneListProjectPermissionsForGroupResponse {
         }
         deserializer
             .deserialize_struct(
-                "KeystoneListProjectPermissionsForGroupResponse",
+                "KeystoneListProjectPermissionsForGroupResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -13830,17 +13884,17 @@ for KeystoneListProjectPermissionsForGroupResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListProjectsForUserResponse {
+pub struct KeystoneListProjectsForUserResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 项目信息列表。
     pub projects: Option<Vec<crate::models::ProjectResult>>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListProjectsForUserResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListProjectsForUserResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13849,7 +13903,7 @@ impl rt::serde::Serialize for KeystoneListProjectsForUserResponse {
         let len = usize::from(self.links.is_some())
             + usize::from(self.projects.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListProjectsForUserResponse", len)?;
+            .serialize_struct("KeystoneListProjectsForUserResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -13861,24 +13915,24 @@ impl rt::serde::Serialize for KeystoneListProjectsForUserResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListProjectsForUserResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListProjectsForUserResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "projects"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListProjectsForUserResponse;
+            type Value = KeystoneListProjectsForUserResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListProjectsForUserResponse")
+                formatter.write_str("struct KeystoneListProjectsForUserResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListProjectsForUserResponse, __A::Error> {
+            ) -> Result<KeystoneListProjectsForUserResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -13901,31 +13955,35 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListProjectsForUserResponse {
                         }
                     }
                 }
-                Ok(KeystoneListProjectsForUserResponse {
+                Ok(KeystoneListProjectsForUserResponseBody {
                     links,
                     projects,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListProjectsForUserResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "KeystoneListProjectsForUserResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListProjectsResponse {
+pub struct KeystoneListProjectsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 项目信息列表。
     pub projects: Option<Vec<crate::models::ProjectResult>>,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListProjectsResponse {
+#[cfg(all(feature = "projects", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListProjectsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13934,7 +13992,7 @@ impl rt::serde::Serialize for KeystoneListProjectsResponse {
         let len = usize::from(self.links.is_some())
             + usize::from(self.projects.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListProjectsResponse", len)?;
+            .serialize_struct("KeystoneListProjectsResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -13946,24 +14004,24 @@ impl rt::serde::Serialize for KeystoneListProjectsResponse {
 }
 
 #[cfg(feature = "projects")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListProjectsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListProjectsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "projects"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListProjectsResponse;
+            type Value = KeystoneListProjectsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListProjectsResponse")
+                formatter.write_str("struct KeystoneListProjectsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListProjectsResponse, __A::Error> {
+            ) -> Result<KeystoneListProjectsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -13986,31 +14044,31 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListProjectsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListProjectsResponse {
+                Ok(KeystoneListProjectsResponseBody {
                     links,
                     projects,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListProjectsResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneListProjectsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListProtocolsResponse {
+pub struct KeystoneListProtocolsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 协议信息列表。
     pub protocols: Option<Vec<crate::models::ProtocolResult>>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListProtocolsResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListProtocolsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14019,7 +14077,7 @@ impl rt::serde::Serialize for KeystoneListProtocolsResponse {
         let len = usize::from(self.links.is_some())
             + usize::from(self.protocols.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListProtocolsResponse", len)?;
+            .serialize_struct("KeystoneListProtocolsResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -14031,24 +14089,24 @@ impl rt::serde::Serialize for KeystoneListProtocolsResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListProtocolsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListProtocolsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "protocols"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListProtocolsResponse;
+            type Value = KeystoneListProtocolsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListProtocolsResponse")
+                formatter.write_str("struct KeystoneListProtocolsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListProtocolsResponse, __A::Error> {
+            ) -> Result<KeystoneListProtocolsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -14071,31 +14129,31 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListProtocolsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListProtocolsResponse {
+                Ok(KeystoneListProtocolsResponseBody {
                     links,
                     protocols,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListProtocolsResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneListProtocolsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListRegionsResponse {
+pub struct KeystoneListRegionsResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 区域信息列表。
     pub regions: Option<Vec<crate::models::Region>>,
 }
 
-#[cfg(all(feature = "regions", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListRegionsResponse {
+#[cfg(all(feature = "regions", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListRegionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14103,7 +14161,8 @@ impl rt::serde::Serialize for KeystoneListRegionsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.links.is_some())
             + usize::from(self.regions.is_some());
-        let mut state = serializer.serialize_struct("KeystoneListRegionsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneListRegionsResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -14115,24 +14174,24 @@ impl rt::serde::Serialize for KeystoneListRegionsResponse {
 }
 
 #[cfg(feature = "regions")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListRegionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListRegionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "regions"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListRegionsResponse;
+            type Value = KeystoneListRegionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListRegionsResponse")
+                formatter.write_str("struct KeystoneListRegionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListRegionsResponse, __A::Error> {
+            ) -> Result<KeystoneListRegionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -14155,30 +14214,31 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListRegionsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListRegionsResponse {
+                Ok(KeystoneListRegionsResponseBody {
                     links,
                     regions,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneListRegionsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneListRegionsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "services")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListServicesResponse {
+pub struct KeystoneListServicesResponseBody {
     /// 服务信息列表。
     pub services: Option<Vec<crate::models::Service>>,
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
 }
 
-#[cfg(all(feature = "services", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListServicesResponse {
+#[cfg(all(feature = "services", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListServicesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14187,7 +14247,7 @@ impl rt::serde::Serialize for KeystoneListServicesResponse {
         let len = usize::from(self.services.is_some())
             + usize::from(self.links.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListServicesResponse", len)?;
+            .serialize_struct("KeystoneListServicesResponseBody", len)?;
         if let Some(value) = &self.services {
             state.serialize_field("services", value)?;
         }
@@ -14199,24 +14259,24 @@ impl rt::serde::Serialize for KeystoneListServicesResponse {
 }
 
 #[cfg(feature = "services")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListServicesResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListServicesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["services", "links"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListServicesResponse;
+            type Value = KeystoneListServicesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListServicesResponse")
+                formatter.write_str("struct KeystoneListServicesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListServicesResponse, __A::Error> {
+            ) -> Result<KeystoneListServicesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "services" => Some(0),
@@ -14239,31 +14299,31 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListServicesResponse {
                         }
                     }
                 }
-                Ok(KeystoneListServicesResponse {
+                Ok(KeystoneListServicesResponseBody {
                     services,
                     links,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListServicesResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneListServicesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListUsersForGroupByAdminResponse {
+pub struct KeystoneListUsersForGroupByAdminResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// IAM用户信息列表。
     pub users: Option<Vec<crate::models::KeystoneUserResult>>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListUsersForGroupByAdminResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListUsersForGroupByAdminResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14271,7 +14331,7 @@ impl rt::serde::Serialize for KeystoneListUsersForGroupByAdminResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.links.is_some()) + usize::from(self.users.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListUsersForGroupByAdminResponse", len)?;
+            .serialize_struct("KeystoneListUsersForGroupByAdminResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -14283,24 +14343,25 @@ impl rt::serde::Serialize for KeystoneListUsersForGroupByAdminResponse {
 }
 
 #[cfg(feature = "groups")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersForGroupByAdminResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersForGroupByAdminResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "users"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListUsersForGroupByAdminResponse;
+            type Value = KeystoneListUsersForGroupByAdminResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListUsersForGroupByAdminResponse")
+                formatter
+                    .write_str("struct KeystoneListUsersForGroupByAdminResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListUsersForGroupByAdminResponse, __A::Error> {
+            ) -> Result<KeystoneListUsersForGroupByAdminResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -14323,7 +14384,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersForGroupByAdminRespon
                         }
                     }
                 }
-                Ok(KeystoneListUsersForGroupByAdminResponse {
+                Ok(KeystoneListUsersForGroupByAdminResponseBody {
                     links,
                     users,
                 })
@@ -14331,7 +14392,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersForGroupByAdminRespon
         }
         deserializer
             .deserialize_struct(
-                "KeystoneListUsersForGroupByAdminResponse",
+                "KeystoneListUsersForGroupByAdminResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -14341,24 +14402,25 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersForGroupByAdminRespon
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListUsersResponse {
+pub struct KeystoneListUsersResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// IAM用户信息列表。
     pub users: Option<Vec<crate::models::KeystoneListUsersResult>>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListUsersResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListUsersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.links.is_some()) + usize::from(self.users.is_some());
-        let mut state = serializer.serialize_struct("KeystoneListUsersResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneListUsersResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -14370,24 +14432,24 @@ impl rt::serde::Serialize for KeystoneListUsersResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "users"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListUsersResponse;
+            type Value = KeystoneListUsersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListUsersResponse")
+                formatter.write_str("struct KeystoneListUsersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListUsersResponse, __A::Error> {
+            ) -> Result<KeystoneListUsersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -14410,20 +14472,21 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersResponse {
                         }
                     }
                 }
-                Ok(KeystoneListUsersResponse {
+                Ok(KeystoneListUsersResponseBody {
                     links,
                     users,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneListUsersResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneListUsersResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListUsersResult {
     /// IAM用户密码状态。true：需要修改密码，false：不需要修改密码。
@@ -14450,7 +14513,7 @@ pub struct KeystoneListUsersResult {
     pub access_mode: Option<String>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneListUsersResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14593,15 +14656,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListUsersResult {
 #[allow(missing_docs)]
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneListVersionsResponse {
+pub struct KeystoneListVersionsResponseBody {
     #[allow(missing_docs)]
     pub versions: Option<crate::models::Versions>,
 }
 
-#[cfg(all(feature = "misc", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneListVersionsResponse {
+#[cfg(all(feature = "misc", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneListVersionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14609,7 +14672,7 @@ impl rt::serde::Serialize for KeystoneListVersionsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.versions.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneListVersionsResponse", len)?;
+            .serialize_struct("KeystoneListVersionsResponseBody", len)?;
         if let Some(value) = &self.versions {
             state.serialize_field("versions", value)?;
         }
@@ -14618,24 +14681,24 @@ impl rt::serde::Serialize for KeystoneListVersionsResponse {
 }
 
 #[cfg(feature = "misc")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneListVersionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneListVersionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["versions"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneListVersionsResponse;
+            type Value = KeystoneListVersionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneListVersionsResponse")
+                formatter.write_str("struct KeystoneListVersionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneListVersionsResponse, __A::Error> {
+            ) -> Result<KeystoneListVersionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "versions" => Some(0),
@@ -14655,30 +14718,30 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneListVersionsResponse {
                         }
                     }
                 }
-                Ok(KeystoneListVersionsResponse {
+                Ok(KeystoneListVersionsResponseBody {
                     versions,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneListVersionsResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneListVersionsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowCatalogResponse {
+pub struct KeystoneShowCatalogResponseBody {
     /// 服务目录信息列表。
     pub catalog: Option<Vec<crate::models::Catalog>>,
     #[allow(missing_docs)]
     pub links: Option<crate::models::LinksSelf>,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowCatalogResponse {
+#[cfg(all(feature = "auth", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowCatalogResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14686,7 +14749,8 @@ impl rt::serde::Serialize for KeystoneShowCatalogResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.catalog.is_some())
             + usize::from(self.links.is_some());
-        let mut state = serializer.serialize_struct("KeystoneShowCatalogResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneShowCatalogResponseBody", len)?;
         if let Some(value) = &self.catalog {
             state.serialize_field("catalog", value)?;
         }
@@ -14698,24 +14762,24 @@ impl rt::serde::Serialize for KeystoneShowCatalogResponse {
 }
 
 #[cfg(feature = "auth")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowCatalogResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowCatalogResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["catalog", "links"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowCatalogResponse;
+            type Value = KeystoneShowCatalogResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowCatalogResponse")
+                formatter.write_str("struct KeystoneShowCatalogResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowCatalogResponse, __A::Error> {
+            ) -> Result<KeystoneShowCatalogResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "catalog" => Some(0),
@@ -14738,28 +14802,29 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowCatalogResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowCatalogResponse {
+                Ok(KeystoneShowCatalogResponseBody {
                     catalog,
                     links,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneShowCatalogResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneShowCatalogResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowEndpointResponse {
+pub struct KeystoneShowEndpointResponseBody {
     #[allow(missing_docs)]
     pub endpoint: Option<crate::models::Endpoint>,
 }
 
-#[cfg(all(feature = "endpoints", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowEndpointResponse {
+#[cfg(all(feature = "endpoints", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowEndpointResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14767,7 +14832,7 @@ impl rt::serde::Serialize for KeystoneShowEndpointResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.endpoint.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneShowEndpointResponse", len)?;
+            .serialize_struct("KeystoneShowEndpointResponseBody", len)?;
         if let Some(value) = &self.endpoint {
             state.serialize_field("endpoint", value)?;
         }
@@ -14776,24 +14841,24 @@ impl rt::serde::Serialize for KeystoneShowEndpointResponse {
 }
 
 #[cfg(feature = "endpoints")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowEndpointResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowEndpointResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["endpoint"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowEndpointResponse;
+            type Value = KeystoneShowEndpointResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowEndpointResponse")
+                formatter.write_str("struct KeystoneShowEndpointResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowEndpointResponse, __A::Error> {
+            ) -> Result<KeystoneShowEndpointResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "endpoint" => Some(0),
@@ -14813,35 +14878,36 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowEndpointResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowEndpointResponse {
+                Ok(KeystoneShowEndpointResponseBody {
                     endpoint,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneShowEndpointResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneShowEndpointResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowGroupResponse {
+pub struct KeystoneShowGroupResponseBody {
     #[allow(missing_docs)]
     pub group: Option<crate::models::KeystoneGroupResult>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowGroupResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.group.is_some());
-        let mut state = serializer.serialize_struct("KeystoneShowGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneShowGroupResponseBody", len)?;
         if let Some(value) = &self.group {
             state.serialize_field("group", value)?;
         }
@@ -14850,24 +14916,24 @@ impl rt::serde::Serialize for KeystoneShowGroupResponse {
 }
 
 #[cfg(feature = "groups")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowGroupResponse;
+            type Value = KeystoneShowGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowGroupResponse")
+                formatter.write_str("struct KeystoneShowGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowGroupResponse, __A::Error> {
+            ) -> Result<KeystoneShowGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "group" => Some(0),
@@ -14887,25 +14953,28 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowGroupResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowGroupResponse { group })
+                Ok(KeystoneShowGroupResponseBody {
+                    group,
+                })
             }
         }
-        deserializer.deserialize_struct("KeystoneShowGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneShowGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowIdentityProviderResponse {
+pub struct KeystoneShowIdentityProviderResponseBody {
     #[allow(missing_docs)]
     pub identity_provider: Option<crate::models::IdentityprovidersResult>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowIdentityProviderResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowIdentityProviderResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14913,7 +14982,7 @@ impl rt::serde::Serialize for KeystoneShowIdentityProviderResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.identity_provider.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneShowIdentityProviderResponse", len)?;
+            .serialize_struct("KeystoneShowIdentityProviderResponseBody", len)?;
         if let Some(value) = &self.identity_provider {
             state.serialize_field("identity_provider", value)?;
         }
@@ -14922,24 +14991,24 @@ impl rt::serde::Serialize for KeystoneShowIdentityProviderResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowIdentityProviderResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowIdentityProviderResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["identity_provider"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowIdentityProviderResponse;
+            type Value = KeystoneShowIdentityProviderResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowIdentityProviderResponse")
+                formatter.write_str("struct KeystoneShowIdentityProviderResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowIdentityProviderResponse, __A::Error> {
+            ) -> Result<KeystoneShowIdentityProviderResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "identity_provider" => Some(0),
@@ -14959,14 +15028,14 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowIdentityProviderResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowIdentityProviderResponse {
+                Ok(KeystoneShowIdentityProviderResponseBody {
                     identity_provider,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "KeystoneShowIdentityProviderResponse",
+                "KeystoneShowIdentityProviderResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -14976,22 +15045,23 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowIdentityProviderResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowMappingResponse {
+pub struct KeystoneShowMappingResponseBody {
     #[allow(missing_docs)]
     pub mapping: Option<crate::models::MappingResult>,
 }
 
-#[cfg(all(feature = "mappings", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowMappingResponse {
+#[cfg(all(feature = "mappings", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowMappingResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.mapping.is_some());
-        let mut state = serializer.serialize_struct("KeystoneShowMappingResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneShowMappingResponseBody", len)?;
         if let Some(value) = &self.mapping {
             state.serialize_field("mapping", value)?;
         }
@@ -15000,24 +15070,24 @@ impl rt::serde::Serialize for KeystoneShowMappingResponse {
 }
 
 #[cfg(feature = "mappings")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowMappingResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowMappingResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["mapping"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowMappingResponse;
+            type Value = KeystoneShowMappingResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowMappingResponse")
+                formatter.write_str("struct KeystoneShowMappingResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowMappingResponse, __A::Error> {
+            ) -> Result<KeystoneShowMappingResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "mapping" => Some(0),
@@ -15037,27 +15107,28 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowMappingResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowMappingResponse {
+                Ok(KeystoneShowMappingResponseBody {
                     mapping,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneShowMappingResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneShowMappingResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowPermissionResponse {
+pub struct KeystoneShowPermissionResponseBody {
     #[allow(missing_docs)]
     pub role: Option<crate::models::RoleResult>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowPermissionResponse {
+#[cfg(all(feature = "roles", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowPermissionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15065,7 +15136,7 @@ impl rt::serde::Serialize for KeystoneShowPermissionResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.role.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneShowPermissionResponse", len)?;
+            .serialize_struct("KeystoneShowPermissionResponseBody", len)?;
         if let Some(value) = &self.role {
             state.serialize_field("role", value)?;
         }
@@ -15074,24 +15145,24 @@ impl rt::serde::Serialize for KeystoneShowPermissionResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowPermissionResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowPermissionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["role"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowPermissionResponse;
+            type Value = KeystoneShowPermissionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowPermissionResponse")
+                formatter.write_str("struct KeystoneShowPermissionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowPermissionResponse, __A::Error> {
+            ) -> Result<KeystoneShowPermissionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "role" => Some(0),
@@ -15111,35 +15182,36 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowPermissionResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowPermissionResponse {
+                Ok(KeystoneShowPermissionResponseBody {
                     role,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneShowPermissionResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneShowPermissionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowProjectResponse {
+pub struct KeystoneShowProjectResponseBody {
     #[allow(missing_docs)]
     pub project: Option<crate::models::ProjectResult>,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowProjectResponse {
+#[cfg(all(feature = "projects", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.project.is_some());
-        let mut state = serializer.serialize_struct("KeystoneShowProjectResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneShowProjectResponseBody", len)?;
         if let Some(value) = &self.project {
             state.serialize_field("project", value)?;
         }
@@ -15148,24 +15220,24 @@ impl rt::serde::Serialize for KeystoneShowProjectResponse {
 }
 
 #[cfg(feature = "projects")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProjectResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["project"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowProjectResponse;
+            type Value = KeystoneShowProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowProjectResponse")
+                formatter.write_str("struct KeystoneShowProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowProjectResponse, __A::Error> {
+            ) -> Result<KeystoneShowProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "project" => Some(0),
@@ -15185,27 +15257,28 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProjectResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowProjectResponse {
+                Ok(KeystoneShowProjectResponseBody {
                     project,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneShowProjectResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneShowProjectResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowProtocolResponse {
+pub struct KeystoneShowProtocolResponseBody {
     #[allow(missing_docs)]
     pub protocol: Option<crate::models::ProtocolResult>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowProtocolResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowProtocolResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15213,7 +15286,7 @@ impl rt::serde::Serialize for KeystoneShowProtocolResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.protocol.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneShowProtocolResponse", len)?;
+            .serialize_struct("KeystoneShowProtocolResponseBody", len)?;
         if let Some(value) = &self.protocol {
             state.serialize_field("protocol", value)?;
         }
@@ -15222,24 +15295,24 @@ impl rt::serde::Serialize for KeystoneShowProtocolResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProtocolResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProtocolResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["protocol"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowProtocolResponse;
+            type Value = KeystoneShowProtocolResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowProtocolResponse")
+                formatter.write_str("struct KeystoneShowProtocolResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowProtocolResponse, __A::Error> {
+            ) -> Result<KeystoneShowProtocolResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "protocol" => Some(0),
@@ -15259,35 +15332,36 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowProtocolResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowProtocolResponse {
+                Ok(KeystoneShowProtocolResponseBody {
                     protocol,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneShowProtocolResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneShowProtocolResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowRegionResponse {
+pub struct KeystoneShowRegionResponseBody {
     #[allow(missing_docs)]
     pub region: Option<crate::models::Region>,
 }
 
-#[cfg(all(feature = "regions", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowRegionResponse {
+#[cfg(all(feature = "regions", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowRegionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.region.is_some());
-        let mut state = serializer.serialize_struct("KeystoneShowRegionResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneShowRegionResponseBody", len)?;
         if let Some(value) = &self.region {
             state.serialize_field("region", value)?;
         }
@@ -15296,24 +15370,24 @@ impl rt::serde::Serialize for KeystoneShowRegionResponse {
 }
 
 #[cfg(feature = "regions")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowRegionResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowRegionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["region"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowRegionResponse;
+            type Value = KeystoneShowRegionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowRegionResponse")
+                formatter.write_str("struct KeystoneShowRegionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowRegionResponse, __A::Error> {
+            ) -> Result<KeystoneShowRegionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "region" => Some(0),
@@ -15333,27 +15407,28 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowRegionResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowRegionResponse {
+                Ok(KeystoneShowRegionResponseBody {
                     region,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneShowRegionResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneShowRegionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowSecurityComplianceByOptionResponse {
+pub struct KeystoneShowSecurityComplianceByOptionResponseBody {
     #[allow(missing_docs)]
     pub config: Option<crate::models::ConfigByOption>,
 }
 
-#[cfg(all(feature = "config", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowSecurityComplianceByOptionResponse {
+#[cfg(all(feature = "config", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowSecurityComplianceByOptionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15361,7 +15436,10 @@ impl rt::serde::Serialize for KeystoneShowSecurityComplianceByOptionResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.config.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneShowSecurityComplianceByOptionResponse", len)?;
+            .serialize_struct(
+                "KeystoneShowSecurityComplianceByOptionResponseBody",
+                len,
+            )?;
         if let Some(value) = &self.config {
             state.serialize_field("config", value)?;
         }
@@ -15371,25 +15449,27 @@ impl rt::serde::Serialize for KeystoneShowSecurityComplianceByOptionResponse {
 
 #[cfg(feature = "config")]
 impl<'de> rt::serde::Deserialize<'de>
-for KeystoneShowSecurityComplianceByOptionResponse {
+for KeystoneShowSecurityComplianceByOptionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["config"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowSecurityComplianceByOptionResponse;
+            type Value = KeystoneShowSecurityComplianceByOptionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
                 formatter
-                    .write_str("struct KeystoneShowSecurityComplianceByOptionResponse")
+                    .write_str(
+                        "struct KeystoneShowSecurityComplianceByOptionResponseBody",
+                    )
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowSecurityComplianceByOptionResponse, __A::Error> {
+            ) -> Result<KeystoneShowSecurityComplianceByOptionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "config" => Some(0),
@@ -15409,14 +15489,14 @@ for KeystoneShowSecurityComplianceByOptionResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowSecurityComplianceByOptionResponse {
+                Ok(KeystoneShowSecurityComplianceByOptionResponseBody {
                     config,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "KeystoneShowSecurityComplianceByOptionResponse",
+                "KeystoneShowSecurityComplianceByOptionResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -15426,15 +15506,15 @@ for KeystoneShowSecurityComplianceByOptionResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowSecurityComplianceResponse {
+pub struct KeystoneShowSecurityComplianceResponseBody {
     #[allow(missing_docs)]
     pub config: Option<crate::models::Config>,
 }
 
-#[cfg(all(feature = "config", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowSecurityComplianceResponse {
+#[cfg(all(feature = "config", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowSecurityComplianceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15442,7 +15522,7 @@ impl rt::serde::Serialize for KeystoneShowSecurityComplianceResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.config.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneShowSecurityComplianceResponse", len)?;
+            .serialize_struct("KeystoneShowSecurityComplianceResponseBody", len)?;
         if let Some(value) = &self.config {
             state.serialize_field("config", value)?;
         }
@@ -15451,24 +15531,24 @@ impl rt::serde::Serialize for KeystoneShowSecurityComplianceResponse {
 }
 
 #[cfg(feature = "config")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowSecurityComplianceResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowSecurityComplianceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["config"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowSecurityComplianceResponse;
+            type Value = KeystoneShowSecurityComplianceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowSecurityComplianceResponse")
+                formatter.write_str("struct KeystoneShowSecurityComplianceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowSecurityComplianceResponse, __A::Error> {
+            ) -> Result<KeystoneShowSecurityComplianceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "config" => Some(0),
@@ -15488,14 +15568,14 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowSecurityComplianceResponse
                         }
                     }
                 }
-                Ok(KeystoneShowSecurityComplianceResponse {
+                Ok(KeystoneShowSecurityComplianceResponseBody {
                     config,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "KeystoneShowSecurityComplianceResponse",
+                "KeystoneShowSecurityComplianceResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -15505,22 +15585,23 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowSecurityComplianceResponse
 #[allow(missing_docs)]
 #[cfg(feature = "services")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowServiceResponse {
+pub struct KeystoneShowServiceResponseBody {
     #[allow(missing_docs)]
     pub service: Option<crate::models::Service>,
 }
 
-#[cfg(all(feature = "services", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowServiceResponse {
+#[cfg(all(feature = "services", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowServiceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.service.is_some());
-        let mut state = serializer.serialize_struct("KeystoneShowServiceResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneShowServiceResponseBody", len)?;
         if let Some(value) = &self.service {
             state.serialize_field("service", value)?;
         }
@@ -15529,24 +15610,24 @@ impl rt::serde::Serialize for KeystoneShowServiceResponse {
 }
 
 #[cfg(feature = "services")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowServiceResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowServiceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["service"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowServiceResponse;
+            type Value = KeystoneShowServiceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowServiceResponse")
+                formatter.write_str("struct KeystoneShowServiceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowServiceResponse, __A::Error> {
+            ) -> Result<KeystoneShowServiceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "service" => Some(0),
@@ -15566,34 +15647,36 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowServiceResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowServiceResponse {
+                Ok(KeystoneShowServiceResponseBody {
                     service,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneShowServiceResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneShowServiceResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowUserResponse {
+pub struct KeystoneShowUserResponseBody {
     #[allow(missing_docs)]
     pub user: Option<crate::models::KeystoneShowUserResult>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowUserResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowUserResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.user.is_some());
-        let mut state = serializer.serialize_struct("KeystoneShowUserResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneShowUserResponseBody", len)?;
         if let Some(value) = &self.user {
             state.serialize_field("user", value)?;
         }
@@ -15602,24 +15685,24 @@ impl rt::serde::Serialize for KeystoneShowUserResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowUserResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowUserResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["user"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowUserResponse;
+            type Value = KeystoneShowUserResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowUserResponse")
+                formatter.write_str("struct KeystoneShowUserResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowUserResponse, __A::Error> {
+            ) -> Result<KeystoneShowUserResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "user" => Some(0),
@@ -15639,17 +15722,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowUserResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowUserResponse { user })
+                Ok(KeystoneShowUserResponseBody {
+                    user,
+                })
             }
         }
-        deserializer.deserialize_struct("KeystoneShowUserResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneShowUserResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowUserResult {
     /// IAM用户密码状态。true：需要修改密码，false：不需要修改密码。
@@ -15674,7 +15760,7 @@ pub struct KeystoneShowUserResult {
     pub access_mode: Option<String>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneShowUserResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15808,22 +15894,23 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowUserResult {
 #[allow(missing_docs)]
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneShowVersionResponse {
+pub struct KeystoneShowVersionResponseBody {
     #[allow(missing_docs)]
     pub version: Option<crate::models::Version>,
 }
 
-#[cfg(all(feature = "misc", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneShowVersionResponse {
+#[cfg(all(feature = "misc", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneShowVersionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.version.is_some());
-        let mut state = serializer.serialize_struct("KeystoneShowVersionResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneShowVersionResponseBody", len)?;
         if let Some(value) = &self.version {
             state.serialize_field("version", value)?;
         }
@@ -15832,24 +15919,24 @@ impl rt::serde::Serialize for KeystoneShowVersionResponse {
 }
 
 #[cfg(feature = "misc")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneShowVersionResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneShowVersionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["version"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneShowVersionResponse;
+            type Value = KeystoneShowVersionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneShowVersionResponse")
+                formatter.write_str("struct KeystoneShowVersionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneShowVersionResponse, __A::Error> {
+            ) -> Result<KeystoneShowVersionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "version" => Some(0),
@@ -15869,19 +15956,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneShowVersionResponse {
                         }
                     }
                 }
-                Ok(KeystoneShowVersionResponse {
+                Ok(KeystoneShowVersionResponseBody {
                     version,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneShowVersionResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneShowVersionResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateGroupOption {
     /// 用户组描述信息，长度小于等于255字节。name与description至少填写一个。
@@ -15923,7 +16011,7 @@ impl rt::serde::Serialize for KeystoneUpdateGroupOption {
     }
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
+#[cfg(all(feature = "groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -15981,7 +16069,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateGroupRequestBody {
     #[allow(missing_docs)]
@@ -16011,7 +16099,7 @@ impl rt::serde::Serialize for KeystoneUpdateGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
+#[cfg(all(feature = "groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16062,22 +16150,23 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneUpdateGroupResponse {
+pub struct KeystoneUpdateGroupResponseBody {
     #[allow(missing_docs)]
     pub group: Option<crate::models::KeystoneGroupResultWithLinksSelf>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneUpdateGroupResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneUpdateGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.group.is_some());
-        let mut state = serializer.serialize_struct("KeystoneUpdateGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("KeystoneUpdateGroupResponseBody", len)?;
         if let Some(value) = &self.group {
             state.serialize_field("group", value)?;
         }
@@ -16086,24 +16175,24 @@ impl rt::serde::Serialize for KeystoneUpdateGroupResponse {
 }
 
 #[cfg(feature = "groups")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneUpdateGroupResponse;
+            type Value = KeystoneUpdateGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneUpdateGroupResponse")
+                formatter.write_str("struct KeystoneUpdateGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneUpdateGroupResponse, __A::Error> {
+            ) -> Result<KeystoneUpdateGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "group" => Some(0),
@@ -16123,19 +16212,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateGroupResponse {
                         }
                     }
                 }
-                Ok(KeystoneUpdateGroupResponse {
+                Ok(KeystoneUpdateGroupResponseBody {
                     group,
                 })
             }
         }
-        deserializer.deserialize_struct("KeystoneUpdateGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("KeystoneUpdateGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateIdentityProviderRequestBody {
     #[allow(missing_docs)]
@@ -16165,7 +16255,7 @@ impl rt::serde::Serialize for KeystoneUpdateIdentityProviderRequestBody {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateIdentityProviderRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16223,15 +16313,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateIdentityProviderRequestB
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneUpdateIdentityProviderResponse {
+pub struct KeystoneUpdateIdentityProviderResponseBody {
     #[allow(missing_docs)]
     pub identity_provider: Option<crate::models::IdentityprovidersResult>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneUpdateIdentityProviderResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneUpdateIdentityProviderResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16239,7 +16329,7 @@ impl rt::serde::Serialize for KeystoneUpdateIdentityProviderResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.identity_provider.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneUpdateIdentityProviderResponse", len)?;
+            .serialize_struct("KeystoneUpdateIdentityProviderResponseBody", len)?;
         if let Some(value) = &self.identity_provider {
             state.serialize_field("identity_provider", value)?;
         }
@@ -16248,24 +16338,24 @@ impl rt::serde::Serialize for KeystoneUpdateIdentityProviderResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateIdentityProviderResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateIdentityProviderResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["identity_provider"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneUpdateIdentityProviderResponse;
+            type Value = KeystoneUpdateIdentityProviderResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneUpdateIdentityProviderResponse")
+                formatter.write_str("struct KeystoneUpdateIdentityProviderResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneUpdateIdentityProviderResponse, __A::Error> {
+            ) -> Result<KeystoneUpdateIdentityProviderResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "identity_provider" => Some(0),
@@ -16285,14 +16375,14 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateIdentityProviderResponse
                         }
                     }
                 }
-                Ok(KeystoneUpdateIdentityProviderResponse {
+                Ok(KeystoneUpdateIdentityProviderResponseBody {
                     identity_provider,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "KeystoneUpdateIdentityProviderResponse",
+                "KeystoneUpdateIdentityProviderResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -16302,7 +16392,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateIdentityProviderResponse
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateMappingRequestBody {
     #[allow(missing_docs)]
@@ -16332,7 +16422,7 @@ impl rt::serde::Serialize for KeystoneUpdateMappingRequestBody {
     }
 }
 
-#[cfg(all(feature = "mappings", feature = "extra-traits"))]
+#[cfg(all(feature = "mappings", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateMappingRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16383,15 +16473,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateMappingRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneUpdateMappingResponse {
+pub struct KeystoneUpdateMappingResponseBody {
     #[allow(missing_docs)]
     pub mapping: Option<crate::models::MappingResult>,
 }
 
-#[cfg(all(feature = "mappings", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneUpdateMappingResponse {
+#[cfg(all(feature = "mappings", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneUpdateMappingResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16399,7 +16489,7 @@ impl rt::serde::Serialize for KeystoneUpdateMappingResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.mapping.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneUpdateMappingResponse", len)?;
+            .serialize_struct("KeystoneUpdateMappingResponseBody", len)?;
         if let Some(value) = &self.mapping {
             state.serialize_field("mapping", value)?;
         }
@@ -16408,24 +16498,24 @@ impl rt::serde::Serialize for KeystoneUpdateMappingResponse {
 }
 
 #[cfg(feature = "mappings")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateMappingResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateMappingResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["mapping"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneUpdateMappingResponse;
+            type Value = KeystoneUpdateMappingResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneUpdateMappingResponse")
+                formatter.write_str("struct KeystoneUpdateMappingResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneUpdateMappingResponse, __A::Error> {
+            ) -> Result<KeystoneUpdateMappingResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "mapping" => Some(0),
@@ -16445,20 +16535,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateMappingResponse {
                         }
                     }
                 }
-                Ok(KeystoneUpdateMappingResponse {
+                Ok(KeystoneUpdateMappingResponseBody {
                     mapping,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneUpdateMappingResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneUpdateMappingResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdatePasswordOption {
     /// IAM用户的新密码。 - 系统默认密码最小长度为6位字符，在6-32位之间支持用户自定义密码长度。 - 至少包含以下四种字符中的两种： 大写字母、小写字母、数字和特殊字符。 - 不能包含手机号和邮箱。 - 必须满足用户所属账号的[密码策略](https://support.huaweicloud.com/usermanual-iam/iam_01_0607.html)要求。 - 新密码不能与当前密码相同。
@@ -16491,7 +16581,7 @@ impl rt::serde::Serialize for KeystoneUpdatePasswordOption {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdatePasswordOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16549,7 +16639,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdatePasswordOption {
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProjectOption {
     /// 项目名称，必须以存在的\&quot;区域ID_\&quot;开头，长度小于等于64字符。项目所属区域不能改变，即原项目名为“cn-north-1_IAMProject”时，新项目名只能以“cn-north-1_”开头。“name”与\&quot;description\&quot;至少填写一个。
@@ -16586,7 +16676,7 @@ impl rt::serde::Serialize for KeystoneUpdateProjectOption {
     }
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
+#[cfg(all(feature = "projects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16640,7 +16730,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectOption {
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProjectRequestBody {
     #[allow(missing_docs)]
@@ -16670,7 +16760,7 @@ impl rt::serde::Serialize for KeystoneUpdateProjectRequestBody {
     }
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
+#[cfg(all(feature = "projects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -16721,15 +16811,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneUpdateProjectResponse {
+pub struct KeystoneUpdateProjectResponseBody {
     #[allow(missing_docs)]
     pub project: Option<crate::models::KeystoneUpdateProjectResult>,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneUpdateProjectResponse {
+#[cfg(all(feature = "projects", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneUpdateProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16737,7 +16827,7 @@ impl rt::serde::Serialize for KeystoneUpdateProjectResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.project.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneUpdateProjectResponse", len)?;
+            .serialize_struct("KeystoneUpdateProjectResponseBody", len)?;
         if let Some(value) = &self.project {
             state.serialize_field("project", value)?;
         }
@@ -16746,24 +16836,24 @@ impl rt::serde::Serialize for KeystoneUpdateProjectResponse {
 }
 
 #[cfg(feature = "projects")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["project"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneUpdateProjectResponse;
+            type Value = KeystoneUpdateProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneUpdateProjectResponse")
+                formatter.write_str("struct KeystoneUpdateProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneUpdateProjectResponse, __A::Error> {
+            ) -> Result<KeystoneUpdateProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "project" => Some(0),
@@ -16783,20 +16873,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectResponse {
                         }
                     }
                 }
-                Ok(KeystoneUpdateProjectResponse {
+                Ok(KeystoneUpdateProjectResponseBody {
                     project,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneUpdateProjectResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneUpdateProjectResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProjectResult {
     /// false.
@@ -16819,7 +16909,7 @@ pub struct KeystoneUpdateProjectResult {
     pub name: String,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
+#[cfg(all(feature = "projects", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneUpdateProjectResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -16935,7 +17025,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProjectResult {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProtocolRequestBody {
     #[allow(missing_docs)]
@@ -16965,7 +17055,7 @@ impl rt::serde::Serialize for KeystoneUpdateProtocolRequestBody {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProtocolRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17016,15 +17106,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProtocolRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneUpdateProtocolResponse {
+pub struct KeystoneUpdateProtocolResponseBody {
     #[allow(missing_docs)]
     pub protocol: Option<crate::models::ProtocolResult>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneUpdateProtocolResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneUpdateProtocolResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17032,7 +17122,7 @@ impl rt::serde::Serialize for KeystoneUpdateProtocolResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.protocol.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneUpdateProtocolResponse", len)?;
+            .serialize_struct("KeystoneUpdateProtocolResponseBody", len)?;
         if let Some(value) = &self.protocol {
             state.serialize_field("protocol", value)?;
         }
@@ -17041,24 +17131,24 @@ impl rt::serde::Serialize for KeystoneUpdateProtocolResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProtocolResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProtocolResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["protocol"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneUpdateProtocolResponse;
+            type Value = KeystoneUpdateProtocolResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneUpdateProtocolResponse")
+                formatter.write_str("struct KeystoneUpdateProtocolResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneUpdateProtocolResponse, __A::Error> {
+            ) -> Result<KeystoneUpdateProtocolResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "protocol" => Some(0),
@@ -17078,20 +17168,20 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateProtocolResponse {
                         }
                     }
                 }
-                Ok(KeystoneUpdateProtocolResponse {
+                Ok(KeystoneUpdateProtocolResponseBody {
                     protocol,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneUpdateProtocolResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneUpdateProtocolResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserByAdminRequestBody {
     #[allow(missing_docs)]
@@ -17121,7 +17211,7 @@ impl rt::serde::Serialize for KeystoneUpdateUserByAdminRequestBody {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17176,15 +17266,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneUpdateUserByAdminResponse {
+pub struct KeystoneUpdateUserByAdminResponseBody {
     #[allow(missing_docs)]
     pub user: Option<crate::models::KeystoneUpdateUserByAdminResult>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneUpdateUserByAdminResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneUpdateUserByAdminResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17192,7 +17282,7 @@ impl rt::serde::Serialize for KeystoneUpdateUserByAdminResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.user.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneUpdateUserByAdminResponse", len)?;
+            .serialize_struct("KeystoneUpdateUserByAdminResponseBody", len)?;
         if let Some(value) = &self.user {
             state.serialize_field("user", value)?;
         }
@@ -17201,24 +17291,24 @@ impl rt::serde::Serialize for KeystoneUpdateUserByAdminResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["user"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneUpdateUserByAdminResponse;
+            type Value = KeystoneUpdateUserByAdminResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneUpdateUserByAdminResponse")
+                formatter.write_str("struct KeystoneUpdateUserByAdminResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneUpdateUserByAdminResponse, __A::Error> {
+            ) -> Result<KeystoneUpdateUserByAdminResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "user" => Some(0),
@@ -17238,20 +17328,24 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminResponse {
                         }
                     }
                 }
-                Ok(KeystoneUpdateUserByAdminResponse {
+                Ok(KeystoneUpdateUserByAdminResponseBody {
                     user,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneUpdateUserByAdminResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "KeystoneUpdateUserByAdminResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserByAdminResult {
     /// IAM用户密码状态。true：需要修改密码，false：不需要修改密码。
@@ -17274,7 +17368,7 @@ pub struct KeystoneUpdateUserByAdminResult {
     pub enabled: bool,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneUpdateUserByAdminResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17401,7 +17495,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserByAdminResult {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserOption {
     /// IAM用户所属账号ID。
@@ -17461,7 +17555,7 @@ impl rt::serde::Serialize for KeystoneUpdateUserOption {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17538,7 +17632,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserOption {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserPasswordRequestBody {
     #[allow(missing_docs)]
@@ -17568,7 +17662,7 @@ impl rt::serde::Serialize for KeystoneUpdateUserPasswordRequestBody {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserPasswordRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -17623,7 +17717,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUpdateUserPasswordRequestBody 
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUserResult {
     /// IAM用户密码状态。true：需要修改密码，false：不需要修改密码。
@@ -17650,7 +17744,7 @@ pub struct KeystoneUserResult {
     pub access_mode: Option<String>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
+#[cfg(all(feature = "groups", feature = "serde"))]
 impl rt::serde::Serialize for KeystoneUserResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17793,15 +17887,15 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneUserResult {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct KeystoneValidateTokenResponse {
+pub struct KeystoneValidateTokenResponseBody {
     #[allow(missing_docs)]
     pub token: Option<crate::models::TokenResult>,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
-impl rt::serde::Serialize for KeystoneValidateTokenResponse {
+#[cfg(all(feature = "auth", feature = "serde"))]
+impl rt::serde::Serialize for KeystoneValidateTokenResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17809,7 +17903,7 @@ impl rt::serde::Serialize for KeystoneValidateTokenResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.token.is_some());
         let mut state = serializer
-            .serialize_struct("KeystoneValidateTokenResponse", len)?;
+            .serialize_struct("KeystoneValidateTokenResponseBody", len)?;
         if let Some(value) = &self.token {
             state.serialize_field("token", value)?;
         }
@@ -17818,24 +17912,24 @@ impl rt::serde::Serialize for KeystoneValidateTokenResponse {
 }
 
 #[cfg(feature = "auth")]
-impl<'de> rt::serde::Deserialize<'de> for KeystoneValidateTokenResponse {
+impl<'de> rt::serde::Deserialize<'de> for KeystoneValidateTokenResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["token"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = KeystoneValidateTokenResponse;
+            type Value = KeystoneValidateTokenResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct KeystoneValidateTokenResponse")
+                formatter.write_str("struct KeystoneValidateTokenResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<KeystoneValidateTokenResponse, __A::Error> {
+            ) -> Result<KeystoneValidateTokenResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "token" => Some(0),
@@ -17855,13 +17949,13 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneValidateTokenResponse {
                         }
                     }
                 }
-                Ok(KeystoneValidateTokenResponse {
+                Ok(KeystoneValidateTokenResponseBody {
                     token,
                 })
             }
         }
         deserializer
-            .deserialize_struct("KeystoneValidateTokenResponse", FIELDS, __Visitor)
+            .deserialize_struct("KeystoneValidateTokenResponseBody", FIELDS, __Visitor)
     }
 }
 
@@ -17881,7 +17975,7 @@ impl<'de> rt::serde::Deserialize<'de> for KeystoneValidateTokenResponse {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Links {
     /// 资源链接地址。
@@ -17906,7 +18000,7 @@ pub struct Links {
             feature = "regions",
             feature = "services"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for Links {
@@ -18007,7 +18101,7 @@ impl<'de> rt::serde::Deserialize<'de> for Links {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LinksSelf {
     /// 资源链接地址。
@@ -18027,7 +18121,7 @@ pub struct LinksSelf {
             feature = "auth",
             feature = "regions"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for LinksSelf {
@@ -18105,22 +18199,22 @@ impl<'de> rt::serde::Deserialize<'de> for LinksSelf {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAgenciesResponse {
+pub struct ListAgenciesResponseBody {
     /// 委托信息列表。
     pub agencies: Option<Vec<crate::models::AgencyListResult>>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAgenciesResponse {
+#[cfg(all(feature = "agencies", feature = "serde"))]
+impl rt::serde::Serialize for ListAgenciesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.agencies.is_some());
-        let mut state = serializer.serialize_struct("ListAgenciesResponse", len)?;
+        let mut state = serializer.serialize_struct("ListAgenciesResponseBody", len)?;
         if let Some(value) = &self.agencies {
             state.serialize_field("agencies", value)?;
         }
@@ -18129,24 +18223,24 @@ impl rt::serde::Serialize for ListAgenciesResponse {
 }
 
 #[cfg(feature = "agencies")]
-impl<'de> rt::serde::Deserialize<'de> for ListAgenciesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListAgenciesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["agencies"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAgenciesResponse;
+            type Value = ListAgenciesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAgenciesResponse")
+                formatter.write_str("struct ListAgenciesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAgenciesResponse, __A::Error> {
+            ) -> Result<ListAgenciesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "agencies" => Some(0),
@@ -18166,27 +18260,29 @@ impl<'de> rt::serde::Deserialize<'de> for ListAgenciesResponse {
                         }
                     }
                 }
-                Ok(ListAgenciesResponse { agencies })
+                Ok(ListAgenciesResponseBody {
+                    agencies,
+                })
             }
         }
-        deserializer.deserialize_struct("ListAgenciesResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListAgenciesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAllProjectsPermissionsForAgencyResponse {
+pub struct ListAllProjectsPermissionsForAgencyResponseBody {
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::AgencyAllProjectRole>>,
     #[allow(missing_docs)]
     pub links: Option<crate::models::LinksSelf>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAllProjectsPermissionsForAgencyResponse {
+#[cfg(all(feature = "agencies", feature = "serde"))]
+impl rt::serde::Serialize for ListAllProjectsPermissionsForAgencyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18194,7 +18290,7 @@ impl rt::serde::Serialize for ListAllProjectsPermissionsForAgencyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.roles.is_some()) + usize::from(self.links.is_some());
         let mut state = serializer
-            .serialize_struct("ListAllProjectsPermissionsForAgencyResponse", len)?;
+            .serialize_struct("ListAllProjectsPermissionsForAgencyResponseBody", len)?;
         if let Some(value) = &self.roles {
             state.serialize_field("roles", value)?;
         }
@@ -18206,24 +18302,26 @@ impl rt::serde::Serialize for ListAllProjectsPermissionsForAgencyResponse {
 }
 
 #[cfg(feature = "agencies")]
-impl<'de> rt::serde::Deserialize<'de> for ListAllProjectsPermissionsForAgencyResponse {
+impl<'de> rt::serde::Deserialize<'de>
+for ListAllProjectsPermissionsForAgencyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["roles", "links"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAllProjectsPermissionsForAgencyResponse;
+            type Value = ListAllProjectsPermissionsForAgencyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAllProjectsPermissionsForAgencyResponse")
+                formatter
+                    .write_str("struct ListAllProjectsPermissionsForAgencyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAllProjectsPermissionsForAgencyResponse, __A::Error> {
+            ) -> Result<ListAllProjectsPermissionsForAgencyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "roles" => Some(0),
@@ -18246,7 +18344,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAllProjectsPermissionsForAgencyRes
                         }
                     }
                 }
-                Ok(ListAllProjectsPermissionsForAgencyResponse {
+                Ok(ListAllProjectsPermissionsForAgencyResponseBody {
                     roles,
                     links,
                 })
@@ -18254,7 +18352,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAllProjectsPermissionsForAgencyRes
         }
         deserializer
             .deserialize_struct(
-                "ListAllProjectsPermissionsForAgencyResponse",
+                "ListAllProjectsPermissionsForAgencyResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -18264,9 +18362,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListAllProjectsPermissionsForAgencyRes
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListCustomPoliciesResponse {
+pub struct ListCustomPoliciesResponseBody {
     #[allow(missing_docs)]
     pub links: Option<crate::models::Links>,
     /// 自定义策略信息列表。
@@ -18275,8 +18373,8 @@ pub struct ListCustomPoliciesResponse {
     pub total_number: Option<i64>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListCustomPoliciesResponse {
+#[cfg(all(feature = "roles", feature = "serde"))]
+impl rt::serde::Serialize for ListCustomPoliciesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18284,7 +18382,8 @@ impl rt::serde::Serialize for ListCustomPoliciesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.links.is_some()) + usize::from(self.roles.is_some())
             + usize::from(self.total_number.is_some());
-        let mut state = serializer.serialize_struct("ListCustomPoliciesResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListCustomPoliciesResponseBody", len)?;
         if let Some(value) = &self.links {
             state.serialize_field("links", value)?;
         }
@@ -18299,24 +18398,24 @@ impl rt::serde::Serialize for ListCustomPoliciesResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for ListCustomPoliciesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListCustomPoliciesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["links", "roles", "total_number"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListCustomPoliciesResponse;
+            type Value = ListCustomPoliciesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListCustomPoliciesResponse")
+                formatter.write_str("struct ListCustomPoliciesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListCustomPoliciesResponse, __A::Error> {
+            ) -> Result<ListCustomPoliciesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "links" => Some(0),
@@ -18342,29 +18441,30 @@ impl<'de> rt::serde::Deserialize<'de> for ListCustomPoliciesResponse {
                         }
                     }
                 }
-                Ok(ListCustomPoliciesResponse {
+                Ok(ListCustomPoliciesResponseBody {
                     links,
                     roles,
                     total_number,
                 })
             }
         }
-        deserializer.deserialize_struct("ListCustomPoliciesResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListCustomPoliciesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListDomainPermissionsForAgencyResponse {
+pub struct ListDomainPermissionsForAgencyResponseBody {
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::RoleResult>>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListDomainPermissionsForAgencyResponse {
+#[cfg(all(feature = "agencies", feature = "serde"))]
+impl rt::serde::Serialize for ListDomainPermissionsForAgencyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18372,7 +18472,7 @@ impl rt::serde::Serialize for ListDomainPermissionsForAgencyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.roles.is_some());
         let mut state = serializer
-            .serialize_struct("ListDomainPermissionsForAgencyResponse", len)?;
+            .serialize_struct("ListDomainPermissionsForAgencyResponseBody", len)?;
         if let Some(value) = &self.roles {
             state.serialize_field("roles", value)?;
         }
@@ -18381,24 +18481,24 @@ impl rt::serde::Serialize for ListDomainPermissionsForAgencyResponse {
 }
 
 #[cfg(feature = "agencies")]
-impl<'de> rt::serde::Deserialize<'de> for ListDomainPermissionsForAgencyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListDomainPermissionsForAgencyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["roles"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListDomainPermissionsForAgencyResponse;
+            type Value = ListDomainPermissionsForAgencyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListDomainPermissionsForAgencyResponse")
+                formatter.write_str("struct ListDomainPermissionsForAgencyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListDomainPermissionsForAgencyResponse, __A::Error> {
+            ) -> Result<ListDomainPermissionsForAgencyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "roles" => Some(0),
@@ -18418,14 +18518,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListDomainPermissionsForAgencyResponse
                         }
                     }
                 }
-                Ok(ListDomainPermissionsForAgencyResponse {
+                Ok(ListDomainPermissionsForAgencyResponseBody {
                     roles,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ListDomainPermissionsForAgencyResponse",
+                "ListDomainPermissionsForAgencyResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -18435,15 +18535,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListDomainPermissionsForAgencyResponse
 #[allow(missing_docs)]
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListEnterpriseProjectsForGroupResponse {
+pub struct ListEnterpriseProjectsForGroupResponseBody {
     /// 企业项目信息。
     pub enterprise_projects: Option<Vec<crate::models::ListEnterpriseProjectsResDetail>>,
 }
 
-#[cfg(all(feature = "groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListEnterpriseProjectsForGroupResponse {
+#[cfg(all(feature = "groups", feature = "serde"))]
+impl rt::serde::Serialize for ListEnterpriseProjectsForGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18451,7 +18551,7 @@ impl rt::serde::Serialize for ListEnterpriseProjectsForGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.enterprise_projects.is_some());
         let mut state = serializer
-            .serialize_struct("ListEnterpriseProjectsForGroupResponse", len)?;
+            .serialize_struct("ListEnterpriseProjectsForGroupResponseBody", len)?;
         if let Some(value) = &self.enterprise_projects {
             state.serialize_field("enterprise-projects", value)?;
         }
@@ -18460,24 +18560,24 @@ impl rt::serde::Serialize for ListEnterpriseProjectsForGroupResponse {
 }
 
 #[cfg(feature = "groups")]
-impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["enterprise-projects"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListEnterpriseProjectsForGroupResponse;
+            type Value = ListEnterpriseProjectsForGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListEnterpriseProjectsForGroupResponse")
+                formatter.write_str("struct ListEnterpriseProjectsForGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListEnterpriseProjectsForGroupResponse, __A::Error> {
+            ) -> Result<ListEnterpriseProjectsForGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "enterprise-projects" => Some(0),
@@ -18497,14 +18597,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForGroupResponse
                         }
                     }
                 }
-                Ok(ListEnterpriseProjectsForGroupResponse {
+                Ok(ListEnterpriseProjectsForGroupResponseBody {
                     enterprise_projects,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ListEnterpriseProjectsForGroupResponse",
+                "ListEnterpriseProjectsForGroupResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -18514,15 +18614,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForGroupResponse
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListEnterpriseProjectsForUserResponse {
+pub struct ListEnterpriseProjectsForUserResponseBody {
     /// 企业项目信息。
     pub enterprise_projects: Option<Vec<crate::models::ListEnterpriseProjectsResDetail>>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListEnterpriseProjectsForUserResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for ListEnterpriseProjectsForUserResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18530,7 +18630,7 @@ impl rt::serde::Serialize for ListEnterpriseProjectsForUserResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.enterprise_projects.is_some());
         let mut state = serializer
-            .serialize_struct("ListEnterpriseProjectsForUserResponse", len)?;
+            .serialize_struct("ListEnterpriseProjectsForUserResponseBody", len)?;
         if let Some(value) = &self.enterprise_projects {
             state.serialize_field("enterprise-projects", value)?;
         }
@@ -18539,24 +18639,24 @@ impl rt::serde::Serialize for ListEnterpriseProjectsForUserResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForUserResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForUserResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["enterprise-projects"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListEnterpriseProjectsForUserResponse;
+            type Value = ListEnterpriseProjectsForUserResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListEnterpriseProjectsForUserResponse")
+                formatter.write_str("struct ListEnterpriseProjectsForUserResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListEnterpriseProjectsForUserResponse, __A::Error> {
+            ) -> Result<ListEnterpriseProjectsForUserResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "enterprise-projects" => Some(0),
@@ -18576,14 +18676,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForUserResponse 
                         }
                     }
                 }
-                Ok(ListEnterpriseProjectsForUserResponse {
+                Ok(ListEnterpriseProjectsForUserResponseBody {
                     enterprise_projects,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ListEnterpriseProjectsForUserResponse",
+                "ListEnterpriseProjectsForUserResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -18593,14 +18693,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsForUserResponse 
 #[allow(missing_docs)]
 #[cfg(any(feature = "users", feature = "groups"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEnterpriseProjectsResDetail {
     /// 项目Id。
     pub project_id: String,
 }
 
-#[cfg(all(any(feature = "users", feature = "groups"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "users", feature = "groups"), feature = "serde"))]
 impl rt::serde::Serialize for ListEnterpriseProjectsResDetail {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18666,7 +18766,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListEnterpriseProjectsResDetail {
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListGroupsForEnterpriseProjectResDetail {
     /// 用户组创建时间。
@@ -18681,7 +18781,7 @@ pub struct ListGroupsForEnterpriseProjectResDetail {
     pub name: String,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
 impl rt::serde::Serialize for ListGroupsForEnterpriseProjectResDetail {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18771,15 +18871,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListGroupsForEnterpriseProjectResDetai
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListGroupsForEnterpriseProjectResponse {
+pub struct ListGroupsForEnterpriseProjectResponseBody {
     /// 用户组信息。
     pub groups: Option<Vec<crate::models::ListGroupsForEnterpriseProjectResDetail>>,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListGroupsForEnterpriseProjectResponse {
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
+impl rt::serde::Serialize for ListGroupsForEnterpriseProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18787,7 +18887,7 @@ impl rt::serde::Serialize for ListGroupsForEnterpriseProjectResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.groups.is_some());
         let mut state = serializer
-            .serialize_struct("ListGroupsForEnterpriseProjectResponse", len)?;
+            .serialize_struct("ListGroupsForEnterpriseProjectResponseBody", len)?;
         if let Some(value) = &self.groups {
             state.serialize_field("groups", value)?;
         }
@@ -18796,24 +18896,24 @@ impl rt::serde::Serialize for ListGroupsForEnterpriseProjectResponse {
 }
 
 #[cfg(feature = "enterprise-projects")]
-impl<'de> rt::serde::Deserialize<'de> for ListGroupsForEnterpriseProjectResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListGroupsForEnterpriseProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["groups"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListGroupsForEnterpriseProjectResponse;
+            type Value = ListGroupsForEnterpriseProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListGroupsForEnterpriseProjectResponse")
+                formatter.write_str("struct ListGroupsForEnterpriseProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListGroupsForEnterpriseProjectResponse, __A::Error> {
+            ) -> Result<ListGroupsForEnterpriseProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "groups" => Some(0),
@@ -18833,14 +18933,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListGroupsForEnterpriseProjectResponse
                         }
                     }
                 }
-                Ok(ListGroupsForEnterpriseProjectResponse {
+                Ok(ListGroupsForEnterpriseProjectResponseBody {
                     groups,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ListGroupsForEnterpriseProjectResponse",
+                "ListGroupsForEnterpriseProjectResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -18850,15 +18950,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListGroupsForEnterpriseProjectResponse
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListPermanentAccessKeysResponse {
+pub struct ListPermanentAccessKeysResponseBody {
     /// 认证结果信息列表。
     pub credentials: Option<Vec<crate::models::Credentials>>,
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListPermanentAccessKeysResponse {
+#[cfg(all(feature = "credentials", feature = "serde"))]
+impl rt::serde::Serialize for ListPermanentAccessKeysResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18866,7 +18966,7 @@ impl rt::serde::Serialize for ListPermanentAccessKeysResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.credentials.is_some());
         let mut state = serializer
-            .serialize_struct("ListPermanentAccessKeysResponse", len)?;
+            .serialize_struct("ListPermanentAccessKeysResponseBody", len)?;
         if let Some(value) = &self.credentials {
             state.serialize_field("credentials", value)?;
         }
@@ -18875,24 +18975,24 @@ impl rt::serde::Serialize for ListPermanentAccessKeysResponse {
 }
 
 #[cfg(feature = "credentials")]
-impl<'de> rt::serde::Deserialize<'de> for ListPermanentAccessKeysResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListPermanentAccessKeysResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["credentials"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListPermanentAccessKeysResponse;
+            type Value = ListPermanentAccessKeysResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListPermanentAccessKeysResponse")
+                formatter.write_str("struct ListPermanentAccessKeysResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListPermanentAccessKeysResponse, __A::Error> {
+            ) -> Result<ListPermanentAccessKeysResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "credentials" => Some(0),
@@ -18912,20 +19012,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListPermanentAccessKeysResponse {
                         }
                     }
                 }
-                Ok(ListPermanentAccessKeysResponse {
+                Ok(ListPermanentAccessKeysResponseBody {
                     credentials,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListPermanentAccessKeysResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListPermanentAccessKeysResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPolicyRoleResult {
     /// 自定义策略所属账号ID。
@@ -18954,7 +19054,7 @@ pub struct ListPolicyRoleResult {
     pub policy: crate::models::CustomPolicy,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl rt::serde::Serialize for ListPolicyRoleResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19094,15 +19194,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListPolicyRoleResult {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListProjectPermissionsForAgencyResponse {
+pub struct ListProjectPermissionsForAgencyResponseBody {
     /// 权限信息列表。
     pub roles: Option<Vec<crate::models::RoleResult>>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListProjectPermissionsForAgencyResponse {
+#[cfg(all(feature = "agencies", feature = "serde"))]
+impl rt::serde::Serialize for ListProjectPermissionsForAgencyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19110,7 +19210,7 @@ impl rt::serde::Serialize for ListProjectPermissionsForAgencyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.roles.is_some());
         let mut state = serializer
-            .serialize_struct("ListProjectPermissionsForAgencyResponse", len)?;
+            .serialize_struct("ListProjectPermissionsForAgencyResponseBody", len)?;
         if let Some(value) = &self.roles {
             state.serialize_field("roles", value)?;
         }
@@ -19119,24 +19219,24 @@ impl rt::serde::Serialize for ListProjectPermissionsForAgencyResponse {
 }
 
 #[cfg(feature = "agencies")]
-impl<'de> rt::serde::Deserialize<'de> for ListProjectPermissionsForAgencyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListProjectPermissionsForAgencyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["roles"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListProjectPermissionsForAgencyResponse;
+            type Value = ListProjectPermissionsForAgencyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListProjectPermissionsForAgencyResponse")
+                formatter.write_str("struct ListProjectPermissionsForAgencyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListProjectPermissionsForAgencyResponse, __A::Error> {
+            ) -> Result<ListProjectPermissionsForAgencyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "roles" => Some(0),
@@ -19156,14 +19256,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListProjectPermissionsForAgencyRespons
                         }
                     }
                 }
-                Ok(ListProjectPermissionsForAgencyResponse {
+                Ok(ListProjectPermissionsForAgencyResponseBody {
                     roles,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ListProjectPermissionsForAgencyResponse",
+                "ListProjectPermissionsForAgencyResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -19173,15 +19273,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListProjectPermissionsForAgencyRespons
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRolesForGroupOnEnterpriseProjectResponse {
+pub struct ListRolesForGroupOnEnterpriseProjectResponseBody {
     /// 角色列表。
     pub roles: Option<Vec<crate::models::RolesItem>>,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRolesForGroupOnEnterpriseProjectResponse {
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
+impl rt::serde::Serialize for ListRolesForGroupOnEnterpriseProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19189,7 +19289,7 @@ impl rt::serde::Serialize for ListRolesForGroupOnEnterpriseProjectResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.roles.is_some());
         let mut state = serializer
-            .serialize_struct("ListRolesForGroupOnEnterpriseProjectResponse", len)?;
+            .serialize_struct("ListRolesForGroupOnEnterpriseProjectResponseBody", len)?;
         if let Some(value) = &self.roles {
             state.serialize_field("roles", value)?;
         }
@@ -19198,25 +19298,26 @@ impl rt::serde::Serialize for ListRolesForGroupOnEnterpriseProjectResponse {
 }
 
 #[cfg(feature = "enterprise-projects")]
-impl<'de> rt::serde::Deserialize<'de> for ListRolesForGroupOnEnterpriseProjectResponse {
+impl<'de> rt::serde::Deserialize<'de>
+for ListRolesForGroupOnEnterpriseProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["roles"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRolesForGroupOnEnterpriseProjectResponse;
+            type Value = ListRolesForGroupOnEnterpriseProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
                 formatter
-                    .write_str("struct ListRolesForGroupOnEnterpriseProjectResponse")
+                    .write_str("struct ListRolesForGroupOnEnterpriseProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRolesForGroupOnEnterpriseProjectResponse, __A::Error> {
+            ) -> Result<ListRolesForGroupOnEnterpriseProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "roles" => Some(0),
@@ -19236,14 +19337,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListRolesForGroupOnEnterpriseProjectRe
                         }
                     }
                 }
-                Ok(ListRolesForGroupOnEnterpriseProjectResponse {
+                Ok(ListRolesForGroupOnEnterpriseProjectResponseBody {
                     roles,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ListRolesForGroupOnEnterpriseProjectResponse",
+                "ListRolesForGroupOnEnterpriseProjectResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -19253,15 +19354,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListRolesForGroupOnEnterpriseProjectRe
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListRolesForUserOnEnterpriseProjectResponse {
+pub struct ListRolesForUserOnEnterpriseProjectResponseBody {
     /// 角色列表。
     pub roles: Option<Vec<crate::models::RolesItem>>,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListRolesForUserOnEnterpriseProjectResponse {
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
+impl rt::serde::Serialize for ListRolesForUserOnEnterpriseProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19269,7 +19370,7 @@ impl rt::serde::Serialize for ListRolesForUserOnEnterpriseProjectResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.roles.is_some());
         let mut state = serializer
-            .serialize_struct("ListRolesForUserOnEnterpriseProjectResponse", len)?;
+            .serialize_struct("ListRolesForUserOnEnterpriseProjectResponseBody", len)?;
         if let Some(value) = &self.roles {
             state.serialize_field("roles", value)?;
         }
@@ -19278,24 +19379,26 @@ impl rt::serde::Serialize for ListRolesForUserOnEnterpriseProjectResponse {
 }
 
 #[cfg(feature = "enterprise-projects")]
-impl<'de> rt::serde::Deserialize<'de> for ListRolesForUserOnEnterpriseProjectResponse {
+impl<'de> rt::serde::Deserialize<'de>
+for ListRolesForUserOnEnterpriseProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["roles"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListRolesForUserOnEnterpriseProjectResponse;
+            type Value = ListRolesForUserOnEnterpriseProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListRolesForUserOnEnterpriseProjectResponse")
+                formatter
+                    .write_str("struct ListRolesForUserOnEnterpriseProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListRolesForUserOnEnterpriseProjectResponse, __A::Error> {
+            ) -> Result<ListRolesForUserOnEnterpriseProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "roles" => Some(0),
@@ -19315,14 +19418,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListRolesForUserOnEnterpriseProjectRes
                         }
                     }
                 }
-                Ok(ListRolesForUserOnEnterpriseProjectResponse {
+                Ok(ListRolesForUserOnEnterpriseProjectResponseBody {
                     roles,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ListRolesForUserOnEnterpriseProjectResponse",
+                "ListRolesForUserOnEnterpriseProjectResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -19332,15 +19435,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListRolesForUserOnEnterpriseProjectRes
 #[allow(missing_docs)]
 #[cfg(feature = "login-protects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListUserLoginProtectsResponse {
+pub struct ListUserLoginProtectsResponseBody {
     /// 登录状态保护信息列表。
     pub login_protects: Option<Vec<crate::models::LoginProtectResult>>,
 }
 
-#[cfg(all(feature = "login-protects", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListUserLoginProtectsResponse {
+#[cfg(all(feature = "login-protects", feature = "serde"))]
+impl rt::serde::Serialize for ListUserLoginProtectsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19348,7 +19451,7 @@ impl rt::serde::Serialize for ListUserLoginProtectsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.login_protects.is_some());
         let mut state = serializer
-            .serialize_struct("ListUserLoginProtectsResponse", len)?;
+            .serialize_struct("ListUserLoginProtectsResponseBody", len)?;
         if let Some(value) = &self.login_protects {
             state.serialize_field("login_protects", value)?;
         }
@@ -19357,24 +19460,24 @@ impl rt::serde::Serialize for ListUserLoginProtectsResponse {
 }
 
 #[cfg(feature = "login-protects")]
-impl<'de> rt::serde::Deserialize<'de> for ListUserLoginProtectsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListUserLoginProtectsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["login_protects"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListUserLoginProtectsResponse;
+            type Value = ListUserLoginProtectsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListUserLoginProtectsResponse")
+                formatter.write_str("struct ListUserLoginProtectsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListUserLoginProtectsResponse, __A::Error> {
+            ) -> Result<ListUserLoginProtectsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "login_protects" => Some(0),
@@ -19394,35 +19497,36 @@ impl<'de> rt::serde::Deserialize<'de> for ListUserLoginProtectsResponse {
                         }
                     }
                 }
-                Ok(ListUserLoginProtectsResponse {
+                Ok(ListUserLoginProtectsResponseBody {
                     login_protects,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ListUserLoginProtectsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListUserLoginProtectsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListUserMfaDevicesResponse {
+pub struct ListUserMfaDevicesResponseBody {
     /// 虚拟MFA设备信息列表。
     pub virtual_mfa_devices: Option<Vec<crate::models::MfaDeviceResult>>,
 }
 
-#[cfg(all(feature = "virtual-mfa-devices", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListUserMfaDevicesResponse {
+#[cfg(all(feature = "virtual-mfa-devices", feature = "serde"))]
+impl rt::serde::Serialize for ListUserMfaDevicesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.virtual_mfa_devices.is_some());
-        let mut state = serializer.serialize_struct("ListUserMfaDevicesResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListUserMfaDevicesResponseBody", len)?;
         if let Some(value) = &self.virtual_mfa_devices {
             state.serialize_field("virtual_mfa_devices", value)?;
         }
@@ -19431,24 +19535,24 @@ impl rt::serde::Serialize for ListUserMfaDevicesResponse {
 }
 
 #[cfg(feature = "virtual-mfa-devices")]
-impl<'de> rt::serde::Deserialize<'de> for ListUserMfaDevicesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListUserMfaDevicesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["virtual_mfa_devices"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListUserMfaDevicesResponse;
+            type Value = ListUserMfaDevicesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListUserMfaDevicesResponse")
+                formatter.write_str("struct ListUserMfaDevicesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListUserMfaDevicesResponse, __A::Error> {
+            ) -> Result<ListUserMfaDevicesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "virtual_mfa_devices" => Some(0),
@@ -19468,19 +19572,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListUserMfaDevicesResponse {
                         }
                     }
                 }
-                Ok(ListUserMfaDevicesResponse {
+                Ok(ListUserMfaDevicesResponseBody {
                     virtual_mfa_devices,
                 })
             }
         }
-        deserializer.deserialize_struct("ListUserMfaDevicesResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListUserMfaDevicesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUsersForEnterpriseProjectResUsers {
     /// 授权用户所属账号ID。
@@ -19499,7 +19604,7 @@ pub struct ListUsersForEnterpriseProjectResUsers {
     pub lastest_policy_time: i64,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
 impl rt::serde::Serialize for ListUsersForEnterpriseProjectResUsers {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19610,15 +19715,15 @@ impl<'de> rt::serde::Deserialize<'de> for ListUsersForEnterpriseProjectResUsers 
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListUsersForEnterpriseProjectResponse {
+pub struct ListUsersForEnterpriseProjectResponseBody {
     /// 用户信息。
     pub users: Option<Vec<crate::models::ListUsersForEnterpriseProjectResUsers>>,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListUsersForEnterpriseProjectResponse {
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
+impl rt::serde::Serialize for ListUsersForEnterpriseProjectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19626,7 +19731,7 @@ impl rt::serde::Serialize for ListUsersForEnterpriseProjectResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.users.is_some());
         let mut state = serializer
-            .serialize_struct("ListUsersForEnterpriseProjectResponse", len)?;
+            .serialize_struct("ListUsersForEnterpriseProjectResponseBody", len)?;
         if let Some(value) = &self.users {
             state.serialize_field("users", value)?;
         }
@@ -19635,24 +19740,24 @@ impl rt::serde::Serialize for ListUsersForEnterpriseProjectResponse {
 }
 
 #[cfg(feature = "enterprise-projects")]
-impl<'de> rt::serde::Deserialize<'de> for ListUsersForEnterpriseProjectResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListUsersForEnterpriseProjectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["users"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListUsersForEnterpriseProjectResponse;
+            type Value = ListUsersForEnterpriseProjectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListUsersForEnterpriseProjectResponse")
+                formatter.write_str("struct ListUsersForEnterpriseProjectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListUsersForEnterpriseProjectResponse, __A::Error> {
+            ) -> Result<ListUsersForEnterpriseProjectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "users" => Some(0),
@@ -19672,14 +19777,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListUsersForEnterpriseProjectResponse 
                         }
                     }
                 }
-                Ok(ListUsersForEnterpriseProjectResponse {
+                Ok(ListUsersForEnterpriseProjectResponseBody {
                     users,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "ListUsersForEnterpriseProjectResponse",
+                "ListUsersForEnterpriseProjectResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -19689,7 +19794,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListUsersForEnterpriseProjectResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginPolicyOption {
     /// 账号在该值设置的有效期内未使用，则被停用。
@@ -19756,7 +19861,7 @@ impl rt::serde::Serialize for LoginPolicyOption {
     }
 }
 
-#[cfg(all(feature = "login-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "login-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for LoginPolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19838,7 +19943,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginPolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginPolicyResult {
     /// 账号在该值设置的有效期内未使用，则被停用。
@@ -19857,7 +19962,7 @@ pub struct LoginPolicyResult {
     pub show_recent_login_info: bool,
 }
 
-#[cfg(all(feature = "login-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "login-policy", feature = "serde"))]
 impl rt::serde::Serialize for LoginPolicyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -19981,7 +20086,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginPolicyResult {
 #[allow(missing_docs)]
 #[cfg(any(feature = "users", feature = "login-protects"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginProtectResult {
     /// IAM用户是否开启登录保护，开启为\&quot;true\&quot;，未开启为\&quot;false\&quot;。
@@ -19992,7 +20097,7 @@ pub struct LoginProtectResult {
     pub verification_method: String,
 }
 
-#[cfg(all(any(feature = "users", feature = "login-protects"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "users", feature = "login-protects"), feature = "serde"))]
 impl rt::serde::Serialize for LoginProtectResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20069,7 +20174,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginProtectResult {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginToken {
     /// 账号ID。
@@ -20092,7 +20197,7 @@ pub struct LoginToken {
     pub assumed_by: Option<crate::models::LoginTokenAssumedBy>,
 }
 
-#[cfg(all(feature = "securitytoken", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytoken", feature = "serde"))]
 impl rt::serde::Serialize for LoginToken {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20214,14 +20319,14 @@ impl<'de> rt::serde::Deserialize<'de> for LoginToken {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginTokenAssumedBy {
     #[allow(missing_docs)]
     pub user: Option<crate::models::LoginTokenUser>,
 }
 
-#[cfg(all(feature = "securitytoken", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytoken", feature = "serde"))]
 impl rt::serde::Serialize for LoginTokenAssumedBy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20285,7 +20390,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenAssumedBy {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginTokenAuth {
     #[allow(missing_docs)]
@@ -20314,7 +20419,7 @@ impl rt::serde::Serialize for LoginTokenAuth {
     }
 }
 
-#[cfg(all(feature = "securitytoken", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytoken", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for LoginTokenAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20364,7 +20469,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenAuth {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginTokenDomain {
     /// 被委托方用户所属账号名称。
@@ -20373,7 +20478,7 @@ pub struct LoginTokenDomain {
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "securitytoken", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytoken", feature = "serde"))]
 impl rt::serde::Serialize for LoginTokenDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20443,7 +20548,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenDomain {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginTokenSecurityToken {
     /// AK。
@@ -20483,7 +20588,7 @@ impl rt::serde::Serialize for LoginTokenSecurityToken {
     }
 }
 
-#[cfg(all(feature = "securitytoken", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytoken", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for LoginTokenSecurityToken {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20545,7 +20650,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenSecurityToken {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct LoginTokenUser {
     #[allow(missing_docs)]
@@ -20558,7 +20663,7 @@ pub struct LoginTokenUser {
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "securitytoken", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytoken", feature = "serde"))]
 impl rt::serde::Serialize for LoginTokenUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20647,7 +20752,7 @@ impl<'de> rt::serde::Deserialize<'de> for LoginTokenUser {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MappingOption {
     /// 将联邦用户映射为本地用户的规则列表。
@@ -20676,7 +20781,7 @@ impl rt::serde::Serialize for MappingOption {
     }
 }
 
-#[cfg(all(feature = "mappings", feature = "extra-traits"))]
+#[cfg(all(feature = "mappings", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MappingOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20726,7 +20831,7 @@ impl<'de> rt::serde::Deserialize<'de> for MappingOption {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MappingResult {
     /// 映射ID。
@@ -20737,7 +20842,7 @@ pub struct MappingResult {
     pub rules: Vec<crate::models::MappingRules>,
 }
 
-#[cfg(all(feature = "mappings", feature = "extra-traits"))]
+#[cfg(all(feature = "mappings", feature = "serde"))]
 impl rt::serde::Serialize for MappingResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20811,7 +20916,7 @@ impl<'de> rt::serde::Deserialize<'de> for MappingResult {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MappingRules {
     /// 表示联邦用户在本系统中的用户信息。 user：联邦用户在本系统中的用户名称。group：联邦用户在本系统中所属用户组。
@@ -20896,7 +21001,7 @@ impl<'de> rt::serde::Deserialize<'de> for MappingRules {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MfaAuth {
     #[allow(missing_docs)]
@@ -20905,7 +21010,7 @@ pub struct MfaAuth {
     pub scope: crate::models::AuthScope,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for MfaAuth {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -20920,7 +21025,7 @@ impl rt::serde::Serialize for MfaAuth {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for MfaAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20974,7 +21079,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaAuth {
 #[allow(missing_docs)]
 #[cfg(any(feature = "users", feature = "virtual-mfa-devices"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MfaDeviceResult {
     /// 虚拟MFA的设备序列号。
@@ -20983,12 +21088,7 @@ pub struct MfaDeviceResult {
     pub user_id: String,
 }
 
-#[cfg(
-    all(
-        any(feature = "users", feature = "virtual-mfa-devices"),
-        feature = "extra-traits"
-    )
-)]
+#[cfg(all(any(feature = "users", feature = "virtual-mfa-devices"), feature = "serde"))]
 impl rt::serde::Serialize for MfaDeviceResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21056,7 +21156,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaDeviceResult {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MfaIdentity {
     /// 认证方法，该字段内容为[\&quot;password\&quot;, \&quot;totp\&quot;]。
@@ -21067,7 +21167,7 @@ pub struct MfaIdentity {
     pub totp: crate::models::MfaTotp,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for MfaIdentity {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21083,7 +21183,7 @@ impl rt::serde::Serialize for MfaIdentity {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for MfaIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21140,14 +21240,14 @@ impl<'de> rt::serde::Deserialize<'de> for MfaIdentity {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MfaTotp {
     #[allow(missing_docs)]
     pub user: crate::models::MfaTotpUser,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for MfaTotp {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21161,7 +21261,7 @@ impl rt::serde::Serialize for MfaTotp {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for MfaTotp {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21210,7 +21310,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaTotp {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MfaTotpUser {
     /// 已开启虚拟MFA方式的登录保护的IAM用户ID。
@@ -21219,7 +21319,7 @@ pub struct MfaTotpUser {
     pub passcode: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for MfaTotpUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21234,7 +21334,7 @@ impl rt::serde::Serialize for MfaTotpUser {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for MfaTotpUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21288,7 +21388,7 @@ impl<'de> rt::serde::Deserialize<'de> for MfaTotpUser {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OpenIdConnectConfig {
     /// 访问方式: program_console: 支持编程访问和管理控制台访问方式; program: 支持编程访问方式
@@ -21309,7 +21409,7 @@ pub struct OpenIdConnectConfig {
     pub signing_key: String,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl rt::serde::Serialize for OpenIdConnectConfig {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21420,7 +21520,7 @@ impl<'de> rt::serde::Deserialize<'de> for OpenIdConnectConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OsFederationInfo {
     #[allow(missing_docs)]
@@ -21431,7 +21531,7 @@ pub struct OsFederationInfo {
     pub groups: Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for OsFederationInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21508,7 +21608,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsFederationInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OsfederationGroups {
     /// 用户组ID。
@@ -21517,7 +21617,7 @@ pub struct OsfederationGroups {
     pub name: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for OsfederationGroups {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21586,14 +21686,14 @@ impl<'de> rt::serde::Deserialize<'de> for OsfederationGroups {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OsfederationIdentityprovider {
     /// 身份提供商ID。
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for OsfederationIdentityprovider {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21659,14 +21759,14 @@ impl<'de> rt::serde::Deserialize<'de> for OsfederationIdentityprovider {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OsfederationProtocol {
     /// 协议ID。
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for OsfederationProtocol {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21730,7 +21830,7 @@ impl<'de> rt::serde::Deserialize<'de> for OsfederationProtocol {
 #[allow(missing_docs)]
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PasswordPolicyOption {
     /// 同一字符连续出现的最大次数，取值范围[0,32]。
@@ -21797,7 +21897,7 @@ impl rt::serde::Serialize for PasswordPolicyOption {
     }
 }
 
-#[cfg(all(feature = "password-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "password-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for PasswordPolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21883,7 +21983,7 @@ impl<'de> rt::serde::Deserialize<'de> for PasswordPolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PasswordPolicyResult {
     /// 同一字符连续出现的最大次数。
@@ -21906,7 +22006,7 @@ pub struct PasswordPolicyResult {
     pub password_char_combination: i64,
 }
 
-#[cfg(all(feature = "password-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "password-policy", feature = "serde"))]
 impl rt::serde::Serialize for PasswordPolicyResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22084,7 +22184,7 @@ impl<'de> rt::serde::Deserialize<'de> for PasswordPolicyResult {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PolicyDepends {
     /// 权限所在目录。
@@ -22101,7 +22201,7 @@ pub struct PolicyDepends {
             feature = "groups",
             feature = "roles"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for PolicyDepends {
@@ -22186,7 +22286,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyDepends {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PolicyStatement {
     /// 授权项，指对资源的具体操作权限，不超过100个。 &gt; - 格式为：服务名:资源类型:操作，例：vpc:ports:create。 &gt; - 服务名为产品名称，例如ecs、evs和vpc等，服务名仅支持小写。 资源类型和操作没有大小写，要求支持通配符号*，无需罗列全部授权项。 &gt; - 当自定义策略为委托自定义策略时，该字段值为：&#x60;&#x60;&#x60; \&quot;Action\&quot;: [\&quot;iam:agencies:assume\&quot;]&#x60;&#x60;&#x60;。
@@ -22207,7 +22307,7 @@ pub struct PolicyStatement {
             feature = "groups",
             feature = "roles"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for PolicyStatement {
@@ -22300,7 +22400,7 @@ impl<'de> rt::serde::Deserialize<'de> for PolicyStatement {
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProjectDetailsAndStatusResult {
     /// 项目所属账号ID。
@@ -22321,7 +22421,7 @@ pub struct ProjectDetailsAndStatusResult {
     pub status: String,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
+#[cfg(all(feature = "projects", feature = "serde"))]
 impl rt::serde::Serialize for ProjectDetailsAndStatusResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22431,7 +22531,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectDetailsAndStatusResult {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProjectInfo {
     #[allow(missing_docs)]
@@ -22442,7 +22542,7 @@ pub struct ProjectInfo {
     pub name: String,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for ProjectInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22521,7 +22621,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "projects", feature = "users"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProjectResult {
     /// false.
@@ -22542,7 +22642,7 @@ pub struct ProjectResult {
     pub name: String,
 }
 
-#[cfg(all(any(feature = "projects", feature = "users"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "projects", feature = "users"), feature = "serde"))]
 impl rt::serde::Serialize for ProjectResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22650,7 +22750,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProjectResult {
 #[allow(missing_docs)]
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProtectPolicyOption {
     /// 是否开启操作保护，开启为\&quot;true\&quot;，未开启为\&quot;false\&quot;。
@@ -22707,7 +22807,7 @@ impl rt::serde::Serialize for ProtectPolicyOption {
     }
 }
 
-#[cfg(all(feature = "protect-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "protect-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ProtectPolicyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -22787,14 +22887,14 @@ impl<'de> rt::serde::Deserialize<'de> for ProtectPolicyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProtocolIdInfo {
     /// 协议id。
     pub id: String,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for ProtocolIdInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22858,7 +22958,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolIdInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProtocolLinks {
     /// 身份提供商的资源链接地址。
@@ -22867,7 +22967,7 @@ pub struct ProtocolLinks {
     pub self_: String,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl rt::serde::Serialize for ProtocolLinks {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22939,7 +23039,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolLinks {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProtocolOption {
     /// 映射ID。身份提供商类型为iam_user_sso时，不需要绑定映射ID，无需传入此字段；否则此字段必填。
@@ -22970,7 +23070,7 @@ impl rt::serde::Serialize for ProtocolOption {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ProtocolOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23018,7 +23118,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolOption {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ProtocolResult {
     /// 协议ID。
@@ -23029,7 +23129,7 @@ pub struct ProtocolResult {
     pub links: crate::models::ProtocolLinks,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl rt::serde::Serialize for ProtocolResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23102,7 +23202,7 @@ impl<'de> rt::serde::Deserialize<'de> for ProtocolResult {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdAuth {
     #[allow(missing_docs)]
@@ -23111,7 +23211,7 @@ pub struct PwdAuth {
     pub scope: crate::models::AuthScope,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for PwdAuth {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23126,7 +23226,7 @@ impl rt::serde::Serialize for PwdAuth {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for PwdAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23179,7 +23279,7 @@ impl<'de> rt::serde::Deserialize<'de> for PwdAuth {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdIdentity {
     /// 认证方法，该字段内容为[\&quot;password\&quot;]。
@@ -23188,7 +23288,7 @@ pub struct PwdIdentity {
     pub password: crate::models::PwdPassword,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for PwdIdentity {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23203,7 +23303,7 @@ impl rt::serde::Serialize for PwdIdentity {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for PwdIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23256,14 +23356,14 @@ impl<'de> rt::serde::Deserialize<'de> for PwdIdentity {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdPassword {
     #[allow(missing_docs)]
     pub user: crate::models::PwdPasswordUser,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for PwdPassword {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23277,7 +23377,7 @@ impl rt::serde::Serialize for PwdPassword {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for PwdPassword {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23326,7 +23426,7 @@ impl<'de> rt::serde::Deserialize<'de> for PwdPassword {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdPasswordUser {
     #[allow(missing_docs)]
@@ -23337,7 +23437,7 @@ pub struct PwdPasswordUser {
     pub password: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for PwdPasswordUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23353,7 +23453,7 @@ impl rt::serde::Serialize for PwdPasswordUser {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23410,14 +23510,14 @@ impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUser {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PwdPasswordUserDomain {
     /// IAM用户所属账号名，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
     pub name: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for PwdPasswordUserDomain {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23431,7 +23531,7 @@ impl rt::serde::Serialize for PwdPasswordUserDomain {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUserDomain {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -23481,14 +23581,14 @@ impl<'de> rt::serde::Deserialize<'de> for PwdPasswordUserDomain {
 #[allow(missing_docs)]
 #[cfg(any(feature = "projects", feature = "domains"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct QuotaResult {
     /// 资源信息
     pub resources: Option<Vec<crate::models::Resources>>,
 }
 
-#[cfg(all(any(feature = "projects", feature = "domains"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "projects", feature = "domains"), feature = "serde"))]
 impl rt::serde::Serialize for QuotaResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23552,7 +23652,7 @@ impl<'de> rt::serde::Deserialize<'de> for QuotaResult {
 #[allow(missing_docs)]
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Region {
     /// 区域描述信息。
@@ -23569,7 +23669,7 @@ pub struct Region {
     pub r#type: String,
 }
 
-#[cfg(all(feature = "regions", feature = "extra-traits"))]
+#[cfg(all(feature = "regions", feature = "serde"))]
 impl rt::serde::Serialize for Region {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23668,7 +23768,7 @@ impl<'de> rt::serde::Deserialize<'de> for Region {
 #[allow(missing_docs)]
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RegionLocales {
     /// 区域的中文名称。
@@ -23683,7 +23783,7 @@ pub struct RegionLocales {
     pub es_es: Option<String>,
 }
 
-#[cfg(all(feature = "regions", feature = "extra-traits"))]
+#[cfg(all(feature = "regions", feature = "serde"))]
 impl rt::serde::Serialize for RegionLocales {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23774,7 +23874,7 @@ impl<'de> rt::serde::Deserialize<'de> for RegionLocales {
 #[allow(missing_docs)]
 #[cfg(any(feature = "projects", feature = "domains"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Resources {
     /// 配额最大值。
@@ -23789,7 +23889,7 @@ pub struct Resources {
     pub used: Option<i64>,
 }
 
-#[cfg(all(any(feature = "projects", feature = "domains"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "projects", feature = "domains"), feature = "serde"))]
 impl rt::serde::Serialize for Resources {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23885,14 +23985,14 @@ impl<'de> rt::serde::Deserialize<'de> for Resources {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleAgencyAssignmentId {
     /// 委托ID。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleAgencyAssignmentId {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -23956,7 +24056,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleAgencyAssignmentId {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleAssignmentBody {
     #[allow(missing_docs)]
@@ -23973,7 +24073,7 @@ pub struct RoleAssignmentBody {
     pub is_inherited: Option<bool>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleAssignmentBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24084,14 +24184,14 @@ impl<'de> rt::serde::Deserialize<'de> for RoleAssignmentBody {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleAssignmentId {
     /// 权限ID。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleAssignmentId {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24155,7 +24255,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleAssignmentId {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleAssignmentScope {
     #[allow(missing_docs)]
@@ -24166,7 +24266,7 @@ pub struct RoleAssignmentScope {
     pub enterprise_project: Option<crate::models::RoleEnterpriseProjectAssignmentId>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleAssignmentScope {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24248,14 +24348,14 @@ impl<'de> rt::serde::Deserialize<'de> for RoleAssignmentScope {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleDomainAssignmentId {
     /// 全局服务ID。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleDomainAssignmentId {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24319,14 +24419,14 @@ impl<'de> rt::serde::Deserialize<'de> for RoleDomainAssignmentId {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleEnterpriseProjectAssignmentId {
     /// 企业项目ID。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleEnterpriseProjectAssignmentId {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24394,14 +24494,14 @@ impl<'de> rt::serde::Deserialize<'de> for RoleEnterpriseProjectAssignmentId {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleGroupAssignmentId {
     /// 用户组ID。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleGroupAssignmentId {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24472,7 +24572,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleGroupAssignmentId {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RolePolicy {
     /// 该权限所依赖的权限。
@@ -24491,7 +24591,7 @@ pub struct RolePolicy {
             feature = "groups",
             feature = "roles"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for RolePolicy {
@@ -24576,14 +24676,14 @@ impl<'de> rt::serde::Deserialize<'de> for RolePolicy {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleProjectAssignmentId {
     /// IAM项目ID。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleProjectAssignmentId {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24647,7 +24747,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleProjectAssignmentId {
 #[allow(missing_docs)]
 #[cfg(any(feature = "agencies", feature = "groups", feature = "roles"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleResult {
     /// 权限所属账号ID。
@@ -24681,7 +24781,7 @@ pub struct RoleResult {
 #[cfg(
     all(
         any(feature = "agencies", feature = "groups", feature = "roles"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for RoleResult {
@@ -24846,14 +24946,14 @@ impl<'de> rt::serde::Deserialize<'de> for RoleResult {
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RoleUserAssignmentId {
     /// IAM用户ID。
     pub id: Option<String>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
 impl rt::serde::Serialize for RoleUserAssignmentId {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -24917,7 +25017,7 @@ impl<'de> rt::serde::Deserialize<'de> for RoleUserAssignmentId {
 #[allow(missing_docs)]
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RolesItem {
     /// 权限所在目录。
@@ -24942,7 +25042,7 @@ pub struct RolesItem {
     pub r#type: String,
 }
 
-#[cfg(all(feature = "enterprise-projects", feature = "extra-traits"))]
+#[cfg(all(feature = "enterprise-projects", feature = "serde"))]
 impl rt::serde::Serialize for RolesItem {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25062,7 +25162,7 @@ impl<'de> rt::serde::Deserialize<'de> for RolesItem {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RulesLocal {
     #[allow(missing_docs)]
@@ -25149,7 +25249,7 @@ impl<'de> rt::serde::Deserialize<'de> for RulesLocal {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RulesLocalGroup {
     /// 联邦用户在本系统中所属用户组
@@ -25228,7 +25328,7 @@ impl<'de> rt::serde::Deserialize<'de> for RulesLocalGroup {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RulesLocalUser {
     /// 联邦用户在本系统中的用户名称
@@ -25307,7 +25407,7 @@ impl<'de> rt::serde::Deserialize<'de> for RulesLocalUser {
 #[allow(missing_docs)]
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RulesRemote {
     /// 表示IdP断言中的属性。
@@ -25414,7 +25514,7 @@ impl<'de> rt::serde::Deserialize<'de> for RulesRemote {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopeDomainOption {
     /// 账号ID，id与name二选一即可。
@@ -25450,7 +25550,7 @@ impl rt::serde::Serialize for ScopeDomainOption {
     }
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ScopeDomainOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25501,7 +25601,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopeDomainOption {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopeProjectOption {
     /// 项目ID，id与name二选一即可。
@@ -25543,7 +25643,7 @@ impl rt::serde::Serialize for ScopeProjectOption {
     }
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ScopeProjectOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25601,7 +25701,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopeProjectOption {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopeTokenResult {
     /// 获取token的方式。
@@ -25622,7 +25722,7 @@ pub struct ScopeTokenResult {
     pub issued_at: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for ScopeTokenResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -25732,7 +25832,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopeTokenResult {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopedToken {
     /// 联邦unscoped token的ID。
@@ -25761,7 +25861,7 @@ impl rt::serde::Serialize for ScopedToken {
     }
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ScopedToken {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25811,7 +25911,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedToken {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopedTokenAuth {
     #[allow(missing_docs)]
@@ -25843,7 +25943,7 @@ impl rt::serde::Serialize for ScopedTokenAuth {
     }
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ScopedTokenAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25897,7 +25997,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenAuth {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopedTokenIdentity {
     /// 认证方法，该字段内容为“token”。
@@ -25929,7 +26029,7 @@ impl rt::serde::Serialize for ScopedTokenIdentity {
     }
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ScopedTokenIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -25983,7 +26083,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenIdentity {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopedTokenInfo {
     /// 过期时间。
@@ -26004,7 +26104,7 @@ pub struct ScopedTokenInfo {
     pub catalog: Vec<crate::models::UnscopedTokenInfoEndpoints>,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for ScopedTokenInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26117,7 +26217,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopedTokenInfoRoles {
     /// role id
@@ -26126,7 +26226,7 @@ pub struct ScopedTokenInfoRoles {
     pub name: Option<String>,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for ScopedTokenInfoRoles {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26196,7 +26296,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenInfoRoles {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ScopedTokenUser {
     #[allow(missing_docs)]
@@ -26211,7 +26311,7 @@ pub struct ScopedTokenUser {
     pub password_expires_at: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for ScopedTokenUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26304,7 +26404,7 @@ impl<'de> rt::serde::Deserialize<'de> for ScopedTokenUser {
 #[allow(missing_docs)]
 #[cfg(feature = "config")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SecurityCompliance {
     /// 密码强度策略的正则表达式。
@@ -26313,7 +26413,7 @@ pub struct SecurityCompliance {
     pub password_regex_description: String,
 }
 
-#[cfg(all(feature = "config", feature = "extra-traits"))]
+#[cfg(all(feature = "config", feature = "serde"))]
 impl rt::serde::Serialize for SecurityCompliance {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26389,7 +26489,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityCompliance {
 #[allow(missing_docs)]
 #[cfg(feature = "services")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Service {
     /// 服务名。
@@ -26406,7 +26506,7 @@ pub struct Service {
     pub enabled: bool,
 }
 
-#[cfg(all(feature = "services", feature = "extra-traits"))]
+#[cfg(all(feature = "services", feature = "serde"))]
 impl rt::serde::Serialize for Service {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26504,7 +26604,7 @@ impl<'de> rt::serde::Deserialize<'de> for Service {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServicePolicy {
     /// 权限版本号，创建自定义策略时，该字段值填为“1.1”。 &gt; - 1.0：系统预置的角色。以服务为粒度，提供有限的服务相关角色用于授权。 &gt; - 1.1：策略。IAM最新提供的一种细粒度授权的能力，可以精确到具体服务的操作、资源以及请求条件等。
@@ -26536,7 +26636,7 @@ impl rt::serde::Serialize for ServicePolicy {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ServicePolicy {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26589,7 +26689,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicy {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServicePolicyRoleOption {
     /// 自定义策略展示名。
@@ -26604,7 +26704,7 @@ pub struct ServicePolicyRoleOption {
     pub policy: crate::models::ServicePolicy,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for ServicePolicyRoleOption {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26624,7 +26724,7 @@ impl rt::serde::Serialize for ServicePolicyRoleOption {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26695,7 +26795,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleOption {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServicePolicyRoleResult {
     /// 自定义策略所在目录。
@@ -26724,7 +26824,7 @@ pub struct ServicePolicyRoleResult {
     pub created_time: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for ServicePolicyRoleResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -26757,7 +26857,7 @@ impl rt::serde::Serialize for ServicePolicyRoleResult {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleResult {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26864,7 +26964,7 @@ impl<'de> rt::serde::Deserialize<'de> for ServicePolicyRoleResult {
 #[allow(missing_docs)]
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServiceStatement {
     /// 授权项，指对资源的具体操作权限。 &gt; - 格式为：服务名:资源类型:操作，例：vpc:ports:create。 &gt; - 服务名为产品名称，例如ecs、evs和vpc等，服务名仅支持小写。 资源类型和操作没有大小写，要求支持通配符号*，无需罗列全部授权项。
@@ -26909,7 +27009,7 @@ impl rt::serde::Serialize for ServiceStatement {
     }
 }
 
-#[cfg(all(feature = "securitytokens", feature = "extra-traits"))]
+#[cfg(all(feature = "securitytokens", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ServiceStatement {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -26971,22 +27071,22 @@ impl<'de> rt::serde::Deserialize<'de> for ServiceStatement {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowAgencyResponse {
+pub struct ShowAgencyResponseBody {
     #[allow(missing_docs)]
     pub agency: Option<crate::models::AgencyShowResult>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowAgencyResponse {
+#[cfg(all(feature = "agencies", feature = "serde"))]
+impl rt::serde::Serialize for ShowAgencyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.agency.is_some());
-        let mut state = serializer.serialize_struct("ShowAgencyResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowAgencyResponseBody", len)?;
         if let Some(value) = &self.agency {
             state.serialize_field("agency", value)?;
         }
@@ -26995,24 +27095,24 @@ impl rt::serde::Serialize for ShowAgencyResponse {
 }
 
 #[cfg(feature = "agencies")]
-impl<'de> rt::serde::Deserialize<'de> for ShowAgencyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowAgencyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["agency"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowAgencyResponse;
+            type Value = ShowAgencyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowAgencyResponse")
+                formatter.write_str("struct ShowAgencyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowAgencyResponse, __A::Error> {
+            ) -> Result<ShowAgencyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "agency" => Some(0),
@@ -27032,17 +27132,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowAgencyResponse {
                         }
                     }
                 }
-                Ok(ShowAgencyResponse { agency })
+                Ok(ShowAgencyResponseBody { agency })
             }
         }
-        deserializer.deserialize_struct("ShowAgencyResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowAgencyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCredential {
     /// IAM用户ID。
@@ -27059,7 +27159,7 @@ pub struct ShowCredential {
     pub description: String,
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
+#[cfg(all(feature = "credentials", feature = "serde"))]
 impl rt::serde::Serialize for ShowCredential {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27155,22 +27255,23 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCredential {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowCustomPolicyResponse {
+pub struct ShowCustomPolicyResponseBody {
     #[allow(missing_docs)]
     pub role: Option<crate::models::ShowPolicyRoleResult>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowCustomPolicyResponse {
+#[cfg(all(feature = "roles", feature = "serde"))]
+impl rt::serde::Serialize for ShowCustomPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.role.is_some());
-        let mut state = serializer.serialize_struct("ShowCustomPolicyResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowCustomPolicyResponseBody", len)?;
         if let Some(value) = &self.role {
             state.serialize_field("role", value)?;
         }
@@ -27179,24 +27280,24 @@ impl rt::serde::Serialize for ShowCustomPolicyResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for ShowCustomPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowCustomPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["role"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowCustomPolicyResponse;
+            type Value = ShowCustomPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowCustomPolicyResponse")
+                formatter.write_str("struct ShowCustomPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowCustomPolicyResponse, __A::Error> {
+            ) -> Result<ShowCustomPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "role" => Some(0),
@@ -27216,25 +27317,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowCustomPolicyResponse {
                         }
                     }
                 }
-                Ok(ShowCustomPolicyResponse { role })
+                Ok(ShowCustomPolicyResponseBody {
+                    role,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowCustomPolicyResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowCustomPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainApiAclPolicyResponse {
+pub struct ShowDomainApiAclPolicyResponseBody {
     #[allow(missing_docs)]
     pub api_acl_policy: Option<crate::models::AclPolicyResult>,
 }
 
-#[cfg(all(feature = "api-acl-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainApiAclPolicyResponse {
+#[cfg(all(feature = "api-acl-policy", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainApiAclPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27242,7 +27346,7 @@ impl rt::serde::Serialize for ShowDomainApiAclPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.api_acl_policy.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDomainApiAclPolicyResponse", len)?;
+            .serialize_struct("ShowDomainApiAclPolicyResponseBody", len)?;
         if let Some(value) = &self.api_acl_policy {
             state.serialize_field("api_acl_policy", value)?;
         }
@@ -27251,24 +27355,24 @@ impl rt::serde::Serialize for ShowDomainApiAclPolicyResponse {
 }
 
 #[cfg(feature = "api-acl-policy")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainApiAclPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainApiAclPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["api_acl_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainApiAclPolicyResponse;
+            type Value = ShowDomainApiAclPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainApiAclPolicyResponse")
+                formatter.write_str("struct ShowDomainApiAclPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainApiAclPolicyResponse, __A::Error> {
+            ) -> Result<ShowDomainApiAclPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "api_acl_policy" => Some(0),
@@ -27288,28 +27392,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainApiAclPolicyResponse {
                         }
                     }
                 }
-                Ok(ShowDomainApiAclPolicyResponse {
+                Ok(ShowDomainApiAclPolicyResponseBody {
                     api_acl_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowDomainApiAclPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowDomainApiAclPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainConsoleAclPolicyResponse {
+pub struct ShowDomainConsoleAclPolicyResponseBody {
     #[allow(missing_docs)]
     pub console_acl_policy: Option<crate::models::ConsoleAclPolicyResult>,
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainConsoleAclPolicyResponse {
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainConsoleAclPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27317,7 +27421,7 @@ impl rt::serde::Serialize for ShowDomainConsoleAclPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.console_acl_policy.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDomainConsoleAclPolicyResponse", len)?;
+            .serialize_struct("ShowDomainConsoleAclPolicyResponseBody", len)?;
         if let Some(value) = &self.console_acl_policy {
             state.serialize_field("console_acl_policy", value)?;
         }
@@ -27326,24 +27430,24 @@ impl rt::serde::Serialize for ShowDomainConsoleAclPolicyResponse {
 }
 
 #[cfg(feature = "console-acl-policy")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainConsoleAclPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainConsoleAclPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["console_acl_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainConsoleAclPolicyResponse;
+            type Value = ShowDomainConsoleAclPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainConsoleAclPolicyResponse")
+                formatter.write_str("struct ShowDomainConsoleAclPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainConsoleAclPolicyResponse, __A::Error> {
+            ) -> Result<ShowDomainConsoleAclPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "console_acl_policy" => Some(0),
@@ -27363,28 +27467,32 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainConsoleAclPolicyResponse {
                         }
                     }
                 }
-                Ok(ShowDomainConsoleAclPolicyResponse {
+                Ok(ShowDomainConsoleAclPolicyResponseBody {
                     console_acl_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowDomainConsoleAclPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowDomainConsoleAclPolicyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainLoginPolicyResponse {
+pub struct ShowDomainLoginPolicyResponseBody {
     #[allow(missing_docs)]
     pub login_policy: Option<crate::models::LoginPolicyResult>,
 }
 
-#[cfg(all(feature = "login-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainLoginPolicyResponse {
+#[cfg(all(feature = "login-policy", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainLoginPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27392,7 +27500,7 @@ impl rt::serde::Serialize for ShowDomainLoginPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.login_policy.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDomainLoginPolicyResponse", len)?;
+            .serialize_struct("ShowDomainLoginPolicyResponseBody", len)?;
         if let Some(value) = &self.login_policy {
             state.serialize_field("login_policy", value)?;
         }
@@ -27401,24 +27509,24 @@ impl rt::serde::Serialize for ShowDomainLoginPolicyResponse {
 }
 
 #[cfg(feature = "login-policy")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainLoginPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainLoginPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["login_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainLoginPolicyResponse;
+            type Value = ShowDomainLoginPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainLoginPolicyResponse")
+                formatter.write_str("struct ShowDomainLoginPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainLoginPolicyResponse, __A::Error> {
+            ) -> Result<ShowDomainLoginPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "login_policy" => Some(0),
@@ -27438,28 +27546,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainLoginPolicyResponse {
                         }
                     }
                 }
-                Ok(ShowDomainLoginPolicyResponse {
+                Ok(ShowDomainLoginPolicyResponseBody {
                     login_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowDomainLoginPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowDomainLoginPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainPasswordPolicyResponse {
+pub struct ShowDomainPasswordPolicyResponseBody {
     #[allow(missing_docs)]
     pub password_policy: Option<crate::models::PasswordPolicyResult>,
 }
 
-#[cfg(all(feature = "password-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainPasswordPolicyResponse {
+#[cfg(all(feature = "password-policy", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainPasswordPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27467,7 +27575,7 @@ impl rt::serde::Serialize for ShowDomainPasswordPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.password_policy.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDomainPasswordPolicyResponse", len)?;
+            .serialize_struct("ShowDomainPasswordPolicyResponseBody", len)?;
         if let Some(value) = &self.password_policy {
             state.serialize_field("password_policy", value)?;
         }
@@ -27476,24 +27584,24 @@ impl rt::serde::Serialize for ShowDomainPasswordPolicyResponse {
 }
 
 #[cfg(feature = "password-policy")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainPasswordPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainPasswordPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["password_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainPasswordPolicyResponse;
+            type Value = ShowDomainPasswordPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainPasswordPolicyResponse")
+                formatter.write_str("struct ShowDomainPasswordPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainPasswordPolicyResponse, __A::Error> {
+            ) -> Result<ShowDomainPasswordPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "password_policy" => Some(0),
@@ -27513,30 +27621,34 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainPasswordPolicyResponse {
                         }
                     }
                 }
-                Ok(ShowDomainPasswordPolicyResponse {
+                Ok(ShowDomainPasswordPolicyResponseBody {
                     password_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowDomainPasswordPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowDomainPasswordPolicyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainProtectPolicyResponse {
+pub struct ShowDomainProtectPolicyResponseBody {
     #[allow(missing_docs)]
     pub protect_policy: Option<
         crate::models::ShowDomainProtectPolicyResponseBodyProtectPolicy,
     >,
 }
 
-#[cfg(all(feature = "protect-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainProtectPolicyResponse {
+#[cfg(all(feature = "protect-policy", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainProtectPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27544,7 +27656,7 @@ impl rt::serde::Serialize for ShowDomainProtectPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.protect_policy.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDomainProtectPolicyResponse", len)?;
+            .serialize_struct("ShowDomainProtectPolicyResponseBody", len)?;
         if let Some(value) = &self.protect_policy {
             state.serialize_field("protect_policy", value)?;
         }
@@ -27553,24 +27665,24 @@ impl rt::serde::Serialize for ShowDomainProtectPolicyResponse {
 }
 
 #[cfg(feature = "protect-policy")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainProtectPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainProtectPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["protect_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainProtectPolicyResponse;
+            type Value = ShowDomainProtectPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainProtectPolicyResponse")
+                formatter.write_str("struct ShowDomainProtectPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainProtectPolicyResponse, __A::Error> {
+            ) -> Result<ShowDomainProtectPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "protect_policy" => Some(0),
@@ -27590,20 +27702,20 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainProtectPolicyResponse {
                         }
                     }
                 }
-                Ok(ShowDomainProtectPolicyResponse {
+                Ok(ShowDomainProtectPolicyResponseBody {
                     protect_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowDomainProtectPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowDomainProtectPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainProtectPolicyResponseBodyProtectPolicy {
     #[allow(missing_docs)]
@@ -27620,7 +27732,7 @@ pub struct ShowDomainProtectPolicyResponseBodyProtectPolicy {
     pub scene: String,
 }
 
-#[cfg(all(feature = "protect-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "protect-policy", feature = "serde"))]
 impl rt::serde::Serialize for ShowDomainProtectPolicyResponseBodyProtectPolicy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27727,22 +27839,22 @@ for ShowDomainProtectPolicyResponseBodyProtectPolicy {
 #[allow(missing_docs)]
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainQuotaResponse {
+pub struct ShowDomainQuotaResponseBody {
     #[allow(missing_docs)]
     pub quotas: Option<crate::models::QuotaResult>,
 }
 
-#[cfg(all(feature = "domains", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainQuotaResponse {
+#[cfg(all(feature = "domains", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainQuotaResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.quotas.is_some());
-        let mut state = serializer.serialize_struct("ShowDomainQuotaResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowDomainQuotaResponseBody", len)?;
         if let Some(value) = &self.quotas {
             state.serialize_field("quotas", value)?;
         }
@@ -27751,24 +27863,24 @@ impl rt::serde::Serialize for ShowDomainQuotaResponse {
 }
 
 #[cfg(feature = "domains")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainQuotaResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainQuotaResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["quotas"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainQuotaResponse;
+            type Value = ShowDomainQuotaResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainQuotaResponse")
+                formatter.write_str("struct ShowDomainQuotaResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainQuotaResponse, __A::Error> {
+            ) -> Result<ShowDomainQuotaResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "quotas" => Some(0),
@@ -27788,27 +27900,29 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainQuotaResponse {
                         }
                     }
                 }
-                Ok(ShowDomainQuotaResponse { quotas })
+                Ok(ShowDomainQuotaResponseBody {
+                    quotas,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowDomainQuotaResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowDomainQuotaResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowDomainRoleAssignmentsResponse {
+pub struct ShowDomainRoleAssignmentsResponseBody {
     /// 返回授权记录的总条数。
     pub total_num: Option<i64>,
     #[allow(missing_docs)]
     pub role_assignments: Option<Vec<crate::models::RoleAssignmentBody>>,
 }
 
-#[cfg(all(feature = "role-assignments", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowDomainRoleAssignmentsResponse {
+#[cfg(all(feature = "role-assignments", feature = "serde"))]
+impl rt::serde::Serialize for ShowDomainRoleAssignmentsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27817,7 +27931,7 @@ impl rt::serde::Serialize for ShowDomainRoleAssignmentsResponse {
         let len = usize::from(self.total_num.is_some())
             + usize::from(self.role_assignments.is_some());
         let mut state = serializer
-            .serialize_struct("ShowDomainRoleAssignmentsResponse", len)?;
+            .serialize_struct("ShowDomainRoleAssignmentsResponseBody", len)?;
         if let Some(value) = &self.total_num {
             state.serialize_field("total_num", value)?;
         }
@@ -27829,24 +27943,24 @@ impl rt::serde::Serialize for ShowDomainRoleAssignmentsResponse {
 }
 
 #[cfg(feature = "role-assignments")]
-impl<'de> rt::serde::Deserialize<'de> for ShowDomainRoleAssignmentsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowDomainRoleAssignmentsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["total_num", "role_assignments"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowDomainRoleAssignmentsResponse;
+            type Value = ShowDomainRoleAssignmentsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowDomainRoleAssignmentsResponse")
+                formatter.write_str("struct ShowDomainRoleAssignmentsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowDomainRoleAssignmentsResponse, __A::Error> {
+            ) -> Result<ShowDomainRoleAssignmentsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "total_num" => Some(0),
@@ -27869,23 +27983,27 @@ impl<'de> rt::serde::Deserialize<'de> for ShowDomainRoleAssignmentsResponse {
                         }
                     }
                 }
-                Ok(ShowDomainRoleAssignmentsResponse {
+                Ok(ShowDomainRoleAssignmentsResponseBody {
                     total_num,
                     role_assignments,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowDomainRoleAssignmentsResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowDomainRoleAssignmentsResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowMetadataResponse {
+pub struct ShowMetadataResponseBody {
     /// Metadata的ID。
     pub id: Option<String>,
     /// 身份提供商ID。
@@ -27904,8 +28022,8 @@ pub struct ShowMetadataResponse {
     pub data: Option<String>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowMetadataResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for ShowMetadataResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -27917,7 +28035,7 @@ impl rt::serde::Serialize for ShowMetadataResponse {
             + usize::from(self.domain_id.is_some())
             + usize::from(self.xaccount_type.is_some())
             + usize::from(self.update_time.is_some()) + usize::from(self.data.is_some());
-        let mut state = serializer.serialize_struct("ShowMetadataResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowMetadataResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -27947,7 +28065,7 @@ impl rt::serde::Serialize for ShowMetadataResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for ShowMetadataResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowMetadataResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -27963,17 +28081,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMetadataResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowMetadataResponse;
+            type Value = ShowMetadataResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowMetadataResponse")
+                formatter.write_str("struct ShowMetadataResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowMetadataResponse, __A::Error> {
+            ) -> Result<ShowMetadataResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -28014,7 +28132,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMetadataResponse {
                         }
                     }
                 }
-                Ok(ShowMetadataResponse {
+                Ok(ShowMetadataResponseBody {
                     id,
                     idp_id,
                     entity_id,
@@ -28026,22 +28144,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowMetadataResponse {
                 })
             }
         }
-        deserializer.deserialize_struct("ShowMetadataResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowMetadataResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowOpenIdConnectConfigResponse {
+pub struct ShowOpenIdConnectConfigResponseBody {
     #[allow(missing_docs)]
     pub openid_connect_config: Option<crate::models::OpenIdConnectConfig>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowOpenIdConnectConfigResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for ShowOpenIdConnectConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28049,7 +28167,7 @@ impl rt::serde::Serialize for ShowOpenIdConnectConfigResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.openid_connect_config.is_some());
         let mut state = serializer
-            .serialize_struct("ShowOpenIdConnectConfigResponse", len)?;
+            .serialize_struct("ShowOpenIdConnectConfigResponseBody", len)?;
         if let Some(value) = &self.openid_connect_config {
             state.serialize_field("openid_connect_config", value)?;
         }
@@ -28058,24 +28176,24 @@ impl rt::serde::Serialize for ShowOpenIdConnectConfigResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for ShowOpenIdConnectConfigResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowOpenIdConnectConfigResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["openid_connect_config"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowOpenIdConnectConfigResponse;
+            type Value = ShowOpenIdConnectConfigResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowOpenIdConnectConfigResponse")
+                formatter.write_str("struct ShowOpenIdConnectConfigResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowOpenIdConnectConfigResponse, __A::Error> {
+            ) -> Result<ShowOpenIdConnectConfigResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "openid_connect_config" => Some(0),
@@ -28095,28 +28213,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowOpenIdConnectConfigResponse {
                         }
                     }
                 }
-                Ok(ShowOpenIdConnectConfigResponse {
+                Ok(ShowOpenIdConnectConfigResponseBody {
                     openid_connect_config,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowOpenIdConnectConfigResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowOpenIdConnectConfigResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowPermanentAccessKeyResponse {
+pub struct ShowPermanentAccessKeyResponseBody {
     #[allow(missing_docs)]
     pub credential: Option<crate::models::ShowCredential>,
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowPermanentAccessKeyResponse {
+#[cfg(all(feature = "credentials", feature = "serde"))]
+impl rt::serde::Serialize for ShowPermanentAccessKeyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28124,7 +28242,7 @@ impl rt::serde::Serialize for ShowPermanentAccessKeyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.credential.is_some());
         let mut state = serializer
-            .serialize_struct("ShowPermanentAccessKeyResponse", len)?;
+            .serialize_struct("ShowPermanentAccessKeyResponseBody", len)?;
         if let Some(value) = &self.credential {
             state.serialize_field("credential", value)?;
         }
@@ -28133,24 +28251,24 @@ impl rt::serde::Serialize for ShowPermanentAccessKeyResponse {
 }
 
 #[cfg(feature = "credentials")]
-impl<'de> rt::serde::Deserialize<'de> for ShowPermanentAccessKeyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowPermanentAccessKeyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["credential"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowPermanentAccessKeyResponse;
+            type Value = ShowPermanentAccessKeyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowPermanentAccessKeyResponse")
+                formatter.write_str("struct ShowPermanentAccessKeyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowPermanentAccessKeyResponse, __A::Error> {
+            ) -> Result<ShowPermanentAccessKeyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "credential" => Some(0),
@@ -28170,20 +28288,20 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPermanentAccessKeyResponse {
                         }
                     }
                 }
-                Ok(ShowPermanentAccessKeyResponse {
+                Ok(ShowPermanentAccessKeyResponseBody {
                     credential,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowPermanentAccessKeyResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowPermanentAccessKeyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPolicyRoleResult {
     /// 自定义策略所属账号ID。
@@ -28214,7 +28332,7 @@ pub struct ShowPolicyRoleResult {
     pub policy: crate::models::CustomPolicy,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl rt::serde::Serialize for ShowPolicyRoleResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28363,15 +28481,15 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPolicyRoleResult {
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowProjectDetailsAndStatusResponse {
+pub struct ShowProjectDetailsAndStatusResponseBody {
     #[allow(missing_docs)]
     pub project: Option<crate::models::ProjectDetailsAndStatusResult>,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowProjectDetailsAndStatusResponse {
+#[cfg(all(feature = "projects", feature = "serde"))]
+impl rt::serde::Serialize for ShowProjectDetailsAndStatusResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28379,7 +28497,7 @@ impl rt::serde::Serialize for ShowProjectDetailsAndStatusResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.project.is_some());
         let mut state = serializer
-            .serialize_struct("ShowProjectDetailsAndStatusResponse", len)?;
+            .serialize_struct("ShowProjectDetailsAndStatusResponseBody", len)?;
         if let Some(value) = &self.project {
             state.serialize_field("project", value)?;
         }
@@ -28388,24 +28506,24 @@ impl rt::serde::Serialize for ShowProjectDetailsAndStatusResponse {
 }
 
 #[cfg(feature = "projects")]
-impl<'de> rt::serde::Deserialize<'de> for ShowProjectDetailsAndStatusResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowProjectDetailsAndStatusResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["project"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowProjectDetailsAndStatusResponse;
+            type Value = ShowProjectDetailsAndStatusResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowProjectDetailsAndStatusResponse")
+                formatter.write_str("struct ShowProjectDetailsAndStatusResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowProjectDetailsAndStatusResponse, __A::Error> {
+            ) -> Result<ShowProjectDetailsAndStatusResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "project" => Some(0),
@@ -28425,35 +28543,40 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectDetailsAndStatusResponse {
                         }
                     }
                 }
-                Ok(ShowProjectDetailsAndStatusResponse {
+                Ok(ShowProjectDetailsAndStatusResponseBody {
                     project,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowProjectDetailsAndStatusResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowProjectDetailsAndStatusResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowProjectQuotaResponse {
+pub struct ShowProjectQuotaResponseBody {
     #[allow(missing_docs)]
     pub quotas: Option<crate::models::QuotaResult>,
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowProjectQuotaResponse {
+#[cfg(all(feature = "projects", feature = "serde"))]
+impl rt::serde::Serialize for ShowProjectQuotaResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.quotas.is_some());
-        let mut state = serializer.serialize_struct("ShowProjectQuotaResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowProjectQuotaResponseBody", len)?;
         if let Some(value) = &self.quotas {
             state.serialize_field("quotas", value)?;
         }
@@ -28462,24 +28585,24 @@ impl rt::serde::Serialize for ShowProjectQuotaResponse {
 }
 
 #[cfg(feature = "projects")]
-impl<'de> rt::serde::Deserialize<'de> for ShowProjectQuotaResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowProjectQuotaResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["quotas"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowProjectQuotaResponse;
+            type Value = ShowProjectQuotaResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowProjectQuotaResponse")
+                formatter.write_str("struct ShowProjectQuotaResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowProjectQuotaResponse, __A::Error> {
+            ) -> Result<ShowProjectQuotaResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "quotas" => Some(0),
@@ -28499,25 +28622,28 @@ impl<'de> rt::serde::Deserialize<'de> for ShowProjectQuotaResponse {
                         }
                     }
                 }
-                Ok(ShowProjectQuotaResponse { quotas })
+                Ok(ShowProjectQuotaResponseBody {
+                    quotas,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowProjectQuotaResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowProjectQuotaResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowUserLoginProtectResponse {
+pub struct ShowUserLoginProtectResponseBody {
     #[allow(missing_docs)]
     pub login_protect: Option<crate::models::LoginProtectResult>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowUserLoginProtectResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for ShowUserLoginProtectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -28525,7 +28651,7 @@ impl rt::serde::Serialize for ShowUserLoginProtectResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.login_protect.is_some());
         let mut state = serializer
-            .serialize_struct("ShowUserLoginProtectResponse", len)?;
+            .serialize_struct("ShowUserLoginProtectResponseBody", len)?;
         if let Some(value) = &self.login_protect {
             state.serialize_field("login_protect", value)?;
         }
@@ -28534,24 +28660,24 @@ impl rt::serde::Serialize for ShowUserLoginProtectResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for ShowUserLoginProtectResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowUserLoginProtectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["login_protect"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowUserLoginProtectResponse;
+            type Value = ShowUserLoginProtectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowUserLoginProtectResponse")
+                formatter.write_str("struct ShowUserLoginProtectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowUserLoginProtectResponse, __A::Error> {
+            ) -> Result<ShowUserLoginProtectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "login_protect" => Some(0),
@@ -28571,35 +28697,36 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserLoginProtectResponse {
                         }
                     }
                 }
-                Ok(ShowUserLoginProtectResponse {
+                Ok(ShowUserLoginProtectResponseBody {
                     login_protect,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowUserLoginProtectResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowUserLoginProtectResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowUserMfaDeviceResponse {
+pub struct ShowUserMfaDeviceResponseBody {
     #[allow(missing_docs)]
     pub virtual_mfa_device: Option<crate::models::MfaDeviceResult>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowUserMfaDeviceResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for ShowUserMfaDeviceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.virtual_mfa_device.is_some());
-        let mut state = serializer.serialize_struct("ShowUserMfaDeviceResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowUserMfaDeviceResponseBody", len)?;
         if let Some(value) = &self.virtual_mfa_device {
             state.serialize_field("virtual_mfa_device", value)?;
         }
@@ -28608,24 +28735,24 @@ impl rt::serde::Serialize for ShowUserMfaDeviceResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for ShowUserMfaDeviceResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowUserMfaDeviceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["virtual_mfa_device"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowUserMfaDeviceResponse;
+            type Value = ShowUserMfaDeviceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowUserMfaDeviceResponse")
+                formatter.write_str("struct ShowUserMfaDeviceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowUserMfaDeviceResponse, __A::Error> {
+            ) -> Result<ShowUserMfaDeviceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "virtual_mfa_device" => Some(0),
@@ -28645,34 +28772,35 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserMfaDeviceResponse {
                         }
                     }
                 }
-                Ok(ShowUserMfaDeviceResponse {
+                Ok(ShowUserMfaDeviceResponseBody {
                     virtual_mfa_device,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowUserMfaDeviceResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowUserMfaDeviceResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowUserResponse {
+pub struct ShowUserResponseBody {
     #[allow(missing_docs)]
     pub user: Option<crate::models::ShowUserResult>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowUserResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for ShowUserResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.user.is_some());
-        let mut state = serializer.serialize_struct("ShowUserResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowUserResponseBody", len)?;
         if let Some(value) = &self.user {
             state.serialize_field("user", value)?;
         }
@@ -28681,24 +28809,24 @@ impl rt::serde::Serialize for ShowUserResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for ShowUserResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowUserResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["user"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowUserResponse;
+            type Value = ShowUserResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowUserResponse")
+                formatter.write_str("struct ShowUserResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowUserResponse, __A::Error> {
+            ) -> Result<ShowUserResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "user" => Some(0),
@@ -28718,17 +28846,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserResponse {
                         }
                     }
                 }
-                Ok(ShowUserResponse { user })
+                Ok(ShowUserResponseBody { user })
             }
         }
-        deserializer.deserialize_struct("ShowUserResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowUserResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserResult {
     /// IAM用户是否启用。true表示启用，false表示停用，默认为true。
@@ -28775,7 +28903,7 @@ pub struct ShowUserResult {
     pub modify_pwd_time: Option<String>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl rt::serde::Serialize for ShowUserResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -28996,14 +29124,14 @@ impl<'de> rt::serde::Deserialize<'de> for ShowUserResult {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenAuth {
     #[allow(missing_docs)]
     pub identity: crate::models::TokenAuthIdentity,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for TokenAuth {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29017,7 +29145,7 @@ impl rt::serde::Serialize for TokenAuth {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for TokenAuth {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29066,7 +29194,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenAuth {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenAuthIdentity {
     /// 认证方法，该字段内容为[\&quot;token\&quot;]。
@@ -29077,7 +29205,7 @@ pub struct TokenAuthIdentity {
     pub policy: Option<crate::models::ServicePolicy>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for TokenAuthIdentity {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29098,7 +29226,7 @@ impl rt::serde::Serialize for TokenAuthIdentity {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for TokenAuthIdentity {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29156,7 +29284,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenAuthIdentity {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenCatalog {
     /// 该接口所属服务。
@@ -29169,7 +29297,7 @@ pub struct TokenCatalog {
     pub endpoints: Vec<crate::models::TokenCatalogEndpoint>,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenCatalog {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29248,7 +29376,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenCatalog {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenCatalogEndpoint {
     /// 终端节点的URL。
@@ -29263,7 +29391,7 @@ pub struct TokenCatalogEndpoint {
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenCatalogEndpoint {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29347,7 +29475,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenCatalogEndpoint {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenDomainResult {
     /// 用户所属账号名。
@@ -29356,7 +29484,7 @@ pub struct TokenDomainResult {
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenDomainResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29425,7 +29553,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenDomainResult {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenProjectDomainResult {
     /// 账号名。
@@ -29434,7 +29562,7 @@ pub struct TokenProjectDomainResult {
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenProjectDomainResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29503,7 +29631,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenProjectDomainResult {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenProjectResult {
     /// 项目名。
@@ -29514,7 +29642,7 @@ pub struct TokenProjectResult {
     pub domain: crate::models::TokenProjectDomainResult,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenProjectResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29588,7 +29716,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenProjectResult {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenResult {
     /// 服务目录信息。
@@ -29609,7 +29737,7 @@ pub struct TokenResult {
     pub user: crate::models::TokenUserResult,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29722,7 +29850,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenResult {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenRole {
     /// 权限名称。
@@ -29731,7 +29859,7 @@ pub struct TokenRole {
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenRole {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29800,7 +29928,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenRole {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenSocpeOption {
     #[allow(missing_docs)]
@@ -29837,7 +29965,7 @@ impl rt::serde::Serialize for TokenSocpeOption {
     }
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for TokenSocpeOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -29891,7 +30019,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenSocpeOption {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenUserDomainResult {
     /// IAM用户所属账号名称。
@@ -29900,7 +30028,7 @@ pub struct TokenUserDomainResult {
     pub id: String,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenUserDomainResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -29969,7 +30097,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenUserDomainResult {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenUserOsfederation {
     /// 用户组信息列表。
@@ -29980,7 +30108,7 @@ pub struct TokenUserOsfederation {
     pub protocol: crate::models::OsfederationProtocol,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenUserOsfederation {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30057,7 +30185,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenUserOsfederation {
 #[allow(missing_docs)]
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TokenUserResult {
     /// IAM用户名。
@@ -30070,7 +30198,7 @@ pub struct TokenUserResult {
     pub domain: crate::models::TokenUserDomainResult,
 }
 
-#[cfg(all(feature = "auth", feature = "extra-traits"))]
+#[cfg(all(feature = "auth", feature = "serde"))]
 impl rt::serde::Serialize for TokenUserResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30152,7 +30280,7 @@ impl<'de> rt::serde::Deserialize<'de> for TokenUserResult {
 #[allow(missing_docs)]
 #[cfg(feature = "mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UnbindMfaDevice {
     /// 待解绑MFA设备的IAM用户ID。
@@ -30187,7 +30315,7 @@ impl rt::serde::Serialize for UnbindMfaDevice {
     }
 }
 
-#[cfg(all(feature = "mfa-devices", feature = "extra-traits"))]
+#[cfg(all(feature = "mfa-devices", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UnbindMfaDevice {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30247,7 +30375,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnbindMfaDevice {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UnscopedTokenInfo {
     /// 过期时间。
@@ -30264,7 +30392,7 @@ pub struct UnscopedTokenInfo {
     pub catalog: Option<Vec<crate::models::UnscopedTokenInfoCatalog>>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for UnscopedTokenInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30288,7 +30416,7 @@ impl rt::serde::Serialize for UnscopedTokenInfo {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30364,7 +30492,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfo {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UnscopedTokenInfoCatalog {
     /// 终端节点ID。
@@ -30377,7 +30505,7 @@ pub struct UnscopedTokenInfoCatalog {
     pub endpoints: Option<Vec<crate::models::UnscopedTokenInfoEndpoints>>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for UnscopedTokenInfoCatalog {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30403,7 +30531,7 @@ impl rt::serde::Serialize for UnscopedTokenInfoCatalog {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoCatalog {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30465,7 +30593,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoCatalog {
 #[allow(missing_docs)]
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UnscopedTokenInfoEndpoints {
     /// 终端节点ID。
@@ -30480,7 +30608,7 @@ pub struct UnscopedTokenInfoEndpoints {
     pub url: Option<String>,
 }
 
-#[cfg(all(feature = "id-token", feature = "extra-traits"))]
+#[cfg(all(feature = "id-token", feature = "serde"))]
 impl rt::serde::Serialize for UnscopedTokenInfoEndpoints {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30575,7 +30703,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoEndpoints {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UnscopedTokenInfoRoles {
     /// role id。
@@ -30584,7 +30712,7 @@ pub struct UnscopedTokenInfoRoles {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for UnscopedTokenInfoRoles {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30603,7 +30731,7 @@ impl rt::serde::Serialize for UnscopedTokenInfoRoles {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoRoles {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30653,7 +30781,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenInfoRoles {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UnscopedTokenUser {
     #[allow(missing_docs)]
@@ -30666,7 +30794,7 @@ pub struct UnscopedTokenUser {
     pub os_federation: crate::models::TokenUserOsfederation,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for UnscopedTokenUser {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30683,7 +30811,7 @@ impl rt::serde::Serialize for UnscopedTokenUser {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenUser {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30745,7 +30873,7 @@ impl<'de> rt::serde::Deserialize<'de> for UnscopedTokenUser {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyCustomPolicyRequestBody {
     #[allow(missing_docs)]
@@ -30775,7 +30903,7 @@ impl rt::serde::Serialize for UpdateAgencyCustomPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
+#[cfg(all(feature = "roles", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyCustomPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -30826,15 +30954,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyCustomPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateAgencyCustomPolicyResponse {
+pub struct UpdateAgencyCustomPolicyResponseBody {
     #[allow(missing_docs)]
     pub role: Option<crate::models::AgencyPolicyRoleResult>,
 }
 
-#[cfg(all(feature = "roles", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateAgencyCustomPolicyResponse {
+#[cfg(all(feature = "roles", feature = "serde"))]
+impl rt::serde::Serialize for UpdateAgencyCustomPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -30842,7 +30970,7 @@ impl rt::serde::Serialize for UpdateAgencyCustomPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.role.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateAgencyCustomPolicyResponse", len)?;
+            .serialize_struct("UpdateAgencyCustomPolicyResponseBody", len)?;
         if let Some(value) = &self.role {
             state.serialize_field("role", value)?;
         }
@@ -30851,24 +30979,24 @@ impl rt::serde::Serialize for UpdateAgencyCustomPolicyResponse {
 }
 
 #[cfg(feature = "roles")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyCustomPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyCustomPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["role"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateAgencyCustomPolicyResponse;
+            type Value = UpdateAgencyCustomPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateAgencyCustomPolicyResponse")
+                formatter.write_str("struct UpdateAgencyCustomPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateAgencyCustomPolicyResponse, __A::Error> {
+            ) -> Result<UpdateAgencyCustomPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "role" => Some(0),
@@ -30888,20 +31016,24 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyCustomPolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateAgencyCustomPolicyResponse {
+                Ok(UpdateAgencyCustomPolicyResponseBody {
                     role,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateAgencyCustomPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateAgencyCustomPolicyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyOption {
     /// 被委托方账号ID。如果trust_domain_id和trust_domain_name都填写，则优先校验trust_domain_name。四个参数至少填写一个。
@@ -30950,7 +31082,7 @@ impl rt::serde::Serialize for UpdateAgencyOption {
     }
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31017,7 +31149,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyOption {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyRequestBody {
     #[allow(missing_docs)]
@@ -31046,7 +31178,7 @@ impl rt::serde::Serialize for UpdateAgencyRequestBody {
     }
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
+#[cfg(all(feature = "agencies", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31096,22 +31228,22 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateAgencyResponse {
+pub struct UpdateAgencyResponseBody {
     #[allow(missing_docs)]
     pub agency: Option<crate::models::AgencyUpdateResult>,
 }
 
-#[cfg(all(feature = "agencies", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateAgencyResponse {
+#[cfg(all(feature = "agencies", feature = "serde"))]
+impl rt::serde::Serialize for UpdateAgencyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.agency.is_some());
-        let mut state = serializer.serialize_struct("UpdateAgencyResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateAgencyResponseBody", len)?;
         if let Some(value) = &self.agency {
             state.serialize_field("agency", value)?;
         }
@@ -31120,24 +31252,24 @@ impl rt::serde::Serialize for UpdateAgencyResponse {
 }
 
 #[cfg(feature = "agencies")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["agency"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateAgencyResponse;
+            type Value = UpdateAgencyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateAgencyResponse")
+                formatter.write_str("struct UpdateAgencyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateAgencyResponse, __A::Error> {
+            ) -> Result<UpdateAgencyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "agency" => Some(0),
@@ -31157,23 +31289,23 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAgencyResponse {
                         }
                     }
                 }
-                Ok(UpdateAgencyResponse { agency })
+                Ok(UpdateAgencyResponseBody { agency })
             }
         }
-        deserializer.deserialize_struct("UpdateAgencyResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateAgencyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCloudServiceCustomPolicyRequestBody {
     #[allow(missing_docs)]
     pub role: crate::models::ServicePolicyRoleOption,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -31188,7 +31320,7 @@ impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31242,14 +31374,14 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyRequestB
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCloudServiceCustomPolicyResponse {
     #[allow(missing_docs)]
     pub role: Option<crate::models::ServicePolicyRoleResult>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyResponse {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -31266,7 +31398,7 @@ impl rt::serde::Serialize for UpdateCloudServiceCustomPolicyResponse {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyResponse {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31321,7 +31453,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCloudServiceCustomPolicyResponse
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCredentialOption {
     /// 访问密钥状态。取值为：“active”（启用）或者 “inactive”（停用）。status与description至少填写一个。
@@ -31358,7 +31490,7 @@ impl rt::serde::Serialize for UpdateCredentialOption {
     }
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
+#[cfg(all(feature = "credentials", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateCredentialOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31412,7 +31544,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCredentialOption {
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateCredentialResult {
     /// IAM用户ID。
@@ -31427,7 +31559,7 @@ pub struct UpdateCredentialResult {
     pub description: String,
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
+#[cfg(all(feature = "credentials", feature = "serde"))]
 impl rt::serde::Serialize for UpdateCredentialResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -31517,7 +31649,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateCredentialResult {
 #[allow(missing_docs)]
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainApiAclPolicyRequestBody {
     #[allow(missing_docs)]
@@ -31547,7 +31679,7 @@ impl rt::serde::Serialize for UpdateDomainApiAclPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "api-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "api-acl-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateDomainApiAclPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31598,15 +31730,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainApiAclPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateDomainApiAclPolicyResponse {
+pub struct UpdateDomainApiAclPolicyResponseBody {
     #[allow(missing_docs)]
     pub api_acl_policy: Option<crate::models::AclPolicyResult>,
 }
 
-#[cfg(all(feature = "api-acl-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateDomainApiAclPolicyResponse {
+#[cfg(all(feature = "api-acl-policy", feature = "serde"))]
+impl rt::serde::Serialize for UpdateDomainApiAclPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31614,7 +31746,7 @@ impl rt::serde::Serialize for UpdateDomainApiAclPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.api_acl_policy.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateDomainApiAclPolicyResponse", len)?;
+            .serialize_struct("UpdateDomainApiAclPolicyResponseBody", len)?;
         if let Some(value) = &self.api_acl_policy {
             state.serialize_field("api_acl_policy", value)?;
         }
@@ -31623,24 +31755,24 @@ impl rt::serde::Serialize for UpdateDomainApiAclPolicyResponse {
 }
 
 #[cfg(feature = "api-acl-policy")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateDomainApiAclPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateDomainApiAclPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["api_acl_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateDomainApiAclPolicyResponse;
+            type Value = UpdateDomainApiAclPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateDomainApiAclPolicyResponse")
+                formatter.write_str("struct UpdateDomainApiAclPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateDomainApiAclPolicyResponse, __A::Error> {
+            ) -> Result<UpdateDomainApiAclPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "api_acl_policy" => Some(0),
@@ -31660,20 +31792,24 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainApiAclPolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateDomainApiAclPolicyResponse {
+                Ok(UpdateDomainApiAclPolicyResponseBody {
                     api_acl_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateDomainApiAclPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateDomainApiAclPolicyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainConsoleAclPolicyRequestBody {
     #[allow(missing_docs)]
@@ -31703,7 +31839,7 @@ impl rt::serde::Serialize for UpdateDomainConsoleAclPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateDomainConsoleAclPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31761,15 +31897,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainConsoleAclPolicyRequestBod
 #[allow(missing_docs)]
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateDomainConsoleAclPolicyResponse {
+pub struct UpdateDomainConsoleAclPolicyResponseBody {
     #[allow(missing_docs)]
     pub console_acl_policy: Option<crate::models::ConsoleAclPolicyResult>,
 }
 
-#[cfg(all(feature = "console-acl-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateDomainConsoleAclPolicyResponse {
+#[cfg(all(feature = "console-acl-policy", feature = "serde"))]
+impl rt::serde::Serialize for UpdateDomainConsoleAclPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31777,7 +31913,7 @@ impl rt::serde::Serialize for UpdateDomainConsoleAclPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.console_acl_policy.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateDomainConsoleAclPolicyResponse", len)?;
+            .serialize_struct("UpdateDomainConsoleAclPolicyResponseBody", len)?;
         if let Some(value) = &self.console_acl_policy {
             state.serialize_field("console_acl_policy", value)?;
         }
@@ -31786,24 +31922,24 @@ impl rt::serde::Serialize for UpdateDomainConsoleAclPolicyResponse {
 }
 
 #[cfg(feature = "console-acl-policy")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateDomainConsoleAclPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateDomainConsoleAclPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["console_acl_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateDomainConsoleAclPolicyResponse;
+            type Value = UpdateDomainConsoleAclPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateDomainConsoleAclPolicyResponse")
+                formatter.write_str("struct UpdateDomainConsoleAclPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateDomainConsoleAclPolicyResponse, __A::Error> {
+            ) -> Result<UpdateDomainConsoleAclPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "console_acl_policy" => Some(0),
@@ -31823,14 +31959,14 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainConsoleAclPolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateDomainConsoleAclPolicyResponse {
+                Ok(UpdateDomainConsoleAclPolicyResponseBody {
                     console_acl_policy,
                 })
             }
         }
         deserializer
             .deserialize_struct(
-                "UpdateDomainConsoleAclPolicyResponse",
+                "UpdateDomainConsoleAclPolicyResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -31840,7 +31976,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainConsoleAclPolicyResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainLoginPolicyRequestBody {
     #[allow(missing_docs)]
@@ -31870,7 +32006,7 @@ impl rt::serde::Serialize for UpdateDomainLoginPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "login-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "login-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateDomainLoginPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -31921,15 +32057,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainLoginPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateDomainLoginPolicyResponse {
+pub struct UpdateDomainLoginPolicyResponseBody {
     #[allow(missing_docs)]
     pub login_policy: Option<crate::models::LoginPolicyResult>,
 }
 
-#[cfg(all(feature = "login-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateDomainLoginPolicyResponse {
+#[cfg(all(feature = "login-policy", feature = "serde"))]
+impl rt::serde::Serialize for UpdateDomainLoginPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -31937,7 +32073,7 @@ impl rt::serde::Serialize for UpdateDomainLoginPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.login_policy.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateDomainLoginPolicyResponse", len)?;
+            .serialize_struct("UpdateDomainLoginPolicyResponseBody", len)?;
         if let Some(value) = &self.login_policy {
             state.serialize_field("login_policy", value)?;
         }
@@ -31946,24 +32082,24 @@ impl rt::serde::Serialize for UpdateDomainLoginPolicyResponse {
 }
 
 #[cfg(feature = "login-policy")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateDomainLoginPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateDomainLoginPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["login_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateDomainLoginPolicyResponse;
+            type Value = UpdateDomainLoginPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateDomainLoginPolicyResponse")
+                formatter.write_str("struct UpdateDomainLoginPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateDomainLoginPolicyResponse, __A::Error> {
+            ) -> Result<UpdateDomainLoginPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "login_policy" => Some(0),
@@ -31983,20 +32119,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainLoginPolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateDomainLoginPolicyResponse {
+                Ok(UpdateDomainLoginPolicyResponseBody {
                     login_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateDomainLoginPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct("UpdateDomainLoginPolicyResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainPasswordPolicyRequestBody {
     #[allow(missing_docs)]
@@ -32026,7 +32162,7 @@ impl rt::serde::Serialize for UpdateDomainPasswordPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "password-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "password-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateDomainPasswordPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32081,15 +32217,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainPasswordPolicyRequestBody 
 #[allow(missing_docs)]
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateDomainPasswordPolicyResponse {
+pub struct UpdateDomainPasswordPolicyResponseBody {
     #[allow(missing_docs)]
     pub password_policy: Option<crate::models::PasswordPolicyResult>,
 }
 
-#[cfg(all(feature = "password-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateDomainPasswordPolicyResponse {
+#[cfg(all(feature = "password-policy", feature = "serde"))]
+impl rt::serde::Serialize for UpdateDomainPasswordPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -32097,7 +32233,7 @@ impl rt::serde::Serialize for UpdateDomainPasswordPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.password_policy.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateDomainPasswordPolicyResponse", len)?;
+            .serialize_struct("UpdateDomainPasswordPolicyResponseBody", len)?;
         if let Some(value) = &self.password_policy {
             state.serialize_field("password_policy", value)?;
         }
@@ -32106,24 +32242,24 @@ impl rt::serde::Serialize for UpdateDomainPasswordPolicyResponse {
 }
 
 #[cfg(feature = "password-policy")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateDomainPasswordPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateDomainPasswordPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["password_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateDomainPasswordPolicyResponse;
+            type Value = UpdateDomainPasswordPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateDomainPasswordPolicyResponse")
+                formatter.write_str("struct UpdateDomainPasswordPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateDomainPasswordPolicyResponse, __A::Error> {
+            ) -> Result<UpdateDomainPasswordPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "password_policy" => Some(0),
@@ -32143,20 +32279,24 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainPasswordPolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateDomainPasswordPolicyResponse {
+                Ok(UpdateDomainPasswordPolicyResponseBody {
                     password_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateDomainPasswordPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateDomainPasswordPolicyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainProtectPolicyRequestBody {
     #[allow(missing_docs)]
@@ -32186,7 +32326,7 @@ impl rt::serde::Serialize for UpdateDomainProtectPolicyRequestBody {
     }
 }
 
-#[cfg(all(feature = "protect-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "protect-policy", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateDomainProtectPolicyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32241,17 +32381,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainProtectPolicyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateDomainProtectPolicyResponse {
+pub struct UpdateDomainProtectPolicyResponseBody {
     #[allow(missing_docs)]
     pub protect_policy: Option<
         crate::models::UpdateDomainProtectPolicyResponseBodyProtectPolicy,
     >,
 }
 
-#[cfg(all(feature = "protect-policy", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateDomainProtectPolicyResponse {
+#[cfg(all(feature = "protect-policy", feature = "serde"))]
+impl rt::serde::Serialize for UpdateDomainProtectPolicyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -32259,7 +32399,7 @@ impl rt::serde::Serialize for UpdateDomainProtectPolicyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.protect_policy.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateDomainProtectPolicyResponse", len)?;
+            .serialize_struct("UpdateDomainProtectPolicyResponseBody", len)?;
         if let Some(value) = &self.protect_policy {
             state.serialize_field("protect_policy", value)?;
         }
@@ -32268,24 +32408,24 @@ impl rt::serde::Serialize for UpdateDomainProtectPolicyResponse {
 }
 
 #[cfg(feature = "protect-policy")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateDomainProtectPolicyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateDomainProtectPolicyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["protect_policy"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateDomainProtectPolicyResponse;
+            type Value = UpdateDomainProtectPolicyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateDomainProtectPolicyResponse")
+                formatter.write_str("struct UpdateDomainProtectPolicyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateDomainProtectPolicyResponse, __A::Error> {
+            ) -> Result<UpdateDomainProtectPolicyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "protect_policy" => Some(0),
@@ -32305,20 +32445,24 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateDomainProtectPolicyResponse {
                         }
                     }
                 }
-                Ok(UpdateDomainProtectPolicyResponse {
+                Ok(UpdateDomainProtectPolicyResponseBody {
                     protect_policy,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateDomainProtectPolicyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateDomainProtectPolicyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainProtectPolicyResponseBodyProtectPolicy {
     #[allow(missing_docs)]
@@ -32331,7 +32475,7 @@ pub struct UpdateDomainProtectPolicyResponseBodyProtectPolicy {
     pub scene: String,
 }
 
-#[cfg(all(feature = "protect-policy", feature = "extra-traits"))]
+#[cfg(all(feature = "protect-policy", feature = "serde"))]
 impl rt::serde::Serialize for UpdateDomainProtectPolicyResponseBodyProtectPolicy {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32431,7 +32575,7 @@ for UpdateDomainProtectPolicyResponseBodyProtectPolicy {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateIdentityproviderOption {
     /// 身份提供商描述信息。
@@ -32469,7 +32613,7 @@ impl rt::serde::Serialize for UpdateIdentityproviderOption {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateIdentityproviderOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32524,7 +32668,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateIdentityproviderOption {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoginProject {
     /// IAM用户是否开启登录保护，开启为\&quot;true\&quot;，未开启为\&quot;false\&quot;。
@@ -32556,7 +32700,7 @@ impl rt::serde::Serialize for UpdateLoginProject {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProject {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32613,7 +32757,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProject {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoginProjectReq {
     #[allow(missing_docs)]
@@ -32642,7 +32786,7 @@ impl rt::serde::Serialize for UpdateLoginProjectReq {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProjectReq {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -32692,7 +32836,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProjectReq {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoginProtectRespon {
     /// 待修改信息的IAM用户ID。
@@ -32703,7 +32847,7 @@ pub struct UpdateLoginProtectRespon {
     pub verification_method: String,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl rt::serde::Serialize for UpdateLoginProtectRespon {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -32780,22 +32924,23 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProtectRespon {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateLoginProtectResponse {
+pub struct UpdateLoginProtectResponseBody {
     #[allow(missing_docs)]
     pub login_protect: Option<crate::models::UpdateLoginProtectRespon>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateLoginProtectResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for UpdateLoginProtectResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.login_protect.is_some());
-        let mut state = serializer.serialize_struct("UpdateLoginProtectResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateLoginProtectResponseBody", len)?;
         if let Some(value) = &self.login_protect {
             state.serialize_field("login_protect", value)?;
         }
@@ -32804,24 +32949,24 @@ impl rt::serde::Serialize for UpdateLoginProtectResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProtectResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProtectResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["login_protect"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateLoginProtectResponse;
+            type Value = UpdateLoginProtectResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateLoginProtectResponse")
+                formatter.write_str("struct UpdateLoginProtectResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateLoginProtectResponse, __A::Error> {
+            ) -> Result<UpdateLoginProtectResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "login_protect" => Some(0),
@@ -32841,19 +32986,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateLoginProtectResponse {
                         }
                     }
                 }
-                Ok(UpdateLoginProtectResponse {
+                Ok(UpdateLoginProtectResponseBody {
                     login_protect,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateLoginProtectResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateLoginProtectResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateOpenIdConnectConfig {
     /// 访问方式: program_console: 支持编程访问和管理控制台访问方式; program: 支持编程访问方式
@@ -32925,7 +33071,7 @@ impl rt::serde::Serialize for UpdateOpenIdConnectConfig {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfig {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33012,7 +33158,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfig {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateOpenIdConnectConfigRequestBody {
     #[allow(missing_docs)]
@@ -33042,7 +33188,7 @@ impl rt::serde::Serialize for UpdateOpenIdConnectConfigRequestBody {
     }
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfigRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33100,15 +33246,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfigRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateOpenIdConnectConfigResponse {
+pub struct UpdateOpenIdConnectConfigResponseBody {
     #[allow(missing_docs)]
     pub openid_connect_config: Option<crate::models::OpenIdConnectConfig>,
 }
 
-#[cfg(all(feature = "identity-providers", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateOpenIdConnectConfigResponse {
+#[cfg(all(feature = "identity-providers", feature = "serde"))]
+impl rt::serde::Serialize for UpdateOpenIdConnectConfigResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -33116,7 +33262,7 @@ impl rt::serde::Serialize for UpdateOpenIdConnectConfigResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.openid_connect_config.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateOpenIdConnectConfigResponse", len)?;
+            .serialize_struct("UpdateOpenIdConnectConfigResponseBody", len)?;
         if let Some(value) = &self.openid_connect_config {
             state.serialize_field("openid_connect_config", value)?;
         }
@@ -33125,24 +33271,24 @@ impl rt::serde::Serialize for UpdateOpenIdConnectConfigResponse {
 }
 
 #[cfg(feature = "identity-providers")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfigResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfigResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["openid_connect_config"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateOpenIdConnectConfigResponse;
+            type Value = UpdateOpenIdConnectConfigResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateOpenIdConnectConfigResponse")
+                formatter.write_str("struct UpdateOpenIdConnectConfigResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateOpenIdConnectConfigResponse, __A::Error> {
+            ) -> Result<UpdateOpenIdConnectConfigResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "openid_connect_config" => Some(0),
@@ -33162,20 +33308,24 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateOpenIdConnectConfigResponse {
                         }
                     }
                 }
-                Ok(UpdateOpenIdConnectConfigResponse {
+                Ok(UpdateOpenIdConnectConfigResponseBody {
                     openid_connect_config,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateOpenIdConnectConfigResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateOpenIdConnectConfigResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePermanentAccessKeyRequestBody {
     #[allow(missing_docs)]
@@ -33205,7 +33355,7 @@ impl rt::serde::Serialize for UpdatePermanentAccessKeyRequestBody {
     }
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
+#[cfg(all(feature = "credentials", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdatePermanentAccessKeyRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33256,15 +33406,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePermanentAccessKeyRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdatePermanentAccessKeyResponse {
+pub struct UpdatePermanentAccessKeyResponseBody {
     #[allow(missing_docs)]
     pub credential: Option<crate::models::UpdateCredentialResult>,
 }
 
-#[cfg(all(feature = "credentials", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdatePermanentAccessKeyResponse {
+#[cfg(all(feature = "credentials", feature = "serde"))]
+impl rt::serde::Serialize for UpdatePermanentAccessKeyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -33272,7 +33422,7 @@ impl rt::serde::Serialize for UpdatePermanentAccessKeyResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.credential.is_some());
         let mut state = serializer
-            .serialize_struct("UpdatePermanentAccessKeyResponse", len)?;
+            .serialize_struct("UpdatePermanentAccessKeyResponseBody", len)?;
         if let Some(value) = &self.credential {
             state.serialize_field("credential", value)?;
         }
@@ -33281,24 +33431,24 @@ impl rt::serde::Serialize for UpdatePermanentAccessKeyResponse {
 }
 
 #[cfg(feature = "credentials")]
-impl<'de> rt::serde::Deserialize<'de> for UpdatePermanentAccessKeyResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdatePermanentAccessKeyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["credential"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdatePermanentAccessKeyResponse;
+            type Value = UpdatePermanentAccessKeyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdatePermanentAccessKeyResponse")
+                formatter.write_str("struct UpdatePermanentAccessKeyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdatePermanentAccessKeyResponse, __A::Error> {
+            ) -> Result<UpdatePermanentAccessKeyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "credential" => Some(0),
@@ -33318,20 +33468,24 @@ impl<'de> rt::serde::Deserialize<'de> for UpdatePermanentAccessKeyResponse {
                         }
                     }
                 }
-                Ok(UpdatePermanentAccessKeyResponse {
+                Ok(UpdatePermanentAccessKeyResponseBody {
                     credential,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdatePermanentAccessKeyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdatePermanentAccessKeyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateProjectOption {
     /// 项目的状态信息，参数的值为\&quot;suspended\&quot;或\&quot;normal\&quot;。 - status值为\&quot;suspended\&quot;时，会将项目设置为冻结状态。 - status值为\&quot;normal\&quot;时，会将项目设置为正常（解冻）状态。
@@ -33360,7 +33514,7 @@ impl rt::serde::Serialize for UpdateProjectOption {
     }
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
+#[cfg(all(feature = "projects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateProjectOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33410,7 +33564,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateProjectOption {
 #[allow(missing_docs)]
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateProjectStatusRequestBody {
     #[allow(missing_docs)]
@@ -33440,7 +33594,7 @@ impl rt::serde::Serialize for UpdateProjectStatusRequestBody {
     }
 }
 
-#[cfg(all(feature = "projects", feature = "extra-traits"))]
+#[cfg(all(feature = "projects", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateProjectStatusRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33491,7 +33645,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateProjectStatusRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserInformationOption {
     /// IAM用户的新邮箱，符合邮箱格式，长度小于等于255字符。
@@ -33527,7 +33681,7 @@ impl rt::serde::Serialize for UpdateUserInformationOption {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateUserInformationOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33581,7 +33735,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserInformationOption {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserInformationRequestBody {
     #[allow(missing_docs)]
@@ -33611,7 +33765,7 @@ impl rt::serde::Serialize for UpdateUserInformationRequestBody {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateUserInformationRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33662,7 +33816,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserInformationRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserOption {
     /// IAM用户访问方式。 - default：默认访问模式，编程访问和管理控制台访问。 - programmatic：编程访问。 - console：管理控制台访问。
@@ -33750,7 +33904,7 @@ impl rt::serde::Serialize for UpdateUserOption {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateUserOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33852,7 +34006,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserOption {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserRequestBody {
     #[allow(missing_docs)]
@@ -33881,7 +34035,7 @@ impl rt::serde::Serialize for UpdateUserRequestBody {
     }
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateUserRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -33931,22 +34085,22 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateUserResponse {
+pub struct UpdateUserResponseBody {
     #[allow(missing_docs)]
     pub user: Option<crate::models::UpdateUserResult>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateUserResponse {
+#[cfg(all(feature = "users", feature = "serde"))]
+impl rt::serde::Serialize for UpdateUserResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.user.is_some());
-        let mut state = serializer.serialize_struct("UpdateUserResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateUserResponseBody", len)?;
         if let Some(value) = &self.user {
             state.serialize_field("user", value)?;
         }
@@ -33955,24 +34109,24 @@ impl rt::serde::Serialize for UpdateUserResponse {
 }
 
 #[cfg(feature = "users")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateUserResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateUserResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["user"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateUserResponse;
+            type Value = UpdateUserResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateUserResponse")
+                formatter.write_str("struct UpdateUserResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateUserResponse, __A::Error> {
+            ) -> Result<UpdateUserResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "user" => Some(0),
@@ -33992,17 +34146,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserResponse {
                         }
                     }
                 }
-                Ok(UpdateUserResponse { user })
+                Ok(UpdateUserResponseBody { user })
             }
         }
-        deserializer.deserialize_struct("UpdateUserResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateUserResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserResult {
     /// IAM用户访问方式。 - default：默认访问模式，编程访问和管理控制台访问。 - programmatic：编程访问。 - console：管理控制台访问。
@@ -34043,7 +34197,7 @@ pub struct UpdateUserResult {
     pub is_domain_owner: Option<bool>,
 }
 
-#[cfg(all(feature = "users", feature = "extra-traits"))]
+#[cfg(all(feature = "users", feature = "serde"))]
 impl rt::serde::Serialize for UpdateUserResult {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -34248,7 +34402,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateUserResult {
 #[allow(missing_docs)]
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Version {
     /// 版本状态。
@@ -34263,7 +34417,7 @@ pub struct Version {
     pub media_types: Vec<crate::models::VersionMediatypes>,
 }
 
-#[cfg(all(feature = "misc", feature = "extra-traits"))]
+#[cfg(all(feature = "misc", feature = "serde"))]
 impl rt::serde::Serialize for Version {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -34347,7 +34501,7 @@ impl<'de> rt::serde::Deserialize<'de> for Version {
 #[allow(missing_docs)]
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct VersionLinks {
     /// 链接类型。self：自助链接包含了版本链接的资源。bookmark：书签链接提供了一个永久资源的永久链接。alternate：备用链接包含了资源的替换表示形式。
@@ -34356,7 +34510,7 @@ pub struct VersionLinks {
     pub href: String,
 }
 
-#[cfg(all(feature = "misc", feature = "extra-traits"))]
+#[cfg(all(feature = "misc", feature = "serde"))]
 impl rt::serde::Serialize for VersionLinks {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -34425,7 +34579,7 @@ impl<'de> rt::serde::Deserialize<'de> for VersionLinks {
 #[allow(missing_docs)]
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct VersionMediatypes {
     /// 媒体类型。
@@ -34434,7 +34588,7 @@ pub struct VersionMediatypes {
     pub base: String,
 }
 
-#[cfg(all(feature = "misc", feature = "extra-traits"))]
+#[cfg(all(feature = "misc", feature = "serde"))]
 impl rt::serde::Serialize for VersionMediatypes {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -34503,14 +34657,14 @@ impl<'de> rt::serde::Deserialize<'de> for VersionMediatypes {
 #[allow(missing_docs)]
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Versions {
     /// 版本的资源链接信息。
     pub values: Vec<crate::models::Version>,
 }
 
-#[cfg(all(feature = "misc", feature = "extra-traits"))]
+#[cfg(all(feature = "misc", feature = "serde"))]
 impl rt::serde::Serialize for Versions {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

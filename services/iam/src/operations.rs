@@ -13,7 +13,7 @@ const KEYSTONE_LIST_VERSIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_versions`](crate::Client::keystone_list_versions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListVersionsRequest {}
 #[cfg(feature = "misc")]
@@ -27,7 +27,7 @@ impl KeystoneListVersionsRequest {
 /// Response of [`Client::keystone_list_versions`](crate::Client::keystone_list_versions).
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListVersionsResponse {
     /// The HTTP status code the server answered with.
@@ -37,7 +37,7 @@ pub struct KeystoneListVersionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListVersionsResponse,
+    pub body: crate::models::KeystoneListVersionsResponseBody,
 }
 
 #[cfg(feature = "misc")]
@@ -51,7 +51,7 @@ const KEYSTONE_SHOW_VERSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_version`](crate::Client::keystone_show_version): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowVersionRequest {}
 #[cfg(feature = "misc")]
@@ -65,7 +65,7 @@ impl KeystoneShowVersionRequest {
 /// Response of [`Client::keystone_show_version`](crate::Client::keystone_show_version).
 #[cfg(feature = "misc")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowVersionResponse {
     /// The HTTP status code the server answered with.
@@ -75,7 +75,7 @@ pub struct KeystoneShowVersionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowVersionResponse,
+    pub body: crate::models::KeystoneShowVersionResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -89,7 +89,7 @@ const SHOW_METADATA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_metadata`](crate::Client::show_metadata): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMetadataRequest {
     /// 身份提供商ID。
@@ -133,7 +133,7 @@ impl ShowMetadataRequest {
 /// Response of [`Client::show_metadata`](crate::Client::show_metadata).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowMetadataResponse {
     /// The HTTP status code the server answered with.
@@ -143,7 +143,7 @@ pub struct ShowMetadataResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowMetadataResponse,
+    pub body: crate::models::ShowMetadataResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -157,7 +157,7 @@ const CREATE_METADATA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_metadata`](crate::Client::create_metadata): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMetadataRequest {
     /// 身份提供商ID。
@@ -219,7 +219,7 @@ impl CreateMetadataRequest {
 /// Response of [`Client::create_metadata`](crate::Client::create_metadata).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMetadataResponse {
     /// The HTTP status code the server answered with.
@@ -229,7 +229,7 @@ pub struct CreateMetadataResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateMetadataResponse,
+    pub body: crate::models::CreateMetadataResponseBody,
 }
 
 #[cfg(feature = "projects")]
@@ -243,7 +243,7 @@ const SHOW_PROJECT_DETAILS_AND_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_project_details_and_status`](crate::Client::show_project_details_and_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectDetailsAndStatusRequest {
     /// 待查询的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -273,7 +273,7 @@ impl ShowProjectDetailsAndStatusRequest {
 /// Response of [`Client::show_project_details_and_status`](crate::Client::show_project_details_and_status).
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectDetailsAndStatusResponse {
     /// The HTTP status code the server answered with.
@@ -283,7 +283,7 @@ pub struct ShowProjectDetailsAndStatusResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowProjectDetailsAndStatusResponse,
+    pub body: crate::models::ShowProjectDetailsAndStatusResponseBody,
 }
 
 #[cfg(feature = "projects")]
@@ -297,7 +297,7 @@ const UPDATE_PROJECT_STATUS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_project_status`](crate::Client::update_project_status): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateProjectStatusRequest {
     /// 待设置状态的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -345,7 +345,7 @@ impl UpdateProjectStatusRequest {
 /// Response of [`Client::update_project_status`](crate::Client::update_project_status).
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateProjectStatusResponse {
     /// The HTTP status code the server answered with.
@@ -367,7 +367,7 @@ const LIST_AGENCIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_agencies`](crate::Client::list_agencies): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAgenciesRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -445,7 +445,7 @@ impl ListAgenciesRequest {
 /// Response of [`Client::list_agencies`](crate::Client::list_agencies).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAgenciesResponse {
     /// The HTTP status code the server answered with.
@@ -455,7 +455,7 @@ pub struct ListAgenciesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAgenciesResponse,
+    pub body: crate::models::ListAgenciesResponseBody,
 }
 
 #[cfg(feature = "agencies")]
@@ -469,7 +469,7 @@ const CREATE_AGENCY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_agency`](crate::Client::create_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyRequest {
     /// The request body.
@@ -503,7 +503,7 @@ impl CreateAgencyRequest {
 /// Response of [`Client::create_agency`](crate::Client::create_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -513,7 +513,7 @@ pub struct CreateAgencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAgencyResponse,
+    pub body: crate::models::CreateAgencyResponseBody,
 }
 
 #[cfg(feature = "agencies")]
@@ -527,7 +527,7 @@ const SHOW_AGENCY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_agency`](crate::Client::show_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAgencyRequest {
     /// 待查询的委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -557,7 +557,7 @@ impl ShowAgencyRequest {
 /// Response of [`Client::show_agency`](crate::Client::show_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -567,7 +567,7 @@ pub struct ShowAgencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAgencyResponse,
+    pub body: crate::models::ShowAgencyResponseBody,
 }
 
 #[cfg(feature = "agencies")]
@@ -581,7 +581,7 @@ const UPDATE_AGENCY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_agency`](crate::Client::update_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyRequest {
     /// 待修改的委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -629,7 +629,7 @@ impl UpdateAgencyRequest {
 /// Response of [`Client::update_agency`](crate::Client::update_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -639,7 +639,7 @@ pub struct UpdateAgencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateAgencyResponse,
+    pub body: crate::models::UpdateAgencyResponseBody,
 }
 
 #[cfg(feature = "agencies")]
@@ -653,7 +653,7 @@ const DELETE_AGENCY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_agency`](crate::Client::delete_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAgencyRequest {
     /// 待删除的委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -683,7 +683,7 @@ impl DeleteAgencyRequest {
 /// Response of [`Client::delete_agency`](crate::Client::delete_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -705,7 +705,7 @@ const LIST_DOMAIN_PERMISSIONS_FOR_AGENCY_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::list_domain_permissions_for_agency`](crate::Client::list_domain_permissions_for_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDomainPermissionsForAgencyRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -749,7 +749,7 @@ impl ListDomainPermissionsForAgencyRequest {
 /// Response of [`Client::list_domain_permissions_for_agency`](crate::Client::list_domain_permissions_for_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListDomainPermissionsForAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -759,7 +759,7 @@ pub struct ListDomainPermissionsForAgencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListDomainPermissionsForAgencyResponse,
+    pub body: crate::models::ListDomainPermissionsForAgencyResponseBody,
 }
 
 #[cfg(feature = "agencies")]
@@ -773,7 +773,7 @@ const ASSOCIATE_AGENCY_WITH_DOMAIN_PERMISSION_OPERATION: rt::Operation = rt::Ope
 /// Request of [`Client::associate_agency_with_domain_permission`](crate::Client::associate_agency_with_domain_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateAgencyWithDomainPermissionRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -831,7 +831,7 @@ impl AssociateAgencyWithDomainPermissionRequest {
 /// Response of [`Client::associate_agency_with_domain_permission`](crate::Client::associate_agency_with_domain_permission).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateAgencyWithDomainPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -853,7 +853,7 @@ const REMOVE_DOMAIN_PERMISSION_FROM_AGENCY_OPERATION: rt::Operation = rt::Operat
 /// Request of [`Client::remove_domain_permission_from_agency`](crate::Client::remove_domain_permission_from_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveDomainPermissionFromAgencyRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -911,7 +911,7 @@ impl RemoveDomainPermissionFromAgencyRequest {
 /// Response of [`Client::remove_domain_permission_from_agency`](crate::Client::remove_domain_permission_from_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveDomainPermissionFromAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -933,7 +933,7 @@ const CHECK_DOMAIN_PERMISSION_FOR_AGENCY_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::check_domain_permission_for_agency`](crate::Client::check_domain_permission_for_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckDomainPermissionForAgencyRequest {
     /// 委托方账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -991,7 +991,7 @@ impl CheckDomainPermissionForAgencyRequest {
 /// Response of [`Client::check_domain_permission_for_agency`](crate::Client::check_domain_permission_for_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckDomainPermissionForAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -1013,7 +1013,7 @@ const LIST_PROJECT_PERMISSIONS_FOR_AGENCY_OPERATION: rt::Operation = rt::Operati
 /// Request of [`Client::list_project_permissions_for_agency`](crate::Client::list_project_permissions_for_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListProjectPermissionsForAgencyRequest {
     /// 委托方的项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -1057,7 +1057,7 @@ impl ListProjectPermissionsForAgencyRequest {
 /// Response of [`Client::list_project_permissions_for_agency`](crate::Client::list_project_permissions_for_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListProjectPermissionsForAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -1067,7 +1067,7 @@ pub struct ListProjectPermissionsForAgencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListProjectPermissionsForAgencyResponse,
+    pub body: crate::models::ListProjectPermissionsForAgencyResponseBody,
 }
 
 #[cfg(feature = "agencies")]
@@ -1081,7 +1081,7 @@ const ASSOCIATE_AGENCY_WITH_PROJECT_PERMISSION_OPERATION: rt::Operation = rt::Op
 /// Request of [`Client::associate_agency_with_project_permission`](crate::Client::associate_agency_with_project_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateAgencyWithProjectPermissionRequest {
     /// 委托方的项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -1139,7 +1139,7 @@ impl AssociateAgencyWithProjectPermissionRequest {
 /// Response of [`Client::associate_agency_with_project_permission`](crate::Client::associate_agency_with_project_permission).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateAgencyWithProjectPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -1161,7 +1161,7 @@ const REMOVE_PROJECT_PERMISSION_FROM_AGENCY_OPERATION: rt::Operation = rt::Opera
 /// Request of [`Client::remove_project_permission_from_agency`](crate::Client::remove_project_permission_from_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveProjectPermissionFromAgencyRequest {
     /// 委托方的项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -1219,7 +1219,7 @@ impl RemoveProjectPermissionFromAgencyRequest {
 /// Response of [`Client::remove_project_permission_from_agency`](crate::Client::remove_project_permission_from_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveProjectPermissionFromAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -1241,7 +1241,7 @@ const CHECK_PROJECT_PERMISSION_FOR_AGENCY_OPERATION: rt::Operation = rt::Operati
 /// Request of [`Client::check_project_permission_for_agency`](crate::Client::check_project_permission_for_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckProjectPermissionForAgencyRequest {
     /// 委托方的项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -1299,7 +1299,7 @@ impl CheckProjectPermissionForAgencyRequest {
 /// Response of [`Client::check_project_permission_for_agency`](crate::Client::check_project_permission_for_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckProjectPermissionForAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -1321,7 +1321,7 @@ const CREATE_TOKEN_WITH_ID_TOKEN_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_token_with_id_token`](crate::Client::create_token_with_id_token): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTokenWithIdTokenRequest {
     /// 身份提供商ID。
@@ -1369,7 +1369,7 @@ impl CreateTokenWithIdTokenRequest {
 /// Response of [`Client::create_token_with_id_token`](crate::Client::create_token_with_id_token).
 #[cfg(feature = "id-token")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTokenWithIdTokenResponse {
     /// The HTTP status code the server answered with.
@@ -1379,7 +1379,7 @@ pub struct CreateTokenWithIdTokenResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateTokenWithIdTokenResponse,
+    pub body: crate::models::CreateTokenWithIdTokenResponseBody,
     /// The `X-Subject-Token` response header.
     ///
     /// From the `X-Subject-Token` response header, when the server sent it.
@@ -1397,7 +1397,7 @@ const CREATE_LOGIN_TOKEN_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_login_token`](crate::Client::create_login_token): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoginTokenRequest {
     /// The request body.
@@ -1431,7 +1431,7 @@ impl CreateLoginTokenRequest {
 /// Response of [`Client::create_login_token`](crate::Client::create_login_token).
 #[cfg(feature = "securitytoken")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateLoginTokenResponse {
     /// The HTTP status code the server answered with.
@@ -1441,7 +1441,7 @@ pub struct CreateLoginTokenResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateLoginTokenResponse,
+    pub body: crate::models::CreateLoginTokenResponseBody,
     /// The `X-Subject-LoginToken` response header.
     ///
     /// From the `X-Subject-LoginToken` response header, when the server sent it.
@@ -1459,7 +1459,7 @@ const LIST_PERMANENT_ACCESS_KEYS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_permanent_access_keys`](crate::Client::list_permanent_access_keys): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPermanentAccessKeysRequest {
     /// 待查询的IAM用户ID。
@@ -1487,7 +1487,7 @@ impl ListPermanentAccessKeysRequest {
 /// Response of [`Client::list_permanent_access_keys`](crate::Client::list_permanent_access_keys).
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPermanentAccessKeysResponse {
     /// The HTTP status code the server answered with.
@@ -1497,7 +1497,7 @@ pub struct ListPermanentAccessKeysResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPermanentAccessKeysResponse,
+    pub body: crate::models::ListPermanentAccessKeysResponseBody,
 }
 
 #[cfg(feature = "credentials")]
@@ -1511,7 +1511,7 @@ const CREATE_PERMANENT_ACCESS_KEY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_permanent_access_key`](crate::Client::create_permanent_access_key): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePermanentAccessKeyRequest {
     /// The request body.
@@ -1545,7 +1545,7 @@ impl CreatePermanentAccessKeyRequest {
 /// Response of [`Client::create_permanent_access_key`](crate::Client::create_permanent_access_key).
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePermanentAccessKeyResponse {
     /// The HTTP status code the server answered with.
@@ -1555,7 +1555,7 @@ pub struct CreatePermanentAccessKeyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreatePermanentAccessKeyResponse,
+    pub body: crate::models::CreatePermanentAccessKeyResponseBody,
 }
 
 #[cfg(feature = "credentials")]
@@ -1569,7 +1569,7 @@ const SHOW_PERMANENT_ACCESS_KEY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_permanent_access_key`](crate::Client::show_permanent_access_key): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPermanentAccessKeyRequest {
     /// 待查询的指定AK。
@@ -1599,7 +1599,7 @@ impl ShowPermanentAccessKeyRequest {
 /// Response of [`Client::show_permanent_access_key`](crate::Client::show_permanent_access_key).
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPermanentAccessKeyResponse {
     /// The HTTP status code the server answered with.
@@ -1609,7 +1609,7 @@ pub struct ShowPermanentAccessKeyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPermanentAccessKeyResponse,
+    pub body: crate::models::ShowPermanentAccessKeyResponseBody,
 }
 
 #[cfg(feature = "credentials")]
@@ -1623,7 +1623,7 @@ const UPDATE_PERMANENT_ACCESS_KEY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_permanent_access_key`](crate::Client::update_permanent_access_key): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePermanentAccessKeyRequest {
     /// 待修改的指定AK。
@@ -1671,7 +1671,7 @@ impl UpdatePermanentAccessKeyRequest {
 /// Response of [`Client::update_permanent_access_key`](crate::Client::update_permanent_access_key).
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdatePermanentAccessKeyResponse {
     /// The HTTP status code the server answered with.
@@ -1681,7 +1681,7 @@ pub struct UpdatePermanentAccessKeyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdatePermanentAccessKeyResponse,
+    pub body: crate::models::UpdatePermanentAccessKeyResponseBody,
 }
 
 #[cfg(feature = "credentials")]
@@ -1695,7 +1695,7 @@ const DELETE_PERMANENT_ACCESS_KEY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_permanent_access_key`](crate::Client::delete_permanent_access_key): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePermanentAccessKeyRequest {
     /// 待删除的指定AK。
@@ -1725,7 +1725,7 @@ impl DeletePermanentAccessKeyRequest {
 /// Response of [`Client::delete_permanent_access_key`](crate::Client::delete_permanent_access_key).
 #[cfg(feature = "credentials")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePermanentAccessKeyResponse {
     /// The HTTP status code the server answered with.
@@ -1747,7 +1747,7 @@ const CREATE_TEMPORARY_ACCESS_KEY_BY_AGENCY_OPERATION: rt::Operation = rt::Opera
 /// Request of [`Client::create_temporary_access_key_by_agency`](crate::Client::create_temporary_access_key_by_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByAgencyRequest {
     /// The request body.
@@ -1781,7 +1781,7 @@ impl CreateTemporaryAccessKeyByAgencyRequest {
 /// Response of [`Client::create_temporary_access_key_by_agency`](crate::Client::create_temporary_access_key_by_agency).
 #[cfg(feature = "securitytokens")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTemporaryAccessKeyByAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -1791,7 +1791,7 @@ pub struct CreateTemporaryAccessKeyByAgencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateTemporaryAccessKeyByAgencyResponse,
+    pub body: crate::models::CreateTemporaryAccessKeyByAgencyResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -1805,7 +1805,7 @@ const SHOW_OPEN_ID_CONNECT_CONFIG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_open_id_connect_config`](crate::Client::show_open_id_connect_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowOpenIdConnectConfigRequest {
     /// 身份提供商ID
@@ -1835,7 +1835,7 @@ impl ShowOpenIdConnectConfigRequest {
 /// Response of [`Client::show_open_id_connect_config`](crate::Client::show_open_id_connect_config).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowOpenIdConnectConfigResponse {
     /// The HTTP status code the server answered with.
@@ -1845,7 +1845,7 @@ pub struct ShowOpenIdConnectConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowOpenIdConnectConfigResponse,
+    pub body: crate::models::ShowOpenIdConnectConfigResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -1859,7 +1859,7 @@ const UPDATE_OPEN_ID_CONNECT_CONFIG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_open_id_connect_config`](crate::Client::update_open_id_connect_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateOpenIdConnectConfigRequest {
     /// 身份提供商ID
@@ -1907,7 +1907,7 @@ impl UpdateOpenIdConnectConfigRequest {
 /// Response of [`Client::update_open_id_connect_config`](crate::Client::update_open_id_connect_config).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateOpenIdConnectConfigResponse {
     /// The HTTP status code the server answered with.
@@ -1917,7 +1917,7 @@ pub struct UpdateOpenIdConnectConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateOpenIdConnectConfigResponse,
+    pub body: crate::models::UpdateOpenIdConnectConfigResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -1931,7 +1931,7 @@ const CREATE_OPEN_ID_CONNECT_CONFIG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_open_id_connect_config`](crate::Client::create_open_id_connect_config): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOpenIdConnectConfigRequest {
     /// 身份提供商ID
@@ -1979,7 +1979,7 @@ impl CreateOpenIdConnectConfigRequest {
 /// Response of [`Client::create_open_id_connect_config`](crate::Client::create_open_id_connect_config).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOpenIdConnectConfigResponse {
     /// The HTTP status code the server answered with.
@@ -1989,7 +1989,7 @@ pub struct CreateOpenIdConnectConfigResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateOpenIdConnectConfigResponse,
+    pub body: crate::models::CreateOpenIdConnectConfigResponseBody,
 }
 
 #[cfg(feature = "agencies")]
@@ -2003,7 +2003,7 @@ const LIST_ALL_PROJECTS_PERMISSIONS_FOR_AGENCY_OPERATION: rt::Operation = rt::Op
 /// Request of [`Client::list_all_projects_permissions_for_agency`](crate::Client::list_all_projects_permissions_for_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAllProjectsPermissionsForAgencyRequest {
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -2047,7 +2047,7 @@ impl ListAllProjectsPermissionsForAgencyRequest {
 /// Response of [`Client::list_all_projects_permissions_for_agency`](crate::Client::list_all_projects_permissions_for_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAllProjectsPermissionsForAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -2057,7 +2057,7 @@ pub struct ListAllProjectsPermissionsForAgencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAllProjectsPermissionsForAgencyResponse,
+    pub body: crate::models::ListAllProjectsPermissionsForAgencyResponseBody,
 }
 
 #[cfg(feature = "agencies")]
@@ -2071,7 +2071,7 @@ const ASSOCIATE_AGENCY_WITH_ALL_PROJECTS_PERMISSION_OPERATION: rt::Operation = r
 /// Request of [`Client::associate_agency_with_all_projects_permission`](crate::Client::associate_agency_with_all_projects_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateAgencyWithAllProjectsPermissionRequest {
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -2129,7 +2129,7 @@ impl AssociateAgencyWithAllProjectsPermissionRequest {
 /// Response of [`Client::associate_agency_with_all_projects_permission`](crate::Client::associate_agency_with_all_projects_permission).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateAgencyWithAllProjectsPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -2151,7 +2151,7 @@ const REMOVE_ALL_PROJECTS_PERMISSION_FROM_AGENCY_OPERATION: rt::Operation = rt::
 /// Request of [`Client::remove_all_projects_permission_from_agency`](crate::Client::remove_all_projects_permission_from_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveAllProjectsPermissionFromAgencyRequest {
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -2209,7 +2209,7 @@ impl RemoveAllProjectsPermissionFromAgencyRequest {
 /// Response of [`Client::remove_all_projects_permission_from_agency`](crate::Client::remove_all_projects_permission_from_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveAllProjectsPermissionFromAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -2231,7 +2231,7 @@ const CHECK_ALL_PROJECTS_PERMISSION_FOR_AGENCY_OPERATION: rt::Operation = rt::Op
 /// Request of [`Client::check_all_projects_permission_for_agency`](crate::Client::check_all_projects_permission_for_agency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckAllProjectsPermissionForAgencyRequest {
     /// 委托ID，获取方式请参见：[获取委托名、委托ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -2289,7 +2289,7 @@ impl CheckAllProjectsPermissionForAgencyRequest {
 /// Response of [`Client::check_all_projects_permission_for_agency`](crate::Client::check_all_projects_permission_for_agency).
 #[cfg(feature = "agencies")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CheckAllProjectsPermissionForAgencyResponse {
     /// The HTTP status code the server answered with.
@@ -2311,7 +2311,7 @@ const CREATE_BINDING_DEVICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_binding_device`](crate::Client::create_binding_device): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mfa-devices")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBindingDeviceRequest {
     /// The request body.
@@ -2339,7 +2339,7 @@ impl CreateBindingDeviceRequest {
 /// Response of [`Client::create_binding_device`](crate::Client::create_binding_device).
 #[cfg(feature = "mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBindingDeviceResponse {
     /// The HTTP status code the server answered with.
@@ -2361,7 +2361,7 @@ const DELETE_BINDING_DEVICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_binding_device`](crate::Client::delete_binding_device): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mfa-devices")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteBindingDeviceRequest {
     /// The request body.
@@ -2389,7 +2389,7 @@ impl DeleteBindingDeviceRequest {
 /// Response of [`Client::delete_binding_device`](crate::Client::delete_binding_device).
 #[cfg(feature = "mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteBindingDeviceResponse {
     /// The HTTP status code the server answered with.
@@ -2411,7 +2411,7 @@ const SHOW_USER_MFA_DEVICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_user_mfa_device`](crate::Client::show_user_mfa_device): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserMfaDeviceRequest {
     /// 待查询的IAM用户ID，获取方式请参见：[获取用户ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -2441,7 +2441,7 @@ impl ShowUserMfaDeviceRequest {
 /// Response of [`Client::show_user_mfa_device`](crate::Client::show_user_mfa_device).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserMfaDeviceResponse {
     /// The HTTP status code the server answered with.
@@ -2451,7 +2451,7 @@ pub struct ShowUserMfaDeviceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowUserMfaDeviceResponse,
+    pub body: crate::models::ShowUserMfaDeviceResponseBody,
 }
 
 #[cfg(feature = "virtual-mfa-devices")]
@@ -2465,7 +2465,7 @@ const LIST_USER_MFA_DEVICES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_user_mfa_devices`](crate::Client::list_user_mfa_devices): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUserMfaDevicesRequest {}
 #[cfg(feature = "virtual-mfa-devices")]
@@ -2479,7 +2479,7 @@ impl ListUserMfaDevicesRequest {
 /// Response of [`Client::list_user_mfa_devices`](crate::Client::list_user_mfa_devices).
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUserMfaDevicesResponse {
     /// The HTTP status code the server answered with.
@@ -2489,7 +2489,7 @@ pub struct ListUserMfaDevicesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListUserMfaDevicesResponse,
+    pub body: crate::models::ListUserMfaDevicesResponseBody,
 }
 
 #[cfg(feature = "virtual-mfa-devices")]
@@ -2503,7 +2503,7 @@ const CREATE_MFA_DEVICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_mfa_device`](crate::Client::create_mfa_device): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMfaDeviceRequest {
     /// The request body.
@@ -2531,7 +2531,7 @@ impl CreateMfaDeviceRequest {
 /// Response of [`Client::create_mfa_device`](crate::Client::create_mfa_device).
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateMfaDeviceResponse {
     /// The HTTP status code the server answered with.
@@ -2541,7 +2541,7 @@ pub struct CreateMfaDeviceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateMfaDeviceResponse,
+    pub body: crate::models::CreateMfaDeviceResponseBody,
 }
 
 #[cfg(feature = "virtual-mfa-devices")]
@@ -2555,7 +2555,7 @@ const DELETE_MFA_DEVICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_mfa_device`](crate::Client::delete_mfa_device): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMfaDeviceRequest {
     /// 绑定MFA设备的IAM 用户ID。
@@ -2599,7 +2599,7 @@ impl DeleteMfaDeviceRequest {
 /// Response of [`Client::delete_mfa_device`](crate::Client::delete_mfa_device).
 #[cfg(feature = "virtual-mfa-devices")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteMfaDeviceResponse {
     /// The HTTP status code the server answered with.
@@ -2621,7 +2621,7 @@ const LIST_GROUPS_FOR_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::list_groups_for_enterprise_project`](crate::Client::list_groups_for_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListGroupsForEnterpriseProjectRequest {
     /// 待查询的企业项目Id。
@@ -2651,7 +2651,7 @@ impl ListGroupsForEnterpriseProjectRequest {
 /// Response of [`Client::list_groups_for_enterprise_project`](crate::Client::list_groups_for_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListGroupsForEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -2661,7 +2661,7 @@ pub struct ListGroupsForEnterpriseProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListGroupsForEnterpriseProjectResponse,
+    pub body: crate::models::ListGroupsForEnterpriseProjectResponseBody,
 }
 
 #[cfg(feature = "enterprise-projects")]
@@ -2675,7 +2675,7 @@ const LIST_ROLES_FOR_GROUP_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt::
 /// Request of [`Client::list_roles_for_group_on_enterprise_project`](crate::Client::list_roles_for_group_on_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRolesForGroupOnEnterpriseProjectRequest {
     /// 待查询企业项目ID。
@@ -2719,7 +2719,7 @@ impl ListRolesForGroupOnEnterpriseProjectRequest {
 /// Response of [`Client::list_roles_for_group_on_enterprise_project`](crate::Client::list_roles_for_group_on_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRolesForGroupOnEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -2729,7 +2729,7 @@ pub struct ListRolesForGroupOnEnterpriseProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRolesForGroupOnEnterpriseProjectResponse,
+    pub body: crate::models::ListRolesForGroupOnEnterpriseProjectResponseBody,
 }
 
 #[cfg(feature = "enterprise-projects")]
@@ -2743,7 +2743,7 @@ const ASSOCIATE_ROLE_TO_GROUP_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = r
 /// Request of [`Client::associate_role_to_group_on_enterprise_project`](crate::Client::associate_role_to_group_on_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateRoleToGroupOnEnterpriseProjectRequest {
     /// 企业项目ID。
@@ -2801,7 +2801,7 @@ impl AssociateRoleToGroupOnEnterpriseProjectRequest {
 /// Response of [`Client::associate_role_to_group_on_enterprise_project`](crate::Client::associate_role_to_group_on_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateRoleToGroupOnEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -2823,7 +2823,7 @@ const REVOKE_ROLE_FROM_GROUP_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt
 /// Request of [`Client::revoke_role_from_group_on_enterprise_project`](crate::Client::revoke_role_from_group_on_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RevokeRoleFromGroupOnEnterpriseProjectRequest {
     /// 企业项目ID。
@@ -2881,7 +2881,7 @@ impl RevokeRoleFromGroupOnEnterpriseProjectRequest {
 /// Response of [`Client::revoke_role_from_group_on_enterprise_project`](crate::Client::revoke_role_from_group_on_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RevokeRoleFromGroupOnEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -2903,7 +2903,7 @@ const LIST_USERS_FOR_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::list_users_for_enterprise_project`](crate::Client::list_users_for_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUsersForEnterpriseProjectRequest {
     /// 待查询企业项目ID。
@@ -2933,7 +2933,7 @@ impl ListUsersForEnterpriseProjectRequest {
 /// Response of [`Client::list_users_for_enterprise_project`](crate::Client::list_users_for_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUsersForEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -2943,7 +2943,7 @@ pub struct ListUsersForEnterpriseProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListUsersForEnterpriseProjectResponse,
+    pub body: crate::models::ListUsersForEnterpriseProjectResponseBody,
 }
 
 #[cfg(feature = "enterprise-projects")]
@@ -2957,7 +2957,7 @@ const LIST_ROLES_FOR_USER_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt::O
 /// Request of [`Client::list_roles_for_user_on_enterprise_project`](crate::Client::list_roles_for_user_on_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRolesForUserOnEnterpriseProjectRequest {
     /// 企业项目ID。
@@ -3001,7 +3001,7 @@ impl ListRolesForUserOnEnterpriseProjectRequest {
 /// Response of [`Client::list_roles_for_user_on_enterprise_project`](crate::Client::list_roles_for_user_on_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListRolesForUserOnEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -3011,7 +3011,7 @@ pub struct ListRolesForUserOnEnterpriseProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListRolesForUserOnEnterpriseProjectResponse,
+    pub body: crate::models::ListRolesForUserOnEnterpriseProjectResponseBody,
 }
 
 #[cfg(feature = "enterprise-projects")]
@@ -3025,7 +3025,7 @@ const ASSOCIATE_ROLE_TO_USER_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt
 /// Request of [`Client::associate_role_to_user_on_enterprise_project`](crate::Client::associate_role_to_user_on_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateRoleToUserOnEnterpriseProjectRequest {
     /// 企业项目ID。
@@ -3083,7 +3083,7 @@ impl AssociateRoleToUserOnEnterpriseProjectRequest {
 /// Response of [`Client::associate_role_to_user_on_enterprise_project`](crate::Client::associate_role_to_user_on_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateRoleToUserOnEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -3105,7 +3105,7 @@ const REVOKE_ROLE_FROM_USER_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = rt:
 /// Request of [`Client::revoke_role_from_user_on_enterprise_project`](crate::Client::revoke_role_from_user_on_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RevokeRoleFromUserOnEnterpriseProjectRequest {
     /// 企业项目ID。
@@ -3163,7 +3163,7 @@ impl RevokeRoleFromUserOnEnterpriseProjectRequest {
 /// Response of [`Client::revoke_role_from_user_on_enterprise_project`](crate::Client::revoke_role_from_user_on_enterprise_project).
 #[cfg(feature = "enterprise-projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RevokeRoleFromUserOnEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -3185,7 +3185,7 @@ const LIST_ENTERPRISE_PROJECTS_FOR_GROUP_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::list_enterprise_projects_for_group`](crate::Client::list_enterprise_projects_for_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEnterpriseProjectsForGroupRequest {
     /// 待查询用户组ID。
@@ -3215,7 +3215,7 @@ impl ListEnterpriseProjectsForGroupRequest {
 /// Response of [`Client::list_enterprise_projects_for_group`](crate::Client::list_enterprise_projects_for_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEnterpriseProjectsForGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3225,7 +3225,7 @@ pub struct ListEnterpriseProjectsForGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListEnterpriseProjectsForGroupResponse,
+    pub body: crate::models::ListEnterpriseProjectsForGroupResponseBody,
 }
 
 #[cfg(feature = "role-assignments")]
@@ -3239,7 +3239,7 @@ const SHOW_DOMAIN_ROLE_ASSIGNMENTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domain_role_assignments`](crate::Client::show_domain_role_assignments): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainRoleAssignmentsRequest {
     /// 待查询账号ID。
@@ -3425,7 +3425,7 @@ impl ShowDomainRoleAssignmentsRequest {
 /// Response of [`Client::show_domain_role_assignments`](crate::Client::show_domain_role_assignments).
 #[cfg(feature = "role-assignments")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainRoleAssignmentsResponse {
     /// The HTTP status code the server answered with.
@@ -3435,7 +3435,7 @@ pub struct ShowDomainRoleAssignmentsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainRoleAssignmentsResponse,
+    pub body: crate::models::ShowDomainRoleAssignmentsResponseBody,
 }
 
 #[cfg(feature = "subjects")]
@@ -3449,7 +3449,7 @@ const ASSOCIATE_ROLE_TO_AGENCY_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = 
 /// Request of [`Client::associate_role_to_agency_on_enterprise_project`](crate::Client::associate_role_to_agency_on_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateRoleToAgencyOnEnterpriseProjectRequest {
     /// The request body.
@@ -3483,7 +3483,7 @@ impl AssociateRoleToAgencyOnEnterpriseProjectRequest {
 /// Response of [`Client::associate_role_to_agency_on_enterprise_project`](crate::Client::associate_role_to_agency_on_enterprise_project).
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateRoleToAgencyOnEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -3507,7 +3507,7 @@ const REVOKE_ROLE_FROM_AGENCY_ON_ENTERPRISE_PROJECT_OPERATION: rt::Operation = r
 /// Request of [`Client::revoke_role_from_agency_on_enterprise_project`](crate::Client::revoke_role_from_agency_on_enterprise_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RevokeRoleFromAgencyOnEnterpriseProjectRequest {
     /// The request body.
@@ -3541,7 +3541,7 @@ impl RevokeRoleFromAgencyOnEnterpriseProjectRequest {
 /// Response of [`Client::revoke_role_from_agency_on_enterprise_project`](crate::Client::revoke_role_from_agency_on_enterprise_project).
 #[cfg(feature = "subjects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RevokeRoleFromAgencyOnEnterpriseProjectResponse {
     /// The HTTP status code the server answered with.
@@ -3565,7 +3565,7 @@ const LIST_ENTERPRISE_PROJECTS_FOR_USER_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::list_enterprise_projects_for_user`](crate::Client::list_enterprise_projects_for_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEnterpriseProjectsForUserRequest {
     /// 待查询用户ID。
@@ -3595,7 +3595,7 @@ impl ListEnterpriseProjectsForUserRequest {
 /// Response of [`Client::list_enterprise_projects_for_user`](crate::Client::list_enterprise_projects_for_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEnterpriseProjectsForUserResponse {
     /// The HTTP status code the server answered with.
@@ -3605,7 +3605,7 @@ pub struct ListEnterpriseProjectsForUserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListEnterpriseProjectsForUserResponse,
+    pub body: crate::models::ListEnterpriseProjectsForUserResponseBody,
 }
 
 #[cfg(feature = "domains")]
@@ -3619,7 +3619,7 @@ const SHOW_DOMAIN_QUOTA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domain_quota`](crate::Client::show_domain_quota): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainQuotaRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -3661,7 +3661,7 @@ impl ShowDomainQuotaRequest {
 /// Response of [`Client::show_domain_quota`](crate::Client::show_domain_quota).
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainQuotaResponse {
     /// The HTTP status code the server answered with.
@@ -3671,7 +3671,7 @@ pub struct ShowDomainQuotaResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainQuotaResponse,
+    pub body: crate::models::ShowDomainQuotaResponseBody,
 }
 
 #[cfg(feature = "projects")]
@@ -3685,7 +3685,7 @@ const SHOW_PROJECT_QUOTA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_project_quota`](crate::Client::show_project_quota): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectQuotaRequest {
     /// 待查询的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -3715,7 +3715,7 @@ impl ShowProjectQuotaRequest {
 /// Response of [`Client::show_project_quota`](crate::Client::show_project_quota).
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowProjectQuotaResponse {
     /// The HTTP status code the server answered with.
@@ -3725,7 +3725,7 @@ pub struct ShowProjectQuotaResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowProjectQuotaResponse,
+    pub body: crate::models::ShowProjectQuotaResponseBody,
 }
 
 #[cfg(feature = "roles")]
@@ -3739,7 +3739,7 @@ const LIST_CUSTOM_POLICIES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_custom_policies`](crate::Client::list_custom_policies): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCustomPoliciesRequest {
     /// 分页查询时数据的页数，查询值最小为1。需要与per_page同时存在。
@@ -3779,7 +3779,7 @@ impl ListCustomPoliciesRequest {
 /// Response of [`Client::list_custom_policies`](crate::Client::list_custom_policies).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListCustomPoliciesResponse {
     /// The HTTP status code the server answered with.
@@ -3789,7 +3789,7 @@ pub struct ListCustomPoliciesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListCustomPoliciesResponse,
+    pub body: crate::models::ListCustomPoliciesResponseBody,
 }
 
 #[cfg(feature = "roles")]
@@ -3803,7 +3803,7 @@ const CREATE_AGENCY_CUSTOM_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_agency_custom_policy`](crate::Client::create_agency_custom_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyCustomPolicyRequest {
     /// The request body.
@@ -3837,7 +3837,7 @@ impl CreateAgencyCustomPolicyRequest {
 /// Response of [`Client::create_agency_custom_policy`](crate::Client::create_agency_custom_policy).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAgencyCustomPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -3847,7 +3847,7 @@ pub struct CreateAgencyCustomPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAgencyCustomPolicyResponse,
+    pub body: crate::models::CreateAgencyCustomPolicyResponseBody,
 }
 
 #[cfg(feature = "roles")]
@@ -3861,7 +3861,7 @@ const SHOW_CUSTOM_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_custom_policy`](crate::Client::show_custom_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCustomPolicyRequest {
     /// 待查询的自定义策略ID，获取方式请参见：[自定义策略ID](https://apiexplorer.developer.huaweicloud.com/apiexplorer/doc?product&#x3D;IAM&amp;api&#x3D;ListCustomPolicies)。
@@ -3891,7 +3891,7 @@ impl ShowCustomPolicyRequest {
 /// Response of [`Client::show_custom_policy`](crate::Client::show_custom_policy).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowCustomPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -3901,7 +3901,7 @@ pub struct ShowCustomPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowCustomPolicyResponse,
+    pub body: crate::models::ShowCustomPolicyResponseBody,
 }
 
 #[cfg(feature = "roles")]
@@ -3915,7 +3915,7 @@ const DELETE_CUSTOM_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_custom_policy`](crate::Client::delete_custom_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCustomPolicyRequest {
     /// 待删除的自定义策略ID，获取方式请参见：[自定义策略ID](https://apiexplorer.developer.huaweicloud.com/apiexplorer/doc?product&#x3D;IAM&amp;api&#x3D;ListCustomPolicies)。
@@ -3945,7 +3945,7 @@ impl DeleteCustomPolicyRequest {
 /// Response of [`Client::delete_custom_policy`](crate::Client::delete_custom_policy).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteCustomPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -3955,7 +3955,7 @@ pub struct DeleteCustomPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DeleteCustomPolicyResponse,
+    pub body: crate::models::DeleteCustomPolicyResponseBody,
 }
 
 #[cfg(feature = "roles")]
@@ -3969,7 +3969,7 @@ const UPDATE_AGENCY_CUSTOM_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_agency_custom_policy`](crate::Client::update_agency_custom_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyCustomPolicyRequest {
     /// 待修改的自定义策略ID，获取方式请参见：[自定义策略ID](https://apiexplorer.developer.huaweicloud.com/apiexplorer/doc?product&#x3D;IAM&amp;api&#x3D;ListCustomPolicies)。
@@ -4017,7 +4017,7 @@ impl UpdateAgencyCustomPolicyRequest {
 /// Response of [`Client::update_agency_custom_policy`](crate::Client::update_agency_custom_policy).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAgencyCustomPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4027,7 +4027,7 @@ pub struct UpdateAgencyCustomPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateAgencyCustomPolicyResponse,
+    pub body: crate::models::UpdateAgencyCustomPolicyResponseBody,
 }
 
 #[cfg(feature = "api-acl-policy")]
@@ -4041,7 +4041,7 @@ const SHOW_DOMAIN_API_ACL_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domain_api_acl_policy`](crate::Client::show_domain_api_acl_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainApiAclPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4071,7 +4071,7 @@ impl ShowDomainApiAclPolicyRequest {
 /// Response of [`Client::show_domain_api_acl_policy`](crate::Client::show_domain_api_acl_policy).
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainApiAclPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4081,7 +4081,7 @@ pub struct ShowDomainApiAclPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainApiAclPolicyResponse,
+    pub body: crate::models::ShowDomainApiAclPolicyResponseBody,
 }
 
 #[cfg(feature = "api-acl-policy")]
@@ -4095,7 +4095,7 @@ const UPDATE_DOMAIN_API_ACL_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_domain_api_acl_policy`](crate::Client::update_domain_api_acl_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainApiAclPolicyRequest {
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4143,7 +4143,7 @@ impl UpdateDomainApiAclPolicyRequest {
 /// Response of [`Client::update_domain_api_acl_policy`](crate::Client::update_domain_api_acl_policy).
 #[cfg(feature = "api-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainApiAclPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4153,7 +4153,7 @@ pub struct UpdateDomainApiAclPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateDomainApiAclPolicyResponse,
+    pub body: crate::models::UpdateDomainApiAclPolicyResponseBody,
 }
 
 #[cfg(feature = "console-acl-policy")]
@@ -4167,7 +4167,7 @@ const SHOW_DOMAIN_CONSOLE_ACL_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domain_console_acl_policy`](crate::Client::show_domain_console_acl_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainConsoleAclPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4197,7 +4197,7 @@ impl ShowDomainConsoleAclPolicyRequest {
 /// Response of [`Client::show_domain_console_acl_policy`](crate::Client::show_domain_console_acl_policy).
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainConsoleAclPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4207,7 +4207,7 @@ pub struct ShowDomainConsoleAclPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainConsoleAclPolicyResponse,
+    pub body: crate::models::ShowDomainConsoleAclPolicyResponseBody,
 }
 
 #[cfg(feature = "console-acl-policy")]
@@ -4221,7 +4221,7 @@ const UPDATE_DOMAIN_CONSOLE_ACL_POLICY_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::update_domain_console_acl_policy`](crate::Client::update_domain_console_acl_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainConsoleAclPolicyRequest {
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4269,7 +4269,7 @@ impl UpdateDomainConsoleAclPolicyRequest {
 /// Response of [`Client::update_domain_console_acl_policy`](crate::Client::update_domain_console_acl_policy).
 #[cfg(feature = "console-acl-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainConsoleAclPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4279,7 +4279,7 @@ pub struct UpdateDomainConsoleAclPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateDomainConsoleAclPolicyResponse,
+    pub body: crate::models::UpdateDomainConsoleAclPolicyResponseBody,
 }
 
 #[cfg(feature = "login-policy")]
@@ -4293,7 +4293,7 @@ const SHOW_DOMAIN_LOGIN_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domain_login_policy`](crate::Client::show_domain_login_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainLoginPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4323,7 +4323,7 @@ impl ShowDomainLoginPolicyRequest {
 /// Response of [`Client::show_domain_login_policy`](crate::Client::show_domain_login_policy).
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainLoginPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4333,7 +4333,7 @@ pub struct ShowDomainLoginPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainLoginPolicyResponse,
+    pub body: crate::models::ShowDomainLoginPolicyResponseBody,
 }
 
 #[cfg(feature = "login-policy")]
@@ -4347,7 +4347,7 @@ const UPDATE_DOMAIN_LOGIN_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_domain_login_policy`](crate::Client::update_domain_login_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainLoginPolicyRequest {
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4395,7 +4395,7 @@ impl UpdateDomainLoginPolicyRequest {
 /// Response of [`Client::update_domain_login_policy`](crate::Client::update_domain_login_policy).
 #[cfg(feature = "login-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainLoginPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4405,7 +4405,7 @@ pub struct UpdateDomainLoginPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateDomainLoginPolicyResponse,
+    pub body: crate::models::UpdateDomainLoginPolicyResponseBody,
 }
 
 #[cfg(feature = "password-policy")]
@@ -4419,7 +4419,7 @@ const SHOW_DOMAIN_PASSWORD_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domain_password_policy`](crate::Client::show_domain_password_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainPasswordPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4449,7 +4449,7 @@ impl ShowDomainPasswordPolicyRequest {
 /// Response of [`Client::show_domain_password_policy`](crate::Client::show_domain_password_policy).
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainPasswordPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4459,7 +4459,7 @@ pub struct ShowDomainPasswordPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainPasswordPolicyResponse,
+    pub body: crate::models::ShowDomainPasswordPolicyResponseBody,
 }
 
 #[cfg(feature = "password-policy")]
@@ -4473,7 +4473,7 @@ const UPDATE_DOMAIN_PASSWORD_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_domain_password_policy`](crate::Client::update_domain_password_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainPasswordPolicyRequest {
     /// 账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4521,7 +4521,7 @@ impl UpdateDomainPasswordPolicyRequest {
 /// Response of [`Client::update_domain_password_policy`](crate::Client::update_domain_password_policy).
 #[cfg(feature = "password-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainPasswordPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4531,7 +4531,7 @@ pub struct UpdateDomainPasswordPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateDomainPasswordPolicyResponse,
+    pub body: crate::models::UpdateDomainPasswordPolicyResponseBody,
 }
 
 #[cfg(feature = "protect-policy")]
@@ -4545,7 +4545,7 @@ const SHOW_DOMAIN_PROTECT_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_domain_protect_policy`](crate::Client::show_domain_protect_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainProtectPolicyRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4575,7 +4575,7 @@ impl ShowDomainProtectPolicyRequest {
 /// Response of [`Client::show_domain_protect_policy`](crate::Client::show_domain_protect_policy).
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowDomainProtectPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4585,7 +4585,7 @@ pub struct ShowDomainProtectPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowDomainProtectPolicyResponse,
+    pub body: crate::models::ShowDomainProtectPolicyResponseBody,
 }
 
 #[cfg(feature = "protect-policy")]
@@ -4599,7 +4599,7 @@ const UPDATE_DOMAIN_PROTECT_POLICY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_domain_protect_policy`](crate::Client::update_domain_protect_policy): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainProtectPolicyRequest {
     /// 待修改的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4647,7 +4647,7 @@ impl UpdateDomainProtectPolicyRequest {
 /// Response of [`Client::update_domain_protect_policy`](crate::Client::update_domain_protect_policy).
 #[cfg(feature = "protect-policy")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainProtectPolicyResponse {
     /// The HTTP status code the server answered with.
@@ -4657,7 +4657,7 @@ pub struct UpdateDomainProtectPolicyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateDomainProtectPolicyResponse,
+    pub body: crate::models::UpdateDomainProtectPolicyResponseBody,
 }
 
 #[cfg(feature = "login-protects")]
@@ -4671,7 +4671,7 @@ const LIST_USER_LOGIN_PROTECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_user_login_protects`](crate::Client::list_user_login_protects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "login-protects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUserLoginProtectsRequest {}
 #[cfg(feature = "login-protects")]
@@ -4685,7 +4685,7 @@ impl ListUserLoginProtectsRequest {
 /// Response of [`Client::list_user_login_protects`](crate::Client::list_user_login_protects).
 #[cfg(feature = "login-protects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListUserLoginProtectsResponse {
     /// The HTTP status code the server answered with.
@@ -4695,7 +4695,7 @@ pub struct ListUserLoginProtectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListUserLoginProtectsResponse,
+    pub body: crate::models::ListUserLoginProtectsResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -4709,7 +4709,7 @@ const CREATE_USER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_user`](crate::Client::create_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUserRequest {
     /// The request body.
@@ -4743,7 +4743,7 @@ impl CreateUserRequest {
 /// Response of [`Client::create_user`](crate::Client::create_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateUserResponse {
     /// The HTTP status code the server answered with.
@@ -4753,7 +4753,7 @@ pub struct CreateUserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateUserResponse,
+    pub body: crate::models::CreateUserResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -4767,7 +4767,7 @@ const SHOW_USER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_user`](crate::Client::show_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserRequest {
     /// 待查询的IAM用户ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4797,7 +4797,7 @@ impl ShowUserRequest {
 /// Response of [`Client::show_user`](crate::Client::show_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserResponse {
     /// The HTTP status code the server answered with.
@@ -4807,7 +4807,7 @@ pub struct ShowUserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowUserResponse,
+    pub body: crate::models::ShowUserResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -4821,7 +4821,7 @@ const UPDATE_USER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_user`](crate::Client::update_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserRequest {
     /// 待修改信息的IAM用户ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4869,7 +4869,7 @@ impl UpdateUserRequest {
 /// Response of [`Client::update_user`](crate::Client::update_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserResponse {
     /// The HTTP status code the server answered with.
@@ -4879,7 +4879,7 @@ pub struct UpdateUserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateUserResponse,
+    pub body: crate::models::UpdateUserResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -4893,7 +4893,7 @@ const UPDATE_USER_INFORMATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_user_information`](crate::Client::update_user_information): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserInformationRequest {
     /// 待修改信息的IAM用户ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4941,7 +4941,7 @@ impl UpdateUserInformationRequest {
 /// Response of [`Client::update_user_information`](crate::Client::update_user_information).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateUserInformationResponse {
     /// The HTTP status code the server answered with.
@@ -4963,7 +4963,7 @@ const SHOW_USER_LOGIN_PROTECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_user_login_protect`](crate::Client::show_user_login_protect): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserLoginProtectRequest {
     /// 待查询的IAM用户ID，获取方式请参见：[获取用户ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -4993,7 +4993,7 @@ impl ShowUserLoginProtectRequest {
 /// Response of [`Client::show_user_login_protect`](crate::Client::show_user_login_protect).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowUserLoginProtectResponse {
     /// The HTTP status code the server answered with.
@@ -5003,7 +5003,7 @@ pub struct ShowUserLoginProtectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowUserLoginProtectResponse,
+    pub body: crate::models::ShowUserLoginProtectResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -5017,7 +5017,7 @@ const UPDATE_LOGIN_PROTECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_login_protect`](crate::Client::update_login_protect): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoginProtectRequest {
     /// 待修改登录保护状态信息的IAM用户ID。
@@ -5065,7 +5065,7 @@ impl UpdateLoginProtectRequest {
 /// Response of [`Client::update_login_protect`](crate::Client::update_login_protect).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateLoginProtectResponse {
     /// The HTTP status code the server answered with.
@@ -5075,7 +5075,7 @@ pub struct UpdateLoginProtectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateLoginProtectResponse,
+    pub body: crate::models::UpdateLoginProtectResponseBody,
 }
 
 #[cfg(feature = "domains")]
@@ -5089,7 +5089,7 @@ const KEYSTONE_LIST_FEDERATION_DOMAINS_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::keystone_list_federation_domains`](crate::Client::keystone_list_federation_domains): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListFederationDomainsRequest {}
 #[cfg(feature = "domains")]
@@ -5103,7 +5103,7 @@ impl KeystoneListFederationDomainsRequest {
 /// Response of [`Client::keystone_list_federation_domains`](crate::Client::keystone_list_federation_domains).
 #[cfg(feature = "domains")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListFederationDomainsResponse {
     /// The HTTP status code the server answered with.
@@ -5113,7 +5113,7 @@ pub struct KeystoneListFederationDomainsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListFederationDomainsResponse,
+    pub body: crate::models::KeystoneListFederationDomainsResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -5127,7 +5127,7 @@ const KEYSTONE_LIST_IDENTITY_PROVIDERS_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::keystone_list_identity_providers`](crate::Client::keystone_list_identity_providers): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListIdentityProvidersRequest {}
 #[cfg(feature = "identity-providers")]
@@ -5141,7 +5141,7 @@ impl KeystoneListIdentityProvidersRequest {
 /// Response of [`Client::keystone_list_identity_providers`](crate::Client::keystone_list_identity_providers).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListIdentityProvidersResponse {
     /// The HTTP status code the server answered with.
@@ -5151,7 +5151,7 @@ pub struct KeystoneListIdentityProvidersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListIdentityProvidersResponse,
+    pub body: crate::models::KeystoneListIdentityProvidersResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -5165,7 +5165,7 @@ const KEYSTONE_LIST_PROTOCOLS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_protocols`](crate::Client::keystone_list_protocols): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProtocolsRequest {
     /// 身份提供商ID。
@@ -5195,7 +5195,7 @@ impl KeystoneListProtocolsRequest {
 /// Response of [`Client::keystone_list_protocols`](crate::Client::keystone_list_protocols).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProtocolsResponse {
     /// The HTTP status code the server answered with.
@@ -5205,7 +5205,7 @@ pub struct KeystoneListProtocolsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListProtocolsResponse,
+    pub body: crate::models::KeystoneListProtocolsResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -5219,7 +5219,7 @@ const KEYSTONE_SHOW_PROTOCOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_protocol`](crate::Client::keystone_show_protocol): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowProtocolRequest {
     /// 身份提供商ID。
@@ -5263,7 +5263,7 @@ impl KeystoneShowProtocolRequest {
 /// Response of [`Client::keystone_show_protocol`](crate::Client::keystone_show_protocol).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowProtocolResponse {
     /// The HTTP status code the server answered with.
@@ -5273,7 +5273,7 @@ pub struct KeystoneShowProtocolResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowProtocolResponse,
+    pub body: crate::models::KeystoneShowProtocolResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -5287,7 +5287,7 @@ const KEYSTONE_CREATE_PROTOCOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_create_protocol`](crate::Client::keystone_create_protocol): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProtocolRequest {
     /// 身份提供商ID。
@@ -5349,7 +5349,7 @@ impl KeystoneCreateProtocolRequest {
 /// Response of [`Client::keystone_create_protocol`](crate::Client::keystone_create_protocol).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProtocolResponse {
     /// The HTTP status code the server answered with.
@@ -5359,7 +5359,7 @@ pub struct KeystoneCreateProtocolResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateProtocolResponse,
+    pub body: crate::models::KeystoneCreateProtocolResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -5373,7 +5373,7 @@ const KEYSTONE_DELETE_PROTOCOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_delete_protocol`](crate::Client::keystone_delete_protocol): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteProtocolRequest {
     /// 身份提供商ID。
@@ -5417,7 +5417,7 @@ impl KeystoneDeleteProtocolRequest {
 /// Response of [`Client::keystone_delete_protocol`](crate::Client::keystone_delete_protocol).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteProtocolResponse {
     /// The HTTP status code the server answered with.
@@ -5439,7 +5439,7 @@ const KEYSTONE_UPDATE_PROTOCOL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_update_protocol`](crate::Client::keystone_update_protocol): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProtocolRequest {
     /// 身份提供商ID。
@@ -5501,7 +5501,7 @@ impl KeystoneUpdateProtocolRequest {
 /// Response of [`Client::keystone_update_protocol`](crate::Client::keystone_update_protocol).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProtocolResponse {
     /// The HTTP status code the server answered with.
@@ -5511,7 +5511,7 @@ pub struct KeystoneUpdateProtocolResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneUpdateProtocolResponse,
+    pub body: crate::models::KeystoneUpdateProtocolResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -5525,7 +5525,7 @@ const KEYSTONE_SHOW_IDENTITY_PROVIDER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_identity_provider`](crate::Client::keystone_show_identity_provider): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowIdentityProviderRequest {
     /// 待查询的身份提供商ID。
@@ -5555,7 +5555,7 @@ impl KeystoneShowIdentityProviderRequest {
 /// Response of [`Client::keystone_show_identity_provider`](crate::Client::keystone_show_identity_provider).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowIdentityProviderResponse {
     /// The HTTP status code the server answered with.
@@ -5565,7 +5565,7 @@ pub struct KeystoneShowIdentityProviderResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowIdentityProviderResponse,
+    pub body: crate::models::KeystoneShowIdentityProviderResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -5579,7 +5579,7 @@ const KEYSTONE_CREATE_IDENTITY_PROVIDER_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::keystone_create_identity_provider`](crate::Client::keystone_create_identity_provider): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateIdentityProviderRequest {
     /// 待注册的身份提供商ID。
@@ -5627,7 +5627,7 @@ impl KeystoneCreateIdentityProviderRequest {
 /// Response of [`Client::keystone_create_identity_provider`](crate::Client::keystone_create_identity_provider).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateIdentityProviderResponse {
     /// The HTTP status code the server answered with.
@@ -5637,7 +5637,7 @@ pub struct KeystoneCreateIdentityProviderResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateIdentityProviderResponse,
+    pub body: crate::models::KeystoneCreateIdentityProviderResponseBody,
 }
 
 #[cfg(feature = "identity-providers")]
@@ -5651,7 +5651,7 @@ const KEYSTONE_DELETE_IDENTITY_PROVIDER_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::keystone_delete_identity_provider`](crate::Client::keystone_delete_identity_provider): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteIdentityProviderRequest {
     /// 待删除的身份提供商ID。
@@ -5681,7 +5681,7 @@ impl KeystoneDeleteIdentityProviderRequest {
 /// Response of [`Client::keystone_delete_identity_provider`](crate::Client::keystone_delete_identity_provider).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteIdentityProviderResponse {
     /// The HTTP status code the server answered with.
@@ -5703,7 +5703,7 @@ const KEYSTONE_UPDATE_IDENTITY_PROVIDER_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::keystone_update_identity_provider`](crate::Client::keystone_update_identity_provider): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateIdentityProviderRequest {
     /// 待更新的身份提供商ID。
@@ -5751,7 +5751,7 @@ impl KeystoneUpdateIdentityProviderRequest {
 /// Response of [`Client::keystone_update_identity_provider`](crate::Client::keystone_update_identity_provider).
 #[cfg(feature = "identity-providers")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateIdentityProviderResponse {
     /// The HTTP status code the server answered with.
@@ -5761,7 +5761,7 @@ pub struct KeystoneUpdateIdentityProviderResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneUpdateIdentityProviderResponse,
+    pub body: crate::models::KeystoneUpdateIdentityProviderResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -5775,7 +5775,7 @@ const KEYSTONE_LIST_MAPPINGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_mappings`](crate::Client::keystone_list_mappings): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListMappingsRequest {}
 #[cfg(feature = "mappings")]
@@ -5789,7 +5789,7 @@ impl KeystoneListMappingsRequest {
 /// Response of [`Client::keystone_list_mappings`](crate::Client::keystone_list_mappings).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListMappingsResponse {
     /// The HTTP status code the server answered with.
@@ -5799,7 +5799,7 @@ pub struct KeystoneListMappingsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListMappingsResponse,
+    pub body: crate::models::KeystoneListMappingsResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -5813,7 +5813,7 @@ const KEYSTONE_SHOW_MAPPING_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_mapping`](crate::Client::keystone_show_mapping): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowMappingRequest {
     /// 待查询的映射ID。
@@ -5843,7 +5843,7 @@ impl KeystoneShowMappingRequest {
 /// Response of [`Client::keystone_show_mapping`](crate::Client::keystone_show_mapping).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowMappingResponse {
     /// The HTTP status code the server answered with.
@@ -5853,7 +5853,7 @@ pub struct KeystoneShowMappingResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowMappingResponse,
+    pub body: crate::models::KeystoneShowMappingResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -5867,7 +5867,7 @@ const KEYSTONE_CREATE_MAPPING_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_create_mapping`](crate::Client::keystone_create_mapping): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateMappingRequest {
     /// 待注册的映射ID。
@@ -5915,7 +5915,7 @@ impl KeystoneCreateMappingRequest {
 /// Response of [`Client::keystone_create_mapping`](crate::Client::keystone_create_mapping).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateMappingResponse {
     /// The HTTP status code the server answered with.
@@ -5925,7 +5925,7 @@ pub struct KeystoneCreateMappingResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateMappingResponse,
+    pub body: crate::models::KeystoneCreateMappingResponseBody,
 }
 
 #[cfg(feature = "mappings")]
@@ -5939,7 +5939,7 @@ const KEYSTONE_DELETE_MAPPING_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_delete_mapping`](crate::Client::keystone_delete_mapping): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteMappingRequest {
     /// 待删除的映射ID。
@@ -5969,7 +5969,7 @@ impl KeystoneDeleteMappingRequest {
 /// Response of [`Client::keystone_delete_mapping`](crate::Client::keystone_delete_mapping).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteMappingResponse {
     /// The HTTP status code the server answered with.
@@ -5991,7 +5991,7 @@ const KEYSTONE_UPDATE_MAPPING_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_update_mapping`](crate::Client::keystone_update_mapping): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateMappingRequest {
     /// 待更新的映射ID。
@@ -6039,7 +6039,7 @@ impl KeystoneUpdateMappingRequest {
 /// Response of [`Client::keystone_update_mapping`](crate::Client::keystone_update_mapping).
 #[cfg(feature = "mappings")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateMappingResponse {
     /// The HTTP status code the server answered with.
@@ -6049,7 +6049,7 @@ pub struct KeystoneUpdateMappingResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneUpdateMappingResponse,
+    pub body: crate::models::KeystoneUpdateMappingResponseBody,
 }
 
 #[cfg(feature = "projects")]
@@ -6063,7 +6063,7 @@ const KEYSTONE_LIST_FEDERATION_PROJECTS_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::keystone_list_federation_projects`](crate::Client::keystone_list_federation_projects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListFederationProjectsRequest {}
 #[cfg(feature = "projects")]
@@ -6077,7 +6077,7 @@ impl KeystoneListFederationProjectsRequest {
 /// Response of [`Client::keystone_list_federation_projects`](crate::Client::keystone_list_federation_projects).
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListFederationProjectsResponse {
     /// The HTTP status code the server answered with.
@@ -6087,7 +6087,7 @@ pub struct KeystoneListFederationProjectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListFederationProjectsResponse,
+    pub body: crate::models::KeystoneListFederationProjectsResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -6101,7 +6101,7 @@ const KEYSTONE_LIST_ALL_PROJECT_PERMISSIONS_FOR_GROUP_OPERATION: rt::Operation =
 /// Request of [`Client::keystone_list_all_project_permissions_for_group`](crate::Client::keystone_list_all_project_permissions_for_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListAllProjectPermissionsForGroupRequest {
     /// 租户ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6145,7 +6145,7 @@ impl KeystoneListAllProjectPermissionsForGroupRequest {
 /// Response of [`Client::keystone_list_all_project_permissions_for_group`](crate::Client::keystone_list_all_project_permissions_for_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListAllProjectPermissionsForGroupResponse {
     /// The HTTP status code the server answered with.
@@ -6155,7 +6155,7 @@ pub struct KeystoneListAllProjectPermissionsForGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListAllProjectPermissionsForGroupResponse,
+    pub body: crate::models::KeystoneListAllProjectPermissionsForGroupResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -6169,7 +6169,7 @@ const UPDATE_DOMAIN_GROUP_INHERIT_ROLE_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::update_domain_group_inherit_role`](crate::Client::update_domain_group_inherit_role): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainGroupInheritRoleRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6227,7 +6227,7 @@ impl UpdateDomainGroupInheritRoleRequest {
 /// Response of [`Client::update_domain_group_inherit_role`](crate::Client::update_domain_group_inherit_role).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateDomainGroupInheritRoleResponse {
     /// The HTTP status code the server answered with.
@@ -6249,7 +6249,7 @@ const DELETE_DOMAIN_GROUP_INHERITED_ROLE_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::delete_domain_group_inherited_role`](crate::Client::delete_domain_group_inherited_role): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDomainGroupInheritedRoleRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6307,7 +6307,7 @@ impl DeleteDomainGroupInheritedRoleRequest {
 /// Response of [`Client::delete_domain_group_inherited_role`](crate::Client::delete_domain_group_inherited_role).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteDomainGroupInheritedRoleResponse {
     /// The HTTP status code the server answered with.
@@ -6329,7 +6329,7 @@ const KEYSTONE_CHECKROLE_FOR_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_checkrole_for_group`](crate::Client::keystone_checkrole_for_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCheckroleForGroupRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6387,7 +6387,7 @@ impl KeystoneCheckroleForGroupRequest {
 /// Response of [`Client::keystone_checkrole_for_group`](crate::Client::keystone_checkrole_for_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCheckroleForGroupResponse {
     /// The HTTP status code the server answered with.
@@ -6409,7 +6409,7 @@ const KEYSTONE_SHOW_CATALOG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_catalog`](crate::Client::keystone_show_catalog): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowCatalogRequest {}
 #[cfg(feature = "auth")]
@@ -6423,7 +6423,7 @@ impl KeystoneShowCatalogRequest {
 /// Response of [`Client::keystone_show_catalog`](crate::Client::keystone_show_catalog).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowCatalogResponse {
     /// The HTTP status code the server answered with.
@@ -6433,7 +6433,7 @@ pub struct KeystoneShowCatalogResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowCatalogResponse,
+    pub body: crate::models::KeystoneShowCatalogResponseBody,
 }
 
 #[cfg(feature = "auth")]
@@ -6447,7 +6447,7 @@ const KEYSTONE_LIST_AUTH_DOMAINS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_auth_domains`](crate::Client::keystone_list_auth_domains): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListAuthDomainsRequest {}
 #[cfg(feature = "auth")]
@@ -6461,7 +6461,7 @@ impl KeystoneListAuthDomainsRequest {
 /// Response of [`Client::keystone_list_auth_domains`](crate::Client::keystone_list_auth_domains).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListAuthDomainsResponse {
     /// The HTTP status code the server answered with.
@@ -6471,7 +6471,7 @@ pub struct KeystoneListAuthDomainsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListAuthDomainsResponse,
+    pub body: crate::models::KeystoneListAuthDomainsResponseBody,
 }
 
 #[cfg(feature = "auth")]
@@ -6485,7 +6485,7 @@ const KEYSTONE_LIST_AUTH_PROJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_auth_projects`](crate::Client::keystone_list_auth_projects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListAuthProjectsRequest {}
 #[cfg(feature = "auth")]
@@ -6499,7 +6499,7 @@ impl KeystoneListAuthProjectsRequest {
 /// Response of [`Client::keystone_list_auth_projects`](crate::Client::keystone_list_auth_projects).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListAuthProjectsResponse {
     /// The HTTP status code the server answered with.
@@ -6509,7 +6509,7 @@ pub struct KeystoneListAuthProjectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListAuthProjectsResponse,
+    pub body: crate::models::KeystoneListAuthProjectsResponseBody,
 }
 
 #[cfg(feature = "auth")]
@@ -6523,7 +6523,7 @@ const KEYSTONE_VALIDATE_TOKEN_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_validate_token`](crate::Client::keystone_validate_token): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneValidateTokenRequest {
     /// 如果设置该参数，返回的响应体中将不显示catalog信息。任何非空字符串都将解释为true，并使该字段生效。
@@ -6565,7 +6565,7 @@ impl KeystoneValidateTokenRequest {
 /// Response of [`Client::keystone_validate_token`](crate::Client::keystone_validate_token).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneValidateTokenResponse {
     /// The HTTP status code the server answered with.
@@ -6575,7 +6575,7 @@ pub struct KeystoneValidateTokenResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneValidateTokenResponse,
+    pub body: crate::models::KeystoneValidateTokenResponseBody,
     /// The `X-Subject-Token` response header.
     ///
     /// From the `X-Subject-Token` response header, when the server sent it.
@@ -6593,7 +6593,7 @@ const KEYSTONE_CREATE_SCOPED_TOKEN_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_create_scoped_token`](crate::Client::keystone_create_scoped_token): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateScopedTokenRequest {
     /// The request body.
@@ -6627,7 +6627,7 @@ impl KeystoneCreateScopedTokenRequest {
 /// Response of [`Client::keystone_create_scoped_token`](crate::Client::keystone_create_scoped_token).
 #[cfg(feature = "auth")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateScopedTokenResponse {
     /// The HTTP status code the server answered with.
@@ -6637,7 +6637,7 @@ pub struct KeystoneCreateScopedTokenResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateScopedTokenResponse,
+    pub body: crate::models::KeystoneCreateScopedTokenResponseBody,
     /// The `X-Subject-Token` response header.
     ///
     /// From the `X-Subject-Token` response header, when the server sent it.
@@ -6655,7 +6655,7 @@ const KEYSTONE_SHOW_SECURITY_COMPLIANCE_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::keystone_show_security_compliance`](crate::Client::keystone_show_security_compliance): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowSecurityComplianceRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6685,7 +6685,7 @@ impl KeystoneShowSecurityComplianceRequest {
 /// Response of [`Client::keystone_show_security_compliance`](crate::Client::keystone_show_security_compliance).
 #[cfg(feature = "config")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowSecurityComplianceResponse {
     /// The HTTP status code the server answered with.
@@ -6695,7 +6695,7 @@ pub struct KeystoneShowSecurityComplianceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowSecurityComplianceResponse,
+    pub body: crate::models::KeystoneShowSecurityComplianceResponseBody,
 }
 
 #[cfg(feature = "config")]
@@ -6709,7 +6709,7 @@ const KEYSTONE_SHOW_SECURITY_COMPLIANCE_BY_OPTION_OPERATION: rt::Operation = rt:
 /// Request of [`Client::keystone_show_security_compliance_by_option`](crate::Client::keystone_show_security_compliance_by_option): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "config")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowSecurityComplianceByOptionRequest {
     /// 待查询的账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6753,7 +6753,7 @@ impl KeystoneShowSecurityComplianceByOptionRequest {
 /// Response of [`Client::keystone_show_security_compliance_by_option`](crate::Client::keystone_show_security_compliance_by_option).
 #[cfg(feature = "config")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowSecurityComplianceByOptionResponse {
     /// The HTTP status code the server answered with.
@@ -6763,7 +6763,7 @@ pub struct KeystoneShowSecurityComplianceByOptionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowSecurityComplianceByOptionResponse,
+    pub body: crate::models::KeystoneShowSecurityComplianceByOptionResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -6777,7 +6777,7 @@ const KEYSTONE_LIST_DOMAIN_PERMISSIONS_FOR_GROUP_OPERATION: rt::Operation = rt::
 /// Request of [`Client::keystone_list_domain_permissions_for_group`](crate::Client::keystone_list_domain_permissions_for_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListDomainPermissionsForGroupRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6821,7 +6821,7 @@ impl KeystoneListDomainPermissionsForGroupRequest {
 /// Response of [`Client::keystone_list_domain_permissions_for_group`](crate::Client::keystone_list_domain_permissions_for_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListDomainPermissionsForGroupResponse {
     /// The HTTP status code the server answered with.
@@ -6831,7 +6831,7 @@ pub struct KeystoneListDomainPermissionsForGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListDomainPermissionsForGroupResponse,
+    pub body: crate::models::KeystoneListDomainPermissionsForGroupResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -6845,7 +6845,7 @@ const KEYSTONE_ASSOCIATE_GROUP_WITH_DOMAIN_PERMISSION_OPERATION: rt::Operation =
 /// Request of [`Client::keystone_associate_group_with_domain_permission`](crate::Client::keystone_associate_group_with_domain_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneAssociateGroupWithDomainPermissionRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6903,7 +6903,7 @@ impl KeystoneAssociateGroupWithDomainPermissionRequest {
 /// Response of [`Client::keystone_associate_group_with_domain_permission`](crate::Client::keystone_associate_group_with_domain_permission).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneAssociateGroupWithDomainPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -6925,7 +6925,7 @@ const KEYSTONE_REMOVE_DOMAIN_PERMISSION_FROM_GROUP_OPERATION: rt::Operation = rt
 /// Request of [`Client::keystone_remove_domain_permission_from_group`](crate::Client::keystone_remove_domain_permission_from_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneRemoveDomainPermissionFromGroupRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -6983,7 +6983,7 @@ impl KeystoneRemoveDomainPermissionFromGroupRequest {
 /// Response of [`Client::keystone_remove_domain_permission_from_group`](crate::Client::keystone_remove_domain_permission_from_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneRemoveDomainPermissionFromGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7005,7 +7005,7 @@ const KEYSTONE_CHECK_DOMAIN_PERMISSION_FOR_GROUP_OPERATION: rt::Operation = rt::
 /// Request of [`Client::keystone_check_domain_permission_for_group`](crate::Client::keystone_check_domain_permission_for_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCheckDomainPermissionForGroupRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7063,7 +7063,7 @@ impl KeystoneCheckDomainPermissionForGroupRequest {
 /// Response of [`Client::keystone_check_domain_permission_for_group`](crate::Client::keystone_check_domain_permission_for_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCheckDomainPermissionForGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7085,7 +7085,7 @@ const KEYSTONE_LIST_ENDPOINTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_endpoints`](crate::Client::keystone_list_endpoints): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListEndpointsRequest {
     /// 终端节点平面。可能取值为：public、internal或admin。public： 用户可在公共网络接口上看到。internal：用户可在内部网络接口上看到。admin：管理员可以在安全的网络接口上看到。
@@ -7125,7 +7125,7 @@ impl KeystoneListEndpointsRequest {
 /// Response of [`Client::keystone_list_endpoints`](crate::Client::keystone_list_endpoints).
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListEndpointsResponse {
     /// The HTTP status code the server answered with.
@@ -7135,7 +7135,7 @@ pub struct KeystoneListEndpointsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListEndpointsResponse,
+    pub body: crate::models::KeystoneListEndpointsResponseBody,
 }
 
 #[cfg(feature = "endpoints")]
@@ -7149,7 +7149,7 @@ const KEYSTONE_SHOW_ENDPOINT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_endpoint`](crate::Client::keystone_show_endpoint): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowEndpointRequest {
     /// 待查询的终端节点ID。
@@ -7179,7 +7179,7 @@ impl KeystoneShowEndpointRequest {
 /// Response of [`Client::keystone_show_endpoint`](crate::Client::keystone_show_endpoint).
 #[cfg(feature = "endpoints")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowEndpointResponse {
     /// The HTTP status code the server answered with.
@@ -7189,7 +7189,7 @@ pub struct KeystoneShowEndpointResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowEndpointResponse,
+    pub body: crate::models::KeystoneShowEndpointResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -7203,7 +7203,7 @@ const KEYSTONE_LIST_GROUPS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_groups`](crate::Client::keystone_list_groups): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListGroupsRequest {
     /// 用户组所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7243,7 +7243,7 @@ impl KeystoneListGroupsRequest {
 /// Response of [`Client::keystone_list_groups`](crate::Client::keystone_list_groups).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListGroupsResponse {
     /// The HTTP status code the server answered with.
@@ -7253,7 +7253,7 @@ pub struct KeystoneListGroupsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListGroupsResponse,
+    pub body: crate::models::KeystoneListGroupsResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -7267,7 +7267,7 @@ const KEYSTONE_CREATE_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_create_group`](crate::Client::keystone_create_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateGroupRequest {
     /// The request body.
@@ -7301,7 +7301,7 @@ impl KeystoneCreateGroupRequest {
 /// Response of [`Client::keystone_create_group`](crate::Client::keystone_create_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7311,7 +7311,7 @@ pub struct KeystoneCreateGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateGroupResponse,
+    pub body: crate::models::KeystoneCreateGroupResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -7325,7 +7325,7 @@ const KEYSTONE_SHOW_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_group`](crate::Client::keystone_show_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowGroupRequest {
     /// 待查询的用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7355,7 +7355,7 @@ impl KeystoneShowGroupRequest {
 /// Response of [`Client::keystone_show_group`](crate::Client::keystone_show_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7365,7 +7365,7 @@ pub struct KeystoneShowGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowGroupResponse,
+    pub body: crate::models::KeystoneShowGroupResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -7379,7 +7379,7 @@ const KEYSTONE_DELETE_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_delete_group`](crate::Client::keystone_delete_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteGroupRequest {
     /// 待删除的用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7409,7 +7409,7 @@ impl KeystoneDeleteGroupRequest {
 /// Response of [`Client::keystone_delete_group`](crate::Client::keystone_delete_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7431,7 +7431,7 @@ const KEYSTONE_UPDATE_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_update_group`](crate::Client::keystone_update_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateGroupRequest {
     /// 待更新的用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7479,7 +7479,7 @@ impl KeystoneUpdateGroupRequest {
 /// Response of [`Client::keystone_update_group`](crate::Client::keystone_update_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7489,7 +7489,7 @@ pub struct KeystoneUpdateGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneUpdateGroupResponse,
+    pub body: crate::models::KeystoneUpdateGroupResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -7503,7 +7503,7 @@ const KEYSTONE_LIST_USERS_FOR_GROUP_BY_ADMIN_OPERATION: rt::Operation = rt::Oper
 /// Request of [`Client::keystone_list_users_for_group_by_admin`](crate::Client::keystone_list_users_for_group_by_admin): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListUsersForGroupByAdminRequest {
     /// 待查询的用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7533,7 +7533,7 @@ impl KeystoneListUsersForGroupByAdminRequest {
 /// Response of [`Client::keystone_list_users_for_group_by_admin`](crate::Client::keystone_list_users_for_group_by_admin).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListUsersForGroupByAdminResponse {
     /// The HTTP status code the server answered with.
@@ -7543,7 +7543,7 @@ pub struct KeystoneListUsersForGroupByAdminResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListUsersForGroupByAdminResponse,
+    pub body: crate::models::KeystoneListUsersForGroupByAdminResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -7557,7 +7557,7 @@ const KEYSTONE_ADD_USER_TO_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_add_user_to_group`](crate::Client::keystone_add_user_to_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneAddUserToGroupRequest {
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7601,7 +7601,7 @@ impl KeystoneAddUserToGroupRequest {
 /// Response of [`Client::keystone_add_user_to_group`](crate::Client::keystone_add_user_to_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneAddUserToGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7623,7 +7623,7 @@ const KEYSTONE_REMOVE_USER_FROM_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_remove_user_from_group`](crate::Client::keystone_remove_user_from_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneRemoveUserFromGroupRequest {
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7667,7 +7667,7 @@ impl KeystoneRemoveUserFromGroupRequest {
 /// Response of [`Client::keystone_remove_user_from_group`](crate::Client::keystone_remove_user_from_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneRemoveUserFromGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7689,7 +7689,7 @@ const KEYSTONE_CHECK_USER_IN_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_check_user_in_group`](crate::Client::keystone_check_user_in_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCheckUserInGroupRequest {
     /// 用户组ID，获取方式请参见：[获取用户组ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7733,7 +7733,7 @@ impl KeystoneCheckUserInGroupRequest {
 /// Response of [`Client::keystone_check_user_in_group`](crate::Client::keystone_check_user_in_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCheckUserInGroupResponse {
     /// The HTTP status code the server answered with.
@@ -7755,7 +7755,7 @@ const KEYSTONE_LIST_PROJECTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_projects`](crate::Client::keystone_list_projects): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectsRequest {
     /// 项目所属账号ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7855,7 +7855,7 @@ impl KeystoneListProjectsRequest {
 /// Response of [`Client::keystone_list_projects`](crate::Client::keystone_list_projects).
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectsResponse {
     /// The HTTP status code the server answered with.
@@ -7865,7 +7865,7 @@ pub struct KeystoneListProjectsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListProjectsResponse,
+    pub body: crate::models::KeystoneListProjectsResponseBody,
 }
 
 #[cfg(feature = "projects")]
@@ -7879,7 +7879,7 @@ const KEYSTONE_CREATE_PROJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_create_project`](crate::Client::keystone_create_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProjectRequest {
     /// The request body.
@@ -7913,7 +7913,7 @@ impl KeystoneCreateProjectRequest {
 /// Response of [`Client::keystone_create_project`](crate::Client::keystone_create_project).
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateProjectResponse {
     /// The HTTP status code the server answered with.
@@ -7923,7 +7923,7 @@ pub struct KeystoneCreateProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateProjectResponse,
+    pub body: crate::models::KeystoneCreateProjectResponseBody,
 }
 
 #[cfg(feature = "projects")]
@@ -7937,7 +7937,7 @@ const KEYSTONE_SHOW_PROJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_project`](crate::Client::keystone_show_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowProjectRequest {
     /// 待查询的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -7967,7 +7967,7 @@ impl KeystoneShowProjectRequest {
 /// Response of [`Client::keystone_show_project`](crate::Client::keystone_show_project).
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowProjectResponse {
     /// The HTTP status code the server answered with.
@@ -7977,7 +7977,7 @@ pub struct KeystoneShowProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowProjectResponse,
+    pub body: crate::models::KeystoneShowProjectResponseBody,
 }
 
 #[cfg(feature = "projects")]
@@ -7991,7 +7991,7 @@ const KEYSTONE_UPDATE_PROJECT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_update_project`](crate::Client::keystone_update_project): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProjectRequest {
     /// 待修改的项目ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -8039,7 +8039,7 @@ impl KeystoneUpdateProjectRequest {
 /// Response of [`Client::keystone_update_project`](crate::Client::keystone_update_project).
 #[cfg(feature = "projects")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateProjectResponse {
     /// The HTTP status code the server answered with.
@@ -8049,7 +8049,7 @@ pub struct KeystoneUpdateProjectResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneUpdateProjectResponse,
+    pub body: crate::models::KeystoneUpdateProjectResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -8063,7 +8063,7 @@ const KEYSTONE_LIST_PROJECT_PERMISSIONS_FOR_GROUP_OPERATION: rt::Operation = rt:
 /// Request of [`Client::keystone_list_project_permissions_for_group`](crate::Client::keystone_list_project_permissions_for_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectPermissionsForGroupRequest {
     /// 项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -8107,7 +8107,7 @@ impl KeystoneListProjectPermissionsForGroupRequest {
 /// Response of [`Client::keystone_list_project_permissions_for_group`](crate::Client::keystone_list_project_permissions_for_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectPermissionsForGroupResponse {
     /// The HTTP status code the server answered with.
@@ -8117,7 +8117,7 @@ pub struct KeystoneListProjectPermissionsForGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListProjectPermissionsForGroupResponse,
+    pub body: crate::models::KeystoneListProjectPermissionsForGroupResponseBody,
 }
 
 #[cfg(feature = "groups")]
@@ -8131,7 +8131,7 @@ const KEYSTONE_ASSOCIATE_GROUP_WITH_PROJECT_PERMISSION_OPERATION: rt::Operation 
 /// Request of [`Client::keystone_associate_group_with_project_permission`](crate::Client::keystone_associate_group_with_project_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneAssociateGroupWithProjectPermissionRequest {
     /// 项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -8189,7 +8189,7 @@ impl KeystoneAssociateGroupWithProjectPermissionRequest {
 /// Response of [`Client::keystone_associate_group_with_project_permission`](crate::Client::keystone_associate_group_with_project_permission).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneAssociateGroupWithProjectPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -8211,7 +8211,7 @@ const KEYSTONE_REMOVE_PROJECT_PERMISSION_FROM_GROUP_OPERATION: rt::Operation = r
 /// Request of [`Client::keystone_remove_project_permission_from_group`](crate::Client::keystone_remove_project_permission_from_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneRemoveProjectPermissionFromGroupRequest {
     /// 项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -8269,7 +8269,7 @@ impl KeystoneRemoveProjectPermissionFromGroupRequest {
 /// Response of [`Client::keystone_remove_project_permission_from_group`](crate::Client::keystone_remove_project_permission_from_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneRemoveProjectPermissionFromGroupResponse {
     /// The HTTP status code the server answered with.
@@ -8291,7 +8291,7 @@ const KEYSTONE_CHECK_PROJECT_PERMISSION_FOR_GROUP_OPERATION: rt::Operation = rt:
 /// Request of [`Client::keystone_check_project_permission_for_group`](crate::Client::keystone_check_project_permission_for_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCheckProjectPermissionForGroupRequest {
     /// 项目ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -8349,7 +8349,7 @@ impl KeystoneCheckProjectPermissionForGroupRequest {
 /// Response of [`Client::keystone_check_project_permission_for_group`](crate::Client::keystone_check_project_permission_for_group).
 #[cfg(feature = "groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCheckProjectPermissionForGroupResponse {
     /// The HTTP status code the server answered with.
@@ -8371,7 +8371,7 @@ const KEYSTONE_LIST_REGIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_regions`](crate::Client::keystone_list_regions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListRegionsRequest {}
 #[cfg(feature = "regions")]
@@ -8385,7 +8385,7 @@ impl KeystoneListRegionsRequest {
 /// Response of [`Client::keystone_list_regions`](crate::Client::keystone_list_regions).
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListRegionsResponse {
     /// The HTTP status code the server answered with.
@@ -8395,7 +8395,7 @@ pub struct KeystoneListRegionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListRegionsResponse,
+    pub body: crate::models::KeystoneListRegionsResponseBody,
 }
 
 #[cfg(feature = "regions")]
@@ -8409,7 +8409,7 @@ const KEYSTONE_SHOW_REGION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_region`](crate::Client::keystone_show_region): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowRegionRequest {
     /// 待查询的区域ID。可以使用[查询区域列表](https://support.huaweicloud.com/api-iam/iam_05_0001.html)接口获取，控制台获取方法请参见：[获取区域ID](https://console.huaweicloud.com/iam/?agencyId&#x3D;d15f57bd355d4514bd9618bd648dd432®ion&#x3D;cn-east-2&amp;locale&#x3D;zh-cn#/iam/projects)
@@ -8439,7 +8439,7 @@ impl KeystoneShowRegionRequest {
 /// Response of [`Client::keystone_show_region`](crate::Client::keystone_show_region).
 #[cfg(feature = "regions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowRegionResponse {
     /// The HTTP status code the server answered with.
@@ -8449,7 +8449,7 @@ pub struct KeystoneShowRegionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowRegionResponse,
+    pub body: crate::models::KeystoneShowRegionResponseBody,
 }
 
 #[cfg(feature = "roles")]
@@ -8463,7 +8463,7 @@ const KEYSTONE_LIST_PERMISSIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_permissions`](crate::Client::keystone_list_permissions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListPermissionsRequest {
     /// 系统内部呈现的权限名称。如云目录服务CCS普通用户权限CCS User的name为ccs_user。 建议您传参display_name，不传name参数。
@@ -8575,7 +8575,7 @@ impl KeystoneListPermissionsRequest {
 /// Response of [`Client::keystone_list_permissions`](crate::Client::keystone_list_permissions).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListPermissionsResponse {
     /// The HTTP status code the server answered with.
@@ -8585,7 +8585,7 @@ pub struct KeystoneListPermissionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListPermissionsResponse,
+    pub body: crate::models::KeystoneListPermissionsResponseBody,
 }
 
 #[cfg(feature = "roles")]
@@ -8599,7 +8599,7 @@ const KEYSTONE_SHOW_PERMISSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_permission`](crate::Client::keystone_show_permission): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowPermissionRequest {
     /// 权限ID，获取方式请参见：[获取权限名、权限ID](https://support.huaweicloud.com/api-iam/iam_10_0001.html)。
@@ -8629,7 +8629,7 @@ impl KeystoneShowPermissionRequest {
 /// Response of [`Client::keystone_show_permission`](crate::Client::keystone_show_permission).
 #[cfg(feature = "roles")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowPermissionResponse {
     /// The HTTP status code the server answered with.
@@ -8639,7 +8639,7 @@ pub struct KeystoneShowPermissionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowPermissionResponse,
+    pub body: crate::models::KeystoneShowPermissionResponseBody,
 }
 
 #[cfg(feature = "services")]
@@ -8653,7 +8653,7 @@ const KEYSTONE_LIST_SERVICES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_services`](crate::Client::keystone_list_services): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "services")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListServicesRequest {
     /// 服务类型。
@@ -8681,7 +8681,7 @@ impl KeystoneListServicesRequest {
 /// Response of [`Client::keystone_list_services`](crate::Client::keystone_list_services).
 #[cfg(feature = "services")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListServicesResponse {
     /// The HTTP status code the server answered with.
@@ -8691,7 +8691,7 @@ pub struct KeystoneListServicesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListServicesResponse,
+    pub body: crate::models::KeystoneListServicesResponseBody,
 }
 
 #[cfg(feature = "services")]
@@ -8705,7 +8705,7 @@ const KEYSTONE_SHOW_SERVICE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_service`](crate::Client::keystone_show_service): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "services")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowServiceRequest {
     /// 待查询的服务ID。
@@ -8735,7 +8735,7 @@ impl KeystoneShowServiceRequest {
 /// Response of [`Client::keystone_show_service`](crate::Client::keystone_show_service).
 #[cfg(feature = "services")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowServiceResponse {
     /// The HTTP status code the server answered with.
@@ -8745,7 +8745,7 @@ pub struct KeystoneShowServiceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowServiceResponse,
+    pub body: crate::models::KeystoneShowServiceResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -8759,7 +8759,7 @@ const KEYSTONE_LIST_USERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_users`](crate::Client::keystone_list_users): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListUsersRequest {
     /// IAM用户所属账号ID，获取方式请参见：[获取账号ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -8823,7 +8823,7 @@ impl KeystoneListUsersRequest {
 /// Response of [`Client::keystone_list_users`](crate::Client::keystone_list_users).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListUsersResponse {
     /// The HTTP status code the server answered with.
@@ -8833,7 +8833,7 @@ pub struct KeystoneListUsersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListUsersResponse,
+    pub body: crate::models::KeystoneListUsersResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -8847,7 +8847,7 @@ const KEYSTONE_CREATE_USER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_create_user`](crate::Client::keystone_create_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserRequest {
     /// The request body.
@@ -8881,7 +8881,7 @@ impl KeystoneCreateUserRequest {
 /// Response of [`Client::keystone_create_user`](crate::Client::keystone_create_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneCreateUserResponse {
     /// The HTTP status code the server answered with.
@@ -8891,7 +8891,7 @@ pub struct KeystoneCreateUserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneCreateUserResponse,
+    pub body: crate::models::KeystoneCreateUserResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -8905,7 +8905,7 @@ const KEYSTONE_SHOW_USER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_show_user`](crate::Client::keystone_show_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowUserRequest {
     /// 待查询的IAM用户ID，获取方式请参见：[获取用户ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -8935,7 +8935,7 @@ impl KeystoneShowUserRequest {
 /// Response of [`Client::keystone_show_user`](crate::Client::keystone_show_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneShowUserResponse {
     /// The HTTP status code the server answered with.
@@ -8945,7 +8945,7 @@ pub struct KeystoneShowUserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneShowUserResponse,
+    pub body: crate::models::KeystoneShowUserResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -8959,7 +8959,7 @@ const KEYSTONE_DELETE_USER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_delete_user`](crate::Client::keystone_delete_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteUserRequest {
     /// 待删除的IAM用户ID，获取方式请参见：[获取用户ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -8989,7 +8989,7 @@ impl KeystoneDeleteUserRequest {
 /// Response of [`Client::keystone_delete_user`](crate::Client::keystone_delete_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneDeleteUserResponse {
     /// The HTTP status code the server answered with.
@@ -9011,7 +9011,7 @@ const KEYSTONE_UPDATE_USER_BY_ADMIN_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_update_user_by_admin`](crate::Client::keystone_update_user_by_admin): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserByAdminRequest {
     /// 待修改信息的IAM用户ID，获取方式请参见：[获取用户ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -9059,7 +9059,7 @@ impl KeystoneUpdateUserByAdminRequest {
 /// Response of [`Client::keystone_update_user_by_admin`](crate::Client::keystone_update_user_by_admin).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserByAdminResponse {
     /// The HTTP status code the server answered with.
@@ -9069,7 +9069,7 @@ pub struct KeystoneUpdateUserByAdminResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneUpdateUserByAdminResponse,
+    pub body: crate::models::KeystoneUpdateUserByAdminResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -9083,7 +9083,7 @@ const KEYSTONE_LIST_GROUPS_FOR_USER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_groups_for_user`](crate::Client::keystone_list_groups_for_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListGroupsForUserRequest {
     /// 待查询的IAM用户ID，获取方式请参见：[获取项目名称、项目ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -9113,7 +9113,7 @@ impl KeystoneListGroupsForUserRequest {
 /// Response of [`Client::keystone_list_groups_for_user`](crate::Client::keystone_list_groups_for_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListGroupsForUserResponse {
     /// The HTTP status code the server answered with.
@@ -9123,7 +9123,7 @@ pub struct KeystoneListGroupsForUserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListGroupsForUserResponse,
+    pub body: crate::models::KeystoneListGroupsForUserResponseBody,
 }
 
 #[cfg(feature = "users")]
@@ -9137,7 +9137,7 @@ const KEYSTONE_UPDATE_USER_PASSWORD_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_update_user_password`](crate::Client::keystone_update_user_password): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserPasswordRequest {
     /// 待修改密码的IAM用户ID，获取方式请参见：[获取用户ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -9185,7 +9185,7 @@ impl KeystoneUpdateUserPasswordRequest {
 /// Response of [`Client::keystone_update_user_password`](crate::Client::keystone_update_user_password).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneUpdateUserPasswordResponse {
     /// The HTTP status code the server answered with.
@@ -9207,7 +9207,7 @@ const KEYSTONE_LIST_PROJECTS_FOR_USER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::keystone_list_projects_for_user`](crate::Client::keystone_list_projects_for_user): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectsForUserRequest {
     /// 待查询的IAM用户ID，获取方式请参见：[获取账号、IAM用户、项目、用户组、委托的名称和ID](https://support.huaweicloud.com/api-iam/iam_17_0002.html)。
@@ -9237,7 +9237,7 @@ impl KeystoneListProjectsForUserRequest {
 /// Response of [`Client::keystone_list_projects_for_user`](crate::Client::keystone_list_projects_for_user).
 #[cfg(feature = "users")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct KeystoneListProjectsForUserResponse {
     /// The HTTP status code the server answered with.
@@ -9247,7 +9247,7 @@ pub struct KeystoneListProjectsForUserResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::KeystoneListProjectsForUserResponse,
+    pub body: crate::models::KeystoneListProjectsForUserResponseBody,
 }
 
 impl crate::Client {
@@ -9258,6 +9258,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListVersionsRequest;
+    ///
+    /// let request = KeystoneListVersionsRequest::new();
+    /// match client.keystone_list_versions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "misc")]
     pub async fn keystone_list_versions(
         &self,
@@ -9280,6 +9296,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowVersionRequest;
+    ///
+    /// let request = KeystoneShowVersionRequest::new();
+    /// match client.keystone_show_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "misc")]
     pub async fn keystone_show_version(
         &self,
@@ -9302,6 +9334,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3-ext/OS-FEDERATION/identity_providers/{idp_id}/protocols/{protocol_id}/metadata`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowMetadataRequest;
+    ///
+    /// let request = ShowMetadataRequest::new()
+    ///     .idp_id("your-idp-id")
+    ///     .protocol_id("your-protocol-id");
+    /// match client.show_metadata(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn show_metadata(
         &self,
@@ -9327,6 +9377,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3-ext/OS-FEDERATION/identity_providers/{idp_id}/protocols/{protocol_id}/metadata`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateMetadataRequest;
+    ///
+    /// let request = CreateMetadataRequest::new()
+    ///     .idp_id("your-idp-id")
+    ///     .protocol_id("your-protocol-id");
+    /// match client.create_metadata(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn create_metadata(
         &self,
@@ -9355,6 +9423,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3-ext/projects/{project_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowProjectDetailsAndStatusRequest;
+    ///
+    /// let request = ShowProjectDetailsAndStatusRequest::new();
+    /// match client.show_project_details_and_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "projects")]
     pub async fn show_project_details_and_status(
         &self,
@@ -9377,6 +9461,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3-ext/projects/{project_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateProjectStatusRequest;
+    ///
+    /// let request = UpdateProjectStatusRequest::new();
+    /// match client.update_project_status(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "projects")]
     pub async fn update_project_status(
         &self,
@@ -9403,6 +9503,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-AGENCY/agencies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListAgenciesRequest;
+    ///
+    /// let request = ListAgenciesRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.list_agencies(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn list_agencies(
         &self,
@@ -9433,6 +9550,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3.0/OS-AGENCY/agencies`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateAgencyRequest;
+    ///
+    /// let request = CreateAgencyRequest::new();
+    /// match client.create_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn create_agency(
         &self,
@@ -9459,6 +9592,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-AGENCY/agencies/{agency_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowAgencyRequest;
+    ///
+    /// let request = ShowAgencyRequest::new()
+    ///     .agency_id("your-agency-id");
+    /// match client.show_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn show_agency(
         &self,
@@ -9481,6 +9631,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-AGENCY/agencies/{agency_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateAgencyRequest;
+    ///
+    /// let request = UpdateAgencyRequest::new()
+    ///     .agency_id("your-agency-id");
+    /// match client.update_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn update_agency(
         &self,
@@ -9508,6 +9675,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-AGENCY/agencies/{agency_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::DeleteAgencyRequest;
+    ///
+    /// let request = DeleteAgencyRequest::new()
+    ///     .agency_id("your-agency-id");
+    /// match client.delete_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn delete_agency(
         &self,
@@ -9529,6 +9713,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-AGENCY/domains/{domain_id}/agencies/{agency_id}/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListDomainPermissionsForAgencyRequest;
+    ///
+    /// let request = ListDomainPermissionsForAgencyRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .agency_id("your-agency-id");
+    /// match client.list_domain_permissions_for_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn list_domain_permissions_for_agency(
         &self,
@@ -9552,6 +9754,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-AGENCY/domains/{domain_id}/agencies/{agency_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::AssociateAgencyWithDomainPermissionRequest;
+    ///
+    /// let request = AssociateAgencyWithDomainPermissionRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .agency_id("your-agency-id")
+    ///     .role_id("your-role-id");
+    /// match client.associate_agency_with_domain_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn associate_agency_with_domain_permission(
         &self,
@@ -9575,6 +9796,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-AGENCY/domains/{domain_id}/agencies/{agency_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::RemoveDomainPermissionFromAgencyRequest;
+    ///
+    /// let request = RemoveDomainPermissionFromAgencyRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .agency_id("your-agency-id")
+    ///     .role_id("your-role-id");
+    /// match client.remove_domain_permission_from_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn remove_domain_permission_from_agency(
         &self,
@@ -9598,6 +9838,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `HEAD /v3.0/OS-AGENCY/domains/{domain_id}/agencies/{agency_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CheckDomainPermissionForAgencyRequest;
+    ///
+    /// let request = CheckDomainPermissionForAgencyRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .agency_id("your-agency-id")
+    ///     .role_id("your-role-id");
+    /// match client.check_domain_permission_for_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn check_domain_permission_for_agency(
         &self,
@@ -9621,6 +9880,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-AGENCY/projects/{project_id}/agencies/{agency_id}/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListProjectPermissionsForAgencyRequest;
+    ///
+    /// let request = ListProjectPermissionsForAgencyRequest::new()
+    ///     .agency_id("your-agency-id");
+    /// match client.list_project_permissions_for_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn list_project_permissions_for_agency(
         &self,
@@ -9644,6 +9920,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-AGENCY/projects/{project_id}/agencies/{agency_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::AssociateAgencyWithProjectPermissionRequest;
+    ///
+    /// let request = AssociateAgencyWithProjectPermissionRequest::new()
+    ///     .agency_id("your-agency-id")
+    ///     .role_id("your-role-id");
+    /// match client.associate_agency_with_project_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn associate_agency_with_project_permission(
         &self,
@@ -9669,6 +9963,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-AGENCY/projects/{project_id}/agencies/{agency_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::RemoveProjectPermissionFromAgencyRequest;
+    ///
+    /// let request = RemoveProjectPermissionFromAgencyRequest::new()
+    ///     .agency_id("your-agency-id")
+    ///     .role_id("your-role-id");
+    /// match client.remove_project_permission_from_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn remove_project_permission_from_agency(
         &self,
@@ -9692,6 +10004,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `HEAD /v3.0/OS-AGENCY/projects/{project_id}/agencies/{agency_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CheckProjectPermissionForAgencyRequest;
+    ///
+    /// let request = CheckProjectPermissionForAgencyRequest::new()
+    ///     .agency_id("your-agency-id")
+    ///     .role_id("your-role-id");
+    /// match client.check_project_permission_for_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn check_project_permission_for_agency(
         &self,
@@ -9711,6 +10041,23 @@ impl crate::Client {
     /// 获取联邦认证token(OpenId Connect Id token方式)
     ///
     /// `POST /v3.0/OS-AUTH/id-token/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateTokenWithIdTokenRequest;
+    ///
+    /// let request = CreateTokenWithIdTokenRequest::new()
+    ///     .x_idp_id("your-x-idp-id");
+    /// match client.create_token_with_id_token(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "id-token")]
     pub async fn create_token_with_id_token(
         &self,
@@ -9741,6 +10088,22 @@ impl crate::Client {
     /// &gt; - logintoken的有效期为10分钟。
     ///
     /// `POST /v3.0/OS-AUTH/securitytoken/logintokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateLoginTokenRequest;
+    ///
+    /// let request = CreateLoginTokenRequest::new();
+    /// match client.create_login_token(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "securitytoken")]
     pub async fn create_login_token(
         &self,
@@ -9768,6 +10131,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-CREDENTIAL/credentials`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListPermanentAccessKeysRequest;
+    ///
+    /// let request = ListPermanentAccessKeysRequest::new();
+    /// match client.list_permanent_access_keys(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "credentials")]
     pub async fn list_permanent_access_keys(
         &self,
@@ -9792,6 +10171,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3.0/OS-CREDENTIAL/credentials`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreatePermanentAccessKeyRequest;
+    ///
+    /// let request = CreatePermanentAccessKeyRequest::new();
+    /// match client.create_permanent_access_key(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "credentials")]
     pub async fn create_permanent_access_key(
         &self,
@@ -9818,6 +10213,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-CREDENTIAL/credentials/{access_key}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowPermanentAccessKeyRequest;
+    ///
+    /// let request = ShowPermanentAccessKeyRequest::new()
+    ///     .access_key("your-access-key");
+    /// match client.show_permanent_access_key(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "credentials")]
     pub async fn show_permanent_access_key(
         &self,
@@ -9840,6 +10252,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-CREDENTIAL/credentials/{access_key}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdatePermanentAccessKeyRequest;
+    ///
+    /// let request = UpdatePermanentAccessKeyRequest::new()
+    ///     .access_key("your-access-key");
+    /// match client.update_permanent_access_key(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "credentials")]
     pub async fn update_permanent_access_key(
         &self,
@@ -9867,6 +10296,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-CREDENTIAL/credentials/{access_key}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::DeletePermanentAccessKeyRequest;
+    ///
+    /// let request = DeletePermanentAccessKeyRequest::new()
+    ///     .access_key("your-access-key");
+    /// match client.delete_permanent_access_key(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "credentials")]
     pub async fn delete_permanent_access_key(
         &self,
@@ -9890,6 +10336,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3.0/OS-CREDENTIAL/securitytokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateTemporaryAccessKeyByAgencyRequest;
+    ///
+    /// let request = CreateTemporaryAccessKeyByAgencyRequest::new();
+    /// match client.create_temporary_access_key_by_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "securitytokens")]
     pub async fn create_temporary_access_key_by_agency(
         &self,
@@ -9912,6 +10374,23 @@ impl crate::Client {
     /// 查询OpenId Connect身份提供商配置
     ///
     /// `GET /v3.0/OS-FEDERATION/identity-providers/{idp_id}/openid-connect-config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowOpenIdConnectConfigRequest;
+    ///
+    /// let request = ShowOpenIdConnectConfigRequest::new()
+    ///     .idp_id("your-idp-id");
+    /// match client.show_open_id_connect_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn show_open_id_connect_config(
         &self,
@@ -9930,6 +10409,23 @@ impl crate::Client {
     /// 修改OpenId Connect身份提供商配置
     ///
     /// `PUT /v3.0/OS-FEDERATION/identity-providers/{idp_id}/openid-connect-config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateOpenIdConnectConfigRequest;
+    ///
+    /// let request = UpdateOpenIdConnectConfigRequest::new()
+    ///     .idp_id("your-idp-id");
+    /// match client.update_open_id_connect_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn update_open_id_connect_config(
         &self,
@@ -9953,6 +10449,23 @@ impl crate::Client {
     /// 创建OpenId Connect身份提供商配置
     ///
     /// `POST /v3.0/OS-FEDERATION/identity-providers/{idp_id}/openid-connect-config`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateOpenIdConnectConfigRequest;
+    ///
+    /// let request = CreateOpenIdConnectConfigRequest::new()
+    ///     .idp_id("your-idp-id");
+    /// match client.create_open_id_connect_config(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn create_open_id_connect_config(
         &self,
@@ -9980,6 +10493,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-INHERIT/domains/{domain_id}/agencies/{agency_id}/roles/inherited_to_projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListAllProjectsPermissionsForAgencyRequest;
+    ///
+    /// let request = ListAllProjectsPermissionsForAgencyRequest::new()
+    ///     .agency_id("your-agency-id")
+    ///     .domain_id("your-domain-id");
+    /// match client.list_all_projects_permissions_for_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn list_all_projects_permissions_for_agency(
         &self,
@@ -10005,6 +10536,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-INHERIT/domains/{domain_id}/agencies/{agency_id}/roles/{role_id}/inherited_to_projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::AssociateAgencyWithAllProjectsPermissionRequest;
+    ///
+    /// let request = AssociateAgencyWithAllProjectsPermissionRequest::new()
+    ///     .agency_id("your-agency-id")
+    ///     .domain_id("your-domain-id")
+    ///     .role_id("your-role-id");
+    /// match client.associate_agency_with_all_projects_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn associate_agency_with_all_projects_permission(
         &self,
@@ -10030,6 +10580,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-INHERIT/domains/{domain_id}/agencies/{agency_id}/roles/{role_id}/inherited_to_projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::RemoveAllProjectsPermissionFromAgencyRequest;
+    ///
+    /// let request = RemoveAllProjectsPermissionFromAgencyRequest::new()
+    ///     .agency_id("your-agency-id")
+    ///     .domain_id("your-domain-id")
+    ///     .role_id("your-role-id");
+    /// match client.remove_all_projects_permission_from_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn remove_all_projects_permission_from_agency(
         &self,
@@ -10055,6 +10624,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `HEAD /v3.0/OS-INHERIT/domains/{domain_id}/agencies/{agency_id}/roles/{role_id}/inherited_to_projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CheckAllProjectsPermissionForAgencyRequest;
+    ///
+    /// let request = CheckAllProjectsPermissionForAgencyRequest::new()
+    ///     .agency_id("your-agency-id")
+    ///     .domain_id("your-domain-id")
+    ///     .role_id("your-role-id");
+    /// match client.check_all_projects_permission_for_agency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "agencies")]
     pub async fn check_all_projects_permission_for_agency(
         &self,
@@ -10080,6 +10668,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-MFA/mfa-devices/bind`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateBindingDeviceRequest;
+    ///
+    /// let request = CreateBindingDeviceRequest::new();
+    /// match client.create_binding_device(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mfa-devices")]
     pub async fn create_binding_device(
         &self,
@@ -10105,6 +10709,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-MFA/mfa-devices/unbind`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::DeleteBindingDeviceRequest;
+    ///
+    /// let request = DeleteBindingDeviceRequest::new();
+    /// match client.delete_binding_device(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mfa-devices")]
     pub async fn delete_binding_device(
         &self,
@@ -10130,6 +10750,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-MFA/users/{user_id}/virtual-mfa-device`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowUserMfaDeviceRequest;
+    ///
+    /// let request = ShowUserMfaDeviceRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.show_user_mfa_device(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn show_user_mfa_device(
         &self,
@@ -10152,6 +10789,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-MFA/virtual-mfa-devices`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListUserMfaDevicesRequest;
+    ///
+    /// let request = ListUserMfaDevicesRequest::new();
+    /// match client.list_user_mfa_devices(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virtual-mfa-devices")]
     pub async fn list_user_mfa_devices(
         &self,
@@ -10174,6 +10827,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3.0/OS-MFA/virtual-mfa-devices`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateMfaDeviceRequest;
+    ///
+    /// let request = CreateMfaDeviceRequest::new();
+    /// match client.create_mfa_device(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virtual-mfa-devices")]
     pub async fn create_mfa_device(
         &self,
@@ -10200,6 +10869,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-MFA/virtual-mfa-devices`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::DeleteMfaDeviceRequest;
+    ///
+    /// let request = DeleteMfaDeviceRequest::new()
+    ///     .user_id("your-user-id")
+    ///     .serial_number("your-serial-number");
+    /// match client.delete_mfa_device(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virtual-mfa-devices")]
     pub async fn delete_mfa_device(
         &self,
@@ -10222,6 +10909,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-PERMISSION/enterprise-projects/{enterprise_project_id}/groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListGroupsForEnterpriseProjectRequest;
+    ///
+    /// let request = ListGroupsForEnterpriseProjectRequest::new()
+    ///     .enterprise_project_id("your-enterprise-project-id");
+    /// match client.list_groups_for_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn list_groups_for_enterprise_project(
         &self,
@@ -10244,6 +10948,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-PERMISSION/enterprise-projects/{enterprise_project_id}/groups/{group_id}/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListRolesForGroupOnEnterpriseProjectRequest;
+    ///
+    /// let request = ListRolesForGroupOnEnterpriseProjectRequest::new()
+    ///     .enterprise_project_id("your-enterprise-project-id")
+    ///     .group_id("your-group-id");
+    /// match client.list_roles_for_group_on_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn list_roles_for_group_on_enterprise_project(
         &self,
@@ -10269,6 +10991,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-PERMISSION/enterprise-projects/{enterprise_project_id}/groups/{group_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::AssociateRoleToGroupOnEnterpriseProjectRequest;
+    ///
+    /// let request = AssociateRoleToGroupOnEnterpriseProjectRequest::new()
+    ///     .enterprise_project_id("your-enterprise-project-id")
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.associate_role_to_group_on_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn associate_role_to_group_on_enterprise_project(
         &self,
@@ -10294,6 +11035,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-PERMISSION/enterprise-projects/{enterprise_project_id}/groups/{group_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::RevokeRoleFromGroupOnEnterpriseProjectRequest;
+    ///
+    /// let request = RevokeRoleFromGroupOnEnterpriseProjectRequest::new()
+    ///     .enterprise_project_id("your-enterprise-project-id")
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.revoke_role_from_group_on_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn revoke_role_from_group_on_enterprise_project(
         &self,
@@ -10318,6 +11078,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-PERMISSION/enterprise-projects/{enterprise_project_id}/users`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListUsersForEnterpriseProjectRequest;
+    ///
+    /// let request = ListUsersForEnterpriseProjectRequest::new()
+    ///     .enterprise_project_id("your-enterprise-project-id");
+    /// match client.list_users_for_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn list_users_for_enterprise_project(
         &self,
@@ -10339,6 +11116,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-PERMISSION/enterprise-projects/{enterprise_project_id}/users/{user_id}/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListRolesForUserOnEnterpriseProjectRequest;
+    ///
+    /// let request = ListRolesForUserOnEnterpriseProjectRequest::new()
+    ///     .enterprise_project_id("your-enterprise-project-id")
+    ///     .user_id("your-user-id");
+    /// match client.list_roles_for_user_on_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn list_roles_for_user_on_enterprise_project(
         &self,
@@ -10363,6 +11158,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-PERMISSION/enterprise-projects/{enterprise_project_id}/users/{user_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::AssociateRoleToUserOnEnterpriseProjectRequest;
+    ///
+    /// let request = AssociateRoleToUserOnEnterpriseProjectRequest::new()
+    ///     .enterprise_project_id("your-enterprise-project-id")
+    ///     .user_id("your-user-id")
+    ///     .role_id("your-role-id");
+    /// match client.associate_role_to_user_on_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn associate_role_to_user_on_enterprise_project(
         &self,
@@ -10387,6 +11201,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-PERMISSION/enterprise-projects/{enterprise_project_id}/users/{user_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::RevokeRoleFromUserOnEnterpriseProjectRequest;
+    ///
+    /// let request = RevokeRoleFromUserOnEnterpriseProjectRequest::new()
+    ///     .enterprise_project_id("your-enterprise-project-id")
+    ///     .user_id("your-user-id")
+    ///     .role_id("your-role-id");
+    /// match client.revoke_role_from_user_on_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "enterprise-projects")]
     pub async fn revoke_role_from_user_on_enterprise_project(
         &self,
@@ -10412,6 +11245,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-PERMISSION/groups/{group_id}/enterprise-projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListEnterpriseProjectsForGroupRequest;
+    ///
+    /// let request = ListEnterpriseProjectsForGroupRequest::new()
+    ///     .group_id("your-group-id");
+    /// match client.list_enterprise_projects_for_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn list_enterprise_projects_for_group(
         &self,
@@ -10433,6 +11283,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-PERMISSION/role-assignments`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowDomainRoleAssignmentsRequest;
+    ///
+    /// let request = ShowDomainRoleAssignmentsRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.show_domain_role_assignments(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "role-assignments")]
     pub async fn show_domain_role_assignments(
         &self,
@@ -10490,6 +11357,22 @@ impl crate::Client {
     /// 该接口可以基于委托为企业项目授权
     ///
     /// `PUT /v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::AssociateRoleToAgencyOnEnterpriseProjectRequest;
+    ///
+    /// let request = AssociateRoleToAgencyOnEnterpriseProjectRequest::new();
+    /// match client.associate_role_to_agency_on_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subjects")]
     pub async fn associate_role_to_agency_on_enterprise_project(
         &self,
@@ -10516,6 +11399,22 @@ impl crate::Client {
     /// 该接口可以删除企业项目委托上的授权
     ///
     /// `DELETE /v3.0/OS-PERMISSION/subjects/agency/scopes/enterprise-project/role-assignments`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::RevokeRoleFromAgencyOnEnterpriseProjectRequest;
+    ///
+    /// let request = RevokeRoleFromAgencyOnEnterpriseProjectRequest::new();
+    /// match client.revoke_role_from_agency_on_enterprise_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "subjects")]
     pub async fn revoke_role_from_agency_on_enterprise_project(
         &self,
@@ -10540,6 +11439,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-PERMISSION/users/{user_id}/enterprise-projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListEnterpriseProjectsForUserRequest;
+    ///
+    /// let request = ListEnterpriseProjectsForUserRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.list_enterprise_projects_for_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn list_enterprise_projects_for_user(
         &self,
@@ -10562,6 +11478,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-QUOTA/domains/{domain_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowDomainQuotaRequest;
+    ///
+    /// let request = ShowDomainQuotaRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.show_domain_quota(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domains")]
     pub async fn show_domain_quota(
         &self,
@@ -10585,6 +11518,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-QUOTA/projects/{project_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowProjectQuotaRequest;
+    ///
+    /// let request = ShowProjectQuotaRequest::new();
+    /// match client.show_project_quota(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "projects")]
     pub async fn show_project_quota(
         &self,
@@ -10607,6 +11556,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-ROLE/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListCustomPoliciesRequest;
+    ///
+    /// let request = ListCustomPoliciesRequest::new();
+    /// match client.list_custom_policies(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "roles")]
     pub async fn list_custom_policies(
         &self,
@@ -10630,6 +11595,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3.0/OS-ROLE/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateAgencyCustomPolicyRequest;
+    ///
+    /// let request = CreateAgencyCustomPolicyRequest::new();
+    /// match client.create_agency_custom_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "roles")]
     pub async fn create_agency_custom_policy(
         &self,
@@ -10656,6 +11637,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-ROLE/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowCustomPolicyRequest;
+    ///
+    /// let request = ShowCustomPolicyRequest::new()
+    ///     .role_id("your-role-id");
+    /// match client.show_custom_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "roles")]
     pub async fn show_custom_policy(
         &self,
@@ -10678,6 +11676,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3.0/OS-ROLE/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::DeleteCustomPolicyRequest;
+    ///
+    /// let request = DeleteCustomPolicyRequest::new()
+    ///     .role_id("your-role-id");
+    /// match client.delete_custom_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "roles")]
     pub async fn delete_custom_policy(
         &self,
@@ -10700,6 +11715,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PATCH /v3.0/OS-ROLE/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateAgencyCustomPolicyRequest;
+    ///
+    /// let request = UpdateAgencyCustomPolicyRequest::new()
+    ///     .role_id("your-role-id");
+    /// match client.update_agency_custom_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "roles")]
     pub async fn update_agency_custom_policy(
         &self,
@@ -10727,6 +11759,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/api-acl-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowDomainApiAclPolicyRequest;
+    ///
+    /// let request = ShowDomainApiAclPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.show_domain_api_acl_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "api-acl-policy")]
     pub async fn show_domain_api_acl_policy(
         &self,
@@ -10749,6 +11798,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/api-acl-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateDomainApiAclPolicyRequest;
+    ///
+    /// let request = UpdateDomainApiAclPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.update_domain_api_acl_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "api-acl-policy")]
     pub async fn update_domain_api_acl_policy(
         &self,
@@ -10776,6 +11842,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/console-acl-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowDomainConsoleAclPolicyRequest;
+    ///
+    /// let request = ShowDomainConsoleAclPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.show_domain_console_acl_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "console-acl-policy")]
     pub async fn show_domain_console_acl_policy(
         &self,
@@ -10798,6 +11881,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/console-acl-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateDomainConsoleAclPolicyRequest;
+    ///
+    /// let request = UpdateDomainConsoleAclPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.update_domain_console_acl_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "console-acl-policy")]
     pub async fn update_domain_console_acl_policy(
         &self,
@@ -10825,6 +11925,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/login-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowDomainLoginPolicyRequest;
+    ///
+    /// let request = ShowDomainLoginPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.show_domain_login_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "login-policy")]
     pub async fn show_domain_login_policy(
         &self,
@@ -10847,6 +11964,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/login-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateDomainLoginPolicyRequest;
+    ///
+    /// let request = UpdateDomainLoginPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.update_domain_login_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "login-policy")]
     pub async fn update_domain_login_policy(
         &self,
@@ -10874,6 +12008,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/password-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowDomainPasswordPolicyRequest;
+    ///
+    /// let request = ShowDomainPasswordPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.show_domain_password_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "password-policy")]
     pub async fn show_domain_password_policy(
         &self,
@@ -10896,6 +12047,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/password-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateDomainPasswordPolicyRequest;
+    ///
+    /// let request = UpdateDomainPasswordPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.update_domain_password_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "password-policy")]
     pub async fn update_domain_password_policy(
         &self,
@@ -10923,6 +12091,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/protect-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowDomainProtectPolicyRequest;
+    ///
+    /// let request = ShowDomainProtectPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.show_domain_protect_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "protect-policy")]
     pub async fn show_domain_protect_policy(
         &self,
@@ -10945,6 +12130,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-SECURITYPOLICY/domains/{domain_id}/protect-policy`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateDomainProtectPolicyRequest;
+    ///
+    /// let request = UpdateDomainProtectPolicyRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.update_domain_protect_policy(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "protect-policy")]
     pub async fn update_domain_protect_policy(
         &self,
@@ -10972,6 +12174,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-USER/login-protects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ListUserLoginProtectsRequest;
+    ///
+    /// let request = ListUserLoginProtectsRequest::new();
+    /// match client.list_user_login_protects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "login-protects")]
     pub async fn list_user_login_protects(
         &self,
@@ -10994,6 +12212,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3.0/OS-USER/users`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::CreateUserRequest;
+    ///
+    /// let request = CreateUserRequest::new();
+    /// match client.create_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn create_user(
         &self,
@@ -11020,6 +12254,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-USER/users/{user_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowUserRequest;
+    ///
+    /// let request = ShowUserRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.show_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn show_user(
         &self,
@@ -11042,6 +12293,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-USER/users/{user_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateUserRequest;
+    ///
+    /// let request = UpdateUserRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.update_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn update_user(
         &self,
@@ -11069,6 +12337,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-USER/users/{user_id}/info`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateUserInformationRequest;
+    ///
+    /// let request = UpdateUserInformationRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.update_user_information(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn update_user_information(
         &self,
@@ -11095,6 +12380,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3.0/OS-USER/users/{user_id}/login-protect`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::ShowUserLoginProtectRequest;
+    ///
+    /// let request = ShowUserLoginProtectRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.show_user_login_protect(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn show_user_login_protect(
         &self,
@@ -11117,6 +12419,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3.0/OS-USER/users/{user_id}/login-protect`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateLoginProtectRequest;
+    ///
+    /// let request = UpdateLoginProtectRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.update_login_protect(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn update_login_protect(
         &self,
@@ -11145,6 +12464,22 @@ impl crate::Client {
     /// &gt; - 推荐使用[查询IAM用户可以访问的账号详情](https://apiexplorer.developer.huaweicloud.com/apiexplorer/doc?product&#x3D;IAM&amp;api&#x3D;KeystoneQueryAccessibleDomainDetailsToUser)，该接口可以返回相同的响应格式。
     ///
     /// `GET /v3/OS-FEDERATION/domains`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListFederationDomainsRequest;
+    ///
+    /// let request = KeystoneListFederationDomainsRequest::new();
+    /// match client.keystone_list_federation_domains(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "domains")]
     pub async fn keystone_list_federation_domains(
         &self,
@@ -11167,6 +12502,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/OS-FEDERATION/identity_providers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListIdentityProvidersRequest;
+    ///
+    /// let request = KeystoneListIdentityProvidersRequest::new();
+    /// match client.keystone_list_identity_providers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_list_identity_providers(
         &self,
@@ -11189,6 +12540,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/OS-FEDERATION/identity_providers/{idp_id}/protocols`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListProtocolsRequest;
+    ///
+    /// let request = KeystoneListProtocolsRequest::new()
+    ///     .idp_id("your-idp-id");
+    /// match client.keystone_list_protocols(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_list_protocols(
         &self,
@@ -11211,6 +12579,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/OS-FEDERATION/identity_providers/{idp_id}/protocols/{protocol_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowProtocolRequest;
+    ///
+    /// let request = KeystoneShowProtocolRequest::new()
+    ///     .idp_id("your-idp-id")
+    ///     .protocol_id("your-protocol-id");
+    /// match client.keystone_show_protocol(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_show_protocol(
         &self,
@@ -11234,6 +12620,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3/OS-FEDERATION/identity_providers/{idp_id}/protocols/{protocol_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateProtocolRequest;
+    ///
+    /// let request = KeystoneCreateProtocolRequest::new()
+    ///     .idp_id("your-idp-id")
+    ///     .protocol_id("your-protocol-id");
+    /// match client.keystone_create_protocol(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_create_protocol(
         &self,
@@ -11262,6 +12666,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/OS-FEDERATION/identity_providers/{idp_id}/protocols/{protocol_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneDeleteProtocolRequest;
+    ///
+    /// let request = KeystoneDeleteProtocolRequest::new()
+    ///     .idp_id("your-idp-id")
+    ///     .protocol_id("your-protocol-id");
+    /// match client.keystone_delete_protocol(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_delete_protocol(
         &self,
@@ -11284,6 +12706,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PATCH /v3/OS-FEDERATION/identity_providers/{idp_id}/protocols/{protocol_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneUpdateProtocolRequest;
+    ///
+    /// let request = KeystoneUpdateProtocolRequest::new()
+    ///     .idp_id("your-idp-id")
+    ///     .protocol_id("your-protocol-id");
+    /// match client.keystone_update_protocol(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_update_protocol(
         &self,
@@ -11312,6 +12752,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/OS-FEDERATION/identity_providers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowIdentityProviderRequest;
+    ///
+    /// let request = KeystoneShowIdentityProviderRequest::new()
+    ///     .id("your-id");
+    /// match client.keystone_show_identity_provider(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_show_identity_provider(
         &self,
@@ -11334,6 +12791,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3/OS-FEDERATION/identity_providers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateIdentityProviderRequest;
+    ///
+    /// let request = KeystoneCreateIdentityProviderRequest::new()
+    ///     .id("your-id");
+    /// match client.keystone_create_identity_provider(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_create_identity_provider(
         &self,
@@ -11361,6 +12835,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/OS-FEDERATION/identity_providers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneDeleteIdentityProviderRequest;
+    ///
+    /// let request = KeystoneDeleteIdentityProviderRequest::new()
+    ///     .id("your-id");
+    /// match client.keystone_delete_identity_provider(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_delete_identity_provider(
         &self,
@@ -11382,6 +12873,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PATCH /v3/OS-FEDERATION/identity_providers/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneUpdateIdentityProviderRequest;
+    ///
+    /// let request = KeystoneUpdateIdentityProviderRequest::new()
+    ///     .id("your-id");
+    /// match client.keystone_update_identity_provider(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "identity-providers")]
     pub async fn keystone_update_identity_provider(
         &self,
@@ -11409,6 +12917,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/OS-FEDERATION/mappings`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListMappingsRequest;
+    ///
+    /// let request = KeystoneListMappingsRequest::new();
+    /// match client.keystone_list_mappings(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn keystone_list_mappings(
         &self,
@@ -11431,6 +12955,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/OS-FEDERATION/mappings/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowMappingRequest;
+    ///
+    /// let request = KeystoneShowMappingRequest::new()
+    ///     .id("your-id");
+    /// match client.keystone_show_mapping(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn keystone_show_mapping(
         &self,
@@ -11453,6 +12994,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3/OS-FEDERATION/mappings/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateMappingRequest;
+    ///
+    /// let request = KeystoneCreateMappingRequest::new()
+    ///     .id("your-id");
+    /// match client.keystone_create_mapping(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn keystone_create_mapping(
         &self,
@@ -11480,6 +13038,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/OS-FEDERATION/mappings/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneDeleteMappingRequest;
+    ///
+    /// let request = KeystoneDeleteMappingRequest::new()
+    ///     .id("your-id");
+    /// match client.keystone_delete_mapping(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn keystone_delete_mapping(
         &self,
@@ -11501,6 +13076,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PATCH /v3/OS-FEDERATION/mappings/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneUpdateMappingRequest;
+    ///
+    /// let request = KeystoneUpdateMappingRequest::new()
+    ///     .id("your-id");
+    /// match client.keystone_update_mapping(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "mappings")]
     pub async fn keystone_update_mapping(
         &self,
@@ -11529,6 +13121,22 @@ impl crate::Client {
     /// &gt; - 推荐使用[查询IAM用户可以访问的项目列表](https://apiexplorer.developer.huaweicloud.com/apiexplorer/doc?product&#x3D;IAM&amp;api&#x3D;KeystoneListAccessibleProjectsToUser)，该接口可以返回相同的响应格式。
     ///
     /// `GET /v3/OS-FEDERATION/projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListFederationProjectsRequest;
+    ///
+    /// let request = KeystoneListFederationProjectsRequest::new();
+    /// match client.keystone_list_federation_projects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "projects")]
     pub async fn keystone_list_federation_projects(
         &self,
@@ -11549,6 +13157,24 @@ impl crate::Client {
     /// 该接口可以用于管理员查询用户组所有项目服务权限列表。 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/OS-INHERIT/domains/{domain_id}/groups/{group_id}/roles/inherited_to_projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListAllProjectPermissionsForGroupRequest;
+    ///
+    /// let request = KeystoneListAllProjectPermissionsForGroupRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .group_id("your-group-id");
+    /// match client.keystone_list_all_project_permissions_for_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_list_all_project_permissions_for_group(
         &self,
@@ -11574,6 +13200,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3/OS-INHERIT/domains/{domain_id}/groups/{group_id}/roles/{role_id}/inherited_to_projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::UpdateDomainGroupInheritRoleRequest;
+    ///
+    /// let request = UpdateDomainGroupInheritRoleRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.update_domain_group_inherit_role(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn update_domain_group_inherit_role(
         &self,
@@ -11597,6 +13242,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/OS-INHERIT/domains/{domain_id}/groups/{group_id}/roles/{role_id}/inherited_to_projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::DeleteDomainGroupInheritedRoleRequest;
+    ///
+    /// let request = DeleteDomainGroupInheritedRoleRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.delete_domain_group_inherited_role(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn delete_domain_group_inherited_role(
         &self,
@@ -11620,6 +13284,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `HEAD /v3/OS-INHERIT/domains/{domain_id}/groups/{group_id}/roles/{role_id}/inherited_to_projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCheckroleForGroupRequest;
+    ///
+    /// let request = KeystoneCheckroleForGroupRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.keystone_checkrole_for_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_checkrole_for_group(
         &self,
@@ -11643,6 +13326,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/auth/catalog`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowCatalogRequest;
+    ///
+    /// let request = KeystoneShowCatalogRequest::new();
+    /// match client.keystone_show_catalog(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "auth")]
     pub async fn keystone_show_catalog(
         &self,
@@ -11665,6 +13364,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/auth/domains`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListAuthDomainsRequest;
+    ///
+    /// let request = KeystoneListAuthDomainsRequest::new();
+    /// match client.keystone_list_auth_domains(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "auth")]
     pub async fn keystone_list_auth_domains(
         &self,
@@ -11687,6 +13402,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/auth/projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListAuthProjectsRequest;
+    ///
+    /// let request = KeystoneListAuthProjectsRequest::new();
+    /// match client.keystone_list_auth_projects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "auth")]
     pub async fn keystone_list_auth_projects(
         &self,
@@ -11709,6 +13440,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/auth/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneValidateTokenRequest;
+    ///
+    /// let request = KeystoneValidateTokenRequest::new()
+    ///     .x_subject_token("your-x-subject-token");
+    /// match client.keystone_validate_token(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "auth")]
     pub async fn keystone_validate_token(
         &self,
@@ -11733,6 +13481,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3/auth/tokens`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateScopedTokenRequest;
+    ///
+    /// let request = KeystoneCreateScopedTokenRequest::new();
+    /// match client.keystone_create_scoped_token(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "auth")]
     pub async fn keystone_create_scoped_token(
         &self,
@@ -11760,6 +13524,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/domains/{domain_id}/config/security_compliance`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowSecurityComplianceRequest;
+    ///
+    /// let request = KeystoneShowSecurityComplianceRequest::new()
+    ///     .domain_id("your-domain-id");
+    /// match client.keystone_show_security_compliance(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "config")]
     pub async fn keystone_show_security_compliance(
         &self,
@@ -11782,6 +13563,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/domains/{domain_id}/config/security_compliance/{option}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowSecurityComplianceByOptionRequest;
+    ///
+    /// let request = KeystoneShowSecurityComplianceByOptionRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .option("your-option");
+    /// match client.keystone_show_security_compliance_by_option(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "config")]
     pub async fn keystone_show_security_compliance_by_option(
         &self,
@@ -11807,6 +13606,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/domains/{domain_id}/groups/{group_id}/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListDomainPermissionsForGroupRequest;
+    ///
+    /// let request = KeystoneListDomainPermissionsForGroupRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .group_id("your-group-id");
+    /// match client.keystone_list_domain_permissions_for_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_list_domain_permissions_for_group(
         &self,
@@ -11832,6 +13649,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneAssociateGroupWithDomainPermissionRequest;
+    ///
+    /// let request = KeystoneAssociateGroupWithDomainPermissionRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.keystone_associate_group_with_domain_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_associate_group_with_domain_permission(
         &self,
@@ -11857,6 +13693,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneRemoveDomainPermissionFromGroupRequest;
+    ///
+    /// let request = KeystoneRemoveDomainPermissionFromGroupRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.keystone_remove_domain_permission_from_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_remove_domain_permission_from_group(
         &self,
@@ -11882,6 +13737,25 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `HEAD /v3/domains/{domain_id}/groups/{group_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCheckDomainPermissionForGroupRequest;
+    ///
+    /// let request = KeystoneCheckDomainPermissionForGroupRequest::new()
+    ///     .domain_id("your-domain-id")
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.keystone_check_domain_permission_for_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_check_domain_permission_for_group(
         &self,
@@ -11907,6 +13781,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/endpoints`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListEndpointsRequest;
+    ///
+    /// let request = KeystoneListEndpointsRequest::new();
+    /// match client.keystone_list_endpoints(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "endpoints")]
     pub async fn keystone_list_endpoints(
         &self,
@@ -11930,6 +13820,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/endpoints/{endpoint_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowEndpointRequest;
+    ///
+    /// let request = KeystoneShowEndpointRequest::new()
+    ///     .endpoint_id("your-endpoint-id");
+    /// match client.keystone_show_endpoint(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "endpoints")]
     pub async fn keystone_show_endpoint(
         &self,
@@ -11952,6 +13859,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListGroupsRequest;
+    ///
+    /// let request = KeystoneListGroupsRequest::new();
+    /// match client.keystone_list_groups(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_list_groups(
         &self,
@@ -11975,6 +13898,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3/groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateGroupRequest;
+    ///
+    /// let request = KeystoneCreateGroupRequest::new();
+    /// match client.keystone_create_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_create_group(
         &self,
@@ -12001,6 +13940,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/groups/{group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowGroupRequest;
+    ///
+    /// let request = KeystoneShowGroupRequest::new()
+    ///     .group_id("your-group-id");
+    /// match client.keystone_show_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_show_group(
         &self,
@@ -12023,6 +13979,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/groups/{group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneDeleteGroupRequest;
+    ///
+    /// let request = KeystoneDeleteGroupRequest::new()
+    ///     .group_id("your-group-id");
+    /// match client.keystone_delete_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_delete_group(
         &self,
@@ -12044,6 +14017,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PATCH /v3/groups/{group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneUpdateGroupRequest;
+    ///
+    /// let request = KeystoneUpdateGroupRequest::new()
+    ///     .group_id("your-group-id");
+    /// match client.keystone_update_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_update_group(
         &self,
@@ -12071,6 +14061,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/groups/{group_id}/users`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListUsersForGroupByAdminRequest;
+    ///
+    /// let request = KeystoneListUsersForGroupByAdminRequest::new()
+    ///     .group_id("your-group-id");
+    /// match client.keystone_list_users_for_group_by_admin(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_list_users_for_group_by_admin(
         &self,
@@ -12093,6 +14100,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3/groups/{group_id}/users/{user_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneAddUserToGroupRequest;
+    ///
+    /// let request = KeystoneAddUserToGroupRequest::new()
+    ///     .group_id("your-group-id")
+    ///     .user_id("your-user-id");
+    /// match client.keystone_add_user_to_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_add_user_to_group(
         &self,
@@ -12115,6 +14140,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/groups/{group_id}/users/{user_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneRemoveUserFromGroupRequest;
+    ///
+    /// let request = KeystoneRemoveUserFromGroupRequest::new()
+    ///     .group_id("your-group-id")
+    ///     .user_id("your-user-id");
+    /// match client.keystone_remove_user_from_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_remove_user_from_group(
         &self,
@@ -12137,6 +14180,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `HEAD /v3/groups/{group_id}/users/{user_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCheckUserInGroupRequest;
+    ///
+    /// let request = KeystoneCheckUserInGroupRequest::new()
+    ///     .group_id("your-group-id")
+    ///     .user_id("your-user-id");
+    /// match client.keystone_check_user_in_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_check_user_in_group(
         &self,
@@ -12159,6 +14220,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListProjectsRequest;
+    ///
+    /// let request = KeystoneListProjectsRequest::new();
+    /// match client.keystone_list_projects(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "projects")]
     pub async fn keystone_list_projects(
         &self,
@@ -12187,6 +14264,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3/projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateProjectRequest;
+    ///
+    /// let request = KeystoneCreateProjectRequest::new();
+    /// match client.keystone_create_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "projects")]
     pub async fn keystone_create_project(
         &self,
@@ -12213,6 +14306,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/projects/{project_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowProjectRequest;
+    ///
+    /// let request = KeystoneShowProjectRequest::new();
+    /// match client.keystone_show_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "projects")]
     pub async fn keystone_show_project(
         &self,
@@ -12235,6 +14344,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PATCH /v3/projects/{project_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneUpdateProjectRequest;
+    ///
+    /// let request = KeystoneUpdateProjectRequest::new();
+    /// match client.keystone_update_project(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "projects")]
     pub async fn keystone_update_project(
         &self,
@@ -12262,6 +14387,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/projects/{project_id}/groups/{group_id}/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListProjectPermissionsForGroupRequest;
+    ///
+    /// let request = KeystoneListProjectPermissionsForGroupRequest::new()
+    ///     .group_id("your-group-id");
+    /// match client.keystone_list_project_permissions_for_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_list_project_permissions_for_group(
         &self,
@@ -12287,6 +14429,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PUT /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneAssociateGroupWithProjectPermissionRequest;
+    ///
+    /// let request = KeystoneAssociateGroupWithProjectPermissionRequest::new()
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.keystone_associate_group_with_project_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_associate_group_with_project_permission(
         &self,
@@ -12312,6 +14472,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneRemoveProjectPermissionFromGroupRequest;
+    ///
+    /// let request = KeystoneRemoveProjectPermissionFromGroupRequest::new()
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.keystone_remove_project_permission_from_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_remove_project_permission_from_group(
         &self,
@@ -12337,6 +14515,24 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `HEAD /v3/projects/{project_id}/groups/{group_id}/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCheckProjectPermissionForGroupRequest;
+    ///
+    /// let request = KeystoneCheckProjectPermissionForGroupRequest::new()
+    ///     .group_id("your-group-id")
+    ///     .role_id("your-role-id");
+    /// match client.keystone_check_project_permission_for_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "groups")]
     pub async fn keystone_check_project_permission_for_group(
         &self,
@@ -12362,6 +14558,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/regions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListRegionsRequest;
+    ///
+    /// let request = KeystoneListRegionsRequest::new();
+    /// match client.keystone_list_regions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "regions")]
     pub async fn keystone_list_regions(
         &self,
@@ -12384,6 +14596,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/regions/{region_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowRegionRequest;
+    ///
+    /// let request = KeystoneShowRegionRequest::new()
+    ///     .region_id("your-region-id");
+    /// match client.keystone_show_region(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "regions")]
     pub async fn keystone_show_region(
         &self,
@@ -12406,6 +14635,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/roles`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListPermissionsRequest;
+    ///
+    /// let request = KeystoneListPermissionsRequest::new();
+    /// match client.keystone_list_permissions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "roles")]
     pub async fn keystone_list_permissions(
         &self,
@@ -12439,6 +14684,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/roles/{role_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowPermissionRequest;
+    ///
+    /// let request = KeystoneShowPermissionRequest::new()
+    ///     .role_id("your-role-id");
+    /// match client.keystone_show_permission(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "roles")]
     pub async fn keystone_show_permission(
         &self,
@@ -12461,6 +14723,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/services`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListServicesRequest;
+    ///
+    /// let request = KeystoneListServicesRequest::new();
+    /// match client.keystone_list_services(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "services")]
     pub async fn keystone_list_services(
         &self,
@@ -12483,6 +14761,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/services/{service_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowServiceRequest;
+    ///
+    /// let request = KeystoneShowServiceRequest::new()
+    ///     .service_id("your-service-id");
+    /// match client.keystone_show_service(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "services")]
     pub async fn keystone_show_service(
         &self,
@@ -12505,6 +14800,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/users`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListUsersRequest;
+    ///
+    /// let request = KeystoneListUsersRequest::new();
+    /// match client.keystone_list_users(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn keystone_list_users(
         &self,
@@ -12534,6 +14845,22 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3/users`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneCreateUserRequest;
+    ///
+    /// let request = KeystoneCreateUserRequest::new();
+    /// match client.keystone_create_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn keystone_create_user(
         &self,
@@ -12560,6 +14887,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/users/{user_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneShowUserRequest;
+    ///
+    /// let request = KeystoneShowUserRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.keystone_show_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn keystone_show_user(
         &self,
@@ -12582,6 +14926,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `DELETE /v3/users/{user_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneDeleteUserRequest;
+    ///
+    /// let request = KeystoneDeleteUserRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.keystone_delete_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn keystone_delete_user(
         &self,
@@ -12603,6 +14964,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `PATCH /v3/users/{user_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneUpdateUserByAdminRequest;
+    ///
+    /// let request = KeystoneUpdateUserByAdminRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.keystone_update_user_by_admin(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn keystone_update_user_by_admin(
         &self,
@@ -12630,6 +15008,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/users/{user_id}/groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListGroupsForUserRequest;
+    ///
+    /// let request = KeystoneListGroupsForUserRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.keystone_list_groups_for_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn keystone_list_groups_for_user(
         &self,
@@ -12652,6 +15047,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `POST /v3/users/{user_id}/password`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneUpdateUserPasswordRequest;
+    ///
+    /// let request = KeystoneUpdateUserPasswordRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.keystone_update_user_password(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn keystone_update_user_password(
         &self,
@@ -12678,6 +15090,23 @@ impl crate::Client {
     /// 该接口可以使用全局区域的Endpoint和其他区域的Endpoint调用。IAM的Endpoint请参见：[地区和终端节点](https://developer.huaweicloud.com/endpoint?IAM)。
     ///
     /// `GET /v3/users/{user_id}/projects`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_iam::Client) -> Result<(), huaweicloud_iam::Error> {
+    /// use huaweicloud_iam::operations::KeystoneListProjectsForUserRequest;
+    ///
+    /// let request = KeystoneListProjectsForUserRequest::new()
+    ///     .user_id("your-user-id");
+    /// match client.keystone_list_projects_for_user(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_iam::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "users")]
     pub async fn keystone_list_projects_for_user(
         &self,

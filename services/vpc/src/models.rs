@@ -5,7 +5,7 @@ use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddExtendCidrOption {
     /// 功能说明：扩展cidr列表 取值范围：不能包含以下网段，100.64.0.0/10,214.0.0.0/7,198.18.0.0/15,169.254.0.0/16,0.0.0.0/8,127.0.0.0/8,240.0.0.0/4,172.31.0.0/16,192.168.0.0/16  约束：当前只支持添加一个
@@ -34,7 +34,7 @@ impl rt::serde::Serialize for AddExtendCidrOption {
     }
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AddExtendCidrOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -84,7 +84,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddExtendCidrOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFirewallRulesRequestBody {
     #[allow(missing_docs)]
@@ -118,7 +118,7 @@ impl rt::serde::Serialize for AddFirewallRulesRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AddFirewallRulesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -172,17 +172,17 @@ impl<'de> rt::serde::Deserialize<'de> for AddFirewallRulesRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AddFirewallRulesResponse {
+pub struct AddFirewallRulesResponseBody {
     #[allow(missing_docs)]
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for AddFirewallRulesResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for AddFirewallRulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -190,7 +190,8 @@ impl rt::serde::Serialize for AddFirewallRulesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.firewall.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("AddFirewallRulesResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("AddFirewallRulesResponseBody", len)?;
         if let Some(value) = &self.firewall {
             state.serialize_field("firewall", value)?;
         }
@@ -202,24 +203,24 @@ impl rt::serde::Serialize for AddFirewallRulesResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for AddFirewallRulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for AddFirewallRulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewall", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddFirewallRulesResponse;
+            type Value = AddFirewallRulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AddFirewallRulesResponse")
+                formatter.write_str("struct AddFirewallRulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AddFirewallRulesResponse, __A::Error> {
+            ) -> Result<AddFirewallRulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewall" => Some(0),
@@ -242,20 +243,21 @@ impl<'de> rt::serde::Deserialize<'de> for AddFirewallRulesResponse {
                         }
                     }
                 }
-                Ok(AddFirewallRulesResponse {
+                Ok(AddFirewallRulesResponseBody {
                     firewall,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("AddFirewallRulesResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("AddFirewallRulesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddResourceTagsRequestBody {
     #[allow(missing_docs)]
@@ -284,7 +286,7 @@ impl rt::serde::Serialize for AddResourceTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AddResourceTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -334,7 +336,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddResourceTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddResourceTagsRequestBodyTag {
     /// 标签键，最大长度128个unicode字符，格式为大小写字母，数字，中划线“-”，下划线“_”，中文。
@@ -367,7 +369,7 @@ impl rt::serde::Serialize for AddResourceTagsRequestBodyTag {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AddResourceTagsRequestBodyTag {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -422,7 +424,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddResourceTagsRequestBodyTag {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSecurityGroupsRequestBody {
     #[allow(missing_docs)]
@@ -457,7 +459,7 @@ impl rt::serde::Serialize for AddSecurityGroupsRequestBody {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AddSecurityGroupsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -512,17 +514,17 @@ impl<'de> rt::serde::Deserialize<'de> for AddSecurityGroupsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AddSecurityGroupsResponse {
+pub struct AddSecurityGroupsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub port: Option<crate::models::Port>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
-impl rt::serde::Serialize for AddSecurityGroupsResponse {
+#[cfg(all(feature = "ports", feature = "serde"))]
+impl rt::serde::Serialize for AddSecurityGroupsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -530,7 +532,8 @@ impl rt::serde::Serialize for AddSecurityGroupsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.port.is_some());
-        let mut state = serializer.serialize_struct("AddSecurityGroupsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("AddSecurityGroupsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -542,24 +545,24 @@ impl rt::serde::Serialize for AddSecurityGroupsResponse {
 }
 
 #[cfg(feature = "ports")]
-impl<'de> rt::serde::Deserialize<'de> for AddSecurityGroupsResponse {
+impl<'de> rt::serde::Deserialize<'de> for AddSecurityGroupsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "port"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddSecurityGroupsResponse;
+            type Value = AddSecurityGroupsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AddSecurityGroupsResponse")
+                formatter.write_str("struct AddSecurityGroupsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AddSecurityGroupsResponse, __A::Error> {
+            ) -> Result<AddSecurityGroupsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -582,20 +585,21 @@ impl<'de> rt::serde::Deserialize<'de> for AddSecurityGroupsResponse {
                         }
                     }
                 }
-                Ok(AddSecurityGroupsResponse {
+                Ok(AddSecurityGroupsResponseBody {
                     request_id,
                     port,
                 })
             }
         }
-        deserializer.deserialize_struct("AddSecurityGroupsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("AddSecurityGroupsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSourcesToTrafficMirrorSessionRequestBody {
     #[allow(missing_docs)]
@@ -625,7 +629,7 @@ impl rt::serde::Serialize for AddSourcesToTrafficMirrorSessionRequestBody {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -683,17 +687,17 @@ impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionReques
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AddSourcesToTrafficMirrorSessionResponse {
+pub struct AddSourcesToTrafficMirrorSessionResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
-impl rt::serde::Serialize for AddSourcesToTrafficMirrorSessionResponse {
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
+impl rt::serde::Serialize for AddSourcesToTrafficMirrorSessionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -702,7 +706,7 @@ impl rt::serde::Serialize for AddSourcesToTrafficMirrorSessionResponse {
         let len = usize::from(self.traffic_mirror_session.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("AddSourcesToTrafficMirrorSessionResponse", len)?;
+            .serialize_struct("AddSourcesToTrafficMirrorSessionResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_session {
             state.serialize_field("traffic_mirror_session", value)?;
         }
@@ -714,24 +718,25 @@ impl rt::serde::Serialize for AddSourcesToTrafficMirrorSessionResponse {
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
-impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionResponse {
+impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_session", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddSourcesToTrafficMirrorSessionResponse;
+            type Value = AddSourcesToTrafficMirrorSessionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AddSourcesToTrafficMirrorSessionResponse")
+                formatter
+                    .write_str("struct AddSourcesToTrafficMirrorSessionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AddSourcesToTrafficMirrorSessionResponse, __A::Error> {
+            ) -> Result<AddSourcesToTrafficMirrorSessionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_session" => Some(0),
@@ -754,7 +759,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionRespon
                         }
                     }
                 }
-                Ok(AddSourcesToTrafficMirrorSessionResponse {
+                Ok(AddSourcesToTrafficMirrorSessionResponseBody {
                     traffic_mirror_session,
                     request_id,
                 })
@@ -762,7 +767,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionRespon
         }
         deserializer
             .deserialize_struct(
-                "AddSourcesToTrafficMirrorSessionResponse",
+                "AddSourcesToTrafficMirrorSessionResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -772,7 +777,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddSourcesToTrafficMirrorSessionRespon
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddVpcExtendCidrRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会添加扩展网段。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接添加VPC扩展网段。
@@ -806,7 +811,7 @@ impl rt::serde::Serialize for AddVpcExtendCidrRequestBody {
     }
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AddVpcExtendCidrRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -860,17 +865,17 @@ impl<'de> rt::serde::Deserialize<'de> for AddVpcExtendCidrRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AddVpcExtendCidrResponse {
+pub struct AddVpcExtendCidrResponseBody {
     #[allow(missing_docs)]
     pub vpc: Option<crate::models::Vpc>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
-impl rt::serde::Serialize for AddVpcExtendCidrResponse {
+#[cfg(all(feature = "vpcs", feature = "serde"))]
+impl rt::serde::Serialize for AddVpcExtendCidrResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -878,7 +883,8 @@ impl rt::serde::Serialize for AddVpcExtendCidrResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.vpc.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("AddVpcExtendCidrResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("AddVpcExtendCidrResponseBody", len)?;
         if let Some(value) = &self.vpc {
             state.serialize_field("vpc", value)?;
         }
@@ -890,24 +896,24 @@ impl rt::serde::Serialize for AddVpcExtendCidrResponse {
 }
 
 #[cfg(feature = "vpcs")]
-impl<'de> rt::serde::Deserialize<'de> for AddVpcExtendCidrResponse {
+impl<'de> rt::serde::Deserialize<'de> for AddVpcExtendCidrResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["vpc", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AddVpcExtendCidrResponse;
+            type Value = AddVpcExtendCidrResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AddVpcExtendCidrResponse")
+                formatter.write_str("struct AddVpcExtendCidrResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AddVpcExtendCidrResponse, __A::Error> {
+            ) -> Result<AddVpcExtendCidrResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "vpc" => Some(0),
@@ -930,20 +936,21 @@ impl<'de> rt::serde::Deserialize<'de> for AddVpcExtendCidrResponse {
                         }
                     }
                 }
-                Ok(AddVpcExtendCidrResponse {
+                Ok(AddVpcExtendCidrResponseBody {
                     vpc,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("AddVpcExtendCidrResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("AddVpcExtendCidrResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddressGroup {
     /// 功能说明：地址组唯一标识 取值范围：合法UUID的字符串
@@ -976,7 +983,7 @@ pub struct AddressGroup {
     pub ip_extra_set: Vec<crate::models::IpExtraSetRespOption>,
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "address-groups", feature = "serde"))]
 impl rt::serde::Serialize for AddressGroup {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1123,7 +1130,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddressGroup {
 #[allow(missing_docs)]
 #[cfg(feature = "list-address-groups-dependency")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddressGroupDependency {
     /// **参数解释**： IP地址组的资源ID。IP地址组创建成功后，会生成一个IP地址组 ID，是IP地址组对应的唯一标识。 **取值范围**： 带“-”的标准UUID格式。
@@ -1134,7 +1141,7 @@ pub struct AddressGroupDependency {
     pub dependency: Vec<crate::models::Dependency>,
 }
 
-#[cfg(all(feature = "list-address-groups-dependency", feature = "extra-traits"))]
+#[cfg(all(feature = "list-address-groups-dependency", feature = "serde"))]
 impl rt::serde::Serialize for AddressGroupDependency {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -1211,7 +1218,7 @@ impl<'de> rt::serde::Deserialize<'de> for AddressGroupDependency {
 #[allow(missing_docs)]
 #[cfg(any(feature = "ports", feature = "sub-network-interfaces"))]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AllowedAddressPair {
     /// 功能说明：IP地址约束：不支持0.0.0.0如果allowed_address_pairs配置地址池较大的CIDR（掩码小于24位），建议为该port配置一个单独的安全组。
@@ -1302,7 +1309,7 @@ impl<'de> rt::serde::Deserialize<'de> for AllowedAddressPair {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateSubnetFirewallRequestBody {
     /// 绑定ACL的子网列表
@@ -1337,7 +1344,7 @@ impl rt::serde::Serialize for AssociateSubnetFirewallRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AssociateSubnetFirewallRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1392,17 +1399,17 @@ impl<'de> rt::serde::Deserialize<'de> for AssociateSubnetFirewallRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AssociateSubnetFirewallResponse {
+pub struct AssociateSubnetFirewallResponseBody {
     #[allow(missing_docs)]
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for AssociateSubnetFirewallResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for AssociateSubnetFirewallResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -1411,7 +1418,7 @@ impl rt::serde::Serialize for AssociateSubnetFirewallResponse {
         let len = usize::from(self.firewall.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("AssociateSubnetFirewallResponse", len)?;
+            .serialize_struct("AssociateSubnetFirewallResponseBody", len)?;
         if let Some(value) = &self.firewall {
             state.serialize_field("firewall", value)?;
         }
@@ -1423,24 +1430,24 @@ impl rt::serde::Serialize for AssociateSubnetFirewallResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for AssociateSubnetFirewallResponse {
+impl<'de> rt::serde::Deserialize<'de> for AssociateSubnetFirewallResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewall", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AssociateSubnetFirewallResponse;
+            type Value = AssociateSubnetFirewallResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AssociateSubnetFirewallResponse")
+                formatter.write_str("struct AssociateSubnetFirewallResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AssociateSubnetFirewallResponse, __A::Error> {
+            ) -> Result<AssociateSubnetFirewallResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewall" => Some(0),
@@ -1463,21 +1470,21 @@ impl<'de> rt::serde::Deserialize<'de> for AssociateSubnetFirewallResponse {
                         }
                     }
                 }
-                Ok(AssociateSubnetFirewallResponse {
+                Ok(AssociateSubnetFirewallResponseBody {
                     firewall,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("AssociateSubnetFirewallResponse", FIELDS, __Visitor)
+            .deserialize_struct("AssociateSubnetFirewallResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AttachSubNetworkInterfaceOption {
     /// **参数解释**： 辅助弹性网卡所挂载的弹性网卡的ID。 **取值范围**： 带“-”的标准UUID格式。
@@ -1518,7 +1525,7 @@ impl rt::serde::Serialize for AttachSubNetworkInterfaceOption {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1577,7 +1584,7 @@ impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceOption {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AttachSubNetworkInterfaceRequestBody {
     /// **参数解释**： 是否只预检此次请求。 **约束限制**： 不涉及。 **取值范围**： - true：发送检查请求，不会挂载辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 - false：发送正常请求，并直接挂载辅助弹性网卡。 **默认取值**： false
@@ -1615,7 +1622,7 @@ impl rt::serde::Serialize for AttachSubNetworkInterfaceRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1674,17 +1681,17 @@ impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct AttachSubNetworkInterfaceResponse {
+pub struct AttachSubNetworkInterfaceResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for AttachSubNetworkInterfaceResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for AttachSubNetworkInterfaceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -1693,7 +1700,7 @@ impl rt::serde::Serialize for AttachSubNetworkInterfaceResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.sub_network_interface.is_some());
         let mut state = serializer
-            .serialize_struct("AttachSubNetworkInterfaceResponse", len)?;
+            .serialize_struct("AttachSubNetworkInterfaceResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -1705,24 +1712,24 @@ impl rt::serde::Serialize for AttachSubNetworkInterfaceResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceResponse {
+impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interface"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = AttachSubNetworkInterfaceResponse;
+            type Value = AttachSubNetworkInterfaceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct AttachSubNetworkInterfaceResponse")
+                formatter.write_str("struct AttachSubNetworkInterfaceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<AttachSubNetworkInterfaceResponse, __A::Error> {
+            ) -> Result<AttachSubNetworkInterfaceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -1745,21 +1752,25 @@ impl<'de> rt::serde::Deserialize<'de> for AttachSubNetworkInterfaceResponse {
                         }
                     }
                 }
-                Ok(AttachSubNetworkInterfaceResponse {
+                Ok(AttachSubNetworkInterfaceResponseBody {
                     request_id,
                     sub_network_interface,
                 })
             }
         }
         deserializer
-            .deserialize_struct("AttachSubNetworkInterfaceResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "AttachSubNetworkInterfaceResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateFirewallTagsRequestBody {
     /// 标签列表
@@ -1789,7 +1800,7 @@ impl rt::serde::Serialize for BatchCreateFirewallTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateFirewallTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1840,7 +1851,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateFirewallTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreatePortTagsRequestBody {
     /// 标签列表 约束：最大支持20组标签键值对
@@ -1870,7 +1881,7 @@ impl rt::serde::Serialize for BatchCreatePortTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreatePortTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1921,7 +1932,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreatePortTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateRequestBody {
     /// 资源标签
@@ -1955,7 +1966,7 @@ impl rt::serde::Serialize for BatchCreateRequestBody {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2009,7 +2020,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateRequestBodySysTags {
     /// 标签键，最大长度128个unicode字符，格式为大小写字母，数字，中划线“-”，下划线“_”，中文。
@@ -2042,7 +2053,7 @@ impl rt::serde::Serialize for BatchCreateRequestBodySysTags {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBodySysTags {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2097,7 +2108,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBodySysTags {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateRequestBodyTags {
     /// 标签键，最大长度128个unicode字符，格式为大小写字母，数字，中划线“-”，下划线“_”，中文。
@@ -2129,7 +2140,7 @@ impl rt::serde::Serialize for BatchCreateRequestBodyTags {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBodyTags {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2183,7 +2194,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateRequestBodyTags {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesOption {
     /// 功能说明：安全组的描述信息 取值范围：0-255个字符，不能包含“&lt;”和“&gt;”
@@ -2271,7 +2282,7 @@ impl rt::serde::Serialize for BatchCreateSecurityGroupRulesOption {
     }
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "security-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2374,7 +2385,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesOption {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesRequestBody {
     /// 待创建的安全组规则列表
@@ -2415,7 +2426,7 @@ impl rt::serde::Serialize for BatchCreateSecurityGroupRulesRequestBody {
     }
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "security-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2481,17 +2492,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesRequestBo
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchCreateSecurityGroupRulesResponse {
+pub struct BatchCreateSecurityGroupRulesResponseBody {
     /// 批量创建安全组规则的响应体
     pub security_group_rules: Option<Vec<crate::models::SecurityGroupRule>>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchCreateSecurityGroupRulesResponse {
+#[cfg(all(feature = "security-groups", feature = "serde"))]
+impl rt::serde::Serialize for BatchCreateSecurityGroupRulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2500,7 +2511,7 @@ impl rt::serde::Serialize for BatchCreateSecurityGroupRulesResponse {
         let len = usize::from(self.security_group_rules.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("BatchCreateSecurityGroupRulesResponse", len)?;
+            .serialize_struct("BatchCreateSecurityGroupRulesResponseBody", len)?;
         if let Some(value) = &self.security_group_rules {
             state.serialize_field("security_group_rules", value)?;
         }
@@ -2512,24 +2523,24 @@ impl rt::serde::Serialize for BatchCreateSecurityGroupRulesResponse {
 }
 
 #[cfg(feature = "security-groups")]
-impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["security_group_rules", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchCreateSecurityGroupRulesResponse;
+            type Value = BatchCreateSecurityGroupRulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchCreateSecurityGroupRulesResponse")
+                formatter.write_str("struct BatchCreateSecurityGroupRulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchCreateSecurityGroupRulesResponse, __A::Error> {
+            ) -> Result<BatchCreateSecurityGroupRulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "security_group_rules" => Some(0),
@@ -2552,7 +2563,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesResponse 
                         }
                     }
                 }
-                Ok(BatchCreateSecurityGroupRulesResponse {
+                Ok(BatchCreateSecurityGroupRulesResponseBody {
                     security_group_rules,
                     request_id,
                 })
@@ -2560,7 +2571,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesResponse 
         }
         deserializer
             .deserialize_struct(
-                "BatchCreateSecurityGroupRulesResponse",
+                "BatchCreateSecurityGroupRulesResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -2570,7 +2581,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSecurityGroupRulesResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceOption {
     /// 功能说明：虚拟子网ID 取值范围：标准UUID
@@ -2632,7 +2643,7 @@ impl rt::serde::Serialize for BatchCreateSubNetworkInterfaceOption {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2719,7 +2730,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceOption {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建辅助弹性网卡。
@@ -2757,7 +2768,7 @@ impl rt::serde::Serialize for BatchCreateSubNetworkInterfaceRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2823,17 +2834,17 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceRequestB
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct BatchCreateSubNetworkInterfaceResponse {
+pub struct BatchCreateSubNetworkInterfaceResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 批量创建辅助弹性网卡的响应体
     pub sub_network_interfaces: Option<Vec<crate::models::SubNetworkInterface>>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for BatchCreateSubNetworkInterfaceResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for BatchCreateSubNetworkInterfaceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -2842,7 +2853,7 @@ impl rt::serde::Serialize for BatchCreateSubNetworkInterfaceResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.sub_network_interfaces.is_some());
         let mut state = serializer
-            .serialize_struct("BatchCreateSubNetworkInterfaceResponse", len)?;
+            .serialize_struct("BatchCreateSubNetworkInterfaceResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -2854,24 +2865,24 @@ impl rt::serde::Serialize for BatchCreateSubNetworkInterfaceResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceResponse {
+impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interfaces"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = BatchCreateSubNetworkInterfaceResponse;
+            type Value = BatchCreateSubNetworkInterfaceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct BatchCreateSubNetworkInterfaceResponse")
+                formatter.write_str("struct BatchCreateSubNetworkInterfaceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<BatchCreateSubNetworkInterfaceResponse, __A::Error> {
+            ) -> Result<BatchCreateSubNetworkInterfaceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -2894,7 +2905,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceResponse
                         }
                     }
                 }
-                Ok(BatchCreateSubNetworkInterfaceResponse {
+                Ok(BatchCreateSubNetworkInterfaceResponseBody {
                     request_id,
                     sub_network_interfaces,
                 })
@@ -2902,7 +2913,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceResponse
         }
         deserializer
             .deserialize_struct(
-                "BatchCreateSubNetworkInterfaceResponse",
+                "BatchCreateSubNetworkInterfaceResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -2912,7 +2923,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceResponse
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceTagsRequestBody {
     /// **参数解释**： 标签列表。 **约束限制**： 最大支持20组标签键值对。 **取值范围**： 不涉及。 **默认取值**： 不涉及。
@@ -2942,7 +2953,7 @@ impl rt::serde::Serialize for BatchCreateSubNetworkInterfaceTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -2998,7 +3009,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchCreateSubNetworkInterfaceTagsRequ
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteFirewallTagsRequestBody {
     /// 标签列表
@@ -3028,7 +3039,7 @@ impl rt::serde::Serialize for BatchDeleteFirewallTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteFirewallTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3079,7 +3090,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteFirewallTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeletePortTagsRequestBody {
     /// 标签列表 约束：最大支持20组标签键值对
@@ -3109,7 +3120,7 @@ impl rt::serde::Serialize for BatchDeletePortTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeletePortTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3160,7 +3171,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeletePortTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteRequestBody {
     /// 资源标签
@@ -3194,7 +3205,7 @@ impl rt::serde::Serialize for BatchDeleteRequestBody {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3248,7 +3259,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteRequestBodySysTags {
     /// 标签键，最大长度128个unicode字符，格式为大小写字母，数字，中划线“-”，下划线“_”，中文。
@@ -3283,7 +3294,7 @@ impl rt::serde::Serialize for BatchDeleteRequestBodySysTags {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBodySysTags {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3338,7 +3349,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBodySysTags {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteRequestBodyTags {
     /// 标签键，最大长度128个unicode字符，格式为大小写字母，数字，中划线“-”，下划线“_”，中文。
@@ -3372,7 +3383,7 @@ impl rt::serde::Serialize for BatchDeleteRequestBodyTags {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBodyTags {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3426,7 +3437,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteRequestBodyTags {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteSubNetworkInterfaceTagsRequestBody {
     /// **参数解释**： 标签列表。 **约束限制**： 最大支持20组标签键值对。 **取值范围**： 不涉及。 **默认取值**： 不涉及。
@@ -3456,7 +3467,7 @@ impl rt::serde::Serialize for BatchDeleteSubNetworkInterfaceTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for BatchDeleteSubNetworkInterfaceTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -3512,7 +3523,7 @@ impl<'de> rt::serde::Deserialize<'de> for BatchDeleteSubNetworkInterfaceTagsRequ
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BindingVifDetails {
     /// **参数解释**： 表示该网卡是否为云服务器的主网卡。 **取值范围**： - true：该网卡是云服务器的主网卡。 - false：该网卡不是云服务器的主网卡。
@@ -3529,7 +3540,7 @@ pub struct BindingVifDetails {
     pub parent_device_id: Option<String>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl rt::serde::Serialize for BindingVifDetails {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3641,7 +3652,7 @@ impl<'de> rt::serde::Deserialize<'de> for BindingVifDetails {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CloudResource {
     /// 功能描述：资源类型
@@ -3650,7 +3661,7 @@ pub struct CloudResource {
     pub resource_count: i64,
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl rt::serde::Serialize for CloudResource {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3719,7 +3730,7 @@ impl<'de> rt::serde::Deserialize<'de> for CloudResource {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ClouddcnResource {
     /// 资源ID标识符。
@@ -3732,7 +3743,7 @@ pub struct ClouddcnResource {
     pub resource_name: String,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl rt::serde::Serialize for ClouddcnResource {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3816,7 +3827,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClouddcnResource {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ClouddcnSubnet {
     /// clouddcn子网ID
@@ -3847,7 +3858,7 @@ pub struct ClouddcnSubnet {
     pub enterprise_project_id: String,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl rt::serde::Serialize for ClouddcnSubnet {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -3991,7 +4002,7 @@ impl<'de> rt::serde::Deserialize<'de> for ClouddcnSubnet {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountFirewallsByTagsRequestBody {
     /// 功能说明：搜索字段，key为要匹配的字段，value为匹配的值 约束：key为固定字典值，不能包含重复的key或不支持的key，当前key仅支持resource_name
@@ -4028,7 +4039,7 @@ impl rt::serde::Serialize for CountFirewallsByTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CountFirewallsByTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4083,17 +4094,17 @@ impl<'de> rt::serde::Deserialize<'de> for CountFirewallsByTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CountFirewallsByTagsResponse {
+pub struct CountFirewallsByTagsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 资源数量
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for CountFirewallsByTagsResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for CountFirewallsByTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4102,7 +4113,7 @@ impl rt::serde::Serialize for CountFirewallsByTagsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.total_count.is_some());
         let mut state = serializer
-            .serialize_struct("CountFirewallsByTagsResponse", len)?;
+            .serialize_struct("CountFirewallsByTagsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -4114,24 +4125,24 @@ impl rt::serde::Serialize for CountFirewallsByTagsResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for CountFirewallsByTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for CountFirewallsByTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CountFirewallsByTagsResponse;
+            type Value = CountFirewallsByTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CountFirewallsByTagsResponse")
+                formatter.write_str("struct CountFirewallsByTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CountFirewallsByTagsResponse, __A::Error> {
+            ) -> Result<CountFirewallsByTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -4154,21 +4165,21 @@ impl<'de> rt::serde::Deserialize<'de> for CountFirewallsByTagsResponse {
                         }
                     }
                 }
-                Ok(CountFirewallsByTagsResponse {
+                Ok(CountFirewallsByTagsResponseBody {
                     request_id,
                     total_count,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CountFirewallsByTagsResponse", FIELDS, __Visitor)
+            .deserialize_struct("CountFirewallsByTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountPortsByTagsRequestBody {
     /// 功能说明：搜索字段，key为要匹配的字段，value为匹配的值 约束：key为固定字典值，不能包含重复的key或不支持的key，当前key仅支持resource_name
@@ -4204,7 +4215,7 @@ impl rt::serde::Serialize for CountPortsByTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CountPortsByTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4258,17 +4269,17 @@ impl<'de> rt::serde::Deserialize<'de> for CountPortsByTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CountPortsByTagsResponse {
+pub struct CountPortsByTagsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 资源数量
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
-impl rt::serde::Serialize for CountPortsByTagsResponse {
+#[cfg(all(feature = "ports", feature = "serde"))]
+impl rt::serde::Serialize for CountPortsByTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4276,7 +4287,8 @@ impl rt::serde::Serialize for CountPortsByTagsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.total_count.is_some());
-        let mut state = serializer.serialize_struct("CountPortsByTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CountPortsByTagsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -4288,24 +4300,24 @@ impl rt::serde::Serialize for CountPortsByTagsResponse {
 }
 
 #[cfg(feature = "ports")]
-impl<'de> rt::serde::Deserialize<'de> for CountPortsByTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for CountPortsByTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CountPortsByTagsResponse;
+            type Value = CountPortsByTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CountPortsByTagsResponse")
+                formatter.write_str("struct CountPortsByTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CountPortsByTagsResponse, __A::Error> {
+            ) -> Result<CountPortsByTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -4328,20 +4340,21 @@ impl<'de> rt::serde::Deserialize<'de> for CountPortsByTagsResponse {
                         }
                     }
                 }
-                Ok(CountPortsByTagsResponse {
+                Ok(CountPortsByTagsResponseBody {
                     request_id,
                     total_count,
                 })
             }
         }
-        deserializer.deserialize_struct("CountPortsByTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CountPortsByTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountSubNetworkInterfacesByTagsRequestBody {
     /// **参数解释**： 包含标签。结果返回包含所有标签的资源列表，无tag过滤条件时返回全量数据。 **约束限制**： - key之间是与的关系，key-value结构中value是或的关系。 - 最多包含50个key，每个key下面的value最多10个。 - 每个key对应的value可以为空数组但结构体不能缺失。 - Key不能重复，同一个key中values不能重复。 **取值范围**： 不涉及。 **默认取值**： 不涉及。
@@ -4373,7 +4386,7 @@ impl rt::serde::Serialize for CountSubNetworkInterfacesByTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4428,17 +4441,17 @@ impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRequest
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CountSubNetworkInterfacesByTagsResponse {
+pub struct CountSubNetworkInterfacesByTagsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 资源数量
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for CountSubNetworkInterfacesByTagsResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for CountSubNetworkInterfacesByTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4447,7 +4460,7 @@ impl rt::serde::Serialize for CountSubNetworkInterfacesByTagsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.total_count.is_some());
         let mut state = serializer
-            .serialize_struct("CountSubNetworkInterfacesByTagsResponse", len)?;
+            .serialize_struct("CountSubNetworkInterfacesByTagsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -4459,24 +4472,24 @@ impl rt::serde::Serialize for CountSubNetworkInterfacesByTagsResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CountSubNetworkInterfacesByTagsResponse;
+            type Value = CountSubNetworkInterfacesByTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CountSubNetworkInterfacesByTagsResponse")
+                formatter.write_str("struct CountSubNetworkInterfacesByTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CountSubNetworkInterfacesByTagsResponse, __A::Error> {
+            ) -> Result<CountSubNetworkInterfacesByTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -4499,7 +4512,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRespons
                         }
                     }
                 }
-                Ok(CountSubNetworkInterfacesByTagsResponse {
+                Ok(CountSubNetworkInterfacesByTagsResponseBody {
                     request_id,
                     total_count,
                 })
@@ -4507,7 +4520,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRespons
         }
         deserializer
             .deserialize_struct(
-                "CountSubNetworkInterfacesByTagsResponse",
+                "CountSubNetworkInterfacesByTagsResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -4517,7 +4530,7 @@ impl<'de> rt::serde::Deserialize<'de> for CountSubNetworkInterfacesByTagsRespons
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAddressGroupOption {
     /// 功能说明：地址组名称 取值范围：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -4578,7 +4591,7 @@ impl rt::serde::Serialize for CreateAddressGroupOption {
     }
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "address-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4660,7 +4673,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAddressGroupRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建地址组。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建地址组。
@@ -4695,7 +4708,7 @@ impl rt::serde::Serialize for CreateAddressGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "address-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4750,17 +4763,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateAddressGroupResponse {
+pub struct CreateAddressGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub address_group: Option<crate::models::AddressGroup>,
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateAddressGroupResponse {
+#[cfg(all(feature = "address-groups", feature = "serde"))]
+impl rt::serde::Serialize for CreateAddressGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -4768,7 +4781,8 @@ impl rt::serde::Serialize for CreateAddressGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.address_group.is_some());
-        let mut state = serializer.serialize_struct("CreateAddressGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CreateAddressGroupResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -4780,24 +4794,24 @@ impl rt::serde::Serialize for CreateAddressGroupResponse {
 }
 
 #[cfg(feature = "address-groups")]
-impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "address_group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateAddressGroupResponse;
+            type Value = CreateAddressGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateAddressGroupResponse")
+                formatter.write_str("struct CreateAddressGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateAddressGroupResponse, __A::Error> {
+            ) -> Result<CreateAddressGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -4820,20 +4834,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateAddressGroupResponse {
                         }
                     }
                 }
-                Ok(CreateAddressGroupResponse {
+                Ok(CreateAddressGroupResponseBody {
                     request_id,
                     address_group,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateAddressGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CreateAddressGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetOption {
     /// 功能说明：clouddcn子网名称 取值范围：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -4894,7 +4909,7 @@ impl rt::serde::Serialize for CreateClouddcnSubnetOption {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -4981,7 +4996,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetOption {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetRequestBody {
     #[allow(missing_docs)]
@@ -5011,7 +5026,7 @@ impl rt::serde::Serialize for CreateClouddcnSubnetRequestBody {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5062,15 +5077,15 @@ impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateClouddcnSubnetResponse {
+pub struct CreateClouddcnSubnetResponseBody {
     #[allow(missing_docs)]
     pub clouddcn_subnet: Option<crate::models::ClouddcnSubnet>,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateClouddcnSubnetResponse {
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
+impl rt::serde::Serialize for CreateClouddcnSubnetResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5078,7 +5093,7 @@ impl rt::serde::Serialize for CreateClouddcnSubnetResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.clouddcn_subnet.is_some());
         let mut state = serializer
-            .serialize_struct("CreateClouddcnSubnetResponse", len)?;
+            .serialize_struct("CreateClouddcnSubnetResponseBody", len)?;
         if let Some(value) = &self.clouddcn_subnet {
             state.serialize_field("clouddcn_subnet", value)?;
         }
@@ -5087,24 +5102,24 @@ impl rt::serde::Serialize for CreateClouddcnSubnetResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
-impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["clouddcn_subnet"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateClouddcnSubnetResponse;
+            type Value = CreateClouddcnSubnetResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateClouddcnSubnetResponse")
+                formatter.write_str("struct CreateClouddcnSubnetResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateClouddcnSubnetResponse, __A::Error> {
+            ) -> Result<CreateClouddcnSubnetResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "clouddcn_subnet" => Some(0),
@@ -5124,20 +5139,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateClouddcnSubnetResponse {
                         }
                     }
                 }
-                Ok(CreateClouddcnSubnetResponse {
+                Ok(CreateClouddcnSubnetResponseBody {
                     clouddcn_subnet,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateClouddcnSubnetResponse", FIELDS, __Visitor)
+            .deserialize_struct("CreateClouddcnSubnetResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallOption {
     /// 功能说明：ACL名称 取值范围：0-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -5195,7 +5210,7 @@ impl rt::serde::Serialize for CreateFirewallOption {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateFirewallOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5272,7 +5287,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFirewallOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallRequestBody {
     #[allow(missing_docs)]
@@ -5306,7 +5321,7 @@ impl rt::serde::Serialize for CreateFirewallRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateFirewallRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5360,17 +5375,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFirewallRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateFirewallResponse {
+pub struct CreateFirewallResponseBody {
     #[allow(missing_docs)]
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateFirewallResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for CreateFirewallResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5378,7 +5393,7 @@ impl rt::serde::Serialize for CreateFirewallResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.firewall.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("CreateFirewallResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateFirewallResponseBody", len)?;
         if let Some(value) = &self.firewall {
             state.serialize_field("firewall", value)?;
         }
@@ -5390,24 +5405,24 @@ impl rt::serde::Serialize for CreateFirewallResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for CreateFirewallResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateFirewallResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewall", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateFirewallResponse;
+            type Value = CreateFirewallResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateFirewallResponse")
+                formatter.write_str("struct CreateFirewallResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateFirewallResponse, __A::Error> {
+            ) -> Result<CreateFirewallResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewall" => Some(0),
@@ -5430,20 +5445,20 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFirewallResponse {
                         }
                     }
                 }
-                Ok(CreateFirewallResponse {
+                Ok(CreateFirewallResponseBody {
                     firewall,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateFirewallResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateFirewallResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallTagRequestBody {
     #[allow(missing_docs)]
@@ -5473,7 +5488,7 @@ impl rt::serde::Serialize for CreateFirewallTagRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateFirewallTagRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5524,7 +5539,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateFirewallTagRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePortTagRequestBody {
     #[allow(missing_docs)]
@@ -5553,7 +5568,7 @@ impl rt::serde::Serialize for CreatePortTagRequestBody {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreatePortTagRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5603,7 +5618,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreatePortTagRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupOption {
     /// 功能描述：安全组名称 取值范围：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -5649,7 +5664,7 @@ impl rt::serde::Serialize for CreateSecurityGroupOption {
     }
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "security-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5716,7 +5731,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建安全组。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建安全组。
@@ -5751,7 +5766,7 @@ impl rt::serde::Serialize for CreateSecurityGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "security-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -5806,17 +5821,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateSecurityGroupResponse {
+pub struct CreateSecurityGroupResponseBody {
     /// 请求Id
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub security_group: Option<crate::models::SecurityGroupInfo>,
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateSecurityGroupResponse {
+#[cfg(all(feature = "security-groups", feature = "serde"))]
+impl rt::serde::Serialize for CreateSecurityGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -5824,7 +5839,8 @@ impl rt::serde::Serialize for CreateSecurityGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.security_group.is_some());
-        let mut state = serializer.serialize_struct("CreateSecurityGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("CreateSecurityGroupResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -5836,24 +5852,24 @@ impl rt::serde::Serialize for CreateSecurityGroupResponse {
 }
 
 #[cfg(feature = "security-groups")]
-impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "security_group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateSecurityGroupResponse;
+            type Value = CreateSecurityGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateSecurityGroupResponse")
+                formatter.write_str("struct CreateSecurityGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateSecurityGroupResponse, __A::Error> {
+            ) -> Result<CreateSecurityGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -5876,20 +5892,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupResponse {
                         }
                     }
                 }
-                Ok(CreateSecurityGroupResponse {
+                Ok(CreateSecurityGroupResponseBody {
                     request_id,
                     security_group,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateSecurityGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("CreateSecurityGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleOption {
     /// 功能说明：安全组规则所属的安全组ID
@@ -5980,7 +5997,7 @@ impl rt::serde::Serialize for CreateSecurityGroupRuleOption {
     }
 }
 
-#[cfg(all(feature = "security-group-rules", feature = "extra-traits"))]
+#[cfg(all(feature = "security-group-rules", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6091,7 +6108,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建安全组规则。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建安全组规则。
@@ -6126,7 +6143,7 @@ impl rt::serde::Serialize for CreateSecurityGroupRuleRequestBody {
     }
 }
 
-#[cfg(all(feature = "security-group-rules", feature = "extra-traits"))]
+#[cfg(all(feature = "security-group-rules", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6184,17 +6201,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateSecurityGroupRuleResponse {
+pub struct CreateSecurityGroupRuleResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub security_group_rule: Option<crate::models::SecurityGroupRule>,
 }
 
-#[cfg(all(feature = "security-group-rules", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateSecurityGroupRuleResponse {
+#[cfg(all(feature = "security-group-rules", feature = "serde"))]
+impl rt::serde::Serialize for CreateSecurityGroupRuleResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6203,7 +6220,7 @@ impl rt::serde::Serialize for CreateSecurityGroupRuleResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.security_group_rule.is_some());
         let mut state = serializer
-            .serialize_struct("CreateSecurityGroupRuleResponse", len)?;
+            .serialize_struct("CreateSecurityGroupRuleResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -6215,24 +6232,24 @@ impl rt::serde::Serialize for CreateSecurityGroupRuleResponse {
 }
 
 #[cfg(feature = "security-group-rules")]
-impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "security_group_rule"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateSecurityGroupRuleResponse;
+            type Value = CreateSecurityGroupRuleResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateSecurityGroupRuleResponse")
+                formatter.write_str("struct CreateSecurityGroupRuleResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateSecurityGroupRuleResponse, __A::Error> {
+            ) -> Result<CreateSecurityGroupRuleResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -6255,21 +6272,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSecurityGroupRuleResponse {
                         }
                     }
                 }
-                Ok(CreateSecurityGroupRuleResponse {
+                Ok(CreateSecurityGroupRuleResponseBody {
                     request_id,
                     security_group_rule,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateSecurityGroupRuleResponse", FIELDS, __Visitor)
+            .deserialize_struct("CreateSecurityGroupRuleResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceOption {
     /// 功能说明：虚拟子网ID 取值范围：标准UUID
@@ -6349,7 +6366,7 @@ impl rt::serde::Serialize for CreateSubNetworkInterfaceOption {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6447,7 +6464,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceOption {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建辅助弹性网卡。
@@ -6482,7 +6499,7 @@ impl rt::serde::Serialize for CreateSubNetworkInterfaceRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6544,17 +6561,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateSubNetworkInterfaceResponse {
+pub struct CreateSubNetworkInterfaceResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateSubNetworkInterfaceResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for CreateSubNetworkInterfaceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6563,7 +6580,7 @@ impl rt::serde::Serialize for CreateSubNetworkInterfaceResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.sub_network_interface.is_some());
         let mut state = serializer
-            .serialize_struct("CreateSubNetworkInterfaceResponse", len)?;
+            .serialize_struct("CreateSubNetworkInterfaceResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -6575,24 +6592,24 @@ impl rt::serde::Serialize for CreateSubNetworkInterfaceResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interface"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateSubNetworkInterfaceResponse;
+            type Value = CreateSubNetworkInterfaceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateSubNetworkInterfaceResponse")
+                formatter.write_str("struct CreateSubNetworkInterfaceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateSubNetworkInterfaceResponse, __A::Error> {
+            ) -> Result<CreateSubNetworkInterfaceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -6615,21 +6632,25 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceResponse {
                         }
                     }
                 }
-                Ok(CreateSubNetworkInterfaceResponse {
+                Ok(CreateSubNetworkInterfaceResponseBody {
                     request_id,
                     sub_network_interface,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateSubNetworkInterfaceResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "CreateSubNetworkInterfaceResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceTagRequestBody {
     #[allow(missing_docs)]
@@ -6659,7 +6680,7 @@ impl rt::serde::Serialize for CreateSubNetworkInterfaceTagRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceTagRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6714,7 +6735,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateSubNetworkInterfaceTagRequestBod
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterOption {
     /// 功能说明：流量镜像筛选条件的描述信息 取值范围：0-255个字符，不能包含“&lt;”和“&gt;”
@@ -6749,7 +6770,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorFilterOption {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6804,7 +6825,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterOption {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRequestBody {
     #[allow(missing_docs)]
@@ -6834,7 +6855,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorFilterRequestBody {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -6892,17 +6913,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateTrafficMirrorFilterResponse {
+pub struct CreateTrafficMirrorFilterResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_filter: Option<crate::models::TrafficMirrorFilter>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateTrafficMirrorFilterResponse {
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
+impl rt::serde::Serialize for CreateTrafficMirrorFilterResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -6911,7 +6932,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorFilterResponse {
         let len = usize::from(self.traffic_mirror_filter.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("CreateTrafficMirrorFilterResponse", len)?;
+            .serialize_struct("CreateTrafficMirrorFilterResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_filter {
             state.serialize_field("traffic_mirror_filter", value)?;
         }
@@ -6923,24 +6944,24 @@ impl rt::serde::Serialize for CreateTrafficMirrorFilterResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
-impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_filter", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateTrafficMirrorFilterResponse;
+            type Value = CreateTrafficMirrorFilterResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateTrafficMirrorFilterResponse")
+                formatter.write_str("struct CreateTrafficMirrorFilterResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateTrafficMirrorFilterResponse, __A::Error> {
+            ) -> Result<CreateTrafficMirrorFilterResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_filter" => Some(0),
@@ -6963,21 +6984,25 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterResponse {
                         }
                     }
                 }
-                Ok(CreateTrafficMirrorFilterResponse {
+                Ok(CreateTrafficMirrorFilterResponseBody {
                     traffic_mirror_filter,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateTrafficMirrorFilterResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "CreateTrafficMirrorFilterResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleOption {
     /// 功能说明：端口镜像筛选规则的描述信息 取值范围：0-255个字符，不能包含“&lt;”和“&gt;”
@@ -7055,7 +7080,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorFilterRuleOption {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7161,7 +7186,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleRequestBody {
     #[allow(missing_docs)]
@@ -7195,7 +7220,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorFilterRuleRequestBody {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7253,17 +7278,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleRequestBo
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateTrafficMirrorFilterRuleResponse {
+pub struct CreateTrafficMirrorFilterRuleResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_filter_rule: Option<crate::models::TrafficMirrorFilterRule>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateTrafficMirrorFilterRuleResponse {
+#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "serde"))]
+impl rt::serde::Serialize for CreateTrafficMirrorFilterRuleResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7272,7 +7297,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorFilterRuleResponse {
         let len = usize::from(self.traffic_mirror_filter_rule.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("CreateTrafficMirrorFilterRuleResponse", len)?;
+            .serialize_struct("CreateTrafficMirrorFilterRuleResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_filter_rule {
             state.serialize_field("traffic_mirror_filter_rule", value)?;
         }
@@ -7284,24 +7309,24 @@ impl rt::serde::Serialize for CreateTrafficMirrorFilterRuleResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
-impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_filter_rule", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateTrafficMirrorFilterRuleResponse;
+            type Value = CreateTrafficMirrorFilterRuleResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateTrafficMirrorFilterRuleResponse")
+                formatter.write_str("struct CreateTrafficMirrorFilterRuleResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateTrafficMirrorFilterRuleResponse, __A::Error> {
+            ) -> Result<CreateTrafficMirrorFilterRuleResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_filter_rule" => Some(0),
@@ -7324,7 +7349,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleResponse 
                         }
                     }
                 }
-                Ok(CreateTrafficMirrorFilterRuleResponse {
+                Ok(CreateTrafficMirrorFilterRuleResponseBody {
                     traffic_mirror_filter_rule,
                     request_id,
                 })
@@ -7332,7 +7357,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleResponse 
         }
         deserializer
             .deserialize_struct(
-                "CreateTrafficMirrorFilterRuleResponse",
+                "CreateTrafficMirrorFilterRuleResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -7342,7 +7367,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorFilterRuleResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionOption {
     /// 功能说明：流量镜像会话名称 取值范围：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -7427,7 +7452,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorSessionOption {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7542,7 +7567,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionOption {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionRequestBody {
     #[allow(missing_docs)]
@@ -7572,7 +7597,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorSessionRequestBody {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7630,17 +7655,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionRequestBody 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateTrafficMirrorSessionResponse {
+pub struct CreateTrafficMirrorSessionResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateTrafficMirrorSessionResponse {
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
+impl rt::serde::Serialize for CreateTrafficMirrorSessionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7649,7 +7674,7 @@ impl rt::serde::Serialize for CreateTrafficMirrorSessionResponse {
         let len = usize::from(self.traffic_mirror_session.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("CreateTrafficMirrorSessionResponse", len)?;
+            .serialize_struct("CreateTrafficMirrorSessionResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_session {
             state.serialize_field("traffic_mirror_session", value)?;
         }
@@ -7661,24 +7686,24 @@ impl rt::serde::Serialize for CreateTrafficMirrorSessionResponse {
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
-impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_session", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateTrafficMirrorSessionResponse;
+            type Value = CreateTrafficMirrorSessionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateTrafficMirrorSessionResponse")
+                formatter.write_str("struct CreateTrafficMirrorSessionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateTrafficMirrorSessionResponse, __A::Error> {
+            ) -> Result<CreateTrafficMirrorSessionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_session" => Some(0),
@@ -7701,21 +7726,25 @@ impl<'de> rt::serde::Deserialize<'de> for CreateTrafficMirrorSessionResponse {
                         }
                     }
                 }
-                Ok(CreateTrafficMirrorSessionResponse {
+                Ok(CreateTrafficMirrorSessionResponseBody {
                     traffic_mirror_session,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("CreateTrafficMirrorSessionResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "CreateTrafficMirrorSessionResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationOption {
     /// **参数解释**： 子网预留网段所属的子网ID。 **约束限制**： 不涉及。 **取值范围**： 不涉及。 **默认取值**： 不涉及。
@@ -7770,7 +7799,7 @@ impl rt::serde::Serialize for CreateVirsubnetCidrReservationOption {
     }
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7852,7 +7881,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationOption {
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationRequestBody {
     /// **参数解释**： 是否只预检此次请求。 **约束限制**： 不涉及。 **取值范围**： - true：发送检查请求，不会创建子网预留网段。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 - false：发送正常请求，并直接创建子网预留网段。 **默认取值**： false
@@ -7891,7 +7920,7 @@ impl rt::serde::Serialize for CreateVirsubnetCidrReservationRequestBody {
     }
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -7953,17 +7982,17 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationRequestB
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateVirsubnetCidrReservationResponse {
+pub struct CreateVirsubnetCidrReservationResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub virsubnet_cidr_reservation: Option<crate::models::VirsubnetCidrReservation>,
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateVirsubnetCidrReservationResponse {
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
+impl rt::serde::Serialize for CreateVirsubnetCidrReservationResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -7972,7 +8001,7 @@ impl rt::serde::Serialize for CreateVirsubnetCidrReservationResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.virsubnet_cidr_reservation.is_some());
         let mut state = serializer
-            .serialize_struct("CreateVirsubnetCidrReservationResponse", len)?;
+            .serialize_struct("CreateVirsubnetCidrReservationResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -7984,24 +8013,24 @@ impl rt::serde::Serialize for CreateVirsubnetCidrReservationResponse {
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
-impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "virsubnet_cidr_reservation"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateVirsubnetCidrReservationResponse;
+            type Value = CreateVirsubnetCidrReservationResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateVirsubnetCidrReservationResponse")
+                formatter.write_str("struct CreateVirsubnetCidrReservationResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateVirsubnetCidrReservationResponse, __A::Error> {
+            ) -> Result<CreateVirsubnetCidrReservationResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -8024,7 +8053,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationResponse
                         }
                     }
                 }
-                Ok(CreateVirsubnetCidrReservationResponse {
+                Ok(CreateVirsubnetCidrReservationResponseBody {
                     request_id,
                     virsubnet_cidr_reservation,
                 })
@@ -8032,7 +8061,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationResponse
         }
         deserializer
             .deserialize_struct(
-                "CreateVirsubnetCidrReservationResponse",
+                "CreateVirsubnetCidrReservationResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -8042,7 +8071,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVirsubnetCidrReservationResponse
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateVpcOption {
     /// 功能描述：VPC的名称信息 取值范围：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -8091,7 +8120,7 @@ impl rt::serde::Serialize for CreateVpcOption {
     }
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateVpcOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8163,7 +8192,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVpcOption {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateVpcRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建VPC。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建VPC。
@@ -8197,7 +8226,7 @@ impl rt::serde::Serialize for CreateVpcRequestBody {
     }
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for CreateVpcRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8251,9 +8280,9 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVpcRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct CreateVpcResponse {
+pub struct CreateVpcResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 错误消息
@@ -8262,8 +8291,8 @@ pub struct CreateVpcResponse {
     pub error_code: Option<String>,
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
-impl rt::serde::Serialize for CreateVpcResponse {
+#[cfg(all(feature = "vpcs", feature = "serde"))]
+impl rt::serde::Serialize for CreateVpcResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -8272,7 +8301,7 @@ impl rt::serde::Serialize for CreateVpcResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.error_msg.is_some())
             + usize::from(self.error_code.is_some());
-        let mut state = serializer.serialize_struct("CreateVpcResponse", len)?;
+        let mut state = serializer.serialize_struct("CreateVpcResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -8287,24 +8316,24 @@ impl rt::serde::Serialize for CreateVpcResponse {
 }
 
 #[cfg(feature = "vpcs")]
-impl<'de> rt::serde::Deserialize<'de> for CreateVpcResponse {
+impl<'de> rt::serde::Deserialize<'de> for CreateVpcResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "error_msg", "error_code"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateVpcResponse;
+            type Value = CreateVpcResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct CreateVpcResponse")
+                formatter.write_str("struct CreateVpcResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<CreateVpcResponse, __A::Error> {
+            ) -> Result<CreateVpcResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -8330,21 +8359,21 @@ impl<'de> rt::serde::Deserialize<'de> for CreateVpcResponse {
                         }
                     }
                 }
-                Ok(CreateVpcResponse {
+                Ok(CreateVpcResponseBody {
                     request_id,
                     error_msg,
                     error_code,
                 })
             }
         }
-        deserializer.deserialize_struct("CreateVpcResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("CreateVpcResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "firewalls", feature = "ports", feature = "sub-network-interfaces"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteResourceTagRequestBody {
     /// 功能说明：标签键 约束：同一资源的key值不能重复。
@@ -8386,7 +8415,7 @@ impl rt::serde::Serialize for DeleteResourceTagRequestBody {
             feature = "ports",
             feature = "sub-network-interfaces"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl<'de> rt::serde::Deserialize<'de> for DeleteResourceTagRequestBody {
@@ -8443,7 +8472,7 @@ impl<'de> rt::serde::Deserialize<'de> for DeleteResourceTagRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "list-address-groups-dependency")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Dependency {
     /// **参数解释**： IP地址组关联的资源类型。 **取值范围**： - sg：IP地址组关联的安全组。 - acl：IP地址组关联的网络ACL。
@@ -8454,7 +8483,7 @@ pub struct Dependency {
     pub instance_name: String,
 }
 
-#[cfg(all(feature = "list-address-groups-dependency", feature = "extra-traits"))]
+#[cfg(all(feature = "list-address-groups-dependency", feature = "serde"))]
 impl rt::serde::Serialize for Dependency {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -8528,17 +8557,17 @@ impl<'de> rt::serde::Deserialize<'de> for Dependency {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DetachSubNetworkInterfaceResponse {
+pub struct DetachSubNetworkInterfaceResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for DetachSubNetworkInterfaceResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for DetachSubNetworkInterfaceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -8547,7 +8576,7 @@ impl rt::serde::Serialize for DetachSubNetworkInterfaceResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.sub_network_interface.is_some());
         let mut state = serializer
-            .serialize_struct("DetachSubNetworkInterfaceResponse", len)?;
+            .serialize_struct("DetachSubNetworkInterfaceResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -8559,24 +8588,24 @@ impl rt::serde::Serialize for DetachSubNetworkInterfaceResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for DetachSubNetworkInterfaceResponse {
+impl<'de> rt::serde::Deserialize<'de> for DetachSubNetworkInterfaceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interface"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DetachSubNetworkInterfaceResponse;
+            type Value = DetachSubNetworkInterfaceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DetachSubNetworkInterfaceResponse")
+                formatter.write_str("struct DetachSubNetworkInterfaceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DetachSubNetworkInterfaceResponse, __A::Error> {
+            ) -> Result<DetachSubNetworkInterfaceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -8599,21 +8628,25 @@ impl<'de> rt::serde::Deserialize<'de> for DetachSubNetworkInterfaceResponse {
                         }
                     }
                 }
-                Ok(DetachSubNetworkInterfaceResponse {
+                Ok(DetachSubNetworkInterfaceResponseBody {
                     request_id,
                     sub_network_interface,
                 })
             }
         }
         deserializer
-            .deserialize_struct("DetachSubNetworkInterfaceResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "DetachSubNetworkInterfaceResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisassociateSubnetFirewallRequestBody {
     /// 解绑ACL的子网列表
@@ -8648,7 +8681,7 @@ impl rt::serde::Serialize for DisassociateSubnetFirewallRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for DisassociateSubnetFirewallRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -8707,17 +8740,17 @@ impl<'de> rt::serde::Deserialize<'de> for DisassociateSubnetFirewallRequestBody 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct DisassociateSubnetFirewallResponse {
+pub struct DisassociateSubnetFirewallResponseBody {
     #[allow(missing_docs)]
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for DisassociateSubnetFirewallResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for DisassociateSubnetFirewallResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -8726,7 +8759,7 @@ impl rt::serde::Serialize for DisassociateSubnetFirewallResponse {
         let len = usize::from(self.firewall.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("DisassociateSubnetFirewallResponse", len)?;
+            .serialize_struct("DisassociateSubnetFirewallResponseBody", len)?;
         if let Some(value) = &self.firewall {
             state.serialize_field("firewall", value)?;
         }
@@ -8738,24 +8771,24 @@ impl rt::serde::Serialize for DisassociateSubnetFirewallResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for DisassociateSubnetFirewallResponse {
+impl<'de> rt::serde::Deserialize<'de> for DisassociateSubnetFirewallResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewall", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = DisassociateSubnetFirewallResponse;
+            type Value = DisassociateSubnetFirewallResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct DisassociateSubnetFirewallResponse")
+                formatter.write_str("struct DisassociateSubnetFirewallResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<DisassociateSubnetFirewallResponse, __A::Error> {
+            ) -> Result<DisassociateSubnetFirewallResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewall" => Some(0),
@@ -8778,21 +8811,25 @@ impl<'de> rt::serde::Deserialize<'de> for DisassociateSubnetFirewallResponse {
                         }
                     }
                 }
-                Ok(DisassociateSubnetFirewallResponse {
+                Ok(DisassociateSubnetFirewallResponseBody {
                     firewall,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("DisassociateSubnetFirewallResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "DisassociateSubnetFirewallResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallAssociation {
     /// 功能说明：ACL绑定的子网ID
@@ -8871,7 +8908,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallAssociation {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallDetail {
     /// 功能说明：ACL唯一标识 取值范围：合法UUID的字符串
@@ -8904,7 +8941,7 @@ pub struct FirewallDetail {
     pub r#type: String,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl rt::serde::Serialize for FirewallDetail {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9051,7 +9088,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallDetail {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallInsertRuleItemOption {
     /// 功能说明：ACL规则名称 取值范围：0-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -9140,7 +9177,7 @@ impl rt::serde::Serialize for FirewallInsertRuleItemOption {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for FirewallInsertRuleItemOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9248,7 +9285,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallInsertRuleItemOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallInsertRuleOption {
     /// 功能说明：ACL添加入方向规则列表
@@ -9291,7 +9328,7 @@ impl rt::serde::Serialize for FirewallInsertRuleOption {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for FirewallInsertRuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9349,7 +9386,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallInsertRuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallRemoveRuleItemOption {
     /// 功能说明：要删除的ACL规则id
@@ -9379,7 +9416,7 @@ impl rt::serde::Serialize for FirewallRemoveRuleItemOption {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for FirewallRemoveRuleItemOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9430,7 +9467,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallRemoveRuleItemOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallRemoveRuleOption {
     /// 功能说明：ACL删除入方向规则列表 约束：ingress_rules和egress_rules仅能同时设置一个
@@ -9467,7 +9504,7 @@ impl rt::serde::Serialize for FirewallRemoveRuleOption {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for FirewallRemoveRuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9521,7 +9558,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallRemoveRuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallRuleDetail {
     /// 功能说明：ACL规则唯一标识 取值范围：合法UUID的字符串
@@ -9552,7 +9589,7 @@ pub struct FirewallRuleDetail {
     pub enabled: bool,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl rt::serde::Serialize for FirewallRuleDetail {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -9711,7 +9748,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallRuleDetail {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallUpdateRuleItemOption {
     /// 功能说明：ACL规则唯一标识 取值范围：合法UUID的字符串
@@ -9811,7 +9848,7 @@ impl rt::serde::Serialize for FirewallUpdateRuleItemOption {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for FirewallUpdateRuleItemOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -9924,7 +9961,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallUpdateRuleItemOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FirewallUpdateRuleOption {
     /// 功能说明：ACL更新入方向规则列表 约束：ingress_rules和egress_rules仅能同时设置一个，且当前只支持同时更新一条规则
@@ -9961,7 +9998,7 @@ impl rt::serde::Serialize for FirewallUpdateRuleOption {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for FirewallUpdateRuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10015,7 +10052,7 @@ impl<'de> rt::serde::Deserialize<'de> for FirewallUpdateRuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct InsertSecurityGroupOption {
     /// 功能说明：安全组的ID列表；例如：\&quot;security_groups\&quot;: [\&quot;a0608cbf-d047-4f54-8b28-cd7b59853fff\&quot;]
@@ -10049,7 +10086,7 @@ impl rt::serde::Serialize for InsertSecurityGroupOption {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for InsertSecurityGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10103,7 +10140,7 @@ impl<'de> rt::serde::Deserialize<'de> for InsertSecurityGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IpExtraSetOption {
     /// 功能说明：单个IP地址、IP地址范围或ip地址网段，支持IPv4、IPv6
@@ -10137,7 +10174,7 @@ impl rt::serde::Serialize for IpExtraSetOption {
     }
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "address-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for IpExtraSetOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -10191,7 +10228,7 @@ impl<'de> rt::serde::Deserialize<'de> for IpExtraSetOption {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IpExtraSetRespOption {
     /// 功能说明：单个IP地址、IP地址范围或ip地址网段，支持IPv4、IPv6
@@ -10200,7 +10237,7 @@ pub struct IpExtraSetRespOption {
     pub remarks: String,
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "address-groups", feature = "serde"))]
 impl rt::serde::Serialize for IpExtraSetRespOption {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10269,9 +10306,9 @@ impl<'de> rt::serde::Deserialize<'de> for IpExtraSetRespOption {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAddressGroupResponse {
+pub struct ListAddressGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 地址组列表响应体
@@ -10280,8 +10317,8 @@ pub struct ListAddressGroupResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAddressGroupResponse {
+#[cfg(all(feature = "address-groups", feature = "serde"))]
+impl rt::serde::Serialize for ListAddressGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10290,7 +10327,8 @@ impl rt::serde::Serialize for ListAddressGroupResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.address_groups.is_some())
             + usize::from(self.page_info.is_some());
-        let mut state = serializer.serialize_struct("ListAddressGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListAddressGroupResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -10305,24 +10343,24 @@ impl rt::serde::Serialize for ListAddressGroupResponse {
 }
 
 #[cfg(feature = "address-groups")]
-impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "address_groups", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAddressGroupResponse;
+            type Value = ListAddressGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAddressGroupResponse")
+                formatter.write_str("struct ListAddressGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAddressGroupResponse, __A::Error> {
+            ) -> Result<ListAddressGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -10348,23 +10386,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupResponse {
                         }
                     }
                 }
-                Ok(ListAddressGroupResponse {
+                Ok(ListAddressGroupResponseBody {
                     request_id,
                     address_groups,
                     page_info,
                 })
             }
         }
-        deserializer.deserialize_struct("ListAddressGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListAddressGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "list-address-groups-dependency")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListAddressGroupsDependencyResponse {
+pub struct ListAddressGroupsDependencyResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
     /// **参数解释**： 查询地址组的关联资源的响应体。 **取值范围**： 不涉及。
@@ -10373,8 +10412,8 @@ pub struct ListAddressGroupsDependencyResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "list-address-groups-dependency", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListAddressGroupsDependencyResponse {
+#[cfg(all(feature = "list-address-groups-dependency", feature = "serde"))]
+impl rt::serde::Serialize for ListAddressGroupsDependencyResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10384,7 +10423,7 @@ impl rt::serde::Serialize for ListAddressGroupsDependencyResponse {
             + usize::from(self.address_groups.is_some())
             + usize::from(self.page_info.is_some());
         let mut state = serializer
-            .serialize_struct("ListAddressGroupsDependencyResponse", len)?;
+            .serialize_struct("ListAddressGroupsDependencyResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -10399,24 +10438,24 @@ impl rt::serde::Serialize for ListAddressGroupsDependencyResponse {
 }
 
 #[cfg(feature = "list-address-groups-dependency")]
-impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupsDependencyResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupsDependencyResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "address_groups", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListAddressGroupsDependencyResponse;
+            type Value = ListAddressGroupsDependencyResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListAddressGroupsDependencyResponse")
+                formatter.write_str("struct ListAddressGroupsDependencyResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListAddressGroupsDependencyResponse, __A::Error> {
+            ) -> Result<ListAddressGroupsDependencyResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -10442,7 +10481,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupsDependencyResponse {
                         }
                     }
                 }
-                Ok(ListAddressGroupsDependencyResponse {
+                Ok(ListAddressGroupsDependencyResponseBody {
                     request_id,
                     address_groups,
                     page_info,
@@ -10450,24 +10489,28 @@ impl<'de> rt::serde::Deserialize<'de> for ListAddressGroupsDependencyResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListAddressGroupsDependencyResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListAddressGroupsDependencyResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListClouddcnSubnetsCountFilterTagsResponse {
+pub struct ListClouddcnSubnetsCountFilterTagsResponseBody {
     /// 本次请求的编号
     pub request_id: Option<String>,
     /// 当前列表中资源数量。
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListClouddcnSubnetsCountFilterTagsResponse {
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
+impl rt::serde::Serialize for ListClouddcnSubnetsCountFilterTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10476,7 +10519,7 @@ impl rt::serde::Serialize for ListClouddcnSubnetsCountFilterTagsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.total_count.is_some());
         let mut state = serializer
-            .serialize_struct("ListClouddcnSubnetsCountFilterTagsResponse", len)?;
+            .serialize_struct("ListClouddcnSubnetsCountFilterTagsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -10488,24 +10531,26 @@ impl rt::serde::Serialize for ListClouddcnSubnetsCountFilterTagsResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
-impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsCountFilterTagsResponse {
+impl<'de> rt::serde::Deserialize<'de>
+for ListClouddcnSubnetsCountFilterTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListClouddcnSubnetsCountFilterTagsResponse;
+            type Value = ListClouddcnSubnetsCountFilterTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListClouddcnSubnetsCountFilterTagsResponse")
+                formatter
+                    .write_str("struct ListClouddcnSubnetsCountFilterTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListClouddcnSubnetsCountFilterTagsResponse, __A::Error> {
+            ) -> Result<ListClouddcnSubnetsCountFilterTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -10528,7 +10573,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsCountFilterTagsResp
                         }
                     }
                 }
-                Ok(ListClouddcnSubnetsCountFilterTagsResponse {
+                Ok(ListClouddcnSubnetsCountFilterTagsResponseBody {
                     request_id,
                     total_count,
                 })
@@ -10536,7 +10581,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsCountFilterTagsResp
         }
         deserializer
             .deserialize_struct(
-                "ListClouddcnSubnetsCountFilterTagsResponse",
+                "ListClouddcnSubnetsCountFilterTagsResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -10546,9 +10591,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsCountFilterTagsResp
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListClouddcnSubnetsFilterTagsResponse {
+pub struct ListClouddcnSubnetsFilterTagsResponseBody {
     /// 资源列表
     pub resources: Option<Vec<crate::models::ClouddcnResource>>,
     /// 当前列表中资源数量。
@@ -10557,8 +10602,8 @@ pub struct ListClouddcnSubnetsFilterTagsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListClouddcnSubnetsFilterTagsResponse {
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
+impl rt::serde::Serialize for ListClouddcnSubnetsFilterTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10568,7 +10613,7 @@ impl rt::serde::Serialize for ListClouddcnSubnetsFilterTagsResponse {
             + usize::from(self.total_count.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ListClouddcnSubnetsFilterTagsResponse", len)?;
+            .serialize_struct("ListClouddcnSubnetsFilterTagsResponseBody", len)?;
         if let Some(value) = &self.resources {
             state.serialize_field("resources", value)?;
         }
@@ -10583,24 +10628,24 @@ impl rt::serde::Serialize for ListClouddcnSubnetsFilterTagsResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
-impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsFilterTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsFilterTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["resources", "total_count", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListClouddcnSubnetsFilterTagsResponse;
+            type Value = ListClouddcnSubnetsFilterTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListClouddcnSubnetsFilterTagsResponse")
+                formatter.write_str("struct ListClouddcnSubnetsFilterTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListClouddcnSubnetsFilterTagsResponse, __A::Error> {
+            ) -> Result<ListClouddcnSubnetsFilterTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "resources" => Some(0),
@@ -10626,7 +10671,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsFilterTagsResponse 
                         }
                     }
                 }
-                Ok(ListClouddcnSubnetsFilterTagsResponse {
+                Ok(ListClouddcnSubnetsFilterTagsResponseBody {
                     resources,
                     total_count,
                     request_id,
@@ -10635,7 +10680,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsFilterTagsResponse 
         }
         deserializer
             .deserialize_struct(
-                "ListClouddcnSubnetsFilterTagsResponse",
+                "ListClouddcnSubnetsFilterTagsResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -10645,22 +10690,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsFilterTagsResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListClouddcnSubnetsResponse {
+pub struct ListClouddcnSubnetsResponseBody {
     /// clouddcn subnet对象列表
     pub clouddcn_subnets: Option<Vec<crate::models::ClouddcnSubnet>>,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListClouddcnSubnetsResponse {
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
+impl rt::serde::Serialize for ListClouddcnSubnetsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.clouddcn_subnets.is_some());
-        let mut state = serializer.serialize_struct("ListClouddcnSubnetsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListClouddcnSubnetsResponseBody", len)?;
         if let Some(value) = &self.clouddcn_subnets {
             state.serialize_field("clouddcn_subnets", value)?;
         }
@@ -10669,24 +10715,24 @@ impl rt::serde::Serialize for ListClouddcnSubnetsResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
-impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["clouddcn_subnets"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListClouddcnSubnetsResponse;
+            type Value = ListClouddcnSubnetsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListClouddcnSubnetsResponse")
+                formatter.write_str("struct ListClouddcnSubnetsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListClouddcnSubnetsResponse, __A::Error> {
+            ) -> Result<ListClouddcnSubnetsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "clouddcn_subnets" => Some(0),
@@ -10706,21 +10752,22 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsResponse {
                         }
                     }
                 }
-                Ok(ListClouddcnSubnetsResponse {
+                Ok(ListClouddcnSubnetsResponseBody {
                     clouddcn_subnets,
                 })
             }
         }
-        deserializer.deserialize_struct("ListClouddcnSubnetsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListClouddcnSubnetsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListClouddcnSubnetsTagsResponse {
+pub struct ListClouddcnSubnetsTagsResponseBody {
     /// 本次请求的编号
     pub request_id: Option<String>,
     /// 当前列表中资源数量。
@@ -10729,8 +10776,8 @@ pub struct ListClouddcnSubnetsTagsResponse {
     pub tags: Option<Vec<crate::models::ResourceTags>>,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListClouddcnSubnetsTagsResponse {
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
+impl rt::serde::Serialize for ListClouddcnSubnetsTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10739,7 +10786,7 @@ impl rt::serde::Serialize for ListClouddcnSubnetsTagsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.total_count.is_some()) + usize::from(self.tags.is_some());
         let mut state = serializer
-            .serialize_struct("ListClouddcnSubnetsTagsResponse", len)?;
+            .serialize_struct("ListClouddcnSubnetsTagsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -10754,24 +10801,24 @@ impl rt::serde::Serialize for ListClouddcnSubnetsTagsResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
-impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "total_count", "tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListClouddcnSubnetsTagsResponse;
+            type Value = ListClouddcnSubnetsTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListClouddcnSubnetsTagsResponse")
+                formatter.write_str("struct ListClouddcnSubnetsTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListClouddcnSubnetsTagsResponse, __A::Error> {
+            ) -> Result<ListClouddcnSubnetsTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -10797,7 +10844,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsTagsResponse {
                         }
                     }
                 }
-                Ok(ListClouddcnSubnetsTagsResponse {
+                Ok(ListClouddcnSubnetsTagsResponseBody {
                     request_id,
                     total_count,
                     tags,
@@ -10805,14 +10852,14 @@ impl<'de> rt::serde::Deserialize<'de> for ListClouddcnSubnetsTagsResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListClouddcnSubnetsTagsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListClouddcnSubnetsTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFirewallDetail {
     /// 功能说明：ACL唯一标识 取值范围：合法UUID的字符串
@@ -10841,7 +10888,7 @@ pub struct ListFirewallDetail {
     pub r#type: String,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl rt::serde::Serialize for ListFirewallDetail {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -10976,9 +11023,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallDetail {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListFirewallResponse {
+pub struct ListFirewallResponseBody {
     /// ACL防火墙响应体列表
     pub firewalls: Option<Vec<crate::models::ListFirewallDetail>>,
     #[allow(missing_docs)]
@@ -10987,8 +11034,8 @@ pub struct ListFirewallResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListFirewallResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for ListFirewallResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -10997,7 +11044,7 @@ impl rt::serde::Serialize for ListFirewallResponse {
         let len = usize::from(self.firewalls.is_some())
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListFirewallResponse", len)?;
+        let mut state = serializer.serialize_struct("ListFirewallResponseBody", len)?;
         if let Some(value) = &self.firewalls {
             state.serialize_field("firewalls", value)?;
         }
@@ -11012,24 +11059,24 @@ impl rt::serde::Serialize for ListFirewallResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for ListFirewallResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListFirewallResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewalls", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListFirewallResponse;
+            type Value = ListFirewallResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListFirewallResponse")
+                formatter.write_str("struct ListFirewallResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListFirewallResponse, __A::Error> {
+            ) -> Result<ListFirewallResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewalls" => Some(0),
@@ -11055,23 +11102,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallResponse {
                         }
                     }
                 }
-                Ok(ListFirewallResponse {
+                Ok(ListFirewallResponseBody {
                     firewalls,
                     page_info,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListFirewallResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListFirewallResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListFirewallTagsResponse {
+pub struct ListFirewallTagsResponseBody {
     /// tag对象列表
     pub tags: Option<Vec<crate::models::ListTag>>,
     /// 请求ID
@@ -11080,8 +11127,8 @@ pub struct ListFirewallTagsResponse {
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListFirewallTagsResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for ListFirewallTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11090,7 +11137,8 @@ impl rt::serde::Serialize for ListFirewallTagsResponse {
         let len = usize::from(self.tags.is_some())
             + usize::from(self.request_id.is_some())
             + usize::from(self.total_count.is_some());
-        let mut state = serializer.serialize_struct("ListFirewallTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListFirewallTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -11105,24 +11153,24 @@ impl rt::serde::Serialize for ListFirewallTagsResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for ListFirewallTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListFirewallTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags", "request_id", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListFirewallTagsResponse;
+            type Value = ListFirewallTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListFirewallTagsResponse")
+                formatter.write_str("struct ListFirewallTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListFirewallTagsResponse, __A::Error> {
+            ) -> Result<ListFirewallTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -11148,21 +11196,22 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallTagsResponse {
                         }
                     }
                 }
-                Ok(ListFirewallTagsResponse {
+                Ok(ListFirewallTagsResponseBody {
                     tags,
                     request_id,
                     total_count,
                 })
             }
         }
-        deserializer.deserialize_struct("ListFirewallTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListFirewallTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFirewallsByTagsRequestBody {
     /// 功能说明：搜索字段，key为要匹配的字段，value为匹配的值 约束：key为固定字典值，不能包含重复的key或不支持的key，当前key仅支持resource_name
@@ -11199,7 +11248,7 @@ impl rt::serde::Serialize for ListFirewallsByTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ListFirewallsByTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11254,9 +11303,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallsByTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListFirewallsByTagsResponse {
+pub struct ListFirewallsByTagsResponseBody {
     /// 资源列表
     pub resources: Option<Vec<crate::models::ListResourceResp>>,
     /// 资源数量
@@ -11265,8 +11314,8 @@ pub struct ListFirewallsByTagsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListFirewallsByTagsResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for ListFirewallsByTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11275,7 +11324,8 @@ impl rt::serde::Serialize for ListFirewallsByTagsResponse {
         let len = usize::from(self.resources.is_some())
             + usize::from(self.total_count.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListFirewallsByTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListFirewallsByTagsResponseBody", len)?;
         if let Some(value) = &self.resources {
             state.serialize_field("resources", value)?;
         }
@@ -11290,24 +11340,24 @@ impl rt::serde::Serialize for ListFirewallsByTagsResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for ListFirewallsByTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListFirewallsByTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["resources", "total_count", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListFirewallsByTagsResponse;
+            type Value = ListFirewallsByTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListFirewallsByTagsResponse")
+                formatter.write_str("struct ListFirewallsByTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListFirewallsByTagsResponse, __A::Error> {
+            ) -> Result<ListFirewallsByTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "resources" => Some(0),
@@ -11333,23 +11383,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListFirewallsByTagsResponse {
                         }
                     }
                 }
-                Ok(ListFirewallsByTagsResponse {
+                Ok(ListFirewallsByTagsResponseBody {
                     resources,
                     total_count,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListFirewallsByTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListFirewallsByTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListPortTagsResponse {
+pub struct ListPortTagsResponseBody {
     /// tag对象列表
     pub tags: Option<Vec<crate::models::ListTag>>,
     /// 请求ID
@@ -11358,8 +11409,8 @@ pub struct ListPortTagsResponse {
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListPortTagsResponse {
+#[cfg(all(feature = "ports", feature = "serde"))]
+impl rt::serde::Serialize for ListPortTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11368,7 +11419,7 @@ impl rt::serde::Serialize for ListPortTagsResponse {
         let len = usize::from(self.tags.is_some())
             + usize::from(self.request_id.is_some())
             + usize::from(self.total_count.is_some());
-        let mut state = serializer.serialize_struct("ListPortTagsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListPortTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -11383,24 +11434,24 @@ impl rt::serde::Serialize for ListPortTagsResponse {
 }
 
 #[cfg(feature = "ports")]
-impl<'de> rt::serde::Deserialize<'de> for ListPortTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListPortTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags", "request_id", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListPortTagsResponse;
+            type Value = ListPortTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListPortTagsResponse")
+                formatter.write_str("struct ListPortTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListPortTagsResponse, __A::Error> {
+            ) -> Result<ListPortTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -11426,21 +11477,21 @@ impl<'de> rt::serde::Deserialize<'de> for ListPortTagsResponse {
                         }
                     }
                 }
-                Ok(ListPortTagsResponse {
+                Ok(ListPortTagsResponseBody {
                     tags,
                     request_id,
                     total_count,
                 })
             }
         }
-        deserializer.deserialize_struct("ListPortTagsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListPortTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPortsByTagsRequestBody {
     /// 功能说明：搜索字段，key为要匹配的字段，value为匹配的值 约束：key为固定字典值，不能包含重复的key或不支持的key，当前key仅支持resource_name
@@ -11476,7 +11527,7 @@ impl rt::serde::Serialize for ListPortsByTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ListPortsByTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11530,9 +11581,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListPortsByTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListPortsByTagsResponse {
+pub struct ListPortsByTagsResponseBody {
     /// 资源列表
     pub resources: Option<Vec<crate::models::ListResourceResp>>,
     /// 资源数量
@@ -11541,8 +11592,8 @@ pub struct ListPortsByTagsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListPortsByTagsResponse {
+#[cfg(all(feature = "ports", feature = "serde"))]
+impl rt::serde::Serialize for ListPortsByTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11551,7 +11602,7 @@ impl rt::serde::Serialize for ListPortsByTagsResponse {
         let len = usize::from(self.resources.is_some())
             + usize::from(self.total_count.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ListPortsByTagsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListPortsByTagsResponseBody", len)?;
         if let Some(value) = &self.resources {
             state.serialize_field("resources", value)?;
         }
@@ -11566,24 +11617,24 @@ impl rt::serde::Serialize for ListPortsByTagsResponse {
 }
 
 #[cfg(feature = "ports")]
-impl<'de> rt::serde::Deserialize<'de> for ListPortsByTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListPortsByTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["resources", "total_count", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListPortsByTagsResponse;
+            type Value = ListPortsByTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListPortsByTagsResponse")
+                formatter.write_str("struct ListPortsByTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListPortsByTagsResponse, __A::Error> {
+            ) -> Result<ListPortsByTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "resources" => Some(0),
@@ -11609,23 +11660,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListPortsByTagsResponse {
                         }
                     }
                 }
-                Ok(ListPortsByTagsResponse {
+                Ok(ListPortsByTagsResponseBody {
                     resources,
                     total_count,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ListPortsByTagsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListPortsByTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListPortsResponse {
+pub struct ListPortsResponseBody {
     /// **参数解释**： 查询端口列表的响应体。 **取值范围**： 不涉及。
     pub ports: Option<Vec<crate::models::Port>>,
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
@@ -11634,8 +11685,8 @@ pub struct ListPortsResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListPortsResponse {
+#[cfg(all(feature = "ports", feature = "serde"))]
+impl rt::serde::Serialize for ListPortsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11644,7 +11695,7 @@ impl rt::serde::Serialize for ListPortsResponse {
         let len = usize::from(self.ports.is_some())
             + usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some());
-        let mut state = serializer.serialize_struct("ListPortsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListPortsResponseBody", len)?;
         if let Some(value) = &self.ports {
             state.serialize_field("ports", value)?;
         }
@@ -11659,24 +11710,24 @@ impl rt::serde::Serialize for ListPortsResponse {
 }
 
 #[cfg(feature = "ports")]
-impl<'de> rt::serde::Deserialize<'de> for ListPortsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListPortsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ports", "request_id", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListPortsResponse;
+            type Value = ListPortsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListPortsResponse")
+                formatter.write_str("struct ListPortsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListPortsResponse, __A::Error> {
+            ) -> Result<ListPortsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "ports" => Some(0),
@@ -11702,21 +11753,21 @@ impl<'de> rt::serde::Deserialize<'de> for ListPortsResponse {
                         }
                     }
                 }
-                Ok(ListPortsResponse {
+                Ok(ListPortsResponseBody {
                     ports,
                     request_id,
                     page_info,
                 })
             }
         }
-        deserializer.deserialize_struct("ListPortsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListPortsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "firewalls", feature = "ports", feature = "sub-network-interfaces"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListResourceResp {
     /// 资源ID
@@ -11736,7 +11787,7 @@ pub struct ListResourceResp {
             feature = "ports",
             feature = "sub-network-interfaces"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for ListResourceResp {
@@ -11822,7 +11873,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListResourceResp {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListResourcesByTagsRequestBody {
     /// 包含标签。
@@ -11854,7 +11905,7 @@ impl rt::serde::Serialize for ListResourcesByTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ListResourcesByTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -11905,9 +11956,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListResourcesByTagsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListSecurityGroupRulesResponse {
+pub struct ListSecurityGroupRulesResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 安全组规则列表响应体
@@ -11916,8 +11967,8 @@ pub struct ListSecurityGroupRulesResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "security-group-rules", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListSecurityGroupRulesResponse {
+#[cfg(all(feature = "security-group-rules", feature = "serde"))]
+impl rt::serde::Serialize for ListSecurityGroupRulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -11927,7 +11978,7 @@ impl rt::serde::Serialize for ListSecurityGroupRulesResponse {
             + usize::from(self.security_group_rules.is_some())
             + usize::from(self.page_info.is_some());
         let mut state = serializer
-            .serialize_struct("ListSecurityGroupRulesResponse", len)?;
+            .serialize_struct("ListSecurityGroupRulesResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -11942,24 +11993,24 @@ impl rt::serde::Serialize for ListSecurityGroupRulesResponse {
 }
 
 #[cfg(feature = "security-group-rules")]
-impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupRulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupRulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "security_group_rules", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListSecurityGroupRulesResponse;
+            type Value = ListSecurityGroupRulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListSecurityGroupRulesResponse")
+                formatter.write_str("struct ListSecurityGroupRulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListSecurityGroupRulesResponse, __A::Error> {
+            ) -> Result<ListSecurityGroupRulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -11985,7 +12036,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupRulesResponse {
                         }
                     }
                 }
-                Ok(ListSecurityGroupRulesResponse {
+                Ok(ListSecurityGroupRulesResponseBody {
                     request_id,
                     security_group_rules,
                     page_info,
@@ -11993,16 +12044,16 @@ impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupRulesResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListSecurityGroupRulesResponse", FIELDS, __Visitor)
+            .deserialize_struct("ListSecurityGroupRulesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListSecurityGroupsResponse {
+pub struct ListSecurityGroupsResponseBody {
     /// 安全组列表响应体
     pub security_groups: Option<Vec<crate::models::SecurityGroup>>,
     /// 请求ID
@@ -12011,8 +12062,8 @@ pub struct ListSecurityGroupsResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListSecurityGroupsResponse {
+#[cfg(all(feature = "security-groups", feature = "serde"))]
+impl rt::serde::Serialize for ListSecurityGroupsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12021,7 +12072,8 @@ impl rt::serde::Serialize for ListSecurityGroupsResponse {
         let len = usize::from(self.security_groups.is_some())
             + usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some());
-        let mut state = serializer.serialize_struct("ListSecurityGroupsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ListSecurityGroupsResponseBody", len)?;
         if let Some(value) = &self.security_groups {
             state.serialize_field("security_groups", value)?;
         }
@@ -12036,24 +12088,24 @@ impl rt::serde::Serialize for ListSecurityGroupsResponse {
 }
 
 #[cfg(feature = "security-groups")]
-impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["security_groups", "request_id", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListSecurityGroupsResponse;
+            type Value = ListSecurityGroupsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListSecurityGroupsResponse")
+                formatter.write_str("struct ListSecurityGroupsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListSecurityGroupsResponse, __A::Error> {
+            ) -> Result<ListSecurityGroupsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "security_groups" => Some(0),
@@ -12079,23 +12131,24 @@ impl<'de> rt::serde::Deserialize<'de> for ListSecurityGroupsResponse {
                         }
                     }
                 }
-                Ok(ListSecurityGroupsResponse {
+                Ok(ListSecurityGroupsResponseBody {
                     security_groups,
                     request_id,
                     page_info,
                 })
             }
         }
-        deserializer.deserialize_struct("ListSecurityGroupsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ListSecurityGroupsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListSubNetworkInterfaceTagsResponse {
+pub struct ListSubNetworkInterfaceTagsResponseBody {
     /// tag对象列表
     pub tags: Option<Vec<crate::models::ListTag>>,
     /// 请求ID
@@ -12104,8 +12157,8 @@ pub struct ListSubNetworkInterfaceTagsResponse {
     pub total_count: Option<i64>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListSubNetworkInterfaceTagsResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for ListSubNetworkInterfaceTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12115,7 +12168,7 @@ impl rt::serde::Serialize for ListSubNetworkInterfaceTagsResponse {
             + usize::from(self.request_id.is_some())
             + usize::from(self.total_count.is_some());
         let mut state = serializer
-            .serialize_struct("ListSubNetworkInterfaceTagsResponse", len)?;
+            .serialize_struct("ListSubNetworkInterfaceTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -12130,24 +12183,24 @@ impl rt::serde::Serialize for ListSubNetworkInterfaceTagsResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfaceTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfaceTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags", "request_id", "total_count"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListSubNetworkInterfaceTagsResponse;
+            type Value = ListSubNetworkInterfaceTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListSubNetworkInterfaceTagsResponse")
+                formatter.write_str("struct ListSubNetworkInterfaceTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListSubNetworkInterfaceTagsResponse, __A::Error> {
+            ) -> Result<ListSubNetworkInterfaceTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -12173,7 +12226,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfaceTagsResponse {
                         }
                     }
                 }
-                Ok(ListSubNetworkInterfaceTagsResponse {
+                Ok(ListSubNetworkInterfaceTagsResponseBody {
                     tags,
                     request_id,
                     total_count,
@@ -12181,14 +12234,18 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfaceTagsResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListSubNetworkInterfaceTagsResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListSubNetworkInterfaceTagsResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesByTagsRequestBody {
     /// **参数解释**： 包含标签。结果返回包含所有标签的资源列表，无tag过滤条件时返回全量数据。 **约束限制**： - key之间是与的关系，key-value结构中value是或的关系。 - 最多包含50个key，每个key下面的value最多10个。 - 每个key对应的value可以为空数组但结构体不能缺失。 - Key不能重复，同一个key中values不能重复。 **取值范围**： 不涉及。 **默认取值**： 不涉及。
@@ -12220,7 +12277,7 @@ impl rt::serde::Serialize for ListSubNetworkInterfacesByTagsRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -12275,9 +12332,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsRequestB
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListSubNetworkInterfacesByTagsResponse {
+pub struct ListSubNetworkInterfacesByTagsResponseBody {
     /// 资源列表
     pub resources: Option<Vec<crate::models::ListResourceResp>>,
     /// 资源数量
@@ -12286,8 +12343,8 @@ pub struct ListSubNetworkInterfacesByTagsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListSubNetworkInterfacesByTagsResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for ListSubNetworkInterfacesByTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12297,7 +12354,7 @@ impl rt::serde::Serialize for ListSubNetworkInterfacesByTagsResponse {
             + usize::from(self.total_count.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ListSubNetworkInterfacesByTagsResponse", len)?;
+            .serialize_struct("ListSubNetworkInterfacesByTagsResponseBody", len)?;
         if let Some(value) = &self.resources {
             state.serialize_field("resources", value)?;
         }
@@ -12312,24 +12369,24 @@ impl rt::serde::Serialize for ListSubNetworkInterfacesByTagsResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["resources", "total_count", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListSubNetworkInterfacesByTagsResponse;
+            type Value = ListSubNetworkInterfacesByTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListSubNetworkInterfacesByTagsResponse")
+                formatter.write_str("struct ListSubNetworkInterfacesByTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListSubNetworkInterfacesByTagsResponse, __A::Error> {
+            ) -> Result<ListSubNetworkInterfacesByTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "resources" => Some(0),
@@ -12355,7 +12412,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsResponse
                         }
                     }
                 }
-                Ok(ListSubNetworkInterfacesByTagsResponse {
+                Ok(ListSubNetworkInterfacesByTagsResponseBody {
                     resources,
                     total_count,
                     request_id,
@@ -12364,7 +12421,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsResponse
         }
         deserializer
             .deserialize_struct(
-                "ListSubNetworkInterfacesByTagsResponse",
+                "ListSubNetworkInterfacesByTagsResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -12374,9 +12431,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesByTagsResponse
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListSubNetworkInterfacesResponse {
+pub struct ListSubNetworkInterfacesResponseBody {
     /// 1、功能说明：请求ID 2、取值范围：标准UUID 3、约束：N/A 4、默认值：N/A 5、权限：N/A
     pub request_id: Option<String>,
     /// 1、功能说明：辅助弹性网卡查询对象 2、取值范围：N/A 3、约束：N/A 4、默认值：N/A 5、权限：N/A
@@ -12385,8 +12442,8 @@ pub struct ListSubNetworkInterfacesResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListSubNetworkInterfacesResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for ListSubNetworkInterfacesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12396,7 +12453,7 @@ impl rt::serde::Serialize for ListSubNetworkInterfacesResponse {
             + usize::from(self.sub_network_interfaces.is_some())
             + usize::from(self.page_info.is_some());
         let mut state = serializer
-            .serialize_struct("ListSubNetworkInterfacesResponse", len)?;
+            .serialize_struct("ListSubNetworkInterfacesResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -12411,24 +12468,24 @@ impl rt::serde::Serialize for ListSubNetworkInterfacesResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interfaces", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListSubNetworkInterfacesResponse;
+            type Value = ListSubNetworkInterfacesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListSubNetworkInterfacesResponse")
+                formatter.write_str("struct ListSubNetworkInterfacesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListSubNetworkInterfacesResponse, __A::Error> {
+            ) -> Result<ListSubNetworkInterfacesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -12454,7 +12511,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesResponse {
                         }
                     }
                 }
-                Ok(ListSubNetworkInterfacesResponse {
+                Ok(ListSubNetworkInterfacesResponseBody {
                     request_id,
                     sub_network_interfaces,
                     page_info,
@@ -12462,14 +12519,18 @@ impl<'de> rt::serde::Deserialize<'de> for ListSubNetworkInterfacesResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListSubNetworkInterfacesResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListSubNetworkInterfacesResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "firewalls", feature = "ports", feature = "sub-network-interfaces"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTag {
     /// 功能说明：标签键 约束：key不能为空
@@ -12555,9 +12616,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListTag {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListTrafficMirrorFilterRulesResponse {
+pub struct ListTrafficMirrorFilterRulesResponseBody {
     /// 流量镜像筛选条件规则对象
     pub traffic_mirror_filter_rules: Option<Vec<crate::models::TrafficMirrorFilterRule>>,
     #[allow(missing_docs)]
@@ -12566,8 +12627,8 @@ pub struct ListTrafficMirrorFilterRulesResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListTrafficMirrorFilterRulesResponse {
+#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "serde"))]
+impl rt::serde::Serialize for ListTrafficMirrorFilterRulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12577,7 +12638,7 @@ impl rt::serde::Serialize for ListTrafficMirrorFilterRulesResponse {
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ListTrafficMirrorFilterRulesResponse", len)?;
+            .serialize_struct("ListTrafficMirrorFilterRulesResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_filter_rules {
             state.serialize_field("traffic_mirror_filter_rules", value)?;
         }
@@ -12592,7 +12653,7 @@ impl rt::serde::Serialize for ListTrafficMirrorFilterRulesResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
-impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -12603,17 +12664,17 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponse {
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListTrafficMirrorFilterRulesResponse;
+            type Value = ListTrafficMirrorFilterRulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListTrafficMirrorFilterRulesResponse")
+                formatter.write_str("struct ListTrafficMirrorFilterRulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListTrafficMirrorFilterRulesResponse, __A::Error> {
+            ) -> Result<ListTrafficMirrorFilterRulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_filter_rules" => Some(0),
@@ -12639,7 +12700,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponse {
                         }
                     }
                 }
-                Ok(ListTrafficMirrorFilterRulesResponse {
+                Ok(ListTrafficMirrorFilterRulesResponseBody {
                     traffic_mirror_filter_rules,
                     page_info,
                     request_id,
@@ -12648,7 +12709,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponse {
         }
         deserializer
             .deserialize_struct(
-                "ListTrafficMirrorFilterRulesResponse",
+                "ListTrafficMirrorFilterRulesResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -12658,9 +12719,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFilterRulesResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListTrafficMirrorFiltersResponse {
+pub struct ListTrafficMirrorFiltersResponseBody {
     /// 流量镜像筛选条件对象列表
     pub traffic_mirror_filters: Option<Vec<crate::models::TrafficMirrorFilter>>,
     #[allow(missing_docs)]
@@ -12669,8 +12730,8 @@ pub struct ListTrafficMirrorFiltersResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListTrafficMirrorFiltersResponse {
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
+impl rt::serde::Serialize for ListTrafficMirrorFiltersResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12680,7 +12741,7 @@ impl rt::serde::Serialize for ListTrafficMirrorFiltersResponse {
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ListTrafficMirrorFiltersResponse", len)?;
+            .serialize_struct("ListTrafficMirrorFiltersResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_filters {
             state.serialize_field("traffic_mirror_filters", value)?;
         }
@@ -12695,24 +12756,24 @@ impl rt::serde::Serialize for ListTrafficMirrorFiltersResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
-impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFiltersResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFiltersResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_filters", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListTrafficMirrorFiltersResponse;
+            type Value = ListTrafficMirrorFiltersResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListTrafficMirrorFiltersResponse")
+                formatter.write_str("struct ListTrafficMirrorFiltersResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListTrafficMirrorFiltersResponse, __A::Error> {
+            ) -> Result<ListTrafficMirrorFiltersResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_filters" => Some(0),
@@ -12738,7 +12799,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFiltersResponse {
                         }
                     }
                 }
-                Ok(ListTrafficMirrorFiltersResponse {
+                Ok(ListTrafficMirrorFiltersResponseBody {
                     traffic_mirror_filters,
                     page_info,
                     request_id,
@@ -12746,16 +12807,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorFiltersResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListTrafficMirrorFiltersResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListTrafficMirrorFiltersResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListTrafficMirrorSessionsResponse {
+pub struct ListTrafficMirrorSessionsResponseBody {
     /// 流量镜像会话
     pub traffic_mirror_sessions: Option<Vec<crate::models::TrafficMirrorSession>>,
     #[allow(missing_docs)]
@@ -12764,8 +12829,8 @@ pub struct ListTrafficMirrorSessionsResponse {
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListTrafficMirrorSessionsResponse {
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
+impl rt::serde::Serialize for ListTrafficMirrorSessionsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12775,7 +12840,7 @@ impl rt::serde::Serialize for ListTrafficMirrorSessionsResponse {
             + usize::from(self.page_info.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ListTrafficMirrorSessionsResponse", len)?;
+            .serialize_struct("ListTrafficMirrorSessionsResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_sessions {
             state.serialize_field("traffic_mirror_sessions", value)?;
         }
@@ -12790,24 +12855,24 @@ impl rt::serde::Serialize for ListTrafficMirrorSessionsResponse {
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
-impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorSessionsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorSessionsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_sessions", "page_info", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListTrafficMirrorSessionsResponse;
+            type Value = ListTrafficMirrorSessionsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListTrafficMirrorSessionsResponse")
+                formatter.write_str("struct ListTrafficMirrorSessionsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListTrafficMirrorSessionsResponse, __A::Error> {
+            ) -> Result<ListTrafficMirrorSessionsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_sessions" => Some(0),
@@ -12833,7 +12898,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorSessionsResponse {
                         }
                     }
                 }
-                Ok(ListTrafficMirrorSessionsResponse {
+                Ok(ListTrafficMirrorSessionsResponseBody {
                     traffic_mirror_sessions,
                     page_info,
                     request_id,
@@ -12841,16 +12906,20 @@ impl<'de> rt::serde::Deserialize<'de> for ListTrafficMirrorSessionsResponse {
             }
         }
         deserializer
-            .deserialize_struct("ListTrafficMirrorSessionsResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ListTrafficMirrorSessionsResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListVirsubnetCidrReservationsResponse {
+pub struct ListVirsubnetCidrReservationsResponseBody {
     /// **参数解释**： 查询子网预留网段列表的响应体。 **取值范围**： 不涉及。
     pub virsubnet_cidr_reservations: Option<
         Vec<crate::models::VirsubnetCidrReservation>,
@@ -12861,8 +12930,8 @@ pub struct ListVirsubnetCidrReservationsResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListVirsubnetCidrReservationsResponse {
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
+impl rt::serde::Serialize for ListVirsubnetCidrReservationsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12872,7 +12941,7 @@ impl rt::serde::Serialize for ListVirsubnetCidrReservationsResponse {
             + usize::from(self.request_id.is_some())
             + usize::from(self.page_info.is_some());
         let mut state = serializer
-            .serialize_struct("ListVirsubnetCidrReservationsResponse", len)?;
+            .serialize_struct("ListVirsubnetCidrReservationsResponseBody", len)?;
         if let Some(value) = &self.virsubnet_cidr_reservations {
             state.serialize_field("virsubnet_cidr_reservations", value)?;
         }
@@ -12887,7 +12956,7 @@ impl rt::serde::Serialize for ListVirsubnetCidrReservationsResponse {
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
-impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetCidrReservationsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetCidrReservationsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
@@ -12898,17 +12967,17 @@ impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetCidrReservationsResponse 
         ];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListVirsubnetCidrReservationsResponse;
+            type Value = ListVirsubnetCidrReservationsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListVirsubnetCidrReservationsResponse")
+                formatter.write_str("struct ListVirsubnetCidrReservationsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListVirsubnetCidrReservationsResponse, __A::Error> {
+            ) -> Result<ListVirsubnetCidrReservationsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "virsubnet_cidr_reservations" => Some(0),
@@ -12934,7 +13003,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetCidrReservationsResponse 
                         }
                     }
                 }
-                Ok(ListVirsubnetCidrReservationsResponse {
+                Ok(ListVirsubnetCidrReservationsResponseBody {
                     virsubnet_cidr_reservations,
                     request_id,
                     page_info,
@@ -12943,7 +13012,7 @@ impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetCidrReservationsResponse 
         }
         deserializer
             .deserialize_struct(
-                "ListVirsubnetCidrReservationsResponse",
+                "ListVirsubnetCidrReservationsResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -12953,9 +13022,9 @@ impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetCidrReservationsResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListVirsubnetsResponse {
+pub struct ListVirsubnetsResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
     /// **参数解释**： 查询子网列表的响应体。 **取值范围**： 不涉及。
@@ -12964,8 +13033,8 @@ pub struct ListVirsubnetsResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "virsubnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListVirsubnetsResponse {
+#[cfg(all(feature = "virsubnets", feature = "serde"))]
+impl rt::serde::Serialize for ListVirsubnetsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -12974,7 +13043,7 @@ impl rt::serde::Serialize for ListVirsubnetsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.virsubnets.is_some())
             + usize::from(self.page_info.is_some());
-        let mut state = serializer.serialize_struct("ListVirsubnetsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListVirsubnetsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -12989,24 +13058,24 @@ impl rt::serde::Serialize for ListVirsubnetsResponse {
 }
 
 #[cfg(feature = "virsubnets")]
-impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "virsubnets", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListVirsubnetsResponse;
+            type Value = ListVirsubnetsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListVirsubnetsResponse")
+                formatter.write_str("struct ListVirsubnetsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListVirsubnetsResponse, __A::Error> {
+            ) -> Result<ListVirsubnetsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -13032,23 +13101,23 @@ impl<'de> rt::serde::Deserialize<'de> for ListVirsubnetsResponse {
                         }
                     }
                 }
-                Ok(ListVirsubnetsResponse {
+                Ok(ListVirsubnetsResponseBody {
                     request_id,
                     virsubnets,
                     page_info,
                 })
             }
         }
-        deserializer.deserialize_struct("ListVirsubnetsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListVirsubnetsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ListVpcsResponse {
+pub struct ListVpcsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// VPC列表响应体
@@ -13057,8 +13126,8 @@ pub struct ListVpcsResponse {
     pub page_info: Option<crate::models::PageInfo>,
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ListVpcsResponse {
+#[cfg(all(feature = "vpcs", feature = "serde"))]
+impl rt::serde::Serialize for ListVpcsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13066,7 +13135,7 @@ impl rt::serde::Serialize for ListVpcsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.vpcs.is_some()) + usize::from(self.page_info.is_some());
-        let mut state = serializer.serialize_struct("ListVpcsResponse", len)?;
+        let mut state = serializer.serialize_struct("ListVpcsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -13081,24 +13150,24 @@ impl rt::serde::Serialize for ListVpcsResponse {
 }
 
 #[cfg(feature = "vpcs")]
-impl<'de> rt::serde::Deserialize<'de> for ListVpcsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ListVpcsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "vpcs", "page_info"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ListVpcsResponse;
+            type Value = ListVpcsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ListVpcsResponse")
+                formatter.write_str("struct ListVpcsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ListVpcsResponse, __A::Error> {
+            ) -> Result<ListVpcsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -13124,21 +13193,21 @@ impl<'de> rt::serde::Deserialize<'de> for ListVpcsResponse {
                         }
                     }
                 }
-                Ok(ListVpcsResponse {
+                Ok(ListVpcsResponseBody {
                     request_id,
                     vpcs,
                     page_info,
                 })
             }
         }
-        deserializer.deserialize_struct("ListVpcsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ListVpcsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(any(feature = "firewalls", feature = "ports"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Match {
     /// 键。当前仅限定为resource_name
@@ -13170,7 +13239,7 @@ impl rt::serde::Serialize for Match {
     }
 }
 
-#[cfg(all(any(feature = "firewalls", feature = "ports"), feature = "extra-traits"))]
+#[cfg(all(any(feature = "firewalls", feature = "ports"), feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for Match {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13224,7 +13293,7 @@ impl<'de> rt::serde::Deserialize<'de> for Match {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceOption {
     /// 目的宿主网卡ID
@@ -13257,7 +13326,7 @@ impl rt::serde::Serialize for MigrateSubNetworkInterfaceOption {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13315,7 +13384,7 @@ impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceOption {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会创建辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接创建辅助弹性网卡。
@@ -13350,7 +13419,7 @@ impl rt::serde::Serialize for MigrateSubNetworkInterfaceRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -13409,17 +13478,17 @@ impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceRequestBody 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct MigrateSubNetworkInterfaceResponse {
+pub struct MigrateSubNetworkInterfaceResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 批量迁移辅助弹性网卡的响应体
     pub sub_network_interfaces: Option<Vec<crate::models::SubNetworkInterface>>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for MigrateSubNetworkInterfaceResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for MigrateSubNetworkInterfaceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -13428,7 +13497,7 @@ impl rt::serde::Serialize for MigrateSubNetworkInterfaceResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.sub_network_interfaces.is_some());
         let mut state = serializer
-            .serialize_struct("MigrateSubNetworkInterfaceResponse", len)?;
+            .serialize_struct("MigrateSubNetworkInterfaceResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -13440,24 +13509,24 @@ impl rt::serde::Serialize for MigrateSubNetworkInterfaceResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceResponse {
+impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interfaces"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = MigrateSubNetworkInterfaceResponse;
+            type Value = MigrateSubNetworkInterfaceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct MigrateSubNetworkInterfaceResponse")
+                formatter.write_str("struct MigrateSubNetworkInterfaceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<MigrateSubNetworkInterfaceResponse, __A::Error> {
+            ) -> Result<MigrateSubNetworkInterfaceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -13480,14 +13549,18 @@ impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceResponse {
                         }
                     }
                 }
-                Ok(MigrateSubNetworkInterfaceResponse {
+                Ok(MigrateSubNetworkInterfaceResponseBody {
                     request_id,
                     sub_network_interfaces,
                 })
             }
         }
         deserializer
-            .deserialize_struct("MigrateSubNetworkInterfaceResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "MigrateSubNetworkInterfaceResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
@@ -13510,7 +13583,7 @@ impl<'de> rt::serde::Deserialize<'de> for MigrateSubNetworkInterfaceResponse {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PageInfo {
     /// 当前页第一条记录
@@ -13538,7 +13611,7 @@ pub struct PageInfo {
             feature = "virsubnets",
             feature = "vpcs"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for PageInfo {
@@ -13632,7 +13705,7 @@ impl<'de> rt::serde::Deserialize<'de> for PageInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Port {
     /// **参数解释**： 端口的管理状态。 **取值范围**： true，false，默认值true。
@@ -13709,7 +13782,7 @@ pub struct Port {
     pub allowed_address_pairs: Vec<crate::models::AllowedAddressPair>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl rt::serde::Serialize for Port {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14004,7 +14077,7 @@ impl<'de> rt::serde::Deserialize<'de> for Port {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PortExtraDhcpOpt {
     /// **参数解释**： DHCP属性名称。在DHCP服务器为客户端分配IP地址时，传递的额外的控制信息或网络配置参数的名称。 **取值范围**： 不涉及。
@@ -14013,7 +14086,7 @@ pub struct PortExtraDhcpOpt {
     pub opt_value: String,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl rt::serde::Serialize for PortExtraDhcpOpt {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14082,7 +14155,7 @@ impl<'de> rt::serde::Deserialize<'de> for PortExtraDhcpOpt {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PrivateIpInfo {
     /// 端口所属子网ID
@@ -14091,7 +14164,7 @@ pub struct PrivateIpInfo {
     pub ip_address: String,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl rt::serde::Serialize for PrivateIpInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -14160,7 +14233,7 @@ impl<'de> rt::serde::Deserialize<'de> for PrivateIpInfo {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveExtendCidrOption {
     /// 功能说明：移除VPC扩展网段 取值范围：该VPC已经存在的扩展网段 约束：移除扩展网段前，请先清理该VPC下对应cidr范围内的subnet；当前只支持一个一个移除
@@ -14189,7 +14262,7 @@ impl rt::serde::Serialize for RemoveExtendCidrOption {
     }
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RemoveExtendCidrOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14239,7 +14312,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveExtendCidrOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveFirewallRulesRequestBody {
     #[allow(missing_docs)]
@@ -14274,7 +14347,7 @@ impl rt::serde::Serialize for RemoveFirewallRulesRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RemoveFirewallRulesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14329,17 +14402,17 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveFirewallRulesRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RemoveFirewallRulesResponse {
+pub struct RemoveFirewallRulesResponseBody {
     #[allow(missing_docs)]
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for RemoveFirewallRulesResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for RemoveFirewallRulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14347,7 +14420,8 @@ impl rt::serde::Serialize for RemoveFirewallRulesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.firewall.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("RemoveFirewallRulesResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("RemoveFirewallRulesResponseBody", len)?;
         if let Some(value) = &self.firewall {
             state.serialize_field("firewall", value)?;
         }
@@ -14359,24 +14433,24 @@ impl rt::serde::Serialize for RemoveFirewallRulesResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for RemoveFirewallRulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for RemoveFirewallRulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewall", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RemoveFirewallRulesResponse;
+            type Value = RemoveFirewallRulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RemoveFirewallRulesResponse")
+                formatter.write_str("struct RemoveFirewallRulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RemoveFirewallRulesResponse, __A::Error> {
+            ) -> Result<RemoveFirewallRulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewall" => Some(0),
@@ -14399,20 +14473,21 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveFirewallRulesResponse {
                         }
                     }
                 }
-                Ok(RemoveFirewallRulesResponse {
+                Ok(RemoveFirewallRulesResponseBody {
                     firewall,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("RemoveFirewallRulesResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("RemoveFirewallRulesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupOption {
     /// 功能说明：安全组的ID列表；例如：\&quot;security_groups\&quot;: [\&quot;a0608cbf-d047-4f54-8b28-cd7b59853fff\&quot;]
@@ -14441,7 +14516,7 @@ impl rt::serde::Serialize for RemoveSecurityGroupOption {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14491,7 +14566,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupsRequestBody {
     #[allow(missing_docs)]
@@ -14526,7 +14601,7 @@ impl rt::serde::Serialize for RemoveSecurityGroupsRequestBody {
     }
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
+#[cfg(all(feature = "ports", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14581,17 +14656,17 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupsRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RemoveSecurityGroupsResponse {
+pub struct RemoveSecurityGroupsResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub port: Option<crate::models::Port>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
-impl rt::serde::Serialize for RemoveSecurityGroupsResponse {
+#[cfg(all(feature = "ports", feature = "serde"))]
+impl rt::serde::Serialize for RemoveSecurityGroupsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14600,7 +14675,7 @@ impl rt::serde::Serialize for RemoveSecurityGroupsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.port.is_some());
         let mut state = serializer
-            .serialize_struct("RemoveSecurityGroupsResponse", len)?;
+            .serialize_struct("RemoveSecurityGroupsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -14612,24 +14687,24 @@ impl rt::serde::Serialize for RemoveSecurityGroupsResponse {
 }
 
 #[cfg(feature = "ports")]
-impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupsResponse {
+impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "port"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RemoveSecurityGroupsResponse;
+            type Value = RemoveSecurityGroupsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RemoveSecurityGroupsResponse")
+                formatter.write_str("struct RemoveSecurityGroupsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RemoveSecurityGroupsResponse, __A::Error> {
+            ) -> Result<RemoveSecurityGroupsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -14652,21 +14727,21 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSecurityGroupsResponse {
                         }
                     }
                 }
-                Ok(RemoveSecurityGroupsResponse {
+                Ok(RemoveSecurityGroupsResponseBody {
                     request_id,
                     port,
                 })
             }
         }
         deserializer
-            .deserialize_struct("RemoveSecurityGroupsResponse", FIELDS, __Visitor)
+            .deserialize_struct("RemoveSecurityGroupsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSourcesFromTrafficMirrorSessionRequestBody {
     #[allow(missing_docs)]
@@ -14696,7 +14771,7 @@ impl rt::serde::Serialize for RemoveSourcesFromTrafficMirrorSessionRequestBody {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de>
 for RemoveSourcesFromTrafficMirrorSessionRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
@@ -14756,17 +14831,17 @@ for RemoveSourcesFromTrafficMirrorSessionRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RemoveSourcesFromTrafficMirrorSessionResponse {
+pub struct RemoveSourcesFromTrafficMirrorSessionResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
-impl rt::serde::Serialize for RemoveSourcesFromTrafficMirrorSessionResponse {
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
+impl rt::serde::Serialize for RemoveSourcesFromTrafficMirrorSessionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14775,7 +14850,7 @@ impl rt::serde::Serialize for RemoveSourcesFromTrafficMirrorSessionResponse {
         let len = usize::from(self.traffic_mirror_session.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("RemoveSourcesFromTrafficMirrorSessionResponse", len)?;
+            .serialize_struct("RemoveSourcesFromTrafficMirrorSessionResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_session {
             state.serialize_field("traffic_mirror_session", value)?;
         }
@@ -14787,25 +14862,28 @@ impl rt::serde::Serialize for RemoveSourcesFromTrafficMirrorSessionResponse {
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
-impl<'de> rt::serde::Deserialize<'de> for RemoveSourcesFromTrafficMirrorSessionResponse {
+impl<'de> rt::serde::Deserialize<'de>
+for RemoveSourcesFromTrafficMirrorSessionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_session", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RemoveSourcesFromTrafficMirrorSessionResponse;
+            type Value = RemoveSourcesFromTrafficMirrorSessionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
                 formatter
-                    .write_str("struct RemoveSourcesFromTrafficMirrorSessionResponse")
+                    .write_str(
+                        "struct RemoveSourcesFromTrafficMirrorSessionResponseBody",
+                    )
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RemoveSourcesFromTrafficMirrorSessionResponse, __A::Error> {
+            ) -> Result<RemoveSourcesFromTrafficMirrorSessionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_session" => Some(0),
@@ -14828,7 +14906,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSourcesFromTrafficMirrorSessionR
                         }
                     }
                 }
-                Ok(RemoveSourcesFromTrafficMirrorSessionResponse {
+                Ok(RemoveSourcesFromTrafficMirrorSessionResponseBody {
                     traffic_mirror_session,
                     request_id,
                 })
@@ -14836,7 +14914,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSourcesFromTrafficMirrorSessionR
         }
         deserializer
             .deserialize_struct(
-                "RemoveSourcesFromTrafficMirrorSessionResponse",
+                "RemoveSourcesFromTrafficMirrorSessionResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -14846,7 +14924,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveSourcesFromTrafficMirrorSessionR
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveVpcExtendCidrRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会移除VPC扩展网段。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接移除VPC扩展网段。
@@ -14881,7 +14959,7 @@ impl rt::serde::Serialize for RemoveVpcExtendCidrRequestBody {
     }
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for RemoveVpcExtendCidrRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -14936,17 +15014,17 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveVpcExtendCidrRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct RemoveVpcExtendCidrResponse {
+pub struct RemoveVpcExtendCidrResponseBody {
     #[allow(missing_docs)]
     pub vpc: Option<crate::models::Vpc>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
-impl rt::serde::Serialize for RemoveVpcExtendCidrResponse {
+#[cfg(all(feature = "vpcs", feature = "serde"))]
+impl rt::serde::Serialize for RemoveVpcExtendCidrResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -14954,7 +15032,8 @@ impl rt::serde::Serialize for RemoveVpcExtendCidrResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.vpc.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("RemoveVpcExtendCidrResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("RemoveVpcExtendCidrResponseBody", len)?;
         if let Some(value) = &self.vpc {
             state.serialize_field("vpc", value)?;
         }
@@ -14966,24 +15045,24 @@ impl rt::serde::Serialize for RemoveVpcExtendCidrResponse {
 }
 
 #[cfg(feature = "vpcs")]
-impl<'de> rt::serde::Deserialize<'de> for RemoveVpcExtendCidrResponse {
+impl<'de> rt::serde::Deserialize<'de> for RemoveVpcExtendCidrResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["vpc", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = RemoveVpcExtendCidrResponse;
+            type Value = RemoveVpcExtendCidrResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct RemoveVpcExtendCidrResponse")
+                formatter.write_str("struct RemoveVpcExtendCidrResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<RemoveVpcExtendCidrResponse, __A::Error> {
+            ) -> Result<RemoveVpcExtendCidrResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "vpc" => Some(0),
@@ -15006,13 +15085,14 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveVpcExtendCidrResponse {
                         }
                     }
                 }
-                Ok(RemoveVpcExtendCidrResponse {
+                Ok(RemoveVpcExtendCidrResponseBody {
                     vpc,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("RemoveVpcExtendCidrResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("RemoveVpcExtendCidrResponseBody", FIELDS, __Visitor)
     }
 }
 
@@ -15027,7 +15107,7 @@ impl<'de> rt::serde::Deserialize<'de> for RemoveVpcExtendCidrResponse {
     )
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResourceTag {
     /// 功能说明：标签键 约束：同一资源的key值不能重复。
@@ -15137,7 +15217,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTag {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResourceTags {
     /// 标签键，最大长度128个unicode字符，格式为大小写字母，数字，中划线“-”，下划线“_”，中文。
@@ -15225,7 +15305,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResourceTags {
     any(feature = "ports", feature = "sub-network-interfaces", feature = "virsubnets")
 )]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResponseTag {
     /// **参数解释**： 标签键。 **取值范围**：   - 最大长度128个unicode字符， key不能为空。   - 同一资源的key不能重复。   - 可以包含的字符范围：  - 英文字母     - 数字     - 特殊字符：下划线（_）、点（.）、冒号（:）、加号（+）、中划线（-）、等号（&#x3D;）     - 中文字符
@@ -15241,7 +15321,7 @@ pub struct ResponseTag {
             feature = "sub-network-interfaces",
             feature = "virsubnets"
         ),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for ResponseTag {
@@ -15314,7 +15394,7 @@ impl<'de> rt::serde::Deserialize<'de> for ResponseTag {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SecurityGroup {
     /// 功能描述：安全组对应的唯一标识 取值范围：带“-”的标准UUID格式
@@ -15335,7 +15415,7 @@ pub struct SecurityGroup {
     pub tags: Vec<crate::models::ResourceTag>,
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "security-groups", feature = "serde"))]
 impl rt::serde::Serialize for SecurityGroup {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15446,7 +15526,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityGroup {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SecurityGroupInfo {
     /// 功能描述：安全组对应的唯一标识 取值范围：带“-”的标准UUID格式
@@ -15469,7 +15549,7 @@ pub struct SecurityGroupInfo {
     pub security_group_rules: Vec<crate::models::SecurityGroupRule>,
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "security-groups", feature = "serde"))]
 impl rt::serde::Serialize for SecurityGroupInfo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -15589,7 +15669,7 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityGroupInfo {
 #[allow(missing_docs)]
 #[cfg(any(feature = "security-group-rules", feature = "security-groups"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SecurityGroupRule {
     /// 功能描述：安全组规则对应的唯一标识 取值范围：带“-”的标准UUID格式
@@ -15629,7 +15709,7 @@ pub struct SecurityGroupRule {
 #[cfg(
     all(
         any(feature = "security-group-rules", feature = "security-groups"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for SecurityGroupRule {
@@ -15796,17 +15876,17 @@ impl<'de> rt::serde::Deserialize<'de> for SecurityGroupRule {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowAddressGroupResponse {
+pub struct ShowAddressGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub address_group: Option<crate::models::AddressGroup>,
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowAddressGroupResponse {
+#[cfg(all(feature = "address-groups", feature = "serde"))]
+impl rt::serde::Serialize for ShowAddressGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15814,7 +15894,8 @@ impl rt::serde::Serialize for ShowAddressGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.address_group.is_some());
-        let mut state = serializer.serialize_struct("ShowAddressGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowAddressGroupResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -15826,24 +15907,24 @@ impl rt::serde::Serialize for ShowAddressGroupResponse {
 }
 
 #[cfg(feature = "address-groups")]
-impl<'de> rt::serde::Deserialize<'de> for ShowAddressGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowAddressGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "address_group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowAddressGroupResponse;
+            type Value = ShowAddressGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowAddressGroupResponse")
+                formatter.write_str("struct ShowAddressGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowAddressGroupResponse, __A::Error> {
+            ) -> Result<ShowAddressGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -15866,35 +15947,37 @@ impl<'de> rt::serde::Deserialize<'de> for ShowAddressGroupResponse {
                         }
                     }
                 }
-                Ok(ShowAddressGroupResponse {
+                Ok(ShowAddressGroupResponseBody {
                     request_id,
                     address_group,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowAddressGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowAddressGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowClouddcnSubnetResponse {
+pub struct ShowClouddcnSubnetResponseBody {
     #[allow(missing_docs)]
     pub clouddcn_subnet: Option<crate::models::ClouddcnSubnet>,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowClouddcnSubnetResponse {
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
+impl rt::serde::Serialize for ShowClouddcnSubnetResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.clouddcn_subnet.is_some());
-        let mut state = serializer.serialize_struct("ShowClouddcnSubnetResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowClouddcnSubnetResponseBody", len)?;
         if let Some(value) = &self.clouddcn_subnet {
             state.serialize_field("clouddcn_subnet", value)?;
         }
@@ -15903,24 +15986,24 @@ impl rt::serde::Serialize for ShowClouddcnSubnetResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
-impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["clouddcn_subnet"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowClouddcnSubnetResponse;
+            type Value = ShowClouddcnSubnetResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowClouddcnSubnetResponse")
+                formatter.write_str("struct ShowClouddcnSubnetResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowClouddcnSubnetResponse, __A::Error> {
+            ) -> Result<ShowClouddcnSubnetResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "clouddcn_subnet" => Some(0),
@@ -15940,21 +16023,22 @@ impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetResponse {
                         }
                     }
                 }
-                Ok(ShowClouddcnSubnetResponse {
+                Ok(ShowClouddcnSubnetResponseBody {
                     clouddcn_subnet,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowClouddcnSubnetResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowClouddcnSubnetResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowClouddcnSubnetsTagsResponse {
+pub struct ShowClouddcnSubnetsTagsResponseBody {
     /// 本次请求的编号
     pub request_id: Option<String>,
     /// 单个资源的租户标签列表。
@@ -15963,8 +16047,8 @@ pub struct ShowClouddcnSubnetsTagsResponse {
     pub sys_tags: Option<Vec<crate::models::SysTag>>,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowClouddcnSubnetsTagsResponse {
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
+impl rt::serde::Serialize for ShowClouddcnSubnetsTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -15973,7 +16057,7 @@ impl rt::serde::Serialize for ShowClouddcnSubnetsTagsResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.tags.is_some()) + usize::from(self.sys_tags.is_some());
         let mut state = serializer
-            .serialize_struct("ShowClouddcnSubnetsTagsResponse", len)?;
+            .serialize_struct("ShowClouddcnSubnetsTagsResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -15988,24 +16072,24 @@ impl rt::serde::Serialize for ShowClouddcnSubnetsTagsResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
-impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetsTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetsTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "tags", "sys_tags"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowClouddcnSubnetsTagsResponse;
+            type Value = ShowClouddcnSubnetsTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowClouddcnSubnetsTagsResponse")
+                formatter.write_str("struct ShowClouddcnSubnetsTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowClouddcnSubnetsTagsResponse, __A::Error> {
+            ) -> Result<ShowClouddcnSubnetsTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -16031,7 +16115,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetsTagsResponse {
                         }
                     }
                 }
-                Ok(ShowClouddcnSubnetsTagsResponse {
+                Ok(ShowClouddcnSubnetsTagsResponseBody {
                     request_id,
                     tags,
                     sys_tags,
@@ -16039,24 +16123,24 @@ impl<'de> rt::serde::Deserialize<'de> for ShowClouddcnSubnetsTagsResponse {
             }
         }
         deserializer
-            .deserialize_struct("ShowClouddcnSubnetsTagsResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowClouddcnSubnetsTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowFirewallResponse {
+pub struct ShowFirewallResponseBody {
     #[allow(missing_docs)]
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowFirewallResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for ShowFirewallResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16064,7 +16148,7 @@ impl rt::serde::Serialize for ShowFirewallResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.firewall.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ShowFirewallResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowFirewallResponseBody", len)?;
         if let Some(value) = &self.firewall {
             state.serialize_field("firewall", value)?;
         }
@@ -16076,24 +16160,24 @@ impl rt::serde::Serialize for ShowFirewallResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for ShowFirewallResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowFirewallResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewall", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowFirewallResponse;
+            type Value = ShowFirewallResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowFirewallResponse")
+                formatter.write_str("struct ShowFirewallResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowFirewallResponse, __A::Error> {
+            ) -> Result<ShowFirewallResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewall" => Some(0),
@@ -16116,30 +16200,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFirewallResponse {
                         }
                     }
                 }
-                Ok(ShowFirewallResponse {
+                Ok(ShowFirewallResponseBody {
                     firewall,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowFirewallResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowFirewallResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowFirewallTagsResponse {
+pub struct ShowFirewallTagsResponseBody {
     /// tag对象列表
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowFirewallTagsResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for ShowFirewallTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16147,7 +16231,8 @@ impl rt::serde::Serialize for ShowFirewallTagsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ShowFirewallTagsResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowFirewallTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -16159,24 +16244,24 @@ impl rt::serde::Serialize for ShowFirewallTagsResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for ShowFirewallTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowFirewallTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowFirewallTagsResponse;
+            type Value = ShowFirewallTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowFirewallTagsResponse")
+                formatter.write_str("struct ShowFirewallTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowFirewallTagsResponse, __A::Error> {
+            ) -> Result<ShowFirewallTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -16199,30 +16284,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowFirewallTagsResponse {
                         }
                     }
                 }
-                Ok(ShowFirewallTagsResponse {
+                Ok(ShowFirewallTagsResponseBody {
                     tags,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowFirewallTagsResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowFirewallTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowPortResponse {
+pub struct ShowPortResponseBody {
     #[allow(missing_docs)]
     pub port: Option<crate::models::Port>,
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowPortResponse {
+#[cfg(all(feature = "ports", feature = "serde"))]
+impl rt::serde::Serialize for ShowPortResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16230,7 +16316,7 @@ impl rt::serde::Serialize for ShowPortResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.port.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ShowPortResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowPortResponseBody", len)?;
         if let Some(value) = &self.port {
             state.serialize_field("port", value)?;
         }
@@ -16242,24 +16328,24 @@ impl rt::serde::Serialize for ShowPortResponse {
 }
 
 #[cfg(feature = "ports")]
-impl<'de> rt::serde::Deserialize<'de> for ShowPortResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowPortResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["port", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowPortResponse;
+            type Value = ShowPortResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowPortResponse")
+                formatter.write_str("struct ShowPortResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowPortResponse, __A::Error> {
+            ) -> Result<ShowPortResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "port" => Some(0),
@@ -16282,30 +16368,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPortResponse {
                         }
                     }
                 }
-                Ok(ShowPortResponse {
+                Ok(ShowPortResponseBody {
                     port,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowPortResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowPortResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowPortTagsResponse {
+pub struct ShowPortTagsResponseBody {
     /// tag对象列表
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "ports", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowPortTagsResponse {
+#[cfg(all(feature = "ports", feature = "serde"))]
+impl rt::serde::Serialize for ShowPortTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16313,7 +16399,7 @@ impl rt::serde::Serialize for ShowPortTagsResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.tags.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ShowPortTagsResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowPortTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -16325,24 +16411,24 @@ impl rt::serde::Serialize for ShowPortTagsResponse {
 }
 
 #[cfg(feature = "ports")]
-impl<'de> rt::serde::Deserialize<'de> for ShowPortTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowPortTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowPortTagsResponse;
+            type Value = ShowPortTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowPortTagsResponse")
+                formatter.write_str("struct ShowPortTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowPortTagsResponse, __A::Error> {
+            ) -> Result<ShowPortTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -16365,30 +16451,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowPortTagsResponse {
                         }
                     }
                 }
-                Ok(ShowPortTagsResponse {
+                Ok(ShowPortTagsResponseBody {
                     tags,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowPortTagsResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowPortTagsResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowQuotaResponse {
+pub struct ShowQuotaResponseBody {
     #[allow(missing_docs)]
     pub quota: Option<crate::models::VpcQuotas>,
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "quotas", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowQuotaResponse {
+#[cfg(all(feature = "quotas", feature = "serde"))]
+impl rt::serde::Serialize for ShowQuotaResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16396,7 +16482,7 @@ impl rt::serde::Serialize for ShowQuotaResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.quota.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("ShowQuotaResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowQuotaResponseBody", len)?;
         if let Some(value) = &self.quota {
             state.serialize_field("quota", value)?;
         }
@@ -16408,24 +16494,24 @@ impl rt::serde::Serialize for ShowQuotaResponse {
 }
 
 #[cfg(feature = "quotas")]
-impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["quota", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowQuotaResponse;
+            type Value = ShowQuotaResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowQuotaResponse")
+                formatter.write_str("struct ShowQuotaResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowQuotaResponse, __A::Error> {
+            ) -> Result<ShowQuotaResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "quota" => Some(0),
@@ -16448,30 +16534,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowQuotaResponse {
                         }
                     }
                 }
-                Ok(ShowQuotaResponse {
+                Ok(ShowQuotaResponseBody {
                     quota,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowQuotaResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowQuotaResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSecurityGroupResponse {
+pub struct ShowSecurityGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub security_group: Option<crate::models::SecurityGroupInfo>,
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSecurityGroupResponse {
+#[cfg(all(feature = "security-groups", feature = "serde"))]
+impl rt::serde::Serialize for ShowSecurityGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16479,7 +16565,8 @@ impl rt::serde::Serialize for ShowSecurityGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.security_group.is_some());
-        let mut state = serializer.serialize_struct("ShowSecurityGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("ShowSecurityGroupResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -16491,24 +16578,24 @@ impl rt::serde::Serialize for ShowSecurityGroupResponse {
 }
 
 #[cfg(feature = "security-groups")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "security_group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSecurityGroupResponse;
+            type Value = ShowSecurityGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSecurityGroupResponse")
+                formatter.write_str("struct ShowSecurityGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSecurityGroupResponse, __A::Error> {
+            ) -> Result<ShowSecurityGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -16531,30 +16618,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupResponse {
                         }
                     }
                 }
-                Ok(ShowSecurityGroupResponse {
+                Ok(ShowSecurityGroupResponseBody {
                     request_id,
                     security_group,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowSecurityGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("ShowSecurityGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSecurityGroupRuleResponse {
+pub struct ShowSecurityGroupRuleResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub security_group_rule: Option<crate::models::SecurityGroupRule>,
 }
 
-#[cfg(all(feature = "security-group-rules", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSecurityGroupRuleResponse {
+#[cfg(all(feature = "security-group-rules", feature = "serde"))]
+impl rt::serde::Serialize for ShowSecurityGroupRuleResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16563,7 +16651,7 @@ impl rt::serde::Serialize for ShowSecurityGroupRuleResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.security_group_rule.is_some());
         let mut state = serializer
-            .serialize_struct("ShowSecurityGroupRuleResponse", len)?;
+            .serialize_struct("ShowSecurityGroupRuleResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -16575,24 +16663,24 @@ impl rt::serde::Serialize for ShowSecurityGroupRuleResponse {
 }
 
 #[cfg(feature = "security-group-rules")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupRuleResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupRuleResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "security_group_rule"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSecurityGroupRuleResponse;
+            type Value = ShowSecurityGroupRuleResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSecurityGroupRuleResponse")
+                formatter.write_str("struct ShowSecurityGroupRuleResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSecurityGroupRuleResponse, __A::Error> {
+            ) -> Result<ShowSecurityGroupRuleResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -16615,31 +16703,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSecurityGroupRuleResponse {
                         }
                     }
                 }
-                Ok(ShowSecurityGroupRuleResponse {
+                Ok(ShowSecurityGroupRuleResponseBody {
                     request_id,
                     security_group_rule,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowSecurityGroupRuleResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowSecurityGroupRuleResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSubNetworkInterfaceResponse {
+pub struct ShowSubNetworkInterfaceResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSubNetworkInterfaceResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for ShowSubNetworkInterfaceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16648,7 +16736,7 @@ impl rt::serde::Serialize for ShowSubNetworkInterfaceResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.sub_network_interface.is_some());
         let mut state = serializer
-            .serialize_struct("ShowSubNetworkInterfaceResponse", len)?;
+            .serialize_struct("ShowSubNetworkInterfaceResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -16660,24 +16748,24 @@ impl rt::serde::Serialize for ShowSubNetworkInterfaceResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfaceResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfaceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interface"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSubNetworkInterfaceResponse;
+            type Value = ShowSubNetworkInterfaceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSubNetworkInterfaceResponse")
+                formatter.write_str("struct ShowSubNetworkInterfaceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSubNetworkInterfaceResponse, __A::Error> {
+            ) -> Result<ShowSubNetworkInterfaceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -16700,31 +16788,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfaceResponse {
                         }
                     }
                 }
-                Ok(ShowSubNetworkInterfaceResponse {
+                Ok(ShowSubNetworkInterfaceResponseBody {
                     request_id,
                     sub_network_interface,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowSubNetworkInterfaceResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowSubNetworkInterfaceResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSubNetworkInterfaceTagsResponse {
+pub struct ShowSubNetworkInterfaceTagsResponseBody {
     /// tag对象列表
     pub tags: Option<Vec<crate::models::ResourceTag>>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSubNetworkInterfaceTagsResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for ShowSubNetworkInterfaceTagsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16733,7 +16821,7 @@ impl rt::serde::Serialize for ShowSubNetworkInterfaceTagsResponse {
         let len = usize::from(self.tags.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowSubNetworkInterfaceTagsResponse", len)?;
+            .serialize_struct("ShowSubNetworkInterfaceTagsResponseBody", len)?;
         if let Some(value) = &self.tags {
             state.serialize_field("tags", value)?;
         }
@@ -16745,24 +16833,24 @@ impl rt::serde::Serialize for ShowSubNetworkInterfaceTagsResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfaceTagsResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfaceTagsResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["tags", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSubNetworkInterfaceTagsResponse;
+            type Value = ShowSubNetworkInterfaceTagsResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSubNetworkInterfaceTagsResponse")
+                formatter.write_str("struct ShowSubNetworkInterfaceTagsResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSubNetworkInterfaceTagsResponse, __A::Error> {
+            ) -> Result<ShowSubNetworkInterfaceTagsResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "tags" => Some(0),
@@ -16785,31 +16873,35 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfaceTagsResponse {
                         }
                     }
                 }
-                Ok(ShowSubNetworkInterfaceTagsResponse {
+                Ok(ShowSubNetworkInterfaceTagsResponseBody {
                     tags,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowSubNetworkInterfaceTagsResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowSubNetworkInterfaceTagsResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowSubNetworkInterfacesQuantityResponse {
+pub struct ShowSubNetworkInterfacesQuantityResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 辅助弹性网卡数目
     pub sub_network_interfaces: Option<i64>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowSubNetworkInterfacesQuantityResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for ShowSubNetworkInterfacesQuantityResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16818,7 +16910,7 @@ impl rt::serde::Serialize for ShowSubNetworkInterfacesQuantityResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.sub_network_interfaces.is_some());
         let mut state = serializer
-            .serialize_struct("ShowSubNetworkInterfacesQuantityResponse", len)?;
+            .serialize_struct("ShowSubNetworkInterfacesQuantityResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -16830,24 +16922,25 @@ impl rt::serde::Serialize for ShowSubNetworkInterfacesQuantityResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfacesQuantityResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfacesQuantityResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interfaces"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowSubNetworkInterfacesQuantityResponse;
+            type Value = ShowSubNetworkInterfacesQuantityResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowSubNetworkInterfacesQuantityResponse")
+                formatter
+                    .write_str("struct ShowSubNetworkInterfacesQuantityResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowSubNetworkInterfacesQuantityResponse, __A::Error> {
+            ) -> Result<ShowSubNetworkInterfacesQuantityResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -16870,7 +16963,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfacesQuantityRespon
                         }
                     }
                 }
-                Ok(ShowSubNetworkInterfacesQuantityResponse {
+                Ok(ShowSubNetworkInterfacesQuantityResponseBody {
                     request_id,
                     sub_network_interfaces,
                 })
@@ -16878,7 +16971,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfacesQuantityRespon
         }
         deserializer
             .deserialize_struct(
-                "ShowSubNetworkInterfacesQuantityResponse",
+                "ShowSubNetworkInterfacesQuantityResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -16888,17 +16981,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowSubNetworkInterfacesQuantityRespon
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowTrafficMirrorFilterResponse {
+pub struct ShowTrafficMirrorFilterResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_filter: Option<crate::models::TrafficMirrorFilter>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowTrafficMirrorFilterResponse {
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
+impl rt::serde::Serialize for ShowTrafficMirrorFilterResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16907,7 +17000,7 @@ impl rt::serde::Serialize for ShowTrafficMirrorFilterResponse {
         let len = usize::from(self.traffic_mirror_filter.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowTrafficMirrorFilterResponse", len)?;
+            .serialize_struct("ShowTrafficMirrorFilterResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_filter {
             state.serialize_field("traffic_mirror_filter", value)?;
         }
@@ -16919,24 +17012,24 @@ impl rt::serde::Serialize for ShowTrafficMirrorFilterResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
-impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorFilterResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorFilterResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_filter", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowTrafficMirrorFilterResponse;
+            type Value = ShowTrafficMirrorFilterResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowTrafficMirrorFilterResponse")
+                formatter.write_str("struct ShowTrafficMirrorFilterResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowTrafficMirrorFilterResponse, __A::Error> {
+            ) -> Result<ShowTrafficMirrorFilterResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_filter" => Some(0),
@@ -16959,31 +17052,31 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorFilterResponse {
                         }
                     }
                 }
-                Ok(ShowTrafficMirrorFilterResponse {
+                Ok(ShowTrafficMirrorFilterResponseBody {
                     traffic_mirror_filter,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowTrafficMirrorFilterResponse", FIELDS, __Visitor)
+            .deserialize_struct("ShowTrafficMirrorFilterResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowTrafficMirrorFilterRuleResponse {
+pub struct ShowTrafficMirrorFilterRuleResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_filter_rule: Option<crate::models::TrafficMirrorFilterRule>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowTrafficMirrorFilterRuleResponse {
+#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "serde"))]
+impl rt::serde::Serialize for ShowTrafficMirrorFilterRuleResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -16992,7 +17085,7 @@ impl rt::serde::Serialize for ShowTrafficMirrorFilterRuleResponse {
         let len = usize::from(self.traffic_mirror_filter_rule.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowTrafficMirrorFilterRuleResponse", len)?;
+            .serialize_struct("ShowTrafficMirrorFilterRuleResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_filter_rule {
             state.serialize_field("traffic_mirror_filter_rule", value)?;
         }
@@ -17004,24 +17097,24 @@ impl rt::serde::Serialize for ShowTrafficMirrorFilterRuleResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
-impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorFilterRuleResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorFilterRuleResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_filter_rule", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowTrafficMirrorFilterRuleResponse;
+            type Value = ShowTrafficMirrorFilterRuleResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowTrafficMirrorFilterRuleResponse")
+                formatter.write_str("struct ShowTrafficMirrorFilterRuleResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowTrafficMirrorFilterRuleResponse, __A::Error> {
+            ) -> Result<ShowTrafficMirrorFilterRuleResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_filter_rule" => Some(0),
@@ -17044,31 +17137,35 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorFilterRuleResponse {
                         }
                     }
                 }
-                Ok(ShowTrafficMirrorFilterRuleResponse {
+                Ok(ShowTrafficMirrorFilterRuleResponseBody {
                     traffic_mirror_filter_rule,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowTrafficMirrorFilterRuleResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowTrafficMirrorFilterRuleResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowTrafficMirrorSessionResponse {
+pub struct ShowTrafficMirrorSessionResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowTrafficMirrorSessionResponse {
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
+impl rt::serde::Serialize for ShowTrafficMirrorSessionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17077,7 +17174,7 @@ impl rt::serde::Serialize for ShowTrafficMirrorSessionResponse {
         let len = usize::from(self.traffic_mirror_session.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("ShowTrafficMirrorSessionResponse", len)?;
+            .serialize_struct("ShowTrafficMirrorSessionResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_session {
             state.serialize_field("traffic_mirror_session", value)?;
         }
@@ -17089,24 +17186,24 @@ impl rt::serde::Serialize for ShowTrafficMirrorSessionResponse {
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
-impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorSessionResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorSessionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_session", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowTrafficMirrorSessionResponse;
+            type Value = ShowTrafficMirrorSessionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowTrafficMirrorSessionResponse")
+                formatter.write_str("struct ShowTrafficMirrorSessionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowTrafficMirrorSessionResponse, __A::Error> {
+            ) -> Result<ShowTrafficMirrorSessionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_session" => Some(0),
@@ -17129,31 +17226,35 @@ impl<'de> rt::serde::Deserialize<'de> for ShowTrafficMirrorSessionResponse {
                         }
                     }
                 }
-                Ok(ShowTrafficMirrorSessionResponse {
+                Ok(ShowTrafficMirrorSessionResponseBody {
                     traffic_mirror_session,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("ShowTrafficMirrorSessionResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "ShowTrafficMirrorSessionResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowVirsubnetCidrReservationResponse {
+pub struct ShowVirsubnetCidrReservationResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub virsubnet_cidr_reservation: Option<crate::models::VirsubnetCidrReservation>,
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowVirsubnetCidrReservationResponse {
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
+impl rt::serde::Serialize for ShowVirsubnetCidrReservationResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17162,7 +17263,7 @@ impl rt::serde::Serialize for ShowVirsubnetCidrReservationResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.virsubnet_cidr_reservation.is_some());
         let mut state = serializer
-            .serialize_struct("ShowVirsubnetCidrReservationResponse", len)?;
+            .serialize_struct("ShowVirsubnetCidrReservationResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -17174,24 +17275,24 @@ impl rt::serde::Serialize for ShowVirsubnetCidrReservationResponse {
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
-impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetCidrReservationResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetCidrReservationResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "virsubnet_cidr_reservation"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowVirsubnetCidrReservationResponse;
+            type Value = ShowVirsubnetCidrReservationResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowVirsubnetCidrReservationResponse")
+                formatter.write_str("struct ShowVirsubnetCidrReservationResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowVirsubnetCidrReservationResponse, __A::Error> {
+            ) -> Result<ShowVirsubnetCidrReservationResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -17214,7 +17315,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetCidrReservationResponse {
                         }
                     }
                 }
-                Ok(ShowVirsubnetCidrReservationResponse {
+                Ok(ShowVirsubnetCidrReservationResponseBody {
                     request_id,
                     virsubnet_cidr_reservation,
                 })
@@ -17222,7 +17323,7 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetCidrReservationResponse {
         }
         deserializer
             .deserialize_struct(
-                "ShowVirsubnetCidrReservationResponse",
+                "ShowVirsubnetCidrReservationResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -17232,17 +17333,17 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetCidrReservationResponse {
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowVirsubnetResponse {
+pub struct ShowVirsubnetResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub virsubnet: Option<crate::models::Virsubnet>,
 }
 
-#[cfg(all(feature = "virsubnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowVirsubnetResponse {
+#[cfg(all(feature = "virsubnets", feature = "serde"))]
+impl rt::serde::Serialize for ShowVirsubnetResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17250,7 +17351,7 @@ impl rt::serde::Serialize for ShowVirsubnetResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.virsubnet.is_some());
-        let mut state = serializer.serialize_struct("ShowVirsubnetResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowVirsubnetResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -17262,24 +17363,24 @@ impl rt::serde::Serialize for ShowVirsubnetResponse {
 }
 
 #[cfg(feature = "virsubnets")]
-impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "virsubnet"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowVirsubnetResponse;
+            type Value = ShowVirsubnetResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowVirsubnetResponse")
+                formatter.write_str("struct ShowVirsubnetResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowVirsubnetResponse, __A::Error> {
+            ) -> Result<ShowVirsubnetResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -17302,30 +17403,30 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVirsubnetResponse {
                         }
                     }
                 }
-                Ok(ShowVirsubnetResponse {
+                Ok(ShowVirsubnetResponseBody {
                     request_id,
                     virsubnet,
                 })
             }
         }
-        deserializer.deserialize_struct("ShowVirsubnetResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowVirsubnetResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct ShowVpcResponse {
+pub struct ShowVpcResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub vpc: Option<crate::models::Vpc>,
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
-impl rt::serde::Serialize for ShowVpcResponse {
+#[cfg(all(feature = "vpcs", feature = "serde"))]
+impl rt::serde::Serialize for ShowVpcResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -17333,7 +17434,7 @@ impl rt::serde::Serialize for ShowVpcResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.vpc.is_some());
-        let mut state = serializer.serialize_struct("ShowVpcResponse", len)?;
+        let mut state = serializer.serialize_struct("ShowVpcResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -17345,24 +17446,24 @@ impl rt::serde::Serialize for ShowVpcResponse {
 }
 
 #[cfg(feature = "vpcs")]
-impl<'de> rt::serde::Deserialize<'de> for ShowVpcResponse {
+impl<'de> rt::serde::Deserialize<'de> for ShowVpcResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "vpc"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = ShowVpcResponse;
+            type Value = ShowVpcResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct ShowVpcResponse")
+                formatter.write_str("struct ShowVpcResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<ShowVpcResponse, __A::Error> {
+            ) -> Result<ShowVpcResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -17385,17 +17486,20 @@ impl<'de> rt::serde::Deserialize<'de> for ShowVpcResponse {
                         }
                     }
                 }
-                Ok(ShowVpcResponse { request_id, vpc })
+                Ok(ShowVpcResponseBody {
+                    request_id,
+                    vpc,
+                })
             }
         }
-        deserializer.deserialize_struct("ShowVpcResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("ShowVpcResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubNetworkInterface {
     /// **参数解释**： 辅助弹性网卡的资源ID。辅助弹性网卡创建成功后，会生成一个辅助弹性网卡 ID，是辅助弹性网卡对应的唯一标识。 **取值范围**： 带“-”的标准UUID格式。
@@ -17442,7 +17546,7 @@ pub struct SubNetworkInterface {
     pub security_enabled: bool,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl rt::serde::Serialize for SubNetworkInterface {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17638,7 +17742,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubNetworkInterface {
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubnetCidr {
     /// **参数解释**： OpenStack Neutron子网的资源ID。 **取值范围**： 带“-”的标准UUID格式。
@@ -17653,7 +17757,7 @@ pub struct SubnetCidr {
     pub enable_dhcp: bool,
 }
 
-#[cfg(all(feature = "virsubnets", feature = "extra-traits"))]
+#[cfg(all(feature = "virsubnets", feature = "serde"))]
 impl rt::serde::Serialize for SubnetCidr {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17743,7 +17847,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubnetCidr {
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SubnetExtraDhcpOpt {
     /// **参数解释**： 子网配置的NTP地址、DNS域名或租约到期时间的名称。 **取值范围**： - 42：表示子网ntp地址。 - 15：表示DNS配置的域名，用于向DNS服务器获取IP地址。 - 51：表示IPv4子网租约到期时间。 - 651：表示IPv6子网租约到期时间。
@@ -17754,7 +17858,7 @@ pub struct SubnetExtraDhcpOpt {
     pub ip_version: i64,
 }
 
-#[cfg(all(feature = "virsubnets", feature = "extra-traits"))]
+#[cfg(all(feature = "virsubnets", feature = "serde"))]
 impl rt::serde::Serialize for SubnetExtraDhcpOpt {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17828,7 +17932,7 @@ impl<'de> rt::serde::Deserialize<'de> for SubnetExtraDhcpOpt {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SysTag {
     /// 标签键，最大长度128个unicode字符，格式为大小写字母，数字，中划线“-”，下划线“_”，中文。
@@ -17837,7 +17941,7 @@ pub struct SysTag {
     pub value: String,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl rt::serde::Serialize for SysTag {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -17906,7 +18010,7 @@ impl<'de> rt::serde::Deserialize<'de> for SysTag {
 #[allow(missing_docs)]
 #[cfg(any(feature = "clouddcn-subnets", feature = "vpcs"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Tag {
     /// 1.功能说明：标签键 2.取值范围：最大长度36个unicode字符。 key不能为空。不能包含非打印字符ASCII(0-31)，*,&lt;,&gt;,\\,&#x3D;
@@ -17992,7 +18096,7 @@ impl<'de> rt::serde::Deserialize<'de> for Tag {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TagEntity {
     #[allow(missing_docs)]
@@ -18078,7 +18182,7 @@ impl<'de> rt::serde::Deserialize<'de> for TagEntity {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TrafficMirrorFilter {
     /// 功能说明：流量镜像筛选条件ID
@@ -18101,7 +18205,7 @@ pub struct TrafficMirrorFilter {
     pub r#type: String,
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
 impl rt::serde::Serialize for TrafficMirrorFilter {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18215,7 +18319,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorFilter {
 #[allow(missing_docs)]
 #[cfg(any(feature = "traffic-mirror-filter-rules", feature = "traffic-mirror-filters"))]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TrafficMirrorFilterRule {
     /// 功能说明：流量镜像筛选规则ID
@@ -18253,7 +18357,7 @@ pub struct TrafficMirrorFilterRule {
 #[cfg(
     all(
         any(feature = "traffic-mirror-filter-rules", feature = "traffic-mirror-filters"),
-        feature = "extra-traits"
+        feature = "serde"
     )
 )]
 impl rt::serde::Serialize for TrafficMirrorFilterRule {
@@ -18424,7 +18528,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorFilterRule {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TrafficMirrorSession {
     /// 功能说明：流量镜像会话ID
@@ -18459,7 +18563,7 @@ pub struct TrafficMirrorSession {
     pub updated_at: String,
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
 impl rt::serde::Serialize for TrafficMirrorSession {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -18636,7 +18740,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorSession {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TrafficMirrorSourcesOption {
     /// 功能说明：镜像源ID列表
@@ -18665,7 +18769,7 @@ impl rt::serde::Serialize for TrafficMirrorSourcesOption {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorSourcesOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18718,7 +18822,7 @@ impl<'de> rt::serde::Deserialize<'de> for TrafficMirrorSourcesOption {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAddressGroupOption {
     /// 功能说明：地址组名称 取值范围：0-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -18773,7 +18877,7 @@ impl rt::serde::Serialize for UpdateAddressGroupOption {
     }
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "address-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18845,7 +18949,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAddressGroupRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新地址组内容。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新地址组。
@@ -18880,7 +18984,7 @@ impl rt::serde::Serialize for UpdateAddressGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "address-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -18935,17 +19039,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateAddressGroupResponse {
+pub struct UpdateAddressGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub address_group: Option<crate::models::AddressGroup>,
 }
 
-#[cfg(all(feature = "address-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateAddressGroupResponse {
+#[cfg(all(feature = "address-groups", feature = "serde"))]
+impl rt::serde::Serialize for UpdateAddressGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -18953,7 +19057,8 @@ impl rt::serde::Serialize for UpdateAddressGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.address_group.is_some());
-        let mut state = serializer.serialize_struct("UpdateAddressGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateAddressGroupResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -18965,24 +19070,24 @@ impl rt::serde::Serialize for UpdateAddressGroupResponse {
 }
 
 #[cfg(feature = "address-groups")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "address_group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateAddressGroupResponse;
+            type Value = UpdateAddressGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateAddressGroupResponse")
+                formatter.write_str("struct UpdateAddressGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateAddressGroupResponse, __A::Error> {
+            ) -> Result<UpdateAddressGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -19005,20 +19110,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateAddressGroupResponse {
                         }
                     }
                 }
-                Ok(UpdateAddressGroupResponse {
+                Ok(UpdateAddressGroupResponseBody {
                     request_id,
                     address_group,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateAddressGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateAddressGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetOption {
     /// 功能说明：子网名称 取值范围：1-64，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -19055,7 +19161,7 @@ impl rt::serde::Serialize for UpdateClouddcnSubnetOption {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19109,7 +19215,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetOption {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetRequestBody {
     #[allow(missing_docs)]
@@ -19139,7 +19245,7 @@ impl rt::serde::Serialize for UpdateClouddcnSubnetRequestBody {
     }
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19190,15 +19296,15 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateClouddcnSubnetResponse {
+pub struct UpdateClouddcnSubnetResponseBody {
     #[allow(missing_docs)]
     pub clouddcn_subnet: Option<crate::models::ClouddcnSubnet>,
 }
 
-#[cfg(all(feature = "clouddcn-subnets", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateClouddcnSubnetResponse {
+#[cfg(all(feature = "clouddcn-subnets", feature = "serde"))]
+impl rt::serde::Serialize for UpdateClouddcnSubnetResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19206,7 +19312,7 @@ impl rt::serde::Serialize for UpdateClouddcnSubnetResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.clouddcn_subnet.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateClouddcnSubnetResponse", len)?;
+            .serialize_struct("UpdateClouddcnSubnetResponseBody", len)?;
         if let Some(value) = &self.clouddcn_subnet {
             state.serialize_field("clouddcn_subnet", value)?;
         }
@@ -19215,24 +19321,24 @@ impl rt::serde::Serialize for UpdateClouddcnSubnetResponse {
 }
 
 #[cfg(feature = "clouddcn-subnets")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["clouddcn_subnet"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateClouddcnSubnetResponse;
+            type Value = UpdateClouddcnSubnetResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateClouddcnSubnetResponse")
+                formatter.write_str("struct UpdateClouddcnSubnetResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateClouddcnSubnetResponse, __A::Error> {
+            ) -> Result<UpdateClouddcnSubnetResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "clouddcn_subnet" => Some(0),
@@ -19252,20 +19358,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateClouddcnSubnetResponse {
                         }
                     }
                 }
-                Ok(UpdateClouddcnSubnetResponse {
+                Ok(UpdateClouddcnSubnetResponseBody {
                     clouddcn_subnet,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateClouddcnSubnetResponse", FIELDS, __Visitor)
+            .deserialize_struct("UpdateClouddcnSubnetResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallOption {
     /// 功能说明：ACL名称 取值范围：0-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -19308,7 +19414,7 @@ impl rt::serde::Serialize for UpdateFirewallOption {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19366,7 +19472,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallOption {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallRequestBody {
     #[allow(missing_docs)]
@@ -19400,7 +19506,7 @@ impl rt::serde::Serialize for UpdateFirewallRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19454,17 +19560,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateFirewallResponse {
+pub struct UpdateFirewallResponseBody {
     #[allow(missing_docs)]
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateFirewallResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for UpdateFirewallResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19472,7 +19578,7 @@ impl rt::serde::Serialize for UpdateFirewallResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.firewall.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("UpdateFirewallResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateFirewallResponseBody", len)?;
         if let Some(value) = &self.firewall {
             state.serialize_field("firewall", value)?;
         }
@@ -19484,24 +19590,24 @@ impl rt::serde::Serialize for UpdateFirewallResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewall", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateFirewallResponse;
+            type Value = UpdateFirewallResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateFirewallResponse")
+                formatter.write_str("struct UpdateFirewallResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateFirewallResponse, __A::Error> {
+            ) -> Result<UpdateFirewallResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewall" => Some(0),
@@ -19524,20 +19630,20 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallResponse {
                         }
                     }
                 }
-                Ok(UpdateFirewallResponse {
+                Ok(UpdateFirewallResponseBody {
                     firewall,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateFirewallResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateFirewallResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallRulesRequestBody {
     #[allow(missing_docs)]
@@ -19572,7 +19678,7 @@ impl rt::serde::Serialize for UpdateFirewallRulesRequestBody {
     }
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
+#[cfg(all(feature = "firewalls", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRulesRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19627,17 +19733,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRulesRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateFirewallRulesResponse {
+pub struct UpdateFirewallRulesResponseBody {
     #[allow(missing_docs)]
     pub firewall: Option<crate::models::FirewallDetail>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "firewalls", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateFirewallRulesResponse {
+#[cfg(all(feature = "firewalls", feature = "serde"))]
+impl rt::serde::Serialize for UpdateFirewallRulesResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19645,7 +19751,8 @@ impl rt::serde::Serialize for UpdateFirewallRulesResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.firewall.is_some())
             + usize::from(self.request_id.is_some());
-        let mut state = serializer.serialize_struct("UpdateFirewallRulesResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateFirewallRulesResponseBody", len)?;
         if let Some(value) = &self.firewall {
             state.serialize_field("firewall", value)?;
         }
@@ -19657,24 +19764,24 @@ impl rt::serde::Serialize for UpdateFirewallRulesResponse {
 }
 
 #[cfg(feature = "firewalls")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRulesResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRulesResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["firewall", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateFirewallRulesResponse;
+            type Value = UpdateFirewallRulesResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateFirewallRulesResponse")
+                formatter.write_str("struct UpdateFirewallRulesResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateFirewallRulesResponse, __A::Error> {
+            ) -> Result<UpdateFirewallRulesResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "firewall" => Some(0),
@@ -19697,20 +19804,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateFirewallRulesResponse {
                         }
                     }
                 }
-                Ok(UpdateFirewallRulesResponse {
+                Ok(UpdateFirewallRulesResponseBody {
                     firewall,
                     request_id,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateFirewallRulesResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateFirewallRulesResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupOption {
     /// 功能说明：安全组名称 取值范围：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -19747,7 +19855,7 @@ impl rt::serde::Serialize for UpdateSecurityGroupOption {
     }
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "security-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19801,7 +19909,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupOption {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新安全组。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新安全组。
@@ -19836,7 +19944,7 @@ impl rt::serde::Serialize for UpdateSecurityGroupRequestBody {
     }
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
+#[cfg(all(feature = "security-groups", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -19891,17 +19999,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateSecurityGroupResponse {
+pub struct UpdateSecurityGroupResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub security_group: Option<crate::models::SecurityGroupInfo>,
 }
 
-#[cfg(all(feature = "security-groups", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateSecurityGroupResponse {
+#[cfg(all(feature = "security-groups", feature = "serde"))]
+impl rt::serde::Serialize for UpdateSecurityGroupResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -19909,7 +20017,8 @@ impl rt::serde::Serialize for UpdateSecurityGroupResponse {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.security_group.is_some());
-        let mut state = serializer.serialize_struct("UpdateSecurityGroupResponse", len)?;
+        let mut state = serializer
+            .serialize_struct("UpdateSecurityGroupResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -19921,24 +20030,24 @@ impl rt::serde::Serialize for UpdateSecurityGroupResponse {
 }
 
 #[cfg(feature = "security-groups")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "security_group"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateSecurityGroupResponse;
+            type Value = UpdateSecurityGroupResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateSecurityGroupResponse")
+                formatter.write_str("struct UpdateSecurityGroupResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateSecurityGroupResponse, __A::Error> {
+            ) -> Result<UpdateSecurityGroupResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -19961,20 +20070,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSecurityGroupResponse {
                         }
                     }
                 }
-                Ok(UpdateSecurityGroupResponse {
+                Ok(UpdateSecurityGroupResponseBody {
                     request_id,
                     security_group,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateSecurityGroupResponse", FIELDS, __Visitor)
+        deserializer
+            .deserialize_struct("UpdateSecurityGroupResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceOption {
     /// 功能说明：辅助弹性网卡的描述信息 取值范围：0-255个字符，不能包含“&lt;”和“&gt;”
@@ -20018,7 +20128,7 @@ impl rt::serde::Serialize for UpdateSubNetworkInterfaceOption {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20081,7 +20191,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceOption {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新辅助弹性网卡。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新辅助弹性网卡。
@@ -20116,7 +20226,7 @@ impl rt::serde::Serialize for UpdateSubNetworkInterfaceRequestBody {
     }
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20178,17 +20288,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateSubNetworkInterfaceResponse {
+pub struct UpdateSubNetworkInterfaceResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub sub_network_interface: Option<crate::models::SubNetworkInterface>,
 }
 
-#[cfg(all(feature = "sub-network-interfaces", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateSubNetworkInterfaceResponse {
+#[cfg(all(feature = "sub-network-interfaces", feature = "serde"))]
+impl rt::serde::Serialize for UpdateSubNetworkInterfaceResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20197,7 +20307,7 @@ impl rt::serde::Serialize for UpdateSubNetworkInterfaceResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.sub_network_interface.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateSubNetworkInterfaceResponse", len)?;
+            .serialize_struct("UpdateSubNetworkInterfaceResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -20209,24 +20319,24 @@ impl rt::serde::Serialize for UpdateSubNetworkInterfaceResponse {
 }
 
 #[cfg(feature = "sub-network-interfaces")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "sub_network_interface"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateSubNetworkInterfaceResponse;
+            type Value = UpdateSubNetworkInterfaceResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateSubNetworkInterfaceResponse")
+                formatter.write_str("struct UpdateSubNetworkInterfaceResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateSubNetworkInterfaceResponse, __A::Error> {
+            ) -> Result<UpdateSubNetworkInterfaceResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -20249,21 +20359,25 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateSubNetworkInterfaceResponse {
                         }
                     }
                 }
-                Ok(UpdateSubNetworkInterfaceResponse {
+                Ok(UpdateSubNetworkInterfaceResponseBody {
                     request_id,
                     sub_network_interface,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateSubNetworkInterfaceResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateSubNetworkInterfaceResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterOption {
     /// 功能说明：流量镜像筛选条件的描述信息 取值范围：0-255个字符，不能包含“&lt;”和“&gt;”
@@ -20301,7 +20415,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorFilterOption {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20356,7 +20470,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterOption {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRequestBody {
     #[allow(missing_docs)]
@@ -20386,7 +20500,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorFilterRequestBody {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20444,17 +20558,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateTrafficMirrorFilterResponse {
+pub struct UpdateTrafficMirrorFilterResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_filter: Option<crate::models::TrafficMirrorFilter>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-filters", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateTrafficMirrorFilterResponse {
+#[cfg(all(feature = "traffic-mirror-filters", feature = "serde"))]
+impl rt::serde::Serialize for UpdateTrafficMirrorFilterResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20463,7 +20577,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorFilterResponse {
         let len = usize::from(self.traffic_mirror_filter.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateTrafficMirrorFilterResponse", len)?;
+            .serialize_struct("UpdateTrafficMirrorFilterResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_filter {
             state.serialize_field("traffic_mirror_filter", value)?;
         }
@@ -20475,24 +20589,24 @@ impl rt::serde::Serialize for UpdateTrafficMirrorFilterResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_filter", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateTrafficMirrorFilterResponse;
+            type Value = UpdateTrafficMirrorFilterResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateTrafficMirrorFilterResponse")
+                formatter.write_str("struct UpdateTrafficMirrorFilterResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateTrafficMirrorFilterResponse, __A::Error> {
+            ) -> Result<UpdateTrafficMirrorFilterResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_filter" => Some(0),
@@ -20515,21 +20629,25 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterResponse {
                         }
                     }
                 }
-                Ok(UpdateTrafficMirrorFilterResponse {
+                Ok(UpdateTrafficMirrorFilterResponseBody {
                     traffic_mirror_filter,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateTrafficMirrorFilterResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateTrafficMirrorFilterResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleOption {
     /// 功能说明：流量镜像筛选规则的描述信息 取值范围：0-255个字符，不能包含“&lt;”和“&gt;”
@@ -20608,7 +20726,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorFilterRuleOption {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20701,7 +20819,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleOption {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleRequestBody {
     #[allow(missing_docs)]
@@ -20735,7 +20853,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorFilterRuleRequestBody {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -20793,17 +20911,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleRequestBo
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateTrafficMirrorFilterRuleResponse {
+pub struct UpdateTrafficMirrorFilterRuleResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_filter_rule: Option<crate::models::TrafficMirrorFilterRule>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateTrafficMirrorFilterRuleResponse {
+#[cfg(all(feature = "traffic-mirror-filter-rules", feature = "serde"))]
+impl rt::serde::Serialize for UpdateTrafficMirrorFilterRuleResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -20812,7 +20930,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorFilterRuleResponse {
         let len = usize::from(self.traffic_mirror_filter_rule.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateTrafficMirrorFilterRuleResponse", len)?;
+            .serialize_struct("UpdateTrafficMirrorFilterRuleResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_filter_rule {
             state.serialize_field("traffic_mirror_filter_rule", value)?;
         }
@@ -20824,24 +20942,24 @@ impl rt::serde::Serialize for UpdateTrafficMirrorFilterRuleResponse {
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_filter_rule", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateTrafficMirrorFilterRuleResponse;
+            type Value = UpdateTrafficMirrorFilterRuleResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateTrafficMirrorFilterRuleResponse")
+                formatter.write_str("struct UpdateTrafficMirrorFilterRuleResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateTrafficMirrorFilterRuleResponse, __A::Error> {
+            ) -> Result<UpdateTrafficMirrorFilterRuleResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_filter_rule" => Some(0),
@@ -20864,7 +20982,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleResponse 
                         }
                     }
                 }
-                Ok(UpdateTrafficMirrorFilterRuleResponse {
+                Ok(UpdateTrafficMirrorFilterRuleResponseBody {
                     traffic_mirror_filter_rule,
                     request_id,
                 })
@@ -20872,7 +20990,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleResponse 
         }
         deserializer
             .deserialize_struct(
-                "UpdateTrafficMirrorFilterRuleResponse",
+                "UpdateTrafficMirrorFilterRuleResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -20882,7 +21000,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorFilterRuleResponse 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionOption {
     /// 功能说明：流量镜像会话名称 取值范围：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）
@@ -20961,7 +21079,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorSessionOption {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21054,7 +21172,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionOption {
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionRequestBody {
     #[allow(missing_docs)]
@@ -21084,7 +21202,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorSessionRequestBody {
     }
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21142,17 +21260,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionRequestBody 
 #[allow(missing_docs)]
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateTrafficMirrorSessionResponse {
+pub struct UpdateTrafficMirrorSessionResponseBody {
     #[allow(missing_docs)]
     pub traffic_mirror_session: Option<crate::models::TrafficMirrorSession>,
     /// 请求ID
     pub request_id: Option<String>,
 }
 
-#[cfg(all(feature = "traffic-mirror-sessions", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateTrafficMirrorSessionResponse {
+#[cfg(all(feature = "traffic-mirror-sessions", feature = "serde"))]
+impl rt::serde::Serialize for UpdateTrafficMirrorSessionResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21161,7 +21279,7 @@ impl rt::serde::Serialize for UpdateTrafficMirrorSessionResponse {
         let len = usize::from(self.traffic_mirror_session.is_some())
             + usize::from(self.request_id.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateTrafficMirrorSessionResponse", len)?;
+            .serialize_struct("UpdateTrafficMirrorSessionResponseBody", len)?;
         if let Some(value) = &self.traffic_mirror_session {
             state.serialize_field("traffic_mirror_session", value)?;
         }
@@ -21173,24 +21291,24 @@ impl rt::serde::Serialize for UpdateTrafficMirrorSessionResponse {
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["traffic_mirror_session", "request_id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateTrafficMirrorSessionResponse;
+            type Value = UpdateTrafficMirrorSessionResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateTrafficMirrorSessionResponse")
+                formatter.write_str("struct UpdateTrafficMirrorSessionResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateTrafficMirrorSessionResponse, __A::Error> {
+            ) -> Result<UpdateTrafficMirrorSessionResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "traffic_mirror_session" => Some(0),
@@ -21213,21 +21331,25 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateTrafficMirrorSessionResponse {
                         }
                     }
                 }
-                Ok(UpdateTrafficMirrorSessionResponse {
+                Ok(UpdateTrafficMirrorSessionResponseBody {
                     traffic_mirror_session,
                     request_id,
                 })
             }
         }
         deserializer
-            .deserialize_struct("UpdateTrafficMirrorSessionResponse", FIELDS, __Visitor)
+            .deserialize_struct(
+                "UpdateTrafficMirrorSessionResponseBody",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationOption {
     /// **参数解释**： 子网预留网段的名称。 **约束限制**： 1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点）。 **取值范围**： 不涉及。 **默认取值**： 不涉及。
@@ -21265,7 +21387,7 @@ impl rt::serde::Serialize for UpdateVirsubnetCidrReservationOption {
     }
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21324,7 +21446,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationOption {
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationRequestBody {
     /// **参数解释**： 是否只预检此次请求。 **约束限制**： 不涉及。 **取值范围**： - true：发送检查请求，不会更新子网预留网段。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 - false：发送正常请求，并直接更新子网预留网段。 **默认取值**： false
@@ -21363,7 +21485,7 @@ impl rt::serde::Serialize for UpdateVirsubnetCidrReservationRequestBody {
     }
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21425,17 +21547,17 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationRequestB
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateVirsubnetCidrReservationResponse {
+pub struct UpdateVirsubnetCidrReservationResponseBody {
     /// **参数解释**： 请求ID。 **取值范围**： 不涉及。
     pub request_id: Option<String>,
     #[allow(missing_docs)]
     pub virsubnet_cidr_reservation: Option<crate::models::VirsubnetCidrReservation>,
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateVirsubnetCidrReservationResponse {
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
+impl rt::serde::Serialize for UpdateVirsubnetCidrReservationResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21444,7 +21566,7 @@ impl rt::serde::Serialize for UpdateVirsubnetCidrReservationResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.virsubnet_cidr_reservation.is_some());
         let mut state = serializer
-            .serialize_struct("UpdateVirsubnetCidrReservationResponse", len)?;
+            .serialize_struct("UpdateVirsubnetCidrReservationResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -21456,24 +21578,24 @@ impl rt::serde::Serialize for UpdateVirsubnetCidrReservationResponse {
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "virsubnet_cidr_reservation"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateVirsubnetCidrReservationResponse;
+            type Value = UpdateVirsubnetCidrReservationResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateVirsubnetCidrReservationResponse")
+                formatter.write_str("struct UpdateVirsubnetCidrReservationResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateVirsubnetCidrReservationResponse, __A::Error> {
+            ) -> Result<UpdateVirsubnetCidrReservationResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -21496,7 +21618,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationResponse
                         }
                     }
                 }
-                Ok(UpdateVirsubnetCidrReservationResponse {
+                Ok(UpdateVirsubnetCidrReservationResponseBody {
                     request_id,
                     virsubnet_cidr_reservation,
                 })
@@ -21504,7 +21626,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationResponse
         }
         deserializer
             .deserialize_struct(
-                "UpdateVirsubnetCidrReservationResponse",
+                "UpdateVirsubnetCidrReservationResponseBody",
                 FIELDS,
                 __Visitor,
             )
@@ -21514,7 +21636,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVirsubnetCidrReservationResponse
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVpcOption {
     /// 功能说明：虚拟私有云名称 取值范围：1-64个字符，支持数字、字母、中文、_(下划线)、-（中划线）、.（点） 约束：与description至少选填一个
@@ -21551,7 +21673,7 @@ impl rt::serde::Serialize for UpdateVpcOption {
     }
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateVpcOption {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21605,7 +21727,7 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVpcOption {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVpcRequestBody {
     /// 功能说明：是否只预检此次请求 取值范围： -true：发送检查请求，不会更新VPC。检查项包括是否填写了必需参数、请求格式、业务限制。如果检查不通过，则返回对应错误。如果检查通过，则返回响应码202。 -false（默认值）：发送正常请求，并直接更新VPC。
@@ -21639,7 +21761,7 @@ impl rt::serde::Serialize for UpdateVpcRequestBody {
     }
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl<'de> rt::serde::Deserialize<'de> for UpdateVpcRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -21693,9 +21815,9 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVpcRequestBody {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateVpcResponse {
+pub struct UpdateVpcResponseBody {
     /// 请求ID
     pub request_id: Option<String>,
     /// 错误消息
@@ -21704,8 +21826,8 @@ pub struct UpdateVpcResponse {
     pub error_code: Option<String>,
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
-impl rt::serde::Serialize for UpdateVpcResponse {
+#[cfg(all(feature = "vpcs", feature = "serde"))]
+impl rt::serde::Serialize for UpdateVpcResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
@@ -21714,7 +21836,7 @@ impl rt::serde::Serialize for UpdateVpcResponse {
         let len = usize::from(self.request_id.is_some())
             + usize::from(self.error_msg.is_some())
             + usize::from(self.error_code.is_some());
-        let mut state = serializer.serialize_struct("UpdateVpcResponse", len)?;
+        let mut state = serializer.serialize_struct("UpdateVpcResponseBody", len)?;
         if let Some(value) = &self.request_id {
             state.serialize_field("request_id", value)?;
         }
@@ -21729,24 +21851,24 @@ impl rt::serde::Serialize for UpdateVpcResponse {
 }
 
 #[cfg(feature = "vpcs")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateVpcResponse {
+impl<'de> rt::serde::Deserialize<'de> for UpdateVpcResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["request_id", "error_msg", "error_code"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateVpcResponse;
+            type Value = UpdateVpcResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateVpcResponse")
+                formatter.write_str("struct UpdateVpcResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateVpcResponse, __A::Error> {
+            ) -> Result<UpdateVpcResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "request_id" => Some(0),
@@ -21772,21 +21894,21 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateVpcResponse {
                         }
                     }
                 }
-                Ok(UpdateVpcResponse {
+                Ok(UpdateVpcResponseBody {
                     request_id,
                     error_msg,
                     error_code,
                 })
             }
         }
-        deserializer.deserialize_struct("UpdateVpcResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateVpcResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Virsubnet {
     /// **参数解释**： 子网的资源ID。子网创建成功后，会生成一个子网 ID，是子网对应的唯一标识。 **取值范围**： 带“-”的标准UUID格式。
@@ -21819,7 +21941,7 @@ pub struct Virsubnet {
     pub updated_at: String,
 }
 
-#[cfg(all(feature = "virsubnets", feature = "extra-traits"))]
+#[cfg(all(feature = "virsubnets", feature = "serde"))]
 impl rt::serde::Serialize for Virsubnet {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -21963,7 +22085,7 @@ impl<'de> rt::serde::Deserialize<'de> for Virsubnet {
 #[allow(missing_docs)]
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct VirsubnetCidrReservation {
     /// **参数解释**： 子网预留网段的资源ID。子网预留网段创建成功后，会生成一个子网预留网段 ID，是子网预留网段对应的唯一标识。 **取值范围**： 带“-”的标准UUID格式。
@@ -21988,7 +22110,7 @@ pub struct VirsubnetCidrReservation {
     pub updated_at: String,
 }
 
-#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "extra-traits"))]
+#[cfg(all(feature = "virsubnet-cidr-reservations", feature = "serde"))]
 impl rt::serde::Serialize for VirsubnetCidrReservation {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22108,7 +22230,7 @@ impl<'de> rt::serde::Deserialize<'de> for VirsubnetCidrReservation {
 #[allow(missing_docs)]
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Vpc {
     /// 功能描述：VPC对应的唯一标识 取值范围：带“-”的UUID格式
@@ -22141,7 +22263,7 @@ pub struct Vpc {
     pub enable_network_address_usage_metrics: bool,
 }
 
-#[cfg(all(feature = "vpcs", feature = "extra-traits"))]
+#[cfg(all(feature = "vpcs", feature = "serde"))]
 impl rt::serde::Serialize for Vpc {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -22308,7 +22430,7 @@ impl<'de> rt::serde::Deserialize<'de> for Vpc {
 #[allow(missing_docs)]
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct VpcQuotas {
     /// **参数解释**： 网络ACL单方向规则数配额。 **取值范围**： 整数，-1表示此配额未上线。
@@ -22397,7 +22519,7 @@ pub struct VpcQuotas {
     pub vpc_contain_virsubnet: Option<i64>,
 }
 
-#[cfg(all(feature = "quotas", feature = "extra-traits"))]
+#[cfg(all(feature = "quotas", feature = "serde"))]
 impl rt::serde::Serialize for VpcQuotas {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

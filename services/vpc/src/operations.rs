@@ -13,7 +13,7 @@ const LIST_CLOUDDCN_SUBNETS_COUNT_FILTER_TAGS_OPERATION: rt::Operation = rt::Ope
 /// Request of [`Client::list_clouddcn_subnets_count_filter_tags`](crate::Client::list_clouddcn_subnets_count_filter_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsCountFilterTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -61,7 +61,7 @@ impl ListClouddcnSubnetsCountFilterTagsRequest {
 /// Response of [`Client::list_clouddcn_subnets_count_filter_tags`](crate::Client::list_clouddcn_subnets_count_filter_tags).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsCountFilterTagsResponse {
     /// The HTTP status code the server answered with.
@@ -71,7 +71,7 @@ pub struct ListClouddcnSubnetsCountFilterTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListClouddcnSubnetsCountFilterTagsResponse,
+    pub body: crate::models::ListClouddcnSubnetsCountFilterTagsResponseBody,
 }
 
 #[cfg(feature = "clouddcn-subnets")]
@@ -85,7 +85,7 @@ const LIST_CLOUDDCN_SUBNETS_FILTER_TAGS_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::list_clouddcn_subnets_filter_tags`](crate::Client::list_clouddcn_subnets_filter_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsFilterTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -157,7 +157,7 @@ impl ListClouddcnSubnetsFilterTagsRequest {
 /// Response of [`Client::list_clouddcn_subnets_filter_tags`](crate::Client::list_clouddcn_subnets_filter_tags).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsFilterTagsResponse {
     /// The HTTP status code the server answered with.
@@ -167,7 +167,7 @@ pub struct ListClouddcnSubnetsFilterTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListClouddcnSubnetsFilterTagsResponse,
+    pub body: crate::models::ListClouddcnSubnetsFilterTagsResponseBody,
 }
 
 #[cfg(feature = "clouddcn-subnets")]
@@ -181,7 +181,7 @@ const LIST_CLOUDDCN_SUBNETS_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_clouddcn_subnets_tags`](crate::Client::list_clouddcn_subnets_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -211,7 +211,7 @@ impl ListClouddcnSubnetsTagsRequest {
 /// Response of [`Client::list_clouddcn_subnets_tags`](crate::Client::list_clouddcn_subnets_tags).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsTagsResponse {
     /// The HTTP status code the server answered with.
@@ -221,7 +221,7 @@ pub struct ListClouddcnSubnetsTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListClouddcnSubnetsTagsResponse,
+    pub body: crate::models::ListClouddcnSubnetsTagsResponseBody,
 }
 
 #[cfg(feature = "clouddcn-subnets")]
@@ -235,7 +235,7 @@ const SHOW_CLOUDDCN_SUBNETS_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_clouddcn_subnets_tags`](crate::Client::show_clouddcn_subnets_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowClouddcnSubnetsTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -279,7 +279,7 @@ impl ShowClouddcnSubnetsTagsRequest {
 /// Response of [`Client::show_clouddcn_subnets_tags`](crate::Client::show_clouddcn_subnets_tags).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowClouddcnSubnetsTagsResponse {
     /// The HTTP status code the server answered with.
@@ -289,7 +289,7 @@ pub struct ShowClouddcnSubnetsTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowClouddcnSubnetsTagsResponse,
+    pub body: crate::models::ShowClouddcnSubnetsTagsResponseBody,
 }
 
 #[cfg(feature = "clouddcn-subnets")]
@@ -303,7 +303,7 @@ const ADD_CLOUDDCN_SUBNETS_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::add_clouddcn_subnets_tags`](crate::Client::add_clouddcn_subnets_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddClouddcnSubnetsTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -365,7 +365,7 @@ impl AddClouddcnSubnetsTagsRequest {
 /// Response of [`Client::add_clouddcn_subnets_tags`](crate::Client::add_clouddcn_subnets_tags).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddClouddcnSubnetsTagsResponse {
     /// The HTTP status code the server answered with.
@@ -387,7 +387,7 @@ const BATCH_CREATE_CLOUDDCN_SUBNETS_TAGS_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::batch_create_clouddcn_subnets_tags`](crate::Client::batch_create_clouddcn_subnets_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateClouddcnSubnetsTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -449,7 +449,7 @@ impl BatchCreateClouddcnSubnetsTagsRequest {
 /// Response of [`Client::batch_create_clouddcn_subnets_tags`](crate::Client::batch_create_clouddcn_subnets_tags).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateClouddcnSubnetsTagsResponse {
     /// The HTTP status code the server answered with.
@@ -471,7 +471,7 @@ const BATCH_DELETE_CLOUDDCN_SUBNETS_TAGS_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::batch_delete_clouddcn_subnets_tags`](crate::Client::batch_delete_clouddcn_subnets_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteClouddcnSubnetsTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -533,7 +533,7 @@ impl BatchDeleteClouddcnSubnetsTagsRequest {
 /// Response of [`Client::batch_delete_clouddcn_subnets_tags`](crate::Client::batch_delete_clouddcn_subnets_tags).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteClouddcnSubnetsTagsResponse {
     /// The HTTP status code the server answered with.
@@ -555,7 +555,7 @@ const DELETE_CLOUDDCN_SUBNETS_TAG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_clouddcn_subnets_tag`](crate::Client::delete_clouddcn_subnets_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteClouddcnSubnetsTagRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -613,7 +613,7 @@ impl DeleteClouddcnSubnetsTagRequest {
 /// Response of [`Client::delete_clouddcn_subnets_tag`](crate::Client::delete_clouddcn_subnets_tag).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteClouddcnSubnetsTagResponse {
     /// The HTTP status code the server answered with.
@@ -635,7 +635,7 @@ const COUNT_FIREWALLS_BY_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::count_firewalls_by_tags`](crate::Client::count_firewalls_by_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountFirewallsByTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -683,7 +683,7 @@ impl CountFirewallsByTagsRequest {
 /// Response of [`Client::count_firewalls_by_tags`](crate::Client::count_firewalls_by_tags).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountFirewallsByTagsResponse {
     /// The HTTP status code the server answered with.
@@ -693,7 +693,7 @@ pub struct CountFirewallsByTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CountFirewallsByTagsResponse,
+    pub body: crate::models::CountFirewallsByTagsResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -707,7 +707,7 @@ const LIST_FIREWALLS_BY_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_firewalls_by_tags`](crate::Client::list_firewalls_by_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFirewallsByTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -779,7 +779,7 @@ impl ListFirewallsByTagsRequest {
 /// Response of [`Client::list_firewalls_by_tags`](crate::Client::list_firewalls_by_tags).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFirewallsByTagsResponse {
     /// The HTTP status code the server answered with.
@@ -789,7 +789,7 @@ pub struct ListFirewallsByTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListFirewallsByTagsResponse,
+    pub body: crate::models::ListFirewallsByTagsResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -835,7 +835,7 @@ const LIST_FIREWALL_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_firewall_tags`](crate::Client::list_firewall_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFirewallTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -889,7 +889,7 @@ impl ListFirewallTagsRequest {
 /// Response of [`Client::list_firewall_tags`](crate::Client::list_firewall_tags).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFirewallTagsResponse {
     /// The HTTP status code the server answered with.
@@ -899,7 +899,7 @@ pub struct ListFirewallTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListFirewallTagsResponse,
+    pub body: crate::models::ListFirewallTagsResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -944,7 +944,7 @@ const SHOW_FIREWALL_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_firewall_tags`](crate::Client::show_firewall_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFirewallTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -988,7 +988,7 @@ impl ShowFirewallTagsRequest {
 /// Response of [`Client::show_firewall_tags`](crate::Client::show_firewall_tags).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFirewallTagsResponse {
     /// The HTTP status code the server answered with.
@@ -998,7 +998,7 @@ pub struct ShowFirewallTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowFirewallTagsResponse,
+    pub body: crate::models::ShowFirewallTagsResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -1012,7 +1012,7 @@ const CREATE_FIREWALL_TAG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_firewall_tag`](crate::Client::create_firewall_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallTagRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1074,7 +1074,7 @@ impl CreateFirewallTagRequest {
 /// Response of [`Client::create_firewall_tag`](crate::Client::create_firewall_tag).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallTagResponse {
     /// The HTTP status code the server answered with.
@@ -1096,7 +1096,7 @@ const BATCH_CREATE_FIREWALL_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_create_firewall_tags`](crate::Client::batch_create_firewall_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateFirewallTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1158,7 +1158,7 @@ impl BatchCreateFirewallTagsRequest {
 /// Response of [`Client::batch_create_firewall_tags`](crate::Client::batch_create_firewall_tags).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateFirewallTagsResponse {
     /// The HTTP status code the server answered with.
@@ -1180,7 +1180,7 @@ const BATCH_DELETE_FIREWALL_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_firewall_tags`](crate::Client::batch_delete_firewall_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteFirewallTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1242,7 +1242,7 @@ impl BatchDeleteFirewallTagsRequest {
 /// Response of [`Client::batch_delete_firewall_tags`](crate::Client::batch_delete_firewall_tags).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteFirewallTagsResponse {
     /// The HTTP status code the server answered with.
@@ -1264,7 +1264,7 @@ const DELETE_FIREWALL_TAG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_firewall_tag`](crate::Client::delete_firewall_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteFirewallTagRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1322,7 +1322,7 @@ impl DeleteFirewallTagRequest {
 /// Response of [`Client::delete_firewall_tag`](crate::Client::delete_firewall_tag).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteFirewallTagResponse {
     /// The HTTP status code the server answered with.
@@ -1344,7 +1344,7 @@ const LIST_PORTS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_ports`](crate::Client::list_ports): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPortsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1629,7 +1629,7 @@ impl ListPortsRequest {
 /// Response of [`Client::list_ports`](crate::Client::list_ports).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPortsResponse {
     /// The HTTP status code the server answered with.
@@ -1639,7 +1639,7 @@ pub struct ListPortsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPortsResponse,
+    pub body: crate::models::ListPortsResponseBody,
 }
 
 #[cfg(feature = "ports")]
@@ -1653,7 +1653,7 @@ const COUNT_PORTS_BY_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::count_ports_by_tags`](crate::Client::count_ports_by_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountPortsByTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1701,7 +1701,7 @@ impl CountPortsByTagsRequest {
 /// Response of [`Client::count_ports_by_tags`](crate::Client::count_ports_by_tags).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountPortsByTagsResponse {
     /// The HTTP status code the server answered with.
@@ -1711,7 +1711,7 @@ pub struct CountPortsByTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CountPortsByTagsResponse,
+    pub body: crate::models::CountPortsByTagsResponseBody,
 }
 
 #[cfg(feature = "ports")]
@@ -1725,7 +1725,7 @@ const LIST_PORTS_BY_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_ports_by_tags`](crate::Client::list_ports_by_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPortsByTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1797,7 +1797,7 @@ impl ListPortsByTagsRequest {
 /// Response of [`Client::list_ports_by_tags`](crate::Client::list_ports_by_tags).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPortsByTagsResponse {
     /// The HTTP status code the server answered with.
@@ -1807,7 +1807,7 @@ pub struct ListPortsByTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPortsByTagsResponse,
+    pub body: crate::models::ListPortsByTagsResponseBody,
 }
 
 #[cfg(feature = "ports")]
@@ -1853,7 +1853,7 @@ const LIST_PORT_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_port_tags`](crate::Client::list_port_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPortTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -1907,7 +1907,7 @@ impl ListPortTagsRequest {
 /// Response of [`Client::list_port_tags`](crate::Client::list_port_tags).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListPortTagsResponse {
     /// The HTTP status code the server answered with.
@@ -1917,7 +1917,7 @@ pub struct ListPortTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListPortTagsResponse,
+    pub body: crate::models::ListPortTagsResponseBody,
 }
 
 #[cfg(feature = "ports")]
@@ -1962,7 +1962,7 @@ const SHOW_PORT_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_port`](crate::Client::show_port): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPortRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2006,7 +2006,7 @@ impl ShowPortRequest {
 /// Response of [`Client::show_port`](crate::Client::show_port).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPortResponse {
     /// The HTTP status code the server answered with.
@@ -2016,7 +2016,7 @@ pub struct ShowPortResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPortResponse,
+    pub body: crate::models::ShowPortResponseBody,
 }
 
 #[cfg(feature = "ports")]
@@ -2030,7 +2030,7 @@ const ADD_SECURITY_GROUPS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::add_security_groups`](crate::Client::add_security_groups): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSecurityGroupsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2092,7 +2092,7 @@ impl AddSecurityGroupsRequest {
 /// Response of [`Client::add_security_groups`](crate::Client::add_security_groups).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSecurityGroupsResponse {
     /// The HTTP status code the server answered with.
@@ -2102,7 +2102,7 @@ pub struct AddSecurityGroupsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AddSecurityGroupsResponse,
+    pub body: crate::models::AddSecurityGroupsResponseBody,
 }
 
 #[cfg(feature = "ports")]
@@ -2116,7 +2116,7 @@ const REMOVE_SECURITY_GROUPS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::remove_security_groups`](crate::Client::remove_security_groups): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2178,7 +2178,7 @@ impl RemoveSecurityGroupsRequest {
 /// Response of [`Client::remove_security_groups`](crate::Client::remove_security_groups).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSecurityGroupsResponse {
     /// The HTTP status code the server answered with.
@@ -2188,7 +2188,7 @@ pub struct RemoveSecurityGroupsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RemoveSecurityGroupsResponse,
+    pub body: crate::models::RemoveSecurityGroupsResponseBody,
 }
 
 #[cfg(feature = "ports")]
@@ -2202,7 +2202,7 @@ const SHOW_PORT_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_port_tags`](crate::Client::show_port_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPortTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2246,7 +2246,7 @@ impl ShowPortTagsRequest {
 /// Response of [`Client::show_port_tags`](crate::Client::show_port_tags).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowPortTagsResponse {
     /// The HTTP status code the server answered with.
@@ -2256,7 +2256,7 @@ pub struct ShowPortTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowPortTagsResponse,
+    pub body: crate::models::ShowPortTagsResponseBody,
 }
 
 #[cfg(feature = "ports")]
@@ -2270,7 +2270,7 @@ const CREATE_PORT_TAG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_port_tag`](crate::Client::create_port_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePortTagRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2332,7 +2332,7 @@ impl CreatePortTagRequest {
 /// Response of [`Client::create_port_tag`](crate::Client::create_port_tag).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreatePortTagResponse {
     /// The HTTP status code the server answered with.
@@ -2354,7 +2354,7 @@ const BATCH_CREATE_PORT_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_create_port_tags`](crate::Client::batch_create_port_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreatePortTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2416,7 +2416,7 @@ impl BatchCreatePortTagsRequest {
 /// Response of [`Client::batch_create_port_tags`](crate::Client::batch_create_port_tags).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreatePortTagsResponse {
     /// The HTTP status code the server answered with.
@@ -2438,7 +2438,7 @@ const BATCH_DELETE_PORT_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::batch_delete_port_tags`](crate::Client::batch_delete_port_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeletePortTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2500,7 +2500,7 @@ impl BatchDeletePortTagsRequest {
 /// Response of [`Client::batch_delete_port_tags`](crate::Client::batch_delete_port_tags).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeletePortTagsResponse {
     /// The HTTP status code the server answered with.
@@ -2522,7 +2522,7 @@ const DELETE_PORT_TAG_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_port_tag`](crate::Client::delete_port_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePortTagRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2580,7 +2580,7 @@ impl DeletePortTagRequest {
 /// Response of [`Client::delete_port_tag`](crate::Client::delete_port_tag).
 #[cfg(feature = "ports")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeletePortTagResponse {
     /// The HTTP status code the server answered with.
@@ -2602,7 +2602,7 @@ const COUNT_SUB_NETWORK_INTERFACES_BY_TAGS_OPERATION: rt::Operation = rt::Operat
 /// Request of [`Client::count_sub_network_interfaces_by_tags`](crate::Client::count_sub_network_interfaces_by_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountSubNetworkInterfacesByTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2650,7 +2650,7 @@ impl CountSubNetworkInterfacesByTagsRequest {
 /// Response of [`Client::count_sub_network_interfaces_by_tags`](crate::Client::count_sub_network_interfaces_by_tags).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CountSubNetworkInterfacesByTagsResponse {
     /// The HTTP status code the server answered with.
@@ -2660,7 +2660,7 @@ pub struct CountSubNetworkInterfacesByTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CountSubNetworkInterfacesByTagsResponse,
+    pub body: crate::models::CountSubNetworkInterfacesByTagsResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -2674,7 +2674,7 @@ const LIST_SUB_NETWORK_INTERFACES_BY_TAGS_OPERATION: rt::Operation = rt::Operati
 /// Request of [`Client::list_sub_network_interfaces_by_tags`](crate::Client::list_sub_network_interfaces_by_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesByTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2746,7 +2746,7 @@ impl ListSubNetworkInterfacesByTagsRequest {
 /// Response of [`Client::list_sub_network_interfaces_by_tags`](crate::Client::list_sub_network_interfaces_by_tags).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesByTagsResponse {
     /// The HTTP status code the server answered with.
@@ -2756,7 +2756,7 @@ pub struct ListSubNetworkInterfacesByTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSubNetworkInterfacesByTagsResponse,
+    pub body: crate::models::ListSubNetworkInterfacesByTagsResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -2770,7 +2770,7 @@ const LIST_SUB_NETWORK_INTERFACE_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_sub_network_interface_tags`](crate::Client::list_sub_network_interface_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfaceTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2800,7 +2800,7 @@ impl ListSubNetworkInterfaceTagsRequest {
 /// Response of [`Client::list_sub_network_interface_tags`](crate::Client::list_sub_network_interface_tags).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfaceTagsResponse {
     /// The HTTP status code the server answered with.
@@ -2810,7 +2810,7 @@ pub struct ListSubNetworkInterfaceTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSubNetworkInterfaceTagsResponse,
+    pub body: crate::models::ListSubNetworkInterfaceTagsResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -2824,7 +2824,7 @@ const SHOW_SUB_NETWORK_INTERFACE_TAGS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_sub_network_interface_tags`](crate::Client::show_sub_network_interface_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfaceTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2868,7 +2868,7 @@ impl ShowSubNetworkInterfaceTagsRequest {
 /// Response of [`Client::show_sub_network_interface_tags`](crate::Client::show_sub_network_interface_tags).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfaceTagsResponse {
     /// The HTTP status code the server answered with.
@@ -2878,7 +2878,7 @@ pub struct ShowSubNetworkInterfaceTagsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSubNetworkInterfaceTagsResponse,
+    pub body: crate::models::ShowSubNetworkInterfaceTagsResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -2892,7 +2892,7 @@ const CREATE_SUB_NETWORK_INTERFACE_TAG_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::create_sub_network_interface_tag`](crate::Client::create_sub_network_interface_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceTagRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -2954,7 +2954,7 @@ impl CreateSubNetworkInterfaceTagRequest {
 /// Response of [`Client::create_sub_network_interface_tag`](crate::Client::create_sub_network_interface_tag).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceTagResponse {
     /// The HTTP status code the server answered with.
@@ -2976,7 +2976,7 @@ const BATCH_CREATE_SUB_NETWORK_INTERFACE_TAGS_OPERATION: rt::Operation = rt::Ope
 /// Request of [`Client::batch_create_sub_network_interface_tags`](crate::Client::batch_create_sub_network_interface_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3038,7 +3038,7 @@ impl BatchCreateSubNetworkInterfaceTagsRequest {
 /// Response of [`Client::batch_create_sub_network_interface_tags`](crate::Client::batch_create_sub_network_interface_tags).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceTagsResponse {
     /// The HTTP status code the server answered with.
@@ -3060,7 +3060,7 @@ const BATCH_DELETE_SUB_NETWORK_INTERFACE_TAGS_OPERATION: rt::Operation = rt::Ope
 /// Request of [`Client::batch_delete_sub_network_interface_tags`](crate::Client::batch_delete_sub_network_interface_tags): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteSubNetworkInterfaceTagsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3122,7 +3122,7 @@ impl BatchDeleteSubNetworkInterfaceTagsRequest {
 /// Response of [`Client::batch_delete_sub_network_interface_tags`](crate::Client::batch_delete_sub_network_interface_tags).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchDeleteSubNetworkInterfaceTagsResponse {
     /// The HTTP status code the server answered with.
@@ -3144,7 +3144,7 @@ const DELETE_SUB_NETWORK_INTERFACE_TAG_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::delete_sub_network_interface_tag`](crate::Client::delete_sub_network_interface_tag): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSubNetworkInterfaceTagRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3202,7 +3202,7 @@ impl DeleteSubNetworkInterfaceTagRequest {
 /// Response of [`Client::delete_sub_network_interface_tag`](crate::Client::delete_sub_network_interface_tag).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSubNetworkInterfaceTagResponse {
     /// The HTTP status code the server answered with.
@@ -3224,7 +3224,7 @@ const LIST_ADDRESS_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_address_group`](crate::Client::list_address_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAddressGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3341,7 +3341,7 @@ impl ListAddressGroupRequest {
 /// Response of [`Client::list_address_group`](crate::Client::list_address_group).
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAddressGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3351,7 +3351,7 @@ pub struct ListAddressGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAddressGroupResponse,
+    pub body: crate::models::ListAddressGroupResponseBody,
 }
 
 #[cfg(feature = "address-groups")]
@@ -3365,7 +3365,7 @@ const CREATE_ADDRESS_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_address_group`](crate::Client::create_address_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAddressGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3413,7 +3413,7 @@ impl CreateAddressGroupRequest {
 /// Response of [`Client::create_address_group`](crate::Client::create_address_group).
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateAddressGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3423,7 +3423,7 @@ pub struct CreateAddressGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateAddressGroupResponse,
+    pub body: crate::models::CreateAddressGroupResponseBody,
 }
 
 #[cfg(feature = "address-groups")]
@@ -3437,7 +3437,7 @@ const SHOW_ADDRESS_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_address_group`](crate::Client::show_address_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAddressGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3481,7 +3481,7 @@ impl ShowAddressGroupRequest {
 /// Response of [`Client::show_address_group`](crate::Client::show_address_group).
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowAddressGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3491,7 +3491,7 @@ pub struct ShowAddressGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowAddressGroupResponse,
+    pub body: crate::models::ShowAddressGroupResponseBody,
 }
 
 #[cfg(feature = "address-groups")]
@@ -3505,7 +3505,7 @@ const UPDATE_ADDRESS_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_address_group`](crate::Client::update_address_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAddressGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3567,7 +3567,7 @@ impl UpdateAddressGroupRequest {
 /// Response of [`Client::update_address_group`](crate::Client::update_address_group).
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateAddressGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3577,7 +3577,7 @@ pub struct UpdateAddressGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateAddressGroupResponse,
+    pub body: crate::models::UpdateAddressGroupResponseBody,
 }
 
 #[cfg(feature = "address-groups")]
@@ -3591,7 +3591,7 @@ const DELETE_ADDRESS_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_address_group`](crate::Client::delete_address_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAddressGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3635,7 +3635,7 @@ impl DeleteAddressGroupRequest {
 /// Response of [`Client::delete_address_group`](crate::Client::delete_address_group).
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteAddressGroupResponse {
     /// The HTTP status code the server answered with.
@@ -3657,7 +3657,7 @@ const DELETE_IP_ADDRESS_GROUP_FORCE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_ip_address_group_force`](crate::Client::delete_ip_address_group_force): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIpAddressGroupForceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3701,7 +3701,7 @@ impl DeleteIpAddressGroupForceRequest {
 /// Response of [`Client::delete_ip_address_group_force`](crate::Client::delete_ip_address_group_force).
 #[cfg(feature = "address-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteIpAddressGroupForceResponse {
     /// The HTTP status code the server answered with.
@@ -3723,7 +3723,7 @@ const LIST_CLOUDDCN_SUBNETS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_clouddcn_subnets`](crate::Client::list_clouddcn_subnets): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3789,7 +3789,7 @@ impl ListClouddcnSubnetsRequest {
 /// Response of [`Client::list_clouddcn_subnets`](crate::Client::list_clouddcn_subnets).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListClouddcnSubnetsResponse {
     /// The HTTP status code the server answered with.
@@ -3799,7 +3799,7 @@ pub struct ListClouddcnSubnetsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListClouddcnSubnetsResponse,
+    pub body: crate::models::ListClouddcnSubnetsResponseBody,
 }
 
 #[cfg(feature = "clouddcn-subnets")]
@@ -3813,7 +3813,7 @@ const CREATE_CLOUDDCN_SUBNET_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_clouddcn_subnet`](crate::Client::create_clouddcn_subnet): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3861,7 +3861,7 @@ impl CreateClouddcnSubnetRequest {
 /// Response of [`Client::create_clouddcn_subnet`](crate::Client::create_clouddcn_subnet).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateClouddcnSubnetResponse {
     /// The HTTP status code the server answered with.
@@ -3871,7 +3871,7 @@ pub struct CreateClouddcnSubnetResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateClouddcnSubnetResponse,
+    pub body: crate::models::CreateClouddcnSubnetResponseBody,
 }
 
 #[cfg(feature = "clouddcn-subnets")]
@@ -3885,7 +3885,7 @@ const SHOW_CLOUDDCN_SUBNET_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_clouddcn_subnet`](crate::Client::show_clouddcn_subnet): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowClouddcnSubnetRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -3929,7 +3929,7 @@ impl ShowClouddcnSubnetRequest {
 /// Response of [`Client::show_clouddcn_subnet`](crate::Client::show_clouddcn_subnet).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowClouddcnSubnetResponse {
     /// The HTTP status code the server answered with.
@@ -3939,7 +3939,7 @@ pub struct ShowClouddcnSubnetResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowClouddcnSubnetResponse,
+    pub body: crate::models::ShowClouddcnSubnetResponseBody,
 }
 
 #[cfg(feature = "clouddcn-subnets")]
@@ -3953,7 +3953,7 @@ const UPDATE_CLOUDDCN_SUBNET_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_clouddcn_subnet`](crate::Client::update_clouddcn_subnet): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4015,7 +4015,7 @@ impl UpdateClouddcnSubnetRequest {
 /// Response of [`Client::update_clouddcn_subnet`](crate::Client::update_clouddcn_subnet).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateClouddcnSubnetResponse {
     /// The HTTP status code the server answered with.
@@ -4025,7 +4025,7 @@ pub struct UpdateClouddcnSubnetResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateClouddcnSubnetResponse,
+    pub body: crate::models::UpdateClouddcnSubnetResponseBody,
 }
 
 #[cfg(feature = "clouddcn-subnets")]
@@ -4039,7 +4039,7 @@ const DELETE_CLOUDDCN_SUBNET_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_clouddcn_subnet`](crate::Client::delete_clouddcn_subnet): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteClouddcnSubnetRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4083,7 +4083,7 @@ impl DeleteClouddcnSubnetRequest {
 /// Response of [`Client::delete_clouddcn_subnet`](crate::Client::delete_clouddcn_subnet).
 #[cfg(feature = "clouddcn-subnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteClouddcnSubnetResponse {
     /// The HTTP status code the server answered with.
@@ -4105,7 +4105,7 @@ const LIST_FIREWALL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_firewall`](crate::Client::list_firewall): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFirewallRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4222,7 +4222,7 @@ impl ListFirewallRequest {
 /// Response of [`Client::list_firewall`](crate::Client::list_firewall).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListFirewallResponse {
     /// The HTTP status code the server answered with.
@@ -4232,7 +4232,7 @@ pub struct ListFirewallResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListFirewallResponse,
+    pub body: crate::models::ListFirewallResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -4246,7 +4246,7 @@ const CREATE_FIREWALL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_firewall`](crate::Client::create_firewall): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4294,7 +4294,7 @@ impl CreateFirewallRequest {
 /// Response of [`Client::create_firewall`](crate::Client::create_firewall).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateFirewallResponse {
     /// The HTTP status code the server answered with.
@@ -4304,7 +4304,7 @@ pub struct CreateFirewallResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateFirewallResponse,
+    pub body: crate::models::CreateFirewallResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -4318,7 +4318,7 @@ const SHOW_FIREWALL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_firewall`](crate::Client::show_firewall): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFirewallRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4362,7 +4362,7 @@ impl ShowFirewallRequest {
 /// Response of [`Client::show_firewall`](crate::Client::show_firewall).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowFirewallResponse {
     /// The HTTP status code the server answered with.
@@ -4372,7 +4372,7 @@ pub struct ShowFirewallResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowFirewallResponse,
+    pub body: crate::models::ShowFirewallResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -4386,7 +4386,7 @@ const UPDATE_FIREWALL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_firewall`](crate::Client::update_firewall): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4448,7 +4448,7 @@ impl UpdateFirewallRequest {
 /// Response of [`Client::update_firewall`](crate::Client::update_firewall).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallResponse {
     /// The HTTP status code the server answered with.
@@ -4458,7 +4458,7 @@ pub struct UpdateFirewallResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateFirewallResponse,
+    pub body: crate::models::UpdateFirewallResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -4472,7 +4472,7 @@ const DELETE_FIREWALL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_firewall`](crate::Client::delete_firewall): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteFirewallRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4516,7 +4516,7 @@ impl DeleteFirewallRequest {
 /// Response of [`Client::delete_firewall`](crate::Client::delete_firewall).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteFirewallResponse {
     /// The HTTP status code the server answered with.
@@ -4538,7 +4538,7 @@ const ASSOCIATE_SUBNET_FIREWALL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::associate_subnet_firewall`](crate::Client::associate_subnet_firewall): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateSubnetFirewallRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4600,7 +4600,7 @@ impl AssociateSubnetFirewallRequest {
 /// Response of [`Client::associate_subnet_firewall`](crate::Client::associate_subnet_firewall).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AssociateSubnetFirewallResponse {
     /// The HTTP status code the server answered with.
@@ -4610,7 +4610,7 @@ pub struct AssociateSubnetFirewallResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AssociateSubnetFirewallResponse,
+    pub body: crate::models::AssociateSubnetFirewallResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -4624,7 +4624,7 @@ const DISASSOCIATE_SUBNET_FIREWALL_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::disassociate_subnet_firewall`](crate::Client::disassociate_subnet_firewall): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisassociateSubnetFirewallRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4686,7 +4686,7 @@ impl DisassociateSubnetFirewallRequest {
 /// Response of [`Client::disassociate_subnet_firewall`](crate::Client::disassociate_subnet_firewall).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DisassociateSubnetFirewallResponse {
     /// The HTTP status code the server answered with.
@@ -4696,7 +4696,7 @@ pub struct DisassociateSubnetFirewallResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DisassociateSubnetFirewallResponse,
+    pub body: crate::models::DisassociateSubnetFirewallResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -4710,7 +4710,7 @@ const ADD_FIREWALL_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::add_firewall_rules`](crate::Client::add_firewall_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFirewallRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4772,7 +4772,7 @@ impl AddFirewallRulesRequest {
 /// Response of [`Client::add_firewall_rules`](crate::Client::add_firewall_rules).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddFirewallRulesResponse {
     /// The HTTP status code the server answered with.
@@ -4782,7 +4782,7 @@ pub struct AddFirewallRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AddFirewallRulesResponse,
+    pub body: crate::models::AddFirewallRulesResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -4796,7 +4796,7 @@ const REMOVE_FIREWALL_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::remove_firewall_rules`](crate::Client::remove_firewall_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveFirewallRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4858,7 +4858,7 @@ impl RemoveFirewallRulesRequest {
 /// Response of [`Client::remove_firewall_rules`](crate::Client::remove_firewall_rules).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveFirewallRulesResponse {
     /// The HTTP status code the server answered with.
@@ -4868,7 +4868,7 @@ pub struct RemoveFirewallRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RemoveFirewallRulesResponse,
+    pub body: crate::models::RemoveFirewallRulesResponseBody,
 }
 
 #[cfg(feature = "firewalls")]
@@ -4882,7 +4882,7 @@ const UPDATE_FIREWALL_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_firewall_rules`](crate::Client::update_firewall_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -4944,7 +4944,7 @@ impl UpdateFirewallRulesRequest {
 /// Response of [`Client::update_firewall_rules`](crate::Client::update_firewall_rules).
 #[cfg(feature = "firewalls")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateFirewallRulesResponse {
     /// The HTTP status code the server answered with.
@@ -4954,7 +4954,7 @@ pub struct UpdateFirewallRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateFirewallRulesResponse,
+    pub body: crate::models::UpdateFirewallRulesResponseBody,
 }
 
 #[cfg(feature = "list-address-groups-dependency")]
@@ -4968,7 +4968,7 @@ const LIST_ADDRESS_GROUPS_DEPENDENCY_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_address_groups_dependency`](crate::Client::list_address_groups_dependency): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "list-address-groups-dependency")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAddressGroupsDependencyRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5022,7 +5022,7 @@ impl ListAddressGroupsDependencyRequest {
 /// Response of [`Client::list_address_groups_dependency`](crate::Client::list_address_groups_dependency).
 #[cfg(feature = "list-address-groups-dependency")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListAddressGroupsDependencyResponse {
     /// The HTTP status code the server answered with.
@@ -5032,7 +5032,7 @@ pub struct ListAddressGroupsDependencyResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListAddressGroupsDependencyResponse,
+    pub body: crate::models::ListAddressGroupsDependencyResponseBody,
 }
 
 #[cfg(feature = "quotas")]
@@ -5046,7 +5046,7 @@ const SHOW_QUOTA_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_quota`](crate::Client::show_quota): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowQuotaRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5076,7 +5076,7 @@ impl ShowQuotaRequest {
 /// Response of [`Client::show_quota`](crate::Client::show_quota).
 #[cfg(feature = "quotas")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowQuotaResponse {
     /// The HTTP status code the server answered with.
@@ -5086,7 +5086,7 @@ pub struct ShowQuotaResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowQuotaResponse,
+    pub body: crate::models::ShowQuotaResponseBody,
 }
 
 #[cfg(feature = "security-group-rules")]
@@ -5100,7 +5100,7 @@ const LIST_SECURITY_GROUP_RULES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_security_group_rules`](crate::Client::list_security_group_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSecurityGroupRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5316,7 +5316,7 @@ impl ListSecurityGroupRulesRequest {
 /// Response of [`Client::list_security_group_rules`](crate::Client::list_security_group_rules).
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSecurityGroupRulesResponse {
     /// The HTTP status code the server answered with.
@@ -5326,7 +5326,7 @@ pub struct ListSecurityGroupRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSecurityGroupRulesResponse,
+    pub body: crate::models::ListSecurityGroupRulesResponseBody,
 }
 
 #[cfg(feature = "security-group-rules")]
@@ -5340,7 +5340,7 @@ const CREATE_SECURITY_GROUP_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_security_group_rule`](crate::Client::create_security_group_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5388,7 +5388,7 @@ impl CreateSecurityGroupRuleRequest {
 /// Response of [`Client::create_security_group_rule`](crate::Client::create_security_group_rule).
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRuleResponse {
     /// The HTTP status code the server answered with.
@@ -5398,7 +5398,7 @@ pub struct CreateSecurityGroupRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateSecurityGroupRuleResponse,
+    pub body: crate::models::CreateSecurityGroupRuleResponseBody,
 }
 
 #[cfg(feature = "security-group-rules")]
@@ -5412,7 +5412,7 @@ const SHOW_SECURITY_GROUP_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_security_group_rule`](crate::Client::show_security_group_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSecurityGroupRuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5456,7 +5456,7 @@ impl ShowSecurityGroupRuleRequest {
 /// Response of [`Client::show_security_group_rule`](crate::Client::show_security_group_rule).
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSecurityGroupRuleResponse {
     /// The HTTP status code the server answered with.
@@ -5466,7 +5466,7 @@ pub struct ShowSecurityGroupRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSecurityGroupRuleResponse,
+    pub body: crate::models::ShowSecurityGroupRuleResponseBody,
 }
 
 #[cfg(feature = "security-group-rules")]
@@ -5480,7 +5480,7 @@ const DELETE_SECURITY_GROUP_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_security_group_rule`](crate::Client::delete_security_group_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupRuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5524,7 +5524,7 @@ impl DeleteSecurityGroupRuleRequest {
 /// Response of [`Client::delete_security_group_rule`](crate::Client::delete_security_group_rule).
 #[cfg(feature = "security-group-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupRuleResponse {
     /// The HTTP status code the server answered with.
@@ -5546,7 +5546,7 @@ const LIST_SECURITY_GROUPS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_security_groups`](crate::Client::list_security_groups): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSecurityGroupsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5651,7 +5651,7 @@ impl ListSecurityGroupsRequest {
 /// Response of [`Client::list_security_groups`](crate::Client::list_security_groups).
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSecurityGroupsResponse {
     /// The HTTP status code the server answered with.
@@ -5661,7 +5661,7 @@ pub struct ListSecurityGroupsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSecurityGroupsResponse,
+    pub body: crate::models::ListSecurityGroupsResponseBody,
 }
 
 #[cfg(feature = "security-groups")]
@@ -5675,7 +5675,7 @@ const CREATE_SECURITY_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_security_group`](crate::Client::create_security_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5723,7 +5723,7 @@ impl CreateSecurityGroupRequest {
 /// Response of [`Client::create_security_group`](crate::Client::create_security_group).
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSecurityGroupResponse {
     /// The HTTP status code the server answered with.
@@ -5733,7 +5733,7 @@ pub struct CreateSecurityGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateSecurityGroupResponse,
+    pub body: crate::models::CreateSecurityGroupResponseBody,
 }
 
 #[cfg(feature = "security-groups")]
@@ -5747,7 +5747,7 @@ const SHOW_SECURITY_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_security_group`](crate::Client::show_security_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSecurityGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5791,7 +5791,7 @@ impl ShowSecurityGroupRequest {
 /// Response of [`Client::show_security_group`](crate::Client::show_security_group).
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSecurityGroupResponse {
     /// The HTTP status code the server answered with.
@@ -5801,7 +5801,7 @@ pub struct ShowSecurityGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSecurityGroupResponse,
+    pub body: crate::models::ShowSecurityGroupResponseBody,
 }
 
 #[cfg(feature = "security-groups")]
@@ -5815,7 +5815,7 @@ const UPDATE_SECURITY_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_security_group`](crate::Client::update_security_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5877,7 +5877,7 @@ impl UpdateSecurityGroupRequest {
 /// Response of [`Client::update_security_group`](crate::Client::update_security_group).
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupResponse {
     /// The HTTP status code the server answered with.
@@ -5887,7 +5887,7 @@ pub struct UpdateSecurityGroupResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateSecurityGroupResponse,
+    pub body: crate::models::UpdateSecurityGroupResponseBody,
 }
 
 #[cfg(feature = "security-groups")]
@@ -5901,7 +5901,7 @@ const DELETE_SECURITY_GROUP_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_security_group`](crate::Client::delete_security_group): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -5945,7 +5945,7 @@ impl DeleteSecurityGroupRequest {
 /// Response of [`Client::delete_security_group`](crate::Client::delete_security_group).
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSecurityGroupResponse {
     /// The HTTP status code the server answered with.
@@ -5967,7 +5967,7 @@ const BATCH_CREATE_SECURITY_GROUP_RULES_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::batch_create_security_group_rules`](crate::Client::batch_create_security_group_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6029,7 +6029,7 @@ impl BatchCreateSecurityGroupRulesRequest {
 /// Response of [`Client::batch_create_security_group_rules`](crate::Client::batch_create_security_group_rules).
 #[cfg(feature = "security-groups")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSecurityGroupRulesResponse {
     /// The HTTP status code the server answered with.
@@ -6039,7 +6039,7 @@ pub struct BatchCreateSecurityGroupRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchCreateSecurityGroupRulesResponse,
+    pub body: crate::models::BatchCreateSecurityGroupRulesResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6053,7 +6053,7 @@ const LIST_SUB_NETWORK_INTERFACES_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_sub_network_interfaces`](crate::Client::list_sub_network_interfaces): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6206,7 +6206,7 @@ impl ListSubNetworkInterfacesRequest {
 /// Response of [`Client::list_sub_network_interfaces`](crate::Client::list_sub_network_interfaces).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListSubNetworkInterfacesResponse {
     /// The HTTP status code the server answered with.
@@ -6216,7 +6216,7 @@ pub struct ListSubNetworkInterfacesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListSubNetworkInterfacesResponse,
+    pub body: crate::models::ListSubNetworkInterfacesResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6230,7 +6230,7 @@ const CREATE_SUB_NETWORK_INTERFACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_sub_network_interface`](crate::Client::create_sub_network_interface): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6278,7 +6278,7 @@ impl CreateSubNetworkInterfaceRequest {
 /// Response of [`Client::create_sub_network_interface`](crate::Client::create_sub_network_interface).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateSubNetworkInterfaceResponse {
     /// The HTTP status code the server answered with.
@@ -6288,7 +6288,7 @@ pub struct CreateSubNetworkInterfaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateSubNetworkInterfaceResponse,
+    pub body: crate::models::CreateSubNetworkInterfaceResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6302,7 +6302,7 @@ const BATCH_CREATE_SUB_NETWORK_INTERFACE_OPERATION: rt::Operation = rt::Operatio
 /// Request of [`Client::batch_create_sub_network_interface`](crate::Client::batch_create_sub_network_interface): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6350,7 +6350,7 @@ impl BatchCreateSubNetworkInterfaceRequest {
 /// Response of [`Client::batch_create_sub_network_interface`](crate::Client::batch_create_sub_network_interface).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BatchCreateSubNetworkInterfaceResponse {
     /// The HTTP status code the server answered with.
@@ -6360,7 +6360,7 @@ pub struct BatchCreateSubNetworkInterfaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::BatchCreateSubNetworkInterfaceResponse,
+    pub body: crate::models::BatchCreateSubNetworkInterfaceResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6374,7 +6374,7 @@ const SHOW_SUB_NETWORK_INTERFACES_QUANTITY_OPERATION: rt::Operation = rt::Operat
 /// Request of [`Client::show_sub_network_interfaces_quantity`](crate::Client::show_sub_network_interfaces_quantity): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfacesQuantityRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6404,7 +6404,7 @@ impl ShowSubNetworkInterfacesQuantityRequest {
 /// Response of [`Client::show_sub_network_interfaces_quantity`](crate::Client::show_sub_network_interfaces_quantity).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfacesQuantityResponse {
     /// The HTTP status code the server answered with.
@@ -6414,7 +6414,7 @@ pub struct ShowSubNetworkInterfacesQuantityResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSubNetworkInterfacesQuantityResponse,
+    pub body: crate::models::ShowSubNetworkInterfacesQuantityResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6428,7 +6428,7 @@ const MIGRATE_SUB_NETWORK_INTERFACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::migrate_sub_network_interface`](crate::Client::migrate_sub_network_interface): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6476,7 +6476,7 @@ impl MigrateSubNetworkInterfaceRequest {
 /// Response of [`Client::migrate_sub_network_interface`](crate::Client::migrate_sub_network_interface).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MigrateSubNetworkInterfaceResponse {
     /// The HTTP status code the server answered with.
@@ -6486,7 +6486,7 @@ pub struct MigrateSubNetworkInterfaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::MigrateSubNetworkInterfaceResponse,
+    pub body: crate::models::MigrateSubNetworkInterfaceResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6500,7 +6500,7 @@ const SHOW_SUB_NETWORK_INTERFACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_sub_network_interface`](crate::Client::show_sub_network_interface): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfaceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6544,7 +6544,7 @@ impl ShowSubNetworkInterfaceRequest {
 /// Response of [`Client::show_sub_network_interface`](crate::Client::show_sub_network_interface).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowSubNetworkInterfaceResponse {
     /// The HTTP status code the server answered with.
@@ -6554,7 +6554,7 @@ pub struct ShowSubNetworkInterfaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowSubNetworkInterfaceResponse,
+    pub body: crate::models::ShowSubNetworkInterfaceResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6568,7 +6568,7 @@ const UPDATE_SUB_NETWORK_INTERFACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_sub_network_interface`](crate::Client::update_sub_network_interface): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6630,7 +6630,7 @@ impl UpdateSubNetworkInterfaceRequest {
 /// Response of [`Client::update_sub_network_interface`](crate::Client::update_sub_network_interface).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateSubNetworkInterfaceResponse {
     /// The HTTP status code the server answered with.
@@ -6640,7 +6640,7 @@ pub struct UpdateSubNetworkInterfaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateSubNetworkInterfaceResponse,
+    pub body: crate::models::UpdateSubNetworkInterfaceResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6654,7 +6654,7 @@ const DELETE_SUB_NETWORK_INTERFACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_sub_network_interface`](crate::Client::delete_sub_network_interface): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSubNetworkInterfaceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6698,7 +6698,7 @@ impl DeleteSubNetworkInterfaceRequest {
 /// Response of [`Client::delete_sub_network_interface`](crate::Client::delete_sub_network_interface).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteSubNetworkInterfaceResponse {
     /// The HTTP status code the server answered with.
@@ -6720,7 +6720,7 @@ const ATTACH_SUB_NETWORK_INTERFACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::attach_sub_network_interface`](crate::Client::attach_sub_network_interface): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AttachSubNetworkInterfaceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6782,7 +6782,7 @@ impl AttachSubNetworkInterfaceRequest {
 /// Response of [`Client::attach_sub_network_interface`](crate::Client::attach_sub_network_interface).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AttachSubNetworkInterfaceResponse {
     /// The HTTP status code the server answered with.
@@ -6792,7 +6792,7 @@ pub struct AttachSubNetworkInterfaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AttachSubNetworkInterfaceResponse,
+    pub body: crate::models::AttachSubNetworkInterfaceResponseBody,
 }
 
 #[cfg(feature = "sub-network-interfaces")]
@@ -6806,7 +6806,7 @@ const DETACH_SUB_NETWORK_INTERFACE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::detach_sub_network_interface`](crate::Client::detach_sub_network_interface): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DetachSubNetworkInterfaceRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -6850,7 +6850,7 @@ impl DetachSubNetworkInterfaceRequest {
 /// Response of [`Client::detach_sub_network_interface`](crate::Client::detach_sub_network_interface).
 #[cfg(feature = "sub-network-interfaces")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DetachSubNetworkInterfaceResponse {
     /// The HTTP status code the server answered with.
@@ -6860,7 +6860,7 @@ pub struct DetachSubNetworkInterfaceResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::DetachSubNetworkInterfaceResponse,
+    pub body: crate::models::DetachSubNetworkInterfaceResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
@@ -6874,7 +6874,7 @@ const LIST_TRAFFIC_MIRROR_FILTER_RULES_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::list_traffic_mirror_filter_rules`](crate::Client::list_traffic_mirror_filter_rules): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFilterRulesRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7060,7 +7060,7 @@ impl ListTrafficMirrorFilterRulesRequest {
 /// Response of [`Client::list_traffic_mirror_filter_rules`](crate::Client::list_traffic_mirror_filter_rules).
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFilterRulesResponse {
     /// The HTTP status code the server answered with.
@@ -7070,7 +7070,7 @@ pub struct ListTrafficMirrorFilterRulesResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListTrafficMirrorFilterRulesResponse,
+    pub body: crate::models::ListTrafficMirrorFilterRulesResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
@@ -7084,7 +7084,7 @@ const CREATE_TRAFFIC_MIRROR_FILTER_RULE_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::create_traffic_mirror_filter_rule`](crate::Client::create_traffic_mirror_filter_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7132,7 +7132,7 @@ impl CreateTrafficMirrorFilterRuleRequest {
 /// Response of [`Client::create_traffic_mirror_filter_rule`](crate::Client::create_traffic_mirror_filter_rule).
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRuleResponse {
     /// The HTTP status code the server answered with.
@@ -7142,7 +7142,7 @@ pub struct CreateTrafficMirrorFilterRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateTrafficMirrorFilterRuleResponse,
+    pub body: crate::models::CreateTrafficMirrorFilterRuleResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
@@ -7156,7 +7156,7 @@ const SHOW_TRAFFIC_MIRROR_FILTER_RULE_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_traffic_mirror_filter_rule`](crate::Client::show_traffic_mirror_filter_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorFilterRuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7200,7 +7200,7 @@ impl ShowTrafficMirrorFilterRuleRequest {
 /// Response of [`Client::show_traffic_mirror_filter_rule`](crate::Client::show_traffic_mirror_filter_rule).
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorFilterRuleResponse {
     /// The HTTP status code the server answered with.
@@ -7210,7 +7210,7 @@ pub struct ShowTrafficMirrorFilterRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowTrafficMirrorFilterRuleResponse,
+    pub body: crate::models::ShowTrafficMirrorFilterRuleResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
@@ -7224,7 +7224,7 @@ const UPDATE_TRAFFIC_MIRROR_FILTER_RULE_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::update_traffic_mirror_filter_rule`](crate::Client::update_traffic_mirror_filter_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7286,7 +7286,7 @@ impl UpdateTrafficMirrorFilterRuleRequest {
 /// Response of [`Client::update_traffic_mirror_filter_rule`](crate::Client::update_traffic_mirror_filter_rule).
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRuleResponse {
     /// The HTTP status code the server answered with.
@@ -7296,7 +7296,7 @@ pub struct UpdateTrafficMirrorFilterRuleResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateTrafficMirrorFilterRuleResponse,
+    pub body: crate::models::UpdateTrafficMirrorFilterRuleResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filter-rules")]
@@ -7310,7 +7310,7 @@ const DELETE_TRAFFIC_MIRROR_FILTER_RULE_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::delete_traffic_mirror_filter_rule`](crate::Client::delete_traffic_mirror_filter_rule): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterRuleRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7354,7 +7354,7 @@ impl DeleteTrafficMirrorFilterRuleRequest {
 /// Response of [`Client::delete_traffic_mirror_filter_rule`](crate::Client::delete_traffic_mirror_filter_rule).
 #[cfg(feature = "traffic-mirror-filter-rules")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterRuleResponse {
     /// The HTTP status code the server answered with.
@@ -7376,7 +7376,7 @@ const LIST_TRAFFIC_MIRROR_FILTERS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_traffic_mirror_filters`](crate::Client::list_traffic_mirror_filters): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFiltersRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7490,7 +7490,7 @@ impl ListTrafficMirrorFiltersRequest {
 /// Response of [`Client::list_traffic_mirror_filters`](crate::Client::list_traffic_mirror_filters).
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFiltersResponse {
     /// The HTTP status code the server answered with.
@@ -7500,7 +7500,7 @@ pub struct ListTrafficMirrorFiltersResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListTrafficMirrorFiltersResponse,
+    pub body: crate::models::ListTrafficMirrorFiltersResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
@@ -7514,7 +7514,7 @@ const CREATE_TRAFFIC_MIRROR_FILTER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_traffic_mirror_filter`](crate::Client::create_traffic_mirror_filter): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7562,7 +7562,7 @@ impl CreateTrafficMirrorFilterRequest {
 /// Response of [`Client::create_traffic_mirror_filter`](crate::Client::create_traffic_mirror_filter).
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorFilterResponse {
     /// The HTTP status code the server answered with.
@@ -7572,7 +7572,7 @@ pub struct CreateTrafficMirrorFilterResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateTrafficMirrorFilterResponse,
+    pub body: crate::models::CreateTrafficMirrorFilterResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
@@ -7586,7 +7586,7 @@ const SHOW_TRAFFIC_MIRROR_FILTER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_traffic_mirror_filter`](crate::Client::show_traffic_mirror_filter): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorFilterRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7630,7 +7630,7 @@ impl ShowTrafficMirrorFilterRequest {
 /// Response of [`Client::show_traffic_mirror_filter`](crate::Client::show_traffic_mirror_filter).
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorFilterResponse {
     /// The HTTP status code the server answered with.
@@ -7640,7 +7640,7 @@ pub struct ShowTrafficMirrorFilterResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowTrafficMirrorFilterResponse,
+    pub body: crate::models::ShowTrafficMirrorFilterResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
@@ -7654,7 +7654,7 @@ const UPDATE_TRAFFIC_MIRROR_FILTER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_traffic_mirror_filter`](crate::Client::update_traffic_mirror_filter): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7716,7 +7716,7 @@ impl UpdateTrafficMirrorFilterRequest {
 /// Response of [`Client::update_traffic_mirror_filter`](crate::Client::update_traffic_mirror_filter).
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorFilterResponse {
     /// The HTTP status code the server answered with.
@@ -7726,7 +7726,7 @@ pub struct UpdateTrafficMirrorFilterResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateTrafficMirrorFilterResponse,
+    pub body: crate::models::UpdateTrafficMirrorFilterResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-filters")]
@@ -7740,7 +7740,7 @@ const DELETE_TRAFFIC_MIRROR_FILTER_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_traffic_mirror_filter`](crate::Client::delete_traffic_mirror_filter): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -7784,7 +7784,7 @@ impl DeleteTrafficMirrorFilterRequest {
 /// Response of [`Client::delete_traffic_mirror_filter`](crate::Client::delete_traffic_mirror_filter).
 #[cfg(feature = "traffic-mirror-filters")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorFilterResponse {
     /// The HTTP status code the server answered with.
@@ -7806,7 +7806,7 @@ const LIST_TRAFFIC_MIRROR_SESSIONS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_traffic_mirror_sessions`](crate::Client::list_traffic_mirror_sessions): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorSessionsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8016,7 +8016,7 @@ impl ListTrafficMirrorSessionsRequest {
 /// Response of [`Client::list_traffic_mirror_sessions`](crate::Client::list_traffic_mirror_sessions).
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListTrafficMirrorSessionsResponse {
     /// The HTTP status code the server answered with.
@@ -8026,7 +8026,7 @@ pub struct ListTrafficMirrorSessionsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListTrafficMirrorSessionsResponse,
+    pub body: crate::models::ListTrafficMirrorSessionsResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
@@ -8040,7 +8040,7 @@ const CREATE_TRAFFIC_MIRROR_SESSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_traffic_mirror_session`](crate::Client::create_traffic_mirror_session): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8088,7 +8088,7 @@ impl CreateTrafficMirrorSessionRequest {
 /// Response of [`Client::create_traffic_mirror_session`](crate::Client::create_traffic_mirror_session).
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateTrafficMirrorSessionResponse {
     /// The HTTP status code the server answered with.
@@ -8098,7 +8098,7 @@ pub struct CreateTrafficMirrorSessionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateTrafficMirrorSessionResponse,
+    pub body: crate::models::CreateTrafficMirrorSessionResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
@@ -8112,7 +8112,7 @@ const SHOW_TRAFFIC_MIRROR_SESSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_traffic_mirror_session`](crate::Client::show_traffic_mirror_session): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorSessionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8156,7 +8156,7 @@ impl ShowTrafficMirrorSessionRequest {
 /// Response of [`Client::show_traffic_mirror_session`](crate::Client::show_traffic_mirror_session).
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowTrafficMirrorSessionResponse {
     /// The HTTP status code the server answered with.
@@ -8166,7 +8166,7 @@ pub struct ShowTrafficMirrorSessionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowTrafficMirrorSessionResponse,
+    pub body: crate::models::ShowTrafficMirrorSessionResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
@@ -8180,7 +8180,7 @@ const UPDATE_TRAFFIC_MIRROR_SESSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_traffic_mirror_session`](crate::Client::update_traffic_mirror_session): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8242,7 +8242,7 @@ impl UpdateTrafficMirrorSessionRequest {
 /// Response of [`Client::update_traffic_mirror_session`](crate::Client::update_traffic_mirror_session).
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateTrafficMirrorSessionResponse {
     /// The HTTP status code the server answered with.
@@ -8252,7 +8252,7 @@ pub struct UpdateTrafficMirrorSessionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateTrafficMirrorSessionResponse,
+    pub body: crate::models::UpdateTrafficMirrorSessionResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
@@ -8266,7 +8266,7 @@ const DELETE_TRAFFIC_MIRROR_SESSION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_traffic_mirror_session`](crate::Client::delete_traffic_mirror_session): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorSessionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8310,7 +8310,7 @@ impl DeleteTrafficMirrorSessionRequest {
 /// Response of [`Client::delete_traffic_mirror_session`](crate::Client::delete_traffic_mirror_session).
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteTrafficMirrorSessionResponse {
     /// The HTTP status code the server answered with.
@@ -8332,7 +8332,7 @@ const ADD_SOURCES_TO_TRAFFIC_MIRROR_SESSION_OPERATION: rt::Operation = rt::Opera
 /// Request of [`Client::add_sources_to_traffic_mirror_session`](crate::Client::add_sources_to_traffic_mirror_session): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSourcesToTrafficMirrorSessionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8394,7 +8394,7 @@ impl AddSourcesToTrafficMirrorSessionRequest {
 /// Response of [`Client::add_sources_to_traffic_mirror_session`](crate::Client::add_sources_to_traffic_mirror_session).
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddSourcesToTrafficMirrorSessionResponse {
     /// The HTTP status code the server answered with.
@@ -8404,7 +8404,7 @@ pub struct AddSourcesToTrafficMirrorSessionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AddSourcesToTrafficMirrorSessionResponse,
+    pub body: crate::models::AddSourcesToTrafficMirrorSessionResponseBody,
 }
 
 #[cfg(feature = "traffic-mirror-sessions")]
@@ -8418,7 +8418,7 @@ const REMOVE_SOURCES_FROM_TRAFFIC_MIRROR_SESSION_OPERATION: rt::Operation = rt::
 /// Request of [`Client::remove_sources_from_traffic_mirror_session`](crate::Client::remove_sources_from_traffic_mirror_session): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSourcesFromTrafficMirrorSessionRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8480,7 +8480,7 @@ impl RemoveSourcesFromTrafficMirrorSessionRequest {
 /// Response of [`Client::remove_sources_from_traffic_mirror_session`](crate::Client::remove_sources_from_traffic_mirror_session).
 #[cfg(feature = "traffic-mirror-sessions")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveSourcesFromTrafficMirrorSessionResponse {
     /// The HTTP status code the server answered with.
@@ -8490,7 +8490,7 @@ pub struct RemoveSourcesFromTrafficMirrorSessionResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RemoveSourcesFromTrafficMirrorSessionResponse,
+    pub body: crate::models::RemoveSourcesFromTrafficMirrorSessionResponseBody,
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
@@ -8504,7 +8504,7 @@ const LIST_VIRSUBNET_CIDR_RESERVATIONS_OPERATION: rt::Operation = rt::Operation 
 /// Request of [`Client::list_virsubnet_cidr_reservations`](crate::Client::list_virsubnet_cidr_reservations): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVirsubnetCidrReservationsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8651,7 +8651,7 @@ impl ListVirsubnetCidrReservationsRequest {
 /// Response of [`Client::list_virsubnet_cidr_reservations`](crate::Client::list_virsubnet_cidr_reservations).
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVirsubnetCidrReservationsResponse {
     /// The HTTP status code the server answered with.
@@ -8661,7 +8661,7 @@ pub struct ListVirsubnetCidrReservationsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListVirsubnetCidrReservationsResponse,
+    pub body: crate::models::ListVirsubnetCidrReservationsResponseBody,
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
@@ -8675,7 +8675,7 @@ const CREATE_VIRSUBNET_CIDR_RESERVATION_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::create_virsubnet_cidr_reservation`](crate::Client::create_virsubnet_cidr_reservation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8723,7 +8723,7 @@ impl CreateVirsubnetCidrReservationRequest {
 /// Response of [`Client::create_virsubnet_cidr_reservation`](crate::Client::create_virsubnet_cidr_reservation).
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateVirsubnetCidrReservationResponse {
     /// The HTTP status code the server answered with.
@@ -8733,7 +8733,7 @@ pub struct CreateVirsubnetCidrReservationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateVirsubnetCidrReservationResponse,
+    pub body: crate::models::CreateVirsubnetCidrReservationResponseBody,
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
@@ -8747,7 +8747,7 @@ const SHOW_VIRSUBNET_CIDR_RESERVATION_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_virsubnet_cidr_reservation`](crate::Client::show_virsubnet_cidr_reservation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowVirsubnetCidrReservationRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8791,7 +8791,7 @@ impl ShowVirsubnetCidrReservationRequest {
 /// Response of [`Client::show_virsubnet_cidr_reservation`](crate::Client::show_virsubnet_cidr_reservation).
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowVirsubnetCidrReservationResponse {
     /// The HTTP status code the server answered with.
@@ -8801,7 +8801,7 @@ pub struct ShowVirsubnetCidrReservationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowVirsubnetCidrReservationResponse,
+    pub body: crate::models::ShowVirsubnetCidrReservationResponseBody,
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
@@ -8815,7 +8815,7 @@ const UPDATE_VIRSUBNET_CIDR_RESERVATION_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::update_virsubnet_cidr_reservation`](crate::Client::update_virsubnet_cidr_reservation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8877,7 +8877,7 @@ impl UpdateVirsubnetCidrReservationRequest {
 /// Response of [`Client::update_virsubnet_cidr_reservation`](crate::Client::update_virsubnet_cidr_reservation).
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVirsubnetCidrReservationResponse {
     /// The HTTP status code the server answered with.
@@ -8887,7 +8887,7 @@ pub struct UpdateVirsubnetCidrReservationResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateVirsubnetCidrReservationResponse,
+    pub body: crate::models::UpdateVirsubnetCidrReservationResponseBody,
 }
 
 #[cfg(feature = "virsubnet-cidr-reservations")]
@@ -8901,7 +8901,7 @@ const DELETE_VIRSUBNET_CIDR_RESERVATION_OPERATION: rt::Operation = rt::Operation
 /// Request of [`Client::delete_virsubnet_cidr_reservation`](crate::Client::delete_virsubnet_cidr_reservation): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteVirsubnetCidrReservationRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -8945,7 +8945,7 @@ impl DeleteVirsubnetCidrReservationRequest {
 /// Response of [`Client::delete_virsubnet_cidr_reservation`](crate::Client::delete_virsubnet_cidr_reservation).
 #[cfg(feature = "virsubnet-cidr-reservations")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteVirsubnetCidrReservationResponse {
     /// The HTTP status code the server answered with.
@@ -8967,7 +8967,7 @@ const LIST_VIRSUBNETS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_virsubnets`](crate::Client::list_virsubnets): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVirsubnetsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9111,7 +9111,7 @@ impl ListVirsubnetsRequest {
 /// Response of [`Client::list_virsubnets`](crate::Client::list_virsubnets).
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVirsubnetsResponse {
     /// The HTTP status code the server answered with.
@@ -9121,7 +9121,7 @@ pub struct ListVirsubnetsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListVirsubnetsResponse,
+    pub body: crate::models::ListVirsubnetsResponseBody,
 }
 
 #[cfg(feature = "virsubnets")]
@@ -9135,7 +9135,7 @@ const SHOW_VIRSUBNET_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_virsubnet`](crate::Client::show_virsubnet): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowVirsubnetRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9179,7 +9179,7 @@ impl ShowVirsubnetRequest {
 /// Response of [`Client::show_virsubnet`](crate::Client::show_virsubnet).
 #[cfg(feature = "virsubnets")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowVirsubnetResponse {
     /// The HTTP status code the server answered with.
@@ -9189,7 +9189,7 @@ pub struct ShowVirsubnetResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowVirsubnetResponse,
+    pub body: crate::models::ShowVirsubnetResponseBody,
 }
 
 #[cfg(feature = "vpcs")]
@@ -9203,7 +9203,7 @@ const LIST_VPCS_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::list_vpcs`](crate::Client::list_vpcs): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVpcsRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9320,7 +9320,7 @@ impl ListVpcsRequest {
 /// Response of [`Client::list_vpcs`](crate::Client::list_vpcs).
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListVpcsResponse {
     /// The HTTP status code the server answered with.
@@ -9330,7 +9330,7 @@ pub struct ListVpcsResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ListVpcsResponse,
+    pub body: crate::models::ListVpcsResponseBody,
 }
 
 #[cfg(feature = "vpcs")]
@@ -9344,7 +9344,7 @@ const CREATE_VPC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::create_vpc`](crate::Client::create_vpc): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateVpcRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9392,7 +9392,7 @@ impl CreateVpcRequest {
 /// Response of [`Client::create_vpc`](crate::Client::create_vpc).
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateVpcResponse {
     /// The HTTP status code the server answered with.
@@ -9402,7 +9402,7 @@ pub struct CreateVpcResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::CreateVpcResponse,
+    pub body: crate::models::CreateVpcResponseBody,
 }
 
 #[cfg(feature = "vpcs")]
@@ -9416,7 +9416,7 @@ const SHOW_VPC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::show_vpc`](crate::Client::show_vpc): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowVpcRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9460,7 +9460,7 @@ impl ShowVpcRequest {
 /// Response of [`Client::show_vpc`](crate::Client::show_vpc).
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ShowVpcResponse {
     /// The HTTP status code the server answered with.
@@ -9470,7 +9470,7 @@ pub struct ShowVpcResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::ShowVpcResponse,
+    pub body: crate::models::ShowVpcResponseBody,
 }
 
 #[cfg(feature = "vpcs")]
@@ -9484,7 +9484,7 @@ const UPDATE_VPC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::update_vpc`](crate::Client::update_vpc): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVpcRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9546,7 +9546,7 @@ impl UpdateVpcRequest {
 /// Response of [`Client::update_vpc`](crate::Client::update_vpc).
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateVpcResponse {
     /// The HTTP status code the server answered with.
@@ -9556,7 +9556,7 @@ pub struct UpdateVpcResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::UpdateVpcResponse,
+    pub body: crate::models::UpdateVpcResponseBody,
 }
 
 #[cfg(feature = "vpcs")]
@@ -9570,7 +9570,7 @@ const DELETE_VPC_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::delete_vpc`](crate::Client::delete_vpc): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteVpcRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9614,7 +9614,7 @@ impl DeleteVpcRequest {
 /// Response of [`Client::delete_vpc`](crate::Client::delete_vpc).
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteVpcResponse {
     /// The HTTP status code the server answered with.
@@ -9636,7 +9636,7 @@ const ADD_VPC_EXTEND_CIDR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::add_vpc_extend_cidr`](crate::Client::add_vpc_extend_cidr): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddVpcExtendCidrRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9698,7 +9698,7 @@ impl AddVpcExtendCidrRequest {
 /// Response of [`Client::add_vpc_extend_cidr`](crate::Client::add_vpc_extend_cidr).
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AddVpcExtendCidrResponse {
     /// The HTTP status code the server answered with.
@@ -9708,7 +9708,7 @@ pub struct AddVpcExtendCidrResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::AddVpcExtendCidrResponse,
+    pub body: crate::models::AddVpcExtendCidrResponseBody,
 }
 
 #[cfg(feature = "vpcs")]
@@ -9722,7 +9722,7 @@ const REMOVE_VPC_EXTEND_CIDR_OPERATION: rt::Operation = rt::Operation {
 /// Request of [`Client::remove_vpc_extend_cidr`](crate::Client::remove_vpc_extend_cidr): start with `new()` and set values with the setters named after the fields.
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveVpcExtendCidrRequest {
     /// Project ID. The official SDK fills it in from the credentials.
@@ -9784,7 +9784,7 @@ impl RemoveVpcExtendCidrRequest {
 /// Response of [`Client::remove_vpc_extend_cidr`](crate::Client::remove_vpc_extend_cidr).
 #[cfg(feature = "vpcs")]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RemoveVpcExtendCidrResponse {
     /// The HTTP status code the server answered with.
@@ -9794,13 +9794,29 @@ pub struct RemoveVpcExtendCidrResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// Response to a successful request.
-    pub body: crate::models::RemoveVpcExtendCidrResponse,
+    pub body: crate::models::RemoveVpcExtendCidrResponseBody,
 }
 
 impl crate::Client {
     /// 查询资源实例列表数目
     ///
     /// `POST /v3/{project_id}/clouddcn-subnets/resource-instances/count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListClouddcnSubnetsCountFilterTagsRequest;
+    ///
+    /// let request = ListClouddcnSubnetsCountFilterTagsRequest::new();
+    /// match client.list_clouddcn_subnets_count_filter_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn list_clouddcn_subnets_count_filter_tags(
         &self,
@@ -9820,6 +9836,22 @@ impl crate::Client {
     /// 查询资源实例列表
     ///
     /// `POST /v3/{project_id}/clouddcn-subnets/resource-instances/filter`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListClouddcnSubnetsFilterTagsRequest;
+    ///
+    /// let request = ListClouddcnSubnetsFilterTagsRequest::new();
+    /// match client.list_clouddcn_subnets_filter_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn list_clouddcn_subnets_filter_tags(
         &self,
@@ -9843,6 +9875,22 @@ impl crate::Client {
     /// 查询Clouddcn子网的项目标签
     ///
     /// `GET /v3/{project_id}/clouddcn-subnets/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListClouddcnSubnetsTagsRequest;
+    ///
+    /// let request = ListClouddcnSubnetsTagsRequest::new();
+    /// match client.list_clouddcn_subnets_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn list_clouddcn_subnets_tags(
         &self,
@@ -9863,6 +9911,23 @@ impl crate::Client {
     /// 查询Clouddcn子网的标签
     ///
     /// `GET /v3/{project_id}/clouddcn-subnets/{resource_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowClouddcnSubnetsTagsRequest;
+    ///
+    /// let request = ShowClouddcnSubnetsTagsRequest::new()
+    ///     .resource_id("your-resource-id");
+    /// match client.show_clouddcn_subnets_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn show_clouddcn_subnets_tags(
         &self,
@@ -9884,6 +9949,23 @@ impl crate::Client {
     /// 添加Clouddcn子网的标签
     ///
     /// `POST /v3/{project_id}/clouddcn-subnets/{resource_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::AddClouddcnSubnetsTagsRequest;
+    ///
+    /// let request = AddClouddcnSubnetsTagsRequest::new()
+    ///     .resource_id("your-resource-id");
+    /// match client.add_clouddcn_subnets_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn add_clouddcn_subnets_tags(
         &self,
@@ -9905,6 +9987,23 @@ impl crate::Client {
     /// 批量添加Clouddcn子网的标签
     ///
     /// `POST /v3/{project_id}/clouddcn-subnets/{resource_id}/tags/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchCreateClouddcnSubnetsTagsRequest;
+    ///
+    /// let request = BatchCreateClouddcnSubnetsTagsRequest::new()
+    ///     .resource_id("your-resource-id");
+    /// match client.batch_create_clouddcn_subnets_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn batch_create_clouddcn_subnets_tags(
         &self,
@@ -9926,6 +10025,23 @@ impl crate::Client {
     /// 批量删除Clouddcn子网的标签
     ///
     /// `POST /v3/{project_id}/clouddcn-subnets/{resource_id}/tags/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchDeleteClouddcnSubnetsTagsRequest;
+    ///
+    /// let request = BatchDeleteClouddcnSubnetsTagsRequest::new()
+    ///     .resource_id("your-resource-id");
+    /// match client.batch_delete_clouddcn_subnets_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn batch_delete_clouddcn_subnets_tags(
         &self,
@@ -9947,6 +10063,24 @@ impl crate::Client {
     /// 删除Clouddcn子网的标签
     ///
     /// `DELETE /v3/{project_id}/clouddcn-subnets/{resource_id}/tags/{tag_key}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteClouddcnSubnetsTagRequest;
+    ///
+    /// let request = DeleteClouddcnSubnetsTagRequest::new()
+    ///     .resource_id("your-resource-id")
+    ///     .tag_key("your-tag-key");
+    /// match client.delete_clouddcn_subnets_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn delete_clouddcn_subnets_tag(
         &self,
@@ -9968,6 +10102,22 @@ impl crate::Client {
     /// 使用标签过滤查询ACL实例数量。
     ///
     /// `POST /v3/{project_id}/firewalls/resource-instances/count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CountFirewallsByTagsRequest;
+    ///
+    /// let request = CountFirewallsByTagsRequest::new();
+    /// match client.count_firewalls_by_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn count_firewalls_by_tags(
         &self,
@@ -9989,6 +10139,22 @@ impl crate::Client {
     /// 使用标签过滤查询ACL实例。
     ///
     /// `POST /v3/{project_id}/firewalls/resource-instances/filter`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListFirewallsByTagsRequest;
+    ///
+    /// let request = ListFirewallsByTagsRequest::new();
+    /// match client.list_firewalls_by_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn list_firewalls_by_tags(
         &self,
@@ -10028,6 +10194,22 @@ impl crate::Client {
     /// 查询租户在指定Project中实例类型的所有资源标签集合
     ///
     /// `GET /v3/{project_id}/firewalls/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListFirewallTagsRequest;
+    ///
+    /// let request = ListFirewallTagsRequest::new();
+    /// match client.list_firewall_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn list_firewall_tags(
         &self,
@@ -10067,6 +10249,23 @@ impl crate::Client {
     /// 查询指定ACL实例的标签信息
     ///
     /// `GET /v3/{project_id}/firewalls/{firewall_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowFirewallTagsRequest;
+    ///
+    /// let request = ShowFirewallTagsRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.show_firewall_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn show_firewall_tags(
         &self,
@@ -10089,6 +10288,23 @@ impl crate::Client {
     /// 此接口为幂等接口：创建时，如果创建的标签已经存在（key相同），则覆盖。
     ///
     /// `POST /v3/{project_id}/firewalls/{firewall_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateFirewallTagRequest;
+    ///
+    /// let request = CreateFirewallTagRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.create_firewall_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn create_firewall_tag(
         &self,
@@ -10111,6 +10327,23 @@ impl crate::Client {
     /// 此接口为幂等接口：创建时如果请求体中存在重复key则报错。创建时，不允许设置重复key数据，如果数据库已存在该key，就覆盖value的值。
     ///
     /// `POST /v3/{project_id}/firewalls/{firewall_id}/tags/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchCreateFirewallTagsRequest;
+    ///
+    /// let request = BatchCreateFirewallTagsRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.batch_create_firewall_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn batch_create_firewall_tags(
         &self,
@@ -10133,6 +10366,23 @@ impl crate::Client {
     /// 此接口为幂等接口：删除时，如果删除的标签不存在，默认处理成功；删除时不对标签字符集范围做校验。删除时tags结构体不能缺失，key不能为空，或者空字符串。
     ///
     /// `POST /v3/{project_id}/firewalls/{firewall_id}/tags/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchDeleteFirewallTagsRequest;
+    ///
+    /// let request = BatchDeleteFirewallTagsRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.batch_delete_firewall_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn batch_delete_firewall_tags(
         &self,
@@ -10155,6 +10405,24 @@ impl crate::Client {
     /// 该接口为幂等接口：删除的key不存在报404，key不能为空或者空字符串
     ///
     /// `DELETE /v3/{project_id}/firewalls/{firewall_id}/tags/{tag_key}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteFirewallTagRequest;
+    ///
+    /// let request = DeleteFirewallTagRequest::new()
+    ///     .firewall_id("your-firewall-id")
+    ///     .tag_key("your-tag-key");
+    /// match client.delete_firewall_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn delete_firewall_tag(
         &self,
@@ -10176,6 +10444,22 @@ impl crate::Client {
     /// 当您的端口创建成功后，您可以通过调用该接口查询所有端口信息，包括端口ID、IP地址、所属云服务实例等。
     ///
     /// `GET /v3/{project_id}/ports`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListPortsRequest;
+    ///
+    /// let request = ListPortsRequest::new();
+    /// match client.list_ports(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn list_ports(
         &self,
@@ -10303,6 +10587,22 @@ impl crate::Client {
     /// 使用标签过滤查询端口实例数量。
     ///
     /// `POST /v3/{project_id}/ports/resource-instances/count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CountPortsByTagsRequest;
+    ///
+    /// let request = CountPortsByTagsRequest::new();
+    /// match client.count_ports_by_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn count_ports_by_tags(
         &self,
@@ -10324,6 +10624,22 @@ impl crate::Client {
     /// 使用标签过滤查询端口。
     ///
     /// `POST /v3/{project_id}/ports/resource-instances/filter`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListPortsByTagsRequest;
+    ///
+    /// let request = ListPortsByTagsRequest::new();
+    /// match client.list_ports_by_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn list_ports_by_tags(
         &self,
@@ -10363,6 +10679,22 @@ impl crate::Client {
     /// 查询租户在指定Project中实例类型的所有资源标签集合。
     ///
     /// `GET /v3/{project_id}/ports/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListPortTagsRequest;
+    ///
+    /// let request = ListPortTagsRequest::new();
+    /// match client.list_port_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn list_port_tags(
         &self,
@@ -10400,6 +10732,23 @@ impl crate::Client {
     /// 当您的端口创建成功后，您可以通过调用该接口查询单个端口的详细信息，包括端口ID、IP地址、所属云服务实例等。
     ///
     /// `GET /v3/{project_id}/ports/{port_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowPortRequest;
+    ///
+    /// let request = ShowPortRequest::new()
+    ///     .port_id("your-port-id");
+    /// match client.show_port(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn show_port(
         &self,
@@ -10419,6 +10768,23 @@ impl crate::Client {
     /// 端口插入安全组
     ///
     /// `PUT /v3/{project_id}/ports/{port_id}/insert-security-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::AddSecurityGroupsRequest;
+    ///
+    /// let request = AddSecurityGroupsRequest::new()
+    ///     .port_id("your-port-id");
+    /// match client.add_security_groups(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn add_security_groups(
         &self,
@@ -10439,6 +10805,23 @@ impl crate::Client {
     /// 端口移除安全组
     ///
     /// `PUT /v3/{project_id}/ports/{port_id}/remove-security-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::RemoveSecurityGroupsRequest;
+    ///
+    /// let request = RemoveSecurityGroupsRequest::new()
+    ///     .port_id("your-port-id");
+    /// match client.remove_security_groups(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn remove_security_groups(
         &self,
@@ -10461,6 +10844,23 @@ impl crate::Client {
     /// 查询指定端口的标签信息。
     ///
     /// `GET /v3/{project_id}/ports/{port_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowPortTagsRequest;
+    ///
+    /// let request = ShowPortTagsRequest::new()
+    ///     .port_id("your-port-id");
+    /// match client.show_port_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn show_port_tags(
         &self,
@@ -10483,6 +10883,23 @@ impl crate::Client {
     /// 此接口为幂等接口：创建时，如果创建的标签已经存在（key相同），则覆盖。
     ///
     /// `POST /v3/{project_id}/ports/{port_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreatePortTagRequest;
+    ///
+    /// let request = CreatePortTagRequest::new()
+    ///     .port_id("your-port-id");
+    /// match client.create_port_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn create_port_tag(
         &self,
@@ -10505,6 +10922,23 @@ impl crate::Client {
     /// 此接口为幂等接口：创建时如果请求体中存在重复key则报错。创建时，不允许设置重复key数据，如果数据库已存在该key，就覆盖value的值。
     ///
     /// `POST /v3/{project_id}/ports/{port_id}/tags/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchCreatePortTagsRequest;
+    ///
+    /// let request = BatchCreatePortTagsRequest::new()
+    ///     .port_id("your-port-id");
+    /// match client.batch_create_port_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn batch_create_port_tags(
         &self,
@@ -10527,6 +10961,23 @@ impl crate::Client {
     /// 此接口为幂等接口：删除时，如果删除的标签不存在，默认处理成功；删除时不对标签字符集范围做校验。删除时tags结构体不能缺失，key不能为空，或者空字符串。
     ///
     /// `POST /v3/{project_id}/ports/{port_id}/tags/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchDeletePortTagsRequest;
+    ///
+    /// let request = BatchDeletePortTagsRequest::new()
+    ///     .port_id("your-port-id");
+    /// match client.batch_delete_port_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn batch_delete_port_tags(
         &self,
@@ -10549,6 +11000,24 @@ impl crate::Client {
     /// 该接口为幂等接口：删除的key不存在报404，key不能为空或者空字符串。
     ///
     /// `DELETE /v3/{project_id}/ports/{port_id}/tags/{tag_key}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeletePortTagRequest;
+    ///
+    /// let request = DeletePortTagRequest::new()
+    ///     .port_id("your-port-id")
+    ///     .tag_key("your-tag-key");
+    /// match client.delete_port_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "ports")]
     pub async fn delete_port_tag(
         &self,
@@ -10570,6 +11039,22 @@ impl crate::Client {
     /// 使用标签过滤查询辅助弹性网卡实例数量。
     ///
     /// `POST /v3/{project_id}/sub-network-interfaces/resource-instances/count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CountSubNetworkInterfacesByTagsRequest;
+    ///
+    /// let request = CountSubNetworkInterfacesByTagsRequest::new();
+    /// match client.count_sub_network_interfaces_by_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn count_sub_network_interfaces_by_tags(
         &self,
@@ -10591,6 +11076,22 @@ impl crate::Client {
     /// 使用标签过滤，查询辅助弹性网卡实例列表。
     ///
     /// `POST /v3/{project_id}/sub-network-interfaces/resource-instances/filter`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListSubNetworkInterfacesByTagsRequest;
+    ///
+    /// let request = ListSubNetworkInterfacesByTagsRequest::new();
+    /// match client.list_sub_network_interfaces_by_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn list_sub_network_interfaces_by_tags(
         &self,
@@ -10614,6 +11115,22 @@ impl crate::Client {
     /// 查询租户在指定项目下，辅助弹性网卡资源的所有标签信息。
     ///
     /// `GET /v3/{project_id}/sub-network-interfaces/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListSubNetworkInterfaceTagsRequest;
+    ///
+    /// let request = ListSubNetworkInterfaceTagsRequest::new();
+    /// match client.list_sub_network_interface_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn list_sub_network_interface_tags(
         &self,
@@ -10634,6 +11151,23 @@ impl crate::Client {
     /// 查询指定辅助弹性网卡实例的标签信息。
     ///
     /// `GET /v3/{project_id}/sub-network-interfaces/{sub_network_interface_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowSubNetworkInterfaceTagsRequest;
+    ///
+    /// let request = ShowSubNetworkInterfaceTagsRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.show_sub_network_interface_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn show_sub_network_interface_tags(
         &self,
@@ -10656,6 +11190,23 @@ impl crate::Client {
     /// 此接口为幂等接口：创建时，如果创建的标签之前已经存在（key相同），则覆盖之前的标签。
     ///
     /// `POST /v3/{project_id}/sub-network-interfaces/{sub_network_interface_id}/tags`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateSubNetworkInterfaceTagRequest;
+    ///
+    /// let request = CreateSubNetworkInterfaceTagRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.create_sub_network_interface_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn create_sub_network_interface_tag(
         &self,
@@ -10678,6 +11229,23 @@ impl crate::Client {
     /// 此接口为幂等接口：创建时如果请求体中存在重复key则报错。创建时，不允许设置重复key数据，如果数据库已存在该key，就覆盖value的值。
     ///
     /// `POST /v3/{project_id}/sub-network-interfaces/{sub_network_interface_id}/tags/create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchCreateSubNetworkInterfaceTagsRequest;
+    ///
+    /// let request = BatchCreateSubNetworkInterfaceTagsRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.batch_create_sub_network_interface_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn batch_create_sub_network_interface_tags(
         &self,
@@ -10700,6 +11268,23 @@ impl crate::Client {
     /// 此接口为幂等接口：删除时，如果删除的标签不存在，默认处理成功；删除时不对标签字符集范围做校验。删除时tags结构体不能缺失，key不能为空，或者空字符串。
     ///
     /// `POST /v3/{project_id}/sub-network-interfaces/{sub_network_interface_id}/tags/delete`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchDeleteSubNetworkInterfaceTagsRequest;
+    ///
+    /// let request = BatchDeleteSubNetworkInterfaceTagsRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.batch_delete_sub_network_interface_tags(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn batch_delete_sub_network_interface_tags(
         &self,
@@ -10722,6 +11307,24 @@ impl crate::Client {
     /// 该接口为幂等接口：删除的key不存在报404，key不能为空或者空字符串。
     ///
     /// `DELETE /v3/{project_id}/sub-network-interfaces/{sub_network_interface_id}/tags/{tag_key}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteSubNetworkInterfaceTagRequest;
+    ///
+    /// let request = DeleteSubNetworkInterfaceTagRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id")
+    ///     .tag_key("your-tag-key");
+    /// match client.delete_sub_network_interface_tag(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn delete_sub_network_interface_tag(
         &self,
@@ -10743,6 +11346,22 @@ impl crate::Client {
     /// 查询地址组列表，根据过滤条件进行过滤。
     ///
     /// `GET /v3/{project_id}/vpc/address-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListAddressGroupRequest;
+    ///
+    /// let request = ListAddressGroupRequest::new();
+    /// match client.list_address_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "address-groups")]
     pub async fn list_address_group(
         &self,
@@ -10793,6 +11412,22 @@ impl crate::Client {
     /// 创建地址组
     ///
     /// `POST /v3/{project_id}/vpc/address-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateAddressGroupRequest;
+    ///
+    /// let request = CreateAddressGroupRequest::new();
+    /// match client.create_address_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "address-groups")]
     pub async fn create_address_group(
         &self,
@@ -10814,6 +11449,23 @@ impl crate::Client {
     /// 查询地址组详情。
     ///
     /// `GET /v3/{project_id}/vpc/address-groups/{address_group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowAddressGroupRequest;
+    ///
+    /// let request = ShowAddressGroupRequest::new()
+    ///     .address_group_id("your-address-group-id");
+    /// match client.show_address_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "address-groups")]
     pub async fn show_address_group(
         &self,
@@ -10835,6 +11487,23 @@ impl crate::Client {
     /// 更新地址组。
     ///
     /// `PUT /v3/{project_id}/vpc/address-groups/{address_group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateAddressGroupRequest;
+    ///
+    /// let request = UpdateAddressGroupRequest::new()
+    ///     .address_group_id("your-address-group-id");
+    /// match client.update_address_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "address-groups")]
     pub async fn update_address_group(
         &self,
@@ -10857,6 +11526,23 @@ impl crate::Client {
     /// 删除地址组，非强制删除，删除前请确保未被其他资源引用
     ///
     /// `DELETE /v3/{project_id}/vpc/address-groups/{address_group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteAddressGroupRequest;
+    ///
+    /// let request = DeleteAddressGroupRequest::new()
+    ///     .address_group_id("your-address-group-id");
+    /// match client.delete_address_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "address-groups")]
     pub async fn delete_address_group(
         &self,
@@ -10877,6 +11563,23 @@ impl crate::Client {
     /// 强制删除地址组，删除的地址组与安全组规则关联时，会删除地址组与关联的安全组规则。
     ///
     /// `DELETE /v3/{project_id}/vpc/address-groups/{address_group_id}/force`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteIpAddressGroupForceRequest;
+    ///
+    /// let request = DeleteIpAddressGroupForceRequest::new()
+    ///     .address_group_id("your-address-group-id");
+    /// match client.delete_ip_address_group_force(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "address-groups")]
     pub async fn delete_ip_address_group_force(
         &self,
@@ -10895,6 +11598,22 @@ impl crate::Client {
     /// 查询clouddcn子网列表
     ///
     /// `GET /v3/{project_id}/vpc/clouddcn-subnets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListClouddcnSubnetsRequest;
+    ///
+    /// let request = ListClouddcnSubnetsRequest::new();
+    /// match client.list_clouddcn_subnets(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn list_clouddcn_subnets(
         &self,
@@ -10918,6 +11637,22 @@ impl crate::Client {
     /// 创建clouddcn子网。
     ///
     /// `POST /v3/{project_id}/vpc/clouddcn-subnets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateClouddcnSubnetRequest;
+    ///
+    /// let request = CreateClouddcnSubnetRequest::new();
+    /// match client.create_clouddcn_subnet(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn create_clouddcn_subnet(
         &self,
@@ -10939,6 +11674,23 @@ impl crate::Client {
     /// 查询clouddcn子网详情。
     ///
     /// `GET /v3/{project_id}/vpc/clouddcn-subnets/{clouddcn_subnet_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowClouddcnSubnetRequest;
+    ///
+    /// let request = ShowClouddcnSubnetRequest::new()
+    ///     .clouddcn_subnet_id("your-clouddcn-subnet-id");
+    /// match client.show_clouddcn_subnet(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn show_clouddcn_subnet(
         &self,
@@ -10960,6 +11712,23 @@ impl crate::Client {
     /// 更新clouddcn子网。
     ///
     /// `PUT /v3/{project_id}/vpc/clouddcn-subnets/{clouddcn_subnet_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateClouddcnSubnetRequest;
+    ///
+    /// let request = UpdateClouddcnSubnetRequest::new()
+    ///     .clouddcn_subnet_id("your-clouddcn-subnet-id");
+    /// match client.update_clouddcn_subnet(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn update_clouddcn_subnet(
         &self,
@@ -10980,6 +11749,23 @@ impl crate::Client {
     /// 删除clouddcn子网
     ///
     /// `DELETE /v3/{project_id}/vpc/clouddcn-subnets/{clouddcn_subnet_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteClouddcnSubnetRequest;
+    ///
+    /// let request = DeleteClouddcnSubnetRequest::new()
+    ///     .clouddcn_subnet_id("your-clouddcn-subnet-id");
+    /// match client.delete_clouddcn_subnet(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "clouddcn-subnets")]
     pub async fn delete_clouddcn_subnet(
         &self,
@@ -10998,6 +11784,22 @@ impl crate::Client {
     /// 查询网络ACL列表
     ///
     /// `GET /v3/{project_id}/vpc/firewalls`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListFirewallRequest;
+    ///
+    /// let request = ListFirewallRequest::new();
+    /// match client.list_firewall(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn list_firewall(
         &self,
@@ -11044,6 +11846,22 @@ impl crate::Client {
     /// 创建网络ACL
     ///
     /// `POST /v3/{project_id}/vpc/firewalls`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateFirewallRequest;
+    ///
+    /// let request = CreateFirewallRequest::new();
+    /// match client.create_firewall(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn create_firewall(
         &self,
@@ -11063,6 +11881,23 @@ impl crate::Client {
     /// 查询网络ACL详情
     ///
     /// `GET /v3/{project_id}/vpc/firewalls/{firewall_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowFirewallRequest;
+    ///
+    /// let request = ShowFirewallRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.show_firewall(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn show_firewall(
         &self,
@@ -11082,6 +11917,23 @@ impl crate::Client {
     /// 更新网络ACL
     ///
     /// `PUT /v3/{project_id}/vpc/firewalls/{firewall_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateFirewallRequest;
+    ///
+    /// let request = UpdateFirewallRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.update_firewall(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn update_firewall(
         &self,
@@ -11102,6 +11954,23 @@ impl crate::Client {
     /// 删除网络ACL
     ///
     /// `DELETE /v3/{project_id}/vpc/firewalls/{firewall_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteFirewallRequest;
+    ///
+    /// let request = DeleteFirewallRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.delete_firewall(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn delete_firewall(
         &self,
@@ -11120,6 +11989,23 @@ impl crate::Client {
     /// 网络ACL绑定子网
     ///
     /// `PUT /v3/{project_id}/vpc/firewalls/{firewall_id}/associate-subnets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::AssociateSubnetFirewallRequest;
+    ///
+    /// let request = AssociateSubnetFirewallRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.associate_subnet_firewall(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn associate_subnet_firewall(
         &self,
@@ -11140,6 +12026,23 @@ impl crate::Client {
     /// 网络ACL解绑子网
     ///
     /// `PUT /v3/{project_id}/vpc/firewalls/{firewall_id}/disassociate-subnets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DisassociateSubnetFirewallRequest;
+    ///
+    /// let request = DisassociateSubnetFirewallRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.disassociate_subnet_firewall(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn disassociate_subnet_firewall(
         &self,
@@ -11160,6 +12063,23 @@ impl crate::Client {
     /// 网络ACL插入规则
     ///
     /// `PUT /v3/{project_id}/vpc/firewalls/{firewall_id}/insert-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::AddFirewallRulesRequest;
+    ///
+    /// let request = AddFirewallRulesRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.add_firewall_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn add_firewall_rules(
         &self,
@@ -11180,6 +12100,23 @@ impl crate::Client {
     /// 网络ACL移除规则
     ///
     /// `PUT /v3/{project_id}/vpc/firewalls/{firewall_id}/remove-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::RemoveFirewallRulesRequest;
+    ///
+    /// let request = RemoveFirewallRulesRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.remove_firewall_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn remove_firewall_rules(
         &self,
@@ -11200,6 +12137,23 @@ impl crate::Client {
     /// 网络ACL更新规则
     ///
     /// `PUT /v3/{project_id}/vpc/firewalls/{firewall_id}/update-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateFirewallRulesRequest;
+    ///
+    /// let request = UpdateFirewallRulesRequest::new()
+    ///     .firewall_id("your-firewall-id");
+    /// match client.update_firewall_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "firewalls")]
     pub async fn update_firewall_rules(
         &self,
@@ -11222,6 +12176,22 @@ impl crate::Client {
     /// 当您的IP地址组被网络ACL和安全组资源关联时，您可以通过调用该接口查询IP地址组关联的网络ACL或安全组的资源ID和名称。
     ///
     /// `GET /v3/{project_id}/vpc/list-address-groups-dependency`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListAddressGroupsDependencyRequest;
+    ///
+    /// let request = ListAddressGroupsDependencyRequest::new();
+    /// match client.list_address_groups_dependency(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "list-address-groups-dependency")]
     pub async fn list_address_groups_dependency(
         &self,
@@ -11248,6 +12218,22 @@ impl crate::Client {
     /// 您可以通过此接口查询VPC服务相关资源的配额，包括安全组配额、安全组规则配额等。
     ///
     /// `GET /v3/{project_id}/vpc/quotas`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowQuotaRequest;
+    ///
+    /// let request = ShowQuotaRequest::new();
+    /// match client.show_quota(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "quotas")]
     pub async fn show_quota(
         &self,
@@ -11266,6 +12252,22 @@ impl crate::Client {
     /// 查询安全组规则列表
     ///
     /// `GET /v3/{project_id}/vpc/security-group-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListSecurityGroupRulesRequest;
+    ///
+    /// let request = ListSecurityGroupRulesRequest::new();
+    /// match client.list_security_group_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-group-rules")]
     pub async fn list_security_group_rules(
         &self,
@@ -11358,6 +12360,22 @@ impl crate::Client {
     /// 创建安全组规则
     ///
     /// `POST /v3/{project_id}/vpc/security-group-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateSecurityGroupRuleRequest;
+    ///
+    /// let request = CreateSecurityGroupRuleRequest::new();
+    /// match client.create_security_group_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-group-rules")]
     pub async fn create_security_group_rule(
         &self,
@@ -11379,6 +12397,23 @@ impl crate::Client {
     /// 查询单个安全组规则
     ///
     /// `GET /v3/{project_id}/vpc/security-group-rules/{security_group_rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowSecurityGroupRuleRequest;
+    ///
+    /// let request = ShowSecurityGroupRuleRequest::new()
+    ///     .security_group_rule_id("your-security-group-rule-id");
+    /// match client.show_security_group_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-group-rules")]
     pub async fn show_security_group_rule(
         &self,
@@ -11398,6 +12433,23 @@ impl crate::Client {
     /// 删除安全组规则
     ///
     /// `DELETE /v3/{project_id}/vpc/security-group-rules/{security_group_rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteSecurityGroupRuleRequest;
+    ///
+    /// let request = DeleteSecurityGroupRuleRequest::new()
+    ///     .security_group_rule_id("your-security-group-rule-id");
+    /// match client.delete_security_group_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-group-rules")]
     pub async fn delete_security_group_rule(
         &self,
@@ -11418,6 +12470,22 @@ impl crate::Client {
     /// 查询某租户下的安全组列表
     ///
     /// `GET /v3/{project_id}/vpc/security-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListSecurityGroupsRequest;
+    ///
+    /// let request = ListSecurityGroupsRequest::new();
+    /// match client.list_security_groups(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-groups")]
     pub async fn list_security_groups(
         &self,
@@ -11467,6 +12535,22 @@ impl crate::Client {
     /// 创建安全组
     ///
     /// `POST /v3/{project_id}/vpc/security-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateSecurityGroupRequest;
+    ///
+    /// let request = CreateSecurityGroupRequest::new();
+    /// match client.create_security_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-groups")]
     pub async fn create_security_group(
         &self,
@@ -11488,6 +12572,23 @@ impl crate::Client {
     /// 查询单个安全组详情
     ///
     /// `GET /v3/{project_id}/vpc/security-groups/{security_group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowSecurityGroupRequest;
+    ///
+    /// let request = ShowSecurityGroupRequest::new()
+    ///     .security_group_id("your-security-group-id");
+    /// match client.show_security_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-groups")]
     pub async fn show_security_group(
         &self,
@@ -11507,6 +12608,23 @@ impl crate::Client {
     /// 更新安全组
     ///
     /// `PUT /v3/{project_id}/vpc/security-groups/{security_group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateSecurityGroupRequest;
+    ///
+    /// let request = UpdateSecurityGroupRequest::new()
+    ///     .security_group_id("your-security-group-id");
+    /// match client.update_security_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-groups")]
     pub async fn update_security_group(
         &self,
@@ -11527,6 +12645,23 @@ impl crate::Client {
     /// 删除安全组
     ///
     /// `DELETE /v3/{project_id}/vpc/security-groups/{security_group_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteSecurityGroupRequest;
+    ///
+    /// let request = DeleteSecurityGroupRequest::new()
+    ///     .security_group_id("your-security-group-id");
+    /// match client.delete_security_group(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-groups")]
     pub async fn delete_security_group(
         &self,
@@ -11547,6 +12682,23 @@ impl crate::Client {
     /// 在特定安全组下批量创建安全组规则
     ///
     /// `POST /v3/{project_id}/vpc/security-groups/{security_group_id}/security-group-rules/batch-create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchCreateSecurityGroupRulesRequest;
+    ///
+    /// let request = BatchCreateSecurityGroupRulesRequest::new()
+    ///     .security_group_id("your-security-group-id");
+    /// match client.batch_create_security_group_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "security-groups")]
     pub async fn batch_create_security_group_rules(
         &self,
@@ -11569,6 +12721,22 @@ impl crate::Client {
     /// 查询辅助弹性网卡列表，单次查询最多返回2000条数据
     ///
     /// `GET /v3/{project_id}/vpc/sub-network-interfaces`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListSubNetworkInterfacesRequest;
+    ///
+    /// let request = ListSubNetworkInterfacesRequest::new();
+    /// match client.list_sub_network_interfaces(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn list_sub_network_interfaces(
         &self,
@@ -11645,6 +12813,22 @@ impl crate::Client {
     /// 创建辅助弹性网卡
     ///
     /// `POST /v3/{project_id}/vpc/sub-network-interfaces`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateSubNetworkInterfaceRequest;
+    ///
+    /// let request = CreateSubNetworkInterfaceRequest::new();
+    /// match client.create_sub_network_interface(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn create_sub_network_interface(
         &self,
@@ -11664,6 +12848,22 @@ impl crate::Client {
     /// 批量创建辅助弹性网卡
     ///
     /// `POST /v3/{project_id}/vpc/sub-network-interfaces/batch-create`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::BatchCreateSubNetworkInterfaceRequest;
+    ///
+    /// let request = BatchCreateSubNetworkInterfaceRequest::new();
+    /// match client.batch_create_sub_network_interface(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn batch_create_sub_network_interface(
         &self,
@@ -11685,6 +12885,22 @@ impl crate::Client {
     /// 查询辅助弹性网卡数目
     ///
     /// `GET /v3/{project_id}/vpc/sub-network-interfaces/count`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowSubNetworkInterfacesQuantityRequest;
+    ///
+    /// let request = ShowSubNetworkInterfacesQuantityRequest::new();
+    /// match client.show_sub_network_interfaces_quantity(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn show_sub_network_interfaces_quantity(
         &self,
@@ -11705,6 +12921,22 @@ impl crate::Client {
     /// 批量迁移辅助弹性网卡
     ///
     /// `PUT /v3/{project_id}/vpc/sub-network-interfaces/migrate`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::MigrateSubNetworkInterfaceRequest;
+    ///
+    /// let request = MigrateSubNetworkInterfaceRequest::new();
+    /// match client.migrate_sub_network_interface(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn migrate_sub_network_interface(
         &self,
@@ -11726,6 +12958,23 @@ impl crate::Client {
     /// 查询辅助弹性网卡详情
     ///
     /// `GET /v3/{project_id}/vpc/sub-network-interfaces/{sub_network_interface_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowSubNetworkInterfaceRequest;
+    ///
+    /// let request = ShowSubNetworkInterfaceRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.show_sub_network_interface(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn show_sub_network_interface(
         &self,
@@ -11745,6 +12994,23 @@ impl crate::Client {
     /// 更新辅助弹性网卡
     ///
     /// `PUT /v3/{project_id}/vpc/sub-network-interfaces/{sub_network_interface_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateSubNetworkInterfaceRequest;
+    ///
+    /// let request = UpdateSubNetworkInterfaceRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.update_sub_network_interface(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn update_sub_network_interface(
         &self,
@@ -11765,6 +13031,23 @@ impl crate::Client {
     /// 删除辅助弹性网卡
     ///
     /// `DELETE /v3/{project_id}/vpc/sub-network-interfaces/{sub_network_interface_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteSubNetworkInterfaceRequest;
+    ///
+    /// let request = DeleteSubNetworkInterfaceRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.delete_sub_network_interface(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn delete_sub_network_interface(
         &self,
@@ -11783,6 +13066,23 @@ impl crate::Client {
     /// 挂载辅助弹性网卡
     ///
     /// `POST /v3/{project_id}/vpc/sub-network-interfaces/{sub_network_interface_id}/attach`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::AttachSubNetworkInterfaceRequest;
+    ///
+    /// let request = AttachSubNetworkInterfaceRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.attach_sub_network_interface(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn attach_sub_network_interface(
         &self,
@@ -11805,6 +13105,23 @@ impl crate::Client {
     /// 辅助弹性网卡支持从云服务器网卡之间迁移，用户可以通过此接口从云服务器网卡中解绑辅助弹性网卡，再绑定辅助弹性网卡到其他云服务器网卡上。
     ///
     /// `POST /v3/{project_id}/vpc/sub-network-interfaces/{sub_network_interface_id}/detach`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DetachSubNetworkInterfaceRequest;
+    ///
+    /// let request = DetachSubNetworkInterfaceRequest::new()
+    ///     .sub_network_interface_id("your-sub-network-interface-id");
+    /// match client.detach_sub_network_interface(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "sub-network-interfaces")]
     pub async fn detach_sub_network_interface(
         &self,
@@ -11824,6 +13141,22 @@ impl crate::Client {
     /// 查询流量镜像筛选规则列表
     ///
     /// `GET /v3/{project_id}/vpc/traffic-mirror-filter-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListTrafficMirrorFilterRulesRequest;
+    ///
+    /// let request = ListTrafficMirrorFilterRulesRequest::new();
+    /// match client.list_traffic_mirror_filter_rules(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filter-rules")]
     pub async fn list_traffic_mirror_filter_rules(
         &self,
@@ -11875,6 +13208,22 @@ impl crate::Client {
     /// 创建流量镜像筛选规则
     ///
     /// `POST /v3/{project_id}/vpc/traffic-mirror-filter-rules`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateTrafficMirrorFilterRuleRequest;
+    ///
+    /// let request = CreateTrafficMirrorFilterRuleRequest::new();
+    /// match client.create_traffic_mirror_filter_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filter-rules")]
     pub async fn create_traffic_mirror_filter_rule(
         &self,
@@ -11894,6 +13243,23 @@ impl crate::Client {
     /// 查询流量镜像筛选规则详情
     ///
     /// `GET /v3/{project_id}/vpc/traffic-mirror-filter-rules/{traffic_mirror_filter_rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowTrafficMirrorFilterRuleRequest;
+    ///
+    /// let request = ShowTrafficMirrorFilterRuleRequest::new()
+    ///     .traffic_mirror_filter_rule_id("your-traffic-mirror-filter-rule-id");
+    /// match client.show_traffic_mirror_filter_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filter-rules")]
     pub async fn show_traffic_mirror_filter_rule(
         &self,
@@ -11916,6 +13282,23 @@ impl crate::Client {
     /// 更新流量镜像筛选规则
     ///
     /// `PUT /v3/{project_id}/vpc/traffic-mirror-filter-rules/{traffic_mirror_filter_rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateTrafficMirrorFilterRuleRequest;
+    ///
+    /// let request = UpdateTrafficMirrorFilterRuleRequest::new()
+    ///     .traffic_mirror_filter_rule_id("your-traffic-mirror-filter-rule-id");
+    /// match client.update_traffic_mirror_filter_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filter-rules")]
     pub async fn update_traffic_mirror_filter_rule(
         &self,
@@ -11939,6 +13322,23 @@ impl crate::Client {
     /// 删除流量镜像筛选规则
     ///
     /// `DELETE /v3/{project_id}/vpc/traffic-mirror-filter-rules/{traffic_mirror_filter_rule_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteTrafficMirrorFilterRuleRequest;
+    ///
+    /// let request = DeleteTrafficMirrorFilterRuleRequest::new()
+    ///     .traffic_mirror_filter_rule_id("your-traffic-mirror-filter-rule-id");
+    /// match client.delete_traffic_mirror_filter_rule(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filter-rules")]
     pub async fn delete_traffic_mirror_filter_rule(
         &self,
@@ -11960,6 +13360,22 @@ impl crate::Client {
     /// 查询流量镜像筛选条件列表
     ///
     /// `GET /v3/{project_id}/vpc/traffic-mirror-filters`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListTrafficMirrorFiltersRequest;
+    ///
+    /// let request = ListTrafficMirrorFiltersRequest::new();
+    /// match client.list_traffic_mirror_filters(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filters")]
     pub async fn list_traffic_mirror_filters(
         &self,
@@ -11985,6 +13401,22 @@ impl crate::Client {
     /// 创建流量镜像筛选条件
     ///
     /// `POST /v3/{project_id}/vpc/traffic-mirror-filters`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateTrafficMirrorFilterRequest;
+    ///
+    /// let request = CreateTrafficMirrorFilterRequest::new();
+    /// match client.create_traffic_mirror_filter(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filters")]
     pub async fn create_traffic_mirror_filter(
         &self,
@@ -12004,6 +13436,23 @@ impl crate::Client {
     /// 查询流量镜像筛选条件详情
     ///
     /// `GET /v3/{project_id}/vpc/traffic-mirror-filters/{traffic_mirror_filter_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowTrafficMirrorFilterRequest;
+    ///
+    /// let request = ShowTrafficMirrorFilterRequest::new()
+    ///     .traffic_mirror_filter_id("your-traffic-mirror-filter-id");
+    /// match client.show_traffic_mirror_filter(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filters")]
     pub async fn show_traffic_mirror_filter(
         &self,
@@ -12023,6 +13472,23 @@ impl crate::Client {
     /// 更新流量镜像筛选条件
     ///
     /// `PUT /v3/{project_id}/vpc/traffic-mirror-filters/{traffic_mirror_filter_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateTrafficMirrorFilterRequest;
+    ///
+    /// let request = UpdateTrafficMirrorFilterRequest::new()
+    ///     .traffic_mirror_filter_id("your-traffic-mirror-filter-id");
+    /// match client.update_traffic_mirror_filter(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filters")]
     pub async fn update_traffic_mirror_filter(
         &self,
@@ -12043,6 +13509,23 @@ impl crate::Client {
     /// 删除流量镜像筛选条件
     ///
     /// `DELETE /v3/{project_id}/vpc/traffic-mirror-filters/{traffic_mirror_filter_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteTrafficMirrorFilterRequest;
+    ///
+    /// let request = DeleteTrafficMirrorFilterRequest::new()
+    ///     .traffic_mirror_filter_id("your-traffic-mirror-filter-id");
+    /// match client.delete_traffic_mirror_filter(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-filters")]
     pub async fn delete_traffic_mirror_filter(
         &self,
@@ -12061,6 +13544,22 @@ impl crate::Client {
     /// 查询流量镜像会话列表
     ///
     /// `GET /v3/{project_id}/vpc/traffic-mirror-sessions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListTrafficMirrorSessionsRequest;
+    ///
+    /// let request = ListTrafficMirrorSessionsRequest::new();
+    /// match client.list_traffic_mirror_sessions(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-sessions")]
     pub async fn list_traffic_mirror_sessions(
         &self,
@@ -12110,6 +13609,22 @@ impl crate::Client {
     /// 创建流量镜像会话
     ///
     /// `POST /v3/{project_id}/vpc/traffic-mirror-sessions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateTrafficMirrorSessionRequest;
+    ///
+    /// let request = CreateTrafficMirrorSessionRequest::new();
+    /// match client.create_traffic_mirror_session(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-sessions")]
     pub async fn create_traffic_mirror_session(
         &self,
@@ -12129,6 +13644,23 @@ impl crate::Client {
     /// 查询流量镜像会话详情
     ///
     /// `GET /v3/{project_id}/vpc/traffic-mirror-sessions/{traffic_mirror_session_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowTrafficMirrorSessionRequest;
+    ///
+    /// let request = ShowTrafficMirrorSessionRequest::new()
+    ///     .traffic_mirror_session_id("your-traffic-mirror-session-id");
+    /// match client.show_traffic_mirror_session(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-sessions")]
     pub async fn show_traffic_mirror_session(
         &self,
@@ -12148,6 +13680,23 @@ impl crate::Client {
     /// 更新流量镜像会话
     ///
     /// `PUT /v3/{project_id}/vpc/traffic-mirror-sessions/{traffic_mirror_session_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateTrafficMirrorSessionRequest;
+    ///
+    /// let request = UpdateTrafficMirrorSessionRequest::new()
+    ///     .traffic_mirror_session_id("your-traffic-mirror-session-id");
+    /// match client.update_traffic_mirror_session(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-sessions")]
     pub async fn update_traffic_mirror_session(
         &self,
@@ -12168,6 +13717,23 @@ impl crate::Client {
     /// 删除流量镜像会话
     ///
     /// `DELETE /v3/{project_id}/vpc/traffic-mirror-sessions/{traffic_mirror_session_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteTrafficMirrorSessionRequest;
+    ///
+    /// let request = DeleteTrafficMirrorSessionRequest::new()
+    ///     .traffic_mirror_session_id("your-traffic-mirror-session-id");
+    /// match client.delete_traffic_mirror_session(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-sessions")]
     pub async fn delete_traffic_mirror_session(
         &self,
@@ -12186,6 +13752,23 @@ impl crate::Client {
     /// 流量镜像会话添加镜像源
     ///
     /// `PUT /v3/{project_id}/vpc/traffic-mirror-sessions/{traffic_mirror_session_id}/add-sources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::AddSourcesToTrafficMirrorSessionRequest;
+    ///
+    /// let request = AddSourcesToTrafficMirrorSessionRequest::new()
+    ///     .traffic_mirror_session_id("your-traffic-mirror-session-id");
+    /// match client.add_sources_to_traffic_mirror_session(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-sessions")]
     pub async fn add_sources_to_traffic_mirror_session(
         &self,
@@ -12206,6 +13789,23 @@ impl crate::Client {
     /// 流量镜像会话移除镜像源
     ///
     /// `PUT /v3/{project_id}/vpc/traffic-mirror-sessions/{traffic_mirror_session_id}/remove-sources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::RemoveSourcesFromTrafficMirrorSessionRequest;
+    ///
+    /// let request = RemoveSourcesFromTrafficMirrorSessionRequest::new()
+    ///     .traffic_mirror_session_id("your-traffic-mirror-session-id");
+    /// match client.remove_sources_from_traffic_mirror_session(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "traffic-mirror-sessions")]
     pub async fn remove_sources_from_traffic_mirror_session(
         &self,
@@ -12230,6 +13830,22 @@ impl crate::Client {
     /// 当您的子网预留网段创建成功后，您可以通过调用该接口查询所有子网预留网段信息，包括子网预留网段名称、IP网段等。
     ///
     /// `GET /v3/{project_id}/vpc/virsubnet-cidr-reservations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListVirsubnetCidrReservationsRequest;
+    ///
+    /// let request = ListVirsubnetCidrReservationsRequest::new();
+    /// match client.list_virsubnet_cidr_reservations(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virsubnet-cidr-reservations")]
     pub async fn list_virsubnet_cidr_reservations(
         &self,
@@ -12305,6 +13921,22 @@ impl crate::Client {
     /// 子网预留网段是子网网段范围的IP网段，此IP网段内的IP不会被子网内的实例占用。用户可以通过创建子网预留网段来预留某个IP网段，用于后续的特殊场景使用。
     ///
     /// `POST /v3/{project_id}/vpc/virsubnet-cidr-reservations`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateVirsubnetCidrReservationRequest;
+    ///
+    /// let request = CreateVirsubnetCidrReservationRequest::new();
+    /// match client.create_virsubnet_cidr_reservation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virsubnet-cidr-reservations")]
     pub async fn create_virsubnet_cidr_reservation(
         &self,
@@ -12326,6 +13958,23 @@ impl crate::Client {
     /// 当您的子网预留网段创建成功后，您可以通过调用该接口查询单个子网预留网段的详细信息，包括子网预留网段的名称、IP网段等。
     ///
     /// `GET /v3/{project_id}/vpc/virsubnet-cidr-reservations/{virsubnet_cidr_reservation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowVirsubnetCidrReservationRequest;
+    ///
+    /// let request = ShowVirsubnetCidrReservationRequest::new()
+    ///     .virsubnet_cidr_reservation_id("your-virsubnet-cidr-reservation-id");
+    /// match client.show_virsubnet_cidr_reservation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virsubnet-cidr-reservations")]
     pub async fn show_virsubnet_cidr_reservation(
         &self,
@@ -12350,6 +13999,23 @@ impl crate::Client {
     /// 当您的子网预留网段创建成功后，您可以通过调用该接口更新子网预留网段的基本信息，包括子网预留网段的名称、描述信息。
     ///
     /// `PUT /v3/{project_id}/vpc/virsubnet-cidr-reservations/{virsubnet_cidr_reservation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateVirsubnetCidrReservationRequest;
+    ///
+    /// let request = UpdateVirsubnetCidrReservationRequest::new()
+    ///     .virsubnet_cidr_reservation_id("your-virsubnet-cidr-reservation-id");
+    /// match client.update_virsubnet_cidr_reservation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virsubnet-cidr-reservations")]
     pub async fn update_virsubnet_cidr_reservation(
         &self,
@@ -12375,6 +14041,23 @@ impl crate::Client {
     /// 当您已创建的子网预留网段不再使用时，您可以通过调用该接口删除子网预留网段资源。
     ///
     /// `DELETE /v3/{project_id}/vpc/virsubnet-cidr-reservations/{virsubnet_cidr_reservation_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteVirsubnetCidrReservationRequest;
+    ///
+    /// let request = DeleteVirsubnetCidrReservationRequest::new()
+    ///     .virsubnet_cidr_reservation_id("your-virsubnet-cidr-reservation-id");
+    /// match client.delete_virsubnet_cidr_reservation(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virsubnet-cidr-reservations")]
     pub async fn delete_virsubnet_cidr_reservation(
         &self,
@@ -12398,6 +14081,22 @@ impl crate::Client {
     /// 当您的子网创建成功后，您可以通过调用该接口查询所有子网信息，包括子网的名称、ID等。
     ///
     /// `GET /v3/{project_id}/vpc/virsubnets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListVirsubnetsRequest;
+    ///
+    /// let request = ListVirsubnetsRequest::new();
+    /// match client.list_virsubnets(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virsubnets")]
     pub async fn list_virsubnets(
         &self,
@@ -12469,6 +14168,23 @@ impl crate::Client {
     /// 当您的子网创建成功后，您可以通过调用该接口查询单个子网的详细信息，包括子网的名称、ID、状态等。
     ///
     /// `GET /v3/{project_id}/vpc/virsubnets/{virsubnet_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowVirsubnetRequest;
+    ///
+    /// let request = ShowVirsubnetRequest::new()
+    ///     .virsubnet_id("your-virsubnet-id");
+    /// match client.show_virsubnet(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "virsubnets")]
     pub async fn show_virsubnet(
         &self,
@@ -12490,6 +14206,22 @@ impl crate::Client {
     /// 查询vpc列表
     ///
     /// `GET /v3/{project_id}/vpc/vpcs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ListVpcsRequest;
+    ///
+    /// let request = ListVpcsRequest::new();
+    /// match client.list_vpcs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vpcs")]
     pub async fn list_vpcs(
         &self,
@@ -12549,6 +14281,22 @@ impl crate::Client {
     /// 创建虚拟私有云
     ///
     /// `POST /v3/{project_id}/vpc/vpcs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::CreateVpcRequest;
+    ///
+    /// let request = CreateVpcRequest::new();
+    /// match client.create_vpc(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vpcs")]
     pub async fn create_vpc(
         &self,
@@ -12570,6 +14318,23 @@ impl crate::Client {
     /// 查询vpc详情
     ///
     /// `GET /v3/{project_id}/vpc/vpcs/{vpc_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::ShowVpcRequest;
+    ///
+    /// let request = ShowVpcRequest::new()
+    ///     .vpc_id("your-vpc-id");
+    /// match client.show_vpc(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vpcs")]
     pub async fn show_vpc(
         &self,
@@ -12591,6 +14356,23 @@ impl crate::Client {
     /// 更新vpc
     ///
     /// `PUT /v3/{project_id}/vpc/vpcs/{vpc_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::UpdateVpcRequest;
+    ///
+    /// let request = UpdateVpcRequest::new()
+    ///     .vpc_id("your-vpc-id");
+    /// match client.update_vpc(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vpcs")]
     pub async fn update_vpc(
         &self,
@@ -12611,6 +14393,23 @@ impl crate::Client {
     /// 删除VPC
     ///
     /// `DELETE /v3/{project_id}/vpc/vpcs/{vpc_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::DeleteVpcRequest;
+    ///
+    /// let request = DeleteVpcRequest::new()
+    ///     .vpc_id("your-vpc-id");
+    /// match client.delete_vpc(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vpcs")]
     pub async fn delete_vpc(
         &self,
@@ -12631,6 +14430,23 @@ impl crate::Client {
     /// 添加VPC的扩展网段
     ///
     /// `PUT /v3/{project_id}/vpc/vpcs/{vpc_id}/add-extend-cidr`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::AddVpcExtendCidrRequest;
+    ///
+    /// let request = AddVpcExtendCidrRequest::new()
+    ///     .vpc_id("your-vpc-id");
+    /// match client.add_vpc_extend_cidr(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vpcs")]
     pub async fn add_vpc_extend_cidr(
         &self,
@@ -12651,6 +14467,23 @@ impl crate::Client {
     /// 移除VPC扩展网段
     ///
     /// `PUT /v3/{project_id}/vpc/vpcs/{vpc_id}/remove-extend-cidr`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &huaweicloud_vpc::Client) -> Result<(), huaweicloud_vpc::Error> {
+    /// use huaweicloud_vpc::operations::RemoveVpcExtendCidrRequest;
+    ///
+    /// let request = RemoveVpcExtendCidrRequest::new()
+    ///     .vpc_id("your-vpc-id");
+    /// match client.remove_vpc_extend_cidr(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(huaweicloud_vpc::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     #[cfg(feature = "vpcs")]
     pub async fn remove_vpc_extend_cidr(
         &self,

@@ -4,14 +4,14 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Label {
     #[allow(missing_docs)]
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Label {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27,7 +27,7 @@ impl rt::serde::Serialize for Label {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Label {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -77,7 +77,7 @@ pub type Labels = Vec<crate::models::Label>;
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Holder {
     #[allow(missing_docs)]
@@ -92,7 +92,7 @@ pub struct Holder {
     pub anything: Option<Vec<rt::serde_json::Value>>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Holder {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -120,7 +120,7 @@ impl rt::serde::Serialize for Holder {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Holder {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -185,7 +185,7 @@ impl<'de> rt::serde::Deserialize<'de> for Holder {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct HolderPointsItem {
     #[allow(missing_docs)]
@@ -194,7 +194,7 @@ pub struct HolderPointsItem {
     pub y: Option<f64>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for HolderPointsItem {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -213,7 +213,7 @@ impl rt::serde::Serialize for HolderPointsItem {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for HolderPointsItem {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

@@ -11,7 +11,7 @@ const LIST_NUMBERS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::list_numbers`](crate::Client::list_numbers): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNumbersRequest {}
 impl ListNumbersRequest {
@@ -23,7 +23,7 @@ impl ListNumbersRequest {
 
 /// Response of [`Client::list_numbers`](crate::Client::list_numbers).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListNumbersResponse {
     /// The HTTP status code the server answered with.
@@ -38,6 +38,22 @@ pub struct ListNumbersResponse {
 
 impl crate::Client {
     /// `GET /numbers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_arrays::Client) -> Result<(), fixture_arrays::Error> {
+    /// use fixture_arrays::operations::ListNumbersRequest;
+    ///
+    /// let request = ListNumbersRequest::new();
+    /// match client.list_numbers(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_arrays::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_numbers(
         &self,
         request: ListNumbersRequest,

@@ -11,7 +11,7 @@ const EXPORT_REPORT_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::export_report`](crate::Client::export_report): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ExportReportRequest {
     /// Required.
@@ -62,7 +62,7 @@ const CREATE_BATCH_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::create_batch`](crate::Client::create_batch): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBatchRequest {
     /// The request body.
@@ -90,7 +90,7 @@ impl CreateBatchRequest {
 
 /// Response of [`Client::create_batch`](crate::Client::create_batch).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateBatchResponse {
     /// The HTTP status code the server answered with.
@@ -112,7 +112,7 @@ const PUT_LABELS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::put_labels`](crate::Client::put_labels): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PutLabelsRequest {
     /// The request body.
@@ -148,7 +148,7 @@ impl PutLabelsRequest {
 
 /// Response of [`Client::put_labels`](crate::Client::put_labels).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PutLabelsResponse {
     /// The HTTP status code the server answered with.
@@ -161,6 +161,23 @@ pub struct PutLabelsResponse {
 
 impl crate::Client {
     /// `GET /exports/{export_id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_downloads_and_media_types::Client) -> Result<(), fixture_downloads_and_media_types::Error> {
+    /// use fixture_downloads_and_media_types::operations::ExportReportRequest;
+    ///
+    /// let request = ExportReportRequest::new()
+    ///     .export_id("your-export-id");
+    /// match client.export_report(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_downloads_and_media_types::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn export_report(
         &self,
         request: ExportReportRequest,
@@ -177,6 +194,23 @@ impl crate::Client {
         })
     }
     /// `POST /batches`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_downloads_and_media_types::Client) -> Result<(), fixture_downloads_and_media_types::Error> {
+    /// use fixture_downloads_and_media_types::operations::CreateBatchRequest;
+    ///
+    /// let request = CreateBatchRequest::new()
+    ///     .body(["your-body"]);
+    /// match client.create_batch(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_downloads_and_media_types::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_batch(
         &self,
         request: CreateBatchRequest,
@@ -196,6 +230,23 @@ impl crate::Client {
         })
     }
     /// `PUT /labels`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_downloads_and_media_types::Client) -> Result<(), fixture_downloads_and_media_types::Error> {
+    /// use fixture_downloads_and_media_types::operations::PutLabelsRequest;
+    ///
+    /// let request = PutLabelsRequest::new()
+    ///     .body([("key", "your-value")]);
+    /// match client.put_labels(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_downloads_and_media_types::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn put_labels(
         &self,
         request: PutLabelsRequest,

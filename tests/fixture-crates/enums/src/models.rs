@@ -92,7 +92,7 @@ impl<'de> rt::serde::Deserialize<'de> for State {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Job {
     #[allow(missing_docs)]
@@ -101,7 +101,7 @@ pub struct Job {
     pub priority: Option<crate::models::JobPriority>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Job {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -118,7 +118,7 @@ impl rt::serde::Serialize for Job {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Job {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

@@ -11,7 +11,7 @@ const LIST_JOBS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::list_jobs`](crate::Client::list_jobs): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsRequest {
     #[allow(missing_docs)]
@@ -37,7 +37,7 @@ impl ListJobsRequest {
 
 /// Response of [`Client::list_jobs`](crate::Client::list_jobs).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListJobsResponse {
     /// The HTTP status code the server answered with.
@@ -50,6 +50,22 @@ pub struct ListJobsResponse {
 
 impl crate::Client {
     /// `GET /jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_enums::Client) -> Result<(), fixture_enums::Error> {
+    /// use fixture_enums::operations::ListJobsRequest;
+    ///
+    /// let request = ListJobsRequest::new();
+    /// match client.list_jobs(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_enums::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_jobs(
         &self,
         request: ListJobsRequest,

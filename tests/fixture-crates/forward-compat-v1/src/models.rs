@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetRequestBody {
     #[allow(missing_docs)]
@@ -36,7 +36,7 @@ impl rt::serde::Serialize for CreateWidgetRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for CreateWidgetRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -89,7 +89,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateWidgetRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WidgetSpec {
     #[allow(missing_docs)]
@@ -239,7 +239,7 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Widget {
     #[allow(missing_docs)]
@@ -250,7 +250,7 @@ pub struct Widget {
     pub spec: Option<crate::models::WidgetSpec>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Widget {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -327,7 +327,7 @@ impl<'de> rt::serde::Deserialize<'de> for Widget {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WidgetPage {
     #[allow(missing_docs)]
@@ -336,7 +336,7 @@ pub struct WidgetPage {
     pub widgets: Option<Vec<crate::models::Widget>>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for WidgetPage {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

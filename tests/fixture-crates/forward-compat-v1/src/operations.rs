@@ -11,7 +11,7 @@ const LIST_WIDGETS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::list_widgets`](crate::Client::list_widgets): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWidgetsRequest {
     /// Required.
@@ -49,7 +49,7 @@ impl ListWidgetsRequest {
 
 /// Response of [`Client::list_widgets`](crate::Client::list_widgets).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWidgetsResponse {
     /// The HTTP status code the server answered with.
@@ -71,7 +71,7 @@ const CREATE_WIDGET_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::create_widget`](crate::Client::create_widget): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {
     /// Required.
@@ -117,7 +117,7 @@ impl CreateWidgetRequest {
 
 /// Response of [`Client::create_widget`](crate::Client::create_widget).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetResponse {
     /// The HTTP status code the server answered with.
@@ -136,6 +136,23 @@ pub struct CreateWidgetResponse {
 
 impl crate::Client {
     /// `GET /workspaces/{workspace_id}/widgets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_forward_compat_v1::Client) -> Result<(), fixture_forward_compat_v1::Error> {
+    /// use fixture_forward_compat_v1::operations::ListWidgetsRequest;
+    ///
+    /// let request = ListWidgetsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.list_widgets(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_forward_compat_v1::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_widgets(
         &self,
         request: ListWidgetsRequest,
@@ -152,6 +169,27 @@ impl crate::Client {
         })
     }
     /// `POST /workspaces/{workspace_id}/widgets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_forward_compat_v1::Client) -> Result<(), fixture_forward_compat_v1::Error> {
+    /// use fixture_forward_compat_v1::models;
+    /// use fixture_forward_compat_v1::operations::CreateWidgetRequest;
+    ///
+    /// let request = CreateWidgetRequest::new()
+    ///     .workspace_id("your-workspace-id")
+    ///     .body(models::CreateWidgetRequestBody::builder()
+    ///         .name("your-name")
+    ///         .build()?);
+    /// match client.create_widget(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_forward_compat_v1::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_widget(
         &self,
         request: CreateWidgetRequest,

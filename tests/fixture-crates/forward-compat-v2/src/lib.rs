@@ -5,6 +5,35 @@
 //! schemas and [`operations`] the request and response type of each operation. Signing,
 //! transport, retries, credentials, regions and errors come from the runtime crate,
 //! `huaweicloud-sdk-core`, re-exported as [`runtime`].
+//!
+//! `use fixture_forward_compat_v2::models::*;` and `use fixture_forward_compat_v2::operations::*;` go together: a
+//! schema named like an operation's request or response type is the model `…Body`.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), fixture_forward_compat_v2::Error> {
+//! use fixture_forward_compat_v2::{Client, Region};
+//!
+//! // Credentials as the official SDK finds them (the environment, the profile file, an
+//! // ECS agency, a CCE pod, OIDC): see `runtime::CredentialsProvider`.
+//! let client = Client::builder().region(Region::new("cn-north-4")).build()?;
+//!
+//! use fixture_forward_compat_v2::operations::ListWidgetsRequest;
+//!
+//! let request = ListWidgetsRequest::new()
+//!     .workspace_id("your-workspace-id");
+//! match client.list_widgets(request).await {
+//!     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+//!     Err(fixture_forward_compat_v2::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+//!     Err(error) => return Err(error),
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! With the feature `mock`, `mock::start` serves every operation on loopback and checks
+//! signatures, so the same code runs with no cloud account.
 
 #![deny(missing_docs)]
 // Documentation comes from the spec's text, which is not written for rustdoc.

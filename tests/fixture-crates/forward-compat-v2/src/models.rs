@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetRequestBody {
     #[allow(missing_docs)]
@@ -42,7 +42,7 @@ impl rt::serde::Serialize for CreateWidgetRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for CreateWidgetRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -99,7 +99,7 @@ impl<'de> rt::serde::Deserialize<'de> for CreateWidgetRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WidgetSpec {
     #[allow(missing_docs)]
@@ -254,7 +254,7 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Widget {
     #[allow(missing_docs)]
@@ -267,7 +267,7 @@ pub struct Widget {
     pub owner: Option<crate::models::Owner>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Widget {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -351,7 +351,7 @@ impl<'de> rt::serde::Deserialize<'de> for Widget {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WidgetPage {
     #[allow(missing_docs)]
@@ -360,7 +360,7 @@ pub struct WidgetPage {
     pub widgets: Option<Vec<crate::models::Widget>>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for WidgetPage {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -429,7 +429,7 @@ impl<'de> rt::serde::Deserialize<'de> for WidgetPage {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Owner {
     #[allow(missing_docs)]
@@ -438,7 +438,7 @@ pub struct Owner {
     pub display_name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Owner {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

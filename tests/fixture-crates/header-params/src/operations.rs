@@ -11,7 +11,7 @@ const CREATE_THING_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::create_thing`](crate::Client::create_thing): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateThingRequest {
     /// Caller-chosen request id.
@@ -78,7 +78,7 @@ impl CreateThingRequest {
 
 /// Response of [`Client::create_thing`](crate::Client::create_thing).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateThingResponse {
     /// The HTTP status code the server answered with.
@@ -91,6 +91,23 @@ pub struct CreateThingResponse {
 
 impl crate::Client {
     /// `POST /things`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_header_params::Client) -> Result<(), fixture_header_params::Error> {
+    /// use fixture_header_params::operations::CreateThingRequest;
+    ///
+    /// let request = CreateThingRequest::new()
+    ///     .x_request_id("your-x-request-id");
+    /// match client.create_thing(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_header_params::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_thing(
         &self,
         request: CreateThingRequest,

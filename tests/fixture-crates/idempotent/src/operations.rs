@@ -11,7 +11,7 @@ const LIST_WIDGETS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::list_widgets`](crate::Client::list_widgets): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWidgetsRequest {}
 impl ListWidgetsRequest {
@@ -23,7 +23,7 @@ impl ListWidgetsRequest {
 
 /// Response of [`Client::list_widgets`](crate::Client::list_widgets).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListWidgetsResponse {
     /// The HTTP status code the server answered with.
@@ -43,7 +43,7 @@ const REPLACE_WIDGETS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::replace_widgets`](crate::Client::replace_widgets): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaceWidgetsRequest {}
 impl ReplaceWidgetsRequest {
@@ -55,7 +55,7 @@ impl ReplaceWidgetsRequest {
 
 /// Response of [`Client::replace_widgets`](crate::Client::replace_widgets).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ReplaceWidgetsResponse {
     /// The HTTP status code the server answered with.
@@ -75,7 +75,7 @@ const CREATE_WIDGET_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::create_widget`](crate::Client::create_widget): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {}
 impl CreateWidgetRequest {
@@ -87,7 +87,7 @@ impl CreateWidgetRequest {
 
 /// Response of [`Client::create_widget`](crate::Client::create_widget).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateWidgetResponse {
     /// The HTTP status code the server answered with.
@@ -100,6 +100,22 @@ pub struct CreateWidgetResponse {
 
 impl crate::Client {
     /// `GET /widgets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_idempotent::Client) -> Result<(), fixture_idempotent::Error> {
+    /// use fixture_idempotent::operations::ListWidgetsRequest;
+    ///
+    /// let request = ListWidgetsRequest::new();
+    /// match client.list_widgets(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_idempotent::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_widgets(
         &self,
         request: ListWidgetsRequest,
@@ -114,6 +130,22 @@ impl crate::Client {
         })
     }
     /// `PUT /widgets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_idempotent::Client) -> Result<(), fixture_idempotent::Error> {
+    /// use fixture_idempotent::operations::ReplaceWidgetsRequest;
+    ///
+    /// let request = ReplaceWidgetsRequest::new();
+    /// match client.replace_widgets(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_idempotent::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn replace_widgets(
         &self,
         request: ReplaceWidgetsRequest,
@@ -128,6 +160,22 @@ impl crate::Client {
         })
     }
     /// `POST /widgets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_idempotent::Client) -> Result<(), fixture_idempotent::Error> {
+    /// use fixture_idempotent::operations::CreateWidgetRequest;
+    ///
+    /// let request = CreateWidgetRequest::new();
+    /// match client.create_widget(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_idempotent::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_widget(
         &self,
         request: CreateWidgetRequest,

@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Odd {
     #[allow(missing_docs)]
@@ -25,7 +25,7 @@ pub struct Odd {
     pub nested_thing: Option<crate::models::OddNestedThing>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Odd {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -152,14 +152,14 @@ impl<'de> rt::serde::Deserialize<'de> for Odd {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct N3d {
     #[allow(missing_docs)]
     pub x: Option<f64>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for N3d {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -297,14 +297,14 @@ impl<'de> rt::serde::Deserialize<'de> for GrU00f6U00dfE {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OddNestedThing {
     #[allow(missing_docs)]
     pub r#async: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for OddNestedThing {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

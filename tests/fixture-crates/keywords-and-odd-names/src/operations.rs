@@ -11,7 +11,7 @@ const GET_ODD_THING_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::get_odd_thing`](crate::Client::get_odd_thing): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetOddThingRequest {
     /// Required.
@@ -49,7 +49,7 @@ impl GetOddThingRequest {
 
 /// Response of [`Client::get_odd_thing`](crate::Client::get_odd_thing).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetOddThingResponse {
     /// The HTTP status code the server answered with.
@@ -64,6 +64,23 @@ pub struct GetOddThingResponse {
 
 impl crate::Client {
     /// `GET /odd/{type}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_keywords_and_odd_names::Client) -> Result<(), fixture_keywords_and_odd_names::Error> {
+    /// use fixture_keywords_and_odd_names::operations::GetOddThingRequest;
+    ///
+    /// let request = GetOddThingRequest::new()
+    ///     .r#type("your-type");
+    /// match client.get_odd_thing(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_keywords_and_odd_names::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_odd_thing(
         &self,
         request: GetOddThingRequest,

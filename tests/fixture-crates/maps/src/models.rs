@@ -4,14 +4,14 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Counter {
     #[allow(missing_docs)]
     pub count: Option<i64>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Counter {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -27,7 +27,7 @@ impl rt::serde::Serialize for Counter {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Counter {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -74,7 +74,7 @@ impl<'de> rt::serde::Deserialize<'de> for Counter {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Maps {
     #[allow(missing_docs)]
@@ -93,7 +93,7 @@ pub struct Maps {
     pub nested: Option<rt::indexmap::IndexMap<String, Vec<String>>>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Maps {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -126,7 +126,7 @@ impl rt::serde::Serialize for Maps {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Maps {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -205,14 +205,14 @@ pub type Attributes = rt::indexmap::IndexMap<String, i32>;
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MapsInlineValuesValue {
     #[allow(missing_docs)]
     pub enabled: Option<bool>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for MapsInlineValuesValue {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -228,7 +228,7 @@ impl rt::serde::Serialize for MapsInlineValuesValue {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for MapsInlineValuesValue {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsRequestBody {
     #[allow(missing_docs)]
@@ -22,7 +22,7 @@ impl ImportAlertsRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadFileRequestBody {
     /// The file to upload.
@@ -114,14 +114,14 @@ impl<'de> rt::serde::Deserialize<'de> for UploadFileRequestBodyKind {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsResponseBody {
     #[allow(missing_docs)]
     pub imported: Option<i64>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for ImportAlertsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -185,7 +185,7 @@ impl<'de> rt::serde::Deserialize<'de> for ImportAlertsResponseBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentsRequestBody {
     #[allow(missing_docs)]
@@ -203,7 +203,7 @@ impl UploadAttachmentsRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentsRequestBodyNote {
     #[allow(missing_docs)]
@@ -233,7 +233,7 @@ impl rt::serde::Serialize for UploadAttachmentsRequestBodyNote {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for UploadAttachmentsRequestBodyNote {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

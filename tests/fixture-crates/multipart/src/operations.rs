@@ -11,7 +11,7 @@ const UPLOAD_FILE_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::upload_file`](crate::Client::upload_file): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadFileRequest {
     /// The request body.
@@ -45,7 +45,7 @@ impl UploadFileRequest {
 
 /// Response of [`Client::upload_file`](crate::Client::upload_file).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadFileResponse {
     /// The HTTP status code the server answered with.
@@ -65,7 +65,7 @@ const IMPORT_ALERTS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::import_alerts`](crate::Client::import_alerts): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsRequest {
     /// Required.
@@ -109,7 +109,7 @@ impl ImportAlertsRequest {
 
 /// Response of [`Client::import_alerts`](crate::Client::import_alerts).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ImportAlertsResponse {
     /// The HTTP status code the server answered with.
@@ -131,7 +131,7 @@ const UPLOAD_ATTACHMENTS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::upload_attachments`](crate::Client::upload_attachments): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentsRequest {
     /// The request body.
@@ -165,7 +165,7 @@ impl UploadAttachmentsRequest {
 
 /// Response of [`Client::upload_attachments`](crate::Client::upload_attachments).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadAttachmentsResponse {
     /// The HTTP status code the server answered with.
@@ -178,6 +178,26 @@ pub struct UploadAttachmentsResponse {
 
 impl crate::Client {
     /// `POST /files`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_multipart::Client) -> Result<(), fixture_multipart::Error> {
+    /// use fixture_multipart::models;
+    /// use fixture_multipart::operations::UploadFileRequest;
+    ///
+    /// let request = UploadFileRequest::new()
+    ///     .body(models::UploadFileRequestBody::builder()
+    ///         .file(fixture_multipart::runtime::FilePart::from_bytes(&b"file contents"[..]).file_name("file.txt"))
+    ///         .build()?);
+    /// match client.upload_file(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_multipart::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload_file(
         &self,
         request: UploadFileRequest,
@@ -213,6 +233,23 @@ impl crate::Client {
         })
     }
     /// `POST /workspaces/{workspace_id}/imports`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_multipart::Client) -> Result<(), fixture_multipart::Error> {
+    /// use fixture_multipart::operations::ImportAlertsRequest;
+    ///
+    /// let request = ImportAlertsRequest::new()
+    ///     .workspace_id("your-workspace-id");
+    /// match client.import_alerts(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_multipart::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn import_alerts(
         &self,
         request: ImportAlertsRequest,
@@ -240,6 +277,25 @@ impl crate::Client {
         })
     }
     /// `POST /attachments`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_multipart::Client) -> Result<(), fixture_multipart::Error> {
+    /// use fixture_multipart::models;
+    /// use fixture_multipart::operations::UploadAttachmentsRequest;
+    ///
+    /// let request = UploadAttachmentsRequest::new()
+    ///     .body(models::UploadAttachmentsRequestBody::builder()
+    ///         .build()?);
+    /// match client.upload_attachments(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_multipart::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload_attachments(
         &self,
         request: UploadAttachmentsRequest,

@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 /// `setColor`'s setter is `set_color`, so `color`'s `Option` setter is `set_color_`.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetterNames {
     #[allow(missing_docs)]
@@ -45,7 +45,7 @@ impl rt::serde::Serialize for SetterNames {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for SetterNames {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -102,7 +102,7 @@ impl<'de> rt::serde::Deserialize<'de> for SetterNames {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IntoIterator {
     #[allow(missing_docs)]
@@ -131,7 +131,7 @@ impl rt::serde::Serialize for IntoIterator {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for IntoIterator {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -178,7 +178,7 @@ impl<'de> rt::serde::Deserialize<'de> for IntoIterator {
 
 /// Properties named like the locals of generated serde impls and builders.
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Visitor {
     #[allow(missing_docs)]
@@ -387,7 +387,7 @@ impl<'de> rt::serde::Deserialize<'de> for Visitor {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FieldsVisitor {
     #[allow(missing_docs)]
@@ -462,7 +462,7 @@ impl<'de> rt::serde::Deserialize<'de> for FieldsVisitor {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct A {
     #[allow(missing_docs)]
@@ -537,7 +537,7 @@ impl<'de> rt::serde::Deserialize<'de> for A {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct D {
     #[allow(missing_docs)]
@@ -612,7 +612,7 @@ impl<'de> rt::serde::Deserialize<'de> for D {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct S {
     #[allow(missing_docs)]
@@ -687,7 +687,7 @@ impl<'de> rt::serde::Deserialize<'de> for S {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Option {
     #[allow(missing_docs)]
@@ -762,7 +762,7 @@ impl<'de> rt::serde::Deserialize<'de> for Option {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Some {
     #[allow(missing_docs)]
@@ -837,7 +837,7 @@ impl<'de> rt::serde::Deserialize<'de> for Some {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct None {
     #[allow(missing_docs)]
@@ -912,7 +912,7 @@ impl<'de> rt::serde::Deserialize<'de> for None {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Ok {
     #[allow(missing_docs)]
@@ -987,7 +987,7 @@ impl<'de> rt::serde::Deserialize<'de> for Ok {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Result {
     #[allow(missing_docs)]
@@ -1062,7 +1062,7 @@ impl<'de> rt::serde::Deserialize<'de> for Result {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Into {
     #[allow(missing_docs)]
@@ -1137,7 +1137,7 @@ impl<'de> rt::serde::Deserialize<'de> for Into {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct From {
     #[allow(missing_docs)]
@@ -1212,7 +1212,7 @@ impl<'de> rt::serde::Deserialize<'de> for From {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Default {
     #[allow(missing_docs)]
@@ -1287,7 +1287,7 @@ impl<'de> rt::serde::Deserialize<'de> for Default {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Formatter {
     #[allow(missing_docs)]
@@ -1362,7 +1362,7 @@ impl<'de> rt::serde::Deserialize<'de> for Formatter {
 
 /// Contains itself, so the field is boxed.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Box {
     #[allow(missing_docs)]
@@ -1463,7 +1463,7 @@ pub type Empty = rt::serde_json::Map<::std::string::String, rt::serde_json::Valu
 
 /// Properties that become escaped Rust names keep their JSON names.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Keywords {
     #[allow(missing_docs)]
@@ -1508,7 +1508,7 @@ impl rt::serde::Serialize for Keywords {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Keywords {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -1647,7 +1647,7 @@ impl<'de> rt::serde::Deserialize<'de> for Outcome {
 
 /// Properties named like the runtime's door, crates, prelude items and the generics of serde impls.
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Hygiene {
     #[allow(missing_docs)]
@@ -1983,7 +1983,7 @@ impl<'de> rt::serde::Deserialize<'de> for Hygiene {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct E {
     #[allow(missing_docs)]
@@ -2229,7 +2229,7 @@ impl<'de> rt::serde::Deserialize<'de> for Err {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Self_ {
     #[allow(missing_docs)]
@@ -2304,7 +2304,7 @@ impl<'de> rt::serde::Deserialize<'de> for Self_ {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Core {
     #[allow(missing_docs)]
@@ -2379,7 +2379,7 @@ impl<'de> rt::serde::Deserialize<'de> for Core {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Std {
     #[allow(missing_docs)]
@@ -2454,7 +2454,7 @@ impl<'de> rt::serde::Deserialize<'de> for Std {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Serde {
     #[allow(missing_docs)]
@@ -2529,7 +2529,7 @@ impl<'de> rt::serde::Deserialize<'de> for Serde {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Rt {
     #[allow(missing_docs)]
@@ -2604,7 +2604,7 @@ impl<'de> rt::serde::Deserialize<'de> for Rt {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Error {
     #[allow(missing_docs)]
@@ -2679,7 +2679,7 @@ impl<'de> rt::serde::Deserialize<'de> for Error {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Value {
     #[allow(missing_docs)]
@@ -2754,7 +2754,7 @@ impl<'de> rt::serde::Deserialize<'de> for Value {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Deserializer {
     #[allow(missing_docs)]
@@ -2829,7 +2829,7 @@ impl<'de> rt::serde::Deserialize<'de> for Deserializer {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Serializer {
     #[allow(missing_docs)]
@@ -2904,7 +2904,7 @@ impl<'de> rt::serde::Deserialize<'de> for Serializer {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct MapAccess {
     #[allow(missing_docs)]
@@ -2979,7 +2979,7 @@ impl<'de> rt::serde::Deserialize<'de> for MapAccess {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IgnoredAny {
     #[allow(missing_docs)]
@@ -3054,7 +3054,7 @@ impl<'de> rt::serde::Deserialize<'de> for IgnoredAny {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BuildError {
     #[allow(missing_docs)]
@@ -3129,7 +3129,7 @@ impl<'de> rt::serde::Deserialize<'de> for BuildError {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Builders {
     #[allow(missing_docs)]
@@ -3204,7 +3204,7 @@ impl<'de> rt::serde::Deserialize<'de> for Builders {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SerializeStruct {
     #[allow(missing_docs)]
@@ -3279,7 +3279,7 @@ impl<'de> rt::serde::Deserialize<'de> for SerializeStruct {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FieldSeed {
     #[allow(missing_docs)]

@@ -11,7 +11,7 @@ const SERVICE_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::service`](crate::Client::service): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServiceRequest {
     /// Required.
@@ -111,7 +111,7 @@ impl ServiceRequest {
 
 /// Response of [`Client::service`](crate::Client::service).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ServiceResponse {
     /// The HTTP status code the server answered with.
@@ -133,7 +133,7 @@ const SERDE_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::serde`](crate::Client::serde): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SerdeRequest {
     /// The request body.
@@ -167,7 +167,7 @@ impl SerdeRequest {
 
 /// Response of [`Client::serde`](crate::Client::serde).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SerdeResponse {
     /// The HTTP status code the server answered with.
@@ -189,7 +189,7 @@ const RT_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::rt`](crate::Client::rt): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RtRequest {
     /// Required.
@@ -430,7 +430,7 @@ impl RtRequest {
 
 /// Response of [`Client::rt`](crate::Client::rt).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct RtResponse {
     /// The HTTP status code the server answered with.
@@ -452,7 +452,7 @@ const OK_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::ok`](crate::Client::ok): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OkRequest {
     /// The request body.
@@ -478,7 +478,7 @@ impl OkRequest {
 
 /// Response of [`Client::ok`](crate::Client::ok).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OkResponse {
     /// The HTTP status code the server answered with.
@@ -500,7 +500,7 @@ const ERR_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::err`](crate::Client::err): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ErrRequest {
     /// The request body.
@@ -526,7 +526,7 @@ impl ErrRequest {
 
 /// Response of [`Client::err`](crate::Client::err).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ErrResponse {
     /// The HTTP status code the server answered with.
@@ -548,7 +548,7 @@ const RESULT_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::result`](crate::Client::result): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResultRequest {
     /// The request body.
@@ -580,7 +580,7 @@ impl ResultRequest {
 
 /// Response of [`Client::result`](crate::Client::result).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ResultResponse {
     /// The HTTP status code the server answered with.
@@ -602,7 +602,7 @@ const OPTION_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::option`](crate::Client::option): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OptionRequest {
     /// The request body.
@@ -634,7 +634,7 @@ impl OptionRequest {
 
 /// Response of [`Client::option`](crate::Client::option).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OptionResponse {
     /// The HTTP status code the server answered with.
@@ -656,7 +656,7 @@ const SOME_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::some`](crate::Client::some): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SomeRequest {
     /// The request body.
@@ -688,7 +688,7 @@ impl SomeRequest {
 
 /// Response of [`Client::some`](crate::Client::some).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SomeResponse {
     /// The HTTP status code the server answered with.
@@ -710,7 +710,7 @@ const NONE_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::none`](crate::Client::none): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct NoneRequest {
     /// The request body.
@@ -742,7 +742,7 @@ impl NoneRequest {
 
 /// Response of [`Client::none`](crate::Client::none).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct NoneResponse {
     /// The HTTP status code the server answered with.
@@ -764,7 +764,7 @@ const VEC_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::vec`](crate::Client::vec): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct VecRequest {
     /// The request body.
@@ -795,7 +795,7 @@ impl VecRequest {
 
 /// Response of [`Client::vec`](crate::Client::vec).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct VecResponse {
     /// The HTTP status code the server answered with.
@@ -817,7 +817,7 @@ const STRING_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::string`](crate::Client::string): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StringRequest {
     /// The request body.
@@ -849,7 +849,7 @@ impl StringRequest {
 
 /// Response of [`Client::string`](crate::Client::string).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StringResponse {
     /// The HTTP status code the server answered with.
@@ -871,7 +871,7 @@ const BOX_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::box`](crate::Client::box): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BoxRequest {
     /// The request body.
@@ -897,7 +897,7 @@ impl BoxRequest {
 
 /// Response of [`Client::box`](crate::Client::box).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct BoxResponse {
     /// The HTTP status code the server answered with.
@@ -919,7 +919,7 @@ const SELF_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::self_`](crate::Client::self_): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SelfRequest {
     /// The request body.
@@ -951,7 +951,7 @@ impl SelfRequest {
 
 /// Response of [`Client::self_`](crate::Client::self_).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SelfResponse {
     /// The HTTP status code the server answered with.
@@ -973,7 +973,7 @@ const CORE_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::core`](crate::Client::core): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CoreRequest {
     /// The request body.
@@ -1005,7 +1005,7 @@ impl CoreRequest {
 
 /// Response of [`Client::core`](crate::Client::core).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CoreResponse {
     /// The HTTP status code the server answered with.
@@ -1027,7 +1027,7 @@ const STD_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::std`](crate::Client::std): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StdRequest {
     /// The request body.
@@ -1053,7 +1053,7 @@ impl StdRequest {
 
 /// Response of [`Client::std`](crate::Client::std).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct StdResponse {
     /// The HTTP status code the server answered with.
@@ -1075,7 +1075,7 @@ const A_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::a`](crate::Client::a): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ARequest {
     /// The request body.
@@ -1101,7 +1101,7 @@ impl ARequest {
 
 /// Response of [`Client::a`](crate::Client::a).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct AResponse {
     /// The HTTP status code the server answered with.
@@ -1123,7 +1123,7 @@ const D_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::d`](crate::Client::d): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DRequest {
     /// The request body.
@@ -1149,7 +1149,7 @@ impl DRequest {
 
 /// Response of [`Client::d`](crate::Client::d).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DResponse {
     /// The HTTP status code the server answered with.
@@ -1171,7 +1171,7 @@ const E_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::e`](crate::Client::e): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ERequest {
     /// The request body.
@@ -1197,7 +1197,7 @@ impl ERequest {
 
 /// Response of [`Client::e`](crate::Client::e).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct EResponse {
     /// The HTTP status code the server answered with.
@@ -1219,7 +1219,7 @@ const S_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::s`](crate::Client::s): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SRequest {
     /// The request body.
@@ -1245,7 +1245,7 @@ impl SRequest {
 
 /// Response of [`Client::s`](crate::Client::s).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SResponse {
     /// The HTTP status code the server answered with.
@@ -1267,7 +1267,7 @@ const T_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::t`](crate::Client::t): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TRequest {
     /// The request body.
@@ -1293,7 +1293,7 @@ impl TRequest {
 
 /// Response of [`Client::t`](crate::Client::t).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TResponse {
     /// The HTTP status code the server answered with.
@@ -1315,7 +1315,7 @@ const DEFAULT_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::default`](crate::Client::default): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DefaultRequest {
     /// The request body.
@@ -1347,7 +1347,7 @@ impl DefaultRequest {
 
 /// Response of [`Client::default`](crate::Client::default).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DefaultResponse {
     /// The HTTP status code the server answered with.
@@ -1369,7 +1369,7 @@ const INTO_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::into`](crate::Client::into): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IntoRequest {
     /// The request body.
@@ -1401,7 +1401,7 @@ impl IntoRequest {
 
 /// Response of [`Client::into`](crate::Client::into).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct IntoResponse {
     /// The HTTP status code the server answered with.
@@ -1423,7 +1423,7 @@ const FIELD_SEED_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::field_seed`](crate::Client::field_seed): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FieldSeedRequest {
     /// The request body.
@@ -1455,7 +1455,7 @@ impl FieldSeedRequest {
 
 /// Response of [`Client::field_seed`](crate::Client::field_seed).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct FieldSeedResponse {
     /// The HTTP status code the server answered with.
@@ -1477,7 +1477,7 @@ const SETTERS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::setters`](crate::Client::setters): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SettersRequest {
     #[allow(missing_docs)]
@@ -1565,7 +1565,7 @@ impl SettersRequest {
 
 /// Response of [`Client::setters`](crate::Client::setters).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SettersResponse {
     /// The HTTP status code the server answered with.
@@ -1580,6 +1580,27 @@ impl crate::Client {
     /// Parameters named like the locals of a generated method, an operation named like the service constant.
     ///
     /// `POST /service/{call}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::models;
+    /// use fixture_names_that_meet_generated_code::operations::ServiceRequest;
+    ///
+    /// let request = ServiceRequest::new()
+    ///     .call("your-call")
+    ///     .request("your-request")
+    ///     .body(models::Keywords::builder()
+    ///         .build()?);
+    /// match client.service(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn service(
         &self,
         request: ServiceRequest,
@@ -1601,6 +1622,29 @@ impl crate::Client {
     /// Schemas named like the names inside generated serde impls and builders, and like prelude items.
     ///
     /// `PUT /serde`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::models;
+    /// use fixture_names_that_meet_generated_code::operations::SerdeRequest;
+    ///
+    /// let request = SerdeRequest::new()
+    ///     .body(models::Visitor::builder()
+    ///         .map("your-map")
+    ///         .seed(10)
+    ///         .value(models::FieldsVisitor::builder()
+    ///             .build()?)
+    ///         .build()?);
+    /// match client.serde(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn serde(
         &self,
         request: SerdeRequest,
@@ -1618,6 +1662,32 @@ impl crate::Client {
     /// Parameters named like the runtime's door, crates and prelude items.
     ///
     /// `POST /hygiene/{rt}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::models;
+    /// use fixture_names_that_meet_generated_code::operations::RtRequest;
+    ///
+    /// let request = RtRequest::new()
+    ///     .rt("your-rt")
+    ///     .serde("your-serde")
+    ///     .body(models::Hygiene::builder()
+    ///         .rt("your-rt")
+    ///         .serde("your-serde")
+    ///         .e(models::E::builder()
+    ///             .t(models::T::Ok)
+    ///             .build()?)
+    ///         .build()?);
+    /// match client.rt(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn rt(&self, request: RtRequest) -> Result<RtResponse, rt::Error> {
         let mut call = rt::Call::new(&RT_OPERATION);
         call.set_path("rt", request.rt);
@@ -1649,6 +1719,22 @@ impl crate::Client {
     /// An operation named `Ok`.
     ///
     /// `PUT /ops/ok`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::OkRequest;
+    ///
+    /// let request = OkRequest::new();
+    /// match client.ok(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ok(&self, request: OkRequest) -> Result<OkResponse, rt::Error> {
         let mut call = rt::Call::new(&OK_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1663,6 +1749,22 @@ impl crate::Client {
     /// An operation named `Err`.
     ///
     /// `PUT /ops/err`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::ErrRequest;
+    ///
+    /// let request = ErrRequest::new();
+    /// match client.err(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn err(&self, request: ErrRequest) -> Result<ErrResponse, rt::Error> {
         let mut call = rt::Call::new(&ERR_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1677,6 +1779,22 @@ impl crate::Client {
     /// An operation named `Result`.
     ///
     /// `PUT /ops/result`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::ResultRequest;
+    ///
+    /// let request = ResultRequest::new();
+    /// match client.result(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn result(
         &self,
         request: ResultRequest,
@@ -1694,6 +1812,22 @@ impl crate::Client {
     /// An operation named `Option`.
     ///
     /// `PUT /ops/option`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::OptionRequest;
+    ///
+    /// let request = OptionRequest::new();
+    /// match client.option(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn option(
         &self,
         request: OptionRequest,
@@ -1711,6 +1845,22 @@ impl crate::Client {
     /// An operation named `Some`.
     ///
     /// `PUT /ops/some`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::SomeRequest;
+    ///
+    /// let request = SomeRequest::new();
+    /// match client.some(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn some(&self, request: SomeRequest) -> Result<SomeResponse, rt::Error> {
         let mut call = rt::Call::new(&SOME_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1725,6 +1875,22 @@ impl crate::Client {
     /// An operation named `None`.
     ///
     /// `PUT /ops/none`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::NoneRequest;
+    ///
+    /// let request = NoneRequest::new();
+    /// match client.none(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn none(&self, request: NoneRequest) -> Result<NoneResponse, rt::Error> {
         let mut call = rt::Call::new(&NONE_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1739,6 +1905,22 @@ impl crate::Client {
     /// An operation named `Vec`.
     ///
     /// `PUT /ops/vec`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::VecRequest;
+    ///
+    /// let request = VecRequest::new();
+    /// match client.vec(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn vec(&self, request: VecRequest) -> Result<VecResponse, rt::Error> {
         let mut call = rt::Call::new(&VEC_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1753,6 +1935,22 @@ impl crate::Client {
     /// An operation named `String`.
     ///
     /// `PUT /ops/string`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::StringRequest;
+    ///
+    /// let request = StringRequest::new();
+    /// match client.string(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn string(
         &self,
         request: StringRequest,
@@ -1770,6 +1968,22 @@ impl crate::Client {
     /// An operation named `Box`.
     ///
     /// `PUT /ops/box`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::BoxRequest;
+    ///
+    /// let request = BoxRequest::new();
+    /// match client.r#box(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn r#box(&self, request: BoxRequest) -> Result<BoxResponse, rt::Error> {
         let mut call = rt::Call::new(&BOX_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1784,6 +1998,22 @@ impl crate::Client {
     /// An operation named `Self`.
     ///
     /// `PUT /ops/self`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::SelfRequest;
+    ///
+    /// let request = SelfRequest::new();
+    /// match client.self_(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn self_(&self, request: SelfRequest) -> Result<SelfResponse, rt::Error> {
         let mut call = rt::Call::new(&SELF_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1798,6 +2028,22 @@ impl crate::Client {
     /// An operation named `Core`.
     ///
     /// `PUT /ops/core`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::CoreRequest;
+    ///
+    /// let request = CoreRequest::new();
+    /// match client.core(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn core(&self, request: CoreRequest) -> Result<CoreResponse, rt::Error> {
         let mut call = rt::Call::new(&CORE_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1812,6 +2058,22 @@ impl crate::Client {
     /// An operation named `Std`.
     ///
     /// `PUT /ops/std`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::StdRequest;
+    ///
+    /// let request = StdRequest::new();
+    /// match client.std(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn std(&self, request: StdRequest) -> Result<StdResponse, rt::Error> {
         let mut call = rt::Call::new(&STD_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1826,6 +2088,22 @@ impl crate::Client {
     /// An operation named `A`.
     ///
     /// `PUT /ops/a`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::ARequest;
+    ///
+    /// let request = ARequest::new();
+    /// match client.a(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn a(&self, request: ARequest) -> Result<AResponse, rt::Error> {
         let mut call = rt::Call::new(&A_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1840,6 +2118,22 @@ impl crate::Client {
     /// An operation named `D`.
     ///
     /// `PUT /ops/d`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::DRequest;
+    ///
+    /// let request = DRequest::new();
+    /// match client.d(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn d(&self, request: DRequest) -> Result<DResponse, rt::Error> {
         let mut call = rt::Call::new(&D_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1854,6 +2148,22 @@ impl crate::Client {
     /// An operation named `E`.
     ///
     /// `PUT /ops/e`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::ERequest;
+    ///
+    /// let request = ERequest::new();
+    /// match client.e(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn e(&self, request: ERequest) -> Result<EResponse, rt::Error> {
         let mut call = rt::Call::new(&E_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1868,6 +2178,22 @@ impl crate::Client {
     /// An operation named `S`.
     ///
     /// `PUT /ops/s`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::SRequest;
+    ///
+    /// let request = SRequest::new();
+    /// match client.s(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn s(&self, request: SRequest) -> Result<SResponse, rt::Error> {
         let mut call = rt::Call::new(&S_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1882,6 +2208,22 @@ impl crate::Client {
     /// An operation named `T`.
     ///
     /// `PUT /ops/t`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::TRequest;
+    ///
+    /// let request = TRequest::new();
+    /// match client.t(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn t(&self, request: TRequest) -> Result<TResponse, rt::Error> {
         let mut call = rt::Call::new(&T_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1896,6 +2238,22 @@ impl crate::Client {
     /// An operation named `Default`.
     ///
     /// `PUT /ops/default`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::DefaultRequest;
+    ///
+    /// let request = DefaultRequest::new();
+    /// match client.default(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn default(
         &self,
         request: DefaultRequest,
@@ -1913,6 +2271,22 @@ impl crate::Client {
     /// An operation named `Into`.
     ///
     /// `PUT /ops/into`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::IntoRequest;
+    ///
+    /// let request = IntoRequest::new();
+    /// match client.into(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn into(&self, request: IntoRequest) -> Result<IntoResponse, rt::Error> {
         let mut call = rt::Call::new(&INTO_OPERATION);
         call.set_json_body("application/json", request.body.as_ref(), false);
@@ -1927,6 +2301,22 @@ impl crate::Client {
     /// An operation named `FieldSeed`.
     ///
     /// `PUT /ops/fieldseed`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::operations::FieldSeedRequest;
+    ///
+    /// let request = FieldSeedRequest::new();
+    /// match client.field_seed(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn field_seed(
         &self,
         request: FieldSeedRequest,
@@ -1944,6 +2334,25 @@ impl crate::Client {
     /// Fields whose names meet the `set_` setters of others, and a schema named like a prelude trait the array setters use.
     ///
     /// `POST /setters`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_names_that_meet_generated_code::Client) -> Result<(), fixture_names_that_meet_generated_code::Error> {
+    /// use fixture_names_that_meet_generated_code::models;
+    /// use fixture_names_that_meet_generated_code::operations::SettersRequest;
+    ///
+    /// let request = SettersRequest::new()
+    ///     .body(models::SetterNames::builder()
+    ///         .build()?);
+    /// match client.setters(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_names_that_meet_generated_code::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn setters(
         &self,
         request: SettersRequest,

@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Order {
     /// Who ordered.
@@ -13,7 +13,7 @@ pub struct Order {
     pub status: Option<crate::models::OrderStatus>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Order {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -30,7 +30,7 @@ impl rt::serde::Serialize for Order {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Order {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -83,7 +83,7 @@ impl<'de> rt::serde::Deserialize<'de> for Order {
 
 /// Who ordered.
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OrderCustomer {
     #[allow(missing_docs)]
@@ -92,7 +92,7 @@ pub struct OrderCustomer {
     pub address: Option<crate::models::OrderCustomerAddress>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for OrderCustomer {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -109,7 +109,7 @@ impl rt::serde::Serialize for OrderCustomer {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for OrderCustomer {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -162,7 +162,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderCustomer {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OrderCustomerAddress {
     #[allow(missing_docs)]
@@ -171,7 +171,7 @@ pub struct OrderCustomerAddress {
     pub geo: Option<crate::models::OrderCustomerAddressGeo>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for OrderCustomerAddress {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -190,7 +190,7 @@ impl rt::serde::Serialize for OrderCustomerAddress {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for OrderCustomerAddress {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -243,7 +243,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderCustomerAddress {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct OrderCustomerAddressGeo {
     #[allow(missing_docs)]
@@ -252,7 +252,7 @@ pub struct OrderCustomerAddressGeo {
     pub lon: Option<f64>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for OrderCustomerAddressGeo {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -271,7 +271,7 @@ impl rt::serde::Serialize for OrderCustomerAddressGeo {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for OrderCustomerAddressGeo {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -390,7 +390,7 @@ impl<'de> rt::serde::Deserialize<'de> for OrderStatus {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrderRequestBody {
     #[allow(missing_docs)]
@@ -419,7 +419,7 @@ impl rt::serde::Serialize for CreateOrderRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for CreateOrderRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -466,14 +466,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateOrderRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrderResponseBody {
     #[allow(missing_docs)]
     pub id: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for CreateOrderResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

@@ -11,7 +11,7 @@ const CREATE_ORDER_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::create_order`](crate::Client::create_order): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrderRequest {
     /// The request body.
@@ -45,7 +45,7 @@ impl CreateOrderRequest {
 
 /// Response of [`Client::create_order`](crate::Client::create_order).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateOrderResponse {
     /// The HTTP status code the server answered with.
@@ -60,6 +60,25 @@ pub struct CreateOrderResponse {
 
 impl crate::Client {
     /// `POST /orders`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_nested_inline_objects::Client) -> Result<(), fixture_nested_inline_objects::Error> {
+    /// use fixture_nested_inline_objects::models;
+    /// use fixture_nested_inline_objects::operations::CreateOrderRequest;
+    ///
+    /// let request = CreateOrderRequest::new()
+    ///     .body(models::CreateOrderRequestBody::builder()
+    ///         .build()?);
+    /// match client.create_order(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_nested_inline_objects::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_order(
         &self,
         request: CreateOrderRequest,

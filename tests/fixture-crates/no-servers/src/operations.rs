@@ -11,7 +11,7 @@ const PING_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::ping`](crate::Client::ping): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PingRequest {}
 impl PingRequest {
@@ -23,7 +23,7 @@ impl PingRequest {
 
 /// Response of [`Client::ping`](crate::Client::ping).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PingResponse {
     /// The HTTP status code the server answered with.
@@ -36,6 +36,22 @@ pub struct PingResponse {
 
 impl crate::Client {
     /// `GET /ping`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_no_servers::Client) -> Result<(), fixture_no_servers::Error> {
+    /// use fixture_no_servers::operations::PingRequest;
+    ///
+    /// let request = PingRequest::new();
+    /// match client.ping(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_no_servers::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn ping(&self, request: PingRequest) -> Result<PingResponse, rt::Error> {
         let _ = request;
         let call = rt::Call::new(&PING_OPERATION);

@@ -11,7 +11,7 @@ const UPDATE_JOB_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::update_job`](crate::Client::update_job): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobRequest {
     /// Required.
@@ -51,7 +51,7 @@ impl UpdateJobRequest {
 
 /// Response of [`Client::update_job`](crate::Client::update_job).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateJobResponse {
     /// The HTTP status code the server answered with.
@@ -68,6 +68,28 @@ impl crate::Client {
     /// Answers 200 with the job, or 204 with nothing, so the body is optional.
     ///
     /// `PUT /jobs/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_optional_bodies_and_nullable::Client) -> Result<(), fixture_optional_bodies_and_nullable::Error> {
+    /// use fixture_optional_bodies_and_nullable::models;
+    /// use fixture_optional_bodies_and_nullable::operations::UpdateJobRequest;
+    ///
+    /// let request = UpdateJobRequest::new()
+    ///     .id("your-id")
+    ///     .body(models::Job::builder()
+    ///         .id("your-id")
+    ///         .owner("your-owner")
+    ///         .build()?);
+    /// match client.update_job(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_optional_bodies_and_nullable::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_job(
         &self,
         request: UpdateJobRequest,

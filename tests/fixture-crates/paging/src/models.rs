@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Item {
     #[allow(missing_docs)]
@@ -13,7 +13,7 @@ pub struct Item {
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Item {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -82,7 +82,7 @@ impl<'de> rt::serde::Deserialize<'de> for Item {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ItemPage {
     /// All items.
@@ -91,7 +91,7 @@ pub struct ItemPage {
     pub items: Option<Vec<crate::models::Item>>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for ItemPage {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -159,7 +159,7 @@ impl<'de> rt::serde::Deserialize<'de> for ItemPage {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchItemsRequestBody {
     /// What to look for.
@@ -197,7 +197,7 @@ impl rt::serde::Serialize for SearchItemsRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for SearchItemsRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -254,14 +254,14 @@ impl<'de> rt::serde::Deserialize<'de> for SearchItemsRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchItemsResponseBody {
     #[allow(missing_docs)]
     pub data: Vec<crate::models::Item>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for SearchItemsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -323,7 +323,7 @@ impl<'de> rt::serde::Deserialize<'de> for SearchItemsResponseBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEventsResponseBody {
     #[allow(missing_docs)]
@@ -332,7 +332,7 @@ pub struct ListEventsResponseBody {
     pub next_marker: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for ListEventsResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

@@ -11,7 +11,7 @@ const LIST_ITEMS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::list_items`](crate::Client::list_items): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListItemsRequest {
     /// When not set, the client's project id is used.
@@ -73,7 +73,7 @@ impl ListItemsRequest {
 
 /// Response of [`Client::list_items`](crate::Client::list_items).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListItemsResponse {
     /// The HTTP status code the server answered with.
@@ -122,7 +122,7 @@ const SEARCH_ITEMS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::search_items`](crate::Client::search_items): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchItemsRequest {
     /// When not set, the client's project id is used.
@@ -168,7 +168,7 @@ impl SearchItemsRequest {
 
 /// Response of [`Client::search_items`](crate::Client::search_items).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchItemsResponse {
     /// The HTTP status code the server answered with.
@@ -217,7 +217,7 @@ const LIST_EVENTS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::list_events`](crate::Client::list_events): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEventsRequest {
     /// When not set, the client's project id is used.
@@ -267,7 +267,7 @@ impl ListEventsRequest {
 
 /// Response of [`Client::list_events`](crate::Client::list_events).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ListEventsResponse {
     /// The HTTP status code the server answered with.
@@ -312,6 +312,22 @@ impl crate::Client {
     /// Lists items, a page at a time.
     ///
     /// `GET /v1/{project_id}/items`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// use fixture_paging::operations::ListItemsRequest;
+    ///
+    /// let request = ListItemsRequest::new();
+    /// match client.list_items(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_paging::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_items(
         &self,
         request: ListItemsRequest,
@@ -345,6 +361,26 @@ impl crate::Client {
     /// Searches items; paging in the body, no total.
     ///
     /// `POST /v1/{project_id}/items/search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// use fixture_paging::models;
+    /// use fixture_paging::operations::SearchItemsRequest;
+    ///
+    /// let request = SearchItemsRequest::new()
+    ///     .body(models::SearchItemsRequestBody::builder()
+    ///         .limit(10)
+    ///         .build()?);
+    /// match client.search_items(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_paging::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn search_items(
         &self,
         request: SearchItemsRequest,
@@ -378,6 +414,22 @@ impl crate::Client {
     /// Lists events; each page names the next one's marker.
     ///
     /// `GET /v1/{project_id}/events`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_paging::Client) -> Result<(), fixture_paging::Error> {
+    /// use fixture_paging::operations::ListEventsRequest;
+    ///
+    /// let request = ListEventsRequest::new();
+    /// match client.list_events(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_paging::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn list_events(
         &self,
         request: ListEventsRequest,

@@ -11,7 +11,7 @@ const GET_ITEM_VERSION_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::get_item_version`](crate::Client::get_item_version): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemVersionRequest {
     /// Item ID.
@@ -63,7 +63,7 @@ impl GetItemVersionRequest {
 
 /// Response of [`Client::get_item_version`](crate::Client::get_item_version).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemVersionResponse {
     /// The HTTP status code the server answered with.
@@ -83,7 +83,7 @@ const DELETE_ITEM_KIND_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::delete_item_kind`](crate::Client::delete_item_kind): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteItemKindRequest {
     /// Required.
@@ -121,7 +121,7 @@ impl DeleteItemKindRequest {
 
 /// Response of [`Client::delete_item_kind`](crate::Client::delete_item_kind).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteItemKindResponse {
     /// The HTTP status code the server answered with.
@@ -134,6 +134,24 @@ pub struct DeleteItemKindResponse {
 
 impl crate::Client {
     /// `GET /v1/{project_id}/items/{item_id}/versions/{version}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_path_params::Client) -> Result<(), fixture_path_params::Error> {
+    /// use fixture_path_params::operations::GetItemVersionRequest;
+    ///
+    /// let request = GetItemVersionRequest::new()
+    ///     .item_id("your-item-id")
+    ///     .version(10);
+    /// match client.get_item_version(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_path_params::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_item_version(
         &self,
         request: GetItemVersionRequest,
@@ -150,6 +168,25 @@ impl crate::Client {
         })
     }
     /// `DELETE /v1/items/{item_id}/kinds/{kind}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_path_params::Client) -> Result<(), fixture_path_params::Error> {
+    /// use fixture_path_params::models;
+    /// use fixture_path_params::operations::DeleteItemKindRequest;
+    ///
+    /// let request = DeleteItemKindRequest::new()
+    ///     .item_id("your-item-id")
+    ///     .kind(models::DeleteItemKindKind::Small);
+    /// match client.delete_item_kind(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_path_params::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_item_kind(
         &self,
         request: DeleteItemKindRequest,

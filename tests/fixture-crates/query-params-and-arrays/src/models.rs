@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Labels {
     #[allow(missing_docs)]
@@ -42,7 +42,7 @@ impl rt::serde::Serialize for Labels {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Labels {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

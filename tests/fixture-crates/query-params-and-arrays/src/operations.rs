@@ -11,7 +11,7 @@ const SEARCH_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::search`](crate::Client::search): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchRequest {
     /// Required.
@@ -139,7 +139,7 @@ impl SearchRequest {
 
 /// Response of [`Client::search`](crate::Client::search).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SearchResponse {
     /// The HTTP status code the server answered with.
@@ -159,7 +159,7 @@ const SET_LABELS_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::set_labels`](crate::Client::set_labels): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetLabelsRequest {
     /// Required.
@@ -199,7 +199,7 @@ impl SetLabelsRequest {
 
 /// Response of [`Client::set_labels`](crate::Client::set_labels).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct SetLabelsResponse {
     /// The HTTP status code the server answered with.
@@ -212,6 +212,25 @@ pub struct SetLabelsResponse {
 
 impl crate::Client {
     /// `GET /search`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_query_params_and_arrays::Client) -> Result<(), fixture_query_params_and_arrays::Error> {
+    /// use fixture_query_params_and_arrays::operations::SearchRequest;
+    ///
+    /// let request = SearchRequest::new()
+    ///     .q("your-q")
+    ///     .offset(10)
+    ///     .ids([10]);
+    /// match client.search(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_query_params_and_arrays::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn search(
         &self,
         request: SearchRequest,
@@ -263,6 +282,27 @@ impl crate::Client {
     /// A required array of strings in the query and arrays in the body.
     ///
     /// `POST /labels`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_query_params_and_arrays::Client) -> Result<(), fixture_query_params_and_arrays::Error> {
+    /// use fixture_query_params_and_arrays::models;
+    /// use fixture_query_params_and_arrays::operations::SetLabelsRequest;
+    ///
+    /// let request = SetLabelsRequest::new()
+    ///     .names(["your-names"])
+    ///     .body(models::Labels::builder()
+    ///         .values(["your-values"])
+    ///         .build()?);
+    /// match client.set_labels(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_query_params_and_arrays::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn set_labels(
         &self,
         request: SetLabelsRequest,

@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct TreeNode {
     #[allow(missing_docs)]
@@ -15,7 +15,7 @@ pub struct TreeNode {
     pub parent: Option<Box<crate::models::TreeNode>>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for TreeNode {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -33,7 +33,7 @@ impl rt::serde::Serialize for TreeNode {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for TreeNode {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

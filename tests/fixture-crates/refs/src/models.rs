@@ -79,14 +79,14 @@ impl<'de> rt::serde::Deserialize<'de> for Kind {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Owner {
     #[allow(missing_docs)]
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Owner {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -148,7 +148,7 @@ impl<'de> rt::serde::Deserialize<'de> for Owner {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Pet {
     #[allow(missing_docs)]
@@ -159,7 +159,7 @@ pub struct Pet {
     pub owner: Option<crate::models::Owner>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Pet {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

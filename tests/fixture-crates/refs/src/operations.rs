@@ -11,7 +11,7 @@ const GET_PET_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::get_pet`](crate::Client::get_pet): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetPetRequest {
     /// Required.
@@ -37,7 +37,7 @@ impl GetPetRequest {
 
 /// Response of [`Client::get_pet`](crate::Client::get_pet).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetPetResponse {
     /// The HTTP status code the server answered with.
@@ -52,6 +52,23 @@ pub struct GetPetResponse {
 
 impl crate::Client {
     /// `GET /pets/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_refs::Client) -> Result<(), fixture_refs::Error> {
+    /// use fixture_refs::operations::GetPetRequest;
+    ///
+    /// let request = GetPetRequest::new()
+    ///     .id("your-id");
+    /// match client.get_pet(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_refs::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_pet(
         &self,
         request: GetPetRequest,

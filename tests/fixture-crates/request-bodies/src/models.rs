@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Note {
     #[allow(missing_docs)]
@@ -33,7 +33,7 @@ impl rt::serde::Serialize for Note {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Note {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

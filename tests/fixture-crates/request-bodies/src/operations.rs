@@ -11,7 +11,7 @@ const CREATE_NOTE_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::create_note`](crate::Client::create_note): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNoteRequest {
     /// The note to create.
@@ -39,7 +39,7 @@ impl CreateNoteRequest {
 
 /// Response of [`Client::create_note`](crate::Client::create_note).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateNoteResponse {
     /// The HTTP status code the server answered with.
@@ -59,7 +59,7 @@ const PATCH_NOTE_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::patch_note`](crate::Client::patch_note): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PatchNoteRequest {
     /// The request body.
@@ -85,7 +85,7 @@ impl PatchNoteRequest {
 
 /// Response of [`Client::patch_note`](crate::Client::patch_note).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct PatchNoteResponse {
     /// The HTTP status code the server answered with.
@@ -105,7 +105,7 @@ const UPLOAD_BLOB_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::upload_blob`](crate::Client::upload_blob): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadBlobRequest {
     /// The request body.
@@ -133,7 +133,7 @@ impl UploadBlobRequest {
 
 /// Response of [`Client::upload_blob`](crate::Client::upload_blob).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UploadBlobResponse {
     /// The HTTP status code the server answered with.
@@ -146,6 +146,25 @@ pub struct UploadBlobResponse {
 
 impl crate::Client {
     /// `POST /notes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_request_bodies::Client) -> Result<(), fixture_request_bodies::Error> {
+    /// use fixture_request_bodies::models;
+    /// use fixture_request_bodies::operations::CreateNoteRequest;
+    ///
+    /// let request = CreateNoteRequest::new()
+    ///     .body(models::Note::builder()
+    ///         .build()?);
+    /// match client.create_note(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_request_bodies::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_note(
         &self,
         request: CreateNoteRequest,
@@ -160,6 +179,22 @@ impl crate::Client {
         })
     }
     /// `PATCH /notes`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_request_bodies::Client) -> Result<(), fixture_request_bodies::Error> {
+    /// use fixture_request_bodies::operations::PatchNoteRequest;
+    ///
+    /// let request = PatchNoteRequest::new();
+    /// match client.patch_note(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_request_bodies::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn patch_note(
         &self,
         request: PatchNoteRequest,
@@ -178,6 +213,23 @@ impl crate::Client {
         })
     }
     /// `PUT /blobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_request_bodies::Client) -> Result<(), fixture_request_bodies::Error> {
+    /// use fixture_request_bodies::operations::UploadBlobRequest;
+    ///
+    /// let request = UploadBlobRequest::new()
+    ///     .body(fixture_request_bodies::runtime::FilePart::from_bytes(&b"file contents"[..]).file_name("file.txt"));
+    /// match client.upload_blob(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_request_bodies::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn upload_blob(
         &self,
         request: UploadBlobRequest,

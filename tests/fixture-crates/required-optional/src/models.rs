@@ -70,7 +70,7 @@ impl<'de> rt::serde::Deserialize<'de> for Color {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WithDefault {
     #[allow(missing_docs)]
@@ -83,7 +83,7 @@ pub struct WithDefault {
     pub color: Option<crate::models::Color>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for WithDefault {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -105,7 +105,7 @@ impl rt::serde::Serialize for WithDefault {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for WithDefault {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -166,7 +166,7 @@ impl<'de> rt::serde::Deserialize<'de> for WithDefault {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct WithoutDefault {
     #[allow(missing_docs)]
@@ -177,7 +177,7 @@ pub struct WithoutDefault {
     pub inner: Option<crate::models::WithDefault>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for WithoutDefault {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -195,7 +195,7 @@ impl rt::serde::Serialize for WithoutDefault {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for WithoutDefault {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

@@ -4,14 +4,14 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Report {
     #[allow(missing_docs)]
     pub title: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Report {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -73,7 +73,7 @@ impl<'de> rt::serde::Deserialize<'de> for Report {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct ErrorBody {
     #[allow(missing_docs)]
@@ -82,7 +82,7 @@ pub struct ErrorBody {
     pub error_msg: String,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for ErrorBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,

@@ -11,7 +11,7 @@ const GET_REPORT_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::get_report`](crate::Client::get_report): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetReportRequest {
     /// Required.
@@ -37,7 +37,7 @@ impl GetReportRequest {
 
 /// Response of [`Client::get_report`](crate::Client::get_report).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetReportResponse {
     /// The HTTP status code the server answered with.
@@ -54,7 +54,7 @@ pub struct GetReportResponse {
 
 /// The error bodies the spec declares for [`Client::get_report`](crate::Client::get_report), by status.
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub enum GetReportError {
     /// `400`: Bad request.
@@ -84,7 +84,7 @@ const DELETE_REPORT_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::delete_report`](crate::Client::delete_report): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReportRequest {
     /// Required.
@@ -110,7 +110,7 @@ impl DeleteReportRequest {
 
 /// Response of [`Client::delete_report`](crate::Client::delete_report).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct DeleteReportResponse {
     /// The HTTP status code the server answered with.
@@ -127,6 +127,23 @@ impl crate::Client {
     /// # Errors
     ///
     /// Declared error responses arrive as `Error::Service`; [`GetReportError::from_service_error`](crate::operations::GetReportError::from_service_error) decodes their bodies.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_responses::Client) -> Result<(), fixture_responses::Error> {
+    /// use fixture_responses::operations::GetReportRequest;
+    ///
+    /// let request = GetReportRequest::new()
+    ///     .id("your-id");
+    /// match client.get_report(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_responses::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_report(
         &self,
         request: GetReportRequest,
@@ -143,6 +160,23 @@ impl crate::Client {
         })
     }
     /// `DELETE /reports/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_responses::Client) -> Result<(), fixture_responses::Error> {
+    /// use fixture_responses::operations::DeleteReportRequest;
+    ///
+    /// let request = DeleteReportRequest::new()
+    ///     .id("your-id");
+    /// match client.delete_report(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_responses::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn delete_report(
         &self,
         request: DeleteReportRequest,

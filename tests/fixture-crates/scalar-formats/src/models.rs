@@ -4,7 +4,7 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct Scalars {
     #[allow(missing_docs)]
@@ -39,7 +39,7 @@ pub struct Scalars {
     pub anything: Option<rt::serde_json::Value>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for Scalars {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -85,7 +85,7 @@ impl rt::serde::Serialize for Scalars {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for Scalars {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,

@@ -4,22 +4,22 @@
 use ::huaweicloud_sdk_core::codegen as rt;
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct GetItemRequest {
+pub struct GetItemRequestBody {
     #[allow(missing_docs)]
     pub id: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
-impl rt::serde::Serialize for GetItemRequest {
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for GetItemRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some());
-        let mut state = serializer.serialize_struct("GetItemRequest", len)?;
+        let mut state = serializer.serialize_struct("GetItemRequestBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -27,25 +27,25 @@ impl rt::serde::Serialize for GetItemRequest {
     }
 }
 
-#[cfg(feature = "extra-traits")]
-impl<'de> rt::serde::Deserialize<'de> for GetItemRequest {
+#[cfg(feature = "serde")]
+impl<'de> rt::serde::Deserialize<'de> for GetItemRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = GetItemRequest;
+            type Value = GetItemRequestBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct GetItemRequest")
+                formatter.write_str("struct GetItemRequestBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<GetItemRequest, __A::Error> {
+            ) -> Result<GetItemRequestBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -65,33 +65,33 @@ impl<'de> rt::serde::Deserialize<'de> for GetItemRequest {
                         }
                     }
                 }
-                Ok(GetItemRequest { id })
+                Ok(GetItemRequestBody { id })
             }
         }
-        deserializer.deserialize_struct("GetItemRequest", FIELDS, __Visitor)
+        deserializer.deserialize_struct("GetItemRequestBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct GetItemResponse {
+pub struct GetItemResponseBody {
     #[allow(missing_docs)]
     pub id: Option<String>,
     #[allow(missing_docs)]
     pub name: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
-impl rt::serde::Serialize for GetItemResponse {
+#[cfg(feature = "serde")]
+impl rt::serde::Serialize for GetItemResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.id.is_some()) + usize::from(self.name.is_some());
-        let mut state = serializer.serialize_struct("GetItemResponse", len)?;
+        let mut state = serializer.serialize_struct("GetItemResponseBody", len)?;
         if let Some(value) = &self.id {
             state.serialize_field("id", value)?;
         }
@@ -102,24 +102,24 @@ impl rt::serde::Serialize for GetItemResponse {
     }
 }
 
-impl<'de> rt::serde::Deserialize<'de> for GetItemResponse {
+impl<'de> rt::serde::Deserialize<'de> for GetItemResponseBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = GetItemResponse;
+            type Value = GetItemResponseBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct GetItemResponse")
+                formatter.write_str("struct GetItemResponseBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<GetItemResponse, __A::Error> {
+            ) -> Result<GetItemResponseBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "id" => Some(0),
@@ -142,16 +142,16 @@ impl<'de> rt::serde::Deserialize<'de> for GetItemResponse {
                         }
                     }
                 }
-                Ok(GetItemResponse { id, name })
+                Ok(GetItemResponseBody { id, name })
             }
         }
-        deserializer.deserialize_struct("GetItemResponse", FIELDS, __Visitor)
+        deserializer.deserialize_struct("GetItemResponseBody", FIELDS, __Visitor)
     }
 }
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateItemRequestBody {
     #[allow(missing_docs)]
@@ -178,7 +178,7 @@ impl rt::serde::Serialize for CreateItemRequestBody {
     }
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl<'de> rt::serde::Deserialize<'de> for CreateItemRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
@@ -227,14 +227,14 @@ impl<'de> rt::serde::Deserialize<'de> for CreateItemRequestBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateItemResponseBody {
     #[allow(missing_docs)]
     pub id: Option<String>,
 }
 
-#[cfg(feature = "extra-traits")]
+#[cfg(feature = "serde")]
 impl rt::serde::Serialize for CreateItemResponseBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
@@ -296,28 +296,28 @@ impl<'de> rt::serde::Deserialize<'de> for CreateItemResponseBody {
 
 #[allow(missing_docs)]
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
-pub struct UpdateItemRequest {
+pub struct UpdateItemRequestBody {
     #[allow(missing_docs)]
     pub name: Option<String>,
 }
 
-impl UpdateItemRequest {
-    /// Starts building a [`UpdateItemRequest`]; see [`builders::UpdateItemRequest`].
-    pub fn builder() -> crate::models::builders::UpdateItemRequest {
+impl UpdateItemRequestBody {
+    /// Starts building a [`UpdateItemRequestBody`]; see [`builders::UpdateItemRequestBody`].
+    pub fn builder() -> crate::models::builders::UpdateItemRequestBody {
         ::std::default::Default::default()
     }
 }
 
-impl rt::serde::Serialize for UpdateItemRequest {
+impl rt::serde::Serialize for UpdateItemRequestBody {
     fn serialize<__S: rt::serde::Serializer>(
         &self,
         serializer: __S,
     ) -> Result<__S::Ok, __S::Error> {
         use rt::serde::ser::SerializeStruct as _;
         let len = usize::from(self.name.is_some());
-        let mut state = serializer.serialize_struct("UpdateItemRequest", len)?;
+        let mut state = serializer.serialize_struct("UpdateItemRequestBody", len)?;
         if let Some(value) = &self.name {
             state.serialize_field("name", value)?;
         }
@@ -325,25 +325,25 @@ impl rt::serde::Serialize for UpdateItemRequest {
     }
 }
 
-#[cfg(feature = "extra-traits")]
-impl<'de> rt::serde::Deserialize<'de> for UpdateItemRequest {
+#[cfg(feature = "serde")]
+impl<'de> rt::serde::Deserialize<'de> for UpdateItemRequestBody {
     fn deserialize<__D: rt::serde::Deserializer<'de>>(
         deserializer: __D,
     ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name"];
         struct __Visitor;
         impl<'de> rt::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateItemRequest;
+            type Value = UpdateItemRequestBody;
             fn expecting(
                 &self,
                 formatter: &mut ::std::fmt::Formatter<'_>,
             ) -> ::std::fmt::Result {
-                formatter.write_str("struct UpdateItemRequest")
+                formatter.write_str("struct UpdateItemRequestBody")
             }
             fn visit_map<__A: rt::serde::de::MapAccess<'de>>(
                 self,
                 mut __map: __A,
-            ) -> Result<UpdateItemRequest, __A::Error> {
+            ) -> Result<UpdateItemRequestBody, __A::Error> {
                 fn __field(name: &str) -> Option<usize> {
                     match name {
                         "name" => Some(0),
@@ -363,10 +363,10 @@ impl<'de> rt::serde::Deserialize<'de> for UpdateItemRequest {
                         }
                     }
                 }
-                Ok(UpdateItemRequest { name })
+                Ok(UpdateItemRequestBody { name })
             }
         }
-        deserializer.deserialize_struct("UpdateItemRequest", FIELDS, __Visitor)
+        deserializer.deserialize_struct("UpdateItemRequestBody", FIELDS, __Visitor)
     }
 }
 
@@ -403,13 +403,13 @@ pub mod builders {
             })
         }
     }
-    /// Builds a [`UpdateItemRequest`](super::UpdateItemRequest).
+    /// Builds a [`UpdateItemRequestBody`](super::UpdateItemRequestBody).
     #[derive(Debug, Clone, Default)]
-    pub struct UpdateItemRequest {
+    pub struct UpdateItemRequestBody {
         name: Option<String>,
     }
-    impl UpdateItemRequest {
-        /// Sets [`UpdateItemRequest::name`](super::UpdateItemRequest).
+    impl UpdateItemRequestBody {
+        /// Sets [`UpdateItemRequestBody::name`](super::UpdateItemRequestBody).
         pub fn name(mut self, value: impl Into<String>) -> Self {
             self.name = Some(value.into());
             self
@@ -419,9 +419,9 @@ pub mod builders {
             self.name = value;
             self
         }
-        /// Builds the [`UpdateItemRequest`](super::UpdateItemRequest); fails when a required field is not set.
-        pub fn build(self) -> Result<super::UpdateItemRequest, rt::BuildError> {
-            Ok(super::UpdateItemRequest {
+        /// Builds the [`UpdateItemRequestBody`](super::UpdateItemRequestBody); fails when a required field is not set.
+        pub fn build(self) -> Result<super::UpdateItemRequestBody, rt::BuildError> {
+            Ok(super::UpdateItemRequestBody {
                 name: self.name,
             })
         }

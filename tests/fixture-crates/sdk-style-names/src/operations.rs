@@ -11,7 +11,7 @@ const GET_ITEM_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::get_item`](crate::Client::get_item): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemRequest {}
 impl GetItemRequest {
@@ -23,7 +23,7 @@ impl GetItemRequest {
 
 /// Response of [`Client::get_item`](crate::Client::get_item).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct GetItemResponse {
     /// The HTTP status code the server answered with.
@@ -33,7 +33,7 @@ pub struct GetItemResponse {
     /// Every response header, as received.
     pub headers: rt::http::HeaderMap,
     /// The item.
-    pub body: crate::models::GetItemResponse,
+    pub body: crate::models::GetItemResponseBody,
 }
 
 const UPDATE_ITEM_OPERATION: rt::Operation = rt::Operation {
@@ -45,11 +45,11 @@ const UPDATE_ITEM_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::update_item`](crate::Client::update_item): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateItemRequest {
     /// The request body.
-    pub body: Option<crate::models::UpdateItemRequest>,
+    pub body: Option<crate::models::UpdateItemRequestBody>,
 }
 
 impl UpdateItemRequest {
@@ -58,12 +58,18 @@ impl UpdateItemRequest {
         Default::default()
     }
     /// Sets [`body`](Self::body).
-    pub fn body(mut self, value: impl Into<crate::models::UpdateItemRequest>) -> Self {
+    pub fn body(
+        mut self,
+        value: impl Into<crate::models::UpdateItemRequestBody>,
+    ) -> Self {
         self.body = Some(value.into());
         self
     }
     /// Sets or, with `None`, clears what [`body`](Self::body()) sets.
-    pub fn set_body(mut self, value: Option<crate::models::UpdateItemRequest>) -> Self {
+    pub fn set_body(
+        mut self,
+        value: Option<crate::models::UpdateItemRequestBody>,
+    ) -> Self {
         self.body = value;
         self
     }
@@ -71,7 +77,7 @@ impl UpdateItemRequest {
 
 /// Response of [`Client::update_item`](crate::Client::update_item).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct UpdateItemResponse {
     /// The HTTP status code the server answered with.
@@ -91,7 +97,7 @@ const CREATE_ITEM_OPERATION: rt::Operation = rt::Operation {
 
 /// Request of [`Client::create_item`](crate::Client::create_item): start with `new()` and set values with the setters named after the fields.
 #[derive(Debug, Clone, Default)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateItemRequest {
     /// The request body.
@@ -125,7 +131,7 @@ impl CreateItemRequest {
 
 /// Response of [`Client::create_item`](crate::Client::create_item).
 #[derive(Debug, Clone)]
-#[cfg_attr(feature = "extra-traits", derive(PartialEq))]
+#[cfg_attr(feature = "serde", derive(PartialEq))]
 #[non_exhaustive]
 pub struct CreateItemResponse {
     /// The HTTP status code the server answered with.
@@ -140,6 +146,22 @@ pub struct CreateItemResponse {
 
 impl crate::Client {
     /// `GET /items`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_sdk_style_names::Client) -> Result<(), fixture_sdk_style_names::Error> {
+    /// use fixture_sdk_style_names::operations::GetItemRequest;
+    ///
+    /// let request = GetItemRequest::new();
+    /// match client.get_item(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_sdk_style_names::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn get_item(
         &self,
         request: GetItemRequest,
@@ -155,6 +177,22 @@ impl crate::Client {
         })
     }
     /// `PUT /items`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_sdk_style_names::Client) -> Result<(), fixture_sdk_style_names::Error> {
+    /// use fixture_sdk_style_names::operations::UpdateItemRequest;
+    ///
+    /// let request = UpdateItemRequest::new();
+    /// match client.update_item(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_sdk_style_names::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn update_item(
         &self,
         request: UpdateItemRequest,
@@ -169,6 +207,26 @@ impl crate::Client {
         })
     }
     /// `POST /items`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fixture_sdk_style_names::Client) -> Result<(), fixture_sdk_style_names::Error> {
+    /// use fixture_sdk_style_names::models;
+    /// use fixture_sdk_style_names::operations::CreateItemRequest;
+    ///
+    /// let request = CreateItemRequest::new()
+    ///     .body(models::CreateItemRequestBody::builder()
+    ///         .name("your-name")
+    ///         .build()?);
+    /// match client.create_item(request).await {
+    ///     Ok(response) => println!("{} (request id {:?})", response.status, response.request_id),
+    ///     Err(fixture_sdk_style_names::Error::Service(error)) => eprintln!("{}: {}", error.error_code, error.error_msg),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn create_item(
         &self,
         request: CreateItemRequest,

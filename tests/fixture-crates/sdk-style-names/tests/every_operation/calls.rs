@@ -96,7 +96,7 @@ fn __update_item<'a>(
         let request = fixture_sdk_style_names::operations::UpdateItemRequest::new()
             .body(
                 rt::serde_json::from_value::<
-                    ::fixture_sdk_style_names::models::UpdateItemRequest,
+                    ::fixture_sdk_style_names::models::UpdateItemRequestBody,
                 >(
                         mock
                             .example_request_body("UpdateItem")
